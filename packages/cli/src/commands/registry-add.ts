@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLocalRegistry, RegistryError, sha256, type LocalModelRegistry, type ModelVersion } from '@mailroute/model';
-import { recordLateRegistration, runOfKeptModel } from '@mailroute/training';
+import { recordLateRegistration, runOfModelFolder } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { safeLines } from '../terminal-text.js';
 
@@ -34,16 +34,17 @@ export function registerAdd(registry: Command, ctx: CliContext): void {
     .action(async (dir: string, flags: { note?: string }) => {
       const folder = path.resolve(ctx.cwd, dir);
       // A model a train kept beside its run: registered as that run's, and the run says so.
-      const run = await runOfKeptModel(ctx.home, folder);
+      const run = await runOfModelFolder(ctx.home, folder);
       const registry = createLocalRegistry({ home: ctx.home });
       const registering = registry.register(folder, { ...(flags.note === undefined ? {} : { note: flags.note }), ...(run ? { runId: run.runId } : {}) });
-      // An add of a kept model stopped after registering it (before its run was told) is finished, not refused as a duplicate.
+      // An add of a kept model that stopped after registering it (before its run was told, or before the kept copy
+      // was removed) is finished, not refused as a duplicate.
       const version = await registering.catch(async (error: unknown) => (run ? await registeredAlready(registry, folder, error) : Promise.reject(error)));
       if (run) {
         const artifactDir = await registry.artifactDir(version.id);
         // The registry checked every listed file against these hashes as it copied them in.
         const { files } = JSON.parse(await readFile(path.join(artifactDir, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
-        await recordLateRegistration(ctx.home, run.runId, { modelId: version.id, artifactFiles: files, artifactDir });
+        if (run.modelId === undefined) await recordLateRegistration(ctx.home, run.runId, { modelId: version.id, artifactFiles: files, artifactDir });
         // The registry holds a checked copy now and the run names it: the kept one would only take the space twice.
         await rm(folder, { recursive: true, force: true });
       }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { formatBytes } from './registry-prune.js';
+import { formatBytes, pruneReport } from './registry-prune.js';
 
 function run(argv: string[], home: string) {
   return runCli(argv, { env: { USER: 'tester' }, cwd: home, home });
@@ -67,6 +67,11 @@ describe('mailroute registry prune', () => {
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('--older-than must be an integer from 0 to 36500');
     }
+  });
+
+  it("says it keeps the last champion, rejected with nothing to roll back to, as the one servers keep serving", () => {
+    const result = { dryRun: false, pruned: [], bytes: 0, kept: { champion: 0, lastChampion: 1, approved: 0, recent: 0, prunedBefore: 0 }, unlisted: [] };
+    expect(pruneReport(result, 30, '/srv/home')).toBe('nothing to prune\nkept: the last champion (the registry has none since it was rejected: servers keep serving it)\n');
   });
 
   it('writes sizes in decimal units', () => {

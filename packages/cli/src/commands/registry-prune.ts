@@ -20,17 +20,18 @@ export function formatBytes(bytes: number): string {
 
 /** What `registry prune` prints: each version removed (or that would be), the space, why the others stayed. */
 export function pruneReport(result: PruneResult, olderThanDays: number, home: string): string {
-  const { champion, approved, recent, prunedBefore } = result.kept;
-  if (result.pruned.length === 0 && champion + approved + recent + prunedBefore === 0) return `nothing to prune: no models registered in ${home}\n`;
+  const { champion, lastChampion, approved, recent, prunedBefore } = result.kept;
+  if (result.pruned.length === 0 && champion + lastChampion + approved + recent + prunedBefore === 0) return `nothing to prune: no models registered in ${home}\n`;
   const verb = result.dryRun ? 'would remove' : 'removed';
   const lines = result.pruned.map((v) => `  ${v.id} (version ${v.version}, ${v.status} since ${v.since.slice(0, 10)}, ${formatBytes(v.bytes)})`);
   const age = olderThanDays === 0 ? '' : ` for ${olderThanDays} days or more`;
   const head =
     result.pruned.length === 0
-      ? `nothing to prune: no version has been Rejected or awaiting approval${age}`
+      ? `nothing to prune${lastChampion > 0 ? '' : `: no version has been Rejected or awaiting approval${age}`}`
       : `${verb} the artifacts of ${result.pruned.length} version${result.pruned.length > 1 ? 's' : ''} (${formatBytes(result.bytes)}); their records stay (\`mailroute registry show <id>\`):`;
   const kept = [
     champion > 0 ? 'the champion' : '',
+    lastChampion > 0 ? 'the last champion (the registry has none since it was rejected: servers keep serving it)' : '',
     approved > 0 ? `${approved} Approved (what a rollback goes back to)` : '',
     recent > 0 ? `${recent} Rejected or awaiting approval for less than ${olderThanDays} days` : '',
     prunedBefore > 0 ? `${prunedBefore} pruned before` : '',

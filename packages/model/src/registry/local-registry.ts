@@ -76,14 +76,6 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
-/**
- * The model servers serve: the champion, or, with none (the champion rejected with nothing to roll back to), the last
- * one, which servers keep until another is approved: a replacement model thread loads its artifact again.
- */
-function servedChampion(index: RegistryIndex): string | null {
-  return index.champion ?? index.championHistory?.at(-1)?.id ?? null;
-}
-
 /** Test hooks: let a test kill the process at a chosen point of a write. */
 export interface RegistryHooks {
   afterCopyFile?: (relative: string) => void | Promise<void>;
@@ -425,11 +417,11 @@ export class LocalModelRegistry implements ModelRegistry {
     });
     if (options.dryRun) {
       const index = await this.sharedIndex();
-      const { prune, kept } = pruneCandidates(index.versions, servedChampion(index), cutoff);
+      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff, index.championHistory?.at(-1)?.id ?? null);
       return outcome(await measure(prune), kept, true);
     }
     const { pruned, kept } = await this.update(async (index) => {
-      const { prune, kept } = pruneCandidates(index.versions, servedChampion(index), cutoff);
+      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff, index.championHistory?.at(-1)?.id ?? null);
       const measured = await measure(prune);
       const at = this.now();
       for (const v of prune) v.prunedAt = at;

@@ -48,7 +48,7 @@ describe('LocalModelRegistry.prune', () => {
     expect(result.bytes).toBe(dry.bytes);
     expect(result.bytes).toBe(result.pruned[0].bytes + result.pruned[1].bytes);
     // The rejection 5 days ago and the registration 5 days ago are recent; the rejection's age counts, not the registration's.
-    expect(result.kept).toEqual({ champion: 1, approved: 1, recent: 2, prunedBefore: 0 });
+    expect(result.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, recent: 2, prunedBefore: 0 });
     expect(existsSync(path.join(models, 'm-rejected'))).toBe(false);
     expect(existsSync(path.join(models, 'm-old-pending'))).toBe(false);
     for (const id of ['m-champion', 'm-approved', 'm-late-rejected', 'm-new-pending']) expect(existsSync(path.join(models, id))).toBe(true);
@@ -58,7 +58,7 @@ describe('LocalModelRegistry.prune', () => {
 
     const again = await registry.prune({ olderThanDays: 0 });
     expect(again.pruned.map((v) => v.id)).toEqual(['m-late-rejected', 'm-new-pending']);
-    expect(again.kept).toEqual({ champion: 1, approved: 1, recent: 0, prunedBefore: 2 });
+    expect(again.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, recent: 0, prunedBefore: 2 });
     expect((await registry.champion())?.id).toBe('m-champion');
   });
 
@@ -108,7 +108,7 @@ describe('LocalModelRegistry.prune', () => {
     at(40);
     const result = await registry.prune({ olderThanDays: 30 });
     expect(result.pruned).toEqual([]);
-    expect(result.kept.champion).toBe(1);
+    expect(result.kept).toMatchObject({ champion: 0, lastChampion: 1 });
     expect(existsSync(path.join(home, 'models', 'm-only'))).toBe(true);
     // Once another is champion, it goes as any old Rejected version.
     await registry.register(await fixture('m-next'));

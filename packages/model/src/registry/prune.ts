@@ -28,7 +28,8 @@ export interface PruneResult {
   pruned: PrunedVersion[];
   bytes: number;
   /** Why the other versions stayed. */
-  kept: { champion: number; approved: number; recent: number; prunedBefore: number };
+  /** `lastChampion`: with no champion (it was rejected with nothing to roll back to), the last one, which servers keep serving. */
+  kept: { champion: number; lastChampion: number; approved: number; recent: number; prunedBefore: number };
   /** Directories `models/.unlisted-*`: artifacts the registry moved aside (no index entry listed them), never removed by prune. */
   unlisted: string[];
 }
@@ -43,12 +44,13 @@ export function statusSince(v: ModelVersion): string {
  * status is older than `cutoffMs`. Never the champion (a server loads it; with none, the last one, which servers keep),
  * never an Approved version (a rollback goes back to one), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
  */
-export function pruneCandidates(versions: readonly ModelVersion[], champion: string | null, cutoffMs: number): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
-  const kept = { champion: 0, approved: 0, recent: 0, prunedBefore: 0 };
+export function pruneCandidates(versions: readonly ModelVersion[], champion: string | null, cutoffMs: number, lastChampion: string | null = null): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
+  const kept = { champion: 0, lastChampion: 0, approved: 0, recent: 0, prunedBefore: 0 };
   const prune: ModelVersion[] = [];
   for (const v of versions) {
     if (v.prunedAt !== undefined) kept.prunedBefore++;
     else if (v.id === champion) kept.champion++;
+    else if (champion === null && v.id === lastChampion) kept.lastChampion++;
     else if (v.status === 'Approved') kept.approved++;
     else if (Date.parse(statusSince(v)) <= cutoffMs) prune.push(v);
     else kept.recent++;

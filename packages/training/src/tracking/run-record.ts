@@ -256,16 +256,12 @@ export async function readRun(home: string, runId: string, registered = register
   return withLiveness(parsed.data, writtenAt, registered);
 }
 
-/**
- * The run whose record `dir` lies in, when it is `<home>/runs/<run>/model` (where `train` keeps a model it could not
- * register) and that run named no model yet; else undefined.
- */
-export async function runOfKeptModel(home: string, dir: string): Promise<RunRecord | undefined> {
+/** The run whose folder holds `dir` as its kept model (`runs/<run>/model`), whether or not it was registered since. */
+export async function runOfModelFolder(home: string, dir: string): Promise<RunRecord | undefined> {
   const relative = path.relative(runsDir(home), path.resolve(dir));
   const [runId, model, ...rest] = relative.split(path.sep);
   if (runId === undefined || model !== 'model' || rest.length > 0 || !isRunDirName(runId)) return undefined;
-  const run = await readRun(home, runId).catch(() => undefined);
-  return run?.modelId === undefined ? run : undefined;
+  return readRun(home, runId).catch(() => undefined);
 }
 
 /**
