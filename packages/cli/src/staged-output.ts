@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { processAlive } from '@mailroute/model';
-import { InterruptedError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 import { twoStepInterrupt } from './interrupt.js';
 import { prepareOutput } from './output-path.js';
 import { outputWriteError } from './write-output.js';
@@ -24,12 +24,15 @@ const OLD = '.old';
  * Ctrl-C while writing aborts `write`'s signal (it stops at its next file), the hidden folder is removed and
  * the command exits 130; a second Ctrl-C removes it and quits at once. A folder `--out` created for the
  * run is removed again when the run fails. Hidden folders that runs killed while writing left behind are removed.
+ * `inputs`, the files the command read: an entry to be replaced that is one of them, or holds one (`pictures/`), is
+ * refused before anything is moved (links followed), rather than the input deleted with the old report.
  */
 export async function writeStaged(
   ctx: CliContext,
   out: string,
   alsoRemove: readonly string[],
   write: (dir: string, signal: AbortSignal) => Promise<void>,
+  inputs: readonly string[] = [],
 ): Promise<void> {
   const full = path.resolve(ctx.cwd, out);
   // The folders below this one are created for the run, and removed again when it fails.
@@ -59,6 +62,7 @@ export async function writeStaged(
     try {
       await write(partial, interrupt.signal);
       interrupt.signal.throwIfAborted();
+      refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
       swapIn(partial, full, alsoRemove);
     } catch (error) {
       cleanUp();
@@ -68,6 +72,29 @@ export async function writeStaged(
     await rm(partial, { recursive: true, force: true });
   } finally {
     interrupt.release();
+  }
+}
+
+/** A path with its links followed; as it is when it does not exist. */
+function realOrAsIs(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Throws when an entry of `dir` that the swap replaces or removes is one of the files read, or a folder holding one. */
+function refuseReplacingInputs(partial: string, dir: string, alsoRemove: readonly string[], inputs: readonly string[], out: string): void {
+  if (inputs.length === 0) return;
+  const read = inputs.map(realOrAsIs);
+  for (const name of new Set([...readdirSync(partial), ...alsoRemove])) {
+    if (!lstatSync(path.join(dir, name), { throwIfNoEntry: false })) continue;
+    const entry = realOrAsIs(path.join(dir, name));
+    const held = read.find((file) => file === entry || file.startsWith(`${entry}${path.sep}`));
+    if (held !== undefined) {
+      throw new UsageError(`--out ${out}: its ${name} would be replaced, and that is (or holds) ${held}, which this command reads: move that file elsewhere or choose another --out; nothing was written`);
+    }
   }
 }
 

@@ -544,7 +544,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, warnings, comparison, gate }, null, 2)}\n`);
           signal.throwIfAborted();
           await writeFile(path.join(dir, 'gate.md'), markdown);
-        });
+        }, inputs);
       }
       if (!gate.pass) {
         const failed = gate.checks.filter((c) => !c.pass).map((c) => c.name);

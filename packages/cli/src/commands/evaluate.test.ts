@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EvaluationReportSchema, formatPredictionLines, syntheticPredictionLines } from '@mailroute/evaluation';
@@ -42,6 +42,15 @@ describe('mailroute evaluate', () => {
     writeFileSync(path.join(dir, 'report/predictions.jsonl'), readFileSync(path.join(dir, 'preds.jsonl')));
     expect((await run(['evaluate', '--predictions', 'report/predictions.jsonl', '--out', 'report', '--no-png'])).code).toBe(0);
     expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
+    // The same file through a link to the folder is the same file: kept.
+    symlinkSync(path.join(dir, 'report'), path.join(dir, 'report-link'));
+    expect((await run(['evaluate', '--predictions', 'report-link/predictions.jsonl', '--out', 'report', '--no-png'])).code).toBe(0);
+    expect(existsSync(path.join(dir, 'report/predictions.jsonl'))).toBe(true);
+    // A file read from inside an entry the report replaces (pictures/) is refused, not deleted with the old pictures.
+    writeFileSync(path.join(dir, 'report/pictures/preds.jsonl'), readFileSync(path.join(dir, 'preds.jsonl')));
+    const refused = await run(['evaluate', '--predictions', 'report/pictures/preds.jsonl', '--out', 'report', '--no-png']);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('its pictures would be replaced, and that is (or holds)')]);
+    expect(existsSync(path.join(dir, 'report/pictures/preds.jsonl'))).toBe(true);
   });
 
   it('prints the figures rounded as the reports round them: 29 of 32 right is 0.9062 in the terminal and in report.md', async () => {
