@@ -52,6 +52,14 @@ describe('evaluatePredictions', () => {
     expect(headlineMetrics(r)['queue.macro_f1']).toBeCloseTo(queue.metrics.macro.f1, 12);
   });
 
+  it("links in report.md only the pictures there are: none of calibration or coverage for a task without confidences", () => {
+    const lines: PredictionLine[] = Array.from({ length: 20 }, (_, i) => ({ id: `m${i}`, truth: { queue: i % 2 ? 'a' : 'b' }, prediction: { queue: { label: i % 3 ? 'a' : 'b' } } }));
+    const report = evaluatePredictions(lines);
+    const linked = [...evaluationMarkdown(report, { pictures: 'png' }).matchAll(/\]\(pictures\/([^)]+)\.png\)/g)].map((m) => m[1]);
+    expect(linked).toEqual(reportPictures(report).map((p) => p.name));
+    expect(linked).toEqual(['queue-confusion']);
+  });
+
   it('reports slices whose sizes add up to the task', () => {
     const data = syntheticPredictionLines({ n: 400, tasks: { queue: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, meta: { language: ['de', 'en'], bank: ['A', 'B', 'C'] } });
     const r = evaluatePredictions(data);

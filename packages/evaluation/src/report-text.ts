@@ -316,8 +316,9 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
 function pictureLinks(t: TaskReport, base: string, ext: 'png' | 'svg'): string[] {
   const kinds: Array<[string, string, boolean]> = [
     ['confusion', `Confusion matrix: ${t.task}`, true],
-    ['reliability', `Reliability diagram: ${t.task}`, t.calibration !== undefined],
-    ['coverage', `Precision vs. coverage: ${t.task}`, t.coverage !== undefined],
+    // As reportPictures draws them: none for a task without confidences (null in the report).
+    ['reliability', `Reliability diagram: ${t.task}`, Boolean(t.calibration)],
+    ['coverage', `Precision vs. coverage: ${t.task}`, Boolean(t.coverage)],
   ];
   return kinds.filter(([, , has]) => has).map(([kind, alt]) => `![${cell(alt).replace(/[[\]]/g, '')}](${base}-${kind}.${ext})`);
 }
