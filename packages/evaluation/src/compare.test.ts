@@ -143,6 +143,11 @@ describe('comparePredictions', () => {
     const twice = 'compare joins the two sides\' predictions by id, so each id must name one email';
     expect(() => comparePredictions(repeated, strong)).toThrow(`the challenger's predictions repeat 1 id (e1 on 2 lines): ${twice}`);
     expect(() => comparePredictions(strong, [...strong, ...strong.slice(0, 7)])).toThrow(`the champion's predictions repeat 7 ids (e1 on 2 lines; e2 on 2 lines; e3 on 2 lines; e4 on 2 lines; e5 on 2 lines, and 2 more): ${twice}`);
+    // One line without an id among lines with one: refused, not every line joined by position instead.
+    const reversed = [...weak].reverse();
+    const oneUnnamed = reversed.map((l, i) => (i === 4 ? { ...l, id: undefined } : l));
+    expect(() => comparePredictions(strong, oneUnnamed)).toThrow(`1 of the champion's ${weak.length} prediction lines have no id (the first: line 5) while other lines have one`);
+    expect(comparePredictions(strong, reversed).tasks.length).toBeGreaterThan(0);
   });
 
   it('fails the gate on a task the models predict that no line has a truth label for, unless the policy leaves it out', () => {

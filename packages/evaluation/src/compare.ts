@@ -122,9 +122,21 @@ export function repeatedIdsText(repeats: ReadonlyMap<string, readonly number[]>,
   return `${repeats.size} id${repeats.size === 1 ? '' : 's'} (${named.join('; ')}${more})`;
 }
 
-/** Pairs the two files' lines: by `id` when every line has one, else by position. */
+/**
+ * Pairs the two files' lines: by `id` when every line has one, else by position (files with no ids at all). Lines of
+ * which some have an id and others none are refused: joined by position, one line without an id would re-pair the
+ * whole file unseen.
+ */
 function align(challenger: readonly PredictionLine[], champion: readonly PredictionLine[]): Array<[PredictionLine, PredictionLine]> {
   const withIds = [...challenger, ...champion].every((l) => l.id !== undefined);
+  if (!withIds && [...challenger, ...champion].some((l) => l.id !== undefined)) {
+    const [side, lines] = challenger.some((l) => l.id === undefined) ? ['challenger', challenger] : ['champion', champion];
+    const missing = lines.filter((l) => l.id === undefined).length;
+    const first = lines.findIndex((l) => l.id === undefined) + 1;
+    throw new ComparisonError(
+      `${missing} of the ${side}'s ${lines.length} prediction lines have no id (the first: line ${first}) while other lines have one: compare joins the two sides by id, so give every line its email's id (mailroute predict does), or no line one to join them by position`,
+    );
+  }
   if (withIds) {
     for (const [side, lines] of [['challenger', challenger], ['champion', champion]] as const) {
       const repeats = repeatedIds(lines.map((l) => l.id));
