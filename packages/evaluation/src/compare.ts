@@ -269,13 +269,16 @@ export function pairedBootstrap(
 /**
  * Per model (`sides`: one model's predictions for the `truth` lines, or two models'), its macro-F1 and hits in each
  * bootstrap resample: the resamples draw the same indices for both models (a paired bootstrap), from `boot.seed`.
- * Macro-F1 is over the labels present in the resample, as scikit-learn's, but those in `unscored`.
+ * Macro-F1 is over the labels present in the resample, as scikit-learn's, but those in `unscored`; with `averageOver`
+ * (a fixed label list, as scikit-learn's `labels`), over exactly those labels, one no email of the resample has
+ * counting 0.
  */
 export function bootstrapScores(
   truth: readonly string[],
   sides: readonly [readonly string[]] | readonly [readonly string[], readonly string[]],
   boot: BootstrapOptions,
   unscored: ReadonlySet<string> = new Set(),
+  averageOver?: readonly string[],
 ): Array<{ f1: number[]; hits: number[] }> {
   const index = new Map<string, number>();
   const code = (l: string): number => {
@@ -293,7 +296,8 @@ export function bootstrapScores(
   const two = sides.length === 2;
   const pb = two ? Int32Array.from(sides[1], code) : new Int32Array(0);
   const L = index.size;
-  const counted = Uint8Array.from({ length: L }, () => 1);
+  const listed = averageOver === undefined ? undefined : new Set(averageOver);
+  const counted = Uint8Array.from([...index.keys()], (l) => (listed === undefined || listed.has(l) ? 1 : 0));
   for (const l of unscored) {
     const i = index.get(l);
     if (i !== undefined) counted[i] = 0;
@@ -316,6 +320,7 @@ export function bootstrapScores(
       const r = actual[l] === 0 ? 0 : tp[l] / actual[l];
       s += p + r === 0 ? 0 : (2 * p * r) / (p + r);
     }
+    if (listed !== undefined) return listed.size === 0 ? 0 : s / listed.size;
     return k === 0 ? 0 : s / k;
   };
   for (let r = 0; r < boot.resamples; r++) {

@@ -60,6 +60,19 @@ describe('evaluatePredictions', () => {
     expect(linked).toEqual(['queue-confusion']);
   });
 
+  it("bootstraps the macro-F1 interval over the label list the metrics average over: it holds the figure beside it", () => {
+    const lines: PredictionLine[] = Array.from({ length: 200 }, (_, i) => {
+      const truth = i % 2 ? 'a' : 'b';
+      return { id: `m${i}`, truth: { q: truth }, prediction: { q: { label: i % 10 === 0 ? (truth === 'a' ? 'b' : 'a') : truth } } };
+    });
+    // Two labels of four have no email: each counts 0 in the macro-F1 (0.4495), and in every resample alike.
+    const [task] = evaluatePredictions(lines, { labels: { q: ['a', 'b', 'c', 'd'] } }).tasks;
+    expect(task.metrics.macro.f1).toBeCloseTo(0.4495, 4);
+    expect(task.macroF1Interval?.lo).toBeLessThanOrEqual(task.metrics.macro.f1);
+    expect(task.macroF1Interval?.hi).toBeGreaterThanOrEqual(task.metrics.macro.f1);
+    expect(task.macroF1Interval?.hi).toBeLessThan(0.5);
+  });
+
   it('reports slices whose sizes add up to the task', () => {
     const data = syntheticPredictionLines({ n: 400, tasks: { queue: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, meta: { language: ['de', 'en'], bank: ['A', 'B', 'C'] } });
     const r = evaluatePredictions(data);

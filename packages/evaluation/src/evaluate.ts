@@ -290,18 +290,21 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     slices: slicesOf(rows, sliceKeys),
     ...(scored.size > 0 ? { untested } : {}),
     ...(operating ? { operating } : {}),
-    macroF1Interval: macroF1Interval(truth, predicted),
+    macroF1Interval: macroF1Interval(truth, predicted, labels),
   };
 }
 
 /** Email draws one task's macro-F1 interval may take at most: 1,000 resamples of up to 20,000 emails, fewer beyond. */
 const INTERVAL_DRAWS = 2e7;
 
-/** A 95% percentile-bootstrap interval of one model's macro-F1 on these emails, with a fixed seed (`bootstrapScores`). */
-function macroF1Interval(truth: readonly string[], predicted: readonly string[]): NonNullable<TaskReport['macroF1Interval']> {
+/**
+ * A 95% percentile-bootstrap interval of one model's macro-F1 on these emails, with a fixed seed (`bootstrapScores`);
+ * averaged over `labels` when the metrics are (a label no email has counts 0, as in the figure it sits beside).
+ */
+function macroF1Interval(truth: readonly string[], predicted: readonly string[], labels?: readonly string[]): NonNullable<TaskReport['macroF1Interval']> {
   const resamples = Math.max(100, Math.min(1000, Math.floor(INTERVAL_DRAWS / Math.max(1, truth.length))));
   const level = 0.95;
-  const [{ f1: values }] = bootstrapScores(truth, [predicted], { resamples, seed: 20261129, confidence: level });
+  const [{ f1: values }] = bootstrapScores(truth, [predicted], { resamples, seed: 20261129, confidence: level }, new Set(), labels);
   return { lo: percentile(values, (1 - level) / 2), hi: percentile(values, 1 - (1 - level) / 2), level, resamples };
 }
 
