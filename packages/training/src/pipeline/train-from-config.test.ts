@@ -273,7 +273,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const warnings: string[] = [];
     const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
     expect(result.counts).toMatchObject({ read: 82, rows: 80, unlabelled: 2 });
-    expect(warnings).toContainEqual(`2 row(s) left out: no label left in any task (each empty, retired or under minCount and dropped; counted as masked above): ${data}:82, ${data}:83`);
+    expect(warnings).toContainEqual(`2 row(s) left out: no label left in any task (each empty, retired or under minCount and dropped; counted as masked in the taxonomy lines): ${data}:82, ${data}:83`);
   }, 240_000);
 
   it('warns when a time split leaves a label, one only the newest mail has, without a training row', async () => {

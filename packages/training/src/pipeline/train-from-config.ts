@@ -7,6 +7,7 @@ import {
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { recountTaxonomy } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -300,8 +301,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
         `${dataset.superseded.rows} row(s) of ${path.basename(options.supersedingDataPath ?? '')} merged into the other exports' rows of the same emails (${dataset.superseded.at.join(', ')}${more}): the labels people confirmed last replace theirs, task by task, and each email trains once`,
       );
     }
-    for (const report of dataset.taxonomy) log?.info?.(formatTaxonomyReport(report));
-    for (const warning of dataset.taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
     if (dataset.badRows > 0) log?.warn?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped));
     for (const { file, columns } of dataset.lackingLabelColumns) {
@@ -313,7 +312,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (repeated) log?.warn?.(repeated);
     // The taxonomy lines count such rows among the masked; that they trained nothing at all is said here.
     if (dataset.unlabelled > 0) {
-      log?.warn?.(leftOutWarning(dataset.unlabelled, dataset.unlabelledAt, 'no label left in any task (each empty, retired or under minCount and dropped; counted as masked above)'));
+      log?.warn?.(leftOutWarning(dataset.unlabelled, dataset.unlabelledAt, 'no label left in any task (each empty, retired or under minCount and dropped; counted as masked in the taxonomy lines)'));
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing.
@@ -322,21 +321,25 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (prepared.automated > 0) {
       log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
     }
+    // minCount counts the rows that train: applied again without the rows cleaning left out.
+    const taxonomy = recountTaxonomy(config.tasks, dataset.taxonomy, prepared.rows, prepared.automated + prepared.noText);
+    for (const report of taxonomy) log?.info?.(formatTaxonomyReport(report));
+    for (const warning of taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     if (config.split.kind === 'time') {
       for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
     }
-    const tasks: TaskSpec[] = dataset.taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
+    const tasks: TaskSpec[] = taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
     let testRows = split.test;
     let testInputs: ModelInput[];
     // The test file's rows are counted as the training data's are: read, bad (onBadRow skip), without a label.
     let testCounts: TestFileCounts | undefined;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
-      const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: droppedAsRare(dataset.taxonomy), ...read });
+      const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: droppedAsRare(taxonomy), ...read });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
-      for (const warning of notLearntWarnings(tasks, test.notInModel, droppedAsRare(dataset.taxonomy))) log?.warn?.(warning);
+      for (const warning of notLearntWarnings(tasks, test.notInModel, droppedAsRare(taxonomy))) log?.warn?.(warning);
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
@@ -374,13 +377,13 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       testNearDuplicatesJudged: near.judged,
       ...testCounts,
     };
-    await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy: dataset.taxonomy });
+    await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
     const nearWarning = nearDuplicateWarning(near);
     if (nearWarning) log?.warn?.(nearWarning);
-    for (const warning of checkTrainable(dataset.taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
-    for (const warning of untrainedLabelWarnings(dataset.taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
+    for (const warning of checkTrainable(taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
+    for (const warning of untrainedLabelWarnings(taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
     signal?.throwIfAborted();
     const epochWrites: Promise<void>[] = [];
@@ -411,8 +414,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       trainingConfig: config,
       ...(config.routing ? { routing: config.routing } : {}),
       seenTexts: seen,
-      mergedIntoOther: mergedIntoOther(dataset.taxonomy),
-      droppedAsRare: droppedAsRare(dataset.taxonomy),
+      mergedIntoOther: mergedIntoOther(taxonomy),
+      droppedAsRare: droppedAsRare(taxonomy),
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
@@ -467,7 +470,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     registered = true;
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ artifactDir });
-    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy: dataset.taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
   } catch (error) {
     if (signal?.aborted && error === signal.reason) await tracker.interrupt();
     else {

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { trainFromConfig } from './train-from-config.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-recount-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const words: Record<string, string> = { a: 'Karte gesperrt PIN', b: 'Kredit Zins Rate', c: 'Erbschaft Nachlass Testament', d: 'Depot Übertrag Wertpapiere' };
+let n = 0;
+const row = (label: string) => `${++n},Frage ${n},${words[label]} Nummer ${n},${label}`;
+const autoReply = (label: string) => `${++n},Automatische Antwort: Ihre Anfrage,Ich bin bis 10.12. nicht im Büro.,${label}`;
+
+describe('minCount over the rows that train', () => {
+  it('counts no automated row: a label that reaches minCount only with them is merged into other (or dropped), and one with no row left is no class', async () => {
+    const data = path.join(dir, 'train.csv');
+    const rows = [...Array.from({ length: 30 }, (_, i) => row(i % 2 ? 'a' : 'b')), row('c'), autoReply('c'), autoReply('c'), autoReply('d'), autoReply('d'), autoReply('d')];
+    writeFileSync(data, ['id,subject,body,queue', ...rows].join('\n'));
+    const config = { columns: { id: 'id', subject: 'subject', body: 'body' }, tasks: [{ name: 'queue', labels: ['a', 'b', 'c', 'd'], minCount: 3 }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
+    const info: string[] = [];
+    const trained = await trainFromConfig({ config, dataPath: data, home: path.join(dir, 'home'), logger: { info: (m) => info.push(m), warn: () => undefined } });
+    const [queue] = trained.taxonomy;
+    // c: 3 rows read, 1 trains (under 3): merged into other; d: no row trains: a label without examples.
+    expect(queue.labels).toEqual(['a', 'b', 'other']);
+    expect(queue.counts).toEqual({ a: 15, b: 15, other: 1 });
+    expect(queue.rare).toEqual({ c: 1 });
+    expect(queue.absent).toEqual(['d']);
+    expect(info.some((line) => line.includes('queue') && line.includes('c'))).toBe(true);
+  }, 120_000);
+});

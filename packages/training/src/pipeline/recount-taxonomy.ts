@@ -1,0 +1,29 @@
+import type { TaskConfig } from '../config.js';
+import type { DatasetRow } from '../data/dataset.js';
+import { finaliseTaskLabels, type TaskTaxonomyReport } from '../taxonomy.js';
+
+/**
+ * Each task's minCount applied again to the rows that train, once cleaning left out those it cannot (automated mail,
+ * rows with no text the model reads): a label those rows carried could pass minCount at reading and keep a class of
+ * fewer examples than configured, or of none. Labels now under it are merged into `other` or dropped, as the task
+ * says, in the rows (their `labels` replaced) and in the report, which then counts the rows that train; labels rare
+ * at reading stay rare, with the counts they had then. The reports as they were when nothing was left out.
+ */
+export function recountTaxonomy(tasks: readonly TaskConfig[], taxonomy: readonly TaskTaxonomyReport[], rows: readonly DatasetRow[], leftOut: number): TaskTaxonomyReport[] {
+  if (leftOut === 0) return [...taxonomy];
+  return taxonomy.map((before) => {
+    const task = tasks.find((t) => t.name === before.task);
+    if (task === undefined) return before;
+    const { labels, report } = finaliseTaskLabels(task, rows.map((r) => r.labels[task.name] ?? null), { renamed: before.renamed, retired: before.retired, missing: before.missing });
+    rows.forEach((row, i) => {
+      if ((row.labels[task.name] ?? null) !== labels[i]) row.labels = { ...row.labels, [task.name]: labels[i] };
+    });
+    const { lookalikes: _again, ...recounted } = report;
+    return {
+      ...recounted,
+      rare: { ...before.rare, ...report.rare },
+      absent: report.absent.filter((label) => !Object.hasOwn(before.rare, label)),
+      ...(before.lookalikes ? { lookalikes: before.lookalikes } : {}),
+    };
+  });
+}
