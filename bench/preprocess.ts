@@ -160,6 +160,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
     'one style attribute of 1 MB "/*a"': { html: `<p style="${'/*a'.repeat(mb / 3)}">text</p>` },
     'a style sheet of 1 MB "/*a*/{"': { html: `<style>${'/*a*/{'.repeat(mb / 6)}</style><p>text</p>` },
     '50,000 <hr> before 20,000 lines': { html: `${'<hr>'.repeat(50_000)}${'x<br>'.repeat(20_000)}` },
+    'a hiding class rule 32,000 times over 32,000 elements of it (1 MB)': { html: `<style>${'.a{display:none}'.repeat(32_000)}</style>${'<p class=a>t</p>'.repeat(32_000)}` },
   };
   // The masking unit tests' worst cases (packages/preprocess/src/adversarial-inputs.ts), timed here rather than there:
   // names on, as `mailroute clean` and stored text mask them.
