@@ -144,10 +144,10 @@ export function createApp(options: AppOptions): ServingApp {
    * A problem answer, with an `x-request-id` (the caller's own, or a new one) that its log line carries too; a refusal
    * (4xx, a 503) is logged, rate-limited, with the key's id. Only error answers get an id: the classify path pays nothing.
    */
-  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID)): Response => {
+  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID), route = routeOf(c)): Response => {
     if (body.status < 500 || body.status === 503) {
       const keyId = (c.get('principal') as Principal | undefined)?.keyId;
-      refused({ requestId, method: c.req.method, route: routeOf(c), status: body.status, code: body.code, ...(keyId === undefined ? {} : { keyId }) });
+      refused({ requestId, method: c.req.method, route, status: body.status, code: body.code, ...(keyId === undefined ? {} : { keyId }) });
     }
     return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE });
   };
@@ -163,7 +163,8 @@ export function createApp(options: AppOptions): ServingApp {
     if (methods === undefined || methods.includes(method)) return undefined;
     const allow = [...methods, 'OPTIONS'];
     if (method === 'OPTIONS') return c.body(null, 204, { allow: allow.join(', ') });
-    return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${methods.join(', ')}, not ${method}.`, allow)));
+    // Named by its path, a route's (no route matched the method, so routeOf would say `unmatched`), as the metrics name it.
+    return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${methods.join(', ')}, not ${method}.`, allow)), undefined, path);
   };
 
   app.use('*', async (c, next) => {

@@ -40,6 +40,10 @@ describe('refused requests', () => {
     expect(ok.status, JSON.stringify(await json(ok.clone()))).toBe(200);
     expect(ok.headers.get('x-request-id')).toBeNull();
     expect(warned).toHaveLength(3);
+    // A method the route does not take is logged under the route, as the metrics count it.
+    now += 60_000;
+    expect((await app.request('/v1/classify', authed(KEYS.all, { method: 'GET' }))).status).toBe(405);
+    expect(warned[3]).toMatchObject({ method: 'GET', route: '/v1/classify', status: 405, code: 'METHOD_NOT_ALLOWED' });
   });
 
   it('are logged at most a number of times a minute, the next line saying how many were not', () => {

@@ -89,6 +89,9 @@ describe('operations routes', () => {
     expect((await json(res)).code).toBe('MODEL_NOT_READY');
     expect((await app.request('/ping')).status).toBe(503);
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'x' }] }))).status).toBe(503);
+    // A reload with no champion to load says the same: a documented code, with Retry-After.
+    const reload = await app.request('/v1/admin/reload', authed(KEYS.all, { method: 'POST' }));
+    expect([reload.status, reload.headers.get('retry-after'), (await json(reload)).code]).toEqual([503, '5', 'MODEL_NOT_READY']);
   });
 
   it('readyz and ping are 503 once the app is closing, saying so, as classify is', async () => {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ModelLoadError, ModelNotReadyError } from '../errors.js';
+import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
@@ -119,6 +119,8 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' }).catch((error: unknown) => {
         // The answer is public as /v1/model is: server paths cut to the file name there too.
         if (error instanceof ModelLoadError) throw new ModelLoadError(withoutPaths(error.message), {}, { cause: error });
+        // No model yet and no champion to load (an app built before one was approved): not ready, as /readyz says.
+        if (error instanceof NoChampionError) throw new ModelNotReadyError(error.message, {}, { cause: error });
         throw error;
       });
       const changed = outcome.championChanged;
