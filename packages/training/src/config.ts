@@ -43,8 +43,11 @@ const label = z.string().overwrite(readLabel);
 /** A label that names a class: not blank once read, as a blank cell is a row without a label. */
 const className = label.min(1, 'a label cannot be blank (a blank cell is a row without a label)');
 
-/** A column (CSV header, JSONL key), in NFC as the data's column names are read (macOS exports write them decomposed). */
-const column = z.string().overwrite((value) => value.normalize('NFC'));
+/**
+ * A column (CSV header, JSONL key), in NFC and trimmed as the data's column names are read (macOS exports write them
+ * decomposed; a header copied with its trailing blank names the column without it).
+ */
+const column = z.string().overwrite((value) => value.normalize('NFC').trim());
 
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({

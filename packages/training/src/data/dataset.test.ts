@@ -508,6 +508,15 @@ describe('labels written decomposed (NFD)', () => {
     const both = file('nfd-twice.jsonl', `{"id":"1","Betreff":"Depot","${nfd('Geschäftsbereich')}":"Wertpapiere","Geschäftsbereich":"Sparen"}\n{"id":"2","Betreff":"Konto","Geschäftsbereich":"Sparen"}\n`);
     expect((await loadDataset(both, { ...area, onBadRow: 'skip' })).skipped).toEqual([`${both}:1, column "Geschäftsbereich": the key is in the line 2 times (JSON would keep the last value): keep one`]);
   });
+
+  it('matches column names with blanks around them, in the config, the header and the JSONL keys, as the same names trimmed', async () => {
+    const spaced = cfg({ columns: { id: 'id', subject: 'Betreff ' }, tasks: [{ name: 'area', column: ' Geschäftsbereich' }], split: undefined });
+    expect([spaced.columns.subject, spaced.tasks[0].column]).toEqual(['Betreff', 'Geschäftsbereich']);
+    const csv = file('spaced-header.csv', 'id,Betreff ,Geschäftsbereich\n1,Depot,Wertpapiere\n');
+    expect((await loadDataset(csv, spaced)).rows.map((r) => r.labels.area)).toEqual(['Wertpapiere']);
+    const jsonl = file('spaced-keys.jsonl', '{"id":"1","Betreff ":"Depot"," Geschäftsbereich ":"Wertpapiere"}\n');
+    expect((await loadDataset(jsonl, spaced)).rows.map((r) => [r.email.subject, r.labels.area])).toEqual([['Depot', 'Wertpapiere']]);
+  });
 });
 
 describe('labels with spaces around them in the config', () => {

@@ -669,7 +669,7 @@ function repeatedKeys(raw: string, parsed: number): Map<string, number> | undefi
   if (names.length <= parsed) return undefined;
   const counts = new Map<string, number>();
   for (const name of names) {
-    const key = (JSON.parse(name) as string).normalize('NFC');
+    const key = (JSON.parse(name) as string).normalize('NFC').trim();
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const [key, n] of counts) if (n === 1) counts.delete(key);
@@ -687,11 +687,11 @@ function parseJsonl(file: string, text: string, hints: Hints = 'config', onParse
   const records: SourceRecord[] = [];
   const problems: RowProblem[] = [];
   const keys = new Set<string>();
-  // Keys in NFC, as the config's columns are; each distinct key is normalised once, not on every line.
+  // Keys in NFC and trimmed, as the config's columns and a CSV header's are; each distinct key is read once, not on every line.
   const composed = new Map<string, string>();
   const nfc = (key: string): string => {
     let name = composed.get(key);
-    if (name === undefined) composed.set(key, (name = key.normalize('NFC')));
+    if (name === undefined) composed.set(key, (name = key.normalize('NFC').trim()));
     return name;
   };
   const lines = text.split('\n');
