@@ -5,6 +5,7 @@ import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSee
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
+import { recountTaxonomy } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
@@ -196,6 +197,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
   const prepared = prepareModelRows(dataset.rows, manifest.featurizer.params);
+  // minCount over the rows that train, as training applied it before its split (the split task's labels stratify it).
+  recountTaxonomy(config.tasks, dataset.taxonomy, prepared.rows, prepared.automated + prepared.noText);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
   if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest) }) !== expected) {

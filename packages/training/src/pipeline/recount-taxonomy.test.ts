@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { predictDataset } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-recount-'));
@@ -15,17 +16,22 @@ const autoReply = (label: string) => `${++n},Automatische Antwort: Ihre Anfrage,
 describe('minCount over the rows that train', () => {
   it('counts no automated row: a label that reaches minCount only with them is merged into other (or dropped), and one with no row left is no class', async () => {
     const data = path.join(dir, 'train.csv');
-    const rows = [...Array.from({ length: 30 }, (_, i) => row(i % 2 ? 'a' : 'b')), row('c'), autoReply('c'), autoReply('c'), autoReply('d'), autoReply('d'), autoReply('d')];
+    const rows = [...Array.from({ length: 30 }, (_, i) => row(i % 2 ? 'a' : 'b')), ...Array.from({ length: 5 }, () => row('c')), autoReply('c'), autoReply('c'), ...Array.from({ length: 6 }, () => autoReply('d'))];
     writeFileSync(data, ['id,subject,body,queue', ...rows].join('\n'));
-    const config = { columns: { id: 'id', subject: 'subject', body: 'body' }, tasks: [{ name: 'queue', labels: ['a', 'b', 'c', 'd'], minCount: 3 }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
+    const config = { columns: { id: 'id', subject: 'subject', body: 'body' }, tasks: [{ name: 'queue', labels: ['a', 'b', 'c', 'd'], minCount: 6 }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
     const info: string[] = [];
     const trained = await trainFromConfig({ config, dataPath: data, home: path.join(dir, 'home'), logger: { info: (m) => info.push(m), warn: () => undefined } });
     const [queue] = trained.taxonomy;
-    // c: 3 rows read, 1 trains (under 3): merged into other; d: no row trains: a label without examples.
+    // c: 7 rows read, 5 train (under 6): merged into other; d: no row trains: a label without examples.
     expect(queue.labels).toEqual(['a', 'b', 'other']);
-    expect(queue.counts).toEqual({ a: 15, b: 15, other: 1 });
-    expect(queue.rare).toEqual({ c: 1 });
+    expect(queue.counts).toEqual({ a: 15, b: 15, other: 5 });
+    expect(queue.rare).toEqual({ c: 5 });
     expect(queue.absent).toEqual(['d']);
     expect(info.some((line) => line.includes('queue') && line.includes('c'))).toBe(true);
+    // --split test finds the rows it held out, merged as training merged them: the split is stratified on queue.
+    const held = await predictDataset({ model: trained.modelId, dataPath: data, home: path.join(dir, 'home'), split: 'test' });
+    expect(held).toHaveLength(trained.counts.test);
+    expect(held.map((line) => line.truth.queue)).toContain('other');
+    expect(held.every((line) => line.truth.queue !== 'c')).toBe(true);
   }, 120_000);
 });
