@@ -99,7 +99,7 @@ describe('S3SageMakerRegistry.register: two registrations of one id at once', ()
 
   it('registers the same artifact again after a registration that left its files (the same manifest is no other writer)', async () => {
     const a = await artifact('a', 'ngram-bag-20261201-1000-bb', Buffer.from([3]));
-    sm.on(CreateModelPackageCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    sm.on(CreateModelPackageCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client' }));
     s3m.on(DeleteObjectCommand).rejects(new Error('AccessDenied')); // the clean-up fails: the files stay
     await expect(registry.register(a)).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(objects.has('models/ngram-bag-20261201-1000-bb/manifest.json')).toBe(true);

@@ -288,7 +288,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('deletes the uploaded files when CreateModelPackage fails and made no package', async () => {
-    sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded' }));
+    sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded', $fault: 'client' }));
     await expect(registry.register(artifact)).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
   });
@@ -318,6 +318,31 @@ describe('S3SageMakerRegistry against s3rver', () => {
     expect(await registry.modelPackage(v.id)).toEqual({ version: v, modelPackageArn });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
     expect(packages).toHaveLength(1);
+  });
+
+  it('sends the create again, keeping the files, when its answer was lost and the listing does not show the package yet', async () => {
+    // SageMaker makes the package and the answer is lost; ListModelPackages shows it only later. The second create,
+    // with the same ClientToken, answers the package made (as SageMaker's idempotency does).
+    const made: Array<{ token?: string; arn: string }> = [];
+    sm.on(CreateModelPackageCommand).callsFake((input) => {
+      const earlier = made.find((m) => m.token === input.ClientToken);
+      if (earlier) return { ModelPackageArn: earlier.arn };
+      const version = packages.length + 1;
+      const arn = `arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/${version}`;
+      packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props: { ...input.CustomerMetadataProperties }, input });
+      made.push({ token: input.ClientToken, arn });
+      throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+    });
+    let lagging = true;
+    sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: (lagging ? packages.slice(0, -1) : packages).map((p) => ({ ModelPackageArn: p.arn })).reverse() }));
+    const { version: v, modelPackageArn } = await registry.registerPackage(artifact);
+    expect([v.id, modelPackageArn, packages.length]).toEqual(['ngram-bag-20261129-101500-s0', 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1', 1]);
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
+    // Both creates lost: the files stay, and the error says why.
+    lagging = true;
+    sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }));
+    await expect(registry.register(artifact)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('failed twice') });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/ngram-bag-20261129-101500-s1/`)).not.toEqual([]);
   });
 
   it('does not take a package another writer made under the same id (another manifest) for its own', async () => {

@@ -65,6 +65,13 @@ const GATE_READS_AT_ONCE = 8;
 /** A version's gate record is `<prefix><id>.gate.json` (see the class comment). */
 const GATE_SUFFIX = '.gate.json';
 
+/** Whether SageMaker answered that it made nothing (a 4xx: refused, throttled); a timeout or a 5xx may hide a package made. */
+function refusedOutright(error: unknown): boolean {
+  const e = error as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return e?.$fault === 'client' || (typeof status === 'number' && status >= 400 && status < 500);
+}
+
 /**
  * `ModelRegistry` on S3 (artifact files under a prefix, uncompressed, so SageMaker reads them with
  * `CompressionType: None`) and the SageMaker Model Registry (one model package per version; its
@@ -137,9 +144,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * manifest's, and the files' it lists): S3 refuses one whose bytes differ (a file changed since it was
    * checked), so a package never points at files that are not the manifest's. A failed upload deletes what
    * it wrote. A failed create may still have made the package (a timeout or 5xx after SageMaker did, or a
-   * describe after it that failed): the group is searched for the id first, and only when no package has it
-   * are the files deleted; when one does, it is the registration (its files kept). When the search fails
-   * too, the files are kept and the error says what to check.
+   * describe after it that failed): the group is searched for the id first; when one has it, it is the registration
+   * (its files kept). When none does, a create SageMaker refused outright (a 4xx) deletes the files; after a timeout
+   * or a 5xx the package may be made and not listed yet, so the create is sent again (its ClientToken makes it
+   * idempotent: the package made answers), and if that fails too, the files are kept and the error says so. When
+   * the search fails, the files are kept and the error says what to check.
    */
   private async uploadThenCreate(
     artifactDir: string,
@@ -181,8 +190,23 @@ export class S3SageMakerRegistry implements ModelRegistry {
           { cause: error },
         );
       }
+      let failed = error;
+      if (!refusedOutright(error)) {
+        try {
+          return await create();
+        } catch (again) {
+          if (!refusedOutright(again)) {
+            throw new RegistryError(
+              'REGISTRY_INDEX_INVALID',
+              `creating the model package of ${id} failed twice (${String(error)}; then ${String(again)}): it may have been made and not be listed yet, so its files under ${this.artifactUri(id)} were kept: register the model again (a package made answers then), or, if no package in ${this.options.modelPackageGroupName} has mailroute:id ${id} a while later, delete them`,
+              { cause: again },
+            );
+          }
+          failed = again;
+        }
+      }
       await deleteKeys(this.options.s3, this.options.bucket, uploaded);
-      throw error;
+      throw failed;
     }
   }
 
