@@ -208,9 +208,33 @@ describe('S3SageMakerRegistry against s3rver', () => {
       return { ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, CustomerMetadataProperties: p.props };
     });
     expect((await registry.approve(b.id)).status).toBe('Approved');
-    expect(describesAfterUpdate).toBe(2); // the throttled one, then the check that found b Approved
+    expect(describesAfterUpdate).toBe(4); // the throttled one, the check that found b Approved, then each package's as the pointer settles
     expect(packages[1].status).toBe('Approved');
     expect((await registry.champion())?.id).toBe(b.id); // not set back to a: b is what the endpoint gets
+  });
+
+  it('settles the pointer on the version approved last when two approvals run at once', async () => {
+    const a = await registry.register(artifact);
+    const b = await registry.register(artifact);
+    // a's status change is slow: b's lands first, though a wrote the pointer first and b after it.
+    let releaseA!: () => void;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    const update = sm.commandCalls(UpdateModelPackageCommand).length;
+    sm.on(UpdateModelPackageCommand).callsFake(async (input) => {
+      const p = packages.find((x) => x.arn === input.ModelPackageArn)!;
+      if (p.props['mailroute:id'] === a.id) await aHeld;
+      p.status = input.ModelApprovalStatus;
+      p.modified = new Date(Date.now() + (p.props['mailroute:id'] === a.id ? 1000 : 0));
+      Object.assign(p.props, input.CustomerMetadataProperties);
+      return { ModelPackageArn: p.arn };
+    });
+    const approvingA = registry.approve(a.id);
+    while (sm.commandCalls(UpdateModelPackageCommand).length === update) await new Promise((resolve) => setTimeout(resolve, 5));
+    await registry.approve(b.id);
+    releaseA();
+    await approvingA;
+    // a's approval landed last: the deployer deploys it last, and the pointer names it.
+    expect((await registry.champion())?.id).toBe(a.id);
   });
 
   it('leaves the pointer and says what to check when the status cannot be read back after a failed change', async () => {

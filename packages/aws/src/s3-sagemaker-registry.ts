@@ -388,8 +388,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
     options: StatusChangeOptions,
   ): Promise<ModelVersion> {
     await this.writeChampionPointer(next);
+    let changed: ModelVersion;
     try {
-      return await this.setStatus(arn, status, options);
+      changed = await this.setStatus(arn, status, options);
     } catch (error) {
       let after: ModelVersion;
       try {
@@ -402,7 +403,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
           { cause: error },
         );
       }
-      if (after.status === status) return after; // applied: the deployer acts on it, the pointer follows
+      if (after.status === status) return this.settled(after); // applied: the deployer acts on it, the pointer follows
       await this.writeChampionPointer(previous).catch((restore: unknown) => {
         throw new RegistryError(
           'REGISTRY_INDEX_INVALID',
@@ -412,6 +413,20 @@ export class S3SageMakerRegistry implements ModelRegistry {
       });
       throw error;
     }
+    return this.settled(changed);
+  }
+
+  /**
+   * After a status change, the pointer names what the deployer deploys last (`deployedId`): another approval whose
+   * status landed after this one's (two people approving at once) is what the endpoint ends up serving, though
+   * this one wrote the pointer last. Not settled (the pointer left as written) when the group cannot be read; with
+   * no Approved version left (the last champion rejected), the pointer stays as written (null).
+   */
+  private async settled(changed: ModelVersion): Promise<ModelVersion> {
+    const deployed = await this.deployedId().catch(() => undefined);
+    // Written again even when it is the id this change wrote: the other approval may have written its own since.
+    if (deployed !== undefined) await this.writeChampionPointer(deployed).catch(() => undefined);
+    return changed;
   }
 
   async champion(): Promise<ModelVersion | undefined> {
