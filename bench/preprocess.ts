@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import EmailReplyParser from 'email-reply-parser';
 import nodeEmailReplyParser from 'node-email-reply-parser';
 import planer from 'planer';
-import { cleanEmail, htmlToText, redactPii, type Email } from '@mailroute/preprocess';
+import { cleanEmail, htmlToText, parseEml, redactPii, type Email } from '@mailroute/preprocess';
 import { NAME_CUE_RUNS, NAME_RUNS, NUMBER_RUNS } from '../packages/preprocess/src/adversarial-inputs.js';
 import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js';
@@ -143,7 +143,15 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
   };
 }
 
-function adversarial(): { table: Table; figures: Figure[] } {
+/** A message of about `size` bytes whose parts are each a multipart naming no boundary, its body opening with one (`--Z…`). */
+function unstatedBoundaryParts(size: number): string {
+  const parts = 3_800;
+  const unit = (pad: string) => `--B\nContent-Type: multipart/mixed\n\n--Z${'p'.repeat(60)}\n${pad}\n`;
+  const pad = 'p'.repeat(Math.max(0, Math.floor(size / parts) - unit('').length));
+  return `From: a@b.example\nSubject: x\nContent-Type: multipart/mixed; boundary="B"\n\n${unit(pad).repeat(parts)}--B--\n`;
+}
+
+async function adversarial(): Promise<{ table: Table; figures: Figure[] }> {
   const mb = 1024 * 1024;
   const inputs: Record<string, Email> = {
     '1 MB of ">" lines': { body: '>\n'.repeat(mb / 2) },
@@ -161,15 +169,20 @@ function adversarial(): { table: Table; figures: Figure[] } {
     'a style sheet of 1 MB "/*a*/{"': { html: `<style>${'/*a*/{'.repeat(mb / 6)}</style><p>text</p>` },
     '50,000 <hr> before 20,000 lines': { html: `${'<hr>'.repeat(50_000)}${'x<br>'.repeat(20_000)}` },
     'a hiding class rule 32,000 times over 32,000 elements of it (1 MB)': { html: `<style>${'.a{display:none}'.repeat(32_000)}</style>${'<p class=a>t</p>'.repeat(32_000)}` },
+    '1 MB of <body> tags': { html: '<body>'.repeat(mb / 6) },
+    '500,000 blank lines, then 14,000 reply headers each over a quoted line': { body: `Hallo\n${'\n'.repeat(mb / 2)}${'On Mon, 3 Nov 2025, a@b.de wrote:\n> x\n'.repeat(Math.floor(mb / 2 / 38))}` },
+    '1 MB of "---" footer paragraphs': { body: `Hallo\n\n${'---\n\n'.repeat(mb / 5)}` },
   };
   // The masking unit tests' worst cases (packages/preprocess/src/adversarial-inputs.ts), timed here rather than there:
   // names on, as `mailroute clean` and stored text mask them.
   const masking = (list: readonly string[], what: string, names: boolean) =>
     list.map((text, i): [string, () => void] => [`masking${names ? ', names on' : ''}: ${what} ${i + 1} (${JSON.stringify(text.slice(0, 16))}…)`, () => redactPii(text, { names })]);
-  const cases: Array<[string, () => void]> = [
+  const cases: Array<[string, () => unknown]> = [
     ...masking(NAME_CUE_RUNS, 'cue run', true),
     ...masking(NAME_RUNS, 'name run', true),
     ...masking(NUMBER_RUNS, 'number run', false),
+    ['masking, names on: 1 MB of "Gruß, Max Muster, " on one line', () => redactPii('Gruß, Max Muster, '.repeat(Math.floor(mb / 18)), { names: true })],
+    ['parseEml: 3,800 parts, each a multipart without a stated boundary (1 MB)', () => parseEml(unstatedBoundaryParts(mb))],
     ...Object.entries(inputs).map(([name, email]): [string, () => void] => [name, () => cleanEmail(email)]),
   ];
   const rows: Table['rows'] = [];
@@ -180,7 +193,7 @@ function adversarial(): { table: Table; figures: Figure[] } {
     for (let r = 0; r < 3; r += 1) {
       const t0 = performance.now();
       try {
-        run();
+        await run();
       } catch (error) {
         outcome = `error ${(error as { code?: string }).code ?? String(error)}`;
       }
@@ -202,7 +215,7 @@ export async function run(): Promise<SectionResult> {
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
   const speed = throughput(cases, RUNS);
-  const adv = adversarial();
+  const adv = await adversarial();
   const lang = await measureLanguage(data);
   const figures = [...scored.figures, ...speed.figures, ...adv.figures, ...lang.figures];
   const verdicts = figures.filter((f) => f.note?.startsWith('target ')).map((f) => `${f.name} ${f.value} ${f.unit}, ${f.note}`);

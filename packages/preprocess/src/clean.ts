@@ -168,9 +168,13 @@ function skip(done: boolean, lines: readonly string[]): TailRemoval | undefined 
   return done ? { lines, removed: NOTHING_REMOVED.removed } : undefined;
 }
 
-/** `into.push(...parts)`, without the call for no parts (most rules remove nothing from most emails). */
+/**
+ * `into.push(...parts)`, without the call for no parts (most rules remove nothing from most emails), and one by one
+ * for many: spread into arguments, 200,000 parts (a footer's paragraphs) overflowed the stack.
+ */
 function append<T>(into: T[], parts: readonly T[]): void {
-  if (parts.length > 0) into.push(...parts);
+  if (parts.length > 1000) for (const part of parts) into.push(part);
+  else if (parts.length > 0) into.push(...parts);
 }
 
 /** One pass of every rule. Rules only ever drop lines, so an unchanged length means nothing changed. */
@@ -392,7 +396,7 @@ function withAnswersInQuote(cleaned: TextClean, quoted: readonly RemovedPart[], 
   // a header block run into the quote hid is cut now): cleaning stays idempotent.
   const joined = cleanLines(`${cleaned.text}\n\n${answers.text}`, undefined, scope, true);
   const kept = removed.splice(from).filter((r) => r.kind !== 'quoted');
-  removed.push(...kept, ...answers.removed, ...joined.removed);
+  for (const parts of [kept, answers.removed, joined.removed]) append(removed, parts);
   const signature = [joined.signature, cleaned.signature, answers.signature].filter((s) => s !== undefined).join('\n\n') || undefined;
   return { text: joined.text, removed, signature };
 }

@@ -15,8 +15,8 @@ export function unstatedBoundary(s: string, start: number, end: number): string 
     const lineEnd = eol === -1 || eol > end ? end : eol;
     const match = s.startsWith('--', at) ? DELIMITER.exec(s.slice(at, lineEnd)) : null;
     if (match) {
-      const close = s.indexOf(`\n--${match[1]}--`, lineEnd);
-      return close !== -1 && close < end ? match[1] : undefined;
+      // Searched within the body only: from each of thousands of parts, a search to the message's end was quadratic.
+      return s.slice(lineEnd, end).includes(`\n--${match[1]}--`) ? match[1] : undefined;
     }
     if (eol === -1) return undefined;
     at = eol + 1;

@@ -176,7 +176,7 @@ function attachedMessageEdits(s: string, start: number, end: number, depth: numb
   const headEnd = blank < 0 ? end : blank;
   encodedWordEdits(s, start, headEnd, inner);
   if (isUtf8(Buffer.from(s.slice(start, headEnd), 'latin1'))) {
-    out.push(...inner);
+    for (const edit of inner) out.push(edit);
     return;
   }
   // A charset written into the header block is re-encoded with it (ASCII stays as it is).
@@ -235,7 +235,9 @@ export function repairedContentType(value: string): string | undefined {
 /** Whether a line of the body s[start, end) opens with the delimiter of `boundary` (`--` and the boundary). */
 function delimiterIn(s: string, start: number, end: number, boundary: string): boolean {
   const delimiter = `--${boundary}`;
-  for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + 1)) if (i === start || s[i - 1] === '\n') return true;
+  // Within the body only (a search past it, from each part, was quadratic in the parts).
+  const body = s.slice(start, end);
+  for (let i = body.indexOf(delimiter); i !== -1; i = body.indexOf(delimiter, i + 1)) if (i === 0 || body[i - 1] === '\n') return true;
   return false;
 }
 
@@ -343,7 +345,13 @@ function charsetEdits(body: string, encoding: string, field: string): Edit[] {
 function partEdits(s: string, start: number, end: number, boundary: string, depth: number, out: Edit[], walk: Walk, inMessage: boolean): void {
   const delimiter = `--${boundary}`;
   let partStart = -1;
-  for (let i = s.indexOf(delimiter, start); i !== -1 && i < end; i = s.indexOf(delimiter, i + delimiter.length)) {
+  // Found within the body only: the last search of each multipart ran to the message's end, quadratic in nested parts.
+  const body = s.slice(start, end);
+  const next = (from: number): number => {
+    const at = body.indexOf(delimiter, from - start);
+    return at === -1 ? -1 : start + at;
+  };
+  for (let i = next(start); i !== -1 && i < end; i = next(i + delimiter.length)) {
     if (i !== start && s[i - 1] !== '\n') continue;
     if (partStart >= 0) entityEdits(s, partStart, i, depth, out, walk, inMessage);
     if (s.startsWith('--', i + delimiter.length)) return;

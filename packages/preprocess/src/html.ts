@@ -118,6 +118,12 @@ function firstLines(s: string, start: number, end: number, n: number): string[] 
 /** How far down the stack a closing tag looks for its opening tag; deeper mismatches are ignored. */
 const CLOSE_SEARCH = 64;
 
+/** Where `name` stands among the first CLOSE_SEARCH open elements (`<head>` and `<body>` stand near the root); -1 when not there. */
+function nearRoot(tags: readonly string[], name: string): number {
+  for (let k = 1; k < tags.length && k < CLOSE_SEARCH; k += 1) if (tags[k] === name) return k;
+  return -1;
+}
+
 /**
  * Visible text of an HTML email, with paragraph and line structure kept and entities decoded. Quoted parts
  * marked up by mail clients go to `quoted`, and so does everything after an `<hr>` that is followed by a
@@ -188,8 +194,11 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     },
     open(tag, attrSrc, selfClosing) {
       if (tag === 'body') {
+        // A second <body> opens nothing (as a browser merges it into the first): 100,000 of them made every later
+        // one search a stack as deep.
+        if (nearRoot(tags, 'body') > 0) return;
         // An unclosed <head> must not swallow the body.
-        const head = tags.indexOf('head');
+        const head = nearRoot(tags, 'head');
         if (head > 0) {
           for (let k = head; k < tags.length; k += 1) if (tags[k] === 'p') openP -= 1;
           tags.length = states.length = head;
@@ -246,7 +255,12 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     const rest = firstLines(joined, offsets[at], Math.min(joined.length, offsets[at] + HR_HEAD), 4);
     const sameLine = /\b(?:date|sent|to|subject|datum|gesendet|an|betreff)\s?:/i.test(rest[0]?.slice(5) ?? '');
     if (rest.length >= 1 && headerKey(rest[0])?.from && (sameLine || rest.slice(1).some((l) => headerKey(l) !== undefined))) {
-      quoted.parts.unshift(...text.parts.splice(at), '\n');
+      // Put before the quoted parts one by one, not spread into arguments (200,000 parts would overflow the stack).
+      const moved = text.parts.splice(at);
+      const after = quoted.parts.splice(0);
+      for (const part of moved) quoted.parts.push(part);
+      quoted.parts.push('\n');
+      for (const part of after) quoted.parts.push(part);
       break;
     }
   }

@@ -391,7 +391,7 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     if (found) {
       hits.push(found);
       const more = listedAfter(text, found, rules);
-      hits.push(...more);
+      for (const hit of more) hits.push(hit);
       starts.lastIndex = (more.at(-1) ?? found).end;
     }
   }

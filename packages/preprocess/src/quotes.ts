@@ -262,8 +262,9 @@ function moveTrailingRules(kept: string[], quoted: string[]): void {
     quoted.push(inline[1]);
     cut = n;
   }
-  // Only a separator moves (with the blank lines around it); plain blank lines stay with the text.
-  if (cut < kept.length) quoted.push(...kept.splice(cut));
+  // Only a separator moves (with the blank lines around it); plain blank lines stay with the text. One by one: spread
+  // into arguments, a run of 200,000 lines would overflow the stack.
+  if (cut < kept.length) for (const line of kept.splice(cut)) quoted.push(line);
 }
 
 /**
@@ -297,12 +298,20 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     const kept = lines.slice(0, inlineEnd);
     const quoted: string[] = [];
     moveTrailingRules(kept, quoted);
-    quoted.push(...lines.slice(inlineEnd));
+    for (let k = inlineEnd; k < lines.length; k += 1) quoted.push(lines[k]);
     return { kept, quoted, marks };
   }
   const kept: string[] = [];
   const quoted: string[] = [];
   let seenText = false;
+  // `kept`'s length when its trailing rules last moved: with no line kept since, none would move again, and each
+  // `>` block under a header would walk the same blank lines back (100,000 blocks under 500,000 blank lines: 37 s).
+  let settledAt = -1;
+  const moveRules = (): void => {
+    if (kept.length === settledAt) return;
+    moveTrailingRules(kept, quoted);
+    settledAt = kept.length;
+  };
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
     if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [], marks };
@@ -316,12 +325,12 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       if (mark === 'header' && j < lines.length && marks[j] === 'quote') {
         // The header introduces a `>` block: drop both with the blank lines after, keep reading below.
         while (j < lines.length && (marks[j] === 'quote' || marks[j] === 'empty')) j += 1;
-        moveTrailingRules(kept, quoted);
+        moveRules();
         for (let k = i; k < j; k += 1) quoted.push(lines[k]);
         i = j - 1;
         continue;
       }
-      moveTrailingRules(kept, quoted);
+      moveRules();
       for (let k = i; k < lines.length; k += 1) quoted.push(lines[k]);
       break;
     }

@@ -347,10 +347,12 @@ export function removeLegalTail(input: readonly string[]): TailRemoval {
     if (!kind) break;
     // Never cut down to a bare greeting: the paragraph after `Hallo,` is the customer's message.
     if (isGreetingOnly(input, above)) break;
-    removed.unshift({ kind, text: input.slice(start, end).join('\n') });
+    // Found bottom up, said top down: reversed once at the end (unshift per paragraph was quadratic).
+    removed.push({ kind, text: input.slice(start, end).join('\n') });
     cut = start;
     end = above;
   }
+  removed.reverse();
   return { lines: cut === input.length ? input : input.slice(0, cut), removed };
 }
 
