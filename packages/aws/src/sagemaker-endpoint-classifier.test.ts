@@ -116,12 +116,33 @@ describe('SageMakerEndpointClassifier', () => {
 
   it('maps endpoint failures to what a client can act on: retry later (503), the model failed (502), a fault here (500)', () => {
     const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
-    for (const cause of [named('ThrottlingException'), named('ServiceUnavailable'), named('ModelError', { OriginalStatusCode: 503 }), named('ModelError', { OriginalStatusCode: 429 }), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })]) {
+    for (const cause of [named('ThrottlingException'), named('ServiceUnavailable'), named('InternalFailure'), named('InternalStreamFailure'), named('ModelError', { OriginalStatusCode: 503 }), named('ModelError', { OriginalStatusCode: 429 }), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })]) {
       expect(toProblem(endpointError('ep', cause))).toMatchObject({ body: { status: 503, code: 'ENDPOINT_UNAVAILABLE' }, headers: { 'retry-after': '1' } });
     }
     expect(toProblem(endpointError('ep', named('ModelError', { OriginalStatusCode: 500 }))).body).toMatchObject({ status: 502, code: 'ENDPOINT_FAILED', detail: 'The model container failed the request (500).' });
     expect(toProblem(endpointError('ep', named('ValidationError'))).body).toMatchObject({ status: 500, code: 'INTERNAL' }); // e.g. no such endpoint: a configuration fault
     expect(toProblem(new EndpointResponseError('endpoint returned an empty body')).body).toMatchObject({ status: 502, code: 'SAGEMAKER_RESPONSE_INVALID' });
+  });
+
+  it("refuses an answer that does not fit the emails sent or the answering model's tasks (502), rather than store it", async () => {
+    const tasks = [{ name: 'queue', labels: ['payments', 'cards'] }];
+    const answer = (p: EmailPrediction[]) => sm.on(InvokeEndpointCommand).resolves({ Body: encodeBody({ modelId: 'ngram-bag-1', predictions: p }) } as unknown as InvokeOutput);
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'e', modelId: 'ngram-bag-1', tasks });
+    const good = prediction('a');
+    answer([good]);
+    await expect(classifier.predict([{ id: 'a', body: 'x' }])).resolves.toHaveLength(1);
+    const odd = {
+      'another model': { ...good, modelId: 'ngram-bag-9' },
+      'another email': { ...good, id: 'b' },
+      'a confidence over 1': { ...good, tasks: { queue: { ...good.tasks.queue, confidence: 7.5 } } },
+      'a label the model lacks': { ...good, tasks: { queue: { ...good.tasks.queue, label: 'zzz' } } },
+      'a task missing': { ...good, tasks: {} },
+      'a task the model lacks': { ...good, tasks: { ...good.tasks, urgency: good.tasks.queue } },
+    };
+    for (const [what, p] of Object.entries(odd)) {
+      answer([p]);
+      await expect(classifier.predict([{ id: 'a', body: 'x' }]), what).rejects.toMatchObject({ code: 'SAGEMAKER_RESPONSE_INVALID' });
+    }
   });
 
   it('rejects a response with the wrong number of results', async () => {

@@ -162,6 +162,9 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
       this.currentTasks = await this.tasksOfModel(parsed.modelId, this.options.tasksOf);
       this.tasksModelId = parsed.modelId;
     }
+    // The answer is held to the emails sent and, when its model's tasks are known, to them: an image that answers
+    // otherwise (another model's labels, a task missing) would be stored and counted as this model's.
+    checkAnswer(parsed, emails, parsed.modelId === this.tasksModelId ? this.currentTasks : undefined);
     return parsed.predictions;
   }
 
@@ -175,8 +178,11 @@ export class SageMakerEndpointClassifier implements EmailClassifier {
   }
 }
 
-/** Throttling and capacity errors of the SageMaker runtime, and the container statuses that mean "later". */
-const UNAVAILABLE = new Set(['ThrottlingException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ModelNotReadyException', 'InternalDependencyException', 'TimeoutError']);
+/**
+ * Throttling and capacity errors of the SageMaker runtime, its own failures (a 5xx still failing after the SDK's
+ * retries), and the container statuses that mean "later".
+ */
+const UNAVAILABLE = new Set(['ThrottlingException', 'ServiceUnavailable', 'ServiceUnavailableException', 'ModelNotReadyException', 'InternalDependencyException', 'InternalFailure', 'InternalStreamFailure', 'TimeoutError']);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 
 /** What a failed InvokeEndpoint means for the caller: retry later (503), the model failed (502), or a fault here (500). */
@@ -191,6 +197,28 @@ export function endpointError(endpointName: string, cause: unknown): Error {
     return new EndpointFailedError(`The model container failed the request${status === undefined ? '' : ` (${status})`}.`, {}, { cause });
   }
   return new EndpointInvocationError(`InvokeEndpoint ${endpointName} failed: ${e.name ?? 'error'}`, { cause });
+}
+
+/**
+ * Refuses (502 SAGEMAKER_RESPONSE_INVALID) an answer whose predictions name another model than the answer does or
+ * another email than the one sent at their place, give a confidence outside [0, 1], or, with `tasks` (the answering
+ * model's), lack one of its tasks or name a task or label it does not have.
+ */
+export function checkAnswer(parsed: InvocationsResponse, emails: readonly Email[], tasks: Tasks | undefined): void {
+  const byName = tasks === undefined ? undefined : new Map(tasks.map((t) => [t.name, new Set(t.labels)]));
+  parsed.predictions.forEach((p, i) => {
+    const at = `prediction ${i + 1}`;
+    if (p.modelId !== undefined && p.modelId !== parsed.modelId) throw new EndpointResponseError(`endpoint answered ${at} with model ${p.modelId}, the answer with ${parsed.modelId}`);
+    const sent = emails[i]?.id;
+    if (sent !== undefined && p.id !== undefined && p.id !== sent) throw new EndpointResponseError(`endpoint answered ${at} for email ${p.id}, sent ${sent} there`);
+    for (const [task, answer] of Object.entries(p.tasks)) {
+      if (!(answer.confidence >= 0 && answer.confidence <= 1)) throw new EndpointResponseError(`endpoint answered ${at} with a confidence of ${answer.confidence} for task ${task}`);
+      const labels = byName?.get(task);
+      if (byName !== undefined && labels === undefined) throw new EndpointResponseError(`endpoint answered ${at} with task ${task}, which model ${parsed.modelId} does not have`);
+      if (labels !== undefined && !labels.has(answer.label)) throw new EndpointResponseError(`endpoint answered ${at} with label ${answer.label} for task ${task}, not one of model ${parsed.modelId}'s`);
+    }
+    for (const task of byName?.keys() ?? []) if (!Object.hasOwn(p.tasks, task)) throw new EndpointResponseError(`endpoint answered ${at} without task ${task} of model ${parsed.modelId}`);
+  });
 }
 
 /** Decodes and validates an /invocations response; the result count must match the request. */

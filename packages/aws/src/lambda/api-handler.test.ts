@@ -232,6 +232,13 @@ describe('API Lambda wired with the AWS adapters', () => {
     // Its training merged the rare `inheritance` into other.
     const served = { tasks: [{ name: 'queue', labels: ['payments', 'cards', 'other'], mergedIntoOther: ['inheritance'] }, { name: 'urgency', labels: ['low', 'high'] }], trainingConfig };
     s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-1/manifest.json' }).resolves(body(JSON.stringify(served)));
+    // The endpoint answers both of its tasks (an answer without one is refused).
+    smMock.on(InvokeEndpointCommand).callsFake((input) => {
+      const sent = JSON.parse(new TextDecoder().decode(input.Body as Uint8Array)) as { emails: { id?: string }[] };
+      const answer = (label: string) => ({ label, confidence: 0.9, top: [{ label, score: 0.9 }], abstained: false });
+      const predictions = sent.emails.map((e) => ({ id: e.id, modelId: 'ngram-bag-1', tasks: { queue: answer('payments'), urgency: answer('low') }, route: { queue: 'payments', reason: 'confident' } }));
+      return { Body: new TextEncoder().encode(JSON.stringify({ modelId: 'ngram-bag-1', predictions })) } as Out;
+    });
     s3Mock.on(GetObjectCommand, { Key: 'models/ngram-bag-2/manifest.json' }).resolves(body(JSON.stringify({ tasks: [{ name: 'queue', labels: ['payments', 'cards', 'tax_documents'] }] })));
     ddbMock.on(PutCommand).resolves({} as Out);
     ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
