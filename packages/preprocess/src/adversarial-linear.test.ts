@@ -21,7 +21,11 @@ describe('1 MB inputs whose cleaning once grew with the square of their size', (
   });
 
   it('a closing, a name and a comma 58,000 times on one line: each read the rest of the line for a digit', () => {
-    const { text } = redactPii('Gruß, Max Muster, '.repeat(Math.floor(MB / 18)), { names: true });
-    expect(text.length).toBeGreaterThan(0);
+    // Three texts of the same words: what one remembered of its line must not be compared with the next (a whole
+    // megabyte compared at each closing made the second and third take seconds).
+    for (let run = 0; run < 3; run += 1) {
+      const { text } = redactPii('Gruß, Max Muster, '.repeat(Math.floor(MB / 18)), { names: true });
+      expect(text.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -231,6 +231,7 @@ const LETTER_AT_END = /\p{L}$/u;
 
 function cuedNameHits(text: string): Hit[] {
   const hits: Hit[] = [];
+  const signScan: SignScan = { from: 0, at: -1 };
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
@@ -251,7 +252,7 @@ function cuedNameHits(text: string): Hit[] {
     let thenMore = false;
     if (m === null && cue[3] !== undefined) {
       m = stickyAt(SIGNED_SHORT, text, at);
-      if (m === null) thenMore = (m = signedThenMore(text, at)) !== null;
+      if (m === null) thenMore = (m = signedThenMore(text, at, signScan)) !== null;
     }
     if (m === null) continue;
     const words = m[1].split(/[ \t]+/u);
@@ -378,25 +379,29 @@ const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee)/;
 const SENTENCE_STARTERS = new Set(
   'die der das dem den des ein eine einen einem einer mein meine meinen meinem meiner unser unsere ihr ihre ihrer ihren ihrem bitte ich wir sie es er hier heute leider also aber und noch the a an my our your please i we this that it here today sorry also but and still'.split(' '),
 );
+/** Of one text: from `from`, the first digit, `@` or line break is at `at` (none between). */
+interface SignScan {
+  from: number;
+  at: number;
+}
+
 /**
  * After a comma, a signature line goes on with an address, a number or an email address (`Anna Schmidt, Berliner Allee
  * 3`): whether a digit or `@` comes before the line ends. The first such character (or line break) found from a place
- * is remembered: the next closing on the same line reads it again, not the rest of the line (a line of 60,000
- * `Gruß, Max Muster,` took a minute when each read its whole rest).
+ * is remembered in `scan` (one per text): the next closing on the same line reads it again, not the rest of the line (a
+ * line of 60,000 `Gruß, Max Muster,` took a minute when each read its whole rest).
  */
-let signScan: { text: string; from: number; at: number } | undefined;
-function signatureRestOnLine(text: string, from: number): boolean {
-  let at: number;
-  if (signScan !== undefined && signScan.text === text && from >= signScan.from && from <= signScan.at) at = signScan.at;
-  else {
-    at = from;
+function signatureRestOnLine(text: string, from: number, scan: SignScan): boolean {
+  if (!(from >= scan.from && from <= scan.at)) {
+    let at = from;
     for (; at < text.length; at += 1) {
       const c = text.charCodeAt(at);
       if (c === 10 || c === 13 || c === 64 || (c >= 48 && c <= 57)) break;
     }
-    signScan = { text, from, at };
+    scan.from = from;
+    scan.at = at;
   }
-  return at < text.length && text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13;
+  return scan.at < text.length && text.charCodeAt(scan.at) !== 10 && text.charCodeAt(scan.at) !== 13;
 }
 
 /**
@@ -404,14 +409,14 @@ function signatureRestOnLine(text: string, from: number): boolean {
  * Meier`), its first word starts sentences (`Die Überweisung, die …`), or after a comma the line holds no digit
  * or `@` (`Mein Anliegen, bitte …`).
  */
-function signedThenMore(text: string, at: number): RegExpExecArray | null {
+function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
   if (m === null) return null;
   const words = lowerWords(m[1]);
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
   let i = m.index + m[0].length;
   while (i < text.length && /\s/.test(text[i])) i += 1;
-  return text[i] === ',' && !signatureRestOnLine(text, i + 1) ? null : m;
+  return text[i] === ',' && !signatureRestOnLine(text, i + 1, scan) ? null : m;
 }
 
 /**
