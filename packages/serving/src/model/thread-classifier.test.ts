@@ -110,37 +110,33 @@ describe('a model on its own worker thread', () => {
     await expect(threaded.predict(emails)).rejects.toThrow(/released/);
   }, 30_000);
 
-  it('sends a batch that waited behind the one a thread exited on, never sent to it, to the replacement', async () => {
-    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
-    const respawn = { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 };
-    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { workerUrl, respawn });
+  /** A classifier on the test thread that exits on `exit-thread` and throws on `throw-in-thread`, replaced at once. */
+  const endingThreads = (onThreadFailure?: (event: string) => void) =>
+    loadClassifierInThread(path.join(root, 'm1'), { workerUrl: new URL('../test-support/exiting-thread.worker.mjs', import.meta.url), respawn: { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 }, onThreadFailure });
+
+  it.each(['exit-thread', 'throw-in-thread'])('sends a batch that waited behind the one a thread ended on (%s), never sent to it, to the replacement', async (ending) => {
+    const threaded = await endingThreads();
     try {
       const before = await threaded.predict(emails);
       // In one turn: the first goes to the thread and ends it; the second waits for the thread's answer.
-      const [exited, waited] = await Promise.allSettled([threaded.predict([{ ...emails[0], id: 'exit-thread' }]), threaded.predict(emails)]);
-      expect(exited.status).toBe('rejected');
+      const [ended, waited] = await Promise.allSettled([threaded.predict([{ ...emails[0], id: ending }]), threaded.predict(emails)]);
+      expect(ended.status).toBe('rejected');
       expect(waited).toEqual({ status: 'fulfilled', value: before });
     } finally {
       await threaded.release();
     }
   }, 30_000);
 
-  it('takes an uncaught error in the thread as its exit: the batch it held fails once, not email by email, and a batch behind it goes to the replacement', async () => {
-    const workerUrl = new URL('../test-support/exiting-thread.worker.mjs', import.meta.url);
+  it('takes an uncaught error in the thread as its exit: the shared batch it held fails once, not email by email', async () => {
     const failures: string[] = [];
-    const threaded = await loadClassifierInThread(path.join(root, 'm1'), { workerUrl, respawn: { baseDelayMs: 0, maxDelayMs: 0, resetAfterMs: 60_000 }, onThreadFailure: (e) => failures.push(e) });
+    const threaded = await endingThreads((e) => failures.push(e));
     const batcher = createPredictBatcher(256);
     try {
-      const before = await threaded.predict(emails);
       // One shared call holds both requests; the thread throws on it.
       const shared = await Promise.allSettled([batcher.predict(threaded, [{ ...emails[0], id: 'throw-in-thread' }]), batcher.predict(threaded, emails)]);
       expect(shared.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       expect(shared[0]).toMatchObject({ reason: expect.objectContaining({ name: 'ModelThreadExitedError', message: 'boom in the model thread' }) });
       expect(failures).toEqual(['exited']);
-      // A batch waiting behind the one the thread threw on, never sent to it, is answered by the replacement.
-      const [thrown, waited] = await Promise.allSettled([threaded.predict([{ ...emails[1], id: 'throw-in-thread' }]), threaded.predict(emails)]);
-      expect(thrown.status).toBe('rejected');
-      expect(waited).toEqual({ status: 'fulfilled', value: before });
     } finally {
       await threaded.release();
     }
