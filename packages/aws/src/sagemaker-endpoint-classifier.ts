@@ -199,13 +199,21 @@ export function endpointError(endpointName: string, cause: unknown): Error {
   return new EndpointInvocationError(`InvokeEndpoint ${endpointName} failed: ${e.name ?? 'error'}`, { cause });
 }
 
+/** Each task's labels as a set, made once per task list (a model's), not at every call. */
+const labelSets = new WeakMap<Tasks, Map<string, Set<string>>>();
+function labelSetsOf(tasks: Tasks): Map<string, Set<string>> {
+  let sets = labelSets.get(tasks);
+  if (sets === undefined) labelSets.set(tasks, (sets = new Map(tasks.map((t) => [t.name, new Set(t.labels)]))));
+  return sets;
+}
+
 /**
  * Refuses (502 SAGEMAKER_RESPONSE_INVALID) an answer whose predictions name another model than the answer does or
  * another email than the one sent at their place, give a confidence outside [0, 1], or, with `tasks` (the answering
  * model's), lack one of its tasks or name a task or label it does not have.
  */
 export function checkAnswer(parsed: InvocationsResponse, emails: readonly Email[], tasks: Tasks | undefined): void {
-  const byName = tasks === undefined ? undefined : new Map(tasks.map((t) => [t.name, new Set(t.labels)]));
+  const byName = tasks === undefined ? undefined : labelSetsOf(tasks);
   parsed.predictions.forEach((p, i) => {
     const at = `prediction ${i + 1}`;
     if (p.modelId !== undefined && p.modelId !== parsed.modelId) throw new EndpointResponseError(`endpoint answered ${at} with model ${p.modelId}, the answer with ${parsed.modelId}`);

@@ -23,7 +23,7 @@ async function kindOf(p: string): Promise<'file' | 'dir' | 'none'> {
 }
 
 /** The file's real path (links followed), or its resolved path when it does not exist yet. */
-async function real(p: string): Promise<string> {
+export async function realPath(p: string): Promise<string> {
   return realpath(p).catch(() => p);
 }
 
@@ -115,9 +115,9 @@ async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag:
   // `-` is standard output to `mailroute clean` only: elsewhere it would quietly make a file or folder called "-".
   if (out === '-') throw new UsageError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
   const full = path.resolve(cwd, out);
-  const target = await real(full);
+  const target = await realPath(full);
   for (const input of inputs) {
-    if ((await real(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
+    if ((await realPath(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
   }
   const kind = await kindOf(full);
   // A link (or a chain of them) to a file whose folder is not there (a dangling link): written through, it could

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliContext } from './context.js';
 import { processAlive } from '@mailroute/model';
 import { InterruptedError, UsageError } from './errors.js';
 import { twoStepInterrupt } from './interrupt.js';
-import { prepareOutput } from './output-path.js';
+import { prepareOutput, realPath } from './output-path.js';
 import { outputWriteError } from './write-output.js';
 
 /** The hidden folder a report is written in before it is swapped into `--out`. */
@@ -62,7 +62,7 @@ export async function writeStaged(
     try {
       await write(partial, interrupt.signal);
       interrupt.signal.throwIfAborted();
-      refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
+      await refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
       swapIn(partial, full, alsoRemove);
     } catch (error) {
       cleanUp();
@@ -75,22 +75,13 @@ export async function writeStaged(
   }
 }
 
-/** A path with its links followed; as it is when it does not exist. */
-function realOrAsIs(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
 /** Throws when an entry of `dir` that the swap replaces or removes is one of the files read, or a folder holding one. */
-function refuseReplacingInputs(partial: string, dir: string, alsoRemove: readonly string[], inputs: readonly string[], out: string): void {
+async function refuseReplacingInputs(partial: string, dir: string, alsoRemove: readonly string[], inputs: readonly string[], out: string): Promise<void> {
   if (inputs.length === 0) return;
-  const read = inputs.map(realOrAsIs);
+  const read = await Promise.all(inputs.map(realPath));
   for (const name of new Set([...readdirSync(partial), ...alsoRemove])) {
     if (!lstatSync(path.join(dir, name), { throwIfNoEntry: false })) continue;
-    const entry = realOrAsIs(path.join(dir, name));
+    const entry = await realPath(path.join(dir, name));
     const held = read.find((file) => file === entry || file.startsWith(`${entry}${path.sep}`));
     if (held !== undefined) {
       throw new UsageError(`--out ${out}: its ${name} would be replaced, and that is (or holds) ${held}, which this command reads: move that file elsewhere or choose another --out; nothing was written`);

@@ -9,7 +9,8 @@ import { feedbackFileChunks, newFeedbackFileTally, parseTrainingConfig, type Tra
 import { z } from 'zod';
 import { FEEDBACK_EXPORT_ENV, FEEDBACK_EXPORT_STEP, TRAINING_JOB } from '../contracts.js';
 import { dynamoConfirmedCases, dynamoDocumentClient } from '../dynamo-confirmed-cases.js';
-import { AdapterConfigError, FeedbackExportError } from '../errors.js';
+import { FeedbackExportError } from '../errors.js';
+import { configFromEnv, KeyPrefixSchema } from '../lambda-env.js';
 import { readObjectText } from '../s3-objects.js';
 import { s3Folder } from '../s3-uri.js';
 
@@ -18,8 +19,7 @@ const { inputs: IN, outputs: OUT } = FEEDBACK_EXPORT_STEP;
 /** The ExportFeedback step's outputs: the count of cases written and the file's URI. */
 export type FeedbackExportResult = Record<typeof OUT.cases | typeof OUT.uri, string>;
 
-const Prefix = z.string().min(2).endsWith('/', 'must end with "/"').refine((p) => !p.startsWith('/'), 'must not start with "/"');
-export const FeedbackExportConfigSchema = z.object({ tableName: z.string().min(1), artifactBucket: z.string().min(1), dataPrefix: Prefix.default('data/') });
+export const FeedbackExportConfigSchema = z.object({ tableName: z.string().min(1), artifactBucket: z.string().min(1), dataPrefix: KeyPrefixSchema.default('data/') });
 export type FeedbackExportConfig = z.infer<typeof FeedbackExportConfigSchema>;
 
 export interface FeedbackExportDeps {
@@ -110,16 +110,10 @@ async function readTrainingConfig(s3: S3Client, bucket: string, key: string): Pr
 
 /** The feedback-export Lambda's handler: settings from the environment (FEEDBACK_EXPORT_ENV), SDK clients for its region. */
 export function createFeedbackExportHandlerFromEnv(env: Record<string, string | undefined>, deps: Partial<Omit<FeedbackExportDeps, 'config'>> = {}) {
-  const parsed = FeedbackExportConfigSchema.safeParse(Object.fromEntries(Object.entries(FEEDBACK_EXPORT_ENV).map(([key, name]) => [key, env[name] || undefined])));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path[0] as keyof typeof FEEDBACK_EXPORT_ENV | undefined;
-    throw new AdapterConfigError(`feedback-export environment invalid at ${key ? FEEDBACK_EXPORT_ENV[key] : '(root)'}: ${issue?.message}`);
-  }
   return createFeedbackExportHandler({
     s3: deps.s3 ?? new S3Client({}),
     dynamo: deps.dynamo ?? dynamoDocumentClient(),
-    config: parsed.data,
+    config: configFromEnv(FeedbackExportConfigSchema, FEEDBACK_EXPORT_ENV, env, 'feedback-export'),
     tmpDir: deps.tmpDir,
     now: deps.now,
   });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { REGISTER_ENV, REGISTER_STEP } from '../contracts.js';
-import { AdapterConfigError, RegisterEventError } from '../errors.js';
+import { RegisterEventError } from '../errors.js';
+import { configFromEnv, KeyPrefixSchema as Prefix } from '../lambda-env.js';
 import { s3Folder } from '../s3-uri.js';
-
-const Prefix = z.string().min(2).endsWith('/', 'must end with "/"').refine((p) => !p.startsWith('/'), 'must not start with "/"');
 
 export const RegisterConfigSchema = z
   .object({
@@ -22,13 +21,7 @@ export type RegisterConfig = z.infer<typeof RegisterConfigSchema>;
 
 /** The register Lambda's settings from its environment (REGISTER_ENV); AWS_CONFIG_INVALID names the variable. */
 export function registerConfigFromEnv(env: Record<string, string | undefined>): RegisterConfig {
-  const parsed = RegisterConfigSchema.safeParse(Object.fromEntries(Object.entries(REGISTER_ENV).map(([key, name]) => [key, env[name] || undefined])));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path[0] as keyof typeof REGISTER_ENV | undefined;
-    throw new AdapterConfigError(`register environment invalid at ${key ? REGISTER_ENV[key] : '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return configFromEnv(RegisterConfigSchema, REGISTER_ENV, env, 'register');
 }
 
 const { artifactUri, note } = REGISTER_STEP.inputs;

@@ -1,4 +1,4 @@
-import { appendFile, open, realpath } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
@@ -22,7 +22,7 @@ import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mail
 import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { untilAborted } from '../interrupt.js';
-import { checkOutput } from '../output-path.js';
+import { checkOutput, realPath } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
@@ -235,12 +235,6 @@ function summary(report: EvaluationReport): string {
   return [`${'task'.padEnd(16)} ${'n'.padStart(7)} ${'accuracy'.padStart(9)} ${'macro-F1'.padStart(9)} ${'weighted-F1'.padStart(12)}`, ...rows].join('\n');
 }
 
-/** Whether two paths name one file (links followed; a path that does not exist is taken as it is). */
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([realpath(a).catch(() => a), realpath(b).catch(() => b)]);
-  return x === y;
-}
-
 export function registerEvaluate(program: Command, ctx: CliContext): void {
   const command = program
     .command('evaluate')
@@ -363,7 +357,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         // report keeps none of the last one's pictures or predictions beside it; files of the user's stay.
         const predictionsFile = path.join(out, 'predictions.jsonl');
         // Links followed: the same file reached through a link to --out (or from it) is the same file.
-        const readFromThere = flags.predictions !== undefined && (await sameFile(path.resolve(ctx.cwd, flags.predictions), predictionsFile));
+        const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
         const tasks = report.tasks.length;
         await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
           if (flags.model !== undefined) {

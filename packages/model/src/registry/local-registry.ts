@@ -417,11 +417,11 @@ export class LocalModelRegistry implements ModelRegistry {
     });
     if (options.dryRun) {
       const index = await this.sharedIndex();
-      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff, index.championHistory?.at(-1)?.id ?? null);
+      const { prune, kept } = pruneCandidates(index, cutoff);
       return outcome(await measure(prune), kept, true);
     }
     const { pruned, kept } = await this.update(async (index) => {
-      const { prune, kept } = pruneCandidates(index.versions, index.champion, cutoff, index.championHistory?.at(-1)?.id ?? null);
+      const { prune, kept } = pruneCandidates(index, cutoff);
       const measured = await measure(prune);
       const at = this.now();
       for (const v of prune) v.prunedAt = at;

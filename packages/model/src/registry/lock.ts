@@ -1,6 +1,6 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { RegistryError } from './errors.js';
 import { hostname } from 'node:os';
+import { RegistryError } from './errors.js';
 import { PID_NAMESPACE, pidsComparable, processAlive } from './process-alive.js';
 
 export interface LockOptions {
@@ -32,7 +32,7 @@ async function staleLock(file: string, staleMs: number): Promise<Seen | undefine
     if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
     let holder: { pid?: unknown; host?: unknown; pidNamespace?: unknown };
     try {
-      holder = JSON.parse(text) as { pid?: unknown; host?: unknown; pidNamespace?: unknown };
+      holder = JSON.parse(text) as typeof holder;
     } catch {
       // Cut short (a crash or a full disk while its holder wrote it): as an empty one, its writer is gone.
       return age > EMPTY_STALE_MS ? seen : undefined;

@@ -44,7 +44,12 @@ export function statusSince(v: ModelVersion): string {
  * status is older than `cutoffMs`. Never the champion (a server loads it; with none, the last one, which servers keep),
  * never an Approved version (a rollback goes back to one), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
  */
-export function pruneCandidates(versions: readonly ModelVersion[], champion: string | null, cutoffMs: number, lastChampion: string | null = null): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
+export function pruneCandidates(
+  index: { versions: readonly ModelVersion[]; champion: string | null; championHistory?: ReadonlyArray<{ id: string }> },
+  cutoffMs: number,
+): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
+  const { versions, champion } = index;
+  const lastChampion = index.championHistory?.at(-1)?.id;
   const kept = { champion: 0, lastChampion: 0, approved: 0, recent: 0, prunedBefore: 0 };
   const prune: ModelVersion[] = [];
   for (const v of versions) {

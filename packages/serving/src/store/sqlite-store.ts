@@ -304,9 +304,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   // every request held up). They are read in spans of the window of JUDGED_SPAN predictions each, newest first: a
   // span starts at the time of the prediction JUDGED_SPAN below its end.
   const spanStart = db.prepare('SELECT created_at FROM predictions WHERE created_at >= @since AND created_at < @until ORDER BY created_at DESC LIMIT 1 OFFSET @skip');
-  let open = true;
+  /** Set by the first `close()`: from then on the store is closed, and a second call waits for the first. */
   let closing: Promise<void> | undefined;
-  /** Reads see every write made before them: queued predictions are committed first. */
+  const isOpen = () => closing === undefined;
   /** Runs a read now: a failure of SQLite's is a StoreError (503 or 500 STORE_FAILED), not an INTERNAL. */
   const readNow = <T>(fn: () => T): T => {
     try {
@@ -315,13 +315,14 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       throw error instanceof StoreError ? error : new StoreError('SQLite read failed.', {}, { cause: error });
     }
   };
+  /** Reads see every write made before them: queued predictions are committed first. */
   const read = async <T>(fn: () => T): Promise<T> => {
-    if (!open) throw new StoreError('The store is closed.');
+    if (!isOpen()) throw new StoreError('The store is closed.');
     await writes.settled();
     return readNow(fn);
   };
   const closedError = () => new StoreError('The store is closed.');
-  const prune = (before: string) => (open ? writes.write((id) => ({ id, kind: 'prune' as const, before })) : Promise.reject(closedError()));
+  const prune = (before: string) => (isOpen() ? writes.write((id) => ({ id, kind: 'prune' as const, before })) : Promise.reject(closedError()));
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const judgedSpan = options.judgedSpan ?? JUDGED_SPAN;
   let pruner: NodeJS.Timeout | undefined;
@@ -333,7 +334,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       // Asked before each prune, so a clock that jumps while the server runs is caught too; said once a hold.
       let held: string | undefined;
       try {
-        held = open ? pruneHeldBack(db, cutoff(), retentionDays) : undefined;
+        held = isOpen() ? pruneHeldBack(db, cutoff(), retentionDays) : undefined;
       } catch {
         // A read that fails here (a damaged file) fails the prune too, which reports it: no throw from a timer.
       }
@@ -365,9 +366,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }
   };
   return {
-    savePredictions: (records) => (open ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
+    savePredictions: (records) => (isOpen() ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
     queuePredictions:
-      buffer.bufferMs > 0 ? (records) => (open ? writes.queue(predictionsMessage(records)) : Promise.reject(closedError())) : undefined,
+      buffer.bufferMs > 0 ? (records) => (isOpen() ? writes.queue(predictionsMessage(records)) : Promise.reject(closedError())) : undefined,
     getPrediction: (id) => read(() => {
       const row = getById.get(id) as Record<string, unknown> | undefined;
       return row === undefined ? undefined : toPrediction(row);
@@ -377,13 +378,13 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       return row === undefined ? undefined : toPrediction(row);
     }),
     saveFeedback: async (feedback) => {
-      if (!open) throw closedError();
+      if (!isOpen()) throw closedError();
       // A stored feedback past the retention that the hourly prune has not deleted yet is replaced, not merged into.
       const expiredBefore = retentionDays > 0 ? new Date(Date.now() - retentionDays * 86_400_000).toISOString() : '';
       await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }));
       // The upsert keeps a feedback that closed later; read back which one the email has now (unless the
       // store closed meanwhile: the write is committed, which is what the caller waits for).
-      if (!open) return 'recorded';
+      if (!isOpen()) return 'recorded';
       const stored = readNow(() => getFeedbackClosedAt.get(feedback.emailId) as { closed_at: string } | undefined);
       return stored !== undefined && stored.closed_at > feedback.closedAt ? 'superseded' : 'recorded';
     },
@@ -412,7 +413,6 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     close: () =>
       (closing ??= (async () => {
         if (pruner) clearInterval(pruner);
-        open = false;
         await writes.close();
         db.close();
       })()),

@@ -5,13 +5,13 @@ import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSee
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
-import { recountTaxonomy } from './recount-taxonomy.js';
+import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
-import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
+import { inputsOf, rowsFingerprint } from './model-rows.js';
 import { prepareInputs } from './train-from-config.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
@@ -128,14 +128,18 @@ function seenRowsWarning(classifier: Classifier, seenFlags: SeenFlags | undefine
   return `${seen} of these ${rows.length} rows (${share}%) repeat texts model ${classifier.modelId} was trained or validated on: its metrics on them flatter it; evaluate on mail it has not seen`;
 }
 
+/** Per task, the labels the model's training dropped as rare (its manifest's `droppedAsRare`): masked in the data read for it. */
+function droppedLabels(manifest: Manifest): Record<string, readonly string[]> {
+  return Object.fromEntries(manifest.tasks.map((t) => [t.name, t.droppedAsRare ?? []]));
+}
+
 /**
  * One warning per task whose truths carry labels the model does not have and that are therefore left out of
  * its metrics. (A model with `other` counts them as `other`, as its training did with labels too rare to learn, but
  * for those its training dropped as rare: masked, and said.)
  */
 function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>): string[] {
-  const dropped = Object.fromEntries(classifier.manifest.tasks.map((t) => [t.name, t.droppedAsRare ?? []]));
-  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
+  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, droppedLabels(classifier.manifest));
   return left.map(([task, labels]) => {
     const total = Object.values(labels).reduce((a, b) => a + b, 0);
     const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
@@ -196,9 +200,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
-  const prepared = prepareModelRows(dataset.rows, manifest.featurizer.params);
-  // minCount over the rows that train, as training applied it before its split (the split task's labels stratify it).
-  recountTaxonomy(config.tasks, dataset.taxonomy, prepared.rows, prepared.automated + prepared.noText);
+  // The rows as training read them before its split (minCount over the rows that train: the split task's labels stratify it).
+  const { prepared } = rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, manifest.featurizer.params);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
   if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest) }) !== expected) {
@@ -280,7 +283,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     const names = options.config === undefined ? undefined : labelNamesIn(config, classifier.tasks);
     const fixedLabels = Object.fromEntries(classifier.tasks.map((t) => [t.name, names?.[t.name] ?? t.labels]));
     // Labels training dropped as rare: their rows are masked, as in training's own test rows, not scored as `other`.
-    const maskedLabels = Object.fromEntries(classifier.manifest.tasks.map((t) => [t.name, t.droppedAsRare ?? []]));
+    const maskedLabels = droppedLabels(classifier.manifest);
     const paths = typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath];
     // A delimiter given for files read as JSONL splits nothing: said, not silently dropped.
     if (options.delimiter !== undefined && paths.every((file) => formatOf(config, file) === 'jsonl')) {

@@ -1,6 +1,19 @@
+import type { TextReadParams } from '@mailroute/preprocess';
 import type { TaskConfig } from '../config.js';
 import type { DatasetRow } from '../data/dataset.js';
 import { finaliseTaskLabels, type TaskTaxonomyReport } from '../taxonomy.js';
+import type { OnProgress } from './evaluate-split.js';
+import { prepareModelRows, type ModelRows } from './model-rows.js';
+
+/**
+ * The rows that train: each cleaned once (`prepareModelRows`: automated mail and rows with no text the model reads left
+ * out), then each task's minCount applied again over them (`recountTaxonomy`). Training and `--split test` read the
+ * data this one way, so the split they make of it is the same.
+ */
+export function rowsThatTrain(rows: readonly DatasetRow[], taxonomy: readonly TaskTaxonomyReport[], tasks: readonly TaskConfig[], featurizer: TextReadParams, onProgress?: OnProgress): { prepared: ModelRows; taxonomy: TaskTaxonomyReport[] } {
+  const prepared = prepareModelRows(rows, featurizer, onProgress);
+  return { prepared, taxonomy: recountTaxonomy(tasks, taxonomy, prepared.rows, prepared.automated + prepared.noText) };
+}
 
 /**
  * Each task's minCount applied again to the rows that train, once cleaning left out those it cannot (automated mail,
@@ -9,7 +22,7 @@ import { finaliseTaskLabels, type TaskTaxonomyReport } from '../taxonomy.js';
  * says, in the rows (their `labels` replaced) and in the report, which then counts the rows that train; labels rare
  * at reading stay rare, with the counts they had then. The reports as they were when nothing was left out.
  */
-export function recountTaxonomy(tasks: readonly TaskConfig[], taxonomy: readonly TaskTaxonomyReport[], rows: readonly DatasetRow[], leftOut: number): TaskTaxonomyReport[] {
+function recountTaxonomy(tasks: readonly TaskConfig[], taxonomy: readonly TaskTaxonomyReport[], rows: readonly DatasetRow[], leftOut: number): TaskTaxonomyReport[] {
   if (leftOut === 0) return [...taxonomy];
   return taxonomy.map((before) => {
     const task = tasks.find((t) => t.name === before.task);

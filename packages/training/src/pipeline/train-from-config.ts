@@ -7,7 +7,7 @@ import {
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
-import { recountTaxonomy } from './recount-taxonomy.js';
+import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
@@ -17,7 +17,7 @@ import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyR
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
-import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
+import { inputsOf, rowsFingerprint } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
@@ -298,7 +298,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (dataset.superseded.rows > 0) {
       const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
       log?.info?.(
-        `${dataset.superseded.rows} row(s) of ${path.basename(options.supersedingDataPath ?? '')} merged into the other exports' rows of the same emails (${dataset.superseded.at.join(', ')}${more}): the labels people confirmed last replace theirs, task by task, and each email trains once`,
+        `${dataset.superseded.rows} row(s) of ${path.basename(supersedingFile ?? '')} merged into the other exports' rows of the same emails (${dataset.superseded.at.join(', ')}${more}): the labels people confirmed last replace theirs, task by task, and each email trains once`,
       );
     }
     for (const warning of renamedOverTimeWarnings(dataset.rows, config.tasks)) log?.warn?.(warning);
@@ -315,14 +315,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       log?.warn?.(leftOutWarning(dataset.unlabelled, dataset.unlabelledAt, 'no label left in any task (each empty, retired or under minCount and dropped; counted as masked in the taxonomy lines)'));
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
-    // the split each), and a row with no text left trains nothing.
-    const prepared = prepareModelRows(dataset.rows, params, onProgress);
+    // the split each), and a row with no text left trains nothing; minCount then counts the rows that train.
+    const { prepared, taxonomy } = rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, params, onProgress);
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
     if (prepared.automated > 0) {
       log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
     }
-    // minCount counts the rows that train: applied again without the rows cleaning left out.
-    const taxonomy = recountTaxonomy(config.tasks, dataset.taxonomy, prepared.rows, prepared.automated + prepared.noText);
     for (const report of taxonomy) log?.info?.(formatTaxonomyReport(report));
     for (const warning of taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
@@ -330,16 +328,17 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
     }
     const tasks: TaskSpec[] = taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
+    const dropped = droppedAsRare(taxonomy);
     let testRows = split.test;
     let testInputs: ModelInput[];
     // The test file's rows are counted as the training data's are: read, bad (onBadRow skip), without a label.
     let testCounts: TestFileCounts | undefined;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
-      const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: droppedAsRare(taxonomy), ...read });
+      const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: dropped, ...read });
       testRows = test.rows;
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
-      for (const warning of notLearntWarnings(tasks, test.notInModel, droppedAsRare(taxonomy))) log?.warn?.(warning);
+      for (const warning of notLearntWarnings(tasks, test.notInModel, dropped)) log?.warn?.(warning);
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
@@ -415,7 +414,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       ...(config.routing ? { routing: config.routing } : {}),
       seenTexts: seen,
       mergedIntoOther: mergedIntoOther(taxonomy),
-      droppedAsRare: droppedAsRare(taxonomy),
+      droppedAsRare: dropped,
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
