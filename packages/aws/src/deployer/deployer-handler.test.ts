@@ -314,22 +314,28 @@ describe('createDeployerHandler: a rejected version', () => {
 });
 
 describe('deployerConfigFromEnv', () => {
+  const env = {
+    [DEPLOYER_ENV.endpointName]: 'mailroute-dev',
+    [DEPLOYER_ENV.modelPackageGroupName]: 'mailroute-dev',
+    [DEPLOYER_ENV.executionRoleArn]: 'arn:aws:iam::111111111111:role/r',
+    [DEPLOYER_ENV.instanceType]: 'ml.t2.medium',
+    [DEPLOYER_ENV.subnetIds]: 'subnet-a, subnet-b',
+    [DEPLOYER_ENV.securityGroupIds]: 'sg-1',
+  };
+
   it('reads the Lambda environment', () => {
-    const cfg = deployerConfigFromEnv({
-      [DEPLOYER_ENV.endpointName]: 'mailroute-dev',
-      [DEPLOYER_ENV.modelPackageGroupName]: 'mailroute-dev',
-      [DEPLOYER_ENV.executionRoleArn]: 'arn:aws:iam::111111111111:role/r',
-      [DEPLOYER_ENV.instanceType]: 'ml.t2.medium',
-      [DEPLOYER_ENV.initialInstanceCount]: '1',
-      [DEPLOYER_ENV.subnetIds]: 'subnet-a, subnet-b',
-      [DEPLOYER_ENV.securityGroupIds]: 'sg-1',
-      [DEPLOYER_ENV.rollbackAlarmNames]: 'a,b',
-    });
+    const cfg = deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.initialInstanceCount]: '1', [DEPLOYER_ENV.rollbackAlarmNames]: 'a,b' });
     expect(cfg).toMatchObject({ subnetIds: ['subnet-a', 'subnet-b'], rollbackAlarmNames: ['a', 'b'], initialInstanceCount: 1 });
   });
 
+  it('reads a blank instance count as unset (one) and names the variable of a count that is not a number or of an empty list', () => {
+    expect(deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.initialInstanceCount]: '' }).initialInstanceCount).toBe(1);
+    expect(() => deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.initialInstanceCount]: 'two' })).toThrow(/at MAILROUTE_INSTANCE_COUNT: /);
+    expect(() => deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.securityGroupIds]: ' , ' })).toThrow(/at MAILROUTE_SECURITY_GROUP_IDS: /);
+  });
+
   it('names the missing variable', () => {
-    expect(() => deployerConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('endpointName') }));
+    expect(() => deployerConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('MAILROUTE_ENDPOINT_NAME') }));
   });
 });
 

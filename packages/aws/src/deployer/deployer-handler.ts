@@ -10,7 +10,7 @@ import {
   UpdateEndpointCommand,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
-import { AdapterConfigError, DeployEventError, EndpointBusyError, NoApprovedVersionError } from '../errors.js';
+import { DeployEventError, EndpointBusyError, NoApprovedVersionError } from '../errors.js';
 import {
   BUSY,
   DeployerConfigSchema,
@@ -27,27 +27,22 @@ import {
   type ModelPackageStateChange,
 } from './deploy-plan.js';
 import { DEPLOYER_ENV } from '../contracts.js';
+import { configFromEnv } from '../lambda-env.js';
 
 
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const listFromEnv = (min: number) => z.string().optional().transform(list).pipe(z.array(z.string()).min(min));
+
+/** The deployer's settings as its environment spells them: a count in digits, lists comma-separated. */
+const DeployerEnvSchema = DeployerConfigSchema.extend({
+  initialInstanceCount: z.coerce.number().int().min(1).default(1),
+  subnetIds: listFromEnv(1),
+  securityGroupIds: listFromEnv(1),
+  rollbackAlarmNames: listFromEnv(0),
+});
 
 export function deployerConfigFromEnv(env: Record<string, string | undefined>): DeployerConfig {
-  const parsed = DeployerConfigSchema.safeParse({
-    endpointName: env[DEPLOYER_ENV.endpointName],
-    modelPackageGroupName: env[DEPLOYER_ENV.modelPackageGroupName],
-    executionRoleArn: env[DEPLOYER_ENV.executionRoleArn],
-    instanceType: env[DEPLOYER_ENV.instanceType],
-    initialInstanceCount: Number(env[DEPLOYER_ENV.initialInstanceCount] ?? '1'),
-    subnetIds: list(env[DEPLOYER_ENV.subnetIds]),
-    securityGroupIds: list(env[DEPLOYER_ENV.securityGroupIds]),
-    kmsKeyArn: env[DEPLOYER_ENV.kmsKeyArn] || undefined,
-    rollbackAlarmNames: list(env[DEPLOYER_ENV.rollbackAlarmNames]),
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterConfigError(`deployer environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return configFromEnv(DeployerEnvSchema, DEPLOYER_ENV, env, 'deployer');
 }
 
 export type DeployResult =

@@ -116,7 +116,7 @@ describe('API Lambda wired with the AWS adapters', () => {
       expect(item?.text).toBeUndefined();
       expect(item?.attachmentNames).toBeUndefined();
     }
-    expect(() => apiConfigFromEnv({ ...env, [API_ENV.storeText]: 'yes' })).toThrow(/storeText: true or false/);
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.storeText]: 'yes' })).toThrow(/MAILROUTE_STORE_TEXT: true or false/);
   });
 
   it('routes an automated email as automated though the endpoint image predates the rule (it answers confident)', async () => {
@@ -301,13 +301,13 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(apiConfigFromEnv(env).requestTimeoutMs).toBe(27_000);
     expect(apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: String(lambdaRequestTimeoutMs(20)) }).requestTimeoutMs).toBe(18_000);
     expect(lambdaRequestTimeoutMs(1)).toBe(500);
-    expect(() => apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: '60000' })).toThrow(/requestTimeoutMs/);
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.requestTimeoutMs]: '60000' })).toThrow(/MAILROUTE_REQUEST_TIMEOUT_MS/);
   });
 
   it("takes the CRM's time zone from the stack (MAILROUTE_TIME_ZONE): unset, UTC; one Node does not know refused", () => {
     expect(apiConfigFromEnv(env).timeZone).toBeUndefined();
     expect(apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlin' }).timeZone).toBe('Europe/Berlin');
-    expect(() => apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlinn' })).toThrow(/timeZone: not a time zone/);
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.timeZone]: 'Europe/Berlinn' })).toThrow(/MAILROUTE_TIME_ZONE: not a time zone/);
   });
 
   it("names the stack's environment (MAILROUTE_ENVIRONMENT) on every log line", async () => {
@@ -338,7 +338,7 @@ describe('API Lambda wired with the AWS adapters', () => {
     const raised = await createApiLambdaHandler({ ...env, [API_ENV.maxBodyBytes]: String(2 * 1024 * 1024) }, { s3, runtime, dynamo })(event('POST', '/v1/classify', big, headers), context);
     expect(raised.statusCode).toBe(200);
     // Over what Lambda's 6 MB payload holds after base64: the first request fails with a config error.
-    expect(() => apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024 + 1) })).toThrow(/maxBodyBytes/);
+    expect(() => apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024 + 1) })).toThrow(/MAILROUTE_MAX_BODY_BYTES/);
     expect(apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024) }).maxBodyBytes).toBe(4 * 1024 * 1024);
   });
 

@@ -13,12 +13,13 @@ import {
   type Logger,
   type ServingApp,
 } from '@mailroute/serving';
-import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
+import { RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution, ManifestCache } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
+import { configFromEnv, KeyPrefixSchema } from '../lambda-env.js';
 
 
 /**
@@ -33,7 +34,7 @@ const ApiConfigSchema = z.object({
   endpointName: z.string().min(1),
   tableName: z.string().min(1),
   artifactBucket: z.string().min(1),
-  modelsPrefix: z.string().endsWith('/').default('models/'),
+  modelsPrefix: KeyPrefixSchema.default('models/'),
   feedbackTtlDays: z.coerce.number().int().min(1).default(400),
   maxBodyBytes: z.coerce.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
   requestTimeoutMs: z.coerce.number().int().min(1).max(LAMBDA_REQUEST_TIMEOUT_MS).default(LAMBDA_REQUEST_TIMEOUT_MS),
@@ -46,22 +47,7 @@ const ApiConfigSchema = z.object({
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
 export function apiConfigFromEnv(env: Record<string, string | undefined>): ApiLambdaConfig {
-  const parsed = ApiConfigSchema.safeParse({
-    endpointName: env[API_ENV.endpointName],
-    tableName: env[API_ENV.tableName],
-    artifactBucket: env[API_ENV.artifactBucket],
-    modelsPrefix: env[API_ENV.modelsPrefix] || undefined,
-    feedbackTtlDays: env[API_ENV.feedbackTtlDays] || undefined,
-    maxBodyBytes: env[API_ENV.maxBodyBytes] || undefined,
-    requestTimeoutMs: env[API_ENV.requestTimeoutMs] || undefined,
-    timeZone: env[API_ENV.timeZone] || undefined,
-    storeText: env[API_ENV.storeText] || undefined,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterConfigError(`API Lambda environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return configFromEnv(ApiConfigSchema, API_ENV, env, 'API Lambda');
 }
 
 export interface AwsServingDeps {

@@ -1,18 +1,19 @@
 import { z } from 'zod';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { TaskInfo } from '@mailroute/serving';
-import { AdapterConfigError, RegistryArtifactError } from '../errors.js';
+import { RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { hasChampionPointer, isBootstrapModel, loadChampionTasks, loadModelTasks } from '../lambda/champion-tasks.js';
 import { defaultAwsServingDeps, type AwsServingDeps } from '../lambda/api-handler.js';
 import { createQualityReporter, type NothingToMeasure } from './quality-report.js';
 import { QUALITY_ENV } from '../contracts.js';
+import { configFromEnv, KeyPrefixSchema } from '../lambda-env.js';
 
 
 const QualityConfigSchema = z.object({
   tableName: z.string().min(1),
   artifactBucket: z.string().min(1),
-  modelsPrefix: z.string().endsWith('/').default('models/'),
+  modelsPrefix: KeyPrefixSchema.default('models/'),
   environment: z.string().min(1),
   windowDays: z.coerce.number().int().min(1).max(366).default(30),
   minFeedback: z.coerce.number().int().min(1).default(30),
@@ -27,14 +28,7 @@ export function createQualityReporterHandlerFromEnv(
   write: (line: string) => void,
   deps: Pick<AwsServingDeps, 's3' | 'dynamo' | 'logger'> = defaultAwsServingDeps(),
 ) {
-  const parsed = QualityConfigSchema.safeParse(
-    Object.fromEntries(Object.entries(QUALITY_ENV).map(([key, name]) => [key, env[name] || undefined])),
-  );
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AdapterConfigError(`quality reporter environment invalid at ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const config = parsed.data;
+  const config = configFromEnv(QualityConfigSchema, QUALITY_ENV, env, 'quality reporter');
   return createQualityReporter({
     store: new DynamoPredictionStore({ client: deps.dynamo, tableName: config.tableName, logger: deps.logger }),
     tasks: measuredTasks(deps.s3, config.artifactBucket, config.modelsPrefix),

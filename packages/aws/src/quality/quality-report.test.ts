@@ -128,7 +128,7 @@ describe('quality reporter', () => {
 describe('createQualityReporterHandlerFromEnv', () => {
   it('names the missing setting', () => {
     expect(() => createQualityReporterHandlerFromEnv({ MAILROUTE_TABLE_NAME: 't' }, () => undefined)).toThrow(
-      expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('artifactBucket') }),
+      expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('MAILROUTE_ARTIFACT_BUCKET') }),
     );
   });
 });
