@@ -101,6 +101,17 @@ describe('createLambdaHandler', () => {
     expect((await handler(ping, lambdaContext)).statusCode).toBe(200);
   });
 
+  it('answers a method a fetch Request cannot carry (TRACE) as the Node server does, 405 on a route and 404 elsewhere, not a bare 400', async () => {
+    for (const method of ['TRACE', 'trace', 'TRACK', 'CONNECT']) {
+      const res = await handler(apiGatewayV2Event(method, '/v1/classify', { emails: [] }), lambdaContext);
+      expect([method, res.statusCode, res.headers?.['content-type']]).toEqual([method, 405, 'application/problem+json']);
+      expect(res.headers?.allow).toBe('POST, OPTIONS');
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', detail: `/v1/classify takes POST, not ${method}.` });
+    }
+    const elsewhere = await handler(apiGatewayV2Event('TRACE', '/v1/nothing'), lambdaContext);
+    expect([elsewhere.statusCode, JSON.parse(elsewhere.body).code]).toEqual([404, 'NOT_FOUND']);
+  });
+
   it('refuses a path with a backslash (400 problem+json) as the Node server does, rather than reading it as a slash', async () => {
     const res = await handler(apiGatewayV2Event('GET', '/v1\\model'), lambdaContext);
     expect(res.statusCode).toBe(400);

@@ -44,6 +44,28 @@ function withoutGetBody(event: LambdaEvent): LambdaEvent {
   return { ...event, headers: { ...headers, 'content-length': length }, body: undefined, isBase64Encoded: false } as unknown as LambdaEvent;
 }
 
+/** Methods a fetch Request refuses to be made with (`TRACE`, `TRACK`, `CONNECT`, in any case). */
+const FETCH_REFUSES = new Set(['TRACE', 'TRACK', 'CONNECT']);
+
+/**
+ * The event of a method fetch refuses, made as a GET without a body, and that method, or undefined for any other.
+ * hono/aws-lambda answered such an event a bare 400 `Invalid request` in text/plain; the app is shown the method
+ * as @hono/node-server shows it a TRACE, so both front doors answer alike (405 on a route's path, else 404).
+ */
+function refusedMethod(event: LambdaEvent): { event: LambdaEvent; method: string } | undefined {
+  const method = methodOf(event);
+  if (typeof method !== 'string' || !FETCH_REFUSES.has(method.toUpperCase())) return undefined;
+  const e = event as { requestContext: { http: object } };
+  const asGet = { ...event, body: undefined, isBase64Encoded: false, requestContext: { ...e.requestContext, http: { ...e.requestContext.http, method: 'GET' } } };
+  return { event: asGet as unknown as LambdaEvent, method };
+}
+
+/** `request` with `method` in place of its own (a GET made for a method fetch refuses). */
+function withMethod(request: Request, method: string): Request {
+  Object.defineProperty(request, 'method', { get: () => method });
+  return request;
+}
+
 /** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
 const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(String((error as { code?: unknown }).code ?? ''));
 
@@ -86,8 +108,14 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
   const logger = options.logger ?? silentLogger;
   let ready: Promise<LambdaHandler> | undefined;
   const build = async (): Promise<LambdaHandler> => {
-    const app = typeof serving === 'function' ? await serving() : serving;
-    return handle(app.app) as LambdaHandler;
+    const { app } = typeof serving === 'function' ? await serving() : serving;
+    const main = handle(app) as LambdaHandler;
+    return async (event, context) => {
+      const refused = refusedMethod(event);
+      if (refused === undefined) return main(event, context);
+      const shown = handle({ fetch: (request: Request, env: unknown) => app.fetch(withMethod(request, refused.method), env) } as unknown as typeof app) as LambdaHandler;
+      return shown(refused.event, context);
+    };
   };
   return async (event, context) => {
     ready ??= build().catch((error: unknown) => {
