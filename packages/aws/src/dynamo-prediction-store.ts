@@ -26,8 +26,11 @@ export interface DynamoPredictionStoreOptions {
 export class DynamoPredictionStore implements PredictionStore {
   private readonly table: DynamoStoreTable;
   private readonly judged: JudgedIndex;
+  /** The feedback TTL in days, counted from its closedAt. */
+  readonly retentionDays: number;
   constructor(options: DynamoPredictionStoreOptions) {
-    this.table = { client: options.client, tableName: options.tableName, retentionDays: options.retentionDays ?? 400, now: () => options.now?.() ?? new Date(), logger: options.logger };
+    this.retentionDays = options.retentionDays ?? 400;
+    this.table = { client: options.client, tableName: options.tableName, retentionDays: this.retentionDays, now: () => options.now?.() ?? new Date(), logger: options.logger };
     this.judged = new JudgedIndex(options);
   }
 

@@ -93,13 +93,15 @@ export function createApp(options: AppOptions): ServingApp {
   }
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createServingMetrics();
+  // Feedback older than the store keeps would be deleted at once: refused, unless the limits say otherwise.
+  const limits = LimitsSchema.parse({ feedbackRetentionDays: options.store.retentionDays, ...options.limits });
   const ctx: AppContext = {
     source: options.classifierSource,
     registry: options.registry,
     modelTasks: options.modelTasks ?? (options.registry ? registryModelTasks(options.registry) : undefined),
     store: options.store,
     auth: options.auth,
-    limits: LimitsSchema.parse(options.limits ?? {}),
+    limits,
     logger: options.logger ?? silentLogger,
     clock,
     metrics,
@@ -110,7 +112,7 @@ export function createApp(options: AppOptions): ServingApp {
     trainingDistribution: options.trainingDistribution,
     timeZone: options.timeZone,
     newId: options.newId ?? (() => timeOrderedId()),
-    batcher: createPredictBatcher(LimitsSchema.parse(options.limits ?? {}).maxBatch),
+    batcher: createPredictBatcher(limits.maxBatch),
     inFlight: { count: 0, byScope: {} },
   };
   metrics.setModel(ctx.source.current()?.modelId);

@@ -248,6 +248,14 @@ describe('POST /v1/feedback', () => {
     expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' }))[0].feedback?.closedAt).toBe('2025-10-28T10:00:00.000Z');
   });
 
+  it('takes the retention from the store when the limits name none (an app built on createSqliteStore: 400 days)', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    const { app } = await build({ clock: { now: () => now } });
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'old', labels: { queue: 'billing' }, closedAt: '2025-10-26T12:00:00Z' }));
+    expect(res.status).toBe(400);
+    expect((await json(res)).detail).toContain('more than 400 days ago');
+  });
+
   it('says a retention of one day in the singular (the SageMaker container keeps feedback one day)', async () => {
     const now = Date.parse('2026-12-01T12:00:00Z');
     const { app } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 1 } });

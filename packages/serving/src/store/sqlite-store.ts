@@ -366,6 +366,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     }
   };
   return {
+    retentionDays,
     savePredictions: (records) => (isOpen() ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
     queuePredictions:
       buffer.bufferMs > 0 ? (records) => (isOpen() ? writes.queue(predictionsMessage(records)) : Promise.reject(closedError())) : undefined,

@@ -66,6 +66,11 @@ export interface FeedbackPair {
 export type FeedbackOutcome = 'recorded' | 'superseded';
 
 export interface PredictionStore {
+  /**
+   * Optional: days the store keeps a feedback from its closedAt (0 or absent: for ever). `createApp` refuses a
+   * feedback that closed longer ago (it would be deleted at once) unless its limits say another figure.
+   */
+  readonly retentionDays?: number;
   savePredictions(records: readonly PredictionRecord[]): Promise<void>;
   /**
    * Optional: saves predictions without making the caller wait for the commit (it follows within a few
