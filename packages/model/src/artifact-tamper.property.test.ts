@@ -62,6 +62,8 @@ async function loadsOrRefuses(dir: string): Promise<void> {
         // An answer not abstained is a probability over the threshold (weights made NaN give none: it abstains).
         if (!answer.abstained) expect(answer.confidence).toBeGreaterThanOrEqual(task.threshold);
         if (!answer.abstained) expect(answer.confidence).toBeLessThanOrEqual(1);
+        // A number in [0, 1] even then: NaN would be null in JSON.
+        expect(answer.confidence >= 0 && answer.confidence <= 1).toBe(true);
       }
     }
   } finally {

@@ -308,6 +308,8 @@ describe('taskPrediction', () => {
 
   it('abstains when the probabilities are no numbers (NaN), whatever the threshold', () => {
     for (const threshold of [0, 0.5]) expect(taskPrediction([Number.NaN, Number.NaN], ['x', 'y'], threshold, 2)).toMatchObject({ label: 'x', abstained: true });
+    // Answered as 0, a number: JSON would turn NaN into null, which the prediction store then refused to read back.
+    expect(taskPrediction([Number.NaN, Number.NaN], ['x', 'y'], 0.5, 2)).toMatchObject({ confidence: 0, top: [{ label: 'x', score: 0 }, { label: 'y', score: 0 }] });
   });
 
   it('reads an email\'s probabilities from its offset in a batch\'s flat array as from a copy of them', () => {

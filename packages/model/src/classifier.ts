@@ -354,7 +354,8 @@ export function taskPrediction(probs: ArrayLike<number>, labels: readonly string
   }
   // Abstention compares the exact probability; rounding is for the answer only. A probability that is no number
   // (NaN: weights a diverged training left NaN, or an IDF table holding one) is no confidence: it abstains, as
-  // `< threshold` (false for NaN) would have routed it to the first label as a confident answer.
+  // `< threshold` (false for NaN) would have routed it to the first label as a confident answer, and is answered
+  // as 0 (JSON has no NaN: it became null, which the answer's schema and the prediction store refuse).
   return { label: labels[chosen[0]], confidence: top[0].score, top, abstained: !(probs[from + chosen[0]] >= threshold) };
 }
 
@@ -363,5 +364,5 @@ export function taskPrediction(probs: ArrayLike<number>, labels: readonly string
  * 0.8037899732589722. Answers get shorter, and JSON.stringify writes such numbers about twice as fast.
  */
 function roundScore(p: number): number {
-  return Math.round(p * 1e6) / 1e6;
+  return Number.isFinite(p) ? Math.round(p * 1e6) / 1e6 : 0;
 }
