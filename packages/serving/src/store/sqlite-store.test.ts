@@ -268,6 +268,17 @@ describe('createSqliteStore', () => {
     expect(statSync(file).mode & 0o777).toBe(0o640);
   });
 
+  it('answers from the writer thread which of two feedbacks sent together changed nothing: the earlier sent after the later', async () => {
+    const store = createSqliteStore({ file: path.join(dir, 'together', 'mailroute.db'), retentionDays: 0 });
+    try {
+      const feedback = (queue: string, closedAt: string) => store.saveFeedback({ emailId: 'crm-1', labels: { queue }, closedAt, receivedAt: closedAt });
+      const sent = await Promise.all([feedback('loans', '2026-12-04T13:00:00.000Z'), feedback('cards', '2026-12-04T14:00:00.000Z'), feedback('stale', '2026-12-04T12:00:00.000Z')]);
+      expect(sent).toEqual(['recorded', 'recorded', 'superseded']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("brings a file of an older mailroute up to this one's data version: every time UTC with milliseconds, a later correction no longer 'superseded'", async () => {
     const file = path.join(dir, 'old', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });

@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
-import { createInlineWrites, createThreadWrites } from './sqlite-write-transport.js';
+import { createInlineWrites, createThreadWrites, type WriteOutcome } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
@@ -128,6 +128,7 @@ function column<T>(row: Record<string, unknown>, name: string, is: (value: unkno
   return value;
 }
 
+const nothing = (): void => undefined;
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
@@ -279,7 +280,6 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   };
   const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
-  const getFeedbackClosedAt = db.prepare('SELECT closed_at FROM feedback WHERE email_id = ?');
   // Newest: created later, or in the same millisecond with the greater id (ids are time-ordered), as the DynamoDB
   // store's sort key (<createdAt>#<predictionId>) and live quality order them, whatever order they were inserted in.
   const getByEmail = db.prepare('SELECT * FROM predictions WHERE email_id = ? ORDER BY created_at DESC, prediction_id DESC LIMIT 1');
@@ -322,7 +322,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     return readNow(fn);
   };
   const closedError = () => new StoreError('The store is closed.');
-  const prune = (before: string) => (isOpen() ? writes.write((id) => ({ id, kind: 'prune' as const, before })) : Promise.reject(closedError()));
+  /** A write's promise as the store's methods answer it: committed, nothing more. */
+  const committed = (write: Promise<WriteOutcome>): Promise<void> => write.then(nothing);
+  const prune = (before: string) => (isOpen() ? committed(writes.write((id) => ({ id, kind: 'prune' as const, before }))) : Promise.reject(closedError()));
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const judgedSpan = options.judgedSpan ?? JUDGED_SPAN;
   let pruner: NodeJS.Timeout | undefined;
@@ -367,9 +369,15 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   };
   return {
     retentionDays,
-    savePredictions: (records) => (isOpen() ? writes.write(predictionsMessage(records)) : Promise.reject(closedError())),
+    savePredictions: (records) => (isOpen() ? committed(writes.write(predictionsMessage(records))) : Promise.reject(closedError())),
     queuePredictions:
-      buffer.bufferMs > 0 ? (records) => (isOpen() ? writes.queue(predictionsMessage(records)) : Promise.reject(closedError())) : undefined,
+      buffer.bufferMs > 0
+        ? (records) => {
+            if (!isOpen()) return Promise.reject(closedError());
+            const behind = writes.queue(predictionsMessage(records));
+            return behind && committed(behind);
+          }
+        : undefined,
     getPrediction: (id) => read(() => {
       const row = getById.get(id) as Record<string, unknown> | undefined;
       return row === undefined ? undefined : toPrediction(row);
@@ -382,12 +390,8 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       if (!isOpen()) throw closedError();
       // A stored feedback past the retention that the hourly prune has not deleted yet is replaced, not merged into.
       const expiredBefore = retentionDays > 0 ? new Date(Date.now() - retentionDays * 86_400_000).toISOString() : '';
-      await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }));
-      // The upsert keeps a feedback that closed later; read back which one the email has now (unless the
-      // store closed meanwhile: the write is committed, which is what the caller waits for).
-      if (!isOpen()) return 'recorded';
-      const stored = readNow(() => getFeedbackClosedAt.get(feedback.emailId) as { closed_at: string } | undefined);
-      return stored !== undefined && stored.closed_at > feedback.closedAt ? 'superseded' : 'recorded';
+      // The upsert keeps a feedback that closed later: the writer says whether it did.
+      return (await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }))) === 'superseded' ? 'superseded' : 'recorded';
     },
     prune,
     listPairs: async (window) => {

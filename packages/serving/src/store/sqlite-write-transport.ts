@@ -6,16 +6,19 @@ import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sql
 
 type NewMessage = (id: number) => WriteMessage;
 
+/** How a write committed: `superseded` for a feedback that changed nothing, as the stored one closed later. */
+export type WriteOutcome = 'written' | 'superseded';
+
 /** Sends writes to the group writer. */
 export interface WriteTransport {
   /** Goes in this event-loop turn, with everything queued before it; resolves once committed. */
-  write(message: NewMessage): Promise<void>;
+  write(message: NewMessage): Promise<WriteOutcome>;
   /**
    * Goes with the next group commit, at most `bufferMs` later, and is not waited for: a failure goes to
    * `onError`. Returns a promise (resolved at the commit) only when so many writes wait that the caller
    * should slow down.
    */
-  queue(message: NewMessage): Promise<void> | undefined;
+  queue(message: NewMessage): Promise<WriteOutcome> | undefined;
   /** Resolves once every write made before the call has committed or failed. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -28,7 +31,7 @@ export interface BufferOptions {
   onError: (error: StoreError | StoreUnavailableError, records: number) => void;
 }
 
-type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+type Waiter = { resolve: (outcome: WriteOutcome) => void; reject: (e: unknown) => void };
 
 /** Why a write failed: the error's message, and SQLite's code when it has one (`SQLITE_BUSY`). */
 type Failure = { message: string; code?: string };
@@ -51,6 +54,11 @@ function writeFailed(failure: Failure | string): StoreError | StoreUnavailableEr
 }
 /** An error as a Failure. */
 const failureOf = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: unknown } | undefined)?.code as string | undefined });
+
+const settledAnyway = (): void => undefined;
+
+/** How a committed message was written. */
+const outcomeOf = (m: WriteMessage): WriteOutcome => (m.kind === 'feedback' && m.superseded ? 'superseded' : 'written');
 
 /** The prediction records a write holds. */
 const recordsOf = (m: WriteMessage): number => (m.kind === 'predictions' ? m.records.length : 0);
@@ -88,7 +96,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       return QUEUED;
     },
     /** `records`: the prediction records of the write (those a failed queued write lost). */
-    settle(id: number, error: Failure | string | undefined, records = 0): void {
+    settle(id: number, error: Failure | string | undefined, records = 0, outcome: WriteOutcome = 'written'): void {
       if (id === QUEUED) {
         if (queued === 0) return;
         queued -= 1;
@@ -101,7 +109,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       if (!w) return;
       waiting.delete(id);
       if (size() === 0) busy(false);
-      if (error === undefined) w.resolve();
+      if (error === undefined) w.resolve(outcome);
       else w.reject(writeFailed(error));
     },
     /** `n` queued writes, of `records` prediction records, committed. */
@@ -138,7 +146,7 @@ function aloneIfMalformed(w: Waiters, m: WriteMessage, use: () => void): void {
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
   const w = waiters(buffer.onError);
-  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error && failureOf(error), recordsOf(m)));
+  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error && failureOf(error), recordsOf(m), outcomeOf(m)));
   const submit = (m: WriteMessage) =>
     aloneIfMalformed(w, m, () => {
       if (m.kind === 'predictions') checkPredictionRecords(m.records);
@@ -195,10 +203,11 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
+      for (const id of m.superseded) w.settle(id, undefined, 0, 'superseded');
       for (const f of m.failed) w.settle(f.id, f, f.records);
     },
   );
@@ -248,7 +257,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     immediate = true;
     setImmediate(send);
   };
-  const write = (message: NewMessage): Promise<void> =>
+  const write = (message: NewMessage): Promise<WriteOutcome> =>
     new Promise((resolve, reject) => {
       if (broken) return reject(writeFailed(broken));
       enqueue(message(w.add(resolve, reject)));
@@ -269,7 +278,8 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       else timer ??= setTimeout(send, buffer.bufferMs);
       return undefined;
     },
-    settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).catch(() => {})),
+    // Committed or failed alike: whatever came before it is settled.
+    settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(settledAnyway, settledAnyway)),
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
     close: async () => {

@@ -14,9 +14,11 @@ db.pragma('busy_timeout = 5000');
 // bounds the WAL (about 40 MB) should that thread fall behind.
 db.pragma('wal_autocheckpoint = 10000');
 
-// The answers of one group go back in one message: ids committed, how many queued writes (QUEUED_ID,
-// which nobody awaits) and prediction records of theirs committed, and failures with their reason and records.
+// The answers of one group go back in one message: ids committed (those of feedback that changed nothing, as a
+// feedback that closed later was stored, apart), how many queued writes (QUEUED_ID, which nobody awaits) and
+// prediction records of theirs committed, and failures with their reason and records.
 let committed = [];
+let superseded = [];
 let queued = 0;
 let queuedRecords = 0;
 let failed = [];
@@ -28,12 +30,14 @@ const writer = createGroupWriter(
     else if (message.id === QUEUED_ID) {
       queued++;
       queuedRecords += recordsOf(message);
-    } else committed.push(message.id);
+    } else if (message.superseded) superseded.push(message.id);
+    else committed.push(message.id);
   },
   () => {
-    if (committed.length === 0 && queued === 0 && failed.length === 0) return;
-    parentPort.postMessage({ kind: 'answers', committed, queued, queuedRecords, failed });
+    if (committed.length === 0 && superseded.length === 0 && queued === 0 && failed.length === 0) return;
+    parentPort.postMessage({ kind: 'answers', committed, superseded, queued, queuedRecords, failed });
     committed = [];
+    superseded = [];
     queued = 0;
     queuedRecords = 0;
     failed = [];

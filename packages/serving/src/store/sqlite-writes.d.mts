@@ -6,8 +6,9 @@ export type WriteMessage =
   /**
    * Merged per task into the email's stored feedback, unless that one closed before `expiredBefore` (ISO time;
    * '' for none: kept for ever): past the retention, it is replaced, as the prune would have deleted it.
+   * `superseded` is set by the writer: the stored feedback closed later, so this one changed nothing.
    */
-  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string }
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string; superseded?: boolean }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
   /**

@@ -71,7 +71,9 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     }
     if (message.kind === 'feedback') {
       const f = message.feedback;
-      upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt, message.expiredBefore ?? '');
+      // No row changed: the upsert's WHERE kept a stored feedback that closed later (decided in this transaction,
+      // so a later feedback committed just after cannot make this one read as superseded).
+      message.superseded = upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt, message.expiredBefore ?? '').changes === 0;
       return;
     }
     for (const r of message.records) {

@@ -177,6 +177,18 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect((await s.listPairs(days))[0].feedback?.labels).toEqual({ business_area: 'savings', queue: 'advisory', topic: 'depot' });
     });
 
+    it('two feedbacks of one email sent together, the earlier first, are both recorded, not the earlier superseded by the later', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      const [earlier, later] = await Promise.all([
+        s.saveFeedback({ emailId: 'e1', labels: { queue: 'advisory' }, closedAt: at(3, 8), receivedAt: at(3, 8) }),
+        s.saveFeedback({ emailId: 'e1', labels: { topic: 'sparplan' }, closedAt: at(3, 10), receivedAt: at(3, 10) }),
+      ]);
+      // Its label was stored: the later one merged onto it.
+      expect([earlier, later]).not.toContain('superseded');
+      expect((await s.listPairs(days))[0].feedback?.labels).toEqual({ queue: 'advisory', topic: 'sparplan' });
+    });
+
     it('an older partial feedback (out-of-order delivery) is superseded and changes no task', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
