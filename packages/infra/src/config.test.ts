@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
-import { validateScheduleExpression } from './schedule.js';
+import { timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { loadStackConfigFile } from './testing/stack-files.js';
 import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
 
@@ -378,6 +378,25 @@ describe('validateScheduleExpression', () => {
     expect(() => parseStackConfig({ ...minimal, retraining: { timezone: 'Europe/Berlim' } })).toThrow('mailroute:retraining.timezone: not an IANA time zone (such as Europe/Berlin or UTC): Europe/Berlim');
     expect(() => parseStackConfig({ ...minimal, retraining: { timezone: 'CEST+1' } })).toThrow(/mailroute:retraining.timezone/);
     for (const timezone of ['UTC', 'Europe/Berlin', 'America/New_York']) expect(parseStackConfig({ ...minimal, retraining: { timezone } }).retraining.timezone).toBe(timezone);
+  });
+  it('refuses a retraining time zone not spelled as IANA spells it (Node takes any case, Scheduler the IANA name)', () => {
+    const refused = (timezone: string) => () => parseStackConfig({ ...minimal, retraining: { timezone } });
+    expect(refused('europe/berlin')).toThrow('mailroute:retraining.timezone: "europe/berlin" is not spelled as the IANA name: use "Europe/Berlin"');
+    expect(refused('EUROPE/BERLIN')).toThrow('mailroute:retraining.timezone: "EUROPE/BERLIN" is not spelled as the IANA name: use "Europe/Berlin"');
+    expect(refused('america/new_york')).toThrow('use "America/New_York"');
+    expect(refused('utc')).toThrow('mailroute:retraining.timezone: "utc" is not spelled as the IANA name: use "UTC"');
+    // An alias Intl resolves to another zone, typed in lower case: the zone it stands for is named.
+    expect(refused('etc/utc')).toThrow(/"etc\/utc" is not spelled as the IANA name: use "(Etc\/)?UTC"/);
+    // IANA names and aliases as IANA spells them are taken as they are (Intl resolves some to another name).
+    for (const timezone of ['UTC', 'Etc/UTC', 'Europe/Berlin', 'America/New_York', 'US/Pacific', 'Asia/Kolkata', 'Etc/GMT-1', 'America/Port-au-Prince']) {
+      expect(timezoneProblem(timezone)).toBeUndefined();
+      expect(parseStackConfig({ ...minimal, retraining: { timezone } }).retraining.timezone).toBe(timezone);
+    }
+    // Every zone Node lists is taken as listed, and refused in lower case, naming it.
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      expect(timezoneProblem(zone)).toBeUndefined();
+      if (zone.toLowerCase() !== zone) expect(timezoneProblem(zone.toLowerCase())).toBe(`"${zone.toLowerCase()}" is not spelled as the IANA name: use "${zone}"`);
+    }
   });
   it('names mailroute:retraining.schedule when the stack config holds such an expression', () => {
     expect(() => parseStackConfig({ ...minimal, retraining: { schedule: 'cron(0 25 1 * ? *)' } })).toThrow('mailroute:retraining.schedule: cron hours "25": 25 is outside 0-23');

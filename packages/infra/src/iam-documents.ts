@@ -86,13 +86,22 @@ export function vpcAccess(actions: readonly string[]): Statement {
   return { Sid: 'VpcNetworkInterfaces', Effect: 'Allow', Action: [...actions], Resource: '*' };
 }
 
-function metricsIn(namespace: string): Statement {
+/**
+ * Where SageMaker publishes with the execution role: an endpoint's instance metrics (CPU, memory, disk) to
+ * `/aws/sagemaker/Endpoints`, a training job's instance metrics and its MetricDefinitions (`train:loss`,
+ * `validation:f1` ...) to `/aws/sagemaker/TrainingJobs`. The stack runs no processing or transform jobs. Nothing
+ * else publishes as the role: the serving container is network-isolated, and the quality Lambda's figures
+ * (`Mailroute/Quality`) are EMF log lines.
+ */
+const SAGEMAKER_METRIC_NAMESPACES: readonly string[] = ['/aws/sagemaker/Endpoints', '/aws/sagemaker/TrainingJobs'];
+
+function sagemakerMetrics(): Statement {
   return {
-    Sid: 'PutMetricsInOwnNamespace',
+    Sid: 'PutSageMakerEndpointAndJobMetrics',
     Effect: 'Allow',
     Action: 'cloudwatch:PutMetricData',
     Resource: '*',
-    Condition: { StringEquals: { 'cloudwatch:namespace': namespace } },
+    Condition: { StringEquals: { 'cloudwatch:namespace': [...SAGEMAKER_METRIC_NAMESPACES] } },
   };
 }
 
@@ -149,7 +158,6 @@ export function sagemakerExecutionPolicy(input: {
   ecrRepositoryArn: string;
   /** The stack's SageMaker log groups (training jobs, the endpoint): the role writes to these only. */
   logGroupArns: string[];
-  metricNamespace: string;
 }): PolicyDocument {
   const { bucketArn } = input;
   return doc(
@@ -178,7 +186,7 @@ export function sagemakerExecutionPolicy(input: {
     // The groups exist (the stack creates them); CreateLogGroup stays for SageMaker's own call on them, which
     // then answers that the group exists. No other /aws/sagemaker/ group can be created or written.
     { ...logsTo(input.logGroupArns), Sid: 'JobAndEndpointLogs', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'] },
-    metricsIn(input.metricNamespace),
+    sagemakerMetrics(),
     vpcAccess(SAGEMAKER_ENI_ACTIONS),
   );
 }

@@ -2,9 +2,6 @@ import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import { liveQualityAlarmKey, type StackConfig } from './config.js';
 import { physicalName } from './naming.js';
 
-/** Namespace of the API Lambda's own metrics (least-privilege condition on PutMetricData). */
-export const SERVING_NAMESPACE = 'Mailroute';
-
 export interface AlarmSpec {
   key: string;
   name: string;

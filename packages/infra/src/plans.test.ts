@@ -159,7 +159,7 @@ describe('policy documents', () => {
     expect(s?.Condition).toEqual({ ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-central-1:222222222222:*' } });
   });
   it('scopes SageMaker to its prefixes', () => {
-    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['models/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArns: ['arn:lg'], metricNamespace: 'M' });
+    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['models/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArns: ['arn:lg'] });
     expect(d.Statement.find((s) => s.Sid === 'ReadPrefixes')?.Resource).toEqual(['arn:aws:s3:::b/data/*']);
     expect(d.Statement.find((s) => s.Sid === 'WritePrefixes')?.Resource).toEqual(['arn:aws:s3:::b/models/*']);
   });
@@ -195,7 +195,7 @@ describe('network interface permissions', () => {
   });
 
   it('gives the SageMaker execution role SageMaker’s VPC actions', () => {
-    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['reports/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArns: ['arn:lg'], metricNamespace: 'M' });
+    const d = sagemakerExecutionPolicy({ bucketArn: 'arn:aws:s3:::b', readPrefixes: ['data/'], writePrefixes: ['reports/'], kmsKeyArn: 'k', ecrRepositoryArn: 'r', logGroupArns: ['arn:lg'] });
     expect(eniActions(d)).toEqual(expect.arrayContaining([...lambdaVpcAccess, ...sagemakerOnly]));
   });
 });

@@ -109,14 +109,27 @@ function cronFieldProblem(spec: CronField, field: string): string | undefined {
   return undefined;
 }
 
-/** Why EventBridge Scheduler would refuse a schedule's time zone, or undefined: it takes IANA names (Europe/Berlin, UTC). */
+/**
+ * Why EventBridge Scheduler would refuse a schedule's time zone, or undefined: it takes IANA names (Europe/Berlin, UTC),
+ * spelled as IANA spells them. Node's Intl takes any case ("europe/berlin"), so a name is checked against the spellings
+ * Intl knows: the zone it resolves to and its list of canonical zones. An alias Intl resolves to another zone (Etc/UTC
+ * to UTC, Asia/Kolkata to Asia/Calcutta) is not in them, and Intl does not say how it is spelled: it is taken when each
+ * part starts with a capital, as every IANA name's does.
+ */
 export function timezoneProblem(timezone: string): string | undefined {
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-    return undefined;
+    resolved = new Intl.DateTimeFormat('en', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
     return `not an IANA time zone (such as Europe/Berlin or UTC): ${timezone}`;
   }
+  const spellings = [resolved, ...Intl.supportedValuesOf('timeZone')];
+  if (spellings.includes(timezone)) return undefined;
+  const spelled = spellings.find((name) => name.toLowerCase() === timezone.toLowerCase());
+  if (spelled !== undefined || timezone.split('/').some((part) => !/^[A-Z]/.test(part))) {
+    return `"${timezone}" is not spelled as the IANA name: use "${spelled ?? resolved}"`;
+  }
+  return undefined;
 }
 
 /** Scheduler's limit on a schedule's description (CreateSchedule's Description). */

@@ -51,7 +51,9 @@ describe('Retraining with the feedback export (feedback.storeText), default targ
     const fn = inputsOf('aws:lambda/function:Function', 'retraining-pipeline-export-feedback-function');
     expect(fn.name).toBe('mailroute-dev-export-feedback');
     expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/export-feedback' });
+    // Both Lambda steps' functions end a minute before the step's 10 minutes, so neither writes after the step failed.
     expect(fn.timeout).toBe(540);
+    expect(inputsOf('aws:lambda/function:Function', 'retraining-pipeline-register-function').timeout).toBe(540);
     expect(fn.environment.variables).toEqual({ MAILROUTE_TABLE_NAME: 'mailroute-dev-predictions', MAILROUTE_ARTIFACT_BUCKET: expect.stringMatching(/^mailroute-dev-artifacts-/), MAILROUTE_DATA_PREFIX: 'data/' });
     const steps = JSON.parse(inputsOf('aws:sagemaker/pipeline:Pipeline', 'retraining-pipeline-pipeline').pipelineDefinition).Steps as { Name: string; FunctionArn?: string; DependsOn?: string[] }[];
     expect(steps.map((s) => s.Name)).toEqual(['ExportFeedback', 'Train', 'Register']);

@@ -16,8 +16,15 @@ export { exportsFeedback } from '../schedule.js';
 /** The register Lambda's /tmp in MB (Lambda's most). */
 export const REGISTER_TMP_MB = 10_240;
 
-/** The longest a SageMaker pipeline's Lambda step waits for its function (10 minutes), and so its functions' timeout. */
+/** The longest a SageMaker pipeline's Lambda step waits for its function (10 minutes). */
 export const LAMBDA_STEP_SECONDS = 600;
+
+/**
+ * The timeout of every function a Lambda step runs (register, feedback export): a minute under the step's limit, so
+ * that a run past it fails before the step does (its cold start is not counted in the timeout) and never writes (a
+ * model package, a training file) after the step has failed and the pipeline run with it.
+ */
+export const LAMBDA_STEP_FUNCTION_SECONDS = LAMBDA_STEP_SECONDS - 60;
 
 /** `codeDir`: the register Lambda's bundle (`dist/register`). */
 export interface RetrainingPipelineArgs extends LambdaPlacement {
@@ -61,7 +68,7 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
         description: 'mailroute: the retraining pipeline’s Register step (trained artifact -> model package, PendingManualApproval)',
         memoryMb: 1024,
         // The Lambda step waits for the function; a registration downloads and uploads a few MB.
-        timeoutSeconds: LAMBDA_STEP_SECONDS,
+        timeoutSeconds: LAMBDA_STEP_FUNCTION_SECONDS,
         // The artifact is downloaded to /tmp whole: the most Lambda gives (10 GB), so any model ONNX can hold (2 GB)
         // fits, which Lambda's default 512 MB did not (the config allows wide models); it costs cents a year.
         ephemeralStorageMb: REGISTER_TMP_MB,
@@ -96,11 +103,9 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
           {
             part: 'export-feedback',
             description: 'mailroute: the retraining pipeline’s ExportFeedback step (confirmed cases of the table -> training data)',
-            // It holds the window's feedback (about 300 bytes a case) and streams the file. A pipeline's Lambda step
-            // waits 10 minutes at most (then fails); a minute less, so that a run past it fails before the step does
-            // (its cold start is not counted in the timeout) and never uploads a file after the step has failed.
+            // It holds the window's feedback (about 300 bytes a case) and streams the file.
             memoryMb: 1024,
-            timeoutSeconds: LAMBDA_STEP_SECONDS - 60,
+            timeoutSeconds: LAMBDA_STEP_FUNCTION_SECONDS,
             // The file is written to /tmp before its upload: with text, about 2 KB a case.
             ephemeralStorageMb: REGISTER_TMP_MB,
             environment: {

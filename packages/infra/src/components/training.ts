@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { sagemakerExecutionPolicy, serviceTrustPolicy } from '../iam-documents.js';
-import { SERVING_NAMESPACE } from '../monitoring-plan.js';
 import { sagemakerPrefixes } from '../storage-plan.js';
 import { physicalName, sagemakerLogGroupNames } from '../naming.js';
 import { managedLogGroup } from './log-group.js';
@@ -74,7 +73,6 @@ export class Training extends pulumi.ComponentResource {
               kmsKeyArn,
               ecrRepositoryArn,
               logGroupArns: [logGroups.trainingJobs, logGroups.endpoint].map((group) => `arn:aws:logs:${config.region}:${config.accountId}:log-group:${group}`),
-              metricNamespace: SERVING_NAMESPACE,
             }),
           ),
         ),

@@ -69,6 +69,8 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   const fn = inputs(T.lambda, 'retraining-pipeline-register-function');
   expect(fn.code).toEqual({ archive: '/opt/mailroute/dist/register' });
   expect(fn.name).toBe(`mailroute-${stack}-register`);
+  // A minute under the Lambda step's 10 minutes: a registration past it fails before the step does, never after it.
+  expect(fn.timeout).toBe(540);
   expect(fn.environment.variables).toEqual({
     [REGISTER_LAMBDA_ENV.artifactBucket]: bucket,
     [REGISTER_LAMBDA_ENV.modelsPrefix]: 'models/',

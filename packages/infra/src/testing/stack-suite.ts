@@ -109,6 +109,27 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(statements.find((s) => s.Sid === 'JobAndEndpointLogs')!.Resource).toEqual(arns.flatMap((a) => [a, `${a}:*`]));
     });
 
+    it('Training: the execution role puts metrics into the namespaces SageMaker publishes to as the role, no other', () => {
+      // SageMaker publishes the endpoint's instance metrics and a training job's (its MetricDefinitions) with the
+      // execution role: to /aws/sagemaker/Endpoints and /aws/sagemaker/TrainingJobs. Nothing publishes to "Mailroute".
+      const statements = policyStatements(inputs(T.rolePolicy, 'training-role-policy').policy);
+      expect(statements.filter((s) => [s.Action].flat().includes('cloudwatch:PutMetricData'))).toEqual([
+        {
+          Sid: 'PutSageMakerEndpointAndJobMetrics',
+          Effect: 'Allow',
+          Action: 'cloudwatch:PutMetricData',
+          Resource: '*',
+          Condition: { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', '/aws/sagemaker/TrainingJobs'] } },
+        },
+      ]);
+      // The pipeline's training job defines the metrics SageMaker publishes there.
+      const train = JSON.parse(inputs(T.pipeline).pipelineDefinition).Steps.find((s: { Type: string }) => s.Type === 'Training');
+      expect(train.Arguments.AlgorithmSpecification.MetricDefinitions.map((m: { Name: string }) => m.Name)).toContain('validation:f1');
+      // No other role puts metrics: the Lambdas' figures are log lines (EMF for Mailroute/Quality).
+      const others = all(T.rolePolicy).filter((r) => r.name !== 'training-role-policy' && policyStatements(r.inputs.policy).some((s) => [s.Action].flat().includes('cloudwatch:PutMetricData')));
+      expect(others.map((r) => r.name)).toEqual([]);
+    });
+
     it('FeedbackStorage: single table with GSIs, TTL, PITR and the CMK', () => {
       const t = inputs(T.table);
       expect(t.billingMode).toBe('PAY_PER_REQUEST');
