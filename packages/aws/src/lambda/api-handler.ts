@@ -105,9 +105,7 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
   // What /v1/quality measures drift against: the serving model's training label shares, read once per model
   // (a failed read is tried again at the next request, and drift falls back to the previous window meanwhile).
   const distributions = new Map<string, Promise<Record<string, Record<string, number>> | undefined>>();
-  const trainingDistribution = async () => {
-    const id = source.current()?.modelId;
-    if (id === undefined) return undefined;
+  const trainingDistribution = async (id: string) => {
     let pending = distributions.get(id);
     if (pending === undefined) {
       pending = loadTrainingDistribution(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests);

@@ -21,8 +21,8 @@ export interface AppEnv {
 
 export type ServingHono = OpenAPIHono<AppEnv>;
 
-/** Training label shares per task, e.g. from the model manifest's metrics; undefined when unknown. */
-export type TrainingDistribution = () => Promise<Record<string, Record<string, number>> | undefined>;
+/** The training label shares per task of model `modelId`, e.g. from its manifest's metrics; undefined when unknown. */
+export type TrainingDistribution = (modelId: string) => Promise<Record<string, Record<string, number>> | undefined>;
 
 /** Everything the routes share, resolved from `createApp`'s options. */
 /** The tasks of a registered model by id. */

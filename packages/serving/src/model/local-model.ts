@@ -136,9 +136,6 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   const source = createClassifierSource({ resolve, load, logger });
   return {
     source,
-    trainingDistribution: async () => {
-      const id = source.current()?.modelId;
-      return id === undefined ? undefined : distributions.get(id);
-    },
+    trainingDistribution: async (modelId) => distributions.get(modelId),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
+import { createStaticClassifierSource } from '../model/classifier-source.js';
 import { noPredictionsWarning } from './quality.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
 import { at, classify, closedAt } from '../test-support/route-helpers.js';
@@ -100,6 +101,43 @@ describe('GET /v1/quality', () => {
     expect(q.tasks.queue.drift.psi).toBeGreaterThan(0.25);
     expect(q.tasks.queue.drift.jsDivergence).toBeGreaterThan(0.3);
     expect(q.tasks.queue.drift.predicted).toEqual({ billing: 1 });
+  });
+
+  it('keeps the tasks and training shares of the model served when the request came, though a swap happens while the window is read', async () => {
+    const before = createFakeClassifier({ modelId: 'model-a' });
+    const after = createFakeClassifier({ modelId: 'model-b' });
+    const source = createStaticClassifierSource(before);
+    await source.reload();
+    let served = before;
+    const swapping = new Proxy(source, { get: (target, key) => (key === 'current' ? () => served : Reflect.get(target, key)) });
+    const shares: Record<string, Record<string, Record<string, number>>> = {
+      'model-a': { queue: { billing: 1 / 3, technical: 1 / 3, general: 1 / 3 } },
+      'model-b': { queue: { billing: 0.02, technical: 0.02, general: 0.96 } },
+    };
+    const store = createSqliteStore({ file: ':memory:' });
+    const listPairs = store.listPairs.bind(store);
+    let swapOnRead = false;
+    store.listPairs = async (window) => {
+      const pairs = await listPairs(window);
+      if (swapOnRead) served = after;
+      return pairs;
+    };
+    const asked: string[] = [];
+    const trainingDistribution = async (modelId: string) => {
+      asked.push(modelId);
+      return shares[modelId];
+    };
+    const { app } = await build({ classifierSource: swapping, store, trainingDistribution });
+    await classify(app, Array.from({ length: 60 }, (_, i) => ({ body: ['invoice', 'password', 'hello'][i % 3] })));
+    const calm = await json(app.request('/v1/quality', authed()));
+    swapOnRead = true;
+    const swapped = await json(app.request('/v1/quality', authed()));
+    expect(swapped.modelId).toBe('model-a');
+    expect(swapped.tasks.queue.drift.expected).toEqual(calm.tasks.queue.drift.expected);
+    expect(swapped.tasks.queue.drift.psi).toBeCloseTo(calm.tasks.queue.drift.psi, 9);
+    // The labels of the served model's task (three here) set how many predictions a drift figure needs.
+    expect(swapped.tasks.queue.drift.minPredictions).toBe(40);
+    expect(asked).toEqual(['model-a', 'model-a']);
   });
 
   it('measures the served model by default, another model or all of them on request, and counts emails per model', async () => {

@@ -8,6 +8,7 @@ import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
 import type { FeedbackPair } from '../store/types.js';
+import type { EmailClassifier } from '@mailroute/model';
 import { taxonomiesOf } from './model-taxonomy.js';
 import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
 
@@ -16,8 +17,7 @@ import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
  * stored predictions. The served model's renames apply only to the labels of a model whose own taxonomy
  * cannot be read (each other model's predictions are scored under its own names).
  */
-async function tasksOf(ctx: AppContext, pairs: readonly FeedbackPair[], scope: string): Promise<TaskInfo[]> {
-  const current = ctx.source.current();
+async function tasksOf(current: EmailClassifier | undefined, pairs: readonly FeedbackPair[], scope: string): Promise<TaskInfo[]> {
   if (current && current.modelId === scope) return [...current.tasks];
   const served = new Map((current?.tasks ?? []).map((t) => [t.name, t]));
   const names = new Set<string>();
@@ -142,7 +142,9 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
     }),
     async (c) => {
       const { hours, model } = c.req.valid('query');
-      const servedId = ctx.source.current()?.modelId;
+      // The model served when the request came: a swap while the window is read leaves its tasks and training shares.
+      const served = ctx.source.current();
+      const servedId = served?.modelId;
       const scope = model ?? servedId ?? ALL;
       const measured = (pairs: FeedbackPair[]) => (scope === ALL ? pairs : pairs.filter((p) => p.prediction.modelId === scope));
       const now = ctx.clock.now();
@@ -167,7 +169,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const pairs = measured(read);
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
-      const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution() : undefined;
+      const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution(scope) : undefined;
       const taxonomies = await taxonomiesOf(ctx, await modelIdsOf(pairs, previous));
       // Each step over the pairs gives the event loop turns: at 100,000 predictions, computed in one block, they
       // held every other request (classify too) for most of a second.
@@ -176,7 +178,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         taxonomies,
         previous,
         training,
-        tasks: await tasksOf(ctx, pairs, scope),
+        tasks: await tasksOf(served, pairs, scope),
         window: { since, until },
         scorer: ctx.scorer,
       });
