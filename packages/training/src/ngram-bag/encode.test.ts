@@ -1,6 +1,6 @@
 import { featurizeHashed, HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { describe, expect, it } from 'vitest';
-import { classWeightsFor, countExamples, documentFrequencies, idfTable, type TaskSpec } from './encode.js';
+import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec } from './encode.js';
 import type { EncodedExample } from './net.js';
 
 describe('documentFrequencies and idfTable', () => {
@@ -50,5 +50,25 @@ describe('classWeightsFor', () => {
   it("takes a task's own class weights over the mode, and refuses a list of the wrong length", () => {
     expect(Array.from(classWeightsFor({ ...task, classWeights: [1, 2, 3] }, 1, examples, 'sqrt'))).toEqual([1, 2, 3]);
     expect(() => classWeightsFor({ ...task, classWeights: [1, 2] }, 1, examples, 'sqrt')).toThrow(/2 class weights for 3 labels/);
+  });
+});
+
+describe('encodeExamples', () => {
+  const params = HashedNgramsParamsSchema.parse({ buckets: 256, wordNgrams: 1, charNgrams: [0, 0] });
+  const tasks: TaskSpec[] = [{ name: 'q', labels: ['a', 'b'] }];
+  const encode = (y: number | null | undefined) => {
+    const labels: Record<string, number | null> = y === undefined ? {} : { q: y };
+    const examples = [{ text: 'hallo welt', meta: [], labels }];
+    return encodeExamples(examples, countExamples(examples, params), tasks, params)[0].labels[0];
+  };
+
+  it('takes an integer label index of the task, and -1 for a missing label', () => {
+    expect([encode(0), encode(1), encode(null), encode(undefined)]).toEqual([0, 1, -1, -1]);
+  });
+
+  // The Int32Array the index is stored in would read NaN and -0.5 as 0, 1.7 and 2^32 + 1 as 1. A missing label is
+  // null, not -1.
+  it.each([NaN, 1.7, -0.5, 2 ** 32 + 1, 2, -1])('refuses the label index %s', (y) => {
+    expect(() => encode(y)).toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID', message: `label index ${y} out of range for task q (an integer from 0 to 1)` }));
   });
 });

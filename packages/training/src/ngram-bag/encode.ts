@@ -36,10 +36,15 @@ export function encodeExamples(examples: readonly TrainExample[], bags: readonly
     const labels = new Int32Array(tasks.length);
     tasks.forEach((task, t) => {
       const y = example.labels[task.name];
-      labels[t] = y === null || y === undefined ? -1 : y;
-      if (labels[t] >= task.labels.length || (labels[t] < 0 && labels[t] !== -1)) {
-        throw new TrainerInputError(`label index ${labels[t]} out of range for task ${task.name}`);
+      if (y === null || y === undefined) {
+        labels[t] = -1;
+        return;
       }
+      // Checked before the Int32Array stores it, which would turn NaN into 0, 1.7 into 1 and 2^32 + 1 into 1.
+      if (!Number.isInteger(y) || y < 0 || y >= task.labels.length) {
+        throw new TrainerInputError(`label index ${y} out of range for task ${task.name} (an integer from 0 to ${task.labels.length - 1})`);
+      }
+      labels[t] = y;
     });
     return { ids, weights, labels };
   });

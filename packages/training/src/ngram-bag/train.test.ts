@@ -195,6 +195,63 @@ describe('trainNgramBag', () => {
     expect(model.calibration.queue).toMatchObject({ temperature: 1, threshold: 0, thresholdReached: false });
   });
 
+  describe('a task without a labelled validation row', () => {
+    // The same validation texts with no topic label: topic has no validation figures at all.
+    const noTopic = rows(12).map((row) => ({ ...row, labels: { ...row.labels, topic: null } }));
+    const topicHead = (model: { weights: { parts: { heads: { task: string; weight: Float32Array }[] }[] } }) =>
+      Array.from(model.weights.parts.flatMap((part) => part.heads).find((head) => head.task === 'topic')?.weight ?? []);
+
+    it.each([
+      ['its last epoch', 0],
+      ['the average of its last epochs', 3],
+    ])('in single-task mode, is never stopped early and keeps %s, as without a validation split', async (_, averageLast) => {
+      const params = { ...small, mode: 'single-task' as const, patience: 2, averageLast };
+      const model = await trainNgramBag({ train: rows(60), valid: noTopic, tasks, params });
+      // Queue is learnt at once and stops after `patience` epochs; topic trains all 12.
+      expect(model.bestEpochs.queue).toBeLessThan(10);
+      expect(model.history).toHaveLength(12);
+      expect(model.bestEpochs.topic).toBe(12);
+      expect(model.averagedEpochs.topic).toBe(averageLast);
+      // Its weights are those it would have without a validation split. (The rate decays with the steps of all parts:
+      // queue must train all 12 epochs too for the same figures.)
+      const allEpochs = { ...params, patience: 12 };
+      const kept = await trainNgramBag({ train: rows(60), valid: noTopic, tasks, params: allEpochs });
+      const unvalidated = await trainNgramBag({ train: rows(60), valid: [], tasks, params: allEpochs });
+      expect(topicHead(kept)).toEqual(topicHead(unvalidated));
+    });
+
+    it('does not count in the mean validation F1 and loss (F1 0, NLL 0 as it was), as headlineFromProbs skips it', async () => {
+      for (const mode of ['multi-task', 'single-task'] as const) {
+        const model = await trainNgramBag({ train: rows(60), valid: noTopic, tasks, params: { ...small, epochs: 4, mode } });
+        for (const epoch of model.history) {
+          expect(Object.keys(epoch.perTask)).toEqual(['queue']);
+          expect(epoch.meanF1).toBe(epoch.perTask.queue.f1);
+        }
+        expect(model.history[3].valLoss).toBeGreaterThan(0);
+        expect(model.keptValidF1).toBe(1);
+      }
+    });
+
+    it('with no task labelled in the validation rows, trains as without a validation split', async () => {
+      const unlabelled = noTopic.map((row) => ({ ...row, labels: { queue: null, topic: null } }));
+      const params = { ...small, epochs: 5, patience: 1 };
+      const model = await trainNgramBag({ train: rows(60), valid: unlabelled, tasks, params });
+      expect(model.history.map((e) => [e.valLoss, e.meanF1, e.perTask])).toEqual(Array.from({ length: 5 }, () => [null, null, {}]));
+      expect(model.keptValidF1).toBeNull();
+      expect(model.bestEpochs).toEqual({ queue: 5, topic: 5 });
+      const unvalidated = await trainNgramBag({ train: rows(60), valid: [], tasks, params });
+      expect(model.averagedEpochs).toEqual(unvalidated.averagedEpochs);
+      expect(topicHead(model)).toEqual(topicHead(unvalidated));
+    });
+  });
+
+  it('refuses a task with no labels before any work, not at export', async () => {
+    const progress: Array<string | undefined> = [];
+    const run = trainNgramBag({ train: rows(6), valid: [], tasks: [...tasks, { name: 'empty', labels: [] }], onProgress: (_d, _t, label) => progress.push(label) });
+    await expect(run).rejects.toMatchObject({ code: 'TRAINER_INPUT_INVALID', message: 'task empty has no labels' });
+    expect(progress).toEqual([]);
+  });
+
   it('refuses label indices outside a task', async () => {
     const bad = [{ text: 'x', meta: [], labels: { queue: 7, topic: null } }];
     await expect(trainNgramBag({ train: bad, valid: [], tasks })).rejects.toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
@@ -215,6 +272,17 @@ describe('trainNgramBag', () => {
     // The IDF table of the refit counts the validation rows too.
     expect(refit.idf).toHaveLength(small.buckets);
     expect(Array.from(refit.idf ?? [])).not.toEqual(Array.from(plain.idf ?? []));
+    // The first run's validation logits (not probabilities): their softmax is the plain model's probabilities.
+    const logits = refit.validLogitsBeforeRefit ?? [];
+    valid.forEach((row, i) => {
+      const probs = forwardProbs(plain.weights, featurizeHashedBag(row.text, row.meta, plain.featurizer.params, plain.idf));
+      tasks.forEach((task, t) => {
+        const z = logits[t][i];
+        const max = Math.max(...z);
+        const sum = z.reduce((a, v) => a + Math.exp(v - max), 0);
+        z.forEach((v, c) => expect(Math.exp(v - max) / sum).toBeCloseTo(probs[task.name][c], 5));
+      });
+    });
     const probe = unseen(99);
     const queueProb = (model: typeof plain) => forwardProbs(model.weights, featurizeHashedBag(probe.text, probe.meta, model.featurizer.params, model.idf)).queue[1];
     expect(queueProb(refit)).toBeGreaterThan(0.5);

@@ -16,10 +16,14 @@ export interface EpochReport {
   /** Mean training loss per labelled example (summed over tasks). */
   loss: number;
   learningRate: number;
-  /** Mean validation cross-entropy over tasks; null without a validation split. */
+  /**
+   * Mean validation cross-entropy over the tasks with a labelled validation row; null without one (no
+   * validation split, or no task labelled in it).
+   */
   valLoss: number | null;
+  /** Per task with a labelled validation row (the others have no figures to give, as in `headlineFromProbs`). */
   perTask: Record<string, TaskEpochMetrics>;
-  /** Mean macro-F1 over tasks on the validation split; null without one. */
+  /** Mean macro-F1 on the validation split over the tasks with a labelled validation row; null without one. */
   meanF1: number | null;
   seconds: number;
   samplesPerSecond: number;
@@ -52,18 +56,18 @@ export interface TrainedNgramBag {
   averagedEpochs: Record<string, number>;
   /**
    * The mean validation macro-F1 of the weights kept (the average's when it was kept, not its last epoch's;
-   * an ensemble's mean logits; before a refit); null without a validation split.
+   * an ensemble's mean logits; before a refit), over the tasks with a labelled validation row; null without one.
    */
   keptValidF1: number | null;
   counts: { train: number; valid: number };
   /** With `refit`: the rows of the second run (training + validation), whose weights were kept. */
   refit?: { rows: number };
   /**
-   * With `refit`: the first run's probabilities on the validation rows (an ensemble's mean), per task, per row, in
-   * the order of its labels: measured before the refit trained on those rows, the only figures of them that do not
-   * flatter it.
+   * With `refit`: the first run's logits on the validation rows (an ensemble's mean logits), per task, per row, in
+   * the order of its labels, uncalibrated (their argmax is the model's answer): measured before the refit trained on
+   * those rows, the only figures of them that do not flatter it.
    */
-  validBeforeRefit?: Float64Array[][];
+  validLogitsBeforeRefit?: Float64Array[][];
 }
 
 export interface TrainNgramBagInput {
@@ -146,6 +150,11 @@ interface PartTrack {
   stopAfter: number;
   /** Whether this part averages its last epochs. */
   averaging: boolean;
+  /**
+   * The part's tasks with a labelled validation row, whose mean F1 early stopping and averaging compare. None: the
+   * part trains as without a validation split (no early stopping; its last or averaged weights kept).
+   */
+  scored: number[];
   stale: number;
   done: boolean;
   /** Snapshots of the last `averageLast` epochs this part trained, oldest first (their buffers reused as it goes on). */
@@ -169,6 +178,8 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   const params = NgramBagParamsSchema.parse(input.params ?? {});
   const tasks = [...input.tasks];
   if (tasks.length === 0) throw new TrainerInputError('at least one task is needed');
+  // Said here, before any work: a head of no outputs would train, and fail only at export with a manifest error.
+  for (const task of tasks) if (task.labels.length === 0) throw new TrainerInputError(`task ${task.name} has no labels`);
   const featurizer: FeaturizerSpec = {
     kind: 'hashed-ngrams',
     params: HashedNgramsParamsSchema.parse({
@@ -223,7 +234,7 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   const model = { ...first.model, params, weights, calibration, keptValidF1 };
   if (!refit) return model;
   const { idf } = refit.model;
-  return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train }, validBeforeRefit: ensembleLogits ?? first.validLogits };
+  return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train }, validLogitsBeforeRefit: ensembleLogits ?? first.validLogits };
 }
 
 function addCounts(a: Float64Array, b: Float64Array): Float64Array {
@@ -279,6 +290,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   const valid = remapExamples(data.valid, compact, cache?.mapped);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
+  const labelled = labelledTasks(valid, tasks.length);
   const tracks: PartTrack[] = groups.map((group, p) => {
     const init = initPart(params, group.map((t) => tasks[t]), prng);
     const initial = cache?.initial[p];
@@ -290,7 +302,8 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const rows = touchedRows(part.buckets, Array.from(order, (i) => train[i]));
     const stopAfter = plan ? plan[p].epochs : Infinity;
     const averaging = plan ? plan[p].average : params.averageLast > 0;
-    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, stale: 0, done: false, recent: [], averaged: 0, usedAverage: false };
+    const scored = group.filter((t) => labelled[t]);
+    return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, scored, stale: 0, done: false, recent: [], averaged: 0, usedAverage: false };
   });
 
   const history: EpochReport[] = [];
@@ -332,7 +345,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
       if (track.averaging) keepRecent(track, params.averageLast);
       if (epoch >= track.stopAfter) track.done = true;
     }
-    const report = validateEpoch(tracks, valid, tasks, epoch, params.patience);
+    const report = validateEpoch(tracks, valid, tasks, labelled, epoch, params.patience);
     const seconds = (performance.now() - started) / 1000;
     const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
     checkConverging(full.loss, epoch, params);
@@ -346,8 +359,11 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   input.onProgress?.(...finalProgress(history.length, planned));
   for (const track of tracks) averageRecent(track);
 
-  if (valid.length > 0) for (const track of tracks) preferAverage(track, valid, tasks);
-  const kept = tracks.map((track) => (valid.length > 0 ? track.best : (track.average ?? track.state.part)));
+  for (const track of tracks) {
+    if (track.scored.length > 0) preferAverage(track, valid, tasks);
+    else keepLast(track);
+  }
+  const kept = tracks.map((track) => track.best);
   const finalStates = tracks.map((track, p) => createPartState(kept[p], track.state.taskIndex, track.state.classWeights));
   const validLogits = taskLogits(finalStates, valid, tasks.length);
   const calibration = calibrate(validLogits, valid, tasks, params.targetPrecision);
@@ -357,8 +373,8 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
   const bestEpochs: Record<string, number> = {};
   const averagedEpochs: Record<string, number> = {};
   tracks.forEach((track, p) => {
-    for (const t of groups[p]) averagedEpochs[tasks[t].name] = track.usedAverage || (valid.length === 0 && track.average) ? track.averaged : 0;
-    for (const t of groups[p]) bestEpochs[tasks[t].name] = valid.length > 0 ? track.bestEpoch : history.length;
+    for (const t of groups[p]) averagedEpochs[tasks[t].name] = track.usedAverage ? track.averaged : 0;
+    for (const t of groups[p]) bestEpochs[tasks[t].name] = track.bestEpoch;
   });
   const model: Omit<TrainedNgramBag, 'weights'> = {
     family: 'ngram-bag',
@@ -403,10 +419,19 @@ function finalProgress(ran: number, epochs: number): [done: number, total: numbe
   return ran < epochs ? [ran, ran, `done (stopped early after ${ran} of ${epochs} epochs)`] : [epochs, epochs, 'done'];
 }
 
-/** Mean over tasks of the validation macro-F1 of these logits (the score early stopping and averaging compare); null without rows. */
+/** Per task, whether a validation row carries its label: a task without one has no validation figures. */
+function labelledTasks(valid: readonly EncodedExample[], taskCount: number): boolean[] {
+  return Array.from({ length: taskCount }, (_, t) => valid.some((example) => example.labels[t] >= 0));
+}
+
+/**
+ * Mean validation macro-F1 of these logits over the tasks with a labelled validation row (the score early stopping
+ * and averaging compare; `headlineFromProbs` skips such a task too); null without one.
+ */
 function meanValidF1(logits: readonly (readonly Float64Array[])[], valid: readonly EncodedExample[], tasks: readonly TaskSpec[]): number | null {
-  if (valid.length === 0) return null;
-  return tasks.reduce((sum, task, t) => sum + taskMetrics(logits[t], valid, t, task).f1, 0) / tasks.length;
+  const labelled = labelledTasks(valid, tasks.length);
+  const f1s = tasks.flatMap((task, t) => (labelled[t] ? [taskMetrics(logits[t], valid, t, task).f1] : []));
+  return f1s.length === 0 ? null : f1s.reduce((a, b) => a + b, 0) / f1s.length;
 }
 
 /** Adds a snapshot of the part's weights to its last `size` epochs, reusing the oldest one's buffers once there are `size`. */
@@ -430,12 +455,19 @@ function averageRecent(track: PartTrack): void {
   track.recent = [];
 }
 
+/** A part with nothing to validate on keeps the weights it ended with: the average of its last epochs, or the last. */
+function keepLast(track: PartTrack): void {
+  track.best = track.average ?? track.state.part;
+  track.bestEpoch = track.lastEpoch;
+  track.usedAverage = track.average !== undefined;
+}
+
 /** Keeps the averaged weights when they score at least as well as the best epoch on validation. */
 function preferAverage(track: PartTrack, valid: EncodedExample[], tasks: TaskSpec[]): void {
   if (!track.average || track.averaged < 2) return;
   const state = createPartState(track.average, track.state.taskIndex, track.state.classWeights);
   const logits = taskLogits([state], valid, tasks.length);
-  const score = state.taskIndex.reduce((sum, t) => sum + taskMetrics(logits[t], valid, t, tasks[t]).f1, 0) / state.taskIndex.length;
+  const score = track.scored.reduce((sum, t) => sum + taskMetrics(logits[t], valid, t, tasks[t]).f1, 0) / track.scored.length;
   if (score >= track.bestScore) {
     track.best = track.average;
     track.bestScore = score;
@@ -448,20 +480,24 @@ function validateEpoch(
   tracks: PartTrack[],
   valid: EncodedExample[],
   tasks: TaskSpec[],
+  labelled: readonly boolean[],
   epoch: number,
   patience: number,
 ): Pick<EpochReport, 'valLoss' | 'perTask' | 'meanF1'> {
-  if (valid.length === 0) return { valLoss: null, perTask: {}, meanF1: null };
+  // Only the tasks with a labelled validation row are measured: another would count as F1 0 and NLL 0.
+  const scored = tasks.flatMap((_, t) => (labelled[t] ? [t] : []));
+  if (scored.length === 0) return { valLoss: null, perTask: {}, meanF1: null };
   const logits = taskLogits(tracks.map((track) => track.state), valid, tasks.length);
   const perTask: Record<string, TaskEpochMetrics> = {};
   let lossSum = 0;
-  tasks.forEach((task, t) => {
-    perTask[task.name] = taskMetrics(logits[t], valid, t, task);
+  for (const t of scored) {
+    perTask[tasks[t].name] = taskMetrics(logits[t], valid, t, tasks[t]);
     lossSum += meanNll(logits[t], valid, t);
-  });
+  }
   for (const track of tracks) {
-    if (track.done) continue;
-    const score = track.state.taskIndex.reduce((sum, t) => sum + perTask[tasks[t].name].f1, 0) / track.state.taskIndex.length;
+    // A part with no task to validate is never stopped early (it keeps its last or averaged weights).
+    if (track.done || track.scored.length === 0) continue;
+    const score = track.scored.reduce((sum, t) => sum + perTask[tasks[t].name].f1, 0) / track.scored.length;
     if (score > track.bestScore + 1e-9) {
       track.bestScore = score;
       track.bestEpoch = epoch;
@@ -471,8 +507,8 @@ function validateEpoch(
       track.done = true;
     }
   }
-  const f1s = tasks.map((task) => perTask[task.name].f1);
-  return { valLoss: lossSum / tasks.length, perTask, meanF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
+  const f1s = scored.map((t) => perTask[tasks[t].name].f1);
+  return { valLoss: lossSum / scored.length, perTask, meanF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
 }
 
 /** Per task, the temperature and abstention threshold fitted to the validation logits. */

@@ -126,8 +126,11 @@ export function calibrationWarnings(calibration: Record<string, { temperature: n
   return out;
 }
 
-/** Per-task, per-row probabilities (the trainer's form, tasks in order) as each task's flat rows of its labels (the classifier's). */
-function asProbs(tasks: readonly TaskSpec[], byTask: readonly (readonly Float64Array[])[]): Record<string, Float32Array> {
+/**
+ * Per-task, per-row scores (the trainer's form, tasks in order) as each task's flat rows of its labels (the
+ * classifier's). Logits will do for `headlineFromProbs`, which reads only each row's argmax: the softmax keeps it.
+ */
+function asFlatScores(tasks: readonly TaskSpec[], byTask: readonly (readonly Float64Array[])[]): Record<string, Float32Array> {
   const probs: Record<string, Float32Array> = {};
   tasks.forEach((task, t) => {
     const flat = new Float32Array(byTask[t].length * task.labels.length);
@@ -419,9 +422,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
     let metrics: Record<string, number>;
-    if (evalRows === split.valid && model.validBeforeRefit) {
+    if (evalRows === split.valid && model.validLogitsBeforeRefit) {
       // A refit trained on the validation rows: measured on them, it scored about 1.0. Its first run's figures stand.
-      metrics = headlineFromProbs(tasks, evalRows, asProbs(tasks, model.validBeforeRefit));
+      metrics = headlineFromProbs(tasks, evalRows, asFlatScores(tasks, model.validLogitsBeforeRefit));
       log?.warn?.('no test rows: the validation figures are those of the first run, before the refit trained on the validation rows too (the model registered is the refit)');
     } else {
       const classifier = await Classifier.load(staged);
