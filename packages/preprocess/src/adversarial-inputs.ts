@@ -57,4 +57,11 @@ export const NUMBER_RUNS: readonly string[] = [
   fill('Ausweis-Nr. 1 2 '),
   `Führerschein-Nr. ${fill('1 ')}`,
   `https://bank.example/?a=${'.'.repeat(1_000_000)}x`, // a web address's query ending in punctuation (was quadratic: 760 s)
+  // Groups split by up to three blanks or a tab, IBANs grouped unevenly, cards wrapped after a group, a blank on one side of '@'.
+  fill('DE89   '),
+  `DE89 ${fill('12345 ')}`,
+  fill('4111\t1111  '),
+  fill('4111 1111\n'),
+  fill('0171   '),
+  fill("a' @b.de@ "),
 ];

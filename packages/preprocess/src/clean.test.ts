@@ -90,4 +90,17 @@ describe('cleanEmail', () => {
     expect(r.removed.filter((p) => p.kind === 'signature').map((p) => p.text).sort()).toEqual(['Best regards\nAnna Schmidt\nExample Ltd', 'Thanks,\nAnna']);
     expect(r.signature).toBe('Thanks,\nAnna\n\nBest regards\nAnna Schmidt\nExample Ltd');
   });
+
+  it('masks the subject as the text is, also where it holds no digit or @', () => {
+    const subject = (s: string, names = false) => cleanEmail({ subject: s, body: 'Hallo' }, names ? { redact: { names: true } } : {}).subject;
+    expect(subject('AW: Mein Passwort: GeheimXY!')).toBe('Mein Passwort: [CREDENTIAL]');
+    expect(subject('Kontakt max.mustermann(at)web.de')).toBe('Kontakt [EMAIL]');
+    expect(subject('Kündigung Konto Frau Anna Müller', true)).toBe('Kündigung Konto Frau [NAME]');
+    const r = cleanEmail({ subject: 'Mein Passwort: GeheimXY!', body: 'Hallo' });
+    expect(r.redactions).toEqual([{ type: 'CREDENTIAL', start: 15, end: 27, part: 'subject' }]);
+    // Names only with names on; subjects without personal data stay.
+    expect(subject('Kündigung Konto Frau Anna Müller')).toBe('Kündigung Konto Frau Anna Müller');
+    expect(subject('Passwort vergessen')).toBe('Passwort vergessen');
+    expect(subject('Depotübertrag', true)).toBe('Depotübertrag');
+  });
 });

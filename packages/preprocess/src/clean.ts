@@ -30,7 +30,7 @@ export type RemovedPart = z.infer<typeof RemovedPartSchema>;
 export const CleanResultSchema = z.object({
   /** The customer's new text, PII masked unless redaction is off. */
   text: z.string(),
-  /** The subject without Re:/AW:/WG:/Fwd: prefixes, PII masked as `text` is where it holds a digit or an `@`. */
+  /** The subject without Re:/AW:/WG:/Fwd: prefixes, PII masked as `text` is. */
   subject: z.string(),
   signature: z.string().optional(),
   quoted: z.string().optional(),
@@ -346,9 +346,6 @@ export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefine
   return chooseMarkup(email)?.markup;
 }
 
-/** What a subject holds that masking may take: a digit or an `@`. */
-const SUBJECT_MAY_MASK = /[\d@]/;
-
 /** A `<br>` tag in text that is not read as HTML (one alone in a line: `Dear Support, <br>Our tools ...`). */
 const BR_TAG = /<br\s*\/?>/i;
 const BR_TAGS = new RegExp(BR_TAG.source, 'gi');
@@ -427,10 +424,10 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   const redactOptions = options.redact ?? true;
   const mask = (text: string) => (redactOptions === false || text === '' ? { text, redactions: [] } : redactPlain(text, redactOptions === true ? {} : redactOptions));
   const red = mask(cleaned.text);
-  // The subject is read with the text (the model reads both): masked alike (`AW: Kündigung DE89 3704 …`), when it holds a
-  // digit or an `@` (a subject's personal data is a number or an address; most subjects have neither, and skip the scan).
-  const plainSubject = normaliseSubject(email.subject);
-  const subject = SUBJECT_MAY_MASK.test(plainSubject) ? mask(plainSubject) : { text: plainSubject, redactions: [] };
+  // The subject is read with the text (the model reads both): masked alike (`AW: Kündigung DE89 3704 …`), always: a
+  // password, an address written `(at)` or a name (`Kündigung Frau Anna Müller`) needs no digit or `@`, and a subject is
+  // short enough that its scan costs little.
+  const subject = mask(normaliseSubject(email.subject));
   return {
     text: red.text,
     subject: subject.text,

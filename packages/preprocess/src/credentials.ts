@@ -2,7 +2,10 @@
  * Credentials, for `redactPii`'s `credentials` detector: the value a keyword names as a secret or a login, masked as
  * `[CREDENTIAL]` (the keyword stays). Narrow on purpose: a keyword used as a word (`PIN-Brief`, `Passwort vergessen`,
  * `neue TAN-Liste`, `der Login funktioniert nicht`) names no value.
- * - `PIN`, `TAN` (also `mTAN`, `pushTAN`, `Karten-PIN`, `PIN-Nummer`, `Geheimzahl`): 4-8 digits;
+ * - `PIN`, `TAN` (also `mTAN`, `pushTAN`, `Karten-PIN`, `PIN-Nummer`, `Geheimzahl`): 4-8 digits, also in groups of one
+ *   length (`TAN 123 456`);
+ * - between the keyword and `:`, `ist` or `lautet`, blanks of a column, a remark in brackets or words on whose the
+ *   secret is (`Passwort (neu):`, `PIN meiner Kreditkarte lautet`), and `jetzt` or `neu` after the link;
  * - `Passwort`, `Kennwort`, `password`, `passcode` (also in compounds: `Zugangspasswort`), `Login(-ID, -Name)`,
  *   `Benutzername`, `Benutzerkennung`, `Anmeldename`, `Legitimations-ID`, `Zugangsnummer`, `Zugangsdaten`, `username`,
  *   `user ID`, `PW`, one-time codes (`Verifizierungscode`, `SMS-Code`, `OTP`): a quoted value, or a word of 3-64 characters holding a
@@ -14,24 +17,43 @@
  * - the values in the query of a web address that a secret or the customer is in (`https://bank.example/reset?token=8f3a…&user=hmueller`).
  */
 import type { Hit } from './redact.js';
+import { QUALIFYING } from './keyed-numbers.js';
 
 const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
-/** The keyword, then what joins it to its value: `:`, `=`, `ist`, `lautet`, `is`, also with a colon (`lautet: `, `ist: `), or blanks. */
-const JOIN = String.raw`[ \t]{0,3}(?:[:=][ \t]{0,3}|[ \t](?:ist|is|war|was|lautet|lautete)(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,3})`;
-/** A join that names a value (`:`, `=`, `lautet`); any other but blanks is `ist`, `is`, `war` or `was` (`my password is …`). */
-const STRONG_JOIN = /[:=]|lautet/;
+/**
+ * What links a keyword to its value: `:` or `=` (after blanks lining values up in a column: `PIN:         4711`), or
+ * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, maybe with `jetzt`, `nun` or `neu` after it (`ist jetzt …`), also with a
+ * colon (`lautet: `, `ist: `).
+ */
+const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete)(?:[ \t]{1,3}(?:jetzt|nun|neu|now))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
+/**
+ * Words between a keyword and its link that say whose the secret is or what it is for (`Passwort für das Online-Banking
+ * ist`, `PIN meiner Kreditkarte lautet`, `PIN für die Karte:`): a qualifying word and up to three more; or a remark in
+ * brackets (`Passwort (neu): `). Only before a link, never before blanks alone (`PIN für die Karte 4711` reads as prose).
+ */
+const QUALIFIER = String.raw`[ \t]{1,3}(?:\([^()\n:=]{1,24}\)|(?:${QUALIFYING}|zu|im|fürs|to|on)(?:[ \t]{1,3}[\p{L}\p{N}][\p{L}\p{N}.-]{0,29}){0,3})`;
+/** The keyword, then what joins it to its value: a link, maybe after a qualifier, or blanks alone. */
+const JOIN = String.raw`(?:(?:${QUALIFIER})?(?:${LINK})|[ \t]{1,40})`;
+/** A link that names a value (`:`, `=`, `lautet`); any other but blanks is `ist`, `is`, `war` or `was` (`my password is …`). */
+const STRONG_JOIN = /[:=]|lautete?[ \t]/;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
 const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /** Words of a password or login: its value is a word. */
 const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
-/** At a keyword (group 1: a PIN or TAN; group 2: a password, login or one-time code), then the join. */
-const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])${JOIN}|(${SECRET_WORD})(?![\p{L}\p{N}-])${JOIN}`, 'uy');
+/** At a keyword (group 1: a PIN or TAN; group 3: a password, login or one-time code), then the join (group 2 or 4). */
+const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])(${JOIN})|(${SECRET_WORD})(?![\p{L}\p{N}-])(${JOIN})`, 'uy');
 /** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
 const CODE_KEYWORD = new RegExp(String.raw`^(?:${ONE_TIME_CODE})$`);
 /** A PIN or TAN: 4-8 digits, not the start of a longer number, date or amount. */
 const PIN_VALUE = /\d{4,8}(?![\p{L}\p{N}]|[.,/-]\d)/uy;
+/**
+ * A PIN or TAN written in groups, as an app or a letter shows it (`TAN 123 456`, `TAN: 123-456`, `PIN 12 34`): two to
+ * four groups of 2-4 digits joined by one blank or one dash, with no further group after them. isGroupedPin says whether
+ * it is one.
+ */
+const GROUPED_PIN_VALUE = /\d{2,4}([ -])\d{2,4}(?:\1\d{2,4}){0,2}(?![\p{L}\p{N}]|[.,/-]\d|[ -]\d)/uy;
 /** A quoted secret (`"Geheim 123"`, `„Geheim 123“`). */
 const QUOTED_VALUE = /(?:"[^"\n]{1,64}"|„[^“”\n]{1,64}[“”]|'[^'\n]{1,64}'|«[^»\n]{1,64}»)/y;
 /** A secret written as one word: no blank, starting with a letter, a digit or a symbol other than a bracket or a dash. */
@@ -46,7 +68,7 @@ const TRAILING = /[.,;:)]+$/;
 const TRAILING_MARKS = /[!?]+$/;
 /** Words after `:` or `lautet` that say something about the secret instead of giving it. */
 const NOT_VALUE_WORDS = new Set(
-  'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch compromised deactivated outdated identical insecure'.split(' '),
+  'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch freigeschaltet entsperrt aktiviert aktualisiert abgelehnt unsicher compromised deactivated outdated identical insecure activated unlocked updated rejected'.split(' '),
 );
 
 /**
@@ -66,8 +88,8 @@ export function credentialHits(text: string): Hit[] {
     const m = CUE.exec(text);
     if (m === null) continue;
     const at = m.index + m[0].length;
-    const keyword = m[1] ?? m[2];
-    const join = m[0].slice(keyword.length);
+    const keyword = m[1] ?? m[3];
+    const join = m[2] ?? m[4];
     const kind: JoinKind = join.trim() === '' ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
     // `PW` is also other words' short form (`PW 2024`, `150 PW`): a password only after `:` or `=`.
     if ((keyword === 'PW' || keyword === 'pw') && kind !== 'strong') continue;
@@ -127,8 +149,21 @@ function urlQueryHits(text: string): Hit[] {
  */
 const YEAR_NOT_PIN = /20\d\d[ \t]{1,3}(?:abgelaufen|geändert|gesperrt|entsperrt|ungültig|zurückgesetzt|expired|changed|blocked|locked|reset)(?![\p{L}\p{N}])/uy;
 
+/**
+ * Whether `grouped` (GROUPED_PIN_VALUE) is a PIN or TAN: 4-8 digits in groups of one length (`123 456`, `12 34`), so a
+ * count after a PIN keeps its digits (`PIN 1234 10 mal falsch eingegeben`).
+ */
+function isGroupedPin(grouped: string): boolean {
+  const groups = grouped.split(/[ -]/);
+  const digits = groups.join('').length;
+  return digits >= 4 && digits <= 8 && groups.every((g) => g.length === groups[0].length);
+}
+
 /** Where the PIN or TAN at `at` ends; `blankJoin`: only blanks join it to its keyword (no `:`, `=`, `ist`, `lautet`). */
 function pinEnd(text: string, at: number, blankJoin: boolean): number | undefined {
+  GROUPED_PIN_VALUE.lastIndex = at;
+  const grouped = GROUPED_PIN_VALUE.exec(text);
+  if (grouped !== null && isGroupedPin(grouped[0])) return at + grouped[0].length;
   PIN_VALUE.lastIndex = at;
   if (!PIN_VALUE.test(text)) return undefined;
   const end = PIN_VALUE.lastIndex;

@@ -1,7 +1,9 @@
 import { decodeHTML } from 'entities';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, foldBlanks, tidyLines } from './html-text.js';
+import { cleanEmail } from './clean.js';
+import { htmlToText } from './html.js';
+import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 
 const referenceArb = fc.constantFrom(
   '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&nbsp;', '&AMP;', '&copy;', '&raquo;', '&amp', '&nbsp', '&ltx;',
@@ -48,5 +50,22 @@ describe('tidyLines', () => {
   it('trims lines, keeps one blank line of a run and none at the ends', () => {
     expect(tidyLines('\n\n  a \u00a0b  \n \n\n\t\nc\n\n')).toEqual(['a  b', '', 'c']);
     expect(tidyLines(' \n ')).toEqual([]);
+  });
+});
+
+describe('blanks across inline elements', () => {
+  it('folds a blank that ends one text and one that starts the next into one, as a browser does', () => {
+    const sink = new Sink();
+    for (const part of ['Karte 4111 ', ' 1111', ' ', ' 1111']) sink.foldedText(part);
+    expect(sink.parts.join('')).toBe('Karte 4111 1111 1111');
+    expect(htmlToText('<p>Hallo <b>Welt</b> und <i> du</i></p>')).toBe('Hallo Welt und du');
+    // Preformatted text keeps every blank.
+    expect(htmlToText('<pre>a  <b> b</b></pre>')).toBe('a   b');
+  });
+
+  it('masks a card split so, and one padded with &nbsp;', () => {
+    expect(cleanEmail({ html: '<p>Karte 4111 <span> 1111</span> 1111 1111</p>' }).text).toBe('Karte [CARD]');
+    expect(cleanEmail({ html: '<p>Karte 4111&nbsp; 1111&nbsp; 1111&nbsp; 1111</p>' }).text).toBe('Karte [CARD]');
+    expect(cleanEmail({ html: '<p>Betrag <b> 1.234,56 </b> EUR am <i> 03.11.2025 </i></p>' }).text).toBe('Betrag 1.234,56 EUR am 03.11.2025');
   });
 });

@@ -93,6 +93,19 @@ export class Sink {
     this.parts.push(s);
   }
 
+  /**
+   * Text whose blanks `foldBlanks` folded: a space at its start after a space that ends the text before it goes, as a
+   * browser folds the blanks of neighbouring inline elements into one (`4111 <span> 1111</span>` reads `4111 1111`, a
+   * number the masking finds).
+   */
+  foldedText(s: string): void {
+    if (s === '') return;
+    this.flush();
+    const last = this.parts.length > 0 ? this.parts[this.parts.length - 1] : '';
+    const t = s.charCodeAt(0) === 32 && last.charCodeAt(last.length - 1) === 32 ? s.slice(1) : s;
+    if (t !== '') this.parts.push(t);
+  }
+
   /** The line breaks asked for, written when text came before them. */
   private flush(): void {
     if (this.pending > 0 && this.parts.length > 0) this.parts.push(this.pending === 1 ? '\n' : '\n'.repeat(this.pending));

@@ -182,8 +182,8 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       const out = sink((top & IN_QUOTE) !== 0);
       const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
-      if (t !== undefined) out.text(pre ? t : foldBlanks(t, 0, t.length, wordSource));
-      else out.text(pre ? html.slice(start, end) : foldBlanks(html, start, end, wordSource));
+      if (pre) out.text(t ?? html.slice(start, end));
+      else out.foldedText(t !== undefined ? foldBlanks(t, 0, t.length, wordSource) : foldBlanks(html, start, end, wordSource));
     },
     close(name) {
       for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {

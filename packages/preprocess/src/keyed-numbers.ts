@@ -7,12 +7,22 @@
 import type { Hit } from './redact.js';
 import { passesLuhn } from './luhn.js';
 
+/** Words that link a keyword to its value (`Kundennummer ist`, `Depotnummern lauten`, `my account number was`). */
+export const LINKS = 'ist|lautet|lautete|lauten|sind|war|waren|is|are|was|were';
 /**
- * What may stand between a keyword and its value: a closing bracket (`IdNr.): `), then `:`, `#`, `=`, `(` or a dash
- * between blanks, blanks or a line break, and `ist`, `lautet` or `is`, also with a colon (`PIN lautet: 4711`) or an article
- * (`Geburtsdatum ist der 12. März 1975`).
+ * Blanks between a keyword and its value: up to three of any kind (a line break: `Depotnummer:\n1234567890`), or a run
+ * of up to 40 spaces and tabs on the line, as a form lines its values up in a column (`Kundennummer:     1234567890`).
  */
-const KEY_TAIL_BODY = String.raw`\)?\s?(?:[:#=(]|-(?=\s))?\s{0,3}(?:(?:ist|lautet|is)(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?`;
+const GAP = String.raw`(?:\s{0,3}|[ \t]{4,40})`;
+/** A short remark in brackets after a keyword, without digits (`Kundennummer (neu): `, `Kundennummer (alt) ist `). */
+const REMARK = String.raw`[^()\n\d:]{1,24}`;
+/**
+ * What may stand between a keyword and its value: a remark in brackets (`(neu)`) or a closing bracket (`IdNr.): `), then
+ * `:`, `#`, `=`, `(` or a dash between blanks, blanks or a line break (GAP), and a linking word (`ist`, `lautet`,
+ * `lauten`, `war`, `is`, `are`, ...), also with a colon (`PIN lautet: 4711`) or an article (`Geburtsdatum ist der 12.
+ * März 1975`).
+ */
+const KEY_TAIL_BODY = String.raw`(?:[ \t]{0,3}\(${REMARK}\))?\)?(?:${GAP}[:#=(]|\s?-(?=\s))?${GAP}(?:(?:${LINKS})(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?`;
 const KEY_TAIL = `${KEY_TAIL_BODY}$`;
 /** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
 const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
@@ -51,6 +61,8 @@ export interface KeyedRule {
   value: RegExp;
   letters?: boolean;
   listed?: boolean;
+  /** Keywords that `words` cannot list: a whole lower-cased word that matches is one (`Gemeinschaftskonto`). */
+  compound?: RegExp;
   /** Whether the value matched is one, given the last word of its keyword (`Depot 514000` names a WKN, not a depot). */
   accepts?: (value: string, word: string) => boolean;
 }
@@ -78,46 +90,63 @@ const BARE_NOUNS = new Set([
 /** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
 const ROUND = /^[1-9]\d{0,2}0{2,}$/;
 
+/**
+ * Any compound that ends in an account or depot noun (`Depotkonto`, `Gemeinschaftskonto`, `Bausparkonto`,
+ * `Kinderdepot`) names an account as the listed words do, and so does one that ends in its number
+ * (`Gemeinschaftskontonummer`), a customer's master number (`Kundenstammnummer`) and the common typo `Kundenummer`.
+ * Not `Skonto`, a cash discount.
+ */
+const ACCOUNT_COMPOUND = /^(?!skonto)\p{L}{2,40}(?:konto|depot)s?$|(?:konto|depot|kunden|kundenstamm)(?:nummern?|nr\.?)$|^kunden?numm?er$/u;
+/** Compounds of a bare noun: they end in one (`Gemeinschaftskonto`), so a round number after them is an amount too. */
+const BARE_COMPOUND = /(?:konto|depot)s?$/;
+const DEPOT_COMPOUND = /depots?$/;
+
 /** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_NOUNS) not round, and after a depot noun seven digits or more. */
 function isAccountValue(value: string, word: string): boolean {
   if (isIsin(value)) return false;
   const noun = word.slice(lastDash(word) + 1);
-  if (!BARE_NOUNS.has(noun)) return true;
+  if (!BARE_NOUNS.has(noun) && !BARE_COMPOUND.test(noun)) return true;
   const digits = value.replace(/\D/g, '');
-  return !ROUND.test(digits) && (!DEPOT_NOUNS.has(noun) || digits.length >= DEPOT_MIN_DIGITS);
+  return !ROUND.test(digits) && (!(DEPOT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
 }
 
 /** A rule's `words`, given as one string split by blanks. */
 const wordSet = (list: string) => new Set(list.split(' '));
 /** Words that end keywords of several rules (`Kunden-Nr.`, `tax number`, `phone no.`, `customer ID`). */
-const NUMBER_ENDS = 'nummer nr nr. number no no. id';
+const NUMBER_ENDS = 'nummer nr nr. number numbers no no. id ids';
 
 export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
       // a phone number before (the leading 0), which the model then read as the word `phone`.
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|\b(?:kunden|mandanten|versicherungs|polic(?:e|en)|(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar|referenz)?(?:konto|depot)|vertrags|referenz|mitglieds)[- ]?(?:nummern?|nr\.?|id)|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:number|no\.?|id)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|\b(?:wertpapier|verrechnungs|giro|tagesgeld|festgeld|spar|referenz)?(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      //
+      // The account and depot nouns have no `\b` before them: any compound ending in one is one (ACCOUNT_COMPOUND says
+      // which words are keywords). An account noun, up to three words, then its number word: `Mein Depot (Nr. …)`, `mein
+      // Konto mit der Nummer …`.
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|vertrags|referenz|mitglieds)|konto|depot)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:numbers?|no\.?|ids?)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
     // Not with a decimal fraction after it: `Depot 12345,67` is an amount.
     value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
     letters: true,
     listed: true,
+    compound: ACCOUNT_COMPOUND,
     accepts: isAccountValue,
   },
   {
     type: 'TAX_ID',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} identifikationsnummer idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer`,
+      `${NUMBER_ENDS} identifikationsnummer idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer steuer-ids steuerids identifikationsnummern steuer-identifikationsnummern steueridentifikationsnummern steuernummern steuer-nummern identnummern`,
     ),
-    before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikationsnummer|entnummer)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummer|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:id|number|identification number|reference)|\btin|\butr|identifikationsnummer|\bid-?nr\.?)` + KEY_TAIL, 'i'),
+    // Also in the plural, before a list (`Steuer-IDs: … (ich), … (meine Frau)`, `Tax IDs`), and `Steuer-Identifikations-Nr.`.
+    before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikations(?:nummern?|-?nr\.?)|entnummern?|s)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummern?|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:ids?|numbers?|identification numbers?|reference)|\btin|\butr|identifikationsnummern?|\bid-?nr\.?)` + KEY_TAIL, 'i'),
     value: /\d(?:[ /-]?\d){7,12}\b/y,
     listed: true,
   },
@@ -179,7 +208,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'CARD',
     detector: 'card',
     words: wordSet(`${NUMBER_ENDS} kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer`),
-    before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:number|no\.?))` + KEY_TAIL, 'i'),
+    before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:numbers?|no\.?))` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
@@ -193,14 +222,14 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr.`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: number| no\.?)?)` + KEY_TAIL_BODY + String.raw`\(?$`,
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
     value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
   },
 ];
-/** Characters before a value that its keyword may take (the longest keyword and its tail fit). */
-const KEY_WINDOW = 48;
+/** Characters before a value that its keyword may take (the longest keyword and its tail, a column's blanks too, fit). */
+const KEY_WINDOW = 112;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
@@ -221,11 +250,16 @@ function keyedAt(text: string, at: number, rule: KeyedRule, word: string, before
 
 /** The last word of every keyword of KEYED_RULES: a number whose preceding word is none of them is not asked about further. */
 const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
+
+/** Whether `word` ends a keyword of `rule`. */
+const namesRule = (word: string, rule: KeyedRule) => endsKeyword(word, rule.words) || (rule.compound?.test(word) ?? false);
+/** Whether `word` ends a keyword of any rule. */
+const isKeyword = (word: string) => endsKeyword(word, KEY_LAST_WORDS) || ACCOUNT_COMPOUND.test(word);
 /** `am`, `on` and `den` end a keyword only after these (`geboren am`, `born on`, `geb. den`): dates in prose stay cheap. */
 const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
 /** Words after which the keyword is the word before and this one (`geboren am`, `born on`, `geb. den`). */
 const AM_ON = new Set(['am', 'on', 'den']);
-const TAIL_WORDS = new Set(['ist', 'lautet', 'is']);
+const TAIL_WORDS = new Set(LINKS.split('|'));
 /** An article after a tail word (`Geburtsdatum ist der 12. März 1975`, `account number is the 12345678`). */
 const TAIL_ARTICLES = new Set(['der', 'die', 'das', 'the']);
 
@@ -256,17 +290,24 @@ function labelEndsAt(text: string, end: number): boolean {
 /** What `wordStart` steps over: blanks, `\r`, `:`, `#`, `=`, brackets (`(IdNr.): `) and a dash (`Depotnummer - 123…`). */
 const BETWEEN = new Set([32, 9, 160, 13, 58, 35, 61, 40, 41, 45]);
 
+/** Spaces and tabs `wordStart` steps over: a column of values in a form (`Kundennummer:       1234567890`). */
+const MAX_BLANKS = 40;
+/** Other characters `wordStart` steps over. */
+const MAX_BETWEEN = 8;
+
 /**
  * Where the word before `at` starts, over `BETWEEN` and one line break (`Depotnummer:\n1234567890`), or a blank line
  * after a label's `:` (`Kundennummer:\n\n1234567890`, a web form's field and value each in its own `<p>`), at most 8
- * characters; `at` itself when none.
+ * characters and 40 spaces and tabs; `at` itself when none.
  */
 function wordStart(text: string, at: number, overBlankLine = true): [start: number, end: number] {
   let e = at;
   let lineBreaks = 0;
-  while (e > 0 && at - e < 8) {
+  let blanks = 0;
+  while (e > 0 && at - e - blanks < MAX_BETWEEN) {
     const c = text.charCodeAt(e - 1);
     if (c === 10) lineBreaks += 1;
+    else if ((c === 32 || c === 9) && blanks < MAX_BLANKS) blanks += 1;
     else if (!BETWEEN.has(c)) break;
     if (c === 10 && lineBreaks > 1 && !(overBlankLine && lineBreaks === 2 && labelEndsAt(text, e - 1))) break;
     e -= 1;
@@ -282,10 +323,36 @@ function keywordStart(text: string, at: number): [start: number, end: number] {
   return b === e && e > 1 && isDigit(text.charCodeAt(e - 1)) && isAsciiLetter(text.charCodeAt(e - 2)) ? [wordStart(text, e - 1)[0], e] : [b, e];
 }
 
-/** The lower-cased word before `at`, over one `ist` / `lautet` / `is`; `geboren am` and `born on` as one, other `am` and `on` alone. */
+/** Characters of a remark in brackets between a keyword and its value (REMARK). */
+const MAX_REMARK = 24;
+
+/**
+ * Where the remark in brackets starts whose last word starts at `b` (`Kundennummer (neu): `: the index of `(`); -1 when
+ * no `(` stands on the line within MAX_REMARK characters, or a digit or another bracket comes first.
+ */
+function remarkStart(text: string, b: number): number {
+  for (let k = b - 1; k >= 0 && b - k <= MAX_REMARK; k -= 1) {
+    const c = text.charCodeAt(k);
+    if (c === 40) return k;
+    if (c === 41 || c === 10 || c === 58 || isDigit(c)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The lower-cased word before `at`, over a remark in brackets (`Kundennummer (neu): `) and one linking word (`ist`,
+ * `lautet`, `lauten`, `war`, `is`, ...); `geboren am` and `born on` as one, other `am` and `on` alone.
+ */
 function wordBefore(text: string, at: number): string {
   let [b, e] = keywordStart(text, at);
   let word = text.slice(b, e).toLowerCase();
+  if (e < at && text.charCodeAt(e) === 41 && !isKeyword(word)) {
+    const open = remarkStart(text, b);
+    if (open >= 0) {
+      [b, e] = keywordStart(text, open);
+      word = text.slice(b, e).toLowerCase();
+    }
+  }
   if (TAIL_ARTICLES.has(word)) {
     const [pb, pe] = keywordStart(text, b);
     const previous = text.slice(pb, pe).toLowerCase();
@@ -306,8 +373,8 @@ function wordBefore(text: string, at: number): string {
 /** Words that only say a number follows (`Nr.`, `no.`, `ID`): the keyword is the word before them (`Order no.`, `Trade ID`). */
 const NUMBER_WORDS = new Set(['nr', 'nr.', 'no', 'no.', 'number', 'nummer', 'id']);
 
-/** Words between a keyword and its number that say nothing of it (`Meine Zählernummer ist 0012345678`, `lautet`). */
-const LINKING_WORDS = new Set(['ist', 'lautet', 'is']);
+/** Words between a keyword and its number that say nothing of it (`Meine Zählernummer ist 0012345678`, `lautet`, `war`). */
+const LINKING_WORDS = TAIL_WORDS;
 /** A number's own name (`Zählernummer`, `Belegnr.`, `order number`): only such a keyword is read over `ist`/`is`. */
 const NAMES_NUMBER = /(?:nummer|nr\.?|number|no\.?|id)$/;
 
@@ -384,7 +451,7 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
     const word = wordBefore(text, i);
     const lettered = p < i ? wordBefore(text, p) : '';
-    const keyed = endsKeyword(word, KEY_LAST_WORDS) || (p < i && endsKeyword(lettered, KEY_LAST_WORDS));
+    const keyed = isKeyword(word) || (p < i && isKeyword(lettered));
     const found = keyed
       ? ruleAt(text, rules, i, word, p, lettered)
       : (qualifiedAt(text, rules, i) ?? (born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined));
@@ -399,37 +466,37 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
 }
 
 /** Words that say whose a number is or what it is for, between its keyword and a colon: `Steuer-ID meiner Frau: `. */
-const QUALIFYING = 'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our';
+export const QUALIFYING = 'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our';
 /**
- * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon, `lautet` or `ist`,
- * before a value: `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `, `Steuer-ID meiner Frau lautet `.
+ * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon or a linking word
+ * (`lautet`, `ist`, `war`, ...), before a value: `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `, `Steuer-ID meiner Frau lautet `.
  * Only after such a word, so that a colon after other words (`Depot Wert aktuell: 250000`) names no number.
  */
 const QUALIFIED = new RegExp(
-  String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}(?:[ \t]?:|[ \t]{1,3}(?:lautet|ist|is)[ \t]?:?)[ \t]{0,3}$`,
+  String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}(?:[ \t]?:|[ \t]{1,3}(?:${LINKS})[ \t]?:?)[ \t]{0,40}$`,
   'iu',
 );
-/** `lautet`, `ist` or `is` (maybe with a colon) right before a value: a qualified keyword may stand before it. */
-const SAID_BEFORE = /(?:^|[ \t])(?:lautet|ist|is)[ \t]?:?[ \t]{0,3}$/i;
-/** Characters before a value that a qualified keyword may take. */
-const QUALIFIED_WINDOW = 96;
+/** A linking word (maybe with a colon) right before a value: a qualified keyword may stand before it. */
+const SAID_BEFORE = new RegExp(String.raw`(?:^|[ \t])(?:${LINKS})[ \t]?:?$`, 'i');
+/** Characters before a value that a qualified keyword may take (a column's blanks too). */
+const QUALIFIED_WINDOW = 136;
 
 /** The value at `i` of the first of `rules` whose keyword stands before it with qualifying words and a colon (`QUALIFIED`). */
 function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit | undefined {
   let c = i;
-  while (c > 0 && i - c < 4 && (text.charCodeAt(c - 1) === 32 || text.charCodeAt(c - 1) === 9)) c -= 1;
-  const last = text.charCodeAt(c - 1) | 0x20;
-  // A colon, or the `t` of `lautet` / `ist` or the `s` of `is` (asked of the text only then: most numbers have neither).
-  if (last !== 58 && !((last === 116 || last === 115) && SAID_BEFORE.test(text.slice(Math.max(0, i - 12), i)))) return undefined;
+  while (c > 0 && i - c < MAX_BLANKS && (text.charCodeAt(c - 1) === 32 || text.charCodeAt(c - 1) === 9)) c -= 1;
+  const last = text.charCodeAt(c - 1);
+  // A colon, or a linking word's last letter (the text asked only then: most numbers have neither).
+  if (last !== 58 && !(isAsciiLetter(last) && SAID_BEFORE.test(text.slice(Math.max(0, c - 9), c)))) return undefined;
   const window = text.slice(Math.max(0, i - QUALIFIED_WINDOW), i);
   const m = QUALIFIED.exec(window);
   if (m === null) return undefined;
   const word = m[1].toLowerCase();
-  if (!endsKeyword(word, KEY_LAST_WORDS)) return undefined;
+  if (!isKeyword(word)) return undefined;
   // The keyword as if the colon followed it.
   const before = `${window.slice(0, m.index + m[1].length)}: `;
   for (const rule of rules) {
-    const found = endsKeyword(word, rule.words) ? keyedAt(text, i, rule, word, before) : undefined;
+    const found = namesRule(word, rule) ? keyedAt(text, i, rule, word, before) : undefined;
     if (found) return found;
   }
   return undefined;
@@ -488,7 +555,7 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
  */
 function ruleAt(text: string, rules: readonly KeyedRule[], i: number, word: string, p: number, lettered: string): Hit | undefined {
   for (const rule of rules) {
-    const found = (endsKeyword(word, rule.words) ? keyedAt(text, i, rule, word) : undefined) ?? (rule.letters && p < i && endsKeyword(lettered, rule.words) ? keyedAt(text, p, rule, lettered) : undefined);
+    const found = (namesRule(word, rule) ? keyedAt(text, i, rule, word) : undefined) ?? (rule.letters && p < i && namesRule(lettered, rule) ? keyedAt(text, p, rule, lettered) : undefined);
     if (found) return found;
   }
   return undefined;

@@ -100,19 +100,33 @@ export function isValidLuhn(digits: string): boolean {
   return /^\d{12,19}$/.test(digits) && passesLuhn(digits);
 }
 
-// Every quantifier is bounded and the alternatives are disjoint, so matching stays linear.
-/** Between the groups of an IBAN: one or two blanks, a dash, a dot or a line break. */
-const IBAN_GAP = String.raw`(?:[\n.-]| {1,2})`;
+// Every quantifier is bounded and the alternatives are disjoint (but IBAN_RE's last, tried only when the others fail),
+// so matching stays linear.
+/**
+ * Between the groups of an IBAN: one to three blanks (HTML and aligned forms double them; a tab is read as a blank,
+ * `blankTabs`), a dash, a dot or a line break.
+ */
+const IBAN_GAP = String.raw`(?:[\n.-]| {1,3})`;
 const IBAN_CHAR = '[A-Za-z0-9]';
 // IBANs as they are written: in one piece, maybe wrapped onto the next line anywhere (`DE89370400440532\n013000`), or
 // in groups of four or of three split by IBAN_GAP (`DE89 3704 0044 ...`, `de89-3704-...`, `DE89.3704.0044...`,
 // `DE89  3704  0044 ...`, `DE89 370 400 440 ...`, wrapped after a group), maybe with a blank after a country in
 // capitals (`DE 89 3704 ...`, `DE 8937 0400 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at
 // most 64 characters; the wrapped form comes first, since the one-piece form would end at the line break.
+// Last, captured, groups of digits of any length (`DE89 370400440532013000`, `AT61 19043 00234573201`, `DE89 3704 0044
+// 05⏎32 0130 00`), which ibanHits takes only at the country's exact length and with a valid checksum or the word IBAN
+// before it. Each group needs the gap before it, so a run of digits splits into groups one way only; digits only, so
+// that such a match never runs over words into the next IBAN (`AB12 bei DE89 …`), which the scan would then pass.
+const IBAN_START = String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}`;
+const UNEVEN_GROUPS = String.raw`(?:${IBAN_GAP}\d{1,30}){1,10}`;
 const IBAN_RE = new RegExp(
-  String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?)\b`,
+  String.raw`${IBAN_START}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))\b`,
   'g',
 );
+/** The uneven groups at one place: where an evenly grouped match was no IBAN, its groups may go on unevenly (`DE89 3704 0044 0532 013000`). */
+const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}\b`, 'y');
+/** The word IBAN right before a number (`IBAN: `, `IBAN-Nr. `, `IBAN lautet `, `meine IBAN ist`⏎). */
+const IBAN_WORD_BEFORE = /\biban(?:[- ]?(?:nummer|nr\.?))?(?:[ \t]+(?:lautet|ist|is))?[ \t]{0,3}:?\s{0,3}$/i;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
@@ -129,17 +143,28 @@ function hasCountryShape(compact: string): boolean {
   return (BBAN_SHAPES[country] ?? DIGITS).test(compact.slice(4));
 }
 /**
- * A card number's candidates: digits split by single blanks or dashes, not run into a date, an amount or a dashed number
- * after them (`… 1111 26.01.2026`, `… 1111 089-1234567`), nor starting with a phone number's country code after `+`
- * (`+49 221 15592355`) or right after one (`+41 44 722 12 13 0170 1234567`: a phone number's groups, with the next
- * number's, can pass Luhn) or the last part of a time, a decimal or a date (`0:43 040-41379845`, `EUR 1,59 5100 …`,
- * `1998-09-26 2221 …`).
+ * Between a card number's digits: a dash or one to three blanks (HTML and aligned forms double them; a tab is read as a
+ * blank, `blankTabs`), or a line break after a group of four that follows another group, before a group of four: the card
+ * wrapped after a group, as an IBAN may be (`4111 1111⏎1111 1111`; not a list of four-digit numbers a line each).
  */
-const CARD_RE = /(?<!\+\d{0,3}[ -]?|\d[:.,/-])\b\d(?:[ -]?\d){11,18}\b(?![.,/-]\d)/g;
+const CARD_GAP = String.raw`(?:-| {1,3}|(?<=\d(?:-| {1,3})\d{4})\n(?=\d{4}(?!\d)))`;
+/** A card's expiry glued on after a slash: `/12`, `/1227`, `/12/27`, `/122027`. */
+const EXPIRY = String.raw`(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})?(?!\d)`;
+/**
+ * A card number's candidates: digits split by CARD_GAP, not run into a date, an amount or a dashed number
+ * after them (`… 1111 26.01.2026`, `… 1111 089-1234567`; its expiry after a slash is none: `4111111111111111/1227`), nor
+ * starting with a phone number's country code after `+` (`+49 221 15592355`) or right after one (`+41 44 722 12 13 0170
+ * 1234567`: a phone number's groups, with the next number's, can pass Luhn) or the last part of a time, a decimal or a
+ * date (`0:43 040-41379845`, `EUR 1,59 5100 …`, `1998-09-26 2221 …`).
+ */
+const CARD_RE = new RegExp(String.raw`(?<!\+\d{0,3}(?:-| {1,3})?|\d[:.,/-])\b\d(?:${CARD_GAP}?\d){11,18}\b(?![.,-]\d|\/(?!${EXPIRY})\d)`, 'g');
+/** What CARD_GAP leaves between a card's digits: blanks, dashes, a line break. */
+const CARD_SEPARATORS = /[ \n-]/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
-// is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one character or ` / `.
-const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?:[ ./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+// is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one to three
+// blanks (HTML and aligned forms double them: `0171  1234567`), one other character or ` / `.
+const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?: {1,3}|[./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /** A currency or a unit after a number (`EUR`, `€`, `%`, `Stück`, `shares`): the number is an amount or a quantity. */
 const UNIT = String.raw`${CURRENCY}|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
 /**
@@ -162,9 +187,9 @@ const QUANTITY_AFTER = new RegExp(String.raw`^ [1-9]\d{0,3}[ \t]?(?:${UNIT})(?![
 /** After a number, a decimal, time or date part (`,00`, `:30`, `.1990`): the number is an amount, a time or a date. */
 const AMOUNT_AFTER = /^[.,:]\d/;
 /** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
-const LEADING_GROUP = /\d{1,3}[. ]$/;
+const LEADING_GROUP = /\d{1,3}(?:\.| {1,3})$/;
 /** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
-const THOUSANDS = /^\d{1,3}([. ])\d{3}(?:\1\d{3})*$/;
+const THOUSANDS = /^\d{1,3}(\.| {1,3})\d{3}(?:\1\d{3})*$/;
 /**
  * An area code, a dash between blanks, then the number (`030 - 123 456 78`, `089 – 1234567`), as German letterheads
  * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay. An en dash is read
@@ -208,9 +233,9 @@ function isDomainChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
 }
 
-/** `[A-Za-z0-9._%+-]` and letters beyond ASCII: a character of an address's local part. */
+/** `[A-Za-z0-9._%+'-]` and letters beyond ASCII: a character of an address's local part (`o'brien@example.ie`). */
 function isLocalChar(c: number): boolean {
-  return isDomainChar(c) || c === 95 || c === 37 || c === 43;
+  return isDomainChar(c) || c === 95 || c === 37 || c === 43 || c === 39;
 }
 
 /**
@@ -229,38 +254,54 @@ const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
  * only with a known country's exact length and account shape, so that ISINs, product codes and words
- * never pass by the 1-in-97 chance of a checksum. `from`: where the scan starts (`numberScanStart`).
+ * never pass by the 1-in-97 chance of a checksum. Grouped unevenly, only with that shape and a valid checksum, or
+ * a failing one after the word IBAN: such groups are less plainly an IBAN. `from`: where the scan starts (`numberScanStart`).
  */
 function ibanHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
   IBAN_RE.lastIndex = from;
   for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
-    // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
-    // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
-    // (`AT61 1904 3002 3457 3201 4010 0000 5377 0012`).
-    const raw = m[0];
-    let found: number | undefined;
-    let valid: number | undefined;
-    let shaped: number | undefined;
-    for (let end = raw.length; end >= 15 && found === undefined; end -= 1) {
-      if (isIbanGap(raw[end - 1])) continue;
-      const next = raw[end];
-      if (next !== undefined && !isIbanGap(next)) continue;
-      const written = raw.slice(0, end);
-      const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
-      const shape = hasCountryShape(compact);
-      const passes = isValidIban(compact);
-      if (passes && shape) found = end;
-      else if (passes && valid === undefined && written === written.toUpperCase()) valid = end;
-      else if (shaped === undefined && shape) shaped = end;
+    const named = () => IBAN_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index));
+    let end = m[1] === undefined ? ibanLength(m[0], 'even') : ibanLength(m[0], named() ? 'named' : 'checked');
+    if (end === undefined && m[1] === undefined) {
+      // Even groups that are no IBAN may go on unevenly (`DE89 3704 0044 0532 013000`, `… 05⏎32 0130 00`).
+      UNEVEN_IBAN_AT.lastIndex = m.index;
+      const uneven = UNEVEN_IBAN_AT.exec(text);
+      if (uneven !== null) end = ibanLength(uneven[0], named() ? 'named' : 'checked');
     }
-    const end = found ?? valid ?? shaped;
     if (end === undefined) continue;
     hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
     // What it ran into may be the next IBAN (`AT61 1904 3002 3457 3201 DE89 3704 …`, a line each).
     IBAN_RE.lastIndex = m.index + end;
   }
   return hits;
+}
+
+/**
+ * How much of an IBAN_RE match, from its start, is an IBAN; undefined if none. `even` groups: of its country's shape
+ * with any checksum, or in capitals with a valid one; `checked` uneven ones: of its country's shape with a valid
+ * checksum; `named` ones (the word IBAN before them): of its country's shape.
+ */
+function ibanLength(raw: string, groups: 'even' | 'checked' | 'named'): number | undefined {
+  // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
+  // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
+  // (`AT61 1904 3002 3457 3201 4010 0000 5377 0012`).
+  let valid: number | undefined;
+  let shaped: number | undefined;
+  for (let end = raw.length; end >= 15; end -= 1) {
+    if (isIbanGap(raw[end - 1])) continue;
+    const next = raw[end];
+    if (next !== undefined && !isIbanGap(next)) continue;
+    const written = raw.slice(0, end);
+    const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
+    const shape = hasCountryShape(compact);
+    const passes = isValidIban(compact);
+    if (passes && shape) return end;
+    if (passes && valid === undefined && written === written.toUpperCase()) valid = end;
+    else if (shaped === undefined && shape) shaped = end;
+  }
+  if (groups === 'even') return valid ?? shaped;
+  return groups === 'named' ? shaped : undefined;
 }
 
 /**
@@ -284,7 +325,7 @@ const CARD_WORD = /kart|card/;
  * A card number as issuers print it: all digits in one, in groups of four (the last of 1-4), or Amex's 4-6-5. Stricter
  * than CARD_GROUPS (any first group of four or more), which reads a WKN and the groups after it as one card.
  */
-const CARD_AS_WRITTEN = /^(?:\d+|\d{4}(?:[ -]\d{4})*(?:[ -]\d{1,4})?|\d{4}[ -]\d{6}[ -]\d{5})$/;
+const CARD_AS_WRITTEN = /^(?:\d+|\d{4}(?:(?:-| {1,3}|\n)\d{4})*(?:(?:-| {1,3}|\n)\d{1,4})?|\d{4}(?:-| {1,3})\d{6}(?:-| {1,3})\d{5})$/;
 
 /**
  * Whether the keyword before a Luhn-valid number at `at` names it as an id that is no card (`Order-ID
@@ -315,14 +356,14 @@ function isIssuerLength(digits: string): boolean {
 
 /** Whether digits, maybe split by blanks or dashes, are a card's number: 13-19 digits in an issuer's range, of its lengths, passing Luhn. */
 function isCardNumber(written: string): boolean {
-  const digits = written.replace(/[ -]/g, '');
+  const digits = written.replace(CARD_SEPARATORS, '');
   return digits.length >= 13 && isCardPrefix(digits) && isIssuerLength(digits) && isValidLuhn(digits);
 }
 
 /** A card number as written in groups (of four, Amex's 4-6-5): every group but the last of four digits or more. */
-const CARD_GROUPS = /^(?:\d{4,}[ -])*\d+$/;
+const CARD_GROUPS = /^(?:\d{4,}(?:-| {1,3}|\n))*\d+$/;
 /** The first group of a number, when it has four digits or more: where a card number may start. */
-const CARD_FIRST_GROUP = /^\d{4,}(?:[ -]|$)/;
+const CARD_FIRST_GROUP = /^\d{4,}(?:[ \n-]|$)/;
 
 /** The digits of a card number starting with `digits`, as most are: 15 for Amex (34, 37), 16 for Visa, Mastercard, Discover and most others. */
 const usualCardDigits = (digits: string) => (/^3[47]/.test(digits) ? 15 : 16);
@@ -335,11 +376,11 @@ const usualCardDigits = (digits: string) => (/^3[47]/.test(digits) ? 15 : 16);
  * number that was none).
  */
 function cardLength(written: string, whole: boolean): number {
-  const digits = written.replace(/[ -]/g, '');
+  const digits = written.replace(CARD_SEPARATORS, '');
   if (!isCardPrefix(digits)) return 0;
   // Looked for after a number that was none, a card starts as cards are written: a group of four digits, or all its
   // digits in one (`Auftrags-Nr. 0000 6202301 6011 7472 0000 0008`: the order number's `6202301` starts none).
-  const first = written.search(/[ -]|$/);
+  const first = written.search(/[ \n-]|$/);
   const grouped = whole ? CARD_FIRST_GROUP.test(written) : first === 4 || first >= 13;
   // A usual length before a longer run: a card and a short number after it (`4111 1111 1111 1111 18 Stück`) pass Luhn
   // as one run one time in ten, and the number was lost to the mask.
@@ -358,7 +399,7 @@ function cardPart(written: string, length?: number): number {
   // would be run into a dashed number (`4948469 1996-04` of `… 1996-04-21`).
   for (let end = written.length; end >= 13; end = written.lastIndexOf(' ', end - 1)) {
     const part = written.slice(0, end);
-    if (CARD_GROUPS.test(part) && (length === undefined || part.replace(/[ -]/g, '').length === length) && isCardNumber(part)) return end;
+    if (CARD_GROUPS.test(part) && (length === undefined || part.replace(CARD_SEPARATORS, '').length === length) && isCardNumber(part)) return end;
   }
   return 0;
 }
@@ -412,19 +453,21 @@ function emailHits(text: string): Hit[] {
   let at = text.indexOf('@');
   let lastEnd = 0;
   while (at !== -1) {
-    // `max.mustermann @ example.de`: one blank on each side of the '@', as some write an address to keep it from robots
-    // (then with a known top-level domain).
-    const gap = text.charCodeAt(at - 1) === 32 && text.charCodeAt(at + 1) === 32 ? 1 : 0;
-    const localEnd = at - gap;
-    const domainStart = at + 1 + gap;
+    // `max.mustermann @ example.de`, `max.mustermann@ web.de`: a blank on one side of the '@' or each, as some write an
+    // address to keep it from robots or mistype it (then with a known top-level domain).
+    const gapBefore = text.charCodeAt(at - 1) === 32 ? 1 : 0;
+    const gapAfter = text.charCodeAt(at + 1) === 32 ? 1 : 0;
+    const localEnd = at - gapBefore;
+    const domainStart = at + 1 + gapAfter;
     let s = localEnd;
     while (s > lastEnd && localEnd - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s -= 1;
-    while (s < localEnd && text[s] === '.') s += 1;
+    // A dot or an apostrophe opens no address: `'max@example.de'` is quoted.
+    while (s < localEnd && (text[s] === '.' || text[s] === "'")) s += 1;
     let e = domainStart;
     while (e < text.length && e - domainStart < 254 && isDomainChar(text.charCodeAt(e))) e += 1;
     while (e > domainStart && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
     const domain = text.slice(domainStart, e);
-    if (s < localEnd && EMAIL_DOMAIN.test(domain) && (gap === 0 || SPELLED_TLD.test(domain))) {
+    if (s < localEnd && EMAIL_DOMAIN.test(domain) && (gapBefore + gapAfter === 0 || SPELLED_TLD.test(domain))) {
       hits.push({ type: 'EMAIL', start: s, end: e, placeholder: '[EMAIL]' });
       lastEnd = e;
     }
@@ -662,7 +705,17 @@ function endWithinLength(text: string, start: number, end: number): number {
 /** A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits finds. */
 function beforeSecondPhone(text: string, hit: Hit): Hit {
   const second = hit.type === 'PHONE' ? secondPhoneAt(text, hit.start, hit.end) : -1;
-  return second < 0 ? hit : { ...hit, end: second - 1 };
+  return second < 0 ? hit : { ...hit, end: withoutTrailingBlanks(text, hit.start, second - 1) };
+}
+
+/**
+ * `end` moved back over the blanks before it, down to `start`: a number ended at the last of a run of blanks
+ * (`0171  1234567  100 Stück`) keeps the blanks before it out of its mask.
+ */
+function withoutTrailingBlanks(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && text.charCodeAt(e - 1) === 32) e -= 1;
+  return e;
 }
 
 /** Phone numbers without a keyword (PHONE_RE, US_PHONE_RE, DASHED_AREA_PHONE_RE); `from`: where the scans start (`numberScanStart`). */
@@ -680,7 +733,7 @@ function phoneHits(text: string, from: number): Hit[] {
     // looked at next.
     const second = secondPhoneAt(text, m.index, m.index + m[0].length);
     let end = Math.min(second < 0 ? m.index + m[0].length : second - 1, endBeforeAmount(text, m.index, m.index + m[0].length));
-    end = endWithinLength(text, m.index, end);
+    end = withoutTrailingBlanks(text, m.index, endWithinLength(text, m.index, end));
     if (end < m.index + m[0].length) PHONE_RE.lastIndex = end + 1;
     const written = text.slice(m.index, end);
     if (written[0] === '0' && DECIMAL_BEFORE.test(text.slice(Math.max(0, m.index - 2), m.index))) {
@@ -699,7 +752,7 @@ function phoneHits(text: string, from: number): Hit[] {
     }
     if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written)) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
-    const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 4), m.index)) : null;
+    const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 6), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + written)) continue;
     // `(` only with its `)`: `(030) 123` keeps both inside the mask, a `(` whose `)` comes after the number stays
     // outside (`(0171 2345678)`, `(+49 (0)171 2345678)`).
@@ -746,6 +799,14 @@ const DASH_AT_DIGIT = new RegExp(String.raw`\d[ \t]?${DASH_CLASS}|${DASH_CLASS}[
  */
 function hyphenated(text: string): string {
   return DASH.test(text) && DASH_AT_DIGIT.test(text) ? text.replace(DASHES, '-') : text;
+}
+
+/**
+ * The text with tabs read as blanks, for the detectors of IBANs, cards and phone numbers, which split groups by blanks
+ * (`DE89\t3704\t…`, a form aligned by tabs): one UTF-16 unit for one, so offsets hold. A text without a tab is as it is.
+ */
+function blankTabs(text: string): string {
+  return text.includes('\t') ? text.replaceAll('\t', ' ') : text;
 }
 
 /**
@@ -833,9 +894,11 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
   if (!digits && credentials.length === 0 && !o.names && o.patterns.length === 0 && !text.includes('@') && !WRITTEN_OUT.test(text)) return { text, redactions: [] };
   const addresses = o.names && digits ? addressHits(text) : [];
   const numbers = digits ? hyphenated(text) : text;
-  const ibans = digits ? (o.iban ? ibanHits(numbers, from) : keptIbans(numbers, from)) : [];
-  const cards = o.card && digits ? cardHits(withoutSpans(numbers, ibans), from) : [];
-  const others = withoutSpans(numbers, cards.length === 0 ? ibans : [...ibans, ...cards].sort((a, b) => a.start - b.start));
+  const blanked = digits ? blankTabs(numbers) : numbers;
+  const ibans = digits ? (o.iban ? ibanHits(blanked, from) : keptIbans(blanked, from)) : [];
+  const cards = o.card && digits ? cardHits(withoutSpans(blanked, ibans), from) : [];
+  const taken = cards.length === 0 ? ibans : [...ibans, ...cards].sort((a, b) => a.start - b.start);
+  const others = withoutSpans(numbers, taken);
   const groups: Hit[][] = [
     ...o.patterns.map((p) => patternHits(text, p)),
     ibans,
@@ -845,7 +908,7 @@ export function redactPlain(text: string, options: RedactOptions = {}): RedactRe
     credentials,
     digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
-    o.phone && digits ? phoneHits(others, from) : [],
+    o.phone && digits ? phoneHits(blanked === numbers ? others : withoutSpans(blanked, taken), from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,
     o.names ? nameHits(text, o.knownNames.map(composeDiacritics), addresses) : [],

@@ -10,6 +10,12 @@ describe('plainSpaces', () => {
     expect(plainSpaces(plain)).toBe(plain);
   });
 
+  it('reads en and em spaces (`&ensp;`, `&emsp;`) and the other fixed-width spaces as spaces, so an IBAN spaced with them is masked', () => {
+    expect(plainSpaces('a\u2002b\u2003c\u2004d\u2005e\u2006f\u2008g')).toBe('a b c d e f g');
+    expect(redactPii('IBAN DE89\u20023704\u20030044\u20020532\u20020130\u200200').text).toBe('IBAN [IBAN]');
+    expect(cleanEmail({ html: '<p>IBAN DE89&ensp;3704&emsp;0044&ensp;0532&ensp;0130&ensp;00, Betrag 1.234,56&ensp;EUR</p>' }).text).toBe('IBAN [IBAN], Betrag 1.234,56 EUR');
+  });
+
   it('drops soft hyphens and every other invisible format character, so the word they split is one word', () => {
     expect(plainSpaces('Frei\u00adstellungs\u00adauftrag')).toBe('Freistellungsauftrag');
     const invisible = ['\u00ad', '\u034f', '\u180e', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2060', '\u2066', '\u2067', '\u2068', '\u2069', '\ufeff', '\u1427'];

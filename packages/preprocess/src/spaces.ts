@@ -6,8 +6,11 @@
  * would stop at them.
  */
 
-/** No-break, figure, thin, hair and narrow no-break spaces (digits are grouped with some: `4111\u20091111`): a space. */
-const WIDE_SPACE_CHARS = '\\u00a0\\u2007\\u2009\\u200a\\u202f';
+/**
+ * No-break, en, em, three-, four- and six-per-em, figure, punctuation, thin, hair and narrow no-break spaces (digits
+ * are grouped with some: `4111\u20091111`; HTML's `&ensp;` and `&emsp;` are U+2002 and U+2003): a space.
+ */
+const WIDE_SPACE_CHARS = '\\u00a0\\u2002-\\u200a\\u202f';
 /**
  * Characters that are drawn as nothing, or as a hyphen only where a line happens to break: the combining
  * grapheme joiner U+034F (first: a combining mark after another character in a class reads as one to lint),
