@@ -109,6 +109,15 @@ describe('the SageMaker training job', () => {
       /^\[DATASET_ROW_INVALID\] 1 bad row\(s\) .*2026-11\/export\.jsonl:2, column "queue": label "no_such_queue" is not in the queue taxonomy.*set "onBadRow": "skip" in the config to train without them\)$/,
     ],
     [
+      'a bad row whose cell holds personal data (masked: the failure file becomes the FailureReason no one can delete)',
+      async () => {
+        const data = demoExports();
+        const leaked = '"queue":"Anna Schmidt anna.schmidt@example.de DE89 3704 0044 0532 0130 00"';
+        return { config: { 'train-config.json': await smallDemoConfig() }, data: { ...data, '2026-11/export.jsonl': data['2026-11/export.jsonl'].replace('"queue":"complaints"', leaked) } };
+      },
+      /^\[DATASET_ROW_INVALID\] (?!.*anna\.schmidt)(?!.*DE89 3704)(?=.*\[EMAIL\] \[IBAN\]).*export\.jsonl:2, column "queue"/,
+    ],
+    [
       'an export split by another delimiter than the config says',
       async () => ({ config: { 'train-config.json': await smallDemoConfig() }, data: { 'a.csv': demoRowsToCsv(generateDemoRows({ rows: 60 })).replace(/,/g, ';') } }),
       /its first line is split by ";": set "delimiter": ";" in the config(?!.*--delimiter)/,

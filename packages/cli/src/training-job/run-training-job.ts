@@ -1,6 +1,7 @@
 import { access, constants, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { redactPii } from '@mailroute/preprocess';
 import { loadTrainingConfig, runsDir, trainFromConfig } from '@mailroute/training';
 import { formatError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
@@ -121,7 +122,9 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     stdout.write(`model ${modelId} written to ${paths.modelDir}\n`);
     return { modelId, dataFiles: files };
   } catch (error) {
-    const reason = failureReason(formatError(systemErrorInWords(error)));
+    // Masked as the run record's error is: a bad row's message quotes its cell, and the failure file becomes the job's
+    // FailureReason, which anyone who may describe training jobs reads, and which no one can delete.
+    const reason = failureReason(redactPii(formatError(systemErrorInWords(error)), { names: true }).text);
     await writeFailure(paths.failureFile, reason).catch((cause: Error) => stderr.write(`could not write the failure file ${paths.failureFile}: ${cause.message}\n`));
     throw error;
   }

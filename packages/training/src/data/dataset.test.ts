@@ -46,6 +46,14 @@ describe('loadDataset', () => {
     // (5 of the confirmed file has no label left there: the retired one and a blank topic.)
     expect([both.rows.length, both.superseded.rows, both.repeatedIds]).toEqual([7, 0, ['1', '3']]);
     await expect(loadDataset([crm], cfg(), { supersedingFile: confirmed })).rejects.toThrow(/is not among the files read/);
+    // Without an id column nothing could be matched: refused, not each confirmed case trained twice under two labels.
+    const noId = cfg({ columns: { subject: 'subject', body: 'body', receivedAt: 'receivedAt' } });
+    await expect(loadDataset([crm, confirmed], noId, { supersedingFile: confirmed })).rejects.toMatchObject({
+      code: 'TRAINING_CONFIG_INVALID',
+      message: expect.stringContaining('the training config names no id column: set "columns": {"id": ...}'),
+    });
+    // The confirmed cases alone have nothing to replace: they train as they are.
+    expect((await loadDataset([confirmed], noId, { supersedingFile: confirmed })).rows).toHaveLength(3);
   });
 
   it('applies aliases, masks retired and missing labels, and keeps rows that still have a label', async () => {
@@ -107,6 +115,13 @@ describe('loadDataset', () => {
     const forModel = (await loadDataset(p, cfg(), { forModel: true }).catch((x: unknown) => x)) as DatasetError;
     expect(forModel.message).toContain('(fix them, or pass --on-bad-row skip to leave them out)');
     expect(forModel.message).not.toContain('manifest.json');
+  });
+
+  it('quotes a bad received time masked before it is cut to 40 characters, so an IBAN cut short does not slip past the masking after', async () => {
+    const p = file('pii.csv', `${header}1,s,b,anna.schmidt@example.de DE89370400440532013000,payments,x\n`);
+    const e = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;
+    expect(e.problems[0]).toContain('not a date/time: "[EMAIL] [IBAN]"');
+    expect(e.message).not.toMatch(/DE89|anna/);
   });
 
   it('refuses a received time past 9999 in UTC with the reason, not as a date that is no ISO date-time', async () => {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, nullRecord, ownValue } from '@mailroute/model';
-import { EmailSchema, parseReceivedTime, type Email } from '@mailroute/preprocess';
+import { EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError, TrainingConfigError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { columnList } from './column-list.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
@@ -160,7 +160,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
     const t = parseReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone);
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${received.slice(0, 40)}" (${unreadTimeHint(received, config)})`);
+    // Masked before it is cut: an IBAN cut short is no IBAN any more to the masking of the run record and the job's failure.
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${redactPii(received).text.slice(0, 40)}" (${unreadTimeHint(received, config)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
@@ -352,6 +353,13 @@ function mapToFixed(labels: Array<string | null>, known: readonly string[], unkn
 
 export async function loadDataset(paths: string | readonly string[], config: TrainingConfig, options: LoadOptions = {}): Promise<Dataset> {
   const files = typeof paths === 'string' ? [paths] : [...paths];
+  if (options.supersedingFile !== undefined && config.columns.id === undefined && files.length > 1) {
+    // Rows are matched by the email's id: without one, each confirmed case would train twice, under the export's label
+    // and the confirmed one, and nothing would say so.
+    throw new TrainingConfigError(
+      `the confirmed cases of ${path.basename(options.supersedingFile)} replace the rows of the same email in the other exports by its id, and the training config names no id column: set "columns": {"id": ...} to the column of the CRM's email id (the confirmed cases are written with it)`,
+    );
+  }
   const problems: string[] = [];
   const pending: PendingRow[] = [];
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
