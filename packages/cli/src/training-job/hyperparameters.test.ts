@@ -19,12 +19,19 @@ async function read(json: unknown) {
 
 describe('readHyperparameters', () => {
   it('defaults the config file when there is no file or no value, blank included', async () => {
-    expect(await readHyperparameters(path.join(dir, 'none'))).toEqual({ configFile: 'train-config.json', unread: [] });
-    expect(await read({ config: ' ', note: '' })).toEqual({ configFile: 'train-config.json', unread: [] });
+    expect(await readHyperparameters(path.join(dir, 'none'))).toEqual({ configFile: 'train-config.json' });
+    expect(await read({ config: ' ', note: '' })).toEqual({ configFile: 'train-config.json' });
   });
 
-  it('reads the config name (a subfolder of the channel too) and the note, and names the hyperparameters it does not read', async () => {
-    expect(await read({ config: 'bank/cfg.json', note: 'execution 7', epochs: '5', cofig: 'x.json' })).toEqual({ configFile: 'bank/cfg.json', note: 'execution 7', unread: ['cofig', 'epochs'] });
+  it('reads the config name (a subfolder of the channel too) and the note, past SageMaker\'s own hyperparameters', async () => {
+    expect(await read({ config: 'bank/cfg.json', note: 'execution 7', sagemaker_program: 'x', _tuning_objective_metric: 'validation:f1' })).toEqual({ configFile: 'bank/cfg.json', note: 'execution 7' });
+  });
+
+  it('refuses hyperparameters it does not read, naming them: set on an unattended job, they would change nothing unseen', async () => {
+    await expect(read({ config: 'cfg.json', epochs: '5', cofig: 'x.json' })).rejects.toMatchObject({
+      code: 'TRAINING_JOB_HYPERPARAMETERS_INVALID',
+      message: expect.stringMatching(/^hyperparameters the job does not read: cofig, epochs\. It reads "config" .* and "note"; training settings \(epochs, model parameters\) belong in that config$/),
+    });
   });
 
   it('takes numbers and booleans as SageMaker would pass them, as strings', async () => {

@@ -9,9 +9,10 @@ export interface JobHyperparameters {
   /** The config file's name inside the config channel. */
   configFile: string;
   note?: string;
-  /** Hyperparameters the job does not read (said as a warning: a typo would otherwise go unnoticed). */
-  unread: string[];
 }
+
+/** SageMaker's own hyperparameters (`sagemaker_program`, `_tuning_objective_metric`): passed to every job, not the job's to read. */
+const SAGEMAKER_OWN = /^(sagemaker_|_)/;
 
 const FILE = 'hyperparameters.json';
 
@@ -46,5 +47,13 @@ export async function readHyperparameters(inputConfigDir: string): Promise<JobHy
   }
   const note = values[TRAINING_JOB.noteHyperparameter]?.trim();
   const known: string[] = [TRAINING_JOB.configHyperparameter, TRAINING_JOB.noteHyperparameter];
-  return { configFile, ...(note ? { note } : {}), unread: Object.keys(values).filter((k) => !known.includes(k)).sort() };
+  // Refused, not warned of: a monthly job runs unattended, and `epochs=20` set on it would change nothing unseen.
+  const unread = Object.keys(values).filter((k) => !known.includes(k) && !SAGEMAKER_OWN.test(k)).sort();
+  if (unread.length > 0) {
+    throw new TrainingJobError(
+      'TRAINING_JOB_HYPERPARAMETERS_INVALID',
+      `hyperparameters the job does not read: ${unread.join(', ')}. It reads "${TRAINING_JOB.configHyperparameter}" (the training config's file in the "${TRAINING_JOB.configChannel}" channel) and "${TRAINING_JOB.noteHyperparameter}"; training settings (epochs, model parameters) belong in that config`,
+    );
+  }
+  return { configFile, ...(note ? { note } : {}) };
 }

@@ -113,7 +113,6 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
   const { paths, stdout, stderr } = options;
   try {
     const hyperparameters = await readHyperparameters(paths.inputConfigDir);
-    if (hyperparameters.unread.length > 0) stderr.write(safeLines(`warning: hyperparameters not read (the job reads "${TRAINING_JOB.configHyperparameter}" and "${TRAINING_JOB.noteHyperparameter}"): ${hyperparameters.unread.join(', ')}\n`));
     const configFile = await configFileOf(paths, hyperparameters.configFile);
     const files = await dataFiles(paths.dataChannel);
     await checkModelDirEmpty(paths.modelDir);
