@@ -4,10 +4,27 @@ import path from 'node:path';
 import { Classifier, createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoChampion } from './demo-champion.js';
-import { predictDataset } from './predict-dataset.js';
+import { predictDataset, taskPrediction } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
+
+describe('taskPrediction', () => {
+  it('scores labels merged under one name together, and abstains below the threshold or without text', () => {
+    const merged = taskPrediction([0.4, 0.35, 0.25], ['a', 'b', 'b'], 0.3, false);
+    expect(merged).toMatchObject({ label: 'b', abstained: false });
+    expect(merged.confidence).toBeCloseTo(0.6, 9);
+    expect(merged.scores?.a).toBeCloseTo(0.4, 9);
+    expect(taskPrediction([0.4, 0.35, 0.25], ['a', 'b', 'b'], 0.45, false)).toMatchObject({ label: 'b', abstained: true });
+    expect(taskPrediction([0.9, 0.1], ['a', 'b'], 0.5, true)).toMatchObject({ label: 'a', confidence: 0.9, abstained: true });
+  });
+
+  it('abstains on probabilities that are no numbers (NaN weights) and scores them 0, as the classifier answers: the line stays valid JSON', () => {
+    for (const threshold of [0, 0.5]) {
+      expect(taskPrediction([Number.NaN, Number.NaN], ['a', 'b'], threshold, false)).toEqual({ label: 'a', scores: { a: 0, b: 0 }, confidence: 0, abstained: true });
+    }
+  });
+});
 
 describe('predictDataset', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-predict-notext-'));

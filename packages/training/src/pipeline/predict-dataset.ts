@@ -402,19 +402,7 @@ async function scoreRows(
       truth[task.name] = ownValue(row.labels, task.name) ?? null;
       const k = task.labels.length;
       const p = probs[task.name].subarray(i * k, (i + 1) * k);
-      const labels = names?.[task.name] ?? task.labels;
-      // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
-      const scores = nullRecord<number>();
-      let best = 0;
-      for (let c = 0; c < k; c++) {
-        // Two labels merged under one name since: their probabilities add up.
-        scores[labels[c]] = Math.min(1, (scores[labels[c]] ?? 0) + p[c]);
-        if (p[c] > p[best]) best = c;
-      }
-      // Merged names can outweigh the single best label.
-      let label = labels[best];
-      if (names) for (const [name, score] of Object.entries(scores)) if (score > scores[label]) label = name;
-      prediction[task.name] = { label, scores, confidence: scores[label], abstained: noText[i] || p[best] < (thresholds.get(task.name) ?? 0) };
+      prediction[task.name] = taskPrediction(p, names?.[task.name] ?? task.labels, thresholds.get(task.name) ?? 0, noText[i]);
     }
     return PredictionLineSchema.parse({
       id: row.id,
@@ -427,6 +415,26 @@ async function scoreRows(
   return (function* lines() {
     for (let i = 0; i < rows.length; i++) yield line(rows[i], i);
   })();
+}
+
+/**
+ * One task's prediction in a line from its probabilities `p` (the model's labels in order) under `labels`, the names the
+ * data's config gives them (two merged since under one name: their probabilities add up, and the merged name may
+ * outweigh the single best label). Abstained below the task's threshold, or for an email with no text the model reads.
+ */
+export function taskPrediction(p: ArrayLike<number>, labels: readonly string[], threshold: number, noText: boolean): PredictionLine['prediction'][string] {
+  // No prototype: a label named `constructor` or `toString` starts at no score, not at Object's member.
+  const scores = nullRecord<number>();
+  let best = 0;
+  for (let c = 0; c < p.length; c++) {
+    // A probability that is no number (NaN weights) is scored 0, as the classifier answers it: JSON has no NaN.
+    scores[labels[c]] = Math.min(1, (scores[labels[c]] ?? 0) + (Number.isFinite(p[c]) ? p[c] : 0));
+    if (p[c] > p[best]) best = c;
+  }
+  let label = labels[best];
+  for (const [name, score] of Object.entries(scores)) if (score > scores[label]) label = name;
+  // `!(>=)`: a NaN probability abstains, as served (`<` would have made it a confident answer).
+  return { label, scores, confidence: scores[label], abstained: noText || !(p[best] >= threshold) };
 }
 
 /**
