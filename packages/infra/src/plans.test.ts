@@ -71,7 +71,7 @@ describe('storage and deployment plans', () => {
     expect(approvalEventPattern('g')).toEqual({
       source: ['aws.sagemaker'],
       'detail-type': ['SageMaker Model Package State Change'],
-      detail: { ModelPackageGroupName: ['g'], ModelApprovalStatus: ['Approved', 'Rejected'] },
+      detail: { ModelPackageGroupName: ['g'], ModelApprovalStatus: ['Approved', 'Rejected', 'PendingManualApproval'] },
     });
   });
 

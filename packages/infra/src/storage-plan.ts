@@ -64,7 +64,7 @@ export function approvalEventPattern(modelPackageGroupName: string) {
   return {
     source: ['aws.sagemaker'],
     'detail-type': ['SageMaker Model Package State Change'],
-    detail: { ModelPackageGroupName: [modelPackageGroupName], ModelApprovalStatus: ['Approved', 'Rejected'] },
+    detail: { ModelPackageGroupName: [modelPackageGroupName], ModelApprovalStatus: ['Approved', 'Rejected', 'PendingManualApproval'] },
   };
 }
 

@@ -53,8 +53,8 @@ describe('createDeployerHandler', () => {
     const handler = createDeployerHandler({ sagemaker, config });
     const other = { ...event, detail: { ...event.detail, ModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/other-group/3', ModelPackageGroupName: 'other-group' } };
     expect(await handler(other)).toEqual({ deployed: false, reason: 'package group other-group is not mailroute-prod' });
-    const pending = { ...event, detail: { ...event.detail, ModelApprovalStatus: 'PendingManualApproval' } };
-    expect(await handler(pending)).toEqual({ deployed: false, reason: 'status PendingManualApproval is not Approved' });
+    const pending = { ...event, detail: { ...event.detail, ModelPackageArn: 'arn:aws:sagemaker:eu-central-1:222222222222:model-package/other-group/4', ModelPackageGroupName: 'other-group', ModelApprovalStatus: 'PendingManualApproval' } };
+    expect(await handler(pending)).toEqual({ deployed: false, reason: 'package group other-group is not mailroute-prod' });
     expect(sm.commandCalls(DescribeModelPackageCommand)).toHaveLength(0);
     expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
@@ -299,6 +299,32 @@ describe('createDeployerHandler: a rejected version', () => {
     });
     sm.on(DescribeModelPackageCommand, { ModelPackageName: rejectedArn }).resolves(version8('Approved') as Out);
     await expect(createDeployerHandler({ sagemaker, config })(rejection)).resolves.toEqual({ deployed: false, reason: 'version 8 is now Approved' });
+    expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
+  });
+
+  it('set back to PendingManualApproval (its approval withdrawn) while it serves is rolled back as a rejected one is', async () => {
+    const withdrawn = { ...rejection, detail: { ...rejection.detail, ModelApprovalStatus: 'PendingManualApproval' } };
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: rejectedArn }).resolves(version8('PendingManualApproval') as Out);
+    sm.on(DescribeEndpointCommand).resolves({ EndpointStatus: 'InService', EndpointConfigName: 'mailroute-prod-v8-20261129120000' } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(withdrawn)).resolves.toMatchObject({ deployed: true, endpointConfigName: 'mailroute-prod-v7-20261130090000', rolledBackFrom: 8 });
+    sm.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(withdrawn)).rejects.toMatchObject({
+      message: 'version 8 was set back to PendingManualApproval while it serves and no other version of mailroute-prod is Approved: approve one to roll back to',
+    });
+  });
+
+  it('registered pending (a new version) while another rolls out changes nothing, and does not wait as busy', async () => {
+    const registered = { ...rejection, detail: { ...rejection.detail, ModelApprovalStatus: 'PendingManualApproval' } };
+    sm.on(DescribeModelPackageCommand, { ModelPackageName: rejectedArn }).resolves(version8('PendingManualApproval') as Out);
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointStatus: 'Updating',
+      EndpointConfigName: 'mailroute-prod-v6-20261128101500',
+      PendingDeploymentSummary: { EndpointConfigName: 'mailroute-prod-v7-20261129101500' },
+    } as Out);
+    await expect(createDeployerHandler({ sagemaker, config })(registered)).resolves.toEqual({
+      deployed: false,
+      reason: 'the endpoint serves version 6 and rolls out version 7, not the unapproved version 8: nothing to roll back',
+    });
     expect(sm.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
 

@@ -30,6 +30,9 @@ import { DEPLOYER_ENV } from '../contracts.js';
 import { configFromEnv } from '../lambda-env.js';
 
 
+/** Statuses that take a version out of service: rejected, or its approval withdrawn (back to PendingManualApproval). */
+const WITHDRAWN = new Set(['Rejected', 'PendingManualApproval']);
+
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 const listFromEnv = (min: number) => z.string().optional().transform(list).pipe(z.array(z.string()).min(min));
 
@@ -234,33 +237,42 @@ export function createDeployerHandler(deps: {
     return arns;
   }
 
-  /** A rejected version that the endpoint serves gives way to the Approved one approved last; any other rejection changes nothing. */
+  /**
+   * A version rejected, or set back to PendingManualApproval (its approval withdrawn), that the endpoint serves gives way
+   * to the Approved one approved last; any other such change (a new version registered pending among them) changes nothing.
+   */
   async function rollBack(event: ModelPackageStateChange): Promise<DeployResult> {
     const rejected = await describePackage(event.detail.ModelPackageArn);
     // The event may arrive late: a version approved again since is not rolled back.
-    if (rejected.status !== 'Rejected') return { deployed: false, reason: `version ${rejected.version} is now ${rejected.status}` };
+    if (!WITHDRAWN.has(rejected.status)) return { deployed: false, reason: `version ${rejected.version} is now ${rejected.status}` };
+    const named = rejected.status === 'Rejected' ? 'rejected' : 'unapproved';
     const current = await describeEndpoint();
+    const serving = servedVersion(current?.endpointConfigName);
     // An update in progress still reports the old config as the one serving, and may be rolling out the
     // rejected version: nothing can be decided (or updated) until it ends. Busy: retried, then the
     // dead-letter queue, whose alarm pages; never "nothing to roll back" while the rejected one goes live.
     if (current && BUSY.includes(current.status)) {
       const pending = servedVersion(current.pendingConfigName);
+      // Neither served nor rolling out (a version just registered pending, while another deploys): nothing to wait for.
+      if (serving !== rejected.version && pending !== rejected.version && current.pendingConfigName !== undefined) {
+        return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`} and rolls out version ${pending ?? current.pendingConfigName}, not the ${named} version ${rejected.version}: nothing to roll back` };
+      }
       // A redelivery of this rejection while its own rollback rolls out: the pending config is the one it named.
       if (pending !== undefined && current.pendingConfigName === deploymentName(config.endpointName, pending, new Date(event.time))) {
         return { deployed: false, reason: `endpoint ${config.endpointName} is already rolling back to version ${pending} (${current.pendingConfigName})` };
       }
       throw new EndpointBusyError(
-        `endpoint ${config.endpointName} is ${current.status}${pending === undefined ? '' : ` (rolling out version ${pending})`}: the rejection of version ${rejected.version} is decided when it is InService; redrive this event from the dead-letter queue then`,
+        `endpoint ${config.endpointName} is ${current.status}${pending === undefined ? '' : ` (rolling out version ${pending})`}: the ${rejected.status === 'Rejected' ? 'rejection' : 'withdrawn approval'} of version ${rejected.version} is decided when it is InService; redrive this event from the dead-letter queue then`,
       );
     }
-    const serving = servedVersion(current?.endpointConfigName);
     if (serving !== rejected.version) {
-      return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`}, not the rejected version ${rejected.version}: nothing to roll back` };
+      return { deployed: false, reason: `the endpoint serves ${serving === undefined ? 'no version of this deployer' : `version ${serving}`}, not the ${named} version ${rejected.version}: nothing to roll back` };
     }
     const arn = await approvedLast();
     if (!arn) {
       // A model people rejected is serving and nothing can replace it: fail, so the deployer's error alarm pages.
-      throw new NoApprovedVersionError(`version ${rejected.version} was rejected while it serves and no other version of ${config.modelPackageGroupName} is Approved: approve one to roll back to`);
+      const was = rejected.status === 'Rejected' ? 'was rejected' : `was set back to ${rejected.status}`;
+      throw new NoApprovedVersionError(`version ${rejected.version} ${was} while it serves and no other version of ${config.modelPackageGroupName} is Approved: approve one to roll back to`);
     }
     const pkg = await describePackage(arn);
     return carryOut(planPackageDeployment({ pkg, current, config, now: new Date(event.time), rollbackOf: rejected.version }), current, rejected.version);
@@ -293,7 +305,7 @@ export function createDeployerHandler(deps: {
       throw new DeployEventError(`not a model package state change event: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
     }
     const { detail } = parsed.data;
-    if (detail.ModelApprovalStatus === 'Rejected' && detail.ModelPackageGroupName === config.modelPackageGroupName) return rollBack(parsed.data);
+    if (WITHDRAWN.has(detail.ModelApprovalStatus) && detail.ModelPackageGroupName === config.modelPackageGroupName) return rollBack(parsed.data);
     // Another group's package, or a status that deploys nothing: skipped before it is described (the role
     // may describe only its own group's packages; a denied describe would fail into the dead-letter queue).
     const skip = eventNotToDeploy(parsed.data, config);

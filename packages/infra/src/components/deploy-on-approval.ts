@@ -17,9 +17,10 @@ export interface DeployOnApprovalArgs extends LambdaPlacement {
 }
 
 /**
- * EventBridge rule on "SageMaker Model Package State Change" with status Approved or Rejected for this
- * stack's group -> the deployer Lambda (new model + endpoint config, blue/green UpdateEndpoint; a
- * rejected version that the endpoint serves gives way to the Approved one approved last). Failed
+ * EventBridge rule on "SageMaker Model Package State Change" with status Approved, Rejected or
+ * PendingManualApproval for this stack's group -> the deployer Lambda (new model + endpoint config, blue/green
+ * UpdateEndpoint; a version rejected, or its approval withdrawn, that the endpoint serves gives way to the
+ * Approved one approved last). Failed
  * deliveries, and deployments that still fail after Lambda's retries, land in an encrypted dead-letter
  * queue with an alarm on it.
  */

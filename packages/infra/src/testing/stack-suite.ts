@@ -201,7 +201,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
 
     it('DeployOnApproval: rule on approvals of this group, DLQ, deployer settings', () => {
       const pattern = JSON.parse(inputs('aws:cloudwatch/eventRule:EventRule', 'deploy-on-approval-rule').eventPattern);
-      expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved', 'Rejected'] });
+      expect(pattern.detail).toEqual({ ModelPackageGroupName: [`mailroute-${stack}-email-classifier`], ModelApprovalStatus: ['Approved', 'Rejected', 'PendingManualApproval'] });
       expect(inputs('aws:cloudwatch/eventTarget:EventTarget', 'deploy-on-approval-target').deadLetterConfig.arn).toContain('deploy-on-approval-dlq');
       // A deployment that fails after Lambda's own retries goes to the same queue, which the deployer may write to.
       const asyncConfig = inputs('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig', 'deploy-on-approval-async');
