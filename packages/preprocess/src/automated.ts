@@ -24,6 +24,8 @@ const AUTO_REPLY_TEMPLATE = new RegExp(
     String.raw`resposta autom[aá]tica|automatisch antwoord|odpowied[zź] automatyczna|automatyczna odpowied[zź]|otomat[iİ]k (?:yan[ıI]t|cevap)|abwesenheitsassistent)\s*[:：]|` +
     // The subject alone (GMX's `Abwesenheitsnotiz`), Thunderbird's receipts, Exchange's and Postfix's delay notices.
     String.raw`(?:abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|automatic reply|auto[- ]?reply|out[- ]of[- ](?:the )?office)\s*$|` +
+    // ... or with the dates of the absence (`Abwesenheitsnotiz bis 15.12.2026`, `Out of Office until 12/15`).
+    String.raw`(?:abwesenheitsnotiz|abwesenheitsmeldung|out[- ]of[- ](?:the )?office)\s+(?:bis|vom|von|ab|until|from|till)\s+(?:zum\s+|einschließlich\s+|incl\.?\s+)?\d|` +
     String.raw`return receipt \(displayed\)|empfangsbestätigung \(angezeigt\)|` +
     String.raw`delivery status notification \(delay\)|benachrichtigung zum übermittlungsstatus \(verzögerung\)|delayed mail \(still being retried\))`,
   'i',
