@@ -35,8 +35,8 @@ const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUppe
  */
 const nameWords = (n: number) =>
   String.raw`(?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
-/** A first name written as its initial (`A. Schmidt`, `J. Smith`). */
-const INITIAL = String.raw`\p{Lu}\.[ \t]{1,2}`;
+/** A first name written as its initial (`A. Schmidt`, `J. Smith`), also glued to the name (`A.Schmidt`, `T.Müller`). */
+const INITIAL = String.raw`\p{Lu}\.[ \t]{0,2}`;
 export const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
 export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
@@ -53,7 +53,7 @@ const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -67,7 +67,7 @@ const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}($
  * The name ends before the label of a field after it on the same line (`Vorname: Lisa Nachname: Schmitz`).
  */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,3}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,40}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
   'uy',
 );
 /**
@@ -100,11 +100,17 @@ const INTRODUCED = new RegExp(
   'uy',
 );
 /**
+ * Informal closings (`Tschüss`, `Ciao`, `Bis dann`, `Servus`): `Servus` and `Ciao` greet too, so none of them is a
+ * closing on the text's first line (`Servus,\nBitte …` opens a request).
+ */
+const INFORMAL = String.raw`Tschüs{1,2}|Ciao|Bis dann|Bis bald|[Ss]ervus`;
+const INFORMAL_START = new RegExp(String.raw`^(?:${INFORMAL})`);
+/**
  * At a closing (its first letter may be before the cue; also in capitals: `MIT FREUNDLICHEN GRÜSSEN`,
  * `KIND REGARDS`; and spelt without umlauts: `Gruss`, `Viele Gruesse`, `Mit freundlichen Gruessen`), then a name alone on the rest of its line or on a line after it, blank lines between
  * allowed (group 1).
  */
-const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}im[ \t]{1,3}[Vv]oraus)?|(?<=${BEFORE}[Dd])anke|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS|ESSEN?))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${SIG_DASHES})`;
+const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|(?<=${BEFORE}[Dd])anke(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|${BEFORE}(?:${INFORMAL})|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS|ESSEN?))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${SIG_DASHES})`;
 /** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
 /**
@@ -124,10 +130,40 @@ const SIGNED_THEN_MORE = new RegExp(
 );
 
 /**
- * At a short German closing without a comma, then the name to the end of the line (group 1): `LG Tom`, `Gruß
- * Anna`, `Gruß ANNA`. After `MfG`, `LG` or `VG` not in capitals: `LG OLED` and `VG WORT` are names of their own.
+ * At a closing without a comma, then the name to the end of the line (group 1): `LG Tom`, `Gruß Anna`, `Gruß ANNA`,
+ * `Mit freundlichen Grüßen Thomas Müller`, `Best regards John Smith`, `Ciao Anna`. After `MfG`, `LG` or `VG` not in
+ * capitals: `LG OLED` and `VG WORT` are names of their own. `Grüßen` only after the closing's adjective (`Grüßen Sie
+ * …` is a sentence), `regards` only after one or opening its line (`with regards to …`).
  */
-const SIGNED_SHORT = new RegExp(String.raw`${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
+const SIGNED_SHORT = new RegExp(
+  String.raw`(?:${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))[ \t]{1,3}|(?<=(?:[Ff]reundlichen|[Bb]esten|[Hh]erzlichen|[Ll]ieben|[Vv]ielen)[ \t]{1,3})Gr(?:ü(?:ß|ss)|ue(?:ss|ß))en[ \t]{1,3}|(?:Tschüs{1,2}|Ciao|[Ss]ervus)[ \t]{1,3})|(?<=(?:(?:^|\n)[ \t]{0,3}R|(?:[Bb]est|[Kk]ind|[Kk]indest|[Ww]arm|[Ww]armest)[ \t]{1,3}[Rr]))egards[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  'uy',
+);
+/** The abbreviated closings, which also name firms and products (`LG Electronics`, `Position: LG Display`). */
+const ABBREVIATED = /^(?:MfG|Mfg|mfg|LG|VG)/;
+const ABBREVIATED_THEN_WORD = /^(?:MfG|Mfg|mfg|LG|VG)[ \t]/;
+/** Words after `LG` that make it the firm's name (`LG Electronics`, `LG Chem`), not a signature. */
+const FIRM_AFTER_LG = new Set('electronics display chem energy innotek uplus household corp group'.split(' '));
+/** A sentence's end right before a closing on the same line (`Danke. LG Tom`). */
+const AFTER_SENTENCE = /[.!?][ \t]{1,3}$/;
+
+/**
+ * At a closing, then after its comma or on the next line two signers with one surname, or two given names
+ * (`Anna und Peter Schmidt`, `Anna & Peter Schmidt`, `Anna and Peter`): the first name (group 1), the joining word
+ * (group 2), the second name ending the line (group 3).
+ */
+const SIGNED_PAIR = new RegExp(
+  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${NAME_WORD})([ \t]{1,3}(?:und|and|&|u\.)[ \t]{1,3})(${nameWords(2)})(?=[ \t]*(?:\r?\n|$))`,
+  'uy',
+);
+/** At a closing, then on the next line a name written surname first, as a list has it: `Müller, Thomas` (group 1). */
+const SIGNED_REVERSED = new RegExp(String.raw`${CLOSING}${CLOSING_BREAK}${SIGNER}(${WORD},[ \t]{1,3}${WORD}(?:[ \t]${WORD})?)(?=[ \t]*(?:\r?\n|$))`, 'uy');
+
+/** A title alone on its line, then the name alone on the next, as an address block has it: `Herrn\nThomas Müller` (group 1). */
+const TITLED_LINE = new RegExp(
+  String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{0,8}\r?\n[ \t]{0,8}(?:(?:Dr\.|Prof\.)[ \t]{1,3}){0,3}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  'uy',
+);
 
 /** At a greeting without a title: the first name(s) right before the greeting's comma (group 1): `Hallo Anna,`. */
 const GREETED = new RegExp(String.raw`${BEFORE}${GREETING}[ \t]{1,3}(${nameWords(2)})(?=[ \t]{0,3},)`, 'uy');
@@ -232,6 +268,9 @@ const LETTER_AT_END = /\p{L}$/u;
 function cuedNameHits(text: string): Hit[] {
   const hits: Hit[] = [];
   const signScan: SignScan = { from: 0, at: -1 };
+  // Where the text's first line of words ends: an informal closing there greets (`Servus,\nBitte …`).
+  const firstContent = text.search(/\S/);
+  const firstLineEnd = firstContent < 0 ? text.length : (text.indexOf('\n', firstContent) + 1 || text.length);
   NAME_CUE.lastIndex = 0;
   for (let cue = NAME_CUE.exec(text); cue !== null; cue = NAME_CUE.exec(text)) {
     const at = cue.index;
@@ -246,18 +285,32 @@ function cuedNameHits(text: string): Hit[] {
       }
       continue;
     }
+    const informal = (cue[3] ?? cue[4]) !== undefined && INFORMAL_START.test(cue[0]);
+    if (informal && cue[3] !== undefined && at < firstLineEnd) continue;
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
+    if (m === null && cue[1] !== undefined) m = titledLine(text, at);
     if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at);
     if (m === null && cue[4] !== undefined) m = greetedLowerCase(text, at);
+    // `Servus` greets, and closes too below the text's first line (`…\nServus\nThomas`): then it is read as a closing.
+    const closing = cue[3] !== undefined || (m === null && informal && at >= firstLineEnd);
+    if (m === null && closing && cue[3] === undefined) m = stickyAt(SIGNED, text, at);
     let thenMore = false;
-    if (m === null && cue[3] !== undefined) {
-      m = stickyAt(SIGNED_SHORT, text, at);
+    let reversed = false;
+    if (m === null && closing) {
+      const pair = signedPair(text, at);
+      if (pair !== undefined) {
+        hits.push(...pair);
+        NAME_CUE.lastIndex = pair[pair.length - 1].end;
+        continue;
+      }
+      m = signedShort(text, at);
+      if (m === null) reversed = (m = signedReversed(text, at)) !== null;
       if (m === null) thenMore = (m = signedThenMore(text, at, signScan)) !== null;
     }
     if (m === null) continue;
     const words = m[1].split(/[ \t]+/u);
     // `Vielen Dank, Frau Müller`, `Hallo Herr Meier,`: the title's own cue takes the name, and the title stays.
-    if ((cue[3] !== undefined || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
+    if ((closing || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk.
@@ -266,7 +319,12 @@ function cuedNameHits(text: string): Hit[] {
     if (cue[2] !== undefined && namesFirm(text, words, m.index + m[0].length)) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
     // `BITTE UM RÜCKRUF`) is more of the message.
-    if (cue[3] !== undefined && isCapsNotName(m[1])) continue;
+    if (closing && isCapsNotName(m[1])) continue;
+    // `Danke.\nLG Chem`: a short closing opening the line under a closing is a cue of its own, read with its checks.
+    if (closing && ABBREVIATED_THEN_WORD.test(m[1])) {
+      NAME_CUE.lastIndex = m.index + m[0].length - m[1].length;
+      continue;
+    }
     const hit = nameHit(m);
     if (hit === undefined) continue;
     // Without a title, one word in capitals on a line of its own is too often no name (`Viele Grüße\nETF`,
@@ -274,23 +332,100 @@ function cuedNameHits(text: string): Hit[] {
     const name = text.slice(hit.start, hit.end);
     if (cue[1] === undefined && isAllCaps(name) && !/[ \t]/.test(name) && text.slice(at, hit.start).includes('\n')) continue;
     // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
-    if (cue[3] !== undefined && isClosingPhrase(text.slice(hit.start, hit.end))) {
+    if (closing && isClosingPhrase(text.slice(hit.start, hit.end))) {
       NAME_CUE.lastIndex = hit.start;
       continue;
     }
     // A payee may be a firm (`Empfänger: Allianz Versicherung`), and a name found by SIGNED_THEN_MORE is weakly cued:
-    // masked where they stand, their words are not looked for elsewhere (`Meine Versicherung`).
-    if (thenMore || (cue[2] !== undefined && PAYEE.test(m[0]))) hit.echo = false;
+    // masked where they stand, their words are not looked for elsewhere (`Meine Versicherung`). Nor is `Müller, Thomas`,
+    // whose last word is the given name.
+    if (thenMore || reversed || (cue[2] !== undefined && PAYEE.test(m[0]))) hit.echo = false;
     hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
     // `Best regards\nJohn Smith\nJane Smith (joint account holder)`: a second signer on the next line.
-    const next = cue[3] !== undefined && !thenMore ? nextSigner(text, hit) : undefined;
+    const next = closing && !thenMore ? nextSigner(text, hit) : undefined;
     if (next !== undefined) {
       hits.push(next);
       NAME_CUE.lastIndex = next.end;
     }
   }
   return addressedNameHits(text, hits);
+}
+
+/** Whether a cued name's words read as a sentence or name no one (`Viele Grüße\nBitte Konto`, `Herrn\nKonto Müller`). */
+function namesNoOne(name: string): boolean {
+  const words = lowerWords(name.replace(/,/g, ' ')).filter((w) => w !== '' && !PARTICLES.has(w));
+  return SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w));
+}
+
+/**
+ * SIGNED_SHORT's match at `at`, unless it names no one. After `MfG`, `LG` or `VG` as the cleaner reads a closing: not
+ * mid-line unless after a sentence's end (`Position: LG Display`, `ich kaufe LG Display`; `Danke. LG Tom` is one), not
+ * in a list a line ending in `:` introduces (`Bitte kaufen Sie:\nLG Electronics`), and not `LG` of the firm (`LG
+ * Chem`, `LG Display AG`).
+ */
+function signedShort(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(SIGNED_SHORT, text, at);
+  if (m === null || namesNoOne(m[1])) return null;
+  if (!ABBREVIATED.test(m[0])) return m;
+  if (!startsLine(text, at) && !AFTER_SENTENCE.test(text.slice(Math.max(0, at - 4), at))) return null;
+  if (inIntroducedList(text, at)) return null;
+  const words = m[1].split(/[ \t]+/u);
+  return FIRM_AFTER_LG.has(words[0].toLowerCase()) || namesFirm(text, words, m.index + m[0].length) ? null : m;
+}
+
+/** SIGNED_REVERSED's match at `at`, unless a word of it names no one or starts a sentence (`Danke\nAlso, Thomas`). */
+function signedReversed(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(SIGNED_REVERSED, text, at);
+  return m === null || namesNoOne(m[1]) ? null : m;
+}
+
+/** SIGNED_PAIR's two names at `at` (`Anna` and `Peter Schmidt`), the first not looked for elsewhere, as a given name alone. */
+function signedPair(text: string, at: number): Hit[] | undefined {
+  const m = stickyAt(SIGNED_PAIR, text, at);
+  if (m === null || namesNoOne(`${m[1]} ${m[3]}`) || isCapsNotName(`${m[1]} ${m[3]}`)) return undefined;
+  const end = m.index + m[0].length;
+  const start = end - m[3].length - m[2].length - m[1].length;
+  return [{ type: 'NAME', start, end: start + m[1].length, placeholder: '[NAME]', echo: false }, { type: 'NAME', start: end - m[3].length, end, placeholder: '[NAME]' }];
+}
+
+/**
+ * TITLED_LINE's match at `at`: a title opening its line, alone on it, and a name of two words or more on the next that
+ * reads as one (`Herr\nDepot` is no address block).
+ */
+function titledLine(text: string, at: number): RegExpExecArray | null {
+  if (!startsLine(text, at)) return null;
+  const m = stickyAt(TITLED_LINE, text, at);
+  return m === null || !/[ \t]/.test(m[1]) || namesNoOne(m[1]) || isCapsNotName(m[1]) ? null : m;
+}
+
+/** Short items of a list, at most this many, between a closing and the line ending in `:` that introduces them. */
+const MAX_LIST_ITEMS = 8;
+/** A list's item is short: a longer line ends the list. */
+const LIST_ITEM_MAX = 60;
+
+/** Where the line holding `at` starts, looked for at most `reach` characters back; -1 when it starts further back. */
+function lineStartWithin(text: string, at: number, reach: number): number {
+  for (let i = at; i >= 0 && i >= at - reach; i -= 1) if (i === 0 || text[i - 1] === '\n') return i;
+  return -1;
+}
+
+/**
+ * Whether the line at `at` is an item of a list that a line ending in `:` introduces, as the cleaner reads it
+ * (`inIntroducedList` in signature.ts): that line stands above it in its paragraph, with only short items between
+ * (`Bitte kaufen Sie:\nLG Electronics`). Reads at most MAX_LIST_ITEMS short lines back.
+ */
+function inIntroducedList(text: string, at: number): boolean {
+  let lineStart = lineStartWithin(text, at, LINE_START_SLACK + 3);
+  for (let k = 0; k <= MAX_LIST_ITEMS && lineStart > 0; k += 1) {
+    const start = lineStartWithin(text, lineStart - 1, LIST_ITEM_MAX + 2);
+    if (start < 0) return false;
+    const line = text.slice(start, lineStart - 1);
+    if (line.trim() === '') return false;
+    if (/:\s*$/.test(line)) return true;
+    lineStart = start;
+  }
+  return false;
 }
 
 /** A legal form right after a name (`Musterfirma GmbH`, `Muster & Co. KG`, `Example Trading plc`, `Verein e.V.`), which NAME_WORD does not take. */

@@ -454,11 +454,11 @@ function hasWords(t: string, atLeast: number): boolean {
  * or auxiliary and a `.`, `?` or `!` at its end (`Bitte rufen Sie mich zurück.`), or five words or more
  * without one, as customers write (`bitte dringend bearbeiten, Frist läuft am Freitag ab`).
  */
-function isSentence(t: string): boolean {
+function isSentence(t: string, contact: RegExp = CONTACT): boolean {
   const end = t[t.length - 1];
   const ended = end === '.' || end === '?' || end === '!';
   // A question of three words or more is the sender's, whichever words it has (`Wann kommt meine neue Karte?`).
-  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t) || LOWER_DO.test(t)) && !CONTACT.test(t) && !FIRM.test(t);
+  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t) || LOWER_DO.test(t)) && !contact.test(t) && !FIRM.test(t);
 }
 
 /**
@@ -487,15 +487,22 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   let c = 0;
   let items = 0;
   let keyed = false;
+  let filled = 0;
+  let data = 0;
   for (let k = start; k <= last; k += 1) {
     // A closing under the block (`...\n\nDanke, Ralf`): the block is the message, a list of instructions.
     if (k > start && isSignOff(lines[k])) return -1;
     if (CONTACT.test(lines[k])) c += 1;
     if (CONTACT_KEY.test(lines[k])) keyed = true;
     else if (LIST_ITEM.test(lines[k])) items += 1;
+    if (DATA_FIELD.test(lines[k])) data += 1;
+    else if (!isBlank(lines[k])) filled += 1;
   }
   // Two items of a list (`- Depot 1234567890 schließen`, `2) Rückruf unter 0171 2345678`; not `• Tel. …`): instructions, not contacts.
   if (items >= 2) return -1;
+  // A form the customer filled in (`Kundennummer: …`, `Geburtsdatum: …`, `Steuer-ID: …`), half its lines or more:
+  // their data for the request, not a signature (a firm's signature may have an `IBAN:` line among its contacts).
+  if (data > 0 && data >= filled) return -1;
   // Numbers a line ending in `:` announces (`Folgende Abbuchungen kenne ich nicht:` above dates, amounts and references),
   // with no address, link or `Tel.` among them: the customer's data, not a signature (`Meine Kontaktdaten:` above
   // `E-Mail: …`, `Tel: …` is one).
@@ -506,6 +513,14 @@ function contactBlockStart(lines: readonly string[], last: number): number {
   // Never cut down to a bare greeting: the block after `Hallo,` is the customer's message.
   return c >= 2 && !isGreetingOnly(lines, start) ? start : -1;
 }
+
+/**
+ * A `Label: value` line whose label names the customer's own data: an account, customer, depot or contract number, a
+ * tax id, a birth date, an IBAN or a credential (`Kundennummer:    1234567890`, `Steuer-ID: …`, `Date of birth: …`).
+ * Not a firm's tax or register number (`USt-IdNr.:`, `Steuernummer:`), which signatures carry.
+ */
+const DATA_FIELD =
+  /^[\s>*]{0,8}(?:[A-Za-zÄÖÜäöüß-]{0,20}(?:konto|depot|kunden|vertrags)[a-zäöüß-]{0,12}(?:nummer|nr\.?)?|kd\.?-?nr\.?|steuer-?id(?:entifikationsnummer|nr\.?)?|tax[ -]?id|geburtsdatum|geb\.(?:-?datum)?|date of birth|dob|iban|pin|passwor[dt]|kennwort|(?:account|customer|contract)(?: number| no\.?| id)?)\s{0,3}:/i;
 
 /** The last line above `i` that is not blank ('' for none). */
 function lineAbove(lines: readonly string[], i: number): string {
@@ -571,7 +586,8 @@ const POSTSCRIPT = /^[\s*_]{0,4}(?:p\.? ?)+s\.?(?::|\s|$)/i;
 
 /**
  * A signature delimiter at `lines[i]`: `-- ` (RFC 3676), or a bare `--`, `—` or `__` when the line under it
- * is not a sentence (`ich habe überwiesen\n--\nbitte bestätigen Sie den Eingang.` is prose).
+ * is not a sentence (`ich habe überwiesen\n--\nbitte bestätigen Sie den Eingang.` is prose, and so is one with an
+ * account number).
  */
 function isDelimiterAt(lines: readonly string[], i: number): boolean {
   const line = lines[i];
@@ -580,7 +596,9 @@ function isDelimiterAt(lines: readonly string[], i: number): boolean {
   if (t !== '--' && t !== '—' && t !== '__') return false;
   let next = i + 1;
   while (next < lines.length && lines[next].trim() === '') next += 1;
-  return next >= lines.length || !isSentence(lines[next].trim());
+  // A number alone makes no contact line here: a request under the rule names the account it is about (`Bitte lösen
+  // Sie mein Depot 1234567890 auf.`). An address, a link or a `Tel.` key still do.
+  return next >= lines.length || !isSentence(lines[next].trim(), CONTACT_KEY);
 }
 
 /**
