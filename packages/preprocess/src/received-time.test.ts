@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReceivedTime, isTimeZone, namesTimeZone, parseReceivedTime } from './received-time.js';
+import { isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, parseReceivedTime } from './received-time.js';
 import { inTimeZones } from './test-time-zones.js';
 
 const iso = (text: string) => new Date(parseReceivedTime(text)).toISOString();
@@ -113,5 +113,22 @@ describe('parseReceivedTime', () => {
   it('isReceivedTime takes every form parseReceivedTime reads, the common ISO form with a zone by its fast path', () => {
     for (const text of ['2025-11-03T10:15:00.000Z', '2025-11-03T10:15:00+01:00', '2025-11-03', ' 2025-11-03 10:15 ', 'Mon, 3 Nov 2025 10:15:00 +0100 (CET)']) expect(isReceivedTime(text), text).toBe(true);
     for (const text of ['2025-11-03T10:61:00Z', '2025-11-03T10:15:00+25:00', '03.11.2025', '']) expect(isReceivedTime(text), text).toBe(false);
+  });
+});
+
+describe('localTimeOffsets', () => {
+  it('writes a local time with the offsets its zone had around it, and whether the clocks showed it then', () => {
+    expect(localTimeOffsets('2026-10-25 02:10', 'Europe/Berlin')).toEqual([
+      { written: '2026-10-25T02:10:00+02:00', shown: true },
+      { written: '2026-10-25T02:10:00+01:00', shown: true },
+    ]);
+    expect(localTimeOffsets('2026-03-29 02:30', 'Europe/Berlin')).toEqual([
+      { written: '2026-03-29T02:30:00+01:00', shown: false },
+      { written: '2026-03-29T02:30:00+02:00', shown: false },
+    ]);
+    expect(localTimeOffsets('2026-12-05 10:00', 'America/St_Johns')).toEqual([{ written: '2026-12-05T10:00:00-03:30', shown: true }]);
+    // A time with its zone, or none at all, has nothing to write.
+    expect(localTimeOffsets('2026-10-25T02:10:00Z', 'Europe/Berlin')).toBeUndefined();
+    expect(localTimeOffsets('gestern', 'Europe/Berlin')).toBeUndefined();
   });
 });

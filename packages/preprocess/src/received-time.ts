@@ -85,6 +85,24 @@ export function parseReceivedTime(text: string, timeZone?: string): number {
   return inIsoYears(read.zoned || timeZone === undefined ? read.ms : localToInstant(read.ms, timeZone));
 }
 
+/**
+ * The local time `text` names without a zone, written with each offset `zone` had around it (`2026-10-25T02:10:00+02:00`),
+ * and whether the zone's clocks show it then: twice in autumn (both do), never in spring (neither: its offsets before and
+ * after the change). For an answer that says how to send such a time. Undefined when `text` is no time or names its zone.
+ */
+export function localTimeOffsets(text: string, zone: string): Array<{ written: string; shown: boolean }> | undefined {
+  const read = readTime(text);
+  if (Number.isNaN(read.ms) || read.zoned) return undefined;
+  const wall = new Date(read.ms).toISOString().slice(0, 19);
+  const offsets = [...new Set([zoneOffset(read.ms - 86_400_000, zone), zoneOffset(read.ms + 86_400_000, zone)])];
+  return offsets.map((offset) => {
+    const minutes = Math.abs(offset) / 60_000;
+    const sign = offset < 0 ? '-' : '+';
+    const written = `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    return { written, shown: zoneOffset(read.ms - offset, zone) === offset };
+  });
+}
+
 /** Whether `text` names its zone (an offset, `Z`, `GMT`, `CET`, ...): false for a date alone or a local time. */
 export function namesTimeZone(text: string): boolean {
   return readTime(text).zoned;

@@ -140,6 +140,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
         const why = notFromLoopback(env.incoming.headers);
         if (why === undefined) return serving.app.fetch(request, env);
+        const started = performance.now();
         // Answered before the app (and its metrics middleware): counted here, so a CRM calling by host name, or a
         // web page trying, shows in /metrics.
         metrics.requests.inc({ route: 'not_loopback', method: request.method, status: '403' });
@@ -148,7 +149,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
         // Logged with the app's own refusals, under their one rate limit.
         serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
-        return loopbackOnlyResponse(why, requestId);
+        const refused = loopbackOnlyResponse(why, requestId);
+        // In the latency histogram too, as every request the app answers is: its counts match the requests' then.
+        metrics.latency.observe({ route: 'not_loopback' }, (performance.now() - started) / 1000);
+        return refused;
       }
     : serving.app.fetch;
   // A client that trickles its headers (slowloris) has no request yet for the deadline to bound: Node's

@@ -145,9 +145,16 @@ function toEmail(email: RequestEmail, ignored: Set<string>): Email {
   return (out ?? email) as Email;
 }
 
+/** The names CRMs give an email's id. */
+const OTHER_ID_NAME = /^(?:e-?mail|message|msg|case|ticket|crm)[_-]?id$/i;
+
 /** A field name that is not read, cut short, with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
 function describeIgnored(name: string, known: Iterable<string>): string {
-  return name.length > 40 ? `${name.slice(0, 40)}…` : `${name}${didYouMean(name, known)}`;
+  if (name.length > 40) return `${name.slice(0, 40)}…`;
+  const names = [...known];
+  const near = didYouMean(name, names);
+  // An id under the CRM's own name for it (`emailId`, `messageId`, `email_id`): too far from `id` for the spelling check.
+  return `${name}${near === '' && names.includes('id') && OTHER_ID_NAME.test(name) ? ' (did you mean id?)' : near}`;
 }
 
 /** Names listed in a warning at most. */

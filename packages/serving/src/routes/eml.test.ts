@@ -92,7 +92,7 @@ describe('SageMaker contract and .eml', () => {
     expect(misnamed.predictions[0].id).toBeUndefined();
     expect(misnamed.warnings).toEqual([
       expect.stringMatching(/^The email has no id/),
-      'Query parameters mailroute does not read were ignored: ID (did you mean id?), emailId. This route reads ?id= only.',
+      'Query parameters mailroute does not read were ignored: ID (did you mean id?), emailId (did you mean id?). This route reads ?id= only.',
     ]);
     expect((await json(await post('?id=crm-9&source=crm'))).warnings).toEqual([expect.stringMatching(/ignored: source\. /)]);
   });

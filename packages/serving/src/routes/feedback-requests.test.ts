@@ -225,6 +225,11 @@ describe('POST /v1/feedback', () => {
     const problem = await json(twice);
     expect(problem).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: ['closedAt'], code: 'ambiguous_local_time' }] });
     expect(problem.detail).toContain('in the server\'s time zone Europe/Berlin this local time is skipped or happens twice');
+    // The two instants of the time sent, with their offsets, not a fixed example.
+    expect(problem.detail).toContain('it happens twice there, send it with its offset: 2026-10-25T02:10:00+02:00 (the first) or 2026-10-25T02:10:00+01:00 (the second).');
+    // Spring's skipped hour: no instant has it; the offsets around the change are named.
+    const skipped = await json(post('Sun, 29 Mar 2026 02:30:00'));
+    expect(skipped.detail).toContain('the clocks skip it there, so it never happened; send the time the CRM meant with its offset (2026-03-29T02:30:00+01:00, the offset before the change, or 2026-03-29T02:30:00+02:00, after it).');
     expect((await post('2026-10-25T02:10:00+01:00')).status).toBe(202);
     await expect(build({ timeZone: 'Europe/Berlinn' })).rejects.toThrow('not a time zone this runtime knows: "Europe/Berlinn"');
   });

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, nullRecord, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
-import { namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
+import { localTimeOffsets, namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -24,11 +24,20 @@ function instantOf(text: string, timeZone: string | undefined, field: string): s
   const ms = parseReceivedTime(text, timeZone);
   if (Number.isNaN(ms)) {
     throw new ValidationError(
-      `${field} ${text} has no zone, and in the server's time zone ${timeZone} this local time is skipped or happens twice at a change of daylight saving time: send it with its offset (2026-10-25T02:10:00+01:00).`,
+      `${field} ${text} has no zone, and in the server's time zone ${timeZone} this local time is skipped or happens twice at a change of daylight saving time: ${howToSend(text, timeZone ?? 'UTC')}.`,
       [{ path: [field], message: `not one instant in ${timeZone}`, code: 'ambiguous_local_time' }],
     );
   }
   return new Date(ms).toISOString();
+}
+
+/** How to send a local time `zone` skips or repeats: with the offset meant, those it had around the change named. */
+function howToSend(text: string, zone: string): string {
+  const offsets = localTimeOffsets(text, zone) ?? [];
+  const shown = offsets.filter((o) => o.shown).map((o) => o.written);
+  if (shown.length === 2) return `it happens twice there, send it with its offset: ${shown[0]} (the first) or ${shown[1]} (the second)`;
+  if (offsets.length === 2) return `the clocks skip it there, so it never happened; send the time the CRM meant with its offset (${offsets[0].written}, the offset before the change, or ${offsets[1].written}, after it)`;
+  return 'send it with its offset';
 }
 
 /** A name from the request, cut short to be quoted in an answer. */
