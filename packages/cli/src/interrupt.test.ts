@@ -54,6 +54,21 @@ describe('twoStepInterrupt', () => {
     expect((ctrlC.interrupt.signal.reason as InterruptedError).exitCode).toBe(130);
   });
 
+  it('says which signal quits at once: the one that came (SIGTERM again, to a supervisor; Ctrl-C again, at a terminal)', () => {
+    for (const [event, name] of [['SIGTERM', 'SIGTERM'], ['SIGINT', 'Ctrl-C']] as const) {
+      const signals = new EventEmitter();
+      const stderr = captureStream();
+      const exits: number[] = [];
+      const ctx = createContext({ env: {}, signals, stderr: stderr.stream, exit: (code) => exits.push(code) });
+      twoStepInterrupt(ctx, { stopping: (signal) => `stopping (${signal} again quits at once)`, quitting: 'quitting', reason: new InterruptedError('interrupted') });
+      signals.emit(event);
+      expect(stderr.text()).toBe(`\n${name}: stopping (${name} again quits at once)\n`);
+      signals.emit(event);
+      expect(stderr.text()).toBe(`\n${name}: stopping (${name} again quits at once)\n\n${name} again: quitting\n`);
+      expect(exits).toEqual([event === 'SIGTERM' ? 143 : 130]);
+    }
+  });
+
   it('stops listening to SIGTERM once the work is over; with quietAfter a first SIGTERM then is ignored, a second exits 143', () => {
     const plain = setup();
     plain.interrupt.release();

@@ -12,19 +12,23 @@ export interface TwoStepInterrupt {
   release(): void;
 }
 
+/** How a stopping signal is named to the person who sent it. */
+export type SignalName = 'Ctrl-C' | 'SIGTERM';
+
 /**
  * Ctrl-C as long work takes it: the first writes `stopping` (after `first`) and aborts `signal` with `reason`, so
- * the work stops at its next step; a second runs `again` (cleaning up what the work left), writes `quitting` and
+ * the work stops at its next step (`stopping` may be a function of the signal's name, to say which signal quits at
+ * once: the one that came, `SIGTERM again` after a SIGTERM); a second runs `again` (cleaning up what the work left), writes `quitting` and
  * exits 130 at once, for work that looks at the signal only when it is done (reading a big file, say). SIGTERM
  * (`docker stop`, a supervisor, `kill`) is taken as a Ctrl-C, the work stopped the same way, and the command
  * exits 143 (128 + SIGTERM): a training stopped so is recorded as interrupted, not left `running`.
  */
 export function twoStepInterrupt(
   ctx: CliContext,
-  o: { stopping: string; quitting: string; reason: Error; first?: () => void; again?: () => void; quietAfter?: boolean },
+  o: { stopping: string | ((signal: SignalName) => string); quitting: string; reason: Error; first?: () => void; again?: () => void; quietAfter?: boolean },
 ): TwoStepInterrupt {
   const interrupt = new AbortController();
-  const onSignal = (name: 'Ctrl-C' | 'SIGTERM', code: 130 | 143) => () => {
+  const onSignal = (name: SignalName, code: 130 | 143) => () => {
     if (interrupt.signal.aborted) {
       o.again?.();
       ctx.stderr.write(`\n${name} again: ${o.quitting}\n`);
@@ -32,7 +36,8 @@ export function twoStepInterrupt(
       return;
     }
     o.first?.();
-    ctx.stderr.write(`\n${name}: ${o.stopping}\n`);
+    // Said of the signal that came: `SIGTERM again quits at once` to a supervisor's SIGTERM, not `Ctrl-C again`.
+    ctx.stderr.write(`\n${name}: ${typeof o.stopping === 'string' ? o.stopping : o.stopping(name)}\n`);
     // The reason says how the command ends: an InterruptedError exits 130, or 143 for SIGTERM.
     interrupt.abort(code === 143 && o.reason instanceof InterruptedError ? new InterruptedError(o.reason.message, 143) : o.reason);
   };

@@ -24,6 +24,28 @@ describe('mailroute', () => {
     expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.');
   });
 
+  it('marks the required options "(required)" in each command\'s help, as the reference does, and no other', async () => {
+    const help = async (...words: string[]) => (await run([...words, '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(await help('train')).toContain('--data <files...> (required) CSV or JSONL export(s)');
+    const predict = await help('predict');
+    for (const flag of ['--model <ref>', '--data <files...>', '--out <file>']) expect(predict).toContain(`${flag} (required) `);
+    expect(await help('demo-data')).toContain('--out <file> (required) file to write');
+    const clean = await help('clean');
+    for (const flag of ['--in <file>', '--out <file>']) expect(clean).toContain(`${flag} (required) `);
+    // Required though the command checks them itself (with words of its own).
+    const evaluate = await help('evaluate');
+    expect(evaluate).toContain('--out <dir> (required) report directory');
+    expect(evaluate).not.toMatch(/--(predictions|model|data) \S+ \(required\)/);
+    const compare = await help('compare');
+    for (const flag of ['--challenger <file>', '--champion <file>']) expect(compare).toContain(`${flag} (required) `);
+    expect(compare).not.toContain('--data <files...> (required)');
+    expect(await help('feedback', 'export')).toContain('--out <file> (required) ');
+    expect(await help('feedback', 'predictions')).toContain('--out <file> (required) ');
+    expect(await help('serve')).not.toContain('(required)');
+    // Every file evaluate writes to --out is named.
+    for (const file of ['metrics.json', 'metrics.schema.json', 'report.txt', 'report.md', 'report.html', 'model-card.md', 'pictures/', 'predictions.jsonl']) expect(evaluate).toContain(file);
+  });
+
   it('names every MAILROUTE_ variable the CLI reads in --help and in the README\'s Environment paragraph', async () => {
     const src = path.dirname(fileURLToPath(import.meta.url));
     const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
@@ -152,6 +174,10 @@ describe('mailroute', () => {
     expect(key.code).toBe(2);
     expect(key.stderr).toBe("mailroute: unknown option '--new-key' (it is an option of mailroute serve, not of start; see mailroute serve --help)\n(run with --help for usage)\n");
     expect((await run(['start', '--model-dir', 'm'])).stderr).toContain("unknown option '--model-dir' (it is an option of mailroute serve, not of start;");
+    // An option of several commands: the one most like start (serve, whose server options it shares) is named first, and its help.
+    expect((await run(['start', '--pii-patterns', 'p.json'])).stderr).toBe(
+      "mailroute: unknown option '--pii-patterns' (it is an option of mailroute serve, clean, feedback export, not of start; see mailroute serve --help)\n(run with --help for usage)\n",
+    );
     expect((await run(['registry', 'list', '--by', 'me'])).stderr).toContain("unknown option '--by' (it is an option of mailroute registry approve, registry reject, not of registry list;");
     // An option lengthened or shortened at a word's edge, too far for an edit distance: the command's own is named.
     expect((await run(['predict', '--model', 'm', '--data', 'x.csv', '--output', 'p.jsonl'])).stderr).toContain("unknown option '--output' (did you mean --out?)");

@@ -75,11 +75,17 @@ function commandPath(command: Command): string {
 
 /**
  * Where an option this command lacks belongs (`start --new-key`: an option of `serve`, which makes keys), said
- * as ` (it is an option of mailroute serve, not of start)`; '' when no other command has it.
+ * as ` (it is an option of mailroute serve, not of start)`; '' when no other command has it. The commands most
+ * like this one (sharing most of its options: `serve` for `start`) come first, and the help pointed to is theirs.
  */
 function elsewhere(program: Command, command: Command, name: string): string {
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
-  const owners = all(program).filter((c) => c !== command && c !== program && c.options.some((o) => o.long === name));
+  const longs = new Set(command.options.map((o) => o.long));
+  const shared = (c: Command) => c.options.filter((o) => longs.has(o.long)).length;
+  // Sorted stably: among commands alike, the order of the help.
+  const owners = all(program)
+    .filter((c) => c !== command && c !== program && c.options.some((o) => o.long === name))
+    .sort((a, b) => shared(b) - shared(a));
   if (owners.length === 0) return '';
   const names = owners.map(commandPath).join(', ');
   return ` (it is an option of mailroute ${names}${command === program ? '' : `, not of ${commandPath(command)}`}; see mailroute ${commandPath(owners[0])} --help)`;

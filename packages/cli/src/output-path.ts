@@ -108,12 +108,19 @@ export async function prepareOutput(cwd: string, out: string, want: 'file' | 'di
 }
 
 /**
+ * Refuses `--out -`: standard output to `mailroute clean` only; elsewhere it would quietly make a file or folder
+ * called "-". A usage error, said before any other check of the name (such as its extension).
+ */
+export function refuseStandardOutput(out: string, want: 'file' | 'dir', flag = '--out'): void {
+  if (out === '-') throw new UsageError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
+}
+
+/**
  * The checks of `--out` itself: not `-`, not an input, not a file where a directory is wanted or the reverse.
  * The first two are about the arguments alone: usage errors (exit code 2), as a wrong flag is.
  */
 async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag: string, inputs: readonly string[]): Promise<string> {
-  // `-` is standard output to `mailroute clean` only: elsewhere it would quietly make a file or folder called "-".
-  if (out === '-') throw new UsageError(`${flag} -: this command writes a ${want === 'dir' ? 'directory' : 'file'}, not standard output (only mailroute clean writes to it): name one`);
+  refuseStandardOutput(out, want, flag);
   const full = path.resolve(cwd, out);
   const target = await realPath(full);
   for (const input of inputs) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { RegisterCommand } from './commands/index.js';
 import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
+import { markRequiredOptions } from './required-help.js';
 import { safeLines } from './terminal-text.js';
 import { StdoutClosedError, systemErrorInWords } from './write-output.js';
 
@@ -39,6 +40,8 @@ export function buildProgramOf(
         'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
       ].join('\n'),
     );
+  // Before the subcommands are made, which inherit it: `(required)` in front of a required option's help.
+  markRequiredOptions(program);
   for (const register of commands) register(program, ctx);
   program.hook('preAction', (_program, action) => {
     refuseEmptyNames(action);

@@ -53,7 +53,7 @@ export async function writeStaged(
   };
   const interrupt = twoStepInterrupt(ctx, {
     again: cleanUp,
-    stopping: 'stopping (Ctrl-C again quits at once)',
+    stopping: (signal) => `stopping (${signal} again quits at once)`,
     quitting: `quitting now; ${out} is as it was`,
     reason: new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`),
   });

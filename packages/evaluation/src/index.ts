@@ -96,7 +96,7 @@ export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from 
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';
-export { modelCardMarkdown, type ModelCardOptions, type TrainingFacts } from './model-card.js';
+export { modelCardMarkdown, testNearDuplicateWarning, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
 export { coverageWords, type CoverageWords, type ReportRouting } from './coverage-words.js';

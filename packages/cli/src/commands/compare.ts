@@ -29,6 +29,7 @@ import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { formatError, UsageError } from '../errors.js';
 import { MAX_SEED } from '../numbers.js';
+import { requiredInHelp } from '../required-help.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -304,8 +305,10 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
  * and `self` says why (no gate is recorded on the model's registry version then).
  */
 async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<Compared> {
-  const challenger = await readPredictionFile(ctx, challengerFile);
-  const champion = await readPredictionFile(ctx, championFile);
+  // A data file given as one side: compare reads it with --data, the models named by id.
+  const instead = (file: string) => `to compare two models on it: \`mailroute compare --challenger <id> --champion champion --data ${file}\``;
+  const challenger = await readPredictionFile(ctx, challengerFile, instead(challengerFile));
+  const champion = await readPredictionFile(ctx, championFile, instead(championFile));
   // With an id on every line, the files' lines pair by id (else by position): each id must then name one email.
   const byId = [...challenger, ...champion].every((l) => l.id !== undefined);
   for (const [file, lines] of byId ? ([[challengerFile, challenger], [championFile, champion]] as const) : []) {
@@ -551,4 +554,6 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         throw new GateFailedError(`gate failed: ${failed.join('; ')}`);
       }
     });
+  // Checked by the action (in its own words), yet always needed: marked so in the help.
+  requiredInHelp(command, '--challenger', '--champion');
 }

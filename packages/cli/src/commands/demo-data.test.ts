@@ -34,6 +34,10 @@ describe('mailroute demo-data', () => {
     }
     expect(existsSync(path.join(cwd, 'x.csv'))).toBe(false);
     expect((await run(['demo-data'], cwd)).code).toBe(2);
+    // `-`: said as predict and evaluate say it (only clean writes to standard output), not as a file without an extension.
+    const dash = await run(['demo-data', '--out', '-'], cwd);
+    expect([dash.code, dash.stderr]).toEqual([2, 'mailroute: --out -: this command writes a file, not standard output (only mailroute clean writes to it): name one\n(run with --help for usage)\n']);
+    expect(existsSync(path.join(cwd, '-'))).toBe(false);
     // Past the largest: more rows than one string holds (it ran for minutes, then failed or ran out of memory), and
     // seeds past 32 bits, which gave the file of a smaller seed (4294967296 that of 0). Said before --out is looked at.
     const many = await run(['demo-data', '--out', 'x.txt', '--rows', '500001'], cwd);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, demoDataText } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { prepareOutput } from '../output-path.js';
+import { prepareOutput, refuseStandardOutput } from '../output-path.js';
 import { UsageError } from '../errors.js';
 import { MAX_SEED, wholeNumber } from '../numbers.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
@@ -24,6 +24,7 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
       const rows = flags.rows === undefined ? DEMO_DEFAULT_ROWS : wholeNumber('--rows', flags.rows, 1, MAX_DEMO_ROWS);
       const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0, MAX_SEED);
+      refuseStandardOutput(flags.out, 'file');
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const { text, rows: n } = demoDataText(out, { rows, seed });

@@ -141,6 +141,24 @@ describe('mailroute evaluate', () => {
     expect((await run(['evaluate', '--predictions', 'missing.jsonl', '--out', 'bad'])).stderr).toContain('[PREDICTION_FILE_UNREADABLE] cannot read predictions missing.jsonl: no such file');
   });
 
+  it('says a CSV given as --predictions is a data file, with the commands that read it, not only that its line 1 is not JSON', async () => {
+    writeFileSync(path.join(dir, 'demo.csv'), 'id,subject,body,queue\n1,Hallo,Text,payments\n');
+    const csv = await run(['evaluate', '--predictions', 'demo.csv', '--out', 'r']);
+    expect(csv.code).toBe(1);
+    expect(csv.stderr).toBe(
+      'mailroute: [PREDICTION_LINE_INVALID] demo.csv:1: not JSON: demo.csv looks like CSV (a data file), not prediction lines (JSONL, one object per line, as mailroute predict writes); to evaluate a model on it: `mailroute evaluate --model <id|champion> --data demo.csv --out r` (add --split test for the rows it held out, if it was trained on this file), or predict it first: `mailroute predict --model <id|champion> --data demo.csv --out predictions.jsonl`\n',
+    );
+    // Not named .csv, but a header split by semicolons: the same.
+    writeFileSync(path.join(dir, 'semi.txt'), 'id;subject;body\n1;Hallo;Text\n');
+    expect((await run(['evaluate', '--predictions', 'semi.txt', '--out', 'r'])).stderr).toContain('semi.txt looks like CSV');
+    // compare names its own way to read it.
+    const cmp = await run(['compare', '--challenger', 'demo.csv', '--champion', 'preds.jsonl']);
+    expect(cmp.stderr).toContain('demo.csv looks like CSV (a data file), not prediction lines (JSONL, one object per line, as mailroute predict writes); to compare two models on it: `mailroute compare --challenger <id> --champion champion --data demo.csv`');
+    // A broken JSON line stays a broken JSON line.
+    writeFileSync(path.join(dir, 'broken.jsonl'), '{"id": 1,\n');
+    expect((await run(['evaluate', '--predictions', 'broken.jsonl', '--out', 'r'])).stderr).not.toContain('looks like CSV');
+  });
+
   it('warns on stderr and in metrics.json of what the lines leave unmeasured or count twice, and names the file it refuses', async () => {
     const ided = lines.slice(0, 40);
     // topic predicted but labelled on no line; queue unpredicted on 3 lines; the first 2 lines twice.

@@ -16,6 +16,7 @@ import {
   type EvaluationReport,
   type PredictionLine,
   seenInTrainingWarning,
+  testNearDuplicateWarning,
   withoutAutomatedMail,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
@@ -26,6 +27,7 @@ import { checkOutput, realPath } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
+import { requiredInHelp } from '../required-help.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { targetPrecisionOf, trainingFactsOf } from './training-facts.js';
 import { safeLines, safeValue } from '../terminal-text.js';
@@ -35,7 +37,7 @@ import { safeLines, safeValue } from '../terminal-text.js';
  * writes files of any size in chunks, and one over 512 MB (140,000 lines of a 77-label task) is more than
  * a single string can hold.
  */
-export async function readPredictionFile(ctx: CliContext, file: string): Promise<PredictionLine[]> {
+export async function readPredictionFile(ctx: CliContext, file: string, instead?: string): Promise<PredictionLine[]> {
   const full = path.resolve(ctx.cwd, file);
   const lines: PredictionLine[] = [];
   try {
@@ -43,8 +45,15 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
     try {
       let n = 0;
       for await (const raw of createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity })) {
-        const line = parsePredictionLine(raw, `${file}:${++n}`);
-        if (line) lines.push(line);
+        n += 1;
+        try {
+          const line = parsePredictionLine(raw, `${file}:${n}`);
+          if (line) lines.push(line);
+        } catch (error) {
+          // A data file given where prediction lines are read: said so, with the command that reads it.
+          if (n === 1 && error instanceof PredictionFileError && looksLikeCsv(file, raw)) throw new PredictionFileError(`${error.message}: ${file} looks like CSV (a data file), not prediction lines (JSONL, one object per line, as mailroute predict writes)${instead ? `; ${instead}` : ''}`, { cause: error });
+          throw error;
+        }
       }
     } finally {
       await handle.close();
@@ -55,6 +64,13 @@ export async function readPredictionFile(ctx: CliContext, file: string): Promise
   }
   if (lines.length === 0) throw noPredictionLines(file);
   return lines;
+}
+
+/** A file read as prediction lines whose first line is no JSON and looks like a CSV header or row: named .csv/.tsv, or split by commas, semicolons or tabs. */
+function looksLikeCsv(file: string, firstLine: string): boolean {
+  const text = firstLine.replace(/^\uFEFF/, '').trim();
+  if (text.startsWith('{') || text.startsWith('[')) return false;
+  return /\.(csv|tsv)(\.gz)?$/i.test(file) || /[,;\t]/.test(text);
 }
 
 /** In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. */
@@ -245,7 +261,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--split <name>', '"test": evaluate on the rows --model held out when trained from --data (the same file(s))')
     .option('--config <file>', 'training config to read --data with (default: the one stored in the model)');
   addReadFlags(command)
-    .option('--out <dir>', 'report directory: metrics.json, report.txt, report.md, report.html, model-card.md, pictures/')
+    .option('--out <dir>', 'report directory: metrics.json (and metrics.schema.json, its JSON Schema), report.txt, report.md, report.html, model-card.md, pictures/; with --model, predictions.jsonl too (the prediction lines, as predict writes them)')
     .option('--name <name>', 'name of the test set in the reports')
     .option('--model-id <id>', 'model id shown in the reports (default: the model\'s, or the one the prediction lines name; refused when they name another)')
     .option('--bins <n>', 'reliability diagram bins (1 to 100)', '10')
@@ -291,11 +307,22 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId });
         lines = predicted.lines;
         manifest = predicted.manifest;
+        // On the split training judged near-duplicates of its training rows: the model card's caveat heads the reports too.
+        const near = split === 'test' ? testNearDuplicateWarning(trainingFactsOf(manifest).testNearDuplicates) : undefined;
+        if (near !== undefined) {
+          ctx.stderr.write(safeLines(`warning: ${near}\n`));
+          warnings.push(near);
+        }
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {
         const file = flags.predictions as string;
-        lines = await readPredictionFile(ctx, file);
+        const model = '<id|champion>';
+        lines = await readPredictionFile(
+          ctx,
+          file,
+          `to evaluate a model on it: \`mailroute evaluate --model ${model} --data ${file} --out ${flags.out}\` (add --split test for the rows it held out, if it was trained on this file), or predict it first: \`mailroute predict --model ${model} --data ${file} --out predictions.jsonl\``,
+        );
         dataset = flags.name ?? path.basename(file);
         // The lines say which model wrote them (mailroute predict): a report must not carry another's name.
         const written = modelIdsOf(lines);
@@ -382,4 +409,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
       ctx.stdout.write(safeLines(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`));
     });
+  // Checked by the action (in its own words), yet always needed: marked so in the help.
+  requiredInHelp(command, '--out');
 }

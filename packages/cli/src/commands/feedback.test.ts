@@ -176,6 +176,9 @@ describe('mailroute feedback export', () => {
     expect(noChampion.stderr).toMatch(/champion/);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--model', 'champion'])).stderr).toContain('give --config or --model, not both');
     expect((await run(['feedback', 'export', '--out', 'x.txt', '--config', DEMO_CONFIG_PATH])).stderr).toContain('the file must end in .csv, or .jsonl / .ndjson');
+    // `-`: said as predict and evaluate say it (only clean writes to standard output), not as a file without an extension.
+    const dash = await run(['feedback', 'export', '--out', '-', '--config', DEMO_CONFIG_PATH]);
+    expect([dash.code, dash.stderr]).toEqual([2, 'mailroute: --out -: this command writes a file, not standard output (only mailroute clean writes to it): name one\n(run with --help for usage)\n']);
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--since', '2026-12-01', '--until', '2026-11-01'])).stderr).toContain('is not before --until');
   });
 

@@ -5,7 +5,7 @@ import { DB_FILE, maskPii } from '@mailroute/serving';
 import { feedbackFileChunks, loadTrainingConfig, modelTrainingConfig, newFeedbackFileTally, resolveModelDir, type FeedbackFileTally, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { prepareOutput } from '../output-path.js';
+import { prepareOutput, refuseStandardOutput } from '../output-path.js';
 import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
@@ -15,6 +15,7 @@ import { timeOption } from '../time-option.js';
 
 /** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
 function outputFormat(out: string, config: TrainingConfig): 'csv' | 'jsonl' {
+  refuseStandardOutput(out, 'file');
   const format = /\.csv$/i.test(out) ? 'csv' : /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : undefined;
   if (format === undefined) throw new UsageError(`--out ${out}: the file must end in .csv, or .jsonl / .ndjson (it picks the format, as training reads it)`);
   if (config.format !== undefined && config.format !== format) throw new UsageError(`--out ${out}: the training config reads every file as ${config.format.toUpperCase()} ("format": "${config.format}"): name the file .${config.format}`);

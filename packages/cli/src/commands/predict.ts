@@ -42,7 +42,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       // Ctrl-C stops at the next chunk of lines (the rows are scored as they are written), and the temporary file
       // is removed: --out is as it was. Without a listener the process died with the temporary file left beside it.
       const interrupt = twoStepInterrupt(ctx, {
-        stopping: 'stopping (Ctrl-C again quits at once)',
+        stopping: (signal) => `stopping (${signal} again quits at once)`,
         quitting: `quitting now; ${flags.out} is as it was`,
         reason: new InterruptedError(`interrupted: nothing was written to ${flags.out}; it is as it was`),
       });

@@ -419,6 +419,28 @@ describe('mailroute registry', () => {
     );
   });
 
+  it('names the champion an approval replaced, by its id, in the compare it suggests: `--champion champion` is the approved version now', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-replaced-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c', 'm-d']) await reg.register(artifact(id, 'held-out-split'));
+    // No champion before: no compare is possible, and none is suggested.
+    expect((await run(['registry', 'approve', 'm-a'], home)).stderr).toBe('note: no gate result is on record for m-a (there was no other champion to compare it with)\n');
+    // No gate on record, made champion over m-a: the command compares it with m-a, not with itself.
+    const none = await run(['registry', 'approve', 'm-b'], home);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion m-a --data <file> --split test` records one, against m-a, the champion it replaced\n');
+    // A stale gate (against m-a, the champion being m-b), made champion over m-b: compared with m-b by its id.
+    await reg.recordGate('m-c', { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
+    const stale = await run(['registry', 'approve', 'm-c'], home);
+    expect(stale.stderr).toBe(
+      'warning: the gate on record for m-c is stale: it passed against m-a at 2026-12-01T09:00:00.000Z, and the champion was m-b when approved; `mailroute compare --challenger m-c --champion m-b --data <file> --split test` compares it with m-b, the champion it replaced\n',
+    );
+    // `registry champion <id>` gives the same command as approve: the two share the data hash and the split.
+    await reg.approve('m-d', { promote: false });
+    const swapped = await run(['registry', 'champion', 'm-d'], home);
+    expect(swapped.stderr).toBe('note: m-d was not compared with m-c, the champion it replaces (it has no gate on record); `mailroute compare --challenger m-d --champion m-c --data <file> --split test` compares them\n');
+  });
+
   it('suggests a test file neither model was trained on, not --split test, when the champion was trained on other data', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-gate-data-'));
     const reg = createLocalRegistry({ home });

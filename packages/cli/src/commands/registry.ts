@@ -104,10 +104,12 @@ function newChampionGateNotice(v: ModelVersion): string {
  * neither model was trained on when the champion was trained on other data (another data hash, whatever the
  * version held out: its own test file may be rows the champion trained on) or split it otherwise, any test
  * file when the version itself held out no rows (`testShare: 0`, tested on a separate file, or not recorded)
- * and the champion was trained on the same data or is not known.
+ * and the champion was trained on the same data or is not known. `championRef` is what `--champion` names:
+ * `champion` while the champion is the one compared with; its id once the version itself became the champion
+ * (an approval, `registry champion <id>`), as `--champion champion` would then name the version itself.
  */
-export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { dataHash?: string }, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
-  const head = `mailroute compare --challenger ${v.id} --champion champion`;
+export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { dataHash?: string }, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>, championRef = 'champion'): string {
+  const head = `mailroute compare --challenger ${v.id} --champion ${championRef}`;
   const otherData = champion !== undefined && champion.dataHash !== v.dataHash;
   const neither = `${head} --data <a test file neither model was trained on>`;
   if (!heldOutTestRows(v.measuredOn)) return otherData ? neither : `${head} --data <a test file>`;
@@ -141,9 +143,11 @@ const WARNED_LEGEND = 'gate (warned): compare warned while measuring it (e.g. te
  * approved it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
  * Then what compare warned of while measuring that gate (rows a model was trained on), whatever its outcome.
  * Only for a version that awaited its decision: approving an Approved version again decides nothing (its first
- * approval stays the one on record), so there is nothing about its gate to say.
+ * approval stays the one on record), so there is nothing about its gate to say. `promoted`: the approval made
+ * it the champion, so the command to record a gate names `championBefore`, the champion it replaced, by its id
+ * (`--champion champion` now names the version itself, and compare refuses a model compared with itself).
  */
-export function gateNotice(v: ModelVersion, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
+export function gateNotice(v: ModelVersion, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>, promoted = false): string {
   if (v.status === 'Approved') {
     // Approved again: nothing is decided and the gate is not checked, but a failure recorded since the approval
     // (a compare run after it; one overridden by the approval is in its note) is said, as the version serves all the same.
@@ -153,7 +157,7 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined, 
       : '';
   }
   const standing = gateStanding(v, championBefore);
-  return `${gateStandingNotice(v, standing, championBefore, champion)}${gateWarningsNotice(v)}`;
+  return `${gateStandingNotice(v, standing, championBefore, champion, promoted)}${gateWarningsNotice(v)}`;
 }
 
 /**
@@ -168,11 +172,15 @@ function gateWarningsNotice(v: ModelVersion): string {
 }
 
 /** `gateNotice`'s line on the standing of the gate on record, for a version that awaited its decision. */
-function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>): string {
+function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBefore: string | undefined, champion: Pick<ModelVersion, 'dataHash' | 'measuredOn'> | undefined, promoted: boolean): string {
+  // Made the champion by this approval: the champion it replaced is named by its id (`champion` is the version now).
+  const replaced = promoted && championBefore !== undefined && championBefore !== v.id;
+  const command = compareCommand(v, champion, replaced ? championBefore : 'champion');
   if (standing === 'none') {
-    return championBefore && championBefore !== v.id
-      ? `note: no gate result is on record for ${v.id}; \`${compareCommand(v, champion)}\` records one before an approval\n`
-      : `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
+    if (!championBefore || championBefore === v.id) return `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
+    return replaced
+      ? `note: no gate result is on record for ${v.id}; \`${command}\` records one, against ${championBefore}, the champion it replaced\n`
+      : `note: no gate result is on record for ${v.id}; \`${command}\` records one before an approval\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
   if (standing === 'stale' && v.gate && championBefore === undefined) {
@@ -180,7 +188,8 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
     return `note: the gate on record for ${v.id} passed against ${v.gate.champion} at ${v.gate.at}, which was not the champion: there was none\n`;
   }
   if (standing === 'stale' && v.gate) {
-    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore} when approved; \`${compareCommand(v, champion)}\` compares it with the champion of now\n`;
+    const against = replaced ? `${championBefore}, the champion it replaced` : 'the champion of now';
+    return `warning: the gate on record for ${v.id} is stale: it passed against ${v.gate.champion} at ${v.gate.at}, and the champion was ${championBefore} when approved; \`${command}\` compares it with ${against}\n`;
   }
   return '';
 }
@@ -291,7 +300,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const championNow = await reg.champion();
       ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
-      ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore)));
+      ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore, championNow?.id === v.id)));
     });
 
   cmd
@@ -327,7 +336,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       // Made champion over one it was never compared with (a way back is one): said, so it is a choice, not a slip.
       else if (champion && before && before.id !== champion.id && champion.gate?.champion !== before.id) {
         const gate = champion.gate ? `its gate on record is against ${champion.gate.champion}` : 'it has no gate on record';
-        ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`mailroute compare --challenger ${champion.id} --champion ${before.id} --data <a test file>\` compares them\n`));
+        ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`${compareCommand(champion, before, before.id)}\` compares them\n`));
       }
     });
 

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createLocalRegistry } from '@mailroute/model';
 import { DEMO_CONFIG_PATH } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
@@ -47,6 +49,29 @@ describe('mailroute runs', () => {
     }
     // The run's file keeps the note as it was given.
     expect(JSON.parse(readFileSync(path.join(cwd, '.mailroute', 'runs', a, 'run.json'), 'utf8')).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
+  });
+
+  it('reads `champion` through the registry (no champion: REGISTRY_NOT_APPROVED with the way out) and names the model ids near a mistyped one', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-champ-'));
+    const [a] = await failedRuns(cwd);
+    const none = await run(['runs', 'show', 'champion'], cwd);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^mailroute: \[REGISTRY_NOT_APPROVED\] There is no champion: the registry at .* has no model version yet; train one/);
+    expect((await run(['runs', 'compare', 'champion', a], cwd)).stderr).toContain('[REGISTRY_NOT_APPROVED]');
+    // A model made elsewhere (registry add): no run trained it.
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), 'ngram-bag-20261201-090000-abcdef');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'model.onnx'), 'x');
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: path.basename(dir), family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files: { 'model.onnx': createHash('sha256').update('x').digest('hex') } }));
+    const reg = createLocalRegistry({ home: path.join(cwd, '.mailroute') });
+    await reg.register(dir);
+    const pending = await run(['runs', 'show', 'champion'], cwd);
+    expect(pending.stderr).toMatch(/^mailroute: \[REGISTRY_NOT_APPROVED\] There is no champion: .* 1 version\(s\) but no champion \(1 waiting for approval\); approve one .*; or show a run by its id \(mailroute runs list\)\.\n$/);
+    // A model id mistyped (one character off): the ids near it are named, as registry show names them.
+    const typo = await run(['runs', 'show', 'ngram-bag-20261201-090000-abcdeg'], cwd);
+    expect(typo.stderr).toBe(`mailroute: [RUN_NOT_FOUND] no run "ngram-bag-20261201-090000-abcdeg" in ${path.join(cwd, '.mailroute', 'runs')}; no model "ngram-bag-20261201-090000-abcdeg" in the registry either; did you mean ngram-bag-20261201-090000-abcdef?\n`);
+    await reg.approve(path.basename(dir));
+    expect((await run(['runs', 'show', 'champion'], cwd)).stderr).toContain('the champion, ngram-bag-20261201-090000-abcdef, was trained by no run kept there');
   });
 
   it('refuses a MAILROUTE_HOME that is a file, as registry list does, instead of listing no runs', async () => {

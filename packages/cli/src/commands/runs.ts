@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createLocalRegistry } from '@mailroute/model';
-import { compareRunRows, formatRunList, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS } from '@mailroute/training';
+import { createLocalRegistry, isNearId, noChampionError } from '@mailroute/model';
+import { compareRunRows, formatRunList, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS, RunNotFoundError, runsDir, type RunRecord } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
@@ -18,6 +18,37 @@ async function registryStanding(home: string): Promise<Map<string, string> | und
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The run `ref` names: a run id, a model id or `champion` (the run that trained the champion). `champion` is read
+ * through the registry first: with no champion, the registry's error (`REGISTRY_NOT_APPROVED`, with the way out),
+ * as every command taking `champion` answers, not that no run is called "champion". An id that names no run and no
+ * model is refused with the run ids near it (the training library's error) or, when none is, the model ids near
+ * it, as `registry show` names them.
+ */
+export async function runOf(home: string, ref: string): Promise<RunRecord> {
+  const registry = createLocalRegistry({ home });
+  if (ref === 'champion') {
+    const champion = await registry.champion();
+    if (!champion) {
+      const versions = await registry.list();
+      throw noChampionError(home, versions, versions.length > 0 ? 'show a run by its id (mailroute runs list)' : undefined);
+    }
+    return readRunOf(home, champion.id).catch((error: unknown) => {
+      // A champion added from elsewhere (`registry add`) was trained by no run here.
+      if (error instanceof RunNotFoundError) throw new RunNotFoundError(champion.id, runsDir(home), { reason: `the champion, ${champion.id}, was trained by no run kept there (a model added with mailroute registry add, or its run folder was removed)` });
+      throw error;
+    });
+  }
+  return readRunOf(home, ref).catch(async (error: unknown) => {
+    if (!(error instanceof RunNotFoundError) || !error.message.endsWith('mailroute runs list shows the ids')) throw error;
+    // No run id near it: a mistyped model id (runs show takes those too) is named as registry show names it.
+    const versions = await registry.list().catch(() => []);
+    const near = versions.filter((v) => String(v.version) === ref || isNearId(v.id, ref)).map((v) => v.id);
+    if (near.length === 0) throw error;
+    throw new RunNotFoundError(ref, runsDir(home), { reason: `no model "${ref}" in the registry either; did you mean ${near.slice(0, 3).join(' or ')}?` });
+  });
 }
 
 /**
@@ -53,7 +84,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .command('show <run>')
     .description('The full run record (config, data hash, counts, epochs, metrics) as JSON; <run> is a run id, or a model id or `champion` for the run that trained it')
     .action(async (runId: string) => {
-      ctx.stdout.write(`${safeJson(await readRunOf(ctx.home, runId))}\n`);
+      ctx.stdout.write(`${safeJson(await runOf(ctx.home, runId))}\n`);
     });
 
   cmd
@@ -61,7 +92,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
     .description('Two runs side by side: data, counts, metrics and their differences (b - a; of scores, in percentage points); each a run id, or a model id or `champion`')
     .addHelpText('after', `\n${RUN_COMPARE_UNITS}`)
     .action(async (a: string, b: string) => {
-      const [ra, rb] = await Promise.all([readRunOf(ctx.home, a), readRunOf(ctx.home, b)]);
+      const [ra, rb] = await Promise.all([runOf(ctx.home, a), runOf(ctx.home, b)]);
       ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n\n${RUN_COMPARE_UNITS}\n`);
     });
 }

@@ -51,6 +51,9 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(code, err.text()).toBe(exitCode);
     expect(epochs).toBeLessThanOrEqual(2);
     expect(err.text()).toContain('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered');
+    // The signal that came is the one named to send again (a supervisor sends SIGTERM, not Ctrl-C).
+    const name = signalName === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
+    expect(err.text()).toContain(`${name}: stopping at the next step (a model already being registered is kept; ${name} again quits at once)`);
     expect(stdout).not.toContain('registered ');
     expect((await run(['registry', 'list'])).stdout).toContain('no models registered');
     const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);

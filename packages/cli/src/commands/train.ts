@@ -59,7 +59,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         // Once the model is registered, a Ctrl-C while the process closes must not end it with 130 (nothing registered).
         quietAfter: true,
         again: () => progress.stop(),
-        stopping: 'stopping at the next step (a model already being registered is kept; Ctrl-C again quits at once)',
+        stopping: (signal) => `stopping at the next step (a model already being registered is kept; ${signal} again quits at once)`,
         quitting: 'quitting now (`mailroute registry list` shows whether the model got registered)',
         reason: new InterruptedError('interrupted: the run keeps the epochs done so far (mailroute runs list); no model was registered'),
       });
