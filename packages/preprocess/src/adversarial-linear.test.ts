@@ -11,6 +11,13 @@ describe('1 MB inputs whose cleaning once grew with the square of their size', (
     expect(cleanEmail({ html: `<p>Hallo</p>${'<body>'.repeat(MB / 6)}<p>Bitte sperren.</p>` }).text).toBe('Hallo\n\nBitte sperren.');
   });
 
+  it('header tables 9,000 times, a table of 35,000 rows and 70,000 tables each opened in the last one\'s cell: each table reads its own cells once', () => {
+    const pair = '<table><tr><th>Kundennummer</th><th>Depotnummer</th></tr><tr><td>1234567890</td><td>9876543210</td></tr></table>';
+    expect(cleanEmail({ html: pair.repeat(Math.floor(MB / pair.length)) }).text).toMatch(/^Kundennummer: \[ACCOUNT\]\nDepotnummer: \[ACCOUNT\]\n\n/);
+    expect(cleanEmail({ html: `<table><tr><th>Datum</th><th>Betrag</th></tr>${'<tr><td>1</td><td>2</td></tr>'.repeat(MB / 30)}</table>` }).text).toMatch(/^Datum Betrag\n1 2\n/);
+    expect(cleanEmail({ html: `${'<table><tr><td>'.repeat(MB / 15)}Kundennummer 1234567890` }).text).toBe('Kundennummer [ACCOUNT]');
+  });
+
   it('a reply header and a quoted line 14,000 times under 500,000 blank lines: each block walked the blank lines back', () => {
     const body = `Hallo\n${'\n'.repeat(MB / 2)}${'On Mon, 3 Nov 2025, a@b.de wrote:\n> x\n'.repeat(Math.floor(MB / 2 / 38))}`;
     expect(cleanEmail({ body }).text).toBe('Hallo');

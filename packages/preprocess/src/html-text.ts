@@ -116,6 +116,12 @@ export class Sink {
     this.pending = Math.max(this.pending, n);
   }
 
+  /** The parts from index `from` on replaced by `s` (a table read as header and value pairs). */
+  rewrite(from: number, s: string): void {
+    this.parts.length = from;
+    this.parts.push(s);
+  }
+
   /** `<br>` always adds a line, even after another one. */
   hardBreak(): void {
     this.flush();

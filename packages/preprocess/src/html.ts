@@ -1,5 +1,6 @@
 import { GONE, INVISIBLE, TINY, visibility } from './html-hidden.js';
 import { readStyleSheet, sheetDeclarations, type StyleSheet } from './html-sheet.js';
+import { TableCells } from './html-table.js';
 import { parseAttrs, tokenizeHtml } from './html-tokens.js';
 import { decodeEntities, foldBlanks, Sink, tidyLines } from './html-text.js';
 import { headerKey } from './patterns.js';
@@ -154,10 +155,14 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   /** The rules of the `<style>` sheets read so far that may hide text: they apply to the elements after them. */
   let sheet: StyleSheet | undefined;
   const sink = (q: boolean): Sink => (q || cut ? quoted : text);
+  /** The open tables whose text is shown, innermost last: one read as header and values is written so as it closes. */
+  const tables: TableCells[] = [];
   /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
   const closeFrom = (k: number): void => {
     while (tags.length > k) {
-      if (tags.pop() === 'p') openP -= 1;
+      const name = tags.pop();
+      if (name === 'p') openP -= 1;
+      else if (name === 'table' && tables.length > 0 && tables[tables.length - 1].depth === tags.length) (tables.pop() as TableCells).close(hrMarks.length);
       const f = states.pop() as number;
       const breaks = Math.floor(f / CLOSE_BREAKS);
       if ((f & IN_SKIP) === 0 && breaks > 0) sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
@@ -202,6 +207,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
         if (head > 0) {
           for (let k = head; k < tags.length; k += 1) if (tags[k] === 'p') openP -= 1;
           tags.length = states.length = head;
+          while (tables.length > 0 && tables[tables.length - 1].depth >= head) tables.pop();
         }
       }
       const p = impliedP(tag);
@@ -224,6 +230,11 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }
         const out = sink((state & IN_QUOTE) !== 0);
+        if (tag === 'table' && !selfClosing) {
+          // A table inside a table's cell makes the outer one a layout, read as it is.
+          if (tables.length > 0) tables[tables.length - 1].giveUp();
+          tables.push(new TableCells(out, tags.length, hrMarks.length));
+        } else if (tag === 'tr' && tables.length > 0) tables[tables.length - 1].row();
         if ((kind & BREAK) !== 0) out.hardBreak();
         else if ((kind & PARAGRAPH) !== 0) {
           out.lineBreak(2);
@@ -231,7 +242,10 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
         } else if ((kind & BLOCK) !== 0) {
           out.lineBreak(1);
           state += CLOSE_BREAKS;
-        } else if ((kind & CELL) !== 0) out.text(' ');
+        } else if ((kind & CELL) !== 0) {
+          out.text(' ');
+          if (tables.length > 0) tables[tables.length - 1].cell(out, tag === 'th');
+        }
       }
       if ((kind & VOID) === 0 && !selfClosing) {
         tags.push(tag);
@@ -240,6 +254,8 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
       }
     },
   });
+  // Elements left open close at the end (a table with no `</table>` is read as one that has it); this only asks for line breaks.
+  if (tables.length > 0) closeFrom(1);
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
   // The text is joined once and each head read as a slice of at most HR_HEAD characters: built part by part
   // and split whole, thousands of `<hr>`s over the same text cost a quadratic time (0.3 s for 20,000 characters).
