@@ -94,12 +94,10 @@ export function localTimeOffsets(text: string, zone: string): Array<{ written: s
   const read = readTime(text);
   if (Number.isNaN(read.ms) || read.zoned) return undefined;
   const wall = new Date(read.ms).toISOString().slice(0, 19);
-  const offsets = [...new Set([zoneOffset(read.ms - 86_400_000, zone), zoneOffset(read.ms + 86_400_000, zone)])];
-  return offsets.map((offset) => {
+  return wallOffsets(read.ms, zone).map(({ offset, shown }) => {
     const minutes = Math.abs(offset) / 60_000;
     const sign = offset < 0 ? '-' : '+';
-    const written = `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-    return { written, shown: zoneOffset(read.ms - offset, zone) === offset };
+    return { written: `${wall}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`, shown };
   });
 }
 
@@ -172,14 +170,19 @@ function zoneOffset(ms: number, zone: string): number {
 }
 
 /**
+ * The offsets `zone` had a day before and after `wall` (a wall-clock time written as if in UTC; one, or two around a
+ * change of daylight saving time), each with whether the zone's clocks show `wall` at that offset.
+ */
+function wallOffsets(wall: number, zone: string): Array<{ offset: number; shown: boolean }> {
+  const offsets = new Set([zoneOffset(wall - 86_400_000, zone), zoneOffset(wall + 86_400_000, zone)]);
+  return [...offsets].map((offset) => ({ offset, shown: zoneOffset(wall - offset, zone) === offset }));
+}
+
+/**
  * The instant at which the clocks of `zone` show `wall` (a wall-clock time written as if in UTC), or NaN when they
- * never do (skipped in spring) or do twice (repeated in autumn). The offsets a day before and after are the candidates.
+ * never do (skipped in spring) or do twice (repeated in autumn).
  */
 function localToInstant(wall: number, zone: string): number {
-  const found = new Set<number>();
-  for (const offset of new Set([zoneOffset(wall - 86_400_000, zone), zoneOffset(wall + 86_400_000, zone)])) {
-    const instant = wall - offset;
-    if (zoneOffset(instant, zone) === offset) found.add(instant);
-  }
-  return found.size === 1 ? [...found][0] : Number.NaN;
+  const shown = wallOffsets(wall, zone).filter((o) => o.shown);
+  return shown.length === 1 ? wall - shown[0].offset : Number.NaN;
 }

@@ -1,8 +1,7 @@
 import { access, constants, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { redactPii } from '@mailroute/preprocess';
-import { loadTrainingConfig, runsDir, trainFromConfig } from '@mailroute/training';
+import { loadTrainingConfig, maskedErrorText, runsDir, trainFromConfig } from '@mailroute/training';
 import { formatError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { trainResultLines } from '../commands/train-result.js';
@@ -123,7 +122,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
   } catch (error) {
     // Masked as the run record's error is: a bad row's message quotes its cell, and the failure file becomes the job's
     // FailureReason, which anyone who may describe training jobs reads, and which no one can delete.
-    const reason = failureReason(redactPii(formatError(systemErrorInWords(error)), { names: true }).text);
+    const reason = failureReason(maskedErrorText(formatError(systemErrorInWords(error))));
     await writeFailure(paths.failureFile, reason).catch((cause: Error) => stderr.write(`could not write the failure file ${paths.failureFile}: ${cause.message}\n`));
     throw error;
   }

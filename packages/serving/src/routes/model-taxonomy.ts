@@ -1,4 +1,4 @@
-import type { ClassifierTask } from '@mailroute/model';
+import type { ClassifierTask, EmailClassifier } from '@mailroute/model';
 import type { AppContext } from '../http/context.js';
 import { describeError } from '../http/logger.js';
 
@@ -32,9 +32,11 @@ export function tasksOfModel(ctx: AppContext, modelId: string): Promise<Classifi
   return tasks;
 }
 
-/** The tasks of each model named that can be known: the served model's own, the others' from the registry (cached per id). */
-export async function taxonomiesOf(ctx: AppContext, modelIds: Iterable<string>): Promise<Map<string, readonly ClassifierTask[]>> {
-  const served = ctx.source.current();
+/**
+ * The tasks of each model named that can be known: `served`'s own (the model served when the request came), the others'
+ * from the registry (cached per id).
+ */
+export async function taxonomiesOf(ctx: AppContext, served: EmailClassifier | undefined, modelIds: Iterable<string>): Promise<Map<string, readonly ClassifierTask[]>> {
   const out = new Map<string, readonly ClassifierTask[]>();
   await Promise.all(
     [...new Set(modelIds)].map(async (id) => {

@@ -170,7 +170,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution(scope) : undefined;
-      const taxonomies = await taxonomiesOf(ctx, await modelIdsOf(pairs, previous));
+      const taxonomies = await taxonomiesOf(ctx, served, await modelIdsOf(pairs, previous));
       // Each step over the pairs gives the event loop turns: at 100,000 predictions, computed in one block, they
       // held every other request (classify too) for most of a second.
       const quality = await computeLiveQualityInTurns({

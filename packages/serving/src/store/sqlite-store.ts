@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
-import { createInlineWrites, createThreadWrites, type WriteOutcome } from './sqlite-write-transport.js';
+import { createInlineWrites, createThreadWrites, nothing, type WriteOutcome } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
@@ -128,7 +128,6 @@ function column<T>(row: Record<string, unknown>, name: string, is: (value: unkno
   return value;
 }
 
-const nothing = (): void => undefined;
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';

@@ -55,7 +55,8 @@ function writeFailed(failure: Failure | string): StoreError | StoreUnavailableEr
 /** An error as a Failure. */
 const failureOf = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: unknown } | undefined)?.code as string | undefined });
 
-const settledAnyway = (): void => undefined;
+/** A write's outcome (or failure) dropped: what callers that wait only for the commit make of its promise. */
+export const nothing = (): void => undefined;
 
 /** How a committed message was written. */
 const outcomeOf = (m: WriteMessage): WriteOutcome => (m.kind === 'feedback' && m.superseded ? 'superseded' : 'written');
@@ -279,7 +280,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       return undefined;
     },
     // Committed or failed alike: whatever came before it is settled.
-    settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(settledAnyway, settledAnyway)),
+    settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(nothing, nothing)),
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
     close: async () => {

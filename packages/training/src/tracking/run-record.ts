@@ -220,8 +220,16 @@ export class RunTracker {
       const { modelId: _modelId, artifactFiles: _files, ...rest } = this.record;
       this.record = rest;
     }
-    await this.update({ ...this.finishedFields(), status: 'failed', error: redactPii(line, { names: true }).text });
+    await this.update({ ...this.finishedFields(), status: 'failed', error: maskedErrorText(line) });
   }
+}
+
+/**
+ * An error's text as a failed run keeps it: masked as `mailroute clean` masks text, names too (a bad row's message quotes
+ * its cell). The SageMaker job's failure file is masked the same way.
+ */
+export function maskedErrorText(text: string): string {
+  return redactPii(text, { names: true }).text;
 }
 
 /** A run id names a folder of `runs/`: one path segment, no `..`. */
