@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { EvaluationReportSchema, parsePredictionLines, slug } from '@mailroute/evaluation';
+import { EvaluationReportSchema, parsePredictionLines, slug, testNearDuplicateWarning } from '@mailroute/evaluation';
 import { demoRowsToCsv, generateDemoRows, loadDemoConfig } from '@mailroute/training';
 import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
@@ -285,6 +285,41 @@ describe('evaluate and compare with a model', () => {
     const gate = (await createLocalRegistry({ home }).get(id)).gate;
     expect(gate?.pass).toBe(true);
     expect(gate?.warnings).toEqual(saved.warnings);
+  }, 120_000);
+
+  it('heads compare --split test with the near-duplicate warning evaluate --split test gives, for each model whose training judged that split so', async () => {
+    const id = await trainQuick('quick-near.json');
+    // A copy of the challenger whose training said nearly every test row was worded as a training row.
+    const copy = path.join(dir, 'near-challenger');
+    cpSync(path.join(home, 'models', id), copy, { recursive: true });
+    const manifestOf = (folder: string) => JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { training: { testNearDuplicates?: { near: number; judged: number } } };
+    const manifest = manifestOf(copy);
+    const judged = manifest.training.testNearDuplicates?.judged as number;
+    const championNear = manifestOf(path.join(home, 'models', champion.id)).training.testNearDuplicates;
+    // Other than the champion's count, so that the summary says whose it is.
+    const near = { near: championNear?.near === judged - 1 ? judged : judged - 1, judged };
+    writeFileSync(path.join(copy, 'manifest.json'), JSON.stringify({ ...manifest, training: { ...manifest.training, testNearDuplicates: near } }));
+    const data = path.join(home, 'demo.csv');
+    const caveat = testNearDuplicateWarning(near) as string;
+    expect(caveat).toContain('likely overstate');
+    const evaluated = await run(['evaluate', '--model', copy, '--data', data, '--split', 'test', '--out', 'near-ev', '--no-png']);
+    expect(evaluated.stderr).toContain(`warning: ${caveat}\n`);
+    writeFileSync(path.join(dir, 'lenient-near.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
+    const res = await run(['compare', '--challenger', copy, '--champion', 'champion', '--data', data, '--split', 'test', '--policy', 'lenient-near.json', '--resamples', '20', '--out', 'near-cmp']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`warning: ${caveat}\n`);
+    // Each model's own: the champion's as its training judged it (none below half).
+    const championCaveat = testNearDuplicateWarning(championNear);
+    const expected = [`challenger: ${caveat}`, ...(championCaveat === undefined ? [] : [`champion: ${championCaveat}`])];
+    const saved = JSON.parse(readFileSync(path.join(dir, 'near-cmp/comparison.json'), 'utf8')) as { warnings: string[] };
+    expect(saved.warnings.filter((w) => w.includes('likely overstate'))).toEqual(expected);
+    const md = readFileSync(path.join(dir, 'near-cmp/gate.md'), 'utf8');
+    for (const warning of expected) expect(md).toContain(`> **Warning:** ${warning}\n`);
+    expect(md.indexOf(`> **Warning:** ${expected[0]}`)).toBeLessThan(md.indexOf(' emails. '));
+    // Not on other rows than that split, as evaluate: the manifest's count says nothing of them.
+    const other = await run(['compare', '--challenger', copy, '--champion', 'champion', '--data', 'test.csv', '--policy', 'lenient-near.json', '--resamples', '20']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr + other.stdout).not.toContain('likely overstate');
   }, 120_000);
 
   it('says when --data leaves a task unlabelled, and refuses rows that repeat an id before either model predicts', async () => {

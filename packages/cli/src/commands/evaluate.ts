@@ -16,7 +16,6 @@ import {
   type EvaluationReport,
   type PredictionLine,
   seenInTrainingWarning,
-  testNearDuplicateWarning,
   withoutAutomatedMail,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
@@ -29,7 +28,7 @@ import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
 import { createProgress, stagedProgress } from '../progress.js';
-import { targetPrecisionOf, trainingFactsOf } from './training-facts.js';
+import { heldOutNearDuplicateWarning, targetPrecisionOf, trainingFactsOf } from './training-facts.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -158,6 +157,12 @@ export async function prepareWithModel(
     },
     onReadProgress: reading.update,
   }).finally(() => reading.stop());
+  // On the split training judged near-duplicates of its training rows: the model card's caveat heads the reports (and a comparison's summary) too.
+  const near = heldOutNearDuplicateWarning(prepared.manifest, options.split);
+  if (near !== undefined) {
+    ctx.stderr.write(safeLines(`warning: ${near}\n`));
+    options.warnings?.push(near);
+  }
   return {
     async run() {
       // Cleaning, then predicting: a line per stage, each from 0% (`predict clean: 40%`, `predict: 100%`).
@@ -307,12 +312,6 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId });
         lines = predicted.lines;
         manifest = predicted.manifest;
-        // On the split training judged near-duplicates of its training rows: the model card's caveat heads the reports too.
-        const near = split === 'test' ? testNearDuplicateWarning(trainingFactsOf(manifest).testNearDuplicates) : undefined;
-        if (near !== undefined) {
-          ctx.stderr.write(safeLines(`warning: ${near}\n`));
-          warnings.push(near);
-        }
         dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
         modelId ??= await modelLabel(ctx, flags.model);
       } else {

@@ -136,6 +136,29 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     }
   }, 90_000);
 
+  it('as a process sent SIGTERM mid-training: exits 143, records the run as interrupted with the epochs it printed, registers nothing', async () => {
+    const { cwd, home, run } = await setup(300);
+    const bin = fileURLToPath(new URL('../../bin/mailroute.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'train', '--config', 'cfg.json', '--data', 'demo.csv'], { cwd, env: { ...process.env, MAILROUTE_HOME: home, CI: 'true', ORT_DISABLE_TELEMETRY: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const first = !stdout.includes("{'loss': ");
+      stdout += chunk.toString();
+      if (first && stdout.includes("{'loss': ")) child.kill('SIGTERM');
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | string | null>((resolve) => child.once('exit', (c, s) => resolve(c ?? s)));
+    expect(code, stderr).toBe(143);
+    const epochs = stdout.match(/^\{'loss': .*\}$/gm)?.length ?? 0;
+    expect([epochs > 0, epochs < 300]).toEqual([true, true]);
+    const [record] = JSON.parse((await run(['runs', 'list', '--json'])).stdout);
+    expect(record).toMatchObject({ status: 'interrupted', epochs: { length: epochs } });
+    expect(record.modelId).toBeUndefined();
+    expect(readdirSync(path.join(home, 'runs', record.runId)).sort()).toEqual(['epochs.jsonl', 'run.json']);
+    expect((await run(['registry', 'list'])).stdout).toContain('no models registered');
+  }, 60_000);
+
   it('quits at once on a second Ctrl-C, with exit code 130', async () => {
     const { cwd, home, signals } = await setup(30);
     const err = captureStream();

@@ -1,4 +1,4 @@
-import type { TrainingFacts } from '@mailroute/evaluation';
+import { testNearDuplicateWarning, type TrainingFacts } from '@mailroute/evaluation';
 import { classifierTasks, sha256, type Manifest } from '@mailroute/model';
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
@@ -53,4 +53,13 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
     ...testNearDuplicates,
     ...(manifest.trainingConfig !== undefined ? { configSha256: sha256(JSON.stringify(manifest.trainingConfig)) } : {}),
   };
+}
+
+/**
+ * The warning for figures measured on a model's own held-out test split (`--split test`) when its training found most
+ * of that split's rows worded as its training rows were (the manifest's count): they likely overstate. Undefined on
+ * any other rows, and below half. `evaluate` and `compare` (for each model) say it alike.
+ */
+export function heldOutNearDuplicateWarning(manifest: Manifest, split: 'test' | undefined): string | undefined {
+  return split === 'test' ? testNearDuplicateWarning(trainingFactsOf(manifest).testNearDuplicates) : undefined;
 }

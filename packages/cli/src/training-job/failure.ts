@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -23,4 +24,10 @@ export function failureReason(message: string): string {
 export async function writeFailure(file: string, reason: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, reason);
+}
+
+/** As writeFailure, at once: for a process about to exit (a second SIGTERM), which has no turn of the event loop left. */
+export function writeFailureSync(file: string, reason: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, reason);
 }

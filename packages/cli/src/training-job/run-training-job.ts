@@ -1,8 +1,8 @@
-import { access, constants, copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, constants, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadTrainingConfig, maskedErrorText, runsDir, trainFromConfig } from '@mailroute/training';
-import { formatError } from '../errors.js';
+import { formatError, InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { trainResultLines } from '../commands/train-result.js';
 import { safeLines } from '../terminal-text.js';
@@ -21,6 +21,11 @@ export interface TrainingJobOptions {
   stderr: NodeJS.WritableStream;
   /** Where the run's scratch registry and record go (removed after; default: the system's temporary folder). */
   tmpDir?: string;
+  /**
+   * Stops the job (SIGTERM: StopTrainingJob) at the training's next epoch or step, before the model is written:
+   * the run is recorded as interrupted and its record kept, and the job fails with an InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainingJobResult {
@@ -56,9 +61,17 @@ async function keepRunRecord(home: string, outputDataDir: string, stderr: NodeJS
     if (runId === undefined) return;
     await mkdir(outputDataDir, { recursive: true });
     for (const name of ['run.json', 'epochs.jsonl']) {
-      await copyFile(path.join(runsDir(home), runId, name), path.join(outputDataDir, name)).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      // Copied aside and moved in: SageMaker's SIGKILL after a stop's grace period leaves a whole record or none.
+      const target = path.join(outputDataDir, name);
+      const aside = `${target}.${process.pid}.tmp`;
+      const copied = await copyFile(path.join(runsDir(home), runId, name), aside).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          return false;
+        },
+      );
+      if (copied) await rename(aside, target);
     }
   } catch (error) {
     stderr.write(safeLines(`warning: the run record was not kept in ${outputDataDir}: ${(error as Error).message}\n`));
@@ -77,6 +90,7 @@ async function train(options: TrainingJobOptions, configFile: string, files: str
   const { stdout, stderr } = options;
   const home = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'mailroute-training-job-'));
   const log = (message: string) => stderr.write(safeLines(`${message}\n`));
+  let epochs = 0;
   try {
     const result = await trainFromConfig({
       config: await loadTrainingConfig(configFile),
@@ -86,15 +100,26 @@ async function train(options: TrainingJobOptions, configFile: string, files: str
       // The confirmed cases the pipeline's ExportFeedback step wrote: their rows replace a CRM export's of the same email.
       ...supersedingOf(files),
       home,
-      onEpoch: (_report, line) => stdout.write(safeLines(`${line}\n`)),
+      onEpoch: (_report, line) => {
+        epochs += 1;
+        stdout.write(safeLines(`${line}\n`));
+      },
       logger: { info: log, warn: (m) => log(`warning: ${m}`) },
       ...(note ? { note } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const lines = trainResultLines(result, `${result.metricsSplit} split`);
     stdout.write(safeLines(`${lines.final}\n`));
     log(`${lines.measured}\ntraining ${formatSeconds(result.trainingSeconds)} s`);
     await writeModelDir(result.artifactDir, options.paths.modelDir);
     return result.modelId;
+  } catch (error) {
+    // Said with what was kept, for the failure file (the job's FailureReason) and the log.
+    if (error instanceof InterruptedError && error === options.signal?.reason) {
+      const signal = error.exitCode === 143 ? 'SIGTERM' : 'SIGINT';
+      throw new InterruptedError(`interrupted by ${signal} (the training job was stopped) after ${epochs} epoch(s): no model was written; the run record (run.json in the job's output data) keeps them, status interrupted`, error.exitCode);
+    }
+    throw error;
   } finally {
     await keepRunRecord(home, options.paths.outputDataDir, stderr);
     await rm(home, { recursive: true, force: true });

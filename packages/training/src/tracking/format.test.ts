@@ -205,6 +205,23 @@ describe('compareRunRows', () => {
     expect(compareRunRows(finished, failed).find((r) => r[0] === 'metrics on')?.[3]).toBe('only a has metrics');
   });
 
+  it('says why a failed run failed beside the other run, and nothing of an error when neither has one', () => {
+    const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { mean_macro_f1: 0.8 }, metricsSplit: 'test' };
+    const failed: RunRecord = { runId: 'b', status: 'failed', startedAt: '2026-01-02T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], error: '/data/export.csv:46: CSV does not parse (a quoted value that starts on this line is still open)\nmore' };
+    const interrupted: RunRecord = { ...failed, runId: 'c', status: 'interrupted', error: undefined, epochs: [{ epoch: 1, loss: 0.5, learningRate: 0.08, valLoss: null, perTask: {}, meanF1: null, seconds: 1, samplesPerSecond: 100 }] };
+    const rows = compareRunRows(base, failed);
+    // After the status, its first line with files by name, cut to a column's width.
+    expect(rows.slice(1, 3)).toEqual([
+      ['status', 'finished', 'failed', ''],
+      ['error', '-', 'export.csv:46: CSV does not parse (a qu…', ''],
+    ]);
+    // An interrupted run has no error: its status and epochs say what it did; its missing metrics are `-`.
+    const stopped = compareRunRows(base, interrupted);
+    expect(stopped.some((r) => r[0] === 'error')).toBe(false);
+    expect(stopped.find((r) => r[0] === 'epochs')).toEqual(['epochs', '0', '1', '']);
+    expect(stopped.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.8000', '-', '']);
+  });
+
   it('names the labels a task gained or lost between two runs (a rename, a merge, a new queue)', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const a = { ...base, taxonomy: [{ task: 'queue', labels: ['payments', 'complaints'] }, { task: 'topic', labels: ['sparplan'] }] };

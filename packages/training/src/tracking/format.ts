@@ -149,6 +149,11 @@ function failureReason(error: string): string {
   return cut(line, REASON_WIDTH);
 }
 
+/** A run's error in `runs compare`: the list's reason, cut to a column's width (`runs show` has it whole). */
+function errorCell(r: RunRecord): string {
+  return r.error === undefined ? '-' : cut(failureReason(r.error), 40);
+}
+
 /**
  * Rows of `runs list`: id, status, started, model, its registry standing (with `standing`: the model's status in the
  * registry, as `registry list` shows it), mean macro-F1, measured on, data hash, note, and why a failed run failed.
@@ -313,6 +318,8 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   const rows: string[][] = [
     ['run', a.runId, b.runId, ''],
     ['status', a.status, b.status, ''],
+    // Why a run failed, as runs list says it, shorter: the rows below are `-` for what it never got to.
+    ...(a.error !== undefined || b.error !== undefined ? [['error', errorCell(a), errorCell(b), '']] : []),
     ['model', a.modelId ?? '-', b.modelId ?? '-', ''],
     ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],

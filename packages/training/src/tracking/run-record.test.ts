@@ -43,6 +43,20 @@ describe('run records', () => {
     expect((await readRun(home, 'run-killed')).status).toBe('interrupted');
   });
 
+  it('names no model for a run whose process ended while registering it, the registry never having taken it', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const dir = path.join(home, 'runs', 'run-registering');
+    mkdirSync(dir, { recursive: true });
+    // Recorded before registering (metrics, model id, file hashes); then the process was killed (a second SIGTERM).
+    const metrics = { mean_macro_f1: 0.81 };
+    const record = { runId: 'run-registering', status: 'running', startedAt: '2026-11-30T05:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], pid: deadPid(), host: os.hostname(), metrics, modelId: 'ngram-bag-never-registered', artifactFiles: { 'model.onnx': 'ab' } };
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(record));
+    const [run] = await listRuns(home);
+    expect(run).toMatchObject({ status: 'interrupted', metrics });
+    expect([run.modelId, run.artifactFiles]).toEqual([undefined, undefined]);
+    expect((await readRun(home, 'run-registering')).modelId).toBeUndefined();
+  });
+
   it('reads no record outside the runs folder: an id with a path separator or .. names no run', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
     await RunTracker.start(home, { runId: 'run-a', gitCommit: null, config: {}, dataPaths: [] });

@@ -110,13 +110,16 @@ export const RUN_STALE_MS = 24 * 3600 * 1000;
  * A run still marked running whose process is gone: on this machine, its pid has ended; on any machine (another
  * host's, a container's, a pid used again since), its record has not been written for RUN_STALE_MS. Finished when
  * the registry holds a version of it (the process ended after registering the model, before its record said so),
- * else interrupted.
+ * else interrupted, naming no model: one whose process ended while registering it recorded its id first, and the
+ * registry never took it (as a failed run, it keeps what was measured, not an id of nothing).
  */
 async function withLiveness(run: RunRecord, writtenAt: number, registered: () => Promise<Set<string>>): Promise<RunRecord> {
   if (run.status !== 'running') return run;
   const ended = run.pid !== undefined && pidsComparable(run.host, run.pidNamespace) && !processAlive(run.pid);
   if (!ended && Date.now() - writtenAt < RUN_STALE_MS) return run;
-  return run.modelId !== undefined && (await registered()).has(run.runId) ? { ...run, status: 'finished' } : { ...run, status: 'interrupted' };
+  if (run.modelId !== undefined && (await registered()).has(run.runId)) return { ...run, status: 'finished' };
+  const { modelId: _modelId, artifactFiles: _files, ...unregistered } = run;
+  return { ...unregistered, status: 'interrupted' };
 }
 
 /** A memo of `registeredRunIds`: read at the first call only, and only if a call comes. */
