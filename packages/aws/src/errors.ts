@@ -3,13 +3,46 @@ import { RegistryError } from '@mailroute/model';
 import { ServingError, StoreError } from '@mailroute/serving';
 
 /**
- * The endpoint cannot take the request now (throttled, scaling, the container's own 503 or 429): a 503
- * with Retry-After, which a client retries, rather than a 500.
+ * Why the endpoint cannot take a request now, the `reason` member of its 503: throttled (SageMaker's
+ * ThrottlingException, the container's 429), busy (capacity, the runtime's own failures, the network, the
+ * container's 503), or not in service (the endpoint is not there, or not InService: deleted, being created,
+ * failed), which takes minutes, not seconds, and an operator to look at it.
+ */
+export type EndpointUnavailableReason = 'ENDPOINT_THROTTLED' | 'ENDPOINT_BUSY' | 'ENDPOINT_NOT_IN_SERVICE';
+
+/**
+ * The endpoint cannot take the request now: a 503 with Retry-After, which a client retries, rather than a
+ * 500. The problem document says why (`reason`) and, for ENDPOINT_NOT_IN_SERVICE, which endpoint (`endpoint`).
  */
 export class EndpointUnavailableError extends ServingError {
   readonly code = 'ENDPOINT_UNAVAILABLE';
   readonly status = 503;
-  readonly retryAfterSeconds = 1;
+  readonly retryAfterSeconds: number;
+  readonly reason: EndpointUnavailableReason;
+  constructor(message: string, why: { reason: EndpointUnavailableReason; endpoint?: string; retryAfterSeconds?: number }, options?: { cause?: unknown }) {
+    super(message, { reason: why.reason, ...(why.endpoint === undefined ? {} : { endpoint: why.endpoint }) }, options);
+    this.reason = why.reason;
+    this.retryAfterSeconds = why.retryAfterSeconds ?? 1;
+  }
+}
+
+/**
+ * The API's role may not invoke the endpoint (AccessDeniedException: no sagemaker:InvokeEndpoint on it, or an
+ * explicit deny): a misconfiguration no retry mends. A 500 whose detail names the endpoint and the permission
+ * (never the role's credentials, nor the request) and whose `reason` is ENDPOINT_ACCESS_DENIED; its code is
+ * INTERNAL, so serving logs it with its cause (the SDK error's name and message), as every INTERNAL.
+ */
+export class EndpointAccessDeniedError extends ServingError {
+  readonly code = 'INTERNAL';
+  readonly status = 500;
+  readonly reason = 'ENDPOINT_ACCESS_DENIED';
+  constructor(endpoint: string, permission: string, options?: { cause?: unknown }) {
+    super(
+      `The API may not call the model endpoint ${endpoint}: its IAM role lacks ${permission} on it (AccessDeniedException). Retrying does not help; an operator must grant the permission.`,
+      { reason: 'ENDPOINT_ACCESS_DENIED', endpoint, permission },
+      options,
+    );
+  }
 }
 
 /** The model container failed the request or answered something unusable: 502, its cause logged, not shown. */

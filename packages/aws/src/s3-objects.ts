@@ -13,17 +13,18 @@ function isAccessDenied(error: unknown): boolean {
 }
 
 /**
- * The text of an object, or `undefined` when S3 says it does not exist (404 `NoSuchKey`).
+ * The text of an object and its ETag (what a conditional write names: If-Match), or `undefined` when S3 says it
+ * does not exist (404 `NoSuchKey`).
  *
  * A 403 is not taken for "missing": S3 answers 403 for an absent key when the caller lacks s3:ListBucket,
  * but also when it lacks s3:GetObject or the KMS key, and a reader that took a denied champion pointer for
  * "no champion yet" would stop measuring (or serve the bootstrap labels) without a word. It fails instead,
  * naming the permission.
  */
-export async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+export async function readObject(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string | undefined } | undefined> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await out.Body?.transformToString()) ?? '';
+    return { text: (await out.Body?.transformToString()) ?? '', etag: out.ETag };
   } catch (error) {
     if (isNoSuchKey(error)) return undefined;
     if (isAccessDenied(error)) {
@@ -38,6 +39,11 @@ export async function readObjectText(s3: S3Client, bucket: string, key: string):
   }
 }
 
+/** The text of an object, or `undefined` when it does not exist (see readObject). */
+export async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  return (await readObject(s3, bucket, key))?.text;
+}
+
 /**
  * A small JSON object the registry writes (champion.json, a gate record), checked by `schema`; undefined when
  * it does not exist (404). S3 itself is read-after-write consistent, but an S3-compatible store (s3rver in the
@@ -46,14 +52,25 @@ export async function readObjectText(s3: S3Client, bucket: string, key: string):
  * as its message (`detail`: the first problem found, e.g. `failed: Invalid input: expected array`).
  */
 export async function readJsonObject<T>(s3: S3Client, bucket: string, key: string, schema: z.ZodType<T>, invalid: (detail: string) => string): Promise<T | undefined> {
+  return (await readJsonObjectVersion(s3, bucket, key, schema, invalid))?.value;
+}
+
+/** readJsonObject, with the ETag of the object read: what a conditional write that replaces it names (If-Match). */
+export async function readJsonObjectVersion<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  schema: z.ZodType<T>,
+  invalid: (detail: string) => string,
+): Promise<{ value: T; etag: string | undefined } | undefined> {
   for (let attempt = 1; ; attempt++) {
-    const text = await readObjectText(s3, bucket, key);
-    if (text === undefined) return undefined;
+    const read = await readObject(s3, bucket, key);
+    if (read === undefined) return undefined;
     let detail: string;
     let cause: unknown;
     try {
-      const parsed = schema.safeParse(JSON.parse(text));
-      if (parsed.success) return parsed.data;
+      const parsed = schema.safeParse(JSON.parse(read.text));
+      if (parsed.success) return { value: parsed.data, etag: read.etag };
       const issue = parsed.error.issues[0];
       detail = `${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
       cause = parsed.error;

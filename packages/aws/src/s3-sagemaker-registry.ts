@@ -25,7 +25,7 @@ import {
 } from '@mailroute/model';
 import { deleteKeys, downloadPrefixAtomically, listKeys, putIfAbsent, uploadDirectory } from './s3-artifacts.js';
 import { readJsonObject, readObjectText } from './s3-objects.js';
-import { readChampionPointer, writeChampionPointer } from './champion-pointer.js';
+import { moveChampionPointer, readChampionPointer, restoreChampionPointer, type ChampionPointer, type PointerMove } from './champion-pointer.js';
 import {
   approvalDescription,
   fromModelPackage,
@@ -326,16 +326,15 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if (current.status === 'Rejected' && !options.force) {
       throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
     }
-    const champion = await this.currentChampion();
     if (current.status === 'Approved') {
       // Approving an Approved version again keeps the first decision on record (a failed gate it overrode
       // included: the gate is not checked again, no decision being made) and sends no new event: it only
       // writes the pointer, for the champion or the version deployed last (approved in the console, which
       // moved the endpoint and not the pointer).
-      if (champion?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id}, Approved already, the champion again`);
-      await this.writeChampionPointer(id);
+      await this.pointTo(id, `make ${id}, Approved already, the champion again`);
       return current;
     }
+    const champion = await this.currentChampion();
     if (current.gate && !current.gate.pass) {
       if (!options.force) throw gateFailedError(id, current.gate);
       // The override comes first (the local registry puts it after the person's note): SageMaker keeps the note
@@ -379,7 +378,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * describe after it, was lost (the deployer then deploys it), so the pointer stays. Only a status known
    * not to have changed puts the previous pointer back, so the pointer never names a version the endpoint
    * will not serve; when the status cannot be read, or the pointer cannot be put back, the error says what
-   * to check and fix.
+   * to check and fix. Both writes are conditional (movePointer): `previous` is what the pointer named when
+   * this write replaced it, and it is put back only where the pointer is still this write's; another
+   * writer's move since (a second approval) stands.
    */
   private async pointerFirst(
     { id, arn, status }: { id: string; arn: string; status: 'Approved' | 'Rejected' },
@@ -387,7 +388,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
     previous: string | null,
     options: StatusChangeOptions,
   ): Promise<ModelVersion> {
-    await this.writeChampionPointer(next);
+    const move = await this.movePointer(async () => next);
+    if (move.before !== undefined) previous = move.before.id;
     let changed: ModelVersion;
     try {
       changed = await this.setStatus(arn, status, options);
@@ -404,7 +406,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
         );
       }
       if (after.status === status) return this.settled(after); // applied: the deployer acts on it, the pointer follows
-      await this.writeChampionPointer(previous).catch((restore: unknown) => {
+      await restoreChampionPointer(this.options.s3, this.options.bucket, this.pointerKey(), previous, this.now(), move.etag).catch((restore: unknown) => {
         throw new RegistryError(
           'REGISTRY_INDEX_INVALID',
           `the status change failed (${String(error)}) and ${this.prefix}champion.json, already set to ${next}, could not be set back to ${previous} (${String(restore)}): write {"id": ${JSON.stringify(previous)}} to it`,
@@ -420,12 +422,13 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * After a status change, the pointer names what the deployer deploys last (`deployedId`): another approval whose
    * status landed after this one's (two people approving at once) is what the endpoint ends up serving, though
    * this one wrote the pointer last. Not settled (the pointer left as written) when the group cannot be read; with
-   * no Approved version left (the last champion rejected), the pointer stays as written (null).
+   * no Approved version left (the last champion rejected), the pointer stays as written (null). The group is read
+   * after the pointer (movePointer), and the pointer is written even when it names that version already: a settle
+   * that read the group before another approval landed (and would put back the version deployed before it) then
+   * finds the pointer changed by the other's settle, and reads the group again, instead of writing over it.
    */
   private async settled(changed: ModelVersion): Promise<ModelVersion> {
-    const deployed = await this.deployedId().catch(() => undefined);
-    // Written again even when it is the id this change wrote: the other approval may have written its own since.
-    if (deployed !== undefined) await this.writeChampionPointer(deployed).catch(() => undefined);
+    await this.movePointer(async () => this.deployedId().catch(() => undefined)).catch(() => undefined);
     return changed;
   }
 
@@ -436,7 +439,11 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   /** The champion as its package says it (no gate record): what the registry's own decisions need. */
   private async currentChampion(): Promise<ModelVersion | undefined> {
-    const pointer = await readChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`);
+    return this.championOf(await readChampionPointer(this.options.s3, this.options.bucket, this.pointerKey()));
+  }
+
+  /** The champion `pointer` names; the newest Approved version where it was never written. */
+  private async championOf(pointer: ChampionPointer | undefined): Promise<ModelVersion | undefined> {
     if (pointer) return pointer.id === null ? undefined : (await this.find(pointer.id)).version;
     return (await this.versions()).find((v) => v.status === 'Approved');
   }
@@ -449,12 +456,28 @@ export class S3SageMakerRegistry implements ModelRegistry {
   async setChampion(id: string): Promise<void> {
     const { version } = await this.find(id);
     if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
-    if ((await this.currentChampion())?.id !== id && (await this.deployedId()) !== id) throw notSupported(`make ${id} the champion`);
-    await this.writeChampionPointer(id);
+    await this.pointTo(id, `make ${id} the champion`);
   }
 
-  private async writeChampionPointer(id: string | null): Promise<void> {
-    await writeChampionPointer(this.options.s3, this.options.bucket, `${this.prefix}champion.json`, id, this.now());
+  /**
+   * Points the pointer at `id` where it is the champion or the version deployed last, else refuses `what`
+   * (REGISTRY_NOT_SUPPORTED); checked on the pointer as the conditional write finds it, again after another
+   * writer moved it in between.
+   */
+  private async pointTo(id: string, what: string): Promise<void> {
+    await this.movePointer(async (pointer) => {
+      if ((await this.championOf(pointer))?.id !== id && (await this.deployedId()) !== id) throw notSupported(what);
+      return id;
+    });
+  }
+
+  private pointerKey(): string {
+    return `${this.prefix}champion.json`;
+  }
+
+  /** Moves `<prefix>champion.json` by compare-and-swap (moveChampionPointer): two writers at once never lose a move. */
+  private async movePointer(decide: (current: ChampionPointer | undefined) => Promise<string | null | undefined>): Promise<PointerMove> {
+    return moveChampionPointer(this.options.s3, this.options.bucket, this.pointerKey(), decide, this.now);
   }
 
   /**

@@ -1,6 +1,15 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import {
+  InternalFailure,
+  InvokeEndpointCommand,
+  ModelError,
+  ModelNotReadyException,
+  SageMakerRuntimeClient,
+  SageMakerRuntimeServiceException,
+  ServiceUnavailable,
+  ValidationError,
+} from '@aws-sdk/client-sagemaker-runtime';
 import type { EmailPrediction } from '@mailroute/model';
 import { toProblem } from '@mailroute/serving';
 import { EndpointResponseError } from './errors.js';
@@ -120,8 +129,56 @@ describe('SageMakerEndpointClassifier', () => {
       expect(toProblem(endpointError('ep', cause))).toMatchObject({ body: { status: 503, code: 'ENDPOINT_UNAVAILABLE' }, headers: { 'retry-after': '1' } });
     }
     expect(toProblem(endpointError('ep', named('ModelError', { OriginalStatusCode: 500 }))).body).toMatchObject({ status: 502, code: 'ENDPOINT_FAILED', detail: 'The model container failed the request (500).' });
-    expect(toProblem(endpointError('ep', named('ValidationError'))).body).toMatchObject({ status: 500, code: 'INTERNAL' }); // e.g. no such endpoint: a configuration fault
+    expect(toProblem(endpointError('ep', named('ValidationError'))).body).toMatchObject({ status: 500, code: 'INTERNAL' }); // not about the endpoint's state: a request sent wrong here
     expect(toProblem(new EndpointResponseError('endpoint returned an empty body')).body).toMatchObject({ status: 502, code: 'SAGEMAKER_RESPONSE_INVALID' });
+  });
+
+  it('answers each InvokeEndpoint failure with a problem a CRM and an operator can tell apart, never quoting the SDK message', async () => {
+    const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
+    const account = '111111111111';
+    const cases: Array<{ cause: Error; status: number; code: string; reason?: string; retryAfter?: string; detail: RegExp }> = [
+      {
+        // IAM: the API's role lacks sagemaker:InvokeEndpoint (a generic SDK error: the runtime models no AccessDeniedException)
+        cause: new SageMakerRuntimeServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          ...meta(400),
+          message: `User: arn:aws:sts::${account}:assumed-role/mailroute-dev-api/fn is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:eu-central-1:${account}:endpoint/mailroute-dev because no identity-based policy allows the sagemaker:InvokeEndpoint action`,
+        }),
+        status: 500,
+        code: 'INTERNAL',
+        reason: 'ENDPOINT_ACCESS_DENIED',
+        detail: /mailroute-dev: its IAM role lacks sagemaker:InvokeEndpoint/,
+      },
+      { cause: new ValidationError({ ...meta(400), message: `Endpoint mailroute-dev of account ${account} not found.` }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /endpoint mailroute-dev is not found or not in service/ },
+      { cause: new ValidationError({ ...meta(400), message: 'Endpoint mailroute-dev is not in service.' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /not in service/ },
+      { cause: new SageMakerRuntimeServiceException({ name: 'ThrottlingException', $fault: 'client', ...meta(400), message: 'Rate exceeded' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_THROTTLED', retryAfter: '1', detail: /throttling/ },
+      { cause: new ServiceUnavailable({ ...meta(503), message: 'Service is unavailable' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /busy or unreachable \(ServiceUnavailable\)/ },
+      { cause: new ModelNotReadyException({ ...meta(429), message: 'Model not ready' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /busy/ },
+      { cause: new InternalFailure({ ...meta(500), message: 'internal' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /busy/ },
+      { cause: new ModelError({ ...meta(424), OriginalStatusCode: 429, message: 'Received client error (429) from primary' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_THROTTLED', retryAfter: '1', detail: /throttling requests \(429\)/ },
+      { cause: new ModelError({ ...meta(424), OriginalStatusCode: 503, message: 'Received server error (503) from primary' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /overloaded \(503\)/ },
+      // The container's own message may quote the email: it stays in the cause, for the log.
+      { cause: new ModelError({ ...meta(424), OriginalStatusCode: 500, message: 'Received server error (500) from primary with message "Kontostand von Erika Musterfrau"' }), status: 502, code: 'ENDPOINT_FAILED', detail: /^The model container failed the request \(500\)\.$/ },
+      // Any other ValidationError is a request sent wrong here: a fault of this code, 500.
+      { cause: new ValidationError({ ...meta(400), message: 'Inference Component Name header is required' }), status: 500, code: 'INTERNAL', detail: /^The server failed to handle the request\.$/ },
+    ];
+    const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'mailroute-dev', tasks: [] });
+    for (const { cause, status, code, reason, retryAfter, detail } of cases) {
+      sm.reset();
+      sm.on(InvokeEndpointCommand).rejects(cause);
+      const error = await classifier.predict([{ id: 'crm-1', body: 'Bitte Kontostand von Erika Musterfrau senden.' }]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const what = `${cause.name} ${cause.message}`;
+      expect((error as Error).cause, what).toBe(cause);
+      const { body, headers } = toProblem(error);
+      expect(body, what).toMatchObject({ status, code, detail: expect.stringMatching(detail) });
+      expect(body.reason, what).toBe(reason);
+      expect(headers['retry-after'], what).toBe(retryAfter);
+      expect(JSON.stringify(body), what).not.toMatch(new RegExp(`${account}|arn:|Musterfrau|assumed-role`));
+    }
   });
 
   it("refuses an answer that does not fit the emails sent or the answering model's tasks (502), rather than store it", async () => {

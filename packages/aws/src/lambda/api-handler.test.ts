@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import { InvokeEndpointCommand, SageMakerRuntimeClient, SageMakerRuntimeServiceException, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LambdaHandler } from '@mailroute/serving';
@@ -95,6 +95,28 @@ describe('API Lambda wired with the AWS adapters', () => {
     // The authorizer also passes a bare token (no `Bearer`): so does the app, naming the caller from it.
     const bare = await handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-2', body: 'Bitte entsperren.' }] }, { authorization: token, 'x-api-key': 'forged' }), context);
     expect(bare.statusCode).toBe(200);
+  });
+
+  it('answers a denied or missing endpoint with its own problem, not a bare 500: the CRM reads why, and whether to retry', async () => {
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const classify = () => handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-1', body: 'Bitte entsperren.' }] }, { authorization: `Bearer ${token}` }), context);
+    expect((await classify()).statusCode).toBe(200); // built, the endpoint answering
+    const denied = new SageMakerRuntimeServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'User: arn:aws:sts::111111111111:assumed-role/api/fn is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:eu-central-1:111111111111:endpoint/mailroute-dev-classifier',
+    });
+    smMock.on(InvokeEndpointCommand).rejects(denied);
+    const refused = await classify();
+    expect(refused.statusCode).toBe(500);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'INTERNAL', reason: 'ENDPOINT_ACCESS_DENIED', endpoint: 'mailroute-dev-classifier', permission: 'sagemaker:InvokeEndpoint' });
+    expect(refused.body).not.toMatch(/111111111111|assumed-role/);
+    smMock.on(InvokeEndpointCommand).rejects(new ValidationError({ $metadata: { httpStatusCode: 400 }, message: 'Endpoint mailroute-dev-classifier of account 111111111111 not found.' }));
+    const missing = await classify();
+    expect(missing.statusCode).toBe(503);
+    expect(missing.headers).toMatchObject({ 'retry-after': '30' });
+    expect(JSON.parse(missing.body)).toMatchObject({ code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', endpoint: 'mailroute-dev-classifier' });
   });
 
   it('keeps the masked text with each prediction only when the stack says so (MAILROUTE_STORE_TEXT), for the feedback export', async () => {
