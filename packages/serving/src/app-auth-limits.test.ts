@@ -132,7 +132,8 @@ describe('auth and limits', () => {
     const { app, context } = await build({ classifier, limits: { requestTimeoutMs: 20 } });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(res.status).toBe(503);
-    expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout: retry it after Retry-After, and a big batch /) });
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout, .* Send a big batch /) });
     // The classifier finishes after the answer; its predictions come back to a request already answered.
     open();
     await untilTrue(() => classifier.finished === 1);

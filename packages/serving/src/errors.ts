@@ -138,11 +138,19 @@ export class ModelNotReadyError extends ServingError {
   readonly retryAfterSeconds = 5;
 }
 
-/** The answer took longer than the request timeout (a slow model or store, a big batch): the server's doing, 503. */
+/**
+ * The answer took longer than the request timeout (a slow model or store, a big batch): the server's doing, 503.
+ * Its Retry-After is no 1 s: the same request sent again at once would most likely take as long (`slowRequestRetryAfterSeconds`).
+ */
 export class RequestTimeoutError extends ServingError {
   readonly code = 'REQUEST_TIMEOUT';
   readonly status = 503;
-  readonly retryAfterSeconds = 1;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 import type { AppContext, AppEnv } from './context.js';
 import { bodyTooLargeMessage, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
-import { slowRequestMessage, stalledBody, stalledBodyMessage } from './request-timeout.js';
+import { slowRequestMessage, slowRequestRetryAfterSeconds, stalledBody, stalledBodyMessage } from './request-timeout.js';
 import { describeNonUtf8 } from './utf8.js';
 
 /** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
@@ -238,7 +238,7 @@ export async function withinDeadline(ctx: AppContext, c: Context<AppEnv>, scope:
         else node.outgoing.once('close', () => node.incoming.complete || release());
         reject(new RequestBodyTimeoutError(stalledBodyMessage(stalledBody(node.incoming, timeoutMs))));
       } else {
-        reject(new RequestTimeoutError(slowRequestMessage(scope, timeoutMs)));
+        reject(new RequestTimeoutError(slowRequestMessage(scope, timeoutMs), slowRequestRetryAfterSeconds(timeoutMs)));
       }
     }, ctx.limits.requestTimeoutMs);
   });

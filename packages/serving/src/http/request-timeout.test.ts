@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startNodeServer } from '../adapters/node-server.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { buildTestApp } from '../test-support/harness.js';
-import { slowRequestMessage, stalledBodyMessage } from './request-timeout.js';
+import { slowRequestMessage, slowRequestRetryAfterSeconds, stalledBodyMessage } from './request-timeout.js';
 
 /** Sends `head` + `body` on a raw socket and never more; resolves with the answer once the server closes the connection. */
 function stalled(port: number, request: string): Promise<{ status: string; headers: string; problem: { code: string; detail: string } }> {
@@ -58,18 +58,40 @@ describe('a request whose body stops arriving', () => {
 });
 
 describe('a request whose body came but whose answer is slow', () => {
-  it('stays a 503 with Retry-After: the slow model is the server\'s doing, not the client\'s', async () => {
+  it('stays a 503, the slow model being the server\'s doing, whose Retry-After is no 1 s and whose detail names the timeout', async () => {
     const serving = await buildTestApp({ noAuth: true, classifier: createFakeClassifier({ delayMs: 600 }), limits: { requestTimeoutMs: 150 } });
     const own = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
     try {
       const res = await fetch(`${own.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ id: 'a', subject: 'Rechnung', body: 'Wo ist meine Rechnung?' }] }) });
       expect(res.status).toBe(503);
-      expect(res.headers.get('retry-after')).toBe('1');
-      expect(((await res.json()) as { code: string }).code).toBe('REQUEST_TIMEOUT');
+      // One slow email is as slow the second time: a CRM told 1 s would send it again and again.
+      expect(res.headers.get('retry-after')).toBe('5');
+      const problem = (await res.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('REQUEST_TIMEOUT');
+      expect(problem.detail).toContain('The request took longer than 150 ms, the server\'s request timeout');
+      expect(problem.detail).toContain('wait the Retry-After seconds (5)');
     } finally {
       await own.close();
     }
   }, 30_000);
+
+  it('answers a single slow email without a Retry-After of 1, through the app too; the concurrency cap keeps its 1 s', async () => {
+    const classifier = createFakeClassifier();
+    let open!: () => void;
+    classifier.hold = new Promise<void>((resolve) => (open = resolve));
+    const serving = await buildTestApp({ noAuth: true, classifier, limits: { requestTimeoutMs: 40, maxConcurrent: 1 } });
+    try {
+      const send = () => serving.app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ id: 'a', body: 'invoice' }] }) });
+      const slow = await send();
+      expect([slow.status, slow.headers.get('retry-after')]).toEqual([503, '5']);
+      // The timed-out request still holds the only slot: sent again at once, the same email is refused as over the cap.
+      const again = await send();
+      expect([again.status, again.headers.get('retry-after'), ((await again.json()) as { code: string }).code]).toEqual([503, '1', 'OVERLOADED']);
+    } finally {
+      open();
+      await serving.close();
+    }
+  });
 });
 
 describe('stalledBodyMessage', () => {
@@ -82,8 +104,18 @@ describe('stalledBodyMessage', () => {
 });
 
 describe('slowRequestMessage', () => {
-  it('says to retry, and on classify to split a big batch', () => {
-    expect(slowRequestMessage('classify', 10_000)).toBe("The request took longer than 10000 ms, the server's request timeout: retry it after Retry-After, and a big batch of emails goes faster split into smaller requests.");
-    expect(slowRequestMessage('feedback', 10_000)).toBe("The request took longer than 10000 ms, the server's request timeout: retry it after Retry-After.");
+  it('names the timeout, says that sending it again at once would take as long, and on classify to split a big batch', () => {
+    expect(slowRequestMessage('classify', 10_000)).toBe(
+      "The request took longer than 10000 ms, the server's request timeout, and was answered without its result. Sent again at once, it would most likely take as long: wait the Retry-After seconds (10) before sending it again. Send a big batch of emails split into smaller requests; an email that alone takes this long will time out again.",
+    );
+    expect(slowRequestMessage('feedback', 10_000)).toBe(
+      "The request took longer than 10000 ms, the server's request timeout, and was answered without its result. Sent again at once, it would most likely take as long: wait the Retry-After seconds (10) before sending it again.",
+    );
+  });
+});
+
+describe('slowRequestRetryAfterSeconds', () => {
+  it('is the timeout in whole seconds, at least 5', () => {
+    expect([150, 5_000, 10_000, 10_001, 27_000].map(slowRequestRetryAfterSeconds)).toEqual([5, 5, 10, 11, 27]);
   });
 });

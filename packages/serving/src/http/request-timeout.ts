@@ -26,13 +26,27 @@ export function stalledBodyMessage({ timeoutMs, declared, received }: StalledBod
   return `The request body stopped arriving (or came too slowly): ${came} ${within}. Send the whole body, with a Content-Length that counts its bytes (UTF-8 bytes, not characters); ${limit}.`;
 }
 
+/** The least Retry-After of a 503 REQUEST_TIMEOUT, in seconds. */
+const SLOW_RETRY_MIN_SECONDS = 5;
+
+/**
+ * The Retry-After of a 503 REQUEST_TIMEOUT: the timeout itself, at least SLOW_RETRY_MIN_SECONDS. The request that
+ * timed out keeps running, and its slot, until it ends, and the same request sent again at once would most likely
+ * take as long (one slow email is as slow the second time): 1 s had a CRM send it again and again, each time
+ * timing out and taking one more slot. The concurrency cap's 503 OVERLOADED keeps its 1 s: a slot frees soon.
+ */
+export function slowRequestRetryAfterSeconds(timeoutMs: number): number {
+  return Math.max(SLOW_RETRY_MIN_SECONDS, Math.ceil(timeoutMs / 1000));
+}
+
 /**
  * The 503 REQUEST_TIMEOUT detail for a request whose body came but whose answer took too long (a slow model or
- * store, a big batch): retry it, and split a big classify batch.
+ * store, a big batch): that it took longer than the timeout (its length named), that sending it again at once
+ * would most likely time out again, and what helps (waiting Retry-After; a smaller classify batch).
  */
 export function slowRequestMessage(scope: string, timeoutMs: number): string {
-  const split = scope === 'classify' ? ', and a big batch of emails goes faster split into smaller requests' : '';
-  return `The request took longer than ${timeoutMs} ms, the server's request timeout: retry it after Retry-After${split}.`;
+  const split = scope === 'classify' ? ' Send a big batch of emails split into smaller requests; an email that alone takes this long will time out again.' : '';
+  return `The request took longer than ${timeoutMs} ms, the server's request timeout, and was answered without its result. Sent again at once, it would most likely take as long: wait the Retry-After seconds (${slowRequestRetryAfterSeconds(timeoutMs)}) before sending it again.${split}`;
 }
 
 /** The request line and header block as a client writes them (`Name: value`), in bytes (Node reads them as latin1). */

@@ -416,10 +416,10 @@ const BandSchema = z.object({
 const DriftSchema = z.object({
   reference: z.enum(['training', 'previous_window', 'none']).openapi({ description: "What the predicted labels are compared with: the served model's training label shares (the served model only), else the predictions of the window of the same length before this one, else nothing" }),
   minPredictions: z.number().int().openapi({ description: "Predictions of the task (and, against the previous window, in that window too) a drift figure needs: 20 per label beyond the first, at least 30. On fewer, chance alone gives a PSI that reads as a shift" }),
-  psi: z.number().nullable().openapi({ description: 'Population stability index of the predicted label shares (each label given half a count more, so a label a sample misses is not a shift of its whole share) against the reference (< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift); null below minPredictions or without a reference' }),
+  psi: z.number().nullable().openapi({ description: "Population stability index of the predicted label shares against the reference's, both smoothed alike over the same labels (the task's, the window's and the reference's): each label given half a count more, the window's counts as they are, the previous window's as they are, the training shares as counts of a sample the window's size; so a label one side lacks (never seen in training, missed by a sample) is not a shift of its whole share, and the figure stays finite (< 0.1 stable, 0.1-0.25 moderate shift, > 0.25 large shift); null below minPredictions or without a reference" }),
   jsDivergence: z.number().nullable().openapi({ description: 'Jensen-Shannon divergence in bits (0 identical, 1 disjoint); null as psi is' }),
   predicted: z.record(z.string(), z.number()).openapi({ description: 'Share of each predicted label in the window' }),
-  expected: z.record(z.string(), z.number()).nullable().openapi({ description: 'Share of each label in the reference; null without one' }),
+  expected: z.record(z.string(), z.number()).nullable().openapi({ description: 'Share of each label in the reference (unsmoothed); null without one, also for training shares of which one is no finite number at or over 0, or none is over 0' }),
 });
 
 /** The longest window `/v1/quality` measures, in hours (366 days). */
@@ -476,9 +476,9 @@ export const QualityResponseSchema = z
     sampledSince: z.string().nullable().openapi({ format: 'date-time', description: 'When truncated, the oldest prediction without feedback that was read; null otherwise' }),
     /** Emails of the window the measured model's server answered as automated: left out of every other figure but `models`. */
     automated: z.number().int().openapi({ description: "Emails of the window answered as automated (auto-replies, read receipts, bounces: route reason automated), each once: no person wrote them, so they are left out of every other figure but models, feedback on them included; when truncated, those of the predictions read. Predictions stored before data version 3 of the SQLite store (or by an older server) are not known as automated" }),
-    /** Emails the measured model predicted in the window (an email predicted twice counts once, by its latest prediction). */
-    predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once), automated ones aside' }),
-    withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels' }),
+    /** Emails the measured model predicted in the window (an email predicted twice counts once: by the prediction its feedback names, else its latest). */
+    predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once: by the prediction its feedback names, else its latest), automated ones aside' }),
+    withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels on that prediction: a feedback judges the prediction it names (by predictionId, or the newest when sent by emailId), not another prediction of the email (an older or newer one, another model\'s)' }),
     unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
     routedShare: z.number().nullable().openapi({ description: "Share of the window's emails routed to a queue automatically, not to manual_triage (low confidence, or a predicted other): the evaluation report's routed share of the task that routes mail; a task's coverage counts a predicted other as answered. Null without predictions" }),
     tasks: z.record(

@@ -22,6 +22,37 @@ export function smoothedShares(counts: Record<string, number>, labels: readonly 
 }
 
 /**
+ * A reference distribution as it can be used: its shares (counts are taken too) over their sum; undefined, no
+ * reference, when one is no finite number ≥ 0 (NaN, negative, infinite: the figure would be NaN, or measure a label
+ * as missing that is not) or none is above 0 (rather than every label equal).
+ */
+export function usableShares(given: Record<string, number> | undefined): Record<string, number> | undefined {
+  if (given === undefined) return undefined;
+  const entries = Object.entries(given);
+  if (!entries.every(([, v]) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) return undefined;
+  const total = entries.reduce((sum, [, v]) => sum + v, 0);
+  if (!(total > 0 && Number.isFinite(total))) return undefined;
+  const out = nullRecord<number>();
+  for (const [k, v] of entries) out[k] = v / total;
+  return out;
+}
+
+/**
+ * Reference shares (the training distribution, which comes as shares) smoothed as a sample's are in
+ * `smoothedShares`: read as the counts of a sample of `n` predictions, the size of the sample compared with them,
+ * each label of `labels` and of the shares given half a count more. A sample whose counts are the reference's
+ * shares exactly then measures 0, and a label the training never saw (share 0) gets the share a label the sample
+ * missed gets, not a floor that makes it weigh like the largest shift.
+ */
+export function smoothedReferenceShares(reference: Record<string, number>, n: number, labels: readonly string[]): Record<string, number> {
+  const keys = [...new Set([...labels, ...Object.keys(reference)])];
+  const total = n + keys.length / 2;
+  const out = nullRecord<number>();
+  for (const k of keys) out[k] = ((ownValue(reference, k) ?? 0) * n + 0.5) / total;
+  return out;
+}
+
+/**
  * Predictions of a task a drift figure needs, for `labels` labels: 20 per degree of freedom, at least 30.
  * PSI on a sample of n predictions from unchanged traffic is about (labels - 1) / n by chance alone, so this
  * keeps it near 0.05, under the 0.1 that reads as a moderate shift; a real shift of a tenth of the mail from
@@ -31,13 +62,22 @@ export function minDriftPredictions(labels: number): number {
   return Math.max(30, 20 * (labels - 1));
 }
 
-/** Small mass given to a label seen on one side only, so the logarithms stay finite. */
+/**
+ * Small mass given to a label seen on one side only, so the logarithms stay finite. Live quality smooths both
+ * sides before (`smoothedShares`, `smoothedReferenceShares`), so it never meets one: this is for other callers.
+ */
 const EPSILON = 1e-4;
+
+/** A share as a number ≥ 0: one that is no finite number counts 0. */
+function shareOf(d: Record<string, number>, k: string): number {
+  const v = ownValue(d, k);
+  return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
+}
 
 function aligned(actual: Record<string, number>, expected: Record<string, number>, labels: readonly string[]) {
   const keys = [...new Set([...labels, ...Object.keys(actual), ...Object.keys(expected)])];
   const norm = (d: Record<string, number>) => {
-    const raw = keys.map((k) => Math.max(ownValue(d, k) ?? 0, EPSILON));
+    const raw = keys.map((k) => Math.max(shareOf(d, k), EPSILON));
     const sum = raw.reduce((a, b) => a + b, 0);
     return raw.map((v) => v / sum);
   };

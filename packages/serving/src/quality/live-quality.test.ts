@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currentLabel, type ClassifierTask } from '@mailroute/model';
 import { computeTaskMetrics, seededRandom } from '@mailroute/evaluation';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
-import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares } from './drift.js';
 import { CONFIDENCE_BANDS, computeLiveQuality, computeLiveQualityInTurns, type LiveQuality, type LiveQualityInput, type TaskQuality } from './live-quality.js';
 import { ITEMS_PER_TURN } from './turns.js';
 
@@ -18,7 +18,11 @@ function referenceDedupe(pairs: readonly FeedbackPair[]): FeedbackPair[] {
     const seenNamed = seen?.feedback?.predictionId === seen?.prediction.predictionId;
     if (!seen || namesIt || (!seenNamed && newer(pair.prediction, seen.prediction))) byEmail.set(pair.prediction.emailId, pair);
   }
-  return [...byEmail.values()];
+  // A feedback that names another prediction of the email does not judge this one.
+  return [...byEmail.values()].map((pair) => {
+    const named = pair.feedback?.predictionId;
+    return named === undefined || named === pair.prediction.predictionId ? pair : { prediction: pair.prediction };
+  });
 }
 
 function referenceNames(pairs: readonly FeedbackPair[], taxonomies: ReadonlyMap<string, readonly ClassifierTask[]>, served: readonly ClassifierTask[]) {
@@ -83,8 +87,12 @@ function referenceQuality(input: LiveQualityInput & { tasks: readonly Classifier
     const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
     const previousTotal = Object.values(previousCounts ?? {}).reduce((a, b) => a + b, 0);
     const canDrift = preds.length >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
-    const actual = smoothedShares(counts, task.labels);
-    const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
+    // Both sides over the same labels, each given half a count more; training shares read as counts of the window's size.
+    const labels = [...new Set([...task.labels, ...Object.keys(counts), ...Object.keys(trainingShares ?? previousCounts ?? {})])];
+    const smooth = (c: Record<string, number>, total: number) => Object.fromEntries(labels.map((l) => [l, ((c[l] ?? 0) + 0.5) / (total + labels.length / 2)]));
+    const actual = smooth(counts, preds.length);
+    const trainingCounts = trainingShares && Object.fromEntries(Object.entries(trainingShares).map(([l, share]) => [l, share * preds.length]));
+    const against = trainingCounts ? smooth(trainingCounts, preds.length) : previousCounts && smooth(previousCounts, previousTotal);
     tasks[task.name] = {
       predictions: preds.length,
       withFeedback: judged.length,
@@ -96,8 +104,8 @@ function referenceQuality(input: LiveQualityInput & { tasks: readonly Classifier
       drift: {
         reference: trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none',
         minPredictions,
-        psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
-        jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
+        psi: canDrift && against ? populationStabilityIndex(actual, against, labels) : null,
+        jsDivergence: canDrift && against ? jensenShannon(actual, against, labels) : null,
         predicted: shares(counts),
         expected: trainingShares ?? (previousCounts && shares(previousCounts)) ?? null,
       },
@@ -288,10 +296,10 @@ describe('computeLiveQuality with a task or label named as an Object member', ()
     expect(Number.isFinite(queue.macroF1 ?? NaN)).toBe(true);
     expect({ ...queue.drift.predicted }).toEqual({ constructor: 0.5, billing: 0.5 });
     expect(queue.drift.reference).toBe('training');
-    // Smoothed actual shares over toString, constructor, billing (Jeffreys: half a count each) against training
-    // shares with toString at the floor of 1e-4, both normalized.
+    // Smoothed actual shares over toString, constructor, billing (Jeffreys: half a count each) against the training
+    // shares smoothed alike, as counts of 60 predictions: toString, never seen in training, gets half a count too.
     const p = [0.5, 30.5, 30.5].map((c) => c / 61.5);
-    const q = [1e-4, 0.5, 0.5].map((s) => s / 1.0001);
+    const q = [0 * 60 + 0.5, 0.5 * 60 + 0.5, 0.5 * 60 + 0.5].map((c) => c / 61.5);
     const psi = p.reduce((sum, pi, i) => sum + (pi - q[i]) * Math.log(pi / q[i]), 0);
     expect(queue.drift.psi).not.toBeNull();
     expect(queue.drift.psi ?? NaN).toBeCloseTo(psi, 9);

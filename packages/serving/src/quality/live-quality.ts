@@ -81,7 +81,8 @@ function isNewer(a: PredictionRecord, b: PredictionRecord): boolean {
 
 /**
  * One prediction per email: the one the feedback names, else the newest. Pairs come from a join on the
- * email id, so an email classified twice appears twice. Yields every `ITEMS_PER_TURN` pairs.
+ * email id, so an email classified twice appears twice (each with the email's feedback: see `feedbackOn`).
+ * Yields every `ITEMS_PER_TURN` pairs.
  */
 function* dedupePairs(pairs: readonly FeedbackPair[]): Generator<void, FeedbackPair[]> {
   const byEmail = new Map<string, FeedbackPair>();
@@ -96,6 +97,17 @@ function* dedupePairs(pairs: readonly FeedbackPair[]): Generator<void, FeedbackP
     else if (seen.feedback?.predictionId !== seen.prediction.predictionId && isNewer(pair.prediction, seen.prediction)) byEmail.set(key, pair);
   }
   return [...byEmail.values()];
+}
+
+/**
+ * The pair's feedback when it judges the pair's prediction: it names that prediction, or names none (sent by
+ * emailId before any prediction of the email was stored here: it joins the newest). A feedback that names another
+ * prediction of the email (an older one the CRM quoted, one made before the window, another model's) was given on
+ * what that prediction said, and says nothing of this one: the prediction counts as one without feedback.
+ */
+function feedbackOn({ prediction, feedback }: FeedbackPair): FeedbackPair['feedback'] {
+  const named = feedback?.predictionId;
+  return named === undefined || named === prediction.predictionId ? feedback : undefined;
 }
 
 /** The prediction's label of `task`, under the served names when the task is measured. */
@@ -122,7 +134,8 @@ function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInf
 }
 
 /**
- * The window's figures, counted in one pass over its emails: one prediction per email (an automated one only
+ * The window's figures, counted in one pass over its emails: one prediction per email, judged by the email's
+ * feedback only when that feedback refers to it (`feedbackOn`; an automated one only
  * counted: no person wrote it, so its labels and any feedback on it say nothing of the model), both sides under the
  * served names (`createLabelNamer`; a feedback label with no name is left out and counted `unmappable`, and
  * feedback with none left counts as none), then per task its predictions, coverage, bands, scored labels and
@@ -144,7 +157,8 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
   let automated = 0;
   for (let i = 0; i < pairs.length; i++) {
     if (i > 0 && i % ITEMS_PER_TURN === 0) yield;
-    const { prediction, feedback } = pairs[i];
+    const { prediction } = pairs[i];
+    const feedback = feedbackOn(pairs[i]);
     if (prediction.automated !== undefined) {
       automated++;
       continue;

@@ -1,4 +1,4 @@
-import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedShares } from './drift.js';
+import { jensenShannon, minDriftPredictions, populationStabilityIndex, shares, smoothedReferenceShares, smoothedShares, usableShares } from './drift.js';
 import { nullRecord, ownValue } from '@mailroute/model';
 import type { BandQuality, DriftReport, LiveQualityInput, TaskInfo, TaskQuality } from './live-quality.js';
 
@@ -70,17 +70,21 @@ export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number
     }),
   );
   const counts = countsRecord(tally.counts);
-  const trainingShares = ownValue(input.training, task.name);
+  // Training shares with one that is no number (NaN, negative) or none above 0 are no reference: no NaN figure.
+  const trainingShares = usableShares(ownValue(input.training, task.name));
   const expected = trainingShares ?? (previousCounts && shares(previousCounts));
   const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
   // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.
-  // Measured on smoothed shares (a label a sample misses is not a shift of its whole share); a previous
-  // window is a sample too, and is smoothed alike. Training shares come from the whole training set.
   const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
   const previousTotal = previousCounts ? Object.values(previousCounts).reduce((a, b) => a + b, 0) : 0;
   const canDrift = tally.predictions >= minPredictions && (trainingShares !== undefined || previousTotal >= minPredictions);
-  const actual = smoothedShares(counts, task.labels);
-  const against = trainingShares ?? (previousCounts && smoothedShares(previousCounts, task.labels));
+  // Both sides smoothed alike over the same labels (the task's, the window's and the reference's), each label given
+  // half a count more: a label one side lacks (never seen in training, missed by a sample) is not a shift of its
+  // whole share, nor a zero that makes the figure infinite. The window's counts as they are; the previous window's
+  // as they are; training shares as the counts of a sample the window's size.
+  const labels = [...new Set([...task.labels, ...Object.keys(counts), ...Object.keys(trainingShares ?? previousCounts ?? {})])];
+  const actual = smoothedShares(counts, labels);
+  const against = trainingShares ? smoothedReferenceShares(trainingShares, tally.predictions, labels) : previousCounts && smoothedShares(previousCounts, labels);
   return {
     predictions: tally.predictions,
     withFeedback: judged,
@@ -92,8 +96,8 @@ export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number
     drift: {
       reference,
       minPredictions,
-      psi: canDrift && against ? populationStabilityIndex(actual, against, task.labels) : null,
-      jsDivergence: canDrift && against ? jensenShannon(actual, against, task.labels) : null,
+      psi: canDrift && against ? populationStabilityIndex(actual, against, labels) : null,
+      jsDivergence: canDrift && against ? jensenShannon(actual, against, labels) : null,
       predicted: shares(counts),
       expected: expected ?? null,
     },

@@ -9,8 +9,8 @@ import { authed, buildTestApp, json, jsonRequest, type Loose } from '../test-sup
 /**
  * Random sequences of classify and feedback requests and model swaps, each checked against a plain model of
  * what the README says they do (one feedback per email, merged per task, an earlier closedAt superseded;
- * feedback by emailId joining the email's newest prediction, also one made after it; a predictionId naming its
- * own; labels outside the taxonomy refused, retired ones and tasks no model has ignored, old names and the predicting model's names
+ * feedback by emailId judging the email's newest prediction, or one made after it when none was stored before; a
+ * predictionId naming its own, which alone it judges; labels outside the taxonomy refused, retired ones and tasks no model has ignored, old names and the predicting model's names
  * taken), and then GET /v1/quality of the served model, each other model and all of them against the figures
  * recomputed from that model: counts, unmappable labels, accuracy, macro-F1, unchanged share, coverage and
  * bands per task. Malformed feedback gets problem+json with a documented code, never a 500, and changes nothing.
@@ -257,8 +257,8 @@ function truthName(made: Names, served: Names, task: string, label: string): str
 
 /**
  * GET /v1/quality?model=<scope> as the README describes it, from the model: the scope's predictions (all
- * models' for `all`), one per email (the one its feedback names, else the newest), its feedback joined by
- * email, both sides under the served model's names.
+ * models' for `all`), one per email (the one its feedback names, else the newest), judged by its email's feedback
+ * when that feedback names it or names none, both sides under the served model's names.
  */
 function expectedQuality(scope: string, served: Names, models: readonly Names[], predictions: readonly Prediction[], stored: Map<string, Stored>) {
   const mine = predictions.filter((p) => scope === 'all' || p.modelId === scope);
@@ -266,8 +266,10 @@ function expectedQuality(scope: string, served: Names, models: readonly Names[],
   const namesOf = (p: Prediction) => models.find((m) => m.modelId === p.modelId) as Names;
   const measured = emails.map((emailId) => {
     const own = mine.filter((p) => p.emailId === emailId);
-    const feedback = stored.get(emailId);
-    const prediction = own.find((p) => p.predictionId === feedback?.predictionId) ?? (own.at(-1) as Prediction);
+    const closed = stored.get(emailId);
+    const prediction = own.find((p) => p.predictionId === closed?.predictionId) ?? (own.at(-1) as Prediction);
+    // A feedback judges the prediction it names (or, naming none, the newest): not another prediction of the email.
+    const feedback = closed?.predictionId === undefined || closed.predictionId === prediction.predictionId ? closed : undefined;
     // Per task: the feedback label under the served names, null when it has none there.
     const truth = new Map(Object.entries(feedback?.labels ?? {}).map(([task, label]) => [task, truthName(namesOf(prediction), served, task, label)]));
     return { prediction, truth };

@@ -198,6 +198,22 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect((await s.listPairs(days))[0].feedback).toEqual(newer);
     });
 
+    it('keeps the prediction a feedback names, an older one of its email, on every pair of the email, one saved after it too', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('first', 'e1', at(1, 9)), predictionFixture('edited', 'e1', at(2, 9))]);
+      await s.saveFeedback({ ...feedback('e1', 'loans'), predictionId: 'first' });
+      await s.savePredictions([predictionFixture('again', 'e1', at(3, 9))]);
+      // The email's newest is another: the feedback still says which one the person saw (live quality scores that one).
+      expect((await s.findPredictionByEmail('e1'))?.predictionId).toBe('again');
+      const pairs = await s.listPairs(days);
+      expect(pairs.map((p) => [p.prediction.predictionId, p.feedback?.predictionId])).toEqual([
+        ['again', 'first'],
+        ['edited', 'first'],
+        ['first', 'first'],
+      ]);
+      expect((await s.listPairs({ ...days, judgedOnly: true })).find((p) => p.prediction.predictionId === 'first')?.feedback?.predictionId).toBe('first');
+    });
+
     it('the prediction id is the later feedback’s: named, or none when it names none', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('old', 'e1', at(1, 9)), predictionFixture('again', 'e1', at(3, 9))]);

@@ -39,6 +39,11 @@ export interface PredictionRecord {
  */
 export interface FeedbackRecord {
   emailId: string;
+  /**
+   * The prediction the labels were confirmed on: the one the CRM named, or the email's newest when it sent the
+   * emailId alone; absent when none was stored then. Kept as given (an email's older prediction too): live quality
+   * scores the labels against this prediction only, and listPairs gives it with every pair of the email.
+   */
   predictionId?: string;
   labels: Record<string, string>;
   closedAt: string;
