@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanEmail } from './clean.js';
 import { htmlToText, htmlToTextParts } from './html.js';
+import { redactPii } from './redact.js';
 
 const row = (tag: string, cells: string[]): string => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
 const table = (...rows: string[]): string => `<table>${rows.join('')}</table>`;
@@ -80,5 +81,29 @@ describe('other tables read as before', () => {
     expect(htmlToText(table(row('td', ['Stand 2025', 'Betrag']), row('td', ['01.02.2025', '12,00 EUR'])))).toBe('Stand 2025 Betrag\n01.02.2025 12,00 EUR');
     const long = 'Bitte geben Sie bei allen Rückfragen diese Nummer an';
     expect(htmlToText(table(row('th', [long, 'Depotnummer']), row('td', ['1234567890', '9876543210'])))).toBe(`${long} Depotnummer\n1234567890 9876543210`);
+  });
+});
+
+describe('a header row of <th>s over a first column of text', () => {
+  it('reads a `Feld | Wert` table over label rows row by row, so that each value is masked after its label', () => {
+    const html = table(row('th', ['Feld', 'Wert']), row('td', ['Kundennummer', '1234567890']));
+    expect(htmlToText(html)).toBe('Feld Wert\nKundennummer 1234567890');
+    expect(cleanEmail({ html }).text).toBe('Feld Wert\nKundennummer [ACCOUNT]');
+    // Three label rows: each value masked, and none of them taken for a signature.
+    const three = table(row('th', ['Feld', 'Wert']), row('td', ['Kundennummer', '1234567890']), row('td', ['Depotnummer', '9876543210']), row('td', ['IBAN', 'DE89 3704 0044 0532 0130 00']));
+    expect(cleanEmail({ html: three }).text).toBe('Feld Wert\nKundennummer [ACCOUNT]\nDepotnummer [ACCOUNT]\nIBAN [IBAN]');
+    const short = table(row('th', ['Bezeichnung', 'Angabe']), row('td', ['KNr.', '12345678']), row('td', ['PIN', '4711']));
+    expect(cleanEmail({ html: short }).text).toBe('Bezeichnung Angabe\nKNr. [ACCOUNT]\nPIN [CREDENTIAL]');
+    // With names masked, a name after its label too.
+    expect(redactPii(htmlToText(table(row('th', ['Feld', 'Wert']), row('td', ['Name', 'Anna Beispiel']))), { names: true }).text).toBe('Feld Wert\nName [NAME]');
+  });
+
+  it('pairs a table whose headers name the values of a first column of people or products', () => {
+    const html = table(row('th', ['Name', 'Kundennummer']), row('td', ['Anna Beispiel', '1234567890']));
+    expect(htmlToText(html)).toBe('Name: Anna Beispiel\nKundennummer: 1234567890');
+    expect(cleanEmail({ html }).text).toBe('Name: Anna Beispiel\nKundennummer: [ACCOUNT]');
+    expect(htmlToText(table(row('th', ['Produkt', 'Kontonummer']), row('td', ['Girokonto', '1234567890'])))).toBe('Produkt: Girokonto\nKontonummer: 1234567890');
+    // Nothing masked either way: the pairs, as before.
+    expect(htmlToText(table(row('th', ['Tag', 'Status']), row('td', ['Montag', 'offen'])))).toBe('Tag: Montag\nStatus: offen');
   });
 });

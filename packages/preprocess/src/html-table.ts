@@ -1,4 +1,5 @@
 import type { Sink } from './html-text.js';
+import { redactPii } from './redact.js';
 
 /**
  * Value rows under a header row that are written as `Header: value` lines; a longer table (a list of transactions)
@@ -30,7 +31,8 @@ function isLabel(text: string, th: boolean): boolean {
  * The `Header: value` lines of a table read as a header row over a few value rows, one pair a line, a blank line
  * between value rows, or undefined when the table reads row by row as before. The header row is all `<th>`, or all
  * `<td>` labels with no digit over value rows whose first cell holds one (a table of `label | value` rows, first
- * column all text, stays: each of its rows already reads label then value).
+ * column all text, stays: each of its rows already reads label then value). Under `<th>`s, value rows whose first cell
+ * holds no digit read row by row where the masking hides more of them so (`Feld | Wert` over `Kundennummer | …`).
  */
 function headerPairs(rows: string[][], ths: boolean[][]): string | undefined {
   const head = rows[0];
@@ -51,7 +53,23 @@ function headerPairs(rows: string[][], ths: boolean[][]): string | undefined {
     .slice(1)
     .map((row) => row.flatMap((v, i) => (v === '' ? [] : [`${labels[i]} ${v}`])).join('\n'))
     .filter((record) => record !== '');
-  return records.length > 0 ? records.join('\n\n') : undefined;
+  if (records.length === 0) return undefined;
+  const pairs = records.join('\n\n');
+  // `<th>`s over a first column of text may head a `label | value` table (`Feld | Wert` over `Kundennummer |
+  // 1234567890`), whose rows read label then value as the masking reads a keyword and its value, where the pairs would
+  // put the value after `Wert:`; or a table of people's or products' values (`Name | Kundennummer` over `Anna Schmidt |
+  // 1234567890`), which the pairs read. Whichever reading the masking hides more of, the pairs on a tie.
+  if (th && rows.slice(1).every((row) => !DIGIT.test(row[0]))) {
+    const byRow = rows.map((row) => row.filter((v) => v !== '').join(' ')).join('\n');
+    if (hiddenByMasking(byRow) > hiddenByMasking(pairs)) return undefined;
+  }
+  return pairs;
+}
+
+/** How many characters of `text` the masking hides, names included: what reads a table's values after their keywords. */
+function hiddenByMasking(text: string): number {
+  const r = redactPii(text, { names: true });
+  return r.redactions.reduce((hidden, x) => hidden + x.end - x.start, text.length - r.text.length);
 }
 
 /**

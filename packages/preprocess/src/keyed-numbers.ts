@@ -40,6 +40,13 @@ const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
 
 /**
+ * A card's expiry glued on after its number, which is card data as the number is and goes into its mask: after a slash
+ * (`/12`, `/1227`, `/122027`, `/12/27`, `/1/2027`) or one blank as month and year (` 12/27`, ` 12/2027`); not run into
+ * more of a number or a date (` 01/26/2025`, `/12345`), so that a date elsewhere (`gültig bis 12/27`) stays.
+ */
+export const CARD_EXPIRY = String.raw`(?:\/(?:0[1-9]|1[0-2])(?:(?:20)?\d{2})?|[/ ](?:0?[1-9]|1[0-2])\/(?:20)?\d{2})(?!\d|[./,-]\d)`;
+
+/**
  * The end of a whole number: no digit after it, nor one joined by `-`, `/`, `.` or `,`, so that a number with an amount
  * after it (`800-555-1234%`) is not taken by its first groups (`800-555`).
  */
@@ -49,9 +56,10 @@ const WHOLE_NUMBER = String.raw`(?!\d|[-/.,]\d)`;
  * A number named by a keyword: `before` ends where the value starts (the keyword, then `:`, `#`, `ist`,
  * `is` or blanks), `value` is the number itself (sticky). `words`: the last word of each of its keywords, in lower
  * case (`Depot-Nr.` ends with `nr.`): only after one of them is `before` tried, so a number after `Tel.` costs the
- * phone rule's pattern only. `letters`: the value may start with up to three letters, maybe with a dash (`customer ID
- * #A1234567`, `Kundennummer K-12345678`). `listed`: more values may follow the first in a list (`Depotnummern 1234567890
- * und 2345678901`). `detector`: the option of `redactPii` that switches the rule on and off.
+ * phone rule's pattern only. `letters`: the value may start with letters, maybe with digits among them or a dash after
+ * them (`customer ID #A1234567`, `Kundennummer K-12345678`, `Kundennummer ABCD1234567`). `listed`: more values may
+ * follow the first in a list (`Depotnummern 1234567890 und 2345678901`). `detector`: the option of `redactPii` that
+ * switches the rule on and off.
  */
 export interface KeyedRule {
   type: string;
@@ -93,20 +101,31 @@ const ROUND = /^[1-9]\d{0,2}0{2,}$/;
 /**
  * Any compound that ends in an account or depot noun (`Depotkonto`, `Gemeinschaftskonto`, `Bausparkonto`,
  * `Kinderdepot`) names an account as the listed words do, and so does one that ends in its number
- * (`Gemeinschaftskontonummer`), a customer's master number (`Kundenstammnummer`) and the common typo `Kundenummer`.
+ * (`Gemeinschaftskontonummer`), a customer's master number (`Kundenstammnummer`), a contract's or a savings plan's
+ * (`Sparvertragsnummer`, `Bausparvertragsnr.`, `Sparplannummer`), a customer reference's (`Kundenreferenznummer`) and
+ * the common typo `Kundenummer`.
  * Not `Skonto`, a cash discount.
  */
-const ACCOUNT_COMPOUND = /^(?!skonto)\p{L}{2,40}(?:konto|depot)s?$|(?:konto|depot|kunden|kundenstamm)(?:nummern?|nr\.?)$|^kunden?numm?er$/u;
+const ACCOUNT_COMPOUND = /^(?!skonto)\p{L}{2,40}(?:konto|depot)s?$|(?:konto|depot|kunden|kundenstamm|vertrags?|sparplan|kundenreferenz)(?:nummern?|nr\.?)$|^kunden?numm?er$/u;
 /** Compounds of a bare noun: they end in one (`Gemeinschaftskonto`), so a round number after them is an amount too. */
 const BARE_COMPOUND = /(?:konto|depot)s?$/;
 const DEPOT_COMPOUND = /depots?$/;
 
-/** Whether an ACCOUNT value is one: never an ISIN; after a bare noun (BARE_NOUNS) not round, and after a depot noun seven digits or more. */
+/** Digits an ACCOUNT value has at least, its letters aside (`ABCD1234567`, `12AB34CD56`): `KNr. 12` and `AB1234` name none. */
+const ACCOUNT_MIN_DIGITS = 5;
+/** A date written with slashes (`12/2025`, `01/02/2025`): after `Konto` a statement's month, not the account's number. */
+const SLASHED_DATE = /^\d{1,2}\/(?:\d{1,2}\/)?\d{2,4}$/;
+
+/**
+ * Whether an ACCOUNT value is one: never an ISIN or a date written with slashes, of five digits or more; after a bare
+ * noun (BARE_NOUNS) not round, and after a depot noun of seven digits or more.
+ */
 function isAccountValue(value: string, word: string): boolean {
-  if (isIsin(value)) return false;
+  if (isIsin(value) || SLASHED_DATE.test(value)) return false;
+  const digits = value.replace(/\D/g, '');
+  if (digits.length < ACCOUNT_MIN_DIGITS) return false;
   const noun = word.slice(lastDash(word) + 1);
   if (!BARE_NOUNS.has(noun) && !BARE_COMPOUND.test(noun)) return true;
-  const digits = value.replace(/\D/g, '');
   return !ROUND.test(digits) && (!(DEPOT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
 }
 
@@ -120,7 +139,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
@@ -128,12 +147,16 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       //
       // The account and depot nouns have no `\b` before them: any compound ending in one is one (ACCOUNT_COMPOUND says
       // which words are keywords). An account noun, up to three words, then its number word: `Mein Depot (Nr. …)`, `mein
-      // Konto mit der Nummer …`.
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|vertrags|referenz|mitglieds)|konto|depot)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bkd\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio) (?:numbers?|no\.?|ids?)|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      // Konto mit der Nummer …`. A contract's and a savings plan's number in any compound (`Sparvertragsnummer`,
+      // `Sparplan-Nr.`), the short forms `KNr.`, `Kd.-Nr.`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), and a customer
+      // reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
       'i',
     ),
-    // Not with a decimal fraction after it: `Depot 12345,67` is an amount.
-    value: new RegExp(String.raw`[A-Z]{0,3}-?\d(?:[ -]?\d){4,17}\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
+    // Not with a decimal fraction after it: `Depot 12345,67` is an amount. Up to six letters and a dash before the
+    // digits (`ABCD1234567`, `CUST-00012345`, `V-2024-001234`), letters among them before a digit, and one at the end
+    // (`12AB34CD56`, `1234567X`), groups split by a blank, `-` or `/` (`123/456/789`); isAccountValue counts the digits.
+    value: new RegExp(String.raw`(?:[A-Z]{1,6}-?)?\d(?:[ /-]?\d|[A-Z](?=[A-Z]{0,3}\d)){4,29}(?:[A-Z](?![A-Z]))?\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
     letters: true,
     listed: true,
     compound: ACCOUNT_COMPOUND,
@@ -203,13 +226,14 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     ),
   },
   // A card number a keyword names, 12 to 19 digits in any grouping, masked even where it fails Luhn (a mistyped card
-  // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`.
+  // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`; with its
+  // expiry glued on (`Kartennummer 1234 5678 9012 3456/1227`).
   {
     type: 'CARD',
     detector: 'card',
     words: wordSet(`${NUMBER_ENDS} kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer`),
     before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:numbers?|no\.?))` + KEY_TAIL, 'i'),
-    value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
+    value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}(?:${CARD_EXPIRY})?${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
   // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date); before them an
@@ -233,6 +257,9 @@ const KEY_WINDOW = 112;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number) => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+const isAsciiAlnum = (c: number) => isAsciiLetter(c) || isDigit(c);
+/** Letters and digits before a value's first run of digits that may belong to it (`ABCD1234567`, `AB12CD345678`). */
+const MAX_LEAD = 8;
 
 /**
  * The value of a keyed rule that starts at `at`, if the text before it ends with the rule's keyword (whose last
@@ -400,8 +427,11 @@ export function keywordBefore(text: string, at: number): string {
   return dash > 0 && NUMBER_WORDS.has(word.slice(dash + 1)) ? word.slice(0, dash) : word;
 }
 
-/** Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`), or a day before a month name. */
-const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`;
+/**
+ * Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`) or
+ * after letters (`12AB34CD56`), or a day before a month name.
+ */
+const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`;
 const VALUE_START = new RegExp(DIGIT_STARTS, 'giu');
 /**
  * VALUE_START with a month name before a day and year too (`March 3, 1980`). Only for a text with a birth keyword (MAY_NAME_BIRTH): a value that may start
@@ -444,11 +474,12 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
   for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
     const i = m.index;
     if (i === 0 || isDigit(text.charCodeAt(i - 1))) continue;
-    // `#A1234567`, `K-12345678`: up to three letters (and a dash) before the digits, not the tail of a longer word.
+    // `#A1234567`, `K-12345678`, `ABCD1234567`, `AB12CD345678`: letters, maybe with digits among them, and maybe a dash
+    // before the digits, up to MAX_LEAD characters, starting with a letter, not the tail of a longer word.
     const q = text.charCodeAt(i - 1) === 45 ? i - 1 : i;
     let p = q;
-    while (p > q - 3 && p > 0 && isAsciiLetter(text.charCodeAt(p - 1))) p -= 1;
-    if (p === q || (p > 0 && isAsciiLetter(text.charCodeAt(p - 1)))) p = i;
+    while (p > q - MAX_LEAD && p > 0 && isAsciiAlnum(text.charCodeAt(p - 1))) p -= 1;
+    if (p === q || (p > 0 && isAsciiAlnum(text.charCodeAt(p - 1))) || !isAsciiLetter(text.charCodeAt(p))) p = i;
     const word = wordBefore(text, i);
     const lettered = p < i ? wordBefore(text, p) : '';
     const keyed = isKeyword(word) || (p < i && isKeyword(lettered));
@@ -551,7 +582,7 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
 
 /**
  * The value of the first of `rules` that a keyword names at `i`, the keyword ending with `word`; or, for a rule that
- * allows letters, at `p`, where up to three letters start, the keyword ending with `lettered`.
+ * allows letters, at `p`, where the letters before the digits start, the keyword ending with `lettered`.
  */
 function ruleAt(text: string, rules: readonly KeyedRule[], i: number, word: string, p: number, lettered: string): Hit | undefined {
   for (const rule of rules) {

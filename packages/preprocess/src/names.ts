@@ -16,6 +16,7 @@
 import { composeDiacritics } from './compose.js';
 import { plainSpaces } from './spaces.js';
 import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -331,6 +332,8 @@ function cuedNameHits(text: string): Hit[] {
     // `Danke\nOK`); on the cue's line (`Gruß ANNA`, `Hallo TOM,`) it is one unless NOT_NAME_CAPS knows it.
     const name = text.slice(hit.start, hit.end);
     if (cue[1] === undefined && isAllCaps(name) && !/[ \t]/.test(name) && text.slice(at, hit.start).includes('\n')) continue;
+    // `Viele Grüße\nBerlin, Germany`, `Mit freundlichen Grüßen\nMünchen`: where the writer is, not who.
+    if (closing && isPlaceLine(restOfLine(text, hit.start))) continue;
     // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
     if (closing && isClosingPhrase(text.slice(hit.start, hit.end))) {
       NAME_CUE.lastIndex = hit.start;
@@ -350,6 +353,16 @@ function cuedNameHits(text: string): Hit[] {
     }
   }
   return addressedNameHits(text, hits);
+}
+
+/** The most of a line that `restOfLine` reads: a place line is short, and a megabyte line is not read for each cue on it. */
+const PLACE_LINE_MAX = 80;
+
+/** The text from `start` to its line's end, if that is at most PLACE_LINE_MAX characters away; '' otherwise. */
+function restOfLine(text: string, start: number): string {
+  const head = text.slice(start, start + PLACE_LINE_MAX + 1);
+  const end = head.search(/\r?\n/);
+  return end >= 0 ? head.slice(0, end) : head.length <= PLACE_LINE_MAX ? head : '';
 }
 
 /** Whether a cued name's words read as a sentence or name no one (`Viele Grüße\nBitte Konto`, `Herrn\nKonto Müller`). */
@@ -542,7 +555,7 @@ function signatureRestOnLine(text: string, from: number, scan: SignScan): boolea
 /**
  * SIGNED_THEN_MORE's match at `at`, unless it reads as a sentence: a word of it names no one (`Ihre Kundin, Frau
  * Meier`), its first word starts sentences (`Die Überweisung, die …`), or after a comma the line holds no digit
- * or `@` (`Mein Anliegen, bitte …`).
+ * or `@` (`Mein Anliegen, bitte …`) and names no place (`Anna Schmidt, Berlin`, `Anna Schmidt, London, UK`).
  */
 function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
@@ -551,7 +564,7 @@ function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArr
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
   let i = m.index + m[0].length;
   while (i < text.length && /\s/.test(text[i])) i += 1;
-  return text[i] === ',' && !signatureRestOnLine(text, i + 1, scan) ? null : m;
+  return text[i] === ',' && !signatureRestOnLine(text, i + 1, scan) && !isPlaceLine(restOfLine(text, i + 1)) ? null : m;
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
-import { CURRENCY, KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
+import { CARD_EXPIRY, CURRENCY, KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
 import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
@@ -113,20 +113,19 @@ const IBAN_CHAR = '[A-Za-z0-9]';
 // `DE89  3704  0044 ...`, `DE89 370 400 440 ...`, wrapped after a group), maybe with a blank after a country in
 // capitals (`DE 89 3704 ...`, `DE 8937 0400 ...`; not `at 61 ...`, an English word). Bounded, so a candidate is at
 // most 64 characters; the wrapped form comes first, since the one-piece form would end at the line break.
-// Last, captured, groups of digits of any length (`DE89 370400440532013000`, `AT61 19043 00234573201`, `DE89 3704 0044
-// 05⏎32 0130 00`), which ibanHits takes only at the country's exact length and with a valid checksum or the word IBAN
-// before it. Each group needs the gap before it, so a run of digits splits into groups one way only; digits only, so
-// that such a match never runs over words into the next IBAN (`AB12 bei DE89 …`), which the scan would then pass.
+// Last, captured, groups of digits and capitals of any length (`DE89 370400440532013000`, `AT61 19043 00234573201`,
+// `GB29 NWBK 601613 319268 19`, `DE89 3704 0044 05⏎32 0130 00`), which ibanHits takes only with its country's shape (see
+// ibanLength). Each group needs the gap before it, so a run splits into groups one way only; no lower case and no group
+// that starts another IBAN (`DE89`), so that such a match never runs over words into the next IBAN (`AB12 bei DE89 …`,
+// `AB12 UND DE89 …`), which the scan would then pass.
 const IBAN_START = String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}`;
-const UNEVEN_GROUPS = String.raw`(?:${IBAN_GAP}\d{1,30}){1,10}`;
+const UNEVEN_GROUPS = String.raw`(?:${IBAN_GAP}(?![A-Z]{2}\d{2})[0-9A-Z]{1,30}){1,10}`;
 const IBAN_RE = new RegExp(
   String.raw`${IBAN_START}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))\b`,
   'g',
 );
 /** The uneven groups at one place: where an evenly grouped match was no IBAN, its groups may go on unevenly (`DE89 3704 0044 0532 013000`). */
 const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}\b`, 'y');
-/** The word IBAN right before a number (`IBAN: `, `IBAN-Nr. `, `IBAN lautet `, `meine IBAN ist`⏎). */
-const IBAN_WORD_BEFORE = /\biban(?:[- ]?(?:nummer|nr\.?))?(?:[ \t]+(?:lautet|ist|is))?[ \t]{0,3}:?\s{0,3}$/i;
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
@@ -142,13 +141,33 @@ function hasCountryShape(compact: string): boolean {
   if (IBAN_LENGTHS[country] !== compact.length) return false;
   return (BBAN_SHAPES[country] ?? DIGITS).test(compact.slice(4));
 }
+
+/** Characters a mistyped IBAN may have more or fewer than its country's (a digit left out or typed twice). */
+const NEAR_LENGTH = 2;
+/** The account part of a mistyped IBAN of those countries, its length aside: the bank code's letters where they stand, digits. */
+const NEAR_BBAN_SHAPES: Readonly<Record<string, RegExp>> = { GB: /^[A-Z]{4}\d+$/, IE: /^[A-Z]{4}\d+$/, NL: /^[A-Z]{4}\d+$/, IT: /^[A-Z]\d{5}[A-Z0-9]+$/, FR: /^\d{5}[A-Z0-9]+$/ };
+/** Letters a mistyped account part may hold after its first four characters (`3M02`): more are a word run into it (`EUR`). */
+const NEAR_MAX_LETTERS = 3;
+const LETTERS = /[A-Z]/g;
+
+/**
+ * Whether a compact upper-case IBAN is at most NEAR_LENGTH characters off its country's length, its account part of
+ * that country's shape but for its length: a mistyped IBAN (`GB29 NWBK 6016 1331 9268 1`).
+ */
+function nearCountryShape(compact: string): boolean {
+  const country = compact.slice(0, 2);
+  const length = IBAN_LENGTHS[country];
+  if (length === undefined || Math.abs(compact.length - length) > NEAR_LENGTH) return false;
+  const bban = compact.slice(4);
+  return (NEAR_BBAN_SHAPES[country] ?? DIGITS).test(bban) && (bban.slice(4).match(LETTERS)?.length ?? 0) <= NEAR_MAX_LETTERS;
+}
 /**
  * Between a card number's digits: a dash or one to three blanks (HTML and aligned forms double them; a tab is read as a
  * blank, `blankTabs`), or a line break after a group of four that follows another group, before a group of four: the card
  * wrapped after a group, as an IBAN may be (`4111 1111⏎1111 1111`; not a list of four-digit numbers a line each).
  */
 const CARD_GAP = String.raw`(?:-| {1,3}|(?<=\d(?:-| {1,3})\d{4})\n(?=\d{4}(?!\d)))`;
-/** A card's expiry glued on after a slash: `/12`, `/1227`, `/12/27`, `/122027`. */
+/** A card's expiry glued on after a slash: `/12`, `/1227`, `/12/27`, `/122027` (and `/1/27`, which CARD_RE allows besides). */
 const EXPIRY = String.raw`(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})?(?!\d)`;
 /**
  * A card number's candidates: digits split by CARD_GAP, not run into a date, an amount or a dashed number
@@ -157,7 +176,7 @@ const EXPIRY = String.raw`(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})?(?!\d)`;
  * 1234567`: a phone number's groups, with the next number's, can pass Luhn) or the last part of a time, a decimal or a
  * date (`0:43 040-41379845`, `EUR 1,59 5100 …`, `1998-09-26 2221 …`).
  */
-const CARD_RE = new RegExp(String.raw`(?<!\+\d{0,3}(?:-| {1,3})?|\d[:.,/-])\b\d(?:${CARD_GAP}?\d){11,18}\b(?![.,-]\d|\/(?!${EXPIRY})\d)`, 'g');
+const CARD_RE = new RegExp(String.raw`(?<!\+\d{0,3}(?:-| {1,3})?|\d[:.,/-])\b\d(?:${CARD_GAP}?\d){11,18}\b(?![.,-]\d|\/(?!${EXPIRY}|[1-9]\/)\d)`, 'g');
 /** What CARD_GAP leaves between a card's digits: blanks, dashes, a line break. */
 const CARD_SEPARATORS = /[ \n-]/g;
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
@@ -254,40 +273,69 @@ const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
  * only with a known country's exact length and account shape, so that ISINs, product codes and words
- * never pass by the 1-in-97 chance of a checksum. Grouped unevenly, only with that shape and a valid checksum, or
- * a failing one after the word IBAN: such groups are less plainly an IBAN. `from`: where the scan starts (`numberScanStart`).
+ * never pass by the 1-in-97 chance of a checksum; grouped evenly or not. Also a character or two short or too long for
+ * its country, with its account shape but for that (a typo): masked whole, so that no group of it is left or taken for
+ * a phone number. `from`: where the scan starts (`numberScanStart`).
  */
 function ibanHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
+  // Whether the scan looked again inside a candidate that was none (nextCountryStart) to reach this one.
+  let lookedAgain = false;
   IBAN_RE.lastIndex = from;
   for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
-    const named = () => IBAN_WORD_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index));
-    let end = m[1] === undefined ? ibanLength(m[0], 'even') : ibanLength(m[0], named() ? 'named' : 'checked');
-    if (end === undefined && m[1] === undefined) {
-      // Even groups that are no IBAN may go on unevenly (`DE89 3704 0044 0532 013000`, `… 05⏎32 0130 00`).
+    let found = ibanLength(m[0], m[1] === undefined);
+    if ((found === undefined || found.rank === NEAR) && m[1] === undefined) {
+      // Even groups that are no IBAN, or only a mistyped one, may go on unevenly (`DE89 3704 0044 0532 013000`, `… 05⏎32 0130 00`).
       UNEVEN_IBAN_AT.lastIndex = m.index;
       const uneven = UNEVEN_IBAN_AT.exec(text);
-      if (uneven !== null) end = ibanLength(uneven[0], named() ? 'named' : 'checked');
+      const more = uneven === null ? undefined : ibanLength(uneven[0], false);
+      if (more !== undefined && (found === undefined || more.rank > found.rank)) found = more;
     }
-    if (end === undefined) continue;
-    hits.push({ type: 'IBAN', start: m.index, end: m.index + end, placeholder: '[IBAN]' });
+    if (found === undefined) {
+      // Groups that are none may have run into an IBAN after them (`EU27 DE89 3704 …`, `DE12 DE89 3704 …`): look again
+      // from there, but not again after a candidate so found, so that a run of such groups is read at most twice.
+      const next: number = lookedAgain ? 0 : nextCountryStart(m[0]);
+      lookedAgain = next > 0;
+      if (lookedAgain) IBAN_RE.lastIndex = m.index + next;
+      continue;
+    }
+    lookedAgain = false;
+    const end = m.index + found.end;
+    hits.push({ type: 'IBAN', start: m.index, end, placeholder: '[IBAN]' });
     // What it ran into may be the next IBAN (`AT61 1904 3002 3457 3201 DE89 3704 …`, a line each).
-    IBAN_RE.lastIndex = m.index + end;
+    IBAN_RE.lastIndex = end;
   }
   return hits;
 }
 
+/** A group that starts as an IBAN of IBAN_LENGTHS does, in capitals, after a gap (`… DE89`). */
+const COUNTRY_GROUP = /[ \n.-]([A-Z]{2})\d{2}/g;
+
+/** Where in a candidate that is no IBAN a group starts as one of a known country does (COUNTRY_GROUP); 0 if none. */
+function nextCountryStart(raw: string): number {
+  COUNTRY_GROUP.lastIndex = 1;
+  for (let m = COUNTRY_GROUP.exec(raw); m !== null; m = COUNTRY_GROUP.exec(raw)) if (IBAN_LENGTHS[m[1]] !== undefined) return m.index + 1;
+  return 0;
+}
+
+/** How sure ibanLength is of an IBAN: of its country's shape and checksum; of one of them; mistyped (NEAR_LENGTH). */
+const VALID_AND_SHAPED = 3;
+const VALID_OR_SHAPED = 2;
+const NEAR = 1;
+
 /**
- * How much of an IBAN_RE match, from its start, is an IBAN; undefined if none. `even` groups: of its country's shape
- * with any checksum, or in capitals with a valid one; `checked` uneven ones: of its country's shape with a valid
- * checksum; `named` ones (the word IBAN before them): of its country's shape.
+ * How much of an IBAN_RE match, from its start, is an IBAN, and how sure (`rank`); undefined if none. Of its country's
+ * shape, with a valid checksum or not; `even` groups also in capitals with a valid checksum, of any country. Else a
+ * character or two short or too long for its country (nearCountryShape): the longest such part, so that a mistyped
+ * IBAN is masked with its last group.
  */
-function ibanLength(raw: string, groups: 'even' | 'checked' | 'named'): number | undefined {
+function ibanLength(raw: string, even: boolean): { end: number; rank: number } | undefined {
   // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
   // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
   // (`AT61 1904 3002 3457 3201 4010 0000 5377 0012`).
   let valid: number | undefined;
   let shaped: number | undefined;
+  let near: number | undefined;
   for (let end = raw.length; end >= 15; end -= 1) {
     if (isIbanGap(raw[end - 1])) continue;
     const next = raw[end];
@@ -296,12 +344,14 @@ function ibanLength(raw: string, groups: 'even' | 'checked' | 'named'): number |
     const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
     const shape = hasCountryShape(compact);
     const passes = isValidIban(compact);
-    if (passes && shape) return end;
-    if (passes && valid === undefined && written === written.toUpperCase()) valid = end;
+    if (passes && shape) return { end, rank: VALID_AND_SHAPED };
+    if (passes && valid === undefined && even && written === written.toUpperCase()) valid = end;
     else if (shaped === undefined && shape) shaped = end;
+    else if (!shape && near === undefined && nearCountryShape(compact)) near = end;
   }
-  if (groups === 'even') return valid ?? shaped;
-  return groups === 'named' ? shaped : undefined;
+  const sure = valid ?? shaped;
+  if (sure !== undefined) return { end: sure, rank: VALID_OR_SHAPED };
+  return near === undefined ? undefined : { end: near, rank: NEAR };
 }
 
 /**
@@ -404,7 +454,19 @@ function cardPart(written: string, length?: number): number {
   return 0;
 }
 
-/** Card numbers (CARD_RE, Luhn, an issuer's range); `from`: where the scan starts (`numberScanStart`). */
+/** CARD_EXPIRY at one place: the expiry glued on after a card number. */
+const CARD_EXPIRY_AT = new RegExp(CARD_EXPIRY, 'y');
+
+/** Where a card number ending at `end` ends with the expiry glued on after it (`/1227`, ` 12/27`), if any: `end` when none. */
+function withExpiry(text: string, end: number): number {
+  CARD_EXPIRY_AT.lastIndex = end;
+  return CARD_EXPIRY_AT.test(text) ? CARD_EXPIRY_AT.lastIndex : end;
+}
+
+/**
+ * Card numbers (CARD_RE, Luhn, an issuer's range), each with the expiry glued on after it (CARD_EXPIRY); `from`: where
+ * the scan starts (`numberScanStart`).
+ */
 function cardHits(text: string, from: number): Hit[] {
   const hits: Hit[] = [];
   // Where a card was looked for after a number that was none: a match starting there counts only in groups of four.
@@ -413,11 +475,12 @@ function cardHits(text: string, from: number): Hit[] {
   for (let m = CARD_RE.exec(text); m !== null; m = CARD_RE.exec(text)) {
     let length = cardLength(m[0], m.index !== after);
     if (length > 0 && namedNotCard(text, m.index, m[0].slice(0, length))) length = 0;
-    if (length > 0) hits.push({ type: 'CARD', start: m.index, end: m.index + length, placeholder: '[CARD]' });
-    if (length > 0 && length < m[0].length) {
+    if (length > 0) {
+      const end = withExpiry(text, m.index + length);
+      hits.push({ type: 'CARD', start: m.index, end, placeholder: '[CARD]' });
       // A card shortened: the number after it may be another (`5500 0000 0000 0004`).
-      CARD_RE.lastIndex = m.index + length;
-    } else if (length === 0) {
+      if (length < m[0].length || end > CARD_RE.lastIndex) CARD_RE.lastIndex = end;
+    } else {
       // After a number that is no card, a card may start at a later group of four or more digits in an issuer's range,
       // after a blank (a year or a count before it: `2026 4111 1111 1111 1111`, `Karte 2 4111 …`).
       const gap = m[0].search(/ [2-6]\d{3}/);
