@@ -23,3 +23,18 @@ export function unstatedBoundary(s: string, start: number, end: number): string 
   }
   return undefined;
 }
+
+/**
+ * What the line at `i` of s[.., end), which opens with `--` and `boundary`, is (RFC 2046, as the parser reads it): a
+ * delimiter (`open`: blanks only after the boundary, to the line's end), the closing delimiter (`close`: `--` then
+ * blanks only), or neither (undefined): `--=_b_alt` is no delimiter of the boundary `=_b`.
+ */
+export function delimiterKind(s: string, i: number, boundary: string, end: number): 'open' | 'close' | undefined {
+  let j = i + 2 + boundary.length;
+  const close = s.startsWith('--', j);
+  if (close) j += 2;
+  while (j < end && (s[j] === ' ' || s[j] === '\t')) j++;
+  while (j < end && s[j] === '\r') j++;
+  if (j < end && s[j] !== '\n') return undefined;
+  return close ? 'close' : 'open';
+}

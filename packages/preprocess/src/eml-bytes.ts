@@ -1,37 +1,42 @@
 /**
- * What a MIME part's bytes are, for eml-charset.ts: whether they are mostly UTF-8 or mostly not (well-formed
- * multi-byte sequences against stray 8-bit bytes), after their transfer encoding, and whether the MIME parser
- * knows a charset label (it decodes with TextDecoder).
+ * What a MIME part's bytes are, for eml-charset.ts and eml-encoded-words.ts: whether they are mostly UTF-8 or mostly
+ * not (well-formed multi-byte sequences against stray 8-bit bytes), after their transfer encoding; whether the MIME
+ * parser knows a charset label (it decodes with TextDecoder) and what it reads it as; and so which label the bytes
+ * should have (`correctedLabel`).
  */
 
-/** Whether TextDecoder takes the label, so the parser decodes with it: as written, or without an `x-`/`cs` prefix and separators, as the parser also tries. */
-function decodable(label: string): boolean {
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * The encoding TextDecoder decodes with for the label (`windows-1252` for `iso-8859-1`), as written, or without an
+ * `x-`/`cs` prefix and separators, as the parser also tries; undefined when it takes neither.
+ */
+function decoderEncoding(label: string): string | undefined {
   for (const candidate of [label, label.replace(/^(?:x-ms-|x-|cs)/, '').replace(/[\s._-]+/g, '')]) {
     try {
-      new TextDecoder(candidate);
-      return true;
+      return new TextDecoder(candidate).encoding;
     } catch {
       // not a label this runtime decodes
     }
   }
-  return false;
+  return undefined;
 }
 
 /** Labels already judged (a message controls how many parts name one, and a refused label costs a thrown error). */
-const KNOWN_LABELS = new Map<string, boolean>();
+const KNOWN_LABELS = new Map<string, string | null>();
 
-/** Whether the parser decodes with the label (judged once per label). */
-function knownLabel(label: string): boolean {
+/** The encoding the parser decodes with for the label, or null when it does not know it (judged once per label). */
+function knownEncoding(label: string): string | null {
   let known = KNOWN_LABELS.get(label);
   if (known === undefined) {
-    known = decodable(label);
+    known = decoderEncoding(label) ?? null;
     if (KNOWN_LABELS.size >= 256) KNOWN_LABELS.clear();
     KNOWN_LABELS.set(label, known);
   }
   return known;
 }
 
-/** US-ASCII's labels, as `decodable` reads them (without an `x-`/`cs` prefix). */
+/** US-ASCII's labels, as `decoderEncoding` reads them (without an `x-`/`cs` prefix). */
 const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'usascii']);
 
 /**
@@ -41,7 +46,51 @@ const ASCII_LABELS = new Set(['us-ascii', 'ascii', 'ansi_x3.4-1968', 'usascii'])
  * as one with a label no decoder knows is.
  */
 export function trustedLabel(label: string): boolean {
-  return !ASCII_LABELS.has(label.replace(/^(?:x-ms-|x-|cs)/, '')) && knownLabel(label);
+  return !ASCII_LABELS.has(label.replace(/^(?:x-ms-|x-|cs)/, '')) && knownEncoding(label) !== null;
+}
+
+/**
+ * Labels of Latin-9 the parser does not know (it reads them as Windows-1252, which has `Š` where Latin-9 has `€`),
+ * without separators, and the label it knows.
+ */
+const LABEL_ALIASES = new Map([
+  ['latin9', 'iso-8859-15'],
+  ['isolatin9', 'iso-8859-15'],
+  ['latin0', 'iso-8859-15'],
+]);
+
+/** The label the parser knows for one it does not (`latin-9`: `iso-8859-15`), or undefined. */
+export function labelAlias(label: string): string | undefined {
+  return LABEL_ALIASES.get(label.replace(/[\s._-]+/g, ''));
+}
+
+/** Whether the parser reads the label as Windows-1252 or ISO-8859-15 (`iso-8859-1`, `latin1`, `cp1252`, `latin-9` ...). */
+function latinLabel(label: string): boolean {
+  const encoding = knownEncoding(labelAlias(label) ?? label);
+  return encoding === 'windows-1252' || encoding === 'iso-8859-15';
+}
+
+/** Whether bytes are UTF-8 with at least one multi-byte character: well-formed throughout, which Latin-1 text with umlauts practically never is. */
+function utf8WithMultiByte(bytes: Uint8Array): boolean {
+  return bytes.some((b) => b >= 0x80) && isUtf8(bytes);
+}
+
+/**
+ * The label a text part or an encoded word should declare for its bytes (transfer-decoded), when it is not the one
+ * declared (lower case, trimmed); `latinAsUtf8` when a Latin label the parser knows is replaced. A Latin label
+ * (ISO-8859-1, -15, Windows-1252) on bytes that are well-formed UTF-8 with a multi-byte character: `utf-8` (web
+ * forms send UTF-8 so labelled, which read as `JÃ¼rgen`, and masking then missed the name); another label the parser
+ * knows: none. A label it does not know, or US-ASCII: `utf-8` for bytes mostly UTF-8, else Latin-9's for one of
+ * its labels; an empty label (read as UTF-8): `fallback` for bytes mostly not UTF-8.
+ */
+export function correctedLabel(declared: string, bytes: Uint8Array, fallback: string): { label: string; latinAsUtf8: boolean } | undefined {
+  if (trustedLabel(declared)) return latinLabel(declared) && utf8WithMultiByte(bytes) ? { label: 'utf-8', latinAsUtf8: true } : undefined;
+  // The parser reads a label it does not know (and US-ASCII) as Windows-1252 (an empty one as UTF-8), or as
+  // the CJK charset it maps it to (cp932, euc_jp): only bytes that are mostly UTF-8 are surely not that.
+  const alias = labelAlias(declared);
+  if (mostlyUtf8(bytes)) return { label: 'utf-8', latinAsUtf8: alias !== undefined };
+  if (alias !== undefined) return { label: alias, latinAsUtf8: false };
+  return declared === '' && needsFallback(bytes) ? { label: fallback, latinAsUtf8: false } : undefined;
 }
 
 /** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */

@@ -80,7 +80,7 @@ function sentDatesInHtml(html: string, dates: readonly string[]): string {
   });
 }
 
-/** The parser's text and HTML with the Date of each attached message read inline given as sent (`dates`, from eml-charset.ts). */
+/** The parser's text and HTML with the Date of each attached message read inline given as sent (`dates`, from eml-prepare.ts). */
 export function withSentDates<T extends { text?: string; html?: string }>(parsed: T, dates: readonly string[]): T {
   if (dates.length === 0) return parsed;
   if (parsed.text !== undefined) parsed.text = sentDatesInText(parsed.text, dates);

@@ -3,7 +3,7 @@
  * it: plain (`charset=utf-8`, `charset="utf-8"`) or in the forms of RFC 2231, an extended value
  * (`charset*=utf-8''iso-8859-1`: the value's charset and language, then the value percent-encoded) or
  * continuations (`charset*0=iso-8859-; charset*1=1`, percent-encoded ones as `charset*0*=`), which the parser
- * joins and prefers to a plain value. eml-charset.ts reads charsets and boundaries so, as the parser will.
+ * joins and prefers to a plain value. eml-charset.ts and eml-prepare.ts read charsets and boundaries so, as the parser will.
  */
 
 /** One `; name...=value` section of a parameter in a field's raw text (folds included). */

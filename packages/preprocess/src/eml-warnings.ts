@@ -6,6 +6,12 @@
 /** Said when a multipart entity names no boundary that its body uses, and its body shows none. */
 export const UNSPLIT_MULTIPART_WARNING =
   'The message has a multipart part whose Content-Type names no boundary that its body uses (and its body shows none), so its parts could not be found: that content was not read.';
+/** Said when a header block (the message's, or a part's) was not ended by an empty line, so where its body starts was guessed. */
+export const GUESSED_BODY_START_WARNING =
+  'The message has a header block not ended by an empty line (the line after it is blank but for spaces, or its text follows the headers right away): its body was taken to start where its lines stop being header fields (at a line that can be no field, or at fields of names mail does not use right before it), which may be off by a line.';
+/** Said when a text part or an encoded word labelled ISO-8859-1, ISO-8859-15 or Windows-1252 held UTF-8, which was read as such. */
+export const LATIN_AS_UTF8_WARNING =
+  'The message has text labelled as a Latin charset (ISO-8859-1, ISO-8859-15 or Windows-1252) whose bytes are UTF-8 (as web forms send it): it was read as UTF-8, not as the label says.';
 /** Said when a text part sent as base64 holds characters that base64 has not. */
 export const DAMAGED_BASE64_WARNING =
   'The message has a text part sent as base64 that holds characters base64 has not (the message was damaged on its way, or its encoding is mislabelled): its text was decoded as far as it could be and may be garbled.';

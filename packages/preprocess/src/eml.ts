@@ -3,13 +3,22 @@ import { MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, type Email } from './e
 import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
-import { prepareForParser } from './eml-charset.js';
+import { prepareForParser } from './eml-prepare.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate, unreadDateWarning } from './eml-date.js';
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
 import { invitationText } from './eml-calendar.js';
 import { autoSubmittedOf, deliveryActions } from './eml-auto-submitted.js';
-import { CALENDAR_WARNING, CALENDAR_WITHOUT_TEXT_WARNING, DAMAGED_BASE64_WARNING, noTextWarning, reportWarning, UNSPLIT_MULTIPART_WARNING } from './eml-warnings.js';
+import {
+  CALENDAR_WARNING,
+  CALENDAR_WITHOUT_TEXT_WARNING,
+  DAMAGED_BASE64_WARNING,
+  GUESSED_BODY_START_WARNING,
+  LATIN_AS_UTF8_WARNING,
+  noTextWarning,
+  reportWarning,
+  UNSPLIT_MULTIPART_WARNING,
+} from './eml-warnings.js';
 import { htmlToText } from './html.js';
 import { VISIBLE } from './spaces.js';
 
@@ -31,6 +40,8 @@ export {
   CALENDAR_WITHOUT_TEXT_WARNING,
   DAMAGED_BASE64_WARNING,
   ENCRYPTED_WARNING,
+  GUESSED_BODY_START_WARNING,
+  LATIN_AS_UTF8_WARNING,
   OTHER_CONTENT_WARNING,
   REPORT_WARNING,
   TEXT_ATTACHMENT_WARNING,
@@ -41,16 +52,6 @@ export {
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
 function fixC1(text: string | undefined): string | undefined {
   return text === undefined ? undefined : c1AsWindows1252(text);
-}
-
-/** Where the header block ends (the blank line: an LF after any CRs, as the parser drops them), or the length when there is none. */
-function headerEnd(bytes: Uint8Array): number {
-  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) {
-    let j = i + 1;
-    while (bytes[j] === 0x0d) j++;
-    if (bytes[j] === 0x0a) return i + 1;
-  }
-  return bytes.length;
 }
 
 /**
@@ -75,27 +76,6 @@ export function startsWithHeader(raw: Uint8Array): boolean {
   if (i === start) return false;
   while (raw[i] === 0x20 || raw[i] === 0x09) i++;
   return raw[i] === 0x3a;
-}
-
-/**
- * Raw 8-bit header bytes that are not UTF-8 (a Subject or sender name written in Windows-1252 without
- * RFC 2047 encoding, as old mailers and scanners send it) are re-encoded as UTF-8, so they reach the
- * parser as the letters they were and not as U+FFFD. Valid UTF-8 and 7-bit headers are left as they are.
- */
-function utf8Headers(raw: Uint8Array): Uint8Array {
-  const end = headerEnd(raw);
-  const head = raw.subarray(0, end);
-  if (!head.some((b) => b >= 0x80)) return raw;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head);
-    return raw;
-  } catch {
-    const fixed = new TextEncoder().encode(new TextDecoder('windows-1252').decode(head));
-    const out = new Uint8Array(fixed.length + raw.length - end);
-    out.set(fixed, 0);
-    out.set(raw.subarray(end), fixed.length);
-    return out;
-  }
 }
 
 /**
@@ -156,14 +136,14 @@ function messageIdOf(value: string | undefined): string | undefined {
 }
 
 /**
- * The message parsed after its preparation (eml-charset.ts), an attached message's Date given in its text as
+ * The message parsed after its preparation (eml-prepare.ts), an attached message's Date given in its text as
  * sent (eml-forward-date.ts); `textInline`: nameless text attachments read as body.
  */
-async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed; unsplit: number; damaged: number }> {
-  const prepared = prepareForParser(bytes, { textInline });
+async function parsedMessage(bytes: Uint8Array, textInline: boolean): Promise<{ parsed: Parsed } & Omit<ReturnType<typeof prepareForParser>, 'bytes' | 'dates'>> {
+  const { bytes: prepared, dates, ...counts } = prepareForParser(bytes, { textInline });
   try {
-    const parsed = await PostalMime.parse(utf8Headers(prepared.bytes), { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
-    return { parsed: withSentDates(parsed, prepared.dates), unsplit: prepared.unsplit, damaged: prepared.damaged };
+    const parsed = await PostalMime.parse(prepared, { attachmentEncoding: 'arraybuffer', ...PARSER_LIMITS });
+    return { parsed: withSentDates(parsed, dates), ...counts };
   } catch (cause) {
     // The header limit is the parser's to say (its message names only the limit, no email text).
     if (cause instanceof Error && /^Maximum header size of \d+ bytes exceeded$/.test(cause.message)) {
@@ -220,8 +200,11 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
 /**
  * Parses a raw RFC 822 / MIME message (multipart, quoted-printable, base64, ISO-8859-1, Windows-1252 ...)
  * with postal-mime. Bytes that are not UTF-8 where no charset says what they are (raw 8-bit headers, a text
- * part without a charset) are read as Windows-1252. An attached message (a forward, inline or as an attachment)
- * is read one level deep as part of the text; other attachments are listed by name, type and size, never read.
+ * part without a charset) are read as Windows-1252, header fields field by field; text labelled as a Latin
+ * charset whose bytes are UTF-8 as UTF-8; what mailers get wrong besides (a header block not ended by an empty
+ * line, format=flowed quotes, split encoded words) as eml-prepare.ts says. An attached message (a forward, inline
+ * or as an attachment, message/rfc822 or message/global) is read one level deep as part of the text; other
+ * attachments are listed by name, type and size, never read.
  * The only text of a message in a part marked as an attachment without a file name is read as its body; a
  * multipart whose Content-Type names no boundary is split at the one its body shows; that of a message of only a
  * calendar invitation is the invitation's summary and description (eml-calendar.ts). A Date header without
@@ -229,7 +212,8 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * to be found, the only text in an attachment with a file name or in a calendar invitation without a summary or
  * description, only parts of other types, content that is encrypted, a text part sent as base64 that is damaged
  * (eml-warnings.ts); that the text came from an invitation; that the
- * message is a delivery report or read receipt, not a person's email; and a Date read as UTC for want of a zone.
+ * message is a delivery report or read receipt, not a person's email; a Date read as UTC for want of a zone; a
+ * body whose start was guessed; and text read as UTF-8 against its Latin charset label.
  * `autoSubmitted` says what the headers say of an automatic sender (eml-auto-submitted.ts).
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
@@ -241,13 +225,16 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   const bytes = bareCrsAsLf(typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw);
   const lines = lineCount(bytes);
   if (lines > maxLines) throw new EmlParseError(`the message has ${lines} lines, over the limit of ${maxLines}`);
-  let { parsed, unsplit, damaged } = await parsedMessage(bytes, false);
+  let read = await parsedMessage(bytes, false);
   // Some mailers mark the plain-text body `Content-Disposition: attachment`, with no file name: when it is
   // all the text there is, it is read as the body (parsed again, so its charset is read as the body's would be).
-  if (parsed.attachments.some(namelessTextAttachment) && !hasText(parsed)) ({ parsed, unsplit, damaged } = await parsedMessage(bytes, true));
+  if (read.parsed.attachments.some(namelessTextAttachment) && !hasText(read.parsed)) read = await parsedMessage(bytes, true);
+  const { parsed } = read;
   const warnings: string[] = [];
-  if (unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
-  if (damaged > 0) warnings.push(DAMAGED_BASE64_WARNING);
+  if (read.guessed > 0) warnings.push(GUESSED_BODY_START_WARNING);
+  if (read.unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
+  if (read.damaged > 0) warnings.push(DAMAGED_BASE64_WARNING);
+  if (read.latinAsUtf8 > 0) warnings.push(LATIN_AS_UTF8_WARNING);
   let body = bodyOf(parsed);
   if (!hasText(parsed, body)) {
     let noText = noTextWarning(parsed.attachments.map((a) => a.mimeType), holdsPgpMessage(parsed.text ?? ''));
