@@ -314,9 +314,11 @@ describe('gate', () => {
     // An interval on one side of 0 that rests on a few emails McNemar does not find telling says so (the README's demo: 0/4, p 0.125).
     const few = { ...q, macroF1: { delta: -0.0043, lo: -0.0094, hi: -0.0008 }, mcnemar: { b: 0, c: 4, statistic: 4, pValue: 0.125, method: 'exact' as const } };
     expect(differenceSentence(few, '95%')).toBe('queue: the challenger is worse, -0.43 points of macro-F1; the whole 95% interval (-0.94 to -0.08) is below 0, but only 4 email(s) tell the two apart (McNemar 0/4, p 0.125), so it may yet be chance.');
-    // One model against itself: no difference, said as one that may be chance.
+    // One model against itself: no difference, not one said to be maybe chance.
     const same = comparePredictions(strong, strong, { bootstrap: { resamples: 50, seed: 5 } });
-    expect(comparisonMarkdown(same, applyGate(same))).toContain('- queue: no clear difference, +0.00 points of macro-F1; the 95% interval (+0.00 to +0.00) spans 0, so on these 600 emails the difference may be chance.');
+    const sameMd = comparisonMarkdown(same, applyGate(same));
+    expect(sameMd).toContain('- queue: no difference: both models have the same macro-F1 on these 600 emails, and the 95% interval is +0.00 to +0.00.');
+    expect(sameMd).not.toContain('may be chance');
   });
 
   it('heads the summary columns by role, with the ids said once above the table', () => {

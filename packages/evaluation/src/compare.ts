@@ -19,6 +19,10 @@ export const IntervalSchema = z.object({ delta: z.number(), lo: z.number(), hi: 
 export const TaskComparisonSchema = z.object({
   task: z.string(),
   n: z.number().int(),
+  /**
+   * Each model's figures. Both macro-F1s average over the same labels: those of the truth and those either model
+   * predicted (`unscoredLabels` aside), so that a label one model gives and no email has costs both the same.
+   */
   challenger: z.object({ macroF1: z.number(), accuracy: z.number() }),
   champion: z.object({ macroF1: z.number(), accuracy: z.number() }),
   /** challenger minus champion, with the paired-bootstrap interval. */
@@ -30,13 +34,32 @@ export const TaskComparisonSchema = z.object({
    * both says: macro-F1 counts every email, answered or not, so a model that leaves far more to manual triage can
    * match the other's figures.
    */
-  answered: z.object({ challenger: z.number(), champion: z.number() }).optional(),
+  answered: z
+    .object({
+      challenger: z.number(),
+      champion: z.number(),
+      /** How many of these emails each model answers. */
+      emails: z.object({ challenger: z.number().int(), champion: z.number().int() }).optional(),
+      /**
+       * How many of the emails each answers it gives a wrong label (acted on wrongly: for the task that routes mail,
+       * misrouted, sent to a wrong team with no person looking first).
+       */
+      wrong: z.object({ challenger: z.number().int(), champion: z.number().int() }).optional(),
+      /** Each model's precision on the emails it answers (right / answered); null when it answers none. */
+      precision: z.object({ challenger: z.number().nullable(), champion: z.number().nullable() }).optional(),
+    })
+    .optional(),
   /**
    * Labels a model predicted here that no email has and the other model does not know (one it retired, or one it
    * added): those predictions count as wrong, but not as a label of their own in either model's macro-F1, which would
    * average one model over a label the other cannot be scored on. Absent when there are none.
    */
   unscoredLabels: z.object({ challenger: z.array(z.string()), champion: z.array(z.string()) }).optional(),
+  /**
+   * Labels both macro-F1s average over that no email has (one model or both predicted them, and both know them):
+   * F1 0 for both, so both figures can be below those of each model's own report. Absent when there are none.
+   */
+  absentLabels: z.array(z.string()).optional(),
 });
 export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
 
@@ -55,6 +78,56 @@ export function answeredDropWarnings(comparison: Pick<Comparison, 'tasks'>): str
     if (drop < ANSWERED_DROP_WARN_POINTS) continue;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     out.push(`${t.task}: the challenger answers ${pct(t.answered.challenger)} of these emails at its own threshold, the champion ${pct(t.answered.champion)}: ${drop.toFixed(1)} points more abstain (for the task that routes mail, go to manual triage), which macro-F1 and accuracy do not show`);
+  }
+  return out;
+}
+
+/**
+ * Whether a task's macro-F1 difference is unlikely to be chance, as the comparison's summary says it: `better` or
+ * `worse` when the whole interval lies on one side of 0 and McNemar's test on the emails the two models tell apart
+ * gives p under 0.05; undefined otherwise (no clear difference, or one that a few emails may make).
+ */
+export function clearDifference(t: Pick<TaskComparison, 'macroF1' | 'mcnemar'>): 'better' | 'worse' | undefined {
+  const d = t.macroF1;
+  if (!(d.lo > 0 || d.hi < 0) || t.mcnemar.pValue >= MCNEMAR_ALPHA) return undefined;
+  return d.lo > 0 ? 'better' : 'worse';
+}
+
+/** The p-value under which McNemar's test calls a difference unlikely to be chance. */
+export const MCNEMAR_ALPHA = 0.05;
+
+/** A drop of the precision on the emails answered automatically (points) that compare warns of. */
+export const ANSWERED_PRECISION_DROP_WARN_POINTS = 1;
+/** A rise of the emails answered wrongly that compare warns of: this share of the task's emails, and at least ANSWERED_WRONG_RISE_MIN. */
+export const ANSWERED_WRONG_RISE_WARN_SHARE = 0.01;
+export const ANSWERED_WRONG_RISE_MIN = 3;
+
+/**
+ * Warnings for tasks whose answered mail (at each model's own threshold) the challenger gets wrong more often: its
+ * precision on it at least ANSWERED_PRECISION_DROP_WARN_POINTS points below the champion's, or at least
+ * ANSWERED_WRONG_RISE_WARN_SHARE of the emails (ANSWERED_WRONG_RISE_MIN at least) more answered wrongly. A challenger
+ * that answers more mail (a lower threshold) reads as a gain in the answered share, and matches the champion's
+ * macro-F1 and accuracy, which count every email: for the task that routes mail, the extra mail it answers may be
+ * misrouted mail. `routingTask`: the task that routes mail, when the models' routing is known (said of it alone).
+ */
+export function answeredPrecisionWarnings(comparison: Pick<Comparison, 'tasks'>, routingTask?: string): string[] {
+  const out: string[] = [];
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  for (const t of comparison.tasks) {
+    const { emails, wrong, precision } = t.answered ?? {};
+    if (!emails || !wrong || !precision) continue;
+    const drop = precision.challenger !== null && precision.champion !== null ? (precision.champion - precision.challenger) * 100 : 0;
+    const more = wrong.challenger - wrong.champion;
+    const manyMore = more >= Math.max(ANSWERED_WRONG_RISE_MIN, ANSWERED_WRONG_RISE_WARN_SHARE * t.n);
+    if (drop < ANSWERED_PRECISION_DROP_WARN_POINTS - 1e-9 && !manyMore) continue;
+    const side = (role: 'challenger' | 'champion') => {
+      const p = precision[role];
+      return `${p === null ? '–' : pct(p)} (${wrong[role]} of ${emails[role]} wrong)`;
+    };
+    const change = [drop > 0 ? `${drop.toFixed(1)} points lower` : '', more > 0 ? `${more} more wrong` : ''].filter(Boolean).join(', ');
+    // The routing task by its name when the models' routing is known; else what it means for the one that routes mail.
+    const routes = routingTask === undefined ? ' (for the task that routes mail, misrouted)' : t.task === routingTask ? ' (misrouted mail)' : '';
+    out.push(`${t.task}: precision on the mail answered at each model's own threshold: challenger ${side('challenger')}, champion ${side('champion')}: ${change}${routes}, which macro-F1 and accuracy do not show`);
   }
   return out;
 }
@@ -180,6 +253,7 @@ function compareTask(
   // Lines that say whether they abstained, and those answered, per side.
   const says = { challenger: 0, champion: 0 };
   const answered = { challenger: 0, champion: 0 };
+  const answeredRight = { challenger: 0, champion: 0 };
   for (const [i, [x, y]] of pairs.entries()) {
     const t = x.truth[task];
     const u = y.truth[task];
@@ -201,8 +275,14 @@ function compareTask(
     b.push(pb.label);
     if (pa.abstained !== undefined) says.challenger += 1;
     if (pb.abstained !== undefined) says.champion += 1;
-    if (pa.abstained === false) answered.challenger += 1;
-    if (pb.abstained === false) answered.champion += 1;
+    if (pa.abstained === false) {
+      answered.challenger += 1;
+      if (pa.label === t) answeredRight.challenger += 1;
+    }
+    if (pb.abstained === false) {
+      answered.champion += 1;
+      if (pb.label === t) answeredRight.champion += 1;
+    }
     note(known.challenger, pa);
     note(known.champion, pb);
   }
@@ -212,9 +292,11 @@ function compareTask(
   const oneSided = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l)).sort();
   const unscored = { challenger: oneSided(a, known.champion), champion: oneSided(b, known.challenger) };
   const skip = new Set([...unscored.challenger, ...unscored.champion]);
-  const scoredLabels = (predicted: readonly string[]) => uniqueLabels(truth, predicted).filter((l) => !skip.has(l));
-  const champ = { macroF1: macroF1(truth, b, scoredLabels(b)), accuracy: accuracy(truth, b) };
-  const chall = { macroF1: macroF1(truth, a, scoredLabels(a)), accuracy: accuracy(truth, a) };
+  // One label set for both: averaged over each model's own, a label one of them gave to a single email (and no email
+  // has) cost that model alone a whole label's F1, though both got the same emails right.
+  const scored = uniqueLabels(truth, a, b).filter((l) => !skip.has(l));
+  const champ = { macroF1: macroF1(truth, b, scored), accuracy: accuracy(truth, b) };
+  const chall = { macroF1: macroF1(truth, a, scored), accuracy: accuracy(truth, a) };
   let right = 0;
   let wrong = 0;
   for (let i = 0; i < truth.length; i++) {
@@ -234,11 +316,24 @@ function compareTask(
     macroF1: interval(chall.macroF1 - champ.macroF1, f1Deltas),
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
-    ...(says.challenger === truth.length && says.champion === truth.length ? { answered: { challenger: answered.challenger / truth.length, champion: answered.champion / truth.length } } : {}),
+    ...(says.challenger === truth.length && says.champion === truth.length ? { answered: answeredFigures(answered, answeredRight, truth.length) } : {}),
     ...(skip.size > 0 ? { unscoredLabels: unscored } : {}),
+    ...(scored.some((l) => !truthLabels.has(l)) ? { absentLabels: scored.filter((l) => !truthLabels.has(l)) } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
   return { comparison, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
+}
+
+/** A task's `answered`: each model's share of the `n` emails answered, how many, how many wrongly, and its precision on them. */
+function answeredFigures(answered: Record<'challenger' | 'champion', number>, right: Record<'challenger' | 'champion', number>, n: number): NonNullable<TaskComparison['answered']> {
+  const precision = (role: 'challenger' | 'champion') => (answered[role] === 0 ? null : right[role] / answered[role]);
+  return {
+    challenger: answered.challenger / n,
+    champion: answered.champion / n,
+    emails: { ...answered },
+    wrong: { challenger: answered.challenger - right.challenger, champion: answered.champion - right.champion },
+    precision: { challenger: precision('challenger'), champion: precision('champion') },
+  };
 }
 
 /** The task's `DisjointLabels` when its labels do not meet, else undefined. */
@@ -252,8 +347,9 @@ function disjointLabels(task: string, truth: ReadonlySet<string>, known: Record<
 
 /**
  * Paired bootstrap: resample examples with replacement (the same indices for both models) and
- * record challenger minus champion of macro-F1 (over the labels present in each resample, as
- * scikit-learn would, but those in `unscored`: see `unscoredLabels`) and of accuracy.
+ * record challenger minus champion of macro-F1 and of accuracy. Both models' macro-F1 in a resample is over the
+ * same labels: those present in it (a truth or either model's prediction, as scikit-learn's `labels` of their union
+ * would), but those in `unscored` (see `unscoredLabels`).
  */
 export function pairedBootstrap(
   truth: readonly string[],
@@ -269,7 +365,8 @@ export function pairedBootstrap(
 /**
  * Per model (`sides`: one model's predictions for the `truth` lines, or two models'), its macro-F1 and hits in each
  * bootstrap resample: the resamples draw the same indices for both models (a paired bootstrap), from `boot.seed`.
- * Macro-F1 is over the labels present in the resample, as scikit-learn's, but those in `unscored`; with `averageOver`
+ * Macro-F1 is over the labels present in the resample (in its truth or in either model's predictions: the same
+ * labels for both), as scikit-learn's, but those in `unscored`; with `averageOver`
  * (a fixed label list, as scikit-learn's `labels`), over exactly those labels, one no email of the resample has
  * counting 0.
  */
@@ -310,11 +407,13 @@ export function bootstrapScores(
   const random = seededRandom(boot.seed);
   const a = { f1: [] as number[], hits: [] as number[] };
   const b = { f1: [] as number[], hits: [] as number[] };
+  // A label is present in a resample when an email of it has it or either model gave it: both models are scored over those.
+  const present = (l: number): boolean => actual[l] > 0 || predA[l] > 0 || (two && predB[l] > 0);
   const macro = (pred: Int32Array, tp: Int32Array): number => {
     let s = 0;
     let k = 0;
     for (let l = 0; l < L; l++) {
-      if (counted[l] === 0 || (actual[l] === 0 && pred[l] === 0)) continue;
+      if (counted[l] === 0 || !present(l)) continue;
       k++;
       const p = pred[l] === 0 ? 0 : tp[l] / pred[l];
       const r = actual[l] === 0 ? 0 : tp[l] / actual[l];

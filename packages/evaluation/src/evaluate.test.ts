@@ -199,11 +199,11 @@ describe('evaluatePredictions', () => {
     const few: PredictionLine[] = Array.from({ length: 5 }, (_, i) => ({ truth: { queue: i === 0 ? 'cards' : 'loans' }, prediction: { queue: { label: 'cards', confidence: i === 0 ? 0.92 : 0.5 } } }));
     const r = evaluatePredictions(few);
     const md = evaluationMarkdown(r);
-    expect(md).toContain('| 0.95 | 0.0% | – |');
-    expect(md).toContain('| 0.90 | 20.0% | 1.0000 |');
+    expect(md).toContain('| 0.950 | 0.0% | – |');
+    expect(md).toContain('| 0.900 | 20.0% | 100.0% |');
     const card = modelCardMarkdown(r);
     expect(card).toContain('| task | precision 80.0% | precision 90.0% | precision 95.0% | precision 99.0% |');
-    expect(card).toContain('| queue | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough | 0.9200: 20.0% (1) rough |');
+    expect(card).toContain('| queue | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough | 0.920: 20.0% (1) rough |');
     expect(card).not.toContain('Where the model routes'); // the lines do not say whether the model abstained
     // 0.92 is the least confident email answered, not the lowest threshold that answers it: any above 0.5 does (0.60 in the table above).
     expect(card).not.toContain('lowest');
@@ -410,7 +410,7 @@ describe('evaluatePredictions', () => {
     expect(r.tasks[0].calibration?.ece).toBeCloseTo(0.15625, 12);
     const md = evaluationMarkdown(r);
     expect(md).toContain('| queue | 32 | 2 | 0.9062 |');
-    expect(md).toContain('| 0.00 | 100.0% | 0.9062 |');
+    expect(md).toContain('| 0.000 | 100.0% | 90.6% |');
     expect(md).toContain('| 0.1562 |');
     expect(md).not.toMatch(/0\.9063|0\.1563/);
     const reliability = reportPictures(r).find((p) => p.kind === 'reliability')?.svg ?? '';

@@ -1,6 +1,6 @@
 import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
-import type { Comparison, DisjointLabels, UnmeasuredTask } from './compare.js';
+import { clearDifference, type Comparison, type DisjointLabels, type UnmeasuredTask } from './compare.js';
 import { GatePolicyError } from './errors.js';
 import { pyFixed } from './python-format.js';
 import { headUnits } from './text-cut.js';
@@ -25,7 +25,16 @@ export const GatePolicySchema = z.object({
 export type GatePolicy = z.infer<typeof GatePolicySchema>;
 
 export const GateCheckSchema = z.object({ name: z.string(), pass: z.boolean(), detail: z.string() });
-export const GateResultSchema = z.object({ pass: z.boolean(), policy: GatePolicySchema, checks: z.array(GateCheckSchema) });
+export const GateResultSchema = z.object({
+  pass: z.boolean(),
+  policy: GatePolicySchema,
+  checks: z.array(GateCheckSchema),
+  /**
+   * What the checks do not show, for the person deciding: a task the policy's `tasks` leave out at which the
+   * challenger is clearly worse (`ungatedWorseWarnings`). Kept with the gate's record; absent when there is none.
+   */
+  warnings: z.array(z.string()).optional(),
+});
 export type GateResult = z.infer<typeof GateResultSchema>;
 
 /** Parses a gate policy (e.g. from a JSON file); unknown keys are an error so that typos do not weaken the gate. */
@@ -125,7 +134,28 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
       detail: `${f4(champ)} → ${f4(chall)} (${pts(chall - champ)})`,
     });
   }
-  return { pass: checks.every((c) => c.pass), policy, checks };
+  const warnings = ungatedWorseWarnings(comparison, policy);
+  return { pass: checks.every((c) => c.pass), policy, checks, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** What an `ungatedWorseWarnings` warning says after its task's name and `: ` (the registry finds them by it). */
+export const UNGATED_WORSE = 'not checked by the gate';
+
+/**
+ * Tasks the policy's `tasks` leave out of the gate at which the challenger is clearly worse (the whole interval of
+ * its macro-F1 difference below 0 and McNemar's p under 0.05, as the summary's "unlikely to be chance"): the gate
+ * passes without a word of them, so each is a warning kept with it. None when the policy gates every task.
+ */
+export function ungatedWorseWarnings(comparison: Pick<Comparison, 'tasks' | 'disjointLabels' | 'bootstrap'>, policy: Pick<GatePolicy, 'tasks'>): string[] {
+  const gated = policy.tasks;
+  if (gated === undefined) return [];
+  const level = `${Math.round(comparison.bootstrap.confidence * 100)}%`;
+  return comparison.tasks
+    .filter((t) => !gated.includes(t.task) && !(comparison.disjointLabels ?? []).some((d) => d.task === t.task) && clearDifference(t) === 'worse')
+    .map((t) => {
+      const d = t.macroF1;
+      return `${t.task}: ${UNGATED_WORSE} (the policy's tasks are ${gated.join(', ')}), yet the challenger is worse at it, ${pts(d.delta)} of macro-F1 (${f4(t.champion.macroF1)} → ${f4(t.challenger.macroF1)}; ${level} interval ${pts(d.lo)} to ${pts(d.hi)}, McNemar p ${t.mcnemar.pValue.toPrecision(3)}): unlikely to be chance`;
+    });
 }
 
 /** A failed check in the registry's short form: `name: detail`, cut to `max` characters. */
@@ -149,6 +179,7 @@ function shortList(lines: readonly string[], max: number, what: string): string[
 export function gateRecord(gate: GateResult, champion: string, at: Date, warnings: readonly string[] = []): GateRecord {
   const kept = shortList(gate.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`), MAX_CHECK, 'checks');
   const thresholds = Object.fromEntries(Object.entries(gate.policy).filter(([, v]) => v !== undefined)) as GateRecord['thresholds'];
-  const said = shortList(warnings, MAX_WARNING, 'warnings');
+  // The gate's own warnings (a task it leaves out, clearly worse) with the caller's, each once.
+  const said = shortList([...new Set([...warnings, ...(gate.warnings ?? [])])], MAX_WARNING, 'warnings');
   return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString(), ...(said.length > 0 ? { warnings: said } : {}) };
 }

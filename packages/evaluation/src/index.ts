@@ -77,6 +77,8 @@ export {
 } from './evaluate.js';
 export {
   answeredDropWarnings,
+  answeredPrecisionWarnings,
+  clearDifference,
   comparePredictions,
   pairedBootstrap,
   ComparisonSchema,
@@ -91,12 +93,12 @@ export {
   type TaskComparison,
   type BootstrapOptions,
 } from './compare.js';
-export { applyGate, disjointDetail, unmeasuredDetail, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { applyGate, disjointDetail, unmeasuredDetail, ungatedWorseWarnings, UNGATED_WORSE, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';
-export { modelCardMarkdown, testNearDuplicateWarning, type ModelCardOptions, type TrainingFacts } from './model-card.js';
+export { modelCardMarkdown, registeredNearDuplicateWarning, testNearDuplicateWarning, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
 export { coverageWords, type CoverageWords, type ReportRouting } from './coverage-words.js';

@@ -3,7 +3,7 @@ import { MISSING_META_VALUE, type EvaluationReport, type TaskReport } from './ev
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
-import { absentLabelsNote, leftOutWarning, operatingSentence, shortOfTarget, SLICE_NOTE } from './report-text.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence, shortOfTarget, SLICE_NOTE, thresholdText } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -158,8 +158,22 @@ function nearDuplicateFact(near: { near: number; judged: number }): string {
  * the model card's near-duplicates line says it: the report's figures likely overstate. Undefined below half.
  */
 export function testNearDuplicateWarning(near: TrainingFacts['testNearDuplicates']): string | undefined {
-  if (near === undefined || near.judged === 0 || near.near / near.judged < NEAR_DUPLICATE_SHARE) return undefined;
+  if (!manyNearDuplicates(near)) return undefined;
   return `${nearDuplicateFact(near)}: the figures of this report, measured on that test split, likely overstate how the model does on mail worded anew; measure it on later mail or an independent file`;
+}
+
+/** Whether half or more of the test rows training judged were near-duplicates of its training rows. */
+function manyNearDuplicates(near: TrainingFacts['testNearDuplicates']): near is NonNullable<TrainingFacts['testNearDuplicates']> {
+  return near !== undefined && near.judged > 0 && near.near / near.judged >= NEAR_DUPLICATE_SHARE;
+}
+
+/**
+ * The same caveat for the figures a registry version keeps (measured by training on its test rows: its held-out
+ * split or its test file), said where a person approves it (`registry show`, `registry approve`). Undefined below half.
+ */
+export function registeredNearDuplicateWarning(near: TrainingFacts['testNearDuplicates']): string | undefined {
+  if (!manyNearDuplicates(near)) return undefined;
+  return `${nearDuplicateFact(near)}: its registered figures, measured on those test rows, likely overstate how it does on mail worded anew; measure it on later mail or an independent file (\`mailroute evaluate --model <id> --data <file>\`)`;
 }
 
 /** Labels shown in one line of label changes at most; the rest counted. */
@@ -265,7 +279,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     for (const t of curves) {
       const at = (target: number) => {
         const p = t.coverage?.forTargetPrecision.find((x) => x.target === target)?.point;
-        return p ? `${f(p.threshold)}: ${pct(p.coverage)} (${p.routed})${p.routed < 20 ? ' rough' : ''}` : 'not reached';
+        return p ? `${thresholdText(p.threshold)}: ${pct(p.coverage)} (${p.routed})${p.routed < 20 ? ' rough' : ''}` : 'not reached';
       };
       lines.push(`| ${cell(t.task)} | ${targets.map(at).join(' | ')} |`);
     }

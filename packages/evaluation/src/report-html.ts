@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, unlabelledNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, untestedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -72,10 +72,14 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   }
   const absent = absentLabelsNote(t);
   if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
+  const untested = untestedLabelsNote(t);
+  if (untested) parts.push(`<p class="caption" data-untested="${esc(t.task)}"><b>Note:</b> ${esc(untested)}</p>`);
+  // A label no test email has is untested (the note above), not weak: its F1 of 0 says nothing of how it is found.
+  const isWeak = (c: (typeof m.perClass)[number]) => c.support > 0 && c.f1 < m.macro.f1 - 0.2;
   const rows = [...m.perClass]
     .sort((a, b) => a.f1 - b.f1 || b.support - a.support)
-    .map((c) => [c.f1 < m.macro.f1 - 0.2 ? `<span class="weak">&#9660; ${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
-  const weak = m.perClass.some((c) => c.f1 < m.macro.f1 - 0.2);
+    .map((c) => [isWeak(c) ? `<span class="weak">&#9660; ${esc(c.label)}</span>` : esc(c.label), f(c.precision), f(c.recall), f(c.f1), String(c.support)]);
+  const weak = m.perClass.some(isWeak);
   parts.push(
     '<h3>Per class, weakest F1 first</h3>',
     weak ? `<p class="caption">Labels marked <span class="weak">&#9660;</span> (in red): F1 more than 0.20 below the task&#39;s macro-F1.</p>` : '',
@@ -101,14 +105,14 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
     parts.push(
       table(
         ['threshold', `${w.verb} automatically`, `precision of ${w.verb}`],
-        t.coverage.atThresholds.map((p) => [p.threshold.toFixed(2), pct(p.coverage), routedPrecision(p)]),
+        t.coverage.atThresholds.map((p) => [thresholdText(p.threshold), pct(p.coverage), routedPrecision(p)]),
         [true, true, true],
       ),
     );
     // With how many emails answered there, and `rough` under 20, as the model card says it.
     const targets = t.coverage.forTargetPrecision.map((x) => [
       pct(x.target),
-      x.point ? f(x.point.threshold) : 'not reached',
+      x.point ? thresholdText(x.point.threshold) : 'not reached',
       x.point ? `${pct(x.point.coverage)} (${x.point.routed})${x.point.routed < 20 ? ' rough' : ''}` : '–',
     ]);
     parts.push(table(['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically (emails; rough: under 20)`], targets, [true, true, true]));

@@ -1,7 +1,7 @@
 import { classificationReportText } from './classification-report.js';
 import { pictureBases } from './pictures.js';
 import type { EvaluationReport, TaskReport } from './evaluate.js';
-import type { Comparison, TaskComparison } from './compare.js';
+import { clearDifference, type Comparison, type TaskComparison } from './compare.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
 import { cell, codeSpan } from './markdown.js';
@@ -11,6 +11,11 @@ import { tailUnits } from './text-cut.js';
 // As the classification report rounds (Python's %f), so that one figure reads the same in every report.
 const f = (x: number, d = 4): string => pyFixed(x, d);
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/**
+ * An abstention threshold, with 3 digits wherever the reports show one (the operating point's, the coverage table's,
+ * the model card's), rounded as Python's %f: `0.745`, `0.500`. Shares (coverage, precision of the mail answered) are percent with one decimal.
+ */
+export const thresholdText = (x: number): string => pyFixed(x, 3);
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
 /** How many of a task's most confused pairs report.md and report.html list (metrics.json keeps more): the same pairs in both. */
 export const CONFUSED_PAIRS_SHOWN = 10;
@@ -71,7 +76,7 @@ export function operatingSentence(t: TaskReport): string | undefined {
   if (!o) return undefined;
   if (o.manualTriage) return routingSentence(t, o, o.manualTriage);
   const rest = t.metrics.n - o.routed;
-  const at = o.threshold === undefined ? '' : ` (threshold ${o.threshold.toFixed(3)})`;
+  const at = o.threshold === undefined ? '' : ` (threshold ${thresholdText(o.threshold)})`;
   const few = o.routed > 0 && o.routed < 20 ? ` Only ${o.routed} answered: a rough estimate.` : '';
   return `answers ${pct(o.coverage)} (${o.routed} of ${t.metrics.n}) at precision ${o.precision === null ? '–' : pct(o.precision)}${at}; abstains on ${rest === 0 ? 'none' : `the other ${rest}`}.${few}`;
 }
@@ -115,7 +120,7 @@ export function byQueueRows(t: TaskReport): string[][] {
  */
 function routingSentence(t: TaskReport, o: NonNullable<TaskReport['operating']>, triage: { lowConfidence: number; noQueue: number }): string {
   const rest = triage.lowConfidence + triage.noQueue;
-  const at = o.threshold === undefined ? '' : ` (threshold ${o.threshold.toFixed(3)})`;
+  const at = o.threshold === undefined ? '' : ` (threshold ${thresholdText(o.threshold)})`;
   const why = [
     triage.lowConfidence > 0 ? `${triage.lowConfidence} for low confidence` : '',
     triage.noQueue > 0 ? `${triage.noQueue} predicted \`other\`, which has no queue` : '',
@@ -202,9 +207,26 @@ export function calibrationSentence(t: TaskReport): string | undefined {
   return `On average the model is ${c.meanConfidence.toFixed(3)} confident and right ${c.accuracy.toFixed(3)} of the time: ${verdict}. ECE ${f(c.ece)} over ${c.bins.length} confidence bands: the gap per band, averaged over the bands by their emails (under 0.05 is commonly taken as good; more bands, fewer emails each, give a larger ECE).`;
 }
 
-/** Precision of the emails answered (routed, for the routing task) at a threshold, or `–` when there are none (undefined, not 0). */
-export function routedPrecision(p: { routed: number; precision: number }, digits = 4): string {
-  return p.routed === 0 ? '–' : pyFixed(p.precision, digits);
+/**
+ * Precision of the emails answered (routed, for the routing task) at a threshold, in percent as the operating point
+ * says it, or `–` when there are none (undefined, not 0).
+ */
+export function routedPrecision(p: { routed: number; precision: number }): string {
+  return p.routed === 0 ? '–' : pct(p.precision);
+}
+
+/**
+ * Labels the model knows (scores) that no test email has and that it gave to none: absent from the figures and
+ * their tables, so said by name: `3 labels of the model have no test email and the model gave them to none (a, b, c):
+ * these figures say nothing about them.` Undefined when there are none.
+ */
+export function untestedLabelsNote(t: TaskReport): string | undefined {
+  const inFigures = new Set(t.metrics.perClass.map((c) => c.label));
+  const silent = (t.untested ?? []).filter((l) => !inFigures.has(l));
+  if (silent.length === 0) return undefined;
+  const n = silent.length;
+  const named = `${silent.slice(0, 15).join(', ')}${n > 15 ? `, and ${n - 15} more` : ''}`;
+  return `${n === 1 ? '1 label of the model has' : `${n} labels of the model have`} no test email and the model gave ${n === 1 ? 'it' : 'them'} to none, so ${n === 1 ? 'it is' : 'they are'} untested: ${named}. These figures say nothing about ${n === 1 ? 'it' : 'them'}.`;
 }
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
@@ -220,6 +242,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     if (short) parts.push(`WARNING: below its target: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
+    const untested = untestedLabelsNote(t);
+    if (untested) parts.push(`Note: ${untested}\n\n`);
     parts.push(classificationReportText(t.metrics, digits));
     const extra: string[] = [];
     const interval = macroF1IntervalText(t);
@@ -276,6 +300,8 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   }
   const absent = absentLabelsNote(t);
   if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
+  const untested = untestedLabelsNote(t);
+  if (untested) lines.push(`**Note:** ${cell(untested)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
   const shown = sorted.slice(0, maxClasses);
   lines.push(
@@ -301,7 +327,7 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   if (t.coverage) {
     const w = coverageWords(routing, t.task, t.metrics.labels);
     lines.push(`Abstention threshold (${w.rule}):`, '', `| threshold | ${w.verb} automatically | precision of ${w.verb} |`, '| ---: | ---: | ---: |');
-    for (const p of t.coverage.atThresholds) lines.push(`| ${p.threshold.toFixed(2)} | ${pct(p.coverage)} | ${routedPrecision(p)} |`);
+    for (const p of t.coverage.atThresholds) lines.push(`| ${thresholdText(p.threshold)} | ${pct(p.coverage)} | ${routedPrecision(p)} |`);
     lines.push('');
   }
   for (const s of t.slices) {
@@ -369,12 +395,16 @@ export function differenceSentence(t: TaskComparison, level: string): string {
   const d = t.macroF1;
   const span = `${signedPts(d.lo)} to ${signedPts(d.hi)}`;
   const by = `${signedPts(d.delta)} points of macro-F1`;
+  // The same figure, and in every resample the interval rests on: nothing to call chance.
+  if (d.delta === 0 && d.lo === 0 && d.hi === 0) {
+    return `${cell(t.task)}: no difference: both models have the same macro-F1 on these ${t.n} emails, and the ${level} interval is ${span}.`;
+  }
   if (d.lo > 0 || d.hi < 0) {
     const [which, side] = d.lo > 0 ? ['better', 'above'] : ['worse', 'below'];
     const lead = `${cell(t.task)}: the challenger is ${which}, ${by}; the whole ${level} interval (${span}) is ${side} 0`;
     // A few emails that one model gets right and the other wrong can put a bootstrap interval on one side: McNemar says when.
     const { b, c, pValue } = t.mcnemar;
-    if (pValue >= 0.05) return `${lead}, but only ${b + c} email(s) tell the two apart (McNemar ${b}/${c}, p ${pValue.toFixed(3)}), so it may yet be chance.`;
+    if (clearDifference(t) === undefined) return `${lead}, but only ${b + c} email(s) tell the two apart (McNemar ${b}/${c}, p ${pValue.toFixed(3)}), so it may yet be chance.`;
     return `${lead}, so unlikely to be chance.`;
   }
   return `${cell(t.task)}: no clear difference, ${by}; the ${level} interval (${span}) spans 0, so on these ${t.n} emails the difference may be chance.`;
@@ -395,7 +425,8 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     `- champion: ${cell(champ)}`,
     `- challenger: ${cell(chall)}`,
     '',
-    ...warnings.flatMap((w) => [`> **Warning:** ${cell(w)}`, '']),
+    // The gate's own warnings (a task it leaves out, clearly worse) with the caller's, each once.
+    ...[...new Set([...warnings, ...(gate.warnings ?? [])])].flatMap((w) => [`> **Warning:** ${cell(w)}`, '']),
     `${comparison.n} emails. The champion and challenger columns are each model's macro-F1; Δ is challenger minus champion in points (1 point = 0.01); ${level} paired-bootstrap intervals (${comparison.bootstrap.resamples} resamples, seed ${comparison.bootstrap.seed}); McNemar's test on which emails each gets right: p is the chance of a split at least this uneven if the two models were equally good (b: emails only the challenger gets right, c: only the champion), and under 0.05 the difference is unlikely to be chance.`,
     '',
     `| task | n | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ macro-F1 [${level} CI] | Δ accuracy [${level} CI] | McNemar p (b/c) |`,
@@ -408,11 +439,23 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
   }
   const answering = comparison.tasks.filter((t) => t.answered);
   if (answering.length > 0) {
-    lines.push('', "Answered, at each model's own threshold (the rest abstain; for the task that routes mail, those and the emails it predicts `other` for go to manual triage):", '');
-    lines.push(`| task | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ points |`, '| --- | ---: | ---: | ---: |');
+    lines.push(
+      '',
+      "Answered, at each model's own threshold (the rest abstain; for the task that routes mail, those and the emails it predicts `other` for go to manual triage), with each model's precision on the emails it answers and how many of them it answers wrongly (for the task that routes mail: misrouted, sent to a wrong team with no person looking first). A larger share answered is a gain only at a precision as good:",
+      '',
+    );
+    lines.push(
+      `| task | champion (${cell(champShort)}) | challenger (${cell(challShort)}) | Δ points | precision: champion | precision: challenger | wrong: champion | wrong: challenger |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const t of answering) {
       const a = t.answered as NonNullable<TaskComparison['answered']>;
-      lines.push(`| ${cell(t.task)} | ${(a.champion * 100).toFixed(1)}% | ${(a.challenger * 100).toFixed(1)}% | ${signedPts(a.challenger - a.champion)} |`);
+      const precision = (role: 'champion' | 'challenger') => {
+        const p = a.precision?.[role];
+        return p === undefined || p === null ? '–' : pct(p);
+      };
+      const wrong = (role: 'champion' | 'challenger') => (a.wrong && a.emails ? `${a.wrong[role]} of ${a.emails[role]}` : '–');
+      lines.push(`| ${cell(t.task)} | ${pct(a.champion)} | ${pct(a.challenger)} | ${signedPts(a.challenger - a.champion)} | ${precision('champion')} | ${precision('challenger')} | ${wrong('champion')} | ${wrong('challenger')} |`);
     }
   }
   const disjoint = comparison.disjointLabels ?? [];
@@ -428,9 +471,18 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       const labels = t.unscoredLabels?.[side] ?? [];
       if (labels.length === 0) continue;
       const [own, other] = side === 'champion' ? [champ, chall] : [chall, champ];
-      const named = labels.map((l) => `\`${cell(l)}\``).join(', ');
+      const named = labels.map((l) => codeSpan(l)).join(', ');
       lines.push('', `${cell(t.task)}: ${cell(own)} predicted ${named}, which no email here has and ${cell(other)} does not know (retired or new): those emails count as wrong for it, but ${labels.length === 1 ? 'the label is' : 'the labels are'} left out of both models' macro-F1, which would otherwise average one model over a label the other is not scored on.`);
     }
+  }
+  for (const t of comparison.tasks) {
+    const absent = t.absentLabels ?? [];
+    if (absent.length === 0) continue;
+    const named = absent.map((l) => codeSpan(l)).join(', ');
+    lines.push(
+      '',
+      `${cell(t.task)}: no email here has ${named}, which ${absent.length === 1 ? 'a model predicted' : 'the models predicted'} and both know: both macro-F1s average over the same labels, ${absent.length === 1 ? 'that one' : 'those'} included at F1 0 for both, so that a label one model gives to a few emails does not move the difference; both figures can be below those of each model's own report.`,
+    );
   }
   for (const d of disjoint) {
     lines.push('', `**Warning: ${cell(d.task)}: ${disjointDetail(d)}. Check that both models were trained for this task on the same labels and that the data is labelled in them; the task fails its gate.**`);
@@ -451,10 +503,19 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
   for (const c of gate.checks) lines.push(`| ${cell(c.name)} | ${c.pass ? 'pass' : '**FAIL**'} | ${cell(c.detail)} |`);
   // A check failed on a drop whose interval spans 0: the policy judges the point estimate, which the intervals above call
   // possibly chance. Said beside the check, so the two do not read as a contradiction.
-  const withinNoise = comparison.tasks.filter((t) => t.macroF1.lo < 0 && t.macroF1.hi > 0 && gate.checks.some((c) => !c.pass && c.name.startsWith(`${t.task}: macro-F1 drop`)));
+  // Inclusive, as differenceSentence calls an interval that ends at 0 (`-8.84 to +0.00`) one that spans it.
+  const failedDrop = (t: TaskComparison) => gate.checks.some((c) => !c.pass && c.name.startsWith(`${t.task}: macro-F1 drop`));
+  const withinNoise = comparison.tasks.filter((t) => t.macroF1.lo <= 0 && t.macroF1.hi >= 0 && failedDrop(t));
+  const fails = (n: number) => (n === 1 ? 'fails its check' : 'fail their checks');
   if (withinNoise.length > 0) {
     const named = withinNoise.map((t) => codeSpan(t.task)).join(', ');
-    lines.push('', `Note: ${named} ${withinNoise.length === 1 ? 'fails its check' : 'fail their checks'} on the point estimate of the drop, while the ${level} interval spans 0 (see above): on these ${comparison.n} emails the drop may be chance. The policy judges the point estimate; a comparison on more emails tells a real drop from noise.`);
+    lines.push('', `Note: ${named} ${fails(withinNoise.length)} on the point estimate of the drop, while the ${level} interval spans 0 (see above): on these ${comparison.n} emails the drop may be chance. The policy judges the point estimate; a comparison on more emails tells a real drop from noise.`);
+  }
+  // Below 0 throughout, but too few emails tell the two apart (McNemar): the summary says it may yet be chance, too.
+  const fewApart = comparison.tasks.filter((t) => t.macroF1.hi < 0 && clearDifference(t) === undefined && failedDrop(t));
+  if (fewApart.length > 0) {
+    const named = fewApart.map((t) => codeSpan(t.task)).join(', ');
+    lines.push('', `Note: ${named} ${fails(fewApart.length)} on the point estimate of the drop, while too few emails tell the two models apart for McNemar's test (see above): the drop may be chance. The policy judges the point estimate; a comparison on more emails tells a real drop from noise.`);
   }
   lines.push('', 'b: emails only the challenger gets right; c: emails only the champion gets right.', '');
   return lines.join('\n');

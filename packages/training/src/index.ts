@@ -19,5 +19,5 @@ export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type Train
 export { alignToTaxonomy, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
 export { predictDataset, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
-export { headlineFromProbs, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
+export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
 export { feedbackFileChunks, newFeedbackFileTally, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import {
   answeredDropWarnings,
+  answeredPrecisionWarnings,
   applyGate,
   ComparisonError,
   comparePredictions,
@@ -72,10 +73,12 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
 }
 
 /** The model id, task names and routing a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
-async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[]; routing: string } | undefined> {
+async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[]; routing: string; queueTask: string } | undefined> {
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
-    return parsed.success ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name), routing: routingText(parsed.data.routing) } : undefined;
+    return parsed.success
+      ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name), routing: routingText(parsed.data.routing), queueTask: parsed.data.routing.queueTask }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -87,9 +90,10 @@ async function manifestHead(dir: string): Promise<{ modelId: string; tasks: stri
  * on both sides (one registry version named twice, `champion` and the champion's id, its directory and its id,
  * or a copy of it) would show no difference and record a meaningless gate on itself: a usage error naming it
  * and what to compare instead. Models with no task in common would predict every row for an empty table and a
- * failed gate recorded on the challenger: refused, naming each model's tasks.
+ * failed gate recorded on the challenger: refused, naming each model's tasks. Returns the task that routes mail when
+ * both manifests name the same one.
  */
-async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<void> {
+async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<string | undefined> {
   const dirs = [await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), await resolveModelDir(modelRef(ctx, models.champion), ctx.home)];
   const [a, b] = await Promise.all(dirs.map(manifestHead));
   if ((a?.modelId ?? (await realpath(dirs[0]))) === (b?.modelId ?? (await realpath(dirs[1])))) {
@@ -110,6 +114,7 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
   if (a && b && a.routing !== b.routing) {
     ctx.stderr.write(safeLines(`warning: the models route mail otherwise: the challenger ${a.routing}, the champion ${b.routing}; approving the challenger changes where mail goes, which the gate does not judge\n`));
   }
+  return a && b && a.queueTask === b.queueTask ? a.queueTask : undefined;
 }
 
 /** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
@@ -505,7 +510,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // An --out that is an input file is refused as such; --challenger and --champion are files only without --data.
       const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
       const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
-      if (data !== undefined) await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion });
+      const routingTask = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
       const both =
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
@@ -523,6 +528,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // A challenger that answers far fewer emails automatically can match the champion's figures: warned of, and
       // the warning kept with the gate (PASS (warned) in the list; approve repeats it).
       warnings.push(...answeredDropWarnings(comparison));
+      // One that answers more at a lower precision (more mail misrouted) reads as a gain in the answered share: warned of too.
+      warnings.push(...answeredPrecisionWarnings(comparison, routingTask));
+      // A task the policy leaves out of the gate, at which the challenger is clearly worse: the gate's own warning.
+      warnings.push(...(gate.warnings ?? []));
       // Models by their id; prediction files by the model their lines name, else by the file's name.
       const name = async (ref: string, lines: readonly PredictionLine[]) => {
         if (flags.data !== undefined) return modelLabel(ctx, ref);

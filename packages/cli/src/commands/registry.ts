@@ -7,6 +7,7 @@ import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
+import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, registeredFiguresWarning } from './registry-notes.js';
 
 /**
  * How to get a champion back when none is left: approve a pending version, or, when every other is
@@ -157,7 +158,7 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined, 
       : '';
   }
   const standing = gateStanding(v, championBefore);
-  return `${gateStandingNotice(v, standing, championBefore, champion, promoted)}${gateWarningsNotice(v)}`;
+  return `${gateStandingNotice(v, standing, championBefore, champion, promoted)}${gateUncheckedNotice(v)}${gateWarningsNotice(v)}`;
 }
 
 /**
@@ -203,8 +204,8 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
     gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
-    // Rounded as the reports and the gate round it (Python's %f, ties to even).
-    f1 === undefined ? '-' : pyFixed(f1, 4),
+    // Rounded as the reports and the gate round it (Python's %f, ties to even); marked when over some tasks only.
+    f1 === undefined ? '-' : `${pyFixed(f1, 4)}${partialMeanMark(v)}`,
     v.measuredOn ?? '-',
     // Held-out splits of other data are other rows: the hash tells two versions' figures apart.
     v.dataHash.slice(0, 12),
@@ -242,6 +243,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const header = ['version', 'id', 'status', 'gate', 'created (UTC)', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
+      ctx.stdout.write(safeLines(partialMeanLegend(versions)));
     });
 
   cmd
@@ -268,7 +270,20 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         },
       );
       const gate = version.gate ? { gateStale: gateStanding(version, champion?.id) === 'stale' } : {};
-      print({ ...version, champion: champion?.id === id, ...gate, ...artifact });
+      // What the figures and the gate leave out: tasks the mean is not over, tasks the gate did not check, and test rows worded as training rows.
+      const partial = partialMean(version);
+      const mean = partial === undefined ? {} : { meanMacroF1Tasks: partial.covers, notMeasured: partial.notMeasured };
+      const unchecked = gateUncheckedTasks(version);
+      const figuresWarning = await registeredFiguresWarning('artifactDir' in artifact ? artifact.artifactDir : undefined);
+      print({
+        ...version,
+        champion: champion?.id === id,
+        ...gate,
+        ...mean,
+        ...(unchecked.length > 0 ? { gateUncheckedTasks: unchecked } : {}),
+        ...(figuresWarning !== undefined ? { figuresWarning } : {}),
+        ...artifact,
+      });
     });
 
   cmd
@@ -301,6 +316,11 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
       ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore, championNow?.id === v.id)));
+      // Figures that likely overstate (test rows worded as training rows), said where the decision is made.
+      if (before?.status !== 'Approved') {
+        const figures = await registeredFiguresWarning(await reg.artifactDir(v.id).catch(() => undefined));
+        if (figures !== undefined) ctx.stderr.write(safeLines(`warning: ${v.id}: ${figures}\n`));
+      }
     });
 
   cmd

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportNgramBag } from '../ngram-bag/export.js';
 import { trainNgramBag } from '../ngram-bag/train.js';
 import type { TaskSpec, TrainExample } from '../ngram-bag/encode.js';
-import { predictProbs } from './evaluate-split.js';
+import { headlineFromProbs, measuredTasks, predictProbs } from './evaluate-split.js';
 
 const tasks: TaskSpec[] = [
   { name: 'queue', labels: ['payments', 'kyc'] },
@@ -59,5 +59,21 @@ describe('predictProbs', () => {
     } finally {
       await classifier.release();
     }
+  });
+});
+
+describe('headlineFromProbs and measuredTasks', () => {
+  it('leaves a task no row has a label for out of the figures and the means, and measuredTasks says which are in', () => {
+    const specs = [
+      { name: 'queue', labels: ['payments', 'kyc'] },
+      { name: 'topic', labels: ['sparplan', 'login'] },
+    ];
+    // Two rows, queue right on both; no row has a topic label.
+    const labelled = [{ labels: { queue: 'payments', topic: null } }, { labels: { queue: 'kyc', topic: null } }] as unknown as Parameters<typeof headlineFromProbs>[1];
+    const probs = { queue: Float32Array.from([0.9, 0.1, 0.2, 0.8]), topic: Float32Array.from([0.5, 0.5, 0.5, 0.5]) };
+    const metrics = headlineFromProbs(specs, labelled, probs);
+    expect(metrics).toEqual({ 'queue.accuracy': 1, 'queue.macro_f1': 1, 'queue.weighted_f1': 1, 'queue.support': 2, mean_accuracy: 1, mean_macro_f1: 1 });
+    expect(measuredTasks(['queue', 'topic'], metrics)).toEqual(['queue']);
+    expect(measuredTasks(['queue', 'topic'], { ...metrics, 'topic.macro_f1': 0.5 })).toEqual(['queue', 'topic']);
   });
 });

@@ -50,7 +50,8 @@ export function argmaxLabel(probs: Float32Array, row: number, labels: readonly s
 /**
  * Headline metrics of predictions against the rows' labels (rows without a label for a task are
  * skipped for it): `<task>.accuracy`, `<task>.macro_f1`, `<task>.weighted_f1`, `<task>.support`, and
- * their means over tasks.
+ * their means over tasks. A task no row has a label for is not measured: it has none of these, and the means are
+ * over the other tasks (`measuredTasks` tells which).
  */
 export function headlineFromProbs(
   tasks: ReadonlyArray<{ name: string; labels: readonly string[] }>,
@@ -85,4 +86,12 @@ export function headlineFromProbs(
     metrics.mean_macro_f1 = f1Sum / n;
   }
   return metrics;
+}
+
+/**
+ * The tasks of `tasks` that `metrics` (from `headlineFromProbs`, as a registry version keeps them) has figures for,
+ * in order: the tasks its means are over. A task whose rows had no label for it is not among them.
+ */
+export function measuredTasks(tasks: readonly string[], metrics: Readonly<Record<string, number>>): string[] {
+  return tasks.filter((t) => typeof metrics[`${t}.macro_f1`] === 'number');
 }

@@ -165,7 +165,10 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/^queue: its calibration temperature is at the end of its range \(20\.00\): its scores on the validation split are far surer than its answers are right/);
     expect(warnings[1]).toBe('topic: only 5 validation row(s) carry its label: its temperature and abstention threshold are fitted on too few to trust');
-    expect(warnings[2]).toBe('topic: only 0 test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those');
+    // None at all: not measured, and not in the mean (which it was said to be part of).
+    expect(warnings[2]).toBe('topic: no test row carries its label: it is not measured on the test rows, and the registered mean macro-F1 leaves it out (a mean over queue only, not comparable with a mean over every task)');
+    const fewTest = [...test.slice(0, 30), ...Array.from({ length: 10 }, () => row('a', 'x'))];
+    expect(calibrationWarnings({ topic: { temperature: 1 } }, ['queue', 'topic'], { valid, test: fewTest })).toContain('topic: only 10 test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those');
     // A usual temperature, enough rows, and no test split at all (testShare 0) say nothing.
     expect(calibrationWarnings({ queue: { temperature: 0.8 } }, ['queue'], { valid, test: [] })).toEqual([]);
     expect(calibrationWarnings({ queue: { temperature: 0.05 } }, ['queue'], { valid, test: [] })[0]).toMatch(/\(0\.05\): its scores on the validation split are far less sure/);

@@ -109,7 +109,7 @@ const FEW_ROWS = 20;
  * Tasks whose calibration hit the end of its range (temperature 20 or 0.05): scores far more (or less) sure than the
  * answers are right, as a diverging run or a task the model did not learn leaves them; and tasks with few labelled
  * validation or test rows, whose temperature and threshold, or test figures (which the registered mean includes),
- * rest on those few.
+ * rest on those few; a task with none in the test rows is said not to be measured, nor in the registered mean.
  */
 export function calibrationWarnings(calibration: Record<string, { temperature: number }>, tasks: readonly string[], rows: { valid: readonly DatasetRow[]; test: readonly DatasetRow[] }): string[] {
   const out: string[] = [];
@@ -121,9 +121,19 @@ export function calibrationWarnings(calibration: Record<string, { temperature: n
     const valid = labelledCount(rows.valid, task);
     if (valid < FEW_ROWS) out.push(`${task}: only ${valid} validation row(s) carry its label: its temperature and abstention threshold are fitted on ${valid === 0 ? 'none (temperature 1, threshold 0: it never abstains)' : 'too few to trust'}`);
     const test = labelledCount(rows.test, task);
-    if (rows.test.length > 0 && test < FEW_ROWS) out.push(`${task}: only ${test} test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those`);
+    if (rows.test.length > 0 && test === 0) out.push(notMeasuredWarning(task, tasks.filter((t) => labelledCount(rows.test, t) > 0)));
+    else if (rows.test.length > 0 && test < FEW_ROWS) out.push(`${task}: only ${test} test row(s) carry its label: its test figures, which the registered mean macro-F1 includes, rest on those`);
   }
   return out;
+}
+
+/**
+ * For a task no test row has a label for: it has no test figures, and the registered mean macro-F1 is a mean over
+ * the `measured` tasks only, not comparable with a mean over every task.
+ */
+function notMeasuredWarning(task: string, measured: readonly string[]): string {
+  const mean = measured.length === 0 ? 'there is no registered mean macro-F1' : `the registered mean macro-F1 leaves it out (a mean over ${measured.join(', ')} only, not comparable with a mean over every task)`;
+  return `${task}: no test row carries its label: it is not measured on the test rows, and ${mean}`;
 }
 
 /**

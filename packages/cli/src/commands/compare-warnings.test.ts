@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-warn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (argv: string[]) => runCli(argv, { env: { CI: 'true' }, cwd: dir });
+const warningsOf = (out: string): string[] => (JSON.parse(readFileSync(path.join(dir, out, 'comparison.json'), 'utf8')) as { warnings: string[] }).warnings;
+
+const tasks = { queue: ['payments', 'cards', 'loans', 'fraud'], area: ['retail', 'wealth'] };
+const strong = syntheticPredictionLines({ n: 400, tasks, seed: 9, skill: 0.9 });
+const weakRun = syntheticPredictionLines({ n: 400, tasks, seed: 9, skill: 0.6 });
+
+describe('mailroute compare: warnings kept with the gate', () => {
+  it('warns when the challenger answers more mail at a lower precision, beside the answered share', async () => {
+    const abstaining = (abstains: (l: PredictionLine) => boolean) =>
+      strong.map((l) => ({ ...l, prediction: { ...l.prediction, queue: { ...l.prediction.queue, abstained: abstains(l) } } }));
+    writeFileSync(path.join(dir, 'champ.jsonl'), formatPredictionLines(abstaining((l) => l.prediction.queue.label !== l.truth.queue)));
+    writeFileSync(path.join(dir, 'chall.jsonl'), formatPredictionLines(abstaining(() => false)));
+    const res = await run(['compare', '--challenger', 'chall.jsonl', '--champion', 'champ.jsonl', '--resamples', '50', '--out', 'low']);
+    // Same labels, so the same figures: the gate passes, warned.
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/> \*\*Warning:\*\* queue: precision on the mail answered at each model's own threshold: challenger \d+\.\d% \(\d+ of 400 wrong\), champion 100\.0% \(0 of \d+ wrong\)/);
+    expect(res.stdout).toMatch(/\| queue \| \d+\.\d% \| 100\.0% \| \+\d+\.\d\d \| 100\.0% \| \d+\.\d% \| 0 of \d+ \| \d+ of 400 \|/);
+    expect(warningsOf('low').some((w) => w.startsWith('queue: precision on the mail answered'))).toBe(true);
+  });
+
+  it('warns of a task the policy leaves out of the gate at which the challenger is clearly worse', async () => {
+    writeFileSync(path.join(dir, 'strong.jsonl'), formatPredictionLines(strong));
+    writeFileSync(path.join(dir, 'worse-queue.jsonl'), formatPredictionLines(strong.map((l, i) => ({ ...l, prediction: { ...l.prediction, queue: weakRun[i].prediction.queue } }))));
+    writeFileSync(path.join(dir, 'area-only.json'), JSON.stringify({ tasks: ['area'] }));
+    const res = await run(['compare', '--challenger', 'worse-queue.jsonl', '--champion', 'strong.jsonl', '--policy', 'area-only.json', '--resamples', '100', '--out', 'ungated']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^# Gate: PASS/);
+    expect(res.stdout).toContain("> **Warning:** queue: not checked by the gate (the policy's tasks are area), yet the challenger is worse at it");
+    expect(warningsOf('ungated').filter((w) => w.startsWith('queue: not checked by the gate'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLocalRegistry } from '@mailroute/model';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+
+const run = (argv: string[], home: string) => runCli(argv, { env: { USER: 'tester' }, cwd: home, home });
+
+/** A model of three tasks whose training measured `metrics`; `near`: its manifest's count of test near-duplicates. */
+function artifact(id: string, metrics: Record<string, number>, near?: { near: number; judged: number }): string {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'model.onnx'), 'x');
+  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
+  const training = { testedOn: 'held-out-split', ...(near ? { testNearDuplicates: near } : {}) };
+  const trainingConfig = { split: { kind: 'stratified', seed: 0, testShare: 0.2, validShare: 0.1 } };
+  const tasks = ['business_area', 'queue', 'topic'].map((name) => ({ name }));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks, dataHash: 'h', metrics, files, training, trainingConfig }));
+  return dir;
+}
+
+const all = { 'business_area.macro_f1': 0.78, 'queue.macro_f1': 0.87, 'topic.macro_f1': 0.89, mean_macro_f1: 0.8467 };
+// No test row had a topic label: training measured two tasks, and the mean is theirs.
+const twoOfThree = { 'business_area.macro_f1': 0.77, 'queue.macro_f1': 0.85, mean_macro_f1: 0.81 };
+
+describe('registry: what the figures and the gate leave out', () => {
+  it('marks a mean macro-F1 over some of the tasks only, in the list (with a legend) and in show', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-partial-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-all', all));
+    await reg.register(artifact('m-two', twoOfThree));
+    const list = (await run(['registry', 'list'], home)).stdout;
+    expect(list).toMatch(/m-two\s.*\s0\.8100 \(2 of 3 tasks\)\s/);
+    expect(list).toMatch(/m-all\s.*\s0\.8467\s/);
+    expect(list).not.toMatch(/0\.8467 \(/);
+    expect(list.trimEnd().split('\n').pop()).toBe('mean macro-F1 (k of n tasks): a mean over the tasks its test rows had labels for, not comparable with a mean over all of them; not measured: m-two: topic');
+    const shown = JSON.parse((await run(['registry', 'show', 'm-two'], home)).stdout);
+    expect(shown).toMatchObject({ meanMacroF1Tasks: ['business_area', 'queue'], notMeasured: ['topic'] });
+    expect(JSON.parse((await run(['registry', 'show', 'm-all'], home)).stdout).notMeasured).toBeUndefined();
+  });
+
+  it('names the tasks the gate did not check in approve and show, with a warning for one compare found clearly worse', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-ungated-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-champ', 'm-a', 'm-b']) await reg.register(artifact(id, all));
+    await reg.approve('m-champ');
+    const gate = { pass: true, champion: 'm-champ', failed: [], thresholds: { maxMacroF1DropPoints: 0.5, tasks: ['business_area'] }, at: '2026-12-01T09:00:00.000Z' };
+    const worse = "queue: not checked by the gate (the policy's tasks are business_area), yet the challenger is worse at it, -7.44 pts of macro-F1";
+    await reg.recordGate('m-a', { ...gate, warnings: [worse] });
+    await reg.recordGate('m-b', gate);
+    const a = await run(['registry', 'approve', 'm-a', '--no-promote'], home);
+    expect(a.code).toBe(0);
+    expect(a.stderr).toContain(
+      'warning: the gate on record for m-a checked business_area only (its policy\'s "tasks"): it did not check queue, topic, and compare found the challenger clearly worse at queue (`mailroute registry show m-a` has its warnings)\n',
+    );
+    const b = await run(['registry', 'approve', 'm-b', '--no-promote'], home);
+    expect(b.stderr).toContain('note: the gate on record for m-b checked business_area only (its policy\'s "tasks"): it did not check queue, topic, so nothing but');
+    expect(JSON.parse((await run(['registry', 'show', 'm-a'], home)).stdout).gateUncheckedTasks).toEqual(['queue', 'topic']);
+    // A gate of every task says nothing of it.
+    await reg.register(artifact('m-c', all));
+    await reg.recordGate('m-c', { ...gate, thresholds: { maxMacroF1DropPoints: 0.5 } });
+    expect((await run(['registry', 'approve', 'm-c', '--no-promote'], home)).stderr).not.toContain('did not check');
+    expect(JSON.parse((await run(['registry', 'show', 'm-c'], home)).stdout).gateUncheckedTasks).toBeUndefined();
+  });
+
+  it('says in show and approve that figures measured on test rows mostly worded as training rows likely overstate', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-near-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-near', all, { near: 694, judged: 799 }));
+    await reg.register(artifact('m-few', all, { near: 100, judged: 799 }));
+    const said = '694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): its registered figures, measured on those test rows, likely overstate';
+    expect(JSON.parse((await run(['registry', 'show', 'm-near'], home)).stdout).figuresWarning).toContain(said);
+    expect((await run(['registry', 'approve', 'm-near'], home)).stderr).toContain(`warning: m-near: ${said}`);
+    expect(JSON.parse((await run(['registry', 'show', 'm-few'], home)).stdout).figuresWarning).toBeUndefined();
+    expect((await run(['registry', 'approve', 'm-few', '--no-promote'], home)).stderr).not.toContain('overstate');
+  });
+});

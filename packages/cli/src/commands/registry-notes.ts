@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { registeredNearDuplicateWarning, UNGATED_WORSE } from '@mailroute/evaluation';
+import { MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
+import { measuredTasks } from '@mailroute/training';
+
+/**
+ * The tasks a version's mean macro-F1 is over, and those it leaves out (no test row had their label, so training
+ * could not measure them), when it leaves some out; undefined when the mean covers every task (or there is none).
+ */
+export function partialMean(v: Pick<ModelVersion, 'tasks' | 'metrics'>): { covers: string[]; notMeasured: string[] } | undefined {
+  if (v.metrics.mean_macro_f1 === undefined) return undefined;
+  const covers = measuredTasks(v.tasks, v.metrics);
+  // Records from before per-task figures were kept name none: nothing to tell.
+  if (covers.length === 0 || covers.length === v.tasks.length) return undefined;
+  return { covers, notMeasured: v.tasks.filter((t) => !covers.includes(t)) };
+}
+
+/** The `mean macro-F1` cell's mark for a mean over some of the tasks only: ` (2 of 3 tasks)`; empty otherwise. */
+export function partialMeanMark(v: Pick<ModelVersion, 'tasks' | 'metrics'>): string {
+  const partial = partialMean(v);
+  return partial === undefined ? '' : ` (${partial.covers.length} of ${v.tasks.length} tasks)`;
+}
+
+/** Under `registry list`, when a mean is marked: what the mark means, and which tasks each such version left unmeasured. */
+export function partialMeanLegend(versions: readonly ModelVersion[]): string {
+  const partial = versions.flatMap((v) => {
+    const p = partialMean(v);
+    return p === undefined ? [] : [`${v.id}: ${p.notMeasured.join(', ')}`];
+  });
+  if (partial.length === 0) return '';
+  return `mean macro-F1 (k of n tasks): a mean over the tasks its test rows had labels for, not comparable with a mean over all of them; not measured: ${partial.join('; ')}\n`;
+}
+
+/**
+ * The tasks of a version the gate on record did not check: those its policy's `tasks` left out (the gate's
+ * thresholds keep them). Empty when the gate checked every task, or there is none.
+ */
+export function gateUncheckedTasks(v: Pick<ModelVersion, 'tasks' | 'gate'>): string[] {
+  const gated = v.gate?.thresholds.tasks;
+  if (!Array.isArray(gated)) return [];
+  return v.tasks.filter((t) => !gated.includes(t));
+}
+
+/** `note: ...` for `registry approve`: the tasks the gate on record did not check; empty when it checked them all. */
+export function gateUncheckedNotice(v: Pick<ModelVersion, 'id' | 'tasks' | 'gate'>): string {
+  const unchecked = gateUncheckedTasks(v);
+  const gated = v.gate?.thresholds.tasks;
+  if (unchecked.length === 0 || !Array.isArray(gated)) return '';
+  // Those compare found clearly worse (its warnings kept with the gate): a warning, not a note.
+  const worse = unchecked.filter((t) => (v.gate?.warnings ?? []).some((w) => w.startsWith(`${t}: ${UNGATED_WORSE}`)));
+  const head = `the gate on record for ${v.id} checked ${gated.join(', ')} only (its policy's "tasks"): it did not check ${unchecked.join(', ')}`;
+  if (worse.length > 0) return `warning: ${head}, and compare found the challenger clearly worse at ${worse.join(', ')} (\`mailroute registry show ${v.id}\` has its warnings)\n`;
+  return `note: ${head}, so nothing but the comparison's warnings speaks for ${unchecked.length === 1 ? 'that task' : 'those tasks'} (\`mailroute registry show ${v.id}\`)\n`;
+}
+
+/**
+ * The caveat on a version's registered figures when training found half or more of the test rows they were
+ * measured on worded as its training rows were (the manifest's `training.testNearDuplicates`); undefined otherwise,
+ * and when its manifest cannot be read (a pruned artifact).
+ */
+export async function registeredFiguresWarning(artifactDir: string | null | undefined): Promise<string | undefined> {
+  if (artifactDir === null || artifactDir === undefined) return undefined;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(path.join(artifactDir, MANIFEST_FILE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  // Only the count is read (as the model card reads it): a manifest the registry took is not refused here for another field.
+  const near = field(field(manifest, 'training'), 'testNearDuplicates');
+  const [rows, judged] = [field(near, 'near'), field(near, 'judged')];
+  if (!isCount(rows) || !isCount(judged) || rows > judged) return undefined;
+  return registeredNearDuplicateWarning({ near: rows, judged });
+}
+
+const field = (object: unknown, key: string): unknown => (typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

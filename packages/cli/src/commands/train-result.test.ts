@@ -1,0 +1,26 @@
+import type { TrainFromConfigResult } from '@mailroute/training';
+import { describe, expect, it } from 'vitest';
+import { trainResultLines } from './train-result.js';
+
+/** A training's result with these per-task metrics (the rest as a run gives it; unread here). */
+function result(metrics: Record<string, number>): TrainFromConfigResult {
+  const taxonomy = ['business_area', 'queue', 'topic'].map((task) => ({ task })) as unknown as TrainFromConfigResult['taxonomy'];
+  return { metrics, metricsSplit: 'test', taxonomy, bestEpoch: 4, bestValidF1: 0.8, averagedEpochs: 0 } as unknown as TrainFromConfigResult;
+}
+
+describe('trainResultLines', () => {
+  it('says a task no test row had a label for is not measured, not `nan`, and that the mean leaves it out', () => {
+    const { measured, final } = trainResultLines(
+      result({ 'business_area.accuracy': 0.7945, 'business_area.macro_f1': 0.7717, 'queue.accuracy': 0.85, 'queue.macro_f1': 0.8499, mean_macro_f1: 0.8108 }),
+      'test file test-notopic.csv',
+    );
+    expect(measured).toBe('test file test-notopic.csv: business_area acc 0.7945 macro-F1 0.7717; queue acc 0.8500 macro-F1 0.8499; topic not measured (no row has its label; left out of the mean)');
+    expect(measured).not.toContain('nan');
+    expect(final).not.toContain('test_topic_f1');
+  });
+
+  it('gives every measured task its figures', () => {
+    const { measured } = trainResultLines(result({ 'business_area.accuracy': 1, 'business_area.macro_f1': 1, 'queue.accuracy': 0.5, 'queue.macro_f1': 0.5, 'topic.accuracy': 0.25, 'topic.macro_f1': 0.125 }), 'held-out test split');
+    expect(measured).toBe('held-out test split: business_area acc 1.0000 macro-F1 1.0000; queue acc 0.5000 macro-F1 0.5000; topic acc 0.2500 macro-F1 0.1250');
+  });
+});
