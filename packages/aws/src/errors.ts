@@ -3,43 +3,61 @@ import { RegistryError } from '@mailroute/model';
 import { ServingError, StoreError } from '@mailroute/serving';
 
 /**
- * Why the endpoint cannot take a request now, the `reason` member of its 503: throttled (SageMaker's
- * ThrottlingException, the container's 429), busy (capacity, the runtime's own failures, the network, the
- * container's 503), or not in service (the endpoint is not there, or not InService: deleted, being created,
- * failed), which takes minutes, not seconds, and an operator to look at it.
+ * Why the endpoint cannot take a request for a moment, the `reason` member of its 503: throttled (SageMaker's
+ * ThrottlingException, the container's 429), or busy (capacity, the runtime's own failures, the network, the
+ * container's 503). An endpoint not there or not in service is EndpointNotInServiceError.
  */
-export type EndpointUnavailableReason = 'ENDPOINT_THROTTLED' | 'ENDPOINT_BUSY' | 'ENDPOINT_NOT_IN_SERVICE';
+export type EndpointUnavailableReason = 'ENDPOINT_THROTTLED' | 'ENDPOINT_BUSY';
 
 /**
- * The endpoint cannot take the request now: a 503 with Retry-After, which a client retries, rather than a
- * 500. The problem document says why (`reason`) and, for ENDPOINT_NOT_IN_SERVICE, which endpoint (`endpoint`).
+ * The endpoint cannot take the request now: a 503 with Retry-After (1 s), which a client retries, rather than
+ * a 500. The problem document says why (`reason`).
  */
 export class EndpointUnavailableError extends ServingError {
   readonly code = 'ENDPOINT_UNAVAILABLE';
   readonly status = 503;
-  readonly retryAfterSeconds: number;
+  readonly retryAfterSeconds = 1;
   readonly reason: EndpointUnavailableReason;
-  constructor(message: string, why: { reason: EndpointUnavailableReason; endpoint?: string; retryAfterSeconds?: number }, options?: { cause?: unknown }) {
-    super(message, { reason: why.reason, ...(why.endpoint === undefined ? {} : { endpoint: why.endpoint }) }, options);
-    this.reason = why.reason;
-    this.retryAfterSeconds = why.retryAfterSeconds ?? 1;
+  constructor(message: string, reason: EndpointUnavailableReason, options?: { cause?: unknown }) {
+    super(message, { reason }, options);
+    this.reason = reason;
+  }
+}
+
+/** Seconds a client is told to wait for an endpoint not in service: one is created or replaced in minutes. */
+export const NOT_IN_SERVICE_RETRY_SECONDS = 30;
+
+/**
+ * The endpoint is not there, or not InService (deleted, being created or updated into a failure, failed): 503
+ * `ENDPOINT_NOT_IN_SERVICE` with Retry-After 30 and the endpoint's name (`endpoint`). It takes minutes, not
+ * seconds, and often an operator: serving logs it as a refusal (`request refused`, rate-limited) with its code.
+ */
+export class EndpointNotInServiceError extends ServingError {
+  readonly code = 'ENDPOINT_NOT_IN_SERVICE';
+  readonly status = 503;
+  readonly retryAfterSeconds = NOT_IN_SERVICE_RETRY_SECONDS;
+  constructor(endpoint: string, options?: { cause?: unknown }) {
+    super(
+      `The model endpoint ${endpoint} is not found or not in service (ValidationError); retry in a few minutes; if it persists, an operator must check the endpoint.`,
+      { endpoint },
+      options,
+    );
   }
 }
 
 /**
  * The API's role may not invoke the endpoint (AccessDeniedException: no sagemaker:InvokeEndpoint on it, or an
- * explicit deny): a misconfiguration no retry mends. A 500 whose detail names the endpoint and the permission
- * (never the role's credentials, nor the request) and whose `reason` is ENDPOINT_ACCESS_DENIED; its code is
- * INTERNAL, so serving logs it with its cause (the SDK error's name and message), as every INTERNAL.
+ * explicit deny): a misconfiguration no retry mends. A 500 `ENDPOINT_ACCESS_DENIED` whose detail names the
+ * endpoint and the permission (`endpoint`, `permission`; never the role's credentials, nor the request); serving
+ * logs it at error level with its cause (the SDK error's name and message), as every 5xx without Retry-After.
  */
 export class EndpointAccessDeniedError extends ServingError {
-  readonly code = 'INTERNAL';
+  readonly code = 'ENDPOINT_ACCESS_DENIED';
   readonly status = 500;
-  readonly reason = 'ENDPOINT_ACCESS_DENIED';
   constructor(endpoint: string, permission: string, options?: { cause?: unknown }) {
     super(
       `The API may not call the model endpoint ${endpoint}: its IAM role lacks ${permission} on it (AccessDeniedException). Retrying does not help; an operator must grant the permission.`,
-      { reason: 'ENDPOINT_ACCESS_DENIED', endpoint, permission },
+      { endpoint, permission },
       options,
     );
   }

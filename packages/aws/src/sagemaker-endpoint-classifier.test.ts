@@ -136,7 +136,7 @@ describe('SageMakerEndpointClassifier', () => {
   it('answers each InvokeEndpoint failure with a problem a CRM and an operator can tell apart, never quoting the SDK message', async () => {
     const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
     const account = '111111111111';
-    const cases: Array<{ cause: Error; status: number; code: string; reason?: string; retryAfter?: string; detail: RegExp }> = [
+    const cases: Array<{ cause: Error; status: number; code: string; reason?: string; retryAfter?: string; detail: RegExp; extra?: Record<string, string> }> = [
       {
         // IAM: the API's role lacks sagemaker:InvokeEndpoint (a generic SDK error: the runtime models no AccessDeniedException)
         cause: new SageMakerRuntimeServiceException({
@@ -146,12 +146,12 @@ describe('SageMakerEndpointClassifier', () => {
           message: `User: arn:aws:sts::${account}:assumed-role/mailroute-dev-api/fn is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:eu-central-1:${account}:endpoint/mailroute-dev because no identity-based policy allows the sagemaker:InvokeEndpoint action`,
         }),
         status: 500,
-        code: 'INTERNAL',
-        reason: 'ENDPOINT_ACCESS_DENIED',
+        code: 'ENDPOINT_ACCESS_DENIED',
         detail: /mailroute-dev: its IAM role lacks sagemaker:InvokeEndpoint/,
+        extra: { endpoint: 'mailroute-dev', permission: 'sagemaker:InvokeEndpoint' },
       },
-      { cause: new ValidationError({ ...meta(400), message: `Endpoint mailroute-dev of account ${account} not found.` }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /endpoint mailroute-dev is not found or not in service/ },
-      { cause: new ValidationError({ ...meta(400), message: 'Endpoint mailroute-dev is not in service.' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /not in service/ },
+      { cause: new ValidationError({ ...meta(400), message: `Endpoint mailroute-dev of account ${account} not found.` }), status: 503, code: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /endpoint mailroute-dev is not found or not in service/, extra: { endpoint: 'mailroute-dev' } },
+      { cause: new ValidationError({ ...meta(400), message: 'Endpoint mailroute-dev is not in service.' }), status: 503, code: 'ENDPOINT_NOT_IN_SERVICE', retryAfter: '30', detail: /not in service/, extra: { endpoint: 'mailroute-dev' } },
       { cause: new SageMakerRuntimeServiceException({ name: 'ThrottlingException', $fault: 'client', ...meta(400), message: 'Rate exceeded' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_THROTTLED', retryAfter: '1', detail: /throttling/ },
       { cause: new ServiceUnavailable({ ...meta(503), message: 'Service is unavailable' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /busy or unreachable \(ServiceUnavailable\)/ },
       { cause: new ModelNotReadyException({ ...meta(429), message: 'Model not ready' }), status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY', retryAfter: '1', detail: /busy/ },
@@ -164,7 +164,7 @@ describe('SageMakerEndpointClassifier', () => {
       { cause: new ValidationError({ ...meta(400), message: 'Inference Component Name header is required' }), status: 500, code: 'INTERNAL', detail: /^The server failed to handle the request\.$/ },
     ];
     const classifier = new SageMakerEndpointClassifier({ client, endpointName: 'mailroute-dev', tasks: [] });
-    for (const { cause, status, code, reason, retryAfter, detail } of cases) {
+    for (const { cause, status, code, reason, retryAfter, detail, extra } of cases) {
       sm.reset();
       sm.on(InvokeEndpointCommand).rejects(cause);
       const error = await classifier.predict([{ id: 'crm-1', body: 'Bitte Kontostand von Erika Musterfrau senden.' }]).then(
@@ -174,7 +174,7 @@ describe('SageMakerEndpointClassifier', () => {
       const what = `${cause.name} ${cause.message}`;
       expect((error as Error).cause, what).toBe(cause);
       const { body, headers } = toProblem(error);
-      expect(body, what).toMatchObject({ status, code, detail: expect.stringMatching(detail) });
+      expect(body, what).toMatchObject({ status, code, detail: expect.stringMatching(detail), ...extra });
       expect(body.reason, what).toBe(reason);
       expect(headers['retry-after'], what).toBe(retryAfter);
       expect(JSON.stringify(body), what).not.toMatch(new RegExp(`${account}|arn:|Musterfrau|assumed-role`));

@@ -2,7 +2,7 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from '@aws-sdk/cli
 import { z } from 'zod';
 import { EmailPredictionSchema, MANUAL_TRIAGE, RouteSchema, type EmailClassifier, type EmailPrediction, type ServedRouting } from '@mailroute/model';
 import { parseReceivedTime, type Email } from '@mailroute/preprocess';
-import { EndpointAccessDeniedError, EndpointFailedError, EndpointInvocationError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
+import { EndpointAccessDeniedError, EndpointFailedError, EndpointInvocationError, EndpointNotInServiceError, EndpointResponseError, EndpointUnavailableError } from './errors.js';
 
 const REASON = RouteSchema.shape.reason;
 const AUTOMATED = EmailPredictionSchema.shape.automated;
@@ -191,35 +191,27 @@ const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
  * <id> not found."); any other ValidationError is a request this code sent wrong.
  */
 const NOT_IN_SERVICE = /\bnot found\b|\bnot in ?service\b|\bInService\b|\bout of service\b/i;
-/** Seconds a client is told to wait for an endpoint not in service: one is created or replaced in minutes. */
-const NOT_IN_SERVICE_RETRY_SECONDS = 30;
 
 /**
- * What a failed InvokeEndpoint means for the caller, as the API answers it: retry later (503
- * ENDPOINT_UNAVAILABLE, its `reason` saying why: throttled, busy, or the endpoint not in service), the model
- * failed (502 ENDPOINT_FAILED), the API may not call the endpoint (500, reason ENDPOINT_ACCESS_DENIED), or a
- * fault here (500). No detail quotes the SDK's message (an ARN, an account, the container's output): the
- * cause is kept for the log.
+ * What a failed InvokeEndpoint means for the caller, as the API answers it: retry shortly (503
+ * ENDPOINT_UNAVAILABLE, its `reason` saying why: throttled or busy), retry in minutes (503
+ * ENDPOINT_NOT_IN_SERVICE: the endpoint is not there or not in service), the model failed (502
+ * ENDPOINT_FAILED), the API may not call the endpoint (500 ENDPOINT_ACCESS_DENIED), or a fault here (500). No
+ * detail quotes the SDK's message (an ARN, an account, the container's output): the cause is kept for the log.
  */
 export function endpointError(endpointName: string, cause: unknown): Error {
   const e = cause as { name?: string; code?: string; message?: string; OriginalStatusCode?: number };
   const name = e.name ?? '';
-  if (THROTTLED.has(name)) return new EndpointUnavailableError(`The model endpoint is throttling requests (${name}); retry shortly.`, { reason: 'ENDPOINT_THROTTLED' }, { cause });
+  if (THROTTLED.has(name)) return new EndpointUnavailableError(`The model endpoint is throttling requests (${name}); retry shortly.`, 'ENDPOINT_THROTTLED', { cause });
   if (BUSY.has(name) || NETWORK.has(e.code ?? '')) {
-    return new EndpointUnavailableError(`The model endpoint is busy or unreachable (${name || e.code}); retry shortly.`, { reason: 'ENDPOINT_BUSY' }, { cause });
+    return new EndpointUnavailableError(`The model endpoint is busy or unreachable (${name || e.code}); retry shortly.`, 'ENDPOINT_BUSY', { cause });
   }
   if (ACCESS_DENIED.has(name)) return new EndpointAccessDeniedError(endpointName, deniedPermission(e.message), { cause });
-  if (name === 'ValidationError' && NOT_IN_SERVICE.test(e.message ?? '')) {
-    return new EndpointUnavailableError(
-      `The model endpoint ${endpointName} is not found or not in service (ValidationError); retry in a few minutes; if it persists, an operator must check the endpoint.`,
-      { reason: 'ENDPOINT_NOT_IN_SERVICE', endpoint: endpointName, retryAfterSeconds: NOT_IN_SERVICE_RETRY_SECONDS },
-      { cause },
-    );
-  }
+  if (name === 'ValidationError' && NOT_IN_SERVICE.test(e.message ?? '')) return new EndpointNotInServiceError(endpointName, { cause });
   if (name === 'ModelError') {
     const status = e.OriginalStatusCode;
-    if (status === 429) return new EndpointUnavailableError(`The model container is throttling requests (${status}); retry shortly.`, { reason: 'ENDPOINT_THROTTLED' }, { cause });
-    if (status === 503) return new EndpointUnavailableError(`The model container is overloaded (${status}); retry shortly.`, { reason: 'ENDPOINT_BUSY' }, { cause });
+    if (status === 429) return new EndpointUnavailableError(`The model container is throttling requests (${status}); retry shortly.`, 'ENDPOINT_THROTTLED', { cause });
+    if (status === 503) return new EndpointUnavailableError(`The model container is overloaded (${status}); retry shortly.`, 'ENDPOINT_BUSY', { cause });
     return new EndpointFailedError(`The model container failed the request${status === undefined ? '' : ` (${status})`}.`, {}, { cause });
   }
   return new EndpointInvocationError(`InvokeEndpoint ${endpointName} failed: ${name || 'error'}`, { cause });

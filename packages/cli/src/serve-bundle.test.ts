@@ -179,7 +179,7 @@ describe('the serve bundle (the SageMaker container program)', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-    // The model ran on its thread and the prediction was committed by the SQLite writer thread: a worker
+    // The model ran on its thread (the container keeps no predictions: no SQLite writer thread starts): a worker
     // file the bundle could not find would have been logged as an error.
     expect(server.stderr()).toContain('"message":"model loaded"');
     expect(server.stderr()).not.toContain('"level":"error"');

@@ -5,11 +5,11 @@ import { didYouMean, type ModelRegistry } from '@mailroute/model';
 import { isTimeZone, parseEml as parseRawEml, redactPii, type EmlEmail, type RedactPattern } from '@mailroute/preprocess';
 import type { Auth, Principal } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
-import { MethodNotAllowedError, NotFoundError, ValidationError } from './errors.js';
+import { MethodNotAllowedError, NotFoundError, ServingError, ValidationError } from './errors.js';
 import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution } from './http/context.js';
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
-import { PROBLEM_CONTENT_TYPE, toProblem, type ProblemWithHeaders } from './http/problem.js';
+import { PROBLEM_CONTENT_TYPE, toProblem, type Problem, type ProblemWithHeaders } from './http/problem.js';
 import { createRefusalLog, requestIdOf, type Refusal } from './http/refusal-log.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
@@ -144,12 +144,12 @@ export function createApp(options: AppOptions): ServingApp {
   const refused = createRefusalLog(ctx.logger, clock);
   /**
    * A problem answer, with an `x-request-id` (the caller's own, or a new one) that its log line carries too; a refusal
-   * (4xx, a 503) is logged, rate-limited, with the key's id. Only error answers get an id: the classify path pays nothing.
+   * (4xx, a 503 with Retry-After) is logged, rate-limited, with the key's id and the problem's `reason`. Only error answers get an id: the classify path pays nothing.
    */
   const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID), route = routeOf(c)): Response => {
-    if (body.status < 500 || body.status === 503) {
+    if (isRefusal(body.status, headers)) {
       const keyId = (c.get('principal') as Principal | undefined)?.keyId;
-      refused({ requestId, method: c.req.method, route, status: body.status, code: body.code, ...(keyId === undefined ? {} : { keyId }) });
+      refused({ requestId, method: c.req.method, route, status: body.status, code: body.code, ...reasonOf(body), ...(keyId === undefined ? {} : { keyId }) });
     }
     return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE });
   };
@@ -185,15 +185,16 @@ export function createApp(options: AppOptions): ServingApp {
   app.onError((error, c) => {
     const problem = toProblem(error);
     const requestId = requestIdOf(c.req.header('x-request-id'), randomUUID);
-    // A fault here or behind the server (INTERNAL, a store that cannot be read or written, a failed endpoint)
-    // is logged: the answer says only what failed. Refusals (503s with Retry-After) and a failed model load
-    // (logged by the classifier source) are not.
-    const { code, status } = problem.body;
-    if (code === 'INTERNAL' || code === 'STORE_FAILED' || status === 502) {
+    // A fault here or behind the server (every 5xx without Retry-After: INTERNAL, a store that cannot be read or
+    // written, an endpoint the API may not invoke, a failed endpoint) is logged at error level: the answer says
+    // only what failed. Refusals (4xx, 503s with Retry-After: the rate-limited `request refused` line) and a failed
+    // model load (logged by the classifier source) are not.
+    const { code } = problem.body;
+    if (!isRefusal(problem.body.status, problem.headers) && code !== 'MODEL_LOAD_FAILED') {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
-      // only; never the request body.
+      // only, and the problem's `reason`; never a stack, nor the request body.
       const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
-      ctx.logger.error('request failed', { requestId, route: c.req.routePath, code, error: describeError(error), ...cause });
+      ctx.logger.error('request failed', { requestId, route: c.req.routePath, code, ...reasonOf(problem.body, error), error: describeError(error), ...cause });
     }
     return problemResponse(c, problem, requestId);
   });
@@ -219,6 +220,23 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/**
+ * A refusal (the rate-limited `request refused` warn line) rather than a fault (`request failed`, at error level):
+ * a 4xx, or a 5xx that says when to retry (503 with Retry-After: overloaded, throttled, an endpoint not in service).
+ */
+function isRefusal(status: number, headers: Record<string, string>): boolean {
+  return status < 500 || headers['retry-after'] !== undefined;
+}
+
+/**
+ * Why it failed beyond its code, for the log line: the problem's `reason` member (ENDPOINT_THROTTLED), else the
+ * error's own `reason` (a store's STORE_RECORD_INVALID, kept out of the answer). A stable word of this code's, no email text.
+ */
+function reasonOf(body: Problem, error?: unknown): { reason?: string } {
+  const reason = body.reason ?? (error instanceof ServingError ? (error as { reason?: unknown }).reason : undefined);
+  return typeof reason === 'string' ? { reason: reason.slice(0, 100) } : {};
 }
 
 /** The methods of every concrete route path (middleware and wildcards left out); GET routes also take HEAD. */

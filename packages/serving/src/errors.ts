@@ -25,9 +25,15 @@ export const PROBLEM_CODES = [
   'STORE_FAILED',
   // The DynamoDB store behind the Lambda still throttled or conflicting after its retries (503, Retry-After).
   'STORE_UNAVAILABLE',
-  // The Lambda adapter: the app cannot be built yet (503), and the SageMaker endpoint behind it.
+  // A server run without a store (the SageMaker container): /v1/feedback and /v1/quality have nothing to read (404).
+  'PREDICTIONS_NOT_KEPT',
+  // The Lambda adapter: the app cannot be built yet (503), and the SageMaker endpoint behind it: busy or
+  // throttled (503), not there or not in service (503, Retry-After 30), the API's role may not invoke it (500),
+  // the container failed (502) or answered something unusable (502).
   'NOT_READY',
   'ENDPOINT_UNAVAILABLE',
+  'ENDPOINT_NOT_IN_SERVICE',
+  'ENDPOINT_ACCESS_DENIED',
   'ENDPOINT_FAILED',
   'SAGEMAKER_RESPONSE_INVALID',
 ] as const;
@@ -87,6 +93,16 @@ export class MethodNotAllowedError extends ServingError {
   ) {
     super(message, { allow });
   }
+}
+
+/**
+ * The server keeps no predictions (it runs with `noStore`, as the SageMaker container does: the API in front of
+ * it records them): feedback has no prediction to join and quality nothing to measure. 404, as for a route
+ * this server does not have, with a code of its own: retrying it here never helps.
+ */
+export class PredictionsNotKeptError extends ServingError {
+  readonly code = 'PREDICTIONS_NOT_KEPT';
+  readonly status = 404;
 }
 
 export class PayloadTooLargeError extends ServingError {

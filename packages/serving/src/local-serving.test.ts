@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -177,6 +178,35 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
       } finally {
         await serving.close();
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps no predictions with keepPredictions: false (the SageMaker container): classifies, makes no database, refuses the store\'s options', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-no-store-'));
+    try {
+      await writeFixtureModel(path.join(dir, 'm1'), 'm1');
+      // A home that does not exist: nothing is written there.
+      const options = { home: path.join(dir, 'home'), modelDir: path.join(dir, 'm1'), withoutApiKeys: true, keepPredictions: false };
+      for (const [extra, named] of [
+        [{ storeText: true }, 'storeText (--store-text)'],
+        [{ retentionDays: 1 }, 'retentionDays (--retention-days)'],
+        [{ predictionBufferMs: 0 }, 'predictionBufferMs (--prediction-buffer-ms)'],
+      ] as const) {
+        await expect(createLocalServing({ ...options, ...extra })).rejects.toMatchObject({ code: 'SERVING_CONFIG_INVALID', message: expect.stringContaining(`has no database: ${named} would do nothing`) });
+      }
+      const serving = await createLocalServing(options);
+      try {
+        const res = await serving.app.request('/invocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: [{ id: 'crm-1', body: 'Bitte übertragen Sie mein Depot.' }] }) });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { modelId: string }).modelId).toBe('m1');
+        const quality = await serving.app.request('/v1/quality');
+        expect([quality.status, ((await quality.json()) as { code: string }).code]).toEqual([404, 'PREDICTIONS_NOT_KEPT']);
+      } finally {
+        await serving.close();
+      }
+      expect(existsSync(options.home)).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

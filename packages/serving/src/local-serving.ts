@@ -10,6 +10,7 @@ import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource, manifestModelId } from './model/local-model.js';
+import { noStore } from './store/no-store.js';
 import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
 
 export const DB_FILE = 'mailroute.db';
@@ -57,6 +58,12 @@ export interface LocalServingOptions {
   /** Days records are kept in the database (default 400; 0: for ever). */
   retentionDays?: number;
   /**
+   * `false`: keep no predictions (`noStore`): no `mailroute.db` is made, and /v1/feedback and /v1/quality answer 404
+   * `PREDICTIONS_NOT_KEPT`. For a SageMaker container, whose caller (the API Lambda) records the predictions
+   * itself. Default true. Goes with none of the store's options (`storeText`, `retentionDays`, `predictionBufferMs`).
+   */
+  keepPredictions?: boolean;
+  /**
    * The model id `modelDir` must hold: a SageMaker model's `MAILROUTE_MODEL_ID`, which the registry sets on
    * each model package to the id it registered. A directory whose manifest names another model refuses to
    * start (a model package pointing at another model's artifact), before the model is loaded.
@@ -74,7 +81,6 @@ async function checkModelId(modelDir: string | undefined, expected: string, logg
   );
 }
 
-/** The local default wiring: local registry (or a fixed model dir), SQLite store, keys file; model loaded. */
 /**
  * What the log says of queued predictions that failed to commit. Nobody can retry them (their answers went out), so
  * a locked database is said as such: the 503's advice to a caller ("retry after Retry-After") is none for the log.
@@ -93,10 +99,24 @@ function storedTextMasking(options: LocalServingOptions): boolean | ((text: stri
   return (text, knownNames) => maskPii(text, knownNames, patterns);
 }
 
+/** The store's options given to a server that keeps no predictions: said, rather than dropped unseen. */
+function refuseStoreOptions(options: LocalServingOptions): void {
+  const given = [
+    options.storeText === true && 'storeText (--store-text)',
+    options.retentionDays !== undefined && 'retentionDays (--retention-days)',
+    options.predictionBufferMs !== undefined && 'predictionBufferMs (--prediction-buffer-ms)',
+  ].filter((g) => g !== false);
+  if (given.length > 0) throw new ServingConfigError(`A server that keeps no predictions (keepPredictions: false, the SageMaker container) has no database: ${given.join(', ')} would do nothing.`);
+}
+
+/** The local default wiring: local registry (or a fixed model dir), SQLite store (or none), keys file; model loaded. */
 export async function createLocalServing(options: LocalServingOptions): Promise<ServingApp> {
   const logger = options.logger ?? silentLogger;
-  // The database and the keys live in the home even when the model comes from a directory.
-  checkHomeDirectory(options.home);
+  const keep = options.keepPredictions !== false;
+  if (!keep) refuseStoreOptions(options);
+  // The database and the keys live in the home even when the model comes from a directory; a server with
+  // neither (and a model directory) does not read it.
+  if (keep || !options.withoutApiKeys || options.modelDir === undefined) checkHomeDirectory(options.home);
   if (options.expectedModelId !== undefined) await checkModelId(options.modelDir, options.expectedModelId, logger);
   const registry = options.modelDir ? undefined : createLocalRegistry({ home: options.home });
   const metrics = createServingMetrics();
@@ -114,19 +134,21 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
       ? loadAuth(options.apiKeysFile, { required: true })
       : loadAuth(path.join(options.home, API_KEYS_FILE));
   await source.reload(); // the first model must load, or there is nothing to serve
-  const store = createSqliteStore({
-    file: path.join(options.home, DB_FILE),
-    bufferMs: options.predictionBufferMs,
-    retentionDays: options.retentionDays,
-    // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
-    onError: (error, records) => {
-      metrics.storeWriteFailures.inc({}, records);
-      logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
-    },
-    onWarning: (message) => logger.warn(message),
-  });
+  const store = keep
+    ? createSqliteStore({
+        file: path.join(options.home, DB_FILE),
+        bufferMs: options.predictionBufferMs,
+        retentionDays: options.retentionDays,
+        // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
+        onError: (error, records) => {
+          metrics.storeWriteFailures.inc({}, records);
+          logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
+        },
+        onWarning: (message) => logger.warn(message),
+      })
+    : noStore;
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
-  const limits = { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS };
+  const limits = keep ? { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS } : options.limits;
   const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: storedTextMasking(options), timeZone: options.timeZone, trainingDistribution, metrics });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;

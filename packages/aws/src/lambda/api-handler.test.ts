@@ -98,7 +98,9 @@ describe('API Lambda wired with the AWS adapters', () => {
   });
 
   it('answers a denied or missing endpoint with its own problem, not a bare 500: the CRM reads why, and whether to retry', async () => {
-    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo });
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push([level, message, fields]);
+    const handler = createApiLambdaHandler(env, { s3, runtime, dynamo, logger: { info: log('info'), warn: log('warn'), error: log('error') } });
     const classify = () => handler(event('POST', '/v1/classify', { emails: [{ id: 'crm-1', body: 'Bitte entsperren.' }] }, { authorization: `Bearer ${token}` }), context);
     expect((await classify()).statusCode).toBe(200); // built, the endpoint answering
     const denied = new SageMakerRuntimeServiceException({
@@ -110,13 +112,20 @@ describe('API Lambda wired with the AWS adapters', () => {
     smMock.on(InvokeEndpointCommand).rejects(denied);
     const refused = await classify();
     expect(refused.statusCode).toBe(500);
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'INTERNAL', reason: 'ENDPOINT_ACCESS_DENIED', endpoint: 'mailroute-dev-classifier', permission: 'sagemaker:InvokeEndpoint' });
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'ENDPOINT_ACCESS_DENIED', endpoint: 'mailroute-dev-classifier', permission: 'sagemaker:InvokeEndpoint' });
     expect(refused.body).not.toMatch(/111111111111|assumed-role/);
+    // The operator sees it: at error level, with the code and the SDK error behind it (in the log only).
+    expect(lines.filter(([level]) => level === 'error')).toEqual([
+      ['error', 'request failed', expect.objectContaining({ code: 'ENDPOINT_ACCESS_DENIED', cause: expect.stringMatching(/^AccessDeniedException: .*sagemaker:InvokeEndpoint/) })],
+    ]);
+    lines.length = 0;
     smMock.on(InvokeEndpointCommand).rejects(new ValidationError({ $metadata: { httpStatusCode: 400 }, message: 'Endpoint mailroute-dev-classifier of account 111111111111 not found.' }));
     const missing = await classify();
     expect(missing.statusCode).toBe(503);
     expect(missing.headers).toMatchObject({ 'retry-after': '30' });
-    expect(JSON.parse(missing.body)).toMatchObject({ code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_NOT_IN_SERVICE', endpoint: 'mailroute-dev-classifier' });
+    expect(JSON.parse(missing.body)).toMatchObject({ code: 'ENDPOINT_NOT_IN_SERVICE', endpoint: 'mailroute-dev-classifier' });
+    // A refusal with Retry-After: the rate-limited `request refused` line, naming the code.
+    expect(lines).toEqual([['warn', 'request refused', expect.objectContaining({ status: 503, code: 'ENDPOINT_NOT_IN_SERVICE' })]]);
   });
 
   it('keeps the masked text with each prediction only when the stack says so (MAILROUTE_STORE_TEXT), for the feedback export', async () => {

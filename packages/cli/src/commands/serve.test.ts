@@ -372,7 +372,16 @@ describe('mailroute serve', () => {
     expect(((await wantsCsv.json()) as { code: string }).code).toBe('NOT_ACCEPTABLE');
     const anyType = await fetch(`${app.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json;q=0.9, */*;q=0.1' }, body: JSON.stringify({ emails: [{ body: 'Hallo' }] }) });
     expect(anyType.status).toBe(200);
+    // It keeps no predictions (the API Lambda records them): feedback and quality are refused, saying so.
+    const feedback = await fetch(`${app.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'crm-1', labels: { queue: 'x' }, closedAt: '2026-01-01T00:00:00Z' }) });
+    expect([feedback.status, ((await feedback.json()) as { code: string }).code]).toEqual([404, 'PREDICTIONS_NOT_KEPT']);
+    expect(((await (await fetch(`${app.url}/v1/quality`)).json()) as { code: string }).code).toBe('PREDICTIONS_NOT_KEPT');
     expect(await app.stop()).toBe(0);
+    // No SQLite file was made: nothing would read it.
+    expect((await readdir(path.join(root, 'sm'))).filter((f) => f.startsWith('mailroute.db'))).toEqual([]);
+    // The store's options would do nothing there: refused before the model loads.
+    const stored = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--store-text', '--retention-days', '3']);
+    expect([stored.code, stored.stderr]).toEqual([2, expect.stringContaining('--store-text, --retention-days do not go with --sagemaker (MAILROUTE_SAGEMAKER=1): the container keeps no predictions')]);
     // A key file named for the container is refused: every invocation would be.
     const named = await run(['serve', '--sagemaker', '--model-dir', path.join(modelsDir, modelId), '--home', path.join(root, 'sm'), '--api-keys', path.join(root, 'sm', 'api-keys.json')]);
     expect(named.code).toBe(2);

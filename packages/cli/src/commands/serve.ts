@@ -111,7 +111,11 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
       wholeNumberOption('--prediction-buffer-ms', 0, 1000),
     )
-    .option('--retention-days <n>', `days predictions (and their stored text) and feedback are kept in the database (default 400${sagemaker ? ', 1 with --sagemaker' : ''}; 0: for ever)`, wholeNumberOption('--retention-days', 0, 100_000))
+    .option(
+      '--retention-days <n>',
+      `days predictions (and their stored text) and feedback are kept in the database (default 400; 0: for ever)${sagemaker ? '; --sagemaker keeps no database' : ''}`,
+      wholeNumberOption('--retention-days', 0, 100_000),
+    )
     .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)");
 }
 
@@ -192,10 +196,18 @@ export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
 
 /**
  * Options that would have no effect with the others given, refused as `--scopes` without `--new-key` is: a
- * model directory is never polled (only a registry's champion changes), and with no model thread every batch
- * is scored on the request thread, so no size decides where.
+ * model directory is never polled (only a registry's champion changes), with no model thread every batch
+ * is scored on the request thread, so no size decides where, and a SageMaker container keeps no database to
+ * store text in, prune or commit to.
  */
-function refuseIdleOptions(flags: ServeFlags, modelDir: string | undefined): void {
+function refuseIdleOptions(flags: ServeFlags, modelDir: string | undefined, sagemaker: boolean): void {
+  // The container keeps no predictions (the API Lambda records them in DynamoDB): no database to keep text in or prune.
+  const storeOptions = [flags.storeText === true && '--store-text', flags.retentionDays !== undefined && '--retention-days', flags.predictionBufferMs !== undefined && '--prediction-buffer-ms'].filter(Boolean);
+  if (sagemaker && storeOptions.length > 0) {
+    throw new UsageError(
+      `${storeOptions.join(', ')} ${storeOptions.length === 1 ? 'does' : 'do'} not go with --sagemaker (MAILROUTE_SAGEMAKER=1): the container keeps no predictions, and no database (the API in front of it records them)`,
+    );
+  }
   if (modelDir !== undefined && flags.pollSeconds !== undefined) {
     throw new UsageError('--poll-seconds does not go with a model directory (--model-dir, or --sagemaker\'s): the directory is served as it is, never polled; the poll watches a registry\'s champion');
   }
@@ -221,7 +233,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
     ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
   };
   refuseUnsafeListen(ctx, flags);
-  refuseIdleOptions(flags, modelDir);
+  refuseIdleOptions(flags, modelDir, sagemaker);
   const piiPatterns = flags.piiPatterns === undefined ? undefined : await readPiiPatterns(ctx, flags.piiPatterns);
   const apiKeysFile = namedKeyFile(ctx, flags);
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
@@ -242,9 +254,10 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       modelThreads: flags.modelThreads,
       inlineEmails: flags.inlineEmails,
       predictionBufferMs: flags.predictionBufferMs,
-      // In a SageMaker container the API Lambda keeps the records (DynamoDB): the container's copy is only a
-      // day's, not 400 days growing on the endpoint's volume.
-      retentionDays: flags.retentionDays ?? (sagemaker ? 1 : undefined),
+      retentionDays: flags.retentionDays,
+      // In a SageMaker container the API Lambda keeps the records (DynamoDB, under its own ids): a copy here
+      // would be read by nothing, so none is kept (no mailroute.db).
+      keepPredictions: !sagemaker,
       // Set by the registry on each SageMaker model package: the artifact must be that model's.
       expectedModelId: modelDir ? envSetting(ctx, 'MAILROUTE_MODEL_ID') : undefined,
       logger,

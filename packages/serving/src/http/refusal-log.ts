@@ -9,6 +9,8 @@ export interface Refusal {
   route: string;
   status: number;
   code: string;
+  /** The problem's `reason`, when it has one (e.g. ENDPOINT_THROTTLED behind ENDPOINT_UNAVAILABLE). */
+  reason?: string;
   /** The API key's id, when the request had a valid one (never the key). */
   keyId?: string;
 }

@@ -261,7 +261,7 @@ describe('POST /v1/feedback', () => {
     expect((await json(res)).detail).toContain('more than 400 days ago');
   });
 
-  it('says a retention of one day in the singular (the SageMaker container keeps feedback one day)', async () => {
+  it('says a retention of one day in the singular (--retention-days 1)', async () => {
     const now = Date.parse('2026-12-01T12:00:00Z');
     const { app } = await build({ clock: { now: () => now }, limits: { feedbackRetentionDays: 1 } });
     const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'day', labels: { queue: 'billing' }, closedAt: '2026-11-29' }));

@@ -6,6 +6,7 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
 import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
 import { schemaMismatchDetail } from '../http/validation-detail.js';
+import { requireKeptPredictions } from '../store/no-store.js';
 import type { PredictionRecord } from '../store/types.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
@@ -150,13 +151,14 @@ async function checkLabels(ctx: AppContext, served: EmailClassifier, labels: Rec
   return checkTaxonomy(other ? [served.tasks, other] : [served.tasks], labels);
 }
 
-/** `1 day`, `400 days`: the SageMaker container keeps feedback one day. */
+/** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
 }
 
 export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void {
-  app.use('/v1/feedback', guardBodyRoute(ctx, 'feedback', 'application/json'));
+  // On a server that keeps no predictions (the SageMaker container), refused once the key is checked, before the body is read.
+  app.use('/v1/feedback', guardBodyRoute(ctx, 'feedback', 'application/json', () => requireKeptPredictions(ctx.store, '/v1/feedback')));
   app.openapi(
     createRoute({
       method: 'post',
@@ -168,7 +170,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
         202: { description: 'Recorded durably', content: { 'application/json': { schema: FeedbackResponseSchema } } },
-        404: problem('Unknown predictionId'),
+        404: problem('Unknown predictionId (`NOT_FOUND`); on a server that keeps no predictions (the SageMaker container), `PREDICTIONS_NOT_KEPT`'),
         422: problem('Label outside the taxonomy (`LABEL_NOT_IN_TAXONOMY`; the valid labels in `validLabels`)'),
         ...errorResponses,
       },

@@ -7,10 +7,11 @@ import { requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '..
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
+import { requireKeptPredictions } from '../store/no-store.js';
 import type { FeedbackPair } from '../store/types.js';
 import type { EmailClassifier } from '@mailroute/model';
 import { taxonomiesOf } from './model-taxonomy.js';
-import { API_KEY_SECURITY, noBodyErrorResponses } from './responses.js';
+import { API_KEY_SECURITY, noBodyErrorResponses, problem } from './responses.js';
 
 /**
  * The tasks to measure: the served model's when it is the one measured, else the task names found in the
@@ -111,6 +112,11 @@ function modelsThere(models: Record<string, number>): string {
 
 export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
   app.use('/v1/quality', requireScope(ctx, 'feedback'));
+  // A server that keeps no predictions (the SageMaker container) has nothing to measure: refused, not answered with zeros.
+  app.use('/v1/quality', async (_c, next) => {
+    requireKeptPredictions(ctx.store, '/v1/quality');
+    await next();
+  });
   app.use('/v1/quality', requireDecodableQuery('model'));
   let computing = 0;
   app.use('/v1/quality', async (c, next) => {
@@ -138,7 +144,11 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       summary: 'Live quality from feedback: accuracy, macro-F1, unchanged share, coverage, confidence bands, drift',
       security: API_KEY_SECURITY,
       request: { query: QualityQuerySchema },
-      responses: { 200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } }, ...noBodyErrorResponses },
+      responses: {
+        200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } },
+        404: problem('On a server that keeps no predictions (the SageMaker container): `PREDICTIONS_NOT_KEPT`'),
+        ...noBodyErrorResponses,
+      },
     }),
     async (c) => {
       const { hours, model } = c.req.valid('query');

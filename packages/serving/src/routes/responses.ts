@@ -28,10 +28,12 @@ export const noBodyErrorResponses = {
   405: problem('Another method than the route takes (`allow` and the Allow header list them)', { Allow: { description: 'The methods the route takes', schema: { type: 'string' } } }),
   429: problem('Rate limit of the key exceeded (`RATE_LIMITED`)', retryAfterHeader),
   503: problem(
-    'Overloaded (`OVERLOADED`), the answer timed out (`REQUEST_TIMEOUT`), no model yet (`MODEL_NOT_READY`) or the store unavailable (`STORE_UNAVAILABLE`); behind the AWS Lambda also `NOT_READY` and `ENDPOINT_UNAVAILABLE`',
+    'Overloaded (`OVERLOADED`), the answer timed out (`REQUEST_TIMEOUT`), no model yet (`MODEL_NOT_READY`) or the store unavailable (`STORE_UNAVAILABLE`); behind the AWS Lambda also `NOT_READY`, `ENDPOINT_UNAVAILABLE` (the SageMaker endpoint busy or throttling) and `ENDPOINT_NOT_IN_SERVICE` (the endpoint not there or not in service: Retry-After 30)',
     retryAfterHeader,
   ),
-  500: problem('Internal error (`INTERNAL`: no details); `STORE_FAILED` when the store could not write; `MODEL_LOAD_FAILED` from /v1/admin/reload says why the model did not load'),
+  500: problem(
+    'Internal error (`INTERNAL`: no details); `STORE_FAILED` when the store could not write; `MODEL_LOAD_FAILED` from /v1/admin/reload says why the model did not load; behind the AWS Lambda, `ENDPOINT_ACCESS_DENIED` when the API may not invoke the SageMaker endpoint (`endpoint` and `permission` name what is missing)',
+  ),
   default: otherErrors,
 } as const;
 

@@ -72,6 +72,11 @@ export type FeedbackOutcome = 'recorded' | 'superseded';
 
 export interface PredictionStore {
   /**
+   * Optional: `false` for a store that keeps nothing (`noStore`, the SageMaker container's): the app then refuses
+   * /v1/feedback and /v1/quality (404 `PREDICTIONS_NOT_KEPT`) rather than answer them from an empty store.
+   */
+  readonly keepsPredictions?: boolean;
+  /**
    * Optional: days the store keeps a feedback from its closedAt (0 or absent: for ever). `createApp` refuses a
    * feedback that closed longer ago (it would be deleted at once) unless its limits say another figure.
    */
