@@ -16,7 +16,7 @@
 import { composeDiacritics } from './compose.js';
 import { plainSpaces } from './spaces.js';
 import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
-import { isPlaceLine } from './place-words.js';
+import { isJobLine, isJobWord, isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
@@ -145,6 +145,18 @@ const ABBREVIATED = /^(?:MfG|Mfg|mfg|LG|VG)/;
 const ABBREVIATED_THEN_WORD = /^(?:MfG|Mfg|mfg|LG|VG)[ \t]/;
 /** Words after `LG` that make it the firm's name (`LG Electronics`, `LG Chem`), not a signature. */
 const FIRM_AFTER_LG = new Set('electronics display chem energy innotek uplus household corp group'.split(' '));
+/**
+ * A closing's word that SIGNED_SHORT reads as a cue with the name after it (`Gruß`, `Grüße`, `Regards`, `Ciao`): a
+ * signature line may open with it, or have it second after an adjective (`Schöne Grüße`, `Best Regards`).
+ */
+const CLOSING_WORD = /^(?:Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))|[Rr]egards|Ciao|Tschüs{1,2}|Servus)$/u;
+
+/** Whether a cued name's line opens with a closing that takes a name after it (`Gruß Hamburg`, `Schöne Grüße Anna`). */
+function opensWithClosing(name: string): boolean {
+  const words = name.split(/[ \t]+/u);
+  return CLOSING_WORD.test(words[0]) || (words.length > 1 && CLOSING_WORD.test(words[1]));
+}
+
 /** A sentence's end right before a closing on the same line (`Danke. LG Tom`). */
 const AFTER_SENTENCE = /[.!?][ \t]{1,3}$/;
 
@@ -314,7 +326,8 @@ function cuedNameHits(text: string): Hit[] {
     if ((closing || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
-    // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk.
+    // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk;
+    // `Hallo Welt,`, `Hallo Du,`: no one.
     if (cue[4] !== undefined && greetsDesk(words)) continue;
     // `Inhaber: Deutsche Bank AG`, `Kontoinhaber: Musterfirma GmbH`: a field that names a firm names no person.
     if (cue[2] !== undefined && namesFirm(text, words, m.index + m[0].length)) continue;
@@ -322,7 +335,9 @@ function cuedNameHits(text: string): Hit[] {
     // `BITTE UM RÜCKRUF`) is more of the message.
     if (closing && isCapsNotName(m[1])) continue;
     // `Danke.\nLG Chem`: a short closing opening the line under a closing is a cue of its own, read with its checks.
-    if (closing && ABBREVIATED_THEN_WORD.test(m[1])) {
+    // `Danke.\nGruß Hamburg`, `Danke.\nSchöne Grüße Anna`: so is a closing that opens the name's line, whose name (or
+    // place) is the rest of it.
+    if (closing && (ABBREVIATED_THEN_WORD.test(m[1]) || opensWithClosing(m[1]))) {
       NAME_CUE.lastIndex = m.index + m[0].length - m[1].length;
       continue;
     }
@@ -471,6 +486,13 @@ function startsLine(text: string, at: number): boolean {
 }
 
 /**
+ * Whom a greeting addresses that is no name, capitalised or not, besides NOT_NAME_WORDS and the roles (`Hallo Welt,`,
+ * `Hello World,`, `Hallo Du,`, `Dear Friends,`, `Hallo Admin,`, `Hallo Filiale,`). Not kin or pet names (`Hallo
+ * Schatz,`): capitalised, they are surnames as often.
+ */
+const GREETED_NO_ONE = new Set('welt world du sie ihr euch you ya nochmals erneut freunde friend friends leser readers nachbarn neighbours neighbors admin filiale'.split(' '));
+
+/**
  * GREETED_LOWER's match at `at`, only for a greeting that opens its line (`ich sage hallo zurück,` greets no one), and
  * unless a word of it names no one or is no name (`hallo zusammen,`, `hallo team,`, `hi there,`, `hallo ihr lieben,`,
  * `hallo nochmal,`, `hey du,`, `hallo guten morgen,`, `hallo serviceteam,`).
@@ -478,15 +500,19 @@ function startsLine(text: string, at: number): boolean {
 function greetedLowerCase(text: string, at: number): RegExpExecArray | null {
   if (!startsLine(text, at)) return null;
   const m = stickyAt(GREETED_LOWER, text, at);
-  const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || isGreetedNotName(w);
+  const noName = (w: string) => NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || NOT_GIVEN_WORDS.has(w) || TITLE_WORDS.has(w) || isGreetedNotName(w) || GREETED_NO_ONE.has(w);
   return m && !m[1].split(/[ \t]/).some(noName) ? m : null;
 }
 
-/** A greeting's words that name a team, a desk or a role, each part of a hyphenated word too (`Support-Team`), particles between. */
+/**
+ * A greeting's words that name a team, a desk, a role or no one (`Support-Team`, `Hallo Welt,`), each part of a
+ * hyphenated word too, particles between.
+ */
 function greetsDesk(words: readonly string[]): boolean {
   const named = words.filter((w) => !PARTICLES.has(w));
   // Not the lower-case greeting's list (`hallo kollege,`, `hallo schatz,`): capitalised, `Kollege Schatz` is a name.
-  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every((part) => NOT_NAME_WORDS.has(part) || isRoleWord(part)));
+  const noName = (part: string) => NOT_NAME_WORDS.has(part) || isRoleWord(part) || GREETED_NO_ONE.has(part);
+  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every(noName));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
@@ -555,7 +581,8 @@ function signatureRestOnLine(text: string, from: number, scan: SignScan): boolea
 /**
  * SIGNED_THEN_MORE's match at `at`, unless it reads as a sentence: a word of it names no one (`Ihre Kundin, Frau
  * Meier`), its first word starts sentences (`Die Überweisung, die …`), or after a comma the line holds no digit
- * or `@` (`Mein Anliegen, bitte …`) and names no place (`Anna Schmidt, Berlin`, `Anna Schmidt, London, UK`).
+ * or `@` (`Mein Anliegen, bitte …`), names no place (`Anna Schmidt, Berlin`, `Anna Schmidt, London, UK`) and no job
+ * or firm after a name (`Anna Schmidt, Filialleiterin bei Beispiel GmbH`; see `jobAfterName`).
  */
 function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
@@ -564,7 +591,28 @@ function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArr
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
   let i = m.index + m[0].length;
   while (i < text.length && /\s/.test(text[i])) i += 1;
-  return text[i] === ',' && !signatureRestOnLine(text, i + 1, scan) && !isPlaceLine(restOfLine(text, i + 1)) ? null : m;
+  if (text[i] !== ',' || signatureRestOnLine(text, i + 1, scan)) return m;
+  return isPlaceLine(restOfLine(text, i + 1)) || jobAfterName(words, lineHead(text, i + 1)) ? m : null;
+}
+
+/** German nouns by their ending (`Abteilung`, `Buchhaltung`, `Sicherheit`, `Gesellschaft`, `Kommunikation`): no name's word. */
+const NOUN_ENDING = /(?:\p{L}{4}ung|heit|keit|schaft|tion|tät)$/u;
+
+/**
+ * Whether a signed name's words (`words`, in lower case) then its comma and `rest` read as a name and the writer's job
+ * or firm (`Hendrik Wagner, Datenverarbeitungsleiter bei Beispiel GmbH`, `John Smith, Head of Finance`, `Anna Schmidt,
+ * Beispiel GmbH`): the rest opens with a job or names a legal form (`isJobLine`), and no word of the name is a job's
+ * or a noun's (`Leiter Datenverarbeitung, Beispiel GmbH`, `Abteilung Recht, Beispiel AG` name no one).
+ */
+function jobAfterName(words: readonly string[], rest: string): boolean {
+  return isJobLine(rest) && !words.some((w) => isJobWord(w) || NOUN_ENDING.test(w));
+}
+
+/** The text from `start` to its line's end, at most PLACE_LINE_MAX characters of it. */
+function lineHead(text: string, start: number): string {
+  const head = text.slice(start, start + PLACE_LINE_MAX);
+  const end = head.search(/\r?\n/);
+  return end >= 0 ? head.slice(0, end) : head;
 }
 
 /**
@@ -657,6 +705,44 @@ function echoesOf(name: string, afterTitle = false): string[] {
   return out;
 }
 
+/**
+ * Given names that are also words, places, months or brands (`Rose`, `Ernst`, `Frank`, `Will`, `August`, `Nur`, `Paris`,
+ * `Otto`), words a sentence starts with (`Some One` names no one), and the words an address's local part gives before
+ * a surname (`familie.muster@…` as `Familie Muster`), in lower case: never looked for alone, where a sentence's first
+ * word or a capitalised noun would be masked.
+ */
+const WORD_GIVEN_NAMES = new Set(
+  [
+    'rose ernst heide iris wolf engel mark max mai jan juni juli august april sonne stern roman kai linde otto horst till fee frank christian nur said',
+    'will may june bill grant hope faith joy rich art pat sue chase dean page gene ray dawn summer autumn holly ivy lily daisy ruby pearl amber crystal sandy sunny penny carol angel don guy jack rob bob drew buck bud cliff dale glen heath lane miles wade ward wells wood brook rocky rusty sky star storm reed rod skip stan can',
+    'paris florence sydney austin victoria viktoria georgia india jordan chelsea dallas phoenix orlando lincoln madison denver aurora milan mercedes alexa siri',
+    'familie family fam haus praxis kanzlei büro buero office info kontakt contact post mail verwaltung hausverwaltung',
+    // Words a sentence starts with, as placeholder names have them (`Some One`, `Any Body`), besides SENTENCE_STARTERS.
+    'some any one other others each every all none new first last next his her its their these those such',
+  ]
+    .join(' ')
+    .split(' '),
+);
+/** A given name looked for alone: capitalised, three letters or more, maybe two joined by a hyphen (`Anna-Lena`). */
+const GIVEN_NAME = /^\p{Lu}\p{Ll}{2,30}(?:-\p{Lu}\p{Ll}{1,30})?$/u;
+
+/**
+ * The given name of a person's name of two to four words (`Erika` of `Erika Muster`, `Dr. Erika Muster`), looked for
+ * alone too: in the same email it is the same person (`Kontoauszug_Januar_Erika.pdf` from `Erika Muster`). Not when
+ * the name is none `echoesOf` looks for, nor a given name that is also a word (WORD_GIVEN_NAMES), a job's or a noun's,
+ * nor one of a firm (`Beispiel Versicherung AG`).
+ */
+function givenNameOf(name: string): string | undefined {
+  const words = name.trim().split(/\s+/u);
+  while (words.length > 0 && TITLE_WORDS.has(words[0].toLowerCase())) words.shift();
+  if (words.length < 2 || words.length > 4 || echoesOf(words.join(' ')).length === 0) return undefined;
+  const first = words[0];
+  const lower = first.toLowerCase();
+  if (!GIVEN_NAME.test(first) || WORD_GIVEN_NAMES.has(lower) || SENTENCE_STARTERS.has(lower) || PROSE_WORDS.has(lower) || NOT_GIVEN_WORDS.has(lower)) return undefined;
+  if (GREETED_NO_ONE.has(lower) || isRoleWord(lower) || isJobWord(first) || NOUN_ENDING.test(lower)) return undefined;
+  return words.some((w) => LEGAL_FORMS.has(w.replace(/\.$/, ''))) ? undefined : first;
+}
+
 /** Lower case with the length kept: `İ` (U+0130), the one letter that grows in lower case (`i` and a dot), is read as `I`. */
 const folded = (s: string) => s.replace(/\u0130/g, 'I').toLowerCase();
 
@@ -676,10 +762,10 @@ function isEchoCase(written: string): boolean {
 /**
  * A person's name found by its cue, found again anywhere else in the text (`Überweisung von Max
  * Mustermann` in the subject of a mail signed `Max Mustermann`), and `known` names (found in another part
- * of the email): the name without its title, and its surname alone (see `echoesOf`). Whole words only, as
- * found, in capitals or capitalised (`KARL WEBER` signed, `Karl Weber` elsewhere, and the reverse; see
- * `isEchoCase`); at most MAX_ECHOED_NAMES names, so the cost stays linear in the text. Hits come back in
- * text order.
+ * of the email): the name without its title, its surname alone (see `echoesOf`) and its given name alone (see
+ * `givenNameOf`). Whole words only, as found, in capitals or capitalised (`KARL WEBER` signed, `Karl Weber` elsewhere,
+ * and the reverse; see `isEchoCase`); at most MAX_ECHOED_NAMES names, so the cost stays linear in the text. Hits come
+ * back in text order.
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
@@ -690,6 +776,9 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   }
   for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
+  // Then the given names alone, while there is room: after the whole names, which win where both start.
+  const given = [...hits.filter((h) => h.echo !== false).map((h) => text.slice(h.start, h.end)), ...known].map(givenNameOf);
+  for (const name of given) if (name !== undefined && names.size < MAX_ECHOED_NAMES) names.add(name);
   // Searched in lower case, where each character keeps its place in `text` (`folded` keeps the length).
   const lower = folded(text);
   const taken = new Set(hits.map((h) => h.start));

@@ -1,6 +1,7 @@
 /**
  * Places a signature names on the line under a closing where a name would stand (`Viele Grüße\nBerlin, Germany`,
- * `Best regards\nLondon, UK`, `Mit freundlichen Grüßen\nBad Homburg`): where the writer is, not who.
+ * `Best regards\nLondon, UK`, `Mit freundlichen Grüßen\nBad Homburg`): where the writer is, not who. And the job or
+ * firm a signed name has after its comma (`Anna Schmidt, Filialleiterin bei Beispiel GmbH`): what the writer does.
  */
 
 /** Countries and regions after a town and a comma, in lower case (`Berlin, Germany`, `Wien, Österreich`). */
@@ -76,4 +77,62 @@ export function isPlaceLine(line: string): boolean {
   const [first, second] = parts;
   if (second !== undefined && second !== '' && isCountry(second)) return ONE_WORD.test(first) || isTown(first);
   return isTown(first) || (second === undefined && isCountry(first));
+}
+
+/**
+ * The endings of a job's word, in lower case (`datenverarbeitungsleiter`, `geschäftsführerin`, `kundenberater`,
+ * `sachbearbeiterin`, `manager`): what a signature line names after the name and a comma.
+ */
+const JOB_ENDING =
+  /(?:leiter|leiterin|leitung|führer|führerin|berater|beraterin|referent|referentin|bearbeiter|bearbeiterin|assistent|assistentin|manager|managerin|direktor|direktorin|vorstand|vorständin|prokurist|prokuristin|inhaber|inhaberin|partner|partnerin|anwalt|anwältin|notar|notarin|ingenieur|ingenieurin|kaufmann|kauffrau|sekretär|sekretärin|spezialist|spezialistin|beauftragte|beauftragter|mitarbeiter|mitarbeiterin|vertreter|vertreterin|consultant|director|officer|engineer|analyst|specialist|assistant|advisor|adviser|president|founder|owner|accountant)$/u;
+/** Jobs by their abbreviation or a word of their own, in lower case (`CEO`, `GF` for Geschäftsführer, `Head of Finance`). */
+const JOB_WORDS = new Set('ceo cfo cto coo cio vp gf head lead'.split(' '));
+/** Words before a job's word on a signature line, in lower case (`Senior Manager`, `Head of Finance`, `Stellv. Filialleiterin`). */
+const JOB_QUALIFIERS = new Set('senior junior chief leading vice deputy managing general stellv stellvertretender stellvertretende leitender leitende geschäftsführender geschäftsführende'.split(' '));
+/** Words of a company's legal form, in lower case (`Beispiel GmbH`, `Example Ltd`), as a signature line names the firm. */
+const LEGAL_FORM_WORDS = new Set('ag se kg kgaa ohg gbr gmbh ggmbh ug mbh plc ltd limited llc llp inc corp'.split(' '));
+/** Small words a job's line joins its words with (`Leiter der Abteilung Recht bei Beispiel GmbH`, `Head of Finance at Example`). */
+const JOB_JOINERS = new Set('bei für im in der des den und von vom at of for the and & /'.split(' '));
+
+/** Marks around a word of a signature line: brackets, quotes, punctuation. */
+const MARKS = new Set('()"\'„“”‚‘’,;:.!?');
+
+/** A word without the marks around it (`(Beispiel`, `GmbH),`), read from both ends: linear however many marks. */
+function unmarked(word: string): string {
+  let start = 0;
+  let end = word.length;
+  while (start < end && MARKS.has(word[start])) start += 1;
+  while (end > start && MARKS.has(word[end - 1])) end -= 1;
+  return word.slice(start, end);
+}
+
+/** A line's words without the marks around them (`(Beispiel GmbH),` gives `Beispiel`, `GmbH`). */
+const lineWords = (line: string) =>
+  line
+    .split(/[ \t]+/u)
+    .map(unmarked)
+    .filter((w) => w !== '');
+
+/** Whether a word names a job (`Filialleiterin`, `CFO`), in any case, a part of a hyphenated one too (`Team-Leiter`). */
+export function isJobWord(word: string): boolean {
+  return word
+    .toLowerCase()
+    .split('-')
+    .some((part) => JOB_WORDS.has(part) || JOB_ENDING.test(part));
+}
+
+/**
+ * Whether what follows a signed name and its comma (`line`, to the line's end) names the writer's job or firm, not more
+ * of a sentence (`Anna Schmidt, Datenverarbeitungsleiterin bei Beispiel GmbH`, `John Smith, Head of Finance`, `Anna
+ * Schmidt, Beispiel GmbH`): it opens with a job's word, maybe after a qualifier (`Senior`, `Stellv.`), or a word of it
+ * is a company's legal form; and it goes on with capitalised words and small joining words only (`Manager sagt nein`,
+ * `ist die Beispiel GmbH …` are sentences).
+ */
+export function isJobLine(line: string): boolean {
+  const words = lineWords(line);
+  const lower = words.map((w) => w.toLowerCase());
+  const named = (from: number) => words.slice(from).every((w, k) => /^\p{Lu}/u.test(w) || JOB_JOINERS.has(lower[from + k]) || LEGAL_FORM_WORDS.has(lower[from + k]));
+  if (lower.some((w) => LEGAL_FORM_WORDS.has(w))) return named(0);
+  const at = lower.length > 1 && JOB_QUALIFIERS.has(lower[0]) ? 1 : 0;
+  return at < words.length && isJobWord(words[at]) && named(at + 1);
 }
