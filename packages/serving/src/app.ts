@@ -20,6 +20,7 @@ import type { ClassifierSource } from './model/classifier-source.js';
 import type { TaskScorer } from './quality/live-quality.js';
 import { evaluationScorer } from './quality/scorer.js';
 import { registerClassifyRoutes } from './routes/classify.js';
+import type { ApiDocumentOptions } from './routes/api-document.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerFeedbackRoutes } from './routes/feedback.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   newId?: () => string;
   /** The IANA time zone (`Europe/Berlin`) a CRM's times without a zone are in (feedback's closedAt); default UTC. */
   timeZone?: string;
+  /** How /openapi.json describes the API where a front door changes what clients reach (the AWS Lambda's API Gateway); default: as served here. */
+  apiDocument?: ApiDocumentOptions;
 }
 
 export interface ServingApp {
@@ -209,7 +212,7 @@ export function createApp(options: AppOptions): ServingApp {
   registerFeedbackRoutes(app, ctx);
   registerQualityRoutes(app, ctx);
   registerOpsRoutes(app, ctx);
-  registerDocsRoutes(app);
+  registerDocsRoutes(app, ctx, options.apiDocument);
 
   return {
     app,

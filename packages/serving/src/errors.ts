@@ -39,6 +39,12 @@ export const PROBLEM_CODES = [
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
+/**
+ * The `reason` member of a 503 `ENDPOINT_UNAVAILABLE` (the AWS adapters' EndpointUnavailableError): why the model
+ * endpoint cannot take the request for a moment. The OpenAPI document's `Problem.reason` enum is made from it.
+ */
+export const ENDPOINT_UNAVAILABLE_REASONS = ['ENDPOINT_THROTTLED', 'ENDPOINT_BUSY'] as const;
+
 /** Failures of starting a server (its configuration, its address): raised to the CLI or the runtime, never answered. */
 export type StartupErrorCode = 'SERVING_CONFIG_INVALID' | 'LISTEN_FAILED' | 'REGISTRY_NOT_APPROVED';
 

@@ -16,6 +16,7 @@ import {
 import { RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
+import { gatewayApiDocument } from './api-document.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution, ManifestCache } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
@@ -124,6 +125,8 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     classifierSource: source,
     store,
     auth: createGatewayJwtAuth(),
+    // What API Gateway's callers reach: its routes (no admin), its JWT authorizer, its own answers.
+    apiDocument: gatewayApiDocument(),
     logger: deps.logger,
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests),
     timeZone: config.timeZone,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
-import { PROBLEM_CODES, ValidationError } from '../errors.js';
+import { ENDPOINT_UNAVAILABLE_REASONS, PROBLEM_CODES, ValidationError } from '../errors.js';
 import { schemaMismatchDetail } from './validation-detail.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -11,21 +11,27 @@ export const ProblemSchema = z
     status: z.number().int(),
     code: z.enum(PROBLEM_CODES).openapi({ example: 'REQUEST_INVALID', description: 'Stable, machine-readable: what failed (the title and detail are for people)' }),
     detail: z.string().optional(),
-    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number().int()])), message: z.string(), code: z.string() })).optional(),
-    validLabels: z.record(z.string(), z.array(z.string())).optional(),
+    issues: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number().int()])), message: z.string(), code: z.string() }))
+      .optional()
+      .openapi({ description: 'REQUEST_INVALID: what failed, by its place in the request (path), with a zod issue code or one of the API\'s own (empty, invalid_json, future, too_old, ...)' }),
+    validLabels: z.record(z.string(), z.array(z.string())).optional().openapi({ description: 'LABEL_NOT_IN_TAXONOMY: the labels each task takes' }),
     /** 405: the methods the path takes (also in the Allow header). */
-    allow: z.array(z.string()).optional(),
+    allow: z.array(z.string()).optional().openapi({ description: 'METHOD_NOT_ALLOWED: the methods the path takes (also in the Allow header)' }),
+    // The members the error classes put in a problem (`ServingError.extra`), here and in the AWS adapters.
+    route: z.string().optional().openapi({ description: 'PREDICTIONS_NOT_KEPT: the route this server keeps no predictions for (/v1/feedback or /v1/quality): send it to the API in front of the server', example: '/v1/feedback' }),
+    reason: z.enum(ENDPOINT_UNAVAILABLE_REASONS).optional().openapi({ description: 'ENDPOINT_UNAVAILABLE (behind the AWS Lambda): why the model endpoint cannot take the request now, throttled or busy' }),
+    endpoint: z.string().optional().openapi({ description: 'ENDPOINT_NOT_IN_SERVICE and ENDPOINT_ACCESS_DENIED (behind the AWS Lambda): the name of the SageMaker endpoint' }),
+    permission: z.string().optional().openapi({ description: 'ENDPOINT_ACCESS_DENIED: the IAM permission the API lacks on the endpoint', example: 'sagemaker:InvokeEndpoint' }),
   })
   .openapi('Problem');
 
 /**
- * 10:00 UTC the day before the server started: the feedback example's closedAt. A fixed date would one day be older
- * than the feedback retention, and the documented example would then be refused.
+ * The example of every date-time the API reads (closedAt, receivedAt): a stand-in that /openapi.json replaces with a
+ * time of the day before its clock's now (`withRecentTimes`). A fixed date would one day be older than the feedback
+ * retention, and the documented example would then be refused.
  */
-function yesterdayAtTen(): string {
-  const day = 86_400_000;
-  return new Date(Math.floor(Date.now() / day) * day - day + 10 * 3_600_000).toISOString().replace('.000Z', 'Z');
-}
+export const TIME_EXAMPLE = '2025-11-03T10:15:00+01:00';
 
 /** A time sent as a number (epoch milliseconds, as many CRMs store it) is told the string to send instead. */
 function numericTime(issue: { input?: unknown }): string | undefined {
@@ -50,7 +56,7 @@ export function dateTimeSchema(what: string) {
     })
     .openapi({
       description: `${what}: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it. Normalised to ISO 8601 UTC.`,
-      example: '2025-11-03T10:15:00+01:00',
+      example: TIME_EXAMPLE,
     });
 }
 
@@ -101,7 +107,7 @@ export const RequestEmailSchema = z
       .string({ error: numericTime })
       .max(100)
       .refine(isReceivedTime, { message: `Invalid date-time: use ${DATE_TIME_FORMS}` })
-      .openapi({ description: `When the email arrived: ${DATE_TIME_FORMS}. Checked, not rewritten`, example: '2025-11-03T10:15:00+01:00' })
+      .openapi({ description: `When the email arrived: ${DATE_TIME_FORMS}. Checked, not rewritten`, example: TIME_EXAMPLE })
       .nullish(),
     autoSubmitted: EmailSchema.shape.autoSubmitted
       .unwrap()
@@ -329,7 +335,9 @@ export const FeedbackRequestSchema = z
       .record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).overwrite(normalizeLabel).min(1).max(200), {
         error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
       })
+      // At least one: checked by the route (below), so the schema only says it.
       .openapi({
+        minProperties: 1,
         description:
           'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC and without emoji variation selectors (U+FE0F, U+FE0E): one written decomposed (u and a combining diaeresis for ü), or an emoji with or without its selector, is the same label, and is stored so',
       }),
@@ -343,7 +351,7 @@ export const FeedbackRequestSchema = z
   // a label sent (refused as an unknown task, 422), not none.
   .openapi('FeedbackRequest', {
     // The email of ClassifyRequest's example: classify it, then send this as it stands.
-    example: { emailId: 'crm-4711', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: yesterdayAtTen() },
+    example: { emailId: 'crm-4711', labels: { queue: 'tax_documents', topic: 'freistellungsauftrag' }, closedAt: TIME_EXAMPLE },
   });
 
 const FEEDBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FeedbackRequestSchema.shape));
@@ -376,7 +384,7 @@ function feedbackUnreadFields(raw: unknown): string | undefined {
 export const FeedbackResponseSchema = z
   .object({
     emailId: z.string().openapi({ description: "The email the feedback is stored under: the prediction's email id (its predictionId when it was classified without one), else the emailId sent" }),
-    predictionId: z.string().optional().openapi({ description: 'The prediction the feedback is stored against: the one sent, or the latest of the emailId; absent when none is stored here (matched false)' }),
+    predictionId: z.string().optional().openapi({ format: 'uuid', description: 'The prediction the feedback is stored against: the one sent, or the latest of the emailId; absent when none is stored here (matched false)' }),
     /** `superseded`: a feedback for this email that closed later is kept; this one changed nothing. */
     status: z.enum(['recorded', 'superseded']).openapi({ description: 'recorded; superseded when a feedback of this email that closed later is stored: this one changed nothing' }),
     /** Whether a prediction of this email is stored here; false: the feedback is kept, but scores no prediction until one is. */
@@ -526,7 +534,7 @@ export const ModelInfoSchema = z
     reloads: z.number().int(),
     failedReloads: z.number().int(),
     lastReloadAt: z.string().nullable().openapi({ format: 'date-time' }),
-    lastReloadError: z.object({ at: z.string(), message: z.string(), modelId: z.string().optional() }).nullable(),
+    lastReloadError: z.object({ at: z.string().openapi({ format: 'date-time' }), message: z.string(), modelId: z.string().optional() }).nullable(),
     /** The registry's record of the served version, when served from a registry. */
     registry: z
       .object({ version: z.number().int(), status: z.enum(MODEL_STATUSES), createdAt: z.string().openapi({ format: 'date-time' }), family: z.string(), metrics: z.record(z.string(), z.number()) })

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import type { ServingHono } from '../http/context.js';
+import type { AppContext, ServingHono } from '../http/context.js';
+import { buildApiDocument, type ApiDocumentOptions } from './api-document.js';
 import { publicErrorResponses } from './responses.js';
 
 /**
@@ -41,16 +42,12 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
 }).catch((e) => { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
 </script></body></html>`;
 
-export function registerDocsRoutes(app: ServingHono): void {
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'mailroute', version: '1', description: 'Classify and route customer emails; feedback and live quality.' },
-    tags: [
-      { name: 'classify', description: 'Labels, confidences and the queue of emails' },
-      { name: 'feedback', description: 'What people confirmed when a case closed, and the live quality measured from it' },
-      { name: 'operations', description: 'Health, the model served, metrics and this document' },
-    ],
-  });
+/**
+ * /openapi.json, made at each request as of the app's clock (its date-time examples are recent), shaped by `options`
+ * where a front door stands in front of the app (`AppOptions.apiDocument`), and /docs.
+ */
+export function registerDocsRoutes(app: ServingHono, ctx: AppContext, options?: ApiDocumentOptions): void {
+  app.get('/openapi.json', (c) => c.json(buildApiDocument(app, ctx.clock.now(), options)));
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',

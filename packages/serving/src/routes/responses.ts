@@ -14,15 +14,20 @@ export function problem(description: string, more: Record<string, { description:
   return { description, content: problemContent, headers: { ...requestIdHeader, ...more } };
 }
 
+/** A request refused before any route reads it, on every path. */
+const UNREADABLE = 'a request the server cannot read: malformed HTTP, a path with a backslash or a . or .. segment, a Host header that is no host name';
+
 /** What any route may answer besides its listed statuses (no such path or id, a request the server cannot read). */
-const otherErrors = problem('Any other error, as application/problem+json with a stable `code`: 404 (no such path, or no such prediction), 408 (the request did not arrive in time), 431 (headers too large), and those of the route listed here');
+const otherErrors = problem(
+  `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 413 (chunk extensions over the server's limit), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here`,
+);
 
 /** Either way of sending a key (the schemes are registered in docs.ts). */
 export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { apiKeyHeader: [] }];
 
 /** The problem responses every guarded route can give, for the OpenAPI document. */
 export const noBodyErrorResponses = {
-  400: problem('Invalid request (zod issue paths in `issues`)'),
+  400: problem(`Invalid request (zod issue paths in \`issues\`), or ${UNREADABLE}`),
   401: problem('No or unknown API key', { 'WWW-Authenticate': { description: 'The schemes the server takes a key by', schema: { type: 'string' } } }),
   403: problem('The key lacks the scope; on a server run without API keys (local clients only), a request whose Host or Origin header is not this machine'),
   405: problem('Another method than the route takes (`allow` and the Allow header list them)', { Allow: { description: 'The methods the route takes', schema: { type: 'string' } } }),
@@ -65,6 +70,7 @@ export const emlErrorResponses = {
  * keys (which answers clients on this machine only), a request whose Host or Origin is another machine's.
  */
 export const publicErrorResponses = {
+  400: problem(`\`REQUEST_INVALID\`: ${UNREADABLE}`),
   403: problem('On a server run without API keys (local clients only): a request whose Host or Origin header is not this machine'),
   405: noBodyErrorResponses[405],
   default: otherErrors,
