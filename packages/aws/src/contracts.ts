@@ -182,3 +182,9 @@ export function hasInstanceStorage(instanceType: string): boolean {
   if (/^(g5|g6|g6e|gr6|p5|p5e|p5en|trn1|trn1n|trn2|dl1)$/.test(family)) return true;
   return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(family);
 }
+
+/**
+ * The HTTP API's routes, every one behind its JWT authorizer: the only requests API Gateway hands the API Lambda.
+ * infra creates them (`API_ROUTES`); the Lambda's OpenAPI document lists what they reach.
+ */
+export const GATEWAY_ROUTES = ['ANY /v1/{proxy+}', 'GET /openapi.json'] as const;

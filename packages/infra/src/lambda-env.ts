@@ -9,7 +9,6 @@ export {
   REGISTER_ENV as REGISTER_LAMBDA_ENV,
   FEEDBACK_EXPORT_ENV as FEEDBACK_EXPORT_LAMBDA_ENV,
   lambdaRequestTimeoutMs,
+  /** Routes of the HTTP API; every one goes through the JWT authorizer. */
+  GATEWAY_ROUTES as API_ROUTES,
 } from '@mailroute/aws/contracts';
-
-/** Routes of the HTTP API; every one goes through the JWT authorizer. */
-export const API_ROUTES = ['ANY /v1/{proxy+}', 'GET /openapi.json'] as const;

@@ -1,10 +1,7 @@
 import type { ApiDocumentOptions } from '@mailroute/serving';
+import { GATEWAY_ROUTES } from '../contracts.js';
 
-/**
- * The HTTP API's routes, every one behind its JWT authorizer: the only requests API Gateway hands the API Lambda.
- * The same list as infra's `API_ROUTES` (packages/infra/src/lambda-env.ts), which creates them.
- */
-export const GATEWAY_ROUTES = ['ANY /v1/{proxy+}', 'GET /openapi.json'] as const;
+export { GATEWAY_ROUTES };
 
 /** Whether one of `routes` (`METHOD /path`, ANY for every method, a greedy `{proxy+}` last) takes `method path`. */
 export function gatewayRoutes(method: string, path: string, routes: readonly string[] = GATEWAY_ROUTES): boolean {
