@@ -50,6 +50,8 @@ export interface TaskTaxonomyReport {
   /** `old -> new`: rows renamed or merged by an alias. */
   renamed: Record<string, number>;
   retired: number;
+  /** Rows per retired label (under its name in `retired`), masked for the task; absent in reports of older runs. */
+  retiredLabels?: Record<string, number>;
   missing: number;
   /** Labels under minCount and how many rows they had. */
   rare: Record<string, number>;
@@ -81,7 +83,7 @@ function lookalikeLabels(counts: ReadonlyMap<string, number>): Array<Array<[stri
 export function finaliseTaskLabels(
   task: TaskConfig,
   labels: Array<string | null>,
-  stats: { renamed: Record<string, number>; retired: number; missing: number },
+  stats: { renamed: Record<string, number>; retired: number; retiredLabels?: Record<string, number>; missing: number },
   /** Labels already fixed by a trained model: report counts only, merge nothing. */
   fixed = false,
 ): { labels: Array<string | null>; report: TaskTaxonomyReport } {
@@ -111,6 +113,7 @@ export function finaliseTaskLabels(
       counts: finalCounts,
       renamed: stats.renamed,
       retired: stats.retired,
+      ...(stats.retiredLabels && Object.keys(stats.retiredLabels).length > 0 ? { retiredLabels: stats.retiredLabels } : {}),
       missing: stats.missing,
       rare,
       rareAction: task.rare,

@@ -24,7 +24,7 @@ import {
   withoutAutomatedPairs,
 } from '@mailroute/evaluation';
 import { abstainingTasks, createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
-import { alignToTaxonomy, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
+import { alignToTaxonomy, tasksReadWith, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
 import { writeStaged } from '../staged-output.js';
@@ -34,6 +34,7 @@ import { requiredInHelp } from '../required-help.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
+import { taxonomyOrder, trainingWarningsOf, type Role } from './compare-taxonomy.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -149,30 +150,61 @@ async function predictBoth(
 ): Promise<Compared> {
   // What predicting warns of (rows a model was trained on, rows skipped): on stderr as it comes, and kept for the summary, comparison.json and the gate record.
   const said = { challenger: [] as string[], champion: [] as string[] };
-  const challenger = await prepareWithModel(ctx, models.challenger, data, { ...options, title: 'predict challenger', warnings: said.challenger });
+  // Both are scored in the newer taxonomy (usually the challenger's; the champion's when its aliases or retired
+  // labels speak of the challenger's labels: an older version compared with a newer champion).
+  const order = await taxonomyOrder({ challenger: await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), champion: await resolveModelDir(modelRef(ctx, models.champion), ctx.home) });
+  const { newer, older } = order;
+  // Without --split or --config both read the rows as the newer model does (its config: today's taxonomy); with
+  // --config, as it says; with --split, each model finds its own held-out rows with its own config. The older
+  // model's truths are replaced by the newer's below: no warning about labels it does not know.
+  const ownConfig = Boolean(options.split || options.configFile);
+  const challenger = await prepareWithModel(ctx, models.challenger, data, {
+    ...options,
+    ...(!ownConfig && newer === 'champion' && order.config ? { config: order.config } : {}),
+    title: 'predict challenger',
+    ...(older === 'challenger' ? { unknownTruthWarnings: false } : {}),
+    warnings: said.challenger,
+  });
   try {
     checkUniqueIds(ctx, data, challenger);
-    // Without --split the champion reads the rows as the challenger does (its config: today's taxonomy);
-    // with it, each model finds its own held-out rows with its own config.
-    const shared = options.split || options.configFile ? {} : { config: challenger.config };
-    // Its truths are replaced by the challenger's below: no warning about labels it does not know.
-    const champion = await prepareWithModel(ctx, models.champion, data, { ...options, ...shared, title: 'predict champion', unknownTruthWarnings: false, warnings: said.champion });
+    const shared = ownConfig || newer === 'champion' ? {} : { config: challenger.config };
+    const champion = await prepareWithModel(ctx, models.champion, data, {
+      ...options,
+      ...shared,
+      title: 'predict champion',
+      ...(older === 'champion' ? { unknownTruthWarnings: false } : {}),
+      warnings: said.champion,
+    });
     try {
       // Each model's held-out rows, found with its own split settings: not one test set when those differ.
       if (options.split) checkSameTestRows(challenger, champion);
       const lines = { challenger: await challenger.run(), champion: await champion.run() };
-      // Both are scored on the challenger's labels: a label renamed or merged since the champion was trained counts as its new name.
-      const aligned = alignToTaxonomy(lines.champion, lines.challenger, challenger.tasks);
-      // Renamed as the champion's rows were read (the challenger's config), then labels it lacks mapped to other.
-      // Said in the summary (stdout, gate.md), where the champion's figures it explains are.
-      const renamed = [...champion.renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
-      return { challenger: lines.challenger, champion: aligned.lines, renamed, warnings: sideWarnings(said) };
+      const sides = { challenger, champion };
+      // Both are scored on the newer model's labels, under the names of the config its rows were read with: a label
+      // renamed or merged since the older model was trained counts as its new name.
+      const aligned = alignToTaxonomy(lines[older], lines[newer], tasksReadWith(sides[newer].tasks, sides[newer].config));
+      // Renamed as the older model's rows were read (the newer's config), then labels the newer lacks mapped to other.
+      // Said in the summary (stdout, gate.md), where the older model's figures it explains are.
+      const renamed = [...sides[older].renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
+      const both = { ...lines, [older]: aligned.lines };
+      return { challenger: both.challenger, champion: both.champion, renamed, older, warnings: sideWarnings(said) };
     } finally {
       await champion.release();
     }
   } finally {
     await challenger.release();
   }
+}
+
+/**
+ * The challenger's model directory: the model given with --data, else the registry version its prediction lines
+ * name; undefined when there is none (a file of no registered model).
+ */
+async function challengerDir(ctx: CliContext, ref: string, model: boolean): Promise<string | undefined> {
+  if (model) return resolveModelDir(modelRef(ctx, ref), ctx.home).catch(() => undefined);
+  return createLocalRegistry({ home: ctx.home })
+    .artifactDir(ref)
+    .catch(() => undefined);
 }
 
 /**
@@ -214,11 +246,13 @@ interface Compared {
   challenger: PredictionLine[];
   champion: PredictionLine[];
   renamed: Renamed[];
+  /** The side whose labels were put into the other's (newer) taxonomy; the champion when none were. */
+  older?: Role;
   warnings: string[];
   self?: string;
 }
 
-/** A label of the champion scored under the challenger's name (`queue: old -> new`), with the predictions it changed when counted. */
+/** A label of the older model scored under the newer one's name (`queue: old -> new`), with the predictions it changed when counted. */
 export interface Renamed {
   change: string;
   n?: number;
@@ -442,17 +476,25 @@ function staleAtOnce({ version, isChampion, champion }: ChallengerVersion, compa
 }
 
 /**
- * The summary's lines after the gate: the champion's labels scored under the challenger's names (its figures
- * then differ from its own report), and, for a challenger in the registry, what the person deciding does next.
+ * The summary's lines after the gate: the older model's labels scored under the newer one's names (`older`: the
+ * champion unless the champion's taxonomy is the newer; its figures then differ from its own report), and, for a
+ * challenger in the registry, what the person deciding does next.
  * Labels, ids and names come from data files and arguments: each is a code span (`codeSpan`), so a `*`, `_`,
  * backtick, `<script>` or line break in one neither formats nor injects Markdown or HTML.
  */
-export function afterGate(challenger: ChallengerVersion | undefined, names: { challenger: string; champion: string }, pass: boolean, renamed: readonly Renamed[]): string {
+export function afterGate(
+  challenger: ChallengerVersion | undefined,
+  names: { challenger: string; champion: string },
+  pass: boolean,
+  renamed: readonly Renamed[],
+  older: Role = 'champion',
+): string {
   const lines: string[] = [];
   if (renamed.length > 0) {
     const shown = renamed.slice(0, 8).map((r) => `${codeSpan(r.change)}${r.n === undefined ? '' : ` (${r.n})`}`);
+    const newer = older === 'champion' ? "challenger's taxonomy" : "champion's taxonomy (the newer one)";
     lines.push(
-      `Labels: the champion's predictions are scored in the challenger's taxonomy, so its figures here can differ from its own evaluation report: ${shown.join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
+      `Labels: the ${older}'s predictions are scored in the ${newer}, so its figures here can differ from its own evaluation report: ${shown.join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
     );
   }
   if (challenger) {
@@ -482,7 +524,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it, with the same split settings and split-task taxonomy)')
-    .option('--config <file>', 'training config to read --data with for both models (default: the challenger\'s stored config for both; with --split test, each model\'s own)');
+    .option('--config <file>', 'training config to read --data with for both models (default: the stored config of the model with the newer taxonomy, usually the challenger, for both; with --split test, each model\'s own)');
   addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and 0.25 pts for the mean over the tasks)')
     .option('--out <dir>', 'write comparison.json and gate.md here (headed, as the summary is, by what predicting warned of: rows a model was trained on)')
@@ -515,7 +557,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         data !== undefined
           ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
-      const { renamed, warnings, self } = both;
+      const { renamed, older, warnings, self } = both;
       const { challenger, champion } = personalMail(ctx, both);
       const progress = createProgress(ctx, 'compare');
       let comparison;
@@ -539,6 +581,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
       };
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
+      // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
+      const trained = await trainingWarningsOf(await challengerDir(ctx, data === undefined ? names.challenger : flags.challenger, data !== undefined), 'challenger');
+      for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
+      warnings.push(...trained);
       // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
       const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
       // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
@@ -546,7 +592,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings) : undefined;
       const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
       // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
-      const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed)}${notRecorded}`;
+      const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older)}${notRecorded}`;
       ctx.stdout.write(safeLines(markdown));
       await appendCiSummary(ctx, markdown);
       if (out !== undefined && flags.out !== undefined) {

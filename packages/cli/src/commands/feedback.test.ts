@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createSqliteStore, DB_FILE, maskPii } from '@mailroute/serving';
 import { DEMO_CONFIG_PATH, generateDemoRows, loadDataset, loadTrainingConfig, writeDemoData } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test-support.js';
+import { demoChampionFolder, runCli } from '../test-support.js';
 import { timeOption } from '../time-option.js';
 
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-feedback-'));
@@ -192,4 +192,41 @@ describe('mailroute feedback export', () => {
     expect(() => timeOption('--until', '2026-10-25 02:30', 'Europe/Berlin')).toThrow(/skipped or happens twice at a change of daylight saving time; give its offset/);
     for (const bad of ['2026-02-30', '2026-02-30T08:00Z', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
   });
+});
+
+// The CRM still sends its old name `kyc`, which the champion's config read as `onboarding_kyc`; month 4's config
+// renamed that `kyc_onboarding` and dropped the alias of `kyc`.
+describe('mailroute feedback export of labels stored under an old name', () => {
+  const folder = demoChampionFolder('mailroute-cli-feedback-names-', 1);
+
+  it('writes them under the name they were read as, so a config without the old alias trains on them', async () => {
+    const now = Date.now();
+    const store = createSqliteStore({ file: path.join(folder.home, DB_FILE), writer: 'inline' });
+    try {
+      for (const [i, label] of ['kyc', 'onboarding_kyc', 'payments_transfers'].entries()) {
+        const at = new Date(now - 3_600_000).toISOString();
+        await store.savePredictions([{ predictionId: `n-p-${i}`, emailId: `n-${i}`, modelId: folder.champion.id, createdAt: at, labels: { queue: 'onboarding_kyc' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'onboarding_kyc', latencyMs: 1, text: 'Anbei mein Ausweis für die Kontoeröffnung.' }]);
+        await store.saveFeedback({ emailId: `n-${i}`, labels: { queue: label }, closedAt: new Date(now - 60_000).toISOString(), receivedAt: new Date(now).toISOString() });
+      }
+    } finally {
+      await store.close();
+    }
+    const demo = await loadTrainingConfig(DEMO_CONFIG_PATH);
+    // minCount 1: three rows read back as they are, not merged into other as rare.
+    const tasks = demo.tasks.map((t) =>
+      t.name === 'queue' ? { ...t, minCount: 1, labels: t.labels?.map((l) => (l === 'onboarding_kyc' ? 'kyc_onboarding' : l)), aliases: { payments: 'payments_transfers', onboarding_kyc: 'kyc_onboarding' } } : { ...t, minCount: 1 },
+    );
+    writeFileSync(path.join(folder.dir, 'month4.json'), JSON.stringify({ ...demo, tasks }));
+    const exported = await folder.run(['feedback', 'export', '--out', 'cases.csv', '--config', 'month4.json']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain('written under the name they are read as');
+    expect(exported.stderr).toMatch(/queue: onboarding_kyc -> kyc_onboarding \(1\), queue: kyc -> kyc_onboarding \(1\)|queue: kyc -> kyc_onboarding \(1\), queue: onboarding_kyc -> kyc_onboarding \(1\)/);
+    // Read by month 4's config, which knows no `kyc`: no bad row.
+    const { rows } = await loadDataset(path.join(folder.dir, 'cases.csv'), await loadTrainingConfig(path.join(folder.dir, 'month4.json')));
+    expect(rows.map((r) => [r.id, r.labels.queue])).toEqual([
+      ['n-0', 'kyc_onboarding'],
+      ['n-1', 'kyc_onboarding'],
+      ['n-2', 'payments_transfers'],
+    ]);
+  }, 180_000);
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readManifest } from '@mailroute/model';
+import { classifierTasks, readManifest, type ClassifierTask } from '@mailroute/model';
 import { DB_FILE, maskPii } from '@mailroute/serving';
 import { feedbackFileChunks, loadTrainingConfig, modelTrainingConfig, newFeedbackFileTally, resolveModelDir, type FeedbackFileTally, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -73,7 +73,9 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const mask = (text: string) => maskPii(text, [], patterns);
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database; a failed read leaves no file.)
-      await writeOutputFile(out, feedbackFileChunks(cases, config, { format, labelsOnly: flags.labelsOnly === true, mask, tally }), `--out ${flags.out}`, { mode: 0o600 });
+      // Labels stored under an old name are written under the name they are read as: the renames of the model that made the prediction, then the config's.
+      const modelTasks = (id: string) => tasksOfModel(ctx, id);
+      await writeOutputFile(out, feedbackFileChunks(cases, config, { format, labelsOnly: flags.labelsOnly === true, mask, tally, modelTasks }), `--out ${flags.out}`, { mode: 0o600 });
       for (const note of exportNotes(tally, source.local)) ctx.stderr.write(`note: ${note}\n`);
       const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
@@ -81,8 +83,24 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
   registerFeedbackPredictions(feedback, ctx);
 }
 
-/** What the file leaves out, and why. */
-function exportNotes({ all, written, automated, otherTasks }: FeedbackFileTally, local: boolean): string[] {
+/** The tasks of a model by its registry id (or directory), with its training config's aliases; undefined when its artifact is not at hand (pruned, another home's). */
+async function tasksOfModel(ctx: CliContext, id: string): Promise<ClassifierTask[] | undefined> {
+  try {
+    return classifierTasks(await readManifest(await resolveModelDir(modelRef(ctx, id), ctx.home)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `queue: kyc -> kyc_onboarding (10)`, most first. */
+const countedChanges = (changes: Map<string, number>) =>
+  [...changes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([change, n]) => `${change} (${n})`)
+    .join(', ');
+
+/** What the file leaves out or writes otherwise than stored, and why. */
+function exportNotes({ all, written, automated, otherTasks, renamed }: FeedbackFileTally, local: boolean): string[] {
   const notes: string[] = [];
   if (all === 0) notes.push('no case closed in this window: the file has its header only');
   if (automated > 0) notes.push(`${automated} of ${all} confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out`);
@@ -90,6 +108,11 @@ function exportNotes({ all, written, automated, otherTasks }: FeedbackFileTally,
   if (noText > 0) {
     notes.push(
       `${noText} of ${all} confirmed cases have no stored text (${local ? 'the server ran without --store-text' : "the stack's API Lambda keeps none without mailroute:feedback.storeText: true"}, or the prediction is gone after its retention) and are left out: --labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id`,
+    );
+  }
+  if (renamed.size > 0) {
+    notes.push(
+      `confirmed labels stored under an old name are written under the name they are read as (the renames of the model that made the prediction, then the training config's), so a later config without the old alias still reads them: ${countedChanges(renamed)}`,
     );
   }
   if (otherTasks.size > 0) notes.push(`labels of tasks the training config does not have are left out: ${[...otherTasks].map(([task, n]) => `${task} (${n})`).join(', ')}`);

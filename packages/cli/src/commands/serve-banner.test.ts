@@ -33,7 +33,12 @@ describe('printBanner', () => {
     expect(banner(undefined, { authEnabled: false, sagemaker: true }).split('\n')[1]).toBe('auth: none in the container (the SageMaker runtime authenticates callers with IAM)');
   });
 
-  it('says nothing of text when it is not stored', () => {
-    expect(banner()).not.toContain('text:');
+  it('says when text is not kept, that feedback export will have none to train on, and how to keep it; nothing of text in a SageMaker container, which keeps no predictions', () => {
+    const lines = banner().split('\n');
+    expect(lines.filter((l) => l.startsWith('text: '))).toEqual([
+      'text: off: predictions keep no email text, so `mailroute feedback export` will have no text to train on (`mailroute serve --store-text` keeps it, PII-masked)',
+    ]);
+    expect(lines[2]).toBe(lines.find((l) => l.startsWith('text: ')));
+    expect(banner(undefined, { authEnabled: false, sagemaker: true })).not.toContain('text:');
   });
 });

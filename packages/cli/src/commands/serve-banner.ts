@@ -8,9 +8,17 @@ export interface StoredTextBanner {
 }
 
 /**
+ * Without `--store-text` (and `start`, which has no such option): predictions keep no text, so a month of served
+ * mail and its feedback gives `feedback export` nothing to train on. Said at once, not found out a month later.
+ */
+export const TEXT_OFF_LINE =
+  'text: off: predictions keep no email text, so `mailroute feedback export` will have no text to train on (`mailroute serve --store-text` keeps it, PII-masked)';
+
+/**
  * What `serve` and `start` print once listening: where, whether callers need a key, the routes and a curl;
- * with `storedText` (`--store-text`), that email text is being kept, and where. `sagemaker`: serving as a
- * SageMaker container, which takes no keys (IAM authorizes callers), on any address.
+ * with `storedText` (`--store-text`), that email text is being kept, and where, else that it is not (`TEXT_OFF_LINE`).
+ * `sagemaker`: serving as a SageMaker container, which takes no keys (IAM authorizes callers), on any address, and
+ * keeps no predictions at all (nothing to say of their text).
  */
 export function printBanner(ctx: CliContext, server: RunningServer, storedText?: StoredTextBanner, sagemaker = false): void {
   const { authEnabled } = server;
@@ -25,7 +33,9 @@ export function printBanner(ctx: CliContext, server: RunningServer, storedText?:
           ? 'auth: none in the container (the SageMaker runtime authenticates callers with IAM)'
           : 'auth: OFF (loopback only; `mailroute serve --new-key <id>` adds a key, and auth is on from the next start)',
       ...(storedText === undefined
-        ? []
+        ? sagemaker
+          ? []
+          : [TEXT_OFF_LINE]
         : [
             `text: ON (--store-text): each email's subject and body, PII-masked${storedText.patternsFile === undefined ? '' : ` (also by the patterns of ${storedText.patternsFile})`}, kept with its prediction in ${storedText.database} (predictions.text)`,
           ]),

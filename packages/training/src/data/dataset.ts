@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { didYouMean, nullRecord, ownValue } from '@mailroute/model';
+import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
 import { EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { choicesHint } from '../config-errors.js';
@@ -76,7 +76,8 @@ export function normaliseText(text: string): string {
 interface PendingRow {
   record: SourceRecord;
   email: Email;
-  raw: Array<{ label: string | null; renamedFrom?: string; retired: boolean }>;
+  /** Per task: the label as read, where an alias renamed it from, and (for a retired label) the retired name it carries. */
+  raw: Array<{ label: string | null; renamedFrom?: string; retired: boolean; retiredAs?: string }>;
   /** Its id was made from the file's name and the line (no id column, or none on this JSONL line). */
   placeId: boolean;
 }
@@ -195,6 +196,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
       label: resolved.kind === 'label' ? resolved.label : null,
       renamedFrom: resolved.kind === 'label' ? resolved.renamedFrom : undefined,
       retired: resolved.kind === 'retired',
+      // Under its name in the task's `retired` (an alias that leads to a retired label is counted as that label).
+      ...(resolved.kind === 'retired' ? { retiredAs: task.retired.includes(resolved.label) ? resolved.label : followAliases(task.aliases, resolved.label).label } : {}),
     });
   }
   return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw, placeId: !id } : undefined;
@@ -433,6 +436,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   config.tasks.forEach((task, t) => {
     const renamed: Record<string, number> = {};
     let retired = 0;
+    const retiredLabels = nullRecord<number>();
     let missing = 0;
     const labels = pending.map((p) => {
       const r = p.raw[t];
@@ -440,15 +444,17 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
         const key = `${r.renamedFrom} -> ${r.label}`;
         renamed[key] = (renamed[key] ?? 0) + 1;
       }
-      if (r.retired) retired++;
-      else if (r.label === null) missing++;
+      if (r.retired) {
+        retired++;
+        if (r.retiredAs !== undefined) retiredLabels[r.retiredAs] = (retiredLabels[r.retiredAs] ?? 0) + 1;
+      } else if (r.label === null) missing++;
       return r.label;
     });
     // Own keys only: a task of the config that the model lacks, named `constructor`, would read Object's member.
     const fixed = ownValue(options.fixedLabels, task.name);
     // Without a prototype: a label named `constructor` or `toString` would add its rows to Object's member.
     const unknown = nullRecord<number>();
-    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown, ownValue(options.maskedLabels, task.name)) : labels, { renamed, retired, missing }, fixed !== undefined);
+    const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown, ownValue(options.maskedLabels, task.name)) : labels, { renamed, retired, retiredLabels: { ...retiredLabels }, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
     taxonomy.push(result.report);
     finalLabels.push(result.labels);

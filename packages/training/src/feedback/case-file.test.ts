@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
-import type { ConfirmedCase } from '@mailroute/model';
-import { feedbackFileChunks, newFeedbackFileTally } from './case-file.js';
+import type { ClassifierTask, ConfirmedCase } from '@mailroute/model';
+import { feedbackFileChunks, newFeedbackFileTally, readAsName } from './case-file.js';
 
 const config = parseTrainingConfig({
   columns: { id: 'id', subject: 'subject', body: 'body', bank: 'bank', receivedAt: 'receivedAt', attachmentNames: 'files' },
@@ -27,7 +27,7 @@ describe('feedbackFileChunks', () => {
   it("writes the cases with text in the config's columns and delimiter, masked, automated mail and cases without text left out and counted", async () => {
     const { out, tally } = await file('csv');
     expect(out).toBe('id;subject;body;bank;receivedAt;files;queue;closedAt;classifiedAt;modelId;predictionId\ne-1;;"IBAN [IBAN]; bitte";Musterbank;2026-11-01T09:00:00.000Z;"[""Auszug [IBAN].pdf""]";payments;2026-11-02T10:00:00.000Z;2026-11-01T09:00:00.000Z;;\n');
-    expect(tally).toEqual({ all: 3, written: 1, automated: 1, otherTasks: new Map([['topic', 1]]) });
+    expect(tally).toEqual({ all: 3, written: 1, automated: 1, otherTasks: new Map([['topic', 1]]), renamed: new Map() });
   });
 
   it('writes JSONL with every column as a key, and with labelsOnly every case but automated mail, without text', async () => {
@@ -37,5 +37,37 @@ describe('feedbackFileChunks', () => {
     const { out, tally } = await file('csv', true);
     expect(out.split('\n')).toEqual(['id;queue;closedAt;classifiedAt;modelId;predictionId', 'e-1;payments;2026-11-02T10:00:00.000Z;2026-11-01T09:00:00.000Z;;', 'e-2;tax;2026-11-02T11:00:00.000Z;2026-11-01T09:30:00.000Z;;', '']);
     expect(tally.written).toBe(2);
+  });
+});
+
+describe('labels stored under an old name', () => {
+  // Month 4: `onboarding_kyc` is `kyc_onboarding` now, and the alias of the CRM's old `kyc` is gone.
+  const later = parseTrainingConfig({
+    columns: { id: 'id', body: 'body' },
+    tasks: [{ name: 'queue', labels: ['kyc_onboarding', 'payments_transfers', 'other'], aliases: { onboarding_kyc: 'kyc_onboarding', payments: 'payments_transfers' }, retired: ['complaints'] }],
+  });
+  // The model that made the predictions read `kyc` as `onboarding_kyc`, and merged the rare `inheritance` into other.
+  const model: ClassifierTask = { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers', 'other'], aliases: { kyc: 'onboarding_kyc', inheritance: 'other' }, mergedIntoOther: ['inheritance'] };
+  const [queue] = later.tasks;
+
+  it('are written under the name they are read as: the renames of the model that predicted, then the config\'s', async () => {
+    expect(readAsName(queue, 'kyc', model)).toBe('kyc_onboarding');
+    expect(readAsName(queue, 'payments', model)).toBe('payments_transfers');
+    expect(readAsName(queue, 'payments', undefined)).toBe('payments_transfers');
+    // Not into `other` for having been rare once; a retired label, and one no taxonomy knows, as stored.
+    expect(readAsName(queue, 'inheritance', model)).toBe('inheritance');
+    expect(readAsName(queue, 'complaints', model)).toBe('complaints');
+    expect(readAsName(queue, 'kyc', undefined)).toBe('kyc');
+
+    const tally = newFeedbackFileTally();
+    const stored: ConfirmedCase[] = [
+      { emailId: 'k-1', labels: { queue: 'kyc' }, closedAt: '2026-11-02T10:00:00.000Z', modelId: 'm-3', text: 'Anbei mein Ausweis.' },
+      { emailId: 'k-2', labels: { queue: 'kyc' }, closedAt: '2026-11-02T10:00:00.000Z', modelId: 'm-gone', text: 'Anbei mein Ausweis.' },
+    ];
+    let out = '';
+    const modelTasks = (id: string) => (id === 'm-3' ? [model] : undefined);
+    for await (const chunk of feedbackFileChunks(stored, later, { format: 'csv', mask: (t) => t, tally, modelTasks })) out += chunk;
+    expect(out.split('\n').slice(1, 3).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['k-1,Anbei mein Ausweis.,kyc_onboarding', 'k-2,Anbei mein Ausweis.,kyc']);
+    expect(tally.renamed).toEqual(new Map([['queue: kyc -> kyc_onboarding', 1]]));
   });
 });

@@ -1,4 +1,4 @@
-import type { ConfirmedCase } from '@mailroute/model';
+import { followAliases, normalizeLabel, type ClassifierTask, type ConfirmedCase } from '@mailroute/model';
 import { spacedAttachmentName } from '@mailroute/preprocess';
 import { taskColumn, type TaskConfig, type TrainingConfig } from '../config.js';
 import { csvField } from '../data/csv-field.js';
@@ -62,8 +62,9 @@ function headerOf(layout: Layout): string[] {
 /**
  * One case's cells, in the header's order (null: blank). Stored text is masked again, as this version masks: a
  * server of an older version stored what its masking left (masking leaves its own placeholders as they are).
+ * Labels are written under the names they are read as (`readAsName`); `renamed` counts those written otherwise.
  */
-function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => string): Array<string | null> {
+function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => string, model: readonly ClassifierTask[] | undefined, renamed: Map<string, number>): Array<string | null> {
   // Masked only where written (labelsOnly writes no text).
   const text = x.text === undefined || layout.textColumn === undefined ? null : mask(x.text);
   const cells = layout.columns.map((column) => {
@@ -76,22 +77,59 @@ function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => strin
     if (column === layout.attachmentsColumn) return x.attachmentNames === undefined ? null : JSON.stringify(x.attachmentNames.map((name) => mask(spacedAttachmentName(name))));
     return null;
   });
-  for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks));
+  for (const { tasks } of layout.labelColumns) cells.push(labelCell(x, tasks, model, renamed));
   for (const [, value] of layout.extra) cells.push(value(x) ?? null);
   return cells;
 }
 
 /**
- * The cell of a label column: the confirmed label of its task. A column two tasks read (a coarse task over a fine
- * one's labels, through aliases) takes the first of their confirmed labels, in the config's order, that every one of
- * them reads (the fine label, which the coarse task reads through its aliases; not the coarse one, which the fine
- * task does not know), else blank: one cell, which retraining reads for both tasks as training did.
+ * The renames (and merges) of a model's training config for one task, without the labels it merged into `other`
+ * for being rare when it was trained: a label rare then may have rows enough now, and the config given says what
+ * becomes of it.
  */
-function labelCell(x: ConfirmedCase, tasks: readonly TaskConfig[]): string | null {
-  const confirmed = tasks.map((t) => (Object.hasOwn(x.labels, t.name) ? x.labels[t.name] : null));
-  if (tasks.length === 1) return confirmed[0];
+function modelRenames(task: ClassifierTask | undefined): Record<string, string> {
+  const merged = task?.mergedIntoOther ?? [];
+  return Object.fromEntries(Object.entries(task?.aliases ?? {}).filter(([from]) => !merged.includes(from)));
+}
+
+/**
+ * A confirmed label under the name it is read as. Feedback is stored as the CRM sent it, in the names of its day
+ * (`kyc`); the server accepted it under the name the taxonomy of its day gave it (`kyc` is read as `kyc_onboarding`).
+ * So: through the renames of the model that made the prediction (its stored training config) when the config given
+ * reads the name they lead to, else as stored; then under the config's own name (its aliases followed). A config that
+ * drops the old alias (`kyc`) then still reads the file. A label the config retires is written as it is (training
+ * masks it either way); one it cannot read at all, as stored (training names it).
+ */
+export function readAsName(task: TaskConfig, label: string, model: ClassifierTask | undefined): string {
+  const stored = normalizeLabel(label);
+  const followed = followAliases(modelRenames(model), stored);
+  const candidates = followed.loop || followed.label === stored ? [stored] : [followed.label, stored];
+  for (const candidate of candidates) {
+    const read = resolveLabel(task, candidate);
+    if (read.kind === 'label') return read.label;
+    if (read.kind === 'retired') return candidate;
+  }
+  return label;
+}
+
+/**
+ * The cell of a label column: the confirmed label of its task, under the name it is read as (`readAsName`). A
+ * column two tasks read (a coarse task over a fine one's labels, through aliases) takes the first of their confirmed
+ * labels, in the config's order, that every one of them reads (the fine label, which the coarse task reads through
+ * its aliases; not the coarse one, which the fine task does not know), else blank: one cell, which retraining reads
+ * for both tasks as training did.
+ */
+function labelCell(x: ConfirmedCase, tasks: readonly TaskConfig[], model: readonly ClassifierTask[] | undefined, renamed: Map<string, number>): string | null {
+  const named = (task: TaskConfig, label: string) => readAsName(task, label, model?.find((t) => t.name === task.name));
+  const confirmed = tasks.flatMap((t) => (Object.hasOwn(x.labels, t.name) ? [{ task: t, label: x.labels[t.name], name: named(t, x.labels[t.name]) }] : []));
   const readByAll = (label: string) => tasks.every((t) => ['label', 'retired'].includes(resolveLabel(t, label).kind));
-  return confirmed.find((label): label is string => label !== null && readByAll(label)) ?? null;
+  const chosen = tasks.length === 1 ? confirmed[0] : confirmed.find((c) => readByAll(c.name));
+  if (chosen === undefined) return tasks.length === 1 ? null : (confirmed.find((c) => readByAll(c.label))?.label ?? null);
+  if (chosen.name !== chosen.label) {
+    const key = `${chosen.task.name}: ${chosen.label} -> ${chosen.name}`;
+    renamed.set(key, (renamed.get(key) ?? 0) + 1);
+  }
+  return chosen.name;
 }
 
 /**
@@ -109,10 +147,12 @@ export interface FeedbackFileTally {
   written: number;
   automated: number;
   otherTasks: Map<string, number>;
+  /** `task: stored -> written` and how many labels were written under the name they are read as rather than as stored. */
+  renamed: Map<string, number>;
 }
 
 /** A tally to count a file's cases in. */
-export const newFeedbackFileTally = (): FeedbackFileTally => ({ all: 0, written: 0, automated: 0, otherTasks: new Map() });
+export const newFeedbackFileTally = (): FeedbackFileTally => ({ all: 0, written: 0, automated: 0, otherTasks: new Map(), renamed: new Map() });
 
 export interface FeedbackFileOptions {
   format: 'csv' | 'jsonl';
@@ -125,6 +165,11 @@ export interface FeedbackFileOptions {
   mask: (text: string) => string;
   /** Counted into as the file is made. */
   tally: FeedbackFileTally;
+  /**
+   * The tasks (with their training config's aliases) of the model that made a case's prediction, by its id;
+   * undefined when its artifact is not at hand. Its renames say what name a label stored under an old one is read as.
+   */
+  modelTasks?: (modelId: string) => Promise<readonly ClassifierTask[] | undefined> | readonly ClassifierTask[] | undefined;
 }
 
 /**
@@ -141,6 +186,13 @@ export async function* feedbackFileChunks(cases: Iterable<ConfirmedCase> | Async
   const header = headerOf(layout);
   if (format === 'csv') yield lineOf(header, header, format, delimiter);
   let chunk: string[] = [];
+  // Each model's tasks looked up once.
+  const models = new Map<string, readonly ClassifierTask[] | undefined>();
+  const tasksOf = async (id: string | undefined) => {
+    if (id === undefined || options.modelTasks === undefined) return undefined;
+    if (!models.has(id)) models.set(id, await options.modelTasks(id));
+    return models.get(id);
+  };
   for await (const x of cases) {
     tally.all += 1;
     // An auto-reply or a bounce a person closed with labels: no customer wrote it, so it teaches the model nothing.
@@ -151,7 +203,7 @@ export async function* feedbackFileChunks(cases: Iterable<ConfirmedCase> | Async
     if (!labelsOnly && (x.text === undefined || x.text.trim() === '')) continue;
     tally.written += 1;
     for (const task of Object.keys(x.labels)) if (!layout.tasks.has(task)) tally.otherTasks.set(task, (tally.otherTasks.get(task) ?? 0) + 1);
-    chunk.push(lineOf(cellsOf(x, layout, mask), header, format, delimiter));
+    chunk.push(lineOf(cellsOf(x, layout, mask, await tasksOf(x.modelId), tally.renamed), header, format, delimiter));
     if (chunk.length >= 1000) {
       yield chunk.join('');
       chunk = [];

@@ -1,7 +1,8 @@
 import type { PredictionLine } from '@mailroute/evaluation';
 import type { ClassifierTask } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
-import { alignToTaxonomy } from './align-taxonomy.js';
+import { parseTrainingConfig } from '../config.js';
+import { alignToTaxonomy, labelsSpokenOf, tasksReadWith } from './align-taxonomy.js';
 
 // The challenger renamed `complaints` to `customer_care`, merged two topics into `complaint`, and has no `festgeld`.
 const tasks: ClassifierTask[] = [
@@ -79,5 +80,34 @@ describe('alignToTaxonomy', () => {
     const [line] = alignToTaxonomy([withUrgency], challenger, tasks).lines;
     expect({ ...line.truth }).toEqual({ urgency: 'high', queue: 'payments', topic: 'other' });
     expect(line.prediction.urgency).toEqual({ label: 'high' });
+  });
+});
+
+describe('labelsSpokenOf', () => {
+  const older: ClassifierTask[] = [
+    { name: 'queue', labels: ['complaints', 'payments', 'advisory'] },
+    { name: 'topic', labels: ['inheritance', 'card'] },
+  ];
+
+  it("names the older model's labels that the newer one's aliases rename or its retired labels retire, not the other way round", () => {
+    const newer: ClassifierTask[] = [
+      { name: 'queue', labels: ['customer_care', 'payments'], aliases: { complaints: 'customer_care' }, retired: ['advisory'] },
+      { name: 'topic', labels: ['card', 'other'], aliases: { inheritance: 'other' }, mergedIntoOther: ['inheritance'] },
+    ];
+    expect(labelsSpokenOf(newer, older)).toEqual(['queue: complaints', 'queue: advisory']);
+    expect(labelsSpokenOf(older, newer)).toEqual([]);
+  });
+});
+
+describe('tasksReadWith', () => {
+  it("names a model's labels as the config its rows were read with does, with that config's aliases and retired labels beside its own", () => {
+    const model: ClassifierTask[] = [{ name: 'queue', labels: ['onboarding_kyc', 'payments'], aliases: { kyc: 'onboarding_kyc' } }];
+    const config = parseTrainingConfig(
+      { columns: { body: 'body' }, tasks: [{ name: 'queue', labels: ['kyc_onboarding', 'payments'], aliases: { onboarding_kyc: 'kyc_onboarding' }, retired: ['complaints'] }] },
+      'config',
+    );
+    expect(tasksReadWith(model, config)).toEqual([
+      { name: 'queue', labels: ['kyc_onboarding', 'payments'], aliases: { kyc: 'onboarding_kyc', onboarding_kyc: 'kyc_onboarding' }, retired: ['complaints'] },
+    ]);
   });
 });

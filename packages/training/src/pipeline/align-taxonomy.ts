@@ -1,5 +1,6 @@
 import type { PredictionLine } from '@mailroute/evaluation';
 import { CATCH_ALL_LABEL, currentLabel, nullRecord, type ClassifierTask } from '@mailroute/model';
+import type { TrainingConfig } from '../config.js';
 
 /** What putting one model's predictions into another's taxonomy did. */
 export interface TaxonomyAlignment {
@@ -20,7 +21,43 @@ function mapper(task: ClassifierTask): (label: string) => string {
 }
 
 /**
- * Puts the predictions of an older model (the champion) into the taxonomy of a newer one (the challenger),
+ * The labels of `older` that the taxonomy of `newer` speaks of without having them: its aliases rename or merge
+ * them, or it retires them (`queue: onboarding_kyc`). A model whose taxonomy speaks of another's labels was
+ * trained after them; when two models each speak of the other's (a rename undone), neither is plainly newer.
+ * Labels merged into `other` for being rare are left out: that says how many rows a label had, not when.
+ */
+export function labelsSpokenOf(newer: readonly ClassifierTask[], older: readonly ClassifierTask[]): string[] {
+  const out: string[] = [];
+  for (const task of newer) {
+    const theirs = older.find((t) => t.name === task.name);
+    if (!theirs) continue;
+    for (const label of theirs.labels) {
+      if (task.labels.includes(label) || task.mergedIntoOther?.includes(label)) continue;
+      if ((task.aliases && Object.hasOwn(task.aliases, label)) || task.retired?.includes(label)) out.push(`${task.name}: ${label}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * A model's tasks under the names of the config its rows were read with (another model's, or one given): its
+ * labels through that config's aliases, as its predictions are named then, and the config's aliases and retired
+ * labels beside its own, so the lines of another model are put into the names both sides' truths carry.
+ */
+export function tasksReadWith(tasks: readonly ClassifierTask[], config: TrainingConfig): ClassifierTask[] {
+  return tasks.map((task) => {
+    const read = config.tasks.find((t) => t.name === task.name);
+    if (!read) return task;
+    const aliases = { ...task.aliases, ...read.aliases };
+    const retired = [...new Set([...(task.retired ?? []), ...read.retired])];
+    const labels = [...new Set(task.labels.map((label) => currentLabel({ name: task.name, labels: task.labels, aliases: read.aliases }, label)))];
+    return { ...task, labels, ...(Object.keys(aliases).length > 0 ? { aliases } : {}), ...(retired.length > 0 ? { retired } : {}) };
+  });
+}
+
+/**
+ * Puts the predictions of an older model into the taxonomy of a newer one (compare: the champion into the
+ * challenger's, or the challenger into the champion's when the champion's taxonomy is the newer),
  * so two models trained before and after a label was renamed, merged or retired are scored on the same
  * labels: each predicted label (and its scores, summed where labels merge) goes through the newer model's
  * aliases, and a label the newer model lacks becomes `other` when it has that catch-all, as a truth label

@@ -27,7 +27,7 @@ function recountTaxonomy(tasks: readonly TaskConfig[], taxonomy: readonly TaskTa
   return taxonomy.map((before) => {
     const task = tasks.find((t) => t.name === before.task);
     if (task === undefined) return before;
-    const { labels, report } = finaliseTaskLabels(task, rows.map((r) => r.labels[task.name] ?? null), { renamed: before.renamed, retired: before.retired, missing: before.missing });
+    const { labels, report } = finaliseTaskLabels(task, rows.map((r) => r.labels[task.name] ?? null), { renamed: before.renamed, retired: before.retired, ...(before.retiredLabels ? { retiredLabels: before.retiredLabels } : {}), missing: before.missing });
     rows.forEach((row, i) => {
       if ((row.labels[task.name] ?? null) !== labels[i]) row.labels = { ...row.labels, [task.name]: labels[i] };
     });

@@ -7,6 +7,7 @@ import {
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
@@ -335,6 +336,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
     }
     for (const report of taxonomy) log?.info?.(formatTaxonomyReport(report));
+    // A retired queue whose mail still arrives is routed to the other queues, not to manual triage: said, and kept in the manifest.
+    const retiredRouting = retiredRoutingRows(taxonomy, config);
+    for (const warning of retiredRoutingWarnings(retiredRouting)) log?.warn?.(warning);
     for (const warning of taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     if (config.split.kind === 'time') {
@@ -465,7 +469,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // must merge it again to read the same rows.
     const supersedingAt = supersedingFile === undefined ? -1 : dataPaths.indexOf(supersedingFile);
     const merged = supersedingAt < 0 ? {} : { supersedingFileIndex: supersedingAt };
-    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates, ...merged };
+    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates, ...merged, ...(retiredRouting ? { retiredRoutingRows: retiredRouting } : {}) };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseTrainingConfig } from '../config.js';
+import { loadDataset } from '../data/dataset.js';
+import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
+import { trainFromConfig } from './train-from-config.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-retired-routing-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const words: Record<string, string> = { cards: 'Karte gesperrt PIN', loans: 'Kredit Zins Rate', complaints: 'Beschwerde unzufrieden Ärger', beschwerde: 'Beschwerde Service schlecht' };
+const row = (i: number, queue: string, topic: string) => `${i},${words[queue]} Nummer ${i},${queue},${topic}`;
+const data = path.join(dir, 'train.csv');
+// 60 rows of two live queues, 12 of the retired `complaints` and 3 under its old name `beschwerde` (an alias of it).
+const queues = [...Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? 'cards' : 'loans')), ...Array<string>(12).fill('complaints'), ...Array<string>(3).fill('beschwerde')];
+writeFileSync(data, ['id,body,queue,topic', ...queues.map((q, i) => row(i, q, i % 2 === 0 ? 'x' : 'y'))].join('\n'));
+
+const task = (more: object) => ({ name: 'queue', labels: ['cards', 'loans'], aliases: { beschwerde: 'complaints' }, ...more });
+const config = (queue: object, routing = { queueTask: 'queue' }) => ({
+  columns: { id: 'id', body: 'body' },
+  tasks: [task(queue), { name: 'topic' }],
+  routing,
+  model: { epochs: 1, buckets: 2 ** 12, dim: 8 },
+});
+
+describe('rows that carry a retired label of the task that routes mail', () => {
+  it('are counted per retired label, an alias of it counted as it', async () => {
+    const read = parseTrainingConfig(config({ retired: ['complaints'] }), 'config');
+    const { taxonomy } = await loadDataset(data, read);
+    expect(taxonomy.find((t) => t.task === 'queue')?.retiredLabels).toEqual({ complaints: 15 });
+    expect(retiredRoutingRows(taxonomy, read)).toEqual({ task: 'queue', rows: { complaints: 15 }, hasOther: false });
+    // The same label retired in a task that routes nothing is no routing problem.
+    const topicRoutes = parseTrainingConfig(config({ retired: ['complaints'] }, { queueTask: 'topic' }), 'config');
+    expect(retiredRoutingRows((await loadDataset(data, topicRoutes)).taxonomy, topicRoutes)).toBeUndefined();
+  });
+
+  it('make training warn that such mail will be routed to other queues, and the manifest keep it', async () => {
+    const warnings: string[] = [];
+    const home = path.join(dir, 'home');
+    const trained = await trainFromConfig({ config: config({ retired: ['complaints'] }), dataPath: data, home, logger: { warn: (m) => warnings.push(m) } });
+    const said = warnings.filter((w) => w.includes('retired queue label'));
+    expect(said).toEqual([
+      '15 row(s) carry the retired queue label "complaints": the model will route such mail to other queues, often confidently; to send it to manual triage, alias it to "other" instead ("aliases": { "complaints": "other" }, with "other" added to its labels). queue is the task that routes mail, and rows of a retired label are masked for it: the model learns no queue for such mail, and its threshold is chosen without it',
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(home, 'models', trained.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
+    expect(manifest.training.retiredRoutingRows).toEqual({ task: 'queue', rows: { complaints: 15 }, hasOther: false });
+    expect(retiredRoutingWarnings({ task: 'queue', rows: { complaints: 15 }, hasOther: true }, 'challenger')[0]).toMatch(/^challenger: 15 training row\(s\) carry .* instead \("aliases": \{ "complaints": "other" \}\)\. /);
+
+    // Aliased into `other` instead: the rows train `other`, whose mail goes to manual triage; nothing to warn of.
+    const quiet: string[] = [];
+    const other = await trainFromConfig({
+      config: config({ labels: ['cards', 'loans', 'other'], aliases: { beschwerde: 'complaints', complaints: 'other' } }),
+      dataPath: data,
+      home,
+      logger: { warn: (m) => quiet.push(m) },
+    });
+    expect(quiet.filter((w) => w.includes('retired'))).toEqual([]);
+    const kept = JSON.parse(readFileSync(path.join(home, 'models', other.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
+    expect(kept.training.retiredRoutingRows).toBeUndefined();
+  }, 120_000);
+});
