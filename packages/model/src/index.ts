@@ -39,6 +39,6 @@ export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/art
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
-export { withFileLock, type LockOptions } from './registry/lock.js';
+export { withFileLock, type HeldLock, type LockOptions } from './registry/lock.js';
 export { PID_NAMESPACE, pidsComparable, processAlive } from './registry/process-alive.js';
-export { writeFileAtomic, writeFileAtomicChunks, copyDirDurable, makeDirectory } from './registry/fs-atomic.js';
+export { writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, makeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';

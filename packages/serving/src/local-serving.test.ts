@@ -58,6 +58,41 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     }
   });
 
+  it('answers feedback and /readyz 503 STORE_UNAVAILABLE once its database file is deleted under the server, never 202 for a write into the deleted file, and logs it once', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-db-deleted-'));
+    try {
+      const home = await homeWithChampion(dir);
+      const logged: { event: string; fields: unknown }[] = [];
+      const logger: Logger = { info: () => undefined, warn: () => undefined, error: (event, fields) => void logged.push({ event, fields }) };
+      const serving = await createLocalServing({ home, pollSeconds: 0, logger });
+      const feedback = (emailId: string) =>
+        serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId, labels: { queue: 'payments' }, closedAt: new Date().toISOString() }) });
+      const file = path.join(home, DB_FILE);
+      try {
+        expect((await feedback('before')).status).toBe(202);
+        // "Delete the folder to start over", with the server running: its connections keep the deleted file.
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) await rm(f, { force: true });
+        const statuses = [];
+        for (let i = 0; i < 5; i++) {
+          const res = await feedback(`after-${i}`);
+          statuses.push(res.status);
+          if (res.status === 503) expect(await res.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: expect.stringContaining(`${DB_FILE} was deleted while the server ran`) });
+        }
+        expect(statuses).toEqual([503, 503, 503, 503, 503]);
+        // A load balancer takes the instance out: every feedback would be refused until it is restarted.
+        const ready = await serving.app.request('/readyz');
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: expect.stringContaining('was deleted') });
+        expect(logged.filter((l) => l.event === 'store_file_lost')).toEqual([{ event: 'store_file_lost', fields: { detail: expect.stringContaining(`The SQLite database ${file} was deleted`) } }]);
+      } finally {
+        await serving.close();
+      }
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('masks stored text by piiPatterns too (before the built-in detectors), and refuses patterns without storeText', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-pii-patterns-'));
     try {
@@ -156,11 +191,20 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     }
   });
 
-  it('logs queued predictions lost to a locked database as lost, without the 503\'s advice to retry', () => {
-    expect(lostWriteDetail(new StoreUnavailableError('The SQLite database is locked by another connection; retry after Retry-After.'))).toBe(
+  it('logs queued predictions lost as lost, with their real cause (locked, full disk, read-only, I/O error, file deleted), without the 503\'s advice to retry', () => {
+    const sqlite = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const unavailable = (cause: Error) => new StoreUnavailableError('retry after Retry-After.', { cause });
+    const failed = (cause: Error) => new StoreError('SQLite write failed.', {}, { cause });
+    expect(lostWriteDetail(unavailable(sqlite('SQLITE_BUSY', 'database is locked')))).toBe(
       'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',
     );
-    expect(lostWriteDetail(new StoreError('SQLite write failed.'))).toBe('SQLite write failed.');
+    // A full disk was logged as a lock, its SQLITE_FULL only in `cause`.
+    expect(lostWriteDetail(unavailable(sqlite('SQLITE_FULL', 'database or disk is full')))).toBe('answered predictions not stored: the disk of the SQLite database is full (free space: later predictions are stored again)');
+    expect(lostWriteDetail(failed(sqlite('SQLITE_READONLY', 'attempt to write a readonly database')))).toMatch(/^answered predictions not stored: the SQLite database cannot be written: it, or its file system, is read-only/);
+    expect(lostWriteDetail(failed(sqlite('SQLITE_IOERR_WRITE', 'disk I/O error')))).toMatch(/^answered predictions not stored: the disk failed to read or write the SQLite database \(an I\/O error/);
+    expect(lostWriteDetail(unavailable(sqlite('MAILROUTE_STORE_FILE_GONE', 'The SQLite database /srv/home/mailroute.db was deleted')))).toMatch(/^answered predictions not stored: the SQLite database file was deleted or replaced while the server ran/);
+    // Another failure (a duplicate id) keeps the store's own words.
+    expect(lostWriteDetail(failed(sqlite('SQLITE_CONSTRAINT_PRIMARYKEY', 'UNIQUE constraint failed')))).toBe('SQLite write failed.');
   });
 
   it('refuses to start on a model directory that holds another model than MAILROUTE_MODEL_ID names (expectedModelId)', async () => {

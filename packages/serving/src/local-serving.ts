@@ -5,13 +5,14 @@ import type { RedactPattern } from '@mailroute/preprocess';
 import { createApp, maskPii, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
 import { readKeyFile } from './auth/key-file.js';
-import { ModelLoadError, ServingConfigError, StoreUnavailableError } from './errors.js';
+import { ModelLoadError, ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource, manifestModelId } from './model/local-model.js';
 import { noStore } from './store/no-store.js';
 import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
+import { sqliteWriteProblem, type SqliteWriteProblem } from './store/sqlite-write-transport.js';
 
 export const DB_FILE = 'mailroute.db';
 export const API_KEYS_FILE = 'api-keys.json';
@@ -81,12 +82,23 @@ async function checkModelId(modelDir: string | undefined, expected: string, logg
   );
 }
 
+/** Why SQLite failed, in the words of the log: what an operator looks at first. */
+const LOST_BECAUSE: Record<SqliteWriteProblem, string> = {
+  locked: 'the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',
+  full: 'the disk of the SQLite database is full (free space: later predictions are stored again)',
+  'read-only': 'the SQLite database cannot be written: it, or its file system, is read-only (remounted read-only after disk errors?)',
+  io: 'the disk failed to read or write the SQLite database (an I/O error: check the disk and the system log)',
+  'file-gone': 'the SQLite database file was deleted or replaced while the server ran (restart the server to create a new one)',
+};
+
 /**
  * What the log says of queued predictions that failed to commit. Nobody can retry them (their answers went out), so
- * a locked database is said as such: the 503's advice to a caller ("retry after Retry-After") is none for the log.
+ * the cause is said as it is (a locked database, a full disk, a read-only or failing one, a deleted file): the 503's
+ * advice to a caller ("retry after Retry-After") is none for the log, and `cause` alone was read past.
  */
 export function lostWriteDetail(error: Error): string {
-  if (error instanceof StoreUnavailableError) return 'answered predictions not stored: the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout';
+  const problem = sqliteWriteProblem(error.cause) ?? sqliteWriteProblem(error);
+  if (problem !== undefined) return `answered predictions not stored: ${LOST_BECAUSE[problem]}`;
   return error.message;
 }
 
@@ -145,6 +157,8 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
           logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
         },
         onWarning: (message) => logger.warn(message),
+        // The database file deleted (or replaced) under the server: said once; every write is refused from then on.
+        onLost: (problem) => logger.error('store_file_lost', { detail: problem }),
       })
     : noStore;
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.

@@ -7,6 +7,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_INDEX_INVALID'
   | 'REGISTRY_INDEX_MISSING'
   | 'REGISTRY_LOCK_TIMEOUT'
+  /** The writer's lock was no longer its own when it came to write (taken for stale while it was paused, or deleted): it wrote nothing. */
+  | 'REGISTRY_LOCK_LOST'
   | 'REGISTRY_NOT_APPROVED'
   | 'REGISTRY_REJECTED'
   /** The version's last recorded gate failed: approving it needs force. */

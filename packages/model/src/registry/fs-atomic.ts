@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -49,9 +50,43 @@ const exists = (p: string): Promise<boolean> =>
     () => false,
   );
 
+/** What happens between the temp file's last byte and its rename over the file; a throw leaves the file as it was. */
+export interface AtomicWriteOptions {
+  /** The mode of a file created anew (less the umask); a file replaced keeps its own. */
+  mode?: number;
+  /**
+   * Called once the temp file is written and synced, just before the rename: a writer checks here that it may still
+   * replace the file (its lock still its own). A throw removes the temp file and writes nothing.
+   */
+  beforeRename?: () => Promise<void>;
+}
+
 /** Writes a file via a temp file in the same directory, fsync, then rename: readers see old or new, never half. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await writeFileAtomicChunks(file, [data]);
+export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomicChunks(file, [data], options);
+}
+
+/**
+ * The temp file a write of `file` goes through: `.<name>.<host>.<pid>.<8 hex>.tmp` beside it, the one name every
+ * atomic write here uses, so that `removeAbandonedTemps` knows a killed writer's.
+ */
+export function atomicTempFile(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${THIS_HOST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * `writeFileAtomic` on this thread, without fsync (a run's record after each epoch: on disk before the next epoch
+ * starts, or the process is killed). A failure leaves the old file and no temp file.
+ */
+export function writeFileAtomicSync(file: string, data: string): void {
+  const tmp = atomicTempFile(file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -59,9 +94,9 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
  * it comes, so the whole never sits in memory as one string. A chunk that fails leaves the old file as it
  * was and no temp file. The file keeps the mode of the one it replaces; a new one is created with `mode`.
  */
-export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: AtomicWriteOptions = {}): Promise<void> {
   await removeAbandonedTemps(file);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${THIS_HOST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = atomicTempFile(file);
   // A file replaced keeps its mode (an owner-only file stays owner-only); a new one gets `mode` (less the umask).
   const existing = await stat(file).then(
     (s) => s.mode & 0o7777,
@@ -77,6 +112,7 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
     } finally {
       await handle.close();
     }
+    await options.beforeRename?.();
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
@@ -92,9 +128,10 @@ const THIS_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
  * Removes the temp files of earlier writes of `file` on this host whose process is gone (`kill -9`, out of memory,
  * while writing a big `--out`): no later write would, and each can be as big as the file. A temp file of a write still
  * going (another process writing the same file), or of another host's (a shared home), is left to it; one without a
- * host, of an older mailroute, is taken for this host's.
+ * host, of an older mailroute, is taken for this host's. Called before every atomic write of `file`, and by listings
+ * of files whose writers may be killed (runs); one it cannot remove (another user's) is left, failing nothing.
  */
-async function removeAbandonedTemps(file: string): Promise<void> {
+export async function removeAbandonedTemps(file: string): Promise<void> {
   const prefix = `.${path.basename(file)}.`;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
@@ -102,7 +139,7 @@ async function removeAbandonedTemps(file: string): Promise<void> {
     const m = /^(?:([A-Za-z0-9-]+)\.)?(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
     if (!m || (m[1] !== undefined && m[1] !== THIS_HOST)) continue;
     const pid = Number(m[2]);
-    if (pid !== process.pid && !processAlive(pid)) await rm(path.join(path.dirname(file), name), { force: true });
+    if (pid !== process.pid && !processAlive(pid)) await rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
   }
 }
 

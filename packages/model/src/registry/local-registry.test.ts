@@ -40,6 +40,43 @@ describe('LocalModelRegistry', () => {
     expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['m-first']);
   });
 
+  it('writes no index once its lock is no longer its own (taken for stale while the writer was paused): REGISTRY_LOCK_LOST, the other writer\'s change kept', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-a'));
+    await reg.register(artifact('m-b'));
+    const lockFile = path.join(home, 'registry.lock');
+    // While this writer is paused before its index write, another takes its lock for stale and rejects m-b: as a
+    // breaker does, its lock file is a new one, and the index holds its change.
+    const breaker = createLocalRegistry({ home, lock: { timeoutMs: 100 } });
+    const paused = createLocalRegistry({
+      home,
+      hooks: {
+        beforeIndexWrite: async () => {
+          rmSync(lockFile);
+          await breaker.reject('m-b', { note: 'second writer' });
+          writeFileSync(lockFile, JSON.stringify({ pid: 2 ** 22 + 12345, host: 'another-host', at: new Date().toISOString() }));
+        },
+      },
+    });
+    await expect(paused.reject('m-a', { note: 'first writer' })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_LOST' });
+    expect((await reg.list()).map((v) => [v.id, v.status, v.statusNote])).toEqual([
+      ['m-b', 'Rejected', 'second writer'],
+      ['m-a', 'PendingManualApproval', undefined],
+    ]);
+    // Nothing of its write is left (no temp file), and the other's lock is not removed.
+    expect(readdirSync(home).sort()).toEqual(['models', 'registry.json', 'registry.lock']);
+    // A registration that loses its lock takes its model back out of models/.
+    const replaceLock = () => {
+      rmSync(lockFile);
+      writeFileSync(lockFile, '');
+    };
+    const registering = createLocalRegistry({ home, hooks: { beforeIndexWrite: replaceLock } });
+    rmSync(lockFile);
+    await expect(registering.register(artifact('m-c'))).rejects.toMatchObject({ code: 'REGISTRY_LOCK_LOST' });
+    expect(visibleModels(home).sort()).toEqual(['m-a', 'm-b']);
+  });
+
   it("reads an unchanged index from its last parse, and another instance's write at once; what a read returns is the caller's to change", async () => {
     const home = tmp();
     const reader = createLocalRegistry({ home });

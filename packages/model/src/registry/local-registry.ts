@@ -10,7 +10,7 @@ import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
-import { withFileLock, type LockOptions } from './lock.js';
+import { withFileLock, type HeldLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { directoryBytes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
@@ -179,9 +179,14 @@ export class LocalModelRegistry implements ModelRegistry {
     return parsed.data;
   }
 
-  private async writeIndex(index: RegistryIndex): Promise<void> {
+  /**
+   * Replaces the index, only while `lock` is still this writer's: one taken for stale meanwhile (this process paused
+   * past its staleness on a host that cannot be asked) would write the index it read before over the other writer's
+   * change. Then nothing is written (`REGISTRY_LOCK_LOST`).
+   */
+  private async writeIndex(index: RegistryIndex, lock: HeldLock): Promise<void> {
     await this.options.hooks?.beforeIndexWrite?.();
-    await writeFileAtomic(this.indexFile, `${JSON.stringify(index, null, 2)}\n`);
+    await writeFileAtomic(this.indexFile, `${JSON.stringify(index, null, 2)}\n`, { beforeRename: () => lock.check() });
   }
 
   /**
@@ -190,16 +195,16 @@ export class LocalModelRegistry implements ModelRegistry {
    * champion or recorded gate also moves aside a model killed mid-registration, rather than leaving it in models/
    * until the next registration.
    */
-  private async update<T>(fn: (index: RegistryIndex) => Promise<T> | T, onIndexWriteFailed?: () => Promise<void>): Promise<T> {
+  private async update<T>(fn: (index: RegistryIndex, lock: HeldLock) => Promise<T> | T, onIndexWriteFailed?: () => Promise<void>): Promise<T> {
     await makeDirectory(this.home);
     return withFileLock(
       this.lockFile,
-      async () => {
+      async (lock) => {
         const index = await this.readIndex();
         await this.collectGarbage(index);
-        const result = await fn(index);
+        const result = await fn(index, lock);
         try {
-          await this.writeIndex(index);
+          await this.writeIndex(index, lock);
         } catch (error) {
           // Still under the lock: no other writer has seen what `fn` placed unlisted.
           await onIndexWriteFailed?.();
@@ -279,13 +284,13 @@ export class LocalModelRegistry implements ModelRegistry {
     try {
       await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
       const { head, manifestSha256 } = await readCopiedManifest(staging, artifactDir);
-      return await this.update(async (index) => {
+      return await this.update(async (index, lock) => {
         if (index.versions.some((v) => v.id === head.modelId)) {
           throw new RegistryError('REGISTRY_DUPLICATE', `model "${head.modelId}" is already registered`);
         }
         // The first model of a new registry: its index exists before the model does, so a crash between
         // the two leaves an unlisted model (moved aside later), not a models/ without an index.
-        if (!existsSync(this.indexFile)) await this.writeIndex(index);
+        if (!existsSync(this.indexFile)) await this.writeIndex(index, lock);
         const target = path.join(this.modelsDir, head.modelId);
         await rename(staging, target);
         placed = target;

@@ -3,8 +3,8 @@ import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withFileLock } from './lock.js';
-import { PID_NAMESPACE, pidsComparable } from './process-alive.js';
+import { withFileLock, type HeldLock } from './lock.js';
+import { PID_NAMESPACE, pidsComparable, PROCESS_STARTED } from './process-alive.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'mailroute-lock-'));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -61,26 +61,34 @@ describe('withFileLock', () => {
     await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'REGISTRY_LOCK_TIMEOUT',
       message: expect.stringMatching(
-        new RegExp(`^registry is locked by another writer \\(.*registry\\.lock: process ${process.pid} on ${hostname()} since 2026-12-04T10:00:00\\.000Z, refreshed \\d+ s ago; taken for stale once not refreshed for 120 s, or at once when that process is gone from this host: if no mailroute command runs, delete the file\\)$`),
+        new RegExp(`^registry is locked by another writer \\(.*registry\\.lock: process ${process.pid} on ${hostname()} since 2026-12-04T10:00:00\\.000Z, refreshed \\d+ s ago; taken for stale at once when that process is gone from this host \\(while it lives, however long it holds the lock\\), or once not refreshed for 120 s when it is another host's: if no mailroute command runs, delete the file\\)$`),
       ),
     });
     writeFileSync(file, ''); // being written right now by its holder
     await expect(withFileLock(file, async () => 'ran', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
   });
 
-  it('a holder taken for dead (no heartbeat past staleMs) does not remove its successor\'s lock when it ends', async () => {
+  it('a holder taken for dead (another host\'s, no heartbeat past staleMs) does not remove its successor\'s lock when it ends, nor write after it', async () => {
     const file = path.join(dir(), 'registry.lock');
+    // Holders that cannot be asked (another host's): judged by their heartbeat alone.
+    const elsewhere = { sleep, holderAlive: () => undefined };
     let releaseFirst = () => undefined as void;
     let releaseSecond = () => undefined as void;
-    const first = withFileLock(file, () => new Promise<string>((resolve) => (releaseFirst = () => resolve('first'))), { staleMs: 100, heartbeatMs: 0 });
+    let firstLock: HeldLock | undefined;
+    const first = withFileLock(file, (lock) => new Promise<string>((resolve) => {
+      firstLock = lock;
+      releaseFirst = () => resolve('first');
+    }), { staleMs: 100, heartbeatMs: 0 }, elsewhere);
     await sleep(30);
     let entered = () => undefined as void;
     const secondIn = new Promise<void>((resolve) => (entered = resolve));
     const second = withFileLock(file, () => new Promise<string>((resolve) => {
       releaseSecond = () => resolve('second');
       entered();
-    }), { staleMs: 100, timeoutMs: 5_000 });
+    }), { staleMs: 100, timeoutMs: 5_000 }, elsewhere);
     await secondIn; // the first holder's lock went stale: the second took it over
+    // The first, going on, finds its lock another's before it writes.
+    await expect(firstLock?.check()).rejects.toMatchObject({ code: 'REGISTRY_LOCK_LOST', message: expect.stringContaining("registry.lock is no longer this writer's lock (another writer holds it now") });
     releaseFirst();
     await expect(first).resolves.toBe('first');
     expect(existsSync(file)).toBe(true); // still the second one's
@@ -88,6 +96,42 @@ describe('withFileLock', () => {
     releaseSecond();
     await expect(second).resolves.toBe('second');
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('never takes the lock of a live process of this host for stale by its age (paused: SIGSTOP, docker pause), only of a dead one or a pid used again', async () => {
+    const home = dir();
+    const file = path.join(home, 'registry.lock');
+    // This process's own record (a live pid of this host and namespace), not refreshed for 10 minutes: a paused writer.
+    const live = { pid: process.pid, host: hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), ...(PROCESS_STARTED === undefined ? {} : { started: PROCESS_STARTED }) };
+    writeFileSync(file, JSON.stringify(live));
+    past(file, 600);
+    await expect(withFileLock(file, async () => 'ran', { staleMs: 1_000, timeoutMs: 200 })).rejects.toMatchObject({ code: 'REGISTRY_LOCK_TIMEOUT' });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(live); // left to its holder
+    // The same pid with another start time is another process now (the holder's pid used again): its lock goes at once.
+    if (PROCESS_STARTED !== undefined) {
+      writeFileSync(file, JSON.stringify({ ...live, started: String(Number(PROCESS_STARTED) + 1) }));
+      await expect(withFileLock(file, async () => 'ran', { staleMs: 60_000, timeoutMs: 1_000 })).resolves.toBe('ran');
+    }
+    // What a holder records: its start time too, so that a later process of its pid is not taken for it.
+    await withFileLock(file, async () => expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid, ...(PROCESS_STARTED === undefined ? {} : { started: PROCESS_STARTED }) }));
+    // Another host's holder cannot be asked: its lock is stale once not refreshed for staleMs.
+    writeFileSync(file, JSON.stringify({ ...live, host: 'another-host' }));
+    past(file, 600);
+    await expect(withFileLock(file, async () => 'ran', { staleMs: 1_000, timeoutMs: 1_000 })).resolves.toBe('ran');
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('check() fails with REGISTRY_LOCK_LOST once the lock file is no longer the holder\'s (replaced or deleted), and the other\'s stays', async () => {
+    const file = path.join(dir(), 'registry.lock');
+    const other = JSON.stringify({ pid: 2 ** 22 + 12345, host: 'another-host' });
+    await withFileLock(file, async (lock) => {
+      await expect(lock.check()).resolves.toBeUndefined();
+      unlinkSync(file);
+      await expect(lock.check()).rejects.toMatchObject({ code: 'REGISTRY_LOCK_LOST', message: expect.stringContaining('(it was deleted') });
+      writeFileSync(file, other);
+      await expect(lock.check()).rejects.toMatchObject({ code: 'REGISTRY_LOCK_LOST', message: expect.stringContaining('(another writer holds it now') });
+    });
+    expect(readFileSync(file, 'utf8')).toBe(other);
   });
 
   it('keeps its lock fresh while it holds it, so a long write is not taken for a crash', async () => {

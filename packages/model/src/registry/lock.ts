@@ -1,12 +1,15 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { RegistryError } from './errors.js';
-import { PID_NAMESPACE, pidsComparable, processAlive } from './process-alive.js';
+import { PID_NAMESPACE, pidsComparable, PROCESS_STARTED, recordedProcessAlive } from './process-alive.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
   timeoutMs?: number;
-  /** A lock not refreshed for this long is stale even if its holder seems alive (ms). */
+  /**
+   * A lock of a holder that cannot be asked whether it lives (another host's, another PID namespace's) is stale once
+   * not refreshed for this long (ms). A holder of this host is asked: dead, its lock is stale at once; alive, never.
+   */
   staleMs?: number;
   /** How often a holder refreshes its lock's mtime (ms; default staleMs / 4; 0: never). */
   heartbeatMs?: number;
@@ -23,22 +26,51 @@ interface Seen {
   mtimeMs: number;
 }
 
-/** The lock file as seen when its holder is gone (dead pid on this host, empty too long, or not refreshed for staleMs). */
-async function staleLock(file: string, staleMs: number): Promise<Seen | undefined> {
+/** What a lock file says of its holder. */
+export interface LockHolder {
+  pid?: unknown;
+  host?: unknown;
+  pidNamespace?: unknown;
+  /** When the holder's process started (`processStartTime`): a pid used again by a later process is not the holder. */
+  started?: unknown;
+}
+
+/**
+ * Whether a lock's holder is alive: true or false for one that can be checked (a process of this host and PID
+ * namespace), undefined for one that cannot (another host's, another container's), which is judged by its heartbeat.
+ */
+export type HolderAlive = (holder: LockHolder) => boolean | undefined;
+
+const holderAlive: HolderAlive = (holder) => {
+  if (typeof holder.pid !== 'number' || !pidsComparable(holder.host, holder.pidNamespace)) return undefined;
+  return recordedProcessAlive(holder.pid, holder.started);
+};
+
+/**
+ * The lock file as seen when its holder is gone: a dead process on this host (at once), one of another host not
+ * refreshed for staleMs, or a file left empty (or cut short) too long. A live process on this host is never taken for
+ * gone by the age of its lock: paused (SIGSTOP, `docker pause`, a laptop asleep) or its event loop blocked, it would
+ * go on and write once resumed, over the writes of the one that took its lock.
+ */
+async function staleLock(file: string, staleMs: number, alive: HolderAlive): Promise<Seen | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
     const seen = { ino: info.ino, mtimeMs: info.mtimeMs };
     const age = Date.now() - info.mtimeMs;
-    if (age > staleMs || (text === '' && age > EMPTY_STALE_MS)) return seen;
-    let holder: { pid?: unknown; host?: unknown; pidNamespace?: unknown };
+    // Empty, or cut short (a crash or a full disk while its holder wrote it): its writer is gone.
+    const abandoned = age > EMPTY_STALE_MS || age > staleMs ? seen : undefined;
+    if (text === '') return abandoned;
+    let holder: LockHolder;
     try {
-      holder = JSON.parse(text) as typeof holder;
+      holder = JSON.parse(text) as LockHolder;
     } catch {
-      // Cut short (a crash or a full disk while its holder wrote it): as an empty one, its writer is gone.
-      return age > EMPTY_STALE_MS ? seen : undefined;
+      return abandoned;
     }
-    // Only a holder on this machine (in this PID namespace) can be checked; a dead process never releases its lock.
-    return typeof holder.pid === 'number' && pidsComparable(holder.host, holder.pidNamespace) && !processAlive(holder.pid) ? seen : undefined;
+    if (holder === null || typeof holder !== 'object') return abandoned;
+    const living = alive(holder);
+    if (living !== undefined) return living ? undefined : seen;
+    // Another host's (or container's) holder cannot be asked: it is gone once it stops refreshing its lock.
+    return age > staleMs ? seen : undefined;
   } catch {
     // Unreadable: being written right now (not stale), or gone (the next try succeeds).
     return undefined;
@@ -75,7 +107,7 @@ const BREAK_STALE_MS = 10_000;
  * that judged it stale before another broke it and a new holder took it cannot remove the new lock. The
  * lock itself is never moved aside: a live lock moved aside could not always be put back.
  */
-async function removeStale(file: string, staleMs: number): Promise<boolean> {
+async function removeStale(file: string, staleMs: number, alive: HolderAlive): Promise<boolean> {
   const breaker = `${file}.break`;
   let handle: FileHandle;
   try {
@@ -88,7 +120,7 @@ async function removeStale(file: string, staleMs: number): Promise<boolean> {
     return false;
   }
   try {
-    const stale = await staleLock(file, staleMs);
+    const stale = await staleLock(file, staleMs, alive);
     return stale !== undefined && (await unlinkIfUnchanged(file, stale));
   } finally {
     try {
@@ -110,30 +142,58 @@ async function holderOf(file: string, staleMs: number): Promise<string> {
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown; at?: unknown };
     const since = typeof holder.at === 'string' ? ` since ${holder.at}` : '';
     const refreshed = Math.round((Date.now() - info.mtimeMs) / 1000);
-    return `: process ${String(holder.pid)} on ${String(holder.host)}${since}, refreshed ${refreshed} s ago; taken for stale once not refreshed for ${Math.round(staleMs / 1000)} s, or at once when that process is gone from this host: if no mailroute command runs, delete the file`;
+    return `: process ${String(holder.pid)} on ${String(holder.host)}${since}, refreshed ${refreshed} s ago; taken for stale at once when that process is gone from this host (while it lives, however long it holds the lock), or once not refreshed for ${Math.round(staleMs / 1000)} s when it is another host's: if no mailroute command runs, delete the file`;
   } catch {
     return '';
   }
 }
 
-/** What a waiting writer waits with; a test passes its own to count the waits. */
+/** What a waiting writer waits with, and how it asks whether a holder lives; a test passes its own. */
 export interface LockDeps {
   sleep: (ms: number) => Promise<void>;
+  /** Default: its pid (and start time) asked on this host and PID namespace; undefined (judged by age) elsewhere. */
+  holderAlive?: HolderAlive;
 }
 
 const defaultDeps: LockDeps = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
+/** The lock as its holder sees it while `fn` runs. */
+export interface HeldLock {
+  /**
+   * Resolves while the lock file is still this holder's; else throws `REGISTRY_LOCK_LOST`: another writer took it
+   * for stale (this one paused past its staleness, on another host) or it was deleted, and may be writing now. A
+   * holder calls it just before it replaces a shared file, so that it writes nothing over another's writes.
+   */
+  check(): Promise<void>;
+}
+
+/**
+ * Throws `REGISTRY_LOCK_LOST` unless `file` still is the lock of inode `ino`, which its holder keeps open (so no other
+ * file can have that inode meanwhile).
+ */
+async function checkStillHeld(file: string, ino: number, staleMs: number): Promise<void> {
+  const now = await stat(file).catch(() => undefined);
+  if (now?.ino === ino) return;
+  throw new RegistryError(
+    'REGISTRY_LOCK_LOST',
+    `${file} is no longer this writer's lock (${now === undefined ? 'it was deleted' : 'another writer holds it now'}: taken for stale while this process was paused or its host unreachable, past ${Math.round(staleMs / 1000)} s, or removed by hand); nothing was written, as the other writer may have changed the registry meanwhile: run the command again`,
+  );
+}
+
 /**
  * Runs `fn` holding an exclusive lock file (created with O_EXCL, so exactly one writer wins), across
- * processes. A lock left by a crashed process (dead pid on this host, or not refreshed for staleMs) is
- * removed. The holder refreshes its lock's mtime while `fn` runs, so a long write is not taken for a
- * crash, and at the end removes the lock only if it still is its own: a holder that was taken for dead
- * (its event loop blocked past staleMs) does not remove its successor's.
+ * processes. A lock left by a crashed process (dead pid on this host, or another host's not refreshed for
+ * staleMs) is removed; a live process of this host keeps its lock however long it is paused. The holder
+ * refreshes its lock's mtime while `fn` runs, so a long write is not taken for a crash; `fn` is given
+ * `check()`, to call before it replaces what the lock guards (throws `REGISTRY_LOCK_LOST` once the lock is
+ * another's); and at the end the lock is removed only if it still is its own: a holder that was taken for
+ * dead does not remove its successor's.
  */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}, deps: LockDeps = defaultDeps): Promise<T> {
+export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}, deps: LockDeps = defaultDeps): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 120_000;
   const heartbeatMs = options.heartbeatMs ?? staleMs / 4;
+  const alive = deps.holderAlive ?? holderAlive;
   const start = Date.now();
   let handle: FileHandle;
   for (;;) {
@@ -145,7 +205,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       // A stale lock this writer removed: try again at once. One it could not remove (another writer is
       // breaking it, one crashed doing so, or it cannot be removed at all) is waited for like a live one,
       // so that no writer spins or waits past its timeout.
-      if ((await staleLock(file, staleMs)) !== undefined && (await removeStale(file, staleMs))) continue;
+      if ((await staleLock(file, staleMs, alive)) !== undefined && (await removeStale(file, staleMs, alive))) continue;
       if (Date.now() - start > timeoutMs) throw new RegistryError('REGISTRY_LOCK_TIMEOUT', `${options.heldBy ?? 'registry is locked by another writer'} (${file}${await holderOf(file, staleMs)})`);
       await deps.sleep(5 + Math.random() * 20);
     }
@@ -156,7 +216,16 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
   let beat: NodeJS.Timeout | undefined;
   try {
     ino = (await held.stat()).ino;
-    await held.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), at: new Date().toISOString() }));
+    const mine = ino;
+    await held.writeFile(
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }),
+        ...(PROCESS_STARTED === undefined ? {} : { started: PROCESS_STARTED }),
+        at: new Date().toISOString(),
+      }),
+    );
     if (heartbeatMs > 0) {
       beat = setInterval(() => {
         const now = new Date();
@@ -165,7 +234,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
       // A lock being held must not keep a process alive that has nothing else to do.
       beat.unref();
     }
-    return await fn();
+    return await fn({ check: () => checkStillHeld(file, mine, staleMs) });
   } finally {
     clearInterval(beat);
     if (ino !== undefined) await unlinkIfInode(file, ino);

@@ -1,4 +1,4 @@
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** Whether a process of this machine is alive (EPERM: alive, someone else's). */
@@ -33,4 +33,35 @@ export const PID_NAMESPACE = pidNamespace();
  */
 export function pidsComparable(host: unknown, namespace: unknown, here: { host: string; namespace: string } = { host: hostname(), namespace: PID_NAMESPACE }): boolean {
   return host === here.host && (typeof namespace !== 'string' || namespace === '' || here.namespace === '' || namespace === here.namespace);
+}
+
+/**
+ * When process `pid` started, in clock ticks since boot (Linux: field 22 of `/proc/<pid>/stat`), as text; undefined
+ * where it cannot be read (another system, no such process). Recorded beside a pid, it tells the process that wrote
+ * it from a later one given the same pid: a pid says only that some process has that number now.
+ */
+export function processStartTime(pid: number = process.pid): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // `pid (comm) state ppid ...`: comm may hold blanks and parentheses, so the fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const started = fields[19];
+    return started !== undefined && /^\d+$/.test(started) ? started : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's start time (`processStartTime`), read once. */
+export const PROCESS_STARTED = processStartTime();
+
+/**
+ * Whether the process that recorded `pid` (and, when it did, its start time `started`) is alive: a live process of
+ * that pid that started at another time is another process, the recorder's pid used again.
+ */
+export function recordedProcessAlive(pid: number, started: unknown): boolean {
+  if (!processAlive(pid)) return false;
+  if (typeof started !== 'string') return true;
+  const now = processStartTime(pid);
+  return now === undefined || now === started;
 }

@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { NoChampionError } from '../errors.js';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
@@ -176,6 +180,29 @@ describe('createClassifierSource', () => {
     expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadError: { modelId: 'tampered' } });
     expect(artifactDirCalls).toBe(5);
     await source.close();
+  });
+
+  it('says a registry.json that cannot be read at the first load with the registry\'s code, not as a model that failed to load', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'mailroute-source-registry-'));
+    try {
+      // Cut short (a full disk, a copy interrupted): the registry says which file and why, under its own code.
+      await writeFile(path.join(home, 'registry.json'), '{"schemaVersion": 1, "champion": ');
+      const logged: string[] = [];
+      const logger = { info: () => undefined, warn: () => undefined, error: (event: string) => void logged.push(event) };
+      const source = createClassifierSource({ resolve: registryTarget(createLocalRegistry({ home })), load: async (t) => createFakeClassifier({ modelId: t.id }), verify: async () => undefined, logger });
+      const error = (await source.reload().catch((e: unknown) => e)) as Error & { code?: string };
+      expect(error).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringMatching(/registry\.json: not JSON \(/) });
+      expect(error.message).not.toContain('model ?');
+      expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadError: { message: expect.stringMatching(/^registry\.json: not JSON/) } });
+      // Another failure to find what to serve names no model either.
+      const other = createClassifierSource({ resolve: () => Promise.reject(new Error('EACCES: permission denied')), load: async (t) => createFakeClassifier({ modelId: t.id }) });
+      await expect(other.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: 'Finding the model to serve failed: EACCES: permission denied' });
+      expect(logged).toEqual([]); // a first load's failure is the caller's to report
+      await source.close();
+      await other.close();
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   it('says when a reload last failed to read the registry, as when it failed to load a model', async () => {

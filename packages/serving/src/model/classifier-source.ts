@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EmailClassifier, ModelRegistry } from '@mailroute/model';
+import { RegistryError, type EmailClassifier, type ModelRegistry } from '@mailroute/model';
 import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
 import { verifyClassifier } from './verify.js';
@@ -180,9 +180,12 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (target !== undefined) failedTargetId = target.id;
       // With no model yet (the first load), the caller gets the error and reports it: logged here too, a
       // failed start said the same thing twice.
-      if (slot !== undefined) logger.error('model load failed; the previous model keeps serving', { modelId: target?.id, detail: message });
+      if (slot !== undefined) {
+        if (target === undefined) logger.error('the registry could not be read; the loaded model keeps serving', { detail: message });
+        else logger.error('model load failed; the previous model keeps serving', { modelId: target.id, detail: message });
+      }
       emit({ kind: 'load_failed', modelId: target?.id, message });
-      throw error instanceof ModelLoadError || error instanceof NoChampionError ? error : new ModelLoadError(`Loading model ${target?.id ?? '?'} failed: ${message}`, {}, { cause: error });
+      throw loadFailure(error, target, message);
     }
     // The classifier served already (a static source): nothing was opened, and releasing the old slot
     // would release it under the requests it still serves.
@@ -262,6 +265,19 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     },
   };
   return source;
+}
+
+/**
+ * What a failed reload throws. Before a target was found, nothing failed to load: a registry that cannot be read
+ * (a truncated `registry.json`, one missing beside its models) is its own error with its own code
+ * (`REGISTRY_INDEX_INVALID`), not `Loading model ? failed`; another failure to find the target (a model directory's
+ * manifest unreadable) is a failed load without a model id. Once a target is known, a failure is that model's load.
+ */
+function loadFailure(error: unknown, target: ModelTarget | undefined, message: string): unknown {
+  if (error instanceof ModelLoadError || error instanceof NoChampionError) return error;
+  if (target === undefined && error instanceof RegistryError) return error;
+  const what = target === undefined ? 'Finding the model to serve failed' : `Loading model ${target.id} failed`;
+  return new ModelLoadError(`${what}: ${message}`, {}, { cause: error });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
+import { ModelLoadError, ModelNotReadyError, NoChampionError, StoreUnavailableError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
 import { unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
@@ -21,6 +21,10 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     // Loaded, but its model threads exited and could not be replaced: batches for them would fail.
     const health = classifierHealth(current);
     if (!health.ready) throw new ModelNotReadyError(withoutPaths(health.detail ?? 'The model cannot serve.'));
+    // The store cannot take writes for good (its SQLite file deleted under the server): every feedback would be
+    // refused, so a load balancer should take the instance out until it is restarted.
+    const store = ctx.store.health?.();
+    if (store !== undefined && !store.ready) throw new StoreUnavailableError(store.detail ?? 'The store cannot take writes.');
     return current;
   };
 

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const db = new Database(workerData.file);
+// Not made again if it was deleted since the request thread opened it (this thread then ends: nothing to checkpoint).
+const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
   try {

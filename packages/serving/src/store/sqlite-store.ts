@@ -2,7 +2,8 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
-import { createInlineWrites, createThreadWrites, nothing, type WriteOutcome } from './sqlite-write-transport.js';
+import { fileIdentity } from './sqlite-file-identity.mjs';
+import { createInlineWrites, createThreadWrites, nothing, type FileWatch, type WriteOutcome } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
@@ -30,6 +31,11 @@ export interface SqliteStoreOptions {
   /** What an operator should know that is no failure: a prune held back (default: written to stderr). */
   onWarning?: (message: string) => void;
   /**
+   * Told once when the database file is found deleted or replaced while the store is open (default: written to
+   * stderr): from then on every write and read fails (503 STORE_UNAVAILABLE) and `health()` is not ready.
+   */
+  onLost?: (problem: string) => void;
+  /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
    */
@@ -40,6 +46,20 @@ export interface SqliteStoreOptions {
 
 export const DEFAULT_RETENTION_DAYS = 400;
 const PRUNE_EVERY_MS = 3_600_000;
+/**
+ * How often an idle store looks whether its file was deleted (a write looks after each commit anyway): so that
+ * `health()` and the log say so without waiting for a write.
+ */
+export const FILE_CHECK_MS = 1_000;
+
+/** Whether the store can take writes now; `detail` says why not. */
+export interface StoreHealth {
+  ready: boolean;
+  detail?: string;
+}
+
+/** The SQLite store: a PredictionStore that can say whether it can take writes (its file deleted under it: not). */
+export type SqliteStore = PredictionStore & { health(): StoreHealth };
 
 const DEFAULT_BUFFER_MS = 5;
 
@@ -251,11 +271,12 @@ function pruneHeldBack(db: Database.Database, cutoff: string, retentionDays: num
  * Reads run on this thread; writes go to a writer thread (`writer: 'thread'`, the default for files), so
  * inserts and commits do not hold up requests, or run here (`'inline'`, always for `:memory:`).
  */
-export function createSqliteStore(options: SqliteStoreOptions): PredictionStore {
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const synchronous = options.synchronous ?? 'NORMAL';
   let db: Database.Database;
   let opened: Database.Database | undefined;
+  let identity: string | undefined;
   try {
     if (options.file !== ':memory:') createOwnerOnly(options.file);
     opened = new Database(options.file);
@@ -267,6 +288,9 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     opened.exec(SCHEMA);
     migrate(opened, options.file);
     db = opened;
+    // The file this connection opened (the writer and checkpointer open the same path just after): a write is
+    // answered only while the path still names it.
+    identity = options.file === ':memory:' ? undefined : fileIdentity(options.file);
   } catch (error) {
     opened?.close();
     if (error instanceof StoreError) throw error;
@@ -277,7 +301,12 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     bufferMs: options.bufferMs ?? DEFAULT_BUFFER_MS,
     onError: options.onError ?? ((error: StoreError | StoreUnavailableError, records: number) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)} (${records} prediction records)\n`)),
   };
-  const writes = inline ? createInlineWrites(db, buffer) : createThreadWrites(options.file, synchronous, buffer);
+  const onLost = options.onLost ?? ((problem: string) => process.stderr.write(`mailroute: ${problem}\n`));
+  const watch: FileWatch | undefined = identity === undefined ? undefined : { file: options.file, opened: identity, onLost };
+  const writes = inline ? createInlineWrites(db, buffer, watch) : createThreadWrites(options.file, synchronous, buffer, watch);
+  // A file deleted while the store is idle is noticed (logged, not ready) within FILE_CHECK_MS, not at the next write.
+  const fileCheck = watch === undefined ? undefined : setInterval(() => writes.checkFile(), FILE_CHECK_MS);
+  fileCheck?.unref();
   const getById = db.prepare('SELECT * FROM predictions WHERE prediction_id = ?');
   // Newest: created later, or in the same millisecond with the greater id (ids are time-ordered), as the DynamoDB
   // store's sort key (<createdAt>#<predictionId>) and live quality order them, whatever order they were inserted in.
@@ -314,10 +343,15 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
       throw error instanceof StoreError ? error : new StoreError('SQLite read failed.', {}, { cause: error });
     }
   };
-  /** Reads see every write made before them: queued predictions are committed first. */
+  /**
+   * Reads see every write made before them: queued predictions are committed first. None once the file was deleted:
+   * it would read what the next start no longer has.
+   */
   const read = async <T>(fn: () => T): Promise<T> => {
     if (!isOpen()) throw new StoreError('The store is closed.');
     await writes.settled();
+    const lost = writes.lost();
+    if (lost) throw lost;
     return readNow(fn);
   };
   const closedError = () => new StoreError('The store is closed.');
@@ -332,6 +366,8 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     const warn = options.onWarning ?? ((message: string) => process.stderr.write(`mailroute: ${message}\n`));
     let holding = false;
     const pruneOld = () => {
+      // Nothing to prune in a deleted file: its writes fail, and that was said once.
+      if (writes.lost()) return;
       // Asked before each prune, so a clock that jumps while the server runs is caught too; said once a hold.
       let held: string | undefined;
       try {
@@ -368,6 +404,10 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
   };
   return {
     retentionDays,
+    health: () => {
+      const lost = writes.lost();
+      return lost ? { ready: false, detail: lost.message } : { ready: true };
+    },
     savePredictions: (records) => (isOpen() ? committed(writes.write(predictionsMessage(records))) : Promise.reject(closedError())),
     queuePredictions:
       buffer.bufferMs > 0
@@ -417,6 +457,7 @@ export function createSqliteStore(options: SqliteStoreOptions): PredictionStore 
     close: () =>
       (closing ??= (async () => {
         if (pruner) clearInterval(pruner);
+        if (fileCheck) clearInterval(fileCheck);
         await writes.close();
         db.close();
       })()),

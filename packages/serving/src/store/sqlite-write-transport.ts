@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
+import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
 import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sqlite-writes.mjs';
 
 type NewMessage = (id: number) => WriteMessage;
@@ -21,7 +22,44 @@ export interface WriteTransport {
   queue(message: NewMessage): Promise<WriteOutcome> | undefined;
   /** Resolves once every write made before the call has committed or failed. */
   settled(): Promise<void>;
+  /**
+   * The error every write (and read) fails with once the database file was found deleted or replaced; undefined
+   * while it was not.
+   */
+  lost(): StoreUnavailableError | undefined;
+  /** Looks now whether the database file was deleted or replaced (a store with no file to watch: nothing). */
+  checkFile(): void;
   close(): Promise<void>;
+}
+
+/** The database file the connections opened, watched for being deleted or replaced under them. */
+export interface FileWatch {
+  file: string;
+  /** Its identity when the store opened it (`fileIdentity`). */
+  opened: string;
+  /** Told once, when it is found deleted or replaced. */
+  onLost: (problem: string) => void;
+}
+
+/** Whether the watched file is lost; once it is, for good (the connections stay on the deleted file). */
+function lostFile(watch: FileWatch | undefined) {
+  let problem: string | undefined;
+  const mark = (found: string) => {
+    if (problem !== undefined) return;
+    problem = found;
+    watch?.onLost(found);
+  };
+  return {
+    mark,
+    error: () => (problem === undefined ? undefined : (writeFailed({ message: problem, code: FILE_GONE_CODE }) as StoreUnavailableError)),
+    check() {
+      if (watch === undefined || problem !== undefined) return;
+      const found = fileGoneProblem(watch.file, watch.opened);
+      if (found !== undefined) mark(found);
+    },
+    /** The writer's own check, after a commit: this thread's with the file path, for `inline` writes. */
+    fileGone: watch === undefined ? undefined : () => fileGoneProblem(watch.file, watch.opened),
+  };
 }
 
 export interface BufferOptions {
@@ -36,20 +74,40 @@ type Waiter = { resolve: (outcome: WriteOutcome) => void; reject: (e: unknown) =
 /** Why a write failed: the error's message, and SQLite's code when it has one (`SQLITE_BUSY`). */
 type Failure = { message: string; code?: string };
 
+/** Why SQLite failed a write, from its error's code and message: what the log and the answer say of it. */
+export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone';
+
+/** What kind of failure `error` (a write's error, or its cause) is; undefined for another (a duplicate id, a bad record). */
+export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
+  const message = error instanceof Error ? error.message : '';
+  if (code === FILE_GONE_CODE) return 'file-gone';
+  if (code.startsWith('SQLITE_BUSY')) return 'locked';
+  // SQLite reads ENOSPC as SQLITE_FULL.
+  if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) return 'full';
+  if (code.startsWith('SQLITE_READONLY') || /\bEROFS\b|attempt to write a readonly database/.test(message)) return 'read-only';
+  if (code.startsWith('SQLITE_IOERR') || /\bEIO\b|disk I\/O error/.test(message)) return 'io';
+  return undefined;
+}
+
 /**
  * The error of a failed write: 503 STORE_UNAVAILABLE (retry) when another connection kept the database locked
- * past the busy timeout, or the disk is full (the write goes through once space is freed), else 500 STORE_FAILED.
+ * past the busy timeout, or the disk is full (the write goes through once space is freed), or the database file
+ * was deleted under the server (no write is taken until it restarts and makes a new one), else 500 STORE_FAILED.
  */
 function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
   const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
   const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
-  if (code?.startsWith('SQLITE_BUSY')) {
+  const problem = sqliteWriteProblem(cause);
+  if (problem === 'file-gone') return new StoreUnavailableError(message, { cause });
+  if (problem === 'locked') {
     return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
   }
-  // SQLite reads ENOSPC as SQLITE_FULL; its other write errors (SQLITE_IOERR_*: a failing disk) stay 500s.
-  if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) {
+  if (problem === 'full') {
     return new StoreUnavailableError('The disk of the SQLite database is full: nothing was stored; retry after Retry-After (the operator must free space).', { cause });
   }
+  // Its other write errors (SQLITE_IOERR_*: a failing disk; SQLITE_READONLY) stay 500s.
   return new StoreError('SQLite write failed.', {}, { cause });
 }
 /** An error as a Failure. */
@@ -145,23 +203,42 @@ function aloneIfMalformed(w: Waiters, m: WriteMessage, use: () => void): void {
 }
 
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
-export function createInlineWrites(db: Database.Database, buffer: BufferOptions): WriteTransport {
+export function createInlineWrites(db: Database.Database, buffer: BufferOptions, watch?: FileWatch): WriteTransport {
   const w = waiters(buffer.onError);
-  const writer = createGroupWriter(db, (m, error) => w.settle(m.id, error && failureOf(error), recordsOf(m), outcomeOf(m)));
+  const lost = lostFile(watch);
+  const writer = createGroupWriter(
+    db,
+    (m, error) => {
+      if (error !== undefined && (error as { code?: unknown }).code === FILE_GONE_CODE) lost.mark(error.message);
+      w.settle(m.id, error && failureOf(error), recordsOf(m), outcomeOf(m));
+    },
+    undefined,
+    { fileGone: lost.fileGone },
+  );
   const submit = (m: WriteMessage) =>
     aloneIfMalformed(w, m, () => {
       if (m.kind === 'predictions') checkPredictionRecords(m.records);
       writer.submit(m);
     });
   return {
-    write: (message) => new Promise((resolve, reject) => submit(message(w.add(resolve, reject)))),
+    write: (message) => {
+      const error = lost.error();
+      return error ? Promise.reject(error) : new Promise((resolve, reject) => submit(message(w.add(resolve, reject))));
+    },
     queue: (message) => {
       const m = message(QUEUED);
+      const error = lost.error();
+      if (error) {
+        buffer.onError(error, recordsOf(m));
+        return undefined;
+      }
       w.addQueued(recordsOf(m));
       submit(m);
       return undefined;
     },
     settled: async () => writer.flush(),
+    lost: lost.error,
+    checkFile: lost.check,
     close: async () => writer.close(),
   };
 }
@@ -189,8 +266,10 @@ export const BACKLOG_RECORDS_LIMIT = 50_000;
  * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
  * writes. The thread keeps the process alive only while a write waits for its commit.
  */
-export function createThreadWrites(file: string, synchronous: string, buffer: BufferOptions): WriteTransport {
-  const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous } });
+export function createThreadWrites(file: string, synchronous: string, buffer: BufferOptions, watch?: FileWatch): WriteTransport {
+  // The writer thread checks after each commit that the path still names the file this thread opened.
+  const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous, identity: watch?.opened } });
+  const lost = lostFile(watch);
   worker.unref();
   // Checkpoints (WAL copied into the database file, then fsync) on their own thread, every CHECKPOINT_MS.
   const checkpointer = new Worker(new URL('./sqlite-checkpointer.worker.mjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_MS } });
@@ -209,7 +288,10 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
       for (const id of m.superseded) w.settle(id, undefined, 0, 'superseded');
-      for (const f of m.failed) w.settle(f.id, f, f.records);
+      for (const f of m.failed) {
+        if (f.code === FILE_GONE_CODE) lost.mark(f.message);
+        w.settle(f.id, f, f.records);
+      }
     },
   );
   const die = (reason: string) => {
@@ -260,7 +342,9 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   };
   const write = (message: NewMessage): Promise<WriteOutcome> =>
     new Promise((resolve, reject) => {
-      if (broken) return reject(writeFailed(broken));
+      // A deleted file first: its writer thread may have ended for it (it opens only the file there).
+      const failed = lost.error() ?? (broken ? writeFailed(broken) : undefined);
+      if (failed) return reject(failed);
       enqueue(message(w.add(resolve, reject)));
       sendThisTurn();
     });
@@ -268,8 +352,9 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     write,
     queue: (message) => {
       const m = message(QUEUED);
-      if (broken) {
-        buffer.onError(writeFailed(broken), recordsOf(m));
+      const failed = lost.error() ?? (broken ? writeFailed(broken) : undefined);
+      if (failed) {
+        buffer.onError(failed, recordsOf(m));
         return undefined;
       }
       if (w.size >= BACKLOG_LIMIT || w.queuedRecords >= BACKLOG_RECORDS_LIMIT) return write(message);
@@ -281,6 +366,8 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     },
     // Committed or failed alike: whatever came before it is settled.
     settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(nothing, nothing)),
+    lost: lost.error,
+    checkFile: lost.check,
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
     close: async () => {

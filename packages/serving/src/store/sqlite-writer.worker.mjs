@@ -4,9 +4,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createPredictionUnpacker } from './prediction-pack.mjs';
+import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
 import { createGroupWriter, QUEUED_ID } from './sqlite-writes.mjs';
 
-const db = new Database(workerData.file);
+// The file the request thread made and opened: not made again here if it was deleted since (it would be another file).
+const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${workerData.synchronous}`);
 db.pragma('busy_timeout = 5000');
@@ -26,8 +28,11 @@ const recordsOf = (message) => (message.kind === 'predictions' ? message.records
 const writer = createGroupWriter(
   db,
   (message, error) => {
-    if (error) failed.push({ id: message.id, message: error.message.slice(0, 300), code: typeof error.code === 'string' ? error.code : undefined, records: recordsOf(message) });
-    else if (message.id === QUEUED_ID) {
+    if (error) {
+      // A deleted file's message names its path, kept whole.
+      const text = error.code === FILE_GONE_CODE ? error.message : error.message.slice(0, 300);
+      failed.push({ id: message.id, message: text, code: typeof error.code === 'string' ? error.code : undefined, records: recordsOf(message) });
+    } else if (message.id === QUEUED_ID) {
       queued++;
       queuedRecords += recordsOf(message);
     } else if (message.superseded) superseded.push(message.id);
@@ -42,6 +47,9 @@ const writer = createGroupWriter(
     queuedRecords = 0;
     failed = [];
   },
+  // The file the request thread opened (its device and inode): a commit after the path stopped naming it went to a
+  // deleted file, and is failed rather than answered.
+  { fileGone: workerData.identity === undefined ? undefined : () => fileGoneProblem(workerData.file, workerData.identity) },
 );
 
 parentPort.on('message', (message) => {

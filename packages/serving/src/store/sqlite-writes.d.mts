@@ -40,8 +40,17 @@ export interface GroupWriter {
   readonly held: number;
 }
 
+export interface GroupWriterOptions {
+  /**
+   * Why the database's path no longer names the file written to (deleted or replaced), or undefined: asked after
+   * each group's commit, before its answers. Once it says so, that group and every later write fail (FILE_GONE_CODE).
+   */
+  fileGone?: () => string | undefined;
+}
+
 export function createGroupWriter(
   db: Database.Database,
   answer: (message: WriteMessage, error: Error | undefined) => void,
   flushed?: () => void,
+  options?: GroupWriterOptions,
 ): GroupWriter;

@@ -1,5 +1,6 @@
 // Writes of the SQLite store, shared by its writer thread (sqlite-writer.worker.mjs) and its in-thread
 // mode (`:memory:` databases). Plain JavaScript so that a worker thread can load it without a TS loader.
+import { FILE_GONE_CODE } from './sqlite-file-identity.mjs';
 
 /**
  * Group commit: every message submitted in one event-loop turn shares one transaction (one WAL append
@@ -7,6 +8,11 @@
  * transaction has committed (error undefined) or failed; one bad message (e.g. a duplicate id) is
  * retried alone so it cannot fail the others. `flushed()`, if given, is called after each group's answers
  * (the writer thread sends them to the request thread then, in one message).
+ *
+ * `options.fileGone()`, if given, says why the database's path no longer names the file written to (deleted or
+ * replaced while the server runs), or undefined. It is asked after each group's commit, before any answer: a
+ * write committed to a deleted file is failed (FILE_GONE_CODE), not answered as stored, and so is every later one,
+ * without being written.
  */
 /** The id of a queued write: nobody awaits it, so the request thread only counts it (and reports its failure). */
 export const QUEUED_ID = 0;
@@ -29,7 +35,7 @@ export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 /** SQLite's "database is locked" (another connection writes, or holds a write lock: a backup, a `sqlite3` shell). */
 const isLocked = (error) => typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
-export function createGroupWriter(db, answer, flushed = () => {}) {
+export function createGroupWriter(db, answer, flushed = () => {}, options = {}) {
   // The retention prune (below, the only deletes of the store) must erase, not only unlink: with secure_delete
   // SQLite overwrites a deleted row with zeros. Without it the email text stored with `--store-text` stays in the
   // freed pages of mailroute.db (and its backups), readable with `strings`, long after its retention ended. It
@@ -126,6 +132,23 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     }
   }
 
+  /** Why the database file is gone, once found: every write from then on fails with it. */
+  let gone;
+  const goneError = () => Object.assign(new Error(gone), { code: FILE_GONE_CODE });
+  /** The answers of a flush, given once the file has been checked. */
+  let outgoing = [];
+  function reply(m, error) {
+    outgoing.push(m, error);
+  }
+  /** Gives the answers of this flush: a commit that went to a deleted file is failed. */
+  function deliver() {
+    if (outgoing.length === 0) return;
+    if (gone === undefined && options.fileGone) gone = options.fileGone();
+    const out = outgoing;
+    outgoing = [];
+    for (let i = 0; i < out.length; i += 2) answer(out[i], out[i + 1] ?? (gone === undefined ? undefined : goneError()));
+  }
+
   let pending = [];
   /**
    * Writes held after their commit found the database locked for the whole busy timeout: queued predictions
@@ -153,12 +176,12 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     }
     if (m.kind === 'barrier') {
       if (held.length > 0) held.push(m);
-      else answer(m, undefined);
+      else reply(m, undefined);
     } else if (error !== undefined && isLocked(error) && m.kind === 'predictions' && m.id === QUEUED_ID) {
       lockError = error;
       held.push(m);
     } else {
-      answer(m, error);
+      reply(m, error);
     }
   }
   const asError = (error) => (error instanceof Error ? error : new Error(String(error)));
@@ -167,6 +190,12 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     held = [];
     pending = [];
     if (batch.length === 0) return;
+    if (gone !== undefined) {
+      // Nothing more goes to the deleted file.
+      for (const m of batch) answer(m, goneError());
+      flushed();
+      return;
+    }
     // A group is one transaction, unless it holds more than GROUP_RECORDS records (the writes held through a lock,
     // a burst): then one a GROUP_RECORDS, so no commit grows the WAL by hundreds of megabytes.
     for (let at = 0; at < batch.length; ) {
@@ -184,6 +213,7 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
     }
     if (held.length > 0) retryTimer ??= setTimeout(retryHeld, HELD_RETRY_MS);
     eraseFromWal();
+    deliver();
     flushed();
   }
   /** Commits `group` in one transaction and settles it; the error when the database was locked (nothing settled then). */
@@ -228,8 +258,9 @@ export function createGroupWriter(db, answer, flushed = () => {}) {
       flush();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = undefined;
-      for (const m of held) answer(m, lockError);
+      for (const m of held) reply(m, lockError);
       held = [];
+      deliver();
       flushed();
     },
     /** Writes held for a lock to clear. */

@@ -109,5 +109,10 @@ export interface PredictionStore {
    * predictions (their text doubled the read's time and memory).
    */
   listPairs(window: PairWindow): Promise<FeedbackPair[]>;
+  /**
+   * Optional: whether the store can take writes now; `/readyz` is not ready while it cannot (the SQLite store's file
+   * deleted under the server). A store without it is taken as ready.
+   */
+  health?(): { ready: boolean; detail?: string };
   close(): Promise<void>;
 }

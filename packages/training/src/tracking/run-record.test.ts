@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,37 @@ describe('run records', () => {
     void run.epoch({ ...epoch, epoch: 2 });
     expect(readFileSync(path.join(home, 'runs', 'run-epochs', 'epochs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(JSON.parse(readFileSync(path.join(home, 'runs', 'run-epochs', 'run.json'), 'utf8')).epochs).toHaveLength(2);
+  });
+
+  it('removes the run.json temp files of killed runs when runs are listed or a run starts, not those of live processes', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const dir = path.join(home, 'runs', 'run-killed');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ runId: 'run-killed', status: 'failed', startedAt: '2026-11-30T05:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] }));
+    const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '-');
+    const dead = deadPid();
+    // Left by a kill during a write of the record (an update, or an older version's epoch write), which that run never writes again.
+    const abandoned = [`.run.json.${host}.${dead}.0badc0de.tmp`, `run.json.${dead}.tmp`];
+    const kept = [`.run.json.${host}.${process.ppid}.0badc0de.tmp`, `.run.json.other-host.${dead}.0badc0de.tmp`, 'epochs.jsonl'];
+    for (const name of [...abandoned, ...kept]) writeFileSync(path.join(dir, name), 'half');
+    expect((await listRuns(home)).map((r) => r.runId)).toEqual(['run-killed']);
+    expect(readdirSync(dir).sort()).toEqual([...kept, 'run.json'].sort());
+    // A new run clears them too: the next write under runs/.
+    for (const name of abandoned) writeFileSync(path.join(dir, name), 'half');
+    await RunTracker.start(home, { runId: 'run-next', gitCommit: null, config: {}, dataPaths: [] });
+    expect(readdirSync(dir).sort()).toEqual([...kept, 'run.json'].sort());
+  });
+
+  it('leaves no temp file when an epoch cannot replace run.json', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const tracker = await RunTracker.start(home, { runId: 'run-epoch', gitCommit: null, config: {}, dataPaths: [] });
+    const file = path.join(tracker.dir, 'run.json');
+    // run.json made a folder with a file in it: the rename over it fails, as a write cut off by a kill would end.
+    rmSync(file);
+    mkdirSync(path.join(file, 'x'), { recursive: true });
+    const epoch = { epoch: 1, loss: 0.5, learningRate: 0.1, valLoss: null, perTask: {}, meanF1: null, seconds: 1, samplesPerSecond: 10 };
+    await expect(tracker.epoch(epoch)).rejects.toThrow();
+    expect(readdirSync(tracker.dir).sort()).toEqual(['epochs.jsonl', 'run.json']);
   });
 
   it('keeps the first line of a failed run\'s error, masked: it may quote a cell of the export', async () => {

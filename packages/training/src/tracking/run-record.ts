@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, PID_NAMESPACE, pidsComparable, processAlive, writeFileAtomic } from '@mailroute/model';
+import {
+  checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
+} from '@mailroute/model';
 import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
@@ -165,6 +167,8 @@ export class RunTracker {
 
   static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
     const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
+    // What killed runs left: no later write of their own run.json will come to remove it.
+    await removeAbandonedRunTemps(home);
     await makeDirectory(tracker.dir);
     await tracker.save();
     return tracker;
@@ -190,10 +194,8 @@ export class RunTracker {
   async epoch(epoch: EpochRecord): Promise<void> {
     this.record.epochs.push(epoch);
     appendFileSync(path.join(this.dir, 'epochs.jsonl'), `${JSON.stringify(epoch)}\n`);
-    const file = path.join(this.dir, 'run.json');
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.record, null, 2)}\n`);
-    renameSync(tmp, file);
+    // Through a temp file named as every atomic write's, which the runs listing removes if a kill leaves it.
+    writeFileAtomicSync(path.join(this.dir, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
   }
 
   private finishedFields(): Pick<RunRecord, 'finishedAt' | 'durationSeconds'> {
@@ -233,6 +235,29 @@ export class RunTracker {
  */
 export function maskedErrorText(text: string): string {
   return redactPii(text, { names: true }).text;
+}
+
+/** The temp file an epoch's write of run.json went through before its name was the atomic writes' own: `run.json.<pid>.tmp`. */
+const OLD_EPOCH_TEMP = /^run\.json\.(\d+)\.tmp$/;
+
+/**
+ * Removes the temp files of run.json writes (`.run.json.<host>.<pid>.<hex>.tmp`, and an older version's
+ * `run.json.<pid>.tmp`) whose process is gone: a run killed while it wrote its record (kill -9, out of memory) left
+ * one, which only the next write of that same record would have removed, and that run writes no more. Those of a
+ * live process, another host's, or this process's own (a write going on) are left. Best effort: a file it cannot
+ * remove is left, failing nothing.
+ */
+export async function removeAbandonedRunTemps(home: string): Promise<void> {
+  const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
+  for (const id of ids) {
+    if (id.startsWith('.')) continue;
+    const dir = path.join(runsDir(home), id);
+    await removeAbandonedTemps(path.join(dir, 'run.json'));
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const pid = Number(OLD_EPOCH_TEMP.exec(name)?.[1] ?? Number.NaN);
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
+    }
+  }
 }
 
 /** A run id names a folder of `runs/`: one path segment, no `..`. */
@@ -310,6 +335,7 @@ export async function readRunOf(home: string, id: string): Promise<RunRecord> {
 export async function listRuns(home: string, options: { onDamaged?: (error: RunRecordError) => void } = {}): Promise<RunRecord[]> {
   // A home that is a file is said so, as the registry says it, not listed as a home without runs.
   checkHomeDirectory(home);
+  await removeAbandonedRunTemps(home);
   const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
   const runs: RunRecord[] = [];
   const registered = registeredOnce(home);
