@@ -4,14 +4,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main, streamErrorHandler } = await import('../src/main.ts');
+const { flushed, main, streamErrorHandler } = await import('../src/main.ts');
 // `mailroute ... | head` closes the pipe early: stop quietly. Another failure of stdout (a full disk) is said in words, exit code 1.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', streamErrorHandler(stream === process.stdout ? 'standard output' : 'standard error'));
 process.exitCode = await main(process.argv.slice(2));
 // The command is done. A Ctrl-C (or SIGTERM) from now on must not end it with 130 (143), saying that a command which
 // finished (a model registered) was interrupted: it ends with its own code. Left to end by itself, the process would
 // then close onnxruntime's and SQLite's threads with no signal handler left, where a Ctrl-C killed it with 130; so it
-// ends here, once what it wrote has left (a pipe may be written asynchronously).
+// ends here, once what it wrote has left (a pipe may be written asynchronously; a failure already said is not said again).
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(process.exitCode));
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+await Promise.all([process.stdout, process.stderr].map(flushed));
 process.exit(process.exitCode);

@@ -10,6 +10,11 @@ export interface TwoStepInterrupt {
    * still exits 130 at a second.
    */
   release(): void;
+  /**
+   * Runs `cleanUp` as well at a second signal, before quitting, until the function it returns is called: what one
+   * step of the work leaves while it runs (writeStaged's hidden folder, under a command's own interrupt).
+   */
+  alsoAgain(cleanUp: () => void): () => void;
 }
 
 /** How a stopping signal is named to the person who sent it. */
@@ -28,9 +33,11 @@ export function twoStepInterrupt(
   o: { stopping: string | ((signal: SignalName) => string); quitting: string; reason: Error; first?: () => void; again?: () => void; quietAfter?: boolean },
 ): TwoStepInterrupt {
   const interrupt = new AbortController();
+  const cleanUps = new Set<() => void>();
   const onSignal = (name: SignalName, code: 130 | 143) => () => {
     if (interrupt.signal.aborted) {
       o.again?.();
+      for (const cleanUp of cleanUps) cleanUp();
       ctx.stderr.write(`\n${name} again: ${o.quitting}\n`);
       ctx.exit(code);
       return;
@@ -62,7 +69,12 @@ export function twoStepInterrupt(
     ctx.signals.off('SIGINT', onInterrupt);
     ctx.signals.off('SIGTERM', onTerminate);
   };
-  return { signal: interrupt.signal, release };
+  const alsoAgain = (cleanUp: () => void) => {
+    const own = () => cleanUp();
+    cleanUps.add(own);
+    return () => void cleanUps.delete(own);
+  };
+  return { signal: interrupt.signal, release, alsoAgain };
 }
 
 /** The chunks, stopping (with the signal's reason) at the first one after the signal is aborted. */

@@ -4,7 +4,7 @@ import { didYouMean } from '@mailroute/model';
 import { createContext, type CliContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
 
-export { streamErrorHandler } from './write-output.js';
+export { flushed, streamErrorHandler } from './write-output.js';
 
 /** Builds the `mailroute` program with every subcommand. */
 export function buildProgram(ctx: CliContext): Command {

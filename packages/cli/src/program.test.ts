@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +55,32 @@ describe("Commander's own errors", () => {
       expect(stdout).toBe('');
       expect(stderr).toBe(`mailroute: ${message}\n(run with --help for usage)\n`);
     }
+  });
+
+  it('refuse an option whose value is another option of the command, as an unset variable leaves it', async () => {
+    // `--by $APPROVER --no-promote` with the variable unset: approved by "--no-promote", and made champion.
+    const cases: Array<[string[], string]> = [
+      [['registry', 'approve', 'v1', '--by', '--no-promote'], '--by takes a value, got the option --no-promote'],
+      [['registry', 'approve', 'v1', '--by', '--promote'], '--by takes a value, got the option --promote'],
+      // Commander said that --data was missing, and that there was a word too many.
+      [['predict', '--model', '--data', 'x.csv', '--out', 'p.jsonl'], '--model takes a value, got the option --data'],
+      [['train', '--data', 'x.csv', '--config', '--note', 'x'], '--config takes a value, got the option --note'],
+      [['evaluate', '--predictions', 'p.jsonl', '--out', '--help'], '--out takes a value, got the option --help'],
+    ];
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-option-values-'));
+    const env = { MAILROUTE_HOME: path.join(cwd, 'home') };
+    for (const [argv, message] of cases) {
+      const { code, stdout, stderr } = await runCli(argv, { env, cwd });
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`mailroute: ${message}: give the value before it (an unset variable gives none)\n(run with --help for usage)\n`);
+    }
+    // A dash word that is no option of the command may be a value; one given with = was meant.
+    for (const argv of [['predict', '--data', 'x.csv', '--out', '--modle'], ['registry', 'approve', 'v1', '--by=--no-promote'], ['train', '--data', 'x.csv', '--note', '--draft']]) {
+      const { stderr } = await runCli(argv, { env, cwd });
+      expect(stderr, argv.join(' ')).not.toContain('takes a value, got the option');
+    }
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('say a quoted control character visibly, as the CLI\'s own errors do', () => {

@@ -75,6 +75,41 @@ function refuseRepeatedValues(command: Command, argv: readonly string[]): void {
   }
 }
 
+/**
+ * Refuses an option's value that is itself one of the command's options (`registry approve <id> --by --no-promote`,
+ * as `--by $APPROVER --no-promote` reads with the variable unset): Commander takes the next word as the value, so
+ * the flag after it was never set (the version became champion, approved by "--no-promote"), or a required option
+ * went missing (`predict --model --data x.csv`). A value of `--opt=--x` was given as one on purpose; other words
+ * that start with a dash may be values (`--note --draft`), as main.ts's unknownOptionHint takes them.
+ */
+function refuseOptionsAsValues(program: Command, argv: readonly string[]): void {
+  let command = program;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') return;
+    if (!token.startsWith('-')) {
+      command = command.commands.find((c) => c.name() === token || c.aliases().includes(token)) ?? command;
+      continue;
+    }
+    const option = [...command.options, ...program.options].find((o) => o.long === token || o.short === token);
+    // Only a value that must be given is taken whatever it is; an optional one ([value]) is never a dash word.
+    if (option === undefined || !option.required || i + 1 >= argv.length) continue;
+    const value = argv[++i];
+    if (optionNames(command).has(value)) throw new UsageError(`${option.long ?? option.flags} takes a value, got the option ${value}: give the value before it (an unset variable gives none)`);
+  }
+}
+
+/** The long options a command takes (and `--help`), each in both forms: `--promote` and `--no-promote`. */
+function optionNames(command: Command): Set<string> {
+  const names = new Set(['--help']);
+  for (const long of command.options.map((o) => o.long)) {
+    if (long === undefined) continue;
+    names.add(long);
+    names.add(long.startsWith('--no-') ? `--${long.slice(5)}` : `--no-${long.slice(2)}`);
+  }
+  return names;
+}
+
 /** What an option of each value name names, for the error said when its value is empty. */
 const NAMED: Record<string, string> = { file: 'a file', files: 'a file', dir: 'a folder', ref: 'a registry id, champion or a model directory', host: 'an address, such as 127.0.0.1', name: 'a name' };
 
@@ -157,6 +192,9 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
   for (const command of allCommands(program)) command.configureOutput({ writeErr, outputError: (s, write) => write(commanderErrorText(s)) });
   program.hook('preAction', release);
   try {
+    // Before Commander parses: a flag taken as a value leaves a required option missing, or a word too many, and
+    // Commander would say that instead (before any preAction hook runs).
+    refuseOptionsAsValues(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     release();
     return 0;

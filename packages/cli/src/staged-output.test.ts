@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { captureStream } from './test-support.js';
 import { createContext } from './context.js';
 import { InterruptedError } from './errors.js';
-import { writeStaged } from './staged-output.js';
+import { stagedInterrupt, writeStaged } from './staged-output.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-staged-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,6 +94,33 @@ describe('writeStaged', () => {
     expect(twice.exits).toEqual([130]);
     expect(listing(out)).toEqual(before);
     expect(once.signals.listenerCount('SIGINT') + twice.signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it("under the command's own interrupt, answers Ctrl-C once, and its second Ctrl-C removes the hidden folder too; it leaves the interrupt listening", async () => {
+    const out = earlierReport('command');
+    const before = listing(out);
+    const { ctx, signals, exits } = context();
+    const err = captureStream();
+    ctx.stderr = err.stream;
+    const interrupt = stagedInterrupt(ctx, 'command');
+    const quit = newReport(() => {
+      signals.emit('SIGINT');
+      signals.emit('SIGINT');
+      expect(listing(out)).toEqual(before);
+    });
+    await expect(writeStaged(ctx, 'command', [], quit, [], interrupt)).rejects.toBeInstanceOf(InterruptedError);
+    expect(exits).toEqual([130]);
+    expect(err.text().match(/Ctrl-C: stopping/g)).toHaveLength(1);
+    // The command's: released by the command, not by the write.
+    expect(signals.listenerCount('SIGINT')).toBe(1);
+    interrupt.release();
+    // A Ctrl-C that came before the write: nothing is written.
+    const early = context();
+    const stopped = stagedInterrupt(early.ctx, 'command');
+    early.signals.emit('SIGINT');
+    await expect(writeStaged(early.ctx, 'command', [], newReport(() => {}), [], stopped)).rejects.toBeInstanceOf(InterruptedError);
+    stopped.release();
+    expect(listing(out)).toEqual(before);
   });
 
   it('removes a folder it created for a run that fails', async () => {

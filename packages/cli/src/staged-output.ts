@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CliContext } from './context.js';
 import { processAlive } from '@mailroute/model';
 import { InterruptedError, UsageError } from './errors.js';
-import { twoStepInterrupt } from './interrupt.js';
+import { twoStepInterrupt, type TwoStepInterrupt } from './interrupt.js';
 import { prepareOutput, realPath } from './output-path.js';
 import { outputWriteError } from './write-output.js';
 
@@ -26,6 +26,8 @@ const OLD = '.old';
  * run is removed again when the run fails. Hidden folders that runs killed while writing left behind are removed.
  * `inputs`, the files the command read: an entry to be replaced that is one of them, or holds one (`pictures/`), is
  * refused before anything is moved (links followed), rather than the input deleted with the old report.
+ * `commandInterrupt`: the command's own, listening since it started (evaluate reads and predicts first): used instead of
+ * one for the write alone (two would each answer a Ctrl-C), its second Ctrl-C removing the hidden folder too.
  */
 export async function writeStaged(
   ctx: CliContext,
@@ -33,6 +35,7 @@ export async function writeStaged(
   alsoRemove: readonly string[],
   write: (dir: string, signal: AbortSignal) => Promise<void>,
   inputs: readonly string[] = [],
+  commandInterrupt?: TwoStepInterrupt,
 ): Promise<void> {
   const full = path.resolve(ctx.cwd, out);
   // The folders below this one are created for the run, and removed again when it fails.
@@ -51,15 +54,13 @@ export async function writeStaged(
       }
     }
   };
-  const interrupt = twoStepInterrupt(ctx, {
-    again: cleanUp,
-    stopping: (signal) => `stopping (${signal} again quits at once)`,
-    quitting: `quitting now; ${out} is as it was`,
-    reason: new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`),
-  });
+  const interrupt = commandInterrupt ?? stagedInterrupt(ctx, out);
+  const forget = interrupt.alsoAgain(cleanUp);
   try {
     mkdirSync(partial);
     try {
+      // A Ctrl-C that came before (the command's, while it read and predicted): nothing is written.
+      interrupt.signal.throwIfAborted();
       await write(partial, interrupt.signal);
       interrupt.signal.throwIfAborted();
       await refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
@@ -71,8 +72,22 @@ export async function writeStaged(
     // The old files, moved aside by the swap.
     await rm(partial, { recursive: true, force: true });
   } finally {
-    interrupt.release();
+    forget();
+    if (interrupt !== commandInterrupt) interrupt.release();
   }
+}
+
+/**
+ * The Ctrl-C of a command that writes `--out <out>` with writeStaged: the first stops the work at its next step,
+ * the second quits at once; either way `out` is as it was. Installed for the whole command (evaluate), or by
+ * writeStaged for the write alone.
+ */
+export function stagedInterrupt(ctx: CliContext, out: string): TwoStepInterrupt {
+  return twoStepInterrupt(ctx, {
+    stopping: (signal) => `stopping (${signal} again quits at once)`,
+    quitting: `quitting now; ${out} is as it was`,
+    reason: new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`),
+  });
 }
 
 /** Throws when an entry of `dir` that the swap replaces or removes is one of the files read, or a folder holding one. */

@@ -1,4 +1,7 @@
+import { lstatSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
 import { writeFileAtomicChunks } from '@mailroute/model';
 import { formatError } from './errors.js';
 import { linkTarget } from './link-target.js';
@@ -107,6 +110,21 @@ export function writeStdout(stream: NodeJS.WritableStream, text: string, what = 
 }
 
 /**
+ * Resolves once what was written to `stream` has left (a pipe may be written asynchronously), for bin/mailroute.mjs
+ * before it exits: an empty write queued behind what waits. Nothing is written when nothing waits: on a full disk
+ * (/dev/full) an empty write fails too, and was said as a second "cannot write standard output" after the command
+ * had said the first. A write that failed unwaited for (a table printed) is said by the stream's 'error' listener,
+ * which is given its turn first.
+ */
+export async function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  const state = stream as NodeJS.WritableStream & { errored?: Error | null; writableLength?: number };
+  let failed = Boolean(state.errored);
+  if (!failed && state.writableLength !== 0) await new Promise<void>((resolve) => stream.write('', (error?: Error | null) => resolve(void (failed = Boolean(error)))));
+  // The 'error' event comes on a later tick than the write's callback.
+  if (failed) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Lines of a log on standard output whose command's product lies elsewhere (`train` registers a model): a reader
  * that closes the pipe early (`mailroute train … | head -3`) ends the log, not the work. Later lines are dropped;
  * `closed` says so, for the command to repeat on stderr what mattered. Other write failures are left to the
@@ -166,6 +184,37 @@ export async function writeOutputFile(file: string, chunks: Iterable<string> | A
     }
   } catch (error) {
     throw outputWriteError(shown, error);
+  }
+}
+
+/** This machine's name as the atomic writes of @mailroute/model put it in their temporary files' names. */
+const THIS_HOST = hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+
+/**
+ * Removes, at once, the temporary file(s) this process's atomic write of `file` (writeOutputFile) has beside its
+ * target, `.<name>.<host>.<pid>.<8 hex>.tmp`: a second Ctrl-C while predict writes exits before the write's own
+ * cleanup would run. Synchronous, for a signal handler; what it cannot remove is left (removed by the next write).
+ */
+export function removeOwnTempFiles(file: string): void {
+  const target = syncTarget(file);
+  const prefix = `.${path.basename(target)}.${THIS_HOST}.${process.pid}.`;
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(prefix) && /^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) rmSync(path.join(path.dirname(target), name), { force: true });
+}
+
+/** The file an atomic write of `file` replaces, as writeOutputFile finds it (links followed), without awaiting. */
+function syncTarget(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    // Not there yet, or a link to a file not made yet: the path the last link names.
+    for (let hops = 0; hops < 40 && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink(); hops++) file = path.resolve(path.dirname(file), readlinkSync(file));
+    return file;
   }
 }
 

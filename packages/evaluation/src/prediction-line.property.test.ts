@@ -147,7 +147,8 @@ describe('parsePredictionLines on generated files', () => {
         } catch (error) {
           expect(error, String(error)).toBeInstanceOf(PredictionFileError);
           const message = (error as Error).message;
-          if (firstBad >= 0) expect(message).toMatch(new RegExp(`^preds\\.jsonl:${firstBad + 1}: `));
+          // A line that is not JSON is named with the column where it breaks, as the data reader names one.
+          if (firstBad >= 0) expect(message).toMatch(new RegExp(`^preds\\.jsonl:${firstBad + 1}(, column \\d+)?: `));
           else expect(message).toBe('preds.jsonl: no prediction lines');
           return;
         }

@@ -47,6 +47,27 @@ describe('parsePredictionLines', () => {
   });
 });
 
+describe('a line that is not JSON', () => {
+  const refusal = (text: string) => {
+    try {
+      parsePredictionLines(text, 'preds.jsonl');
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'read';
+  };
+
+  it('is named with its column, counted on the line as it is, and the reason when it quotes nothing of the line', () => {
+    const good = '{"id":"a","truth":{},"prediction":{"q":{"label":"x"}}}';
+    expect(refusal(`${good}\n{"id":"b","truth":`)).toBe('preds.jsonl:2, column 19: not JSON (Unexpected end of JSON input)');
+    // Blanks before the line count: the column is where an editor shows it.
+    expect(refusal(`${good}\n  {"id":"b",}`)).toBe('preds.jsonl:2, column 13: not JSON (Expected double-quoted property name in JSON)');
+    expect(refusal('{"id":"a"} {"id":"b"}')).toBe('preds.jsonl:1, column 12: not JSON (Unexpected non-whitespace character after JSON)');
+    // V8's reason quotes the line (an email's text, perhaps): left out, the column saying where.
+    expect(refusal('{"id":"a","note":Sehr geehrte Frau Beispiel}')).toBe('preds.jsonl:1, column 18: not JSON');
+  });
+});
+
 describe('task and label names that are Object members', () => {
   it('refuses the key __proto__, naming the file, the line and where (as a training config refuses it as a task name), never dropping it silently', () => {
     const cases: Array<[string, string]> = [

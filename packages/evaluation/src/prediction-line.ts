@@ -1,4 +1,4 @@
-import { didYouMean, EmailPredictionSchema, normalizeLabel } from '@mailroute/model';
+import { didYouMean, EmailPredictionSchema, jsonErrorOffset, normalizeLabel } from '@mailroute/model';
 import { z } from 'zod';
 import { PredictionFileError } from './errors.js';
 
@@ -166,6 +166,21 @@ function twiceScoredAt(json: Record<string, unknown>): { at: string; label: stri
   return undefined;
 }
 
+/** `, column 31`: where the trimmed `line` stops being JSON, counted from 1 on the line as it is in the file (`raw`). */
+function notJsonAt(raw: string, line: string): string {
+  const offset = jsonErrorOffset(line);
+  return offset === undefined ? '' : `, column ${raw.indexOf(line) + offset + 1}`;
+}
+
+/**
+ * ` (Unexpected end of JSON input)`: the parser's reason, as the data reader gives it, without its position (the
+ * column says where) and only when it quotes nothing of the line, whose text may be an email's.
+ */
+function notJsonWhy(cause: unknown): string {
+  const message = (cause as Error).message.replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '');
+  return message.includes('"') || message.includes("'") || message.includes('\n') ? '' : ` (${message})`;
+}
+
 /** One JSONL line as a prediction line, undefined when blank; the error names `place` (`file:line`) and what is wrong. */
 export function parsePredictionLine(raw: string, place: string): PredictionLine | undefined {
   const line = raw.trim();
@@ -174,7 +189,7 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   try {
     json = JSON.parse(line);
   } catch (cause) {
-    throw new PredictionFileError(`${place}: not JSON`, { cause });
+    throw new PredictionFileError(`${place}${notJsonAt(raw, line)}: not JSON${notJsonWhy(cause)}`, { cause });
   }
   // An email or a cleaned line (`mailroute clean`'s output) given as predictions: say what the file is not.
   if (json !== null && typeof json === 'object' && !Array.isArray(json) && !('prediction' in json)) {

@@ -401,7 +401,8 @@ export async function loadTrainingConfig(file: string): Promise<TrainingConfig> 
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new TrainingConfigError(`${file}${jsonErrorPlace(text)}: not JSON (${(cause as Error).message})`, { cause });
+    // One line: V8 quotes the text around the error, newlines and all (`..."columns": oops}\n" is not valid JSON`).
+    throw new TrainingConfigError(`${file}${jsonErrorPlace(text)}: not JSON (${(cause as Error).message.replace(/\r?\n|\r/g, '\\n')})`, { cause });
   }
   return parseTrainingConfig(json, file);
 }

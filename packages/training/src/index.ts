@@ -18,7 +18,7 @@ export { formatEpochLine, formatFinalLine, formatRunList, runListRows, compareRu
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
 export { alignToTaxonomy, labelsSpokenOf, tasksReadWith, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
 export { retiredRoutingRows, retiredRoutingWarnings, routingTaskOf, type RetiredRoutingRows } from './pipeline/retired-routing.js';
-export { predictDataset, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
+export { predictDataset, predictDatasetChunks, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, PREDICTION_CHUNK, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
 export { feedbackFileChunks, newFeedbackFileTally, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

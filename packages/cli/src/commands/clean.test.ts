@@ -2,9 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CleanOutputLineSchema, UNSPLIT_MULTIPART_WARNING } from '@mailroute/preprocess';
-import { runCli } from '../test-support.js';
+import { createContext } from '../context.js';
+import { main } from '../main.js';
+import { captureStream, runCli } from '../test-support.js';
 
 
 function run(argv: string[], cwd: string) {
@@ -395,5 +398,28 @@ describe('mailroute clean', () => {
   it('exits 2 without --in', async () => {
     const r = await run(['clean', '--out', 'o.jsonl'], os.tmpdir());
     expect(r.code).toBe(2);
+  });
+
+  it('with --out -, writes the lines as it cleans them: a reader that wants the first (| head -1) does not wait for the rest', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-stream-'));
+    const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ id: `m${i}`, format: 'text', input: `Bitte senden Sie mir den Kontoauszug ${i}.` }));
+    writeFileSync(path.join(dir, 'batch.jsonl'), `${lines.join('\n')}\n`);
+    const received: string[] = [];
+    // A reader that takes the first write and closes the pipe: every later write fails as a closed pipe does.
+    const stdout = new Writable({
+      write(chunk, _encoding, done) {
+        received.push(String(chunk));
+        done(received.length > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }) : undefined);
+      },
+    });
+    stdout.on('error', () => {}); // the process's listener is bin/mailroute.mjs's
+    const err = captureStream();
+    const code = await main(['clean', '--in', 'batch.jsonl', '--out', '-'], createContext({ env: {}, cwd: dir, stdout, stderr: err.stream }));
+    expect(code, err.text()).toBe(0);
+    expect(JSON.parse(received[0].split('\n')[0])).toMatchObject({ id: 'm0' });
+    // Cleaning stopped at the closed pipe, far from the end.
+    const cleaned = [...err.text().matchAll(/^clean: \d+% \((\d+)\/1000\)$/gm)].map((m) => Number(m[1]));
+    expect(Math.max(...cleaned), err.text()).toBeLessThan(500);
+    expect(err.text()).not.toContain('wrote');
   });
 });

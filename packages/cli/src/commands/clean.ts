@@ -83,6 +83,9 @@ function idOf(line: Record<string, unknown>): unknown {
   return typeof line.id === 'number' && Number.isSafeInteger(line.id) ? String(line.id) : line.id;
 }
 
+/** `--out -`: lines written to standard output at a time, as they are cleaned. */
+const STDOUT_LINES = 100;
+
 /** Skip messages written in full; the rest are counted per reason and summed up at the end. */
 const SHOWN_SKIPS = 5;
 
@@ -171,7 +174,9 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   // `--out -`: the lines go to standard output (the messages stay on standard error).
   const toStdout = flags.out === '-';
   const outPath = toStdout ? undefined : await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
-  const outLines: string[] = [];
+  /** Lines kept, and those not written yet: every one for a file (written whole at the end), a few for standard output. */
+  let kept = 0;
+  let pending: string[] = [];
   let skipped = 0;
   /** Ids seen, and those seen twice or more; ids of emails with no text (nor subject) left. */
   const seen = new Set<string>();
@@ -182,7 +187,18 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     seen.add(out.id);
     // The subject is text too (the classifier reads it with the body): only an email with neither has nothing left.
     if (out.text.trim() === '' && (out.subject ?? '').trim() === '') empty.push(out.id);
-    outLines.push(JSON.stringify(out));
+    pending.push(JSON.stringify(out));
+    kept += 1;
+  };
+  /**
+   * `--out -`: the lines kept so far are written once there are `atLeast` of them, so that a reader that wants only
+   * the first (`| head -1`) gets them, and closes the pipe, before the whole batch is cleaned.
+   */
+  const toReader = async (atLeast: number) => {
+    if (!toStdout || pending.length < atLeast) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    await writeStdout(ctx.stdout, text);
   };
   /** Skipped lines past the first few, per reason; the keys of the first JSON line that is no clean input line. */
   const unshown = new Map<string, number>();
@@ -257,6 +273,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
         }
         done += 1;
         progress.update(done, total);
+        await toReader(STDOUT_LINES);
       }
     }
   } finally {
@@ -269,22 +286,21 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
     ctx.stderr.write(safeLines(`${flags.in}: … and ${more} more line(s) skipped${listed}\n`));
   }
   // An empty batch (or blank lines only) has no line that can be used either: said so, nothing written, as the help says.
-  if (outLines.length === 0 && skipped === 0) throw new CleanNothingUsableError(`${flags.in} has no lines (it is empty or blank): nothing to clean, and nothing was written`);
-  if (outLines.length === 0 && skipped > 0) {
+  if (kept === 0 && skipped === 0) throw new CleanNothingUsableError(`${flags.in} has no lines (it is empty or blank): nothing to clean, and nothing was written`);
+  if (kept === 0 && skipped > 0) {
     // Not one line was a clean input line: another kind of file, said once, and no empty output written.
     const first = text.trimStart().split('\n')[0] ?? '';
     const looks = !first.startsWith('{') ? ' (it looks like CSV or plain text, not JSONL)' : firstKeys && firstKeys.length > 0 ? ` (its lines have ${firstKeys.slice(0, 6).join(', ')}${firstKeys.length > 6 ? ', …' : ''}, but no subject, body or html)` : '';
     throw new CleanNothingUsableError(`no line of ${flags.in} could be used (${skipped} skipped)${looks}: each line must be a JSON object ${LINE_FORMAT}, or --in one .eml file`);
   }
-  const content = outLines.length > 0 ? `${outLines.join('\n')}\n` : '';
   // Written before the summary below: a failure (a full disk, a closed pipe) is the command's error, not a "wrote" line.
-  if (outPath === undefined) await writeStdout(ctx.stdout, content);
-  else await writeOutputFile(outPath, [content], `--out ${flags.out}`);
+  if (outPath === undefined) await toReader(1);
+  else await writeOutputFile(outPath, [`${pending.join('\n')}\n`], `--out ${flags.out}`);
   const some = (ids: readonly string[]) => `${ids.slice(0, 5).map(safeValue).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
   if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
   if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);
-  ctx.stderr.write(`clean: wrote ${outLines.length} line(s) to ${toStdout ? 'standard output' : flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
-  return { written: outLines.length, skipped };
+  ctx.stderr.write(`clean: wrote ${kept} line(s) to ${toStdout ? 'standard output' : flags.out}${skipped > 0 ? `, skipped ${skipped}` : ''}\n`);
+  return { written: kept, skipped };
 }
 
 export function registerClean(program: Command, ctx: CliContext): void {

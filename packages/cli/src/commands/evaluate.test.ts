@@ -146,7 +146,7 @@ describe('mailroute evaluate', () => {
     const csv = await run(['evaluate', '--predictions', 'demo.csv', '--out', 'r']);
     expect(csv.code).toBe(1);
     expect(csv.stderr).toBe(
-      'mailroute: [PREDICTION_LINE_INVALID] demo.csv:1: not JSON: demo.csv looks like CSV (a data file), not prediction lines (JSONL, one object per line, as mailroute predict writes); to evaluate a model on it: `mailroute evaluate --model <id|champion> --data demo.csv --out r` (add --split test for the rows it held out, if it was trained on this file), or predict it first: `mailroute predict --model <id|champion> --data demo.csv --out predictions.jsonl`\n',
+      'mailroute: [PREDICTION_LINE_INVALID] demo.csv:1, column 1: not JSON: demo.csv looks like CSV (a data file), not prediction lines (JSONL, one object per line, as mailroute predict writes); to evaluate a model on it: `mailroute evaluate --model <id|champion> --data demo.csv --out r` (add --split test for the rows it held out, if it was trained on this file), or predict it first: `mailroute predict --model <id|champion> --data demo.csv --out predictions.jsonl`\n',
     );
     // Not named .csv, but a header split by semicolons: the same.
     writeFileSync(path.join(dir, 'semi.txt'), 'id;subject;body\n1;Hallo;Text\n');

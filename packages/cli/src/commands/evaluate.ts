@@ -23,7 +23,7 @@ import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, res
 import type { CliContext } from '../context.js';
 import { untilAborted } from '../interrupt.js';
 import { checkOutput, realPath } from '../output-path.js';
-import { writeStaged } from '../staged-output.js';
+import { stagedInterrupt, writeStaged } from '../staged-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
@@ -36,7 +36,7 @@ import { safeLines, safeValue } from '../terminal-text.js';
  * writes files of any size in chunks, and one over 512 MB (140,000 lines of a 77-label task) is more than
  * a single string can hold.
  */
-export async function readPredictionFile(ctx: CliContext, file: string, instead?: string): Promise<PredictionLine[]> {
+export async function readPredictionFile(ctx: CliContext, file: string, instead?: string, signal?: AbortSignal): Promise<PredictionLine[]> {
   const full = path.resolve(ctx.cwd, file);
   const lines: PredictionLine[] = [];
   try {
@@ -45,6 +45,8 @@ export async function readPredictionFile(ctx: CliContext, file: string, instead?
       let n = 0;
       for await (const raw of createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity })) {
         n += 1;
+        // Ctrl-C stops reading a big file at the next thousand lines.
+        if (n % 1000 === 0) signal?.throwIfAborted();
         try {
           const line = parsePredictionLine(raw, `${file}:${n}`);
           if (line) lines.push(line);
@@ -58,9 +60,10 @@ export async function readPredictionFile(ctx: CliContext, file: string, instead?
       await handle.close();
     }
   } catch (cause) {
-    if (cause instanceof PredictionFileError) throw cause;
+    if (cause instanceof PredictionFileError || cause === signal?.reason) throw cause;
     throw new PredictionFileError(`cannot read predictions ${file}: ${readProblem(cause)}`, { cause, code: 'PREDICTION_FILE_UNREADABLE' });
   }
+  signal?.throwIfAborted();
   if (lines.length === 0) throw noPredictionLines(file);
   return lines;
 }
@@ -130,7 +133,7 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions },
+  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions; signal?: AbortSignal },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   // Reading a big export takes seconds: its own stage, before cleaning and predicting.
@@ -145,6 +148,7 @@ export async function prepareWithModel(
     ...options.read,
     ...(options.split ? { split: options.split } : {}),
     ...(options.unknownTruthWarnings === false ? { unknownTruthWarnings: false } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     onWarning: (message) => {
       reading.clearLine();
       ctx.stderr.write(safeLines(`warning: ${message}\n`));
@@ -165,10 +169,10 @@ export async function prepareWithModel(
   }
   return {
     async run() {
-      // Cleaning, then predicting: a line per stage, each from 0% (`predict clean: 40%`, `predict: 100%`).
+      // Cleaned and predicted a chunk of rows at a time (`predict: 40%`); `signal` stops it at the next chunk.
       const progress = stagedProgress(ctx, options.title);
       try {
-        return await prepared.run(progress.update);
+        return await prepared.run(progress.update, options.signal);
       } finally {
         progress.stop();
       }
@@ -189,7 +193,7 @@ export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions; checkModelId?: (modelId: string) => void },
+  options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions; checkModelId?: (modelId: string) => void; signal?: AbortSignal },
 ): Promise<{ lines: PredictionLine[]; manifest: Manifest }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
@@ -293,120 +297,128 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       // An --out that is an input file (the predictions, say) is refused, naming it as such.
       const inputs = [flags.predictions, ...(flags.data ?? []), flags.config].filter((f) => f !== undefined);
       const out = await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs);
-      let lines: PredictionLine[];
-      let dataset: string;
-      /** Where the lines come from, for errors about them: the predictions file, or --data. */
-      const source = flags.predictions ?? (flags.data ?? []).join(', ');
-      let modelId = flags.modelId;
-      /** What predicting warned about (e.g. the data is the model's training data): said in the model card too. */
-      const warnings: string[] = [];
-      /** Files written besides the report's own (the predictions, with --model). */
-      let extraFiles = 0;
-      /** The model's manifest, with --model: its thresholds go beside each task's operating point, its routing names the task that routes. */
-      let manifest: Manifest | undefined;
-      if (flags.model !== undefined && flags.data !== undefined) {
-        // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
-        const checkModelId = (actual: string) => {
-          if (modelId !== undefined && actual !== modelId) throw new UsageError(`model ${flags.model} is ${actual}, not ${modelId}: leave out --model-id, or give that model`);
-        };
-        const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId });
-        lines = predicted.lines;
-        manifest = predicted.manifest;
-        dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
-        modelId ??= await modelLabel(ctx, flags.model);
-      } else {
-        const file = flags.predictions as string;
-        const model = '<id|champion>';
-        lines = await readPredictionFile(
-          ctx,
-          file,
-          `to evaluate a model on it: \`mailroute evaluate --model ${model} --data ${file} --out ${flags.out}\` (add --split test for the rows it held out, if it was trained on this file), or predict it first: \`mailroute predict --model ${model} --data ${file} --out predictions.jsonl\``,
-        );
-        dataset = flags.name ?? path.basename(file);
-        // The lines say which model wrote them (mailroute predict): a report must not carry another's name.
-        const written = modelIdsOf(lines);
-        if (modelId !== undefined && written.length > 0 && !written.includes(modelId)) {
-          throw new UsageError(`${file} was written by model ${written.join(', ')}, not ${modelId}: leave out --model-id, or give that model's predictions`);
-        }
-        if (written.length > 1) {
-          const warning = `${file} holds predictions of ${written.length} models (${written.join(', ')}): its metrics mix them`;
-          ctx.stderr.write(safeLines(`warning: ${warning}\n`));
-          warnings.push(warning);
-        }
-        if (written.length === 1) modelId ??= written[0];
-        // Lines predict marked as of emails the model trained on: the report of the file alone says so too.
-        const seen = seenInTrainingWarning(lines);
-        if (seen) {
-          ctx.stderr.write(safeLines(`warning: ${seen}\n`));
-          warnings.push(seen);
-        }
-      }
-      // Automated mail (marked when predicted) is scored by no one: training leaves it out and serving routes it as such.
-      // The predictions kept beside the report (--model) keep every line, as predict writes them.
-      const predictedLines = lines;
-      const personal = withoutAutomatedMail(lines);
-      if (personal.warning !== undefined) {
-        if (personal.lines.length === 0) {
-          const all = lines.length === 1 ? 'the only line is' : `all ${lines.length} lines are`;
-          throw new UsageError(`${all} automated mail (auto-replies, bounces: marked automated when predicted): there is nothing to score; evaluate on customers' mail`);
-        }
-        ctx.stderr.write(safeLines(`warning: ${personal.warning}\n`));
-        warnings.push(personal.warning);
-        lines = personal.lines;
-      }
-      const progress = createProgress(ctx, 'evaluate');
-      let report: EvaluationReport;
-      let files: string[] = [];
+      // Ctrl-C from here on (reading, predicting, scoring, writing) stops at the next step, exit code 130, leaving
+      // --out as it was; a second quits at once.
+      const interrupt = stagedInterrupt(ctx, flags.out);
       try {
-        report = evaluateNaming(source, lines, {
-          dataset,
-          ...(modelId !== undefined ? { modelId } : {}),
-          // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
-          ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
-          // What the thresholds were chosen for: the reports say when a task falls short of it on these emails.
-          ...(manifest && targetPrecisionOf(manifest) !== undefined ? { targetPrecision: targetPrecisionOf(manifest) } : {}),
-          createdAt: new Date().toISOString(),
-          bins,
-          topK,
-          sliceBy: parseList(flags.sliceBy),
-          warnings,
-          onProgress: (done, total, label) => progress.update(done, total * 2, label),
-        });
-        // What the lines leave out or count twice (a task no line has a label for, repeated ids, labelled lines
-        // unpredicted): said now, as predicting's warnings are, and again under the figures.
-        const found = (report.warnings ?? []).slice(warnings.length);
-        if (found.length > 0) progress.clearLine();
-        for (const w of found) ctx.stderr.write(safeLines(`warning: ${w}\n`));
-        warnings.push(...found);
-        // Only now, with the report made, is the directory's last report replaced, and only once the new one is
-        // written whole (a failure or Ctrl-C while writing leaves it as it was). A directory reused for another
-        // report keeps none of the last one's pictures or predictions beside it; files of the user's stay.
-        const predictionsFile = path.join(out, 'predictions.jsonl');
-        // Links followed: the same file reached through a link to --out (or from it) is the same file.
-        const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
-        const tasks = report.tasks.length;
-        await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
-          if (flags.model !== undefined) {
-            // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
-            // In chunks, as predict writes them: one string of every line can pass V8's string limit.
-            await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(predictedLines, undefined, { parsed: true }), signal));
-            extraFiles += 1;
+        let lines: PredictionLine[];
+        let dataset: string;
+        /** Where the lines come from, for errors about them: the predictions file, or --data. */
+        const source = flags.predictions ?? (flags.data ?? []).join(', ');
+        let modelId = flags.modelId;
+        /** What predicting warned about (e.g. the data is the model's training data): said in the model card too. */
+        const warnings: string[] = [];
+        /** Files written besides the report's own (the predictions, with --model). */
+        let extraFiles = 0;
+        /** The model's manifest, with --model: its thresholds go beside each task's operating point, its routing names the task that routes. */
+        let manifest: Manifest | undefined;
+        if (flags.model !== undefined && flags.data !== undefined) {
+          // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
+          const checkModelId = (actual: string) => {
+            if (modelId !== undefined && actual !== modelId) throw new UsageError(`model ${flags.model} is ${actual}, not ${modelId}: leave out --model-id, or give that model`);
+          };
+          const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId, signal: interrupt.signal });
+          lines = predicted.lines;
+          manifest = predicted.manifest;
+          dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
+          modelId ??= await modelLabel(ctx, flags.model);
+        } else {
+          const file = flags.predictions as string;
+          const model = '<id|champion>';
+          lines = await readPredictionFile(
+            ctx,
+            file,
+            `to evaluate a model on it: \`mailroute evaluate --model ${model} --data ${file} --out ${flags.out}\` (add --split test for the rows it held out, if it was trained on this file), or predict it first: \`mailroute predict --model ${model} --data ${file} --out predictions.jsonl\``,
+            interrupt.signal,
+          );
+          dataset = flags.name ?? path.basename(file);
+          // The lines say which model wrote them (mailroute predict): a report must not carry another's name.
+          const written = modelIdsOf(lines);
+          if (modelId !== undefined && written.length > 0 && !written.includes(modelId)) {
+            throw new UsageError(`${file} was written by model ${written.join(', ')}, not ${modelId}: leave out --model-id, or give that model's predictions`);
           }
-          files = await writeEvaluationReport(dir, report, {
-            png: flags.png,
-            ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
-            // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
-            onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
-            signal,
+          if (written.length > 1) {
+            const warning = `${file} holds predictions of ${written.length} models (${written.join(', ')}): its metrics mix them`;
+            ctx.stderr.write(safeLines(`warning: ${warning}\n`));
+            warnings.push(warning);
+          }
+          if (written.length === 1) modelId ??= written[0];
+          // Lines predict marked as of emails the model trained on: the report of the file alone says so too.
+          const seen = seenInTrainingWarning(lines);
+          if (seen) {
+            ctx.stderr.write(safeLines(`warning: ${seen}\n`));
+            warnings.push(seen);
+          }
+        }
+        // Automated mail (marked when predicted) is scored by no one: training leaves it out and serving routes it as such.
+        // The predictions kept beside the report (--model) keep every line, as predict writes them.
+        const predictedLines = lines;
+        const personal = withoutAutomatedMail(lines);
+        if (personal.warning !== undefined) {
+          if (personal.lines.length === 0) {
+            const all = lines.length === 1 ? 'the only line is' : `all ${lines.length} lines are`;
+            throw new UsageError(`${all} automated mail (auto-replies, bounces: marked automated when predicted): there is nothing to score; evaluate on customers' mail`);
+          }
+          ctx.stderr.write(safeLines(`warning: ${personal.warning}\n`));
+          warnings.push(personal.warning);
+          lines = personal.lines;
+        }
+        const progress = createProgress(ctx, 'evaluate');
+        let report: EvaluationReport;
+        let files: string[] = [];
+        try {
+          report = evaluateNaming(source, lines, {
+            dataset,
+            ...(modelId !== undefined ? { modelId } : {}),
+            // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
+            ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
+            // What the thresholds were chosen for: the reports say when a task falls short of it on these emails.
+            ...(manifest && targetPrecisionOf(manifest) !== undefined ? { targetPrecision: targetPrecisionOf(manifest) } : {}),
+            createdAt: new Date().toISOString(),
+            bins,
+            topK,
+            sliceBy: parseList(flags.sliceBy),
+            warnings,
+            onProgress: (done, total, label) => progress.update(done, total * 2, label),
           });
-        }, inputs);
+          // What the lines leave out or count twice (a task no line has a label for, repeated ids, labelled lines
+          // unpredicted): said now, as predicting's warnings are, and again under the figures.
+          const found = (report.warnings ?? []).slice(warnings.length);
+          if (found.length > 0) progress.clearLine();
+          for (const w of found) ctx.stderr.write(safeLines(`warning: ${w}\n`));
+          warnings.push(...found);
+          // Only now, with the report made, is the directory's last report replaced, and only once the new one is
+          // written whole (a failure or Ctrl-C while writing leaves it as it was). A directory reused for another
+          // report keeps none of the last one's pictures or predictions beside it; files of the user's stay.
+          const predictionsFile = path.join(out, 'predictions.jsonl');
+          // Links followed: the same file reached through a link to --out (or from it) is the same file.
+          const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
+          const tasks = report.tasks.length;
+          await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
+            if (flags.model !== undefined) {
+              // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
+              // In chunks, as predict writes them: one string of every line can pass V8's string limit.
+              await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(predictedLines, undefined, { parsed: true }), signal));
+              extraFiles += 1;
+            }
+            files = await writeEvaluationReport(dir, report, {
+              png: flags.png,
+              ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
+              // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
+              onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
+              signal,
+            });
+          }, inputs, interrupt);
+        } finally {
+          progress.stop();
+        }
+        await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
+        // Said again under the figures: the first time scrolled away above the progress lines.
+        const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
+        ctx.stdout.write(safeLines(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`));
       } finally {
-        progress.stop();
+        interrupt.release();
       }
-      await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
-      // Said again under the figures: the first time scrolled away above the progress lines.
-      const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
-      ctx.stdout.write(safeLines(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`));
     });
   // Checked by the action (in its own words), yet always needed: marked so in the help.
   requiredInHelp(command, '--out');

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { predictionLineChunks } from '@mailroute/evaluation';
-import { loadTrainingConfig, predictDatasetLines } from '@mailroute/training';
+import { predictionLineChunks, type PredictionLine } from '@mailroute/evaluation';
+import { loadTrainingConfig, predictDatasetChunks } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { twoStepInterrupt, untilAborted } from '../interrupt.js';
+import { twoStepInterrupt } from '../interrupt.js';
 import { prepareOutput } from '../output-path.js';
-import { writeOutputFile, writeStdout } from '../write-output.js';
+import { removeOwnTempFiles, writeOutputFile, writeStdout } from '../write-output.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
@@ -39,15 +39,17 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [...flags.data, ...(flags.config ? [flags.config] : [])]);
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
-      // Ctrl-C stops at the next chunk of lines (the rows are scored as they are written), and the temporary file
-      // is removed: --out is as it was. Without a listener the process died with the temporary file left beside it.
+      // The rows are read, then cleaned, predicted and written a chunk (PREDICTION_CHUNK rows) at a time into a temporary
+      // file renamed into place. Ctrl-C stops at the next chunk (reading the files does not stop: it stops once they are
+      // read), and the temporary file is removed: --out is as it was. A second Ctrl-C removes it and quits at once.
       const interrupt = twoStepInterrupt(ctx, {
         stopping: (signal) => `stopping (${signal} again quits at once)`,
         quitting: `quitting now; ${flags.out} is as it was`,
         reason: new InterruptedError(`interrupted: nothing was written to ${flags.out}; it is as it was`),
+        again: () => removeOwnTempFiles(out),
       });
       try {
-        const { rows, lines } = await predictDatasetLines({
+        const options = {
           model,
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
           ...(config ? { config, configFile: flags.config } : {}),
@@ -55,12 +57,16 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           ...(split ? { split } : {}),
           ...read,
           onProgress: progress.update,
-          onWarning: (message) => ctx.stderr.write(safeLines(`warning: ${message}\n`)),
+          onWarning: (message: string) => ctx.stderr.write(safeLines(`warning: ${message}\n`)),
+          signal: interrupt.signal,
+        };
+        const rows = await predictDatasetChunks(options, async ({ rows, chunks }) => {
+          // Never a half-written file, never one big string. The lines came out of the line schema as predicting built
+          // them: not checked again.
+          await writeOutputFile(out, jsonl(chunks), `--out ${flags.out}`);
+          return rows;
         });
         progress.stop();
-        // Chunk by chunk into a temp file renamed into place: never a half-written file, never one big string. The lines
-        // came out of the line schema as predicting built them: not checked again.
-        await writeOutputFile(out, untilAborted(predictionLineChunks(lines, undefined, { parsed: true }), interrupt.signal), `--out ${flags.out}`);
         const seconds = (performance.now() - started) / 1000;
         await writeStdout(ctx.stdout, `wrote ${rows} prediction lines to ${flags.out} (${formatSeconds(seconds)} s)\n`);
       } finally {
@@ -68,4 +74,9 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         progress.stop();
       }
     });
+}
+
+/** The chunks of prediction lines as JSONL text, 1,000 lines a string. */
+async function* jsonl(chunks: AsyncIterable<PredictionLine[]>): AsyncGenerator<string> {
+  for await (const lines of chunks) yield* predictionLineChunks(lines, 1000, { parsed: true });
 }

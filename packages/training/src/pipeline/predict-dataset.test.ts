@@ -1,10 +1,10 @@
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Classifier, createLocalRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureDemoChampion } from './demo-champion.js';
-import { predictDataset, taskPrediction } from './predict-dataset.js';
+import { numberedFrom, predictDataset, predictDatasetChunks, PREDICTION_CHUNK, taskPrediction } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
@@ -23,6 +23,17 @@ describe('taskPrediction', () => {
     for (const threshold of [0, 0.5]) {
       expect(taskPrediction([Number.NaN, Number.NaN], ['a', 'b'], threshold, false)).toEqual({ label: 'a', scores: { a: 0, b: 0 }, confidence: 0, abstained: true });
     }
+  });
+});
+
+describe('numberedFrom', () => {
+  it('numbers the email of a probability that is no number among all the rows, not within its chunk', () => {
+    const chunkError = new ArtifactError('ARTIFACT_NOT_FINITE', 'model m gives task topic a probability of NaN for email 3: its weights are not finite numbers');
+    expect(numberedFrom(chunkError, 2048)).toMatchObject({ code: 'ARTIFACT_NOT_FINITE', message: 'model m gives task topic a probability of NaN for email 2051: its weights are not finite numbers', cause: chunkError });
+    // In the first chunk, or another error: as it is.
+    expect(numberedFrom(chunkError, 0)).toBe(chunkError);
+    const other = new ArtifactError('ARTIFACT_MISSING', 'for email 3: gone');
+    expect(numberedFrom(other, 2048)).toBe(other);
   });
 });
 
@@ -49,6 +60,35 @@ describe('predictDataset', () => {
     } finally {
       await served.release();
     }
+  }, 180_000);
+
+  it('gives the lines a chunk of rows at a time, the same lines to the bit, and stops at the next chunk once its signal is aborted', async () => {
+    const home = path.join(dir, 'home');
+    const champion = await ensureDemoChampion({ home, rows: 400 });
+    const data = path.join(dir, 'chunks.csv');
+    await writeDemoData(data, { rows: PREDICTION_CHUNK + 300, seed: 3 });
+    const whole = await predictDataset({ model: champion.id, dataPath: data, home });
+    const chunked = await predictDatasetChunks({ model: champion.id, dataPath: data, home }, async ({ rows, chunks }) => {
+      const sizes: number[] = [];
+      const lines = [];
+      for await (const chunk of chunks) {
+        sizes.push(chunk.length);
+        lines.push(...chunk);
+      }
+      return { rows, sizes, lines };
+    });
+    expect(chunked.rows).toBe(PREDICTION_CHUNK + 300);
+    expect(chunked.sizes).toEqual([PREDICTION_CHUNK, 300]);
+    expect(chunked.lines).toEqual(whole);
+    // Aborted while the first chunk is written: the second is never predicted.
+    const stop = new AbortController();
+    const reason = new Error('Ctrl-C');
+    const progress: number[] = [];
+    const stopped = predictDatasetChunks({ model: champion.id, dataPath: data, home, signal: stop.signal, onProgress: (done, _total, label) => label === 'predict' && progress.push(done) }, async ({ chunks }) => {
+      for await (const _chunk of chunks) stop.abort(reason);
+    });
+    await expect(stopped).rejects.toBe(reason);
+    expect(progress).toEqual([PREDICTION_CHUNK]);
   }, 180_000);
 
   it("says of a model trained under other cleaning through onModelNotice (not among the data's warnings), else onWarning", async () => {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
@@ -12,7 +12,6 @@ import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, rowsFingerprint } from './model-rows.js';
-import { prepareInputs } from './train-from-config.js';
 import { badRowsWarning } from './bad-rows.js';
 import { skippedLabelWarnings } from '../data/renamed-labels.js';
 
@@ -54,7 +53,19 @@ export interface PredictDatasetOptions {
   onModelNotice?: (message: string) => void;
   /** Whether to warn of truths under labels the model does not know (default true; not when its truths are replaced, as compare does). */
   unknownTruthWarnings?: boolean;
+  /**
+   * Ctrl-C: aborted, the work stops (throwing the signal's reason) once the data is read, and while predicting at the
+   * next chunk of `PREDICTION_CHUNK` rows. Reading the files does not look at it.
+   */
+  signal?: AbortSignal;
 }
+
+/**
+ * Rows cleaned, predicted and turned into lines at a time: a Ctrl-C stops predicting at the next chunk. The batch
+ * predictProbs gives the model: a model's probabilities differ in their last bits with the batch an email is
+ * predicted in, so chunks of this size give the lines of all the rows predicted at once, to the bit.
+ */
+export const PREDICTION_CHUNK = 2048;
 
 /** The training config a model carries in its manifest, read as stored; refused when it carries none. */
 export function modelTrainingConfig(manifest: Manifest): TrainingConfig {
@@ -258,9 +269,15 @@ export interface PreparedPrediction {
   tasks: ClassifierTask[];
   /** The model's manifest (its thresholds and training facts, for the reports). */
   manifest: Manifest;
-  run(onProgress?: OnProgress): Promise<PredictionLine[]>;
+  /** Every row's line; `signal` stops it at the next chunk of rows. */
+  run(onProgress?: OnProgress, signal?: AbortSignal): Promise<PredictionLine[]>;
   /** Scores every row; each line is built as the result is iterated (once), so they need not all be held. */
   lines(onProgress?: OnProgress): Promise<Iterable<PredictionLine>>;
+  /**
+   * The rows' lines a chunk (`PREDICTION_CHUNK` rows) at a time, each chunk cleaned and predicted as it is asked
+   * for: a writer holds one chunk, and `signal` stops it at the next one (throwing the signal's reason).
+   */
+  chunks(onProgress?: OnProgress, signal?: AbortSignal): AsyncGenerator<PredictionLine[]>;
   release(): Promise<void>;
 }
 
@@ -322,6 +339,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
     }
+    // Reading a big export takes seconds, and does not stop for a Ctrl-C: it stops here.
+    options.signal?.throwIfAborted();
     // Rows whose text the model was trained or validated on: marked on their lines (meta.seenInTraining), so that an
     // evaluation or a comparison of the lines alone (evaluate --predictions, compare on files) can say so too. Held-out
     // rows (--split test) never are.
@@ -329,6 +348,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     // Said when the lines carry truths to score: always with labels required, and with optional ones when any row has one.
     const scored = options.labels === 'required' || rows.some((r) => Object.values(r.labels).some((l) => l !== null && l !== undefined));
     if (options.onWarning && scored && options.split === undefined) {
+      // Reads the files again, hashing them.
       if (!fewSeen(seenFlags, config) && (await isTrainingData(classifier, paths, config))) {
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
         options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
@@ -336,7 +356,9 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
         const warning = seenRowsWarning(classifier, seenFlags, rows);
         if (warning) options.onWarning(warning);
       }
+      options.signal?.throwIfAborted();
     }
+    const scorer = rowScorer(classifier, rows, inputs, names, seenFlags?.flags);
     return {
       modelId: classifier.modelId,
       rows: rows.length,
@@ -346,8 +368,13 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       tasks: [...classifier.tasks],
       manifest: classifier.manifest,
       renamedLabels: renamedOf(classifier.tasks, names),
-      run: async (onProgress) => [...(await scoreRows(classifier, rows, inputs, onProgress, names, seenFlags?.flags))],
-      lines: (onProgress) => scoreRows(classifier, rows, inputs, onProgress, names, seenFlags?.flags),
+      run: async (onProgress, signal) => {
+        const lines: PredictionLine[] = [];
+        for await (const chunk of scorer.chunks(onProgress, signal)) for (const line of chunk) lines.push(line);
+        return lines;
+      },
+      lines: (onProgress) => scorer.lines(onProgress),
+      chunks: (onProgress, signal) => scorer.chunks(onProgress, signal),
       release: () => classifier.release(),
     };
   } catch (error) {
@@ -374,47 +401,79 @@ function renamedOf(tasks: readonly { name: string; labels: readonly string[] }[]
 }
 
 /**
- * Scores the rows (cleaning them unless their inputs are given), then builds their lines lazily: a line with
- * every label's score is about 10 KB, so 100k rows held as lines (or as one string) would take over a
- * gigabyte. The model is not needed after scoring; the lines come from the probabilities.
+ * Scores the rows `PREDICTION_CHUNK` at a time, each chunk cleaned (unless its inputs are given) and predicted when
+ * it comes, its lines built from the probabilities as they are iterated: a line with every label's score is about
+ * 10 KB, so 100k rows held as lines (or as one string) would take over a gigabyte.
  */
-async function scoreRows(
-  classifier: Classifier,
-  rows: readonly DatasetRow[],
-  prepared: readonly ModelInput[] | undefined,
-  onProgress?: OnProgress,
-  names?: Record<string, string[]>,
-  seen?: readonly boolean[],
-): Promise<Iterable<PredictionLine>> {
-  const inputs = prepared ?? prepareInputs(rows, onProgress);
-  // No text the model reads (only meta tokens in its bag): a guess, so every task abstains, as served.
-  const noText: boolean[] = [];
-  const probs = await predictProbs(classifier, inputs, onProgress, undefined, noText);
+function rowScorer(classifier: Classifier, rows: readonly DatasetRow[], prepared: readonly ModelInput[] | undefined, names?: Record<string, string[]>, seen?: readonly boolean[]) {
   const thresholds = new Map(classifier.manifest.tasks.map((t) => [t.name, t.threshold]));
   const tasks = classifier.tasks;
-  // The cleaned texts are not kept for the lines, only each row's language.
-  const languages = inputs.map((input) => input.language);
-  const line = (row: DatasetRow, i: number): PredictionLine => {
-    const truth: Record<string, string | null> = {};
-    const prediction: PredictionLine['prediction'] = {};
-    for (const task of tasks) {
-      // Own keys only: a task of the model that the config given lacks, named `constructor`, would read Object's member.
-      truth[task.name] = ownValue(row.labels, task.name) ?? null;
-      const k = task.labels.length;
-      const p = probs[task.name].subarray(i * k, (i + 1) * k);
-      prediction[task.name] = taskPrediction(p, names?.[task.name] ?? task.labels, thresholds.get(task.name) ?? 0, noText[i]);
-    }
-    return PredictionLineSchema.parse({
-      id: row.id,
-      modelId: classifier.modelId,
-      truth,
-      prediction,
-      meta: { language: languages[i], bank: row.email.bank ?? null, ...(seen?.[i] ? { [SEEN_IN_TRAINING]: true } : {}), ...automatedMeta(row) },
-    });
+  /** Rows `start` to `end`, predicted; their lines built (once) as the result is iterated. */
+  const score = async (start: number, end: number): Promise<Iterable<PredictionLine>> => {
+    const inputs = prepared?.slice(start, end) ?? rows.slice(start, end).map((row) => prepareModelInput(row.email));
+    // No text the model reads (only meta tokens in its bag): a guess, so every task abstains, as served.
+    const noText: boolean[] = [];
+    const probs = await predictProbs(classifier, inputs, undefined, PREDICTION_CHUNK, noText).catch((error: unknown) => Promise.reject(numberedFrom(error, start)));
+    // The cleaned texts are not kept for the lines, only each row's language.
+    const languages = inputs.map((input) => input.language);
+    const line = (j: number): PredictionLine => {
+      const i = start + j;
+      const row = rows[i];
+      const truth: Record<string, string | null> = {};
+      const prediction: PredictionLine['prediction'] = {};
+      for (const task of tasks) {
+        // Own keys only: a task of the model that the config given lacks, named `constructor`, would read Object's member.
+        truth[task.name] = ownValue(row.labels, task.name) ?? null;
+        const k = task.labels.length;
+        const p = probs[task.name].subarray(j * k, (j + 1) * k);
+        prediction[task.name] = taskPrediction(p, names?.[task.name] ?? task.labels, thresholds.get(task.name) ?? 0, noText[j]);
+      }
+      return PredictionLineSchema.parse({
+        id: row.id,
+        modelId: classifier.modelId,
+        truth,
+        prediction,
+        meta: { language: languages[j], bank: row.email.bank ?? null, ...(seen?.[i] ? { [SEEN_IN_TRAINING]: true } : {}), ...automatedMeta(row) },
+      });
+    };
+    return (function* lines() {
+      for (let j = 0; j < end - start; j++) yield line(j);
+    })();
   };
-  return (function* lines() {
-    for (let i = 0; i < rows.length; i++) yield line(rows[i], i);
-  })();
+  return {
+    async *chunks(onProgress?: OnProgress, signal?: AbortSignal): AsyncGenerator<PredictionLine[]> {
+      for (let start = 0; start < rows.length; start += PREDICTION_CHUNK) {
+        signal?.throwIfAborted();
+        const end = Math.min(rows.length, start + PREDICTION_CHUNK);
+        const lines = [...(await score(start, end))];
+        onProgress?.(end, rows.length, 'predict');
+        yield lines;
+      }
+      signal?.throwIfAborted();
+    },
+    /** Every row predicted first; the lines built as the result is iterated (once). */
+    async lines(onProgress?: OnProgress): Promise<Iterable<PredictionLine>> {
+      const scored: Iterable<PredictionLine>[] = [];
+      for (let start = 0; start < rows.length; start += PREDICTION_CHUNK) {
+        const end = Math.min(rows.length, start + PREDICTION_CHUNK);
+        scored.push(await score(start, end));
+        onProgress?.(end, rows.length, 'predict');
+      }
+      return (function* lines() {
+        for (const chunk of scored) yield* chunk;
+      })();
+    },
+  };
+}
+
+/**
+ * A probability that is no number, said of the row of all the rows (`for email 1203`), not of its chunk's: predictProbs
+ * counts from the first row it is given.
+ */
+export function numberedFrom(error: unknown, start: number): unknown {
+  if (start === 0 || !(error instanceof ArtifactError) || error.code !== 'ARTIFACT_NOT_FINITE') return error;
+  const message = error.message.replace(/ for email (\d+):/, (_, n: string) => ` for email ${Number(n) + start}:`);
+  return new ArtifactError('ARTIFACT_NOT_FINITE', message, { cause: error });
 }
 
 /**
@@ -453,14 +512,33 @@ export async function predictDataset(options: PredictDatasetOptions): Promise<Pr
 export async function predictDatasetLines(options: PredictDatasetOptions): Promise<{ rows: number; lines: Iterable<PredictionLine> }> {
   const prepared = await preparePrediction({ ...options, onReadProgress: options.onProgress });
   try {
-    // Lines are joined by id downstream (evaluate, compare, the CRM): say ids that name several rows, as training does.
-    const repeats = repeatedIds(prepared.ids);
-    if (repeats.size > 0) {
-      options.onWarning?.(`the rows repeat ${repeatedIdsText(repeats, (i) => prepared.places[i])}: each such row gets a prediction line of its own under that id (the same export given twice?)`);
-    }
+    warnRepeatedIds(prepared, options.onWarning);
     return { rows: prepared.rows, lines: await prepared.lines(options.onProgress) };
   } finally {
     await prepared.release();
+  }
+}
+
+/**
+ * `predictDataset` for writing its lines as they come (predict's --out): `write` is given the lines a chunk at a
+ * time, each chunk cleaned and predicted as it is asked for, so that neither the lines nor the scores are ever held
+ * whole and `options.signal` stops the work at the next chunk. The model is released once `write` is done.
+ */
+export async function predictDatasetChunks<T>(options: PredictDatasetOptions, write: (prediction: { rows: number; chunks: AsyncIterable<PredictionLine[]> }) => Promise<T>): Promise<T> {
+  const prepared = await preparePrediction({ ...options, onReadProgress: options.onProgress });
+  try {
+    warnRepeatedIds(prepared, options.onWarning);
+    return await write({ rows: prepared.rows, chunks: prepared.chunks(options.onProgress, options.signal) });
+  } finally {
+    await prepared.release();
+  }
+}
+
+/** Lines are joined by id downstream (evaluate, compare, the CRM): ids that name several rows are said, as training says them. */
+function warnRepeatedIds(prepared: PreparedPrediction, onWarning: ((message: string) => void) | undefined): void {
+  const repeats = repeatedIds(prepared.ids);
+  if (repeats.size > 0) {
+    onWarning?.(`the rows repeat ${repeatedIdsText(repeats, (i) => prepared.places[i])}: each such row gets a prediction line of its own under that id (the same export given twice?)`);
   }
 }
 
