@@ -72,6 +72,29 @@ describe('moveChampionPointer', () => {
     expect(idIn(bucket)).toBe(`busy-${POINTER_MOVE_TRIES}`);
   });
 
+  it('fails at once on a missing bucket (404 NoSuchBucket), not taken for a pointer deleted since', async () => {
+    otherWrites(bucket, 'ngram-bag-1');
+    bucket.beforePut = () => {
+      throw s3Error('NoSuchBucket', 404, 'The specified bucket does not exist');
+    };
+    await expect(moveChampionPointer(s3, 'artifacts', KEY, async () => 'ngram-bag-2', now)).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    expect(s3m.commandCalls(PutObjectCommand)).toHaveLength(1);
+    await expect(restoreChampionPointer(s3, 'artifacts', KEY, 'ngram-bag-1', now(), '"other-ngram-bag-1"')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it('reads again when the pointer it read was deleted before its write (404 NoSuchKey on If-Match)', async () => {
+    otherWrites(bucket, 'ngram-bag-1');
+    let firstPut = true;
+    bucket.beforePut = () => {
+      if (firstPut) bucket.objects.delete(KEY);
+      firstPut = false;
+    };
+    const seen: Array<string | null | undefined> = [];
+    await expect(moveChampionPointer(s3, 'artifacts', KEY, async (current) => (seen.push(current?.id), 'ngram-bag-2'), now)).resolves.toMatchObject({ written: true });
+    expect(seen).toEqual(['ngram-bag-1', undefined]);
+    expect(idIn(bucket)).toBe('ngram-bag-2');
+  });
+
   it('fails at once on any other error (access denied), as an unconditional write did', async () => {
     otherWrites(bucket, 'ngram-bag-1');
     bucket.failNextPut = s3Error('AccessDenied', 403, 'Access Denied');

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { RegistryError } from '@mailroute/model';
-import { readJsonObject, readJsonObjectVersion } from './s3-objects.js';
+import { conditionalWriteRefusal, readJsonObject, readJsonObjectVersion } from './s3-objects.js';
 
 /** `<prefix>champion.json`: the id the registry takes for the champion (`null`: none), and when it was set. */
 export const ChampionPointerSchema = z.object({ id: z.string().nullable(), setAt: z.string() });
@@ -74,11 +74,13 @@ export async function restoreChampionPointer(s3: S3Client, bucket: string, key: 
   return (await putPointer(s3, bucket, key, id, now, etag === undefined ? {} : { IfMatch: etag })) !== false;
 }
 
-/** Whether a conditional write failed because the object is not as it was read: changed (412), being written (409), deleted (404 on If-Match). */
-function changedSince(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode;
-  return e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict' || e.name === 'NoSuchKey' || status === 412 || status === 409 || status === 404;
+/**
+ * Whether a conditional write failed because the object is not as it was read: changed (412), being written (409),
+ * deleted (404 NoSuchKey, on If-Match only). Any other 404 (NoSuchBucket) is no change: it is thrown as it is.
+ */
+function changedSince(error: unknown, condition: { IfMatch?: string }): boolean {
+  const refusal = conditionalWriteRefusal(error);
+  return refusal === 'precondition' || refusal === 'conflict' || (refusal === 'no-such-key' && condition.IfMatch !== undefined);
 }
 
 /** Writes the pointer under `condition`: its ETag, or false when the condition did not hold. */
@@ -94,7 +96,7 @@ async function putPointer(
     const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: 'application/json', Body: JSON.stringify({ id, setAt: now.toISOString() }), ...condition }));
     return { etag: out.ETag };
   } catch (error) {
-    if ((condition.IfMatch !== undefined || condition.IfNoneMatch !== undefined) && changedSince(error)) return false;
+    if ((condition.IfMatch !== undefined || condition.IfNoneMatch !== undefined) && changedSince(error, condition)) return false;
     throw error;
   }
 }

@@ -1,13 +1,14 @@
 /** Errors of the AWS adapters: one small class per failure, each with a stable `code` and the `cause`. */
 import { RegistryError } from '@mailroute/model';
-import { ServingError, StoreError } from '@mailroute/serving';
+import { type ENDPOINT_UNAVAILABLE_REASONS, ServingError, StoreError } from '@mailroute/serving';
 
 /**
  * Why the endpoint cannot take a request for a moment, the `reason` member of its 503: throttled (SageMaker's
  * ThrottlingException, the container's 429), or busy (capacity, the runtime's own failures, the network, the
- * container's 503). An endpoint not there or not in service is EndpointNotInServiceError.
+ * container's 503). One of serving's ENDPOINT_UNAVAILABLE_REASONS, which the OpenAPI document's enum is made from. An
+ * endpoint not there or not in service is EndpointNotInServiceError.
  */
-export type EndpointUnavailableReason = 'ENDPOINT_THROTTLED' | 'ENDPOINT_BUSY';
+export type EndpointUnavailableReason = (typeof ENDPOINT_UNAVAILABLE_REASONS)[number];
 
 /**
  * The endpoint cannot take the request now: a 503 with Retry-After (1 s), which a client retries, rather than
@@ -25,7 +26,7 @@ export class EndpointUnavailableError extends ServingError {
 }
 
 /** Seconds a client is told to wait for an endpoint not in service: one is created or replaced in minutes. */
-export const NOT_IN_SERVICE_RETRY_SECONDS = 30;
+const NOT_IN_SERVICE_RETRY_SECONDS = 30;
 
 /**
  * The endpoint is not there, or not InService (deleted, being created or updated into a failure, failed): 503

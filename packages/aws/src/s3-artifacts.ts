@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import { RegistryArtifactError } from './errors.js';
+import { conditionalWriteRefusal } from './s3-objects.js';
 
 /** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
 export async function listFiles(dir: string): Promise<string[]> {
@@ -82,10 +83,9 @@ export async function putIfAbsent(s3: S3Client, input: Omit<PutObjectCommandInpu
       await s3.send(new PutObjectCommand({ ...input, IfNoneMatch: '*' }));
       return true;
     } catch (error) {
-      const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412) return false;
-      const conflict = e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 409;
-      if (!conflict || attempt >= CONDITIONAL_WRITE_TRIES) throw error;
+      const refusal = conditionalWriteRefusal(error);
+      if (refusal === 'precondition') return false;
+      if (refusal !== 'conflict' || attempt >= CONDITIONAL_WRITE_TRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }

@@ -4,12 +4,29 @@ import { RegistryError } from '@mailroute/model';
 import { S3AccessDeniedError } from './errors.js';
 
 function isNoSuchKey(error: unknown): boolean {
-  return error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey';
+  return error instanceof NoSuchKey || (error as { name?: string } | undefined)?.name === 'NoSuchKey';
 }
 
 function isAccessDenied(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'AccessDenied' || e.$metadata?.httpStatusCode === 403;
+}
+
+/**
+ * Why S3 refused a conditional write (If-Match, If-None-Match: *): `precondition` (412 PreconditionFailed: the object
+ * is not the one named, or one is there), `conflict` (409 ConditionalRequestConflict: another conditional write to
+ * the key is in flight), `no-such-key` (404 NoSuchKey: no object where If-Match named one); undefined for any other
+ * error, a 404 NoSuchBucket (no bucket at all) too.
+ */
+export type ConditionalWriteRefusal = 'precondition' | 'conflict' | 'no-such-key';
+
+export function conditionalWriteRefusal(error: unknown): ConditionalWriteRefusal | undefined {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  if (e?.name === 'PreconditionFailed' || status === 412) return 'precondition';
+  if (e?.name === 'ConditionalRequestConflict' || status === 409) return 'conflict';
+  if (isNoSuchKey(error)) return 'no-such-key';
+  return undefined;
 }
 
 /**
@@ -21,7 +38,7 @@ function isAccessDenied(error: unknown): boolean {
  * "no champion yet" would stop measuring (or serve the bootstrap labels) without a word. It fails instead,
  * naming the permission.
  */
-export async function readObject(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string | undefined } | undefined> {
+async function readObject(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag: string | undefined } | undefined> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return { text: (await out.Body?.transformToString()) ?? '', etag: out.ETag };

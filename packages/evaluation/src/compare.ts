@@ -94,13 +94,13 @@ export function clearDifference(t: Pick<TaskComparison, 'macroF1' | 'mcnemar'>):
 }
 
 /** The p-value under which McNemar's test calls a difference unlikely to be chance. */
-export const MCNEMAR_ALPHA = 0.05;
+const MCNEMAR_ALPHA = 0.05;
 
 /** A drop of the precision on the emails answered automatically (points) that compare warns of. */
-export const ANSWERED_PRECISION_DROP_WARN_POINTS = 1;
+const ANSWERED_PRECISION_DROP_WARN_POINTS = 1;
 /** A rise of the emails answered wrongly that compare warns of: this share of the task's emails, and at least ANSWERED_WRONG_RISE_MIN. */
-export const ANSWERED_WRONG_RISE_WARN_SHARE = 0.01;
-export const ANSWERED_WRONG_RISE_MIN = 3;
+const ANSWERED_WRONG_RISE_WARN_SHARE = 0.01;
+const ANSWERED_WRONG_RISE_MIN = 3;
 
 /**
  * Warnings for tasks whose answered mail (at each model's own threshold) the challenger gets wrong more often: its

@@ -1,6 +1,6 @@
 export * from './prediction.js';
 export * from './contracts.js';
-export { classifierTasks, currentLabel, followAliases, normalizeLabel, type ClassifierTask } from './task-labels.js';
+export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
 export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {
@@ -41,4 +41,4 @@ export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
 export { withFileLock, type HeldLock, type LockOptions } from './registry/lock.js';
 export { PID_NAMESPACE, pidsComparable, processAlive } from './registry/process-alive.js';
-export { writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, makeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';
+export { atomicTempFile, writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, makeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, ManifestTaskSchema } from './manifest.js';
-import { classifierTasks, currentLabel, normalizeLabel } from './task-labels.js';
+import { classifierTasks, currentLabel, normalizeLabel, renamesOf } from './task-labels.js';
 
 const tasks = [
   { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], temperature: 1, threshold: 0.5 },
@@ -30,6 +30,9 @@ describe('classifierTasks', () => {
     expect(['inheritance', 'erbschaft', 'Depot\u00fcbertrag', 'card', 'crypto'].map((l) => currentLabel(topic, l))).toEqual(['other', 'other', 'other', 'card', 'crypto']);
     // A model trained before the list was kept has none.
     expect(classifierTasks({ tasks, trainingConfig: undefined })[1]).toEqual({ name: 'topic', labels: ['login_2fa'] });
+    // The config's own renames leave the merges out.
+    expect(renamesOf(topic)).toEqual({ erbschaft: 'inheritance' });
+    expect(renamesOf(undefined)).toEqual({});
   });
 });
 

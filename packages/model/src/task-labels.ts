@@ -49,6 +49,15 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
 }
 
 /**
+ * The renames (and merges) of a task's training config, without the labels training merged into `other` for being
+ * rare (`classifierTasks` makes those aliases of `other` too): what the config itself renamed. Empty for no task.
+ */
+export function renamesOf(task: ClassifierTask | undefined): Record<string, string> {
+  const merged = task?.mergedIntoOther ?? [];
+  return Object.fromEntries(Object.entries(task?.aliases ?? {}).filter(([from]) => !merged.includes(from)));
+}
+
+/**
  * Characters drawn as nothing that a label may carry unseen: emoji variation selectors (U+FE0F emoji style and
  * U+FE0E text style draw one character two ways), the zero-width space U+200B, the word joiner U+2060, the byte
  * order mark U+FEFF and the soft hyphen U+00AD (pasted from web pages and Word). The joiners U+200C and U+200D

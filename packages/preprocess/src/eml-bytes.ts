@@ -60,7 +60,7 @@ const LABEL_ALIASES = new Map([
 ]);
 
 /** The label the parser knows for one it does not (`latin-9`: `iso-8859-15`), or undefined. */
-export function labelAlias(label: string): string | undefined {
+function labelAlias(label: string): string | undefined {
   return LABEL_ALIASES.get(label.replace(/[\s._-]+/g, ''));
 }
 

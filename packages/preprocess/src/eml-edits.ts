@@ -1,6 +1,6 @@
 /**
  * Edits on a message held as a Latin-1 string (one character per byte), which eml-prepare.ts and the files it
- * uses collect before the MIME parser reads the message, and how a line end is read.
+ * uses collect before the MIME parser reads the message.
  */
 
 /** `text` in place of `remove` characters at `at`. */
@@ -27,11 +27,11 @@ export function applyEdits(s: string, edits: readonly Edit[], start: number, end
 }
 
 /**
- * Where the line end at `i` ends, or -1 when none starts there: an LF after any number of CRs, as the parser reads
- * line ends (it drops the CRs before an LF), so `\r\r\n`, CRLF written out again as CRLF, is one line end.
+ * The edit that puts `bytes` (a Latin-1 string) in place of the base64 body s[start, end): base64-encoded again, in
+ * lines of 76 characters that end as the body's first line does.
  */
-export function afterLineEnd(s: string, i: number): number {
-  let j = i;
-  while (s[j] === '\r') j++;
-  return s[j] === '\n' ? j + 1 : -1;
+export function base64BodyEdit(s: string, start: number, end: number, bytes: string): Edit {
+  const eol = /\r*\n/.exec(s.slice(start, end))?.[0] ?? '\n';
+  const encoded = Buffer.from(bytes, 'latin1').toString('base64');
+  return { at: start, remove: end - start, text: `${encoded.replace(/.{76}/g, `$&${eol}`)}${eol}` };
 }

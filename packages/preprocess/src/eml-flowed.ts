@@ -9,7 +9,7 @@
  */
 
 import { transferDecoded } from './eml-bytes.js';
-import type { Edit } from './eml-edits.js';
+import { base64BodyEdit, type Edit } from './eml-edits.js';
 
 /** A line as RFC 3676 reads it: its quote depth, and its text without the quote marks and the space-stuffing after them. */
 function readLine(line: string): { depth: number; text: string } {
@@ -77,7 +77,5 @@ export function flowedBodyEdit(s: string, start: number, end: number, encoding: 
   if (encoding !== 'base64' && encoding !== 'quoted-printable') return undefined;
   const fixed = decodeFlowed(Buffer.from(transferDecoded(body, encoding)).toString('latin1'), delSp);
   if (encoding === 'quoted-printable') return { at: start, remove: end - start, text: fixed.replace(/=/g, '=3D') };
-  const eol = /\r*\n/.exec(body)?.[0] ?? '\n';
-  const encoded = Buffer.from(fixed, 'latin1').toString('base64');
-  return { at: start, remove: end - start, text: `${encoded.replace(/.{76}/g, `$&${eol}`)}${eol}` };
+  return base64BodyEdit(s, start, end, fixed);
 }

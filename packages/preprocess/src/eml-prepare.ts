@@ -12,7 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { delimiterKind, unstatedBoundary } from './eml-boundary.js';
 import { transferDecoded } from './eml-bytes.js';
 import { inlineEdit, textPartEdits, type TextWalk } from './eml-charset.js';
-import { applyEdits, type Edit } from './eml-edits.js';
+import { applyEdits, base64BodyEdit, type Edit } from './eml-edits.js';
 import { encodedWordEdits } from './eml-encoded-words.js';
 import { COMMENT, header, relabelEdits, transferEncoding, unencoded, type Field } from './eml-fields.js';
 import { headerBlock, utf8Fields, type HeaderBlock } from './eml-header-block.js';
@@ -43,9 +43,7 @@ function base64MessageEdits(s: string, start: number, end: number, depth: number
   const inner: Edit[] = [];
   entityEdits(message, 0, message.length, depth, inner, walk, true);
   if (inner.length === 0) return;
-  const eol = /\r*\n/.exec(s.slice(start, end))?.[0] ?? '\n';
-  const encoded = Buffer.from(applyEdits(message, inner, 0, message.length), 'latin1').toString('base64');
-  out.push({ at: start, remove: end - start, text: `${encoded.replace(/.{76}/g, `$&${eol}`)}${eol}` });
+  out.push(base64BodyEdit(s, start, end, applyEdits(message, inner, 0, message.length)));
 }
 
 /** The Date header of the attached message in s[start, end), sent in `encoding`, as sent: unfolded, trimmed. */

@@ -39,12 +39,15 @@ const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken
 /** Not a time after a number (`Rückruf unter 069 123456 10 Uhr`): its digits are no part of the phone number. */
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
 
+/** A card's expiry after the slash that glues it on, month then maybe year: `12`, `1227`, `122027` (`12` of `/12/27`). */
+export const EXPIRY_MONTH_YEAR = String.raw`(?:0[1-9]|1[0-2])(?:(?:20)?\d{2})?`;
+
 /**
  * A card's expiry glued on after its number, which is card data as the number is and goes into its mask: after a slash
  * (`/12`, `/1227`, `/122027`, `/12/27`, `/1/2027`) or one blank as month and year (` 12/27`, ` 12/2027`); not run into
  * more of a number or a date (` 01/26/2025`, `/12345`), so that a date elsewhere (`gültig bis 12/27`) stays.
  */
-export const CARD_EXPIRY = String.raw`(?:\/(?:0[1-9]|1[0-2])(?:(?:20)?\d{2})?|[/ ](?:0?[1-9]|1[0-2])\/(?:20)?\d{2})(?!\d|[./,-]\d)`;
+export const CARD_EXPIRY = String.raw`(?:\/${EXPIRY_MONTH_YEAR}|[/ ](?:0?[1-9]|1[0-2])\/(?:20)?\d{2})(?!\d|[./,-]\d)`;
 
 /**
  * The end of a whole number: no digit after it, nor one joined by `-`, `/`, `.` or `,`, so that a number with an amount

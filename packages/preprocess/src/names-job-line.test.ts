@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanEmail } from './clean.js';
+import { LEGAL_FORMS } from './name-words.js';
 import { isJobLine } from './place-words.js';
 import { redactPii } from './redact.js';
 
@@ -18,6 +19,11 @@ describe('a signed name before a job or a firm', () => {
     expect(masked('Viele Grüße\nAnna Beispiel, Beispiel GmbH & Co. KG')).toBe('Viele Grüße\n[NAME], Beispiel GmbH & Co. KG');
     expect(masked('Best regards\nJohn Example, Head of Finance at Example Ltd')).toBe('Best regards\n[NAME], Head of Finance at Example Ltd');
     expect(masked('Best regards,\nJohn Example, CFO')).toBe('Best regards,\n[NAME], CFO');
+  });
+
+  it('reads every legal form of names.ts as a firm, a cooperative bank\'s eG too', () => {
+    expect(masked('Mit freundlichen Grüßen\nAnna Beispiel, Volksbank Musterstadt eG')).toBe('Mit freundlichen Grüßen\n[NAME], Volksbank Musterstadt eG');
+    for (const form of LEGAL_FORMS) expect(isJobLine(`Beispiel ${form}`), form).toBe(true);
   });
 
   it('keeps a line of a job or a firm alone, and a sentence after a comma', () => {

@@ -348,7 +348,7 @@ function cuedNameHits(text: string): Hit[] {
     const name = text.slice(hit.start, hit.end);
     if (cue[1] === undefined && isAllCaps(name) && !/[ \t]/.test(name) && text.slice(at, hit.start).includes('\n')) continue;
     // `Viele Grüße\nBerlin, Germany`, `Mit freundlichen Grüßen\nMünchen`: where the writer is, not who.
-    if (closing && isPlaceLine(restOfLine(text, hit.start))) continue;
+    if (closing && isPlaceLine(restOfLine(text, hit.start, 'none'))) continue;
     // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
     if (closing && isClosingPhrase(text.slice(hit.start, hit.end))) {
       NAME_CUE.lastIndex = hit.start;
@@ -373,11 +373,15 @@ function cuedNameHits(text: string): Hit[] {
 /** The most of a line that `restOfLine` reads: a place line is short, and a megabyte line is not read for each cue on it. */
 const PLACE_LINE_MAX = 80;
 
-/** The text from `start` to its line's end, if that is at most PLACE_LINE_MAX characters away; '' otherwise. */
-function restOfLine(text: string, start: number): string {
-  const head = text.slice(start, start + PLACE_LINE_MAX + 1);
+/**
+ * The text from `start` to its line's end, if that is at most PLACE_LINE_MAX characters away; of a longer line, ''
+ * (`long: 'none'`: a place line is short) or its first PLACE_LINE_MAX characters (`long: 'cut'`: a job's line is read
+ * from its start).
+ */
+function restOfLine(text: string, start: number, long: 'none' | 'cut'): string {
+  const head = text.slice(start, start + PLACE_LINE_MAX + (long === 'none' ? 1 : 0));
   const end = head.search(/\r?\n/);
-  return end >= 0 ? head.slice(0, end) : head.length <= PLACE_LINE_MAX ? head : '';
+  return end >= 0 ? head.slice(0, end) : long === 'cut' || head.length <= PLACE_LINE_MAX ? head : '';
 }
 
 /** Whether a cued name's words read as a sentence or name no one (`Viele Grüße\nBitte Konto`, `Herrn\nKonto Müller`). */
@@ -592,7 +596,7 @@ function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArr
   let i = m.index + m[0].length;
   while (i < text.length && /\s/.test(text[i])) i += 1;
   if (text[i] !== ',' || signatureRestOnLine(text, i + 1, scan)) return m;
-  return isPlaceLine(restOfLine(text, i + 1)) || jobAfterName(words, lineHead(text, i + 1)) ? m : null;
+  return isPlaceLine(restOfLine(text, i + 1, 'none')) || jobAfterName(words, restOfLine(text, i + 1, 'cut')) ? m : null;
 }
 
 /** German nouns by their ending (`Abteilung`, `Buchhaltung`, `Sicherheit`, `Gesellschaft`, `Kommunikation`): no name's word. */
@@ -606,13 +610,6 @@ const NOUN_ENDING = /(?:\p{L}{4}ung|heit|keit|schaft|tion|tät)$/u;
  */
 function jobAfterName(words: readonly string[], rest: string): boolean {
   return isJobLine(rest) && !words.some((w) => isJobWord(w) || NOUN_ENDING.test(w));
-}
-
-/** The text from `start` to its line's end, at most PLACE_LINE_MAX characters of it. */
-function lineHead(text: string, start: number): string {
-  const head = text.slice(start, start + PLACE_LINE_MAX);
-  const end = head.search(/\r?\n/);
-  return end >= 0 ? head.slice(0, end) : head;
 }
 
 /**

@@ -3,6 +3,7 @@
  * `Best regards\nLondon, UK`, `Mit freundlichen Grüßen\nBad Homburg`): where the writer is, not who. And the job or
  * firm a signed name has after its comma (`Anna Schmidt, Filialleiterin bei Beispiel GmbH`): what the writer does.
  */
+import { LEGAL_FORMS } from './name-words.js';
 
 /** Countries and regions after a town and a comma, in lower case (`Berlin, Germany`, `Wien, Österreich`). */
 const COUNTRY_NAMES = new Set(
@@ -89,8 +90,8 @@ const JOB_ENDING =
 const JOB_WORDS = new Set('ceo cfo cto coo cio vp gf head lead'.split(' '));
 /** Words before a job's word on a signature line, in lower case (`Senior Manager`, `Head of Finance`, `Stellv. Filialleiterin`). */
 const JOB_QUALIFIERS = new Set('senior junior chief leading vice deputy managing general stellv stellvertretender stellvertretende leitender leitende geschäftsführender geschäftsführende'.split(' '));
-/** Words of a company's legal form, in lower case (`Beispiel GmbH`, `Example Ltd`), as a signature line names the firm. */
-const LEGAL_FORM_WORDS = new Set('ag se kg kgaa ohg gbr gmbh ggmbh ug mbh plc ltd limited llc llp inc corp'.split(' '));
+/** LEGAL_FORMS in lower case (`Beispiel GmbH`, `Example Ltd`, `Volksbank Musterstadt eG`), as a signature line names the firm. */
+const LEGAL_FORM_WORDS = new Set([...LEGAL_FORMS].map((form) => form.toLowerCase()));
 /** Small words a job's line joins its words with (`Leiter der Abteilung Recht bei Beispiel GmbH`, `Head of Finance at Example`). */
 const JOB_JOINERS = new Set('bei für im in der des den und von vom at of for the and & /'.split(' '));
 

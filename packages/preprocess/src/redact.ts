@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { composeDiacritics } from './compose.js';
 import { CleanOptionsError } from './errors.js';
 import { documentHits } from './id-documents.js';
-import { CARD_EXPIRY, CURRENCY, KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
+import { CARD_EXPIRY, CURRENCY, EXPIRY_MONTH_YEAR, KEYED_RULES, keyedHits, keywordBefore, type KeyedRule } from './keyed-numbers.js';
 import { addressHits } from './addresses.js';
 import { credentialHits } from './credentials.js';
 import { nameHits } from './names.js';
@@ -168,7 +168,7 @@ function nearCountryShape(compact: string): boolean {
  */
 const CARD_GAP = String.raw`(?:-| {1,3}|(?<=\d(?:-| {1,3})\d{4})\n(?=\d{4}(?!\d)))`;
 /** A card's expiry glued on after a slash: `/12`, `/1227`, `/12/27`, `/122027` (and `/1/27`, which CARD_RE allows besides). */
-const EXPIRY = String.raw`(?:0[1-9]|1[0-2])(?:\d{2}|20\d{2})?(?!\d)`;
+const EXPIRY = String.raw`${EXPIRY_MONTH_YEAR}(?!\d)`;
 /**
  * A card number's candidates: digits split by CARD_GAP, not run into a date, an amount or a dashed number
  * after them (`… 1111 26.01.2026`, `… 1111 089-1234567`; its expiry after a slash is none: `4111111111111111/1227`), nor

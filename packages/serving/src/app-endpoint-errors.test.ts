@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ServingError, StoreError } from './errors.js';
-import { createFakeClassifier, type FakeClassifier } from './test-support/fake-classifier.js';
+import { StoreError } from './errors.js';
+import { AccessDenied, EndpointUnavailable, failingWith, NotInService } from './test-support/endpoint-errors.js';
 import { authed, json, jsonRequest, testAppBuilder } from './test-support/harness.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 
 const build = testAppBuilder();
 
-// What the AWS adapters throw when InvokeEndpoint fails (packages/aws/src/errors.ts), written here as serving sees them.
-class AccessDenied extends ServingError {
-  readonly code = 'ENDPOINT_ACCESS_DENIED';
-  readonly status = 500;
-}
-class NotInService extends ServingError {
-  readonly code = 'ENDPOINT_NOT_IN_SERVICE';
-  readonly status = 503;
-  readonly retryAfterSeconds = 30;
-}
-class Throttled extends ServingError {
-  readonly code = 'ENDPOINT_UNAVAILABLE';
-  readonly status = 503;
-  readonly retryAfterSeconds = 1;
-}
 /** A store failure whose reason tells it apart in the log only (the DynamoDB store's STORE_RECORD_INVALID). */
 class RecordInvalid extends StoreError {
   readonly reason = 'STORE_RECORD_INVALID';
-}
-
-/** The fake classifier, but every call throws `error`: an endpoint that fails. */
-function failingWith(error: Error): FakeClassifier {
-  return { ...createFakeClassifier(), predict: async () => Promise.reject(error) };
 }
 
 /** A logger that keeps its lines. */
@@ -94,7 +74,7 @@ describe('endpoint failures through the app', () => {
 
   it("names a refusal's reason in its log line (a throttled endpoint), and a store failure's reason in its error line", async () => {
     const { lines, logger } = recordingLogger();
-    const throttled = new Throttled('The model endpoint is throttling requests (ThrottlingException); retry shortly.', { reason: 'ENDPOINT_THROTTLED' });
+    const throttled = new EndpointUnavailable('The model endpoint is throttling requests (ThrottlingException); retry shortly.', { reason: 'ENDPOINT_THROTTLED' });
     const store = createSqliteStore({ file: ':memory:' });
     const failing = { ...store, listPairs: async () => Promise.reject(new RecordInvalid('A stored item is not a prediction record.')) };
     const { app } = await build({ classifier: failingWith(throttled), store: failing, logger });

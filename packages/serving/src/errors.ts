@@ -23,7 +23,8 @@ export const PROBLEM_CODES = [
   'INTERNAL',
   'MODEL_LOAD_FAILED',
   'STORE_FAILED',
-  // The DynamoDB store behind the Lambda still throttled or conflicting after its retries (503, Retry-After).
+  // The store locked, throttled or conflicting after its retries (503, Retry-After), or its SQLite file deleted
+  // under the server (503 without Retry-After: only a restart helps).
   'STORE_UNAVAILABLE',
   // A server run without a store (the SageMaker container): /v1/feedback and /v1/quality have nothing to read (404).
   'PREDICTIONS_NOT_KEPT',
@@ -220,12 +221,16 @@ export class StoreError extends ServingError {
  * The store is there but refuses for now: DynamoDB still throttled, conflicting or in a transaction after the
  * store's retries; SQLite locked by another connection (a backup, a `sqlite3` shell) past its busy timeout.
  * Nothing was lost silently, and the client is told to retry (503 with Retry-After), not that it failed.
+ * `untilRestart`: the store refuses until the server is restarted (its SQLite file deleted or replaced under it),
+ * so the answer has no Retry-After (a client retrying would be refused for ever) and is logged as a fault.
  */
 export class StoreUnavailableError extends ServingError {
   readonly code = 'STORE_UNAVAILABLE';
   readonly status = 503;
-  readonly retryAfterSeconds = 1;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, {}, options);
+  /** 1 s; none when only a restart makes the store usable again. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options: { cause?: unknown; untilRestart?: boolean } = {}) {
+    super(message, {}, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options.untilRestart === true ? undefined : 1;
   }
 }

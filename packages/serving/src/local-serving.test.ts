@@ -76,14 +76,22 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         for (let i = 0; i < 5; i++) {
           const res = await feedback(`after-${i}`);
           statuses.push(res.status);
-          if (res.status === 503) expect(await res.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: expect.stringContaining(`${DB_FILE} was deleted while the server ran`) });
+          if (res.status === 503) {
+            expect(await res.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: expect.stringContaining(`${DB_FILE} was deleted while the server ran`) });
+            // Only a restart mends it: no Retry-After, so a client does not retry for ever.
+            expect(res.headers.get('retry-after')).toBeNull();
+          }
         }
         expect(statuses).toEqual([503, 503, 503, 503, 503]);
         // A load balancer takes the instance out: every feedback would be refused until it is restarted.
         const ready = await serving.app.request('/readyz');
         expect(ready.status).toBe(503);
+        expect(ready.headers.get('retry-after')).toBeNull();
         expect(await ready.json()).toMatchObject({ code: 'STORE_UNAVAILABLE', detail: expect.stringContaining('was deleted') });
         expect(logged.filter((l) => l.event === 'store_file_lost')).toEqual([{ event: 'store_file_lost', fields: { detail: expect.stringContaining(`The SQLite database ${file} was deleted`) } }]);
+        // A fault, logged at error level each time (5 feedbacks and /readyz), not a rate-limited refusal.
+        expect(logged.filter((l) => l.event === 'request failed')).toHaveLength(6);
+        expect(logged.find((l) => l.event === 'request failed')?.fields).toMatchObject({ code: 'STORE_UNAVAILABLE' });
       } finally {
         await serving.close();
       }

@@ -17,7 +17,7 @@ export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, readRunOf, lis
 export { formatEpochLine, formatFinalLine, formatRunList, runListRows, compareRunRows, formatTable, RUN_COMPARE_UNITS } from './tracking/format.js';
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
 export { alignToTaxonomy, labelsSpokenOf, tasksReadWith, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
-export { retiredRoutingRows, retiredRoutingWarnings, routingTaskOf, type RetiredRoutingRows } from './pipeline/retired-routing.js';
+export { retiredRoutingRows, retiredRoutingRowsOf, retiredRoutingWarnings, routingTaskOf, type RetiredRoutingRows } from './pipeline/retired-routing.js';
 export { predictDataset, predictDatasetChunks, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, PREDICTION_CHUNK, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';

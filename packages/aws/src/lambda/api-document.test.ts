@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws
 import type { LambdaHandler } from '@mailroute/serving';
 import { strictMismatches, type JsonSchema } from '@mailroute/serving/testing';
 import { API_ENV } from '../contracts.js';
-import { gatewayRoutes } from './api-document.js';
+import { isGatewayRoute } from './api-document.js';
 import { createApiLambdaHandler } from './api-handler.js';
 
 type LambdaEvent = Parameters<LambdaHandler>[0];
@@ -99,8 +99,8 @@ describe("the API Lambda's /openapi.json", () => {
     const doc = await getDocument(createApiLambdaHandler(env, { s3, runtime, dynamo }));
     const operations = Object.entries<Loose>(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(['GET /openapi.json', 'GET /v1/model', 'GET /v1/quality', 'POST /v1/classify', 'POST /v1/classify/eml', 'POST /v1/feedback']);
-    for (const operation of operations) expect(gatewayRoutes(...(operation.split(' ') as [string, string])), operation).toBe(true);
-    for (const unreachable of ['/healthz', '/readyz', '/ping', '/metrics', '/docs', '/invocations']) expect(gatewayRoutes('GET', unreachable), unreachable).toBe(false);
+    for (const operation of operations) expect(isGatewayRoute(...(operation.split(' ') as [string, string])), operation).toBe(true);
+    for (const unreachable of ['/healthz', '/readyz', '/ping', '/metrics', '/docs', '/invocations']) expect(isGatewayRoute('GET', unreachable), unreachable).toBe(false);
     // Every reference resolves; the schemas of operations left out go with them.
     for (const ref of new Set<string>(JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [])) expect(doc.components.schemas[ref.split('/').pop() as string], ref).toBeDefined();
     expect(Object.keys(doc.components.schemas)).not.toContain('ReloadResult');

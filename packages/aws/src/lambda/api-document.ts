@@ -1,10 +1,8 @@
 import type { ApiDocumentOptions } from '@mailroute/serving';
 import { GATEWAY_ROUTES } from '../contracts.js';
 
-export { GATEWAY_ROUTES };
-
 /** Whether one of `routes` (`METHOD /path`, ANY for every method, a greedy `{proxy+}` last) takes `method path`. */
-export function gatewayRoutes(method: string, path: string, routes: readonly string[] = GATEWAY_ROUTES): boolean {
+export function isGatewayRoute(method: string, path: string, routes: readonly string[] = GATEWAY_ROUTES): boolean {
   return routes.some((route) => {
     const [routeMethod, routePath] = route.split(' ');
     if (routeMethod !== 'ANY' && routeMethod !== method.toUpperCase()) return false;
@@ -45,7 +43,7 @@ const GATEWAY_ANSWERS = {
  */
 export function gatewayApiDocument(): ApiDocumentOptions {
   return {
-    lists: (method, path) => gatewayRoutes(method, path) && !path.startsWith('/v1/admin/'),
+    lists: (method, path) => isGatewayRoute(method, path) && !path.startsWith('/v1/admin/'),
     security: { name: 'accessToken', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: TOKEN } },
     description: FRONT_DOOR,
     frontDoorErrors: { mediaType: 'application/json', schemaName: 'GatewayMessage', schema: GATEWAY_MESSAGE, answers: GATEWAY_ANSWERS },

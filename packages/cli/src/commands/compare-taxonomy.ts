@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { classifierTasks, MANIFEST_FILE, ManifestSchema, type Manifest } from '@mailroute/model';
-import { labelsSpokenOf, modelTrainingConfig, retiredRoutingWarnings, type TrainingConfig } from '@mailroute/training';
-import { z } from 'zod';
+import { classifierTasks, readManifest, type Manifest } from '@mailroute/model';
+import { labelsSpokenOf, modelTrainingConfig, retiredRoutingRowsOf, retiredRoutingWarnings, type TrainingConfig } from '@mailroute/training';
 
 export type Role = 'challenger' | 'champion';
 
@@ -14,13 +11,9 @@ export interface TaxonomyOrder {
   config?: TrainingConfig;
 }
 
-async function manifestOf(dir: string): Promise<Manifest | undefined> {
-  try {
-    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+/** A model directory's manifest, read and checked by the model package; undefined when it cannot be (loading the model says why). */
+export async function manifestOf(dir: string): Promise<Manifest | undefined> {
+  return readManifest(dir).catch(() => undefined);
 }
 
 /**
@@ -39,11 +32,10 @@ export function newerRole(manifests: Record<Role, Manifest>): Role {
 }
 
 /**
- * Which of the two model directories has the newer taxonomy (`newerRole`); the challenger when either manifest
- * cannot be read (loading the model then says why).
+ * Which of the two models has the newer taxonomy (`newerRole`), from their manifests (`manifestOf`); the challenger
+ * when either could not be read (loading the model then says why).
  */
-export async function taxonomyOrder(dirs: Record<Role, string>): Promise<TaxonomyOrder> {
-  const [challenger, champion] = await Promise.all([manifestOf(dirs.challenger), manifestOf(dirs.champion)]);
+export function taxonomyOrder({ challenger, champion }: Record<Role, Manifest | undefined>): TaxonomyOrder {
   const newer = challenger && champion ? newerRole({ challenger, champion }) : 'challenger';
   const manifest = newer === 'challenger' ? challenger : champion;
   let config: TrainingConfig | undefined;
@@ -56,16 +48,11 @@ export async function taxonomyOrder(dirs: Record<Role, string>): Promise<Taxonom
   return { newer, older: newer === 'challenger' ? 'champion' : 'challenger', ...(config ? { config } : {}) };
 }
 
-const RetiredRoutingSchema = z.object({ task: z.string(), rows: z.record(z.string(), z.number().int().nonnegative()), hasOther: z.boolean() });
-
 /**
  * What a model's manifest keeps of its training that the gate must not hide: the rows that carried a retired label
  * of the task that routes mail (`training.retiredRoutingRows`), whose mail the model routes to other queues. Each
- * warning headed by the role (`challenger: `); none when there are none or the manifest cannot be read.
+ * warning headed by the role (`challenger: `); none when there are none or there is no manifest (`manifestOf`).
  */
-export async function trainingWarningsOf(dir: string | undefined, role: Role): Promise<string[]> {
-  if (dir === undefined) return [];
-  const manifest = await manifestOf(dir);
-  const retired = RetiredRoutingSchema.safeParse(manifest?.training?.retiredRoutingRows);
-  return retired.success ? retiredRoutingWarnings(retired.data, role) : [];
+export function trainingWarningsOf(manifest: Manifest | undefined, role: Role): string[] {
+  return retiredRoutingWarnings(retiredRoutingRowsOf(manifest), role);
 }

@@ -23,7 +23,7 @@ import {
   seenInTrainingWarning,
   withoutAutomatedPairs,
 } from '@mailroute/evaluation';
-import { abstainingTasks, createLocalRegistry, MANIFEST_FILE, ManifestSchema, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
+import { abstainingTasks, createLocalRegistry, type Manifest, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
 import { alignToTaxonomy, tasksReadWith, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
@@ -34,7 +34,7 @@ import { requiredInHelp } from '../required-help.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
-import { taxonomyOrder, trainingWarningsOf, type Role } from './compare-taxonomy.js';
+import { manifestOf, taxonomyOrder, trainingWarningsOf, type Role } from './compare-taxonomy.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -73,16 +73,10 @@ async function loadPolicy(ctx: CliContext, file: string | undefined): Promise<{ 
   }
 }
 
-/** The model id, task names and routing a model directory's manifest names; undefined when it has no readable manifest (loading it says why). */
-async function manifestHead(dir: string): Promise<{ modelId: string; tasks: string[]; routing: string; queueTask: string } | undefined> {
-  try {
-    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
-    return parsed.success
-      ? { modelId: parsed.data.modelId, tasks: parsed.data.tasks.map((t) => t.name), routing: routingText(parsed.data.routing), queueTask: parsed.data.routing.queueTask }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** The two models compared on --data: their manifests (undefined where one cannot be read), and the task that routes mail when both name the same one. */
+interface ModelPair {
+  manifests: Record<Role, Manifest | undefined>;
+  routingTask?: string;
 }
 
 /**
@@ -91,12 +85,13 @@ async function manifestHead(dir: string): Promise<{ modelId: string; tasks: stri
  * on both sides (one registry version named twice, `champion` and the champion's id, its directory and its id,
  * or a copy of it) would show no difference and record a meaningless gate on itself: a usage error naming it
  * and what to compare instead. Models with no task in common would predict every row for an empty table and a
- * failed gate recorded on the challenger: refused, naming each model's tasks. Returns the task that routes mail when
- * both manifests name the same one.
+ * failed gate recorded on the challenger: refused, naming each model's tasks. Returns both manifests, read once here,
+ * and the task that routes mail when both name the same one.
  */
-async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<string | undefined> {
+async function checkModelPair(ctx: CliContext, models: { challenger: string; champion: string }): Promise<ModelPair> {
   const dirs = [await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), await resolveModelDir(modelRef(ctx, models.champion), ctx.home)];
-  const [a, b] = await Promise.all(dirs.map(manifestHead));
+  const [a, b] = await Promise.all(dirs.map(manifestOf));
+  const manifests = { challenger: a, champion: b };
   if ((a?.modelId ?? (await realpath(dirs[0]))) === (b?.modelId ?? (await realpath(dirs[1])))) {
     const id = a?.modelId ?? path.basename(dirs[0]);
     const champion = await createLocalRegistry({ home: ctx.home })
@@ -110,12 +105,14 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
       `--challenger and --champion are the same model, ${id}${champion?.id === id ? ' (the champion)' : ''}: compared with itself it shows no difference and its gate means nothing; ${instead}`,
     );
   }
-  if (a && b) checkSharedTasks('models', { challenger: { name: a.modelId, tasks: a.tasks }, champion: { name: b.modelId, tasks: b.tasks } });
+  if (a && b) checkSharedTasks('models', { challenger: { name: a.modelId, tasks: a.tasks.map((t) => t.name) }, champion: { name: b.modelId, tasks: b.tasks.map((t) => t.name) } });
   // The gate compares labels, not where mail goes: a routing that changes is said before anyone approves it.
-  if (a && b && a.routing !== b.routing) {
-    ctx.stderr.write(safeLines(`warning: the models route mail otherwise: the challenger ${a.routing}, the champion ${b.routing}; approving the challenger changes where mail goes, which the gate does not judge\n`));
+  const routing = a && b ? { challenger: routingText(a.routing), champion: routingText(b.routing) } : undefined;
+  if (routing && routing.challenger !== routing.champion) {
+    ctx.stderr.write(safeLines(`warning: the models route mail otherwise: the challenger ${routing.challenger}, the champion ${routing.champion}; approving the challenger changes where mail goes, which the gate does not judge\n`));
   }
-  return a && b && a.queueTask === b.queueTask ? a.queueTask : undefined;
+  const routingTask = a && b && a.routing.queueTask === b.routing.queueTask ? a.routing.queueTask : undefined;
+  return { manifests, ...(routingTask !== undefined ? { routingTask } : {}) };
 }
 
 /** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
@@ -145,6 +142,7 @@ function checkSharedTasks(what: 'models' | 'prediction files', sides: Record<'ch
 async function predictBoth(
   ctx: CliContext,
   models: { challenger: string; champion: string },
+  manifests: ModelPair['manifests'],
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; read?: ReadOptions },
 ): Promise<Compared> {
@@ -152,7 +150,7 @@ async function predictBoth(
   const said = { challenger: [] as string[], champion: [] as string[] };
   // Both are scored in the newer taxonomy (usually the challenger's; the champion's when its aliases or retired
   // labels speak of the challenger's labels: an older version compared with a newer champion).
-  const order = await taxonomyOrder({ challenger: await resolveModelDir(modelRef(ctx, models.challenger), ctx.home), champion: await resolveModelDir(modelRef(ctx, models.champion), ctx.home) });
+  const order = taxonomyOrder(manifests);
   const { newer, older } = order;
   // Without --split or --config both read the rows as the newer model does (its config: today's taxonomy); with
   // --config, as it says; with --split, each model finds its own held-out rows with its own config. The older
@@ -197,14 +195,15 @@ async function predictBoth(
 }
 
 /**
- * The challenger's model directory: the model given with --data, else the registry version its prediction lines
- * name; undefined when there is none (a file of no registered model).
+ * The challenger's manifest: the model's given with --data (read by `checkModelPair`), else that of the registry
+ * version its prediction lines name; undefined when there is none (a file of no registered model).
  */
-async function challengerDir(ctx: CliContext, ref: string, model: boolean): Promise<string | undefined> {
-  if (model) return resolveModelDir(modelRef(ctx, ref), ctx.home).catch(() => undefined);
-  return createLocalRegistry({ home: ctx.home })
-    .artifactDir(ref)
+async function challengerManifest(ctx: CliContext, pair: ModelPair | undefined, name: string): Promise<Manifest | undefined> {
+  if (pair !== undefined) return pair.manifests.challenger;
+  const dir = await createLocalRegistry({ home: ctx.home })
+    .artifactDir(name)
     .catch(() => undefined);
+  return dir === undefined ? undefined : manifestOf(dir);
 }
 
 /**
@@ -552,10 +551,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // An --out that is an input file is refused as such; --challenger and --champion are files only without --data.
       const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
       const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
-      const routingTask = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
+      const pair = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
+      const routingTask = pair?.routingTask;
       const both =
-        data !== undefined
-          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, data, { configFile: flags.config, split, read })
+        data !== undefined && pair !== undefined
+          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read })
           : await readBothFiles(ctx, flags.challenger, flags.champion);
       const { renamed, older, warnings, self } = both;
       const { challenger, champion } = personalMail(ctx, both);
@@ -582,7 +582,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       };
       const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
       // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
-      const trained = await trainingWarningsOf(await challengerDir(ctx, data === undefined ? names.challenger : flags.challenger, data !== undefined), 'challenger');
+      const trained = trainingWarningsOf(await challengerManifest(ctx, pair, names.challenger), 'challenger');
       for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
       warnings.push(...trained);
       // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { registeredNearDuplicateWarning, UNGATED_WORSE } from '@mailroute/evaluation';
 import { MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
 import { measuredTasks } from '@mailroute/training';
+import { testNearDuplicatesOf } from './training-facts.js';
 
 /**
  * The tasks a version's mean macro-F1 is over, and those it leaves out (no test row had their label, so training
@@ -68,11 +69,6 @@ export async function registeredFiguresWarning(artifactDir: string | null | unde
     return undefined;
   }
   // Only the count is read (as the model card reads it): a manifest the registry took is not refused here for another field.
-  const near = field(field(manifest, 'training'), 'testNearDuplicates');
-  const [rows, judged] = [field(near, 'near'), field(near, 'judged')];
-  if (!isCount(rows) || !isCount(judged) || rows > judged) return undefined;
-  return registeredNearDuplicateWarning({ near: rows, judged });
+  const near = testNearDuplicatesOf(manifest);
+  return near === undefined ? undefined : registeredNearDuplicateWarning(near);
 }
-
-const field = (object: unknown, key: string): unknown => (typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined);
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -11,7 +11,7 @@ export interface StoredTextBanner {
  * Without `--store-text` (and `start`, which has no such option): predictions keep no text, so a month of served
  * mail and its feedback gives `feedback export` nothing to train on. Said at once, not found out a month later.
  */
-export const TEXT_OFF_LINE =
+const TEXT_OFF_LINE =
   'text: off: predictions keep no email text, so `mailroute feedback export` will have no text to train on (`mailroute serve --store-text` keeps it, PII-masked)';
 
 /**

@@ -1,5 +1,5 @@
 import { testNearDuplicateWarning, type TrainingFacts } from '@mailroute/evaluation';
-import { classifierTasks, sha256, type Manifest } from '@mailroute/model';
+import { classifierTasks, renamesOf, sha256, type Manifest } from '@mailroute/model';
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
 
@@ -21,12 +21,21 @@ function labelChangesOf(manifest: Manifest): { labelChanges?: NonNullable<Traini
   const changes: NonNullable<TrainingFacts['labelChanges']> = {};
   for (const task of classifierTasks(manifest)) {
     const mergedIntoOther = task.mergedIntoOther ?? [];
-    // classifierTasks makes the merged labels aliases of `other`: the renames are the config's own.
-    const renamed = Object.fromEntries(Object.entries(task.aliases ?? {}).filter(([from]) => !mergedIntoOther.includes(from)));
+    const renamed = renamesOf(task);
     const retired = task.retired ?? [];
     if (mergedIntoOther.length + retired.length + Object.keys(renamed).length > 0) changes[task.name] = { mergedIntoOther, retired, renamed };
   }
   return Object.keys(changes).length > 0 ? { labelChanges: changes } : {};
+}
+
+/**
+ * The manifest's `training.testNearDuplicates` (the test rows worded as training rows were, of those judged), read
+ * from any object (a manifest parsed or not): undefined unless both are counts and `near` is at most `judged`.
+ */
+export function testNearDuplicatesOf(manifest: unknown): { near: number; judged: number } | undefined {
+  const near = field(field(manifest, 'training'), 'testNearDuplicates');
+  const [rows, judged] = [count(field(near, 'near')), count(field(near, 'judged'))];
+  return rows !== undefined && judged !== undefined && rows <= judged ? { near: rows, judged } : undefined;
 }
 
 /** What a model's manifest records of its training, for the model card: rows, data hash, config hash, date. */
@@ -39,9 +48,8 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const refit = manifest.training?.refit;
   const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
   const targetPrecision = targetPrecisionOf(manifest);
-  const near = field(manifest.training, 'testNearDuplicates');
-  const [nearRows, judged] = [count(field(near, 'near')), count(field(near, 'judged'))];
-  const testNearDuplicates = nearRows !== undefined && judged !== undefined && nearRows <= judged ? { testNearDuplicates: { near: nearRows, judged } } : {};
+  const near = testNearDuplicatesOf(manifest);
+  const testNearDuplicates = near !== undefined ? { testNearDuplicates: near } : {};
   return {
     trainedAt: manifest.createdAt,
     dataHash: manifest.dataHash,

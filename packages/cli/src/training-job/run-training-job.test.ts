@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Classifier, readVerifiedManifest } from '@mailroute/model';
@@ -147,6 +147,18 @@ describe('the SageMaker training job', () => {
     const record = JSON.parse(await readFile(path.join(run.root, 'output/data/run.json'), 'utf8'));
     expect(record).toMatchObject({ status: 'failed', error: expect.stringContaining('no usable rows') });
     expect(record.modelId).toBeUndefined();
+  }, 60_000);
+
+  it('says when the run record cannot be kept, and leaves no temp file in output/data', async () => {
+    const rows = generateDemoRows({ rows: 60 }).map((row) => ({ ...row, subject: '', body: '', html: '' }));
+    const root = path.join(dir, 'ml-record-blocked');
+    await simulateSageMaker(root, { config: { 'train-config.json': { ...(await smallDemoConfig()), onBadRow: 'skip' } }, data: { 'a.csv': demoRowsToCsv(rows) } });
+    // A folder where run.json goes: the copy is made, its move fails.
+    await mkdir(path.join(root, 'output/data/run.json/kept'), { recursive: true });
+    const stderr = captureStream();
+    await expect(runTrainingJob({ paths: sageMakerPaths({}, root), stdout: captureStream().stream, stderr: stderr.stream, tmpDir: dir })).rejects.toThrow();
+    expect(stderr.text()).toContain(`warning: the run record was not kept in ${path.join(root, 'output/data')}`);
+    expect(await readdir(path.join(root, 'output/data'))).toEqual(['run.json']);
   }, 60_000);
 
   it('refuses a model directory that already holds files, and leaves them', async () => {

@@ -1,6 +1,7 @@
 import { access, constants, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { atomicTempFile } from '@mailroute/model';
 import { loadTrainingConfig, maskedErrorText, runsDir, trainFromConfig } from '@mailroute/training';
 import { formatError, InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
@@ -62,16 +63,22 @@ async function keepRunRecord(home: string, outputDataDir: string, stderr: NodeJS
     await mkdir(outputDataDir, { recursive: true });
     for (const name of ['run.json', 'epochs.jsonl']) {
       // Copied aside and moved in: SageMaker's SIGKILL after a stop's grace period leaves a whole record or none.
+      // A copy or move that fails leaves no temp file in the output.
       const target = path.join(outputDataDir, name);
-      const aside = `${target}.${process.pid}.tmp`;
-      const copied = await copyFile(path.join(runsDir(home), runId, name), aside).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code !== 'ENOENT') throw error;
-          return false;
-        },
-      );
-      if (copied) await rename(aside, target);
+      const aside = atomicTempFile(target);
+      try {
+        const copied = await copyFile(path.join(runsDir(home), runId, name), aside).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'ENOENT') throw error;
+            return false;
+          },
+        );
+        if (copied) await rename(aside, target);
+      } catch (error) {
+        await rm(aside, { force: true });
+        throw error;
+      }
     }
   } catch (error) {
     stderr.write(safeLines(`warning: the run record was not kept in ${outputDataDir}: ${(error as Error).message}\n`));

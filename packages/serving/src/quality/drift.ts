@@ -11,11 +11,12 @@ export function shares(counts: Record<string, number>): Record<string, number> {
 /**
  * Label shares of a sample of predictions, each label given half a count more (Jeffreys' smoothing) over
  * `labels` and the labels counted: a label a small sample happens to miss gets a share in proportion to the
- * sample's size, not a floor that makes every missed label weigh like a large shift.
+ * sample's size, not a floor that makes every missed label weigh like a large shift. `size`: the sample's size when
+ * the counts are shares scaled to it (`smoothedReferenceShares`), else the counts' sum.
  */
-export function smoothedShares(counts: Record<string, number>, labels: readonly string[]): Record<string, number> {
+export function smoothedShares(counts: Record<string, number>, labels: readonly string[], size?: number): Record<string, number> {
   const keys = [...new Set([...labels, ...Object.keys(counts)])];
-  const total = keys.reduce((sum, k) => sum + (ownValue(counts, k) ?? 0), 0) + keys.length / 2;
+  const total = (size ?? keys.reduce((sum, k) => sum + (ownValue(counts, k) ?? 0), 0)) + keys.length / 2;
   const out = nullRecord<number>();
   for (const k of keys) out[k] = ((ownValue(counts, k) ?? 0) + 0.5) / total;
   return out;
@@ -32,9 +33,7 @@ export function usableShares(given: Record<string, number> | undefined): Record<
   if (!entries.every(([, v]) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) return undefined;
   const total = entries.reduce((sum, [, v]) => sum + v, 0);
   if (!(total > 0 && Number.isFinite(total))) return undefined;
-  const out = nullRecord<number>();
-  for (const [k, v] of entries) out[k] = v / total;
-  return out;
+  return shares(given);
 }
 
 /**
@@ -45,11 +44,9 @@ export function usableShares(given: Record<string, number> | undefined): Record<
  * missed gets, not a floor that makes it weigh like the largest shift.
  */
 export function smoothedReferenceShares(reference: Record<string, number>, n: number, labels: readonly string[]): Record<string, number> {
-  const keys = [...new Set([...labels, ...Object.keys(reference)])];
-  const total = n + keys.length / 2;
-  const out = nullRecord<number>();
-  for (const k of keys) out[k] = ((ownValue(reference, k) ?? 0) * n + 0.5) / total;
-  return out;
+  const counts = nullRecord<number>();
+  for (const [k, share] of Object.entries(reference)) counts[k] = share * n;
+  return smoothedShares(counts, labels, n);
 }
 
 /**

@@ -3,9 +3,8 @@ import type { LambdaContext } from 'hono/aws-lambda';
 import { createLambdaHandler } from '../adapters/lambda.js';
 import { clientErrorProblem } from '../adapters/client-error.js';
 import { unreadableRequestProblem } from '../adapters/unreadable-request.js';
-import { ServingError } from '../errors.js';
 import { noStore } from '../store/no-store.js';
-import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
+import { AccessDenied, EndpointUnavailable, failingWith, NotInService } from '../test-support/endpoint-errors.js';
 import { apiGatewayV2Event } from '../test-support/front-doors.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder, type Loose } from '../test-support/harness.js';
 import { strictMismatches, type JsonSchema } from '../test-support/strict-schema.js';
@@ -26,23 +25,6 @@ function timeExamples(node: unknown, out: string[] = []): string[] {
   }
   return out;
 }
-
-// What the AWS adapters throw when InvokeEndpoint fails (packages/aws/src/errors.ts), with the members they add.
-class AccessDenied extends ServingError {
-  readonly code = 'ENDPOINT_ACCESS_DENIED';
-  readonly status = 500;
-}
-class NotInService extends ServingError {
-  readonly code = 'ENDPOINT_NOT_IN_SERVICE';
-  readonly status = 503;
-  readonly retryAfterSeconds = 30;
-}
-class Unavailable extends ServingError {
-  readonly code = 'ENDPOINT_UNAVAILABLE';
-  readonly status = 503;
-  readonly retryAfterSeconds = 1;
-}
-const failingWith = (error: Error): FakeClassifier => ({ ...createFakeClassifier(), predict: async () => Promise.reject(error) });
 
 describe('the OpenAPI document', () => {
   it('gives every date-time example as of the server\'s clock, so a server two years on still takes them', async () => {
@@ -83,8 +65,8 @@ describe('the OpenAPI document', () => {
     const endpointErrors = [
       new AccessDenied('denied', { endpoint: 'mailroute-dev-classifier', permission: 'sagemaker:InvokeEndpoint' }),
       new NotInService('not in service', { endpoint: 'mailroute-dev-classifier' }),
-      new Unavailable('throttled', { reason: 'ENDPOINT_THROTTLED' }),
-      new Unavailable('busy', { reason: 'ENDPOINT_BUSY' }),
+      new EndpointUnavailable('throttled', { reason: 'ENDPOINT_THROTTLED' }),
+      new EndpointUnavailable('busy', { reason: 'ENDPOINT_BUSY' }),
     ];
     for (const error of endpointErrors) {
       const failing = await build({ classifier: failingWith(error) });

@@ -57,7 +57,7 @@ const DESCRIPTION = [
  * `10:15 +01:00` the day before `now` (ISO 8601): the example of every date-time the API reads. Recent, so the
  * feedback retention never refuses it; more than 14 hours back, so no time zone puts it in the future.
  */
-export function recentTimeExample(now: number): string {
+function recentTimeExample(now: number): string {
   return `${new Date(now - 86_400_000).toISOString().slice(0, 10)}T10:15:00+01:00`;
 }
 

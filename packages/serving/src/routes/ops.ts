@@ -24,7 +24,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     // The store cannot take writes for good (its SQLite file deleted under the server): every feedback would be
     // refused, so a load balancer should take the instance out until it is restarted.
     const store = ctx.store.health?.();
-    if (store !== undefined && !store.ready) throw new StoreUnavailableError(store.detail ?? 'The store cannot take writes.');
+    if (store !== undefined && !store.ready) throw new StoreUnavailableError(store.detail ?? 'The store cannot take writes.', { untilRestart: true });
     return current;
   };
 

@@ -34,7 +34,8 @@ describe('the SQLite store, its file deleted while it is open', () => {
         // Deleted, and written to at once, before the idle check can have looked: the writer's check after the
         // commit fails it (SQLite wrote it to the deleted file).
         removeDatabase(file);
-        const unavailable = { code: 'STORE_UNAVAILABLE', status: 503, message: expect.stringContaining(`The SQLite database ${file} was deleted while the server ran`) };
+        // No Retry-After: only a restart makes a new file.
+        const unavailable = { code: 'STORE_UNAVAILABLE', status: 503, retryAfterSeconds: undefined, message: expect.stringContaining(`The SQLite database ${file} was deleted while the server ran`) };
         await expect(store.saveFeedback(feedback('after-0'))).rejects.toMatchObject(unavailable);
         // From then on nothing is written, and nothing read from the deleted file.
         await expect(store.saveFeedback(feedback('after-1'))).rejects.toMatchObject(unavailable);
@@ -42,7 +43,7 @@ describe('the SQLite store, its file deleted while it is open', () => {
         await expect(store.findPredictionByEmail('before')).rejects.toMatchObject(unavailable);
         // A queued prediction (answered already) is reported lost with its records.
         store.queuePredictions?.([record('p-2', 'after-3', '2026-12-01T09:00:00.000Z')]);
-        expect(failed.map((f) => [f.error.code, f.records])).toEqual([['STORE_UNAVAILABLE', 1]]);
+        expect(failed.map((f) => [f.error.code, f.records, 'retryAfterSeconds' in f.error ? f.error.retryAfterSeconds : 'none'])).toEqual([['STORE_UNAVAILABLE', 1, undefined]]);
         expect(store.health()).toEqual({ ready: false, detail: expect.stringContaining(`${file} was deleted`) });
         expect(lost).toHaveLength(1);
       } finally {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
 import { createInlineWrites, createThreadWrites, nothing, type FileWatch, type WriteOutcome } from './sqlite-write-transport.js';
-import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore } from './types.js';
+import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore, StoreHealth } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
 
@@ -51,12 +51,6 @@ const PRUNE_EVERY_MS = 3_600_000;
  * `health()` and the log say so without waiting for a write.
  */
 export const FILE_CHECK_MS = 1_000;
-
-/** Whether the store can take writes now; `detail` says why not. */
-export interface StoreHealth {
-  ready: boolean;
-  detail?: string;
-}
 
 /** The SQLite store: a PredictionStore that can say whether it can take writes (its file deleted under it: not). */
 export type SqliteStore = PredictionStore & { health(): StoreHealth };

@@ -93,14 +93,15 @@ export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefin
 
 /**
  * The error of a failed write: 503 STORE_UNAVAILABLE (retry) when another connection kept the database locked
- * past the busy timeout, or the disk is full (the write goes through once space is freed), or the database file
- * was deleted under the server (no write is taken until it restarts and makes a new one), else 500 STORE_FAILED.
+ * past the busy timeout, or the disk is full (the write goes through once space is freed); 503 STORE_UNAVAILABLE
+ * without Retry-After when the database file was deleted under the server (no write is taken until it restarts
+ * and makes a new one); else 500 STORE_FAILED.
  */
 function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
   const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
   const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
   const problem = sqliteWriteProblem(cause);
-  if (problem === 'file-gone') return new StoreUnavailableError(message, { cause });
+  if (problem === 'file-gone') return new StoreUnavailableError(message, { cause, untilRestart: true });
   if (problem === 'locked') {
     return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
   }

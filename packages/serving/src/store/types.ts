@@ -70,6 +70,12 @@ export interface FeedbackPair {
 /** Predictions and feedback: SQLite locally, DynamoDB in AWS. Writes are durable when the promise resolves. */
 export type FeedbackOutcome = 'recorded' | 'superseded';
 
+/** Whether a store can take writes now; `detail` says why not. */
+export interface StoreHealth {
+  ready: boolean;
+  detail?: string;
+}
+
 export interface PredictionStore {
   /**
    * Optional: `false` for a store that keeps nothing (`noStore`, the SageMaker container's): the app then refuses
@@ -113,6 +119,6 @@ export interface PredictionStore {
    * Optional: whether the store can take writes now; `/readyz` is not ready while it cannot (the SQLite store's file
    * deleted under the server). A store without it is taken as ready.
    */
-  health?(): { ready: boolean; detail?: string };
+  health?(): StoreHealth;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { followAliases, normalizeLabel, type ClassifierTask, type ConfirmedCase } from '@mailroute/model';
+import { followAliases, normalizeLabel, renamesOf, type ClassifierTask, type ConfirmedCase } from '@mailroute/model';
 import { spacedAttachmentName } from '@mailroute/preprocess';
 import { taskColumn, type TaskConfig, type TrainingConfig } from '../config.js';
 import { csvField } from '../data/csv-field.js';
@@ -83,16 +83,6 @@ function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => strin
 }
 
 /**
- * The renames (and merges) of a model's training config for one task, without the labels it merged into `other`
- * for being rare when it was trained: a label rare then may have rows enough now, and the config given says what
- * becomes of it.
- */
-function modelRenames(task: ClassifierTask | undefined): Record<string, string> {
-  const merged = task?.mergedIntoOther ?? [];
-  return Object.fromEntries(Object.entries(task?.aliases ?? {}).filter(([from]) => !merged.includes(from)));
-}
-
-/**
  * A confirmed label under the name it is read as. Feedback is stored as the CRM sent it, in the names of its day
  * (`kyc`); the server accepted it under the name the taxonomy of its day gave it (`kyc` is read as `kyc_onboarding`).
  * So: through the renames of the model that made the prediction (its stored training config) when the config given
@@ -102,7 +92,9 @@ function modelRenames(task: ClassifierTask | undefined): Record<string, string> 
  */
 export function readAsName(task: TaskConfig, label: string, model: ClassifierTask | undefined): string {
   const stored = normalizeLabel(label);
-  const followed = followAliases(modelRenames(model), stored);
+  // The model's renames only, not its merges into `other` for being rare when it was trained: a label rare then may
+  // have rows enough now, and the config given says what becomes of it.
+  const followed = followAliases(renamesOf(model), stored);
   const candidates = followed.loop || followed.label === stored ? [stored] : [followed.label, stored];
   for (const candidate of candidates) {
     const read = resolveLabel(task, candidate);

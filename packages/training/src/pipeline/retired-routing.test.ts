@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
-import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
+import { retiredRoutingRows, retiredRoutingRowsOf, retiredRoutingWarnings } from './retired-routing.js';
 import { trainFromConfig } from './train-from-config.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-retired-routing-'));
@@ -46,6 +46,10 @@ describe('rows that carry a retired label of the task that routes mail', () => {
     ]);
     const manifest = JSON.parse(readFileSync(path.join(home, 'models', trained.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
     expect(manifest.training.retiredRoutingRows).toEqual({ task: 'queue', rows: { complaints: 15 }, hasOther: false });
+    // Read back as written (compare reads it to keep the warning with the gate); nothing from a record of another shape.
+    expect(retiredRoutingRowsOf(manifest)).toEqual({ task: 'queue', rows: { complaints: 15 }, hasOther: false });
+    expect(retiredRoutingRowsOf({ training: { retiredRoutingRows: { task: 'queue', rows: { complaints: -1 }, hasOther: false } } })).toBeUndefined();
+    expect(retiredRoutingRowsOf(undefined)).toBeUndefined();
     expect(retiredRoutingWarnings({ task: 'queue', rows: { complaints: 15 }, hasOther: true }, 'challenger')[0]).toMatch(/^challenger: 15 training row\(s\) carry .* instead \("aliases": \{ "complaints": "other" \}\)\. /);
 
     // Aliased into `other` instead: the rows train `other`, whose mail goes to manual triage; nothing to warn of.

@@ -1,4 +1,5 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
+import { z } from 'zod';
 import type { TrainingConfig } from '../config.js';
 import type { TaskTaxonomyReport } from '../taxonomy.js';
 
@@ -10,6 +11,18 @@ export interface RetiredRoutingRows {
   rows: Record<string, number>;
   /** Whether the task has the catch-all `other` among its labels (else aliasing into it needs it added). */
   hasOther: boolean;
+}
+
+const RetiredRoutingRowsSchema = z.object({ task: z.string(), rows: z.record(z.string(), z.number().int().nonnegative()), hasOther: z.boolean() });
+
+/**
+ * What a manifest keeps of the rows whose routing label was retired (`training.retiredRoutingRows`, as
+ * `retiredRoutingRows` made it); undefined when there is none, or no manifest, or it is not of that shape (the
+ * trainer's record is stored as it is).
+ */
+export function retiredRoutingRowsOf(manifest: { training?: Record<string, unknown> } | undefined): RetiredRoutingRows | undefined {
+  const parsed = RetiredRoutingRowsSchema.safeParse(manifest?.training?.retiredRoutingRows);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The task that routes mail: the config's `routing.queueTask`, else its first task (as the exported manifest says). */

@@ -247,7 +247,7 @@ const OLD_EPOCH_TEMP = /^run\.json\.(\d+)\.tmp$/;
  * live process, another host's, or this process's own (a write going on) are left. Best effort: a file it cannot
  * remove is left, failing nothing.
  */
-export async function removeAbandonedRunTemps(home: string): Promise<void> {
+async function removeAbandonedRunTemps(home: string): Promise<void> {
   const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
   for (const id of ids) {
     if (id.startsWith('.')) continue;
