@@ -254,6 +254,14 @@ describe('mailroute compare', () => {
     expect(res.stderr).toContain('ngram-bag-1: no such predictions file; to compare models (registry ids, champion, directories), add --data');
   });
 
+  it('fails on a missing predictions file with exit code 1, as evaluate does (a failure, not a usage error)', async () => {
+    for (const missing of ['nope.jsonl', 'out/preds.jsonl']) {
+      const res = await run(['compare', '--challenger', missing, '--champion', 'weak.jsonl']);
+      expect(res.code, res.stderr).toBe(1);
+      expect(res.stderr).toBe(`mailroute: [PREDICTION_FILE_UNREADABLE] cannot read predictions ${missing}: no such file\n`);
+    }
+  });
+
   it('refuses the flags that read --data without it, --config too, instead of ignoring them', async () => {
     for (const flag of [['--config', 'cfg.json'], ['--delimiter', ';']]) {
       const res = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '100', ...flag]);

@@ -15,6 +15,7 @@ import {
   gateRecord,
   modelIdsOf,
   parseGatePolicy,
+  PredictionFileError,
   repeatedIds,
   repeatedIdsText,
   type GatePolicy,
@@ -27,8 +28,9 @@ import { abstainingTasks, createLocalRegistry, type Manifest, type ModelVersion,
 import { alignToTaxonomy, tasksReadWith, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
-import { writeStaged } from '../staged-output.js';
-import { formatError, UsageError } from '../errors.js';
+import { stagedInterrupt, writeStaged } from '../staged-output.js';
+import { formatError, InterruptedError, UsageError } from '../errors.js';
+import { twoStepInterrupt } from '../interrupt.js';
 import { MAX_SEED } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
 import { createProgress } from '../progress.js';
@@ -144,7 +146,7 @@ async function predictBoth(
   models: { challenger: string; champion: string },
   manifests: ModelPair['manifests'],
   data: readonly string[],
-  options: { configFile?: string; split?: 'test'; read?: ReadOptions },
+  options: { configFile?: string; split?: 'test'; read?: ReadOptions; signal?: AbortSignal },
 ): Promise<Compared> {
   // What predicting warns of (rows a model was trained on, rows skipped): on stderr as it comes, and kept for the summary, comparison.json and the gate record.
   const said = { challenger: [] as string[], champion: [] as string[] };
@@ -342,11 +344,11 @@ function checkSameTestRows(challenger: HeldOut, champion: HeldOut): void {
  * The two prediction files, with a warning when they are one file or one model's: the gate then shows nothing,
  * and `self` says why (no gate is recorded on the model's registry version then).
  */
-async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string): Promise<Compared> {
+async function readBothFiles(ctx: CliContext, challengerFile: string, championFile: string, signal?: AbortSignal): Promise<Compared> {
   // A data file given as one side: compare reads it with --data, the models named by id.
   const instead = (file: string) => `to compare two models on it: \`mailroute compare --challenger <id> --champion champion --data ${file}\``;
-  const challenger = await readPredictionFile(ctx, challengerFile, instead(challengerFile));
-  const champion = await readPredictionFile(ctx, championFile, instead(championFile));
+  const challenger = await readPredictionFile(ctx, challengerFile, instead(challengerFile), signal);
+  const champion = await readPredictionFile(ctx, championFile, instead(championFile), signal);
   // With an id on every line, the files' lines pair by id (else by position): each id must then name one email.
   const byId = [...challenger, ...champion].every((l) => l.id !== undefined);
   for (const [file, lines] of byId ? ([[challengerFile, challenger], [championFile, champion]] as const) : []) {
@@ -543,7 +545,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const data = flags.data;
       if (data === undefined) {
         for (const ref of [flags.challenger, flags.champion]) {
-          if (!existsSync(path.resolve(ctx.cwd, ref))) throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
+          if (existsSync(path.resolve(ctx.cwd, ref))) continue;
+          // A path or a file name is a predictions file that is missing (a failure, exit code 1, as evaluate's);
+          // a bare word (`champion`, a registry id) most likely a model given without --data (a usage error, 2).
+          if (/[\\/]|\.(jsonl|json|csv)$/i.test(ref)) throw new PredictionFileError(`cannot read predictions ${ref}: no such file`, { code: 'PREDICTION_FILE_UNREADABLE' });
+          throw new UsageError(`${ref}: no such predictions file; to compare models (registry ids, champion, directories), add --data <file(s)>`);
         }
       }
       // Checked before predicting and printing: a gate said to pass must not end in an --out refused (`-`, a
@@ -551,62 +557,78 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // An --out that is an input file is refused as such; --challenger and --champion are files only without --data.
       const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
       const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
-      const pair = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
-      const routingTask = pair?.routingTask;
-      const both =
-        data !== undefined && pair !== undefined
-          ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read })
-          : await readBothFiles(ctx, flags.challenger, flags.champion);
-      const { renamed, older, warnings, self } = both;
-      const { challenger, champion } = personalMail(ctx, both);
-      const progress = createProgress(ctx, 'compare');
-      let comparison;
+      // Ctrl-C from here on (reading, predicting, the bootstrap, writing) stops at the next step, exit code 130: no gate
+      // is recorded and --out is left as it was; a second quits at once.
+      const interrupt =
+        flags.out !== undefined
+          ? stagedInterrupt(ctx, flags.out)
+          : twoStepInterrupt(ctx, {
+              stopping: (signal) => `stopping (${signal} again quits at once)`,
+              quitting: 'quitting now; no gate was recorded',
+              reason: new InterruptedError('interrupted: no gate was recorded'),
+            });
       try {
-        comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update });
+        const pair = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
+        const routingTask = pair?.routingTask;
+        const both =
+          data !== undefined && pair !== undefined
+            ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read, signal: interrupt.signal })
+            : await readBothFiles(ctx, flags.challenger, flags.champion, interrupt.signal);
+        const { renamed, older, warnings, self } = both;
+        const { challenger, champion } = personalMail(ctx, both);
+        const progress = createProgress(ctx, 'compare');
+        let comparison;
+        try {
+          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update });
+        } finally {
+          progress.stop();
+        }
+        const gate = applyGate(comparison, policy);
+        // A challenger that answers far fewer emails automatically can match the champion's figures: warned of, and
+        // the warning kept with the gate (PASS (warned) in the list; approve repeats it).
+        warnings.push(...answeredDropWarnings(comparison));
+        // One that answers more at a lower precision (more mail misrouted) reads as a gain in the answered share: warned of too.
+        warnings.push(...answeredPrecisionWarnings(comparison, routingTask));
+        // A task the policy leaves out of the gate, at which the challenger is clearly worse: the gate's own warning.
+        warnings.push(...(gate.warnings ?? []));
+        // Models by their id; prediction files by the model their lines name, else by the file's name.
+        const name = async (ref: string, lines: readonly PredictionLine[]) => {
+          if (flags.data !== undefined) return modelLabel(ctx, ref);
+          const ids = modelIdsOf(lines);
+          return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
+        };
+        const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
+        // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
+        const trained = trainingWarningsOf(await challengerManifest(ctx, pair, names.challenger), 'challenger');
+        for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
+        warnings.push(...trained);
+        // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
+        const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
+        // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
+        // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
+        // A Ctrl-C that came while the bootstrap ran: no gate is recorded.
+        interrupt.signal.throwIfAborted();
+        const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings) : undefined;
+        const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
+        // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
+        const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older)}${notRecorded}`;
+        ctx.stdout.write(safeLines(markdown));
+        await appendCiSummary(ctx, markdown);
+        if (out !== undefined && flags.out !== undefined) {
+          const policyFile = source === 'default policy' ? null : source;
+          // Both files, or (on a failure or Ctrl-C) neither: not a new comparison.json beside an old gate.md.
+          await writeStaged(ctx, flags.out, [], async (dir, signal) => {
+            await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, warnings, comparison, gate }, null, 2)}\n`);
+            signal.throwIfAborted();
+            await writeFile(path.join(dir, 'gate.md'), markdown);
+          }, inputs, interrupt);
+        }
+        if (!gate.pass) {
+          const failed = gate.checks.filter((c) => !c.pass).map((c) => c.name);
+          throw new GateFailedError(`gate failed: ${failed.join('; ')}`);
+        }
       } finally {
-        progress.stop();
-      }
-      const gate = applyGate(comparison, policy);
-      // A challenger that answers far fewer emails automatically can match the champion's figures: warned of, and
-      // the warning kept with the gate (PASS (warned) in the list; approve repeats it).
-      warnings.push(...answeredDropWarnings(comparison));
-      // One that answers more at a lower precision (more mail misrouted) reads as a gain in the answered share: warned of too.
-      warnings.push(...answeredPrecisionWarnings(comparison, routingTask));
-      // A task the policy leaves out of the gate, at which the challenger is clearly worse: the gate's own warning.
-      warnings.push(...(gate.warnings ?? []));
-      // Models by their id; prediction files by the model their lines name, else by the file's name.
-      const name = async (ref: string, lines: readonly PredictionLine[]) => {
-        if (flags.data !== undefined) return modelLabel(ctx, ref);
-        const ids = modelIdsOf(lines);
-        return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
-      };
-      const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
-      // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
-      const trained = trainingWarningsOf(await challengerManifest(ctx, pair, names.challenger), 'challenger');
-      for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
-      warnings.push(...trained);
-      // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
-      const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
-      // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
-      // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
-      const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings) : undefined;
-      const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
-      // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
-      const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older)}${notRecorded}`;
-      ctx.stdout.write(safeLines(markdown));
-      await appendCiSummary(ctx, markdown);
-      if (out !== undefined && flags.out !== undefined) {
-        const policyFile = source === 'default policy' ? null : source;
-        // Both files, or (on a failure or Ctrl-C) neither: not a new comparison.json beside an old gate.md.
-        await writeStaged(ctx, flags.out, [], async (dir, signal) => {
-          await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, warnings, comparison, gate }, null, 2)}\n`);
-          signal.throwIfAborted();
-          await writeFile(path.join(dir, 'gate.md'), markdown);
-        }, inputs);
-      }
-      if (!gate.pass) {
-        const failed = gate.checks.filter((c) => !c.pass).map((c) => c.name);
-        throw new GateFailedError(`gate failed: ${failed.join('; ')}`);
+        interrupt.release();
       }
     });
   // Checked by the action (in its own words), yet always needed: marked so in the help.

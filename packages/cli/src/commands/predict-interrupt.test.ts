@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { writeDemoData } from '@mailroute/training';
+import { loadDemoConfig, writeDemoData } from '@mailroute/training';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
@@ -97,6 +97,25 @@ describe('predict and evaluate --model at Ctrl-C', () => {
     expect(stderr).not.toContain('predict: 100%');
     expect(existsSync(path.join(dir, 'rep'))).toBe(false);
     // Its listeners are gone with the command.
+    expect([signals.listenerCount('SIGINT'), signals.listenerCount('SIGTERM')]).toEqual([0, 0]);
+  }, 120_000);
+
+  it('compare --data stops at Ctrl-C while it predicts, says so, exits 130 and scores nothing', async () => {
+    const config = await loadDemoConfig();
+    writeFileSync(path.join(dir, 'one-epoch.json'), JSON.stringify({ ...config, model: { ...config.model, epochs: 1 } }));
+    const trained = await runWithSignals(['train', '--config', 'one-epoch.json', '--data', path.join(home, 'demo.csv')], () => undefined);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const { code, stderr, signals } = await runWithSignals(['compare', '--challenger', id, '--champion', 'champion', '--data', 'big.csv', '--resamples', '10'], (text, emitter) => {
+      if (text.startsWith('predict challenger read: 100%')) emitter.emit('SIGINT');
+    });
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('Ctrl-C: stopping (Ctrl-C again quits at once)');
+    expect(stderr).toContain('interrupted: no gate was recorded');
+    // Stopped at a chunk of the challenger's rows: the champion's were never read, nothing was compared.
+    expect(stderr).not.toContain('predict challenger: 100%');
+    expect(stderr).not.toContain('predict champion');
+    expect(stderr).not.toMatch(/^compare: /m);
     expect([signals.listenerCount('SIGINT'), signals.listenerCount('SIGTERM')]).toEqual([0, 0]);
   }, 120_000);
 
