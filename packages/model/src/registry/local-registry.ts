@@ -420,11 +420,10 @@ export class LocalModelRegistry implements ModelRegistry {
       kept,
       unlisted,
     });
-    if (options.dryRun) {
-      const index = await this.sharedIndex();
-      const { prune, kept } = pruneCandidates(index, cutoff);
-      return outcome(await measure(prune), kept, true);
-    }
+    // Read first, without the lock: nothing to prune writes nothing (a mistyped home is not created, and a
+    // registry in use is not locked for nothing). The candidates are chosen again under the lock.
+    const seen = pruneCandidates(await this.sharedIndex(), cutoff);
+    if (options.dryRun || seen.prune.length === 0) return outcome(await measure(seen.prune), seen.kept, options.dryRun === true);
     const { pruned, kept } = await this.update(async (index) => {
       const { prune, kept } = pruneCandidates(index, cutoff);
       const measured = await measure(prune);

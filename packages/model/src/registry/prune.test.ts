@@ -18,6 +18,19 @@ function clockedRegistry(home: string) {
 const fixture = (id: string) => Promise.resolve(registryArtifact(id));
 
 describe('LocalModelRegistry.prune', () => {
+  it('writes nothing when nothing is to be pruned: a mistyped home is not created, a registry not rewritten', async () => {
+    const missing = path.join(tmp(), 'no-such-home');
+    const result = await createLocalRegistry({ home: missing }).prune({ olderThanDays: 30 });
+    expect(result).toMatchObject({ dryRun: false, pruned: [], bytes: 0 });
+    expect(existsSync(missing)).toBe(false);
+    const home = tmp();
+    const { registry } = clockedRegistry(home);
+    await registry.register(await fixture('m-recent'));
+    const before = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    expect((await registry.prune({ olderThanDays: 30 })).pruned).toEqual([]);
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
+  });
+
   it('removes the artifacts of old Rejected and awaiting versions, keeps the champion, Approved and recent ones, and their records', async () => {
     const home = tmp();
     const { registry, at } = clockedRegistry(home);
