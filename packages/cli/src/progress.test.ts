@@ -4,6 +4,19 @@ import { createProgress, stagedProgress } from './progress.js';
 import { captureStream } from './test-support.js';
 
 describe('createProgress', () => {
+  it('draws no bar in a CI job even on a terminal, whatever true value CI has (true, 1, yes), and a bar when CI is empty, false or 0', () => {
+    const drawn = (ci: string | undefined) => {
+      const err = captureStream();
+      Object.assign(err.stream, { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+      const progress = createProgress(createContext({ env: ci === undefined ? {} : { CI: ci }, stdout: captureStream().stream, stderr: err.stream }), 'predict');
+      progress.update(5, 10);
+      progress.stop();
+      return err.text().includes('[');
+    };
+    expect(['true', '1', 'yes', 'TRUE'].map(drawn)).toEqual([false, false, false, false]);
+    expect([undefined, '', 'false', '0'].map(drawn)).toEqual([true, true, true, true]);
+  });
+
   it('in a terminal, clears the bar line before other output so lines do not run into the bar', () => {
     const err = captureStream();
     Object.assign(err.stream, { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });

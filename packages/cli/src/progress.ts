@@ -28,8 +28,17 @@ export function shownLabel(title: string, label: string, done: number, total: nu
   return safeValue(label);
 }
 
+/**
+ * Whether the environment names a CI job: `CI` set to anything but an empty string, `false` or `0` (GitHub and
+ * GitLab set `true`, some runners `1`), where a bar's redraws would fill the log even on a pseudo-terminal.
+ */
+export function inCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
 export function createProgress(ctx: CliContext, title: string): Progress {
-  if (ctx.stderr.isTTY && ctx.env.CI !== 'true') {
+  if (ctx.stderr.isTTY && !inCi(ctx.env)) {
     const bar = new cliProgress.SingleBar(
       { format: `${title} [{bar}] {percentage}% {value}/{total} {label}`, stream: ctx.stderr as NodeJS.WriteStream, hideCursor: true },
       cliProgress.Presets.shades_classic,
