@@ -9,9 +9,8 @@ import { strictMismatches, type JsonSchema } from '@mailroute/serving/testing';
 import { API_ENV } from '../contracts.js';
 import { isGatewayRoute } from './api-document.js';
 import { createApiLambdaHandler } from './api-handler.js';
+import { crmToken, gatewayEvent, lambdaContext, s3Body } from '../test-support/gateway-event.js';
 
-type LambdaEvent = Parameters<LambdaHandler>[0];
-type LambdaContext = Parameters<LambdaHandler>[1];
 type Out = never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document's shape is asserted by expect()
 type Loose = any;
@@ -30,38 +29,11 @@ const env = {
   [API_ENV.artifactBucket]: 'mailroute-dev-artifacts',
   [API_ENV.modelsPrefix]: 'models/',
 };
-const body = (text: string) => ({ Body: { transformToString: async () => text } }) as Out;
-/** An unsigned token with the claims API Gateway's authorizer would have verified. */
-const token = `e30.${Buffer.from(JSON.stringify({ client_id: 'crm-dev-client' })).toString('base64url')}.sig`;
-const auth = { authorization: `Bearer ${token}` };
-
-/** The event API Gateway (HTTP API, payload 2.0) hands the function for a request its route `routeKey` took. */
-function event(routeKey: string, method: string, rawPath: string, payload?: unknown): LambdaEvent {
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: '',
-    headers: { host: 'api.example.com', 'content-type': 'application/json', ...auth },
-    requestContext: {
-      accountId: '111111111111',
-      apiId: 'abc123',
-      authentication: null,
-      authorizer: { jwt: { claims: { client_id: 'crm-dev-client' }, scopes: null } },
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'crm/1.0' },
-      requestId: 'req-1',
-      routeKey,
-      stage: '$default',
-      time: '29/Nov/2026:10:00:00 +0000',
-      timeEpoch: 1_795_000_000_000,
-    },
-    body: payload === undefined ? null : JSON.stringify(payload),
-    isBase64Encoded: false,
-  } as LambdaEvent;
-}
-const context = { awsRequestId: 'req-1', functionName: 'mailroute-dev-api' } as unknown as LambdaContext;
+const body = s3Body;
+const context = lambdaContext;
+/** The event for a request its route `routeKey` took, with the CRM's token, as the JWT authorizer passed it. */
+const event = (routeKey: string, method: string, rawPath: string, payload?: unknown) =>
+  gatewayEvent(method, rawPath, payload, { routeKey, headers: { authorization: `Bearer ${crmToken}` }, authorizer: { jwt: { claims: { client_id: 'crm-dev-client' }, scopes: null } } });
 const getDocument = async (handler: LambdaHandler): Promise<Loose> => {
   const res = await handler(event('GET /openapi.json', 'GET', '/openapi.json'), context);
   expect(res.statusCode).toBe(200);

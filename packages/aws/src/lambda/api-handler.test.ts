@@ -4,14 +4,12 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, SageMakerRuntimeClient, SageMakerRuntimeServiceException, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaHandler } from '@mailroute/serving';
 import { API_ENV, lambdaRequestTimeoutMs } from '../contracts.js';
 import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
 import { ManifestCache } from './champion-tasks.js';
 import { createGatewayJwtAuth } from './gateway-auth.js';
+import { crmToken, gatewayEvent, lambdaContext, s3Body } from '../test-support/gateway-event.js';
 
-type LambdaEvent = Parameters<LambdaHandler>[0];
-type LambdaContext = Parameters<LambdaHandler>[1];
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const s3 = new S3Client({ region: 'eu-central-1', credentials });
@@ -29,36 +27,11 @@ const env = {
   [API_ENV.modelsPrefix]: 'models/',
 };
 
-const body = (text: string) => ({ Body: { transformToString: async () => text } }) as Out;
-/** An unsigned token with the claims API Gateway's authorizer would have verified. */
-const token = `e30.${Buffer.from(JSON.stringify({ client_id: 'crm-dev-client' })).toString('base64url')}.sig`;
-
-function event(method: string, rawPath: string, payload?: unknown, headers: Record<string, string> = {}): LambdaEvent {
-  return {
-    version: '2.0',
-    routeKey: 'ANY /v1/{proxy+}',
-    rawPath,
-    rawQueryString: '',
-    headers: { host: 'api.example.com', 'content-type': 'application/json', ...headers },
-    requestContext: {
-      accountId: '111111111111',
-      apiId: 'abc123',
-      authentication: null,
-      authorizer: {},
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '192.0.2.10', userAgent: 'crm/1.0' },
-      requestId: 'req-1',
-      routeKey: 'ANY /v1/{proxy+}',
-      stage: '$default',
-      time: '29/Nov/2026:10:00:00 +0000',
-      timeEpoch: 1_795_000_000_000,
-    },
-    body: payload === undefined ? null : JSON.stringify(payload),
-    isBase64Encoded: false,
-  } as LambdaEvent;
-}
-const context = { awsRequestId: 'req-1', functionName: 'mailroute-dev-api' } as unknown as LambdaContext;
+const body = s3Body;
+const token = crmToken;
+const context = lambdaContext;
+/** The event for `method rawPath` through the API's `ANY /v1/{proxy+}` route, no authorizer context. */
+const event = (method: string, rawPath: string, payload?: unknown, headers: Record<string, string> = {}) => gatewayEvent(method, rawPath, payload, { headers });
 
 describe('API Lambda wired with the AWS adapters', () => {
   beforeEach(() => {
