@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachmentWords, MAX_ATTACHMENT_WORDS, spacedAttachmentName } from './attachment-words.js';
+import { redactPii } from './redact.js';
 
 describe('attachmentWords', () => {
   it('reads the words of file names: letters only, lower case, camel case split, no extension, each once', () => {
@@ -28,8 +29,25 @@ describe('attachmentWords', () => {
 
   it('sets the words of a file name apart for masking (spacedAttachmentName), and reads the same words of either form', () => {
     const names = ['Vollmacht_Erika_Muster.pdf', 'Erika-Muster-Ausweis.jpg', 'ErikaMuster.PDF', 'Konto.auszug+2026~v2.pdf', 'PDFScan.jpeg', 'plain.pdf', ' Depotübertrag .pdf'];
-    const spaced = names.map(spacedAttachmentName);
+    const spaced = names.map((name) => spacedAttachmentName(name));
     expect(spaced).toEqual(['Vollmacht Erika Muster.pdf', 'Erika Muster Ausweis.jpg', 'Erika Muster.PDF', 'Konto auszug 2026 v2.pdf', 'PDFScan.jpeg', 'plain.pdf', 'Depotübertrag.pdf']);
     for (const [i, name] of names.entries()) expect(attachmentWords([spaced[i]]), name).toEqual(attachmentWords([name]));
+  });
+
+  it('masks a file name as written before setting its words apart, which would break an address or a phone number for the detectors', () => {
+    const masked = (name: string) => redactPii(spacedAttachmentName(name, (stem) => redactPii(stem).text)).text;
+    // Set apart first, these were `erika musterfrau@mail example.pdf` and `Rueckruf 49 171 1234567.pdf`: no detector read them.
+    expect(masked('erika.musterfrau@mail.example.pdf')).toBe('[EMAIL].pdf');
+    expect(masked('Antrag_erika_musterfrau@mail.example.pdf')).toBe('[EMAIL].pdf');
+    // A name that is an address alone: its top-level domain is no extension.
+    expect(masked('erika.muster@mail.de')).toBe('[EMAIL]');
+    expect(masked('Rueckruf_+49_171_1234567.pdf')).toBe('Rueckruf [PHONE].pdf');
+    expect(masked('Rueckruf+491711234567.pdf')).toBe('Rueckruf [PHONE].pdf');
+    expect(masked('Kontoauszug-DE89.3704.0044.0532.0130.00.pdf')).toBe('Kontoauszug [IBAN].pdf');
+    // A placeholder stays whole, and so does its `_`, whether masking put it in now or before (a stored name exported again).
+    expect(masked('Ausweis_L01X00T47.jpg')).toBe('Ausweis [ID_DOCUMENT].jpg');
+    expect(spacedAttachmentName('Ausweis_[ID_DOCUMENT]_Kopie.jpg')).toBe('Ausweis [ID_DOCUMENT] Kopie.jpg');
+    // A `+` joining words or numbers is still a blank.
+    expect(spacedAttachmentName('Konto.auszug+2026.pdf')).toBe('Konto auszug 2026.pdf');
   });
 });

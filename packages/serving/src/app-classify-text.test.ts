@@ -52,13 +52,26 @@ describe('POST /v1/classify', () => {
         id: 'a',
         from: 'Erika Muster <erika@example.org>',
         body: 'Anbei die Vollmacht.',
-        attachmentNames: ['Vollmacht Erika Muster.pdf', 'Vollmacht_Erika_Muster.pdf', 'Erika-Muster-Ausweis.jpg', 'ErikaMuster.pdf', 'Kontoauszug_DE89370400440532013000.pdf', 'Scan2026.pdf', ' '],
+        attachmentNames: [
+          'Vollmacht Erika Muster.pdf',
+          'Vollmacht_Erika_Muster.pdf',
+          'Erika-Muster-Ausweis.jpg',
+          'ErikaMuster.pdf',
+          'Kontoauszug_DE89370400440532013000.pdf',
+          'Scan2026.pdf',
+          ' ',
+          'erika.musterfrau@mail.example.pdf',
+          'Rueckruf_+49_171_1234567.pdf',
+          'Ausweis L01X00T47.jpg',
+        ],
       },
       { id: 'b', body: 'invoice 13', attachmentNames: ['  '] },
     ];
     const withText = await build({ storeText: true });
     const { predictions } = await json(await withText.app.request('/v1/classify', jsonRequest({ emails })));
-    // Words joined by `_`, `-` or camel case are set apart first, so the detectors see them (the model reads the same words).
+    // Words joined by `_`, `-` or camel case are set apart first, so the detectors see them (the model reads the same words);
+    // but an address and a number are masked as written before that (set apart, `erika musterfrau@mail example.pdf`
+    // and `Rueckruf 49 171 1234567.pdf` were kept as they were), and a placeholder stays whole.
     expect((await withText.context.store.getPrediction(predictions[0].predictionId))?.attachmentNames).toEqual([
       'Vollmacht [NAME].pdf',
       'Vollmacht [NAME].pdf',
@@ -66,6 +79,9 @@ describe('POST /v1/classify', () => {
       '[NAME].pdf',
       'Kontoauszug [IBAN].pdf',
       'Scan2026.pdf',
+      '[EMAIL].pdf',
+      'Rueckruf [PHONE].pdf',
+      'Ausweis [ID_DOCUMENT].jpg',
     ]);
     expect(await withText.context.store.getPrediction(predictions[1].predictionId)).not.toHaveProperty('attachmentNames');
     const without = await build();

@@ -92,9 +92,11 @@ function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (t
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
   // A file name can hold a customer's name or IBAN (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same
-  // names, once its words are apart (masking needs word boundaries, which `_` and `ErikaMuster` are not).
+  // names, once its words are apart (masking needs word boundaries, which `_` and `ErikaMuster` are not). Masked as
+  // written first, without the email's names (they read best apart): setting the words apart breaks what is read only whole,
+  // an address's dots (`erika.musterfrau@mail.example.pdf`) or an institution's pattern (`KD-12345678`).
   const names = email.attachmentNames?.filter((name) => name.trim() !== '');
-  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(spacedAttachmentName(name), knownNames));
+  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(spacedAttachmentName(name, (stem) => maskText(stem)), knownNames));
 }
 
 /** Ids named in a warning at most. */
