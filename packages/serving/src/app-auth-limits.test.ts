@@ -138,7 +138,7 @@ describe('auth and limits', () => {
     open();
     await untilTrue(() => classifier.finished === 1);
     expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
-    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
+    expect(await (await app.request('/metrics', authed())).text()).not.toMatch(/mailroute_predictions_total\{/);
   });
 
   it('503 when the deadline passes while an awaited store commits: the predictions are stored, as the README says, but not counted as answered', async () => {
@@ -154,7 +154,7 @@ describe('auth and limits', () => {
     expect((await json(res)).code).toBe('REQUEST_TIMEOUT');
     await new Promise((r) => setTimeout(r, 300)); // the save commits after the answer
     expect((await store.findPredictionByEmail(invoiceEmail.id))?.emailId).toBe(invoiceEmail.id);
-    expect(await (await app.request('/metrics')).text()).not.toMatch(/mailroute_predictions_total\{/);
+    expect(await (await app.request('/metrics', authed())).text()).not.toMatch(/mailroute_predictions_total\{/);
   });
 
   it('404 problem for an unknown route', async () => {
@@ -165,7 +165,7 @@ describe('auth and limits', () => {
     expect((await json(res)).code).toBe('NOT_FOUND');
     // Counted, under one route label (a scan of paths must show, without a series per path).
     await app.request('/wp-login.php');
-    const metrics = await (await app.request('/metrics')).text();
+    const metrics = await (await app.request('/metrics', authed())).text();
     expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="unmatched",status="404"} 2');
     expect(metrics).not.toContain('wp-login');
     // No guarded request yet, and the in-flight gauge already reads 0 (an alert on it sees data).
@@ -186,7 +186,7 @@ describe('auth and limits', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     expect((await app.request('/healthz', { method: 'HEAD' })).status).toBe(200);
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
-    const metrics = await (await app.request('/metrics')).text();
+    const metrics = await (await app.request('/metrics', authed())).text();
     expect(metrics).toMatch(/status="405"/);
     // Counted under the route asked for, not as unmatched.
     expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="/v1/classify",status="405"} 1');

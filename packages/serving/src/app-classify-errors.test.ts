@@ -118,7 +118,7 @@ describe('POST /v1/classify', () => {
       "The body is 7340032 bytes (7 MB), over the limit of 6291456 bytes (6 MB): split the batch into smaller requests (6 MB, SageMaker's fixed limit per invocation, is the most a server takes).",
     );
     expect((await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).status).toBe(200);
-    expect(await (await app.request('/metrics')).text()).toMatch(/^mailroute_inflight_requests 0$/m);
+    expect(await (await app.request('/metrics', authed())).text()).toMatch(/^mailroute_inflight_requests 0$/m);
   });
 
   it('never leaks a stack trace or email text in a 500', async () => {

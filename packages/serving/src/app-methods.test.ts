@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startNodeServer } from './adapters/node-server.js';
-import { buildTestApp, json, testAppBuilder } from './test-support/harness.js';
+import { authed, buildTestApp, json, testAppBuilder } from './test-support/harness.js';
 
 const build = testAppBuilder();
 
@@ -16,7 +16,7 @@ describe('OPTIONS', () => {
     const healthz = await app.request('/healthz', { method: 'OPTIONS' });
     expect([healthz.status, healthz.headers.get('allow')]).toEqual([204, 'GET, HEAD, OPTIONS']);
     // Counted under the route asked for.
-    const metrics = await (await app.request('/metrics')).text();
+    const metrics = await (await app.request('/metrics', authed())).text();
     expect(metrics).toContain('mailroute_http_requests_total{method="OPTIONS",route="/v1/classify",status="204"} 1');
   });
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLocalServing, DB_FILE, lostWriteDetail } from './local-serving.js';
+import { addApiKey, checkKeyFilePermissions } from './auth/key-file.js';
+import { createLocalServing, DB_FILE, loadAuth, lostWriteDetail } from './local-serving.js';
 import { StoreError, StoreUnavailableError } from './errors.js';
 import { writeFixtureModel } from './test-support/fixture-model.js';
 import type { Logger } from './http/logger.js';
@@ -385,6 +386,30 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
       } finally {
         await serving.close();
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loadAuth', () => {
+  it('refuses a key file its group or other users may write (they could add an admin key of their own), naming the file and chmod 600', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-key-mode-'));
+    try {
+      const file = path.join(dir, 'api-keys.json');
+      addApiKey(file, 'crm', ['classify']);
+      // As --new-key writes it (600), and readable by others (644): taken.
+      for (const mode of [0o600, 0o644]) {
+        await chmod(file, mode);
+        expect(loadAuth(file, { required: true }).enabled).toBe(true);
+      }
+      for (const [mode, who] of [[0o664, 'its group'], [0o646, 'every user'], [0o666, 'its group and every user']] as const) {
+        await chmod(file, mode);
+        expect(() => loadAuth(file, { required: true })).toThrow(expect.objectContaining({ code: 'SERVING_CONFIG_INVALID', message: expect.stringContaining(`API key file ${file} can be written by ${who}`) }));
+        expect(() => loadAuth(file)).toThrow(`chmod 600 ${file}`);
+      }
+      // Where mode bits mean nothing (Windows), not checked.
+      expect(() => checkKeyFilePermissions(file, 'win32')).not.toThrow();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@ import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
 import type { RedactPattern } from '@mailroute/preprocess';
 import { createApp, maskPii, type ServingApp } from './app.js';
 import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
-import { readKeyFile } from './auth/key-file.js';
+import { checkKeyFilePermissions, readKeyFile } from './auth/key-file.js';
 import { ModelLoadError, ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
@@ -20,13 +20,14 @@ export const API_KEYS_FILE = 'api-keys.json';
 /**
  * API keys from a JSON file (`{ "keys": [{ id, sha256, scopes, rateLimit? }] }`); none when the default
  * file is absent or empty. A file named on purpose (`required`) must exist and hold a key: a typo in its
- * path must not turn auth off.
+ * path must not turn auth off. A file others than its owner may write is refused (`checkKeyFilePermissions`).
  */
 export function loadAuth(file: string | undefined, options: { required?: boolean } = {}): Auth {
   if (file === undefined) return createNoAuth();
   if (options.required && !existsSync(file)) {
     throw new ServingConfigError(`API key file ${file} does not exist (create a key in it with: mailroute serve --new-key <id> --api-keys ${file}).`, { file });
   }
+  checkKeyFilePermissions(file);
   const { keys } = readKeyFile(file);
   if (options.required && keys.length === 0) throw new ServingConfigError(`API key file ${file} holds no keys.`, { file });
   return keys.length === 0 ? createNoAuth() : createApiKeyAuth(keys);

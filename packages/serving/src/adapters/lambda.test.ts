@@ -130,7 +130,7 @@ describe('createLambdaHandler', () => {
     }
     // Dots inside a segment are a name like any other.
     expect((await handler(apiGatewayV2Event('GET', '/v1/model.json'), lambdaContext)).statusCode).toBe(404);
-    expect((await handler(apiGatewayV2Event('GET', '/v1/model'), lambdaContext)).statusCode).toBe(200);
+    expect((await handler(apiGatewayV2Event('GET', '/v1/model', undefined, { authorization: `Bearer ${KEYS.all}` }), lambdaContext)).statusCode).toBe(200);
   });
 
   it('retries the app factory after a failure', async () => {

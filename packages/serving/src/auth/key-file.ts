@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServingConfigError } from '../errors.js';
 import { ApiKeyFileSchema, generateApiKey, hashApiKey, type ApiKeyFile, type RateLimit, type Scope } from './api-keys.js';
@@ -26,6 +26,23 @@ export function readKeyFile(file: string): ApiKeyFile {
     throw new ServingConfigError(`API key file ${file}: ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/**
+ * Refuses a key file that others than its owner may write (its group or other users: mode bits 022): any of them
+ * could add the hash of a key of their own, with the admin scope, and the server would take it. Mode bits mean
+ * nothing on Windows (`platform` win32): not checked there. A file that is not there, or is no file, is left to
+ * the reading to say.
+ */
+export function checkKeyFilePermissions(file: string, platform: NodeJS.Platform = process.platform): void {
+  if (platform === 'win32') return;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile() || (stat.mode & 0o022) === 0) return;
+  const who = [stat.mode & 0o020 && 'its group', stat.mode & 0o002 && 'every user'].filter(Boolean).join(' and ');
+  throw new ServingConfigError(
+    `API key file ${file} can be written by ${who} (mode ${(stat.mode & 0o777).toString(8)}), who could add a key of their own: make it writable by its owner only (chmod 600 ${file}), and check that it holds only your keys.`,
+    { file },
+  );
 }
 
 /**

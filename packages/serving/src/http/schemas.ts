@@ -314,6 +314,23 @@ export const ClassifyResponseSchema = z
 const LABELS_SHAPE = 'labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}';
 const LABEL_VALUE = 'a label is a string, such as "tax_documents"';
 
+/** Task labels one feedback may name at most: a model has a handful of tasks, and each name sent is judged and may be named back. */
+export const MAX_FEEDBACK_LABELS = 64;
+
+/**
+ * More task labels than one feedback may name, refused before any of them is read: 60,000 of them (a 1 MB body) took
+ * seconds to judge and were each named back, in a 4 MB answer (or, with labels of the wrong type, an issue apiece).
+ */
+function capLabels(value: unknown, ctx: { issues: unknown[] }): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const count = Object.keys(value).length;
+  if (count > MAX_FEEDBACK_LABELS) {
+    const message = `at most ${MAX_FEEDBACK_LABELS} task labels per feedback, not ${count}: send the labels of the model's tasks ({task: label}, one per task)`;
+    ctx.issues.push({ code: 'too_big', origin: 'object', maximum: MAX_FEEDBACK_LABELS, input: value, message });
+  }
+  return value;
+}
+
 export const FeedbackRequestSchema = z
   .object({
     // null is absent, as in /v1/classify (many serializers write null for an empty field).
@@ -332,14 +349,18 @@ export const FeedbackRequestSchema = z
     // A CRM that sends a list of {task, label} pairs, or a label as a number, is told the shape, not zod's "expected record".
     // A label is normalised before its length is checked: a lone variation selector is an empty label.
     labels: z
-      .record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).overwrite(normalizeLabel).min(1).max(200), {
-        error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
-      })
+      .preprocess(
+        capLabels,
+        z.record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).overwrite(normalizeLabel).min(1).max(200), {
+          error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
+        }),
+      )
       // At least one: checked by the route (below), so the schema only says it.
       .openapi({
         minProperties: 1,
+        maxProperties: MAX_FEEDBACK_LABELS,
         description:
-          'The confirmed label per task ({task: label}, at least one); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC and without emoji variation selectors (U+FE0F, U+FE0E): one written decomposed (u and a combining diaeresis for ü), or an emoji with or without its selector, is the same label, and is stored so',
+          `The confirmed label per task ({task: label}, at least one, at most ${MAX_FEEDBACK_LABELS}); a task or label outside the taxonomy gets 422 with validLabels. A label is read in Unicode NFC and without emoji variation selectors (U+FE0F, U+FE0E): one written decomposed (u and a combining diaeresis for ü), or an emoji with or without its selector, is the same label, and is stored so`,
       }),
     closedAt: dateTimeSchema('When the case was closed (not more than 5 minutes ahead of the server\'s clock, which allows for a CRM clock a little fast; nor longer ago than the server keeps feedback: its retention, 400 days by default)'),
   }, { error: nonObjectBody('one feedback, an object {predictionId or emailId, labels, closedAt}: send one request per email') })

@@ -121,7 +121,7 @@ describe('the OpenAPI document', () => {
     const doc = await json(serving.app.request('/openapi.json'));
     expect(doc.info.description).toMatch(/GET operation also answers HEAD/);
     expect(doc.info.description).toMatch(/every path OPTIONS: 204 with an Allow header/);
-    const head = await serving.app.request('/v1/model', { method: 'HEAD' });
+    const head = await serving.app.request('/v1/model', authed(KEYS.all, { method: 'HEAD' }));
     expect([head.status, await head.text()]).toEqual([200, '']);
     const options = await serving.app.request('/v1/model', { method: 'OPTIONS' });
     expect([options.status, options.headers.get('allow')]).toEqual([204, 'GET, HEAD, OPTIONS']);

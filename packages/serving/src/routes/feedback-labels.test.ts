@@ -123,6 +123,27 @@ describe('POST /v1/feedback', () => {
     }
   });
 
+  it('refuses more than 64 task labels before judging any (400 naming the limit), and names at most five ignored tasks in a detail', async () => {
+    const { app } = await build();
+    const tasks = (n: number, label: unknown) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`task${i}`, label]));
+    // 60,000 of them (a 1 MB body) took seconds and were each named back, in a 4 MB answer; of the wrong type, an issue apiece.
+    for (const label of ['x', 5]) {
+      const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: tasks(10_000, label), closedAt }));
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(text.length).toBeLessThan(2_000);
+      const problem = JSON.parse(text);
+      expect(problem.detail).toContain('at most 64 task labels per feedback, not 10000');
+      expect(problem.issues).toEqual([expect.objectContaining({ path: ['labels'], code: 'too_big' })]);
+    }
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: tasks(65, 'x'), closedAt }))).status).toBe(400);
+    // 64 unknown tasks: nothing to record, the first five named and the rest counted.
+    const ignored = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: tasks(64, 'x'), closedAt })));
+    expect(ignored.status).toBe(422);
+    expect(ignored.detail).toMatch(/^Nothing to record: "task0": not one of the model's tasks \(queue, topic\); .*"task4": [^;]* and 59 more\.$/);
+    expect(ignored.detail).not.toContain('"task5"');
+  });
+
   it('names the task or label probably meant, and the valid task names, for one outside the taxonomy', async () => {
     const { app } = await build();
     const task = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queu: 'billing' }, closedAt })));

@@ -101,6 +101,16 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
   return 'accepted';
 }
 
+/** Ignored tasks named in a detail at most: the rest are counted. */
+const MAX_IGNORED_NAMED = 5;
+
+/** `"urgency": why; "tone": why and 3 more`: the first ignored tasks with why, so a detail stays short however many were sent. */
+function ignoredText(ignored: Record<string, string>): string {
+  const entries = Object.entries(ignored);
+  const named = entries.slice(0, MAX_IGNORED_NAMED).map(([task, why]) => `${quoted(task)}: ${why}`).join('; ');
+  return entries.length > MAX_IGNORED_NAMED ? `${named} and ${entries.length - MAX_IGNORED_NAMED} more` : named;
+}
+
 /**
  * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
  * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
@@ -133,7 +143,7 @@ export function checkTaxonomy(
     else throw verdicts.find((v) => v instanceof UnknownLabelError) as UnknownLabelError;
   }
   if (Object.keys(kept).length === 0) {
-    throw new UnknownLabelError(`Nothing to record: ${Object.entries(ignored).map(([t, why]) => `${quoted(t)}: ${why}`).join('; ')}.`, {
+    throw new UnknownLabelError(`Nothing to record: ${ignoredText(ignored)}.`, {
       validLabels: Object.fromEntries(served.map((t) => [t.name, [...t.labels]])),
     });
   }

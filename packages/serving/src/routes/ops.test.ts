@@ -54,6 +54,38 @@ describe('operations routes', () => {
     });
   });
 
+  it('POST /v1/admin/reload writes audit lines (requested, then done or failed) with the key id and the request id, never the key', async () => {
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push([level, message, fields]);
+    const logger = { info: at('info'), warn: at('warn'), error: at('error') };
+    let champion = 'm1';
+    const source = createClassifierSource({
+      resolve: async () => ({ id: champion, dir: '' }),
+      load: async (t) => {
+        if (t.id === 'm3') throw new Error('manifest.json is missing');
+        return createFakeClassifier({ modelId: t.id });
+      },
+    });
+    await source.reload();
+    const { app } = await build({ classifierSource: source, logger });
+    champion = 'm2';
+    const done = await app.request('/v1/admin/reload', authed(KEYS.all, { method: 'POST', headers: { 'x-request-id': 'ops-ticket-42' } }));
+    expect(done.status).toBe(200);
+    expect(done.headers.get('x-request-id')).toBe('ops-ticket-42');
+    const audit = (message: string) => lines.filter(([, m]) => m === message);
+    expect(audit('admin reload requested')).toEqual([['info', 'admin reload requested', { requestId: 'ops-ticket-42', keyId: 'all', force: false }]]);
+    expect(audit('admin reload done')).toEqual([['info', 'admin reload done', { requestId: 'ops-ticket-42', keyId: 'all', force: false, changed: true, loaded: true, modelId: 'm2', previousModelId: 'm1' }]]);
+    // A failed one: the same id in its audit line and in the answer, made by the server when the caller sent none.
+    lines.length = 0;
+    champion = 'm3';
+    const failed = await app.request('/v1/admin/reload?force=true', authed(KEYS.all, { method: 'POST' }));
+    expect(failed.status).toBe(500);
+    const id = failed.headers.get('x-request-id');
+    expect(audit('admin reload requested')).toEqual([['info', 'admin reload requested', { requestId: id, keyId: 'all', force: true }]]);
+    expect(audit('admin reload failed')).toEqual([['info', 'admin reload failed', { requestId: id, keyId: 'all', force: true, error: expect.stringContaining('manifest.json is missing') }]]);
+    expect(JSON.stringify(lines)).not.toContain(KEYS.all);
+  });
+
   it('POST /v1/admin/reload names the query parameters it does not read: ?forc=true reloads without force, and says so', async () => {
     const { app } = await build();
     const post = async (query: string) => json(app.request(`/v1/admin/reload${query}`, authed(KEYS.all, { method: 'POST' })));
@@ -72,13 +104,47 @@ describe('operations routes', () => {
     expect((await app.request('/healthz')).status).toBe(200);
     expect(await json(app.request('/readyz'))).toEqual({ status: 'ready', modelId: 'fake-1' });
     expect((await app.request('/ping')).status).toBe(200);
-    const model = await json(app.request('/v1/model'));
+    const model = await json(app.request('/v1/model', authed()));
     expect(model).toMatchObject({ modelId: 'fake-1', reloads: 0, failedReloads: 0, lastReloadError: null });
     expect(model.tasks[0]).toEqual({ name: 'queue', labels: ['billing', 'technical', 'general'] });
     // A classifier that does not say how it routes (its manifest does not): null, not made up.
     expect(model.routing).toBeNull();
     const routed = await build({ classifier: { ...createFakeClassifier(), routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } } } });
-    expect((await json(routed.app.request('/v1/model'))).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } });
+    expect((await json(routed.app.request('/v1/model', authed()))).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } });
+  });
+
+  it('/v1/model and /metrics need a key of any scope on a server with keys (401 problem without one), and are open on one without', async () => {
+    const { app } = await build();
+    // The taxonomy and thresholds, and each prediction's label in the counts: not for whoever reaches the port.
+    await classify(app, [{ body: 'invoice' }]);
+    for (const path of ['/v1/model', '/metrics']) {
+      for (const init of [{}, authed('mr_not_a_key'), { headers: { authorization: 'Basic dXNlcjpwdw==' } }]) {
+        const refused = await app.request(path, init);
+        expect(refused.status, path).toBe(401);
+        expect(refused.headers.get('content-type'), path).toBe('application/problem+json');
+        expect(refused.headers.get('www-authenticate'), path).toMatch(/^Bearer/);
+        expect((await json(refused)).code, path).toBe('UNAUTHENTICATED');
+      }
+      // Any scope will do (Prometheus with the CRM's classify key), as Bearer or as x-api-key.
+      expect((await app.request(path, authed(KEYS.classify))).status, path).toBe(200);
+      expect((await app.request(path, { headers: { 'x-api-key': KEYS.classify } })).status, path).toBe(200);
+      expect((await app.request(path, authed(KEYS.classify, { method: 'HEAD' }))).status, path).toBe(200);
+      expect((await app.request(path, { method: 'HEAD' })).status, path).toBe(401);
+    }
+    expect(await (await app.request('/metrics', authed(KEYS.classify))).text()).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
+    // The health checks, the document and its page stay open, and OPTIONS needs no key anywhere.
+    for (const path of ['/healthz', '/readyz', '/ping', '/openapi.json', '/docs']) expect((await app.request(path)).status, path).toBe(200);
+    expect((await app.request('/metrics', { method: 'OPTIONS' })).status).toBe(204);
+    // Without keys (a server on loopback): open, as before.
+    const open = await build({ noAuth: true });
+    for (const path of ['/v1/model', '/metrics']) expect((await open.app.request(path)).status, path).toBe(200);
+    // The document says so: both ways of sending a key, and the 401.
+    const doc = await json(app.request('/openapi.json'));
+    for (const path of ['/v1/model', '/metrics']) {
+      expect(doc.paths[path].get.security, path).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+      expect(Object.keys(doc.paths[path].get.responses), path).toEqual(expect.arrayContaining(['401', '429']));
+    }
+    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs']) expect(doc.paths[path].get.security, path).toBeUndefined();
   });
 
   it('readyz and ping are 503 before a model is loaded', async () => {
@@ -126,7 +192,7 @@ describe('operations routes', () => {
     const started = performance.now();
     await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
     const tookSeconds = (performance.now() - started) / 1000;
-    const res = await app.request('/metrics');
+    const res = await app.request('/metrics', authed());
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
     expect(text).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');

@@ -1,16 +1,38 @@
+import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { presentedKey } from '../auth/api-keys.js';
 import { ModelLoadError, ModelNotReadyError, NoChampionError, StoreUnavailableError } from '../errors.js';
-import type { AppContext, ServingHono } from '../http/context.js';
+import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { requireScope } from '../http/guard.js';
+import { describeError } from '../http/logger.js';
 import { unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
+import { requestIdOf } from '../http/refusal-log.js';
 import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/schemas.js';
 import { SHUTTING_DOWN, withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { API_KEY_SECURITY, noBodyErrorResponses, publicErrorResponses } from './responses.js';
+import { API_KEY_SECURITY, keyedReadErrorResponses, noBodyErrorResponses, publicErrorResponses } from './responses.js';
 
 /** Said to a reload that sent a body: the route reads only `?force=`. */
 const UNREAD_RELOAD_BODY_WARNING = 'The request body was not read: /v1/admin/reload reads only its query parameter ?force= (POST /v1/admin/reload?force=true reloads even an unchanged champion).';
+
+/**
+ * On a server with API keys, a valid key of any scope (its rate limit applies; Prometheus sends one as
+ * `Authorization: Bearer`): /v1/model tells the taxonomy, thresholds and the registry's figures, and /metrics the
+ * predictions per label, so on a quiet server each email's outcome could be followed by anyone reaching the port.
+ * Without keys (clients on this machine only, or SageMaker's IAM in front) they stay open.
+ */
+function requireAnyKey(ctx: AppContext): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!ctx.auth.enabled) return next();
+    const principal = ctx.auth.authenticate(presentedKey(c.req.header('authorization'), c.req.header('x-api-key')));
+    // Checked under a scope the key has, so the guard's own 401s (no key, an unknown one, another scheme) and its
+    // rate limit answer here as on every other route.
+    const scope = principal ? [...principal.scopes][0] : 'classify';
+    return requireScope(ctx, scope)(c, next);
+  };
+}
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -56,14 +78,16 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     (c) => c.json({ status: 'ready' as const, modelId: ready().modelId }, 200),
   );
 
+  app.use('/v1/model', requireAnyKey(ctx));
   app.openapi(
     createRoute({
       method: 'get',
       path: '/v1/model',
       operationId: 'getModel',
       tags: ['operations'],
-      summary: 'The model being served and the last reload',
-      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...publicErrorResponses },
+      summary: 'The model being served and the last reload (on a server with API keys, a key of any scope is needed)',
+      security: API_KEY_SECURITY,
+      responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...keyedReadErrorResponses },
     }),
     async (c) => {
       const s = ctx.source.status();
@@ -95,14 +119,17 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     },
   );
 
+  app.use('/metrics', requireAnyKey(ctx));
   app.openapi(
     createRoute({
       method: 'get',
       path: '/metrics',
       operationId: 'getMetrics',
       tags: ['operations'],
-      summary: 'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests',
-      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...publicErrorResponses },
+      summary:
+        'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests (on a server with API keys, a key of any scope is needed: Prometheus sends it with authorization.credentials)',
+      security: API_KEY_SECURITY,
+      responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...keyedReadErrorResponses },
     }),
     (c) => c.text(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
   );
@@ -120,8 +147,16 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...noBodyErrorResponses },
     }),
     async (c) => {
-      const outcome = await ctx.source.reload({ force: c.req.valid('query').force === 'true' }).catch((error: unknown) => {
-        // The answer is public as /v1/model is: server paths cut to the file name there too.
+      const force = c.req.valid('query').force === 'true';
+      // An audit line per admin action, before and after: who (the key's id, never the key) and which request.
+      // The id is set on the request, so the answer and an error's own log line carry the same one.
+      const requestId = requestIdOf(c.req.header('x-request-id'), randomUUID);
+      c.req.raw.headers.set('x-request-id', requestId);
+      const audit = { requestId, keyId: c.get('principal').keyId, force };
+      ctx.logger.info('admin reload requested', audit);
+      const outcome = await ctx.source.reload({ force }).catch((error: unknown) => {
+        ctx.logger.info('admin reload failed', { ...audit, error: describeError(error) });
+        // As /v1/model says it to any key (and to anyone on a server without keys): server paths cut to the file name there too.
         if (error instanceof ModelLoadError) throw new ModelLoadError(withoutPaths(error.message), {}, { cause: error });
         // No model yet and no champion to load (an app built before one was approved): not ready, as /readyz says.
         if (error instanceof NoChampionError) throw new ModelNotReadyError(error.message, {}, { cause: error });
@@ -144,6 +179,8 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       const body = unreadBodyWarning((name) => c.req.header(name), UNREAD_RELOAD_BODY_WARNING);
       const said = [unread, body].filter((w) => w !== undefined);
       const warnings = said.length > 0 ? { warnings: said } : {};
+      ctx.logger.info('admin reload done', { ...audit, changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null });
+      c.header('x-request-id', requestId);
       return c.json({ changed: outcome.changed, loaded: outcome.loaded === true, modelId: outcome.modelId ?? null, previousModelId: outcome.previousModelId ?? null, ...note, ...warnings }, 200);
     },
   );

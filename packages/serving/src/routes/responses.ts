@@ -75,3 +75,13 @@ export const publicErrorResponses = {
   405: noBodyErrorResponses[405],
   default: otherErrors,
 } as const;
+
+/**
+ * The problem responses of a read that needs a key of any scope on a server with API keys (/v1/model, /metrics): those of
+ * an open route, and a missing or unknown key's, and its rate limit's.
+ */
+export const keyedReadErrorResponses = {
+  ...publicErrorResponses,
+  401: problem('On a server with API keys: no or unknown API key (any scope will do)', { 'WWW-Authenticate': { description: 'The schemes the server takes a key by', schema: { type: 'string' } } }),
+  429: noBodyErrorResponses[429],
+} as const;
