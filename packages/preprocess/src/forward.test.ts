@@ -69,6 +69,30 @@ describe('forwardedText', () => {
     expect(forwardedText(long, cleanEmail(long))).toBeUndefined();
   });
 
+  it("gives the customer's own earlier mail quoted under a reminder, known by the sender's address or name", () => {
+    const own = 'Meine Kreditkarte wurde ohne Grund gesperrt. Bitte entsperren Sie sie.';
+    const outlook = (from: string) => `Noch keine Antwort?!\n\n-----Ursprüngliche Nachricht-----\nVon: ${from}\nGesendet: Dienstag, 27. Oktober 2026 09:00\nAn: service@musterbank.example\nBetreff: Karte\n\n${own}`;
+    const gmail = `Hallo?? Keine Antwort? Ich warte jetzt seit einer Woche auf Ihre Antwort, das ist wirklich nicht in Ordnung.\n\nAm 27.10.2026 um 09:00 schrieb Peter Probe <p.probe@example.net>:\n> ${own}`;
+    for (const [from, body] of [
+      ['Peter Probe <p.probe@example.net>', outlook('Peter Probe <p.probe@example.net>')],
+      ['P.Probe@Example.net', outlook('Peter Probe <p.probe@example.net>')],
+      ['Peter Probe <p.probe@example.net>', outlook('Peter Probe')],
+      ['p.probe@example.net', gmail],
+    ]) {
+      const email = { subject: 'AW: Karte', body, from };
+      expect(forwardedText(email, cleanEmail(email), false), `${from} ${body}`).toBe(own);
+    }
+    // Another sender's message quoted, or none named: a reply, as before.
+    for (const [from, body] of [
+      ['anna@example.org', outlook('Peter Probe <p.probe@example.net>')],
+      ['Peter <peter@example.org>', outlook('Peter Probe')],
+      [undefined, outlook('Peter Probe <p.probe@example.net>')],
+    ]) {
+      const email = { subject: 'AW: Karte', body, from };
+      expect(forwardedText(email, cleanEmail(email), false), `${from}`).toBeUndefined();
+    }
+  });
+
   it("keeps the forwarded message's own key: value lines", () => {
     const body = 'Zur Info.\n\n---------- Forwarded message ---------\nVon: Inkasso GmbH <info@inkasso.example>\nDatum: Mo., 3. Nov. 2025\nBetreff: Mahnung\nAn: <kunde@example.de>\n\nKundennummer: 4711\nOffener Betrag: 89,90 EUR\nFällig am: 01.12.2025\n\nSehr geehrte Damen und Herren,\nbitte zahlen Sie umgehend.';
     const email = { subject: 'WG: Mahnung', body };

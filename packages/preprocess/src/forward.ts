@@ -7,7 +7,7 @@ import { cleanEmail, type CleanResult } from './clean.js';
 import type { Email } from './email.js';
 import { isBareForwardLine, opensBareForward } from './forward-marker.js';
 import type { RedactOptions } from './redact.js';
-import { splitKindOf, stripMarkers } from './patterns.js';
+import { isReplyHeader, splitKindOf, stripMarkers } from './patterns.js';
 
 /** A forward by its subject: `WG:`, `Fwd:`, `FW:`, `TR:`, `RV:`, `Enc:`, after any reply prefixes. */
 const FORWARD_SUBJECT = /^\s*(?:(?:re|aw|sv|vs)\s*:\s*)*(?:wg|fwd?|tr|rv|enc)\s*:/i;
@@ -73,16 +73,57 @@ function isForward(subject: string | undefined, quoted: string): boolean {
   return false;
 }
 
+/** A header line naming the sender: `Von: ...`, `From: ...`, `**From:** ...`. */
+const FROM_LINE = /^\W{0,4}(?:von|from|absender|sender|de|da|van)\W{0,4}:/i;
+/** An address in a `From` value: `Peter Probe <p.probe@example.net>`, `p.probe@example.net`. */
+const ADDRESS = /[^\s<>"]+@[^\s<>"]+\.[^\s<>"]+/;
+
 /**
- * The forwarded message's own text: without separator and forward lines, its header block and `>` markers
- * (on every line of it, or on every line under the forward line, as Apple Mail quotes what it forwards).
+ * Whether a quoted message's reply header or `From` line names the email's own sender (`from`): its address, or the
+ * name it gives with it (two words or more, `Peter Probe <p.probe@example.net>`), as Outlook names a sender it knows.
+ */
+function namesSender(line: string, from: string): boolean {
+  const l = line.toLowerCase();
+  const address = ADDRESS.exec(from)?.[0].toLowerCase();
+  if (address !== undefined && l.includes(address)) return true;
+  const name = from.replace(/<[^<>]*>/g, '').replace(ADDRESS, '').replace(/["']/g, '').trim().toLowerCase();
+  return /\S\s+\S/.test(name) && l.includes(name);
+}
+
+/**
+ * Whether the quoted part opens with a message of the email's own sender: a reminder (`Noch keine Antwort?!`,
+ * `Hallo?? Keine Antwort?`) above the customer's own earlier mail, which holds the request. Its reply header
+ * (`Am ... schrieb Peter Probe <p.probe@example.net>:`) or the `From` line of its header block names them.
+ */
+function quotesOwnMessage(from: string | undefined, quoted: string): boolean {
+  if (from === undefined || from.trim() === '') return false;
+  const lines = quoted.split('\n', MAX_OPENING_LINES);
+  let i = 0;
+  while (i < lines.length && opensForward(lines[i].replace(QUOTE_MARKS, ''))) i += 1;
+  if (i === lines.length) return false;
+  const opening = stripMarkers(lines[i].replace(QUOTE_MARKS, ''));
+  if (isReplyHeader(opening)) return namesSender(opening, from);
+  for (let j = i; j < lines.length; j += 1) {
+    const line = stripMarkers(lines[j].replace(QUOTE_MARKS, ''));
+    if (!HEADER_LINE.test(line)) return false;
+    if (FROM_LINE.test(line)) return namesSender(line, from);
+  }
+  return false;
+}
+
+/**
+ * The forwarded message's own text: without separator and forward lines, a reply header, its header block and `>`
+ * markers (on every line of it, or on every line under the forward line, as Apple Mail quotes what it forwards).
  */
 export function forwardedBody(quoted: string): string {
   let lines = quoted.split('\n');
   let first = 0;
   while (first < lines.length && !QUOTE_MARKS.test(lines[first]) && opensForward(lines[first])) first += 1;
+  // The reply header above the customer's own quoted message (`quotesOwnMessage`): the text starts under it.
+  const replyHeader = first < lines.length && !QUOTE_MARKS.test(lines[first]) && isReplyHeader(stripMarkers(lines[first]));
+  if (replyHeader) first += 1;
   if (lines.slice(first).every((l) => isBlank(l) || QUOTE_MARKS.test(l))) lines = lines.map((l) => l.replace(/^\s*>\s?/, ''));
-  let i = 0;
+  let i = replyHeader ? first : 0;
   // Separators and forward lines, then a header block to its blank line; `Begin forwarded message:` above
   // the header block reads as a block of its own, hence a second round.
   for (let round = 0; round < 3; round += 1) {
@@ -96,12 +137,16 @@ export function forwardedBody(quoted: string): string {
 /**
  * The forwarded message, cleaned and masked as `cleanEmail` cleans the email itself, when what the customer
  * wrote is at most a cover note (nothing, or a few words) above a quoted part that is a forward: then the
- * forwarded message is what the email is about. Undefined otherwise. `cleanEmail`'s `text` stays the
- * customer's own words (as reply parsers define them); the model reads both (`prepareModelInput`).
+ * forwarded message is what the email is about. So too the customer's own earlier message quoted under a
+ * reminder (`quotesOwnMessage`), however long the note: it is their words, and holds what the reminder is about.
+ * Undefined otherwise. `cleanEmail`'s `text` stays the customer's own words (as reply parsers define them); the
+ * model reads both (`prepareModelInput`).
  */
 export function forwardedText(email: Email, cleaned: CleanResult, redact: boolean | RedactOptions = true): string | undefined {
   const { quoted } = cleaned;
-  if (quoted === undefined || !atMostWords(cleaned.text, COVER_NOTE_MAX_WORDS) || !isForward(email.subject, quoted)) return undefined;
+  if (quoted === undefined) return undefined;
+  const forward = atMostWords(cleaned.text, COVER_NOTE_MAX_WORDS) && isForward(email.subject, quoted);
+  if (!forward && !quotesOwnMessage(email.from, quoted)) return undefined;
   const text = cleanEmail({ body: forwardedBody(quoted.slice(0, MAX_FORWARDED_CHARS)) }, { scope: 'visible', redact }).text;
   return text.trim() === '' ? undefined : text;
 }

@@ -116,6 +116,19 @@ describe('the limits of those rules (review of the first version)', () => {
     }
   });
 
+  it('finds answers announced after a greeting, with the noun\'s article, or as answered questions', () => {
+    const quote =
+      '\n\nVon: Musterbank Service <service@musterbank.example>\nGesendet: Dienstag, 3. November 2026 14:02\nAn: Peter Probe\nBetreff: Fragen\n\n1. Ist die Adresse aktuell? JA\n2. Möchten Sie Papierauszüge? NEIN, NUR ONLINE';
+    const answers = '1. Ist die Adresse aktuell? JA\n2. Möchten Sie Papierauszüge? NEIN, NUR ONLINE';
+    for (const note of ['Hallo, Antworten in Großbuchstaben unten.', 'Die Antworten stehen unten.', 'Hallo, die Antworten habe ich direkt in Ihre Mail geschrieben.', "Hello, I've answered your questions below.", 'Habe Ihre Fragen direkt in der Mail beantwortet.']) {
+      expect(text({ body: `${note}${quote}` }), note).toBe(`${note}\n\n${answers}`);
+    }
+    // The bank's answers, named with an article or after a greeting, still announce nothing.
+    for (const note of ['Danke für die Antworten unten, aber die Gebühr bleibt zu hoch.', 'Hallo, Ihre Antworten unten sind unvollständig.', "You haven't answered my questions below."]) {
+      expect(text({ body: `${note}${quote}` }), note).toBe(note);
+    }
+  });
+
   it('reads announced answers that turn out to be a footer only as cleaning its output would: idempotent', () => {
     // The header block runs into the quoted text (no blank line under it), a footer under the bank's closing.
     const body =

@@ -181,6 +181,27 @@ describe('quoted replies in plain text', () => {
   });
 });
 
+describe('a header block under a greeting alone or a line that introduces it', () => {
+  const block = 'Von: Musterbank <info@musterbank-secure.example>\nGesendet: Dienstag, 3. November 2026 14:02\nAn: p.probe@example.net\nBetreff: Konto gesperrt\n\n';
+
+  it('keeps the pasted mail a line ending in `:` introduces, and the question under it', () => {
+    expect(quotes(`Ich habe diese Mail bekommen:\n\n${block}Ihr Konto wurde gesperrt. Klicken Sie hier.\n\nIst die echt? Ich habe nicht geklickt.`)).toBe(
+      'Ich habe diese Mail bekommen:\n\nIhr Konto wurde gesperrt. Klicken Sie hier.\n\nIst die echt? Ich habe nicht geklickt.',
+    );
+    expect(quotes('Ich habe folgende Mail bekommen:\nVon: Musterbank <info@musterbank-secure.example>\nDatum: 03.11.2026 14:02\nBetreff: Konto gesperrt\n\nIst die echt?')).toBe(
+      'Ich habe folgende Mail bekommen:\n\nIst die echt?',
+    );
+  });
+
+  it('keeps the answer under a quoted message that only a greeting stands above, as with nothing above', () => {
+    const body = `Hallo,\n\n${block}Sehr geehrter Herr Probe, sollen wir Ihre Karte sperren?\n\nJa bitte, sofort sperren.`;
+    expect(quotes(body)).toBe('Hallo,\n\nSehr geehrter Herr Probe, sollen wir Ihre Karte sperren?\n\nJa bitte, sofort sperren.');
+    // A message of its own above the block, a greeting with one, or a forward: the quote goes, as before.
+    for (const note of ['Danke, erledigt.', 'Hallo, danke für die Info.', 'Tel:']) expect(quotes(`${note}\n\n${body.slice('Hallo,\n\n'.length)}`), note).toBe(note);
+    expect(quotes('Hallo,\n\n---------- Forwarded message ---------\nFrom: Tim <t@example.com>\nDate: Mon, 3 Nov 2025\nSubject: Depot\n\nPlease transfer my account.')).toBe('Hallo,');
+  });
+});
+
 describe("the customer's own account of what the bank wrote", () => {
   const request = 'Es ist nichts passiert. Ich bitte um sofortige Gutschrift der 250 EUR.';
 

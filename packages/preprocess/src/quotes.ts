@@ -1,7 +1,7 @@
 import { isBlank } from './blank.js';
 import { opensBareForward, textThenRule } from './forward-marker.js';
 import { DATE_KEYS, hasAddress, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
-import { isDeviceLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
+import { isDeviceLine, isGreetingLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 
 /** How a line takes part in quote detection. */
 export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
@@ -277,11 +277,30 @@ function opensMessage(lines: readonly string[], j: number, isDevice: DeviceTest)
   return n < lines.length && (opensWithGreeting(lines[n]) || isDevice(lines[n]));
 }
 
+/** A line that introduces what follows (`Ich habe diese Mail bekommen:`), of two words or more (not `Tel:`). */
+const INTRODUCES_BELOW = /\S\s+\S.*:\s*$/;
+
+/**
+ * Whether the text kept above a reply header, separator or header block is no text of its own that the quote
+ * answers: a salutation alone, its comma waiting for the letter (`Hallo,` above a bottom-posted answer; `Hello`
+ * alone is a reply), or a line introducing the message below (`Ich habe diese Mail bekommen:` above a pasted
+ * mail, with the question about it under that).
+ */
+function introducesQuote(kept: readonly string[]): boolean {
+  let n = kept.length - 1;
+  while (n >= 0 && isBlank(kept[n])) n -= 1;
+  if (n < 0) return false;
+  if (INTRODUCES_BELOW.test(kept[n])) return true;
+  for (let k = 0; k < n; k += 1) if (!isBlank(kept[k])) return false;
+  return kept[n].trimEnd().endsWith(',') && isGreetingLine(kept[n]);
+}
+
 /**
  * Splits lines into the new text and the quoted part.
  * - A reply header, separator or header block ends the new text when new text stands above it, unless a
  *   `>` block follows it directly: then only that block goes and the text after it stays (bottom posting).
- * - With nothing above (bottom posting, a bare forward) the header itself is dropped and the text below read on.
+ * - With nothing above (bottom posting, a bare forward) the header itself is dropped and the text below read on;
+ *   so too under a greeting alone or a line that introduces it (`introducesQuote`), but for a forward (forward.ts).
  * - `>` lines are quoted wherever they are, except in inline replies (text between quoted runs): kept whole.
  * - Forwarded messages count as quoted only when `forwards` is true.
  */
@@ -312,12 +331,35 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     moveTrailingRules(kept, quoted);
     settledAt = kept.length;
   };
+  // `introducesQuote(kept)` as last asked, and for which `kept` (its length and last line): each header of a thread
+  // under the same kept text asks again, and would walk the same blank lines back.
+  let introducedFor = -1;
+  let introducedLast: string | undefined;
+  let introduced = false;
+  const introducedByKept = (): boolean => {
+    const lastLine = kept[kept.length - 1];
+    if (kept.length !== introducedFor || lastLine !== introducedLast) {
+      introduced = introducesQuote(kept);
+      introducedFor = kept.length;
+      introducedLast = lastLine;
+    }
+    return introduced;
+  };
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
     if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [], marks };
     if (STARTS_QUOTE.has(mark)) {
+      if (seenText && mark !== 'forward' && introducedByKept()) seenText = false;
       if (!seenText) {
         quoted.push(lines[i]);
+        // Under a greeting or an introduction and a blank line, the blank lines under the header go with it: one
+        // blank line parts the two texts.
+        if (kept.length > 0 && isBlank(kept[kept.length - 1])) {
+          while (i + 1 < lines.length && marks[i + 1] === 'empty') {
+            i += 1;
+            quoted.push(lines[i]);
+          }
+        }
         continue;
       }
       let j = i;

@@ -138,6 +138,83 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
+  it('keeps an add-on under the closing and name: a labelled one, a short request in a paragraph of its own, prose under a bare `--`', () => {
+    const above = 'Bitte Karte sperren.\n\nViele Grüße\nPeter Probe\n\n';
+    // A label says it adds to the message, as `PS:` does.
+    for (const addOn of ['Nachtrag: Karte gefunden, Sperre aufheben.', 'Update: card found, no need to block.', 'Zusatz: Depot ebenfalls kündigen.', 'EDIT: die Zweitkarte auch']) {
+      const r = visible(`${above}${addOn}`);
+      expect(r.text, addOn).toBe(`Bitte Karte sperren.\n\n${addOn}`);
+      expect(r.signature).toBe('Viele Grüße\nPeter Probe');
+    }
+    // Short requests without a pronoun: prose (lower-case words that are no article or preposition) with a `.` or `!`
+    // at the end, or in a paragraph of their own; a number there is no contact line.
+    for (const request of ['Betrifft auch das Tagesgeldkonto.', 'Same for the second card.', 'auch die Kreditkarte sperren', 'wichtig: auch die Kreditkarte sperren', 'Rückruf erbeten unter 0171 2345678', 'Eilt!']) {
+      expect(visible(`${above}${request}`).text, request).toBe(`Bitte Karte sperren.\n\n${request}`);
+    }
+    for (const text of ['Bitte das Depot schließen.\n--\nUnd den Restbetrag auf das Girokonto überweisen.', 'Bitte Konto sperren.\n--\nauch die Kreditkarte sperren']) {
+      expect(visible(text).text, text).toBe(text);
+    }
+    // The lines of a signature still go: titles with small words, places, fields, a name between blank lines, thanks.
+    for (const sig of [
+      'Viele Grüße\nPeter Probe\n\nHead of Sales and Marketing\nExample Ltd\nTel. +49 30 1234567',
+      'Viele Grüße\nPeter Probe\n\nLeiter der Abteilung Zahlungsverkehr\nBeispiel GmbH',
+      'Viele Grüße\nPeter Probe\n\nSprechzeiten: nach telefonischer Vereinbarung',
+      'Atentamente,\n\nPeter Probe\nJefe de proyecto de la empresa',
+      'Best regards,\nJane Doe\nMember of the Board.',
+      'Viele Grüße\nPeter Probe\n\nPeter Probe | peter@example.com\nThanks in advance',
+    ]) {
+      expect(visible(`Bitte Karte sperren.\n\n${sig}`).text, sig).toBe('Bitte Karte sperren.');
+    }
+  });
+
+  it('cuts a footer, disclaimer or contact block under a one-line message that opens with a greeting: it is no bare greeting', () => {
+    for (const [message, tail] of [
+      ['Hallo, bitte senden Sie mir die Jahressteuerbescheinigung 2025 zu.', 'Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.'],
+      ['Sehr geehrte Damen und Herren, bitte senden Sie mir die Jahressteuerbescheinigung 2025 zu.', 'Beispiel Handels GmbH | Sitz: Musterstadt | Amtsgericht Musterstadt HRB 12345 | Geschäftsführer: Peter Probe'],
+      ['Hallo, bitte senden Sie mir die Jahressteuerbescheinigung 2025 zu.', 'Peter Probe\nBeispiel Handels GmbH\nTel. +49 30 1234567\nwww.beispiel-handels.example'],
+      ['Guten Tag, wir möchten unsere Kreditlinie um 50.000 EUR erhöhen. Bitte um Rückruf.', 'Peter Probe | Leiter Finanzen\nBeispiel Technik AG | Musterallee 5 | 12345 Musterstadt\nVorstand: Erika Beispiel, Hans Muster\nSitz: Musterstadt | Amtsgericht Musterstadt HRB 54321'],
+    ]) {
+      expect(visible(`${message}\n\n${tail}`).text, message).toBe(message);
+    }
+    // A greeting alone, with whom it greets, still keeps the paragraph under it.
+    for (const greeting of ['Hallo,', 'Sehr geehrte Frau Dr. Weber,', 'Hi there!']) {
+      const text = `${greeting}\n\nDiese E-Mail ist vertraulich, bitte Depot 1234567 auflösen.`;
+      expect(visible(text).text, greeting).toBe(text);
+    }
+  });
+
+  it('cuts a closing in its other forms: greetings from a place, two closings joined, a name with an initial', () => {
+    for (const sig of [
+      'Mit freundlichen Grüßen aus Hamburg\nPeter Probe\nNeuer Weg 3\n12345 Musterstadt',
+      'Beste Grüße aus Frankfurt am Main\nPeter Probe',
+      'Mit freundlichen Grüßen / Best regards\nPeter Probe\nBeispiel Handels GmbH\nTel. +49 30 1234567',
+      'Danke & Gruß\nPeter Probe\nNeuer Weg 3',
+      'Gruß und Dank\nPeter Probe',
+      'Thanks and regards,\nJane Example\n12 Example Road\nExampletown',
+      'Many thanks and best regards\nJane Example',
+      'Freundlichst\nPeter Probe',
+      'MfG J. Beispiel',
+      'Gruß P. Probe',
+    ]) {
+      const r = visible(`Bitte senden Sie mir die Depotübersicht.\n\n${sig}`);
+      expect(r.text, sig).toBe('Bitte senden Sie mir die Depotübersicht.');
+      expect(r.signature).toBe(sig);
+    }
+    for (const l of ['Grüße aus Hamburg', 'Viele Grüße aus Bad Homburg', 'Danke & Gruß', 'Thanks and regards, Jane', 'LG J. Beispiel']) expect(isSignOff(l), l).toBe(true);
+    for (const l of ['Grüße aus dem Urlaub', 'Danke und Gruß an alle', 'Thanks and see you', 'LG J.B. Electronics']) expect(isSignOff(l), l).toBe(false);
+  });
+
+  it('cuts a footer that asks to spare paper, and the signature above it, not a customer who asks for no paper', () => {
+    for (const footer of ['Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.', 'Please consider the environment before printing this email.']) {
+      const r = visible(`Bitte stellen Sie meine Kontoauszüge auf Papier um.\n\nGruß\nPeter Probe\n\n${footer}`);
+      expect(r.text, footer).toBe('Bitte stellen Sie meine Kontoauszüge auf Papier um.');
+      expect(r.signature).toBe('Gruß\nPeter Probe');
+      expect(r.removed.map((p) => p.kind)).toEqual(['footer', 'signature']);
+    }
+    const own = 'Hallo,\n\nbitte stellen Sie mein Depot auf Online-Postfach um.\n\nBitte keine Ausdrucke mehr schicken, der Umwelt zuliebe.';
+    expect(visible(own).text).toBe(own);
+  });
+
   it('keeps a bare list of instructions: not a contact block, nor a `-Name` line', () => {
     const plain = 'Hallo,\n\nDepot 123456789 schließen\nRestbetrag auf DE89 3704 0044 0532 0130 00\n\nDanke, Ralf';
     expect(visible(plain).text).toBe(plain);

@@ -14,6 +14,7 @@ export const SIGN_OFFS = [
   'danke und viele grüße', 'danke und gruß', 'mit bestem dank', 'hochachtungsvoll', 'beste grüße aus', 'sonnige grüße',
   'vielen dank im voraus', 'danke im voraus', 'besten dank im voraus', 'vielen dank und freundliche grüße',
   'vielen dank und beste grüße', 'vielen dank und viele grüße', 'danke und beste grüße', 'danke und freundliche grüße',
+  'freundlichst',
   // Spelt without umlauts (an ASCII keyboard, a mailer that replaced them)
   'mit freundlichen gruessen', 'freundliche gruesse', 'viele gruesse', 'beste gruesse', 'liebe gruesse', 'herzliche gruesse',
   'schoene gruesse', 'gruesse', 'mit besten gruessen',
@@ -110,7 +111,7 @@ function readSignOffAfresh(line: string): SignOff | undefined {
   const raw = MASKABLE.test(line) ? stripMarkers(maskedLine(line).slice(0, 80)) : head;
   const l = raw.toLowerCase();
   if (l.length === 0 || l.length > 60) return undefined;
-  if (signOffRules(l)) return { raw, rules: true };
+  if (signOffRules(l) || greetsFromPlace(raw)) return { raw, rules: true };
   const name = signedName(raw);
   return name === undefined ? undefined : { raw, rules: false, name };
 }
@@ -125,8 +126,12 @@ export function isSignOff(line: string): boolean {
   return readSignOff(line) !== undefined;
 }
 
-/** One to three capitalised name words (`Petra`, `Anna-Lena Weber`) and maybe a dot or `!`. */
-const NAME_AFTER_SIGN_OFF = /^\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?(?:\s\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?){0,2}[.!]?$/u;
+/** A capitalised name word (`Petra`, `Anna-Lena`) or an initial (`J.`). */
+const NAME_WORD = String.raw`\p{Lu}(?:\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\.)`;
+/** One to three name words (`Petra`, `Anna-Lena Weber`, `J. Beispiel`) and maybe a dot or `!`. */
+const NAME_AFTER_SIGN_OFF = new RegExp(String.raw`^${NAME_WORD}(?:\s${NAME_WORD}){0,2}[.!]?$`, 'u');
+/** An initial (`J.`): it says too little to find the name again on the line under a closing. */
+const INITIAL = /^\p{Lu}\.$/u;
 
 /**
  * The name of a sign-off and a capitalised name on one line without a comma (`LG Petra`, `Gruß Tim`, `MfG
@@ -154,14 +159,45 @@ export function signOffRules(l: string): boolean {
   let e = l.length;
   while (e > 0 && endsSignOffWord(l.charCodeAt(e - 1))) e -= 1;
   const bare = e === l.length ? l : l.slice(0, e);
-  if (SIGN_OFF_SET.has(bare)) return true;
+  if (isSignOffWords(bare)) return true;
   const comma = bare.indexOf(',');
   if (comma > 0) {
     const head = bare.slice(0, comma).trim();
     const tail = bare.slice(comma + 1).trim();
-    return SIGN_OFF_SET.has(head) && tail.split(/\s+/).length <= 3 && !/[.?]/.test(tail);
+    return isSignOffWords(head) && tail.split(/\s+/).length <= 3 && !/[.?]/.test(tail);
   }
   return false;
+}
+
+/** What joins two sign-offs into one, blanks around it: `und`, `and`, `&`, `+`, or a `/` or `|` between two languages'. */
+const JOINS_SIGN_OFFS = /\s+(?:und|and|&|\+|\/|\|)\s+/;
+
+/**
+ * A sign-off, or sign-offs joined into one (`Danke & Gruß`, `Thanks and regards`, `Many thanks and best regards`,
+ * `Mit freundlichen Grüßen / Best regards`); `dank` joins as a sign-off (`Gruß und Dank`), though alone it is none.
+ * The first is a sign-off, so the line passes `maySignOff`'s gate.
+ */
+function isSignOffWords(s: string): boolean {
+  if (SIGN_OFF_SET.has(s)) return true;
+  if (!JOINS_SIGN_OFFS.test(s)) return false;
+  const parts = s.split(JOINS_SIGN_OFFS);
+  return parts.length <= 3 && SIGN_OFF_SET.has(parts[0]) && parts.every((part) => SIGN_OFF_SET.has(part) || part === 'dank');
+}
+
+/**
+ * `Mit freundlichen Grüßen aus Hamburg`, `Best wishes from Bad Homburg`: greetings and the place they come from,
+ * one to three capitalised words (`Frankfurt am Main`). Not `Grüße aus dem Urlaub`: no place, a sentence.
+ */
+const FROM_PLACE = /^(.+?)\s+(?:aus|from)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:(?:am|an der|im|ob der|bei)\s+)?\p{Lu}[\p{L}.'-]*){0,2}[\s,.!:;-]*$/u;
+/** The greeting word of a sign-off (`Grüße`, `regards`): thanks come from no place. */
+const GREETING_SIGN_OFF = /gr(?:ü|ue|u)(?:ß|ss)|regards|wishes|greetings|groet|salut|saludos/;
+
+/** Whether a line without markers is a sign-off of greetings from a place (FROM_PLACE). */
+function greetsFromPlace(raw: string): boolean {
+  const m = FROM_PLACE.exec(raw);
+  if (m === null) return false;
+  const head = m[1].toLowerCase();
+  return GREETING_SIGN_OFF.test(head) && isSignOffWords(head);
 }
 
 const DEVICE = [
@@ -241,13 +277,38 @@ const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|m
 const FOOTER =
   /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|(?:avast|avg)\b[^\n]{0,60}auf viren (?:ge|über)prüft|checked for viruses by (?:avast|avg)\b/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
-/** Any of DISCLAIMER_PHRASE, DISCLAIMER_WORD and FOOTER, for `legalKind`'s first test (grouped: it runs on every closing paragraph). */
-const LEGAL_ANY = new RegExp(byFirstLetter([DISCLAIMER_PHRASE.source, DISCLAIMER_WORD.source, FOOTER.source]), 'i');
+/**
+ * The words of a footer that asks to spare paper (`Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.`,
+ * `Please consider the environment before printing this email.`): the environment and printing, about this message or
+ * before printing it (`printFooter`). A customer's `keine Ausdrucke mehr, der Umwelt zuliebe` is neither.
+ */
+const ENVIRONMENT = /umwelt|environment|\btrees?\b|bäume/i;
+const PRINTING = /druck|print/i;
+const BEFORE = /\b(?:before|bevor|ehe)\b/i;
+/** Any of DISCLAIMER_PHRASE, DISCLAIMER_WORD, FOOTER and ENVIRONMENT, for `legalKind`'s first test (grouped: it runs on every closing paragraph). */
+const LEGAL_ANY = new RegExp(byFirstLetter([DISCLAIMER_PHRASE.source, DISCLAIMER_WORD.source, FOOTER.source, ENVIRONMENT.source]), 'i');
 /** The greeting words a message opens with. */
-const GREETING = String.raw`^\s*(?:hallo|hello|hi|hey|moin|servus|grüß gott|grüezi|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day)|greetings|to whom it may concern|sehr geehrte[rsn]?|dear|liebe[rsn]?)\b`;
-/** A greeting line on its own (`Hallo,`, `Dear Sir or Madam,`): what is left when a customer's only paragraph is cut. */
-const GREETING_ONLY = new RegExp(String.raw`${GREETING}[^\n]{0,100}$|^[^\n]{1,60},\s*$`, 'i');
+export const GREETING_WORDS = String.raw`(?:hallo|hello|hi|hey|moin|servus|grüß gott|grüezi|guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day)|greetings|to whom it may concern|sehr geehrte[rsn]?|dear|liebe[rsn]?)\b`;
+const GREETING = String.raw`^\s*${GREETING_WORDS}`;
+/**
+ * A greeting line on its own (`Hallo,`, `Dear Sir or Madam,`, `Guten Tag Frau Dr. Weber!`): what is left when a
+ * customer's only paragraph is cut. The greeting and whom it greets, up to the first `,`, `!` or `:`, and nothing
+ * after: `Hallo, bitte senden Sie mir die Steuerbescheinigung zu.` is a message, with a footer under it to cut.
+ */
+const GREETING_ONLY = new RegExp(String.raw`${GREETING}[^,;!?:\n]{0,60}[,;!:.]?\s*$|^[^\n]{1,60},\s*$`, 'i');
+/** A sentence's end and a word after it, not a title's dot (`Frau Dr. Weber`): more than a greeting on the line. */
+const SENTENCE_IN_GREETING = /(?<!\b(?:Dr|Prof|Hr|Fr|Frl|Mr|Mrs|Ms|St|Dipl|Ing|Mag))[.!?;]\s+\p{L}/u;
 const OPENS_WITH_GREETING = new RegExp(GREETING, 'i');
+
+/** GREETING_ONLY, with no sentence after the greeting. */
+function isBareGreeting(line: string): boolean {
+  return GREETING_ONLY.test(line) && !SENTENCE_IN_GREETING.test(line);
+}
+
+/** A line that is a greeting and no more (`Hallo,`, `Dear Sir or Madam,`): no message of its own. */
+export function isGreetingLine(line: string): boolean {
+  return OPENS_WITH_GREETING.test(line) && isBareGreeting(line);
+}
 
 /** A line that opens with a greeting (`Hi there!`, `Sehr geehrter Herr Weber, ...`): the start of a message. */
 export function opensWithGreeting(line: string): boolean {
@@ -292,6 +353,8 @@ function legalKind(text: string): RemovedKind | undefined {
   if (RULE.test(text)) return 'footer';
   // The customer as the subject (`ich`, `I`): theirs, whatever words it uses.
   if (CUSTOMER_SUBJECT.test(text)) return undefined;
+  // Asking to spare paper (`Bitte denken Sie an die Umwelt, ...`): a footer, though it says `bitte` or `please`.
+  if (printFooter(text)) return 'footer';
   const words = new Set(text.match(DISCLAIMER_WORD)?.map((w) => w.toLowerCase()));
   const phrase = DISCLAIMER_PHRASE.test(text);
   const aboutThis = SELF_REFERENCE.test(text);
@@ -311,6 +374,11 @@ function legalKind(text: string): RemovedKind | undefined {
   return !WEAK_FOOTER.test(footer) || FOOTER_CONTEXT.test(text) ? 'footer' : undefined;
 }
 
+/** Whether a paragraph asks not to print this message, for the environment's sake (ENVIRONMENT). */
+function printFooter(text: string): boolean {
+  return ENVIRONMENT.test(text) && PRINTING.test(text) && (SELF_REFERENCE.test(text) || BEFORE.test(text));
+}
+
 /** Whether the lines before `end` are one greeting line and blanks. */
 function isGreetingOnly(input: readonly string[], end: number): boolean {
   let content: string | undefined;
@@ -319,7 +387,7 @@ function isGreetingOnly(input: readonly string[], end: number): boolean {
     if (content !== undefined) return false;
     content = input[k];
   }
-  return content !== undefined && GREETING_ONLY.test(content);
+  return content !== undefined && isBareGreeting(content);
 }
 
 /**
@@ -452,13 +520,65 @@ function hasWords(t: string, atLeast: number): boolean {
 /**
  * A short line that reads as the sender's sentence, not a signature line: three words or more with a pronoun
  * or auxiliary and a `.`, `?` or `!` at its end (`Bitte rufen Sie mich zurück.`), or five words or more
- * without one, as customers write (`bitte dringend bearbeiten, Frist läuft am Freitag ab`).
+ * without one, as customers write (`bitte dringend bearbeiten, Frist läuft am Freitag ab`); or three words or more
+ * in prose (`proseWords`) with a `.` or `!` at its end, as a short request has without a pronoun (`Betrifft auch das
+ * Tagesgeldkonto.`, `Same for the second card.`, `Und den Restbetrag auf das Girokonto überweisen.`).
  */
 function isSentence(t: string, contact: RegExp = CONTACT): boolean {
   const end = t[t.length - 1];
   const ended = end === '.' || end === '?' || end === '!';
   // A question of three words or more is the sender's, whichever words it has (`Wann kommt meine neue Karte?`).
-  return hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t) || LOWER_DO.test(t)) && !contact.test(t) && !FIRM.test(t);
+  const worded = hasWords(t, ended ? 3 : 5) && (end === '?' || SENTENCE_WORD.test(t) || LOWER_DO.test(t));
+  if (!worded && !(ended && end !== '?' && hasWords(t, 3) && proseWords(t))) return false;
+  return !contact.test(t) && !FIRM.test(t);
+}
+
+/** A word of lower-case letters; a `.` or `!` after it only at the line's end, elsewhere it is an abbreviation's (`med.`). */
+const LOWER_WORD = /^\p{Ll}{2,}[,:;]?$/u;
+const LOWER_LAST_WORD = /^\p{Ll}{2,}[,:;.!]?$/u;
+/**
+ * Articles, prepositions and conjunctions, and a name's particles (`van`, `de`): the lower-case words of titles,
+ * slogans, places and names (`Head of Sales and Marketing`, `Ihre Bank für die Region`, `Frankfurt am Main`).
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    'der die das den dem des ein eine einen einem einer eines und oder sowie für von vom zu zum zur bei beim mit nach vor an am auf aus im in ins ' +
+    'bis über unter um durch gegen ohne seit außer ab per pro the a an of and or for to at on by with from as via de da di du le la ten ter dos del van'
+  ).split(' '),
+);
+
+/**
+ * Whether a line has two lower-case words or more, one of them no article, preposition or conjunction (a verb, an
+ * adverb, an adjective: `sperren`, `auch`, `second`, `erbeten`): the words of prose. A signature's lines are names,
+ * firms, titles and places, capitalised but for those small words.
+ */
+function proseWords(t: string): boolean {
+  const words = t.split(/\s+/);
+  let lower = 0;
+  let content = false;
+  for (let k = 0; k < words.length; k += 1) {
+    const w = words[k];
+    if (!(k === words.length - 1 ? LOWER_LAST_WORD : LOWER_WORD).test(w)) continue;
+    lower += 1;
+    content = content || !FUNCTION_WORDS.has(w.replace(/[,:;.!]$/, ''));
+  }
+  return lower >= 2 && content;
+}
+
+/** A line opening with a capitalised label (`Sprechzeiten: nach Vereinbarung`): a field of a signature. */
+const LABELLED = /^\p{Lu}[\p{L} .-]{0,24}:\s/u;
+
+/**
+ * A line of a paragraph of its own under the closing and name (a blank line between), read more loosely than the
+ * lines of the signature's block, where titles and slogans stand: an exclamation (`Eilt!`), or three words of prose
+ * without a `.` at the end (`auch die Kreditkarte sperren`, `Rückruf erbeten unter 0171 2345678`). A number alone
+ * makes no contact line there, as under a bare `--`; an address, a link, a `Tel.`, a firm or a label do, and a
+ * closing (`Thanks in advance` under the contact lines) is the signature's too.
+ */
+function isAddedLine(t: string): boolean {
+  if (isSentence(t, CONTACT_KEY)) return true;
+  if (CONTACT_KEY.test(t) || FIRM.test(t) || LABELLED.test(t) || isSignOff(t)) return false;
+  return t.endsWith('!') || (hasWords(t, 3) && proseWords(t));
 }
 
 /**
@@ -557,10 +677,20 @@ function isClosingAt(lines: readonly string[], i: number, last: number): boolean
   if (next > last) return true;
   if (isThanks(line) && NOT_NAME_LINE.test(lines[next]) && !CONTACT_KEY.test(lines[next])) return false;
   if (signOff.rules) return true;
-  const first = signOff.name?.split(' ')[0].replace(/[.!]$/, '');
-  if (first !== undefined && lines[next].trim().startsWith(first)) return true;
+  if (signOff.name !== undefined && namedAgain(signOff.name, lines[next].trim())) return true;
   for (let k = next; k <= last && !POSTSCRIPT.test(lines[k]) && !isSentence(lines[k].trim()); k += 1) if (CONTACT.test(lines[k])) return true;
   return false;
+}
+
+/**
+ * Whether a line starts with the name of a closing (`LG Petra` above `Petra Muster`); of a name with an initial, its
+ * first full word stands somewhere on it (`Gruß P. Probe` above `Peter Probe`).
+ */
+function namedAgain(name: string, line: string): boolean {
+  const words = name.split(' ').map((w) => (INITIAL.test(w) ? w : w.replace(/[.!]$/, '')));
+  if (!INITIAL.test(words[0])) return line.startsWith(words[0]);
+  const full = words.find((w) => !INITIAL.test(w));
+  return full !== undefined && line.includes(full);
 }
 
 /** Items of a list a line ending in `:` introduces, at most this many above the line in question. */
@@ -581,13 +711,16 @@ function inIntroducedList(lines: readonly string[], i: number): boolean {
   return false;
 }
 
-/** `PS:`, `P.S.`, `PPS:` opening a line (after blanks and emphasis markers). */
-const POSTSCRIPT = /^[\s*_]{0,4}(?:p\.? ?)+s\.?(?::|\s|$)/i;
+/**
+ * `PS:`, `P.S.`, `PPS:` opening a line (after blanks and emphasis markers), or the label of another add-on to the
+ * message (`Nachtrag:`, `Zusatz:`, `Update:`, `Edit:`): the sender's text again.
+ */
+const POSTSCRIPT = /^[\s*_]{0,4}(?:(?:p\.? ?)+s\.?(?::|\s|$)|(?:nachtrag|nachsatz|zusatz|ergänzung|addendum|update|edit)\s?:)/i;
 
 /**
  * A signature delimiter at `lines[i]`: `-- ` (RFC 3676), or a bare `--`, `—` or `__` when the line under it
- * is not a sentence (`ich habe überwiesen\n--\nbitte bestätigen Sie den Eingang.` is prose, and so is one with an
- * account number).
+ * is not the sender's, read as a paragraph of its own under a closing (`isAddedLine`): `ich habe überwiesen\n--\nbitte
+ * bestätigen Sie den Eingang.` is prose, and so are one with an account number and `auch die Kreditkarte sperren`.
  */
 function isDelimiterAt(lines: readonly string[], i: number): boolean {
   const line = lines[i];
@@ -598,7 +731,7 @@ function isDelimiterAt(lines: readonly string[], i: number): boolean {
   while (next < lines.length && lines[next].trim() === '') next += 1;
   // A number alone makes no contact line here: a request under the rule names the account it is about (`Bitte lösen
   // Sie mein Depot 1234567890 auf.`). An address, a link or a `Tel.` key still do.
-  return next >= lines.length || !isSentence(lines[next].trim(), CONTACT_KEY);
+  return next >= lines.length || !isAddedLine(lines[next].trim());
 }
 
 /**
@@ -647,8 +780,18 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   // A postscript under the signature is the sender's text again: it stays, and so does a sentence under a
   // closing and name (`Mit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung.`).
   let end = last + 1;
+  // Whether a blank line stands between the closing's block and line k: a paragraph of its own (`isAddedLine`). Not
+  // one between the closing and the name (`Mit freundlichen Grüßen\n\nAnna Schmidt`), as in a letter.
+  let block = false;
+  let below = false;
   for (let k = start + 1; k <= last; k += 1) {
-    if (POSTSCRIPT.test(lines[k]) || (start === signOff && isSentence(lines[k].trim()))) {
+    if (isBlank(lines[k])) {
+      below = block;
+      continue;
+    }
+    block = true;
+    const t = lines[k].trim();
+    if (POSTSCRIPT.test(lines[k]) || (start === signOff && (below ? isAddedLine(t) : isSentence(t)))) {
       end = k;
       break;
     }
