@@ -4,7 +4,7 @@ import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-name
 import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
 import { ITEMS_PER_TURN, nextTurn } from './turns.js';
 
-export { CONFIDENCE_BANDS } from './task-tally.js';
+export { CONFIDENCE_BANDS, needsPreviousWindow } from './task-tally.js';
 
 /**
  * A task to measure. Its `aliases` (the served model's renames and merges) apply to the predictions of a
@@ -67,7 +67,7 @@ export interface LiveQualityInput {
   window: { since: string; until: string };
   /** Training label shares per task (from the model manifest), if known. */
   training?: Record<string, Record<string, number>>;
-  /** Predictions of the window before, the drift reference when training shares are unknown. */
+  /** Predictions of the window before, the drift reference when training shares are unknown (`needsPreviousWindow`). */
   previous?: readonly FeedbackPair[];
   scorer: TaskScorer;
   /** The tasks of the models that made the predictions, by model id: feedback is scored under each one's names. */

@@ -57,6 +57,19 @@ function bandName([lo, hi]: readonly [number, number]): string {
   return `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`;
 }
 
+/** The task's training label shares, when they can be a drift reference (none that is no number, one above 0). */
+function trainingSharesOf(training: LiveQualityInput['training'], task: string): Record<string, number> | undefined {
+  return usableShares(ownValue(training, task));
+}
+
+/**
+ * Whether the previous window's predictions are needed: they are the drift reference of a task without training
+ * shares only, and nothing else is made of them. With every task's shares known, a caller need not read them.
+ */
+export function needsPreviousWindow(tasks: readonly TaskInfo[], training: LiveQualityInput['training']): boolean {
+  return tasks.some((task) => trainingSharesOf(training, task.name) === undefined);
+}
+
 /** One task's figures from its tally; `previousCounts`: its predicted labels in the previous window, when there was one. */
 export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number, input: Pick<LiveQualityInput, 'scorer' | 'training'>, previousCounts: Record<string, number> | undefined): TaskQuality {
   const judged = tally.truth.length;
@@ -71,7 +84,7 @@ export function taskQuality(task: TaskInfo, tally: TaskTally, unmappable: number
   );
   const counts = countsRecord(tally.counts);
   // Training shares with one that is no number (NaN, negative) or none above 0 are no reference: no NaN figure.
-  const trainingShares = usableShares(ownValue(input.training, task.name));
+  const trainingShares = trainingSharesOf(input.training, task.name);
   const expected = trainingShares ?? (previousCounts && shares(previousCounts));
   const reference: DriftReport['reference'] = trainingShares ? 'training' : previousCounts ? 'previous_window' : 'none';
   // A sample too small for its number of labels gives a large PSI by chance alone: not a measure of drift yet.

@@ -5,7 +5,7 @@ import type { AppContext, ServingHono } from '../http/context.js';
 import { requireScope, withinDeadline } from '../http/guard.js';
 import { requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
-import { computeLiveQualityInTurns, type TaskInfo } from '../quality/live-quality.js';
+import { computeLiveQualityInTurns, needsPreviousWindow, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
 import { requireKeptPredictions } from '../store/no-store.js';
 import type { FeedbackPair } from '../store/types.js';
@@ -177,9 +177,12 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         read = read.concat(await notIn(read, judged));
       }
       const pairs = measured(read);
-      const previous = measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max }));
       // The training distribution is the served model's: drift against it means something for its own predictions only.
       const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution(scope) : undefined;
+      const tasks = await tasksOf(served, pairs, scope);
+      // The window before is only the drift reference of a task without training shares: the served model has them
+      // for every task, and reading (up to `max`) predictions it would not use took a third of the answer's time.
+      const previous = needsPreviousWindow(tasks, training) ? measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max })) : [];
       const taxonomies = await taxonomiesOf(ctx, served, await modelIdsOf(pairs, previous));
       // Each step over the pairs gives the event loop turns: at 100,000 predictions, computed in one block, they
       // held every other request (classify too) for most of a second.
@@ -188,7 +191,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         taxonomies,
         previous,
         training,
-        tasks: await tasksOf(served, pairs, scope),
+        tasks,
         window: { since, until },
         scorer: ctx.scorer,
       });

@@ -19,7 +19,10 @@ export interface DatasetRow {
   line: number;
   email: Email;
   labels: Record<string, string | null>;
-  /** Lower-cased, whitespace-folded subject + body + html: equal keys are exact duplicates. */
+  /**
+   * The sha256 (base64) of the row's `dedupeText`: equal keys are exact duplicates. A digest, not the text: kept per
+   * row beside the email, the lower-cased text of an export with HTML parts doubled the memory a training took.
+   */
   dedupeKey: string;
   /** Milliseconds since the epoch, when the row has a received time. */
   time?: number;
@@ -71,6 +74,20 @@ const MAX_LISTED = 5;
 
 export function normaliseText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What rows are compared by as exact duplicates: the subject, body and HTML, lower-cased and whitespace-folded. The
+ * data hash, the held-out rows' fingerprint and the seen-texts filter of the artifact are all made of it, so it is
+ * made again from the email where they need it (rows keep only its digest, `dedupeKey`).
+ */
+export function dedupeText(email: Email): string {
+  return normaliseText(`${email.subject ?? ''}\n${email.body ?? ''}\n${email.html ?? ''}`);
+}
+
+/** A row's `dedupeKey`: a digest of its dedupe text, of a fixed size whatever the length of the email. */
+export function dedupeKeyOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 interface PendingRow {
@@ -473,11 +490,12 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return;
     }
     const e = p.email;
-    const dedupeKey = normaliseText(`${e.subject ?? ''}\n${e.body ?? ''}\n${e.html ?? ''}`);
+    const text = dedupeText(e);
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
-    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey, time, ...(p.placeId ? { placeId: true as const } : {}) });
+    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey: dedupeKeyOf(text), time, ...(p.placeId ? { placeId: true as const } : {}) });
+    // The text, not its digest, as the data hash has always been made: models trained before recorded it so.
     // Attachment names only where a row has them: the hash of data without them is as it was before they were read.
-    const fields = [dedupeKey, e.bank ?? null, e.receivedAt ?? null, labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
+    const fields = [text, e.bank ?? null, e.receivedAt ?? null, labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
     hash.update(`${JSON.stringify([p.placeId ? null : e.id, ...fields])}\n`);
     namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
   });

@@ -15,7 +15,7 @@ export interface DatasetSplit {
 
 const MISSING = '\u0000missing';
 
-/** Duplicates (same key: by default the normalised raw text) form one group, so they can never straddle two sides. */
+/** Duplicates (same key: by default the digest of the normalised raw text, `dedupeKey`) form one group, so they can never straddle two sides. */
 function groupDuplicates(rows: readonly DatasetRow[], keys?: readonly string[]): number[][] {
   const byKey = new Map<string, number[]>();
   rows.forEach((row, i) => {

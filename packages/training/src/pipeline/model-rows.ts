@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
 import { automatedKind, readsText, type TextReadParams } from '@mailroute/preprocess';
-import { normaliseText, type DatasetRow } from '../data/dataset.js';
+import { dedupeText, normaliseText, type DatasetRow } from '../data/dataset.js';
 import type { OnProgress } from './evaluate-split.js';
 
 /**
@@ -76,10 +76,11 @@ export function inputsOf(prepared: ModelRows, rows: readonly DatasetRow[]): Mode
  * A fingerprint of the held-out rows (their ids and text, in order): `predict --split test` checks that
  * splitting the data again finds the same rows (a change to cleaning could move rows between sides).
  * Ids made from the file's name are left out, so a renamed file finds its rows again; `named` keeps them,
- * as models trained before `training.dataHashOf: 'rows'` recorded the fingerprint.
+ * as models trained before `training.dataHashOf: 'rows'` recorded the fingerprint. The text is each row's dedupe
+ * text, made again from its email (rows keep only its digest), as models' manifests recorded it.
  */
 export function rowsFingerprint(rows: readonly DatasetRow[], options: { named?: boolean } = {}): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${row.placeId && !options.named ? '' : row.id}\u0000${row.dedupeKey}\u0000`);
+  for (const row of rows) hash.update(`${row.placeId && !options.named ? '' : row.id}\u0000${dedupeText(row.email)}\u0000`);
   return hash.digest('hex');
 }

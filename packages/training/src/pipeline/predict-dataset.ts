@@ -4,7 +4,7 @@ import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, 
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
+import { dedupeText, loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
@@ -123,7 +123,8 @@ async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly D
   if (!(SEEN_TEXTS_FILE in classifier.manifest.files)) return undefined;
   const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
   if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
-  return { flags: rows.map((row) => filter.has(row.dedupeKey)), falsePositiveRate: filter.falsePositiveRate };
+  // The filter holds the texts (their dedupe text), not the rows' digests of them: made again one row at a time.
+  return { flags: rows.map((row) => filter.has(dedupeText(row.email))), falsePositiveRate: filter.falsePositiveRate };
 }
 
 /**

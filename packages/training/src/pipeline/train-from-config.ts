@@ -6,7 +6,7 @@ import {
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { dedupeText, loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
 import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
@@ -215,6 +215,23 @@ function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string
   });
 }
 
+/**
+ * The rows' dedupe texts, once each, for the seen-texts filter: made from the emails as the filter is written (the rows
+ * keep only their digests), not held through the training.
+ */
+function seenTextsOf(rows: readonly DatasetRow[]): Iterable<string> {
+  return {
+    *[Symbol.iterator]() {
+      const done = new Set<string>();
+      for (const row of rows) {
+        if (done.has(row.dedupeKey)) continue;
+        done.add(row.dedupeKey);
+        yield dedupeText(row.email);
+      }
+    },
+  };
+}
+
 /** Per task, the labels under minCount that became `other` (sorted), for the manifest: feedback carrying one is read as `other`. */
 function mergedIntoOther(taxonomy: readonly TaskTaxonomyReport[]): Record<string, string[]> {
   return rareLabels(taxonomy, 'other');
@@ -373,7 +390,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Test rows that are the training rows' sentences with other names or amounts: their figures flatter the model.
     const near = countNearDuplicates([...trainInputs, ...validInputs].map((input) => input.text), testInputs.map((input) => input.text));
     // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
-    const seen = new Set([...split.train, ...split.valid].map((r) => r.dedupeKey));
+    const seen = seenTextsOf([...split.train, ...split.valid]);
     const counts = {
       read: dataset.read,
       rows: prepared.rows.length,
