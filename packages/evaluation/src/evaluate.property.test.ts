@@ -68,6 +68,9 @@ function topK(rows: ReadonlyArray<{ truth: string; p: LinePrediction }>, k: numb
   return hits.length / rows.length;
 }
 
+/** Shares (accuracy, top-k, coverage, precision, exact match) are computed floats: equal to 12 decimal places. Counts stay exact. */
+const DIGITS = 12;
+
 const own = <T,>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined => (record && Object.hasOwn(record, key) ? record[key] : undefined);
 
 describe('evaluatePredictions on generated lines', () => {
@@ -86,10 +89,10 @@ describe('evaluatePredictions on generated lines', () => {
           const p = (l: PredictionLine) => own(l.prediction, t.task) as LinePrediction;
           expect(t.metrics.n).toBe(rows.length);
           expect(t.skipped).toEqual({ noTruth: lines.filter((l) => truthOf(l, t.task) === null).length, noPrediction: lines.filter((l) => truthOf(l, t.task) !== null && !own(l.prediction, t.task)).length });
-          expect(t.metrics.accuracy).toBe(rows.filter((l) => p(l).label === truthOf(l, t.task)).length / rows.length);
+          expect(t.metrics.accuracy).toBeCloseTo(rows.filter((l) => p(l).label === truthOf(l, t.task)).length / rows.length, DIGITS);
           expect(t.calibration !== null).toBe(rows.every((l) => p(l).confidence !== undefined || Object.keys(p(l).scores ?? {}).length > 0));
           if (t.topK.length > 0) expect(rows.every((l) => p(l).scores)).toBe(true);
-          for (const { k, accuracy } of t.topK) expect(accuracy, `top-${k}`).toBe(topK(rows.map((l) => ({ truth: truthOf(l, t.task) as string, p: p(l) })), k));
+          for (const { k, accuracy } of t.topK) expect(accuracy, `top-${k}`).toBeCloseTo(topK(rows.map((l) => ({ truth: truthOf(l, t.task) as string, p: p(l) })), k), DIGITS);
           for (const s of t.slices) expect(s.values.reduce((a, v) => a + v.n, 0)).toBe(rows.length);
           if (!rows.every((l) => p(l).abstained !== undefined)) {
             expect(t.operating).toBeUndefined();
@@ -105,8 +108,8 @@ describe('evaluatePredictions on generated lines', () => {
           const right = routed.filter((l) => p(l).label === truthOf(l, t.task)).length;
           expect(t.operating).toEqual({
             routed: routed.length,
-            coverage: routed.length / rows.length,
-            precision: routed.length === 0 ? null : right / routed.length,
+            coverage: expect.closeTo(routed.length / rows.length, DIGITS),
+            precision: routed.length === 0 ? null : expect.closeTo(right / routed.length, DIGITS),
             ...(threshold !== undefined ? { threshold } : {}),
             ...(routes ? { manualTriage: { lowConfidence: low.length, noQueue: noQueue.length }, byQueue: expect.any(Array) } : {}),
           });
@@ -122,7 +125,7 @@ describe('evaluatePredictions on generated lines', () => {
         }
         const labelled = lines.filter((l) => tasks.some((t) => truthOf(l, t) !== null));
         const allRight = labelled.filter((l) => tasks.every((t) => truthOf(l, t) === null || own(l.prediction, t)?.label === truthOf(l, t)));
-        expect(report.exactMatch).toBe(labelled.length === 0 ? 0 : allRight.length / labelled.length);
+        expect(report.exactMatch).toBeCloseTo(labelled.length === 0 ? 0 : allRight.length / labelled.length, DIGITS);
         // Every form of the figures is made.
         evaluationText(report);
         evaluationMarkdown(report);

@@ -12,6 +12,9 @@ import { evaluationHtml } from './report-html.js';
 import { syntheticPredictionLines } from './synthetic.js';
 import { computeTaskMetrics } from './task-metrics.js';
 
+/** A share the code computes (coverage, precision), equal to 12 decimal places: how it divides is its own. */
+const share = (part: number, whole: number) => expect.closeTo(part / whole, 12);
+
 const lines: PredictionLine[] = [
   { truth: { queue: 'cards', area: 'retail' }, prediction: { queue: { label: 'cards', scores: { cards: 0.9, loans: 0.1 } }, area: { label: 'retail' } }, meta: { language: 'de' } },
   { truth: { queue: 'loans', area: 'retail' }, prediction: { queue: { label: 'cards', scores: { cards: 0.6, loans: 0.4 } }, area: { label: 'retail' } }, meta: { language: 'en' } },
@@ -300,12 +303,12 @@ describe('evaluatePredictions', () => {
     ];
     const report = evaluatePredictions(routedLines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5 } });
     const queue = report.tasks[0];
-    expect(queue.operating).toEqual({ routed: 6, coverage: 0.6, precision: 5 / 6, threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 }, byQueue: [{ queue: 'tax', routed: 6, right: 5 }] });
+    expect(queue.operating).toEqual({ routed: 6, coverage: share(6, 10), precision: share(5, 6), threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 }, byQueue: [{ queue: 'tax', routed: 6, right: 5 }] });
     // Per queue, what reaches the team unlooked-at: 1 of the 6 sent to tax belongs elsewhere.
     expect(evaluationMarkdown(report)).toContain('| queue | routed | misrouted | precision |\n| --- | ---: | ---: | ---: |\n| tax | 6 | 1 | 83.3% |');
     expect(evaluationHtml(report, [])).toContain('<td>tax</td><td class="n">6</td><td class="n">1</td><td class="n">83.3%</td>');
     // The threshold table and chart: at 0 every email but those predicted `other` is routed, never 100%.
-    expect(queue.coverage?.atThresholds[0]).toEqual({ threshold: 0, coverage: 0.7, precision: 6 / 7, routed: 7 });
+    expect(queue.coverage?.atThresholds[0]).toEqual({ threshold: 0, coverage: share(7, 10), precision: share(6, 7), routed: 7 });
     const said = 'routes 60.0% (6 of 10) to a queue at precision 83.3% (threshold 0.500); the other 4 go to manual triage: 1 for low confidence, 3 predicted `other`, which has no queue. Only 6 routed: a rough estimate.';
     expect(evaluationMarkdown(report)).toContain(`**At the model's own threshold:** ${said}`);
     expect(evaluationMarkdown(report)).toContain('Abstention threshold (route automatically when confidence >= threshold and the queue is not `other`):');
@@ -314,11 +317,11 @@ describe('evaluatePredictions', () => {
     expect(card).toContain('the emails answered are the ones routed automatically to a queue: one it gives `other` (no queue) goes to manual triage at any threshold and is not counted.');
     // A watched task's abstention sends the email to manual triage too, as the model's route does.
     const watched = evaluatePredictions([...routedLines.slice(0, 5), line('tax', 'tax', 0.9, false, true)], { routing: { queueTask: 'queue', abstainTasks: ['queue', 'priority'] } });
-    expect(watched.tasks[0].operating).toEqual({ routed: 5, coverage: 5 / 6, precision: 1, manualTriage: { lowConfidence: 1, noQueue: 0 }, byQueue: [{ queue: 'tax', routed: 5, right: 5 }] });
-    expect(watched.tasks[0].coverage?.atThresholds[0]).toMatchObject({ coverage: 5 / 6, routed: 5 });
+    expect(watched.tasks[0].operating).toEqual({ routed: 5, coverage: share(5, 6), precision: 1, manualTriage: { lowConfidence: 1, noQueue: 0 }, byQueue: [{ queue: 'tax', routed: 5, right: 5 }] });
+    expect(watched.tasks[0].coverage?.atThresholds[0]).toMatchObject({ coverage: share(5, 6), routed: 5 });
     // Other tasks, and reports without the routing, answer as before.
     expect(report.tasks[1].operating).toEqual({ routed: 10, coverage: 1, precision: 1 });
-    expect(evaluatePredictions(routedLines).tasks[0].operating).toEqual({ routed: 9, coverage: 0.9, precision: 7 / 9 });
+    expect(evaluatePredictions(routedLines).tasks[0].operating).toEqual({ routed: 9, coverage: share(9, 10), precision: share(7, 9) });
   });
 
   it('lists every label of a task with many in report.md, and cuts only where asked, saying so', () => {
@@ -536,7 +539,8 @@ describe('evaluatePredictions', () => {
   });
 
   it('rounds a figure the same in the text, Markdown and HTML reports (as Python, half to even on the exact value)', () => {
-    // Precision of `a` is exactly 1/32 = 0.03125: 0.0312 in scikit-learn's report, so everywhere.
+    // Precision of `a` is exactly 1/32 = 0.03125 (a power of two, exact as a float: compared exactly, since the tie is
+    // the point): 0.0312 in scikit-learn's report, so everywhere.
     const lines: PredictionLine[] = Array.from({ length: 32 }, (_, i) => ({ truth: { q: i === 0 ? 'a' : 'b' }, prediction: { q: { label: 'a' } } }));
     const r = evaluatePredictions(lines);
     expect(r.tasks[0].metrics.perClass.find((c) => c.label === 'a')?.precision).toBe(1 / 32);

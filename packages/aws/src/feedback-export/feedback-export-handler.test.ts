@@ -29,6 +29,9 @@ describe('feedback-export Lambda: the confirmed cases of the table into the trai
   let s3: S3Client;
   let closeS3: () => Promise<void>;
   const putConfig = (value: unknown) => s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'data/retraining/config/train-config.json', Body: JSON.stringify(value) }));
+  /** The CSV an earlier run left under TrainingDataUri: each test that needs one writes it, whatever ran before. */
+  const earlierCsv = 'data/retraining/exports/mailroute-feedback/confirmed-cases.csv';
+  const putEarlierExport = () => s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: earlierCsv, Body: 'id,subject,body\nfx-0,an earlier run,kept\n' }));
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-feedback-export-test-'));
@@ -80,6 +83,8 @@ describe('feedback-export Lambda: the confirmed cases of the table into the trai
 
   it('writes JSONL for a config that reads JSONL, and removes the CSV of an earlier run (or every case would be read twice)', async () => {
     await putConfig({ ...demoConfig, format: 'jsonl' });
+    await putEarlierExport();
+    expect(await listKeys(s3, 'artifacts', 'data/retraining/exports/')).toContain(earlierCsv);
     const answer = await createFeedbackExportHandler({ s3, dynamo, config, tmpDir: root })(event);
     expect(answer.FeedbackUri).toBe('s3://artifacts/data/retraining/exports/mailroute-feedback/confirmed-cases.jsonl');
     expect(await listKeys(s3, 'artifacts', 'data/retraining/exports/')).toEqual(['data/retraining/exports/mailroute-feedback/confirmed-cases.jsonl']);
@@ -87,6 +92,7 @@ describe('feedback-export Lambda: the confirmed cases of the table into the trai
 
   it('refuses an event outside the bucket or its data prefix, and a config that is missing or invalid, writing nothing', async () => {
     const handler = createFeedbackExportHandler({ s3, dynamo, config, tmpDir: root });
+    await putEarlierExport();
     const keys = await listKeys(s3, 'artifacts', 'data/retraining/exports/');
     const contents = async () => Promise.all((await listKeys(s3, 'artifacts', 'data/retraining/exports/')).map((k) => readObjectText(s3, 'artifacts', k)));
     const before = await contents();

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fakeDynamoTablesEverywhere } from '@mailroute/aws/testing';
 import { createSqliteStore, DB_FILE, type PredictionStore } from '@mailroute/serving';
 import { DEMO_CONFIG_PATH, generateDemoRows } from '@mailroute/training';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-feedback-dynamodb-'));
@@ -44,14 +44,17 @@ async function fill(store: PredictionStore): Promise<void> {
 }
 
 beforeAll(async () => {
+  await fill(createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' }));
+});
+// A table of its own for each test: one test's failing scans (fake.failScans) stay until the fake is restored.
+beforeEach(async () => {
   // Imported as the command imports it (lazily: the AWS SDK only when --dynamodb-table is given).
   const { DynamoPredictionStore, dynamoDocumentClient } = await import('@mailroute/aws');
   fake = fakeDynamoTablesEverywhere({ pageItems: 4 });
   await fill(new DynamoPredictionStore({ client: dynamoDocumentClient('eu-central-1'), tableName: table }));
-  await fill(createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' }));
 });
+afterEach(() => fake.restore());
 afterAll(() => {
-  fake.restore();
   rmSync(cwd, { recursive: true, force: true });
 });
 
@@ -82,10 +85,11 @@ describe('mailroute feedback export / predictions --dynamodb-table', () => {
     const badName = await run(['feedback', 'predictions', '--out', 'x.jsonl', '--dynamodb-table', 'a b']);
     expect([badName.code, badName.stderr]).toEqual([2, expect.stringContaining('not a DynamoDB table name')]);
     // The output is checked before the table is read: a scan takes long and is paid for.
+    writeFileSync(path.join(cwd, 'a-file.csv'), 'not a folder\n');
     const scans = fake.reads.scans;
     for (const command of ['export', 'predictions']) {
-      const notAFolder = await run(['feedback', command, '--out', `aws.csv/out.${command === 'export' ? 'csv' : 'jsonl'}`, '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table].filter((a) => command === 'export' || (a !== '--config' && a !== DEMO_CONFIG_PATH)));
-      expect(notAFolder.stderr).toContain('aws.csv');
+      const notAFolder = await run(['feedback', command, '--out', `a-file.csv/out.${command === 'export' ? 'csv' : 'jsonl'}`, '--config', DEMO_CONFIG_PATH, '--dynamodb-table', table].filter((a) => command === 'export' || (a !== '--config' && a !== DEMO_CONFIG_PATH)));
+      expect(notAFolder.stderr).toContain('a-file.csv');
       expect(notAFolder.code).not.toBe(0);
     }
     expect(fake.reads.scans).toBe(scans);

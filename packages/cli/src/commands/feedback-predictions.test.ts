@@ -4,8 +4,8 @@ import { computeTaskMetrics, EvaluationReportSchema, type PredictionLine } from 
 import { classifierTasks, createLocalRegistry, currentLabel, readManifest } from '@mailroute/model';
 import { createLocalServing, createSqliteStore, DB_FILE, type ConfirmedCase } from '@mailroute/serving';
 import { generateDemoRows } from '@mailroute/training';
-import { describe, expect, it } from 'vitest';
-import { demoChampionFolder } from '../test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoChampionFolder, runCli } from '../test-support.js';
 import { caseLine, lineNames, linesOf, newTally } from './feedback-predictions.js';
 
 const folder = demoChampionFolder('mailroute-cli-live-', 10);
@@ -49,9 +49,23 @@ async function servedAndConfirmed(): Promise<{ truth: Map<string, Record<string,
   return { truth, banks };
 }
 
+/** A copy of the folder's home (the champion, its served and confirmed cases) in a folder of its own, to run mailroute in. */
+function copyOfHome(name: string) {
+  const dir = path.join(folder.dir, name);
+  const home = path.join(dir, 'home');
+  cpSync(folder.home, home, { recursive: true });
+  return { dir, home, run: (argv: string[]) => runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: home }, cwd: dir }) };
+}
+
 describe('mailroute feedback predictions', () => {
+  // The cases every test below reads, served and confirmed once (after the file's champion is trained).
+  let served: Awaited<ReturnType<typeof servedAndConfirmed>>;
+  beforeAll(async () => {
+    served = await servedAndConfirmed();
+  }, 60_000);
+
   it('writes the confirmed cases as prediction lines that evaluate reports on, with the served labels and the confirmed truth', async () => {
-    const { truth, banks } = await servedAndConfirmed();
+    const { truth, banks } = served;
     const written = await folder.run(['feedback', 'predictions', '--out', 'live.jsonl']);
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toBe('wrote 45 prediction lines of confirmed cases to live.jsonl; `mailroute evaluate --predictions live.jsonl --out <dir>` reports on them\n');
@@ -84,11 +98,13 @@ describe('mailroute feedback predictions', () => {
     const queue = computeTaskMetrics(judged.map((l) => l.truth.queue ?? ''), judged.map((l) => l.prediction.queue.label));
     expect(task('queue')?.accuracy).toBeCloseTo(queue.accuracy, 9);
     expect(task('topic')?.n).toBe([...truth.values()].filter((labels) => labels.topic !== undefined).length);
-  });
+  }, 60_000);
 
   it('asks which model when the cases were judged on predictions of two, and keeps to the one named', async () => {
-    // One more case, judged on a prediction of another model (kept in the same store, as after a change of champion).
-    const store = createSqliteStore({ file: path.join(folder.home, DB_FILE), writer: 'inline' });
+    // One more case, judged on a prediction of another model (kept in the same store, as after a change of champion),
+    // in a copy of the home: the other tests see the champion's cases only.
+    const two = copyOfHome('two-models');
+    const store = createSqliteStore({ file: path.join(two.home, DB_FILE), writer: 'inline' });
     try {
       const at = new Date(Date.now() - 120_000).toISOString();
       await store.savePredictions([{ predictionId: 'p-old', emailId: 'e-old', modelId: 'ngram-bag-older', createdAt: at, labels: { queue: 'complaints' }, confidences: { queue: Number.NaN }, abstained: { queue: true }, queue: 'manual_triage', latencyMs: 1 }]);
@@ -97,37 +113,37 @@ describe('mailroute feedback predictions', () => {
     } finally {
       await store.close();
     }
-    const ambiguous = await folder.run(['feedback', 'predictions', '--out', 'all.jsonl']);
+    const ambiguous = await two.run(['feedback', 'predictions', '--out', 'all.jsonl']);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain(`judged on predictions of 2 models: ${folder.champion.id} (45), ngram-bag-older (1); pass --model <id>`);
-    expect(existsSync(path.join(folder.dir, 'all.jsonl'))).toBe(false);
+    expect(existsSync(path.join(two.dir, 'all.jsonl'))).toBe(false);
 
-    const older = await folder.run(['feedback', 'predictions', '--out', 'older.jsonl', '--model', 'ngram-bag-older']);
+    const older = await two.run(['feedback', 'predictions', '--out', 'older.jsonl', '--model', 'ngram-bag-older']);
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toMatch(/^wrote 1 prediction line of confirmed cases/);
     expect(older.stderr).toContain('note: 1 of 48 confirmed cases are left out: the prediction they judged is no longer kept');
     expect(older.stderr).toContain(`note: cases judged on other models' predictions are left out: ${folder.champion.id} (45)`);
-    const [line] = readFileSync(path.join(folder.dir, 'older.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
+    const [line] = readFileSync(path.join(two.dir, 'older.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
     // A confidence that was no number (stored as null) is left out of the line; the abstention stays.
     expect(line.prediction.queue).toEqual({ label: 'complaints', abstained: true });
 
-    const champion = await folder.run(['feedback', 'predictions', '--out', 'champion.jsonl', '--model', 'champion']);
+    const champion = await two.run(['feedback', 'predictions', '--out', 'champion.jsonl', '--model', 'champion']);
     expect(champion.stdout).toMatch(/^wrote 45 prediction lines/);
     // A mistyped id is refused, naming what it may have meant, rather than writing an empty file.
-    const typo = await folder.run(['feedback', 'predictions', '--out', 'typo.jsonl', '--model', 'ngram-bag-olde']);
+    const typo = await two.run(['feedback', 'predictions', '--out', 'typo.jsonl', '--model', 'ngram-bag-olde']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('--model ngram-bag-olde: no such model in the registry, and no case of this window was judged on its predictions (did you mean ngram-bag-older?)');
     // A model directory whose manifest keeps no training config (a model made otherwise): times read as UTC, lines written.
-    const bare = path.join(folder.dir, 'bare-model');
-    cpSync(await createLocalRegistry({ home: folder.home }).artifactDir(folder.champion.id), bare, { recursive: true });
+    const bare = path.join(two.dir, 'bare-model');
+    cpSync(await createLocalRegistry({ home: two.home }).artifactDir(folder.champion.id), bare, { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(bare, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     delete manifest.trainingConfig;
     writeFileSync(path.join(bare, 'manifest.json'), JSON.stringify(manifest));
-    const fromDir = await folder.run(['feedback', 'predictions', '--out', 'bare.jsonl', '--model', bare, '--since', '2000-01-01']);
+    const fromDir = await two.run(['feedback', 'predictions', '--out', 'bare.jsonl', '--model', bare, '--since', '2000-01-01']);
     expect(fromDir.code, fromDir.stderr).toBe(0);
     expect(fromDir.stdout).toMatch(/^wrote 45 prediction lines/);
-    expect((await folder.run(['feedback', 'predictions', '--out', 'live.csv'])).stderr).toContain('prediction lines are JSONL: name the file .jsonl');
-  });
+    expect((await two.run(['feedback', 'predictions', '--out', 'live.csv'])).stderr).toContain('prediction lines are JSONL: name the file .jsonl');
+  }, 60_000);
 
   it("writes both sides in the champion's names, as /v1/quality: a label the champion renamed counts for an older model's prediction", () => {
     const older = { id: 'm-old', tasks: [{ name: 'topic', labels: ['sparplan', 'depot'] }] };

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
 import { hashApiKey } from '@mailroute/serving';
+import { ensureDemoChampion } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
@@ -50,11 +51,13 @@ function run(argv: string[], env: Record<string, string> = {}) {
 }
 
 let root: string;
+/** A home with a small demo champion, trained once for the file: the tests that serve one read it. */
 let home: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-cli-serve-'));
   home = path.join(root, 'home');
-});
+  await ensureDemoChampion({ home, rows: 400 });
+}, 180_000);
 afterAll(async () => {
   shutdownSignals.emitter = process;
   await rm(root, { recursive: true, force: true });
@@ -62,7 +65,8 @@ afterAll(async () => {
 
 describe('mailroute start', () => {
   it('trains and approves a demo champion when there is none, serves it on loopback without auth and says so', async () => {
-    const app = await launch(['start', '--port', '0', '--home', home, '--poll-seconds', '0']);
+    const empty = path.join(root, 'start-home');
+    const app = await launch(['start', '--port', '0', '--home', empty, '--poll-seconds', '0']);
     expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(app.stdout()).toContain('auth: OFF');
     expect(app.stdout()).toContain(`curl -s ${app.url}/v1/classify`);
@@ -80,7 +84,7 @@ describe('mailroute start', () => {
     expect(body.predictions[0].id).toBe('d1');
     expect(Object.keys(body.predictions[0].tasks).length).toBeGreaterThan(0);
     expect(await app.stop()).toBe(0);
-    expect(await readdir(home)).toContain('mailroute.db');
+    expect(await readdir(empty)).toContain('mailroute.db');
   }, 240_000);
 });
 

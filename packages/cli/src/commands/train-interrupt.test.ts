@@ -13,6 +13,12 @@ import { main } from '../main.js';
 import { streamErrorHandler } from '../write-output.js';
 import { captureStream, runCli } from '../test-support.js';
 
+/**
+ * For the tests that train in process: well under a second on an idle machine, but many seconds on a loaded one
+ * with two cores (the first test also loads the runtime), past vitest's 5 s default.
+ */
+const TRAINING_TIMEOUT_MS = 60_000;
+
 /** A folder with demo data and a config of `epochs` epochs (no early stopping), and a Ctrl-C to press. */
 async function setup(epochs: number) {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-interrupt-'));
@@ -61,7 +67,7 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(record.modelId).toBeUndefined();
     // The stopping listeners are gone; quiet ones stay until the process ends (a late Ctrl-C must not kill it with 130).
     expect([signals.listenerCount('SIGINT'), signals.listenerCount('SIGTERM')]).toEqual([1, 1]);
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it.each([
     ['after the first line (| head -1)', (line: number) => line > 1],
@@ -87,7 +93,7 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     const id = /the training went on: registered (\S+) \(version 1, PendingManualApproval\)/.exec(err.text())?.[1];
     expect(id, err.text()).toBeDefined();
     expect((await run(['registry', 'list'])).stdout).toContain(id);
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('predict stops at a Ctrl-C while it writes, exits 130 and leaves --out as it was, no temporary file beside it', async () => {
     const { cwd, home, signals, run } = await setup(2);
@@ -116,7 +122,7 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(errText).toContain('interrupted: nothing was written to pr/preds.jsonl');
     expect(readdirSync(path.join(cwd, 'pr'))).toEqual([]);
     expect(signals.listenerCount('SIGINT')).toBe(before);
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('as a process, ends with 0 when a Ctrl-C or SIGTERM comes just after the model was registered (it ended with 130 as it closed its threads)', async () => {
     const { cwd, home } = await setup(2);
@@ -179,7 +185,7 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(exits).toEqual([130]);
     expect(err.text()).toContain('Ctrl-C again: quitting now');
     expect(err.text()).toContain('Ctrl-C again quits at once');
-  });
+  }, TRAINING_TIMEOUT_MS);
 
   it('once the model is being registered, completes the run and prints its id', async () => {
     const { signals, run } = await setup(2);
@@ -200,5 +206,5 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect(record).toMatchObject({ status: 'finished', modelId: id });
     const { versions: [version] } = JSON.parse((await run(['registry', 'list', '--json'])).stdout);
     expect(version).toMatchObject({ id, runId: record.runId, status: 'PendingManualApproval' });
-  });
+  }, TRAINING_TIMEOUT_MS);
 });
