@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -196,8 +196,24 @@ function effectiveValues(shape: CommandShape, argv: readonly string[]): Map<Opti
 /** Lines allowed after the error line: Commander's hint and the usage hint. */
 const AFTER_ERROR = /^(\(Did you mean .*\)|\(run with --help for usage\))$/;
 
+/**
+ * Runs `body` with the process in an empty folder of its own, the folder given: what a command wrongly writes to the
+ * process's folder instead of its own (ctx.cwd) lands there, to be seen and removed, never in the folder the tests
+ * were started in (the repository, where the README's walkthrough leaves a report/ and preds.jsonl).
+ */
+async function inStandInFolder<T>(body: (folder: string) => Promise<T>): Promise<T> {
+  const started = process.cwd();
+  const folder = mkdtempSync(path.join(base, 'process-cwd-'));
+  process.chdir(folder);
+  try {
+    return await body(folder);
+  } finally {
+    process.chdir(started);
+  }
+}
+
 describe('mailroute with random arguments', () => {
-  it('ends with 0 having said something, 1 with one mailroute: line, or 2 with the usage hint; empty names and numbers out of range are usage errors', async () => {
+  it('ends with 0 having said something, 1 with one mailroute: line, or 2 with the usage hint; empty names and numbers out of range are usage errors', () => inStandInFolder(async (processFolder) => {
     await fc.assert(
       fc.asyncProperty(caseArb, async ([shape, items, args]) => {
         const argv = [...shape.words, ...args, ...items.flatMap((i) => i.tokens)];
@@ -209,8 +225,8 @@ describe('mailroute with random arguments', () => {
         const { code, stdout, stderr } = await runCli(argv, { env, cwd: dir }).finally(() => rmSync(dir, { recursive: true, force: true }));
         const said = `${JSON.stringify(argv)} -> ${code}\n${stderr}`;
         // Nothing lands in the process's folder: relative paths are the command's folder's (ctx.cwd).
-        const strays = PATHS.filter((p) => /^[a-z]/.test(p) && existsSync(p.split('/')[0]));
-        for (const p of strays) rmSync(p.split('/')[0], { recursive: true, force: true });
+        const strays = readdirSync(processFolder);
+        for (const name of strays) rmSync(path.join(processFolder, name), { recursive: true, force: true });
         expect(strays, said).toEqual([]);
         expect([0, 1, 2], said).toContain(code);
         expect(stderr, said).not.toMatch(/^\s+at |TypeError|ReferenceError|RangeError|Cannot read properties|\[object Object\]/m);
@@ -237,5 +253,5 @@ describe('mailroute with random arguments', () => {
       // MAILROUTE_FUZZ_RUNS and MAILROUTE_FUZZ_SEED widen the search.
       { seed: Number(process.env.MAILROUTE_FUZZ_SEED ?? 1), numRuns: Number(process.env.MAILROUTE_FUZZ_RUNS ?? 300) },
     );
-  }, 120_000);
+  }), 120_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClassifier } from './test-support/fake-classifier.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from './test-support/harness.js';
-import { invoiceEmail } from './test-support/route-helpers.js';
+import { closedAt, invoiceEmail } from './test-support/route-helpers.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 
 const build = testAppBuilder();
@@ -57,7 +57,7 @@ describe('auth and limits', () => {
     expect((await json(gzip)).detail).toContain('Content-Encoding gzip is not supported');
     const noToken = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer' }, body: '{}' });
     expect((await json(noToken)).detail).toBe('An API key is required (Authorization: Bearer <key>).');
-    const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }, KEYS.classify));
+    const scope = await app.request('/v1/feedback', jsonRequest({ emailId: 'e', labels: { queue: 'billing' }, closedAt }, KEYS.classify));
     expect(scope.status).toBe(403);
     expect(await json(scope)).toMatchObject({ code: 'FORBIDDEN', detail: 'The API key "classify" lacks the "feedback" scope this route needs (it has classify): use a key with feedback, or ask the server\'s operator to add it.' });
     const admin = await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
@@ -117,11 +117,15 @@ describe('auth and limits', () => {
     classifier.hold = new Promise<void>((resolve) => (open = resolve));
     let answered = 0;
     const busy = [1, 2, 3].map(() => Promise.resolve(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }))).then((r) => ((answered += 1), r)));
-    // The classify requests hold both slots now: two are in the classifier (maybe in one batch), the third refused.
-    await untilTrue(() => answered === 1 && classifier.calls > before);
-    const feedback = await app.request('/v1/feedback', jsonRequest({ predictionId: first.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00Z' }));
-    expect(feedback.status).toBe(202);
-    open();
+    try {
+      // The classify requests hold both slots now: two are in the classifier (maybe in one batch), the third refused.
+      await untilTrue(() => answered === 1 && classifier.calls > before);
+      const feedback = await app.request('/v1/feedback', jsonRequest({ predictionId: first.predictions[0].predictionId, labels: { queue: 'billing' }, closedAt }));
+      expect(feedback.status).toBe(202);
+    } finally {
+      // Whatever the feedback got: a classifier left held keeps the app from closing, and the next tests time out.
+      open();
+    }
     expect((await Promise.all(busy)).map((r) => r.status).sort()).toEqual([200, 200, 503]);
   });
 
@@ -130,12 +134,16 @@ describe('auth and limits', () => {
     let open!: () => void;
     classifier.hold = new Promise<void>((resolve) => (open = resolve));
     const { app, context } = await build({ classifier, limits: { requestTimeoutMs: 20 } });
-    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
-    expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout, .* Send a big batch /) });
-    // The classifier finishes after the answer; its predictions come back to a request already answered.
-    open();
+    try {
+      const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await json(res)).toMatchObject({ code: 'REQUEST_TIMEOUT', detail: expect.stringMatching(/^The request took longer than 20 ms, the server's request timeout, .* Send a big batch /) });
+    } finally {
+      // The classifier finishes after the answer; its predictions come back to a request already answered.
+      // Released whatever the answer was: held, it keeps the app from closing, and the next tests time out.
+      open();
+    }
     await untilTrue(() => classifier.finished === 1);
     expect(await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).toEqual([]);
     expect(await (await app.request('/metrics', authed())).text()).not.toMatch(/mailroute_predictions_total\{/);

@@ -227,6 +227,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
           // an open socket is answered with Connection: close; then sockets still idle are closed, and
           // again every 250 ms for those whose answer had begun before shutdown (they stay keep-alive).
           let sweep: NodeJS.Timeout | undefined;
+          let sweeping: NodeJS.Immediate | undefined;
           // A handler ends within the request timeout; a connection still open past it plus the grace
           // (a client that never finishes sending its headers) would hold the shutdown for ever: cut.
           const deadlineMs = serving.context.limits.requestTimeoutMs + DRAIN_GRACE_MS;
@@ -236,11 +237,17 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
           }, deadlineMs);
           net.Server.prototype.close.call(server, () => {
             clearTimeout(sweep);
+            clearImmediate(sweeping);
             clearTimeout(deadline);
             resolve();
           });
+          // Idle is what Node has read: a request that came while the process was busy past the grace (a loaded
+          // machine) is still unread when the timer fires, and would be cut unanswered (a reset). setImmediate runs
+          // after the event loop has read the sockets once more, so such a request is under way, and kept.
           const closeIdle = () => {
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            sweeping = setImmediate(() => {
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            });
             sweep = setTimeout(closeIdle, 250);
           };
           sweep = setTimeout(closeIdle, DRAIN_GRACE_MS);

@@ -16,7 +16,11 @@ import { authed, buildTestApp, json, jsonRequest, type Loose } from '../test-sup
  * bands per task. Malformed feedback gets problem+json with a documented code, never a 500, and changes nothing.
  */
 
-const NOW = Date.parse('2026-11-29T12:00:00.000Z');
+/**
+ * The app's clock, held still for the run; taken from the real clock at the start because the store reads that one
+ * (its retention): a fixed date would make each closedAt older than the retention there some day.
+ */
+const NOW = Date.now();
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000).toISOString();
 const EMAIL_IDS = ['e1', 'e2', 'e3'];
 /** What the fake classifier answers for each kind of body: its queue and topic labels, the confidence (under 0.5 it abstains). */

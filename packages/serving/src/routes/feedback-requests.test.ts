@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ServingApp } from '../app.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
-import { classify, closedAt } from '../test-support/route-helpers.js';
+import { classify, closedAt, closedDay } from '../test-support/route-helpers.js';
 
 const build = testAppBuilder();
 
@@ -89,18 +89,18 @@ describe('POST /v1/feedback', () => {
       matched: true,
       warning: "Fields mailroute does not read were ignored: predictionID (did you mean predictionId?), comment. A feedback's fields are predictionId, emailId, labels, closedAt.",
     });
-    const unmatched = await json(app.request('/v1/feedback', jsonRequest('{"emailId":"nobody","labels":{"queue":"billing"},"closedAt":"2026-11-29T10:00:00Z","__proto__":{}}')));
+    const unmatched = await json(app.request('/v1/feedback', jsonRequest(`{"emailId":"nobody","labels":{"queue":"billing"},"closedAt":"${closedAt}","__proto__":{}}`)));
     expect(unmatched.warning).toMatch(/^No prediction of email "nobody" is stored here: .* Fields mailroute does not read were ignored: __proto__\. /);
     const clean = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: { queue: 'billing' }, closedAt })));
     expect(clean.warning).toBeUndefined();
     // A task named __proto__ is unknown, as any other: left out and named, the queue's label recorded.
-    const task = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    const task = await app.request('/v1/feedback', jsonRequest(`{"emailId":"mail-w","labels":{"queue":"billing","__proto__":"x"},"closedAt":"${closedAt}"}`));
     expect(task.status).toBe(202);
     const answer = (await json(task)) as { ignored: Record<string, string>; recordedTasks: string[] };
     expect(answer.recordedTasks).toEqual(['queue']);
     expect(Object.entries(answer.ignored)).toEqual([['__proto__', "not one of the model's tasks (queue, topic)"]]);
     // Alone too: zod's output leaves the key out, but the feedback named a task, so it is not "no label": nothing to record.
-    const alone = await app.request('/v1/feedback', jsonRequest('{"emailId":"mail-w","labels":{"__proto__":"x"},"closedAt":"2026-11-29T10:00:00Z"}'));
+    const alone = await app.request('/v1/feedback', jsonRequest(`{"emailId":"mail-w","labels":{"__proto__":"x"},"closedAt":"${closedAt}"}`));
     expect(alone.status).toBe(422);
     expect(await json(alone)).toMatchObject({ code: 'LABEL_NOT_IN_TAXONOMY', detail: expect.stringMatching(/^Nothing to record: "__proto__": not one of the model's tasks/) });
     const none = await app.request('/v1/feedback', jsonRequest({ emailId: 'mail-w', labels: {}, closedAt }));
@@ -185,12 +185,12 @@ describe('POST /v1/feedback', () => {
     const { app, context } = await build();
     expect((await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'late', body: 'invoice' }] }))).status).toBe(200);
     const post = (labels: Record<string, string>, at: string) => app.request('/v1/feedback', jsonRequest({ emailId: 'late', labels, closedAt: at }));
-    expect((await post({ queue: 'billing' }, '2026-11-29T11:00:00+01:00')).status).toBe(202);
-    const stale = await post({ queue: 'technical' }, '2026-11-29T09:30:00Z'); // closed earlier, arrived later
+    expect((await post({ queue: 'billing' }, `${closedDay}T11:00:00+01:00`)).status).toBe(202);
+    const stale = await post({ queue: 'technical' }, `${closedDay}T09:30:00Z`); // closed earlier, arrived later
     expect(stale.status).toBe(202);
     expect((await json(stale)).status).toBe('superseded');
     const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
-    expect(pair.feedback).toMatchObject({ labels: { queue: 'billing' }, closedAt: '2026-11-29T10:00:00.000Z' });
+    expect(pair.feedback).toMatchObject({ labels: { queue: 'billing' }, closedAt: `${closedDay}T10:00:00.000Z` });
     const future = await post({ queue: 'billing' }, new Date(Date.now() + 3_600_000).toISOString());
     expect(future.status).toBe(400);
     const problem = await json(future);
@@ -271,12 +271,18 @@ describe('POST /v1/feedback', () => {
   it('takes closedAt without a zone (UTC) or as an RFC 2822 date, stores it as ISO 8601 UTC, and names the forms when refusing one', async () => {
     const { app, context } = await build();
     await classify(app, [{ id: 'z1', body: 'invoice' }, { id: 'z2', body: 'invoice' }]);
-    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '2025-11-03T10:15:00' }))).status).toBe(202);
-    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z2', labels: { queue: 'billing' }, closedAt: 'Mon, 3 Nov 2025 10:15:00 +0100' }))).status).toBe(202);
+    // A day a month before the tests run (a fixed one would pass the retention one day), in each form a CRM may send:
+    // 2026-11-03T10:15:00, Tue, 3 Nov 2026 10:15:00 +0100, 03.11.2026.
+    const day = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const [year, month, dayOfMonth] = day.split('-');
+    const [weekday, , monthName] = new Date(`${day}T00:00:00Z`).toUTCString().split(' ');
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: `${day}T10:15:00` }))).status).toBe(202);
+    const rfc2822 = `${weekday} ${Number(dayOfMonth)} ${monthName} ${year} 10:15:00 +0100`;
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'z2', labels: { queue: 'billing' }, closedAt: rfc2822 }))).status, rfc2822).toBe(202);
     const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
     const closed = Object.fromEntries(pairs.map((p) => [p.prediction.emailId, p.feedback?.closedAt]));
-    expect(closed).toEqual({ z1: '2025-11-03T10:15:00.000Z', z2: '2025-11-03T09:15:00.000Z' });
-    const bad = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: '03.11.2025' })));
+    expect(closed).toEqual({ z1: `${day}T10:15:00.000Z`, z2: `${day}T09:15:00.000Z` });
+    const bad = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'z1', labels: { queue: 'billing' }, closedAt: `${dayOfMonth}.${month}.${year}` })));
     expect(bad.status).toBe(400);
     expect(bad.issues[0].path).toEqual(['closedAt']);
     expect(bad.issues[0].message).toMatch(/ISO 8601.*RFC 2822/);

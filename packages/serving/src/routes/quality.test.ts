@@ -283,8 +283,13 @@ describe('GET /v1/quality', () => {
     const third = await app.request('/v1/quality', authed());
     expect([third.status, ((await json(third)) as { code: string }).code]).toEqual([503, 'OVERLOADED']);
     release();
-    await new Promise((r) => setTimeout(r, 10));
-    expect((await app.request('/v1/quality', authed())).status).toBe(200);
+    // Given back once those reads end; how soon after the release is the machine's speed: asked until then.
+    let after = await app.request('/v1/quality', authed());
+    for (let tries = 0; after.status === 503 && tries < 500; tries++) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = await app.request('/v1/quality', authed());
+    }
+    expect(after.status).toBe(200);
   });
 
   it('needs the feedback scope', async () => {

@@ -27,7 +27,13 @@ export async function classify(app: ServingApp['app'], emails: unknown[]) {
   return (await json(res)).predictions as Array<{ id: string; predictionId: string; route: { queue: string } }>;
 }
 
-export const closedAt = '2026-11-29T10:00:00Z';
+/**
+ * The day before the tests run (UTC, YYYY-MM-DD): a case closed then is in the past, and younger than any
+ * retention the app or the store keeps feedback (400 days by default; both read the real clock), on any date.
+ */
+export const closedDay = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+/** When the route tests' cases closed: 10:00 UTC on `closedDay`, before every prediction they make. */
+export const closedAt = `${closedDay}T10:00:00Z`;
 /** An ISO time `minutesAgo` minutes before now. */
 export const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 /** Prediction ids of predictions stored directly (ids are UUIDs, as /v1/classify makes them). */
