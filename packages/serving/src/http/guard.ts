@@ -19,8 +19,8 @@ import { malformedJsonError } from './malformed-json.js';
 import { slowRequestMessage, slowRequestRetryAfterSeconds, stalledBody, stalledBodyMessage } from './request-timeout.js';
 import { describeNonUtf8 } from './utf8.js';
 
-/** API key, scope and rate limit; sets `principal` or throws (401, 403, 429). */
-function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
+/** API key, scope (any, when `scope` is undefined) and rate limit; sets `principal` or throws (401, 403, 429). */
+function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope | undefined): void {
   const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
   const principal = ctx.auth.authenticate(key);
   if (!principal) {
@@ -33,7 +33,7 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
   }
   // Set before the scope and rate checks: a refusal's log line names the key (never the key itself).
   c.set('principal', principal);
-  if (!principal.scopes.has(scope)) {
+  if (scope !== undefined && !principal.scopes.has(scope)) {
     throw new ForbiddenError(`The API key "${principal.keyId}" lacks the "${scope}" scope this route needs (it has ${[...principal.scopes].join(', ')}): use a key with ${scope}, or ask the server's operator to add it.`);
   }
   const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
@@ -51,6 +51,17 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope): void {
 export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     authorize(ctx, c, scope);
+    await next();
+  };
+}
+
+/**
+ * On a server with API keys, a valid key of any scope, and its rate limit (Prometheus sends one as `Authorization:
+ * Bearer`); without keys (clients on this machine only, or SageMaker's IAM in front), nothing.
+ */
+export function requireAnyKey(ctx: AppContext): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (ctx.auth.enabled) authorize(ctx, c, undefined);
     await next();
   };
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { presentedKey } from '../auth/api-keys.js';
 import { ModelLoadError, ModelNotReadyError, NoChampionError, StoreUnavailableError } from '../errors.js';
-import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
-import { requireScope } from '../http/guard.js';
+import type { AppContext, ServingHono } from '../http/context.js';
+import { requireAnyKey, requireScope } from '../http/guard.js';
 import { describeError } from '../http/logger.js';
 import { unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { requestIdOf } from '../http/refusal-log.js';
@@ -16,23 +14,6 @@ import { API_KEY_SECURITY, keyedReadErrorResponses, noBodyErrorResponses, public
 
 /** Said to a reload that sent a body: the route reads only `?force=`. */
 const UNREAD_RELOAD_BODY_WARNING = 'The request body was not read: /v1/admin/reload reads only its query parameter ?force= (POST /v1/admin/reload?force=true reloads even an unchanged champion).';
-
-/**
- * On a server with API keys, a valid key of any scope (its rate limit applies; Prometheus sends one as
- * `Authorization: Bearer`): /v1/model tells the taxonomy, thresholds and the registry's figures, and /metrics the
- * predictions per label, so on a quiet server each email's outcome could be followed by anyone reaching the port.
- * Without keys (clients on this machine only, or SageMaker's IAM in front) they stay open.
- */
-function requireAnyKey(ctx: AppContext): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (!ctx.auth.enabled) return next();
-    const principal = ctx.auth.authenticate(presentedKey(c.req.header('authorization'), c.req.header('x-api-key')));
-    // Checked under a scope the key has, so the guard's own 401s (no key, an unknown one, another scheme) and its
-    // rate limit answer here as on every other route.
-    const scope = principal ? [...principal.scopes][0] : 'classify';
-    return requireScope(ctx, scope)(c, next);
-  };
-}
 
 export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
   const ready = () => {
@@ -78,6 +59,8 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     (c) => c.json({ status: 'ready' as const, modelId: ready().modelId }, 200),
   );
 
+  // On a server with keys, a key of any scope: /v1/model tells the taxonomy, thresholds and the registry's figures, and
+  // /metrics the predictions per label, so on a quiet server each email's outcome could be followed from the port.
   app.use('/v1/model', requireAnyKey(ctx));
   app.openapi(
     createRoute({
