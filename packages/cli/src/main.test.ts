@@ -126,6 +126,18 @@ describe('mailroute', () => {
     expect((await run(['help'])).stdout).toContain('Usage: mailroute');
   });
 
+  it('answers `help <command> <subcommand>` with the subcommand\'s help, and an unknown subcommand as the command does', async () => {
+    const nested = await run(['help', 'registry', 'approve']);
+    expect(nested.code).toBe(0);
+    expect(nested.stdout).toBe((await run(['registry', 'approve', '--help'])).stdout);
+    expect(nested.stdout).toMatch(/^Usage: mailroute registry approve /);
+    const unknown = await run(['help', 'registry', 'aprove']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe((await run(['registry', 'aprove'])).stderr);
+    expect(unknown.stderr).toContain('unknown registry command "aprove"');
+  });
+
   it('says in one line, exit code 2, that a program of some commands only (the serve bundle) does not run another', async () => {
     const out = captureStream();
     const err = captureStream();

@@ -149,6 +149,22 @@ function commandWord(argv: readonly string[]): string | undefined {
 }
 
 /**
+ * `help registry approve` as `registry approve --help`: Commander's help command looks one word deep, and answered
+ * with the help of `registry`. A word that names no subcommand under a known command (`help registry aprove`) is
+ * that command's usage error, as `registry aprove` gives; an unknown first word is left to the caller.
+ */
+function nestedHelp(program: Command, argv: string[]): string[] {
+  if (argv[0] !== 'help' || argv.length < 3 || argv.some((a) => a.startsWith('-'))) return argv;
+  let command: Command = program;
+  for (const [depth, word] of argv.slice(1).entries()) {
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) return depth === 0 ? argv : argv.slice(1);
+    command = sub;
+  }
+  return [...argv.slice(1), '--help'];
+}
+
+/**
  * One of Commander's own error messages (`error: unknown option '--x'`, a missing argument, an invalid value) in
  * the form of the CLI's other errors: `mailroute: ...`, its further lines ("(Did you mean train?)") kept, control
  * characters in the words it quotes escaped.
@@ -169,6 +185,7 @@ function allCommands(command: Command): Command[] {
  */
 export async function runProgram(program: Command, argv: string[], ctx: CliContext, options: RunOptions = {}): Promise<number> {
   const { hint } = options;
+  argv = nestedHelp(program, argv);
   const word = commandWord(argv);
   if (word !== undefined && !program.commands.some((c) => c.name() === word || c.aliases().includes(word))) {
     if (options.unknownCommand) {
