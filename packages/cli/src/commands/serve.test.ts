@@ -116,6 +116,12 @@ describe('mailroute serve', () => {
     expect(stored).toContain(hashApiKey(key));
     const bad = await run(['serve', '--home', keyHome, '--new-key', 'x', '--scopes', 'root']);
     expect(bad.code).toBe(2);
+    // Server options with --new-key (which serves nothing) are refused, not dropped unchecked; no key is made.
+    const serverOptions = await run(['serve', '--home', keyHome, '--new-key', 'y', '--port', '1234', '--time-zone', 'Mars/Base']);
+    expect(serverOptions.code).toBe(2);
+    expect(serverOptions.stdout).toBe('');
+    expect(serverOptions.stderr).toContain('--port, --time-zone do not go with --new-key');
+    expect(await readFile(path.join(keyHome, 'api-keys.json'), 'utf8')).toBe(stored);
     for (const id of ['', ' crm', 'x'.repeat(101)]) {
       const badId = await run(['serve', '--home', keyHome, '--new-key', id]);
       expect(badId.code).toBe(2);

@@ -311,6 +311,16 @@ async function withWayBack(error: Error, home: string): Promise<Error> {
   return new ModelLoadError(`${error.message.split('\n')[0]}. The champion ${champion.id} does not load: ${way} (mailroute registry reject ${champion.id}), then start again.`, {}, { cause: error });
 }
 
+/** The options that --new-key reads: where the key file is, and the key's own. */
+const KEY_OPTIONS = new Set(['newKey', 'home', 'apiKeys', 'scopes', 'rotate', 'rateLimit']);
+
+/** Server options given with --new-key, which makes a key and exits: they would be dropped without a word (and go unchecked). */
+function refuseServerOptions(command: Command): void {
+  const given = command.options.filter((o) => !KEY_OPTIONS.has(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
+  if (given.length === 0) return;
+  throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not go with --new-key, which makes an API key and exits without serving: make the key, then start the server with ${given.length === 1 ? 'it' : 'them'}`);
+}
+
 export function registerServe(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'), { sagemaker: true })
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion (with MAILROUTE_MODEL_ID set, as on a registered SageMaker model, its manifest must name that model or serve refuses to start)')
@@ -321,11 +331,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
     .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it', rateLimitArg)
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, command: Command) => {
       // Key options without a key to make would be dropped without a word.
       const keyOnly = [flags.scopes && '--scopes', flags.rotate && '--rotate', flags.rateLimit !== undefined && '--rate-limit'].filter(Boolean);
       if (flags.newKey === undefined && keyOnly.length > 0) throw new UsageError(`${keyOnly.join(', ')} ${keyOnly.length === 1 ? 'goes' : 'go'} only with --new-key <id> (describing the key it makes)`);
       if (flags.newKey !== undefined) {
+        refuseServerOptions(command);
         if (!/^\S.{0,99}$/u.test(flags.newKey) || /\s$/u.test(flags.newKey)) {
           throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
         }
