@@ -18,7 +18,6 @@ export const ManifestSummarySchema = z.looseObject({
   /** Each file's sha256 (hex): what the upload holds the stored objects to. */
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 }).extend(ManifestTestFactsSchema.shape);
-export type ManifestSummary = z.infer<typeof ManifestSummarySchema>;
 
 export function summarizeManifest(json: unknown): {
   modelId?: string;

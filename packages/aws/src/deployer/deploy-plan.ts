@@ -215,7 +215,7 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
           CompressionType: pkg.compressed ? 'Gzip' : 'None',
         },
       },
-      Environment: { ...pkg.environment, MAILROUTE_MODEL_PACKAGE_ARN: pkg.arn },
+      Environment: pkg.environment,
     },
     VpcConfig: { Subnets: config.subnetIds, SecurityGroupIds: config.securityGroupIds },
     EnableNetworkIsolation: true,

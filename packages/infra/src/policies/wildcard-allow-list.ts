@@ -49,9 +49,6 @@ export const WILDCARD_RESOURCE_ALLOW_LIST: ReadonlyArray<{ actions: readonly str
   },
 ];
 
-/** In a KMS key policy `Resource: "*"` means the key itself; AWS requires exactly that. */
-export const KEY_POLICY_REASON = 'A key policy applies to its own key; AWS requires Resource "*" there.';
-
 export function allowedOnWildcard(action: string): boolean {
   return WILDCARD_RESOURCE_ALLOW_LIST.some((entry) => entry.actions.includes(action));
 }

@@ -1,2 +1,2 @@
-export { headTasks, type DenseLayer, type NgramBagHead, type NgramBagPart, type NgramBagWeights } from './weights.js';
+export { type DenseLayer, type NgramBagHead, type NgramBagPart, type NgramBagWeights } from './weights.js';
 export { denseForward, poolEmbedding, softmaxInPlace, forwardLogits, forwardProbs, type BagInput } from './forward.js';

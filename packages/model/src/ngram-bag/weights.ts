@@ -35,8 +35,3 @@ export interface NgramBagPart {
 export interface NgramBagWeights {
   parts: NgramBagPart[];
 }
-
-/** Task names in part order. */
-export function headTasks(weights: NgramBagWeights): string[] {
-  return weights.parts.flatMap((part) => part.heads.map((head) => head.task));
-}
