@@ -17,7 +17,8 @@ import {
   topKAccuracy,
   writeEvaluationReport,
 } from '@mailroute/evaluation';
-import { median, sharedData, type Figure, type SectionResult } from './lib/report.js';
+import { SKLEARN_ABSENT, sklearnPython } from './lib/python.js';
+import { median, sharedData, sharedDataAbsent, type Figure, type SectionResult } from './lib/report.js';
 
 function time<T>(repeats: number, fn: () => T): { ms: number; value: T } {
   const times: number[] = [];
@@ -60,10 +61,10 @@ function banking77Truth(notes: string[]): string[] {
   const dir = sharedData();
   if (dir) {
     const labels = csvLastColumn(readFileSync(path.join(dir, 'banking77/test.csv'), 'utf8')).slice(1);
-    notes.push(`Truth labels: the ${labels.length} BANKING77 test labels (${new Set(labels).size} intents) from ../shared/data/banking77/test.csv; predictions are invented (seeded noise).`);
+    notes.push(`Truth labels: the ${labels.length} BANKING77 test labels (${new Set(labels).size} intents) from ${path.join(dir, 'banking77/test.csv')}; predictions are invented (seeded noise).`);
     return labels;
   }
-  notes.push('../shared/data is absent: truth labels are a synthetic 77-label stand-in of the same size.');
+  notes.push(`Truth labels are SYNTHETIC (a 77-label stand-in of the same size), not BANKING77's: ${sharedDataAbsent()}.`);
   const random = seededRandom(77);
   return Array.from({ length: 3080 }, () => `intent_${Math.floor(random() * 77)}`);
 }
@@ -79,7 +80,7 @@ export async function run(): Promise<SectionResult> {
   const scoreRows = truth.map(() => order.map(() => random()));
 
   const ours = time(20, () => computeTaskMetrics(truth, predicted));
-  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
+  const python = sklearnPython();
   if (python) {
     const script = path.resolve('packages/evaluation/fixtures/sklearn-live.py');
     const input = JSON.stringify([{ truth, predicted, labels: null, scores: scoreRows, k: [1, 3, 5], time_repeats: 20 }]);
@@ -127,8 +128,8 @@ export async function run(): Promise<SectionResult> {
       { name: 'time ratio scikit-learn / ours', value: want.median_ms / ours.ms, unit: 'x' },
     );
   } else {
-    notes.push('No python3 with sklearn here: the live scikit-learn comparison was skipped (apt-get install -y python3-sklearn).');
-    figures.push({ name: 'computeTaskMetrics, 3,080 x 77 labels (median of 20)', value: ours.ms, unit: 'ms' });
+    notes.push(`${SKLEARN_ABSENT} The live comparison with it (equal figures, confusion matrix, report text, time) was not made.`);
+    figures.push({ name: 'computeTaskMetrics, 3,080 x 77 labels (median of 20)', value: ours.ms, unit: 'ms', note: 'scikit-learn reference ABSENT (no Python with sklearn)' });
   }
 
   const tasks = { area: ['retail', 'wealth', 'corporate'], queue: ['payments', 'cards', 'loans', 'fraud', 'securities', 'accounts', 'tax', 'complaints', 'kyc', 'other'], topic: order };

@@ -9,10 +9,11 @@
 import { classifierTasks } from '@mailroute/model';
 import { computeLiveQuality, computeLiveQualityInTurns, type FeedbackPair, type TaskScorer } from '@mailroute/serving';
 import { computeTaskMetrics, seededRandom } from '@mailroute/evaluation';
+import { countFromArg } from './lib/env.js';
 import { median } from './lib/report.js';
 
-const size = Number(process.argv[2] ?? 100_000);
-const runs = Number(process.argv[3] ?? 7);
+const size = countFromArg('predictions (first argument)', process.argv[2], 100_000, 1, 10_000_000);
+const runs = countFromArg('runs (second argument)', process.argv[3], 7, 1, 1000);
 
 const labels = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}_${i}`);
 const served = classifierTasks({

@@ -11,10 +11,11 @@ import nodeEmailReplyParser from 'node-email-reply-parser';
 import planer from 'planer';
 import { cleanEmail, htmlToText, parseEml, redactPii, type Email } from '@mailroute/preprocess';
 import { NAME_CUE_RUNS, NAME_RUNS, NUMBER_RUNS } from '../packages/preprocess/src/adversarial-inputs.js';
-import { median, sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { median, sharedData, sharedDataAbsent, skippedSection, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { passes, readCases, tally, type ReplyCase } from './preprocess-cases.js';
 import { measureLanguage } from './preprocess-language.js';
 import { countFromEnv } from './lib/env.js';
+import { interleavedMedians } from './lib/timing.js';
 
 // Read when the section is loaded, so bench/run.ts stops on a bad value before any section runs.
 const RUNS = countFromEnv('BENCH_RUNS', 15, 1, 1000);
@@ -99,8 +100,6 @@ function score(cases: ReplyCase[]): { tables: Table[]; figures: Figure[]; failur
   return { tables, figures, failures: cases.filter((_, i) => !results[0][i]) };
 }
 
-const WARM_UP_PASSES = 3;
-
 function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: Figure[] } {
   const bytes = cases.reduce((s, c) => s + Buffer.byteLength(c.input), 0);
   const fns: Record<string, Cleaner> = {
@@ -110,23 +109,19 @@ function throughput(cases: ReplyCase[], runs: number): { table: Table; figures: 
     'node-email-reply-parser': (c) => nodeEmailReplyParser(c.input, true),
     planer: (c) => planer.extractFromPlain(c.input),
   };
-  // Interleaved: every run times each cleaner once, so load changes on a shared machine hit all of them alike.
-  // No forced GC between runs: a forced full GC flushes compiled code, which punishes the larger code base.
-  const times: Record<string, number[]> = {};
-  // Warm-up: three passes each, as the optimising compiler works in the background and one pass leaves
-  // the first timed runs of the larger code bases partly unoptimised.
-  for (let w = 0; w < WARM_UP_PASSES; w += 1) for (const fn of Object.values(fns)) for (const c of cases) safe(fn, c);
-  const entries = Object.entries(fns);
-  for (let r = 0; r < runs; r += 1) {
-    // Rotate the order every run: no cleaner always comes right after the same one.
-    for (const [name, fn] of [...entries.slice(r % entries.length), ...entries.slice(0, r % entries.length)]) {
-      const t0 = performance.now();
-      for (const c of cases) safe(fn, c);
-      (times[name] ??= []).push(performance.now() - t0);
-    }
-  }
+  // Three warm-up passes each, then `runs` interleaved rounds in rotating order (lib/timing.ts): load changes on a
+  // shared machine hit every cleaner alike.
+  const timed = Object.fromEntries(
+    Object.entries(fns).map(([name, fn]) => [
+      name,
+      () => {
+        for (const c of cases) safe(fn, c);
+      },
+    ]),
+  );
+  const medians = interleavedMedians(timed, { rounds: runs, warmUpPasses: 3 });
   const mbps: Record<string, number> = {};
-  for (const [name, t] of Object.entries(times)) mbps[name] = bytes / 1e6 / (median(t) / 1000);
+  for (const [name, ms] of Object.entries(medians)) mbps[name] = bytes / 1e6 / (ms / 1000);
   const peers = ['email-reply-parser', 'node-email-reply-parser', 'planer'];
   const fastest = Math.max(...peers.map((p) => mbps[p]));
   const ours = mbps['mailroute (visible, redaction on)'];
@@ -211,12 +206,12 @@ async function adversarial(): Promise<{ table: Table; figures: Figure[] }> {
 
 export async function run(): Promise<SectionResult> {
   const data = sharedData();
-  if (!data) return { section: 'preprocess', figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path), so there are no fixtures to score.'] };
+  if (!data) return skippedSection('preprocess', `${sharedDataAbsent()}, so there are no fixtures to score.`);
   const cases = readCases(path.join(data, 'email-reply-fixtures', 'cases.jsonl'));
   const scored = score(cases);
   const speed = throughput(cases, RUNS);
   const adv = await adversarial();
-  const lang = await measureLanguage(data);
+  const lang = await measureLanguage(data, RUNS);
   const figures = [...scored.figures, ...speed.figures, ...adv.figures, ...lang.figures];
   const verdicts = figures.filter((f) => f.note?.startsWith('target ')).map((f) => `${f.name} ${f.value} ${f.unit}, ${f.note}`);
   return {

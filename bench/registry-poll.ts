@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
 import { writeFixture } from '@mailroute/model/testing';
+import { countFromArg } from './lib/env.js';
 import { commit, median, writeSection } from './lib/report.js';
 
-const versions = Number(process.argv[2] ?? 2000);
-const polls = Number(process.argv[3] ?? 21);
+const versions = countFromArg('versions (first argument)', process.argv[2], 2000, 1, 1_000_000);
+const polls = countFromArg('polls (second argument)', process.argv[3], 21, 1, 10_000);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-bench-registry-'));
 try {

@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- section ...]`: runs the benchmark sections (all by default) and writes
- * `bench-results/<section>.json` and `.md`. Each section is `bench/<section>.ts` exporting `run()`.
+ * `bench-results/<section>.json` and `.md` (in the working directory). Each section is `bench/<section>.ts`
+ * exporting `run()`. A section that cannot measure (no shared data, no reference) is skipped: it writes no file,
+ * so earlier results stay. Exit code 0 when at least one section was measured, 3 (ALL_SKIPPED_EXIT_CODE) when
+ * every section asked for was skipped, 2 for a usage error or a setting out of range, 1 when a section failed.
  */
 import { BenchSettingError } from './lib/env.js';
-import { writeSection, type SectionResult } from './lib/report.js';
-
-type Section = () => Promise<SectionResult>;
+import { ALL_SKIPPED_EXIT_CODE, runSections, type Section } from './lib/run-sections.js';
 
 const sections: Record<string, () => Promise<Section>> = {
   preprocess: async () => (await import('./preprocess.js')).run,
@@ -20,10 +21,15 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`Usage: npm run bench [-- section ...]   (default: every section, in this order)
 
 Sections: ${Object.keys(sections).join(', ')}
-Each writes bench-results/<section>.json and .md, measured beside a reference in the same run.
+Each writes bench-results/<section>.json and .md (in the working directory), measured beside a reference in
+the same run. A section that cannot measure (no shared data; training-splits: no scikit-learn) is skipped and
+writes nothing, so earlier results are kept. Every section's notes are printed.
+
+Exit code: 0 when at least one section was measured; ${ALL_SKIPPED_EXIT_CODE} when every section asked for was skipped;
+2 for an unknown section or option, or a setting out of range; 1 when a section failed.
 
 Environment:
-  BENCH_RUNS=N                   preprocess: throughput passes (default 15)
+  BENCH_RUNS=N                   preprocess: timed rounds of cleaning and of language detection (default 15)
   MAILROUTE_BENCH_SINGLE_TASK=1  training: add the tickets in single-task mode
   MAILROUTE_BENCH_SPLITS=N       training-splits: split seeds 1..N (default 10)
   MAILROUTE_BENCH_MODEL_SEEDS=M  training-splits: model seeds 0..M-1 (default 5)
@@ -55,10 +61,4 @@ try {
   console.error(`bench: ${error.message}`);
   process.exit(2);
 }
-for (const [i, name] of chosen.entries()) {
-  console.error(`bench: ${name} ...`);
-  const result = await runs[i]();
-  // A section that measured nothing (no ../shared/data) says why here too, not only in the files it writes.
-  if (result.figures.length === 0) for (const note of result.notes) console.error(`bench: ${name}: ${note}`);
-  for (const file of writeSection(result)) console.error(`bench: wrote ${file}`);
-}
+process.exitCode = await runSections(chosen.map((name, i) => [name, runs[i]] as const));

@@ -5,7 +5,10 @@
  *   POST /v1/classify with one email, and with batches of 100, side by side with a plain Hono route that
  *   answers a constant (the framework's ceiling here), loaded with the same two bodies; once, single emails on
  *   mailroute's app with a classifier that answers a constant (what the model leaves of the gap). Each server runs in its own child process;
- *   MAILROUTE_BENCH_ROUNDS rounds (default 3) of constant route then mailroute, medians over rounds.
+ *   MAILROUTE_BENCH_ROUNDS rounds (default 3) of constant route and mailroute, the order alternating by round
+ *   (odd rounds constant first), medians over rounds; then one more round in which `--model-threads 0` and the
+ *   app without the model are paired with a constant run of their own. Requests cycle through 2,000 demo emails
+ *   (single-email requests) or 20 batches of 100 of them, the constant route's the same.
  * The model is real: the demo champion trained by `ensureDemoChampion` into a temporary home.
  */
 import { spawn } from 'node:child_process';
@@ -19,7 +22,7 @@ import { Classifier, createLocalRegistry } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { ensureDemoChampion, generateDemoRows } from '@mailroute/training';
 import { countFromEnv } from './lib/env.js';
-import { median, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { median, percentile, type Figure, type SectionResult, type Table } from './lib/report.js';
 
 const SECONDS = countFromEnv('MAILROUTE_BENCH_SECONDS', 15, 1, 600);
 const CONNECTIONS = 16;
@@ -27,10 +30,6 @@ const ROUNDS = countFromEnv('MAILROUTE_BENCH_ROUNDS', 3, 1, 20);
 
 function emails(n: number, seed = 7): Email[] {
   return generateDemoRows({ rows: n, seed }).map((r) => ({ id: r.id, subject: r.subject, body: r.body, from: r.from, bank: r.bank, receivedAt: r.receivedAt }));
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 async function inProcess(artifactDir: string, sample: Email[]) {
@@ -50,10 +49,20 @@ async function inProcess(artifactDir: string, sample: Email[]) {
       for (let i = 0; i + 100 <= sample.length; i += 100) await classifier.predict(sample.slice(i, i + 100));
       batchRates.push((Math.floor(sample.length / 100) * 100) / ((performance.now() - t) / 1000));
     }
-    return { p50: median(single), p99: quantile(single, 0.99), batchPerSecond: median(batchRates) };
+    return { p50: median(single), p99: percentile(single, 0.99), batchPerSecond: median(batchRates) };
   } finally {
     await classifier.release();
   }
+}
+
+/** Runs `a` and `b` in the order of `round`: `a` first in odd rounds, `b` first in even ones. */
+async function inRoundOrder<A, B>(round: number, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (round % 2 === 1) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
 }
 
 interface Child {
@@ -164,11 +173,12 @@ function perEmail(used: ReturnType<typeof cpuUsed> | undefined, emails: number):
   return { cpuUsPerEmail: us(used.total), requestCpuUsPerEmail: us(used.request), busiestOtherUsPerEmail: us(used.busiestOther) };
 }
 
-async function load(name: string, child: Child, body: string, emailsPerRequest: number): Promise<Omit<LoadRow, 'rssMiB'>> {
-  const options = { url: `${child.url}/v1/classify`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, model caches, SQLite pages
+/** A load run: every connection sends `bodies` in turn (each `emailsPerRequest` emails), from the first again after the last. */
+async function load(name: string, child: Child, bodies: readonly string[], emailsPerRequest: number): Promise<Omit<LoadRow, 'rssMiB'>> {
+  const options = () => ({ url: `${child.url}/v1/classify`, method: 'POST', headers: { 'content-type': 'application/json' }, requests: bodies.map((body) => ({ body })), connections: CONNECTIONS });
+  await autocannon({ ...options(), duration: 2 }); // warm-up: JIT, model caches, SQLite pages
   const cpuBefore = child.cpu();
-  const r = await autocannon({ ...options, duration: SECONDS });
+  const r = await autocannon({ ...options(), duration: SECONDS });
   const cpuAfter = child.cpu();
   return {
     name,
@@ -190,8 +200,10 @@ export async function run(): Promise<SectionResult> {
     const sample = emails(2000);
     const local = await inProcess(artifactDir, sample);
 
-    const one = JSON.stringify({ emails: [sample[0]] });
-    const hundred = JSON.stringify({ emails: sample.slice(0, 100) });
+    // Each connection cycles through every email (or batch of 100) in turn, the constant route through the same bodies:
+    // no one email's cost (or cache) stands for all.
+    const one = sample.map((e) => JSON.stringify({ emails: [e] }));
+    const hundred = Array.from({ length: Math.floor(sample.length / 100) }, (_, i) => JSON.stringify({ emails: sample.slice(i * 100, (i + 1) * 100) }));
     const rows: LoadRow[] = [];
     const loadBefore = os.loadavg()[0];
     // The constant route under both bodies: the ceiling of one-email requests, and of 100-email ones (the bytes still travel).
@@ -211,21 +223,28 @@ export async function run(): Promise<SectionResult> {
       rows.push({ ...single, rssMiB: rss }, { ...batch, rssMiB: rss });
       return { single, batch };
     };
-    // The machine is shared, so its speed drifts: ROUNDS rounds of (constant route, then the served
-    // configuration), each round's ratio from its own pair, and the medians over rounds reported.
+    // The machine is shared, so its speed drifts: ROUNDS rounds of (constant route, served configuration), each
+    // round's ratio from its own pair, and the medians over rounds reported. The order alternates by round.
     const rounds: Array<Record<'constant' | 'constantBatch' | 'single' | 'batch', Omit<LoadRow, 'rssMiB'>>> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const constant = await constantRun(round);
-      const served = await mailroute(` (round ${round})`);
+      const [constant, served] = await inRoundOrder(round, () => constantRun(round), () => mailroute(` (round ${round})`));
       rounds.push({ ...constant, ...served });
     }
-    // Every batch on the request thread, once, for comparison.
-    const onRequestThread = await mailroute(' (--model-threads 0)', 0);
-    // The app without the model (a classifier that answers a constant), once, single emails: what HTTP, validation,
-    // the store and the answer cost, the rest of the gap to the constant route being the model's.
-    const appServer = await startChild('app', home);
-    const appOnly = await load('POST /v1/classify, 1 email, app without the model (constant classifier)', appServer, one, 1);
-    rows.push({ ...appOnly, rssMiB: await appServer.stop() });
+    // One more round for the configurations measured once, paired with a constant run of their own: every batch on the
+    // request thread, and the app without the model (a classifier that answers a constant), single emails: what HTTP,
+    // validation, the store and the answer cost, the rest of the gap to the constant route being the model's.
+    const extra = ROUNDS + 1;
+    const [paired, { onRequestThread, appOnly }] = await inRoundOrder(
+      extra,
+      () => constantRun(extra),
+      async () => {
+        const threadsZero = await mailroute(` (--model-threads 0, round ${extra})`, 0);
+        const appServer = await startChild('app', home);
+        const app = await load(`POST /v1/classify, 1 email, app without the model (constant classifier, round ${extra})`, appServer, one, 1);
+        rows.push({ ...app, rssMiB: await appServer.stop() });
+        return { onRequestThread: threadsZero, appOnly: app };
+      },
+    );
     const loadAfter = os.loadavg()[0];
     const constantReqPerSec = median(rounds.map((r) => r.constant.reqPerSec));
     const share = median(rounds.map((r) => r.single.reqPerSec / r.constant.reqPerSec));
@@ -279,12 +298,12 @@ export async function run(): Promise<SectionResult> {
       figures,
       tables: [table],
       notes: [
-        `Model: ${champion.id}, the demo champion (ngram-bag, onnxruntime-node, 1 intra-op thread), trained in this run on synthetic demo data; request emails are demo rows.`,
+        `Model: ${champion.id}, the demo champion (ngram-bag, onnxruntime-node, 1 intra-op thread), trained in this run on synthetic demo data; request emails are demo rows: each connection cycles through 2,000 of them one per request, or through 20 batches of 100; the constant route gets the same bodies.`,
         'The mailroute server runs as `mailroute serve` does: batches of up to 32 emails (all the single-email traffic, merged per event-loop turn) scored on the request thread, bigger ones on a model worker thread (the `--model-threads 0` rows score every batch on the request thread), predictions committed to SQLite (WAL, writer thread) within 5 ms of their answer, many requests in one transaction (`--prediction-buffer-ms`), feedback before its answer; the constant route does no work.',
-        `The app without the model (the same app, store and answers, a classifier that answers a constant: no cleaning, featurizing or ONNX): ${Math.round(appOnly.reqPerSec)} req/s single (${((appOnly.reqPerSec / constantReqPerSec) * 100).toFixed(1)}% of the constant route)${appOnly.cpuUsPerEmail === null ? '' : `, ${Math.round(appOnly.cpuUsPerEmail)} µs of server CPU per email`}; the rest of mailroute's cost per email is the model's.`,
-        `Model on the request thread (--model-threads 0): ${Math.round(onRequestThread.single.reqPerSec)} req/s single (${((onRequestThread.single.reqPerSec / constantReqPerSec) * 100).toFixed(1)}% of the constant route), ${Math.round(onRequestThread.batch.emailsPerSec)} emails/s in batches of 100.`,
+        `The app without the model (the same app, store and answers, a classifier that answers a constant: no cleaning, featurizing or ONNX), round ${extra}: ${Math.round(appOnly.reqPerSec)} req/s single (${((appOnly.reqPerSec / paired.constant.reqPerSec) * 100).toFixed(1)}% of the constant route in the same round, one run each)${appOnly.cpuUsPerEmail === null ? '' : `, ${Math.round(appOnly.cpuUsPerEmail)} µs of server CPU per email`}; the rest of mailroute's cost per email is the model's.`,
+        `Model on the request thread (--model-threads 0), round ${extra}: ${Math.round(onRequestThread.single.reqPerSec)} req/s single (${((onRequestThread.single.reqPerSec / paired.constant.reqPerSec) * 100).toFixed(1)}% of the constant route in the same round), ${Math.round(onRequestThread.batch.emailsPerSec)} emails/s in batches of 100 (${((onRequestThread.batch.emailsPerSec / paired.constantBatch.emailsPerSec) * 100).toFixed(1)}% of the constant route's with the same bodies); one run each.`,
         "Server CPU per email counts all the server's threads (from /proc): what one email costs, less swayed than req/s by other work on the machine. Of it, the request thread's (HTTP, validation, answers) and the busiest other thread's (in batches of 100 the model thread: cleaning, featurizing, ONNX); one thread cannot pass 1e6 / its µs per email emails per second, whatever the machine's other cores do.",
-        `Per round, single-email share of the constant route: ${rounds.map((r) => `${((r.single.reqPerSec / r.constant.reqPerSec) * 100).toFixed(1)}%`).join(', ')}; p99 ${rounds.map((r) => `${r.single.p99} ms`).join(', ')}; batches of 100 ${rounds.map((r) => Math.round(r.batch.emailsPerSec)).join(', ')} emails/s. The figures above are the medians.`,
+        `${ROUNDS > 1 ? `Rounds 1-${ROUNDS} alternate the order (odd rounds: constant route first, even rounds: mailroute first). ` : ''}Per round, single-email share of the constant route: ${rounds.map((r) => `${((r.single.reqPerSec / r.constant.reqPerSec) * 100).toFixed(1)}%`).join(', ')}; p99 ${rounds.map((r) => `${r.single.p99} ms`).join(', ')}; batches of 100 ${rounds.map((r) => Math.round(r.batch.emailsPerSec)).join(', ')} emails/s. The figures above are the medians.`,
         `Targets: single-email >= 30% of the constant route: ${verdict(share >= 0.3)} (${(share * 100).toFixed(1)}%); p99 < 10 ms: ${verdict(singleP99 < 10)}; >= 20,000 emails/s in batches of 100: ${verdict(batchEmailsPerSec >= 20_000)}.`,
         `The load generator and the server share this machine's ${os.cpus().length} cores with other users' work (1-minute load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end), so absolute figures are a floor; the ratio to the constant route measured in the same round is the comparable figure.`,
         `In process, one email costs ${local.p50.toFixed(3)} ms (p50) in Classifier.predict alone (cleaning, featurizing, ONNX), i.e. at most ${Math.round(1000 / local.p50)} emails/s per core one at a time before any HTTP work, ${Math.round(local.batchPerSecond)} emails/s in batches (the model's share of the HTTP cost).`,

@@ -9,10 +9,16 @@ import { readFileSync } from 'node:fs';
 import { Classifier, prepareModelInput } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { predictProbs } from '@mailroute/training';
+import { countFromArg } from './lib/env.js';
 import { median } from './lib/report.js';
 
 const [artifactDir, emailsFile, samplesArg] = process.argv.slice(2);
-const samples = Math.max(1, Number(samplesArg ?? 9));
+if (!artifactDir || !emailsFile) {
+  process.stderr.write('usage: throughput-child.ts <artifact dir> <emails.jsonl> [samples, default 9]\n');
+  process.exit(2);
+}
+// A bad count is refused here: Number('abc') gave no timed pass, NaN medians and null in the results.
+const samples = countFromArg('samples (third argument)', samplesArg, 9, 1, 1000);
 /** Warm-up: at least this many passes, and at least WARM_UP_MS in all (three passes over 810 emails took under 0.3 s and left the first timed pass the slowest). */
 const WARM_UP_PASSES = 3;
 const WARM_UP_MS = 1000;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadTrainingConfig, trainFromConfig, type TrainingConfig } from '@mailroute/training';
 import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput } from './lib/reference.js';
-import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { sharedData, sharedDataAbsent, skippedSection, type Figure, type SectionResult, type Table } from './lib/report.js';
 import { countFromEnv } from './lib/env.js';
 
 // Read when the section is loaded, so bench/run.ts stops on a bad value before any section runs.
@@ -69,8 +69,8 @@ function oursFor(f1: F1ByTask, task: string, what: string): number {
 export async function run(): Promise<SectionResult> {
   const section = 'training-splits';
   const shared = sharedData();
-  if (!shared) return { section, figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path).'] };
-  if (!hasReference()) return { section, figures: [], tables: [], notes: [`Skipped: this section only compares with the reference. ${REFERENCE_ABSENT}`] };
+  if (!shared) return skippedSection(section, `${sharedDataAbsent()}.`);
+  if (!hasReference()) return skippedSection(section, `this section only compares with the reference. ${REFERENCE_ABSENT}`);
   const splits = SPLITS;
   const modelSeeds = MODEL_SEEDS;
   const files = ticketFiles(shared);

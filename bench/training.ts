@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadTrainingConfig } from '@mailroute/training';
 import { hasReference, REFERENCE_ABSENT, runReference, ticketFiles, writeReferenceInput } from './lib/reference.js';
-import { sharedData, type Figure, type SectionResult, type Table } from './lib/report.js';
+import { sharedData, sharedDataAbsent, skippedSection, type Figure, type SectionResult, type Table } from './lib/report.js';
 
 interface Spec {
   name: string;
@@ -51,7 +51,7 @@ const r4 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1
 export async function run(): Promise<SectionResult> {
   const shared = sharedData();
   const section = 'training';
-  if (!shared) return { section, figures: [], tables: [], notes: ['Skipped: ../shared/data is absent (set MAILROUTE_SHARED_DATA to its path).'] };
+  if (!shared) return skippedSection(section, `${sharedDataAbsent()}.`);
   const withReference = hasReference();
   const notes: string[] = [];
   if (!withReference) notes.push(REFERENCE_ABSENT);
@@ -79,6 +79,8 @@ export async function run(): Promise<SectionResult> {
       const ref = withReference ? runReference(dir) : undefined;
       if (typeof ref === 'string') notes.push(`${spec.name}: ${ref}`);
       const reference = typeof ref === 'object' ? ref : undefined;
+      // Said on each figure that has no sklearn side, not only in the notes.
+      const noReference = { note: withReference ? 'scikit-learn reference FAILED (see notes)' : 'scikit-learn reference ABSENT (no Python with sklearn)' };
       const ours = runTraining(spec, path.join(tmp, 'home'));
       const speed = throughput(ours.artifactDir, path.join(dir, 'emails.jsonl'));
       notes.push(`${spec.name} throughput samples, end to end (emails/s): ${speed.endToEndSamples.join(', ')}.`);
@@ -87,10 +89,10 @@ export async function run(): Promise<SectionResult> {
         const refTask = reference?.tasks[task];
         const f1 = ours.metrics[`${task}.macro_f1`];
         quality.rows.push([spec.name, task, ours.metrics[`${task}.support`], r4(ours.metrics[`${task}.accuracy`]), r4(f1), r4(refTask?.accuracy), r4(refTask?.macro_f1), refTask ? r4(f1 - refTask.macro_f1) : null]);
-        figures.push({ name: `${spec.name} ${task} macro-F1`, value: r4(f1), unit: 'F1', ...(refTask ? { reference: { name: 'sklearn TF-IDF + LinearSVC', value: r4(refTask.macro_f1) } } : {}) });
+        figures.push({ name: `${spec.name} ${task} macro-F1`, value: r4(f1), unit: 'F1', ...(refTask ? { reference: { name: 'sklearn TF-IDF + LinearSVC', value: r4(refTask.macro_f1) } } : reference ? { note: 'the reference has no such task' } : noReference) });
       }
       if (spec.name === 'banking77') {
-        figures.push({ name: 'banking77 accuracy', value: r4(ours.metrics['intent.accuracy']), unit: 'accuracy', reference: { name: 'target', value: 0.913 }, ...(reference ? { note: `sklearn here: ${r4(reference.tasks.intent?.accuracy)}` } : {}) });
+        figures.push({ name: 'banking77 accuracy', value: r4(ours.metrics['intent.accuracy']), unit: 'accuracy', reference: { name: 'target', value: 0.913 }, ...(reference ? { note: `sklearn here: ${r4(reference.tasks.intent?.accuracy)}` } : noReference) });
       }
       const trainRows = (ours.counts.train ?? 0) + (ours.counts.valid ?? 0);
       // The reference's emails per second: vectorizing raw text and predicting every task (median of its passes).
@@ -100,14 +102,14 @@ export async function run(): Promise<SectionResult> {
         reference ? r4(ours.trainingSeconds / reference.fit_seconds) : null, Math.round(ours.maxRssMiB), reference ? Math.round(reference.max_rss_mib) : null,
         Math.round(speed.endToEnd), Math.round(speed.modelOnly), refSpeed === undefined ? null : Math.round(refSpeed), refSpeed === undefined ? null : r4(speed.endToEnd / refSpeed),
       ]);
-      figures.push({ name: `${spec.name} training time (trainer)`, value: r4(ours.trainingSeconds), unit: 's', ...(reference ? { reference: { name: 'sklearn fit (vectorize + LinearSVC)', value: r4(reference.fit_seconds) } } : {}) });
+      figures.push({ name: `${spec.name} training time (trainer)`, value: r4(ours.trainingSeconds), unit: 's', ...(reference ? { reference: { name: 'sklearn fit (vectorize + LinearSVC)', value: r4(reference.fit_seconds) } } : noReference) });
       figures.push({ name: `${spec.name} peak memory while training`, value: Math.round(ours.maxRssMiB), unit: 'MiB', reference: { name: 'target', value: 1024 } });
       figures.push({
         name: `${spec.name} prediction throughput, one thread, end to end`,
         value: Math.round(speed.endToEnd),
         unit: 'emails/s',
         reference: { name: 'target', value: 10_000 },
-        ...(refSpeed === undefined ? {} : { note: `sklearn vectorize + predict here: ${Math.round(refSpeed)} emails/s (ratio ${(speed.endToEnd / refSpeed).toFixed(2)})` }),
+        ...(refSpeed === undefined ? (reference ? {} : noReference) : { note: `sklearn vectorize + predict here: ${Math.round(refSpeed)} emails/s (ratio ${(speed.endToEnd / refSpeed).toFixed(2)})` }),
       });
     }
   } finally {

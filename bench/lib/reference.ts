@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset, NgramBagParamsSchema, prepareModelRows, splitDataset, type DatasetRow, type TrainingConfig } from '@mailroute/training';
+import { SKLEARN_ABSENT, sklearnPython } from './python.js';
 
 export interface Reference {
   tasks: Record<string, { accuracy: number; macro_f1: number; support: number }>;
@@ -16,15 +17,12 @@ export interface Reference {
   sklearn: string;
 }
 
-const PYTHON = '/usr/bin/python3';
-
-/** Whether Debian's python3-sklearn is there to run the reference. */
+/** Whether a Python with sklearn is there to run the reference (found as for the evaluation section: lib/python.ts). */
 export function hasReference(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+  return sklearnPython() !== undefined;
 }
 
-export const REFERENCE_ABSENT =
-  'The scikit-learn reference is ABSENT (Debian python3-sklearn not installed): no side-by-side figures; `apt-get install -y python3-sklearn` to get them.';
+export const REFERENCE_ABSENT = `${SKLEARN_ABSENT} No side-by-side figures.`;
 
 function referenceText(row: DatasetRow): string {
   const e = row.email;
@@ -51,7 +49,9 @@ export async function writeReferenceInput(config: TrainingConfig, data: string[]
 
 /** Runs the reference on the files in `dir`; a string says why it failed. */
 export function runReference(dir: string): Reference | string {
-  const r = spawnSync(PYTHON, [path.resolve('bench/sklearn_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const python = sklearnPython();
+  if (python === undefined) return SKLEARN_ABSENT;
+  const r = spawnSync(python, [path.resolve('bench/sklearn_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return `reference failed: ${(r.stderr || r.error?.message || '').split('\n').slice(-3).join(' ')}`;
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Reference;
 }

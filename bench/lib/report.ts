@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +24,16 @@ export interface SectionResult {
   figures: Figure[];
   tables: Table[];
   notes: string[];
+  /**
+   * Why the section measured nothing (no shared data, no reference): bench/run.ts then writes no result file,
+   * so the results of an earlier run stay as they were.
+   */
+  skipped?: string;
+}
+
+/** The result of a section that measured nothing, and why. */
+export function skippedSection(section: string, reason: string): SectionResult {
+  return { section, figures: [], tables: [], notes: [`Skipped: ${reason}`], skipped: reason };
 }
 
 export function machine(): Record<string, string | number> {
@@ -47,13 +57,21 @@ export function commit(): string {
   }
 }
 
-/** A table cell: integers as they are, other numbers to 4 significant digits but never in exponent form (17101.1 is 17101, not 1.710e+4). */
+/**
+ * A table cell, the one place numbers are rounded for display: integers as they are, numbers of 1000 or more to
+ * whole numbers (17101.1 is 17101, not 1.710e+4), others to 4 significant digits without the trailing zeros
+ * (0.45 is 0.45, not 0.4500: a figure rounded to 2 decimals shows no digits it does not have) and never in
+ * exponent form.
+ */
 export function cell(value: string | number | null): string {
   if (value === null) return '–';
   if (typeof value !== 'number') return value;
   if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
-  const digits = Math.floor(Math.log10(Math.abs(value))) + 1;
-  return digits >= 4 ? String(Math.round(value)) : value.toFixed(Math.min(20, 4 - digits));
+  // 4 significant digits first, then the layout: 999.96 rounds to 1000, shown as 1000 (not 1000.0).
+  const rounded = Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(4));
+  if (Number.isInteger(rounded)) return String(rounded);
+  const decimals = Math.min(100, 3 - Math.floor(Math.log10(Math.abs(rounded))));
+  return rounded.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 export function toMarkdown(result: SectionResult, meta: Record<string, unknown>): string {
@@ -75,31 +93,75 @@ export function toMarkdown(result: SectionResult, meta: Record<string, unknown>)
   return lines.join('\n');
 }
 
-/** Writes `bench-results/<section>.json` and `.md` and returns their paths. */
+/**
+ * Writes `file` through a temp file beside it and a rename: a reader (or a run killed mid-write) sees the old
+ * file or the new one, never half of one. A failure leaves the old file and no temp file.
+ */
+export function writeFileAtomicSync(file: string, data: string, write: (file: string, data: string) => void = writeFileSync): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
+  try {
+    write(tmp, data);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes `bench-results/<section>.json` and `.md` (each atomically) and returns their paths. */
 export function writeSection(result: SectionResult, outDir = path.resolve('bench-results')): string[] {
+  if (result.skipped !== undefined) throw new Error(`bench: ${result.section} was skipped (${result.skipped}): a skipped section writes no result file`);
   mkdirSync(outDir, { recursive: true });
   const meta = { machine: machine(), date: new Date().toISOString(), commit: commit() };
   const json = path.join(outDir, `${result.section}.json`);
   const md = path.join(outDir, `${result.section}.md`);
-  writeFileSync(json, `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`);
-  writeFileSync(md, toMarkdown(result, meta));
+  writeFileAtomicSync(json, `${JSON.stringify({ ...meta, ...result }, null, 2)}\n`);
+  writeFileAtomicSync(md, toMarkdown(result, meta));
   return [json, md];
 }
 
-/** Median of a list of numbers (the machines are noisy: report medians and ratios). */
+/** Median of a list of numbers (the machines are noisy: report medians and ratios); an empty list is an error, not NaN. */
 export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of no values: nothing was measured');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Where the shared public data lives, or undefined when this clone has no `../shared`. */
+/** The peer with the highest score (the first of equals), `ours` left out: the reference of a "best peer" figure. */
+export function bestPeer(scores: Record<string, number>, ours: string): string {
+  const peers = Object.keys(scores).filter((name) => name !== ours);
+  if (peers.length === 0) throw new Error('bestPeer: no peer to compare with');
+  return peers.reduce((best, name) => (scores[name] > scores[best] ? name : best));
+}
+
+/**
+ * The `q` quantile (0 < q <= 1) of values sorted ascending, by nearest rank: the smallest value with at least
+ * q of the values at or below it (p99 of 100 values is the 99th, not the largest).
+ */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) throw new RangeError('percentile of no values: nothing was measured');
+  if (!(q > 0 && q <= 1)) throw new RangeError(`percentile: q must be in (0, 1], not ${q}`);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** The folder where the shared public data is looked for: MAILROUTE_SHARED_DATA, else ../shared/data (from the working directory). */
+export function sharedDataPath(): string {
+  return path.resolve(process.env.MAILROUTE_SHARED_DATA ?? '../shared/data');
+}
+
+/** Where the shared public data lives, or undefined when there is no folder at sharedDataPath(). */
 export function sharedData(): string | undefined {
-  const dir = path.resolve(process.env.MAILROUTE_SHARED_DATA ?? '../shared/data');
+  const dir = sharedDataPath();
   try {
-    execSync(`test -d "${dir}"`);
-    return dir;
+    return statSync(dir).isDirectory() ? dir : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Why there is no shared data, naming the path tried. */
+export function sharedDataAbsent(): string {
+  const from = process.env.MAILROUTE_SHARED_DATA === undefined ? 'the default ../shared/data; set MAILROUTE_SHARED_DATA to its path' : 'from MAILROUTE_SHARED_DATA';
+  return `the shared data is absent: no folder at ${sharedDataPath()} (${from})`;
 }

@@ -25,6 +25,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     pipelining?: number;
+    /** Each connection sends these in turn, from the first again after the last (a field given overrides the option's). */
+    requests?: Array<{ body?: string; method?: string; path?: string; headers?: Record<string, string> }>;
   }
   function autocannon(options: Options): Promise<Result>;
   export default autocannon;
