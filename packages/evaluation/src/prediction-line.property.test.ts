@@ -20,6 +20,8 @@ const nameArb = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
   fc.constant('x'.repeat(500)),
 );
+/** A label: a name that stays non-empty once read (in NFC, without variation selectors, trimmed); a blank one is refused. */
+const labelArb = fc.oneof(nameArb, fc.constantFrom(' account_management', 'account_management \t')).filter((name) => normalizeLabel(name) !== '');
 const probabilityArb = fc.double({ min: 0, max: 1, noNaN: true });
 
 /** A line as `mailroute predict` writes it (its JSON value); every label a name that stays non-empty in NFC. */
@@ -27,11 +29,11 @@ const validLineArb = fc.record(
   {
     id: fc.string({ maxLength: 6 }),
     modelId: fc.string({ minLength: 1, maxLength: 6 }),
-    truth: fc.dictionary(nameArb, fc.option(nameArb, { nil: null }), { maxKeys: 3 }),
+    truth: fc.dictionary(nameArb, fc.option(labelArb, { nil: null }), { maxKeys: 3 }),
     prediction: fc.dictionary(
       nameArb,
       fc.record(
-        { label: nameArb, scores: fc.dictionary(nameArb, probabilityArb, { maxKeys: 4 }), confidence: probabilityArb, abstained: fc.boolean() },
+        { label: labelArb, scores: fc.dictionary(labelArb, probabilityArb, { maxKeys: 4 }), confidence: probabilityArb, abstained: fc.boolean() },
         { requiredKeys: ['label'] },
       ),
       { maxKeys: 3 },
@@ -75,8 +77,8 @@ const breakArb: fc.Arbitrary<(line: Json) => string> = fc.oneof(
     (l: Json) => JSON.stringify({ ...l, meta: { k: { nested: true } } }),
     (l: Json) => JSON.stringify({ ...l, meta: { k: [1] } }),
   ),
-  // A label that is only variation selectors is empty once read (labels are read without them).
-  fc.constantFrom('\uFE0F', '\uFE0E\uFE0F').chain((vs) =>
+  // A label that is only variation selectors or blanks is empty once read (labels are read without them).
+  fc.constantFrom('\uFE0F', '\uFE0E\uFE0F', ' ', ' \uFE0F\t').chain((vs) =>
     fc.constantFrom(
       (l: Json) => JSON.stringify({ ...l, prediction: { q: { label: vs } } }),
       (l: Json) => JSON.stringify({ ...l, truth: { q: vs }, prediction: { q: { label: 'a' } } }),
@@ -84,7 +86,7 @@ const breakArb: fc.Arbitrary<(line: Json) => string> = fc.oneof(
     ),
   ),
   // One label scored twice, written differently: read as labels are, one score would replace the other.
-  fc.constantFrom(['Depot\u00fcbertrag', 'Depotu\u0308bertrag'], ['\u26a0 urgent', '\u26a0\ufe0f urgent']).map(
+  fc.constantFrom(['Depot\u00fcbertrag', 'Depotu\u0308bertrag'], ['\u26a0 urgent', '\u26a0\ufe0f urgent'], ['account_management', 'account_management ']).map(
     ([a, b]) =>
       (l: Json) =>
         JSON.stringify({ ...l, prediction: { q: { label: 'a', scores: { [a]: 0.2, [b]: 0.7 } } } }),
@@ -120,7 +122,7 @@ const fileArb = fc.array(
 const norm = (record: Record<string, unknown> | undefined, f: (v: never) => unknown) =>
   Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, f(v as never)]));
 
-/** What reading a valid line gives: labels (truth, label, the keys of scores) in NFC without variation selectors. */
+/** What reading a valid line gives: labels (truth, label, the keys of scores) in NFC without variation selectors, trimmed. */
 function expected(value: Json): Json {
   const prediction = norm(value.prediction as Json, (p: Json) => ({
     ...p,

@@ -136,11 +136,35 @@ describe('parsePredictionLines', () => {
     expect(topic.metrics.accuracy).toBeCloseTo(1, 9);
   });
 
+  it('reads a label with blanks around it (a CRM export\'s cell, which training trims) as the label, so it is no class of its own', () => {
+    const text = [
+      { truth: { queue: 'account_management ' }, prediction: { queue: { label: 'account_management', scores: { ' account_management': 0.7, payments: 0.3 } } } },
+      { truth: { queue: 'account_management' }, prediction: { queue: { label: '\taccount_management ' } } },
+      { truth: { queue: ' payments' }, prediction: { queue: { label: 'account_management' } } },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    const lines = parsePredictionLines(text);
+    expect(lines.map((l) => [l.truth.queue, l.prediction.queue.label])).toEqual([
+      ['account_management', 'account_management'],
+      ['account_management', 'account_management'],
+      ['payments', 'account_management'],
+    ]);
+    expect(Object.keys(lines[0].prediction.queue.scores ?? {})).toEqual(['account_management', 'payments']);
+    const [queue] = evaluatePredictions(lines).tasks;
+    expect(queue.metrics.accuracy).toBeCloseTo(2 / 3, 9);
+    expect(queue.metrics.labels).toEqual(['account_management', 'payments']);
+    // Scores naming one label with and without a blank are one label named twice; blanks alone are an empty label.
+    const line = (scores: Record<string, number>) => JSON.stringify({ truth: { queue: 'a' }, prediction: { queue: { label: 'a', scores } } });
+    expect(() => parsePredictionLines(line({ a: 0.5, 'a ': 0.5 }), 'p.jsonl')).toThrow('p.jsonl:1: the scores name the label "a" twice');
+    expect(() => parsePredictionLines('{"truth":{"q":" "},"prediction":{"q":{"label":"a"}}}', 'p.jsonl')).toThrow('p.jsonl:1: a truth label is not empty (null when unknown) at truth.q');
+  });
+
   it('refuses scores that name one label twice, written differently, rather than keep one score of the two', () => {
     const nfc = 'Depot\u00fcbertrag';
     const line = (scores: Record<string, number>) => JSON.stringify({ truth: { topic: nfc }, prediction: { topic: { label: nfc, scores } } });
     expect(() => parsePredictionLines(line({ [nfc]: 0.2, [nfc.normalize('NFD')]: 0.7 }), 'p.jsonl')).toThrow(
-      `p.jsonl:1: the scores name the label "${nfc}" twice, written differently (labels are read in Unicode NFC and without variation selectors, which makes them one) at prediction.topic.scores: give it one score`,
+      `p.jsonl:1: the scores name the label "${nfc}" twice, written differently (labels are read in Unicode NFC, without variation selectors and without blanks around them, which makes them one) at prediction.topic.scores: give it one score`,
     );
     expect(() => parsePredictionLines(line({ '\u26a0 urgent': 0.5, '\u26a0\ufe0f urgent': 0.5 }), 'p.jsonl')).toThrow('p.jsonl:1: the scores name the label "\u26a0 urgent" twice');
   });

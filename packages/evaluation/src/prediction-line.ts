@@ -9,8 +9,10 @@ import { PredictionFileError } from './errors.js';
 const nullPrototype = <T>(record: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, record);
 
 /**
- * A label of a prediction line, in NFC: a decomposed `Depotübertrag` is the same label as the composed one. Empty is
- * checked on the label as read, so that one of variation selectors only (`"\uFE0F"`) is refused, not read as `""`.
+ * A label of a prediction line as every package reads one (`normalizeLabel`): in NFC, so a decomposed `Depotübertrag`
+ * is the same label as the composed one, and trimmed, so a truth `"account_management "` a CRM export kept the blank
+ * of is not a class of its own (training trims the cell). Empty is checked on the label as read, so that one of
+ * variation selectors or blanks only (`"\uFE0F"`, `" "`) is refused, not read as `""`.
  */
 const label = (message: string) => z.string().overwrite(normalizeLabel).min(1, message);
 
@@ -206,7 +208,7 @@ export function parsePredictionLine(raw: string, place: string): PredictionLine 
   const twice = isObject(json) ? twiceScoredAt(json) : undefined;
   if (twice !== undefined) {
     throw new PredictionFileError(
-      `${place}: the scores name the label ${JSON.stringify(twice.label)} twice, written differently (labels are read in Unicode NFC and without variation selectors, which makes them one) at ${twice.at}: give it one score`,
+      `${place}: the scores name the label ${JSON.stringify(twice.label)} twice, written differently (labels are read in Unicode NFC, without variation selectors and without blanks around them, which makes them one) at ${twice.at}: give it one score`,
     );
   }
   const parsed = PredictionLineSchema.safeParse(json);

@@ -1,6 +1,6 @@
 export * from './prediction.js';
 export * from './contracts.js';
-export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, type ClassifierTask } from './task-labels.js';
+export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, taxonomyLabels, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
 export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {

@@ -34,6 +34,28 @@ describe('classifierTasks', () => {
     expect(renamesOf(topic)).toEqual({ erbschaft: 'inheritance' });
     expect(renamesOf(undefined)).toEqual({});
   });
+
+  it("keeps the labels of the taxonomy the model has no output for: its config's labels no training row carried, those dropped as rare", () => {
+    const manifestTasks = [
+      { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], temperature: 1, threshold: 0.5 },
+      { name: 'topic', labels: ['login_2fa', 'other'], temperature: 1, threshold: 0.5, mergedIntoOther: ['inheritance'], droppedAsRare: ['Depotu\u0308bertrag'] },
+    ];
+    // crypto had no rows; kyc is renamed, paper_statements retired and inheritance merged into other: none is a label without output.
+    const trainingConfig = {
+      tasks: [
+        { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers', 'crypto', 'kyc', 'paper_statements'], aliases: { kyc: 'onboarding_kyc' }, retired: ['paper_statements'] },
+        { name: 'topic', labels: ['login_2fa', 'inheritance', 'Depot\u00fcbertrag'] },
+      ],
+    };
+    const [queue, topic] = classifierTasks({ tasks: ManifestTaskSchema.array().parse(manifestTasks), trainingConfig });
+    expect(queue.withoutOutput).toEqual(['crypto']);
+    expect(queue.labels).toEqual(['onboarding_kyc', 'payments_transfers']);
+    expect(topic.withoutOutput).toEqual(['Depot\u00fcbertrag']);
+    // A model whose manifest keeps neither (trained before they were kept, or without labels in its config): none, as before.
+    expect(classifierTasks({ tasks, trainingConfig: { tasks: [{ name: 'queue', aliases: { kyc: 'onboarding_kyc' } }] } }).map((t) => t.withoutOutput)).toEqual([undefined, undefined]);
+    // A stored config whose labels are of another form keeps its aliases.
+    expect(classifierTasks({ tasks, trainingConfig: { tasks: [{ name: 'queue', labels: 'crypto', aliases: { kyc: 'onboarding_kyc' } }] } })[0]).toEqual({ name: 'queue', labels: tasks[0].labels, aliases: { kyc: 'onboarding_kyc' } });
+  });
 });
 
 describe('normalizeLabel', () => {
@@ -43,6 +65,12 @@ describe('normalizeLabel', () => {
     // Characters drawn as nothing, pasted with a label, make no other label; the joiners emoji and scripts need stay.
     expect(['K\u00fcndigung\u200b', '\ufeffK\u00fcndigung', 'K\u00fcn\u00addigung', 'K\u00fcndi\u2060gung'].map(normalizeLabel)).toEqual(Array(4).fill('K\u00fcndigung'));
     expect(normalizeLabel('\u{1F468}\u200d\u{1F4BB} IT')).toBe('\u{1F468}\u200d\u{1F4BB} IT');
+  });
+
+  it('trims the blanks around a label, as training reads a CSV cell (after the selectors: one may stand before a blank)', () => {
+    expect([' account_management', 'account_management \t', '\u00a0account_management\n', '\ufe0f account_management'].map(normalizeLabel)).toEqual(Array(4).fill('account_management'));
+    expect(normalizeLabel(' \u26a0\ufe0f urgent ')).toBe('\u26a0 urgent');
+    expect(normalizeLabel(' \ufe0f ')).toBe('');
   });
 
   it('reads a model\'s labels, its config\'s aliases and retired labels so', () => {

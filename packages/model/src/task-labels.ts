@@ -15,17 +15,51 @@ export interface ClassifierTask {
   retired?: readonly string[];
   /** Labels under minCount that training merged into `other` (the manifest's record; none for models trained before it was kept). */
   mergedIntoOther?: readonly string[];
+  /**
+   * Labels of the task's taxonomy that the model has no output for: those its training config's `labels` name and
+   * no training row carried (a queue just added), and those training dropped for being under minCount (`rare:
+   * "drop"`, the manifest's `droppedAsRare`). Feedback may confirm one (so the next training has examples of it);
+   * live quality scores it as a class the model never predicts. None for a model whose manifest keeps neither.
+   */
+  withoutOutput?: readonly string[];
 }
 
+/**
+ * The labels of a task's taxonomy: the model's outputs, then those it has no output for (`withoutOutput`), which
+ * feedback may confirm and live quality scores as classes the model never predicts.
+ */
+export function taxonomyLabels(task: Pick<ClassifierTask, 'labels' | 'withoutOutput'>): readonly string[] {
+  return task.withoutOutput ? [...task.labels, ...task.withoutOutput] : task.labels;
+}
+
+/** Read leniently: a stored config with a part of another form keeps the parts that can be read. */
 const StoredTasksSchema = z
-  .object({ tasks: z.array(z.object({ name: z.string(), aliases: z.record(z.string(), z.string()).optional(), retired: z.array(z.string()).optional() }).loose()) })
+  .object({
+    tasks: z.array(
+      z
+        .object({
+          name: z.string(),
+          aliases: z.record(z.string(), z.string()).optional(),
+          retired: z.array(z.string()).optional(),
+          labels: z.array(z.string()).optional().catch(undefined),
+        })
+        .loose(),
+    ),
+  })
   .loose();
 
+/** The strings of a list read without a schema (the AWS Lambda's manifest schema passes `droppedAsRare` as written). */
+const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
 /**
- * The manifest's tasks with the aliases and retired labels of the training config stored in it (none when it
- * has none), and the labels training merged into `other`, which become aliases of `other`.
+ * The manifest's tasks with the aliases, retired labels and labels of the training config stored in it (none when it
+ * has none), the labels training merged into `other`, which become aliases of `other`, and those of the taxonomy the
+ * model has no output for (`withoutOutput`).
  */
-export function classifierTasks(manifest: { tasks: readonly { name: string; labels: readonly string[]; mergedIntoOther?: readonly string[] }[]; trainingConfig?: unknown }): ClassifierTask[] {
+export function classifierTasks(manifest: {
+  tasks: readonly { name: string; labels: readonly string[]; mergedIntoOther?: readonly string[]; droppedAsRare?: readonly string[] }[];
+  trainingConfig?: unknown;
+}): ClassifierTask[] {
   const stored = StoredTasksSchema.safeParse(manifest.trainingConfig);
   const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
   return manifest.tasks.map((task) => {
@@ -38,12 +72,16 @@ export function classifierTasks(manifest: { tasks: readonly { name: string; labe
     // A rare label is where the config's aliases end (training merged it after following them), so never one's start.
     const merged = (task.mergedIntoOther ?? []).map(normalizeLabel).filter((label) => !Object.hasOwn(aliases, label) && !labels.includes(label));
     for (const label of merged) aliases[label] = CATCH_ALL_LABEL;
+    // Of the taxonomy, what has no output: not a renamed (or merged) name, nor a retired one.
+    const taxonomy = [...(own?.labels ?? []), ...stringsOf(task.droppedAsRare)].map(normalizeLabel);
+    const withoutOutput = [...new Set(taxonomy)].filter((label) => label !== '' && !labels.includes(label) && !Object.hasOwn(aliases, label) && !retired.includes(label));
     return {
       name: task.name,
       labels,
       ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
       ...(retired.length > 0 ? { retired } : {}),
       ...(merged.length > 0 ? { mergedIntoOther: merged } : {}),
+      ...(withoutOutput.length > 0 ? { withoutOutput } : {}),
     };
   });
 }
@@ -66,14 +104,16 @@ export function renamesOf(task: ClassifierTask | undefined): Record<string, stri
 const UNSEEN = /[\uFE0E\uFE0F\u200B\u2060\uFEFF\u00AD]/g;
 
 /**
- * A label as every package compares it: in Unicode NFC, without characters drawn as nothing (UNSEEN). A CRM
- * export, a predictions file, a config or a request may write `Depotübertrag` decomposed (`u` then the combining
- * U+0308, as Mac and PDF sources do), `⚠️ urgent` with or without U+FE0F after the sign (keyboards and pickers
- * differ), and `Kündigung` with a zero-width space pasted after it; left so, each is another string and so
- * another class that looks like the first. Labels are short, so this is cheap.
+ * A label as every package compares it: in Unicode NFC, without characters drawn as nothing (UNSEEN), and without
+ * blanks around it (trimmed after, as a selector may stand before a blank: `'\uFE0F urgent'`). A CRM export, a
+ * predictions file, a config or a request may write `Depotübertrag` decomposed (`u` then the combining U+0308, as
+ * Mac and PDF sources do), `⚠️ urgent` with or without U+FE0F after the sign (keyboards and pickers differ),
+ * `Kündigung` with a zero-width space pasted after it, and `account_management ` with the blank a spreadsheet cell
+ * kept; left so, each is another string and so another class that looks like the first. Training reads its CSV cells
+ * so. Labels are short, so this is cheap.
  */
 export function normalizeLabel(label: string): string {
-  return label.normalize('NFC').replace(UNSEEN, '');
+  return label.normalize('NFC').replace(UNSEEN, '').trim();
 }
 
 /**

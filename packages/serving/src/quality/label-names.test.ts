@@ -61,6 +61,16 @@ describe('createLabelNamer', () => {
     expect(same([pair('rare1', 'other', 'inheritance'), pair('v4', 'inheritance', 'inheritance'), pair('v4', 'other', 'inheritance')], v4)).toEqual([true, true, false]);
   });
 
+  it('scores a label of the taxonomy the model has no output for (its config named crypto, no training row carried it) as a miss, not unmappable', () => {
+    const [c1] = classifierTasks({ tasks: [{ name: 'queue', labels: ['kyc', 'payments'], droppedAsRare: ['advisory'] }], trainingConfig: { tasks: [{ name: 'queue', labels: ['kyc', 'payments', 'crypto'] }] } });
+    // c2, trained on more mail, learnt crypto and renamed it digital_assets.
+    const c2: ClassifierTask = { name: 'queue', labels: ['kyc', 'payments', 'digital_assets'], aliases: { crypto: 'digital_assets' } };
+    const models = new Map([['c1', [c1]], ['c2', [c2]]]);
+    expect(judge([pair('c1', 'payments', 'crypto'), pair('c1', 'kyc', 'advisory'), pair('c1', 'kyc', 'lottery')], models, c1)).toEqual({ same: [false, false, null], unmappable: 1 });
+    // c2 serves: c1's feedback in either name is a miss of c1, not a queue c1 could not know.
+    expect(judge([pair('c1', 'payments', 'crypto'), pair('c1', 'payments', 'digital_assets')], models, c2)).toEqual({ same: [false, false], unmappable: 0 });
+  });
+
   it('reads a prediction or feedback stored with an emoji variation selector, or decomposed, as the model\'s one label', () => {
     const emoji: ClassifierTask = { name: 'queue', labels: ['\u26a0 urgent', '\u00dcberweisung'] };
     const stored = [pair('e1', '\u26a0\ufe0f urgent', '\u26a0 urgent'), pair('e1', '\u26a0 urgent', '\u26a0\ufe0e urgent'), pair('e1', '\u00dcberweisung', 'U\u0308berweisung')];

@@ -1,4 +1,4 @@
-import { currentLabel, normalizeLabel, type ClassifierTask } from '@mailroute/model';
+import { currentLabel, normalizeLabel, taxonomyLabels, type ClassifierTask } from '@mailroute/model';
 
 /** A task measured, as the served model has it: its labels and its renames and merges (`aliases`). */
 export type ServedTask = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
@@ -14,7 +14,7 @@ function renamed(task: Pick<ClassifierTask, 'name' | 'aliases'>, label: string):
 /** A label's name in a model's taxonomy (its renames followed), or null when the model has none for it or retired it. */
 function nameIn(task: ClassifierTask, label: string): string | null {
   const current = currentLabel(task, label);
-  return task.labels.includes(current) && !task.retired?.includes(current) && !task.retired?.includes(label) ? current : null;
+  return taxonomyLabels(task).includes(current) && !task.retired?.includes(current) && !task.retired?.includes(label) ? current : null;
 }
 
 /** Both sides of a pair under the served model's current names; each label is looked up once per model and task. */
@@ -32,7 +32,10 @@ export interface LabelNamer {
  * (a rename or merge the newer model made: `kyc` for an old `payments`, when one of the predicting model's
  * labels became it); both end under the served model's names, so a merge counts the merged labels as one. A
  * label the predicting model has no name for, and that none of its labels became (a queue added or split off
- * since), is unmappable, not scored wrong. A predicting model whose taxonomy is unknown is compared under the
+ * since), is unmappable, not scored wrong; one of its taxonomy it has no output for (`withoutOutput`: named by its
+ * training config but carried by no training row, or dropped as rare) is scored, a miss whatever it predicted
+ * (`mailroute evaluate` leaves such truths out, or reads them as `other`, as training's test figures did; live
+ * quality counts the mail it misroutes). A predicting model whose taxonomy is unknown is compared under the
  * served model's names only, as sent. `task` must be one of `served`.
  */
 export function createLabelNamer(taxonomies: Taxonomies, served: readonly ServedTask[]): LabelNamer {
@@ -65,7 +68,7 @@ export function createLabelNamer(taxonomies: Taxonomies, served: readonly Served
     // merge); a label it split off or added is unmappable for that model.
     const inServed = renamed(task, label);
     if (!own) return inServed;
-    const reachable = own.labels.filter((l) => !own.retired?.includes(l)).map((l) => renamed(task, l));
+    const reachable = taxonomyLabels(own).filter((l) => !own.retired?.includes(l)).map((l) => renamed(task, l));
     return reachable.includes(inServed) ? inServed : null;
   };
   const truth = (modelId: string, name: string, label: string): string | null => {

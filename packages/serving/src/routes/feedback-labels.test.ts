@@ -59,6 +59,40 @@ describe('POST /v1/feedback', () => {
     expect(typo.detail).toBe('Label "inheritence" is not in the taxonomy of task "topic" (did you mean inheritance, merged into other in training?).');
   });
 
+  it('takes a label of the taxonomy the model has no output for (a queue its config names that no training row carried, a topic dropped as rare): stores it, and /v1/quality scores it as a miss', async () => {
+    const fake = createFakeClassifier();
+    // As the manifest of a model trained with `crypto` among the queue labels of its config (the data had none of it), and
+    // `inheritance` dropped as rare (rare: "drop"): the model has no output for either.
+    const trainingConfig = { tasks: [{ name: 'queue', labels: ['billing', 'technical', 'general', 'crypto'] }] };
+    const tasks = classifierTasks({ tasks: fake.tasks.map((t) => (t.name === 'topic' ? { ...t, droppedAsRare: ['inheritance'] } : t)), trainingConfig });
+    const classifier = Object.assign(fake, { tasks });
+    const { app, context } = await build({ classifier });
+    const [p] = await classify(app, [{ id: 'btc', body: 'invoice for my bitcoin wallet' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'crypto', topic: 'inheritance' }, closedAt }));
+    expect(res.status).toBe(202);
+    expect(await json(res)).toMatchObject({ status: 'recorded', recordedTasks: ['queue', 'topic'] });
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels).toEqual({ queue: 'crypto', topic: 'inheritance' });
+    // Scored, not unmappable: a true class the model never predicts, so a miss.
+    const quality = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(quality.tasks.queue).toMatchObject({ withFeedback: 1, unmappable: 0, accuracy: 0 });
+    expect(quality.tasks.topic).toMatchObject({ withFeedback: 1, unmappable: 0, accuracy: 0 });
+    // A typo of one is named, and the valid labels list them.
+    const typo = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'btc', labels: { queue: 'krypto' }, closedAt })));
+    expect(typo).toMatchObject({ detail: 'Label "krypto" is not in the taxonomy of task "queue" (did you mean crypto?).', validLabels: { queue: ['billing', 'technical', 'general', 'crypto'] } });
+  });
+
+  it('takes a label with blanks around it (a CRM field, as a CSV cell training trims) as the label, and stores it trimmed', async () => {
+    const { app, context } = await build();
+    await classify(app, [{ id: 'ws', body: 'invoice please' }]);
+    const res = await app.request('/v1/feedback', jsonRequest({ emailId: 'ws', labels: { queue: ' billing ', topic: 'invoice\t' }, closedAt }));
+    expect(res.status).toBe(202);
+    const [pair] = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pair.feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
+    // Blanks alone are no label: refused as an empty one is.
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'ws', labels: { queue: '  ' }, closedAt }))).status).toBe(400);
+  });
+
   it('takes a label written decomposed (NFD, as some CRMs export ü) as the composed label, and stores it composed', async () => {
     const classifier = createFakeClassifier();
     const umlaut = { ...classifier, tasks: classifier.tasks.map((t) => (t.name === 'queue' ? { ...t, labels: [...t.labels, 'Depot\u00fcbertrag'] } : t)) };

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, nullRecord, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
+import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, nullRecord, taxonomyLabels, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
 import { localTimeOffsets, namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
@@ -51,10 +51,11 @@ function quoted(name: string): string {
  * training config renamed or merged (a CRM that still sends its old labels mistypes those), said as such.
  */
 function labelHint(task: ClassifierTask, label: string): string {
-  const oldNames = Object.keys(task.aliases ?? {}).filter((old) => task.labels.includes(currentLabel(task, old)));
-  const guess = closestKey(label, [...task.labels, ...oldNames]);
+  const labels = taxonomyLabels(task);
+  const oldNames = Object.keys(task.aliases ?? {}).filter((old) => labels.includes(currentLabel(task, old)));
+  const guess = closestKey(label, [...labels, ...oldNames]);
   if (guess === undefined) return '';
-  if (task.labels.includes(guess)) return ` (did you mean ${guess}?)`;
+  if (labels.includes(guess)) return ` (did you mean ${guess}?)`;
   return mergedAsRare(task, guess) ? ` (did you mean ${guess}, merged into ${CATCH_ALL_LABEL} in training?)` : ` (did you mean ${guess}, an old name of ${currentLabel(task, guess)}?)`;
 }
 
@@ -90,13 +91,14 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
     const near = didYouMean(name, names);
     if (near === '') return 'unknown-task';
     return new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${near}; its tasks are ${names.join(', ')}.`, {
-      validLabels: Object.fromEntries(tasks.map((t) => [t.name, [...t.labels]])),
+      validLabels: Object.fromEntries(tasks.map((t) => [t.name, [...taxonomyLabels(t)]])),
     });
   }
   const renamed = currentLabel(task, label);
   if (task.retired?.includes(label) || task.retired?.includes(renamed)) return 'retired';
-  if (!task.labels.includes(renamed)) {
-    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${labelHint(task, label)}.`, { validLabels: { [name]: [...task.labels] } });
+  // A label the model has no output for is in the taxonomy all the same: recorded, so that training can learn it.
+  if (!taxonomyLabels(task).includes(renamed)) {
+    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${labelHint(task, label)}.`, { validLabels: { [name]: [...taxonomyLabels(task)] } });
   }
   return 'accepted';
 }
@@ -114,7 +116,9 @@ function ignoredText(ignored: Record<string, string>): string {
 /**
  * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
  * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
- * in it too, and so is one training merged into `other` for being rare (the manifest's `mergedIntoOther`).
+ * in it too, and so is one training merged into `other` for being rare (the manifest's `mergedIntoOther`), and one
+ * the model has no output for (`withoutOutput`: named by its training config's `labels` but carried by no training
+ * row, or dropped as rare), kept so that the feedback export gives the next training examples of it.
  * A label no taxonomy accepts is a 422; one retired, and one of a task no model has whose name is near none of
  * theirs, are left out (`ignored`), as training masks them, so the other tasks' labels still count; when nothing
  * is left, 422. The labels are returned as sent: which names they
@@ -144,7 +148,7 @@ export function checkTaxonomy(
   }
   if (Object.keys(kept).length === 0) {
     throw new UnknownLabelError(`Nothing to record: ${ignoredText(ignored)}.`, {
-      validLabels: Object.fromEntries(served.map((t) => [t.name, [...t.labels]])),
+      validLabels: Object.fromEntries(served.map((t) => [t.name, [...taxonomyLabels(t)]])),
     });
   }
   return { labels: kept, ignored, readAs };
