@@ -37,6 +37,23 @@ describe('prepareModelInput', () => {
   });
 });
 
+describe('metaValue', () => {
+  it('gives a bank written decomposed (NFD) or with invisible characters the token of the bank as it reads, so one bank is one feature', () => {
+    const token = metaValue('Bank Müller');
+    // A name in NFC with none of them: the token is byte for byte what it always was (no featurizer version to bump).
+    expect(Buffer.from(token).toString('hex')).toBe(Buffer.from('bank-m\u00fcller').toString('hex'));
+    for (const sent of ['Bank Mu\u0308ller', 'BANK MU\u0308LLER', 'Bank\u200b Müller', 'Bank Mül\u00adler', 'Bank \u2060Müller', '\ufeffBank Müller\u200e', 'Bank Müller\ufe0f', 'Bank\u00a0Müller']) {
+      expect(metaValue(sent), JSON.stringify(sent)).toBe(token);
+    }
+    for (const plain of ['Comdirect Bank', 'DKB', 'ING-DiBa AG', 'Sparkasse Köln Bonn', 'Société Générale', 'Bank Ærø']) {
+      expect(metaValue(plain), plain).toBe(plain.trim().toLowerCase().replace(/\s+/g, '-'));
+    }
+    expect(prepareModelInput({ body: 'Depot übertragen', bank: 'Bank Mu\u0308ller' }).meta).toEqual(prepareModelInput({ body: 'Depot übertragen', bank: 'Bank Müller' }).meta);
+    // A bank of invisible characters alone is none, as a blank one.
+    expect(prepareModelInput({ body: 'Depot übertragen', bank: '\u200b\u00ad' }).meta).toEqual(['lang=de']);
+  });
+});
+
 describe('prepareModelInput on a body that is HTML', () => {
   it('reads its visible text, as for the same markup sent as html (a CRM that put an HTML email into body)', () => {
     const html = '<html><head><style>p{color:red}</style></head><body><p>Bitte &uuml;bertragen Sie mein Depot</p></body></html>';

@@ -8,9 +8,23 @@ export interface ModelInput {
   language: string;
 }
 
-/** Lower case, inner spaces as dashes: `Comdirect Bank` -> `comdirect-bank`. */
+/**
+ * Characters drawn as nothing: those `normalizeLabel` drops (emoji variation selectors, the zero-width space, the word
+ * joiner, the byte order mark, the soft hyphen), and the other ones cleaning drops from the text (preprocess's
+ * `plainSpaces`: the combining grapheme joiner, zero-width joiners and direction marks, embeddings, isolates). Two
+ * classes: a variation selector after another character in one reads as a combined character to lint.
+ */
+const UNSEEN = /[\u034f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\ufe0e\ufe0f]/g;
+
+/**
+ * Lower case, inner spaces as dashes: `Comdirect Bank` -> `comdirect-bank`. In Unicode NFC, without characters
+ * drawn as nothing (`UNSEEN`), as labels are compared (`normalizeLabel`): a CRM that writes `Bank Müller` decomposed
+ * (`u` and U+0308, as Mac and PDF sources do) or with a soft hyphen or zero-width space pasted in gives the token of
+ * `Bank Müller`, not a hashed feature of its own that the model never learned. A name in NFC with none of them is
+ * as before (the token is byte for byte the same).
+ */
 export function metaValue(value: string): string {
-  return value.trim().toLowerCase().replace(/\s+/g, '-');
+  return value.normalize('NFC').replace(UNSEEN, '').trim().toLowerCase().replace(/\s+/g, '-');
 }
 
 /**
@@ -27,7 +41,9 @@ export function prepareModelInput(email: Email): ModelInput {
   const language = forwarded === undefined ? cleaned.language : detectLanguage(body);
   const text = cleaned.subject ? `${cleaned.subject}\n${body}` : body;
   const meta = [`lang=${language}`];
-  if (email.bank && email.bank.trim() !== '') meta.push(`bank=${metaValue(email.bank)}`);
+  // A bank of invisible characters alone is none.
+  const bank = email.bank ? metaValue(email.bank) : '';
+  if (bank !== '') meta.push(`bank=${bank}`);
   if (email.attachmentNames) for (const word of attachmentWords(email.attachmentNames)) meta.push(`file=${word}`);
   return { text, meta, language };
 }

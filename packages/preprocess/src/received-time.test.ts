@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, parseReceivedTime } from './received-time.js';
+import { isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, parseReceivedTime, resolveLocalTime } from './received-time.js';
 import { inTimeZones } from './test-time-zones.js';
 
 const iso = (text: string) => new Date(parseReceivedTime(text)).toISOString();
@@ -130,5 +130,43 @@ describe('localTimeOffsets', () => {
     // A time with its zone, or none at all, has nothing to write.
     expect(localTimeOffsets('2026-10-25T02:10:00Z', 'Europe/Berlin')).toBeUndefined();
     expect(localTimeOffsets('gestern', 'Europe/Berlin')).toBeUndefined();
+  });
+});
+
+describe('resolveLocalTime', () => {
+  const berlin = (text: string) => new Date(resolveLocalTime(text, 'Europe/Berlin')).toISOString();
+
+  it('reads a local time in the repeated autumn hour (2026-10-25 02:00-03:00 in Berlin) as its first occurrence, at +02:00', async () => {
+    await inTimeZones(['America/New_York', 'UTC'], (tz) => {
+      expect(berlin('2026-10-25T02:30:00'), tz).toBe('2026-10-25T00:30:00.000Z');
+      expect(berlin('2026-10-25 02:00'), tz).toBe('2026-10-25T00:00:00.000Z');
+      expect(berlin('2026-10-25 02:59:59.999'), tz).toBe('2026-10-25T00:59:59.999Z');
+      expect(berlin('Sun, 25 Oct 2026 02:30:00'), tz).toBe('2026-10-25T00:30:00.000Z');
+    });
+    // Around it, one instant each, as parseReceivedTime reads them.
+    expect(berlin('2026-10-25 01:59')).toBe('2026-10-24T23:59:00.000Z');
+    expect(berlin('2026-10-25 03:00')).toBe('2026-10-25T02:00:00.000Z');
+    // The second occurrence is sent with its offset, and read so.
+    expect(berlin('2026-10-25T02:30:00+01:00')).toBe('2026-10-25T01:30:00.000Z');
+  });
+
+  it('moves a local time the spring change skips (2026-03-29 02:00-03:00 in Berlin) forward by the gap: read at +01:00, shown as 03:xx', async () => {
+    await inTimeZones(['America/New_York', 'UTC'], (tz) => {
+      expect(berlin('2026-03-29T02:30:00'), tz).toBe('2026-03-29T01:30:00.000Z');
+      expect(berlin('2026-03-29 02:00'), tz).toBe('2026-03-29T01:00:00.000Z');
+      expect(berlin('2026-03-29 02:59:59'), tz).toBe('2026-03-29T01:59:59.000Z');
+    });
+    expect(berlin('2026-03-29 01:59')).toBe('2026-03-29T00:59:00.000Z');
+    expect(berlin('2026-03-29 03:00')).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('reads every other time as parseReceivedTime does: in the zone, or at the zone it names; NaN for no time', () => {
+    for (const text of ['2026-12-04 16:10', '2026-07-04T16:10', '2026-12-05', 'Fri, 04 Dec 2026 16:10:00', '2026-12-04T16:10:00Z', '2026-12-04T16:10:00+05:00', 'Mon, 3 Nov 2025 10:15:00 +0100']) {
+      expect(resolveLocalTime(text, 'Europe/Berlin'), text).toBe(parseReceivedTime(text, 'Europe/Berlin'));
+    }
+    expect(new Date(resolveLocalTime('2026-10-25T02:30:00', 'UTC')).toISOString()).toBe('2026-10-25T02:30:00.000Z');
+    expect(new Date(resolveLocalTime('2026-11-01 01:30', 'America/New_York')).toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(new Date(resolveLocalTime('2026-03-08 02:30', 'America/New_York')).toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    for (const text of ['gestern', '03.11.2025', '2026-02-30', '9999-12-31T23:30:00-05:00']) expect(resolveLocalTime(text, 'Europe/Berlin'), text).toBeNaN();
   });
 });

@@ -86,6 +86,25 @@ export function parseReceivedTime(text: string, timeZone?: string): number {
 }
 
 /**
+ * Milliseconds since the epoch of a received time (the forms `parseReceivedTime` reads), never NaN for a local time
+ * that `zone` (an IANA name) skips or repeats: one that names its zone is that instant; one without a zone (and a date
+ * alone, as its midnight) is read in `zone`, as calendar software reads it (RFC 5545, Temporal's `compatible`): a
+ * local time the clocks show twice (the autumn change: `2026-10-25T02:30` in Europe/Berlin) is its first occurrence,
+ * at the earlier offset (`+02:00`); one they skip (the spring change: `2026-03-29T02:30`) is moved forward by the gap,
+ * read at the offset before the change (`+01:00`, which the clocks show as 03:30). NaN when `text` is no time or its
+ * instant falls outside the years 0000 to 9999 in UTC.
+ */
+export function resolveLocalTime(text: string, zone: string): number {
+  const read = readTime(text);
+  if (Number.isNaN(read.ms)) return Number.NaN;
+  if (read.zoned) return inIsoYears(read.ms);
+  const shown = wallOffsets(read.ms, zone).filter((o) => o.shown);
+  // Twice: the larger offset is the earlier instant. Never: the offset in force before the change, a day earlier.
+  const offset = shown.length > 0 ? Math.max(...shown.map((o) => o.offset)) : zoneOffset(read.ms - 86_400_000, zone);
+  return inIsoYears(read.ms - offset);
+}
+
+/**
  * The local time `text` names without a zone, written with each offset `zone` had around it (`2026-10-25T02:10:00+02:00`),
  * and whether the zone's clocks show it then: twice in autumn (both do), never in spring (neither: its offsets before and
  * after the change). For an answer that says how to send such a time. Undefined when `text` is no time or names its zone.

@@ -6,7 +6,7 @@ import { createLocalServing, createSqliteStore, DB_FILE, type ConfirmedCase } fr
 import { generateDemoRows } from '@mailroute/training';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoChampionFolder, runCli } from '../test-support.js';
-import { caseLine, lineNames, linesOf, newTally } from './feedback-predictions.js';
+import { caseLine, closedMonth, lineNames, linesOf, newTally } from './feedback-predictions.js';
 
 const folder = demoChampionFolder('mailroute-cli-live-', 10);
 
@@ -183,6 +183,21 @@ describe('mailroute feedback predictions', () => {
       prediction: { queue: { label: 'payments', confidence: 0.9, abstained: false }, topic: { label: 'sparplan', confidence: 0.4, abstained: true } },
       meta: { closedMonth: '2026-11', bank: 'Comdirect' },
     });
+  });
+
+  it("puts a case in the month it closed in the zone --since and --until are read in (the training config's), else UTC", () => {
+    // Closed 2026-11-01T00:30+01:00: in Berlin November, which --since 2026-11-01 reads as 2026-10-31T23:00Z; in UTC still October.
+    const closedAt = '2026-10-31T23:30:00.000Z';
+    expect(closedMonth(closedAt, 'Europe/Berlin')).toBe('2026-11');
+    expect(closedMonth(closedAt)).toBe('2026-10');
+    expect(closedMonth(closedAt, 'UTC')).toBe('2026-10');
+    expect(closedMonth('2026-12-01T03:30:00.000Z', 'America/New_York')).toBe('2026-11');
+    expect(closedMonth('2026-12-31T23:30:00.000Z', 'Europe/Berlin')).toBe('2027-01');
+    const predicted = { labels: { queue: 'payments' }, confidences: { queue: 0.9 }, abstained: { queue: false } };
+    const c: ConfirmedCase = { emailId: 'b1', labels: { queue: 'payments' }, closedAt, modelId: 'm-1', predicted };
+    expect(caseLine({ ...c, predicted }, undefined, 'Europe/Berlin').meta).toEqual({ closedMonth: '2026-11' });
+    const [line] = [...linesOf([c], 'm-1', lineNames(undefined, undefined, newTally()), newTally(), 'Europe/Berlin')];
+    expect(line.meta).toEqual({ closedMonth: '2026-11' });
   });
 
   it('leaves out a case left with no truth (every confirmed label one the model has no name for), and counts it', () => {

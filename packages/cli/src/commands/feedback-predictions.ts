@@ -19,13 +19,33 @@ export interface LineNames {
 
 const AS_STORED: LineNames = { truth: (_task, label) => label, predicted: (_task, label) => label };
 
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The month (`2026-11`) of a stored closedAt (ISO 8601 UTC) in `timeZone`, the zone `--since` and `--until` are read
+ * in (the training config's), else UTC: a case closed at 00:30 on 1 November in Berlin is in a window from
+ * `--since 2026-11-01` and in the month 2026-11, not the UTC month 2026-10.
+ */
+export function closedMonth(closedAt: string, timeZone?: string): string {
+  if (timeZone === undefined || timeZone === 'UTC') return closedAt.slice(0, 7);
+  let format = monthFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormats.set(timeZone, format);
+  }
+  const ms = Date.parse(closedAt);
+  if (Number.isNaN(ms)) return closedAt.slice(0, 7);
+  const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
+  return `${String(parts.year).padStart(4, '0')}-${parts.month}`;
+}
+
 /**
  * One confirmed case as a prediction line (`mailroute evaluate --predictions`): the prediction the person judged
  * and, as truth, the labels they confirmed under the model's names (null for a task they did not name, or a label
- * the model has no name for); meta: the UTC month the case closed in and the email's bank when stored, for the
- * reports' slices.
+ * the model has no name for); meta: the month the case closed in (in `timeZone`, the one the window is read in, else
+ * UTC) and the email's bank when stored, for the reports' slices.
  */
-export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> }, names: LineNames = AS_STORED): PredictionLine {
+export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> }, names: LineNames = AS_STORED, timeZone?: string): PredictionLine {
   const p = c.predicted;
   const tasks = Object.keys(p.labels);
   const prediction = (task: string) => {
@@ -37,7 +57,7 @@ export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCa
     ...(c.modelId === undefined ? {} : { modelId: c.modelId }),
     truth: Object.fromEntries(tasks.map((t) => [t, Object.hasOwn(c.labels, t) ? names.truth(t, c.labels[t]) : null])),
     prediction: Object.fromEntries(tasks.map((t) => [t, prediction(t)])),
-    meta: { closedMonth: c.closedAt.slice(0, 7), ...(c.bank === undefined ? {} : { bank: c.bank }) },
+    meta: { closedMonth: closedMonth(c.closedAt, timeZone), ...(c.bank === undefined ? {} : { bank: c.bank }) },
   };
 }
 
@@ -104,10 +124,11 @@ function count(c: ConfirmedCase, tally: Tally): c is ConfirmedCase & { predicted
   return true;
 }
 
-export function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, names: LineNames, tally: Tally): Generator<PredictionLine> {
+/** The lines of `modelId`'s cases (all, without it); `timeZone`: the one each case's closedMonth is in (`closedMonth`). */
+export function* linesOf(cases: Iterable<ConfirmedCase>, modelId: string | undefined, names: LineNames, tally: Tally, timeZone?: string): Generator<PredictionLine> {
   for (const c of cases) {
     if (!count(c, tally) || (modelId !== undefined && c.modelId !== modelId)) continue;
-    const line = caseLine(c, names);
+    const line = caseLine(c, names, timeZone);
     // A line with no truth scores nothing, and a file of such lines only fails evaluate: left out and counted.
     if (Object.values(line.truth).every((label) => label === null)) tally.noTruth++;
     else yield line;
@@ -199,7 +220,8 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const tally = newTally();
       // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
-      const lines = linesOf(cases(), named?.id, lineNames(named, champion?.tasks, tally), tally);
+      // Each case's month in the zone the window was read in, so the months and --since/--until agree.
+      const lines = linesOf(cases(), named?.id, lineNames(named, champion?.tasks, tally), tally, timeZone);
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');

@@ -101,13 +101,17 @@ export const RequestEmailSchema = z
     html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank (or HTML with no visible text)' }),
     from: EmailSchema.shape.from.unwrap().nullish().openapi({ description: "The sender's address or name (up to 500 characters)" }),
     bank: EmailSchema.shape.bank.unwrap().nullish().openapi({ description: "The custodian bank (Depotbank) the customer's account sits with, if the CRM knows it" }),
-    // Checked in the forms training reads, not rewritten (the classifier does not read it): the common ISO form by
+    // Checked in the forms training reads, not rewritten here (the classifier does not read it): the common ISO form by
     // one regex test (isReceivedTime), others by parseReceivedTime. A transform to ISO UTC cost about a tenth of single-email throughput.
+    // Only what --store-text keeps is rewritten, and only a time without a zone (storedReceivedAt in classify-core).
     receivedAt: z
       .string({ error: numericTime })
       .max(100)
       .refine(isReceivedTime, { message: `Invalid date-time: use ${DATE_TIME_FORMS}` })
-      .openapi({ description: `When the email arrived: ${DATE_TIME_FORMS}. Checked, not rewritten`, example: TIME_EXAMPLE })
+      .openapi({
+        description: `When the email arrived: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it instead, a local time that a change of daylight saving time repeats as its first occurrence (the earlier offset) and one it skips moved forward by the gap (2026-03-29T02:30 in Europe/Berlin is 03:30+02:00). Not read to classify; a server that keeps text (--store-text) keeps a time without a zone as that instant in ISO 8601 UTC, and one with a zone as sent`,
+        example: TIME_EXAMPLE,
+      })
       .nullish(),
     autoSubmitted: EmailSchema.shape.autoSubmitted
       .unwrap()

@@ -1,5 +1,5 @@
 import { prepareModelInput, withAutomatedRoute } from '@mailroute/model';
-import { bodyIsHtml, htmlToText, markupOf, namesFound, senderNames, spacedAttachmentName, type Email } from '@mailroute/preprocess';
+import { bodyIsHtml, htmlToText, markupOf, namesFound, namesTimeZone, resolveLocalTime, senderNames, spacedAttachmentName, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
@@ -81,16 +81,43 @@ export function storedText(email: Email, modelText: (email: Email) => string = (
 }
 
 /**
+ * How the forms most CRMs send end (`Z`, `+01:00`, `+0100`), which no time without a zone does (it ends with its
+ * minutes, seconds or day): one regex test, as cheap as the schema's check (`namesTimeZone` reads the rest).
+ */
+const ENDS_WITH_ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * The receivedAt to keep for training: one that names its zone as sent (most CRMs send ISO 8601 with `Z` or an
+ * offset, which training reads as it is: no rewrite, which cost a tenth of single-email throughput as a schema
+ * transform); one without a zone (a local time, a date alone) as the instant it names in the server's time zone
+ * (`timeZone`, else UTC), ISO 8601 UTC (`resolveLocalTime`: a local time the autumn change repeats is its first
+ * occurrence, one the spring change skips is moved forward by the gap). Kept as sent, a training config with a
+ * `timeZone` would read it in its own zone, and refuse a row in the hour a change of daylight saving time repeats or skips.
+ */
+export function storedReceivedAt(receivedAt: string, timeZone: string | undefined): string {
+  const text = receivedAt.trim();
+  if (ENDS_WITH_ZONE.test(text) || namesTimeZone(text)) return receivedAt;
+  const ms = resolveLocalTime(text, timeZone ?? 'UTC');
+  return Number.isNaN(ms) ? receivedAt : new Date(ms).toISOString();
+}
+
+/**
  * What `--store-text` keeps of an email for next month's training data (`mailroute feedback export`): its text,
  * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
- * it, a model retrained on exported cases learns them without the token it is served with), receivedAt and its
- * attachment names (masked too).
+ * it, a model retrained on exported cases learns them without the token it is served with), receivedAt (one
+ * without a zone as its instant in `timeZone`: `storedReceivedAt`) and its attachment names (masked too).
  */
-function keepTrainingFields(record: PredictionRecord, email: Email, maskText: (text: string, knownNames?: readonly string[]) => string, modelText?: (email: Email) => string): void {
+function keepTrainingFields(
+  record: PredictionRecord,
+  email: Email,
+  maskText: (text: string, knownNames?: readonly string[]) => string,
+  modelText: ((email: Email) => string) | undefined,
+  timeZone: string | undefined,
+): void {
   const { text, knownNames } = storedText(email, modelText);
   record.text = maskText(text, knownNames);
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
-  if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = email.receivedAt;
+  if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = storedReceivedAt(email.receivedAt, timeZone);
   // A file name can hold a customer's name or IBAN (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same
   // names, once its words are apart (masking needs word boundaries, which `_` and `ErikaMuster` are not). Masked as
   // written first, without the email's names (they read best apart): setting the words apart breaks what is read only whole,
@@ -196,7 +223,7 @@ export async function classifyEmails(
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
-      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText, lease.classifier.modelText);
+      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText, lease.classifier.modelText, ctx.timeZone);
       return record;
     });
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.

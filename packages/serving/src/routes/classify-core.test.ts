@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseReceivedTime } from '@mailroute/preprocess';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readConfirmedCases } from '../store/confirmed-cases.js';
+import { createSqliteStore } from '../store/sqlite-store.js';
+import { json, jsonRequest, testAppBuilder } from '../test-support/harness.js';
+import { storedReceivedAt } from './classify-core.js';
+
+const build = testAppBuilder();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-received-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('storedReceivedAt', () => {
+  it('keeps a time that names its zone as sent (no rewrite), and makes one without a zone the instant it names, in ISO 8601 UTC', () => {
+    const zoned = ['2026-11-03T10:15:00+01:00', '2026-11-03T09:15:00.000Z', '2026-11-03T10:15+01', '2026-11-03 10:15 -0500', 'Mon, 3 Nov 2025 10:15:00 +0100', 'Mon, 3 Nov 2025 10:15:00 MEZ', 'Mon, 3 Nov 2025 10:15:00 +0100 (CET)', ' 2026-11-03 10:15Z '];
+    for (const sent of zoned) {
+      for (const zone of ['Europe/Berlin', undefined]) expect(storedReceivedAt(sent, zone), sent).toBe(sent);
+    }
+    expect(storedReceivedAt('2026-11-03 10:15', 'Europe/Berlin')).toBe('2026-11-03T09:15:00.000Z');
+    expect(storedReceivedAt('2026-07-03T10:15:00', 'Europe/Berlin')).toBe('2026-07-03T08:15:00.000Z');
+    expect(storedReceivedAt('2026-11-03', 'Europe/Berlin')).toBe('2026-11-02T23:00:00.000Z');
+    expect(storedReceivedAt('Tue, 3 Nov 2026 10:15:00', 'Europe/Berlin')).toBe('2026-11-03T09:15:00.000Z');
+    // Whatever a time without a zone ends with (seconds, a fraction, a day), it is no offset.
+    expect(storedReceivedAt('2026-11-03T10:15:00,25', 'Europe/Berlin')).toBe('2026-11-03T09:15:00.250Z');
+    expect(storedReceivedAt('3 Nov 26 10:15', 'Europe/Berlin')).toBe('2026-11-03T09:15:00.000Z');
+    expect(storedReceivedAt('2026-12-31', 'Europe/Berlin')).toBe('2026-12-30T23:00:00.000Z');
+    // A server without a time zone reads a time without one as UTC, as the API says: kept so, a training config with a timeZone cannot read it otherwise.
+    expect(storedReceivedAt('2026-11-03 10:15', undefined)).toBe('2026-11-03T10:15:00.000Z');
+    expect(storedReceivedAt('2026-10-25T02:30:00', undefined)).toBe('2026-10-25T02:30:00.000Z');
+  });
+
+  it('reads the hour the autumn change repeats as its first occurrence (+02:00), and the hour the spring change skips moved forward by the gap', () => {
+    expect(storedReceivedAt('2026-10-25T02:30:00', 'Europe/Berlin')).toBe('2026-10-25T00:30:00.000Z');
+    expect(storedReceivedAt('2026-03-29T02:30:00', 'Europe/Berlin')).toBe('2026-03-29T01:30:00.000Z');
+  });
+});
+
+describe('POST /v1/classify with --store-text and --time-zone', () => {
+  it('keeps a receivedAt without a zone as one instant, which feedback export writes and training in any timeZone reads: no bad row in the repeated hour', async () => {
+    const file = path.join(dir, 'berlin.db');
+    const { app } = await build({ storeText: true, timeZone: 'Europe/Berlin', store: createSqliteStore({ file, writer: 'inline' }) });
+    const sent = { autumn: '2026-10-25T02:30:00', spring: '2026-03-29 02:30', plain: '2026-11-03 10:15', zoned: '2026-11-03T10:15:00+01:00' };
+    const emails = Object.entries(sent).map(([id, receivedAt]) => ({ id, body: 'invoice 12', receivedAt }));
+    const classified = await app.request('/v1/classify', jsonRequest({ emails }));
+    expect(classified.status).toBe(200);
+    const { predictions } = await json(classified);
+    const closedAt = new Date(Date.now() - 60_000).toISOString();
+    for (const p of predictions) {
+      const answer = await app.request('/v1/feedback', jsonRequest({ predictionId: p.predictionId, labels: { queue: 'billing' }, closedAt }));
+      expect(answer.status, await answer.clone().text()).toBe(202);
+    }
+    const exported = Object.fromEntries(readConfirmedCases(file).map((c) => [c.emailId, c.receivedAt]));
+    expect(exported).toEqual({ autumn: '2026-10-25T00:30:00.000Z', spring: '2026-03-29T01:30:00.000Z', plain: '2026-11-03T09:15:00.000Z', zoned: '2026-11-03T10:15:00+01:00' });
+    // Training reads each row as the server read the email, in the config's timeZone or without one.
+    for (const zone of ['Europe/Berlin', 'America/New_York', undefined]) {
+      for (const [id, text] of Object.entries(exported)) expect(parseReceivedTime(text ?? '', zone), `${id} in ${zone}`).not.toBeNaN();
+    }
+    expect(new Date(parseReceivedTime(exported.autumn ?? '', 'Europe/Berlin')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+  });
+});
