@@ -116,7 +116,7 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
       `days predictions (and their stored text) and feedback are kept in the database (default 400; 0: for ever)${sagemaker ? '; --sagemaker keeps no database' : ''}`,
       wholeNumberOption('--retention-days', 0, 100_000),
     )
-    .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)");
+    .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt and an email's receivedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)");
 }
 
 /** `--time-zone` or MAILROUTE_TIME_ZONE, checked: a misspelt zone would refuse every feedback at its first request. */

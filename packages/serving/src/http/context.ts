@@ -47,7 +47,7 @@ export interface AppContext {
   /** Masks stored text; `knownNames` are the sender's (`senderNames` of the email's `from`). */
   maskText?: (text: string, knownNames?: readonly string[]) => string;
   trainingDistribution?: TrainingDistribution;
-  /** The IANA time zone a feedback's closedAt without a zone is read in; absent: UTC. */
+  /** The IANA time zone a feedback's closedAt and an email's receivedAt without a zone are read in; absent: UTC. */
   timeZone?: string;
   newId: () => string;
   /** Requests of the same event-loop turn share one predict call. */
