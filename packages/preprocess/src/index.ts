@@ -3,7 +3,6 @@ export { attachmentWords, MAX_ATTACHMENT_WORDS, spacedAttachmentName } from './a
 export {
   cleanEmail,
   cleanText,
-  normaliseText,
   CleanResultSchema,
   CleanScopeSchema,
   RemovedPartSchema,

@@ -16,6 +16,7 @@
 import { composeDiacritics } from './compose.js';
 import { plainSpaces } from './spaces.js';
 import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { inIntroducedListAt } from './introduced-list.js';
 import { isJobLine, isJobWord, isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
 
@@ -431,11 +432,6 @@ function titledLine(text: string, at: number): RegExpExecArray | null {
   return m === null || !/[ \t]/.test(m[1]) || namesNoOne(m[1]) || isCapsNotName(m[1]) ? null : m;
 }
 
-/** Short items of a list, at most this many, between a closing and the line ending in `:` that introduces them. */
-const MAX_LIST_ITEMS = 8;
-/** A list's item is short: a longer line ends the list. */
-const LIST_ITEM_MAX = 60;
-
 /** Where the line holding `at` starts, looked for at most `reach` characters back; -1 when it starts further back. */
 function lineStartWithin(text: string, at: number, reach: number): number {
   for (let i = at; i >= 0 && i >= at - reach; i -= 1) if (i === 0 || text[i - 1] === '\n') return i;
@@ -443,21 +439,13 @@ function lineStartWithin(text: string, at: number, reach: number): number {
 }
 
 /**
- * Whether the line at `at` is an item of a list that a line ending in `:` introduces, as the cleaner reads it
- * (`inIntroducedList` in signature.ts): that line stands above it in its paragraph, with only short items between
- * (`Bitte kaufen Sie:\nLG Electronics`). Reads at most MAX_LIST_ITEMS short lines back.
+ * Whether the line at `at`, a few characters from its start at most, is an item of a list that a line ending in `:`
+ * introduces, as the cleaner reads it (`inIntroducedListAt`): that line stands above it in its paragraph, with only
+ * short items between that read as no sentence (`Bitte kaufen Sie:\nLG Electronics`).
  */
 function inIntroducedList(text: string, at: number): boolean {
-  let lineStart = lineStartWithin(text, at, LINE_START_SLACK + 3);
-  for (let k = 0; k <= MAX_LIST_ITEMS && lineStart > 0; k += 1) {
-    const start = lineStartWithin(text, lineStart - 1, LIST_ITEM_MAX + 2);
-    if (start < 0) return false;
-    const line = text.slice(start, lineStart - 1);
-    if (line.trim() === '') return false;
-    if (/:\s*$/.test(line)) return true;
-    lineStart = start;
-  }
-  return false;
+  const lineStart = lineStartWithin(text, at, LINE_START_SLACK + 3);
+  return lineStart > 0 && inIntroducedListAt(text, lineStart);
 }
 
 /** A legal form right after a name (`Musterfirma GmbH`, `Muster & Co. KG`, `Example Trading plc`, `Verein e.V.`), which NAME_WORD does not take. */
