@@ -6,7 +6,10 @@
  */
 export const MAX_SEED = 0xffff_ffff;
 
-/** mulberry32: a small, fast, seeded generator of floats in [0, 1); the same seed gives the same stream. */
+/**
+ * mulberry32: a small, fast, seeded generator of floats in [0, 1); the same seed gives the same stream. The one copy:
+ * training's splits, demo data and trainer (`createRandom`, `createPrng`) draw from it too.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

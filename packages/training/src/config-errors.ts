@@ -1,5 +1,5 @@
 /** Helpers that make config errors point at the mistake: where JSON breaks, what a misspelt key meant. */
-import { closestKey, didYouMean, jsonErrorOffset, jsonErrorPlace } from '@mailroute/model';
+import { closestKey, didYouMean, followAliases, jsonErrorOffset, jsonErrorPlace } from '@mailroute/model';
 import { readLabel } from './taxonomy.js';
 
 /** Where JSON breaks: one parser for config files, data lines, manifests and request bodies (in @mailroute/model). */
@@ -80,8 +80,31 @@ const LISTED_NAMES = 12;
  */
 export function choicesHint(value: string, names: readonly string[], what: string): string {
   const guess = closestName(value, names);
-  const list = names.length <= LISTED_NAMES ? `${what}: ${names.join(', ')}` : `${names.length} ${what}`;
-  return `(${guess === undefined ? '' : `did you mean "${guess}"? `}${list})`;
+  return `(${guess === undefined ? '' : `did you mean "${guess}"? `}${namesList(names, what)})`;
+}
+
+/** `labels: low, normal, high`, or `40 labels` when there are more than LISTED_NAMES. */
+function namesList(names: readonly string[], what: string): string {
+  return names.length <= LISTED_NAMES ? `${what}: ${names.join(', ')}` : `${names.length} ${what}`;
+}
+
+/**
+ * `choicesHint` for a data label outside a task's taxonomy, whose guess may also be one of the task's alias old names
+ * (`did you mean "festgeld", an old name of "zinsprodukte"?`) or retired labels (`did you mean the retired
+ * "paper_statements"?`), a wrong case or a typo of either; a label of the taxonomy wins a tie. The list is the labels'.
+ */
+export function labelChoicesHint(value: string, task: { labels?: readonly string[]; aliases: Readonly<Record<string, string>>; retired: readonly string[] }): string {
+  const labels = task.labels ?? [];
+  const oldNames = Object.keys(task.aliases);
+  const guess = closestName(value, [...labels, ...oldNames, ...task.retired]);
+  if (guess === undefined || labels.includes(guess)) return choicesHint(value, labels, 'labels');
+  const list = namesList(labels, 'labels');
+  if (Object.hasOwn(task.aliases, guess)) {
+    const target = followAliases(task.aliases, guess);
+    const retired = !target.loop && task.retired.includes(target.label) ? 'the retired ' : '';
+    return `(did you mean "${guess}", an old name of ${retired}"${target.label}"? ${list})`;
+  }
+  return `(did you mean the retired "${guess}"? ${list})`;
 }
 
 const PROTO = '__proto__';

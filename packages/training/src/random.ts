@@ -8,8 +8,8 @@ export function createRandom(seed: number): () => number {
   return seededRandom((seed >>> 0) ^ 0x9e3779b9);
 }
 
-/** Fisher-Yates shuffle in place with the given random source. */
-export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+/** Fisher-Yates shuffle in place with the given random source (the splits' and the trainer's epochs'). */
+export function shuffleInPlace<A extends { length: number; [index: number]: unknown }>(items: A, random: () => number): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = items[i];

@@ -1,5 +1,6 @@
 import { CATCH_ALL_LABEL, followAliases, normalizeLabel } from '@mailroute/model';
 import type { TaskConfig } from './config.js';
+import { byLabel } from './text-order.js';
 
 /** Rare labels merge into this one; a queue predicted as `other` is routed to manual triage. */
 export const OTHER_LABEL = CATCH_ALL_LABEL;
@@ -72,7 +73,7 @@ function lookalikeLabels(counts: ReadonlyMap<string, number>): Array<Array<[stri
     const key = label.toLowerCase().replace(/\s+/g, ' ');
     groups.set(key, [...(groups.get(key) ?? []), [label, n]]);
   }
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => b[1] - a[1] || byLabel(a[0], b[0])));
 }
 
 /**

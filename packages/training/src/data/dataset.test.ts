@@ -117,6 +117,25 @@ describe('loadDataset', () => {
     expect(forModel.message).not.toContain('manifest.json');
   });
 
+  it("suggests an alias's old name or a retired label that a bad label is a typo or another case of, saying which it is", async () => {
+    const tasks: TrainingConfigInput['tasks'] = [
+      { name: 'queue', labels: ['zinsprodukte', 'depot', 'support'], aliases: { festgeld: 'zinsprodukte', alt_papier: 'paper_statements' }, retired: ['paper_statements'] },
+      { name: 'topic' },
+    ];
+    const p = file('old-names.csv', `${header}1,s,b,,Festgeld,x\n2,s,b,,Paper_Statements,x\n3,s,b,,festgelt,x\n4,s,b,,Alt_Papier,x\n5,s,b,,Depot,x\n6,s,b,,Depots,x\n`);
+    const e = (await loadDataset(p, cfg({ tasks })).catch((x: unknown) => x)) as DatasetError;
+    const labels = 'labels: zinsprodukte, depot, support';
+    expect(e.problems).toEqual([
+      `${p}:2, column "queue" (5): label "Festgeld" is not in the queue taxonomy (did you mean "festgeld", an old name of "zinsprodukte"? ${labels})`,
+      `${p}:3, column "queue" (5): label "Paper_Statements" is not in the queue taxonomy (did you mean the retired "paper_statements"? ${labels})`,
+      `${p}:4, column "queue" (5): label "festgelt" is not in the queue taxonomy (did you mean "festgeld", an old name of "zinsprodukte"? ${labels})`,
+      `${p}:5, column "queue" (5): label "Alt_Papier" is not in the queue taxonomy (did you mean "alt_papier", an old name of the retired "paper_statements"? ${labels})`,
+      // A label of the taxonomy is suggested as before.
+      `${p}:6, column "queue" (5): label "Depot" is not in the queue taxonomy (did you mean "depot"? ${labels})`,
+      `${p}:7, column "queue" (5): label "Depots" is not in the queue taxonomy (did you mean "depot"? ${labels})`,
+    ]);
+  });
+
   it('quotes a bad received time masked before it is cut to 40 characters, so an IBAN cut short does not slip past the masking after', async () => {
     const p = file('pii.csv', `${header}1,s,b,anna.schmidt@example.de DE89370400440532013000,payments,x\n`);
     const e = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;

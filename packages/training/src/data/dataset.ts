@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
 import { EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
-import { choicesHint } from '../config-errors.js';
+import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { columnList } from './column-list.js';
@@ -52,6 +52,11 @@ export interface Dataset {
   dataHash: string;
   /** The hash as models trained before `training.dataHashOf: 'rows'` recorded it: with ids made from file names. */
   namedDataHash: string;
+  /**
+   * Only when some row's text has a combining mark (decomposed letters, NFD): both hashes as models trained before
+   * the dedupe text composed letters made them, of the text lower-cased and folded only (`uncomposedDedupeText`).
+   */
+  uncomposedHashes?: { dataHash: string; namedDataHash: string };
   /** Ids of the id column that more than one row carries (e.g. the same export given twice), at most 5. */
   repeatedIds: string[];
   /**
@@ -72,22 +77,69 @@ export interface Dataset {
 
 const MAX_LISTED = 5;
 
-export function normaliseText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+/**
+ * The combining diacritical marks U+0300-U+036F (those of Latin, Greek and Cyrillic letters), and a character with
+ * the marks after it, at most 30: as preprocess's `composeDiacritics` composes them for cleaning (piece by piece,
+ * because `normalize('NFC')` sorts a long run of marks in quadratic time; the marks of a longer run stay as written).
+ */
+const COMBINING_MARK = /[\u0300-\u036f]/;
+const WITH_MARKS = /[^\u0300-\u036f][\u0300-\u036f]{1,30}/g;
+const composeLetter = (letter: string) => letter.normalize('NFC');
+
+/** Whether an email's subject, body or HTML has a combining mark: only then may its dedupe text differ from the form of models trained before letters were composed. */
+function hasDecomposedText(email: Email): boolean {
+  return [email.subject, email.body, email.html].some((text) => text !== undefined && COMBINING_MARK.test(text));
 }
 
 /**
- * What rows are compared by as exact duplicates: the subject, body and HTML, lower-cased and whitespace-folded. The
- * data hash, the held-out rows' fingerprint and the seen-texts filter of the artifact are all made of it, so it is
- * made again from the email where they need it (rows keep only its digest, `dedupeKey`).
+ * A text as rows are compared by as exact duplicates: decomposed letters composed (NFC: `u` and a combining diaeresis
+ * is `ü`, as a macOS or PDF export writes it), lower-cased and whitespace-folded. Text without a combining mark (NFC
+ * data) is only lower-cased and folded, as before letters were composed. (Not preprocess's `normaliseText`, which
+ * cleans the text the model reads.)
+ */
+export function dedupeKeyText(text: string): string {
+  const composed = COMBINING_MARK.test(text) ? text.replace(WITH_MARKS, composeLetter) : text;
+  return composed.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The subject, body and HTML of an email as one text, before `dedupeKeyText`. */
+function emailText(email: Email): string {
+  return `${email.subject ?? ''}\n${email.body ?? ''}\n${email.html ?? ''}`;
+}
+
+/**
+ * What rows are compared by as exact duplicates: the subject, body and HTML, by `dedupeKeyText`. The data hash, the
+ * held-out rows' fingerprint and the seen-texts filter of the artifact are all made of it, so it is made again from
+ * the email where they need it (rows keep only its digest, `dedupeKey`).
  */
 export function dedupeText(email: Email): string {
-  return normaliseText(`${email.subject ?? ''}\n${email.body ?? ''}\n${email.html ?? ''}`);
+  return dedupeKeyText(emailText(email));
+}
+
+/**
+ * The dedupe text as models trained before letters were composed made it (lower-cased and whitespace-folded only),
+ * for an email whose text has a combining mark (else undefined: it is `dedupeText`). Their data hash, held-out
+ * fingerprint and seen-texts filter of data with decomposed letters were made of it, so those are found again.
+ */
+export function uncomposedDedupeText(email: Email): string | undefined {
+  return hasDecomposedText(email) ? emailText(email).toLowerCase().replace(/\s+/g, ' ').trim() : undefined;
 }
 
 /** A row's `dedupeKey`: a digest of its dedupe text, of a fixed size whatever the length of the email. */
 export function dedupeKeyOf(text: string): string {
   return createHash('sha256').update(text).digest('base64');
+}
+
+/**
+ * Adds a row to the data hash and the named one. The text, not its digest, as the data hash has always been made:
+ * models trained before recorded it so. Attachment names only where a row has them: the hash of data without them is
+ * as it was before they were read.
+ */
+function hashRow(hash: Hash, namedHash: Hash, row: DatasetRow, text: string): void {
+  const e = row.email;
+  const fields = [text, e.bank ?? null, e.receivedAt ?? null, row.labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
+  hash.update(`${JSON.stringify([row.placeId ? null : e.id, ...fields])}\n`);
+  namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
 }
 
 interface PendingRow {
@@ -206,7 +258,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
       const counts = (unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
     }
-    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${choicesHint(resolved.label, task.labels ?? [], 'labels')}`);
+    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${labelChoicesHint(resolved.label, task)}`);
     else if (resolved.kind === 'unholdable') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" cannot be a label (no JavaScript record can hold it): rename it in the export`);
     else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
     raw.push({
@@ -481,6 +533,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const unlabelledAt: string[] = [];
   const hash = createHash('sha256');
   const namedHash = createHash('sha256');
+  let decomposed = false;
   pending.forEach((p, i) => {
     const labels: Record<string, string | null> = {};
     config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
@@ -492,15 +545,21 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const e = p.email;
     const text = dedupeText(e);
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
-    rows.push({ id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey: dedupeKeyOf(text), time, ...(p.placeId ? { placeId: true as const } : {}) });
-    // The text, not its digest, as the data hash has always been made: models trained before recorded it so.
-    // Attachment names only where a row has them: the hash of data without them is as it was before they were read.
-    const fields = [text, e.bank ?? null, e.receivedAt ?? null, labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
-    hash.update(`${JSON.stringify([p.placeId ? null : e.id, ...fields])}\n`);
-    namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
+    const row: DatasetRow = { id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey: dedupeKeyOf(text), time, ...(p.placeId ? { placeId: true as const } : {}) };
+    rows.push(row);
+    hashRow(hash, namedHash, row, text);
+    decomposed ||= hasDecomposedText(e);
   });
   if (rows.length === 0) {
     throw new DatasetError('DATASET_EMPTY', noUsableRowsMessage({ files, read, blankRecords, badRows: badRowPlaces.length, problems, unlabelled, unlabelledAt }), problems);
+  }
+  // Only data with decomposed letters has other hashes in models trained before letters were composed: made again for it.
+  let uncomposedHashes: Dataset['uncomposedHashes'];
+  if (decomposed) {
+    const old = createHash('sha256');
+    const oldNamed = createHash('sha256');
+    for (const row of rows) hashRow(old, oldNamed, row, uncomposedDedupeText(row.email) ?? dedupeText(row.email));
+    uncomposedHashes = { dataHash: old.digest('hex'), namedDataHash: oldNamed.digest('hex') };
   }
   return {
     files,
@@ -515,6 +574,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     taxonomy,
     dataHash: hash.digest('hex'),
     namedDataHash: namedHash.digest('hex'),
+    ...(uncomposedHashes ? { uncomposedHashes } : {}),
     repeatedIds: config.columns.id === undefined ? [] : repeated(rows.map((r) => r.id)),
     notInModel,
     renamed,

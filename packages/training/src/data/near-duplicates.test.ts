@@ -27,4 +27,14 @@ describe('nearDuplicateWarning', () => {
     expect(nearDuplicateWarning({ judged: 100, near: 49 })).toBeUndefined();
     expect(nearDuplicateWarning({ judged: 19, near: 19 })).toBeUndefined();
   });
+
+  it('advises what the run does not do yet: no time split to a run that splits by time, no test file to one tested on a file', () => {
+    const count = { judged: 799, near: 425 };
+    expect(nearDuplicateWarning(count, { kind: 'stratified' })).toBe(nearDuplicateWarning(count));
+    const timed = nearDuplicateWarning(count, { kind: 'time' });
+    expect(timed).toMatch(/mail worded anew; its test rows are already later mail \(split kind "time"\), so this wording recurs over time in this data: measure it on a file of its own \(--test-data\)/);
+    expect(timed).not.toMatch(/measure it on later mail/);
+    const file = nearDuplicateWarning(count, { kind: 'time', testFile: true });
+    expect(file).toMatch(/mail worded anew; the test file \(--test-data\) repeats the wording of the training rows: measure it on a file of mail written apart from them$/);
+  });
 });

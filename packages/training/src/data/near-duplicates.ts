@@ -92,13 +92,20 @@ export function countNearDuplicates(training: Iterable<string>, test: Iterable<s
 /** Past this share of judged test rows the warning is given: a few near copies are normal, most are not. */
 export const NEAR_DUPLICATE_WARN_SHARE = 0.5;
 
-/** The training warning when most test rows are near-duplicates of training rows, else undefined. */
-export function nearDuplicateWarning(count: NearDuplicateCount): string | undefined {
+/**
+ * The training warning when most test rows are near-duplicates of training rows, else undefined. Its advice is what
+ * the run does not do yet: `tested` says how its test rows were chosen (a held-out split of `kind`, or a test file).
+ */
+export function nearDuplicateWarning(count: NearDuplicateCount, tested: { kind?: 'stratified' | 'time'; testFile?: boolean } = {}): string | undefined {
   if (count.judged < 20 || count.near < NEAR_DUPLICATE_WARN_SHARE * count.judged) return undefined;
   const share = `${((count.near / count.judged) * 100).toFixed(0)}%`;
+  const advice = tested.testFile
+    ? 'the test file (--test-data) repeats the wording of the training rows: measure it on a file of mail written apart from them'
+    : tested.kind === 'time'
+      ? 'its test rows are already later mail (split kind "time"), so this wording recurs over time in this data: measure it on a file of its own (--test-data) to see how it does on mail worded otherwise'
+      : 'measure it on later mail (split kind "time") or on a file of its own (--test-data)';
   return (
     `${count.near} of the ${count.judged} test rows long enough to judge (${share}) share ${NEAR_SHARE * 100}% or more of their word ${SHINGLE_WORDS}-grams with training rows ` +
-    '(the same sentences with other names, amounts or greetings): the test figures likely overstate how the model does on mail worded anew; ' +
-    'measure it on later mail (split kind "time") or on a file of its own (--test-data)'
+    `(the same sentences with other names, amounts or greetings): the test figures likely overstate how the model does on mail worded anew; ${advice}`
   );
 }

@@ -1,6 +1,7 @@
 import type { TaskConfig } from '../config.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import type { DatasetRow } from './dataset.js';
+import { byLabel } from '../text-order.js';
 
 /**
  * How many rows a label would have had, at its own rate, where it has none, for its absence to count: past its
@@ -74,8 +75,8 @@ export function renamedOverTimeWarnings(rows: readonly DatasetRow[], tasks: read
       const share = (s: Span) => s.rows / (countBelow(times, s.last, true) - countBelow(times, s.first));
       const stopped = all.filter((s) => share(s) * (times.length - countBelow(times, s.last, true)) >= EXPECTED);
       const started = all.filter((s) => share(s) * countBelow(times, s.first) >= EXPECTED);
-      const ended = stopped.filter((old) => started.some((s) => s.first > old.last)).sort((a, b) => a.last - b.last || a.label.localeCompare(b.label));
-      const begun = started.filter((s) => ended.some((old) => old.last < s.first)).sort((a, b) => a.first - b.first || a.label.localeCompare(b.label));
+      const ended = stopped.filter((old) => started.some((s) => s.first > old.last)).sort((a, b) => a.last - b.last || byLabel(a.label, b.label));
+      const begun = started.filter((s) => ended.some((old) => old.last < s.first)).sort((a, b) => a.first - b.first || byLabel(a.label, b.label));
       if (ended.length === 0) return [];
       const aliases = Object.fromEntries(ended.map((old) => [old.label, ended.length === 1 && begun.length === 1 ? begun[0].label : '<its new name>']));
       return [

@@ -2,19 +2,6 @@
  * The synthetic demo taxonomy: business areas, queues and topics of a broker and wealth manager.
  * Every text in the demo data is invented; no real person, account or bank is named.
  */
-export const BUSINESS_AREAS = ['brokerage', 'wealth_management', 'savings'] as const;
-export const QUEUES = [
-  'onboarding_kyc',
-  'payments_transfers',
-  'orders_trading',
-  'securities_transfers',
-  'tax_documents',
-  'account_management',
-  'technical_support',
-  'complaints',
-  'advisory',
-] as const;
-
 export type Weights = ReadonlyArray<readonly [string, number]>;
 
 export interface TopicSpec {

@@ -64,11 +64,16 @@ export interface ThresholdChoice {
  * of them: with a sharp temperature that is 0.9999..., and new mail at 0.95 would all abstain). When no
  * cut reaches the target, the one with the best precision among those keeping at least 10% of the
  * examples (so a model never abstains on nearly everything because of a handful of examples).
+ *
+ * Confidences are taken as served: the model answers in float32 and keeps an answer when `p >= threshold`, so they
+ * are rounded to float32 first (two that round alike are one confidence, kept or cut together), and the cut is a
+ * float32 too, above the next confidence and at most the last kept one: validation keeps exactly what serving would.
  */
 export function chooseThreshold(confidence: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
   const n = confidence.length;
   if (n === 0) return { threshold: 0, reached: false, precision: 0, coverage: 1 };
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => confidence[y] - confidence[x]);
+  const served = Float32Array.from(confidence);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => served[y] - served[x]);
   let hits = 0;
   let best: ThresholdChoice | undefined;
   let fallback: ThresholdChoice | undefined;
@@ -77,11 +82,17 @@ export function chooseThreshold(confidence: ArrayLike<number>, correct: ArrayLik
     const i = order[k];
     if (correct[i]) hits++;
     // Only cut between distinct confidences: all ties are kept together.
-    if (k + 1 < n && confidence[order[k + 1]] === confidence[i]) continue;
-    const threshold = k + 1 < n ? (confidence[i] + confidence[order[k + 1]]) / 2 : 0;
+    if (k + 1 < n && served[order[k + 1]] === served[i]) continue;
+    const threshold = k + 1 < n ? float32Cut(served[i], served[order[k + 1]]) : 0;
     const choice = { threshold, reached: true, precision: hits / (k + 1), coverage: (k + 1) / n };
     if (choice.precision >= target) best = choice;
     if (k + 1 >= minKept && (!fallback || choice.precision > fallback.precision)) fallback = { ...choice, reached: false };
   }
   return best ?? fallback ?? { threshold: 0, reached: false, precision: hits / n, coverage: 1 };
+}
+
+/** A float32 between two float32 confidences, `next < cut <= kept`: their midpoint rounded, or `kept` when it rounds to `next` (neighbours). */
+function float32Cut(kept: number, next: number): number {
+  const mid = Math.fround((kept + next) / 2);
+  return mid > next ? mid : kept;
 }

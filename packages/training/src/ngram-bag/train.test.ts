@@ -374,7 +374,7 @@ describe('calibration', () => {
     const choice = chooseThreshold(confidence, correct, 0.8);
     // Top 6: 5 of 6 correct = 0.833 >= 0.8; top 7: 5/7 < 0.8. The cut: midway between 0.5 and 0.4.
     expect(choice.reached).toBe(true);
-    expect(choice.threshold).toBeCloseTo(0.45, 12);
+    expect(choice.threshold).toBe(Math.fround(0.45));
     expect(choice.precision).toBeCloseTo(5 / 6, 9);
     expect(choice.coverage).toBeCloseTo(0.6, 9);
     const never = chooseThreshold(confidence, correct.map(() => false), 0.9);
@@ -382,5 +382,29 @@ describe('calibration', () => {
     // All right: nothing to cut, so no abstention at all (not "abstain below 0.1").
     expect(chooseThreshold(confidence, correct.map(() => true), 0.9)).toMatchObject({ threshold: 0, coverage: 1, precision: 1 });
     expect(chooseThreshold([0.9999999999, 0.99999999995], [true, true], 0.9).threshold).toBe(0);
+  });
+
+  it('chooses on the confidences as served (float32, kept when p >= threshold): validation keeps what serving keeps', () => {
+    const served = (confidence: number[], threshold: number) => confidence.map((p) => Math.fround(p) >= threshold);
+    // Apart in float64, one float32 (0.99999988): a cut between them would keep the wrong one too once served.
+    const confidence = [0.9999999, 0.99999986, 0.9999998];
+    const correct = [true, false, false];
+    const choice = chooseThreshold(confidence, correct, 0.9);
+    expect(Math.fround(choice.threshold)).toBe(choice.threshold);
+    const kept = served(confidence, choice.threshold);
+    expect(kept).toEqual([true, true, false]);
+    expect(choice).toMatchObject({ reached: false, precision: 0.5, coverage: 2 / 3 });
+    // Random confidences near 1: every choice's precision and coverage are those of the served decisions.
+    const prng = createPrng(5);
+    for (let run = 0; run < 50; run++) {
+      const c = Array.from({ length: 40 }, () => 1 - prng.next() * 1e-6);
+      const right = c.map(() => prng.next() < 0.8);
+      const pick = chooseThreshold(c, right, 0.85);
+      const keep = served(c, pick.threshold);
+      const n = keep.filter(Boolean).length;
+      expect(Math.fround(pick.threshold)).toBe(pick.threshold);
+      expect(pick.coverage).toBe(n / c.length);
+      expect(pick.precision).toBe(keep.filter((k, i) => k && right[i]).length / n);
+    }
   });
 });

@@ -8,7 +8,8 @@ import { meanLogits, mergeMembers } from './ensemble.js';
 import { compactPart, compactRows, exportPart, remapExamples, type CompactRows, type InitRows } from './compact.js';
 import { accumulateExample, applyUpdate, createPartState, hasLabelFor, updateEmbedding, type EncodedExample, type PartState } from './net.js';
 import { NgramBagParamsSchema, type NgramBagParams } from './params.js';
-import { createPrng, fillUniform, fillUniformRange, shuffleInPlace, uniformStream, type Prng } from './prng.js';
+import { shuffleInPlace } from '../random.js';
+import { createPrng, fillUniform, fillUniformRange, uniformStream, type Prng } from './prng.js';
 import { argmax, meanNll, taskLogits, taskMetrics, type TaskEpochMetrics } from './validate.js';
 
 export interface EpochReport {
@@ -320,7 +321,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     let seen = 0;
     let lr = params.learningRate;
     for (const track of tracks) {
-      shuffleInPlace(track.order, prng);
+      shuffleInPlace(track.order, prng.next);
       if (track.done) continue;
       for (let start = 0; start < track.order.length; start += params.batchSize) {
         const end = Math.min(track.order.length, start + params.batchSize);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SEEN_TEXTS_FILE } from '@mailroute/model';
+import { encodeSeenTexts, SEEN_TEXTS_FILE } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import { NgramBagParamsSchema } from '../ngram-bag/params.js';
-import { loadDataset } from '../data/dataset.js';
+import { dedupeKeyText, dedupeText, loadDataset, uncomposedDedupeText } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { prepareModelRows, rowsFingerprint } from './model-rows.js';
 import { predictDataset } from './predict-dataset.js';
@@ -84,5 +84,65 @@ describe('dedupeKey', () => {
     const lines = await predictDataset({ model: trained.modelId, dataPath: data, home });
     expect(lines.filter((l) => l.meta?.seenInTraining === true).length).toBeGreaterThanOrEqual(trained.counts.train + trained.counts.valid);
     expect(await predictDataset({ model: trained.modelId, dataPath: data, home, split: 'test' })).toHaveLength(trained.counts.test);
+  }, 120_000);
+
+  it('composes decomposed letters (an NFD export, as macOS writes one): the NFC export\'s keys, data hash, split and fingerprint', async () => {
+    expect(dedupeKeyText('  Mu\u0308LLER\n\tÜber ')).toBe('müller über');
+    // Marks that compose with nothing, and text without marks, are as they were (lower-cased and folded only).
+    expect(dedupeKeyText('X\u0301  Y')).toBe('x\u0301 y');
+    const nfc = path.join(dir, 'nfc.csv');
+    const nfd = path.join(dir, 'nfd.csv');
+    writeFileSync(nfc, fixture());
+    writeFileSync(nfd, fixture().normalize('NFD'));
+    const composed = await loadDataset(nfc, config);
+    const decomposed = await loadDataset(nfd, config);
+    expect(decomposed.rows.map((r) => r.dedupeKey)).toEqual(composed.rows.map((r) => r.dedupeKey));
+    expect([composed.dataHash, decomposed.dataHash]).toEqual(['1b1b1d508768fcb9a250bfdb9e6e7298a3ebe4f7edcc3f3622f6ee5b5d89341b', '1b1b1d508768fcb9a250bfdb9e6e7298a3ebe4f7edcc3f3622f6ee5b5d89341b']);
+    // The hash models trained before letters were composed gave the NFD export (the code before this change computed it), kept beside.
+    expect(composed.uncomposedHashes).toBeUndefined();
+    expect(decomposed.uncomposedHashes?.dataHash).toBe('dcf5ec5fc6acc6c8a63c11ce9385034bb332b081edd5ce308ef2ca495faa6058');
+    const prepared = prepareModelRows(decomposed.rows, NgramBagParamsSchema.parse(config.model));
+    const clean = splitDataset(prepared.rows, config.split, { keys: prepared.keys });
+    expect(rowsFingerprint(clean.test)).toBe('e7dd1b6535a4aec0aa0b1c54a0b22a06d026233dd92554ea01736ed60a901e18');
+    expect(rowsFingerprint(clean.test, { uncomposed: true })).toBe('2a6c113c4fd28aba3d3b97ec7b3219bfcfe6fe199206ffa9aad43c1a064785d9');
+  });
+
+  it('knows the NFD export for the data a model was trained on (NFC), and finds the rows a model trained on NFD before letters were composed held out', async () => {
+    const nfc = path.join(dir, 'train-nfc.csv');
+    const nfd = path.join(dir, 'train-nfd.csv');
+    writeFileSync(nfc, fixture());
+    writeFileSync(nfd, fixture().normalize('NFD'));
+    const home = path.join(dir, 'home-nfd');
+    const trained = await trainFromConfig({ config, dataPath: nfc, home });
+    const heldOut = (await predictDataset({ model: trained.modelId, dataPath: nfc, home, split: 'test' })).map((l) => l.id);
+    expect(heldOut).toHaveLength(trained.counts.test);
+    const known = async (model: string) => {
+      const warnings: string[] = [];
+      const lines = await predictDataset({ model, dataPath: nfd, home, labels: 'required', onWarning: (m) => warnings.push(m) });
+      const test = await predictDataset({ model, dataPath: nfd, home, split: 'test' });
+      return { seen: lines.filter((l) => l.meta?.seenInTraining === true).map((l) => l.id), warnings, test: test.map((l) => l.id) };
+    };
+    const fresh = await known(trained.modelId);
+    expect(fresh.warnings).toEqual([expect.stringMatching(/^these are the rows model \S+ was trained on \(same data hash\)/)]);
+    expect(fresh.test).toEqual(heldOut);
+    expect(fresh.seen.length).toBeGreaterThanOrEqual(trained.counts.train + trained.counts.valid);
+
+    // The model as a mailroute from before letters were composed trained it on the NFD export: its data hash, held-out
+    // fingerprint (values that code gave) and seen-texts filter are of the text as written (manifest.json is not among the hashed files).
+    const old = path.join(dir, 'old-nfd-model');
+    cpSync(trained.artifactDir, old, { recursive: true });
+    const rows = (await loadDataset(nfd, config)).rows.filter((r) => !heldOut.includes(r.id));
+    const bloom = encodeSeenTexts(new Set(rows.map((r) => uncomposedDedupeText(r.email) ?? dedupeText(r.email))));
+    writeFileSync(path.join(old, SEEN_TEXTS_FILE), bloom);
+    const manifestFile = path.join(old, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.dataHash = 'dcf5ec5fc6acc6c8a63c11ce9385034bb332b081edd5ce308ef2ca495faa6058';
+    manifest.training.testRowsFingerprint = '2a6c113c4fd28aba3d3b97ec7b3219bfcfe6fe199206ffa9aad43c1a064785d9';
+    manifest.files[SEEN_TEXTS_FILE] = sha(Buffer.from(bloom));
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const before = await known(old);
+    expect(before.test).toEqual(heldOut);
+    expect(before.warnings).toEqual([expect.stringMatching(/^these are the rows model \S+ was trained on \(same data hash\)/)]);
+    expect(before.seen.length).toBeGreaterThanOrEqual(trained.counts.train + trained.counts.valid);
   }, 120_000);
 });

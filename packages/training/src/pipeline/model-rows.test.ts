@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseText, type DatasetRow } from '../data/dataset.js';
+import { dedupeKeyText, type DatasetRow } from '../data/dataset.js';
 import { splitDataset } from '../data/split.js';
 import { NgramBagParamsSchema } from '../ngram-bag/params.js';
 import { inputsOf, prepareModelRows, rowsFingerprint } from './model-rows.js';
 
 function row(id: string, body: string, queue: string, subject = 'Freistellungsauftrag'): DatasetRow {
   const email = { id, subject, body };
-  return { id, file: 'x.csv', line: Number(id.slice(1)) + 1, email, labels: { queue }, dedupeKey: normaliseText(`${email.subject}\n${body}\n`) };
+  return { id, file: 'x.csv', line: Number(id.slice(1)) + 1, email, labels: { queue }, dedupeKey: dedupeKeyText(`${email.subject}\n${body}\n`) };
 }
 
 // One request, sent by many customers: other IBANs, other names in the signature, a quoted reply or not.

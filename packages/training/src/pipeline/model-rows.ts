@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
 import { automatedKind, readsText, type TextReadParams } from '@mailroute/preprocess';
-import { dedupeText, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { dedupeKeyText, dedupeText, uncomposedDedupeText, type DatasetRow } from '../data/dataset.js';
 import type { OnProgress } from './evaluate-split.js';
 
 /**
@@ -56,7 +56,7 @@ export function prepareModelRows(all: readonly DatasetRow[], featurizer: TextRea
       out.at.set(row, out.rows.length);
       out.rows.push(row);
       out.inputs.push(input);
-      out.keys.push(normaliseText(input.text));
+      out.keys.push(dedupeKeyText(input.text));
     }
     if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
   }
@@ -77,10 +77,14 @@ export function inputsOf(prepared: ModelRows, rows: readonly DatasetRow[]): Mode
  * splitting the data again finds the same rows (a change to cleaning could move rows between sides).
  * Ids made from the file's name are left out, so a renamed file finds its rows again; `named` keeps them,
  * as models trained before `training.dataHashOf: 'rows'` recorded the fingerprint. The text is each row's dedupe
- * text, made again from its email (rows keep only its digest), as models' manifests recorded it.
+ * text, made again from its email (rows keep only its digest), as models' manifests recorded it; `uncomposed`: as
+ * models trained before the dedupe text composed decomposed letters made it (`uncomposedDedupeText`).
  */
-export function rowsFingerprint(rows: readonly DatasetRow[], options: { named?: boolean } = {}): string {
+export function rowsFingerprint(rows: readonly DatasetRow[], options: { named?: boolean; uncomposed?: boolean } = {}): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${row.placeId && !options.named ? '' : row.id}\u0000${dedupeText(row.email)}\u0000`);
+  for (const row of rows) {
+    const text = (options.uncomposed ? uncomposedDedupeText(row.email) : undefined) ?? dedupeText(row.email);
+    hash.update(`${row.placeId && !options.named ? '' : row.id}\u0000${text}\u0000`);
+  }
   return hash.digest('hex');
 }

@@ -4,7 +4,7 @@ import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, 
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { dedupeText, loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
+import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { splitDataset } from '../data/split.js';
@@ -84,6 +84,17 @@ function hashOf(dataset: { dataHash: string; namedDataHash: string }, manifest: 
 }
 
 /**
+ * How the data's hash matches the model's: `composed` as it is made now; `uncomposed` as a model trained before the
+ * dedupe text composed decomposed letters made it of data with such letters (its held-out fingerprint is made so
+ * too); undefined when it is other data.
+ */
+function hashMatch(dataset: Pick<Dataset, 'dataHash' | 'namedDataHash' | 'uncomposedHashes'>, manifest: Manifest): 'composed' | 'uncomposed' | undefined {
+  if (hashOf(dataset, manifest) === manifest.dataHash) return 'composed';
+  if (dataset.uncomposedHashes !== undefined && hashOf(dataset.uncomposedHashes, manifest) === manifest.dataHash) return 'uncomposed';
+  return undefined;
+}
+
+/**
  * Whether too few rows repeat training texts for the data to be the model's training data, which would repeat
  * them all but the test share (the seen-texts filter has no false negatives): then its files need not be read
  * again to compare hashes. Half that share, for rows training left out (no label, no text).
@@ -106,7 +117,7 @@ function supersedingRead(manifest: Manifest, paths: readonly string[]): { supers
 async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
   try {
     const dataset = await loadDataset(paths, config, { needsTime: config.split.kind === 'time', ...supersedingRead(classifier.manifest, paths) });
-    return hashOf(dataset, classifier.manifest) === classifier.manifest.dataHash;
+    return hashMatch(dataset, classifier.manifest) !== undefined;
   } catch {
     return false;
   }
@@ -123,8 +134,14 @@ async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly D
   if (!(SEEN_TEXTS_FILE in classifier.manifest.files)) return undefined;
   const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
   if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
-  // The filter holds the texts (their dedupe text), not the rows' digests of them: made again one row at a time.
-  return { flags: rows.map((row) => filter.has(dedupeText(row.email))), falsePositiveRate: filter.falsePositiveRate };
+  // The filter holds the texts (their dedupe text), not the rows' digests of them: made again one row at a time. A
+  // model trained before decomposed letters were composed holds such a text as it was written: looked up so too.
+  const has = (row: DatasetRow) => {
+    if (filter.has(dedupeText(row.email))) return true;
+    const uncomposed = uncomposedDedupeText(row.email);
+    return uncomposed !== undefined && filter.has(uncomposed);
+  };
+  return { flags: rows.map(has), falsePositiveRate: filter.falsePositiveRate };
 }
 
 /**
@@ -203,7 +220,8 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
     throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (${why}); ${NOT_TRAINING_DATA_HINT}`, error.problems, { cause: error });
   }
   const dataHash = hashOf(dataset, manifest);
-  if (dataHash !== manifest.dataHash) {
+  const match = hashMatch(dataset, manifest);
+  if (match === undefined) {
     // Several files are read one after another, so the same files in another order are other data too.
     const order = paths.length > 1 ? ', or the same files in another order: give them in the order of training (`mailroute runs show` of the model\'s run lists them)' : '';
     // Older models hashed the ids made from the file's name, so a renamed file was other data to them.
@@ -216,7 +234,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   const { prepared } = rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, manifest.featurizer.params);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
-  if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest) }) !== expected) {
+  if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest), uncomposed: match === 'uncomposed' }) !== expected) {
     throw new SplitError(
       `--split test: the rows model ${modelId} held out cannot be found again in ${paths.join(', ')}: the same data splits differently now (the cleaning changed since the model was trained, so other rows count as duplicates); evaluate it on a separate test file instead`,
     );

@@ -64,4 +64,25 @@ describe('rows that carry a retired label of the task that routes mail', () => {
     const kept = JSON.parse(readFileSync(path.join(home, 'models', other.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
     expect(kept.training.retiredRoutingRows).toBeUndefined();
   }, 120_000);
+
+  it('make training warn of labels of that task under minCount and dropped ("rare": "drop") alike, and the manifest keep them', async () => {
+    // complaints (15 rows with its old name) is a label now, but under minCount 20: dropped, so masked for the queue.
+    const dropping = config({ labels: ['cards', 'loans', 'complaints'], minCount: 20, rare: 'drop' });
+    const read = parseTrainingConfig(dropping, 'config');
+    const expected = { task: 'queue', rows: {}, hasOther: false, dropped: { complaints: 15 } };
+    expect(retiredRoutingRows((await loadDataset(data, read)).taxonomy, read)).toEqual(expected);
+    const warnings: string[] = [];
+    const home = path.join(dir, 'home-dropped');
+    const trained = await trainFromConfig({ config: dropping, dataPath: data, home, logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings.filter((w) => w.includes('"rare": "drop"'))).toEqual([
+      '15 row(s) carry the queue label "complaints", under minCount and dropped ("rare": "drop"): the model will route such mail to other queues, often confidently; to send it to manual triage, merge rare labels into "other" instead ("rare": "other"). queue is the task that routes mail, and rows of a dropped label are masked for it: the model learns no queue for such mail, and its threshold is chosen without it',
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(home, 'models', trained.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
+    expect(manifest.training.retiredRoutingRows).toEqual(expected);
+    // compare reads it back and repeats the warning for the challenger.
+    expect(retiredRoutingWarnings(retiredRoutingRowsOf(manifest), 'challenger')).toEqual([expect.stringMatching(/^challenger: 15 training row\(s\) carry the queue label "complaints", under minCount and dropped/)]);
+    // Merged into `other` instead ("rare": "other", the default): nothing to warn of, nothing kept.
+    const merging = parseTrainingConfig(config({ labels: ['cards', 'loans', 'complaints'], minCount: 20 }), 'config');
+    expect(retiredRoutingRows((await loadDataset(data, merging)).taxonomy, merging)).toBeUndefined();
+  }, 120_000);
 });

@@ -3,17 +3,23 @@ import { z } from 'zod';
 import type { TrainingConfig } from '../config.js';
 import type { TaskTaxonomyReport } from '../taxonomy.js';
 
-/** What a model's manifest keeps (`training.retiredRoutingRows`) of the rows whose routing label was retired. */
+/**
+ * What a model's manifest keeps (`training.retiredRoutingRows`) of the rows whose routing label was retired, or was
+ * under minCount and dropped (`rare: "drop"`): either way masked for that task.
+ */
 export interface RetiredRoutingRows {
   /** The task that routes mail (`routing.queueTask`). */
   task: string;
-  /** Rows per retired label of that task. */
+  /** Rows per retired label of that task (empty when only dropped ones). */
   rows: Record<string, number>;
   /** Whether the task has the catch-all `other` among its labels (else aliasing into it needs it added). */
   hasOther: boolean;
+  /** Rows per label of that task under its minCount and dropped (`rare: "drop"`); absent when none. */
+  dropped?: Record<string, number>;
 }
 
-const RetiredRoutingRowsSchema = z.object({ task: z.string(), rows: z.record(z.string(), z.number().int().nonnegative()), hasOther: z.boolean() });
+const RowCounts = z.record(z.string(), z.number().int().nonnegative());
+const RetiredRoutingRowsSchema = z.object({ task: z.string(), rows: RowCounts, hasOther: z.boolean(), dropped: RowCounts.optional() });
 
 /**
  * What a manifest keeps of the rows whose routing label was retired (`training.retiredRoutingRows`, as
@@ -31,35 +37,48 @@ export function routingTaskOf(config: Pick<TrainingConfig, 'routing' | 'tasks'>)
 }
 
 /**
- * The rows of the data whose label in the routing task is a retired one, per label; undefined when none is. Such
- * rows are masked for that task: the model learns no queue for that mail and its threshold is chosen without it.
+ * The rows of the data whose label in the routing task is a retired one, or one under minCount that was dropped
+ * (`rare: "drop"`), per label; undefined when none is. Such rows are masked for that task: the model learns no queue
+ * for that mail and its threshold is chosen without it.
  */
 export function retiredRoutingRows(taxonomy: readonly TaskTaxonomyReport[], config: Pick<TrainingConfig, 'routing' | 'tasks'>): RetiredRoutingRows | undefined {
   const task = routingTaskOf(config);
   const report = taxonomy.find((t) => t.task === task);
-  if (task === undefined || report?.retiredLabels === undefined) return undefined;
-  const rows = Object.fromEntries(Object.entries(report.retiredLabels).filter(([, n]) => n > 0));
-  if (Object.keys(rows).length === 0) return undefined;
+  if (task === undefined || report === undefined) return undefined;
+  const counted = (counts: Record<string, number> | undefined) => Object.fromEntries(Object.entries(counts ?? {}).filter(([, n]) => n > 0));
+  const rows = counted(report.retiredLabels);
+  const dropped = report.rareAction === 'drop' ? counted(report.rare) : {};
+  if (Object.keys(rows).length === 0 && Object.keys(dropped).length === 0) return undefined;
   const labels = config.tasks.find((t) => t.name === task)?.labels;
-  return { task, rows, hasOther: labels === undefined || labels.includes(CATCH_ALL_LABEL) || report.labels.includes(CATCH_ALL_LABEL) };
+  const hasOther = labels === undefined || labels.includes(CATCH_ALL_LABEL) || report.labels.includes(CATCH_ALL_LABEL);
+  return { task, rows, hasOther, ...(Object.keys(dropped).length > 0 ? { dropped } : {}) };
 }
 
 /**
  * One warning per retired label of the routing task that rows still carry: mail of that kind still arrives, and a
  * model that never learnt it routes it to the other queues, as confidently as their own mail, instead of to manual
- * triage; aliasing the label into `other` sends it there. With `role` (`challenger`), headed by it and said of the
- * model's training rows, the advice first: the registry keeps a warning cut to a few lines.
+ * triage; aliasing the label into `other` sends it there. Likewise one per label of it under minCount that was
+ * dropped (`rare: "drop"`): `rare: "other"` sends such mail there. With `role` (`challenger`), headed by it and said
+ * of the model's training rows, the advice first: the registry keeps a warning cut to a few lines.
  */
 export function retiredRoutingWarnings(retired: RetiredRoutingRows | undefined, role?: string): string[] {
   if (retired === undefined) return [];
-  const { task, rows, hasOther } = retired;
-  return Object.entries(rows).map(([label, n]) => {
+  const { task, rows, hasOther, dropped } = retired;
+  const head = (n: number) => (role === undefined ? `${n} row(s)` : `${role}: ${n} training row(s)`);
+  const masked = (kind: string) =>
+    `${task} is the task that routes mail, and rows of ${kind} are masked for it: the model learns no queue for such mail, and its threshold is chosen without it`;
+  const retiredLines = Object.entries(rows).map(([label, n]) => {
     const alias = `"aliases": { ${JSON.stringify(label)}: "${CATCH_ALL_LABEL}" }${hasOther ? '' : `, with "${CATCH_ALL_LABEL}" added to its labels`}`;
-    const head = role === undefined ? `${n} row(s)` : `${role}: ${n} training row(s)`;
     return (
-      `${head} carry the retired ${task} label "${label}": the model will route such mail to other queues, often confidently; to send it to ` +
-      `manual triage, alias it to "${CATCH_ALL_LABEL}" instead (${alias}). ${task} is the task that routes mail, and rows of a retired label are masked ` +
-      `for it: the model learns no queue for such mail, and its threshold is chosen without it`
+      `${head(n)} carry the retired ${task} label "${label}": the model will route such mail to other queues, often confidently; to send it to ` +
+      `manual triage, alias it to "${CATCH_ALL_LABEL}" instead (${alias}). ${masked('a retired label')}`
     );
   });
+  // Rare labels merge into `other` with "rare": "other" (the task gets it without listing it): its mail goes to manual triage.
+  const droppedLines = Object.entries(dropped ?? {}).map(
+    ([label, n]) =>
+      `${head(n)} carry the ${task} label "${label}", under minCount and dropped ("rare": "drop"): the model will route such mail to other queues, ` +
+      `often confidently; to send it to manual triage, merge rare labels into "${CATCH_ALL_LABEL}" instead ("rare": "${CATCH_ALL_LABEL}"). ${masked('a dropped label')}`,
+  );
+  return [...retiredLines, ...droppedLines];
 }

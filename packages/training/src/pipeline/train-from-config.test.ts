@@ -11,9 +11,10 @@ import { listRuns, readRun } from '../tracking/run-record.js';
 import { measuredOn } from '../tracking/format.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset, predictDatasetLines } from './predict-dataset.js';
-import { calibrationWarnings, fewAnsweredWarnings, trainFromConfig } from './train-from-config.js';
+import { calibrationWarnings, fewAnsweredWarnings, trainFromConfig, unreachedPrecisionWarnings } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
+import { createRandom } from '../random.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
@@ -156,6 +157,53 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(fewAnsweredWarnings({ queue: { thresholdReached: true, validCoverage: 0.05 } }, valid, 0.99)).toEqual([]);
     expect(fewAnsweredWarnings({ queue: { thresholdReached: false, validCoverage: 0.01 } }, valid, 0.99)).toEqual([]);
   });
+
+  it('warns of a task whose threshold reaches no cut of the target precision, saying how much mail it abstains on', () => {
+    const row = (area: string | null) => ({ labels: { business_area: area } }) as unknown as Parameters<typeof unreachedPrecisionWarnings>[1][number];
+    const valid = Array.from({ length: 60 }, () => row('savings'));
+    expect(unreachedPrecisionWarnings({ business_area: { thresholdReached: false, validPrecision: 0.48333, validCoverage: 0.15217 } }, valid, 0.9)).toEqual([
+      'business_area: no threshold reaches precision 0.9 on validation; the best is 48.3% at 15.2% coverage: it abstains on about 85% of mail (a lower targetPrecision, or more training rows, lets it answer more)',
+    ]);
+    expect(unreachedPrecisionWarnings({ business_area: { thresholdReached: false, validPrecision: 0.7, validCoverage: 1 } }, valid, 0.9)[0]).toMatch(/the best is 70\.0% at 100\.0% coverage: it never abstains/);
+    // Reached, or no labelled validation row (said by calibrationWarnings: threshold 0), say nothing here.
+    expect(unreachedPrecisionWarnings({ business_area: { thresholdReached: true, validPrecision: 0.9, validCoverage: 0.5 } }, valid, 0.9)).toEqual([]);
+    expect(unreachedPrecisionWarnings({ business_area: { thresholdReached: false, validPrecision: 0, validCoverage: 1 } }, [row(null)], 0.9)).toEqual([]);
+  });
+
+  it('says so in training when a task reaches no threshold of the target precision', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    // topic: labels drawn at random, nothing the text tells, so no cut of its validation rows is 90% right.
+    const random = createRandom(4);
+    const words: Record<string, string> = { cards: 'Karte gesperrt PIN', loans: 'Kredit Zins Rate' };
+    const rows = Array.from({ length: 300 }, (_, i) => [i, `${words[i % 2 === 0 ? 'cards' : 'loans']} Nummer ${i}`, i % 2 === 0 ? 'cards' : 'loans', ['x', 'y', 'z'][Math.floor(random() * 3)]].join(','));
+    const data = path.join(tmp, 'train.csv');
+    writeFileSync(data, ['id,body,queue,topic', ...rows].join('\n'));
+    const warnings: string[] = [];
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }, { name: 'topic' }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    const manifest = JSON.parse(readFileSync(path.join(result.artifactDir, 'manifest.json'), 'utf8'));
+    const calibration = manifest.training.calibration as Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>;
+    expect(calibration.topic.thresholdReached).toBe(false);
+    const pct = (share: number) => `${(100 * share).toFixed(1)}%`;
+    expect(warnings.filter((w) => w.includes('no threshold reaches'))).toEqual([
+      `topic: no threshold reaches precision 0.9 on validation; the best is ${pct(calibration.topic.validPrecision)} at ${pct(calibration.topic.validCoverage)} coverage: it abstains on about ${Math.round(100 * (1 - calibration.topic.validCoverage))}% of mail (a lower targetPrecision, or more training rows, lets it answer more)`,
+    ]);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
+
+  it('does not advise a time split to a run that already splits by time when its test rows are near-duplicates', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'demo.csv');
+    // The demo data is built from some 170 sentences: most test rows are near-duplicates, split by time too.
+    await writeDemoData(data, { rows: 1000, seed: 5 });
+    const config = { ...(await loadDemoConfig()), model: { ...SMALL, epochs: 1 }, split: { kind: 'time', testShare: 0.2, validShare: 0.1 } };
+    const warnings: string[] = [];
+    await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    const near = warnings.filter((w) => w.includes('word 5-grams with training rows'));
+    expect(near).toEqual([expect.stringMatching(/its test rows are already later mail \(split kind "time"\)/)]);
+    expect(near[0]).not.toMatch(/measure it on later mail/);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
 
   it('warns of a temperature at the end of its range, and of tasks whose calibration or test figures rest on few rows', () => {
     const row = (queue: string | null, topic: string | null) => ({ labels: { queue, topic } }) as unknown as Parameters<typeof calibrationWarnings>[2]['valid'][number];

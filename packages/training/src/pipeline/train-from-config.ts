@@ -6,7 +6,7 @@ import {
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { dedupeText, loadDataset, maskedNotInModel, normaliseText, type DatasetRow } from '../data/dataset.js';
+import { dedupeKeyText, dedupeText, loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
 import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
@@ -18,7 +18,7 @@ import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyR
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
-import { inputsOf, rowsFingerprint } from './model-rows.js';
+import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
@@ -99,6 +99,24 @@ export function fewAnsweredWarnings(calibration: Record<string, { thresholdReach
     if (c.thresholdReached && answered < FEW_ANSWERED) {
       out.push(`${task}: its abstention threshold reaches the target precision (${target}) on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
     }
+  }
+  return out;
+}
+
+/** `48.3%`. */
+const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+
+/**
+ * Tasks whose abstention threshold reaches no cut of the target precision on their validation rows: it is then the cut
+ * of the best precision among those that keep at least 10% of the rows, which may abstain on most mail (said, with how
+ * much). Tasks without a labelled validation row are left to `calibrationWarnings` (threshold 0: it never abstains).
+ */
+export function unreachedPrecisionWarnings(calibration: Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>, valid: readonly DatasetRow[], target: number): string[] {
+  const out: string[] = [];
+  for (const [task, c] of Object.entries(calibration)) {
+    if (c.thresholdReached || labelledCount(valid, task) === 0) continue;
+    const abstains = c.validCoverage >= 1 ? 'it never abstains' : `it abstains on about ${Math.round(100 * (1 - c.validCoverage))}% of mail`;
+    out.push(`${task}: no threshold reaches precision ${target} on validation; the best is ${percent(c.validPrecision)} at ${percent(c.validCoverage)} coverage: ${abstains} (a lower targetPrecision, or more training rows, lets it answer more)`);
   }
   return out;
 }
@@ -320,11 +338,11 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   };
   try {
     const read = { ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...(options.job ? { job: true } : {}) };
-    // A time split places each row by its received time: under skip, a row without one is a bad row.
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
     const supersedingFile = options.supersedingDataPath === undefined ? undefined : path.resolve(options.supersedingDataPath);
     const superseding = supersedingFile === undefined ? {} : { supersedingFile };
+    // A time split places each row by its received time: under skip, a row without one is a bad row.
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
     if (dataset.superseded.rows > 0) {
       const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
@@ -383,7 +401,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // then): counted, so the test figure can be judged. Held-out rows cannot: the split keeps them apart.
     const seenInTraining = (): number => {
       const trainingKeys = new Set(prepared.keys);
-      return testInputs.filter((input) => trainingKeys.has(normaliseText(input.text))).length;
+      return testInputs.filter((input) => trainingKeys.has(dedupeKeyText(input.text))).length;
     };
     const trainInputs = inputsOf(prepared, split.train);
     const validInputs = inputsOf(prepared, split.valid);
@@ -413,7 +431,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     await tracker.update({ dataHash: dataset.dataHash, namedDataHash: dataset.namedDataHash, counts, taxonomy });
     log?.info?.(`data ${dataset.dataHash.slice(0, 12)}: ${rowCountsLine(counts)}`);
     if (counts.testSeenInTraining > 0) log?.warn?.(`${counts.testSeenInTraining} test row(s) repeat a training text (as the model reads it, after cleaning)`);
-    const nearWarning = nearDuplicateWarning(near);
+    const nearWarning = nearDuplicateWarning(near, { kind: config.split.kind, testFile: options.testDataPath !== undefined });
     if (nearWarning) log?.warn?.(nearWarning);
     for (const warning of checkTrainable(taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
@@ -436,6 +454,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const trainingSeconds = (performance.now() - started) / 1000;
     await Promise.all(epochWrites);
     for (const warning of fewAnsweredWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
+    for (const warning of unreachedPrecisionWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
     for (const warning of calibrationWarnings(model.calibration, tasks.map((t) => t.name), { valid: split.valid, test: testRows })) log?.warn?.(warning);
 
     const modelId = newId('ngram-bag');
@@ -477,15 +496,16 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       ? { testFile: path.basename(options.testDataPath), ...(counts.testSeenInTraining > 0 ? { testSeenInTraining: counts.testSeenInTraining, testRows: counts.test } : {}) }
       : {};
     // How the held-out rows are found again: grouped by their clean text, and which rows they were.
-    const heldOut = testedOn === 'held-out-split' ? { splitKey: 'clean-text', testRowsFingerprint: rowsFingerprint(testRows) } : {};
+    const splitKey: SplitKey = 'clean-text';
+    const heldOut = testedOn === 'held-out-split' ? { splitKey, testRowsFingerprint: rowsFingerprint(testRows) } : {};
     if (heldOut.testRowsFingerprint) await tracker.update({ testRowsFingerprint: heldOut.testRowsFingerprint, namedTestRowsFingerprint: rowsFingerprint(testRows, { named: true }) });
-    // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
     // The near-duplicate count, for the model card: the share of test rows worded as training rows were.
     const nearDuplicates = near.judged > 0 ? { testNearDuplicates: { near: near.near, judged: near.judged } } : {};
     // The file merged into the others' rows (the retraining job's feedback file), by its place: `predict --split test`
     // must merge it again to read the same rows.
     const supersedingAt = supersedingFile === undefined ? -1 : dataPaths.indexOf(supersedingFile);
     const merged = supersedingAt < 0 ? {} : { supersedingFileIndex: supersedingAt };
+    // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
     const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates, ...merged, ...(retiredRouting ? { retiredRoutingRows: retiredRouting } : {}) };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 

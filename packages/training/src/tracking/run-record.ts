@@ -11,6 +11,7 @@ import {
 import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
+import { byCodeUnits } from '../text-order.js';
 
 const TaskEpochSchema = z.object({ accuracy: z.number(), precision: z.number(), recall: z.number(), f1: z.number() });
 
@@ -348,5 +349,5 @@ export async function listRuns(home: string, options: { onDamaged?: (error: RunR
       else if (!(error instanceof RunNotFoundError)) throw error;
     }
   }
-  return runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId));
+  return runs.sort((a, b) => byCodeUnits(b.startedAt, a.startedAt) || byCodeUnits(b.runId, a.runId));
 }
