@@ -19,6 +19,7 @@ describe('mailroute demo-data', () => {
     const text = readFileSync(path.join(cwd, 'a.csv'), 'utf8');
     expect(text.startsWith('id,subject,body,html,from,bank,receivedAt,language,business_area,queue,topic\n')).toBe(true);
     expect(readFileSync(path.join(cwd, 'b.csv'), 'utf8')).toBe(text);
+    expect((await run(['demo-data', '--out', 'one.csv', '--rows', '1'], cwd)).stdout).toContain('wrote 1 synthetic email to one.csv');
   });
 
   it('refuses a bad --rows with exit code 2 and needs --out', async () => {

@@ -29,6 +29,6 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const { text, rows: n } = demoDataText(out, { rows, seed });
       await writeOutputFile(out, [text], `--out ${flags.out}`);
-      await writeStdout(ctx.stdout, `wrote ${n} synthetic emails to ${flags.out} (seed ${seed})\n`);
+      await writeStdout(ctx.stdout, `wrote ${n} synthetic ${n === 1 ? 'email' : 'emails'} to ${flags.out} (seed ${seed})\n`);
     });
 }

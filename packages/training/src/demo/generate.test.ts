@@ -32,6 +32,17 @@ describe('demo data', () => {
     expect(ibans.every(ibanIsValid)).toBe(true);
   });
 
+  it('writes no number that could be a real person\'s: card numbers published for tests, phone numbers set aside for fiction', () => {
+    const text = generateDemoRows({ rows: 2000 }).map((r) => r.body + r.html).join('\n');
+    const cards = [...text.matchAll(/(?:Kartennummer ist|card number is) (\d{4} \d{4} \d{4} \d{4})/g)].map((m) => m[1]);
+    expect(cards.length).toBeGreaterThan(20);
+    const testCards = new Set(['4111 1111 1111 1111', '4012 8888 8888 1881', '4242 4242 4242 4242', '5555 5555 5555 4444', '5105 1051 0510 5100', '4000 0566 5566 5556']);
+    expect(cards.filter((c) => !testCards.has(c))).toEqual([]);
+    const phones = text.match(/\+49 [\d ]+\d/g) ?? [];
+    expect(phones.length).toBeGreaterThan(100);
+    expect(phones.filter((p) => !/^\+49 (?:30 23125|69 90009|40 66969|221 4710|89 99998) \d{3}$/.test(p))).toEqual([]);
+  });
+
   it('has the noise of real mail: quotes in both languages, HTML, old label names, missing labels', () => {
     const rows = generateDemoRows({ rows: 3000 });
     const bodies = rows.map((r) => r.body);

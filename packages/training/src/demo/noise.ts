@@ -44,10 +44,16 @@ function luhnDigit(body: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** An invented 16-digit card number that passes the Luhn check. */
+/**
+ * Card numbers published for testing payment forms (they pass the Luhn check, so masking meets them as real ones):
+ * a random Luhn-valid number could be someone's card, and a data-loss scanner would rightly flag the demo data.
+ */
+const TEST_CARD_NUMBERS = ['4111111111111111', '4012888888881881', '4242424242424242', '5555555555554444', '5105105105105100', '4000056655665556'];
+
+/** A card number of the demo mail: one of TEST_CARD_NUMBERS (drawing as many numbers as a random one took, so the rows after it stay as they were). */
 export function inventCardNumber(random: Rng): string {
-  const body = `4${digits(14, random)}`;
-  return `${body}${luhnDigit(body)}`.replace(/(.{4})/g, '$1 ').trim();
+  const drawn = digits(14, random);
+  return TEST_CARD_NUMBERS[Number(drawn.slice(-2)) % TEST_CARD_NUMBERS.length].replace(/(.{4})/g, '$1 ').trim();
 }
 
 export function luhnIsValid(number: string): boolean {
@@ -109,10 +115,21 @@ export function plea(lang: Lang, random: Rng): string {
   return pick(PLEAS[lang], random);
 }
 
+/**
+ * The Bundesnetzagentur's numbers for fiction ("drama numbers", Amtsblatt 7/2021, Mitteilung 148/2021): 1,000 in each
+ * of five local networks that are never given to anyone. A random mobile number would often be someone's.
+ */
+const DRAMA_NUMBER_BLOCKS = ['30 23125', '69 90009', '40 66969', '221 4710', '89 99998'];
+
+/** A phone number of the demo mail from seven random digits: a drama number (the first picks the block, the last three the number). */
+function dramaNumber(drawn: string): string {
+  return `+49 ${DRAMA_NUMBER_BLOCKS[Number(drawn[0]) % DRAMA_NUMBER_BLOCKS.length]} ${drawn.slice(4)}`;
+}
+
 /** Closing, name, sometimes a phone line, an address line and a device line. */
 export function signature(lang: Lang, first: string, last: string, random: Rng): string {
   const lines = [pick(CLOSINGS[lang], random), random() < 0.3 ? first : `${first} ${last}`];
-  if (random() < 0.3) lines.push(`${lang === 'de' ? 'Tel.' : 'Phone'}: +49 170 ${digits(7, random)}`);
+  if (random() < 0.3) lines.push(`${lang === 'de' ? 'Tel.' : 'Phone'}: ${dramaNumber(digits(7, random))}`);
   if (random() < 0.15) lines.push(lang === 'de' ? 'Kundennummer: ' + digits(8, random) : 'Customer no. ' + digits(8, random));
   if (random() < 0.15) lines.push('', pick(DEVICE_LINES[lang], random));
   return lines.join('\n');
