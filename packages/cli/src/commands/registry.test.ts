@@ -67,7 +67,7 @@ describe('mailroute registry', () => {
     expect(existsSync(path.join(runDir, 'model'))).toBe(false);
     expect(existsSync(path.join(runDir, 'run.json'))).toBe(true);
     expect((await createLocalRegistry({ home }).get('model-kept')).runId).toBe('run-20261204-100000-abcdef');
-    const record = JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout);
+    const record = JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout);
     expect(record).toMatchObject({ status: 'finished', modelId: 'model-kept', error: failed.error, registeredLaterAt: expect.any(String) });
     expect(Object.keys(record.artifactFiles)).toEqual(['model.onnx']);
   });
@@ -83,13 +83,13 @@ describe('mailroute registry', () => {
     const again = await run(['registry', 'add', path.join(runDir, 'model')], home);
     expect([again.code, again.stdout], again.stderr).toEqual([0, `registered model-kept (version 1, PendingManualApproval), the model of run run-20261204-110000-abcdef (its kept copy in ${path.join(runDir, 'model')} removed)\n`]);
     expect(existsSync(path.join(runDir, 'model'))).toBe(false);
-    const told = JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout);
+    const told = JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout);
     expect(told).toMatchObject({ status: 'finished', modelId: 'model-kept' });
     // Stopped later still, after the run was told and before the kept copy went: that copy goes, the run stays as told.
     cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
     const last = await run(['registry', 'add', path.join(runDir, 'model')], home);
     expect([last.code, existsSync(path.join(runDir, 'model'))], last.stderr).toEqual([0, false]);
-    expect(JSON.parse((await run(['runs', 'show', 'model-kept'], home)).stdout)).toEqual(told);
+    expect(JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout)).toEqual(told);
   });
 
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {

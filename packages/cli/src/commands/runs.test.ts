@@ -39,13 +39,19 @@ describe('mailroute runs', () => {
     expect(compared.stdout).not.toMatch(RAW_CONTROL);
     expect(compared.stdout).toMatch(/\nnote +evil \\x1b\[31mred\\x1b\[0m \\x9b2J +evil \\x1b\[31mred\\x1b\[0m \\x9b2J\n/);
 
+    // The summary of runs show escapes them too, and says the error whole.
+    const summary = await run(['runs', 'show', a], cwd);
+    expect(summary.stdout).not.toMatch(RAW_CONTROL);
+    expect(summary.stdout).toMatch(/\nnote +evil \\x1b\[31mred\\x1b\[0m \\x9b2J\n/);
+    expect(summary.stdout).toMatch(/\nerror +1 bad row.*label "no_\\x1b\[31msuch"/);
+
     // JSON: the same values once parsed; JSON.stringify alone leaves the C1 control raw.
-    for (const argv of [['runs', 'show', a], ['runs', 'list', '--json']]) {
+    for (const argv of [['runs', 'show', a, '--json'], ['runs', 'list', '--json'], ['runs', 'compare', a, b, '--json']]) {
       const shown = await run(argv, cwd);
       expect(shown.stdout).not.toMatch(RAW_CONTROL);
       expect(shown.stdout).toContain('"note": "evil \\u001b[31mred\\u001b[0m \\u009b2J"');
-      const parsed = JSON.parse(shown.stdout) as { note: string } | Array<{ note: string }>;
-      expect((Array.isArray(parsed) ? parsed[0] : parsed).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
+      const parsed = JSON.parse(shown.stdout) as { note: string; a?: { note: string } } | Array<{ note: string }>;
+      expect((Array.isArray(parsed) ? parsed[0] : (parsed.a ?? parsed)).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
     }
     // The run's file keeps the note as it was given.
     expect(JSON.parse(readFileSync(path.join(cwd, '.mailroute', 'runs', a, 'run.json'), 'utf8')).note).toBe('evil \x1b[31mred\x1b[0m \u009b2J');
@@ -110,18 +116,48 @@ describe('mailroute runs', () => {
     // Other epochs, other weights: the artifacts differ; the same tasks.
     expect(row('model.onnx sha256')?.[3]).toMatch(/^differ: .*model\.onnx/);
     expect(row('tasks')).toEqual(['tasks', 'business_area, queue, topic', 'business_area, queue, topic']);
-
     // A run is found by the model it trained (registry list gives model ids) and by `champion`.
     const modelId = /registered (\S+)/.exec(first.stdout)?.[1] ?? '';
     const firstRun = /, run (\S+)/.exec(first.stderr)?.[1];
     const other = firstRun === a ? b : a;
-    expect(JSON.parse((await run(['runs', 'show', modelId], cwd)).stdout).runId).toBe(firstRun);
+    expect(JSON.parse((await run(['runs', 'show', modelId, '--json'], cwd)).stdout).runId).toBe(firstRun);
     expect((await run(['registry', 'approve', modelId], cwd)).code).toBe(0);
-    expect(JSON.parse((await run(['runs', 'show', 'champion'], cwd)).stdout).runId).toBe(firstRun);
+    expect(JSON.parse((await run(['runs', 'show', 'champion', '--json'], cwd)).stdout).runId).toBe(firstRun);
     expect((await run(['runs', 'compare', 'champion', other], cwd)).stdout).toMatch(new RegExp(`\\nrun +${firstRun} +${other}\\n`));
-    // The list says where each run's model stands in the registry, and --limit keeps the newest.
+    // The first run (the demo config's 10 epochs) against the other (2), validated on the same rows (the same data and
+    // split): the best validation F1 gets its b - a too.
+    const inOrder = await run(['runs', 'compare', firstRun ?? '', other], cwd);
+    const ordered = (name: string) => inOrder.stdout.split('\n').find((l) => l.startsWith(`${name} `))?.trim().split(/ {2,}/);
+    expect(ordered('best valid F1')).toEqual(['best valid F1', expect.stringMatching(/^[01]\.\d{4}$/), expect.stringMatching(/^[01]\.\d{4}$/), expect.stringMatching(/^[+-]\d+\.\d{2} pts$/)]);
+    // The epochs each run trained, told from the epochs param.
+    expect(ordered('epochs run')).toEqual(['epochs run', expect.stringMatching(/^\d+$/), '2']);
+    expect(ordered('param epochs')).toEqual(['param epochs', '10', '2', 'differs']);
+    expect(inOrder.stdout).not.toMatch(/\nepochs {2,}/);
+    // The counts equal in both (the same data and split: all of them) are one line; --json has each.
+    expect(ordered('count (15 equal)')).toEqual(['count (15 equal)', 'not shown (runs compare --json has each)']);
+    expect(ordered('count read')).toBeUndefined();
+    // --json: the same comparison for a program.
+    const json = JSON.parse((await run(['runs', 'compare', firstRun ?? '', other, '--json'], cwd)).stdout);
+    expect(json.a.runId).toBe(firstRun);
+    expect(json.b.params.epochs).toBe(2);
+    expect(json.differingParams).toEqual({ epochs: { a: 10, b: 2 } });
+    expect(json.compatibility).toMatchObject({ data: 'same', metricsRows: 'same rows', metricsCompare: true, validationRowsSame: true });
+    expect(json.metrics.mean_macro_f1).toEqual({ kind: 'score', a: expect.any(Number), b: expect.any(Number), delta: expect.any(Number) });
+    expect(json.counts.read).toEqual({ a: 300, b: 300, delta: 0 });
+
+    // runs show: a summary to read (the params not at their defaults, each epoch, the test figures); --json the record.
+    const shown = (await run(['runs', 'show', modelId], cwd)).stdout;
+    expect(shown).toMatch(new RegExp(`^run +${firstRun}\\nstatus +finished\\nmodel +${modelId}\\n`));
+    expect(shown).toMatch(/\nparams +buckets=131072 charNgrams=\[5,5\] dim=48 epochs=10 \(the rest default\)\n/);
+    expect(shown).toMatch(/\nrows +read 300, rows 300, train \d+, valid \d+, test \d+\n/);
+    expect(shown).toMatch(/\nepoch +loss +lr +eval_loss +eval F1 +business_area F1 +queue F1 +topic F1 +seconds\n/);
+    expect(shown).toMatch(/\nmetrics on held-out test split \(seed 0, 0\.2\)\n +accuracy +macro_f1 +weighted_f1 +support\n/);
+    expect(shown).toMatch(/\nmean +[01]\.\d{4} +[01]\.\d{4} +- +-\n/);
+    // The list says where each run's model stands in the registry, the params that tell the runs apart, and --limit keeps the newest.
     const listed = (await run(['runs', 'list'], cwd)).stdout;
-    expect(listed).toMatch(/ registry +mean macro-F1 /);
+    expect(listed).toMatch(/ registry +mean macro-F1 +measured on +data +params +note\n/);
+    expect(listed).toMatch(new RegExp(`\\n${firstRun} .* epochs=10\\n`));
+    expect(listed).toMatch(new RegExp(`\\n${other} .* epochs=2\\n`));
     expect(listed).toMatch(new RegExp(`\\n${firstRun} +finished .* ${modelId} +Approved, champion +`));
     expect(listed).toMatch(new RegExp(`\\n${other} +finished .* PendingManualApproval +`));
     const newest = await run(['runs', 'list', '--limit', '1'], cwd);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLocalRegistry, isNearId, noChampionError } from '@mailroute/model';
-import { compareRunRows, formatRunList, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS, RunNotFoundError, runsDir, type RunRecord } from '@mailroute/training';
+import { compareRunRows, compareRuns, formatRunList, formatRunSummary, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS, RunNotFoundError, runsDir, type RunRecord } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
@@ -52,8 +52,9 @@ export async function runOf(home: string, ref: string): Promise<RunRecord> {
 }
 
 /**
- * `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs.
- * What a run record holds (a note, paths, ids, a failed run's error) is printed with its control characters escaped.
+ * `mailroute runs [list] | runs show <id> | runs compare <a> <b>`: experiment runs under MAILROUTE_HOME/runs, each
+ * readable by default and as JSON with --json. What a run record holds (a note, paths, ids, a failed run's error) is
+ * printed with its control characters escaped.
  */
 export function registerRuns(program: Command, ctx: CliContext): void {
   const cmd = program.command('runs').description('List experiment runs, show one, or compare two side by side');
@@ -61,7 +62,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
   cmd
     .command('list', { isDefault: true })
     .description("Runs, newest first, with their model's standing in the registry; a failed run with the first line of its error (runs show has it whole)")
-    .option('--json', 'print JSON')
+    .option('--json', 'print the run records as JSON')
     .option('--limit <n>', 'the newest n runs only (default: all)', wholeNumberOption('--limit', 1))
     .allowExcessArguments()
     .action(async (flags: { json?: boolean; limit?: number }, list: Command) => {
@@ -82,17 +83,24 @@ export function registerRuns(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <run>')
-    .description('The full run record (config, data hash, counts, epochs, metrics) as JSON; <run> is a run id, or a model id or `champion` for the run that trained it')
-    .action(async (runId: string) => {
-      ctx.stdout.write(`${safeJson(await runOf(ctx.home, runId))}\n`);
+    .description('One run: its ids, code, data, row counts, the params not at their defaults, each epoch and the figures measured; <run> is a run id, or a model id or `champion` for the run that trained it')
+    .option('--json', 'print the full run record (config, data hash, counts, epochs, metrics, artifact files) as JSON')
+    .action(async (runId: string, flags: { json?: boolean }) => {
+      const run = await runOf(ctx.home, runId);
+      ctx.stdout.write(flags.json ? `${safeJson(run)}\n` : `${formatRunSummary(run, safeValue)}\n`);
     });
 
   cmd
     .command('compare <a> <b>')
     .description('Two runs side by side: data, counts, metrics and their differences (b - a; of scores, in percentage points); each a run id, or a model id or `champion`')
+    .option('--json', 'print the comparison as JSON (both runs, the params and config that differ, each count and metric with a, b and b - a, and whether their rows compare)')
     .addHelpText('after', `\n${RUN_COMPARE_UNITS}`)
-    .action(async (a: string, b: string) => {
+    .action(async (a: string, b: string, flags: { json?: boolean }) => {
       const [ra, rb] = await Promise.all([runOf(ctx.home, a), runOf(ctx.home, b)]);
+      if (flags.json) {
+        ctx.stdout.write(`${safeJson(compareRuns(ra, rb))}\n`);
+        return;
+      }
       ctx.stdout.write(`${formatTable(['', 'a', 'b', 'b - a'], compareRunRows(ra, rb).map((row) => row.map(safeValue)))}\n\n${RUN_COMPARE_UNITS}\n`);
     });
 }

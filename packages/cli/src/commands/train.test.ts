@@ -119,7 +119,7 @@ describe('mailroute train / predict / runs', () => {
     expect(compared.stdout).toMatch(/mean_macro_f1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d+\.\d{2} pts/);
     expect(compared.stdout).toMatch(/data hash .* same/);
     // The run records the final line's eval_f1 (the kept weights'), and compare shows it.
-    const shown = JSON.parse((await run(['runs', 'show', ids[1]], cwd)).stdout) as { bestValidF1?: number; averagedEpochs?: number };
+    const shown = JSON.parse((await run(['runs', 'show', ids[1], '--json'], cwd)).stdout) as { bestValidF1?: number; averagedEpochs?: number };
     expect(shown.bestValidF1).toBeCloseTo(Number(/'eval_f1': ([0-9.]+)/.exec(final ?? '')?.[1]), 4);
     expect(shown.averagedEpochs ?? 0).toBe(Number(averaged?.[1] ?? 0));
     expect(compared.stdout).toMatch(new RegExp(`best valid F1\\s+${shown.bestValidF1?.toFixed(4)}\\s+\\d\\.\\d{4}`));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRunRows, formatEpochLine, formatFinalLine, formatRunList, formatTable, runListRows } from './format.js';
+import { compareRunRows, compareRuns, formatEpochLine, formatFinalLine, formatRunList, formatRunSummary, formatTable, runListRows } from './format.js';
+import { NgramBagParamsSchema } from '../ngram-bag/params.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 const epoch: EpochRecord = {
@@ -131,7 +132,8 @@ describe('compareRunRows', () => {
     ]);
     expect(runListRows([{ ...base, metrics: { mean_macro_f1: 1 } }])[0][4]).toBe('1.0000');
     const kept = compareRunRows({ ...base, bestEpoch: 3, bestValidF1: 0.4167 }, { ...base, runId: 'b', bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3 });
-    expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '']);
+    // Validated on the same rows (the same data, split and text reading): b - a in points, as the metrics below.
+    expect(kept.find((r) => r[0] === 'best valid F1')).toEqual(['best valid F1', '0.4167', '0.4306', '+1.39 pts']);
     expect(kept.find((r) => r[0] === 'averaged epochs')).toEqual(['averaged epochs', '-', '3', '']);
     // Every score's b - a in percentage points, labelled (as mailroute compare gives it), never a bare fraction beside them;
     // a difference under half a hundredth of a point is +0.00, not -0.00; a figure that is no score keeps its own unit.
@@ -218,7 +220,7 @@ describe('compareRunRows', () => {
     // An interrupted run has no error: its status and epochs say what it did; its missing metrics are `-`.
     const stopped = compareRunRows(base, interrupted);
     expect(stopped.some((r) => r[0] === 'error')).toBe(false);
-    expect(stopped.find((r) => r[0] === 'epochs')).toEqual(['epochs', '0', '1', '']);
+    expect(stopped.find((r) => r[0] === 'epochs run')).toEqual(['epochs run', '0', '1', '']);
     expect(stopped.find((r) => r[0] === 'mean_macro_f1')).toEqual(['mean_macro_f1', '0.8000', '-', '']);
   });
 
@@ -238,8 +240,8 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const long = 'November export with the renamed KYC queue and the new topics';
     const [plain, noted] = runListRows([base, { ...base, note: long }]);
-    expect(plain[7]).toBe('');
-    expect(noted[7]).toBe(`${long.slice(0, 39)}…`);
+    expect(plain[8]).toBe('');
+    expect(noted[8]).toBe(`${long.slice(0, 39)}…`);
     expect(compareRunRows(base, { ...base, note: long }).find((r) => r[0] === 'note')).toEqual(['note', '-', long, '']);
     expect(compareRunRows(base, base).some((r) => r[0] === 'note')).toBe(false);
   });
@@ -248,7 +250,7 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'run-a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const error = `/data/holdout.csv:5, column "queue" (9): label "Low" is not in the queue taxonomy ${'(labels: '.padEnd(60, 'x')})\nsecond line`;
     const failed: RunRecord = { ...base, runId: 'run-b', status: 'failed', error };
-    const [, reason] = runListRows([base, failed]).map((row) => row[8]);
+    const [, reason] = runListRows([base, failed]).map((row) => row[9]);
     // Files by their names: the folders would take the width.
     const shown = error.replace('/data/', '');
     expect(reason).toBe(`${shown.slice(0, 79)}…`);
@@ -256,11 +258,193 @@ describe('compareRunRows', () => {
     const table = formatRunList([base, failed]).split('\n');
     expect(table[0]).toMatch(/note +error$/);
     expect(table[3]).toMatch(/^run-b +failed .* holdout\.csv:5, column "queue"/);
-    expect(runListRows([{ ...failed, error: "/tmp/run/data.csv: cannot read (ENOENT: no such file or directory, open '/tmp/run/data.csv')" }])[0][8]).toBe(
+    expect(runListRows([{ ...failed, error: "/tmp/run/data.csv: cannot read (ENOENT: no such file or directory, open '/tmp/run/data.csv')" }])[0][9]).toBe(
       "data.csv: cannot read (ENOENT: no such file or directory, open 'data.csv')",
     );
     // No failed run: no error column.
     expect(formatRunList([base]).split('\n')[0]).toMatch(/data +note$/);
-    expect(runListRows([{ ...failed, error: 'no such file' }])[0][8]).toBe('no such file');
+    expect(runListRows([{ ...failed, error: 'no such file' }])[0][9]).toBe('no such file');
+  });
+});
+
+describe('runs list params', () => {
+  const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], dataHash: 'x' };
+  const params = { dim: 32, buckets: 65536, epochs: 6, learningRate: 0.08, charNgrams: [5, 5], mode: 'multi-task' };
+  const withParams = (runId: string, extra: Record<string, unknown> = {}): RunRecord => ({ ...base, runId, params: { ...params, ...extra } });
+
+  it('tells runs apart by the params in which each differs from most listed runs, sorted by name, in a narrow column', () => {
+    const runs = [withParams('a'), withParams('b', { dim: 48, epochs: 8, learningRate: 0.1 }), withParams('c', { dim: 16, buckets: 16384, epochs: 4 }), withParams('d', { mode: 'single-task', charNgrams: [3, 5] }), { ...base, runId: 'old' }];
+    expect(runListRows(runs).map((row) => row[7])).toEqual(['', 'dim=48 epochs=8 learningRate=0.1', 'buckets=16384 dim=16 epochs=4', 'charNgrams=[3,5] mode=single-task', '-']);
+    const table = formatRunList(runs).split('\n');
+    expect(table[0]).toMatch(/ data +params +note$/);
+    expect(table[3]).toMatch(/^b .* x +dim=48 epochs=8 learningRate=0\.1$/);
+    // No value more common than another (two runs): each run shows its own.
+    expect(runListRows([withParams('a', { seed: 0 }), withParams('b', { seed: 7 })]).map((row) => row[7])).toEqual(['seed=0', 'seed=7']);
+    // Cut to 40 characters.
+    const wide = runListRows([withParams('a'), withParams('b', { dim: 1, buckets: 2, epochs: 3, learningRate: 0.5, mode: 'single-task', charNgrams: [2, 4] })])[1][7];
+    expect(wide).toHaveLength(40);
+    expect(wide.endsWith('…')).toBe(true);
+  });
+
+  it('leaves the params column out when no parameter varies among the listed runs', () => {
+    expect(runListRows([withParams('a'), withParams('b')]).map((row) => row[7])).toEqual(['', '']);
+    expect(formatRunList([withParams('a'), withParams('b')]).split('\n')[0]).toMatch(/ data +note$/);
+    expect(formatRunList([base]).split('\n')[0]).not.toContain('params');
+  });
+});
+
+describe('runs compare: validation F1, epochs run, equal counts', () => {
+  const split = { kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0.1, seed: 0 };
+  const params = { wordNgrams: 3, charNgrams: [5, 5], maxChars: 5000, epochs: 8 };
+  const counts = { read: 4000, rows: 4000, noText: 0, train: 2799, valid: 401, test: 800, badRows: 0 };
+  const run = (runId: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+    runId, status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: { split, tasks: [{ name: 'queue' }] }, dataPaths: [], epochs: [],
+    dataHash: 'x', testRowsFingerprint: 'f', metricsSplit: 'test', metrics: { mean_macro_f1: 0.8 }, params, counts, bestValidF1: 0.8415, ...extra,
+  });
+  const row = (rows: string[][], name: string) => rows.find((r) => r[0] === name);
+
+  it('gives b - a of the best validation F1 when both runs were validated on the same rows, and says why not otherwise', () => {
+    const a = run('a');
+    expect(row(compareRunRows(a, run('b', { bestValidF1: 0.8346, params: { ...params, epochs: 6 } })), 'best valid F1')).toEqual(['best valid F1', '0.8415', '0.8346', '-0.69 pts']);
+    const other = 'other validation rows (no b - a shown)';
+    for (const b of [
+      run('b', { dataHash: 'y' }),
+      run('b', { config: { split: { ...split, seed: 1 }, tasks: [{ name: 'queue' }] } }),
+      run('b', { config: { split: { ...split, validShare: 0.2 }, tasks: [{ name: 'queue' }] } }),
+      run('b', { testDataPath: '/data/test.csv' }),
+      run('b', { testRowsFingerprint: 'g' }),
+      run('b', { params: { ...params, maxChars: 100 } }),
+      run('b', { counts: { ...counts, valid: 399 } }),
+      run('b', { config: { split, tasks: [{ name: 'queue' }, { name: 'topic' }] } }),
+    ]) expect(row(compareRunRows(a, b), 'best valid F1')?.[3]).toBe(other);
+    // A run without the figure (failed before it): nothing to subtract.
+    expect(row(compareRunRows(a, run('b', { bestValidF1: undefined })), 'best valid F1')).toEqual(['best valid F1', '0.8415', '-', '']);
+  });
+
+  it('calls the epochs a run trained `epochs run`, beside the epochs param', () => {
+    const rows = compareRunRows(run('a', { epochs: Array.from({ length: 6 }, (_, i) => ({ ...epoch, epoch: i + 1 })) }), run('b'));
+    expect(row(rows, 'epochs run')).toEqual(['epochs run', '6', '0', '']);
+    expect(row(rows, 'epochs')).toBeUndefined();
+  });
+
+  it('shows the counts that differ and one row for those equal in both', () => {
+    const rows = compareRunRows(run('a'), run('b', { counts: { ...counts, train: 2802, valid: 399, extra: 1 } }));
+    expect(rows.filter((r) => r[0].startsWith('count '))).toEqual([
+      ['count train', '2799', '2802', '+3'],
+      ['count valid', '401', '399', '-2'],
+      ['count extra', '-', '1', ''],
+      ['count (5 equal)', '', '', 'not shown (runs compare --json has each)'],
+    ]);
+    // Nothing said of counts when all differ or neither run has any.
+    expect(compareRunRows(run('a', { counts: undefined }), run('b', { counts: undefined })).some((r) => r[0].startsWith('count'))).toBe(false);
+  });
+});
+
+describe('compareRuns (runs compare --json)', () => {
+  const split = { kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0.1, seed: 0 };
+  const run = (runId: string, extra: Partial<RunRecord> = {}): RunRecord => ({
+    runId, status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: 'abc', config: { split, tasks: [{ name: 'queue', minCount: 10 }] }, dataPaths: [], epochs: [],
+    dataHash: 'x', testRowsFingerprint: 'f', metricsSplit: 'test', metrics: { mean_macro_f1: 0.8425, 'queue.macro_f1': 0.8649, 'queue.support': 800 },
+    params: { dim: 32, epochs: 8 }, counts: { train: 2799, valid: 401 }, bestValidF1: 0.8346, trainingSeconds: 0.8, taxonomy: [{ task: 'queue', labels: ['a', 'b'] }], ...extra,
+  });
+
+  it('gives both runs, the params and config that differ, each count and metric with a, b and b - a, and whether the rows compare', () => {
+    const b = run('b', { params: { dim: 16, epochs: 8 }, metrics: { mean_macro_f1: 0.8563, 'queue.macro_f1': 0.8772, 'queue.support': 800 }, bestValidF1: 0.8472, trainingSeconds: 0.62, config: { split, tasks: [{ name: 'queue', minCount: 20 }] } });
+    const c = compareRuns(run('a'), b);
+    expect(c.a).toMatchObject({ runId: 'a', status: 'finished', modelId: null, gitCommit: 'abc', gitDirty: false, params: { dim: 32, epochs: 8 }, tasks: ['queue'], epochsRun: 0, error: null });
+    expect(c.b.runId).toBe('b');
+    expect(c.compatibility).toEqual({ data: 'same', metricsRows: 'same rows', metricsCompare: true, validationRowsSame: true, sameTasks: true, identicalArtifacts: null });
+    expect(c.differingParams).toEqual({ dim: { a: 32, b: 16 } });
+    expect(c.differingConfig).toEqual({ 'task queue.minCount': { a: 10, b: 20 } });
+    expect(c.metrics['mean_macro_f1']).toEqual({ kind: 'score', a: 0.8425, b: 0.8563, delta: 0.0138 });
+    expect(c.metrics['queue.support']).toEqual({ kind: 'count', a: 800, b: 800, delta: 0 });
+    expect(c.bestValidF1).toEqual({ a: 0.8346, b: 0.8472, delta: 0.0126 });
+    expect(c.trainingSeconds).toEqual({ a: 0.8, b: 0.62, delta: -0.18 });
+    expect(c.counts).toEqual({ train: { a: 2799, b: 2799, delta: 0 }, valid: { a: 401, b: 401, delta: 0 } });
+    expect(c.labelChanges).toEqual({});
+    // It survives JSON as it is.
+    expect(JSON.parse(JSON.stringify(c))).toEqual(c);
+  });
+
+  it('gives no b - a where the table shows none: other rows, other validation rows, a mean over other tasks', () => {
+    const other = compareRuns(run('a'), run('b', { dataHash: 'y', testRowsFingerprint: 'g', taxonomy: [{ task: 'queue', labels: ['a', 'c'] }] }));
+    expect(other.compatibility).toMatchObject({ data: 'differs', metricsCompare: false, validationRowsSame: false });
+    expect(other.compatibility.metricsRows).toMatch(/^different rows/);
+    expect(other.metrics['queue.macro_f1'].delta).toBeNull();
+    expect(other.bestValidF1.delta).toBeNull();
+    expect(other.labelChanges).toEqual({ queue: { added: ['c'], removed: ['b'] } });
+    const failed = compareRuns(run('a'), { runId: 'f', status: 'failed', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], error: 'bad rows' });
+    expect(failed.b).toMatchObject({ status: 'failed', error: 'bad rows', params: null, dataHash: null, measuredOn: null });
+    expect(failed.compatibility).toMatchObject({ data: 'only a read its data', metricsRows: 'only a has metrics', metricsCompare: false });
+    expect(failed.metrics['mean_macro_f1']).toEqual({ kind: 'score', a: 0.8425, b: null, delta: null });
+  });
+});
+
+describe('formatRunSummary (runs show)', () => {
+  const record: RunRecord = {
+    runId: 'run-1', status: 'finished', startedAt: '2026-12-05T22:43:02.925Z', finishedAt: '2026-12-05T22:43:05.006Z', durationSeconds: 2.081, gitCommit: '2a997a03d451ae5905428d06604aa053caa21cbb', gitDirty: true,
+    config: { split: { kind: 'stratified', seed: 0, testShare: 0.2 } }, dataPaths: ['/data/demo.csv'], dataHash: '3d2c33bef89344ae9c8bb', modelId: 'ngram-bag-1', note: 'lr 0.1',
+    params: { ...NgramBagParamsSchema.parse({}), dim: 48, learningRate: 0.1, charNgrams: [5, 5] },
+    counts: { read: 4000, rows: 4000, noText: 0, train: 2799, valid: 401, test: 800, duplicateGroups: 6 },
+    epochs: [epoch, { ...epoch, epoch: 4, loss: 0.1, learningRate: 0.04, meanF1: 0.7, seconds: 0.25 }], bestEpoch: 4, averagedEpochs: 2, bestValidF1: 0.7012, trainingSeconds: 1.75,
+    metricsSplit: 'test', metrics: { 'queue.accuracy': 0.8662, 'queue.macro_f1': 0.8649, 'queue.support': 800, 'topic.accuracy': 0.5, 'topic.macro_f1': 0.4, 'topic.support': 776, mean_accuracy: 0.6831, mean_macro_f1: 0.6325 },
+  };
+
+  it('gives the run as an engineer reads it: ids, code, data, rows, params not at their defaults, each epoch, the kept epoch and the test figures', () => {
+    const text = formatRunSummary(record);
+    const lines = text.split('\n');
+    expect(lines.slice(0, 16)).toEqual([
+      'run               run-1',
+      'status            finished',
+      'model             ngram-bag-1',
+      'note              lr 0.1',
+      'started           2026-12-05 22:43:02 UTC',
+      'finished          2026-12-05 22:43:05 UTC (2.08 s)',
+      'git commit        2a997a03d451 (dirty)',
+      'data              /data/demo.csv',
+      'data hash         3d2c33bef893',
+      'rows              read 4000, rows 4000, train 2799, valid 401, test 800',
+      'counts            duplicateGroups 6',
+      'params            charNgrams=[5,5] dim=48 learningRate=0.1 (the rest default)',
+      'best epoch        4 (the kept weights average epochs 3-4)',
+      'best valid F1     0.7012',
+      'training seconds  1.75 s',
+      '',
+    ]);
+    expect(text).toContain([
+      'epochs (validation figures)',
+      'epoch  loss    lr    eval_loss  eval F1  queue F1  topic F1  seconds',
+      '-----  ------  ----  ---------  -------  --------  --------  -------',
+      '3      0.1234  0.05  0.3000     0.6562   0.8123    0.5000    1.50',
+      '4      0.1000  0.04  0.3000     0.7000   0.8123    0.5000    0.25',
+    ].join('\n'));
+    expect(text).toContain([
+      'metrics on held-out test split (seed 0, 0.2)',
+      '       accuracy  macro_f1  support',
+      '-----  --------  --------  -------',
+      'queue  0.8662    0.8649    800',
+      'topic  0.5000    0.4000    776',
+      'mean   0.6831    0.6325    -',
+    ].join('\n'));
+    expect(lines.at(-1)).toBe('runs show --json has the whole record (config, taxonomy, artifact files).');
+  });
+
+  it('shows a failed run with its whole error and without the sections it never got to; values through `show`', () => {
+    const failed: RunRecord = { runId: 'run-2', status: 'failed', startedAt: '2026-12-05T22:43:02Z', gitCommit: null, config: {}, dataPaths: ['/a.csv', '/b.csv'], epochs: [], error: 'bad\x1b[31m row', params: NgramBagParamsSchema.parse({}) };
+    const text = formatRunSummary(failed, (cell) => cell.replace('\x1b', '\\x1b'));
+    expect(text.split('\n\n')[0].split('\n')).toEqual([
+      'run         run-2',
+      'status      failed',
+      'error       bad\\x1b[31m row',
+      'model       -',
+      'started     2026-12-05 22:43:02 UTC',
+      'git commit  -',
+      'data        /a.csv',
+      '            /b.csv',
+      'data hash   -',
+      'params      defaults',
+    ]);
+    expect(text).not.toContain('epochs (');
+    expect(text).not.toContain('metrics on');
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describeMeasuredOn, type MeasuredOnFacts } from '@mailroute/model';
+import { NgramBagParamsSchema } from '../ngram-bag/params.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 /**
@@ -154,12 +155,50 @@ function errorCell(r: RunRecord): string {
   return r.error === undefined ? '-' : cut(failureReason(r.error), 40);
 }
 
+/** A parameter's value as `runs list` and `runs show` print it: a string as it is, another value as JSON (`[3,5]`); `-` when the run has none. */
+function paramText(value: unknown): string {
+  if (value === undefined) return '-';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** How wide the params column of `runs list` is (`runs show` has each run's params, `runs compare` those that differ). */
+const PARAMS_WIDTH = 40;
+
+/**
+ * The params column of `runs list`: for each run, the parameters (defaults filled in) that tell it apart from the
+ * other listed runs, as `name=value`, sorted by name. Of each parameter that varies among the listed runs, a run
+ * shows its value unless it is the most common one (held by more runs than any other value): with two runs, or
+ * no value more common than the others, every run shows its own. Blank for a run whose values are all the most
+ * common ones, `-` for one that recorded no params (a run from before they were recorded); all blank when no
+ * parameter varies.
+ */
+function paramsColumn(runs: readonly RunRecord[]): string[] {
+  const recorded = runs.filter((r) => r.params !== undefined);
+  const keys = [...new Set(recorded.flatMap((r) => Object.keys(r.params ?? {})))].sort();
+  const usual = new Map<string, string | undefined>();
+  for (const key of keys) {
+    const counts = new Map<string, number>();
+    for (const r of recorded) counts.set(paramText(r.params?.[key]), (counts.get(paramText(r.params?.[key])) ?? 0) + 1);
+    if (counts.size < 2) continue;
+    const [[top, most], [, next]] = [...counts].sort((x, y) => y[1] - x[1]);
+    usual.set(key, most > next ? top : undefined);
+  }
+  if (usual.size === 0) return runs.map(() => '');
+  return runs.map((r) => {
+    if (r.params === undefined) return '-';
+    const own = [...usual].filter(([key, value]) => paramText(r.params?.[key]) !== value);
+    return cut(own.map(([key]) => `${key}=${paramText(r.params?.[key])}`).join(' '), PARAMS_WIDTH);
+  });
+}
+
 /**
  * Rows of `runs list`: id, status, started, model, its registry standing (with `standing`: the model's status in the
- * registry, as `registry list` shows it), mean macro-F1, measured on, data hash, note, and why a failed run failed.
+ * registry, as `registry list` shows it), mean macro-F1, measured on, data hash, the params that tell the run apart
+ * from the others listed (see paramsColumn), note, and why a failed run failed.
  */
 export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<string, string>): string[][] {
-  return runs.map((r) => [
+  const params = paramsColumn(runs);
+  return runs.map((r, i) => [
     r.runId,
     r.status,
     r.startedAt.slice(0, 19).replace('T', ' '),
@@ -168,20 +207,25 @@ export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<s
     score(r.metrics?.mean_macro_f1),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
+    params[i],
     r.note === undefined ? '' : cut(r.note, 40),
     r.status === 'failed' && r.error !== undefined ? failureReason(r.error) : '',
   ]);
 }
 
 /**
- * The `runs list` table; the error column only when a listed run failed. `show`: how a cell is shown (the
- * CLI escapes control characters of notes, ids and errors for the terminal), applied before the columns are aligned.
+ * The `runs list` table; the params column only when a parameter varies among the listed runs, the error column
+ * only when a listed run failed. `show`: how a cell is shown (the CLI escapes control characters of notes, ids and
+ * errors for the terminal), applied before the columns are aligned.
  */
 export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell, standing?: ReadonlyMap<string, string>): string {
-  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'note', 'error'];
+  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'params', 'note', 'error'];
   const rows = runListRows(runs, standing).map((row) => row.map(show));
-  if (rows.some((row) => row[header.length - 1] !== '')) return formatTable(header, rows);
-  return formatTable(header.slice(0, -1), rows.map((row) => row.slice(0, -1)));
+  // Optional columns (params, error) are left out when every run's cell is blank.
+  const optional = new Set([header.length - 3, header.length - 1]);
+  const kept = header.map((_, i) => !optional.has(i) || rows.some((row) => row[i] !== ''));
+  const keep = (cells: readonly string[]) => cells.filter((_, i) => kept[i]);
+  return formatTable(keep(header), rows.map(keep));
 }
 
 /** Each task's final labels, as a run's taxonomy report recorded them. */
@@ -258,23 +302,27 @@ function filesVerdict(a: RunRecord, b: RunRecord): string[][] {
   return [['model.onnx sha256', hash(a), hash(b), differ.length === 0 ? 'identical artifacts: the same weights' : `differ: ${differ.join(', ')}`]];
 }
 
-/** Tasks of both runs whose learnt labels differ (a rename, a merge, a label dropped or new): `+added -removed`. */
-function labelChanges(a: RunRecord, b: RunRecord): string[][] {
+/** The tasks of both runs whose learnt labels differ (a rename, a merge, a label dropped or new): each with both runs' labels, those b added and those it removed. */
+function labelDiffs(a: RunRecord, b: RunRecord): Array<{ task: string; x: string[]; y: string[]; added: string[]; removed: string[] }> {
   const [la, lb] = [labelsByTask(a), labelsByTask(b)];
   // A run that recorded no taxonomy (it failed before reading the data) lost or gained no labels.
   if (la.size === 0 || lb.size === 0) return [];
-  const rows: string[][] = [];
   // A task only one run has is said by the tasks row, not as all its labels gained or lost.
-  for (const task of [...la.keys()].filter((t) => lb.has(t))) {
+  return [...la.keys()].filter((t) => lb.has(t)).flatMap((task) => {
     const x = la.get(task) ?? [];
     const y = lb.get(task) ?? [];
     const added = y.filter((l) => !x.includes(l));
     const removed = x.filter((l) => !y.includes(l));
-    if (added.length + removed.length === 0) continue;
+    return added.length + removed.length === 0 ? [] : [{ task, x, y, added, removed }];
+  });
+}
+
+/** Tasks of both runs whose learnt labels differ: `+added -removed`. */
+function labelChanges(a: RunRecord, b: RunRecord): string[][] {
+  return labelDiffs(a, b).map(({ task, x, y, added, removed }) => {
     const change = [...added.map((l) => `+${l}`), ...removed.map((l) => `-${l}`)].join(' ');
-    rows.push([`labels ${task}`, `${x.length} labels`, `${y.length} labels`, change.length > 80 ? `${change.slice(0, 79)}…` : change]);
-  }
-  return rows;
+    return [`labels ${task}`, `${x.length} labels`, `${y.length} labels`, change.length > 80 ? `${change.slice(0, 79)}…` : change];
+  });
 }
 
 /** Seconds to the hundredth, with their unit: `0.23 s`. */
@@ -296,7 +344,7 @@ function secondsDelta(a: number | undefined, b: number | undefined): string {
  * precision, recall), or another figure. Scores are fractions, as `runs show`, `runs list` and `registry list`
  * print them; their difference is in percentage points, as `mailroute compare` and the gate policy give it.
  */
-type MetricKind = 'count' | 'score' | 'other';
+export type MetricKind = 'count' | 'score' | 'other';
 function metricKind(key: string): MetricKind {
   if (key.endsWith('support')) return 'count';
   return /(accuracy|f1|precision|recall)$/.test(key) ? 'score' : 'other';
@@ -312,9 +360,62 @@ export function pointsDelta(a: number, b: number): string {
 /** The line under `runs compare`'s table saying the units of its figures. */
 export const RUN_COMPARE_UNITS = 'Scores (accuracy, F1) are fractions from 0 to 1, as runs show prints them; b - a of a score is in percentage points (pts: -1.20 pts = 0.0120 lower), as mailroute compare gives it.';
 
-/** Side-by-side rows of two runs: [field, a, b, b - a] for every metric and count either has. */
+/**
+ * Whether two runs' validation rows (those their epochs' figures and `bestValidF1` were measured on) were the same.
+ * No fingerprint of them is recorded, so they are judged by what decides them: the same data (its rows and labels:
+ * the data hash), the same split config, a test file for both or neither (without one a test share is split off
+ * too), the same held-out test rows where both recorded them, the same text-reading params (which rows have text
+ * and which are duplicates, kept on one side of the split), the same tasks, and as many training and validation rows.
+ */
+function sameValidRows(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): boolean {
+  if (a.dataHash === undefined || b.dataHash === undefined || !sameHash(a, b, 'dataHash', 'namedDataHash')) return false;
+  if ((a.testDataPath === undefined) !== (b.testDataPath === undefined)) return false;
+  const splitOf = (r: RunRecord) => JSON.stringify((r.config as { split?: unknown } | undefined)?.split);
+  if (splitOf(a) !== splitOf(b)) return false;
+  if (a.testRowsFingerprint !== undefined && b.testRowsFingerprint !== undefined && !sameHash(a, b, 'testRowsFingerprint', 'namedTestRowsFingerprint')) return false;
+  if (['wordNgrams', 'charNgrams', 'maxChars'].some((key) => JSON.stringify(a.params?.[key]) !== JSON.stringify(b.params?.[key]))) return false;
+  return sameTasks(tasks.a, tasks.b) && a.counts?.train === b.counts?.train && a.counts?.valid === b.counts?.valid;
+}
+
+/** The `best valid F1` row: b - a in points when both runs were validated on the same rows, else why there is none. */
+function bestValidRow(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): string[] {
+  const [x, y] = [a.bestValidF1, b.bestValidF1];
+  const delta = x === undefined || y === undefined ? '' : sameValidRows(a, b, tasks) ? pointsDelta(x, y) : 'other validation rows (no b - a shown)';
+  return ['best valid F1', score(x), score(y), delta];
+}
+
+/** The parameters (defaults filled in) whose values differ between two runs, sorted by name: [name, a's JSON, b's JSON]. */
+function paramChanges(a: RunRecord, b: RunRecord): Array<[string, string | undefined, string | undefined]> {
+  const out: Array<[string, string | undefined, string | undefined]> = [];
+  for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
+    const x = JSON.stringify(a.params?.[key]);
+    const y = JSON.stringify(b.params?.[key]);
+    if (x !== y) out.push([key, x, y]);
+  }
+  return out;
+}
+
+/** The count names of either run, in the order they were recorded. */
+const countKeys = (a: RunRecord, b: RunRecord): string[] => [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])];
+
+/** The metric names of either run, sorted. */
+const metricKeys = (a: RunRecord, b: RunRecord): string[] => [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort();
+
+/**
+ * Whether b - a of a metric is shown: only of metrics measured on the same rows (the `metrics on` row says so), and
+ * not of the means over tasks of runs that trained other tasks (the tasks row says so).
+ */
+function metricCompares(key: string, comparable: boolean, tasksAlike: boolean): boolean {
+  return comparable && (tasksAlike || !key.startsWith('mean_'));
+}
+
+/**
+ * Side-by-side rows of two runs: [field, a, b, b - a] for every metric either has and every count that differs;
+ * the counts equal in both are one row saying how many (`runs compare --json` has each).
+ */
 export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
   const [tasksA, tasksB] = [taskNames(a), taskNames(b)];
+  const tasks = { a: tasksA, b: tasksB };
   const rows: string[][] = [
     ['run', a.runId, b.runId, ''],
     ['status', a.status, b.status, ''],
@@ -324,21 +425,18 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ...(a.note !== undefined || b.note !== undefined ? [['note', a.note ?? '-', b.note ?? '-', '']] : []),
     ['git commit', commitOf(a), commitOf(b), a.gitDirty || b.gitDirty ? 'uncommitted changes: the code may differ' : ''],
     ['data hash', a.dataHash?.slice(0, 12) ?? '-', b.dataHash?.slice(0, 12) ?? '-', dataVerdict(a, b)],
-    ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b, { a: tasksA, b: tasksB })],
+    ['metrics on', measuredOn(a), measuredOn(b), rowsVerdict(a, b, tasks)],
     tasksRow(tasksA, tasksB),
     ...filesVerdict(a, b),
-    ['epochs', fmt(a.epochs.length), fmt(b.epochs.length), ''],
+    // The epochs the run trained (early stopping may end it before `param epochs`).
+    ['epochs run', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
-    ['best valid F1', score(a.bestValidF1), score(b.bestValidF1), ''],
+    bestValidRow(a, b, tasks),
     ['training seconds', seconds(a.trainingSeconds), seconds(b.trainingSeconds), secondsDelta(a.trainingSeconds, b.trainingSeconds)],
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
-  for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
-    const x = JSON.stringify(a.params?.[key]);
-    const y = JSON.stringify(b.params?.[key]);
-    if (x !== y) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
-  }
+  for (const [key, x, y] of paramChanges(a, b)) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
   rows.push(...configChanges(a, b, tasksA.filter((t) => tasksB.includes(t))), ...labelChanges(a, b));
   // Counts (and a metric's `support`) as integers; scores always to 4 places, a perfect 1 or a 0 included, and their b - a in points.
   const numeric = (label: string, x: number | undefined, y: number | undefined, kind: MetricKind, differ = true) => {
@@ -346,15 +444,241 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     const delta = (x: number, y: number) => (kind === 'score' ? pointsDelta(x, y) : signed(kind === 'count' ? fmt(y - x) : (y - x).toFixed(4), y - x));
     rows.push([label, show(x), show(y), differ && x !== undefined && y !== undefined ? delta(x, y) : '']);
   };
-  for (const key of [...new Set([...Object.keys(a.counts ?? {}), ...Object.keys(b.counts ?? {})])]) numeric(`count ${key}`, a.counts?.[key], b.counts?.[key], 'count');
-  // Metrics measured on different rows do not compare (the `metrics on` row says so): no difference is shown for them.
-  // Nor do the means over tasks of runs that trained other tasks (the tasks row says so).
+  // Counts equal in both runs (most of them, between two runs of one export) would bury those that differ: one row says how many.
+  let equalCounts = 0;
+  for (const key of countKeys(a, b)) {
+    const [x, y] = [a.counts?.[key], b.counts?.[key]];
+    if (x !== undefined && x === y) equalCounts++;
+    else numeric(`count ${key}`, x, y, 'count');
+  }
+  if (equalCounts > 0) rows.push([`count (${equalCounts} equal)`, '', '', 'not shown (runs compare --json has each)']);
   const comparable = sameRows(a, b);
   const tasksAlike = sameTasks(tasksA, tasksB);
-  for (const key of [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort()) {
-    numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), comparable && (tasksAlike || !key.startsWith('mean_')));
-  }
+  for (const key of metricKeys(a, b)) numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), metricCompares(key, comparable, tasksAlike));
   return rows;
+}
+
+/** One figure of each run and b - a (in the figure's own units: a fraction for a score); null where a run has none or b - a does not compare. */
+export interface ComparedFigure {
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
+/** What `runs compare --json` gives of each run. */
+export interface ComparedRun {
+  runId: string;
+  status: RunRecord['status'];
+  /** A failed run's error (its first line, as recorded). */
+  error: string | null;
+  modelId: string | null;
+  note: string | null;
+  gitCommit: string | null;
+  gitDirty: boolean;
+  dataHash: string | null;
+  measuredOn: string | null;
+  tasks: string[];
+  /** The model parameters, defaults filled in; null for a run that recorded none. */
+  params: Record<string, unknown> | null;
+  epochsRun: number;
+  bestEpoch: number | null;
+  averagedEpochs: number | null;
+}
+
+/**
+ * `runs compare --json`: two runs and what differs between them, the same facts as the table (every count and
+ * every config difference, none left out), with numbers unrounded. `delta` is b - a in the figure's units (a
+ * score's as a fraction, 0.0137, where the table says +1.37 pts), null where the table shows none.
+ */
+export interface RunComparison {
+  a: ComparedRun;
+  b: ComparedRun;
+  compatibility: {
+    /** `same`, `differs`, `only a read its data` ...; null when neither run read its data. */
+    data: string | null;
+    /** The `metrics on` row's verdict: `same rows`, `different rows: ...`, `only a has metrics` ...; null when neither has metrics. */
+    metricsRows: string | null;
+    /** Whether the metrics were measured on the same rows (their `delta` is given). */
+    metricsCompare: boolean;
+    /** Whether both runs were validated on the same rows (`bestValidF1.delta` is given). */
+    validationRowsSame: boolean;
+    sameTasks: boolean;
+    /** Whether the two artifacts hold the same files (the same weights); null unless both runs recorded their hashes. */
+    identicalArtifacts: boolean | null;
+  };
+  /** The parameters whose values differ. */
+  differingParams: Record<string, { a: unknown; b: unknown }>;
+  /** The other config values that differ (`split.validShare`, `task queue.aliases.kyc`), of the tasks both have; null where a run has none. */
+  differingConfig: Record<string, { a: unknown; b: unknown }>;
+  /** The labels each task of both runs gained (in b) or lost. */
+  labelChanges: Record<string, { added: string[]; removed: string[] }>;
+  bestValidF1: ComparedFigure;
+  trainingSeconds: ComparedFigure;
+  counts: Record<string, ComparedFigure>;
+  metrics: Record<string, ComparedFigure & { kind: MetricKind }>;
+}
+
+/** b - a without float noise (0.8563 - 0.8425 is 0.0138, not 0.013800000000000034); null when either is missing or `compares` is false. */
+function figure(x: number | undefined, y: number | undefined, compares = true): ComparedFigure {
+  const delta = compares && x !== undefined && y !== undefined ? Number((y - x).toPrecision(12)) : null;
+  return { a: x ?? null, b: y ?? null, delta };
+}
+
+function comparedRun(r: RunRecord, tasks: string[]): ComparedRun {
+  const on = measuredOn(r);
+  return {
+    runId: r.runId,
+    status: r.status,
+    error: r.error ?? null,
+    modelId: r.modelId ?? null,
+    note: r.note ?? null,
+    gitCommit: r.gitCommit,
+    gitDirty: r.gitDirty === true,
+    dataHash: r.dataHash ?? null,
+    measuredOn: on === '-' ? null : on,
+    tasks,
+    params: r.params ?? null,
+    epochsRun: r.epochs.length,
+    bestEpoch: r.bestEpoch ?? null,
+    averagedEpochs: r.averagedEpochs ?? null,
+  };
+}
+
+/** Two runs compared, for `runs compare --json`: see RunComparison. */
+export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
+  const [tasksA, tasksB] = [taskNames(a), taskNames(b)];
+  const tasks = { a: tasksA, b: tasksB };
+  const common = tasksA.filter((t) => tasksB.includes(t));
+  const comparable = sameRows(a, b);
+  const tasksAlike = sameTasks(tasksA, tasksB);
+  const validSame = sameValidRows(a, b, tasks);
+  const [configA, configB] = [configPaths(a.config, common), configPaths(b.config, common)];
+  const parsed = (text: string | undefined): unknown => (text === undefined ? null : JSON.parse(text));
+  const differingConfig: RunComparison['differingConfig'] = {};
+  for (const key of [...new Set([...configA.keys(), ...configB.keys()])].sort()) {
+    if (configA.get(key) !== configB.get(key)) differingConfig[key] = { a: parsed(configA.get(key)), b: parsed(configB.get(key)) };
+  }
+  const files = a.artifactFiles !== undefined && b.artifactFiles !== undefined ? filesVerdict(a, b)[0][3].startsWith('identical') : null;
+  return {
+    a: comparedRun(a, tasksA),
+    b: comparedRun(b, tasksB),
+    compatibility: {
+      data: dataVerdict(a, b) || null,
+      metricsRows: rowsVerdict(a, b, tasks) || null,
+      metricsCompare: comparable && hasMetrics(a) && hasMetrics(b),
+      validationRowsSame: validSame,
+      sameTasks: tasksAlike,
+      identicalArtifacts: files,
+    },
+    differingParams: Object.fromEntries(paramChanges(a, b).map(([key, x, y]) => [key, { a: parsed(x), b: parsed(y) }])),
+    differingConfig,
+    labelChanges: Object.fromEntries(labelDiffs(a, b).map(({ task, added, removed }) => [task, { added, removed }])),
+    bestValidF1: figure(a.bestValidF1, b.bestValidF1, validSame),
+    trainingSeconds: figure(a.trainingSeconds, b.trainingSeconds),
+    counts: Object.fromEntries(countKeys(a, b).map((key) => [key, figure(a.counts?.[key], b.counts?.[key])])),
+    metrics: Object.fromEntries(metricKeys(a, b).map((key) => [key, { kind: metricKind(key), ...figure(a.metrics?.[key], b.metrics?.[key], metricCompares(key, comparable, tasksAlike)) }])),
+  };
+}
+
+/** The trainer's default parameters, which `runs show` leaves out of a run's params. */
+const DEFAULT_PARAMS: Record<string, unknown> = NgramBagParamsSchema.parse({});
+
+/**
+ * The `params` line of `runs show`: the parameters (as the run recorded them, defaults filled in) whose values are not
+ * the trainer's defaults of today, as `name=value`, sorted by name; `defaults` when none differs, `-` when none recorded.
+ */
+function paramsLine(r: RunRecord): string {
+  if (r.params === undefined) return '-';
+  const changed = Object.keys(r.params).sort().filter((key) => JSON.stringify(r.params?.[key]) !== JSON.stringify(DEFAULT_PARAMS[key]));
+  return changed.length === 0 ? 'defaults' : `${changed.map((key) => `${key}=${paramText(r.params?.[key])}`).join(' ')} (the rest default)`;
+}
+
+/** The counts `runs show` gives on its `rows` line, in this order; the others (when not 0) on the `counts` line. */
+const ROW_COUNTS = ['read', 'rows', 'train', 'valid', 'test'];
+
+/** A time of a run record as `runs list` prints it, in UTC: `2026-12-05 22:43:02 UTC`. */
+const utc = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+
+/** The epochs table of `runs show`: epoch, loss, learning rate, validation loss, mean F1 and each task's F1, seconds. */
+function epochTable(epochs: readonly EpochRecord[]): string {
+  const tasks = [...new Set(epochs.flatMap((e) => Object.keys(e.perTask)))];
+  const header = ['epoch', 'loss', 'lr', 'eval_loss', 'eval F1', ...tasks.map((t) => `${t} F1`), 'seconds'];
+  const rows = epochs.map((e) => [
+    String(e.epoch),
+    e.loss.toFixed(4),
+    pyFloat(e.learningRate, 6),
+    e.valLoss === null ? '-' : e.valLoss.toFixed(4),
+    e.meanF1 === null ? '-' : score(e.meanF1),
+    ...tasks.map((t) => score(e.perTask[t]?.f1)),
+    e.seconds.toFixed(2),
+  ]);
+  return formatTable(header, rows);
+}
+
+/** The order of a task's figures in `runs show`'s metrics table; others follow, `support` last. */
+const FIGURE_ORDER = ['accuracy', 'macro_f1', 'weighted_f1', 'precision', 'recall'];
+
+/**
+ * The metrics table of `runs show`: a row per task (`queue.macro_f1` is queue's macro_f1), a `mean` row of the
+ * means over tasks (`mean_macro_f1`), a column per figure; scores to 4 places, `support` a count.
+ */
+function metricsTable(metrics: Record<string, number>): string {
+  const cells = new Map<string, Map<string, number>>();
+  for (const [key, value] of Object.entries(metrics)) {
+    const dot = key.lastIndexOf('.');
+    const [row, figureName] = dot > 0 ? [key.slice(0, dot), key.slice(dot + 1)] : key.startsWith('mean_') ? ['mean', key.slice(5)] : ['all', key];
+    if (!cells.has(row)) cells.set(row, new Map());
+    cells.get(row)?.set(figureName, value);
+  }
+  // Tasks first in the order recorded, then the means over them.
+  const rowNames = [...[...cells.keys()].filter((r) => r !== 'mean' && r !== 'all'), ...['mean', 'all'].filter((r) => cells.has(r))];
+  const names = [...new Set([...cells.values()].flatMap((m) => [...m.keys()]))];
+  const rank = (name: string) => (name === 'support' ? FIGURE_ORDER.length + 1 : FIGURE_ORDER.includes(name) ? FIGURE_ORDER.indexOf(name) : FIGURE_ORDER.length);
+  const columns = names.map((name, i) => [name, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([name]) => name);
+  const rows = rowNames.map((row) => [row, ...columns.map((c) => {
+    const value = cells.get(row)?.get(c);
+    return metricKind(c) === 'count' ? fmt(value) : metricKind(c) === 'score' ? score(value) : fmt(value);
+  })]);
+  return formatTable(['', ...columns], rows);
+}
+
+/**
+ * `runs show`: a run as an engineer reads it: its ids, times, code, data, row counts, the params not at their
+ * defaults, each epoch, the kept epoch and the figures measured; `runs show --json` has the whole record (the config,
+ * the taxonomy, the artifact's files). `show`: how a value from the record is shown (the CLI escapes control characters).
+ */
+export function formatRunSummary(r: RunRecord, show: (cell: string) => string = (cell) => cell): string {
+  const lines: Array<[string, string]> = [
+    ['run', r.runId],
+    ['status', r.status],
+    ...(r.error === undefined ? [] : [['error', r.error] as [string, string]]),
+    ['model', r.modelId ?? '-'],
+    ...(r.note === undefined ? [] : [['note', r.note] as [string, string]]),
+    ['started', utc(r.startedAt)],
+    ...(r.finishedAt === undefined ? [] : [['finished', `${utc(r.finishedAt)}${r.durationSeconds === undefined ? '' : ` (${seconds(r.durationSeconds)})`}`] as [string, string]]),
+    ['git commit', commitOf(r)],
+    ...r.dataPaths.map((p, i): [string, string] => [i === 0 ? 'data' : '', p]),
+    ...(r.testDataPath === undefined ? [] : [['test file', r.testDataPath] as [string, string]]),
+    ['data hash', r.dataHash?.slice(0, 12) ?? '-'],
+  ];
+  const counts = r.counts ?? {};
+  const rowCounts = ROW_COUNTS.filter((k) => counts[k] !== undefined).map((k) => `${k} ${counts[k]}`);
+  if (rowCounts.length > 0) lines.push(['rows', rowCounts.join(', ')]);
+  const others = Object.entries(counts).filter(([k, v]) => !ROW_COUNTS.includes(k) && v !== 0);
+  if (others.length > 0) lines.push(['counts', others.map(([k, v]) => `${k} ${v}`).join(', ')]);
+  lines.push(['params', paramsLine(r)]);
+  if (r.bestEpoch !== undefined) {
+    const averaged = r.averagedEpochs !== undefined && r.averagedEpochs > 0 ? ` (the kept weights average epochs ${r.bestEpoch - r.averagedEpochs + 1}-${r.bestEpoch})` : '';
+    lines.push(['best epoch', `${r.bestEpoch}${averaged}`]);
+  }
+  if (r.bestValidF1 !== undefined) lines.push(['best valid F1', score(r.bestValidF1)]);
+  if (r.trainingSeconds !== undefined) lines.push(['training seconds', seconds(r.trainingSeconds)]);
+  const width = Math.max(...lines.map(([label]) => label.length));
+  const out = [lines.map(([label, value]) => `${label.padEnd(width)}  ${show(value)}`).join('\n')];
+  if (r.epochs.length > 0) out.push(`epochs (validation figures)\n${epochTable(r.epochs.map((e) => ({ ...e, perTask: Object.fromEntries(Object.entries(e.perTask).map(([t, m]) => [show(t), m])) })))}`);
+  if (hasMetrics(r)) out.push(`metrics on ${show(measuredOn(r))}\n${metricsTable(Object.fromEntries(Object.entries(r.metrics ?? {}).map(([k, v]) => [show(k), v])))}`);
+  out.push('runs show --json has the whole record (config, taxonomy, artifact files).');
+  return out.join('\n\n');
 }
 
 /** Plain aligned columns for a terminal. */
