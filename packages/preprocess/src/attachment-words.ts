@@ -60,12 +60,14 @@ export function spacedAttachmentName(name: string, maskAsWritten: (stem: string)
   return `${spaced}${extension}`;
 }
 
+/** A lower-case letter before a capital: a camel-case join. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const CAMEL_JOIN = /(\p{Ll})(?=\p{Lu})/gu;
 /** Separators between the words of a file name. */
 const SEPARATORS = /[-_+~.]+/g;
 
 /** The words of a part of a file name apart: at a camel-case join and at separators (SEPARATORS). */
 function spacedWords(part: string): string {
-  return part.replace(/(\p{Ll})(?=\p{Lu})/gu, '$1 ').replace(SEPARATORS, (run: string, at: number, text: string) => (startsNumber(text, run, at) ? ' +' : ' '));
+  return part.replace(CAMEL_JOIN, '$1 ').replace(SEPARATORS, (run: string, at: number, text: string) => (startsNumber(text, run, at) ? ' +' : ' '));
 }
 
 /** Whether a run of separators at `at` ends in a `+` that starts a part before digits (`_+49`, ` +49`), a phone number's, not a join (`auszug+2026`). */

@@ -68,6 +68,9 @@ const MAX_BANNERS = 3;
 
 const isBlank = (line: string) => line.trim() === '';
 
+/** A lower-case letter first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const STARTS_LOWER = /^\p{Ll}/u;
+
 /** The index after the banner whose first line is `start`: its wrapped lines and further sentences, no other text. */
 function bannerEnd(lines: readonly string[], start: number): number {
   const first = lines[start].trim();
@@ -76,7 +79,7 @@ function bannerEnd(lines: readonly string[], start: number): number {
   while (end < lines.length && !isBlank(lines[end]) && !opensWithGreeting(lines[end])) {
     const line = lines[end].trim();
     // The rest of a wrapped sentence starts in lower case; anything else under the banner is a banner's only by its words.
-    if (!(open && /^\p{Ll}/u.test(line)) && !isBannerSentence(line)) break;
+    if (!(open && STARTS_LOWER.test(line)) && !isBannerSentence(line)) break;
     open = !ENDS_SENTENCE.test(line);
     end += 1;
   }

@@ -154,28 +154,35 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
   const wordSource = html.includes('MsoNormal') || html.includes('schemas-microsoft-com:office');
   /** The rules of the `<style>` sheets read so far that may hide text: they apply to the elements after them. */
   let sheet: StyleSheet | undefined;
-  const sink = (q: boolean): Sink => (q || cut ? quoted : text);
   /** The open tables whose text is shown, innermost last: one read as header and values is written so as it closes. */
   const tables: TableCells[] = [];
-  /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
-  const closeFrom = (k: number): void => {
-    while (tags.length > k) {
-      const name = tags.pop();
-      if (name === 'p') openP -= 1;
-      else if (name === 'table' && tables.length > 0 && tables[tables.length - 1].depth === tags.length) (tables.pop() as TableCells).close(hrMarks.length);
-      const f = states.pop() as number;
-      const breaks = Math.floor(f / CLOSE_BREAKS);
-      if ((f & IN_SKIP) === 0 && breaks > 0) sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
-    }
-  };
-  /** Stack index of the `<p>` an opening `tag` closes, or -1. */
-  const impliedP = (tag: string): number => {
-    if (openP === 0 || !CLOSES_P.has(tag)) return -1;
-    for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
-      if (tags[k] === 'p') return k;
-      if (P_SCOPE.has(tags[k])) return -1;
-    }
-    return -1;
+  // Methods of one object, not closures of their own: tsx (esbuild's keepNames) names every closure as it is made,
+  // which cost 2% of reading an HTML email.
+  const stack = {
+    /** Where text goes: to `quoted` inside a quote (`q`) or after a cut, else to `text`. */
+    sink(q: boolean): Sink {
+      return q || cut ? quoted : text;
+    },
+    /** Closes the element at stack index `k` and those above it, with the line breaks they ask for. */
+    closeFrom(k: number): void {
+      while (tags.length > k) {
+        const name = tags.pop();
+        if (name === 'p') openP -= 1;
+        else if (name === 'table' && tables.length > 0 && tables[tables.length - 1].depth === tags.length) (tables.pop() as TableCells).close(hrMarks.length);
+        const f = states.pop() as number;
+        const breaks = Math.floor(f / CLOSE_BREAKS);
+        if ((f & IN_SKIP) === 0 && breaks > 0) stack.sink((f & IN_QUOTE) !== 0).lineBreak(breaks);
+      }
+    },
+    /** Stack index of the `<p>` an opening `tag` closes, or -1. */
+    impliedP(tag: string): number {
+      if (openP === 0 || !CLOSES_P.has(tag)) return -1;
+      for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
+        if (tags[k] === 'p') return k;
+        if (P_SCOPE.has(tags[k])) return -1;
+      }
+      return -1;
+    },
   };
   tokenizeHtml(html, {
     text(start, end, decode) {
@@ -184,7 +191,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
         if (tags[tags.length - 1] === 'style') sheet = readStyleSheet(html.slice(start, end), sheet);
         return;
       }
-      const out = sink((top & IN_QUOTE) !== 0);
+      const out = stack.sink((top & IN_QUOTE) !== 0);
       const pre = (top & IN_PRE) !== 0;
       const t = decode ? decodeEntities(html.slice(start, end)) : undefined;
       if (pre) out.text(t ?? html.slice(start, end));
@@ -193,7 +200,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     close(name) {
       for (let k = tags.length - 1; k > 0 && k >= tags.length - CLOSE_SEARCH; k -= 1) {
         if (tags[k] !== name) continue;
-        closeFrom(k);
+        stack.closeFrom(k);
         return;
       }
     },
@@ -210,8 +217,8 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
           while (tables.length > 0 && tables[tables.length - 1].depth >= head) tables.pop();
         }
       }
-      const p = impliedP(tag);
-      if (p > 0) closeFrom(p);
+      const p = stack.impliedP(tag);
+      if (p > 0) stack.closeFrom(p);
       const top = states[states.length - 1];
       const kind = TAGS.get(tag) ?? 0;
       let state = (top & (IN_QUOTE | IN_SKIP | IN_PRE | IN_HIDING)) | ((kind & SKIP) !== 0 ? IN_SKIP : 0) | (tag === 'pre' ? IN_PRE : 0);
@@ -229,7 +236,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
           if (attrs !== undefined ? isQuoteElement(tag, attrs) : tag === 'blockquote') state |= IN_QUOTE;
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }
-        const out = sink((state & IN_QUOTE) !== 0);
+        const out = stack.sink((state & IN_QUOTE) !== 0);
         if (tag === 'table' && !selfClosing) {
           // A table inside a table's cell makes the outer one a layout, read as it is.
           if (tables.length > 0) tables[tables.length - 1].giveUp();
@@ -255,7 +262,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
     },
   });
   // Elements left open close at the end (a table with no `</table>` is read as one that has it); this only asks for line breaks.
-  if (tables.length > 0) closeFrom(1);
+  if (tables.length > 0) stack.closeFrom(1);
   // `<hr>` then a From:/Von: block: Outlook and Thunderbird forwards/replies without marked-up ids.
   // The text is joined once and each head read as a slice of at most HR_HEAD characters: built part by part
   // and split whole, thousands of `<hr>`s over the same text cost a quadratic time (0.3 s for 20,000 characters).

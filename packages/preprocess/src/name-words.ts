@@ -97,7 +97,7 @@ export function inBankPhraseAt(text: string, start: number, end: number): boolea
 
 /** A name of capitals only (`ANNA SCHMIDT`, not `Jean DUPONT`). */
 export function isAllCaps(name: string): boolean {
-  return !LOWER_CASE.test(name) && /\p{Lu}/u.test(name);
+  return !LOWER_CASE.test(name) && UPPER_CASE.test(name);
 }
 
 /** A phrase of closing and greeting words only (`Viele Grüße`, `Best Regards`): what a signature line is not. */
@@ -107,6 +107,8 @@ export function isClosingPhrase(words: string): boolean {
 
 /** A lower-case letter other than `ß`, which has no capital in common use (`WEIß`). */
 const LOWER_CASE = /(?!ß)\p{Ll}/u;
+/** A capital. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const UPPER_CASE = /\p{Lu}/u;
 
 const isNotNameWord = (word: string) => NOT_NAME_WORDS.has(word) || NOT_NAME_CAPS.has(word);
 

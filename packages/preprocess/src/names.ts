@@ -655,6 +655,8 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
 }
 
 const LETTER = /\p{L}/u;
+/** A capital first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const STARTS_UPPER = /^\p{Lu}/u;
 /** A title (and academic titles) right before a name: `Frau `, `Herrn Dr. `, `MRS. `. */
 const TITLE_BEFORE = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}$`, 'u');
 
@@ -679,7 +681,7 @@ function echoesOf(name: string, afterTitle = false): string[] {
     titled = true;
   }
   if (words.length === 0 || words.length > 4) return [];
-  if (words.some((w) => NOT_NAME_WORDS.has(w.toLowerCase()) || !/^\p{Lu}/u.test(w))) return [];
+  if (words.some((w) => NOT_NAME_WORDS.has(w.toLowerCase()) || !STARTS_UPPER.test(w))) return [];
   // Capitals without a title are looked for whole only, not by their last word: a line in capitals taken
   // for a name by mistake (`Thanks\nGREEN ENERGY`) would spread its last word through the text.
   if (!titled && isAllCaps(words.join(' '))) return words.length >= 2 ? [words.join(' ')] : [];
@@ -741,7 +743,7 @@ const PARTICLES = new Set(PARTICLE_WORDS);
  */
 function isEchoCase(written: string): boolean {
   if (isAllCaps(written)) return !isCapsNotName(written);
-  return written.split(/[ \t]+/u).every((w) => /^\p{Lu}/u.test(w) || PARTICLES.has(w));
+  return written.split(/[ \t]+/u).every((w) => STARTS_UPPER.test(w) || PARTICLES.has(w));
 }
 
 /**

@@ -166,6 +166,12 @@ export function isReplyHeader(line: string, facts?: number): boolean {
 const SENTENCE_END = /[.!?]\s+/g;
 
 /**
+ * Two words of two letters or more. Patterns with `\p{…}` stand out here, not as literals in the functions that use
+ * them: esbuild (tsx, the serving bundle) writes such a literal as `new RegExp(…)`, built anew at every call.
+ */
+const TWO_WORDS = /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u;
+
+/**
  * Where a reply header starts that a mail program wrote onto the end of the writer's last line (`Bitte stornieren
  * Sie den Auftrag. Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:`), or -1: after a sentence's
  * end, an intro word (`Am`, `On`, `Le`) opening what reads as a reply header by itself.
@@ -179,7 +185,7 @@ export function inlineHeaderStart(line: string): number {
     const at = m.index + m[0].length;
     const rest = t.slice(at);
     // Two words of the writer's at least before it: not a date's `3.` or `Mo.` inside the header itself.
-    if (HEADER_START.test(rest) && isReplyHeader(rest) && /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u.test(t.slice(0, m.index))) return at;
+    if (HEADER_START.test(rest) && isReplyHeader(rest) && TWO_WORDS.test(t.slice(0, m.index))) return at;
   }
   return -1;
 }
@@ -226,12 +232,15 @@ export function replyHeaderRules(l: string): boolean {
 }
 
 
+/** A short weekday and a digit after it (`Mo., 3`, `Tue, 4`), which a date that opens with a letter starts with (as TWO_WORDS, not inline). */
+const WEEKDAY_FIRST = /^\p{L}{2,4}\.?,? \d/u;
+
 /** A date, intro word, verb, address or colon where a reply header has them. */
 function headerShape(l: string): boolean {
   const end = l[l.length - 1];
   const c0 = l.charCodeAt(0);
   // Only a date (digit or weekday) or an intro word can start a header that does not end with a colon.
-  const date = (c0 >= 48 && c0 <= 57) || /^\p{L}{2,4}\.?,? \d/u.test(l) ? DATE_FIRST.exec(l) : null;
+  const date = (c0 >= 48 && c0 <= 57) || WEEKDAY_FIRST.test(l) ? DATE_FIRST.exec(l) : null;
   const dateFirst = date !== null;
   // What follows the date: a time looked for there is not a piece of the date itself.
   const rest = date ? l.slice(date[0].length) : l;

@@ -52,6 +52,8 @@ const TOWN_FORM = /^(?:(?:Bad|Sankt|St\.)[ \t]\p{Lu}[\p{L}-]{1,40}(?:[ \t](?:am|
 const COMMA = /[ \t]*,[ \t]*/;
 /** A town of one word: capitalised, maybe joined by a dash (`Castrop-Rauxel`). */
 const ONE_WORD = /^\p{Lu}[\p{L}-]{1,40}$/u;
+/** A capital first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const STARTS_UPPER = /^\p{Lu}/u;
 
 /** Whether `words` (the words only) name a town: a known one, or one by its form (TOWN_FORM). */
 function isTown(words: string): boolean {
@@ -132,7 +134,7 @@ export function isJobWord(word: string): boolean {
 export function isJobLine(line: string): boolean {
   const words = lineWords(line);
   const lower = words.map((w) => w.toLowerCase());
-  const named = (from: number) => words.slice(from).every((w, k) => /^\p{Lu}/u.test(w) || JOB_JOINERS.has(lower[from + k]) || LEGAL_FORM_WORDS.has(lower[from + k]));
+  const named = (from: number) => words.slice(from).every((w, k) => STARTS_UPPER.test(w) || JOB_JOINERS.has(lower[from + k]) || LEGAL_FORM_WORDS.has(lower[from + k]));
   if (lower.some((w) => LEGAL_FORM_WORDS.has(w))) return named(0);
   const at = lower.length > 1 && JOB_QUALIFIERS.has(lower[0]) ? 1 : 0;
   return at < words.length && isJobWord(words[at]) && named(at + 1);

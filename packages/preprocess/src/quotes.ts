@@ -193,6 +193,12 @@ export interface QuoteSplit {
   marks: readonly LineMark[];
 }
 
+/**
+ * A lower-case letter first. Out here, not a literal in continuesWrapped: esbuild (tsx, the serving bundle) writes a
+ * literal with `\p{…}` as `new RegExp(…)`, built anew at every call.
+ */
+const STARTS_LOWER = /^\p{Ll}/u;
+
 /** The width mailers wrap lines at is 72 to 78 characters: a line this long that a word would take past 72 was wrapped. */
 const WRAPPED_LENGTH = 60;
 const WRAP_WIDTH = 72;
@@ -209,12 +215,12 @@ function continuesWrapped(above: string, line: string, below: string | undefined
   const end = a[a.length - 1];
   if (end === '?' || end === '!' || end === ':' || end === ';') return false;
   const t = line.trimStart();
-  if (end !== '.' && /^\p{Ll}/u.test(t)) return true;
+  if (end !== '.' && STARTS_LOWER.test(t)) return true;
   const word = /^\S*/.exec(t)?.[0].length ?? 0;
   // Only the rest of a real `>` line with the quote going on (or ending) right under it: no chain down the
   // writer's own wrapped lines under a long quoted one.
   if (!/^\s*>/.test(above) || (below !== undefined && !/^\s*(?:>|$)/.test(below))) return false;
-  return a.length >= WRAPPED_LENGTH && a.length + 1 + word > WRAP_WIDTH && (end !== '.' || /^\p{Ll}/u.test(t));
+  return a.length >= WRAPPED_LENGTH && a.length + 1 + word > WRAP_WIDTH && (end !== '.' || STARTS_LOWER.test(t));
 }
 
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
@@ -290,9 +296,45 @@ function introducesQuote(kept: readonly string[]): boolean {
   let n = kept.length - 1;
   while (n >= 0 && isBlank(kept[n])) n -= 1;
   if (n < 0) return false;
-  if (INTRODUCES_BELOW.test(kept[n])) return true;
+  // Only a line ending in `:` can match, which the regex finds only after trying every word of the line.
+  if (kept[n].trimEnd().endsWith(':') && INTRODUCES_BELOW.test(kept[n])) return true;
   for (let k = 0; k < n; k += 1) if (!isBlank(kept[k])) return false;
   return kept[n].trimEnd().endsWith(',') && isGreetingLine(kept[n]);
+}
+
+/**
+ * The lines `splitQuotes` keeps and quotes, with what it asks about the kept lines again and again remembered. A class,
+ * not closures in splitQuotes: tsx (esbuild's keepNames) names every closure as it is made, 1% of all cleaning.
+ */
+class KeptAndQuoted {
+  readonly kept: string[] = [];
+  readonly quoted: string[] = [];
+  // `kept`'s length when its trailing rules last moved: with no line kept since, none would move again, and each
+  // `>` block under a header would walk the same blank lines back (100,000 blocks under 500,000 blank lines: 37 s).
+  private settledAt = -1;
+  // `introducesQuote(kept)` as last asked, and for which `kept` (its length and last line): each header of a thread
+  // under the same kept text asks again, and would walk the same blank lines back.
+  private introducedFor = -1;
+  private introducedLast: string | undefined;
+  private introduced = false;
+
+  /** `moveTrailingRules(kept, quoted)`, unless no line was kept since it last ran. */
+  moveRules(): void {
+    if (this.kept.length === this.settledAt) return;
+    moveTrailingRules(this.kept, this.quoted);
+    this.settledAt = this.kept.length;
+  }
+
+  /** `introducesQuote(kept)`, asked again only when `kept` changed. */
+  introducedByKept(): boolean {
+    const lastLine = this.kept[this.kept.length - 1];
+    if (this.kept.length !== this.introducedFor || lastLine !== this.introducedLast) {
+      this.introduced = introducesQuote(this.kept);
+      this.introducedFor = this.kept.length;
+      this.introducedLast = lastLine;
+    }
+    return this.introduced;
+  }
 }
 
 /**
@@ -320,36 +362,14 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
     for (let k = inlineEnd; k < lines.length; k += 1) quoted.push(lines[k]);
     return { kept, quoted, marks };
   }
-  const kept: string[] = [];
-  const quoted: string[] = [];
+  const split = new KeptAndQuoted();
+  const { kept, quoted } = split;
   let seenText = false;
-  // `kept`'s length when its trailing rules last moved: with no line kept since, none would move again, and each
-  // `>` block under a header would walk the same blank lines back (100,000 blocks under 500,000 blank lines: 37 s).
-  let settledAt = -1;
-  const moveRules = (): void => {
-    if (kept.length === settledAt) return;
-    moveTrailingRules(kept, quoted);
-    settledAt = kept.length;
-  };
-  // `introducesQuote(kept)` as last asked, and for which `kept` (its length and last line): each header of a thread
-  // under the same kept text asks again, and would walk the same blank lines back.
-  let introducedFor = -1;
-  let introducedLast: string | undefined;
-  let introduced = false;
-  const introducedByKept = (): boolean => {
-    const lastLine = kept[kept.length - 1];
-    if (kept.length !== introducedFor || lastLine !== introducedLast) {
-      introduced = introducesQuote(kept);
-      introducedFor = kept.length;
-      introducedLast = lastLine;
-    }
-    return introduced;
-  };
   for (let i = 0; i < lines.length; i += 1) {
     const mark = marks[i];
     if (mark === 'forward' && options.forwards === false && seenText) return { kept: lines, quoted: [], marks };
     if (STARTS_QUOTE.has(mark)) {
-      if (seenText && mark !== 'forward' && introducedByKept()) seenText = false;
+      if (seenText && mark !== 'forward' && split.introducedByKept()) seenText = false;
       if (!seenText) {
         quoted.push(lines[i]);
         // Under a greeting or an introduction and a blank line, the blank lines under the header go with it: one
@@ -367,12 +387,12 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       if (mark === 'header' && j < lines.length && marks[j] === 'quote') {
         // The header introduces a `>` block: drop both with the blank lines after, keep reading below.
         while (j < lines.length && (marks[j] === 'quote' || marks[j] === 'empty')) j += 1;
-        moveRules();
+        split.moveRules();
         for (let k = i; k < j; k += 1) quoted.push(lines[k]);
         i = j - 1;
         continue;
       }
-      moveRules();
+      split.moveRules();
       for (let k = i; k < lines.length; k += 1) quoted.push(lines[k]);
       break;
     }

@@ -172,6 +172,18 @@ function claimedScratch(length: number): Uint8Array {
   return scratch.fill(0, 0, length);
 }
 
+/** A letter at the end. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
+const ENDS_IN_LETTER = /\p{L}$/u;
+
+/**
+ * `h` claims its characters in `claimed` (with `mark`) and goes to `chosen` unless it keeps. A function of its own, not
+ * a closure in claimedHits: tsx (esbuild's keepNames) names every closure as it is made, 1% of masking the demo rows.
+ */
+function claim(h: Hit, mark: number, claimed: Uint8Array, chosen: Hit[]): void {
+  claimed.fill(mark, h.start, h.end);
+  if (h.keep !== true) chosen.push(h);
+}
+
 /**
  * The hits of `groups` that mask, in the order of their start: group by group, each hit claims its characters of
  * `text`, and a later hit that overlaps a claimed span is dropped, but for a name's words before it and, over a user
@@ -182,17 +194,13 @@ function claimedHits(text: string, groups: readonly (readonly Hit[])[], userGrou
   const claimed = claimedScratch(text.length);
   const chosen: Hit[] = [];
   // A span a user pattern claimed is marked USER_CLAIM, any other CLAIM.
-  const claim = (h: Hit, mark: number) => {
-    claimed.fill(mark, h.start, h.end);
-    if (h.keep !== true) chosen.push(h);
-  };
   for (let g = 0; g < groups.length; g += 1) {
     const mark = g < userGroups ? USER_CLAIM : CLAIM;
     for (const hit of groups[g]) {
       let firstClaimed = -1;
       for (let i = hit.start; i < hit.end && firstClaimed < 0; i += 1) if (claimed[i] !== 0) firstClaimed = i;
       if (firstClaimed < 0) {
-        claim(hit, mark);
+        claim(hit, mark, claimed, chosen);
         continue;
       }
       let overUser = false;
@@ -200,11 +208,11 @@ function claimedHits(text: string, groups: readonly (readonly Hit[])[], userGrou
       if (hit.type === 'NAME') {
         // A name keeps its words before a claimed span (the street it ran into).
         const kept = text.slice(hit.start, firstClaimed).trimEnd();
-        if (/\p{L}$/u.test(kept)) claim({ ...hit, end: hit.start + kept.length }, mark);
+        if (ENDS_IN_LETTER.test(kept)) claim({ ...hit, end: hit.start + kept.length }, mark, claimed, chosen);
       } else if (overUser) {
         // Over a user pattern's match, a hit keeps what no earlier hit took (`Kundennr. 1234567890` under a pattern
         // `\d{6}`: its `7890`), so that nothing of what it found stays as it was; over a built-in one's, it is dropped.
-        for (const part of unclaimedParts(text, hit, claimed)) claim(part, mark);
+        for (const part of unclaimedParts(text, hit, claimed)) claim(part, mark, claimed, chosen);
       }
     }
   }
