@@ -51,10 +51,11 @@ export {
 export { parsePiiPatterns, MAX_PII_PATTERNS, MAX_PII_PATTERN_CHARS } from './pii-patterns.js';
 export { detectLanguage } from './language.js';
 export { namesFound } from './names.js';
+export { composeDiacritics } from './compose.js';
 export { senderNames } from './sender-names.js';
 export { normaliseSubject } from './subject.js';
 export { automatedKind, AUTOMATED_KINDS, type AutomatedKind } from './automated.js';
-export { parseReceivedTime, isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, resolveLocalTime, DATE_TIME_FORMS } from './received-time.js';
+export { parseReceivedTime, isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, resolveLocalTime, zonedWallTime, DATE_TIME_FORMS } from './received-time.js';
 export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
 export * from './featurize/index.js';
 export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';

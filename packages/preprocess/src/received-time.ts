@@ -65,6 +65,15 @@ export function isoTime(ms: number): string | undefined {
 }
 
 /**
+ * The wall-clock time in `zone` (an IANA name) at the instant `ms`, written as ISO 8601 without a zone
+ * (`2026-11-01T00:30:00.000`): its first 7 characters are the month there. Undefined as for `isoTime`.
+ */
+export function zonedWallTime(ms: number, zone: string): string | undefined {
+  if (Number.isNaN(inIsoYears(ms))) return undefined;
+  return isoTime(ms + zoneOffset(ms, zone))?.slice(0, -1);
+}
+
+/**
  * Whether `text` is a received time `parseReceivedTime` reads; the common ISO form with a zone is checked
  * by one regex test and Date.parse, as cheap as a check per request must be.
  */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { predictionLineChunks, type PredictionLine } from '@mailroute/evaluation';
 import { classifierTasks, isNearId, readManifest, type ClassifierTask } from '@mailroute/model';
+import { zonedWallTime } from '@mailroute/preprocess';
 import { createLabelNamer, type ConfirmedCase } from '@mailroute/serving';
 import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
@@ -19,8 +20,6 @@ export interface LineNames {
 
 const AS_STORED: LineNames = { truth: (_task, label) => label, predicted: (_task, label) => label };
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * The month (`2026-11`) of a stored closedAt (ISO 8601 UTC) in `timeZone`, the zone `--since` and `--until` are read
  * in (the training config's), else UTC: a case closed at 00:30 on 1 November in Berlin is in a window from
@@ -28,15 +27,7 @@ const monthFormats = new Map<string, Intl.DateTimeFormat>();
  */
 export function closedMonth(closedAt: string, timeZone?: string): string {
   if (timeZone === undefined || timeZone === 'UTC') return closedAt.slice(0, 7);
-  let format = monthFormats.get(timeZone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit' });
-    monthFormats.set(timeZone, format);
-  }
-  const ms = Date.parse(closedAt);
-  if (Number.isNaN(ms)) return closedAt.slice(0, 7);
-  const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
-  return `${String(parts.year).padStart(4, '0')}-${parts.month}`;
+  return (zonedWallTime(Date.parse(closedAt), timeZone) ?? closedAt).slice(0, 7);
 }
 
 /**

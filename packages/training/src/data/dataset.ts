@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
+import { composeDiacritics, EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
@@ -77,14 +77,8 @@ export interface Dataset {
 
 const MAX_LISTED = 5;
 
-/**
- * The combining diacritical marks U+0300-U+036F (those of Latin, Greek and Cyrillic letters), and a character with
- * the marks after it, at most 30: as preprocess's `composeDiacritics` composes them for cleaning (piece by piece,
- * because `normalize('NFC')` sorts a long run of marks in quadratic time; the marks of a longer run stay as written).
- */
+/** The combining diacritical marks U+0300-U+036F (those of Latin, Greek and Cyrillic letters), which `composeDiacritics` composes. */
 const COMBINING_MARK = /[\u0300-\u036f]/;
-const WITH_MARKS = /[^\u0300-\u036f][\u0300-\u036f]{1,30}/g;
-const composeLetter = (letter: string) => letter.normalize('NFC');
 
 /** Whether an email's subject, body or HTML has a combining mark: only then may its dedupe text differ from the form of models trained before letters were composed. */
 function hasDecomposedText(email: Email): boolean {
@@ -92,14 +86,13 @@ function hasDecomposedText(email: Email): boolean {
 }
 
 /**
- * A text as rows are compared by as exact duplicates: decomposed letters composed (NFC: `u` and a combining diaeresis
- * is `ü`, as a macOS or PDF export writes it), lower-cased and whitespace-folded. Text without a combining mark (NFC
- * data) is only lower-cased and folded, as before letters were composed. (Not preprocess's `normaliseText`, which
- * cleans the text the model reads.)
+ * A text as rows are compared by as exact duplicates: decomposed letters composed as cleaning composes them
+ * (`composeDiacritics`: `u` and a combining diaeresis is `ü`, as a macOS or PDF export writes it), lower-cased and
+ * whitespace-folded. Text without a combining mark (NFC data) is only lower-cased and folded, as before letters were
+ * composed.
  */
 export function dedupeKeyText(text: string): string {
-  const composed = COMBINING_MARK.test(text) ? text.replace(WITH_MARKS, composeLetter) : text;
-  return composed.toLowerCase().replace(/\s+/g, ' ').trim();
+  return composeDiacritics(text).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The subject, body and HTML of an email as one text, before `dedupeKeyText`. */

@@ -281,22 +281,33 @@ function configPaths(config: unknown, tasks: readonly string[]): Map<string, str
 /** How many config rows `runs compare` shows at most (`runs show` has the whole config of each). */
 const CONFIG_ROWS = 12;
 
-/** The config values (besides the model params) that differ between two runs, of the tasks both have (`common`): split, columns, onBadRow, a task's aliases... */
-function configChanges(a: RunRecord, b: RunRecord, common: readonly string[]): string[][] {
+/**
+ * The config values (besides the model params) that differ between two runs, of the tasks both have (`common`): split,
+ * columns, onBadRow, a task's aliases..., sorted by path: [path, a's JSON, b's JSON].
+ */
+function configDiffs(a: RunRecord, b: RunRecord, common: readonly string[]): Array<[string, string | undefined, string | undefined]> {
   const [x, y] = [configPaths(a.config, common), configPaths(b.config, common)];
-  const rows: string[][] = [];
-  for (const key of [...new Set([...x.keys(), ...y.keys()])].sort()) {
-    if (x.get(key) !== y.get(key)) rows.push([`config ${key}`, cut(x.get(key) ?? '-', 40), cut(y.get(key) ?? '-', 40), 'differs']);
-  }
+  return [...new Set([...x.keys(), ...y.keys()])].sort().flatMap((key): Array<[string, string | undefined, string | undefined]> => (x.get(key) === y.get(key) ? [] : [[key, x.get(key), y.get(key)]]));
+}
+
+/** The `config` rows of `runs compare`: configDiffs, at most CONFIG_ROWS of them. */
+function configChanges(a: RunRecord, b: RunRecord, common: readonly string[]): string[][] {
+  const rows = configDiffs(a, b, common).map(([key, x, y]) => [`config ${key}`, cut(x ?? '-', 40), cut(y ?? '-', 40), 'differs']);
   if (rows.length <= CONFIG_ROWS) return rows;
   return [...rows.slice(0, CONFIG_ROWS), [`config (${rows.length - CONFIG_ROWS} more)`, '', '', 'runs show has each config whole']];
 }
 
+/** The artifact files whose hashes differ between two runs (none: the same weights); undefined unless both recorded their hashes. */
+function differingFiles(a: RunRecord, b: RunRecord): string[] | undefined {
+  if (a.artifactFiles === undefined || b.artifactFiles === undefined) return undefined;
+  const names = [...new Set([...Object.keys(a.artifactFiles), ...Object.keys(b.artifactFiles)])].sort();
+  return names.filter((name) => a.artifactFiles?.[name] !== b.artifactFiles?.[name]);
+}
+
 /** Whether two runs' artifacts hold the same files (the same weights): blank unless both recorded their hashes. */
 function filesVerdict(a: RunRecord, b: RunRecord): string[][] {
-  if (a.artifactFiles === undefined || b.artifactFiles === undefined) return [];
-  const names = [...new Set([...Object.keys(a.artifactFiles), ...Object.keys(b.artifactFiles)])].sort();
-  const differ = names.filter((name) => a.artifactFiles?.[name] !== b.artifactFiles?.[name]);
+  const differ = differingFiles(a, b);
+  if (differ === undefined) return [];
   const hash = (r: RunRecord) => r.artifactFiles?.['model.onnx']?.slice(0, 12) ?? '-';
   return [['model.onnx sha256', hash(a), hash(b), differ.length === 0 ? 'identical artifacts: the same weights' : `differ: ${differ.join(', ')}`]];
 }
@@ -551,13 +562,8 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
   const comparable = sameRows(a, b);
   const tasksAlike = sameTasks(tasksA, tasksB);
   const validSame = sameValidRows(a, b, tasks);
-  const [configA, configB] = [configPaths(a.config, common), configPaths(b.config, common)];
   const parsed = (text: string | undefined): unknown => (text === undefined ? null : JSON.parse(text));
-  const differingConfig: RunComparison['differingConfig'] = {};
-  for (const key of [...new Set([...configA.keys(), ...configB.keys()])].sort()) {
-    if (configA.get(key) !== configB.get(key)) differingConfig[key] = { a: parsed(configA.get(key)), b: parsed(configB.get(key)) };
-  }
-  const files = a.artifactFiles !== undefined && b.artifactFiles !== undefined ? filesVerdict(a, b)[0][3].startsWith('identical') : null;
+  const differ = differingFiles(a, b);
   return {
     a: comparedRun(a, tasksA),
     b: comparedRun(b, tasksB),
@@ -567,10 +573,10 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
       metricsCompare: comparable && hasMetrics(a) && hasMetrics(b),
       validationRowsSame: validSame,
       sameTasks: tasksAlike,
-      identicalArtifacts: files,
+      identicalArtifacts: differ === undefined ? null : differ.length === 0,
     },
     differingParams: Object.fromEntries(paramChanges(a, b).map(([key, x, y]) => [key, { a: parsed(x), b: parsed(y) }])),
-    differingConfig,
+    differingConfig: Object.fromEntries(configDiffs(a, b, common).map(([key, x, y]) => [key, { a: parsed(x), b: parsed(y) }])),
     labelChanges: Object.fromEntries(labelDiffs(a, b).map(({ task, added, removed }) => [task, { added, removed }])),
     bestValidF1: figure(a.bestValidF1, b.bestValidF1, validSame),
     trainingSeconds: figure(a.trainingSeconds, b.trainingSeconds),
