@@ -121,4 +121,14 @@ describe('publish-model (the operator script)', () => {
     expect(res.stderr).toContain(`no model "nope" in the registry at ${path.join(cwd, '.mailroute')}`);
     await rm(cwd, { recursive: true, force: true });
   }, 60_000);
+
+  it('reads MAILROUTE_HOME as mailroute does: trimmed, a leading ~/ the user\'s home folder', async () => {
+    const userHome = await mkdtemp(path.join(os.tmpdir(), 'mailroute-publish-user-'));
+    const res = run(['--model', 'nope', '--bucket', 'b', '--group', 'g', '--image', 'i'], {
+      HOME: userHome, MAILROUTE_HOME: ' ~/mr ', AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y',
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`no model "nope" in the registry at ${path.join(userHome, 'mr')}`);
+    await rm(userHome, { recursive: true, force: true });
+  }, 60_000);
 });

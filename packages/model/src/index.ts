@@ -34,7 +34,7 @@ export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredO
 export { rollbackChampion } from './registry/rollback.js';
 export { describeNoChampion, noChampionError, noChampionMessage } from './registry/no-champion.js';
 export { GateRecordSchema, gateStanding, failedChecksLine, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
-export { checkHomeDirectory } from './registry/home.js';
+export { checkHomeDirectory, homeFolder } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, RegistryIndexSchema, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { homeFolder } from '@mailroute/model';
 import { S3SageMakerRegistry } from '../s3-sagemaker-registry.js';
 import { publishModel } from '../publish-model.js';
 
@@ -79,7 +80,7 @@ try {
     inferenceImage: image as string,
     cacheDir: path.join(os.tmpdir(), 'mailroute-publish-cache'),
   });
-  const { version, modelPackageArn, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: values.home ?? env.MAILROUTE_HOME ?? '.mailroute', note: values.note });
+  const { version, modelPackageArn, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: homeFolder(process.cwd(), values.home ?? env.MAILROUTE_HOME), note: values.note });
   process.stdout.write(`${JSON.stringify({ id: version.id, version: version.version, status: version.status, modelPackageArn, s3Uri, next: `approve version ${version.version} of ${group} to deploy it` })}\n`);
 } catch (error) {
   const hint = /region is missing/i.test(String(error)) ? ' (set AWS_REGION, e.g. AWS_REGION=eu-central-1)' : '';

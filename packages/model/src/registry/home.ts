@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { RegistryError } from './errors.js';
 
@@ -22,4 +23,17 @@ export function checkHomeDirectory(home: string): void {
     const what = dir === resolved ? 'is a file, not a directory' : `lies under a file, not a directory (${dir})`;
     throw new RegistryError('REGISTRY_HOME_NOT_DIRECTORY', `MAILROUTE_HOME=${resolved} ${what}: point MAILROUTE_HOME (or --home) at a directory, or move the file away`);
   }
+}
+
+/**
+ * The folder `MAILROUTE_HOME` names, from `cwd`: trimmed (a space pasted after it in a .env file is no part of it), a
+ * leading `~` or `~/` as the user's home folder (a quoted `MAILROUTE_HOME='~/mr'` is not expanded by the shell, and
+ * made a folder named `~` in `cwd`). Blank is unset (as the Nx targets' ${MAILROUTE_HOME:-.mailroute} read it),
+ * `.mailroute`, not the current folder. `~user` is left as written.
+ */
+export function homeFolder(cwd: string, value: string | undefined): string {
+  const home = value?.trim() ?? '';
+  if (home === '') return path.resolve(cwd, '.mailroute');
+  if (home === '~' || home.startsWith('~/') || home.startsWith(`~${path.sep}`)) return path.resolve(os.homedir(), home.slice(2));
+  return path.resolve(cwd, home);
 }
