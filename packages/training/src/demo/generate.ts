@@ -16,6 +16,8 @@ import {
 import { addTypos, amount, greeting, inventCardNumber, inventIban, inventIsin, plea, quotedReply, signature, toHtml, type Lang } from './noise.js';
 import { TEXTS_DE } from './texts-de.js';
 import { TEXTS_EN } from './texts-en.js';
+import { drawMisfiling, UNSAID_RATE } from './queue-noise.js';
+import { queueTextsOf } from './queue-texts.js';
 import { drawTopicNoise, labelledTopic, SECOND_TOPIC_OPENERS, VAGUE_QUEUE, VAGUE_TEXTS, type TopicNoise } from './topic-noise.js';
 
 export interface DemoRow {
@@ -50,6 +52,12 @@ export interface DemoRecord {
   row: DemoRow;
   topic: string;
   topicNoise: TopicNoise;
+  /** The queue the email is for (before any renaming), which its text says unless `UNSAID_RATE` drew otherwise. */
+  textQueue: string;
+  /** The agent filed it under a neighbouring queue (`queue-noise.ts`), not `textQueue`. */
+  misfiled: boolean;
+  /** The text says why it goes to `textQueue`, another queue than the topic's usual one (`queue-texts.ts`). */
+  queueSaid: boolean;
 }
 
 export const DEMO_DEFAULT_ROWS = 4000;
@@ -68,29 +76,38 @@ function receivedTime(random: () => number): Date {
 }
 
 function fill(template: string, lang: Lang, when: Date, random: () => number): string {
-  return template.replace(/\{(\w+)\}/g, (_, slot: string) => {
-    switch (slot) {
-      case 'amount': return amount(lang, random);
-      case 'iban': return inventIban(random);
-      case 'isin': return inventIsin(random);
-      case 'etf': return pick(ETFS, random);
-      case 'stock': return pick(STOCKS, random);
-      case 'bank': return pickWeighted(BANKS, random);
-      case 'depot': return String(100_000_000 + Math.floor(random() * 899_999_999));
-      case 'shares': return String(1 + Math.floor(random() * 250));
-      case 'device': return pick(DEVICES, random);
-      case 'rate': return (1 + Math.floor(random() * 30) / 10).toFixed(1).replace('.', lang === 'de' ? ',' : '.');
-      case 'year': return String(when.getUTCFullYear() - (when.getUTCMonth() < 5 ? 1 : 0));
-      case 'month': return (lang === 'de' ? MONTHS_DE : MONTHS_EN)[(when.getUTCMonth() + 11) % 12];
-      case 'date': {
-        const d = new Date(when.getTime() - Math.floor(random() * 20) * 86_400_000);
-        return lang === 'de'
-          ? `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`
-          : `${d.getUTCDate()} ${MONTHS_EN[d.getUTCMonth()]}`;
-      }
-      default: return slot;
-    }
+  // A value that ends a sentence with its own dot (`Solvane Inc.`) takes the template's.
+  return template.replace(/\{(\w+)\}(\.?)/g, (_, slot: string, dot: string) => {
+    const value = slotValue(slot, lang, when, random);
+    return dot !== '' && value.endsWith('.') ? value : value + dot;
   });
+}
+
+function slotValue(slot: string, lang: Lang, when: Date, random: () => number): string {
+  switch (slot) {
+    case 'amount': return amount(lang, random);
+    case 'iban': return inventIban(random);
+    case 'isin': return inventIsin(random);
+    case 'etf': return pick(ETFS, random);
+    case 'stock': return pick(STOCKS, random);
+    case 'bank': return pickWeighted(BANKS, random);
+    case 'depot': return String(100_000_000 + Math.floor(random() * 899_999_999));
+    case 'shares': return String(1 + Math.floor(random() * 250));
+    case 'device': return pick(DEVICES, random);
+    case 'rate': return (1 + Math.floor(random() * 30) / 10).toFixed(1).replace('.', lang === 'de' ? ',' : '.');
+    case 'year': return String(when.getUTCFullYear());
+    // The year a tax certificate is for: the one before (it is issued in the new year).
+    case 'taxYear': return String(when.getUTCFullYear() - 1);
+    case 'month': return (lang === 'de' ? MONTHS_DE : MONTHS_EN)[(when.getUTCMonth() + 11) % 12];
+    case 'nextMonth': return (lang === 'de' ? MONTHS_DE : MONTHS_EN)[(when.getUTCMonth() + 1) % 12];
+    case 'date': {
+      const d = new Date(when.getTime() - Math.floor(random() * 20) * 86_400_000);
+      return lang === 'de'
+        ? `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`
+        : `${d.getUTCDate()} ${MONTHS_EN[d.getUTCMonth()]}`;
+    }
+    default: return slot;
+  }
 }
 
 function capitalise(s: string): string {
@@ -132,18 +149,28 @@ function textsOf(lang: Lang, topic: string): { s: string[]; b: string[] } {
  */
 function message(
   lang: Lang, topic: string, area: string, when: Date, first: string, last: string, random: () => number,
-  noise: TopicNoise, noiseRandom: () => number,
+  noise: TopicNoise, noiseRandom: () => number, byQueue: { texts: { s: string[]; b: string[] }; random: () => number } | undefined,
 ): { subject: string; body: string } {
   const texts = textsOf(lang, topic);
   const hello = greeting(lang, first, random);
   const nCore = random() < 0.35 ? 2 : 1;
-  const core: string[] = [];
-  for (let i = 0; i < nCore; i++) {
-    const s = fill(pick(texts.b, random), lang, when, random);
-    if (!core.includes(s)) core.push(s);
+  const sentences = (from: readonly string[], draw: () => number): string => {
+    const core: string[] = [];
+    for (let i = 0; i < nCore; i++) {
+      const s = fill(pick(from, draw), lang, when, draw);
+      if (!core.includes(s)) core.push(s);
+    }
+    return core.map((s, i) => (i > 0 || lang === 'en' || hello === '' ? capitalise(s) : s)).join(' ');
+  };
+  let text = sentences(texts.b, random);
+  const typos = random() < 0.3;
+  if (typos) text = addTypos(text, random);
+  // Mail of another queue than the topic's usual one says why in its own words, drawn from a stream of its own:
+  // the topic's sentences above were drawn all the same, so `random` goes on as in every other row.
+  if (byQueue) {
+    text = sentences(byQueue.texts.b, byQueue.random);
+    if (typos) text = addTypos(text, byQueue.random);
   }
-  let text = core.map((s, i) => (i > 0 || lang === 'en' || hello === '' ? capitalise(s) : s)).join(' ');
-  if (random() < 0.3) text = addTypos(text, random);
   if (noise.kind === 'vague') {
     const vague = fill(pick(VAGUE_TEXTS[lang].b, noiseRandom), lang, when, noiseRandom);
     text = lang === 'en' || hello === '' ? capitalise(vague) : vague;
@@ -161,6 +188,7 @@ function message(
   if (please) paras.push(please);
   paras.push(signature(lang, first, last, random));
   let subject = fill(pick(texts.s, random), lang, when, random);
+  if (byQueue) subject = fill(pick(byQueue.texts.s, byQueue.random), lang, when, byQueue.random);
   if (noise.kind === 'vague') subject = fill(pick(VAGUE_TEXTS[lang].s, noiseRandom), lang, when, noiseRandom);
   if (random() < 0.22) {
     paras.push(quotedReply(lang, when, random));
@@ -171,6 +199,8 @@ function message(
 
 /** Mixed into the seed of the topic noise's own random stream. */
 const TOPIC_NOISE_STREAM = 0x70b1c5;
+/** Mixed into the seed of the random stream of the words of mail to a topic's other queues (`queue-texts.ts`). */
+const QUEUE_TEXT_STREAM = 0x9e0e7e;
 
 /** Deterministic for a seed: the same options give byte-identical rows. */
 export function generateDemoRows(options: DemoOptions = {}): DemoRow[] {
@@ -183,6 +213,7 @@ export function generateDemoRecords(options: DemoOptions = {}): DemoRecord[] {
   const seed = options.seed ?? DEMO_DEFAULT_SEED;
   const random = createRandom(seed);
   const noiseRandom = createRandom(seed ^ TOPIC_NOISE_STREAM);
+  const queueRandom = createRandom(seed ^ QUEUE_TEXT_STREAM);
   const records: DemoRecord[] = [];
   for (let i = 0; i < n; i++) {
     const when = receivedTime(random);
@@ -200,18 +231,27 @@ export function generateDemoRecords(options: DemoOptions = {}): DemoRecord[] {
     const last = pick(LAST_NAMES, random);
     const drawn = drawTopicNoise(topic, noiseRandom);
     const noise: TopicNoise = options.topicNoise === false ? { kind: 'none' } : drawn;
-    const { subject, body } = message(lang, topic, area, when, first, last, random, noise, noiseRandom);
+    const misfiledTo = drawMisfiling(spec.queues.map(([q]) => q), queue, queueRandom);
+    const unsaid = queueRandom() < UNSAID_RATE;
+    const otherQueue = queue === spec.queues[0][0] || unsaid ? undefined : queueTextsOf(lang, topic, queue);
+    const byQueue = otherQueue && { texts: otherQueue, random: queueRandom };
+    const { subject, body } = message(lang, topic, area, when, first, last, random, noise, noiseRandom, byQueue);
     const asHtml = random() < 0.15;
     let bank = pickWeighted(BANKS, random);
     if (area === 'wealth_management' && random() < 0.5) bank = 'Alpenblick Privatbank';
     if (random() < 0.05) bank = '';
     let label = labelledTopic(topic, noise);
+    const textQueue = queue;
     if (old) {
       queue = oldName(queue, OLD_QUEUE_NAMES, random);
       const renamed = oldName(topic, OLD_TOPIC_NAMES, random);
       // A label the noise changed takes its old name from the noise's stream: `random` draws as without it.
       label = label === topic ? renamed : oldName(label, OLD_TOPIC_NAMES, noiseRandom);
     }
+    // The retired topic's mail has one queue. A misfiled queue takes its old name from the queue texts' stream, so
+    // that `random` draws as without it.
+    const filedUnder = topic === RETIRED_TOPIC ? undefined : misfiledTo;
+    if (filedUnder !== undefined) queue = old ? oldName(filedUnder, OLD_QUEUE_NAMES, queueRandom) : filedUnder;
     // Mail that does not say what it is about goes to the general service team, which calls back.
     if (noise.kind === 'vague') queue = VAGUE_QUEUE;
     if (random() < 0.03) label = '';
@@ -229,7 +269,7 @@ export function generateDemoRecords(options: DemoOptions = {}): DemoRecord[] {
       queue,
       topic: label,
     };
-    records.push({ row, topic, topicNoise: noise });
+    records.push({ row, topic, topicNoise: noise, textQueue, misfiled: filedUnder !== undefined, queueSaid: otherQueue !== undefined });
   }
   return records;
 }

@@ -99,9 +99,9 @@ const BANK_REPLIES: Record<Lang, string[]> = {
     'leider konnten wir Ihr Anliegen noch nicht abschließend bearbeiten.',
   ],
   en: [
-    'thank you for your message. We have passed your request on to the responsible team.',
-    'please send us the missing documents as a PDF.',
-    'unfortunately we have not been able to complete your request yet.',
+    'Thank you for your message. We have passed your request on to the responsible team.',
+    'Please send us the missing documents as a PDF.',
+    'Unfortunately we have not been able to complete your request yet.',
   ],
 };
 const WEEKDAYS_EN = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];

@@ -48,9 +48,9 @@ export const TEXTS_DE: Record<string, { s: string[]; b: string[] }> = {
     ],
   },
   steuerbescheinigung: {
-    s: ['Jahressteuerbescheinigung {year}', 'Steuerbescheinigung fehlt', 'Korrektur Steuerbescheinigung', 'Erträgnisaufstellung'],
+    s: ['Jahressteuerbescheinigung {taxYear}', 'Steuerbescheinigung fehlt', 'Korrektur Steuerbescheinigung', 'Erträgnisaufstellung'],
     b: [
-      'wann wird die Jahressteuerbescheinigung für {year} im Postfach bereitgestellt?',
+      'wann wird die Jahressteuerbescheinigung für {taxYear} im Postfach bereitgestellt?',
       'in meiner Steuerbescheinigung fehlen die Verluste aus dem Verkauf von {stock}.',
       'mein Steuerberater benötigt eine korrigierte Steuerbescheinigung, die Kapitalerträge stimmen nicht.',
       'bitte senden Sie mir die Erträgnisaufstellung für Depot {depot} per Post zu.',
@@ -171,7 +171,7 @@ export const TEXTS_DE: Record<string, { s: string[]; b: string[] }> = {
       'ich würde gerne einen Termin mit meinem Berater vereinbaren, um die Anlagestrategie zu besprechen.',
       'im Quartalsbericht ist die Wertentwicklung meines Mandats deutlich schlechter als die Benchmark.',
       'wir möchten einen Teil des Vermögens in nachhaltige Anlagen umschichten.',
-      'können wir das jährliche Strategiegespräch auf {month} verschieben?',
+      'können wir das jährliche Strategiegespräch auf {nextMonth} verschieben?',
     ],
   },
   risk_profile: {

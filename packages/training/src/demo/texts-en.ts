@@ -46,9 +46,9 @@ export const TEXTS_EN: Record<string, { s: string[]; b: string[] }> = {
     ],
   },
   steuerbescheinigung: {
-    s: ['Annual tax certificate {year}', 'Tax certificate missing', 'Corrected tax statement needed'],
+    s: ['Annual tax certificate {taxYear}', 'Tax certificate missing', 'Corrected tax statement needed'],
     b: [
-      'when will the annual tax certificate (Steuerbescheinigung) for {year} be available in my inbox?',
+      'when will the annual tax certificate (Steuerbescheinigung) for {taxYear} be available in my inbox?',
       'the losses from selling {stock} are missing from my tax certificate.',
       'my tax advisor needs a corrected tax certificate, the capital gains are wrong.',
       'please send me the income statement for account {depot} by post.',

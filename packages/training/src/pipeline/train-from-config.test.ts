@@ -194,7 +194,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
   it('does not advise a time split to a run that already splits by time when its test rows are near-duplicates', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const data = path.join(tmp, 'demo.csv');
-    // The demo data is built from some 170 sentences: most test rows are near-duplicates, split by time too.
+    // The demo data is built from some 280 sentences: most test rows are near-duplicates, split by time too.
     await writeDemoData(data, { rows: 1000, seed: 5 });
     const config = { ...(await loadDemoConfig()), model: { ...SMALL, epochs: 1 }, split: { kind: 'time', testShare: 0.2, validShare: 0.1 } };
     const warnings: string[] = [];
