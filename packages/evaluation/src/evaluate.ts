@@ -44,6 +44,12 @@ export const TaskReportSchema = z.object({
    */
   macroF1Interval: z.object({ lo: z.number(), hi: z.number(), level: z.number(), resamples: z.number().int() }).optional(),
   /**
+   * The precision this task's abstention threshold was chosen for, when the targets were given per task (a task's own
+   * `targetPrecision` in the training config): the reports say when it falls short of it. Absent: the report's
+   * `targetPrecision`, every task's, is its target.
+   */
+  targetPrecision: z.number().min(0).max(1).optional(),
+  /**
    * Where the model operates: the lines it did not abstain on (its own threshold, from each line's
    * `abstained`), their share and precision, and the threshold when the model's manifest was at hand.
    * Absent when the lines do not say whether they abstained.
@@ -90,10 +96,21 @@ export const EvaluationReportSchema = z.object({
    * manual triage. The reports say only of `queueTask` that it routes; absent (a predictions file), of none.
    */
   routing: z.object({ queueTask: z.string(), abstainTasks: z.array(z.string()).optional() }).optional(),
-  /** The precision the model's abstention thresholds were chosen for (its config's `targetPrecision`): the reports say when a task falls short of it. */
+  /**
+   * The precision the model's abstention thresholds were chosen for, when it is every task's (its config's
+   * `targetPrecision`): the reports say when a task falls short of it. A task's own (`tasks[].targetPrecision`) wins.
+   */
   targetPrecision: z.number().min(0).max(1).optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
+
+/** The precision a task's threshold was chosen for: its own, else the report's (every task's); undefined when neither is known. */
+export function taskTargetPrecision(report: Pick<EvaluationReport, 'targetPrecision'>, task: Pick<TaskReport, 'targetPrecision'>): number | undefined {
+  return task.targetPrecision ?? report.targetPrecision;
+}
+
+/** The precision the abstention thresholds were chosen for: one for every task, or per task. */
+export type TargetPrecision = number | Readonly<Record<string, number>>;
 
 export interface EvaluateOptions {
   modelId?: string;
@@ -120,8 +137,11 @@ export interface EvaluateOptions {
   warnings?: readonly string[];
   /** The model manifest's `routing`: the reports say of its queue task alone that it routes mail. */
   routing?: ReportRouting;
-  /** The precision its thresholds were chosen for (the training config's `targetPrecision`). */
-  targetPrecision?: number;
+  /**
+   * The precision its thresholds were chosen for: one for every task (the training config's `targetPrecision`), or per
+   * task (a task's own `tasks[].targetPrecision`, else the run's); a task a record leaves out has none.
+   */
+  targetPrecision?: TargetPrecision;
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -278,6 +298,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const routing = options.routing?.queueTask === task ? options.routing : undefined;
   const eligible = routing ? rows.map((r) => triageReason(r, task, routing, false) === undefined) : undefined;
   const threshold = ownValue(options.thresholds, task);
+  const target = typeof options.targetPrecision === 'object' ? ownValue(options.targetPrecision, task) : undefined;
   const operating = !says ? undefined : routing ? routingOperatingPoint(rows, task, routing, threshold) : operatingPoint(routed.length, routedRight, rows.length, threshold);
   return {
     task,
@@ -291,6 +312,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     ...(scored.size > 0 ? { untested } : {}),
     ...(operating ? { operating } : {}),
     macroF1Interval: macroF1Interval(truth, predicted, labels),
+    ...(target !== undefined ? { targetPrecision: target } : {}),
   };
 }
 
@@ -340,10 +362,20 @@ function linesWarnings(lines: readonly PredictionLine[], measured: readonly stri
   return out;
 }
 
+/** A target precision is a share above 0, at most 1: given as a percentage (95), every task would read as short of it. */
+function checkTargets(target: TargetPrecision | undefined): void {
+  const given = target === undefined ? [] : typeof target === 'number' ? [['', target] as const] : Object.entries(target);
+  for (const [task, value] of given) {
+    if (typeof value === 'number' && value > 0 && value <= 1) continue;
+    throw new MetricInputError(`targetPrecision${task === '' ? '' : ` of task ${task}`}: ${String(value)} is not a precision above 0 and at most 1 (0.95 for 95%)`);
+  }
+}
+
 /** Every metric of every task from prediction lines: the content of `metrics.json` and of the reports. */
 export function evaluatePredictions(lines: readonly PredictionLine[], options: EvaluateOptions = {}): EvaluationReport {
   const tasks = options.tasks ? [...options.tasks] : tasksOf(lines);
   if (tasks.length === 0) throw new MetricInputError('no line has a truth label: nothing to evaluate');
+  checkTargets(options.targetPrecision);
   const sliceKeys = options.sliceBy ? [...options.sliceBy] : autoSliceKeys(lines);
   if (options.sliceBy) {
     const present = new Set(lines.flatMap((l) => Object.keys(l.meta ?? {})));
@@ -377,7 +409,8 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     tasks: reports,
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(options.routing ? { routing: { queueTask: options.routing.queueTask, ...(options.routing.abstainTasks ? { abstainTasks: [...options.routing.abstainTasks] } : {}) } } : {}),
-    ...(options.targetPrecision !== undefined ? { targetPrecision: options.targetPrecision } : {}),
+    // Given per task, each task's report carries its own instead.
+    ...(typeof options.targetPrecision === 'number' ? { targetPrecision: options.targetPrecision } : {}),
   };
 }
 

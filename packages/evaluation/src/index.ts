@@ -65,6 +65,7 @@ export {
   sliceTaskMetrics,
   headlineMetrics,
   mostConfusedPairs,
+  taskTargetPrecision,
   EvaluationReportSchema,
   TaskReportSchema,
   SliceSchema,
@@ -74,6 +75,7 @@ export {
   type Slice,
   type ConfusedPair,
   type EvaluateOptions,
+  type TargetPrecision,
 } from './evaluate.js';
 export {
   answeredDropWarnings,

@@ -1,5 +1,5 @@
-import { CATCH_ALL_LABEL } from '@mailroute/model';
-import { MISSING_META_VALUE, type EvaluationReport, type TaskReport } from './evaluate.js';
+import { CATCH_ALL_LABEL, ownValue } from '@mailroute/model';
+import { MISSING_META_VALUE, taskTargetPrecision, type EvaluationReport, type TargetPrecision, type TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
@@ -16,8 +16,11 @@ export interface TrainingFacts {
   validRows?: number;
   /** With `refit`: the rows of the second run (training and validation), whose weights the model has. */
   refitRows?: number;
-  /** The precision the abstention thresholds were chosen for on the validation split (the config's `targetPrecision`). */
-  targetPrecision?: number;
+  /**
+   * The precision the abstention thresholds were chosen for on the validation split: the config's `targetPrecision`
+   * for every task, or per task (a task's own `tasks[].targetPrecision`, else the run's).
+   */
+  targetPrecision?: TargetPrecision;
   /**
    * Per task, what became of labels the model does not learn as such: merged into `other` for having too few
    * examples (the manifest's `mergedIntoOther`), retired, and renamed (the config's `retired` and `aliases`).
@@ -207,6 +210,11 @@ function triageRule(routing: ReportRouting | undefined, below: string): string {
   return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below} (or predicts \`other\`)${others}; the other tasks only flag their abstention.`;
 }
 
+/** The target precision the training facts give `task`: every task's, or its own in a record of them. */
+function trainingTarget(target: TargetPrecision | undefined, task: string): number | undefined {
+  return typeof target === 'number' ? target : ownValue(target, task);
+}
+
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
@@ -246,18 +254,24 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
-  const target = report.targetPrecision ?? options.training?.targetPrecision;
+  // The report's own targets, else those the manifest records.
+  const targetOf = (t: TaskReport): number | undefined => taskTargetPrecision(report, t) ?? trainingTarget(options.training?.targetPrecision, t.task);
+  const targets = operating.map(targetOf);
+  const shared = targets.every((x) => x === targets[0]);
   if (operating.length > 0) {
+    const chosenFor = shared ? `its target precision${targets[0] === undefined ? '' : `, ${pct(targets[0])}`}` : "each task's own target precision";
     lines.push(
       '## Where the model answers',
       '',
-      `At the model's own thresholds (chosen on its validation split for its target precision${target === undefined ? '' : `, ${pct(target)}`}), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
+      `At the model's own thresholds (chosen on its validation split for ${chosenFor}), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
       '',
     );
-    for (const t of operating) {
+    operating.forEach((t, i) => {
+      const target = targets[i];
       const short = shortOfTarget(t, target);
-      lines.push(`- **${cell(t.task)}**: ${operatingSentence(t)}${short === undefined ? '' : ` ${short}`}`);
-    }
+      const own = shared || target === undefined ? '' : ` (target ${pct(target)})`;
+      lines.push(`- **${cell(t.task)}**${own}: ${operatingSentence(t)}${short === undefined ? '' : ` ${short}`}`);
+    });
     lines.push('');
   }
   const curves = report.tasks.filter((t) => t.coverage);

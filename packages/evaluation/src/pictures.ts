@@ -1,5 +1,5 @@
 import { coverageWords } from './coverage-words.js';
-import type { EvaluationReport } from './evaluate.js';
+import { taskTargetPrecision, type EvaluationReport } from './evaluate.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { confusionHeatmapSvg } from './svg-confusion.js';
 
@@ -66,7 +66,8 @@ export function reportPictures(report: EvaluationReport): Picture[] {
     }
     if (t.coverage) {
       const title = `Precision vs. coverage: ${t.task}`;
-      const more = { footer, ...(report.targetPrecision === undefined ? {} : { targetPrecision: report.targetPrecision }) };
+      const target = taskTargetPrecision(report, t);
+      const more = { footer, ...(target === undefined ? {} : { targetPrecision: target }) };
       out.push({ task: t.task, kind: 'coverage', name: `${base}-coverage`, title, svg: coverageCurveSvg(t.coverage, title, t.operating, coverageWords(report.routing, t.task, t.metrics.labels), more) });
     }
   }

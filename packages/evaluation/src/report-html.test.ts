@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePredictions } from './evaluate.js';
+import { EvaluationReportSchema, evaluatePredictions, type TargetPrecision } from './evaluate.js';
+import { evaluationReportJsonSchema } from './json-schema.js';
 import type { PredictionLine } from './prediction-line.js';
 import { reportPictures } from './pictures.js';
 import { evaluationHtml } from './report-html.js';
@@ -44,6 +45,50 @@ describe('evaluationHtml', () => {
       expect(page).toContain('<td class="n">57.1% at 75.0%</td>');
       expect(evaluationMarkdown(quiet)).not.toContain('below its target');
     }
+  });
+
+  it("compares each task with its own target precision when the targets are given per task, in every report form", () => {
+    // Both tasks answer all 25 emails at 92.0%: short of the queue's own 95%, not of the topic's 90%.
+    const lines: PredictionLine[] = Array.from({ length: 25 }, (_, i) => ({
+      truth: { queue: 'tax', topic: 'x' },
+      prediction: { queue: { label: i < 23 ? 'tax' : 'login', confidence: 0.9, abstained: false }, topic: { label: i < 23 ? 'x' : 'y', confidence: 0.9, abstained: false } },
+    }));
+    const evaluate = (targetPrecision: TargetPrecision) => evaluatePredictions(lines, { routing: { queueTask: 'queue' }, thresholds: { queue: 0.5, topic: 0.5 }, targetPrecision });
+    const report = evaluate({ queue: 0.95, topic: 0.9 });
+    // metrics.json: each task's own, none for the report; its JSON Schema says so.
+    expect(report.tasks.map((t) => [t.task, t.targetPrecision])).toEqual([['queue', 0.95], ['topic', 0.9]]);
+    expect(report.targetPrecision).toBeUndefined();
+    expect(EvaluationReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+    const schema = evaluationReportJsonSchema() as { properties: { tasks: { items: { properties: Record<string, unknown> } } } };
+    expect(schema.properties.tasks.items.properties.targetPrecision).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    const short = 'Its target precision is 95.0%: 3.0 points short on these emails.';
+    const html = evaluationHtml(report, reportPictures(report));
+    expect(html).toContain(`data-short-of-target="queue"><b>Below its target:</b> ${short}</p>`);
+    expect(html).not.toContain('data-short-of-target="topic"');
+    expect(html).toContain('<span class="weak">&#9888; 100.0% at 92.0%, under its 95.0% target</span>');
+    const md = evaluationMarkdown(report);
+    expect(md.match(/below its target/g)).toHaveLength(1);
+    expect(md).toContain(`> **Warning: below its target.** ${short}`);
+    expect(md).toMatch(/\| queue \| 25 \| .* \| 100\.0% at 92\.0%, under its 95\.0% target \|/);
+    expect(md).toMatch(/\| topic \| 25 \| .* \| 100\.0% at 92\.0% \|/);
+    expect(evaluationText(report).match(/WARNING: below its target: .*/g)).toEqual([`WARNING: below its target: ${short}`]);
+    // The model card names each task's own target; the coverage charts draw each task's.
+    const card = modelCardMarkdown(report);
+    expect(card).toContain("chosen on its validation split for each task's own target precision)");
+    expect(card).toMatch(/- \*\*queue\*\* \(target 95\.0%\): .* Its target precision is 95\.0%: 3\.0 points short on these emails\./);
+    expect(card).toMatch(/- \*\*topic\*\* \(target 90\.0%\): [^\n]*\.$/m);
+    expect(card).not.toMatch(/- \*\*topic\*\*.*short/);
+    const legends = reportPictures(report).filter((p) => p.kind === 'coverage').map((p) => /chosen for: ([\d.]+%)/.exec(p.svg)?.[1]);
+    expect(legends).toEqual(['95.0%', '90.0%']);
+    // One target for every task: said once, at the report, and the queue reaches it.
+    const shared = evaluate(0.9);
+    expect(shared.targetPrecision).toBe(0.9);
+    expect(shared.tasks.map((t) => t.targetPrecision)).toEqual([undefined, undefined]);
+    expect(evaluationMarkdown(shared)).not.toContain('below its target');
+    expect(modelCardMarkdown(shared)).toContain('chosen on its validation split for its target precision, 90.0%)');
+    // A target that is no precision (a percentage) is refused, naming the task.
+    expect(() => evaluate({ queue: 95 })).toThrow('targetPrecision of task queue: 95 is not a precision above 0 and at most 1 (0.95 for 95%)');
+    expect(() => evaluate(90)).toThrow('targetPrecision: 90 is not a precision above 0 and at most 1 (0.95 for 95%)');
   });
 
   it('lists the same most confused pairs as report.md, and says how many when the task has more', () => {

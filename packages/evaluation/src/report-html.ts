@@ -1,6 +1,6 @@
 import { classificationReportText } from './classification-report.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
-import type { EvaluationReport, TaskReport } from './evaluate.js';
+import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
   absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, untestedLabelsNote,
@@ -133,8 +133,9 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
   const title = `Evaluation${report.modelId ? ` of ${report.modelId}` : ''}${report.dataset ? ` on ${report.dataset}` : ''}`;
   const operating = hasOperating(report);
   const atThreshold = (t: TaskReport) => {
-    const text = esc(operatingCell(t, report.targetPrecision));
-    return shortOfTarget(t, report.targetPrecision) === undefined ? text : `<span class="weak">&#9888; ${text}</span>`;
+    const target = taskTargetPrecision(report, t);
+    const text = esc(operatingCell(t, target));
+    return shortOfTarget(t, target) === undefined ? text : `<span class="weak">&#9888; ${text}</span>`;
   };
   const summary = table(
     ['task', 'examples', 'labels', 'accuracy', 'macro-F1', 'weighted F1', eceHead(report), ...(operating ? ['answered at own threshold (precision)'] : [])],
@@ -159,7 +160,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
-${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, report.targetPrecision)).join('\n')}
+${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, taskTargetPrecision(report, t))).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
 <dl class="guide">${readingGuide(report).map((g) => `<dt>${htmlCodeSpans(g.term)}</dt><dd>${htmlCodeSpans(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>

@@ -1,6 +1,6 @@
 import { classificationReportText } from './classification-report.js';
 import { pictureBases } from './pictures.js';
-import type { EvaluationReport, TaskReport } from './evaluate.js';
+import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import { clearDifference, type Comparison, type TaskComparison } from './compare.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
@@ -238,7 +238,7 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     if (unlabelled) parts.push(`Note: ${unlabelled}\n\n`);
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
-    const short = shortOfTarget(t, report.targetPrecision);
+    const short = shortOfTarget(t, taskTargetPrecision(report, t));
     if (short) parts.push(`WARNING: below its target: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
@@ -273,7 +273,7 @@ function taskSummaryTable(report: EvaluationReport): string[] {
     const m = t.metrics;
     const topk = t.topK.map((k) => `top-${k.k} ${f(k.accuracy)}`).join(', ') || '–';
     const ece = t.calibration ? f(t.calibration.ece) : '–';
-    const at = operating ? ` ${operatingCell(t, report.targetPrecision)} |` : '';
+    const at = operating ? ` ${operatingCell(t, taskTargetPrecision(report, t))} |` : '';
     return `| ${cell(t.task)} | ${m.n} | ${m.labels.length} | ${f(m.accuracy)} | **${f(m.macro.f1)}** | ${f(m.weighted.f1)} | ${topk} | ${ece} |${at}`;
   });
   const head = `| task | examples | labels | accuracy | macro-F1 | weighted F1 | top-k | ${eceHead(report)} |${operating ? ' answered at own threshold (precision) |' : ''}`;
@@ -363,7 +363,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(...taskSummaryTable(report), '');
   const bases = options.pictures === undefined ? undefined : pictureBases(report);
   for (const t of report.tasks) {
-    lines.push(...taskMarkdown(t, report.routing, report.lines, report.targetPrecision, options.maxClasses));
+    lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses));
     const base = bases?.get(t.task);
     if (base !== undefined) lines.push(...pictureLinks(t, `pictures/${base}`, options.pictures ?? 'png'), '');
   }

@@ -99,6 +99,22 @@ describe('training config', () => {
     expect(named('…')).toThrow(/"…": ASCII letters \(a-z, A-Z\), digits and _ only, starting with a letter$/);
   });
 
+  it('takes a target precision per task (absent: the run\'s), above 0 and at most 1 as the run\'s, refusing a percentage with the share it means', () => {
+    const two = { ...ok, tasks: [{ name: 'queue', targetPrecision: 0.95 }, { name: 'topic' }], targetPrecision: 0.9 };
+    expect(parseTrainingConfig(two).tasks.map((t) => t.targetPrecision)).toEqual([0.95, undefined]);
+    expect(parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', targetPrecision: 1 }] }).tasks[0].targetPrecision).toBe(1);
+    const target = (value: unknown) => messageOf({ ...ok, tasks: [{ name: 'queue', targetPrecision: value }] });
+    expect(target(0)).toBe('training config: tasks.0.targetPrecision: a precision above 0 and at most 1 (e.g. 0.95), got 0');
+    expect(target(1.2)).toBe('training config: tasks.0.targetPrecision: a precision above 0 and at most 1 (e.g. 0.95), got 1.2');
+    expect(target(95)).toBe('training config: tasks.0.targetPrecision: a precision above 0 and at most 1, got 95: write 0.95 for 95%');
+    expect(target('0.95')).toBe('training config: tasks.0.targetPrecision: a precision above 0 and at most 1 (e.g. 0.95), got "0.95"');
+    // The run's is refused alike.
+    expect(messageOf({ ...ok, targetPrecision: 90 })).toBe('training config: targetPrecision: a precision above 0 and at most 1, got 90: write 0.9 for 90%');
+    // A misspelt one is named with the key meant; one in a level that has none says where it belongs.
+    expect(messageOf({ ...ok, tasks: [{ name: 'queue', targetPrecison: 0.95 }] })).toBe('training config: tasks.0: unknown key "targetPrecison" (did you mean "targetPrecision"?)');
+    expect(messageOf({ ...ok, routing: { queueTask: 'queue', targetPrecision: 0.95 } })).toBe('training config: routing: unknown key "targetPrecision" (it belongs at the top level or in each entry of tasks[] or in model)');
+  });
+
   it('follows alias chains (rename then merge), and detects cycles', () => {
     const task = parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', labels: ['c'], aliases: { a: 'b', b: 'c' }, retired: ['old'] }] }).tasks[0];
     expect(resolveLabel(task, 'a')).toEqual({ kind: 'label', label: 'c', renamedFrom: 'a' });
@@ -363,5 +379,8 @@ describe('trainingConfigJsonSchema', () => {
     const model = schema.properties.model as { additionalProperties: boolean; properties: Record<string, unknown> };
     expect(model.additionalProperties).toBe(false);
     expect(Object.keys(model.properties)).toEqual(expect.arrayContaining(['epochs', 'dim', 'buckets']));
+    // A task's own target precision, with the run's bounds.
+    const task = (schema.properties.tasks as { items: { properties: Record<string, unknown> } }).items;
+    expect(task.properties.targetPrecision).toEqual({ type: 'number', exclusiveMinimum: 0, maximum: 1 });
   });
 });

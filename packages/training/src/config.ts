@@ -49,6 +49,21 @@ const className = label.min(1, 'a label cannot be blank (a blank cell is a row w
  */
 const column = z.string().overwrite((value) => value.normalize('NFC').trim());
 
+/**
+ * The precision an abstention threshold aims for on the validation split: a share above 0, at most 1. A percentage
+ * (`95`) is refused with the share it means, as it would otherwise read as "out of range" only.
+ */
+const precisionTarget = z
+  .number({ error: (issue) => precisionTargetMessage(issue.input) })
+  .gt(0, { error: (issue) => precisionTargetMessage(issue.input) })
+  .max(1, { error: (issue) => precisionTargetMessage(issue.input) });
+
+function precisionTargetMessage(input: unknown): string {
+  const rule = 'a precision above 0 and at most 1';
+  if (typeof input === 'number' && input >= 50 && input <= 100) return `${rule}, got ${input}: write ${input / 100} for ${input}%`;
+  return `${rule} (e.g. 0.95), got ${JSON.stringify(input) ?? String(input)}`;
+}
+
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({
   name,
@@ -63,6 +78,12 @@ export const TaskConfigSchema = z.strictObject({
   /** Labels with fewer examples than this are merged into `other` or dropped (masked), per `rare`. */
   minCount: z.number().int().min(1).default(1),
   rare: z.enum(['other', 'drop']).default('other'),
+  /**
+   * The precision this task's abstention threshold aims for on the validation split, when it differs from the run's
+   * (the top-level `targetPrecision`, or `model.targetPrecision`): e.g. 0.95 for the task that routes mail, while a
+   * task whose abstention is only flagged keeps 0.9. Absent: the run's.
+   */
+  targetPrecision: precisionTarget.optional(),
 });
 export type TaskConfig = z.infer<typeof TaskConfigSchema>;
 
@@ -143,8 +164,11 @@ const TrainingConfigFields = z.strictObject({
   family: z.literal('ngram-bag').default('ngram-bag'),
   model: z.record(z.string(), z.unknown()).default({}),
   routing: RoutingSchema.optional(),
-  /** Precision each task's abstention threshold aims for on the validation split. */
-  targetPrecision: z.number().gt(0).max(1).default(0.9),
+  /**
+   * Precision each task's abstention threshold aims for on the validation split (`model.targetPrecision` wins), unless
+   * the task gives its own (`tasks[].targetPrecision`).
+   */
+  targetPrecision: precisionTarget.default(0.9),
   /** A bad row fails the load (listing the first errors) or is reported and skipped. */
   onBadRow: z.enum(['fail', 'skip']).default('fail'),
   /**

@@ -28,7 +28,7 @@ describe('evaluate and compare with a model', () => {
     const written = readdirSync(path.join(dir, 'rep'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
     expect(stdout).toContain(`wrote ${written} files to`);
     // The model card says where the model answers at its own thresholds (predict writes abstained); the queue task, which routes, routes.
-    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\*: routes \d+\.\d% \(\d+ of 200\) to a queue/);
+    expect(readFileSync(path.join(dir, 'rep/model-card.md'), 'utf8')).toMatch(/## Where the model answers[\s\S]*- \*\*queue\*\* \(target 95\.0%\): routes \d+\.\d% \(\d+ of 200\) to a queue/);
     const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep/metrics.json'), 'utf8')));
     expect(report.modelId).toBe(champion.id);
     // Each task's operating point carries the manifest's threshold, and every report form says it.
@@ -63,8 +63,9 @@ describe('evaluate and compare with a model', () => {
     const { train, valid } = stored.training.counts;
     expect(card).toContain(`- Training: ${train.toLocaleString('en-US')} training rows and ${valid.toLocaleString('en-US')} validation rows, data hash \`${stored.dataHash.slice(0, 12)}\`, trained ${stored.createdAt}.`);
     expect(card).toContain(`- Training config: sha256 \`${createHash('sha256').update(JSON.stringify(stored.trainingConfig)).digest('hex').slice(0, 12)}\``);
-    // The demo config's target precision (0.9), which the thresholds were chosen for.
-    expect(card).toContain('chosen on its validation split for its target precision, 90.0%');
+    // The demo config's target precisions (0.95 for the queue, the run's 0.9 for the others), which the thresholds were chosen for.
+    expect(card).toContain("chosen on its validation split for each task's own target precision)");
+    expect(card).toMatch(/- \*\*topic\*\* \(target 90\.0%\): /);
     // What became of labels the model does not learn as such: the demo config's renames and retired topic.
     expect(card).toContain('  - Renamed or merged (old name read as the new one): `kyc` → `onboarding_kyc`, `payments` → `payments_transfers`, `transfers` → `payments_transfers`.');
     expect(card).toContain('  - Retired (not learnt; training rows with them were left out for this task): `paper_statements`.');
@@ -97,6 +98,24 @@ describe('evaluate and compare with a model', () => {
     expect(EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rep-narrow/metrics.json'), 'utf8'))).tasks.map((t) => t.task)).toEqual(report.tasks.map((t) => t.task));
     const self = await run(['compare', '--challenger', 'rep/predictions.jsonl', '--champion', 'rep-again/../rep/predictions.jsonl', '--resamples', '20']);
     expect(self.stderr).toContain('warning: --challenger and --champion are the same file');
+  }, 120_000);
+
+  it("compares each task with its own target precision from the model's stored config, else the run's", async () => {
+    const config = await loadDemoConfig();
+    const tasks = config.tasks.map((t) => (t.name === 'queue' ? { ...t, targetPrecision: 0.97 } : t));
+    writeFileSync(path.join(dir, 'per-task-target.json'), JSON.stringify({ ...config, tasks, targetPrecision: 0.9, model: { ...config.model, epochs: 1 } }));
+    const trained = await run(['train', '--config', 'per-task-target.json', '--data', path.join(home, 'demo.csv')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /registered (\S+)/.exec(trained.stdout)?.[1] as string;
+    const res = await run(['evaluate', '--model', id, '--data', 'test.csv', '--out', 'per-task-target', '--no-png']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'per-task-target/metrics.json'), 'utf8')));
+    expect(Object.fromEntries(report.tasks.map((t) => [t.task, t.targetPrecision]))).toEqual({ business_area: 0.9, queue: 0.97, topic: 0.9 });
+    expect(report.targetPrecision).toBeUndefined();
+    const card = readFileSync(path.join(dir, 'per-task-target/model-card.md'), 'utf8');
+    expect(card).toContain("chosen on its validation split for each task's own target precision)");
+    expect(card).toMatch(/- \*\*queue\*\* \(target 97\.0%\): routes /);
+    expect(card).toMatch(/- \*\*topic\*\* \(target 90\.0%\): answers /);
   }, 120_000);
 
   it('refuses to compare a model with itself, however it is named, before predicting and recording anything', async () => {

@@ -28,7 +28,7 @@ import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
 import { createProgress, stagedProgress } from '../progress.js';
-import { heldOutNearDuplicateWarning, targetPrecisionOf, trainingFactsOf } from './training-facts.js';
+import { heldOutNearDuplicateWarning, targetPrecisionsOf, trainingFactsOf } from './training-facts.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -372,8 +372,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             ...(modelId !== undefined ? { modelId } : {}),
             // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
             ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
-            // What the thresholds were chosen for: the reports say when a task falls short of it on these emails.
-            ...(manifest && targetPrecisionOf(manifest) !== undefined ? { targetPrecision: targetPrecisionOf(manifest) } : {}),
+            // What each task's threshold was chosen for (its own target, else the run's): the reports say when a task falls short of it on these emails.
+            ...(manifest && targetPrecisionsOf(manifest) !== undefined ? { targetPrecision: targetPrecisionsOf(manifest) } : {}),
             createdAt: new Date().toISOString(),
             bins,
             topK,

@@ -1,4 +1,4 @@
-import { testNearDuplicateWarning, type TrainingFacts } from '@mailroute/evaluation';
+import { testNearDuplicateWarning, type TargetPrecision, type TrainingFacts } from '@mailroute/evaluation';
 import { classifierTasks, renamesOf, sha256, type Manifest } from '@mailroute/model';
 
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
@@ -14,6 +14,33 @@ const share = (value: unknown): number | undefined => (typeof value === 'number'
 export function targetPrecisionOf(manifest: Pick<Manifest, 'training' | 'trainingConfig'>): number | undefined {
   const config = manifest.trainingConfig;
   return share(field(field(manifest.training, 'params'), 'targetPrecision')) ?? share(field(field(config, 'model'), 'targetPrecision')) ?? share(field(config, 'targetPrecision'));
+}
+
+/** The tasks of a stored config that give their own `targetPrecision` (a share), by name. */
+function ownTargets(config: unknown): Map<string, number> {
+  const tasks = field(config, 'tasks');
+  const out = new Map<string, number>();
+  for (const task of Array.isArray(tasks) ? tasks : []) {
+    const name = field(task, 'name');
+    const target = share(field(task, 'targetPrecision'));
+    if (typeof name === 'string' && target !== undefined) out.set(name, target);
+  }
+  return out;
+}
+
+/**
+ * The precision each task's threshold was chosen for, as its trainer used it: the task's own `tasks[].targetPrecision`
+ * in the stored config, else the run's (`targetPrecisionOf`). One number while every task has the run's (a model
+ * trained before tasks had their own reads as before), else a record of the tasks whose target is known.
+ */
+export function targetPrecisionsOf(manifest: Pick<Manifest, 'tasks' | 'training' | 'trainingConfig'>): TargetPrecision | undefined {
+  const run = targetPrecisionOf(manifest);
+  const own = ownTargets(manifest.trainingConfig);
+  const targets = manifest.tasks.flatMap((task) => {
+    const target = own.get(task.name) ?? run;
+    return target === undefined ? [] : [[task.name, target] as const];
+  });
+  return targets.every(([, target]) => target === run) ? run : Object.fromEntries(targets);
 }
 
 /** Per task, the labels merged into `other` (the manifest's) and the config's retired and renamed ones, as serving reads them; none when there are none. */
@@ -47,7 +74,7 @@ export function trainingFactsOf(manifest: Manifest): TrainingFacts {
   const validRows = count(rows.valid);
   const refit = manifest.training?.refit;
   const refitRows = typeof refit === 'object' && refit !== null ? count((refit as Record<string, unknown>).rows) : undefined;
-  const targetPrecision = targetPrecisionOf(manifest);
+  const targetPrecision = targetPrecisionsOf(manifest);
   const near = testNearDuplicatesOf(manifest);
   const testNearDuplicates = near !== undefined ? { testNearDuplicates: near } : {};
   return {

@@ -9,7 +9,7 @@ import { VAGUE_QUEUE } from './topic-noise.js';
 type Rng = () => number;
 
 /** Share of the emails the agent filed under another queue than the one the text asks for. */
-export const MISFILED_RATE = 0.04;
+export const MISFILED_RATE = 0.02;
 
 /**
  * Of the mail about a topic that goes to one of its other queues, the share whose text does not say why (it reads

@@ -14,6 +14,8 @@ export interface TaskSpec {
   name: string;
   labels: string[];
   classWeights?: number[];
+  /** The precision its abstention threshold aims for on the validation split, above 0 and at most 1; absent: the params' `targetPrecision`. */
+  targetPrecision?: number;
 }
 
 /** Hashes each example's text once: its counted bag, weighed later with the IDF table of each run (`encodeExamples`). */

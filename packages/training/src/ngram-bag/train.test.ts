@@ -9,7 +9,7 @@ import { chooseThreshold, fitTemperature } from './calibrate.js';
 import type { TaskSpec, TrainExample } from './encode.js';
 import { exportNgramBag } from './export.js';
 import { createPrng } from './prng.js';
-import { trainNgramBag, type EpochReport } from './train.js';
+import { calibrate, trainNgramBag, type EpochReport } from './train.js';
 
 const tasks: TaskSpec[] = [
   { name: 'queue', labels: ['payments', 'kyc', 'trading'] },
@@ -252,6 +252,33 @@ describe('trainNgramBag', () => {
     expect(progress).toEqual([]);
   });
 
+  it('refuses a task target precision that is no precision above 0 and at most 1, before any work', async () => {
+    const run = trainNgramBag({ train: rows(6), valid: [], tasks: [{ ...tasks[0], targetPrecision: 95 }, tasks[1]] });
+    await expect(run).rejects.toMatchObject({ code: 'TRAINER_INPUT_INVALID', message: "task queue: targetPrecision 95 is not a precision above 0 and at most 1 (leave it out for the params' targetPrecision)" });
+  });
+
+  it.each([
+    ['multi-task', {}],
+    ['single-task', { mode: 'single-task' as const }],
+    ['an ensemble', { ensemble: 2 }],
+    ['refit', { refit: true }],
+  ])("chooses each task's threshold for its own target precision, else the params' (%s)", async (_, extra) => {
+    // About 30% of the queue labels moved: a target of 0.5 keeps far more answers than one of 0.99.
+    const noisy = (n: number, seed: number): TrainExample[] => {
+      const prng = createPrng(seed);
+      return rows(n).map((r) => (prng.next() < 0.3 ? { ...r, labels: { ...r.labels, queue: ((r.labels.queue ?? 0) + 1) % 3 } } : r));
+    };
+    const data = { train: noisy(120, 1), valid: noisy(60, 2) };
+    const params = { ...small, epochs: 4, ...extra };
+    // The target does not change training: the same weights, calibrated for 0.5 and for 0.99.
+    const low = await trainNgramBag({ ...data, tasks, params: { ...params, targetPrecision: 0.5 } });
+    const high = await trainNgramBag({ ...data, tasks, params: { ...params, targetPrecision: 0.99 } });
+    expect(high.calibration.queue.threshold).toBeGreaterThan(low.calibration.queue.threshold);
+    const own = await trainNgramBag({ ...data, tasks: [{ ...tasks[0], targetPrecision: 0.99 }, tasks[1]], params: { ...params, targetPrecision: 0.5 } });
+    expect(own.calibration.queue).toEqual(high.calibration.queue);
+    expect(own.calibration.topic).toEqual(low.calibration.topic);
+  });
+
   it('refuses label indices outside a task', async () => {
     const bad = [{ text: 'x', meta: [], labels: { queue: 7, topic: null } }];
     await expect(trainNgramBag({ train: bad, valid: [], tasks })).rejects.toThrow(expect.objectContaining({ code: 'TRAINER_INPUT_INVALID' }));
@@ -366,6 +393,28 @@ describe('calibration', () => {
     }
     expect(Math.abs(fitTemperature(logits, Int32Array.from(gold)) - trueT)).toBeLessThan(0.25);
     expect(fitTemperature([], new Int32Array(0))).toBe(1);
+  });
+
+  it("aims each task's threshold at its own target precision: a higher target, a threshold at least as high on the same logits", () => {
+    // Two classes, most confident first: the top 4 right, then one wrong in two.
+    const margins = [5, 4, 3, 2.5, 2, 1.5, 1, 0.8, 0.5, 0.2];
+    const gold = [0, 0, 0, 0, 1, 0, 1, 0, 1, 0];
+    const valid = gold.map((y) => ({ ids: new Int32Array(0), weights: new Float32Array(0), labels: Int32Array.from([y, y, y]) }));
+    const logits = margins.map((m) => Float64Array.of(m, 0));
+    const specs = [
+      { name: 'strict', labels: ['a', 'b'], targetPrecision: 0.99 },
+      { name: 'run', labels: ['a', 'b'] },
+      { name: 'loose', labels: ['a', 'b'], targetPrecision: 0.6 },
+    ];
+    const calibration = calibrate([logits, logits, logits], valid, specs, 0.8);
+    const [strict, run, loose] = specs.map((t) => calibration[t.name]);
+    // One temperature for the same logits; the cut moves with the target.
+    expect(strict.temperature).toBe(run.temperature);
+    expect(strict).toMatchObject({ thresholdReached: true, validPrecision: 1, validCoverage: 0.4 });
+    expect(run).toMatchObject({ thresholdReached: true, validPrecision: 5 / 6, validCoverage: 0.6 });
+    expect(loose).toMatchObject({ threshold: 0, thresholdReached: true, validPrecision: 0.7, validCoverage: 1 });
+    expect(strict.threshold).toBeGreaterThan(run.threshold);
+    expect(run.threshold).toBeGreaterThan(loose.threshold);
   });
 
   it('cuts below the last confidence that keeps the target precision, and falls back sensibly', async () => {

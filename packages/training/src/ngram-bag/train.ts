@@ -181,6 +181,7 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   if (tasks.length === 0) throw new TrainerInputError('at least one task is needed');
   // Said here, before any work: a head of no outputs would train, and fail only at export with a manifest error.
   for (const task of tasks) if (task.labels.length === 0) throw new TrainerInputError(`task ${task.name} has no labels`);
+  for (const task of tasks) checkTaskTarget(task);
   const featurizer: FeaturizerSpec = {
     kind: 'hashed-ngrams',
     params: HashedNgramsParamsSchema.parse({
@@ -512,8 +513,18 @@ function validateEpoch(
   return { valLoss: lossSum / scored.length, perTask, meanF1: f1s.reduce((a, b) => a + b, 0) / f1s.length };
 }
 
-/** Per task, the temperature and abstention threshold fitted to the validation logits. */
-function calibrate(logits: Float64Array[][], valid: readonly EncodedExample[], tasks: TaskSpec[], target: number): Record<string, TaskCalibration> {
+/** A task's own target precision is a share above 0, at most 1, as the params' is: said before any work. */
+function checkTaskTarget(task: TaskSpec): void {
+  const target = task.targetPrecision;
+  if (target === undefined || (target > 0 && target <= 1)) return;
+  throw new TrainerInputError(`task ${task.name}: targetPrecision ${target} is not a precision above 0 and at most 1 (leave it out for the params' targetPrecision)`);
+}
+
+/**
+ * Per task, the temperature and abstention threshold fitted to the validation logits; the threshold aims for the
+ * task's own target precision, else `target` (the params').
+ */
+export function calibrate(logits: Float64Array[][], valid: readonly EncodedExample[], tasks: readonly TaskSpec[], target: number): Record<string, TaskCalibration> {
   const result: Record<string, TaskCalibration> = {};
   tasks.forEach((task, t) => {
     const gold = Int32Array.from(valid, (example) => example.labels[t]);
@@ -528,7 +539,7 @@ function calibrate(logits: Float64Array[][], valid: readonly EncodedExample[], t
       confidence[k] = 1 / sum;
       return best === gold[i];
     });
-    const choice = chooseThreshold(confidence, correct, target);
+    const choice = chooseThreshold(confidence, correct, task.targetPrecision ?? target);
     result[task.name] = {
       temperature,
       threshold: choice.threshold,

@@ -24,6 +24,16 @@ function deadPid(): number {
 }
 
 const SMALL = { epochs: 4, buckets: 2 ** 14, dim: 24, patience: 2 };
+
+/** 300 rows whose queue the text tells and whose topic is drawn at random (nothing tells it), as train.csv in `dir`. */
+function writeRandomTopicData(dir: string): string {
+  const random = createRandom(4);
+  const words: Record<string, string> = { cards: 'Karte gesperrt PIN', loans: 'Kredit Zins Rate' };
+  const rows = Array.from({ length: 300 }, (_, i) => [i, `${words[i % 2 === 0 ? 'cards' : 'loans']} Nummer ${i}`, i % 2 === 0 ? 'cards' : 'loans', ['x', 'y', 'z'][Math.floor(random() * 3)]].join(','));
+  const data = path.join(dir, 'train.csv');
+  writeFileSync(data, ['id,body,queue,topic', ...rows].join('\n'));
+  return data;
+}
 const EPOCH_LINE = /^\{'loss': \d+\.\d+, 'learning_rate': \d+\.\d+, 'eval_loss': \d+\.\d+, .*'eval_f1': \d+\.\d+, .*'epoch': \d+\.\d+\}$/;
 
 describe('trainFromConfig -> registry -> predictDataset', () => {
@@ -158,6 +168,18 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(fewAnsweredWarnings({ queue: { thresholdReached: false, validCoverage: 0.01 } }, valid, 0.99)).toEqual([]);
   });
 
+  it("names each task's own target precision in the warnings on its threshold", () => {
+    const row = (queue: string | null, topic: string | null) => ({ labels: { queue, topic } }) as unknown as Parameters<typeof fewAnsweredWarnings>[1][number];
+    const valid = Array.from({ length: 100 }, () => row('a', 'x'));
+    const targets = { queue: 0.95, topic: 0.9 };
+    const few = fewAnsweredWarnings({ queue: { thresholdReached: true, validCoverage: 0.1 }, topic: { thresholdReached: true, validCoverage: 0.05 } }, valid, targets);
+    expect(few.map((w) => w.slice(0, w.indexOf(' on only')))).toEqual(['queue: its abstention threshold reaches the target precision (0.95)', 'topic: its abstention threshold reaches the target precision (0.9)']);
+    const unreached = unreachedPrecisionWarnings({ queue: { thresholdReached: false, validPrecision: 0.9, validCoverage: 0.5 }, topic: { thresholdReached: false, validPrecision: 0.8, validCoverage: 0.5 } }, valid, targets);
+    expect(unreached.map((w) => w.slice(0, w.indexOf(' on validation')))).toEqual(['queue: no threshold reaches precision 0.95', 'topic: no threshold reaches precision 0.9']);
+    // A task the record leaves out is named without a figure.
+    expect(unreachedPrecisionWarnings({ topic: { thresholdReached: false, validPrecision: 0.8, validCoverage: 0.5 } }, valid, { queue: 0.95 })[0]).toMatch(/^topic: no threshold reaches its target precision on validation;/);
+  });
+
   it('warns of a task whose threshold reaches no cut of the target precision, saying how much mail it abstains on', () => {
     const row = (area: string | null) => ({ labels: { business_area: area } }) as unknown as Parameters<typeof unreachedPrecisionWarnings>[1][number];
     const valid = Array.from({ length: 60 }, () => row('savings'));
@@ -173,11 +195,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
   it('says so in training when a task reaches no threshold of the target precision', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     // topic: labels drawn at random, nothing the text tells, so no cut of its validation rows is 90% right.
-    const random = createRandom(4);
-    const words: Record<string, string> = { cards: 'Karte gesperrt PIN', loans: 'Kredit Zins Rate' };
-    const rows = Array.from({ length: 300 }, (_, i) => [i, `${words[i % 2 === 0 ? 'cards' : 'loans']} Nummer ${i}`, i % 2 === 0 ? 'cards' : 'loans', ['x', 'y', 'z'][Math.floor(random() * 3)]].join(','));
-    const data = path.join(tmp, 'train.csv');
-    writeFileSync(data, ['id,body,queue,topic', ...rows].join('\n'));
+    const data = writeRandomTopicData(tmp);
     const warnings: string[] = [];
     const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }, { name: 'topic' }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
     const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
@@ -188,6 +206,20 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings.filter((w) => w.includes('no threshold reaches'))).toEqual([
       `topic: no threshold reaches precision 0.9 on validation; the best is ${pct(calibration.topic.validPrecision)} at ${pct(calibration.topic.validCoverage)} coverage: it abstains on about ${Math.round(100 * (1 - calibration.topic.validCoverage))}% of mail (a lower targetPrecision, or more training rows, lets it answer more)`,
     ]);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
+
+  it("chooses a task's threshold for its own target precision, names it in the warning and keeps it in the stored config", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    // As above: no cut of topic's random labels reaches 0.9, so none reaches its own 0.95 either.
+    const data = writeRandomTopicData(tmp);
+    const warnings: string[] = [];
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }, { name: 'topic', targetPrecision: 0.95 }], targetPrecision: 0.9, model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const result = await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    const manifest = JSON.parse(readFileSync(path.join(result.artifactDir, 'manifest.json'), 'utf8'));
+    expect(warnings.filter((w) => w.includes('no threshold reaches')).map((w) => w.slice(0, w.indexOf(' on validation')))).toEqual(['topic: no threshold reaches precision 0.95']);
+    expect(manifest.trainingConfig.tasks.map((t: { targetPrecision?: number }) => t.targetPrecision)).toEqual([undefined, 0.95]);
+    expect(manifest.training.params.targetPrecision).toBe(0.9);
     rmSync(tmp, { recursive: true, force: true });
   }, 120_000);
 

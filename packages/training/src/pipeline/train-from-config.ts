@@ -2,7 +2,7 @@ import { access, constants, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, processAlive, writeFileAtomic,
+  Classifier, createLocalRegistry, ManifestSchema, ownValue, prepareModelInput, processAlive, writeFileAtomic,
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
@@ -88,16 +88,34 @@ function labelledCount(rows: readonly DatasetRow[], task: string): number {
 const FEW_ANSWERED = 20;
 
 /**
- * Tasks whose abstention threshold reaches the target precision on fewer than FEW_ANSWERED validation emails: the
- * highest cut that reaches it on a small sample is chosen for its luck, and new mail falls short of it.
+ * The precisions the thresholds were chosen for: one for every task, or per task (a task's own `targetPrecision`,
+ * else the run's), as `taskTargets` gives them.
  */
-export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: number): string[] {
+export type TargetPrecisions = number | Readonly<Record<string, number>>;
+
+/** The precision `task`'s threshold was chosen for; undefined when a record of targets leaves it out. */
+function targetOf(target: TargetPrecisions, task: string): number | undefined {
+  return typeof target === 'number' ? target : ownValue(target, task);
+}
+
+/** Per task, the precision its threshold aims for: its own `targetPrecision`, else the run's (`params.targetPrecision`). */
+export function taskTargets(tasks: readonly TaskSpec[], runTarget: number): Record<string, number> {
+  return Object.fromEntries(tasks.map((task) => [task.name, task.targetPrecision ?? runTarget]));
+}
+
+/**
+ * Tasks whose abstention threshold reaches the target precision on fewer than FEW_ANSWERED validation emails: the
+ * highest cut that reaches it on a small sample is chosen for its luck, and new mail falls short of it. Each task's
+ * own target is named (`target`: one for all, or per task).
+ */
+export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecisions): string[] {
   const out: string[] = [];
   for (const [task, c] of Object.entries(calibration)) {
     const labelled = labelledCount(valid, task);
     const answered = Math.round(c.validCoverage * labelled);
     if (c.thresholdReached && answered < FEW_ANSWERED) {
-      out.push(`${task}: its abstention threshold reaches the target precision (${target}) on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
+      const own = targetOf(target, task);
+      out.push(`${task}: its abstention threshold reaches the target precision${own === undefined ? '' : ` (${own})`} on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
     }
   }
   return out;
@@ -110,13 +128,15 @@ const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
  * Tasks whose abstention threshold reaches no cut of the target precision on their validation rows: it is then the cut
  * of the best precision among those that keep at least 10% of the rows, which may abstain on most mail (said, with how
  * much). Tasks without a labelled validation row are left to `calibrationWarnings` (threshold 0: it never abstains).
+ * Each task's own target is named (`target`: one for all, or per task).
  */
-export function unreachedPrecisionWarnings(calibration: Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>, valid: readonly DatasetRow[], target: number): string[] {
+export function unreachedPrecisionWarnings(calibration: Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecisions): string[] {
   const out: string[] = [];
   for (const [task, c] of Object.entries(calibration)) {
     if (c.thresholdReached || labelledCount(valid, task) === 0) continue;
     const abstains = c.validCoverage >= 1 ? 'it never abstains' : `it abstains on about ${Math.round(100 * (1 - c.validCoverage))}% of mail`;
-    out.push(`${task}: no threshold reaches precision ${target} on validation; the best is ${percent(c.validPrecision)} at ${percent(c.validCoverage)} coverage: ${abstains} (a lower targetPrecision, or more training rows, lets it answer more)`);
+    const own = targetOf(target, task);
+    out.push(`${task}: no threshold reaches ${own === undefined ? 'its target precision' : `precision ${own}`} on validation; the best is ${percent(c.validPrecision)} at ${percent(c.validCoverage)} coverage: ${abstains} (a lower targetPrecision, or more training rows, lets it answer more)`);
   }
   return out;
 }
@@ -379,7 +399,12 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (config.split.kind === 'time') {
       for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
     }
-    const tasks: TaskSpec[] = taxonomy.map((t) => ({ name: t.task, labels: t.labels }));
+    // A task's own target precision wins over the run's (params.targetPrecision) for its threshold.
+    const ownTargets = new Map(config.tasks.map((t) => [t.name, t.targetPrecision]));
+    const tasks: TaskSpec[] = taxonomy.map((t) => {
+      const targetPrecision = ownTargets.get(t.task);
+      return { name: t.task, labels: t.labels, ...(targetPrecision !== undefined ? { targetPrecision } : {}) };
+    });
     const dropped = droppedAsRare(taxonomy);
     let testRows = split.test;
     let testInputs: ModelInput[];
@@ -453,8 +478,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     });
     const trainingSeconds = (performance.now() - started) / 1000;
     await Promise.all(epochWrites);
-    for (const warning of fewAnsweredWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
-    for (const warning of unreachedPrecisionWarnings(model.calibration, split.valid, params.targetPrecision)) log?.warn?.(warning);
+    const targets = taskTargets(tasks, params.targetPrecision);
+    for (const warning of fewAnsweredWarnings(model.calibration, split.valid, targets)) log?.warn?.(warning);
+    for (const warning of unreachedPrecisionWarnings(model.calibration, split.valid, targets)) log?.warn?.(warning);
     for (const warning of calibrationWarnings(model.calibration, tasks.map((t) => t.name), { valid: split.valid, test: testRows })) log?.warn?.(warning);
 
     const modelId = newId('ngram-bag');
