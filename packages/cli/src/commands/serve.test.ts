@@ -73,7 +73,8 @@ describe('mailroute start', () => {
     expect(app.stderr()).toContain('champion model:');
     // Its progress names each stage once, in lines a log keeps (stderr is no terminal here).
     expect(app.stderr()).toMatch(/^training the demo model clean: 100% \(4000\/4000\)$/m);
-    expect(app.stderr()).toMatch(/^training the demo model epoch: 100% \((\d+)\/\1\)$/m);
+    // The last epoch line, whether all epochs ran or early stopping ended them (`done (stopped early after 4 of 6 epochs)`).
+    expect(app.stderr()).toMatch(/^training the demo model epoch: 100% \((\d+)\/\1\)(?: done \(stopped early after \1 of \d+ epochs\))?$/m);
     const res = await fetch(`${app.url}/v1/classify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
