@@ -286,6 +286,16 @@ describe('redactPii', () => {
     ]);
   });
 
+  it('reads configured patterns in full-width and Arabic-Indic digits too, as the detectors read them, and as written', () => {
+    const depot = [{ type: 'DEPOT', pattern: String.raw`\bDP\d{8}\b` }];
+    expect(redactPii('Depot DP１２３４５６７８ bitte prüfen', { patterns: depot }).text).toBe('Depot [DEPOT] bitte prüfen');
+    expect(redactPii('Depot DP١٢٣٤٥٦٧٨ und DP12345678', { patterns: depot }).text).toBe('Depot [DEPOT] und [DEPOT]');
+    // A pattern written for the forms as sent still finds them, once.
+    const wide = redactPii('Nr. ＫＤ１２ bitte', { patterns: [{ type: 'KD', pattern: 'ＫＤ[０-９]+' }] });
+    expect(wide.text).toBe('Nr. [KD] bitte');
+    expect(wide.redactions).toHaveLength(1);
+  });
+
   it('applies configured patterns first and can switch detectors off', () => {
     const r = redactPii('Depot DP12345678, Mail a@example.com', { email: false, patterns: [{ type: 'DEPOT', pattern: String.raw`\bDP\d{8}\b` }] });
     expect(r.text).toBe('Depot [DEPOT], Mail a@example.com');

@@ -93,6 +93,19 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
 }
 
 /**
+ * A user pattern's matches in the text as written and, where the detectors' folded copy (`foldedForms`) differs, in
+ * that copy too: `KD-\d{8}` finds `KD-１２３４５６７８` (JavaScript's `\d` is ASCII only), and a pattern written for the
+ * forms as sent still finds them. The copy is folded one character for one, so its offsets hold in the text.
+ */
+function userPatternHits(input: string, folded: string, p: RedactPattern): Hit[] {
+  const asWritten = patternHits(input, p);
+  if (folded === input) return asWritten;
+  const found = new Set(asWritten.map((h) => `${h.start}:${h.end}`));
+  const more = patternHits(folded, p).filter((h) => !found.has(`${h.start}:${h.end}`));
+  return more.length === 0 ? asWritten : [...asWritten, ...more].sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/**
  * An en or em dash, which word processors put for a hyphen (`+49–30–1234567`, `DE89–3704–…`), or Unicode's hyphen and
  * non-breaking hyphen (U+2010, U+2011: `DE89\u20113704…`).
  */
@@ -255,7 +268,8 @@ function foldedForms(text: string): string {
  * pattern's match, a later hit keeps what is left of it). Letters written decomposed come back composed
  * (`composeDiacritics`), no-break spaces as spaces and soft hyphens and zero-width characters gone (`plainSpaces`);
  * full-width forms, the ideographic space and Arabic-Indic digits are read as ASCII (`foldedForms`) but stay as written
- * outside the masks. `redactions` give each placeholder's place in the returned text.
+ * outside the masks; user patterns read the text both as written and so folded. `redactions` give each placeholder's
+ * place in the returned text.
  */
 export function redactPii(input: string, options: RedactOptions = {}): RedactResult {
   // The detectors are written for composed letters (`ü`, not `u` and U+0308) and plain spaces: stored text and
@@ -284,7 +298,7 @@ function numberScanStart(text: string): number {
 /**
  * `redactPii` for a text in which `plainSpaces` and `composeDiacritics` change nothing, such as `cleanEmail`'s text
  * (`normaliseText` made it so): the two scans that would find nothing to change are skipped. The detectors read `input`
- * with its compatibility forms as ASCII (`foldedForms`); user patterns read it as written.
+ * with its compatibility forms as ASCII (`foldedForms`); user patterns read it both so and as written.
  */
 export function redactPlain(input: string, options: RedactOptions = {}): RedactResult {
   let o = DEFAULTS;
@@ -309,7 +323,7 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
   const taken = cards.length === 0 ? ibans : [...ibans, ...cards].sort((a, b) => a.start - b.start);
   const others = withoutSpans(numbers, taken);
   const groups: Hit[][] = [
-    ...o.patterns.map((p) => patternHits(input, p)),
+    ...o.patterns.map((p) => userPatternHits(input, text, p)),
     ibans,
     cards,
     o.email ? emailHits(text) : [],
