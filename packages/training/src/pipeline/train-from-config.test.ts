@@ -71,9 +71,10 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const queueCounts: Record<string, number> = manifest.training.labelDistribution.queue;
     expect(Object.values(queueCounts).reduce((a, b) => a + b, 0)).toBe(result.counts.train);
     expect(queueCounts.kyc).toBeUndefined();
-    // The demo's test rows are mostly its training rows' sentences with other names and amounts: counted and kept for the model card.
+    // Many of the demo's test rows are its training rows' sentences with other names and amounts: counted and kept for
+    // the model card (about half of this small set's 141 judged rows; 86% of the default 4,000 rows').
     expect(manifest.training.testNearDuplicates).toEqual({ near: result.counts.testNearDuplicates, judged: result.counts.testNearDuplicatesJudged });
-    expect(result.counts.testNearDuplicates).toBeGreaterThan(0.5 * result.counts.testNearDuplicatesJudged);
+    expect(result.counts.testNearDuplicates).toBeGreaterThan(0.35 * result.counts.testNearDuplicatesJudged);
     expect(result.counts.testNearDuplicatesJudged).toBeGreaterThan(0.9 * result.counts.test);
     // How this mailroute turned the emails into model input: loading it under other cleaning warns.
     expect(manifest.inputFingerprint).toBe(inputFingerprint());
