@@ -112,6 +112,11 @@ export function taskTargetPrecision(report: Pick<EvaluationReport, 'targetPrecis
 /** The precision the abstention thresholds were chosen for: one for every task, or per task. */
 export type TargetPrecision = number | Readonly<Record<string, number>>;
 
+/** The precision `task`'s threshold was chosen for: every task's, or its own in a record of them; undefined when a record leaves it out. */
+export function targetFor(target: TargetPrecision | undefined, task: string): number | undefined {
+  return typeof target === 'number' ? target : ownValue(target, task);
+}
+
 export interface EvaluateOptions {
   modelId?: string;
   dataset?: string;

@@ -66,6 +66,7 @@ export {
   headlineMetrics,
   mostConfusedPairs,
   taskTargetPrecision,
+  targetFor,
   EvaluationReportSchema,
   TaskReportSchema,
   SliceSchema,

@@ -1,5 +1,5 @@
-import { CATCH_ALL_LABEL, ownValue } from '@mailroute/model';
-import { MISSING_META_VALUE, taskTargetPrecision, type EvaluationReport, type TargetPrecision, type TaskReport } from './evaluate.js';
+import { CATCH_ALL_LABEL } from '@mailroute/model';
+import { MISSING_META_VALUE, targetFor, taskTargetPrecision, type EvaluationReport, type TargetPrecision, type TaskReport } from './evaluate.js';
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
@@ -210,11 +210,6 @@ function triageRule(routing: ReportRouting | undefined, below: string): string {
   return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below} (or predicts \`other\`)${others}; the other tasks only flag their abstention.`;
 }
 
-/** The target precision the training facts give `task`: every task's, or its own in a record of them. */
-function trainingTarget(target: TargetPrecision | undefined, task: string): number | undefined {
-  return typeof target === 'number' ? target : ownValue(target, task);
-}
-
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
 export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOptions = {}): string {
   const minSlice = options.minSliceSize ?? 20;
@@ -255,7 +250,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
   // The report's own targets, else those the manifest records.
-  const targetOf = (t: TaskReport): number | undefined => taskTargetPrecision(report, t) ?? trainingTarget(options.training?.targetPrecision, t.task);
+  const targetOf = (t: TaskReport): number | undefined => taskTargetPrecision(report, t) ?? targetFor(options.training?.targetPrecision, t.task);
   const targets = operating.map(targetOf);
   const shared = targets.every((x) => x === targets[0]);
   if (operating.length > 0) {

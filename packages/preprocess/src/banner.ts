@@ -1,6 +1,7 @@
 import type { RemovedPart } from './clean.js';
 import { FIRST_PERSON } from './first-person.js';
 import { opensWithGreeting } from './signature.js';
+import { STARTS_LOWER } from './letter-case.js';
 
 /**
  * The warning a receiving mail system puts at the top of mail from outside (Microsoft 365, Mimecast,
@@ -67,9 +68,6 @@ const MAX_BANNER_CHARS = 700;
 const MAX_BANNERS = 3;
 
 const isBlank = (line: string) => line.trim() === '';
-
-/** A lower-case letter first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
-const STARTS_LOWER = /^\p{Ll}/u;
 
 /** The index after the banner whose first line is `start`: its wrapped lines and further sentences, no other text. */
 function bannerEnd(lines: readonly string[], start: number): number {

@@ -19,6 +19,7 @@ import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase,
 import { inIntroducedListAt } from './introduced-list.js';
 import { isJobLine, isJobWord, isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
+import { STARTS_UPPER } from './letter-case.js';
 
 // Every quantifier is bounded and each part starts with a literal or a capital letter, so matching stays linear.
 /** `Anna`, `O'Neill`, `McDonald`; two of them joined by a hyphen (`Heide-Schulz`); never `Dr.` or `Prof.`. */
@@ -655,8 +656,6 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
 }
 
 const LETTER = /\p{L}/u;
-/** A capital first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
-const STARTS_UPPER = /^\p{Lu}/u;
 /** A title (and academic titles) right before a name: `Frau `, `Herrn Dr. `, `MRS. `. */
 const TITLE_BEFORE = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}$`, 'u');
 

@@ -4,6 +4,7 @@
  * firm a signed name has after its comma (`Anna Schmidt, Filialleiterin bei Beispiel GmbH`): what the writer does.
  */
 import { LEGAL_FORMS } from './name-words.js';
+import { STARTS_UPPER } from './letter-case.js';
 
 /** Countries and regions after a town and a comma, in lower case (`Berlin, Germany`, `Wien, Österreich`). */
 const COUNTRY_NAMES = new Set(
@@ -52,8 +53,6 @@ const TOWN_FORM = /^(?:(?:Bad|Sankt|St\.)[ \t]\p{Lu}[\p{L}-]{1,40}(?:[ \t](?:am|
 const COMMA = /[ \t]*,[ \t]*/;
 /** A town of one word: capitalised, maybe joined by a dash (`Castrop-Rauxel`). */
 const ONE_WORD = /^\p{Lu}[\p{L}-]{1,40}$/u;
-/** A capital first. A constant, not a literal in the function: esbuild (tsx, the serving bundle) writes a literal with `\p{…}` as `new RegExp(…)`, built anew at every call. */
-const STARTS_UPPER = /^\p{Lu}/u;
 
 /** Whether `words` (the words only) name a town: a known one, or one by its form (TOWN_FORM). */
 function isTown(words: string): boolean {

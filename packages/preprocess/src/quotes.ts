@@ -2,6 +2,7 @@ import { isBlank } from './blank.js';
 import { opensBareForward, textThenRule } from './forward-marker.js';
 import { DATE_KEYS, hasAddress, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isGreetingLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
+import { STARTS_LOWER } from './letter-case.js';
 
 /** How a line takes part in quote detection. */
 export type LineMark = 'text' | 'empty' | 'quote' | 'header' | 'splitter' | 'forward' | 'block' | 'device';
@@ -192,12 +193,6 @@ export interface QuoteSplit {
   /** The mark of every input line. */
   marks: readonly LineMark[];
 }
-
-/**
- * A lower-case letter first. Out here, not a literal in continuesWrapped: esbuild (tsx, the serving bundle) writes a
- * literal with `\p{…}` as `new RegExp(…)`, built anew at every call.
- */
-const STARTS_LOWER = /^\p{Ll}/u;
 
 /** The width mailers wrap lines at is 72 to 78 characters: a line this long that a word would take past 72 was wrapped. */
 const WRAPPED_LENGTH = 60;

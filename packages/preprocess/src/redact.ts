@@ -75,15 +75,18 @@ export interface RedactResult {
   redactions: Redaction[];
 }
 
-function patternHits(text: string, p: RedactPattern): Hit[] {
-  let re: RegExp;
+/** A user pattern as a global regular expression, refused with a clear error when it is none. */
+function compiledPattern(p: RedactPattern): RegExp {
   try {
     const src = typeof p.pattern === 'string' ? p.pattern : p.pattern.source;
     const flags = typeof p.pattern === 'string' ? `${p.flags ?? ''}g` : p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`;
-    re = new RegExp(src, flags);
+    return new RegExp(src, flags);
   } catch (cause) {
     throw new CleanOptionsError(`redaction pattern for ${p.type} is not a valid regular expression`, { cause });
   }
+}
+
+function patternHits(text: string, re: RegExp, p: RedactPattern): Hit[] {
   const hits: Hit[] = [];
   for (const m of text.matchAll(re)) {
     if (m[0].length === 0) continue;
@@ -98,10 +101,11 @@ function patternHits(text: string, p: RedactPattern): Hit[] {
  * forms as sent still finds them. The copy is folded one character for one, so its offsets hold in the text.
  */
 function userPatternHits(input: string, folded: string, p: RedactPattern): Hit[] {
-  const asWritten = patternHits(input, p);
+  const re = compiledPattern(p);
+  const asWritten = patternHits(input, re, p);
   if (folded === input) return asWritten;
   const found = new Set(asWritten.map((h) => `${h.start}:${h.end}`));
-  const more = patternHits(folded, p).filter((h) => !found.has(`${h.start}:${h.end}`));
+  const more = patternHits(folded, re, p).filter((h) => !found.has(`${h.start}:${h.end}`));
   return more.length === 0 ? asWritten : [...asWritten, ...more].sort((a, b) => a.start - b.start || b.end - a.end);
 }
 

@@ -2,9 +2,10 @@ import { access, constants, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Classifier, createLocalRegistry, ManifestSchema, ownValue, prepareModelInput, processAlive, writeFileAtomic,
+  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, processAlive, writeFileAtomic,
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
+import { targetFor, type TargetPrecision } from '@mailroute/evaluation';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { dedupeKeyText, dedupeText, loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
 import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
@@ -87,17 +88,6 @@ function labelledCount(rows: readonly DatasetRow[], task: string): number {
 /** Validation emails answered below which a threshold said to reach the target precision is warned of. */
 const FEW_ANSWERED = 20;
 
-/**
- * The precisions the thresholds were chosen for: one for every task, or per task (a task's own `targetPrecision`,
- * else the run's), as `taskTargets` gives them.
- */
-export type TargetPrecisions = number | Readonly<Record<string, number>>;
-
-/** The precision `task`'s threshold was chosen for; undefined when a record of targets leaves it out. */
-function targetOf(target: TargetPrecisions, task: string): number | undefined {
-  return typeof target === 'number' ? target : ownValue(target, task);
-}
-
 /** Per task, the precision its threshold aims for: its own `targetPrecision`, else the run's (`params.targetPrecision`). */
 export function taskTargets(tasks: readonly TaskSpec[], runTarget: number): Record<string, number> {
   return Object.fromEntries(tasks.map((task) => [task.name, task.targetPrecision ?? runTarget]));
@@ -108,13 +98,13 @@ export function taskTargets(tasks: readonly TaskSpec[], runTarget: number): Reco
  * highest cut that reaches it on a small sample is chosen for its luck, and new mail falls short of it. Each task's
  * own target is named (`target`: one for all, or per task).
  */
-export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecisions): string[] {
+export function fewAnsweredWarnings(calibration: Record<string, { thresholdReached: boolean; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecision): string[] {
   const out: string[] = [];
   for (const [task, c] of Object.entries(calibration)) {
     const labelled = labelledCount(valid, task);
     const answered = Math.round(c.validCoverage * labelled);
     if (c.thresholdReached && answered < FEW_ANSWERED) {
-      const own = targetOf(target, task);
+      const own = targetFor(target, task);
       out.push(`${task}: its abstention threshold reaches the target precision${own === undefined ? '' : ` (${own})`} on only ${answered} of ${labelled} validation email(s): too few to trust, so on new mail its precision may well fall short (give more validation rows, or a lower targetPrecision)`);
     }
   }
@@ -130,12 +120,12 @@ const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
  * much). Tasks without a labelled validation row are left to `calibrationWarnings` (threshold 0: it never abstains).
  * Each task's own target is named (`target`: one for all, or per task).
  */
-export function unreachedPrecisionWarnings(calibration: Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecisions): string[] {
+export function unreachedPrecisionWarnings(calibration: Record<string, { thresholdReached: boolean; validPrecision: number; validCoverage: number }>, valid: readonly DatasetRow[], target: TargetPrecision): string[] {
   const out: string[] = [];
   for (const [task, c] of Object.entries(calibration)) {
     if (c.thresholdReached || labelledCount(valid, task) === 0) continue;
     const abstains = c.validCoverage >= 1 ? 'it never abstains' : `it abstains on about ${Math.round(100 * (1 - c.validCoverage))}% of mail`;
-    const own = targetOf(target, task);
+    const own = targetFor(target, task);
     out.push(`${task}: no threshold reaches ${own === undefined ? 'its target precision' : `precision ${own}`} on validation; the best is ${percent(c.validPrecision)} at ${percent(c.validCoverage)} coverage: ${abstains} (a lower targetPrecision, or more training rows, lets it answer more)`);
   }
   return out;

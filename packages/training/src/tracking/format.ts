@@ -88,6 +88,9 @@ export function measuredOn(r: RunRecord, { seen: withSeen = true } = {}): string
   return describeMeasuredOn({ testedOn, ...file, ...(split ? { split } : {}) }) ?? '-';
 }
 
+/** An ISO time of a run record as the tables print it, in UTC to the second: `2026-12-05 22:43:02`. */
+export const utcTime = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+
 export const commitOf = (r: RunRecord): string => `${r.gitCommit?.slice(0, 12) ?? '-'}${r.gitDirty ? ' (dirty)' : ''}`;
 
 /** Whether two runs' metrics were measured on the same rows: the same data (or test file) and split. */
@@ -200,7 +203,7 @@ export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<s
   return runs.map((r, i) => [
     r.runId,
     r.status,
-    r.startedAt.slice(0, 19).replace('T', ' '),
+    utcTime(r.startedAt),
     r.modelId ?? '-',
     ...(standing ? [(r.modelId === undefined ? undefined : standing.get(r.modelId)) ?? '-'] : []),
     score(r.metrics?.mean_macro_f1),
@@ -281,13 +284,24 @@ function configPaths(config: unknown, tasks: readonly string[]): Map<string, str
 /** How many config rows `runs compare` shows at most (`runs show` has the whole config of each). */
 const CONFIG_ROWS = 12;
 
+/** A key whose values differ between two runs: [key, a's value, b's value] (undefined where a run has none). */
+type ValueDiff = [string, string | undefined, string | undefined];
+
+/** The keys of either map whose values differ, sorted, with both values. */
+function valueDiffs(x: ReadonlyMap<string, string | undefined>, y: ReadonlyMap<string, string | undefined>): ValueDiff[] {
+  return [...new Set([...x.keys(), ...y.keys()])].sort().flatMap((key): ValueDiff[] => (x.get(key) === y.get(key) ? [] : [[key, x.get(key), y.get(key)]]));
+}
+
+/** A record's values as JSON (`[3,5]`), by key. */
+const asJson = (record: Readonly<Record<string, unknown>> | undefined): Map<string, string | undefined> =>
+  new Map(Object.entries(record ?? {}).map(([key, value]) => [key, JSON.stringify(value)]));
+
 /**
  * The config values (besides the model params) that differ between two runs, of the tasks both have (`common`): split,
  * columns, onBadRow, a task's aliases..., sorted by path: [path, a's JSON, b's JSON].
  */
-function configDiffs(a: RunRecord, b: RunRecord, common: readonly string[]): Array<[string, string | undefined, string | undefined]> {
-  const [x, y] = [configPaths(a.config, common), configPaths(b.config, common)];
-  return [...new Set([...x.keys(), ...y.keys()])].sort().flatMap((key): Array<[string, string | undefined, string | undefined]> => (x.get(key) === y.get(key) ? [] : [[key, x.get(key), y.get(key)]]));
+function configDiffs(a: RunRecord, b: RunRecord, common: readonly string[]): ValueDiff[] {
+  return valueDiffs(configPaths(a.config, common), configPaths(b.config, common));
 }
 
 /** The `config` rows of `runs compare`: configDiffs, at most CONFIG_ROWS of them. */
@@ -300,8 +314,7 @@ function configChanges(a: RunRecord, b: RunRecord, common: readonly string[]): s
 /** The artifact files whose hashes differ between two runs (none: the same weights); undefined unless both recorded their hashes. */
 function differingFiles(a: RunRecord, b: RunRecord): string[] | undefined {
   if (a.artifactFiles === undefined || b.artifactFiles === undefined) return undefined;
-  const names = [...new Set([...Object.keys(a.artifactFiles), ...Object.keys(b.artifactFiles)])].sort();
-  return names.filter((name) => a.artifactFiles?.[name] !== b.artifactFiles?.[name]);
+  return valueDiffs(new Map(Object.entries(a.artifactFiles)), new Map(Object.entries(b.artifactFiles))).map(([name]) => name);
 }
 
 /** Whether two runs' artifacts hold the same files (the same weights): blank unless both recorded their hashes. */
@@ -395,14 +408,8 @@ function bestValidRow(a: RunRecord, b: RunRecord, tasks: { a: readonly string[];
 }
 
 /** The parameters (defaults filled in) whose values differ between two runs, sorted by name: [name, a's JSON, b's JSON]. */
-function paramChanges(a: RunRecord, b: RunRecord): Array<[string, string | undefined, string | undefined]> {
-  const out: Array<[string, string | undefined, string | undefined]> = [];
-  for (const key of [...new Set([...Object.keys(a.params ?? {}), ...Object.keys(b.params ?? {})])].sort()) {
-    const x = JSON.stringify(a.params?.[key]);
-    const y = JSON.stringify(b.params?.[key]);
-    if (x !== y) out.push([key, x, y]);
-  }
-  return out;
+function paramChanges(a: RunRecord, b: RunRecord): ValueDiff[] {
+  return valueDiffs(asJson(a.params), asJson(b.params));
 }
 
 /** The count names of either run, in the order they were recorded. */

@@ -1,5 +1,5 @@
 import { NgramBagParamsSchema } from '../ngram-bag/params.js';
-import { commitOf, fmt, formatTable, hasMetrics, measuredOn, metricKind, paramText, pyFloat, score, seconds } from './format.js';
+import { commitOf, fmt, formatTable, hasMetrics, measuredOn, metricKind, paramText, pyFloat, score, seconds, utcTime } from './format.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 /** The trainer's default parameters, which `runs show` leaves out of a run's params. */
@@ -18,8 +18,8 @@ function paramsLine(r: RunRecord): string {
 /** The counts `runs show` gives on its `rows` line, in this order; the others (when not 0) on the `counts` line. */
 const ROW_COUNTS = ['read', 'rows', 'train', 'valid', 'test'];
 
-/** A time of a run record as `runs list` prints it, in UTC: `2026-12-05 22:43:02 UTC`. */
-const utc = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+/** A time of a run record as `runs list` prints it, saying UTC: `2026-12-05 22:43:02 UTC`. */
+const utc = (iso: string): string => `${utcTime(iso)} UTC`;
 
 /** The epochs table of `runs show`: epoch, loss, learning rate, validation loss, mean F1 and each task's F1, seconds. */
 function epochTable(epochs: readonly EpochRecord[]): string {
@@ -59,7 +59,7 @@ function metricsTable(metrics: Record<string, number>): string {
   const columns = names.map((name, i) => [name, i] as const).sort((x, y) => rank(x[0]) - rank(y[0]) || x[1] - y[1]).map(([name]) => name);
   const rows = rowNames.map((row) => [row, ...columns.map((c) => {
     const value = cells.get(row)?.get(c);
-    return metricKind(c) === 'count' ? fmt(value) : metricKind(c) === 'score' ? score(value) : fmt(value);
+    return metricKind(c) === 'score' ? score(value) : fmt(value);
   })]);
   return formatTable(['', ...columns], rows);
 }
