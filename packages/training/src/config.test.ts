@@ -110,6 +110,9 @@ describe('training config', () => {
     expect(target('0.95')).toBe('training config: tasks.0.targetPrecision: a precision above 0 and at most 1 (e.g. 0.95), got "0.95"');
     // The run's is refused alike.
     expect(messageOf({ ...ok, targetPrecision: 90 })).toBe('training config: targetPrecision: a precision above 0 and at most 1, got 90: write 0.9 for 90%');
+    // And the model's (model.targetPrecision wins over the run's): 0 would choose no threshold at all.
+    expect(messageOf({ ...ok, model: { targetPrecision: 0 } })).toBe('training config: model.targetPrecision: a precision above 0 and at most 1 (e.g. 0.95), got 0');
+    expect(messageOf({ ...ok, model: { targetPrecision: 95 } })).toBe('training config: model.targetPrecision: a precision above 0 and at most 1, got 95: write 0.95 for 95%');
     // A misspelt one is named with the key meant; one in a level that has none says where it belongs.
     expect(messageOf({ ...ok, tasks: [{ name: 'queue', targetPrecison: 0.95 }] })).toBe('training config: tasks.0: unknown key "targetPrecison" (did you mean "targetPrecision"?)');
     expect(messageOf({ ...ok, routing: { queueTask: 'queue', targetPrecision: 0.95 } })).toBe('training config: routing: unknown key "targetPrecision" (it belongs at the top level or in each entry of tasks[] or in model)');

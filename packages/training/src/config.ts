@@ -5,7 +5,7 @@ import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
 import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
-import { NgramBagParamsSchema, type NgramBagParams } from './ngram-bag/params.js';
+import { NgramBagParamsSchema, precisionTarget, type NgramBagParams } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8, isUtf16 } from './utf8.js';
 import { delimiterMessage } from './delimiter-names.js';
@@ -48,21 +48,6 @@ const className = label.min(1, 'a label cannot be blank (a blank cell is a row w
  * decomposed; a header copied with its trailing blank names the column without it).
  */
 const column = z.string().overwrite((value) => value.normalize('NFC').trim());
-
-/**
- * The precision an abstention threshold aims for on the validation split: a share above 0, at most 1. A percentage
- * (`95`) is refused with the share it means, as it would otherwise read as "out of range" only.
- */
-const precisionTarget = z
-  .number({ error: (issue) => precisionTargetMessage(issue.input) })
-  .gt(0, { error: (issue) => precisionTargetMessage(issue.input) })
-  .max(1, { error: (issue) => precisionTargetMessage(issue.input) });
-
-function precisionTargetMessage(input: unknown): string {
-  const rule = 'a precision above 0 and at most 1';
-  if (typeof input === 'number' && input >= 50 && input <= 100) return `${rule}, got ${input}: write ${input / 100} for ${input}%`;
-  return `${rule} (e.g. 0.95), got ${JSON.stringify(input) ?? String(input)}`;
-}
 
 /** One label dimension: where its label sits and how its taxonomy changed over time. */
 export const TaskConfigSchema = z.strictObject({
