@@ -1,7 +1,7 @@
 /**
  * Names shared by the AWS adapters and the Pulumi program that deploys them: the Lambda environment
- * variables, the DynamoDB table layout, the live-quality metric, and which instance types take a volume
- * key (hasInstanceStorage). This module imports nothing, so the
+ * variables, the DynamoDB table layout, the live-quality metric, which instance types take a volume
+ * key (hasInstanceStorage), and what a per-client OAuth scope may be (oauthScopeProblem). This module imports nothing, so the
  * program reads it as `@mailroute/aws/contracts` without loading the AWS SDK; both sides use these
  * objects, so they cannot drift apart.
  */
@@ -25,7 +25,38 @@ export const API_ENV = {
    * --store-text` does, for `mailroute feedback export --dynamodb-table` (stack config `mailroute:feedback.storeText`); unset: none.
    */
   storeText: 'MAILROUTE_STORE_TEXT',
+  /**
+   * JSON `{"classify": "<OAuth scope>", "feedback": "<OAuth scope>"}` (stack config `mailroute:api.scopes`): a caller
+   * gets each mailroute scope whose OAuth scope its access token carries; unset: every allow-listed client gets both.
+   */
+  tokenScopes: 'MAILROUTE_TOKEN_SCOPES',
 } as const;
+
+/** The mailroute scopes a caller of the public API can be granted, each by one OAuth scope of its access token. */
+export const TOKEN_SCOPE_KEYS = ['classify', 'feedback'] as const;
+export type TokenScopeKey = (typeof TOKEN_SCOPE_KEYS)[number];
+/** The OAuth scope that grants each mailroute scope (`mailroute:api.scopes`, MAILROUTE_TOKEN_SCOPES). */
+export type TokenScopes = Record<TokenScopeKey, string>;
+
+/** RFC 6749 3.3's scope-token: printable ASCII but space, `"` and `\`. */
+const OAUTH_SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * Why `scope` cannot be one scope of an access token's `scope` claim, or undefined: that claim is a space-separated
+ * list, so a scope with a space could never match. Here too (config and Lambda both check it), as this module imports nothing.
+ */
+export function oauthScopeProblem(scope: string): string | undefined {
+  if (scope === '') return 'empty: name the OAuth scope the token carries, such as mailroute/classify';
+  if (/\s/.test(scope)) return `"${scope.slice(0, 80)}" has a space: one OAuth scope has none (a token's scope claim separates its scopes with spaces)`;
+  if (!OAUTH_SCOPE_TOKEN.test(scope)) return `"${scope.slice(0, 80)}" is not an OAuth scope: printable ASCII without " or \\ (RFC 6749, section 3.3)`;
+  return undefined;
+}
+
+/** Why `scopes` cannot tell the mailroute scopes apart (one OAuth scope granting two of them), or undefined. */
+export function sameTokenScopeProblem(scopes: TokenScopes): string | undefined {
+  if (scopes.classify !== scopes.feedback) return undefined;
+  return `classify and feedback both need "${scopes.classify}": give each its own OAuth scope, or a client allowed to classify could post feedback too`;
+}
 
 /** Whether this runtime knows the IANA time zone `name` (`Europe/Berlin`). Here too, as this module imports nothing. */
 export function knownTimeZone(name: string): boolean {

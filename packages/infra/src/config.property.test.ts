@@ -27,7 +27,7 @@ const PATHS: readonly string[][] = [
   ...['alarmEmail', 'logRetentionDays', 'p99LatencyMs', 'minLiveMacroF1'].map((k) => ['monitoring', k]),
   ['feedback', 'ttlDays'],
   ['feedback', 'storeText'],
-  ...['noncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays'].map((k) => ['artifacts', k]),
+  ...['noncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays', 'accessLogDays'].map((k) => ['artifacts', k]),
   ['servng'],
   ['serving', 'minInstance'],
 ];

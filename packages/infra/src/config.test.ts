@@ -40,6 +40,17 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, api: { ...minimal.api, timeZone: 'MEZ' } })).toThrow(/mailroute:api.timeZone/);
   });
 
+  it('takes per-client scopes (api.scopes): the OAuth scope for classify and for feedback, each one word of its own', () => {
+    const withScopes = (scopes: unknown) => parseStackConfig({ ...minimal, api: { ...minimal.api, scopes } as StackConfigInput['api'] });
+    expect(parseStackConfig(minimal).api.scopes).toBeUndefined();
+    expect(withScopes({ classify: 'mailroute/classify', feedback: 'mailroute/feedback' }).api.scopes).toEqual({ classify: 'mailroute/classify', feedback: 'mailroute/feedback' });
+    expect(() => withScopes({ classify: 'mailroute/classify' })).toThrow(/mailroute:api\.scopes\.feedback: required when api\.scopes is set/);
+    expect(() => withScopes({ classify: 'mailroute/classify', feedback: 'mailroute feedback' })).toThrow(/mailroute:api\.scopes\.feedback: "mailroute feedback" has a space/);
+    expect(() => withScopes({ classify: '', feedback: 'mailroute/feedback' })).toThrow(/mailroute:api\.scopes\.classify: empty/);
+    expect(() => withScopes({ classify: 'mailroute/all', feedback: 'mailroute/all' })).toThrow(/mailroute:api\.scopes: classify and feedback both need "mailroute\/all"/);
+    expect(() => withScopes({ classify: 'a', feedback: 'b', admin: 'c' })).toThrow(/mailroute:api\.scopes: unknown key admin/);
+  });
+
   it("refuses a data folder too long for the schedule's description, which says so when the pipeline exports the feedback too", () => {
     const folder = `data/${'x'.repeat(390)}/`;
     const retraining = { dataPrefix: folder };
@@ -55,6 +66,19 @@ describe('parseStackConfig', () => {
     expect(parseStackConfig(minimal).feedback.storeText).toBe(false);
     expect(parseStackConfig({ ...minimal, feedback: { storeText: true } }).feedback).toEqual({ ttlDays: 400, storeText: true });
     expect(() => parseStackConfig({ ...minimal, feedback: { storeText: 'yes' } })).toThrow(/mailroute:feedback.storeText/);
+  });
+
+  it("keeps the artifact bucket's access logs artifacts.accessLogDays days: 400 by default, 1 to 3653, prod at least 365", () => {
+    const days = (accessLogDays: unknown, environment: 'dev' | 'prod' = 'dev') => {
+      const base: StackConfigInput = environment === 'dev' ? minimal : { ...minimal, environment, serving: { imageTag: '1.0.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } };
+      return parseStackConfig({ ...base, artifacts: { accessLogDays } }).artifacts.accessLogDays;
+    };
+    expect(parseStackConfig(minimal).artifacts.accessLogDays).toBe(400);
+    for (const d of [1, '30', 3653]) expect(days(d)).toBe(Number(d));
+    for (const d of [0, -1, 1.5, 3654, 'a year']) expect(() => days(d), String(d)).toThrow(/^invalid stack config:\n {2}mailroute:artifacts.accessLogDays: /);
+    expect(() => days(3654)).toThrow(/at most 3653/);
+    expect(days(365, 'prod')).toBe(365);
+    expect(() => days(90, 'prod')).toThrow(/mailroute:artifacts.accessLogDays: prod keeps the artifact bucket's access logs at least 365 days \(got 90\)/);
   });
 
   it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createsRetrainingPipeline, exportsFeedback, retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
-import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES } from '@mailroute/aws/contracts';
+import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, oauthScopeProblem, sameTokenScopeProblem, TOKEN_SCOPE_KEYS, type TokenScopeKey } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -31,6 +31,24 @@ const IamRoleArn = z
     /^arn:aws:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
     'an IAM role ARN, arn:aws:iam::<account>:role/[<path>/]<name>: a name of at most 64 letters, digits and + = , . @ _ - after the last "/"',
   );
+
+/** One OAuth scope as an access token carries it (`mailroute/classify`): one word, RFC 6749's characters. */
+const OAuthScope = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required when api.scopes is set: the OAuth scope a token must carry for it, such as mailroute/classify' : 'a string, the OAuth scope') })
+  .superRefine((scope, ctx) => {
+    const problem = oauthScopeProblem(scope);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** `api.scopes`: the OAuth scope that grants each mailroute scope of the public API, a scope of its own for each. */
+const TokenScopesConfig = z
+  .strictObject({ classify: OAuthScope, feedback: OAuthScope } satisfies Record<TokenScopeKey, unknown>, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}: only ${TOKEN_SCOPE_KEYS.join(' and ')} take an OAuth scope (admin is never granted through API Gateway)` : undefined),
+  })
+  .superRefine((scopes, ctx) => {
+    const problem = sameTokenScopeProblem(scopes);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** A SageMaker instance type, `ml.<family>.<size>` (ml.c6i.large, ml.g5.12xlarge, ml.p4de.24xlarge). */
 const InstanceType = z.string().regex(/^ml\.[a-z]+\d+[a-z0-9-]*\.(?:nano|micro|small|medium|large|\d*xlarge)$/, 'a SageMaker instance type, ml.<family>.<size> such as ml.c6i.large or ml.g5.2xlarge');
@@ -201,6 +219,11 @@ export const StackConfigSchema = z
       maxBodyBytes: configNumber(z.number().int().min(1).max(LAMBDA_MAX_BODY_BYTES)).default(LAMBDA_DEFAULT_MAX_BODY_BYTES),
       /** The IANA time zone (`Europe/Berlin`) of the CRM's times sent without one, as feedback's closedAt; unset: UTC. */
       timeZone: z.string().refine(knownTimeZone, { error: 'not a time zone Node knows: an IANA name such as Europe/Berlin' }).optional(),
+      /**
+       * Per-client scopes: the OAuth scope a token must carry for each mailroute scope, `{ classify: mailroute/classify,
+       * feedback: mailroute/feedback }` (the API Lambda's MAILROUTE_TOKEN_SCOPES). Unset: every allow-listed client may classify and post feedback.
+       */
+      scopes: TokenScopesConfig.optional(),
     }),
     training: z
       .strictObject({
@@ -308,6 +331,11 @@ export const StackConfigSchema = z
         abortMultipartDays: configNumber(z.number().int().min(1)).default(7),
         /** Training data snapshots move to infrequent access after this many days. */
         dataInfrequentAccessDays: configNumber(z.number().int().min(30)).default(60),
+        /**
+         * Days the bucket's S3 server access logs (who read or wrote which object) are kept in the stack's log bucket:
+         * prod at least PROD_MIN_LOG_RETENTION_DAYS, like its other audit logs; at most ten years, CloudWatch Logs' longest.
+         */
+        accessLogDays: configNumber(z.number().int().min(1).max(3653, 'at most 3653 (ten years, the longest retention the stack gives any log)')).default(400),
       })
       .prefault({}),
   })
@@ -331,6 +359,13 @@ export const StackConfigSchema = z
           code: 'custom',
           path: ['monitoring', 'logRetentionDays'],
           message: `prod keeps its logs at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${config.monitoring.logRetentionDays}): its API access, Lambda, endpoint and VPC flow logs are an audit trail, kept a year`,
+        });
+      }
+      if (config.artifacts.accessLogDays < PROD_MIN_LOG_RETENTION_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['artifacts', 'accessLogDays'],
+          message: `prod keeps the artifact bucket's access logs at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${config.artifacts.accessLogDays}): they are the audit trail of who read or wrote which object, kept a year`,
         });
       }
       if (/^ml\.t\d/.test(config.serving.instanceType)) {

@@ -34,6 +34,17 @@ describe('estimateMonthlyCost', () => {
     expect(kept.totalUsd).toBeGreaterThan(without.totalUsd);
   });
 
+  it('prices the access logs the log bucket holds: accessLogDays of them, at S3 Standard, a few cents', () => {
+    const prod = loadStackConfigFile('prod');
+    const logs = (accessLogDays: number) => estimateMonthlyCost({ ...prod, artifacts: { ...prod.artifacts, accessLogDays } }).lines.find((l) => l.item.startsWith('S3 access logs'))!;
+    expect(logs(400).item).toBe('S3 access logs (kept 400 days)');
+    expect(logs(400).unitPriceUsd).toBe(PRICE_LIST.regions['eu-central-1'].s3StandardPerGbMonth);
+    // 0.1 GB a month, kept 400 days: about 13 months of logs in the bucket.
+    expect(logs(400).quantity).toBeCloseTo((0.1 * 400 * 12) / 365, 6);
+    expect(logs(800).monthlyUsd).toBeCloseTo(logs(400).monthlyUsd * 2, 9);
+    expect(logs(3653).monthlyUsd).toBeLessThan(1);
+  });
+
   it('is cheaper in us-east-1 than in eu-central-1 for the same sizes', () => {
     const prod = loadStackConfigFile('prod');
     expect(estimateMonthlyCost({ ...prod, region: 'us-east-1' }).totalUsd).toBeLessThan(estimateMonthlyCost(prod).totalUsd);

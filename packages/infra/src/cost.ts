@@ -53,6 +53,7 @@ export const PRICE_LIST = {
 
 export type PricedRegion = keyof typeof PRICE_LIST.regions;
 export const HOURS_PER_MONTH = 730;
+const DAYS_PER_MONTH = 365 / 12;
 
 /** Usage the sizes in the config do not say; the defaults describe one CRM's mail volume. */
 export interface UsageAssumptions {
@@ -62,8 +63,14 @@ export interface UsageAssumptions {
   tableGb: number;
   logsGbPerMonth: number;
   imagesGb: number;
+  /**
+   * S3 server access logs of the artifact bucket written per month. Its requests are few (the API and quality Lambdas
+   * read the champion and manifests once per container, training jobs read their data, the registry writes a model),
+   * some tens of thousands a month at a few hundred bytes a record: 0.1 GB is a generous round figure.
+   */
+  accessLogGbPerMonth: number;
 }
-export const DEFAULT_USAGE: UsageAssumptions = { lambdaMsPerRequest: 60, storageGb: 50, tableGb: 5, logsGbPerMonth: 5, imagesGb: 5 };
+export const DEFAULT_USAGE: UsageAssumptions = { lambdaMsPerRequest: 60, storageGb: 50, tableGb: 5, logsGbPerMonth: 5, imagesGb: 5, accessLogGbPerMonth: 0.1 };
 
 /**
  * What `feedback.storeText` multiplies: a prediction item of about 3 KB with 2 KB of kept text (a cleaned subject and
@@ -91,7 +98,7 @@ export class UnpricedError extends Error {
 
 /** Monthly cost of one stack at list prices: the endpoint at its minimum size plus usage-driven lines. */
 export function estimateMonthlyCost(
-  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network' | 'environment' | 'monitoring'> & { feedback?: Pick<StackConfig['feedback'], 'storeText'> },
+  config: Pick<StackConfig, 'region' | 'serving' | 'training' | 'network' | 'environment' | 'monitoring' | 'artifacts'> & { feedback?: Pick<StackConfig['feedback'], 'storeText'> },
   usage: UsageAssumptions = DEFAULT_USAGE,
 ): { lines: CostLine[]; totalUsd: number; source: string } {
   const prices = PRICE_LIST.regions[config.region as PricedRegion];
@@ -126,6 +133,8 @@ export function estimateMonthlyCost(
     line('DynamoDB reads', requests / 1e6, 'million read units', prices.dynamoPerMillionReads),
     line('DynamoDB storage + PITR', usage.tableGb * (storeText ? STORED_TEXT_STORAGE_FACTOR : 1), 'GB-months', prices.dynamoStoragePerGbMonth + prices.dynamoPitrPerGbMonth),
     line('S3 artifacts', usage.storageGb, 'GB-months', prices.s3StandardPerGbMonth),
+    // Delivering the logs is free; they are stored (S3 Standard) until they expire, so the bucket holds accessLogDays of them.
+    line(`S3 access logs (kept ${config.artifacts.accessLogDays} days)`, (usage.accessLogGbPerMonth * config.artifacts.accessLogDays) / DAYS_PER_MONTH, 'GB-months', prices.s3StandardPerGbMonth),
     line('ECR images', usage.imagesGb, 'GB-months', prices.ecrStoragePerGbMonth),
     line('KMS key', 1, 'keys', prices.kmsKeyPerMonth),
     line('CloudWatch alarms', alarmSpecs(config, { endpointName: '', variantName: '', apiFunctionName: '', deployerFunctionName: '', apiId: '', stage: '' }).length, 'alarms', prices.cloudwatchAlarmPerMonth),

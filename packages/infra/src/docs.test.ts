@@ -25,7 +25,7 @@ describe('README cost table', () => {
     ['SageMaker training', /^SageMaker training/],
     ['Interface VPC endpoints', /^Interface VPC endpoints/],
     ['Lambda, HTTP API, DynamoDB requests', /^(Lambda compute|Lambda requests|HTTP API requests|DynamoDB writes|DynamoDB reads)/],
-    ['DynamoDB storage + PITR, S3, ECR, KMS key', /^(DynamoDB storage|S3 artifacts|ECR images|KMS key)/],
+    ['DynamoDB storage + PITR, S3 artifacts and access logs, ECR, KMS key', /^(DynamoDB storage|S3 artifacts|S3 access logs|ECR images|KMS key)/],
     ['CloudWatch alarms', /^CloudWatch /],
   ];
   it('adds up to estimateMonthlyCost for the committed stacks, row by row', () => {

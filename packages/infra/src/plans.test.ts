@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan.js';
-import { approvalEventPattern, artifactLifecycleRules, endpointScaling, failedEndpointPattern, sagemakerPrefixes } from './storage-plan.js';
+import { accessLogBucketPolicy, accessLogLifecycleRules, approvalEventPattern, artifactLifecycleRules, endpointScaling, failedEndpointPattern, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import { physicalName, standardTags } from './naming.js';
@@ -59,6 +59,26 @@ describe('storage and deployment plans', () => {
       filter: { prefix: 'data/retraining/exports/mailroute-feedback/confirmed-cases' },
       noncurrentVersionExpiration: { noncurrentDays: 1 },
     });
+  });
+
+  it('expires the artifact bucket\'s access logs after artifacts.accessLogDays (default 400)', () => {
+    expect(accessLogLifecycleRules(config)).toEqual([{ id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: 400 } }]);
+    expect(accessLogLifecycleRules({ artifacts: { ...config.artifacts, accessLogDays: 2557 } })[0].expiration).toEqual({ days: 2557 });
+  });
+
+  it('lets only S3 log delivery for the one source bucket of this account write logs, under its prefix, over TLS', () => {
+    const policy = accessLogBucketPolicy({ logBucketArn: 'arn:aws:s3:::logs', sourceBucketArn: 'arn:aws:s3:::artifacts', accountId: '222222222222', prefix: 'artifact-bucket/' });
+    expect(policy.Statement).toEqual([
+      tlsOnlyBucketPolicy('arn:aws:s3:::logs').Statement[0],
+      {
+        Sid: 'S3ServerAccessLogDelivery',
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::logs/artifact-bucket/*',
+        Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:s3:::artifacts' }, StringEquals: { 'aws:SourceAccount': '222222222222' } },
+      },
+    ]);
   });
 
   it('gives SageMaker no write access to training data or models (the champion pointer, registered artifacts)', () => {

@@ -177,6 +177,7 @@ export class MailrouteStack extends pulumi.ComponentResource {
       apiUrl: api.url,
       endpointName: endpoint.endpointName,
       artifactBucket: artifacts.bucketName,
+      accessLogBucket: artifacts.accessLogBucketName,
       modelPackageGroup: registry.groupName,
       ecrRepositoryUrl: training.repositoryUrl,
       sagemakerRoleArn: training.roleArn,

@@ -1,5 +1,6 @@
 import { FEEDBACK_EXPORT_STEP } from '@mailroute/aws/contracts';
 import type { StackConfig } from './config.js';
+import { doc, tlsOnlyBucketPolicy, type PolicyDocument } from './iam-documents.js';
 
 /** Prefixes of the artifact bucket and who uses them. */
 export const ARTIFACT_PREFIXES = {
@@ -46,6 +47,34 @@ export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & 
       expiration: { days: 30 },
     },
   ];
+}
+
+/** Where in the log bucket S3 delivers the artifact bucket's server access logs. */
+export const ACCESS_LOG_PREFIX = 'artifact-bucket/';
+
+/** The service principal S3 delivers server access logs as. */
+export const S3_LOG_DELIVERY_PRINCIPAL = 'logging.s3.amazonaws.com';
+
+/** Lifecycle of the log bucket: it holds access logs only, which expire after `artifacts.accessLogDays`. */
+export function accessLogLifecycleRules(config: Pick<StackConfig, 'artifacts'>) {
+  return [{ id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: config.artifacts.accessLogDays } }];
+}
+
+/**
+ * Policy of the log bucket: S3's log delivery may put objects under the source's prefix, for that one bucket of this
+ * account only (aws:SourceArn and aws:SourceAccount, against a confused deputy), and no request without TLS. It grants
+ * nothing else; the bucket owner enforced setting leaves no ACL to grant with. As in the S3 User Guide's example
+ * (*Enabling Amazon S3 server access logging*, "Grant permissions to the logging service principal").
+ */
+export function accessLogBucketPolicy(input: { logBucketArn: string; sourceBucketArn: string; accountId: string; prefix: string }): PolicyDocument {
+  return doc(...tlsOnlyBucketPolicy(input.logBucketArn).Statement, {
+    Sid: 'S3ServerAccessLogDelivery',
+    Effect: 'Allow',
+    Principal: { Service: S3_LOG_DELIVERY_PRINCIPAL },
+    Action: 's3:PutObject',
+    Resource: `${input.logBucketArn}/${input.prefix}*`,
+    Condition: { ArnEquals: { 'aws:SourceArn': input.sourceBucketArn }, StringEquals: { 'aws:SourceAccount': input.accountId } },
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ApiDocumentOptions } from '@mailroute/serving';
-import { GATEWAY_ROUTES } from '../contracts.js';
+import { GATEWAY_ROUTES, type TokenScopes } from '../contracts.js';
 
 /** Whether one of `routes` (`METHOD /path`, ANY for every method, a greedy `{proxy+}` last) takes `method path`. */
 export function isGatewayRoute(method: string, path: string, routes: readonly string[] = GATEWAY_ROUTES): boolean {
@@ -37,14 +37,27 @@ const GATEWAY_ANSWERS = {
   default: 'From API Gateway itself ({"message": ...}): a path or method it has no route for (404), a function that failed or did not answer in time (5xx)',
 };
 
+/** What a token grants: per client, by the OAuth scopes it carries (`mailroute:api.scopes`), or everything to every client. */
+function grantsOf(tokenScopes: TokenScopes | undefined): string {
+  if (tokenScopes === undefined) {
+    return 'Every client on the allow-list may use every operation listed here (this stack maps no OAuth scopes, mailroute:api.scopes).';
+  }
+  return [
+    `What a client may do depends on the OAuth scopes its token carries (its scope claim, space-separated, or scp): "${tokenScopes.classify}" for POST /v1/classify and POST /v1/classify/eml, "${tokenScopes.feedback}" for POST /v1/feedback and GET /v1/quality;`,
+    'GET /v1/model and /openapi.json take any token the authorizer accepts.',
+    'A token without the scope an operation needs is answered 403 FORBIDDEN (application/problem+json) naming the OAuth scope it lacks: request that scope with the token, once the identity provider allows it to the client.',
+  ].join(' ');
+}
+
 /**
  * /openapi.json as a client of the stack's API Gateway sees the API: the operations it routes (not admin), the JWT
- * access token its authorizer wants in place of an API key, and the answers the gateway gives itself.
+ * access token its authorizer wants in place of an API key and the OAuth scopes that grant what (`tokenScopes`, the
+ * stack's `mailroute:api.scopes`), and the answers the gateway gives itself.
  */
-export function gatewayApiDocument(): ApiDocumentOptions {
+export function gatewayApiDocument(tokenScopes?: TokenScopes): ApiDocumentOptions {
   return {
     lists: (method, path) => isGatewayRoute(method, path) && !path.startsWith('/v1/admin/'),
-    security: { name: 'accessToken', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: TOKEN } },
+    security: { name: 'accessToken', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: `${TOKEN} ${grantsOf(tokenScopes)}` } },
     description: FRONT_DOOR,
     frontDoorErrors: { mediaType: 'application/json', schemaName: 'GatewayMessage', schema: GATEWAY_MESSAGE, answers: GATEWAY_ANSWERS },
   };

@@ -7,7 +7,6 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactW
 import { API_ENV, lambdaRequestTimeoutMs } from '../contracts.js';
 import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
 import { ManifestCache } from './champion-tasks.js';
-import { createGatewayJwtAuth } from './gateway-auth.js';
 import { crmToken, gatewayEvent, lambdaContext, s3Body } from '../test-support/gateway-event.js';
 
 
@@ -346,19 +345,42 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(apiConfigFromEnv({ ...env, [API_ENV.maxBodyBytes]: String(4 * 1024 * 1024) }).maxBodyBytes).toBe(4 * 1024 * 1024);
   });
 
+  it('grants each client the scopes its token carries where the stack maps them (MAILROUTE_TOKEN_SCOPES): a classify-only client classifies, its feedback is refused', async () => {
+    ddbMock.on(QueryCommand).resolves({ Items: [] } as Out);
+    ddbMock.on(PutCommand).resolves({} as Out);
+    const scoped = { ...env, [API_ENV.tokenScopes]: JSON.stringify({ classify: 'mailroute/classify', feedback: 'mailroute/feedback' }) };
+    const handler = createApiLambdaHandler(scoped, { s3, runtime, dynamo });
+    /** A token of `client` carrying `scope`, and the context API Gateway's JWT authorizer passes with it (payload 2.0). */
+    const authorized = (client: string, scope: string) => {
+      const jwt = `e30.${Buffer.from(JSON.stringify({ client_id: client, scope })).toString('base64url')}.sig`;
+      return { headers: { authorization: `Bearer ${jwt}` }, authorizer: { jwt: { claims: { client_id: client, scope }, scopes: null } } };
+    };
+    const classifier = authorized('crm-classify', 'mailroute/classify');
+    const classified = await handler(gatewayEvent('POST', '/v1/classify', { emails: [{ id: 'crm-1', body: 'Bitte entsperren.' }] }, classifier), context);
+    expect(classified.statusCode).toBe(200);
+    const feedback = { emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: new Date().toISOString() };
+    const refused = await handler(gatewayEvent('POST', '/v1/feedback', feedback, classifier), context);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(refused.body)).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+      detail: expect.stringMatching(/^The access token of client "crm-classify" lacks the OAuth scope "mailroute\/feedback", which grants the "feedback" scope this route needs \(it grants classify only\): .*request it with the token/),
+    });
+    // A reporting client with the feedback scope reads /v1/quality and may not classify.
+    const reporting = authorized('reporting', 'openid mailroute/feedback');
+    expect((await handler(gatewayEvent('GET', '/v1/quality', undefined, reporting), context)).statusCode).toBe(200);
+    expect((await handler(gatewayEvent('POST', '/v1/classify', { emails: [{ body: 'x' }] }, reporting), context)).statusCode).toBe(403);
+    expect((await handler(gatewayEvent('POST', '/v1/feedback', feedback, reporting), context)).statusCode).toBe(202);
+    // Its /openapi.json says which OAuth scope grants what; without the mapping, that every client gets everything.
+    const scheme = async (h: typeof handler) => JSON.parse((await h(gatewayEvent('GET', '/openapi.json', undefined, { ...reporting, routeKey: 'GET /openapi.json' }), context)).body).components.securitySchemes.accessToken.description as string;
+    expect(await scheme(handler)).toMatch(/"mailroute\/classify" for POST \/v1\/classify and POST \/v1\/classify\/eml, "mailroute\/feedback" for POST \/v1\/feedback and GET \/v1\/quality/);
+    expect(await scheme(createApiLambdaHandler(env, { s3, runtime, dynamo }))).toMatch(/Every client on the allow-list may use every operation listed here/);
+  });
+
   it('fails the first request with a config error when the environment is incomplete', async () => {
     expect(() => apiConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID' }));
     const handler = createApiLambdaHandler({}, { s3, runtime, dynamo });
     await expect(handler(event('GET', '/v1/model'), context)).rejects.toMatchObject({ code: 'AWS_CONFIG_INVALID' });
-  });
-});
-
-describe('createGatewayJwtAuth', () => {
-  it('names the caller from the token and grants classify and feedback only', () => {
-    const principal = createGatewayJwtAuth().authenticate(token);
-    expect(principal?.keyId).toBe('crm-dev-client');
-    expect([...(principal?.scopes ?? [])].sort()).toEqual(['classify', 'feedback']);
-    expect(createGatewayJwtAuth().authenticate(undefined)).toBeUndefined();
-    expect(createGatewayJwtAuth().authenticate('not-a-jwt')).toBeUndefined();
   });
 });

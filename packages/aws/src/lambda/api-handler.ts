@@ -17,7 +17,7 @@ import { RegistryArtifactError } from '../errors.js';
 import { DynamoPredictionStore } from '../dynamo-prediction-store.js';
 import { SageMakerEndpointClassifier } from '../sagemaker-endpoint-classifier.js';
 import { gatewayApiDocument } from './api-document.js';
-import { createGatewayJwtAuth } from './gateway-auth.js';
+import { createGatewayJwtAuth, readTokenScopes } from './gateway-auth.js';
 import { BOOTSTRAP_MODEL, loadChampionTasks, loadModelInfo, loadModelTasks, loadTrainingDistribution, ManifestCache } from './champion-tasks.js';
 import { API_ENV, knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, lambdaRequestTimeoutMs } from '../contracts.js';
 import { configFromEnv, KeyPrefixSchema } from '../lambda-env.js';
@@ -44,6 +44,16 @@ const ApiConfigSchema = z.object({
     .enum(['true', 'false'], { error: 'true or false' })
     .optional()
     .transform((value) => value === 'true'),
+  // Malformed, the Lambda fails at cold start naming the variable: read as unset, it would grant every caller both scopes.
+  tokenScopes: z
+    .string()
+    .transform((text, ctx) => {
+      const read = readTokenScopes(text);
+      if ('scopes' in read) return read.scopes;
+      ctx.addIssue({ code: 'custom', message: read.problem });
+      return z.NEVER;
+    })
+    .optional(),
 });
 export type ApiLambdaConfig = z.infer<typeof ApiConfigSchema>;
 
@@ -124,9 +134,10 @@ export async function createAwsServing(config: ApiLambdaConfig, deps: AwsServing
     trainingDistribution,
     classifierSource: source,
     store,
-    auth: createGatewayJwtAuth(),
-    // What API Gateway's callers reach: its routes (no admin), its JWT authorizer, its own answers.
-    apiDocument: gatewayApiDocument(),
+    // Per-client scopes from the token's OAuth scopes where the stack maps them (mailroute:api.scopes).
+    auth: createGatewayJwtAuth(config.tokenScopes),
+    // What API Gateway's callers reach: its routes (no admin), its JWT authorizer and the scopes it needs, its own answers.
+    apiDocument: gatewayApiDocument(config.tokenScopes),
     logger: deps.logger,
     modelTasks: (id) => loadModelTasks(deps.s3, config.artifactBucket, config.modelsPrefix, id, manifests),
     timeZone: config.timeZone,

@@ -1,14 +1,19 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { tlsOnlyBucketPolicy } from '../iam-documents.js';
-import { artifactLifecycleRules } from '../storage-plan.js';
+import { ACCESS_LOG_PREFIX, artifactLifecycleRules } from '../storage-plan.js';
 import { physicalName } from '../naming.js';
+import { AccessLogBucket } from './access-log-bucket.js';
 import { dataStoreOptions, tagsWith, type StackContext } from './common.js';
 
-/** S3 for training data, model artifacts and reports: versioned, SSE-KMS, private, TLS only. */
+/**
+ * S3 for training data, model artifacts and reports: versioned, SSE-KMS, private, TLS only; every request to it
+ * recorded by S3 server access logging in a log bucket of its own (who read or wrote which object, and when).
+ */
 export class ArtifactStorage extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
+  readonly accessLogBucketName: pulumi.Output<string>;
 
   constructor(name: string, ctx: StackContext & { kmsKeyArn: pulumi.Input<string> }, opts?: pulumi.ComponentResourceOptions) {
     super('mailroute:storage:ArtifactStorage', name, {}, opts);
@@ -44,8 +49,22 @@ export class ArtifactStorage extends pulumi.ComponentResource {
       { ...child, dependsOn: [pab] },
     );
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: artifactLifecycleRules(config) }, child);
+    const logs = new AccessLogBucket(`${name}-access-logs`, { ...ctx, sourceBucketArn: bucket.arn, prefix: ACCESS_LOG_PREFIX }, { parent: this });
+    // Logging starts once the log bucket and its policy exist (depending on the component waits for its children).
+    // Keys partitioned by the requests' date (<prefix><account>/<region>/<bucket>/YYYY/MM/DD/...), for an auditor's query.
+    new aws.s3.BucketLogging(
+      `${name}-access-logging`,
+      {
+        bucket: bucket.id,
+        targetBucket: logs.bucketName,
+        targetPrefix: ACCESS_LOG_PREFIX,
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
+      },
+      { ...child, dependsOn: [logs] },
+    );
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+    this.accessLogBucketName = logs.bucketName;
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, accessLogBucketName: this.accessLogBucketName });
   }
 }

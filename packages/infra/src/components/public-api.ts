@@ -19,7 +19,9 @@ export interface PublicApiArgs extends LambdaPlacement {
 
 /**
  * The CRM's entry: an HTTP API with a JWT authorizer (audiences = the CRM caller allow-list) and stage
- * throttling, in front of the Lambda that runs the Hono app with the AWS adapters.
+ * throttling, in front of the Lambda that runs the Hono app with the AWS adapters. The Lambda, not the routes,
+ * checks per-client scopes (`mailroute:api.scopes`): one `ANY /v1/{proxy+}` route serves both scopes, and the app's
+ * problem+json 403 names the OAuth scope a token lacks, where API Gateway's own is a bare {"message": "Forbidden"}.
  */
 export class PublicApi extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
@@ -47,6 +49,8 @@ export class PublicApi extends pulumi.ComponentResource {
           [API_LAMBDA_ENV.environment]: config.environment,
           [API_LAMBDA_ENV.maxBodyBytes]: String(config.api.maxBodyBytes),
           ...(config.api.timeZone === undefined ? {} : { [API_LAMBDA_ENV.timeZone]: config.api.timeZone }),
+          // Per-client scopes only where the stack maps them: unset, the Lambda grants every allow-listed client both.
+          ...(config.api.scopes === undefined ? {} : { [API_LAMBDA_ENV.tokenScopes]: JSON.stringify(config.api.scopes) }),
           ...(config.feedback.storeText ? { [API_LAMBDA_ENV.storeText]: 'true' } : {}),
           // The app's deadline, under the function's timeout: its 503 with Retry-After comes before Lambda ends it.
           [API_LAMBDA_ENV.requestTimeoutMs]: String(lambdaRequestTimeoutMs(config.serving.lambdaTimeoutSeconds)),

@@ -33,6 +33,7 @@ export const T = {
   bucketVersioning: 'aws:s3/bucketVersioning:BucketVersioning',
   bucketOwnership: 'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
   bucketLifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+  bucketLogging: 'aws:s3/bucketLogging:BucketLogging',
   kmsAlias: 'aws:kms/alias:Alias',
   ecrLifecycle: 'aws:ecr/lifecyclePolicy:LifecyclePolicy',
   kmsKey: 'aws:kms/key:Key',

@@ -24,6 +24,22 @@ function broken(type: string, mutate: (r: RecordedResource) => void, name?: stri
   return copy;
 }
 
+/** A deep copy of the graph without the resources of `type`. */
+const without = (type: string): RecordedResource[] => structuredClone(graph).filter((r) => r.type !== type);
+
+/** The log bucket's policy with its statements filtered and edited. */
+function editLogPolicy(r: RecordedResource, edit: (statements: Record<string, unknown>[]) => Record<string, unknown>[]): string {
+  const policy = JSON.parse(String(r.inputs.policy)) as { Statement: Record<string, unknown>[] };
+  return JSON.stringify({ ...policy, Statement: edit(policy.Statement) });
+}
+
+/** The artifact bucket logging to itself with default encryption `byDefault`: a log target, but no log bucket. */
+function selfLogging(byDefault: Record<string, string>): RecordedResource[] {
+  const copy = broken(T.bucketLogging, (r) => { r.inputs.targetBucket = r.inputs.bucket; });
+  copy.find((r) => r.name === 'artifacts-encryption')!.inputs.rules = [{ applyServerSideEncryptionByDefault: byDefault }];
+  return copy;
+}
+
 /** The pipeline's definition with its Train step's Arguments edited. */
 function editTrain(r: RecordedResource, edit: (args: Record<string, unknown>) => void): string {
   const definition = JSON.parse(String(r.inputs.pipelineDefinition)) as { Steps: { Type: string; Arguments: Record<string, unknown> }[] };
@@ -40,7 +56,8 @@ const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = 
   ['no-public-endpoints', 'ingress from anywhere', () => broken(T.securityGroup, (r) => { r.inputs.ingress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }]; }, 'network-endpoints')],
   ['no-public-endpoints', 'Lambda permission without source', () => broken(T.lambdaPermission, (r) => { delete r.inputs.sourceArn; })],
   ['no-public-endpoints', 'a NAT gateway', () => [...graph, { type: T.natGateway, name: 'nat', inputs: {} }]],
-  ['encryption-at-rest', 'bucket with SSE-S3', () => broken(T.bucketSse, (r) => { r.inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }]; })],
+  ['encryption-at-rest', 'bucket with SSE-S3', () => broken(T.bucketSse, (r) => { r.inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }]; }, 'artifacts-encryption')],
+  ['encryption-at-rest', 'log bucket with SSE-KMS, which S3 delivers no access logs to', () => broken(T.bucketSse, (r) => { r.inputs.rules = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: 'k' } }]; }, 'artifacts-access-logs-encryption')],
   ['encryption-at-rest', 'table without CMK', () => broken(T.table, (r) => { r.inputs.serverSideEncryption = { enabled: false }; })],
   ['encryption-at-rest', 'log group without key', () => broken(T.logGroup, (r) => { delete r.inputs.kmsKeyId; })],
   ['encryption-at-rest', 'key rotation off', () => broken(T.kmsKey, (r) => { r.inputs.enableKeyRotation = false; })],
@@ -56,6 +73,13 @@ const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = 
   ['log-retention', 'prod log group kept 90 days', () => broken(T.logGroup, (r) => { r.inputs.retentionInDays = 90; })],
   ['log-retention', 'Lambda logging to an unmanaged group', () => broken(T.lambda, (r) => { r.inputs.loggingConfig = { logFormat: 'JSON', logGroup: '/aws/lambda/other' }; })],
   ['log-retention', 'stage without access logs', () => broken(T.stage, (r) => { delete r.inputs.accessLogSettings; })],
+  ['access-logging', 'artifact bucket without server access logging', () => without(T.bucketLogging)],
+  ['access-logging', 'artifact bucket logging to itself', () => broken(T.bucketLogging, (r) => { r.inputs.targetBucket = r.inputs.bucket; })],
+  ['access-logging', 'access logging without a prefix', () => broken(T.bucketLogging, (r) => { r.inputs.targetPrefix = ''; })],
+  ['access-logging', 'log bucket policy without the delivery grant', () => broken(T.bucketPolicy, (r) => { r.inputs.policy = editLogPolicy(r, (s) => s.filter((x) => x.Effect === 'Deny')); }, 'artifacts-access-logs-policy')],
+  ['access-logging', 'log delivery for any source account', () => broken(T.bucketPolicy, (r) => { r.inputs.policy = editLogPolicy(r, (s) => s.map((x) => (x.Effect === 'Allow' ? { ...x, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } } } : x))); }, 'artifacts-access-logs-policy')],
+  ['prod-data-retained', 'prod access logging deleted with the stack', () => broken(T.bucketLogging, (r) => { r.retainOnDelete = false; })],
+  ['prod-data-retained', 'prod log bucket unprotected', () => broken(T.bucket, (r) => { r.protect = false; }, 'artifacts-access-logs-bucket')],
   ['prod-data-retained', 'prod table deletable', () => broken(T.table, (r) => { r.retainOnDelete = false; })],
   ['prod-data-retained', 'prod bucket unprotected', () => broken(T.bucket, (r) => { r.protect = false; })],
   ['prod-data-retained', 'prod public access block deleted with the stack', () => broken(T.bucketPab, (r) => { r.retainOnDelete = false; })],
@@ -78,6 +102,13 @@ describe('policies over the prod graph', () => {
 
   it('every policy has at least one failing case', () => {
     for (const rule of ALL_RULES) expect(cases.some(([p]) => p === rule.name), rule.name).toBe(true);
+  });
+
+  it('allows SSE-S3 on the log bucket only, not on a bucket that logs to itself', () => {
+    const bucket = (name: string) => `${T.bucket}::${name}`;
+    expect(violationsOf('encryption-at-rest', graph).map((x) => x.resource)).toEqual([]);
+    expect(violationsOf('encryption-at-rest', selfLogging({ sseAlgorithm: 'AES256' })).map((x) => x.resource)).toContain(bucket('artifacts-bucket'));
+    expect(violationsOf('encryption-at-rest', selfLogging({ sseAlgorithm: 'aws:kms', kmsMasterKeyId: 'k' })).map((x) => x.resource)).not.toContain(bucket('artifacts-bucket'));
   });
 
   it('prod-data-retained does not apply to dev', () => {

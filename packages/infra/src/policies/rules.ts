@@ -1,10 +1,20 @@
 import { hasInstanceStorage } from '@mailroute/aws/contracts';
 import { PROD_MIN_LOG_RETENTION_DAYS } from '../config.js';
 import { REQUIRED_TAG_KEYS } from '../naming.js';
+import { S3_LOG_DELIVERY_PRINCIPAL } from '../storage-plan.js';
 import { T, asList, first, ofType, policyStatements, refersTo, trainingSteps, type PolicyRule, type ResourceRecord, type Violation } from './graph.js';
 import { allowedOnWildcard } from './wildcard-allow-list.js';
 
 const v = (policy: string, r: ResourceRecord, message: string): Violation => ({ policy, resource: `${r.type}::${r.name}`, message });
+
+/**
+ * The log buckets: buckets some bucket's server access logging delivers to, and not logged themselves (a bucket
+ * logging to itself is no log bucket). They may use SSE-S3 (encryptionAtRest) and need no logging of their own.
+ */
+function accessLogTargets(graph: readonly ResourceRecord[]): ResourceRecord[] {
+  const loggings = ofType(graph, T.bucketLogging);
+  return ofType(graph, T.bucket).filter((b) => loggings.some((l) => refersTo(l, 'targetBucket', b)) && !loggings.some((l) => refersTo(l, 'bucket', b)));
+}
 
 export const noPublicBuckets: PolicyRule = {
   name: 'no-public-buckets',
@@ -59,14 +69,19 @@ export const noPublicEndpoints: PolicyRule = {
 
 export const encryptionAtRest: PolicyRule = {
   name: 'encryption-at-rest',
-  description: 'Buckets, tables, topics, queues, log groups, endpoint volumes, images, Lambda environments and training output use the stack CMK; keys rotate.',
+  description: 'Buckets (but a log bucket of S3 server access logs: SSE-S3), tables, topics, queues, log groups, endpoint volumes, images, Lambda environments and training output use the stack CMK; keys rotate.',
   check(graph) {
     const out: Violation[] = [];
     const sse = ofType(graph, T.bucketSse);
+    const logBuckets = accessLogTargets(graph);
     for (const bucket of ofType(graph, T.bucket)) {
       const config = sse.find((s) => refersTo(s, 'bucket', bucket));
       const rule = first(first(config?.inputs.rules)?.applyServerSideEncryptionByDefault);
-      if (rule?.sseAlgorithm !== 'aws:kms' || !rule.kmsMasterKeyId) out.push(v(this.name, bucket, 'no SSE-KMS default encryption'));
+      // The one exception: S3 server access logging takes default encryption on its target bucket only as SSE-S3, not
+      // SSE-KMS (S3 User Guide, *Enabling Amazon S3 server access logging*), so a log bucket uses AES256.
+      if (logBuckets.includes(bucket)) {
+        if (rule?.sseAlgorithm !== 'AES256') out.push(v(this.name, bucket, 'log bucket without SSE-S3 default encryption (S3 server access logging takes no SSE-KMS default)'));
+      } else if (rule?.sseAlgorithm !== 'aws:kms' || !rule.kmsMasterKeyId) out.push(v(this.name, bucket, 'no SSE-KMS default encryption'));
     }
     for (const t of ofType(graph, T.table)) {
       const s = first(t.inputs.serverSideEncryption);
@@ -177,11 +192,59 @@ export const logRetention: PolicyRule = {
   },
 };
 
+/** Whether a bucket policy statement lets S3's log delivery put objects, for a source bucket (aws:SourceArn) of `accountId`. */
+function grantsLogDelivery(statement: Record<string, unknown>, accountId: string): boolean {
+  const principal = statement.Principal;
+  const services = principal && typeof principal === 'object' ? asList((principal as { Service?: unknown }).Service) : [];
+  const conditions = Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>);
+  const values = (key: string) => conditions.flatMap((c) => asList(c[key]));
+  const accounts = values('aws:SourceAccount');
+  return (
+    statement.Effect === 'Allow' &&
+    services.includes(S3_LOG_DELIVERY_PRINCIPAL) &&
+    asList(statement.Action).includes('s3:PutObject') &&
+    values('aws:SourceArn').length > 0 &&
+    accounts.length > 0 &&
+    accounts.every((a) => a === accountId)
+  );
+}
+
+export const accessLogging: PolicyRule = {
+  name: 'access-logging',
+  description: `Every bucket but a log bucket has S3 server access logging, under a prefix, to a log bucket of the stack whose policy lets ${S3_LOG_DELIVERY_PRINCIPAL} put logs for a source bucket of the stack's account only.`,
+  check(graph, context) {
+    const out: Violation[] = [];
+    const buckets = ofType(graph, T.bucket);
+    const loggings = ofType(graph, T.bucketLogging);
+    const policies = ofType(graph, T.bucketPolicy);
+    const logBuckets = accessLogTargets(graph);
+    for (const bucket of buckets) {
+      if (logBuckets.includes(bucket)) continue;
+      const logging = loggings.find((l) => refersTo(l, 'bucket', bucket));
+      if (!logging) {
+        out.push(v(this.name, bucket, 'no S3 server access logging: who read or wrote which object would go unrecorded'));
+        continue;
+      }
+      const target = buckets.find((b) => b !== bucket && refersTo(logging, 'targetBucket', b));
+      if (!target) {
+        out.push(v(this.name, logging, 'logs to the bucket itself or to a bucket outside the stack'));
+        continue;
+      }
+      if (!logging.inputs.targetPrefix) out.push(v(this.name, logging, 'no target prefix'));
+      const statements = policies.filter((p) => refersTo(p, 'bucket', target)).flatMap((p) => policyStatements(p.inputs.policy));
+      if (!statements.some((s) => grantsLogDelivery(s, context.accountId))) {
+        out.push(v(this.name, target, `no bucket policy letting ${S3_LOG_DELIVERY_PRINCIPAL} put logs for a source bucket (aws:SourceArn) of account ${context.accountId} (aws:SourceAccount)`));
+      }
+    }
+    return out;
+  },
+};
+
 const DATA_STORES: readonly string[] = [T.bucket, T.table, T.kmsKey, T.ecr, T.modelPackageGroup];
 
 /** Resources that hold a setting of a data store: a store retained without them would lose its access rules or encryption. */
 const DATA_STORE_SETTINGS: readonly string[] = [
-  T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.kmsAlias, T.ecrLifecycle,
+  T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.bucketLogging, T.kmsAlias, T.ecrLifecycle,
 ];
 
 export const prodDataRetained: PolicyRule = {
@@ -203,7 +266,7 @@ export const prodDataRetained: PolicyRule = {
  * Types that take no tags of their own (settings of another resource, or, like EventBridge Scheduler
  * schedules, an AWS type without tagging); all others must carry them.
  */
-const UNTAGGED = /bucket(Versioning|ServerSideEncryptionConfiguration|PublicAccessBlock|Policy|LifecycleConfiguration|OwnershipControls)|rolePolicy|routeTableAssociation|lambda\/(permission|functionEventInvokeConfig)|apigatewayv2\/(route|integration|authorizer)|eventTarget|appautoscaling\/policy|topicSubscription|kms\/alias|ecr\/lifecyclePolicy|dashboard|queuePolicy|scheduler\/schedule:|^pulumi:|^mailroute:/;
+const UNTAGGED = /bucket(Versioning|ServerSideEncryptionConfiguration|PublicAccessBlock|Policy|LifecycleConfiguration|OwnershipControls|Logging)|rolePolicy|routeTableAssociation|lambda\/(permission|functionEventInvokeConfig)|apigatewayv2\/(route|integration|authorizer)|eventTarget|appautoscaling\/policy|topicSubscription|kms\/alias|ecr\/lifecyclePolicy|dashboard|queuePolicy|scheduler\/schedule:|^pulumi:|^mailroute:/;
 
 export const tagsEverywhere: PolicyRule = {
   name: 'tags-everywhere',
@@ -249,6 +312,7 @@ export const ALL_RULES: readonly PolicyRule[] = [
   leastPrivilege,
   computeInVpc,
   logRetention,
+  accessLogging,
   prodDataRetained,
   tagsEverywhere,
   accountGuard,

@@ -53,7 +53,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
     it('builds every resource inside a mailroute component', () => {
       const components = new Set(graph.filter((r) => r.type.startsWith('mailroute:')).map((r) => r.name));
       expect([...components].sort()).toEqual(
-        ['api', 'artifacts', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'quality', 'registry', 'retraining', 'retraining-pipeline', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
+        ['api', 'artifacts', 'artifacts-access-logs', 'deploy-on-approval', 'feedback', 'key', 'monitoring', 'network', 'quality', 'registry', 'retraining', 'retraining-pipeline', 'serving', 'training', `mailroute-${stack}-stack`].sort(),
       );
       for (const r of graph.filter((x) => x.type.startsWith('aws:'))) expect(components.has(r.parentName ?? ''), r.name).toBe(true);
     });
@@ -78,14 +78,51 @@ export function stackSuite(stack: 'dev' | 'prod') {
 
     it('StackKey and ArtifactStorage: rotating CMK, versioned private TLS-only bucket with lifecycle', () => {
       expect(inputs(T.kmsKey).enableKeyRotation).toBe(true);
-      expect(inputs(T.bucket).bucket).toBe(`mailroute-${stack}-artifacts-${config.accountId}`);
-      expect(inputs(T.bucket).forceDestroy).toBe(stack === 'dev');
-      expect(inputs(T.bucketVersioning).versioningConfiguration.status).toBe('Enabled');
-      expect(first(inputs(T.bucketSse).rules)?.bucketKeyEnabled).toBe(true);
-      const deny = policyStatements(inputs(T.bucketPolicy).policy)[0];
+      expect(inputs(T.bucket, 'artifacts-bucket').bucket).toBe(`mailroute-${stack}-artifacts-${config.accountId}`);
+      expect(inputs(T.bucket, 'artifacts-bucket').forceDestroy).toBe(stack === 'dev');
+      expect(inputs(T.bucketVersioning, 'artifacts-versioning').versioningConfiguration.status).toBe('Enabled');
+      expect(first(inputs(T.bucketSse, 'artifacts-encryption').rules)?.bucketKeyEnabled).toBe(true);
+      const deny = policyStatements(inputs(T.bucketPolicy, 'artifacts-tls-only').policy)[0];
       expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
-      const lifecycle = inputs('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+      const lifecycle = inputs(T.bucketLifecycle, 'artifacts-lifecycle');
       expect(lifecycle.rules.map((r: { id: string }) => r.id)).toContain('expire-noncurrent-versions');
+    });
+
+    it('ArtifactStorage: server access logs to a private SSE-S3 log bucket that only S3 log delivery for this bucket writes', () => {
+      const logBucketName = `mailroute-${stack}-access-logs-${config.accountId}`;
+      expect(inputs(T.bucket, 'artifacts-access-logs-bucket')).toMatchObject({ bucket: logBucketName, forceDestroy: stack === 'dev' });
+      expect(outputs.accessLogBucket).toBe(logBucketName);
+      // Every request to the artifact bucket, logged under artifact-bucket/, keys partitioned by the requests' date.
+      expect(inputs(T.bucketLogging, 'artifacts-access-logging')).toEqual({
+        bucket: 'artifacts-bucket-id',
+        targetBucket: logBucketName,
+        targetPrefix: 'artifact-bucket/',
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
+      });
+      const pab = inputs(T.bucketPab, 'artifacts-access-logs-public-access');
+      expect([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets]).toEqual([true, true, true, true]);
+      expect(inputs(T.bucketOwnership, 'artifacts-access-logs-ownership').rule).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
+      // SSE-S3: server access logging takes no SSE-KMS default on its target bucket.
+      expect(inputs(T.bucketSse, 'artifacts-access-logs-encryption').rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }]);
+      expect(all(T.bucketVersioning).map((r) => r.name)).toEqual(['artifacts-versioning']);
+      expect(inputs(T.bucketLifecycle, 'artifacts-access-logs-lifecycle').rules).toEqual([
+        { id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: config.artifacts.accessLogDays } },
+      ]);
+      const logBucketArn = `arn:aws:mock:${config.region}:${config.accountId}:artifacts-access-logs-bucket`;
+      expect(policyStatements(inputs(T.bucketPolicy, 'artifacts-access-logs-policy').policy)).toEqual([
+        expect.objectContaining({ Effect: 'Deny', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': false } } }),
+        {
+          Sid: 'S3ServerAccessLogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${logBucketArn}/artifact-bucket/*`,
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': `arn:aws:mock:${config.region}:${config.accountId}:artifacts-bucket` },
+            StringEquals: { 'aws:SourceAccount': config.accountId },
+          },
+        },
+      ]);
     });
 
     it('ModelRegistry and Training: package group, immutable KMS repository, scoped role', () => {
@@ -296,13 +333,17 @@ export function stackSuite(stack: 'dev' | 'prod') {
     });
 
     it('keeps data stores on delete in prod only', () => {
-      const stores = [T.bucket, T.table, T.kmsKey, T.ecr, T.modelPackageGroup].map((t) => one(t));
+      expect(all(T.bucket).map((b) => b.name)).toEqual(['artifacts-bucket', 'artifacts-access-logs-bucket']);
+      const stores = [...all(T.bucket), ...[T.table, T.kmsKey, T.ecr, T.modelPackageGroup].map((t) => one(t))];
       for (const s of stores) {
         expect(s.protect, s.name).toBe(stack === 'prod');
         expect(s.retainOnDelete, s.name).toBe(stack === 'prod');
       }
-      // A retained store keeps its settings: the bucket its public access block, TLS-only policy and SSE-KMS.
-      const settings = [T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.kmsAlias, T.ecrLifecycle].map((t) => one(t));
+      // A retained store keeps its settings: a bucket its public access block, policy, encryption, lifecycle and access logging.
+      const settings = [T.bucketPab, T.bucketPolicy, T.bucketSse, T.bucketOwnership, T.bucketVersioning, T.bucketLifecycle, T.bucketLogging, T.kmsAlias, T.ecrLifecycle].flatMap((t) => {
+        expect(all(t).length, t).toBeGreaterThan(0);
+        return all(t);
+      });
       for (const s of settings) {
         expect(Boolean(s.protect), s.name).toBe(stack === 'prod');
         expect(Boolean(s.retainOnDelete), s.name).toBe(stack === 'prod');

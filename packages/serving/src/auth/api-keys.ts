@@ -36,6 +36,11 @@ export interface Auth {
   readonly enabled: boolean;
   /** The principal for a presented key, or undefined when no key matches. */
   authenticate(presented: string | undefined): Principal | undefined;
+  /**
+   * The 403's detail when `principal` lacks `scope`, for an Auth whose callers hold no API key (a gateway's token);
+   * unset, the detail speaks of API keys.
+   */
+  missingScopeDetail?(principal: Principal, scope: Scope): string;
 }
 
 /**

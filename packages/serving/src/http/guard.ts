@@ -34,7 +34,8 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope | undefined
   // Set before the scope and rate checks: a refusal's log line names the key (never the key itself).
   c.set('principal', principal);
   if (scope !== undefined && !principal.scopes.has(scope)) {
-    throw new ForbiddenError(`The API key "${principal.keyId}" lacks the "${scope}" scope this route needs (it has ${[...principal.scopes].join(', ')}): use a key with ${scope}, or ask the server's operator to add it.`);
+    const own = ctx.auth.missingScopeDetail?.(principal, scope);
+    throw new ForbiddenError(own ?? `The API key "${principal.keyId}" lacks the "${scope}" scope this route needs (it has ${[...principal.scopes].join(', ')}): use a key with ${scope}, or ask the server's operator to add it.`);
   }
   const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
   if (limit) {

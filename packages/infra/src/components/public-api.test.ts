@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseStackConfig } from '../config.js';
+import { T } from '../policies/graph.js';
+import { API_LAMBDA_ENV } from '../lambda-env.js';
+import { createProgram } from '../stack.js';
+import { loadStackConfigFile, runMocked } from '../testing/pulumi-harness.js';
+
+/** The API Lambda's environment variables when the dev stack's `mailroute:api` has `extra` besides its own keys. */
+async function apiLambdaEnv(extra: Record<string, unknown>): Promise<Record<string, string>> {
+  const dev = loadStackConfigFile('dev');
+  const config = parseStackConfig({ ...dev, api: { ...dev.api, ...extra } }, 'dev');
+  const { graph } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs);
+  const fn = graph.find((r) => r.type === T.lambda && r.name === 'api-handler-function');
+  return (fn?.inputs as { environment: { variables: Record<string, string> } }).environment.variables;
+}
+
+describe('PublicApi per-client scopes (mailroute:api.scopes)', () => {
+  it("passes the mapping to the API Lambda as JSON in MAILROUTE_TOKEN_SCOPES when set, and nothing when unset", async () => {
+    const scopes = { classify: 'mailroute/classify', feedback: 'mailroute/feedback' };
+    const scoped = await apiLambdaEnv({ scopes });
+    expect(API_LAMBDA_ENV.tokenScopes).toBe('MAILROUTE_TOKEN_SCOPES');
+    expect(JSON.parse(scoped[API_LAMBDA_ENV.tokenScopes])).toEqual(scopes);
+    // Unset (as in both committed stacks): no variable, so the Lambda grants every allow-listed client both scopes.
+    const unscoped = await apiLambdaEnv({});
+    expect(unscoped).not.toHaveProperty(API_LAMBDA_ENV.tokenScopes);
+    expect(unscoped[API_LAMBDA_ENV.endpointName]).toBe('mailroute-dev-classifier');
+  }, 120_000);
+});
