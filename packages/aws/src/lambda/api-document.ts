@@ -43,7 +43,7 @@ function grantsOf(tokenScopes: TokenScopes | undefined): string {
     return 'Every client on the allow-list may use every operation listed here (this stack maps no OAuth scopes, mailroute:api.scopes).';
   }
   return [
-    `What a client may do depends on the OAuth scopes its token carries (its scope claim, space-separated, or scp): "${tokenScopes.classify}" for POST /v1/classify and POST /v1/classify/eml, "${tokenScopes.feedback}" for POST /v1/feedback and GET /v1/quality;`,
+    `What a client may do depends on the OAuth scopes its token carries (its scope claim, space-separated, scp, or Entra ID's roles): "${tokenScopes.classify}" for POST /v1/classify and POST /v1/classify/eml, "${tokenScopes.feedback}" for POST /v1/feedback and GET /v1/quality;`,
     'GET /v1/model and /openapi.json take any token the authorizer accepts.',
     'A token without the scope an operation needs is answered 403 FORBIDDEN (application/problem+json) naming the OAuth scope it lacks: request that scope with the token, once the identity provider allows it to the client.',
   ].join(' ');

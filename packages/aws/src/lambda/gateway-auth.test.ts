@@ -38,10 +38,13 @@ describe('createGatewayJwtAuth with a scope mapping (mailroute:api.scopes)', () 
     expect(scopesOf(auth.authenticate(tokenWith({ client_id: 'crm', scope: 'mailroute/classify-all other/feedback' })))).toEqual([]);
   });
 
-  it('reads scp as an array (Okta) or a space-separated string (Entra ID)', () => {
+  it('reads scp as an array (Okta) or a space-separated string (Entra ID), and Entra ID\'s roles array', () => {
     expect(scopesOf(auth.authenticate(tokenWith({ cid: 'x', sub: 'reporting', scp: ['mailroute/feedback', 42] })))).toEqual(['feedback']);
     expect(auth.authenticate(tokenWith({ sub: 'reporting', scp: ['mailroute/feedback'] }))?.keyId).toBe('reporting');
     expect(scopesOf(auth.authenticate(tokenWith({ azp: 'crm', scp: 'mailroute/classify mailroute/feedback' })))).toEqual(['classify', 'feedback']);
+    // Entra ID's app-only tokens carry app roles, an array, and no scp.
+    expect(scopesOf(auth.authenticate(tokenWith({ azp: 'crm-daemon', roles: ['mailroute/classify'] })))).toEqual(['classify']);
+    expect(scopesOf(auth.authenticate(tokenWith({ azp: 'crm-daemon', roles: 'mailroute/classify' })))).toEqual([]);
     // Both claims count.
     expect(scopesOf(auth.authenticate(tokenWith({ client_id: 'crm', scope: 'mailroute/classify', scp: ['mailroute/feedback'] })))).toEqual(['classify', 'feedback']);
   });

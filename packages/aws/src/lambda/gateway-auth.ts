@@ -67,11 +67,12 @@ function scopeValues(claim: unknown): string[] {
 }
 
 /**
- * The OAuth scopes a token carries, in the claims API Gateway's authorizer reads them from: `scope`, a space-separated
- * string (RFC 9068; Cognito, Auth0, Keycloak), and `scp`, an array (Okta) or a space-separated string (Entra ID).
+ * The OAuth scopes a token carries: `scope`, a space-separated string (RFC 9068; Cognito, Auth0, Keycloak), `scp`, an
+ * array (Okta) or a space-separated string (Entra ID's delegated tokens), and `roles`, an array: Entra ID gives an
+ * app-only (client-credentials) token, such as a CRM service's, its app roles there and no `scp`.
  */
 function oauthScopesOf(claims: Record<string, unknown>): Set<string> {
-  return new Set([...scopeValues(claims.scope), ...scopeValues(claims.scp)]);
+  return new Set([...scopeValues(claims.scope), ...scopeValues(claims.scp), ...(Array.isArray(claims.roles) ? scopeValues(claims.roles) : [])]);
 }
 
 /** What every allow-listed client gets when the stack maps no scopes: the CRM's, never admin. */
