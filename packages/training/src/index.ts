@@ -22,4 +22,5 @@ export { retiredRoutingRows, retiredRoutingRowsOf, retiredRoutingWarnings, routi
 export { predictDataset, predictDatasetChunks, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, PREDICTION_CHUNK, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
+export { operatingPointText, type OperatingPoint } from './pipeline/operating-points.js';
 export { feedbackFileChunks, newFeedbackFileTally, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

@@ -151,8 +151,10 @@ describe('mailroute runs', () => {
     expect(shown).toMatch(/\nparams +buckets=131072 charNgrams=\[5,5\] dim=48 epochs=10 \(the rest default\)\n/);
     expect(shown).toMatch(/\nrows +read 300, rows 300, train \d+, valid \d+, test \d+\n/);
     expect(shown).toMatch(/\nepoch +loss +lr +eval_loss +eval F1 +business_area F1 +queue F1 +topic F1 +seconds\n/);
-    expect(shown).toMatch(/\nmetrics on held-out test split \(seed 0, 0\.2\)\n +accuracy +macro_f1 +weighted_f1 +support\n/);
-    expect(shown).toMatch(/\nmean +[01]\.\d{4} +[01]\.\d{4} +- +-\n/);
+    // With each task's coverage and precision at its own threshold, scores to 4 places (a coverage of 1 too).
+    expect(shown).toMatch(/\nmetrics on held-out test split \(seed 0, 0\.2\)\n +accuracy +macro_f1 +weighted_f1 +coverage +answered_precision +support\n/);
+    expect(shown).toMatch(/\nqueue +(?:[01]\.\d{4} +){5}\d+\n/);
+    expect(shown).toMatch(/\nmean +[01]\.\d{4} +[01]\.\d{4} +- +- +- +-\n/);
     // The list says where each run's model stands in the registry, the params that tell the runs apart, and --limit keeps the newest.
     const listed = (await run(['runs', 'list'], cwd)).stdout;
     expect(listed).toMatch(/ registry +mean macro-F1 +measured on +data +params +note\n/);

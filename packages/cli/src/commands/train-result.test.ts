@@ -23,4 +23,16 @@ describe('trainResultLines', () => {
     const { measured } = trainResultLines(result({ 'business_area.accuracy': 1, 'business_area.macro_f1': 1, 'queue.accuracy': 0.5, 'queue.macro_f1': 0.5, 'topic.accuracy': 0.25, 'topic.macro_f1': 0.125 }), 'held-out test split');
     expect(measured).toBe('held-out test split: business_area acc 1.0000 macro-F1 1.0000; queue acc 0.5000 macro-F1 0.5000; topic acc 0.2500 macro-F1 0.1250');
   });
+
+  it('says where each task answers at its threshold, when training measured it', () => {
+    const base = result({ 'queue.accuracy': 0.9, 'queue.macro_f1': 0.9 });
+    expect(trainResultLines(base, 'test split').operating).toBeUndefined();
+    const operating = [
+      { task: 'business_area', threshold: 0.656, target: 0.9, n: 787, answered: 629, precision: 0.881, routes: false },
+      { task: 'queue', threshold: 0.518, target: 0.95, n: 801, answered: 790, precision: 0.929, routes: true },
+    ];
+    expect(trainResultLines({ ...base, operating }, 'test split').operating).toBe(
+      "at each task's threshold, test split: business_area answers 79.9% (629 of 787) at precision 88.1% (threshold 0.656; target 90.0%: 1.9 points short); queue routes 98.6% (790 of 801) at precision 92.9% (threshold 0.518; target 95.0%: 2.1 points short)",
+    );
+  });
 });

@@ -1,12 +1,13 @@
 import { pyFixed } from '@mailroute/evaluation';
-import { formatFinalLine, measuredTasks, type TrainFromConfigResult } from '@mailroute/training';
+import { formatFinalLine, measuredTasks, operatingPointText, type TrainFromConfigResult } from '@mailroute/training';
 
 /**
  * What a finished training prints: `final`, for stdout and metric regexes (SageMaker's), the kept weights'
  * eval_f1 then the measured figures; `measured`, for a person, each task's accuracy and macro-F1 on `measuredOn`
- * (`topic not measured (...)` for a task none of those rows had a label for, which the mean leaves out).
+ * (`topic not measured (...)` for a task none of those rows had a label for, which the mean leaves out); `operating`,
+ * where each task answers at its own threshold on them, against the precision the threshold was chosen for.
  */
-export function trainResultLines(result: TrainFromConfigResult, measuredOn: string): { final: string; measured: string } {
+export function trainResultLines(result: TrainFromConfigResult, measuredOn: string): { final: string; measured: string; operating?: string } {
   const tasks = result.taxonomy.map((t) => t.task);
   const final = formatFinalLine({ bestEpoch: result.bestEpoch, bestValidF1: result.bestValidF1, averagedEpochs: result.averagedEpochs, metrics: result.metrics, tasks, split: result.metricsSplit });
   const m = result.metrics;
@@ -15,5 +16,7 @@ export function trainResultLines(result: TrainFromConfigResult, measuredOn: stri
     // Rounded as the reports round them (Python's %f, ties to even).
     .map((t) => (measured.has(t) ? `${t} acc ${pyFixed(m[`${t}.accuracy`] ?? NaN, 4)} macro-F1 ${pyFixed(m[`${t}.macro_f1`] ?? NaN, 4)}` : `${t} not measured (no row has its label; left out of the mean)`))
     .join('; ');
-  return { final, measured: `${measuredOn}: ${perTask}` };
+  const points = result.operating ?? [];
+  const operating = points.length === 0 ? undefined : `at each task's threshold, ${measuredOn}: ${points.map(operatingPointText).join('; ')}`;
+  return { final, measured: `${measuredOn}: ${perTask}`, ...(operating ? { operating } : {}) };
 }

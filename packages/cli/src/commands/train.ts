@@ -85,7 +85,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         const lines = trainResultLines(result, measuredOn);
         void out.write(safeLines(`${lines.final}\n`));
-        ctx.stderr.write(safeLines(`${lines.measured}\ntraining ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        ctx.stderr.write(safeLines(`${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);

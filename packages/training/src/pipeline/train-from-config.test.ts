@@ -116,6 +116,17 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     for (const task of ['business_area', 'queue', 'topic']) {
       expect(report.tasks.find((t) => t.task === task)?.metrics.macro.f1).toBeCloseTo(result.metrics[`${task}.macro_f1`], 6);
     }
+    // Where each task answers at its own threshold, as `evaluate --model ... --split test` (and so the model card) says it.
+    const atThresholds = evaluatePredictions(heldOut, { thresholds: Object.fromEntries(manifest.tasks.map((t: { name: string; threshold: number }) => [t.name, t.threshold])), routing: manifest.routing });
+    expect(result.operating?.map((p) => p.task)).toEqual(['business_area', 'queue', 'topic']);
+    for (const point of result.operating ?? []) {
+      const operating = atThresholds.tasks.find((t) => t.task === point.task)?.operating;
+      expect(point.answered).toBe(operating?.routed);
+      expect(point.precision).toBeCloseTo(operating?.precision ?? Number.NaN, 10);
+      expect(result.metrics[`${point.task}.coverage`]).toBeCloseTo(operating?.coverage ?? Number.NaN, 10);
+      expect(version.metrics[`${point.task}.coverage`]).toBeCloseTo(operating?.coverage ?? Number.NaN, 10);
+    }
+    expect(result.operating?.find((p) => p.task === 'queue')?.routes).toBe(true);
     // Two files where it trained on one: other data, and the message says their order counts too.
     await expect(predictDataset({ model: result.modelId, dataPath: [data, data], home, split: 'test' })).rejects.toThrow(/other data, or the same files in another order: give them in the order of training/);
     // The same model by its artifact directory.

@@ -19,6 +19,7 @@ import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyR
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
+import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
 import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
@@ -78,6 +79,11 @@ export interface TrainFromConfigResult {
   bestValidF1: number | null;
   /** How many final epochs were averaged into the kept weights (0: one epoch's weights). */
   averagedEpochs: number;
+  /**
+   * Each task's operating point at its threshold on the measured rows (also in `metrics` as `<task>.coverage` and
+   * `<task>.answered_precision`); absent when the figures are the first run's before a refit (no test rows).
+   */
+  operating?: OperatingPoint[];
 }
 
 /** The rows that carry a label of `task`. */
@@ -488,6 +494,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
     let metrics: Record<string, number>;
+    let operating: OperatingPoint[] | undefined;
     if (evalRows === split.valid && model.validLogitsBeforeRefit) {
       // A refit trained on the validation rows: measured on them, it scored about 1.0. Its first run's figures stand.
       metrics = headlineFromProbs(tasks, evalRows, asFlatScores(tasks, model.validLogitsBeforeRefit));
@@ -496,8 +503,17 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       const classifier = await Classifier.load(staged);
       try {
         const evalInputs = evalRows === split.valid ? validInputs : testInputs;
-        const probs = await predictProbs(classifier, evalInputs, onProgress);
+        const noText: boolean[] = [];
+        const probs = await predictProbs(classifier, evalInputs, onProgress, undefined, noText);
         metrics = headlineFromProbs(classifier.tasks, evalRows, probs);
+        // Where each task answers at its threshold, as the model card says it: the precision its threshold was chosen
+        // for on the validation rows, checked on rows it was not chosen on.
+        operating = operatingPoints(classifier, evalRows, probs, noText, targets);
+        for (const point of operating) {
+          metrics[`${point.task}.coverage`] = point.n === 0 ? 0 : point.answered / point.n;
+          if (point.precision !== null) metrics[`${point.task}.answered_precision`] = point.precision;
+          if (evalRows !== split.valid && shortBeyondChance(point)) log?.warn?.(shortOfTargetWarning(point, split.valid.length, metricsSplit));
+        }
       } finally {
         await classifier.release();
       }
@@ -539,7 +555,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     registered = true;
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ artifactDir });
-    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs };
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs, ...(operating ? { operating } : {}) };
   } catch (error) {
     if (signal?.aborted && error === signal.reason) await tracker.interrupt();
     else {

@@ -370,7 +370,7 @@ function secondsDelta(a: number | undefined, b: number | undefined): string {
 export type MetricKind = 'count' | 'score' | 'other';
 export function metricKind(key: string): MetricKind {
   if (key.endsWith('support')) return 'count';
-  return /(accuracy|f1|precision|recall)$/.test(key) ? 'score' : 'other';
+  return /(accuracy|f1|precision|recall|coverage)$/.test(key) ? 'score' : 'other';
 }
 
 /** A difference of scores in percentage points, labelled: 0.6518 - 0.6637 is `-1.19 pts`. */
@@ -381,7 +381,7 @@ export function pointsDelta(a: number, b: number): string {
 }
 
 /** The line under `runs compare`'s table saying the units of its figures. */
-export const RUN_COMPARE_UNITS = 'Scores (accuracy, F1) are fractions from 0 to 1, as runs show prints them; b - a of a score is in percentage points (pts: -1.20 pts = 0.0120 lower), as mailroute compare gives it.';
+export const RUN_COMPARE_UNITS = 'Scores (accuracy, F1, coverage and precision at the thresholds) are fractions from 0 to 1, as runs show prints them; b - a of a score is in percentage points (pts: -1.20 pts = 0.0120 lower), as mailroute compare gives it.';
 
 /**
  * Whether two runs' validation rows (those their epochs' figures and `bestValidF1` were measured on) were the same.

@@ -38,7 +38,7 @@ function epochTable(epochs: readonly EpochRecord[]): string {
 }
 
 /** The order of a task's figures in `runs show`'s metrics table; others follow, `support` last. */
-const FIGURE_ORDER = ['accuracy', 'macro_f1', 'weighted_f1', 'precision', 'recall'];
+const FIGURE_ORDER = ['accuracy', 'macro_f1', 'weighted_f1', 'precision', 'recall', 'coverage', 'answered_precision'];
 
 /**
  * The metrics table of `runs show`: a row per task (`queue.macro_f1` is queue's macro_f1), a `mean` row of the
