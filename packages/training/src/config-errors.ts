@@ -50,6 +50,24 @@ export function requiredKeyMessage(where: string): string {
   return `${where} is required${what === undefined ? '' : ` (${what})`}`;
 }
 
+/** By the path of a key that picks its object's form (zod's discriminator): what its value is, and what each kind does. */
+const KINDS: Readonly<Record<string, { what: string; kinds: Readonly<Record<string, string>> }>> = {
+  'split.kind': { what: 'a split kind', kinds: { stratified: "by a task's labels, with a seed", time: 'the newest mail as the test set' } },
+};
+
+/**
+ * `split.kind: "random" is not a split kind: "stratified" (...) or "time" (...)`, a close kind guessed (`"Time"`): for a
+ * kind the schema does not have, instead of zod's `Invalid discriminator value`. Undefined for a key without one.
+ */
+export function unknownKindMessage(where: string, value: unknown): string | undefined {
+  const known = KINDS[where];
+  if (known === undefined) return undefined;
+  const names = Object.keys(known.kinds);
+  const guess = typeof value === 'string' ? didYouMean(value, names, '"') : '';
+  const kinds = names.map((name) => `"${name}" (${known.kinds[name]})`).join(' or ');
+  return `${where}: ${JSON.stringify(value) ?? String(value)} is not ${known.what}${guess}: ${kinds}`;
+}
+
 /** The one name that starts with `value` (an abbreviation: `prio` for `priority`), case ignored. */
 function onlyStartingWith(value: string, names: readonly string[]): string | undefined {
   const lower = value.toLowerCase();

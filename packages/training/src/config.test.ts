@@ -329,6 +329,13 @@ describe('every config problem in one message', () => {
     // A task that does not parse hides the task names: split.on is not called unknown on a guess.
     expect(messageOf({ tasks: [{ name: '1queue' }], split: { kind: 'stratified', on: 'queue' } })).not.toContain('split.on');
   });
+
+  it("says what each split kind does for a kind there is none of, not zod's 'Invalid discriminator value' (QA: \"random\")", () => {
+    const kinds = '"stratified" (by a task\'s labels, with a seed) or "time" (the newest mail as the test set)';
+    expect(messageOf({ ...ok, split: { kind: 'random' } })).toBe(`training config: split.kind: "random" is not a split kind: ${kinds}`);
+    expect(messageOf({ ...ok, split: { kind: 'Time', testShare: 0.2 } })).toBe(`training config: split.kind: "Time" is not a split kind (did you mean "time"?): ${kinds}`);
+    expect(messageOf({ ...ok, split: { kind: 2 } })).toBe(`training config: split.kind: 2 is not a split kind: ${kinds}`);
+  });
 });
 
 describe('where a config breaks', () => {

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_TEXT_CHARS, followAliases } from '@mailroute/model';
 import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
-import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, type KeyLevel } from './config-errors.js';
+import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, unknownKindMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema, precisionTarget, type NgramBagParams } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8, isUtf16 } from './utf8.js';
@@ -163,7 +163,8 @@ const TrainingConfigFields = z.strictObject({
   dateOrder: z.enum(['day-first']).optional(),
   /**
    * The IANA time zone (`Europe/Berlin`) of received times written without one (`2026-12-04 14:03`, a date alone);
-   * default UTC. In it, a local time a change of daylight saving time skips or repeats is a bad row.
+   * default UTC. In it, a local time a change of daylight saving time repeats is read as its first occurrence and one it
+   * skips is moved forward by the gap, as serving reads them (a CRM export cannot write offsets); the load says how many.
    */
   timeZone: z.string().refine(isTimeZone, { error: (issue) => `not a time zone this runtime knows: ${JSON.stringify(issue.input)} (an IANA name such as "Europe/Berlin" or "UTC")` }).optional(),
 });
@@ -343,10 +344,11 @@ export function taskColumn(task: TaskConfig): string {
   return task.column ?? task.name;
 }
 
-function missingDiscriminator(issue: z.core.$ZodIssueInvalidUnion): boolean {
+/** The value a union's discriminator has (`"random"` of `{"kind": "random"}`, undefined when missing), for an issue of a discriminated union on an object. */
+function discriminatorOf(issue: z.core.$ZodIssueInvalidUnion): { value: unknown } | undefined {
   const key = 'discriminator' in issue ? issue.discriminator : undefined;
   const input = issue.input;
-  return typeof key === 'string' && typeof input === 'object' && input !== null && (input as Record<string, unknown>)[key] === undefined;
+  return typeof key === 'string' && typeof input === 'object' && input !== null ? { value: (input as Record<string, unknown>)[key] } : undefined;
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
@@ -359,7 +361,10 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       // Parsed with reportInput: a missing key is an invalid_type issue whose input is undefined.
       if (i.code === 'invalid_type' && i.path.length > 0 && i.input === undefined) return requiredKeyMessage(where);
       // A union's missing discriminator (`split` without `kind`) is reported at that key, with its parent as input.
-      if (i.code === 'invalid_union' && missingDiscriminator(i)) return requiredKeyMessage(where);
+      const kind = i.code === 'invalid_union' ? discriminatorOf(i) : undefined;
+      if (kind !== undefined && kind.value === undefined) return requiredKeyMessage(where);
+      // A kind the union lacks (`"random"`): what each kind does, not zod's `Invalid discriminator value`.
+      if (kind !== undefined) return unknownKindMessage(where, kind.value) ?? `${where}: ${i.message}`;
       return `${where}: ${i.message}`;
     })
     .join('; ');

@@ -278,7 +278,10 @@ describe('mailroute registry', () => {
     expect(list).toMatch(/m-clean\s+PendingManualApproval\s+PASS\s+\d{4}-/);
     expect(list).toMatch(/m-stale\s+PendingManualApproval\s+PASS \(stale, warned\)\s/);
     expect(list).toMatch(/m-old \*\s+Approved\s+-\s/);
-    expect(list.trimEnd().split('\n').pop()).toBe("gate (warned): compare warned while measuring it (e.g. test rows that repeat a model's training texts); `mailroute registry show <id>` prints the warnings");
+    // Of every kind compare keeps (QA: the warnings shown were precision drops, the legend spoke of seen rows only).
+    expect(list.trimEnd().split('\n').pop()).toBe(
+      "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them",
+    );
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout) as { versions: Array<{ id: string; gate?: { warnings?: string[] } }> };
     const gates = Object.fromEntries(json.versions.map((v) => [v.id, v.gate?.warnings]));
     expect(gates).toEqual({ 'm-old': undefined, 'm-warned': [warning], 'm-clean': undefined, 'm-stale': [warning, 'challenger: 3 of these 800 rows repeat its training texts'] });

@@ -120,7 +120,7 @@ export function compareCommand(v: Pick<ModelVersion, 'id' | 'measuredOn'> & { da
 /**
  * The `gate` column: PASS, FAIL, `PASS (stale)` when run against a model that is no longer the champion (for a
  * version awaiting its decision), `-` when none; `(warned)` added when compare warned while measuring it
- * (`gate.warnings`: rows a model was trained on), e.g. `PASS (warned)`, `PASS (stale, warned)`.
+ * (`gate.warnings`, as `WARNED_LEGEND` says), e.g. `PASS (warned)`, `PASS (stale, warned)`.
  */
 function gateCell(v: ModelVersion, champion: string | undefined): string {
   const standing = gateStanding(v, champion);
@@ -134,15 +134,20 @@ function gateWarned(v: ModelVersion): boolean {
   return (v.gate?.warnings?.length ?? 0) > 0;
 }
 
-/** Under the list, when a gate shows `(warned)`: what it means and where the warnings are. */
-const WARNED_LEGEND = 'gate (warned): compare warned while measuring it (e.g. test rows that repeat a model\'s training texts); `mailroute registry show <id>` prints the warnings\n';
+/**
+ * Under the list, when a gate shows `(warned)`: what it means and where the warnings are. Every kind compare keeps with
+ * a gate (`compare`'s warnings: predicting's, automated mail, answered share and precision, the gate's own, the
+ * challenger's training's), not one: most warned gates are of the challenger, not of seen rows.
+ */
+const WARNED_LEGEND =
+  "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them\n";
 
 /**
  * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
  * before the approval (its status then) and `championBefore` the champion then: that none is (and how to record
  * one), that it passed against a model that is no longer the champion (stale), or that it failed and --force
  * approved it all the same (the registry refuses it otherwise); nothing when it passed against the champion.
- * Then what compare warned of while measuring that gate (rows a model was trained on), whatever its outcome.
+ * Then what compare warned of while measuring that gate (as `WARNED_LEGEND` says), whatever its outcome.
  * Only for a version that awaited its decision: approving an Approved version again decides nothing (its first
  * approval stays the one on record), so there is nothing about its gate to say. `promoted`: the approval made
  * it the champion, so the command to record a gate names `championBefore`, the champion it replaced, by its id
@@ -162,8 +167,8 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined, 
 }
 
 /**
- * What compare warned of when it measured the gate on record (rows a model was trained on, whose figures flatter
- * it), said beside the approval that relies on that gate: one line, the first warning and a count of the rest.
+ * What compare warned of when it measured the gate on record (as `WARNED_LEGEND` says), said beside the approval that
+ * relies on that gate: one line, the first warning and a count of the rest.
  */
 function gateWarningsNotice(v: ModelVersion): string {
   const warnings = v.gate?.warnings ?? [];

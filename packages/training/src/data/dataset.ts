@@ -1,16 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { composeDiacritics, EmailSchema, parseReceivedTime, redactPii, type Email } from '@mailroute/preprocess';
+import { composeDiacritics, EmailSchema, redactPii, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
+import { badRowsMessage } from './bad-rows-message.js';
 import { columnList } from './column-list.js';
+import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
+import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint } from './date-hint.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
-import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type SourceFile, type SourceRecord } from './read-records.js';
+import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type Hints, type SourceFile, type SourceRecord } from './read-records.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
 export interface DatasetRow {
@@ -73,6 +76,13 @@ export interface Dataset {
   lackingLabelColumns: Array<{ file: string; columns: string[] }>;
   /** With `supersedingFile`: that file's rows merged into other rows of the same email id (and left out), and where the first are. */
   superseded: { rows: number; at: string[] };
+  /**
+   * Lines for the log, said once per load (info): how something in the data was read, e.g. received times in a change of
+   * daylight saving time. Empty when there is nothing to say.
+   */
+  notes: string[];
+  /** Lines for the log, said once per load (warnings): what in the data the config likely misreads, e.g. literal `\n`. */
+  warnings: string[];
 }
 
 const MAX_LISTED = 5;
@@ -176,10 +186,9 @@ function dayFirstAsIso(text: string): string {
   return hours === undefined ? date : `${date}T${two(hours)}:${minutes}:${seconds ?? '00'}`;
 }
 
-/** Why a received time was not read: a local time of the config's `timeZone` that a change of daylight saving time skips or repeats, a day-first date of a day that does not exist, or its form. */
+/** Why a received time was not read: a day-first date of a day that does not exist, or its form. */
 function unreadTimeHint(text: string, config: TrainingConfig): string {
   const read = config.dateOrder === 'day-first' ? dayFirstAsIso(text) : text;
-  if (config.timeZone !== undefined && !Number.isNaN(parseReceivedTime(read))) return `in ${config.timeZone}, this local time is skipped or happens twice at a change of daylight saving time: write it with its offset`;
   if (read !== text) return 'read day first ("dateOrder": "day-first"), a day, month or time that does not exist';
   return dateHint(text);
 }
@@ -203,7 +212,14 @@ export function attachmentNamesOf(cell: string | null | undefined, literalNewlin
   return (fixNewlines(text, literalNewlines) ?? '').split(/[;|\r\n]+/).map((n) => n.trim()).filter((n) => n !== '');
 }
 
-function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], unknownLabels: UnknownLabels, needsTime = false): PendingRow | undefined {
+/** What reading the rows of a load counts beside their problems, for its notes and hints. */
+interface RowTally {
+  unknownLabels: UnknownLabels;
+  /** Received times read in a change of daylight saving time (the config's `timeZone`). */
+  shiftedTimes: ShiftedTimes;
+}
+
+function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], tally: RowTally, needsTime = false): PendingRow | undefined {
   const c = config.columns;
   const before = problems.length;
   checkValues(record, config, problems);
@@ -222,7 +238,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   if (names.length > 0) email.attachmentNames = names;
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
-    const t = parseReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone);
+    const t = readReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone, tally.shiftedTimes, `${record.file}:${record.line}`);
     // Masked before it is cut: an IBAN cut short is no IBAN any more to the masking of the run record and the job's failure.
     if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${redactPii(received).text.slice(0, 40)}" (${unreadTimeHint(received, config)})`);
     else email.receivedAt = new Date(t).toISOString();
@@ -248,7 +264,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     const resolved = record.badValue?.(column, 'label') === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
     if (resolved.kind === 'unknown') {
       // Without a prototype: a label (or task) named `constructor` or `toString` would read Object's member.
-      const counts = (unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
+      const counts = (tally.unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
     }
     if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${labelChoicesHint(resolved.label, task)}`);
@@ -416,6 +432,11 @@ function mapToFixed(labels: Array<string | null>, known: readonly string[], unkn
   });
 }
 
+/** Whom the load's hints speak to: a command reading for a trained model (its flags), the training job (config keys only), or training. */
+function hintsFor(options: LoadOptions): Hints {
+  return options.forModel ? 'flags' : options.job ? 'job' : 'config';
+}
+
 export async function loadDataset(paths: string | readonly string[], config: TrainingConfig, options: LoadOptions = {}): Promise<Dataset> {
   const files = typeof paths === 'string' ? [paths] : [...paths];
   if (options.supersedingFile !== undefined && config.columns.id === undefined && files.length > 1) {
@@ -430,6 +451,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
   const unknownLabels: UnknownLabels = Object.create(null) as UnknownLabels;
+  const tally: RowTally = { unknownLabels, shiftedTimes: noShiftedTimes() };
+  // Rows whose text holds the two characters `\n`, counted only where the config reads them as they are.
+  let literalNewlineRows = 0;
   let read = 0;
   let blankRecords = 0;
   // Under fail the split's own error names the rows without a time (and how to leave them out).
@@ -439,7 +463,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const seenColumns = new Set<string>();
   for (const file of files) {
     const onRead = options.onProgress && ((done: number, total: number) => options.onProgress?.(done, total, files.length > 1 ? `read ${path.basename(file)}` : 'read'));
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, options.forModel ? 'flags' : options.job ? 'job' : 'config', onRead);
+    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, hintsFor(options), onRead);
     // The reader's problems (a line with too many fields) and the rows' (a bad date) with their lines, put in file order below.
     const found = [...(source.problems ?? [])];
     const badLines = found.map((f) => f.line);
@@ -457,9 +481,11 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     }
     for (const record of source.records) {
       const rowProblems: string[] = [];
-      const row = readRow(record, fileConfig, rowProblems, unknownLabels, needsTime);
-      if (row) pending.push(row);
-      else {
+      const row = readRow(record, fileConfig, rowProblems, tally, needsTime);
+      if (row) {
+        pending.push(row);
+        if (!config.literalNewlines && hasLiteralNewline(row.email)) literalNewlineRows++;
+      } else {
         badLines.push(record.line);
         for (const problem of rowProblems) found.push({ line: record.line, problem });
       }
@@ -476,12 +502,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const inNone = lackingLabelColumns.find((l) => l.columns.some((column) => !seenColumns.has(column)));
   if (inNone) throw inNone.error;
   const renamed = likelyRenamed(unknownLabels, (task) => config.tasks.find((t) => t.name === task)?.labels ?? []);
+  const hints = hintsFor(options);
   if (problems.length > 0 && config.onBadRow === 'fail') {
-    const listed = problems.slice(0, MAX_LISTED).join(' | ');
-    // Reading for a trained model (predict, evaluate, compare), the config is the model's own: the commands' flag overrides it.
-    const skip = options.forModel
-      ? 'pass --on-bad-row skip to leave them out'
-      : `set "onBadRow": "skip" in the config${options.job ? '' : ' or pass --on-bad-row skip'} to train without them`;
     // A renamed label is mapped by an alias, keeping its rows; skipping them would lose the whole class.
     // Its example guesses the old name as the skip warnings do, from the good rows' labels.
     const counts = (task: string) => {
@@ -489,8 +511,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return labelCounts(pending.map((p) => p.raw[t]?.label));
     };
     const alias = renamedLabelHint(renamed.map((r) => withLikelierGuess(r, counts(r.task))), options.configFile);
-    const hint = alias === undefined ? ` (fix them, or ${skip})` : ` (${alias}; otherwise fix them, or ${skip})`;
-    throw new DatasetError('DATASET_ROW_INVALID', `${badRowPlaces.length} bad row(s) (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${listed}${hint}`, problems);
+    const message = badRowsMessage({ rows: badRowPlaces.length, read, problems, hints, ...(alias === undefined ? {} : { alias }), ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
+    throw new DatasetError('DATASET_ROW_INVALID', message, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
@@ -573,6 +595,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     renamed,
     lackingLabelColumns: lackingLabelColumns.map(({ file, columns }) => ({ file, columns })),
     superseded,
+    notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
+    warnings: [literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile)].filter((line) => line !== undefined),
   };
 }
 

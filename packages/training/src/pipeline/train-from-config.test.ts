@@ -266,6 +266,22 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(calibrationWarnings({ queue: { temperature: 0.05 } }, ['queue'], { valid, test: [] })[0]).toMatch(/\(0\.05\): its scores on the validation split are far less sure/);
   });
 
+  it("says what the load noted and warned of: times in a change of daylight saving time, literal \\n in the text", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const data = path.join(tmp, 'train.csv');
+    const words: Record<string, string> = { cards: 'Karte gesperrt\\nPIN', loans: 'Kredit Zins\\nRate' };
+    // Two rows in Europe/Berlin's changes of 2026 (the autumn hour repeated, the spring hour skipped); every body holds a literal \n.
+    const when = (i: number) => (i === 0 ? '2026-10-25 02:30' : i === 1 ? '2026-03-29 02:30' : '2026-05-04 10:00');
+    const rows = Array.from({ length: 300 }, (_, i) => [i, `${words[i % 2 === 0 ? 'cards' : 'loans']} Nummer ${i}`, when(i), i % 2 === 0 ? 'cards' : 'loans'].join(','));
+    writeFileSync(data, ['id,body,received,queue', ...rows].join('\n'));
+    const config = { format: 'csv', columns: { id: 'id', body: 'body', receivedAt: 'received' }, tasks: [{ name: 'queue' }], timeZone: 'Europe/Berlin', model: SMALL };
+    const infos: string[] = [];
+    const warnings: string[] = [];
+    await trainFromConfig({ config, dataPath: data, home: path.join(tmp, 'home'), logger: { info: (m) => infos.push(m), warn: (m) => warnings.push(m) } });
+    expect(infos).toContainEqual(expect.stringMatching(/^2 received time\(s\) without an offset fall in a change of daylight saving time in Europe\/Berlin/));
+    expect(warnings).toContainEqual(expect.stringMatching(/literalNewlines/));
+  }, 240_000);
+
   it('warns of skipped bad rows counting rows, not problems, and of labels that differ only in case', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const data = path.join(tmp, 'demo.csv');

@@ -360,6 +360,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const superseding = supersedingFile === undefined ? {} : { supersedingFile };
     // A time split places each row by its received time: under skip, a row without one is a bad row.
     const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
+    // What the load read in a way worth saying (times in a change of daylight saving time), and what it likely misread.
+    for (const note of dataset.notes) log?.info?.(note);
+    for (const warning of dataset.warnings) log?.warn?.(warning);
     if (dataset.superseded.rows > 0) {
       const more = dataset.superseded.rows > dataset.superseded.at.length ? ', ...' : '';
       log?.info?.(
@@ -410,6 +413,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: dropped, ...read });
       testRows = test.rows;
+      for (const note of test.notes) log?.info?.(`test file: ${note}`);
+      for (const warning of test.warnings) log?.warn?.(`test file: ${warning}`);
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
       for (const warning of notLearntWarnings(tasks, test.notInModel, dropped)) log?.warn?.(warning);
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
