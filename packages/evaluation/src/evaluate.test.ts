@@ -593,12 +593,13 @@ describe('emails without a label of a task, and slices', () => {
       i < 7 ? { ...l, truth: { queue: null }, meta: { ...l.meta, bank: 'A' } } : { ...l, meta: { ...l.meta, bank: i % 2 === 0 ? 'A' : 'B' } },
     );
     const r = evaluatePredictions(lines);
-    const note = '7 of the 120 emails have no queue label (blank in the data, or a label the config retires) and are not in its figures; the model predicts a queue for them all the same.';
+    // The lines do not say why a truth is null: the reasons are listed, none claimed.
+    const note = '7 of the 120 emails have no queue label and are not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a queue for them all the same.';
     expect(r.tasks[0].metrics.n).toBe(113);
     expect(evaluationText(r)).toContain(`Note: ${note}`);
     expect(evaluationMarkdown(r)).toContain(`**Note:** ${note}`);
     expect(evaluationHtml(r, [])).toContain(`<b>Note:</b> ${note}`);
-    expect(evaluationMarkdown(r)).toContain("By bank (each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it):");
+    expect(evaluationMarkdown(r)).toContain("By bank (each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it; one the config retires is left out):");
     // Every email labelled: no note.
     expect(evaluationMarkdown(evaluatePredictions(lines.slice(7)))).not.toContain('have no queue label');
   });

@@ -101,6 +101,11 @@ export const EvaluationReportSchema = z.object({
    * `targetPrecision`): the reports say when a task falls short of it. A task's own (`tasks[].targetPrecision`) wins.
    */
   targetPrecision: z.number().min(0).max(1).optional(),
+  /**
+   * `task: old -> new`: the model's labels that the config the data was read with names otherwise (its aliases: a
+   * model trained before a rename, read with the newer config), scored under the new names. Absent when none are.
+   */
+  renamedLabels: z.array(z.string()).optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
@@ -147,6 +152,14 @@ export interface EvaluateOptions {
    * task (a task's own `tasks[].targetPrecision`, else the run's); a task a record leaves out has none.
    */
   targetPrecision?: TargetPrecision;
+  /**
+   * Per task, the labels the taxonomy the truths were read in retires (the training config's `retired`): no email can
+   * have one, so a model trained before that still predicts it is not averaged over it (`TaskMetricsOptions.unscored`),
+   * as compare leaves out of both models' macro-F1 a label only one of them knows.
+   */
+  retired?: Readonly<Record<string, readonly string[]>>;
+  /** `task: old -> new`: the model's labels scored under the names of the config the data was read with; kept in the report. */
+  renamedLabels?: readonly string[];
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -184,7 +197,7 @@ function autoSliceKeys(lines: readonly PredictionLine[]): string[] {
   return [...values].filter(([, set]) => set.size >= 2 && set.size <= 30).map(([k]) => k);
 }
 
-function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; predicted: string }>, keys: readonly string[]): Slice[] {
+function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; predicted: string }>, keys: readonly string[], unscored: readonly string[]): Slice[] {
   return keys.map((key) => {
     const groups = new Map<string, { truth: string[]; predicted: string[] }>();
     for (const r of rows) {
@@ -196,7 +209,7 @@ function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; pre
     }
     const values = [...groups]
       .map(([value, g]) => {
-        const m = computeTaskMetrics(g.truth, g.predicted);
+        const m = computeTaskMetrics(g.truth, g.predicted, { unscored });
         return { value, n: m.n, accuracy: m.accuracy, macroF1: m.macro.f1, weightedF1: m.weighted.f1 };
       })
       .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
@@ -271,7 +284,8 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const truth = rows.map((r) => r.truth);
   const predicted = rows.map((r) => r.predicted);
   const labels = ownValue(options.labels, task);
-  const metrics = computeTaskMetrics(truth, predicted, labels ? { labels } : {});
+  const unscored = ownValue(options.retired, task) ?? [];
+  const metrics = computeTaskMetrics(truth, predicted, { ...(labels ? { labels } : {}), unscored });
 
   const withScores = rows.filter((r) => r.line.prediction[task].scores !== undefined);
   const scored = new Set<string>();
@@ -313,10 +327,10 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     calibration: hasConfidence ? calibration(conf, ok, options.bins ?? 10) : null,
     coverage: hasConfidence ? coverageCurve(conf, ok, eligible ? { eligible } : {}) : null,
     confusedPairs: mostConfusedPairs(metrics, options.confusedPairs ?? 15),
-    slices: slicesOf(rows, sliceKeys),
+    slices: slicesOf(rows, sliceKeys, unscored),
     ...(scored.size > 0 ? { untested } : {}),
     ...(operating ? { operating } : {}),
-    macroF1Interval: macroF1Interval(truth, predicted, labels),
+    macroF1Interval: macroF1Interval(truth, predicted, labels, metrics.unscored),
     ...(target !== undefined ? { targetPrecision: target } : {}),
   };
 }
@@ -326,12 +340,15 @@ const INTERVAL_DRAWS = 2e7;
 
 /**
  * A 95% percentile-bootstrap interval of one model's macro-F1 on these emails, with a fixed seed (`bootstrapScores`);
- * averaged over `labels` when the metrics are (a label no email has counts 0, as in the figure it sits beside).
+ * averaged over `labels` when the metrics are (a label no email has counts 0, as in the figure it sits beside), but
+ * the `unscored` labels the figure leaves out.
  */
-function macroF1Interval(truth: readonly string[], predicted: readonly string[], labels?: readonly string[]): NonNullable<TaskReport['macroF1Interval']> {
+function macroF1Interval(truth: readonly string[], predicted: readonly string[], labels?: readonly string[], unscored: readonly string[] = []): NonNullable<TaskReport['macroF1Interval']> {
   const resamples = Math.max(100, Math.min(1000, Math.floor(INTERVAL_DRAWS / Math.max(1, truth.length))));
   const level = 0.95;
-  const [{ f1: values }] = bootstrapScores(truth, [predicted], { resamples, seed: 20261129, confidence: level }, new Set(), labels);
+  const left = new Set(unscored);
+  const averageOver = labels?.filter((l) => !left.has(l));
+  const [{ f1: values }] = bootstrapScores(truth, [predicted], { resamples, seed: 20261129, confidence: level }, left, averageOver);
   return { lo: percentile(values, (1 - level) / 2), hi: percentile(values, 1 - (1 - level) / 2), level, resamples };
 }
 
@@ -416,6 +433,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     ...(options.routing ? { routing: { queueTask: options.routing.queueTask, ...(options.routing.abstainTasks ? { abstainTasks: [...options.routing.abstainTasks] } : {}) } } : {}),
     // Given per task, each task's report carries its own instead.
     ...(typeof options.targetPrecision === 'number' ? { targetPrecision: options.targetPrecision } : {}),
+    ...(options.renamedLabels && options.renamedLabels.length > 0 ? { renamedLabels: [...options.renamedLabels] } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { MISSING_META_VALUE, targetFor, taskTargetPrecision, type EvaluationRepo
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
-import { absentLabelsNote, leftOutWarning, operatingSentence, shortOfTarget, SLICE_NOTE, thresholdText } from './report-text.js';
+import { absentLabelsNote, leftOutWarning, operatingSentence, renamedLabelsNote, shortOfTarget, SLICE_NOTE, thresholdText, unscoredLabelsNote } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
 export interface TrainingFacts {
@@ -54,11 +54,13 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The task's labels that no test email has: those the model scored (`untested`) and those it predicted, which
- * lines without scores show only so (in the figures, at support 0).
+ * lines without scores show only so (in the figures, at support 0); not those the config retires (`metrics.unscored`),
+ * which are no labels of the taxonomy the emails are scored in (unscoredLabelsNote says them).
  */
 function untestedLabels(t: TaskReport): string[] {
+  const retired = new Set(t.metrics.unscored ?? []);
   const predicted = t.metrics.perClass.filter((c) => c.support === 0).map((c) => c.label);
-  return [...new Set([...(t.untested ?? []), ...predicted])].sort();
+  return [...new Set([...(t.untested ?? []), ...predicted])].filter((l) => !retired.has(l)).sort();
 }
 
 /**
@@ -94,6 +96,8 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
   if (rare.length > 0) out.push(`${rare.length} label(s) have fewer than 5 test examples; their figures are rough estimates.`);
   const absent = absentLabelsNote(t);
   if (absent) out.push(cell(absent));
+  const unscored = unscoredLabelsNote(t);
+  if (unscored) out.push(cell(unscored));
   const pairs = t.confusedPairs.slice(0, 3);
   if (pairs.length > 0) out.push(`Most confused: ${pairs.map((p) => `${code(p.truth)} read as ${code(p.predicted)} (${p.count}×, ${pct(p.shareOfTruth)})`).join('; ')}.`);
   for (const s of t.slices) {
@@ -232,6 +236,8 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     lines.push(`- By ${cell(s.key)} (of the ${widest.metrics.n} emails with a label for ${cell(widest.task)}): ${s.values.map((v) => `${code(v.value)} ${v.n}`).join(', ')}.`);
   }
   lines.push('', '## Labels', '');
+  const renamed = renamedLabelsNote(report, code);
+  if (renamed) lines.push(renamed, '');
   for (const t of report.tasks) {
     const shown = t.metrics.perClass.filter((c) => c.support > 0).sort((a, b) => b.support - a.support);
     const head = shown.slice(0, 25).map((c) => `${code(c.label)} (${c.support})`).join(', ');

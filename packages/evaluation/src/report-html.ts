@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, untestedLabelsNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -72,6 +72,8 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   }
   const absent = absentLabelsNote(t);
   if (absent) parts.push(`<p class="warning" data-absent="${esc(t.task)}"><b>Note:</b> ${esc(absent)}</p>`);
+  const unscored = unscoredLabelsNote(t);
+  if (unscored) parts.push(`<p class="warning" data-unscored="${esc(t.task)}"><b>Note:</b> ${esc(unscored)}</p>`);
   const untested = untestedLabelsNote(t);
   if (untested) parts.push(`<p class="caption" data-untested="${esc(t.task)}"><b>Note:</b> ${esc(untested)}</p>`);
   // A label no test email has is untested (the note above), not weak: its F1 of 0 says nothing of how it is found.
@@ -151,6 +153,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
     ]),
     [false, true, true, true, true, true, true, true],
   );
+  const renamed = renamedLabelsNote(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -158,6 +161,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 <body><main>
 <h1>${esc(title)}</h1>
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
+${renamed === undefined ? '' : `<p class="caption" data-renamed-labels><b>Note:</b> ${esc(renamed)}</p>`}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
 ${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, taskTargetPrecision(report, t))).join('\n')}

@@ -34,17 +34,30 @@ export function leftOutWarning(t: TaskReport): string | undefined {
 }
 
 /**
- * Why a task is measured on fewer emails than the report has (`total`): lines without its label (blank in the data,
- * or one the config retires) are not in its figures. Undefined when every line has one.
+ * Why a task is measured on fewer emails than the report has (`total`): lines without its label are not in its
+ * figures. The lines do not say why a truth is null, so the reasons predicting gives one are listed, not claimed:
+ * blank in the data, a label the config retires, or one the model does not know (predicting warns of those). Undefined
+ * when every line has one.
  */
 export function unlabelledNote(t: TaskReport, total: number): string | undefined {
   const n = t.skipped.noTruth;
   if (n === 0) return undefined;
-  return `${n} of the ${total} emails ${n === 1 ? 'has' : 'have'} no ${t.task} label (blank in the data, or a label the config retires) and ${n === 1 ? 'is' : 'are'} not in its figures; the model predicts a ${t.task} for ${n === 1 ? 'it' : 'them'} all the same.`;
+  return `${n} of the ${total} emails ${n === 1 ? 'has' : 'have'} no ${t.task} label and ${n === 1 ? 'is' : 'are'} not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a ${t.task} for ${n === 1 ? 'it' : 'them'} all the same.`;
+}
+
+/**
+ * `The model's labels are scored under the names of the config the data was read with: queue: Billing and Payments
+ * -> Zahlungsverkehr.` (a model trained before a rename, evaluated with the newer config), the changes as given
+ * (`code`: how each is shown); undefined when none was renamed.
+ */
+export function renamedLabelsNote(report: Pick<EvaluationReport, 'renamedLabels'>, code: (change: string) => string = (x) => x): string | undefined {
+  const renamed = report.renamedLabels ?? [];
+  if (renamed.length === 0) return undefined;
+  return `The model's labels are scored under the names of the config the data was read with (its aliases), so its figures here use them, not the names it was trained with: ${renamed.map(code).join(', ')}.`;
 }
 
 /** Said above each slice table: a slice's macro-F1 counts a label given there that none of its emails has. */
-export const SLICE_NOTE = "each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it";
+export const SLICE_NOTE = "each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it; one the config retires is left out";
 
 /**
  * Labels no test email has that the model predicted anyway (absent without scores otherwise): each gets F1 0,
@@ -54,7 +67,8 @@ export const SLICE_NOTE = "each value's macro-F1 is over the labels its emails h
  */
 export function absentLabelsNote(t: TaskReport): string | undefined {
   const m = t.metrics;
-  const absent = m.perClass.map((c, i) => ({ label: c.label, i })).filter(({ i }) => m.perClass[i].support === 0);
+  const unscored = new Set(m.unscored ?? []);
+  const absent = m.perClass.map((c, i) => ({ label: c.label, i })).filter(({ label, i }) => m.perClass[i].support === 0 && !unscored.has(label));
   if (absent.length === 0) return undefined;
   const given = absent.map(({ label, i }) => ({ label, n: m.confusion.counts.reduce((sum, row) => sum + row[i], 0) }));
   const one = absent.length === 1;
@@ -65,6 +79,29 @@ export function absentLabelsNote(t: TaskReport): string | undefined {
   const rest = tested.length === 0 ? '' : `; over the ${tested.length === 1 ? '1 label that has' : `${tested.length} labels that have`} test emails, macro-F1 is ${f(tested.reduce((sum, c) => sum + c.f1, 0) / tested.length)}`;
   const gave = total === 0 ? `and the model gave ${one ? 'it' : 'them'} to no email either` : `yet the model gave ${one ? 'it' : 'them'} to ${counts}, wrongly each time`;
   return `No test email has the label${one ? '' : 's'} ${list(given.map((g) => g.label), 'or')}, ${gave}: ${one ? 'its' : 'their'} F1 of 0 counts in macro-F1, ${f(m.macro.f1)}${rest}. The test set says nothing about how well the model finds ${one ? 'this label' : 'these labels'}.`;
+}
+
+/**
+ * Labels the config retires that the model predicted anyway (`metrics.unscored`; no email can have one): left out of
+ * macro-F1, which is said with the labels it averages over and the figure scikit-learn's default would give (every
+ * label of truth or prediction, these at F1 0), as `evaluate --predictions` without the config gives it. Undefined
+ * when there are none.
+ */
+export function unscoredLabelsNote(t: TaskReport): string | undefined {
+  const m = t.metrics;
+  const left = m.unscored ?? [];
+  if (left.length === 0) return undefined;
+  const given = (label: string) => {
+    const i = m.labels.indexOf(label);
+    return i < 0 ? 0 : m.confusion.counts.reduce((sum, row) => sum + row[i], 0);
+  };
+  const one = left.length === 1;
+  const total = left.reduce((sum, l) => sum + given(l), 0);
+  const named = left.join(', ');
+  const averaged = m.perClass.length - left.length;
+  const all = m.perClass.reduce((sum, c) => sum + c.f1, 0) / m.perClass.length;
+  const them = one ? 'it' : 'them';
+  return `The model gave ${named}, which the config retires, to ${total} email${total === 1 ? '' : 's'} (none can have ${them}): ${total === 1 ? 'it counts' : 'they count'} as wrong, in accuracy and in the recall of the true labels, but ${one ? 'the label is' : 'the labels are'} no class of the taxonomy and left out of macro-F1, ${f(m.macro.f1)} over the other ${averaged} label${averaged === 1 ? '' : 's'}, as compare leaves out a label only one of two models knows; scikit-learn's default, which averages in every label predicted, would count ${them} at F1 0: ${f(all)}.`;
 }
 
 /**
@@ -232,6 +269,8 @@ export function untestedLabelsNote(t: TaskReport): string | undefined {
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
 export function evaluationText(report: EvaluationReport, digits = 4): string {
   const parts: string[] = (report.warnings ?? []).map((w) => `WARNING: ${w}\n\n`);
+  const renamed = renamedLabelsNote(report);
+  if (renamed) parts.push(`Note: ${renamed}\n\n`);
   for (const t of report.tasks) {
     parts.push(`== ${t.task} (${t.metrics.n} examples) ==\n`);
     const unlabelled = unlabelledNote(t, report.lines);
@@ -242,6 +281,8 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     if (short) parts.push(`WARNING: below its target: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
+    const unscored = unscoredLabelsNote(t);
+    if (unscored) parts.push(`Note: ${unscored}\n\n`);
     const untested = untestedLabelsNote(t);
     if (untested) parts.push(`Note: ${untested}\n\n`);
     parts.push(classificationReportText(t.metrics, digits));
@@ -300,6 +341,8 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   }
   const absent = absentLabelsNote(t);
   if (absent) lines.push(`**Note:** ${cell(absent)}`, '');
+  const unscored = unscoredLabelsNote(t);
+  if (unscored) lines.push(`**Note:** ${cell(unscored)}`, '');
   const untested = untestedLabelsNote(t);
   if (untested) lines.push(`**Note:** ${cell(untested)}`, '');
   const sorted = [...m.perClass].sort((a, b) => a.f1 - b.f1 || b.support - a.support);
@@ -359,6 +402,8 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
   for (const w of report.warnings ?? []) lines.push(`> **Warning:** ${cell(w)}`, '');
+  const renamed = renamedLabelsNote(report, codeSpan);
+  if (renamed) lines.push(`**Note:** ${renamed}`, '');
   lines.push(`${report.lines} emails; all tasks right on ${pct(report.exactMatch)} of those with a label.${options.maxClasses === undefined ? ' What each figure means: *How to read these figures*, at the end.' : ''}`, '');
   lines.push(...taskSummaryTable(report), '');
   const bases = options.pictures === undefined ? undefined : pictureBases(report);

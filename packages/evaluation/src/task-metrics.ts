@@ -38,12 +38,25 @@ export const TaskMetricsSchema = z.object({
    * given labels leave out a label of the data. */
   microIsAccuracy: z.boolean(),
   confusion: ConfusionMatrixSchema,
+  /**
+   * Labels of `perClass` that `macro` leaves out (`TaskMetricsOptions.unscored`): predicted, no example has them, and
+   * the taxonomy the truths are read in retires them. Absent when the macro average is over every label of `labels`.
+   */
+  unscored: z.array(z.string()).optional(),
 });
 export type TaskMetrics = z.infer<typeof TaskMetricsSchema>;
 
 export interface TaskMetricsOptions {
   /** Label order; default: the sorted labels of truth and predictions, as scikit-learn does. */
   labels?: readonly string[];
+  /**
+   * Labels the macro average leaves out when no example has them (a label the config retired that a model trained
+   * before still predicts): no class of the taxonomy the truths are read in, so not one to average a model over, as
+   * scikit-learn's `labels=` without them would not. They keep their row (F1 0, support 0) and their column of the
+   * confusion matrix, and their predictions count as wrong (accuracy, each true label's recall). One an example has
+   * is averaged in all the same.
+   */
+  unscored?: readonly string[];
 }
 
 /** Per-label counts over the given label order: true positives, predicted and true totals. */
@@ -120,16 +133,23 @@ function sum(values: readonly number[]): number {
   return s;
 }
 
-/** Averages of per-class metrics from counts, as `precision_recall_fscore_support(average=...)`. */
-export function averagesFromCounts(counts: LabelCounts): { perClass: AverageMetrics[]; macro: AverageMetrics; weighted: AverageMetrics; micro: AverageMetrics } {
+/**
+ * Averages of per-class metrics from counts, as `precision_recall_fscore_support(average=...)`; `averaged` (per
+ * label, in the counts' order) says which labels the macro average is over, default every one.
+ */
+export function averagesFromCounts(
+  counts: LabelCounts,
+  averaged?: readonly boolean[],
+): { perClass: AverageMetrics[]; macro: AverageMetrics; weighted: AverageMetrics; micro: AverageMetrics } {
   const { tp, predicted, actual } = counts;
   const perClass = tp.map((t, i) => {
     const precision = divide(t, predicted[i]);
     const recall = divide(t, actual[i]);
     return { precision, recall, f1: f1Of(precision, recall) };
   });
-  const n = perClass.length;
-  const mean = (key: keyof AverageMetrics): number => (n === 0 ? 0 : sum(perClass.map((m) => m[key])) / n);
+  const inMacro = perClass.filter((_, i) => averaged?.[i] ?? true);
+  const n = inMacro.length;
+  const mean = (key: keyof AverageMetrics): number => (n === 0 ? 0 : sum(inMacro.map((m) => m[key])) / n);
   const macro = { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') };
   const totalActual = sum(actual);
   const weightedMean = (key: keyof AverageMetrics): number =>
@@ -154,7 +174,10 @@ export function computeTaskMetrics(truth: readonly string[], predicted: readonly
   if (new Set(labels).size !== labels.length) throw new MetricInputError('labels must be distinct');
   const labelSet = new Set(labels);
   const counts = labelCounts(truth, predicted, labels);
-  const { perClass, macro, weighted, micro } = averagesFromCounts(counts);
+  const unscored = new Set(options.unscored ?? []);
+  const averaged = labels.map((l, i) => !unscored.has(l) || counts.actual[i] > 0);
+  const { perClass, macro, weighted, micro } = averagesFromCounts(counts, averaged);
+  const left = labels.filter((_, i) => !averaged[i]);
   return {
     n: truth.length,
     accuracy: accuracy(truth, predicted),
@@ -165,6 +188,7 @@ export function computeTaskMetrics(truth: readonly string[], predicted: readonly
     micro,
     microIsAccuracy: present.every((l) => labelSet.has(l)),
     confusion: confusionMatrix(truth, predicted, labels),
+    ...(left.length > 0 ? { unscored: left } : {}),
   };
 }
 

@@ -1,16 +1,28 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
+import { createLocalRegistry } from '@mailroute/model';
 import { loadDemoConfig, parseTrainingConfig, type TrainingConfig } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { afterGate, splitShapeDifferences } from './compare.js';
+import { afterGate, notRecordedReason, splitShapeDifferences } from './compare.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+
+/** A registrable model folder of one queue task whose manifest names `id` (the registry checks its one file's hash). */
+function artifact(id: string): string {
+  const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-compare-art-')), id);
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, 'model.onnx'), 'x');
+  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
+  writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files }));
+  return folder;
+}
 
 function run(argv: string[], env: Record<string, string> = {}) {
   return runCli(argv, { env: { CI: 'true', ...env }, cwd: dir });
@@ -142,34 +154,54 @@ describe('mailroute compare', () => {
     const approved = afterGate({ version: { ...pending, status: 'Approved' }, recorded: true }, names, false, []);
     expect(approved).not.toContain('refuses');
     expect(approved).toContain('It is Approved already, so `mailroute registry approve ngram-bag-1` does not check this gate again: it makes the challenger the champion all the same, with a warning');
-    const serving = afterGate({ version: { ...pending, status: 'Approved' }, recorded: true, isChampion: true }, names, false, []);
-    expect(serving).toContain('It is Approved and the champion already');
-    expect(serving).toContain('`mailroute registry reject ngram-bag-1` withdraws it');
     const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: true }, names, false, []);
     expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` stays; `mailroute registry approve ngram-bag-1` refuses it, and `mailroute registry approve ngram-bag-1 --force` would undo the rejection');
     expect(rejected).not.toContain('now that this failure is on record');
   });
 
-  it('says which model a rejection keeps when the model compared against is not the champion, and that such a gate is stale at once', () => {
-    const pending = { id: 'ngram-bag-2', version: 2, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
-    const names = { challenger: 'ngram-bag-2', champion: 'ngram-bag-1' };
-    const other = afterGate({ version: pending, recorded: true, champion: 'ngram-bag-0' }, names, true, []);
-    expect(other).toContain('`mailroute registry reject ngram-bag-2` keeps `ngram-bag-0` (the champion).');
-    expect(other).toContain("This gate was measured against `ngram-bag-1`, which is not the registry's champion (`ngram-bag-0` is), so it is stale as soon as it is recorded");
-    expect(other).toContain('`mailroute compare --challenger ngram-bag-2 --champion champion --data <file>`');
-    const none = afterGate({ version: pending, recorded: true, champion: null }, names, true, []);
-    expect(none).toContain('`mailroute registry reject ngram-bag-2` leaves the registry without a champion.');
-    expect(none).toContain("which is not the registry's champion (there is none), so `mailroute registry approve` calls it stale.");
-    expect(none).not.toContain('--champion champion');
-    const failed = afterGate({ version: pending, recorded: true, champion: null }, names, false, []);
-    expect(failed).toContain('`mailroute registry reject ngram-bag-2` leaves the registry without a champion;');
-    expect(failed).not.toContain('stale');
-    const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: true, champion: 'ngram-bag-0' }, names, false, []);
-    expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` (the champion) stays;');
-    // Against the champion itself: the old wording, no stale note.
-    const same = afterGate({ version: pending, recorded: true, champion: 'ngram-bag-1' }, names, true, []);
-    expect(same).toContain('`mailroute registry reject ngram-bag-2` keeps `ngram-bag-1`.');
-    expect(same).not.toContain('stale');
+  it("keeps the gate only when the champion side is the registry's champion, or not at all with --no-record, and says why", () => {
+    const kept = 'the gate on record for `m-6` (which `mailroute registry approve` checks) stays as it was';
+    expect(notRecordedReason('m-6', 'm-5', 'm-5', true)).toBeUndefined();
+    // Not known (the registry could not be read): kept, as before.
+    expect(notRecordedReason('m-6', 'm-1', undefined, true)).toBeUndefined();
+    expect(notRecordedReason('m-6', 'm-5', 'm-5', false)).toBe(`--no-record was given, so ${kept}.`);
+    expect(notRecordedReason('m-6', 'm-1', 'm-5', true)).toBe(
+      `\`m-1\` is not the registry's champion (\`m-5\` is): a comparison with another model is a look, not the gate approve checks, so ${kept}. \`mailroute compare --challenger m-6 --champion champion --data <file>\` measures the gate that counts.`,
+    );
+    expect(notRecordedReason('m-6', 'm-1', 'm-6', true)).toBe(`\`m-1\` is not the registry's champion (\`m-6\`, the challenger itself, is): a comparison with another model is a look, not the gate approve checks, so ${kept}.`);
+    expect(notRecordedReason('m-6', 'm-1', null, true)).toBe('the registry has no champion, so no gate is kept: `mailroute registry approve` needs none to make `m-6` the first.');
+  });
+
+  it('does not replace the gate measured against the champion with a look at an older version, nor with --no-record', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-record-'));
+    const registry = createLocalRegistry({ home });
+    for (const id of ['m-1', 'm-5', 'm-6']) await registry.register(artifact(id));
+    await registry.approve('m-1');
+    await registry.approve('m-5');
+    const file = (name: string, lines: PredictionLine[], modelId: string) => writeFileSync(path.join(home, name), formatPredictionLines(lines.map((l) => ({ ...l, modelId }))));
+    // m-6 as good as the champion m-5, and clearly worse than the older m-1.
+    file('m6.jsonl', weak, 'm-6');
+    file('m5.jsonl', weak, 'm-5');
+    file('m1.jsonl', strong, 'm-1');
+    const compare = (champion: string, ...more: string[]) => runCli(['compare', '--challenger', 'm6.jsonl', '--champion', champion, '--resamples', '20', ...more], { env: { CI: 'true' }, cwd: home, home });
+    const counted = await compare('m5.jsonl');
+    expect(counted.code, counted.stderr).toBe(0);
+    const gate = (await registry.get('m-6')).gate;
+    expect(gate).toMatchObject({ pass: true, champion: 'm-5' });
+    // A look at the older baseline fails: not recorded (it would have replaced the pass, and blocked an approval), and said so.
+    const look = await compare('m1.jsonl', '--out', 'look');
+    expect(look.code).toBe(1);
+    expect(look.stdout).toContain('# Gate: FAIL');
+    expect(look.stdout).toContain("\nNot recorded: `m-1` is not the registry's champion (`m-5` is): a comparison with another model is a look");
+    expect(look.stdout).not.toContain('Next:');
+    expect(readFileSync(path.join(home, 'look', 'gate.md'), 'utf8')).toBe(look.stdout);
+    expect((await registry.get('m-6')).gate).toEqual(gate);
+    // Against the champion with --no-record: measured and printed, not kept (a gate kept anew would have another time).
+    const trial = await compare('m5.jsonl', '--no-record');
+    expect(trial.code, trial.stderr).toBe(0);
+    expect(trial.stdout).toContain('\nNot recorded: --no-record was given, so the gate on record for `m-6`');
+    expect((await registry.get('m-6')).gate).toEqual(gate);
+    rmSync(home, { recursive: true, force: true });
   });
 
   it('names prediction files by the model their lines name, and by the file name when they name none or several', async () => {

@@ -48,6 +48,8 @@ interface CompareFlags extends ReadFlags {
   out?: string;
   resamples?: string;
   seed?: string;
+  /** false with --no-record: the gate's outcome is not kept on the challenger's registry version. */
+  record: boolean;
 }
 
 /** The gate policy: `--policy <file>`, else `<MAILROUTE_HOME>/gate.json` when present, else the default. */
@@ -398,33 +400,60 @@ function personalMail(ctx: CliContext, both: Compared): Pick<Compared, 'challeng
 }
 
 /**
- * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks.
- * A failure to keep it (the registry locked too long) is said on stderr and does not undo the comparison.
+ * For a challenger in the registry: keeps the gate's outcome on its version, which `registry approve` checks, when
+ * the champion side is the registry's champion (by id): a look at another baseline (an older version) must not
+ * replace the gate that counts, nor block an approval with a failure against a model that does not serve. Not kept
+ * with `--no-record` either; `notRecorded` then says why. A failure to keep it (the registry locked too long) is said
+ * on stderr and does not undo the comparison. Nothing for a challenger that is no registry version.
  */
-async function recordOnChallenger(ctx: CliContext, names: { challenger: string; champion: string }, gate: GateResult, warnings: readonly string[]): Promise<ChallengerVersion | undefined> {
+async function recordOnChallenger(
+  ctx: CliContext,
+  names: { challenger: string; champion: string },
+  gate: GateResult,
+  warnings: readonly string[],
+  record: boolean,
+): Promise<{ challenger?: ChallengerVersion; notRecorded?: string }> {
   const registry = createLocalRegistry({ home: ctx.home });
   const version = await registry.get(names.challenger).catch(() => undefined);
-  if (!version) return undefined;
+  if (!version) return {};
+  // Not known (the registry unreadable): taken to be the model compared against, as before.
   const champion = await registry.champion().then(
     (v) => v?.id ?? null,
     () => undefined,
   );
-  const isChampion = champion === version.id;
+  const why = notRecordedReason(version.id, names.champion, champion, record);
+  if (why !== undefined) return { notRecorded: why };
   try {
-    return { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, isChampion, champion };
+    return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true } };
   } catch (error) {
     ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
-    return { version, recorded: false, isChampion, champion };
+    return { challenger: { version, recorded: false } };
   }
 }
 
-/** The challenger's registry version after the gate: whether the gate's outcome was recorded on it, and whether it is the champion now. */
+/**
+ * Why the gate of `challenger` (a registry version) compared with `comparedWith` is not kept on it, in Markdown (ids as
+ * code spans), or undefined when it is: `--no-record`, a registry without a champion (approve needs no gate then), or a
+ * model compared with that is not the registry's `champion` (undefined: not known, so kept).
+ */
+export function notRecordedReason(challenger: string, comparedWith: string, champion: string | null | undefined, record: boolean): string | undefined {
+  const kept = `the gate on record for ${codeSpan(challenger)} (which \`mailroute registry approve\` checks) stays as it was`;
+  if (!record) return `--no-record was given, so ${kept}.`;
+  if (champion === undefined || champion === comparedWith) return undefined;
+  const command = codeSpan(`mailroute compare --challenger ${challenger} --champion champion --data <file>`);
+  if (champion === null) return `the registry has no champion, so no gate is kept: \`mailroute registry approve\` needs none to make ${codeSpan(challenger)} the first.`;
+  const whose = champion === challenger ? `${codeSpan(champion)}, the challenger itself, is` : `${codeSpan(champion)} is`;
+  const next = champion === challenger ? '' : ` ${command} measures the gate that counts.`;
+  return `${codeSpan(comparedWith)} is not the registry's champion (${whose}): a comparison with another model is a look, not the gate approve checks, so ${kept}.${next}`;
+}
+
+/**
+ * The challenger's registry version after a gate measured against the registry's champion (the only gate kept):
+ * whether its outcome was recorded on it.
+ */
 export interface ChallengerVersion {
   version: ModelVersion;
   recorded: boolean;
-  isChampion?: boolean;
-  /** The registry's champion when the gate was recorded (null: there was none); undefined: not known, taken to be the model compared against. */
-  champion?: string | null;
 }
 
 /**
@@ -433,47 +462,25 @@ export interface ChallengerVersion {
  * again (approve makes it champion with a warning); a Rejected one needs --force whatever its gate.
  */
 function afterFailedGate(challenger: ChallengerVersion, comparedWith: string, registry: (verb: string, flag?: string) => string): string {
-  const { version, recorded, isChampion } = challenger;
-  const kept = keptModel(challenger, comparedWith);
-  const onReject = rejectLeaves(challenger, comparedWith);
+  const { version, recorded } = challenger;
+  const onReject = rejectLeaves(comparedWith);
   const head = 'Next: the gate failed (the checks marked FAIL), and a person decides.';
   const serves = '(servers using this registry switch to it at their next poll)';
   if (version.status === 'Approved') {
-    if (isChampion) {
-      return `${head} It is Approved and the champion already, so approve changes nothing and this gate does not stop it serving; ${registry('reject')} withdraws it, and the latest earlier champion still Approved becomes the champion again.`;
-    }
     return `${head} ${registry('reject')} ${onReject}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
   }
   if (version.status === 'Rejected') {
-    return `${head} It is Rejected already, so ${kept === undefined ? 'there stays no champion' : `${kept} stays`}; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
+    return `${head} It is Rejected already, so ${codeSpan(comparedWith)} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
   }
   return `${head} ${registry('reject')} ${onReject}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same ${serves}.`;
 }
 
 /**
- * The model that serves when the challenger is rejected, as a code span: the model compared against when it is
- * the registry's champion (or the champion is not known), else the champion, said so; undefined when there is none.
+ * What `registry reject <challenger>` leaves: the model compared against, which is the registry's champion (a gate is
+ * recorded only against it, or against a champion the registry could not say).
  */
-function keptModel({ champion }: ChallengerVersion, comparedWith: string): string | undefined {
-  if (champion === null) return undefined;
-  return champion === undefined || champion === comparedWith ? codeSpan(comparedWith) : `${codeSpan(champion)} (the champion)`;
-}
-
-/** What `registry reject <challenger>` leaves: `keeps <model>`, or no champion. */
-function rejectLeaves(challenger: ChallengerVersion, comparedWith: string): string {
-  const kept = keptModel(challenger, comparedWith);
-  return kept === undefined ? 'leaves the registry without a champion' : `keeps ${kept}`;
-}
-
-/**
- * For a gate that passed against a model that is not the registry's champion, on a version awaiting its
- * decision: that approve will call it stale, and how to measure one against the champion. Empty otherwise.
- */
-function staleAtOnce({ version, isChampion, champion }: ChallengerVersion, comparedWith: string): string {
-  if (champion === undefined || champion === comparedWith || isChampion === true || version.status === 'Approved') return '';
-  const stale = `This gate was measured against ${codeSpan(comparedWith)}, which is not the registry's champion`;
-  if (champion === null) return ` ${stale} (there is none), so \`mailroute registry approve\` calls it stale.`;
-  return ` ${stale} (${codeSpan(champion)} is), so it is stale as soon as it is recorded: \`mailroute registry approve\` warns of that, and ${codeSpan(`mailroute compare --challenger ${version.id} --champion champion --data <file>`)} measures one against the champion.`;
+function rejectLeaves(comparedWith: string): string {
+  return `keeps ${codeSpan(comparedWith)}`;
 }
 
 /**
@@ -504,7 +511,7 @@ export function afterGate(
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
     lines.push(
       pass
-        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(challenger, names.champion)}.${status}${staleAtOnce(challenger, names.champion)}`
+        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(names.champion)}.${status}`
         : afterFailedGate(challenger, names.champion, registry),
     );
   }
@@ -520,7 +527,7 @@ const MAX_RESAMPLES = 100_000;
 export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
-    .description('Compare a challenger with the champion and apply the gate (exit 1 when it fails); a challenger in the registry keeps the outcome, which `registry approve` checks')
+    .description("Compare a challenger with the champion and apply the gate (exit 1 when it fails); a challenger in the registry keeps the outcome, which `registry approve` checks, when --champion is the registry's champion")
     .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data); named in the report by the model id its lines carry, else by the file name")
     .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
@@ -531,6 +538,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'write comparison.json and gate.md here (headed, as the summary is, by what predicting warned of: rows a model was trained on)')
     .option('--resamples <n>', `paired-bootstrap resamples, 10 to ${MAX_RESAMPLES}`, '1000')
     .option('--seed <n>', `bootstrap seed, 0 to ${MAX_SEED}`, '20261129')
+    .option('--no-record', "keep the gate's outcome off the challenger's registry version (a trial look); without it the outcome is kept only when --champion is the registry's champion")
     .action(async (flags: CompareFlags) => {
       if (flags.challenger === undefined || flags.champion === undefined) throw new UsageError('compare needs --challenger and --champion');
       const resamples = parseIntFlag('--resamples', flags.resamples, 10, MAX_RESAMPLES);
@@ -608,8 +616,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
         // A Ctrl-C that came while the bootstrap ran: no gate is recorded.
         interrupt.signal.throwIfAborted();
-        const challengerVersion = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings) : undefined;
-        const notRecorded = self === undefined ? '' : `\nNot recorded: ${self}, so the comparison shows no difference between models and no gate is kept in the registry.\n`;
+        const kept = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings, flags.record) : {};
+        const challengerVersion = kept.challenger;
+        const why = self === undefined ? kept.notRecorded : `${self}, so the comparison shows no difference between models and no gate is kept in the registry.`;
+        const notRecorded = why === undefined ? '' : `\nNot recorded: ${why}\n`;
         // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
         const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older)}${notRecorded}`;
         ctx.stdout.write(safeLines(markdown));

@@ -188,22 +188,33 @@ export async function prepareWithModel(
   };
 }
 
-/** Runs a model on a labelled dataset: prediction lines, and the model's manifest. */
+/**
+ * Runs a model on a labelled dataset: prediction lines, the model's manifest, its labels the config the rows were
+ * read with names otherwise (`task: old -> new`), and per task the labels that config retires.
+ */
 export async function predictWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions; checkModelId?: (modelId: string) => void; signal?: AbortSignal },
-): Promise<{ lines: PredictionLine[]; manifest: Manifest }> {
+): Promise<{ lines: PredictionLine[]; manifest: Manifest; renamedLabels: string[]; retired: Record<string, string[]> }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
     // Before predicting, which on a large export takes minutes.
     options.checkModelId?.(prepared.modelId);
     if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.map(safeValue).join(', ')}\n`);
-    return { lines: await prepared.run(), manifest: prepared.manifest };
+    return { lines: await prepared.run(), manifest: prepared.manifest, renamedLabels: prepared.renamedLabels, retired: retiredLabels(prepared.config) };
   } finally {
     await prepared.release();
   }
+}
+
+/**
+ * Per task, the labels a training config retires: a model trained before still predicts them, and evaluate leaves
+ * them out of macro-F1 (no email can have one), as compare leaves out a label only one model knows.
+ */
+export function retiredLabels(config: Pick<TrainingConfig, 'tasks'>): Record<string, string[]> {
+  return Object.fromEntries(config.tasks.filter((t) => t.retired.length > 0).map((t) => [t.name, [...t.retired]]));
 }
 
 /** The model id shown in reports for a `--model` reference: the registry version (also for `champion`) or the directory name. */
@@ -312,6 +323,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         let extraFiles = 0;
         /** The model's manifest, with --model: its thresholds go beside each task's operating point, its routing names the task that routes. */
         let manifest: Manifest | undefined;
+        /** With --model: its labels scored under the config's names, and the labels that config retires (left out of macro-F1). */
+        let taxonomy: { renamedLabels: string[]; retired: Record<string, string[]> } | undefined;
         if (flags.model !== undefined && flags.data !== undefined) {
           // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
           const checkModelId = (actual: string) => {
@@ -320,6 +333,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId, signal: interrupt.signal });
           lines = predicted.lines;
           manifest = predicted.manifest;
+          taxonomy = { renamedLabels: predicted.renamedLabels, retired: predicted.retired };
           dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
           modelId ??= await modelLabel(ctx, flags.model);
         } else {
@@ -374,6 +388,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
             // What each task's threshold was chosen for (its own target, else the run's): the reports say when a task falls short of it on these emails.
             ...(manifest && targetPrecisionsOf(manifest) !== undefined ? { targetPrecision: targetPrecisionsOf(manifest) } : {}),
+            // Kept in report.md and the model card, not only said on the terminal; a retired label the model still gives is no class of the average.
+            ...(taxonomy ?? {}),
             createdAt: new Date().toISOString(),
             bins,
             topK,

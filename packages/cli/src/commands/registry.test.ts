@@ -219,9 +219,9 @@ describe('mailroute registry', () => {
     expect(again.stderr).toBe('');
     expect(await reg.get('m-new')).toEqual(decided);
 
-    // m-next passed against m-old, which is no longer the champion (m-new is): approved, with a warning.
-    const passed = await run(['compare', '--challenger', 'next.jsonl', '--champion', 'old-weak.jsonl', '--resamples', '50'], home);
-    expect(passed.code, passed.stderr).toBe(0);
+    // m-next passed against m-old when m-old was the champion; m-new is now: approved, with a warning. (compare keeps no
+    // gate against a model that is not the champion, so the gate is recorded as compare recorded it while m-old was.)
+    await reg.recordGate('m-next', { pass: true, champion: 'm-old', failed: [], thresholds: {}, at: new Date().toISOString() });
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-next\s+PendingManualApproval\s+PASS \(stale\)\s/);
     expect(JSON.parse((await run(['registry', 'show', 'm-next'], home)).stdout)).toMatchObject({ gate: { pass: true, failed: [] }, gateStale: true });
     const stale = await run(['registry', 'approve', 'm-next', '--no-promote'], home);

@@ -112,6 +112,12 @@ describe('predictDataset', () => {
     // Trained by this version: nothing to say.
     await predictDataset({ model: champion.id, dataPath: data, home, onWarning: (m) => warnings.push(m), onModelNotice: (m) => notices.push(m) });
     expect([...warnings, ...notices]).toHaveLength(2);
+    // A file whose bodies hold the two characters \n for line breaks: said, as training says it.
+    const literal = path.join(dir, 'literal.csv');
+    writeFileSync(literal, ['id,subject,body', ...Array.from({ length: 25 }, (_, i) => `l${i},Depot,Guten Tag\\nbitte übertragen Sie mein Depot.\\nGruß`)].join('\n'));
+    const literalWarnings: string[] = [];
+    await predictDataset({ model: champion.id, dataPath: literal, home, onWarning: (m) => literalWarnings.push(m) });
+    expect(literalWarnings).toEqual([expect.stringMatching(/^25 of the 25 rows read hold the two characters \\n in their text.*train a model with it set/)]);
   }, 180_000);
 
   it('finds the held-out rows with --split test under a config that renames a label, and reads their truths by its names', async () => {

@@ -13,7 +13,7 @@ import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, rowsFingerprint } from './model-rows.js';
 import { badRowsWarning } from './bad-rows.js';
-import { skippedLabelWarnings } from '../data/renamed-labels.js';
+import { labelCounts, skippedLabelWarnings, withLikelierGuess } from '../data/renamed-labels.js';
 
 export interface PredictDatasetOptions {
   /** A registry id, `champion`, or an artifact directory. */
@@ -164,16 +164,38 @@ function droppedLabels(manifest: Manifest): Record<string, readonly string[]> {
 
 /**
  * One warning per task whose truths carry labels the model does not have and that are therefore left out of
- * its metrics. (A model with `other` counts them as `other`, as its training did with labels too rare to learn, but
- * for those its training dropped as rare: masked, and said.)
+ * its metrics (their truth is null in the prediction lines). (A model with `other` counts them as `other`, as its
+ * training did with labels too rare to learn, but for those its training dropped as rare: masked, and said.)
+ * `known`: each task's labels under the names of the config read with; `configFile`: the one given (--config).
  */
-function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>): string[] {
-  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, droppedLabels(classifier.manifest));
+function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>, known: Record<string, readonly string[]>, rows: readonly DatasetRow[], configFile?: string): string[] {
+  const dropped = droppedLabels(classifier.manifest);
+  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
   return left.map(([task, labels]) => {
     const total = Object.values(labels).reduce((a, b) => a + b, 0);
-    const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
-    return `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics (the config neither names one of its labels so nor renames one to it)`;
+    const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
+    const shown = sorted.slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
+    const head = `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics (their truth is null in the prediction lines)`;
+    const renamed = sorted.map(([label]) => label).filter((label) => !ownValue(dropped, task)?.includes(label));
+    if (renamed.length === 0) return `${head}: its training dropped ${sorted.length === 1 ? 'that label' : 'those labels'} as too rare to learn ("rare": "drop")`;
+    return `${head}; ${aliasHint(task, renamed[0], ownValue(known, task) ?? [], rows, configFile)}`;
   });
+}
+
+/**
+ * How to score truths under `label`, which the model does not know, when it is the new name of one of its labels (a
+ * newer export): read the data with a config whose aliases rename that label to it, as the newer taxonomy's config
+ * does; the model is then scored under the new name. The model's label it most likely renames is guessed among those
+ * no row here has (one left alone, or one sharing a word with it), named in the alias to copy.
+ */
+function aliasHint(task: string, label: string, known: readonly string[], rows: readonly DatasetRow[], configFile: string | undefined): string {
+  const counts = labelCounts(rows.map((r) => r.labels[task]));
+  const emptied = known.filter((l) => l !== OTHER_LABEL && !counts.has(l));
+  const guess = emptied.length === 1 ? emptied[0] : withLikelierGuess({ task, label, rows: 0, labels: emptied }, counts).guess;
+  const candidates = guess === undefined && emptied.length > 0 ? ` (its labels no row here has: ${emptied.slice(0, 5).join(', ')}${emptied.length > 5 ? ', …' : ''})` : '';
+  const alias = `"aliases": {${JSON.stringify(guess ?? '<its label>')}: ${JSON.stringify(label)}} in task ${task}`;
+  const where = configFile === undefined ? 'pass --config <a training config whose aliases rename that label to it (the newer taxonomy\'s config)>, e.g. with' : `add to ${configFile}`;
+  return `if "${label}" is the new name of one of the model's labels${candidates}, ${where} ${alias}`;
 }
 
 /**
@@ -351,12 +373,15 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       const configFile = options.config === undefined ? undefined : options.configFile;
       const dataset = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }), ...reading });
       rows = dataset.rows;
+      // What the config likely misreads in this file (literal \n in the text), as training warns of it.
+      for (const warning of dataset.warnings) options.onWarning?.(warning);
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
       if (dataset.badRows > 0) options.onWarning?.(badRowsWarning(dataset.badRowPlaces, dataset.skipped, { what: 'skipped, not predicted' }));
       // A label skipped on all its rows is a class missing from the scores, which the count of bad rows does not say.
       for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not predicted or scored', configFile)) options.onWarning?.(warning);
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
-      if (options.labels === 'required' && options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel)) options.onWarning?.(warning);
+      // Said by predict too (labels optional): a file with labels scored later by evaluate --predictions has those truths blank.
+      if (options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel, fixedLabels, rows, configFile)) options.onWarning?.(warning);
     }
     // Reading a big export takes seconds, and does not stop for a Ctrl-C: it stops here.
     options.signal?.throwIfAborted();
