@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createApiKeyAuth, hashApiKey } from './auth/api-keys.js';
 import { createFakeClassifier } from './test-support/fake-classifier.js';
 import { authed, json, jsonRequest, KEYS, testAppBuilder } from './test-support/harness.js';
 import { closedAt, invoiceEmail } from './test-support/route-helpers.js';
@@ -92,10 +93,25 @@ describe('auth and limits', () => {
     expect(limited.headers.get('retry-after')).toBe('1');
     expect(await json(limited)).toMatchObject({
       code: 'RATE_LIMITED',
-      detail: 'Rate limit of 1/s (a burst of 2) exceeded for this key: retry after Retry-After seconds, or send more emails per request (up to 256): the limit counts requests.',
+      detail: "Rate limit of 1/s (a burst of 2) exceeded for this key's classify requests (each scope is counted apart): retry after Retry-After seconds, or send more emails per request (up to 256): the limit counts requests.",
     });
     now += 1500;
     expect((await send()).status).toBe(200);
+  });
+
+  it('counts a rate limit per key and scope: classify traffic never rate-limits the same key\'s feedback', async () => {
+    const key = 'mr_test_both_scopes_limited';
+    const auth = createApiKeyAuth([{ id: 'crm', sha256: hashApiKey(key), scopes: ['classify', 'feedback'], rateLimit: { perSecond: 1, burst: 2 } }]);
+    const now = Date.now(); // held still: no token comes back while the test runs
+    const { app } = await build({ auth, clock: { now: () => now } });
+    const classified = await Promise.all([1, 2, 3].map(() => app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, key))));
+    expect(classified.map((r) => r.status).sort()).toEqual([200, 200, 429]);
+    // Feedback has its own bucket, of the same size: the classify burst took none of it.
+    const feedback = () => app.request('/v1/feedback', jsonRequest({ emailId: invoiceEmail.id, labels: { queue: 'billing' }, closedAt }, key));
+    expect([(await feedback()).status, (await feedback()).status]).toEqual([202, 202]);
+    const limited = await feedback();
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).detail).toBe("Rate limit of 1/s (a burst of 2) exceeded for this key's feedback requests (each scope is counted apart): retry after Retry-After seconds.");
   });
 
   it('503 with Retry-After beyond the concurrency cap', async () => {

@@ -105,7 +105,7 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
       wholeNumberOption('--max-connections', 1, 1_000_000),
     )
     .option('--model-threads <n>', 'worker threads running the model, 0 to run it on the request thread (default 1)', wholeNumberOption('--model-threads', 0, 64))
-    .option('--inline-emails <n>', 'batches of at most n emails are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', wholeNumberOption('--inline-emails', 0, 10_000))
+    .option('--inline-emails <n>', 'batches of at most n emails and 8000 characters of text (subject, body and html) are scored on the request thread, saving the hop to a model thread (default 32; 0: none)', wholeNumberOption('--inline-emails', 0, 10_000))
     .option(
       '--prediction-buffer-ms <n>',
       'predictions are answered at once and committed within n ms, in one transaction with other requests (default 5); 0: each committed before its answer',
@@ -330,7 +330,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
-    .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it', rateLimitArg)
+    .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it; counted per scope (classify and feedback each get the limit)', rateLimitArg)
     .action(async (flags: ServeFlags, command: Command) => {
       // Key options without a key to make would be dropped without a word.
       const keyOnly = [flags.scopes && '--scopes', flags.rotate && '--rotate', flags.rateLimit !== undefined && '--rate-limit'].filter(Boolean);

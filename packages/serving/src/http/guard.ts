@@ -39,13 +39,20 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope | undefined
   }
   const limit = principal.rateLimit ?? ctx.limits.defaultRateLimit;
   if (limit) {
-    const wait = ctx.rateLimiter.take(principal.keyId, limit);
+    // One bucket per key and scope: a burst of classify requests must never turn away the same key's feedback, which
+    // records what a person confirmed. (A scope name has no ':', so no two keys' buckets share a name.)
+    const wait = ctx.rateLimiter.take(`${scope ?? 'any'}:${principal.keyId}`, limit);
     if (wait > 0) {
       ctx.metrics.rejected.inc({ reason: 'rate_limit' });
       const batch = scope === 'classify' ? `, or send more emails per request (up to ${ctx.limits.maxBatch}): the limit counts requests` : '';
-      throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s (a burst of ${limit.burst}) exceeded for this key: retry after Retry-After seconds${batch}.`, wait);
+      throw new RateLimitedError(`Rate limit of ${limit.perSecond}/s (a burst of ${limit.burst}) exceeded for this key's ${rateLimitedWhat(scope)}: retry after Retry-After seconds${batch}.`, wait);
     }
   }
+}
+
+/** What a key's rate limit counted, for the 429: the requests of one scope (those of its other scopes are not). */
+function rateLimitedWhat(scope: Scope | undefined): string {
+  return `${scope === undefined ? 'requests to /v1/model and /metrics' : `${scope} requests`} (each scope is counted apart)`;
 }
 
 /** API key and scope; sets `principal`. */

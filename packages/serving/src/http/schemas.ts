@@ -33,11 +33,22 @@ export const ProblemSchema = z
  */
 export const TIME_EXAMPLE = '2025-11-03T10:15:00+01:00';
 
-/** A time sent as a number (epoch milliseconds, as many CRMs store it) is told the string to send instead. */
+/** Epoch numbers from 1e9 to 1e10 read as seconds, 2001-09-09 to 2286-11-20; as milliseconds they are January 1970. */
+const PLAUSIBLE_SECONDS = { min: 1e9, max: 1e10 };
+
+/**
+ * A time sent as a number (epoch milliseconds, as many CRMs store it; or Unix seconds) is told the string to send
+ * instead. One that is plausibly seconds is read as seconds: as milliseconds it would be a day in January 1970.
+ */
 function numericTime(issue: { input?: unknown }): string | undefined {
   if (typeof issue.input !== 'number') return undefined;
-  const asMs = Number.isFinite(issue.input) && Math.abs(issue.input) <= 8.64e15 ? new Date(issue.input).toISOString() : undefined;
-  return `a date-time is a string (${DATE_TIME_FORMS}), not a number${asMs === undefined ? '' : `: as epoch milliseconds, ${issue.input} is "${asMs}"`}`;
+  const number = issue.input;
+  const refused = `a date-time is a string (${DATE_TIME_FORMS}), not a number`;
+  if (number >= PLAUSIBLE_SECONDS.min && number < PLAUSIBLE_SECONDS.max) {
+    return `${refused}: ${number} looks like Unix seconds, which is "${new Date(number * 1000).toISOString()}" (as epoch milliseconds it would be ${new Date(number).toISOString()}); send that ISO 8601 string`;
+  }
+  const asMs = Number.isFinite(number) && Math.abs(number) <= 8.64e15 ? new Date(number).toISOString() : undefined;
+  return `${refused}${asMs === undefined ? '' : `: as epoch milliseconds, ${number} is "${asMs}"`}`;
 }
 
 /**
@@ -55,7 +66,7 @@ export function dateTimeSchema(what: string) {
       return z.NEVER;
     })
     .openapi({
-      description: `${what}: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it. Normalised to ISO 8601 UTC.`,
+      description: `${what}: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it (one a change of daylight saving time repeats as its first occurrence, one it skips moved forward by the gap, each with a warning), else as UTC with a warning. Normalised to ISO 8601 UTC.`,
       example: TIME_EXAMPLE,
     });
 }
@@ -309,7 +320,7 @@ export const ClassifyResponseSchema = z
       .optional()
       .openapi({
         description:
-          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, ids repeated in the batch, U+FFFD replacement characters, an email without an id',
+          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, ids repeated in the batch, U+FFFD replacement characters; from /v1/classify/eml also what of the message could not be read, and an email without an id (no ?id= and no usable Message-ID). An email of /v1/classify without an id gets none: its answer has no id, and feedback quotes its predictionId',
       }),
   })
   .openapi('ClassifyResponse');
@@ -317,6 +328,8 @@ export const ClassifyResponseSchema = z
 /** What a feedback's labels are, said when they are sent in another shape. */
 const LABELS_SHAPE = 'labels is an object of the confirmed label per task, such as {"queue": "tax_documents", "topic": "freistellungsauftrag"}';
 const LABEL_VALUE = 'a label is a string, such as "tax_documents"';
+/** The longest label a feedback may send. */
+const MAX_LABEL_CHARS = 200;
 
 /** Task labels one feedback may name at most: a model has a handful of tasks, and each name sent is judged and may be named back. */
 export const MAX_FEEDBACK_LABELS = 64;
@@ -355,7 +368,12 @@ export const FeedbackRequestSchema = z
     labels: z
       .preprocess(
         capLabels,
-        z.record(z.string(), z.string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) }).overwrite(normalizeLabel).min(1).max(200), {
+        z.record(z.string(), z
+          .string({ error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? LABEL_VALUE : undefined) })
+          .overwrite(normalizeLabel)
+          .min(1, 'a label is empty: send the label the person confirmed for the task, such as "tax_documents", or leave the task out')
+          .max(MAX_LABEL_CHARS, { error: (issue) => `a label has at most ${MAX_LABEL_CHARS} characters: this one has ${String(issue.input).length}` }),
+        {
           error: (issue) => (issue.code === 'invalid_type' && issue.input !== undefined ? `${LABELS_SHAPE}${Array.isArray(issue.input) ? ', not an array' : ''}` : undefined),
         }),
       )
@@ -417,11 +435,19 @@ export const FeedbackResponseSchema = z
       description:
         'True when a prediction of this email is stored here (always, with a predictionId). False: no prediction has this emailId (a typo, or one made by another instance or before a restore); the feedback is stored all the same and joins a prediction of that email stored later, but counts in no quality figure until then',
     }),
-    /** Set when `matched` is false (what that means for the caller), or when fields of the feedback were not read. */
+    /** What deserves a look, as classify's, quality's and reload's `warnings` say it. */
+    warnings: z
+      .array(z.string())
+      .optional()
+      .openapi({
+        description:
+          "Present when something deserves a look: matched is false (no prediction has this emailId), the prediction was of automated mail (an auto-reply or bounce: the feedback is kept, but live quality and the feedback export leave it out), closedAt had no zone and was read as UTC on a server without a time zone (set the server's, or send the offset), or fell in an hour a change of daylight saving time repeats (read as its first occurrence) or skips (moved forward by the gap), or the feedback held fields that are not read (named, with the field probably meant)",
+      }),
+    /** Deprecated: `warnings` joined into one string, as it was answered before `warnings`. */
     warning: z
       .string()
       .optional()
-      .openapi({ description: 'Set when matched is false (says no prediction has this emailId), when the prediction was of automated mail (an auto-reply or bounce: the feedback is kept, but live quality and the feedback export leave it out) or when the feedback held fields that are not read (names them, with the field probably meant)' }),
+      .openapi({ deprecated: true, description: 'Deprecated, read warnings instead: the same warnings joined into one string (set whenever warnings is), kept for clients written before warnings' }),
     /** Tasks whose label was left out and why (a label the model's training config retired). */
     ignored: z.record(z.string(), z.string()).optional().openapi({ description: 'Tasks whose label was left out, and why: a label the training config retired, or a task the model does not have (whose name is near none of its tasks)' }),
     /** Tasks whose label the model reads under another of its names, that name and why (stored as sent; scored under it). */

@@ -5,7 +5,7 @@ import { Classifier } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
-import { createLocalModelSource, splitBySize } from './local-model.js';
+import { createLocalModelSource, DEFAULT_INLINE_CHARS, splitBySize, textOver } from './local-model.js';
 
 let root: string;
 beforeAll(async () => {
@@ -27,6 +27,24 @@ describe('splitBySize', () => {
     expect([inline.calls, threaded.calls]).toEqual([1, 1]);
     await split.release();
     expect([inline.released, threaded.released]).toEqual([true, true]);
+  });
+
+  it('sends a batch whose text is over the budget to the threaded classifier, however few its emails', async () => {
+    const inline = createFakeClassifier();
+    const threaded = createFakeClassifier();
+    const split = splitBySize(inline, threaded, 32);
+    // A newsletter's HTML alone is over the budget; so are short emails that together are.
+    await split.predict([{ id: 'news', subject: 'Newsletter', html: `<p>${'Marktbericht '.repeat(DEFAULT_INLINE_CHARS / 10)}</p>` }]);
+    expect([inline.calls, threaded.calls]).toEqual([0, 1]);
+    const half = 'x'.repeat(DEFAULT_INLINE_CHARS / 2);
+    await split.predict([{ subject: half }, { body: half }, { body: 'one more' }]);
+    expect([inline.calls, threaded.calls]).toEqual([0, 2]);
+    // At the budget, and a small email, stay inline.
+    await split.predict([{ subject: half, body: half }]);
+    await split.predict(emails.slice(0, 1));
+    expect([inline.calls, threaded.calls]).toEqual([2, 2]);
+    expect(textOver([{ subject: 'a', body: 'bc', html: 'd' }], 3)).toBe(true);
+    expect(textOver([{ subject: 'a', body: 'bc', html: 'd' }], 4)).toBe(false);
   });
 
   it('is as ready as its threaded classifier (a big batch would fail when the threads cannot serve)', () => {

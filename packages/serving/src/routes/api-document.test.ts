@@ -96,6 +96,15 @@ describe('the OpenAPI document', () => {
     expect([res.status, (await json(res)).issues[0].path]).toEqual([400, ['labels']]);
   });
 
+  it("gives feedback's answer warnings, an array as the other answers', and marks its one-string warning deprecated", async () => {
+    const { app } = await build();
+    const { FeedbackResponse, ClassifyResponse, Quality, ReloadResult } = (await json(app.request('/openapi.json'))).components.schemas;
+    for (const schema of [FeedbackResponse, ClassifyResponse, Quality, ReloadResult]) expect(schema.properties.warnings).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(FeedbackResponse.properties.warning).toMatchObject({ type: 'string', deprecated: true, description: expect.stringMatching(/^Deprecated, read warnings instead/) });
+    // Classify warns of an email without an id on the .eml route only: a JSON email without one gets no warning.
+    expect(ClassifyResponse.properties.warnings.description).toContain('An email of /v1/classify without an id gets none');
+  });
+
   it('gives every prediction id of an answer format uuid and every time of an answer format date-time', async () => {
     const { app } = await build();
     const { schemas } = (await json(app.request('/openapi.json'))).components;

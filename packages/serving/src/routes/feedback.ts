@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, nullRecord, taxonomyLabels, type ClassifierTask, type EmailClassifier } from '@mailroute/model';
-import { localTimeOffsets, namesTimeZone, parseReceivedTime } from '@mailroute/preprocess';
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
@@ -8,6 +7,7 @@ import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, 
 import { schemaMismatchDetail } from '../http/validation-detail.js';
 import { requireKeptPredictions } from '../store/no-store.js';
 import type { PredictionRecord } from '../store/types.js';
+import { readClosedAt } from './closed-at.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
 
@@ -16,30 +16,6 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /** How far a zone's clocks are ahead of UTC at most (UTC+14, Kiribati). */
 const MAX_ZONE_AHEAD_MS = 14 * 3_600_000;
 const DAY_MS = 86_400_000;
-
-/**
- * A date-time the schema checked, as ISO 8601 UTC with milliseconds; one without a zone read in `timeZone` (else UTC).
- * In the zone, a local time that a change of daylight saving time skips or repeats is refused: its instant is unknown.
- */
-function instantOf(text: string, timeZone: string | undefined, field: string): string {
-  const ms = parseReceivedTime(text, timeZone);
-  if (Number.isNaN(ms)) {
-    throw new ValidationError(
-      `${field} ${text} has no zone, and in the server's time zone ${timeZone} this local time is skipped or happens twice at a change of daylight saving time: ${howToSend(text, timeZone ?? 'UTC')}.`,
-      [{ path: [field], message: `not one instant in ${timeZone}`, code: 'ambiguous_local_time' }],
-    );
-  }
-  return new Date(ms).toISOString();
-}
-
-/** How to send a local time `zone` skips or repeats: with the offset meant, those it had around the change named. */
-function howToSend(text: string, zone: string): string {
-  const offsets = localTimeOffsets(text, zone) ?? [];
-  const shown = offsets.filter((o) => o.shown).map((o) => o.written);
-  if (shown.length === 2) return `it happens twice there, send it with its offset: ${shown[0]} (the first) or ${shown[1]} (the second)`;
-  if (offsets.length === 2) return `the clocks skip it there, so it never happened; send the time the CRM meant with its offset (${offsets[0].written}, the offset before the change, or ${offsets[1].written}, after it)`;
-  return 'send it with its offset';
-}
 
 /** A name from the request, cut short to be quoted in an answer. */
 function quoted(name: string): string {
@@ -165,6 +141,15 @@ async function checkLabels(ctx: AppContext, served: EmailClassifier, labels: Rec
   return checkTaxonomy(other ? [served.tasks, other] : [served.tasks], labels);
 }
 
+/**
+ * The answer's `warnings`, as classify's are, and `warning`, deprecated: the same joined into one string, as it was
+ * before `warnings` (a client that shows it still sees each of them). Neither when there are none.
+ */
+function warningsOf(said: readonly (string | undefined)[]): { warnings?: string[]; warning?: string } {
+  const warnings = said.filter((w) => w !== undefined);
+  return warnings.length === 0 ? {} : { warnings, warning: warnings.join(' ') };
+}
+
 /** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
@@ -199,8 +184,9 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       }
       // One form (UTC, ms) so stores compare closedAt as text; a case cannot close in the future. A time without a zone
       // on a server without one may be any zone's: up to 14 hours ahead of UTC (a date alone, sent just after midnight in Berlin).
-      const closedAt = instantOf(body.closedAt, ctx.timeZone, 'closedAt');
-      const skew = ctx.timeZone === undefined && !namesTimeZone(body.closedAt) ? CLOCK_SKEW_MS + MAX_ZONE_AHEAD_MS : CLOCK_SKEW_MS;
+      const read = readClosedAt(body.closedAt, ctx.timeZone);
+      const closedAt = read.instant;
+      const skew = read.zoneGuessed ? CLOCK_SKEW_MS + MAX_ZONE_AHEAD_MS : CLOCK_SKEW_MS;
       if (Date.parse(closedAt) > ctx.clock.now() + skew) {
         const now = new Date(ctx.clock.now()).toISOString();
         throw new ValidationError(
@@ -258,12 +244,12 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       if (prediction) {
         // Kept as any feedback, but the caller should know it scores nothing: no person wrote the email.
         const automated = prediction.automated === undefined ? undefined : `Email "${emailId.slice(0, 80)}" was answered as automated mail (${prediction.automated}): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.`;
-        const warning = [automated, unread].filter((w) => w !== undefined).join(' ');
-        return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...(warning ? { warning } : {}), ...skipped, recordedTasks }, 202);
+        const said = warningsOf([automated, read.warning, unread]);
+        return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...said, ...skipped, recordedTasks }, 202);
       }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
       const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
-      return c.json({ emailId, status, matched: false, warning: unread ? `${unmatched} ${unread}` : unmatched, ...skipped, recordedTasks }, 202);
+      return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, read.warning, unread]), ...skipped, recordedTasks }, 202);
     },
   );
 }
