@@ -1,18 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { badRowsMessage, listProblems } from './bad-rows-message.js';
 import { loadDataset } from './dataset.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-bad-rows-'));
-function file(name: string, text: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { file } = tempFiles('mailroute-bad-rows-');
 
 const config = parseTrainingConfig({
   columns: { id: 'id', subject: 'subject', body: 'body', receivedAt: 'receivedAt' },

@@ -1,17 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTrainingConfig, parseTrainingConfig, type TrainingConfigInput } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { loadDataset } from './dataset.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-dataset-'));
-function file(name: string, text: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { dir, file } = tempFiles('mailroute-dataset-');
 
 const base: TrainingConfigInput = {
   columns: { id: 'id', subject: 'subject', body: 'body', receivedAt: 'receivedAt' },

@@ -1,16 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from './dataset.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-literal-newlines-'));
-function file(name: string, text: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { file } = tempFiles('mailroute-literal-newlines-');
 
 const config = parseTrainingConfig({
   columns: { id: 'id', subject: 'subject', body: 'body' },

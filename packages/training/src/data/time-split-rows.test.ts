@@ -1,17 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from './dataset.js';
 import { splitDataset } from './split.js';
+import { tempFiles } from '../test-support/temp-files.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-time-rows-'));
-function file(name: string, text: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { file } = tempFiles('mailroute-time-rows-');
 
 const config = (onBadRow: 'fail' | 'skip', kind: 'time' | 'stratified' = 'time') =>
   parseTrainingConfig({
