@@ -260,7 +260,8 @@ function routingOperatingPoint(rows: readonly Row[], task: string, routing: Repo
   return { ...operatingPoint(routed, right, rows.length, threshold), manualTriage: { lowConfidence, noQueue }, byQueue };
 }
 
-function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
+/** The lines that have both a truth and a prediction for `task`, and how many lack either. */
+function taskRows(lines: readonly PredictionLine[], task: string): { rows: Row[]; noTruth: number; noPrediction: number } {
   const rows: Row[] = [];
   let noTruth = 0;
   let noPrediction = 0;
@@ -277,6 +278,39 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     }
     rows.push({ line, truth, predicted: p.label });
   }
+  return { rows, noTruth, noPrediction };
+}
+
+/**
+ * Where a task answers at its own threshold: its routed share and their precision (the routing task: emails routed
+ * to a queue); undefined when the lines do not say whether it abstained.
+ */
+function operatingOf(rows: readonly Row[], task: string, options: Pick<EvaluateOptions, 'routing' | 'thresholds'>): TaskReport['operating'] {
+  if (!rows.every((r) => r.line.prediction[task].abstained !== undefined)) return undefined;
+  const threshold = ownValue(options.thresholds, task);
+  if (options.routing?.queueTask === task) return routingOperatingPoint(rows, task, options.routing, threshold);
+  const routed = rows.filter((r) => r.line.prediction[task].abstained === false);
+  return operatingPoint(routed.length, routed.filter((r) => r.truth === r.predicted).length, rows.length, threshold);
+}
+
+/**
+ * Each task's operating point alone (`TaskReport.operating`, over its `n` lines with a truth), as `evaluatePredictions`
+ * gives it, without the rest of the report (its bootstrap interval above all): for training's line on its test rows.
+ * A task no line has both a truth and a prediction for is left out.
+ */
+export function operatingPoints(
+  lines: readonly PredictionLine[],
+  options: Pick<EvaluateOptions, 'routing' | 'thresholds'> & { tasks: readonly string[] },
+): Array<{ task: string; n: number; operating: NonNullable<TaskReport['operating']> }> {
+  return options.tasks.flatMap((task) => {
+    const { rows } = taskRows(lines, task);
+    const operating = rows.length === 0 ? undefined : operatingOf(rows, task, options);
+    return operating === undefined ? [] : [{ task, n: rows.length, operating }];
+  });
+}
+
+function evaluateTask(lines: readonly PredictionLine[], task: string, options: EvaluateOptions, sliceKeys: readonly string[]): TaskReport {
+  const { rows, noTruth, noPrediction } = taskRows(lines, task);
   if (rows.length === 0) {
     const labelled = lines.length - noTruth;
     throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction (${labelled} line${labelled === 1 ? ' has' : 's have'} a ${task} label, none a ${task} prediction)`);
@@ -310,15 +344,11 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const hasConfidence = confident.length === rows.length;
   const conf = confident.map((x) => x.c);
   const ok = confident.map((x) => x.ok);
-  const says = rows.every((r) => r.line.prediction[task].abstained !== undefined);
-  const routed = rows.filter((r) => r.line.prediction[task].abstained === false);
-  const routedRight = routed.filter((r) => r.truth === r.predicted).length;
   // The task that routes mail routes only what has a queue to go to: `other`, or another watched task's abstention, is manual triage at any threshold.
   const routing = options.routing?.queueTask === task ? options.routing : undefined;
   const eligible = routing ? rows.map((r) => triageReason(r, task, routing, false) === undefined) : undefined;
-  const threshold = ownValue(options.thresholds, task);
   const target = typeof options.targetPrecision === 'object' ? ownValue(options.targetPrecision, task) : undefined;
-  const operating = !says ? undefined : routing ? routingOperatingPoint(rows, task, routing, threshold) : operatingPoint(routed.length, routedRight, rows.length, threshold);
+  const operating = operatingOf(rows, task, options);
   return {
     task,
     metrics,

@@ -62,6 +62,7 @@ export {
 } from './prediction-line.js';
 export {
   evaluatePredictions,
+  operatingPoints,
   sliceTaskMetrics,
   headlineMetrics,
   mostConfusedPairs,
