@@ -25,17 +25,25 @@ const MAX_HTML_CHARS = 1024 * 1024;
 /**
  * How much of an HTML field to keep: `max` limits its visible text, not its markup. An Outlook email's
  * `<style>` block alone can be longer than the limit, and cutting the markup there left no text at all.
- * Over the limit, the longest markup whose visible text fits is kept (found by halving: a share of the
- * markup in proportion to the text cut such an email inside its `<style>` block again).
+ * Over the limit, the longest markup whose visible text fits is kept (found by doubling, then halving: a share of
+ * the markup in proportion to the text cut such an email inside its `<style>` block again).
  */
 function htmlChars(html: string, max: number): number {
   const limit = Math.min(MAX_HTML_CHARS, html.length);
-  if (htmlToText(html).length <= max) return limit;
+  const fits = (end: number): boolean => htmlToText(html.slice(0, end)).length <= max;
+  // Galloping from `max` (markup is seldom shorter than its text), so that the probes read about as much markup
+  // as is kept, not the whole field each time: a megabyte of HTML cut to 20,000 characters of text took 48 ms.
   let lo = 0;
-  let hi = limit;
+  let hi = Math.min(limit, max);
+  while (fits(hi)) {
+    if (hi === limit) return limit;
+    lo = hi;
+    hi = Math.min(limit, hi * 2);
+  }
+  hi -= 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (htmlToText(html.slice(0, mid)).length <= max) lo = mid;
+    if (fits(mid)) lo = mid;
     else hi = mid - 1;
   }
   return lo;
