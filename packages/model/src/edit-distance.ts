@@ -38,5 +38,7 @@ export function didYouMean(name: string, known: Iterable<string>, quote = ''): s
 
 /** Whether a shortened or mistyped `id` may have meant `known`: it holds `id` (4 characters or more), or is one edit away. */
 export function isNearId(known: string, id: string): boolean {
-  return (id.length >= 4 && known.includes(id)) || editDistance(known, id) === 1;
+  // An id as the reports shorten it (`…be0983`, `...be0983`) is looked for without its ellipsis.
+  const bare = id.replace(/^(?:\u2026|\.{3})/, '');
+  return (bare.length >= 4 && known.includes(bare)) || editDistance(known, id) === 1;
 }

@@ -305,13 +305,17 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'approve', 'm-c', '--no-promote', '--force'], home)).code).toBe(0);
     await run(['registry', 'champion', 'm-a'], home);
     await run(['registry', 'champion', 'm-b'], home);
-    const back = await run(['registry', 'reject', 'm-b'], home);
+    // `champion` names the champion, as in `registry show champion`.
+    const back = await run(['registry', 'reject', 'champion'], home);
     expect(back.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-a \(version 1, the last champion before it still Approved\); servers using this registry switch to it at their next poll/);
     expect(back.stderr).toBe('warning: m-a, the champion now, has no gate result on record: it was approved without `mailroute compare` checking it against a champion\n');
     // No earlier champion is Approved; m-c failed its gate and never served: no champion, and m-c is named.
     const none = await run(['registry', 'reject', 'm-a'], home);
     expect(none.stdout).toMatch(/^m-a: Rejected; it was the champion: no earlier champion is Approved, and m-c is Approved but failed its gate, so there is no champion now; servers using this registry find none at their next poll .* until you make one champion \(`mailroute registry champion m-c`\) or approve another/);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
+    const noneToReject = await run(['registry', 'reject', 'champion'], home);
+    expect(noneToReject.code).toBe(1);
+    expect(noneToReject.stderr).toMatch(/REGISTRY_NOT_APPROVED.*reject a version by its id/s);
     // Rejecting another version with no champion says what servers do at their next poll, not what they serve now.
     expect((await run(['registry', 'reject', 'm-d'], home)).stdout).toMatch(/^m-d: Rejected; it was not the champion \(there is no champion: servers using this registry find none at their next poll \(.*\) and keep the model they have loaded\); `mailroute registry approve m-d --force` undoes this\n$/);
     await run(['registry', 'approve', 'm-d', '--force', '--no-promote'], home);
@@ -325,6 +329,8 @@ describe('mailroute registry', () => {
     expect((await run(['registry', 'champion', 'm-c'], home)).stderr).toBe('');
     expect((await run(['registry', 'champion'], home)).stderr).toBe('');
     await run(['registry', 'approve', 'm-b', '--force'], home);
+    // Approving the champion by its alias changes nothing but says so.
+    expect((await run(['registry', 'approve', 'champion'], home)).stdout).toMatch(/^m-b: Approved, champion \(it was already Approved.*it was the champion already: nothing served changes\n$/);
     // m-c was the champion before m-b: it comes back, and the warning says it was approved over a failed gate.
     const forced = await run(['registry', 'reject', 'm-b'], home);
     expect(forced.stdout).toMatch(/the champion is now m-c \(version 3, the last champion before it still Approved\)/);

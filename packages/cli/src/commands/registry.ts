@@ -200,6 +200,18 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
   return '';
 }
 
+/**
+ * The id `ref` names: `champion` is the champion, as `--model champion` is elsewhere (no registry id reads so), for
+ * every subcommand that takes an id; any other ref as given (the registry names ids it may mean).
+ */
+async function versionId(reg: ReturnType<typeof createLocalRegistry>, ref: string, home: string, otherwise: string): Promise<string> {
+  if (ref !== 'champion') return ref;
+  const champion = await reg.champion();
+  if (champion) return champion.id;
+  const versions = await reg.list();
+  throw noChampionError(home, versions, versions.length > 0 ? otherwise : undefined);
+}
+
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
@@ -256,13 +268,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version)')
     .action(async (ref: string) => {
       const reg = registry();
-      // `champion` names the champion, as --model champion does elsewhere (registry ids never read so).
-      const championNow = ref === 'champion' ? await reg.champion() : undefined;
-      if (ref === 'champion' && !championNow) {
-        const versions = await reg.list();
-        throw noChampionError(ctx.home, versions, versions.length > 0 ? 'show a version by its id' : undefined);
-      }
-      const id = championNow?.id ?? ref;
+      const id = await versionId(reg, ref, ctx.home, 'show a version by its id');
       const [version, champion] = await Promise.all([reg.get(id), reg.champion()]);
       // A tampered artifact is shown, with what is wrong, rather than hidden behind the error.
       const artifact = await reg.artifactDir(id).then(
@@ -293,13 +299,14 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('approve <id>')
-    .description('Approve a version; it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
+    .description('Approve a version (`champion`: the champion, whose approval stays as it was); it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
     .option('--by <name>', 'who approves')
     .option('--note <text>', 'why')
     .option('--no-promote', 'approve without making it champion')
     .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), or whose last gate failed (the approval\'s note says so)')
-    .action(async (id: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
+    .action(async (ref: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
       const reg = registry();
+      const id = await versionId(reg, ref, ctx.home, 'approve a version by its id');
       const before = await reg.get(id).catch(() => undefined);
       const championBefore = await reg.champion();
       const v = await reg
@@ -331,12 +338,13 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   cmd
     .command('reject <id>')
     .description(
-      'Reject a version (a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
+      'Reject a version (`champion`: the champion; a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
     )
     .option('--by <name>', 'who rejects')
     .option('--note <text>', 'why')
-    .action(async (id: string, flags: { by?: string; note?: string }) => {
+    .action(async (ref: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
+      const id = await versionId(reg, ref, ctx.home, 'reject a version by its id');
       const [before, championBefore, historyKept] = await Promise.all([reg.get(id), reg.champion(), reg.championHistoryComplete()]);
       await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
       const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
@@ -348,8 +356,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   cmd
     .command('champion [id]')
     .description('Show the champion, or make an Approved version champion (with a warning when its last gate failed)')
-    .action(async (id: string | undefined) => {
+    .action(async (ref: string | undefined) => {
       const reg = registry();
+      const id = ref === undefined ? undefined : await versionId(reg, ref, ctx.home, 'make a version champion by its id');
       const before = await reg.champion();
       if (id !== undefined) await reg.setChampion(id);
       const champion = await reg.champion();

@@ -268,6 +268,9 @@ describe('LocalModelRegistry', () => {
     await expect(reg.get('nope')).rejects.toThrow(/mailroute registry list shows the ids$/);
     // The random end alone, or a typo (two digits swapped, one wrong character).
     await expect(reg.get('aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
+    // As compare and the reports shorten an id (`…aaaaaa`), or as typed without the ellipsis character.
+    await expect(reg.get('\u2026aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
+    await expect(reg.get('...bbbbbb')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
     await expect(reg.get('ngram-bag-20261130-120001-bbbbab')).rejects.toThrow(/did you mean ngram-bag-20261130-120001-bbbbbb\?$/);
     await expect(reg.get('ngram-bag-20261130-115238-aaaaaa')).rejects.toThrow(/did you mean ngram-bag-20261130-115328-aaaaaa\?$/);
   });
