@@ -246,10 +246,13 @@ describe('gate', () => {
     const overlap = 'champion: 644 of these 800 rows (80.5%) repeat texts model m-old was trained or validated on: its metrics on them flatter it';
     const record = gateRecord(applyGate(worse), 'm-old', new Date(0), [overlap]);
     expect(record.warnings).toEqual([overlap]);
-    const many = gateRecord(applyGate(worse), 'm-old', new Date(0), Array.from({ length: 12 }, (_, i) => `w${i} ${'x'.repeat(300)}`));
+    const many = gateRecord(applyGate(worse), 'm-old', new Date(0), Array.from({ length: 12 }, (_, i) => `w${i} ${'x'.repeat(1200)}`));
     expect(many.warnings).toHaveLength(10);
     expect(many.warnings?.at(-1)).toBe('and 3 more warnings');
-    expect(many.warnings?.[0]).toHaveLength(240);
+    expect(many.warnings?.[0]).toHaveLength(1000);
+    // One as long as compare writes them (a near-duplicate warning with its counts and hint) is kept whole.
+    const long = `challenger: ${'412 of these 801 test rows (51.4%) nearly repeat a text the model was trained on; '.repeat(5)}`;
+    expect(gateRecord(applyGate(worse), 'm-old', new Date(0), [long]).warnings).toEqual([long]);
     const md = comparisonMarkdown(worse, applyGate(worse), { challenger: 'model-b', champion: 'model-a' }, [overlap]);
     // Under the title and the two models, above the figures it qualifies.
     expect(md).toContain(`- challenger: model-b\n\n> **Warning:** ${overlap}\n\n${worse.n} emails.`);

@@ -160,8 +160,11 @@ export function ungatedWorseWarnings(comparison: Pick<Comparison, 'tasks' | 'dis
 
 /** A failed check in the registry's short form: `name: detail`, cut to `max` characters. */
 const MAX_CHECK = 160;
-/** A warning in the registry's short form (one names a model id and counts rows: longer than a check). */
-const MAX_WARNING = 240;
+/**
+ * A warning in the registry's short form: whole as compare writes them (they name model ids, count rows and give
+ * intervals, some 400 characters), where `registry approve` repeats them; cut only when far longer.
+ */
+const MAX_WARNING = 1000;
 /** Failed checks (and warnings) kept on the version; the rest are counted (the whole list is in comparison.json). */
 const MAX_FAILED = 10;
 

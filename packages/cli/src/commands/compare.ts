@@ -592,13 +592,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           progress.stop();
         }
         const gate = applyGate(comparison, policy);
-        // A challenger that answers far fewer emails automatically can match the champion's figures: warned of, and
-        // the warning kept with the gate (PASS (warned) in the list; approve repeats it).
-        warnings.push(...answeredDropWarnings(comparison));
-        // One that answers more at a lower precision (more mail misrouted) reads as a gain in the answered share: warned of too.
-        warnings.push(...answeredPrecisionWarnings(comparison, routingTask));
-        // A task the policy leaves out of the gate, at which the challenger is clearly worse: the gate's own warning.
-        warnings.push(...(gate.warnings ?? []));
+        // What the models do, before what the data is (rows a model was trained on), which the warnings from
+        // predicting said: a lead reads the first ones. A challenger that answers far fewer emails automatically can
+        // match the champion's figures: warned of, and the warning kept with the gate (PASS (warned) in the list;
+        // approve repeats it). One that answers more at a lower precision (more mail misrouted) reads as a gain in the
+        // answered share: warned of too. And a task the policy leaves out of the gate, at which the challenger is
+        // clearly worse: the gate's own warning.
+        warnings.unshift(...answeredDropWarnings(comparison), ...answeredPrecisionWarnings(comparison, routingTask), ...(gate.warnings ?? []));
         // Models by their id; prediction files by the model their lines name, else by the file's name.
         const name = async (ref: string, lines: readonly PredictionLine[]) => {
           if (flags.data !== undefined) return modelLabel(ctx, ref);

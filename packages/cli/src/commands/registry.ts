@@ -168,13 +168,14 @@ export function gateNotice(v: ModelVersion, championBefore: string | undefined, 
 
 /**
  * What compare warned of when it measured the gate on record (as `WARNED_LEGEND` says), said beside the approval that
- * relies on that gate: one line, the first warning and a count of the rest.
+ * relies on that gate, each warning whole: one line for one, else a line each under a heading.
  */
 function gateWarningsNotice(v: ModelVersion): string {
   const warnings = v.gate?.warnings ?? [];
   if (!v.gate || warnings.length === 0) return '';
-  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''}: \`mailroute registry show ${v.id}\`)` : '';
-  return `warning: the gate on record for ${v.id} (against ${v.gate.champion} at ${v.gate.at}) was measured with a warning: ${warnings[0]}${more}\n`;
+  const measured = `warning: the gate on record for ${v.id} (against ${v.gate.champion} at ${v.gate.at}) was measured with`;
+  if (warnings.length === 1) return `${measured} a warning: ${warnings[0]}\n`;
+  return `${measured} ${warnings.length} warnings:\n${warnings.map((w) => `  - ${w}\n`).join('')}`;
 }
 
 /** `gateNotice`'s line on the standing of the gate on record, for a version that awaited its decision. */
