@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeredDropWarnings, comparePredictions } from './compare.js';
+import { answeredDropWarnings, belowTargetWarnings, comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
 import { applyGate, gateRecord, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
@@ -350,5 +350,31 @@ describe('gate', () => {
     const md = comparisonMarkdown(c, gate);
     expect(md).toContain('| queue | 64 | 0.9062 | 1.0000 |');
     expect(md).not.toContain('0.9063');
+  });
+});
+
+describe('belowTargetWarnings', () => {
+  // 400 emails; the challenger routes every one at 92% precision (32 wrong), the champion leaves its 20 least sure to triage.
+  const line = (i: number, challenger: boolean): PredictionLine => {
+    const right = i % 25 < 23;
+    const abstained = !challenger && i % 20 === 0;
+    return { id: `e${i}`, truth: { queue: 'tax' }, prediction: { queue: { label: right ? 'tax' : 'login', confidence: 0.9, abstained } } };
+  };
+  const lines = (challenger: boolean) => Array.from({ length: 400 }, (_, i) => line(i, challenger));
+  const comparison = comparePredictions(lines(true), lines(false), { bootstrap: { resamples: 20, seed: 1 } });
+
+  it("warns when the challenger's answered precision is under its target by more than chance explains, naming what it sends to triage", () => {
+    const [warning, ...rest] = belowTargetWarnings(comparison, { queue: 0.95 }, 'queue');
+    expect(rest).toEqual([]);
+    expect(warning).toMatch(/^queue: the challenger's precision on the 400 emails it routes at its own threshold is 92\.0% \(32 wrong\), under its 95\.0% target by more than chance explains \(two standard errors: 2\.2 points\); it sends none to manual triage \(the champion: \d+\.\d% on the 380 it answers\)$/);
+    // The same target for every task, as a run's targetPrecision.
+    expect(belowTargetWarnings(comparison, 0.95)).toEqual([warning.replace('it routes', 'it answers').replace('sends none to manual triage', 'abstains on none')]);
+  });
+
+  it('says nothing within what chance explains, with the target met, or with no target known', () => {
+    expect(belowTargetWarnings(comparison, 0.93, 'queue')).toEqual([]);
+    expect(belowTargetWarnings(comparison, 0.9, 'queue')).toEqual([]);
+    expect(belowTargetWarnings(comparison, undefined, 'queue')).toEqual([]);
+    expect(belowTargetWarnings(comparison, { topic: 0.99 }, 'queue')).toEqual([]);
   });
 });

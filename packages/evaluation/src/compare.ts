@@ -5,6 +5,7 @@ import { predictedTasksOf, repeatedIds, tasksOf, type PredictionLine } from './p
 import { mcnemar, percentile, seededRandom } from './stats.js';
 import { uniqueLabels } from './labels.js';
 import { accuracy, macroF1 } from './task-metrics.js';
+import { chanceMargin, shortBeyondChance } from './target-precision.js';
 
 export const BootstrapOptionsSchema = z.object({
   resamples: z.number().int().min(10).default(1000),
@@ -128,6 +129,32 @@ export function answeredPrecisionWarnings(comparison: Pick<Comparison, 'tasks'>,
     // The routing task by its name when the models' routing is known; else what it means for the one that routes mail.
     const routes = routingTask === undefined ? ' (for the task that routes mail, misrouted)' : t.task === routingTask ? ' (misrouted mail)' : '';
     out.push(`${t.task}: precision on the mail answered at each model's own threshold: challenger ${side('challenger')}, champion ${side('champion')}: ${change}${routes}, which macro-F1 and accuracy do not show`);
+  }
+  return out;
+}
+
+/**
+ * Warnings for tasks at which the challenger's precision on the mail it answers (at its own threshold) falls short of
+ * the target precision that threshold was chosen for, by more than chance explains on that many emails (train's rule):
+ * the threshold did not hold on these emails, so more mail than intended is answered (for the task that routes mail,
+ * routed) wrongly. `targets` are the challenger's (its training config's); none known, none said.
+ */
+export function belowTargetWarnings(comparison: Pick<Comparison, 'tasks'>, targets: number | Readonly<Record<string, number>> | undefined, routingTask?: string): string[] {
+  const out: string[] = [];
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  for (const t of comparison.tasks) {
+    const target = typeof targets === 'number' ? targets : targets?.[t.task];
+    const { emails, wrong, precision } = t.answered ?? {};
+    if (target === undefined || !emails || !wrong || !precision) continue;
+    const p = precision.challenger;
+    if (!shortBeyondChance(p, emails.challenger, target) || p === null) continue;
+    const left = t.n - emails.challenger;
+    const routes = t.task === routingTask;
+    const rest = left === 0 ? `it ${routes ? 'sends none to manual triage' : 'abstains on none'}` : `it ${routes ? 'sends' : 'abstains on'} ${left} of ${t.n}${routes ? ' to manual triage' : ''}`;
+    const champion = precision.champion === null ? 'answers none' : `${pct(precision.champion)} on the ${emails.champion} it answers`;
+    out.push(
+      `${t.task}: the challenger's precision on the ${emails.challenger} emails it ${routes ? 'routes' : 'answers'} at its own threshold is ${pct(p)} (${wrong.challenger} wrong), under its ${pct(target)} target by more than chance explains (two standard errors: ${(chanceMargin(emails.challenger, target) * 100).toFixed(1)} points); ${rest} (the champion: ${champion})`,
+    );
   }
   return out;
 }

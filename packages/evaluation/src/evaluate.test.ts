@@ -354,7 +354,7 @@ describe('evaluatePredictions', () => {
     );
     const answering = modelCardMarkdown(scored, { training: { targetPrecision: 0.9 } });
     expect(answering).toContain("chosen on its validation split for its target precision, 90.0%");
-    expect(answering).toContain('Its target precision is 90.0%: 30.0 points short on these emails.');
+    expect(answering).toContain('Its target precision is 90.0%: 30.0 points short on these emails, more than chance explains on 10 answered (two standard errors: 19.0 points).');
     expect(answering).toContain('`rough`: fewer than 20 emails answered there');
     // Labels merged into other, for the task that routes mail: such an email goes to manual triage.
     const routed = evaluatePredictions([{ truth: { queue: 'cards' }, prediction: { queue: { label: 'cards' } } }], { dataset: 'test.csv', routing: { queueTask: 'queue' } });

@@ -22,6 +22,7 @@ export {
 export { classificationReportText } from './classification-report.js';
 export { pyFixed } from './python-format.js';
 export { headUnits, tailUnits } from './text-cut.js';
+export { chanceMargin, shortBeyondChance } from './target-precision.js';
 export {
   topKAccuracy,
   calibration,
@@ -82,6 +83,7 @@ export {
 export {
   answeredDropWarnings,
   answeredPrecisionWarnings,
+  belowTargetWarnings,
   clearDifference,
   comparePredictions,
   pairedBootstrap,

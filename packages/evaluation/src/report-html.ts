@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -65,7 +65,10 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
   // Words of its own naming `other` as Markdown code (report.md's sentence): that name as code here, no backticks shown.
   if (operating) parts.push(`<p class="operating" data-operating="${esc(t.task)}"><b>At the model&#39;s own threshold:</b> ${htmlCodeSpans(operating)}</p>`);
   const short = shortOfTarget(t, target);
-  if (short) parts.push(`<p class="warning" role="alert" data-short-of-target="${esc(t.task)}"><b>Below its target:</b> ${esc(short)}</p>`);
+  if (short) {
+    const warned = shortOfTargetWarned(t, target);
+    parts.push(`<p class="${warned ? 'warning" role="alert' : 'caption'}" data-short-of-target="${esc(t.task)}"><b>Below its target:</b> ${esc(short)}</p>`);
+  }
   const queues = byQueueRows(t);
   if (queues.length > 0) {
     parts.push(`<h3>${esc(BY_QUEUE_HEADING)}</h3>`, table(['queue', 'routed', 'misrouted', 'precision'], queues.map(([q, ...rest]) => [esc(q), ...rest]), [false, true, true, true]));

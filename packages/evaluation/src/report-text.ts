@@ -6,6 +6,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
 import { cell, codeSpan } from './markdown.js';
 import { pyFixed } from './python-format.js';
+import { chanceMargin, shortBeyondChance } from './target-precision.js';
 import { tailUnits } from './text-cut.js';
 
 // As the classification report rounds (Python's %f), so that one figure reads the same in every report.
@@ -119,13 +120,23 @@ export function operatingSentence(t: TaskReport): string | undefined {
 }
 
 /**
- * `Its target precision is 90%: 5.4 points short on these emails.` when a task's precision at its own threshold
- * misses the precision its threshold was chosen for; undefined when it reaches it, or either is unknown.
+ * `Its target precision is 90.0%: 5.4 points short on these emails, more than chance explains on 677 answered (two
+ * standard errors: 2.3 points).` when a task's precision at its own threshold misses the precision its threshold was
+ * chosen for (`within what chance explains` when it is not beyond it, the rule of train's warning); undefined when it
+ * reaches it, or either is unknown.
  */
 export function shortOfTarget(t: TaskReport, target: number | undefined): string | undefined {
   const precision = t.operating?.precision;
   if (target === undefined || precision === null || precision === undefined || precision >= target) return undefined;
-  return `Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails.`;
+  const answered = t.operating?.routed ?? 0;
+  const judged = shortBeyondChance(precision, answered, target) ? 'more than chance explains' : 'within what chance explains';
+  return `Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails, ${judged} on ${answered} answered (two standard errors: ${(chanceMargin(answered, target) * 100).toFixed(1)} points).`;
+}
+
+/** Whether a task's shortfall from its target (`shortOfTarget`) is beyond chance: a warning then, else a note. */
+export function shortOfTargetWarned(t: TaskReport, target: number | undefined): boolean {
+  const precision = t.operating?.precision;
+  return target !== undefined && precision !== undefined && shortBeyondChance(precision, t.operating?.routed ?? 0, target);
 }
 
 /** The operating point as the summary tables show it: `80.8% at 90.8%`, and `, under its 95.0% target` when it falls short. */
@@ -278,7 +289,7 @@ export function evaluationText(report: EvaluationReport, digits = 4): string {
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
     const short = shortOfTarget(t, taskTargetPrecision(report, t));
-    if (short) parts.push(`WARNING: below its target: ${short}\n\n`);
+    if (short) parts.push(`${shortOfTargetWarned(t, taskTargetPrecision(report, t)) ? 'WARNING' : 'Note'}: below its target: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
     const unscored = unscoredLabelsNote(t);
@@ -332,7 +343,7 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   // Figures and words of its own only (its `other` a code span), as in the model card: not escaped.
   if (operating) lines.push(`**At the model's own threshold:** ${operating}`, '');
   const short = shortOfTarget(t, target);
-  if (short) lines.push(`> **Warning: below its target.** ${short}`, '');
+  if (short) lines.push(shortOfTargetWarned(t, target) ? `> **Warning: below its target.** ${short}` : `**Note: below its target.** ${short}`, '');
   const queues = byQueueRows(t);
   if (queues.length > 0) {
     lines.push(`${BY_QUEUE_HEADING}:`, '', '| queue | routed | misrouted | precision |', '| --- | ---: | ---: | ---: |');

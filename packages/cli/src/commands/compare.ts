@@ -6,6 +6,7 @@ import {
   answeredDropWarnings,
   answeredPrecisionWarnings,
   applyGate,
+  belowTargetWarnings,
   ComparisonError,
   comparePredictions,
   codeSpan,
@@ -37,6 +38,7 @@ import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 import { manifestOf, taxonomyOrder, trainingWarningsOf, type Role } from './compare-taxonomy.js';
+import { targetPrecisionsOf } from './training-facts.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -160,8 +162,11 @@ async function predictBoth(
   // --config, as it says; with --split, each model finds its own held-out rows with its own config. The older
   // model's truths are replaced by the newer's below: no warning about labels it does not know.
   const ownConfig = Boolean(options.split || options.configFile);
+  // A warning both models' predicting give alike (rows skipped, the same near copies of training rows) is printed once.
+  const printed = new Set<string>();
   const challenger = await prepareWithModel(ctx, models.challenger, data, {
     ...options,
+    printed,
     ...(!ownConfig && newer === 'champion' && order.config ? { config: order.config } : {}),
     title: 'predict challenger',
     ...(older === 'challenger' ? { unknownTruthWarnings: false } : {}),
@@ -172,6 +177,7 @@ async function predictBoth(
     const shared = ownConfig || newer === 'champion' ? {} : { config: challenger.config };
     const champion = await prepareWithModel(ctx, models.champion, data, {
       ...options,
+      printed,
       ...shared,
       title: 'predict champion',
       ...(older === 'champion' ? { unknownTruthWarnings: false } : {}),
@@ -607,9 +613,14 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         };
         const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
         // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
-        const trained = trainingWarningsOf(await challengerManifest(ctx, pair, names.challenger), 'challenger');
+        const challengerModel = await challengerManifest(ctx, pair, names.challenger);
+        const trained = trainingWarningsOf(challengerModel, 'challenger');
         for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
         warnings.push(...trained);
+        // A threshold that did not hold on these emails (chosen on too few validation rows, or rows unlike these): more
+        // mail than intended is routed wrongly, which no figure of the gate shows. Said with the other model warnings.
+        const targets = challengerModel === undefined ? undefined : targetPrecisionsOf(challengerModel);
+        warnings.unshift(...belowTargetWarnings(comparison, targets, routingTask ?? challengerModel?.routing.queueTask));
         // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
         const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
         // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both

@@ -133,11 +133,27 @@ export async function prepareWithModel(
   ctx: CliContext,
   model: string,
   data: readonly string[],
-  options: { configFile?: string; config?: TrainingConfig; split?: 'test'; title: string; warnings?: string[]; unknownTruthWarnings?: boolean; read?: ReadOptions; signal?: AbortSignal },
+  options: {
+    configFile?: string;
+    config?: TrainingConfig;
+    split?: 'test';
+    title: string;
+    warnings?: string[];
+    /** Warnings already on stderr (compare's other model said the same of the same rows): not printed again, still kept. */
+    printed?: Set<string>;
+    unknownTruthWarnings?: boolean;
+    read?: ReadOptions;
+    signal?: AbortSignal;
+  },
 ): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   // Reading a big export takes seconds: its own stage, before cleaning and predicting.
   const reading = stagedProgress(ctx, options.title);
+  const say = (message: string): void => {
+    if (options.printed?.has(message)) return;
+    options.printed?.add(message);
+    ctx.stderr.write(safeLines(`warning: ${message}\n`));
+  };
   const prepared = await preparePrediction({
     model: modelRef(ctx, model),
     dataPath: data.map((d) => path.resolve(ctx.cwd, d)),
@@ -151,7 +167,7 @@ export async function prepareWithModel(
     ...(options.signal ? { signal: options.signal } : {}),
     onWarning: (message) => {
       reading.clearLine();
-      ctx.stderr.write(safeLines(`warning: ${message}\n`));
+      say(message);
       options.warnings?.push(message);
     },
     // Of the model, not of this measurement (a model trained under other cleaning): said, not kept with a gate or report.
@@ -164,7 +180,7 @@ export async function prepareWithModel(
   // On the split training judged near-duplicates of its training rows: the model card's caveat heads the reports (and a comparison's summary) too.
   const near = heldOutNearDuplicateWarning(prepared.manifest, options.split);
   if (near !== undefined) {
-    ctx.stderr.write(safeLines(`warning: ${near}\n`));
+    say(near);
     options.warnings?.push(near);
   }
   return {

@@ -1,4 +1,4 @@
-import { operatingPoints as scoredOperatingPoints, type PredictionLine } from '@mailroute/evaluation';
+import { operatingPoints as scoredOperatingPoints, shortBeyondChance as shortOfTargetBeyondChance, type PredictionLine } from '@mailroute/evaluation';
 import type { Classifier } from '@mailroute/model';
 import type { DatasetRow } from '../data/dataset.js';
 import { taskPrediction } from './predict-dataset.js';
@@ -56,16 +56,9 @@ export function operatingPoints(
   }));
 }
 
-/**
- * Whether a precision measured on `answered` emails falls short of `target` by more than chance explains: by more than
- * two standard errors of a share of that many (about 1 in 40 of thresholds that truly reach the target on new mail).
- */
+/** Whether a task's precision at its threshold falls short of its target by more than chance explains (evaluation's rule, as the reports and compare judge it). */
 export function shortBeyondChance(point: Pick<OperatingPoint, 'precision' | 'answered' | 'target'>): boolean {
-  const p = point.precision;
-  if (p === null || point.answered === 0 || p >= point.target) return false;
-  // At the target itself: the spread the measurement would have if the threshold reached it exactly.
-  const standardError = Math.sqrt((point.target * (1 - point.target)) / point.answered);
-  return point.target - p > 2 * standardError;
+  return shortOfTargetBeyondChance(point.precision, point.answered, point.target);
 }
 
 /** `queue routes 98.6% (790 of 801) at precision 92.9% (threshold 0.518; target 95.0%: 2.1 points short)`. */
