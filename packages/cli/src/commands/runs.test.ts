@@ -148,7 +148,7 @@ describe('mailroute runs', () => {
     // runs show: a summary to read (the params not at their defaults, each epoch, the test figures); --json the record.
     const shown = (await run(['runs', 'show', modelId], cwd)).stdout;
     expect(shown).toMatch(new RegExp(`^run +${firstRun}\\nstatus +finished\\nmodel +${modelId}\\n`));
-    expect(shown).toMatch(/\nparams +buckets=131072 charNgrams=\[5,5\] dim=48 epochs=10 \(the rest default\)\n/);
+    expect(shown).toMatch(/\nparams +buckets=131072 charNgrams=\[5,5\] dim=48 epochs=10 \(the rest at the trainer's defaults\)\n/);
     expect(shown).toMatch(/\nrows +read 300, rows 300, train \d+, valid \d+, test \d+\n/);
     expect(shown).toMatch(/\nepoch +loss +lr +eval_loss +eval F1 +business_area F1 +queue F1 +topic F1 +seconds\n/);
     // With each task's coverage and precision at its own threshold, scores to 4 places (a coverage of 1 too).
@@ -157,7 +157,7 @@ describe('mailroute runs', () => {
     expect(shown).toMatch(/\nmean +[01]\.\d{4} +[01]\.\d{4} +- +- +- +-\n/);
     // The list says where each run's model stands in the registry, the params that tell the runs apart, and --limit keeps the newest.
     const listed = (await run(['runs', 'list'], cwd)).stdout;
-    expect(listed).toMatch(/ registry +mean macro-F1 +measured on +data +params +note\n/);
+    expect(listed).toMatch(/ registry +mean macro-F1 +measured on +data +params where runs differ +note\n/);
     expect(listed).toMatch(new RegExp(`\\n${firstRun} .* epochs=10\\n`));
     expect(listed).toMatch(new RegExp(`\\n${other} .* epochs=2\\n`));
     expect(listed).toMatch(new RegExp(`\\n${firstRun} +finished .* ${modelId} +Approved, champion +`));

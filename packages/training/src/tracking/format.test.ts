@@ -265,7 +265,7 @@ describe('runs list params', () => {
     const runs = [withParams('a'), withParams('b', { dim: 48, epochs: 8, learningRate: 0.1 }), withParams('c', { dim: 16, buckets: 16384, epochs: 4 }), withParams('d', { mode: 'single-task', charNgrams: [3, 5] }), { ...base, runId: 'old' }];
     expect(runListRows(runs).map((row) => row[7])).toEqual(['', 'dim=48 epochs=8 learningRate=0.1', 'buckets=16384 dim=16 epochs=4', 'charNgrams=[3,5] mode=single-task', '-']);
     const table = formatRunList(runs).split('\n');
-    expect(table[0]).toMatch(/ data +params +note$/);
+    expect(table[0]).toMatch(/ data +params where runs differ +note$/);
     expect(table[3]).toMatch(/^b .* x +dim=48 epochs=8 learningRate=0\.1$/);
     // No value more common than another (two runs): each run shows its own.
     expect(runListRows([withParams('a', { seed: 0 }), withParams('b', { seed: 7 })]).map((row) => row[7])).toEqual(['seed=0', 'seed=7']);

@@ -221,7 +221,7 @@ export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<s
  * errors for the terminal), applied before the columns are aligned.
  */
 export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell, standing?: ReadonlyMap<string, string>): string {
-  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'params', 'note', 'error'];
+  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'params where runs differ', 'note', 'error'];
   const rows = runListRows(runs, standing).map((row) => row.map(show));
   // Optional columns (params, error) are left out when every run's cell is blank.
   const optional = new Set([header.length - 3, header.length - 1]);

@@ -29,7 +29,7 @@ describe('formatRunSummary (runs show)', () => {
       'data hash         3d2c33bef893',
       'rows              read 4000, rows 4000, train 2799, valid 401, test 800',
       'counts            duplicateGroups 6',
-      'params            charNgrams=[5,5] dim=48 learningRate=0.1 (the rest default)',
+      'params            charNgrams=[5,5] dim=48 learningRate=0.1 (the rest at the trainer\'s defaults)',
       'best epoch        4 (the kept weights average epochs 3-4)',
       'best valid F1     0.7012',
       'training seconds  1.75 s',

@@ -12,7 +12,7 @@ const DEFAULT_PARAMS: Record<string, unknown> = NgramBagParamsSchema.parse({});
 function paramsLine(r: RunRecord): string {
   if (r.params === undefined) return '-';
   const changed = Object.keys(r.params).sort().filter((key) => JSON.stringify(r.params?.[key]) !== JSON.stringify(DEFAULT_PARAMS[key]));
-  return changed.length === 0 ? 'defaults' : `${changed.map((key) => `${key}=${paramText(r.params?.[key])}`).join(' ')} (the rest default)`;
+  return changed.length === 0 ? 'defaults' : `${changed.map((key) => `${key}=${paramText(r.params?.[key])}`).join(' ')} (the rest at the trainer's defaults)`;
 }
 
 /** The counts `runs show` gives on its `rows` line, in this order; the others (when not 0) on the `counts` line. */
