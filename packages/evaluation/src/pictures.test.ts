@@ -9,7 +9,7 @@ import { renderSvg, svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
 import { evaluationMarkdown } from './report-text.js';
 import { confusionHeatmapSvg, supportOrder } from './svg-confusion.js';
-import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
+import { coverageCurveSvg, placeLabel, reliabilityDiagramSvg } from './svg-charts.js';
 import { calibration, coverageCurve } from './scores.js';
 import { cellColour, textColour, textWidth } from './svg-common.js';
 import { computeTaskMetrics } from './task-metrics.js';
@@ -111,6 +111,35 @@ describe('pictures', () => {
     expect(svg).toContain('data-marker="model"');
     expect(svg).toMatch(/>model t=0\.6</);
     expect(svg).toContain("the model&#39;s threshold t=0.6: 75.0% routed at precision 90.0%".replace('&#39;', "'"));
+  });
+
+  it("draws a round threshold under the model's own point once, as the model's, and keeps labels off the target line and nearer their own point", () => {
+    // Every email answered at t=0 and at the model's threshold 0: one point, the diamond, labelled `model t=0`.
+    const conf = Array.from({ length: 200 }, (_, i) => 0.2 + (i % 80) / 100);
+    const correct = conf.map((c, i) => c > 0.5 || i % 3 === 0);
+    const curve = coverageCurve(conf, correct);
+    const all = curve.atThresholds.find((p) => p.threshold === 0);
+    expect(all?.coverage).toBe(1);
+    const svg = coverageCurveSvg(curve, 'coverage', { coverage: 1, precision: all?.precision ?? 0, threshold: 0 }, coverageWords({ queueTask: 'queue' }, 'queue'), { targetPrecision: 0.9 });
+    const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const diamond = /data-marker="model" d="M([\d.]+),([\d.]+)/.exec(svg);
+    const [mx, my] = [Number(diamond?.[1]), Number(diamond?.[2]) + 7];
+    expect(circles.some((c) => Math.abs(c.x - mx) < 4 && Math.abs(c.y - my) < 4)).toBe(false);
+    expect(svg).not.toMatch(/>t=[\d., ]*\b0</);
+    expect(svg).toMatch(/>model t=0</);
+    // No label box crosses the dashed target line.
+    const lineY = Number(/data-marker="target" x1="[\d.]+" y1="([\d.]+)"/.exec(svg)?.[1]);
+    for (const m of svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" font-size="12" font-weight="bold"/g)) {
+      const y = Number(m[1]);
+      expect(y - 12 > lineY + 1 || y + 3 < lineY - 1, `label at y=${y}, line at ${lineY}`).toBe(true);
+    }
+  });
+
+  it('places a label nowhere nearer another point than its own', () => {
+    const bounds = { x0: 0, y0: 0, x1: 500, y1: 500 };
+    // The first place (right, below) would sit right under a point 17 px below: the next is taken.
+    expect(placeLabel(100, 100, 30, [], bounds, [{ x: 100, y: 100 }, { x: 120, y: 118 }])).toEqual({ x: 107, y: 92, anchor: 'start' });
+    expect(placeLabel(100, 100, 30, [], bounds)).toEqual({ x: 107, y: 117, anchor: 'start' });
   });
 
   it('keeps the legend inside the picture for a matrix of two labels', () => {

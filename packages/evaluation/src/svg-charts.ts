@@ -94,13 +94,26 @@ interface Box {
 
 const overlaps = (a: Box, b: Box): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
+/** How far a point is from a box (0 inside it). */
+function distanceTo(box: Box, x: number, y: number): number {
+  return Math.hypot(Math.max(box.x0 - x, 0, x - box.x1), Math.max(box.y0 - y, 0, y - box.y1));
+}
+
 /**
  * A place for a label of `width` next to its point (cx, cy): the first of a few positions around it that
- * stays inside `bounds` and clear of every box in `taken` (other labels and the points themselves).
- * Undefined when none is: the caller says which points went unlabelled, as a label moved further off
- * reads as another point's.
+ * stays inside `bounds`, clear of every box in `taken` (other labels, the points themselves, a target line),
+ * and no nearer any of the `others` points than its own (a label closer to another point reads as that
+ * point's). Undefined when none is: the caller says which points went unlabelled, as a label moved further
+ * off reads as another point's.
  */
-export function placeLabel(cx: number, cy: number, width: number, taken: readonly Box[], bounds: Box): { x: number; y: number; anchor: 'start' | 'end' } | undefined {
+export function placeLabel(
+  cx: number,
+  cy: number,
+  width: number,
+  taken: readonly Box[],
+  bounds: Box,
+  others: ReadonlyArray<{ x: number; y: number }> = [],
+): { x: number; y: number; anchor: 'start' | 'end' } | undefined {
   const candidates: Array<[number, number, 'start' | 'end']> = [
     [cx + 7, cy + 17, 'start'],
     [cx + 7, cy - 8, 'start'],
@@ -113,6 +126,8 @@ export function placeLabel(cx: number, cy: number, width: number, taken: readonl
     const box = { x0: anchor === 'start' ? x - 1 : x - width - 1, x1: anchor === 'start' ? x + width + 1 : x + 1, y0: y - 12, y1: y + 3 };
     if (box.x0 < bounds.x0 || box.x1 > bounds.x1 || box.y0 < bounds.y0 || box.y1 > bounds.y1) continue;
     if (taken.some((t) => overlaps(t, box))) continue;
+    const own = distanceTo(box, cx, cy);
+    if (others.some((p) => (p.x !== cx || p.y !== cy) && distanceTo(box, p.x, p.y) < own)) continue;
     return { x, y, anchor };
   }
   return undefined;
@@ -173,16 +188,25 @@ export function coverageCurveSvg(
   }
   const bounds: Box = { x0: frame.x + 2, y0: frame.y + 2, x1: width - 4, y1: frame.y + frame.h - 2 };
   const dot = (cx: number, cy: number, r: number): Box => ({ x0: cx - r, y0: cy - r, x1: cx + r, y1: cy + r });
-  const taken: Box[] = groups.map((g) => dot(X(g.coverage), Y(g.precision), 5));
+  // A round threshold's point under the model's own (within a few pixels) is the model's: drawn and labelled
+  // once, as the model's (`model t=0 (also t=0.3)`), not as a dot hidden under the diamond with a label of its own.
+  const modelAt = model ? { x: X(model.coverage), y: Y(model.precision) } : undefined;
+  const underModel = (g: (typeof groups)[number]) => modelAt !== undefined && Math.abs(X(g.coverage) - modelAt.x) < 4 && Math.abs(Y(g.precision) - modelAt.y) < 4;
+  const alsoModel = groups.filter(underModel).flatMap((g) => g.thresholds).filter((t) => model?.threshold === undefined || thresholdText(t) !== thresholdText(model.threshold));
+  const shown = groups.filter((g) => !underModel(g));
+  const points = [...shown.map((g) => ({ x: X(g.coverage), y: Y(g.precision) })), ...(modelAt ? [modelAt] : [])];
+  const taken: Box[] = shown.map((g) => dot(X(g.coverage), Y(g.precision), 5));
+  // A label on the dashed target line hides it: the line is kept clear.
+  if (target !== undefined && !empty) taken.push({ x0: frame.x, x1: frame.x + frame.w, y0: Y(target) - 1, y1: Y(target) + 1 });
   const label = (cx: number, cy: number, text: string, colour: string): boolean => {
     const w = textWidth(text, 12, true);
-    const at = placeLabel(cx, cy, w, taken, bounds);
+    const at = placeLabel(cx, cy, w, taken, bounds, points);
     if (!at) return false;
     taken.push({ x0: at.anchor === 'start' ? at.x : at.x - w, x1: at.anchor === 'start' ? at.x + w : at.x, y0: at.y - 12, y1: at.y + 3 });
     parts.push(`<text x="${r2(at.x)}" y="${r2(at.y)}" font-size="12" font-weight="bold" text-anchor="${at.anchor}" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(text)}</text>`);
     return true;
   };
-  for (const g of groups) parts.push(`<circle cx="${r2(X(g.coverage))}" cy="${r2(Y(g.precision))}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
+  for (const g of shown) parts.push(`<circle cx="${r2(X(g.coverage))}" cy="${r2(Y(g.precision))}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
   if (model) {
     // The model's own point first: it is the one a reader looks for, so it gets the first choice of place.
     const cx = X(model.coverage);
@@ -190,12 +214,13 @@ export function coverageCurveSvg(
     const s = 7;
     taken.push(dot(cx, cy, 5));
     parts.push(`<path data-marker="model" d="M${r2(cx)},${r2(cy - s)} L${r2(cx + s)},${r2(cy)} L${r2(cx)},${r2(cy + s)} L${r2(cx - s)},${r2(cy)} Z" fill="#5b2c83" stroke="#fff" stroke-width="1.5"/>`);
-    const text = `model${model.threshold === undefined ? '' : ` t=${thresholdText(model.threshold)}`}`;
+    const also = alsoModel.length > 0 ? ` (also t=${alsoModel.map(thresholdText).join(', ')})` : '';
+    const text = `model${model.threshold === undefined ? '' : ` t=${thresholdText(model.threshold)}`}${also}`;
     // Unlabelled when no place fits: the key under the chart names it all the same.
     label(cx, cy, text, '#5b2c83');
   }
   const unlabelled: string[] = [];
-  for (const g of groups) {
+  for (const g of shown) {
     const text = `t=${g.thresholds.map(thresholdText).join(', ')}`;
     if (!label(X(g.coverage), Y(g.precision), text, '#a04000')) unlabelled.push(text);
   }
