@@ -9,7 +9,7 @@ import { runCli } from '../test-support.js';
 const run = (argv: string[], home: string) => runCli(argv, { env: { USER: 'tester' }, cwd: home, home });
 
 /** A model of three tasks whose training measured `metrics`; `near`: its manifest's count of test near-duplicates. */
-function artifact(id: string, metrics: Record<string, number>, near?: { near: number; judged: number }): string {
+function artifact(id: string, metrics: Record<string, number>, near?: { near: number; judged: number }, dataHash = 'h'): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'model.onnx'), 'x');
@@ -17,7 +17,7 @@ function artifact(id: string, metrics: Record<string, number>, near?: { near: nu
   const training = { testedOn: 'held-out-split', ...(near ? { testNearDuplicates: near } : {}) };
   const trainingConfig = { split: { kind: 'stratified', seed: 0, testShare: 0.2, validShare: 0.1 } };
   const tasks = ['business_area', 'queue', 'topic'].map((name) => ({ name }));
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks, dataHash: 'h', metrics, files, training, trainingConfig }));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks, dataHash, metrics, files, training, trainingConfig }));
   return dir;
 }
 
@@ -39,6 +39,17 @@ describe('registry: what the figures and the gate leave out', () => {
     const shown = JSON.parse((await run(['registry', 'show', 'm-two'], home)).stdout);
     expect(shown).toMatchObject({ meanMacroF1Tasks: ['business_area', 'queue'], notMeasured: ['topic'] });
     expect(JSON.parse((await run(['registry', 'show', 'm-all'], home)).stdout).notMeasured).toBeUndefined();
+  });
+
+  it('says under the list when means were measured on other data, which do not compare', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-other-rows-'));
+    const reg = createLocalRegistry({ home });
+    await reg.register(artifact('m-a', all));
+    await reg.register(artifact('m-b', all));
+    expect((await run(['registry', 'list'], home)).stdout).not.toContain('do not compare');
+    await reg.register(artifact('m-c', all, undefined, 'other-data'));
+    const last = (await run(['registry', 'list'], home)).stdout.trimEnd().split('\n').pop();
+    expect(last).toMatch(/^mean macro-F1 of versions with other data or measured on other rows .* those figures do not compare; `mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>`/);
   });
 
   it('names the tasks the gate did not check in approve and show, with a warning for one compare found clearly worse', async () => {

@@ -23,6 +23,16 @@ export function partialMeanMark(v: Pick<ModelVersion, 'tasks' | 'metrics'>): str
   return partial === undefined ? '' : ` (${partial.covers.length} of ${v.tasks.length} tasks)`;
 }
 
+/**
+ * Under `registry list`, when versions' means were measured on different rows (other data, by its hash, or another
+ * split or test file): that those figures do not compare, and what does. Empty when every listed mean is on the same rows.
+ */
+export function otherRowsLegend(versions: readonly Pick<ModelVersion, 'dataHash' | 'measuredOn' | 'metrics'>[]): string {
+  const measured = new Set(versions.filter((v) => v.metrics.mean_macro_f1 !== undefined).map((v) => `${v.dataHash} ${v.measuredOn ?? ''}`));
+  if (measured.size < 2) return '';
+  return 'mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails: those figures do not compare; `mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>` measures two on the same emails\n';
+}
+
 /** Under `registry list`, when a mean is marked: what the mark means, and which tasks each such version left unmeasured. */
 export function partialMeanLegend(versions: readonly ModelVersion[]): string {
   const partial = versions.flatMap((v) => {

@@ -280,7 +280,7 @@ describe('mailroute registry', () => {
     expect(list).toMatch(/m-old \*\s+Approved\s+-\s/);
     // Of every kind compare keeps (QA: the warnings shown were precision drops, the legend spoke of seen rows only).
     expect(list.trimEnd().split('\n').pop()).toBe(
-      "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them",
+      "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, under its target precision, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them",
     );
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout) as { versions: Array<{ id: string; gate?: { warnings?: string[] } }> };
     const gates = Object.fromEntries(json.versions.map((v) => [v.id, v.gate?.warnings]));

@@ -7,7 +7,7 @@ import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
-import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, registeredFiguresWarning } from './registry-notes.js';
+import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning } from './registry-notes.js';
 
 /**
  * How to get a champion back when none is left: approve a pending version, or, when every other is
@@ -140,7 +140,7 @@ function gateWarned(v: ModelVersion): boolean {
  * challenger's training's), not one: most warned gates are of the challenger, not of seen rows.
  */
 const WARNED_LEGEND =
-  "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them\n";
+  "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, under its target precision, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them\n";
 
 /**
  * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
@@ -262,6 +262,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
+      ctx.stdout.write(otherRowsLegend(versions));
     });
 
   cmd
