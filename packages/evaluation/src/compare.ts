@@ -6,6 +6,8 @@ import { mcnemar, percentile, seededRandom } from './stats.js';
 import { uniqueLabels } from './labels.js';
 import { accuracy, macroF1 } from './task-metrics.js';
 import { chanceMargin, shortBeyondChance } from './target-precision.js';
+import { answeredByLabel, compareLabels, LabelComparisonSchema } from './compare-labels.js';
+import type { ReportRouting } from './coverage-words.js';
 
 export const BootstrapOptionsSchema = z.object({
   resamples: z.number().int().min(10).default(1000),
@@ -61,6 +63,13 @@ export const TaskComparisonSchema = z.object({
    * F1 0 for both, so both figures can be below those of each model's own report. Absent when there are none.
    */
   absentLabels: z.array(z.string()).optional(),
+  /**
+   * Every label both macro-F1s average over, in their order: each model's precision, recall and F1 on it, its
+   * support, and the difference of F1; for the task that routes mail (both models' routing given), the mail each
+   * routes to the queue at its own threshold and how much of it is misrouted. Per-label figures rest on few emails:
+   * read them with `support`. The summary shows those the challenger does worse on.
+   */
+  labels: z.array(LabelComparisonSchema).optional(),
 });
 export type TaskComparison = z.infer<typeof TaskComparisonSchema>;
 
@@ -260,14 +269,20 @@ function align(challenger: readonly PredictionLine[], champion: readonly Predict
   return challenger.map((l, i) => [l, champion[i]]);
 }
 
+/** Each model's routing (its manifest's): which task routes mail and whose abstention sends it to manual triage. */
+export type ComparedRouting = Partial<Record<'challenger' | 'champion', ReportRouting>>;
+
 function compareTask(
   pairs: ReadonlyArray<[PredictionLine, PredictionLine]>,
   task: string,
   boot: BootstrapOptions,
+  routing: ComparedRouting = {},
 ): { comparison?: TaskComparison; missing?: MissingPredictions; disjoint?: DisjointLabels } {
   const truth: string[] = [];
   const a: string[] = [];
   const b: string[] = [];
+  // The lines scored, per side: for the per-label counts of the mail each answers.
+  const kept = { challenger: [] as PredictionLine[], champion: [] as PredictionLine[] };
   // The labels each model predicts or scores: its taxonomy as far as its lines show it.
   const known = { challenger: new Set<string>(), champion: new Set<string>() };
   const note = (set: Set<string>, p: PredictionLine['prediction'][string]) => {
@@ -300,6 +315,8 @@ function compareTask(
     truth.push(t);
     a.push(pa.label);
     b.push(pb.label);
+    kept.challenger.push(x);
+    kept.champion.push(y);
     if (pa.abstained !== undefined) says.challenger += 1;
     if (pb.abstained !== undefined) says.champion += 1;
     if (pa.abstained === false) {
@@ -348,7 +365,25 @@ function compareTask(
     ...(scored.some((l) => !truthLabels.has(l)) ? { absentLabels: scored.filter((l) => !truthLabels.has(l)) } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
-  return { comparison, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
+  return { comparison: { ...comparison, labels: labelsOf(task, truth, { challenger: a, champion: b }, scored, kept, routing) }, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
+}
+
+/**
+ * A task's `labels`: per label, both models' figures; with the mail each answers with it when both sides' lines say
+ * whether they abstained, counted as routed to a queue when both models route mail by this task.
+ */
+function labelsOf(
+  task: string,
+  truth: readonly string[],
+  predicted: Record<'challenger' | 'champion', readonly string[]>,
+  scored: readonly string[],
+  kept: Record<'challenger' | 'champion', readonly PredictionLine[]>,
+  routing: ComparedRouting,
+): NonNullable<TaskComparison['labels']> {
+  const routed = routing.challenger?.queueTask === task && routing.champion?.queueTask === task;
+  const challenger = answeredByLabel(kept.challenger, task, routed ? routing.challenger : undefined);
+  const champion = answeredByLabel(kept.champion, task, routed ? routing.champion : undefined);
+  return compareLabels(truth, predicted, scored, challenger && champion ? { routed, challenger, champion } : undefined);
 }
 
 /** A task's `answered`: each model's share of the `n` emails answered, how many, how many wrongly, and its precision on them. */
@@ -505,7 +540,13 @@ function taskOfOneModel(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, 
 export function comparePredictions(
   challenger: readonly PredictionLine[],
   champion: readonly PredictionLine[],
-  options: { bootstrap?: Partial<BootstrapOptions>; tasks?: readonly string[]; onProgress?: (done: number, total: number, label?: string) => void } = {},
+  options: {
+    bootstrap?: Partial<BootstrapOptions>;
+    tasks?: readonly string[];
+    onProgress?: (done: number, total: number, label?: string) => void;
+    /** Each model's routing, when known: `labels` then counts, for the task both route mail by, the mail routed to each queue. */
+    routing?: ComparedRouting;
+  } = {},
 ): Comparison {
   const boot = BootstrapOptionsSchema.parse(options.bootstrap ?? {});
   const pairs = align(challenger, champion);
@@ -522,7 +563,7 @@ export function comparePredictions(
       missing.push(oneModel);
       return;
     }
-    const c = compareTask(pairs, task, boot);
+    const c = compareTask(pairs, task, boot, options.routing);
     if (c.comparison) out.push(c.comparison);
     if (c.missing) missing.push(c.missing);
     if (c.disjoint) disjoint.push(c.disjoint);

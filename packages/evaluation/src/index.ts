@@ -98,7 +98,10 @@ export {
   type UnmeasuredTask,
   type TaskComparison,
   type BootstrapOptions,
+  type ComparedRouting,
 } from './compare.js';
+export { LabelComparisonSchema, type LabelComparison } from './compare-labels.js';
+export { worseLabels } from './compare-labels-text.js';
 export { applyGate, disjointDetail, unmeasuredDetail, ungatedWorseWarnings, UNGATED_WORSE, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';

@@ -2,6 +2,7 @@ import { classificationReportText } from './classification-report.js';
 import { pictureBases } from './pictures.js';
 import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import { clearDifference, type Comparison, type TaskComparison } from './compare.js';
+import { labelChangesMarkdown } from './compare-labels-text.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
 import { cell, codeSpan } from './markdown.js';
@@ -522,6 +523,8 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${disjointDetail(d)}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
     }
   }
+  // Which labels got worse: the task figures above do not say where.
+  lines.push(...labelChangesMarkdown(comparison, new Set(disjoint.map((d) => d.task))));
   for (const t of comparison.tasks) {
     for (const side of ['champion', 'challenger'] as const) {
       const labels = t.unscoredLabels?.[side] ?? [];

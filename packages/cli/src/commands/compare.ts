@@ -593,7 +593,9 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         const progress = createProgress(ctx, 'compare');
         let comparison;
         try {
-          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update });
+          // Each model's routing, so that the per-label figures count the mail each routes to a queue, as its own report does.
+          const routing = pair ? { challenger: pair.manifests.challenger?.routing, champion: pair.manifests.champion?.routing } : undefined;
+          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}) });
         } finally {
           progress.stop();
         }

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelComparison } from './compare-labels.js';
+import { comparePredictions, type ComparedRouting, type TaskComparison } from './compare.js';
+import { labelChangesMarkdown, LABEL_ROWS_MAX, worseLabels } from './compare-labels-text.js';
+import { applyGate } from './gate.js';
+import type { PredictionLine } from './prediction-line.js';
+import { comparisonMarkdown } from './report-text.js';
+
+// Eight emails of a queue task (a, b and the catch-all `other`): truth, then each model's label and whether it abstained.
+const rows: Array<[string, [string, boolean], [string, boolean]]> = [
+  // truth, champion, challenger
+  ['a', ['a', false], ['a', false]],
+  ['a', ['a', false], ['b', false]], // the challenger misroutes an `a` to b
+  ['a', ['a', true], ['a', false]],
+  ['b', ['b', false], ['b', false]],
+  ['b', ['a', false], ['b', false]], // the champion misroutes a `b` to a
+  ['b', ['b', false], ['other', false]], // the challenger sends it to manual triage (no queue)
+  ['other', ['other', false], ['a', false]],
+  ['b', ['b', false], ['b', true]],
+];
+const side = (which: 1 | 2, topicAbstains: number[] = []): PredictionLine[] =>
+  rows.map((r, i) => ({
+    id: `m${i + 1}`,
+    truth: { queue: r[0] },
+    prediction: { queue: { label: r[which][0], abstained: r[which][1] }, topic: { label: 'x', abstained: topicAbstains.includes(i) } },
+  }));
+const champion = side(1);
+const challenger = side(2);
+const compareQueue = (chall: readonly PredictionLine[], routing?: ComparedRouting): TaskComparison =>
+  comparePredictions(chall, champion, { bootstrap: { resamples: 20, seed: 1 }, tasks: ['queue'], ...(routing ? { routing } : {}) }).tasks[0];
+
+describe('the per-label comparison', () => {
+  it("gives both models' precision, recall and F1 per label, the support, the difference, and the emails each answers with it", () => {
+    const labels = compareQueue(challenger).labels ?? [];
+    expect(labels.map((l) => l.label)).toEqual(['a', 'b', 'other']);
+    const [a, b, other] = labels;
+    // Champion: a 3 of 4 given right, all 3 found; b 3 of 3, 3 of 4 found. Challenger: a 2 of 3 and 2 of 3; b 3 of 4 and 3 of 4.
+    expect(a).toMatchObject({ support: 3, champion: { precision: 0.75, recall: 1, predicted: 4 }, challenger: { precision: 2 / 3, recall: 2 / 3, predicted: 3 } });
+    expect(a.champion.f1).toBeCloseTo(6 / 7, 12);
+    expect(a.challenger.f1).toBeCloseTo(2 / 3, 12);
+    expect(a.f1Delta).toBeCloseTo(-4 / 21, 12);
+    expect(b.support).toBe(4);
+    expect(b.f1Delta).toBeCloseTo(0.75 - 6 / 7, 12);
+    expect(other).toMatchObject({ support: 1, champion: { f1: 1 }, challenger: { f1: 0, predicted: 1 }, f1Delta: -1 });
+    // Without the models' routing: the emails each answers (does not abstain on) with the label, and how many wrongly.
+    expect(labels.map((l) => [l.answered, l.routed])).toEqual([
+      [{ champion: { answered: 3, wrong: 1 }, challenger: { answered: 3, wrong: 1 } }, undefined],
+      [{ champion: { answered: 3, wrong: 0 }, challenger: { answered: 3, wrong: 1 } }, undefined],
+      [{ champion: { answered: 1, wrong: 0 }, challenger: { answered: 1, wrong: 1 } }, undefined],
+    ]);
+  });
+
+  it("counts, for the task both models route mail by, the mail each routes to a queue and misroutes, as each one's own report", () => {
+    const routing = { challenger: { queueTask: 'queue' }, champion: { queueTask: 'queue' } };
+    // `other` has no queue: mail predicted it goes to manual triage, as does mail a model abstains on.
+    expect(compareQueue(challenger, routing).labels?.map((l) => [l.label, l.routed, l.answered])).toEqual([
+      ['a', { champion: { routed: 3, misrouted: 1 }, challenger: { routed: 3, misrouted: 1 } }, undefined],
+      ['b', { champion: { routed: 3, misrouted: 0 }, challenger: { routed: 3, misrouted: 1 } }, undefined],
+      ['other', { champion: { routed: 0, misrouted: 0 }, challenger: { routed: 0, misrouted: 0 } }, undefined],
+    ]);
+    // A challenger whose routing also watches topic: the email 4 (a `b`) on which its topic abstains goes to manual triage.
+    const watching = { ...routing, challenger: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] } };
+    expect(compareQueue(side(2, [3]), watching).labels?.[1].routed?.challenger).toEqual({ routed: 2, misrouted: 1 });
+    // One model's routing alone: no queue counts, the emails answered instead.
+    expect(compareQueue(challenger, { challenger: { queueTask: 'queue' } }).labels?.[1].answered?.challenger).toEqual({ answered: 3, wrong: 1 });
+  });
+
+  it('leaves out the emails counts when a line does not say whether it abstained', () => {
+    const silent = challenger.map((l) => ({ ...l, prediction: { queue: { label: l.prediction.queue.label } } }));
+    const labels = compareQueue(silent).labels ?? [];
+    expect(labels).toHaveLength(3);
+    expect(labels.every((l) => l.answered === undefined && l.routed === undefined)).toBe(true);
+  });
+});
+
+/** A label with the given F1 difference (points) and support; `wrong`: the challenger's more misrouted mail. */
+function label(name: string, dropPoints: number, support: number, wrong = 0): LabelComparison {
+  const f1 = 0.9;
+  return {
+    label: name,
+    support,
+    champion: { precision: f1, recall: f1, f1, predicted: support },
+    challenger: { precision: f1, recall: f1, f1: f1 - dropPoints / 100, predicted: support },
+    f1Delta: -dropPoints / 100,
+    routed: { champion: { routed: support, misrouted: 1 }, challenger: { routed: support, misrouted: 1 + wrong } },
+  };
+}
+
+describe('the summary of the labels the challenger does worse on', () => {
+  it('says them worst first in a table with both F1s, the support and the mail each misroutes to the queue', () => {
+    const t = compareQueue(challenger, { challenger: { queueTask: 'queue' }, champion: { queueTask: 'queue' } });
+    const lines = labelChangesMarkdown({ tasks: [t] });
+    expect(lines.slice(2)).toEqual([
+      '',
+      '`queue`: F1 lower on all 3 of its labels, higher on none; more mail misrouted to 1 queue. Worst first:',
+      '',
+      '| label | emails | F1: champion | F1: challenger | Δ F1 | misrouted to it: champion | misrouted to it: challenger |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| other | 1 | 1.0000 | 0.0000 | -100.00 | 0 of 0 | 0 of 0 |',
+      '| a | 3 | 0.8571 | 0.6667 | -19.05 | 1 of 3 | 1 of 3 |',
+      '| b | 4 | 0.8571 | 0.7500 | -10.71 | 0 of 3 | 1 of 3 |',
+      '',
+      "No label's F1 fell by 5 points or more on 10 emails or more.",
+    ]);
+    expect(lines[1]).toMatch(/^Labels the challenger does worse on, per task: the 5 largest drops of F1, .* no test of significance is made per label\. comparison\.json \(`tasks\[\]\.labels`\) has every label\.$/);
+    // In the gate's summary, after what the intervals say and before the checks.
+    const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 20, seed: 1 }, tasks: ['queue'] });
+    const md = comparisonMarkdown(c, applyGate(c));
+    expect(md.indexOf('What the intervals say')).toBeLessThan(md.indexOf('Labels the challenger does worse on'));
+    expect(md.indexOf('Labels the challenger does worse on')).toBeLessThan(md.indexOf('| check | result | detail |'));
+    expect(md).toContain('| a | 3 | 0.8571 | 0.6667 | -19.05 | 1 of 3 | 1 of 3 |');
+    expect(md).toContain('| answered wrongly: champion | answered wrongly: challenger |');
+  });
+
+  it('says in one line when no label is worse', () => {
+    const t = compareQueue(champion, { challenger: { queueTask: 'queue' }, champion: { queueTask: 'queue' } });
+    expect(labelChangesMarkdown({ tasks: [t] })).toEqual(['', '`queue`: no label has a lower F1 with the challenger, and no queue gets more misrouted mail.']);
+  });
+
+  it('shows the 5 largest drops, every drop of 5 points on 10 emails or more and every queue misrouted to more, and counts the rest', () => {
+    const labels = [
+      ...Array.from({ length: 8 }, (_, i) => label(`small${i}`, 10 + i, 5)), // large drops on 5 emails: only the 5 largest
+      label('big', 6, 40), // notable: 6 points on 40 emails
+      label('tiny', 1, 40), // a small drop: not shown beyond the first 5
+      label('misrouted', -2, 40, 2), // F1 higher, but 2 more misrouted
+      label('better', -3, 40),
+    ];
+    const { worse, shown } = worseLabels(labels);
+    expect(worse.map((l) => l.label)).toEqual(['small7', 'small6', 'small5', 'small4', 'small3', 'small2', 'small1', 'small0', 'big', 'tiny', 'misrouted']);
+    expect(shown.map((l) => l.label)).toEqual(['small7', 'small6', 'small5', 'small4', 'small3', 'big', 'misrouted']);
+    const t = { ...compareQueue(challenger), task: 'queue', labels };
+    const md = labelChangesMarkdown({ tasks: [t] });
+    expect(md).toContain('`queue`: F1 lower on 10 of its 12 labels, higher on 2; more mail misrouted to 1 queue. Worst first:');
+    expect(md).toContain('| big | 40 | 0.9000 | 0.8400 | -6.00 | 1 of 40 | 1 of 40 |');
+    expect(md).toContain('4 more labels with a smaller drop of F1 are in comparison.json (`tasks[].labels`).');
+    expect(md.join('\n')).not.toContain("No label's F1 fell by 5 points");
+    // Never more than LABEL_ROWS_MAX rows, however many labels dropped notably (Banking77's 77).
+    const many = Array.from({ length: 77 }, (_, i) => label(`intent${String(i).padStart(2, '0')}`, 20, 40));
+    expect(worseLabels(many).shown).toHaveLength(LABEL_ROWS_MAX);
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels with a smaller drop of F1 are in comparison.json (`tasks[].labels`).');
+  });
+
+  it('escapes labels from the data, and says nothing of tasks whose figures do not compare', () => {
+    const t = { ...compareQueue(challenger), labels: [label('a|b *x*', 10, 5)] };
+    expect(labelChangesMarkdown({ tasks: [t] })).toContain('| a\\|b \\*x\\* | 5 | 0.9000 | 0.8000 | -10.00 | 1 of 5 | 1 of 5 |');
+    expect(labelChangesMarkdown({ tasks: [t] }, new Set(['queue']))).toEqual([]);
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: undefined }] })).toEqual([]);
+  });
+});
