@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadDataset, loadDemoConfig } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -21,6 +22,23 @@ describe('mailroute demo-data', () => {
     expect(readFileSync(path.join(cwd, 'b.csv'), 'utf8')).toBe(text);
     expect((await run(['demo-data', '--out', 'one.csv', '--rows', '1'], cwd)).stdout).toContain('wrote 1 synthetic email to one.csv');
   });
+
+  it('gives the rows of each seed ids of their own, so two seeds trained together are not taken for copies; the default seed keeps its ids', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));
+    expect((await run(['demo-data', '--out', 'one.csv', '--rows', '150', '--seed', '1'], cwd)).code).toBe(0);
+    expect((await run(['demo-data', '--out', 'two.csv', '--rows', '150', '--seed', '2'], cwd)).code).toBe(0);
+    expect((await run(['demo-data', '--out', 'default.jsonl', '--rows', '150'], cwd)).code).toBe(0);
+    const ids = async (file: string) => (await loadDataset(path.join(cwd, file), await loadDemoConfig())).rows.map((r) => r.id);
+    expect((await ids('one.csv')).slice(0, 2)).toEqual(['demo-s1-000001', 'demo-s1-000002']);
+    expect((await ids('default.jsonl')).slice(0, 2)).toEqual(['demo-000001', 'demo-000002']);
+    const one = new Set(await ids('one.csv'));
+    expect((await ids('two.csv')).filter((id) => one.has(id))).toEqual([]);
+    const config = { ...(await loadDemoConfig()), model: { epochs: 1, dim: 8, buckets: 4096, charNgrams: [0, 0] } };
+    writeFileSync(path.join(cwd, 'small.json'), JSON.stringify(config));
+    const trained = await run(['train', '--config', 'small.json', '--data', 'one.csv', 'two.csv', 'default.jsonl'], cwd);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).not.toContain('carried by several rows');
+  }, 60_000);
 
   it('refuses a bad --rows with exit code 2 and needs --out', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-demo-'));

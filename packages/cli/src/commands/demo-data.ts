@@ -20,7 +20,7 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .description('Write the synthetic demo dataset (invented German and English mail to a broker; CSV, or JSONL for *.jsonl or *.ndjson)')
     .requiredOption('--out <file>', 'file to write (.csv, or .jsonl / .ndjson for JSONL)')
     .option('--rows <n>', `number of emails, at most ${MAX_DEMO_ROWS} (default ${DEMO_DEFAULT_ROWS})`)
-    .option('--seed <s>', `random seed, 0 to ${MAX_SEED}; the same seed gives the same file (default ${DEMO_DEFAULT_SEED})`)
+    .option('--seed <s>', `random seed, 0 to ${MAX_SEED}; the same seed gives the same file, and ids of its own (demo-s7-000001 for seed 7; demo-000001 for the default, ${DEMO_DEFAULT_SEED})`)
     .action(async (flags: { out: string; rows?: string; seed?: string }) => {
       const rows = flags.rows === undefined ? DEMO_DEFAULT_ROWS : wholeNumber('--rows', flags.rows, 1, MAX_DEMO_ROWS);
       const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0, MAX_SEED);

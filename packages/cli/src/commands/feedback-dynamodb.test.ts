@@ -67,7 +67,7 @@ describe('mailroute feedback export / predictions --dynamodb-table', () => {
     expect(fromTable.stdout).toMatch(/^wrote 8 confirmed cases to aws\.csv \(columns of .*demo-config\.json; read from the DynamoDB table mailroute-dev-predictions \(eu-central-1\)\)/);
     // The same notes, but for where text is kept.
     expect(fromTable.stderr).toBe(local.stderr.replace('the server ran without --store-text', "the stack's API Lambda keeps none without mailroute:feedback.storeText: true"));
-    expect(fromTable.stderr).toContain('1 of 10 confirmed cases have no stored text (the stack');
+    expect(fromTable.stderr).toContain("1 of 10 confirmed cases have a prediction kept without the email's text (the stack");
     expect(fromTable.stderr).toContain('1 of 10 confirmed cases are automated mail');
     const csv = readFileSync(path.join(cwd, 'aws.csv'), 'utf8');
     expect(csv).toBe(readFileSync(path.join(cwd, 'local.csv'), 'utf8'));

@@ -121,7 +121,7 @@ describe('mailroute feedback predictions', () => {
     const older = await two.run(['feedback', 'predictions', '--out', 'older.jsonl', '--model', 'ngram-bag-older']);
     expect(older.code, older.stderr).toBe(0);
     expect(older.stdout).toMatch(/^wrote 1 prediction line of confirmed cases/);
-    expect(older.stderr).toContain('note: 1 of 48 confirmed cases are left out: the prediction they judged is no longer kept');
+    expect(older.stderr).toContain('note: 1 of 48 confirmed cases are left out: no prediction of the email is kept: it was never classified here (its feedback was answered matched: false');
     expect(older.stderr).toContain(`note: cases judged on other models' predictions are left out: ${folder.champion.id} (45)`);
     const [line] = readFileSync(path.join(two.dir, 'older.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PredictionLine);
     // A confidence that was no number (stored as null) is left out of the line; the abstention stays.

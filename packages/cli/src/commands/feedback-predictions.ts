@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { checkOutput, prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
-import { caseSource, casesWithoutText, DYNAMODB_TABLE_HELP } from './feedback-source.js';
+import { caseSource, casesWithoutText, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { timeOption } from '../time-option.js';
 
 /** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
@@ -216,7 +216,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
-      if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: the prediction they judged is no longer kept (after the store's retention) or was never made\n`);
+      if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: ${NO_PREDICTION_WHY}\n`);
       if (tally.automated > 0) ctx.stderr.write(`note: ${tally.automated} of ${tally.cases} confirmed cases are automated mail (auto-replies, bounces) and are left out, as /v1/quality leaves them\n`);
       if (named !== undefined && written + tally.noTruth < tally.cases - tally.noPrediction - tally.automated) {
         const others = new Map([...tally.byModel].filter(([id]) => id !== named.id));

@@ -7,6 +7,13 @@ export const DYNAMODB_TABLE_HELP =
   "read the cases from the AWS stack's DynamoDB table (`pulumi stack output feedbackTable`) instead of <home>/" +
   `${DB_FILE}; the region is AWS_REGION's (or AWS_DEFAULT_REGION's, or the AWS profile's), the credentials the AWS SDK's usual ones (AWS_PROFILE, SSO, the instance's role); it scans the whole table once`;
 
+/**
+ * Why a confirmed case has no prediction paired with it, as both feedback commands say it: the store keeps the
+ * feedback either way and does not tell the two apart.
+ */
+export const NO_PREDICTION_WHY =
+  "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), or its prediction is gone after the store's retention";
+
 export interface CaseWindow {
   since?: Date;
   until?: Date;

@@ -52,7 +52,7 @@ describe('mailroute feedback export', () => {
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toMatch(/^wrote 19 confirmed cases to cases\.csv \(columns of .*demo-config\.json\)/);
     expect(exported.stderr).toContain('note: 1 of 30 confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out');
-    expect(exported.stderr).toContain('note: 10 of 30 confirmed cases have no stored text');
+    expect(exported.stderr).toContain("note: 10 of 30 confirmed cases have a prediction kept without the email's text (the server ran without --store-text) and are left out");
     expect(exported.stderr).toContain('labels of tasks the training config does not have are left out: priority (1)');
     const csv = readFileSync(path.join(cwd, 'cases.csv'), 'utf8');
     // Customers' text: owner-only, as mailroute.db.

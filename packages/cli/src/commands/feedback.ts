@@ -10,7 +10,8 @@ import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
-import { caseSource, DYNAMODB_TABLE_HELP } from './feedback-source.js';
+import { caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
+import { newExportWatch, unreadLabelWarnings, watchCases, type ExportWatch } from './feedback-unread.js';
 import { timeOption } from '../time-option.js';
 
 /** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
@@ -74,9 +75,18 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       // Customers' text, as mailroute.db holds it: readable by its owner only, as the database is. (A write that
       // stops early ends the iteration, which closes the database; a failed read leaves no file.)
       // Labels stored under an old name are written under the name they are read as: the renames of the model that made the prediction, then the config's.
-      const modelTasks = (id: string) => tasksOfModel(ctx, id);
-      await writeOutputFile(out, feedbackFileChunks(cases, config, { format, labelsOnly: flags.labelsOnly === true, mask, tally, modelTasks }), `--out ${flags.out}`, { mode: 0o600 });
-      for (const note of exportNotes(tally, source.local)) ctx.stderr.write(`note: ${note}\n`);
+      // Each model's artifact read once, by the file and by the check of its labels.
+      const models = new Map<string, Promise<ClassifierTask[] | undefined>>();
+      const modelTasks = (id: string) => {
+        let tasks = models.get(id);
+        if (tasks === undefined) models.set(id, (tasks = tasksOfModel(ctx, id)));
+        return tasks;
+      };
+      const labelsOnly = flags.labelsOnly === true;
+      const watch = newExportWatch();
+      await writeOutputFile(out, feedbackFileChunks(watchCases(cases, labelsOnly, watch), config, { format, labelsOnly, mask, tally, modelTasks }), `--out ${flags.out}`, { mode: 0o600 });
+      for (const note of exportNotes(tally, watch, source.local)) ctx.stderr.write(`note: ${note}\n`);
+      for (const warning of await unreadLabelWarnings(watch, config, from, flags.config, modelTasks)) ctx.stderr.write(`warning: ${warning}\n`);
       const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
     });
@@ -100,16 +110,16 @@ const countedChanges = (changes: Map<string, number>) =>
     .join(', ');
 
 /** What the file leaves out or writes otherwise than stored, and why. */
-function exportNotes({ all, written, automated, otherTasks, renamed }: FeedbackFileTally, local: boolean): string[] {
+function exportNotes({ all, automated, otherTasks, renamed }: FeedbackFileTally, watch: ExportWatch, local: boolean): string[] {
   const notes: string[] = [];
   if (all === 0) notes.push('no case closed in this window: the file has its header only');
   if (automated > 0) notes.push(`${automated} of ${all} confirmed cases are automated mail (auto-replies, bounces: no customer wrote them) and are left out`);
-  const noText = all - written - automated;
-  if (noText > 0) {
-    notes.push(
-      `${noText} of ${all} confirmed cases have no stored text (${local ? 'the server ran without --store-text' : "the stack's API Lambda keeps none without mailroute:feedback.storeText: true"}, or the prediction is gone after its retention) and are left out: --labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id`,
-    );
+  const labelsOnly = '--labels-only writes the labels of every case (automated mail aside), to join to a CRM export by email id';
+  if (watch.predictionWithoutText > 0) {
+    const why = local ? 'the server ran without --store-text' : "the stack's API Lambda keeps none without mailroute:feedback.storeText: true";
+    notes.push(`${watch.predictionWithoutText} of ${all} confirmed cases have a prediction kept without the email's text (${why}) and are left out: ${labelsOnly}`);
   }
+  if (watch.noPrediction > 0) notes.push(`${watch.noPrediction} of ${all} confirmed cases have no text to write and are left out: ${NO_PREDICTION_WHY}; ${labelsOnly}`);
   if (renamed.size > 0) {
     notes.push(
       `confirmed labels stored under an old name are written under the name they are read as (the renames of the model that made the prediction, then the training config's), so a later config without the old alias still reads them: ${countedChanges(renamed)}`,

@@ -76,7 +76,7 @@ describe('mailroute predict, evaluate and compare on an export with bad rows or 
   it('says when the rows of --data repeat ids (the same export given twice), and predicts every row all the same', async () => {
     const twice = await run(['predict', '--model', 'champion', '--data', 'labelled.csv', 'labelled.csv', '--out', 'twice.jsonl']);
     expect(twice.code, twice.stderr).toBe(0);
-    expect(twice.stderr).toMatch(/warning: the rows repeat 30 ids \(demo-000001 at \S*labelled\.csv:\d+ and \S*labelled\.csv:\d+; .*, and 25 more\): each such row gets a prediction line of its own under that id \(the same export given twice\?\)/);
+    expect(twice.stderr).toMatch(/warning: the rows repeat 30 ids \(demo-s7-000001 at \S*labelled\.csv:\d+ and \S*labelled\.csv:\d+; .*, and 25 more\): each such row gets a prediction line of its own under that id \(the same export given twice\?\)/);
     expect(twice.stdout).toContain('wrote 60 prediction lines');
     const once = await run(['predict', '--model', 'champion', '--data', 'labelled.csv', '--out', 'once.jsonl']);
     expect(once.stderr).not.toContain('repeat');

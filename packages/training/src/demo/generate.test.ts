@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/dataset.js';
 import { TAXONOMY_CHANGE, TOPICS } from './catalog.js';
 import { loadDemoConfig } from './demo-config.js';
-import { demoRowsToCsv, generateDemoRecords, generateDemoRows, writeDemoData } from './generate.js';
+import { DEMO_DEFAULT_SEED, demoId, demoRowsToCsv, generateDemoRecords, generateDemoRows, writeDemoData } from './generate.js';
 import { ibanIsValid, inventCardNumber, inventIban, luhnIsValid } from './noise.js';
 import { MISFILED_RATE, neighbourQueues, UNSAID_RATE } from './queue-noise.js';
 import { QUEUE_TEXTS, queueTextsOf } from './queue-texts.js';
@@ -19,6 +19,15 @@ describe('demo data', () => {
     const a = demoRowsToCsv(generateDemoRows({ rows: 300, seed: 1 }));
     expect(demoRowsToCsv(generateDemoRows({ rows: 300, seed: 1 }))).toBe(a);
     expect(demoRowsToCsv(generateDemoRows({ rows: 300, seed: 2 }))).not.toBe(a);
+  });
+
+  it('gives each seed ids of its own, and the default seed the ids it always had', () => {
+    const ids = (seed?: number) => generateDemoRows({ rows: 3, ...(seed === undefined ? {} : { seed }) }).map((r) => r.id);
+    expect(ids()).toEqual(['demo-000001', 'demo-000002', 'demo-000003']);
+    expect(ids(DEMO_DEFAULT_SEED)).toEqual(ids());
+    expect(ids(7)).toEqual(['demo-s7-000001', 'demo-s7-000002', 'demo-s7-000003']);
+    expect(ids(0)[0]).toBe('demo-s0-000001');
+    expect(demoId(3999)).toBe('demo-004000');
   });
 
   it('writes invented IBANs that pass mod-97 and card numbers that pass Luhn', () => {
