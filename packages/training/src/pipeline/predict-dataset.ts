@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, followAliases, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
@@ -13,6 +13,7 @@ import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
 import { inputsOf, rowsFingerprint } from './model-rows.js';
 import { badRowsWarning } from './bad-rows.js';
+import { missingTextColumnWarnings } from './missing-text-columns.js';
 import { labelCounts, skippedLabelWarnings, withLikelierGuess } from '../data/renamed-labels.js';
 
 export interface PredictDatasetOptions {
@@ -163,23 +164,76 @@ function droppedLabels(manifest: Manifest): Record<string, readonly string[]> {
 }
 
 /**
- * One warning per task whose truths carry labels the model does not have and that are therefore left out of
- * its metrics (their truth is null in the prediction lines). (A model with `other` counts them as `other`, as its
- * training did with labels too rare to learn, but for those its training dropped as rare: masked, and said.)
+ * Warnings of truths under labels the model does not have, per task. A task without `other`: those rows are left out
+ * of its metrics (their truth is null in the prediction lines), as are, in one with `other`, those of a label its
+ * training dropped as rare (masked, as in its own test split). In a task with `other`, the rest are scored as `other`:
+ * rightly those its training merged into `other` for being rare (the manifest's `mergedIntoOther`, not said); any other
+ * is a label it never met (a renamed or newer one), said with the count, that it is scored as other, and the alias that
+ * scores it under a label of the model's.
  * `known`: each task's labels under the names of the config read with; `configFile`: the one given (--config).
  */
-function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>, known: Record<string, readonly string[]>, rows: readonly DatasetRow[], configFile?: string): string[] {
+function notInModelWarnings(classifier: Classifier, notInModel: Record<string, Record<string, number>>, known: Record<string, readonly string[]>, rows: readonly DatasetRow[], config: TrainingConfig, configFile?: string): string[] {
   const dropped = droppedLabels(classifier.manifest);
-  const left = maskedNotInModel(notInModel, (task) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
-  return left.map(([task, labels]) => {
-    const total = Object.values(labels).reduce((a, b) => a + b, 0);
-    const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
-    const shown = sorted.slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
-    const head = `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics (their truth is null in the prediction lines)`;
-    const renamed = sorted.map(([label]) => label).filter((label) => !ownValue(dropped, task)?.includes(label));
-    if (renamed.length === 0) return `${head}: its training dropped ${sorted.length === 1 ? 'that label' : 'those labels'} as too rare to learn ("rare": "drop")`;
-    return `${head}; ${aliasHint(task, renamed[0], ownValue(known, task) ?? [], rows, configFile)}`;
+  const hasOther = (task: string) => classifier.tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true;
+  const left = new Map(maskedNotInModel(notInModel, hasOther, dropped));
+  return Object.entries(notInModel).flatMap(([task, labels]) => {
+    const said: string[] = [];
+    const masked = left.get(task);
+    if (masked !== undefined) said.push(leftOutWarning(classifier, task, masked, dropped, known, rows, configFile));
+    if (hasOther(task)) {
+      const merged = mergedNames(classifier.manifest, task, config);
+      const unmet = Object.fromEntries(Object.entries(labels).filter(([label]) => !merged.has(label) && !ownValue(dropped, task)?.includes(label)));
+      if (Object.keys(unmet).length > 0) said.push(asOtherWarning(classifier, task, unmet, known, rows, configFile));
+    }
+    return said;
   });
+}
+
+/** A task's labels as `n row(s) … (a x3, b x1)`: the count and the first five, most rows first. */
+function labelTally(labels: Record<string, number>): { total: number; sorted: Array<[string, number]>; shown: string } {
+  const total = Object.values(labels).reduce((a, b) => a + b, 0);
+  const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
+  return { total, sorted, shown: sorted.slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ') };
+}
+
+/** Truths under labels the model does not have that are masked: left out of its metrics. */
+function leftOutWarning(classifier: Classifier, task: string, labels: Record<string, number>, dropped: Record<string, readonly string[]>, known: Record<string, readonly string[]>, rows: readonly DatasetRow[], configFile?: string): string {
+  const { total, sorted, shown } = labelTally(labels);
+  const head = `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are left out of its metrics (their truth is null in the prediction lines)`;
+  const renamed = sorted.map(([label]) => label).filter((label) => !ownValue(dropped, task)?.includes(label));
+  if (renamed.length === 0) return `${head}: its training dropped ${sorted.length === 1 ? 'that label' : 'those labels'} as too rare to learn ("rare": "drop")`;
+  return `${head}; ${aliasHint(task, renamed[0], ownValue(known, task) ?? [], rows, configFile)}`;
+}
+
+/**
+ * Truths under labels the model never met, in a task with `other`: scored as `other`, as its own test split scored
+ * labels it did not learn, so a right answer under the label's old name counts as a miss. A model trained before
+ * manifests recorded the labels merged into `other` (`mergedIntoOther`) cannot tell them apart: said so.
+ */
+function asOtherWarning(classifier: Classifier, task: string, labels: Record<string, number>, known: Record<string, readonly string[]>, rows: readonly DatasetRow[], configFile?: string): string {
+  const { total, sorted, shown } = labelTally(labels);
+  const [first] = sorted[0];
+  const why = recordsMerged(classifier.manifest)
+    ? `its training merged no such label into ${OTHER_LABEL}`
+    : `model ${classifier.modelId} was trained before mailroute recorded which labels it merged into ${OTHER_LABEL} for being rare, so some may be such labels, rightly ${OTHER_LABEL}`;
+  const head = `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are scored as truth ${OTHER_LABEL} (their truth is ${OTHER_LABEL} in the prediction lines), though ${why}: its answers under a label of its own count as misses`;
+  const asOther = `"aliases": {${JSON.stringify(first)}: ${JSON.stringify(OTHER_LABEL)}}`;
+  return `${head}; ${aliasHint(task, first, ownValue(known, task) ?? [], rows, configFile)}; if it is mail the model rightly sends to ${OTHER_LABEL}, ${asOther} says so`;
+}
+
+/** Whether the manifest records the labels its training merged into `other` (every model trained with `training.dataHashOf`, which came after). */
+function recordsMerged(manifest: Manifest): boolean {
+  return !namedHashes(manifest) || manifest.tasks.some((t) => t.mergedIntoOther !== undefined);
+}
+
+/**
+ * The labels of a task that the model's training merged into `other` for being rare (its manifest's `mergedIntoOther`),
+ * under their names in the manifest and under those that `config`'s aliases give them (a newer config renaming one).
+ */
+function mergedNames(manifest: Manifest, task: string, config: TrainingConfig): Set<string> {
+  const merged = manifest.tasks.find((t) => t.name === task)?.mergedIntoOther ?? [];
+  const aliases = config.tasks.find((t) => t.name === task)?.aliases ?? {};
+  return new Set([...merged, ...merged.map((label) => followAliases(aliases, label).label)]);
 }
 
 /**
@@ -381,7 +435,14 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not predicted or scored', configFile)) options.onWarning?.(warning);
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       // Said by predict too (labels optional): a file with labels scored later by evaluate --predictions has those truths blank.
-      if (options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel, fixedLabels, rows, configFile)) options.onWarning?.(warning);
+      if (options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel, fixedLabels, rows, config, configFile)) options.onWarning?.(warning);
+    }
+    // Read for emails to predict, a file needs one text column only: one that lacks others the config reads (the body)
+    // leaves the model reading less of each email than it was trained on, which nothing else would say.
+    if (options.onWarning && !(options.split === 'test' && options.config === undefined)) {
+      // The config file given is the one to change; a config given without one (compare's, the newer model's) is said as a model's own.
+      const configFile = options.config === undefined ? undefined : options.configFile;
+      for (const warning of await missingTextColumnWarnings(paths, config, configFile)) options.onWarning(warning);
     }
     // Reading a big export takes seconds, and does not stop for a Ctrl-C: it stops here.
     options.signal?.throwIfAborted();
