@@ -101,6 +101,7 @@ export {
   type ComparedRouting,
 } from './compare.js';
 export { LabelComparisonSchema, type LabelComparison } from './compare-labels.js';
+export { EXAMPLES_FILE, exampleExcerpt, MAX_EXAMPLES_PER_PAIR, mistakeExamplesMarkdown } from './mistake-examples.js';
 export { worseLabels } from './compare-labels-text.js';
 export { applyGate, disjointDetail, unmeasuredDetail, ungatedWorseWarnings, UNGATED_WORSE, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';

@@ -3,7 +3,7 @@ import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import type { Picture } from './pictures.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
+  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, EXAMPLES_FILE, EXAMPLES_LINE, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -43,7 +43,7 @@ function picture(p: Picture | undefined): string {
   return `<figure class="pic" data-picture="${esc(p.name)}">${p.svg}</figure>`;
 }
 
-function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined, total: number, target: number | undefined): string {
+function taskSection(t: TaskReport, pictures: readonly Picture[], routing: ReportRouting | undefined, total: number, target: number | undefined, examples = false): string {
   const m = t.metrics;
   const pic = (kind: Picture['kind']) => picture(pictures.find((p) => p.task === t.task && p.kind === kind));
   const id = `task-${esc(t.task)}`;
@@ -102,6 +102,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
         [false, false, true, true],
       ),
     );
+    if (examples) parts.push(`<p class="caption">${esc(EXAMPLES_LINE)} <a href="${EXAMPLES_FILE}">${EXAMPLES_FILE}</a>.</p>`);
   }
   if (t.calibration) parts.push('<h3>Calibration</h3>', `<p class="caption" data-calibration="${esc(t.task)}">${esc(calibrationSentence(t) ?? '')}</p>`, pic('reliability'));
   if (t.coverage) {
@@ -134,7 +135,7 @@ function taskSection(t: TaskReport, pictures: readonly Picture[], routing: Repor
 }
 
 /** One self-contained HTML page (styles and SVG pictures inline, no scripts, no external assets). */
-export function evaluationHtml(report: EvaluationReport, pictures: readonly Picture[]): string {
+export function evaluationHtml(report: EvaluationReport, pictures: readonly Picture[], options: { examples?: boolean } = {}): string {
   const title = `Evaluation${report.modelId ? ` of ${report.modelId}` : ''}${report.dataset ? ` on ${report.dataset}` : ''}`;
   const operating = hasOperating(report);
   const atThreshold = (t: TaskReport) => {
@@ -167,7 +168,7 @@ ${(report.warnings ?? []).map((w) => `<p class="warning" role="alert"><b>Warning
 ${renamed === undefined ? '' : `<p class="caption" data-renamed-labels><b>Note:</b> ${esc(renamed)}</p>`}
 <p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${esc(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 ${summary}
-${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, taskTargetPrecision(report, t))).join('\n')}
+${report.tasks.map((t) => taskSection(t, pictures, report.routing, report.lines, taskTargetPrecision(report, t), options.examples)).join('\n')}
 <section id="reading"><h2>How to read these figures</h2>
 <dl class="guide">${readingGuide(report).map((g) => `<dt>${htmlCodeSpans(g.term)}</dt><dd>${htmlCodeSpans(g.meaning)}</dd>`).join('')}</dl></section>
 </main></body></html>

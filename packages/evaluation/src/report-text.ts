@@ -333,7 +333,7 @@ function taskSummaryTable(report: EvaluationReport): string[] {
   return [head, `| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |${operating ? ' --- |' : ''}`, ...rows];
 }
 
-function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY): string[] {
+function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY, examples = false): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   const interval = macroF1IntervalText(t);
@@ -378,6 +378,7 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
     lines.push(`${confused.heading}:`, '', '| true label | predicted as | count | share of true label |', '| --- | --- | ---: | ---: |');
     for (const p of confused.pairs) lines.push(`| ${cell(p.truth)} | ${cell(p.predicted)} | ${p.count} | ${pct(p.shareOfTruth)} |`);
     lines.push('');
+    if (examples) lines.push(`${EXAMPLES_LINE} [${EXAMPLES_FILE}](${EXAMPLES_FILE}).`, '');
   }
   if (t.coverage) {
     const w = coverageWords(routing, t.task, t.metrics.labels);
@@ -410,7 +411,13 @@ function pictureLinks(t: TaskReport, base: string, ext: 'png' | 'svg'): string[]
  * so, where space is short (the CI job summary). `pictures`: report.md's own, beside its pictures/ folder, shows each
  * task's pictures (of that file type).
  */
-export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number; pictures?: 'png' | 'svg' } = {}): string {
+/** The file beside a report with example emails of its most confused pairs (`mailroute evaluate --examples`). */
+export const EXAMPLES_FILE = 'mistakes.md';
+
+/** Under a task's most confused pairs, when the report has example emails of them beside it (`EXAMPLES_FILE`). */
+export const EXAMPLES_LINE = 'Example emails of each pair, the most confident mistakes first (masked text):';
+
+export function evaluationMarkdown(report: EvaluationReport, options: { maxClasses?: number; pictures?: 'png' | 'svg'; examples?: boolean } = {}): string {
   const title = report.modelId ? `Evaluation of ${report.modelId}` : 'Evaluation';
   const lines = [`# ${cell(title)}${report.dataset ? ` on ${cell(report.dataset)}` : ''}`, ''];
   for (const w of report.warnings ?? []) lines.push(`> **Warning:** ${cell(w)}`, '');
@@ -420,7 +427,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(...taskSummaryTable(report), '');
   const bases = options.pictures === undefined ? undefined : pictureBases(report);
   for (const t of report.tasks) {
-    lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses));
+    lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses, options.examples));
     const base = bases?.get(t.task);
     if (base !== undefined) lines.push(...pictureLinks(t, `pictures/${base}`, options.pictures ?? 'png'), '');
   }

@@ -6,7 +6,7 @@ import { modelCardMarkdown, type ModelCardOptions } from './model-card.js';
 import { reportPictures } from './pictures.js';
 import { svgToPng } from './png.js';
 import { evaluationHtml } from './report-html.js';
-import { evaluationMarkdown, evaluationText } from './report-text.js';
+import { EXAMPLES_FILE, evaluationMarkdown, evaluationText } from './report-text.js';
 
 export interface WriteReportOptions {
   /** Also write PNG versions of the pictures (slower: resvg). Default true. */
@@ -15,6 +15,8 @@ export interface WriteReportOptions {
   onProgress?: (done: number, total: number, label?: string) => void;
   /** Stops the writing before its next file when aborted (Ctrl-C), throwing the signal's reason. */
   signal?: AbortSignal;
+  /** `mistakes.md` (`mistakeExamplesMarkdown`): written beside the report, which links to it under each task's most confused pairs. */
+  examples?: string;
 }
 
 /**
@@ -39,7 +41,8 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
   step('metrics.json');
   await put(path.join(dir, 'report.txt'), evaluationText(report));
   step('report.txt');
-  await put(path.join(dir, 'report.md'), evaluationMarkdown(report, { pictures: (options.png ?? true) ? 'png' : 'svg' }));
+  const examples = options.examples !== undefined;
+  await put(path.join(dir, 'report.md'), evaluationMarkdown(report, { pictures: (options.png ?? true) ? 'png' : 'svg', examples }));
   step('report.md');
   await put(path.join(dir, 'model-card.md'), modelCardMarkdown(report, options.modelCard));
   step('model-card.md');
@@ -48,7 +51,8 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
     if (options.png ?? true) await put(path.join(picDir, `${p.name}.png`), svgToPng(p.svg));
     step(p.name);
   }
-  await put(path.join(dir, 'report.html'), evaluationHtml(report, pictures));
+  if (options.examples !== undefined) await put(path.join(dir, EXAMPLES_FILE), options.examples);
+  await put(path.join(dir, 'report.html'), evaluationHtml(report, pictures, { examples }));
   step('report.html');
   return written;
 }

@@ -2,6 +2,7 @@
 export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
 export { windowBounds } from './store/pair-window.js';
 export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
+export { storedText } from './routes/classify-core.js';
 export type { ApiDocumentOptions, HttpSecurityScheme } from './routes/api-document.js';
 export type { AppContext, AppEnv, ServingHono, TrainingDistribution } from './http/context.js';
 export { LimitsSchema, MAX_BODY_BYTES, SAGEMAKER_BODY_LIMIT, SERVE_BODY_LIMIT, type BodyLimitSetting, type Limits, type LimitsInput } from './http/limits.js';

@@ -323,8 +323,16 @@ describe('evaluate and compare with a model', () => {
     const data = path.join(home, 'demo.csv');
     const caveat = testNearDuplicateWarning(near) as string;
     expect(caveat).toContain('likely overstate');
-    const evaluated = await run(['evaluate', '--model', copy, '--data', data, '--split', 'test', '--out', 'near-ev', '--no-png']);
+    const evaluated = await run(['evaluate', '--model', copy, '--data', data, '--split', 'test', '--out', 'near-ev', '--no-png', '--examples', '2']);
     expect(evaluated.stderr).toContain(`warning: ${caveat}\n`);
+    // --examples: mistakes.md beside the report, linked from it, with the emails masked as --store-text masks them.
+    const mistakes = readFileSync(path.join(dir, 'near-ev/mistakes.md'), 'utf8');
+    expect(mistakes).toMatch(/^# Example mistakes of /);
+    expect(mistakes).toMatch(/\n- `demo-\d{6}`, confidence 0\.\d{3}: \S/);
+    expect(mistakes).not.toMatch(/\bDE\d{2}(?: ?\d{4}){4} ?\d{2}\b|@[a-z0-9-]+\.[a-z]{2,}/i);
+    expect(readFileSync(path.join(dir, 'near-ev/report.md'), 'utf8')).toContain('[mistakes.md](mistakes.md)');
+    const refused = await run(['evaluate', '--predictions', path.join(dir, 'near-ev/predictions.jsonl'), '--out', 'no-text', '--examples', '2']);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('--examples goes with --model and --data: prediction lines hold no email text')]);
     writeFileSync(path.join(dir, 'lenient-near.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
     const res = await run(['compare', '--challenger', copy, '--champion', 'champion', '--data', data, '--split', 'test', '--policy', 'lenient-near.json', '--resamples', '20', '--out', 'near-cmp']);
     expect(res.code, res.stderr).toBe(0);

@@ -5,6 +5,8 @@ import { Option, type Command } from 'commander';
 import {
   evaluatePredictions,
   evaluationMarkdown,
+  EXAMPLES_FILE,
+  MAX_EXAMPLES_PER_PAIR,
   MetricInputError,
   modelIdsOf,
   noPredictionLines,
@@ -19,6 +21,7 @@ import {
   withoutAutomatedMail,
 } from '@mailroute/evaluation';
 import { writeFileAtomicChunks, type ClassifierTask, type Manifest } from '@mailroute/model';
+import type { Email } from '@mailroute/preprocess';
 import { loadTrainingConfig, namedDelimiter, preparePrediction, readProblem, resolveModelDir, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { untilAborted } from '../interrupt.js';
@@ -29,6 +32,7 @@ import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { heldOutNearDuplicateWarning, targetPrecisionsOf, trainingFactsOf } from './training-facts.js';
+import { mistakesFile } from './evaluate-examples.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -145,7 +149,7 @@ export async function prepareWithModel(
     read?: ReadOptions;
     signal?: AbortSignal;
   },
-): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
+): Promise<{ run(): Promise<PredictionLine[]>; release(): Promise<void>; modelId: string; ids: readonly string[]; places: readonly string[]; emails: readonly Email[]; config: TrainingConfig; tasks: ClassifierTask[]; manifest: Manifest; renamedLabels: string[] }> {
   const config = options.configFile !== undefined ? await loadTrainingConfig(path.resolve(ctx.cwd, options.configFile)) : options.config;
   // Reading a big export takes seconds: its own stage, before cleaning and predicting.
   const reading = stagedProgress(ctx, options.title);
@@ -197,6 +201,7 @@ export async function prepareWithModel(
     modelId: prepared.modelId,
     ids: prepared.ids,
     places: prepared.places,
+    emails: prepared.emails,
     config: prepared.config,
     tasks: prepared.tasks,
     manifest: prepared.manifest,
@@ -213,13 +218,14 @@ export async function predictWithModel(
   model: string,
   data: readonly string[],
   options: { configFile?: string; split?: 'test'; title: string; warnings?: string[]; read?: ReadOptions; checkModelId?: (modelId: string) => void; signal?: AbortSignal },
-): Promise<{ lines: PredictionLine[]; manifest: Manifest; renamedLabels: string[]; retired: Record<string, string[]> }> {
+): Promise<{ lines: PredictionLine[]; manifest: Manifest; renamedLabels: string[]; retired: Record<string, string[]>; ids: readonly string[]; emails: readonly Email[] }> {
   const prepared = await prepareWithModel(ctx, model, data, options);
   try {
     // Before predicting, which on a large export takes minutes.
     options.checkModelId?.(prepared.modelId);
     if (prepared.renamedLabels.length > 0) ctx.stderr.write(`note: the model's labels are scored under the config's names: ${prepared.renamedLabels.map(safeValue).join(', ')}\n`);
-    return { lines: await prepared.run(), manifest: prepared.manifest, renamedLabels: prepared.renamedLabels, retired: retiredLabels(prepared.config) };
+    const lines = await prepared.run();
+    return { lines, manifest: prepared.manifest, renamedLabels: prepared.renamedLabels, retired: retiredLabels(prepared.config), ids: prepared.ids, emails: prepared.emails };
   } finally {
     await prepared.release();
   }
@@ -265,6 +271,7 @@ interface EvaluateFlags extends ReadFlags {
   bins?: string;
   topK?: string;
   sliceBy?: string;
+  examples?: string;
   png: boolean;
 }
 
@@ -303,6 +310,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
     .option('--bins <n>', 'reliability diagram bins (1 to 100)', '10')
     .option('--top-k <list>', 'k values for top-k accuracy, comma-separated', '3,5')
     .option('--slice-by <keys>', 'meta keys to slice by, comma-separated (default: every small categorical key)')
+    .option('--examples <n>', `with --model: also write ${EXAMPLES_FILE}, up to n example emails (1 to ${MAX_EXAMPLES_PER_PAIR}) of each most confused pair, cleaned and PII-masked, the most confident mistakes first`)
     .option('--no-png', 'write SVG pictures only')
     .action(async (flags: EvaluateFlags) => {
       const modelMode = flags.model !== undefined || flags.data !== undefined;
@@ -316,6 +324,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       const topK = parseList(flags.topK)?.map((k) => parseIntFlag('--top-k', k, 1) as number).filter((k, i, all) => all.indexOf(k) === i);
       const split = parseSplitFlag(flags.split);
       if (split && !modelMode) throw new UsageError('--split goes with --model and --data');
+      const examples = parseIntFlag('--examples', flags.examples, 1, MAX_EXAMPLES_PER_PAIR);
+      if (examples !== undefined && !modelMode) throw new UsageError('--examples goes with --model and --data: prediction lines hold no email text');
       if (!modelMode && (flags.onBadRow !== undefined || flags.delimiter !== undefined || flags.config !== undefined)) {
         throw new UsageError('--config, --on-bad-row and --delimiter go with --model and --data (they say how to read --data)');
       }
@@ -341,6 +351,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         let manifest: Manifest | undefined;
         /** With --model: its labels scored under the config's names, and the labels that config retires (left out of macro-F1). */
         let taxonomy: { renamedLabels: string[]; retired: Record<string, string[]> } | undefined;
+        /** With --model: the rows predicted (their ids and emails), for --examples. */
+        let rows: { ids: readonly string[]; emails: readonly Email[] } | undefined;
         if (flags.model !== undefined && flags.data !== undefined) {
           // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
           const checkModelId = (actual: string) => {
@@ -350,6 +362,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           lines = predicted.lines;
           manifest = predicted.manifest;
           taxonomy = { renamedLabels: predicted.renamedLabels, retired: predicted.retired };
+          rows = { ids: predicted.ids, emails: predicted.emails };
           dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
           modelId ??= await modelLabel(ctx, flags.model);
         } else {
@@ -426,6 +439,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           // Links followed: the same file reached through a link to --out (or from it) is the same file.
           const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
           const tasks = report.tasks.length;
+          const mistakes = examples !== undefined && rows !== undefined && manifest !== undefined ? mistakesFile(report, lines, rows, manifest, examples) : undefined;
           await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
             if (flags.model !== undefined) {
               // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
@@ -435,6 +449,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             }
             files = await writeEvaluationReport(dir, report, {
               png: flags.png,
+              ...(mistakes !== undefined ? { examples: mistakes } : {}),
               ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
               // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
               onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
 import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, followAliases, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
-import { automatedKind } from '@mailroute/preprocess';
+import { automatedKind, type Email } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
@@ -356,6 +356,8 @@ export interface PreparedPrediction {
   ids: readonly string[];
   /** Where each of those rows is, `file:line` (the file as given), in the same order: compare names the rows whose ids repeat. */
   places: readonly string[];
+  /** Each of those rows' email as read (not cleaned), in the same order: evaluate shows some as examples of mistakes. */
+  emails: readonly Email[];
   /** `task: old -> new`: the model's labels that the given config names otherwise (its aliases); scored under the new names. */
   renamedLabels: string[];
   /** The config the rows were read with (the given one, else the model's own). */
@@ -469,6 +471,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       rows: rows.length,
       ids: rows.map((r) => r.id),
       places: rows.map((r) => `${r.file}:${r.line}`),
+      emails: rows.map((r) => r.email),
       config,
       tasks: [...classifier.tasks],
       manifest: classifier.manifest,
