@@ -10,7 +10,9 @@ export interface BadRows {
   /** Rows read, the bad ones among them. */
   read: number;
   problems: readonly string[];
-  /** The hint for a label likely renamed in the export (an alias to add), said first. */
+  /** JSONL lines that lack a configured key but have one spelt near it (`Body` for `body`), said first. */
+  keys?: string;
+  /** The hint for a label likely renamed in the export (an alias to add), said first (after `keys`). */
   alias?: string;
   hints: Hints;
   /** The config file read (--config), which the hint names; absent: the demo config or a model's own. */
@@ -25,7 +27,8 @@ export interface BadRows {
 export function badRowsMessage(bad: BadRows): string {
   const counted = `${bad.problems.length} problem${bad.problems.length === 1 ? '' : 's'}`;
   const way = bad.rows * 2 > bad.read ? configMisfits(bad) : `fix them, or ${skipHow(bad.hints)}`;
-  const hint = bad.alias === undefined ? ` (${way})` : ` (${bad.alias}; otherwise ${way})`;
+  const first = [bad.keys, bad.alias].filter((h) => h !== undefined);
+  const hint = first.length === 0 ? ` (${way})` : ` (${first.join('; ')}; otherwise ${way})`;
   return `${bad.rows} bad row(s) (${counted}): ${listProblems(bad.problems.slice(0, MAX_LISTED))}${hint}`;
 }
 

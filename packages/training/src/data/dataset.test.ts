@@ -173,7 +173,7 @@ describe('loadDataset', () => {
     expect(rows.rows.map((r) => r.email.receivedAt)).toEqual(['2026-12-04T13:03:00.000Z', '2026-12-03T23:00:00.000Z', '2026-12-04T13:03:05.000Z', '2026-12-04T14:03:00.000Z']);
     // A day that does not exist stays a bad row; without dateOrder, so does every day-first date.
     const bad = file('dmy-bad.csv', `${header}1,s,b,31.04.2026 10:00,payments,x\n`);
-    await expect(loadDataset(bad, cfg({ dateOrder: 'day-first' }))).rejects.toThrow('not a date/time: "31.04.2026 10:00" (read day first ("dateOrder": "day-first"), a day, month or time that does not exist)');
+    await expect(loadDataset(bad, cfg({ dateOrder: 'day-first' }))).rejects.toThrow('not a date/time: "31.04.2026 10:00" (read day first ("dateOrder": "day-first"), 31 April 2026 does not exist, as April 2026 has 30 days: fix the date in the export)');
     await expect(loadDataset(p, cfg())).rejects.toThrow('(a config with "dateOrder": "day-first" reads 03.11.2025 as 3 November)');
   });
 

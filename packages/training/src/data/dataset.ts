@@ -11,7 +11,10 @@ import { columnList } from './column-list.js';
 import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
-import { dateHint } from './date-hint.js';
+import { dateHint, missingDay } from './date-hint.js';
+import { duplicateRowWarnings } from './duplicate-rows.js';
+import { lookalikeGroups, lookalikeLabelsWarning } from './label-lookalikes.js';
+import { countNearKeys, nearKeyWarnings, nearMissKeys, unreadTextHint, type NearKeyTally } from './unread-keys.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type Hints, type SourceFile, type SourceRecord } from './read-records.js';
 
@@ -81,7 +84,10 @@ export interface Dataset {
    * daylight saving time. Empty when there is nothing to say.
    */
   notes: string[];
-  /** Lines for the log, said once per load (warnings): what in the data the config likely misreads, e.g. literal `\n`. */
+  /**
+   * Lines for the log, said once per load (warnings): what in the data the config likely misreads (literal `\n`, JSONL
+   * keys spelt otherwise than its columns, one label written several ways) and, for training data, repeated rows.
+   */
   warnings: string[];
 }
 
@@ -189,8 +195,14 @@ function dayFirstAsIso(text: string): string {
 /** Why a received time was not read: a day-first date of a day that does not exist, or its form. */
 function unreadTimeHint(text: string, config: TrainingConfig): string {
   const read = config.dateOrder === 'day-first' ? dayFirstAsIso(text) : text;
-  if (read !== text) return 'read day first ("dateOrder": "day-first"), a day, month or time that does not exist';
-  return dateHint(text);
+  if (read === text) return dateHint(text);
+  const [, year, month, day, hours, minutes, seconds] = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(read) ?? [];
+  const how = 'read day first ("dateOrder": "day-first")';
+  if (Number(month) < 1 || Number(month) > 12) return `${how}, its month ${Number(month)} does not exist: fix the date in the export`;
+  const missing = missingDay(Number(day), Number(month), Number(year));
+  if (missing !== undefined) return `${how}, ${missing}`;
+  if (hours !== undefined && (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59)) return `${how}, the time ${hours}:${minutes}:${seconds} does not exist: fix it in the export`;
+  return `${how}, a day, month or time that does not exist`;
 }
 
 /**
@@ -247,7 +259,10 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   }
   if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
     const mapped = [c.subject, c.body, c.html].filter((column) => column !== undefined);
-    problems.push(`${record.file}:${record.line}: no text (the text column${mapped.length > 1 ? 's' : ''} ${mapped.join(', ')} ${mapped.length > 1 ? 'are' : 'is'} empty)`);
+    // The text may be under a key spelt otherwise (`Body`) or in a column the config does not map (`html_body`).
+    const columns = configuredColumns(config);
+    const elsewhere = unreadTextHint(record, columns, nearMissKeys(record, columns), mapped);
+    problems.push(`${record.file}:${record.line}: no text (the text column${mapped.length > 1 ? 's' : ''} ${mapped.join(', ')} ${mapped.length > 1 ? 'are' : 'is'} empty${elsewhere})`);
   }
   const parsed = EmailSchema.safeParse(email);
   if (!parsed.success) {
@@ -459,6 +474,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Under fail the split's own error names the rows without a time (and how to leave them out).
   const needsTime = options.needsTime === true && config.onBadRow === 'skip';
   const lackingLabelColumns: Array<{ file: string; columns: string[]; error: DatasetError }> = [];
+  // JSONL lines whose keys are spelt otherwise than the config's columns (`Body` for `body`): their values are not read.
+  const nearKeys: NearKeyTally = new Map();
   // The columns some file has: a label column lacking in one is read as a task added since only when another has it.
   const seenColumns = new Set<string>();
   for (const file of files) {
@@ -479,7 +496,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       const lacking = checkColumns(present, config, files.length > 1);
       if (lacking) lackingLabelColumns.push({ file, ...lacking });
     }
+    const columns = configuredColumns(fileConfig);
     for (const record of source.records) {
+      countNearKeys(nearKeys, file, nearMissKeys(record, columns));
       const rowProblems: string[] = [];
       const row = readRow(record, fileConfig, rowProblems, tally, needsTime);
       if (row) {
@@ -511,12 +530,14 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       return labelCounts(pending.map((p) => p.raw[t]?.label));
     };
     const alias = renamedLabelHint(renamed.map((r) => withLikelierGuess(r, counts(r.task))), options.configFile);
-    const message = badRowsMessage({ rows: badRowPlaces.length, read, problems, hints, ...(alias === undefined ? {} : { alias }), ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
+    const keys = nearKeyWarnings(nearKeys);
+    const message = badRowsMessage({ rows: badRowPlaces.length, read, problems, hints, ...(keys.length > 0 ? { keys: keys.join('; ') } : {}), ...(alias === undefined ? {} : { alias }), ...(options.configFile === undefined ? {} : { configFile: options.configFile }) });
     throw new DatasetError('DATASET_ROW_INVALID', message, problems);
   }
   const taxonomy: TaskTaxonomyReport[] = [];
   const finalLabels: Array<Array<string | null>> = [];
   const notInModel: Record<string, Record<string, number>> = {};
+  const lookalikeWarnings: string[] = [];
   config.tasks.forEach((task, t) => {
     const renamed: Record<string, number> = {};
     let retired = 0;
@@ -540,6 +561,14 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const unknown = nullRecord<number>();
     const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown, ownValue(options.maskedLabels, task.name)) : labels, { renamed, retired, retiredLabels: { ...retiredLabels }, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
+    // Lookalikes as the labels-taxonomy path guesses a label: `_`, `-` and spaces alike too (`Card Arrival`, `card_arrival`).
+    if (task.labels === undefined && fixed === undefined) {
+      const { lookalikes: _narrow, ...report } = result.report;
+      const groups = lookalikeGroups(labels, report.counts);
+      result.report = groups.length > 0 ? { ...report, lookalikes: groups } : report;
+      const warning = lookalikeLabelsWarning(result.report);
+      if (warning !== undefined) lookalikeWarnings.push(warning);
+    }
     taxonomy.push(result.report);
     finalLabels.push(result.labels);
   });
@@ -576,6 +605,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const row of rows) hashRow(old, oldNamed, row, uncomposedDedupeText(row.email) ?? dedupeText(row.email));
     uncomposedHashes = { dataHash: old.digest('hex'), namedDataHash: oldNamed.digest('hex') };
   }
+  // Training data only: rows read for a trained model (predict, evaluate, a training's test file) say their own repeats.
+  const training = !options.forModel && options.fixedLabels === undefined && !options.textColumnsOnly;
+  const duplicates = training ? duplicateRowWarnings(rows, config.tasks.map((t) => t.name)) : [];
   return {
     files,
     rows,
@@ -596,7 +628,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     lackingLabelColumns: lackingLabelColumns.map(({ file, columns }) => ({ file, columns })),
     superseded,
     notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
-    warnings: [literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile)].filter((line) => line !== undefined),
+    // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.
+    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
   };
 }
 

@@ -25,4 +25,24 @@ describe('a received time in a form mailroute does not read', () => {
     ]);
     expect(ds.rows).toHaveLength(1);
   });
+
+  it('says a date that does not exist is none, not a day-first date to read with "dateOrder" (QA: 31/02/2025)', async () => {
+    const p = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-dates-')), 'missing.csv');
+    writeFileSync(p, 'subject,received,queue\na,31/02/2025,x\nb,02/31/2025 10:00,x\nc,2025-02-29,x\nd,31/31/2025,x\ne,29.02.2024,x\nf,2025-02-28,x\n');
+    const hints = async (order: object) => (await loadDataset(p, { ...config, ...order })).skipped.map((s) => s.replace(/^.*?: not a date\/time: /, ''));
+    expect(await hints({})).toEqual([
+      '"31/02/2025" (31 February 2025 does not exist, as February 2025 has 28 days: fix the date in the export)',
+      '"02/31/2025 10:00" (31 February 2025 does not exist, as February 2025 has 28 days: fix the date in the export)',
+      '"2025-02-29" (29 February 2025 does not exist, as February 2025 has 28 days: fix the date in the export)',
+      '"31/31/2025" (neither number can be the month (31 and 31): not a date; use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header\'s form)',
+      '"29.02.2024" (a day-first date; mailroute reads neither day-first nor month-first dates, as one such as 03.11.2025 could be either, unless the config says "dateOrder": "day-first": use ISO 8601, e.g. 2025-11-03T10:15:00Z, or a Date header\'s form)',
+    ]);
+    // Read day first, as the config says: the day that does not exist, or the month.
+    expect(await hints({ dateOrder: 'day-first' })).toEqual([
+      '"31/02/2025" (read day first ("dateOrder": "day-first"), 31 February 2025 does not exist, as February 2025 has 28 days: fix the date in the export)',
+      '"02/31/2025 10:00" (read day first ("dateOrder": "day-first"), its month 31 does not exist: fix the date in the export)',
+      '"2025-02-29" (29 February 2025 does not exist, as February 2025 has 28 days: fix the date in the export)',
+      '"31/31/2025" (read day first ("dateOrder": "day-first"), its month 31 does not exist: fix the date in the export)',
+    ]);
+  });
 });

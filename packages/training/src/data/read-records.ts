@@ -24,6 +24,8 @@ export interface SourceRecord {
   repeatedKeys?: ReadonlyMap<string, number>;
   /** JSONL: whether the line's object has the key, its value null or not (`get` says null for both). */
   has?(column: string): boolean;
+  /** The record's columns: a CSV file's header, a JSONL line's keys (each line may have others). */
+  keys?(): readonly string[];
 }
 
 /** What a cell is read as: text (and dates, banks), a label, or an id. */
@@ -426,6 +428,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
         const i = index.get(column);
         return i === undefined ? undefined : i + 1;
       },
+      keys: () => header,
     });
   }
   const headerSplitBy = headerSplits(parsed[0].raw.replace(/^\n+/, '').replace(/\n$/, ''), delimiter);
@@ -734,7 +737,7 @@ function parseJsonl(file: string, text: string, hints: Hints = 'config', onParse
       // Two keys that differ only in their composition are one key twice.
       count = Object.keys(row).length;
     }
-    const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what), has: (column) => Object.hasOwn(row, column) };
+    const record: SourceRecord = { file, line: i + 1, get: (column) => cell(row[column]), columnNumber: () => undefined, badValue: (column, what) => badValue(row[column], what), has: (column) => Object.hasOwn(row, column), keys: () => Object.keys(row) };
     const repeated = repeatedKeys(raw, count);
     if (repeated) record.repeatedKeys = repeated;
     records.push(record);

@@ -14,8 +14,9 @@ import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/sp
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { countNearDuplicates, nearDuplicateWarning } from '../data/near-duplicates.js';
+import { withoutExactCopies } from '../data/duplicate-rows.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
-import { formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
+import { formatTaxonomyReport, OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
 import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
@@ -376,7 +377,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       log?.warn?.(`${path.basename(file)} has no column ${named} (another file has it: a task added since this export?): its rows train the other tasks, ${columns.length === 1 ? 'that task' : 'those tasks'} masked as for empty cells`);
     }
     for (const warning of skippedLabelWarnings(dataset.renamed, dataset.rows, 'not trained on', options.configFile)) log?.warn?.(warning);
-    const repeated = dataset.repeatedIds.length > 0 ? repeatedIdsWarning(dataset.rows) : undefined;
+    // Exact copies (id, text and labels) are said by the load's warnings: only ids whose rows differ here.
+    const repeated = dataset.repeatedIds.length > 0 ? repeatedIdsWarning(withoutExactCopies(dataset.rows)) : undefined;
     if (repeated) log?.warn?.(repeated);
     // The taxonomy lines count such rows among the masked; that they trained nothing at all is said here.
     if (dataset.unlabelled > 0) {
@@ -393,7 +395,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // A retired queue whose mail still arrives is routed to the other queues, not to manual triage: said, and kept in the manifest.
     const retiredRouting = retiredRoutingRows(taxonomy, config);
     for (const warning of retiredRoutingWarnings(retiredRouting)) log?.warn?.(warning);
-    for (const warning of taxonomy.map(lookalikeWarning)) if (warning) log?.warn?.(warning);
     const split = splitDataset(prepared.rows, config.split, { externalTest: options.testDataPath !== undefined, keys: prepared.keys });
     if (config.split.kind === 'time') {
       for (const warning of [implausibleTimeWarning(prepared.rows, Date.now()), timeTieWarning(split)]) if (warning) log?.warn?.(warning);
