@@ -23,7 +23,7 @@ describe('countNearDuplicates', () => {
 
 describe('nearDuplicateWarning', () => {
   it('warns when half or more of 20 judged test rows are near, naming the share and what to do', () => {
-    expect(nearDuplicateWarning({ judged: 799, near: 425 })).toMatch(/^425 of the 799 test rows long enough to judge \(53%\) share 60% or more of their word 5-grams with training rows .*split kind "time".*--test-data/);
+    expect(nearDuplicateWarning({ judged: 799, near: 425 })).toMatch(/^425 of the 799 test rows long enough to judge \(53.2%\) share 60% or more of their word 5-grams with training rows .*split kind "time".*--test-data/);
     expect(nearDuplicateWarning({ judged: 100, near: 49 })).toBeUndefined();
     expect(nearDuplicateWarning({ judged: 19, near: 19 })).toBeUndefined();
   });

@@ -98,7 +98,8 @@ export const NEAR_DUPLICATE_WARN_SHARE = 0.5;
  */
 export function nearDuplicateWarning(count: NearDuplicateCount, tested: { kind?: 'stratified' | 'time'; testFile?: boolean } = {}): string | undefined {
   if (count.judged < 20 || count.near < NEAR_DUPLICATE_WARN_SHARE * count.judged) return undefined;
-  const share = `${((count.near / count.judged) * 100).toFixed(0)}%`;
+  // To a tenth, as the model card and the reports give it.
+  const share = `${((count.near / count.judged) * 100).toFixed(1)}%`;
   const advice = tested.testFile
     ? 'the test file (--test-data) repeats the wording of the training rows: measure it on a file of mail written apart from them'
     : tested.kind === 'time'
