@@ -352,6 +352,23 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(warnings).toContainEqual(expect.stringMatching(/^queue: 10 test row\(s\) whose truth is a label the model does not learn \(c x10\) are left out of its test metrics/));
   }, 240_000);
 
+  it('warns when --test-data truths a model with other never met count as other, but not of labels it merged into other', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], inheritance: ['estate', 'heir', 'will'], A: ['card', 'pin', 'blocked'] };
+    const row = (i: number, label: string) => `${i},${words[label][i % 3]} ${words[label][(i + 1) % 3]} number ${i},${label}`;
+    const data = path.join(tmp, 'train.csv');
+    // 3 rows of inheritance, under minCount 5: merged into other.
+    writeFileSync(data, ['id,body,topic', ...Array.from({ length: 80 }, (_, i) => row(i, i % 2 ? 'a' : 'b')), ...Array.from({ length: 3 }, (_, i) => row(100 + i, 'inheritance'))].join('\n'));
+    const holdout = path.join(tmp, 'holdout.csv');
+    // The test file writes `A` for `a` on 4 rows: no training row has it.
+    writeFileSync(holdout, ['id,body,topic', ...Array.from({ length: 12 }, (_, i) => row(1000 + i, ['a', 'b', 'inheritance', 'A'][i % 4]))].join('\n'));
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'topic', minCount: 5 }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    await trainFromConfig({ config, dataPath: data, testDataPath: holdout, home: path.join(tmp, 'home'), logger: { warn: (m) => warnings.push(m) } });
+    const said = warnings.filter((w) => w.startsWith('topic: ') && w.includes('whose truth is'));
+    expect(said).toEqual([expect.stringMatching(/^topic: 3 test row\(s\) whose truth is a label no training row has \(A x3\) count as truth other in its test metrics, as labels under minCount do; if one is another spelling of a label it learnt, alias it/)]);
+  }, 240_000);
+
   it('records the labels it merged into other in the manifest, and a new test file reads such a truth as other', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'], c: ['tax', 'form', 'year'], inheritance: ['estate', 'heir', 'will'] };

@@ -2,7 +2,7 @@ import { access, constants, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import {
-  Classifier, createLocalRegistry, ManifestSchema, prepareModelInput, processAlive, writeFileAtomic,
+  Classifier, createLocalRegistry, ManifestSchema, ownValue, prepareModelInput, processAlive, writeFileAtomic,
   type ModelInput, type ModelLogger, type ModelRegistry, type ModelVersion,
 } from '@mailroute/model';
 import { targetFor, type TargetPrecision } from '@mailroute/evaluation';
@@ -238,16 +238,34 @@ export async function scratchDir(remove: (dir: string) => Promise<void> = (dir) 
 
 /**
  * One warning per task whose test-file truths carry labels the model does not learn (no training row has them,
- * or they were rare and dropped): masked, so left out of its test metrics. (With `other`, those no training row has
- * count as `other`, as training counted labels too rare to learn; the dropped ones are still masked and said.)
+ * or they were rare and dropped): masked, so left out of its test metrics. With `other`, those no training row has
+ * count as `other`, as training counted labels too rare to learn: said too, as such a label is as likely another
+ * spelling of a learnt one (`Steuerbescheinigung`), which the test figures then count as missed; the dropped ones are
+ * still masked and said. Labels training merged into `other` (`merged`) are rightly `other`: not said.
  */
-function notLearntWarnings(tasks: readonly TaskSpec[], notInModel: Record<string, Record<string, number>>, dropped: Record<string, readonly string[]>): string[] {
-  const left = maskedNotInModel(notInModel, (task) => tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true, dropped);
-  return left.map(([task, labels]) => {
-    const total = Object.values(labels).reduce((a, b) => a + b, 0);
-    const shown = Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ');
+function notLearntWarnings(
+  tasks: readonly TaskSpec[],
+  notInModel: Record<string, Record<string, number>>,
+  dropped: Record<string, readonly string[]>,
+  merged: Record<string, readonly string[]>,
+): string[] {
+  const hasOther = (task: string) => tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true;
+  const tally = (labels: Record<string, number>) => ({
+    total: Object.values(labels).reduce((a, b) => a + b, 0),
+    shown: Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', '),
+  });
+  const left = maskedNotInModel(notInModel, hasOther, dropped).map(([task, labels]) => {
+    const { total, shown } = tally(labels);
     return `${task}: ${total} test row(s) whose truth is a label the model does not learn (${shown}) are left out of its test metrics (no training row has it, or it was under minCount and dropped)`;
   });
+  const asOther = Object.entries(notInModel).flatMap(([task, labels]) => {
+    if (!hasOther(task)) return [];
+    const unmet = Object.fromEntries(Object.entries(labels).filter(([label]) => !ownValue(dropped, task)?.includes(label) && !ownValue(merged, task)?.includes(label)));
+    if (Object.keys(unmet).length === 0) return [];
+    const { total, shown } = tally(unmet);
+    return [`${task}: ${total} test row(s) whose truth is a label no training row has (${shown}) count as truth ${OTHER_LABEL} in its test metrics, as labels under minCount do; if one is another spelling of a label it learnt, alias it in the config, or its right answers count as misses`];
+  });
+  return [...left, ...asOther];
 }
 
 /**
@@ -417,7 +435,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       for (const note of test.notes) log?.info?.(`test file: ${note}`);
       for (const warning of test.warnings) log?.warn?.(`test file: ${warning}`);
       if (test.badRows > 0) log?.warn?.(badRowsWarning(test.badRowPlaces, test.skipped));
-      for (const warning of notLearntWarnings(tasks, test.notInModel, dropped)) log?.warn?.(warning);
+      for (const warning of notLearntWarnings(tasks, test.notInModel, dropped, mergedIntoOther(taxonomy))) log?.warn?.(warning);
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
