@@ -6,7 +6,8 @@ export { DatasetError, readProblem, TrainingConfigError, SplitError, RunNotFound
 export { jsonErrorOffset, jsonErrorPlace } from './config-errors.js';
 export { decodeUtf8, isGzip, isUtf16 } from './utf8.js';
 export { namedDelimiter } from './delimiter-names.js';
-export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeWarning, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
+export { resolveLabel, finaliseTaskLabels, formatTaxonomyReport, lookalikeKey, OTHER_LABEL, type ResolvedLabel, type TaskTaxonomyReport } from './taxonomy.js';
+export { lookalikeWarning } from './data/label-lookalikes.js';
 export { loadDataset, dedupeKeyText, type Dataset, type DatasetRow, type LoadOptions } from './data/dataset.js';
 export { csvField } from './data/csv-field.js';
 export { splitDataset, type DatasetSplit } from './data/split.js';

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig, type TaskConfig } from './config.js';
 import { TrainingConfigError } from './errors.js';
-import { finaliseTaskLabels, lookalikeWarning, OTHER_LABEL, readLabel, resolveLabel } from './taxonomy.js';
+import { finaliseTaskLabels, OTHER_LABEL, readLabel, resolveLabel } from './taxonomy.js';
+import { lookalikeWarning } from './data/label-lookalikes.js';
 
 const POOL = ['a', 'b', 'c', 'd', OTHER_LABEL, 'constructor', 'toString', 'hasOwnProperty', 'Ü'];
 const name = fc.constantFrom(...POOL);
@@ -101,7 +102,7 @@ describe('a task\'s taxonomy over a label column (property)', () => {
           expect(before.report.lookalikes).toBeUndefined();
           return;
         }
-        const aliases = JSON.parse(warning.slice(warning.indexOf('aliases: ') + 'aliases: '.length)) as Record<string, string>;
+        const aliases = JSON.parse(warning.slice(warning.lastIndexOf(': {') + 2)) as Record<string, string>;
         // Added to the task as the warning says, the config takes them, and the groups are one label each.
         const task = parseTrainingConfig({ columns: { body: 'b' }, tasks: [{ name: 'queue', minCount, aliases }] }).tasks[0];
         const labels = cells.map((c) => {

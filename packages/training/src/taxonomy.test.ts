@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TaskConfigSchema } from './config.js';
-import { finaliseTaskLabels, lookalikeWarning } from './taxonomy.js';
+import { finaliseTaskLabels } from './taxonomy.js';
+import { lookalikeWarning } from './data/label-lookalikes.js';
 
 const stats = { renamed: {}, retired: 0, missing: 0 };
 
@@ -14,7 +15,7 @@ describe('labels that differ only in case or spacing', () => {
       [['billing issue', 2], ['billing  issue', 1], ['Billing Issue', 1]],
     ]);
     expect(lookalikeWarning(report)).toBe(
-      'queue: labels that differ only in case or spacing are separate classes: "billing" (2), "Billing" (1); "billing issue" (2), "billing  issue" (1), "Billing Issue" (1); ' +
+      'queue: labels that differ only in case or spacing are separate classes: "billing" (2), "Billing" (1); "billing issue" (2), "billing  issue" (1), "Billing Issue" (1); 3 rows under the less frequent spellings; ' +
         'if each group is one label, add to the task\'s aliases: {"Billing":"billing","billing  issue":"billing issue","Billing Issue":"billing issue"}',
     );
   });
@@ -24,7 +25,7 @@ describe('labels that differ only in case or spacing', () => {
     const { report } = finaliseTaskLabels(TaskConfigSchema.parse({ name: 'area', minCount: 2 }), rows, stats);
     expect(report.labels).toEqual(['Other', 'brokerage', 'other', 'savings']);
     expect(report.lookalikes).toEqual([[['Other', 3], ['other', 2]]]);
-    expect(lookalikeWarning(report)).toBe('area: labels that differ only in case or spacing are separate classes: "Other" (3), "other" (2); if each group is one label, add to the task\'s aliases: {"Other":"other"}');
+    expect(lookalikeWarning(report)).toBe('area: labels that differ only in case or spacing are separate classes: "Other" (3), "other" (2); 3 rows under the less frequent spelling; if each group is one label, add to the task\'s aliases: {"Other":"other"}');
   });
 
   it('are not reported when the task lists its labels, for labels fixed by a model, or when there are none', () => {

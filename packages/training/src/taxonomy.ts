@@ -60,17 +60,25 @@ export interface TaskTaxonomyReport {
   /** Labels of the configured taxonomy that no row carries (the model cannot learn them). */
   absent: string[];
   /**
-   * A task without `labels`: groups of labels that differ only in case or spacing (`Billing`, `billing`),
-   * each with its row count, most rows first. They are separate classes unless aliases merge them.
+   * A task without `labels`: groups of labels that differ only in case, spacing, `_` or `-` (`Billing`, `billing`;
+   * `card_arrival`, `Card Arrival`), each with its row count before minCount, most rows first. They are separate classes unless aliases merge them.
    */
   lookalikes?: Array<Array<[label: string, rows: number]>>;
 }
 
-/** Labels equal but for case and spacing, in a task that lists no labels to refuse the odd one. */
+/**
+ * What lookalike labels are compared by, as the `labels`-taxonomy path guesses a label ("did you mean"): lower case,
+ * each run of spaces, `_` and `-` one space (`card_arrival`, `Card Arrival`, `card-arrival` are one label written three ways).
+ */
+export function lookalikeKey(label: string): string {
+  return label.toLowerCase().replace(/[\s_-]+/g, ' ');
+}
+
+/** Labels equal but for case, spacing, `_` and `-` (`lookalikeKey`), in a task that lists no labels to refuse the odd one. */
 function lookalikeLabels(counts: ReadonlyMap<string, number>): Array<Array<[string, number]>> {
   const groups = new Map<string, Array<[string, number]>>();
   for (const [label, n] of counts) {
-    const key = label.toLowerCase().replace(/\s+/g, ' ');
+    const key = lookalikeKey(label);
     groups.set(key, [...(groups.get(key) ?? []), [label, n]]);
   }
   return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => b[1] - a[1] || byLabel(a[0], b[0])));
@@ -122,19 +130,6 @@ export function finaliseTaskLabels(
       ...(lookalikes.length > 0 ? { lookalikes } : {}),
     },
   };
-}
-
-/**
- * A warning for labels that differ only in case or spacing, with the aliases that would merge each group
- * into its most frequent spelling (or into `other`); undefined when there are none.
- */
-export function lookalikeWarning(report: TaskTaxonomyReport): string | undefined {
-  if (!report.lookalikes?.length) return undefined;
-  const groups = report.lookalikes.map((g) => g.map(([label, n]) => `"${label}" (${n})`).join(', '));
-  // Into `other` where a group has it: aliases apply before rare labels merge, so no alias can lead away from it.
-  const target = (g: ReadonlyArray<[string, number]>) => (g.some(([label]) => label === OTHER_LABEL) ? OTHER_LABEL : g[0][0]);
-  const aliases = Object.fromEntries(report.lookalikes.flatMap((g) => g.filter(([label]) => label !== target(g)).map(([label]) => [label, target(g)])));
-  return `${report.task}: labels that differ only in case or spacing are separate classes: ${groups.join('; ')}; if each group is one label, add to the task's aliases: ${JSON.stringify(aliases)}`;
 }
 
 /** One line per task for a person: label count, renames, retired, rare merges. */

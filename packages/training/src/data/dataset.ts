@@ -13,7 +13,7 @@ import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes }
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings } from './duplicate-rows.js';
-import { lookalikeGroups, lookalikeLabelsWarning } from './label-lookalikes.js';
+import { lookalikeWarning } from './label-lookalikes.js';
 import { countNearKeys, nearKeyWarnings, nearMissKeys, unreadTextHint, type NearKeyTally } from './unread-keys.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type Hints, type SourceFile, type SourceRecord } from './read-records.js';
@@ -561,14 +561,8 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const unknown = nullRecord<number>();
     const result = finaliseTaskLabels(task, fixed ? mapToFixed(labels, fixed, unknown, ownValue(options.maskedLabels, task.name)) : labels, { renamed, retired, retiredLabels: { ...retiredLabels }, missing }, fixed !== undefined);
     if (Object.keys(unknown).length > 0) notInModel[task.name] = unknown;
-    // Lookalikes as the labels-taxonomy path guesses a label: `_`, `-` and spaces alike too (`Card Arrival`, `card_arrival`).
-    if (task.labels === undefined && fixed === undefined) {
-      const { lookalikes: _narrow, ...report } = result.report;
-      const groups = lookalikeGroups(labels, report.counts);
-      result.report = groups.length > 0 ? { ...report, lookalikes: groups } : report;
-      const warning = lookalikeLabelsWarning(result.report);
-      if (warning !== undefined) lookalikeWarnings.push(warning);
-    }
+    const lookalike = lookalikeWarning(result.report);
+    if (lookalike !== undefined) lookalikeWarnings.push(lookalike);
     taxonomy.push(result.report);
     finalLabels.push(result.labels);
   });

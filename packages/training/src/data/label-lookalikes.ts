@@ -5,31 +5,8 @@
  * case, spaces, `_` and `-` count as the same.
  */
 import { OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
-import { byLabel } from '../text-order.js';
 
-type Group = Array<[label: string, rows: number]>;
-
-/** What two labels are compared by: lower case, each run of spaces, `_` and `-` one space. */
-export function lookalikeKey(label: string): string {
-  return label.toLowerCase().replace(/[\s_-]+/g, ' ');
-}
-
-/**
- * Groups of lookalike labels, each with its rows before minCount (the spellings merged as rare are still told apart),
- * most rows first. `other` counts as it ends up (`finalCounts`), rare labels merged in: the data's `Other` beside it
- * is such a group.
- */
-export function lookalikeGroups(labels: ReadonlyArray<string | null>, finalCounts: Readonly<Record<string, number>>): Group[] {
-  const counts = new Map<string, number>();
-  for (const l of labels) if (l !== null) counts.set(l, (counts.get(l) ?? 0) + 1);
-  if (Object.hasOwn(finalCounts, OTHER_LABEL)) counts.set(OTHER_LABEL, finalCounts[OTHER_LABEL]);
-  const groups = new Map<string, Group>();
-  for (const [label, n] of counts) {
-    const key = lookalikeKey(label);
-    groups.set(key, [...(groups.get(key) ?? []), [label, n]]);
-  }
-  return [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort((a, b) => b[1] - a[1] || byLabel(a[0], b[0])));
-}
+type Group = ReadonlyArray<readonly [label: string, rows: number]>;
 
 /** Groups named one by one in the warning; the aliases are given for all. */
 const SHOWN_GROUPS = 5;
@@ -44,7 +21,7 @@ const differsInSeparators = (g: Group) => new Set(g.map(([label]) => label.toLow
  * the aliases merging each group into its most frequent spelling (into `other` where a group has it: aliases apply
  * before rare labels merge, so none can lead away from it). Undefined when the task has no lookalikes.
  */
-export function lookalikeLabelsWarning(report: TaskTaxonomyReport): string | undefined {
+export function lookalikeWarning(report: TaskTaxonomyReport): string | undefined {
   const groups = report.lookalikes ?? [];
   if (groups.length === 0) return undefined;
   const shown = groups.slice(0, SHOWN_GROUPS).map((g) => g.map(([label, n]) => `"${label}" (${n})`).join(', '));

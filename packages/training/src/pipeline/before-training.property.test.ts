@@ -15,7 +15,8 @@ import { loadDataset } from '../data/dataset.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { splitDataset, timeTieWarning } from '../data/split.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
-import { formatTaxonomyReport, lookalikeWarning } from '../taxonomy.js';
+import { formatTaxonomyReport } from '../taxonomy.js';
+import { lookalikeWarning } from '../data/label-lookalikes.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-before-training-'));
