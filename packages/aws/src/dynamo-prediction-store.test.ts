@@ -4,6 +4,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -146,6 +147,46 @@ describe('DynamoPredictionStore', () => {
     // Closed 2026-10-20: with 10 days' retention it expired on 2026-10-30, before the store's now (2026-11-06).
     await store.saveFeedback({ emailId: 'e1', labels: { queue: 'cards', topic: 'limit' }, closedAt: '2026-10-20T00:00:00.000Z', receivedAt: '2026-10-20T00:00:00.000Z' });
     expect(await store.saveFeedback({ emailId: 'e1', labels: { queue: 'loans' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-05T00:00:00.000Z' })).toBe('recorded');
+    expect(items.get('EMAIL#e1|FEEDBACK')?.labels).toEqual({ queue: 'loans' });
+  });
+
+  it('clears tasks with one conditional update (REMOVE #labels.#c0), read first to say which held a label; none held, nothing written', async () => {
+    const fb = { emailId: 'e1', labels: { queue: 'cards', topic: 'limit' }, closedAt: '2026-11-04T00:00:00.000Z', receivedAt: '2026-11-04T09:00:00.000Z' };
+    await store.saveFeedback(fb);
+    ddb.resetHistory();
+    expect(await store.saveFeedback({ ...fb, labels: {}, clearTasks: ['topic'], closedAt: '2026-11-05T00:00:00.000Z' })).toEqual({ outcome: 'recorded', cleared: ['topic'] });
+    const update = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]).find((t) => t?.Update)?.Update;
+    expect(update?.UpdateExpression).toMatch(/ REMOVE #predictionId, #labels\.#c0$/);
+    expect(update?.ConditionExpression).toBe('#closedAt <= :closedAt AND NOT #expiresAt <= :now AND attribute_exists(#labels.#c0)');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z' });
+    ddb.resetHistory();
+    expect(await store.saveFeedback({ ...fb, labels: {}, clearTasks: ['topic'], closedAt: '2026-11-05T01:00:00.000Z' })).toEqual({ outcome: 'unchanged', cleared: [] });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(items.get('EMAIL#e1|FEEDBACK')?.closedAt).toBe('2026-11-05T00:00:00.000Z');
+  });
+
+  it('reads again when the label to clear was set or cleared between its read and the update (the condition fails)', async () => {
+    const fb = { emailId: 'e1', labels: { queue: 'cards' }, closedAt: '2026-11-04T00:00:00.000Z', receivedAt: '2026-11-04T09:00:00.000Z' };
+    await store.saveFeedback(fb);
+    // Another instance sets the topic just after this write read the feedback (which had none).
+    let reads = 0;
+    ddb.on(GetCommand).callsFake((input: { Key: Item }) => {
+      const key = `${String(input.Key.pk)}|${String(input.Key.sk)}`;
+      const item = items.get(key);
+      if (key === 'EMAIL#e1|FEEDBACK' && reads++ === 0) items.set(key, { ...item, labels: { queue: 'cards', topic: 'limit' } });
+      return { Item: item } as Out;
+    });
+    expect(await store.saveFeedback({ ...fb, labels: { business_area: 'retail' }, clearTasks: ['topic'], closedAt: '2026-11-05T00:00:00.000Z' })).toEqual({ outcome: 'recorded', cleared: ['topic'] });
+    // Its read, the one that finds the stored feedback no newer once the update failed, and the next round's.
+    expect(reads).toBe(3);
+    expect(items.get('EMAIL#e1|FEEDBACK')?.labels).toEqual({ queue: 'cards', business_area: 'retail' });
+  });
+
+  it('clears nothing of a stored feedback past its retention: unchanged, or replaced by the labels it sets', async () => {
+    await store.saveFeedback({ emailId: 'e1', labels: { queue: 'cards', topic: 'limit' }, closedAt: '2026-10-20T00:00:00.000Z', receivedAt: '2026-10-20T00:00:00.000Z' });
+    const clear = { emailId: 'e1', labels: {}, clearTasks: ['topic'], closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-05T00:00:00.000Z' };
+    expect(await store.saveFeedback(clear)).toEqual({ outcome: 'unchanged', cleared: [] });
+    expect(await store.saveFeedback({ ...clear, labels: { queue: 'loans' } })).toEqual({ outcome: 'recorded', cleared: [] });
     expect(items.get('EMAIL#e1|FEEDBACK')?.labels).toEqual({ queue: 'loans' });
   });
 

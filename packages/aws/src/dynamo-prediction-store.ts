@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackOutcome, FeedbackPair, FeedbackRecord, Logger, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
+import type { FeedbackClearing, FeedbackOutcome, FeedbackPair, FeedbackRecord, Logger, PairWindow, PredictionRecord, PredictionStore } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import { JudgedIndex } from './dynamo-judged-index.js';
 import { predictionKey } from './dynamo-layout.js';
@@ -47,7 +47,7 @@ export class DynamoPredictionStore implements PredictionStore {
     return this.guard("the read of an email's prediction", () => readNewestOfEmail(this.table, emailId));
   }
 
-  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome> {
+  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | FeedbackClearing> {
     return this.guard('the write of a feedback', () => writeFeedback(this.table, this.judged, feedback));
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackOutcome, FeedbackRecord, PredictionRecord } from '@mailroute/serving';
+import type { FeedbackClearing, FeedbackOutcome, FeedbackRecord, PredictionRecord } from '@mailroute/serving';
 import { DYNAMO_TABLE_LAYOUT as L } from './contracts.js';
 import { TRANSACTION_LIMIT, type JudgedIndex } from './dynamo-judged-index.js';
 import { FeedbackItemSchema, PredictionItemSchema, withoutUndefined } from './dynamo-items.js';
@@ -9,6 +9,7 @@ import { MAX_ATTEMPTS, transactWithRetry } from './dynamo-retry.js';
 import { isLive, type DynamoStoreTable } from './dynamo-store-reads.js';
 import { fitText } from './dynamo-text.js';
 import { PredictionExistsError, StoreUnavailableError } from './errors.js';
+
 
 /** DynamoDB refuses transactions over 4 MB; items are measured as JSON, a little over their stored size. */
 const TRANSACTION_BYTES = 3_500_000;
@@ -87,18 +88,33 @@ function predictionItem(table: DynamoStoreTable, record: PredictionRecord): Reco
  * yet) is replaced whole, not merged: reads already treat it as gone. A prediction saved after its email's
  * feedback is not marked until a later correction of that email, or the backfill: a read of the whole
  * window pairs it, a judged-only one not.
+ *
+ * With `clearTasks`, the merge also removes those tasks from the stored `labels` map. Which of them held a label is
+ * read first (consistently) and made a condition of the merge, so a write in between fails it and the round is
+ * read again: the tasks answered `cleared` are those it removed. With no label to set and none of those held
+ * (`unchanged`), nothing is written.
  */
-export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex, feedback: FeedbackRecord): Promise<FeedbackOutcome> {
+export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex, feedback: FeedbackRecord): Promise<FeedbackOutcome | FeedbackClearing> {
   const parsed = FeedbackItemSchema.parse(feedback);
+  // A task the feedback sets is not cleared.
+  const clear = [...new Set(feedback.clearTasks ?? [])].filter((task) => !Object.hasOwn(parsed.labels, task));
   const keys = await judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
-  let outcome: FeedbackOutcome | undefined;
+  let outcome: FeedbackOutcome | 'unchanged' | undefined;
+  let cleared: string[] = [];
+  const setsLabels = Object.keys(parsed.labels).length > 0;
   // A step fails only when another write changed the item in between (a first feedback put meanwhile, or
-  // the stored one expired): the next step sees that, so a few rounds always settle.
+  // the stored one expired, or a label to clear set or cleared): the next step sees that, so a few rounds always settle.
   for (let round = 1; outcome === undefined; round++) {
     const now = Math.floor(table.now().getTime() / 1000);
-    if (await judged.write(keys, feedbackPut(table, parsed, now))) outcome = 'recorded';
-    else if (await judged.write(keys, feedbackMerge(table, parsed, now))) outcome = 'recorded';
-    else if (await storedFeedbackIsNewer(table, parsed)) {
+    const held = clear.length === 0 ? [] : await heldLabels(table, parsed.emailId, clear);
+    if (clear.length > 0 && held.length === 0 && !setsLabels) {
+      // Nothing to set and nothing to clear: nothing is written (no item made for an email without feedback).
+      outcome = 'unchanged';
+    } else if ((clear.length === 0 || setsLabels) && (await judged.write(keys, feedbackPut(table, parsed, now)))) outcome = 'recorded';
+    else if (await judged.write(keys, feedbackMerge(table, parsed, now, clear, held))) {
+      outcome = 'recorded';
+      cleared = held;
+    } else if (await storedFeedbackIsNewer(table, parsed)) {
       // A newer correction is stored; its save marked the predictions it found, not one saved since.
       outcome = 'superseded';
       await judged.write(keys);
@@ -106,11 +122,20 @@ export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex
       throw new StoreUnavailableError(`the feedback of email ${parsed.emailId} kept changing during ${round} tries of its write`);
     }
   }
+  if (outcome === 'unchanged') return { outcome, cleared: [] };
   // The feedback is saved whatever happens here: a failed record is logged and tried with the next one.
   await judged.recordOnFirstFeedback(table.now()).catch((error: unknown) => {
     table.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
   });
-  return outcome;
+  return (feedback.clearTasks ?? []).length > 0 ? { outcome, cleared } : outcome;
+}
+
+/** The tasks of `clear` whose label the email's stored feedback holds (none when it has none live). */
+async function heldLabels(table: DynamoStoreTable, emailId: string, clear: readonly string[]): Promise<string[]> {
+  const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: feedbackKey(emailId), ConsistentRead: true }));
+  if (out.Item === undefined || !isLive(table, out.Item)) return [];
+  const labels = out.Item.labels;
+  return typeof labels === 'object' && labels !== null ? clear.filter((task) => Object.hasOwn(labels, task)) : [];
 }
 
 /** The whole feedback, where the email has none (or only one past its retention). */
@@ -131,13 +156,14 @@ function feedbackPut(table: DynamoStoreTable, parsed: FeedbackRecord, now: numbe
 }
 
 /**
- * The tasks of the feedback set in the stored one's `labels` (the others kept), its times, expiry and
- * prediction id (or none) taking the stored one's place: where the stored one is live and did not close later.
+ * The tasks of the feedback set in the stored one's `labels` (the others kept), the tasks of `clear` removed from
+ * it, its times, expiry and prediction id (or none) taking the stored one's place: where the stored one is live,
+ * did not close later, and holds a label of the tasks of `clear` that are in `held` and of no other of them.
  */
-function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: number) {
+function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: number, clear: readonly string[] = [], held: readonly string[] = []) {
   const tasks = Object.entries(parsed.labels);
-  // DynamoDB refuses a name or value the expressions do not use: `#labels` only with a task to set.
-  const names: Record<string, string> = { '#closedAt': 'closedAt', '#receivedAt': 'receivedAt', '#expiresAt': L.ttlAttribute, '#predictionId': 'predictionId', ...(tasks.length > 0 ? { '#labels': 'labels' } : {}) };
+  // DynamoDB refuses a name or value the expressions do not use: `#labels` only with a task to set or clear.
+  const names: Record<string, string> = { '#closedAt': 'closedAt', '#receivedAt': 'receivedAt', '#expiresAt': L.ttlAttribute, '#predictionId': 'predictionId', ...(tasks.length + clear.length > 0 ? { '#labels': 'labels' } : {}) };
   const values: Record<string, unknown> = {
     ':closedAt': parsed.closedAt,
     ':receivedAt': parsed.receivedAt,
@@ -154,12 +180,20 @@ function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: num
     values[':predictionId'] = parsed.predictionId;
     set.push('#predictionId = :predictionId');
   }
+  const remove = parsed.predictionId === undefined ? ['#predictionId'] : [];
+  // Each task to clear removed, and whether it holds a label now a condition: as read, or the round is read again.
+  const conditions = ['#closedAt <= :closedAt', 'NOT #expiresAt <= :now'];
+  clear.forEach((task, i) => {
+    names[`#c${i}`] = task;
+    remove.push(`#labels.#c${i}`);
+    conditions.push(`${held.includes(task) ? 'attribute_exists' : 'attribute_not_exists'}(#labels.#c${i})`);
+  });
   return {
     Update: {
       TableName: table.tableName,
       Key: feedbackKey(parsed.emailId),
-      UpdateExpression: `SET ${set.join(', ')}${parsed.predictionId === undefined ? ' REMOVE #predictionId' : ''}`,
-      ConditionExpression: '#closedAt <= :closedAt AND NOT #expiresAt <= :now',
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },

@@ -1,5 +1,5 @@
 // Public API of @mailroute/serving: named exports only.
-export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
+export type { PredictionRecord, FeedbackRecord, FeedbackOutcome, FeedbackClearing, FeedbackPair, PairWindow, PredictionStore } from './store/types.js';
 export { windowBounds } from './store/pair-window.js';
 export { createApp, maskPii, type AppOptions, type ServingApp } from './app.js';
 export { storedText } from './routes/classify-core.js';

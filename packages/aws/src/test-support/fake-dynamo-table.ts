@@ -44,15 +44,24 @@ const keyOf = (k: Item) => `${String(k.pk)}|${String(k.sk)}`;
  */
 const byteOrder = (a: unknown, b: unknown) => Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
 
+/** The value at `#m` or `#m.#k` (a key of the map `#m`, its own only), undefined where there is none. */
+function valueAt(item: Item | undefined, path: string, names: Names): unknown {
+  const [attribute, key] = path.split('.');
+  const value = item?.[names[attribute]];
+  if (key === undefined) return value;
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, names[key]) ? (value as Item)[names[key]] : undefined;
+}
+
 /**
- * `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v` (numbers compared as numbers, else as
- * text; false where the item lacks `#a`), each optionally after NOT, joined by OR / AND (AND binds first).
+ * `attribute_exists(#a)`, `attribute_not_exists(#a)` (also of a map's key, `#m.#k`) and `#a <op> :v` (numbers
+ * compared as numbers, else as text; false where the item lacks `#a`), each optionally after NOT, joined by OR /
+ * AND (AND binds first).
  */
 function conditionHolds(expression: string, item: Item | undefined, names: Names, values: Values): boolean {
   const term = (t: string): boolean => {
     if (t.startsWith('NOT ')) return !term(t.slice(4).trim());
-    const exists = /^attribute_(not_)?exists\((#\w+)\)$/.exec(t);
-    if (exists) return (item?.[names[exists[2]]] !== undefined) === (exists[1] === undefined);
+    const exists = /^attribute_(not_)?exists\((#\w+(?:\.#\w+)?)\)$/.exec(t);
+    if (exists) return (valueAt(item, exists[2], names) !== undefined) === (exists[1] === undefined);
     const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
     if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
     const stored = item?.[names[cmp[1]]];
@@ -65,9 +74,9 @@ function conditionHolds(expression: string, item: Item | undefined, names: Names
 }
 
 /**
- * `SET #a = #b, #c = :v, #m.#k = :v [REMOVE #d, …]`: a copy of another attribute (which must exist, as in
+ * `SET #a = #b, #c = :v, #m.#k = :v [REMOVE #d, #m.#k, …]`: a copy of another attribute (which must exist, as in
  * DynamoDB) or a value; `#m.#k` sets key `#k` of the map `#m`, which must exist (DynamoDB refuses the update
- * otherwise: it does not create the map); REMOVE deletes attributes.
+ * otherwise: it does not create the map); REMOVE deletes attributes, or a key of a map (none there: nothing).
  */
 function applyUpdate(expression: string, item: Item, names: Names, values: Values): Item {
   const clauses = /^SET (.+?)(?: REMOVE (.+))?$/.exec(expression);
@@ -88,7 +97,12 @@ function applyUpdate(expression: string, item: Item, names: Names, values: Value
     }
     out[names[attribute]] = { ...map, [names[key]]: value };
   }
-  for (const removed of clauses[2]?.split(',') ?? []) delete out[names[removed.trim()]];
+  for (const removed of clauses[2]?.split(',') ?? []) {
+    const [attribute, key] = removed.trim().split('.');
+    const map = out[names[attribute]];
+    if (key === undefined) delete out[names[attribute]];
+    else if (typeof map === 'object' && map !== null) out[names[attribute]] = Object.fromEntries(Object.entries(map).filter(([k]) => k !== names[key]));
+  }
   return out;
 }
 

@@ -23,12 +23,18 @@ export function predictionStoreModel() {
     },
     getPrediction: (id: string) => predictions.get(id),
     findPredictionByEmail: (emailId: string) => [...predictions.values()].filter((p) => p.emailId === emailId).sort(newestFirst)[0],
-    saveFeedback(f: FeedbackRecord): FeedbackOutcome {
+    /** With `clearTasks`: those of them the stored labels held, removed; `unchanged` with no label to set and none held. */
+    saveFeedback(f: FeedbackRecord): FeedbackOutcome | { outcome: FeedbackOutcome | 'unchanged'; cleared: string[] } {
       const stored = feedback.get(f.emailId);
-      if (stored && stored.closedAt > f.closedAt) return 'superseded';
-      const { predictionId, ...rest } = f;
-      feedback.set(f.emailId, { ...rest, ...(predictionId === undefined ? {} : { predictionId }), labels: { ...stored?.labels, ...f.labels } });
-      return 'recorded';
+      const { predictionId, clearTasks, ...rest } = f;
+      const clearing = clearTasks !== undefined && clearTasks.length > 0;
+      const held = [...new Set(clearTasks ?? [])].filter((task) => !Object.hasOwn(f.labels, task) && stored !== undefined && Object.hasOwn(stored.labels, task));
+      const answer = (outcome: FeedbackOutcome | 'unchanged', cleared: string[] = []) => (clearing ? { outcome, cleared } : (outcome as FeedbackOutcome));
+      if (clearing && held.length === 0 && Object.keys(f.labels).length === 0) return answer('unchanged');
+      if (stored && stored.closedAt > f.closedAt) return answer('superseded');
+      const labels = Object.fromEntries(Object.entries({ ...stored?.labels, ...f.labels }).filter(([task]) => !held.includes(task)));
+      feedback.set(f.emailId, { ...rest, ...(predictionId === undefined ? {} : { predictionId }), labels });
+      return answer('recorded', held);
     },
     listPairs(window: PairWindow): FeedbackPair[] {
       const since = canonical(window.since);

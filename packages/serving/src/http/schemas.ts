@@ -441,7 +441,7 @@ export const FeedbackResponseSchema = z
       .optional()
       .openapi({
         description:
-          "Present when something deserves a look: matched is false (no prediction has this emailId), the prediction was of automated mail (an auto-reply or bounce: the feedback is kept, but live quality and the feedback export leave it out), closedAt had no zone and was read as UTC on a server without a time zone (set the server's, or send the offset), or fell in an hour a change of daylight saving time repeats (read as its first occurrence) or skips (moved forward by the gap), or the feedback held fields that are not read (named, with the field probably meant)",
+          "Present when something deserves a look: matched is false (no prediction has this emailId), the prediction was of automated mail (an auto-reply or bounce: the feedback is kept, but live quality and the feedback export leave it out), a task corrected to a retired label lost its earlier confirmed label (cleared: unconfirmed now; the retired label is not recorded), closedAt had no zone and was read as UTC on a server without a time zone (set the server's, or send the offset), or fell in an hour a change of daylight saving time repeats (read as its first occurrence) or skips (moved forward by the gap), or the feedback held fields that are not read (named, with the field probably meant)",
       }),
     /** Deprecated: `warnings` joined into one string, as it was answered before `warnings`. */
     warning: z

@@ -203,6 +203,53 @@ describe('POST /v1/feedback', () => {
     expect((await json(only)).detail).toMatch(/^Nothing to record: "topic": "paper_statements" is a retired label/);
   });
 
+  it('a later correction to a retired label clears the earlier confirmed label of its task, 202 with a warning; an older one clears nothing; none to clear, 422', async () => {
+    const fake = createFakeClassifier();
+    const classifier = Object.assign(fake, { tasks: fake.tasks.map((t) => (t.name === 'topic' ? { ...t, retired: ['paper_statements'] } : t)) });
+    const { app, context } = await build({ classifier });
+    const [p] = await classify(app, [{ id: 'ret-1', body: 'invoice please' }, { id: 'ret-2', body: 'invoice please' }]);
+    const send = (emailId: string, labels: Record<string, string>, when: string) => app.request('/v1/feedback', jsonRequest({ emailId, labels, closedAt: when }));
+    const [t10, t20, t30, t40] = [at(10), at(20), at(30), at(40)];
+    const topics = async () => Object.fromEntries((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).map((pair) => [pair.prediction.emailId, pair.feedback?.labels]));
+    expect((await send('ret-1', { queue: 'billing', topic: 'invoice' }, t30)).status).toBe(202);
+    // Out of order: a correction that closed before the stored one clears nothing.
+    const older = await send('ret-1', { topic: 'paper_statements' }, t40);
+    expect(older.status).toBe(202);
+    expect(await json(older)).toMatchObject({ status: 'superseded', recordedTasks: [], ignored: { topic: '"paper_statements" is a retired label' } });
+    expect((await topics())['ret-1']).toEqual({ queue: 'billing', topic: 'invoice' });
+    const cleared =
+      'The earlier confirmed label of task "topic" was cleared: this correction names "paper_statements", a retired label, which is not recorded, so the task is unconfirmed for this email now (the feedback export leaves it blank, so training masks it, and /v1/quality does not count it).';
+    const later = await send('ret-1', { topic: 'paper_statements' }, t20);
+    expect(later.status).toBe(202);
+    expect(await json(later)).toEqual({
+      emailId: 'ret-1',
+      predictionId: p.predictionId,
+      status: 'recorded',
+      matched: true,
+      warnings: [cleared],
+      warning: cleared,
+      ignored: { topic: '"paper_statements" is a retired label' },
+      recordedTasks: [],
+    });
+    expect((await topics())['ret-1']).toEqual({ queue: 'billing' });
+    // The feedback it cleared, delivered again late, does not bring the label back.
+    expect(await json(send('ret-1', { queue: 'billing', topic: 'invoice' }, t30))).toMatchObject({ status: 'superseded' });
+    // Beside a current label: that one recorded, the retired one's task cleared all the same.
+    expect((await send('ret-2', { queue: 'general', topic: 'login' }, t30)).status).toBe(202);
+    const both = await send('ret-2', { queue: 'billing', topic: 'paper_statements' }, t20);
+    expect(await json(both)).toMatchObject({ status: 'recorded', warnings: [cleared], recordedTasks: ['queue'] });
+    expect(await topics()).toEqual({ 'ret-1': { queue: 'billing' }, 'ret-2': { queue: 'billing' } });
+    // Quality no longer counts the cleared topics.
+    const quality = await json(app.request('/v1/quality?hours=1', authed()));
+    expect(quality.tasks.queue).toMatchObject({ withFeedback: 2 });
+    expect(quality.tasks.topic).toMatchObject({ withFeedback: 0 });
+    // Nothing left to clear and nothing else to record: 422 as before, and nothing written.
+    const again = await send('ret-1', { topic: 'paper_statements' }, t10);
+    expect(again.status).toBe(422);
+    expect((await json(again)).detail).toBe('Nothing to record: "topic": "paper_statements" is a retired label.');
+    expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' })).find((pair) => pair.prediction.emailId === 'ret-1')?.feedback?.closedAt).toBe(t20);
+  });
+
   it('checks a label the served model lacks against the model that made the prediction (after a swap or a rollback)', async () => {
     // The prediction came from another registered model whose queue taxonomy has `kyc`, which the served one lacks.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-feedback-model-'));

@@ -89,6 +89,13 @@ function ignoredText(ignored: Record<string, string>): string {
   return entries.length > MAX_IGNORED_NAMED ? `${named} and ${entries.length - MAX_IGNORED_NAMED} more` : named;
 }
 
+/** The 422 of a feedback with nothing left to record, naming what was left out and why. */
+function nothingToRecord(served: readonly ClassifierTask[], ignored: Record<string, string>): UnknownLabelError {
+  return new UnknownLabelError(`Nothing to record: ${ignoredText(ignored)}.`, {
+    validLabels: Object.fromEntries(served.map((t) => [t.name, [...taxonomyLabels(t)]])),
+  });
+}
+
 /**
  * Every task and label must be in one of the taxonomies given (the served model's first: its valid labels
  * are the ones a 422 lists); a label under an old name that a model's training config renamed or merged is
@@ -97,19 +104,22 @@ function ignoredText(ignored: Record<string, string>): string {
  * row, or dropped as rare), kept so that the feedback export gives the next training examples of it.
  * A label no taxonomy accepts is a 422; one retired, and one of a task no model has whose name is near none of
  * theirs, are left out (`ignored`), as training masks them, so the other tasks' labels still count; when nothing
- * is left, 422. The labels are returned as sent: which names they
+ * is left, 422, unless a label was retired: its task is in `retired`, whose earlier confirmed label the feedback
+ * clears (a person said it is not that label), so whether there was anything to do is the store's to say.
+ * The labels are returned as sent: which names they
  * are compared under is the business of scoring, per the model that made the prediction. `readAs` says, per
  * task, the name the first taxonomy accepting it reads a label under when that is another, and why.
  */
 export function checkTaxonomy(
   taxonomies: readonly (readonly ClassifierTask[])[],
   labels: Record<string, string>,
-): { labels: Record<string, string>; ignored: Record<string, string>; readAs: Record<string, string> } {
+): { labels: Record<string, string>; ignored: Record<string, string>; readAs: Record<string, string>; retired: string[] } {
   const [served = []] = taxonomies;
   const kept: Record<string, string> = {};
   // A task named __proto__ is kept as a key like any other (an object literal would take it as its prototype).
   const ignored = nullRecord<string>();
   const readAs: Record<string, string> = {};
+  const retired: string[] = [];
   for (const [name, label] of Object.entries(labels)) {
     const verdicts = taxonomies.map((tasks) => judgeLabel(tasks, name, label));
     const accepting = verdicts.indexOf('accepted');
@@ -118,16 +128,22 @@ export function checkTaxonomy(
       const task = taxonomies[accepting].find((t) => t.name === name);
       const note = task && readAsNote(task, label, accepting === 0 ? 'the model now serving' : 'the model that made the prediction');
       if (note) readAs[name] = note;
-    } else if (verdicts.includes('retired')) ignored[name] = `"${label}" is a retired label`;
-    else if (verdicts.every((v) => v === 'unknown-task')) ignored[name] = `not one of the model's tasks (${served.map((t) => t.name).join(', ')})`;
+    } else if (verdicts.includes('retired')) {
+      ignored[name] = `"${label}" is a retired label`;
+      retired.push(name);
+    } else if (verdicts.every((v) => v === 'unknown-task')) ignored[name] = `not one of the model's tasks (${served.map((t) => t.name).join(', ')})`;
     else throw verdicts.find((v) => v instanceof UnknownLabelError) as UnknownLabelError;
   }
-  if (Object.keys(kept).length === 0) {
-    throw new UnknownLabelError(`Nothing to record: ${ignoredText(ignored)}.`, {
-      validLabels: Object.fromEntries(served.map((t) => [t.name, [...taxonomyLabels(t)]])),
-    });
-  }
-  return { labels: kept, ignored, readAs };
+  if (Object.keys(kept).length === 0 && retired.length === 0) throw nothingToRecord(served, ignored);
+  return { labels: kept, ignored, readAs, retired };
+}
+
+/**
+ * The answer's warning for a task whose earlier confirmed label a correction to a retired label cleared: the person
+ * said the email is not of that label, and the retired one is not recorded, so the task is unconfirmed now.
+ */
+function clearedWarning(task: string, label: string): string {
+  return `The earlier confirmed label of task ${quoted(task)} was cleared: this correction names ${quoted(label)}, a retired label, which is not recorded, so the task is unconfirmed for this email now (the feedback export leaves it blank, so training masks it, and /v1/quality does not count it).`;
 }
 
 /**
@@ -227,15 +243,22 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const sent = withProtoKey(raw?.labels)
         ? Object.assign(nullRecord<string>(), body.labels, { ['__proto__']: String(Object.getOwnPropertyDescriptor(raw.labels, '__proto__')?.value) })
         : body.labels;
-      const { labels, ignored, readAs } = await checkLabels(ctx, classifier, sent, prediction);
+      const { labels, ignored, readAs, retired } = await checkLabels(ctx, classifier, sent, prediction);
       const emailId = prediction?.emailId ?? body.emailId ?? '';
-      const outcome = await ctx.store.saveFeedback({
+      // A task corrected to a retired label loses its earlier confirmed label (under the rules of any correction: not
+      // when a feedback that closed later is stored), decided in the store's write, which is committed before the 202.
+      const saved = await ctx.store.saveFeedback({
         emailId,
         ...(prediction ? { predictionId: prediction.predictionId } : {}),
         labels,
         closedAt,
         receivedAt: new Date(ctx.clock.now()).toISOString(),
+        ...(retired.length > 0 ? { clearTasks: retired } : {}),
       });
+      const outcome = typeof saved === 'object' ? saved.outcome : saved;
+      // Only retired labels, and no earlier label of their tasks to clear: nothing was written, as before.
+      if (outcome === 'unchanged') throw nothingToRecord(classifier.tasks, ignored);
+      const cleared = typeof saved === 'object' ? saved.cleared.map((task) => clearedWarning(task, sent[task] ?? '')) : [];
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
       const skipped = { ...(Object.keys(ignored).length > 0 ? { ignored } : {}), ...(Object.keys(readAs).length > 0 ? { readAs } : {}) };
       const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
@@ -244,12 +267,12 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       if (prediction) {
         // Kept as any feedback, but the caller should know it scores nothing: no person wrote the email.
         const automated = prediction.automated === undefined ? undefined : `Email "${emailId.slice(0, 80)}" was answered as automated mail (${prediction.automated}): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.`;
-        const said = warningsOf([automated, read.warning, unread]);
+        const said = warningsOf([automated, ...cleared, read.warning, unread]);
         return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...said, ...skipped, recordedTasks }, 202);
       }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
       const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
-      return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, read.warning, unread]), ...skipped, recordedTasks }, 202);
+      return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, ...cleared, read.warning, unread]), ...skipped, recordedTasks }, 202);
     },
   );
 }

@@ -279,6 +279,35 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('answers from the writer thread which stored labels a feedback cleared, or that it had none to clear; committed before the answer', async () => {
+    const file = path.join(dir, 'clearing', 'mailroute.db');
+    const store = createSqliteStore({ file, retentionDays: 0 });
+    const at = (minute: number) => `2026-12-06T06:0${minute}:00.000Z`;
+    try {
+      await store.saveFeedback({ emailId: 'ret-1', labels: { queue: 'account_management', topic: 'tagesgeld_zinsen' }, closedAt: at(0), receivedAt: at(0) });
+      const clear = (emailId: string, closedAt: string) => store.saveFeedback({ emailId, labels: {}, closedAt, receivedAt: closedAt, clearTasks: ['topic'] });
+      // Sent together: the older one first finds the label, then the later clears it; another email has none to clear.
+      const sent = await Promise.all([clear('ret-1', at(5)), clear('ret-1', at(4)), clear('ret-2', at(5)), store.saveFeedback({ emailId: 'ret-3', labels: { queue: 'cards' }, closedAt: at(5), receivedAt: at(5), clearTasks: ['topic'] })]);
+      expect(sent).toEqual([
+        { outcome: 'recorded', cleared: ['topic'] },
+        { outcome: 'unchanged', cleared: [] },
+        { outcome: 'unchanged', cleared: [] },
+        { outcome: 'recorded', cleared: [] },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT email_id, labels, closed_at FROM feedback ORDER BY email_id').all()).toEqual([
+        { email_id: 'ret-1', labels: '{"queue":"account_management"}', closed_at: at(5) },
+        { email_id: 'ret-3', labels: '{"queue":"cards"}', closed_at: at(5) },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("brings a file of an older mailroute up to this one's data version: every time UTC with milliseconds, a later correction no longer 'superseded'", async () => {
     const file = path.join(dir, 'old', 'mailroute.db');
     mkdirSync(path.dirname(file), { recursive: true });

@@ -423,8 +423,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (!isOpen()) throw closedError();
       // A stored feedback past the retention that the hourly prune has not deleted yet is replaced, not merged into.
       const expiredBefore = retentionDays > 0 ? new Date(Date.now() - retentionDays * 86_400_000).toISOString() : '';
-      // The upsert keeps a feedback that closed later: the writer says whether it did.
-      return (await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }))) === 'superseded' ? 'superseded' : 'recorded';
+      // The upsert keeps a feedback that closed later: the writer says whether it did, and which stored labels of
+      // `clearTasks` it removed (read in the transaction that writes).
+      const written = await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }));
+      const outcome = written === 'superseded' ? 'superseded' : 'recorded';
+      if (feedback.clearTasks === undefined || feedback.clearTasks.length === 0) return outcome;
+      if (written === 'unchanged') return { outcome: 'unchanged', cleared: [] };
+      return { outcome, cleared: typeof written === 'object' ? written.cleared : [] };
     },
     prune,
     listPairs: async (window) => {

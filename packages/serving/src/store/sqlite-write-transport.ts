@@ -7,8 +7,12 @@ import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sql
 
 type NewMessage = (id: number) => WriteMessage;
 
-/** How a write committed: `superseded` for a feedback that changed nothing, as the stored one closed later. */
-export type WriteOutcome = 'written' | 'superseded';
+/**
+ * How a write committed: `superseded` for a feedback that changed nothing, as the stored one closed later;
+ * `unchanged` for one that set no label and cleared none (no stored label of its `clearTasks`: nothing written);
+ * `{ cleared }` for one written that removed the stored labels of those tasks.
+ */
+export type WriteOutcome = 'written' | 'superseded' | 'unchanged' | { cleared: string[] };
 
 /** Sends writes to the group writer. */
 export interface WriteTransport {
@@ -118,7 +122,12 @@ const failureOf = (error: unknown): Failure => ({ message: error instanceof Erro
 export const nothing = (): void => undefined;
 
 /** How a committed message was written. */
-const outcomeOf = (m: WriteMessage): WriteOutcome => (m.kind === 'feedback' && m.superseded ? 'superseded' : 'written');
+function outcomeOf(m: WriteMessage): WriteOutcome {
+  if (m.kind !== 'feedback') return 'written';
+  if (m.superseded) return 'superseded';
+  if (m.unchanged) return 'unchanged';
+  return m.cleared !== undefined && m.cleared.length > 0 ? { cleared: m.cleared } : 'written';
+}
 
 /** The prediction records a write holds. */
 const recordsOf = (m: WriteMessage): number => (m.kind === 'predictions' ? m.records.length : 0);
@@ -284,11 +293,13 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[] }[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
       for (const id of m.superseded) w.settle(id, undefined, 0, 'superseded');
+      for (const id of m.unchanged) w.settle(id, undefined, 0, 'unchanged');
+      for (const c of m.cleared) w.settle(c.id, undefined, 0, { cleared: c.tasks });
       for (const f of m.failed) {
         if (f.code === FILE_GONE_CODE) lost.mark(f.message);
         w.settle(f.id, f, f.records);

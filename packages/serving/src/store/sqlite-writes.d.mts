@@ -6,9 +6,11 @@ export type WriteMessage =
   /**
    * Merged per task into the email's stored feedback, unless that one closed before `expiredBefore` (ISO time;
    * '' for none: kept for ever): past the retention, it is replaced, as the prune would have deleted it.
-   * `superseded` is set by the writer: the stored feedback closed later, so this one changed nothing.
+   * Set by the writer: `superseded`, the stored feedback closed later, so this one changed nothing; `unchanged`, it
+   * names no label to set and clears tasks the stored feedback held no label of, so nothing was written; `cleared`,
+   * the tasks of its `clearTasks` whose stored label it removed.
    */
-  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string; superseded?: boolean }
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string; superseded?: boolean; unchanged?: boolean; cleared?: string[] }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
   /**

@@ -48,17 +48,29 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
-  // keeps the stored labels of the others (json_patch: labels are strings, never the null that would delete
-  // a key); an earlier one (out-of-order delivery) changes nothing. The prediction id is the later one's.
-  // A stored one past the retention (closed before the message's `expiredBefore`, not yet pruned: the prune
-  // runs hourly) is replaced, not merged: its labels are as good as deleted.
+  // keeps the stored labels of the others (json_patch with the patch given: labels are strings, and the null of
+  // a task in `clearTasks` deletes its key); an earlier one (out-of-order delivery) changes nothing. The
+  // prediction id is the later one's. A stored one past the retention (closed before the message's
+  // `expiredBefore`, not yet pruned: the prune runs hourly) is replaced, not merged: its labels are as good as deleted.
   const upsertFeedback = db.prepare(
     `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id,
-       labels = CASE WHEN feedback.closed_at < ? THEN excluded.labels ELSE json_patch(feedback.labels, excluded.labels) END,
+       labels = CASE WHEN feedback.closed_at < ? THEN excluded.labels ELSE json_patch(feedback.labels, ?) END,
        closed_at = excluded.closed_at, received_at = excluded.received_at
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
+  const storedFeedback = db.prepare('SELECT labels, closed_at FROM feedback WHERE email_id = ?');
+
+  /**
+   * The tasks of `clear` whose label the email's stored feedback holds (one past the retention holds none), read
+   * in the transaction that writes: what a feedback that clears them removes.
+   */
+  function heldLabels(emailId, clear, expiredBefore) {
+    const stored = storedFeedback.get(emailId);
+    if (stored === undefined || stored.closed_at < expiredBefore) return [];
+    const labels = JSON.parse(stored.labels);
+    return clear.filter((task) => Object.hasOwn(labels, task));
+  }
 
   // A prune deletes PRUNE_BATCH rows of each table a transaction, then goes on in the next group: deleted in one
   // transaction, a million rows (a lowered retention, a restart after a long stop) held every write for 25 s
@@ -77,9 +89,24 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
     }
     if (message.kind === 'feedback') {
       const f = message.feedback;
+      const expiredBefore = message.expiredBefore ?? '';
+      // A task the feedback sets is not cleared. Cleared: its key patched with null, which json_patch deletes.
+      const clear = [...new Set(f.clearTasks ?? [])].filter((task) => !Object.hasOwn(f.labels, task));
+      const held = clear.length === 0 ? [] : heldLabels(f.emailId, clear, expiredBefore);
+      message.superseded = false;
+      message.unchanged = false;
+      message.cleared = [];
+      if (clear.length > 0 && held.length === 0 && Object.keys(f.labels).length === 0) {
+        // Nothing to set and nothing to clear: no row is written (none made for an email without feedback).
+        message.unchanged = true;
+        return;
+      }
+      const labels = JSON.stringify(f.labels);
+      const patch = clear.length === 0 ? labels : JSON.stringify(Object.fromEntries([...Object.entries(f.labels), ...clear.map((task) => [task, null])]));
       // No row changed: the upsert's WHERE kept a stored feedback that closed later (decided in this transaction,
       // so a later feedback committed just after cannot make this one read as superseded).
-      message.superseded = upsertFeedback.run(f.emailId, f.predictionId ?? null, JSON.stringify(f.labels), f.closedAt, f.receivedAt, message.expiredBefore ?? '').changes === 0;
+      message.superseded = upsertFeedback.run(f.emailId, f.predictionId ?? null, labels, f.closedAt, f.receivedAt, expiredBefore, patch).changes === 0;
+      if (!message.superseded) message.cleared = held;
       return;
     }
     for (const r of message.records) {

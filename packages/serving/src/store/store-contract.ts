@@ -198,6 +198,44 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect((await s.listPairs(days))[0].feedback).toEqual(newer);
     });
 
+    it('clearTasks: a later correction removes the stored labels of those tasks and names those it removed; an older one is superseded and clears nothing', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      const stored = async () => (await s.listPairs(days)).find((pair) => pair.prediction.predictionId === 'p')?.feedback;
+      await s.saveFeedback({ emailId: 'e1', predictionId: 'p', labels: { queue: 'advisory', topic: 'tagesgeld_zinsen' }, closedAt: at(3, 10), receivedAt: at(3, 10) });
+      // Out of order: an older correction clears nothing.
+      expect(await s.saveFeedback({ emailId: 'e1', predictionId: 'p', labels: {}, clearTasks: ['topic'], closedAt: at(3, 8), receivedAt: at(3, 11) })).toEqual({ outcome: 'superseded', cleared: [] });
+      expect((await stored())?.labels).toEqual({ queue: 'advisory', topic: 'tagesgeld_zinsen' });
+      // A later one removes the task's label (a task it clears that held none is not named); its times become the feedback's.
+      const clearing = { emailId: 'e1', predictionId: 'p', labels: {}, closedAt: at(3, 12), receivedAt: at(3, 12) };
+      expect(await s.saveFeedback({ ...clearing, clearTasks: ['topic', 'business_area'] })).toEqual({ outcome: 'recorded', cleared: ['topic'] });
+      expect(await stored()).toEqual({ ...clearing, labels: { queue: 'advisory' } });
+      expect((await s.listPairs({ ...days, judgedOnly: true }))[0].feedback).toEqual({ ...clearing, labels: { queue: 'advisory' } });
+      // The cleared label is not brought back by a delivery of the feedback it cleared, which closed earlier.
+      expect(await s.saveFeedback({ emailId: 'e1', predictionId: 'p', labels: { topic: 'tagesgeld_zinsen' }, closedAt: at(3, 10), receivedAt: at(3, 13) })).toBe('superseded');
+      // Nothing left to clear and nothing to set: nothing written (the stored closedAt stays), and no feedback made for an email without one.
+      expect(await s.saveFeedback({ ...clearing, closedAt: at(3, 14), clearTasks: ['topic'] })).toEqual({ outcome: 'unchanged', cleared: [] });
+      expect(await stored()).toEqual({ ...clearing, labels: { queue: 'advisory' } });
+      expect(await s.saveFeedback({ ...clearing, emailId: 'e2', clearTasks: ['topic'] })).toEqual({ outcome: 'unchanged', cleared: [] });
+      await s.savePredictions([predictionFixture('p2', 'e2', at(2, 10))]);
+      expect((await s.listPairs(days)).find((pair) => pair.prediction.predictionId === 'p2')?.feedback).toBeUndefined();
+      // The last label cleared leaves the email's feedback with none: its closedAt still orders later corrections.
+      expect(await s.saveFeedback({ ...clearing, closedAt: at(3, 15), clearTasks: ['queue'] })).toEqual({ outcome: 'recorded', cleared: ['queue'] });
+      expect((await stored())?.labels).toEqual({});
+      expect(await s.saveFeedback({ emailId: 'e1', labels: { queue: 'stale' }, closedAt: at(3, 14), receivedAt: at(3, 16) })).toBe('superseded');
+    });
+
+    it('clearTasks beside labels: the labels are set, the other tasks cleared (a task it sets is not); on the first feedback of an email nothing is cleared', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      const first = { emailId: 'e1', predictionId: 'p', labels: { queue: 'advisory' }, closedAt: at(3, 10), receivedAt: at(3, 10), clearTasks: ['topic'] };
+      expect(await s.saveFeedback(first)).toEqual({ outcome: 'recorded', cleared: [] });
+      await s.saveFeedback({ emailId: 'e1', predictionId: 'p', labels: { business_area: 'savings', topic: 'sparplan' }, closedAt: at(3, 11), receivedAt: at(3, 11) });
+      const mixed = { emailId: 'e1', predictionId: 'p', labels: { queue: 'payments', topic: 'depot' }, closedAt: at(3, 12), receivedAt: at(3, 12) };
+      expect(await s.saveFeedback({ ...mixed, clearTasks: ['business_area', 'topic'] })).toEqual({ outcome: 'recorded', cleared: ['business_area'] });
+      expect((await s.listPairs(days))[0].feedback).toEqual({ ...mixed, labels: { queue: 'payments', topic: 'depot' } });
+    });
+
     it('keeps the prediction a feedback names, an older one of its email, on every pair of the email, one saved after it too', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('first', 'e1', at(1, 9)), predictionFixture('edited', 'e1', at(2, 9))]);

@@ -48,6 +48,12 @@ export interface FeedbackRecord {
   labels: Record<string, string>;
   closedAt: string;
   receivedAt: string;
+  /**
+   * Only in a write: tasks whose stored label this feedback removes (a person corrected the task to a label the
+   * model's config retired: it is not that label, and the retired one is not recorded), under the same rule as
+   * `labels` (not when the stored feedback closed later). A task `labels` names is set, not cleared. Never read back.
+   */
+  clearTasks?: string[];
 }
 
 /** Bounds as ISO times in any form (`Z` or an offset, with or without milliseconds), compared as the instants they name. */
@@ -69,6 +75,16 @@ export interface FeedbackPair {
 
 /** Predictions and feedback: SQLite locally, DynamoDB in AWS. Writes are durable when the promise resolves. */
 export type FeedbackOutcome = 'recorded' | 'superseded';
+
+/**
+ * What a feedback with `clearTasks` did: `cleared` lists those of its tasks whose stored label it removed (in the
+ * order given; none when superseded). `unchanged`: it named no label to set and the email's stored feedback (live,
+ * not past its retention) held a label of none of those tasks, so nothing was written.
+ */
+export interface FeedbackClearing {
+  outcome: FeedbackOutcome | 'unchanged';
+  cleared: string[];
+}
 
 /** Whether a store can take writes now; `detail` says why not. */
 export interface StoreHealth {
@@ -102,9 +118,11 @@ export interface PredictionStore {
    * Upsert by `emailId`, merged per task: the tasks `labels` names are set, the stored labels of the other
    * tasks kept, and closedAt, receivedAt and predictionId (or its absence) become this feedback's. Unless
    * the stored feedback closed later (out-of-order delivery): nothing changes, `superseded` then; `recorded`
-   * (or nothing, for stores that cannot tell) otherwise.
+   * (or nothing, for stores that cannot tell) otherwise. With `clearTasks`, the stored labels of those tasks are
+   * removed too, and the answer is a `FeedbackClearing`: which of them held a label, or `unchanged` when none did
+   * and there was no label to set (the choice made in the write itself, so it holds against a write at once).
    */
-  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | void>;
+  saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | FeedbackClearing | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
   prune?(before: string): Promise<void>;
   /**
