@@ -22,7 +22,7 @@ describe('mistakeExamplesMarkdown', () => {
   it('shows, per most confused pair, its emails the model was surest of first, with confidence and abstention, escaped', () => {
     const md = mistakeExamplesMarkdown(report, lines, (id) => texts[id], 2);
     expect(md.startsWith('# Example mistakes of m-1 on test.csv\n')).toBe(true);
-    expect(md).toContain("> **These are customers' emails:** masked, not anonymous.");
+    expect(md).toContain("> **These are customers' emails:** masked, not anonymous (a name with no such cue");
     const pair = md.slice(md.indexOf('### `tax` read as `payments` (3 emails)'));
     expect(pair.split('\n').slice(2, 5)).toEqual([
       '- `a3`, confidence 0.970: Wo ist meine Steuerbescheinigung?',
@@ -31,7 +31,10 @@ describe('mistakeExamplesMarkdown', () => {
     ]);
     expect(md).toContain('### `payments` read as `tax` (1 email)\n\n- `a5`, confidence 0.800: Überweisung');
     // Three of the pair asked: the abstained one too, said so.
-    expect(mistakeExamplesMarkdown(report, lines, (id) => texts[id], 3)).toContain('- `a4`, confidence 0.400, abstained (a person checks it): Frage \\| Steuer');
+    expect(mistakeExamplesMarkdown(report, lines, (id) => texts[id], 3)).toContain('- `a4`, confidence 0.400, abstained (flagged, not acted on): Frage \\| Steuer');
+    // For the task that routes mail, an abstention is manual triage.
+    const routed = evaluatePredictions(lines, { dataset: 'test.csv', modelId: 'm-1', routing: { queueTask: 'queue' } });
+    expect(mistakeExamplesMarkdown(routed, lines, (id) => texts[id], 3)).toContain('- `a4`, confidence 0.400, abstained (manual triage: a person routes it): Frage \\| Steuer');
   });
 
   it('says when no text of a pair is at hand', () => {

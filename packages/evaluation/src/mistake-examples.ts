@@ -22,9 +22,9 @@ export function mistakeExamplesMarkdown(report: EvaluationReport, lines: readonl
     `# ${cell(title)}`,
     '',
     `For each pair the report lists as most confused, up to ${perPair} of its emails, those the model was surest of first (a threshold lets them through unchecked).`,
-    'Each is shown as the model read it: quoted replies, signatures and disclaimers gone, names, addresses, IBANs, card and phone numbers masked.',
+    "Each is the text the model read (quoted replies, signatures and disclaimers gone), then masked as a server's `--store-text` masks what it keeps: IBANs, card, phone and other account numbers, email and street addresses, and names where a cue marks them (a greeting, a signature, a title, `my husband`, the sender's name).",
     '',
-    "> **These are customers' emails:** masked, not anonymous. Share this file as you would share the data.",
+    "> **These are customers' emails:** masked, not anonymous (a name with no such cue, in a subject say, can remain). Share this file as you would share the data.",
   ];
   for (const t of report.tasks) {
     const { pairs } = shownConfusedPairs(t);
@@ -40,10 +40,12 @@ export function mistakeExamplesMarkdown(report: EvaluationReport, lines: readonl
       }).slice(0, perPair);
       out.push('', `### ${codeSpan(pair.truth)} read as ${codeSpan(pair.predicted)} (${pair.count} email${pair.count === 1 ? '' : 's'})`, '');
       if (shown.length === 0) out.push('No text of these emails is at hand.');
+      // The task that routes mail sends an email it abstains on to manual triage; another task's abstention is only flagged.
+      const abstainedText = report.routing?.queueTask === t.task ? ', abstained (manual triage: a person routes it)' : ', abstained (flagged, not acted on)';
       for (const { line, text } of shown) {
         const p = line.prediction[t.task];
         const confidence = p?.confidence === undefined ? '' : `, confidence ${p.confidence.toFixed(3)}`;
-        const abstained = p?.abstained === true ? ', abstained (a person checks it)' : '';
+        const abstained = p?.abstained === true ? abstainedText : '';
         out.push(`- ${codeSpan(line.id as string)}${confidence}${abstained}: ${cell(text)}`);
       }
     }

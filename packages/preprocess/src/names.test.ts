@@ -111,6 +111,10 @@ describe('names and addresses in redactPii', () => {
       ['Hallo, hier ist Max Mustermann. Ich bin Peter Müller und habe ein Depot.', 'Hallo, hier ist [NAME]. Ich bin [NAME] und habe ein Depot.'],
       ['Sent on behalf of Robert Brown', 'Sent on behalf of [NAME]'],
       ["I am Emily Clarke, account holder. Hallo, I'm Oliver Smith-Jones.", "I am [NAME], account holder. Hallo, I'm [NAME]."],
+      // A relative the writer names: a person's name as surely; words after a relative that name no one stay.
+      ['My husband Thomas Becker passed away. For my daughter Anna Maria Schulz, please.', 'My husband [NAME] passed away. For my daughter [NAME], please.'],
+      ['Meine Tochter Lena Schmitt soll Zugriff bekommen. Mein verstorbener Vater Hans-Peter Weber hatte ein Depot.', 'Meine Tochter [NAME] soll Zugriff bekommen. Mein verstorbener Vater [NAME] hatte ein Depot.'],
+      ['My son is 12. Meine Mutter hat angerufen. My wife and I want a joint account.', 'My son is 12. Meine Mutter hat angerufen. My wife and I want a joint account.'],
       // Title Case prose after `I am` names no one.
       ["I am Writing To You about my account. I am Very Happy. I'm Interested in a savings plan. I am a customer.", "I am Writing To You about my account. I am Very Happy. I'm Interested in a savings plan. I am a customer."],
       ['Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.', 'Ich bin Kunde bei Ihnen. Ich bin Neukunde Ihrer Bank. This is Urgent. This is My Account.'],

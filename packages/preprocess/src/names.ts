@@ -53,10 +53,17 @@ const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.
 const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 /** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`, `Sehr geehrte Anna Schmidt,`). */
 const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
+/**
+ * A relative the writer names (`my husband Thomas Becker`, `meine Tochter Lena Schmitt`): the name after it is a
+ * person's as surely as one a writer introduces themself with. Written from the letter after `m` (`y husband`,
+ * `eine Tochter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling.
+ */
+const RELATIVE_CUE = String.raw`y (?:husband|wife|son|daughter|mother|father|partner|brother|sister|late husband|late wife)|eine? (?:Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater|Bruder|Schwester|Partnerin|Partner|Lebensgefährtin|Lebensgefährte|verstorbene Mutter|verstorbener Vater|verstorbener Mann|verstorbene Frau)`;
+
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|${RELATIVE_CUE}|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -99,7 +106,7 @@ const GIVEN_LOWER = new RegExp(
  * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
  */
 const INTRODUCED = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of|(?<=${BEFORE}[Mm])(?:${RELATIVE_CUE}))[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
   'uy',
 );
 /**
