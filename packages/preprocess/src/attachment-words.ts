@@ -30,7 +30,7 @@ export function attachmentWords(names: readonly string[]): string[] {
 
 /** A placeholder that masking put in (`[ID_DOCUMENT]`, `[IBAN]`): spacing leaves it whole. */
 const PLACEHOLDER = /(\[[A-Z][A-Z0-9_]*\])/;
-/** A stem that ends in an email address's domain without its dot (`erika.muster@mail` of `erika.muster@mail.de`): its "extension" is the address's. */
+/** A stem that ends in an email address's domain without its dot (`erika.muster@mail` of `erika.muster@mail.example`): its "extension" is the address's. */
 const ADDRESS_END = /@[\p{L}\p{N}-]+$/u;
 
 /**

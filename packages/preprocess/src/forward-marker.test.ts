@@ -80,10 +80,10 @@ describe('a separator on the line of the writer\'s note', () => {
 describe('a reply header on the line of the writer\'s last sentence', () => {
   it('goes on a line of its own: the sentence is the text, the header and the quote under it go', () => {
     for (const [text, header] of [
-      ['Bitte stornieren Sie den Auftrag.', 'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:'],
-      ['Still no refund on my account!', 'On Mon, 3 Nov 2025 at 10:15, Bank Support <support@bank.com> wrote:'],
+      ['Bitte stornieren Sie den Auftrag.', 'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.example>:'],
+      ['Still no refund on my account!', 'On Mon, 3 Nov 2025 at 10:15, Bank Support <support@bank.example> wrote:'],
       // A sentence with a comma: the line is no header whole, the rest after it is.
-      ['ich warte seit drei Wochen auf die Gutschrift, bitte prüfen Sie das endlich.', 'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:'],
+      ['ich warte seit drei Wochen auf die Gutschrift, bitte prüfen Sie das endlich.', 'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.example>:'],
     ]) {
       const body = `Hallo,\n${text} ${header}\n> Ihr Auftrag wurde angenommen.`;
       expect(cleanEmail({ body }, { redact: false }).text).toBe(`Hallo,\n${text}`);
@@ -92,7 +92,7 @@ describe('a reply header on the line of the writer\'s last sentence', () => {
   });
 
   it('is not looked for inside a header alone (its date\'s `3.` or `Mo.`), nor after a sentence when what follows is no header', () => {
-    const alone = 'Am Mo., 3. Nov. 2025 um 10:15 schrieb Kundenservice <service@bank.de>:';
+    const alone = 'Am Mo., 3. Nov. 2025 um 10:15 schrieb Kundenservice <service@bank.example>:';
     expect(splitInlineSeparators([alone])).toEqual([alone]);
     const prose = ['Ich habe am 3.11. angerufen. Am Telefon sagte man mir Folgendes:'];
     expect(splitInlineSeparators(prose)).toBe(prose);

@@ -9,19 +9,19 @@ describe('inline answers and wrapped quoted lines', () => {
     expect(text({ body: inline })).toBe(inline);
     // A fraud report under the bank's question was lost whole.
     expect(
-      text({ body: 'On Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.co.uk> wrote:\n> Please confirm that the transfer of GBP 2,500 was made by you.\nno, I did not make this transfer. please block my card' }),
+      text({ body: 'On Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.example> wrote:\n> Please confirm that the transfer of GBP 2,500 was made by you.\nno, I did not make this transfer. please block my card' }),
     ).toBe('no, I did not make this transfer. please block my card');
-    const answers = 'siehe unten\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung über 2.500 EUR selbst beauftragt?\nnein, das war ich nicht\n> Sollen wir Ihre Karte sperren?\nja bitte';
+    const answers = 'siehe unten\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Haben Sie die Überweisung über 2.500 EUR selbst beauftragt?\nnein, das war ich nicht\n> Sollen wir Ihre Karte sperren?\nja bitte';
     expect(text({ body: answers })).toBe(answers);
   });
 
   it('reads a line the mailer wrapped out of a long quoted line as quote, in capitals too (German nouns), so a top-posted reply loses its quote', () => {
     const german =
-      'Hallo,\n\nbitte kündigen Sie mein Depot zum Monatsende.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n' +
+      'Hallo,\n\nbitte kündigen Sie mein Depot zum Monatsende.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n' +
       '> Sehr geehrter Herr Berger, ab dem 01.01.2027 gilt ein neues Preismodell für\nDepots. Details finden Sie im Preis- und Leistungsverzeichnis.\n> Mit freundlichen Grüßen\n> Ihr Musterbank Kundenservice';
     expect(text({ body: german })).toBe('Hallo,\n\nbitte kündigen Sie mein Depot zum Monatsende.');
     const english =
-      'Please close my account.\n\nOn Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.co.uk> wrote:\n' +
+      'Please close my account.\n\nOn Wed, 3 Dec 2026 at 10:15, Customer Service <service@examplebank.example> wrote:\n' +
       '> Dear Mr Berger, we would like to inform you that the new account fees apply from\n1 January 2027 onwards.\n> Kind regards\n> Customer Service';
     expect(text({ body: english })).toBe('Please close my account.');
     // A short quoted line without an end mark, wrapped in lower case, is quote as before.
@@ -29,19 +29,19 @@ describe('inline answers and wrapped quoted lines', () => {
   });
 
   it("cuts an older thread under inline answers, and keeps an answer of contact lines under its question", () => {
-    const answers = 'Antworten unten.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung selbst beauftragt?\nNein.\n> Sollen wir die Karte sperren?\nJa, bitte.';
-    const older = '\n\n-----Original Message-----\nFrom: Jonas Berger <j.berger@web.de>\nSent: Monday, December 1, 2026 09:00\nTo: service@musterbank.de\nSubject: Abbuchung\n\nGuten Tag, ich sehe eine Abbuchung.';
+    const answers = 'Antworten unten.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Haben Sie die Überweisung selbst beauftragt?\nNein.\n> Sollen wir die Karte sperren?\nJa, bitte.';
+    const older = '\n\n-----Original Message-----\nFrom: Jonas Berger <j.berger@mail.example>\nSent: Monday, December 1, 2026 09:00\nTo: service@musterbank.example\nSubject: Abbuchung\n\nGuten Tag, ich sehe eine Abbuchung.';
     const cleaned = cleanEmail({ body: answers + older }, { redact: false });
     expect(cleaned.text).toBe(answers);
     expect(cleaned.quoted).toContain('Guten Tag, ich sehe eine Abbuchung.');
-    const contact = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sollen wir Ihre Anschrift ändern?\n\nJa, ab 01.01.2027.\n\n> Unter welcher Telefonnummer erreichen wir Sie?\n\nTel. 0171 1234567\nE-Mail: j.berger@web.de';
+    const contact = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Sollen wir Ihre Anschrift ändern?\n\nJa, ab 01.01.2027.\n\n> Unter welcher Telefonnummer erreichen wir Sie?\n\nTel. 0171 1234567\nE-Mail: j.berger@mail.example';
     expect(text({ body: contact })).toBe(contact);
   });
 
   it("reads GMX's and WEB.DE's <div name=\"quote\"> as a quote: the answer under it is the writer's text", () => {
     const html =
       '<div style="font-family: Verdana;font-size: 12.0px;"><div>&nbsp;</div>\n<div name="quote" style="margin:10px 5px 5px 10px; padding: 10px 0 10px 10px; border-left:2px solid #C3D9E5;">\n' +
-      '<div style="margin:0 0 10px 0;"><b>Gesendet:</b>&nbsp;Mittwoch, 03. Dezember 2026 um 10:15 Uhr<br/>\n<b>Von:</b>&nbsp;&quot;Musterbank Kundenservice&quot; &lt;service@musterbank.de&gt;<br/>\n<b>An:</b>&nbsp;j.berger@web.de<br/>\n<b>Betreff:</b>&nbsp;Rückfrage Depotübertrag</div>\n\n' +
+      '<div style="margin:0 0 10px 0;"><b>Gesendet:</b>&nbsp;Mittwoch, 03. Dezember 2026 um 10:15 Uhr<br/>\n<b>Von:</b>&nbsp;&quot;Musterbank Kundenservice&quot; &lt;service@musterbank.example&gt;<br/>\n<b>An:</b>&nbsp;j.berger@mail.example<br/>\n<b>Betreff:</b>&nbsp;Rückfrage Depotübertrag</div>\n\n' +
       '<div name="quoted-content">Sehr geehrter Herr Berger,<br/>\nbei welcher Bank wird das neue Depot geführt?<br/>\nMit freundlichen Grüßen<br/>\nIhr Kundenservice</div>\n</div>\n' +
       '<div>Bei der Sparkasse KölnBonn, Depotnummer 1234567890.</div>\n<div>Gruß Jonas Berger</div></div>';
     expect(text({ html })).toBe('Bei der Sparkasse KölnBonn, Depotnummer 1234567890.');
@@ -56,7 +56,7 @@ describe('answers announced above the quote', () => {
     expect(
       text({
         body:
-          'siehe meine Antworten unten.\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@web.de>\nBetreff: Rückfrage Depotübertrag\n\n' +
+          'siehe meine Antworten unten.\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.example>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@mail.example>\nBetreff: Rückfrage Depotübertrag\n\n' +
           '1. Bei welcher Bank wird das neue Depot geführt?\n--> Sparkasse KölnBonn\n2. Sollen alle Positionen übertragen werden?\n--> Nein, nur die Siemens-Aktien.',
       }),
     ).toBe('siehe meine Antworten unten.\n\n1. Bei welcher Bank wird das neue Depot geführt?\n--> Sparkasse KölnBonn\n2. Sollen alle Positionen übertragen werden?\n--> Nein, nur die Siemens-Aktien.');
@@ -64,7 +64,7 @@ describe('answers announced above the quote', () => {
     const gmail = cleanEmail(
       {
         html:
-          '<div dir="ltr">Meine Antworten unten in Rot.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Am Mi., 3. Dez. 2026 um 10:15 Uhr schrieb Musterbank Kundenservice &lt;service@musterbank.de&gt;:<br></div>' +
+          '<div dir="ltr">Meine Antworten unten in Rot.</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">Am Mi., 3. Dez. 2026 um 10:15 Uhr schrieb Musterbank Kundenservice &lt;service@musterbank.example&gt;:<br></div>' +
           '<blockquote class="gmail_quote" style="margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">Haben Sie die Überweisung über 2.500 EUR selbst beauftragt?<br><font color="#ff0000">Nein, die war nicht von mir! Bitte sofort zurückholen.</font><br>Mit freundlichen Grüßen</blockquote></div>',
       },
       { redact: false },
@@ -75,7 +75,7 @@ describe('answers announced above the quote', () => {
     expect(
       text({
         html:
-          '<div><p>Please see my answers below in red.</p></div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Customer Service &lt;service@examplebank.co.uk&gt;<br><b>Sent:</b> Wednesday, December 3, 2026 10:15 AM<br><b>To:</b> Jonas Berger<br><b>Subject:</b> Account closure</div>' +
+          '<div><p>Please see my answers below in red.</p></div><hr style="display:inline-block;width:98%" tabindex="-1"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Customer Service &lt;service@examplebank.example&gt;<br><b>Sent:</b> Wednesday, December 3, 2026 10:15 AM<br><b>To:</b> Jonas Berger<br><b>Subject:</b> Account closure</div>' +
           '<div><p>Which account would you like to close?</p><p><span style="color:rgb(255,0,0)">The savings account ending 4471.</span></p></div>',
       }),
     ).toBe('Please see my answers below in red.\n\nWhich account would you like to close?\n\nThe savings account ending 4471.');
@@ -84,7 +84,7 @@ describe('answers announced above the quote', () => {
   });
 
   it('leaves the quote cut without such a note, or under a message of its own', () => {
-    const quote = '\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Haben Sie die Überweisung selbst beauftragt?\n> Mit freundlichen Grüßen';
+    const quote = '\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Haben Sie die Überweisung selbst beauftragt?\n> Mit freundlichen Grüßen';
     expect(text({ body: `Bitte sperren Sie meine Karte.${quote}` })).toBe('Bitte sperren Sie meine Karte.');
     expect(text({ body: `Siehe unten.${quote}` })).toBe('Siehe unten.');
     const long = `Antworten unten. ${'Ich habe noch eine weitere Frage zu meinem Depot und zur Steuer. '.repeat(4)}`.trim();
@@ -95,19 +95,19 @@ describe('answers announced above the quote', () => {
 describe('the limits of those rules (review of the first version)', () => {
   it("keeps a reply written right under a long quoted line: the writer's own wrapped lines do not continue the quote", () => {
     const quote =
-      'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sehr geehrter Herr Berger,\n> anbei erhalten Sie die gewünschten Unterlagen.\n' +
+      'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Sehr geehrter Herr Berger,\n> anbei erhalten Sie die gewünschten Unterlagen.\n' +
       '> Mit freundlichen Grüßen\n> Musterbank AG, Sitz Frankfurt am Main, Amtsgericht Frankfurt HRB 12345\n';
     const reply = 'Vielen Dank für die Unterlagen. Leider fehlt die Steuerbescheinigung für\nmein Depot 2025, bitte schicken Sie mir diese noch zu. Außerdem möchte ich\nmeinen Freistellungsauftrag auf 1000 EUR erhöhen.';
     expect(text({ body: `${quote}${reply}\n\nGruß Jonas Berger` })).toBe(reply);
   });
 
   it("cuts the writer's signature under a quoted closing, and keeps contact lines that answer a quoted question", () => {
-    const inline = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.de>:\n> Sollen wir die Karte sperren?\nJa, sofort.\n> Mit freundlichen Grüßen\n> Ihr Kundenservice';
-    expect(text({ body: `${inline}\n\nJonas Berger\nMusterweg 5, 50667 Köln\nTel. 0171 1234567\nE-Mail: j.berger@web.de` })).toBe(inline);
+    const inline = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Sollen wir die Karte sperren?\nJa, sofort.\n> Mit freundlichen Grüßen\n> Ihr Kundenservice';
+    expect(text({ body: `${inline}\n\nJonas Berger\nMusterweg 5, 50667 Köln\nTel. 0171 1234567\nE-Mail: j.berger@mail.example` })).toBe(inline);
   });
 
   it("announces nothing where the note names the bank's answers, and finds the writer's announcements in other words", () => {
-    const quote = '\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@web.de>\nBetreff: Gebühr\n\nDie Gebühr beträgt 5 Euro im Monat und kann nicht erstattet werden.';
+    const quote = '\n\n-----Ursprüngliche Nachricht-----\nVon: Musterbank Kundenservice <service@musterbank.example>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger <j.berger@mail.example>\nBetreff: Gebühr\n\nDie Gebühr beträgt 5 Euro im Monat und kann nicht erstattet werden.';
     for (const note of ['Danke für Ihre Antworten unten, aber ich möchte die Gebühr erstattet haben.', 'Ihre Antworten unten sind leider unvollständig.', 'Thanks for your answers below, but I still want the fee refunded.', 'Your replies below do not answer my question.']) {
       expect(text({ body: `${note}${quote}` }), note).toBe(note);
     }
@@ -132,7 +132,7 @@ describe('the limits of those rules (review of the first version)', () => {
   it('reads announced answers that turn out to be a footer only as cleaning its output would: idempotent', () => {
     // The header block runs into the quoted text (no blank line under it), a footer under the bank's closing.
     const body =
-      'Meine Antworten unten in Rot.\n\nVon: Musterbank <service@musterbank.de>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger\nBetreff: Rückfrage\n' +
+      'Meine Antworten unten in Rot.\n\nVon: Musterbank <service@musterbank.example>\nGesendet: Mittwoch, 3. Dezember 2026 10:15\nAn: Jonas Berger\nBetreff: Rückfrage\n' +
       'Haben Sie die Überweisung selbst beauftragt?\nNein, das war ich nicht!\nMit freundlichen Grüßen\nIhr Kundenservice\n\n' +
       'Musterbank AG, Sitz Frankfurt, HRB 12345\nDiese E-Mail ist vertraulich. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender.';
     const once = text({ body });

@@ -173,7 +173,7 @@ const TWO_WORDS = /\p{L}{2,}\S*\s+\S*\p{L}{2,}/u;
 
 /**
  * Where a reply header starts that a mail program wrote onto the end of the writer's last line (`Bitte stornieren
- * Sie den Auftrag. Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.de>:`), or -1: after a sentence's
+ * Sie den Auftrag. Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.example>:`), or -1: after a sentence's
  * end, an intro word (`Am`, `On`, `Le`) opening what reads as a reply header by itself.
  */
 export function inlineHeaderStart(line: string): number {
@@ -254,7 +254,7 @@ function headerShape(l: string): boolean {
     return (dateFirst || HEADER_START.test(l)) && hasAddress(l) && l.includes('<') && TIME.test(rest) && maskedLine(l).length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
-  // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.de:`) is not enough.
+  // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.example:`) is not enough.
   if (dateFirst && ANGLE_ADDRESS.test(l)) return true;
   // `2014-03-20 8:48 Max Mustermann:`; not `03.11.2025 10:15 your hotline told me:`, a customer's own line.
   if (dateFirst) {

@@ -34,7 +34,7 @@ describe('quoted replies in plain text', () => {
     for (const header of ['03.11.2025 10:15 Anna von der Heide:', '03.11.2025 10:15 Kundenservice der Beispielbank:', '03.11.2025 10:15 "Service Team":', '03.11.2025 10:15 Müller & Partner:', '03.11.2025 10:15 service team:']) {
       expect(quotes(`Danke, erledigt.\n\n${header}\nBitte senden Sie uns Ihre Unterlagen.`), header).toBe('Danke, erledigt.');
     }
-    for (const text of ['Hallo,\n\nBuchungen:\n03.11.2025 10:15 Kartenzahlung REWE:\n-45,20 EUR\n\nDiese Zahlung war nicht ich!', 'Hallo,\n\nmein Verlauf:\n03.11.2025 E-Mail an service@bank.de:\nKeine Antwort erhalten.']) {
+    for (const text of ['Hallo,\n\nBuchungen:\n03.11.2025 10:15 Kartenzahlung REWE:\n-45,20 EUR\n\nDiese Zahlung war nicht ich!', 'Hallo,\n\nmein Verlauf:\n03.11.2025 E-Mail an service@bank.example:\nKeine Antwort erhalten.']) {
       expect(quotes(text)).toBe(text);
     }
     // A merchant named after the time reads like a firm: the amount (or another dated row) under it tells.

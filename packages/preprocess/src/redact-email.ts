@@ -26,7 +26,7 @@ export function emailHits(text: string): Hit[] {
   let at = text.indexOf('@');
   let lastEnd = 0;
   while (at !== -1) {
-    // `max.mustermann @ example.de`, `max.mustermann@ web.de`: a blank on one side of the '@' or each, as some write an
+    // `max.mustermann @ example.de`, `max.mustermann@ mail.example`: a blank on one side of the '@' or each, as some write an
     // address to keep it from robots or mistype it (then with a known top-level domain).
     const gapBefore = text.charCodeAt(at - 1) === 32 ? 1 : 0;
     const gapAfter = text.charCodeAt(at + 1) === 32 ? 1 : 0;
