@@ -308,7 +308,8 @@ describe('mailroute registry', () => {
     // `champion` names the champion, as in `registry show champion`.
     const back = await run(['registry', 'reject', 'champion'], home);
     expect(back.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-a \(version 1, the last champion before it still Approved\); servers using this registry switch to it at their next poll/);
-    expect(back.stderr).toBe('warning: m-a, the champion now, has no gate result on record: it was approved without `mailroute compare` checking it against a champion\n');
+    // m-a was the registry's first champion: no champion to compare it with then, so a note, not a warning.
+    expect(back.stderr).toBe('note: m-a, the champion now, has no gate result on record: it was the first champion, with none before it to compare it with\n');
     // No earlier champion is Approved; m-c failed its gate and never served: no champion, and m-c is named.
     const none = await run(['registry', 'reject', 'm-a'], home);
     expect(none.stdout).toMatch(/^m-a: Rejected; it was the champion: no earlier champion is Approved, and m-c is Approved but failed its gate, so there is no champion now; servers using this registry find none at their next poll .* until you make one champion \(`mailroute registry champion m-c`\) or approve another/);
@@ -495,6 +496,10 @@ describe('mailroute registry', () => {
     const refused = await run(['registry', 'approve', 'm-d'], home);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`failed its gate against m-a at 2026-12-01T09:00:00.000Z: queue: macro-F1 drop; it was measured with a warning (${overlap}); run \`mailroute compare --challenger m-d`);
+    // Measured with several: each is said, whole.
+    await reg.register(artifact('m-e', 'held-out-split'));
+    await reg.recordGate('m-e', { ...gate, pass: false, failed: ['queue: macro-F1 drop'], warnings: ['queue: under its target', overlap] });
+    expect((await run(['registry', 'approve', 'm-e'], home)).stderr).toContain(`queue: macro-F1 drop; it was measured with 2 warnings: (1) queue: under its target; (2) ${overlap}; run \``);
   });
 
   it('records no gate when both prediction files are one registered model\'s, and suggests no approval', async () => {

@@ -74,7 +74,7 @@ export function rejectOutcome(
     const unknown = previous || historyKept ? '' : `warning: ${championNow.id} was not chosen as the version that served before ${id} (${NO_HISTORY}); if another Approved version should serve, \`mailroute registry champion <id>\` makes it champion\n`;
     return {
       stdout: `${id}: Rejected; it was the champion: the champion is now ${championNow.id} (version ${championNow.version}, ${why}); servers using this registry switch to it ${NEXT_POLL}; ${undo}\n`,
-      stderr: unknown + newChampionGateNotice(championNow),
+      stderr: unknown + newChampionGateNotice(championNow, history),
     };
   }
   // Approved versions whose gate failed are not put in service unasked: name them, and how to make one champion.
@@ -90,8 +90,13 @@ export function rejectOutcome(
 /** Said of a registry without champion history (a rollback cannot know which version served before). */
 const NO_HISTORY = 'this registry has no full record of its earlier champions (it was made by a mailroute from before it kept one)';
 
-/** A warning when the version that became champion by a rollback was approved over a failed gate, or has none on record. */
-function newChampionGateNotice(v: ModelVersion): string {
+/**
+ * A warning when the version that became champion by a rollback was approved over a failed gate, or has none on record;
+ * a note instead when it has none for being the registry's first champion (`history`: the champions, oldest first),
+ * which there was no champion to compare with.
+ */
+function newChampionGateNotice(v: ModelVersion, history: readonly string[] = []): string {
+  if (!v.gate && history[0] === v.id) return `note: ${v.id}, the champion now, has no gate result on record: it was the first champion, with none before it to compare it with\n`;
   if (!v.gate) return `warning: ${v.id}, the champion now, has no gate result on record: it was approved without \`mailroute compare\` checking it against a champion\n`;
   if (v.gate.pass) return '';
   const when = v.statusChangedAt !== undefined && Date.parse(v.gate.at) > Date.parse(v.statusChangedAt) ? 'after its approval' : 'and was approved over it with --force';
@@ -318,8 +323,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
           if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
             // A failure measured on rows a model was trained on (the champion flattered) is said with it: rerun on other data.
-            const warned = before?.gate?.warnings?.[0];
-            const measured = warned === undefined ? '' : `; it was measured with a warning (${warned})`;
+            const warned = before?.gate?.warnings ?? [];
+            const measured =
+              warned.length === 0 ? '' : warned.length === 1 ? `; it was measured with a warning (${warned[0]})` : `; it was measured with ${warned.length} warnings: ${warned.map((w, i) => `(${i + 1}) ${w}`).join('; ')}`;
             throw new RegistryError(error.code, error.message.replace(/; run the comparison again\b.*$/, `${measured}; run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
           }
           throw error;
