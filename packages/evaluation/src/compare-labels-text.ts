@@ -15,6 +15,13 @@ export const LABEL_ROWS_MAX = 12;
 /** Below this a difference of F1 is float noise, not a drop. */
 const EPSILON = 1e-9;
 
+/**
+ * The fewest emails a difference on a label must rest on (fewer right, or more answered wrongly) for a drop of F1 or
+ * more wrong answers to put the label in the summary beyond the LABEL_DROPS_SHOWN largest drops: one email more or
+ * less is noise on a label.
+ */
+export const EMAILS_APART_MIN = 2;
+
 /** How many more of the emails it answers with the label (routes to the queue) the challenger gets wrong than the champion. */
 export function moreWrong(l: LabelComparison): number {
   if (l.routed) return l.routed.challenger.misrouted - l.routed.champion.misrouted;
@@ -22,44 +29,66 @@ export function moreWrong(l: LabelComparison): number {
   return 0;
 }
 
-/** Whether the label's F1 fell by NOTABLE_DROP_POINTS or more on NOTABLE_SUPPORT emails or more. */
+/** How many more emails of the label the challenger gets right than the champion (each one's top label, as F1 counts). */
+export function rightDelta(l: LabelComparison): number {
+  return l.challenger.right - l.champion.right;
+}
+
+/** Whether the challenger answers EMAILS_APART_MIN or more emails wrongly with the label than the champion does. */
+function manyMoreWrong(l: LabelComparison): boolean {
+  return moreWrong(l) >= EMAILS_APART_MIN;
+}
+
+/**
+ * Whether the label's F1 fell by NOTABLE_DROP_POINTS or more on NOTABLE_SUPPORT emails or more, with EMAILS_APART_MIN
+ * emails or more fewer right or more answered wrongly (a drop one email makes is not notable).
+ */
 export function notableDrop(l: LabelComparison): boolean {
-  return l.f1Delta <= -NOTABLE_DROP_POINTS / 100 + EPSILON && l.support >= NOTABLE_SUPPORT;
+  const apart = -rightDelta(l) >= EMAILS_APART_MIN || manyMoreWrong(l);
+  return l.f1Delta <= -NOTABLE_DROP_POINTS / 100 + EPSILON && l.support >= NOTABLE_SUPPORT && apart;
 }
 
 /**
  * The labels the challenger does worse on (a lower F1, or more of the emails it answers with the label wrong), worst
  * first (the largest drop of F1, then the most more wrong), and those the summary shows: the LABEL_DROPS_SHOWN first,
- * every notable drop (`notableDrop`) and every label with more wrong, LABEL_ROWS_MAX at most.
+ * every notable drop (`notableDrop`) and every label with EMAILS_APART_MIN or more more wrong, LABEL_ROWS_MAX at most.
  */
 export function worseLabels(labels: readonly LabelComparison[]): { worse: LabelComparison[]; shown: LabelComparison[] } {
   const worse = labels
     .filter((l) => l.f1Delta < -EPSILON || moreWrong(l) > 0)
     .sort((x, y) => x.f1Delta - y.f1Delta || moreWrong(y) - moreWrong(x) || y.support - x.support || compareCodePoints(x.label, y.label));
-  const shown = worse.filter((l, i) => i < LABEL_DROPS_SHOWN || notableDrop(l) || moreWrong(l) > 0).slice(0, LABEL_ROWS_MAX);
+  const shown = worse.filter((l, i) => i < LABEL_DROPS_SHOWN || notableDrop(l) || manyMoreWrong(l)).slice(0, LABEL_ROWS_MAX);
   return { worse, shown };
 }
 
 const f = (x: number): string => pyFixed(x, 4);
 const signedPts = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** The table's columns of the mail each model answers with a label: misrouted to the queue, or answered wrongly. */
-function answeredColumns(t: TaskComparison): { head: string; cells: (l: LabelComparison) => string } | undefined {
+/**
+ * The table's columns of the mail each model answers with a label at its own threshold (misrouted to the queue, or
+ * answered wrongly), and the sentence above the table saying which columns count on which basis.
+ */
+function answeredColumns(t: TaskComparison): { head: string; cells: (l: LabelComparison) => string; basis: string } {
   const first = t.labels?.[0];
+  const top = (rest: string) =>
+    `F1 and Δ right (emails of the label the challenger gets right, minus the champion's) count each model's top label on every email, its threshold ignored, and F1 also falls when more emails of other labels get this one${rest}. A difference of an email or two can be chance.`;
   if (first?.routed) {
     return {
-      head: ' misrouted to it: champion | misrouted to it: challenger |',
+      head: ' misrouted to it (at threshold): champion | misrouted to it (at threshold): challenger |',
       cells: (l) => (l.routed ? ` ${l.routed.champion.misrouted} of ${l.routed.champion.routed} | ${l.routed.challenger.misrouted} of ${l.routed.challenger.routed} |` : ' – | – |'),
+      basis: top('; misrouted counts only the mail each routes to the queue at its own threshold'),
     };
   }
   if (first?.answered) {
     return {
-      head: ' answered wrongly: champion | answered wrongly: challenger |',
+      head: ' answered wrongly (at threshold): champion | answered wrongly (at threshold): challenger |',
       cells: (l) => (l.answered ? ` ${l.answered.champion.wrong} of ${l.answered.champion.answered} | ${l.answered.challenger.wrong} of ${l.answered.challenger.answered} |` : ' – | – |'),
+      basis: top('; answered wrongly counts only the emails each answers at its own threshold'),
     };
   }
-  return undefined;
+  return { head: '', cells: () => '', basis: top('') };
 }
 
 /** One task's part: its table of the labels the challenger does worse on, or a line saying there are none. */
@@ -77,26 +106,33 @@ function taskLabelChanges(t: TaskComparison): string[] {
   const lower = labels.filter((l) => l.f1Delta < -EPSILON).length;
   const higher = labels.filter((l) => l.f1Delta > EPSILON).length;
   const moreWrongOn = labels.filter((l) => moreWrong(l) > 0).length;
+  const manyMoreOn = labels.filter(manyMoreWrong).length;
   const of = lower === labels.length && lower > 1 ? `all ${lower} of its labels` : `${lower} of its ${plural(labels.length, 'label')}`;
-  const wrong = moreWrongOn === 0 ? '' : routed ? `; more mail misrouted to ${plural(moreWrongOn, 'queue')}` : `; more emails answered wrongly with ${plural(moreWrongOn, 'label')}`;
+  // How many of them by EMAILS_APART_MIN emails or more, when not all: most are one email.
+  const many = manyMoreOn === moreWrongOn ? '' : `, by ${EMAILS_APART_MIN} emails or more ${routed ? 'to' : 'with'} ${manyMoreOn === 0 ? 'none' : manyMoreOn}`;
+  const wrong = moreWrongOn === 0 ? '' : routed ? `; more mail misrouted to ${plural(moreWrongOn, 'queue')}${many}` : `; more emails answered wrongly with ${plural(moreWrongOn, 'label')}${many}`;
   const lines = [
     '',
     `${name}: F1 lower on ${of}, higher on ${higher === 0 ? 'none' : higher}${wrong}. Worst first:`,
     '',
-    `| label | emails | F1: champion | F1: challenger | Δ F1 |${columns?.head ?? ''}`,
-    `| --- | ---: | ---: | ---: | ---: |${columns ? ' ---: | ---: |' : ''}`,
+    columns.basis,
+    '',
+    `| label | emails | F1 (top label): champion | F1 (top label): challenger | Δ F1 | Δ right |${columns.head}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |${columns.head ? ' ---: | ---: |' : ''}`,
   ];
-  for (const l of shown) lines.push(`| ${cell(l.label)} | ${l.support} | ${f(l.champion.f1)} | ${f(l.challenger.f1)} | ${signedPts(l.f1Delta)} |${columns?.cells(l) ?? ''}`);
+  for (const l of shown) lines.push(`| ${cell(l.label)} | ${l.support} | ${f(l.champion.f1)} | ${f(l.challenger.f1)} | ${signedPts(l.f1Delta)} | ${signed(rightDelta(l))} |${columns.cells(l)}`);
   const left = worse.length - shown.length;
-  if (left > 0) lines.push('', `${plural(left, 'more label')} with a smaller drop of F1 ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`).`);
-  if (!worse.some(notableDrop)) lines.push('', `No label's F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more.`);
+  // Not shown: a drop no larger than the shown ones' (they are the largest), or no drop and 1 email more wrong.
+  if (left > 0) lines.push('', `${plural(left, 'more label')} the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`).`);
+  if (!worse.some(notableDrop)) lines.push('', `No label's F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more with ${EMAILS_APART_MIN} emails or more fewer right or more wrong.`);
   return lines;
 }
 
 /**
- * The summary's part on labels (`comparisonMarkdown`): per compared task, the labels the challenger does worse on
- * (`worseLabels`), or a line saying there are none; what the tables show is said once above them, when there are any. `skip`: tasks whose figures do not compare (disjoint labels). No
- * lines when no task has per-label figures.
+ * The summary's part on labels (`comparisonMarkdown`, after the gate's checks): per compared task, the labels the
+ * challenger does worse on (`worseLabels`), or a line saying there are none; which labels the tables show is said
+ * once above them, when there are any, and on which basis each column counts right above each table. `skip`: tasks
+ * whose figures do not compare (disjoint labels). No lines when no task has per-label figures.
  */
 export function labelChangesMarkdown(comparison: Pick<Comparison, 'tasks'>, skip: ReadonlySet<string> = new Set()): string[] {
   const tasks = comparison.tasks.filter((t) => t.labels !== undefined && t.labels.length > 0 && !skip.has(t.task));
@@ -106,7 +142,7 @@ export function labelChangesMarkdown(comparison: Pick<Comparison, 'tasks'>, skip
   if (tasks.every((t) => worseLabels(t.labels ?? []).worse.length === 0)) return parts;
   return [
     '',
-    `Labels the challenger does worse on, per task: the ${LABEL_DROPS_SHOWN} largest drops of F1, any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, and any queue the challenger misroutes more mail to (any label it answers more emails wrongly with), each model at its own threshold. emails: the test emails that have the label; F1: each model's on them; Δ: challenger minus champion, in points. A label's figures rest on its emails alone (on 20 emails, one email more or less right moves F1 by 2 to 3 points), so a drop on few emails can be chance: no test of significance is made per label. comparison.json (\`tasks[].labels\`) has every label.`,
+    `Labels the challenger does worse on, per task: the ${LABEL_DROPS_SHOWN} largest drops of F1; any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, with at least ${EMAILS_APART_MIN} emails fewer right or more wrong; and any label it answers at least ${EMAILS_APART_MIN} more emails wrongly with (or, for the task that routes mail, misroutes to). emails: the test emails that have the label. comparison.json (\`tasks[].labels\`) has every label.`,
     ...parts,
   ];
 }

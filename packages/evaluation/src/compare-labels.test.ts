@@ -42,6 +42,12 @@ describe('the per-label comparison', () => {
     expect(b.support).toBe(4);
     expect(b.f1Delta).toBeCloseTo(0.75 - 6 / 7, 12);
     expect(other).toMatchObject({ support: 1, champion: { f1: 1 }, challenger: { f1: 0, predicted: 1 }, f1Delta: -1 });
+    // The emails of each label each gets right, by its top label on every email (threshold ignored), as F1 counts.
+    expect(labels.map((l) => [l.champion.right, l.challenger.right])).toEqual([
+      [3, 2],
+      [3, 3],
+      [1, 0],
+    ]);
     // Without the models' routing: the emails each answers (does not abstain on) with the label, and how many wrongly.
     expect(labels.map((l) => [l.answered, l.routed])).toEqual([
       [{ champion: { answered: 3, wrong: 1 }, challenger: { answered: 3, wrong: 1 } }, undefined],
@@ -73,14 +79,17 @@ describe('the per-label comparison', () => {
   });
 });
 
-/** A label with the given F1 difference (points) and support; `wrong`: the challenger's more misrouted mail. */
-function label(name: string, dropPoints: number, support: number, wrong = 0): LabelComparison {
+/**
+ * A label with the given F1 difference (points) and support; `wrong`: the challenger's more misrouted mail; `fewer`:
+ * how many fewer of its emails the challenger gets right (2 unless said).
+ */
+function label(name: string, dropPoints: number, support: number, wrong = 0, fewer = 2): LabelComparison {
   const f1 = 0.9;
   return {
     label: name,
     support,
-    champion: { precision: f1, recall: f1, f1, predicted: support },
-    challenger: { precision: f1, recall: f1, f1: f1 - dropPoints / 100, predicted: support },
+    champion: { precision: f1, recall: f1, f1, predicted: support, right: support - 2 },
+    challenger: { precision: f1, recall: f1, f1: f1 - dropPoints / 100, predicted: support, right: support - 2 - fewer },
     f1Delta: -dropPoints / 100,
     routed: { champion: { routed: support, misrouted: 1 }, challenger: { routed: support, misrouted: 1 + wrong } },
   };
@@ -92,24 +101,42 @@ describe('the summary of the labels the challenger does worse on', () => {
     const lines = labelChangesMarkdown({ tasks: [t] });
     expect(lines.slice(2)).toEqual([
       '',
-      '`queue`: F1 lower on all 3 of its labels, higher on none; more mail misrouted to 1 queue. Worst first:',
+      '`queue`: F1 lower on all 3 of its labels, higher on none; more mail misrouted to 1 queue, by 2 emails or more to none. Worst first:',
       '',
-      '| label | emails | F1: champion | F1: challenger | Δ F1 | misrouted to it: champion | misrouted to it: challenger |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      '| other | 1 | 1.0000 | 0.0000 | -100.00 | 0 of 0 | 0 of 0 |',
-      '| a | 3 | 0.8571 | 0.6667 | -19.05 | 1 of 3 | 1 of 3 |',
-      '| b | 4 | 0.8571 | 0.7500 | -10.71 | 0 of 3 | 1 of 3 |',
+      "F1 and Δ right (emails of the label the challenger gets right, minus the champion's) count each model's top label on every email, its threshold ignored, and F1 also falls when more emails of other labels get this one; misrouted counts only the mail each routes to the queue at its own threshold. A difference of an email or two can be chance.",
       '',
-      "No label's F1 fell by 5 points or more on 10 emails or more.",
+      '| label | emails | F1 (top label): champion | F1 (top label): challenger | Δ F1 | Δ right | misrouted to it (at threshold): champion | misrouted to it (at threshold): challenger |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| other | 1 | 1.0000 | 0.0000 | -100.00 | -1 | 0 of 0 | 0 of 0 |',
+      '| a | 3 | 0.8571 | 0.6667 | -19.05 | -1 | 1 of 3 | 1 of 3 |',
+      '| b | 4 | 0.8571 | 0.7500 | -10.71 | 0 | 0 of 3 | 1 of 3 |',
+      '',
+      "No label's F1 fell by 5 points or more on 10 emails or more with 2 emails or more fewer right or more wrong.",
     ]);
-    expect(lines[1]).toMatch(/^Labels the challenger does worse on, per task: the 5 largest drops of F1, .* no test of significance is made per label\. comparison\.json \(`tasks\[\]\.labels`\) has every label\.$/);
-    // In the gate's summary, after what the intervals say and before the checks.
+    expect(lines[1]).toMatch(/^Labels the challenger does worse on, per task: the 5 largest drops of F1; .* comparison\.json \(`tasks\[\]\.labels`\) has every label\.$/);
+    // The caution is where it is read, right above each table: not a long paragraph over all of them.
+    expect(lines[1].split(' ').length).toBeLessThan(80);
+    expect(lines[1]).not.toContain('chance');
     const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 20, seed: 1 }, tasks: ['queue'] });
     const md = comparisonMarkdown(c, applyGate(c));
-    expect(md.indexOf('What the intervals say')).toBeLessThan(md.indexOf('Labels the challenger does worse on'));
-    expect(md.indexOf('Labels the challenger does worse on')).toBeLessThan(md.indexOf('| check | result | detail |'));
-    expect(md).toContain('| a | 3 | 0.8571 | 0.6667 | -19.05 | 1 of 3 | 1 of 3 |');
-    expect(md).toContain('| answered wrongly: champion | answered wrongly: challenger |');
+    expect(md).toContain('| a | 3 | 0.8571 | 0.6667 | -19.05 | -1 | 1 of 3 | 1 of 3 |');
+    expect(md).toContain('| answered wrongly (at threshold): champion | answered wrongly (at threshold): challenger |');
+    expect(md).toContain("answered wrongly counts only the emails each answers at its own threshold. A difference of an email or two can be chance.\n\n| label |");
+  });
+
+  it("comes after the gate's checks and the notes on them, and leaves no legend far from its table", () => {
+    const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 20, seed: 1 }, tasks: ['queue'] });
+    const md = comparisonMarkdown(c, applyGate(c, { maxMacroF1DropPoints: 0.5 }));
+    // The drop fails its check while its interval spans 0: the note on it, then the labels.
+    expect(md).toContain('| **FAIL** |');
+    const note = md.indexOf('Note: `queue` fails its check');
+    expect(note).toBeGreaterThan(md.indexOf('| check | result | detail |'));
+    expect(md.indexOf('Labels the challenger does worse on')).toBeGreaterThan(note);
+    expect(md.indexOf('What the intervals say')).toBeLessThan(md.indexOf('| check | result | detail |'));
+    // McNemar's b and c are said once, above the table whose column they head; nothing is said of them at the end.
+    expect(md.split('b: emails only the challenger gets right')).toHaveLength(2);
+    expect(md.indexOf('b: emails only the challenger gets right')).toBeLessThan(md.indexOf('| task | n |'));
+    expect(md).not.toContain('c: emails only the champion gets right');
   });
 
   it('says in one line when no label is worse', () => {
@@ -120,10 +147,10 @@ describe('the summary of the labels the challenger does worse on', () => {
   it('shows the 5 largest drops, every drop of 5 points on 10 emails or more and every queue misrouted to more, and counts the rest', () => {
     const labels = [
       ...Array.from({ length: 8 }, (_, i) => label(`small${i}`, 10 + i, 5)), // large drops on 5 emails: only the 5 largest
-      label('big', 6, 40), // notable: 6 points on 40 emails
+      label('big', 6, 40), // notable: 6 points on 40 emails, 2 fewer right
       label('tiny', 1, 40), // a small drop: not shown beyond the first 5
-      label('misrouted', -2, 40, 2), // F1 higher, but 2 more misrouted
-      label('better', -3, 40),
+      label('misrouted', -2, 40, 2, 0), // F1 higher, but 2 more misrouted
+      label('better', -3, 40, 0, -2),
     ];
     const { worse, shown } = worseLabels(labels);
     expect(worse.map((l) => l.label)).toEqual(['small7', 'small6', 'small5', 'small4', 'small3', 'small2', 'small1', 'small0', 'big', 'tiny', 'misrouted']);
@@ -131,18 +158,42 @@ describe('the summary of the labels the challenger does worse on', () => {
     const t = { ...compareQueue(challenger), task: 'queue', labels };
     const md = labelChangesMarkdown({ tasks: [t] });
     expect(md).toContain('`queue`: F1 lower on 10 of its 12 labels, higher on 2; more mail misrouted to 1 queue. Worst first:');
-    expect(md).toContain('| big | 40 | 0.9000 | 0.8400 | -6.00 | 1 of 40 | 1 of 40 |');
-    expect(md).toContain('4 more labels with a smaller drop of F1 are in comparison.json (`tasks[].labels`).');
+    expect(md).toContain('| big | 40 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 40 | 1 of 40 |');
+    expect(md).toContain('| misrouted | 40 | 0.9000 | 0.9200 | +2.00 | 0 | 1 of 40 | 3 of 40 |');
+    expect(md).toContain('4 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
     expect(md.join('\n')).not.toContain("No label's F1 fell by 5 points");
     // Never more than LABEL_ROWS_MAX rows, however many labels dropped notably (Banking77's 77).
     const many = Array.from({ length: 77 }, (_, i) => label(`intent${String(i).padStart(2, '0')}`, 20, 40));
     expect(worseLabels(many).shown).toHaveLength(LABEL_ROWS_MAX);
-    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels with a smaller drop of F1 are in comparison.json (`tasks[].labels`).');
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
+  });
+
+  it('pulls in a drop or more wrong answers beyond the 5 largest drops only when 2 emails or more make it, and says each row in emails', () => {
+    const labels = [
+      ...Array.from({ length: 5 }, (_, i) => label(`large${i}`, 20 + i, 5)), // the 5 largest drops, shown whatever they rest on
+      label('one-email', 6.25, 16, 1, 1), // 6.25 points on 16 emails: 1 fewer right, 1 more wrong (the review's risk_profile)
+      label('one-more-wrong', -2, 40, 1, 0), // F1 higher, 1 more misrouted
+      label('two-fewer-right', 6, 16, 0, 2), // notable: 2 fewer right
+      label('two-more-wrong', 6, 16, 2, 0), // notable: 2 more wrong
+      label('two-more-misrouted', -1, 40, 2, -1), // F1 higher, 2 more misrouted
+    ];
+    const { worse, shown } = worseLabels(labels);
+    expect(worse.map((l) => l.label)).toContain('one-email');
+    expect(shown.map((l) => l.label)).toEqual(['large4', 'large3', 'large2', 'large1', 'large0', 'two-more-wrong', 'two-fewer-right', 'two-more-misrouted']);
+    const md = labelChangesMarkdown({ tasks: [{ ...compareQueue(challenger), labels }] });
+    expect(md).toContain('`queue`: F1 lower on 8 of its 10 labels, higher on 2; more mail misrouted to 4 queues, by 2 emails or more to 2. Worst first:');
+    expect(md).toContain('| two-fewer-right | 16 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 16 | 1 of 16 |');
+    expect(md).toContain('| two-more-misrouted | 40 | 0.9000 | 0.9100 | +1.00 | +1 | 1 of 40 | 3 of 40 |');
+    expect(md).toContain('2 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
+    // The one-email drop is no notable drop, yet among the 5 largest it is shown, with the 1 email it is.
+    const top = labelChangesMarkdown({ tasks: [{ ...compareQueue(challenger), labels: [label('risk_profile', 6.25, 16, 1, 1)] }] });
+    expect(top).toContain('| risk_profile | 16 | 0.9000 | 0.8375 | -6.25 | -1 | 1 of 16 | 2 of 16 |');
+    expect(top).toContain("No label's F1 fell by 5 points or more on 10 emails or more with 2 emails or more fewer right or more wrong.");
   });
 
   it('escapes labels from the data, and says nothing of tasks whose figures do not compare', () => {
     const t = { ...compareQueue(challenger), labels: [label('a|b *x*', 10, 5)] };
-    expect(labelChangesMarkdown({ tasks: [t] })).toContain('| a\\|b \\*x\\* | 5 | 0.9000 | 0.8000 | -10.00 | 1 of 5 | 1 of 5 |');
+    expect(labelChangesMarkdown({ tasks: [t] })).toContain('| a\\|b \\*x\\* | 5 | 0.9000 | 0.8000 | -10.00 | -2 | 1 of 5 | 1 of 5 |');
     expect(labelChangesMarkdown({ tasks: [t] }, new Set(['queue']))).toEqual([]);
     expect(labelChangesMarkdown({ tasks: [{ ...t, labels: undefined }] })).toEqual([]);
   });

@@ -11,6 +11,8 @@ const LabelSideSchema = z.object({
   f1: z.number(),
   /** Emails the model gave this label (right or wrong). */
   predicted: z.number().int(),
+  /** Emails of this label the model gave it (its top label, every email, its threshold ignored: the F1's basis). */
+  right: z.number().int(),
 });
 
 /** Emails one model routed to a queue at its own threshold, and how many of them belong to another queue. */
@@ -20,7 +22,8 @@ const AnsweredSchema = z.object({ answered: z.number().int(), wrong: z.number().
 
 /**
  * One label of a compared task: both models' figures on it (the same emails, the same truths) and the difference of
- * F1. Per-label figures rest on that label's emails alone (`support`): a few emails more or less right move them by
+ * F1. The F1 figures count each model's top label on every email (its threshold ignored); `routed` and `answered`
+ * count only the mail each answers at its own threshold. Per-label figures rest on that label's emails alone (`support`): a few emails more or less right move them by
  * points, so a difference on a small label may be chance.
  */
 export const LabelComparisonSchema = z.object({
@@ -72,7 +75,8 @@ export function answeredByLabel(lines: readonly PredictionLine[], task: string, 
 
 /**
  * Both models' figures per label of `labels` (those both macro-F1s average over), in that order: precision, recall and
- * F1 as scikit-learn's classification report gives them (zero_division=0), and the difference of F1. `answered`:
+ * F1 as scikit-learn's classification report gives them (zero_division=0), the emails of the label each gets right
+ * (all three from each model's top label on every email, its threshold ignored), and the difference of F1. `answered`:
  * each side's `answeredByLabel`, with `routed` saying they count mail routed to a queue (the task that routes mail).
  */
 export function compareLabels(
@@ -88,7 +92,7 @@ export function compareLabels(
   const a = side(predicted.challenger);
   const b = side(predicted.champion);
   return labels.map((label, i) => {
-    const figures = (s: typeof a) => ({ ...s.perClass[i], predicted: s.counts.predicted[i] });
+    const figures = (s: typeof a) => ({ ...s.perClass[i], predicted: s.counts.predicted[i], right: s.counts.tp[i] });
     const row: LabelComparison = {
       label,
       support: a.counts.actual[i],

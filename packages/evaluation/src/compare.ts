@@ -146,7 +146,8 @@ export function answeredPrecisionWarnings(comparison: Pick<Comparison, 'tasks'>,
  * Warnings for tasks at which the challenger's precision on the mail it answers (at its own threshold) falls short of
  * the target precision that threshold was chosen for, by more than chance explains on that many emails (train's rule):
  * the threshold did not hold on these emails, so more mail than intended is answered (for the task that routes mail,
- * routed) wrongly. `targets` are the challenger's (its training config's); none known, none said.
+ * routed) wrongly. `targets` are the challenger's (its training config's); none known, none said. The champion's
+ * precision on the mail it answers is said against the same target: met, or also short (and whether by more).
  */
 export function belowTargetWarnings(comparison: Pick<Comparison, 'tasks'>, targets: number | Readonly<Record<string, number>> | undefined, routingTask?: string): string[] {
   const out: string[] = [];
@@ -160,12 +161,26 @@ export function belowTargetWarnings(comparison: Pick<Comparison, 'tasks'>, targe
     const left = t.n - emails.challenger;
     const routes = t.task === routingTask;
     const rest = left === 0 ? `it ${routes ? 'sends none to manual triage' : 'abstains on none'}` : `it ${routes ? 'sends' : 'abstains on'} ${left} of ${t.n}${routes ? ' to manual triage' : ''}`;
-    const champion = precision.champion === null ? 'answers none' : `${pct(precision.champion)} on the ${emails.champion} it answers`;
+    const verb = routes ? 'routes' : 'answers';
     out.push(
-      `${t.task}: the challenger's precision on the ${emails.challenger} emails it ${routes ? 'routes' : 'answers'} at its own threshold is ${pct(p)} (${wrong.challenger} wrong), under its ${pct(target)} target by more than chance explains (two standard errors: ${(chanceMargin(emails.challenger, target) * 100).toFixed(1)} points); ${rest} (the champion: ${champion})`,
+      `${t.task}: the challenger's precision on the ${emails.challenger} emails it ${verb} at its own threshold is ${pct(p)} (${wrong.challenger} wrong), under its ${pct(target)} target by more than chance explains (two standard errors: ${(chanceMargin(emails.challenger, target) * 100).toFixed(1)} points); ${rest} (the champion: ${championAgainst(precision.champion, emails.champion, target, p, verb)})`,
     );
   }
   return out;
+}
+
+/**
+ * The champion's standing against the challenger's target, judged as the challenger's (`shortBeyondChance`) and said with
+ * the same verb: a lead must not reject a challenger for a shortfall the champion has too, or worse.
+ */
+function championAgainst(precision: number | null, emails: number, target: number, challenger: number, verb: 'routes' | 'answers'): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  if (precision === null) return `it ${verb} none`;
+  const figure = `${pct(precision)} on the ${emails} it ${verb}`;
+  if (precision >= target) return `${figure}, which meets the ${pct(target)} target`;
+  const lower = precision < challenger ? `, and lower than the challenger's` : '';
+  if (shortBeyondChance(precision, emails, target)) return `${figure}, also under ${pct(target)} by more than chance explains${lower}`;
+  return `${figure}, also under ${pct(target)}, though within what chance explains${lower}`;
 }
 
 /** Emails with a truth label that a model gave no prediction for: left out of the figures, and failing the gate. */

@@ -476,7 +476,8 @@ export function differenceSentence(t: TaskComparison, level: string): string {
 
 /**
  * Markdown summary of a comparison and its gate: the verdict first, what the figures are to be read with
- * (`warnings`: rows a model was trained on, as compare warned of them while predicting), then the per-task deltas.
+ * (`warnings`: rows a model was trained on, as compare warned of them while predicting), then the per-task deltas,
+ * the gate's checks, and last the labels the challenger does worse on.
  */
 export function comparisonMarkdown(comparison: Comparison, gate: GateResult, names: { challenger?: string; champion?: string } = {}, warnings: readonly string[] = []): string {
   const chall = names.challenger ?? 'challenger';
@@ -530,8 +531,6 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
       lines.push(`- ${d ? `${cell(t.task)}: the figures do not compare, as ${disjointDetail(d)}: the ${signedPts(t.macroF1.delta)} points say nothing about which model is better.` : differenceSentence(t, level)}`);
     }
   }
-  // Which labels got worse: the task figures above do not say where.
-  lines.push(...labelChangesMarkdown(comparison, new Set(disjoint.map((d) => d.task))));
   for (const t of comparison.tasks) {
     for (const side of ['champion', 'challenger'] as const) {
       const labels = t.unscoredLabels?.[side] ?? [];
@@ -583,6 +582,9 @@ export function comparisonMarkdown(comparison: Comparison, gate: GateResult, nam
     const named = fewApart.map((t) => codeSpan(t.task)).join(', ');
     lines.push('', `Note: ${named} ${fails(fewApart.length)} on the point estimate of the drop, while too few emails tell the two models apart for McNemar's test (see above): the drop may be chance. The policy judges the point estimate; a comparison on more emails tells a real drop from noise.`);
   }
-  lines.push('', 'b: emails only the challenger gets right; c: emails only the champion gets right.', '');
+  // Which labels got worse (the task figures above do not say where): after the gate's checks, which decide, and the
+  // notes on them, so that those are read first; each table's legend is right above it (b and c above the first table).
+  lines.push(...labelChangesMarkdown(comparison, new Set(disjoint.map((d) => d.task))));
+  lines.push('');
   return lines.join('\n');
 }

@@ -38,5 +38,14 @@ describe('mailroute compare, per label', () => {
     for (const q of byQueue) {
       expect(queue?.labels?.find((l) => l.label === q.queue)?.routed?.challenger, q.queue).toEqual({ routed: q.routed, misrouted: q.routed - q.right });
     }
+    // The labels come after the gate's checks; each row says in emails how many more or fewer the challenger gets right.
+    expect(res.stdout.indexOf('| check | result | detail |')).toBeLessThan(res.stdout.indexOf('Labels the challenger does worse on'));
+    expect(res.stdout).toMatch(/\| label \| emails \| F1 \(top label\): champion \| F1 \(top label\): challenger \| Δ F1 \| Δ right \| misrouted to it \(at threshold\): champion \|/);
+    // Recorded (no --no-record), the gate passes under the lenient policy: the Next line counts the warnings the summary heads.
+    const kept = await run(['compare', '--challenger', id, '--champion', 'champion', '--data', 'test.csv', '--policy', 'lenient.json', '--resamples', '20']);
+    expect(kept.code, kept.stderr).toBe(0);
+    const warned = (kept.stdout.match(/^> \*\*Warning:\*\*/gm) ?? []).length;
+    expect(warned).toBeGreaterThan(1);
+    expect(kept.stdout).toContain(`\nNext: the gate passed with ${warned} warnings above, and a person decides: read them before approving. \`mailroute registry approve ${id}\``);
   }, 180_000);
 });

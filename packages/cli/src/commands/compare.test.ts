@@ -146,6 +146,15 @@ describe('mailroute compare', () => {
     );
   });
 
+  it('says after a passed gate with warnings above to read them before approving', () => {
+    const version = { id: 'ngram-bag-1', version: 1, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
+    const names = { challenger: 'ngram-bag-1', champion: 'ngram-bag-0' };
+    const after = '`mailroute registry approve ngram-bag-1` makes the challenger the champion (servers using this registry switch to it at their next poll); `mailroute registry reject ngram-bag-1` keeps `ngram-bag-0`.\n';
+    expect(afterGate({ version, recorded: true }, names, true, [], 'champion', 3)).toBe(`\nNext: the gate passed with 3 warnings above, and a person decides: read them before approving. ${after}`);
+    expect(afterGate({ version, recorded: true }, names, true, [], 'champion', 1)).toBe(`\nNext: the gate passed with a warning above, and a person decides: read it before approving. ${after}`);
+    expect(afterGate({ version, recorded: true }, names, true, [], 'champion', 0)).toBe(`\nNext: the gate passed, and a person decides. ${after}`);
+  });
+
   it('says after a failed gate what approve really does for the challenger in its status', () => {
     const pending = { id: 'ngram-bag-1', version: 1, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
     const names = { challenger: 'ngram-bag-1', champion: 'ngram-bag-0' };

@@ -492,7 +492,8 @@ function rejectLeaves(comparedWith: string): string {
 /**
  * The summary's lines after the gate: the older model's labels scored under the newer one's names (`older`: the
  * champion unless the champion's taxonomy is the newer; its figures then differ from its own report), and, for a
- * challenger in the registry, what the person deciding does next.
+ * challenger in the registry, what the person deciding does next (`warned`: how many warnings the summary heads, which
+ * a passed gate's Next line says to read before approving).
  * Labels, ids and names come from data files and arguments: each is a code span (`codeSpan`), so a `*`, `_`,
  * backtick, `<script>` or line break in one neither formats nor injects Markdown or HTML.
  */
@@ -502,6 +503,7 @@ export function afterGate(
   pass: boolean,
   renamed: readonly Renamed[],
   older: Role = 'champion',
+  warned = 0,
 ): string {
   const lines: string[] = [];
   if (renamed.length > 0) {
@@ -515,9 +517,12 @@ export function afterGate(
     const { version } = challenger;
     const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
     const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
+    // Warnings above the figures (a challenger answering half the mail the champion does passes all the same): said
+    // before approve, so that a pass does not read as all clear.
+    const head = warned === 0 ? 'Next: the gate passed, and a person decides.' : `Next: the gate passed with ${warned === 1 ? 'a warning' : `${warned} warnings`} above, and a person decides: read ${warned === 1 ? 'it' : 'them'} before approving.`;
     lines.push(
       pass
-        ? `Next: the gate passed, and a person decides. ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(names.champion)}.${status}`
+        ? `${head} ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(names.champion)}.${status}`
         : afterFailedGate(challenger, names.champion, registry),
     );
   }
@@ -634,7 +639,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         const why = self === undefined ? kept.notRecorded : `${self}, so the comparison shows no difference between models and no gate is kept in the registry.`;
         const notRecorded = why === undefined ? '' : `\nNot recorded: ${why}\n`;
         // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
-        const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older)}${notRecorded}`;
+        const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older, new Set([...warnings, ...(gate.warnings ?? [])]).size)}${notRecorded}`;
         ctx.stdout.write(safeLines(markdown));
         await appendCiSummary(ctx, markdown);
         if (out !== undefined && flags.out !== undefined) {
