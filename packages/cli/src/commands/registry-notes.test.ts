@@ -49,7 +49,10 @@ describe('registry: what the figures and the gate leave out', () => {
     expect((await run(['registry', 'list'], home)).stdout).not.toContain('do not compare');
     await reg.register(artifact('m-c', all, undefined, 'other-data'));
     const last = (await run(['registry', 'list'], home)).stdout.trimEnd().split('\n').pop();
-    expect(last).toMatch(/^mean macro-F1 of versions with other data or measured on other rows .* those figures do not compare; `mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>`/);
+    // No champion: named against the newest version; with one, against the champion.
+    expect(last).toMatch(/^mean macro-F1 of versions with other data or measured on other rows .*: versions 2, 1 on other emails than version 3, so those figures do not compare; `mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>`/);
+    await reg.approve('m-a');
+    expect((await run(['registry', 'list'], home)).stdout).toContain(': version 3 on other emails than the champion, so those figures do not compare;');
   });
 
   it('names the tasks the gate did not check in approve and show, with a warning for one compare found clearly worse', async () => {

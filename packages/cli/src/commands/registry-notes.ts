@@ -27,10 +27,15 @@ export function partialMeanMark(v: Pick<ModelVersion, 'tasks' | 'metrics'>): str
  * Under `registry list`, when versions' means were measured on different rows (other data, by its hash, or another
  * split or test file): that those figures do not compare, and what does. Empty when every listed mean is on the same rows.
  */
-export function otherRowsLegend(versions: readonly Pick<ModelVersion, 'dataHash' | 'measuredOn' | 'metrics'>[]): string {
-  const measured = new Set(versions.filter((v) => v.metrics.mean_macro_f1 !== undefined).map((v) => `${v.dataHash} ${v.measuredOn ?? ''}`));
-  if (measured.size < 2) return '';
-  return 'mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails: those figures do not compare; `mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>` measures two on the same emails\n';
+export function otherRowsLegend(versions: readonly Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'>[], champion?: string): string {
+  const key = (v: Pick<ModelVersion, 'dataHash' | 'measuredOn'>) => `${v.dataHash} ${v.measuredOn ?? ''}`;
+  const measured = versions.filter((v) => v.metrics.mean_macro_f1 !== undefined);
+  if (new Set(measured.map(key)).size < 2) return '';
+  // Those measured on other emails than the champion (with none, than the newest version): named by their number.
+  const reference = measured.find((v) => v.id === champion) ?? measured[0];
+  const others = measured.filter((v) => key(v) !== key(reference)).map((v) => String(v.version));
+  const against = reference.id === champion ? 'the champion' : `version ${reference.version}`;
+  return `mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails: version${others.length === 1 ? '' : 's'} ${others.join(', ')} on other emails than ${against}, so those figures do not compare; \`mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>\` measures two on the same emails\n`;
 }
 
 /** Under `registry list`, when a mean is marked: what the mark means, and which tasks each such version left unmeasured. */

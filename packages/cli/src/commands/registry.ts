@@ -267,7 +267,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
-      ctx.stdout.write(otherRowsLegend(versions));
+      ctx.stdout.write(otherRowsLegend(versions, champion?.id));
     });
 
   cmd
