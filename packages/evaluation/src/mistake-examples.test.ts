@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
 import { exampleExcerpt, mistakeExamplesMarkdown } from './mistake-examples.js';
 import type { PredictionLine } from './prediction-line.js';
-import { evaluationMarkdown } from './report-text.js';
+import { evaluationMarkdown, evaluationText } from './report-text.js';
 import { evaluationHtml } from './report-html.js';
 
 const line = (id: string, truth: string, label: string, confidence: number, abstained = false): PredictionLine => ({ id, truth: { queue: truth }, prediction: { queue: { label, confidence, abstained } } });
@@ -46,6 +46,8 @@ describe('mistakeExamplesMarkdown', () => {
     expect(evaluationMarkdown(report)).not.toContain('mistakes.md');
     expect(evaluationHtml(report, [], { examples: true })).toContain('<a href="mistakes.md">mistakes.md</a>');
     expect(evaluationHtml(report, [])).not.toContain('mistakes.md');
+    expect(evaluationText(report, 4, true)).toContain('(masked text): mistakes.md\n');
+    expect(evaluationText(report)).not.toContain('mistakes.md');
   });
 });
 

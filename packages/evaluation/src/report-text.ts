@@ -279,8 +279,9 @@ export function untestedLabelsNote(t: TaskReport): string | undefined {
 }
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */
-export function evaluationText(report: EvaluationReport, digits = 4): string {
+export function evaluationText(report: EvaluationReport, digits = 4, examples = false): string {
   const parts: string[] = (report.warnings ?? []).map((w) => `WARNING: ${w}\n\n`);
+  if (examples) parts.push(`Example emails of each task's most confused pairs, the most confident mistakes first (masked text): ${EXAMPLES_FILE}\n\n`);
   const renamed = renamedLabelsNote(report);
   if (renamed) parts.push(`Note: ${renamed}\n\n`);
   for (const t of report.tasks) {

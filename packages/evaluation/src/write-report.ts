@@ -39,7 +39,7 @@ export async function writeEvaluationReport(dir: string, report: EvaluationRepor
   await put(path.join(dir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);
   await put(path.join(dir, 'metrics.schema.json'), `${JSON.stringify(evaluationReportJsonSchema(), null, 2)}\n`);
   step('metrics.json');
-  await put(path.join(dir, 'report.txt'), evaluationText(report));
+  await put(path.join(dir, 'report.txt'), evaluationText(report, 4, options.examples !== undefined));
   step('report.txt');
   const examples = options.examples !== undefined;
   await put(path.join(dir, 'report.md'), evaluationMarkdown(report, { pictures: (options.png ?? true) ? 'png' : 'svg', examples }));
