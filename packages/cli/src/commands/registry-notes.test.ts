@@ -89,5 +89,12 @@ describe('registry: what the figures and the gate leave out', () => {
     expect((await run(['registry', 'approve', 'm-near'], home)).stderr).toContain(`warning: m-near: ${said}`);
     expect(JSON.parse((await run(['registry', 'show', 'm-few'], home)).stdout).figuresWarning).toBeUndefined();
     expect((await run(['registry', 'approve', 'm-few', '--no-promote'], home)).stderr).not.toContain('overstate');
+    // A gate whose warnings hold the same count (compare said it of the split) says it once, among them.
+    await reg.register(artifact('m-gated', all, { near: 694, judged: 799 }));
+    const caveat = 'challenger: 694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): the figures of this report likely overstate';
+    await reg.recordGate('m-gated', { pass: true, champion: 'm-near', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z', warnings: [caveat] });
+    const gated = (await run(['registry', 'approve', 'm-gated', '--no-promote'], home)).stderr;
+    expect(gated).toContain(caveat);
+    expect(gated).not.toContain('its registered figures');
   });
 });
