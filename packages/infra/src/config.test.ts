@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
 import { timezoneProblem, validateScheduleExpression } from './schedule.js';
-import { loadStackConfigFile } from './testing/stack-files.js';
+import { loadStackConfigFile, rawStackConfigFile } from './testing/stack-files.js';
 import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
 
 describe('parseStackConfig', () => {
@@ -161,15 +161,16 @@ describe('parseStackConfig', () => {
   });
 
   it('refuses a key it does not know instead of deploying the default in its place', () => {
-    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '1.0.0', minInstance: 2 } })).toThrow('mailroute:serving: Unrecognized key: "minInstance"');
-    expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', logRetentionDay: 365 } })).toThrow(/mailroute:monitoring: Unrecognized key: "logRetentionDay"/);
-    expect(() => parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/16', azcount: 3 } })).toThrow(/mailroute:network: Unrecognized key: "azcount"/);
+    expect(() => parseStackConfig({ ...minimal, serving: { imageTag: '1.0.0', minInstance: 2 } })).toThrow('mailroute:serving.minInstance: unknown key (did you mean mailroute:serving.minInstances?)');
+    expect(() => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', logRetentionDay: 365 } })).toThrow(/mailroute:monitoring.logRetentionDay: unknown key \(did you mean mailroute:monitoring.logRetentionDays\?\)/);
+    expect(() => parseStackConfig({ ...minimal, network: { cidr: '10.40.0.0/16', azcount: 3 } })).toThrow(/mailroute:network.azcount: unknown key \(did you mean mailroute:network.azCount\?\)/);
+    // A Lambda target takes the keys of its kind only: the error lists them.
     expect(() => parseStackConfig({ ...minimal, retraining: { target: { kind: 'lambda', functionArn: 'arn:aws:lambda:eu-central-1:111111111111:function:f', pipelineName: 'p' } } })).toThrow(
-      /mailroute:retraining.target: Unrecognized key: "pipelineName"/,
+      /mailroute:retraining.target.pipelineName: unknown key: mailroute:retraining.target takes kind, functionArn$/,
     );
     // A top-level key outside the namespace's known ones: the program passes every key the stack sets.
     const values: Record<string, string> = { ...Object.fromEntries(Object.entries(minimal).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])), servng: '{"minInstances":2}' };
-    expect(() => parseStackConfig(rawConfigFrom((key) => values[key], Object.keys(values)))).toThrow(/^invalid stack config:\n {2}mailroute: Unrecognized key: "servng"$/);
+    expect(() => parseStackConfig(rawConfigFrom((key) => values[key], Object.keys(values)))).toThrow(/^invalid stack config:\n {2}mailroute:servng: unknown key \(did you mean mailroute:serving\?\)$/);
     expect(parseStackConfig(rawConfigFrom((key) => values[key])).environment).toBe('dev');
   });
 
@@ -212,6 +213,30 @@ describe('parseStackConfig', () => {
 
   it('refuses a config file used for the wrong stack', () => {
     expect(() => parseStackConfig(minimal, 'prod')).toThrow(/stack prod has mailroute:environment dev/);
+  });
+
+  it("names a stack file's wrong environment first, not the other environment's checks it then fails", () => {
+    // Pulumi.dev.yaml with environment: prod: dev's one instance and 30-day logs are no prod sizes, but the cause is the environment.
+    expect(() => parseStackConfig({ ...rawStackConfigFile('dev'), environment: 'prod' }, 'dev')).toThrow(
+      /^stack dev has mailroute:environment prod: set mailroute:environment: dev in Pulumi\.dev\.yaml, or run on stack prod \(-s prod\) if the file was meant for it$/,
+    );
+    expect(() => parseStackConfig({ ...rawStackConfigFile('prod'), environment: 'dev' }, 'prod')).toThrow(/^stack prod has mailroute:environment dev: /);
+    // A value no stack has is still refused by the schema when no stack is named.
+    expect(() => parseStackConfig({ ...minimal, environment: 'staging' })).toThrow(/^invalid stack config:\n {2}mailroute:environment: /);
+  });
+
+  it('names a misspelt top-level key with the key it was meant to be, and not that key again as a second error', () => {
+    const { monitoring, ...withoutMonitoring } = minimal;
+    expect(() => parseStackConfig({ ...withoutMonitoring, monitorng: monitoring }, 'dev')).toThrow(
+      /^invalid stack config:\n {2}mailroute:monitorng: unknown key \(did you mean mailroute:monitoring, which is missing\?\)$/,
+    );
+    // Missing without a misspelt key beside it: said so, not "expected object, received undefined".
+    expect(() => parseStackConfig(withoutMonitoring, 'dev')).toThrow(/^invalid stack config:\n {2}mailroute:monitoring: missing: required \(object\)$/);
+    expect(() => parseStackConfig({ ...minimal, api: { isuer: 'https://login.example.com', allowedClientIds: ['crm'] } })).toThrow(
+      /^invalid stack config:\n {2}mailroute:api.isuer: unknown key \(did you mean mailroute:api.issuer, which is missing\?\)$/,
+    );
+    // No known key near it: the keys the namespace takes.
+    expect(() => parseStackConfig({ ...minimal, alerts: {} })).toThrow(/mailroute:alerts: unknown key: the namespace mailroute takes environment, accountId, region, /);
   });
 
   it('takes a Lambda as the retraining target', () => {
@@ -285,7 +310,7 @@ describe('rawConfigFrom', () => {
     const values: Record<string, string> = { environment: 'dev', ['__proto__']: '{"retraining":{"enabled":true}}' };
     const raw = rawConfigFrom((key) => (Object.prototype.hasOwnProperty.call(values, key) ? values[key] : undefined), ['__proto__']);
     expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
-    expect(() => parseStackConfig({ ...minimal, ...raw })).toThrow(/mailroute: Unrecognized key: "__proto__"/);
+    expect(() => parseStackConfig({ ...minimal, ...raw })).toThrow(/mailroute: unknown key "__proto__": the namespace mailroute takes environment, accountId,/);
   });
   it('decodes objects and keeps scalars as strings', () => {
     const values: Record<string, string> = { accountId: '111111111111', serving: '{"maxInstances":3}', api: ' {"allowedClientIds":["a"]}' };

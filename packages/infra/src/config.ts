@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createsRetrainingPipeline, exportsFeedback, retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
+import { issueLines, missingKeyMessage } from './config-keys.js';
 import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, oauthScopeProblem, sameTokenScopeProblem, TOKEN_SCOPE_KEYS, type TokenScopeKey } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -398,17 +399,25 @@ export class StackConfigError extends Error {
   }
 }
 
+/** Why `stackName`'s config is another stack's: `Pulumi.dev.yaml` with `environment: prod`. */
+function stackMismatch(stackName: string, environment: string): string {
+  const other = environment === 'dev' || environment === 'prod' ? `, or run on stack ${environment} (-s ${environment}) if the file was meant for it` : '';
+  return `stack ${stackName} has mailroute:environment ${environment}: set mailroute:environment: ${stackName} in Pulumi.${stackName}.yaml${other}`;
+}
+
 /** Parses raw stack config; the error names every bad key (`serving.maxInstances: ...`). */
 export function parseStackConfig(raw: unknown, stackName?: string): StackConfig {
-  const parsed = StackConfigSchema.safeParse(raw);
+  // The stack first: a dev file that says prod would otherwise fail only on prod's checks (2 instances, a year of
+  // logs), which never name the cause.
+  const environment = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).environment : undefined;
+  if (stackName && typeof environment === 'string' && environment !== stackName) throw new StackConfigError(stackMismatch(stackName, environment));
+  const parsed = StackConfigSchema.safeParse(raw, { error: missingKeyMessage });
   if (!parsed.success) {
     // A key the schema does not know is refused, not dropped: a typo (minInstance) would deploy the default.
-    const lines = parsed.error.issues.map((i) => `mailroute${i.path.length > 0 ? `:${i.path.join('.')}` : ''}: ${i.message}`);
+    const lines = issueLines(parsed.error.issues, raw, StackConfigSchema);
     throw new StackConfigError(`invalid stack config:\n  ${lines.join('\n  ')}`);
   }
-  if (stackName && parsed.data.environment !== stackName) {
-    throw new StackConfigError(`stack ${stackName} has mailroute:environment ${parsed.data.environment}`);
-  }
+  if (stackName && parsed.data.environment !== stackName) throw new StackConfigError(stackMismatch(stackName, parsed.data.environment));
   return parsed.data;
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateMonthlyCost } from './cost.js';
 import { API_ROUTES } from './lambda-env.js';
 import { physicalName } from './naming.js';
+import { documentedStackOutputs, stackOutputsNamedIn } from './testing/readme-outputs.js';
 import { INFRA_ROOT, loadStackConfigFile } from './testing/stack-files.js';
 
 // The README tells the CRM's team what API Gateway routes; it must name every route the stack creates.
@@ -61,5 +62,17 @@ describe('README teardown', () => {
     expect(teardown.indexOf('aws sagemaker list-model-packages --model-package-group-name "$GROUP"')).toBeGreaterThan(0);
     expect(deleteVersions).toBeGreaterThan(0);
     expect(teardown.indexOf('pulumi destroy -s dev')).toBeGreaterThan(deleteVersions);
+  });
+});
+
+// main.test.ts checks that main.ts exports every stack output the READMEs name: here, that they are all found.
+describe('README stack outputs', () => {
+  it('finds each way the READMEs name a stack output, and no module export', () => {
+    expect(stackOutputsNamedIn('`pulumi stack output feedbackTable`; (child component `X`, exported as `accessLogBucket`); the stack exports its total as `monthlyCostEstimateUsd`; re-exported here as `API_ROUTES`')).toEqual([
+      'accessLogBucket',
+      'feedbackTable',
+      'monthlyCostEstimateUsd',
+    ]);
+    expect(documentedStackOutputs()).toEqual(expect.arrayContaining(['accessLogBucket', 'feedbackTable', 'monthlyCostEstimateUsd']));
   });
 });

@@ -21,7 +21,7 @@ describe('main.ts (the program entry) with a key it does not read', () => {
       'prod',
       false,
     );
-    await expect(import('./main.js')).rejects.toThrow(/^invalid stack config:\n {2}mailroute: Unrecognized key: "monitorng"$/);
+    await expect(import('./main.js')).rejects.toThrow(/^invalid stack config:\n {2}mailroute:monitorng: unknown key \(did you mean mailroute:monitoring\?\)$/);
     expect(created).toEqual([]);
   }, 60_000);
 });

@@ -18,6 +18,8 @@ const { outputs } = createProgram(stackConfig, { lambdaDistDir: path.resolve(her
 export const apiUrl = outputs.apiUrl;
 export const endpointName = outputs.endpointName;
 export const artifactBucket = outputs.artifactBucket;
+/** The artifact bucket's S3 server access log bucket (README, ArtifactStorage). */
+export const accessLogBucket = outputs.accessLogBucket;
 export const modelPackageGroup = outputs.modelPackageGroup;
 export const ecrRepositoryUrl = outputs.ecrRepositoryUrl;
 export const sagemakerRoleArn = outputs.sagemakerRoleArn;

@@ -20,7 +20,7 @@ import { Monitoring } from './components/monitoring.js';
 import { QualityReporter } from './components/quality-reporter.js';
 
 export interface ProgramOptions {
-  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`, `register/`). */
+  /** Where `npm run build -w packages/infra` put the Lambda bundles (`api/`, `deployer/`, `quality/`, `register/`, `export-feedback/`). */
   lambdaDistDir: string;
   /** The role the provider assumes (see providerRoleArn); `deploy` when unset. */
   pulumiRole?: PulumiRole;

@@ -81,6 +81,8 @@ const cases: [policy: string, why: string, graph: () => RecordedResource[]][] = 
   ['prod-data-retained', 'prod access logging deleted with the stack', () => broken(T.bucketLogging, (r) => { r.retainOnDelete = false; })],
   ['prod-data-retained', 'prod log bucket unprotected', () => broken(T.bucket, (r) => { r.protect = false; }, 'artifacts-access-logs-bucket')],
   ['prod-data-retained', 'prod table deletable', () => broken(T.table, (r) => { r.retainOnDelete = false; })],
+  ['prod-data-retained', 'prod table without deletion protection', () => broken(T.table, (r) => { r.inputs.deletionProtectionEnabled = false; })],
+  ['prod-data-retained', 'prod table with deletion protection unset', () => broken(T.table, (r) => { delete r.inputs.deletionProtectionEnabled; })],
   ['prod-data-retained', 'prod bucket unprotected', () => broken(T.bucket, (r) => { r.protect = false; })],
   ['prod-data-retained', 'prod public access block deleted with the stack', () => broken(T.bucketPab, (r) => { r.retainOnDelete = false; })],
   ['prod-data-retained', 'prod TLS-only bucket policy unprotected', () => broken(T.bucketPolicy, (r) => { r.protect = false; })],

@@ -249,16 +249,22 @@ const DATA_STORE_SETTINGS: readonly string[] = [
 
 export const prodDataRetained: PolicyRule = {
   name: 'prod-data-retained',
-  description: 'In prod, buckets, tables, keys, repositories and the model package group, and the settings of each (public access block, bucket policy, encryption, ...), are protected and retained on delete.',
+  description:
+    'In prod, buckets, tables, keys, repositories and the model package group, and the settings of each (public access block, bucket policy, encryption, ...), are protected and retained on delete; DynamoDB tables also have deletion protection on.',
   check(graph, context) {
     if (context.environment !== 'prod') return [];
     const kept = (r: ResourceRecord) => r.protect === true && r.retainOnDelete === true;
-    return graph.flatMap((r) => {
+    // protect and retainOnDelete guard against Pulumi only: a DeleteTable from the console, the CLI or a script is
+    // refused by DynamoDB's own deletion protection alone.
+    const unprotectedTables = ofType(graph, T.table)
+      .filter((r) => r.inputs.deletionProtectionEnabled !== true)
+      .map((r) => v(this.name, r, 'table without deletion protection (deletionProtectionEnabled): a DeleteTable outside Pulumi would remove it and every item in it'));
+    return unprotectedTables.concat(graph.flatMap((r) => {
       if (kept(r)) return [];
       if (DATA_STORES.includes(r.type)) return [v(this.name, r, 'data store neither protected nor retained on delete')];
       if (DATA_STORE_SETTINGS.includes(r.type)) return [v(this.name, r, 'setting of a data store not protected and retained with it')];
       return [];
-    });
+    }));
   },
 };
 
