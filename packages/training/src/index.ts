@@ -24,4 +24,4 @@ export { predictDataset, predictDatasetChunks, predictDatasetLines, preparePredi
 export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
 export { operatingPointText, type OperatingPoint } from './pipeline/operating-points.js';
-export { feedbackFileChunks, newFeedbackFileTally, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';
+export { feedbackFileChunks, newFeedbackFileTally, readConfirmedLabel, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

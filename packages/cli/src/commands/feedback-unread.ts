@@ -1,5 +1,5 @@
-import { currentLabel, followAliases, normalizeLabel, renamesOf, taxonomyLabels, type ClassifierTask, type ConfirmedCase } from '@mailroute/model';
-import { resolveLabel, taskColumn, type TaskConfig, type TrainingConfig } from '@mailroute/training';
+import { currentLabel, normalizeLabel, taxonomyLabels, type ClassifierTask, type ConfirmedCase } from '@mailroute/model';
+import { readConfirmedLabel, taskColumn, type TrainingConfig } from '@mailroute/training';
 
 /** Labels listed in a warning at most; more are counted. */
 const LISTED = 3;
@@ -51,18 +51,6 @@ export function watchCases(cases: Iterable<ConfirmedCase> | AsyncIterable<Confir
   })();
 }
 
-/**
- * Whether the config reads a confirmed label as training will read the file: as the export writes it, through the
- * renames of the model that made the prediction, then the config's own names; a retired label is read (and masked).
- * (The training package's `readAsName` decides the name written; this is its test of a name.)
- */
-function reads(task: TaskConfig, label: string, model: ClassifierTask | undefined): boolean {
-  const stored = normalizeLabel(label);
-  const followed = followAliases(renamesOf(model), stored);
-  const candidates = followed.loop || followed.label === stored ? [stored] : [followed.label, stored];
-  return candidates.some((candidate) => ['label', 'retired'].includes(resolveLabel(task, candidate).kind));
-}
-
 /** Whether a model's taxonomy of the task has the label (under its name or an old one). */
 function knows(tasks: readonly ClassifierTask[] | undefined, name: string, label: string): boolean {
   const task = tasks?.find((t) => t.name === name);
@@ -93,7 +81,8 @@ export async function unreadLabelWarnings(
     for (const seen of watch.labels.values()) {
       if (seen.task !== task.name) continue;
       const tasks = seen.modelId === undefined ? undefined : await modelTasks(seen.modelId);
-      if (reads(task, seen.label, tasks?.find((t) => t.name === task.name))) continue;
+      // As the export writes the label: read through the predicting model's renames, then the config's names.
+      if (readConfirmedLabel(task, seen.label, tasks?.find((t) => t.name === task.name)).read) continue;
       unread.set(seen.label, (unread.get(seen.label) ?? 0) + seen.rows);
       if (seen.modelId !== undefined && knows(tasks, task.name, seen.label)) knownBy.set(seen.modelId, (knownBy.get(seen.modelId) ?? new Set()).add(seen.label));
     }

@@ -91,6 +91,14 @@ function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => strin
  * masks it either way); one it cannot read at all, as stored (training names it).
  */
 export function readAsName(task: TaskConfig, label: string, model: ClassifierTask | undefined): string {
+  return readConfirmedLabel(task, label, model).name;
+}
+
+/**
+ * `readAsName`'s name, and whether the config reads it (a label of its taxonomy, or one it retires): one it does not,
+ * written as stored, makes training refuse the row, which `mailroute feedback export` warns of.
+ */
+export function readConfirmedLabel(task: TaskConfig, label: string, model: ClassifierTask | undefined): { name: string; read: boolean } {
   const stored = normalizeLabel(label);
   // The model's renames only, not its merges into `other` for being rare when it was trained: a label rare then may
   // have rows enough now, and the config given says what becomes of it.
@@ -98,10 +106,10 @@ export function readAsName(task: TaskConfig, label: string, model: ClassifierTas
   const candidates = followed.loop || followed.label === stored ? [stored] : [followed.label, stored];
   for (const candidate of candidates) {
     const read = resolveLabel(task, candidate);
-    if (read.kind === 'label') return read.label;
-    if (read.kind === 'retired') return candidate;
+    if (read.kind === 'label') return { name: read.label, read: true };
+    if (read.kind === 'retired') return { name: candidate, read: true };
   }
-  return label;
+  return { name: label, read: false };
 }
 
 /**
