@@ -77,6 +77,8 @@ export interface Dataset {
    * added): their rows train the other tasks, that task masked, as for an empty cell. Empty when none lack one.
    */
   lackingLabelColumns: Array<{ file: string; columns: string[] }>;
+  /** Each file's columns as read: a CSV file's header, or every key some JSONL line has (none for a file with no line). */
+  fileColumns: Array<{ file: string; columns: string[] }>;
   /** With `supersedingFile`: that file's rows merged into other rows of the same email id (and left out), and where the first are. */
   superseded: { rows: number; at: string[] };
   /**
@@ -478,6 +480,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const nearKeys: NearKeyTally = new Map();
   // The columns some file has: a label column lacking in one is read as a task added since only when another has it.
   const seenColumns = new Set<string>();
+  const fileColumns: Array<{ file: string; columns: string[] }> = [];
   for (const file of files) {
     const onRead = options.onProgress && ((done: number, total: number) => options.onProgress?.(done, total, files.length > 1 ? `read ${path.basename(file)}` : 'read'));
     const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, hintsFor(options), onRead);
@@ -490,6 +493,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     let fileConfig = config;
     const present = presentIn(source);
     for (const column of present?.columns ?? []) seenColumns.add(column);
+    if (present) fileColumns.push({ file, columns: present.columns });
     if (options.textColumnsOnly) fileConfig = present ? presentColumns(present, config, options.labelColumn === true) : config;
     else {
       // Of several exports, an older one may lack the label column of a task added since.
@@ -620,6 +624,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     notInModel,
     renamed,
     lackingLabelColumns: lackingLabelColumns.map(({ file, columns }) => ({ file, columns })),
+    fileColumns,
     superseded,
     notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
     // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrainingConfig } from '../config.js';
+import { parseTrainingConfig, type TrainingConfig } from '../config.js';
+import { loadDataset } from '../data/dataset.js';
 import { missingTextColumnWarnings } from './missing-text-columns.js';
 import { predictDataset } from './predict-dataset.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -16,6 +17,9 @@ const file = (name: string, text: string) => {
   writeFileSync(at, text);
   return at;
 };
+
+/** The files' columns as predicting reads them (the text columns only), which the warning is made of. */
+const columnsRead = async (paths: string[], config: TrainingConfig) => (await loadDataset(paths, config, { textColumnsOnly: true, keepUnlabelled: true, forModel: true })).fileColumns;
 
 const words: Record<string, string> = { cards: 'Karte gesperrt PIN', billing: 'Rechnung Zahlung Lastschrift', hr: 'Bewerbung Gehalt Urlaub' };
 const labels = Array.from({ length: 90 }, (_, i) => ['cards', 'billing', 'hr'][i % 3]);
@@ -55,7 +59,7 @@ describe('a file that lacks a text column the config reads', () => {
     await predictDataset({ model: modelId, dataPath: none, home, onWarning: (m) => warnings.push(m) });
     expect(warnings).toContainEqual(expect.stringMatching(/^\S+none\.jsonl lacks text column\(s\) "body" that .*: text; .*"columns": \{"body": "text"\}/));
     const some = file('some.jsonl', lines([{ id: '1', subject: 'Karte' }, { id: '2', subject: 'Rechnung', body: words.billing }]));
-    expect(await missingTextColumnWarnings([some], parseTrainingConfig(config))).toEqual([]);
+    expect(missingTextColumnWarnings(await columnsRead([some], parseTrainingConfig(config)), parseTrainingConfig(config))).toEqual([]);
   }, 60_000);
 
   it('names every text the file lacks, and nothing of files with every text column, or with the body or the HTML alone; a file with no text column is refused', async () => {
@@ -64,10 +68,10 @@ describe('a file that lacks a text column the config reads', () => {
     const every2 = file('every.jsonl', '{"id":"1","subject":"Karte","body":"PIN","html":"","files":[],"queue":"cards"}\n');
     const bodyOnly = file('body-only.csv', 'id,subject,body,files\n1,Karte,PIN,a.pdf\n');
     const htmlOnly = file('html-only.csv', 'id,subject,html,files\n1,Karte,<p>PIN</p>,a.pdf\n');
-    expect(await missingTextColumnWarnings([every, every2, bodyOnly, htmlOnly], demoLike)).toEqual([]);
+    expect(missingTextColumnWarnings(await columnsRead([every, every2, bodyOnly, htmlOnly], demoLike), demoLike)).toEqual([]);
     // Neither the body nor the HTML, nor the attachment names: all named, the ids not offered as the text.
     const neither = file('neither.csv', 'ticket_id,subject,nachricht\n1,Karte,PIN\n');
-    expect(await missingTextColumnWarnings([neither], demoLike, 'new.json')).toEqual([
+    expect(missingTextColumnWarnings(await columnsRead([neither], demoLike), demoLike, 'new.json')).toEqual([
       `${neither} lacks text column(s) "body", "html", "files" (the attachment names) that new.json reads: the model reads only "subject" of these emails, so it predicts from less than it was trained on. The file's columns the config does not read: ticket_id, nachricht; if one holds that text, map it in new.json, e.g. "columns": {"body": "nachricht"}`,
     ]);
     const nothingElse = file('nothing-else.csv', 'id,subject\n1,Karte\n');

@@ -1,10 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { decodeWindows1252 } from '@mailroute/preprocess';
-import { formatOf, type Columns, type TrainingConfig } from '../config.js';
+import type { Columns, TrainingConfig } from '../config.js';
 import { columnList } from '../data/column-list.js';
-import { configuredColumns } from '../data/dataset.js';
-import { headerDelimiters } from '../data/file-delimiters.js';
-import { readSourceFile } from '../data/read-records.js';
+import { configuredColumns, type Dataset } from '../data/dataset.js';
 
 /** The config's columns whose text the model reads, and how a message names what each holds. */
 const READ_TEXT: ReadonlyArray<readonly [keyof Columns, string]> = [
@@ -26,46 +22,6 @@ function textSources(config: TrainingConfig): TextColumn[][] {
   return [columns(['subject']), columns(['body', 'html']), columns(['attachmentNames'])].filter((source) => source.length > 0);
 }
 
-/**
- * Whether a file surely has `column`, found cheaply: a CSV's first line split by the config's delimiter, a JSONL
- * file's text holding it as a quoted key. False when that cannot tell (a `sep=` line, a key written otherwise): the
- * file is then read whole to know.
- */
-async function surelyHas(file: string, config: TrainingConfig, column: string, text: () => Promise<string>): Promise<boolean> {
-  if (formatOf(config, file) === 'csv') {
-    const fitting = await headerDelimiters(file, { ...config, columns: { body: column }, tasks: [] }, 'all');
-    return fitting?.includes(config.delimiter) === true;
-  }
-  return (await text()).includes(JSON.stringify(column));
-}
-
-/** Whether a file surely has a column of each of `sources` (any one of a source's). */
-async function surelyHasAll(file: string, config: TrainingConfig, sources: readonly TextColumn[][]): Promise<boolean> {
-  let read: Promise<string> | undefined;
-  // A JSONL file's text is read once, and only for a JSONL file.
-  const text = () =>
-    (read ??= readFile(file).then((bytes) => (config.encoding === 'windows-1252' ? decodeWindows1252(bytes) : bytes.toString('utf8'))));
-  for (const source of sources) {
-    let found = false;
-    for (const [, column] of source) if (!found) found = await surelyHas(file, config, column, text);
-    if (!found) return false;
-  }
-  return true;
-}
-
-/**
- * The columns a file has, as the reading sees them: a CSV header's, or every key some JSONL line has (a key no line
- * has is a missing column); undefined when it cannot be read (said where it is read) or has no line.
- */
-async function columnsOf(file: string, config: TrainingConfig): Promise<string[] | undefined> {
-  try {
-    const source = await readSourceFile(file, formatOf(config, file), config.delimiter, config.encoding, 'flags');
-    return source.columns ?? (source.records.length > 0 ? source.keys : undefined);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A column that looks like an id or a time, named last in the example mapping: it holds no text. */
 const NO_TEXT = /(^|[^a-z])(id|date|time|at)$|(Id|ID|Date|Time|At)$/;
 
@@ -74,16 +30,14 @@ const NO_TEXT = /(^|[^a-z])(id|date|time|at)$|(Id|ID|Date|Time|At)$/;
  * body and HTML, the attachment names; a file without subject, body and HTML is refused when read): the model then
  * reads less of each email than it was trained on, and predicts worse for it, with nothing else to say so. It names
  * the columns lacking, what the model still reads, the file's columns the config does not read, and the mapping that
- * reads one of them instead. `configFile`: the file of the config given (--config), the one to change; none, the
- * model's own (compare reads both models' rows with the newer one's: said alike, so once).
+ * reads one of them instead. `files`: each file's columns as the data was read (`Dataset.fileColumns`: a CSV header,
+ * the keys of a JSONL file's lines), so nothing is read again. `configFile`: the file of the config given (--config),
+ * the one to change; none, the model's own (compare reads both models' rows with the newer one's: said alike, so once).
  */
-export async function missingTextColumnWarnings(paths: readonly string[], config: TrainingConfig, configFile?: string): Promise<string[]> {
+export function missingTextColumnWarnings(files: Dataset['fileColumns'], config: TrainingConfig, configFile?: string): string[] {
   const sources = textSources(config);
   const warnings: string[] = [];
-  for (const file of paths) {
-    if (await surelyHasAll(file, config, sources).catch(() => false)) continue;
-    const has = await columnsOf(file, config);
-    if (has === undefined) continue;
+  for (const { file, columns: has } of files) {
     const present = (column: string) => has.includes(column);
     const lacking = sources.filter((source) => !source.some(([, column]) => present(column)));
     const reading = sources.flat().filter(([, column]) => present(column));

@@ -407,6 +407,8 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     await checkOneDelimiter(paths.map((file) => ({ file, flag: '--data' })), config, options.split === 'test' ? 'all' : 'text');
     let rows: DatasetRow[];
     let inputs: ModelInput[] | undefined;
+    /** The files' columns as read with the config given (or the model's own), for the warning of text they lack. */
+    let fileColumns: Dataset['fileColumns'] = [];
     // The held-out rows are found as training read the data, by its own rule for bad rows (a row it skipped was in
     // no split: read as a bad row that fails, the data would be refused as other data).
     const trainingRead: TrainingConfig = { ...modelTrainingConfig(classifier.manifest), ...(options.delimiter ? { delimiter: options.delimiter } : {}) };
@@ -420,6 +422,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // are then read with the config given, as without --split.
       const held = await heldOutRows(classifier, paths, trainingRead);
       const relabelled = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...reading });
+      fileColumns = relabelled.fileColumns;
       const byPlace = new Map(relabelled.rows.map((r) => [`${r.file}\u0000${r.line}`, r]));
       // Cleaned again as the config given reads them (its text columns may be others).
       rows = held.rows.flatMap((r) => byPlace.get(`${r.file}\u0000${r.line}`) ?? []);
@@ -429,6 +432,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       const configFile = options.config === undefined ? undefined : options.configFile;
       const dataset = await loadDataset(paths, config, { fixedLabels, maskedLabels, keepUnlabelled: true, textColumnsOnly: true, labelColumn: options.labels === 'required', forModel: true, ...(configFile === undefined ? {} : { configFile }), ...reading });
       rows = dataset.rows;
+      fileColumns = dataset.fileColumns;
       // What the config likely misreads in this file (literal \n in the text), as training warns of it.
       for (const warning of dataset.warnings) options.onWarning?.(warning);
       // With onBadRow skip, the rows left out are said, as training says them, with where they are.
@@ -441,10 +445,11 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     }
     // Read for emails to predict, a file needs one text column only: one that lacks others the config reads (the body)
     // leaves the model reading less of each email than it was trained on, which nothing else would say.
-    if (options.onWarning && !(options.split === 'test' && options.config === undefined)) {
+    // (The held-out rows found with the model's own config are the rows it was trained from: none read here.)
+    if (options.onWarning) {
       // The config file given is the one to change; a config given without one (compare's, the newer model's) is said as a model's own.
       const configFile = options.config === undefined ? undefined : options.configFile;
-      for (const warning of await missingTextColumnWarnings(paths, config, configFile)) options.onWarning(warning);
+      for (const warning of missingTextColumnWarnings(fileColumns, config, configFile)) options.onWarning(warning);
     }
     // Reading a big export takes seconds, and does not stop for a Ctrl-C: it stops here.
     options.signal?.throwIfAborted();
