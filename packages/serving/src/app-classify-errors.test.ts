@@ -102,7 +102,7 @@ describe('POST /v1/classify', () => {
       );
     }
     const eml = await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822', 'content-length': '2000' }, body: `Subject: x\r\n\r\n${'y'.repeat(1988)}` }));
-    expect((await json(eml)).detail).toMatch(/^The body is 2000 bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): send a smaller message or raise the limit/);
+    expect((await json(eml)).detail).toMatch(/^The body is 2000 bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): send a smaller message \(attachments are never read, only their file names: send each attachment's MIME headers with its content left out\) or raise the limit/);
     // A feedback has no batch to split.
     const feedback = await app.request('/v1/feedback', { ...jsonRequest(big), headers: { ...(jsonRequest(big).headers as Record<string, string>), 'content-length': String(big.length) } });
     expect((await json(feedback)).detail).toMatch(/^The body is \d+ bytes \(2 KB\), over the limit of 1000 bytes \(1 KB\): a feedback is one small object \(predictionId or emailId, labels, closedAt\): send only those fields or raise the limit/);

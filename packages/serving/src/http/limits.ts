@@ -60,7 +60,8 @@ export type BodyKind = 'batch' | 'message' | 'feedback';
 
 const SMALLER: Record<BodyKind, string> = {
   batch: 'split the batch into smaller requests',
-  message: 'send a smaller message',
+  // Attachments are never read (only their names): a mail gateway can send each one's MIME headers with an empty body.
+  message: "send a smaller message (attachments are never read, only their file names: send each attachment's MIME headers with its content left out)",
   // A feedback is a few hundred bytes: one this big holds something it should not (an email's text?).
   feedback: 'a feedback is one small object (predictionId or emailId, labels, closedAt): send only those fields',
 };
