@@ -438,7 +438,7 @@ describe('mailroute registry', () => {
     // No gate on record, made champion over m-a: the command compares it with m-a, not with itself.
     const none = await run(['registry', 'approve', 'm-b'], home);
     expect(none.code).toBe(0);
-    expect(none.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion m-a --data <file> --split test` records one, against m-a, the champion it replaced\n');
+    expect(none.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion m-a --data <file> --split test` compares it with m-a, the champion it replaced (a look after the decision: no gate is recorded once a version is the champion)\n');
     // A stale gate (against m-a, the champion being m-b), made champion over m-b: compared with m-b by its id.
     await reg.recordGate('m-c', { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
     const stale = await run(['registry', 'approve', 'm-c'], home);

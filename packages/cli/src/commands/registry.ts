@@ -191,7 +191,8 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
   if (standing === 'none') {
     if (!championBefore || championBefore === v.id) return `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
     return replaced
-      ? `note: no gate result is on record for ${v.id}; \`${command}\` records one, against ${championBefore}, the champion it replaced\n`
+      ? // Compare keeps a gate only against the champion, which this version is now: the command is a look, recorded nowhere.
+        `note: no gate result is on record for ${v.id}; \`${command}\` compares it with ${championBefore}, the champion it replaced (a look after the decision: no gate is recorded once a version is the champion)\n`
       : `note: no gate result is on record for ${v.id}; \`${command}\` records one before an approval\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
