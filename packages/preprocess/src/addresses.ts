@@ -38,11 +38,15 @@ const TOWN_AFTER_BREAK = String.raw`${TOWN_BREAK}(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4}
 const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 /** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
 const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)`;
+/** `St.` or `Sankt` before a street named after a saint (`St.-Martin-Str. 12`, `St. Annenstraße 12`, `Sankt Annenstraße`). */
+const SAINT = String.raw`(?:St\.[ \t]?-?|Sankt[ \t])`;
+/** `St.` or `Sankt` right before where `streetStart` found a street's first word. */
+const SAINT_BEFORE = /(?:St\.[ \t]?|Sankt[ \t])$/;
 /** After a house number: a range (`5-7`) or an Austrian staircase and door (`45/3/12`). */
 const DOOR = String.raw`(?:[/-]\d{1,4}[a-zA-Z]?){0,3}`;
 /** The house number (group 1), and the postal code and town (group 2) when they follow. */
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}${SAINT}?(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
 /**
@@ -84,8 +88,11 @@ function prepositionStreetHits(text: string): Hit[] {
   return hits;
 }
 
-/** The house number (`12`, `221B`; its letter, group 1) and one to three capitalised words that end right before the street type. */
-const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}([A-Za-z])?[ \t](?:\p{Lu}\p{Ll}{1,30}[ \t]){0,2}\p{Lu}\p{Ll}{0,30}[ \t]$/u;
+/**
+ * The house number (`12`, `221B`; its letter, group 1) and one to three capitalised words that end right before the
+ * street type, also a possessive (`Queen's Road`, `King’s Road`) and `St` or `St.` (`12 St John's Wood Road`).
+ */
+const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}([A-Za-z])?[ \t](?:(?:St\.|\p{Lu}\p{Ll}{1,30}(?:['’]s)?)[ \t]){0,2}\p{Lu}\p{Ll}{0,30}(?:['’]s)?[ \t]$/u;
 
 /** A British postcode (`SW1A 2AA`, `NW1 6XE`). */
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}`;
@@ -103,7 +110,10 @@ const ENGLISH_TOWN = new RegExp(
 const LETTER_OR_HYPHEN = /[\p{L}-]/u;
 const AMOUNT_LETTER = /[kmx]/i;
 
-/** Where the street name before a cue at `at` starts: its own word, or the word before a separate street word. */
+/**
+ * Where the street name before a cue at `at` starts: its own word, or the word before a separate street word, with a
+ * saint's `St.` or `Sankt` before it.
+ */
 function streetStart(text: string, at: number): number {
   let b = at;
   while (b > 0 && at - b < 41 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
@@ -111,7 +121,9 @@ function streetStart(text: string, at: number): number {
     b -= 1;
     while (b > 0 && at - b < 42 && LETTER_OR_HYPHEN.test(text[b - 1])) b -= 1;
   }
-  return b;
+  // `St.-Martin-Str.`, `St. Annenstraße`: the saint's `St.` belongs to the street.
+  const saint = SAINT_BEFORE.exec(text.slice(Math.max(0, b - 6), b));
+  return saint === null ? b : b - saint[0].length;
 }
 
 const VOWEL = /[aeiouäöü]/i;

@@ -22,6 +22,17 @@ describe('attachment names masked with the email’s names', () => {
     expect(maskedName('Gehaltsnachweis-Hendrik.pdf', known)).toBe('Gehaltsnachweis [NAME].pdf');
   });
 
+  it('masks a name written in ASCII (`ue`, `oe`, `ae`, `ss`, or without its accents) as the sender’s name has it', () => {
+    const known = senderNames('Anna Müller <anna@example.org>');
+    expect(maskedName('Ausweis_Anna_Mueller.pdf', known)).toBe('Ausweis [NAME].pdf');
+    expect(maskedName('Ausweis_Mueller.pdf', known)).toBe('Ausweis [NAME].pdf');
+    expect(maskedName('ANNA_MUELLER.pdf', known)).toBe('[NAME].pdf');
+    expect(maskedName('Ausweis_Anna_Muller.pdf', known)).toBe('Ausweis [NAME].pdf');
+    expect(maskedName('Vollmacht_Francois_Weiss.pdf', senderNames('François Weiß <f@example.org>'))).toBe('Vollmacht [NAME].pdf');
+    // Never in lower case: a word, not a name.
+    expect(maskedName('mueller_vertrag.pdf', known)).toBe('mueller vertrag.pdf');
+  });
+
   it('keeps a file name’s words that are given names and words too', () => {
     expect(maskedName('Rose_Kaufvertrag.pdf', senderNames('Rose Beispiel <r@example.org>'))).toBe('Rose Kaufvertrag.pdf');
   });

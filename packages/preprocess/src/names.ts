@@ -33,13 +33,24 @@ const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_
 const PARTICLE_WORDS = ['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter'];
 const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUpperCase())].join('|')})`;
 /**
- * One to `n` name words, with the particles of family names between them (`Anna von der Heide`); a surname after a
- * particle belongs to the name past `n` words (`Friedrich Wilhelm von Hohenstein`).
+ * `min` to `max` name words, with the particles of family names between them (`Anna von der Heide`), the initials of
+ * given names before the first (`J. R. R. Tolkien`) and of middle names before a later one (`John A. Doe`, `Hans P.
+ * Müller`: the initial counts with the word after it).
  */
-const nameWords = (n: number) =>
-  String.raw`(?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){0,${n - 1}}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
-/** A first name written as its initial (`A. Schmidt`, `J. Smith`), also glued to the name (`A.Schmidt`, `T.Müller`). */
-const INITIAL = String.raw`\p{Lu}\.[ \t]{0,2}`;
+const nameWordRun = (min: number, max: number) =>
+  String.raw`${INITIALS}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t]${MIDDLE_INITIALS}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){${min - 1},${max - 1}}`;
+/**
+ * One to `n` name words (`nameWordRun`); a surname after a particle belongs to the name past `n` words (`Friedrich
+ * Wilhelm von Hohenstein`).
+ */
+const nameWords = (n: number) => String.raw`${nameWordRun(1, n)}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
+/**
+ * First names written as their initials (`A. Schmidt`, `J. R. R. Tolkien`), also glued to the name (`A.Schmidt`,
+ * `T.Müller`): up to three.
+ */
+const INITIALS = String.raw`(?:\p{Lu}\.[ \t]{0,2}){0,3}`;
+/** Middle names written as their initials, between a given name and the next word (`John A. Doe`): up to two. */
+const MIDDLE_INITIALS = String.raw`(?:\p{Lu}\.[ \t]{1,2}){0,2}`;
 export const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
 
 export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
@@ -54,11 +65,24 @@ const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 /** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`, `Sehr geehrte Anna Schmidt,`). */
 const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
 /**
- * A relative the writer names (`my husband Thomas Becker`, `meine Tochter Lena Schmitt`): the name after it is a
- * person's as surely as one a writer introduces themself with. Written from the letter after `m` (`y husband`,
- * `eine Tochter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling.
+ * A relative the writer names (`my husband Thomas Becker`, `my late father, Karl-Heinz Brandt`, `meine Tochter Lena
+ * Schmitt`, `das Konto meiner Mutter Gertrud Krüger`, `meinem verstorbenen Vater Andrzej Kowalski`): the name after it is
+ * a person's as surely as one a writer introduces themself with. Written from the letter after `m` (`y husband`,
+ * `eine Tochter`, `einer Mutter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling.
+ * Not `Frau` or `Herr` alone, which are titles and cue a name of their own (`meine Frau Schmidt`).
  */
-const RELATIVE_CUE = String.raw`y (?:husband|wife|son|daughter|mother|father|partner|brother|sister|late husband|late wife)|eine? (?:Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater|Bruder|Schwester|Partnerin|Partner|Lebensgefährtin|Lebensgefährte|verstorbene Mutter|verstorbener Vater|verstorbener Mann|verstorbene Frau)`;
+const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|mother|father|partner|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|ein(?:e[rms]?)? (?:verstorbene[nr]? )?(?:Ehemann(?:e?s)?|Ehefrau|Mann(?:e?s)?|Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Partnerin|Partners?|Lebensgefährtin|Lebensgefährten?|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?|Schwiegermutter|Schwiegervaters?)|eine verstorbene Frau),?`;
+/**
+ * The relatives after whom one capitalised word is a given name (`Meine Tochter Emma soll …`, `my son Paul`), from the
+ * letter after `m` as RELATIVE_CUE: in German only at a sentence's `Mein`/`Meine`, where the word after the relative
+ * can be no object (`Darf meine Tochter Aktien kaufen?`, `meinem Sohn Geld überweisen`), and not `meine Bank`. The
+ * word ends the clause or a word in lower case follows it, as a verb does (`Emma soll`; `Mein Vater Jahrgang 1950`,
+ * `Mein Mann Ende Mai` are no names).
+ */
+const RELATIVE_ALONE = new RegExp(
+  String.raw`(?:(?<=${BEFORE}[Mm])y (?:late )?(?:husband|wife|son|daughter|mother|father|brother|sister|grandson|granddaughter|mum|mom|dad)|(?<=${BEFORE}M)eine? (?:Ehemann|Ehefrau|Mann|Sohn|Tochter|Mutter|Vater|Bruder|Schwester|Enkelin|Enkel|Oma|Opa)),?[ \t]{1,3}(${WORD})${END_OF_WORD}(?=[ \t]{1,3}\p{Ll}|[ \t]{0,3}(?:[,.;:!?)]|\r?\n|$))`,
+  'uy',
+);
 
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
@@ -106,7 +130,7 @@ const GIVEN_LOWER = new RegExp(
  * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
  */
 const INTRODUCED = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of|(?<=${BEFORE}[Mm])(?:${RELATIVE_CUE}))[ \t]{1,3}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of|(?<=${BEFORE}[Mm])(?:${RELATIVE_CUE}))[ \t]{1,3}(${nameWordRun(2, 3)})${END_OF_WORD}`,
   'uy',
 );
 /**
@@ -123,19 +147,24 @@ const INFORMAL_START = new RegExp(String.raw`^(?:${INFORMAL})`);
 const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|(?<=${BEFORE}[Dd])anke(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|${BEFORE}(?:${INFORMAL})|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS|ESSEN?))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${SIG_DASHES})`;
 /** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
+/** A family signing (`Viele Grüße\nFam. Krüger`, `Familie Krüger`): the word stays, the surname after it is a name. */
+const FAMILY = String.raw`(?:Fam\.|Familie(?=[ \t]))`;
 /**
- * Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`), the closing's `Ihr`, `Ihre`, or the
- * role a customer signs with (`Ihr Kunde`, `Ihre Kundin`), on the name's line or the line above it.
+ * Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`), the closing's `Ihr`, `Ihre`, the
+ * role a customer signs with (`Ihr Kunde`, `Ihre Kundin`), on the name's line or the line above it, or a family's
+ * `Fam.`, `Familie`.
  */
-const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3})?`;
-const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`, 'uy');
+const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3}|${FAMILY}[ \t]{0,3})?`;
+/** A name born with after a signed name, ending its line (`Nicole Braun, geb. Schulte`): `withMaidenNames` masks it. */
+const MAIDEN_ENDS_LINE = String.raw`,?[ \t]{1,3}(?:geb\.|geborene|née)[ \t]{1,3}${NAME_WORD}[ \t]*(?:\r?\n|$)`;
+const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$)|${MAIDEN_ENDS_LINE})`, 'uy');
 /**
  * At a closing, then after its comma or on the next line a name of two or three words with more after a separator
  * (group 1): `Grüße, Peter Schneider, Tel. 0171 …`, `Anna Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
  * comma is too often a sentence's first (`Danke` then `Also, ich …`).
  */
 const SIGNED_THEN_MORE = new RegExp(
-  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
+  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWordRun(2, 3)})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
   'uy',
 );
 
@@ -267,7 +296,24 @@ export function namesFound(input: string): string[] {
  */
 export function nameHits(text: string, known: readonly string[] = [], addresses: readonly Hit[] = []): Hit[] {
   const hits = addresses.length === 0 ? cuedNameHits(text) : beforeAddresses(text, cuedNameHits(text), addresses);
-  return hits.length === 0 && known.length === 0 ? hits : withEchoes(text, hits, known);
+  return hits.length === 0 && known.length === 0 ? hits : withMaidenNames(text, withEchoes(text, hits, known));
+}
+
+/** After a name, the name a person was born with: `, geb. Schulte`, ` geborene Schulte`, ` née Smith` (group 1). */
+const MAIDEN_NAME = new RegExp(String.raw`,?[ \t]{1,3}(?:geb\.|geborene|née)[ \t]{1,3}(${NAME_WORD})${END_OF_WORD}`, 'uy');
+
+/**
+ * `hits` (in text order) with the name each was born with after it: `Nicole Braun, geb. Schulte` → `[NAME], geb.
+ * [NAME]` (`geb.` alone before a date is the birth date's keyword: `geb. 14.03.1971`).
+ */
+function withMaidenNames(text: string, hits: Hit[]): Hit[] {
+  const maiden: Hit[] = [];
+  for (const h of hits) {
+    const m = h.type === 'NAME' ? stickyAt(MAIDEN_NAME, text, h.end) : null;
+    const hit = m === null ? undefined : nameHit(m);
+    if (hit !== undefined && !NOT_NAME_WORDS.has(m![1].toLowerCase())) maiden.push({ ...hit, echo: false });
+  }
+  return maiden.length === 0 ? hits : [...hits, ...maiden].sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
 /** Each hit cut where an address starts inside it, less the blanks before; dropped when no letter is left. Both lists are in text order. */
@@ -311,7 +357,7 @@ function cuedNameHits(text: string): Hit[] {
     if (informal && cue[3] !== undefined && at < firstLineEnd) continue;
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
     if (m === null && cue[1] !== undefined) m = titledLine(text, at);
-    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at);
+    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at);
     if (m === null && cue[4] !== undefined) m = greetedLowerCase(text, at);
     // `Servus` greets, and closes too below the text's first line (`…\nServus\nThomas`): then it is read as a closing.
     const closing = cue[3] !== undefined || (m === null && informal && at >= firstLineEnd);
@@ -532,10 +578,36 @@ function fieldLine(text: string, at: number): RegExpExecArray | null {
   return words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || NOT_GIVEN_WORDS.has(w) || COLUMN_WORDS.has(w)) ? null : m;
 }
 
-/** INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`). */
+/**
+ * INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`), or
+ * it opens with a title, whose own cue takes the name after it (`meinem Vater Herrn Brandt`: the title stays), or with
+ * a noun of time (`Ich bin Anfang Juni …`, `Mein Mann Ende Mai …`).
+ */
 function introduced(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(INTRODUCED, text, at);
-  return m && !lowerWords(m[1]).some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w)) ? m : null;
+  const words = m ? lowerWords(m[1]) : [];
+  if (m === null || TITLE_WORDS.has(words[0]) || TIME_NOUNS.has(words[0])) return null;
+  return words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w)) ? null : m;
+}
+
+/**
+ * Verbs that Title Case writing capitalises after a relative (`My Son Has An Account` as `My son Has …`), and the nouns
+ * of time a German subject takes after it (`Meine Mutter Anfang des Jahres …`).
+ */
+const VERBS_AFTER_RELATIVE = new Set('has had have is was were will would can could did does do passed died lives lived wants wanted needs needed anfang ende mitte jahrgang'.split(' '));
+/** German nouns of time a name's cue may stand before (`Ich bin Anfang Juni im Urlaub`, `Mein Mann Ende Mai`): no name. */
+const TIME_NOUNS = new Set('anfang ende mitte jahrgang'.split(' '));
+
+/**
+ * RELATIVE_ALONE's match at `at`: a given name alone after a relative (`Meine Tochter Emma`), unless the word starts
+ * sentences, names no one, is a title, prose, a job's or a noun's (`My son Has`, `Mein Sohn Anfang …`).
+ */
+function relativeAlone(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(RELATIVE_ALONE, text, at);
+  if (m === null) return null;
+  const word = m[1].toLowerCase();
+  const noName = SENTENCE_STARTERS.has(word) || NOT_NAME_WORDS.has(word) || TITLE_WORDS.has(word) || PROSE_WORDS.has(word) || NOT_GIVEN_WORDS.has(word) || GREETED_NO_ONE.has(word) || VERBS_AFTER_RELATIVE.has(word);
+  return noName || isJobWord(m[1]) || NOUN_ENDING.test(word) || isAllCaps(m[1]) ? null : m;
 }
 
 /**
@@ -613,7 +685,7 @@ function jobAfterName(words: readonly string[], rest: string): boolean {
  * brackets (`Jane Smith (joint account holder)`).
  */
 const NEXT_SIGNER = new RegExp(
-  String.raw`[ \t]*\r?\n[ \t]{0,8}((?:${INITIAL})?(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t](?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){1,2})(?=[ \t]*(?:\r?\n|$|(\()))`,
+  String.raw`[ \t]*\r?\n[ \t]{0,8}(${nameWordRun(2, 3)})(?=[ \t]*(?:\r?\n|$|(\()))`,
   'uy',
 );
 
@@ -665,6 +737,8 @@ function addressedNameHits(text: string, hits: Hit[]): Hit[] {
 const LETTER = /\p{L}/u;
 /** A title (and academic titles) right before a name: `Frau `, `Herrn Dr. `, `MRS. `. */
 const TITLE_BEFORE = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}$`, 'u');
+/** A family's `Fam.` or `Familie` right before a surname (`Fam. Krüger`): looked for elsewhere as after a title. */
+const FAMILY_BEFORE = new RegExp(String.raw`${BEFORE}${FAMILY}[ \t]{0,3}$`, 'u');
 
 /** After a surname, what makes it a company's (`Bayer-Aktien`, `Apple shares`, `Linde plc`): not looked for there as the writer's name. */
 const SECURITY_AFTER = /^(?:-?(?:aktien?|anleihen?|papiere?|fonds|zertifikate?|titel)(?!\p{L})|[ \t](?:aktien?|anleihen?|shares?|stocks?|bonds?|plc|ag|se|inc|corp|ltd|n\.v\.)(?!\p{L}))/iu;
@@ -765,7 +839,8 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   // A name right after its title (`Frau` then `Schmidt`) has its surname looked for too.
   for (const h of hits) {
     if (h.echo === false) continue;
-    for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(text.slice(Math.max(0, h.start - 40), h.start)))) names.add(echo);
+    const before = text.slice(Math.max(0, h.start - 40), h.start);
+    for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(before) || FAMILY_BEFORE.test(before))) names.add(echo);
   }
   for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
@@ -778,8 +853,8 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   const out = [...hits];
   for (const name of names) {
     const sought = folded(name);
-    // `WEIß` is also written `WEISS`, which is `weiss` in lower case.
-    for (const form of sought.includes('ß') ? [sought, sought.replaceAll('ß', 'ss')] : [sought]) {
+    // `WEIß` is also written `WEISS`, `Müller` as `Mueller` or `Muller` (a file name, `Ausweis_Anna_Mueller.pdf`).
+    for (const form of asciiForms(sought)) {
       for (let at = lower.indexOf(form); at !== -1; at = lower.indexOf(form, at + form.length)) {
         const end = at + form.length;
         if (taken.has(at) || LETTER.test(text[at - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
@@ -789,11 +864,46 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         if (isAllCaps(written) && inBankPhraseAt(text, at, end)) continue;
         // `Thomas Bayer` signed, then `50 Bayer-Aktien`: a company's securities, what the email is about.
         if (!name.includes(' ') && SECURITY_AFTER.test(text.slice(end, end + 16))) continue;
+        // `Karl` of `Karl-Heinz`, `Brandt` of `Müller-Brandt`: the whole hyphenated name, not a part of it.
+        const [start, stop] = hyphenatedName(text, at, end);
         taken.add(at);
-        out.push({ type: 'NAME', start: at, end, placeholder: '[NAME]' });
+        taken.add(start);
+        out.push({ type: 'NAME', start, end: stop, placeholder: '[NAME]' });
       }
     }
   }
   // Longer spans first at one start, so the whole name wins over its last word where both match.
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/** Capitalised parts joined to a name by a hyphen after it (`-Heinz` of `Karl-Heinz`) and before it (`Müller-` of `Müller-Brandt`). */
+const HYPHENED_AFTER = /^(?:-\p{Lu}[\p{L}'’]{1,30}){1,2}(?![\p{L}\p{N}-])/u;
+const HYPHENED_BEFORE = /(?<![\p{L}\p{N}-])(?:\p{Lu}[\p{L}'’]{1,30}-){1,2}$/u;
+
+/**
+ * Where the name found at `start` to `end` of `text` starts and ends with the capitalised parts hyphened to it: an echo
+ * of `Karl` is `Karl-Heinz` (`[NAME]-Heinz` gave half the name away), one of `Brandt` is `Müller-Brandt`.
+ */
+function hyphenatedName(text: string, start: number, end: number): [number, number] {
+  const after = text[end] === '-' ? HYPHENED_AFTER.exec(text.slice(end, end + 70)) : null;
+  const before = text[start - 1] === '-' ? HYPHENED_BEFORE.exec(text.slice(Math.max(0, start - 70), start)) : null;
+  return [start - (before?.[0].length ?? 0), end + (after?.[0].length ?? 0)];
+}
+
+/** German letters as ASCII writes them: `ä` as `ae`, `ß` as `ss`. */
+const TRANSLITERATED: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+const GERMAN_LETTERS = /[äöüß]/g;
+/** A letter outside ASCII (`ü`, `é`, `ş`): a name with one may be written without it. */
+const NOT_ASCII_LETTER = /\P{ASCII}/u;
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+/**
+ * A name in lower case and the forms ASCII gives it, as file names and addresses write it: `müller`, `mueller`, `muller`;
+ * `weiß`, `weiss`; `françois`, `francois`. Just the name when it is ASCII.
+ */
+function asciiForms(name: string): string[] {
+  if (!NOT_ASCII_LETTER.test(name)) return [name];
+  const transliterated = name.replace(GERMAN_LETTERS, (c) => TRANSLITERATED[c]);
+  const stripped = name.replaceAll('ß', 'ss').normalize('NFD').replace(COMBINING_MARKS, '').normalize('NFC');
+  return [...new Set([name, transliterated, stripped])];
 }

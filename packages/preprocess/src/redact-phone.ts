@@ -41,6 +41,16 @@ const THOUSANDS = /^\d{1,3}(\.| {1,3})\d{3}(?:\1\d{3})*$/;
  */
 const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 /**
+ * A national number whose 0 stands apart from the area code (`0 30 12 34 56 78`, `0 30 / 12 34 56 78`, `0 89 12345678`,
+ * `0 40 / 123 456`, `(0 30) 1234567`), as PHONE_RE, which needs the 0 and the next two digits together, does not read
+ * it: a lone 0, an area code of two to four digits not starting with 0, then the number in one to four groups. Not
+ * after a digit and a blank or a word, and not before more of a number (`, 0 30 12 34 56 78 90` is a row of figures):
+ * rows of counts and amounts stay. Checked for 8-12 digits and for what follows in `phoneHits`.
+ */
+const SPLIT_AREA_PHONE_RE = /(?<![\w.,/+-]|\d )(?:\(0 [1-9]\d{1,3}\) ?|0 [1-9]\d{1,3}(?: ?\/ ?| ))[1-9]\d{1,7}(?: \d{2,4}){0,3}(?![\w]|[.,:/-]\d| ?\d)/g;
+/** The fewest and most digits of a number of SPLIT_AREA_PHONE_RE: a German national number has 10 or 11, a few older ones fewer. */
+const SPLIT_AREA_DIGITS = { min: 8, max: 12 };
+/**
  * Keywords of NOT_PHONE_KEYWORDS that name a number far shorter than a card's (a count, a six-character WKN) or one with
  * letters (an ISIN): a card number written as cards are (CARD_AS_WRITTEN) after one (`5 Stück 4111 1111 1111 1111`) is
  * no count or WKN, and stays a card. Digits run together from that short number into another (`WKN 548940 2010-09-18`)
@@ -232,8 +242,20 @@ export function phoneHits(text: string, from: number): Hit[] {
     const start = written.startsWith('(') && count(written, '(') > count(written, ')') ? m.index + 1 : m.index;
     hits.push({ type: 'PHONE', start, end: m.index + written.length, placeholder: '[PHONE]' });
   }
-  const more = [...allMatches(US_PHONE_RE, text, from), ...allMatches(DASHED_AREA_PHONE_RE, text, from)]
+  const more = [...allMatches(US_PHONE_RE, text, from), ...allMatches(DASHED_AREA_PHONE_RE, text, from), ...allMatches(SPLIT_AREA_PHONE_RE, text, from).filter((m) => splitAreaPhone(text, m))]
     .filter((m) => !namedNotPhone(text, m.index))
     .map((m): Hit => ({ type: 'PHONE', start: m.index, end: m.index + m[0].length, placeholder: '[PHONE]' }));
   return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
 }
+
+/**
+ * Whether a match of SPLIT_AREA_PHONE_RE is a phone number: 8-12 digits, and no quantity or amount after it (`0 30 12 34
+ * 56 78 100 Stück` is refused by the pattern; `0 40 / 123 456 EUR` here).
+ */
+function splitAreaPhone(text: string, m: RegExpExecArray): boolean {
+  const digits = m[0].replace(/\D/g, '').length;
+  const after = text.slice(m.index + m[0].length, m.index + m[0].length + 16);
+  return digits >= SPLIT_AREA_DIGITS.min && digits <= SPLIT_AREA_DIGITS.max && !UNIT_AFTER.test(after);
+}
+/** A currency or unit right after a number: an amount or a quantity. */
+const UNIT_AFTER = new RegExp(String.raw`^[ \t]?(?:${UNIT})`, 'i');

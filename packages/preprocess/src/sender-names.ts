@@ -6,13 +6,14 @@
  *
  * - the display name: `Mehmet Kaya <m.kaya@example.com>`, `"Kaya, Mehmet" <…>` (read as `Mehmet Kaya`);
  * - without one, an address whose local part is two or three words of letters joined by `.`, `_` or `-`
- *   (`mehmet.kaya@…` as `Mehmet Kaya`); `info@…` and `m.kaya@…` give nothing.
+ *   (`mehmet.kaya@…` as `Mehmet Kaya`), less a third word that is no name (`karl.brandt.jr@…`, `john.doe.investor@…`
+ *   as `Karl Brandt`, `John Doe`: see NOT_NAME_AFTER); `info@…` and `m.kaya@…` give nothing.
  */
 export function senderNames(from: string | undefined): string[] {
   if (from === undefined) return [];
   const trimmed = from.trim();
   const angle = DISPLAY_AND_ADDRESS.exec(trimmed);
-  const display = (angle ? angle[1] : trimmed.includes('@') ? '' : trimmed).replace(/^["'\s]+|["'\s]+$/gu, '');
+  const display = (angle ? angle[1] : trimmed.includes('@') ? '' : trimmed).replace(/^["'\s]+|["'\s]+$/gu, '').replace(SUFFIX_AT_END, '');
   if (display !== '') {
     // `Kaya, Mehmet` as Outlook writes it: the given name first, as the text writes it.
     const comma = display.split(/\s*,\s*/u);
@@ -23,9 +24,26 @@ export function senderNames(from: string | undefined): string[] {
   const local = /^([^@\s]+)@/u.exec(address)?.[1];
   const words = local?.split(/[._-]/u) ?? [];
   if (words.length < 2 || words.length > 3 || !words.every((w) => LETTERS_ONLY.test(w))) return [];
-  return [words.map((w) => `${w[0].toUpperCase()}${w.slice(1).toLowerCase()}`).join(' ')];
+  // `karl.brandt.jr@`, `john.doe.investor@`: the name without what follows it.
+  const named = words.length === 3 && NOT_NAME_AFTER.has(words[2].toLowerCase()) ? words.slice(0, 2) : words;
+  return [named.map((w) => `${w[0].toUpperCase()}${w.slice(1).toLowerCase()}`).join(' ')];
 }
 
+/**
+ * Words an address's local part puts after a name that are no part of it (`karl.brandt.jr@`, `john.doe.investor@`,
+ * `anna.schmidt.privat@`): a suffix of generation, or a word of who or what the address is for.
+ */
+const NOT_NAME_AFTER = new Set(
+  [
+    'jr jun junior sr sen senior ii iii iv',
+    'investor investors invest investment investments trader trading private privat personal persoenlich home mail email post online web work business office job arbeit buero family familie finance finanzen finanz bank banking konto depot account accounts official contact kontakt info news newsletter shop admin',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** A suffix of generation after a name of two words or more (`John Doe Jr.`, `John Doe, Jr.`, `Karl Brandt III`): no part of it. */
+const SUFFIX_AT_END = /(?<=\S\s+\S+?),?\s+(?:Jr|Sr|Jun|Sen|jr|sr|jun|sen)\.?$|(?<=\S\s+\S+?),?\s+(?:II|III|IV)$/u;
 /** `Name <address>`: the display name (group 1, possibly empty) and the address (group 2). */
 const DISPLAY_AND_ADDRESS = /^(.*?)\s*<([^<>]*)>$/su;
 /** One to four words of letters (with `'`, `-` or `.` inside, as `O'Neil`, `Müller-Lüdenscheidt`, `Dr.`). */

@@ -336,6 +336,25 @@ describe('mailroute clean', () => {
     expect(out[3]).toMatchObject({ text: 'Bitte übertragen Sie mein Depot', language: 'de' });
   });
 
+  it('masks the sender a line’s `from` names, as the server masks stored text, and refuses a `from` that is no string', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
+    const lines = [
+      { id: 'f1', from: 'Jean Moreau <j.moreau@example.org>', subject: 'Virement', body: 'Bitte überweisen Sie den Betrag.\n\nCordialement,\nJean Moreau' },
+      { id: 'f2', from: 'mehmet.kaya@example.com', body: 'Kaya hier, bitte Depot prüfen.' },
+      { id: 'f3', from: null, body: 'Jean Moreau schreibt ohne Absender.' },
+      { id: 'f4', from: ['x'], body: 'x' },
+    ];
+    writeFileSync(path.join(dir, 'from.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await run(['clean', '--in', 'from.jsonl', '--out', 'f.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('from.jsonl:4: skipped: invalid email line: from: a string or null is needed, not an array');
+    const out = readOut(path.join(dir, 'f.jsonl'));
+    expect(out.map((o) => o.id)).toEqual(['f1', 'f2', 'f3']);
+    expect(`${out[0].text}\n${out[0].signature ?? ''}`).not.toContain('Moreau');
+    expect(out[1].text).toBe('[NAME] hier, bitte Depot prüfen.');
+    expect(out[2].text).toBe('Jean Moreau schreibt ohne Absender.');
+  });
+
   it('writes the subject of an .eml, cleaned and masked with the names found in any part', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
     const message = eml.replace('Subject: =?ISO-8859-1?Q?AW:_Depot=FCbertrag?=', 'Subject: AW: Depotuebertrag Erika Beispiel').replace('Viele Gr=FC=DFe\r\nErika', 'Viele Gr=FC=DFe\r\nErika Beispiel');

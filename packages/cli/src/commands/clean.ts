@@ -58,8 +58,8 @@ const LINE_LACKS = {
 const EMAIL_PARTS = ['subject', 'body', 'html'] as const;
 
 /**
- * A line in the shape of an email (`{"id","subject","body","html"}`, other keys such as labels ignored), or why it
- * is none; undefined when the line is not of that shape at all (it has `format` or `input`, or none of the parts).
+ * A line in the shape of an email (`{"id","subject","body","html"}`, maybe with `from`; other keys such as labels
+ * ignored), or why it is none; undefined when the line is not of that shape at all (it has `format` or `input`, or none of the parts).
  */
 function emailLine(json: object): { id: string; email: Email } | string | undefined {
   const line = json as Record<string, unknown>;
@@ -75,6 +75,13 @@ function emailLine(json: object): { id: string; email: Email } | string | undefi
   }
   // As /v1/classify: with none of them there is nothing to clean.
   if (EMAIL_PARTS.every((k) => email[k] === undefined)) return 'subject, body or html is needed (null counts as absent)';
+  // The sender, as /v1/classify takes it: its name is masked where the text names the writer without a cue, as the
+  // server masks stored text.
+  const from = line.from;
+  if (from !== undefined && from !== null) {
+    if (typeof from !== 'string') return `from: a string or null is needed, not ${Array.isArray(from) ? 'an array' : typeof from}`;
+    email.from = from;
+  }
   return { id, email };
 }
 
@@ -307,7 +314,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
   program
     .command('clean')
     .description('Clean emails: strip quotes, signatures, disclaimers and HTML; mask personal data')
-    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html"} (an email as /v1/classify takes it; other keys ignored) per line, or a single .eml file; a body or text input that is in fact HTML (<html, <p, <div, ... at its start, or two <br>/<p>/</div>-like tags near it) is read as HTML')
+    .requiredOption('--in <file>', 'JSONL with {"id","format":"text"|"html"|"eml","input"} or {"id","subject","body","html","from"} (an email as /v1/classify takes it; its from masks the sender\'s name; other keys ignored) per line, or a single .eml file; a body or text input that is in fact HTML (<html, <p, <div, ... at its start, or two <br>/<p>/</div>-like tags near it) is read as HTML')
     .requiredOption('--out <file>', 'JSONL to write: {"id","subject","text","signature","quoted","language","redactions"} per line; - for standard output')
     .option('--scope <scope>', 'quotes: remove quoted and forwarded content only; visible: also signatures, device lines, disclaimers', 'visible')
     .option('--no-redact', 'keep IBANs, card numbers, emails, phone numbers, numbers a keyword names, names and addresses as they are (in text, signature and quoted)')
