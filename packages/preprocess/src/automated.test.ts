@@ -66,6 +66,60 @@ describe('automatedKind', () => {
     expect(automatedKind({ subject: 'Read: Your order', body: 'Your message\n\n  To: Service\n  Subject: Your order\n\nwas read on Wednesday, December 3, 2026 9:14:02 AM (UTC+01:00).' })).toBe('auto_reply');
   });
 
+  it("takes an away notice's words with the subject of mail the bank sent after them, or with an automatic reply's text", () => {
+    // The trial's `Abwesenheitsnotiz: Ihr Depot`, from the customer's address, without Auto-Submitted.
+    for (const subject of [
+      'Abwesenheitsnotiz: Ihr Depot',
+      'Abwesenheitsnotiz:Ihre Anfrage vom 03.12.2026',
+      'Abwesenheitsmeldung: Your tax certificate 2025',
+      'Out of Office: AW: Sparplan',
+      'Out-of-Office: RE: Ihre Kündigung',
+      'Auto-Reply: [Ticket#2026120110000123] Depot',
+      'AutoReply: WG: Kontoauszug',
+      'Abwesend: Ihre Kontoauszüge',
+      '[EXTERNAL] Abwesenheitsnotiz: Ihr Depot',
+    ]) {
+      expect(automatedKind({ subject, from: 'kunde@mail.example' }), subject).toBe('auto_reply');
+    }
+    const gmx = 'Vielen Dank für Ihre Nachricht. Ich bin bis zum 15.12.2026 nicht im Büro. In dringenden Fällen wenden Sie sich bitte an meine Kollegin.';
+    expect(automatedKind({ subject: 'Abwesenheitsnotiz: Freistellungsauftrag', from: 'kunde@mail.example', body: gmx })).toBe('auto_reply');
+    const outlook = "I am out of the office until December 15 with limited access to email. I will reply to your message after my return.";
+    expect(automatedKind({ subject: 'Out of Office: Sparplan', from: 'kunde@mail.example', body: outlook })).toBe('auto_reply');
+    // A customer's: a subject of their own after the words, an away statement alone, the text without the words.
+    for (const [subject, body] of [
+      ['Abwesenheitsnotiz: Vollmacht für meine Frau', 'Ich bin ab Montag im Urlaub, bitte richten Sie bis dahin die Vollmacht ein.'],
+      ['Out of office: please block my card', "I'm out of the office in Rome and my card was stolen. Please block it."],
+      ['Abwesenheitsnotiz: ihre Vollmacht', 'Meine Frau ist in Reha, bitte die Vollmacht prüfen.'],
+      ['Vollmacht', gmx],
+      ['Re: Abwesenheitsnotiz: Ihr Depot', 'Ich bin nicht abwesend, bitte beantworten Sie meine Frage.'],
+      ['AW: Out of Office: AW: Sparplan', outlook],
+    ]) {
+      expect(automatedKind({ subject, from: 'kunde@mail.example', body }), subject).toBeUndefined();
+    }
+  });
+
+  it("takes a delivery report's sender name alone, and postmaster@ with a report's text, as a mail system", () => {
+    for (const from of ['Mail Delivery System <bounce+4711@mx.mail.example>', '"Mail Delivery Subsystem" <noreply@mx.example>', 'Mail Delivery System', 'MAILER-DAEMON <bounces@mx.example>']) {
+      expect(automatedKind({ subject: 'Ihre Nachricht', from, body: 'Delivery has failed to these recipients or groups:' }), from).toBe('delivery_failure');
+      expect(automatedKind({ subject: 'Hinweis', from }), from).toBe('delivery_failure');
+    }
+    // The trial's: postmaster@, a subject without a sign, Exchange's report text (in English, in German).
+    for (const body of [
+      "Delivery has failed to these recipients or groups:\n\nkunde@mail.example\nThe email address you entered couldn't be found.",
+      'Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n\nkunde@mail.example',
+      'This is the mail system at host mx.firma.example.\n\nI\'m sorry to have to inform you that your message could not be delivered',
+      'This message was created automatically by mail delivery software.',
+      'Ihre Nachricht konnte nicht an kunde@mail.example zugestellt werden.',
+    ]) {
+      expect(automatedKind({ subject: 'Ihre Nachricht', from: 'postmaster@firma.example', body }), body).toBe('delivery_failure');
+      // Quoted by a customer from their own address: a person's email.
+      expect(automatedKind({ subject: 'Ihre Mail kam zurück', from: 'kunde@mail.example', body: `Ich bekomme immer diese Meldung: ${body}` }), body).toBeUndefined();
+    }
+    expect(automatedKind({ subject: 'Bitte Lastschrift zurückgeben', from: 'Bäckerei Müller <postmaster@baeckerei-mueller.example>', body: 'Bitte geben Sie die Lastschrift vom 1.12. zurück.' })).toBeUndefined();
+    expect(automatedKind({ from: 'Klaus Daemon <k.daemon@mail.example>', body: 'Delivery has failed to these recipients or groups:' })).toBeUndefined();
+    expect(automatedKind({ from: 'Mail Delivery Fan <fan@mail.example>', body: 'Hallo' })).toBeUndefined();
+  });
+
   it("knows a mail system's delivery report by its sender, a report, or its subject's template", () => {
     expect(automatedKind({ subject: 'Mail delivery failed: returning message to sender' })).toBe('delivery_failure');
     expect(automatedKind({ subject: 'Undelivered Mail Returned to Sender' })).toBe('delivery_failure');

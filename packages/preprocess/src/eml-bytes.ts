@@ -75,22 +75,40 @@ function utf8WithMultiByte(bytes: Uint8Array): boolean {
   return bytes.some((b) => b >= 0x80) && isUtf8(bytes);
 }
 
+/** What `correctedLabel` gives: the label, and which of the two contradictions (said in parseEml's warnings) it repairs. */
+export interface LabelFix {
+  label: string;
+  /** A Latin label (ISO-8859-1, -15, Windows-1252) the parser knows, on bytes that are UTF-8: replaced by `utf-8`. */
+  latinAsUtf8: boolean;
+  /** A UTF-8 label the parser knows, on bytes that are mostly not UTF-8: replaced by `windows-1252`. */
+  utf8AsLatin: boolean;
+}
+
+/** The charset a UTF-8 label on bytes that are no UTF-8 is replaced by: a superset of Latin-1's printable characters. */
+const WINDOWS_1252 = 'windows-1252';
+
 /**
  * The label a text part or an encoded word should declare for its bytes (transfer-decoded), when it is not the one
- * declared (lower case, trimmed); `latinAsUtf8` when a Latin label the parser knows is replaced. A Latin label
- * (ISO-8859-1, -15, Windows-1252) on bytes that are well-formed UTF-8 with a multi-byte character: `utf-8` (web
- * forms send UTF-8 so labelled, which read as `JÃ¼rgen`, and masking then missed the name); another label the parser
- * knows: none. A label it does not know, or US-ASCII: `utf-8` for bytes mostly UTF-8, else Latin-9's for one of
- * its labels; an empty label (read as UTF-8): `fallback` for bytes mostly not UTF-8.
+ * declared (lower case, trimmed). A Latin label (ISO-8859-1, -15, Windows-1252) on bytes that are well-formed UTF-8
+ * with a multi-byte character: `utf-8` (web forms send UTF-8 so labelled, which read as `JÃ¼rgen`, and masking then
+ * missed the name), `latinAsUtf8`. A UTF-8 label on bytes that are mostly not UTF-8 (`notUtf8`: more stray 8-bit
+ * bytes than well-formed sequences; old systems and scripts send Latin-1 or Windows-1252 so labelled, which read as
+ * `Geb�hren`): `windows-1252`, `utf8AsLatin`. Another label the parser knows: none. A label it does not know, or
+ * US-ASCII: `utf-8` for bytes mostly UTF-8, else Latin-9's for one of its labels; an empty label (read as UTF-8):
+ * `fallback` for bytes mostly not UTF-8 (`needsFallback`), which contradicts no label.
  */
-export function correctedLabel(declared: string, bytes: Uint8Array, fallback: string): { label: string; latinAsUtf8: boolean } | undefined {
-  if (trustedLabel(declared)) return latinLabel(declared) && utf8WithMultiByte(bytes) ? { label: 'utf-8', latinAsUtf8: true } : undefined;
+export function correctedLabel(declared: string, bytes: Uint8Array, fallback: string): LabelFix | undefined {
+  if (trustedLabel(declared)) {
+    if (latinLabel(declared) && utf8WithMultiByte(bytes)) return { label: 'utf-8', latinAsUtf8: true, utf8AsLatin: false };
+    if (knownEncoding(declared) === 'utf-8' && notUtf8(bytes)) return { label: WINDOWS_1252, latinAsUtf8: false, utf8AsLatin: true };
+    return undefined;
+  }
   // The parser reads a label it does not know (and US-ASCII) as Windows-1252 (an empty one as UTF-8), or as
   // the CJK charset it maps it to (cp932, euc_jp): only bytes that are mostly UTF-8 are surely not that.
   const alias = labelAlias(declared);
-  if (mostlyUtf8(bytes)) return { label: 'utf-8', latinAsUtf8: alias !== undefined };
-  if (alias !== undefined) return { label: alias, latinAsUtf8: false };
-  return declared === '' && needsFallback(bytes) ? { label: fallback, latinAsUtf8: false } : undefined;
+  if (mostlyUtf8(bytes)) return { label: 'utf-8', latinAsUtf8: alias !== undefined, utf8AsLatin: false };
+  if (alias !== undefined) return { label: alias, latinAsUtf8: false, utf8AsLatin: false };
+  return declared === '' && needsFallback(bytes) ? { label: fallback, latinAsUtf8: false, utf8AsLatin: false } : undefined;
 }
 
 /** The length of the UTF-8 sequence led by byte `b` (2-4), or 0 when `b` leads none. */
@@ -151,6 +169,19 @@ export function transferDecoded(body: string, encoding: string): Uint8Array {
 export function needsFallback(bytes: Uint8Array): boolean {
   const { valid, invalid } = utf8Tally(bytes);
   return invalid > 0 && valid <= invalid;
+}
+
+/**
+ * Whether bytes labelled UTF-8 are rather Windows-1252 (or Latin-1): stray 8-bit bytes, more of them than well-formed
+ * multi-byte sequences. The label decides a tie (it is the sender's word, where no charset is a guess:
+ * `needsFallback`): UTF-8 text with a stray byte (a name pasted from a Latin-1 source), or more, but no more of them
+ * than it has characters of several bytes, stays UTF-8 and loses those bytes to U+FFFD rather than every umlaut to `Ã¼`; text with no well-formed sequence at all (`Geb\xfchren`),
+ * and Windows-1252 text whose umlauts outnumber the places where a letter and a quote happen to form one (`Gru\xdf\x93`),
+ * are read as Windows-1252. A part is judged whole: text of both charsets in one part loses the minority's characters.
+ */
+export function notUtf8(bytes: Uint8Array): boolean {
+  const { valid, invalid } = utf8Tally(bytes);
+  return invalid > valid;
 }
 
 /** Whether decoded bytes read as UTF-8 rather than the fallback: UTF-8 sequences, more of them than stray bytes. */

@@ -8,7 +8,9 @@
  * which turned UTF-8 text into `Ã¼ber`: such a label is replaced by `utf-8` when the part's bytes are mostly UTF-8
  * (an empty one, which the parser reads as UTF-8, by `windows-1252` when they are mostly not; `latin-9` by
  * `iso-8859-15`), and so is a Latin label (ISO-8859-1, -15, Windows-1252) on bytes that are UTF-8 throughout, as
- * web forms send them (how the bytes are judged: eml-bytes.ts). Charset parameters are read as the parser reads
+ * web forms send them; a UTF-8 label on bytes with more stray 8-bit bytes than UTF-8 sequences (old systems send
+ * Latin-1 or Windows-1252 so labelled, which read as `Geb�hren`) is replaced by `windows-1252` (how the bytes are
+ * judged: eml-bytes.ts). Charset parameters are read as the parser reads
  * them, in RFC 2231's forms too (eml-parameter.ts). A text part's edits also make a text part with a file name in a
  * multipart an attachment (not Exchange's `ATT00001.txt`, the text after an attachment, which is body text), a
  * Content-Type that is no type readable, format=flowed text fixed lines (eml-flowed.ts), and take the blanks a
@@ -28,12 +30,14 @@ const FALLBACK = 'windows-1252';
 /**
  * What a walk over the message keeps for text parts: `textInline`, make a text part sent as an attachment without a
  * file name inline; `damaged` counts text parts sent as base64 that hold characters base64 has not; `latinAsUtf8`,
- * Latin charset labels replaced by `utf-8` because the bytes are UTF-8.
+ * Latin charset labels replaced by `utf-8` because the bytes are UTF-8; `utf8AsLatin`, UTF-8 labels replaced by
+ * `windows-1252` because the bytes are mostly not UTF-8.
  */
 export interface TextWalk {
   textInline: boolean;
   damaged: number;
   latinAsUtf8: number;
+  utf8AsLatin: number;
 }
 
 /** A header block's text, where it starts in the message, where its lines end, and a line end for a field added there. */
@@ -98,19 +102,22 @@ function attachmentEdit({ text: block, start, headEnd, eol }: Block, out: Edit[]
 
 /**
  * Edits in a text part's Content-Type text (`field`; positions in it) for its charset, by its `body` as sent in
- * `encoding` (eml-bytes.ts, `correctedLabel`); `charset=windows-1252` added when none is declared and the bytes are
- * mostly not UTF-8. `latinAsUtf8`: a Latin label was replaced by `utf-8`.
+ * `encoding` (eml-bytes.ts, `correctedLabel`: `charset=utf-8` on bytes with more stray 8-bit bytes than UTF-8
+ * sequences becomes `windows-1252`); `charset=windows-1252` added when none is declared and the bytes are mostly not
+ * UTF-8 (which, contradicting no label, is said in no warning: the headers' 8-bit fields get the same fallback).
+ * `latinAsUtf8`: a Latin label was replaced by `utf-8`; `utf8AsLatin`: a UTF-8 label by `windows-1252`.
  */
-function charsetEdits(body: string, encoding: string, field: string): { edits: Edit[]; latinAsUtf8: boolean } {
+function charsetEdits(body: string, encoding: string, field: string): { edits: Edit[]; latinAsUtf8: boolean; utf8AsLatin: boolean } {
   const charset = parameter(field, 'charset');
   const bytes = transferDecoded(body, encoding);
+  const none = { edits: [], latinAsUtf8: false, utf8AsLatin: false };
   if (charset) {
     const fix = correctedLabel(charset.value.trim().toLowerCase(), bytes, FALLBACK);
-    return fix ? { edits: relabelEdits(charset, 0, fix.label), latinAsUtf8: fix.latinAsUtf8 } : { edits: [], latinAsUtf8: false };
+    return fix ? { edits: relabelEdits(charset, 0, fix.label), latinAsUtf8: fix.latinAsUtf8, utf8AsLatin: fix.utf8AsLatin } : none;
   }
   const fix = correctedLabel('', bytes, FALLBACK);
-  if (fix?.label !== FALLBACK) return { edits: [], latinAsUtf8: false };
-  return { edits: [{ at: field.length, text: `${field.trimEnd().endsWith(';') ? '' : ';'} charset=${FALLBACK}` }], latinAsUtf8: false };
+  if (fix?.label !== FALLBACK) return none;
+  return { edits: [{ at: field.length, text: `${field.trimEnd().endsWith(';') ? '' : ';'} charset=${FALLBACK}` }], latinAsUtf8: false, utf8AsLatin: false };
 }
 
 /** Charsets in which `>`, a space and a line end are not the ASCII bytes (flowed text in them is left to the parser). */
@@ -150,9 +157,11 @@ export function textPartEdits(s: string, block: Block, bodyStart: number, end: n
   if (encoding === 'base64' && /[^A-Za-z0-9+/=\s]/.test(s.slice(bodyStart, end))) walk.damaged += 1;
   // The Content-Type's edits, made in its text as it stands, or as written again or added (then written whole).
   const field = repaired ?? (contentType ? text.slice(contentType.start, contentType.end) : ' text/plain');
-  const { edits: fieldEdits, latinAsUtf8 } = charsetEdits(s.slice(bodyStart, end), encoding, field);
+  const { edits: fieldEdits, latinAsUtf8, utf8AsLatin } = charsetEdits(s.slice(bodyStart, end), encoding, field);
   // Said of text that is read: not of a file.
-  if (latinAsUtf8 && !(depth > 0 && named)) walk.latinAsUtf8 += 1;
+  const file = depth > 0 && named;
+  if (latinAsUtf8 && !file) walk.latinAsUtf8 += 1;
+  if (utf8AsLatin && !file) walk.utf8AsLatin += 1;
   const flowed = textType === 'text/plain' && !named && flowedEdits(s, bodyStart, end, encoding, field, 0, out, fieldEdits);
   if (!flowed && encoding === 'quoted-printable') softBreakEdits(s, bodyStart, end, out);
   if (contentType && repaired === undefined) for (const e of fieldEdits) out.push({ ...e, at: e.at + start + contentType.start });

@@ -1,6 +1,6 @@
 /**
  * RFC 2047 encoded words of a header block, written again where the MIME parser would misread them: a charset label
- * it does not know, or a Latin label on UTF-8 bytes, relabelled as a text part's is (eml-bytes.ts, by the bytes of
+ * it does not know, a Latin label on UTF-8 bytes, or a UTF-8 label on bytes mostly not UTF-8, relabelled as a text part's is (eml-bytes.ts, by the bytes of
  * all words of that label together); and adjacent words of UTF-8 that split a character between them (a client cuts
  * `Kündigung` as `=?UTF-8?B?S8M=?= =?UTF-8?B?vG5kaWd1bmc=?=`), joined into one word, which the parser decodes as
  * one. It joins such words only where the left one's base64 ends without padding, and decodes the rest word by
@@ -57,9 +57,10 @@ function joinEdits(s: string, words: readonly Word[], labelOf: (w: Word) => stri
 
 /**
  * Edits of the encoded words in the header block s[start, end) (see above); `counts.latinAsUtf8` counts the labels
- * of a Latin charset replaced because their words' bytes are UTF-8.
+ * of a Latin charset replaced because their words' bytes are UTF-8, `counts.utf8AsLatin` the UTF-8 labels replaced by
+ * `windows-1252` because their words' bytes are mostly not UTF-8.
  */
-export function encodedWordEdits(s: string, start: number, end: number, out: Edit[], counts: { latinAsUtf8: number }): void {
+export function encodedWordEdits(s: string, start: number, end: number, out: Edit[], counts: { latinAsUtf8: number; utf8AsLatin: number }): void {
   // Searched within the block only: a search from each part's header to the message's end was quadratic in the parts.
   const block = s.slice(start, end);
   if (!block.includes('=?')) return;
@@ -80,6 +81,7 @@ export function encodedWordEdits(s: string, start: number, end: number, out: Edi
     if (fix === undefined || fix.label === label) continue;
     corrected.set(label, fix.label);
     if (fix.latinAsUtf8) counts.latinAsUtf8 += 1;
+    if (fix.utf8AsLatin) counts.utf8AsLatin += 1;
   }
   const labelOf = (w: Word) => corrected.get(w.label) ?? w.label;
   const joined = joinEdits(s, words, labelOf, out);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LATIN_AS_UTF8_WARNING, parseEml } from './eml.js';
+import { LATIN_AS_UTF8_WARNING, parseEml, UTF8_AS_LATIN_WARNING } from './eml.js';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
@@ -39,6 +39,58 @@ describe('parseEml: charset labels the bytes contradict', () => {
     expect(await subjectOf('=?iso-8859-1?Q?K=FCndigung?=')).toBe('Kündigung');
     const warned = await parseEml(crlf(['Subject: =?iso-8859-1?Q?K=C3=BCndigung?=', '', 'Text', '']));
     expect(warned.warnings).toEqual([LATIN_AS_UTF8_WARNING]);
+  });
+
+  it('reads Latin-1 and Windows-1252 labelled UTF-8 (no UTF-8 sequence in it) as Windows-1252, and says so', async () => {
+    // The trial's 33_mislabelled_utf8_is_latin1.eml: an old contact form, 8bit, charset=utf-8, Windows-1252 bytes.
+    const BODY = 'Ich m\xf6chte mich \xfcber die hohen Geb\xfchren beschweren. 1,50 \x80 pro Ausf\xfchrung, \x84zu viel\x93.\r\n';
+    const WANTED = 'Ich möchte mich über die hohen Gebühren beschweren. 1,50 € pro Ausführung, „zu viel“.\n';
+    for (const label of ['utf-8', 'UTF-8', '"utf8"', 'unicode-1-1-utf-8']) {
+      const email = await parseEml(single(`text/plain; charset=${label}`, '8bit', latin1(BODY)));
+      expect(email.body, label).toBe(WANTED);
+      expect(email.warnings, label).toEqual([UTF8_AS_LATIN_WARNING]);
+    }
+    const qp = await parseEml(single('text/plain; charset=utf-8', 'quoted-printable', latin1('Geb=FChren f=FCr 5 =80\r\n')));
+    expect(qp.body).toBe('Gebühren für 5 €\n');
+    const base64 = await parseEml(single('text/html; charset=utf-8', 'base64', latin1(`${latin1('<p>Geb\xfchren f\xfcr 5 \x80</p>').toString('base64')}\r\n`)));
+    expect(base64.html).toContain('<p>Gebühren für 5 €</p>');
+    expect(base64.warnings).toEqual([UTF8_AS_LATIN_WARNING]);
+    // Windows-1252 where ß and a closing quote happen to form a UTF-8 sequence, outnumbered by its umlauts.
+    const quotes = await parseEml(single('text/plain; charset=utf-8', '8bit', latin1('\x84Gru\xdf\x93 aus M\xfcnchen und K\xf6ln\r\n')));
+    expect(quotes.body).toBe('„Gruß“ aus München und Köln\n');
+    // A part with no charset is read as Windows-1252 as before, without the warning: it contradicts no label.
+    const bare = await parseEml(single('text/plain', '8bit', latin1('Geb\xfchren\r\n')));
+    expect(bare.body).toBe('Gebühren\n');
+    expect(bare.warnings).toBeUndefined();
+  });
+
+  it('keeps UTF-8 labelled UTF-8 whose stray bytes do not outnumber its UTF-8 characters, without that warning', async () => {
+    // One stray Windows-1252 byte among UTF-8 umlauts: one U+FFFD, not every umlaut as Ã¼.
+    const stray = await parseEml(single('text/plain; charset=utf-8', '8bit', Buffer.concat([utf8('Grüße aus Köln, Caf'), Buffer.from([0xe9]), utf8('\r\n')])));
+    expect(stray.body).toBe('Grüße aus Köln, Caf\uFFFD\n');
+    expect(stray.warnings).toBeUndefined();
+    // A tie (one UTF-8 character, one stray byte): the label decides.
+    const tie = await parseEml(single('text/plain; charset=utf-8', '8bit', Buffer.concat([utf8('Grü'), Buffer.from([0xdf]), utf8('e\r\n')])));
+    expect(tie.body).toBe('Grü\uFFFDe\n');
+    expect(tie.warnings).toBeUndefined();
+    // ASCII labelled UTF-8, and a file (a named text part of a multipart, which is not read), say nothing.
+    expect((await parseEml(single('text/plain; charset=utf-8', '7bit', latin1('Hallo\r\n')))).warnings).toBeUndefined();
+    const file = await parseEml(
+      latin1(crlf(['Subject: Anbei', 'Content-Type: multipart/mixed; boundary=b1', '', '--b1', 'Content-Type: text/plain; charset=utf-8', '', 'Anbei die Liste.', '--b1',
+        'Content-Type: text/plain; charset=utf-8; name="liste.txt"', 'Content-Disposition: attachment; filename="liste.txt"', '', 'Geb\xfchren', '--b1--', ''])),
+    );
+    expect(file.body?.trim()).toBe('Anbei die Liste.');
+    expect(file.warnings).toBeUndefined();
+  });
+
+  it('reads Latin-1 encoded words labelled UTF-8 as Windows-1252, and split UTF-8 words as UTF-8', async () => {
+    const email = await parseEml(crlf(['Subject: =?utf-8?Q?Geb=FChren_f=FCr_meinen_Sparplan?=', 'From: =?UTF-8?Q?J=FCrgen_M=FCller?= <j@example.org>', '', 'Text', '']));
+    expect(email.subject).toBe('Gebühren für meinen Sparplan');
+    expect(email.from).toBe('Jürgen Müller <j@example.org>');
+    expect(email.warnings).toEqual([UTF8_AS_LATIN_WARNING]);
+    const split = await parseEml(crlf(['Subject: =?UTF-8?B?S8M=?= =?UTF-8?B?vG5kaWd1bmc=?=', '', 'Text', '']));
+    expect(split.subject).toBe('Kündigung');
+    expect(split.warnings).toBeUndefined();
   });
 
   it('reads Latin-9 under the labels the parser does not know (latin-9, Latin9) as ISO-8859-15: 0xA4 is the euro sign', async () => {

@@ -17,17 +17,19 @@ import { encodedWordEdits } from './eml-encoded-words.js';
 import { COMMENT, header, relabelEdits, transferEncoding, unencoded, type Field } from './eml-fields.js';
 import { headerBlock, utf8Fields, type HeaderBlock } from './eml-header-block.js';
 import { parameter } from './eml-parameter.js';
+import { MAX_ATTACHMENT_NAMES } from './email.js';
 
 /**
  * What a walk over the message does besides the edits (and `TextWalk`'s): `unsplit` counts multipart entities whose
  * parts could not be found (no boundary named that the body uses, nor one it shows); `guessed`, header blocks not
  * ended by an empty line, whose body's start was guessed; `dates` collects the Date header of each attached message
- * the parser reads inline (see eml-forward-date.ts).
+ * the parser reads inline (see eml-forward-date.ts), `forwards` the fields that name each (`namingMessage`).
  */
 interface Walk extends TextWalk {
   unsplit: number;
   guessed: number;
   dates: string[];
+  forwards: string[];
 }
 
 /** Nested multipart levels followed at most (the parser's own default nesting is deeper; real mail is shallow). */
@@ -46,13 +48,45 @@ function base64MessageEdits(s: string, start: number, end: number, depth: number
   out.push(base64BodyEdit(s, start, end, applyEdits(message, inner, 0, message.length)));
 }
 
-/** The Date header of the attached message in s[start, end), sent in `encoding`, as sent: unfolded, trimmed. */
-function attachedMessageDate(s: string, start: number, end: number, encoding: string, walk: Walk): void {
+/** The raw text of a header field of the block, as a field of its own (`Subject: ...`, folds kept), or ''. */
+function rawField(block: string, name: string, canonical: string, value: (raw: string) => string = (raw) => raw): string {
+  const field = header(block, name);
+  return field ? `${canonical}:${value(block.slice(field.start, field.end))}\r\n` : '';
+}
+
+/**
+ * A message of the fields that name an attached message, for parseEml to list it among the attachments (it reads it as
+ * text, and the parser lists it as no file): its part's Content-Disposition and Content-Type (`part`, that part's
+ * header block; its type made application/octet-stream, so the parser reads a file name they give as it reads any
+ * file's), and the Subject of its own header block `head`; raw, so that the parser decodes them as it decodes every
+ * field (encoded words, RFC 2231, raw 8-bit text).
+ */
+export function namingMessage(head: string, part = ''): string {
+  const fields = [
+    rawField(head, 'subject', 'Subject'),
+    rawField(part, 'content-type', 'Content-Type', (raw) => raw.replace(/^(\s*)message\/(?:rfc822|global)\b/i, '$1application/octet-stream')),
+    rawField(part, 'content-disposition', 'Content-Disposition'),
+  ];
+  return `${fields.join('')}\r\nx\r\n`;
+}
+
+/** The header block of a message in s (one character per byte) as sent. */
+export function messageHead(s: string): string {
+  return s.slice(0, headerBlock(s, 0, s.length, false).headEnd);
+}
+
+/**
+ * The attached message in s[start, end), sent in `encoding` in the part whose header block is `part`: its Date header
+ * as sent (unfolded, trimmed), and the fields that name it (`namingMessage`).
+ */
+function attachedMessageFields(s: string, start: number, end: number, encoding: string, part: string, walk: Walk): void {
   const encoded = encoding === 'base64' || encoding === 'quoted-printable';
   const message = encoded ? Buffer.from(transferDecoded(s.slice(start, end), encoding)).toString('latin1') : s;
   const [from, to] = encoded ? [0, message.length] : [start, end];
-  const date = header(message.slice(from, headerBlock(message, from, to, false).headEnd), 'date')?.value;
+  const head = message.slice(from, headerBlock(message, from, to, false).headEnd);
+  const date = header(head, 'date')?.value;
   if (date) walk.dates.push(date);
+  if (walk.forwards.length < MAX_ATTACHMENT_NAMES) walk.forwards.push(namingMessage(head, part));
 }
 
 /** Whether a line of the body s[start, end) is a delimiter line of `boundary` (`--` and the boundary, then `--` or blanks only). */
@@ -128,7 +162,7 @@ function bodyEdits(s: string, start: number, { headEnd, bodyStart, eol }: Header
     if (contentType && global) out.push({ at: start + contentType.start + global.index, remove: global[0].length, text: 'message/rfc822' });
     inlineEdit(block, start, out);
     const encoding = transferEncoding(block);
-    attachedMessageDate(s, bodyStart, end, encoding, walk);
+    attachedMessageFields(s, bodyStart, end, encoding, block, walk);
     if (unencoded(block)) entityEdits(s, bodyStart, end, depth + 1, out, walk, true);
     else if (encoding === 'base64') base64MessageEdits(s, bodyStart, end, depth + 1, out, walk);
     return;
@@ -173,18 +207,19 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
  * text is such a part). `unsplit`: how many multipart entities have a boundary neither named (and used) nor found.
  * `damaged`: how many text parts sent as base64 hold characters that base64 has not. `guessed`: how many header
  * blocks were not ended by an empty line. `latinAsUtf8`: how many Latin charset labels (of parts, or of encoded
- * words) were read as UTF-8. `dates`: the Date header of each attached message read inline, in the order of the
- * message.
+ * words) were read as UTF-8; `utf8AsLatin`: how many UTF-8 labels as Windows-1252.
+ * `dates`: the Date header of each attached message read inline, in the order of the message; `forwards`, the fields
+ * that name each (`namingMessage`), as many as `MAX_ATTACHMENT_NAMES`.
  */
 export function prepareForParser(
   raw: Uint8Array,
   { textInline = false } = {},
-): { bytes: Uint8Array; unsplit: number; damaged: number; guessed: number; latinAsUtf8: number; dates: string[] } {
+): { bytes: Uint8Array; unsplit: number; damaged: number; guessed: number; latinAsUtf8: number; utf8AsLatin: number; dates: string[]; forwards: string[] } {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const edits: Edit[] = [];
-  const walk: Walk = { textInline, unsplit: 0, damaged: 0, guessed: 0, latinAsUtf8: 0, dates: [] };
+  const walk: Walk = { textInline, unsplit: 0, damaged: 0, guessed: 0, latinAsUtf8: 0, utf8AsLatin: 0, dates: [], forwards: [] };
   entityEdits(s, 0, s.length, 0, edits, walk);
-  const { unsplit, damaged, guessed, latinAsUtf8, dates } = walk;
+  const { unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, dates, forwards } = walk;
   const bytes = edits.length === 0 ? raw : Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1');
-  return { bytes, unsplit, damaged, guessed, latinAsUtf8, dates };
+  return { bytes, unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, dates, forwards };
 }

@@ -12,6 +12,13 @@ export const GUESSED_BODY_START_WARNING =
 /** Said when a text part or an encoded word labelled ISO-8859-1, ISO-8859-15 or Windows-1252 held UTF-8, which was read as such. */
 export const LATIN_AS_UTF8_WARNING =
   'The message has text labelled as a Latin charset (ISO-8859-1, ISO-8859-15 or Windows-1252) whose bytes are UTF-8 (as web forms send it): it was read as UTF-8, not as the label says.';
+/**
+ * Said when a text part or an encoded word labelled UTF-8 held bytes that are mostly not UTF-8 (more stray 8-bit bytes
+ * than UTF-8 sequences: eml-bytes.ts, `notUtf8`), which were read as Windows-1252. Not said of text with no charset
+ * read so: it contradicts no label, as raw 8-bit header fields read so do not.
+ */
+export const UTF8_AS_LATIN_WARNING =
+  'The message has text labelled as UTF-8 whose bytes are mostly not UTF-8 (as older systems send Latin-1 or Windows-1252 so labelled): it was read as Windows-1252, not as the label says.';
 /** Said when a text part sent as base64 holds characters that base64 has not. */
 export const DAMAGED_BASE64_WARNING =
   'The message has a text part sent as base64 that holds characters base64 has not (the message was damaged on its way, or its encoding is mislabelled): its text was decoded as far as it could be and may be garbled.';
@@ -36,6 +43,17 @@ export const TNEF_WARNING =
 /** Said when the message is a mail system's report (multipart/report: a bounce, a delay notice, a read receipt). */
 export const REPORT_WARNING =
   'The message is an automatic report of a mail system (multipart/report: a delivery failure or delay, or a read receipt), not an email a person wrote: its text is the report\'s.';
+
+/** How the warnings of a message read by its subject only end (`: only the subject was.`, `: only the subject was read.`). */
+const SUBJECT_ONLY = /: only the subject was(?: read)?\.$/;
+
+/**
+ * A warning of `noTextWarning` as said of a message that has no subject either (none, or only blanks): that no text
+ * of it was read, where the warning would say that only its subject was. Another warning is given as it is.
+ */
+export function subjectlessWarning(warning: string): string {
+  return warning.replace(SUBJECT_ONLY, ': no text of it was read, as it has no subject either (only the names of its attachments, by a model that reads them).');
+}
 
 /** Content types of an encrypted message (S/MIME enveloped or opaque signed-data, PGP/MIME's version part). */
 const ENCRYPTED = /^application\/(?:x-)?(?:pkcs7-mime|pgp-encrypted)$/i;

@@ -1,6 +1,15 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { DAMAGED_BASE64_WARNING, OTHER_CONTENT_WARNING, parseEml, startsWithHeader, TEXT_ATTACHMENT_WARNING, UNSPLIT_MULTIPART_WARNING } from './eml.js';
+import {
+  DAMAGED_BASE64_WARNING,
+  ENCRYPTED_WARNING,
+  OTHER_CONTENT_WARNING,
+  parseEml,
+  startsWithHeader,
+  subjectlessWarning,
+  TEXT_ATTACHMENT_WARNING,
+  UNSPLIT_MULTIPART_WARNING,
+} from './eml.js';
 import { DATE_WITHOUT_ZONE_WARNING } from './eml-date.js';
 import { inTimeZones } from './test-time-zones.js';
 import { cleanEmail } from './clean.js';
@@ -181,9 +190,10 @@ describe('parseEml', () => {
     // Undeclared UTF-8 with one stray byte stays UTF-8 (one U+FFFD, which the API names in a warning), not Ã¼ throughout.
     const stray = Buffer.concat([Buffer.from('Subject: x\r\n\r\nGrüße aus Köln, 20€ ', 'utf8'), Buffer.from([0xe9]), Buffer.from('\r\n')]);
     expect((await parseEml(stray)).body?.trim()).toBe('Grüße aus Köln, 20€ \uFFFD');
-    // Declared UTF-8 with a stray Latin-1 byte stays UTF-8: the loss is the sender's, and the warning says so.
-    const declared = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', '']), 'latin1'));
-    expect(declared.body?.trim()).toBe('Gr\uFFFD\uFFFDe');
+    // Declared UTF-8 text with a stray Latin-1 byte stays UTF-8: the loss is the sender's, and the warning says so.
+    // (Declared UTF-8 whose bytes are mostly not UTF-8 is read as Windows-1252: eml-labels.test.ts.)
+    const declared = await parseEml(Buffer.concat([Buffer.from('Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGrüße ', 'utf8'), Buffer.from([0xe9, 0x0d, 0x0a])]));
+    expect(declared.body?.trim()).toBe('Grüße \uFFFD');
     const koi8 = await parseEml(Buffer.from(crlf(['Subject: x', 'Content-Type: text/plain; charset="koi8-r"', '', '\xf0\xd2\xc9\xd7\xc5\xd4', '']), 'latin1'));
     expect(koi8.body?.trim()).toBe('Привет');
   });
@@ -533,6 +543,27 @@ describe('parseEml of mislabelled MIME', () => {
     // One with a file name is still said so.
     const named = await parseEml(single(['Content-Type: text/plain', 'Content-Disposition: attachment; filename="brief.txt"'], DEPOT));
     expect(named.warnings).toEqual([TEXT_ATTACHMENT_WARNING]);
+  });
+
+  it('says of a message with neither body text nor a subject that none of its text was read, not that its subject was', async () => {
+    // The trial's 11b_attachment_only_nosubject.eml: a scan, no Subject field.
+    const scan = (subject: string[]) =>
+      crlf(['From: Hans Meier <hm@example.de>', ...subject, 'Content-Type: multipart/mixed; boundary="m"', '', '--m', 'Content-Type: application/pdf; name="Scan_20261206.pdf"',
+        'Content-Disposition: inline; filename="Scan_20261206.pdf"', 'Content-Transfer-Encoding: base64', '', 'JVBERi0xLjQK', '--m--', '']);
+    for (const subject of [[], ['Subject:'], ['Subject:  \u200b']]) {
+      const email = await parseEml(scan(subject));
+      expect(email.attachmentNames, subject.join()).toEqual(['Scan_20261206.pdf']);
+      expect(email.warnings, subject.join()).toEqual([subjectlessWarning(OTHER_CONTENT_WARNING)]);
+      expect(email.warnings?.[0], subject.join()).not.toMatch(/only the subject/);
+      expect(email.warnings?.[0], subject.join()).toMatch(/no text of it was read, as it has no subject either/);
+    }
+    expect((await parseEml(scan(['Subject: Scan']))).warnings).toEqual([OTHER_CONTENT_WARNING]);
+    // So for a text attachment with a file name, and for encrypted content.
+    const named = await parseEml(crlf(['From: a@example.org', 'Content-Type: text/plain', 'Content-Disposition: attachment; filename="brief.txt"', '', DEPOT, '']));
+    expect(named.warnings).toEqual([subjectlessWarning(TEXT_ATTACHMENT_WARNING)]);
+    const encrypted = await parseEml(crlf(['From: a@example.org', 'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', 'Content-Transfer-Encoding: base64', '', 'MIAGCSqGSIb3DQEHA6CAMIACAQAx', '']));
+    expect(encrypted.warnings).toEqual([subjectlessWarning(ENCRYPTED_WARNING)]);
+    expect(subjectlessWarning(ENCRYPTED_WARNING)).not.toBe(ENCRYPTED_WARNING);
   });
 
   it('reads UTF-8 declared as US-ASCII as UTF-8, in parts and encoded words; Windows-1252 so declared stays Windows-1252', async () => {

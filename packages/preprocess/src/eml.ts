@@ -3,7 +3,7 @@ import { MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, type Email } from './e
 import { EmlParseError, InputTooLargeError } from './errors.js';
 import { DEFAULT_MAX_INPUT_CHARS } from './clean.js';
 import { c1AsWindows1252 } from './windows-1252.js';
-import { prepareForParser } from './eml-prepare.js';
+import { messageHead, namingMessage, prepareForParser } from './eml-prepare.js';
 import { DATE_WITHOUT_ZONE_WARNING, headerDate, unreadDateWarning } from './eml-date.js';
 import { withSentDates } from './eml-forward-date.js';
 import { holdsPgpMessage, htmlPlaceholder, writersText } from './eml-text.js';
@@ -17,7 +17,9 @@ import {
   LATIN_AS_UTF8_WARNING,
   noTextWarning,
   reportWarning,
+  subjectlessWarning,
   UNSPLIT_MULTIPART_WARNING,
+  UTF8_AS_LATIN_WARNING,
 } from './eml-warnings.js';
 import { htmlToText } from './html.js';
 import { VISIBLE } from './spaces.js';
@@ -44,9 +46,11 @@ export {
   LATIN_AS_UTF8_WARNING,
   OTHER_CONTENT_WARNING,
   REPORT_WARNING,
+  subjectlessWarning,
   TEXT_ATTACHMENT_WARNING,
   TNEF_WARNING,
   UNSPLIT_MULTIPART_WARNING,
+  UTF8_AS_LATIN_WARNING,
 } from './eml-warnings.js';
 
 /** A decoded part's text with C1 codes read as Windows-1252 (see windows-1252.ts). */
@@ -178,19 +182,60 @@ function invitationOf(parsed: Parsed): string | undefined {
   return undefined;
 }
 
+/** The name an attached message is listed by when neither its part nor its Subject gives one. */
+export const FORWARD_NAME = 'forwarded.eml';
+
+/**
+ * The name an attached message (a forward) is listed by, from the fields that name it (eml-prepare.ts,
+ * `namingMessage`), parsed as the message's fields are: the file name its part gives (`filename`, `name`, as a mail
+ * program saves it: `Ihre Order wurde storniert.eml`); else its Subject and `.eml`, as Outlook and Thunderbird save a
+ * message (`Sparplan.eml`); else `forwarded.eml`.
+ */
+async function messageName(fields: string): Promise<string> {
+  let parsed: Parsed | undefined;
+  try {
+    ({ parsed } = await parsedMessage(Buffer.from(fields, 'latin1'), false));
+  } catch {
+    // no fields the parser reads: named by neither
+  }
+  const file = fixC1(parsed?.attachments[0]?.filename ?? undefined)?.trim();
+  if (file) return file;
+  const subject = fixC1(parsed?.subject)?.trim();
+  return subject ? `${subject.slice(0, MAX_ATTACHMENT_NAME_CHARS - '.eml'.length)}.eml` : FORWARD_NAME;
+}
+
+/** A part's content, one character per byte. */
+function latin1Text(content: ArrayBuffer | Uint8Array | string): string {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8').toString('latin1') : Buffer.from(content as ArrayBuffer).toString('latin1');
+}
+
+/** A report's parts (postal-mime's `hasReportParts`): with one, the parser lists attached messages as attachments, and reads none inline. */
+const REPORT_PART = /^message\/(?:delivery-status|feedback-report)$/i;
+const MESSAGE = /^message\/(?:rfc822|global)$/i;
+
 /**
  * The names of the files attached to the message, as `Email.attachmentNames`: not the images its HTML shows
  * (a signature's logo, `image001.png`: part of a multipart/related or inline with a Content-ID), at most
- * MAX_ATTACHMENT_NAMES, each cut to MAX_ATTACHMENT_NAME_CHARS.
+ * MAX_ATTACHMENT_NAMES, each cut to MAX_ATTACHMENT_NAME_CHARS. An attached message (a forward sent as
+ * message/rfc822) is listed too, though its text is read: first those the parser read inline (`forwards`: the fields
+ * that name each, from eml-prepare.ts), which it does not list, then those it lists (in a report, or attached to a
+ * forward), in its order; each by `messageName`.
  */
-function attachedFileNames(attachments: Parsed['attachments']): string[] {
+async function attachedFileNames(parsed: Parsed, forwards: readonly string[]): Promise<string[]> {
   const names: string[] = [];
+  const add = (name: string | undefined): boolean => {
+    if (name) names.push(name.slice(0, MAX_ATTACHMENT_NAME_CHARS));
+    return names.length < MAX_ATTACHMENT_NAMES;
+  };
+  const attachments = parsed.attachments;
+  if (!attachments.some((a) => REPORT_PART.test(a.mimeType))) for (const fields of forwards) if (!add(await messageName(fields))) return names;
   for (const a of attachments) {
-    if (!a.filename || a.related || (a.disposition === 'inline' && a.contentId && /^image\//i.test(a.mimeType))) continue;
-    names.push(fixC1(a.filename)?.slice(0, MAX_ATTACHMENT_NAME_CHARS) ?? '');
-    if (names.length === MAX_ATTACHMENT_NAMES) break;
+    if (a.related || (a.disposition === 'inline' && a.contentId && /^image\//i.test(a.mimeType))) continue;
+    const nameless = !a.filename && MESSAGE.test(a.mimeType);
+    const name = nameless ? await messageName(namingMessage(messageHead(latin1Text(a.content)))) : fixC1(a.filename ?? undefined);
+    if (!add(name)) break;
   }
-  return names.filter((n) => n !== '');
+  return names;
 }
 
 function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
@@ -210,10 +255,11 @@ function namelessTextAttachment(a: Parsed['attachments'][number]): boolean {
  * calendar invitation is the invitation's summary and description (eml-calendar.ts). A Date header without
  * a time zone is read as UTC (eml-date.ts). `warnings` say what was not read: a multipart without a boundary
  * to be found, the only text in an attachment with a file name or in a calendar invitation without a summary or
- * description, only parts of other types, content that is encrypted, a text part sent as base64 that is damaged
- * (eml-warnings.ts); that the text came from an invitation; that the
+ * description, only parts of other types, content that is encrypted (each saying that only the subject was read, or,
+ * of a message without one, that none of its text was), a text part sent as base64 that is damaged (eml-warnings.ts); that the text came from an invitation; that the
  * message is a delivery report or read receipt, not a person's email; a Date read as UTC for want of a zone; a
- * body whose start was guessed; and text read as UTF-8 against its Latin charset label.
+ * body whose start was guessed; text read as UTF-8 against its Latin charset label, and text read as Windows-1252
+ * against its UTF-8 label because its bytes are mostly not UTF-8.
  * `autoSubmitted` says what the headers say of an automatic sender (eml-auto-submitted.ts).
  */
 export async function parseEml(raw: string | Uint8Array, options: { maxInputChars?: number; maxLines?: number } = {}): Promise<ParsedEml> {
@@ -235,13 +281,16 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (read.unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
   if (read.damaged > 0) warnings.push(DAMAGED_BASE64_WARNING);
   if (read.latinAsUtf8 > 0) warnings.push(LATIN_AS_UTF8_WARNING);
+  if (read.utf8AsLatin > 0) warnings.push(UTF8_AS_LATIN_WARNING);
   let body = bodyOf(parsed);
+  const subject = fixC1(parsed.subject)?.slice(0, 2_000);
   if (!hasText(parsed, body)) {
     let noText = noTextWarning(parsed.attachments.map((a) => a.mimeType), holdsPgpMessage(parsed.text ?? ''));
     // A message of only an invitation: its summary and description are the text, and the warning says so.
     const invitation = noText === CALENDAR_WITHOUT_TEXT_WARNING ? invitationOf(parsed) : undefined;
     if (invitation !== undefined) [body, noText] = [invitation, CALENDAR_WARNING];
-    if (noText) warnings.push(noText);
+    // Read by its subject only, as the warning says: by nothing of its text when it has none (subjectlessWarning).
+    if (noText) warnings.push(VISIBLE.test(subject ?? '') ? noText : subjectlessWarning(noText));
   }
   const report = reportWarning(parsed.headers.find((h) => h.key === 'content-type')?.value);
   if (report) warnings.push(report);
@@ -255,10 +304,10 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
   const messageId = messageIdOf(parsed.messageId);
   const autoSubmitted = autoSubmittedOf(parsed.headers, deliveryActions(parsed.attachments));
-  const attachmentNames = attachedFileNames(parsed.attachments);
+  const attachmentNames = await attachedFileNames(parsed, read.forwards);
   return {
     ...(messageId ? { id: messageId } : {}),
-    subject: fixC1(parsed.subject)?.slice(0, 2_000),
+    subject,
     body,
     html: fixC1(parsed.html),
     from: fromText?.slice(0, 500),

@@ -33,6 +33,7 @@ export {
   type EmlEmail,
 } from './eml.js';
 export { DATE_WITHOUT_ZONE_WARNING } from './eml-date.js';
+export { subjectlessWarning, UTF8_AS_LATIN_WARNING } from './eml.js';
 export { c1AsWindows1252, decodeWindows1252 } from './windows-1252.js';
 export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';
 export { bodyIsHtml } from './html-body.js';

@@ -63,7 +63,13 @@ describe('SageMaker contract and .eml', () => {
     expect(answer.warnings).toBeUndefined();
     const stored = await context.store.getPrediction(answer.predictions[0].predictionId);
     expect(stored?.text?.trimEnd()).toBe('Kündigung meines Kontos\nHiermit kündige ich mein Girokonto ... Grüße');
-    const wrong = Buffer.from(['Subject: x', 'Message-ID: <l2@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe', ''].join('\r\n'), 'latin1');
+    // Latin-1 bytes labelled UTF-8, and nothing of UTF-8 in them: read as Windows-1252, and said so.
+    const latin = Buffer.from(['Subject: x', 'Message-ID: <l4@x>', 'Content-Type: text/plain; charset=utf-8', '', 'Gr\xfc\xdfe aus K\xf6ln', ''].join('\r\n'), 'latin1');
+    const latinAnswer = await json(await post(latin));
+    expect(latinAnswer.warnings).toEqual([expect.stringContaining('labelled as UTF-8 whose bytes are mostly not UTF-8')]);
+    expect((await context.store.getPrediction(latinAnswer.predictions[0].predictionId))?.text).toContain('Grüße aus Köln');
+    // UTF-8 with a stray byte stays UTF-8: that byte is lost to U+FFFD, and the answer says why.
+    const wrong = Buffer.concat([Buffer.from('Subject: x\r\nMessage-ID: <l2@x>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGrüße aus Köln ', 'utf8'), Buffer.from([0xe9, 0x0d, 0x0a])]);
     const warned = await json(await post(wrong));
     expect(warned.warnings).toEqual([expect.stringMatching(/^1 email\(s\) \(l2@x\) hold U\+FFFD replacement characters: the raw email holds bytes that are not valid in the charset it declares/)]);
     expect(warned.warnings[0]).not.toContain('before it was sent');
