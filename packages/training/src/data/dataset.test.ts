@@ -139,6 +139,28 @@ describe('loadDataset', () => {
     expect(e.message).not.toMatch(/DE89|anna/);
   });
 
+  it('quotes a bad label or received time masked as a failed run masks its error, names too: the message reaches reports and run records', async () => {
+    const p = file(
+      'pii-cells.csv',
+      `${header}1,s,b,2026-03-01,Kunde Anna Schmidt Tel 0171 2345678,x\n2,s,b,"Gruß, Herr Max Weber",tax,x\n3,s,b,2026-03-01,Herr Müller,x\n` +
+        `4,s,b,2026-03-01,Überweisung an Anna Schmidt Goethestraße 12 10115 Berlin DE89370400440532013000,x\n5,s,b,2026-03-01,tax_documnt,x\n`,
+    );
+    const e = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;
+    expect(e.problems.map((m) => m.replace(/ \((did you mean|labels:|use ISO).*$/, ''))).toEqual([
+      `${p}:2, column "queue" (5): label "Kunde Anna Schmidt Tel [PHONE]" is not in the queue taxonomy`,
+      `${p}:3, column "receivedAt" (4): not a date/time: "Gruß, Herr [NAME]"`,
+      `${p}:4, column "queue" (5): label "Herr [NAME]" is not in the queue taxonomy`,
+      // Longer text is cut after it is masked, not inside a placeholder.
+      `${p}:5, column "queue" (5): label "Überweisung an Anna Schmidt [ADDRESS]..." is not in the queue taxonomy`,
+      // A label that is plainly one is quoted as written: its typo is seen.
+      `${p}:6, column "queue" (5): label "tax_documnt" is not in the queue taxonomy`,
+    ]);
+    expect(e.message).not.toMatch(/0171|Müller|Max Weber|Goethe|DE89/);
+    // Skipped (evaluate --on-bad-row skip), the rows' problems are the same text.
+    const skipped = await loadDataset(p, cfg({ onBadRow: 'skip' }), { forModel: true, fixedLabels: { queue: ['payments', 'tax', 'support'] } }).catch((x: unknown) => x);
+    expect(JSON.stringify((skipped as { skipped?: string[] }).skipped ?? String(skipped))).not.toMatch(/0171|Müller|Max Weber|Goethe|DE89/);
+  });
+
   it('refuses a received time past 9999 in UTC with the reason, not as a date that is no ISO date-time', async () => {
     const p = file('far.csv', `${header}1,s,b,9999-12-31T23:00:00-05:00,payments,x\n2,s,b,9999-12-31T23:00:00+01:00,tax,x\n`);
     const e = (await loadDataset(p, cfg()).catch((x: unknown) => x)) as DatasetError;

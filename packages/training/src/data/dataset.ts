@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { composeDiacritics, EmailSchema, redactPii, type Email } from '@mailroute/preprocess';
+import { composeDiacritics, EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
@@ -10,6 +10,7 @@ import { badRowsMessage } from './bad-rows-message.js';
 import { columnList } from './column-list.js';
 import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
+import { quotedCell } from './quoted-cell.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings } from './duplicate-rows.js';
@@ -253,8 +254,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   const received = get(c.receivedAt)?.trim();
   if (received && c.receivedAt !== undefined) {
     const t = readReceivedTime(config.dateOrder === 'day-first' ? dayFirstAsIso(received) : received, config.timeZone, tally.shiftedTimes, `${record.file}:${record.line}`);
-    // Masked before it is cut: an IBAN cut short is no IBAN any more to the masking of the run record and the job's failure.
-    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: "${redactPii(received).text.slice(0, 40)}" (${unreadTimeHint(received, config)})`);
+    // Quoted masked, names too, before it is cut (`quotedCell`): the message reaches an evaluation's reports and a run's record.
+    if (Number.isNaN(t)) problems.push(`${cellLocation(record, c.receivedAt)}: not a date/time: ${quotedCell(received)} (${unreadTimeHint(received, config)})`);
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
@@ -284,9 +285,11 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
       const counts = (tally.unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
       counts[resolved.label] = (counts[resolved.label] ?? 0) + 1;
     }
-    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" is not in the ${task.name} taxonomy ${labelChoicesHint(resolved.label, task)}`);
-    else if (resolved.kind === 'unholdable') problems.push(`${cellLocation(record, column)}: label "${resolved.label}" cannot be a label (no JavaScript record can hold it): rename it in the export`);
-    else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of "${resolved.label}" form a cycle`);
+    // The cell quoted as `quotedCell` quotes it: a label as written (a typo is seen), other text (a name, a phone number
+    // a column shift put there) masked and cut; the message reaches an evaluation's reports and a run's record.
+    if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label ${quotedCell(resolved.label)} is not in the ${task.name} taxonomy ${labelChoicesHint(resolved.label, task)}`);
+    else if (resolved.kind === 'unholdable') problems.push(`${cellLocation(record, column)}: label ${quotedCell(resolved.label)} cannot be a label (no JavaScript record can hold it): rename it in the export`);
+    else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of ${quotedCell(resolved.label)} form a cycle`);
     raw.push({
       label: resolved.kind === 'label' ? resolved.label : null,
       renamedFrom: resolved.kind === 'label' ? resolved.renamedFrom : undefined,

@@ -44,6 +44,15 @@ describe('repeated rows (QA: 500 copies said as "copies whose texts differ", 500
     ]);
   });
 
+  it("quotes the example text masked as a failed run's error is, names too: training's output is kept (CloudWatch)", async () => {
+    const text = 'Überweisung an Anna Schmidt, Goethestraße 12, 10115 Berlin';
+    const flipped = [`1000,"${text}",x`, `1001,"Sehr geehrte Damen und Herren, bitte helfen Sie. Gruß, Herr Max Weber",a`, `1002,"Sehr geehrte Damen und Herren, bitte helfen Sie. Gruß, Herr Max Weber",b`];
+    const p = csv('conflict-pii.csv', [...rows(100), `999,"${text}",a`, ...flipped]);
+    const [warning] = (await loadDataset(p, config)).warnings;
+    expect(warning).toContain('e.g. "Überweisung an Anna Schmidt, [ADDRESS]" is "a"');
+    expect(warning).not.toMatch(/Goethe|10115/);
+  });
+
   it('is not said of data read for a trained model (its own messages say that)', async () => {
     const p = csv('model.csv', [...rows(100), ...rows(20)]);
     expect((await loadDataset(p, config, { fixedLabels: { topic: ['a', 'b'] } })).warnings).toEqual([]);

@@ -3,15 +3,12 @@
  * one text labelled two ways. The split keeps the copies of a text on one side, so none leaks into the held-out rows;
  * but each copy trains again, or counts again in the test metrics, and a text labelled two ways teaches both.
  */
-import { redactPii } from '@mailroute/preprocess';
 import type { DatasetRow } from './dataset.js';
+import { quotedCell } from './quoted-cell.js';
 
 /** Rows repeating another's text under another id are said from this share of the rows and this many rows. */
 const SAME_TEXT_MIN_SHARE = 0.01;
 const SAME_TEXT_MIN_ROWS = 10;
-
-/** Characters of a text quoted in an example. */
-const QUOTED = 40;
 
 type Row = Pick<DatasetRow, 'id' | 'file' | 'line' | 'email' | 'labels' | 'dedupeKey' | 'placeId'>;
 
@@ -34,11 +31,13 @@ export function withoutExactCopies<R extends Row>(rows: readonly R[]): R[] {
   });
 }
 
-/** The start of an email's text, PII masked, for an example in a message. */
+/**
+ * The start of an email's text for an example in a message, quoted as every cell is (`quotedCell`: masked, names too,
+ * then cut): training's output is kept (CloudWatch on SageMaker), and a name is what the first words of a body often hold.
+ */
 function quoted(row: Row): string {
   const text = [row.email.subject, row.email.body, row.email.html].find((t) => t !== undefined && t.trim() !== '') ?? '';
-  const folded = redactPii(text).text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(folded.length > QUOTED ? `${folded.slice(0, QUOTED)}...` : folded);
+  return quotedCell(text);
 }
 
 /**

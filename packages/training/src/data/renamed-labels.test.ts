@@ -28,6 +28,18 @@ describe('renamed labels', () => {
     );
   });
 
+  it('quotes a label that is no plain label masked and cut, and gives its alias a placeholder, not the cell', () => {
+    const found = likelyRenamed({ queue: { 'Kunde Anna Schmidt Tel 0171 2345678': 7, 'Sehr geehrte Frau Schmidt, bitte buchen Sie zurück': 6 } }, labels);
+    const [first, second] = skippedLabelWarnings(found, [], 'not predicted or scored');
+    expect(first).toBe(
+      'queue: all 7 rows labelled "Kunde Anna Schmidt Tel [PHONE]" were skipped as bad rows (the label is not in the queue taxonomy), so they are not predicted or scored; ' +
+        'if "Kunde Anna Schmidt Tel [PHONE]" was renamed, map it with aliases in a training config (--config; see packages/training/demo/demo-config.json), e.g. "aliases": {"<that label, as the export writes it>": "<its label now>"} in task queue',
+    );
+    expect(second).toMatch(/^queue: all 6 rows labelled "Sehr geehrte Frau \[NAME\], bitte buchen S\.\.\." were skipped/);
+    expect(renamedLabelHint(found)).toMatch(/^labels "Kunde Anna Schmidt Tel \[PHONE\]" \(queue, 7 rows\), "Sehr geehrte Frau \[NAME\], bitte buchen S\.\.\." \(queue, 6 rows\) are each on many rows: .*"aliases": \{"<that label, as the export writes it>": /);
+    expect([first, second, renamedLabelHint(found)].join('\n')).not.toMatch(/0171|Schmidt,|zurück/);
+  });
+
   it('says to add the alias to the config given (--config), naming it, instead of pointing to the example', () => {
     const found = likelyRenamed({ queue: { tax: 654 } }, labels);
     expect(renamedLabelHint(found, 'configs/crm.json')).toBe(

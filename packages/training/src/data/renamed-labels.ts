@@ -4,6 +4,7 @@
  * (--on-bad-row skip) loses the whole class, so the hints name the alias first.
  */
 import { closestName } from '../config-errors.js';
+import { quotedAsWritten, quotedCell } from './quoted-cell.js';
 
 /** Per task, the labels of bad rows that are not in its taxonomy, and on how many rows each is. */
 export type UnknownLabels = Record<string, Record<string, number>>;
@@ -40,10 +41,12 @@ export function likelyRenamed(unknown: UnknownLabels, labelsOf: (task: string) =
 
 /**
  * `"aliases": {"tax": "tax_documents"}`, or a placeholder for the new name when none is close: JSON to copy into the
- * config, so a label's quotes and backslashes are escaped (`{"Kunde \"VIP\"": ...}`).
+ * config, so a label's quotes and backslashes are escaped (`{"Kunde \"VIP\"": ...}`). A label that its quote does not
+ * show as written (masked or cut: `quotedCell`) is a placeholder too: the message is kept (reports, CloudWatch).
  */
 function aliasExample(r: RenamedLabel): string {
-  return `"aliases": {${JSON.stringify(r.label)}: ${JSON.stringify(r.guess ?? '<its label now>')}} in task ${r.task}`;
+  const from = quotedAsWritten(r.label) ? JSON.stringify(r.label) : '"<that label, as the export writes it>"';
+  return `"aliases": {${from}: ${JSON.stringify(r.guess ?? '<its label now>')}} in task ${r.task}`;
 }
 
 /**
@@ -65,8 +68,8 @@ export function renamedLabelHint(renamed: readonly RenamedLabel[], configFile?: 
   const more = renamed.length > LISTED ? ` and ${renamed.length - LISTED} more` : '';
   const which =
     shown.length === 1
-      ? `label "${shown[0].label}" of ${shown[0].task} is on ${shown[0].rows} rows`
-      : `labels ${shown.map((r) => `"${r.label}" (${r.task}, ${r.rows} rows)`).join(', ')}${more} are each on many rows`;
+      ? `label ${quotedCell(shown[0].label)} of ${shown[0].task} is on ${shown[0].rows} rows`
+      : `labels ${shown.map((r) => `${quotedCell(r.label)} (${r.task}, ${r.rows} rows)`).join(', ')}${more} are each on many rows`;
   return `${which}: if ${shown.length === 1 ? 'it was' : 'they were'} renamed, ${mapWithAliases(configFile, shown.length === 1 ? 'it' : 'them')}, e.g. ${aliasExample(shown[0])}`;
 }
 
@@ -90,13 +93,13 @@ export function skippedLabelWarnings(renamed: readonly RenamedLabel[], rows: rea
     const left = r.guess === undefined ? undefined : (counts.get(r.guess) ?? 0);
     const empty = left === 0 ? `, and its label "${r.guess}" has no rows left` : '';
     return (
-      `${r.task}: all ${r.rows} rows labelled "${r.label}" were skipped as bad rows (the label is not in the ${r.task} taxonomy), so they are ${what}${empty}; ` +
-      `if "${r.label}" was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
+      `${r.task}: all ${r.rows} rows labelled ${quotedCell(r.label)} were skipped as bad rows (the label is not in the ${r.task} taxonomy), so they are ${what}${empty}; ` +
+      `if ${quotedCell(r.label)} was renamed, ${mapWithAliases(configFile, 'it')}, e.g. ${aliasExample(r)}`
     );
   });
   const rest = renamed.slice(MAX_SKIPPED_WARNINGS);
   if (rest.length > 0) {
-    const named = rest.slice(0, 10).map((r) => `"${r.label}" (${r.task}, ${r.rows} rows)`);
+    const named = rest.slice(0, 10).map((r) => `${quotedCell(r.label)} (${r.task}, ${r.rows} rows)`);
     const more = rest.length > named.length ? `, and ${rest.length - named.length} more` : '';
     warnings.push(`${rest.length} more labels not in their taxonomy had all their rows skipped as bad rows, so they are ${what} too: ${named.join(', ')}${more}`);
   }

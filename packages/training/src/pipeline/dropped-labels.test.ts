@@ -35,4 +35,16 @@ describe('labels training dropped as rare (rare: "drop")', () => {
     const unseen = await predictDataset({ model: trained.modelId, dataPath: test, home, config: { ...config, tasks: [{ ...config.tasks[0], labels: ['a', 'b', 'c', 'd', 'other'] }] }, labels: 'required' });
     expect(unseen.map((l) => l.truth.queue)).toEqual(['other']);
   }, 120_000);
+
+  it('shows a test label cell that is no plain label masked, as a bad row\'s is (a task without labels reads any cell; training\'s output is kept)', async () => {
+    const data = path.join(dir, 'open-train.csv');
+    writeFileSync(data, ['id,body,queue', ...Array.from({ length: 60 }, (_, i) => row(i, ['a', 'b'][i % 2]))].join('\n'));
+    const test = path.join(dir, 'open-test.csv');
+    writeFileSync(test, ['id,body,queue', row(100, 'a'), row(101, 'b'), '102,Erbschaft Nachlass,Kunde Anna Schmidt Tel 0171 2345678'].join('\n'));
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue', minCount: 1 }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    await trainFromConfig({ config, dataPath: data, testDataPath: test, home: path.join(dir, 'open-home'), logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toContainEqual(expect.stringMatching(/^queue: 1 test row\(s\) whose truth is a label the model does not learn \(Kunde Anna Schmidt Tel \[PHONE\] x1\)/));
+    expect(warnings.join('\n')).not.toContain('0171');
+  }, 120_000);
 });

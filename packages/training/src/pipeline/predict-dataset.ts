@@ -7,6 +7,7 @@ import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js
 import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
+import { quotedAsWritten, quotedCell, shownCell } from '../data/quoted-cell.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
@@ -193,7 +194,8 @@ function notInModelWarnings(classifier: Classifier, notInModel: Record<string, R
 function labelTally(labels: Record<string, number>): { total: number; sorted: Array<[string, number]>; shown: string } {
   const total = Object.values(labels).reduce((a, b) => a + b, 0);
   const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
-  return { total, sorted, shown: sorted.slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', ') };
+  // Shown as a bad row's label is (`shownCell`): in a task without `labels` any cell is a label, and this is kept in the reports.
+  return { total, sorted, shown: sorted.slice(0, 5).map(([label, n]) => `${shownCell(label)} x${n}`).join(', ') };
 }
 
 /** Truths under labels the model does not have that are masked: left out of its metrics. */
@@ -217,7 +219,7 @@ function asOtherWarning(classifier: Classifier, task: string, labels: Record<str
     ? `its training merged no such label into ${OTHER_LABEL}`
     : `model ${classifier.modelId} was trained before mailroute recorded which labels it merged into ${OTHER_LABEL} for being rare, so some may be such labels, rightly ${OTHER_LABEL}`;
   const head = `${task}: ${total} row(s) whose truth is a label model ${classifier.modelId} does not know (${shown}) are scored as truth ${OTHER_LABEL} (their truth is ${OTHER_LABEL} in the prediction lines), though ${why}: its answers under a label of its own count as misses`;
-  const asOther = `"aliases": {${JSON.stringify(first)}: ${JSON.stringify(OTHER_LABEL)}}`;
+  const asOther = `"aliases": {${aliasKey(first)}: ${JSON.stringify(OTHER_LABEL)}}`;
   return `${head}; ${aliasHint(task, first, ownValue(known, task) ?? [], rows, configFile)}; if it is mail the model rightly sends to ${OTHER_LABEL}, ${asOther} says so`;
 }
 
@@ -247,9 +249,14 @@ function aliasHint(task: string, label: string, known: readonly string[], rows: 
   const emptied = known.filter((l) => l !== OTHER_LABEL && !counts.has(l));
   const guess = emptied.length === 1 ? emptied[0] : withLikelierGuess({ task, label, rows: 0, labels: emptied }, counts).guess;
   const candidates = guess === undefined && emptied.length > 0 ? ` (its labels no row here has: ${emptied.slice(0, 5).join(', ')}${emptied.length > 5 ? ', …' : ''})` : '';
-  const alias = `"aliases": {${JSON.stringify(guess ?? '<its label>')}: ${JSON.stringify(label)}} in task ${task}`;
+  const alias = `"aliases": {${JSON.stringify(guess ?? '<its label>')}: ${aliasKey(label)}} in task ${task}`;
   const where = configFile === undefined ? 'pass --config <a training config whose aliases rename that label to it (the newer taxonomy\'s config)>, e.g. with' : `add to ${configFile}`;
-  return `if "${label}" is the new name of one of the model's labels${candidates}, ${where} ${alias}`;
+  return `if ${quotedCell(label)} is the new name of one of the model's labels${candidates}, ${where} ${alias}`;
+}
+
+/** A data label in an alias to copy: as JSON when its quote shows it as written (`quotedAsWritten`), else a placeholder, not the cell unmasked. */
+function aliasKey(label: string): string {
+  return quotedAsWritten(label) ? JSON.stringify(label) : '"<that label, as the export writes it>"';
 }
 
 /**

@@ -12,6 +12,7 @@ import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
+import { shownCell } from '../data/quoted-cell.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { countNearDuplicates, nearDuplicateWarning } from '../data/near-duplicates.js';
 import { withoutExactCopies } from '../data/duplicate-rows.js';
@@ -252,7 +253,8 @@ function notLearntWarnings(
   const hasOther = (task: string) => tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true;
   const tally = (labels: Record<string, number>) => ({
     total: Object.values(labels).reduce((a, b) => a + b, 0),
-    shown: Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${label} x${n}`).join(', '),
+    // As a bad row's label is shown (`shownCell`): in a task without `labels` any cell of the test file is a label.
+    shown: Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${shownCell(label)} x${n}`).join(', '),
   });
   const left = maskedNotInModel(notInModel, hasOther, dropped).map(([task, labels]) => {
     const { total, shown } = tally(labels);

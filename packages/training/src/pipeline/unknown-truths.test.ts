@@ -42,6 +42,18 @@ describe('truths under a label the model does not know (a newer export)', () => 
     expect(fixed.join('\n')).not.toContain('does not know');
   }, 60_000);
 
+  it('show a label cell that is no plain label (a task without labels reads any cell) masked as a bad row\'s is, and alias it with a placeholder: evaluate writes this into its reports', async () => {
+    const test = path.join(dir, 'pii-label.csv');
+    writeFileSync(test, 'id,body,queue\n1,Karte gesperrt PIN,cards\n2,Rechnung Zahlung,Kunde Anna Schmidt Tel 0171 2345678\n');
+    const warnings: string[] = [];
+    await predictDataset({ model: modelId, dataPath: test, home, onWarning: (m) => warnings.push(m) });
+    const said = warnings.find((w) => w.includes('does not know')) ?? '';
+    expect(said).toContain('does not know (Kunde Anna Schmidt Tel [PHONE] x1) are left out of its metrics');
+    expect(said).toContain('; if "Kunde Anna Schmidt Tel [PHONE]" is the new name of one of the model\'s labels');
+    expect(said).toContain(': "<that label, as the export writes it>"} in task queue');
+    expect(warnings.join('\n')).not.toContain('0171');
+  }, 60_000);
+
   it('list the labels it may be the new name of when several have no row, and say nothing for a file without labels', async () => {
     const test = path.join(dir, 'only-new.csv');
     writeFileSync(test, csv(['cards', 'Zahlungsverkehr']));

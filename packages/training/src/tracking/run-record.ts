@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import {
   checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
 } from '@mailroute/model';
-import { redactPii } from '@mailroute/preprocess';
 import { z } from 'zod';
+import { maskedText } from '../data/quoted-cell.js';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 import { byCodeUnits } from '../text-order.js';
 
@@ -232,10 +232,10 @@ export class RunTracker {
 
 /**
  * An error's text as a failed run keeps it: masked as `mailroute clean` masks text, names too (a bad row's message quotes
- * its cell). The SageMaker job's failure file is masked the same way.
+ * its cell, masked already by the same masking: `quotedCell`). The SageMaker job's failure file is masked the same way.
  */
 export function maskedErrorText(text: string): string {
-  return redactPii(text, { names: true }).text;
+  return maskedText(text);
 }
 
 /** The temp file an epoch's write of run.json went through before its name was the atomic writes' own: `run.json.<pid>.tmp`. */
