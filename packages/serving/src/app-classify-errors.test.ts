@@ -24,32 +24,71 @@ describe('POST /v1/classify', () => {
 
   it('reports the path of a bad field', async () => {
     const { app } = await build();
-    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'y', receivedAt: 'yesterday' }] }));
+    // A receivedAt of a type no CRM writes a date in (a boolean, an object) is still a 400; strings and numbers are left out (below).
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'y', subject: 'invoice', receivedAt: true }] }));
     expect(res.status).toBe(400);
     expect((await json(res)).issues[0].path).toEqual(['emails', 1, 'receivedAt']);
   });
 
-  it('refuses a receivedAt on a day its month does not have (no silent roll-over into March)', async () => {
-    const { app } = await build();
+  it('leaves out a receivedAt on a day its month does not have (no silent roll-over into March), saying so', async () => {
+    const { app, context } = await build({ storeText: true });
     const res = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail, { id: 'feb', subject: 'invoice', receivedAt: '2025-02-30T10:15:00Z' }] }));
-    expect(res.status).toBe(400);
-    const problem = await json(res);
-    expect(problem.code).toBe('REQUEST_INVALID');
-    expect(problem.issues[0].path).toEqual(['emails', 1, 'receivedAt']);
+    expect(res.status).toBe(200);
+    const answer = await json(res);
+    expect(answer.warnings).toEqual([expect.stringMatching(/^receivedAt "2025-02-30T10:15:00Z" of emails\[1\] \(id "feb"\) was not read and was left out: Invalid date-time: use ISO 8601/)]);
+    expect(await context.store.getPrediction(answer.predictions[1].predictionId)).not.toHaveProperty('receivedAt');
   });
 
-  it('takes receivedAt in the forms training reads (ISO 8601 without a zone, RFC 2822), and names them when refusing one', async () => {
+  it('takes receivedAt in the forms training reads (ISO 8601 without a zone, RFC 2822), and names them when leaving another out', async () => {
     const { app } = await build();
     const forms = ['2025-11-03T10:15:00', 'Mon, 3 Nov 2025 10:15:00 +0100', '2025-11-03', '2025-11-03T10:15:00Z', '2025-11-03T10:15:00.123+01:00'];
     const res = await app.request('/v1/classify', jsonRequest({ emails: forms.map((receivedAt, i) => ({ id: `d${i}`, subject: 'invoice', receivedAt })) }));
     expect(res.status).toBe(200);
+    expect((await json(res)).warnings).toBeUndefined();
     const bad = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'y', subject: 'invoice', receivedAt: '03.11.2025' }] })));
-    expect(bad.issues[0]).toMatchObject({ path: ['emails', 0, 'receivedAt'] });
-    expect(bad.issues[0].message).toContain('ISO 8601');
-    expect(bad.issues[0].message).toContain('RFC 2822');
+    expect(bad.warnings).toHaveLength(1);
+    expect(bad.warnings[0]).toContain('receivedAt "03.11.2025" of emails[0] (id "y")');
+    expect(bad.warnings[0]).toContain('ISO 8601');
+    expect(bad.warnings[0]).toContain('RFC 2822');
     // The common ISO form is checked by its shape first, and still by its value: month 13 is no date.
-    const month13 = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'z', subject: 'invoice', receivedAt: '2025-13-03T10:15:00Z' }] }));
-    expect(month13.status).toBe(400);
+    const month13 = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'z', subject: 'invoice', receivedAt: '2025-13-03T10:15:00Z' }] })));
+    expect(month13.warnings).toEqual([expect.stringContaining('receivedAt "2025-13-03T10:15:00Z" of emails[0] (id "z") was not read')]);
+  });
+
+  it('classifies a batch with an unreadable receivedAt, leaving it out of that email with a warning that says what was sent, why and what to send', async () => {
+    const { app, context } = await build({ storeText: true });
+    const unreadable = ['06.12.2026 09:30', '', '  ', 1796549400000, 1796549400, '/Date(1796549400000)/', '20261206T093000Z', '2026-12-06T09:30:00 CET', '12/06/2026', 'x'.repeat(101)];
+    for (const receivedAt of unreadable) {
+      const emails = [
+        { id: 'a', subject: 'invoice', receivedAt: '2026-12-06T09:30:00Z' },
+        { id: 'b', subject: 'invoice', receivedAt },
+        { id: 'c', subject: 'invoice', bank: '', from: '' },
+      ];
+      const res = await app.request('/v1/classify', jsonRequest({ emails }));
+      expect(res.status, String(receivedAt)).toBe(200);
+      const answer = await json(res);
+      expect(answer.predictions.map((p: { id: string }) => p.id)).toEqual(['a', 'b', 'c']);
+      expect(answer.warnings, String(receivedAt)).toHaveLength(1);
+      const [warning] = answer.warnings;
+      expect(warning).toMatch(/ of emails\[1\] \(id "b"\) was not read and was left out: .*\. The email was classified without it/);
+      if (typeof receivedAt === 'number') expect(warning).toContain(`receivedAt ${receivedAt} of`);
+      else expect(warning).toContain(`receivedAt ${JSON.stringify(receivedAt.length > 40 ? `${receivedAt.slice(0, 40)}…` : receivedAt)} of`);
+      expect(await context.store.getPrediction(answer.predictions[0].predictionId)).toMatchObject({ receivedAt: '2026-12-06T09:30:00Z' });
+      expect(await context.store.getPrediction(answer.predictions[1].predictionId)).not.toHaveProperty('receivedAt');
+    }
+    const say = async (receivedAt: unknown) => (await json(app.request('/v1/classify', jsonRequest({ emails: [{ subject: 'invoice', receivedAt }] })))).warnings[0];
+    // The messages a refusal gave: epoch milliseconds and Unix seconds are said as the ISO string to send.
+    expect(await say(1796549400000)).toBe(
+      'receivedAt 1796549400000 of emails[0] was not read and was left out: a date-time is a string (ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100; without a zone, UTC)), not a number: as epoch milliseconds, 1796549400000 is "2026-12-06T09:30:00.000Z". The email was classified without it (receivedAt is not read to classify).',
+    );
+    expect(await say(1796549400)).toContain('1796549400 looks like Unix seconds, which is "2026-12-06T09:30:00.000Z"');
+    expect(await say('')).toContain('a date-time is empty: leave receivedAt out, or send null, when there is none');
+    expect(await say('x'.repeat(101))).toContain('a date-time has at most 100 characters: this one has 101');
+    // Many are said one by one up to five, the rest in one more warning.
+    const many = await json(app.request('/v1/classify', jsonRequest({ emails: Array.from({ length: 8 }, (_, i) => ({ id: `m${i}`, subject: 'invoice', receivedAt: '06.12.2026' })) })));
+    expect(many.predictions).toHaveLength(8);
+    expect(many.warnings).toHaveLength(6);
+    expect(many.warnings[5]).toBe('receivedAt of 3 more email(s) (emails[5] (id "m5"), emails[6] (id "m6"), emails[7] (id "m7")) could not be read either and was left out; they were classified without it.');
   });
 
   it('says where malformed JSON breaks, without quoting it, and that an empty body is empty', async () => {

@@ -96,7 +96,10 @@ function parsedAsSent(bytes: Uint8Array): Loose {
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
-const isValidId = (id: unknown) => typeof id === 'string' && id.length >= 1 && id.length <= 200 && !LONE_SURROGATE.test(id);
+/** An id the API takes: trimmed, 1 to 200 characters of valid Unicode. */
+const isValidId = (id: unknown) => typeof id === 'string' && id.trim().length >= 1 && id.trim().length <= 200 && !LONE_SURROGATE.test(id);
+/** An id as the API answers and stores it: trimmed. */
+const asAnswered = (id: unknown) => (typeof id === 'string' ? id.trim() : id);
 
 /** A 200 of a classify route: the request was valid, and every email has its prediction, in order, under its id. */
 function checkPredictions(answer: Loose, sent: Loose): void {
@@ -106,7 +109,7 @@ function checkPredictions(answer: Loose, sent: Loose): void {
   emails.forEach((e: Loose, i: number) => {
     expect(e.subject != null || e.body != null || e.html != null).toBe(true);
     if (e.id != null) expect(isValidId(e.id)).toBe(true);
-    expect(answer.predictions[i].id).toBe(e.id ?? undefined);
+    expect(answer.predictions[i].id).toBe(asAnswered(e.id ?? undefined));
     expect(answer.predictions[i].predictionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 }
@@ -183,7 +186,7 @@ describe('the API under generated input', () => {
         expect(Object.keys(labels).length).toBeGreaterThan(0);
         for (const task of answer.recordedTasks) expect(['queue', 'topic']).toContain(task);
         expect(['recorded', 'superseded']).toContain(answer.status);
-        if (sent.predictionId == null) expect(answer.emailId).toBe(sent.emailId);
+        if (sent.predictionId == null) expect(answer.emailId).toBe(asAnswered(sent.emailId));
         else expect(answer.predictionId).toBe(sent.predictionId.toLowerCase());
         if (sent.emailId != null) expect(isValidId(sent.emailId)).toBe(true);
       }),
@@ -202,7 +205,7 @@ describe('the API under generated input', () => {
         // At most one id, sent (under its name percent-encoded or not) as UTF-8 percent-encoding: the answer's id is its decoded text.
         const ids = query.slice(1).split('&').filter((pair) => pair.includes('=') && new URLSearchParams(pair).has('id'));
         expect(ids.length).toBeLessThanOrEqual(1);
-        if (ids.length === 1) expect(answer.predictions[0].id).toBe(decodeURIComponent(ids[0].slice(ids[0].indexOf('=') + 1).replaceAll('+', ' ')));
+        if (ids.length === 1) expect(answer.predictions[0].id).toBe(asAnswered(decodeURIComponent(ids[0].slice(ids[0].indexOf('=') + 1).replaceAll('+', ' '))));
         // Else the Message-ID's, when it is a valid id.
         else if (answer.predictions[0].id !== undefined) expect(isValidId(answer.predictions[0].id)).toBe(true);
       }),

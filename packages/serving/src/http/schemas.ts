@@ -85,17 +85,63 @@ function numericId(issue: { input?: unknown }): string | undefined {
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
- * An id that joins records (an email id, a model id): 1 to 200 characters of well-formed Unicode (`param`:
- * the name of the query parameter it is, said when one is sent twice). A lone
+ * An id that joins records (an email id, a model id): 1 to 200 characters of well-formed Unicode, its surrounding
+ * whitespace trimmed (`param`: the name of the query parameter it is, said when one is sent twice). A lone
  * surrogate (JSON's `"\udc00"`) has no UTF-8 form: stores write it as different bytes on different paths
  * (the prediction's raw, the feedback's as U+FFFD), so the two would never join; it is refused instead.
  */
 export function idSchema({ param }: { param?: string } = {}) {
   return z
     .string({ error: param === undefined ? numericId : onceOnly(param) })
+    // Trimmed: a CRM's CHAR field comes padded (`"CRM-4711      "`), and feedback naming `CRM-4711` must join it;
+    // blanks alone are then empty, refused as "" is.
+    .trim()
     .min(1, { message: param === undefined ? 'an id is empty: leave it out, or send null, when there is none' : `${param} is empty: give a value, or leave the parameter out` })
     .max(MAX_EMAIL_ID_CHARS, { error: (issue) => `an id has at most ${MAX_EMAIL_ID_CHARS} characters: this one has ${String(issue.input).length}` })
     .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });
+}
+
+/** The longest receivedAt read: a date-time in any form training reads is shorter. */
+const MAX_TIME_CHARS = 100;
+
+/**
+ * A receivedAt as sent when it is one training reads (or null, or of a type the schema refuses: a boolean, an object),
+ * else undefined: a string in another form (`06.12.2026 09:30`), an empty one, or a number (epoch milliseconds) is left
+ * out, as the classifier does not read it, rather than failing the whole batch; `requestEmails` says why in a warning.
+ * The common ISO form costs one regex test (isReceivedTime), as before.
+ */
+function readableReceivedAt(value: unknown): unknown {
+  if (typeof value === 'string') return value.length <= MAX_TIME_CHARS && isReceivedTime(value) ? value : undefined;
+  return typeof value === 'number' ? undefined : value;
+}
+
+/** Why a receivedAt that `readableReceivedAt` left out was not read, and what to send instead. */
+function unreadReceivedAtReason(value: string | number): string {
+  if (typeof value === 'number') return numericTime({ input: value }) ?? `a date-time is a string: use ${DATE_TIME_FORMS}`;
+  if (value.trim() === '') return 'a date-time is empty: leave receivedAt out, or send null, when there is none';
+  if (value.length > MAX_TIME_CHARS) return `a date-time has at most ${MAX_TIME_CHARS} characters: this one has ${value.length}; use ${DATE_TIME_FORMS}`;
+  return `Invalid date-time: use ${DATE_TIME_FORMS}`;
+}
+
+/** receivedAt values said one by one in warnings at most; the rest are counted in one more. */
+const MAX_UNREAD_TIMES_SHOWN = 5;
+
+/**
+ * The warnings for the emails whose receivedAt was left out (`at`: their positions; `sent`: the value each had): one
+ * per email, the first MAX_UNREAD_TIMES_SHOWN, naming it, quoting what was sent and saying why it was not read.
+ */
+function unreadReceivedAtWarnings(at: readonly number[], sent: readonly (string | number)[], emails: readonly Email[]): string[] {
+  const name = (i: number) => `emails[${i}]${emails[i].id === undefined ? '' : ` (id ${JSON.stringify(emails[i].id.slice(0, 80))})`}`;
+  const warnings = at.slice(0, MAX_UNREAD_TIMES_SHOWN).map((i, n) => {
+    const value = sent[n];
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `receivedAt ${shown} of ${name(i)} was not read and was left out: ${unreadReceivedAtReason(value)}. The email was classified without it (receivedAt is not read to classify).`;
+  });
+  if (at.length > MAX_UNREAD_TIMES_SHOWN) {
+    const more = at.slice(MAX_UNREAD_TIMES_SHOWN);
+    warnings.push(`receivedAt of ${more.length} more email(s) (${more.slice(0, MAX_UNREAD_TIMES_SHOWN).map(name).join(', ')}${more.length > MAX_UNREAD_TIMES_SHOWN ? ', ...' : ''}) could not be read either and was left out; they were classified without it.`);
+  }
+  return warnings;
 }
 
 /**
@@ -106,7 +152,7 @@ export function idSchema({ param }: { param?: string } = {}) {
  */
 export const RequestEmailSchema = z
   .object({
-    id: idSchema().nullish().openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId` }),
+    id: idSchema().nullish().openapi({ description: `The email's id in the CRM (1 to ${MAX_EMAIL_ID_CHARS} characters, surrounding whitespace trimmed: blanks alone are empty): answered back, and what feedback's emailId names. Without one, feedback must quote the predictionId` }),
     subject: z.string().nullish().openapi({ description: 'The subject line; a long one is cut to the text limit with a warning. An email needs subject, body or html (null counts as absent)' }),
     body: z.string().nullish().openapi({ description: 'The plain-text body; one that is in fact HTML (it opens with <html, <p, <div, ... or holds two <br>, <p>, </div>-like tags near its start) is read by its visible text, as html is. An email needs subject, body or html; one whose text cleans to nothing (empty, markup only) is answered with noText' }),
     html: z.string().nullish().openapi({ description: 'The HTML body: its visible text is classified when body is absent or blank (or HTML with no visible text)' }),
@@ -115,15 +161,13 @@ export const RequestEmailSchema = z
     // Checked in the forms training reads, not rewritten here (the classifier does not read it): the common ISO form by
     // one regex test (isReceivedTime), others by parseReceivedTime. A transform to ISO UTC cost about a tenth of single-email throughput.
     // Only what --store-text keeps is rewritten, and only a time without a zone (storedReceivedAt in classify-core).
+    // One it cannot read is left out (readableReceivedAt), and requestEmails says so: it fails no batch.
     receivedAt: z
-      .string({ error: numericTime })
-      .max(100)
-      .refine(isReceivedTime, { message: `Invalid date-time: use ${DATE_TIME_FORMS}` })
+      .preprocess(readableReceivedAt, z.string().max(MAX_TIME_CHARS).nullish())
       .openapi({
-        description: `When the email arrived: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it instead, a local time that a change of daylight saving time repeats as its first occurrence (the earlier offset) and one it skips moved forward by the gap (2026-03-29T02:30 in Europe/Berlin is 03:30+02:00). Not read to classify; a server that keeps text (--store-text) keeps a time without a zone as that instant in ISO 8601 UTC, and one with a zone as sent`,
+        description: `When the email arrived: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it instead, a local time that a change of daylight saving time repeats as its first occurrence (the earlier offset) and one it skips moved forward by the gap (2026-03-29T02:30 in Europe/Berlin is 03:30+02:00). Not read to classify; a server that keeps text (--store-text) keeps a time without a zone as that instant in ISO 8601 UTC, and one with a zone as sent. One that cannot be read (another form such as 06.12.2026 09:30, an empty string, a number such as epoch milliseconds) is left out of the email, with a warning that names the email, what was sent, why it was not read and the form to send; the email is classified`,
         example: TIME_EXAMPLE,
-      })
-      .nullish(),
+      }),
     autoSubmitted: EmailSchema.shape.autoSubmitted
       .unwrap()
       .nullish()
@@ -158,7 +202,8 @@ function toEmail(email: RequestEmail, ignored: Set<string>): Email {
   for (const key in email) {
     const known = EMAIL_FIELDS.has(key);
     if (!known) ignored.add(key);
-    if (!known || email[key] === null) {
+    // undefined: a receivedAt that could not be read (readableReceivedAt), left out.
+    if (!known || email[key] == null) {
       out ??= { ...email };
       delete out[key];
     }
@@ -211,19 +256,38 @@ function checkProtoMetadata(rawEmail: unknown, index: number): void {
  * ignored (in an email or beside `emails`), or undefined when there were none. `raw`: the body as parsed,
  * for an own `__proto__` key (named as unread; in metadata, refused when it is not flat).
  */
-export function requestEmails(request: { emails: RequestEmail[] } & Record<string, unknown>, raw?: unknown): { emails: Email[]; ignoredWarning?: string } {
+export function requestEmails(
+  request: { emails: RequestEmail[] } & Record<string, unknown>,
+  raw?: unknown,
+): { emails: Email[]; ignoredWarning?: string; receivedAtWarnings?: string[] } {
   const ignored = new Set<string>();
   const rawEmails = typeof raw === 'object' && raw !== null && Array.isArray((raw as { emails?: unknown }).emails) ? (raw as { emails: unknown[] }).emails : [];
+  // Emails whose receivedAt was sent but could not be read (left out by readableReceivedAt), and what each had.
+  let unreadTimes: number[] | undefined;
+  const sentTimes: (string | number)[] = [];
   const emails = request.emails.map((e, i) => {
-    checkProtoMetadata(rawEmails[i], i);
-    if (withProtoKey(rawEmails[i])) ignored.add('__proto__');
+    const rawEmail = rawEmails[i];
+    checkProtoMetadata(rawEmail, i);
+    if (withProtoKey(rawEmail)) ignored.add('__proto__');
+    if (e.receivedAt === undefined && typeof rawEmail === 'object' && rawEmail !== null) {
+      const sent = (rawEmail as { receivedAt?: unknown }).receivedAt;
+      if (typeof sent === 'string' || typeof sent === 'number') {
+        (unreadTimes ??= []).push(i);
+        sentTimes.push(sent);
+      }
+    }
     return toEmail(e, ignored);
   });
+  const receivedAtWarnings = unreadTimes && unreadReceivedAtWarnings(unreadTimes, sentTimes, emails);
   const topLevel = Object.keys(request).filter((k) => k !== 'emails');
   if (withProtoKey(raw)) topLevel.push('__proto__');
-  if (ignored.size === 0 && topLevel.length === 0) return { emails };
+  if (ignored.size === 0 && topLevel.length === 0) return receivedAtWarnings ? { emails, receivedAtWarnings } : { emails };
   const where = unreadPlaces(ignored, new Set(topLevel));
-  return { emails, ignoredWarning: `Fields mailroute does not read were ignored, ${where}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata (flat string, number, boolean or null values).` };
+  return {
+    emails,
+    ignoredWarning: `Fields mailroute does not read were ignored, ${where}. An email's fields are ${[...EMAIL_FIELDS].join(', ')}; anything else can go in metadata (flat string, number, boolean or null values).`,
+    ...(receivedAtWarnings ? { receivedAtWarnings } : {}),
+  };
 }
 
 /** `in emails: subjekt (did you mean subject?); beside emails: email (did you mean emails?)`. */
@@ -320,7 +384,7 @@ export const ClassifyResponseSchema = z
       .optional()
       .openapi({
         description:
-          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, ids repeated in the batch, U+FFFD replacement characters; from /v1/classify/eml also what of the message could not be read, and an email without an id (no ?id= and no usable Message-ID). An email of /v1/classify without an id gets none: its answer has no id, and feedback quotes its predictionId',
+          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, a receivedAt that could not be read (left out of its email, which was classified), ids repeated in the batch, U+FFFD replacement characters, lone UTF-16 surrogates replaced; from /v1/classify/eml also what of the message could not be read, and an email without an id (no ?id= and no usable Message-ID). An email of /v1/classify without an id gets none: its answer has no id, and feedback quotes its predictionId',
       }),
   })
   .openapi('ClassifyResponse');
@@ -362,7 +426,7 @@ export const FeedbackRequestSchema = z
     emailId: idSchema()
       .nullish()
       .transform((v) => v ?? undefined)
-      .openapi({ description: "The email's id as sent to /v1/classify: joins its latest prediction. predictionId or emailId is required" }),
+      .openapi({ description: "The email's id as sent to /v1/classify (surrounding whitespace trimmed, as the email's id is): joins its latest prediction. predictionId or emailId is required" }),
     // A CRM that sends a list of {task, label} pairs, or a label as a number, is told the shape, not zod's "expected record".
     // A label is normalised before its length is checked: a lone variation selector is an empty label.
     labels: z

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readConfirmedCases } from '../store/confirmed-cases.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import { json, jsonRequest, testAppBuilder } from '../test-support/harness.js';
-import { storedReceivedAt } from './classify-core.js';
+import { storableEmail, storedReceivedAt } from './classify-core.js';
 
 const build = testAppBuilder();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-received-'));
@@ -58,5 +58,40 @@ describe('POST /v1/classify with --store-text and --time-zone', () => {
       for (const [id, text] of Object.entries(exported)) expect(parseReceivedTime(text ?? '', zone), `${id} in ${zone}`).not.toBeNaN();
     }
     expect(new Date(parseReceivedTime(exported.autumn ?? '', 'Europe/Berlin')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+  });
+});
+
+describe('lone surrogates and NULs in an email', () => {
+  it('storableEmail leaves a clean email alone (undefined: nothing copied), and repairs only the fields that need it', () => {
+    const clean = { id: 'a', subject: 'Grüße 😀', body: 'invoice', html: '<p>x</p>', from: 'kim@example.org', bank: 'Comdirect', attachmentNames: ['a.pdf'] };
+    expect(storableEmail(clean)).toBeUndefined();
+    const broken = { ...clean, subject: 'Gr\udc00e', body: 'in\u0000voice \ud83d', html: '<p>\u0000</p>', bank: 'Com\u0000direct', attachmentNames: ['a\ud800.pdf', 'b.pdf'] };
+    expect(storableEmail(broken)).toEqual({
+      email: { ...clean, subject: 'Gr\uFFFDe', body: 'invoice \uFFFD', html: '<p></p>', bank: 'Comdirect', attachmentNames: ['a\uFFFD.pdf', 'b.pdf'] },
+      surrogates: true,
+    });
+    // NULs alone are removed without a word: they carry no text.
+    expect(storableEmail({ body: 'a\u0000b\u0000' })).toEqual({ email: { body: 'ab' }, surrogates: false });
+  });
+
+  it('POST /v1/classify stores text without lone surrogates (U+FFFD in their place, valid UTF-8) or NULs, and says what was replaced', async () => {
+    const { app, context } = await build({ storeText: (t) => t });
+    const emails = [
+      { id: 'sur', subject: 'Rechnung \ud83d', body: 'Gr\udc00e invoice' },
+      { id: 'nul', subject: 'Rech\u0000nung', body: 'invoice\u0000 12', bank: 'Spar\u0000kasse' },
+      { id: 'ok', subject: 'Rechnung 😀', body: 'invoice 13' },
+    ];
+    const res = await app.request('/v1/classify', jsonRequest({ emails }));
+    expect(res.status).toBe(200);
+    const { predictions, warnings } = await json(res);
+    const stored = await Promise.all(predictions.map((p: { predictionId: string }) => context.store.getPrediction(p.predictionId)));
+    expect(stored[0]?.text).toContain('Rechnung \uFFFD');
+    expect(stored[0]?.text).toContain('Gr\uFFFDe invoice');
+    expect(stored[1]?.text).toBe('Rechnung\ninvoice 12');
+    expect(stored[1]?.bank).toBe('Sparkasse');
+    for (const record of stored) expect(Buffer.from(record?.text ?? '', 'utf8').toString('utf8')).toBe(record?.text);
+    expect(stored[2]?.text).toContain('😀');
+    // One short warning, for the replaced surrogates only (not U+FFFD's "decoded from bytes that were not UTF-8").
+    expect(warnings).toEqual(['1 email(s) (sur) held lone UTF-16 surrogates (an escape such as \\udc00 without its pair), which have no UTF-8 form: each was replaced with U+FFFD.']);
   });
 });

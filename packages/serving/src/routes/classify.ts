@@ -47,13 +47,30 @@ function namedEmail(email: Email, id: string | undefined): { named: Email; warni
   return { named: anonymous, warning: longMessageIdWarning(messageId.length) };
 }
 
+/**
+ * Whether a raw body is JSON (a classify request posted to the .eml route): its first non-blank character (after a
+ * UTF-8 byte-order mark) is `{` or `[`, and it parses. No message starts so (its first line is a header field), so
+ * an email costs one byte's look.
+ */
+export function isJsonBody(raw: Uint8Array): boolean {
+  let i = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  while (i < raw.length && raw[i] <= 0x20) i++;
+  if (raw[i] !== 0x7b && raw[i] !== 0x5b) return false;
+  try {
+    JSON.parse(new TextDecoder().decode(raw.subarray(i)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Said after the query parameters a JSON classify request sent: `?id=` is the .eml route's, an email's id goes in the body. */
 const JSON_ROUTE_READS_NO_QUERY = "This route reads no query parameters: each email's id goes in its id field of the JSON body (?id= is read by /v1/classify/eml only).";
 
 /** The answer of /v1/classify and /invocations (one body, one answer): the request's validated JSON classified. */
 function classifyJson(ctx: AppContext, c: Context<AppEnv>, valid: Parameters<typeof requestEmails>[0]) {
-  const { emails, ignoredWarning } = requestEmails(valid, c.get('jsonBody'));
-  const requestWarnings = [ignoredWarning, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
+  const { emails, ignoredWarning, receivedAtWarnings = [] } = requestEmails(valid, c.get('jsonBody'));
+  const requestWarnings = [ignoredWarning, ...receivedAtWarnings, unreadQueryWarning(c.req.url, [], JSON_ROUTE_READS_NO_QUERY)].filter((w) => w !== undefined);
   return classifyEmails(ctx, emails, () => callerGone(c), { requestWarnings });
 }
 
@@ -127,6 +144,13 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       // Bytes, not text: a part sent 8-bit in ISO-8859-1 must reach the MIME parser undecoded.
       const raw = new Uint8Array(await c.req.arrayBuffer());
       if (!raw.some((byte) => byte > 0x20)) throw new ValidationError('The body is empty; send one message/rfc822 email.', [{ path: [], message: 'empty body', code: 'empty' }]);
+      // Before the header check: `{"emails": [` reads as a header line, and the request was answered as an email with no text.
+      if (isJsonBody(raw)) {
+        throw new ValidationError(
+          'The body is JSON, not an RFC 822 email: post JSON ({"emails": [...]}) to /v1/classify with content-type application/json; /v1/classify/eml takes one raw message (message/rfc822).',
+          [{ path: [], message: 'JSON, not message/rfc822', code: 'invalid_eml' }],
+        );
+      }
       if (!startsWithHeader(raw)) {
         throw new ValidationError('The body is not a parsable RFC 822 email: it has no header lines (a message starts with fields such as From: and Subject:).', [
           { path: [], message: 'unparsable message/rfc822: no header lines', code: 'invalid_eml' },

@@ -41,6 +41,20 @@ describe('SageMaker contract and .eml', () => {
     expect(wrongType.status).toBe(415);
   });
 
+  it('POST /v1/classify/eml refuses a JSON body (a classify request sent to the wrong route), saying where to post it', async () => {
+    const { app } = await build();
+    const post = (body: string) => app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body }));
+    for (const body of [JSON.stringify({ emails: [{ id: 'a', subject: 'Invoice', body: 'Where is my invoice?' }] }), '\ufeff \r\n[{"subject": "Invoice"}]', '{}']) {
+      const res = await post(body);
+      expect(res.status, body).toBe(400);
+      const problem = await json(res);
+      expect(problem).toMatchObject({ code: 'REQUEST_INVALID', issues: [{ path: [], message: 'JSON, not message/rfc822', code: 'invalid_eml' }] });
+      expect(problem.detail).toContain('post JSON ({"emails": [...]}) to /v1/classify');
+    }
+    // Not JSON: read as a message, as before (a header field's name may start with a brace).
+    expect((await post('{X-Odd}: 1\r\nSubject: Invoice\r\n\r\nWhere is my invoice?\r\n')).status).toBe(200);
+  });
+
   it('POST /v1/classify/eml decodes an 8-bit part in the charset it declares, not as UTF-8', async () => {
     const { app, context } = await build({ storeText: (t) => t });
     const head = ['From: kim@example.org', 'Subject: invoice', 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit', '', ''].join('\r\n');

@@ -52,7 +52,8 @@ describe('POST /v1/feedback', () => {
       path: ['closedAt'],
       message: expect.stringMatching(new RegExp(`^a date-time is a string \\(ISO 8601 .*\\), not a number: as epoch milliseconds, ${ms} is "2026-11-29T10:00:00\\.000Z"$`)),
     });
-    expect((await issue(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', receivedAt: ms }] })))).message).toMatch(/not a number: as epoch milliseconds/);
+    // In an email (whose receivedAt the classifier does not read) it is left out, and the warning says so.
+    expect((await json(app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice', receivedAt: ms }] })))).warnings[0]).toMatch(/not a number: as epoch milliseconds/);
     // Unix seconds are said to be seconds, not read as milliseconds into January 1970.
     expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'billing' }, closedAt: 1796529600 })))).message).toMatch(
       /not a number: 1796529600 looks like Unix seconds, which is "2026-12-06T04:00:00\.000Z" \(as epoch milliseconds it would be 1970-01-21T\S+\); send that ISO 8601 string$/,
@@ -66,8 +67,40 @@ describe('POST /v1/feedback', () => {
     }
     expect((await issue(app.request('/v1/feedback', jsonRequest({ emailId: 'mail-1', labels: { queue: 'q'.repeat(201) }, closedAt })))).message).toBe('a label has at most 200 characters: this one has 201');
     const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
-    const res = await app.request('/v1/classify/eml?id=', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
-    expect(await issue(res)).toMatchObject({ path: ['id'], message: 'id is empty: give a value, or leave the parameter out' });
+    for (const query of ['?id=', '?id=%20%20']) {
+      const res = await app.request(`/v1/classify/eml${query}`, authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml }));
+      expect(await issue(res)).toMatchObject({ path: ['id'], message: 'id is empty: give a value, or leave the parameter out' });
+    }
+  });
+
+  it('refuses an id of blanks alone as it refuses "", in classify and feedback', async () => {
+    const { app } = await build();
+    for (const blank of ['  ', '\t', ' \u00a0 ']) {
+      const res = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: blank, body: 'invoice' }] })));
+      expect(res.issues, JSON.stringify(blank)).toEqual([expect.objectContaining({ path: ['emails', 0, 'id'], message: 'an id is empty: leave it out, or send null, when there is none' })]);
+      const feedback = await json(app.request('/v1/feedback', jsonRequest({ emailId: blank, labels: { queue: 'billing' }, closedAt })));
+      expect(feedback.issues).toEqual([expect.objectContaining({ path: ['emailId'], message: 'an id is empty: leave it out, or send null, when there is none' })]);
+    }
+  });
+
+  it('trims an id padded by its CRM (a CHAR field), so that feedback naming it unpadded, or padded otherwise, joins its prediction', async () => {
+    const { app, context } = await build();
+    const [p] = await classify(app, [{ id: 'CRM-4711      ', body: 'invoice please' }]);
+    expect(p.id).toBe('CRM-4711');
+    expect((await context.store.getPrediction(p.predictionId))?.emailId).toBe('CRM-4711');
+    const unpadded = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'CRM-4711', labels: { queue: 'billing' }, closedAt })));
+    expect(unpadded).toMatchObject({ emailId: 'CRM-4711', predictionId: p.predictionId, matched: true, status: 'recorded' });
+    expect(unpadded.warnings).toBeUndefined();
+    // Feedback's emailId is trimmed alike; with a predictionId it must name the same email, and does.
+    const padded = await json(app.request('/v1/feedback', jsonRequest({ emailId: ' CRM-4711\t', predictionId: p.predictionId, labels: { queue: 'billing' }, closedAt })));
+    expect(padded).toMatchObject({ emailId: 'CRM-4711', predictionId: p.predictionId, matched: true });
+    const pairs = await context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing' });
+    // The .eml route's ?id= too.
+    const eml = ['Subject: invoice', '', 'Where is my invoice?', ''].join('\r\n');
+    const named = await json(app.request('/v1/classify/eml?id=%20CRM-4712%20', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml })));
+    expect(named.predictions[0].id).toBe('CRM-4712');
   });
 
   it('refuses an email id with a lone surrogate in classify and feedback: stored, it would never join its feedback', async () => {

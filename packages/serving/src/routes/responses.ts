@@ -60,7 +60,7 @@ export const classifyErrorResponses = {
 export const emlErrorResponses = {
   ...classifyErrorResponses,
   400: problem(
-    'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
+    'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one that is JSON (post it to /v1/classify), one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
   ),
   415: problem('Content-Type other than message/rfc822, or a compressed body (Content-Encoding)'),
 } as const;

@@ -47,10 +47,13 @@ const long = fc.constantFrom(
 );
 export const text = fc.oneof({ weight: 20, arbitrary: fc.array(piece, { maxLength: 8 }).map((p) => p.join('')) }, { weight: 1, arbitrary: long });
 
-/** Valid ids: plain, unicode, 200 characters, names of prototype members. Never hold the canary (an id may be echoed). */
+/**
+ * Valid ids: plain, unicode, 200 characters, padded (trimmed: a CRM's CHAR field), names of prototype members; never
+ * blanks alone (empty once trimmed). Never hold the canary (an id may be echoed).
+ */
 const id = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('crm-1', 'crm-2', 'Kündigung-42', 'pair\ud83d\ude00', 'a', ' ', 'x'.repeat(200), 'nul\u0000', '__proto__', 'constructor') },
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+  { weight: 3, arbitrary: fc.constantFrom('crm-1', 'crm-2', 'Kündigung-42', 'pair\ud83d\ude00', 'a', 'crm-1    ', ' a ', 'x'.repeat(200), 'nul\u0000', '__proto__', 'constructor') },
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== ''),
 );
 
 /** Dates in the forms the API reads, in feedback's window (400 days before 2026-11-30T12:00Z to 5 minutes after). */
