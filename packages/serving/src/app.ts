@@ -118,13 +118,17 @@ export function createApp(options: AppOptions): ServingApp {
     batcher: createPredictBatcher(limits.maxBatch),
     inFlight: { count: 0, byScope: {} },
   };
-  metrics.setModel(ctx.source.current()?.modelId);
+  const served = ctx.source.current();
+  metrics.setModel(served?.modelId, served?.tasks.map((t) => t.name));
   ctx.source.onEvent((event) => {
     if (event.kind === 'loaded') {
-      metrics.setModel(event.modelId);
+      metrics.setModel(event.modelId, event.tasks);
       if (event.previousModelId !== undefined && event.previousModelId !== event.modelId) metrics.reloads.inc({ result: 'success' });
     } else if (event.kind === 'load_failed') {
       metrics.reloads.inc({ result: 'failure' });
+    } else if (event.kind === 'registry_unreadable') {
+      // No model failed to load: an alert on failed loads must not fire for a registry.json being replaced.
+      metrics.registryReadFailures.inc();
     }
   });
 
@@ -182,7 +186,8 @@ export function createApp(options: AppOptions): ServingApp {
     const route = answered ? c.req.path : routeOf(c);
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
-    metrics.latency.observe({ route }, (performance.now() - started) / 1000);
+    // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
+    metrics.observeLatency(route, c.res.status, (performance.now() - started) / 1000);
   });
 
   app.onError((error, c) => {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -92,7 +92,8 @@ describe('mailroute start', () => {
 describe('mailroute serve', () => {
   it('serves the champion with API keys from the key file', async () => {
     const keysFile = path.join(root, 'keys.json');
-    await writeFile(keysFile, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('mr_secret'), scopes: ['classify'] }] }));
+    const prometheus = { id: 'prometheus', sha256: hashApiKey('mr_scraper'), scopes: ['metrics'] };
+    await writeFile(keysFile, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('mr_secret'), scopes: ['classify'] }, prometheus] }));
     const app = await launch(['serve', '--port', '0', '--home', home, '--api-keys', keysFile]);
     expect(app.stdout()).toContain('auth: API keys required');
     const send = (key?: string) =>
@@ -103,6 +104,9 @@ describe('mailroute serve', () => {
       });
     expect((await send()).status).toBe(401);
     expect((await send('mr_secret')).status).toBe(200);
+    // A metrics key scrapes, and classifies nothing.
+    expect((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer mr_scraper' } })).status).toBe(200);
+    expect((await send('mr_scraper')).status).toBe(403);
     expect(await app.stop()).toBe(0);
   }, 60_000);
 
@@ -117,6 +121,7 @@ describe('mailroute serve', () => {
     expect(stored).toContain(hashApiKey(key));
     const bad = await run(['serve', '--home', keyHome, '--new-key', 'x', '--scopes', 'root']);
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('scopes are a comma-separated list of classify, feedback, admin, metrics.');
     // Server options with --new-key (which serves nothing) are refused, not dropped unchecked; no key is made.
     const serverOptions = await run(['serve', '--home', keyHome, '--new-key', 'y', '--port', '1234', '--time-zone', 'Mars/Base']);
     expect(serverOptions.code).toBe(2);
@@ -148,6 +153,10 @@ describe('mailroute serve', () => {
     const nothing = await run(['serve', '--home', keyHome, '--new-key', 'nobody', '--rotate']);
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('there is no API key "nobody"');
+    // Prometheus's own: /metrics and /v1/model, nothing else.
+    const scraper = await run(['serve', '--home', keyHome, '--new-key', 'prometheus', '--scopes', 'metrics']);
+    expect(scraper.code).toBe(0);
+    expect(scraper.stderr).toContain('API key "prometheus" (metrics) stored hashed');
   });
 
   it('sets, changes and removes a key\'s rate limit with --rate-limit, which goes only with --new-key', async () => {
@@ -341,7 +350,21 @@ describe('mailroute serve', () => {
     const res = await run(['serve', '--port', '0', '--home', damaged]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^mailroute: \[MODEL_LOAD_FAILED\] /);
-    expect(res.stderr).toContain(`The champion ${modelId} does not load: reject it (mailroute registry reject ${modelId}), then start again.`);
+    // A file that changed after registration: the model is fine, its copy is not. Restoring it comes first; rejecting
+    // the only Approved version would leave nothing to serve (REGISTRY_NOT_APPROVED at the next start), and is said so.
+    const restore = `The champion ${modelId} does not load: its files are not the ones registered (a sha256 that does not match, or a file missing, means it changed after registration: a disk fault, an edit, a copy cut short). Restore ${path.join(damaged, 'models', modelId)} from a backup and start again; without one, `;
+    expect(res.stderr).toContain(`${restore}no other version is Approved, so rejecting it (mailroute registry reject ${modelId}) leaves no model to serve: first train and approve another (mailroute train, then mailroute registry approve <id>), then start again.`);
+    // Another version, pending: approving it is the way; once Approved, making it champion is.
+    const otherSource = path.join(root, 'other-model');
+    await cp(path.join(home, 'models', modelId), otherSource, { recursive: true });
+    const manifestFile = path.join(otherSource, 'manifest.json');
+    await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await readFile(manifestFile, 'utf8')), modelId: 'other-model-1' }));
+    await registry.register(otherSource);
+    const pending = await run(['serve', '--port', '0', '--home', damaged]);
+    expect(pending.stderr).toContain(`${restore}no other version is Approved, so rejecting it (mailroute registry reject ${modelId}) leaves no model to serve: first approve another (mailroute registry approve other-model-1, which makes it the champion), then start again.`);
+    await registry.approve('other-model-1', { by: 'tester', promote: false });
+    const approved = await run(['serve', '--port', '0', '--home', damaged]);
+    expect(approved.stderr).toContain(`${restore}make another Approved version the champion (mailroute registry champion other-model-1), or reject this one (mailroute registry reject ${modelId}), then start again.`);
   }, 60_000);
 
   it('logs JSON lines whose own keys no field can overwrite', () => {

@@ -297,18 +297,33 @@ function causeWithCode(error: unknown, code: string): Error | undefined {
   return undefined;
 }
 
+/** An artifact whose files are not the ones registered: a file's sha256 differs, or it is gone, since registration. */
+const CHANGED_ARTIFACT_CODES = ['ARTIFACT_HASH_MISMATCH', 'ARTIFACT_MISSING', 'REGISTRY_ARTIFACT_TAMPERED'];
+
 /**
  * A champion that does not load (a tampered or damaged artifact) keeps the server from starting: the error gets the
- * way back to a model that serves, the newest other Approved version made champion, or the champion rejected.
+ * way back to a model that serves. A file changed or missing since registration is restored from a backup first (the
+ * model is fine, its copy is not); then, or for a model that does not load for another reason, the newest other Approved
+ * version made champion, or the champion rejected, said as what it leaves: with no other Approved version, rejecting it
+ * leaves no champion at all (REGISTRY_NOT_APPROVED at the next start), so the way to one is named too.
  */
 async function withWayBack(error: Error, home: string): Promise<Error> {
   const registry = createLocalRegistry({ home });
   const champion = await registry.champion().catch(() => undefined);
   if (champion === undefined) return error;
-  const versions = (await registry.list().catch(() => [])).filter((v) => v.status === 'Approved' && v.id !== champion.id);
-  const other = versions.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-  const way = other ? `make an earlier Approved version the champion (mailroute registry champion ${other.id}), or reject this one` : 'reject it';
-  return new ModelLoadError(`${error.message.split('\n')[0]}. The champion ${champion.id} does not load: ${way} (mailroute registry reject ${champion.id}), then start again.`, {}, { cause: error });
+  const versions = await registry.list().catch(() => []);
+  const newest = (status: string) => versions.filter((v) => v.status === status && v.id !== champion.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const other = newest('Approved');
+  const pending = newest('PendingManualApproval');
+  const reject = `mailroute registry reject ${champion.id}`;
+  const elsewhere = other
+    ? `make another Approved version the champion (mailroute registry champion ${other.id}), or reject this one (${reject}), then start again`
+    : `no other version is Approved, so rejecting it (${reject}) leaves no model to serve: first ${pending ? `approve another (mailroute registry approve ${pending.id}, which makes it the champion)` : 'train and approve another (mailroute train, then mailroute registry approve <id>)'}, then start again`;
+  const changed = CHANGED_ARTIFACT_CODES.some((code) => causeWithCode(error, code) !== undefined);
+  const way = changed
+    ? `its files are not the ones registered (a sha256 that does not match, or a file missing, means it changed after registration: a disk fault, an edit, a copy cut short). Restore ${path.join(home, 'models', champion.id)} from a backup and start again; without one, ${elsewhere}.`
+    : `${elsewhere}.`;
+  return new ModelLoadError(`${error.message.split('\n')[0]}. The champion ${champion.id} does not load: ${way}`, {}, { cause: error });
 }
 
 /** The options that --new-key reads: where the key file is, and the key's own. */
@@ -328,7 +343,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--pii-patterns <file>', `with --store-text, also mask the stored text by your own patterns: ${PII_PATTERNS_HELP}`)
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
-    .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin; default classify,feedback, or the rotated key\'s own)', scopeList)
+    .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin,metrics; default classify,feedback, or the rotated key\'s own; metrics alone: /metrics and /v1/model, for Prometheus)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
     .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it; counted per scope (classify and feedback each get the limit)', rateLimitArg)
     .action(async (flags: ServeFlags, command: Command) => {

@@ -99,7 +99,7 @@ async function registeredManifest(dir: string, id: string): Promise<Buffer> {
   try {
     return await readFile(path.join(dir, 'manifest.json'));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); restore the artifact or register the model again`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
   }
 }
 
@@ -109,7 +109,7 @@ function checkManifestBytes(bytes: Buffer, id: string, expected: string): void {
   if (actual !== expected) {
     throw new RegistryError(
       'REGISTRY_ARTIFACT_TAMPERED',
-      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact or register the model again`,
+      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`,
     );
   }
 }
@@ -130,7 +130,7 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
   try {
     files = listedFiles(bytes);
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); restore the artifact or register the model again`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
   }
   try {
     await checkArtifactFiles(dir, files);
@@ -138,6 +138,6 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
     if (!(cause instanceof ArtifactError)) throw cause;
     const [name = 'a file'] = Object.keys(files).filter((f) => cause.message.startsWith(`${f} `));
     const what = cause.code === 'ARTIFACT_MISSING' ? 'is missing' : 'was changed after registration (its sha256 is not the manifest\'s)';
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; restore the artifact or register the model again`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
   }
 }

@@ -151,7 +151,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
         const refused = loopbackOnlyResponse(why, requestId);
         // In the latency histogram too, as every request the app answers is: its counts match the requests' then.
-        metrics.latency.observe({ route: 'not_loopback' }, (performance.now() - started) / 1000);
+        metrics.observeLatency('not_loopback', 403, (performance.now() - started) / 1000);
         return refused;
       }
     : serving.app.fetch;

@@ -1,7 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-export const SCOPES = ['classify', 'feedback', 'admin'] as const;
+/**
+ * What a key may do: `classify` (/v1/classify, /v1/classify/eml, /invocations), `feedback` (/v1/feedback, /v1/quality),
+ * `admin` (/v1/admin/reload), `metrics` (nothing of its own: a key with it alone reaches only the routes any key
+ * reaches, /metrics and /v1/model, so Prometheus scrapes without a key that could classify). Every key reaches those.
+ */
+export const SCOPES = ['classify', 'feedback', 'admin', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const RateLimitSchema = z.object({

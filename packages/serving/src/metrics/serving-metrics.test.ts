@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createServingMetrics, REJECTION_REASONS } from './serving-metrics.js';
+import { createServingMetrics, REJECTION_REASONS, statusClass } from './serving-metrics.js';
 
 describe('serving metrics', () => {
   it('exports 0 before the first event for the counters an alert watches (a series that first appears at 1 shows no increase)', () => {
@@ -12,11 +12,45 @@ describe('serving metrics', () => {
     for (const reason of ['confident', 'low_confidence', 'no_queue', 'automated']) expect(text).toMatch(new RegExp(`^mailroute_routes_total\\{reason="${reason}"\\} 0$`, 'm'));
     for (const kind of ['auto_reply', 'delivery_failure']) expect(text).toMatch(new RegExp(`^mailroute_automated_emails_total\\{kind="${kind}"\\} 0$`, 'm'));
     expect(text).toMatch(/^mailroute_store_write_failures_total 0$/m);
+    expect(text).toMatch(/^mailroute_registry_read_failures_total 0$/m);
     expect(text).toMatch(/^mailroute_inflight_requests 0$/m);
     expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="exited"\} 0$/m);
     expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="replacement_failed"\} 0$/m);
     // The first event counts from 0.
     metrics.reloads.inc({ result: 'failure' });
     expect(metrics.registry.render()).toMatch(/^mailroute_model_reloads_total\{result="failure"\} 1$/m);
+  });
+
+  it('starts each task\'s abstentions at 0 when a model is set, and those of a new model\'s tasks on a swap, keeping the counts so far', () => {
+    const metrics = createServingMetrics();
+    // No model yet: no task to name.
+    expect(metrics.registry.render()).not.toMatch(/^mailroute_abstentions_total/m);
+    metrics.setModel('m1', ['queue', 'topic']);
+    let text = metrics.registry.render();
+    expect(text).toMatch(/^mailroute_abstentions_total\{task="queue"\} 0$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{task="topic"\} 0$/m);
+    metrics.abstentions.inc({ task: 'queue' });
+    metrics.setModel('m2', ['queue', 'business_area']);
+    text = metrics.registry.render();
+    expect(text).toMatch(/^mailroute_abstentions_total\{task="queue"\} 1$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{task="business_area"\} 0$/m);
+    expect(text).toMatch(/^mailroute_model_info\{model_id="m2"\} 1$/m);
+  });
+
+  it('keeps latency by route and status class (bounded: 1xx to 5xx), so refusals do not pull the served requests\' quantiles down', () => {
+    expect([100, 200, 204, 302, 401, 429, 499, 500, 503, 599].map(statusClass)).toEqual(['1xx', '2xx', '2xx', '3xx', '4xx', '4xx', '4xx', '5xx', '5xx', '5xx']);
+    // Out of range (no answer of this server's): the server's fault, not a new label value.
+    expect([0, 99, 600, 1000].map(statusClass)).toEqual(['5xx', '5xx', '5xx', '5xx']);
+    const metrics = createServingMetrics();
+    metrics.observeLatency('/v1/classify', 200, 0.2);
+    metrics.observeLatency('/v1/classify', 503, 0.0004);
+    metrics.observeLatency('/v1/classify', 429, 0.0004);
+    metrics.observeLatency('/v1/classify', 401, 0.0004);
+    const text = metrics.registry.render();
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify",status_class="2xx"\} 1$/m);
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_bucket\{route="\/v1\/classify",status_class="2xx",le="0.1"\} 0$/m);
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify",status_class="4xx"\} 2$/m);
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify",status_class="5xx"\} 1$/m);
+    expect(text).not.toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify"\}/m);
   });
 });

@@ -6,8 +6,19 @@ import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './promethe
 /** Latency buckets in seconds: the service aims at single-digit milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** The `result` of `mailroute_model_reloads_total`. */
+/** The `result` of `mailroute_model_reloads_total`: a model loaded, or one that failed to load (a registry that could not be read is neither: `mailroute_registry_read_failures_total`). */
 export const RELOAD_RESULTS = ['success', 'failure'] as const;
+/**
+ * The `status_class` of `mailroute_http_request_duration_seconds`: the answer's status by its hundreds, five values at
+ * most, so the histogram's series stay bounded by the routes. A refusal (a 1 ms 401, 429 or 503 `OVERLOADED`) would
+ * otherwise pull a route's p99 down exactly when the service is degraded: `status_class="2xx"` is what it served.
+ */
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+
+/** `2xx` for 200 to 299, and so on; `5xx` for a status out of range (an answer the server could not make properly). */
+export function statusClass(status: number): (typeof STATUS_CLASSES)[number] {
+  return STATUS_CLASSES[Math.floor(status / 100) - 1] ?? '5xx';
+}
 /**
  * The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at
  * once, a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
@@ -18,6 +29,8 @@ export interface ServingMetrics {
   registry: MetricsRegistry;
   requests: Counter;
   latency: Histogram;
+  /** One request's latency in `latency`, under its route and the class of its status (`statusClass`). */
+  observeLatency(route: string, status: number, seconds: number): void;
   predictions: Counter;
   abstentions: Counter;
   truncations: Counter;
@@ -27,6 +40,8 @@ export interface ServingMetrics {
   automated: Counter;
   modelInfo: Gauge;
   reloads: Counter;
+  /** Reads of the registry that failed (a poll or a reload that found no champion to compare): no model load was tried. */
+  registryReadFailures: Counter;
   inFlight: Gauge;
   rejected: Counter;
   /** Prediction records that failed to commit after their answer had gone (queued writes). */
@@ -34,14 +49,15 @@ export interface ServingMetrics {
   /** Model threads that exited while serving, and replacements that failed to load, by `event`. */
   modelThreadFailures: Counter;
   recordPredictions(predictions: readonly EmailPrediction[]): void;
-  setModel(modelId: string | undefined): void;
+  /** The model served now, and its tasks: each task's abstentions start at 0 (kept for the tasks of a model before). */
+  setModel(modelId: string | undefined, tasks?: readonly string[]): void;
 }
 
 export function createServingMetrics(): ServingMetrics {
   const registry = new MetricsRegistry();
   const requests = registry.register(new Counter('mailroute_http_requests_total', 'HTTP requests by route, method and status.'));
   const latency = registry.register(
-    new Histogram('mailroute_http_request_duration_seconds', 'HTTP request latency by route.', LATENCY_BUCKETS),
+    new Histogram('mailroute_http_request_duration_seconds', 'HTTP request latency by route and status class (2xx: served; 4xx, 5xx: refused or failed).', LATENCY_BUCKETS),
   );
   const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label (automated emails aside).'));
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold (automated emails aside).'));
@@ -49,7 +65,10 @@ export function createServingMetrics(): ServingMetrics {
   const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'));
   const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
-  const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result.'));
+  const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result: success (another model loaded), failure (a model failed to load).'));
+  const registryReadFailures = registry.register(
+    new Counter('mailroute_registry_read_failures_total', 'Registry reads that failed (registry.json unreadable): the loaded model keeps serving, no model load was tried.'),
+  );
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
   // 0 from the start, not absent until the first guarded request (an alert on it would see no data).
   inFlight.set({}, 0);
@@ -60,6 +79,7 @@ export function createServingMetrics(): ServingMetrics {
   for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
   for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
   truncations.inc({}, 0);
+  registryReadFailures.inc({}, 0);
   const routeKeys = new Map(RouteSchema.shape.reason.options.map((reason) => [reason as string, labelKey({ reason })]));
   for (const key of routeKeys.values()) routes.incKey(key, 0);
   const automatedKeys = new Map(AUTOMATED_KINDS.map((kind) => [kind as string, labelKey({ kind })]));
@@ -85,6 +105,9 @@ export function createServingMetrics(): ServingMetrics {
     registry,
     requests,
     latency,
+    observeLatency(route, status, seconds) {
+      latency.observe({ route, status_class: statusClass(status) }, seconds);
+    },
     predictions,
     abstentions,
     truncations,
@@ -92,6 +115,7 @@ export function createServingMetrics(): ServingMetrics {
     automated,
     modelInfo,
     reloads,
+    registryReadFailures,
     inFlight,
     rejected,
     storeWriteFailures,
@@ -111,9 +135,11 @@ export function createServingMetrics(): ServingMetrics {
         if (automatedKey !== undefined) automated.incKey(automatedKey);
       }
     },
-    setModel(modelId) {
+    setModel(modelId, tasks = []) {
       modelInfo.reset();
       if (modelId !== undefined) modelInfo.set({ model_id: modelId }, 1);
+      // 0 from the model's start, as the other counters an alert watches: a task's first abstention would show no increase().
+      for (const task of tasks) abstentions.inc({ task }, 0);
     },
   };
 }

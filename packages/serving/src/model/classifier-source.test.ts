@@ -5,7 +5,7 @@ import { createLocalRegistry } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { NoChampionError } from '../errors.js';
 import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
-import { createClassifierSource, createStaticClassifierSource, registryTarget, withoutPaths, type ModelTarget } from './classifier-source.js';
+import { createClassifierSource, createStaticClassifierSource, REGISTRY_UNREADABLE_LOG_MS, registryTarget, withoutPaths, type ModelTarget, type SourceEvent } from './classifier-source.js';
 
 function registryLike(initial: string) {
   let champion = initial;
@@ -193,7 +193,8 @@ describe('createClassifierSource', () => {
       const error = (await source.reload().catch((e: unknown) => e)) as Error & { code?: string };
       expect(error).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringMatching(/registry\.json: not JSON \(/) });
       expect(error.message).not.toContain('model ?');
-      expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadError: { message: expect.stringMatching(/^registry\.json: not JSON/) } });
+      // No model failed to load: counted apart (the registry_unreadable event), not among the failed loads.
+      expect(source.status()).toMatchObject({ failedReloads: 0, lastReloadError: { message: expect.stringMatching(/^registry\.json: not JSON/) } });
       // Another failure to find what to serve names no model either.
       const other = createClassifierSource({ resolve: () => Promise.reject(new Error('EACCES: permission denied')), load: async (t) => createFakeClassifier({ modelId: t.id }) });
       await expect(other.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: 'Finding the model to serve failed: EACCES: permission denied' });
@@ -217,7 +218,53 @@ describe('createClassifierSource', () => {
     broken = true;
     now += 5_000;
     await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
-    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 1, lastReloadAt: '2026-12-04T01:00:05.000Z', lastReloadError: { at: '2026-12-04T01:00:05.000Z' } });
+    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 0, lastReloadAt: '2026-12-04T01:00:05.000Z', lastReloadError: { at: '2026-12-04T01:00:05.000Z' } });
+    await source.close();
+  });
+
+  it('counts an unreadable registry apart from failed loads, logs it when it starts, then every few minutes with a count, and when it is readable again', async () => {
+    let broken = false;
+    let now = Date.parse('2026-12-04T01:00:00.000Z');
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push([level, message, fields]);
+    const events: SourceEvent[] = [];
+    const source = createClassifierSource({
+      resolve: async () => (broken ? Promise.reject(new Error('/srv/home/registry.json: not JSON (Unexpected end of JSON input)')) : { id: 'm1', dir: '/models/m1' }),
+      load: async (t) => createFakeClassifier({ modelId: t.id }),
+      clock: { now: () => now },
+      logger: { info: at('info'), warn: at('warn'), error: at('error') },
+    });
+    source.onEvent((e) => events.push(e));
+    await source.reload();
+    lines.length = 0;
+    broken = true;
+    // Polls every 5 s for 11 minutes.
+    const polls = (11 * 60_000) / 5_000;
+    for (let i = 0; i < polls; i++) {
+      now += 5_000;
+      await source.reload().catch(() => undefined);
+    }
+    expect(events.filter((e) => e.kind === 'load_failed')).toEqual([]);
+    expect(events.filter((e) => e.kind === 'registry_unreadable')).toHaveLength(polls);
+    expect(source.status()).toMatchObject({ modelId: 'm1', failedReloads: 0, lastReloadError: { message: 'registry.json: not JSON (Unexpected end of JSON input)' } });
+    expect(source.status().lastReloadError?.modelId).toBeUndefined();
+    const detail = '/srv/home/registry.json: not JSON (Unexpected end of JSON input)';
+    expect(lines).toEqual([
+      ['error', 'the registry could not be read; the loaded model keeps serving', { detail, logAgainMinutes: REGISTRY_UNREADABLE_LOG_MS / 60_000 }],
+      ['error', 'the registry still cannot be read; the loaded model keeps serving', { detail, failedReads: 61, since: '2026-12-04T01:00:05.000Z' }],
+      ['error', 'the registry still cannot be read; the loaded model keeps serving', { detail, failedReads: 121, since: '2026-12-04T01:00:05.000Z' }],
+    ]);
+    lines.length = 0;
+    broken = false;
+    now += 5_000;
+    expect(await source.reload()).toMatchObject({ changed: false, modelId: 'm1' });
+    expect(lines).toEqual([['info', 'the registry is readable again', { failedReads: polls, since: '2026-12-04T01:00:05.000Z', unreadableSeconds: 660 }]]);
+    expect(source.status()).toMatchObject({ failedReloads: 0, lastReloadError: undefined });
+    // Said once: the next polls say nothing; a new spell of it is logged from its start again.
+    await source.reload();
+    broken = true;
+    await source.reload().catch(() => undefined);
+    expect(lines.map(([, message]) => message)).toEqual(['the registry is readable again', 'the registry could not be read; the loaded model keeps serving']);
     await source.close();
   });
 
@@ -237,7 +284,8 @@ describe('createClassifierSource', () => {
     unreadable = false;
     const tried = source.status().lastReloadAt;
     for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, skippedFailed: 'bad' }); // polls
-    expect(source.status()).toMatchObject({ failedReloads: 2, lastReloadAt: tried, reloads: 0 });
+    // Readable again: the failed champion's error is the one shown again, not the registry's.
+    expect(source.status()).toMatchObject({ failedReloads: 1, lastReloadAt: tried, reloads: 0, lastReloadError: { modelId: 'bad', message: 'model.onnx: sha256 mismatch' } });
     // A folder named with blanks (the account's owner) is cut too, and prose with a slash is left alone.
     expect(withoutPaths('model.onnx in /home/Anna Müller/.mailroute/models/bad does not match its sha256')).toBe('model.onnx in bad does not match its sha256');
     expect(withoutPaths("open 'C:\\Users\\Anna Müller\\Bank Projects\\models\\bad\\manifest.json'")).toBe("open 'manifest.json'");
@@ -247,7 +295,7 @@ describe('createClassifierSource', () => {
     expect(withoutPaths('at path:/home/anna/.mailroute/models/bad/model.onnx and file:///home/anna/x/model.onnx')).toBe('at path:model.onnx and file://model.onnx');
     expect(withoutPaths("open '/home/anna.o'brien/.mailroute/models/bad/model.onnx'", "/home/anna.o'brien/.mailroute/models/bad")).toBe("open 'bad/model.onnx'");
     await expect(source.reload({ force: true })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
-    expect(source.status().failedReloads).toBe(3);
+    expect(source.status().failedReloads).toBe(2);
     reg.setChampion('m2');
     expect(await source.reload()).toMatchObject({ changed: true, modelId: 'm2' });
     expect(source.status()).toMatchObject({ reloads: 1, lastReloadError: undefined });

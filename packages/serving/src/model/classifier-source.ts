@@ -38,11 +38,19 @@ export interface ClassifierStatus {
   loadedAt: string | undefined;
   /** Models loaded in place of another (the first load is not counted). */
   reloads: number;
+  /** Loads that failed (a registry that could not be read tried none, and is not counted here). */
   failedReloads: number;
   /** When a load was last tried, or failed to begin (the registry unreadable); a poll that finds the same champion tries none. */
   lastReloadAt: string | undefined;
+  /**
+   * While the registry cannot be read, that (without a model id), cleared once it can; else the last failed load,
+   * until a model loads.
+   */
   lastReloadError: { at: string; message: string; modelId?: string } | undefined;
 }
+
+/** How often a registry that stays unreadable is logged again, with the reads that failed, after the first line. */
+export const REGISTRY_UNREADABLE_LOG_MS = 5 * 60_000;
 
 /** What a closed source answers, on the classify path and `/readyz` alike. */
 export const SHUTTING_DOWN = 'The server is shutting down: it classifies no more requests.';
@@ -67,8 +75,10 @@ export interface ClassifierSource {
 }
 
 export type SourceEvent =
-  | { kind: 'loaded'; modelId: string; previousModelId?: string }
+  | { kind: 'loaded'; modelId: string; previousModelId?: string; tasks: readonly string[] }
   | { kind: 'load_failed'; modelId?: string; message: string }
+  /** The registry could not be read (each poll or reload while it lasts): no model load was tried. */
+  | { kind: 'registry_unreadable'; message: string }
   | { kind: 'released'; modelId: string };
 
 interface Slot {
@@ -100,7 +110,12 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   let reloads = 0;
   let failedReloads = 0;
   let lastReloadAt: string | undefined;
+  /** The last failed load, until a model loads. */
   let lastReloadError: ClassifierStatus['lastReloadError'];
+  /** The registry's read failure, while it lasts: shown before a failed load, and cleared once the registry is read. */
+  let registryError: ClassifierStatus['lastReloadError'];
+  /** Since when the registry cannot be read, how many reads failed, and when that was last logged. */
+  let unreadable: { since: number; failedReads: number; loggedAt: number | undefined } | undefined;
   let failedTargetId: string | undefined;
   /** The last poll found no champion (warned once until one is back). */
   let championMissing = false;
@@ -129,12 +144,47 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       });
   }
 
+  /**
+   * A read of the registry failed: counted apart from failed loads (none was tried), and logged when it starts, then
+   * at most every `REGISTRY_UNREADABLE_LOG_MS` with the reads that failed, not on every poll.
+   */
+  function registryUnreadable(message: string): void {
+    const now = clock.now();
+    registryError = { at: iso(), message: withoutPaths(message) };
+    lastReloadAt = registryError.at;
+    unreadable ??= { since: now, failedReads: 0, loggedAt: undefined };
+    unreadable.failedReads += 1;
+    emit({ kind: 'registry_unreadable', message });
+    // With no model yet (the first load), the caller gets the error and reports it.
+    if (slot === undefined) return;
+    if (unreadable.loggedAt === undefined) {
+      logger.error('the registry could not be read; the loaded model keeps serving', { detail: message, logAgainMinutes: REGISTRY_UNREADABLE_LOG_MS / 60_000 });
+    } else if (now - unreadable.loggedAt >= REGISTRY_UNREADABLE_LOG_MS) {
+      logger.error('the registry still cannot be read; the loaded model keeps serving', { detail: message, failedReads: unreadable.failedReads, since: new Date(unreadable.since).toISOString() });
+    } else return;
+    unreadable.loggedAt = now;
+  }
+
+  /** The registry was read: a failure to read it is over, said so where it was logged, and no longer the last error. */
+  function registryReadable(): void {
+    if (unreadable === undefined) return;
+    const { since, failedReads, loggedAt } = unreadable;
+    unreadable = undefined;
+    registryError = undefined;
+    if (loggedAt !== undefined) {
+      logger.info('the registry is readable again', { failedReads, since: new Date(since).toISOString(), unreadableSeconds: Math.round((clock.now() - since) / 1000) });
+    }
+  }
+
   async function doReload(force: boolean): Promise<ReloadOutcome> {
     const previousModelId = slot?.classifier.modelId;
     let target: ModelTarget | undefined;
     let next: EmailClassifier | undefined;
+    let resolved = false;
     try {
       target = await options.resolve();
+      resolved = true;
+      registryReadable();
       if (target === undefined) {
         if (slot === undefined) throw new NoChampionError('There is no model to serve (no champion in the registry).');
         // Said once, not every poll: serving the last model beats answering nothing.
@@ -171,19 +221,20 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       }
     } catch (error) {
       if (next) await next.release().catch(() => undefined);
-      failedReloads += 1;
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      // A registry that could not be read names no champion: no load was tried, and the one that failed before stays
+      // failed (not retried and logged again).
+      if (!resolved) {
+        registryUnreadable(message);
+        throw loadFailure(error, target, message);
+      }
+      failedReloads += 1;
       lastReloadError = { at: iso(), message: withoutPaths(message, target?.dir), modelId: target?.id };
-      // Tried, though it may have failed before a load began (the registry could not be read).
       lastReloadAt = lastReloadError.at;
-      // A registry that could not be read names no champion: the one that failed before stays failed (not retried and logged again).
       if (target !== undefined) failedTargetId = target.id;
       // With no model yet (the first load), the caller gets the error and reports it: logged here too, a
       // failed start said the same thing twice.
-      if (slot !== undefined) {
-        if (target === undefined) logger.error('the registry could not be read; the loaded model keeps serving', { detail: message });
-        else logger.error('model load failed; the previous model keeps serving', { modelId: target.id, detail: message });
-      }
+      if (slot !== undefined && target !== undefined) logger.error('model load failed; the previous model keeps serving', { modelId: target.id, detail: message });
       emit({ kind: 'load_failed', modelId: target?.id, message });
       throw loadFailure(error, target, message);
     }
@@ -199,7 +250,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     lastReloadError = undefined;
     failedTargetId = undefined;
     logger.info('model loaded', { modelId: next.modelId, previousModelId });
-    emit({ kind: 'loaded', modelId: next.modelId, previousModelId });
+    emit({ kind: 'loaded', modelId: next.modelId, previousModelId, tasks: next.tasks.map((t) => t.name) });
     if (old) {
       old.retired = true;
       maybeRelease(old);
@@ -239,7 +290,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       reloads,
       failedReloads,
       lastReloadAt,
-      lastReloadError,
+      lastReloadError: registryError ?? lastReloadError,
     }),
     startPolling(intervalMs) {
       if (timer) clearInterval(timer);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createApiKeyAuth, hashApiKey } from '../auth/api-keys.js';
 import { createClassifierSource } from '../model/classifier-source.js';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { PROBLEM_CODES } from '../errors.js';
-import { authed, json, jsonRequest, KEYS, testAppBuilder } from '../test-support/harness.js';
+import { authed, json, jsonRequest, KEYS, testAppBuilder, testKeys } from '../test-support/harness.js';
 import { classify, closedAt } from '../test-support/route-helpers.js';
 
 const build = testAppBuilder();
@@ -189,6 +190,10 @@ describe('operations routes', () => {
 
   it('exports Prometheus metrics: requests, latency, predictions, abstentions, model', async () => {
     const { app } = await build();
+    // Each task of the served model has its abstentions from 0 before the first email (a series first seen at 1 shows no increase()).
+    const before = await (await app.request('/metrics', authed())).text();
+    expect(before).toContain('mailroute_abstentions_total{task="queue"} 0');
+    expect(before).toContain('mailroute_abstentions_total{task="topic"} 0');
     const started = performance.now();
     await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
     const tookSeconds = (performance.now() - started) / 1000;
@@ -196,14 +201,90 @@ describe('operations routes', () => {
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
     expect(text).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');
-    expect(text).toContain('mailroute_http_request_duration_seconds_bucket{route="/v1/classify",le="+Inf"} 1');
+    expect(text).toContain('mailroute_http_request_duration_seconds_bucket{route="/v1/classify",status_class="2xx",le="+Inf"} 1');
     // In seconds: no more than the request took as this test saw it (in milliseconds it would be a thousand times that).
-    const sum = Number(/^mailroute_http_request_duration_seconds_sum\{route="\/v1\/classify"\} (\S+)$/m.exec(text)?.[1]);
+    const sum = Number(/^mailroute_http_request_duration_seconds_sum\{route="\/v1\/classify",status_class="2xx"\} (\S+)$/m.exec(text)?.[1]);
     expect(sum).toBeGreaterThan(0);
     expect(sum).toBeLessThanOrEqual(tookSeconds);
     expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
     expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
     expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
+  });
+
+  it('keeps refusals out of the latency of what a route served: a status_class label, 2xx apart from 4xx and 5xx', async () => {
+    const { app } = await build();
+    await classify(app, [{ body: 'invoice' }]);
+    // Refused at once: no key (401), a key without the scope (403).
+    expect((await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice' }] }, null))).status).toBe(401);
+    expect((await app.request('/v1/feedback', jsonRequest({ emailId: 'x', labels: { queue: 'billing' }, closedAt: new Date().toISOString() }, KEYS.classify))).status).toBe(403);
+    const text = await (await app.request('/metrics', authed())).text();
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify",status_class="2xx"\} 1$/m);
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/classify",status_class="4xx"\} 1$/m);
+    expect(text).toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/feedback",status_class="4xx"\} 1$/m);
+    expect(text).not.toMatch(/^mailroute_http_request_duration_seconds_count\{route="\/v1\/feedback",status_class="2xx"\}/m);
+    // Every series has both labels: none by route alone.
+    expect(text).not.toMatch(/^mailroute_http_request_duration_seconds_\w+\{route="[^"]*"(,le="[^"]*")?\}/m);
+  });
+
+  it('starts the abstentions of a new model\'s tasks at 0 when it is swapped in', async () => {
+    let champion = 'm1';
+    const source = createClassifierSource({
+      resolve: async () => ({ id: champion, dir: '' }),
+      load: async (t) => {
+        const c = createFakeClassifier({ modelId: t.id });
+        return t.id === 'm2' ? Object.assign(c, { tasks: [...c.tasks, { name: 'business_area', labels: ['retail', 'corporate'] }] }) : c;
+      },
+      verify: async () => undefined,
+    });
+    await source.reload();
+    const { app } = await build({ classifierSource: source });
+    champion = 'm2';
+    await source.reload();
+    const text = await (await app.request('/metrics', authed())).text();
+    expect(text).toContain('mailroute_abstentions_total{task="business_area"} 0');
+    expect(text).toContain('mailroute_model_info{model_id="m2"} 1');
+  });
+
+  it('counts a registry that cannot be read apart from failed model loads, and clears its error from /v1/model once it can', async () => {
+    let unreadable = false;
+    const source = createClassifierSource({
+      resolve: async () => {
+        if (unreadable) throw new Error('/srv/mailroute/registry.json: not JSON (Unexpected end of JSON input)');
+        return { id: 'm1', dir: '' };
+      },
+      load: async (t) => createFakeClassifier({ modelId: t.id }),
+    });
+    await source.reload();
+    const { app } = await build({ classifierSource: source });
+    unreadable = true;
+    for (let i = 0; i < 3; i++) await source.reload().catch(() => undefined); // three polls
+    let text = await (await app.request('/metrics', authed())).text();
+    expect(text).toMatch(/^mailroute_registry_read_failures_total 3$/m);
+    // No model failed to load: an alert on failed loads stays quiet.
+    expect(text).toMatch(/^mailroute_model_reloads_total\{result="failure"\} 0$/m);
+    let model = await json(app.request('/v1/model', authed()));
+    expect(model).toMatchObject({ modelId: 'm1', failedReloads: 0, lastReloadError: { message: 'registry.json: not JSON (Unexpected end of JSON input)' } });
+    unreadable = false;
+    await source.reload();
+    model = await json(app.request('/v1/model', authed()));
+    expect(model).toMatchObject({ modelId: 'm1', failedReloads: 0, lastReloadError: null });
+    text = await (await app.request('/metrics', authed())).text();
+    expect(text).toMatch(/^mailroute_registry_read_failures_total 3$/m);
+  });
+
+  it('a key with the metrics scope alone reads /metrics and /v1/model and nothing else (Prometheus needs no key that classifies)', async () => {
+    const prometheus = 'mr_test_metrics_only';
+    const { app } = await build({ auth: createApiKeyAuth([...testKeys(), { id: 'prometheus', sha256: hashApiKey(prometheus), scopes: ['metrics'] }]) });
+    for (const path of ['/metrics', '/v1/model']) expect((await app.request(path, authed(prometheus))).status, path).toBe(200);
+    const refused = [
+      await app.request('/v1/classify', jsonRequest({ emails: [{ body: 'invoice' }] }, prometheus)),
+      await app.request('/invocations', jsonRequest({ emails: [{ body: 'invoice' }] }, prometheus)),
+      await app.request('/v1/feedback', jsonRequest({ emailId: 'x', labels: { queue: 'billing' }, closedAt: new Date().toISOString() }, prometheus)),
+      await app.request('/v1/quality', authed(prometheus)),
+      await app.request('/v1/admin/reload', authed(prometheus, { method: 'POST' })),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+    expect((await json(refused[0])).detail).toContain('The API key "prometheus" lacks the "classify" scope this route needs (it has metrics)');
   });
 
   it('documents the stable problem codes as an enum and describes every field of Email, FeedbackRequest and Quality', async () => {
