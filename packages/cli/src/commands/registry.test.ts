@@ -282,6 +282,10 @@ describe('mailroute registry', () => {
     expect(list.trimEnd().split('\n').pop()).toBe(
       "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, under its target precision, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them",
     );
+    // A stale gate is explained too, the line before.
+    expect(list.trimEnd().split('\n').at(-2)).toBe(
+      'gate (stale): it passed against a model that is no longer the champion (approve takes it with a warning); `mailroute compare --challenger <id> --champion champion --data <file>` measures it against the champion of now',
+    );
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout) as { versions: Array<{ id: string; gate?: { warnings?: string[] } }> };
     const gates = Object.fromEntries(json.versions.map((v) => [v.id, v.gate?.warnings]));
     expect(gates).toEqual({ 'm-old': undefined, 'm-warned': [warning], 'm-clean': undefined, 'm-stale': [warning, 'challenger: 3 of these 800 rows repeat its training texts'] });
@@ -293,6 +297,7 @@ describe('mailroute registry', () => {
     const plain = (await run(['registry', 'list'], quiet)).stdout;
     expect(plain).toMatch(/m-a\s+PendingManualApproval\s+FAIL\s/);
     expect(plain).not.toContain('(warned)');
+    expect(plain).not.toContain('(stale)');
   });
 
   it('rolls a rejected champion back to the champion before it, not to a version approved over its failed gate; warns when the new one failed its gate or has none', async () => {

@@ -147,6 +147,10 @@ function gateWarned(v: ModelVersion): boolean {
 const WARNED_LEGEND =
   "gate (warned): compare warned while measuring it: of the test rows (ones a model was trained on or near copies, bad rows skipped, automated mail left out) or of the challenger (fewer emails answered, a lower precision on those answered, under its target precision, worse at a task the policy leaves out, its training's warnings); `mailroute registry show <id>` prints them\n";
 
+/** Under the list, when a gate shows `(stale)`: what it means (approve takes it with a warning) and how to measure it again. */
+const STALE_LEGEND =
+  'gate (stale): it passed against a model that is no longer the champion (approve takes it with a warning); `mailroute compare --challenger <id> --champion champion --data <file>` measures it against the champion of now\n';
+
 /**
  * What `approve` says about the gate on record beside the approval (stderr), `v` being the version as it stood
  * before the approval (its status then) and `championBefore` the champion then: that none is (and how to record
@@ -266,6 +270,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       }
       const header = ['version', 'id', 'status', 'gate', 'created (UTC)', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
+      if (versions.some((v) => gateStanding(v, champion?.id) === 'stale')) ctx.stdout.write(STALE_LEGEND);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
       ctx.stdout.write(otherRowsLegend(versions, champion?.id));
