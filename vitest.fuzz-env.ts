@@ -4,6 +4,8 @@
  * (`MAILROUTE_FUZZ_RUNS=lots`) or an empty value gave NaN or 0 runs, and fast-check then ran nothing and
  * passed. A value that is no whole number in range stops the run, naming the variable.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 
 /** Runs per property: at least 1. */
 export const FUZZ_RUN_VARIABLES = ['MAILROUTE_FUZZ_RUNS', 'DATAFUZZ_RUNS', 'EML_FUZZ_RUNS'] as const;
@@ -24,7 +26,17 @@ export function fuzzEnvProblems(env: Record<string, string | undefined>): string
   return problems;
 }
 
+/**
+ * Stops the run with one line on stderr and exit code 1. A thrown error came last, after vitest's `No test files
+ * found, exiting with code 1` and the include globs of every project (some fifty lines), as if the file named
+ * were missing. The run's temporary folder (vitest.tmp-setup.ts, the setup before this one) is removed first:
+ * no teardown runs after an exit.
+ */
 export default function setup(): void {
   const problems = fuzzEnvProblems(process.env);
-  if (problems.length > 0) throw new Error(`the property tests would run nothing or another seed than asked: ${problems.join('; ')}`);
+  if (problems.length === 0) return;
+  process.stderr.write(`vitest: the property tests would run nothing or another seed than asked: ${problems.join('; ')}\n`);
+  const tmp = process.env.TMPDIR;
+  if (tmp !== undefined && path.basename(tmp).startsWith('mailroute-tests-')) rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
 }

@@ -37,7 +37,9 @@ describe('mailroute', () => {
     expect(evaluate).toContain('--out <dir> (required) report directory');
     expect(evaluate).not.toMatch(/--(predictions|model|data) \S+ \(required\)/);
     const compare = await help('compare');
-    for (const flag of ['--challenger <file>', '--champion <file>']) expect(compare).toContain(`${flag} (required) `);
+    for (const flag of ['--challenger <file|ref>', '--champion <file|ref>']) expect(compare).toContain(`${flag} (required) `);
+    // Each takes a model too (with --data), as the README passes them: a registry id and `champion`.
+    expect(compare).toContain("--champion <file|ref> (required) the champion's predictions JSONL on the same test set; with --data, a model: registry id, `champion`");
     expect(compare).not.toContain('--data <files...> (required)');
     expect(await help('feedback', 'export')).toContain('--out <file> (required) ');
     expect(await help('feedback', 'predictions')).toContain('--out <file> (required) ');
@@ -138,6 +140,20 @@ describe('mailroute', () => {
     expect(unknown.stderr).toContain('unknown registry command "aprove"');
   });
 
+  it('answers a command that only groups others, given alone (feedback, mailroute itself), with its help on stdout and exit code 0, as registry and runs alone list', async () => {
+    for (const words of [['feedback'], []]) {
+      const alone = await run(words);
+      expect([alone.code, alone.stderr], words.join(' ')).toEqual([0, '']);
+      expect(alone.stdout).toBe((await run([...words, '--help'])).stdout);
+    }
+    expect((await run(['feedback'])).stdout).toMatch(/^Usage: mailroute feedback /);
+    // A word after it is still an unknown command, and a subcommand still needs its options.
+    const typo = await run(['feedback', 'expotr']);
+    expect([typo.code, typo.stdout]).toEqual([2, '']);
+    expect(typo.stderr).toContain("unknown command 'expotr'");
+    expect((await run(['feedback', 'export'])).code).toBe(2);
+  });
+
   it('says in one line, exit code 2, that a program of some commands only (the serve bundle) does not run another', async () => {
     const out = captureStream();
     const err = captureStream();
@@ -191,6 +207,12 @@ describe('mailroute', () => {
       "mailroute: unknown option '--pii-patterns' (it is an option of mailroute serve, clean, feedback export, not of start; see mailroute serve --help)\n(run with --help for usage)\n",
     );
     expect((await run(['registry', 'list', '--by', 'me'])).stderr).toContain("unknown option '--by' (it is an option of mailroute registry approve, registry reject, not of registry list;");
+    // An option of the SageMaker container bundle's own train (the training job), which no command here has: said so (README, "AWS").
+    const root = await run(['train', '--root', 'ml']);
+    expect(root.code).toBe(2);
+    expect(root.stderr).toBe(
+      "mailroute: unknown option '--root' (it is an option of the SageMaker container bundle's train, the training job: node mailroute.mjs train --root <dir>, not of mailroute train; see packages/cli/README.md, \"train in the container\")\n(run with --help for usage)\n",
+    );
     // An option lengthened or shortened at a word's edge, too far for an edit distance: the command's own is named.
     expect((await run(['predict', '--model', 'm', '--data', 'x.csv', '--output', 'p.jsonl'])).stderr).toContain("unknown option '--output' (did you mean --out?)");
     expect((await run(['evaluate', '--predictions', 'p.jsonl', '--out-dir', 'r'])).stderr).toContain("unknown option '--out-dir' (did you mean --out?)");

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { commands } from './commands/index.js';
 import { didYouMean } from '@mailroute/model';
 import { createContext, type CliContext } from './context.js';
 import { buildProgramOf, runProgram } from './program.js';
+import { registerTrainingJob } from './training-job/command.js';
 
 export { flushed, streamErrorHandler } from './write-output.js';
 
@@ -48,7 +49,7 @@ export function unknownOptionHint(program: Command, argv: readonly string[]): st
   if (unknown.length === 0) return undefined;
   const known = command.options.map((o) => o.long).filter((l): l is string => l !== undefined);
   return unknown
-    .map((name) => `unknown option '${name}'${/^-[A-Za-z]$/.test(name) ? shortHint(name, known) : didYouMean(name, known) || longerOrShorter(name, known) || elsewhere(program, command, name)}`)
+    .map((name) => `unknown option '${name}'${/^-[A-Za-z]$/.test(name) ? shortHint(name, known) : didYouMean(name, known) || longerOrShorter(name, known) || elsewhere(program, command, name) || inContainer(program, command, name)}`)
     .join('; ');
 }
 
@@ -89,6 +90,25 @@ function elsewhere(program: Command, command: Command, name: string): string {
   if (owners.length === 0) return '';
   const names = owners.map(commandPath).join(', ');
   return ` (it is an option of mailroute ${names}${command === program ? '' : `, not of ${commandPath(command)}`}; see mailroute ${commandPath(owners[0])} --help)`;
+}
+
+/**
+ * An option only the SageMaker container's bundle has (serve-main.ts): its `train`, the training job, takes
+ * `--root <dir>`, which the full CLI's `train` lacks (README, "AWS"). Said as ` (it is an option of the SageMaker
+ * container bundle's train, the training job: node mailroute.mjs train --root <dir>, not of mailroute train; see
+ * packages/cli/README.md, "train in the container")`; '' for an option the bundle lacks too.
+ */
+function inContainer(program: Command, command: Command, name: string): string {
+  const bundle = new Command();
+  // Registered for its options only: the action, which would use the context, never runs.
+  registerTrainingJob(bundle, createContext({ env: {} }));
+  for (const job of bundle.commands) {
+    const option = job.options.find((o) => o.long === name);
+    if (option === undefined) continue;
+    const usage = `node mailroute.mjs ${job.name()} ${option.flags.replace(/^-[A-Za-z], /, '')}`;
+    return ` (it is an option of the SageMaker container bundle's ${job.name()}, the training job: ${usage}${command === program ? '' : `, not of mailroute ${commandPath(command)}`}; see packages/cli/README.md, "train in the container")`;
+  }
+  return '';
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Only this file's caller exits. */

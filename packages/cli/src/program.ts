@@ -166,6 +166,25 @@ function nestedHelp(program: Command, argv: string[]): string[] {
 }
 
 /**
+ * A command that only groups others, given alone (`mailroute`, `mailroute feedback`, whose subcommands each need
+ * an --out), as `<it> --help`: its help on stdout, exit code 0, as `registry` and `runs` alone list theirs.
+ * Commander printed the help on stderr with exit code 2, as a usage error. A group with a default subcommand or
+ * an action of its own is left to it, and so are words after the group (`feedback expotr`: an unknown command).
+ */
+function groupAloneHelp(program: Command, argv: string[]): string[] {
+  if (argv.some((a) => a.startsWith('-'))) return argv;
+  let command: Command = program;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub === undefined) return argv;
+    command = sub;
+  }
+  // Commander keeps both unexposed (as rawArgs, read in buildProgramOf).
+  const own = command as unknown as { _actionHandler?: unknown; _defaultCommandName?: unknown };
+  return command.commands.length > 0 && !own._actionHandler && !own._defaultCommandName ? [...argv, '--help'] : argv;
+}
+
+/**
  * One of Commander's own error messages (`error: unknown option '--x'`, a missing argument, an invalid value) in
  * the form of the CLI's other errors: `mailroute: ...`, its further lines ("(Did you mean train?)") kept, control
  * characters in the words it quotes escaped.
@@ -186,7 +205,7 @@ function allCommands(command: Command): Command[] {
  */
 export async function runProgram(program: Command, argv: string[], ctx: CliContext, options: RunOptions = {}): Promise<number> {
   const { hint } = options;
-  argv = nestedHelp(program, argv);
+  argv = groupAloneHelp(program, nestedHelp(program, argv));
   const word = commandWord(argv);
   if (word !== undefined && !program.commands.some((c) => c.name() === word || c.aliases().includes(word))) {
     if (options.unknownCommand) {

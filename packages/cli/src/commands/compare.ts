@@ -539,8 +539,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
   const command = program
     .command('compare')
     .description("Compare a challenger with the champion and apply the gate (exit 1 when it fails); a challenger in the registry keeps the outcome, which `registry approve` checks, when --champion is the registry's champion")
-    .option('--challenger <file>', "the challenger's predictions JSONL (or a model with --data); named in the report by the model id its lines carry, else by the file name")
-    .option('--champion <file>', "the champion's predictions JSONL on the same test set (or a model with --data)")
+    .option('--challenger <file|ref>', "the challenger's predictions JSONL, named in the report by the model id its lines carry, else by the file name; with --data, a model: registry id, `champion` or directory")
+    .option('--champion <file|ref>', "the champion's predictions JSONL on the same test set; with --data, a model: registry id, `champion` or directory")
     .option('--data <files...>', 'labelled test set: --challenger and --champion are then models (registry id, `champion` or directory)')
     .option('--split <name>', '"test": compare on the rows held out when the models were trained from --data (both must have trained on it, with the same split settings and split-task taxonomy)')
     .option('--config <file>', 'training config to read --data with for both models (default: the stored config of the model with the newer taxonomy, usually the challenger, for both; with --split test, each model\'s own)');

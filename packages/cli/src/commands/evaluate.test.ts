@@ -176,6 +176,18 @@ describe('mailroute evaluate', () => {
       expect(stderr).toContain(`warning: ${w}\n`);
       expect(stdout).toContain(`warning: ${w}\n`);
     }
+    // On a terminal (both streams one screen), each warning shows once: on stderr as it comes, not repeated under the figures.
+    const out = captureStream();
+    const err = captureStream();
+    Object.assign(out.stream, { isTTY: true, columns: 100 });
+    Object.assign(err.stream, { isTTY: true, columns: 100 });
+    const tty = await main(['evaluate', '--predictions', 'odd.jsonl', '--out', 'odd-tty', '--no-png'], createContext({ env: {}, cwd: dir, stdout: out.stream, stderr: err.stream }));
+    expect(tty, err.text()).toBe(0);
+    for (const w of expected) {
+      expect(err.text().split(`warning: ${w}\n`)).toHaveLength(2);
+      expect(out.text()).not.toContain(w);
+    }
+    expect(out.text()).toContain('wrote ');
     // A task labelled but never predicted is refused, naming the file.
     writeFileSync(path.join(dir, 'unpredicted.jsonl'), formatPredictionLines(ided.map((l) => ({ ...l, truth: { ...l.truth, t2: 'x' } }))));
     const refused = await run(['evaluate', '--predictions', 'unpredicted.jsonl', '--out', 'unpredicted', '--no-png']);

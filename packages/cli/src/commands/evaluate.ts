@@ -460,8 +460,11 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           progress.stop();
         }
         await appendCiSummary(ctx, evaluationMarkdown(report, { maxClasses: 10 }));
-        // Said again under the figures: the first time scrolled away above the progress lines.
-        const repeat = warnings.map((w) => `warning: ${w}\n`).join('');
+        // Said again under the figures: the first time scrolled away above the progress lines (a log's plain lines),
+        // and standard output may go to a file of its own. Not where both streams are the terminal: there the progress
+        // is one bar redrawn in place, the warnings stand just above the figures, and a repeat showed each twice.
+        const bothOnTerminal = ctx.stdout.isTTY === true && ctx.stderr.isTTY === true;
+        const repeat = bothOnTerminal ? '' : warnings.map((w) => `warning: ${w}\n`).join('');
         ctx.stdout.write(safeLines(`${summary(report)}\n\n${repeat}wrote ${files.length + extraFiles} files to ${out} (open report.html)\n`));
       } finally {
         interrupt.release();
