@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import { createLocalRegistry } from '@mailroute/model';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addApiKey, checkKeyFilePermissions } from './auth/key-file.js';
-import { createLocalServing, DB_FILE, loadAuth, lostWriteDetail } from './local-serving.js';
+import { createLocalServing, DB_FILE, loadAuth, lostWriteDetail, pruneFailedDetail } from './local-serving.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import { predictionFixture } from './store/store-contract.js';
 import { StoreError, StoreUnavailableError } from './errors.js';
 import { writeFixtureModel } from './test-support/fixture-model.js';
 import type { Logger } from './http/logger.js';
@@ -214,6 +216,60 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     expect(lostWriteDetail(unavailable(sqlite('MAILROUTE_STORE_FILE_GONE', 'The SQLite database /srv/home/mailroute.db was deleted')))).toMatch(/^answered predictions not stored: the SQLite database file was deleted or replaced while the server ran/);
     // Another failure (a duplicate id) keeps the store's own words.
     expect(lostWriteDetail(failed(sqlite('SQLITE_CONSTRAINT_PRIMARYKEY', 'UNIQUE constraint failed')))).toBe('SQLite write failed.');
+  });
+
+  it('logs a failed retention prune as its own event (prune_failed), not as lost predictions, with its cause in words', () => {
+    const sqlite = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const failed = (cause: Error) => new StoreError('SQLite write failed.', {}, { cause });
+    const before = '2025-11-01T09:00:00.000Z';
+    expect(pruneFailedDetail(failed(sqlite('SQLITE_READONLY', 'attempt to write a readonly database')), before)).toBe(
+      'pruning records older than 2025-11-01T09:00:00.000Z failed: the SQLite database cannot be written: it, or its file system, is read-only (remounted read-only after disk errors?) (they are kept until a prune succeeds; the next runs within the hour)',
+    );
+    expect(pruneFailedDetail(new StoreUnavailableError('retry after Retry-After.', { cause: sqlite('SQLITE_FULL', 'database or disk is full') }), before)).toMatch(/failed: the disk of the SQLite database is full \(a prune needs some free space/);
+    expect(pruneFailedDetail(failed(sqlite('SQLITE_CONSTRAINT_TRIGGER', 'refused')), before)).toMatch(/^pruning records older than 2025-11-01T09:00:00\.000Z failed: SQLite write failed\. \(they are kept/);
+  });
+
+  it('logs the retention prune at start: prune_failed when it fails (no prediction_write_failed), else one info line with what it deleted and its time', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-prune-log-'));
+    try {
+      const home = await homeWithChampion(dir);
+      const file = path.join(home, DB_FILE);
+      const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+      const seed = createSqliteStore({ file, retentionDays: 0 });
+      await seed.savePredictions([predictionFixture('old-1', 'e-1', old), predictionFixture('old-2', 'e-2', old), predictionFixture('new', 'e-3', new Date().toISOString())]);
+      await seed.saveFeedback({ emailId: 'e-1', labels: { queue: 'billing' }, closedAt: old, receivedAt: old });
+      await seed.close();
+      const raw = new Database(file);
+      raw.exec("CREATE TRIGGER refuse BEFORE DELETE ON predictions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+      raw.close();
+      const logged: { level: string; event: string; fields?: Record<string, unknown> }[] = [];
+      const logger: Logger = {
+        info: (event, fields) => void logged.push({ level: 'info', event, fields }),
+        warn: (event, fields) => void logged.push({ level: 'warn', event, fields }),
+        error: (event, fields) => void logged.push({ level: 'error', event, fields }),
+      };
+      const until = async (event: string) => {
+        for (let i = 0; i < 200 && !logged.some((l) => l.event === event); i++) await new Promise((r) => setTimeout(r, 20));
+      };
+      const failing = await createLocalServing({ home, pollSeconds: 0, logger, retentionDays: 7 });
+      await until('prune_failed');
+      await failing.close();
+      const errors = logged.filter((l) => l.level === 'error');
+      expect(errors.map((l) => l.event)).toEqual(['prune_failed']);
+      expect(errors[0].fields).toMatchObject({ detail: expect.stringMatching(/^pruning records older than \d{4}-\d\d-\d\dT.* failed: /), cause: expect.stringContaining('refused by the test') });
+      const fix = new Database(file);
+      fix.exec('DROP TRIGGER refuse');
+      fix.close();
+      logged.length = 0;
+      const serving = await createLocalServing({ home, pollSeconds: 0, logger, retentionDays: 7 });
+      await until('retention prune deleted old records');
+      await serving.close();
+      expect(logged.filter((l) => l.level !== 'info')).toEqual([]);
+      const pruned = logged.filter((l) => l.event === 'retention prune deleted old records');
+      expect(pruned).toEqual([{ level: 'info', event: 'retention prune deleted old records', fields: { predictions: 2, feedback: 1, before: expect.any(String), durationMs: expect.any(Number) } }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start on a model directory that holds another model than MAILROUTE_MODEL_ID names (expectedModelId)', async () => {

@@ -103,6 +103,22 @@ export function lostWriteDetail(error: Error): string {
   return error.message;
 }
 
+/**
+ * What the log says of a retention prune that failed: its own event (`prune_failed`), not a lost write, as no
+ * prediction or feedback was lost: the records older than `before` stay until a prune succeeds (the next, within the hour).
+ */
+export function pruneFailedDetail(error: Error, before: string): string {
+  const problem = sqliteWriteProblem(error.cause) ?? sqliteWriteProblem(error);
+  const why = problem === undefined ? error.message : PRUNE_FAILED_BECAUSE[problem];
+  return `pruning records older than ${before} failed: ${why} (they are kept until a prune succeeds; the next runs within the hour)`;
+}
+
+/** Why SQLite failed a prune, in the words of the log. */
+const PRUNE_FAILED_BECAUSE: Record<SqliteWriteProblem, string> = {
+  ...LOST_BECAUSE,
+  full: 'the disk of the SQLite database is full (a prune needs some free space for its deletes)',
+};
+
 /** How stored text is masked: off, the built-in detectors, or those after the institution's own patterns. */
 function storedTextMasking(options: LocalServingOptions): boolean | ((text: string, knownNames?: readonly string[]) => string) {
   const patterns = options.piiPatterns ?? [];
@@ -158,6 +174,10 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
           logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
         },
         onWarning: (message) => logger.warn(message),
+        // The retention prune (at start, then hourly): what it deleted, or why it failed, each its own event.
+        onPruned: (report) =>
+          logger.info('retention prune deleted old records', { predictions: report.predictions, feedback: report.feedback, before: report.before, durationMs: Math.round(report.durationMs) }),
+        onPruneError: (error, before) => logger.error('prune_failed', { detail: pruneFailedDetail(error, before), cause: String(error.cause) }),
         // The database file deleted (or replaced) under the server: said once; every write is refused from then on.
         onLost: (problem) => logger.error('store_file_lost', { detail: problem }),
       })

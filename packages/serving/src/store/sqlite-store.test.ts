@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKLOG_LIMIT, BACKLOG_RECORDS_LIMIT } from './sqlite-write-transport.js';
 import { PRUNE_BATCH, WAL_SIZE_LIMIT_BYTES } from './sqlite-writes.mjs';
-import { createSqliteStore, STORE_SCHEMA_VERSION, type SqliteStoreOptions } from './sqlite-store.js';
+import { checkWritable, createSqliteStore, openFailureMessage, STORE_SCHEMA_VERSION, type PruneReport, type SqliteStoreOptions } from './sqlite-store.js';
+import { StoreError } from '../errors.js';
 import type { PredictionRecord } from './types.js';
 import { describePredictionStoreContract, predictionFixture as record } from './store-contract.js';
 
@@ -25,6 +26,34 @@ function openCloseChild(file: string): Promise<{ code: number | null; out: strin
     p.on('error', reject);
     p.on('close', (code) => resolve({ code, out }));
   });
+}
+
+/**
+ * Opens a store at `file` as a user the file's mode applies to, printing `opened` or the error's message: this process
+ * itself when it is not root; as root (whom a file's mode does not stop), a child without the capabilities that let
+ * root write any file (`setpriv`, util-linux). `undefined` when no such process can be had here (no setpriv, or it
+ * could not drop them).
+ */
+function openAsModeBound(file: string): string | undefined {
+  if (process.getuid?.() !== 0) {
+    try {
+      const store = createSqliteStore({ file, retentionDays: 0 });
+      void store.close();
+      return 'opened';
+    } catch (error) {
+      return error instanceof StoreError ? `${error.code}: ${error.message}` : String(error);
+    }
+  }
+  const script = `
+    import { accessSync, constants } from 'node:fs';
+    const [storeModule, file] = process.argv.slice(1);
+    try { accessSync(file, constants.W_OK); console.log('CANNOT_PROVOKE'); process.exit(0); } catch {}
+    const { createSqliteStore } = await import(storeModule);
+    try { await createSqliteStore({ file, retentionDays: 0 }).close(); console.log('opened'); } catch (error) { console.log(error.code + ': ' + error.message); }`;
+  const storeModule = fileURLToPath(new URL('./sqlite-store.ts', import.meta.url));
+  const run = spawnSync('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, storeModule, file], { encoding: 'utf8' });
+  if (run.error !== undefined || run.status !== 0 || run.stdout.startsWith('CANNOT_PROVOKE')) return undefined;
+  return run.stdout.trim();
 }
 
 /** The tables as mailroute wrote them before data version 2. */
@@ -455,6 +484,137 @@ describe('createSqliteStore', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
+
+  it('refuses to open a database file its user may not write (mode 0444), saying so and what to do, and leaves no -wal or -shm file', async (ctx) => {
+    // SQLite opened such a file read-only without a word: the server said it was ready and every prediction and
+    // feedback failed to be stored (feedback 500 STORE_FAILED).
+    const file = path.join(dir, 'mode-0444', 'mailroute.db');
+    await createSqliteStore({ file, retentionDays: 0 }).close();
+    chmodSync(file, 0o444);
+    const said = openAsModeBound(file);
+    if (said === undefined) return ctx.skip('running as root without setpriv able to drop CAP_DAC_OVERRIDE: a file mode 0444 cannot be provoked here');
+    expect(said).toMatch(/^STORE_FAILED: Cannot open the SQLite store at .*mode-0444\/mailroute\.db: it is read-only for the server's user \(uid \d+\), who may not write .*mailroute\.db \(mode 0444, owner uid \d+\)\./);
+    expect(said).toContain('chmod 600 ');
+    for (const f of [`${file}-wal`, `${file}-shm`]) expect(existsSync(f), f).toBe(false);
+  }, 30_000);
+
+  it('checkWritable: a connection SQLite opened read-only fails it, a writable one passes, unchanged; a write lock held elsewhere is no failure', () => {
+    const file = path.join(dir, 'probe', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const writable = new Database(file);
+    writable.pragma('journal_mode = WAL');
+    writable.pragma('user_version = 3');
+    checkWritable(writable);
+    expect(writable.inTransaction).toBe(false);
+    expect(writable.pragma('user_version', { simple: true })).toBe(3);
+    // What SQLite falls back to for a file it may not write; better-sqlite3's own `readonly` does not tell that fallback.
+    const readOnly = new Database(file, { readonly: true });
+    expect(() => checkWritable(readOnly)).toThrow(/readonly database/);
+    expect(readOnly.inTransaction).toBe(false);
+    readOnly.close();
+    const other = new Database(file);
+    other.pragma('busy_timeout = 0');
+    writable.exec('BEGIN IMMEDIATE');
+    expect(() => checkWritable(other)).not.toThrow();
+    writable.exec('ROLLBACK');
+    other.close();
+    writable.close();
+  });
+
+  it('says why an open failed as the runtime log does: a full disk, a read-only file system, a file its user may not write', () => {
+    const file = '/srv/mailroute/mailroute.db';
+    const sqlite = (code: string, message: string) => Object.assign(new Error(message), { name: 'SqliteError', code });
+    // A full disk at open: SQLite says only "disk I/O error" (it could not grow the -shm file).
+    expect(openFailureMessage(file, sqlite('SQLITE_IOERR_SHMSIZE', 'disk I/O error'), { notWritable: [], freeBytes: 0 })).toBe(
+      'Cannot open the SQLite store at /srv/mailroute/mailroute.db: the disk is full (0 bytes free on the file system of /srv/mailroute). Free space there, then start the server again. (SqliteError: disk I/O error)',
+    );
+    expect(openFailureMessage(file, sqlite('SQLITE_FULL', 'database or disk is full'), { notWritable: [], freeBytes: 4096 })).toMatch(/: the disk is full \(4096 bytes free/);
+    // An I/O error with space left is no full disk.
+    expect(openFailureMessage(file, sqlite('SQLITE_IOERR_READ', 'disk I/O error'), { notWritable: [], freeBytes: 10 ** 9 })).toMatch(/: the disk failed to read or write it \(an I\/O error/);
+    // A read-only file system with a database on it: "unable to open database file".
+    expect(openFailureMessage(file, sqlite('SQLITE_CANTOPEN', 'unable to open database file'), { notWritable: [{ path: '/srv/mailroute', code: 'EROFS' }, { path: file, code: 'EROFS' }] })).toMatch(
+      /^Cannot open the SQLite store at \/srv\/mailroute\/mailroute\.db: its file system is read-only .*remount it read-write/,
+    );
+    expect(openFailureMessage(file, Object.assign(new Error(`EROFS: read-only file system, open '${file}'`), { code: 'EROFS' }), { notWritable: [] })).toMatch(/: its file system is read-only/);
+    // The folder its user may not write: SQLite makes the -wal and -shm files there.
+    expect(openFailureMessage(file, sqlite('SQLITE_CANTOPEN', 'unable to open database file'), { notWritable: [{ path: '/srv/mailroute', code: 'EACCES', mode: '0555', uid: 0 }], uid: 1000 })).toMatch(
+      /it is read-only for the server's user \(uid 1000\), who may not write \/srv\/mailroute \(mode 0555, owner uid 0\)/,
+    );
+    // A damaged file is no permission or disk problem, whatever the file system says.
+    expect(openFailureMessage(file, sqlite('SQLITE_NOTADB', 'file is not a database'), { notWritable: [{ path: file, code: 'EACCES' }] })).toBe(
+      'Cannot open the SQLite store at /srv/mailroute/mailroute.db: SqliteError: file is not a database',
+    );
+  });
+
+  it.each(['thread', 'inline'] as const)('reports a retention prune that deleted records: how many of each, and its time; nothing for one that deleted none (writes %s)', async (writer) => {
+    const file = path.join(dir, `prune-report-${writer}`, 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const first = createSqliteStore({ file, retentionDays: 0, writer });
+    // More than one batch, counted over all of them.
+    const many = Array.from({ length: PRUNE_BATCH + 5 }, (_, i) => record(`old-${i}`, `e-old-${i}`, old));
+    await first.savePredictions([...many, record('new', 'e-new', new Date().toISOString())]);
+    await first.saveFeedback({ emailId: 'e-old-1', labels: { queue: 'billing' }, closedAt: old, receivedAt: old });
+    await first.close();
+    const reports: PruneReport[] = [];
+    const errors: unknown[] = [];
+    const again = createSqliteStore({ file, retentionDays: 7, writer, onPruned: (r) => reports.push(r), onPruneError: (e) => errors.push(e), onError: (e) => errors.push(e) });
+    await again.listPairs({ since: '2000-01-01T00:00:00Z' });
+    for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await again.close();
+    expect(errors).toEqual([]);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ predictions: PRUNE_BATCH + 5, feedback: 1 });
+    expect(reports[0].before < new Date(Date.now() - 7 * 86_400_000 + 60_000).toISOString()).toBe(true);
+    expect(reports[0].durationMs).toBeGreaterThan(0);
+    // Nothing left past the retention: no report.
+    const third = createSqliteStore({ file, retentionDays: 7, writer, onPruned: (r) => reports.push(r) });
+    await third.listPairs({ since: '2000-01-01T00:00:00Z' });
+    await new Promise((r) => setTimeout(r, 50));
+    await third.close();
+    expect(reports).toHaveLength(1);
+  });
+
+  it('tells a failed retention prune to onPruneError with its cutoff, not to onError as lost predictions', async () => {
+    const file = path.join(dir, 'prune-fails', 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const first = createSqliteStore({ file, retentionDays: 0 });
+    await first.savePredictions([record('old', 'e-old', old), record('new', 'e-new', new Date().toISOString())]);
+    await first.close();
+    const raw = new Database(file);
+    raw.exec("CREATE TRIGGER refuse BEFORE DELETE ON predictions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+    raw.close();
+    const failures: Array<{ error: Error; before: string }> = [];
+    const lost: number[] = [];
+    const store = createSqliteStore({ file, retentionDays: 7, onPruneError: (error, before) => failures.push({ error, before }), onError: (_e, records) => lost.push(records) });
+    for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await store.close();
+    expect(lost).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0].error.cause)).toContain('refused by the test');
+    expect(failures[0].before).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('tells a retention prune that found the database locked past the busy timeout as that (503 STORE_UNAVAILABLE), not as a generic failure', async () => {
+    const file = path.join(dir, 'prune-locked', 'mailroute.db');
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const first = createSqliteStore({ file, retentionDays: 0 });
+    await first.savePredictions([record('old', 'e-old', old), record('new', 'e-new', new Date().toISOString())]);
+    await first.close();
+    const failures: Error[] = [];
+    const store = createSqliteStore({ file, retentionDays: 7, onPruneError: (error) => failures.push(error) });
+    // Another connection (a sqlite3 shell) takes the write lock before the writer thread's prune, for longer than its 5 s.
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 0; i < 400 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    await store.close();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/locked by another connection/) });
+  }, 30_000);
 
   it('uses WAL and round-trips predictions and feedback through a reopen', async () => {
     const file = path.join(dir, 'a', 'mailroute.db');

@@ -1,9 +1,10 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
-import { createInlineWrites, createThreadWrites, nothing, type FileWatch, type WriteOutcome } from './sqlite-write-transport.js';
+import { createInlineWrites, createThreadWrites, nothing, sqliteWriteProblem, type FileWatch, type PruneCounts, type WriteOutcome } from './sqlite-write-transport.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore, StoreHealth } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
@@ -30,6 +31,13 @@ export interface SqliteStoreOptions {
   onError?: (error: StoreError | StoreUnavailableError, records: number) => void;
   /** What an operator should know that is no failure: a prune held back (default: written to stderr). */
   onWarning?: (message: string) => void;
+  /** Told of each retention prune (at open, then hourly) that deleted records: how many, and how long it took (default: nothing). */
+  onPruned?: (report: PruneReport) => void;
+  /**
+   * Told when a retention prune fails (default: written to stderr), with the cutoff it pruned before: nothing was
+   * lost (no prediction or feedback), and the next prune, within the hour, tries again.
+   */
+  onPruneError?: (error: StoreError | StoreUnavailableError, before: string) => void;
   /**
    * Told once when the database file is found deleted or replaced while the store is open (default: written to
    * stderr): from then on every write and read fails (503 STORE_UNAVAILABLE) and `health()` is not ready.
@@ -42,6 +50,12 @@ export interface SqliteStoreOptions {
   retentionDays?: number;
   /** Predictions looked through at once for those with feedback (default JUDGED_SPAN; smaller in tests). */
   judgedSpan?: number;
+}
+
+/** A retention prune that deleted records: the rows per table, the cutoff (ISO time) and its time from start to end. */
+export interface PruneReport extends PruneCounts {
+  before: string;
+  durationMs: number;
 }
 
 export const DEFAULT_RETENTION_DAYS = 400;
@@ -261,18 +275,144 @@ function pruneHeldBack(db: Database.Database, cutoff: string, retentionDays: num
 }
 
 /**
+ * Fails unless this connection can write the file. SQLite opens a file it may not write (mode 0444, another user's,
+ * on a read-only file system) read-only without a word, so the store opened, the server said it was ready, and
+ * every prediction and feedback failed to be stored. better-sqlite3's `db.readonly` is only the option it was opened
+ * with, not SQLite's fallback, and `BEGIN IMMEDIATE` alone succeeds on such a file in WAL mode: only a page write
+ * fails. So the data version is written again as it is, in a transaction rolled back: nothing changes on disk.
+ * Run on the connection that opens (and creates, migrates) the file, in the request thread, before the writer
+ * thread opens the same path in the same process, with the same user and file system: what this connection may
+ * write, so may it. A lock held past the busy timeout (another writer) is no reason to refuse: the writer waits too.
+ */
+export function checkWritable(db: Database.Database): void {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.pragma(`user_version = ${db.pragma('user_version', { simple: true }) as number}`);
+  } catch (error) {
+    if (sqliteWriteProblem(error) !== 'locked') throw error;
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
+
+/** Free bytes below which a failed open is put down to a full disk: SQLite says only "disk I/O error" when it cannot grow its shared-memory file. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/** What the file system says of a store's file at a failed open: why this process may not write each of its files. */
+export interface OpenFacts {
+  /** The files (the database, its -wal and -shm files, their folder) this process may not write, with the error code (EROFS, EACCES, EPERM). */
+  notWritable: Array<{ path: string; code: string; mode?: string; uid?: number }>;
+  /** Free bytes on the folder's file system, when known. */
+  freeBytes?: number;
+  /** This process's user id, when the platform has one. */
+  uid?: number;
+}
+
+/** Looks at the store's files after a failed open: which this process may not write, and the free space. */
+function openFacts(file: string): OpenFacts {
+  const dir = path.dirname(file);
+  const notWritable: OpenFacts['notWritable'] = [];
+  for (const target of [dir, file, `${file}-wal`, `${file}-shm`]) {
+    if (target !== dir && !existsSync(target)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      if (code === 'ENOENT') continue;
+      let stat: { mode?: string; uid?: number } = {};
+      try {
+        const st = statSync(target);
+        stat = { mode: (st.mode & 0o777).toString(8).padStart(4, '0'), uid: st.uid };
+      } catch {
+        // Its mode unknown: said without.
+      }
+      notWritable.push({ path: target, code, ...stat });
+    }
+  }
+  let freeBytes: number | undefined;
+  try {
+    const fs = statfsSync(dir);
+    freeBytes = fs.bavail * fs.bsize;
+  } catch {
+    // Unknown.
+  }
+  return { notWritable, freeBytes, uid: process.getuid?.() };
+}
+
+/**
+ * Refuses a database file (or its -wal or -shm file) this process may not write, before SQLite opens it: SQLite
+ * would open it read-only, and leave -wal and -shm files made with its read-only mode behind. `checkWritable` after
+ * the open catches what this cannot see.
+ */
+function refuseUnwritable(file: string): void {
+  const facts = openFacts(file);
+  const files = facts.notWritable.filter((f) => f.path !== path.dirname(file));
+  if (files.length === 0) return;
+  const [first] = files;
+  throw Object.assign(new Error(`${first.code}: ${first.path} is not writable`), { code: first.code });
+}
+
+/**
+ * Why the store at `file` cannot be opened, and what to do, for the message the server refuses to start with: the
+ * same causes the log names when a write fails later (a full disk, a read-only file or file system, a failing disk),
+ * told from SQLite's error and what the file system says of the file and its folder (`facts`), as SQLite's own words
+ * ("disk I/O error" for a full disk, "unable to open database file" for a read-only file system) do not say it.
+ */
+export function openFailureMessage(file: string, error: unknown, facts: OpenFacts): string {
+  const start = `Cannot open the SQLite store at ${file}`;
+  const dir = path.dirname(file);
+  const code = (error as { code?: unknown } | null)?.code;
+  const problem = sqliteWriteProblem(error) ?? (code === 'EACCES' || code === 'EPERM' ? 'read-only' : code === 'ENOSPC' ? 'full' : undefined);
+  // Only for the failures that can come of them: a damaged file (SQLITE_NOTADB) is no permission problem.
+  if (problem === undefined && code !== 'SQLITE_CANTOPEN') return `${start}: ${String(error)}`;
+  const readOnlyFs = facts.notWritable.find((f) => f.code === 'EROFS');
+  if (readOnlyFs !== undefined || code === 'EROFS') {
+    return (
+      `${start}: its file system is read-only (${dir} is on a file system mounted read-only: remounted so after disk errors?), so no prediction or feedback could be stored. ` +
+      'Check the system log (dmesg) and the disk, remount it read-write (or set MAILROUTE_HOME to a folder on a writable file system), then start the server again.'
+    );
+  }
+  const user = facts.uid === undefined ? "the server's user" : `the server's user (uid ${facts.uid})`;
+  const denied = facts.notWritable.filter((f) => f.code === 'EACCES' || f.code === 'EPERM');
+  if (denied.length > 0) {
+    const described = denied.map((f) => `${f.path}${f.mode === undefined ? '' : ` (mode ${f.mode}, owner uid ${f.uid})`}`).join(', ');
+    return (
+      `${start}: it is read-only for ${user}, who may not write ${described}. SQLite would open the database read-only, and every prediction and feedback would fail to be stored. ` +
+      `Give that user write access to the database, its -wal and -shm files and their folder (e.g. chown <user> ${file}*; chmod 600 ${file}*), then start the server again.`
+    );
+  }
+  const full = facts.freeBytes !== undefined && facts.freeBytes < NEARLY_FULL_BYTES;
+  if (problem === 'full' || (full && (problem === 'io' || code === 'SQLITE_CANTOPEN'))) {
+    const free = facts.freeBytes === undefined ? '' : ` (${facts.freeBytes} bytes free on the file system of ${dir})`;
+    return `${start}: the disk is full${free}. Free space there, then start the server again. (${String(error)})`;
+  }
+  if (problem === 'read-only') {
+    return (
+      `${start}: SQLite can only open it read-only (${String(error)}), though its mode lets ${user} write it. ` +
+      `Check its owner and mode and those of its -wal and -shm files and of ${dir}, whether its file system is mounted read-only, and whether the file is immutable (lsattr); then start the server again.`
+    );
+  }
+  if (problem === 'io') return `${start}: the disk failed to read or write it (an I/O error: check the disk and the system log). (${String(error)})`;
+  if (problem === 'locked') return `${start}: it is locked by another connection (a backup or a sqlite3 shell?) past the busy timeout: retry once it is done. (${String(error)})`;
+  return `${start}: ${String(error)}`;
+}
+
+/**
  * The local prediction and feedback store: one SQLite file in WAL mode (`<MAILROUTE_HOME>/mailroute.db`).
  * Reads run on this thread; writes go to a writer thread (`writer: 'thread'`, the default for files), so
  * inserts and commits do not hold up requests, or run here (`'inline'`, always for `:memory:`).
  */
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
   const synchronous = options.synchronous ?? 'NORMAL';
   let db: Database.Database;
   let opened: Database.Database | undefined;
   let identity: string | undefined;
   try {
-    if (options.file !== ':memory:') createOwnerOnly(options.file);
+    if (options.file !== ':memory:') {
+      mkdirSync(path.dirname(options.file), { recursive: true });
+      createOwnerOnly(options.file);
+      refuseUnwritable(options.file);
+    }
     opened = new Database(options.file);
     // Before anything writes to it (WAL mode is kept in the file's header): a file of a newer mailroute is left as it is.
     dataVersion(opened, options.file);
@@ -281,6 +421,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     opened.pragma('busy_timeout = 5000');
     opened.exec(SCHEMA);
     migrate(opened, options.file);
+    checkWritable(opened);
     db = opened;
     // The file this connection opened (the writer and checkpointer open the same path just after): a write is
     // answered only while the path still names it.
@@ -288,7 +429,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   } catch (error) {
     opened?.close();
     if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot open the SQLite store at ${options.file}: ${String(error)}`, {}, { cause: error });
+    const facts = options.file === ':memory:' ? { notWritable: [] } : openFacts(options.file);
+    throw new StoreError(openFailureMessage(options.file, error, facts), {}, { cause: error });
   }
   const inline = options.file === ':memory:' || options.writer === 'inline';
   const buffer = {
@@ -351,13 +493,22 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const closedError = () => new StoreError('The store is closed.');
   /** A write's promise as the store's methods answer it: committed, nothing more. */
   const committed = (write: Promise<WriteOutcome>): Promise<void> => write.then(nothing);
-  const prune = (before: string) => (isOpen() ? committed(writes.write((id) => ({ id, kind: 'prune' as const, before }))) : Promise.reject(closedError()));
+  /** Deletes what is older than `before`; resolves with the rows it deleted. */
+  const pruneCounted = (before: string): Promise<PruneCounts> =>
+    isOpen()
+      ? writes.write((id) => ({ id, kind: 'prune' as const, before })).then((outcome) => (typeof outcome === 'object' && 'pruned' in outcome ? outcome.pruned : { predictions: 0, feedback: 0 }))
+      : Promise.reject(closedError());
+  const prune = (before: string) => pruneCounted(before).then(nothing);
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const judgedSpan = options.judgedSpan ?? JUDGED_SPAN;
   let pruner: NodeJS.Timeout | undefined;
   if (retentionDays > 0) {
     const cutoff = () => new Date(Date.now() - retentionDays * 86_400_000).toISOString();
     const warn = options.onWarning ?? ((message: string) => process.stderr.write(`mailroute: ${message}\n`));
+    const pruned = options.onPruned ?? (() => undefined);
+    // Not a lost write (no prediction or feedback is lost): said apart from onError, as its own failure.
+    const pruneFailed =
+      options.onPruneError ?? ((error: StoreError | StoreUnavailableError, before: string) => process.stderr.write(`mailroute: pruning records older than ${before} failed: ${error.message} ${String(error.cause)}\n`));
     let holding = false;
     const pruneOld = () => {
       // Nothing to prune in a deleted file: its writes fail, and that was said once.
@@ -375,7 +526,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         return;
       }
       holding = false;
-      prune(cutoff()).catch((error: unknown) => buffer.onError(error instanceof StoreError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), 0));
+      const before = cutoff();
+      const started = performance.now();
+      pruneCounted(before).then(
+        (counts) => {
+          if (counts.predictions + counts.feedback > 0) pruned({ ...counts, before, durationMs: performance.now() - started });
+        },
+        // A lock or a full disk (503s: StoreUnavailableError, no StoreError) as it is, so the log says which.
+        (error: unknown) => pruneFailed(error instanceof StoreError || error instanceof StoreUnavailableError ? error : new StoreError('Pruning old records failed.', {}, { cause: error }), before),
+      );
     };
     pruneOld();
     pruner = setInterval(pruneOld, PRUNE_EVERY_MS);
@@ -429,7 +588,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const outcome = written === 'superseded' ? 'superseded' : 'recorded';
       if (feedback.clearTasks === undefined || feedback.clearTasks.length === 0) return outcome;
       if (written === 'unchanged') return { outcome: 'unchanged', cleared: [] };
-      return { outcome, cleared: typeof written === 'object' ? written.cleared : [] };
+      return { outcome, cleared: typeof written === 'object' && 'cleared' in written ? written.cleared : [] };
     },
     prune,
     listPairs: async (window) => {

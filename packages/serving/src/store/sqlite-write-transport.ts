@@ -7,12 +7,19 @@ import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sql
 
 type NewMessage = (id: number) => WriteMessage;
 
+/** The rows a prune deleted, per table. */
+export interface PruneCounts {
+  predictions: number;
+  feedback: number;
+}
+
 /**
  * How a write committed: `superseded` for a feedback that changed nothing, as the stored one closed later;
  * `unchanged` for one that set no label and cleared none (no stored label of its `clearTasks`: nothing written);
- * `{ cleared }` for one written that removed the stored labels of those tasks.
+ * `{ cleared }` for one written that removed the stored labels of those tasks; `{ pruned }` for a prune, with the
+ * rows it deleted.
  */
-export type WriteOutcome = 'written' | 'superseded' | 'unchanged' | { cleared: string[] };
+export type WriteOutcome = 'written' | 'superseded' | 'unchanged' | { cleared: string[] } | { pruned: PruneCounts };
 
 /** Sends writes to the group writer. */
 export interface WriteTransport {
@@ -123,6 +130,7 @@ export const nothing = (): void => undefined;
 
 /** How a committed message was written. */
 function outcomeOf(m: WriteMessage): WriteOutcome {
+  if (m.kind === 'prune') return { pruned: { predictions: m.deletedPredictions ?? 0, feedback: m.deletedFeedback ?? 0 } };
   if (m.kind !== 'feedback') return 'written';
   if (m.superseded) return 'superseded';
   if (m.unchanged) return 'unchanged';
@@ -293,13 +301,14 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[] }[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[] }[]; pruned: ({ id: number } & PruneCounts)[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
       for (const id of m.superseded) w.settle(id, undefined, 0, 'superseded');
       for (const id of m.unchanged) w.settle(id, undefined, 0, 'unchanged');
       for (const c of m.cleared) w.settle(c.id, undefined, 0, { cleared: c.tasks });
+      for (const p of m.pruned) w.settle(p.id, undefined, 0, { pruned: { predictions: p.predictions, feedback: p.feedback } });
       for (const f of m.failed) {
         if (f.code === FILE_GONE_CODE) lost.mark(f.message);
         w.settle(f.id, f, f.records);

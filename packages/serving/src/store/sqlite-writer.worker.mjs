@@ -19,11 +19,12 @@ db.pragma('wal_autocheckpoint = 10000');
 // The answers of one group go back in one message: ids committed (those of feedback that changed nothing, as a
 // feedback that closed later was stored, apart; those that cleared nothing and set nothing, `unchanged`, apart;
 // and those that cleared stored labels, with the tasks), how many queued writes (QUEUED_ID, which nobody awaits)
-// and prediction records of theirs committed, and failures with their reason and records.
+// and prediction records of theirs committed, the rows each prune deleted, and failures with their reason and records.
 let committed = [];
 let superseded = [];
 let unchanged = [];
 let cleared = [];
+let pruned = [];
 let queued = 0;
 let queuedRecords = 0;
 let failed = [];
@@ -41,15 +42,17 @@ const writer = createGroupWriter(
     } else if (message.superseded) superseded.push(message.id);
     else if (message.unchanged) unchanged.push(message.id);
     else if (message.cleared?.length > 0) cleared.push({ id: message.id, tasks: message.cleared });
+    else if (message.kind === 'prune') pruned.push({ id: message.id, predictions: message.deletedPredictions ?? 0, feedback: message.deletedFeedback ?? 0 });
     else committed.push(message.id);
   },
   () => {
-    if (committed.length === 0 && superseded.length === 0 && unchanged.length === 0 && cleared.length === 0 && queued === 0 && failed.length === 0) return;
-    parentPort.postMessage({ kind: 'answers', committed, superseded, unchanged, cleared, queued, queuedRecords, failed });
+    if (committed.length === 0 && superseded.length === 0 && unchanged.length === 0 && cleared.length === 0 && pruned.length === 0 && queued === 0 && failed.length === 0) return;
+    parentPort.postMessage({ kind: 'answers', committed, superseded, unchanged, cleared, pruned, queued, queuedRecords, failed });
     committed = [];
     superseded = [];
     unchanged = [];
     cleared = [];
+    pruned = [];
     queued = 0;
     queuedRecords = 0;
     failed = [];

@@ -15,9 +15,10 @@ export type WriteMessage =
   | { id: number; kind: 'barrier' }
   /**
    * Deletes predictions created, and feedback closed, before `before` (ISO time): PRUNE_BATCH rows of each a group,
-   * answered once none is left (`deleted` and `more` are the writer's own bookkeeping).
+   * answered once none is left. Set by the writer: `deletedPredictions` and `deletedFeedback`, the rows it deleted
+   * over all its batches (`batch` and `more` are the writer's own bookkeeping).
    */
-  | { id: number; kind: 'prune'; before: string; deleted?: number; more?: boolean };
+  | { id: number; kind: 'prune'; before: string; deletedPredictions?: number; deletedFeedback?: number; batch?: { predictions: number; feedback: number }; more?: boolean };
 
 export const QUEUED_ID: 0;
 /** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */

@@ -83,7 +83,9 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
     if (message.kind === 'prune') {
       const predictions = prunePredictions.run(message.before, PRUNE_BATCH).changes;
       const feedback = pruneFeedback.run(message.before, PRUNE_BATCH).changes;
-      message.deleted = (message.deleted ?? 0) + predictions + feedback;
+      // This batch's rows, added to the prune's counts once its transaction has committed (`settle`): a group that
+      // fails is tried again message by message, and its rolled-back deletes must not count.
+      message.batch = { predictions, feedback };
       message.more = predictions === PRUNE_BATCH || feedback === PRUNE_BATCH;
       return;
     }
@@ -194,9 +196,13 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
    */
   function settle(m, error) {
     if (m.kind === 'prune' && error === undefined) {
+      // The rows deleted, per table, over all its batches: what its answer (and the server's log line) says.
+      m.deletedPredictions = (m.deletedPredictions ?? 0) + (m.batch?.predictions ?? 0);
+      m.deletedFeedback = (m.deletedFeedback ?? 0) + (m.batch?.feedback ?? 0);
+      m.batch = undefined;
       // Rows left: the next group deletes more. Done (or closing: the next start goes on): its text erased, answered.
       if (m.more && !closing) return submit(m);
-      if (m.deleted > 0) {
+      if (m.deletedPredictions + m.deletedFeedback > 0) {
         erasePending = true;
         eraseTries = 0;
       }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createInlineWrites } from './sqlite-write-transport.js';
-import { createGroupWriter, ERASE_WAIT_MS, GROUP_RECORDS, HELD_RETRY_MS, QUEUED_ID } from './sqlite-writes.mjs';
+import { createGroupWriter, ERASE_WAIT_MS, GROUP_RECORDS, HELD_RETRY_MS, PRUNE_BATCH, QUEUED_ID } from './sqlite-writes.mjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-writes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +60,35 @@ describe('the erase after a prune', () => {
     writer.submit({ id: 5, kind: 'barrier' });
     writer.flush(); // erased: no checkpoint more
     expect(waits).toEqual([ERASE_WAIT_MS, 0, 0]);
+    db.close();
+  });
+});
+
+describe('the counts of a prune', () => {
+  it('counts the rows deleted per table over its batches, once each, though its first group failed and was tried again write by write', () => {
+    const db = new Database(path.join(dir, 'prune-counts.db'));
+    db.pragma('journal_mode = WAL');
+    db.exec(TABLES);
+    const row = (id: string, at: string) => ({
+      predictionId: id, emailId: `e-${id}`, modelId: 'm', createdAt: at, labels: { queue: 'a' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'a', latencyMs: 1,
+    });
+    const old = '2020-01-01T00:00:00.000Z';
+    const answered: Array<{ kind: string; error?: string; predictions?: number; feedback?: number }> = [];
+    const writer = createGroupWriter(db, (m, error) =>
+      answered.push({ kind: m.kind, ...(error ? { error: error.message } : {}), ...(m.kind === 'prune' ? { predictions: m.deletedPredictions, feedback: m.deletedFeedback } : {}) }),
+    );
+    writer.submit({ id: 1, kind: 'predictions', records: [...Array.from({ length: PRUNE_BATCH + 3 }, (_, i) => row(`old-${i}`, old)), row('new', '2026-12-01T09:00:00.000Z')] });
+    writer.flush();
+    db.prepare('INSERT INTO feedback VALUES (?, NULL, ?, ?, ?)').run('e-old-0', '{}', old, old);
+    // In one group with a duplicate id after it: the group fails, rolled back (the prune's first batch with it), and
+    // each write is tried alone.
+    writer.submit({ id: 2, kind: 'prune', before: '2021-01-01T00:00:00.000Z' });
+    writer.submit({ id: 3, kind: 'predictions', records: [row('new', '2026-12-01T09:00:00.000Z')] });
+    for (let i = 0; i < 5 && !answered.some((a) => a.kind === 'prune'); i++) writer.flush();
+    expect(answered.slice(1)).toEqual([
+      { kind: 'predictions', error: expect.stringMatching(/UNIQUE constraint failed/) },
+      { kind: 'prune', predictions: PRUNE_BATCH + 3, feedback: 1 },
+    ]);
     db.close();
   });
 });
