@@ -8,6 +8,7 @@ import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning } from './registry-notes.js';
+import { routeChangeNoticeOf } from './route-change.js';
 
 /**
  * How to get a champion back when none is left: approve a pending version, or, when every other is
@@ -211,6 +212,12 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
   return '';
 }
 
+/** `routeChangeNoticeOf` for two registry versions: what a change of champion does to the queue names the CRM gets. */
+function routeChange(reg: ReturnType<typeof createLocalRegistry>, beforeId: string, afterId: string): Promise<string> {
+  const dir = (id: string) => reg.artifactDir(id).catch(() => undefined);
+  return Promise.all([dir(beforeId), dir(afterId)]).then(([before, after]) => routeChangeNoticeOf({ id: beforeId, dir: before }, { id: afterId, dir: after }));
+}
+
 /**
  * The id `ref` names: `champion` is the champion, as `--model champion` is elsewhere (no registry id reads so), for
  * every subcommand that takes an id; any other ref as given (the registry names ids it may mean).
@@ -342,6 +349,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
       ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore, championNow?.id === v.id)));
+      if (championBefore && championNow) ctx.stderr.write(safeLines(await routeChange(reg, championBefore.id, championNow.id)));
       // Figures that likely overstate (test rows worded as training rows), said where the decision is made.
       if (before?.status !== 'Approved') {
         const figures = await registeredFiguresWarning(await reg.artifactDir(v.id).catch(() => undefined));
@@ -368,6 +376,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept);
       ctx.stdout.write(safeLines(stdout));
       ctx.stderr.write(safeLines(stderr));
+      if (championBefore && championNow) ctx.stderr.write(safeLines(await routeChange(reg, championBefore.id, championNow.id)));
     });
 
   cmd
@@ -389,6 +398,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         const gate = champion.gate ? `its gate on record is against ${champion.gate.champion}` : 'it has no gate on record';
         ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`${compareCommand(champion, before, before.id)}\` compares them\n`));
       }
+      if (champion && before && id !== undefined) ctx.stderr.write(safeLines(await routeChange(reg, before.id, champion.id)));
     });
 
   registerAdd(cmd, ctx);
