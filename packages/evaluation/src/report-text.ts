@@ -76,11 +76,26 @@ export function absentLabelsNote(t: TaskReport): string | undefined {
   const one = absent.length === 1;
   const list = (xs: readonly string[], last: string) => (xs.length === 1 ? xs[0] : `${xs.slice(0, -1).join(', ')} ${last} ${xs[xs.length - 1]}`);
   const total = given.reduce((sum, g) => sum + g.n, 0);
-  const counts = `${list(given.map((g) => String(g.n)), 'and')} email${total === 1 ? '' : 's'}${one ? '' : ' (in that order)'}`;
+  // Counted among the emails with the task's label only: with some without one, said so (the prediction lines give
+  // the label to those too).
+  const among = labelledAmong(t);
+  const counts = among === undefined ? `${list(given.map((g) => String(g.n)), 'and')} email${total === 1 ? '' : 's'}${one ? '' : ' (in that order)'}` : `${list(given.map((g) => String(g.n)), 'and')} ${among}${one ? '' : ' (in that order)'}`;
   const tested = m.perClass.filter((c) => c.support > 0);
   const rest = tested.length === 0 ? '' : `; over the ${tested.length === 1 ? '1 label that has' : `${tested.length} labels that have`} test emails, macro-F1 is ${f(tested.reduce((sum, c) => sum + c.f1, 0) / tested.length)}`;
-  const gave = total === 0 ? `and the model gave ${one ? 'it' : 'them'} to no email either` : `yet the model gave ${one ? 'it' : 'them'} to ${counts}, wrongly each time`;
+  const none = among === undefined ? 'no email' : `none ${among}`;
+  const gave = total === 0 ? `and the model gave ${one ? 'it' : 'them'} to ${none} either` : `yet the model gave ${one ? 'it' : 'them'} to ${counts}, wrongly each time`;
   return `No test email has the label${one ? '' : 's'} ${list(given.map((g) => g.label), 'or')}, ${gave}: ${one ? 'its' : 'their'} F1 of 0 counts in macro-F1, ${f(m.macro.f1)}${rest}. The test set says nothing about how well the model finds ${one ? 'this label' : 'these labels'}.`;
+}
+
+/**
+ * `of the 368 emails with a queue label` when some emails have none (`skipped.noTruth`): the notes on labels no test
+ * email has count the model's answers among the emails with the task's label only, not among those without one (the
+ * prediction lines give them labels too); undefined when every email has one.
+ */
+function labelledAmong(t: TaskReport): string | undefined {
+  if (t.skipped.noTruth === 0) return undefined;
+  const labelled = t.metrics.n + t.skipped.noPrediction;
+  return `of the ${labelled} email${labelled === 1 ? '' : 's'} with a ${t.task} label`;
 }
 
 /**
@@ -275,7 +290,8 @@ export function untestedLabelsNote(t: TaskReport): string | undefined {
   if (silent.length === 0) return undefined;
   const n = silent.length;
   const named = `${silent.slice(0, 15).join(', ')}${n > 15 ? `, and ${n - 15} more` : ''}`;
-  return `${n === 1 ? '1 label of the model has' : `${n} labels of the model have`} no test email and the model gave ${n === 1 ? 'it' : 'them'} to none, so ${n === 1 ? 'it is' : 'they are'} untested: ${named}. These figures say nothing about ${n === 1 ? 'it' : 'them'}.`;
+  const among = labelledAmong(t);
+  return `${n === 1 ? '1 label of the model has' : `${n} labels of the model have`} no test email and the model gave ${n === 1 ? 'it' : 'them'} to none${among === undefined ? '' : ` ${among}`}, so ${n === 1 ? 'it is' : 'they are'} untested: ${named}. These figures say nothing about ${n === 1 ? 'it' : 'them'}.`;
 }
 
 /** Plain text: one scikit-learn classification report per task, with the extra figures below it. */

@@ -13,7 +13,7 @@ import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes }
 import { quotedCell } from './quoted-cell.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
-import { duplicateRowWarnings } from './duplicate-rows.js';
+import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
 import { lookalikeWarning } from './label-lookalikes.js';
 import { countNearKeys, nearKeyWarnings, nearMissKeys, unreadTextHint, type NearKeyTally } from './unread-keys.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
@@ -579,6 +579,11 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   const hash = createHash('sha256');
   const namedHash = createHash('sha256');
   let decomposed = false;
+  // Training data only: rows read for a trained model (predict, evaluate, a training's test file) say their own repeats.
+  const training = !options.forModel && options.fixedLabels === undefined && !options.textColumnsOnly;
+  // Per row, the labels read as another than the file's cell (an alias, a rare label merged into `other`): the
+  // warning of a text labelled two ways quotes the cell as written.
+  const written = new Map<DatasetRow, Record<string, WrittenLabel>>();
   pending.forEach((p, i) => {
     const labels: Record<string, string | null> = {};
     config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
@@ -592,6 +597,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     const time = e.receivedAt ? Date.parse(e.receivedAt) : undefined;
     const row: DatasetRow = { id: e.id as string, file: p.record.file, line: p.record.line, email: e, labels, dedupeKey: dedupeKeyOf(text), time, ...(p.placeId ? { placeId: true as const } : {}) };
     rows.push(row);
+    if (training) {
+      const own = writtenLabels(p, config.tasks, labels);
+      if (own !== undefined) written.set(row, own);
+    }
     hashRow(hash, namedHash, row, text);
     decomposed ||= hasDecomposedText(e);
   });
@@ -606,9 +615,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     for (const row of rows) hashRow(old, oldNamed, row, uncomposedDedupeText(row.email) ?? dedupeText(row.email));
     uncomposedHashes = { dataHash: old.digest('hex'), namedDataHash: oldNamed.digest('hex') };
   }
-  // Training data only: rows read for a trained model (predict, evaluate, a training's test file) say their own repeats.
-  const training = !options.forModel && options.fixedLabels === undefined && !options.textColumnsOnly;
-  const duplicates = training ? duplicateRowWarnings(rows, config.tasks.map((t) => t.name)) : [];
+  const duplicates = training ? duplicateRowWarnings(rows, config.tasks.map((t) => t.name), (row, task) => written.get(row)?.[task]) : [];
   return {
     files,
     rows,
@@ -633,6 +640,25 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.
     warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
   };
+}
+
+/**
+ * A row's labels that are read as another than its cell (`labels`: the final ones), per task name: the cell as read
+ * (trimmed, NFC) and what became of it (`read as kyc_onboarding`, `merged into other`); undefined when none is.
+ */
+function writtenLabels(p: PendingRow, tasks: TrainingConfig['tasks'], labels: Record<string, string | null>): Record<string, WrittenLabel> | undefined {
+  let out: Record<string, WrittenLabel> | undefined;
+  tasks.forEach((task, t) => {
+    const { label: resolved, renamedFrom } = p.raw[t];
+    const final = labels[task.name];
+    if (resolved === null || final === null) return;
+    const cell = renamedFrom ?? resolved;
+    if (cell === final) return;
+    // Rare labels merge into `other` after any alias.
+    const how = resolved === final ? `read as ${final}` : renamedFrom === undefined ? `merged into ${final}` : `read as ${resolved}, merged into ${final}`;
+    (out ??= nullRecord<WrittenLabel>())[task.name] = { cell, how };
+  });
+  return out;
 }
 
 /**

@@ -44,6 +44,17 @@ describe('repeated rows (QA: 500 copies said as "copies whose texts differ", 500
     ]);
   });
 
+  it('quotes the labels of the example as the file writes them, with what they became (a rare label merged into other, an alias)', async () => {
+    const rare = parseTrainingConfig({ columns: { id: 'id', body: 'text' }, tasks: [{ name: 'topic', column: 'category', minCount: 3, aliases: { eskalation: 'escalation' } }], split: { kind: 'stratified', on: 'topic' } });
+    // `Text number 0` is `a` at line 2, and `escalation` (1 row: merged into other) at line 102.
+    const p = csv('conflict-rare.csv', [...rows(100), '1000,Text number 0,escalation']);
+    expect((await loadDataset(p, rare)).warnings).toEqual([
+      `topic: 1 text carries different labels on different rows (2 rows), e.g. "Text number 0" is "a" at ${p}:2 and "escalation" (merged into other) at ${p}:102: the model cannot learn both; correct the labels in the export`,
+    ]);
+    const q = csv('conflict-alias.csv', [...rows(100), '1000,Text number 0,eskalation']);
+    expect((await loadDataset(q, rare)).warnings).toEqual([expect.stringContaining(`is "a" at ${q}:2 and "eskalation" (read as escalation, merged into other) at ${q}:102:`)]);
+  });
+
   it("quotes the example text masked as a failed run's error is, names too: training's output is kept (CloudWatch)", async () => {
     const text = 'Überweisung an Anna Schmidt, Goethestraße 12, 10115 Berlin';
     const flipped = [`1000,"${text}",x`, `1001,"Sehr geehrte Damen und Herren, bitte helfen Sie. Gruß, Herr Max Weber",a`, `1002,"Sehr geehrte Damen und Herren, bitte helfen Sie. Gruß, Herr Max Weber",b`];

@@ -40,12 +40,22 @@ function quoted(row: Row): string {
   return quotedCell(text);
 }
 
+/** A row's label cell as read (trimmed, NFC) when it is read as another label, and what became of it (`merged into other`). */
+export interface WrittenLabel {
+  cell: string;
+  how: string;
+}
+
+/** A row's label in a task, as its file has it (`written`): `"escalation" (merged into other)`, else the label quoted. */
+type WrittenLabelOf = (row: Row, task: string) => WrittenLabel | undefined;
+
 /**
  * The warnings for repeated rows, in this order: exact copies (same id, text and labels); rows repeating an earlier
  * row's text under another id (or, without an id column, any), when they are a sizeable share; and per task, texts
- * that carry different labels on different rows, with an example.
+ * that carry different labels on different rows, with an example, whose labels are quoted as the file writes them
+ * (`written`), with what they became, as a person looks them up at the place given.
  */
-export function duplicateRowWarnings(rows: readonly Row[], tasks: readonly string[]): string[] {
+export function duplicateRowWarnings(rows: readonly Row[], tasks: readonly string[], written: WrittenLabelOf = () => undefined): string[] {
   const warnings: string[] = [];
   const copies = new Map<string, Row>();
   const texts = new Map<string, Row>();
@@ -86,7 +96,7 @@ export function duplicateRowWarnings(rows: readonly Row[], tasks: readonly strin
     );
   }
   for (const task of tasks) {
-    const warning = conflictingLabelsWarning(rows, task);
+    const warning = conflictingLabelsWarning(rows, task, written);
     if (warning !== undefined) warnings.push(warning);
   }
   return warnings;
@@ -96,7 +106,7 @@ export function duplicateRowWarnings(rows: readonly Row[], tasks: readonly strin
  * `topic: 300 texts carry different labels on different rows (600 rows), e.g. "..." is "a" at x.csv:2 and "b" at
  * x.csv:9: ...`, or undefined when every text has one label in the task (masked rows not counted).
  */
-function conflictingLabelsWarning(rows: readonly Row[], task: string): string | undefined {
+function conflictingLabelsWarning(rows: readonly Row[], task: string, written: WrittenLabelOf): string | undefined {
   // Per text, the first row of each label.
   const byText = new Map<string, Map<string, Row>>();
   const rowsOf = new Map<string, number>();
@@ -119,8 +129,13 @@ function conflictingLabelsWarning(rows: readonly Row[], task: string): string | 
   }
   if (example === undefined) return undefined;
   const [[la, a], [lb, b]] = [...example];
+  // Quoted as every cell is (`quotedCell`): in a task without `labels` any cell is a label.
+  const label = (row: Row, final: string) => {
+    const own = written(row, task);
+    return own === undefined ? quotedCell(final) : `${quotedCell(own.cell)} (${own.how})`;
+  };
   return (
-    `${task}: ${conflicting} text${conflicting === 1 ? ' carries' : 's carry'} different labels on different rows (${carrying} rows), e.g. ${quoted(a)} is ${JSON.stringify(la)} at ${place(a)} and ${JSON.stringify(lb)} at ${place(b)}: ` +
+    `${task}: ${conflicting} text${conflicting === 1 ? ' carries' : 's carry'} different labels on different rows (${carrying} rows), e.g. ${quoted(a)} is ${label(a, la)} at ${place(a)} and ${label(b, lb)} at ${place(b)}: ` +
     'the model cannot learn both; correct the labels in the export'
   );
 }

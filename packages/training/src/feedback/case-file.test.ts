@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTrainingConfig } from '../config.js';
 import type { ClassifierTask, ConfirmedCase } from '@mailroute/model';
-import { feedbackFileChunks, newFeedbackFileTally, readAsName } from './case-file.js';
+import { feedbackFileChunks, newFeedbackFileTally, readAsName, readConfirmedLabel } from './case-file.js';
 
 const config = parseTrainingConfig({
   columns: { id: 'id', subject: 'subject', body: 'body', bank: 'bank', receivedAt: 'receivedAt', attachmentNames: 'files' },
@@ -69,5 +69,30 @@ describe('labels stored under an old name', () => {
     for await (const chunk of feedbackFileChunks(stored, later, { format: 'csv', mask: (t) => t, tally, modelTasks })) out += chunk;
     expect(out.split('\n').slice(1, 3).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['k-1,Anbei mein Ausweis.,kyc_onboarding', 'k-2,Anbei mein Ausweis.,kyc']);
     expect(tally.renamed).toEqual(new Map([['queue: kyc -> kyc_onboarding', 1]]));
+  });
+});
+
+describe('a stored label that is a label of the config given', () => {
+  // `payments_transfers` split into `payments` and `transfers_abroad`, and retired; `orders_trading` merged into `trading`.
+  const split = parseTrainingConfig({
+    columns: { id: 'id', body: 'body' },
+    tasks: [{ name: 'queue', labels: ['payments', 'transfers_abroad', 'trading'], aliases: { orders_trading: 'trading' }, retired: ['payments_transfers'] }],
+  });
+  // The old model read the CRM's old `payments` as `payments_transfers`.
+  const oldModel: ClassifierTask = { name: 'queue', labels: ['payments_transfers', 'orders_trading'], aliases: { payments: 'payments_transfers' } };
+  const [queue] = split.tasks;
+
+  it("is read as itself, not through the old model's rename into a label the config retires (masked in retraining)", async () => {
+    expect(readConfirmedLabel(queue, 'payments', oldModel)).toEqual({ name: 'payments', read: true });
+    // A name that is no label of the config still goes through the renames and the config's aliases.
+    expect(readConfirmedLabel(queue, 'orders_trading', oldModel)).toEqual({ name: 'trading', read: true });
+    expect(readConfirmedLabel(queue, 'payments_transfers', oldModel)).toEqual({ name: 'payments_transfers', read: true });
+
+    const tally = newFeedbackFileTally();
+    const stored: ConfirmedCase[] = [{ emailId: 'p-1', labels: { queue: 'payments' }, closedAt: '2026-11-02T10:00:00.000Z', modelId: 'm-old', text: 'Lastschrift zurückgeben' }];
+    let out = '';
+    for await (const chunk of feedbackFileChunks(stored, split, { format: 'csv', mask: (t) => t, tally, modelTasks: () => [oldModel] })) out += chunk;
+    expect(out.split('\n')[1].split(',').slice(0, 3)).toEqual(['p-1', 'Lastschrift zurückgeben', 'payments']);
+    expect(tally.renamed).toEqual(new Map());
   });
 });

@@ -85,7 +85,10 @@ function cellsOf(x: ConfirmedCase, layout: Layout, mask: (text: string) => strin
 /**
  * A confirmed label under the name it is read as. Feedback is stored as the CRM sent it, in the names of its day
  * (`kyc`); the server accepted it under the name the taxonomy of its day gave it (`kyc` is read as `kyc_onboarding`).
- * So: through the renames of the model that made the prediction (its stored training config) when the config given
+ * So: a stored name that is itself a label of the config given (in its `labels`, not retired) as it is, whatever the
+ * model's renames say: the CRM may send a name an old alias took (`payments`, once `payments_transfers`) as the label
+ * of today's taxonomy, and the old model's rename would turn it into a label the config retires, masked in retraining.
+ * Else through the renames of the model that made the prediction (its stored training config) when the config given
  * reads the name they lead to, else as stored; then under the config's own name (its aliases followed). A config that
  * drops the old alias (`kyc`) then still reads the file. A label the config retires is written as it is (training
  * masks it either way); one it cannot read at all, as stored (training names it).
@@ -100,6 +103,10 @@ export function readAsName(task: TaskConfig, label: string, model: ClassifierTas
  */
 export function readConfirmedLabel(task: TaskConfig, label: string, model: ClassifierTask | undefined): { name: string; read: boolean } {
   const stored = normalizeLabel(label);
+  // A label of the config's own taxonomy is read as itself: the model's rename applies only to a name that is not one
+  // (a task without `labels` takes any name, so there the renames come first).
+  const own = resolveLabel(task, stored);
+  if (task.labels !== undefined && own.kind === 'label' && own.renamedFrom === undefined) return { name: own.label, read: true };
   // The model's renames only, not its merges into `other` for being rare when it was trained: a label rare then may
   // have rows enough now, and the config given says what becomes of it.
   const followed = followAliases(renamesOf(model), stored);

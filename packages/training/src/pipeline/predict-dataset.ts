@@ -190,6 +190,26 @@ function notInModelWarnings(classifier: Classifier, notInModel: Record<string, R
   });
 }
 
+/**
+ * Per task of the model, the rows whose truth is a label the config read with retires (`queue: 57 row(s) carry a label
+ * config.json retires (payments_transfers x57): ...`): masked, their truth blank in the prediction lines and left out of the
+ * figures, as training masks them. `configFile`: the config given (its file, or how it was given); undefined when
+ * read with the model's own.
+ */
+function retiredTruthWarnings(classifier: Classifier, taxonomy: Dataset['taxonomy'], configFile: string | undefined): string[] {
+  const config = configFile === undefined ? `model ${classifier.modelId}'s training config` : configFile;
+  return taxonomy.flatMap((report) => {
+    if (!classifier.tasks.some((t) => t.name === report.task)) return [];
+    const labels = Object.fromEntries(Object.entries(report.retiredLabels ?? {}).filter(([, n]) => n > 0));
+    const { total, sorted, shown } = labelTally(labels);
+    if (total === 0) return [];
+    return [
+      `${report.task}: ${total} row(s) carry ${sorted.length === 1 ? 'a label' : 'labels'} ${config} retires (${shown}): masked, as training masks them, so their truth is ` +
+        `blank in the prediction lines and they are left out of its metrics; the model predicts a ${report.task} for them all the same`,
+    ];
+  });
+}
+
 /** A task's labels as `n row(s) … (a x3, b x1)`: the count and the first five, most rows first. */
 function labelTally(labels: Record<string, number>): { total: number; sorted: Array<[string, number]>; shown: string } {
   const total = Object.values(labels).reduce((a, b) => a + b, 0);
@@ -449,6 +469,9 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       // Truths under labels the model never learnt (a config newer than the model): scored as other, or not at all.
       // Said by predict too (labels optional): a file with labels scored later by evaluate --predictions has those truths blank.
       if (options.unknownTruthWarnings !== false) for (const warning of notInModelWarnings(classifier, dataset.notInModel, fixedLabels, rows, config, configFile)) options.onWarning?.(warning);
+      // Truths under a label the config retires: masked, as training masks them, which the reports' count of emails
+      // without a label does not name.
+      if (options.unknownTruthWarnings !== false) for (const warning of retiredTruthWarnings(classifier, dataset.taxonomy, options.config === undefined ? undefined : (options.configFile ?? 'the config given'))) options.onWarning?.(warning);
     }
     // Read for emails to predict, a file needs one text column only: one that lacks others the config reads (the body)
     // leaves the model reading less of each email than it was trained on, which nothing else would say.

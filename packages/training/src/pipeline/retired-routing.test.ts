@@ -36,13 +36,13 @@ describe('rows that carry a retired label of the task that routes mail', () => {
     expect(retiredRoutingRows((await loadDataset(data, topicRoutes)).taxonomy, topicRoutes)).toBeUndefined();
   });
 
-  it('make training warn that such mail will be routed to other queues, and the manifest keep it', async () => {
+  it('make training warn, for a split label, that retiring it is right, and else that such mail will be routed to other queues; and the manifest keep it', async () => {
     const warnings: string[] = [];
     const home = path.join(dir, 'home');
     const trained = await trainFromConfig({ config: config({ retired: ['complaints'] }), dataPath: data, home, logger: { warn: (m) => warnings.push(m) } });
     const said = warnings.filter((w) => w.includes('retired queue label'));
     expect(said).toEqual([
-      '15 row(s) carry the retired queue label "complaints": the model will route such mail to other queues, often confidently; to send it to manual triage, alias it to "other" instead ("aliases": { "complaints": "other" }, with "other" added to its labels). queue is the task that routes mail, and rows of a retired label are masked for it: the model learns no queue for such mail, and its threshold is chosen without it',
+      '15 row(s) carry the retired queue label "complaints": if its mail now belongs to other labels (split, or taken over by another queue), retiring it is right and these rows train the other tasks only; if no queue takes such mail any more, the model will route it to other queues, often confidently: to send it to manual triage, alias it to "other" instead ("aliases": { "complaints": "other" }, with "other" added to its labels). queue is the task that routes mail, and rows of a retired label are masked for it: the model learns no queue for such mail, and its threshold is chosen without it',
     ]);
     const manifest = JSON.parse(readFileSync(path.join(home, 'models', trained.modelId, 'manifest.json'), 'utf8')) as { training: Record<string, unknown> };
     expect(manifest.training.retiredRoutingRows).toEqual({ task: 'queue', rows: { complaints: 15 }, hasOther: false });

@@ -55,9 +55,11 @@ export function retiredRoutingRows(taxonomy: readonly TaskTaxonomyReport[], conf
 }
 
 /**
- * One warning per retired label of the routing task that rows still carry: mail of that kind still arrives, and a
- * model that never learnt it routes it to the other queues, as confidently as their own mail, instead of to manual
- * triage; aliasing the label into `other` sends it there. Likewise one per label of it under minCount that was
+ * One warning per retired label of the routing task that rows still carry, with both cases' advice (nothing in the
+ * config tells them apart): when that mail now belongs to other labels (the label was split, or another queue took it
+ * over), retiring it is right, and its rows train the other tasks only; when no queue takes it any more, a model that
+ * never learnt it routes it to the other queues, as confidently as their own mail, instead of to manual triage, and
+ * aliasing the label into `other` sends it there. Likewise one per label of it under minCount that was
  * dropped (`rare: "drop"`): `rare: "other"` sends such mail there. With `role` (`challenger`), headed by it and said
  * of the model's training rows, the advice first: the registry keeps a warning cut to a few lines.
  */
@@ -70,8 +72,9 @@ export function retiredRoutingWarnings(retired: RetiredRoutingRows | undefined, 
   const retiredLines = Object.entries(rows).map(([label, n]) => {
     const alias = `"aliases": { ${JSON.stringify(label)}: "${CATCH_ALL_LABEL}" }${hasOther ? '' : `, with "${CATCH_ALL_LABEL}" added to its labels`}`;
     return (
-      `${head(n)} carry the retired ${task} label "${label}": the model will route such mail to other queues, often confidently; to send it to ` +
-      `manual triage, alias it to "${CATCH_ALL_LABEL}" instead (${alias}). ${masked('a retired label')}`
+      `${head(n)} carry the retired ${task} label "${label}": if its mail now belongs to other labels (split, or taken over by another queue), ` +
+      `retiring it is right and these rows train the other tasks only; if no queue takes such mail any more, the model will route it to other queues, ` +
+      `often confidently: to send it to manual triage, alias it to "${CATCH_ALL_LABEL}" instead (${alias}). ${masked('a retired label')}`
     );
   });
   // Rare labels merge into `other` with "rare": "other" (the task gets it without listing it): its mail goes to manual triage.
