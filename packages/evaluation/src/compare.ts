@@ -19,12 +19,22 @@ export type BootstrapOptions = z.infer<typeof BootstrapOptionsSchema>;
 
 export const IntervalSchema = z.object({ delta: z.number(), lo: z.number(), hi: z.number() });
 
+/** A label only one model's taxonomy has (see `oneSidedLabels`). */
+export const OneSidedLabelSchema = z.object({
+  label: z.string(),
+  /** The emails here labelled with it: left out of the task's figures. */
+  emails: z.number().int(),
+  /** The emails compared that the model knowing it predicted it for: counted as wrong. */
+  predicted: z.number().int(),
+});
+export type OneSidedLabel = z.infer<typeof OneSidedLabelSchema>;
+
 export const TaskComparisonSchema = z.object({
   task: z.string(),
   n: z.number().int(),
   /**
    * Each model's figures. Both macro-F1s average over the same labels: those of the truth and those either model
-   * predicted (`unscoredLabels` aside), so that a label one model gives and no email has costs both the same.
+   * predicted (`unscoredLabels` and `oneSidedLabels` aside), so that a label one model gives and no email has costs both the same.
    */
   challenger: z.object({ macroF1: z.number(), accuracy: z.number() }),
   champion: z.object({ macroF1: z.number(), accuracy: z.number() }),
@@ -55,9 +65,20 @@ export const TaskComparisonSchema = z.object({
   /**
    * Labels a model predicted here that no email has and the other model does not know (one it retired, or one it
    * added): those predictions count as wrong, but not as a label of their own in either model's macro-F1, which would
-   * average one model over a label the other cannot be scored on. Absent when there are none.
+   * average one model over a label the other cannot be scored on. What each model knows is what its lines show (the
+   * labels it predicted or scored); a label of one model's taxonomy, when both are given, is in `oneSidedLabels`
+   * instead. Absent when there are none.
    */
   unscoredLabels: z.object({ challenger: z.array(z.string()), champion: z.array(z.string()) }).optional(),
+  /**
+   * When the two models' taxonomies (`taxonomies` of comparePredictions: their manifests') differ for the task, the
+   * labels only one of them knows that an email here is labelled with or that it predicted, per side. Both models are
+   * scored on common ground: those labels are left out of both macro-F1s, as `unscoredLabels` are, and the emails
+   * labelled with one of them are left out of the task's figures (`n`, accuracy, McNemar, the intervals, `answered`,
+   * `labels`), so that neither model is scored on what the other cannot know; such a label predicted for an email
+   * compared counts as wrong. Absent when there are none (taxonomies that agree, or are not known).
+   */
+  oneSidedLabels: z.object({ challenger: z.array(OneSidedLabelSchema), champion: z.array(OneSidedLabelSchema) }).optional(),
   /**
    * Labels both macro-F1s average over that no email has (one model or both predicted them, and both know them):
    * F1 0 for both, so both figures can be below those of each model's own report. Absent when there are none.
@@ -287,12 +308,39 @@ function align(challenger: readonly PredictionLine[], champion: readonly Predict
 /** Each model's routing (its manifest's): which task routes mail and whose abstention sends it to manual triage. */
 export type ComparedRouting = Partial<Record<'challenger' | 'champion', ReportRouting>>;
 
+/** Each model's labels per task, under the names its lines are scored in (see `taxonomies` of comparePredictions). */
+export type ComparedTaxonomies = Partial<Record<'challenger' | 'champion', Readonly<Record<string, readonly string[]>>>>;
+
+/**
+ * The labels of a task only one model's taxonomy has, with the side that has each; empty when either taxonomy is not
+ * known or they agree, and when no email is labelled with a label both know (nothing would be left to compare: the
+ * task is then compared on all its emails, and `disjointLabels` says when the labels do not meet).
+ */
+function oneSidedOf(pairs: ReadonlyArray<[PredictionLine, PredictionLine]>, task: string, taxonomies: ComparedTaxonomies): Map<string, 'challenger' | 'champion'> {
+  const out = new Map<string, 'challenger' | 'champion'>();
+  const challenger = taxonomies.challenger?.[task];
+  const champion = taxonomies.champion?.[task];
+  if (challenger === undefined || champion === undefined) return out;
+  for (const l of challenger) if (!champion.includes(l)) out.set(l, 'challenger');
+  for (const l of champion) if (!challenger.includes(l)) out.set(l, 'champion');
+  if (out.size === 0) return out;
+  const shared = pairs.some(([x]) => {
+    const t = x.truth[task];
+    return t !== undefined && t !== null && !out.has(t);
+  });
+  return shared ? out : new Map();
+}
+
 function compareTask(
   pairs: ReadonlyArray<[PredictionLine, PredictionLine]>,
   task: string,
   boot: BootstrapOptions,
   routing: ComparedRouting = {},
+  taxonomies: ComparedTaxonomies = {},
 ): { comparison?: TaskComparison; missing?: MissingPredictions; disjoint?: DisjointLabels } {
+  // Labels only one model knows: their emails are left out, and the labels out of both macro-F1s (`oneSidedLabels`).
+  const oneSided = oneSidedOf(pairs, task, taxonomies);
+  const leftOut = new Map<string, number>();
   const truth: string[] = [];
   const a: string[] = [];
   const b: string[] = [];
@@ -321,6 +369,10 @@ function compareTask(
       throw new ComparisonError(`task ${task}: line ${x.id ?? i + 1} has truth ${shown(t)} for the challenger and ${shown(u)} for the champion (both must be scored on the same labels)`);
     }
     if (t === undefined || t === null) continue;
+    if (oneSided.has(t)) {
+      leftOut.set(t, (leftOut.get(t) ?? 0) + 1);
+      continue;
+    }
     labelled++;
     const pa = x.prediction[task];
     const pb = y.prediction[task];
@@ -348,9 +400,11 @@ function compareTask(
   const missing = missingA + missingB > 0 ? { task, labelled, challenger: missingA, champion: missingB } : undefined;
   if (truth.length === 0) return missing ? { missing } : {};
   const truthLabels = new Set(truth);
-  const oneSided = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l)).sort();
-  const unscored = { challenger: oneSided(a, known.champion), champion: oneSided(b, known.challenger) };
-  const skip = new Set([...unscored.challenger, ...unscored.champion]);
+  // Labels a model predicted that no email compared has and the other does not know, as its lines show it; those of one
+  // model's taxonomy (its manifest's) are `oneSidedLabels`, said with their emails.
+  const unknownTo = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l) && !oneSided.has(l)).sort();
+  const unscored = { challenger: unknownTo(a, known.champion), champion: unknownTo(b, known.challenger) };
+  const skip = new Set([...unscored.challenger, ...unscored.champion, ...oneSided.keys()]);
   // One label set for both: averaged over each model's own, a label one of them gave to a single email (and no email
   // has) cost that model alone a whole label's F1, though both got the same emails right.
   const scored = uniqueLabels(truth, a, b).filter((l) => !skip.has(l));
@@ -376,11 +430,31 @@ function compareTask(
     accuracy: interval(chall.accuracy - champ.accuracy, accDeltas),
     mcnemar: mcnemar(right, wrong),
     ...(says.challenger === truth.length && says.champion === truth.length ? { answered: answeredFigures(answered, answeredRight, truth.length) } : {}),
-    ...(skip.size > 0 ? { unscoredLabels: unscored } : {}),
+    ...(unscored.challenger.length + unscored.champion.length > 0 ? { unscoredLabels: unscored } : {}),
+    ...oneSidedLabels(oneSided, leftOut, { challenger: a, champion: b }),
     ...(scored.some((l) => !truthLabels.has(l)) ? { absentLabels: scored.filter((l) => !truthLabels.has(l)) } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
   return { comparison: { ...comparison, labels: labelsOf(task, truth, { challenger: a, champion: b }, scored, kept, routing) }, ...(missing ? { missing } : {}), ...(disjoint ? { disjoint } : {}) };
+}
+
+/**
+ * A task's `oneSidedLabels`: per side, the labels only it knows that an email here is labelled with (`leftOut`: how
+ * many, left out of the figures) or that it predicted for an email compared; none when there are none.
+ */
+function oneSidedLabels(
+  oneSided: ReadonlyMap<string, 'challenger' | 'champion'>,
+  leftOut: ReadonlyMap<string, number>,
+  predicted: Record<'challenger' | 'champion', readonly string[]>,
+): Pick<TaskComparison, 'oneSidedLabels'> {
+  const side = (role: 'challenger' | 'champion') =>
+    [...oneSided.keys()]
+      .filter((label) => oneSided.get(label) === role)
+      .sort()
+      .map((label) => ({ label, emails: leftOut.get(label) ?? 0, predicted: predicted[role].filter((l) => l === label).length }))
+      .filter((l) => l.emails > 0 || l.predicted > 0);
+  const out = { challenger: side('challenger'), champion: side('champion') };
+  return out.challenger.length + out.champion.length > 0 ? { oneSidedLabels: out } : {};
 }
 
 /**
@@ -561,6 +635,11 @@ export function comparePredictions(
     onProgress?: (done: number, total: number, label?: string) => void;
     /** Each model's routing, when known: `labels` then counts, for the task both route mail by, the mail routed to each queue. */
     routing?: ComparedRouting;
+    /**
+     * Each model's labels per task (its manifest's), under the names its lines are scored in: where the two differ, the
+     * labels one alone knows are left out of both macro-F1s and their emails out of the task's figures (`oneSidedLabels`).
+     */
+    taxonomies?: ComparedTaxonomies;
   } = {},
 ): Comparison {
   const boot = BootstrapOptionsSchema.parse(options.bootstrap ?? {});
@@ -578,7 +657,7 @@ export function comparePredictions(
       missing.push(oneModel);
       return;
     }
-    const c = compareTask(pairs, task, boot, options.routing);
+    const c = compareTask(pairs, task, boot, options.routing, options.taxonomies);
     if (c.comparison) out.push(c.comparison);
     if (c.missing) missing.push(c.missing);
     if (c.disjoint) disjoint.push(c.disjoint);

@@ -1,5 +1,6 @@
-import { classifierTasks, readManifest, type Manifest } from '@mailroute/model';
-import { labelsSpokenOf, modelTrainingConfig, retiredRoutingRowsOf, retiredRoutingWarnings, type TrainingConfig } from '@mailroute/training';
+import type { PredictionLine, TaskComparison } from '@mailroute/evaluation';
+import { classifierTasks, readManifest, type ClassifierTask, type Manifest } from '@mailroute/model';
+import { alignToTaxonomy, labelsSpokenOf, modelTrainingConfig, retiredRoutingRowsOf, retiredRoutingWarnings, tasksReadWith, type TrainingConfig } from '@mailroute/training';
 
 export type Role = 'challenger' | 'champion';
 
@@ -55,4 +56,79 @@ export function taxonomyOrder({ challenger, champion }: Record<Role, Manifest | 
  */
 export function trainingWarningsOf(manifest: Manifest | undefined, role: Role): string[] {
   return retiredRoutingWarnings(retiredRoutingRowsOf(manifest), role);
+}
+
+/** A model as compare read the rows with it: its tasks (its manifest's) and the config the rows were read with. */
+export interface ReadModel {
+  tasks: readonly ClassifierTask[];
+  config: TrainingConfig;
+}
+
+/**
+ * Each model's labels per task under the names its predictions are scored in: the newer model's through the aliases
+ * of the config its rows were read with; the older's likewise, then put into the newer's taxonomy as its predictions
+ * are (`alignToTaxonomy`: aliases followed, a label the newer lacks `other` when it has that catch-all). Where the
+ * two differ, compare scores both on the labels both know (`oneSidedLabels`).
+ */
+export function scoredTaxonomies(sides: Record<Role, ReadModel>, older: Role): Record<Role, Record<string, string[]>> {
+  const newer: Role = older === 'challenger' ? 'champion' : 'challenger';
+  const read = (role: Role) => tasksReadWith(sides[role].tasks, sides[role].config);
+  const reference = read(newer);
+  const out: Record<Role, Record<string, string[]>> = { challenger: {}, champion: {} };
+  for (const task of reference) out[newer][task.name] = [...task.labels];
+  for (const task of read(older)) {
+    // One line per label, aligned as the older model's lines are: the label each becomes.
+    const lines: PredictionLine[] = task.labels.map((label) => ({ truth: {}, prediction: { [task.name]: { label } } }));
+    const aligned = alignToTaxonomy(lines, [], reference).lines.map((l) => l.prediction[task.name].label);
+    out[older][task.name] = [...new Set(aligned)];
+  }
+  return out;
+}
+
+/** The config the rows' labels were read with: `text` in words, and `role` when it is one model's own. */
+export interface TruthsReadWith {
+  role?: Role;
+  text: string;
+}
+
+/**
+ * What `oneSidedLabels` of each task says, in words, per side: the emails labelled with a label only that model knows,
+ * left out of the task's comparison; a label only it knows that no email compared is labelled with (a label the
+ * config the labels were read with does not know is renamed by its aliases or masked as retired, so a file's rows can
+ * carry it and none be compared); how many of the emails compared it predicted such labels for (counted as wrong).
+ * Both macro-F1s leave those labels out.
+ */
+export function oneSidedLabelWarnings(comparison: { tasks: readonly Pick<TaskComparison, 'task' | 'n' | 'oneSidedLabels'>[] }, readWith: TruthsReadWith): string[] {
+  const out: string[] = [];
+  const list = (labels: readonly string[]) => (labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`);
+  for (const t of comparison.tasks) {
+    for (const role of ['challenger', 'champion'] as const) {
+      const labels = t.oneSidedLabels?.[role] ?? [];
+      if (labels.length === 0) continue;
+      const labelled = labels.filter((l) => l.emails > 0);
+      const unlabelled = labels.filter((l) => l.emails === 0).map((l) => l.label);
+      const parts: string[] = [];
+      if (labelled.length > 0) {
+        const emails = labelled.reduce((s, l) => s + l.emails, 0);
+        const named = labelled.length === 1 ? labelled[0].label : list(labelled.map((l) => `${l.label} (${l.emails})`));
+        parts.push(
+          `${emails} email${emails === 1 ? '' : 's'} labelled ${named}, which only the ${role} knows, ${emails === 1 ? 'is' : 'are'} left out of the ${t.task} comparison, and ${labelled.length === 1 ? 'the label' : 'those labels'} out of both models' macro-F1; evaluate the ${role} alone to see how it does on them`,
+        );
+      }
+      if (unlabelled.length > 0) {
+        const one = unlabelled.length === 1;
+        const it = one ? 'it' : 'them';
+        // The reader's own label no email has is just absent; another's may have been renamed or masked as it was read.
+        const why =
+          readWith.role === role
+            ? `no email compared is labelled with ${it}`
+            : `no email compared is labelled with ${it}, the labels being read with ${readWith.text}, whose aliases rename and whose retired labels mask ${readWith.role === undefined ? 'labels it does not know' : `labels of the ${role}'s it does not know`}`;
+        parts.push(`${list(unlabelled)}, which only the ${role} knows, ${one ? 'is' : 'are'} left out of both models' macro-F1: ${why}`);
+      }
+      const predicted = labels.reduce((s, l) => s + l.predicted, 0);
+      if (predicted > 0) parts.push(`the ${role} predicted ${labels.length === 1 ? 'it' : 'one of them'} for ${predicted} of the ${t.n} emails compared, which ${predicted === 1 ? 'counts' : 'count'} as wrong`);
+      out.push(`${t.task}: ${parts.join('; ')}`);
+    }
+  }
+  return out;
 }

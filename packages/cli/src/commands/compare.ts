@@ -37,7 +37,7 @@ import { requiredInHelp } from '../required-help.js';
 import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
-import { manifestOf, taxonomyOrder, trainingWarningsOf, type Role } from './compare-taxonomy.js';
+import { manifestOf, oneSidedLabelWarnings, scoredTaxonomies, taxonomyOrder, trainingWarningsOf, type Role, type TruthsReadWith } from './compare-taxonomy.js';
 import { targetPrecisionsOf } from './training-facts.js';
 
 interface CompareFlags extends ReadFlags {
@@ -195,7 +195,10 @@ async function predictBoth(
       // Said in the summary (stdout, gate.md), where the older model's figures it explains are.
       const renamed = [...sides[older].renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
       const both = { ...lines, [older]: aligned.lines };
-      return { challenger: both.challenger, champion: both.champion, renamed, older, warnings: sideWarnings(said) };
+      // Each model's labels in those names, from its manifest: where they differ, both are scored on the labels both know.
+      const taxonomies = scoredTaxonomies(sides, older);
+      const readWith: TruthsReadWith = options.configFile !== undefined ? { text: `the --config given (${options.configFile})` } : { role: newer, text: `the ${newer}'s training config` };
+      return { challenger: both.challenger, champion: both.champion, renamed, older, warnings: sideWarnings(said), taxonomies, readWith };
     } finally {
       await champion.release();
     }
@@ -257,6 +260,10 @@ interface Compared {
   renamed: Renamed[];
   /** The side whose labels were put into the other's (newer) taxonomy; the champion when none were. */
   older?: Role;
+  /** Each model's labels per task, under the names its lines are scored in (models given with --data only). */
+  taxonomies?: Record<Role, Record<string, string[]>>;
+  /** The config the rows' truth labels were read with (the newer model's, or --config). */
+  readWith?: TruthsReadWith;
   warnings: string[];
   self?: string;
 }
@@ -593,17 +600,21 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           data !== undefined && pair !== undefined
             ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read, signal: interrupt.signal })
             : await readBothFiles(ctx, flags.challenger, flags.champion, interrupt.signal);
-        const { renamed, older, warnings, self } = both;
+        const { renamed, older, warnings, self, taxonomies, readWith } = both;
         const { challenger, champion } = personalMail(ctx, both);
         const progress = createProgress(ctx, 'compare');
         let comparison;
         try {
           // Each model's routing, so that the per-label figures count the mail each routes to a queue, as its own report does.
           const routing = pair ? { challenger: pair.manifests.challenger?.routing, champion: pair.manifests.champion?.routing } : undefined;
-          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}) });
+          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}), ...(taxonomies ? { taxonomies } : {}) });
         } finally {
           progress.stop();
         }
+        // Labels only one model knows (taxonomies that differ): what was left out of the comparison, said first, as it
+        // changes what every figure below is measured on.
+        const oneSided = readWith ? oneSidedLabelWarnings(comparison, readWith) : [];
+        for (const w of oneSided) ctx.stderr.write(safeLines(`warning: ${w}\n`));
         const gate = applyGate(comparison, policy);
         // What the models do, before what the data is (rows a model was trained on), which the warnings from
         // predicting said: a lead reads the first ones. A challenger that answers far fewer emails automatically can
@@ -627,7 +638,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         // A threshold that did not hold on these emails (chosen on too few validation rows, or rows unlike these): more
         // mail than intended is routed wrongly, which no figure of the gate shows. Said with the other model warnings.
         const targets = challengerModel === undefined ? undefined : targetPrecisionsOf(challengerModel);
-        warnings.unshift(...belowTargetWarnings(comparison, targets, routingTask ?? challengerModel?.routing.queueTask));
+        warnings.unshift(...oneSided, ...belowTargetWarnings(comparison, targets, routingTask ?? challengerModel?.routing.queueTask));
         // The policy file's path is the caller's: a code span, as the labels and ids of the lines below.
         const policyLine = `\nPolicy: ${source === 'default policy' ? source : codeSpan(path.relative(ctx.cwd, source) || source)}.\n`;
         // Recorded before the summary is printed, so that its Next line is true of the registry. Not when both
