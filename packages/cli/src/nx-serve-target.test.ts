@@ -54,7 +54,8 @@ it('nx run serving:serve, sent SIGTERM (to its whole process tree, as Nx passes 
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': the server's last lines may still be in its pipes when it exits (a loaded machine drains them late).
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
@@ -70,8 +71,6 @@ it('nx run serving:serve, sent SIGTERM (to its whole process tree, as Nx passes 
     });
     process.kill(-child.pid!, 'SIGTERM');
     const { code, signal } = await exited;
-    // Let the pipes drain what the server wrote last.
-    await new Promise((resolve) => setTimeout(resolve, 200));
     // The server logs its JSON lines on stderr.
     expect(stderr).not.toMatch(/npm error|Terminated/);
     expect(stderr).toMatch(/"message":"shutting down","signal":"SIGTERM"/);
