@@ -291,17 +291,31 @@ export class Classifier implements EmailClassifier {
     return { probs, truncated: bag.truncated, noText: bag.noText };
   }
 
-  /** The heavy part of `predict`: cleaning, featurizing and ONNX, giving probabilities (no answers built). */
-  async score(emails: readonly Email[]): Promise<ScoredBatch> {
+  /**
+   * The heavy part of `predict`: cleaning, featurizing and ONNX, giving probabilities (no answers built). `texts`: with
+   * the text the model read of each email (`ScoredBatch.texts`, what `modelText` gives), from this same cleaning.
+   */
+  async score(emails: readonly Email[], options: { texts?: boolean } = {}): Promise<ScoredBatch> {
     if (!Array.isArray(emails)) throw new PredictInputError('predict expects an array of emails');
     if (this.released) throw new ClassifierReleasedError(`model ${this.modelId} was released: load it again to classify`);
     const inputs = emails.map((email, i) => prepareModelInput(asRead(checkedEmail(email, i), this.read)));
     const { probs, truncated, noText } = await this.predictPrepared(inputs);
-    return { probs, truncated, languages: inputs.map((input) => input.language), noText };
+    const scored: ScoredBatch = { probs, truncated, languages: inputs.map((input) => input.language), noText };
+    if (options.texts === true) scored.texts = inputs.map((input) => input.text);
+    return scored;
   }
 
   async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
     return assemblePredictions(this.manifest, emails, await this.score(emails), this.topK);
+  }
+
+  /**
+   * `predict`, and the text the model read of each email (what `modelText` gives, `--store-text`'s text before
+   * masking), taken from the cleaning the predictions were made of: the email is not cleaned a second time.
+   */
+  async predictReading(emails: readonly Email[]): Promise<{ predictions: EmailPrediction[]; texts: string[] }> {
+    const scored = await this.score(emails, { texts: true });
+    return { predictions: assemblePredictions(this.manifest, emails, scored, this.topK), texts: scored.texts as string[] };
   }
 
   /**
@@ -319,6 +333,8 @@ export interface ScoredBatch extends Omit<PreparedPrediction, 'noText'> {
   languages: ReadonlyArray<string | undefined>;
   /** Per email: no text left after cleaning. */
   noText?: readonly boolean[];
+  /** Per email, the text the model read (`ModelInput.text`): only when asked for (`score`'s `texts`). */
+  texts?: string[];
 }
 
 /** What `assemblePredictions` reads of an email: its id, and the fields that tell an automated one (`automatedKind`). */

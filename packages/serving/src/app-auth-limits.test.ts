@@ -25,7 +25,7 @@ describe('auth and limits', () => {
     expect((await json(none)).code).toBe('UNAUTHENTICATED');
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);
-    expect((await json(wrong)).detail).toBe("The API key is not valid: it is none of this server's keys (a rotated key stops working); ask the server's operator for a valid one.");
+    expect((await json(wrong)).detail).toBe("The API key is not valid: it is none of this server's keys (a rotated or revoked key stops working); ask the server's operator for a valid one.");
     const basic = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.all}` }, body: '{}' });
     expect((await json(basic)).detail).toBe('The Authorization scheme must be Bearer, not Basic (Authorization: Bearer <key>).');
     const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));
@@ -143,6 +143,59 @@ describe('auth and limits', () => {
       open();
     }
     expect((await Promise.all(busy)).map((r) => r.status).sort()).toEqual([200, 200, 503]);
+  });
+
+  it('one key has at most its share of a scope\'s slots: another key still classifies while it holds them', async () => {
+    const classifier = createFakeClassifier();
+    // A cap of 4: one key's share is 3 (three quarters, rounded up).
+    const { app, context } = await build({ classifier, limits: { maxConcurrent: 4 } });
+    let open!: () => void;
+    classifier.hold = new Promise<void>((resolve) => (open = resolve));
+    let answered = 0;
+    const held = [1, 2, 3, 4].map(() => Promise.resolve(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.all))).then((r) => ((answered += 1), r)));
+    try {
+      await untilTrue(() => answered === 1);
+      const refused = (await Promise.race(held.map((p) => p.then((r) => (r.status === 503 ? r : new Promise<never>(() => undefined)))))) as Response;
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await json(refused)).toMatchObject({
+        code: 'OVERLOADED',
+        detail: 'This key ("all") is handling 3 classify requests, the most one key may at once (the server takes 4 for all keys): retry shortly, once one of them is answered, or send more emails per request (up to 256).',
+      });
+      expect(context.metrics.registry.render()).toMatch(/^mailroute_rejected_requests_total\{reason="concurrency_per_key"\} 1$/m);
+      // The slot the key could not take is another key's: held open, the server's cap then refuses.
+      const other = Promise.resolve(app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.classify)));
+      await untilTrue(() => context.inFlight.byScope.classify === 4);
+      const full = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.slow));
+      expect((await json(full)).detail).toBe('The server is handling 4 classify requests; retry shortly.');
+      open();
+      expect((await other).status).toBe(200);
+    } finally {
+      open();
+    }
+    expect((await Promise.all(held)).map((r) => r.status).sort()).toEqual([200, 200, 200, 503]);
+    // Every slot is given back: the key has its whole share again.
+    expect(context.inFlight.byScope.classify).toBe(0);
+  });
+
+  it('takes maxConcurrentPerKey as set, and counts no share without keys (one caller)', async () => {
+    const classifier = createFakeClassifier();
+    const keyed = await build({ classifier, limits: { maxConcurrent: 4, maxConcurrentPerKey: 1 } });
+    const anonymous = await build({ classifier, noAuth: true, limits: { maxConcurrent: 4 } });
+    let open!: () => void;
+    classifier.hold = new Promise<void>((resolve) => (open = resolve));
+    try {
+      const first = Promise.resolve(keyed.app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.all)));
+      await untilTrue(() => keyed.context.inFlight.byScope.classify === 1);
+      const second = await keyed.app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, KEYS.all));
+      expect((await json(second)).detail).toMatch(/^This key \("all"\) is handling 1 classify requests/);
+      // Without keys all 4 slots are the one caller's.
+      const all = [1, 2, 3, 4].map(() => Promise.resolve(anonymous.app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, null))));
+      await untilTrue(() => anonymous.context.inFlight.byScope.classify === 4);
+      open();
+      expect((await Promise.all([first, ...all])).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      open();
+    }
   });
 
   it('503 when a request runs past the timeout, and the prediction the caller never saw is not stored', async () => {

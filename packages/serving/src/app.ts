@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
-import { isTimeZone, parseEml as parseRawEml, redactPii, type EmlEmail, type RedactPattern } from '@mailroute/preprocess';
+import { isTimeZone, parseEml as parseRawEml, type EmlEmail } from '@mailroute/preprocess';
 import type { Auth, Principal } from './auth/api-keys.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { MethodNotAllowedError, NotFoundError, ServingError, ValidationError } from './errors.js';
@@ -15,6 +15,7 @@ import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
 import { createPredictBatcher } from './model/batcher.js';
+import { maskStoredText } from './model/stored-text.js';
 import { registryModelTasks } from './model/model-tasks.js';
 import type { ClassifierSource } from './model/classifier-source.js';
 import type { TaskScorer } from './quality/live-quality.js';
@@ -71,18 +72,13 @@ async function defaultParseEml(raw: Uint8Array): Promise<EmlEmail> {
   return email;
 }
 
-/** Every detector of `redactPii`, names and addresses included: stored text leaves the request. */
-const STORED_TEXT_MASKING = { names: true };
-
 /**
  * IBANs, cards, emails, phones, keyed numbers, names and addresses replaced before any text is stored; `knownNames`
  * (the sender's, `senderNames`) masked wherever they stand, with or without a cue before them; `patterns` (an
- * institution's own, `--pii-patterns`) masked before every other detector.
+ * institution's own, `--pii-patterns`) masked before every other detector. One function with what the model
+ * thread runs (`maskStoredText`), which it recognises by identity (`threadMasking`).
  */
-export function maskPii(text: string, knownNames: readonly string[] = [], patterns: readonly RedactPattern[] = []): string {
-  if (knownNames.length === 0 && patterns.length === 0) return redactPii(text, STORED_TEXT_MASKING).text;
-  return redactPii(text, { ...STORED_TEXT_MASKING, knownNames: [...knownNames], patterns: [...patterns] }).text;
-}
+export const maskPii = maskStoredText;
 
 /** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */
 /** The route a request matched, for metrics and logs (`unmatched` for none: never the path a caller made up). */
@@ -156,7 +152,17 @@ export function createApp(options: AppOptions): ServingApp {
   const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID), route = routeOf(c)): Response => {
     if (isRefusal(body.status, headers)) {
       const keyId = (c.get('principal') as Principal | undefined)?.keyId;
-      refused({ requestId, method: c.req.method, route, status: body.status, code: body.code, ...reasonOf(body), ...(keyId === undefined ? {} : { keyId }) });
+      const clientAddress = clientAddressOf(c);
+      refused({
+        requestId,
+        method: c.req.method,
+        route,
+        status: body.status,
+        code: body.code,
+        ...reasonOf(body),
+        ...(keyId === undefined ? {} : { keyId }),
+        ...(clientAddress === undefined ? {} : { clientAddress }),
+      });
     }
     return c.body(JSON.stringify(body), body.status as 500, { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE });
   };
@@ -184,6 +190,8 @@ export function createApp(options: AppOptions): ServingApp {
     else await next();
     // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
     const route = answered ? c.req.path : routeOf(c);
+    const docs = secureHeaders(c, route);
+    if (docs !== undefined) await docs;
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
     // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
@@ -228,6 +236,69 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/** Answers a browser or proxy may keep (no caller's data in them): the docs page and the API document. */
+const CACHEABLE_ROUTES: ReadonlySet<string> = new Set(['/docs', '/openapi.json']);
+
+/** The docs page's Content-Security-Policy, made once from the page (the hashes of its inline script and style). */
+let docsPolicy: { html: string; policy: string } | undefined;
+
+/**
+ * What /docs may do: its own inline script and style (by their sha256, so no other script runs, injected or not),
+ * fetch openapi.json from its own origin, and nothing else: no other origin, no plugin, no form, no frame around it.
+ */
+export function docsContentSecurityPolicy(html: string): string {
+  const hashes = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`).join(' ') || "'none'";
+  return [
+    "default-src 'none'",
+    `script-src ${hashes('script')}`,
+    `style-src ${hashes('style')}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The headers of every answer: `X-Content-Type-Options: nosniff` (a browser never reads a JSON answer, or a caller's
+ * text echoed in one, as a script or a page), `Cache-Control: no-store` on all but the docs page and the API document
+ * (predictions, feedback, quality, metrics, the model and errors carry a caller's data or change at each call), and
+ * the docs page's Content-Security-Policy.
+ */
+function secureHeaders(c: Context<AppEnv>, route: string): Promise<void> | undefined {
+  const headers = c.res.headers;
+  headers.set('x-content-type-options', 'nosniff');
+  if (!CACHEABLE_ROUTES.has(route)) {
+    if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
+    return undefined;
+  }
+  // Only the docs page waits for its body (a few KB, hashed once per version of the page): every other answer pays no await.
+  if (route !== '/docs' || !(headers.get('content-type') ?? '').startsWith('text/html')) return undefined;
+  return c.res
+    .clone()
+    .text()
+    .then((html) => {
+      if (docsPolicy?.html !== html) docsPolicy = { html, policy: docsContentSecurityPolicy(html) };
+      // Set on the answer's headers as they are now: @hono/node-server's Response copies its headers into a new
+      // object when its body is first read (clone), and a header set on the old one was not sent.
+      c.res.headers.set('content-security-policy', docsPolicy.policy);
+    });
+}
+
+/**
+ * The address of the client's connection, for the refusal log: the socket's remote address on Node, API Gateway's
+ * `sourceIp` on Lambda; undefined where there is none (`app.request` in tests). An `X-Forwarded-For` is never read:
+ * any client can send one, and no setting says which proxy to trust.
+ */
+function clientAddressOf(c: Context<AppEnv>): string | undefined {
+  const env = c.env as
+    | { incoming?: { socket?: { remoteAddress?: string } }; requestContext?: { http?: { sourceIp?: unknown }; identity?: { sourceIp?: unknown } } }
+    | undefined;
+  const address = env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? env?.requestContext?.identity?.sourceIp;
+  return typeof address === 'string' && address !== '' ? address.slice(0, 64) : undefined;
 }
 
 /**

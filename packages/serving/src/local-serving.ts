@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkHomeDirectory, createLocalRegistry } from '@mailroute/model';
 import type { RedactPattern } from '@mailroute/preprocess';
-import { createApp, maskPii, type ServingApp } from './app.js';
-import { createApiKeyAuth, createNoAuth, type Auth } from './auth/api-keys.js';
-import { checkKeyFilePermissions, readKeyFile } from './auth/key-file.js';
+import { createApp, type ServingApp } from './app.js';
+import { patternMasking } from './model/stored-text.js';
+import { createNoAuth, type Auth } from './auth/api-keys.js';
+import { checkKeyFilePermissions, createKeyFileAuth } from './auth/key-file.js';
 import { ModelLoadError, ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
 import { silentLogger, type Logger } from './http/logger.js';
@@ -22,15 +23,16 @@ export const API_KEYS_FILE = 'api-keys.json';
  * file is absent or empty. A file named on purpose (`required`) must exist and hold a key: a typo in its
  * path must not turn auth off. A file others than its owner may write is refused (`checkKeyFilePermissions`).
  */
-export function loadAuth(file: string | undefined, options: { required?: boolean } = {}): Auth {
+export function loadAuth(file: string | undefined, options: { required?: boolean; logger?: Logger } = {}): Auth {
   if (file === undefined) return createNoAuth();
   if (options.required && !existsSync(file)) {
     throw new ServingConfigError(`API key file ${file} does not exist (create a key in it with: mailroute serve --new-key <id> --api-keys ${file}).`, { file });
   }
   checkKeyFilePermissions(file);
-  const { keys } = readKeyFile(file);
-  if (options.required && keys.length === 0) throw new ServingConfigError(`API key file ${file} holds no keys.`, { file });
-  return keys.length === 0 ? createNoAuth() : createApiKeyAuth(keys);
+  // Read again when it changes (a key revoked or added): `createKeyFileAuth`. Without keys at start, auth stays off until a restart.
+  const auth = createKeyFileAuth(file, { logger: options.logger });
+  if (options.required && auth.keyCount === 0) throw new ServingConfigError(`API key file ${file} holds no keys.`, { file });
+  return auth.keyCount === 0 ? createNoAuth() : auth;
 }
 
 export interface LocalServingOptions {
@@ -125,7 +127,8 @@ function storedTextMasking(options: LocalServingOptions): boolean | ((text: stri
   // Patterns mask stored text only: without it they would do nothing, which a caller should hear of.
   if (patterns.length > 0 && options.storeText !== true) throw new ServingConfigError('PII patterns mask the stored text of predictions: they need storeText (--store-text).');
   if (options.storeText !== true || patterns.length === 0) return options.storeText === true;
-  return (text, knownNames) => maskPii(text, knownNames, patterns);
+  // Described, so that a model thread masks with the same patterns where it cleans, off the request thread.
+  return patternMasking(patterns);
 }
 
 /** The store's options given to a server that keeps no predictions: said, rather than dropped unseen. */
@@ -160,8 +163,8 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
   const auth = options.withoutApiKeys
     ? loadAuth(undefined)
     : options.apiKeysFile !== undefined
-      ? loadAuth(options.apiKeysFile, { required: true })
-      : loadAuth(path.join(options.home, API_KEYS_FILE));
+      ? loadAuth(options.apiKeysFile, { required: true, logger })
+      : loadAuth(path.join(options.home, API_KEYS_FILE), { logger });
   await source.reload(); // the first model must load, or there is nothing to serve
   const store = keep
     ? createSqliteStore({

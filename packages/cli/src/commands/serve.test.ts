@@ -10,7 +10,7 @@ import { ensureDemoChampion } from '@mailroute/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
 import { main } from '../main.js';
-import { lineLogger, shutdownSignals } from './serve.js';
+import { lineLogger, serveLimits, shutdownSignals } from './serve.js';
 import { captureStream, runCli } from '../test-support.js';
 
 
@@ -107,8 +107,60 @@ describe('mailroute serve', () => {
     // A metrics key scrapes, and classifies nothing.
     expect((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer mr_scraper' } })).status).toBe(200);
     expect((await send('mr_scraper')).status).toBe(403);
+    // Revoked while it runs: the key is refused once the server has read the file again (within seconds), no restart.
+    const revoked = await run(['serve', '--api-keys', keysFile, '--revoke-key', 'crm']);
+    expect(revoked.code).toBe(0);
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = (await send('mr_secret')).status;
+    }
+    expect(status).toBe(401);
+    expect(app.stderr()).toMatch(/"message":"api keys reloaded".*"keys":1/);
+    expect((await fetch(`${app.url}/metrics`, { headers: { authorization: 'Bearer mr_scraper' } })).status).toBe(200);
     expect(await app.stop()).toBe(0);
   }, 60_000);
+
+  it('revokes a key with --revoke-key: taken out of the key file, which it alone reads', async () => {
+    const keyHome = path.join(root, 'revoked');
+    const file = path.join(keyHome, 'api-keys.json');
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'crm'])).code).toBe(0);
+    expect((await run(['serve', '--home', keyHome, '--new-key', 'prometheus', '--scopes', 'metrics'])).code).toBe(0);
+    const revoked = await run(['serve', '--home', keyHome, '--revoke-key', 'crm']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe('');
+    expect(revoked.stderr).toBe(
+      `API key "crm" (classify, feedback) revoked: removed from ${file} (1 key left). A running server that reads this file stops accepting it within 5 seconds (it logs "api keys reloaded"); no restart needed.\n`,
+    );
+    expect(JSON.parse(await readFile(file, 'utf8')).keys.map((k: { id: string }) => k.id)).toEqual(['prometheus']);
+    const again = await run(['serve', '--home', keyHome, '--revoke-key', 'crm']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`there is no API key "crm" in ${file} to revoke: its keys are prometheus`);
+    // Options it does not read are refused, not dropped; the file is left as it was.
+    for (const extra of [['--port', '1234'], ['--scopes', 'classify'], ['--new-key', 'x']]) {
+      const res = await run(['serve', '--home', keyHome, '--revoke-key', 'prometheus', ...extra]);
+      expect(res.code, extra[0]).toBe(2);
+      expect(res.stderr, extra[0]).toMatch(/does not go with --(revoke|new)-key/);
+    }
+    const last = await run(['serve', '--home', keyHome, '--revoke-key', 'prometheus']);
+    expect(last.code).toBe(0);
+    expect(last.stderr).toContain('it holds no keys now: a running server refuses every key until one is added');
+    const none = await run(['serve', '--home', path.join(root, 'no-keys'), '--revoke-key', 'crm']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('there is no key file');
+  });
+
+  it('takes --max-concurrent-per-key up to --max-concurrent, and not with --sagemaker (no keys)', async () => {
+    expect(serveLimits({ maxConcurrent: 10, maxConcurrentPerKey: 4 }, false)).toMatchObject({ maxConcurrent: 10, maxConcurrentPerKey: 4 });
+    const over = await run(['serve', '--home', home, '--port', '0', '--max-concurrent', '8', '--max-concurrent-per-key', '9']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('--max-concurrent-per-key 9 is over --max-concurrent 8');
+    const overDefault = await run(['serve', '--home', home, '--port', '0', '--max-concurrent-per-key', '65']);
+    expect(overDefault.stderr).toContain('--max-concurrent-per-key 65 is over the default --max-concurrent of 64');
+    const container = await run(['serve', '--sagemaker', '--model-dir', root, '--port', '0', '--max-concurrent-per-key', '2']);
+    expect(container.code).toBe(2);
+    expect(container.stderr).toContain('--max-concurrent-per-key does not go with --sagemaker');
+  });
 
   it('creates an API key with --new-key, stored hashed, that the server then requires', async () => {
     const keyHome = path.join(root, 'keyed');

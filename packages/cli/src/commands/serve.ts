@@ -6,7 +6,9 @@ import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
 import { isTimeZone } from '@mailroute/preprocess';
 import {
   addApiKey,
+  revokeApiKey,
   readKeyFile,
+  KEY_FILE_CHECK_MS,
   API_KEYS_FILE,
   DB_FILE,
   SCOPES,
@@ -46,6 +48,7 @@ export interface ServeFlags {
   maxBodyBytes?: number;
   timeoutMs?: number;
   maxConcurrent?: number;
+  maxConcurrentPerKey?: number;
   maxConnections?: number;
   storeText?: boolean;
   piiPatterns?: string;
@@ -55,6 +58,7 @@ export interface ServeFlags {
   retentionDays?: number;
   sagemaker?: boolean;
   newKey?: string;
+  revokeKey?: string;
   scopes?: Scope[];
   rotate?: boolean;
   rateLimit?: RateLimit | null;
@@ -99,6 +103,11 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
     .option('--max-body-bytes <n>', `request body limit (default 1 MB${sagemaker ? ', 6 MB with --sagemaker' : ''}; at most 6 MB)`, wholeNumberOption('--max-body-bytes', 1, 6 * 1024 * 1024))
     .option('--timeout-ms <n>', 'request timeout (default 10000)', wholeNumberOption('--timeout-ms', 1, 600_000))
     .option('--max-concurrent <n>', 'requests of one kind (classify, feedback) handled at once before 503 (default 64 each)', wholeNumberOption('--max-concurrent', 1, 100_000))
+    .option(
+      '--max-concurrent-per-key <n>',
+      'of those, requests of one kind one API key has at once before 503, so one key cannot take every slot (default: three quarters of --max-concurrent, rounded up: 48 of 64; at most --max-concurrent; without keys: not applied)',
+      wholeNumberOption('--max-concurrent-per-key', 1, 100_000),
+    )
     .option(
       '--max-connections <n>',
       `open client connections at most; more are closed at once (env MAILROUTE_MAX_CONNECTIONS; default ${DEFAULT_MAX_CONNECTIONS})`,
@@ -186,9 +195,20 @@ export function refuseUnsafeListen(ctx: CliContext, flags: ServeFlags): void {
   }
 }
 
+/** `--max-concurrent-per-key` over `--max-concurrent` (or its default 64) could never be reached: refused, rather than read as the cap. */
+function checkPerKeyShare(flags: ServeFlags): void {
+  const cap = flags.maxConcurrent ?? 64;
+  if (flags.maxConcurrentPerKey !== undefined && flags.maxConcurrentPerKey > cap) {
+    throw new UsageError(
+      `--max-concurrent-per-key ${flags.maxConcurrentPerKey} is over ${flags.maxConcurrent === undefined ? 'the default --max-concurrent of 64' : `--max-concurrent ${cap}`}: one key's share is part of the server's cap; give at most ${cap}, or raise --max-concurrent too`,
+    );
+  }
+}
+
 /** The settings a server reads that can be wrong before anything is loaded: MAILROUTE_MAX_CONNECTIONS and a named key file. */
 export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
   timeZoneSetting(ctx, flags);
+  checkPerKeyShare(flags);
   if (flags.maxConnections === undefined) envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
   const apiKeysFile = namedKeyFile(ctx, flags);
   if (apiKeysFile !== undefined) loadAuth(apiKeysFile, { required: true });
@@ -214,9 +234,25 @@ function refuseIdleOptions(flags: ServeFlags, modelDir: string | undefined, sage
   if (flags.piiPatterns !== undefined && flags.storeText !== true) {
     throw new UsageError('--pii-patterns goes only with --store-text: its patterns mask the text stored with each prediction (the model reads text masked by the built-in detectors)');
   }
+  if (sagemaker && flags.maxConcurrentPerKey !== undefined) {
+    throw new UsageError('--max-concurrent-per-key does not go with --sagemaker (MAILROUTE_SAGEMAKER=1): the container takes no API keys, so every request is one caller\'s; --max-concurrent caps them');
+  }
   if (flags.modelThreads === 0 && flags.inlineEmails !== undefined) {
     throw new UsageError('--inline-emails does not go with --model-threads 0: every batch is scored on the request thread then');
   }
+}
+
+/** The app's limits the flags set (the rest are the app's defaults). */
+export function serveLimits(flags: ServeFlags, sagemaker: boolean): LimitsInput {
+  return {
+    ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
+    ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
+    ...(flags.timeoutMs === undefined ? {} : { requestTimeoutMs: flags.timeoutMs }),
+    ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
+    ...(flags.maxConcurrentPerKey === undefined ? {} : { maxConcurrentPerKey: flags.maxConcurrentPerKey }),
+    // SageMaker allows 6 MB per invocation, and the 413 says that is fixed (no flag reaches an endpoint's container).
+    ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
+  };
 }
 
 /** Starts the server from flags and environment and returns it. */
@@ -224,16 +260,10 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   const { sagemaker, host, port, home } = listenAddress(ctx, flags);
   const maxConnections = flags.maxConnections ?? envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
   const modelDir = flags.modelDir ?? (sagemaker ? (envSetting(ctx, 'SM_MODEL_DIR') ?? '/opt/ml/model') : undefined);
-  const limits: LimitsInput = {
-    ...(flags.maxBatch === undefined ? {} : { maxBatch: flags.maxBatch }),
-    ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
-    ...(flags.timeoutMs === undefined ? {} : { requestTimeoutMs: flags.timeoutMs }),
-    ...(flags.maxConcurrent === undefined ? {} : { maxConcurrent: flags.maxConcurrent }),
-    // SageMaker allows 6 MB per invocation, and the 413 says that is fixed (no flag reaches an endpoint's container).
-    ...(sagemaker && flags.maxBodyBytes === undefined ? { maxBodyBytes: SAGEMAKER_BODY_LIMIT.ceiling, bodyLimitSetting: SAGEMAKER_BODY_LIMIT } : {}),
-  };
+  const limits = serveLimits(flags, sagemaker);
   refuseUnsafeListen(ctx, flags);
   refuseIdleOptions(flags, modelDir, sagemaker);
+  checkPerKeyShare(flags);
   const piiPatterns = flags.piiPatterns === undefined ? undefined : await readPiiPatterns(ctx, flags.piiPatterns);
   const apiKeysFile = namedKeyFile(ctx, flags);
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
@@ -328,12 +358,46 @@ async function withWayBack(error: Error, home: string): Promise<Error> {
 
 /** The options that --new-key reads: where the key file is, and the key's own. */
 const KEY_OPTIONS = new Set(['newKey', 'home', 'apiKeys', 'scopes', 'rotate', 'rateLimit']);
+/** The options that --revoke-key reads: where the key file is. */
+const REVOKE_OPTIONS = new Set(['revokeKey', 'home', 'apiKeys']);
 
-/** Server options given with --new-key, which makes a key and exits: they would be dropped without a word (and go unchecked). */
-function refuseServerOptions(command: Command): void {
-  const given = command.options.filter((o) => !KEY_OPTIONS.has(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
+/**
+ * Server options given with --new-key or --revoke-key, which change the key file and exit: they would be dropped
+ * without a word (and go unchecked).
+ */
+function refuseServerOptions(command: Command, revoke = false): void {
+  const read = revoke ? REVOKE_OPTIONS : KEY_OPTIONS;
+  const given = command.options.filter((o) => !read.has(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
   if (given.length === 0) return;
-  throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not go with --new-key, which makes an API key and exits without serving: make the key, then start the server with ${given.length === 1 ? 'it' : 'them'}`);
+  const them = given.length === 1 ? 'it' : 'them';
+  const doing = revoke ? `--revoke-key, which removes an API key and exits without serving: start the server with ${them} on its own` : `--new-key, which makes an API key and exits without serving: make the key, then start the server with ${them}`;
+  throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not go with ${doing}`);
+}
+
+/** Seconds a running server takes at most to read a changed key file (at a request that presents a key). */
+const KEY_FILE_CHECK_SECONDS = KEY_FILE_CHECK_MS / 1000;
+
+/** `--revoke-key <id>`: the key taken out of the key file (written whole, as --new-key writes it); running servers stop accepting it. */
+function revokeKey(ctx: CliContext, flags: ServeFlags & { revokeKey: string }, command: Command): void {
+  if (flags.newKey !== undefined) throw new UsageError('--revoke-key does not go with --new-key: revoke a key, or make one (--new-key <id> --rotate gives an id a new key, the old one stops working)');
+  refuseServerOptions(command, true);
+  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
+  const file = namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE);
+  if (!existsSync(file)) throw new UsageError(`there is no key file ${file}, so no API key "${flags.revokeKey}" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)`);
+  const ids = readKeyFile(file).keys.map((k) => k.id);
+  if (!ids.includes(flags.revokeKey)) {
+    const held = ids.length === 0 ? 'it holds no keys' : `its keys are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
+    throw new UsageError(`there is no API key "${flags.revokeKey.slice(0, 100)}" in ${file} to revoke: ${held}`);
+  }
+  const entry = revokeApiKey(file, flags.revokeKey);
+  const left = ids.length - 1;
+  const after =
+    left > 0
+      ? `${left} key${left === 1 ? '' : 's'} left`
+      : `it holds no keys now: a running server refuses every key until one is added (mailroute serve --new-key <id>); at its next start a server refuses a key file named with --api-keys that holds none, and serves ${path.join(home, API_KEYS_FILE)} without auth, to this machine only`;
+  ctx.stderr.write(
+    `API key "${entry.id}" (${entry.scopes.join(', ')}) revoked: removed from ${file} (${after}). A running server that reads this file stops accepting it within ${KEY_FILE_CHECK_SECONDS} seconds (it logs "api keys reloaded"); no restart needed.\n`,
+  );
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -343,10 +407,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--pii-patterns <file>', `with --store-text, also mask the stored text by your own patterns: ${PII_PATTERNS_HELP}`)
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
+    .option('--revoke-key <id>', `remove the API key with this id from the key file, and exit; running servers stop accepting it within ${KEY_FILE_CHECK_MS / 1000} seconds`)
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin,metrics; default classify,feedback, or the rotated key\'s own; metrics alone: /metrics and /v1/model, for Prometheus)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
     .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it; counted per scope (classify and feedback each get the limit)', rateLimitArg)
     .action(async (flags: ServeFlags, command: Command) => {
+      if (flags.revokeKey !== undefined) return revokeKey(ctx, { ...flags, revokeKey: flags.revokeKey }, command);
       // Key options without a key to make would be dropped without a word.
       const keyOnly = [flags.scopes && '--scopes', flags.rotate && '--rotate', flags.rateLimit !== undefined && '--rate-limit'].filter(Boolean);
       if (flags.newKey === undefined && keyOnly.length > 0) throw new UsageError(`${keyOnly.join(', ')} ${keyOnly.length === 1 ? 'goes' : 'go'} only with --new-key <id> (describing the key it makes)`);
@@ -367,7 +433,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const limit = flags.rateLimit === undefined ? old?.rateLimit : (flags.rateLimit ?? undefined);
         const limitNote = limit ? `, ${limit.perSecond}/s with bursts of ${limit.burst}` : '';
         ctx.stdout.write(`${key}\n`);
-        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}${limitNote}) stored hashed in ${file}; it is shown only now. A running server reads keys at start: restart it.\n`);
+        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}${limitNote}) stored hashed in ${file}; it is shown only now. A running server that reads this file with keys in it takes it within ${KEY_FILE_CHECK_SECONDS} seconds; one started without keys (auth off) needs a restart to turn auth on.\n`);
         return;
       }
       const logger = lineLogger(ctx);

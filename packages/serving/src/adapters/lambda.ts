@@ -72,7 +72,13 @@ const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(Strin
 /** `body` as the function's answer. */
 function problemResult(body: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
   // A new id, as the Node server gives a request it cannot read: the caller's is not read before the app.
-  return { statusCode: body.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': randomUUID(), ...headers }, body: JSON.stringify(body), isBase64Encoded: false };
+  // With the headers the app gives every answer (nosniff, no-store), as the Node server's own answers have them.
+  return {
+    statusCode: body.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': randomUUID(), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
 }
 
 /** The answer while the app cannot be built (its model store or endpoint unreachable): a 503 to retry, as problem+json. */

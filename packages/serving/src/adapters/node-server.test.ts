@@ -574,7 +574,9 @@ describe('a server without API keys', () => {
       });
       expect(answer.statusCode).toBe(403);
       expect(answer.headers['x-request-id']).toBe('crm-call-17');
-      expect(refusals).toContainEqual({ requestId: 'crm-call-17', method: 'GET', route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      // With the address of the connection it came on (a browser's page: this machine's own).
+      expect(refusals).toContainEqual({ requestId: 'crm-call-17', method: 'GET', route: 'not_loopback', status: 403, code: 'FORBIDDEN', clientAddress: '127.0.0.1' });
       expect(refusals).toHaveLength(4);
       // Clients on this machine: curl, a local CRM, a page served from localhost.
       for (const host of [`127.0.0.1:${own.port}`, `localhost:${own.port}`, `[::1]:${own.port}`, 'LOCALHOST']) {
@@ -592,6 +594,41 @@ describe('a server without API keys', () => {
     try {
       const res = await send(own.port, 'GET', '/v1/quality', { host: 'mailroute.bank.example', origin: 'https://crm.bank.example', authorization: `Bearer ${KEYS.all}` });
       expect(res.status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+});
+
+describe('answers over Node', () => {
+  it('carry nosniff, no-store where they hold data, the docs page its CSP, and a refusal line the socket\'s address (never X-Forwarded-For)', async () => {
+    const refusals: Record<string, unknown>[] = [];
+    const logger = { info: () => undefined, warn: (m: string, fields?: Record<string, unknown>) => (m === 'request refused' ? refusals.push(fields ?? {}) : undefined), error: () => undefined };
+    const own = await startNodeServer({ serving: await buildTestApp({ logger }), host: '127.0.0.1', port: 0 });
+    try {
+      // @hono/node-server's own Response copies its headers when the body is first read: a header set after was lost.
+      for (const method of ['GET', 'HEAD']) {
+        const docs = await fetch(`${own.url}/docs`, { method });
+        expect(docs.headers.get('content-security-policy'), method).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self'/);
+        expect(docs.headers.get('x-content-type-options'), method).toBe('nosniff');
+        expect(docs.headers.get('cache-control'), method).toBeNull();
+        await docs.arrayBuffer();
+      }
+      const classify = await fetch(`${own.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.all}` }, body: JSON.stringify({ emails: [{ body: 'invoice' }] }) });
+      expect(classify.status).toBe(200);
+      expect([classify.headers.get('cache-control'), classify.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
+      const refused = await fetch(`${own.url}/v1/quality`, { headers: { 'x-forwarded-for': '198.51.100.1', 'x-request-id': 'no-key' } });
+      expect(refused.status).toBe(401);
+      expect([refused.headers.get('cache-control'), refused.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
+      expect(refusals).toContainEqual(expect.objectContaining({ requestId: 'no-key', status: 401, clientAddress: '127.0.0.1' }));
+      // A request no fetch Request can be made of is answered by the adapter itself, with the same headers.
+      const raw = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: own.port, path: '/v1\\classify' }, (res) => resolve(res.resume()));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(raw.statusCode).toBe(400);
+      expect(raw.headers['x-content-type-options']).toBe('nosniff');
     } finally {
       await own.close();
     }

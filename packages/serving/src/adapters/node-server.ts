@@ -80,12 +80,15 @@ export function notFromLoopback(headers: IncomingHttpHeaders): string | undefine
   return undefined;
 }
 
+/** The headers the app gives every answer (`secureHeaders` in app.ts), on the answers this adapter makes itself. */
+const OWN_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+
 /** The 403 for a request `notFromLoopback` refused, as problem+json with an `x-request-id` like every other error. */
 function loopbackOnlyResponse(why: string, requestId: string): Response {
   const { body, headers } = toProblem(
     new ForbiddenError(`This server runs without API keys, for clients on this machine only, and ${why}: call it at 127.0.0.1 or localhost, or configure API keys.`),
   );
-  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
 }
 
 /**
@@ -95,7 +98,7 @@ function loopbackOnlyResponse(why: string, requestId: string): Response {
  */
 function unanswerable(error: unknown): Response {
   const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
-  return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': randomUUID(), 'content-type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': randomUUID(), 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
 }
 
 /** A bind failure said in terms of what to do about it; other errors pass unchanged. */
@@ -137,7 +140,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const loopbackOnly = !serving.context.auth.enabled && options.unauthenticatedBecause === undefined;
   const { metrics } = serving.context;
   const fetch = loopbackOnly
-    ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders } }) => {
+    ? (request: Request, env: { incoming: { headers: IncomingHttpHeaders; socket?: { remoteAddress?: string } } }) => {
         const why = notFromLoopback(env.incoming.headers);
         if (why === undefined) return serving.app.fetch(request, env);
         const started = performance.now();
@@ -148,7 +151,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         const sent = env.incoming.headers['x-request-id'];
         const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
         // Logged with the app's own refusals, under their one rate limit.
-        serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN' });
+        const clientAddress = env.incoming.socket?.remoteAddress;
+        serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN', ...(clientAddress === undefined ? {} : { clientAddress }) });
         const refused = loopbackOnlyResponse(why, requestId);
         // In the latency histogram too, as every request the app answers is: its counts match the requests' then.
         metrics.observeLatency('not_loopback', 403, (performance.now() - started) / 1000);

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildTestApp, json, jsonRequest } from '../test-support/harness.js';
+import { invoiceEmail } from '../test-support/route-helpers.js';
 import { createApiKeyAuth, hashApiKey } from './api-keys.js';
-import { addApiKey, readKeyFile } from './key-file.js';
+import { addApiKey, createKeyFileAuth, KEY_FILE_CHECK_MS, readKeyFile, revokeApiKey } from './key-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,5 +42,79 @@ describe('API key file', () => {
     // Through a folder that is not there yet, the file is not found to read, and the folder takes the temp file.
     expect(() => addApiKey(`${dir}/missing/x/../../keys/`, 'crm', ['classify'])).toThrow();
     expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('revokes a key: its entry taken out of the file, written whole (mode 600), the other keys kept; an unknown id refused', () => {
+    const file = path.join(dir, 'revoke.json');
+    addApiKey(file, 'crm', ['classify']);
+    const kept = addApiKey(file, 'scraper', ['metrics']);
+    chmodSync(file, 0o644);
+    expect(revokeApiKey(file, 'crm')).toMatchObject({ id: 'crm', scopes: ['classify'] });
+    const { keys } = readKeyFile(file);
+    expect(keys.map((k) => k.id)).toEqual(['scraper']);
+    expect(createApiKeyAuth(keys).authenticate(kept)?.keyId).toBe('scraper');
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => revokeApiKey(file, 'crm')).toThrow('There is no API key "crm" in ' + file + ' to revoke: its keys are scraper.');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('a running app on a key file', () => {
+  it('stops accepting a revoked key, and takes a new one, once it has read the changed file: no restart', async () => {
+    const file = path.join(dir, 'running.json');
+    const crm = addApiKey(file, 'crm', ['classify']);
+    const other = addApiKey(file, 'other', ['classify']);
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const logger = { info: (m: string, f?: Record<string, unknown>) => void lines.push(['info', m, f]), warn: () => undefined, error: (m: string, f?: Record<string, unknown>) => void lines.push(['error', m, f]) };
+    const serving = await buildTestApp({ auth: createKeyFileAuth(file, { logger, clock }), clock });
+    try {
+      const classify = (key: string) => serving.app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, key));
+      expect((await classify(crm)).status).toBe(200);
+      revokeApiKey(file, 'crm');
+      const added = addApiKey(file, 'new', ['classify']);
+      now += KEY_FILE_CHECK_MS;
+      const refused = await classify(crm);
+      expect(refused.status).toBe(401);
+      expect((await json(refused)).code).toBe('UNAUTHENTICATED');
+      expect((await classify(added)).status).toBe(200);
+      expect((await classify(other)).status).toBe(200);
+      expect(lines).toEqual([['info', 'api keys reloaded', { file, keys: 2 }]]);
+      // A version that cannot be used keeps the keys read before, said once however often it is looked at.
+      writeFileSync(file, '{"keys": [');
+      for (let i = 0; i < 3; i++) {
+        now += KEY_FILE_CHECK_MS;
+        expect((await classify(added)).status).toBe(200);
+      }
+      expect(lines.slice(1)).toEqual([['error', 'api key file not reloaded: the keys read before stay in use', expect.objectContaining({ file, keys: 2, error: expect.stringContaining('is not valid JSON') })]]);
+      // Fixed, it is read again; emptied (every key revoked), auth stays on and every key is refused.
+      writeFileSync(file, JSON.stringify({ keys: [] }));
+      now += KEY_FILE_CHECK_MS;
+      expect((await classify(added)).status).toBe(401);
+      expect(lines.at(-1)).toEqual(['info', 'api keys reloaded', { file, keys: 0 }]);
+    } finally {
+      await serving.close();
+    }
+  });
+
+  it('looks at the file at most every few seconds, and a key file others may write is not taken', () => {
+    const file = path.join(dir, 'checked.json');
+    const crm = addApiKey(file, 'crm', ['classify']);
+    let now = 0;
+    const errors: Array<Record<string, unknown> | undefined> = [];
+    const auth = createKeyFileAuth(file, { clock: { now: () => now }, logger: { info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f) } });
+    expect(auth.keyCount).toBe(1);
+    revokeApiKey(file, 'crm');
+    now += KEY_FILE_CHECK_MS - 1;
+    expect(auth.authenticate(crm)?.keyId).toBe('crm');
+    now += 1;
+    expect(auth.authenticate(crm)).toBeUndefined();
+    if (process.platform === 'win32') return;
+    const back = addApiKey(file, 'crm', ['classify']);
+    chmodSync(file, 0o666);
+    now += KEY_FILE_CHECK_MS;
+    expect(auth.authenticate(back)).toBeUndefined();
+    expect(errors).toEqual([expect.objectContaining({ error: expect.stringContaining('can be written by its group and every user') })]);
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ServingConfigError } from '../errors.js';
-import { ApiKeyFileSchema, generateApiKey, hashApiKey, type ApiKeyFile, type RateLimit, type Scope } from './api-keys.js';
+import { describeError, silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
+import { ApiKeyFileSchema, createApiKeyAuth, generateApiKey, hashApiKey, type ApiKeyEntry, type ApiKeyFile, type Auth, type RateLimit, type Scope } from './api-keys.js';
 
 export function readKeyFile(file: string): ApiKeyFile {
   if (!existsSync(file)) return { keys: [] };
@@ -60,7 +61,28 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
   // A rate limit given replaces the old one (null: none); else a rotated key keeps its own.
   const rateLimit = options.rateLimit === undefined ? old?.rateLimit : (options.rateLimit ?? undefined);
   const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(rateLimit ? { rateLimit } : {}) };
-  const next: ApiKeyFile = { keys: [...current.keys.filter((k) => k.id !== id), entry] };
+  writeKeyFile(file, { keys: [...current.keys.filter((k) => k.id !== id), entry] });
+  return key;
+}
+
+/**
+ * Takes the key `id` out of the key file (a new file renamed over it, as `addApiKey` writes it) and returns its entry:
+ * a running server stops accepting it at its next check of the file (`createKeyFileAuth`). An id not in the file is refused.
+ */
+export function revokeApiKey(file: string, id: string): ApiKeyEntry {
+  const current = readKeyFile(file);
+  const entry = current.keys.find((k) => k.id === id);
+  if (entry === undefined) {
+    const ids = current.keys.map((k) => k.id);
+    const held = ids.length === 0 ? 'it holds no keys' : `its keys are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
+    throw new ServingConfigError(`There is no API key "${id}" in ${file} to revoke: ${held}.`, { keyId: id });
+  }
+  writeKeyFile(file, { keys: current.keys.filter((k) => k.id !== id) });
+  return entry;
+}
+
+/** Writes the key file whole: a temp file (mode 600) renamed over it, so a server never reads half a file. */
+function writeKeyFile(file: string, next: ApiKeyFile): void {
   ApiKeyFileSchema.parse(next);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -72,5 +94,73 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
     rmSync(tmp, { force: true });
     throw error;
   }
-  return key;
+}
+
+/** How often, at most, a server looks whether its key file changed (on a request that presents a key). */
+export const KEY_FILE_CHECK_MS = 5_000;
+
+/** What tells a key file's versions apart: a file renamed over it (inode), its size and its times; undefined when absent. */
+function stampOf(file: string): string | undefined {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+export interface KeyFileAuth extends Auth {
+  /** The keys read last. */
+  readonly keyCount: number;
+}
+
+/**
+ * The keys of `file`, read again when it changes: at most every `checkMs` (default KEY_FILE_CHECK_MS), on a request
+ * that presents a key, the file's inode, size and times are compared with those read; a new version is read whole
+ * and replaces the keys (`api keys reloaded`, with their count), so a key revoked (`mailroute serve --revoke-key`) or
+ * rotated stops working without a restart, and a new one starts. A version that cannot be used (not valid, writable by
+ * others, gone) keeps the keys read before, and is logged once at error level. The file is read (and its errors
+ * thrown) now; auth stays on however few keys a later version holds (none: every key refused).
+ */
+export function createKeyFileAuth(file: string, options: { logger?: Logger; clock?: Clock; checkMs?: number } = {}): KeyFileAuth {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const checkMs = options.checkMs ?? KEY_FILE_CHECK_MS;
+  // Stamped before it is read: a change in between is seen at the first check, and the file read again.
+  let stamp = stampOf(file);
+  let keys = readKeyFile(file).keys;
+  let current = createApiKeyAuth(keys);
+  let refused: string | undefined;
+  let checkedAt = clock.now();
+  const check = (): void => {
+    let seen: string | undefined;
+    try {
+      seen = stampOf(file);
+      if (seen === stamp || (seen !== undefined && seen === refused)) return;
+      if (seen === undefined) throw new ServingConfigError(`API key file ${file} is not there any more (deleted or moved)`);
+      checkKeyFilePermissions(file);
+      const read = readKeyFile(file).keys;
+      current = createApiKeyAuth(read);
+      keys = read;
+      stamp = seen;
+      refused = undefined;
+      logger.info('api keys reloaded', { file, keys: read.length });
+    } catch (error) {
+      // Said once for each version that cannot be used (and once while the file is not there, or cannot be looked at).
+      const version = seen ?? 'gone';
+      if (refused !== version) logger.error('api key file not reloaded: the keys read before stay in use', { file, keys: keys.length, error: describeError(error) });
+      refused = version;
+    }
+  };
+  return {
+    enabled: true,
+    get keyCount() {
+      return keys.length;
+    },
+    authenticate(presented) {
+      const now = clock.now();
+      // A clock set back checks at once rather than after the whole step.
+      if (now - checkedAt >= checkMs || now < checkedAt) {
+        checkedAt = now;
+        check();
+      }
+      return current.authenticate(presented);
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { isUtf8 } from 'node:buffer';
 import { bodyLimit } from 'hono/body-limit';
-import { presentedKey, type Scope } from '../auth/api-keys.js';
+import { presentedKey, type Principal, type Scope } from '../auth/api-keys.js';
 import {
   ForbiddenError,
   OverloadedError,
@@ -14,7 +14,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors.js';
 import type { AppContext, AppEnv } from './context.js';
-import { bodyTooLargeMessage, type BodyKind } from './limits.js';
+import { bodyTooLargeMessage, maxConcurrentPerKey, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
 import { slowRequestMessage, slowRequestRetryAfterSeconds, stalledBody, stalledBodyMessage } from './request-timeout.js';
 import { describeNonUtf8 } from './utf8.js';
@@ -28,7 +28,7 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope | undefined
     const first = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
     const scheme = first !== undefined && first.toLowerCase() !== 'bearer' ? first : undefined;
     throw new UnauthenticatedError(
-      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid: it is none of this server\'s keys (a rotated key stops working); ask the server\'s operator for a valid one.',
+      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid: it is none of this server\'s keys (a rotated or revoked key stops working); ask the server\'s operator for a valid one.',
     );
   }
   // Set before the scope and rate checks: a refusal's log line names the key (never the key itself).
@@ -199,20 +199,45 @@ function nodeStreams(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing:
 }
 
 /**
+ * Requests under way per key and scope (`classify:crm`), beside `inFlight.byScope`: one map per app (keyed by its
+ * `inFlight`), shared by the routes of a scope. A key's entry goes when its last request ends.
+ */
+const inFlightByKey = new WeakMap<AppContext['inFlight'], Map<string, number>>();
+
+/**
  * At most `maxConcurrent` requests of one scope at once (503 + Retry-After beyond, rather than a growing
  * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
  * keeps its slot until it really ends, so the cap holds (one whose body stops arriving gives it back when
- * its connection closes).
+ * its connection closes). With API keys, one key has at most `maxConcurrentPerKey` of a scope's slots: a key
+ * that holds its requests open (bodies trickled up to the deadline) cannot take every slot from the other keys.
+ * Without keys every caller is the one principal, and only the scope's cap counts.
  */
 function admitter(ctx: AppContext, scope: Scope) {
   const { inFlight } = ctx;
+  let byKey = inFlightByKey.get(inFlight);
+  if (byKey === undefined) inFlightByKey.set(inFlight, (byKey = new Map()));
+  const keys = byKey;
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
     const mine = inFlight.byScope[scope] ?? 0;
+    // The key's own share first: a key over it hears that it is its own doing, even when the server is full too.
+    const keyId = ctx.auth.enabled ? (c.get('principal') as Principal | undefined)?.keyId : undefined;
+    const slot = keyId === undefined ? undefined : `${scope}:${keyId}`;
+    const held = slot === undefined ? 0 : (keys.get(slot) ?? 0);
+    const perKey = maxConcurrentPerKey(ctx.limits);
+    if (slot !== undefined && held >= perKey) {
+      ctx.metrics.rejected.inc({ reason: 'concurrency_per_key' });
+      const batch = scope === 'classify' ? `, or send more emails per request (up to ${ctx.limits.maxBatch})` : '';
+      throw new OverloadedError(
+        `This key ("${keyId}") is handling ${held} ${scope} requests, the most one key may at once (the server takes ${ctx.limits.maxConcurrent} for all keys): retry shortly, once one of them is answered${batch}.`,
+        1,
+      );
+    }
     if (mine >= ctx.limits.maxConcurrent) {
       ctx.metrics.rejected.inc({ reason: 'concurrency' });
       throw new OverloadedError(`The server is handling ${ctx.limits.maxConcurrent} ${scope} requests; retry shortly.`, 1);
     }
     inFlight.byScope[scope] = mine + 1;
+    if (slot !== undefined) keys.set(slot, held + 1);
     inFlight.count += 1;
     ctx.metrics.inFlight.set({}, inFlight.count);
     let released = false;
@@ -220,6 +245,11 @@ function admitter(ctx: AppContext, scope: Scope) {
       if (released) return;
       released = true;
       inFlight.byScope[scope] = (inFlight.byScope[scope] ?? 1) - 1;
+      if (slot !== undefined) {
+        const left = (keys.get(slot) ?? 1) - 1;
+        if (left > 0) keys.set(slot, left);
+        else keys.delete(slot);
+      }
       inFlight.count -= 1;
       ctx.metrics.inFlight.set({}, inFlight.count);
     };

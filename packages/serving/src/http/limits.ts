@@ -36,6 +36,11 @@ export const LimitsSchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** Requests of one scope (classify, feedback) handled at once; beyond it 503 with Retry-After instead of a queue. */
   maxConcurrent: z.number().int().positive().default(64),
+  /**
+   * Requests of one scope one API key has under way at once, of `maxConcurrent` (`--max-concurrent-per-key`); default
+   * `defaultMaxConcurrentPerKey(maxConcurrent)`, and never more than `maxConcurrent`. Not applied without auth (one caller).
+   */
+  maxConcurrentPerKey: z.number().int().positive().optional(),
   /** Predictions one `/v1/quality` answer reads at most (the newest of its window; about 1.5 s of work at 100,000). */
   qualityMaxPredictions: z.number().int().positive().default(100_000),
   /**
@@ -47,6 +52,20 @@ export const LimitsSchema = z.object({
   defaultRateLimit: RateLimitSchema.optional(),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
+
+/**
+ * A key's share of a scope's `maxConcurrent` when `maxConcurrentPerKey` is not set: three quarters, rounded up (48 of
+ * 64). One key that holds its slots (a stolen key trickling bodies, a CRM whose calls hang) leaves a quarter to every
+ * other key; a deployment with one key keeps most of the cap (and all of it when the cap is 1 to 3).
+ */
+export function defaultMaxConcurrentPerKey(maxConcurrent: number): number {
+  return Math.ceil(0.75 * maxConcurrent);
+}
+
+/** The requests of one scope one key may have under way at once: its setting or the default share, at most `maxConcurrent`. */
+export function maxConcurrentPerKey(limits: Pick<Limits, 'maxConcurrent' | 'maxConcurrentPerKey'>): number {
+  return Math.min(limits.maxConcurrent, limits.maxConcurrentPerKey ?? defaultMaxConcurrentPerKey(limits.maxConcurrent));
+}
 export type LimitsInput = z.input<typeof LimitsSchema>;
 
 /** Bytes in MB (MiB, as the 1 MB default and SageMaker's 6 MB are counted) or, under a tenth of one, KB. */

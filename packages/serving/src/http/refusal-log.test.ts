@@ -60,6 +60,51 @@ describe('refused requests', () => {
     expect(warned.at(-1)?.suppressed).toBeUndefined();
   });
 
+  it('are counted per caller: a flood without a key hides no key\'s refusal, and a key\'s 403 on an admin route is always logged', async () => {
+    const now = 1_000_000;
+    const { warned, logger } = keptLogger();
+    const { app } = await build({ logger, clock: { now: () => now } });
+    // Over Node the socket's address is in the env (API Gateway's sourceIp on Lambda); X-Forwarded-For is not read.
+    const node = { incoming: { socket: { remoteAddress: '203.0.113.7' } } };
+    for (let i = 0; i < REFUSALS_LOGGED_PER_MINUTE; i++) await app.request(`/nothing-${i}`, {}, node);
+    expect(warned).toHaveLength(REFUSALS_LOGGED_PER_MINUTE);
+    expect(warned[0]).toMatchObject({ status: 404, clientAddress: '203.0.113.7' });
+    expect(warned[0].keyId).toBeUndefined();
+    const hidden = await app.request(
+      '/v1/admin/reload',
+      authed(KEYS.classify, { method: 'POST', headers: { 'x-request-id': 'HIDDEN-ADMIN-ATTEMPT', 'x-forwarded-for': '198.51.100.1' } }),
+      node,
+    );
+    expect(hidden.status).toBe(403);
+    expect(warned.at(-1)).toMatchObject({ requestId: 'HIDDEN-ADMIN-ATTEMPT', route: '/v1/admin/reload', status: 403, keyId: 'classify', clientAddress: '203.0.113.7' });
+    // Tried again and again, each is logged: only a valid key can be refused so, and every line names it.
+    for (let i = 0; i < REFUSALS_LOGGED_PER_MINUTE + 5; i++) await app.request('/v1/admin/reload', authed(KEYS.classify, { method: 'POST' }));
+    expect(warned.filter((w) => w.route === '/v1/admin/reload')).toHaveLength(REFUSALS_LOGGED_PER_MINUTE + 6);
+    // Without a key, the minute is spent: dropped. A key's own other refusals still have their own minute.
+    await app.request('/nothing-more', {}, node);
+    expect(warned.at(-1)?.route).toBe('/v1/admin/reload');
+    const lambda = { requestContext: { http: { sourceIp: '192.0.2.9' } } };
+    const scope = await app.request('/v1/feedback', jsonRequest({}, KEYS.classify), lambda);
+    expect(scope.status).toBe(403);
+    expect(warned.at(-1)).toMatchObject({ route: '/v1/feedback', keyId: 'classify', clientAddress: '192.0.2.9' });
+  });
+
+  it('say how many of a caller\'s own were not logged on its next line, under its key id', () => {
+    let now = 0;
+    const { warned, logger } = keptLogger();
+    const refused = createRefusalLog(logger, { now: () => now });
+    const keyed = { requestId: 'r', method: 'POST', route: '/v1/classify', status: 429, code: 'RATE_LIMITED', keyId: 'crm' };
+    const anonymous = { requestId: 'a', method: 'GET', route: 'unmatched', status: 404, code: 'NOT_FOUND' };
+    for (let i = 0; i < REFUSALS_LOGGED_PER_MINUTE + 3; i++) refused(keyed);
+    for (let i = 0; i < REFUSALS_LOGGED_PER_MINUTE + 7; i++) refused(anonymous);
+    expect(warned).toHaveLength(2 * REFUSALS_LOGGED_PER_MINUTE);
+    now += 60_000;
+    refused(anonymous);
+    expect(warned.at(-1)).toMatchObject({ requestId: 'a', suppressed: 7 });
+    refused(keyed);
+    expect(warned.at(-1)).toMatchObject({ keyId: 'crm', suppressed: 3 });
+  });
+
   it('take a caller\'s request id only when it is short, visible ASCII', () => {
     const made = () => 'new-id';
     expect(requestIdOf('crm-7', made)).toBe('crm-7');

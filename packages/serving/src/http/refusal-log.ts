@@ -1,7 +1,15 @@
 import type { Clock, Logger } from './logger.js';
 
-/** Refusals logged a minute at most: a client that retries in a loop must not flood the log (or slow the server). */
+/**
+ * Refusals logged a minute at most per caller (an API key's id, or every request without a valid key together): a
+ * client that retries in a loop must not flood the log (or slow the server).
+ */
 export const REFUSALS_LOGGED_PER_MINUTE = 20;
+
+/** Callers whose minute is tracked at most; past it, callers whose minute has ended are forgotten. */
+const TRACKED_CALLERS = 1000;
+/** The minute new callers share while TRACKED_CALLERS are tracked (no key id is empty). */
+const OVERFLOW = '';
 
 export interface Refusal {
   requestId: string;
@@ -13,30 +21,54 @@ export interface Refusal {
   reason?: string;
   /** The API key's id, when the request had a valid one (never the key). */
   keyId?: string;
+  /**
+   * The address of the client's connection (the socket's remote address on Node; API Gateway's `sourceIp` on
+   * Lambda). Behind a proxy it is the proxy's: no `X-Forwarded-For` is read, as any client can send one.
+   */
+  clientAddress?: string;
+}
+
+/**
+ * Whether a refusal is logged whatever the rate: a key that is valid refused on an admin route (403), the sign of a
+ * key used beyond what it was given for (a stolen classify key trying /v1/admin/reload). Only a valid key can be
+ * refused so, and every line names it.
+ */
+function alwaysLogged(refusal: Refusal): boolean {
+  return refusal.status === 403 && refusal.keyId !== undefined && refusal.keyId !== 'anonymous' && refusal.route.startsWith('/v1/admin/');
 }
 
 /**
  * A warn line per refused request (4xx, and 503 with Retry-After): what an operator needs to find the CRM key that is
- * throttled or refused, never the body. At most REFUSALS_LOGGED_PER_MINUTE lines a minute; the first line after a
- * minute that dropped some says how many (`suppressed`).
+ * throttled or refused, and the address it came from, never the body. At most REFUSALS_LOGGED_PER_MINUTE lines a
+ * minute per caller (a key's id, or `anonymous` for requests without a valid key), so a flood of requests without a key
+ * cannot hide a key's refusals; the first line of a caller after a minute that dropped some of its own says how many
+ * (`suppressed`). A valid key's 403 on an admin route is always logged (`alwaysLogged`).
  */
 export function createRefusalLog(logger: Logger, clock: Clock): (refusal: Refusal) => void {
-  let windowStart = -Infinity;
-  let logged = 0;
-  let suppressed = 0;
+  const minutes = new Map<string, { windowStart: number; logged: number; suppressed: number }>();
   return (refusal) => {
     const now = clock.now();
-    if (now - windowStart >= 60_000) {
-      windowStart = now;
-      logged = 0;
+    let caller = refusal.keyId ?? 'anonymous';
+    // Callers are this server's keys and `anonymous`; ids without end (a gateway's clients) are bounded all the same:
+    // callers whose minute has ended are forgotten, and while the map stays full new ones share one minute.
+    if (!minutes.has(caller) && minutes.size >= TRACKED_CALLERS) {
+      for (const [id, m] of minutes) if (now - m.windowStart >= 60_000 && m.suppressed === 0) minutes.delete(id);
+      if (minutes.size >= TRACKED_CALLERS) caller = OVERFLOW;
     }
-    if (logged >= REFUSALS_LOGGED_PER_MINUTE) {
-      suppressed += 1;
+    let minute = minutes.get(caller);
+    if (minute === undefined) minutes.set(caller, (minute = { windowStart: now, logged: 0, suppressed: 0 }));
+    if (now - minute.windowStart >= 60_000) {
+      minute.windowStart = now;
+      minute.logged = 0;
+    }
+    const always = alwaysLogged(refusal);
+    if (minute.logged >= REFUSALS_LOGGED_PER_MINUTE && !always) {
+      minute.suppressed += 1;
       return;
     }
-    logged += 1;
-    logger.warn('request refused', { ...refusal, ...(suppressed > 0 ? { suppressed } : {}) });
-    suppressed = 0;
+    if (!always) minute.logged += 1;
+    logger.warn('request refused', { ...refusal, ...(minute.suppressed > 0 ? { suppressed: minute.suppressed } : {}) });
+    minute.suppressed = 0;
   };
 }
 

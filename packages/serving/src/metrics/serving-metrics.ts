@@ -21,9 +21,9 @@ export function statusClass(status: number): (typeof STATUS_CLASSES)[number] {
 }
 /**
  * The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at
- * once, a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
+ * once (of the server's, or of one key's share), a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
  */
-export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'timeout', 'not_loopback'] as const;
+export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'concurrency_per_key', 'timeout', 'not_loopback'] as const;
 
 export interface ServingMetrics {
   registry: MetricsRegistry;

@@ -10,6 +10,7 @@ import { createClassifierSource, registryTarget, type ClassifierSource, type Mod
 import { loadClassifierInThread } from './thread-classifier.js';
 import { verifyClassifier } from './verify.js';
 import { classifierHealth, type HealthReporting, type ThreadFailureEvent } from './thread-health.js';
+import { BUILT_IN_MASKING, describedMasking, maskStoredText, predictKeeping, type KeepingClassifier, type MaskText, type ThreadMasking } from './stored-text.js';
 
 const DistributionSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
 
@@ -103,19 +104,30 @@ export function textOver(emails: readonly Email[], max: number): boolean {
  * `maxInline` emails and at most `maxInlineChars` characters of text: 32 newsletters of 31 KB HTML each, inline, had
  * held up every other request (and /healthz) for over 0.1 s.
  */
-export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, maxInline: number, maxInlineChars = DEFAULT_INLINE_CHARS): EmailClassifier & HealthReporting {
+export function splitBySize(inline: EmailClassifier, threaded: EmailClassifier, maxInline: number, maxInlineChars = DEFAULT_INLINE_CHARS): KeepingClassifier & HealthReporting {
+  const pick = (emails: readonly Email[]) => (emails.length <= maxInline && !textOver(emails, maxInlineChars) ? inline : threaded);
   return {
     modelId: threaded.modelId,
     tasks: threaded.tasks,
     routing: threaded.routing,
     modelText: threaded.modelText,
-    predict: (emails) => (emails.length <= maxInline && !textOver(emails, maxInlineChars) ? inline : threaded).predict(emails),
+    predict: (emails) => pick(emails).predict(emails),
+    // The kept text (`--store-text`) where the model's input is made: on a model thread, or here from the inline cleaning.
+    predictKeeping: (emails, mask) => predictKeeping(pick(emails), emails, mask),
     // Not ready when the threads cannot serve, though small batches still could: bigger ones would fail.
     health: () => classifierHealth(threaded),
     release: async () => {
       await Promise.all([inline.release(), threaded.release()]);
     },
   };
+}
+
+/**
+ * The masking a model thread runs for `--store-text`'s: `maskPii` (`storeText: true`) is `maskStoredText` with no
+ * patterns; `patternMasking`'s functions say theirs. Another function of a caller's own masks on the request thread.
+ */
+export function threadMasking(mask: MaskText): ThreadMasking | undefined {
+  return mask === maskStoredText ? BUILT_IN_MASKING : describedMasking(mask);
 }
 
 export interface LocalModelSource {
@@ -139,7 +151,7 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
       return classifier;
     }
     const workerUrl = options.threadWorkerUrl === undefined ? {} : { workerUrl: options.threadWorkerUrl };
-    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure, ...workerUrl });
+    const threaded = await loadClassifierInThread(target.dir, { threads: options.threads, intraOpThreads: options.intraOpThreads, logger, onThreadFailure: options.onThreadFailure, threadMasking, ...workerUrl });
     distributions.set(threaded.modelId, trainingDistributionOf(threaded.manifest));
     const inlineEmails = options.inlineEmails ?? DEFAULT_INLINE_EMAILS;
     if (inlineEmails <= 0) {

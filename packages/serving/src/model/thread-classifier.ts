@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import { assemblePredictions, classifierTasks, modelTextReader, servedRouting, type EmailClassifier, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
+import { assemblePredictions, classifierTasks, modelTextReader, servedRouting, type EmailPrediction, type Manifest, type ScoredBatch } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { silentLogger, type Logger } from '../http/logger.js';
+import { describedMasking, maskKept, type KeepingClassifier, type KeptText, type MaskText, type StoredParts, type ThreadMasking } from './stored-text.js';
 import { DEFAULT_RESPAWN_POLICY, respawnDelayMs, systemTimers, type HealthReporting, type RespawnPolicy, type RespawnTimers, type ThreadFailureEvent } from './thread-health.js';
 
 interface ThreadError {
@@ -13,8 +14,21 @@ interface ThreadError {
 type FromThread =
   | { kind: 'ready'; manifest: Manifest }
   | { kind: 'failed'; error: ThreadError }
-  | { id: number; scored: ScoredBatch }
+  | ({ id: number } & Reply)
   | { id: number; error: ThreadError };
+
+/**
+ * What a batch sent with `keep` asks the thread for besides its probabilities: what `--store-text` keeps of each email,
+ * masked by this thread masking, or 'unmasked' (its text and names, which the request thread masks with a function of its own).
+ */
+type Keep = ThreadMasking | 'unmasked';
+
+/** A thread's answer to a batch: probabilities, and with `keep` the kept text (`kept`) or its parts (`parts`). */
+interface Reply {
+  scored: ScoredBatch;
+  kept?: KeptText[];
+  parts?: StoredParts[];
+}
 
 /**
  * The model thread ended (exited, or failed to load again) while a batch waited on the request thread, never sent to
@@ -43,14 +57,15 @@ interface ModelThread {
   loaded(): boolean;
   /** Emails waiting for this thread or being worked on. */
   load(): number;
-  predict(emails: readonly Email[]): Promise<ScoredBatch>;
+  predict(emails: readonly Email[], keep?: Keep): Promise<Reply>;
   /** Lets the batches already sent finish, releases the ONNX session and ends the thread. */
   release(): Promise<void>;
 }
 
 interface Part {
   emails: readonly Email[];
-  resolve: (scored: ScoredBatch) => void;
+  keep: Keep | undefined;
+  resolve: (reply: Reply) => void;
   reject: (error: unknown) => void;
 }
 
@@ -74,6 +89,14 @@ function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch 
   return { probs, truncated: scored.truncated.slice(from, from + n), languages: scored.languages.slice(from, from + n), ...noText };
 }
 
+/** The rows [from, from + n) of a thread's reply. */
+function sliceReply(reply: Reply, from: number, n: number): Reply {
+  const out: Reply = { scored: sliceScored(reply.scored, from, n) };
+  if (reply.kept) out.kept = reply.kept.slice(from, from + n);
+  if (reply.parts) out.parts = reply.parts.slice(from, from + n);
+  return out;
+}
+
 /**
  * One model thread. Batches that come while the thread works are merged into the next message, so
  * under load the thread runs fewer, larger ONNX batches and the request thread sends fewer messages;
@@ -82,7 +105,7 @@ function sliceScored(scored: ScoredBatch, from: number, n: number): ScoredBatch 
  */
 function startModelThread(dir: string, intraOpThreads: number | undefined, workerUrl: URL, onExit: (error: Error) => void): ModelThread {
   const worker = new Worker(workerUrl, { workerData: { dir, intraOpThreads } });
-  const waiting = new Map<number, { emails: number; resolve: (p: ScoredBatch) => void; reject: (e: unknown) => void }>();
+  const waiting = new Map<number, { emails: number; resolve: (p: Reply) => void; reject: (e: unknown) => void }>();
   let queued: Part[] = [];
   /** Emails in `queued`, and emails sent to the thread and not yet answered. */
   let queuedEmails = 0;
@@ -94,12 +117,12 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
   let exited: () => void = () => {};
   const exit = new Promise<void>((resolve) => (exited = resolve));
 
-  const post = (emails: readonly Email[], resolve: (s: ScoredBatch) => void, reject: (e: unknown) => void) => {
+  const post = (emails: readonly Email[], keep: Keep | undefined, resolve: (s: Reply) => void, reject: (e: unknown) => void) => {
     const id = nextId++;
     if (waiting.size === 0) worker.ref();
     waiting.set(id, { emails: emails.length, resolve, reject });
     inFlight += emails.length;
-    worker.postMessage({ id, emails });
+    worker.postMessage(keep === undefined ? { id, emails } : { id, emails, keep });
   };
   const canSend = () => queued.length > 0 && !ended && (waiting.size === 0 || (waiting.size === 1 && queuedEmails >= PIPELINE_EMAILS));
   const sendQueued = () => {
@@ -108,22 +131,25 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
   const sendNext = () => {
     let n = 0;
     let take = 0;
-    while (take < queued.length && (take === 0 || n + queued[take].emails.length <= MAX_MERGED_EMAILS)) n += queued[take++].emails.length;
+    // Batches merge with those that ask for the same kept text (all of a server's do, but a model's canary asks for none).
+    const keep = queued[0].keep;
+    while (take < queued.length && (take === 0 || (queued[take].keep === keep && n + queued[take].emails.length <= MAX_MERGED_EMAILS))) n += queued[take++].emails.length;
     const parts = queued.slice(0, take);
     queued = queued.slice(take);
     queuedEmails -= n;
-    if (parts.length === 1) return post(parts[0].emails, parts[0].resolve, parts[0].reject);
+    if (parts.length === 1) return post(parts[0].emails, keep, parts[0].resolve, parts[0].reject);
     post(
       parts.flatMap((p) => p.emails),
-      (scored) => {
+      keep,
+      (reply) => {
         let at = 0;
         for (const p of parts) {
-          p.resolve(sliceScored(scored, at, p.emails.length));
+          p.resolve(sliceReply(reply, at, p.emails.length));
           at += p.emails.length;
         }
       },
       // Retried one by one, unless the thread ended: then each fails with its error.
-      (error) => parts.forEach((p) => (ended ? p.reject(error) : post(p.emails, p.resolve, p.reject))),
+      (error) => parts.forEach((p) => (ended ? p.reject(error) : post(p.emails, keep, p.resolve, p.reject))),
     );
   };
   const fail = (error: Error) => {
@@ -165,7 +191,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
     if (!w) return;
     waiting.delete(m.id);
     inFlight -= w.emails;
-    if ('scored' in m) w.resolve(m.scored);
+    if ('scored' in m) w.resolve(m);
     else w.reject(rebuild(m.error));
     sendQueued();
     if (waiting.size === 0 && !ended) worker.unref();
@@ -175,11 +201,11 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
     alive: () => !ended,
     loaded: () => serving && !ended,
     load: () => queuedEmails + inFlight,
-    predict(emails) {
+    predict(emails, keep) {
       if (ended) return Promise.reject(ended);
       return new Promise((resolve, reject) => {
         queuedEmails += emails.length;
-        queued.push({ emails, resolve, reject });
+        queued.push({ emails, keep, resolve, reject });
         sendQueued();
       });
     },
@@ -190,7 +216,7 @@ function startModelThread(dir: string, intraOpThreads: number | undefined, worke
         while (queued.length > 0) {
           const p = queued.shift() as Part;
           queuedEmails -= p.emails.length;
-          post(p.emails, p.resolve, p.reject);
+          post(p.emails, p.keep, p.resolve, p.reject);
         }
         ended = new Error('The model was released.');
         worker.ref();
@@ -241,9 +267,14 @@ export interface ThreadOptions {
   timers?: RespawnTimers;
   /** The thread's entry; tests give one that can be made to exit. */
   workerUrl?: URL;
+  /**
+   * The thread masking a masking function of `predictKeeping` is, which the threads then run themselves; default: the one
+   * it says it is (`patternMasking`). Undefined for a function of its own: the threads send the unmasked parts, masked here.
+   */
+  threadMasking?: (mask: MaskText) => ThreadMasking | undefined;
 }
 
-export interface ThreadClassifier extends EmailClassifier, HealthReporting {
+export interface ThreadClassifier extends KeepingClassifier, HealthReporting {
   readonly manifest: Manifest;
 }
 
@@ -319,6 +350,15 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     slots.push({ exitsInARow: 0 });
     pool.push(start(i));
   }
+  const threadMasking = options.threadMasking ?? describedMasking;
+  /** Sends a batch to a thread: one still queued for a thread that ended goes to the next pick (its replacement, or another thread). */
+  const send = (emails: readonly Email[], keep: Keep | undefined): Promise<Reply> =>
+    pickThread(pool)
+      .predict(emails, keep)
+      .catch((error: unknown) => {
+        if (error instanceof NotSentError) return pickThread(pool).predict(emails, keep);
+        throw error;
+      });
   let manifest: Manifest;
   try {
     [manifest] = await Promise.all(pool.map((t) => t.ready));
@@ -334,14 +374,15 @@ export async function loadClassifierInThread(dir: string, options: ThreadOptions
     routing: servedRouting(manifest),
     modelText: modelTextReader(manifest),
     async predict(emails: readonly Email[]): Promise<EmailPrediction[]> {
-      // A batch still queued for a thread that ended goes to the next pick (its replacement, or another thread).
-      const scored = await pickThread(pool)
-        .predict(emails)
-        .catch((error: unknown) => {
-          if (error instanceof NotSentError) return pickThread(pool).predict(emails);
-          throw error;
-        });
+      const { scored } = await send(emails, undefined);
       return assemblePredictions(manifest, emails, scored);
+    },
+    async predictKeeping(emails: readonly Email[], mask: MaskText) {
+      // The kept text is made on the thread, from the cleaning the model read: masked there too where the masking is one it runs.
+      const masking = threadMasking(mask);
+      const { scored, kept, parts } = await send(emails, masking ?? 'unmasked');
+      const predictions = assemblePredictions(manifest, emails, scored);
+      return { predictions, kept: kept ?? emails.map((email, i) => maskKept(email, (parts as StoredParts[])[i], mask)) };
     },
     health() {
       if (pool.some((t) => t.loaded())) return { ready: true };

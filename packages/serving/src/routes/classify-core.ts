@@ -1,6 +1,7 @@
-import { prepareModelInput, withAutomatedRoute } from '@mailroute/model';
-import { bodyIsHtml, htmlToText, markupOf, namesFound, namesTimeZone, resolveLocalTime, senderNames, spacedAttachmentName, type Email } from '@mailroute/preprocess';
+import { withAutomatedRoute } from '@mailroute/model';
+import { bodyIsHtml, htmlToText, namesTimeZone, resolveLocalTime, type Email } from '@mailroute/preprocess';
 import type { AppContext } from '../http/context.js';
+import type { KeptText } from '../model/stored-text.js';
 import type { PredictionRecord } from '../store/types.js';
 import type { z } from '@hono/zod-openapi';
 import type { ClassifyResponseSchema } from '../http/schemas.js';
@@ -111,26 +112,8 @@ export function truncateEmail(email: Email, max: number): { email: Email; trunca
   return out === undefined ? { email, truncated: false } : { email: out, truncated: true };
 }
 
-/**
- * An email's whole text as it came, where its names are looked for (`namesFound`): the subject and the body, or the
- * visible text of the markup cleaning reads (`markupOf`: the HTML for a blank body, or a body that is HTML), as
- * masking reads text: tags and entities such as `Gr&uuml;&szlig;e` would hide names from it.
- */
-export function rawText(email: Email): string {
-  const markup = markupOf(email);
-  const body = markup !== undefined ? htmlToText(markup) : email.body;
-  return [email.subject, body].filter((x) => x !== undefined).join('\n\n');
-}
-
-/**
- * The text `--store-text` keeps, before masking: what the model read (`prepareModelInput`: the subject and the body
- * cleaned, quotes, signature and disclaimers gone, IBANs and numbers masked), so that a model retrained on it
- * (`mailroute feedback export`) reads what serving read; and the names to mask in it, found by their cues anywhere in
- * the email (a name signed in the signature that cleaning took out) and given by its From (`senderNames`).
- */
-export function storedText(email: Email, modelText: (email: Email) => string = (e) => prepareModelInput(e).text): { text: string; knownNames: string[] } {
-  return { text: modelText(email), knownNames: [...new Set([...namesFound(rawText(email)), ...senderNames(email.from)])] };
-}
+// What `--store-text` keeps of an email's text is made where its model input is (`predictKeeping`, model/stored-text.ts).
+export { rawText, storedText } from '../model/stored-text.js';
 
 /**
  * How the forms most CRMs send end (`Z`, `+01:00`, `+0100`), which no time without a zone does (it ends with its
@@ -157,25 +140,14 @@ export function storedReceivedAt(receivedAt: string, timeZone: string | undefine
  * What `--store-text` keeps of an email for next month's training data (`mailroute feedback export`): its text,
  * masked, and the other fields a training config reads, its bank (a meta token of the model's input: without
  * it, a model retrained on exported cases learns them without the token it is served with), receivedAt (one
- * without a zone as its instant in `timeZone`: `storedReceivedAt`) and its attachment names (masked too).
+ * without a zone as its instant in `timeZone`: `storedReceivedAt`) and its attachment names (masked too). The text and
+ * the names come masked with the predictions (`kept`: made where the model's input was, on a model thread for big batches).
  */
-function keepTrainingFields(
-  record: PredictionRecord,
-  email: Email,
-  maskText: (text: string, knownNames?: readonly string[]) => string,
-  modelText: ((email: Email) => string) | undefined,
-  timeZone: string | undefined,
-): void {
-  const { text, knownNames } = storedText(email, modelText);
-  record.text = maskText(text, knownNames);
+function keepTrainingFields(record: PredictionRecord, email: Email, kept: KeptText, timeZone: string | undefined): void {
+  record.text = kept.text;
   if (typeof email.bank === 'string' && email.bank.trim() !== '') record.bank = email.bank;
   if (typeof email.receivedAt === 'string' && email.receivedAt.trim() !== '') record.receivedAt = storedReceivedAt(email.receivedAt, timeZone);
-  // A file name can hold a customer's name or IBAN (`Vollmacht_Erika_Muster.pdf`): masked as the text, by the same
-  // names, once its words are apart (masking needs word boundaries, which `_` and `ErikaMuster` are not). Masked as
-  // written first, without the email's names (they read best apart): setting the words apart breaks what is read only whole,
-  // an address's dots (`erika.musterfrau@mail.example.pdf`) or an institution's pattern (`KD-12345678`).
-  const names = email.attachmentNames?.filter((name) => name.trim() !== '');
-  if (names !== undefined && names.length > 0) record.attachmentNames = names.map((name) => maskText(spacedAttachmentName(name, (stem) => maskText(stem)), knownNames));
+  if (kept.attachmentNames !== undefined) record.attachmentNames = kept.attachmentNames;
 }
 
 /** Ids named in a warning at most. */
@@ -263,7 +235,9 @@ export async function classifyEmails(
   const lease = ctx.source.acquire();
   try {
     const started = performance.now();
-    const predictions = await ctx.batcher.predict(lease.classifier, prepared.map((p) => p.email));
+    const sent = prepared.map((p) => p.email);
+    // With --store-text, what is kept of each email comes with its prediction, made where the model's input was.
+    const { predictions, kept } = ctx.maskText ? await ctx.batcher.predictKeeping(lease.classifier, sent, ctx.maskText) : { predictions: await ctx.batcher.predict(lease.classifier, sent), kept: undefined };
     const latencyMs = (performance.now() - started) / predictions.length;
     const createdAt = new Date(ctx.clock.now()).toISOString();
     const modelId = lease.classifier.modelId;
@@ -284,7 +258,7 @@ export async function classifyEmails(
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
       const record = toRecord(p, createdAt, latencyMs);
-      if (ctx.maskText) keepTrainingFields(record, prepared[i].email, ctx.maskText, lease.classifier.modelText, ctx.timeZone);
+      if (kept) keepTrainingFields(record, prepared[i].email, kept[i], ctx.timeZone);
       return record;
     });
     // A store that can commit later (SQLite: within a few ms, shared with other requests) is not waited for.
