@@ -11,6 +11,7 @@ import { registerFeedback } from './feedback.js';
 import { registerDemoData } from './demo-data.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
+import { registerBackup } from './backup.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -27,4 +28,5 @@ export const commands: RegisterCommand[] = [
   registerRuns,
   registerServe,
   registerFeedback,
+  registerBackup,
 ];

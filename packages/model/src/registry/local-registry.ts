@@ -19,6 +19,9 @@ import { isNearId } from '../edit-distance.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The lock file in a registry's home that every registry write holds (`mailroute backup` holds it to read a consistent index). */
+export const REGISTRY_LOCK_FILE = 'registry.lock';
+
 /**
  * This machine, in a staging directory's name: a process id says whether a writer lives only on its own host, so a
  * write on another machine sharing the home (a network drive) leaves this one's staging copy alone. A hash, 8 hex
@@ -128,7 +131,7 @@ export class LocalModelRegistry implements ModelRegistry {
     checkHomeDirectory(this.home);
     this.modelsDir = path.join(this.home, 'models');
     this.indexFile = path.join(this.home, 'registry.json');
-    this.lockFile = path.join(this.home, 'registry.lock');
+    this.lockFile = path.join(this.home, REGISTRY_LOCK_FILE);
   }
 
   private now(): string {
