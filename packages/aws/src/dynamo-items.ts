@@ -27,6 +27,8 @@ export const FeedbackItemSchema = z.object({
   labels: z.record(z.string(), z.string()),
   closedAt: z.string(),
   receivedAt: z.string(),
+  /** The id of the API key that sent the (latest) feedback; absent without keys, and on items stored before it was kept. */
+  keyId: z.string().optional(),
 });
 
 /** An ISO time in the form stored createdAt values have (toISOString), so lexical key ranges match time ranges. */

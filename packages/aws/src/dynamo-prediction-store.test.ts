@@ -156,8 +156,8 @@ describe('DynamoPredictionStore', () => {
     ddb.resetHistory();
     expect(await store.saveFeedback({ ...fb, labels: {}, clearTasks: ['topic'], closedAt: '2026-11-05T00:00:00.000Z' })).toEqual({ outcome: 'recorded', cleared: ['topic'] });
     const update = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]).find((t) => t?.Update)?.Update;
-    expect(update?.UpdateExpression).toMatch(/ REMOVE #predictionId, #labels\.#c0$/);
-    expect(update?.ConditionExpression).toBe('#closedAt <= :closedAt AND NOT #expiresAt <= :now AND attribute_exists(#labels.#c0)');
+    expect(update?.UpdateExpression).toMatch(/ REMOVE #predictionId, #keyId, #labels\.#c0$/);
+    expect(update?.ConditionExpression).toBe('#closedAt <= :closedAt AND NOT #expiresAt <= :now AND attribute_not_exists(#keyId) AND attribute_exists(#labels.#c0)');
     expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z' });
     ddb.resetHistory();
     expect(await store.saveFeedback({ ...fb, labels: {}, clearTasks: ['topic'], closedAt: '2026-11-05T01:00:00.000Z' })).toEqual({ outcome: 'unchanged', cleared: [] });
@@ -177,9 +177,35 @@ describe('DynamoPredictionStore', () => {
       return { Item: item } as Out;
     });
     expect(await store.saveFeedback({ ...fb, labels: { business_area: 'retail' }, clearTasks: ['topic'], closedAt: '2026-11-05T00:00:00.000Z' })).toEqual({ outcome: 'recorded', cleared: ['topic'] });
-    // Its read, the one that finds the stored feedback no newer once the update failed, and the next round's.
-    expect(reads).toBe(3);
+    // Its read (which also finds the stored feedback no newer) and the next round's, once the update failed.
+    expect(reads).toBe(2);
     expect(items.get('EMAIL#e1|FEEDBACK')?.labels).toEqual({ queue: 'cards', business_area: 'retail' });
+  });
+
+  it('keeps the key id as an attribute (none without one), read once before a merge, and a condition of it: replaced names the key whose labels it overwrote', async () => {
+    const fb = { emailId: 'e1', labels: { queue: 'tax_documents', topic: 'freistellung' }, closedAt: '2026-11-04T00:00:00.000Z', receivedAt: '2026-11-04T09:00:00.000Z', keyId: 'crm' };
+    ddb.resetHistory();
+    expect(await store.saveFeedback(fb)).toBe('recorded');
+    // The first feedback of an email is put unread.
+    expect(ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.sk === 'FEEDBACK')).toHaveLength(0);
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ keyId: 'crm' });
+    // Another key writes just after this write read the feedback: the merge's condition fails, and the next round reads it again.
+    let reads = 0;
+    ddb.on(GetCommand).callsFake((input: { Key: Item }) => {
+      const key = `${String(input.Key.pk)}|${String(input.Key.sk)}`;
+      const item = items.get(key);
+      if (key === 'EMAIL#e1|FEEDBACK' && reads++ === 0) items.set(key, { ...item, keyId: 'ops', labels: { queue: 'loans', topic: 'freistellung' } });
+      return { Item: item } as Out;
+    });
+    const attack = { emailId: 'e1', labels: { queue: 'complaints' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-05T00:00:00.000Z', keyId: 'helpdesk' };
+    expect(await store.saveFeedback(attack)).toEqual({ outcome: 'recorded', cleared: [], replaced: { keyId: 'ops', labels: { queue: 'loans', topic: 'freistellung' } } });
+    expect(reads).toBe(2);
+    const update = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems?.[0]).find((t) => t?.Update)?.Update;
+    expect(update?.ConditionExpression).toBe('#closedAt <= :closedAt AND NOT #expiresAt <= :now AND #keyId = :storedKeyId AND #labels.#t0 = :was0');
+    expect(items.get('EMAIL#e1|FEEDBACK')).toMatchObject({ keyId: 'helpdesk', labels: { queue: 'complaints', topic: 'freistellung' } });
+    // Sent without a key: the attribute goes.
+    expect(await store.saveFeedback({ ...attack, keyId: undefined, closedAt: '2026-11-05T01:00:00.000Z' })).toMatchObject({ replaced: { keyId: 'helpdesk' } });
+    expect(Object.keys(items.get('EMAIL#e1|FEEDBACK') ?? {})).not.toContain('keyId');
   });
 
   it('clears nothing of a stored feedback past its retention: unchanged, or replaced by the labels it sets', async () => {

@@ -11,6 +11,9 @@ import { fitText } from './dynamo-text.js';
 import { PredictionExistsError, StoreUnavailableError } from './errors.js';
 
 
+/** The stored feedback another API key recorded that a feedback replaced (serving's `ReplacedFeedback`). */
+type ReplacedFeedback = NonNullable<FeedbackClearing['replaced']>;
+
 /** DynamoDB refuses transactions over 4 MB; items are measured as JSON, a little over their stored size. */
 const TRANSACTION_BYTES = 3_500_000;
 
@@ -89,10 +92,15 @@ function predictionItem(table: DynamoStoreTable, record: PredictionRecord): Reco
  * feedback is not marked until a later correction of that email, or the backfill: a read of the whole
  * window pairs it, a judged-only one not.
  *
+ * Before a merge the stored feedback is read (consistently: one read by key, none for an email's first feedback,
+ * whose put succeeds), and what was read is made a condition of the merge, so a write in between fails it and the
+ * round is read again: the key that recorded it (`keyId`, which becomes this feedback's), and, where that is another
+ * key's, the stored labels of the tasks this one sets, which the answer's `replaced` gives. A stored feedback that
+ * closed later makes this one `superseded`.
+ *
  * With `clearTasks`, the merge also removes those tasks from the stored `labels` map. Which of them held a label is
- * read first (consistently) and made a condition of the merge, so a write in between fails it and the round is
- * read again: the tasks answered `cleared` are those it removed. With no label to set and none of those held
- * (`unchanged`), nothing is written.
+ * read first and made a condition of the merge alike: the tasks answered `cleared` are those it removed. With no
+ * label to set and none of those held (`unchanged`), nothing is written.
  */
 export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex, feedback: FeedbackRecord): Promise<FeedbackOutcome | FeedbackClearing> {
   const parsed = FeedbackItemSchema.parse(feedback);
@@ -101,25 +109,32 @@ export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex
   const keys = await judged.predictionKeysOf(parsed.emailId, parsed.predictionId);
   let outcome: FeedbackOutcome | 'unchanged' | undefined;
   let cleared: string[] = [];
+  let replaced: ReplacedFeedback | undefined;
   const setsLabels = Object.keys(parsed.labels).length > 0;
   // A step fails only when another write changed the item in between (a first feedback put meanwhile, or
-  // the stored one expired, or a label to clear set or cleared): the next step sees that, so a few rounds always settle.
+  // the stored one expired, or a label, a key read changed): the next round sees that, so a few rounds always settle.
   for (let round = 1; outcome === undefined; round++) {
     const now = Math.floor(table.now().getTime() / 1000);
-    const held = clear.length === 0 ? [] : await heldLabels(table, parsed.emailId, clear);
+    // The stored feedback (null: none live). Read first only to clear: which labels it holds decides the write.
+    let stored = clear.length === 0 ? undefined : await liveFeedback(table, parsed.emailId);
+    const held = stored ? clear.filter((task) => Object.hasOwn(stored!.labels, task)) : [];
     if (clear.length > 0 && held.length === 0 && !setsLabels) {
       // Nothing to set and nothing to clear: nothing is written (no item made for an email without feedback).
       outcome = 'unchanged';
-    } else if ((clear.length === 0 || setsLabels) && (await judged.write(keys, feedbackPut(table, parsed, now)))) outcome = 'recorded';
-    else if (await judged.write(keys, feedbackMerge(table, parsed, now, clear, held))) {
-      outcome = 'recorded';
-      cleared = held;
-    } else if (await storedFeedbackIsNewer(table, parsed)) {
-      // A newer correction is stored; its save marked the predictions it found, not one saved since.
-      outcome = 'superseded';
-      await judged.write(keys);
-    } else if (round >= MAX_ATTEMPTS) {
-      throw new StoreUnavailableError(`the feedback of email ${parsed.emailId} kept changing during ${round} tries of its write`);
+    } else if ((clear.length === 0 || setsLabels) && !stored && (await judged.write(keys, feedbackPut(table, parsed, now)))) outcome = 'recorded';
+    else {
+      stored ??= await liveFeedback(table, parsed.emailId);
+      if (stored && stored.closedAt > parsed.closedAt) {
+        // A newer correction is stored; its save marked the predictions it found, not one saved since.
+        outcome = 'superseded';
+        await judged.write(keys);
+      } else if (stored && (await judged.write(keys, feedbackMerge(table, parsed, now, stored, clear, held)))) {
+        outcome = 'recorded';
+        cleared = held;
+        if (stored.keyId !== undefined && stored.keyId !== parsed.keyId) replaced = { keyId: stored.keyId, labels: stored.labels };
+      } else if (round >= MAX_ATTEMPTS) {
+        throw new StoreUnavailableError(`the feedback of email ${parsed.emailId} kept changing during ${round} tries of its write`);
+      }
     }
   }
   if (outcome === 'unchanged') return { outcome, cleared: [] };
@@ -127,15 +142,26 @@ export async function writeFeedback(table: DynamoStoreTable, judged: JudgedIndex
   await judged.recordOnFirstFeedback(table.now()).catch((error: unknown) => {
     table.logger?.warn('could not record from when the judged-by-day index is complete; tried again with the next feedback', { error: String(error).slice(0, 200) });
   });
-  return (feedback.clearTasks ?? []).length > 0 ? { outcome, cleared } : outcome;
+  if ((feedback.clearTasks ?? []).length === 0 && replaced === undefined) return outcome;
+  return { outcome, cleared, ...(replaced === undefined ? {} : { replaced }) };
 }
 
-/** The tasks of `clear` whose label the email's stored feedback holds (none when it has none live). */
-async function heldLabels(table: DynamoStoreTable, emailId: string, clear: readonly string[]): Promise<string[]> {
+/** What a write reads of the email's stored feedback: its closedAt, labels and key. */
+type StoredFeedback = Pick<FeedbackRecord, 'closedAt' | 'labels' | 'keyId'>;
+
+/**
+ * The email's stored feedback, or null when it has none live (none, or one past its retention). Read as leniently as
+ * the write needs it (an item the reads would refuse is the reads' to report: a write still merges into it).
+ */
+async function liveFeedback(table: DynamoStoreTable, emailId: string): Promise<StoredFeedback | null> {
   const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: feedbackKey(emailId), ConsistentRead: true }));
-  if (out.Item === undefined || !isLive(table, out.Item)) return [];
-  const labels = out.Item.labels;
-  return typeof labels === 'object' && labels !== null ? clear.filter((task) => Object.hasOwn(labels, task)) : [];
+  if (out.Item === undefined || !isLive(table, out.Item)) return null;
+  const { closedAt, labels, keyId } = out.Item;
+  return {
+    closedAt: String(closedAt),
+    labels: typeof labels === 'object' && labels !== null ? Object.fromEntries(Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {},
+    ...(typeof keyId === 'string' ? { keyId } : {}),
+  };
 }
 
 /** The whole feedback, where the email has none (or only one past its retention). */
@@ -157,13 +183,22 @@ function feedbackPut(table: DynamoStoreTable, parsed: FeedbackRecord, now: numbe
 
 /**
  * The tasks of the feedback set in the stored one's `labels` (the others kept), the tasks of `clear` removed from
- * it, its times, expiry and prediction id (or none) taking the stored one's place: where the stored one is live,
- * did not close later, and holds a label of the tasks of `clear` that are in `held` and of no other of them.
+ * it, its times, expiry, prediction id and key id (or none) taking the stored one's place: where the stored one is
+ * live, did not close later, holds a label of the tasks of `clear` that are in `held` and of no other of them, and
+ * was recorded by the key `stored` names (none: none); where that is another key than this feedback's, the labels
+ * of the tasks it sets must be as `stored` has them too (what the answer says it replaced).
  */
-function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: number, clear: readonly string[] = [], held: readonly string[] = []) {
+function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: number, stored: StoredFeedback, clear: readonly string[] = [], held: readonly string[] = []) {
   const tasks = Object.entries(parsed.labels);
   // DynamoDB refuses a name or value the expressions do not use: `#labels` only with a task to set or clear.
-  const names: Record<string, string> = { '#closedAt': 'closedAt', '#receivedAt': 'receivedAt', '#expiresAt': L.ttlAttribute, '#predictionId': 'predictionId', ...(tasks.length + clear.length > 0 ? { '#labels': 'labels' } : {}) };
+  const names: Record<string, string> = {
+    '#closedAt': 'closedAt',
+    '#receivedAt': 'receivedAt',
+    '#expiresAt': L.ttlAttribute,
+    '#predictionId': 'predictionId',
+    '#keyId': 'keyId',
+    ...(tasks.length + clear.length > 0 ? { '#labels': 'labels' } : {}),
+  };
   const values: Record<string, unknown> = {
     ':closedAt': parsed.closedAt,
     ':receivedAt': parsed.receivedAt,
@@ -181,8 +216,28 @@ function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: num
     set.push('#predictionId = :predictionId');
   }
   const remove = parsed.predictionId === undefined ? ['#predictionId'] : [];
+  if (parsed.keyId === undefined) remove.push('#keyId');
+  else {
+    values[':keyId'] = parsed.keyId;
+    set.push('#keyId = :keyId');
+  }
   // Each task to clear removed, and whether it holds a label now a condition: as read, or the round is read again.
   const conditions = ['#closedAt <= :closedAt', 'NOT #expiresAt <= :now'];
+  if (stored.keyId === undefined) conditions.push('attribute_not_exists(#keyId)');
+  else {
+    values[':storedKeyId'] = stored.keyId;
+    conditions.push('#keyId = :storedKeyId');
+  }
+  if (stored.keyId !== undefined && stored.keyId !== parsed.keyId) {
+    tasks.forEach(([task], i) => {
+      const was = Object.hasOwn(stored.labels, task) ? stored.labels[task] : undefined;
+      if (was === undefined) conditions.push(`attribute_not_exists(#labels.#t${i})`);
+      else {
+        values[`:was${i}`] = was;
+        conditions.push(`#labels.#t${i} = :was${i}`);
+      }
+    });
+  }
   clear.forEach((task, i) => {
     names[`#c${i}`] = task;
     remove.push(`#labels.#c${i}`);
@@ -198,10 +253,4 @@ function feedbackMerge(table: DynamoStoreTable, parsed: FeedbackRecord, now: num
       ExpressionAttributeValues: values,
     },
   };
-}
-
-/** Whether the email's stored feedback is live and closed after this one (read after a merge was refused). */
-async function storedFeedbackIsNewer(table: DynamoStoreTable, parsed: FeedbackRecord): Promise<boolean> {
-  const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: feedbackKey(parsed.emailId), ConsistentRead: true }));
-  return out.Item !== undefined && isLive(table, out.Item) && String(out.Item.closedAt) > parsed.closedAt;
 }

@@ -87,6 +87,8 @@ const feedbackArb = fc.record(
     receivedAt: timeArb,
     // Tasks corrected to a retired label: their stored labels removed (one the labels also name is set, not cleared).
     clearTasks: fc.subarray(['queue', 'topic', 'constructor', 'a.b', ' ']),
+    // The API key that sent it (none: a server without keys): another key's feedback replaced is answered.
+    keyId: fc.constantFrom('crm', 'other', 'a.b'),
   },
   { requiredKeys: ['emailId', 'labels', 'closedAt', 'receivedAt'] },
 );

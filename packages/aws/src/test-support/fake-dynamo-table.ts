@@ -53,7 +53,7 @@ function valueAt(item: Item | undefined, path: string, names: Names): unknown {
 }
 
 /**
- * `attribute_exists(#a)`, `attribute_not_exists(#a)` (also of a map's key, `#m.#k`) and `#a <op> :v` (numbers
+ * `attribute_exists(#a)`, `attribute_not_exists(#a)` and `#a <op> :v` (each also of a map's key, `#m.#k`; numbers
  * compared as numbers, else as text; false where the item lacks `#a`), each optionally after NOT, joined by OR /
  * AND (AND binds first).
  */
@@ -62,9 +62,9 @@ function conditionHolds(expression: string, item: Item | undefined, names: Names
     if (t.startsWith('NOT ')) return !term(t.slice(4).trim());
     const exists = /^attribute_(not_)?exists\((#\w+(?:\.#\w+)?)\)$/.exec(t);
     if (exists) return (valueAt(item, exists[2], names) !== undefined) === (exists[1] === undefined);
-    const cmp = /^(#\w+) (<=|<|>=|>|=) (:\w+)$/.exec(t);
+    const cmp = /^(#\w+(?:\.#\w+)?) (<=|<|>=|>|=) (:\w+)$/.exec(t);
     if (!cmp) throw new Error(`fake table: unsupported condition ${t}`);
-    const stored = item?.[names[cmp[1]]];
+    const stored = valueAt(item, cmp[1], names);
     if (stored === undefined) return false;
     const given = values[cmp[3]];
     const [a, b] = typeof stored === 'number' && typeof given === 'number' ? [stored, given] : [String(stored), String(given)];

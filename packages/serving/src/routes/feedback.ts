@@ -6,7 +6,7 @@ import { guardBodyRoute } from '../http/guard.js';
 import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
 import { schemaMismatchDetail } from '../http/validation-detail.js';
 import { requireKeptPredictions } from '../store/no-store.js';
-import type { PredictionRecord } from '../store/types.js';
+import type { PredictionRecord, ReplacedFeedback } from '../store/types.js';
 import { readClosedAt } from './closed-at.js';
 import { tasksOfModel } from './model-taxonomy.js';
 import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
@@ -166,6 +166,33 @@ function warningsOf(said: readonly (string | undefined)[]): { warnings?: string[
   return warnings.length === 0 ? {} : { warnings, warning: warnings.join(' ') };
 }
 
+/**
+ * The fields of the audit line of a feedback that replaced one another API key recorded: both keys, the email and
+ * prediction, and each task whose stored label it changed, from what to what (null: cleared, or none before). Labels
+ * are no personal data. Tasks it set to the label they had are not listed (the line is logged all the same: the
+ * stored feedback is this key's now).
+ */
+function replacedFields(
+  replaced: ReplacedFeedback,
+  written: { emailId: string; predictionId?: string; keyId?: string; labels: Record<string, string> },
+  cleared: readonly string[],
+): Record<string, unknown> {
+  const labels: Record<string, { from: string | null; to: string | null }> = {};
+  for (const [task, label] of Object.entries(written.labels)) {
+    const before = Object.hasOwn(replaced.labels, task) ? replaced.labels[task] : null;
+    if (before !== label) labels[task] = { from: before, to: label };
+  }
+  for (const task of cleared) labels[task] = { from: Object.hasOwn(replaced.labels, task) ? replaced.labels[task] : null, to: null };
+  return {
+    keyId: written.keyId ?? null,
+    previousKeyId: replaced.keyId,
+    emailId: written.emailId,
+    predictionId: written.predictionId ?? null,
+    tasks: Object.keys(labels),
+    labels,
+  };
+}
+
 /** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
@@ -247,17 +274,22 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const emailId = prediction?.emailId ?? body.emailId ?? '';
       // A task corrected to a retired label loses its earlier confirmed label (under the rules of any correction: not
       // when a feedback that closed later is stored), decided in the store's write, which is committed before the 202.
-      const saved = await ctx.store.saveFeedback({
+      // The key that sent it is stored with it (an audit: any feedback key may correct any email); none without keys.
+      const keyId = ctx.auth.enabled ? c.get('principal').keyId : undefined;
+      const feedback = {
         emailId,
         ...(prediction ? { predictionId: prediction.predictionId } : {}),
         labels,
         closedAt,
         receivedAt: new Date(ctx.clock.now()).toISOString(),
-        ...(retired.length > 0 ? { clearTasks: retired } : {}),
-      });
+        ...(keyId === undefined ? {} : { keyId }),
+      };
+      const saved = await ctx.store.saveFeedback({ ...feedback, ...(retired.length > 0 ? { clearTasks: retired } : {}) });
       const outcome = typeof saved === 'object' ? saved.outcome : saved;
       // Only retired labels, and no earlier label of their tasks to clear: nothing was written, as before.
       if (outcome === 'unchanged') throw nothingToRecord(classifier.tasks, ignored);
+      // Told by the store's write itself (no read of its own): another key's confirmed labels were overwritten.
+      if (typeof saved === 'object' && saved.replaced !== undefined) ctx.logger.warn('feedback replaced by another key', replacedFields(saved.replaced, feedback, saved.cleared));
       const cleared = typeof saved === 'object' ? saved.cleared.map((task) => clearedWarning(task, sent[task] ?? '')) : [];
       const status = outcome === 'superseded' ? ('superseded' as const) : ('recorded' as const);
       const skipped = { ...(Object.keys(ignored).length > 0 ? { ignored } : {}), ...(Object.keys(readAs).length > 0 ? { readAs } : {}) };

@@ -393,7 +393,7 @@ describe('createSqliteStore', () => {
     }
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
     } finally {
       db.close();
     }
@@ -426,7 +426,47 @@ describe('createSqliteStore', () => {
     }
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a file of data version 3 to 4: a feedback keeps the id of the key that sent it, and says whose it replaced; those stored before have none', async () => {
+    const file = path.join(dir, 'v3', 'mailroute.db');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec(TABLES_BEFORE_V2);
+    old.exec('ALTER TABLE predictions ADD COLUMN bank TEXT; ALTER TABLE predictions ADD COLUMN received_at TEXT; ALTER TABLE predictions ADD COLUMN automated TEXT; ALTER TABLE predictions ADD COLUMN attachment_names TEXT');
+    old.prepare("INSERT INTO predictions VALUES ('p-old', 'e-old', 'm', '2026-12-01T10:00:00.000Z', '{\"queue\":\"loans\"}', '{\"queue\":0.9}', '{\"queue\":false}', 'loans', 1.5, NULL, NULL, NULL, NULL, NULL)").run();
+    old.prepare("INSERT INTO feedback VALUES ('e-old', 'p-old', '{\"queue\":\"loans\"}', '2026-12-01T11:00:00.000Z', '2026-12-01T11:00:01.000Z')").run();
+    old.pragma('user_version = 3');
+    old.close();
+    for (const writer of ['inline', 'thread'] as const) {
+      const store = createSqliteStore({ file, retentionDays: 0, writer });
+      const window = { since: '2026-12-01T00:00:00.000Z', until: '2026-12-03T00:00:00.000Z' };
+      try {
+        if (writer === 'inline') {
+          expect((await store.listPairs(window))[0].feedback).toEqual({ emailId: 'e-old', predictionId: 'p-old', labels: { queue: 'loans' }, closedAt: '2026-12-01T11:00:00.000Z', receivedAt: '2026-12-01T11:00:01.000Z' });
+          // Stored before keys were: who recorded it is not known, so nothing is said replaced.
+          expect(await store.saveFeedback({ emailId: 'e-old', labels: { queue: 'cards' }, closedAt: '2026-12-01T12:00:00.000Z', receivedAt: '2026-12-01T12:00:00.000Z', keyId: 'crm' })).toBe('recorded');
+        }
+        const at = writer === 'inline' ? '2026-12-01T13:00:00.000Z' : '2026-12-01T14:00:00.000Z';
+        const other = writer === 'inline' ? 'other' : 'crm';
+        expect(await store.saveFeedback({ emailId: 'e-old', labels: { queue: 'complaints' }, closedAt: at, receivedAt: at, keyId: other })).toEqual({
+          outcome: 'recorded',
+          cleared: [],
+          replaced: { keyId: writer === 'inline' ? 'crm' : 'other', labels: { queue: writer === 'inline' ? 'cards' : 'complaints' } },
+        });
+        expect((await store.listPairs({ ...window, judgedOnly: true }))[0].feedback).toMatchObject({ keyId: other, labels: { queue: 'complaints' } });
+      } finally {
+        await store.close();
+      }
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT email_id, key_id FROM feedback').all()).toEqual([{ email_id: 'e-old', key_id: 'crm' }]);
     } finally {
       db.close();
     }

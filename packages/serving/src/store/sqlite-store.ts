@@ -95,7 +95,8 @@ CREATE TABLE IF NOT EXISTS feedback (
   prediction_id TEXT,
   labels TEXT NOT NULL,
   closed_at TEXT NOT NULL,
-  received_at TEXT NOT NULL
+  received_at TEXT NOT NULL,
+  key_id TEXT
 );
 CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
 `;
@@ -105,7 +106,7 @@ CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
  * mailroute from before migrations, which may hold a closedAt as its caller sent it (`2026-12-04T14:00:00+01:00`):
  * times are compared as text, so every one must be UTC with milliseconds, as the server writes them now.
  */
-export const STORE_SCHEMA_VERSION = 3;
+export const STORE_SCHEMA_VERSION = 4;
 
 /** The file's data version; refuses one a newer mailroute wrote, before anything in it is changed. */
 function dataVersion(db: Database.Database, file: string): number {
@@ -132,9 +133,14 @@ function migrate(db: Database.Database, file: string): void {
     // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). 3: the kind of an email
     // answered as automated (live quality and the feedback export counted them as customers' mail); the predictions
     // stored before it have none, as the server did not tell them apart then. And, with the text, the attachment
-    // names (a JSON array). A file of version 0 made by this code's SCHEMA has every column already.
-    const has = new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all('predictions') as Array<{ name: string }>).map((c) => c.name));
-    for (const name of ['bank', 'received_at', 'automated', 'attachment_names']) if (!has.has(name)) db.exec(`ALTER TABLE predictions ADD COLUMN ${name} TEXT`);
+    // names (a JSON array). 4: the id of the API key that sent each feedback (`key_id`; NULL for those stored before,
+    // as for those sent to a server without keys). A file of version 0 made by this code's SCHEMA has every column already.
+    const columns = (table: string) => new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((c) => c.name));
+    const added = { predictions: ['bank', 'received_at', 'automated', 'attachment_names'], feedback: ['key_id'] };
+    for (const [table, names] of Object.entries(added)) {
+      const has = columns(table);
+      for (const name of names) if (!has.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} TEXT`);
+    }
     db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -221,6 +227,7 @@ function toFeedback(row: Record<string, unknown>): FeedbackRecord {
     labels: jsonRecord(row, 'labels', isString, 'labels'),
     closedAt: column(row, 'closed_at', isString, 'text'),
     receivedAt: column(row, 'received_at', isString, 'text'),
+    ...optionalText(row, 'key_id', 'keyId'),
   };
 }
 
@@ -239,6 +246,7 @@ function toPair(row: Record<string, unknown>): FeedbackPair {
     labels: row.f_labels,
     closed_at: row.f_closed_at,
     received_at: row.f_received_at,
+    key_id: row.f_key_id,
   });
   return { prediction, feedback };
 }
@@ -454,7 +462,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.prepare(
       `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, NULL AS attachment_names, p.bank, p.received_at, p.automated,
               f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
-              f.closed_at AS f_closed_at, f.received_at AS f_received_at
+              f.closed_at AS f_closed_at, f.received_at AS f_received_at, f.key_id AS f_key_id
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id
        WHERE p.created_at >= @since AND ${after ? 'p.created_at <= @lastAt AND NOT (p.created_at = @lastAt AND p.prediction_id >= @lastId)' : 'p.created_at < @until'}
        ORDER BY p.created_at DESC, p.prediction_id DESC LIMIT @limit`,
@@ -586,9 +594,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // `clearTasks` it removed (read in the transaction that writes).
       const written = await writes.write((id) => ({ id, kind: 'feedback', feedback, expiredBefore }));
       const outcome = written === 'superseded' ? 'superseded' : 'recorded';
-      if (feedback.clearTasks === undefined || feedback.clearTasks.length === 0) return outcome;
+      const replaced = typeof written === 'object' && 'cleared' in written ? written.replaced : undefined;
+      if ((feedback.clearTasks === undefined || feedback.clearTasks.length === 0) && replaced === undefined) return outcome;
       if (written === 'unchanged') return { outcome: 'unchanged', cleared: [] };
-      return { outcome, cleared: typeof written === 'object' && 'cleared' in written ? written.cleared : [] };
+      return { outcome, cleared: typeof written === 'object' && 'cleared' in written ? written.cleared : [], ...(replaced === undefined ? {} : { replaced }) };
     },
     prune,
     listPairs: async (window) => {

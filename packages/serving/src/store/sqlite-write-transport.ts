@@ -4,6 +4,7 @@ import { StoreError, StoreUnavailableError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
 import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
 import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sqlite-writes.mjs';
+import type { ReplacedFeedback } from './types.js';
 
 type NewMessage = (id: number) => WriteMessage;
 
@@ -16,10 +17,10 @@ export interface PruneCounts {
 /**
  * How a write committed: `superseded` for a feedback that changed nothing, as the stored one closed later;
  * `unchanged` for one that set no label and cleared none (no stored label of its `clearTasks`: nothing written);
- * `{ cleared }` for one written that removed the stored labels of those tasks; `{ pruned }` for a prune, with the
- * rows it deleted.
+ * `{ cleared, replaced }` for one written that removed the stored labels of those tasks, or replaced the feedback
+ * another API key recorded (`ReplacedFeedback`); `{ pruned }` for a prune, with the rows it deleted.
  */
-export type WriteOutcome = 'written' | 'superseded' | 'unchanged' | { cleared: string[] } | { pruned: PruneCounts };
+export type WriteOutcome = 'written' | 'superseded' | 'unchanged' | { cleared: string[]; replaced?: ReplacedFeedback } | { pruned: PruneCounts };
 
 /** Sends writes to the group writer. */
 export interface WriteTransport {
@@ -134,7 +135,9 @@ function outcomeOf(m: WriteMessage): WriteOutcome {
   if (m.kind !== 'feedback') return 'written';
   if (m.superseded) return 'superseded';
   if (m.unchanged) return 'unchanged';
-  return m.cleared !== undefined && m.cleared.length > 0 ? { cleared: m.cleared } : 'written';
+  const cleared = m.cleared ?? [];
+  if (m.replaced !== undefined) return { cleared, replaced: m.replaced };
+  return cleared.length > 0 ? { cleared } : 'written';
 }
 
 /** The prediction records a write holds. */
@@ -301,13 +304,13 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[] }[]; pruned: ({ id: number } & PruneCounts)[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[]; replaced?: ReplacedFeedback }[]; pruned: ({ id: number } & PruneCounts)[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
       for (const id of m.superseded) w.settle(id, undefined, 0, 'superseded');
       for (const id of m.unchanged) w.settle(id, undefined, 0, 'unchanged');
-      for (const c of m.cleared) w.settle(c.id, undefined, 0, { cleared: c.tasks });
+      for (const c of m.cleared) w.settle(c.id, undefined, 0, c.replaced === undefined ? { cleared: c.tasks } : { cleared: c.tasks, replaced: c.replaced });
       for (const p of m.pruned) w.settle(p.id, undefined, 0, { pruned: { predictions: p.predictions, feedback: p.feedback } });
       for (const f of m.failed) {
         if (f.code === FILE_GONE_CODE) lost.mark(f.message);

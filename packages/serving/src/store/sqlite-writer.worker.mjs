@@ -18,7 +18,7 @@ db.pragma('wal_autocheckpoint = 10000');
 
 // The answers of one group go back in one message: ids committed (those of feedback that changed nothing, as a
 // feedback that closed later was stored, apart; those that cleared nothing and set nothing, `unchanged`, apart;
-// and those that cleared stored labels, with the tasks), how many queued writes (QUEUED_ID, which nobody awaits)
+// and those that cleared stored labels or replaced another key's feedback, with the tasks and that feedback), how many queued writes (QUEUED_ID, which nobody awaits)
 // and prediction records of theirs committed, the rows each prune deleted, and failures with their reason and records.
 let committed = [];
 let superseded = [];
@@ -41,7 +41,7 @@ const writer = createGroupWriter(
       queuedRecords += recordsOf(message);
     } else if (message.superseded) superseded.push(message.id);
     else if (message.unchanged) unchanged.push(message.id);
-    else if (message.cleared?.length > 0) cleared.push({ id: message.id, tasks: message.cleared });
+    else if (message.cleared?.length > 0 || message.replaced !== undefined) cleared.push({ id: message.id, tasks: message.cleared ?? [], ...(message.replaced === undefined ? {} : { replaced: message.replaced }) });
     else if (message.kind === 'prune') pruned.push({ id: message.id, predictions: message.deletedPredictions ?? 0, feedback: message.deletedFeedback ?? 0 });
     else committed.push(message.id);
   },

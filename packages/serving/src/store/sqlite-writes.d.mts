@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { FeedbackRecord, PredictionRecord } from './types.js';
+import type { FeedbackRecord, PredictionRecord, ReplacedFeedback } from './types.js';
 
 export type WriteMessage =
   | { id: number; kind: 'predictions'; records: readonly PredictionRecord[] }
@@ -8,9 +8,10 @@ export type WriteMessage =
    * '' for none: kept for ever): past the retention, it is replaced, as the prune would have deleted it.
    * Set by the writer: `superseded`, the stored feedback closed later, so this one changed nothing; `unchanged`, it
    * names no label to set and clears tasks the stored feedback held no label of, so nothing was written; `cleared`,
-   * the tasks of its `clearTasks` whose stored label it removed.
+   * the tasks of its `clearTasks` whose stored label it removed; `replaced`, the live stored feedback it merged into
+   * when another API key had recorded it (its key id and labels before the write).
    */
-  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string; superseded?: boolean; unchanged?: boolean; cleared?: string[] }
+  | { id: number; kind: 'feedback'; feedback: FeedbackRecord; expiredBefore: string; superseded?: boolean; unchanged?: boolean; cleared?: string[]; replaced?: ReplacedFeedback }
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
   /**

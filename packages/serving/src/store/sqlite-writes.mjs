@@ -50,24 +50,27 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
   // One feedback per email, merged per task: a later one (closedAt not earlier) sets the tasks it names and
   // keeps the stored labels of the others (json_patch with the patch given: labels are strings, and the null of
   // a task in `clearTasks` deletes its key); an earlier one (out-of-order delivery) changes nothing. The
-  // prediction id is the later one's. A stored one past the retention (closed before the message's
+  // prediction id and API key id are the later one's. A stored one past the retention (closed before the message's
   // `expiredBefore`, not yet pruned: the prune runs hourly) is replaced, not merged: its labels are as good as deleted.
   const upsertFeedback = db.prepare(
-    `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO feedback (email_id, prediction_id, labels, closed_at, received_at, key_id) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (email_id) DO UPDATE SET prediction_id = excluded.prediction_id,
        labels = CASE WHEN feedback.closed_at < ? THEN excluded.labels ELSE json_patch(feedback.labels, ?) END,
-       closed_at = excluded.closed_at, received_at = excluded.received_at
+       closed_at = excluded.closed_at, received_at = excluded.received_at, key_id = excluded.key_id
      WHERE excluded.closed_at >= feedback.closed_at`,
   );
-  const storedFeedback = db.prepare('SELECT labels, closed_at FROM feedback WHERE email_id = ?');
+  // One lookup by the primary key, in the transaction that writes: what the feedback replaces.
+  const storedFeedback = db.prepare('SELECT labels, closed_at, key_id FROM feedback WHERE email_id = ?');
 
-  /**
-   * The tasks of `clear` whose label the email's stored feedback holds (one past the retention holds none), read
-   * in the transaction that writes: what a feedback that clears them removes.
-   */
-  function heldLabels(emailId, clear, expiredBefore) {
+  /** The email's stored feedback, unless it has none live (one past the retention is as good as deleted). */
+  function liveFeedback(emailId, expiredBefore) {
     const stored = storedFeedback.get(emailId);
-    if (stored === undefined || stored.closed_at < expiredBefore) return [];
+    return stored === undefined || stored.closed_at < expiredBefore ? undefined : stored;
+  }
+
+  /** The tasks of `clear` whose label the stored feedback holds: what a feedback that clears them removes. */
+  function heldLabels(stored, clear) {
+    if (stored === undefined) return [];
     const labels = JSON.parse(stored.labels);
     return clear.filter((task) => Object.hasOwn(labels, task));
   }
@@ -94,10 +97,12 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
       const expiredBefore = message.expiredBefore ?? '';
       // A task the feedback sets is not cleared. Cleared: its key patched with null, which json_patch deletes.
       const clear = [...new Set(f.clearTasks ?? [])].filter((task) => !Object.hasOwn(f.labels, task));
-      const held = clear.length === 0 ? [] : heldLabels(f.emailId, clear, expiredBefore);
+      const stored = liveFeedback(f.emailId, expiredBefore);
+      const held = clear.length === 0 ? [] : heldLabels(stored, clear);
       message.superseded = false;
       message.unchanged = false;
       message.cleared = [];
+      message.replaced = undefined;
       if (clear.length > 0 && held.length === 0 && Object.keys(f.labels).length === 0) {
         // Nothing to set and nothing to clear: no row is written (none made for an email without feedback).
         message.unchanged = true;
@@ -107,8 +112,12 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
       const patch = clear.length === 0 ? labels : JSON.stringify(Object.fromEntries([...Object.entries(f.labels), ...clear.map((task) => [task, null])]));
       // No row changed: the upsert's WHERE kept a stored feedback that closed later (decided in this transaction,
       // so a later feedback committed just after cannot make this one read as superseded).
-      message.superseded = upsertFeedback.run(f.emailId, f.predictionId ?? null, labels, f.closedAt, f.receivedAt, expiredBefore, patch).changes === 0;
-      if (!message.superseded) message.cleared = held;
+      const keyId = f.keyId ?? null;
+      message.superseded = upsertFeedback.run(f.emailId, f.predictionId ?? null, labels, f.closedAt, f.receivedAt, keyId, expiredBefore, patch).changes === 0;
+      if (message.superseded) return;
+      message.cleared = held;
+      // Another key's feedback replaced (merged into): its key and labels, for the audit log line of the route.
+      if (stored !== undefined && stored.key_id !== null && stored.key_id !== keyId) message.replaced = { keyId: stored.key_id, labels: JSON.parse(stored.labels) };
       return;
     }
     for (const r of message.records) {
@@ -132,6 +141,11 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
   }
   const applyAll = db.transaction((messages) => messages.forEach(apply));
   const applyOne = db.transaction(apply);
+  // A group that writes takes the write lock as it begins (BEGIN IMMEDIATE), waiting the busy timeout for it as a
+  // first write would: a feedback reads the stored one before it writes, and a deferred transaction that has read
+  // cannot wait for the lock to become a writer (SQLite answers SQLITE_BUSY at once), so a feedback sent while a
+  // backup held the lock failed at once rather than waiting for it. A group of barriers alone writes nothing and takes none.
+  const writes = (messages) => messages.some((m) => m.kind !== 'barrier');
 
   /**
    * Set by a prune that deleted rows, until a TRUNCATE checkpoint has run. secure_delete zeroes the rows
@@ -252,7 +266,8 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
   /** Commits `group` in one transaction and settles it; the error when the database was locked (nothing settled then). */
   function commitGroup(group) {
     try {
-      applyAll(group);
+      if (writes(group)) applyAll.immediate(group);
+      else applyAll(group);
       for (const m of group) settle(m, undefined);
       return undefined;
     } catch (error) {
@@ -264,7 +279,8 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
   }
   function retryAlone(m) {
     try {
-      applyOne(m);
+      if (writes([m])) applyOne.immediate(m);
+      else applyOne(m);
       settle(m, undefined);
     } catch (error) {
       settle(m, asError(error));

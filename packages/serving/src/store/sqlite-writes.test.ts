@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const TABLES = `
 CREATE TABLE predictions (prediction_id TEXT PRIMARY KEY, email_id TEXT, model_id TEXT, created_at TEXT, labels TEXT,
   confidences TEXT, abstained TEXT, queue TEXT, latency_ms REAL, text TEXT, bank TEXT, received_at TEXT, automated TEXT, attachment_names TEXT);
-CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT, closed_at TEXT, received_at TEXT);`;
+CREATE TABLE feedback (email_id TEXT PRIMARY KEY, prediction_id TEXT, labels TEXT, closed_at TEXT, received_at TEXT, key_id TEXT);`;
 
 describe('the erase after a prune', () => {
   it('waits briefly, once, for a reader that holds an old snapshot, then no more, and erases the text once it is gone', () => {
@@ -79,7 +79,7 @@ describe('the counts of a prune', () => {
     );
     writer.submit({ id: 1, kind: 'predictions', records: [...Array.from({ length: PRUNE_BATCH + 3 }, (_, i) => row(`old-${i}`, old)), row('new', '2026-12-01T09:00:00.000Z')] });
     writer.flush();
-    db.prepare('INSERT INTO feedback VALUES (?, NULL, ?, ?, ?)').run('e-old-0', '{}', old, old);
+    db.prepare('INSERT INTO feedback VALUES (?, NULL, ?, ?, ?, NULL)').run('e-old-0', '{}', old, old);
     // In one group with a duplicate id after it: the group fails, rolled back (the prune's first batch with it), and
     // each write is tried alone.
     writer.submit({ id: 2, kind: 'prune', before: '2021-01-01T00:00:00.000Z' });
@@ -143,10 +143,12 @@ describe('a group that finds the database locked', () => {
       const transaction = db.transaction.bind(db);
       db.transaction = ((fn: (messages: unknown) => void) => {
         const run = transaction(fn);
-        return (arg: unknown) => {
+        const counted = (begin: (arg: unknown) => unknown) => (arg: unknown) => {
           if (Array.isArray(arg)) parts.push(arg.length);
-          return run(arg);
+          return begin(arg);
         };
+        // A group that writes begins IMMEDIATE.
+        return Object.assign(counted(run), { immediate: counted(run.immediate) });
       }) as typeof db.transaction;
     });
     const many = (k: number) => Array.from({ length: 1000 }, (_, i) => record(k * 1000 + i));

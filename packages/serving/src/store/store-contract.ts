@@ -252,6 +252,43 @@ export function describePredictionStoreContract(name: string, open: () => Predic
       expect((await s.listPairs({ ...days, judgedOnly: true })).find((p) => p.prediction.predictionId === 'first')?.feedback?.predictionId).toBe('first');
     });
 
+    it('keeps the API key id of the later feedback, none when it was sent without one, in every read', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9)), predictionFixture('p2', 'e2', at(2, 10))]);
+      const crm = { ...feedback('e1', 'cards', at(3, 0)), keyId: 'crm' };
+      expect(await s.saveFeedback(crm)).toBe('recorded');
+      await s.saveFeedback(feedback('e2', 'loans', at(3, 0)));
+      for (const judgedOnly of [false, true]) {
+        const pairs = await s.listPairs({ ...days, judgedOnly });
+        expect(pairs.map((p) => p.feedback)).toEqual([feedback('e2', 'loans', at(3, 0)), crm]);
+        expect(pairs[0].feedback).not.toHaveProperty('keyId');
+      }
+      // The same key again: nothing replaced. Without a key: its feedback has none.
+      expect(await s.saveFeedback({ ...feedback('e1', 'loans', at(3, 1)), keyId: 'crm' })).toBe('recorded');
+      await s.saveFeedback({ emailId: 'e1', labels: { topic: 'rates' }, closedAt: at(3, 2), receivedAt: at(3, 2) });
+      expect((await s.listPairs(days)).find((p) => p.prediction.predictionId === 'p')?.feedback).toEqual({ emailId: 'e1', labels: { queue: 'loans', topic: 'rates' }, closedAt: at(3, 2), receivedAt: at(3, 2) });
+    });
+
+    it('says which feedback of another key a later one replaced: its key and labels before the write; not when superseded, nor one of no key', async () => {
+      const s = await fresh();
+      await s.savePredictions([predictionFixture('p', 'e1', at(2, 9))]);
+      await s.saveFeedback({ emailId: 'e1', predictionId: 'p', labels: { queue: 'tax_documents', topic: 'freistellung' }, closedAt: at(3, 0), receivedAt: at(3, 0), keyId: 'crm' });
+      // Older: superseded, nothing replaced.
+      expect(await s.saveFeedback({ emailId: 'e1', labels: { queue: 'complaints' }, closedAt: at(2, 23), receivedAt: at(3, 1), keyId: 'other' })).toBe('superseded');
+      const attack = { emailId: 'e1', predictionId: 'p', labels: { queue: 'complaints' }, closedAt: at(3, 5), receivedAt: at(3, 5), keyId: 'other' };
+      expect(await s.saveFeedback(attack)).toEqual({ outcome: 'recorded', cleared: [], replaced: { keyId: 'crm', labels: { queue: 'tax_documents', topic: 'freistellung' } } });
+      expect((await s.listPairs(days))[0].feedback).toEqual({ ...attack, labels: { queue: 'complaints', topic: 'freistellung' } });
+      // With clearTasks: cleared and replaced alike.
+      expect(await s.saveFeedback({ emailId: 'e1', labels: {}, clearTasks: ['topic'], closedAt: at(3, 6), receivedAt: at(3, 6), keyId: 'crm' })).toEqual({
+        outcome: 'recorded',
+        cleared: ['topic'],
+        replaced: { keyId: 'other', labels: { queue: 'complaints', topic: 'freistellung' } },
+      });
+      // Sent without a key, over a key's: replaced; a key's over one of no key: the key that recorded it is not known.
+      expect(await s.saveFeedback({ emailId: 'e1', labels: { queue: 'cards' }, closedAt: at(3, 7), receivedAt: at(3, 7) })).toEqual({ outcome: 'recorded', cleared: [], replaced: { keyId: 'crm', labels: { queue: 'complaints' } } });
+      expect(await s.saveFeedback({ emailId: 'e1', labels: { queue: 'loans' }, closedAt: at(3, 8), receivedAt: at(3, 8), keyId: 'crm' })).toBe('recorded');
+    });
+
     it('the prediction id is the later feedback’s: named, or none when it names none', async () => {
       const s = await fresh();
       await s.savePredictions([predictionFixture('old', 'e1', at(1, 9)), predictionFixture('again', 'e1', at(3, 9))]);

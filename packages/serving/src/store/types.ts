@@ -49,6 +49,13 @@ export interface FeedbackRecord {
   closedAt: string;
   receivedAt: string;
   /**
+   * The id of the API key that sent it (an audit, not access control: any key with the feedback scope may correct
+   * any email): the later feedback's, as its closedAt, so the key of the last correction. Absent when the server
+   * runs without keys (SQLite column `key_id` NULL, from data version 4; no DynamoDB attribute), and for feedback
+   * stored before it was recorded. Not in `mailroute feedback export`.
+   */
+  keyId?: string;
+  /**
    * Only in a write: tasks whose stored label this feedback removes (a person corrected the task to a label the
    * model's config retired: it is not that label, and the retired one is not recorded), under the same rule as
    * `labels` (not when the stored feedback closed later). A task `labels` names is set, not cleared. Never read back.
@@ -84,6 +91,18 @@ export type FeedbackOutcome = 'recorded' | 'superseded';
 export interface FeedbackClearing {
   outcome: FeedbackOutcome | 'unchanged';
   cleared: string[];
+  /** Set when the feedback replaced one another key had recorded: see `ReplacedFeedback`. */
+  replaced?: ReplacedFeedback;
+}
+
+/**
+ * The email's stored feedback as it was before a feedback (`recorded`) merged into it, when another API key had
+ * recorded it: its `keyId` was set and is not this feedback's (this one may have none: sent without a key). Not for
+ * one of no key (none recorded, or stored before keys were) nor one past its retention. Read in the write itself.
+ */
+export interface ReplacedFeedback {
+  keyId: string;
+  labels: Record<string, string>;
 }
 
 /** Whether a store can take writes now; `detail` says why not. */
@@ -121,6 +140,8 @@ export interface PredictionStore {
    * (or nothing, for stores that cannot tell) otherwise. With `clearTasks`, the stored labels of those tasks are
    * removed too, and the answer is a `FeedbackClearing`: which of them held a label, or `unchanged` when none did
    * and there was no label to set (the choice made in the write itself, so it holds against a write at once).
+   * `keyId` becomes this feedback's (none when it has none). When it replaced the feedback another key recorded,
+   * the answer is a `FeedbackClearing` too, whose `replaced` is the stored one's key and labels before the write.
    */
   saveFeedback(feedback: FeedbackRecord): Promise<FeedbackOutcome | FeedbackClearing | void>;
   /** Optional: deletes predictions created, and feedback closed, before `before` (retention). */
