@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { publishModel } from './publish-model.js';
 import { listKeys } from './s3-artifacts.js';
@@ -28,13 +28,8 @@ describe('publishModel: a locally trained model into the stack', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-publish-'));
     ({ s3, close: closeS3 } = await startS3rver(root));
     home = path.join(root, 'home');
-    const artifact = path.join(root, 'trained');
-    await mkdir(artifact, { recursive: true });
-    const onnx = Buffer.from([1, 2, 3]);
-    // The manifest lists each file's sha256, as a trained artifact's does (the local registry checks them).
-    const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
-    await writeFile(path.join(artifact, 'model.onnx'), onnx);
+    // A manifest the loader accepts, listing each file's sha256, as a trained artifact's does (the local registry checks both).
+    const artifact = writeLoadableArtifact(path.join(root, 'trained'), 'ngram-bag-20261129-0900-aa', { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
     await createLocalRegistry({ home }).register(artifact, { note: 'monthly retrain', runId: 'run-7' });
   });
   afterAll(async () => {
@@ -67,10 +62,7 @@ describe('publishModel: a locally trained model into the stack', () => {
   });
 
   it('refuses an artifact directory whose model.onnx does not match the manifest, naming it, without uploading', async () => {
-    const corrupt = path.join(root, 'corrupt');
-    await mkdir(corrupt, { recursive: true });
-    const files = { 'model.onnx': createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex') };
-    await writeFile(path.join(corrupt, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-cc', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
+    const corrupt = writeLoadableArtifact(path.join(root, 'corrupt'), 'ngram-bag-20261129-0900-cc', { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
     await writeFile(path.join(corrupt, 'model.onnx'), Buffer.from([1, 2]));
     await expect(publishModel({ registry, artifactDir: corrupt })).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('model.onnx') });
     expect(await listKeys(s3, 'artifacts', 'models/ngram-bag-20261129-0900-cc/')).toEqual([]);

@@ -1,22 +1,16 @@
 // The ModelRegistry contract both registries keep: the same calls refused with the same RegistryError codes.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createLocalRegistry, gateFailedError, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { registryFixture } from './test-support/registry-fixture.js';
 
 const fixture = registryFixture('registry-contract');
 
 async function artifact(modelId: string): Promise<string> {
-  const dir = path.join(fixture.root, `artifact-${fixture.next()}`);
-  await mkdir(dir, { recursive: true });
-  const onnx = Buffer.from([1, 2, 3]);
-  // The manifest lists each file's sha256, as a trained artifact's does (the local registry checks them).
-  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'sha256:abc', files }));
-  await writeFile(path.join(dir, 'model.onnx'), onnx);
-  return dir;
+  // A manifest the loader accepts, listing each file's sha256, as a trained artifact's does (the local registry checks both).
+  return writeLoadableArtifact(path.join(fixture.root, `artifact-${fixture.next()}`), modelId, { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
 }
 
 const registries: [string, () => ModelRegistry][] = [

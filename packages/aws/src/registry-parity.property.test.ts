@@ -5,12 +5,11 @@
 // letters or Object's own names, nested metrics), refusals by the same code. The one refusal of AWS's own is
 // REGISTRY_NOT_SUPPORTED (the README's *Champion and deployment*): a champion other than the version approved last;
 // it changes nothing, so the local registry is not asked.
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLocalRegistry, RegistryError, type GateRecord, type ModelRegistry, type ModelVersion } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { approvalDescription, decodeMeta, encodeMeta } from './registry-metadata.js';
 import { registryFixture } from './test-support/registry-fixture.js';
 
@@ -54,12 +53,7 @@ type Facts = typeof facts extends fc.Arbitrary<infer T> ? T : never;
 
 async function artifact(id: string, f: Facts): Promise<string> {
   const dir = path.join(fixture.root, `artifact-${fixture.next()}`);
-  await mkdir(dir, { recursive: true });
-  const onnx = Buffer.from(`onnx of ${id}`);
-  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-  await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: f.tasks.map((name) => ({ name })), dataHash: f.dataHash, metrics: f.metrics, files }));
-  await writeFile(path.join(dir, 'model.onnx'), onnx);
-  return dir;
+  return writeLoadableArtifact(dir, id, { onnx: Buffer.from(`onnx of ${id}`), tasks: f.tasks, extra: { dataHash: f.dataHash, metrics: f.metrics } });
 }
 
 /** The call's result, or the code of the RegistryError it threw (any other error fails the property). */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalRegistry, withFileLock } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { createSqliteStore, DB_FILE, sqliteSnapshotFacts, type PredictionRecord } from '@mailroute/serving';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoChampionFolder, filesUnder, runCli } from '../test-support.js';
@@ -224,11 +225,7 @@ describe('mailroute backup', () => {
 /** A registrable artifact with a small model.onnx. */
 function artifact(id: string): string {
   const at = path.join(mkdtempSync(path.join(dir, 'artifact-')), id);
-  mkdirSync(at);
-  const onnx = Buffer.alloc(2000, 7);
-  writeFileSync(path.join(at, 'model.onnx'), onnx);
-  writeFileSync(path.join(at, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files: { 'model.onnx': createHash('sha256').update(onnx).digest('hex') } }));
-  return at;
+  return writeLoadableArtifact(at, id, { onnx: Buffer.alloc(2000, 7), extra: { dataHash: 'h', metrics: { mean_macro_f1: 0.8 } } });
 }
 
 /**

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -26,11 +26,7 @@ describe('mailroute commands given `champion` on a registry without one', () => 
   beforeAll(async () => {
     writeFileSync(path.join(dir, 'mail.csv'), 'subject,body,queue\nDepot,Bitte übertragen Sie mein Depot.,depot\n');
     // A version awaiting approval (an artifact the registry takes; nothing here loads it).
-    const artifact = path.join(dir, 'model-p');
-    mkdirSync(artifact);
-    writeFileSync(path.join(artifact, 'model.onnx'), 'x');
-    const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
-    writeFileSync(path.join(artifact, 'manifest.json'), JSON.stringify({ modelId: 'model-p', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files }));
+    const artifact = writeLoadableArtifact(path.join(dir, 'model-p'), 'model-p', { extra: { dataHash: 'h', metrics: { mean_macro_f1: 0.8 } } });
     await createLocalRegistry({ home: pending }).register(artifact);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

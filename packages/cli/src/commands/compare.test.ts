@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { loadDemoConfig, parseTrainingConfig, type TrainingConfig } from '@mailroute/training';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
@@ -17,11 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A registrable model folder of one queue task whose manifest names `id` (the registry checks its one file's hash). */
 function artifact(id: string): string {
   const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-compare-art-')), id);
-  mkdirSync(folder);
-  writeFileSync(path.join(folder, 'model.onnx'), 'x');
-  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
-  writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files }));
-  return folder;
+  return writeLoadableArtifact(folder, id, { extra: { dataHash: 'h', metrics: {} } });
 }
 
 function run(argv: string[], env: Record<string, string> = {}) {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
@@ -10,15 +10,12 @@ const run = (argv: string[], home: string) => runCli(argv, { env: { USER: 'teste
 
 /** A model of three tasks whose training measured `metrics`; `near`: its manifest's count of test near-duplicates. */
 function artifact(id: string, metrics: Record<string, number>, near?: { near: number; judged: number }, dataHash = 'h'): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'model.onnx'), 'x');
-  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
   const training = { testedOn: 'held-out-split', ...(near ? { testNearDuplicates: near } : {}) };
   const trainingConfig = { split: { kind: 'stratified', seed: 0, testShare: 0.2, validShare: 0.1 } };
-  const tasks = ['business_area', 'queue', 'topic'].map((name) => ({ name }));
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks, dataHash, metrics, files, training, trainingConfig }));
-  return dir;
+  return writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id), id, {
+    tasks: ['business_area', 'queue', 'topic'],
+    extra: { routing: { queueTask: 'queue' }, dataHash, metrics, training, trainingConfig },
+  });
 }
 
 const all = { 'business_area.macro_f1': 0.78, 'queue.macro_f1': 0.87, 'topic.macro_f1': 0.89, mean_macro_f1: 0.8467 };

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 import { formatBytes, pruneReport } from './registry-prune.js';
@@ -14,12 +14,7 @@ function run(argv: string[], home: string) {
 /** A registrable artifact whose model.onnx holds `bytes` bytes. */
 function artifact(id: string, bytes: number): string {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-prune-art-')), id);
-  mkdirSync(dir);
-  const onnx = Buffer.alloc(bytes, 7);
-  writeFileSync(path.join(dir, 'model.onnx'), onnx);
-  const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { mean_macro_f1: 0.8 }, files }));
-  return dir;
+  return writeLoadableArtifact(dir, id, { onnx: Buffer.alloc(bytes, 7), extra: { dataHash: 'h', metrics: { mean_macro_f1: 0.8 } } });
 }
 
 describe('mailroute registry prune', () => {

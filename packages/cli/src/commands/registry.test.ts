@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 import { approveAnotherHint } from './registry.js';
@@ -14,14 +14,9 @@ function run(argv: string[], home: string) {
 }
 
 /** `testedOn`: how the model was tested, as trained models record it (none: an artifact that does not say). */
-function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split' | 'external-file', dataHash = 'h'): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'model.onnx'), 'x');
-  const files = { 'model.onnx': createHash('sha256').update('x').digest('hex') };
+function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split' | 'external-file', dataHash = 'h', tasks = ['queue']): string {
   const tested = testedOn ? { training: { testedOn, ...(testedOn === 'external-file' ? { testFile: 'te.csv' } : {}) }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash, metrics: { mean_macro_f1: 0.8 }, files, ...tested }));
-  return dir;
+  return writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id), id, { tasks, extra: { dataHash, metrics: { mean_macro_f1: 0.8 }, ...tested } });
 }
 
 describe('mailroute registry', () => {
@@ -533,9 +528,7 @@ describe('mailroute registry', () => {
 
   it('prints who approved, notes and the names of tasks with their control characters escaped; the registry keeps them', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
-    const dir = artifact('model-a');
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, tasks: [{ name: 'queue\x1b[2J' }] }));
+    const dir = artifact('model-a', undefined, 'h', ['queue\x1b[2J']);
     await createLocalRegistry({ home }).register(dir);
     // eslint-disable-next-line no-control-regex -- what must not reach the terminal
     const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { DEMO_CONFIG_PATH } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
@@ -67,9 +67,7 @@ describe('mailroute runs', () => {
     expect((await run(['runs', 'compare', 'champion', a], cwd)).stderr).toContain('[REGISTRY_NOT_APPROVED]');
     // A model made elsewhere (registry add): no run trained it.
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), 'ngram-bag-20261201-090000-abcdef');
-    mkdirSync(dir);
-    writeFileSync(path.join(dir, 'model.onnx'), 'x');
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: path.basename(dir), family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: {}, files: { 'model.onnx': createHash('sha256').update('x').digest('hex') } }));
+    writeLoadableArtifact(dir, path.basename(dir), { extra: { dataHash: 'h', metrics: {} } });
     const reg = createLocalRegistry({ home: path.join(cwd, '.mailroute') });
     await reg.register(dir);
     const pending = await run(['runs', 'show', 'champion'], cwd);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { checkArtifactFiles, sha256 } from '../artifact.js';
 import { ArtifactError } from '../errors.js';
-import { ManifestFilesSchema, MAX_MODEL_ID_LENGTH } from '../manifest.js';
+import { ManifestFilesSchema, ManifestSchema, MAX_MODEL_ID_LENGTH } from '../manifest.js';
 import { RegistryError } from './errors.js';
 import { ManifestTestFactsSchema } from './measured-on.js';
 
@@ -26,7 +26,36 @@ export const ManifestHeadSchema = z
   .extend(ManifestTestFactsSchema.shape);
 export type ManifestHead = z.infer<typeof ManifestHeadSchema>;
 
-/** The manifest's bytes parsed (REGISTRY_ARTIFACT_INVALID naming `shownAs` when it is not one). */
+/** Issues a refusal names at most: the rest are counted. */
+const MAX_ISSUES_NAMED = 3;
+
+/** `onnx.file ("../../etc/passwd"): a plain file name`: each issue's path, the text found there (cut short) and what is wrong. */
+function issuesText(issues: readonly z.core.$ZodIssue[], json: unknown): string {
+  const found = (at: readonly PropertyKey[]): string => {
+    let value: unknown = json;
+    for (const key of at) value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    return typeof value === 'string' ? ` (${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)})` : '';
+  };
+  // The first issue of each place: a file name refused by its pattern is not said again as zod's "Invalid input".
+  const places = new Set<string>();
+  const first = issues.filter((i) => !places.has(i.path.join('.')) && places.add(i.path.join('.')));
+  const named = first.slice(0, MAX_ISSUES_NAMED).map((i) => `${i.path.join('.') || '(root)'}${found(i.path)}: ${i.message}`);
+  return first.length > MAX_ISSUES_NAMED ? `${named.join('; ')} and ${first.length - MAX_ISSUES_NAMED} more` : named.join('; ');
+}
+
+/**
+ * Why a manifest is not one a server can load, or undefined: the loader's own schema (`ManifestSchema`, which
+ * `Classifier.load` reads it with: every manifest it accepts, of any age, passes), so every file the manifest names
+ * (`onnx.file`, the featurizer's `idf.f32`) is a plain file name beside it that `files` lists with its sha256. A model
+ * whose manifest fails it (`onnx.file` "../../../../etc/passwd", a manifest of the registry's fields alone) was
+ * registered, approved and made champion, and then no server could start: `serve` exits MODEL_LOAD_FAILED.
+ */
+export function unloadableManifest(json: unknown): string | undefined {
+  const parsed = ManifestSchema.safeParse(json);
+  return parsed.success ? undefined : issuesText(parsed.error.issues, json);
+}
+
+/** The manifest's bytes parsed (REGISTRY_ARTIFACT_INVALID naming `shownAs` when it is not one a server can load). */
 export function parseManifestHead(bytes: Buffer | string, shownAs: string): ManifestHead {
   let json: unknown;
   try {
@@ -38,6 +67,10 @@ export function parseManifestHead(bytes: Buffer | string, shownAs: string): Mani
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: no valid manifest.json (${issue?.path.join('.') || '(root)'}: ${issue?.message})`);
+  }
+  const unloadable = unloadableManifest(json);
+  if (unloadable !== undefined) {
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${shownAs}: manifest.json is not one a server can load (${unloadable}); nothing was registered`);
   }
   return parsed.data;
 }
@@ -121,11 +154,27 @@ export async function checkManifest(dir: string, id: string, expected: string): 
 
 /**
  * Refuses a registered artifact whose manifest or any file it lists changed since registration (a corrupted
- * model.onnx would let a model be made champion that no server can load), naming the file.
+ * model.onnx would let a model be made champion that no server can load), naming the file. With `loadable`, also
+ * one whose manifest no server can load (`unloadableManifest`; REGISTRY_ARTIFACT_INVALID): one registered before
+ * registration checked that, about to be approved.
  */
-export async function checkRegisteredArtifact(dir: string, id: string, manifestSha256: string | undefined): Promise<void> {
+export async function checkRegisteredArtifact(dir: string, id: string, manifestSha256: string | undefined, options: { loadable?: boolean } = {}): Promise<void> {
   const bytes = await registeredManifest(dir, id);
   if (manifestSha256 !== undefined) checkManifestBytes(bytes, id, manifestSha256);
+  if (options.loadable) {
+    let unloadable: string | undefined;
+    try {
+      unloadable = unloadableManifest(JSON.parse(bytes.toString()));
+    } catch (cause) {
+      unloadable = `not JSON: ${firstLine(cause)}`;
+    }
+    if (unloadable !== undefined) {
+      throw new RegistryError(
+        'REGISTRY_ARTIFACT_INVALID',
+        `model "${id}": its manifest.json is not one a server can load (${unloadable}), so no server could start with it as champion; reject it (mailroute registry reject ${id}) and register a valid artifact`,
+      );
+    }
+  }
   let files: Record<string, string>;
   try {
     files = listedFiles(bytes);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../contracts.js';
 import { RegistryError, type RegistryErrorCode } from './errors.js';
 import { createLocalRegistry, RegistryIndexSchema, type LocalModelRegistry } from './local-registry.js';
+import { loadableManifest } from './test-artifact.js';
 
 // A model of the local registry's README rules, run against the registry by fast-check's commands: register,
 // approve (promote, force), reject, setChampion, recordGate, and calls with ids it does not hold. After each
@@ -31,7 +32,7 @@ const artifacts = new Map(
     const onnx = Buffer.from(`onnx bytes of ${id}`);
     writeFileSync(path.join(dir, 'model.onnx'), onnx);
     const files = { 'model.onnx': createHash('sha256').update(onnx).digest('hex') };
-    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: id, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'd', files }));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(loadableManifest(id, ['queue'], files, { dataHash: 'd' })));
     return [id, dir];
   }),
 );

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readManifest } from '../artifact.js';
 import { RegistryError } from './errors.js';
 import { createLocalRegistry, STAGING_HOST } from './local-registry.js';
 import { registryArtifact } from './test-artifact.js';
@@ -312,6 +313,63 @@ describe('LocalModelRegistry', () => {
     expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
     expect((await reg.champion())?.id).toBe('m-1');
     expect((await reg.get('m-2')).status).toBe('PendingManualApproval');
+  });
+
+  it('refuses to register a manifest no server can load (the loader\'s own schema), naming the problem: a file named outside the artifact, one files does not list, the registry\'s fields alone', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    const edited = (id: string, edit: (manifest: Record<string, Record<string, unknown>>) => void) => {
+      const dir = artifact(id, 1024);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      edit(manifest);
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      return dir;
+    };
+    const refused = {
+      'onnx.file ("../../../../etc/passwd"): a plain file name': edited('m-passwd', (m) => void (m.onnx.file = '../../../../etc/passwd')),
+      'files: no hash for weights.onnx': edited('m-unlisted', (m) => void (m.onnx.file = 'weights.onnx')),
+      'files: the featurizer uses IDF: idf.f32 is needed': edited('m-idf', (m) => void ((m.featurizer.params as Record<string, unknown>).idf = true)),
+      'schemaVersion: ': edited('m-head', (m) => {
+        for (const key of ['schemaVersion', 'createdAt', 'routing', 'featurizer', 'onnx']) delete m[key];
+      }),
+    };
+    for (const [problem, dir] of Object.entries(refused)) {
+      await expect(reg.register(dir), problem).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining(`${dir}: manifest.json is not one a server can load (${problem}`) });
+      // The loader refuses each alike.
+      await expect(readManifest(dir), problem).rejects.toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID' });
+    }
+    expect(visibleModels(home)).toEqual([]);
+    // A manifest an older mailroute wrote, which the loader still reads (no onnx.file: model.onnx; no idf, fingerprint or metrics): registered.
+    const older = edited('m-older', (m) => {
+      delete m.onnx.file;
+      delete (m.featurizer.params as Record<string, unknown>).idf;
+      delete m.metrics;
+    });
+    await expect(readManifest(older)).resolves.toMatchObject({ onnx: { file: 'model.onnx' } });
+    expect((await reg.approve((await reg.register(older)).id)).status).toBe('Approved');
+    expect((await reg.champion())?.id).toBe('m-older');
+  });
+
+  it('refuses to approve or make champion a model registered before its manifest was checked, whose manifest no server can load; nothing changes', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    await reg.approve((await reg.register(artifact('m-1'))).id);
+    await reg.register(artifact('m-bad'));
+    // As a mailroute that checked only the registry's fields registered it (and kept no manifest hash, as older ones did).
+    const file = path.join(home, 'models', 'm-bad', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...manifest, onnx: { ...manifest.onnx, file: '../../../../etc/passwd' } }));
+    const index = JSON.parse(readFileSync(path.join(home, 'registry.json'), 'utf8'));
+    for (const v of index.versions) delete v.manifestSha256;
+    writeFileSync(path.join(home, 'registry.json'), JSON.stringify(index));
+    const before = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    const invalid = { code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('model "m-bad": its manifest.json is not one a server can load (onnx.file ("../../../../etc/passwd"): a plain file name; files: no hash for ../../../../etc/passwd)') };
+    await expect(reg.approve('m-bad')).rejects.toMatchObject(invalid);
+    await expect(reg.approve('m-bad', { promote: false })).rejects.toMatchObject(invalid);
+    await expect(reg.setChampion('m-bad')).rejects.toMatchObject(invalid);
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(before);
+    expect((await reg.champion())?.id).toBe('m-1');
+    expect((await reg.get('m-bad')).status).toBe('PendingManualApproval');
   });
 
   it('refuses a home that is a file, or lies under one, with one clear error', async () => {

@@ -476,11 +476,14 @@ export class LocalModelRegistry implements ModelRegistry {
     );
   }
 
-  /** Refuses (REGISTRY_ARTIFACT_TAMPERED, naming the file) a model whose artifact changed since registration: no server could load it. */
+  /**
+   * Refuses (REGISTRY_ARTIFACT_TAMPERED, naming the file) a model whose artifact changed since registration, and
+   * (REGISTRY_ARTIFACT_INVALID) one whose manifest no server can load, registered before that was checked: no server could load it.
+   */
   private async checkArtifact(id: string): Promise<void> {
     const version = await this.get(id);
     if (version.prunedAt !== undefined) throw this.prunedError(version);
-    await checkRegisteredArtifact(path.join(this.modelsDir, id), id, version.manifestSha256);
+    await checkRegisteredArtifact(path.join(this.modelsDir, id), id, version.manifestSha256, { loadable: true });
   }
 
   /** The artifact's directory, once its manifest is the one registered (versions registered before that check have no hash to compare). */
