@@ -9,6 +9,9 @@ import { chanceMargin, shortBeyondChance } from './target-precision.js';
 import { answeredByLabel, compareLabels, LabelComparisonSchema } from './compare-labels.js';
 import type { ReportRouting } from './coverage-words.js';
 
+/** A share in percent, one decimal: `93.0%`. */
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
 export const BootstrapOptionsSchema = z.object({
   resamples: z.number().int().min(10).default(1000),
   seed: z.number().int().default(20261129),
@@ -107,7 +110,6 @@ export function answeredDropWarnings(comparison: Pick<Comparison, 'tasks'>): str
     if (!t.answered) continue;
     const drop = (t.answered.champion - t.answered.challenger) * 100;
     if (drop < ANSWERED_DROP_WARN_POINTS) continue;
-    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     out.push(`${t.task}: the challenger answers ${pct(t.answered.challenger)} of these emails at its own threshold, the champion ${pct(t.answered.champion)}: ${drop.toFixed(1)} points more abstain (for the task that routes mail, go to manual triage), which macro-F1 and accuracy do not show`);
   }
   return out;
@@ -143,7 +145,6 @@ const ANSWERED_WRONG_RISE_MIN = 3;
  */
 export function answeredPrecisionWarnings(comparison: Pick<Comparison, 'tasks'>, routingTask?: string): string[] {
   const out: string[] = [];
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const t of comparison.tasks) {
     const { emails, wrong, precision } = t.answered ?? {};
     if (!emails || !wrong || !precision) continue;
@@ -172,7 +173,6 @@ export function answeredPrecisionWarnings(comparison: Pick<Comparison, 'tasks'>,
  */
 export function belowTargetWarnings(comparison: Pick<Comparison, 'tasks'>, targets: number | Readonly<Record<string, number>> | undefined, routingTask?: string): string[] {
   const out: string[] = [];
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const t of comparison.tasks) {
     const target = typeof targets === 'number' ? targets : targets?.[t.task];
     const { emails, wrong, precision } = t.answered ?? {};
@@ -195,7 +195,6 @@ export function belowTargetWarnings(comparison: Pick<Comparison, 'tasks'>, targe
  * the same verb: a lead must not reject a challenger for a shortfall the champion has too, or worse.
  */
 function championAgainst(precision: number | null, emails: number, target: number, challenger: number, verb: 'routes' | 'answers'): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   if (precision === null) return `it ${verb} none`;
   const figure = `${pct(precision)} on the ${emails} it ${verb}`;
   if (precision >= target) return `${figure}, which meets the ${pct(target)} target`;

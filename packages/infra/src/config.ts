@@ -417,7 +417,6 @@ export function parseStackConfig(raw: unknown, stackName?: string): StackConfig 
     const lines = issueLines(parsed.error.issues, raw, StackConfigSchema);
     throw new StackConfigError(`invalid stack config:\n  ${lines.join('\n  ')}`);
   }
-  if (stackName && parsed.data.environment !== stackName) throw new StackConfigError(stackMismatch(stackName, parsed.data.environment));
   return parsed.data;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { didYouMean, type ModelRegistry } from '@mailroute/model';
@@ -23,6 +23,7 @@ import { evaluationScorer } from './quality/scorer.js';
 import { registerClassifyRoutes } from './routes/classify.js';
 import type { ApiDocumentOptions } from './routes/api-document.js';
 import { registerDocsRoutes } from './routes/docs.js';
+export { docsContentSecurityPolicy } from './routes/docs.js';
 import { registerFeedbackRoutes } from './routes/feedback.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerQualityRoutes } from './routes/quality.js';
@@ -112,7 +113,7 @@ export function createApp(options: AppOptions): ServingApp {
     timeZone: options.timeZone,
     newId: options.newId ?? (() => timeOrderedId()),
     batcher: createPredictBatcher(limits.maxBatch),
-    inFlight: { count: 0, byScope: {} },
+    inFlight: { count: 0, byScope: {}, byKey: new Map() },
   };
   const served = ctx.source.current();
   metrics.setModel(served?.modelId, served?.tasks.map((t) => t.name));
@@ -190,8 +191,7 @@ export function createApp(options: AppOptions): ServingApp {
     else await next();
     // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
     const route = answered ? c.req.path : routeOf(c);
-    const docs = secureHeaders(c, route);
-    if (docs !== undefined) await docs;
+    secureHeaders(c, route);
     const labels = { route, method: c.req.method, status: String(c.res.status) };
     metrics.requests.inc(labels);
     // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
@@ -241,51 +241,16 @@ export function createApp(options: AppOptions): ServingApp {
 /** Answers a browser or proxy may keep (no caller's data in them): the docs page and the API document. */
 const CACHEABLE_ROUTES: ReadonlySet<string> = new Set(['/docs', '/openapi.json']);
 
-/** The docs page's Content-Security-Policy, made once from the page (the hashes of its inline script and style). */
-let docsPolicy: { html: string; policy: string } | undefined;
-
-/**
- * What /docs may do: its own inline script and style (by their sha256, so no other script runs, injected or not),
- * fetch openapi.json from its own origin, and nothing else: no other origin, no plugin, no form, no frame around it.
- */
-export function docsContentSecurityPolicy(html: string): string {
-  const hashes = (tag: string) =>
-    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`).join(' ') || "'none'";
-  return [
-    "default-src 'none'",
-    `script-src ${hashes('script')}`,
-    `style-src ${hashes('style')}`,
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 /**
  * The headers of every answer: `X-Content-Type-Options: nosniff` (a browser never reads a JSON answer, or a caller's
  * text echoed in one, as a script or a page), `Cache-Control: no-store` on all but the docs page and the API document
- * (predictions, feedback, quality, metrics, the model and errors carry a caller's data or change at each call), and
- * the docs page's Content-Security-Policy.
+ * (predictions, feedback, quality, metrics, the model and errors carry a caller's data or change at each call). The
+ * docs page sends its own Content-Security-Policy (routes/docs.ts).
  */
-function secureHeaders(c: Context<AppEnv>, route: string): Promise<void> | undefined {
+function secureHeaders(c: Context<AppEnv>, route: string): void {
   const headers = c.res.headers;
   headers.set('x-content-type-options', 'nosniff');
-  if (!CACHEABLE_ROUTES.has(route)) {
-    if (!headers.has('cache-control')) headers.set('cache-control', 'no-store');
-    return undefined;
-  }
-  // Only the docs page waits for its body (a few KB, hashed once per version of the page): every other answer pays no await.
-  if (route !== '/docs' || !(headers.get('content-type') ?? '').startsWith('text/html')) return undefined;
-  return c.res
-    .clone()
-    .text()
-    .then((html) => {
-      if (docsPolicy?.html !== html) docsPolicy = { html, policy: docsContentSecurityPolicy(html) };
-      // Set on the answer's headers as they are now: @hono/node-server's Response copies its headers into a new
-      // object when its body is first read (clone), and a header set on the old one was not sent.
-      c.res.headers.set('content-security-policy', docsPolicy.policy);
-    });
+  if (!CACHEABLE_ROUTES.has(route) && !headers.has('cache-control')) headers.set('cache-control', 'no-store');
 }
 
 /**

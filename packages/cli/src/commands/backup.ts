@@ -16,6 +16,7 @@ import { twoStepInterrupt } from '../interrupt.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 import { errorCodeInWords, systemCode, writeStdout } from '../write-output.js';
 import { formatBytes } from './registry-prune.js';
+import { namedKeyFile } from './serve.js';
 
 /** What a backup holds besides the files it copied: their sizes and sha256, and what a restore can be checked against. */
 export const MANIFEST_FILE = 'backup.json';
@@ -502,12 +503,6 @@ async function homeToBackUp(ctx: CliContext, given: string | undefined): Promise
   return home;
 }
 
-/** An environment variable as a setting: unset when blank, as serve reads it. */
-function envSetting(ctx: CliContext, variable: string): string | undefined {
-  const value = ctx.env[variable];
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What `backup` prints: each part with its size, and how to check it. */
@@ -688,8 +683,9 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       }
       if (flags.out === undefined) throw new UsageError('give --out <dir> to make a backup, or --verify <dir> to check one');
       const home = await homeToBackUp(ctx, flags.home);
-      const named = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
-      const apiKeys = named === undefined ? { file: path.join(home, API_KEYS_FILE), named: false } : { file: path.resolve(ctx.cwd, named), named: true };
+      // Named as serve reads it: --api-keys, else MAILROUTE_API_KEYS_FILE, else the home's file.
+      const named = namedKeyFile(ctx, flags);
+      const apiKeys = named === undefined ? { file: path.join(home, API_KEYS_FILE), named: false } : { file: named, named: true };
       const out = await prepareBackupFolder(ctx.cwd, flags.out, home);
       let partial: string | undefined;
       const interrupt = twoStepInterrupt(ctx, {

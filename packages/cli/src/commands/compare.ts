@@ -650,7 +650,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         const why = self === undefined ? kept.notRecorded : `${self}, so the comparison shows no difference between models and no gate is kept in the registry.`;
         const notRecorded = why === undefined ? '' : `\nNot recorded: ${why}\n`;
         // What predicting warned of heads the summary (stdout, gate.md, the CI summary) and comparison.json, as evaluate's reports.
-        const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older, new Set([...warnings, ...(gate.warnings ?? [])]).size)}${notRecorded}`;
+        const markdown = `${comparisonMarkdown(comparison, gate, names, warnings)}${policyLine}${afterGate(challengerVersion, names, gate.pass, renamed, older, new Set(warnings).size)}${notRecorded}`;
         ctx.stdout.write(safeLines(markdown));
         await appendCiSummary(ctx, markdown);
         if (out !== undefined && flags.out !== undefined) {

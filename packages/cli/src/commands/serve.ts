@@ -143,7 +143,7 @@ function timeZoneSetting(ctx: CliContext, flags: ServeFlags): string | undefined
  * file leaves it. A blank MAILROUTE_API_KEYS_FILE was a key file named "" ("API key file  does not exist"), and
  * a blank SM_MODEL_DIR served the registry's champion instead of /opt/ml/model.
  */
-function envSetting(ctx: CliContext, variable: string): string | undefined {
+export function envSetting(ctx: CliContext, variable: string): string | undefined {
   const value = ctx.env[variable];
   return value === undefined || value.trim() === '' ? undefined : value;
 }
@@ -152,7 +152,7 @@ function envSetting(ctx: CliContext, variable: string): string | undefined {
  * The API key file --api-keys or MAILROUTE_API_KEYS_FILE names, relative to the command's folder as --home and
  * --model-dir are (it was read and written relative to the process's); undefined when neither names one.
  */
-function namedKeyFile(ctx: CliContext, flags: ServeFlags): string | undefined {
+export function namedKeyFile(ctx: CliContext, flags: Pick<ServeFlags, 'apiKeys'>): string | undefined {
   const file = flags.apiKeys ?? envSetting(ctx, 'MAILROUTE_API_KEYS_FILE');
   return file === undefined ? undefined : path.resolve(ctx.cwd, file);
 }
@@ -407,7 +407,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--pii-patterns <file>', `with --store-text, also mask the stored text by your own patterns: ${PII_PATTERNS_HELP}`)
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
-    .option('--revoke-key <id>', `remove the API key with this id from the key file, and exit; running servers stop accepting it within ${KEY_FILE_CHECK_MS / 1000} seconds`)
+    .option('--revoke-key <id>', `remove the API key with this id from the key file, and exit; running servers stop accepting it within ${KEY_FILE_CHECK_SECONDS} seconds`)
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin,metrics; default classify,feedback, or the rotated key\'s own; metrics alone: /metrics and /v1/model, for Prometheus)', scopeList)
     .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
     .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it; counted per scope (classify and feedback each get the limit)', rateLimitArg)

@@ -7,6 +7,9 @@ import { ManifestFilesSchema, ManifestSchema, MAX_MODEL_ID_LENGTH } from '../man
 import { RegistryError } from './errors.js';
 import { ManifestTestFactsSchema } from './measured-on.js';
 
+/** What to do with an artifact changed after registration. */
+const RESTORE_ADVICE = 'restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)';
+
 /** A registered model's id: the name of its directory under models/, so a plain name (no `/`, no leading `.`). */
 export const ModelIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only');
 
@@ -132,7 +135,7 @@ async function registeredManifest(dir: string, id: string): Promise<Buffer> {
   try {
     return await readFile(path.join(dir, 'manifest.json'));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); ${RESTORE_ADVICE}`, { cause });
   }
 }
 
@@ -142,7 +145,7 @@ function checkManifestBytes(bytes: Buffer, id: string, expected: string): void {
   if (actual !== expected) {
     throw new RegistryError(
       'REGISTRY_ARTIFACT_TAMPERED',
-      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`,
+      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; ${RESTORE_ADVICE}`,
     );
   }
 }
@@ -179,7 +182,7 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
   try {
     files = listedFiles(bytes);
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); ${RESTORE_ADVICE}`, { cause });
   }
   try {
     await checkArtifactFiles(dir, files);
@@ -187,6 +190,6 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
     if (!(cause instanceof ArtifactError)) throw cause;
     const [name = 'a file'] = Object.keys(files).filter((f) => cause.message.startsWith(`${f} `));
     const what = cause.code === 'ARTIFACT_MISSING' ? 'is missing' : 'was changed after registration (its sha256 is not the manifest\'s)';
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; ${RESTORE_ADVICE}`, { cause });
   }
 }

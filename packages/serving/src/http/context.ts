@@ -54,7 +54,8 @@ export interface AppContext {
   batcher: PredictBatcher;
   /**
    * Requests being handled now: `count` in all (the gauge), `byScope` per kind, each kind capped at
-   * `maxConcurrent` on its own, so a flood of classify requests never turns feedback away.
+   * `maxConcurrent` on its own, so a flood of classify requests never turns feedback away; `byKey` per API key and
+   * kind (`classify:crm`), each capped at `maxConcurrentPerKey` (an entry goes when its key's last request ends).
    */
-  inFlight: { count: number; byScope: Partial<Record<Scope, number>> };
+  inFlight: { count: number; byScope: Partial<Record<Scope, number>>; byKey: Map<string, number> };
 }

@@ -199,12 +199,6 @@ function nodeStreams(c: Context<AppEnv>): { incoming: IncomingMessage; outgoing:
 }
 
 /**
- * Requests under way per key and scope (`classify:crm`), beside `inFlight.byScope`: one map per app (keyed by its
- * `inFlight`), shared by the routes of a scope. A key's entry goes when its last request ends.
- */
-const inFlightByKey = new WeakMap<AppContext['inFlight'], Map<string, number>>();
-
-/**
  * At most `maxConcurrent` requests of one scope at once (503 + Retry-After beyond, rather than a growing
  * queue; classify and feedback each have their own), and a deadline per request. A timed-out handler
  * keeps its slot until it really ends, so the cap holds (one whose body stops arriving gives it back when
@@ -214,16 +208,14 @@ const inFlightByKey = new WeakMap<AppContext['inFlight'], Map<string, number>>()
  */
 function admitter(ctx: AppContext, scope: Scope) {
   const { inFlight } = ctx;
-  let byKey = inFlightByKey.get(inFlight);
-  if (byKey === undefined) inFlightByKey.set(inFlight, (byKey = new Map()));
-  const keys = byKey;
+  const keys = inFlight.byKey;
+  const perKey = maxConcurrentPerKey(ctx.limits);
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
     const mine = inFlight.byScope[scope] ?? 0;
     // The key's own share first: a key over it hears that it is its own doing, even when the server is full too.
     const keyId = ctx.auth.enabled ? (c.get('principal') as Principal | undefined)?.keyId : undefined;
     const slot = keyId === undefined ? undefined : `${scope}:${keyId}`;
     const held = slot === undefined ? 0 : (keys.get(slot) ?? 0);
-    const perKey = maxConcurrentPerKey(ctx.limits);
     if (slot !== undefined && held >= perKey) {
       ctx.metrics.rejected.inc({ reason: 'concurrency_per_key' });
       const batch = scope === 'classify' ? `, or send more emails per request (up to ${ctx.limits.maxBatch})` : '';

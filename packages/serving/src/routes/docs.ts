@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { buildApiDocument, type ApiDocumentOptions } from './api-document.js';
@@ -59,7 +60,7 @@ export function registerDocsRoutes(app: ServingHono, ctx: AppContext, options?: 
     name: 'x-api-key',
     description: 'The same API key, for clients that cannot set an Authorization header',
   });
-  app.get('/docs', (c) => c.html(DOCS_HTML));
+  app.get('/docs', (c) => c.html(DOCS_HTML, 200, { 'content-security-policy': DOCS_POLICY }));
   // Both are plain routes (the document is generated, the page is fixed): listed here so the document is whole.
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -78,3 +79,24 @@ export function registerDocsRoutes(app: ServingHono, ctx: AppContext, options?: 
     responses: { 200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } }, ...publicErrorResponses },
   });
 }
+
+/**
+ * What /docs may do: its own inline script and style (by their sha256, so no other script runs, injected or not),
+ * fetch openapi.json from its own origin, and nothing else: no other origin, no plugin, no form, no frame around it.
+ */
+export function docsContentSecurityPolicy(html: string): string {
+  const hashes = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`).join(' ') || "'none'";
+  return [
+    "default-src 'none'",
+    `script-src ${hashes('script')}`,
+    `style-src ${hashes('style')}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The docs page's Content-Security-Policy, made once from the page (the hashes of its inline script and style). */
+const DOCS_POLICY = docsContentSecurityPolicy(DOCS_HTML);

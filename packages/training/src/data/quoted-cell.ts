@@ -54,3 +54,14 @@ export function quotedCell(value: string): string {
 export function quotedAsWritten(value: string): boolean {
   return shownCell(value) === value;
 }
+
+/**
+ * A task's labels as a message counts them, `n row(s) … (a x3, b x1)`: the total and the first five, most rows first,
+ * each shown as a bad row's label is (`shownCell`): in a task without `labels` any cell is a label, and such messages
+ * are kept in the reports.
+ */
+export function labelTally(labels: Record<string, number>): { total: number; sorted: Array<[string, number]>; shown: string } {
+  const total = Object.values(labels).reduce((a, b) => a + b, 0);
+  const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
+  return { total, sorted, shown: sorted.slice(0, 5).map(([label, n]) => `${shownCell(label)} x${n}`).join(', ') };
+}

@@ -7,7 +7,7 @@ import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js
 import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
-import { quotedAsWritten, quotedCell, shownCell } from '../data/quoted-cell.js';
+import { labelTally, quotedAsWritten, quotedCell } from '../data/quoted-cell.js';
 import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
@@ -208,14 +208,6 @@ function retiredTruthWarnings(classifier: Classifier, taxonomy: Dataset['taxonom
         `blank in the prediction lines and they are left out of its metrics; the model predicts a ${report.task} for them all the same`,
     ];
   });
-}
-
-/** A task's labels as `n row(s) … (a x3, b x1)`: the count and the first five, most rows first. */
-function labelTally(labels: Record<string, number>): { total: number; sorted: Array<[string, number]>; shown: string } {
-  const total = Object.values(labels).reduce((a, b) => a + b, 0);
-  const sorted = Object.entries(labels).sort((a, b) => b[1] - a[1]);
-  // Shown as a bad row's label is (`shownCell`): in a task without `labels` any cell is a label, and this is kept in the reports.
-  return { total, sorted, shown: sorted.slice(0, 5).map(([label, n]) => `${shownCell(label)} x${n}`).join(', ') };
 }
 
 /** Truths under labels the model does not have that are masked: left out of its metrics. */

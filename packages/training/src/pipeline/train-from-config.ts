@@ -12,7 +12,7 @@ import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
-import { shownCell } from '../data/quoted-cell.js';
+import { labelTally } from '../data/quoted-cell.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { countNearDuplicates, nearDuplicateWarning } from '../data/near-duplicates.js';
 import { withoutExactCopies } from '../data/duplicate-rows.js';
@@ -251,20 +251,15 @@ function notLearntWarnings(
   merged: Record<string, readonly string[]>,
 ): string[] {
   const hasOther = (task: string) => tasks.find((t) => t.name === task)?.labels.includes(OTHER_LABEL) === true;
-  const tally = (labels: Record<string, number>) => ({
-    total: Object.values(labels).reduce((a, b) => a + b, 0),
-    // As a bad row's label is shown (`shownCell`): in a task without `labels` any cell of the test file is a label.
-    shown: Object.entries(labels).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([label, n]) => `${shownCell(label)} x${n}`).join(', '),
-  });
   const left = maskedNotInModel(notInModel, hasOther, dropped).map(([task, labels]) => {
-    const { total, shown } = tally(labels);
+    const { total, shown } = labelTally(labels);
     return `${task}: ${total} test row(s) whose truth is a label the model does not learn (${shown}) are left out of its test metrics (no training row has it, or it was under minCount and dropped)`;
   });
   const asOther = Object.entries(notInModel).flatMap(([task, labels]) => {
     if (!hasOther(task)) return [];
     const unmet = Object.fromEntries(Object.entries(labels).filter(([label]) => !ownValue(dropped, task)?.includes(label) && !ownValue(merged, task)?.includes(label)));
     if (Object.keys(unmet).length === 0) return [];
-    const { total, shown } = tally(unmet);
+    const { total, shown } = labelTally(unmet);
     return [`${task}: ${total} test row(s) whose truth is a label no training row has (${shown}) count as truth ${OTHER_LABEL} in its test metrics, as labels under minCount do; if one is another spelling of a label it learnt, alias it in the config, or its right answers count as misses`];
   });
   return [...left, ...asOther];
