@@ -92,6 +92,7 @@ const LOST_BECAUSE: Record<SqliteWriteProblem, string> = {
   'read-only': 'the SQLite database cannot be written: it, or its file system, is read-only (remounted read-only after disk errors?)',
   io: 'the disk failed to read or write the SQLite database (an I/O error: check the disk and the system log)',
   'file-gone': 'the SQLite database file was deleted or replaced while the server ran (restart the server to create a new one)',
+  'writer-gone': 'the SQLite writer thread ended (restart the server)',
 };
 
 /**
@@ -181,8 +182,9 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
         onPruned: (report) =>
           logger.info('retention prune deleted old records', { predictions: report.predictions, feedback: report.feedback, before: report.before, durationMs: Math.round(report.durationMs) }),
         onPruneError: (error, before) => logger.error('prune_failed', { detail: pruneFailedDetail(error, before), cause: String(error.cause) }),
-        // The database file deleted (or replaced) under the server: said once; every write is refused from then on.
-        onLost: (problem) => logger.error('store_file_lost', { detail: problem }),
+        // The database file deleted (or replaced) under the server, or the writer thread ended: said once; every write
+        // is refused from then on.
+        onLost: (problem, kind) => logger.error(kind === 'file-gone' ? 'store_file_lost' : 'store_writer_lost', { detail: problem }),
       })
     : noStore;
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.

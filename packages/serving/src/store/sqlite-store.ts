@@ -39,10 +39,12 @@ export interface SqliteStoreOptions {
    */
   onPruneError?: (error: StoreError | StoreUnavailableError, before: string) => void;
   /**
-   * Told once when the database file is found deleted or replaced while the store is open (default: written to
-   * stderr): from then on every write and read fails (503 STORE_UNAVAILABLE) and `health()` is not ready.
+   * Told once when the database file is found deleted or replaced while the store is open (`file-gone`), or its
+   * writer thread ends (`writer-gone`: a fault in it, or out of memory) (default: written to stderr): from then on
+   * every write fails (503 STORE_UNAVAILABLE) and `health()` is not ready, until a restart; a deleted file fails
+   * reads too.
    */
-  onLost?: (problem: string) => void;
+  onLost?: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
   /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).

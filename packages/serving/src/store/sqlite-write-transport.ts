@@ -49,21 +49,29 @@ export interface FileWatch {
   file: string;
   /** Its identity when the store opened it (`fileIdentity`). */
   opened: string;
-  /** Told once, when it is found deleted or replaced. */
-  onLost: (problem: string) => void;
+  /**
+   * Told once, when the store can take no more writes until a restart: the file found deleted or replaced
+   * (`file-gone`), or the writer thread ended (`writer-gone`).
+   */
+  onLost: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
 }
+
+/** The code of the writes refused once the writer thread ended (a bug, or out of memory): none can commit until a restart. */
+export const WRITER_GONE_CODE = 'MAILROUTE_STORE_WRITER_GONE';
 
 /** Whether the watched file is lost; once it is, for good (the connections stay on the deleted file). */
 function lostFile(watch: FileWatch | undefined) {
-  let problem: string | undefined;
-  const mark = (found: string) => {
+  let problem: Failure | undefined;
+  const mark = (found: string, code: typeof FILE_GONE_CODE | typeof WRITER_GONE_CODE = FILE_GONE_CODE) => {
     if (problem !== undefined) return;
-    problem = found;
-    watch?.onLost(found);
+    problem = { message: found, code };
+    watch?.onLost(found, code === FILE_GONE_CODE ? 'file-gone' : 'writer-gone');
   };
   return {
     mark,
-    error: () => (problem === undefined ? undefined : (writeFailed({ message: problem, code: FILE_GONE_CODE }) as StoreUnavailableError)),
+    /** Why no write can commit, with its code; undefined while writes can. */
+    failure: () => problem,
+    error: () => (problem === undefined ? undefined : (writeFailed(problem) as StoreUnavailableError)),
     check() {
       if (watch === undefined || problem !== undefined) return;
       const found = fileGoneProblem(watch.file, watch.opened);
@@ -87,7 +95,7 @@ type Waiter = { resolve: (outcome: WriteOutcome) => void; reject: (e: unknown) =
 type Failure = { message: string; code?: string };
 
 /** Why SQLite failed a write, from its error's code and message: what the log and the answer say of it. */
-export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone';
+export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone' | 'writer-gone';
 
 /** What kind of failure `error` (a write's error, or its cause) is; undefined for another (a duplicate id, a bad record). */
 export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefined {
@@ -95,6 +103,7 @@ export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefin
   const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
   const message = error instanceof Error ? error.message : '';
   if (code === FILE_GONE_CODE) return 'file-gone';
+  if (code === WRITER_GONE_CODE) return 'writer-gone';
   if (code.startsWith('SQLITE_BUSY')) return 'locked';
   // SQLite reads ENOSPC as SQLITE_FULL.
   if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) return 'full';
@@ -113,7 +122,7 @@ function writeFailed(failure: Failure | string): StoreError | StoreUnavailableEr
   const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
   const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
   const problem = sqliteWriteProblem(cause);
-  if (problem === 'file-gone') return new StoreUnavailableError(message, { cause, untilRestart: true });
+  if (problem === 'file-gone' || problem === 'writer-gone') return new StoreUnavailableError(message, { cause, untilRestart: true });
   if (problem === 'locked') {
     return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
   }
@@ -199,7 +208,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       queuedRecords = Math.max(0, queuedRecords - records);
       if (before > 0 && size() === 0) busy(false);
     },
-    failAll(reason: string): void {
+    failAll(reason: Failure | string): void {
       for (const id of [...waiting.keys()]) this.settle(id, reason);
       if (queued === 0) return;
       // The queued writes together: their records are counted, not which write held which.
@@ -287,9 +296,9 @@ export const BACKLOG_RECORDS_LIMIT = 50_000;
  * Writes on a writer thread with its own connection; a thread that dies fails what waits and all later
  * writes. The thread keeps the process alive only while a write waits for its commit.
  */
-export function createThreadWrites(file: string, synchronous: string, buffer: BufferOptions, watch?: FileWatch): WriteTransport {
+export function createThreadWrites(file: string, synchronous: string, buffer: BufferOptions, watch?: FileWatch, writerUrl = new URL('./sqlite-writer.worker.mjs', import.meta.url)): WriteTransport {
   // The writer thread checks after each commit that the path still names the file this thread opened.
-  const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file, synchronous, identity: watch?.opened } });
+  const worker = new Worker(writerUrl, { workerData: { file, synchronous, identity: watch?.opened } });
   const lost = lostFile(watch);
   worker.unref();
   // Checkpoints (WAL copied into the database file, then fsync) on their own thread, every CHECKPOINT_MS.
@@ -298,6 +307,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   checkpointer.on('error', () => {}); // the writer's autocheckpoint still bounds the WAL
   const checkpointerGone = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
   let broken: string | undefined;
+  let closing = false;
   let closed: (() => void) | undefined;
   // While closing, the thread keeps the process alive until it says it has closed, even when the last
   // waiting write commits first (else the process could exit with the close still unanswered).
@@ -320,7 +330,10 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   );
   const die = (reason: string) => {
     broken ??= reason;
-    w.failAll(reason);
+    // Not while closing: the thread's end is then the close. Else nothing can commit until a restart: said once (the
+    // log, and the store's health: /readyz 503), and every write is refused as for a deleted file.
+    if (!closing) lost.mark(`${reason}: no prediction or feedback can be stored until the server restarts`, WRITER_GONE_CODE);
+    w.failAll(lost.failure() ?? reason);
     closed?.();
   };
   worker.on('error', (error) => die(`the SQLite writer thread failed: ${error.message}`));
@@ -395,6 +408,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
     close: async () => {
+      closing = true;
       checkpointer.ref();
       checkpointer.postMessage({ kind: 'close' });
       await new Promise<void>((resolve) => {
