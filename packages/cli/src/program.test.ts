@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import cliPackage from '../package.json' with { type: 'json' };
 import { commanderErrorText } from './program.js';
 import { runCli } from './test-support.js';
 
@@ -93,4 +94,12 @@ describe("Commander's own errors", () => {
     expect(stdout).toBe('');
     expect(stderr).toBe("mailroute: unknown command 'trian'\n(Did you mean train?)\n(run with --help for usage)\n");
   }, 60_000);
+});
+
+describe('mailroute --version', () => {
+  it("prints the CLI package's version (what a backup records as the mailroute that made it)", async () => {
+    const { code, stdout } = await runCli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(cliPackage.version);
+  });
 });

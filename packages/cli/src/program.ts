@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import cliPackage from '../package.json' with { type: 'json' };
 import type { RegisterCommand } from './commands/index.js';
 import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
@@ -18,7 +19,7 @@ export function buildProgramOf(
 ): Command {
   const program = new Command('mailroute')
     .description(description)
-    .version('0.1.0')
+    .version(cliPackage.version)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride()
