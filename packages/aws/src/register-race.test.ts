@@ -6,12 +6,13 @@
 // (test-support/conditional-bucket.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { conditionalBucket, type ConditionalBucket } from './test-support/conditional-bucket.js';
@@ -31,10 +32,7 @@ describe('S3SageMakerRegistry: two writers at once (registrations of one id, app
 
   /** An artifact of `modelId` whose model.onnx is `onnx`. */
   async function artifact(name: string, modelId: string, onnx: Buffer): Promise<string> {
-    const dir = await mkdtemp(path.join(root, `${name}-`));
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId, family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: name, files: { 'model.onnx': sha(onnx) } }));
-    await writeFile(path.join(dir, 'model.onnx'), onnx);
-    return dir;
+    return writeLoadableArtifact(await mkdtemp(path.join(root, `${name}-`)), modelId, { onnx, extra: { dataHash: name } });
   }
 
   beforeAll(async () => {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from '@mailroute/model';
-import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
+import { decodeMeta, encodeMeta, fromModelPackage, MAX_METRICS, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 import { checkCreateModelPackage, checkUpdateModelPackage } from './test-support/sagemaker-limits.js';
 import { createModelPackageInput } from './model-package-input.js';
 
@@ -78,19 +78,6 @@ describe('registry metadata: properties', () => {
         }
         expect(Object.keys(back.metrics).length).toBeLessThanOrEqual(MAX_METRICS);
         for (const [name, value] of Object.entries(back.metrics)) expect(value === v.metrics[name]).toBe(true);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('makes, for an artifact without a modelId, an id the local registry takes and the metadata gives back whole', () => {
-    fc.assert(
-      fc.property(text, fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (family, now) => {
-        const id = newVersionId(family, now, 'ab12cd');
-        // The local registry's manifest modelId: a letter or digit first, then letters, digits, . _ -; at most 200.
-        expect(id, id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/);
-        const props = toCustomerMetadata({ id, family, tasks: ['queue'], dataHash: 'h', metrics: {} });
-        expect(fromModelPackage({ ModelApprovalStatus: 'Approved', CustomerMetadataProperties: props }).id).toBe(id);
       }),
       { seed: SEED, numRuns: RUNS },
     );

@@ -5,15 +5,16 @@ import { RegistryArtifactError } from './errors.js';
 
 /**
  * The few manifest fields the registry records. Parsed loosely on purpose: the model package owns the
- * full manifest schema; the registry only needs the family, the task names and the data hash.
+ * full manifest schema (which `register` checks first: every manifest registered has a family and a data hash);
+ * the registry only needs the id, the family, the task names, the data hash and the files' sha256s. The
+ * register Lambda reads the id and the files of a training job's output with it, before the registry's check.
  */
 export const ManifestSummarySchema = z.looseObject({
+  /** A plain name, which the loader does not ask of it: S3 keys and the download cache are named after it. */
   modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/).max(200).optional(),
-  family: z.string().optional(),
-  featurizer: z.looseObject({ kind: z.string() }).optional(),
+  family: z.string(),
   tasks: z.array(z.looseObject({ name: z.string() })).min(1),
-  dataHash: z.string().optional(),
-  trainingDataHash: z.string().optional(),
+  dataHash: z.string(),
   metrics: z.record(z.string(), z.unknown()).optional(),
   /** Each file's sha256 (hex): what the upload holds the stored objects to. */
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
@@ -29,16 +30,19 @@ export function summarizeManifest(json: unknown): {
   files: Record<string, string>;
 } {
   const parsed = ManifestSummarySchema.safeParse(json);
-  if (!parsed.success) throw new RegistryArtifactError(`manifest.json is not a model manifest: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RegistryArtifactError(`manifest.json is not a model manifest: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
   const m = parsed.data;
   return {
     // Which rows the metrics come from, as the local registry records it (`registry list`'s "measured on").
     ...measuredOnOfManifest(m),
     modelId: m.modelId,
     metrics: headlineMetrics(m.metrics),
-    family: m.family ?? m.featurizer?.kind ?? 'unknown',
+    family: m.family,
     tasks: m.tasks.map((t) => t.name),
-    dataHash: m.dataHash ?? m.trainingDataHash ?? 'unknown',
+    dataHash: m.dataHash,
     files: m.files ?? {},
   };
 }
@@ -73,18 +77,6 @@ function headlineRank(name: string): number {
   if (/^[^.]+\.macro_f1$/.test(name)) return 1;
   if (/^[^.]+\.accuracy$/.test(name)) return 2;
   return 3;
-}
-
-/**
- * `ngram-bag-20261129-101500-ab12cd`: sortable by time, unique by the random suffix. A model id as the local
- * registry takes one (a letter or digit first, at most 200 characters), whatever the family: it is cut to 60
- * characters (a longer id was cut in the package's metadata, and read back as another version's) and without
- * `-` at its ends (`_ngram` made `-ngram-...`), `model` when nothing is left.
- */
-export function newVersionId(family: string, now: Date, suffix: string): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const safeFamily = family.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 60).replace(/^-+|-+$/g, '') || 'model';
-  return `${safeFamily}-${stamp}-${suffix}`;
 }
 
 const META = 'mailroute:';

@@ -11,7 +11,8 @@ import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials as credentials } from './test-support/fake-model-package-group.js';
 import { modelPackageClientToken } from './model-package-input.js';
 import { gateStanding, type GateRecord } from '@mailroute/model';
-import { decodeMeta, encodeMeta, fromModelPackage, headlineMetrics, MAX_METRICS, newVersionId, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
+import { loadableManifest, writeLoadableArtifact } from '@mailroute/model/testing';
+import { decodeMeta, encodeMeta, fromModelPackage, headlineMetrics, MAX_METRICS, statusChangeMetadata, toCustomerMetadata } from './registry-metadata.js';
 
 const sagemaker = new SageMakerClient({ region: 'eu-central-1', credentials });
 const sm = mockClient(sagemaker);
@@ -24,20 +25,26 @@ describe('S3SageMakerRegistry against s3rver', () => {
   let root: string;
   let s3: S3Client;
   let registry: S3SageMakerRegistry;
-  let artifact: string;
   let packages: ReturnType<typeof fakeGroup>;
   let counter = 0;
+  let made = 0;
+
+  /**
+   * A trained artifact (a manifest a server loads, without metrics: they are in metrics.json; model.onnx of
+   * [1, 2, 3, 4]; a report) whose manifest names `id`, else an id of its own: the manifest's modelId is the version
+   * id, so each registration of a new one is a new version.
+   */
+  async function newArtifact(id = `ngram-bag-20261129-1015-${++made}`): Promise<string> {
+    const dir = writeLoadableArtifact(path.join(root, `artifact-${id}`), id, { onnx: Buffer.from([1, 2, 3, 4]), tasks: ['area', 'queue'], extra: { dataHash: 'sha256:abc' } });
+    await mkdir(path.join(dir, 'reports'), { recursive: true });
+    await writeFile(path.join(dir, 'metrics.json'), JSON.stringify({ 'queue.macro_f1': 0.81, perClass: { a: 1 } }));
+    await writeFile(path.join(dir, 'reports', 'report.md'), '# report');
+    return dir;
+  }
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-aws-'));
     ({ s3, close: closeS3 } = await startS3rver(root));
-    artifact = path.join(root, 'artifact');
-    await mkdir(path.join(artifact, 'reports'), { recursive: true });
-    const onnx = Buffer.from([1, 2, 3, 4]);
-    await writeFile(path.join(artifact, 'manifest.json'), JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'area' }, { name: 'queue' }], dataHash: 'sha256:abc', files: filesOf({ 'model.onnx': onnx }) }));
-    await writeFile(path.join(artifact, 'metrics.json'), JSON.stringify({ 'queue.macro_f1': 0.81, perClass: { a: 1 } }));
-    await writeFile(path.join(artifact, 'model.onnx'), onnx);
-    await writeFile(path.join(artifact, 'reports', 'report.md'), '# report');
   });
   afterAll(async () => {
     await closeS3?.();
@@ -56,13 +63,12 @@ describe('S3SageMakerRegistry against s3rver', () => {
       inferenceImage: '111111111111.dkr.ecr.eu-central-1.amazonaws.com/mailroute-serving:1',
       cacheDir: path.join(root, `cache-${counter}`),
       now: () => new Date('2026-11-29T10:15:00Z'),
-      randomSuffix: () => `s${packages.length}`,
     });
   });
 
   it('registers: uploads the files, then a pending model package pointing at them', async () => {
-    const v = await registry.register(artifact, { note: 'first', runId: 'run-1' });
-    expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', version: 1, status: 'PendingManualApproval', family: 'ngram-bag', tasks: ['area', 'queue'], dataHash: 'sha256:abc', note: 'first', runId: 'run-1' });
+    const v = await registry.register(await newArtifact('ngram-bag-20261129-1015-first'), { note: 'first', runId: 'run-1' });
+    expect(v).toMatchObject({ id: 'ngram-bag-20261129-1015-first', version: 1, status: 'PendingManualApproval', family: 'ngram-bag', tasks: ['area', 'queue'], dataHash: 'sha256:abc', note: 'first', runId: 'run-1' });
     expect(v.metrics['queue.macro_f1']).toBeCloseTo(0.81, 10);
     const input = sm.commandCalls(CreateModelPackageCommand)[0].args[0].input;
     const container = input.InferenceSpecification?.Containers?.[0];
@@ -70,8 +76,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('approve promotes to champion; artifactDir downloads the exact files atomically', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     expect(await registry.champion()).toBeUndefined();
     await registry.approve(a.id, { by: 'lead@example.com' });
     // The deployer deploys every approval: an approval that would leave the pointer behind is refused, unchanged.
@@ -87,9 +93,10 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('refuses an artifact whose manifest.json was changed in the bucket after registration', async () => {
+    const artifact = await newArtifact();
     const a = await registry.register(artifact);
     expect(a.manifestSha256).toMatch(/^[0-9a-f]{64}$/);
-    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'queue' }, { name: 'area' }], dataHash: 'sha256:abc' }) }));
+    await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: JSON.stringify(loadableManifest(a.id, ['queue', 'area'], filesOf({ 'model.onnx': Buffer.from([1, 2, 3, 4]) }), { dataHash: 'sha256:abc' })) }));
     await expect(registry.artifactDir(a.id)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_TAMPERED' });
     // Restored in the bucket, it downloads again: the failed copy did not stay in the cache.
     await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/${a.id}/manifest.json`, Body: await readFile(path.join(artifact, 'manifest.json')) }));
@@ -97,7 +104,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('refuses, and does not cache, a download whose model.onnx is not the one registered (damaged in the bucket)', async () => {
-    const a = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
     const key = `models-${counter}/${a.id}/model.onnx`;
     await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key, Body: Buffer.from([9, 9]) }));
     await expect(registry.artifactDir(a.id)).rejects.toMatchObject({
@@ -111,8 +118,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('falls back to the newest Approved version without a champion pointer; refuses bad promotions', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     await expect(registry.setChampion(a.id)).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED' });
     packages[0].status = 'Approved';
     packages[1].status = 'Approved';
@@ -130,9 +137,9 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('puts the pointer back in step with a version approved in the SageMaker console (deployed, pointer not moved)', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
-    const c = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
+    const c = await registry.register(await newArtifact());
     await registry.approve(a.id);
     // The console approves b, later than approve(a) (the fake stamps changes with the real clock): the
     // deployer deploys it; champion.json still names a.
@@ -154,9 +161,9 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('rolls the champion back to the champion before it (the other Approved version approved last) when the champion is rejected', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
-    const c = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
+    const c = await registry.register(await newArtifact());
     await registry.approve(a.id);
     await registry.approve(b.id);
     await registry.approve(c.id);
@@ -173,8 +180,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('writes the champion pointer before the status change that deploys, and puts it back when that change fails', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     await registry.approve(a.id);
     const pointerAtUpdate: unknown[] = [];
     const update = sm.commandCalls(UpdateModelPackageCommand).length;
@@ -195,8 +202,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('keeps the pointer when the status change went through though its answer or the describe after it failed', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     await registry.approve(a.id);
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     // The update is applied (b Approved: the deployer deploys it), then the describe after it is throttled once.
@@ -214,8 +221,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('settles the pointer on the version approved last when two approvals run at once', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     // a's status change is slow: b's lands first, though a wrote the pointer first and b after it.
     let releaseA!: () => void;
     const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
@@ -238,8 +245,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('leaves the pointer and says what to check when the status cannot be read back after a failed change', async () => {
-    const a = await registry.register(artifact);
-    const b = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
+    const b = await registry.register(await newArtifact());
     await registry.approve(a.id);
     const before = sm.commandCalls(UpdateModelPackageCommand).length;
     sm.on(UpdateModelPackageCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
@@ -266,6 +273,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
       { step: 'initialize', name: 'recordChecksums' },
     );
     try {
+      const artifact = await newArtifact();
       const v = await registry.register(artifact);
       const base64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
       const manifest = JSON.parse(await readFile(path.join(artifact, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
@@ -282,7 +290,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('registers nothing, and leaves no file, when a file the manifest lists is gone between the check and the upload', async () => {
     const copy = path.join(root, `copy-${counter}`);
-    await cp(artifact, copy, { recursive: true });
+    await cp(await newArtifact(), copy, { recursive: true });
     // Another process removes model.onnx after the sha256 check (here: while the group is searched for the id).
     sm.on(ListModelPackagesCommand).callsFake(async () => {
       await rm(path.join(copy, 'model.onnx'), { force: true });
@@ -294,7 +302,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('reads a long-lived group a few packages at a time: SageMaker throttles a burst of DescribeModelPackage', async () => {
-    for (let i = 0; i < 30; i++) await registry.register(artifact);
+    for (let i = 0; i < 30; i++) await registry.register(await newArtifact());
     const fakeDescribe = packages.map((p) => ({ ModelPackageArn: p.arn, ModelPackageVersion: p.version, ModelApprovalStatus: p.status, CreationTime: p.created, LastModifiedTime: p.modified, CustomerMetadataProperties: p.props }));
     let inFlight = 0;
     sm.on(DescribeModelPackageCommand).callsFake(async (input) => {
@@ -313,12 +321,12 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('deletes the uploaded files when CreateModelPackage fails and made no package', async () => {
     sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('ResourceLimitExceeded'), { name: 'ResourceLimitExceeded', $fault: 'client' }));
-    await expect(registry.register(artifact)).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
+    await expect(registry.register(await newArtifact())).rejects.toMatchObject({ name: 'ResourceLimitExceeded' });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
   });
 
   it('sends an idempotency token derived from the group and id, within SageMaker\'s limits on it', async () => {
-    const v = await registry.register(artifact);
+    const v = await registry.register(await newArtifact());
     const token = sm.commandCalls(CreateModelPackageCommand)[0].args[0].input.ClientToken;
     expect(token).toBe(modelPackageClientToken('mailroute-dev', v.id, v.manifestSha256));
     expect(modelPackageClientToken('mailroute-dev', v.id, 'another manifest')).not.toBe(token);
@@ -335,8 +343,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
       packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props: { ...input.CustomerMetadataProperties }, input });
       throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     });
-    const { version: v, modelPackageArn } = await registry.registerPackage(artifact);
-    expect(v).toMatchObject({ id: 'ngram-bag-20261129-101500-s0', status: 'PendingManualApproval', version: 1 });
+    const { version: v, modelPackageArn } = await registry.registerPackage(await newArtifact('ngram-bag-20261129-1015-lost'));
+    expect(v).toMatchObject({ id: 'ngram-bag-20261129-1015-lost', status: 'PendingManualApproval', version: 1 });
     // The ARN of the package found, as the register Lambda answers it.
     expect(modelPackageArn).toBe('arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1');
     expect(await registry.modelPackage(v.id)).toEqual({ version: v, modelPackageArn });
@@ -359,14 +367,14 @@ describe('S3SageMakerRegistry against s3rver', () => {
     });
     let lagging = true;
     sm.on(ListModelPackagesCommand).callsFake(() => ({ ModelPackageSummaryList: (lagging ? packages.slice(0, -1) : packages).map((p) => ({ ModelPackageArn: p.arn })).reverse() }));
-    const { version: v, modelPackageArn } = await registry.registerPackage(artifact);
-    expect([v.id, modelPackageArn, packages.length]).toEqual(['ngram-bag-20261129-101500-s0', 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1', 1]);
+    const { version: v, modelPackageArn } = await registry.registerPackage(await newArtifact('ngram-bag-20261129-1015-lagging'));
+    expect([v.id, modelPackageArn, packages.length]).toEqual(['ngram-bag-20261129-1015-lagging', 'arn:aws:sagemaker:eu-central-1:111111111111:model-package/mailroute-dev/1', 1]);
     expect(await listKeys(s3, 'artifacts', `models-${counter}/${v.id}/`)).toContain(`models-${counter}/${v.id}/model.onnx`);
     // Both creates lost: the files stay, and the error says why.
     lagging = true;
     sm.on(CreateModelPackageCommand).rejects(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }));
-    await expect(registry.register(artifact)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('failed twice') });
-    expect(await listKeys(s3, 'artifacts', `models-${counter}/ngram-bag-20261129-101500-s1/`)).not.toEqual([]);
+    await expect(registry.register(await newArtifact('ngram-bag-20261129-1015-lost-twice'))).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining('failed twice') });
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/ngram-bag-20261129-1015-lost-twice/`)).not.toEqual([]);
   });
 
   it('does not take a package another writer made under the same id (another manifest) for its own', async () => {
@@ -377,7 +385,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
       packages.push({ arn, version, status: input.ModelApprovalStatus, created: new Date(), modified: new Date(), props, input });
       throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
     });
-    await expect(registry.register(artifact)).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE', message: expect.stringContaining('at the same time by another writer') });
+    await expect(registry.register(await newArtifact())).rejects.toMatchObject({ code: 'REGISTRY_DUPLICATE', message: expect.stringContaining('at the same time by another writer') });
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).not.toEqual([]);
   });
 
@@ -388,8 +396,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
       if (sm.commandCalls(CreateModelPackageCommand).length > 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return { ModelPackageSummaryList: [] };
     });
-    const failed = await registry.register(artifact).then(() => undefined, (e: unknown) => e as Error & { code: string });
-    expect(failed).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(`its files under s3://artifacts/models-${counter}/ngram-bag-20261129-101500-s0/ were kept: if no package in the group has mailroute:id ngram-bag-20261129-101500-s0, delete them`) });
+    const failed = await registry.register(await newArtifact('ngram-bag-20261129-1015-unsearched')).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    expect(failed).toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(`its files under s3://artifacts/models-${counter}/ngram-bag-20261129-1015-unsearched/ were kept: if no package in the group has mailroute:id ngram-bag-20261129-1015-unsearched, delete them`) });
     expect(failed?.cause).toMatchObject({ name: 'InternalFailure' });
     expect(sm.commandCalls(ListModelPackagesCommand).length).toBeGreaterThan(lists);
     expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).not.toEqual([]);
@@ -401,7 +409,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it("gives back a decision's note of up to 1,000 characters whole, not the metadata's 256", async () => {
-    const a = await registry.register(artifact);
+    const a = await registry.register(await newArtifact());
     const note = 'Schwächer bei Beschwerden (queue F1 -0,04); siehe Auswertung 😀 '.repeat(12).slice(0, 700);
     expect((await registry.approve(a.id, { by: 'lead', note })).statusNote).toBe(note);
     expect((await registry.get(a.id)).statusNote).toBe(note);
@@ -410,7 +418,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('keeps a rejection unless approval is forced; the decision note does not replace the registration note', async () => {
-    const a = await registry.register(artifact, { note: 'monthly retrain' });
+    const a = await registry.register(await newArtifact(), { note: 'monthly retrain' });
     await registry.reject(a.id, { by: 'bob', note: 'queue too weak' });
     await expect(registry.approve(a.id, { by: 'carol' })).rejects.toMatchObject({ code: 'REGISTRY_REJECTED', message: expect.stringContaining('was rejected by bob') });
     expect((await registry.get(a.id)).status).toBe('Rejected');
@@ -432,8 +440,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
     const pointer = async () => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: `models-${counter}/champion.json` }))).Body!.transformToString()) as { id: string | null };
 
     it('keeps the last gate as <prefix><id>.gate.json, outside the artifact; get, list and champion show it', async () => {
-      const a = await registry.register(artifact);
-      const b = await registry.register(artifact);
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
       await registry.approve(a.id);
       expect(await registry.recordGate(b.id, gate(false, a.id))).toEqual({ ...b, gate: gate(false, a.id) });
       expect((await registry.recordGate(b.id, gate(true, a.id))).gate).toEqual(gate(true, a.id)); // the last one replaces it
@@ -450,8 +458,8 @@ describe('S3SageMakerRegistry against s3rver', () => {
     });
 
     it('refuses to approve a version whose last gate failed, changing nothing; force approves it and its note says so', async () => {
-      const a = await registry.register(artifact);
-      const b = await registry.register(artifact);
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
       await registry.approve(a.id);
       await registry.recordGate(b.id, gate(false, a.id));
       const updates = sm.commandCalls(UpdateModelPackageCommand).length;
@@ -470,9 +478,9 @@ describe('S3SageMakerRegistry against s3rver', () => {
     });
 
     it('hands approve the gate it checked, so a gate that passed against a former champion reads as stale for the version as it was', async () => {
-      const a = await registry.register(artifact);
-      const b = await registry.register(artifact);
-      const c = await registry.register(artifact);
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
+      const c = await registry.register(await newArtifact());
       await registry.approve(a.id);
       await registry.recordGate(c.id, gate(true, a.id));
       await registry.approve(b.id);
@@ -487,7 +495,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     });
 
     it('reports a gate object that is not a gate record with a coded error naming it, and approves nothing', async () => {
-      const a = await registry.register(artifact);
+      const a = await registry.register(await newArtifact());
       await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: gateKey(a.id), Body: '{"pass": tru' }));
       const notJson = `s3://artifacts/${gateKey(a.id)} is not a gate record (not JSON`;
       await expect(registry.get(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(notJson) });
@@ -501,7 +509,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
     });
 
     it('refuses a gate for an id with no package, writing nothing', async () => {
-      await registry.register(artifact);
+      await registry.register(await newArtifact());
       const before = await listKeys(s3, 'artifacts', `models-${counter}/`);
       await expect(registry.recordGate('ngram-bag-unknown', gate(false, 'm-0'))).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
       expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual(before);
@@ -509,9 +517,10 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('uses the manifest modelId as the version id and refuses it twice', async () => {
-    const dir = await mkdtemp(path.join(root, 'named-'));
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'ngram-bag-20261129-0900-aa', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' }, training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } }, files: filesOf({ 'model.onnx': Buffer.from([9]) }) }));
-    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([9]));
+    const dir = writeLoadableArtifact(path.join(await mkdtemp(path.join(root, 'named-')), 'artifact'), 'ngram-bag-20261129-0900-aa', {
+      onnx: Buffer.from([9]),
+      extra: { dataHash: 'h', metrics: { queue: { macro_f1: 0.8, accuracy: 0.9 }, note: 'x' }, training: { testedOn: 'held-out-split' }, trainingConfig: { split: { kind: 'stratified', seed: 3, testShare: 0.2 } } },
+    });
     const v = await registry.register(dir);
     expect(v.id).toBe('ngram-bag-20261129-0900-aa');
     expect(v.measuredOn).toBe('held-out test split (seed 3, 0.2)'); // as the local registry says it
@@ -522,7 +531,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
 
   it('refuses, before uploading anything, an artifact whose files do not have the sha256s its manifest lists', async () => {
     const dir = await mkdtemp(path.join(root, 'corrupt-'));
-    const manifest = { modelId: 'ngram-bag-20261129-0900-bb', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1, 2, 3]), 'idf.bin': Buffer.from([7]) }) };
+    const manifest = loadableManifest('ngram-bag-20261129-0900-bb', ['queue'], filesOf({ 'model.onnx': Buffer.from([1, 2, 3]), 'idf.bin': Buffer.from([7]) }), { dataHash: 'h' });
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1, 2, 0])); // corrupted after training
     await writeFile(path.join(dir, 'idf.bin'), Buffer.from([7]));
@@ -540,13 +549,13 @@ describe('S3SageMakerRegistry against s3rver', () => {
   it('refuses, before uploading anything, task names the package metadata would not give back (empty, with a comma, too long together)', async () => {
     const dir = await mkdtemp(path.join(root, 'tasks-'));
     await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1]));
-    const withTasks = (names: string[]) =>
-      writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'm-tasks', family: 'ngram-bag', tasks: names.map((name) => ({ name })), dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1]) }) }));
-    // Written as one value split at ",": read back as ["Bereich", "Team"]; an empty one SageMaker refuses.
-    for (const names of [['queue', 'Bereich,Team'], ['']]) {
-      await withTasks(names);
-      await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining(`task name ${JSON.stringify(names.at(-1))}`) });
-    }
+    const withTasks = (names: string[]) => writeFile(path.join(dir, 'manifest.json'), JSON.stringify(loadableManifest('m-tasks', names, filesOf({ 'model.onnx': Buffer.from([1]) }), { dataHash: 'h' })));
+    // Written as one value split at ",": read back as ["Bereich", "Team"] (a name the loader takes).
+    await withTasks(['queue', 'Bereich,Team']);
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('task name "Bereich,Team"') });
+    // An empty one, which SageMaker refuses as a value, no server loads either: the loader's check refuses it first.
+    await withTasks(['']);
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('manifest.json is not one a server can load (tasks.0.name (""): ') });
     // Twelve names of 24 characters take 299 of the value's 256: the list was cut, the last tasks lost.
     await withTasks(Array.from({ length: 12 }, (_, i) => `geschaeftsbereich_${String(i).padStart(6, '0')}`));
     await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining("over SageMaker's 256") });
@@ -555,9 +564,7 @@ describe('S3SageMakerRegistry against s3rver', () => {
   });
 
   it('refuses, before uploading anything, a file whose S3 key would be over 1,024 bytes (S3 refused it halfway through the upload)', async () => {
-    const dir = await mkdtemp(path.join(root, 'deep-'));
-    await writeFile(path.join(dir, 'model.onnx'), Buffer.from([1]));
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ modelId: 'm-deep', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', files: filesOf({ 'model.onnx': Buffer.from([1]) }) }));
+    const dir = writeLoadableArtifact(await mkdtemp(path.join(root, 'deep-')), 'm-deep', { onnx: Buffer.from([1]), extra: { dataHash: 'h' } });
     // Five folders of 120 umlauts (240 bytes each): a path the local registry copies, a key S3 does not take.
     const deep = Array.from({ length: 5 }, () => 'ä'.repeat(120)).join('/');
     await mkdir(path.join(dir, 'reports', deep), { recursive: true });
@@ -573,6 +580,34 @@ describe('S3SageMakerRegistry against s3rver', () => {
     await expect(registry.register(empty)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
     await writeFile(path.join(empty, 'manifest.json'), JSON.stringify({ tasks: [] }));
     await expect(registry.register(empty)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID' });
+  });
+
+  it('refuses, before uploading anything, a manifest no server can load: a file outside the artifact, the registry\'s fields alone', async () => {
+    const onnx = Buffer.from([5]);
+    const files = filesOf({ 'model.onnx': onnx });
+    const loadable = loadableManifest('m-unloadable', ['queue'], files, { dataHash: 'h' });
+    const cases: Array<[manifest: Record<string, unknown>, says: string]> = [
+      // Its files' sha256s all match: only the loader's schema finds that the server would read a file outside it.
+      [{ ...loadable, onnx: { ...(loadable.onnx as object), file: '../../../../etc/passwd' } }, 'onnx.file ("../../../../etc/passwd"): a plain file name'],
+      // What the registry itself reads (id, family, tasks, data hash, files) and nothing the server needs.
+      [{ modelId: 'm-unloadable', family: 'ngram-bag', tasks: [{ name: 'queue' }], dataHash: 'h', files }, 'schemaVersion: '],
+    ];
+    for (const [manifest, says] of cases) {
+      const dir = await mkdtemp(path.join(root, 'unloadable-'));
+      await writeFile(path.join(dir, 'model.onnx'), onnx);
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining(`${dir}: manifest.json is not one a server can load (${says}`) });
+    }
+    expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual([]);
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
+    expect(packages).toHaveLength(0);
+  });
+
+  it('refuses a model id the loader takes but no S3 key or cache directory should be named after (not a plain name)', async () => {
+    const dir = writeLoadableArtifact(await mkdtemp(path.join(root, 'id-')), '../escape', { onnx: Buffer.from([6]) });
+    await expect(registry.register(dir)).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('manifest.json is not a model manifest: modelId: ') });
+    expect(await listKeys(s3, 'artifacts', '')).not.toContainEqual(expect.stringContaining('escape'));
+    expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
   });
 });
 
@@ -636,13 +671,5 @@ describe('registry metadata', () => {
     // The rest in the manifest's order: the first tasks' other figures.
     expect(kept['task0.weighted_f1']).toBe(0);
     expect(kept['task9.support']).toBeUndefined();
-  });
-
-  it('makes sortable ids', () => {
-    expect(newVersionId('NGram Bag', new Date('2026-11-29T10:15:00.123Z'), 'ab12cd')).toBe('ngram-bag-20261129-101500-ab12cd');
-    // A model id the local registry would take, which the package's metadata gives back whole.
-    expect(newVersionId('_ngram', new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe('ngram-20261129-101500-ab12cd');
-    expect(newVersionId('', new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe('model-20261129-101500-ab12cd');
-    expect(newVersionId('x'.repeat(300), new Date('2026-11-29T10:15:00Z'), 'ab12cd')).toBe(`${'x'.repeat(60)}-20261129-101500-ab12cd`);
   });
 });

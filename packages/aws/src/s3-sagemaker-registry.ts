@@ -1,6 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
@@ -30,7 +29,6 @@ import {
   approvalDescription,
   fromModelPackage,
   headlineMetrics,
-  newVersionId,
   statusChangeMetadata,
   summarizeManifest,
 } from './registry-metadata.js';
@@ -49,7 +47,6 @@ export interface S3SageMakerRegistryOptions {
   /** Local cache that `artifactDir` downloads into. */
   cacheDir: string;
   now?: () => Date;
-  randomSuffix?: () => string;
 }
 
 /** A version and the ARN of its model package. */
@@ -89,13 +86,11 @@ function refusedOutright(error: unknown): boolean {
 export class S3SageMakerRegistry implements ModelRegistry {
   private readonly prefix: string;
   private readonly now: () => Date;
-  private readonly randomSuffix: () => string;
 
   constructor(private readonly options: S3SageMakerRegistryOptions) {
     this.prefix = options.prefix ?? 'models/';
     if (this.prefix && !this.prefix.endsWith('/')) throw new RangeError('prefix must end with "/"');
     this.now = options.now ?? (() => new Date());
-    this.randomSuffix = options.randomSuffix ?? (() => randomBytes(3).toString('hex'));
   }
 
   artifactUri(id: string): string {
@@ -114,12 +109,16 @@ export class S3SageMakerRegistry implements ModelRegistry {
     // Read once: the facts recorded, the sha256 recorded and the contents the upload is held to are of the same bytes.
     const manifestFile = path.join(artifactDir, 'manifest.json');
     const manifestBytes = await readBytes(manifestFile);
-    const { modelId, metrics: manifestMetrics, files, ...manifest } = summarizeManifest(parseJson(manifestBytes, manifestFile));
-    // Every file the manifest lists has its sha256 (what the server checks at load), or nothing is uploaded.
-    await checkArtifactToRegister(artifactDir);
+    const json = parseJson(manifestBytes, manifestFile);
+    // These bytes are a manifest a server's loader takes (so it names its modelId, family, tasks and data hash), and
+    // every file they list has its sha256 (what the server checks at load), or nothing is uploaded.
+    const loaded = await checkArtifactToRegister(artifactDir, manifestBytes);
+    // The facts recorded; summarizeManifest also holds the modelId to a plain name (S3 keys and the download cache
+    // are named after it), which the loader does not.
+    const { modelId: _plainName, metrics: manifestMetrics, files, ...manifest } = summarizeManifest(json);
     const metrics = Object.keys(manifestMetrics).length > 0 ? manifestMetrics : headlineMetrics(await readJson(path.join(artifactDir, 'metrics.json'), false));
-    // The manifest's modelId is the version id (as in the local registry); older artifacts get one.
-    const id = modelId ?? newVersionId(manifest.family, this.now(), this.randomSuffix());
+    // The manifest's modelId is the version id, as in the local registry.
+    const id = loaded.modelId;
     if ((await this.versions()).some((v) => v.id === id)) throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}" is already registered`);
     // Files first, model package last: the package is the commit point, so a failure never leaves a
     // broken version. What was uploaded is then deleted (best effort: no lifecycle rule cleans it; an object

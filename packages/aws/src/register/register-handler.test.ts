@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { loadableManifest } from '@mailroute/model/testing';
 import { writeFixtureModel } from '@mailroute/serving/testing';
 import { REGISTER_ENV } from '../contracts.js';
 import { listKeys, uploadDirectory } from '../s3-artifacts.js';
@@ -124,7 +126,10 @@ describe('register Lambda: a training job output into the model registry', () =>
 
   it('refuses an empty prefix and a manifest without a modelId', async () => {
     await expect(register({ ArtifactUri: 's3://artifacts/training-output/retrain/none/output/model/' })).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('no artifact under') });
-    await put('training-output/retrain/no-id/output/model/manifest.json', JSON.stringify({ family: 'ngram-bag', tasks: [{ name: 'queue' }], files: {} }));
+    // A manifest a server would load but for its modelId (the version id, which a retried step finds its package by).
+    const { modelId: _, ...withoutId } = loadableManifest('unnamed', ['queue'], { 'model.onnx': createHash('sha256').update('x').digest('hex') });
+    await put('training-output/retrain/no-id/output/model/model.onnx', 'x');
+    await put('training-output/retrain/no-id/output/model/manifest.json', JSON.stringify(withoutId));
     await expect(register({ ArtifactUri: 's3://artifacts/training-output/retrain/no-id/output/model/' })).rejects.toMatchObject({ code: 'REGISTRY_ARTIFACT_INVALID', message: expect.stringContaining('names no modelId') });
     expect(sm.commandCalls(CreateModelPackageCommand)).toHaveLength(0);
     expect(await readdir(tmpDir)).toEqual([]);

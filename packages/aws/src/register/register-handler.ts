@@ -97,9 +97,9 @@ async function publishOnce(registry: S3SageMakerRegistry, dir: string, note: str
 }
 
 /**
- * The copy must be an artifact directory and nothing else: manifest.json naming its modelId (without one the
- * registry makes up an id, and a retried step would register the model twice) and no file it does not list
- * (which the registry would upload unchecked beside the model).
+ * The copy must be an artifact directory and nothing else: manifest.json naming its modelId (the version id,
+ * which a retried step finds its package by; the registry's check refuses a manifest without one too, later) and
+ * no file it does not list (which the registry would upload unchecked beside the model).
  */
 async function refuseUnlisted(copy: string, shownAs: string): Promise<void> {
   let json: unknown;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { checkArtifactFiles, sha256 } from '../artifact.js';
 import { ArtifactError } from '../errors.js';
-import { ManifestFilesSchema, ManifestSchema, MAX_MODEL_ID_LENGTH } from '../manifest.js';
+import { ManifestFilesSchema, ManifestSchema, MAX_MODEL_ID_LENGTH, type Manifest } from '../manifest.js';
 import { RegistryError } from './errors.js';
 import { ManifestTestFactsSchema } from './measured-on.js';
 
@@ -112,15 +112,25 @@ function firstLine(error: unknown): string {
 
 /**
  * Checks, before an artifact is registered as it is (the S3 registry uploads the directory given), that its
- * manifest lists each file's sha256 and that every listed file has it: a corrupt model.onnx is refused with
- * REGISTRY_ARTIFACT_INVALID naming the file, rather than published for no server to load.
+ * manifest lists each file's sha256, that it is one a server's loader takes (`ManifestSchema`, as the local
+ * registry checks: `onnx.file` "../../../../etc/passwd", or the registry's fields alone, made a version no server
+ * could start with), and that every listed file has its sha256 (a corrupt model.onnx is refused naming the file);
+ * any of them fails with REGISTRY_ARTIFACT_INVALID, before anything is registered. `manifestBytes` are the
+ * manifest's bytes as the caller read them (what it registers: checked, not read again), else manifest.json is
+ * read. Answers the manifest as the loader reads it.
  */
-export async function checkArtifactToRegister(dir: string): Promise<void> {
+export async function checkArtifactToRegister(dir: string, manifestBytes?: Buffer): Promise<Manifest> {
+  let json: unknown;
   let files: Record<string, string>;
   try {
-    files = listedFiles(await readFile(path.join(dir, 'manifest.json')));
+    json = JSON.parse((manifestBytes ?? (await readFile(path.join(dir, 'manifest.json')))).toString());
+    files = z.looseObject({ files: ManifestFilesSchema }).parse(json).files;
   } catch (cause) {
     throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${dir}: manifest.json lists no valid file sha256s (\`files\`), which the server checks at load (${firstLine(cause)}); nothing was registered`, { cause });
+  }
+  const loaded = ManifestSchema.safeParse(json);
+  if (!loaded.success) {
+    throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${dir}: manifest.json is not one a server can load (${issuesText(loaded.error.issues, json)}); nothing was registered`);
   }
   try {
     await checkArtifactFiles(dir, files);
@@ -128,6 +138,7 @@ export async function checkArtifactToRegister(dir: string): Promise<void> {
     if (!(cause instanceof ArtifactError)) throw cause;
     throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${cause.message}; nothing was registered`, { cause });
   }
+  return loaded.data;
 }
 
 /** manifest.json's bytes, for the checks of a registered artifact (REGISTRY_ARTIFACT_TAMPERED when it cannot be read). */
