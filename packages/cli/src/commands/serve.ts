@@ -164,9 +164,26 @@ function envInteger(ctx: CliContext, variable: string, min: number, max: number)
   return raw === undefined ? undefined : wholeNumber(variable, raw, min, max);
 }
 
-/** Where the server will listen, from the flags and the environment; a bad PORT is a usage error. */
+/** The values of a yes/no environment variable, in any case (surrounding blanks aside). */
+const ENV_YES = ['1', 'true', 'yes'];
+const ENV_NO = ['0', 'false', 'no'];
+
+/**
+ * A yes/no environment variable: true for 1, true or yes, false for 0, false or no, or when unset or blank; any
+ * other value is a usage error naming those (`on` or `Y` read as no would start the server in the wrong mode).
+ */
+export function envYesNo(ctx: CliContext, variable: string): boolean {
+  const raw = envSetting(ctx, variable);
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (ENV_YES.includes(value)) return true;
+  if (ENV_NO.includes(value)) return false;
+  throw new UsageError(`${variable} takes ${ENV_YES.join(', ')} (on) or ${ENV_NO.join(', ')} (off), in any case, not ${JSON.stringify(raw.slice(0, 40))}`);
+}
+
+/** Where the server will listen, from the flags and the environment; a bad PORT or MAILROUTE_SAGEMAKER is a usage error. */
 export function listenAddress(ctx: CliContext, flags: ServeFlags) {
-  const sagemaker = flags.sagemaker === true || ctx.env.MAILROUTE_SAGEMAKER === '1';
+  const sagemaker = flags.sagemaker === true || envYesNo(ctx, 'MAILROUTE_SAGEMAKER');
   // SageMaker names the port in SAGEMAKER_BIND_TO_PORT when it runs several containers (inference
   // pipelines); it wins over PORT in SageMaker mode.
   const portVariable = sagemaker && envSetting(ctx, 'SAGEMAKER_BIND_TO_PORT') !== undefined ? 'SAGEMAKER_BIND_TO_PORT' : 'PORT';

@@ -1,5 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { Logger } from '../http/logger.js';
 import { buildTestApp, KEYS } from '../test-support/harness.js';
 import { createLambdaHandler } from './lambda.js';
 
@@ -31,6 +32,43 @@ function apiGatewayV2Event(method: string, rawPath: string, body?: unknown, head
 }
 
 const lambdaContext = { awsRequestId: 'req-1', functionName: 'mailroute-serve' } as unknown as LambdaContext;
+
+/** A logger that keeps its lines. */
+function keptLines() {
+  const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push([level, message, fields]);
+  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { lines, logger };
+}
+
+/** A REST API (payload format 1.0) event, as AWS documents it. */
+function restApiV1Event(method: string, path: string, body: string | null = null, headers: Record<string, string> = {}): LambdaEvent {
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers: { Host: 'abc123.execute-api.eu-central-1.amazonaws.com', ...headers },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      httpMethod: method,
+      identity: { sourceIp: '192.0.2.10' },
+      path: `/prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      resourcePath: '/{proxy+}',
+      stage: 'prod',
+    },
+    body,
+    isBase64Encoded: false,
+  } as unknown as LambdaEvent;
+}
 
 const serving = await buildTestApp();
 afterAll(() => serving.close());
@@ -131,6 +169,75 @@ describe('createLambdaHandler', () => {
     // Dots inside a segment are a name like any other.
     expect((await handler(apiGatewayV2Event('GET', '/v1/model.json'), lambdaContext)).statusCode).toBe(404);
     expect((await handler(apiGatewayV2Event('GET', '/v1/model', undefined, { authorization: `Bearer ${KEYS.all}` }), lambdaContext)).statusCode).toBe(200);
+  });
+
+  it('serves only HTTP API events of payload format 2.0: a REST API or load balancer event is a 500 problem, logged with the fix', async () => {
+    const { lines, logger } = keptLines();
+    const strict = createLambdaHandler(serving, { logger });
+    const withGetBody = restApiV1Event('GET', '/v1/quality', '{"hours": 24}', { Authorization: `Bearer ${KEYS.all}` });
+    const alb = { ...restApiV1Event('GET', '/ping'), requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-central-1:000000000000:targetgroup/t/1' } } } as unknown as LambdaEvent;
+    const v2AsV1 = { ...apiGatewayV2Event('GET', '/ping'), version: '1.0' } as LambdaEvent;
+    // Each would pass the v2 guards unread: a dot segment to /metrics, a backslash, TRACE, a GET with a body.
+    for (const event of [restApiV1Event('GET', '/v1/%2e%2e/metrics'), restApiV1Event('GET', '/v1\\model'), restApiV1Event('TRACE', '/v1/classify'), withGetBody, alb, v2AsV1]) {
+      const res = await strict(event, lambdaContext);
+      expect([res.statusCode, res.headers?.['content-type']]).toEqual([500, 'application/problem+json']);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'INTERNAL', detail: expect.stringContaining('misconfigured') });
+      expect(res.body).not.toContain('mailroute_');
+    }
+    // The REST API's own request id, answered and logged; the line says how to wire the function.
+    const rest = await strict(restApiV1Event('GET', '/ping'), lambdaContext);
+    expect(rest.headers?.['x-request-id']).toBe('c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
+    expect(lines.at(-1)).toEqual(['error', 'event not served', expect.objectContaining({ requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', fix: expect.stringContaining('payload format 2.0') })]);
+    expect(lines.filter(([level]) => level === 'error')).toHaveLength(7);
+    expect(lines.at(-2)?.[2]).toMatchObject({ version: '1.0' });
+  });
+
+  it("takes API Gateway's request id (the access log's $context.requestId) where the caller sent no usable x-request-id", async () => {
+    const { lines, logger } = keptLines();
+    const logged = await buildTestApp({ logger });
+    try {
+      const handle = createLambdaHandler(logged, { logger });
+      // A refusal: its answer and its log line carry the gateway's id.
+      const refused = await handle(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }), lambdaContext);
+      expect([refused.statusCode, refused.headers?.['x-request-id']]).toEqual([401, 'req-1']);
+      expect(lines).toContainEqual(['warn', 'request refused', expect.objectContaining({ requestId: 'req-1', status: 401 })]);
+      // One the caller sent wins; one it cannot have (blanks, or two joined by a comma) gives way to the gateway's.
+      const own = await handle(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }, { 'x-request-id': 'crm-42' }), lambdaContext);
+      expect(own.headers?.['x-request-id']).toBe('crm-42');
+      const joined = await handle(apiGatewayV2Event('POST', '/v1/classify', { emails: [] }, { 'x-request-id': 'a,b' }), lambdaContext);
+      expect(joined.headers?.['x-request-id']).toBe('req-1');
+      // The adapter's own answers too: an unservable path, and the app not ready (with its log line).
+      expect((await handle(apiGatewayV2Event('GET', '/v1\\model'), lambdaContext)).headers?.['x-request-id']).toBe('req-1');
+      const notReady = await createLambdaHandler(async () => Promise.reject(new Error('no endpoint')), { logger })(apiGatewayV2Event('GET', '/ping'), lambdaContext);
+      expect(notReady.headers?.['x-request-id']).toBe('req-1');
+      expect(lines.at(-1)).toEqual(['error', 'app not ready', expect.objectContaining({ requestId: 'req-1' })]);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('refuses a body marked base64 that is not base64 with a 400 problem, not a bare 500 and a stack on the console', async () => {
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const body of ['%%%', 'abcde', 'ab=c', 'YQ===']) {
+        const event = apiGatewayV2Event('POST', '/v1/classify', undefined, { authorization: `Bearer ${KEYS.all}` });
+        Object.assign(event, { body, isBase64Encoded: true });
+        const res = await handler(event, lambdaContext);
+        expect([body, res.statusCode, res.headers?.['content-type'], res.headers?.['x-request-id']]).toEqual([body, 400, 'application/problem+json', 'req-1']);
+        expect(JSON.parse(res.body)).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('not base64') });
+      }
+      expect(consoleError).not.toHaveBeenCalled();
+      // Base64 as atob reads it (blanks and padding left off) is read.
+      for (const body of ['eyJlbWFpbHMiOltdfQ==', 'eyJlbWFpbHMiOltdfQ', 'eyJlbWFp bHMiOltdfQ==\n']) {
+        const event = apiGatewayV2Event('POST', '/v1/classify', undefined, { authorization: `Bearer ${KEYS.all}` });
+        Object.assign(event, { body, isBase64Encoded: true });
+        const res = await handler(event, lambdaContext);
+        expect([body, JSON.parse(res.body).code]).toEqual([body, 'REQUEST_INVALID']);
+        expect(JSON.parse(res.body).detail).not.toContain('not base64');
+      }
+    } finally {
+      consoleError.mockRestore();
+    }
   });
 
   it('retries the app factory after a failure', async () => {

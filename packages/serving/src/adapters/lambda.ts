@@ -3,6 +3,7 @@ import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResul
 import type { ServingApp } from '../app.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
+import { requestIdOf } from '../http/refusal-log.js';
 import { BACKSLASH_IN_PATH, DOT_SEGMENT_IN_PATH, unreadableRequestProblem } from './unreadable-request.js';
 
 export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<APIGatewayProxyResult>;
@@ -25,6 +26,53 @@ function withoutStagePrefix(event: LambdaEvent): LambdaEvent {
   if (e.rawPath !== prefix && !e.rawPath.startsWith(`${prefix}/`)) return event;
   return { ...event, rawPath: e.rawPath.slice(prefix.length) || '/' } as LambdaEvent;
 }
+
+/**
+ * Whether `event` is one the adapter serves: API Gateway HTTP API, payload format 2.0 (a function URL's is the same),
+ * what the stack wires (packages/infra, public-api.ts). The guards below (stage prefix, dot segments, backslash, GET
+ * body, TRACE) read its fields only; a REST API's (payload 1.0) or a load balancer's event would pass them unread.
+ */
+function isHttpApiV2Event(event: LambdaEvent): boolean {
+  const e = event as { version?: unknown; rawPath?: unknown; requestContext?: { http?: { method?: unknown } } };
+  return (
+    e.version === '2.0' && typeof e.rawPath === 'string' && typeof e.requestContext?.http?.method === 'string' && !Object.hasOwn(e.requestContext, 'elb')
+  );
+}
+
+/** API Gateway's id of the request (`$context.requestId`, the access log's `requestId`), when the event has one. */
+const gatewayRequestIdOf = (event: LambdaEvent): string | undefined => {
+  const id = (event as { requestContext?: { requestId?: unknown } }).requestContext?.requestId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/**
+ * The request's id: the caller's `x-request-id` when it is usable (requestIdOf), else API Gateway's own
+ * (`$context.requestId`), so an app log line joins the gateway's access log line; a new one only without either.
+ */
+function requestIdOfEvent(event: LambdaEvent): string {
+  const sent = (event as { headers?: Record<string, string | undefined> }).headers?.['x-request-id'];
+  return requestIdOf(sent, () => requestIdOf(gatewayRequestIdOf(event), randomUUID));
+}
+
+/** `event` with `requestId` as its `x-request-id` header, which the app reads (the caller's own where usable, or API Gateway's). */
+function withRequestId(event: LambdaEvent, requestId: string): LambdaEvent {
+  const { headers } = event as { headers?: Record<string, string | undefined> };
+  if (headers?.['x-request-id'] === requestId) return event;
+  return { ...event, headers: { ...headers, 'x-request-id': requestId } } as LambdaEvent;
+}
+
+/**
+ * Whether `text` decodes as base64 the way hono's adapter decodes it (atob, WHATWG forgiving-base64): ASCII blanks
+ * aside, characters of the alphabet only, at most two `=` at the end of a length divisible by 4, not 1 over it.
+ */
+function isBase64(text: string): boolean {
+  let data = text.replace(/[\t\n\f\r ]/g, '');
+  if (data.length % 4 === 0) data = data.replace(/={1,2}$/, '');
+  return data.length % 4 !== 1 && /^[A-Za-z0-9+/]*$/.test(data);
+}
+
+/** The 400 for an event whose body API Gateway marked base64 but is none (hono's adapter answered a bare 500, its stack on the console). */
+const BODY_NOT_BASE64 = problem(400, 'REQUEST_INVALID', 'The request body cannot be read: the event marks it base64 (isBase64Encoded), but it is not base64.');
 
 /** The request's method (payload v2). */
 const methodOf = (event: LambdaEvent): unknown => (event as { requestContext?: { http?: { method?: unknown } } }).requestContext?.http?.method;
@@ -69,22 +117,24 @@ function withMethod(request: Request, method: string): Request {
 /** A configuration fault (a missing setting): retrying cannot help, so the function fails and its alarm pages. */
 const isConfigFault = (error: unknown): boolean => /_CONFIG_INVALID$/.test(String((error as { code?: unknown }).code ?? ''));
 
-/** `body` as the function's answer. */
-function problemResult(body: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  // A new id, as the Node server gives a request it cannot read: the caller's is not read before the app.
+/** `body` as the function's answer to the request of `requestId`. */
+function problemResult(body: Problem, requestId: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
   // With the headers the app gives every answer (nosniff, no-store), as the Node server's own answers have them.
   return {
     statusCode: body.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': randomUUID(), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': requestId, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(body),
     isBase64Encoded: false,
   };
 }
 
 /** The answer while the app cannot be built (its model store or endpoint unreachable): a 503 to retry, as problem+json. */
-function notReady(): APIGatewayProxyResult {
-  return problemResult(problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.'), { 'retry-after': '5' });
+function notReady(requestId: string): APIGatewayProxyResult {
+  return problemResult(problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.'), requestId, { 'retry-after': '5' });
 }
+
+/** The answer to an event that is not an HTTP API's of payload format 2.0: the function is wired wrong, a fault no retry mends. */
+const NOT_AN_HTTP_API_EVENT = problem(500, 'INTERNAL', 'The service is misconfigured: its gateway hands it requests it does not read.');
 
 /**
  * Why the event's path cannot be served as it stands (400), or undefined. A backslash, as the Node server refuses
@@ -108,7 +158,8 @@ function unservablePath(event: LambdaEvent): string | undefined {
  * The AWS Lambda entry (API Gateway HTTP API, payload v2). The app is built once per container, on the
  * first event, so the model loads during the first invocation and stays warm after it. A build that
  * fails answers 503 NOT_READY (logged; the next event tries again), or, for a configuration fault, fails
- * the invocation.
+ * the invocation. Any other event (a REST API's, payload 1.0, or a load balancer's) answers 500 INTERNAL and logs
+ * why at error level. The request id is the caller's `x-request-id`, else API Gateway's `requestContext.requestId`.
  */
 export function createLambdaHandler(serving: ServingApp | (() => Promise<ServingApp>), options: { logger?: Logger } = {}): LambdaHandler {
   const logger = options.logger ?? silentLogger;
@@ -124,6 +175,17 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
     };
   };
   return async (event, context) => {
+    if (!isHttpApiV2Event(event)) {
+      const requestId = requestIdOf(gatewayRequestIdOf(event), randomUUID);
+      const version = (event as { version?: unknown }).version;
+      logger.error('event not served', {
+        requestId,
+        ...(typeof version === 'string' ? { version } : {}),
+        fix: 'wire the function to an API Gateway HTTP API with an AWS_PROXY integration of payload format 2.0 (payloadFormatVersion 2.0), as the stack does; a REST API, payload format 1.0 or a load balancer is not served',
+      });
+      return problemResult(NOT_AN_HTTP_API_EVENT, requestId);
+    }
+    const requestId = requestIdOfEvent(event);
     ready ??= build().catch((error: unknown) => {
       ready = undefined; // the next event tries again
       throw error;
@@ -133,15 +195,21 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
       handler = await ready;
     } catch (error) {
       if (isConfigFault(error)) throw error;
-      logger.error('app not ready', { error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
-      return notReady();
+      logger.error('app not ready', { requestId, error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
+      return notReady(requestId);
     }
     const unservable = unservablePath(event);
     if (unservable !== undefined) {
-      const refused = problemResult(unreadableRequestProblem(unservable));
+      const refused = problemResult(unreadableRequestProblem(unservable), requestId);
       // An answer to HEAD has no body, as the app's own.
       return methodOf(event) === 'HEAD' ? { ...refused, body: '' } : refused;
     }
-    return handler(withoutGetBody(withoutStagePrefix(event)), context);
+    const served = withoutGetBody(withoutStagePrefix(withRequestId(event, requestId)));
+    const { body, isBase64Encoded } = served as { body?: unknown; isBase64Encoded?: unknown };
+    // A GET's body is dropped above and a TRACE's below: only a body the request is made with is decoded.
+    if (isBase64Encoded === true && typeof body === 'string' && body !== '' && refusedMethod(served) === undefined && !isBase64(body)) {
+      return problemResult(BODY_NOT_BASE64, requestId);
+    }
+    return handler(served, context);
   };
 }
