@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { CliContext } from './context.js';
 import { safeValue } from './terminal-text.js';
 
@@ -12,7 +11,10 @@ export type OnProgress = (done: number, total: number, label?: string) => void;
 export interface Progress {
   update: OnProgress;
   stop: () => void;
-  /** Clears the bar's line, so a line written now starts at the left edge; the bar redraws on the next update. */
+  /**
+   * Clears the bar's line, so that a line written now (whole: the terminal wraps it) takes its place; the bar redraws
+   * below it, at the next update or once the writer's turn is over. Call it before each line written while a bar runs.
+   */
   clearLine: () => void;
 }
 
@@ -37,31 +39,109 @@ export function inCi(env: Readonly<Record<string, string | undefined>>): boolean
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
-export function createProgress(ctx: CliContext, title: string): Progress {
-  if (ctx.stderr.isTTY && !inCi(ctx.env)) {
-    const bar = new cliProgress.SingleBar(
-      { format: `${title} [{bar}] {percentage}% {value}/{total} {label}`, stream: ctx.stderr as NodeJS.WriteStream, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (done, total, label = '') => {
-        const shown = shownLabel(title, label, done, total);
-        if (!started) {
-          bar.start(total, done, { label: shown });
-          started = true;
-        }
-        bar.setTotal(total);
-        bar.update(done, { label: shown });
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-      clearLine: () => {
-        if (started) ctx.stderr.write('\r\x1b[2K');
-      },
-    };
+/** How often a bar redraws at most while updates come (cli-progress's default 10 per second). */
+const REDRAW_MS = 100;
+const BAR_SIZE = 40;
+
+/**
+ * The width of `c` on a terminal: 2 for the wide characters of East Asian scripts and emoji, 0 for combining
+ * marks, else 1. Enough to keep a bar on one row; not a full Unicode width table.
+ */
+function charWidth(c: string): number {
+  const code = c.codePointAt(0) ?? 0;
+  if ((code >= 0x300 && code <= 0x36f) || code === 0x200b || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
+  const wide =
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1faff) ||
+    (code >= 0x20000 && code <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** `text` cut to at most `width` columns. */
+function fitted(text: string, width: number): string {
+  let used = 0;
+  let out = '';
+  for (const c of text) {
+    used += charWidth(c);
+    if (used > width) break;
+    out += c;
   }
+  return out;
+}
+
+/** The bar's line: `title [████░░░░] 40% 4/10 label`, as cli-progress's shades_classic preset drew it. */
+function barLine(title: string, done: number, total: number, label: string): string {
+  const share = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+  const filled = Math.round(share * BAR_SIZE);
+  return `${title} [${'\u2588'.repeat(filled)}${'\u2591'.repeat(BAR_SIZE - filled)}] ${Math.floor(share * 100)}% ${done}/${total} ${label}`.trimEnd();
+}
+
+/**
+ * The bar of a terminal, drawn on the row of the cursor. Line wrap stays on and the cursor is never saved nor
+ * restored (cli-progress did both: the lines written while its bar ran were cut at the edge, and its restore at
+ * stop moved the cursor back up over them, so that later lines overwrote them). A line written after clearLine()
+ * comes out whole, wrapped by the terminal, where the bar was; the bar redraws on the row below it, at the next
+ * update or, failing one, once the writer's turn is over. The bar itself is cut to the width: one row, so that
+ * a carriage return takes the cursor back to its start.
+ */
+function terminalBar(ctx: CliContext, title: string): Progress {
+  const stream = ctx.stderr as NodeJS.WritableStream & { columns?: number };
+  let state: { done: number; total: number; label: string } | undefined;
+  // What the bar's row shows now: undefined when it is not drawn (never yet, or cleared for a line).
+  let shown: string | undefined;
+  let lastDraw = 0;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let redrawSoon: ReturnType<typeof setImmediate> | undefined;
+
+  const draw = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (state === undefined) return;
+    const line = fitted(barLine(title, state.done, state.total, state.label), Math.max(1, (stream.columns ?? 80) - 1));
+    if (line === shown) return;
+    // The first draw hides the cursor, which would blink on the bar; stop shows it again.
+    stream.write(`${shown === undefined && lastDraw === 0 ? '\x1b[?25l' : ''}\r${line}\x1b[K`);
+    shown = line;
+    lastDraw = Date.now();
+  };
+
+  return {
+    update: (done, total, label = '') => {
+      if (stopped) return;
+      state = { done, total, label: shownLabel(title, label, done, total) };
+      // At most 10 redraws a second; the last state of a burst is drawn when it ends, or at stop.
+      if (shown === undefined || done >= total || Date.now() - lastDraw >= REDRAW_MS) draw();
+      else timer ??= setTimeout(draw, REDRAW_MS - (Date.now() - lastDraw)).unref();
+    },
+    stop: () => {
+      if (stopped || state === undefined) return;
+      stopped = true;
+      if (redrawSoon !== undefined) clearImmediate(redrawSoon);
+      draw();
+      stream.write('\x1b[?25h\n');
+    },
+    clearLine: () => {
+      if (stopped || shown === undefined) return;
+      stream.write('\r\x1b[2K');
+      shown = undefined;
+      // The caller writes its line now; the bar comes back below it.
+      redrawSoon ??= setImmediate(() => {
+        redrawSoon = undefined;
+        if (!stopped && shown === undefined) draw();
+      });
+    },
+  };
+}
+
+export function createProgress(ctx: CliContext, title: string): Progress {
+  if (ctx.stderr.isTTY && !inCi(ctx.env)) return terminalBar(ctx, title);
   let lastDecile = -1;
   return {
     update: (done, total, label = '') => {

@@ -266,14 +266,19 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
             }
             const { out, warnings } = await cleanOne(parsed.data, scope.data, flags.redact, patterns);
             // As for one .eml file (a body that could not be read): said with the line, not dropped.
-            for (const warning of warnings) ctx.stderr.write(safeLines(`warning: ${flags.in}:${i + 1}: ${warning}\n`));
+            for (const warning of warnings) {
+              progress.clearLine();
+              ctx.stderr.write(safeLines(`warning: ${flags.in}:${i + 1}: ${warning}\n`));
+            }
             keep(out);
           }
         } catch (error) {
           skipped += 1;
           const why = describeError(error);
-          if (skipped <= SHOWN_SKIPS) ctx.stderr.write(safeLines(`${flags.in}:${i + 1}: skipped: ${why}\n`));
-          else {
+          if (skipped <= SHOWN_SKIPS) {
+            progress.clearLine();
+            ctx.stderr.write(safeLines(`${flags.in}:${i + 1}: skipped: ${why}\n`));
+          } else {
             const reason = error instanceof SkippedLine ? error.reason : why;
             unshown.set(reason, (unshown.get(reason) ?? 0) + 1);
           }

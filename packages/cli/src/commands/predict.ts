@@ -57,7 +57,11 @@ export function registerPredict(program: Command, ctx: CliContext): void {
           ...(split ? { split } : {}),
           ...read,
           onProgress: progress.update,
-          onWarning: (message: string) => ctx.stderr.write(safeLines(`warning: ${message}\n`)),
+          // Said above the bar (reading a big file draws one), not glued to its end.
+          onWarning: (message: string) => {
+            progress.clearLine();
+            ctx.stderr.write(safeLines(`warning: ${message}\n`));
+          },
           signal: interrupt.signal,
         };
         const rows = await predictDatasetChunks(options, async ({ rows, chunks }) => {
