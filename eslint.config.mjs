@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 
-// Module boundaries: the import direction of ARCHITECTURE.md, and heavy or cloud dependencies kept where they belong.
+// Module boundaries: the import direction of the README's package diagram, and heavy or cloud dependencies kept where they belong.
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'bench-results/**', 'coverage/**', '.mailroute/**', '.scratch*/**', 'tmp/**'] },
   js.configs.recommended,
