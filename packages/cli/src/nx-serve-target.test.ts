@@ -84,3 +84,21 @@ it('nx run serving:serve, sent SIGTERM (to its whole process tree, as Nx passes 
     }
   }
 }, 120_000);
+
+it('nx run serving:serve fails (a non-zero exit code) when the server cannot start: a home without a model', async () => {
+  const empty = path.join(dir, 'empty-home');
+  // Nx itself, as CI runs the target: a `continuous` target that exits was reported as a success (exit 0).
+  const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/nx'), ['run', 'serving:serve', '--', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, MAILROUTE_HOME: empty, CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+  expect(run.output).toMatch(/There is no model to serve/);
+  expect(run.code).not.toBe(0);
+}, 120_000);
