@@ -354,7 +354,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       if (before?.status !== 'Approved') {
         const figures = await registeredFiguresWarning(await reg.artifactDir(v.id).catch(() => undefined));
         // Said already when the gate's warnings (printed above) hold the same count of near copies, as compare measured it.
-        const fact = figures?.slice(0, figures.indexOf(': its registered figures'));
+        const cut = figures?.indexOf(': its registered figures') ?? -1;
+        const fact = cut > 0 ? figures!.slice(0, cut) : undefined;
         const said = fact !== undefined && fact !== '' && (v.gate?.warnings ?? []).some((w) => w.includes(fact));
         if (figures !== undefined && !said) ctx.stderr.write(safeLines(`warning: ${v.id}: ${figures}\n`));
       }

@@ -20,6 +20,7 @@ import {
   ModelLoadError,
   NoChampionError,
   SAGEMAKER_BODY_LIMIT,
+  ServingConfigError,
   startNodeServer,
   DEFAULT_MAX_CONNECTIONS,
   type Logger,
@@ -401,13 +402,17 @@ function revokeKey(ctx: CliContext, flags: ServeFlags & { revokeKey: string }, c
   const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
   const file = namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE);
   if (!existsSync(file)) throw new UsageError(`there is no key file ${file}, so no API key "${flags.revokeKey}" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)`);
-  const ids = readKeyFile(file).keys.map((k) => k.id);
-  if (!ids.includes(flags.revokeKey)) {
-    const held = ids.length === 0 ? 'it holds no keys' : `its keys are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
-    throw new UsageError(`there is no API key "${flags.revokeKey.slice(0, 100)}" in ${file} to revoke: ${held}`);
+  let entry: ReturnType<typeof revokeApiKey>;
+  try {
+    entry = revokeApiKey(file, flags.revokeKey);
+  } catch (error) {
+    // No such key (it names the file's keys): a usage error, said as the CLI's others are.
+    if (error instanceof ServingConfigError && error.extra.keyId === flags.revokeKey) {
+      throw new UsageError(`t${error.message.slice(1).replace(/\.$/, '')}`);
+    }
+    throw error;
   }
-  const entry = revokeApiKey(file, flags.revokeKey);
-  const left = ids.length - 1;
+  const left = entry.keysLeft;
   const after =
     left > 0
       ? `${left} key${left === 1 ? '' : 's'} left`

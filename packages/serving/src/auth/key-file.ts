@@ -69,7 +69,7 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
  * Takes the key `id` out of the key file (a new file renamed over it, as `addApiKey` writes it) and returns its entry:
  * a running server stops accepting it at its next check of the file (`createKeyFileAuth`). An id not in the file is refused.
  */
-export function revokeApiKey(file: string, id: string): ApiKeyEntry {
+export function revokeApiKey(file: string, id: string): ApiKeyEntry & { keysLeft: number } {
   const current = readKeyFile(file);
   const entry = current.keys.find((k) => k.id === id);
   if (entry === undefined) {
@@ -77,8 +77,9 @@ export function revokeApiKey(file: string, id: string): ApiKeyEntry {
     const held = ids.length === 0 ? 'it holds no keys' : `its keys are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
     throw new ServingConfigError(`There is no API key "${id}" in ${file} to revoke: ${held}.`, { keyId: id });
   }
-  writeKeyFile(file, { keys: current.keys.filter((k) => k.id !== id) });
-  return entry;
+  const kept = current.keys.filter((k) => k.id !== id);
+  writeKeyFile(file, { keys: kept });
+  return { ...entry, keysLeft: kept.length };
 }
 
 /** Writes the key file whole: a temp file (mode 600) renamed over it, so a server never reads half a file. */
