@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { CreateModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateModelPackageCommand, ListModelPackagesCommand, SageMakerClient, SageMakerServiceException } from '@aws-sdk/client-sagemaker';
 import { createLocalRegistry } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
-import { publishModel } from './publish-model.js';
+import { publishFailureMessage, publishModel, recordFailedCalls } from './publish-model.js';
 import { listKeys } from './s3-artifacts.js';
 import { fakeModelPackageGroup, startS3rver, testCredentials } from './test-support/fake-model-package-group.js';
 
@@ -122,5 +124,112 @@ describe('publish-model (the operator script)', () => {
     expect(res.status).toBe(1);
     expect(res.stderr).toContain(`no model "nope" in the registry at ${path.join(userHome, 'mr')}`);
     await rm(userHome, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe('publishFailureMessage: a failed AWS call named, with what to do', () => {
+  const ID = 'ngram-bag-20261129-0900-ee';
+  let root: string;
+  let artifact: string;
+  const s3Client = new S3Client({ region: 'eu-central-1', credentials: testCredentials });
+  const s3m = mockClient(s3Client);
+  const smClient = new SageMakerClient({ region: 'eu-central-1', credentials: testCredentials });
+  const smm = mockClient(smClient);
+  // Mocked first, then wrapped (a mock's reset puts a new stub in place): the wrapper notes the call of each error the mock throws.
+  const resetMocks = () => {
+    s3m.reset();
+    smm.reset();
+    recordFailedCalls(s3Client, 'S3');
+    recordFailedCalls(smClient, 'SageMaker');
+    s3m.on(PutObjectCommand).resolves({});
+    s3m.on(DeleteObjectCommand).resolves({});
+    fakeModelPackageGroup(smm);
+  };
+  const s3Error = (name: string, status: number, message: string) => new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', message, $metadata: { httpStatusCode: status } });
+  const smError = (name: string, status: number, message: string, extra: object = {}) =>
+    Object.assign(new SageMakerServiceException({ name, $fault: status >= 500 ? 'server' : 'client', message, $metadata: { httpStatusCode: status } }), extra);
+  const failure = async (): Promise<string> => {
+    const registry = new S3SageMakerRegistry({ s3: s3Client, sagemaker: smClient, bucket: 'artifacts', modelPackageGroupName: 'mailroute-dev', inferenceImage: 'img:1', cacheDir: path.join(root, 'cache') });
+    const error = await publishModel({ registry, artifactDir: artifact }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeDefined();
+    return publishFailureMessage(error);
+  };
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-publish-fail-'));
+    artifact = writeLoadableArtifact(path.join(root, 'trained'), ID, { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+  beforeEach(resetMocks);
+
+  it('S3 403 on the upload: names PutObject, the object and the permissions', async () => {
+    s3m.on(PutObjectCommand, { Key: `models/${ID}/manifest.json` }).rejects(s3Error('AccessDenied', 403, 'AccessDenied msg'));
+    const message = await failure();
+    expect(message).toContain(`S3 PutObject to s3://artifacts/models/${ID}/manifest.json failed: AccessDenied (HTTP 403): access denied: the credentials need s3:PutObject on arn:aws:s3:::artifacts/models/${ID}/manifest.json and kms:GenerateDataKey`);
+    expect(message).toContain('(AWS: AccessDenied msg)');
+  });
+
+  it('S3 SlowDown on a file: names the object and says retry shortly', async () => {
+    s3m.on(PutObjectCommand, { Key: `models/${ID}/model.onnx` }).rejects(s3Error('SlowDown', 503, 'SlowDown msg'));
+    const message = await failure();
+    expect(message).toMatch(new RegExp(`^S3 PutObject to s3://artifacts/models/${ID}/model\\.onnx failed: SlowDown \\(HTTP 503\\): .*retry shortly \\(AWS: SlowDown msg\\)$`));
+    expect(s3m.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toContain(`models/${ID}/manifest.json`);
+  });
+
+  it('SageMaker throttling CreateModelPackage: names the call and the group, says retry shortly', async () => {
+    smm.on(CreateModelPackageCommand).rejects(smError('ThrottlingException', 400, 'Rate exceeded', { $retryable: { throttling: true } }));
+    const message = await failure();
+    expect(message).toBe("SageMaker CreateModelPackage in model package group mailroute-dev failed: ThrottlingException (HTTP 400): AWS is throttling SageMaker's calls; retry shortly (AWS: Rate exceeded)");
+  });
+
+  it('a SageMaker 5xx says retry shortly; its access denied names the action on the group', async () => {
+    smm.on(ListModelPackagesCommand).rejects(smError('InternalFailure', 500, 'We encountered an internal error'));
+    expect(await failure()).toMatch(/^SageMaker ListModelPackages of model package group mailroute-dev failed: InternalFailure \(HTTP 500\): .*retry shortly/);
+    resetMocks();
+    smm.on(CreateModelPackageCommand).rejects(smError('AccessDeniedException', 400, 'User: arn:aws:sts::1:assumed-role/ci/x is not authorized to perform: sagemaker:CreateModelPackage on resource: arn:aws:sagemaker:eu-central-1:1:model-package/mailroute-dev/*'));
+    expect(await failure()).toContain('SageMaker CreateModelPackage in model package group mailroute-dev failed: AccessDeniedException (HTTP 400): access denied: the credentials need sagemaker:CreateModelPackage on model package group mailroute-dev');
+  });
+
+  it('an error of the registry keeps its code', () => {
+    expect(publishFailureMessage(Object.assign(new Error('no model "x"'), { name: 'RegistryError', code: 'REGISTRY_NOT_FOUND' }))).toBe('REGISTRY_NOT_FOUND: RegistryError: no model "x"');
+  });
+});
+
+describe('publish-model against an S3 that denies the upload (AWS_ENDPOINT_URL)', () => {
+  it('fails with exit 1, naming S3 PutObject, the object and the permission', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-publish-denied-'));
+    const id = 'ngram-bag-20261129-0900-dd';
+    const artifact = writeLoadableArtifact(path.join(root, 'trained'), id, { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
+    // SageMaker (JSON, x-amz-target) lists an empty group; S3 (REST) denies every write.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (String(req.headers['x-amz-target'] ?? '').endsWith('ListModelPackages')) {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"ModelPackageSummaryList":[]}');
+        } else if (req.method === 'PUT') {
+          res.writeHead(403, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>AccessDenied msg</Message></Error>');
+        } else {
+          res.writeHead(204).end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('MAILROUTE_')));
+    const env = {
+      ...clean, AWS_CONFIG_FILE: '/nonexistent/mailroute-test', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/mailroute-test',
+      AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    };
+    const script = fileURLToPath(new URL('./scripts/publish-model.ts', import.meta.url));
+    // Asynchronously: the fake server answers on this process's event loop.
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--artifact-dir', artifact, '--bucket', 'b', '--group', 'g', '--image', 'i'], { env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    server.close();
+    await rm(root, { recursive: true, force: true });
+    expect(status).toBe(1);
+    expect(stderr).toContain(`publish-model: S3 PutObject to s3://b/models/${id}/manifest.json failed: AccessDenied (HTTP 403): access denied: the credentials need s3:PutObject on arn:aws:s3:::b/models/${id}/manifest.json`);
+    expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { homeFolder } from '@mailroute/model';
 import { S3SageMakerRegistry } from '../s3-sagemaker-registry.js';
-import { publishModel } from '../publish-model.js';
+import { publishFailureMessage, publishModel, recordFailedCalls } from '../publish-model.js';
 
 const USAGE = `usage: publish-model (--model <local model id> | --artifact-dir <dir>) --bucket <artifact bucket> --group <model package group> --image <serving image> [--home <MAILROUTE_HOME>] [--prefix models/] [--note <text>]
 
@@ -29,7 +29,8 @@ s3:GetObject, s3:DeleteObject and s3:ListBucket on the bucket, kms:GenerateDataK
 key (the bucket encrypts with it: alias/mailroute-<env>-data), sagemaker:CreateModelPackage, ListModelPackages and
 DescribeModelPackage on the group. The manifest is written first and only where the id has none (S3's conditional
 write): when another publisher of the same id got there first with another manifest (read to compare), nothing is
-uploaded and it fails with REGISTRY_DUPLICATE.
+uploaded and it fails with REGISTRY_DUPLICATE. A failed AWS call fails it (exit 1) naming the call and its bucket/key
+or group, AWS's error, the IAM action an access denied needs, and "retry shortly" for throttling, SlowDown or a 5xx.
 `;
 
 function fail(message: string, code: number): never {
@@ -72,8 +73,9 @@ if (missing.length > 0) fail(`publish-model: missing ${missing.join(', ')}\n\n${
 
 try {
   const registry = new S3SageMakerRegistry({
-    s3: new S3Client({}),
-    sagemaker: new SageMakerClient({}),
+    // A failed call's error is noted with the call (operation, bucket/key or group), which the message names.
+    s3: recordFailedCalls(new S3Client({}), 'S3'),
+    sagemaker: recordFailedCalls(new SageMakerClient({}), 'SageMaker'),
     bucket: bucket as string,
     prefix: values.prefix,
     modelPackageGroupName: group as string,
@@ -83,7 +85,5 @@ try {
   const { version, modelPackageArn, s3Uri } = await publishModel({ registry, modelId: values.model, artifactDir: values['artifact-dir'], home: homeFolder(process.cwd(), values.home ?? env.MAILROUTE_HOME), note: values.note });
   process.stdout.write(`${JSON.stringify({ id: version.id, version: version.version, status: version.status, modelPackageArn, s3Uri, next: `approve version ${version.version} of ${group} to deploy it` })}\n`);
 } catch (error) {
-  const hint = /region is missing/i.test(String(error)) ? ' (set AWS_REGION, e.g. AWS_REGION=eu-central-1)' : '';
-  const code = (error as { code?: unknown }).code;
-  fail(`publish-model: ${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${hint}`, 1);
+  fail(`publish-model: ${publishFailureMessage(error)}`, 1);
 }

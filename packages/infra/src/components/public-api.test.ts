@@ -26,3 +26,15 @@ describe('PublicApi per-client scopes (mailroute:api.scopes)', () => {
     expect(unscoped[API_LAMBDA_ENV.endpointName]).toBe('mailroute-dev-classifier');
   }, 120_000);
 });
+
+describe('PublicApi access log', () => {
+  it("is JSON of $context variables only, with API Gateway's requestId (what the API Lambda logs when the caller sends no id)", async () => {
+    const config = parseStackConfig(loadStackConfigFile('dev'), 'dev');
+    const { graph } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs);
+    const stage = graph.find((r) => r.type === T.stage);
+    const format = JSON.parse((stage?.inputs as { accessLogSettings: { format: string } }).accessLogSettings.format) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    // An HTTP API's access log takes $context variables alone: a request header ($request.header.x-request-id) is not one.
+    for (const [field, variable] of Object.entries(format)) expect(variable, field).toMatch(/^\$context\.[A-Za-z_.]+$/);
+  }, 120_000);
+});

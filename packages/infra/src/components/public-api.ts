@@ -126,7 +126,12 @@ export class PublicApi extends pulumi.ComponentResource {
   }
 }
 
-/** Access log line: who (JWT client id), what, how it went; never bodies. */
+/**
+ * Access log line: who (JWT client id), what, how it went; never bodies. Only `$context` variables: an HTTP API's access
+ * log takes those alone (API Gateway developer guide, *Customize HTTP API access logs*), no request header, so a caller's
+ * own `x-request-id` cannot be a field here. `requestId` is API Gateway's id, which the API Lambda's log lines carry
+ * when the caller sent no usable id of its own (serving's README, *Adapters*, Lambda).
+ */
 export function accessLogFormat(): Record<string, string> {
   return {
     requestId: '$context.requestId',
