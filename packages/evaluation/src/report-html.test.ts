@@ -39,7 +39,9 @@ describe('evaluationHtml', () => {
     expect(md).toContain(`**Note: below its target.** ${short}`);
     expect(md).not.toContain('Warning: below its target');
     expect(md).toMatch(/\| queue \| 7 \| .* \| 57\.1% at 75\.0%, under its 90\.0% target \|/);
-    expect(evaluationText(report)).toContain(`Note: below its target: ${short}`);
+    // Plain text: one sentence after its `Note:` (no second capital after a colon).
+    expect(evaluationText(report)).toContain('Note: below its target precision of 90.0% by 15.0 points on these emails, within what chance explains on 4 answered (two standard errors: 30.0 points).');
+    expect(evaluationText(report)).not.toMatch(/: Its target/);
     expect(modelCardMarkdown(report)).toContain(short);
     // Reached, or no target known: no warning, the plain figure.
     for (const quiet of [routedReport(0.7), routedReport()]) {
@@ -74,7 +76,7 @@ describe('evaluationHtml', () => {
     expect(md).toContain(`> **Warning: below its target.** ${short}`);
     expect(md).toMatch(/\| queue \| 400 \| .* \| 100\.0% at 92\.0%, under its 95\.0% target \|/);
     expect(md).toMatch(/\| topic \| 400 \| .* \| 100\.0% at 92\.0% \|/);
-    expect(evaluationText(report).match(/WARNING: below its target: .*/g)).toEqual([`WARNING: below its target: ${short}`]);
+    expect(evaluationText(report).match(/WARNING: below its target.*/g)).toEqual(['WARNING: below its target precision of 95.0% by 3.0 points on these emails, more than chance explains on 400 answered (two standard errors: 2.2 points).']);
     // The model card names each task's own target; the coverage charts draw each task's.
     const card = modelCardMarkdown(report);
     expect(card).toContain("chosen on its validation split for each task's own target precision)");

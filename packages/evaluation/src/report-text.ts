@@ -142,11 +142,26 @@ export function operatingSentence(t: TaskReport): string | undefined {
  * reaches it, or either is unknown.
  */
 export function shortOfTarget(t: TaskReport, target: number | undefined): string | undefined {
+  const short = shortOfTargetFigures(t, target);
+  return short && `Its target precision is ${short.target}: ${short.points} points short on these emails, ${short.rest}`;
+}
+
+/**
+ * The same as one sentence of the plain-text report, after its `Note: ` or `WARNING: `: `below its target precision of
+ * 90.0% by 5.4 points on these emails, more than chance explains on 677 answered (two standard errors: 2.3 points).`
+ */
+function belowTargetSentence(t: TaskReport, target: number | undefined): string | undefined {
+  const short = shortOfTargetFigures(t, target);
+  return short && `below its target precision of ${short.target} by ${short.points} points on these emails, ${short.rest}`;
+}
+
+/** The figures of `shortOfTarget`: the target, the points short, and the rest of the sentence (how chance judges them). */
+function shortOfTargetFigures(t: TaskReport, target: number | undefined): { target: string; points: string; rest: string } | undefined {
   const precision = t.operating?.precision;
   if (target === undefined || precision === null || precision === undefined || precision >= target) return undefined;
   const answered = t.operating?.routed ?? 0;
   const judged = shortBeyondChance(precision, answered, target) ? 'more than chance explains' : 'within what chance explains';
-  return `Its target precision is ${pct(target)}: ${((target - precision) * 100).toFixed(1)} points short on these emails, ${judged} on ${answered} answered (two standard errors: ${(chanceMargin(answered, target) * 100).toFixed(1)} points).`;
+  return { target: pct(target), points: ((target - precision) * 100).toFixed(1), rest: `${judged} on ${answered} answered (two standard errors: ${(chanceMargin(answered, target) * 100).toFixed(1)} points).` };
 }
 
 /** Whether a task's shortfall from its target (`shortOfTarget`) is beyond chance: a warning then, else a note. */
@@ -306,8 +321,9 @@ export function evaluationText(report: EvaluationReport, digits = 4, examples = 
     if (unlabelled) parts.push(`Note: ${unlabelled}\n\n`);
     const operating = operatingSentence(t);
     if (operating) parts.push(`At the model's own threshold: ${operating}\n\n`);
-    const short = shortOfTarget(t, taskTargetPrecision(report, t));
-    if (short) parts.push(`${shortOfTargetWarned(t, taskTargetPrecision(report, t)) ? 'WARNING' : 'Note'}: below its target: ${short}\n\n`);
+    // One sentence: `Note: below its target precision of 90.0% by 5.4 points ...`, not a second capital after a colon.
+    const short = belowTargetSentence(t, taskTargetPrecision(report, t));
+    if (short) parts.push(`${shortOfTargetWarned(t, taskTargetPrecision(report, t)) ? 'WARNING' : 'Note'}: ${short}\n\n`);
     const absent = absentLabelsNote(t);
     if (absent) parts.push(`Note: ${absent}\n\n`);
     const unscored = unscoredLabelsNote(t);

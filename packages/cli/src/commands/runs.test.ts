@@ -156,7 +156,7 @@ describe('mailroute runs', () => {
     expect(shown).toMatch(/\nmean +[01]\.\d{4} +[01]\.\d{4} +- +- +- +-\n/);
     // The list says where each run's model stands in the registry, the params that tell the runs apart, and --limit keeps the newest.
     const listed = (await run(['runs', 'list'], cwd)).stdout;
-    expect(listed).toMatch(/ registry +mean macro-F1 +measured on +data +params where runs differ +note\n/);
+    expect(listed).toMatch(/ registry +mean macro-F1 +model\.onnx +measured on +data +params where runs differ +note\n/);
     expect(listed).toMatch(new RegExp(`\\n${firstRun} .* epochs=10\\n`));
     expect(listed).toMatch(new RegExp(`\\n${other} .* epochs=2\\n`));
     expect(listed).toMatch(new RegExp(`\\n${firstRun} +finished .* ${modelId} +Approved, champion +`));

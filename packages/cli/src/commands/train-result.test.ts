@@ -24,6 +24,17 @@ describe('trainResultLines', () => {
     expect(measured).toBe('held-out test split: business_area acc 1.0000 macro-F1 1.0000; queue acc 0.5000 macro-F1 0.5000; topic acc 0.2500 macro-F1 0.1250');
   });
 
+  it("says, in single-task mode, which weights each task kept and that eval_f1 is the mean of their own bests", () => {
+    const base = result({ 'queue.accuracy': 0.9, 'queue.macro_f1': 0.9 });
+    expect(trainResultLines(base, 'test split').kept).toBeUndefined();
+    const taskEpochs = { business_area: { epoch: 10, averaged: 3 }, queue: { epoch: 1, averaged: 0 }, topic: { epoch: 3, averaged: 0 } };
+    const lines = trainResultLines({ ...base, bestEpoch: 10, bestValidF1: 0.8821, averagedEpochs: 3, taskEpochs }, 'test split');
+    expect(lines.kept).toBe(
+      "single-task: each task kept its own weights (business_area the average of epochs 8-10; queue epoch 1; topic epoch 3): eval_f1 0.8821 is the mean of each task's own best on the validation rows, not any one epoch's; compare it with a multi-task run on the test figures",
+    );
+    expect(lines.final).toMatch(/^\{'eval_f1': 0\.8821, 'best_epoch': 10\.0, 'averaged_epochs': 3, 'best_epoch_business_area': 10\.0, 'averaged_epochs_business_area': 3, 'best_epoch_queue': 1\.0, 'best_epoch_topic': 3\.0, /);
+  });
+
   it('says where each task answers at its threshold, when training measured it', () => {
     const base = result({ 'queue.accuracy': 0.9, 'queue.macro_f1': 0.9 });
     expect(trainResultLines(base, 'test split').operating).toBeUndefined();

@@ -211,4 +211,37 @@ describe('mailroute train / predict / runs', () => {
     expect(help.stdout).toMatch(/--on-bad-row <mode>/);
     expect(help.stdout).toMatch(/--delimiter <char>/);
   }, 240_000);
+
+  it("takes --mode over the config's model.mode, says what a single-task run kept, and runs compare says so beside the models' sizes", async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '400', '--seed', '9'], cwd)).code).toBe(0);
+    const config = JSON.parse(readFileSync(DEMO_CONFIG_PATH, 'utf8'));
+    writeFileSync(path.join(cwd, 'cfg.json'), JSON.stringify({ ...config, model: { epochs: 3, buckets: 4096, dim: 8 } }));
+    const multi = await run(['train', '--config', 'cfg.json', '--data', 'demo.csv'], cwd);
+    expect(multi.code, multi.stderr).toBe(0);
+    expect(multi.stdout).not.toContain("'best_epoch_");
+    expect(multi.stderr).not.toContain('single-task');
+    const single = await run(['train', '--config', 'cfg.json', '--data', 'demo.csv', '--mode', 'single-task'], cwd);
+    expect(single.code, single.stderr).toBe(0);
+    // The final line: each task's own kept epoch, in keys of their own; a line for a person on stderr.
+    const final = single.stdout.split('\n').find((l) => l.startsWith("{'eval_f1': ") && l.includes("'best_epoch'")) ?? '';
+    expect(final).toMatch(/^\{'eval_f1': \d\.\d+, 'best_epoch': \d\.0, ('averaged_epochs': \d, )?'best_epoch_business_area': \d\.0, .*'best_epoch_queue': \d\.0, .*'best_epoch_topic': \d\.0, .*'test_f1': /);
+    expect(single.stderr).toMatch(/\nsingle-task: each task kept its own weights \(business_area (epoch \d|the average of epochs \d-\d); queue .*\): eval_f1 \d\.\d{4} is the mean of each task's own best on the validation rows, not any one epoch's; compare it with a multi-task run on the test figures\n/);
+    // The run and the model keep the config as used: the mode among its params, the rest of model as the config gave it.
+    const [record] = JSON.parse((await run(['runs', 'list', '--json'], cwd)).stdout) as Array<{ runId: string; params: { mode: string; dim: number }; config: { model: Record<string, unknown> }; taskBestEpochs?: Record<string, number>; artifactBytes?: Record<string, number> }>;
+    expect(record.params).toMatchObject({ mode: 'single-task', dim: 8 });
+    expect(record.config.model).toEqual({ epochs: 3, buckets: 4096, dim: 8, mode: 'single-task' });
+    expect(Object.keys(record.taskBestEpochs ?? {})).toEqual(['business_area', 'queue', 'topic']);
+    expect(record.artifactBytes?.['model.onnx']).toBeGreaterThan(0);
+    const ids = JSON.parse((await run(['runs', 'list', '--json'], cwd)).stdout).map((r: { runId: string }) => r.runId) as string[];
+    const compared = await run(['runs', 'compare', ids[1], ids[0]], cwd);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/param mode +"multi-task" +"single-task" +differs/);
+    expect(compared.stdout).toMatch(/best valid F1 .*; b single-task: per-task best epochs favour it \(compare test figures\)/);
+    expect(compared.stdout).toMatch(/best epoch queue +\d+ +\d+/);
+    expect(compared.stdout).toMatch(/model\.onnx size +\d+\.\d+ [kM]B +\d+\.\d+ [kM]B +\+\d+\.\d+ [kM]B \([\d.]+x\)/);
+    expect((await run(['runs'], cwd)).stdout.split('\n')[0]).toMatch(/mean macro-F1 +model\.onnx +measured on/);
+    expect((await run(['train', '--data', 'demo.csv', '--mode', 'single'], cwd)).code).toBe(2);
+    expect((await run(['train', '--help'], cwd)).stdout).toMatch(/--mode <mode>/);
+  }, 240_000);
 });

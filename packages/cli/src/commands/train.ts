@@ -16,6 +16,7 @@ interface TrainFlags extends ReadFlags {
   data: string[];
   testData?: string;
   note?: string;
+  mode?: 'multi-task' | 'single-task';
 }
 
 /**
@@ -35,6 +36,9 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .addOption(
       new Option('--on-bad-row <mode>', 'skip: leave out rows of --data and --test-data that cannot be read (no text, a bad date, a label outside the taxonomy) and list them on stderr; fail: stop, listing the first (default: the config\'s "onBadRow", fail unless it says skip)').choices(['fail', 'skip']),
     )
+    .addOption(
+      new Option('--mode <mode>', 'multi-task: one model, its embedding shared by every task; single-task: a separate model (embedding and head) per task, each stopped early on its own validation F1 (default: the config\'s "model.mode", multi-task unless it says single-task)').choices(['multi-task', 'single-task']),
+    )
     .option('--delimiter <char>', 'CSV field delimiter of --data and --test-data, one character or `tab` (default: the config\'s "delimiter", usually ","; a file whose first line is Excel\'s sep=; is split by the one it names)')
     .action(async (flags: TrainFlags) => {
       // A bad --delimiter is a usage error, before the config or any data is read.
@@ -42,7 +46,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
       // The flags override the config's values; the run and the model keep the config as used.
-      const config = { ...(await loadTrainingConfig(configFile)), ...read };
+      const loaded = await loadTrainingConfig(configFile);
+      const config = { ...loaded, ...read, ...(flags.mode ? { model: { ...loaded.model, mode: flags.mode } } : {}) };
       const progress = stagedProgress(ctx, 'train');
       // Lines written while a bar is drawn start on a cleared line, not glued to the bar.
       const log = (message: string) => {
@@ -85,7 +90,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         const lines = trainResultLines(result, measuredOn);
         void out.write(safeLines(`${lines.final}\n`));
-        ctx.stderr.write(safeLines(`${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        ctx.stderr.write(safeLines(`${lines.kept ? `${lines.kept}\n` : ''}${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);

@@ -1,3 +1,5 @@
+import { didYouMean } from '@mailroute/model';
+
 /** About how much of a header a message quotes. */
 const MAX_CHARS = 300;
 /** A longer name is cut: a JSON object read as a CSV header gives one name per comma-separated fragment. */
@@ -19,4 +21,38 @@ export function columnList(columns: readonly string[]): string {
   }
   const left = columns.length - shown.length;
   return left === 0 ? shown.join(', ') : `${shown.join(', ')} and ${left} more (${columns.length} columns)`;
+}
+
+/** A column name's words, lower case: `ticket_type`, `Ticket Type` and `ticketType` are `ticket`, `type`. */
+function nameWords(name: string): string[] {
+  return name.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+}
+
+/**
+ * The one header column whose words are some of the configured name's, or hold all of them, with one or two words more
+ * or less (`ticket_type` for the header's `type`, `body` for `email_body`): an export that names its columns with a word
+ * more or less. None when two or more are (`id` beside `ticket_id` and `customer_id`): only a name clearly meant.
+ */
+function wordsColumn(name: string, columns: readonly string[]): string | undefined {
+  const words = nameWords(name);
+  if (words.length === 0) return undefined;
+  const matches = columns.filter((column) => {
+    const own = nameWords(column);
+    if (own.length === 0 || own.length === words.length) return false;
+    const [fewer, more] = own.length < words.length ? [own, words] : [words, own];
+    // A word or two more, not a header line split by another delimiter (`ticket_id,subject,body` as one name).
+    return more.length - fewer.length <= 2 && fewer.every((w) => more.includes(w));
+  });
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * ` (did you mean "queue"?)` for a configured column the header lacks: a close name (a typo, another case, a space
+ * more), else the one column that has a word more or less (`wordsColumn`); '' when none is clearly meant.
+ */
+export function columnGuess(name: string, columns: readonly string[]): string {
+  const typo = didYouMean(name, columns, '"');
+  if (typo !== '') return typo;
+  const column = wordsColumn(name, columns);
+  return column === undefined ? '' : ` (did you mean "${column}"?)`;
 }

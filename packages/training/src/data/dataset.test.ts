@@ -357,6 +357,12 @@ describe('loadDataset', () => {
     await expect(loadDataset(cased, cfg())).rejects.toThrow(
       /cased\.csv:1: header lacks column\(s\) "id" \(did you mean "ID"\?\), "subject" \(did you mean "Subject"\?\), "body" \(did you mean "Body"\?\), "queue" \(did you mean "Queue"\?\) \(has ID, Subject, Body, receivedAt, Queue, topic\)$/,
     );
+    // A name with a word more or less than the one column of the header that has it (trial: "ticket_type" for "type");
+    // "id" is a word of two columns: neither is guessed.
+    const worded = file('worded.csv', 'ticket_id,customer_id,subject,email_body,receivedAt,type,topic\n1,2,s,b,,tax,t\n');
+    await expect(loadDataset(worded, cfg({ tasks: [{ name: 'queue', column: 'ticket_type' }, { name: 'topic' }] }))).rejects.toThrow(
+      /worded\.csv:1: header lacks column\(s\) "id", "body" \(did you mean "email_body"\?\), "ticket_type" \(did you mean "type"\?\) \(has /,
+    );
   });
 
   it('makes a JSONL object, array or boolean where text or a label belongs a bad row; numbers stay labels and ids', async () => {

@@ -1,13 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
-import { didYouMean, followAliases, nullRecord, ownValue } from '@mailroute/model';
+import { followAliases, nullRecord, ownValue } from '@mailroute/model';
 import { composeDiacritics, EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { badRowsMessage } from './bad-rows-message.js';
-import { columnList } from './column-list.js';
+import { columnGuess, columnList } from './column-list.js';
 import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { quotedCell } from './quoted-cell.js';
@@ -17,6 +17,7 @@ import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
 import { lookalikeWarning } from './label-lookalikes.js';
 import { countNearKeys, nearKeyWarnings, nearMissKeys, unreadTextHint, type NearKeyTally } from './unread-keys.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
+import { countSeenLabel, unusedTaxonomyWarnings, type SeenLabels } from './unused-aliases.js';
 import { cellLocation, otherDelimiterFor, readSourceFile, type CellUse, type Hints, type SourceFile, type SourceRecord } from './read-records.js';
 
 /** One usable example: the email, its labels per task (null = masked) and where it came from. */
@@ -232,6 +233,8 @@ interface RowTally {
   unknownLabels: UnknownLabels;
   /** Received times read in a change of daylight saving time (the config's `timeZone`). */
   shiftedTimes: ShiftedTimes;
+  /** Per task, each label cell as read, bad rows' too: an alias or retired label no cell reaches is warned of. */
+  seenLabels: SeenLabels;
 }
 
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], tally: RowTally, needsTime = false): PendingRow | undefined {
@@ -280,6 +283,8 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     const column = taskColumn(task);
     // A JSONL value that is no label (`true`, an object) is reported above: not also as a label outside the taxonomy.
     const resolved = record.badValue?.(column, 'label') === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
+    // The cell as read, before its aliases (an alias's old name, a retired label, a label or one outside the taxonomy).
+    countSeenLabel(tally.seenLabels, task.name, resolved.kind === 'missing' ? undefined : resolved.kind === 'label' ? (resolved.renamedFrom ?? resolved.label) : resolved.label);
     if (resolved.kind === 'unknown') {
       // Without a prototype: a label (or task) named `constructor` or `toString` would read Object's member.
       const counts = (tally.unknownLabels[task.name] ??= Object.create(null) as Record<string, number>);
@@ -351,8 +356,9 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
     const other = otherDelimiterFor(present.source, (columns) => wanted.every((w) => columns.includes(w)));
     // One that gives some of them is named too (a misspelt column as well); one that gives none is no help.
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
-    // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike.
-    const named = missing.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
+    // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike, and
+    // the one column with a word more or less ("type" for "ticket_type").
+    const named = missing.map((m) => `"${m}"${columnGuess(m, present.columns)}`);
     const error = lacksError(present, `column(s) ${named.join(', ')} (has ${columnList(present.columns)})`, partly?.hint ?? present.hint, other?.delimiter);
     if (labelColumnsMayLack && missing.every((m) => labelColumns.has(m))) return { columns: missing, error };
     throw error;
@@ -425,7 +431,7 @@ function presentColumns(present: Present, config: TrainingConfig, labelColumn: b
   }
   const labels = config.tasks.map(taskColumn);
   if (labelColumn && !labels.some((column) => present.columns.includes(column))) {
-    const named = labels.map((m) => `"${m}"${didYouMean(m, present.columns, '"')}`);
+    const named = labels.map((m) => `"${m}"${columnGuess(m, present.columns)}`);
     throw lacksError(present, `a label column to measure against (wants one of ${named.join(', ')}; has ${columnList(present.columns)})`, present.hint);
   }
   return { ...config, columns: kept };
@@ -471,7 +477,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
   const unknownLabels: UnknownLabels = Object.create(null) as UnknownLabels;
-  const tally: RowTally = { unknownLabels, shiftedTimes: noShiftedTimes() };
+  const tally: RowTally = { unknownLabels, shiftedTimes: noShiftedTimes(), seenLabels: new Map() };
   // Rows whose text holds the two characters `\n`, counted only where the config reads them as they are.
   let literalNewlineRows = 0;
   let read = 0;
@@ -616,6 +622,9 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     uncomposedHashes = { dataHash: old.digest('hex'), namedDataHash: oldNamed.digest('hex') };
   }
   const duplicates = training ? duplicateRowWarnings(rows, config.tasks.map((t) => t.name), (row, task) => written.get(row)?.[task]) : [];
+  // A typo in an alias's old name or a retired label renames or masks nothing: said of training data (a model's own
+  // config read for predict or evaluate renames what a new export has, which need not hold every old name).
+  const unused = training ? unusedTaxonomyWarnings(config.tasks, tally.seenLabels) : [];
   return {
     files,
     rows,
@@ -638,7 +647,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     superseded,
     notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
     // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.
-    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
+    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...unused, ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
   };
 }
 

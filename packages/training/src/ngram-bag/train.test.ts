@@ -49,6 +49,23 @@ describe('trainNgramBag', () => {
     await expect(penalty).rejects.toMatchObject({ message: expect.stringMatching(/; lower model\.l2 \(10; default 0\)$/) });
   });
 
+  it('stops a run whose validation loss blows up while its training loss stays finite, naming the learning rate', async () => {
+    // Validation rows labelled otherwise than their training twins: a model with blown-up weights is wrong on them with
+    // huge margins. At rate 1e9 Adagrad keeps the training rows fitted (a finite training loss), the logits enormous.
+    const shifted = rows(12).map((row) => ({ ...row, labels: { ...row.labels, queue: ((row.labels.queue as number) + 1) % 3 } }));
+    const epochs: EpochReport[] = [];
+    const run = trainNgramBag({ train: rows(60), valid: shifted, tasks, params: { ...small, learningRate: 1e9 }, onEpoch: (e) => epochs.push(e) });
+    await expect(run).rejects.toMatchObject({
+      code: 'TRAINING_DIVERGED',
+      message: expect.stringMatching(/^training diverged at epoch 1: the validation loss is (NaN|[\d.]+e\+\d+), over 1000 times the 0\.90 of uniform guesses \(ln of each task's label count\): the weights blew up, .*; lower model\.learningRate \(1000000000; default 0\.08\)$/),
+    });
+    expect(epochs).toEqual([]);
+    // The same rows at the rate of the tests: a validation loss some times the uniform one, as overfitting gives, trains.
+    const model = await trainNgramBag({ train: rows(60), valid: shifted, tasks, params: small, onEpoch: (e) => epochs.push(e) });
+    expect(model.history.length).toBeGreaterThan(0);
+    expect(Math.max(...model.history.map((e) => e.valLoss ?? 0))).toBeGreaterThan(Math.log(3));
+  });
+
   it('learns a tiny dataset perfectly and reports every epoch', async () => {
     const epochs: EpochReport[] = [];
     const progress: number[] = [];

@@ -351,6 +351,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const seconds = (performance.now() - started) / 1000;
     const full: EpochReport = { epoch, loss: seen ? lossSum / seen : 0, learningRate: lr, ...report, seconds, samplesPerSecond: seconds > 0 ? seen / seconds : 0 };
     checkConverging(full.loss, epoch, params);
+    checkValidationLoss(full.valLoss, uniformLoss(tasks, labelled), epoch, params);
     history.push(full);
     input.onEpoch?.(full);
     input.onProgress?.(epoch, planned, `epoch ${epoch}/${planned}`);
@@ -406,11 +407,45 @@ const DEFAULT_RATE = NgramBagParamsSchema.shape.learningRate.parse(undefined);
 /** Stops a run whose epoch loss is no number or out of all proportion, naming the parameters that make weights blow up. */
 function checkConverging(loss: number, epoch: number, params: NgramBagParams): void {
   if (Number.isFinite(loss) && loss < DIVERGED_LOSS) return;
+  throw diverged(`the training loss is ${lossText(loss)}, where a model that learns has a few units`, epoch, params);
+}
+
+/**
+ * How many times the loss of a model that knows nothing (uniform probabilities: ln K per task) a validation loss may
+ * be. A model that learns starts there and goes below it; one that overfits may rise to some times it (a wrong answer
+ * given with a logit margin m costs about m). A thousand times it (about 1,100 with 3 labels, 700 with 2) takes mean
+ * margins of thousands on the wrong answers: logits so large that the calibration's temperature (20 at most) cannot
+ * bring them back to probabilities, so its confidences and abstention thresholds mean nothing. Its answers (the
+ * argmax) may still be right, as the training loss may stay finite: the weights blew up all the same.
+ */
+const DIVERGED_VALID_FACTOR = 1000;
+
+/** The validation loss of uniform probabilities: the mean, over the tasks with a labelled validation row, of ln K. */
+function uniformLoss(tasks: readonly TaskSpec[], labelled: readonly boolean[]): number {
+  const logs = tasks.flatMap((task, t) => (labelled[t] ? [Math.log(Math.max(2, task.labels.length))] : []));
+  return logs.length === 0 ? 0 : logs.reduce((a, b) => a + b, 0) / logs.length;
+}
+
+/**
+ * Stops a run whose validation loss is no number or over DIVERGED_VALID_FACTOR times the uniform one (`uniform`), as
+ * a learning rate far too large leaves it while the training loss stays finite (Adagrad's steps keep the training
+ * rows fitted). Nothing to check without a validation loss (no labelled validation row).
+ */
+function checkValidationLoss(loss: number | null, uniform: number, epoch: number, params: NgramBagParams): void {
+  if (loss === null || (Number.isFinite(loss) && loss <= DIVERGED_VALID_FACTOR * uniform)) return;
+  const times = `${DIVERGED_VALID_FACTOR} times the ${uniform.toFixed(2)} of uniform guesses (ln of each task's label count)`;
+  throw diverged(`the validation loss is ${lossText(loss)}, over ${times}: the weights blew up, and no confidence or abstention threshold of them would mean anything`, epoch, params);
+}
+
+const lossText = (loss: number): string => (Number.isNaN(loss) ? 'NaN' : loss.toExponential(2));
+
+/** TRAINING_DIVERGED, saying what diverged (`what`) and the parameter to lower. */
+function diverged(what: string, epoch: number, params: NgramBagParams): TrainingDivergedError {
   // The parameter moved from its default first: an L2 penalty is off by default, so one given is the likelier cause.
   const rate = `model.learningRate (${params.learningRate}; default ${DEFAULT_RATE})`;
   const l2 = `model.l2 (${params.l2}; default 0)`;
   const lower = params.l2 > 0 ? (params.learningRate === DEFAULT_RATE ? l2 : `${l2} or ${rate}`) : rate;
-  throw new TrainingDivergedError(`training diverged at epoch ${epoch}: the training loss is ${Number.isNaN(loss) ? 'NaN' : loss.toExponential(2)}, where a model that learns has a few units; lower ${lower}`);
+  return new TrainingDivergedError(`training diverged at epoch ${epoch}: ${what}; lower ${lower}`);
 }
 
 /**

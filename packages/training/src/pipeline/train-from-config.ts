@@ -1,4 +1,4 @@
-import { access, constants, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, constants, cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -81,6 +81,12 @@ export interface TrainFromConfigResult {
   bestValidF1: number | null;
   /** How many final epochs were averaged into the kept weights (0: one epoch's weights). */
   averagedEpochs: number;
+  /**
+   * `single-task` mode only: per task, the epoch its own part kept (the last averaged one when an average was kept) and
+   * how many epochs that part averaged. `bestEpoch` is then the latest of them, and `bestValidF1` the mean of each
+   * task's own kept F1 (each picked on the validation rows), higher than any one epoch's mean may be.
+   */
+  taskEpochs?: Record<string, { epoch: number; averaged: number }>;
   /**
    * Each task's operating point at its threshold on the measured rows (also in `metrics` as `<task>.coverage` and
    * `<task>.answered_precision`); absent when the figures are the first run's before a refit (no test rows).
@@ -567,16 +573,24 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Not the kept epoch's line: when the average of the last epochs is kept, its own score is the one that counts.
     const bestValidF1 = model.keptValidF1;
     const averagedEpochs = Math.max(0, ...Object.values(model.averagedEpochs));
-    const kept = { bestEpoch: model.bestEpoch, ...(bestValidF1 === null ? {} : { bestValidF1 }), ...(averagedEpochs > 0 ? { averagedEpochs } : {}) };
+    // In single-task mode each task's part kept its own epoch: said per task, as `bestEpoch` is only the latest of them.
+    const taskEpochs = params.mode === 'single-task' ? Object.fromEntries(tasks.map((t) => [t.name, { epoch: model.bestEpochs[t.name], averaged: model.averagedEpochs[t.name] ?? 0 }])) : undefined;
+    const perTask = taskEpochs && {
+      taskBestEpochs: Object.fromEntries(Object.entries(taskEpochs).map(([task, e]) => [task, e.epoch])),
+      taskAveragedEpochs: Object.fromEntries(Object.entries(taskEpochs).map(([task, e]) => [task, e.averaged])),
+    };
+    const kept = { bestEpoch: model.bestEpoch, ...(bestValidF1 === null ? {} : { bestValidF1 }), ...(averagedEpochs > 0 ? { averagedEpochs } : {}), ...perTask };
+    // Each file's size, for `runs compare` (a single-task model holds a part per task: about as many times the bytes).
+    const artifactBytes = Object.fromEntries(await Promise.all(Object.keys(manifest.files).map(async (name) => [name, (await stat(path.join(staged, name))).size] as const)));
     // Recorded before registering: a registration that fails (the lock held too long) keeps what was measured, and a
     // process that ends between registering and finishing leaves a run the registry's version shows finished.
-    await tracker.update({ metrics, metricsSplit, modelId, artifactFiles: manifest.files, ...kept, trainingSeconds });
+    await tracker.update({ metrics, metricsSplit, modelId, artifactFiles: manifest.files, artifactBytes, ...kept, trainingSeconds });
     trained = staged;
     const version = await registry.register(staged, { runId: tracker.runId, ...(options.note ? { note: options.note } : {}) });
     registered = true;
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ artifactDir });
-    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs, ...(operating ? { operating } : {}) };
+    return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs, ...(taskEpochs ? { taskEpochs } : {}), ...(operating ? { operating } : {}) };
   } catch (error) {
     if (signal?.aborted && error === signal.reason) await tracker.interrupt();
     else {

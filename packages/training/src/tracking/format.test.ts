@@ -43,6 +43,23 @@ describe('formatFinalLine', () => {
     expect(/'best_epoch': ([0-9.]+)/.exec(line)?.[1]).toBe('4.0');
     expect(/'averaged_epochs': ([0-9.]+)/.exec(line)?.[1]).toBe('3');
   });
+
+  it("gives each task's own kept epoch in single-task mode, in keys of their own that the usual regexes do not read", () => {
+    const taskEpochs = { business_area: { epoch: 10, averaged: 3 }, queue: { epoch: 1, averaged: 0 } };
+    const two = { ...metrics, 'business_area.accuracy': 0.6, 'business_area.macro_f1': 0.5 };
+    const line = formatFinalLine({ bestEpoch: 10, bestValidF1: 0.8821, averagedEpochs: 3, taskEpochs, metrics: two, tasks: ['business_area', 'queue'], split: 'test' });
+    expect(line).toBe(
+      "{'eval_f1': 0.8821, 'best_epoch': 10.0, 'averaged_epochs': 3, 'best_epoch_business_area': 10.0, 'averaged_epochs_business_area': 3, 'best_epoch_queue': 1.0, 'test_accuracy': 0.7, 'test_f1': 0.7, 'test_business_area_f1': 0.5, 'test_queue_f1': 0.7}",
+    );
+    // The existing keys read as before; every value is a number.
+    expect(/'eval_f1': ([0-9.]+)/.exec(line)?.[1]).toBe('0.8821');
+    expect(/'best_epoch': ([0-9.]+)/.exec(line)?.[1]).toBe('10.0');
+    expect(/'averaged_epochs': ([0-9.]+)/.exec(line)?.[1]).toBe('3');
+    expect(/'best_epoch_queue': ([0-9.]+)/.exec(line)?.[1]).toBe('1.0');
+    expect([...line.matchAll(/'[^']+': ([^,}]+)/g)].every((m) => /^[0-9.]+$/.test(m[1]))).toBe(true);
+    // Multi-task mode (no taskEpochs): the line as before.
+    expect(formatFinalLine({ bestEpoch: 4, bestValidF1: 0.4306, averagedEpochs: 3, metrics, tasks: ['queue'], split: 'test' })).not.toContain('best_epoch_');
+  });
 });
 
 describe('compareRunRows', () => {
@@ -166,7 +183,7 @@ describe('compareRunRows', () => {
     expect(compareRunRows({ ...external, testDataHash: undefined }, { ...external, testDataHash: undefined }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     // Held-out rows of the same data are the same rows only with the same split, and of other data never.
     const held = (seed: number, dataHash = 'x'): RunRecord => ({ ...base, metricsSplit: 'test', dataHash, config: { split: { kind: 'stratified', seed, testShare: 0.2 } } });
-    expect(runListRows([held(0)])[0][5]).toBe('held-out test split (seed 0, 0.2)');
+    expect(runListRows([held(0)])[0][6]).toBe('held-out test split (seed 0, 0.2)');
     expect(compareRunRows(held(0), held(0)).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows');
     expect(compareRunRows(held(0), held(5)).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
     expect(compareRunRows(held(0), held(0, 'y')).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
@@ -229,8 +246,8 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const long = 'November export with the renamed KYC queue and the new topics';
     const [plain, noted] = runListRows([base, { ...base, note: long }]);
-    expect(plain[8]).toBe('');
-    expect(noted[8]).toBe(`${long.slice(0, 39)}…`);
+    expect(plain[9]).toBe('');
+    expect(noted[9]).toBe(`${long.slice(0, 39)}…`);
     expect(compareRunRows(base, { ...base, note: long }).find((r) => r[0] === 'note')).toEqual(['note', '-', long, '']);
     expect(compareRunRows(base, base).some((r) => r[0] === 'note')).toBe(false);
   });
@@ -239,7 +256,7 @@ describe('compareRunRows', () => {
     const base: RunRecord = { runId: 'run-a', status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] };
     const error = `/data/holdout.csv:5, column "queue" (9): label "Low" is not in the queue taxonomy ${'(labels: '.padEnd(60, 'x')})\nsecond line`;
     const failed: RunRecord = { ...base, runId: 'run-b', status: 'failed', error };
-    const [, reason] = runListRows([base, failed]).map((row) => row[9]);
+    const [, reason] = runListRows([base, failed]).map((row) => row[10]);
     // Files by their names: the folders would take the width.
     const shown = error.replace('/data/', '');
     expect(reason).toBe(`${shown.slice(0, 79)}…`);
@@ -247,12 +264,12 @@ describe('compareRunRows', () => {
     const table = formatRunList([base, failed]).split('\n');
     expect(table[0]).toMatch(/note +error$/);
     expect(table[3]).toMatch(/^run-b +failed .* holdout\.csv:5, column "queue"/);
-    expect(runListRows([{ ...failed, error: "/tmp/run/data.csv: cannot read (ENOENT: no such file or directory, open '/tmp/run/data.csv')" }])[0][9]).toBe(
+    expect(runListRows([{ ...failed, error: "/tmp/run/data.csv: cannot read (ENOENT: no such file or directory, open '/tmp/run/data.csv')" }])[0][10]).toBe(
       "data.csv: cannot read (ENOENT: no such file or directory, open 'data.csv')",
     );
     // No failed run: no error column.
     expect(formatRunList([base]).split('\n')[0]).toMatch(/data +note$/);
-    expect(runListRows([{ ...failed, error: 'no such file' }])[0][9]).toBe('no such file');
+    expect(runListRows([{ ...failed, error: 'no such file' }])[0][10]).toBe('no such file');
   });
 });
 
@@ -263,20 +280,20 @@ describe('runs list params', () => {
 
   it('tells runs apart by the params in which each differs from most listed runs, sorted by name, in a narrow column', () => {
     const runs = [withParams('a'), withParams('b', { dim: 48, epochs: 8, learningRate: 0.1 }), withParams('c', { dim: 16, buckets: 16384, epochs: 4 }), withParams('d', { mode: 'single-task', charNgrams: [3, 5] }), { ...base, runId: 'old' }];
-    expect(runListRows(runs).map((row) => row[7])).toEqual(['', 'dim=48 epochs=8 learningRate=0.1', 'buckets=16384 dim=16 epochs=4', 'charNgrams=[3,5] mode=single-task', '-']);
+    expect(runListRows(runs).map((row) => row[8])).toEqual(['', 'dim=48 epochs=8 learningRate=0.1', 'buckets=16384 dim=16 epochs=4', 'charNgrams=[3,5] mode=single-task', '-']);
     const table = formatRunList(runs).split('\n');
     expect(table[0]).toMatch(/ data +params where runs differ +note$/);
     expect(table[3]).toMatch(/^b .* x +dim=48 epochs=8 learningRate=0\.1$/);
     // No value more common than another (two runs): each run shows its own.
-    expect(runListRows([withParams('a', { seed: 0 }), withParams('b', { seed: 7 })]).map((row) => row[7])).toEqual(['seed=0', 'seed=7']);
+    expect(runListRows([withParams('a', { seed: 0 }), withParams('b', { seed: 7 })]).map((row) => row[8])).toEqual(['seed=0', 'seed=7']);
     // Cut to 40 characters.
-    const wide = runListRows([withParams('a'), withParams('b', { dim: 1, buckets: 2, epochs: 3, learningRate: 0.5, mode: 'single-task', charNgrams: [2, 4] })])[1][7];
+    const wide = runListRows([withParams('a'), withParams('b', { dim: 1, buckets: 2, epochs: 3, learningRate: 0.5, mode: 'single-task', charNgrams: [2, 4] })])[1][8];
     expect(wide).toHaveLength(40);
     expect(wide.endsWith('…')).toBe(true);
   });
 
   it('leaves the params column out when no parameter varies among the listed runs', () => {
-    expect(runListRows([withParams('a'), withParams('b')]).map((row) => row[7])).toEqual(['', '']);
+    expect(runListRows([withParams('a'), withParams('b')]).map((row) => row[8])).toEqual(['', '']);
     expect(formatRunList([withParams('a'), withParams('b')]).split('\n')[0]).toMatch(/ data +note$/);
     expect(formatRunList([base]).split('\n')[0]).not.toContain('params');
   });
@@ -308,6 +325,43 @@ describe('runs compare: validation F1, epochs run, equal counts', () => {
     ]) expect(row(compareRunRows(a, b), 'best valid F1')?.[3]).toBe(other);
     // A run without the figure (failed before it): nothing to subtract.
     expect(row(compareRunRows(a, run('b', { bestValidF1: undefined })), 'best valid F1')).toEqual(['best valid F1', '0.8415', '-', '']);
+  });
+
+  it("says a single-task run's best valid F1 is each task's own best epoch's, with each task's kept epoch, against a multi-task run", () => {
+    const multi = run('a', { params: { ...params, mode: 'multi-task' }, bestEpoch: 3, bestValidF1: 0.8724, config: { split, tasks: [{ name: 'queue' }, { name: 'topic' }] } });
+    const single = run('b', {
+      params: { ...params, mode: 'single-task' }, bestEpoch: 10, averagedEpochs: 3, bestValidF1: 0.8821, config: { split, tasks: [{ name: 'queue' }, { name: 'topic' }] },
+      taskBestEpochs: { queue: 1, topic: 10 }, taskAveragedEpochs: { queue: 0, topic: 3 },
+    });
+    const rows = compareRunRows(multi, single);
+    expect(row(rows, 'best valid F1')).toEqual(['best valid F1', '0.8724', '0.8821', "+0.97 pts; b single-task: per-task best epochs favour it (compare test figures)"]);
+    expect(row(rows, 'best epoch queue')).toEqual(['best epoch queue', '3', '1', '']);
+    expect(row(rows, 'best epoch topic')).toEqual(['best epoch topic', '3', '8-10 averaged', '']);
+    expect(row(compareRunRows(single, multi), 'best valid F1')?.[3]).toMatch(/^-0\.97 pts; a single-task: /);
+    // Both single-task (or both multi-task): alike, no note; no per-task rows between two multi-task runs.
+    expect(row(compareRunRows(single, { ...single, runId: 'c' }), 'best valid F1')?.[3]).toBe('+0.00 pts');
+    expect(compareRunRows(multi, { ...multi, runId: 'c' }).some((r) => r[0].startsWith('best epoch '))).toBe(false);
+    const json = compareRuns(multi, single);
+    expect(json.compatibility.sameMode).toBe(false);
+    expect(json.b).toMatchObject({ taskBestEpochs: { queue: 1, topic: 10 }, taskAveragedEpochs: { queue: 0, topic: 3 } });
+    expect(json.a.taskBestEpochs).toBeNull();
+  });
+
+  it("shows each run's model.onnx and artifact size, n/a for a run from before sizes were recorded", () => {
+    const multi = run('a', { artifactBytes: { 'model.onnx': 6_655_233, 'seen-texts.bloom': 5_775 } });
+    const single = run('b', { artifactBytes: { 'model.onnx': 19_950_733, 'seen-texts.bloom': 5_775 } });
+    const rows = compareRunRows(multi, single);
+    expect(row(rows, 'model.onnx size')).toEqual(['model.onnx size', '6.66 MB', '19.95 MB', '+13.30 MB (3.00x)']);
+    expect(row(rows, 'artifact size')).toEqual(['artifact size', '6.66 MB', '19.96 MB', '+13.30 MB (3.00x)']);
+    expect(row(compareRunRows(single, multi), 'model.onnx size')?.[3]).toBe('-13.30 MB (0.33x)');
+    expect(row(compareRunRows(run('old'), single), 'model.onnx size')).toEqual(['model.onnx size', 'n/a', '19.95 MB', '']);
+    expect(compareRunRows(run('old'), run('older')).some((r) => r[0].endsWith(' size'))).toBe(false);
+    expect(compareRuns(multi, single).modelOnnxBytes).toEqual({ a: 6_655_233, b: 19_950_733, delta: 13_295_500 });
+    // runs list: a column of model.onnx sizes once a run recorded one.
+    const table = formatRunList([multi, run('old')]).split('\n');
+    expect(table[0]).toMatch(/mean macro-F1 +model\.onnx +measured on/);
+    expect(table[2]).toMatch(/ 6\.66 MB /);
+    expect(formatRunList([run('old')]).split('\n')[0]).not.toContain('model.onnx');
   });
 
   it('calls the epochs a run trained `epochs run`, beside the epochs param', () => {
@@ -342,7 +396,7 @@ describe('compareRuns (runs compare --json)', () => {
     const c = compareRuns(run('a'), b);
     expect(c.a).toMatchObject({ runId: 'a', status: 'finished', modelId: null, gitCommit: 'abc', gitDirty: false, params: { dim: 32, epochs: 8 }, tasks: ['queue'], epochsRun: 0, error: null });
     expect(c.b.runId).toBe('b');
-    expect(c.compatibility).toEqual({ data: 'same', metricsRows: 'same rows', metricsCompare: true, validationRowsSame: true, sameTasks: true, identicalArtifacts: null });
+    expect(c.compatibility).toEqual({ data: 'same', metricsRows: 'same rows', metricsCompare: true, validationRowsSame: true, sameTasks: true, identicalArtifacts: null, sameMode: null });
     expect(c.differingParams).toEqual({ dim: { a: 32, b: 16 } });
     expect(c.differingConfig).toEqual({ 'task queue.minCount': { a: 10, b: 20 } });
     expect(c.metrics['mean_macro_f1']).toEqual({ kind: 'score', a: 0.8425, b: 0.8563, delta: 0.0138 });

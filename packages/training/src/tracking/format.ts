@@ -29,12 +29,29 @@ export function pyFloat(value: number, places = 4): string {
  * not the last epoch's after early stopping; the average's own score when the average of the last epochs
  * was kept, with `'averaged_epochs': N`), then the figures measured on the test (or validation) split.
  */
-export function formatFinalLine(input: { bestEpoch: number; bestValidF1: number | null; averagedEpochs?: number; metrics: Record<string, number>; tasks: readonly string[]; split: 'test' | 'valid' }): string {
+export function formatFinalLine(input: {
+  bestEpoch: number;
+  bestValidF1: number | null;
+  averagedEpochs?: number;
+  /** `single-task` mode: each task's own kept epoch and how many epochs it averaged (`best_epoch_<task>`, `averaged_epochs_<task>`). */
+  taskEpochs?: Readonly<Record<string, { epoch: number; averaged: number }>>;
+  metrics: Record<string, number>;
+  tasks: readonly string[];
+  split: 'test' | 'valid';
+}): string {
   const fields: Array<[string, string]> = [];
   if (input.bestValidF1 !== null) fields.push(['eval_f1', pyFloat(input.bestValidF1)]);
   fields.push(['best_epoch', pyFloat(input.bestEpoch, 1)]);
   // The kept weights are the average of the last N epochs (ending at best_epoch), not one epoch's.
   if (input.averagedEpochs !== undefined && input.averagedEpochs > 0) fields.push(['averaged_epochs', String(input.averagedEpochs)]);
+  // Single-task mode: each task kept its own epoch, so eval_f1 is the mean of each task's own best (no one epoch's) and
+  // best_epoch only the latest of them. Keys of their own (`'best_epoch': ` regexes do not match `'best_epoch_queue': `).
+  for (const t of input.tasks) {
+    const own = input.taskEpochs?.[t];
+    if (own === undefined) continue;
+    fields.push([`best_epoch_${t}`, pyFloat(own.epoch, 1)]);
+    if (own.averaged > 0) fields.push([`averaged_epochs_${t}`, String(own.averaged)]);
+  }
   const accuracies = input.tasks.map((t) => input.metrics[`${t}.accuracy`]).filter((x): x is number => x !== undefined);
   if (accuracies.length > 0) fields.push([`${input.split}_accuracy`, pyFloat(accuracies.reduce((a, b) => a + b, 0) / accuracies.length)]);
   const f1 = input.metrics.mean_macro_f1;
@@ -195,7 +212,7 @@ function paramsColumn(runs: readonly RunRecord[]): string[] {
 
 /**
  * Rows of `runs list`: id, status, started, model, its registry standing (with `standing`: the model's status in the
- * registry, as `registry list` shows it), mean macro-F1, measured on, data hash, the params that tell the run apart
+ * registry, as `registry list` shows it), mean macro-F1, the size of its model.onnx (blank where not recorded), measured on, data hash, the params that tell the run apart
  * from the others listed (see paramsColumn), note, and why a failed run failed.
  */
 export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<string, string>): string[][] {
@@ -207,6 +224,8 @@ export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<s
     r.modelId ?? '-',
     ...(standing ? [(r.modelId === undefined ? undefined : standing.get(r.modelId)) ?? '-'] : []),
     score(r.metrics?.mean_macro_f1),
+    // Blank, not n/a, for a run with no model (failed) or from before sizes were recorded: the column may be left out.
+    r.artifactBytes?.['model.onnx'] === undefined ? '' : sizeText(r.artifactBytes['model.onnx']),
     measuredOn(r),
     r.dataHash ? r.dataHash.slice(0, 12) : '-',
     params[i],
@@ -221,10 +240,10 @@ export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<s
  * errors for the terminal), applied before the columns are aligned.
  */
 export function formatRunList(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell, standing?: ReadonlyMap<string, string>): string {
-  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'measured on', 'data', 'params where runs differ', 'note', 'error'];
+  const header = ['run', 'status', 'started (UTC)', 'model', ...(standing ? ['registry'] : []), 'mean macro-F1', 'model.onnx', 'measured on', 'data', 'params where runs differ', 'note', 'error'];
   const rows = runListRows(runs, standing).map((row) => row.map(show));
-  // Optional columns (params, error) are left out when every run's cell is blank.
-  const optional = new Set([header.length - 3, header.length - 1]);
+  // Optional columns (model.onnx's size, params, error) are left out when every run's cell is blank.
+  const optional = new Set([header.indexOf('model.onnx'), header.length - 3, header.length - 1]);
   const kept = header.map((_, i) => !optional.has(i) || rows.some((row) => row[i] !== ''));
   const keep = (cells: readonly string[]) => cells.filter((_, i) => kept[i]);
   return formatTable(keep(header), rows.map(keep));
@@ -404,7 +423,63 @@ function sameValidRows(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]
 function bestValidRow(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): string[] {
   const [x, y] = [a.bestValidF1, b.bestValidF1];
   const delta = x === undefined || y === undefined ? '' : sameValidRows(a, b, tasks) ? pointsDelta(x, y) : 'other validation rows (no b - a shown)';
-  return ['best valid F1', score(x), score(y), delta];
+  // A single-task run's figure is the mean of each task's own best epoch, picked on these very rows: not alike.
+  const single = modesDiffer(a, b) ? (modeOf(a) === 'single-task' ? 'a' : 'b') : undefined;
+  const note = single === undefined || delta === '' ? '' : `; ${single} single-task: per-task best epochs favour it (compare test figures)`;
+  return ['best valid F1', score(x), score(y), `${delta}${note}`];
+}
+
+/** The trainer's mode a run recorded (`multi-task` or `single-task`); undefined for a run that recorded no params. */
+const modeOf = (r: RunRecord): string | undefined => (typeof r.params?.mode === 'string' ? r.params.mode : undefined);
+
+/** Whether both runs recorded their mode and the modes differ. */
+const modesDiffer = (a: RunRecord, b: RunRecord): boolean => modeOf(a) !== undefined && modeOf(b) !== undefined && modeOf(a) !== modeOf(b);
+
+/** A kept epoch as `runs compare` gives it: `3`, or `8-10 averaged` when the kept weights average epochs 8 to 10. */
+export function keptEpochText(epoch: number | undefined, averaged: number | undefined): string {
+  if (epoch === undefined) return '-';
+  return averaged !== undefined && averaged > 1 ? `${epoch - averaged + 1}-${epoch} averaged` : String(epoch);
+}
+
+/**
+ * `best epoch <task>` rows, when either run trained in single-task mode (each task's part kept its own epoch): a
+ * single-task run's own per task, a multi-task run's one epoch for every task.
+ */
+function taskEpochRows(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): string[][] {
+  if (a.taskBestEpochs === undefined && b.taskBestEpochs === undefined) return [];
+  const cell = (r: RunRecord, task: string, own: readonly string[]) => {
+    if (!own.includes(task)) return '-';
+    if (r.taskBestEpochs === undefined) return keptEpochText(r.bestEpoch, r.averagedEpochs);
+    return keptEpochText(r.taskBestEpochs[task], r.taskAveragedEpochs?.[task]);
+  };
+  return [...new Set([...tasks.a, ...tasks.b])].map((task) => [`best epoch ${task}`, cell(a, task, tasks.a), cell(b, task, tasks.b), '']);
+}
+
+/** Bytes as `runs compare` and `runs list` give them: `6.66 MB` (10^6 bytes), `n/a` for a run that recorded none. */
+export function sizeText(bytes: number | undefined): string {
+  if (bytes === undefined) return 'n/a';
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+/** The size of a run's `model.onnx`, and of all its artifact's files (the manifest aside); undefined for a run that recorded none. */
+export function artifactSizes(r: RunRecord): { onnx: number | undefined; all: number | undefined } {
+  const bytes = r.artifactBytes;
+  if (bytes === undefined) return { onnx: undefined, all: undefined };
+  return { onnx: bytes['model.onnx'], all: Object.values(bytes).reduce((sum, n) => sum + n, 0) };
+}
+
+/** The size rows of `runs compare` (when either run recorded its sizes): b - a and b / a. */
+function sizeRows(a: RunRecord, b: RunRecord): string[][] {
+  if (a.artifactBytes === undefined && b.artifactBytes === undefined) return [];
+  const [x, y] = [artifactSizes(a), artifactSizes(b)];
+  const delta = (p: number | undefined, q: number | undefined) => {
+    if (p === undefined || q === undefined) return '';
+    return `${q < p ? '-' : '+'}${sizeText(Math.abs(q - p))}${p > 0 ? ` (${(q / p).toFixed(2)}x)` : ''}`;
+  };
+  return [
+    ['model.onnx size', sizeText(x.onnx), sizeText(y.onnx), delta(x.onnx, y.onnx)],
+    ['artifact size', sizeText(x.all), sizeText(y.all), delta(x.all, y.all)],
+  ];
 }
 
 /** The parameters (defaults filled in) whose values differ between two runs, sorted by name: [name, a's JSON, b's JSON]. */
@@ -449,8 +524,10 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     ['epochs run', fmt(a.epochs.length), fmt(b.epochs.length), ''],
     ['best epoch', fmt(a.bestEpoch), fmt(b.bestEpoch), ''],
     ['averaged epochs', fmt(a.averagedEpochs), fmt(b.averagedEpochs), ''],
+    ...taskEpochRows(a, b, tasks),
     bestValidRow(a, b, tasks),
     ['training seconds', seconds(a.trainingSeconds), seconds(b.trainingSeconds), secondsDelta(a.trainingSeconds, b.trainingSeconds)],
+    ...sizeRows(a, b),
   ];
   // The parameters that differ (defaults filled in): what else but the code or the data made the runs differ.
   for (const [key, x, y] of paramChanges(a, b)) rows.push([`param ${key}`, x ?? '-', y ?? '-', 'differs']);
@@ -500,6 +577,11 @@ export interface ComparedRun {
   epochsRun: number;
   bestEpoch: number | null;
   averagedEpochs: number | null;
+  /** `single-task` mode: each task's own kept epoch and how many epochs it averaged; null in multi-task mode (`bestEpoch` is every task's). */
+  taskBestEpochs: Record<string, number> | null;
+  taskAveragedEpochs: Record<string, number> | null;
+  /** Each artifact file's size in bytes; null for a run from before they were recorded. */
+  artifactBytes: Record<string, number> | null;
 }
 
 /**
@@ -522,6 +604,11 @@ export interface RunComparison {
     sameTasks: boolean;
     /** Whether the two artifacts hold the same files (the same weights); null unless both runs recorded their hashes. */
     identicalArtifacts: boolean | null;
+    /**
+     * Whether both trained in the same mode; false: a single-task run's `bestValidF1` is the mean of each task's own best
+     * epoch, picked on the validation rows, which favours it (compare the test figures). Null unless both recorded params.
+     */
+    sameMode: boolean | null;
   };
   /** The parameters whose values differ. */
   differingParams: Record<string, { a: unknown; b: unknown }>;
@@ -531,6 +618,9 @@ export interface RunComparison {
   labelChanges: Record<string, { added: string[]; removed: string[] }>;
   bestValidF1: ComparedFigure;
   trainingSeconds: ComparedFigure;
+  /** The size in bytes of `model.onnx`, and of all the artifact's files (the manifest aside). */
+  modelOnnxBytes: ComparedFigure;
+  artifactBytes: ComparedFigure;
   counts: Record<string, ComparedFigure>;
   metrics: Record<string, ComparedFigure & { kind: MetricKind }>;
 }
@@ -558,6 +648,9 @@ function comparedRun(r: RunRecord, tasks: string[]): ComparedRun {
     epochsRun: r.epochs.length,
     bestEpoch: r.bestEpoch ?? null,
     averagedEpochs: r.averagedEpochs ?? null,
+    taskBestEpochs: r.taskBestEpochs ?? null,
+    taskAveragedEpochs: r.taskAveragedEpochs ?? null,
+    artifactBytes: r.artifactBytes ?? null,
   };
 }
 
@@ -581,12 +674,15 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
       validationRowsSame: validSame,
       sameTasks: tasksAlike,
       identicalArtifacts: differ === undefined ? null : differ.length === 0,
+      sameMode: modeOf(a) === undefined || modeOf(b) === undefined ? null : modeOf(a) === modeOf(b),
     },
     differingParams: Object.fromEntries(paramChanges(a, b).map(([key, x, y]) => [key, { a: parsed(x), b: parsed(y) }])),
     differingConfig: Object.fromEntries(configDiffs(a, b, common).map(([key, x, y]) => [key, { a: parsed(x), b: parsed(y) }])),
     labelChanges: Object.fromEntries(labelDiffs(a, b).map(({ task, added, removed }) => [task, { added, removed }])),
     bestValidF1: figure(a.bestValidF1, b.bestValidF1, validSame),
     trainingSeconds: figure(a.trainingSeconds, b.trainingSeconds),
+    modelOnnxBytes: figure(artifactSizes(a).onnx, artifactSizes(b).onnx),
+    artifactBytes: figure(artifactSizes(a).all, artifactSizes(b).all),
     counts: Object.fromEntries(countKeys(a, b).map((key) => [key, figure(a.counts?.[key], b.counts?.[key])])),
     metrics: Object.fromEntries(metricKeys(a, b).map((key) => [key, { kind: metricKind(key), ...figure(a.metrics?.[key], b.metrics?.[key], metricCompares(key, comparable, tasksAlike)) }])),
   };

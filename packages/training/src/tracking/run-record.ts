@@ -70,6 +70,13 @@ export const RunRecordSchema = z.object({
   bestValidF1: z.number().optional(),
   /** How many final epochs were averaged into the kept weights (absent or 0: one epoch's weights). */
   averagedEpochs: z.number().int().optional(),
+  /**
+   * `single-task` mode only: each task's part stops early and keeps its weights on its own, so per task the epoch kept
+   * (the last averaged one when an average was kept) and how many epochs were averaged (0: one epoch's weights).
+   * `bestEpoch` is then the latest of them and `bestValidF1` the mean of each task's own best, not one epoch's.
+   */
+  taskBestEpochs: z.record(z.string(), z.number()).optional(),
+  taskAveragedEpochs: z.record(z.string(), z.number()).optional(),
   /** Test-split metrics (`queue.macro_f1`, `mean_macro_f1`, ...). */
   metrics: z.record(z.string(), z.number()).optional(),
   metricsSplit: z.enum(['test', 'valid']).optional(),
@@ -80,6 +87,8 @@ export const RunRecordSchema = z.object({
    * trained the same weights. Kept when the registry prunes the artifact.
    */
   artifactFiles: z.record(z.string(), z.string()).optional(),
+  /** The size in bytes of each file of `artifactFiles` (`model.onnx` ...), for `runs compare`; absent in runs from before it was recorded. */
+  artifactBytes: z.record(z.string(), z.number()).optional(),
   artifactDir: z.string().optional(),
   /** When its model, which the registry could not take at the end of the run, was registered (`registry add`). */
   registeredLaterAt: z.string().optional(),
@@ -121,7 +130,7 @@ async function withLiveness(run: RunRecord, writtenAt: number, registered: () =>
   const ended = run.pid !== undefined && pidsComparable(run.host, run.pidNamespace) && !processAlive(run.pid);
   if (!ended && Date.now() - writtenAt < RUN_STALE_MS) return run;
   if (run.modelId !== undefined && (await registered()).has(run.runId)) return { ...run, status: 'finished' };
-  const { modelId: _modelId, artifactFiles: _files, ...unregistered } = run;
+  const { modelId: _modelId, artifactFiles: _files, artifactBytes: _bytes, ...unregistered } = run;
   return { ...unregistered, status: 'interrupted' };
 }
 
@@ -223,7 +232,7 @@ export class RunTracker {
     const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
     // A model that did not get registered is not named: the run keeps what was measured of it, not an id of nothing.
     if (options.modelRegistered !== true) {
-      const { modelId: _modelId, artifactFiles: _files, ...rest } = this.record;
+      const { modelId: _modelId, artifactFiles: _files, artifactBytes: _bytes, ...rest } = this.record;
       this.record = rest;
     }
     await this.update({ ...this.finishedFields(), status: 'failed', error: maskedErrorText(line) });

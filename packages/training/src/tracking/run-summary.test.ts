@@ -53,6 +53,16 @@ describe('formatRunSummary (runs show)', () => {
     expect(lines.at(-1)).toBe('runs show --json has the whole record (config, taxonomy, artifact files).');
   });
 
+  it("says a single-task run's kept epoch per task, that its best valid F1 is their mean, and the model's size", () => {
+    const single: RunRecord = { ...record, bestEpoch: 10, averagedEpochs: 3, taskBestEpochs: { queue: 1, topic: 10 }, taskAveragedEpochs: { queue: 0, topic: 3 }, artifactBytes: { 'model.onnx': 19_950_733, 'seen-texts.bloom': 5_775 } };
+    const lines = formatRunSummary(single).split('\n');
+    expect(lines).toContain('best epoch        10 (the kept weights average epochs 8-10); single-task, each task its own: queue 1, topic 8-10 averaged');
+    expect(lines).toContain("best valid F1     0.7012 (the mean of each task's own best)");
+    expect(lines).toContain('model size        model.onnx 19.95 MB, all files 19.96 MB');
+    // A run from before sizes were recorded has no such line.
+    expect(formatRunSummary(record)).not.toContain('model size');
+  });
+
   it('shows a failed run with its whole error and without the sections it never got to; values through `show`', () => {
     const failed: RunRecord = { runId: 'run-2', status: 'failed', startedAt: '2026-12-05T22:43:02Z', gitCommit: null, config: {}, dataPaths: ['/a.csv', '/b.csv'], epochs: [], error: 'bad\x1b[31m row', params: NgramBagParamsSchema.parse({}) };
     const text = formatRunSummary(failed, (cell) => cell.replace('\x1b', '\\x1b'));

@@ -1,5 +1,5 @@
 import { NgramBagParamsSchema } from '../ngram-bag/params.js';
-import { commitOf, fmt, formatTable, hasMetrics, measuredOn, metricKind, paramText, pyFloat, score, seconds, utcTime } from './format.js';
+import { artifactSizes, commitOf, fmt, formatTable, hasMetrics, keptEpochText, measuredOn, metricKind, paramText, pyFloat, score, seconds, sizeText, utcTime } from './format.js';
 import type { EpochRecord, RunRecord } from './run-record.js';
 
 /** The trainer's default parameters, which `runs show` leaves out of a run's params. */
@@ -35,6 +35,14 @@ function epochTable(epochs: readonly EpochRecord[]): string {
     e.seconds.toFixed(2),
   ]);
   return formatTable(header, rows);
+}
+
+/** Single-task mode: `; single-task, each task its own: queue 1, topic 8-10 averaged` (blank in multi-task mode). */
+function taskEpochsText(r: RunRecord): string {
+  const own = r.taskBestEpochs;
+  if (own === undefined) return '';
+  const each = Object.entries(own).map(([task, epoch]) => `${task} ${keptEpochText(epoch, r.taskAveragedEpochs?.[task])}`);
+  return `; single-task, each task its own: ${each.join(', ')}`;
 }
 
 /** The order of a task's figures in `runs show`'s metrics table; others follow, `support` last. */
@@ -91,10 +99,12 @@ export function formatRunSummary(r: RunRecord, show: (cell: string) => string = 
   lines.push(['params', paramsLine(r)]);
   if (r.bestEpoch !== undefined) {
     const averaged = r.averagedEpochs !== undefined && r.averagedEpochs > 0 ? ` (the kept weights average epochs ${r.bestEpoch - r.averagedEpochs + 1}-${r.bestEpoch})` : '';
-    lines.push(['best epoch', `${r.bestEpoch}${averaged}`]);
+    lines.push(['best epoch', `${r.bestEpoch}${averaged}${taskEpochsText(r)}`]);
   }
-  if (r.bestValidF1 !== undefined) lines.push(['best valid F1', score(r.bestValidF1)]);
+  if (r.bestValidF1 !== undefined) lines.push(['best valid F1', `${score(r.bestValidF1)}${r.taskBestEpochs === undefined ? '' : " (the mean of each task's own best)"}`]);
   if (r.trainingSeconds !== undefined) lines.push(['training seconds', seconds(r.trainingSeconds)]);
+  const sizes = artifactSizes(r);
+  if (sizes.all !== undefined) lines.push(['model size', `model.onnx ${sizeText(sizes.onnx)}, all files ${sizeText(sizes.all)}`]);
   const width = Math.max(...lines.map(([label]) => label.length));
   const out = [lines.map(([label, value]) => `${label.padEnd(width)}  ${show(value)}`).join('\n')];
   if (r.epochs.length > 0) out.push(`epochs (validation figures)\n${epochTable(r.epochs.map((e) => ({ ...e, perTask: Object.fromEntries(Object.entries(e.perTask).map(([t, m]) => [show(t), m])) })))}`);
