@@ -75,6 +75,10 @@ describe('mailroute runs', () => {
     // A model id mistyped (one character off): the ids near it are named, as registry show names them.
     const typo = await run(['runs', 'show', 'ngram-bag-20261201-090000-abcdeg'], cwd);
     expect(typo.stderr).toBe(`mailroute: [RUN_NOT_FOUND] no run "ngram-bag-20261201-090000-abcdeg" in ${path.join(cwd, '.mailroute', 'runs')}; no model "ngram-bag-20261201-090000-abcdeg" in the registry either; did you mean ngram-bag-20261201-090000-abcdef?\n`);
+    // The model's own id, no run kept for it: said so, not offered as a near id of itself.
+    const own = await run(['runs', 'show', 'ngram-bag-20261201-090000-abcdef'], cwd);
+    expect(own.stderr).toContain('the model ngram-bag-20261201-090000-abcdef is in the registry, but no run kept there trained it');
+    expect(own.stderr).not.toContain('did you mean');
     await reg.approve(path.basename(dir));
     expect((await run(['runs', 'show', 'champion'], cwd)).stderr).toContain('the champion, ngram-bag-20261201-090000-abcdef, was trained by no run kept there');
   });

@@ -45,6 +45,10 @@ export async function runOf(home: string, ref: string): Promise<RunRecord> {
     if (!(error instanceof RunNotFoundError) || !error.message.endsWith('mailroute runs list shows the ids')) throw error;
     // No run id near it: a mistyped model id (runs show takes those too) is named as registry show names it.
     const versions = await registry.list().catch(() => []);
+    // The model itself, its run gone: said so, not offered as a near id of itself.
+    if (versions.some((v) => v.id === ref)) {
+      throw new RunNotFoundError(ref, runsDir(home), { reason: `the model ${ref} is in the registry, but no run kept there trained it (a model added with mailroute registry add, or its run folder was removed); mailroute registry show ${ref} has its record` });
+    }
     const near = versions.filter((v) => String(v.version) === ref || isNearId(v.id, ref)).map((v) => v.id);
     if (near.length === 0) throw error;
     throw new RunNotFoundError(ref, runsDir(home), { reason: `no model "${ref}" in the registry either; did you mean ${near.slice(0, 3).join(' or ')}?` });
