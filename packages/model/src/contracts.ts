@@ -38,16 +38,46 @@ export interface ServedRouting {
   thresholds: Readonly<Record<string, number>>;
   /** The queues of automated mail by kind, where the manifest names them (else manual triage). */
   automatedQueues?: AutomatedQueues;
+  /**
+   * The languages the model was trained on (`trainedLanguages` of the manifest's `training.languages`), sorted: mail
+   * detected in another is answered with a warning. Absent where the manifest records none (models trained before).
+   */
+  languages?: readonly string[];
+}
+
+/** A language is trained on when at least this share of the counted rows is in it... */
+export const TRAINED_LANGUAGE_SHARE = 0.01;
+/** ...and at least this many rows. */
+export const TRAINED_LANGUAGE_ROWS = 10;
+
+/**
+ * The languages a model was trained on, from the per-language row counts its manifest records
+ * (`training.languages`, as cleaning detected them): those with at least 1% of the counted rows and at least 10 rows,
+ * sorted; `und` (no language detected) never. Undefined when nothing is recorded (or no language qualifies, so that
+ * nothing is warned of rather than everything), or the record is not counts.
+ */
+export function trainedLanguages(counts: unknown): string[] | undefined {
+  if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) return undefined;
+  const entries = Object.entries(counts).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]) && e[1] > 0);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const languages = entries
+    .filter(([language, n]) => language !== 'und' && n >= TRAINED_LANGUAGE_ROWS && n >= TRAINED_LANGUAGE_SHARE * total)
+    .map(([language]) => language)
+    .sort();
+  return languages.length > 0 ? languages : undefined;
 }
 
 /** The routing a manifest gives (`ServedRouting`). */
-export function servedRouting(manifest: { routing: RoutingPolicy; tasks: readonly { name: string; threshold: number }[] }): ServedRouting {
+export function servedRouting(manifest: { routing: RoutingPolicy; tasks: readonly { name: string; threshold: number }[]; training?: unknown }): ServedRouting {
   const { routing } = manifest;
+  const { training } = manifest;
+  const languages = typeof training === 'object' && training !== null ? trainedLanguages((training as { languages?: unknown }).languages) : undefined;
   return {
     queueTask: routing.queueTask,
     abstainTasks: [...abstainingTasks(routing)],
     thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])),
     ...(routing.automatedQueues ? { automatedQueues: { ...routing.automatedQueues } } : {}),
+    ...(languages ? { languages } : {}),
   };
 }
 

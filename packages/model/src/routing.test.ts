@@ -19,6 +19,24 @@ describe('routing', () => {
     expect(servedRouting({ routing: { queueTask: 'queue', automatedQueues: { auto_reply: 'auto_replies' } }, tasks }).automatedQueues).toEqual({ auto_reply: 'auto_replies' });
   });
 
+  it('servedRouting lists the languages trained on: at least 1% and 10 of the counted rows, und never, none when none is recorded', () => {
+    const tasks = [{ name: 'queue', threshold: 0.42 }];
+    const routing = { queueTask: 'queue' };
+    const languagesOf = (languages: unknown) => servedRouting({ routing, tasks, training: { languages } }).languages;
+    expect(languagesOf({ en: 1899, de: 2100, und: 1 })).toEqual(['de', 'en']);
+    // fr: 10 rows but under 1% of 2,010; it: 1% but 9 rows; und: however many, not a language.
+    expect(languagesOf({ de: 2000, fr: 10, und: 500 })).toEqual(['de']);
+    expect(languagesOf({ de: 891, it: 9 })).toEqual(['de']);
+    expect(languagesOf({ de: 990, fr: 10 })).toEqual(['de', 'fr']);
+    // Nothing recorded (older models), nothing that qualifies, or no counts: no languages, so nothing is warned of.
+    expect(servedRouting({ routing, tasks })).not.toHaveProperty('languages');
+    expect(servedRouting({ routing, tasks, training: { labelDistribution: {} } })).not.toHaveProperty('languages');
+    expect(languagesOf({ und: 4000 })).toBeUndefined();
+    expect(languagesOf({ de: 5 })).toBeUndefined();
+    expect(languagesOf(['de', 'en'])).toBeUndefined();
+    expect(languagesOf({ de: 'many', en: 20 })).toEqual(['en']);
+  });
+
   it('routes automated mail to the queue the routing names for its kind, else to manual triage', () => {
     const confident = () => ({ tasks: { queue: task('payments') }, route: { queue: 'payments', reason: 'confident' as const } });
     const reply = { subject: 'Automatische Antwort: Sparplan' };

@@ -125,7 +125,8 @@ export async function loadModelInfo(s3: S3Client, bucket: string, prefix: string
   const { routing } = parsed.data;
   const thresholds = parsed.data.tasks.flatMap((t) => (t.threshold === undefined ? [] : [{ name: t.name, threshold: t.threshold }]));
   if (routing === undefined || thresholds.length < parsed.data.tasks.length) return { tasks };
-  return { tasks, routing: servedRouting({ routing, tasks: thresholds }) };
+  // The languages it was trained on (training.languages), so that mail in another is answered with a warning.
+  return { tasks, routing: servedRouting({ routing, tasks: thresholds, training: parsed.data.training }) };
 }
 
 /**

@@ -378,13 +378,13 @@ export const ClassifyResponseSchema = z
   .object({
     modelId: z.string().openapi({ description: 'The model that answered' }),
     predictions: z.array(ClassifiedEmailSchema).openapi({ description: 'One per email, in the order sent' }),
-    /** Present when something in the request deserves a look: text cut to the limit, no text left, fields ignored, ids repeated, U+FFFD. */
+    /** Present when something in the request deserves a look: text cut to the limit, no text left, fields ignored, ids repeated, U+FFFD, a language the model was not trained on. */
     warnings: z
       .array(z.string())
       .optional()
       .openapi({
         description:
-          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, a receivedAt that could not be read (left out of its email, which was classified), ids repeated in the batch, U+FFFD replacement characters, lone UTF-16 surrogates replaced; from /v1/classify/eml also what of the message could not be read, and an email without an id (no ?id= and no usable Message-ID). An email of /v1/classify without an id gets none: its answer has no id, and feedback quotes its predictionId',
+          'Present when something deserves a look: text cut, emails with no text left, fields or query parameters not read, a receivedAt that could not be read (left out of its email, which was classified), ids repeated in the batch, U+FFFD replacement characters, lone UTF-16 surrogates replaced, emails detected in a language the model was not trained on (their labels are unreliable; /v1/model says the languages in routing.languages); from /v1/classify/eml also what of the message could not be read, and an email without an id (no ?id= and no usable Message-ID). An email of /v1/classify without an id gets none: its answer has no id, and feedback quotes its predictionId',
       }),
   })
   .openapi('ClassifyResponse');
@@ -642,6 +642,14 @@ export const ModelInfoSchema = z
           .object({ auto_reply: z.string().optional(), delivery_failure: z.string().optional() })
           .optional()
           .openapi({ description: "Per kind of automated mail, the queue it is routed to (the training config's routing.automatedQueues); a kind not named goes to manual_triage" }),
+        languages: z
+          .array(z.string())
+          .optional()
+          .openapi({
+            description:
+              "The languages the model was trained on (its manifest's training.languages: each with at least 1% and 10 of the rows trained and validated on), as classify's language says them (de, en, ...): an email detected in another is answered with a warning. Absent for a model whose manifest records none (trained before mailroute counted them): nothing is warned of then",
+            example: ['de', 'en'],
+          }),
       })
       .nullable(),
     loadedAt: z.string().nullable().openapi({ format: 'date-time' }),

@@ -38,6 +38,8 @@ export interface ServingMetrics {
   routes: Counter;
   /** Automated emails by kind: a rise of `delivery_failure` is the bank's own outgoing mail bouncing. */
   automated: Counter;
+  /** Emails in a language the served model was not trained on, by that language (classify's warning says them too). */
+  untrainedLanguages: Counter;
   modelInfo: Gauge;
   reloads: Counter;
   /** Reads of the registry that failed (a poll or a reload that found no champion to compare): no model load was tried. */
@@ -65,6 +67,9 @@ export function createServingMetrics(): ServingMetrics {
   const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'));
   const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
+  const untrainedLanguages = registry.register(
+    new Counter('mailroute_untrained_language_emails_total', 'Emails classified whose detected language the model was not trained on (its manifest\'s training.languages), by language: their labels are unreliable.'),
+  );
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result: success (another model loaded), failure (a model failed to load).'));
   const registryReadFailures = registry.register(
     new Counter('mailroute_registry_read_failures_total', 'Registry reads that failed (registry.json unreadable): the loaded model keeps serving, no model load was tried.'),
@@ -113,6 +118,7 @@ export function createServingMetrics(): ServingMetrics {
     truncations,
     routes,
     automated,
+    untrainedLanguages,
     modelInfo,
     reloads,
     registryReadFailures,

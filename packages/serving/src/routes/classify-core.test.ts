@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseReceivedTime } from '@mailroute/preprocess';
+import { detectLanguage, parseReceivedTime, type Email } from '@mailroute/preprocess';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfirmedCases } from '../store/confirmed-cases.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
-import { json, jsonRequest, testAppBuilder } from '../test-support/harness.js';
+import { createFakeClassifier, type FakeClassifier } from '../test-support/fake-classifier.js';
+import { authed, json, jsonRequest, testAppBuilder } from '../test-support/harness.js';
 import { storableEmail, storedReceivedAt } from './classify-core.js';
 
 const build = testAppBuilder();
@@ -93,5 +94,46 @@ describe('lone surrogates and NULs in an email', () => {
     expect(stored[2]?.text).toContain('😀');
     // One short warning, for the replaced surrogates only (not U+FFFD's "decoded from bytes that were not UTF-8").
     expect(warnings).toEqual(['1 email(s) (sur) held lone UTF-16 surrogates (an escape such as \\udc00 without its pair), which have no UTF-8 form: each was replaced with U+FFFD.']);
+  });
+});
+
+/** The fake classifier, answering each email's language as cleaning detects it, and routing as a model trained on `languages`. */
+function trainedOn(languages: string[] | undefined): FakeClassifier {
+  const fake = createFakeClassifier();
+  const predict = fake.predict.bind(fake);
+  return Object.assign(fake, {
+    routing: { queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.5, topic: 0.5 }, ...(languages ? { languages } : {}) },
+    predict: async (emails: readonly Email[]) => (await predict(emails)).map((p, i) => ({ ...p, language: detectLanguage(emails[i].body ?? '') })),
+  });
+}
+
+describe('POST /v1/classify of mail in a language the model was not trained on', () => {
+  const french = "Bonjour, je n'arrive pas à payer la facture (invoice) de ce mois, pouvez-vous m'aider s'il vous plaît ? Merci beaucoup.";
+  const german = 'Guten Tag, ich habe eine Frage zu meiner Rechnung (invoice) von diesem Monat, können Sie mir bitte helfen? Vielen Dank.';
+  const italian = 'Buongiorno, non riesco a pagare la fattura (invoice) di questo mese, potete aiutarmi per favore? Grazie mille.';
+
+  it('warns of the emails in another language (the one routed with confidence too), none of the German; counted by language in /metrics', async () => {
+    expect([detectLanguage(french), detectLanguage(german), detectLanguage(italian)]).toEqual(['fr', 'de', 'it']);
+    const { app } = await build({ classifier: trainedOn(['de', 'en']) });
+    const emails = [{ id: 'crm-1', body: french }, { id: 'crm-2', body: german }, { body: italian }, { id: 'crm-4', body: french }];
+    const answer = await json(app.request('/v1/classify', jsonRequest({ emails })));
+    expect(answer.predictions[0].route).toEqual({ queue: 'billing', reason: 'confident' });
+    expect(answer.warnings).toEqual([
+      '2 email(s) (crm-1, crm-4) are in fr, a language the model was not trained on (it was trained on de, en): their labels are unreliable; most such emails go to manual triage, but some are routed with confidence.',
+      '1 email(s) (emails[2]) are in it, a language the model was not trained on (it was trained on de, en): their labels are unreliable; most such emails go to manual triage, but some are routed with confidence.',
+    ]);
+    const metrics = await (await app.request('/metrics', authed())).text();
+    expect(metrics).toContain('mailroute_untrained_language_emails_total{language="fr"} 2');
+    expect(metrics).toContain('mailroute_untrained_language_emails_total{language="it"} 1');
+    // German mail alone: no warning.
+    expect((await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'crm-2', body: german }] })))).warnings).toBeUndefined();
+  });
+
+  it('warns of nothing for a model whose manifest records no languages (trained before they were counted)', async () => {
+    const { app } = await build({ classifier: trainedOn(undefined) });
+    const answer = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'crm-1', body: french }, { id: 'crm-2', body: german }] })));
+    expect(answer.predictions).toHaveLength(2);
+    expect(answer.warnings).toBeUndefined();
+    expect(await (await app.request('/metrics', authed())).text()).not.toContain('mailroute_untrained_language_emails_total{');
   });
 });

@@ -214,6 +214,31 @@ function emailsNamed(at: readonly number[], input: readonly Email[]): string {
   return `${at.length} email(s) (${listShown(at.slice(0, MAX_REPEATED_SHOWN).map((i) => input[i].id ?? `emails[${i}]`), at.length)})`;
 }
 
+/** An email detected in a language the model that answered it was not trained on (its routing's `languages`). */
+interface Untrained {
+  at: number;
+  language: string;
+  trainedOn: readonly string[];
+}
+
+/**
+ * One warning per language (and languages trained on: an endpoint's two variants may differ) of the emails in a
+ * language the model was not trained on: it scores them on the few words it shares with the languages it knows.
+ */
+function untrainedLanguageWarnings(untrained: readonly Untrained[], which: (at: readonly number[]) => string): string[] {
+  const groups = new Map<string, { language: string; trainedOn: readonly string[]; at: number[] }>();
+  for (const { at, language, trainedOn } of untrained) {
+    const key = `${language}\u0000${trainedOn.join(',')}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { language, trainedOn, at: [] }));
+    group.at.push(at);
+  }
+  return [...groups.values()].map(
+    ({ language, trainedOn, at }) =>
+      `${which(at)} are in ${language}, a language the model was not trained on (it was trained on ${trainedOn.join(', ')}): their labels are unreliable; most such emails go to manual triage, but some are routed with confidence.`,
+  );
+}
+
 /** The one classify path behind /v1/classify, /v1/classify/eml and /invocations. */
 export async function classifyEmails(
   ctx: AppContext,
@@ -244,6 +269,8 @@ export async function classifyEmails(
     // Positions of the emails each warning is about (made only when one is).
     let cut: number[] | undefined;
     let unread: number[] | undefined;
+    // Emails in a language the model that answered was not trained on (only where its routing lists its languages).
+    let untrained: Untrained[] | undefined;
     const out = predictions.map((p, i) => {
       const truncated = prepared[i].truncated || p.truncated === true;
       // Both can hold: text cut to maxTextChars can still be longer, once clean, than the model reads.
@@ -253,7 +280,13 @@ export async function classifyEmails(
       // route set here too, so that it holds whatever made the prediction (an endpoint image older than this server).
       // Routed by the model that made the answer (an endpoint's chunks may come from two variants), else the served one's routing.
       const routing = lease.classifier.routingFor?.(p.modelId) ?? lease.classifier.routing;
-      return withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), emails[i], routing);
+      const routed = withAutomatedRoute(Object.assign(p, { id: input[i].id ?? p.id, predictionId: ctx.newId() }, truncated ? { truncated: true } : {}), emails[i], routing);
+      // An automated email is routed as such, not by its labels: its language does not matter.
+      const languages = routing?.languages;
+      if (languages !== undefined && routed.automated === undefined && routed.language !== undefined && routed.language !== 'und' && !languages.includes(routed.language)) {
+        (untrained ??= []).push({ at: i, language: routed.language, trainedOn: languages });
+      }
+      return routed;
     });
     if (abandoned()) return { modelId, predictions: out };
     const records = out.map((p, i) => {
@@ -267,12 +300,13 @@ export async function classifyEmails(
     // A store that is awaited and slow can outlast the deadline: stored then, but the caller got a 503.
     if (abandoned()) return { modelId, predictions: out };
     ctx.metrics.recordPredictions(out);
+    if (untrained) for (const { language } of untrained) ctx.metrics.untrainedLanguages.inc({ language });
     let empty: number[] | undefined;
     for (let i = 0; i < out.length; i++) if (out[i].noText) (empty ??= []).push(i);
     let garbled: number[] | undefined;
     for (let i = 0; i < input.length; i++) if (hasReplacementCharacter(input[i])) (garbled ??= []).push(i);
     const repeated = repeatedIdsWarning(input);
-    if (!cut && !unread && !empty && !garbled && !repaired && requestWarnings.length === 0 && repeated === undefined) return { modelId, predictions: out };
+    if (!cut && !unread && !empty && !garbled && !repaired && !untrained && requestWarnings.length === 0 && repeated === undefined) return { modelId, predictions: out };
     const warnings: string[] = [...requestWarnings];
     const which = (at: readonly number[]) => emailsNamed(at, input);
     if (repeated !== undefined) warnings.push(repeated);
@@ -284,6 +318,7 @@ export async function classifyEmails(
     if (garbled) {
       warnings.push(`${which(garbled)} hold U+FFFD replacement characters: ${GARBLED_CAUSE[source]}, and the characters there (umlauts, €) are lost; they were classified as received.`);
     }
+    if (untrained) warnings.push(...untrainedLanguageWarnings(untrained, which));
     if (repaired) {
       warnings.push(`${which(repaired)} held lone UTF-16 surrogates (an escape such as \\udc00 without its pair), which have no UTF-8 form: each was replaced with U+FFFD.`);
     }

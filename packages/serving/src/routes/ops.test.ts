@@ -112,6 +112,9 @@ describe('operations routes', () => {
     expect(model.routing).toBeNull();
     const routed = await build({ classifier: { ...createFakeClassifier(), routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } } } });
     expect((await json(routed.app.request('/v1/model', authed()))).routing).toEqual({ queueTask: 'queue', abstainTasks: ['queue', 'topic'], thresholds: { queue: 0.5, topic: 0.25 } });
+    // The languages it was trained on, where its manifest records them.
+    const languages = await build({ classifier: { ...createFakeClassifier(), routing: { queueTask: 'queue', abstainTasks: ['queue'], thresholds: { queue: 0.5 }, languages: ['de', 'en'] } } });
+    expect((await json(languages.app.request('/v1/model', authed()))).routing.languages).toEqual(['de', 'en']);
   });
 
   it('/v1/model and /metrics need a key of any scope on a server with keys (401 problem without one), and are open on one without', async () => {

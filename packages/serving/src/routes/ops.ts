@@ -86,6 +86,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
                 abstainTasks: [...current.routing.abstainTasks],
                 thresholds: { ...current.routing.thresholds },
                 ...(current.routing.automatedQueues ? { automatedQueues: { ...current.routing.automatedQueues } } : {}),
+                ...(current.routing.languages ? { languages: [...current.routing.languages] } : {}),
               }
             : null,
           loadedAt: s.loadedAt ?? null,

@@ -28,6 +28,11 @@ export interface ExportInfo {
   mergedIntoOther?: Record<string, readonly string[]>;
   /** Per task: the labels under minCount dropped (the manifest's `droppedAsRare`), so a test file's rows of them are masked. */
   droppedAsRare?: Record<string, readonly string[]>;
+  /**
+   * Rows trained and validated on per language, as cleaning detected it (`de`, `en`, ..., `und`): the manifest's
+   * `training.languages`, from which serving knows the languages the model was trained on (`trainedLanguages`).
+   */
+  languages?: Record<string, number>;
 }
 
 /**
@@ -78,6 +83,7 @@ export async function exportNgramBag(model: TrainedNgramBag, dir: string, info: 
         counts: model.counts,
         ...(model.refit ? { refit: model.refit } : {}),
         calibration: model.calibration,
+        ...(info.languages ? { languages: info.languages } : {}),
       },
     },
   );

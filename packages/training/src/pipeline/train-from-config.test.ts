@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { evaluatePredictions, PredictionLineSchema } from '@mailroute/evaluation';
-import { createLocalRegistry, inputFingerprint, processAlive } from '@mailroute/model';
+import { createLocalRegistry, inputFingerprint, processAlive, servedRouting } from '@mailroute/model';
 import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
@@ -71,6 +71,12 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const queueCounts: Record<string, number> = manifest.training.labelDistribution.queue;
     expect(Object.values(queueCounts).reduce((a, b) => a + b, 0)).toBe(result.counts.train);
     expect(queueCounts.kyc).toBeUndefined();
+    // The languages of the rows trained and validated on, as cleaning detected them: serving warns of mail in another.
+    const languages: Record<string, number> = manifest.training.languages;
+    expect(Object.values(languages).reduce((a, b) => a + b, 0)).toBe(result.counts.train + result.counts.valid);
+    expect(languages.de).toBeGreaterThan(0.2 * result.counts.train);
+    expect(languages.en).toBeGreaterThan(0.2 * result.counts.train);
+    expect(servedRouting(manifest).languages).toEqual(['de', 'en']);
     // Many of the demo's test rows are its training rows' sentences with other names and amounts: counted and kept for
     // the model card (about half of this small set's 141 judged rows; 86% of the default 4,000 rows').
     expect(manifest.training.testNearDuplicates).toEqual({ near: result.counts.testNearDuplicates, judged: result.counts.testNearDuplicatesJudged });

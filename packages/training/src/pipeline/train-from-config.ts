@@ -219,6 +219,13 @@ export function labelDistribution(rows: readonly DatasetRow[], tasks: readonly T
   return out;
 }
 
+/** Rows per language as cleaning detected it (each input's `language`), most first: the manifest's `training.languages`. */
+export function languageCounts(inputs: readonly { language: string }[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const { language } of inputs) counts.set(language, (counts.get(language) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
 export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgress): ModelInput[] {
   const out: ModelInput[] = new Array(rows.length);
   const step = Math.max(1, Math.floor(rows.length / 20));
@@ -517,6 +524,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       seenTexts: seen,
       mergedIntoOther: mergedIntoOther(taxonomy),
       droppedAsRare: dropped,
+      languages: languageCounts([...trainInputs, ...validInputs]),
     });
     const evalRows = testRows.length > 0 ? testRows : split.valid;
     const metricsSplit = testRows.length > 0 ? 'test' : 'valid';
