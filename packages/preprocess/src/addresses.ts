@@ -1,8 +1,10 @@
 /**
  * Street addresses, for `redactPii`'s `names` detector (`[ADDRESS]`): a street and house number (`Musterstraße 12`,
- * `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`, `221B Baker Street`), with the postal code and town
- * that follow it (`, 10115 Berlin`, `, London SW1A 2AA`); a house number that reads as a year, an English word in
- * -ring (`Spring 26`) and a street named by a preposition (`Am Markt 3`) only with them.
+ * `Hauptstr. 5a`, `Berliner Allee 3`, `Konrad-Adenauer-Straße 5`, `Limmatquai 78`, `221B Baker Street`, `Rue de
+ * Lausanne 15`, `15 rue de la Paix`, `Via Nassa 5`), with the postal code and town that follow it (`, 10115 Berlin`,
+ * `, London SW1A 2AA`, `, 1211 Genève 3`) and one that stands right before it (`8400 Winterthur an der …`); a house
+ * number that reads as a year, an English word in -ring (`Spring 26`), a street named by a preposition (`Am Markt 3`)
+ * and one whose type is a word too (`Via`, `Place`, `Route`, `Corso`) only with them.
  */
 import { BEFORE, END_OF_WORD, stickyAt, WORD } from './names.js';
 import { YEAR } from './patterns.js';
@@ -12,7 +14,7 @@ import type { Hit } from './redact.js';
  * A German street word with its house number (`…straße 12`, `Str. 5`, `Allee 3`): case-blind, because
  * the engine scans that way several times faster, and GERMAN_STREET then checks the case.
  */
-const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer)[ \t]?\d/gi;
+const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer|quai|rain|halde|matte?)[ \t]?\d/gi;
 /** An English street type (`Baker Street`, `Downing St.`; `Baker St`, `Elm Grove`: see NEEDS_TOWN). */
 const ENGLISH_CUE = /(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Terrace|Crescent|Lane|Drive|Way|Close|Court|Place|Square|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle)(?![a-zß-ÿ])/g;
 /**
@@ -35,18 +37,21 @@ const TOWN = String.raw`(?:(?:${TOWN_BREAK}|[ \t]{1,3}(?:in[ \t]{1,3})?)(?:D-\d{
 /** As TOWN, but after a comma, `|` or line break only: after a street named by a preposition a bare blank and five digits are too often an amount (`Am Montag 3 10000 Euro`). */
 const TOWN_AFTER_BREAK = String.raw`${TOWN_BREAK}(?:D-\d{5}|\d{5}|(?:A|CH)-\d{4}|\d{4})${TOWN_NAME}`;
 /** A street written in capitals, as an all-capitals email writes it (`MUSTERSTRASSE`, `BERLINER ALLEE`). */
-const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
+const CAPS_STREET = String.raw`\p{Lu}[\p{Lu}-]{1,40}(?:(?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER|QUAI|HALDE)|[ \t](?:STRASSE|STRAßE|STR\.|WEG|ALLEE|PLATZ|GASSE|DAMM|RING|UFER))`;
 /** A street named after a person, its words joined by hyphens (`Konrad-Adenauer-Straße`, `Theodor-Heuss-Ring`). */
-const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer)`;
+const NAMED_STREET = String.raw`(?:\p{Lu}\p{Ll}{1,30}-){1,3}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer|Quai)`;
 /** `St.` or `Sankt` before a street named after a saint (`St.-Martin-Str. 12`, `St. Annenstraße 12`, `Sankt Annenstraße`). */
 const SAINT = String.raw`(?:St\.[ \t]?-?|Sankt[ \t])`;
 /** `St.` or `Sankt` right before where `streetStart` found a street's first word. */
 const SAINT_BEFORE = /(?:St\.[ \t]?|Sankt[ \t])$/;
 /** After a house number: a range (`5-7`) or an Austrian staircase and door (`45/3/12`). */
 const DOOR = String.raw`(?:[/-]\d{1,4}[a-zA-Z]?){0,3}`;
-/** The house number (group 1), and the postal code and town (group 2) when they follow. */
+/**
+ * The house number (group 1), and the postal code and town (group 2) when they follow. Swiss streets glue `-quai`,
+ * `-rain`, `-halde`, `-matt(e)` on too (`Limmatquai 78`, `Bergrain 4`, `Sonnenhalde 7`, `Breitematt 2`).
+ */
 const GERMAN_STREET = new RegExp(
-  String.raw`${BEFORE}${SAINT}?(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
+  String.raw`${BEFORE}${SAINT}?(?:\p{Lu}[\p{Ll}-]{1,40}(?:(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ring|ufer|quai|rain|halde|matte?)|[ \t](?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ring|Ufer))|${NAMED_STREET}|${CAPS_STREET})[ \t]?(\d{1,4})(?:[ \t]?[a-zA-Z])?${DOOR}${END_OF_WORD}(${TOWN}${END_OF_WORD})?`,
   'uy',
 );
 /**
@@ -144,14 +149,124 @@ function englishRing(text: string, start: number, at: number): boolean {
   return VOWEL.test(text[at - 1]) || at - start <= 2 || DOUBLED_R_STEM.test(text.slice(start, at));
 }
 
+/** A word glued before `rain` that makes it an English word, not a Swiss street (`Terrain 5`, `Strain 2`, `Bahrain 2`). */
+const ENGLISH_RAIN = /(?:train|terrain|bahrain)$/i;
+
+/** Whether a street cue at `at` is `rain` ending an English word or a country (`Terrain`, `Strain`, `Bahrain`). */
+function englishRain(text: string, start: number, at: number): boolean {
+  return text.slice(at, at + 4).toLowerCase() === 'rain' && ENGLISH_RAIN.test(text.slice(start, at + 4));
+}
+
 /**
- * A PO box: `Postfach` (group 1), `PO Box` or `P.O. Box`, and its number (group 2), also in groups (`Postfach 10 20
- * 30`). Checked for a letter or digit before it in `poBoxHits`: a lookbehind slows the scan.
+ * A town in French or Italian Switzerland, France or Italy, or one named so (`Genève`, `La Chaux-de-Fonds`,
+ * `Yverdon-les-Bains`, `L'Abbaye`, `Le Mont-sur-Lausanne`, `Saint-Maurice`), and a German one (`Frankfurt am Main`), with
+ * a district's number ending the address (`Genève 3`).
  */
-const PO_BOX = /(?:(Postfach|POSTFACH)|P\.?[ \t]?O\.?[ \t]?(?:Box|BOX))[ \t]{1,3}(\d{1,6}(?:[ \t]\d{2,3}){0,3})(?![\p{L}\p{N}])/gu;
+const ROMANCE_TOWN_WORD = String.raw`(?:\p{Lu}[\p{Ll}'’]{1,30}(?:-\p{L}[\p{Ll}'’]{0,30}){0,4}|\p{Lu}[\p{Lu}-]{1,40})`;
+const ROMANCE_TOWN_NAME = String.raw`[ \t]{1,3}(?:(?:La|Le|Les)[ \t]|L['’])?${ROMANCE_TOWN_WORD}(?:[ \t](?:am|an der|im|ob der|sur|sous|près|en|di|del|della|al|sul)[ \t]${ROMANCE_TOWN_WORD})?(?:[ \t]\d{1,2}(?=[ \t]*(?:[,.;!?)]|\r?\n|$)))?`;
+/**
+ * After a street: a postal code of four or five digits and the town, after a comma, `|` or line break, or after a blank
+ * (or `à`, `a`, `in`) with five digits or a country's letters (`CH-1201`, `F-75002`, `I-20121`), as TOWN.
+ */
+const ROMANCE_TOWN = String.raw`(?:(?:${TOWN_BREAK}|[ \t]{1,3}(?:(?:in|à|a)[ \t]{1,3})?)(?:(?:CH|F|I|D|A)-\d{4,5}|\d{5})|${TOWN_BREAK}\d{4})${ROMANCE_TOWN_NAME}`;
+const ROMANCE_POSTAL_TOWN = new RegExp(String.raw`${ROMANCE_TOWN}${END_OF_WORD}`, 'uy');
+
+/** French and Italian street types that name nothing else, before the street's name (`Rue de Lausanne 15`, `Viale Franscini 10`). */
+const ROMANCE_TYPE_SURE = String.raw`[Rr]ue|[Aa]venue|[Bb]oulevard|[Cc]hemin|[Ii]mpasse|[Aa]llée|[Qq]uai|[Vv]iale|[Pp]iazzale|[Pp]iazza|[Vv]icolo|RUE|AVENUE|BOULEVARD|CHEMIN|VIALE|PIAZZA`;
+/**
+ * Types that are words too (`via email`, `take place`, `Route 66`, `Corso`, `largo`) or abbreviations (`Av.`, `Bd`,
+ * `Ch.`, `Rte`, `P.za`): a street only before a particle (`Place de la Gare 2`, `Via della Posta 3`) or with its postal
+ * code and town after it (`Via Nassa 5, 6900 Lugano`).
+ */
+const ROMANCE_TYPE_WORD = String.raw`[Vv]ia|[Rr]oute|[Pp]lace|[Cc]orso|[Ll]argo|[Aa]v\.|[Bb]d\.?|[Cc]h\.|[Rr]te\.?|[Pp]\.za|VIA|ROUTE|PLACE|CORSO`;
+/** The particles of a street's name (`de la`, `du`, `des`, `della`, `dei`, `di`, `al`): lower case only. */
+const ROMANCE_PARTICLE = String.raw`(?:de|du|des|la|le|les|della|del|dei|degli|delle|dello|di|da|dal|al|alla|alle|ai|à|au|aux|sur|sous)`;
+/** A street name's word, capitalised, maybe hyphened or elided (`Lausanne`, `Mont-Blanc`, `l'Aéroport`, `dell'Orologio`). */
+const ROMANCE_WORD = String.raw`(?:(?:[lLdD]|dell|all|sull)['’])?(?:\p{Lu}[\p{Ll}'’]{0,30}(?:-\p{L}[\p{Ll}'’]{0,30}){0,4}|\p{Lu}[\p{Lu}'’-]{1,40})`;
+/** One to four words of a street's name, particles before each (`de la Gare`, `du Mont-Blanc`, `Nassa`, `Stefano Franscini`). */
+const ROMANCE_NAME = String.raw`(?:${ROMANCE_PARTICLE}[ \t]){0,2}${ROMANCE_WORD}(?:[ \t](?:${ROMANCE_PARTICLE}[ \t]){0,2}${ROMANCE_WORD}){0,3}`;
+/**
+ * At a French or Italian street type, as Switzerland and Italy write it: the type (group 1 when it is a word too), the
+ * name, the house number (`15`, `5a`, `3 bis`, `Via Roma, 12`) and the postal code and town after it (group 2).
+ */
+const ROMANCE_STREET = new RegExp(
+  String.raw`(?:${ROMANCE_TYPE_SURE}|(${ROMANCE_TYPE_WORD}))[ \t]{1,3}(${ROMANCE_PARTICLE}[ \t])?${ROMANCE_NAME},?[ \t]{1,3}\d{1,4}(?:[a-z]|[ \t](?:bis|ter|[A-Z]))?${DOOR}${END_OF_WORD}(${ROMANCE_TOWN}${END_OF_WORD})?`,
+  'uy',
+);
+/** As France writes it, the street after its number (found before the type by NUMBER_BEFORE): type and name, then the postal code and town (group 2). */
+const ROMANCE_STREET_AFTER_NUMBER = new RegExp(
+  String.raw`(?:${ROMANCE_TYPE_SURE}|(${ROMANCE_TYPE_WORD}))[ \t]{1,3}(${ROMANCE_PARTICLE}[ \t])?${ROMANCE_NAME}${END_OF_WORD}(${ROMANCE_TOWN}${END_OF_WORD})?`,
+  'uy',
+);
+/** A house number right before a French street type (`15 rue`, `3 bis, avenue`, `12, rue`). */
+const NUMBER_BEFORE = /(?<![\p{L}\p{N}])\d{1,4}(?:[a-z]|[ \t](?:bis|ter))?,?[ \t]{1,3}$/u;
+/** Where ROMANCE_STREET may start: a street type, with a blank after it (checked for a letter or digit before it in `romanceStreetHits`). */
+const ROMANCE_CUE = /(?:rue|avenue|boulevard|chemin|impasse|allée|quai|viale|piazzale|piazza|vicolo|via|route|place|corso|largo|av\.|bd\.?|ch\.|rte\.?|p\.za)[ \t]/gi;
+
+/**
+ * French and Italian streets with a house number, after the name (`Rue de Lausanne 15`, `Via Nassa 5, 6900 Lugano`) or
+ * before the type (`15 rue de la Paix, 75002 Paris`), with the postal code and town after or right before them
+ * (`withTownBefore`). A type that is a word too needs a particle after it or the postal code and town.
+ */
+function romanceStreetHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  ROMANCE_CUE.lastIndex = 0;
+  for (let cue = ROMANCE_CUE.exec(text); cue !== null; cue = ROMANCE_CUE.exec(text)) {
+    const at = cue.index;
+    if (at > 0 && LETTER_OR_DIGIT.test(text[at - 1])) continue;
+    let start = at;
+    let street = stickyAt(ROMANCE_STREET, text, at);
+    if (street === null) {
+      const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, at - 16), at));
+      street = number === null ? null : stickyAt(ROMANCE_STREET_AFTER_NUMBER, text, at);
+      if (street !== null) start = at - number![0].length;
+    }
+    if (street === null) continue;
+    const withTown = withTownBefore(text, start);
+    // `via email 5`, `take place 3`, `Route 66`: a type that is a word too, without a particle or a town, is no street.
+    if (street[1] !== undefined && street[2] === undefined && street[3] === undefined && withTown === start) continue;
+    const end = street.index + street[0].length;
+    hits.push({ type: 'ADDRESS', start: withTown, end, placeholder: '[ADDRESS]' });
+    ROMANCE_CUE.lastIndex = Math.max(ROMANCE_CUE.lastIndex, end);
+  }
+  return hits;
+}
+
+/**
+ * A postal code and town right before a street in the same phrase (`in 8400 Winterthur an der Technikumstrasse 9a`,
+ * `75002 Paris, 15 rue de la Paix`), ending where the street starts: the town (group 1) is checked against UNIT_WORDS.
+ */
+const TOWN_BEFORE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:CH|A|D|F|I)-)?\d{4,5}[ \t]{1,3}(${ROMANCE_TOWN_WORD})(?:[ \t]${ROMANCE_TOWN_WORD})?(?:,[ \t]{0,3}|[ \t]{1,3}(?:(?:an der|in der|auf der|am|im|an|in|à|au|en|in via|nella|alla)[ \t]{1,3})?)$`,
+  'u',
+);
+/** Words after a number that make it an amount or a count, not a postal code (`5000 Franken an der Bahnhofstrasse 3`). */
+const UNIT_WORDS = new Set('franken fr chf eur euro euros usd dollar dollars francs franchi stück mal jahre jahren monate tage km meter personen kunden aktien'.split(' '));
+/** How far before a street its postal code and town may start. */
+const TOWN_BEFORE_LOOKBACK = 80;
+
+/** Where a street found at `start` starts with the postal code and town right before it on its line (TOWN_BEFORE), or `start`. */
+function withTownBefore(text: string, start: number): number {
+  const from = Math.max(0, start - TOWN_BEFORE_LOOKBACK);
+  const before = text.slice(from, start);
+  const m = TOWN_BEFORE.exec(before.slice(before.lastIndexOf('\n') + 1));
+  return m === null || UNIT_WORDS.has(m[1].toLowerCase()) ? start : start - m[0].length;
+}
+
+/**
+ * A PO box: `Postfach` (group 1), `PO Box` or `P.O. Box`, French and Italian ones (group 3: `Case postale`, `Casella
+ * postale`, `Boîte postale`), and its number (group 2), also in groups (`Postfach 10 20 30`). Checked for a letter or
+ * digit before it in `poBoxHits`: a lookbehind slows the scan.
+ */
+const PO_BOX = /(?:(Postfach|POSTFACH)|P\.?[ \t]?O\.?[ \t]?(?:Box|BOX)|(?:Case|Casella|Boîte|CASE|CASELLA)[ \t](?:postale|POSTALE))[ \t]{1,3}(\d{1,6}(?:[ \t]\d{2,3}){0,3})(?![\p{L}\p{N}])/gu;
 /** The postal code and town after a German PO box (`, 10115 Berlin`). */
 const POSTAL_TOWN = new RegExp(String.raw`${TOWN}${END_OF_WORD}`, 'uy');
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** The longer of two matches at one place, if any (a Swiss town with its district's number: `1211 Genève 3`). */
+function longer(a: RegExpExecArray | null, b: RegExpExecArray | null): RegExpExecArray | null {
+  return a === null || (b !== null && b[0].length > a[0].length) ? b : a;
+}
 
 /**
  * PO boxes with their number, and the postal code and town (or British postcode) after them. `Postfach` is also the
@@ -164,7 +279,7 @@ function poBoxHits(text: string): Hit[] {
   for (let m = PO_BOX.exec(text); m !== null; m = PO_BOX.exec(text)) {
     if (m.index > 0 && LETTER_OR_DIGIT.test(text[m.index - 1])) continue;
     const end = m.index + m[0].length;
-    const town = stickyAt(POSTAL_TOWN, text, end) ?? stickyAt(ENGLISH_TOWN, text, end);
+    const town = longer(stickyAt(POSTAL_TOWN, text, end), stickyAt(ROMANCE_POSTAL_TOWN, text, end)) ?? stickyAt(ENGLISH_TOWN, text, end);
     const digits = m[2].replace(/[ \t]/g, '');
     if (town === null && m[1] !== undefined && (digits.length < 4 || YEAR.test(digits))) continue;
     hits.push({ type: 'ADDRESS', start: m.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' });
@@ -172,9 +287,12 @@ function poBoxHits(text: string): Hit[] {
   return hits;
 }
 
-/** Streets with a house number and PO boxes, and the postal code and town after them (`[ADDRESS]`), in text order. */
+/**
+ * Streets with a house number and PO boxes, and the postal code and town after them (`[ADDRESS]`), and before a street
+ * (`withTownBefore`), in text order, hits that overlap joined.
+ */
 export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text)];
+  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text), ...romanceStreetHits(text)];
   GERMAN_CUE.lastIndex = 0;
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);
@@ -182,8 +300,8 @@ export function addressHits(text: string): Hit[] {
     // A house number that reads as a year after a word ending like a street (`Spring 2026`, `Offering 2026`) is a
     // date, and an English word in -ring (`Spring 26`, `Monitoring 2`) no street, unless a postal code and town
     // follow (`Musterstraße 1999, 10115 Berlin`).
-    if (street === null || ((YEAR.test(street[1]) || englishRing(text, start, cue.index)) && street[2] === undefined)) continue;
-    hits.push({ type: 'ADDRESS', start, end: start + street[0].length, placeholder: '[ADDRESS]' });
+    if (street === null || ((YEAR.test(street[1]) || englishRing(text, start, cue.index) || englishRain(text, start, cue.index)) && street[2] === undefined)) continue;
+    hits.push({ type: 'ADDRESS', start: withTownBefore(text, start), end: start + street[0].length, placeholder: '[ADDRESS]' });
     GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
   }
   ENGLISH_CUE.lastIndex = 0;
@@ -206,5 +324,16 @@ export function addressHits(text: string): Hit[] {
     if (last !== undefined && last.start === hit.start && last.end < hit.end) last.end = hit.end;
     else hits.push(hit);
   }
-  return hits.sort((a, b) => a.start - b.start);
+  return joined(hits.sort((a, b) => a.start - b.start || b.end - a.end));
+}
+
+/** Hits in text order with those that overlap joined into one (`Limmatquai 78` as a German and a French street). */
+function joined(hits: Hit[]): Hit[] {
+  const out: Hit[] = [];
+  for (const h of hits) {
+    const last = out[out.length - 1];
+    if (last !== undefined && h.start < last.end) last.end = Math.max(last.end, h.end);
+    else out.push({ ...h });
+  }
+  return out;
 }

@@ -64,4 +64,12 @@ export const NUMBER_RUNS: readonly string[] = [
   fill('4111 1111\n'),
   fill('0171   '),
   fill("a' @b.de@ "),
+  // Swiss numbers by their shape (AHV in blank-split groups, run together, UIDs with their suffix) and French and Italian keywords.
+  fill('756 1234 5678 97 '),
+  fill('7561234567897'),
+  fill('CHE-123.456.789 MWST '),
+  fill('compte n° 12345 '),
+  fill('conto corrente corrente n. 12345 '),
+  fill('né(e) le 01.02.1960 '),
+  fill('mot de passe: a '),
 ];

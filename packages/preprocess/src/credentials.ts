@@ -22,10 +22,10 @@ import { QUALIFYING } from './keyed-numbers.js';
 const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 /**
  * What links a keyword to its value: `:` or `=` (after blanks lining values up in a column: `PIN:         4711`), or
- * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, maybe with `jetzt`, `nun` or `neu` after it (`ist jetzt …`), also with a
- * colon (`lautet: `, `ist: `).
+ * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, French `est`, `était`, Italian `è`, `era`, maybe with `jetzt`, `nun`,
+ * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `).
  */
-const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete)(?:[ \t]{1,3}(?:jetzt|nun|neu|now))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
+const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
 /**
  * Words between a keyword and its link that say whose the secret is or what it is for (`Passwort für das Online-Banking
  * ist`, `PIN meiner Kreditkarte lautet`, `PIN für die Karte:`): a qualifying word and up to three more; or a remark in
@@ -40,8 +40,11 @@ const STRONG_JOIN = /[:=]|lautete?[ \t]/;
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
 const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
-/** Words of a password or login: its value is a word. */
-const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
+/**
+ * Words of a password or login: its value is a word. French and Italian: `mot de passe`, `identifiant`, `nom
+ * d'utilisateur`, `nome utente` (`password` is theirs too).
+ */
+const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Mm]ot[- ]de[- ]passe|[Ii]dentifiant|[Nn]om d['’]utilisateur|[Nn]ome utente|[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
 /** At a keyword (group 1: a PIN or TAN; group 3: a password, login or one-time code), then the join (group 2 or 4). */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])(${JOIN})|(${SECRET_WORD})(?![\p{L}\p{N}-])(${JOIN})`, 'uy');
 /** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
@@ -68,7 +71,13 @@ const TRAILING = /[.,;:)]+$/;
 const TRAILING_MARKS = /[!?]+$/;
 /** Words after `:` or `lautet` that say something about the secret instead of giving it. */
 const NOT_VALUE_WORDS = new Set(
-  'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch freigeschaltet entsperrt aktiviert aktualisiert abgelehnt unsicher compromised deactivated outdated identical insecure activated unlocked updated rejected'.split(' '),
+  [
+    'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch freigeschaltet entsperrt aktiviert aktualisiert abgelehnt unsicher compromised deactivated outdated identical insecure activated unlocked updated rejected',
+    // French and Italian.
+    'oublié oubliée oublie perdu perdue bloqué bloquée expiré expirée invalide incorrecte faux fausse erroné erronée changé changée modifié modifiée réinitialisé réinitialisée nouveau nouvelle inconnu inconnue dimenticato dimenticata perso persa bloccato bloccata scaduto scaduta errato errata sbagliato sbagliata cambiato cambiata modificato modificata nuovo nuova sconosciuto sconosciuta',
+  ]
+    .join(' ')
+    .split(' '),
 );
 
 /**
@@ -77,7 +86,7 @@ const NOT_VALUE_WORDS = new Set(
  * letter share one branch (`P(?:IN|in|ass…)`): the scan then tries fewer branches at each character, 15% faster.
  */
 const KEYWORD_START =
-  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Oo]ne-time/g;
+  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Oo]ne-time|[Mm]ot[- ]de[- ]p|[Ii]dentifiant|[Nn]om(?:e utente| d['’]u)/g;
 
 /** The `[CREDENTIAL]` spans of a text: the value after each keyword, in text order. */
 export function credentialHits(text: string): Hit[] {

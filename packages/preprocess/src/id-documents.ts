@@ -1,29 +1,35 @@
 /**
  * Identity documents and social security numbers that a keyword names, for `redactPii`'s `ids` detector:
- * passport, identity card and driving licence numbers (`[ID_DOCUMENT]`) and German, US and UK social
- * security numbers (`[SOCIAL_SECURITY]`). The keyword stays; only the value is masked. One
- * case-insensitive scan for the keywords (no `u` flag: it made the scan about 15 times slower), then the
- * value right after one.
+ * passport, identity card and driving licence numbers (`[ID_DOCUMENT]`) and German, US, UK, Austrian and Swiss
+ * social security numbers (`[SOCIAL_SECURITY]`), their keywords in German, English, French and Italian. The keyword
+ * stays; only the value is masked. One case-insensitive scan for the keywords (no `u` flag: it made the scan about 15
+ * times slower), then the value right after one. Swiss AHV numbers without a keyword are swiss-ids.ts'.
  */
 import { byFirstLetter } from './alternation.js';
 import { CURRENCY } from './keyed-numbers.js';
 import type { Hit } from './redact.js';
 import { YEAR } from './patterns.js';
 
-/** `Nr.`, `No.`, `Nummer`, `number`, `#` or `ID` after a document's word (`Reisepass Nr.`, `Ausweis-ID`). */
-const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#))?`;
+/**
+ * `Nr.`, `No.`, `Nummer`, `number`, `#` or `ID` after a document's word (`Reisepass Nr.`, `Ausweis-ID`), and French and
+ * Italian `n°`, `n.`, `numéro`, `numero` (`Passaporto n.`, `passeport n°`).
+ */
+const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#|n°|n\.|num[eé]ro))?`;
 // The keywords are written an alternative a word, each starting with its letter (an optional prefix such as
 // `(?:kinder)?` spelt out before the word without it, in the order the engine tries them), so that KEY_WORD can group
 // them by that letter.
-const DOCUMENT_KEY = String.raw`kinderreisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|reisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|personalausweis(?:es)?${NUMBER_WORD}|dienstausweis(?:es)?${NUMBER_WORD}|kinderausweis(?:es)?${NUMBER_WORD}|ausweis(?:es)?${NUMBER_WORD}|passport${NUMBER_WORD}|id[- ]?(?:card|karte)${NUMBER_WORD}|identity card${NUMBER_WORD}|perso${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)`;
-/** `Führerschein`, `Fuehrerschein`, `driving licence`, `driver's license`, `drivers license`; not `DL`, which names too much else. */
-const LICENCE_KEY = String.raw`f(?:ü|ue)hrerscheins?${NUMBER_WORD}|driv(?:ing|ers?|er['’]s) licen[cs]e${NUMBER_WORD}`;
-const SOCIAL_KEY = String.raw`sozialversicherungs-?(?:nummer|nr\.?)|rentenversicherungs-?(?:nummer|nr\.?)|sv[- ]?(?:nummer|nr\.?)|rv[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni (?:number|no\.?)|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?))?`;
+const DOCUMENT_KEY = String.raw`kinderreisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|reisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|personalausweis(?:es)?${NUMBER_WORD}|dienstausweis(?:es)?${NUMBER_WORD}|kinderausweis(?:es)?${NUMBER_WORD}|ausweis(?:es)?${NUMBER_WORD}|passport${NUMBER_WORD}|id[- ]?(?:card|karte)${NUMBER_WORD}|identity card${NUMBER_WORD}|perso${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)|passeports?${NUMBER_WORD}|passaport[oi]${NUMBER_WORD}|carte d['’]identit[eé]${NUMBER_WORD}|carta d(?:['’]|i )identit[aà]${NUMBER_WORD}`;
+/**
+ * `Führerschein`, `Fuehrerschein`, `driving licence`, `driver's license`, `drivers license`, `permis de conduire`,
+ * `patente (di guida)`; not `DL`, which names too much else.
+ */
+const LICENCE_KEY = String.raw`f(?:ü|ue)hrerscheins?${NUMBER_WORD}|driv(?:ing|ers?|er['’]s) licen[cs]e${NUMBER_WORD}|permis de conduire${NUMBER_WORD}|patente(?: di guida)?${NUMBER_WORD}`;
+const SOCIAL_KEY = String.raw`sozialversicherungs-?(?:nummer|nr\.?)(?: ?\((?:ahv|avs)\))?|rentenversicherungs-?(?:nummer|nr\.?)|sv[- ]?(?:nummer|nr\.?)|rv[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni (?:number|no\.?)|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?|number|no\.?))?|avs(?:[- ]?(?:nummer|nr\.?|number|no\.?|n°))?`;
 /**
  * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`,
- * `#`, `(`, `ist`, `lautet` or `is` (with or without a colon after it) and blanks.
+ * `#`, `(`, `ist`, `lautet`, `is`, `est`, `è` or `era` (with or without a colon after it) and blanks.
  */
-const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICENCE_KEY})|(${SOCIAL_KEY}))(?![a-zäöüß])\s?[:#(]?\s{0,3}(?:(?:ist|lautet|is)\s{0,3}:?\s{0,3})?`, 'gi');
+const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICENCE_KEY})|(${SOCIAL_KEY}))(?![a-zäöüßàéè])\s?[:#(]?\s{0,3}(?:(?:ist|lautet|is|est|è|era)\s{0,3}:?\s{0,3})?`, 'gi');
 /**
  * Any keyword of KEY, anywhere: where it finds none, KEY finds none either (each of its matches starts with one).
  * Grouped by first letter, it is a fraction of KEY's scan, and almost no text names a document.
@@ -90,7 +96,7 @@ function spacedLicenceEnd(text: string, at: number): number {
 }
 
 /** A number word in a keyword (`Nr.`, `No.`, `Nummer`, `number`, `#`): then digits in blank-separated groups name the document too. */
-const NUMBER_NAMED = /nummer|nr\b|nr\.|no\b|no\.|number|#/i;
+const NUMBER_NAMED = /nummer|nr\b|nr\.|no\b|no\.|number|#|n°|n\.|num[eé]ro/i;
 /** Groups of digits split by single blanks (`1234 5678 901`, `123 456 789`). */
 const DIGIT_GROUPS = /\d{1,6}(?: \d{1,6}){1,4}(?![\p{L}\p{N}]|[.,]\d)/uy;
 

@@ -7,8 +7,11 @@
 import type { Hit } from './redact.js';
 import { passesLuhn } from './luhn.js';
 
-/** Words that link a keyword to its value (`Kundennummer ist`, `Depotnummern lauten`, `my account number was`). */
-export const LINKS = 'ist|lautet|lautete|lauten|sind|war|waren|is|are|was|were';
+/**
+ * Words that link a keyword to its value (`Kundennummer ist`, `Depotnummern lauten`, `my account number was`, `numéro de
+ * client est`, `numero cliente è`).
+ */
+export const LINKS = 'ist|lautet|lautete|lauten|sind|war|waren|is|are|was|were|est|était|etait|sont|è|era|sono';
 /**
  * Blanks between a keyword and its value: up to three of any kind (a line break: `Depotnummer:\n1234567890`), or a run
  * of up to 40 spaces and tabs on the line, as a form lines its values up in a column (`Kundennummer:     1234567890`).
@@ -19,13 +22,18 @@ const REMARK = String.raw`[^()\n\d:]{1,24}`;
 /**
  * What may stand between a keyword and its value: a remark in brackets (`(neu)`) or a closing bracket (`IdNr.): `), then
  * `:`, `#`, `=`, `(` or a dash between blanks, blanks or a line break (GAP), and a linking word (`ist`, `lautet`,
- * `lauten`, `war`, `is`, `are`, ...), also with a colon (`PIN lautet: 4711`) or an article (`Geburtsdatum ist der 12.
- * März 1975`).
+ * `lauten`, `war`, `is`, `are`, `est`, `è`, ...), also with a colon (`PIN lautet: 4711`) or an article (`Geburtsdatum ist
+ * der 12. März 1975`, `date de naissance est le …`, `data di nascita è il …`).
  */
-const KEY_TAIL_BODY = String.raw`(?:[ \t]{0,3}\(${REMARK}\))?\)?(?:${GAP}[:#=(]|\s?-(?=\s))?${GAP}(?:(?:${LINKS})(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the)\s{1,3})?)?`;
+const KEY_TAIL_BODY = String.raw`(?:[ \t]{0,3}\(${REMARK}\))?\)?(?:${GAP}[:#=(]|\s?-(?=\s))?${GAP}(?:(?:${LINKS})(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the|le|il)\s{1,3})?)?`;
 const KEY_TAIL = `${KEY_TAIL_BODY}$`;
-/** The first three letters of German and English month names (`10. August 1990`, `3 Mär 1985`). */
-const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec';
+/**
+ * The first three letters of German, English, French and Italian month names (`10. August 1990`, `3 Mär 1985`, `1er
+ * février 1960`, `3 giugno 1985`).
+ */
+const MONTH = 'jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec|fév|fev|avr|jui|aoû|aou|déc|gen|mag|giu|lug|ago|set|ott|dic';
+/** After a day before a month's name: `3.`, `3rd`, French `1er` (`1er mars`). */
+const ORDINAL = String.raw`(?:\.|st|nd|rd|th|er)`;
 /** A month name before the day and year, as US dates are written (`March 3, 1980`, `Mar 3rd 1980`). */
 const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}`;
 /**
@@ -33,8 +41,8 @@ const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \
  * here, in redact.ts and in id-documents.ts, which each add their own words.
  */
 export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
-/** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`). */
-const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
+/** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`, `compte 25000 francs`). */
+const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|francs?\b|franchi\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
 
 /** Not a time after a number (`Rückruf unter 069 123456 10 Uhr`): its digits are no part of the phone number. */
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
@@ -90,13 +98,14 @@ export function isIsin(value: string): boolean {
 const DEPOT_NOUNS = new Set(['depot', 'depots', 'wertpapierdepot']);
 const DEPOT_MIN_DIGITS = 7;
 /**
- * Nouns that name an account without `-nummer`, `Nr.` or `No.` (`Konto 48321`, `Mandat 439112559`): a round number after
+ * Nouns that name an account without `-nummer`, `Nr.` or `No.` (`Konto 48321`, `Mandat 439112559`, `compte 48321`, `conto
+ * 48321`): a round number after
  * one is an amount. Five digits and more are kept as the rule's value, since short account numbers occur (`Rechnungsfrage
  * zu Konto 48321`, `Account 12345`).
  */
 const BARE_NOUNS = new Set([
   ...DEPOT_NOUNS,
-  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c'.split(' '),
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c compte comptes conto conti'.split(' '),
 ]);
 /** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
 const ROUND = /^[1-9]\d{0,2}0{2,}$/;
@@ -137,12 +146,25 @@ const wordSet = (list: string) => new Set(list.split(' '));
 /** Words that end keywords of several rules (`Kunden-Nr.`, `tax number`, `phone no.`, `customer ID`). */
 const NUMBER_ENDS = 'nummer nr nr. number numbers no no. id ids';
 
+/**
+ * French and Italian account keywords: a number word, then a customer's, an account's, a contract's, a policy's, a
+ * depot's, a portfolio's or a mandate's noun (`numéro de client`, `n° de compte`, `numero di conto`, `n. cliente`,
+ * `codice cliente`, `identifiant client`, `numéro de police`, `numero di polizza`); such a noun then its number word
+ * (`compte n°`, `conto corrente n.`, `contratto numero`); a bare `compte` or `conto` (as `Konto`: a round number after
+ * it is an amount).
+ */
+const FR_IT_NOUN = String.raw`(?:client[ei]?s?|comptes?|cont[oi]|contrats?|contratt[oi]|polices?|polizz[ae]|d[eé]p[oô]ts?|deposit[oi]|portefeuilles?|portafoglio?|mandato?)`;
+const FR_IT_NUMBER = String.raw`(?:num[eé]ros?|n°|n\.|no\.|nr\.?)`;
+const FR_IT_ACCOUNT = String.raw`(?<![a-zà-ÿ])(?:${FR_IT_NUMBER}|identifiant|codice) ?(?:(?:de|du|des|di|del|dei|della|dello) |d['’])?${FR_IT_NOUN}|(?<![a-zà-ÿ])${FR_IT_NOUN}(?:[ \t]{1,3}[a-zà-ÿ]{1,20}){0,2}[ \t]{1,3}${FR_IT_NUMBER}|(?<![a-zà-ÿ])(?:comptes?|cont[oi])`;
+/** The last words of FR_IT_ACCOUNT's keywords. */
+const FR_IT_ACCOUNT_WORDS = 'client clients cliente clienti compte comptes conto conti contrat contrats contratto contratti police polices polizza polizze dépôt dépôts depot depots deposito depositi portefeuille portefeuilles portafoglio portafogli mandat mandato numéro numéros numero n° n.';
+
 export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference ${FR_IT_ACCOUNT_WORDS}`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
@@ -153,7 +175,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // Konto mit der Nummer …`. A contract's and a savings plan's number in any compound (`Sparvertragsnummer`,
       // `Sparplan-Nr.`), the short forms `KNr.`, `Kd.-Nr.`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), and a customer
       // reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate)` + KEY_TAIL,
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
     // Not with a decimal fraction after it: `Depot 12345,67` is an amount. Up to six letters and a dash before the
@@ -176,13 +198,18 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     value: /\d(?:[ /-]?\d){7,12}\b/y,
     listed: true,
   },
-  // A VAT id (`USt-IdNr. DE123456789`, `VAT no. GB123456789`): a sole trader's names the person.
+  // A VAT id (`USt-IdNr. DE123456789`, `VAT no. GB123456789`): a sole trader's names the person. Also a Swiss business
+  // id (UID, `CHE-123.456.789`) after `UID`, `MWST(-Nr.)`, French `TVA`/`IDE`, Italian `IVA`/`IDI` (`numéro de TVA`,
+  // `partita IVA`), as a VAT id is.
   {
     type: 'TAX_ID',
     detector: 'ids',
-    words: wordSet(`${NUMBER_ENDS} ust-idnr. ust-idnr ust-id ust.-idnr. ustidnr ustidnr. ustid ust-id-nr. umsatzsteuer-id umsatzsteuer-identifikationsnummer vat`),
-    before: new RegExp(String.raw`(?:\b(?:ust|umsatzsteuer)[-.]{0,2}id(?:entifikationsnummer|-?nr\.?)?|\bvat(?: (?:id|number|no\.?|reg(?:istration)? (?:number|no\.?)))?)` + KEY_TAIL, 'i'),
-    value: /(?:ATU\d{8}|[A-Z]{2}\d{8,12})(?![0-9A-Za-z])/y,
+    words: wordSet(`${NUMBER_ENDS} ust-idnr. ust-idnr ust-id ust.-idnr. ustidnr ustidnr. ustid ust-id-nr. umsatzsteuer-id umsatzsteuer-identifikationsnummer vat uid mwst tva iva ide idi n° numéro numero`),
+    before: new RegExp(
+      String.raw`(?:\b(?:ust|umsatzsteuer)[-.]{0,2}id(?:entifikationsnummer|-?nr\.?)?|\bvat(?: (?:id|number|no\.?|reg(?:istration)? (?:number|no\.?)))?|\b(?:uid|mwst|tva|iva|ide|idi)(?:[- ]?(?:nummer|nr\.?|number|no\.?|n°|num[eé]ro))?)` + KEY_TAIL,
+      'i',
+    ),
+    value: /(?:ATU\d{8}|CHE-?\d{3}\.?\d{3}\.?\d{3}|[A-Z]{2}\d{8,12})(?![0-9A-Za-z])/y,
     letters: true,
   },
   // An IBAN after its keyword that the IBAN detector leaves (a digit short or too many: a typo), whole: its bank
@@ -214,17 +241,20 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     words: new Set([
       ...'geb.-datum geb.datum geb.-dat. geb.dat. geb.-dat geb.dat dat. datum geb. geburtsdatum geburtsdat. geburtstag geboren born birth birthday dob dob. d.o.b. d.o.b'.split(' '),
       ...['geboren am', 'geb. am', 'geburtstag am', 'born on', 'geb. den', 'geboren den'],
+      // French and Italian: `date de naissance`, `data di nascita`, `né(e) le`, `nato/a il` (wordBefore reads `né le`, `nato il`).
+      ...'naissance nascita'.split(' '),
+      ...['né le', 'née le', 'nés le', 'nées le', 'nato il', 'nata il', 'nati il', 'nate il'],
       ...'tt.mm.jjjj tt.mm.jj dd.mm.yyyy dd.mm.yy mm.dd.yyyy jjjj yyyy jj yy'.split(' '),
     ]),
     before: new RegExp(
-      String.raw`(?:\bgeboren(?: am| den)?|\bgeb\.(?: ?-? ?dat(?:um|\.)| am| den)?|\bgeburtsdat(?:um|\.)|\bgeburtstag(?: am)?|\bbirthday|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?)` +
+      String.raw`(?:\bgeboren(?: am| den)?|\bgeb\.(?: ?-? ?dat(?:um|\.)| am| den)?|\bgeburtsdat(?:um|\.)|\bgeburtstag(?: am)?|\bbirthday|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?|\bnaissance|\bnascita|(?<![a-zà-ÿ])née?s?(?:\(e\))? le|\bnat[oaie](?:\/[ai]|\([ai]\))? il)` +
         String.raw`(?: ?\((?:tt|dd|mm)[./-]?(?:tt|dd|mm)[./-]?(?:jj|yy){1,2}\))?` +
         KEY_TAIL,
       'i',
     ),
     // Also a compact date (`19861204`, `04121986`): a month and a day that exist, a year of 19xx or 20xx.
     value: new RegExp(
-      String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d|\d{1,2}(?:\.|st|nd|rd|th)? (?:${MONTH})\p{L}*\.? \d{4}|${MONTH_FIRST})(?!\d)`,
+      String.raw`(?:\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}|\d{4}-\d{2}-\d{2}|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d|\d{1,2}${ORDINAL}? (?:${MONTH})\p{L}*\.? \d{4}|${MONTH_FIRST})(?!\d)`,
       'iuy',
     ),
   },
@@ -246,10 +276,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'PHONE',
     detector: 'phone',
     words: wordSet(
-      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr.`,
+      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr. natel natelnummer natelnr natelnr. tél tél. téléphone telefono cellulare`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?)` + KEY_TAIL_BODY + String.raw`\(?$`,
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
     value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
@@ -285,13 +315,18 @@ const KEY_LAST_WORDS = new Set(KEYED_RULES.flatMap((r) => [...r.words]));
 const namesRule = (word: string, rule: KeyedRule) => endsKeyword(word, rule.words) || (rule.compound?.test(word) ?? false);
 /** Whether `word` ends a keyword of any rule. */
 const isKeyword = (word: string) => endsKeyword(word, KEY_LAST_WORDS) || ACCOUNT_COMPOUND.test(word);
-/** `am`, `on` and `den` end a keyword only after these (`geboren am`, `born on`, `geb. den`): dates in prose stay cheap. */
-const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born']);
-/** Words after which the keyword is the word before and this one (`geboren am`, `born on`, `geb. den`). */
-const AM_ON = new Set(['am', 'on', 'den']);
+/**
+ * `am`, `on`, `den`, `le` and `il` end a keyword only after these (`geboren am`, `born on`, `geb. den`, `né le`, `nata
+ * il`): dates in prose stay cheap.
+ */
+const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born', 'né', 'née', 'nés', 'nées', 'nato', 'nata', 'nati', 'nate']);
+/** Words after which the keyword is the word before and this one (`geboren am`, `born on`, `geb. den`, `né le`, `nato il`). */
+const AM_ON = new Set(['am', 'on', 'den', 'le', 'il']);
+/** `né(e)`, `nato/a`, `nato(a)` before `le` or `il`, whose last word (wordStart) is the ending after the bracket or slash. */
+const BORN_BOTH = /(?:né\(|nat[oi][/(])[aei]$/i;
 const TAIL_WORDS = new Set(LINKS.split('|'));
-/** An article after a tail word (`Geburtsdatum ist der 12. März 1975`, `account number is the 12345678`). */
-const TAIL_ARTICLES = new Set(['der', 'die', 'das', 'the']);
+/** An article after a tail word (`Geburtsdatum ist der 12. März 1975`, `account number is the 12345678`, `è il`). */
+const TAIL_ARTICLES = new Set(['der', 'die', 'das', 'the', 'le', 'il']);
 
 /**
  * `word.lastIndexOf('-')`, asked of the word before every number: most words have no dash (or are empty), which
@@ -308,7 +343,8 @@ function endsKeyword(word: string, words: ReadonlySet<string>): boolean {
   return dash >= 0 && words.has(word.slice(dash + 1));
 }
 
-const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c >= 0xc0;
+/** A letter, `.`, `-`, or `°` (`n°`, French and Italian for `Nr.`). */
+const isWordChar = (c: number) => isAsciiLetter(c) || c === 46 || c === 45 || c === 0xb0 || c >= 0xc0;
 
 /** Whether the line ending at `end` (a line break's index) ends with a label's `:` (blanks and `\r` after it allowed). */
 function labelEndsAt(text: string, end: number): boolean {
@@ -395,7 +431,8 @@ function wordBefore(text: string, at: number): string {
   if (AM_ON.has(word)) {
     const [pb, pe] = wordStart(text, b);
     const before = text.slice(pb, pe).toLowerCase();
-    return BEFORE_AM_ON.has(before) ? `${before} ${word}` : word;
+    if (BEFORE_AM_ON.has(before)) return `${before} ${word}`;
+    return before.length === 1 && BORN_BOTH.test(text.slice(Math.max(0, pb - 5), pe)) ? `${word === 'le' ? 'né' : 'nato'} ${word}` : word;
   }
   return word;
 }
@@ -434,7 +471,7 @@ export function keywordBefore(text: string, at: number): string {
  * Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`) or
  * after letters (`12AB34CD56`), or a day before a month name.
  */
-const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{1,2}(?=(?:\.|st|nd|rd|th)? (?:${MONTH}))`;
+const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{1,2}(?=${ORDINAL}? (?:${MONTH}))`;
 const VALUE_START = new RegExp(DIGIT_STARTS, 'giu');
 /**
  * VALUE_START with a month name before a day and year too (`March 3, 1980`). Only for a text with a birth keyword (MAY_NAME_BIRTH): a value that may start
@@ -500,7 +537,8 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
 }
 
 /** Words that say whose a number is or what it is for, between its keyword and a colon: `Steuer-ID meiner Frau: `. */
-export const QUALIFYING = 'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our';
+export const QUALIFYING =
+  'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our|de|du|pour|mon|ma|mes|di|del|della|mio|mia';
 /**
  * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon or a linking word
  * (`lautet`, `ist`, `war`, ...), before a value: `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `, `Steuer-ID meiner Frau lautet `.
@@ -521,7 +559,7 @@ function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit 
   while (c > 0 && i - c < MAX_BLANKS && (text.charCodeAt(c - 1) === 32 || text.charCodeAt(c - 1) === 9)) c -= 1;
   const last = text.charCodeAt(c - 1);
   // A colon, or a linking word's last letter (the text asked only then: most numbers have neither).
-  if (last !== 58 && !(isAsciiLetter(last) && SAID_BEFORE.test(text.slice(Math.max(0, c - 9), c)))) return undefined;
+  if (last !== 58 && !((isAsciiLetter(last) || last >= 0xc0) && SAID_BEFORE.test(text.slice(Math.max(0, c - 9), c)))) return undefined;
   const window = text.slice(Math.max(0, i - QUALIFIED_WINDOW), i);
   const m = QUALIFIED.exec(window);
   if (m === null) return undefined;

@@ -1,13 +1,24 @@
 /** Words that a cue of `names.ts` takes for a name and that name no one, and the checks made with them. */
 
 /** Titles a greeting may carry before the name (`Hallo Frau Müller`): never echoed themselves. */
-export const TITLE_WORDS = new Set(['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.', 'ing.', 'mag.', 'dipl.-ing.', 'dipl.-kfm.', 'dipl.-kffr.', 'dipl.-vw.']);
+export const TITLE_WORDS = new Set([
+  ...['frau', 'herr', 'herrn', 'dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'miss', 'mx', 'mx.', 'ing.', 'mag.', 'dipl.-ing.', 'dipl.-kfm.', 'dipl.-kffr.', 'dipl.-vw.'],
+  // French and Italian (`Madame Dupont`, `Sig.ra Rossi`). Not `M.` (`M. Dupont`), as often a given name's initial.
+  ...['madame', 'mme', 'mme.', 'monsieur', 'mlle', 'mlle.', 'mademoiselle', 'signora', 'signor', 'signore', 'signorina', 'sig.', 'sig.ra', 'sig.na', 'dott.', 'dott.ssa', 'avv.'],
+]);
 /**
  * Words a cue takes for a name that are no person's (`Hi Support,`, `Ihre Sparkasse`, a closing read as
  * a signature, the role in `Ihr Kunde`, `Ihre Kundin`): a name holding one is not looked for elsewhere.
  */
 export const NOT_NAME_WORDS = new Set(
-  'support team service services customer customers client clients valued kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi hey dear moin servus grüezi guten tag morgen abend sehr geehrte geehrter damen herren all alle zusammen allerseits miteinander mitenand leute guys nochmal again lieben liebes'.split(' '),
+  [
+    'support team service services customer customers client clients valued kundenservice kundensupport kundenbetreuung kunde kundin sir sirs madam colleagues kollegen kolleginnen everyone everybody there folks all bank banking sparkasse volksbank sparda deutsche commerzbank account konto name plus grüße gruß grüsse regards wishes thanks danke dank vielen liebe viele beste best kind freundlichen herzliche herzlichen mfg lg vg cheers sincerely yours ihr ihre your the team-support hallo hello hi hey dear moin servus grüezi guten tag morgen abend sehr geehrte geehrter damen herren all alle zusammen allerseits miteinander mitenand leute guys nochmal again lieben liebes',
+    // French and Italian: titles and greetings said to no one (`Bonjour Madame,`, `Gentili Signori,`), the desk, closings.
+    'madame mesdames monsieur messieurs mademoiselle signora signore signori signorina cliente clienti clientèle équipe servizio banque banca bonjour bonsoir salut buongiorno buonasera salve ciao tous tutti',
+    'cordialement salutations distinguées meilleures sincères saluti saluto cordiali cordiale distinti grazie merci vielmal journée',
+  ]
+    .join(' ')
+    .split(' '),
 );
 /**
  * Words that say something about a name after `mein Name ist` or `my name is` instead of giving it (`my name is spelled
@@ -19,13 +30,16 @@ export const NOT_GIVEN_WORDS = new Set(
     'noch immer schon auch doch jetzt nun leider seit wie so sehr zu lang kurz oben unten hier dort bereits weiterhin ebenfalls auf in im bei mit ohne für an am vom zum zur unter über nach vor laut gemäß',
     'not no wrong wrongly spelled spelt misspelled misspelt written printed misprinted shown displayed listed registered recorded stored entered incorrect incorrectly correct correctly right different changed updated missing incomplete complete cut truncated known unknown same unchanged mixed swapped',
     'still now also already as like on in at under above below with without for from of to by attached mentioned being been too very long short new old',
+    // After `je m'appelle`, `mon nom est`, `mi chiamo`, `il mio nome è` (`mon nom est mal orthographié`, `mi chiamo come mio padre`).
+    'pas ne mal mauvais faux fausse erroné erronée incorrect incorrecte correct correcte correctement écrit orthographié différent changé modifié comme aussi encore toujours déjà sur dans avec sans pour par',
+    'non sbagliato sbagliata errato errata scritto corretto corretta diverso cambiato modificato come anche ancora sempre già su nel nella con senza per',
   ]
     .join(' ')
     .split(' '),
 );
 
-/** Legal forms of companies, as a word of a name (`Deutsche Bank AG`, `Example Trading Ltd`): a firm, not a person. */
-export const LEGAL_FORMS = new Set('AG SE KG KGaA OHG GbR GmbH gGmbH UG mbH eG plc PLC Ltd LTD Limited LLC LLP Inc INC Corp'.split(' '));
+/** Legal forms of companies, as a word of a name (`Deutsche Bank AG`, `Example Trading Ltd`, `Dupont SA`, `Rossi Srl`): a firm, not a person. */
+export const LEGAL_FORMS = new Set('AG SE KG KGaA OHG GbR GmbH gGmbH UG mbH eG plc PLC Ltd LTD Limited LLC LLP Inc INC Corp SA Sàrl SARL Sarl SpA Srl'.split(' '));
 
 /**
  * Words in capitals that are no part of a name next to them (`Herrn Müller IBAN`, `Frau SCHMIDT DRINGEND`,
@@ -150,6 +164,8 @@ const GREETED_NOT_NAMES = new Set(
     'du you euch ihr sie ya yall guten gutem morgen tag abend moin moinsen servus grüezi nochmals erneut wieder mal zurück again world',
     'both mate mates friend friends buddy dude bro sweetie darling dears freund freunde freundin nachbar nachbarn leser leserin schatz mama papa mutti vati',
     'colleague kollege kollegin mitarbeiter mitarbeiterin mitarbeitende admin helpdesk hotline filiale beratung berater beraterin sachbearbeiter sachbearbeiterin doktor',
+    // French and Italian (`cher ami,`, `cara mia,`, `gentile cliente,`, `chers collègues,`).
+    'ami amie amis amies collègue collègues cher chère chers chères amico amica amici mio mia miei collega colleghi tutte',
   ]
     .join(' ')
     .split(' '),

@@ -29,9 +29,14 @@ export const WORD = String.raw`(?!(?:Dr|Prof|Ing|Mag)\.)${PART}(?:-${PART})?`;
 const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
 /** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
 const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_PART})?)`;
-/** The particles of family names (`Anna von der Heide`, `JAN VAN DER BERG`): in lower case or in capitals. */
-const PARTICLE_WORDS = ['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter'];
-const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUpperCase())].join('|')})`;
+/**
+ * The particles of family names (`Anna von der Heide`, `JAN VAN DER BERG`, `Marco della Valle`): in lower case or in
+ * capitals; capitalised only those that open no German or English sentence (`Luca Di Stefano`, `Jean De Montmollin`,
+ * `Marco Del Monte`; not `Da`, `Von`, `Le`: `Herr Müller Da Sie …`).
+ */
+const PARTICLE_WORDS = ['von', 'van', 'de', 'der', 'den', 'zu', 'di', 'da', 'du', 'le', 'la', 'ten', 'ter', 'del', 'della', 'dei'];
+const CAPITALISED_PARTICLES = ['De', 'Di', 'Del', 'Della', 'Van'];
+const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUpperCase()), ...CAPITALISED_PARTICLES].join('|')})`;
 /**
  * `min` to `max` name words, with the particles of family names between them (`Anna von der Heide`), the initials of
  * given names before the first (`J. R. R. Tolkien`) and of middle names before a later one (`John A. Doe`, `Hans P.
@@ -57,21 +62,29 @@ export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 
 /**
  * Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft), and
- * the German engineer's and economist's degrees (`Dipl.-Ing.`, `Dipl.-Kfm.`).
+ * the German engineer's and economist's degrees (`Dipl.-Ing.`, `Dipl.-Kfm.`); French and Italian ones (`Madame`, `Mme`,
+ * `Monsieur`, `M.`, `Mlle`, `Signora`, `Sig.`, `Sig.ra`, `Dott.ssa`), `M.` not before a degree's abbreviation (`M. Sc.`).
+ * No `\p{…}` here: NAME_CUE, which holds it, has no `u` flag.
  */
-const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.)`;
+const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.|Madame|Mme\.?|Monsieur|Mademoiselle|Mlle\.?|M\.(?![ \t]?(?:Sc|Eng|Ed|Phil|Litt|A|B)\.)|Signora|Signorina|Signor|Sig\.(?:ra|na)?|Dott\.(?:ssa)?|Avv\.|MADAME|MONSIEUR|SIGNORA|SIGNOR)`;
 /** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
 const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
-/** A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`, `Sehr geehrte Anna Schmidt,`). */
-const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend))`;
+/**
+ * A greeting a name may follow, also in lower case (`hallo Anna,`, `moin Jens,`, `Guten Tag Anna,`, `Sehr geehrte Anna
+ * Schmidt,`); French and Italian ones (`Bonjour Pierre,`, `Salut Pierre,`, `Cher Pierre,`, `Chère Madame Favre,`, `Ciao
+ * Luca,`, `Caro Marco,`, `Gentile Signora Rossi,`). `Ciao` capitalised is a closing's cue as well: read as a greeting
+ * on the text's first line only.
+ */
+const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend)|[Bb]onjour|[Bb]onsoir|[Ss]alut|[Cc]h(?:er|ère)s?|[Bb]uongiorno|[Bb]uonasera|[Ss]alve|[Cc]iao|Car[oai]|[Gg]entil(?:e|i|issim[oa])|[Ee]gregi[oa])`;
 /**
  * A relative the writer names (`my husband Thomas Becker`, `my late father, Karl-Heinz Brandt`, `meine Tochter Lena
  * Schmitt`, `das Konto meiner Mutter Gertrud Krüger`, `meinem verstorbenen Vater Andrzej Kowalski`): the name after it is
  * a person's as surely as one a writer introduces themself with. Written from the letter after `m` (`y husband`,
- * `eine Tochter`, `einer Mutter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling.
+ * `eine Tochter`, `einer Mutter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling. In
+ * French and Italian too (`ma mère Monique Favre`, `mon père`, `mia madre Maria Rossi`, `mio padre`).
  * Not `Frau` or `Herr` alone, which are titles and cue a name of their own (`meine Frau Schmidt`).
  */
-const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|mother|father|partner|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|ein(?:e[rms]?)? (?:verstorbene[nr]? )?(?:Ehemann(?:e?s)?|Ehefrau|Mann(?:e?s)?|Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Partnerin|Partners?|Lebensgefährtin|Lebensgefährten?|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?|Schwiegermutter|Schwiegervaters?)|eine verstorbene Frau),?`;
+const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|mother|father|partner|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|ein(?:e[rms]?)? (?:verstorbene[nr]? )?(?:Ehemann(?:e?s)?|Ehefrau|Mann(?:e?s)?|Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Partnerin|Partners?|Lebensgefährtin|Lebensgefährten?|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?|Schwiegermutter|Schwiegervaters?)|eine verstorbene Frau|a (?:défunte )?(?:mère|femme|fille|sœur|soeur|grand-mère|conjointe|compagne|tante|belle-mère|petite-fille)|on (?:défunt |feu )?(?:père|mari|fils|frère|grand-père|époux|épouse|conjoint|compagnon|oncle|beau-père|petit-fils)|ia (?:defunta )?(?:madre|moglie|figlia|sorella|nonna|zia|compagna|suocera)|io (?:defunto )?(?:padre|marito|figlio|fratello|nonno|zio|compagno|suocero)),?`;
 /**
  * The relatives after whom one capitalised word is a given name (`Meine Tochter Emma soll …`, `my son Paul`), from the
  * letter after `m` as RELATIVE_CUE: in German only at a sentence's `Mein`/`Meine`, where the word after the relative
@@ -80,14 +93,28 @@ const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|moth
  * `Mein Mann Ende Mai` are no names).
  */
 const RELATIVE_ALONE = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm])y (?:late )?(?:husband|wife|son|daughter|mother|father|brother|sister|grandson|granddaughter|mum|mom|dad)|(?<=${BEFORE}M)eine? (?:Ehemann|Ehefrau|Mann|Sohn|Tochter|Mutter|Vater|Bruder|Schwester|Enkelin|Enkel|Oma|Opa)),?[ \t]{1,3}(${WORD})${END_OF_WORD}(?=[ \t]{1,3}\p{Ll}|[ \t]{0,3}(?:[,.;:!?)]|\r?\n|$))`,
+  String.raw`(?:(?<=${BEFORE}[Mm])y (?:late )?(?:husband|wife|son|daughter|mother|father|brother|sister|grandson|granddaughter|mum|mom|dad)|(?<=${BEFORE}M)eine? (?:Ehemann|Ehefrau|Mann|Sohn|Tochter|Mutter|Vater|Bruder|Schwester|Enkelin|Enkel|Oma|Opa)|(?<=${BEFORE}[Mm])(?:a (?:mère|femme|fille|sœur|soeur)|on (?:père|mari|fils|frère)|ia (?:madre|moglie|figlia|sorella)|io (?:padre|marito|figlio|fratello))),?[ \t]{1,3}(${WORD})${END_OF_WORD}(?=[ \t]{1,3}\p{Ll}|[ \t]{0,3}(?:[,.;:!?)]|\r?\n|$))`,
   'uy',
 );
+
+/**
+ * The cues of NAME_CUE for the French and Italian phrases a writer gives a name with (`Je m'appelle`, `Mi chiamo`, `Mon
+ * nom est`, `Il mio nome è`) and the fields that name a person (`Titulaire du compte:`, `Titolare del conto:`,
+ * `Intestatario:`, `Nom:`, `Prénom:`, `Nome:`, `Cognome:`, `Nominativo:`, `Bénéficiaire:`, `Beneficiario:`): GIVEN reads them.
+ */
+const FR_IT_GIVEN_CUE = String.raw`appelle|chiamo|nom est|nome è|Titulaire|Titolare|Intestatari|Nom|Prénom|Cognome|Bénéficiaire|Beneficiario`;
+/**
+ * The cues of NAME_CUE for the French, Italian and Swiss closings of CLOSING (`Cordialement`, `Bien à vous`,
+ * `Meilleures salutations`, `Bonne journée`, `Merci vielmal`, `En schöne Tag`, `Cordiali saluti`, `Un cordiale saluto`,
+ * `Grazie`, `Buona giornata`), each starting where its CLOSING alternative starts. `Salutations` and `Saluti` from their
+ * capital: the greeting `Salut` (a later group) would take their first letters.
+ */
+const FR_IT_CLOSING_CUE = String.raw`ordialement|[Ss]alutations|ien à (?:vous|toi)|onne (?:fin de )?journée|onne soirée|elle journée|erci|chönen? Tag|[Ss]alut[io]|ordiale saluto|razie|uona (?:giornata|serata)|ORDIALEMENT|SALUTATIONS|SALUT[IO]`;
 
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|${RELATIVE_CUE}|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person)|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|est|ishes|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|${RELATIVE_CUE}|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person|${FR_IT_GIVEN_CUE})|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|esten Dank|est|ishes|${FR_IT_CLOSING_CUE}|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -95,13 +122,17 @@ const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his i
 const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.|h\.[ \t]?c\.|mult\.)){0,5}`;
 /** At a title: the title, then the name (group 1). */
 const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
+/** The French and Italian phrases a writer gives a name with: `Je m'appelle`, `Mi chiamo`, `Mon nom est`, `Il mio nome è`. */
+const FR_IT_GIVEN = String.raw`(?<=${BEFORE}[Jj]e m['’])appelle|(?<=${BEFORE}[Mm]i )chiamo|(?<=${BEFORE}[Mm]on )nom est|(?<=${BEFORE}[Mm]io )nome è`;
+/** French and Italian fields that name a person, before their colon (`Titulaire du compte`, `Titolare del conto`, `Cognome`). */
+const FR_IT_FIELD = String.raw`Titulaire(?: du compte| de la carte)?|Titolare(?: del conto| della carta)?|Intestatari[oa](?: del conto)?|Nom(?: de famille)?|Prénom|Nome|Cognome|Nominativo|Bénéficiaire|Beneficiario`;
 /**
  * At `Name`, `name` or `heiße`: the phrase a writer gives a name with, then the name (group 1); also a field that
  * names a person (`Kontoinhaber:`, `Depotinhaber:`, `Bevollmächtigter:`, `Nachname:`, `Ansprechpartnerin:`, `Empfänger:`, `Beneficiary:`).
  * The name ends before the label of a field after it on the same line (`Vorname: Lisa Nachname: Schmitz`).
  */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person):)[ \t]{1,40}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:Vor|Nach|Geburts)?[Nn]ame):)`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN}|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person|${FR_IT_FIELD}):)[ \t]{1,40}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:(?:Vor|Nach|Geburts)?[Nn]ame|Nom|Prénom|Nome|Cognome)):)`,
   'uy',
 );
 /**
@@ -121,7 +152,7 @@ const LOWER_WORD = String.raw`\p{Ll}{2,30}(?:-\p{Ll}{2,30})?`;
  * end, `und`, `and`), so that more of a sentence is not taken for it.
  */
 const GIVEN_LOWER = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )[Nn]ame ist|(?<=${BEFORE}[Mm]y )name is|(?<=${BEFORE}[Ii]ch )heiße)[ \t]{1,3}(${LOWER_WORD}(?:[ \t]${LOWER_WORD}){1,2})(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]{1,3}(?:und|and)[ \t])`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )[Nn]ame ist|(?<=${BEFORE}[Mm]y )name is|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN})[ \t]{1,3}(${LOWER_WORD}(?:[ \t]${LOWER_WORD}){1,2})(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]{1,3}(?:und|and|et|e)[ \t])`,
   'uy',
 );
 
@@ -140,13 +171,23 @@ const INTRODUCED = new RegExp(
 const INFORMAL = String.raw`Tschüs{1,2}|Ciao|Bis dann|Bis bald|[Ss]ervus`;
 const INFORMAL_START = new RegExp(String.raw`^(?:${INFORMAL})`);
 /**
+ * French, Italian and Swiss closings, from where FR_IT_CLOSING_CUE finds them: `Cordialement` (`Bien cordialement`),
+ * `Salutations distinguées`, `Meilleures salutations`, `Bien à vous`, `Bonne journée`, `Merci vielmal`, `Merci
+ * beaucoup`, `En schöne Tag`, `Schönen Tag noch`, `Cordiali saluti`, `Saluti cordiali`, `Un cordiale saluto`, `Grazie
+ * mille`, `Buona giornata`; `Besten Dank` too.
+ */
+const FR_IT_CLOSING = String.raw`(?<=${BEFORE}[Cc])ordialement|${BEFORE}[Ss]alutations(?:[ \t]{1,3}(?:distinguées|cordiales))?|(?<=${BEFORE}[Bb])ien à (?:vous|toi)|(?<=${BEFORE}[Bb])(?:onne (?:fin de )?journée|onne soirée|elle journée)|(?<=${BEFORE}[Mm])erci(?:[ \t]{1,3}(?:vielmal|viel mal|beaucoup|bien|d['’]avance|par avance))?|(?<=${BEFORE}[Ss])chönen? Tag(?:[ \t]{1,3}noch)?${END_OF_WORD}|${BEFORE}[Ss]alut[io](?:[ \t]{1,3}[Cc]ordiali)?|(?<=${BEFORE}[Cc])ordiale saluto|(?<=${BEFORE}[Gg])razie(?:[ \t]{1,3}mille)?|(?<=${BEFORE}[Bb])uona (?:giornata|serata)|(?<=${BEFORE}[Bb])esten Dank(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|(?<=${BEFORE}C)ORDIALEMENT|${BEFORE}SALUTATIONS|${BEFORE}SALUT[IO]`;
+/**
  * At a closing (its first letter may be before the cue; also in capitals: `MIT FREUNDLICHEN GRÜSSEN`,
  * `KIND REGARDS`; and spelt without umlauts: `Gruss`, `Viele Gruesse`, `Mit freundlichen Gruessen`), then a name alone on the rest of its line or on a line after it, blank lines between
  * allowed (group 1).
  */
-const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|(?<=${BEFORE}[Dd])anke(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|${BEFORE}(?:${INFORMAL})|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS|ESSEN?))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${SIG_DASHES})`;
-/** After a closing: where it was written from (`Herzliche Grüße aus Berlin`), then the line breaks (blank lines allowed) before the signature. */
-const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
+const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(?<=${BEFORE}[Rr])egards|(?<=${BEFORE}[Ss])incerely|(?<=${BEFORE}[Ff])aithfully|(?<=${BEFORE}[Tt])ruly|(?<=${BEFORE}[Hh])ochachtungsvoll|(?<=${BEFORE}[Cc])heers|(?<=${BEFORE}[Tt])hanks|(?<=${BEFORE}[Tt])hank you(?:[ \t]{1,3}(?:in advance|very much|so much))?|(?<=${BEFORE}[Vv])ielen Dank(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|(?<=${BEFORE}[Dd])anke(?:[ \t]{1,3}(?:im[ \t]{1,3}[Vv]oraus|vorab))?|${BEFORE}(?:${INFORMAL})|${BEFORE}(?:MfG|Mfg|mfg|LG|VG)|(?<=${BEFORE}[Bb])est|(?<=${BEFORE}[Ww])ishes|${BEFORE}GR(?:Ü(?:ß|SS)EN?|U(?:ß|SS|ESSEN?))|(?<=${BEFORE}R)EGARDS|(?<=${BEFORE}S)INCERELY|(?<=${BEFORE}T)HANKS|(?<=${BEFORE}D)ANKE|${BEFORE}MFG|${FR_IT_CLOSING}|${SIG_DASHES})`;
+/**
+ * After a closing: where it was written from (`Herzliche Grüße aus Berlin`, `Salutations de Genève`, `Saluti da
+ * Lugano`), then the line breaks (blank lines allowed) before the signature.
+ */
+const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from|de|depuis|da|dalla|dal)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
 /** A family signing (`Viele Grüße\nFam. Krüger`, `Familie Krüger`): the word stays, the surname after it is a name. */
 const FAMILY = String.raw`(?:Fam\.|Familie(?=[ \t]))`;
 /**
@@ -175,7 +216,7 @@ const SIGNED_THEN_MORE = new RegExp(
  * …` is a sentence), `regards` only after one or opening its line (`with regards to …`).
  */
 const SIGNED_SHORT = new RegExp(
-  String.raw`(?:${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))[ \t]{1,3}|(?<=(?:[Ff]reundlichen|[Bb]esten|[Hh]erzlichen|[Ll]ieben|[Vv]ielen)[ \t]{1,3})Gr(?:ü(?:ß|ss)|ue(?:ss|ß))en[ \t]{1,3}|(?:Tschüs{1,2}|Ciao|[Ss]ervus)[ \t]{1,3})|(?<=(?:(?:^|\n)[ \t]{0,3}R|(?:[Bb]est|[Kk]ind|[Kk]indest|[Ww]arm|[Ww]armest)[ \t]{1,3}[Rr]))egards[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
+  String.raw`(?:${BEFORE}(?:(?:MfG|Mfg|mfg|LG|VG)[ \t]{1,3}(?!\p{Lu}{2})|Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))[ \t]{1,3}|(?<=(?:[Ff]reundlichen|[Bb]esten|[Hh]erzlichen|[Ll]ieben|[Vv]ielen)[ \t]{1,3})Gr(?:ü(?:ß|ss)|ue(?:ss|ß))en[ \t]{1,3}|(?:Tschüs{1,2}|Ciao|[Ss]ervus|[Ss]aluti(?![ \t]{1,3}(?:da|dal|dalla|di)[ \t]))[ \t]{1,3})|(?<=(?:^|\n)[ \t]{0,3}(?:[Bb]ien )?C)ordialement[ \t]{1,3}|(?<=(?:(?:^|\n)[ \t]{0,3}R|(?:[Bb]est|[Kk]ind|[Kk]indest|[Ww]arm|[Ww]armest)[ \t]{1,3}[Rr]))egards[ \t]{1,3})(${nameWords(3)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
 /** The abbreviated closings, which also name firms and products (`LG Electronics`, `Position: LG Display`). */
@@ -184,10 +225,11 @@ const ABBREVIATED_THEN_WORD = /^(?:MfG|Mfg|mfg|LG|VG)[ \t]/;
 /** Words after `LG` that make it the firm's name (`LG Electronics`, `LG Chem`), not a signature. */
 const FIRM_AFTER_LG = new Set('electronics display chem energy innotek uplus household corp group'.split(' '));
 /**
- * A closing's word that SIGNED_SHORT reads as a cue with the name after it (`Gruß`, `Grüße`, `Regards`, `Ciao`): a
- * signature line may open with it, or have it second after an adjective (`Schöne Grüße`, `Best Regards`).
+ * A closing's word that SIGNED_SHORT or CLOSING reads as a cue with the name or place after it (`Gruß`, `Grüße`,
+ * `Regards`, `Ciao`, `Cordialement`, `Salutations`, `Saluti`): a signature line may open with it, or have it second after
+ * an adjective (`Schöne Grüße`, `Best Regards`, `Meilleures Salutations`, `Cordiali Saluti`).
  */
-const CLOSING_WORD = /^(?:Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))|[Rr]egards|Ciao|Tschüs{1,2}|Servus)$/u;
+const CLOSING_WORD = /^(?:Gr(?:ü(?:ß|ss)e|uß|u(?:ss|esse))|[Rr]egards|Ciao|Tschüs{1,2}|Servus|Cordialement|[Ss]alutations|[Ss]aluti|[Ss]aluto|Merci|Grazie)$/u;
 
 /** Whether a cued name's line opens with a closing that takes a name after it (`Gruß Hamburg`, `Schöne Grüße Anna`). */
 function opensWithClosing(name: string): boolean {
@@ -354,13 +396,16 @@ function cuedNameHits(text: string): Hit[] {
       continue;
     }
     const informal = (cue[3] ?? cue[4]) !== undefined && INFORMAL_START.test(cue[0]);
-    if (informal && cue[3] !== undefined && at < firstLineEnd) continue;
-    let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : cue[3] !== undefined ? SIGNED : GREETED, text, at);
+    // On the text's first line an informal closing greets (`Servus,\nBitte …`); `Ciao` greets a name there (`Ciao Luca,`).
+    const greetsFirst = informal && cue[3] !== undefined && at < firstLineEnd;
+    if (greetsFirst && !cue[0].startsWith('Ciao')) continue;
+    const greeting = cue[4] !== undefined || greetsFirst;
+    let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : greeting ? GREETED : SIGNED, text, at);
     if (m === null && cue[1] !== undefined) m = titledLine(text, at);
     if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at);
-    if (m === null && cue[4] !== undefined) m = greetedLowerCase(text, at);
+    if (m === null && greeting) m = greetedLowerCase(text, at);
     // `Servus` greets, and closes too below the text's first line (`…\nServus\nThomas`): then it is read as a closing.
-    const closing = cue[3] !== undefined || (m === null && informal && at >= firstLineEnd);
+    const closing = (cue[3] !== undefined && !greetsFirst) || (m === null && informal && at >= firstLineEnd);
     if (m === null && closing && cue[3] === undefined) m = stickyAt(SIGNED, text, at);
     let thenMore = false;
     let reversed = false;
@@ -377,13 +422,14 @@ function cuedNameHits(text: string): Hit[] {
     }
     if (m === null) continue;
     const words = m[1].split(/[ \t]+/u);
-    // `Vielen Dank, Frau Müller`, `Hallo Herr Meier,`: the title's own cue takes the name, and the title stays.
-    if ((closing || cue[4] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
+    // `Vielen Dank, Frau Müller`, `Hallo Herr Meier,`: the title's own cue takes the name, and the title stays; so does
+    // a title's after another (`Madame Monsieur Dupont`).
+    if ((closing || greeting || cue[1] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
-    if ((cue[2] !== undefined || cue[4] !== undefined) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
+    if ((cue[2] !== undefined || greeting) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk;
     // `Hallo Welt,`, `Hallo Du,`: no one.
-    if (cue[4] !== undefined && greetsDesk(words)) continue;
+    if (greeting && greetsDesk(words)) continue;
     // `Inhaber: Deutsche Bank AG`, `Kontoinhaber: Musterfirma GmbH`: a field that names a firm names no person.
     if (cue[2] !== undefined && namesFirm(text, words, m.index + m[0].length)) continue;
     // After a closing the name is its whole line: one in capitals with a word that names no one (`Danke!` then
@@ -619,7 +665,7 @@ const PROSE_WORDS = new Set(
 );
 
 /** Fields that name whom money goes to: a firm as often as a person. */
-const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee)/;
+const PAYEE = /^(?:(?:Zahlungs)?[Ee]mpfänger|Begünstigte|Beneficiary|Payee|Bénéficiaire|Beneficiario)/;
 
 /** Words a sentence starts with after a closing line (`Danke` then `Die Überweisung, die …`): no name starts so. */
 const SENTENCE_STARTERS = new Set(

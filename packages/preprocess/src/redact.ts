@@ -12,6 +12,7 @@ import type { Hit } from './redact-hit.js';
 import { ibanHits, keptIbans } from './redact-iban.js';
 import { beforeSecondPhone, phoneHits } from './redact-phone.js';
 import { plainSpaces } from './spaces.js';
+import { swissIdHits } from './swiss-ids.js';
 import { walletHits } from './wallets.js';
 
 export type { Hit } from './redact-hit.js';
@@ -39,7 +40,9 @@ export const RedactOptionsSchema = z.object({
    * Numbers a keyword names: customer, account, depot and contract numbers (`[ACCOUNT]`), tax ids
    * (`[TAX_ID]`), German bank codes and UK sort codes (`[BANK_CODE]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
    * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
-   * Also crypto wallet addresses (Bitcoin, Ethereum) without a keyword, as `[ACCOUNT]`.
+   * Also crypto wallet addresses (Bitcoin, Ethereum) without a keyword, as `[ACCOUNT]`, Swiss AHV/AVS numbers by their
+   * shape and check digit (`756.1234.5678.97`), as `[SOCIAL_SECURITY]`, and Swiss business ids with their VAT suffix
+   * (`CHE-123.456.789 MWST`), as `[TAX_ID]`.
    */
   ids: z.boolean().default(true),
   /**
@@ -267,7 +270,8 @@ function foldedForms(text: string): string {
  * Masks with typed placeholders, in this order: configured patterns; IBANs (mod-97 valid, or of their country's exact
  * length: a typo); card numbers (Luhn valid, in an issuer's range); email addresses; crypto wallet addresses (`ids`);
  * secrets and logins a keyword names (`credentials`); numbers a keyword names (`ids`, and card and phone numbers after
- * their keyword with `card` and `phone`); identity documents and social security numbers (`ids`); phone numbers; and,
+ * their keyword with `card` and `phone`); identity documents and social security numbers (`ids`); Swiss AHV numbers
+ * and suffixed business ids by their shape (`ids`); phone numbers; and,
  * when asked (`names`), street addresses and marked names. Where hits overlap, the earlier detector wins (over a user
  * pattern's match, a later hit keeps what is left of it). Letters written decomposed come back composed
  * (`composeDiacritics`), no-break spaces as spaces and soft hyphens and zero-width characters gone (`plainSpaces`);
@@ -335,6 +339,8 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
     credentials,
     digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
+    // AHV numbers and suffixed UIDs by their shape alone: after the keyed ones, so that a keyword's own type wins.
+    o.ids && digits ? swissIdHits(others) : [],
     o.phone && digits ? phoneHits(blanked === numbers ? others : withoutSpans(blanked, taken), from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,

@@ -1,6 +1,6 @@
 /**
  * The writer's name as an email's `From` gives it, for masking it wherever the text names the writer without a
- * cue masking sees (a name under a closing it does not know, `Cordialement,\nJean Moreau`; a name with no
+ * cue masking sees (a name under a closing it does not know, `Atentamente,\nJuan Moreno`; a name with no
  * greeting or title before it). Each is passed as one of `redactPii`'s `knownNames`, which looks for the whole
  * name and its surname.
  *

@@ -17,6 +17,9 @@ export const SIGN_OFFS = [
   'vielen dank im voraus', 'danke im voraus', 'besten dank im voraus', 'vielen dank und freundliche grüße',
   'vielen dank und beste grüße', 'vielen dank und viele grüße', 'danke und beste grüße', 'danke und freundliche grüße',
   'freundlichst',
+  // Swiss German (`Merci vielmal`, `En schöne Tag`), and a closing's adjective in the singular (`Lieber Gruss`)
+  'merci vielmal', 'merci viel mal', 'en schöne tag', 'e schöne tag', 'schöne tag', 'schönen tag', 'schönen tag noch',
+  'einen schönen tag', 'lieber gruss', 'lieber gruß',
   // Spelt without umlauts (an ASCII keyboard, a mailer that replaced them)
   'mit freundlichen gruessen', 'freundliche gruesse', 'viele gruesse', 'beste gruesse', 'liebe gruesse', 'herzliche gruesse',
   'schoene gruesse', 'gruesse', 'mit besten gruessen',
@@ -31,10 +34,15 @@ export const SIGN_OFFS = [
   // French, Spanish, Dutch, Italian
   'cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'merci', 'saludos', 'saludos cordiales', 'atentamente',
   'met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'groeten', 'cordiali saluti', 'distinti saluti', 'saluti',
+  'très cordialement', 'meilleures salutations', 'mes meilleures salutations', 'avec mes meilleures salutations',
+  'sincères salutations', 'salutations distinguées', 'salutations cordiales', 'bonne journée', 'bonne soirée',
+  'bonne fin de journée', 'belle journée', 'bien à toi', 'merci beaucoup', 'merci bien', 'merci par avance',
+  'saluti cordiali', 'un cordiale saluto', 'cordiale saluto', 'un caro saluto', 'un saluto', 'cari saluti', 'grazie',
+  'grazie mille', 'buona giornata', 'buona serata',
 ];
 const SIGN_OFF_SET = new Set(SIGN_OFFS);
 /** Thanks are often the last words of the message itself: they start a signature only with a name under them. */
-const THANKS = /^(?:thanks|thank you|many thanks|thanks again|thanks in advance|thank you very much|thanks so much|thx|danke|danke schön|vielen dank|besten dank|merci)\b/;
+const THANKS = /^(?:thanks|thank you|many thanks|thanks again|thanks in advance|thank you very much|thanks so much|thx|danke|danke schön|vielen dank|besten dank|merci|grazie)\b/;
 
 function isThanks(line: string): boolean {
   return THANKS.test(stripMarkers(line).toLowerCase());
@@ -171,8 +179,11 @@ export function signOffRules(l: string): boolean {
   return false;
 }
 
-/** What joins two sign-offs into one, blanks around it: `und`, `and`, `&`, `+`, or a `/` or `|` between two languages'. */
-const JOINS_SIGN_OFFS = /\s+(?:und|and|&|\+|\/|\|)\s+/;
+/**
+ * What joins two sign-offs into one, blanks around it: `und`, `and`, French `et`, Italian `e`, `&`, `+`, or a `/` or `|`
+ * between two languages' (`Grazie e cordiali saluti`, `Merci et bonne journée`).
+ */
+const JOINS_SIGN_OFFS = /\s+(?:und|and|et|e|&|\+|\/|\|)\s+/;
 
 /**
  * A sign-off, or sign-offs joined into one (`Danke & Gruß`, `Thanks and regards`, `Many thanks and best regards`,
@@ -187,10 +198,11 @@ function isSignOffWords(s: string): boolean {
 }
 
 /**
- * `Mit freundlichen Grüßen aus Hamburg`, `Best wishes from Bad Homburg`: greetings and the place they come from,
- * one to three capitalised words (`Frankfurt am Main`). Not `Grüße aus dem Urlaub`: no place, a sentence.
+ * `Mit freundlichen Grüßen aus Hamburg`, `Best wishes from Bad Homburg`, `Salutations de Genève`, `Saluti da Lugano`:
+ * greetings and the place they come from, one to three capitalised words (`Frankfurt am Main`). Not `Grüße aus dem
+ * Urlaub`: no place, a sentence.
  */
-const FROM_PLACE = /^(.+?)\s+(?:aus|from)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:(?:am|an der|im|ob der|bei)\s+)?\p{Lu}[\p{L}.'-]*){0,2}[\s,.!:;-]*$/u;
+const FROM_PLACE = /^(.+?)\s+(?:aus|from|de|depuis|da|dalla|dal)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:(?:am|an der|im|ob der|bei)\s+)?\p{Lu}[\p{L}.'-]*){0,2}[\s,.!:;-]*$/u;
 /** The greeting word of a sign-off (`Grüße`, `regards`): thanks come from no place. */
 const GREETING_SIGN_OFF = /gr(?:ü|ue|u)(?:ß|ss)|regards|wishes|greetings|groet|salut|saludos/;
 
@@ -208,6 +220,8 @@ const DEVICE = [
   /^get outlook for (?:ios|android)\.?$/i,
   /^(?:holen sie sich|hol dir) outlook für (?:ios|android)\.?$/i,
   /^(?:outlook für (?:ios|android) (?:herunterladen|beziehen)|download outlook for (?:ios|android))\.?$/i,
+  // French and Italian: `Obtenir Outlook pour iOS`, `Télécharger Outlook pour Android`, `Ottieni Outlook per iOS`, `Scarica …`.
+  /^(?:(?:obtenir|télécharger) outlook pour|(?:ottieni|scarica) outlook per) (?:ios|android)\.?$/i,
   /^diese nachricht wurde von meinem .{1,60} gesendet\.?$/i,
 ];
 /** A short line naming a phone or mail app: "Enviado do meu iPhone", "Az iPhone-omról küldve", "أُرسلت من الـ iPhone". */
@@ -226,7 +240,7 @@ const TRAILING_LINK = /\s?<https?:\/\/[^\s<>]{1,200}>$/;
 /** `Sent from my iPhone`, `Von meinem iPhone gesendet`, `Gesendet von Outlook für Android` ... */
 // Cheap gates before the patterns: a brand name anywhere (plain substring search), or a "sent" word first.
 const BRANDS = /iPhone|iphone|IPhone|iPad|[Aa]ndroid|Outlook|Samsung|Galaxy|BlackBerry|Huawei|Xiaomi|obil/;
-const SENT_START = /^[\s*_]{0,4}(?:sent|gesendet|von|vom|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|get|holen|hol|diese)/i;
+const SENT_START = /^[\s*_]{0,4}(?:sent|gesendet|von|vom|envoy|enviad|verzonden|inviat|skickat|sendt|wysłan|lähetetty|trimis|get|holen|hol|diese|obtenir|télécharger|ottieni|scarica)/i;
 
 /** The cheap gates of `isDeviceLine`: false means it is no device line. */
 function mayBeDeviceLine(line: string): boolean {
