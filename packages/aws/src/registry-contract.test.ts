@@ -76,6 +76,19 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     expect((await registry.champion())?.id).toBe(v.id);
   });
 
+  it('a decided version takes no later gate: REGISTRY_DECIDED, its gate as its decision found it', async () => {
+    const a = await registry.register(await artifact('m-a'));
+    const b = await registry.register(await artifact('m-b'));
+    const passed = { ...failedGate, pass: true, failed: [] };
+    await registry.recordGate(a.id, passed);
+    await registry.approve(a.id);
+    await registry.reject(b.id);
+    await isRegistryError(registry.recordGate(a.id, failedGate), 'REGISTRY_DECIDED');
+    await isRegistryError(registry.recordGate(b.id, failedGate), 'REGISTRY_DECIDED');
+    expect((await registry.get(a.id)).gate).toEqual(passed);
+    expect((await registry.get(b.id)).gate).toBeUndefined();
+  });
+
   it('approving again a version Approved with force over its failed gate asks no force again and writes no note', async () => {
     const v = await registry.register(await artifact('m-1'));
     await registry.recordGate(v.id, failedGate);

@@ -442,16 +442,16 @@ describe('S3SageMakerRegistry against s3rver', () => {
     it('keeps the last gate as <prefix><id>.gate.json, outside the artifact; get, list and champion show it', async () => {
       const a = await registry.register(await newArtifact());
       const b = await registry.register(await newArtifact());
+      await registry.recordGate(a.id, gate(true, 'm-old'));
       await registry.approve(a.id);
       expect(await registry.recordGate(b.id, gate(false, a.id))).toEqual({ ...b, gate: gate(false, a.id) });
       expect((await registry.recordGate(b.id, gate(true, a.id))).gate).toEqual(gate(true, a.id)); // the last one replaces it
       expect((await registry.get(b.id)).gate).toEqual(gate(true, a.id));
-      expect((await registry.list()).map((v) => [v.id, v.gate?.pass])).toEqual([[b.id, true], [a.id, undefined]]);
+      expect((await registry.list()).map((v) => [v.id, v.gate?.pass])).toEqual([[b.id, true], [a.id, true]]);
       expect(JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: gateKey(b.id) }))).Body!.transformToString())).toEqual(gate(true, a.id));
       // Neither the model data SageMaker copies into the container nor the downloaded artifact holds it.
       expect((await listKeys(s3, 'artifacts', `models-${counter}/${b.id}/`)).filter((k) => k.includes('gate'))).toEqual([]);
       expect(await readdir(await registry.artifactDir(b.id))).not.toContain('gate.json');
-      await registry.recordGate(a.id, gate(true, 'm-old'));
       expect((await registry.champion())?.gate).toEqual(gate(true, 'm-old'));
       // list learns which ids have one from the registry's top level alone (the versions' files are one level down).
       expect((await listKeys(s3, 'artifacts', `models-${counter}/`, '/')).sort()).toEqual([gateKey(a.id), gateKey(b.id), `models-${counter}/champion.json`].sort());
@@ -506,6 +506,26 @@ describe('S3SageMakerRegistry against s3rver', () => {
       await expect(registry.get(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringMatching(/is not a gate record \(failed: .*\); run the comparison again/) });
       // The artifact itself is not held up by it: the download never reads the gate.
       expect(await registry.artifactDir(a.id)).toContain(a.id);
+    });
+
+    it('keeps the gate a decision was made on: an Approved or Rejected version takes no later gate (REGISTRY_DECIDED), writing nothing', async () => {
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
+      const c = await registry.register(await newArtifact());
+      await registry.recordGate(b.id, gate(true, 'm-0'));
+      await registry.approve(a.id, { by: 'ann' });
+      await registry.approve(b.id, { by: 'bob' });
+      await registry.reject(c.id, { by: 'carl', note: 'not needed' });
+      const keys = await listKeys(s3, 'artifacts', `models-${counter}/`);
+      for (const [id, status, by] of [[a.id, 'Approved', 'ann'], [b.id, 'Approved', 'bob'], [c.id, 'Rejected', 'carl']] as const) {
+        await expect(registry.recordGate(id, gate(false, a.id))).rejects.toMatchObject({
+          code: 'REGISTRY_DECIDED',
+          message: expect.stringMatching(new RegExp(`^model "${id}" is ${status} \\(by ${by} at \\S+\\): a gate is recorded only on a version awaiting its decision`)),
+        });
+      }
+      expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual(keys);
+      // b keeps the gate its approval was made on; a and c, decided with none, have none.
+      expect((await registry.list()).map((v) => [v.id, v.gate])).toEqual([[c.id, undefined], [b.id, gate(true, 'm-0')], [a.id, undefined]]);
     });
 
     it('refuses a gate for an id with no package, writing nothing', async () => {

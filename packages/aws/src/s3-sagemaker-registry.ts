@@ -12,6 +12,7 @@ import {
   checkArtifactToRegister,
   checkManifest,
   checkRegisteredArtifact,
+  gateDecidedError,
   gateFailedError,
   gateOverrideNote,
   GateRecordSchema,
@@ -346,11 +347,15 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   /**
    * Keeps the gate's outcome as `<prefix><id>.gate.json`, replacing an earlier one (one PutObject: a reader sees
-   * the old record or the new, whole). An id with no package is refused (REGISTRY_NOT_FOUND) before anything is written.
+   * the old record or the new, whole), on a version awaiting its decision. An id with no package is refused
+   * (REGISTRY_NOT_FOUND), an Approved or Rejected one (REGISTRY_DECIDED: the record is the gate its decision was
+   * made on), before anything is written. The status is read first and the record written after: a decision made in
+   * between (the console, another writer) is not seen; the bucket's object versions and CloudTrail keep what was.
    */
   async recordGate(id: string, gate: GateRecord): Promise<ModelVersion> {
     const record = GateRecordSchema.parse(gate);
     const { version } = await this.find(id);
+    if (version.status !== 'PendingManualApproval') throw gateDecidedError(version);
     await this.options.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.gateKey(id), ContentType: 'application/json', Body: JSON.stringify(record) }));
     return { ...version, gate: record };
   }
@@ -450,7 +455,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
   /**
    * Only the champion itself or the version deployed last (an approval in the SageMaker console moves the
    * endpoint, not the pointer; this puts the pointer back in step): the endpoint serves what was approved
-   * last, and a pointer moved elsewhere would not move it.
+   * last, and a pointer moved elsewhere would not move it. Takes no `by` or `note` (the contract's options): the
+   * pointer is one object, with no history of its own; who moved it and when is in CloudTrail (and in the bucket's
+   * object versions of champion.json), and the approvals that moved the endpoint in the model packages' approval history.
    */
   async setChampion(id: string): Promise<void> {
     const { version } = await this.find(id);

@@ -97,10 +97,19 @@ export interface StatusChange {
   at: string;
   by?: string;
   note?: string;
+  /**
+   * The gate on record when the decision was made (an approval or rejection; absent when there was none, and on
+   * decisions recorded before this field): the evaluation it was made on, kept with it (the local registry).
+   */
+  gate?: GateRecord;
 }
 
-/** What approve and reject take. */
+/** What approve and reject take (and `setChampion`, for the champion history where a registry keeps one). */
 export interface StatusChangeOptions {
+  /**
+   * Who decides, as given: the CLI passes `--by`, else the OS account (`$USER`, else the account name), which is
+   * no verified identity; on AWS the IAM principal in CloudTrail is.
+   */
   by?: string;
   /** Why; kept as `statusNote` and in the history, never over the registration note. */
   note?: string;
@@ -134,7 +143,10 @@ export interface ModelVersion {
   manifestSha256?: string;
   /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
   history?: StatusChange[];
-  /** The last gate `mailroute compare` ran with this version as challenger (`recordGate`; both registries keep it). */
+  /**
+   * The gate `mailroute compare` ran with this version as challenger (`recordGate`; both registries keep it): the
+   * last one while it awaited its decision, then the one its decision was made on (no gate is recorded after it).
+   */
   gate?: GateRecord;
   /** When `registry prune` removed its artifact (the local registry): its record stays, nothing can load it. */
   prunedAt?: string;
@@ -156,9 +168,11 @@ export interface ModelRegistry {
   approve(id: string, options?: StatusChangeOptions & { promote?: boolean; force?: boolean }): Promise<ModelVersion>;
   /**
    * Keeps the outcome of a gate run with `id` as challenger on the version (the last one replaces any
-   * earlier one). Where it is kept, `approve` refuses a version whose last gate failed with
-   * `REGISTRY_GATE_FAILED` unless `{ force: true }`, and then says so in the decision's note. An id the
-   * registry does not hold is refused (`REGISTRY_NOT_FOUND`) with nothing written.
+   * earlier one) while it awaits its decision (`PendingManualApproval`). Where it is kept, `approve` refuses a
+   * version whose last gate failed with `REGISTRY_GATE_FAILED` unless `{ force: true }`, and then says so in the
+   * decision's note. An Approved or Rejected version is refused (`REGISTRY_DECIDED`): its gate is the one that
+   * decision was made on. An id the registry does not hold is refused (`REGISTRY_NOT_FOUND`); nothing is written
+   * on a refusal.
    */
   recordGate(id: string, gate: GateRecord): Promise<ModelVersion>;
   /**
@@ -169,7 +183,8 @@ export interface ModelRegistry {
    */
   reject(id: string, options?: StatusChangeOptions): Promise<ModelVersion>;
   champion(): Promise<ModelVersion | undefined>;
-  setChampion(id: string): Promise<void>;
+  /** Makes an Approved version the champion; `by` and `note` go into the champion history where the registry keeps one (the local one). */
+  setChampion(id: string, options?: StatusChangeOptions): Promise<void>;
   /** A local directory holding the artifact (remote registries download it to a cache first). */
   artifactDir(id: string): Promise<string>;
 }

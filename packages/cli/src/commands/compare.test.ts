@@ -155,12 +155,13 @@ describe('mailroute compare', () => {
     const pending = { id: 'ngram-bag-1', version: 1, status: 'PendingManualApproval' as const, createdAt: '2026-01-01T00:00:00Z', family: 'ngram-bag', tasks: ['queue'], dataHash: 'x', metrics: {} };
     const names = { challenger: 'ngram-bag-1', champion: 'ngram-bag-0' };
     expect(afterGate({ version: pending, recorded: true }, names, false, [])).toContain('`mailroute registry approve ngram-bag-1` refuses it now that this failure is on record');
-    // Approved (e.g. with --no-promote) before this compare: approve does not check the gate again, it makes it champion.
-    const approved = afterGate({ version: { ...pending, status: 'Approved' }, recorded: true }, names, false, []);
+    expect(afterGate({ version: pending, recorded: true }, names, false, [])).toContain('`mailroute registry approve ngram-bag-1 --force --note <why>` would make the challenger the champion');
+    // Approved (e.g. with --no-promote) before this compare: the outcome is not recorded, approve does not see it and makes it champion.
+    const approved = afterGate({ version: { ...pending, status: 'Approved' }, recorded: false }, names, false, []);
     expect(approved).not.toContain('refuses');
-    expect(approved).toContain('It is Approved already, so `mailroute registry approve ngram-bag-1` does not check this gate again: it makes the challenger the champion all the same, with a warning');
-    const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: true }, names, false, []);
-    expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` stays; `mailroute registry approve ngram-bag-1` refuses it, and `mailroute registry approve ngram-bag-1 --force` would undo the rejection');
+    expect(approved).toContain('It is Approved already, so this outcome is not recorded and `mailroute registry approve ngram-bag-1` does not check it: it makes the challenger the champion all the same (servers');
+    const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: false }, names, false, []);
+    expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` stays; `mailroute registry approve ngram-bag-1` refuses it, and `mailroute registry approve ngram-bag-1 --force --note <why>` would undo the rejection');
     expect(rejected).not.toContain('now that this failure is on record');
   });
 
@@ -175,6 +176,54 @@ describe('mailroute compare', () => {
     );
     expect(notRecordedReason('m-6', 'm-1', 'm-6', true)).toBe(`\`m-1\` is not the registry's champion (\`m-6\`, the challenger itself, is): a comparison with another model is a look, not the gate approve checks, so ${kept}.`);
     expect(notRecordedReason('m-6', 'm-1', null, true)).toBe('the registry has no champion, so no gate is kept: `mailroute registry approve` needs none to make `m-6` the first.');
+    // A decided version: its gate is the one its decision was made on, whatever the champion side or the flags.
+    const approved = { status: 'Approved' as const, statusChangedBy: 'ann', statusChangedAt: '2026-12-01T09:00:00.000Z' };
+    const decided = '`m-6` is Approved (by `ann` at 2026-12-01T09:00:00.000Z): a gate is recorded only on a version awaiting its decision, so the gate on record for it, on which that decision was made (`mailroute registry show m-6` has it, also in its history), stays as it was; this outcome is printed, not kept.';
+    for (const [champion, record] of [['m-5', true], ['m-5', false], ['m-1', true]] as const) {
+      expect(notRecordedReason('m-6', 'm-5', champion, record, approved)).toBe(`${decided} If this outcome means the approval should not stand, \`mailroute registry reject m-6 --note <why>\` reverses it.`);
+    }
+    expect(notRecordedReason('m-6', 'm-5', 'm-5', true, { status: 'Rejected' })).toMatch(/^`m-6` is Rejected: a gate is recorded only on a version awaiting its decision, .* To approve it after all, `mailroute registry approve m-6 --force --note <why>`\.$/);
+    expect(notRecordedReason('m-6', 'm-5', 'm-5', true, { status: 'PendingManualApproval' })).toBeUndefined();
+  });
+
+  it('keeps the gate an approval or rejection was made on: a later compare of a decided challenger is printed, not recorded', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-decided-'));
+    const registry = createLocalRegistry({ home });
+    for (const id of ['m-5', 'm-6', 'm-7']) await registry.register(artifact(id));
+    await registry.approve('m-5');
+    const file = (name: string, lines: PredictionLine[], modelId: string) => writeFileSync(path.join(home, name), formatPredictionLines(lines.map((l) => ({ ...l, modelId }))));
+    const compare = (challenger: string, champion: string) => runCli(['compare', '--challenger', challenger, '--champion', champion, '--resamples', '20'], { env: { CI: 'true', USER: 'tester' }, cwd: home, home });
+    const cli = (...argv: string[]) => runCli(['registry', ...argv], { env: { USER: 'tester' }, cwd: home, home });
+    // Better than the champion on one file: the gate passes and is recorded on both pending versions.
+    file('m6-good.jsonl', strong, 'm-6');
+    file('m7-good.jsonl', strong, 'm-7');
+    file('m5-a.jsonl', weak, 'm-5');
+    expect((await compare('m6-good.jsonl', 'm5-a.jsonl')).code).toBe(0);
+    expect((await compare('m7-good.jsonl', 'm5-a.jsonl')).code).toBe(0);
+    const passed = (await registry.get('m-6')).gate!;
+    expect(passed).toMatchObject({ pass: true, champion: 'm-5' });
+    expect((await cli('approve', 'm-6', '--no-promote')).code).toBe(0);
+    expect((await cli('reject', 'm-7', '--note', 'not needed')).code).toBe(0);
+    // The decision keeps the gate it was made on in its history entry.
+    expect((await registry.get('m-6')).history?.at(-1)).toMatchObject({ status: 'Approved', by: 'tester', gate: passed });
+    expect((await registry.get('m-7')).history?.at(-1)).toMatchObject({ status: 'Rejected', note: 'not needed', gate: (await registry.get('m-7')).gate });
+    // Worse than the champion on other data: compare fails (exit 1) and says so, but records nothing on either.
+    file('m6-bad.jsonl', weak, 'm-6');
+    file('m7-bad.jsonl', weak, 'm-7');
+    file('m5-b.jsonl', strong, 'm-5');
+    const later = await compare('m6-bad.jsonl', 'm5-b.jsonl');
+    expect(later.code).toBe(1);
+    expect(later.stdout).toContain('# Gate: FAIL');
+    expect(later.stdout).toMatch(/\nNot recorded: `m-6` is Approved \(by `tester` at \S+\): a gate is recorded only on a version awaiting its decision/);
+    expect(later.stdout).toContain('It is Approved already, so this outcome is not recorded');
+    expect((await registry.get('m-6')).gate).toEqual(passed);
+    expect((await cli('list')).stdout).toMatch(/m-6\s+Approved\s+PASS\s/);
+    const rejectedGate = (await registry.get('m-7')).gate;
+    const onRejected = await compare('m7-bad.jsonl', 'm5-b.jsonl');
+    expect(onRejected.code).toBe(1);
+    expect(onRejected.stdout).toContain('To approve it after all, `mailroute registry approve m-7 --force --note <why>`.');
+    expect((await registry.get('m-7')).gate).toEqual(rejectedGate);
+    rmSync(home, { recursive: true, force: true });
   });
 
   it('does not replace the gate measured against the champion with a look at an older version, nor with --no-record', async () => {

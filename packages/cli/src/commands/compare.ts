@@ -434,8 +434,9 @@ async function recordOnChallenger(
     (v) => v?.id ?? null,
     () => undefined,
   );
-  const why = notRecordedReason(version.id, names.champion, champion, record);
-  if (why !== undefined) return { notRecorded: why };
+  const why = notRecordedReason(version.id, names.champion, champion, record, version);
+  // A decided version keeps its Next line (what approve and reject do for it now), with why nothing was kept.
+  if (why !== undefined) return version.status === 'PendingManualApproval' ? { notRecorded: why } : { challenger: { version, recorded: false }, notRecorded: why };
   try {
     return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true } };
   } catch (error) {
@@ -446,10 +447,19 @@ async function recordOnChallenger(
 
 /**
  * Why the gate of `challenger` (a registry version) compared with `comparedWith` is not kept on it, in Markdown (ids as
- * code spans), or undefined when it is: `--no-record`, a registry without a champion (approve needs no gate then), or a
- * model compared with that is not the registry's `champion` (undefined: not known, so kept).
+ * code spans), or undefined when it is: a version no longer awaiting its decision (`decided`: Approved or Rejected,
+ * whose gate is the one that decision was made on, and which the registry refuses to replace), `--no-record`, a
+ * registry without a champion (approve needs no gate then), or a model compared with that is not the registry's
+ * `champion` (undefined: not known, so kept).
  */
-export function notRecordedReason(challenger: string, comparedWith: string, champion: string | null | undefined, record: boolean): string | undefined {
+export function notRecordedReason(
+  challenger: string,
+  comparedWith: string,
+  champion: string | null | undefined,
+  record: boolean,
+  decided?: Pick<ModelVersion, 'status' | 'statusChangedAt' | 'statusChangedBy'>,
+): string | undefined {
+  if (decided !== undefined && decided.status !== 'PendingManualApproval') return decidedReason(challenger, decided);
   const kept = `the gate on record for ${codeSpan(challenger)} (which \`mailroute registry approve\` checks) stays as it was`;
   if (!record) return `--no-record was given, so ${kept}.`;
   if (champion === undefined || champion === comparedWith) return undefined;
@@ -461,8 +471,22 @@ export function notRecordedReason(challenger: string, comparedWith: string, cham
 }
 
 /**
+ * `notRecordedReason` for an Approved or Rejected challenger: a gate is kept only on a version awaiting its decision,
+ * so a later compare (other data, another champion) cannot rewrite the evidence a decision was made on; what to run to
+ * act on this outcome instead.
+ */
+function decidedReason(challenger: string, decided: Pick<ModelVersion, 'status' | 'statusChangedAt' | 'statusChangedBy'>): string {
+  const who = [decided.statusChangedBy && `by ${codeSpan(decided.statusChangedBy)}`, decided.statusChangedAt && `at ${decided.statusChangedAt}`].filter(Boolean).join(' ');
+  const act =
+    decided.status === 'Approved'
+      ? `if this outcome means the approval should not stand, ${codeSpan(`mailroute registry reject ${challenger} --note <why>`)} reverses it`
+      : `to approve it after all, ${codeSpan(`mailroute registry approve ${challenger} --force --note <why>`)}`;
+  return `${codeSpan(challenger)} is ${decided.status}${who ? ` (${who})` : ''}: a gate is recorded only on a version awaiting its decision, so the gate on record for it, on which that decision was made (\`mailroute registry show ${challenger}\` has it, also in its history), stays as it was; this outcome is printed, not kept. ${act[0].toUpperCase()}${act.slice(1)}.`;
+}
+
+/**
  * The challenger's registry version after a gate measured against the registry's champion (the only gate kept):
- * whether its outcome was recorded on it.
+ * whether its outcome was recorded on it (never for a version no longer awaiting its decision).
  */
 export interface ChallengerVersion {
   version: ModelVersion;
@@ -480,12 +504,13 @@ function afterFailedGate(challenger: ChallengerVersion, comparedWith: string, re
   const head = 'Next: the gate failed (the checks marked FAIL), and a person decides.';
   const serves = '(servers using this registry switch to it at their next poll)';
   if (version.status === 'Approved') {
-    return `${head} ${registry('reject')} ${onReject}. It is Approved already, so ${registry('approve')} does not check this gate again: it makes the challenger the champion all the same, with a warning ${serves}.`;
+    // Not recorded (a decided version's gate stays the one its approval was made on): approve never sees this one.
+    return `${head} ${registry('reject')} ${onReject}. It is Approved already, so this outcome is not recorded and ${registry('approve')} does not check it: it makes the challenger the champion all the same ${serves}.`;
   }
   if (version.status === 'Rejected') {
-    return `${head} It is Rejected already, so ${codeSpan(comparedWith)} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
+    return `${head} It is Rejected already, so ${codeSpan(comparedWith)} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force --note <why>')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
   }
-  return `${head} ${registry('reject')} ${onReject}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force' : '')} would make the challenger the champion all the same ${serves}.`;
+  return `${head} ${registry('reject')} ${onReject}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force --note <why>' : '')} would make the challenger the champion all the same ${serves}.`;
 }
 
 /**
@@ -523,7 +548,11 @@ export function afterGate(
   if (challenger) {
     const { version } = challenger;
     const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
-    const status = version.status === 'PendingManualApproval' ? '' : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force' : ''}.`;
+    // A decided version's gate stays the one its decision was made on: this outcome is not recorded on it.
+    const status =
+      version.status === 'PendingManualApproval'
+        ? ''
+        : ` It is ${version.status} now${version.status === 'Rejected' ? ': approving it needs --force --note <why>' : ''} (this outcome is not recorded: its gate stays the one its decision was made on).`;
     // Warnings above the figures (a challenger answering half the mail the champion does passes all the same): said
     // before approve, so that a pass does not read as all clear.
     const head = warned === 0 ? 'Next: the gate passed, and a person decides.' : `Next: the gate passed with ${warned === 1 ? 'a warning' : `${warned} warnings`} above, and a person decides: read ${warned === 1 ? 'it' : 'them'} before approving.`;

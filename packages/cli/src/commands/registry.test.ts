@@ -6,7 +6,7 @@ import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { approveAnotherHint } from './registry.js';
+import { approveAnotherHint, deciderName } from './registry.js';
 
 
 function run(argv: string[], home: string) {
@@ -124,13 +124,18 @@ describe('mailroute registry', () => {
     // Never compared with the champion it replaces: said, with the command that compares them.
     expect(swapped.stderr).toBe('note: model-b was not compared with model-a, the champion it replaces (it has no gate on record); `mailroute compare --challenger model-b --champion model-a --data <a test file>` compares them\n');
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
-      'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the last champion before it still Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it); `mailroute registry approve model-b --force` undoes this\n',
+      'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the last champion before it still Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it); `mailroute registry approve model-b --force --note <why>` undoes this\n',
     );
     expect((await run(['registry', 'champion'], home)).stdout).toContain('model-a');
     const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout);
     expect(json.versions.map((v: { status: string }) => v.status)).toEqual(['Rejected', 'Approved']);
-    expect((await run(['registry', 'reject', 'model-a'], home)).stdout).toBe(
-      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now; servers using this registry find none at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it) and keep the model they have loaded until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one; `mailroute registry approve model-a --force` undoes this\n',
+    // Taking the champion out of service needs its reason: a usage error without --note, nothing changed.
+    const unexplained = await run(['registry', 'reject', 'model-a'], home);
+    expect([unexplained.code, unexplained.stdout]).toEqual([2, '']);
+    expect(unexplained.stderr).toContain('rejecting model-a, the champion, takes it out of service (servers roll back at their next poll): add --note <why>');
+    expect((await createLocalRegistry({ home }).get('model-a')).status).toBe('Approved');
+    expect((await run(['registry', 'reject', 'model-a', '--note', 'drifted'], home)).stdout).toBe(
+      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now; servers using this registry find none at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it) and keep the model they have loaded until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force --note <why>`, or train a new one; `mailroute registry approve model-a --force --note <why>` undoes this\n',
     );
     // Rejected already: nothing changes, no second entry in its history, and the answer says so.
     const rejectedAgain = await run(['registry', 'reject', 'model-a', '--by', 'carl'], home);
@@ -140,23 +145,28 @@ describe('mailroute registry', () => {
     // serve, with no champion and every version Rejected, names the flag a plain approve would ask for.
     const served = await run(['serve', '--port', '0'], home);
     expect(served.code).toBe(1);
-    expect(served.stderr).toContain('has 2 version(s) but no champion (0 waiting for approval); every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force); or serve a model directory with --model-dir.');
+    expect(served.stderr).toContain('has 2 version(s) but no champion (0 waiting for approval); every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force --note <why>); or serve a model directory with --model-dir.');
     // A rejection stands until someone means to undo it; both decisions stay in the history.
     const refused = await run(['registry', 'approve', 'model-b'], home);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/\[REGISTRY_REJECTED\] model "model-b" was rejected by tester at \S+ \("worse on complaints"\); approving it undoes that decision: add --force to approve it anyway/);
+    expect(refused.stderr).toMatch(/\[REGISTRY_REJECTED\] model "model-b" was rejected by tester at \S+ \("worse on complaints"\); approving it undoes that decision: add --force --note <why> to approve it anyway/);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
-    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home)).stdout).toBe('model-b: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)\n');
+    // Undoing a rejection needs its reason: a usage error without --note, saying what to add, nothing changed.
+    const anonymous = await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead'], home);
+    expect([anonymous.code, anonymous.stdout]).toEqual([2, '']);
+    expect(anonymous.stderr).toMatch(/approve --force of model-b, which was rejected by tester at \S+, undoes that decision: add --note <why>/);
+    expect((await createLocalRegistry({ home }).get('model-b')).status).toBe('Rejected');
+    expect((await run(['registry', 'approve', 'model-b', '--force', '--by', 'lead', '--note', 'complaints fixed in the data'], home)).stdout).toBe('model-b: Approved, champion; servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)\n');
     // Rejecting a version that is not the champion leaves the champion as it is, and says so.
     await reg.register(artifact('model-c'));
-    expect((await run(['registry', 'reject', 'model-c'], home)).stdout).toBe('model-c: Rejected; it was not the champion (model-b stays the champion); `mailroute registry approve model-c --force` undoes this\n');
+    expect((await run(['registry', 'reject', 'model-c'], home)).stdout).toBe('model-c: Rejected; it was not the champion (model-b stays the champion); `mailroute registry approve model-c --force --note <why>` undoes this\n');
     const history = JSON.parse((await run(['registry', 'show', 'model-b'], home)).stdout).history;
     expect(history.map((h: { status: string; by?: string }) => `${h.status}:${h.by ?? ''}`)).toEqual(['PendingManualApproval:', 'Approved:tester', 'Rejected:tester', 'Approved:lead']);
     const typo = await run(['registry', 'frob'], home);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion, add, prune)');
+    expect(typo.stderr).toContain('unknown registry command "frob" (commands: list, show, approve, reject, champion, history, add, prune)');
     expect((await run(['runs', 'lsit'], home)).stderr).toContain('unknown runs command "lsit": did you mean runs list? (commands: list, show, compare)');
-    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion, add, prune)');
+    expect((await run(['registry', 'aprove', 'model-b'], home)).stderr).toContain('unknown registry command "aprove": did you mean registry approve? (commands: list, show, approve, reject, champion, history, add, prune)');
     const missing = await run(['registry', 'show', 'nope'], home);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('[REGISTRY_NOT_FOUND]');
@@ -195,16 +205,24 @@ describe('mailroute registry', () => {
     const refused = await run(['registry', 'approve', 'm-new'], home);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toMatch(/^mailroute: \[REGISTRY_GATE_FAILED\] model "m-new" failed its gate against m-old at \S+: queue: macro-F1 drop ≤ 0\.5 pts: .*; run `mailroute compare --challenger m-new --champion champion --data <file> --split test` again, or add --force to approve it anyway/);
+    expect(refused.stderr).toMatch(/^mailroute: \[REGISTRY_GATE_FAILED\] model "m-new" failed its gate against m-old at \S+: queue: macro-F1 drop ≤ 0\.5 pts: .*; run `mailroute compare --challenger m-new --champion champion --data <file> --split test` again, or add --force --note <why> to approve it anyway/);
     expect((await reg.get('m-new')).status).toBe('PendingManualApproval');
     expect((await reg.champion())?.id).toBe('m-old');
 
+    // Forcing past the failed gate needs its reason: a usage error without --note, naming the gate, nothing changed.
+    const noReason = await run(['registry', 'approve', 'm-new', '--force'], home);
+    expect([noReason.code, noReason.stdout]).toEqual([2, '']);
+    expect(noReason.stderr).toMatch(/approve --force of m-new overrides its failed gate \(against m-old at \S+: queue: macro-F1 drop .*\): add --note <why>/);
+    expect((await reg.get('m-new')).status).toBe('PendingManualApproval');
+    expect((await run(['registry', 'approve', 'm-new', '--force', '--note', '  '], home)).code).toBe(2);
     const forced = await run(['registry', 'approve', 'm-new', '--force', '--note', 'urgent fix'], home);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^m-new: Approved, champion;/);
     expect(forced.stderr).toContain('warning: m-new was approved with --force over its failed gate (against m-old at');
     const decided = await reg.get('m-new');
     expect(decided.statusNote).toMatch(/^urgent fix; approved with force over a failed gate \(against m-old at \S+: queue: macro-F1/);
+    // The approval keeps the gate it overrode, in its history entry.
+    expect(decided.history?.at(-1)).toMatchObject({ status: 'Approved', by: 'tester', note: decided.statusNote, gate: decided.gate });
     // Approved again (made champion again after m-old): the gate was overridden at its decision, which stays on
     // record; no --force is asked again, and no note is claimed that is not written.
     await reg.setChampion('m-old');
@@ -231,7 +249,7 @@ describe('mailroute registry', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('m-none: Approved; m-new stays the champion (`mailroute registry champion m-none` makes it champion)\n');
     // It does not record a held-out test split: --split test would be refused, so the command takes a test file.
-    expect(none.stderr).toBe('note: no gate result is on record for m-none; `mailroute compare --challenger m-none --champion champion --data <a test file>` records one before an approval\n');
+    expect(none.stderr).toBe('note: no gate result is on record for m-none; `mailroute compare --challenger m-none --champion champion --data <a test file>` compares it with the champion (a look after the decision: no gate is recorded once a version is Approved)\n');
     expect((await run(['registry', 'list'], home)).stdout).toMatch(/m-none\s+Approved\s+-\s/);
   });
 
@@ -302,24 +320,24 @@ describe('mailroute registry', () => {
     await run(['registry', 'approve', 'm-a'], home);
     await run(['registry', 'approve', 'm-b'], home);
     await reg.recordGate('m-c', { pass: false, champion: 'm-b', failed: ['queue: macro-F1 drop'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
-    expect((await run(['registry', 'approve', 'm-c', '--no-promote', '--force'], home)).code).toBe(0);
+    expect((await run(['registry', 'approve', 'm-c', '--no-promote', '--force', '--note', 'hotfix'], home)).code).toBe(0);
     await run(['registry', 'champion', 'm-a'], home);
     await run(['registry', 'champion', 'm-b'], home);
     // `champion` names the champion, as in `registry show champion`.
-    const back = await run(['registry', 'reject', 'champion'], home);
+    const back = await run(['registry', 'reject', 'champion', '--note', 'worse'], home);
     expect(back.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-a \(version 1, the last champion before it still Approved\); servers using this registry switch to it at their next poll/);
     // m-a was the registry's first champion: no champion to compare it with then, so a note, not a warning.
     expect(back.stderr).toBe('note: m-a, the champion now, has no gate result on record: it was the first champion, with none before it to compare it with\n');
     // No earlier champion is Approved; m-c failed its gate and never served: no champion, and m-c is named.
-    const none = await run(['registry', 'reject', 'm-a'], home);
+    const none = await run(['registry', 'reject', 'm-a', '--note', 'worse'], home);
     expect(none.stdout).toMatch(/^m-a: Rejected; it was the champion: no earlier champion is Approved, and m-c is Approved but failed its gate, so there is no champion now; servers using this registry find none at their next poll .* until you make one champion \(`mailroute registry champion m-c`\) or approve another/);
     expect((await run(['registry', 'champion'], home)).stdout).toBe('no champion\n');
     const noneToReject = await run(['registry', 'reject', 'champion'], home);
     expect(noneToReject.code).toBe(1);
     expect(noneToReject.stderr).toMatch(/REGISTRY_NOT_APPROVED.*reject a version by its id/s);
     // Rejecting another version with no champion says what servers do at their next poll, not what they serve now.
-    expect((await run(['registry', 'reject', 'm-d'], home)).stdout).toMatch(/^m-d: Rejected; it was not the champion \(there is no champion: servers using this registry find none at their next poll \(.*\) and keep the model they have loaded\); `mailroute registry approve m-d --force` undoes this\n$/);
-    await run(['registry', 'approve', 'm-d', '--force', '--no-promote'], home);
+    expect((await run(['registry', 'reject', 'm-d'], home)).stdout).toMatch(/^m-d: Rejected; it was not the champion \(there is no champion: servers using this registry find none at their next poll \(.*\) and keep the model they have loaded\); `mailroute registry approve m-d --force --note <why>` undoes this\n$/);
+    await run(['registry', 'approve', 'm-d', '--force', '--no-promote', '--note', 'rejected by mistake'], home);
     // A version never champion, with no gate, is the fallback then, with a warning that it has none.
     // Made champion by hand over its failed gate: done (it is Approved), and said, as approve says it.
     const overFailed = await run(['registry', 'champion', 'm-c'], home);
@@ -329,14 +347,14 @@ describe('mailroute registry', () => {
     // Asked again, or only shown: nothing changes, nothing is said of the gate.
     expect((await run(['registry', 'champion', 'm-c'], home)).stderr).toBe('');
     expect((await run(['registry', 'champion'], home)).stderr).toBe('');
-    await run(['registry', 'approve', 'm-b', '--force'], home);
+    await run(['registry', 'approve', 'm-b', '--force', '--note', 'better after all'], home);
     // Approving the champion by its alias changes nothing but says so.
     expect((await run(['registry', 'approve', 'champion'], home)).stdout).toMatch(/^m-b: Approved, champion \(it was already Approved.*it was the champion already: nothing served changes\n$/);
     // m-c was the champion before m-b: it comes back, and the warning says it was approved over a failed gate.
-    const forced = await run(['registry', 'reject', 'm-b'], home);
+    const forced = await run(['registry', 'reject', 'm-b', '--note', 'worse'], home);
     expect(forced.stdout).toMatch(/the champion is now m-c \(version 3, the last champion before it still Approved\)/);
     expect(forced.stderr).toBe('warning: m-c, the champion now, failed its last gate (against m-b at 2026-12-01T09:00:00.000Z) and was approved over it with --force; `mailroute registry champion <id>` makes another Approved version champion\n');
-    const fallback = await run(['registry', 'reject', 'm-c'], home);
+    const fallback = await run(['registry', 'reject', 'm-c', '--note', 'worse'], home);
     expect(fallback.stdout).toMatch(/the champion is now m-d \(version 4, no earlier champion is Approved: the newest Approved version whose gate did not fail\)/);
     expect(fallback.stderr).toContain('warning: m-d, the champion now, has no gate result on record');
   });
@@ -353,14 +371,14 @@ describe('mailroute registry', () => {
     delete index.championHistory;
     writeFileSync(indexFile, JSON.stringify(index));
     await run(['registry', 'approve', 'm-c', '--no-promote'], home);
-    const rejected = await run(['registry', 'reject', 'm-b'], home);
+    const rejected = await run(['registry', 'reject', 'm-b', '--note', 'worse'], home);
     expect(rejected.code).toBe(0);
     expect(rejected.stdout).toMatch(/^m-b: Rejected; it was the champion: the champion is now m-c \(version 3, this registry has no full record of its earlier champions \(it was made by a mailroute from before it kept one\): the newest Approved version whose gate did not fail\)/);
     expect(rejected.stderr).toMatch(/^warning: m-c was not chosen as the version that served before m-b \(this registry has no full record .*\); if another Approved version should serve, `mailroute registry champion <id>` makes it champion\n/);
     // From then on the history is kept: a rejected champion hands back to the one before it.
     await run(['registry', 'champion', 'm-a'], home);
     await run(['registry', 'champion', 'm-c'], home);
-    const back = await run(['registry', 'reject', 'm-c'], home);
+    const back = await run(['registry', 'reject', 'm-c', '--note', 'worse'], home);
     expect(back.stdout).toMatch(/the champion is now m-a \(version 1, the last champion before it still Approved\)/);
     expect(back.stderr).not.toContain('no full record of its earlier champions');
 
@@ -373,7 +391,7 @@ describe('mailroute registry', () => {
     await run(['registry', 'approve', 'm-b'], partial);
     const partialFile = path.join(partial, 'registry.json');
     writeFileSync(partialFile, JSON.stringify({ ...JSON.parse(readFileSync(partialFile, 'utf8')), championHistory: [{ id: 'm-b' }] }));
-    const fallback = await run(['registry', 'reject', 'm-b'], partial);
+    const fallback = await run(['registry', 'reject', 'm-b', '--note', 'worse'], partial);
     expect(fallback.stdout).toMatch(/the champion is now m-a \(version 1, this registry has no full record of its earlier champions .*: the newest Approved version whose gate did not fail\)/);
     expect(fallback.stderr).toMatch(/^warning: m-a was not chosen as the version that served before m-b/);
   });
@@ -385,7 +403,7 @@ describe('mailroute registry', () => {
     await reg.approve('m-a');
     // Approved while m-a stays the champion, no gate recorded: the note is given then, at its decision.
     const first = await run(['registry', 'approve', 'm-b', '--no-promote'], home);
-    expect(first.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion champion --data <file> --split test` records one before an approval\n');
+    expect(first.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion champion --data <file> --split test` compares it with the champion (a look after the decision: no gate is recorded once a version is Approved)\n');
     // Approved again, to make it champion: its first approval stays on record; no note asks for a gate "before an approval".
     const again = await run(['registry', 'approve', 'm-b'], home);
     expect(again.code).toBe(0);
@@ -393,8 +411,13 @@ describe('mailroute registry', () => {
     expect(again.stderr).toBe('');
     // The champion approved again (no other champion to compare it with, then or now): nothing either.
     expect((await run(['registry', 'approve', 'm-b'], home)).stderr).toBe('');
-    // A failed gate recorded after its approval (a compare run since) is not checked, but it is said.
-    await reg.recordGate('m-b', { pass: false, champion: 'm-a', failed: ['queue: macro-F1 drop'], thresholds: {}, at: new Date(Date.now() + 60_000).toISOString() });
+    // The registry keeps no gate on a decided version now; one a registry written before that kept after the
+    // approval (a compare run since) is not checked, but it is said.
+    await expect(reg.recordGate('m-b', { pass: false, champion: 'm-a', failed: ['queue: macro-F1 drop'], thresholds: {}, at: new Date().toISOString() })).rejects.toMatchObject({ code: 'REGISTRY_DECIDED' });
+    const indexFile = path.join(home, 'registry.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { versions: Array<{ id: string; gate?: unknown }> };
+    index.versions.find((v) => v.id === 'm-b')!.gate = { pass: false, champion: 'm-a', failed: ['queue: macro-F1 drop'], thresholds: {}, at: new Date(Date.now() + 60_000).toISOString() };
+    writeFileSync(indexFile, JSON.stringify(index));
     const failedSince = await run(['registry', 'approve', 'm-b'], home);
     expect(failedSince.code).toBe(0);
     expect(failedSince.stderr).toMatch(
@@ -438,7 +461,7 @@ describe('mailroute registry', () => {
     // No gate on record, made champion over m-a: the command compares it with m-a, not with itself.
     const none = await run(['registry', 'approve', 'm-b'], home);
     expect(none.code).toBe(0);
-    expect(none.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion m-a --data <file> --split test` compares it with m-a, the champion it replaced (a look after the decision: no gate is recorded once a version is the champion)\n');
+    expect(none.stderr).toBe('note: no gate result is on record for m-b; `mailroute compare --challenger m-b --champion m-a --data <file> --split test` compares it with m-a, the champion it replaced (a look after the decision: no gate is recorded once a version is Approved)\n');
     // A stale gate (against m-a, the champion being m-b), made champion over m-b: compared with m-b by its id.
     await reg.recordGate('m-c', { pass: true, champion: 'm-a', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
     const stale = await run(['registry', 'approve', 'm-c'], home);
@@ -464,11 +487,11 @@ describe('mailroute registry', () => {
     const refused = await run(['registry', 'approve', 'm-own'], home);
     expect(refused.stderr).toContain(`run ${hint.replace('ID', 'm-own')} again, or add --force`);
     const none = await run(['registry', 'approve', 'm-none', '--no-promote'], home);
-    expect(none.stderr).toBe(`note: no gate result is on record for m-none; ${hint.replace('ID', 'm-none')} records one before an approval\n`);
+    expect(none.stderr).toBe(`note: no gate result is on record for m-none; ${hint.replace('ID', 'm-none')} compares it with the champion (a look after the decision: no gate is recorded once a version is Approved)\n`);
     // Tested on a file of its own (train --test-data): that file may be rows of the champion's other training data.
     await reg.register(artifact('m-file', 'external-file', 'other-export'));
     const file = await run(['registry', 'approve', 'm-file', '--no-promote'], home);
-    expect(file.stderr).toBe(`note: no gate result is on record for m-file; ${hint.replace('ID', 'm-file')} records one before an approval\n`);
+    expect(file.stderr).toBe(`note: no gate result is on record for m-file; ${hint.replace('ID', 'm-file')} compares it with the champion (a look after the decision: no gate is recorded once a version is Approved)\n`);
     // On the champion's own data, any test file the version was not trained on is one the champion was not trained on either.
     await reg.register(artifact('m-same', 'external-file'));
     expect((await run(['registry', 'approve', 'm-same', '--no-promote'], home)).stderr).toContain('`mailroute compare --challenger m-same --champion champion --data <a test file>`');
@@ -554,6 +577,77 @@ describe('mailroute registry', () => {
       expect(result.stderr).toContain(`[REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${file} is a file, not a directory`);
       expect(result.stderr).not.toContain('ENOTDIR');
     }
+  });
+
+  it('records who decided when --by is not given: $USER, else the OS account name, else the uid', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-who-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b']) await reg.register(artifact(id));
+    // No USER (a container's environment, or one emptied): the OS account the command ran as.
+    const account = os.userInfo().username;
+    expect((await runCli(['registry', 'approve', 'm-a'], { env: {}, cwd: home, home })).code).toBe(0);
+    expect(await reg.get('m-a')).toMatchObject({ statusChangedBy: account, history: [{ status: 'PendingManualApproval' }, { status: 'Approved', by: account }] });
+    expect((await runCli(['registry', 'reject', 'm-b'], { env: { USER: '' }, cwd: home, home })).code).toBe(0);
+    expect((await reg.get('m-b')).statusChangedBy).toBe(account);
+    expect(deciderName(undefined, { USER: 'ann' })).toBe('ann');
+    expect(deciderName('bob', { USER: 'ann' })).toBe('bob');
+    expect(deciderName(undefined, {}, () => 'carl')).toBe('carl');
+    // No account for this uid (os.userInfo throws): its number, never nobody.
+    const noAccount = () => {
+      throw new Error('ENOENT: no such file or directory, uv_os_get_passwd');
+    };
+    expect(deciderName(undefined, { USER: ' ' }, noAccount)).toBe(`uid ${process.getuid!()}`);
+  });
+
+  it('history lists every change of champion: when, which, how, by whom and why; champion <id> takes --by and --note', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-history-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id));
+    expect((await run(['registry', 'history'], home)).stdout).toBe('no champion yet\n');
+    await run(['registry', 'approve', 'm-a', '--note', 'first'], home);
+    await run(['registry', 'approve', 'm-b', '--by', 'ann', '--note', 'better on complaints'], home);
+    expect((await run(['registry', 'champion', 'm-a', '--by', 'bob', '--note', 'back while m-b is checked'], home)).code).toBe(0);
+    expect((await run(['registry', 'champion', 'm-b'], home)).code).toBe(0);
+    expect((await run(['registry', 'reject', 'm-b', '--by', 'carl', '--note', 'misroutes claims'], home)).code).toBe(0);
+    const json = JSON.parse((await run(['registry', 'history', '--json'], home)).stdout);
+    expect(json).toMatchObject({
+      champion: 'm-a',
+      complete: true,
+      history: [
+        { id: 'm-a', at: expect.any(String), via: 'approve', by: 'tester', note: 'first' },
+        { id: 'm-b', via: 'approve', by: 'ann', note: 'better on complaints' },
+        { id: 'm-a', via: 'champion', by: 'bob', note: 'back while m-b is checked' },
+        { id: 'm-b', via: 'champion', by: 'tester' },
+        { id: 'm-a', via: 'rollback', by: 'carl', note: 'misroutes claims' },
+      ],
+    });
+    expect(json.history[3].note).toBeUndefined();
+    const table = (await run(['registry', 'history'], home)).stdout.split('\n');
+    expect(table[0]).toMatch(/^when \(UTC\)\s+champion\s+how\s+by\s+note$/);
+    expect(table[2]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+m-a\s+approve\s+tester\s+first$/);
+    expect(table[4]).toMatch(/\s+m-a\s+registry champion\s+bob\s+back while m-b is checked$/);
+    expect(table[5]).toMatch(/\s+m-b\s+registry champion\s+tester\s+-$/);
+    expect(table[6]).toMatch(/\s+m-a\s+rollback \(reject of m-b\)\s+carl\s+misroutes claims$/);
+    expect(table.at(-2)).toMatch(/^by: --by, else the OS account the command ran as \(not a verified identity/);
+    // Without an id, --by and --note have nothing to go with.
+    expect((await run(['registry', 'champion', '--note', 'x'], home)).code).toBe(2);
+    // The last champion rejected with none to roll back to: said under the table.
+    await run(['registry', 'reject', 'm-a', '--note', 'retired'], home);
+    expect((await run(['registry', 'history'], home)).stdout).toContain('no champion now: m-a was rejected with no Approved version to roll back to\n');
+
+    // A registry from before the history, or from before how/by/note were kept: read as it is, and said.
+    const legacy = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-history-legacy-'));
+    await createLocalRegistry({ home: legacy }).register(artifact('m-a'));
+    await run(['registry', 'approve', 'm-a'], legacy);
+    const indexFile = path.join(legacy, 'registry.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, unknown>;
+    delete index.championHistory;
+    writeFileSync(indexFile, JSON.stringify(index));
+    const old = (await run(['registry', 'history'], legacy)).stdout;
+    expect(old).toMatch(/^-\s+m-a\s+champion when the history began\s+-\s+-$/m);
+    expect(old).toContain('note: this registry was made by a mailroute from before it kept its champions');
+    writeFileSync(indexFile, JSON.stringify({ ...index, championHistory: [{ id: 'm-a', at: '2026-01-01T00:00:00.000Z' }] }));
+    expect((await run(['registry', 'history'], legacy)).stdout).toMatch(/^2026-01-01 00:00:00\s+m-a\s+not recorded\s+-\s+-$/m);
   });
 });
 

@@ -1,11 +1,12 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
-import { createLocalRegistry, gateStanding, heldOutTestRows, noChampionError, RegistryError, type GateStanding, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
-import { refuseUnknownSubcommand } from '../errors.js';
+import { refuseUnknownSubcommand, UsageError } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning } from './registry-notes.js';
 import { routeChangeNoticeOf } from './route-change.js';
@@ -19,7 +20,7 @@ export function approveAnotherHint(versions: readonly ModelVersion[]): string {
   const others = versions.filter((v) => v.prunedAt === undefined);
   if (others.length === 0) return 'train and approve a new one';
   if (others.some((v) => v.status !== 'Rejected')) return 'approve another (`mailroute registry approve <id>`)';
-  return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force`, or train a new one';
+  return 'approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force --note <why>`, or train a new one';
 }
 
 /** When servers act on a change of champion: they read the registry at each poll, not at once. */
@@ -55,7 +56,7 @@ export function rejectOutcome(
 ): { stdout: string; stderr: string } {
   const id = before.id;
   // A pruned version has no artifact left to approve: no undo to offer.
-  const undo = before.prunedAt === undefined ? `\`mailroute registry approve ${id} --force\` undoes this` : 'its artifact was pruned, so no approval can undo this';
+  const undo = before.prunedAt === undefined ? `\`mailroute registry approve ${id} --force --note <why>\` undoes this` : 'its artifact was pruned, so no approval can undo this';
   if (before.status === 'Rejected') {
     const who = [before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('');
     return { stdout: `${id}: Rejected already${who}; nothing changed (that rejection stays on record, this one is not added to its history)\n`, stderr: '' };
@@ -166,7 +167,8 @@ const STALE_LEGEND =
 export function gateNotice(v: ModelVersion, championBefore: string | undefined, champion?: Pick<ModelVersion, 'dataHash' | 'measuredOn'>, promoted = false): string {
   if (v.status === 'Approved') {
     // Approved again: nothing is decided and the gate is not checked, but a failure recorded since the approval
-    // (a compare run after it; one overridden by the approval is in its note) is said, as the version serves all the same.
+    // (a compare run after it, in a registry written before a decided version's gate was kept as it was; one
+    // overridden by the approval is in its note) is said, as the version serves all the same.
     const failedSince = v.gate && !v.gate.pass && (v.statusChangedAt === undefined || Date.parse(v.gate.at) > Date.parse(v.statusChangedAt));
     return failedSince && v.gate
       ? `warning: the last gate on record for ${v.id} failed (against ${v.gate.champion} at ${v.gate.at}), after its approval; approving it again makes it the champion without checking it (its first approval stays the decision on record)\n`
@@ -195,10 +197,10 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
   const command = compareCommand(v, champion, replaced ? championBefore : 'champion');
   if (standing === 'none') {
     if (!championBefore || championBefore === v.id) return `note: no gate result is on record for ${v.id} (there was no other champion to compare it with)\n`;
+    // Compare keeps a gate only on a version awaiting its decision, which this one no longer is: the command is a look, recorded nowhere.
     return replaced
-      ? // Compare keeps a gate only against the champion, which this version is now: the command is a look, recorded nowhere.
-        `note: no gate result is on record for ${v.id}; \`${command}\` compares it with ${championBefore}, the champion it replaced (a look after the decision: no gate is recorded once a version is the champion)\n`
-      : `note: no gate result is on record for ${v.id}; \`${command}\` records one before an approval\n`;
+      ? `note: no gate result is on record for ${v.id}; \`${command}\` compares it with ${championBefore}, the champion it replaced (a look after the decision: no gate is recorded once a version is Approved)\n`
+      : `note: no gate result is on record for ${v.id}; \`${command}\` compares it with the champion (a look after the decision: no gate is recorded once a version is Approved)\n`;
   }
   if (standing === 'failed' && v.gate) return `warning: ${v.id} was approved with --force over its failed gate (against ${v.gate.champion} at ${v.gate.at}); the approval's note says so\n`;
   if (standing === 'stale' && v.gate && championBefore === undefined) {
@@ -230,6 +232,75 @@ async function versionId(reg: ReturnType<typeof createLocalRegistry>, ref: strin
   throw noChampionError(home, versions, versions.length > 0 ? otherwise : undefined);
 }
 
+/**
+ * Who makes a decision or a change of champion: `--by`, else `$USER`, else the OS account's name (`userInfo` throws
+ * for a uid with no account, as in some containers: then `uid <n>`), so a decision always names someone. It is the
+ * name of the account the command ran as, which anyone can set (`--by`, `USER`): no verified identity. Where one is
+ * needed, the AWS registry's approvals are made by IAM principals, which CloudTrail records.
+ */
+export function deciderName(by: string | undefined, env: Readonly<Record<string, string | undefined>>, userInfo: () => string = () => os.userInfo().username): string | undefined {
+  if (by !== undefined && by.trim() !== '') return by;
+  if (env.USER !== undefined && env.USER.trim() !== '') return env.USER;
+  try {
+    const name = userInfo();
+    if (name.trim() !== '') return name;
+  } catch {
+    // No account for this uid: its number, below.
+  }
+  return typeof process.getuid === 'function' ? `uid ${process.getuid()}` : undefined;
+}
+
+/** Whether a `--note` says something (an empty or blank one is none). */
+function hasNote(note: string | undefined): note is string {
+  return note !== undefined && note.trim() !== '';
+}
+
+/**
+ * Why `approve --force` of `before` (the version as it stands) needs `--note`, or undefined when it does not: forcing
+ * past a failed gate (a measured failure) or undoing a rejection (a person's decision) overrides something on
+ * record, so the reason goes on record with it. A --force that overrides nothing (a passed gate) needs none.
+ */
+export function forceNoteNeeded(before: Pick<ModelVersion, 'id' | 'status' | 'gate' | 'statusChangedBy' | 'statusChangedAt'>): string | undefined {
+  const add = 'add --note <why> (it is kept with the approval)';
+  if (before.status === 'Rejected') {
+    const who = [before.statusChangedBy && `by ${before.statusChangedBy}`, before.statusChangedAt && `at ${before.statusChangedAt}`].filter(Boolean).join(' ');
+    return `approve --force of ${before.id}, which was rejected${who ? ` ${who}` : ''}, undoes that decision: ${add}`;
+  }
+  if (before.status === 'PendingManualApproval' && before.gate && !before.gate.pass) {
+    return `approve --force of ${before.id} overrides its failed gate (against ${before.gate.champion} at ${before.gate.at}: ${failedChecksLine(before.gate)}): ${add}`;
+  }
+  return undefined;
+}
+
+/** How a change of champion came about, in words, for `registry history` (`previous`: the champion before it, if known). */
+function championVia(change: ChampionChange, previous: string | undefined): string {
+  if (change.via === 'approve') return 'approve';
+  if (change.via === 'champion') return 'registry champion';
+  if (change.via === 'rollback') return previous ? `rollback (reject of ${previous})` : 'rollback (reject of the champion)';
+  if (change.via !== undefined) return change.via;
+  return change.at === undefined ? 'champion when the history began' : 'not recorded';
+}
+
+/**
+ * `registry history`'s table: every change of champion, oldest first, with how, by whom and why; then the champion
+ * now when there is none (its last champion rejected with none to roll back to), and, for a registry from before the
+ * history was kept, that earlier champions are not listed.
+ */
+export function championHistoryText(changes: readonly ChampionChange[], champion: string | null, complete: boolean): string {
+  const lines: string[] = [];
+  if (changes.length === 0) lines.push(champion === null ? 'no champion yet\n' : `${safeValue(champion)} is the champion; no change of champion is on record\n`);
+  else {
+    const header = ['when (UTC)', 'champion', 'how', 'by', 'note'];
+    const rows = changes.map((c, i) => [c.at === undefined ? '-' : c.at.slice(0, 19).replace('T', ' '), c.id, championVia(c, changes[i - 1]?.id), c.by ?? '-', c.note ?? '-']);
+    lines.push(`${formatTable(header, rows.map((r) => r.map(safeValue)))}\n`);
+    if (champion === null) lines.push(`no champion now: ${safeValue(changes.at(-1)!.id)} was rejected with no Approved version to roll back to\n`);
+  }
+  if (!complete) lines.push('note: this registry was made by a mailroute from before it kept its champions: champions before the first line are not listed\n');
+  // `by` is an OS account name, which anyone can set: said where it is read as who decided.
+  if (changes.some((c) => c.by !== undefined)) lines.push('by: --by, else the OS account the command ran as (not a verified identity; registry.json can be edited by anyone who can write the home)\n');
+  return lines.join('');
+}
+
 function row(v: ModelVersion, champion: string | undefined): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
@@ -248,7 +319,7 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
 }
 
 /**
- * `mailroute registry list|show|approve|reject|champion|add|prune`: the local registry under MAILROUTE_HOME. What versions
+ * `mailroute registry list|show|approve|reject|champion|history|add|prune`: the local registry under MAILROUTE_HOME. What versions
  * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
  */
 export function registerRegistry(program: Command, ctx: CliContext): void {
@@ -256,7 +327,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   const print = (v: unknown): void => {
     ctx.stdout.write(`${safeJson(v)}\n`);
   };
-  const cmd = program.command('registry').description('List, show, approve or reject registered models; show or set the champion; add a model made elsewhere; prune the artifacts of old rejected or unapproved ones');
+  const cmd = program
+    .command('registry')
+    .description('List, show, approve or reject registered models; show or set the champion, and list its changes; add a model made elsewhere; prune the artifacts of old rejected or unapproved ones');
 
   cmd
     .command('list', { isDefault: true })
@@ -320,26 +393,29 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   cmd
     .command('approve <id>')
     .description('Approve a version (`champion`: the champion, whose approval stays as it was); it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
-    .option('--by <name>', 'who approves')
-    .option('--note <text>', 'why')
+    .option('--by <name>', 'who approves (default: $USER, else the OS account name; not a verified identity)')
+    .option('--note <text>', 'why (required with --force over a failed gate or a rejection)')
     .option('--no-promote', 'approve without making it champion')
-    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), or whose last gate failed (the approval\'s note says so)')
+    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), or whose last gate failed (the approval\'s note says so); needs --note')
     .action(async (ref: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
       const reg = registry();
       const id = await versionId(reg, ref, ctx.home, 'approve a version by its id');
       const before = await reg.get(id).catch(() => undefined);
+      // Overriding a rejection or a failed gate is done with its reason on record, or not at all.
+      const noteNeeded = flags.force === true && before !== undefined && !hasNote(flags.note) ? forceNoteNeeded(before) : undefined;
+      if (noteNeeded !== undefined) throw new UsageError(noteNeeded);
       const championBefore = await reg.champion();
       const v = await reg
-        .approve(id, { by: flags.by ?? ctx.env.USER, note: flags.note, promote: flags.promote, force: flags.force === true })
+        .approve(id, { by: deciderName(flags.by, ctx.env), note: flags.note, promote: flags.promote, force: flags.force === true })
         .catch((error: unknown) => {
-          // The registry says "pass force"; on the command line that is a flag.
-          if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force to approve it anyway'));
+          // The registry says "pass force"; on the command line that is a flag, with the reason.
+          if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force --note <why> to approve it anyway'));
           if (error instanceof RegistryError && error.code === 'REGISTRY_GATE_FAILED') {
             // A failure measured on rows a model was trained on (the champion flattered) is said with it: rerun on other data.
             const warned = before?.gate?.warnings ?? [];
             const measured =
               warned.length === 0 ? '' : warned.length === 1 ? `; it was measured with a warning (${warned[0]})` : `; it was measured with ${warned.length} warnings: ${warned.map((w, i) => `(${i + 1}) ${w}`).join('; ')}`;
-            throw new RegistryError(error.code, error.message.replace(/; run the comparison again\b.*$/, `${measured}; run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force to approve it anyway (the approval's note then says so)`));
+            throw new RegistryError(error.code, error.message.replace(/; run the comparison again\b.*$/, `${measured}; run \`${compareCommand(before ?? { id }, championBefore)}\` again, or add --force --note <why> to approve it anyway (the approval's note then says so)`));
           }
           throw error;
         });
@@ -366,13 +442,17 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .description(
       'Reject a version (`champion`: the champion; a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
     )
-    .option('--by <name>', 'who rejects')
-    .option('--note <text>', 'why')
+    .option('--by <name>', 'who rejects (default: $USER, else the OS account name; not a verified identity)')
+    .option('--note <text>', 'why (required to reject the champion)')
     .action(async (ref: string, flags: { by?: string; note?: string }) => {
       const reg = registry();
       const id = await versionId(reg, ref, ctx.home, 'reject a version by its id');
       const [before, championBefore, historyKept] = await Promise.all([reg.get(id), reg.champion(), reg.championHistoryComplete()]);
-      await reg.reject(id, { by: flags.by ?? ctx.env.USER, note: flags.note });
+      // Taking the champion out of service changes what every server serves: done with its reason on record.
+      if (championBefore?.id === id && !hasNote(flags.note)) {
+        throw new UsageError(`rejecting ${id}, the champion, takes it out of service (servers roll back at their next poll): add --note <why> (it is kept with the rejection and the change of champion)`);
+      }
+      await reg.reject(id, { by: deciderName(flags.by, ctx.env), note: flags.note });
       const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
       const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept);
       ctx.stdout.write(safeLines(stdout));
@@ -382,12 +462,15 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('champion [id]')
-    .description('Show the champion, or make an Approved version champion (with a warning when its last gate failed)')
-    .action(async (ref: string | undefined) => {
+    .description('Show the champion, or make an Approved version champion (with a warning when its last gate failed); `registry history` lists every change of champion')
+    .option('--by <name>', 'who makes it champion (default: $USER, else the OS account name; not a verified identity)')
+    .option('--note <text>', 'why (kept in the champion history)')
+    .action(async (ref: string | undefined, flags: { by?: string; note?: string }) => {
       const reg = registry();
       const id = ref === undefined ? undefined : await versionId(reg, ref, ctx.home, 'make a version champion by its id');
+      if (id === undefined && (flags.by !== undefined || flags.note !== undefined)) throw new UsageError('--by and --note go with an id: `mailroute registry champion <id> --note <why>`');
       const before = await reg.champion();
-      if (id !== undefined) await reg.setChampion(id);
+      if (id !== undefined) await reg.setChampion(id, { by: deciderName(flags.by, ctx.env), note: flags.note });
       const champion = await reg.champion();
       // Asked to set one: what follows (nothing served changes when it was the champion already); asked only to show: the champion.
       const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id) : '';
@@ -400,6 +483,20 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`${compareCommand(champion, before, before.id)}\` compares them\n`));
       }
       if (champion && before && id !== undefined) ctx.stderr.write(safeLines(await routeChange(reg, before.id, champion.id)));
+    });
+
+  cmd
+    .command('history')
+    .description('Every change of champion, oldest first: when, which version, how (approve, registry champion, rollback on reject), by whom and why')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const reg = registry();
+      const [changes, champion, complete] = await Promise.all([reg.championChanges(), reg.champion(), reg.championHistoryComplete()]);
+      if (flags.json) {
+        print({ champion: champion?.id ?? null, complete, history: changes });
+        return;
+      }
+      ctx.stdout.write(championHistoryText(changes, champion?.id ?? null, complete));
     });
 
   registerAdd(cmd, ctx);

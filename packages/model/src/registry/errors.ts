@@ -13,6 +13,11 @@ export type RegistryErrorCode =
   | 'REGISTRY_REJECTED'
   /** The version's last recorded gate failed: approving it needs force. */
   | 'REGISTRY_GATE_FAILED'
+  /**
+   * The version is Approved or Rejected: its gate is the record of that decision, so no later gate replaces it
+   * (`recordGate` keeps one only on a version awaiting its decision).
+   */
+  | 'REGISTRY_DECIDED'
   /** The version's artifact was removed by prune: its record stays, nothing can load or approve it. */
   | 'REGISTRY_PRUNED'
   /** A registry whose champion follows something else (on AWS: the deployer, on each approval) refuses a call it cannot honour. */

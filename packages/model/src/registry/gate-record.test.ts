@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failedChecksLine, gateStanding, type GateRecord } from './gate-record.js';
+import { RegistryError } from './errors.js';
 import { createLocalRegistry } from './local-registry.js';
 import { registryArtifact } from './test-artifact.js';
 
@@ -54,6 +55,34 @@ describe('gate records in the local registry', () => {
     expect(forced.statusNote).toMatch(/^needed for the new queue; approved with force over a failed gate \(against m-old at 2026-12-01T09:00:00\.000Z: queue: macro-F1/);
     expect(forced.history?.at(-1)?.note).toBe(forced.statusNote);
     expect((await reg.champion())?.id).toBe('m-new');
+  });
+
+  it('keeps the gate a decision was made on: an Approved or Rejected version takes no later gate (REGISTRY_DECIDED), and the decision holds a copy', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id));
+    const passed = { ...failed, pass: true, failed: [] };
+    await reg.recordGate('m-a', passed);
+    await reg.recordGate('m-b', passed);
+    await reg.approve('m-a', { by: 'ann', promote: false });
+    await reg.reject('m-b', { by: 'bob', note: 'not needed' });
+    const index = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    for (const [id, status, by] of [['m-a', 'Approved', 'ann'], ['m-b', 'Rejected', 'bob']] as const) {
+      const refused = await reg.recordGate(id, { ...failed, at: '2026-12-02T09:00:00.000Z' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RegistryError);
+      expect(refused).toMatchObject({ code: 'REGISTRY_DECIDED', message: expect.stringMatching(new RegExp(`^model "${id}" is ${status} \\(by ${by} at \\S+\\): a gate is recorded only on a version awaiting its decision`)) });
+      expect((await reg.get(id)).gate).toEqual(passed);
+      // The decision's history entry keeps the gate it was made on.
+      expect((await reg.get(id)).history?.at(-1)).toMatchObject({ status, by, gate: passed });
+    }
+    // Nothing was written by the refusals.
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(index);
+    // Approved with force after its rejection: that decision keeps the gate too; with none on record, none is kept.
+    expect((await reg.approve('m-b', { force: true, note: 'needed after all' })).history?.at(-1)).toMatchObject({ status: 'Approved', gate: passed });
+    expect((await reg.approve('m-c')).history?.at(-1)).not.toHaveProperty('gate');
+    // A version awaiting its decision still takes gates, the last replacing the one before.
+    await reg.register(artifact('m-d'));
+    expect((await reg.recordGate('m-d', failed)).gate).toEqual(failed);
   });
 
   it('approves a version whose gate passed, or that has none, as before', async () => {

@@ -63,6 +63,19 @@ export function gateFailedError(id: string, gate: GateRecord): RegistryError {
   return new RegistryError('REGISTRY_GATE_FAILED', `model "${id}" failed its gate ${gateLine(gate)}; run the comparison again, or pass force to approve it anyway`);
 }
 
+/**
+ * What `recordGate` refuses a version that is no longer awaiting its decision with (every registry: one code, one
+ * message): an Approved or Rejected version's gate is the one that decision was made on, and a later compare (on
+ * other data, against another champion) must not replace it. `version` as the registry holds it.
+ */
+export function gateDecidedError(version: { id: string; status: ModelStatus; statusChangedAt?: string; statusChangedBy?: string }): RegistryError {
+  const when = [version.statusChangedBy && `by ${version.statusChangedBy}`, version.statusChangedAt && `at ${version.statusChangedAt}`].filter(Boolean).join(' ');
+  return new RegistryError(
+    'REGISTRY_DECIDED',
+    `model "${version.id}" is ${version.status}${when ? ` (${when})` : ''}: a gate is recorded only on a version awaiting its decision, so the gate on record, on which that decision was made, stays as it was`,
+  );
+}
+
 /** What the decision's note says when `approve` with force overrides a failed gate. */
 export function gateOverrideNote(gate: GateRecord): string {
   return `approved with force over a failed gate (${gateLine(gate)})`;

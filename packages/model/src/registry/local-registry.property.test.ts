@@ -171,8 +171,9 @@ class RecordGate implements Cmd {
     const gate = { pass: this.pass, champion: m.champion ?? 'none', failed: this.pass ? [] : ['macro_f1: -3 points'], thresholds: { maxMacroF1DropPoints: 1 }, at: '2026-12-01T00:00:00Z' };
     const code = await outcome(() => r.reg.recordGate(this.id, gate));
     const v = m.versions.get(this.id);
-    expect(code).toBe(v ? undefined : 'REGISTRY_NOT_FOUND');
-    if (v) v.gateFailed = !this.pass;
+    // Only a version awaiting its decision takes a gate: a decided one keeps the gate its decision was made on.
+    expect(code).toBe(!v ? 'REGISTRY_NOT_FOUND' : v.status !== 'PendingManualApproval' ? 'REGISTRY_DECIDED' : undefined);
+    if (v?.status === 'PendingManualApproval') v.gateFailed = !this.pass;
     await checkAgainst(m, r);
   }
   toString = () => `recordGate(${JSON.stringify(this.id)}, ${this.pass})`;

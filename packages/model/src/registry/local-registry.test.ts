@@ -213,6 +213,38 @@ describe('LocalModelRegistry', () => {
     expect((await reg.get('m-r')).history?.map((h) => h.status)).toEqual(['PendingManualApproval', 'Rejected']);
   });
 
+  it('keeps with each change of champion how it came about, who made it and why; an index from before these fields reads as before', async () => {
+    const home = tmp();
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b']) await reg.register(registryArtifact(id));
+    await reg.approve('m-a', { by: 'ann', note: 'first' });
+    await reg.approve('m-b', { by: 'bob' });
+    await reg.setChampion('m-a', { by: 'carl', note: 'back for now' });
+    await reg.setChampion('m-b');
+    await reg.reject('m-b', { by: 'dora', note: 'misroutes claims' });
+    expect(await reg.championChanges()).toEqual([
+      { id: 'm-a', at: expect.any(String), via: 'approve', by: 'ann', note: 'first' },
+      { id: 'm-b', at: expect.any(String), via: 'approve', by: 'bob' },
+      { id: 'm-a', at: expect.any(String), via: 'champion', by: 'carl', note: 'back for now' },
+      { id: 'm-b', at: expect.any(String), via: 'champion' },
+      { id: 'm-a', at: expect.any(String), via: 'rollback', by: 'dora', note: 'misroutes claims' },
+    ]);
+    expect(await reg.championHistory()).toEqual(['m-a', 'm-b', 'm-a', 'm-b', 'm-a']);
+    // As a mailroute from before these fields wrote it: entries of id and time, history entries without a gate.
+    const file = path.join(home, 'registry.json');
+    const index = JSON.parse(readFileSync(file, 'utf8'));
+    index.championHistory = index.championHistory.map(({ id, at }: { id: string; at: string }) => ({ id, at }));
+    writeFileSync(file, JSON.stringify(index));
+    const old = createLocalRegistry({ home });
+    expect((await old.championChanges()).map((c) => Object.keys(c))).toEqual(Array(5).fill(['id', 'at']));
+    await old.approve('m-b', { force: true, by: 'ed', note: 'fixed' });
+    expect((await old.championChanges()).at(-1)).toMatchObject({ id: 'm-b', via: 'approve', by: 'ed', note: 'fixed' });
+    // No history at all (older still): the champion then, with no time, is the first change known.
+    const { championHistory: _, ...older } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify(older));
+    expect(await createLocalRegistry({ home }).championChanges()).toEqual([{ id: 'm-b' }]);
+  });
+
   it("keeps the fields a newer mailroute wrote into the index (root, version, history, gate) when it writes", async () => {
     const home = tmp();
     const registry = createLocalRegistry({ home });

@@ -8,7 +8,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
-import { gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
+import { gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type HeldLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
@@ -56,7 +56,10 @@ export const ModelVersionSchema = z.looseObject({
   note: z.string().optional(),
   runId: z.string().optional(),
   manifestSha256: z.string().optional(),
-  history: z.array(z.looseObject({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional() })).optional(),
+  // `gate`: the gate a decision was made on (optional: entries written before it read as before).
+  history: z
+    .array(z.looseObject({ status: z.enum(MODEL_STATUSES), at: z.string(), by: z.string().optional(), note: z.string().optional(), gate: GateRecordSchema.optional() }))
+    .optional(),
   gate: GateRecordSchema.optional(),
   prunedAt: z.string().optional(),
 });
@@ -68,14 +71,45 @@ export const RegistryIndexSchema = z.looseObject({
    * Every champion, oldest first (`at` absent on the one a registry written before this list had): what
    * rejecting the champion rolls back to. A registry without it rolls back as if none was champion before.
    */
-  championHistory: z.array(z.looseObject({ id: z.string(), at: z.string().optional() })).optional(),
+  championHistory: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        at: z.string().optional(),
+        // How it became champion, who made it so and why (optional: entries written before them read as before). A
+        // string, not an enum: a way a newer mailroute adds must not make this one refuse the index.
+        via: z.string().optional(),
+        by: z.string().optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .optional(),
   versions: z.array(ModelVersionSchema),
 });
+
+/**
+ * How a version became champion: `approve` (an approval that promoted it, or approving an Approved version again),
+ * `champion` (`setChampion`, `mailroute registry champion <id>`), `rollback` (the champion before it was rejected).
+ */
+export type ChampionVia = 'approve' | 'champion' | 'rollback';
+
+/**
+ * One change of champion, as `championHistory` keeps it: `at` absent on the first entry of a registry written before
+ * the history was kept; `via`, `by` and `note` absent on entries written before they were (for a rollback, `by` and
+ * `note` are the rejection's).
+ */
+export interface ChampionChange {
+  id: string;
+  at?: string;
+  via?: ChampionVia | (string & {});
+  by?: string;
+  note?: string;
+}
 /** The index as the code reads it: what `RegistryIndexSchema` checks, the fields of a newer mailroute carried unseen. */
 export interface RegistryIndex {
   schemaVersion: 1;
   champion: string | null;
-  championHistory?: Array<{ id: string; at?: string }>;
+  championHistory?: ChampionChange[];
   versions: ModelVersion[];
 }
 
@@ -351,16 +385,21 @@ export class LocalModelRegistry implements ModelRegistry {
         }
         this.recordStatus(v, 'Approved', options);
       }
-      if (options.promote !== false) this.makeChampion(index, id);
+      if (options.promote !== false) this.makeChampion(index, id, { via: 'approve', ...decider(options) });
       return { ...v };
     });
   }
 
-  /** Keeps the gate's outcome on the version (replacing an earlier one), under the lock; the artifact and its hashes are not touched. */
+  /**
+   * Keeps the gate's outcome on a version awaiting its decision (replacing an earlier one), under the lock; the
+   * artifact and its hashes are not touched. An Approved or Rejected version is refused (`REGISTRY_DECIDED`): its gate
+   * is the one its decision was made on, which a later compare must not replace.
+   */
   async recordGate(id: string, gate: GateRecord): Promise<ModelVersion> {
     const record = GateRecordSchema.parse(gate);
     return this.update((index) => {
       const v = this.find(index, id);
+      if (v.status !== 'PendingManualApproval') throw gateDecidedError(v);
       v.gate = record;
       return { ...v };
     });
@@ -376,18 +415,21 @@ export class LocalModelRegistry implements ModelRegistry {
       // rollback), else the newest Approved version whose gate did not fail, else none.
       if (index.champion === id) {
         const next = rollbackChampion(index.versions, (index.championHistory ?? []).map((c) => c.id), id);
-        this.makeChampion(index, next?.id ?? null);
+        this.makeChampion(index, next?.id ?? null, { via: 'rollback', ...decider(options) });
       }
       return { ...v };
     });
   }
 
-  /** Sets the champion, keeping each new one in `championHistory` (what a rollback goes back to). */
-  private makeChampion(index: RegistryIndex, id: string | null): void {
+  /**
+   * Sets the champion, keeping each new one in `championHistory` (what a rollback goes back to, and what
+   * `mailroute registry history` prints) with how it came about, who made it so and why.
+   */
+  private makeChampion(index: RegistryIndex, id: string | null, change: Omit<ChampionChange, 'id' | 'at'>): void {
     if (index.champion === id) return;
     // A registry from before the history: its champion of now is the first one known.
     const history = index.championHistory ?? (index.champion === null ? [] : [{ id: index.champion }]);
-    index.championHistory = id === null ? history : [...history, { id, at: this.now() }];
+    index.championHistory = id === null ? history : [...history, { id, at: this.now(), ...change }];
     index.champion = id;
   }
 
@@ -401,7 +443,8 @@ export class LocalModelRegistry implements ModelRegistry {
     if (options.note) v.statusNote = options.note;
     else delete v.statusNote;
     const history = v.history ?? [{ status: 'PendingManualApproval' as const, at: v.createdAt }];
-    v.history = [...history, { status, at, ...(options.by ? { by: options.by } : {}), ...(options.note ? { note: options.note } : {}) }];
+    // The gate on record now is the evaluation this decision was made on: kept with it, whatever becomes of `v.gate`.
+    v.history = [...history, { status, at, ...decider(options), ...(v.gate ? { gate: structuredClone(v.gate) } : {}) }];
   }
 
   /**
@@ -450,6 +493,15 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   /**
+   * Every change of champion, oldest first, with when, how, by whom and why as far as the registry kept them (a
+   * registry from before the history: its champion then, with no time, stands first once it changes).
+   */
+  async championChanges(): Promise<ChampionChange[]> {
+    const index = await this.sharedIndex();
+    return structuredClone(index.championHistory ?? (index.champion === null ? [] : [{ id: index.champion }]));
+  }
+
+  /**
    * Whether the history holds every champion the registry had: false for a registry made by a mailroute from
    * before it kept one, whose history (if it has one by now) starts with the champion it had then, with no time.
    */
@@ -459,13 +511,14 @@ export class LocalModelRegistry implements ModelRegistry {
     return index.championHistory.length === 0 || index.championHistory[0].at !== undefined;
   }
 
-  async setChampion(id: string): Promise<void> {
+  /** Makes an Approved version the champion; `by` and `note` are kept with the change in the champion history. */
+  async setChampion(id: string, options: StatusChangeOptions = {}): Promise<void> {
     await this.checkArtifact(id);
     await this.update((index) => {
       const v = this.find(index, id);
       if (v.prunedAt !== undefined) throw this.prunedError(v);
       if (v.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `model "${id}" is ${v.status}; only an Approved model can be champion`);
-      this.makeChampion(index, id);
+      this.makeChampion(index, id, { via: 'champion', ...decider(options) });
     });
   }
 
@@ -494,6 +547,11 @@ export class LocalModelRegistry implements ModelRegistry {
     if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
     return dir;
   }
+}
+
+/** `by` and `note` of a decision where given (an empty one is none). */
+function decider(options: StatusChangeOptions): { by?: string; note?: string } {
+  return { ...(options.by ? { by: options.by } : {}), ...(options.note ? { note: options.note } : {}) };
 }
 
 export function createLocalRegistry(options: LocalRegistryOptions): LocalModelRegistry {

@@ -22,7 +22,7 @@ describe('describeNoChampion', () => {
   it('leaves out pruned versions, which cannot be approved: a pruned one awaiting approval is none to approve', () => {
     const pruned = (v: ModelVersion): ModelVersion => ({ ...v, prunedAt: '2026-02-01T00:00:00Z' });
     expect(describeNoChampion([version('m-1', 1, 'Rejected'), pruned(version('m-2', 2, 'PendingManualApproval'))])).toBe(
-      '2 version(s) but no champion (0 waiting for approval); every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)',
+      '2 version(s) but no champion (0 waiting for approval); every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force --note <why>)',
     );
     expect(describeNoChampion([pruned(version('m-1', 1, 'Rejected')), pruned(version('m-2', 2, 'PendingManualApproval'))])).toBe(
       '2 version(s) but no champion (0 waiting for approval); every one is pruned (its artifact removed): train a new one (mailroute train --data <export>) and approve it',

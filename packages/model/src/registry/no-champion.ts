@@ -25,7 +25,7 @@ export function describeNoChampion(versions: readonly ModelVersion[]): string {
         ? `${approved.length} version(s) are Approved but none is the champion: make one champion (mailroute registry champion ${newestApproved.id}, the newest Approved)`
         : usable.length === 0
           ? `every one is pruned (its artifact removed): train a new one (mailroute train --data <export>) and approve it`
-          : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force)`;
+          : `every one is Rejected: train a new one (mailroute train --data <export>) and approve it, or approve a rejected one again (mailroute registry approve <id> --force --note <why>)`;
   return `${versions.length} version(s) but no champion (${pending} waiting for approval); ${wayOut}`;
 }
 
