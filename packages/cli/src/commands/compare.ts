@@ -25,7 +25,7 @@ import {
   seenInTrainingWarning,
   withoutAutomatedPairs,
 } from '@mailroute/evaluation';
-import { abstainingTasks, createLocalRegistry, type Manifest, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
+import { abstainingTasks, createLocalRegistry, decidedBy, type Manifest, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
 import { alignToTaxonomy, tasksReadWith, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
@@ -476,7 +476,7 @@ export function notRecordedReason(
  * act on this outcome instead.
  */
 function decidedReason(challenger: string, decided: Pick<ModelVersion, 'status' | 'statusChangedAt' | 'statusChangedBy'>): string {
-  const who = [decided.statusChangedBy && `by ${codeSpan(decided.statusChangedBy)}`, decided.statusChangedAt && `at ${decided.statusChangedAt}`].filter(Boolean).join(' ');
+  const who = decidedBy(decided, codeSpan);
   const act =
     decided.status === 'Approved'
       ? `if this outcome means the approval should not stand, ${codeSpan(`mailroute registry reject ${challenger} --note <why>`)} reverses it`

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
-import { createLocalRegistry, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, decidedBy, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { registerPrune } from './registry-prune.js';
@@ -58,8 +58,8 @@ export function rejectOutcome(
   // A pruned version has no artifact left to approve: no undo to offer.
   const undo = before.prunedAt === undefined ? `\`mailroute registry approve ${id} --force --note <why>\` undoes this` : 'its artifact was pruned, so no approval can undo this';
   if (before.status === 'Rejected') {
-    const who = [before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('');
-    return { stdout: `${id}: Rejected already${who}; nothing changed (that rejection stays on record, this one is not added to its history)\n`, stderr: '' };
+    const who = decidedBy(before);
+    return { stdout: `${id}: Rejected already${who ? ` ${who}` : ''}; nothing changed (that rejection stays on record, this one is not added to its history)\n`, stderr: '' };
   }
   if (championBefore !== id) {
     const served = championNow ? `${championNow.id} stays the champion` : `there is no champion: servers using this registry find none ${NEXT_POLL} and keep the model they have loaded`;
@@ -263,7 +263,7 @@ function hasNote(note: string | undefined): note is string {
 export function forceNoteNeeded(before: Pick<ModelVersion, 'id' | 'status' | 'gate' | 'statusChangedBy' | 'statusChangedAt'>): string | undefined {
   const add = 'add --note <why> (it is kept with the approval)';
   if (before.status === 'Rejected') {
-    const who = [before.statusChangedBy && `by ${before.statusChangedBy}`, before.statusChangedAt && `at ${before.statusChangedAt}`].filter(Boolean).join(' ');
+    const who = decidedBy(before);
     return `approve --force of ${before.id}, which was rejected${who ? ` ${who}` : ''}, undoes that decision: ${add}`;
   }
   if (before.status === 'PendingManualApproval' && before.gate && !before.gate.pass) {
@@ -420,7 +420,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
           throw error;
         });
       // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
-      const already = before?.status === 'Approved' ? ` (it was already Approved${[before.statusChangedBy && ` by ${before.statusChangedBy}`, before.statusChangedAt && ` at ${before.statusChangedAt}`].filter(Boolean).join('')}: that approval stays on record, this one is not added to its history)` : '';
+      const already = before?.status === 'Approved' ? ` (it was already Approved${decidedBy(before) ? ` ${decidedBy(before)}` : ''}: that approval stays on record, this one is not added to its history)` : '';
       const championNow = await reg.champion();
       ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.

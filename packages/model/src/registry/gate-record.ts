@@ -69,11 +69,19 @@ export function gateFailedError(id: string, gate: GateRecord): RegistryError {
  * other data, against another champion) must not replace it. `version` as the registry holds it.
  */
 export function gateDecidedError(version: { id: string; status: ModelStatus; statusChangedAt?: string; statusChangedBy?: string }): RegistryError {
-  const when = [version.statusChangedBy && `by ${version.statusChangedBy}`, version.statusChangedAt && `at ${version.statusChangedAt}`].filter(Boolean).join(' ');
+  const when = decidedBy(version);
   return new RegistryError(
     'REGISTRY_DECIDED',
     `model "${version.id}" is ${version.status}${when ? ` (${when})` : ''}: a gate is recorded only on a version awaiting its decision, so the gate on record, on which that decision was made, stays as it was`,
   );
+}
+
+/**
+ * Who made a version's last status change and when, as said in messages: `by ann at 2026-12-01T09:00:00.000Z`, the
+ * parts it has ('' with neither); `name` shows the decider's name (a code span in Markdown).
+ */
+export function decidedBy(version: { statusChangedAt?: string; statusChangedBy?: string }, name: (by: string) => string = (by) => by): string {
+  return [version.statusChangedBy && `by ${name(version.statusChangedBy)}`, version.statusChangedAt && `at ${version.statusChangedAt}`].filter(Boolean).join(' ');
 }
 
 /** What the decision's note says when `approve` with force overrides a failed gate. */

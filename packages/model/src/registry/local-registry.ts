@@ -8,7 +8,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest } from './artifact-check.js';
 import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
-import { gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
+import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { withFileLock, type HeldLock, type LockOptions } from './lock.js';
 import { measuredOnOfManifest } from './measured-on.js';
@@ -371,7 +371,7 @@ export class LocalModelRegistry implements ModelRegistry {
       // Pruned since its artifact was checked (a prune that took the lock in between): nothing left to serve.
       if (v.prunedAt !== undefined) throw this.prunedError(v);
       if (v.status === 'Rejected' && !options.force) {
-        const who = [v.statusChangedBy && `by ${v.statusChangedBy}`, v.statusChangedAt && `at ${v.statusChangedAt}`, v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
+        const who = [decidedBy(v), v.statusNote && `("${v.statusNote}")`].filter(Boolean).join(' ');
         throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
       }
       // Approving an Approved version again changes nothing but the champion (as setChampion): the first
