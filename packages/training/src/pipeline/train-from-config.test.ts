@@ -621,7 +621,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(await registry.list()).toHaveLength(1);
     // Rejected, the demo model is not replaced by another: the registry has versions, the team decides.
     await registry.reject(first.id, { by: 'test' });
-    await expect(ensureDemoChampion({ home, rows: 500 })).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED', message: expect.stringMatching(/has 1 version\(s\) but no champion \(0 waiting for approval\); every one is Rejected: train a new one .* --force\)/) });
+    await expect(ensureDemoChampion({ home, rows: 500 })).rejects.toMatchObject({ code: 'REGISTRY_NOT_APPROVED', message: expect.stringMatching(/has 1 version\(s\) but no champion \(0 waiting for approval\); every one is Rejected: train a new one .* --force --note <why>\)/) });
     expect(await registry.list()).toHaveLength(1);
     // Approved again without being made champion: the way out is one command, not "every one is Rejected".
     await registry.approve(first.id, { by: 'test', force: true, promote: false });
