@@ -4,7 +4,7 @@
  * with its VAT suffix after it (`CHE-123.456.789 MWST`, `… TVA`, `… IVA`), as `[TAX_ID]`, the suffix staying as a
  * keyword does. A UID after its keyword (`UID CHE-123.456.789`) is keyed-numbers.ts' VAT rule's.
  */
-import type { Hit } from './redact-hit.js';
+import { allMatches, type Hit } from './redact-hit.js';
 
 /**
  * Whether 13 digits are an AHV number: `756` (Switzerland's ISO 3166 code), nine digits and an EAN-13 check digit
@@ -45,18 +45,12 @@ const UID_WITH_SUFFIX_RE = /(?<![\p{L}\p{N}_])(CHE-?\d{3}\.?\d{3}\.?\d{3})[ \t]?
 export function swissIdHits(text: string): Hit[] {
   const hits: Hit[] = [];
   if (text.includes('756')) {
-    AHV_RE.lastIndex = 0;
-    for (let m = AHV_RE.exec(text); m !== null; m = AHV_RE.exec(text)) {
-      if (!isValidAhv(m[0].replace(/[. ]/g, ''))) continue;
-      hits.push({ type: 'SOCIAL_SECURITY', start: m.index, end: m.index + m[0].length, placeholder: '[SOCIAL_SECURITY]' });
+    for (const m of allMatches(AHV_RE, text)) {
+      if (isValidAhv(m[0].replace(/[. ]/g, ''))) hits.push({ type: 'SOCIAL_SECURITY', start: m.index, end: m.index + m[0].length, placeholder: '[SOCIAL_SECURITY]' });
     }
   }
   if (text.includes('CHE')) {
-    const uids: Hit[] = [];
-    UID_WITH_SUFFIX_RE.lastIndex = 0;
-    for (let m = UID_WITH_SUFFIX_RE.exec(text); m !== null; m = UID_WITH_SUFFIX_RE.exec(text)) {
-      uids.push({ type: 'TAX_ID', start: m.index, end: m.index + m[1].length, placeholder: '[TAX_ID]' });
-    }
+    const uids: Hit[] = allMatches(UID_WITH_SUFFIX_RE, text).map((m) => ({ type: 'TAX_ID', start: m.index, end: m.index + m[1].length, placeholder: '[TAX_ID]' }));
     if (uids.length > 0) return [...hits, ...uids].sort((a, b) => a.start - b.start);
   }
   return hits;

@@ -26,7 +26,7 @@ import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
 import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
-import { skippedLabelWarnings } from '../data/renamed-labels.js';
+import { labelCounts, skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError, readProblem } from '../errors.js';
 
 export interface TrainFromConfigOptions {
@@ -221,9 +221,7 @@ export function labelDistribution(rows: readonly DatasetRow[], tasks: readonly T
 
 /** Rows per language as cleaning detected it (each input's `language`), most first: the manifest's `training.languages`. */
 export function languageCounts(inputs: readonly { language: string }[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const { language } of inputs) counts.set(language, (counts.get(language) ?? 0) + 1);
-  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return Object.fromEntries([...labelCounts(inputs.map((input) => input.language))].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 
 export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgress): ModelInput[] {
