@@ -109,6 +109,7 @@ export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report
 export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';
 export { modelCardMarkdown, registeredNearDuplicateWarning, testNearDuplicateWarning, type ModelCardOptions, type TrainingFacts } from './model-card.js';
+export { type ModelProvenance, type RegistryStanding, type UnreadStanding } from './model-card-provenance.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
 export { coverageWords, type CoverageWords, type ReportRouting } from './coverage-words.js';

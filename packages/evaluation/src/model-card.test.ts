@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePredictions } from './evaluate.js';
 import { modelCardMarkdown, testNearDuplicateWarning } from './model-card.js';
+import type { ModelProvenance } from './model-card-provenance.js';
 import type { PredictionLine } from './prediction-line.js';
 import { evaluationMarkdown } from './report-text.js';
 
@@ -51,5 +52,69 @@ describe('modelCardMarkdown', () => {
     expect([testNearDuplicateWarning({ near: 4, judged: 430 }), testNearDuplicateWarning({ near: 0, judged: 0 }), testNearDuplicateWarning(undefined)]).toEqual([undefined, undefined, undefined]);
     expect(line(4, 430)).toBe('- Near-duplicates: 4 of the 430 test rows training judged (0.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings).');
     expect(line(0, 0)).toBeUndefined();
+  });
+
+  describe('where the model comes from: its training run, the commit and its registry status', () => {
+    const report = { ...evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]), modelId: 'ngram-bag-20261129-101500-ab12cd' };
+    const commit = '6dd2b3c0e1a5f4b2c9d8e7f6a5b4c3d2e1f0a9b8';
+    const pending: ModelProvenance = {
+      runId: 'run-20261129-101000-0f1e2d',
+      gitCommit: commit,
+      gitDirty: false,
+      registry: { version: 3, status: 'PendingManualApproval', registeredAt: '2026-11-29T10:15:00.000Z', champion: false, readAt: '2026-11-29T10:20:00.000Z' },
+    };
+    const card = (provenance: ModelProvenance) => modelCardMarkdown(report, { provenance });
+    const line = (text: string, start: string) => text.split('\n').find((l) => l.startsWith(start));
+
+    it('says the run, the commit and, under the title, a status awaiting approval that can change', () => {
+      const text = card(pending);
+      expect(text.split('\n').slice(0, 3)).toEqual([
+        '# Model card: ngram-bag-20261129-101500-ab12cd',
+        '',
+        'Registry status when this card was written (2026-11-29T10:20:00.000Z): **PendingManualApproval**: not yet approved or rejected by anyone (version 3, registered 2026-11-29T10:15:00.000Z); not the champion. The status can change: the registry is the source of truth (`mailroute registry show ngram-bag-20261129-101500-ab12cd`).',
+      ]);
+      expect(line(text, '- Training run:')).toBe('- Training run: `run-20261129-101000-0f1e2d` (`mailroute runs show run-20261129-101000-0f1e2d`).');
+      expect(line(text, '- Code:')).toBe(`- Code: mailroute commit \`${commit}\`.`);
+      // In the Data section, after the test set.
+      expect(text.indexOf('- Training run:')).toBeGreaterThan(text.indexOf('## Data'));
+      expect(text.indexOf('- Training run:')).toBeLessThan(text.indexOf('## Labels'));
+    });
+
+    it('says who decided and when, and whether it is the champion', () => {
+      const approved = { ...pending.registry, status: 'Approved', decidedBy: 'ann', decidedAt: '2026-12-01T09:00:00.000Z', champion: true } as const;
+      expect(card({ ...pending, registry: approved })).toContain('(2026-11-29T10:20:00.000Z): **Approved** by `ann` at 2026-12-01T09:00:00.000Z (version 3, registered 2026-11-29T10:15:00.000Z); **the champion**. The status can change');
+      const rejected = { ...approved, status: 'Rejected', decidedBy: 'bob', champion: false } as const;
+      expect(card({ ...pending, registry: rejected })).toContain('**Rejected** by `bob` at 2026-12-01T09:00:00.000Z (version 3, registered 2026-11-29T10:15:00.000Z); not the champion.');
+      // A decision whose decider or time the registry does not hold: said so, not left blank.
+      const { decidedBy: _by, ...noWho } = approved;
+      expect(card({ ...pending, registry: noWho })).toContain('**Approved** at 2026-12-01T09:00:00.000Z (by whom not recorded) (version 3');
+      const { decidedAt: _at, ...noTime } = noWho;
+      expect(card({ ...pending, registry: noTime })).toContain('**Approved** (by whom and when not recorded) (version 3');
+    });
+
+    it('says what is not recorded as not recorded: no git checkout, no run, a directory, prediction lines', () => {
+      expect(line(card({ ...pending, gitCommit: null }), '- Code:')).toBe('- Code: commit not recorded: trained outside a git checkout.');
+      expect(line(card({ ...pending, gitDirty: true }), '- Code:')).toBe(`- Code: mailroute commit \`${commit}\`, **with uncommitted changes to tracked files**: the commit alone is not the code that trained it.`);
+      const { gitDirty: _dirty, ...olderRun } = pending;
+      expect(line(card(olderRun), '- Code:')).toBe(`- Code: mailroute commit \`${commit}\`; whether it had uncommitted changes is not recorded.`);
+      const { gitCommit: _commit, ...unreadRun } = olderRun;
+      expect(line(card(unreadRun), '- Code:')).toBe("- Code: commit not recorded (the run's record could not be read).");
+      const directory = card({ registry: { unread: 'directory' } });
+      expect(line(directory, '- Training run:')).toBe('- Training run: not recorded.');
+      expect(line(directory, '- Code:')).toBe('- Code: commit not recorded (no training run recorded).');
+      expect(line(directory, 'Registry status')).toBe('Registry status: not read: the model was given as a directory, not by its registry id (`mailroute evaluate --model <id>` reads it).');
+      expect(line(card({ registry: { unread: 'not-registered' } }), 'Registry status')).toBe('Registry status: not read: the registry under `MAILROUTE_HOME` lists no version of this model.');
+      const lines = card({ registry: { unread: 'prediction-lines' } });
+      expect(line(lines, 'Registry status')).toContain('not read: this card was made from prediction lines, not from a model');
+      expect(line(lines, '- Training run')).toBe('- Training run and code: not known (prediction lines name no run).');
+      // Without provenance (a library caller that gives none), the card says nothing of it, as before.
+      expect(modelCardMarkdown(report)).not.toMatch(/Registry status|Training run|- Code:/);
+    });
+
+    it('shows recorded values as text, not Markdown', () => {
+      const odd = card({ ...pending, runId: 'run`x', registry: { ...pending.registry, status: 'Approved', decidedBy: 'a*b`<i>', decidedAt: '<br>', champion: false } });
+      expect(line(odd, '- Training run:')).toBe("- Training run: `run'x` (`mailroute runs show run'x`).");
+      expect(odd).toContain("**Approved** by `a*b'<i>` at &lt;br&gt; (version 3");
+    });
   });
 });

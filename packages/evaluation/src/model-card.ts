@@ -3,6 +3,7 @@ import { MISSING_META_VALUE, targetFor, taskTargetPrecision, type EvaluationRepo
 import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
+import { provenanceLines, registryStatusLine, type ModelProvenance } from './model-card-provenance.js';
 import { absentLabelsNote, leftOutWarning, operatingSentence, renamedLabelsNote, shortOfTarget, SLICE_NOTE, thresholdText, unscoredLabelsNote } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
@@ -40,6 +41,8 @@ export interface ModelCardOptions {
   trainingData?: string;
   /** The training facts the manifest records: rows, data hash, config hash, date. */
   training?: TrainingFacts;
+  /** The training run, its commit and the registry status: said under the title and in the Data section, each unknown one as not recorded. */
+  provenance?: ModelProvenance;
   /** Said first, in bold, under the title: what makes the figures untrustworthy (e.g. measured on training data). */
   warnings?: readonly string[];
   /** Extra known weaknesses or notes, one per line. */
@@ -220,6 +223,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   // Every value from the data or the manifest goes through `cell` (HTML shown, not rendered; `|` kept in its cell) or `code`.
   const lines = [`# Model card: ${cell(report.modelId ?? 'unnamed model')}`, ''];
   for (const w of new Set([...(report.warnings ?? []), ...(options.warnings ?? [])])) lines.push(`**Warning: ${cell(w)}**`, '');
+  if (options.provenance) lines.push(registryStatusLine(options.provenance, report.modelId), '');
   lines.push(
     '## Intended use',
     '',
@@ -230,6 +234,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     `- Test set: ${cell(report.dataset ?? 'not named')}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
   );
   if (options.trainingData) lines.push(`- Training data: ${cell(options.trainingData)}.`);
+  if (options.provenance) lines.push(...provenanceLines(options.provenance));
   lines.push(...trainingLines(options.training));
   const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];
   for (const s of widest?.slices ?? []) {

@@ -128,6 +128,9 @@ describe('reports of hostile names', () => {
         evaluationText(report);
         expectSafeMarkdown('report.md', evaluationMarkdown(report));
         expectSafeMarkdown('model card', modelCardMarkdown(report, { trainingData: c.dataset, training: { trainedAt: c.champion } }));
+        // The registry's and run record's values (a run id, who decided, when) are as hostile as the data's.
+        const registry = { version: 1, status: 'Approved', registeredAt: c.dataset, decidedBy: c.champion, decidedAt: c.metaKey, champion: true, readAt: c.dataset } as const;
+        expectSafeMarkdown('model card with its provenance', modelCardMarkdown(report, { provenance: { runId: c.modelId, gitCommit: c.champion, registry } }));
         const pictures = reportPictures(report);
         expect(new Set(pictures.map((p) => p.name)).size).toBe(pictures.length);
         for (const p of pictures) expect(Buffer.byteLength(`${p.name}.png`)).toBeLessThanOrEqual(255);

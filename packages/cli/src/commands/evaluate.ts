@@ -16,6 +16,7 @@ import {
   pyFixed,
   writeEvaluationReport,
   type EvaluationReport,
+  type ModelProvenance,
   type PredictionLine,
   seenInTrainingWarning,
   withoutAutomatedMail,
@@ -32,6 +33,7 @@ import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
 import { createProgress, stagedProgress } from '../progress.js';
 import { heldOutNearDuplicateWarning, targetPrecisionsOf, trainingFactsOf } from './training-facts.js';
+import { cardProvenance, givenDirectory } from './card-provenance.js';
 import { mistakesFile } from './evaluate-examples.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
@@ -353,6 +355,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         let taxonomy: { renamedLabels: string[]; retired: Record<string, string[]> } | undefined;
         /** With --model: the rows predicted (their ids and emails), for --examples. */
         let rows: { ids: readonly string[]; emails: readonly Email[] } | undefined;
+        /** The model card's training run, commit and registry status: with --model, read from the registry and the run records. */
+        let provenance: ModelProvenance = { registry: { unread: 'prediction-lines' } };
         if (flags.model !== undefined && flags.data !== undefined) {
           // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
           const checkModelId = (actual: string) => {
@@ -365,6 +369,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           rows = { ids: predicted.ids, emails: predicted.emails };
           dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
           modelId ??= await modelLabel(ctx, flags.model);
+          const directory = await givenDirectory(modelRef(ctx, flags.model));
+          provenance = await cardProvenance(ctx.home, { modelId: manifest.modelId, ...(directory === undefined ? {} : { directory }) });
         } else {
           const file = flags.predictions as string;
           const model = '<id|champion>';
@@ -450,7 +456,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             files = await writeEvaluationReport(dir, report, {
               png: flags.png,
               ...(mistakes !== undefined ? { examples: mistakes } : {}),
-              ...(manifest ? { modelCard: { training: trainingFactsOf(manifest) } } : {}),
+              modelCard: { ...(manifest ? { training: trainingFactsOf(manifest) } : {}), provenance },
               // Rounded down: 100% only once the last file (report.html) is written, not with pictures still to render.
               onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
               signal,
