@@ -47,6 +47,18 @@ describe('French, Italian and Swiss street addresses', () => {
     expect(masked(text)).toBe(want);
   });
 
+  it('keeps a mat and a number (`Yogamatte 2`), and masks a Swiss street named after a meadow (`-matt`, `-matte`)', () => {
+    kept([
+      'Yogamatte 2', 'Die Yogamatte 2 ist kaputt.', 'Ich habe die Fussmatte 3 mal reklamiert', 'Fußmatte 2', 'Isomatte 2 Stück',
+      'Gymnastikmatte 1 und Turnmatte 2', 'YOGAMATTE 2', 'yogamatte 2', 'Schachmatt 2 Züge',
+    ]);
+    expect(masked('Bahnhofmatte 2')).toBe('[ADDRESS]');
+    expect(masked('Neue Adresse: Kirchmatte 5, 6300 Zug')).toBe('Neue Adresse: [ADDRESS]');
+    expect(masked('Ich wohne in der Sonnmatt 3.')).toBe('Ich wohne in der [ADDRESS].');
+    // A mat's word with the postal code and town after it is a street all the same.
+    expect(masked('Turnmatte 3, 6300 Zug')).toBe('[ADDRESS]');
+  });
+
   it('masks the postal code and town before a street in the same phrase', () => {
     expect(masked('Ich wohne neu in 8400 Winterthur an der Technikumstrasse 9a.')).toBe('Ich wohne neu in [ADDRESS].');
     expect(masked('Adresse: 75002 Paris, 15 rue de la Paix')).toBe('Adresse: [ADDRESS]');
@@ -76,7 +88,7 @@ describe('French, Italian and Swiss street addresses', () => {
     const runs = [
       fill('Rue de la Gare '), fill('Rue de la Gare 1 '), fill('via A '), fill('15 rue de la '), fill('Rue A-B-C-D-E '), fill('8400 Winterthur an der Musterstrasse 1 '),
       fill('8400 Winterthur '), fill('Case postale 1 '), fill('Rue A, 1201 Genève '), fill('Via Nassa 5, 6900 L '), `Rue ${fill('de la ')}Gare 5`, `Rue ${fill('A ')}5`,
-      fill('Bergrain 4 '), fill('Terrain 4 '),
+      fill('Bergrain 4 '), fill('Terrain 4 '), fill('Yogamatte 2 '), fill('Bahnhofmatte 2 '),
     ];
     for (const text of runs) {
       const r = redactPii(text, { names: true });

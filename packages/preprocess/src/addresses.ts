@@ -158,6 +158,24 @@ function englishRain(text: string, start: number, at: number): boolean {
 }
 
 /**
+ * A word glued before `matt(e)` that makes it a mat one buys, not a Swiss street named after a meadow (`Bahnhofmatte`,
+ * `Kirchmatt`): `Yogamatte 2`, `Fussmatte 3`, `Isomatte 2`, a checkmate (`Schachmatt 2`). A street's first word names a
+ * place (a station, a church, a brook, a field), never one of these uses.
+ */
+const PRODUCT_MAT = /(?:yoga|pilates|gymnastik|turn|sport|fitness|trainings|iso|camping|luft|schlaf|liege|bade|dusch|wickel|krabbel|maus|heiz|kühl|gummi|schaum|kork|filz|kokos|sisal|bambus|schneide|back|silikon|akupressur|massage|schutz|rutsch|hunde|kofferraum|schmutzfang|sauberlauf|fu(?:ss|ß)|schach)matte?$/i;
+
+/** Whether a street cue at `at` is `matt(e)` ending the name of a mat (`Yogamatte`, `Fussmatte`): see PRODUCT_MAT. */
+function productMat(text: string, start: number, at: number): boolean {
+  const end = text.slice(at, at + 5).toLowerCase() === 'matte' ? at + 5 : at + 4;
+  return text.slice(at, at + 4).toLowerCase() === 'matt' && PRODUCT_MAT.test(text.slice(start, end));
+}
+
+/** Whether the street cue at `at` ends a word that only looks like a street's name (`Spring`, `Terrain`, `Yogamatte`). */
+function streetLikeWord(text: string, start: number, at: number): boolean {
+  return englishRing(text, start, at) || englishRain(text, start, at) || productMat(text, start, at);
+}
+
+/**
  * A town in French or Italian Switzerland, France or Italy, or one named so (`Genève`, `La Chaux-de-Fonds`,
  * `Yverdon-les-Bains`, `L'Abbaye`, `Le Mont-sur-Lausanne`, `Saint-Maurice`), and a German one (`Frankfurt am Main`), with
  * a district's number ending the address (`Genève 3`).
@@ -298,9 +316,9 @@ export function addressHits(text: string): Hit[] {
     const start = streetStart(text, cue.index);
     const street = stickyAt(GERMAN_STREET, text, start);
     // A house number that reads as a year after a word ending like a street (`Spring 2026`, `Offering 2026`) is a
-    // date, and an English word in -ring (`Spring 26`, `Monitoring 2`) no street, unless a postal code and town
-    // follow (`Musterstraße 1999, 10115 Berlin`).
-    if (street === null || ((YEAR.test(street[1]) || englishRing(text, start, cue.index) || englishRain(text, start, cue.index)) && street[2] === undefined)) continue;
+    // date, and an English word in -ring (`Spring 26`, `Monitoring 2`) or a mat (`Yogamatte 2`) no street, unless a
+    // postal code and town follow (`Musterstraße 1999, 10115 Berlin`).
+    if (street === null || (street[2] === undefined && (YEAR.test(street[1]) || streetLikeWord(text, start, cue.index)))) continue;
     hits.push({ type: 'ADDRESS', start: withTownBefore(text, start), end: start + street[0].length, placeholder: '[ADDRESS]' });
     GERMAN_CUE.lastIndex = Math.max(GERMAN_CUE.lastIndex, start + street[0].length);
   }

@@ -18,6 +18,8 @@ export const NAME_CUE_RUNS: readonly string[] = [
   'An: Max; '.repeat(100_000),
   'Am Markt Am Markt 12345 Berlin '.repeat(30_000), // prepositions before many postal codes
   '12345 Berlin '.repeat(32_000), // many postal codes and no preposition (was quadratic: 7 s)
+  'Yogamatte 2 '.repeat(80_000), // a mat at every street cue: the word before it read again
+  `${'Aaaaaaaaaa-'.repeat(50_000)}matte 1`,
   'x 1000 EUR '.repeat(32_000),
 ];
 
@@ -68,6 +70,18 @@ export const NUMBER_RUNS: readonly string[] = [
   fill('756 1234 5678 97 '),
   fill('7561234567897'),
   fill('CHE-123.456.789 MWST '),
+  fill('756-1234-5678-97 '),
+  fill('756-1234-'),
+  // Italian tax codes and French NIRs by their shape: whole ones, tails without their letters, letters and digits run
+  // together, NIRs in one and in blank-split groups, and groups that never end.
+  fill('MSTMRA85C52Z133O '),
+  fill('85C52Z133O'),
+  fill('MSTMRA85C52Z133'),
+  fill('aaaaaa11a11a111'),
+  fill('185057800608491'),
+  fill('1 85 05 78 006 084 91 '),
+  fill('2 90 11 2A 004 123 51 '),
+  fill('1 85 05 '),
   fill('compte n° 12345 '),
   fill('conto corrente corrente n. 12345 '),
   fill('né(e) le 01.02.1960 '),

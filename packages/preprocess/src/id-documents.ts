@@ -118,9 +118,9 @@ function spacedDigitsEnd(text: string, at: number): number {
 
 /**
  * German (`65 170839 J 003`), US (`123-45-6789`, `123 45 6789`, `123456789`), UK (`QQ 12 34 56 C`), Austrian
- * (`1234 010180`) and Swiss (AHV: `756.1234.5678.97`) social security numbers.
+ * (`1234 010180`) and Swiss (AHV: `756.1234.5678.97`, `756-1234-5678-97`) social security numbers.
  */
-const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]|\d{4} ?\d{6}|756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2})(?![a-z0-9])/iy;
+const SOCIAL_VALUE = /(?:\d{2}[ -]?\d{6}[ -]?[a-z][ -]?\d{3}|\d{3}[- ]?\d{2}[- ]?\d{4}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]|\d{4} ?\d{6}|756[. -]?\d{4}[. -]?\d{4}[. -]?\d{2})(?![a-z0-9])/iy;
 
 /** The type and value of each of KEY's keyword groups, in order. */
 const KINDS = [

@@ -3,6 +3,7 @@ import { addressHits } from './addresses.js';
 import { composeDiacritics } from './compose.js';
 import { credentialHits } from './credentials.js';
 import { CleanOptionsError } from './errors.js';
+import { frItIdHits } from './fr-it-ids.js';
 import { documentHits } from './id-documents.js';
 import { KEYED_RULES, keyedHits, type KeyedRule } from './keyed-numbers.js';
 import { nameHits } from './names.js';
@@ -41,8 +42,9 @@ export const RedactOptionsSchema = z.object({
    * (`[TAX_ID]`), German bank codes and UK sort codes (`[BANK_CODE]`), card security codes (`[CVV]`), dates of birth (`[BIRTHDATE]`), passport, identity card and
    * driving licence numbers (`[ID_DOCUMENT]`) and social security numbers (`[SOCIAL_SECURITY]`). The keyword stays.
    * Also crypto wallet addresses (Bitcoin, Ethereum) without a keyword, as `[ACCOUNT]`, Swiss AHV/AVS numbers by their
-   * shape and check digit (`756.1234.5678.97`), as `[SOCIAL_SECURITY]`, and Swiss business ids with their VAT suffix
-   * (`CHE-123.456.789 MWST`), as `[TAX_ID]`.
+   * shape and check digit (`756.1234.5678.97`), as `[SOCIAL_SECURITY]`, Swiss business ids with their VAT suffix
+   * (`CHE-123.456.789 MWST`), as `[TAX_ID]`, and by their shape and check character Italian tax codes (codice fiscale),
+   * as `[TAX_ID]`, and French social security numbers (NIR), as `[SOCIAL_SECURITY]`.
    */
   ids: z.boolean().default(true),
   /**
@@ -271,7 +273,8 @@ function foldedForms(text: string): string {
  * length: a typo); card numbers (Luhn valid, in an issuer's range); email addresses; crypto wallet addresses (`ids`);
  * secrets and logins a keyword names (`credentials`); numbers a keyword names (`ids`, and card and phone numbers after
  * their keyword with `card` and `phone`); identity documents and social security numbers (`ids`); Swiss AHV numbers
- * and suffixed business ids by their shape (`ids`); phone numbers; and,
+ * and suffixed business ids by their shape (`ids`); Italian tax codes and French social security numbers by their shape
+ * (`ids`); phone numbers; and,
  * when asked (`names`), street addresses and marked names. Where hits overlap, the earlier detector wins (over a user
  * pattern's match, a later hit keeps what is left of it). Letters written decomposed come back composed
  * (`composeDiacritics`), no-break spaces as spaces and soft hyphens and zero-width characters gone (`plainSpaces`);
@@ -341,6 +344,8 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
     o.ids && digits ? documentHits(others) : [],
     // AHV numbers and suffixed UIDs by their shape alone: after the keyed ones, so that a keyword's own type wins.
     o.ids && digits ? swissIdHits(others) : [],
+    // Italian tax codes and French social security numbers by their shape and check character, likewise.
+    o.ids && digits ? frItIdHits(others, from) : [],
     o.phone && digits ? phoneHits(blanked === numbers ? others : withoutSpans(blanked, taken), from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,

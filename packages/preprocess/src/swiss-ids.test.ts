@@ -37,6 +37,19 @@ describe('AHV/AVS numbers by their shape', () => {
     expect(redactions.map((r) => r.type)).toEqual(['SOCIAL_SECURITY', 'SOCIAL_SECURITY']);
   });
 
+  it('masks one written with dashes (or en dashes), with or without a keyword, as the dotted and blank-split ones', () => {
+    expectMasked([
+      ['756-1234-5678-97', '[SOCIAL_SECURITY]'],
+      ['Meine AHV-Nummer ist 756-1234-5678-97, bitte speichern', 'Meine AHV-Nummer ist [SOCIAL_SECURITY], bitte speichern'],
+      ['numéro AVS 756-9217-0769-85.', 'numéro AVS [SOCIAL_SECURITY].'],
+      ['Nummer 756–1234–5678–97', 'Nummer [SOCIAL_SECURITY]'],
+      ['756 1234 5678 97 und 756.9217.0769.85 und 7569217076985', '[SOCIAL_SECURITY] und [SOCIAL_SECURITY] und [SOCIAL_SECURITY]'],
+      // After a German keyword a wrong check digit is still masked (a typo), dashed too.
+      ['AHV-Nr. 756-1234-5678-90', 'AHV-Nr. [SOCIAL_SECURITY]'],
+    ]);
+    expectKept(['Bestellung 756-1234-5678-90', 'Teil 1-756-1234-5678-97', '756-1234-5678-97-12', '756-1234-5678-97a', '756-1234.5678-97']);
+  });
+
   it('keeps a 756 number whose check digit is wrong, and one inside a longer number or a row of figures', () => {
     expectKept([
       'Bestellnummer 7561234567890 bitte',

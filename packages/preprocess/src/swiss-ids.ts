@@ -1,6 +1,6 @@
 /**
  * Swiss numbers found by their shape, without a keyword, for `redactPii`'s `ids` detector: AHV/AVS numbers, the Swiss
- * social security number (`756.1234.5678.97`, `7561234567897`), as `[SOCIAL_SECURITY]`; and the business id (UID)
+ * social security number (`756.1234.5678.97`, `756-1234-5678-97`, `7561234567897`), as `[SOCIAL_SECURITY]`; and the business id (UID)
  * with its VAT suffix after it (`CHE-123.456.789 MWST`, `… TVA`, `… IVA`), as `[TAX_ID]`, the suffix staying as a
  * keyword does. A UID after its keyword (`UID CHE-123.456.789`) is keyed-numbers.ts' VAT rule's.
  */
@@ -27,12 +27,13 @@ export function isValidAhv(digits: string): boolean {
 // linear.
 /**
  * An AHV number as it is written: `756` then ten digits dotted in groups of 4, 4 and 2 (`756.1234.5678.97`), in one
- * (`7561234567897`) or in the dotted groups split by single blanks (`756 1234 5678 97`). Not inside a longer number,
+ * (`7561234567897`), or in those groups split by dashes (`756-1234-5678-97`; an en dash is read as one, redact.ts'
+ * `hyphenated`) or by single blanks (`756 1234 5678 97`), one separator throughout. Not inside a longer number,
  * word or amount: no letter, digit or `+` right before it, nor a digit and `.`, `,`, `'`, `/` or `-`; no letter or digit
  * right after it, nor `.`, `,`, `'`, `/` or `-` and a digit. Written with blanks, not after a digit and a blank nor
  * before a blank and a digit: its groups would then be some of a longer row of figures.
  */
-const AHV_RE = /(?<![\p{L}\p{N}_+]|\d[.,'/-])756(?:\.\d{4}\.\d{4}\.\d{2}|\d{10}|(?<!\d 756) \d{4} \d{4} \d{2}(?! \d))(?![\p{L}\p{N}_]|[.,'/-]\d)/gu;
+const AHV_RE = /(?<![\p{L}\p{N}_+]|\d[.,'/-])756(?:\.\d{4}\.\d{4}\.\d{2}|-\d{4}-\d{4}-\d{2}|\d{10}|(?<!\d 756) \d{4} \d{4} \d{2}(?! \d))(?![\p{L}\p{N}_]|[.,'/-]\d)/gu;
 
 /**
  * A Swiss business id (UID: `CHE-123.456.789`, also `CHE123456789`) with the VAT register's suffix after it (`MWST`,
@@ -46,7 +47,7 @@ export function swissIdHits(text: string): Hit[] {
   const hits: Hit[] = [];
   if (text.includes('756')) {
     for (const m of allMatches(AHV_RE, text)) {
-      if (isValidAhv(m[0].replace(/[. ]/g, ''))) hits.push({ type: 'SOCIAL_SECURITY', start: m.index, end: m.index + m[0].length, placeholder: '[SOCIAL_SECURITY]' });
+      if (isValidAhv(m[0].replace(/[. -]/g, ''))) hits.push({ type: 'SOCIAL_SECURITY', start: m.index, end: m.index + m[0].length, placeholder: '[SOCIAL_SECURITY]' });
     }
   }
   if (text.includes('CHE')) {
