@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createLocalRegistry, gateFailedError, RegistryError, type GateRecord, type ModelRegistry } from '@mailroute/model';
+import { createLocalRegistry, gateFailedError, RegistryError, type GateRecord, type LocalModelRegistry, type ModelRegistry, type ModelVersion } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { registryFixture } from './test-support/registry-fixture.js';
 
@@ -13,7 +13,10 @@ async function artifact(modelId: string): Promise<string> {
   return writeLoadableArtifact(path.join(fixture.root, `artifact-${fixture.next()}`), modelId, { onnx: Buffer.from([1, 2, 3]), extra: { dataHash: 'sha256:abc' } });
 }
 
-const registries: [string, () => ModelRegistry][] = [
+/** A registry with the champion history `mailroute registry history` reads (the local registry's methods for it). */
+type AuditedRegistry = ModelRegistry & Pick<LocalModelRegistry, 'championChanges' | 'championHistory' | 'championHistoryComplete'>;
+
+const registries: [string, () => AuditedRegistry][] = [
   ['LocalModelRegistry', () => createLocalRegistry({ home: path.join(fixture.root, `home-${fixture.next()}`) })],
   ['S3SageMakerRegistry', () => fixture.registry()],
 ];
@@ -21,7 +24,7 @@ const registries: [string, () => ModelRegistry][] = [
 const failedGate: GateRecord = { pass: false, champion: 'm-0', failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8 → 0.7'], thresholds: { maxMacroF1DropPoints: 0.5 }, at: '2026-12-01T09:00:00.000Z' };
 
 describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
-  let registry: ModelRegistry;
+  let registry: AuditedRegistry;
   beforeEach(() => {
     registry = create();
   });
@@ -123,5 +126,66 @@ describe.each(registries)('ModelRegistry contract: %s', (_name, create) => {
     const again = await registry.reject(v.id, { by: 'carol', note: 'still weak' });
     expect(again).toMatchObject({ status: 'Rejected', statusChangedBy: 'bob', statusNote: 'too weak' });
     expect(await registry.get(v.id)).toMatchObject({ status: 'Rejected', statusChangedBy: 'bob', statusNote: 'too weak' });
+  });
+
+  it("a rejected version's refusal says who rejected it, when and why, in the same words", async () => {
+    const v = await registry.register(await artifact('m-1'));
+    await registry.reject(v.id, { by: 'bob', note: 'too weak' });
+    const { statusChangedAt } = await registry.get(v.id);
+    await expect(registry.approve(v.id)).rejects.toMatchObject({
+      code: 'REGISTRY_REJECTED',
+      message: `model "${v.id}" was rejected by bob at ${statusChangedAt} ("too weak"); approving it undoes that decision: pass force to do so`,
+    });
+  });
+
+  it('keeps each decision in the version\'s history with who made it, why, and a copy of the gate it was made on', async () => {
+    const a = await registry.register(await artifact('m-a'));
+    const b = await registry.register(await artifact('m-b'));
+    expect(a.history).toEqual([{ status: 'PendingManualApproval', at: a.createdAt }]);
+    expect((await registry.get(a.id)).history).toEqual(a.history);
+    await registry.recordGate(a.id, failedGate);
+    await registry.approve(a.id, { force: true, by: 'ann', note: 'urgent fix' });
+    await registry.reject(a.id, { by: 'bob', note: 'misroutes claims' });
+    const last = await registry.approve(a.id, { force: true, by: 'carl', note: 'fixed upstream' });
+    await registry.reject(b.id, { by: 'dora', note: '' }); // an empty note is none
+    const decisions = (v: ModelVersion | undefined) => v?.history?.map(({ at: _at, ...d }) => d);
+    const got = await registry.get(a.id);
+    expect(decisions(got)).toEqual([
+      { status: 'PendingManualApproval' },
+      { status: 'Approved', by: 'ann', note: expect.stringContaining('urgent fix'), gate: failedGate },
+      { status: 'Rejected', by: 'bob', note: 'misroutes claims', gate: failedGate },
+      { status: 'Approved', by: 'carl', note: expect.stringContaining('fixed upstream'), gate: failedGate },
+    ]);
+    expect(got.history?.at(-1)?.at).toBe(got.statusChangedAt);
+    expect(decisions(await registry.get(b.id))).toEqual([{ status: 'PendingManualApproval' }, { status: 'Rejected', by: 'dora' }]);
+    // Every call that hands out a version hands out its history.
+    expect(last.history).toEqual(got.history);
+    expect((await registry.champion())?.history).toEqual(got.history);
+    expect((await registry.list()).map((v) => v.history)).toEqual([(await registry.get(b.id)).history, got.history]);
+  });
+
+  it('keeps each change of champion with how it came about, who made it and why', async () => {
+    const [a, b, c] = [await registry.register(await artifact('m-a')), await registry.register(await artifact('m-b')), await registry.register(await artifact('m-c'))];
+    expect(await registry.championChanges()).toEqual([]);
+    expect(await registry.championHistoryComplete()).toBe(true);
+    await registry.approve(a.id, { by: 'ann', note: 'first' });
+    await registry.approve(b.id, { by: 'bob' });
+    // No change of champion, none recorded: b approved again, made champion again, c (not the champion) rejected.
+    await registry.approve(b.id, { by: 'eve', note: 'again' });
+    await registry.setChampion(b.id, { by: 'eve', note: 'same' });
+    await registry.reject(c.id, { by: 'carl' });
+    await registry.reject(b.id, { by: 'dora', note: 'misroutes claims' }); // rolls back to a
+    await registry.reject(a.id, { by: 'ed', note: 'also weak' }); // none left to roll back to: no entry
+    await registry.approve(b.id, { force: true, by: 'fay', note: 'fixed' });
+    const changes = await registry.championChanges();
+    expect(changes.map(({ at: _at, ...c }) => c)).toEqual([
+      { id: a.id, via: 'approve', by: 'ann', note: 'first' },
+      { id: b.id, via: 'approve', by: 'bob' },
+      { id: a.id, via: 'rollback', by: 'dora', note: 'misroutes claims' },
+      { id: b.id, via: 'approve', by: 'fay', note: 'fixed' },
+    ]);
+    expect(changes.every((c) => typeof c.at === 'string')).toBe(true);
+    expect(await registry.championHistory()).toEqual([a.id, b.id, a.id, b.id]);
+    expect(await registry.championHistoryComplete()).toBe(true);
   });
 });

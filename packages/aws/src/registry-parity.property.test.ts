@@ -2,13 +2,14 @@
 // sequences: register / approve / reject / set champion / record gate / get / list through S3SageMakerRegistry (s3rver and the
 // fake model package group, which refuses what SageMaker refuses) answer as the local registry does for the same
 // sequence: the same statuses, champion, decisions (who, note) and facts read back (task names with non-ASCII
-// letters or Object's own names, nested metrics), refusals by the same code. The one refusal of AWS's own is
+// letters or Object's own names, nested metrics), refusals by the same code; and the same audit trail: each version's
+// history of decisions (who, note, the gate each was made on) and the champion history (how, who, why). The one refusal of AWS's own is
 // REGISTRY_NOT_SUPPORTED (the README's *Champion and deployment*): a champion other than the version approved last;
 // it changes nothing, so the local registry is not asked.
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLocalRegistry, RegistryError, type GateRecord, type ModelRegistry, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, RegistryError, type GateRecord, type LocalModelRegistry, type ModelRegistry, type ModelVersion } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { approvalDescription, decodeMeta, encodeMeta } from './registry-metadata.js';
 import { registryFixture } from './test-support/registry-fixture.js';
@@ -17,6 +18,9 @@ const SEED = Number(process.env.MAILROUTE_FUZZ_SEED ?? 1);
 const RUNS = Number(process.env.MAILROUTE_FUZZ_RUNS ?? 30);
 
 const fixture = registryFixture('registry-parity');
+
+/** A registry with the champion history `mailroute registry history` reads (the local registry's methods for it). */
+type AuditedRegistry = ModelRegistry & Pick<LocalModelRegistry, 'championChanges' | 'championHistory' | 'championHistoryComplete'>;
 
 const IDS = ['m-a', 'm-b', 'm-c'];
 /** An id no artifact has. */
@@ -44,7 +48,7 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('register' as const), id: fc.constantFrom(...IDS) }),
   fc.record({ kind: fc.constant('approve' as const), id: fc.constantFrom(...IDS, STRANGER), force: fc.boolean(), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
   fc.record({ kind: fc.constant('reject' as const), id: fc.constantFrom(...IDS, STRANGER), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
-  fc.record({ kind: fc.constant('setChampion' as const), id: fc.constantFrom(...IDS, STRANGER) }),
+  fc.record({ kind: fc.constant('setChampion' as const), id: fc.constantFrom(...IDS, STRANGER), by: fc.option(words, { nil: undefined }), note: fc.option(decisionNote, { nil: undefined }) }),
   fc.record({ kind: fc.constant('recordGate' as const), id: fc.constantFrom(...IDS, STRANGER), pass: fc.boolean() }),
   fc.record({ kind: fc.constant('get' as const), id: fc.constantFrom(...IDS, STRANGER) }),
 );
@@ -77,10 +81,23 @@ const kept = (text: string | undefined) => (text ? decodeMeta(encodeMeta(text)) 
 const keptNote = (text: string | undefined) => (text ? approvalDescription(text) : undefined);
 const whole = (text: string | undefined) => text || undefined;
 
-/** A version as both registries can tell it (no times, history or sha256: each keeps its own); `cut` and `cutNote` as AWS keeps texts. */
+/** A decision's note as both registries keep it in their records: whole, the override said in each one's order. */
+const recorded = (note: string | undefined) => (note?.includes(OVERRIDE) ? OVERRIDE : note);
+
+/**
+ * A version as both registries can tell it (no times or sha256: each keeps its own); `cut` and `cutNote` as AWS keeps
+ * texts in the package. The history (each decision, with the gate it was made on) is kept whole by both.
+ */
 function shown(v: ModelVersion, cut = whole, cutNote = whole) {
   const statusNote = v.statusNote?.includes(OVERRIDE) ? OVERRIDE : cutNote(v.statusNote);
-  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote, gate: v.gate };
+  const history = v.history?.map((d) => ({ status: d.status, by: d.by, note: recorded(d.note), gate: d.gate }));
+  return { id: v.id, version: v.version, status: v.status, tasks: v.tasks, dataHash: v.dataHash, metrics: v.metrics, note: cut(v.note), by: cut(v.statusChangedBy), statusNote, gate: v.gate, history };
+}
+
+/** The champion history as both registries can tell it (no times). */
+async function championTrail(registry: AuditedRegistry) {
+  const changes = (await registry.championChanges()).map((c) => ({ id: c.id, via: c.via, by: c.by, note: recorded(c.note) }));
+  return { changes, ids: await registry.championHistory(), complete: await registry.championHistoryComplete() };
 }
 
 async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): Promise<{ ok: unknown } | { code: string }> {
@@ -92,7 +109,7 @@ async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): 
     case 'reject':
       return outcome(() => registry.reject(o.id, { by: o.by, note: o.note }));
     case 'setChampion':
-      return outcome(() => registry.setChampion(o.id));
+      return outcome(() => registry.setChampion(o.id, { by: o.by, note: o.note }));
     case 'recordGate':
       return outcome(() => registry.recordGate(o.id, o.pass ? passedGate : failedGate));
     case 'get':
@@ -101,7 +118,7 @@ async function call(registry: ModelRegistry, o: Op, dirs: Map<string, string>): 
 }
 
 describe('S3SageMakerRegistry answers as the local registry', () => {
-  it('for random sequences of register, approve, reject, setChampion and get', async () => {
+  it('for random sequences of register, approve, reject, setChampion, recordGate and get, with the same audit trail', async () => {
     await fc.assert(
       fc.asyncProperty(fc.tuple(facts, facts, facts), fc.array(op, { minLength: 1, maxLength: 14 }), async (allFacts, ops) => {
         const dirs = new Map(await Promise.all(IDS.map(async (id, i) => [id, await artifact(id, allFacts[i])] as const)));
@@ -120,6 +137,7 @@ describe('S3SageMakerRegistry answers as the local registry', () => {
           if ('ok' in a && 'ok' in l && a.ok && l.ok) expect(shown(a.ok as ModelVersion), JSON.stringify(o)).toEqual(shown(l.ok as ModelVersion, kept, keptNote));
           expect((await aws.list()).map((v) => shown(v)), JSON.stringify(o)).toEqual((await local.list()).map((v) => shown(v, kept, keptNote)));
           expect((await aws.champion())?.id, JSON.stringify(o)).toBe((await local.champion())?.id);
+          expect(await championTrail(aws), JSON.stringify(o)).toEqual(await championTrail(local));
         }
       }),
       { seed: SEED, numRuns: RUNS },

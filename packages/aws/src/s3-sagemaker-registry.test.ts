@@ -4,7 +4,7 @@ import { cp, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateModelPackageCommand, DescribeModelPackageCommand, ListModelPackagesCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { listKeys } from './s3-artifacts.js';
 import { S3SageMakerRegistry } from './s3-sagemaker-registry.js';
@@ -453,8 +453,11 @@ describe('S3SageMakerRegistry against s3rver', () => {
       expect((await listKeys(s3, 'artifacts', `models-${counter}/${b.id}/`)).filter((k) => k.includes('gate'))).toEqual([]);
       expect(await readdir(await registry.artifactDir(b.id))).not.toContain('gate.json');
       expect((await registry.champion())?.gate).toEqual(gate(true, 'm-old'));
-      // list learns which ids have one from the registry's top level alone (the versions' files are one level down).
-      expect((await listKeys(s3, 'artifacts', `models-${counter}/`, '/')).sort()).toEqual([gateKey(a.id), gateKey(b.id), `models-${counter}/champion.json`].sort());
+      // list learns which ids have one from the registry's top level alone (the versions' files are one level down),
+      // beside a's approval and the change of champion it made (the audit trail below).
+      expect((await listKeys(s3, 'artifacts', `models-${counter}/`, '/')).sort()).toEqual(
+        [gateKey(a.id), gateKey(b.id), `models-${counter}/${a.id}.decision.1.json`, `models-${counter}/champion.json`, `models-${counter}/champion-history.json`].sort(),
+      );
     });
 
     it('refuses to approve a version whose last gate failed, changing nothing; force approves it and its note says so', async () => {
@@ -533,6 +536,76 @@ describe('S3SageMakerRegistry against s3rver', () => {
       const before = await listKeys(s3, 'artifacts', `models-${counter}/`);
       await expect(registry.recordGate('ngram-bag-unknown', gate(false, 'm-0'))).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
       expect(await listKeys(s3, 'artifacts', `models-${counter}/`)).toEqual(before);
+    });
+  });
+
+  describe('audit trail', () => {
+    const at = '2026-11-29T10:15:00.000Z';
+    const key = (name: string) => `models-${counter}/${name}`;
+    const object = async (name: string): Promise<unknown> => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'artifacts', Key: key(name) }))).Body!.transformToString());
+    const failed: GateRecord = { pass: false, champion: 'm-0', failed: ['queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7000'], thresholds: { maxMacroF1DropPoints: 0.5 }, at: '2026-12-01T09:00:00.000Z' };
+    const override = 'approved with force over a failed gate (against m-0 at 2026-12-01T09:00:00.000Z: queue: macro-F1 drop ≤ 0.5 pts: 0.8100 → 0.7000)';
+
+    it('keeps each decision as <prefix><id>.decision.<n>.json with the gate it was made on, each change of champion in champion-history.json', async () => {
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
+      await registry.recordGate(b.id, failed);
+      await registry.approve(a.id, { by: 'ann' });
+      await registry.approve(b.id, { by: 'bob', note: 'urgent', force: true });
+      await registry.reject(b.id, { by: 'carl', note: 'misroutes claims' });
+      expect(await object(`${a.id}.decision.1.json`)).toEqual({ status: 'Approved', at, by: 'ann' });
+      expect(await object(`${b.id}.decision.1.json`)).toEqual({ status: 'Approved', at, by: 'bob', note: `${override}; urgent`, gate: failed });
+      expect(await object(`${b.id}.decision.2.json`)).toEqual({ status: 'Rejected', at, by: 'carl', note: 'misroutes claims', gate: failed });
+      expect(await object('champion-history.json')).toEqual({
+        changes: [
+          { id: a.id, at, via: 'approve', by: 'ann' },
+          { id: b.id, at, via: 'approve', by: 'bob', note: `${override}; urgent` },
+          { id: a.id, at, via: 'rollback', by: 'carl', note: 'misroutes claims' },
+        ],
+      });
+      // The package keeps the last decision, as before; the records keep every one.
+      expect(packages[1]).toMatchObject({ status: 'Rejected', approvalDescription: 'misroutes claims' });
+      expect((await registry.get(b.id)).history?.map((d) => d.status)).toEqual(['PendingManualApproval', 'Approved', 'Rejected']);
+      // None of them is model data: not under a version's prefix, not in the artifact downloaded.
+      expect((await listKeys(s3, 'artifacts', key(`${b.id}/`))).filter((k) => /decision|history/.test(k))).toEqual([]);
+      expect((await readdir(await registry.artifactDir(a.id))).filter((f) => /decision|history/.test(f))).toEqual([]);
+    });
+
+    it("records the champion setChampion puts in step with a console approval, with by and note; the console's decision has no record", async () => {
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
+      await registry.approve(a.id, { by: 'ann' });
+      Object.assign(packages[1], { status: 'Approved', modified: new Date(Date.now() + 86_400_000) }); // approved in the console
+      await registry.setChampion(b.id, { by: 'ops', note: 'in step with the endpoint' });
+      expect(await registry.championChanges()).toEqual([
+        { id: a.id, at, via: 'approve', by: 'ann' },
+        { id: b.id, at, via: 'champion', by: 'ops', note: 'in step with the endpoint' },
+      ]);
+      // SageMaker says b is Approved; the registry keeps no record of a decision it did not make.
+      expect(await registry.get(b.id)).toMatchObject({ status: 'Approved', history: [{ status: 'PendingManualApproval', at: b.createdAt }] });
+    });
+
+    it('reads a registry from before the champion history as the local registry does: its champion then first, with no time', async () => {
+      const a = await registry.register(await newArtifact());
+      const b = await registry.register(await newArtifact());
+      await registry.approve(a.id);
+      await s3.send(new DeleteObjectCommand({ Bucket: 'artifacts', Key: key('champion-history.json') }));
+      expect(await registry.championChanges()).toEqual([{ id: a.id }]);
+      expect(await registry.championHistory()).toEqual([]);
+      expect(await registry.championHistoryComplete()).toBe(false);
+      await registry.approve(b.id, { by: 'bob' });
+      expect(await registry.championChanges()).toEqual([{ id: a.id }, { id: b.id, at, via: 'approve', by: 'bob' }]);
+      expect(await registry.championHistoryComplete()).toBe(false);
+    });
+
+    it('reports a decision record or a champion history that is not one with a coded error naming it', async () => {
+      const a = await registry.register(await newArtifact());
+      await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key(`${a.id}.decision.1.json`), Body: JSON.stringify({ status: 'Maybe', at }) }));
+      const named = `s3://artifacts/${key(`${a.id}.decision.1.json`)} is not a decision record (status: `;
+      await expect(registry.get(a.id)).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(named) });
+      await expect(registry.list()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(named) });
+      await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key('champion-history.json'), Body: '[]' }));
+      await expect(registry.championChanges()).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID', message: expect.stringContaining(`s3://artifacts/${key('champion-history.json')} is not a champion history`) });
     });
   });
 

@@ -12,15 +12,18 @@ import {
   checkArtifactToRegister,
   checkManifest,
   checkRegisteredArtifact,
+  decidedBy,
   gateDecidedError,
   gateFailedError,
   gateOverrideNote,
   GateRecordSchema,
   RegistryError,
   sha256,
+  type ChampionChange,
   type GateRecord,
   type ModelRegistry,
   type ModelVersion,
+  type StatusChange,
   type StatusChangeOptions,
 } from '@mailroute/model';
 import { deleteKeys, downloadPrefixAtomically, listKeys, putIfAbsent, uploadDirectory } from './s3-artifacts.js';
@@ -34,6 +37,7 @@ import {
   summarizeManifest,
 } from './registry-metadata.js';
 import { createModelPackageInput } from './model-package-input.js';
+import { appendChampionChange, appendDecision, CHAMPION_HISTORY, decisionKeysById, listDecisionKeys, readChampionHistory, readDecisions } from './registry-audit.js';
 import { RegistryArtifactError } from './errors.js';
 
 export interface S3SageMakerRegistryOptions {
@@ -83,6 +87,12 @@ function refusedOutright(error: unknown): boolean {
  * at registration (11 fields, up to 39 metrics). Not under `<prefix><id>/` either: that prefix is the model
  * data SageMaker copies into the serving container and `artifactDir` downloads, the registered artifact
  * and nothing else. No key of a version's files can be one of these (theirs have a `/` after the id).
+ *
+ * The audit trail the local registry keeps in its index is beside them too (registry-audit.ts): each decision made
+ * through the registry as `<prefix><id>.decision.<n>.json` (status, time, `by`, note and a copy of the gate it was made
+ * on), written once and never over, and each change of champion in `<prefix>champion-history.json` (how, by whom,
+ * why), appended by compare-and-swap. They are written after the status change (the commit point SageMaker's event
+ * deploys from): a write that fails then is reported as such, the decision standing.
  */
 export class S3SageMakerRegistry implements ModelRegistry {
   private readonly prefix: string;
@@ -98,8 +108,10 @@ export class S3SageMakerRegistry implements ModelRegistry {
     return `s3://${this.options.bucket}/${this.prefix}${id}/`;
   }
 
+  /** Registers the artifact (registerPackage); the new version's history is its registration, as the local registry's starts. */
   async register(artifactDir: string, options: { note?: string; runId?: string } = {}): Promise<ModelVersion> {
-    return (await this.registerPackage(artifactDir, options)).version;
+    const { version } = await this.registerPackage(artifactDir, options);
+    return { ...version, history: [registration(version)] };
   }
 
   /**
@@ -236,12 +248,12 @@ export class S3SageMakerRegistry implements ModelRegistry {
     throw new RegistryError('REGISTRY_DUPLICATE', `model "${id}": s3://${this.options.bucket}/${key} was written and deleted by another writer three times while this registration tried to claim it; nothing was uploaded: register again`);
   }
 
-  /** Every version with its gate record, newest first. */
+  /** Every version with its gate record and its history (its registration, then its decision records), newest first. */
   async list(): Promise<ModelVersion[]> {
-    const [versions, gates] = await Promise.all([this.versions(), this.gateRecords()]);
+    const [versions, { gates, decisions }] = await Promise.all([this.versions(), this.records()]);
     return versions.map((v) => {
       const gate = gates.get(v.id);
-      return gate ? { ...v, gate } : v;
+      return { ...v, ...(gate ? { gate } : {}), history: [registration(v), ...(decisions.get(v.id) ?? [])] };
     });
   }
 
@@ -252,16 +264,24 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   /**
-   * The gate records of the group, by id. One ListObjectsV2 of the registry's top level (`Delimiter: '/'`, so a
-   * page per 1,000 entries: champion.json, the gate records, one common prefix per version) says which ids have
-   * one, and only those are read, a few at a time: not one GetObject per version, most of them 404s, on top of
-   * the DescribeModelPackage per version `list` makes anyway. A record listed but deleted since reads as none.
+   * The gate records and the decision records of the group, by id. One ListObjectsV2 of the registry's top level
+   * (`Delimiter: '/'`, so a page per 1,000 entries: champion.json and its history, the gate and decision records, one
+   * common prefix per version) says which ids have which, and only those are read, a few at a time: not one GetObject
+   * per version, most of them 404s, on top of the DescribeModelPackage per version `list` makes anyway. A record
+   * listed but deleted since reads as none.
    */
-  private async gateRecords(): Promise<Map<string, GateRecord>> {
-    const keys = (await listKeys(this.options.s3, this.options.bucket, this.prefix, '/')).filter((key) => key.endsWith(GATE_SUFFIX));
-    const ids = keys.map((key) => key.slice(this.prefix.length, -GATE_SUFFIX.length));
-    const gates = await atMostAtOnce(ids, GATE_READS_AT_ONCE, (id) => this.readGate(id));
-    return new Map(ids.flatMap((id, i) => (gates[i] ? [[id, gates[i]] as const] : [])));
+  private async records(): Promise<{ gates: Map<string, GateRecord>; decisions: Map<string, StatusChange[]> }> {
+    const listed = await listKeys(this.options.s3, this.options.bucket, this.prefix, '/');
+    const gateIds = listed.filter((key) => key.endsWith(GATE_SUFFIX)).map((key) => key.slice(this.prefix.length, -GATE_SUFFIX.length));
+    const decisionKeys = [...decisionKeysById(this.prefix, listed)];
+    const [gates, decisions] = await Promise.all([
+      atMostAtOnce(gateIds, GATE_READS_AT_ONCE, (id) => this.readGate(id)),
+      atMostAtOnce(decisionKeys, GATE_READS_AT_ONCE, ([, keys]) => readDecisions(this.options.s3, this.options.bucket, keys)),
+    ]);
+    return {
+      gates: new Map(gateIds.flatMap((id, i) => (gates[i] ? [[id, gates[i]] as const] : []))),
+      decisions: new Map(decisionKeys.map(([id], i) => [id, decisions[i]] as const)),
+    };
   }
 
   private gateKey(id: string): string {
@@ -277,6 +297,17 @@ export class S3SageMakerRegistry implements ModelRegistry {
   private async withGate(version: ModelVersion): Promise<ModelVersion> {
     const gate = await this.readGate(version.id);
     return gate ? { ...version, gate } : version;
+  }
+
+  /** The version with its gate record and its history (its registration, then its decision records): as every call hands it out. */
+  private async withRecords(version: ModelVersion): Promise<ModelVersion> {
+    const [withGate, decisions] = await Promise.all([this.withGate(version), this.decisions(version.id)]);
+    return { ...withGate, history: [registration(version), ...decisions] };
+  }
+
+  /** The decisions of `id` made through the registry, oldest first (none made in the console or with the AWS CLI). */
+  private async decisions(id: string): Promise<StatusChange[]> {
+    return readDecisions(this.options.s3, this.options.bucket, await listDecisionKeys(this.options.s3, this.options.bucket, this.prefix, id));
   }
 
   /**
@@ -301,7 +332,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
   }
 
   async get(id: string): Promise<ModelVersion> {
-    return this.withGate((await this.find(id)).version);
+    return this.withRecords((await this.find(id)).version);
   }
 
   /** The model package of `id` (no gate record): its ARN and version; REGISTRY_NOT_FOUND when none has the id. */
@@ -318,21 +349,26 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * and did not happen puts the previous pointer back. A version awaiting its decision whose recorded gate
    * failed is refused (REGISTRY_GATE_FAILED) unless `force`, which the decision's note then says, as the local
    * registry does; an Approved version approved again is not checked again (no decision is made, no note written).
+   * The decision is recorded with the gate it was made on, and a change of champion in the champion history (an
+   * approval again that makes the version champion again too), as the local registry records them.
    */
   async approve(id: string, options: StatusChangeOptions & { promote?: boolean; force?: boolean } = {}): Promise<ModelVersion> {
     if (options.promote === false) throw notSupported(`approve ${id} without promoting it`);
     const { arn, version } = await this.find(id);
     const current = await this.withGate(version);
     if (current.status === 'Rejected' && !options.force) {
-      throw new RegistryError('REGISTRY_REJECTED', `${id} was rejected${current.statusChangedBy ? ` by ${current.statusChangedBy}` : ''}; approving it undoes that decision: pass force to do so`);
+      // Who rejected it, when and why, in the local registry's words.
+      const who = [decidedBy(current), current.statusNote && `("${current.statusNote}")`].filter(Boolean).join(' ');
+      throw new RegistryError('REGISTRY_REJECTED', `model "${id}" was rejected${who ? ` ${who}` : ''}; approving it undoes that decision: pass force to do so`);
     }
     if (current.status === 'Approved') {
       // Approving an Approved version again keeps the first decision on record (a failed gate it overrode
       // included: the gate is not checked again, no decision being made) and sends no new event: it only
       // writes the pointer, for the champion or the version deployed last (approved in the console, which
       // moved the endpoint and not the pointer).
-      await this.pointTo(id, `make ${id}, Approved already, the champion again`);
-      return current;
+      const before = await this.pointTo(id, `make ${id}, Approved already, the champion again`);
+      if (before !== id) await this.audited(`${id} is the champion again`, [this.keepChampionChange({ id, at: this.now().toISOString(), via: 'approve', ...decider(options) }, before)]);
+      return this.withRecords(version);
     }
     const champion = await this.currentChampion();
     if (current.gate && !current.gate.pass) {
@@ -341,8 +377,14 @@ export class S3SageMakerRegistry implements ModelRegistry {
       // in a metadata value of 256 characters, escapes included, which a long note of the person's would fill.
       options = { ...options, note: [gateOverrideNote(current.gate), options.note].filter(Boolean).join('; ') };
     }
-    const approved = await this.pointerFirst({ id, arn, status: 'Approved' }, id, champion?.id ?? null, options);
-    return current.gate ? { ...approved, gate: current.gate } : approved;
+    const at = this.now().toISOString();
+    const before = champion?.id ?? null;
+    const approved = await this.pointerFirst({ id, arn, status: 'Approved', at }, id, before, options);
+    await this.audited(`${id} is Approved`, [
+      this.keepDecision(id, { status: 'Approved', at, ...decider(options), ...(current.gate ? { gate: current.gate } : {}) }),
+      ...(before === id ? [] : [this.keepChampionChange({ id, at, via: 'approve', ...decider(options) }, before)]),
+    ]);
+    return this.withRecords(approved);
   }
 
   /**
@@ -357,7 +399,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     const { version } = await this.find(id);
     if (version.status !== 'PendingManualApproval') throw gateDecidedError(version);
     await this.options.s3.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: this.gateKey(id), ContentType: 'application/json', Body: JSON.stringify(record) }));
-    return { ...version, gate: record };
+    return { ...version, gate: record, history: [registration(version), ...(await this.decisions(id))] };
   }
 
   /**
@@ -365,15 +407,54 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * back to it: every approval deployed and moved the pointer, so the champions were the Approved versions in the
    * order they were approved, and the one before is the other Approved version approved last. Every Approved
    * version was champion once, so there is no version never made champion to fall back to (as the local
-   * registry's rule has). A Rejected version is left as it is: no second decision, no event.
+   * registry's rule has). A Rejected version is left as it is: no second decision, no event. The decision is
+   * recorded with the gate it was made on, and a rollback in the champion history with the rejection's `by` and
+   * note (none when no version is left to roll back to), as the local registry records them.
    */
   async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
     const champion = (await this.currentChampion())?.id ?? null;
     const { arn, version } = await this.find(id);
-    if (version.status === 'Rejected') return this.withGate(version);
-    if (champion !== id) return this.withGate(await this.setStatus(arn, 'Rejected', options));
+    if (version.status === 'Rejected') return this.withRecords(version);
+    const gate = await this.readGate(id); // the evaluation this decision is made on
+    const at = this.now().toISOString();
+    const decision: StatusChange = { status: 'Rejected', at, ...decider(options), ...(gate ? { gate } : {}) };
+    if (champion !== id) {
+      const rejected = await this.setStatus(arn, 'Rejected', options, at);
+      await this.audited(`${id} is Rejected`, [this.keepDecision(id, decision)]);
+      return this.withRecords(rejected);
+    }
     const next = (await this.deployedId(id)) ?? null;
-    return this.withGate(await this.pointerFirst({ id, arn, status: 'Rejected' }, next, id, options));
+    const rejected = await this.pointerFirst({ id, arn, status: 'Rejected', at }, next, id, options);
+    await this.audited(`${id} is Rejected`, [
+      this.keepDecision(id, decision),
+      ...(next === null ? [] : [this.keepChampionChange({ id: next, at, via: 'rollback', ...decider(options) }, id)]),
+    ]);
+    return this.withRecords(rejected);
+  }
+
+  /** Adds a decision made to `id`'s decision records. */
+  private async keepDecision(id: string, decision: StatusChange): Promise<void> {
+    await appendDecision(this.options.s3, this.options.bucket, this.prefix, id, decision);
+  }
+
+  /** Adds a change of champion to the champion history (`before`: the champion it replaced, which starts a history never written). */
+  private async keepChampionChange(change: ChampionChange, before: string | null): Promise<void> {
+    await appendChampionChange(this.options.s3, this.options.bucket, this.historyKey(), change, before);
+  }
+
+  /**
+   * Waits for the audit records of something `done` (a status change SageMaker has, a pointer moved). A write that
+   * failed cannot undo it, so the error (REGISTRY_INDEX_INVALID) says it stands and is not to be made again.
+   */
+  private async audited(done: string, writes: Array<Promise<void>>): Promise<void> {
+    const failed = (await Promise.allSettled(writes)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length === 0) return;
+    throw new RegistryError(
+      'REGISTRY_INDEX_INVALID',
+      `${done} (that stands: do not make it again), but its record in the registry's audit trail under s3://${this.options.bucket}/${this.prefix} could not be written (${failed.map(String).join('; ')}); ` +
+        'the model package (status, ApprovalDescription, mailroute: metadata) and CloudTrail have the decision',
+      { cause: failed[0] },
+    );
   }
 
   /**
@@ -387,7 +468,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
    * writer's move since (a second approval) stands.
    */
   private async pointerFirst(
-    { id, arn, status }: { id: string; arn: string; status: 'Approved' | 'Rejected' },
+    { id, arn, status, at }: { id: string; arn: string; status: 'Approved' | 'Rejected'; at: string },
     next: string | null,
     previous: string | null,
     options: StatusChangeOptions,
@@ -396,7 +477,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
     if (move.before !== undefined) previous = move.before.id;
     let changed: ModelVersion;
     try {
-      changed = await this.setStatus(arn, status, options);
+      changed = await this.setStatus(arn, status, options, at);
     } catch (error) {
       let after: ModelVersion;
       try {
@@ -438,7 +519,7 @@ export class S3SageMakerRegistry implements ModelRegistry {
 
   async champion(): Promise<ModelVersion | undefined> {
     const champion = await this.currentChampion();
-    return champion && this.withGate(champion);
+    return champion && this.withRecords(champion);
   }
 
   /** The champion as its package says it (no gate record): what the registry's own decisions need. */
@@ -455,26 +536,60 @@ export class S3SageMakerRegistry implements ModelRegistry {
   /**
    * Only the champion itself or the version deployed last (an approval in the SageMaker console moves the
    * endpoint, not the pointer; this puts the pointer back in step): the endpoint serves what was approved
-   * last, and a pointer moved elsewhere would not move it. Takes no `by` or `note` (the contract's options): the
-   * pointer is one object, with no history of its own; who moved it and when is in CloudTrail (and in the bucket's
-   * object versions of champion.json), and the approvals that moved the endpoint in the model packages' approval history.
+   * last, and a pointer moved elsewhere would not move it. A change of champion (the version approved in the console
+   * made champion) goes into the champion history with `by` and `note`, as the local registry keeps it.
    */
-  async setChampion(id: string): Promise<void> {
+  async setChampion(id: string, options: StatusChangeOptions = {}): Promise<void> {
     const { version } = await this.find(id);
     if (version.status !== 'Approved') throw new RegistryError('REGISTRY_NOT_APPROVED', `${id} is ${version.status}; only an Approved version can be champion`);
-    await this.pointTo(id, `make ${id} the champion`);
+    const before = await this.pointTo(id, `make ${id} the champion`);
+    if (before !== id) await this.audited(`${id} is the champion`, [this.keepChampionChange({ id, at: this.now().toISOString(), via: 'champion', ...decider(options) }, before)]);
+  }
+
+  /** The ids of every champion, oldest first (repeats included), as far as the champion history kept them: the local registry's `championHistory`. */
+  async championHistory(): Promise<string[]> {
+    return ((await this.readHistory()) ?? []).map((c) => c.id);
+  }
+
+  /**
+   * Every change of champion made through the registry, oldest first, with when, how, by whom and why (the local
+   * registry's `championChanges`): a registry from before the history, the champion then, with no time, first.
+   */
+  async championChanges(): Promise<ChampionChange[]> {
+    const changes = await this.readHistory();
+    if (changes !== undefined) return changes;
+    const champion = await this.currentChampion();
+    return champion ? [{ id: champion.id }] : [];
+  }
+
+  /** Whether the champion history holds every champion the registry had (the local registry's `championHistoryComplete`). */
+  async championHistoryComplete(): Promise<boolean> {
+    const changes = await this.readHistory();
+    if (changes === undefined) return (await this.currentChampion()) === undefined && (await this.versions()).every((v) => v.status !== 'Approved');
+    return changes.length === 0 || changes[0].at !== undefined;
+  }
+
+  private async readHistory(): Promise<ChampionChange[] | undefined> {
+    return readChampionHistory(this.options.s3, this.options.bucket, this.historyKey());
+  }
+
+  private historyKey(): string {
+    return `${this.prefix}${CHAMPION_HISTORY}`;
   }
 
   /**
    * Points the pointer at `id` where it is the champion or the version deployed last, else refuses `what`
    * (REGISTRY_NOT_SUPPORTED); checked on the pointer as the conditional write finds it, again after another
-   * writer moved it in between.
+   * writer moved it in between. Answers the champion it found there (null: none).
    */
-  private async pointTo(id: string, what: string): Promise<void> {
+  private async pointTo(id: string, what: string): Promise<string | null> {
+    let before: string | null = null;
     await this.movePointer(async (pointer) => {
-      if ((await this.championOf(pointer))?.id !== id && (await this.deployedId()) !== id) throw notSupported(what);
+      before = (await this.championOf(pointer))?.id ?? null;
+      if (before !== id && (await this.deployedId()) !== id) throw notSupported(what);
       return id;
     });
+    return before;
   }
 
   private pointerKey(): string {
@@ -515,12 +630,9 @@ export class S3SageMakerRegistry implements ModelRegistry {
     });
   }
 
-  private async setStatus(
-    arn: string,
-    status: 'Approved' | 'Rejected',
-    options: StatusChangeOptions,
-  ): Promise<ModelVersion> {
-    const metadata = statusChangeMetadata(options.by, this.now().toISOString(), options.note);
+  /** Sets the status with the decision's `by`, note and time `at` (what its decision record says too). */
+  private async setStatus(arn: string, status: 'Approved' | 'Rejected', options: StatusChangeOptions, at: string): Promise<ModelVersion> {
+    const metadata = statusChangeMetadata(options.by, at, options.note);
     await this.options.sagemaker.send(
       new UpdateModelPackageCommand({
         ModelPackageArn: arn,
@@ -577,6 +689,16 @@ export class S3SageMakerRegistry implements ModelRegistry {
     } while (token);
     return arns;
   }
+}
+
+/** A version's first history entry: its registration, as the local registry's history starts. */
+function registration(version: ModelVersion): StatusChange {
+  return { status: 'PendingManualApproval', at: version.createdAt };
+}
+
+/** `by` and `note` of a decision where given (an empty one is none), as the local registry keeps them. */
+function decider(options: StatusChangeOptions): { by?: string; note?: string } {
+  return { ...(options.by ? { by: options.by } : {}), ...(options.note ? { note: options.note } : {}) };
 }
 
 /** `fn` on every item, at most `limit` calls in flight at once; the results in the items' order. */

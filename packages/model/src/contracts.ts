@@ -99,7 +99,8 @@ export interface StatusChange {
   note?: string;
   /**
    * The gate on record when the decision was made (an approval or rejection; absent when there was none, and on
-   * decisions recorded before this field): the evaluation it was made on, kept with it (the local registry).
+   * decisions recorded before this field): the evaluation it was made on, kept with it (both registries: the local one in its index, the S3 one as a
+   * decision record beside the version's gate).
    */
   gate?: GateRecord;
 }
@@ -141,7 +142,7 @@ export interface ModelVersion {
    * own, so the registry keeps it, and `artifactDir` refuses an artifact whose manifest changed since.
    */
   manifestSha256?: string;
-  /** Every status the version had, oldest first (the local registry keeps it; SageMaker keeps its own). */
+  /** Every status the version had, oldest first (the local registry in its index; the S3 one as decision records, SageMaker keeping only the last). */
   history?: StatusChange[];
   /**
    * The gate `mailroute compare` ran with this version as challenger (`recordGate`; both registries keep it): the
@@ -183,7 +184,7 @@ export interface ModelRegistry {
    */
   reject(id: string, options?: StatusChangeOptions): Promise<ModelVersion>;
   champion(): Promise<ModelVersion | undefined>;
-  /** Makes an Approved version the champion; `by` and `note` go into the champion history where the registry keeps one (the local one). */
+  /** Makes an Approved version the champion; `by` and `note` go into the champion history (both registries keep one). */
   setChampion(id: string, options?: StatusChangeOptions): Promise<void>;
   /** A local directory holding the artifact (remote registries download it to a cache first). */
   artifactDir(id: string): Promise<string>;

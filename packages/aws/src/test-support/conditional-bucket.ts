@@ -1,9 +1,10 @@
 // An in-memory bucket behind aws-sdk-client-mock that honours S3's conditional writes, which s3rver ignores on PUT:
 // If-None-Match: * (412 PreconditionFailed when the key has an object) and If-Match: <etag> (412 when the object's
-// ETag is another, 404 NoSuchKey when there is none). GetObject and PutObject answer the object's ETag.
+// ETag is another, 404 NoSuchKey when there is none). GetObject and PutObject answer the object's ETag; ListObjectsV2
+// lists the keys under a prefix in one page (with a delimiter, those with none after the prefix, as S3 lists them).
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 
 type Out = never;
@@ -60,6 +61,11 @@ export function conditionalBucket(s3m: AwsClientStub<S3Client>): ConditionalBuck
     const object = objects.get(input.Key as string);
     if (!object) throw s3Error('NoSuchKey', 404, 'The specified key does not exist.');
     return { ETag: object.etag, Body: { transformToString: async () => object.data.toString('utf8') } } as Out;
+  });
+  s3m.on(ListObjectsV2Command).callsFake((input) => {
+    const prefix = input.Prefix ?? '';
+    const keys = [...objects.keys()].filter((key) => key.startsWith(prefix) && !(input.Delimiter && key.slice(prefix.length).includes(input.Delimiter)));
+    return { Contents: keys.sort().map((Key) => ({ Key })), IsTruncated: false } as Out;
   });
   s3m.on(DeleteObjectCommand).callsFake((input) => {
     objects.delete(input.Key as string);
