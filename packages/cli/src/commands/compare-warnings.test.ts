@@ -4,6 +4,7 @@ import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
+import { gateNotRecordedWarning } from './compare.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-compare-warn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,5 +43,17 @@ describe('mailroute compare: warnings kept with the gate', () => {
     expect(res.stdout).toMatch(/^# Gate: PASS/);
     expect(res.stdout).toContain("> **Warning:** queue: not checked by the gate (the policy's tasks are area), yet the challenger is worse at it");
     expect(warningsOf('ungated').filter((w) => w.startsWith('queue: not checked by the gate'))).toHaveLength(1);
+  });
+});
+
+describe('gateNotRecordedWarning', () => {
+  it('says a failed gate that could not be recorded is one approve will not refuse', () => {
+    const failed = gateNotRecordedWarning('m-2', false, 'ENOSPC: no space left on device');
+    expect(failed).toBe(
+      'warning: the gate FAILED, and that could not be recorded on m-2 (ENOSPC: no space left on device): `mailroute registry approve m-2` would not refuse it. Run compare again once the registry can be written, before any approval\n',
+    );
+    expect(gateNotRecordedWarning('m-2', true, 'EROFS')).toBe(
+      "warning: the gate's outcome could not be recorded on m-2 (EROFS); `mailroute registry approve m-2` will not know it: run compare again once the registry can be written\n",
+    );
   });
 });

@@ -440,9 +440,19 @@ async function recordOnChallenger(
   try {
     return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true } };
   } catch (error) {
-    ctx.stderr.write(`warning: the gate's outcome could not be recorded on ${version.id} (${formatError(error)}); \`mailroute registry approve ${version.id}\` will not know it: run compare again\n`);
+    ctx.stderr.write(gateNotRecordedWarning(version.id, gate.pass, formatError(error)));
     return { challenger: { version, recorded: false } };
   }
+}
+
+/**
+ * The warning when the registry could not take a gate's outcome (a full disk, a read-only home): a failure not on
+ * record is one `registry approve` cannot refuse, so it is said as such, not as a missing pass.
+ */
+export function gateNotRecordedWarning(id: string, pass: boolean, error: string): string {
+  const approve = `\`mailroute registry approve ${id}\``;
+  if (pass) return `warning: the gate's outcome could not be recorded on ${id} (${error}); ${approve} will not know it: run compare again once the registry can be written\n`;
+  return `warning: the gate FAILED, and that could not be recorded on ${id} (${error}): ${approve} would not refuse it. Run compare again once the registry can be written, before any approval\n`;
 }
 
 /**
