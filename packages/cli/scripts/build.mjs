@@ -22,7 +22,7 @@ const out = path.resolve(values.out ?? path.join(root, 'dist/serve'));
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 // Packages replaced by a stand-in (see each file in stubs/).
-const STUBS = { 'tsx/esm/api': 'tsx-esm-api.mjs', '@resvg/resvg-js': 'resvg.mjs' };
+const STUBS = { 'tsx/esm/api': 'tsx-esm-api.mjs' };
 const stubs = {
   name: 'stubs',
   setup(b) {
@@ -42,7 +42,8 @@ const OWN_LOCATION_ALLOWED = {
   '../training/src/tracking/run-record.ts': 'git',
   // DEMO_CONFIG_PATH, computed at import, is read only by `train` and `start` without --config, not in this bundle.
   '../training/src/demo/demo-config.ts': 'demo config',
-  // The pictures' font package is found when a PNG is drawn: neither serve nor the training job draws one (resvg is a stub there).
+  // The pictures' font package (and resvg, by require) is found when a PNG is drawn: neither serve nor the training job
+  // draws one, and the bundle holds neither.
   '../evaluation/src/png.ts': 'font',
 };
 

@@ -1,7 +1,7 @@
 // The npm packages the container's bundle (serve and the training job) leaves external: native code, loaded from
 // node_modules at run time. Read by build.mjs (esbuild's `external`) and stage.mjs (the image's node_modules).
-// Training needs onnxruntime-node too (it measures the exported model); @resvg/resvg-js (PNG pictures) is
-// replaced by a stub (build.mjs: STUBS), as neither serve nor the training job draws one.
+// Training needs onnxruntime-node too (it measures the exported model); @resvg/resvg-js (PNG pictures) is loaded
+// by require at the first picture (evaluation's png.ts), which neither serve nor the training job draws: not bundled.
 export const EXTERNALS = ['onnxruntime-node', 'better-sqlite3'];
 
 // What the image keeps of a package where not all of it (paths inside the package; everything else,
