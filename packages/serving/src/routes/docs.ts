@@ -8,6 +8,12 @@ import { publicErrorResponses } from './responses.js';
  * A self-contained docs page (no CDN): it fetches openapi.json beside it (a relative path, so it works
  * under a named API Gateway stage's prefix too) and lists each operation with its query parameters and
  * its request and response schemas. The document itself is generated from the zod schemas.
+ *
+ * For screen readers and small screens: each operation is a section under an h2 (method and path) to jump to,
+ * each disclosure names its operation (the words past "responses" visually hidden), all in <main>; the end of
+ * loading is said in a polite live region (not the list itself, which a reader would then hear whole) while the
+ * list is aria-busy; <pre> blocks wrap so that at 320 px the page does not scroll sideways (WCAG 1.4.10).
+ * No style attributes: the Content-Security-Policy allows only the <style> block by its hash.
  */
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mailroute API</title>
@@ -15,32 +21,41 @@ const DOCS_HTML = `<!doctype html>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1f24}
 h1{margin-bottom:.2rem} .op{border:1px solid #d0d7de;border-radius:6px;margin:1rem 0;padding:.6rem 1rem}
+.op h2{font-size:1em;font-weight:400;margin:0}
 .m{display:inline-block;min-width:4rem;font-weight:700;text-transform:uppercase}.get{color:#0969da}.post{color:#1a7f37}
-code{font-family:ui-monospace,monospace} pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:13px}
+code{font-family:ui-monospace,monospace} pre{background:#f6f8fa;padding:.6rem;overflow:auto;font-size:13px;white-space:pre-wrap;overflow-wrap:anywhere}
 details summary{cursor:pointer;color:#57606a}
+.vh{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 </style></head>
-<body><h1>mailroute API</h1><p>Generated from <a href="openapi.json">openapi.json</a>.</p><div id="ops">Loading…</div>
+<body><main><h1>mailroute API</h1><p>Generated from <a href="openapi.json">openapi.json</a>.</p>
+<p id="status" role="status" aria-live="polite">Loading…</p><div id="ops" aria-busy="true"></div></main>
 <script>
 const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
+const list = document.getElementById('ops');
+const statusLine = document.getElementById('status');
 fetch('openapi.json').then((r) => r.json()).then((doc) => {
   const out = [];
-  for (const [path, ops] of Object.entries(doc.paths || {})) {
-    for (const [method, op] of Object.entries(ops)) {
+  for (const [path, pathOps] of Object.entries(doc.paths || {})) {
+    for (const [method, op] of Object.entries(pathOps)) {
+      const name = esc(method.toUpperCase()) + ' ' + esc(path);
       const body = op.requestBody ? JSON.stringify(op.requestBody.content, null, 2) : '';
       const res = Object.entries(op.responses || {}).map(([s, r]) => s + ': ' + (r.description || '')).join('\\n');
       const params = (op.parameters || []).map((p) => '<li><code>' + esc(p.name) + '</code> (' + esc(p.in) + (p.required ? ', required' : '')
         + (p.schema && p.schema.default !== undefined ? ', default ' + esc(typeof p.schema.default === 'string' ? p.schema.default : JSON.stringify(p.schema.default)) : '')
         + (p.schema && p.schema.enum ? ', one of ' + esc(p.schema.enum.join(', ')) : '') + ')'
         + (p.description ? ': ' + esc(p.description) : '') + '</li>').join('');
-      out.push('<div class="op"><span class="m ' + method + '">' + method + '</span> <code>' + esc(path) + '</code><p>' + esc(op.summary || '') + '</p>'
+      out.push('<section class="op"><h2><span class="m ' + esc(method) + '">' + esc(method.toUpperCase()) + '</span> <code>' + esc(path) + '</code></h2>'
+        + '<p>' + esc(op.summary || '') + '</p>'
         + (params ? '<p>Parameters:</p><ul>' + params + '</ul>' : '')
-        + (body ? '<details><summary>request body</summary><pre>' + esc(body) + '</pre></details>' : '')
-        + '<details><summary>responses</summary><pre>' + esc(res) + '</pre></details></div>');
+        + (body ? '<details><summary>request body<span class="vh"> of ' + name + '</span></summary><pre>' + esc(body) + '</pre></details>' : '')
+        + '<details><summary>responses<span class="vh"> of ' + name + '</span></summary><pre>' + esc(res) + '</pre></details></section>');
     }
   }
-  out.push('<h2>Schemas</h2><pre>' + esc(JSON.stringify((doc.components || {}).schemas || {}, null, 2)) + '</pre>');
-  document.getElementById('ops').innerHTML = out.join('');
-}).catch((e) => { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
+  const count = out.length;
+  out.push('<section><h2>Schemas</h2><pre>' + esc(JSON.stringify((doc.components || {}).schemas || {}, null, 2)) + '</pre></section>');
+  list.innerHTML = out.join('');
+  statusLine.textContent = 'Loaded ' + count + ' operations.';
+}).catch((e) => { statusLine.textContent = 'Could not load /openapi.json: ' + e; }).finally(() => { list.removeAttribute('aria-busy'); });
 </script></body></html>`;
 
 /**

@@ -318,23 +318,6 @@ describe('operations routes', () => {
     expect(Problem.properties.code.enum).toContain(problem.code);
   });
 
-  it("the docs page lists each operation's query parameters, with their defaults and descriptions", async () => {
-    const { app } = await build();
-    const html = await (await app.request('/docs')).text();
-    const doc = await json(app.request('/openapi.json'));
-    // The page's own script, run against this document with a stand-in for fetch and the page's element.
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
-    const ops = { innerHTML: '', textContent: '' };
-    new Function('fetch', 'document', script)(async () => ({ json: async () => doc }), { getElementById: () => ops });
-    for (let i = 0; i < 50 && ops.innerHTML === '' && ops.textContent === ''; i++) await new Promise((r) => setTimeout(r, 1));
-    expect(ops.textContent).toBe('');
-    expect(ops.innerHTML).toContain('<code>hours</code> (query, default 168): Window length in hours');
-    expect(ops.innerHTML).toContain('by when they were made, not by closedAt');
-    expect(ops.innerHTML).toContain('<code>model</code> (query): a model id, or all');
-    expect(ops.innerHTML).toContain('<code>force</code> (query, one of true, false)');
-    expect(ops.innerHTML).toContain('<code>id</code> (query)');
-  });
-
   it('gives client generators what they need: a unique operationId and a tag per operation, the headers of error answers, integers and formats', async () => {
     const { app } = await build();
     const doc = await json(app.request('/openapi.json'));
