@@ -160,7 +160,7 @@ describe('evaluatePredictions', () => {
     expect(r.tasks[0].skipped.noPrediction).toBe(2);
     const warning = '2 lines with a queue label have no queue prediction and are left out of its figures';
     expect(modelCardMarkdown(r)).toContain(warning);
-    expect(evaluationHtml(r, [])).toContain(`<p class="warning" role="alert"><b>Warning:</b> ${warning}`);
+    expect(evaluationHtml(r, [])).toContain(`<p class="warning" role="note"><b>Warning:</b> ${warning}`);
     // In metrics.json (and so at the head of every report form) too, with the count per task: not only n falling.
     const head = "lines with a truth label but no prediction are left out of their task's figures (the model or pipeline dropped them): queue 2 of 5 labelled lines";
     expect(r.warnings).toEqual([head]);
@@ -202,7 +202,7 @@ describe('evaluatePredictions', () => {
     const few: PredictionLine[] = Array.from({ length: 5 }, (_, i) => ({ truth: { queue: i === 0 ? 'cards' : 'loans' }, prediction: { queue: { label: 'cards', confidence: i === 0 ? 0.92 : 0.5 } } }));
     const r = evaluatePredictions(few);
     const md = evaluationMarkdown(r);
-    expect(md).toContain('| 0.950 | 0.0% | – |');
+    expect(md).toContain('| 0.950 | 0.0% | none |');
     expect(md).toContain('| 0.900 | 20.0% | 100.0% |');
     const card = modelCardMarkdown(r);
     expect(card).toContain('| task | precision 80.0% | precision 90.0% | precision 95.0% | precision 99.0% |');
@@ -306,7 +306,7 @@ describe('evaluatePredictions', () => {
     expect(queue.operating).toEqual({ routed: 6, coverage: share(6, 10), precision: share(5, 6), threshold: 0.5, manualTriage: { lowConfidence: 1, noQueue: 3 }, byQueue: [{ queue: 'tax', routed: 6, right: 5 }] });
     // Per queue, what reaches the team unlooked-at: 1 of the 6 sent to tax belongs elsewhere.
     expect(evaluationMarkdown(report)).toContain('| queue | routed | misrouted | precision |\n| --- | ---: | ---: | ---: |\n| tax | 6 | 1 | 83.3% |');
-    expect(evaluationHtml(report, [])).toContain('<td>tax</td><td class="n">6</td><td class="n">1</td><td class="n">83.3%</td>');
+    expect(evaluationHtml(report, [])).toContain('<th scope="row">tax</th><td class="n">6</td><td class="n">1</td><td class="n">83.3%</td>');
     // The threshold table and chart: at 0 every email but those predicted `other` is routed, never 100%.
     expect(queue.coverage?.atThresholds[0]).toEqual({ threshold: 0, coverage: share(7, 10), precision: share(6, 7), routed: 7 });
     const said = 'routes 60.0% (6 of 10) to a queue at precision 83.3% (threshold 0.500); the other 4 go to manual triage: 1 for low confidence, 3 predicted `other`, which has no queue. Only 6 routed: a rough estimate.';

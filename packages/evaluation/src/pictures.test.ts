@@ -314,8 +314,8 @@ describe('pictures', () => {
     expect(queueMd).toContain('Abstention threshold (route automatically when confidence >= threshold and no `business_area` abstains):');
     expect(queueMd).toContain('| threshold | routed automatically | precision of routed |');
     const queueHtml = section(html, 'data-task="queue"', 'data-task="business_area"');
-    expect(queueHtml).toContain('<th>routed automatically</th><th>precision of routed</th>');
-    expect(queueHtml).toContain('<th>threshold (least confident email routed)</th>');
+    expect(queueHtml).toContain('<th scope="col">routed automatically</th><th scope="col">precision of routed</th>');
+    expect(queueHtml).toContain('<th scope="col">threshold (least confident email routed)</th>');
     const queueSvg = read('pictures/queue-coverage.svg');
     for (const words of ['is routed automatically;', 'the rest, and mail on which &quot;business_area&quot; abstains at any threshold, goes to manual triage. 300 emails.', 'share of mail routed automatically (coverage)', 'precision of routed mail']) {
       expect(queueSvg).toContain(words);
@@ -333,8 +333,8 @@ describe('pictures', () => {
       const svg = read(`pictures/${slug(task)}-coverage.svg`);
       expect(taskMd).toContain(`Abstention threshold (answer automatically when confidence >= threshold; ${below}`);
       expect(taskMd).toContain('| threshold | answered automatically | precision of answered |');
-      expect(taskHtml).toContain('<th>answered automatically</th><th>precision of answered</th>');
-      expect(taskHtml).toContain('<th>threshold (least confident email answered)</th>');
+      expect(taskHtml).toContain('<th scope="col">answered automatically</th><th scope="col">precision of answered</th>');
+      expect(taskHtml).toContain('<th scope="col">threshold (least confident email answered)</th>');
       for (const words of ['is answered automatically;', `${below}. 300 emails.`, 'share of mail answered automatically (coverage)', 'precision of answered mail']) {
         expect(svg, task).toContain(words);
         expect(taskHtml, task).toContain(words);
@@ -407,6 +407,19 @@ describe('pictures', () => {
   });
 });
 
+/** The WCAG 2 contrast ratio of two colours (`#rrggbb` or `rgb(r,g,b)`). */
+function contrast(fg: string, bg: string): number {
+  const lum = (c: string) => {
+    const [r, g, b] = (c.startsWith('#') ? [c.slice(1, 3), c.slice(3, 5), c.slice(5, 7)].map((h) => parseInt(h.length === 2 ? h : 'ff', 16)) : (c.match(/\d+/g) ?? []).map(Number)).map((v) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
 describe('what the pictures say of themselves (a service lead\'s review)', () => {
   it('names at its foot the model, data, emails and date it was measured on, also as the picture\'s desc', () => {
     const dated = { ...report, createdAt: '2026-12-04T20:00:00.000Z' };
@@ -439,14 +452,37 @@ describe('what the pictures say of themselves (a service lead\'s review)', () =>
     expect(confusionHeatmapSvg(report.tasks[0].metrics)).toMatch(/labels, most frequent\s|most frequent first/);
   });
 
-  it('fades reliability bins too thin to judge and says how many emails the MCE rests on', () => {
+  it('marks reliability bins too thin to judge (dashed, a hollow dot) and says how many emails the MCE rests on', () => {
     const thin = calibration([0.95, 0.96, 0.25], [true, true, false], 10);
     const svg = reliabilityDiagramSvg(thin, 'Reliability diagram: queue');
-    expect(svg).toContain('Faded: bins of fewer than 20 emails, too few to judge.');
+    expect(svg).toContain('Dashed, hollow dot: bins of fewer than 20 emails, too few to judge.');
     expect(svg.match(/data-thin="true"/g)).toHaveLength(2);
     expect(svg).toMatch(/MCE [0-9.]+ \(in a bin of 1 email\)/);
     const thick = calibration(Array.from({ length: 40 }, () => 0.9), Array.from({ length: 40 }, (_, i) => i < 36), 10);
-    expect(reliabilityDiagramSvg(thick)).not.toContain('Faded');
+    expect(reliabilityDiagramSvg(thick)).not.toContain('Dashed');
+  });
+
+  it('draws every marker at 3:1 or more against white, a thin bin by its dashed outline and hollow dot, not faded (WCAG 1.4.11)', () => {
+    const svg = reliabilityDiagramSvg(calibration([0.95, 0.96, 0.25, ...Array.from({ length: 30 }, () => 0.85)], [true, true, false, ...Array.from({ length: 30 }, (_, i) => i < 25)], 10));
+    // Nothing that carries a figure is faded: the 0.15 fill of a thin bar only tells it from an empty bin, its outline carries it.
+    expect(svg).not.toContain('stroke-opacity');
+    for (const [mark, opacity] of svg.matchAll(/<[^>]*fill-opacity="([\d.]+)"[^>]*>/g)) expect(opacity === '0.85' || /stroke="#4a7fb5" stroke-width="1\.5" stroke-dasharray/.test(mark), mark).toBe(true);
+    const thinBars = [...svg.matchAll(/<rect [^>]*data-thin="true"\/>/g)].map((m) => m[0]);
+    expect(thinBars).toHaveLength(2);
+    for (const bar of thinBars) expect(bar).toMatch(/stroke="#4a7fb5" stroke-width="1\.5" stroke-dasharray="4 3"/);
+    expect(svg.match(/<circle [^>]*r="3\.5" fill="#fff" stroke="#d62728"/g)).toHaveLength(3);
+    expect(svg).toContain('>under 20 emails</text>');
+    // The bars under the axes, after their `count` title and before the key (its squares 14 px wide).
+    const counts = [...svg.slice(svg.indexOf('>count</text>')).matchAll(/<rect x="[\d.]+" y="[\d.]+" width="(?!14")[\d.]+" height="[\d.]+" fill="(#[0-9a-f]+)"\/>/g)].map((m) => m[1]);
+    expect(counts).toHaveLength(10);
+    expect(new Set(counts)).toEqual(new Set(['#767676']));
+    const curve = coverageCurve([0.99, 0.9, 0.8, 0.7, 0.6], [true, true, true, false, true]);
+    const chart = coverageCurveSvg(curve, 'Precision vs. coverage: queue', { coverage: 0.6, precision: 1, threshold: 0.8 });
+    const dots = [...chart.matchAll(/<circle [^>]*r="4\.5" fill="(#[0-9a-f]+)"/g)].map((m) => m[1]);
+    expect(dots.length).toBeGreaterThan(1);
+    expect(new Set(dots)).toEqual(new Set(['#b35a00']));
+    // Each marker colour against the white ground: round thresholds 4.80, counts 4.54, bars 4.20, dots and gaps 5.02.
+    for (const colour of ['#b35a00', '#767676', '#4a7fb5', '#d62728']) expect(contrast(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(3);
   });
 
   it('marks the target precision on the coverage chart and says where a zoomed precision axis starts', () => {
@@ -459,17 +495,6 @@ describe('what the pictures say of themselves (a service lead\'s review)', () =>
   });
 
   it('writes cell counts in the colour that reads best on each cell', () => {
-    const contrast = (fg: string, bg: string) => {
-      const lum = (c: string) => {
-        const [r, g, b] = (c.startsWith('#') ? [c.slice(1, 3), c.slice(3, 5), c.slice(5, 7)].map((h) => parseInt(h.length === 2 ? h : 'ff', 16)) : (c.match(/\d+/g) ?? []).map(Number)).map((v) => {
-          const x = v / 255;
-          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
-      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      return (a + 0.05) / (b + 0.05);
-    };
     for (const diagonal of [false, true]) {
       for (const v of [0.02, 0.2, 0.3, 0.35, 0.4, 0.5, 0.7, 1]) {
         const bg = cellColour(v, diagonal);

@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     const widths = await page.$eval('html', (e) => ({ page: e.scrollWidth, view: e.ownerDocument.defaultView?.innerWidth ?? 0 }));
     expect(widths.page).toBeLessThanOrEqual(widths.view);
     // The summary's task names: one line each, not `busi / ness / _are / a`.
-    const names = await page.$$eval('main > div.scroll:first-of-type tbody td:first-child', (cells) =>
+    const names = await page.$$eval('main > div.scroll:first-of-type tbody th[scope=row]', (cells) =>
       cells.map((td) => {
         const range = td.ownerDocument.createRange();
         range.selectNodeContents(td);
@@ -101,9 +101,35 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
       }),
     );
     expect(names).toEqual([1, 1]);
-    // A picture keeps its size (legible), its box scrolls.
+    // A picture shrinks to 3/4 of its size at most (legible), then its box scrolls.
     const picture = await page.$eval('figure.pic', (f) => ({ box: f.getBoundingClientRect().width, svg: f.querySelector('svg')?.getBoundingClientRect().width ?? 0 }));
     expect(picture.svg).toBeGreaterThan(picture.box);
+    await page.close();
+  }, 60_000);
+
+  it('at 200% zoom (a 1280 px screen: 640 CSS px) shows each picture whole, down to 3/4 of its size, and keeps a wide table\'s first column in view', async () => {
+    const page = await browser.newPage({ viewport: { width: 640, height: 800 } });
+    await page.goto(`file://${path.join(dir, 'report.html')}`);
+    const pictures = await page.$$eval('figure.pic', (figures) =>
+      figures.map((f) => {
+        const svg = f.querySelector('svg');
+        return { box: f.clientWidth, scrolls: f.scrollWidth > f.clientWidth, drawn: svg?.getBoundingClientRect().width ?? 0, own: Number(svg?.getAttribute('width')) };
+      }),
+    );
+    expect(pictures).toHaveLength(6);
+    for (const p of pictures) {
+      // Before, under 720 px each picture kept its full size and was clipped at the box's edge.
+      expect(p.drawn).toBeGreaterThanOrEqual(p.own * 0.75 - 0.5);
+      if (p.own * 0.75 <= p.box) expect(p.scrolls).toBe(false);
+    }
+    // The summary is wider than the page: scrolled sideways, its task names stay at the box's left edge.
+    const summary = await page.$eval('main > div.scroll:first-of-type', (box) => {
+      box.scrollLeft = 200;
+      const name = box.querySelector('tbody th[scope=row]')?.getBoundingClientRect().left ?? -1;
+      return { scrolled: box.scrollLeft, name, left: box.getBoundingClientRect().left };
+    });
+    expect(summary.scrolled).toBeGreaterThan(0);
+    expect(Math.abs(summary.name - summary.left)).toBeLessThanOrEqual(1);
     await page.close();
   }, 60_000);
 

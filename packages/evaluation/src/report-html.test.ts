@@ -33,7 +33,7 @@ describe('evaluationHtml', () => {
     // Four answered: 15 points short is within what chance explains (train would not warn): a note, not a warning.
     const short = 'Its target precision is 90.0%: 15.0 points short on these emails, within what chance explains on 4 answered (two standard errors: 30.0 points).';
     expect(html).toContain(`<p class="caption" data-short-of-target="queue"><b>Below its target:</b> ${short}</p>`);
-    expect(html).toContain('<th>answered at own threshold (precision)</th>');
+    expect(html).toContain('<th scope="col">answered at own threshold (precision)</th>');
     expect(html).toContain('<span class="weak">&#9888; 57.1% at 75.0%, under its 90.0% target</span>');
     const md = evaluationMarkdown(report);
     expect(md).toContain(`**Note: below its target.** ${short}`);
@@ -68,7 +68,7 @@ describe('evaluationHtml', () => {
     expect(schema.properties.tasks.items.properties.targetPrecision).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
     const short = 'Its target precision is 95.0%: 3.0 points short on these emails, more than chance explains on 400 answered (two standard errors: 2.2 points).';
     const html = evaluationHtml(report, reportPictures(report));
-    expect(html).toContain(`<p class="warning" role="alert" data-short-of-target="queue"><b>Below its target:</b> ${short}</p>`);
+    expect(html).toContain(`<p class="warning" role="note" data-short-of-target="queue"><b>Below its target:</b> ${short}</p>`);
     expect(html).not.toContain('data-short-of-target="topic"');
     expect(html).toContain('<span class="weak">&#9888; 100.0% at 92.0%, under its 95.0% target</span>');
     const md = evaluationMarkdown(report);
@@ -113,10 +113,86 @@ describe('evaluationHtml', () => {
       .filter((l) => /^\| topic_/.test(l))
       .map((l) => l.split(' | ').slice(0, 2).join(' -> ').slice(2));
     const htmlTable = html.slice(html.indexOf('<h3>Most confused pairs'), html.indexOf('</table>', html.indexOf('<h3>Most confused pairs')));
-    const htmlPairs = [...htmlTable.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map((m) => `${m[1]} -> ${m[2]}`);
+    const htmlPairs = [...htmlTable.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td>/g)].map((m) => `${m[1]} -> ${m[2]}`);
     expect(mdPairs).toHaveLength(10);
     expect(htmlPairs).toEqual(mdPairs);
     expect(md).toContain('Most confused pairs (the 10 most frequent):');
     expect(html).toContain('<h3>Most confused pairs (the 10 most frequent)</h3>');
+  });
+});
+
+/** Rows of the table in `html` after `from`: the row header, then the cells, as text. */
+function rowsAfter(html: string, from: string): string[][] {
+  const table = html.slice(html.indexOf(from), html.indexOf('</table>', html.indexOf(from)));
+  return [...table.matchAll(/<tr><th scope="row"[^>]*>([^<]*)<\/th>((?:<td[^>]*>[^<]*<\/td>)*)<\/tr>/g)].map((m) => [m[1], ...[...m[2].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1])]);
+}
+
+describe('evaluationHtml for a screen reader and at 200% zoom (an accessibility review)', () => {
+  // 7 emails: tax 3 of 4 right (one predicted `other`), login 1 of 2 (one as tax), other 1 of 1; 4 routed at 75.0%.
+  const report = { ...routedReport(0.9), createdAt: '2026-12-06T15:46:49.965Z' };
+  const html = evaluationHtml(report, reportPictures(report));
+
+  it('says what each picture finds in a figcaption that describes its SVG, and gives its numbers as a table under it', () => {
+    const findings = {
+      'queue-confusion': 'Most confusion: login predicted as tax, 1 of 2 login emails (50.0%); 1 other pair as often.',
+      'queue-reliability': 'Largest gap in the band 0.1 to 0.2 (1 email): 0.200 confident, right 1.000 of the time, under-confident by 80.0 points (MCE 0.8000), too few emails to judge; no band has 20 emails or more.',
+      'queue-coverage': "At the model's own threshold, 0.500, 57.1% of the emails are routed automatically at precision 75.0%, 15.0 points under its 90.0% target.",
+    };
+    for (const [name, finding] of Object.entries(findings)) {
+      expect(html).toMatch(new RegExp(`<figure class="pic" data-picture="${name}"[^>]*><svg aria-describedby="finding-${name}" `));
+      expect(html).toContain(`<figcaption id="finding-${name}">${finding}</figcaption></figure><details data-numbers="${name}"><summary>The numbers of this picture</summary>`);
+    }
+    // The whole matrix, in the picture's order (most emails first), each row headed by its true label.
+    expect(html).toContain("<caption>Confusion matrix of queue: emails of each true label (row) predicted as each label (column), and the row's emails</caption>");
+    expect(html).toContain('<th scope="col">true label</th><th scope="col">tax</th><th scope="col">login</th><th scope="col">other</th><th scope="col">emails</th>');
+    expect(rowsAfter(html, 'data-numbers="queue-confusion"')).toEqual([['tax', '3', '0', '1', '4'], ['login', '1', '1', '0', '2'], ['other', '0', '0', '1', '1']]);
+    // Every band: its emails, their mean confidence and accuracy (none for an empty one).
+    const bands = rowsAfter(html, 'data-numbers="queue-reliability"');
+    expect(bands).toHaveLength(10);
+    expect(bands[0]).toEqual(['0 to 0.1', '0', 'none', 'none']);
+    expect(bands[8]).toEqual(['0.8 to 0.9', '2', '0.900', '0.500']);
+    // The model's own point first, then the curve's; the target in the caption.
+    const points = rowsAfter(html, 'data-numbers="queue-coverage"');
+    expect(points[0]).toEqual(["model's own (0.500)", '57.1%', '4', '75.0%']);
+    expect(points.slice(1).map((p) => p[0])).toEqual(['0.900', '0.800', '0.700', '0.600', '0.200']);
+    expect(html).toContain("the dashed line is its target precision, 90.0%</caption>");
+    // report.md: the same sentence under each picture.
+    const md = evaluationMarkdown(report, { pictures: 'svg' });
+    for (const [name, finding] of Object.entries(findings)) expect(md).toContain(`(pictures/${name}.svg)\n\n${finding}\n`);
+  });
+
+  it('heads every row and column of every table and captions each, under a heading for the summary too', () => {
+    const tables = html.match(/<table>/g)?.length ?? 0;
+    expect(tables).toBeGreaterThan(7);
+    expect(html.match(/<table><caption( class="sr-only")?>[^<]+<\/caption><thead>/g)).toHaveLength(tables);
+    expect(html).not.toMatch(/<th>|<tr><td/);
+    expect(html).toMatch(/<h2 id="summary">Summary<\/h2>\n<div class="scroll"[^>]*><table><caption class="sr-only">Summary: each task's figures<\/caption>/);
+    expect(html).toContain('<tr><th scope="row"><a href="#task-queue">queue</a></th><td class="n">7</td>');
+    // Hidden where a heading above says what the table is; shown where none does.
+    expect(html).toContain('<h3>Per class, weakest F1 first</h3>\n\n<div class="scroll" tabindex="0" role="region" aria-label="queue: per class, weakest F1 first, scrolls sideways"><table><caption class="sr-only">queue: per class, weakest F1 first</caption>');
+    expect(html).toContain('<caption>queue: routed automatically and its precision at round thresholds</caption>');
+    expect(html).toMatch(/\.sr-only\{position:absolute;width:1px;height:1px;[^}]*clip:rect\(0,0,0,0\)/);
+    // The first table of the task: its routed mail by queue.
+    expect(rowsAfter(html, 'data-task="queue"')).toEqual([['tax', '4', '1', '75.0%']]);
+  });
+
+  it('names each box that scrolls, says warnings as notes, gives the date in words and writes none in an empty cell', () => {
+    expect(html.match(/<div class="scroll"/g)?.length).toBe(html.match(/<div class="scroll" tabindex="0" role="region" aria-label="[^"]+, scrolls sideways">/g)?.length);
+    expect(html).toContain('<figure class="pic" data-picture="queue-confusion" tabindex="0" role="region" aria-label="Confusion matrix: queue, scrolls sideways">');
+    const warned = evaluationHtml({ ...report, warnings: ['these are the rows the model was trained on'] }, []);
+    expect(warned).toContain('<p class="warning" role="note"><b>Warning:</b> these are the rows the model was trained on</p>');
+    expect(warned).not.toContain('role="alert"');
+    expect(html).toContain('7 emails, evaluated <time datetime="2026-12-06T15:46:49.965Z">6 December 2026, 15:46 UTC</time>.');
+    // A threshold that routes nothing has no precision: a word a screen reader says, in both forms.
+    expect(html).toContain('<th scope="row" class="n">0.950</th><td class="n">0.0%</td><td class="n">none</td>');
+    expect(html).not.toMatch(/>–</);
+    const md = evaluationMarkdown(report);
+    expect(md).toContain('| 0.950 | 0.0% | none |');
+    expect(md).toMatch(/\| queue \| 7 \| 3 \| [^\n]* \| none \| 0\.3929 \|/);
+    // At 200% zoom a picture shrinks to 3/4 of its size before its box scrolls (not kept whole, clipped); printed, to the page.
+    expect(html).not.toContain('.pic svg{max-width:none}');
+    const width = Number(/data-picture="queue-confusion"[^>]*><svg [^>]*width="(\d+)"/.exec(html)?.[1]);
+    expect(html).toMatch(new RegExp(`data-picture="queue-confusion"[^>]*><svg [^>]*style="min-width:${Math.round(width * 0.75)}px"`));
+    expect(html).toContain('@media print{body{background:#fff}main{max-width:none;padding:0}.pic{overflow:visible}.pic svg{min-width:0!important}');
   });
 });

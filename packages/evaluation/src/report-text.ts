@@ -1,5 +1,6 @@
 import { classificationReportText } from './classification-report.js';
-import { pictureBases } from './pictures.js';
+import { NONE, pictureFinding } from './picture-findings.js';
+import { pictureBases, type Picture } from './pictures.js';
 import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
 import { clearDifference, type Comparison, type TaskComparison } from './compare.js';
 import { labelChangesMarkdown } from './compare-labels-text.js';
@@ -170,10 +171,13 @@ export function shortOfTargetWarned(t: TaskReport, target: number | undefined): 
   return target !== undefined && precision !== undefined && shortBeyondChance(precision, t.operating?.routed ?? 0, target);
 }
 
-/** The operating point as the summary tables show it: `80.8% at 90.8%`, and `, under its 95.0% target` when it falls short. */
+/**
+ * The operating point as the summary tables show it: `80.8% at 90.8%`, and `, under its 95.0% target` when it falls
+ * short; `none` without one (a word: a screen reader says nothing of a dash).
+ */
 export function operatingCell(t: TaskReport, target: number | undefined): string {
   const o = t.operating;
-  if (!o) return '–';
+  if (!o) return NONE;
   const at = o.precision === null ? '' : ` at ${pct(o.precision)}`;
   return `${pct(o.coverage)}${at}${shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target`}`;
 }
@@ -288,10 +292,10 @@ export function calibrationSentence(t: TaskReport): string | undefined {
 
 /**
  * Precision of the emails answered (routed, for the routing task) at a threshold, in percent as the operating point
- * says it, or `–` when there are none (undefined, not 0).
+ * says it, or `none` when there are none (undefined, not 0).
  */
 export function routedPrecision(p: { routed: number; precision: number }): string {
-  return p.routed === 0 ? '–' : pct(p.precision);
+  return p.routed === 0 ? NONE : pct(p.precision);
 }
 
 /**
@@ -357,8 +361,8 @@ function taskSummaryTable(report: EvaluationReport): string[] {
   const operating = hasOperating(report);
   const rows = report.tasks.map((t) => {
     const m = t.metrics;
-    const topk = t.topK.map((k) => `top-${k.k} ${f(k.accuracy)}`).join(', ') || '–';
-    const ece = t.calibration ? f(t.calibration.ece) : '–';
+    const topk = t.topK.map((k) => `top-${k.k} ${f(k.accuracy)}`).join(', ') || NONE;
+    const ece = t.calibration ? f(t.calibration.ece) : NONE;
     const at = operating ? ` ${operatingCell(t, taskTargetPrecision(report, t))} |` : '';
     return `| ${cell(t.task)} | ${m.n} | ${m.labels.length} | ${f(m.accuracy)} | **${f(m.macro.f1)}** | ${f(m.weighted.f1)} | ${topk} | ${ece} |${at}`;
   });
@@ -427,15 +431,23 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
   return lines;
 }
 
-/** A task's pictures as Markdown images (`pictures/queue-confusion.png`), those it has: report.md beside its pictures/ folder shows them. */
-function pictureLinks(t: TaskReport, base: string, ext: 'png' | 'svg'): string[] {
-  const kinds: Array<[string, string, boolean]> = [
+/**
+ * A task's pictures as Markdown images (`pictures/queue-confusion.png`), those it has: report.md beside its pictures/
+ * folder shows them, each with the one sentence of what it finds under it (a reader who cannot see it gets that).
+ */
+function pictureLinks(report: EvaluationReport, t: TaskReport, base: string, ext: 'png' | 'svg'): string[] {
+  const kinds: Array<[Picture['kind'], string, boolean]> = [
     ['confusion', `Confusion matrix: ${t.task}`, true],
     // As reportPictures draws them: none for a task without confidences (null in the report).
     ['reliability', `Reliability diagram: ${t.task}`, Boolean(t.calibration)],
     ['coverage', `Precision vs. coverage: ${t.task}`, Boolean(t.coverage)],
   ];
-  return kinds.filter(([, , has]) => has).map(([kind, alt]) => `![${cell(alt).replace(/[[\]]/g, '')}](${base}-${kind}.${ext})`);
+  return kinds
+    .filter(([, , has]) => has)
+    .flatMap(([kind, alt]) => {
+      const finding = pictureFinding(report, t, kind);
+      return [`![${cell(alt).replace(/[[\]]/g, '')}](${base}-${kind}.${ext})`, ...(finding === undefined ? [] : ['', cell(finding)]), ''];
+    });
 }
 
 /**
@@ -462,7 +474,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   for (const t of report.tasks) {
     lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses, options.examples));
     const base = bases?.get(t.task);
-    if (base !== undefined) lines.push(...pictureLinks(t, `pictures/${base}`, options.pictures ?? 'png'), '');
+    if (base !== undefined) lines.push(...pictureLinks(report, t, `pictures/${base}`, options.pictures ?? 'png'));
   }
   // Not in the short CI summary (maxClasses): report.md, which a person reads, ends with it.
   if (options.maxClasses === undefined) {

@@ -52,6 +52,6 @@ describe('labels the model knows that no test email has and it never gave', () =
     const md = evaluationMarkdown(r);
     expect(md).toContain('| 0.500 | 100.0% | 95.0% |');
     expect(md).toContain('at precision 95.0% (threshold 0.700)');
-    expect(evaluationHtml(r, [])).toContain('<td class="n">0.500</td><td class="n">100.0%</td><td class="n">95.0%</td>');
+    expect(evaluationHtml(r, [])).toContain('<th scope="row" class="n">0.500</th><td class="n">100.0%</td><td class="n">95.0%</td>');
   });
 });

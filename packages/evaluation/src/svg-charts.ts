@@ -9,19 +9,42 @@ const COUNT_SIZE = 11;
 /** A chart's width: its own, or wider for a title that would not fit (`Reliability diagram: <a long task name>`). */
 const widthFor = (base: number, title: string) => Math.max(base, Math.ceil(textWidth(title, 18, true)) + 40);
 
-/** Emails under which a confidence bin's accuracy is too thin to judge: such bins are drawn faded. */
+/** Emails under which a confidence bin's accuracy is too thin to judge: such bins are drawn dashed, their dot hollow. */
 export const THIN_BIN = 20;
+
+/*
+ * Marker colours, each at least 3:1 against the white ground (WCAG 1.4.11), by the WCAG 2 contrast ratio of its
+ * relative luminance: (1.05) / (L + 0.05). A thin bin is told by its dashed outline and hollow dot at these colours,
+ * not by fading: a bar at 0.3 opacity was 1.44:1, a dot at 0.5 opacity 2.30:1.
+ */
+/** Accuracy bars: 4.20:1 on white. */
+const BAR = '#4a7fb5';
+/** Mean-confidence dots and the gap outline: 5.02:1 on white. */
+const DOT = '#d62728';
+/** Bin-count bars: 4.54:1 on white (#999 was 2.85:1). */
+export const COUNT_BAR = '#767676';
+/** Round-threshold dots on the coverage chart: 4.80:1 on white (#e67e22 was 2.85:1). */
+export const ROUND_DOT = '#b35a00';
+
+/**
+ * The non-empty bin whose accuracy is furthest from its mean confidence (the MCE's bin; the first of equals), or
+ * undefined when every bin is empty.
+ */
+export function largestGapBin(cal: Calibration): Calibration['bins'][number] | undefined {
+  const gap = (b: Calibration['bins'][number]) => Math.abs(b.accuracy - b.confidence);
+  return cal.bins.filter((b) => b.count > 0).reduce<Calibration['bins'][number] | undefined>((w, b) => (w === undefined || gap(b) > gap(w) ? b : w), undefined);
+}
 
 /** Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration, with bin counts. */
 export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability diagram', footer?: string): string {
   // The MCE is one bin's gap: said with that bin's emails, as a gap in a bin of 1 email says little.
-  const worst = cal.bins.filter((b) => b.count > 0).reduce<Calibration['bins'][number] | undefined>((w, b) => (w === undefined || Math.abs(b.accuracy - b.confidence) > Math.abs(w.accuracy - w.confidence) ? b : w), undefined);
+  const worst = largestGapBin(cal);
   const mceBin = worst === undefined ? '' : ` (in a bin of ${worst.count} email${worst.count === 1 ? '' : 's'})`;
   const thin = cal.bins.some((b) => b.count > 0 && b.count < THIN_BIN);
   const subtitle = [
     `ECE ${pyFixed(cal.ece, 4)} over ${cal.bins.length} bins · MCE ${pyFixed(cal.mce, 4)}${mceBin}`,
     `mean confidence ${cal.meanConfidence.toFixed(3)} · accuracy ${cal.accuracy.toFixed(3)} · n ${cal.n}`,
-    ...(thin ? [`Faded: bins of fewer than ${THIN_BIN} emails, too few to judge.`] : []),
+    ...(thin ? [`Dashed, hollow dot: bins of fewer than ${THIN_BIN} emails, too few to judge.`] : []),
   ];
   const frame: Frame = { x: 80, y: 52 + subtitle.length * 18, w: 480, h: 360 };
   const parts: string[] = [
@@ -36,13 +59,17 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
     if (b.count === 0) continue;
     const x0 = X(b.lo) + 1;
     const w = X(b.hi) - X(b.lo) - 2;
-    const faded = b.count < THIN_BIN;
-    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(b.accuracy))}" width="${r2(w)}" height="${r2(frame.h * b.accuracy)}" fill="#4a7fb5" fill-opacity="${faded ? 0.3 : 0.85}"${faded ? ' data-thin="true"' : ''}/>`);
+    const thinBin = b.count < THIN_BIN;
+    // A thin bin's bar: its outline dashed at the full colour (the pale fill only tells it from an empty bin).
+    const bar = thinBin ? `fill="${BAR}" fill-opacity="0.15" stroke="${BAR}" stroke-width="1.5" stroke-dasharray="4 3" data-thin="true"` : `fill="${BAR}" fill-opacity="0.85"`;
+    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(b.accuracy))}" width="${r2(w)}" height="${r2(frame.h * b.accuracy)}" ${bar}/>`);
     // The gap to perfect calibration, outlined in red (dashed for a thin bin).
     const top = Math.max(b.accuracy, b.confidence);
     const bottom = Math.min(b.accuracy, b.confidence);
-    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(top))}" width="${r2(w)}" height="${r2(frame.h * (top - bottom))}" fill="none" stroke="#d62728" stroke-width="1.5"${faded ? ' stroke-dasharray="3 3" stroke-opacity="0.6"' : ''}/>`);
-    parts.push(`<circle cx="${r2((X(b.lo) + X(b.hi)) / 2)}" cy="${r2(Y(b.confidence))}" r="3" fill="#d62728"${faded ? ' fill-opacity="0.5"' : ''}/>`);
+    parts.push(`<rect x="${r2(x0)}" y="${r2(Y(top))}" width="${r2(w)}" height="${r2(frame.h * (top - bottom))}" fill="none" stroke="${DOT}" stroke-width="1.5"${thinBin ? ' stroke-dasharray="3 3"' : ''}/>`);
+    // A thin bin's dot hollow: a ring at the full colour.
+    const dot = thinBin ? `r="3.5" fill="#fff" stroke="${DOT}" stroke-width="1.5"` : `r="3" fill="${DOT}"`;
+    parts.push(`<circle cx="${r2((X(b.lo) + X(b.hi)) / 2)}" cy="${r2(Y(b.confidence))}" ${dot}/>`);
   }
   parts.push(`<line x1="${X(0)}" y1="${Y(0)}" x2="${X(1)}" y2="${Y(1)}" stroke="#333" stroke-dasharray="6 4"/>`);
   // Counts per bin below the axes, so empty and thin bins are visible: across its bar where every count fits its bin,
@@ -58,7 +85,7 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
   parts.push(`<text x="${frame.x - 8}" y="${hy + hh / 2 + 4}" font-size="12" text-anchor="end" fill="#333">count</text>`);
   for (const b of cal.bins) {
     const h = (b.count / maxCount) * hh;
-    parts.push(`<rect x="${r2(X(b.lo) + 1)}" y="${r2(hy + hh - h)}" width="${r2(X(b.hi) - X(b.lo) - 2)}" height="${r2(h)}" fill="#999"/>`);
+    parts.push(`<rect x="${r2(X(b.lo) + 1)}" y="${r2(hy + hh - h)}" width="${r2(X(b.hi) - X(b.lo) - 2)}" height="${r2(h)}" fill="${COUNT_BAR}"/>`);
     if (b.count === 0 || countsAs === 'none') continue;
     const cx = (X(b.lo) + X(b.hi)) / 2;
     const y = hy + hh - h - 3;
@@ -71,10 +98,16 @@ export function reliabilityDiagramSvg(cal: Calibration, title = 'Reliability dia
     bottom += 10;
   }
   const lx = frame.x + frame.w + 20;
-  parts.push(`<rect x="${lx}" y="${frame.y}" width="14" height="14" fill="#4a7fb5"/><text x="${lx + 20}" y="${frame.y + 12}" font-size="12" fill="#222">accuracy</text>`);
-  parts.push(`<circle cx="${lx + 7}" cy="${frame.y + 30}" r="4" fill="#d62728"/><text x="${lx + 20}" y="${frame.y + 34}" font-size="12" fill="#222">mean confidence</text>`);
-  parts.push(`<rect x="${lx}" y="${frame.y + 46}" width="14" height="14" fill="none" stroke="#d62728" stroke-width="1.5"/><text x="${lx + 20}" y="${frame.y + 58}" font-size="12" fill="#222">gap to perfect</text>`);
+  parts.push(`<rect x="${lx}" y="${frame.y}" width="14" height="14" fill="${BAR}"/><text x="${lx + 20}" y="${frame.y + 12}" font-size="12" fill="#222">accuracy</text>`);
+  parts.push(`<circle cx="${lx + 7}" cy="${frame.y + 30}" r="4" fill="${DOT}"/><text x="${lx + 20}" y="${frame.y + 34}" font-size="12" fill="#222">mean confidence</text>`);
+  parts.push(`<rect x="${lx}" y="${frame.y + 46}" width="14" height="14" fill="none" stroke="${DOT}" stroke-width="1.5"/><text x="${lx + 20}" y="${frame.y + 58}" font-size="12" fill="#222">gap to perfect</text>`);
   parts.push(`<line x1="${lx}" y1="${frame.y + 78}" x2="${lx + 14}" y2="${frame.y + 78}" stroke="#333" stroke-dasharray="4 3"/><text x="${lx + 20}" y="${frame.y + 82}" font-size="12" fill="#222">perfect</text>`);
+  if (thin) {
+    parts.push(
+      `<rect x="${lx + 1}" y="${frame.y + 94}" width="12" height="14" fill="${BAR}" fill-opacity="0.15" stroke="${BAR}" stroke-width="1.5" stroke-dasharray="4 3"/><circle cx="${lx + 7}" cy="${frame.y + 94}" r="3.5" fill="#fff" stroke="${DOT}" stroke-width="1.5"/>` +
+        `<text x="${lx + 20}" y="${frame.y + 106}" font-size="12" fill="#222">under ${THIN_BIN} emails</text>`,
+    );
+  }
   return svgDocument(Math.max(widthFor(720, title), ...subtitle.map((line) => Math.ceil(textWidth(line, 13)) + 40)), bottom, parts.join(''), title, footer);
 }
 
@@ -206,7 +239,7 @@ export function coverageCurveSvg(
     parts.push(`<text x="${r2(at.x)}" y="${r2(at.y)}" font-size="12" font-weight="bold" text-anchor="${at.anchor}" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(text)}</text>`);
     return true;
   };
-  for (const g of shown) parts.push(`<circle cx="${r2(X(g.coverage))}" cy="${r2(Y(g.precision))}" r="4.5" fill="#e67e22" stroke="#fff"/>`);
+  for (const g of shown) parts.push(`<circle cx="${r2(X(g.coverage))}" cy="${r2(Y(g.precision))}" r="4.5" fill="${ROUND_DOT}" stroke="#fff"/>`);
   if (model) {
     // The model's own point first: it is the one a reader looks for, so it gets the first choice of place.
     const cx = X(model.coverage);
@@ -239,7 +272,7 @@ export function coverageCurveSvg(
     y += 20;
   }
   if (groups.length > 0) {
-    parts.push(`<circle cx="${lx + 6}" cy="${y - 5}" r="4.5" fill="#e67e22"/>`);
+    parts.push(`<circle cx="${lx + 6}" cy="${y - 5}" r="4.5" fill="${ROUND_DOT}"/>`);
     const rest = unlabelled.length > 0 ? `; no room beside the point for ${unlabelled.join('; ')} (in the table)` : '';
     for (const line of wrapText(`round thresholds t${rest}`, width - lx - 30, 13)) {
       parts.push(`<text x="${lx + 18}" y="${y}" font-size="13" fill="#222">${esc(line)}</text>`);
