@@ -23,8 +23,9 @@ export const PROBLEM_CODES = [
   'INTERNAL',
   'MODEL_LOAD_FAILED',
   'STORE_FAILED',
-  // The store locked, throttled or conflicting after its retries (503, Retry-After), or its SQLite file deleted
-  // under the server (503 without Retry-After: only a restart helps).
+  // The store locked, throttled or conflicting after its retries, its disk full, read-only or failing (503,
+  // Retry-After), or its SQLite file deleted or its writer thread ended (503 without Retry-After: only a restart
+  // helps); the SQLite store's say which in `reason` (STORE_UNAVAILABLE_REASONS).
   'STORE_UNAVAILABLE',
   // A server run without a store (the SageMaker container): /v1/feedback and /v1/quality have nothing to read (404).
   'PREDICTIONS_NOT_KEPT',
@@ -45,6 +46,15 @@ export type ProblemCode = (typeof PROBLEM_CODES)[number];
  * endpoint cannot take the request for a moment. The OpenAPI document's `Problem.reason` enum is made from it.
  */
 export const ENDPOINT_UNAVAILABLE_REASONS = ['ENDPOINT_THROTTLED', 'ENDPOINT_BUSY'] as const;
+
+/**
+ * The `reason` member of a 503 `STORE_UNAVAILABLE` of the SQLite store (and of `/readyz` while it cannot take
+ * writes): locked by another connection, its disk full, its file system read-only, an I/O error, its file deleted
+ * or replaced, its writer thread ended. A client may retry after Retry-After; an operator's alert can tell them
+ * apart. The OpenAPI document's `Problem.reason` enum holds them with the endpoint's.
+ */
+export const STORE_UNAVAILABLE_REASONS = ['STORE_LOCKED', 'STORE_DISK_FULL', 'STORE_READ_ONLY', 'STORE_IO_ERROR', 'STORE_FILE_LOST', 'STORE_WRITER_LOST'] as const;
+export type StoreUnavailableReason = (typeof STORE_UNAVAILABLE_REASONS)[number];
 
 /** Failures of starting a server (its configuration, its address): raised to the CLI or the runtime, never answered. */
 export type StartupErrorCode = 'SERVING_CONFIG_INVALID' | 'LISTEN_FAILED' | 'REGISTRY_NOT_APPROVED';
@@ -219,18 +229,22 @@ export class StoreError extends ServingError {
 
 /**
  * The store is there but refuses for now: DynamoDB still throttled, conflicting or in a transaction after the
- * store's retries; SQLite locked by another connection (a backup, a `sqlite3` shell) past its busy timeout.
- * Nothing was lost silently, and the client is told to retry (503 with Retry-After), not that it failed.
- * `untilRestart`: the store refuses until the server is restarted (its SQLite file deleted or replaced under it),
- * so the answer has no Retry-After (a client retrying would be refused for ever) and is logged as a fault.
+ * store's retries; SQLite locked by another connection (a backup, a `sqlite3` shell) past its busy timeout, or its
+ * disk full, read-only or failing. Nothing was lost silently, and the client is told to retry (503 with
+ * Retry-After), not that it failed. `untilRestart`: the store refuses until the server is restarted (its SQLite file
+ * deleted or replaced under it, its writer thread ended), so the answer has no Retry-After (a client retrying would
+ * be refused for ever) and is logged as a fault. `reason` (the SQLite store's): which of these it is, a member of
+ * the problem.
  */
 export class StoreUnavailableError extends ServingError {
   readonly code = 'STORE_UNAVAILABLE';
   readonly status = 503;
   /** 1 s; none when only a restart makes the store usable again. */
   readonly retryAfterSeconds: number | undefined;
-  constructor(message: string, options: { cause?: unknown; untilRestart?: boolean } = {}) {
-    super(message, {}, options.cause === undefined ? undefined : { cause: options.cause });
+  readonly reason: StoreUnavailableReason | undefined;
+  constructor(message: string, options: { cause?: unknown; untilRestart?: boolean; reason?: StoreUnavailableReason } = {}) {
+    super(message, options.reason === undefined ? {} : { reason: options.reason }, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfterSeconds = options.untilRestart === true ? undefined : 1;
+    this.reason = options.reason;
   }
 }

@@ -470,4 +470,30 @@ describe('loadAuth', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('logs an older data version brought up to date at start, with the copy of the file as it was', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-upgraded-'));
+    try {
+      const home = await homeWithChampion(dir);
+      const first = await createLocalServing({ home, pollSeconds: 0, predictionBufferMs: 0 });
+      await first.context.store.saveFeedback({ emailId: 'e-1', labels: { queue: 'payments' }, closedAt: '2026-12-01T10:00:00.000Z', receivedAt: '2026-12-01T10:00:01.000Z' });
+      await first.close();
+      // As a data-version-3 mailroute left it: no feedback.key_id yet.
+      const file = path.join(home, DB_FILE);
+      const old = new Database(file);
+      old.exec('ALTER TABLE feedback DROP COLUMN key_id');
+      old.pragma('user_version = 3');
+      old.close();
+      const logged: Array<{ event: string; fields?: Record<string, unknown> }> = [];
+      const logger: Logger = { info: (event, fields) => void logged.push({ event, fields }), warn: () => undefined, error: () => undefined };
+      const serving = await createLocalServing({ home, pollSeconds: 0, logger });
+      await serving.close();
+      const upgraded = logged.filter((l) => l.event === 'store_data_upgraded');
+      expect(upgraded).toHaveLength(1);
+      expect(upgraded[0].fields).toMatchObject({ file, fromVersion: 3, toVersion: 4, copy: `${file}.v3-backup` });
+      expect(existsSync(`${file}.v3-backup`)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -8,12 +8,13 @@ import { createNoAuth, type Auth } from './auth/api-keys.js';
 import { checkKeyFilePermissions, createKeyFileAuth } from './auth/key-file.js';
 import { ModelLoadError, ServingConfigError } from './errors.js';
 import type { LimitsInput } from './http/limits.js';
-import { silentLogger, type Logger } from './http/logger.js';
+import { silentLogger, systemClock, type Logger } from './http/logger.js';
 import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource, manifestModelId } from './model/local-model.js';
 import { noStore } from './store/no-store.js';
 import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
 import { sqliteWriteProblem, type SqliteWriteProblem } from './store/sqlite-write-transport.js';
+import { createWriteFailureLog } from './write-failure-log.js';
 
 export const DB_FILE = 'mailroute.db';
 export const API_KEYS_FILE = 'api-keys.json';
@@ -90,7 +91,7 @@ const LOST_BECAUSE: Record<SqliteWriteProblem, string> = {
   locked: 'the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',
   full: 'the disk of the SQLite database is full (free space: later predictions are stored again)',
   'read-only': 'the SQLite database cannot be written: it, or its file system, is read-only (remounted read-only after disk errors?)',
-  io: 'the disk failed to read or write the SQLite database (an I/O error: check the disk and the system log)',
+  io: 'the disk failed to read or write the SQLite database (an I/O error, or its file system remounted read-only after disk errors: check the disk and the system log)',
   'file-gone': 'the SQLite database file was deleted or replaced while the server ran (restart the server to create a new one)',
   'writer-gone': 'the SQLite writer thread ended (restart the server)',
 };
@@ -167,17 +168,23 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
       ? loadAuth(options.apiKeysFile, { required: true, logger })
       : loadAuth(path.join(options.home, API_KEYS_FILE), { logger });
   await source.reload(); // the first model must load, or there is nothing to serve
+  const writeFailures = createWriteFailureLog(logger, systemClock);
   const store = keep
     ? createSqliteStore({
         file: path.join(options.home, DB_FILE),
         bufferMs: options.predictionBufferMs,
         retentionDays: options.retentionDays,
-        // Queued predictions fail after their answer has gone: logged and counted, as nobody awaits them.
+        // Queued predictions fail after their answer has gone: counted, and logged (rate-limited), as nobody awaits them.
         onError: (error, records) => {
           metrics.storeWriteFailures.inc({}, records);
-          logger.error('prediction_write_failed', { detail: lostWriteDetail(error), cause: String(error.cause), records });
+          writeFailures.failed({ detail: lostWriteDetail(error), cause: String(error.cause), records });
         },
+        // A read-only file system or a failing disk: said once (the store is not ready until a write commits), and its end.
+        onWritesFailing: (error) => logger.error('store_unwritable', { detail: error.message, reason: error.reason, cause: String(error.cause) }),
+        onWritesRecovered: (report) => writeFailures.recovered(report),
         onWarning: (message) => logger.warn(message),
+        // An older file brought up to this data version: said once, with where the copy made before it is kept.
+        onUpgraded: (r) => logger.info('store_data_upgraded', { file: r.file, fromVersion: r.fromVersion, toVersion: r.toVersion, copy: r.copy ?? null, detail: r.message }),
         // The retention prune (at start, then hourly): what it deleted, or why it failed, each its own event.
         onPruned: (report) =>
           logger.info('retention prune deleted old records', { predictions: report.predictions, feedback: report.feedback, before: report.before, durationMs: Math.round(report.durationMs) }),

@@ -12,7 +12,7 @@ export const DYNAMODB_TABLE_HELP =
  * feedback either way and does not tell the two apart.
  */
 export const NO_PREDICTION_WHY =
-  "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), or its prediction is gone after the store's retention";
+  "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), its prediction was not stored (answered while the store could not write: a full, read-only or failing disk; the server's mailroute_store_write_failures_total counts those), or it is gone after the store's retention";
 
 export interface CaseWindow {
   since?: Date;

@@ -103,7 +103,7 @@ describe('the reasons the feedback commands give for a case left out', () => {
     const exported = await run(['feedback', 'export', '--out', 'reasons.csv', '--config', 'champ-cfg.json']);
     expect(exported.stderr).toContain("note: 1 of 7 confirmed cases have a prediction kept without the email's text (the server ran without --store-text) and are left out: --labels-only writes");
     const noPrediction =
-      "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), or its prediction is gone after the store's retention";
+      "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), its prediction was not stored (answered while the store could not write: a full, read-only or failing disk; the server's mailroute_store_write_failures_total counts those), or it is gone after the store's retention";
     expect(exported.stderr).toContain(`note: 1 of 7 confirmed cases have no text to write and are left out: ${noPrediction}; --labels-only writes`);
     expect(exported.stderr).not.toContain('no stored text');
     const lines = await run(['feedback', 'predictions', '--out', 'live.jsonl']);

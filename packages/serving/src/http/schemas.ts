@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
-import { ENDPOINT_UNAVAILABLE_REASONS, PROBLEM_CODES, ValidationError } from '../errors.js';
+import { ENDPOINT_UNAVAILABLE_REASONS, PROBLEM_CODES, STORE_UNAVAILABLE_REASONS, ValidationError } from '../errors.js';
 import { schemaMismatchDetail } from './validation-detail.js';
 import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -20,7 +20,13 @@ export const ProblemSchema = z
     allow: z.array(z.string()).optional().openapi({ description: 'METHOD_NOT_ALLOWED: the methods the path takes (also in the Allow header)' }),
     // The members the error classes put in a problem (`ServingError.extra`), here and in the AWS adapters.
     route: z.string().optional().openapi({ description: 'PREDICTIONS_NOT_KEPT: the route this server keeps no predictions for (/v1/feedback or /v1/quality): send it to the API in front of the server', example: '/v1/feedback' }),
-    reason: z.enum(ENDPOINT_UNAVAILABLE_REASONS).optional().openapi({ description: 'ENDPOINT_UNAVAILABLE (behind the AWS Lambda): why the model endpoint cannot take the request now, throttled or busy' }),
+    reason: z
+      .enum([...ENDPOINT_UNAVAILABLE_REASONS, ...STORE_UNAVAILABLE_REASONS])
+      .optional()
+      .openapi({
+        description:
+          'Why the request cannot be served now. ENDPOINT_UNAVAILABLE (behind the AWS Lambda): the model endpoint throttled or busy. STORE_UNAVAILABLE (the SQLite store, and /readyz): the database locked by another connection, its disk full, its file system read-only, an I/O error (Retry-After: nothing was stored; it is stored once the disk takes writes again), its file deleted or its writer thread ended (no Retry-After: restart the server)',
+      }),
     endpoint: z.string().optional().openapi({ description: 'ENDPOINT_NOT_IN_SERVICE and ENDPOINT_ACCESS_DENIED (behind the AWS Lambda): the name of the SageMaker endpoint' }),
     permission: z.string().optional().openapi({ description: 'ENDPOINT_ACCESS_DENIED: the IAM permission the API lacks on the endpoint', example: 'sagemaker:InvokeEndpoint' }),
   })

@@ -3,6 +3,7 @@ import type { LambdaContext } from 'hono/aws-lambda';
 import { createLambdaHandler } from '../adapters/lambda.js';
 import { clientErrorProblem } from '../adapters/client-error.js';
 import { unreadableRequestProblem } from '../adapters/unreadable-request.js';
+import { StoreUnavailableError } from '../errors.js';
 import { noStore } from '../store/no-store.js';
 import { AccessDenied, EndpointUnavailable, failingWith, NotInService } from '../test-support/endpoint-errors.js';
 import { apiGatewayV2Event } from '../test-support/front-doors.js';
@@ -67,6 +68,8 @@ describe('the OpenAPI document', () => {
       new NotInService('not in service', { endpoint: 'mailroute-dev-classifier' }),
       new EndpointUnavailable('throttled', { reason: 'ENDPOINT_THROTTLED' }),
       new EndpointUnavailable('busy', { reason: 'ENDPOINT_BUSY' }),
+      // The SQLite store's, with its reason (a read-only file system).
+      new StoreUnavailableError('read-only', { reason: 'STORE_READ_ONLY' }),
     ];
     for (const error of endpointErrors) {
       const failing = await build({ classifier: failingWith(error) });
@@ -82,7 +85,7 @@ describe('the OpenAPI document', () => {
 
     const codes = problems.map((p) => p.code);
     expect(codes).toEqual(expect.arrayContaining(['REQUEST_INVALID', 'LABEL_NOT_IN_TAXONOMY', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'PREDICTIONS_NOT_KEPT', 'NOT_READY']));
-    expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ route: '/v1/feedback' }), expect.objectContaining({ reason: 'ENDPOINT_BUSY' }), expect.objectContaining({ permission: 'sagemaker:InvokeEndpoint' })]));
+    expect(problems).toEqual(expect.arrayContaining([expect.objectContaining({ route: '/v1/feedback' }), expect.objectContaining({ reason: 'ENDPOINT_BUSY' }), expect.objectContaining({ reason: 'STORE_READ_ONLY' }), expect.objectContaining({ permission: 'sagemaker:InvokeEndpoint' })]));
     for (const problem of problems) expect(strictMismatches(problem, problemSchema), JSON.stringify(problem)).toEqual([]);
     // The check is strict: a member the schema does not list fails it.
     expect(strictMismatches({ ...problems[0], extra: 1 }, problemSchema)).toEqual(['body.extra is not in the schema']);

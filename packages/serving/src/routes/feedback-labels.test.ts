@@ -326,6 +326,18 @@ describe('POST /v1/feedback', () => {
     expect(pairs.find((p) => p.prediction.emailId === 'unknwn')?.feedback?.labels).toEqual({ queue: 'billing' });
   });
 
+  it('says, of a feedback that matched no prediction, that its prediction may be one this server failed to store, when it failed to store some', async () => {
+    const { app, context } = await build();
+    const unmatched = async (emailId: string) => (await json(app.request('/v1/feedback', jsonRequest({ emailId, labels: { queue: 'billing' }, closedAt })))).warning as string;
+    // None lost: only the emailId to check.
+    expect(await unmatched('none-lost')).toMatch(/\(check the emailId if one should be\)\.$/);
+    // Queued predictions that failed to commit after their answer (a full disk), as the server counts them.
+    context.metrics.storeWriteFailures.inc({}, 3);
+    expect(await unmatched('some-lost')).toMatch(
+      /\(check the emailId if one should be; or its prediction was not stored: since it started, this server answered 3 predictions it then failed to store \(its disk full, read-only or failing: prediction_write_failed in its log, mailroute_store_write_failures_total\)\)\.$/,
+    );
+  });
+
   it('merges a later feedback per task (a queue-only correction keeps the confirmed topic in /v1/quality), ignores an older one, and commits each before its 202', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-feedback-merge-'));
     const file = path.join(dir, 'mailroute.db');
@@ -374,7 +386,7 @@ describe('POST /v1/feedback', () => {
     expect(unknown.status).toBe(404);
     // Says what to send instead: the id /v1/classify answered, or the emailId alone.
     expect((await json(unknown)).detail).toBe(
-      "No prediction has predictionId 0193a1f0-0000-7000-8000-000000000000 here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.",
+      "No prediction has predictionId 0193a1f0-0000-7000-8000-000000000000 here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full, read-only or failing disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.",
     );
     const classified = await json(app.request('/v1/classify', jsonRequest({ emails: [{ id: 'crm-1', subject: 'invoice' }] })));
     const predictionId = classified.predictions[0].predictionId as string;

@@ -193,6 +193,17 @@ function replacedFields(
   };
 }
 
+/**
+ * `; or ...` when this server answered predictions it then failed to store (`mailroute_store_write_failures_total`:
+ * its disk full, read-only or failing): the email's may be one of them, which no emailId check would explain.
+ */
+function lostPredictionsNote(ctx: AppContext): string {
+  const lost = ctx.metrics.storeWriteFailures.get();
+  if (lost === 0) return '';
+  const predictions = lost === 1 ? '1 prediction' : `${lost} predictions`;
+  return `; or its prediction was not stored: since it started, this server answered ${predictions} it then failed to store (its disk full, read-only or failing: prediction_write_failed in its log, mailroute_store_write_failures_total)`;
+}
+
 /** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
@@ -254,7 +265,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         prediction = await ctx.store.getPrediction(body.predictionId);
         if (!prediction) {
           throw new NotFoundError(
-            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
+            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full, read-only or failing disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
           );
         }
         if (body.emailId !== undefined && body.emailId !== prediction.emailId) {
@@ -303,7 +314,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...said, ...skipped, recordedTasks }, 202);
       }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
-      const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be).`;
+      const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be${lostPredictionsNote(ctx)}).`;
       return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, ...cleared, read.warning, unread]), ...skipped, recordedTasks }, 202);
     },
   );

@@ -24,10 +24,12 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
     // Loaded, but its model threads exited and could not be replaced: batches for them would fail.
     const health = classifierHealth(current);
     if (!health.ready) throw new ModelNotReadyError(withoutPaths(health.detail ?? 'The model cannot serve.'));
-    // The store cannot take writes for good (its SQLite file deleted under the server): every feedback would be
-    // refused, so a load balancer should take the instance out until it is restarted.
+    // The store cannot take writes (its SQLite file deleted under the server or its writer thread ended: until a
+    // restart; its file system read-only or its disk failing: until a write commits again): every feedback would be
+    // refused, so a load balancer should take the instance out meanwhile. Said with the store's reason; with
+    // Retry-After while it passes by itself, so that each poll is logged as a refusal (rate-limited), not a fault.
     const store = ctx.store.health?.();
-    if (store !== undefined && !store.ready) throw new StoreUnavailableError(store.detail ?? 'The store cannot take writes.', { untilRestart: true });
+    if (store !== undefined && !store.ready) throw new StoreUnavailableError(store.detail ?? 'The store cannot take writes.', { untilRestart: store.passing !== true, reason: store.reason });
     return current;
   };
 

@@ -44,7 +44,7 @@ describe('the SQLite store, its file deleted while it is open', () => {
         // A queued prediction (answered already) is reported lost with its records.
         store.queuePredictions?.([record('p-2', 'after-3', '2026-12-01T09:00:00.000Z')]);
         expect(failed.map((f) => [f.error.code, f.records, 'retryAfterSeconds' in f.error ? f.error.retryAfterSeconds : 'none'])).toEqual([['STORE_UNAVAILABLE', 1, undefined]]);
-        expect(store.health()).toEqual({ ready: false, detail: expect.stringContaining(`${file} was deleted`) });
+        expect(store.health()).toEqual({ ready: false, detail: expect.stringContaining(`${file} was deleted`), reason: 'STORE_FILE_LOST' });
         expect(lost).toHaveLength(1);
       } finally {
         await store.close();

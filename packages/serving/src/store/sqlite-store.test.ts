@@ -348,7 +348,8 @@ describe('createSqliteStore', () => {
     insert.run('crm-2', '{"queue":"loans"}', '2026-12-04T13:30:00Z', '2026-12-04T13:30:01.000Z');
     insert.run('crm-3', '{"queue":"loans"}', 'not a time', '2026-12-04T13:30:01.000Z');
     old.close();
-    const store = createSqliteStore({ file, retentionDays: 0 });
+    const upgraded: string[] = [];
+    const store = createSqliteStore({ file, retentionDays: 0, onUpgraded: (report) => upgraded.push(`${report.fromVersion} -> ${report.toVersion}: ${report.copy}`) });
     try {
       // 13:30 UTC is after 14:00+01:00: recorded. Before, the text comparison had it 'superseded'.
       expect(await store.saveFeedback({ emailId: 'crm-1', labels: { queue: 'cards' }, closedAt: '2026-12-04T13:30:00.000Z', receivedAt: '2026-12-04T13:30:02.000Z' })).toBe('recorded');
@@ -367,6 +368,15 @@ describe('createSqliteStore', () => {
       expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'feedback_closed'").get()).toEqual({ name: 'feedback_closed' });
     } finally {
       db.close();
+    }
+    // The file as it was is kept beside it, for the mailroute that wrote it: its times as they were sent.
+    expect(upgraded).toEqual([`0 -> ${STORE_SCHEMA_VERSION}: ${file}.v0-backup`]);
+    const copy = new Database(`${file}.v0-backup`, { readonly: true });
+    try {
+      expect(copy.pragma('user_version', { simple: true })).toBe(0);
+      expect(copy.prepare('SELECT closed_at FROM feedback ORDER BY email_id').all()).toEqual([{ closed_at: '2026-12-04T14:00:00+01:00' }, { closed_at: '2026-12-04T13:30:00Z' }, { closed_at: 'not a time' }]);
+    } finally {
+      copy.close();
     }
   });
 

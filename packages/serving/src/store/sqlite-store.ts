@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
+import { dataVersion, upgradeStore, UpgradeFailure, type UpgradeReport } from './sqlite-migration.js';
 import { createInlineWrites, createThreadWrites, nothing, sqliteWriteProblem, type FileWatch, type PruneCounts, type WriteOutcome } from './sqlite-write-transport.js';
+import { failingDetail, recoveredDetail, type WritesRecovered } from './write-health.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore, StoreHealth } from './types.js';
 import { windowBounds } from './pair-window.js';
 import { nextTurn } from '../quality/turns.js';
@@ -14,8 +16,10 @@ export interface SqliteStoreOptions {
   file: string;
   /**
    * `NORMAL` (default): in WAL mode a commit is in the WAL file before the call returns, so it survives
-   * the process being killed (kill -9, OOM); only an OS crash or power cut can lose the last commits.
-   * `FULL` also fsyncs the WAL on every commit (survives power loss, costs an fsync per write).
+   * the process being killed (kill -9, OOM); only an OS crash, a power cut or a disk error that remounts the file
+   * system read-only before a checkpoint synced the WAL can lose the last commits. `FULL` also fsyncs the WAL on every
+   * commit (survives power loss, and a write the disk did not take fails rather than being answered; costs an fsync
+   * per write).
    */
   synchronous?: 'NORMAL' | 'FULL';
   /** Where writes run: a writer thread (default for files) or this thread (always for `:memory:`). */
@@ -46,10 +50,23 @@ export interface SqliteStoreOptions {
    */
   onLost?: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
   /**
+   * Told once when writes start failing for a read-only file system or a failing disk (SQLITE_READONLY,
+   * SQLITE_IOERR) (default: written to stderr): each write fails (503 STORE_UNAVAILABLE, Retry-After) and `health()`
+   * is not ready until one commits again; meanwhile the store tries a write of its own every WRITE_PROBE_MS.
+   */
+  onWritesFailing?: (error: StoreUnavailableError) => void;
+  /** Told when a write commits after writes failed for the disk (full, read-only or failing) (default: written to stderr). */
+  onWritesRecovered?: (report: WritesRecovered) => void;
+  /**
    * Days a prediction (with its text, when stored) and a feedback are kept: older ones are deleted when the
    * store opens and every hour (default 400, as the DynamoDB store's TTL; 0: kept for ever).
    */
   retentionDays?: number;
+  /**
+   * Told once at open when the file was brought up from an older data version, with where the copy of it as it was
+   * is kept (default: written to stderr): the operator must hear of the copy, which is never deleted.
+   */
+  onUpgraded?: (report: UpgradeReport) => void;
   /** Predictions looked through at once for those with feedback (default JUDGED_SPAN; smaller in tests). */
   judgedSpan?: number;
 }
@@ -73,86 +90,11 @@ export type SqliteStore = PredictionStore & { health(): StoreHealth };
 
 const DEFAULT_BUFFER_MS = 5;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS predictions (
-  prediction_id TEXT PRIMARY KEY,
-  email_id TEXT NOT NULL,
-  model_id TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  labels TEXT NOT NULL,
-  confidences TEXT NOT NULL,
-  abstained TEXT NOT NULL,
-  queue TEXT NOT NULL,
-  latency_ms REAL NOT NULL,
-  text TEXT,
-  bank TEXT,
-  received_at TEXT,
-  automated TEXT,
-  attachment_names TEXT
-);
-CREATE INDEX IF NOT EXISTS predictions_email ON predictions (email_id, created_at);
-CREATE INDEX IF NOT EXISTS predictions_created ON predictions (created_at);
-CREATE TABLE IF NOT EXISTS feedback (
-  email_id TEXT PRIMARY KEY,
-  prediction_id TEXT,
-  labels TEXT NOT NULL,
-  closed_at TEXT NOT NULL,
-  received_at TEXT NOT NULL,
-  key_id TEXT
-);
-CREATE INDEX IF NOT EXISTS feedback_closed ON feedback (closed_at);
-`;
-
 /**
- * The version of the data in the file (`PRAGMA user_version`), raised by each migration below. 0: a file of a
- * mailroute from before migrations, which may hold a closedAt as its caller sent it (`2026-12-04T14:00:00+01:00`):
- * times are compared as text, so every one must be UTC with milliseconds, as the server writes them now.
+ * The data version this code writes: migrations, the schema and the copy kept before an upgrade are in
+ * sqlite-migration.ts.
  */
-export const STORE_SCHEMA_VERSION = 4;
-
-/** The file's data version; refuses one a newer mailroute wrote, before anything in it is changed. */
-function dataVersion(db: Database.Database, file: string): number {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > STORE_SCHEMA_VERSION) {
-    throw new StoreError(
-      `The SQLite store at ${file} was written by a newer mailroute (data version ${version}; this one reads up to ${STORE_SCHEMA_VERSION}): run that version, or move the file aside to start a new store.`,
-    );
-  }
-  return version;
-}
-
-/**
- * Brings a file of an older mailroute to STORE_SCHEMA_VERSION in one transaction, which takes the write lock
- * first and reads the version again under it: a server opening the file at once waits, then finds the work done
- * (or, had a newer mailroute upgraded it meanwhile, refuses it).
- */
-function migrate(db: Database.Database, file: string): void {
-  if (dataVersion(db, file) === STORE_SCHEMA_VERSION) return;
-  db.transaction(() => {
-    const version = dataVersion(db, file);
-    if (version === STORE_SCHEMA_VERSION) return;
-    if (version < 1) toUtcTimes(db);
-    // 2: with the text, the email's bank and receivedAt (feedback export wrote them blank). 3: the kind of an email
-    // answered as automated (live quality and the feedback export counted them as customers' mail); the predictions
-    // stored before it have none, as the server did not tell them apart then. And, with the text, the attachment
-    // names (a JSON array). 4: the id of the API key that sent each feedback (`key_id`; NULL for those stored before,
-    // as for those sent to a server without keys). A file of version 0 made by this code's SCHEMA has every column already.
-    const columns = (table: string) => new Set((db.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((c) => c.name));
-    const added = { predictions: ['bank', 'received_at', 'automated', 'attachment_names'], feedback: ['key_id'] };
-    for (const [table, names] of Object.entries(added)) {
-      const has = columns(table);
-      for (const name of names) if (!has.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} TEXT`);
-    }
-    db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
-  }).immediate();
-}
-
-/** Version 1: each time to UTC with milliseconds (strftime reads the offset); a value it cannot read is left as it is. */
-function toUtcTimes(db: Database.Database): void {
-  for (const [table, column] of [['feedback', 'closed_at'], ['feedback', 'received_at'], ['predictions', 'created_at']]) {
-    db.exec(`UPDATE ${table} SET ${column} = coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ${column}), ${column}) WHERE ${column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'`);
-  }
-}
+export { STORE_SCHEMA_VERSION, type UpgradeReport } from './sqlite-migration.js';
 
 /**
  * A row's column as its type, or a StoreError naming the column: rows are checked by hand, not by a zod schema,
@@ -429,8 +371,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     opened.pragma('journal_mode = WAL');
     opened.pragma(`synchronous = ${synchronous}`);
     opened.pragma('busy_timeout = 5000');
-    opened.exec(SCHEMA);
-    migrate(opened, options.file);
+    const upgraded = upgradeStore(opened, options.file);
+    // Said as soon as it is committed, whatever fails after: the copy is there from now on.
+    if (upgraded !== undefined) (options.onUpgraded ?? ((report: UpgradeReport) => process.stderr.write(`mailroute: ${report.message}\n`)))(upgraded);
     checkWritable(opened);
     db = opened;
     // The file this connection opened (the writer and checkpointer open the same path just after): a write is
@@ -440,12 +383,19 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     opened?.close();
     if (error instanceof StoreError) throw error;
     const facts = options.file === ':memory:' ? { notWritable: [] } : openFacts(options.file);
-    throw new StoreError(openFailureMessage(options.file, error, facts), {}, { cause: error });
+    // A failed upgrade says what failed (its cause told as any failed open), that it was rolled back, and where the copy is.
+    const cause = error instanceof UpgradeFailure ? error.cause : error;
+    const message = openFailureMessage(options.file, cause, facts);
+    const start = `Cannot open the SQLite store at ${options.file}: `;
+    const why = message.startsWith(start) ? message.slice(start.length) : message;
+    throw new StoreError(error instanceof UpgradeFailure ? error.describe(why) : message, {}, { cause });
   }
   const inline = options.file === ':memory:' || options.writer === 'inline';
   const buffer = {
     bufferMs: options.bufferMs ?? DEFAULT_BUFFER_MS,
     onError: options.onError ?? ((error: StoreError | StoreUnavailableError, records: number) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)} (${records} prediction records)\n`)),
+    onFailing: options.onWritesFailing ?? ((error: StoreUnavailableError) => process.stderr.write(`mailroute: ${error.message} ${String(error.cause)}\n`)),
+    onRecovered: options.onWritesRecovered ?? ((report: WritesRecovered) => process.stderr.write(`mailroute: ${recoveredDetail(report)}\n`)),
   };
   const onLost = options.onLost ?? ((problem: string) => process.stderr.write(`mailroute: ${problem}\n`));
   const watch: FileWatch | undefined = identity === undefined ? undefined : { file: options.file, opened: identity, onLost };
@@ -569,7 +519,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     retentionDays,
     health: () => {
       const lost = writes.lost();
-      return lost ? { ready: false, detail: lost.message } : { ready: true };
+      if (lost) return { ready: false, detail: lost.message, ...(lost.reason === undefined ? {} : { reason: lost.reason }) };
+      const failing = writes.failing();
+      return failing ? { ready: false, detail: failingDetail(failing), passing: true, ...(failing.error.reason === undefined ? {} : { reason: failing.error.reason }) } : { ready: true };
     },
     savePredictions: (records) => (isOpen() ? committed(writes.write(predictionsMessage(records))) : Promise.reject(closedError())),
     queuePredictions:

@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { StoreError, StoreUnavailableError } from '../errors.js';
+import type { StoreError, StoreUnavailableError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
 import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
-import { createGroupWriter, QUEUED_ID as QUEUED, type WriteMessage } from './sqlite-writes.mjs';
+import { failureOf, WRITER_GONE_CODE, writeFailed, type Failure } from './sqlite-write-errors.js';
+import { createGroupWriter, QUEUED_ID as QUEUED, wroteChange, type WriteMessage } from './sqlite-writes.mjs';
 import type { ReplacedFeedback } from './types.js';
+import { createWriteHealth, type Failing, type WriteHealth, type WriteHealthOptions } from './write-health.js';
+
+export { sqliteWriteProblem, WRITER_GONE_CODE, type SqliteWriteProblem } from './sqlite-write-errors.js';
 
 type NewMessage = (id: number) => WriteMessage;
 
@@ -41,6 +45,11 @@ export interface WriteTransport {
   lost(): StoreUnavailableError | undefined;
   /** Looks now whether the database file was deleted or replaced (a store with no file to watch: nothing). */
   checkFile(): void;
+  /**
+   * Why writes fail now, its file system read-only or its disk failing, and since when; undefined when the last
+   * such failure was followed by a write that committed (or there was none). The store is not ready meanwhile.
+   */
+  failing(): Failing | undefined;
   close(): Promise<void>;
 }
 
@@ -55,9 +64,6 @@ export interface FileWatch {
    */
   onLost: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
 }
-
-/** The code of the writes refused once the writer thread ended (a bug, or out of memory): none can commit until a restart. */
-export const WRITER_GONE_CODE = 'MAILROUTE_STORE_WRITER_GONE';
 
 /** Whether the watched file is lost; once it is, for good (the connections stay on the deleted file). */
 function lostFile(watch: FileWatch | undefined) {
@@ -82,7 +88,8 @@ function lostFile(watch: FileWatch | undefined) {
   };
 }
 
-export interface BufferOptions {
+/** `onFailing` and `onRecovered`: told when the disk starts refusing writes, and when a write commits again (`WriteHealthOptions`). */
+export interface BufferOptions extends WriteHealthOptions {
   /** How long a queued write may wait for others to share its commit (milliseconds). */
   bufferMs: number;
   /** Where failures of queued writes go (nobody awaits them), with the prediction records they held. */
@@ -90,50 +97,6 @@ export interface BufferOptions {
 }
 
 type Waiter = { resolve: (outcome: WriteOutcome) => void; reject: (e: unknown) => void };
-
-/** Why a write failed: the error's message, and SQLite's code when it has one (`SQLITE_BUSY`). */
-type Failure = { message: string; code?: string };
-
-/** Why SQLite failed a write, from its error's code and message: what the log and the answer say of it. */
-export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone' | 'writer-gone';
-
-/** What kind of failure `error` (a write's error, or its cause) is; undefined for another (a duplicate id, a bad record). */
-export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
-  const message = error instanceof Error ? error.message : '';
-  if (code === FILE_GONE_CODE) return 'file-gone';
-  if (code === WRITER_GONE_CODE) return 'writer-gone';
-  if (code.startsWith('SQLITE_BUSY')) return 'locked';
-  // SQLite reads ENOSPC as SQLITE_FULL.
-  if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) return 'full';
-  if (code.startsWith('SQLITE_READONLY') || /\bEROFS\b|attempt to write a readonly database/.test(message)) return 'read-only';
-  if (code.startsWith('SQLITE_IOERR') || /\bEIO\b|disk I\/O error/.test(message)) return 'io';
-  return undefined;
-}
-
-/**
- * The error of a failed write: 503 STORE_UNAVAILABLE (retry) when another connection kept the database locked
- * past the busy timeout, or the disk is full (the write goes through once space is freed); 503 STORE_UNAVAILABLE
- * without Retry-After when the database file was deleted under the server (no write is taken until it restarts
- * and makes a new one); else 500 STORE_FAILED.
- */
-function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
-  const { message, code } = typeof failure === 'string' ? { message: failure, code: undefined } : failure;
-  const cause = Object.assign(new Error(message), code === undefined ? {} : { code });
-  const problem = sqliteWriteProblem(cause);
-  if (problem === 'file-gone' || problem === 'writer-gone') return new StoreUnavailableError(message, { cause, untilRestart: true });
-  if (problem === 'locked') {
-    return new StoreUnavailableError('The SQLite database is locked by another connection (a backup or a sqlite3 shell?); retry after Retry-After.', { cause });
-  }
-  if (problem === 'full') {
-    return new StoreUnavailableError('The disk of the SQLite database is full: nothing was stored; retry after Retry-After (the operator must free space).', { cause });
-  }
-  // Its other write errors (SQLITE_IOERR_*: a failing disk; SQLITE_READONLY) stay 500s.
-  return new StoreError('SQLite write failed.', {}, { cause });
-}
-/** An error as a Failure. */
-const failureOf = (error: unknown): Failure => ({ message: error instanceof Error ? error.message : String(error), code: (error as { code?: unknown } | undefined)?.code as string | undefined });
 
 /** A write's outcome (or failure) dropped: what callers that wait only for the commit make of its promise. */
 export const nothing = (): void => undefined;
@@ -157,13 +120,19 @@ const recordsOf = (m: WriteMessage): number => (m.kind === 'predictions' ? m.rec
  * QUEUED) only counted, a failure going to `onError`, so a queued prediction costs no map entry or
  * closures. `busy(true)` when the first write starts waiting, `busy(false)` when none is left.
  */
-function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => void = () => {}) {
+function waiters(onError: BufferOptions['onError'], health: WriteHealth, busy: (waiting: boolean) => void = () => {}) {
   const waiting = new Map<number, Waiter>();
   let queued = 0;
   /** The prediction records of the queued writes, what `onError` counts. */
   let queuedRecords = 0;
   let next = 1;
   const size = () => waiting.size + queued;
+  /** A write's error, told to `health` first (a read-only or failing disk makes the store unready). */
+  const failed = (failure: Failure | string) => {
+    const error = writeFailed(failure);
+    health.failed(error);
+    return error;
+  };
   return {
     get size() {
       return size();
@@ -191,7 +160,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
         queued -= 1;
         queuedRecords = Math.max(0, queuedRecords - records);
         if (size() === 0) busy(false);
-        if (error !== undefined) onError(writeFailed(error), records);
+        if (error !== undefined) onError(failed(error), records);
         return;
       }
       const w = waiting.get(id);
@@ -199,7 +168,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       waiting.delete(id);
       if (size() === 0) busy(false);
       if (error === undefined) w.resolve(outcome);
-      else w.reject(writeFailed(error));
+      else w.reject(failed(error));
     },
     /** `n` queued writes, of `records` prediction records, committed. */
     settleQueued(n: number, records: number): void {
@@ -216,7 +185,7 @@ function waiters(onError: BufferOptions['onError'], busy: (waiting: boolean) => 
       queued = 0;
       queuedRecords = 0;
       if (size() === 0) busy(false);
-      onError(writeFailed(reason), records);
+      onError(failed(reason), records);
     },
   };
 }
@@ -234,13 +203,15 @@ function aloneIfMalformed(w: Waiters, m: WriteMessage, use: () => void): void {
 
 /** Writes on this thread (`:memory:` databases, which a second connection cannot see). */
 export function createInlineWrites(db: Database.Database, buffer: BufferOptions, watch?: FileWatch): WriteTransport {
-  const w = waiters(buffer.onError);
+  const health = createWriteHealth(buffer, () => probe());
+  const w = waiters(buffer.onError, health);
   const lost = lostFile(watch);
   const writer = createGroupWriter(
     db,
     (m, error) => {
       if (error !== undefined && (error as { code?: unknown }).code === FILE_GONE_CODE) lost.mark(error.message);
       w.settle(m.id, error && failureOf(error), recordsOf(m), outcomeOf(m));
+      if (error === undefined && wroteChange(m)) health.wrote();
     },
     undefined,
     { fileGone: lost.fileGone },
@@ -250,11 +221,13 @@ export function createInlineWrites(db: Database.Database, buffer: BufferOptions,
       if (m.kind === 'predictions') checkPredictionRecords(m.records);
       writer.submit(m);
     });
+  const write = (message: NewMessage): Promise<WriteOutcome> => {
+    const error = lost.error();
+    return error ? Promise.reject(error) : new Promise((resolve, reject) => submit(message(w.add(resolve, reject))));
+  };
+  const probe = probeWith(write);
   return {
-    write: (message) => {
-      const error = lost.error();
-      return error ? Promise.reject(error) : new Promise((resolve, reject) => submit(message(w.add(resolve, reject))));
-    },
+    write,
     queue: (message) => {
       const m = message(QUEUED);
       const error = lost.error();
@@ -269,7 +242,27 @@ export function createInlineWrites(db: Database.Database, buffer: BufferOptions,
     settled: async () => writer.flush(),
     lost: lost.error,
     checkFile: lost.check,
-    close: async () => writer.close(),
+    failing: health.failing,
+    close: async () => {
+      health.close();
+      writer.close();
+    },
+  };
+}
+
+/**
+ * A write that changes nothing but reaches the disk (`probe` in sqlite-writes.mjs), one at a time: what tells a store
+ * whose disk refused writes that it takes them again. Its failure is only told to the store's health.
+ */
+function probeWith(write: (message: NewMessage) => Promise<WriteOutcome>): () => void {
+  let probing = false;
+  return () => {
+    if (probing) return;
+    probing = true;
+    const done = () => {
+      probing = false;
+    };
+    write((id) => ({ id, kind: 'probe' })).then(done, done);
   };
 }
 
@@ -311,10 +304,11 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
   let closed: (() => void) | undefined;
   // While closing, the thread keeps the process alive until it says it has closed, even when the last
   // waiting write commits first (else the process could exit with the close still unanswered).
-  const w = waiters(buffer.onError, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
+  const health = createWriteHealth(buffer, () => probe());
+  const w = waiters(buffer.onError, health, (waiting) => (waiting || closed !== undefined ? worker.ref() : worker.unref()));
   worker.on(
     'message',
-    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[]; replaced?: ReplacedFeedback }[]; pruned: ({ id: number } & PruneCounts)[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[] }) => {
+    (m: { kind: 'closed' } | { kind: 'answers'; committed: number[]; superseded: number[]; unchanged: number[]; cleared: { id: number; tasks: string[]; replaced?: ReplacedFeedback }[]; pruned: ({ id: number } & PruneCounts)[]; queued: number; queuedRecords: number; failed: { id: number; message: string; code?: string; records: number }[]; wrote: boolean }) => {
       if (m.kind === 'closed') return closed?.();
       w.settleQueued(m.queued, m.queuedRecords);
       for (const id of m.committed) w.settle(id, undefined);
@@ -326,6 +320,8 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
         if (f.code === FILE_GONE_CODE) lost.mark(f.message);
         w.settle(f.id, f, f.records);
       }
+      // After the failures: a group that wrote after them found the disk taking writes again.
+      if (m.wrote) health.wrote();
     },
   );
   const die = (reason: string) => {
@@ -385,6 +381,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       enqueue(message(w.add(resolve, reject)));
       sendThisTurn();
     });
+  const probe = probeWith(write);
   return {
     write,
     queue: (message) => {
@@ -405,10 +402,12 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(nothing, nothing)),
     lost: lost.error,
     checkFile: lost.check,
+    failing: health.failing,
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
     close: async () => {
       closing = true;
+      health.close();
       checkpointer.ref();
       checkpointer.postMessage({ kind: 'close' });
       await new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { createPredictionUnpacker } from './prediction-pack.mjs';
 import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
-import { createGroupWriter, QUEUED_ID } from './sqlite-writes.mjs';
+import { createGroupWriter, QUEUED_ID, wroteChange } from './sqlite-writes.mjs';
 
 // The file the request thread made and opened: not made again here if it was deleted since (it would be another file).
 const db = new Database(workerData.file, { fileMustExist: true });
@@ -28,6 +28,8 @@ let pruned = [];
 let queued = 0;
 let queuedRecords = 0;
 let failed = [];
+// Whether a message of the group changed the file: the disk takes writes (sqlite-writes.mjs's wroteChange).
+let wrote = false;
 const recordsOf = (message) => (message.kind === 'predictions' ? message.records.length : 0);
 const writer = createGroupWriter(
   db,
@@ -36,7 +38,10 @@ const writer = createGroupWriter(
       // A deleted file's message names its path, kept whole.
       const text = error.code === FILE_GONE_CODE ? error.message : error.message.slice(0, 300);
       failed.push({ id: message.id, message: text, code: typeof error.code === 'string' ? error.code : undefined, records: recordsOf(message) });
-    } else if (message.id === QUEUED_ID) {
+      return;
+    }
+    if (wroteChange(message)) wrote = true;
+    if (message.id === QUEUED_ID) {
       queued++;
       queuedRecords += recordsOf(message);
     } else if (message.superseded) superseded.push(message.id);
@@ -47,7 +52,7 @@ const writer = createGroupWriter(
   },
   () => {
     if (committed.length === 0 && superseded.length === 0 && unchanged.length === 0 && cleared.length === 0 && pruned.length === 0 && queued === 0 && failed.length === 0) return;
-    parentPort.postMessage({ kind: 'answers', committed, superseded, unchanged, cleared, pruned, queued, queuedRecords, failed });
+    parentPort.postMessage({ kind: 'answers', committed, superseded, unchanged, cleared, pruned, queued, queuedRecords, failed, wrote });
     committed = [];
     superseded = [];
     unchanged = [];
@@ -56,6 +61,7 @@ const writer = createGroupWriter(
     queued = 0;
     queuedRecords = 0;
     failed = [];
+    wrote = false;
   },
   // The file the request thread opened (its device and inode): a commit after the path stopped naming it went to a
   // deleted file, and is failed rather than answered.

@@ -15,6 +15,11 @@ export type WriteMessage =
   /** Writes nothing; answered once everything sent before it has committed. */
   | { id: number; kind: 'barrier' }
   /**
+   * Writes a page that changes nothing (the header's application id as it is): it commits only while the disk takes
+   * writes, which a barrier or a feedback that changed nothing does not tell (they commit on a read-only file system).
+   */
+  | { id: number; kind: 'probe' }
+  /**
    * Deletes predictions created, and feedback closed, before `before` (ISO time): PRUNE_BATCH rows of each a group,
    * answered once none is left. Set by the writer: `deletedPredictions` and `deletedFeedback`, the rows it deleted
    * over all its batches (`batch` and `more` are the writer's own bookkeeping).
@@ -22,6 +27,8 @@ export type WriteMessage =
   | { id: number; kind: 'prune'; before: string; deletedPredictions?: number; deletedFeedback?: number; batch?: { predictions: number; feedback: number }; more?: boolean };
 
 export const QUEUED_ID: 0;
+/** Whether a committed message changed the database file (a page written): not a barrier, nor a feedback that changed nothing. */
+export function wroteChange(message: WriteMessage): boolean;
 /** How long the first TRUNCATE checkpoint after a prune waits for another checkpoint or reader (milliseconds). */
 export const ERASE_WAIT_MS: number;
 /** How long held writes wait before their commit is tried again, after one found the database locked (milliseconds). */

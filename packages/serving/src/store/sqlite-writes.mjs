@@ -32,6 +32,18 @@ export const PRUNE_BATCH = 2_000;
  */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Whether a committed message changed the database file (wrote a page): predictions, a feedback that set or cleared a
+ * label, a prune that deleted rows, a probe. Not a barrier, nor a feedback that changed nothing: they commit on a
+ * read-only file system too, so they cannot tell a store whose disk refused writes that it takes them again.
+ */
+export function wroteChange(message) {
+  if (message.kind === 'predictions') return message.records.length > 0;
+  if (message.kind === 'feedback') return !message.superseded && !message.unchanged;
+  if (message.kind === 'prune') return (message.deletedPredictions ?? 0) + (message.deletedFeedback ?? 0) > 0;
+  return message.kind === 'probe';
+}
+
 /** SQLite's "database is locked" (another connection writes, or holds a write lock: a backup, a `sqlite3` shell). */
 const isLocked = (error) => typeof error?.code === 'string' && error.code.startsWith('SQLITE_BUSY');
 
@@ -83,6 +95,13 @@ export function createGroupWriter(db, answer, flushed = () => {}, options = {}) 
 
   function apply(message) {
     if (message.kind === 'barrier') return;
+    if (message.kind === 'probe') {
+      // A page written that changes nothing: the header's application id (unused by mailroute, 0) set to what it
+      // holds. SQLite writes page 1 for it at the commit, so the commit fails while the disk refuses writes.
+      const applicationId = Number(db.pragma('application_id', { simple: true }));
+      db.pragma(`application_id = ${applicationId}`);
+      return;
+    }
     if (message.kind === 'prune') {
       const predictions = prunePredictions.run(message.before, PRUNE_BATCH).changes;
       const feedback = pruneFeedback.run(message.before, PRUNE_BATCH).changes;

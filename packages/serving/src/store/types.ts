@@ -1,3 +1,5 @@
+import type { StoreUnavailableReason } from '../errors.js';
+
 /** What serving keeps about each prediction: ids, labels and confidences, never the raw text unless configured. */
 export interface PredictionRecord {
   predictionId: string;
@@ -109,6 +111,10 @@ export interface ReplacedFeedback {
 export interface StoreHealth {
   ready: boolean;
   detail?: string;
+  /** Why it is not ready, as a 503 STORE_UNAVAILABLE of its writes says it (`STORE_READ_ONLY`). */
+  reason?: StoreUnavailableReason;
+  /** True when it is ready again by itself once its disk takes writes; else only a restart makes it ready. */
+  passing?: boolean;
 }
 
 export interface PredictionStore {
@@ -156,7 +162,8 @@ export interface PredictionStore {
   listPairs(window: PairWindow): Promise<FeedbackPair[]>;
   /**
    * Optional: whether the store can take writes now; `/readyz` is not ready while it cannot (the SQLite store's file
-   * deleted under the server). A store without it is taken as ready.
+   * deleted under the server, its writer thread ended, its file system read-only or its disk failing). A store
+   * without it is taken as ready.
    */
   health?(): StoreHealth;
   close(): Promise<void>;
