@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node
 import { open, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomicChunks } from '@mailroute/model';
+import { errorCodeInWords, systemCode, writeFileAtomicChunks } from '@mailroute/model';
 import { formatError } from './errors.js';
 import { linkTarget } from './link-target.js';
 
@@ -12,34 +12,8 @@ import { linkTarget } from './link-target.js';
  * why, in words with the error's code: never a stack trace or the temporary file's name.
  */
 
-/** A file system error's code in words, for a person; the code stays in parentheses, for searching. */
-const WORDS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EFBIG: 'the file is too large for the file system',
-  EIO: 'an input/output error on the disk',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a file stands where a folder is needed',
-  ENOENT: 'no such file or folder',
-  EPIPE: 'the pipe was closed by the program reading it',
-  EMFILE: 'too many open files',
-  ELOOP: 'a loop of symbolic links',
-};
-
-/** `ENOSPC` as `the disk is full (ENOSPC)`; an unknown code as itself. */
-export function errorCodeInWords(code: string): string {
-  const words = WORDS[code];
-  return words === undefined ? code : `${words} (${code})`;
-}
-
-/** The system error code of `error` (`ENOSPC`), if it has one. */
-export function systemCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
-}
+// In words as every package says them (`ENOSPC` as `the disk is full (ENOSPC)`): kept here for the commands' imports.
+export { errorCodeInWords, systemCode };
 
 /** An output that could not be written after the command's work: exit code 1, one line. */
 export class OutputWriteError extends Error {

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkArtifactFiles, readManifest, sha256 } from './artifact.js';
+import { checkArtifactFiles, readManifest, sha256, writeArtifact } from './artifact.js';
+import { loadableManifest } from './registry/test-artifact.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -71,5 +72,25 @@ describe('readManifest', () => {
     const error = await readManifest(artifact).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ARTIFACT_MANIFEST_INVALID' });
     for (const name of ['../model.onnx', '.idf']) expect((error as Error).message).toContain(`files.${name}: not a plain file name beside manifest.json`);
+  });
+});
+
+describe('writeArtifact', () => {
+  it('says which file it could not write and how big the artifact is (ARTIFACT_WRITE_FAILED), not a bare system error', async () => {
+    // A file where its folder should be: its folder cannot be made, as on a full or read-only disk it cannot be written.
+    const blocked = path.join(dir, 'blocked');
+    await writeFile(blocked, '');
+    const target = path.join(blocked, 'models', 'm-1');
+    const { files: _files, ...manifest } = loadableManifest('m-1', ['queue'], {});
+    const writing = writeArtifact(target, { 'model.onnx': Buffer.alloc(2_000_000, 1) }, manifest as Parameters<typeof writeArtifact>[2]);
+    await expect(writing).rejects.toMatchObject({
+      name: 'ArtifactError',
+      code: 'ARTIFACT_WRITE_FAILED',
+      file: path.join(blocked, 'models'),
+      bytes: expect.any(Number),
+      cause: expect.objectContaining({ code: 'ENOTDIR' }),
+      message: expect.stringMatching(new RegExp(`^cannot write ${path.join(blocked, 'models').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a file stands where a folder is needed \\(ENOTDIR\\); the model's files take 2\\.0 MB$`)),
+    });
+    expect(await readdir(dir)).not.toContain('m-1');
   });
 });

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ArtifactError } from './errors.js';
+import { ArtifactError, ArtifactWriteError } from './errors.js';
+import { makeDirectory } from './registry/fs-atomic.js';
+import { systemCode } from './write-errors.js';
 import { jsonErrorPlace } from './json-error-offset.js';
 import { MANIFEST_FILE, ManifestSchema, type Manifest, type ManifestInput } from './manifest.js';
 
@@ -31,12 +33,20 @@ export async function writeArtifact(
   const parsed = ManifestSchema.safeParse({ ...manifest, files: hashes });
   if (!parsed.success) throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `manifest invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const target = path.resolve(dir);
-  await mkdir(path.dirname(target), { recursive: true });
+  const manifestText = `${JSON.stringify(parsed.data, null, 2)}\n`;
+  const bytes = [...Object.values(files), manifestText].reduce((sum, data) => sum + Buffer.byteLength(data), 0);
+  // A write of a file names no file when it fails (`ENOSPC: no space left on device, write`): said with the file and the artifact's size.
+  const writing = (file: string, write: Promise<unknown>) =>
+    write.catch((cause: unknown) => {
+      throw systemCode(cause) === undefined ? cause : new ArtifactWriteError((cause as NodeJS.ErrnoException).path ?? file, bytes, { cause });
+    });
+  // makeDirectory: Node 20's recursive mkdir says ENOENT where the file system is read-only.
+  await writing(path.dirname(target), makeDirectory(path.dirname(target)));
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await mkdir(tmp);
+  await writing(tmp, mkdir(tmp));
   try {
-    for (const [name, data] of Object.entries(files)) await writeFile(path.join(tmp, name), data);
-    await writeFile(path.join(tmp, MANIFEST_FILE), `${JSON.stringify(parsed.data, null, 2)}\n`);
+    for (const [name, data] of Object.entries(files)) await writing(path.join(tmp, name), writeFile(path.join(tmp, name), data));
+    await writing(path.join(tmp, MANIFEST_FILE), writeFile(path.join(tmp, MANIFEST_FILE), manifestText));
     try {
       await rename(tmp, target);
     } catch (error) {

@@ -1,3 +1,5 @@
+import { errorCodeInWords, formatBytes, systemCode } from './write-errors.js';
+
 /** Stable codes of a refused model artifact. */
 export type ArtifactErrorCode =
   | 'ARTIFACT_MISSING'
@@ -6,7 +8,9 @@ export type ArtifactErrorCode =
   | 'ARTIFACT_ONNX_MISMATCH'
   /** The model computes probabilities that are no finite numbers (NaN weights): its predictions cannot be scored or written. */
   | 'ARTIFACT_NOT_FINITE'
-  | 'ARTIFACT_EXISTS';
+  | 'ARTIFACT_EXISTS'
+  /** A file of the artifact could not be written (a full disk, a read-only folder): `ArtifactWriteError`. */
+  | 'ARTIFACT_WRITE_FAILED';
 
 /** A corrupt, tampered, incomplete or mismatched model artifact. */
 export class ArtifactError extends Error {
@@ -17,6 +21,20 @@ export class ArtifactError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * An artifact whose files could not be written (a full disk, a read-only folder): the file, and the bytes of all its
+ * files, so that the caller can say how much room it needs where (training: the temporary folder). Nothing was left.
+ */
+export class ArtifactWriteError extends ArtifactError {
+  constructor(
+    readonly file: string,
+    readonly bytes: number,
+    options: { cause: unknown },
+  ) {
+    super('ARTIFACT_WRITE_FAILED', `cannot write ${file}: ${errorCodeInWords(systemCode(options.cause) ?? 'EIO')}; the model's files take ${formatBytes(bytes)}`, options);
   }
 }
 

@@ -2,7 +2,7 @@ export * from './prediction.js';
 export * from './contracts.js';
 export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, taxonomyLabels, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
-export { ArtifactError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
+export { ArtifactError, ArtifactWriteError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {
   ManifestSchema,
   ManifestTaskSchema,
@@ -42,3 +42,4 @@ export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.
 export { withFileLock, type HeldLock, type LockOptions } from './registry/lock.js';
 export { PID_NAMESPACE, pidsComparable, processAlive } from './registry/process-alive.js';
 export { atomicTempFile, writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, makeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';
+export { bytesOnDisk, errorCodeInWords, formatBytes, freeSpace, namingFile, outOfRoom, roomNeeded, systemCode, type FreeSpace } from './write-errors.js';

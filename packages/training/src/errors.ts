@@ -45,6 +45,19 @@ export class SplitError extends Error {
   }
 }
 
+/**
+ * A file training writes that the file system refused (a full disk, a read-only folder): the run's record under
+ * MAILROUTE_HOME, or the model in the temporary folder (TMPDIR) where it is made before it is registered. The message
+ * names the file, whose folder it is and what to do.
+ */
+export class TrainingWriteError extends Error {
+  readonly code = 'TRAINING_WRITE_FAILED';
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'TrainingWriteError';
+  }
+}
+
 /** A run record that is there but damaged (not JSON, or not a run record). */
 export class RunRecordError extends Error {
   readonly code = 'RUN_RECORD_INVALID';

@@ -2,7 +2,7 @@
 export {};
 export * from './ngram-bag/index.js';
 export { TrainingConfigSchema, TaskConfigSchema, ColumnsSchema, SplitConfigSchema, parseTrainingConfig, loadTrainingConfig, taskColumn, trainingConfigJsonSchema, type TrainingConfig, type TrainingConfigInput, type TaskConfig, type SplitConfig, type Columns } from './config.js';
-export { DatasetError, readProblem, TrainingConfigError, SplitError, RunNotFoundError, RunRecordError } from './errors.js';
+export { DatasetError, readProblem, TrainingConfigError, SplitError, RunNotFoundError, RunRecordError, TrainingWriteError } from './errors.js';
 export { jsonErrorOffset, jsonErrorPlace } from './config-errors.js';
 export { decodeUtf8, isGzip, isUtf16 } from './utf8.js';
 export { namedDelimiter } from './delimiter-names.js';

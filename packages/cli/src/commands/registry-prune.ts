@@ -1,22 +1,12 @@
 import type { Command } from 'commander';
 import type { PruneResult } from '@mailroute/model';
-import { createLocalRegistry } from '@mailroute/model';
+import { createLocalRegistry, formatBytes } from '@mailroute/model';
 import type { CliContext } from '../context.js';
 import { wholeNumberOption } from '../numbers.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 
-/** `37.5 MB`, `812 kB`, `120 B`: decimal units, as `du -h --si` and file managers show them. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
+// Said as the registry's own messages say sizes (`37.5 MB`, `812 kB`): kept here for the commands' imports.
+export { formatBytes };
 
 /** What `registry prune` prints: each version removed (or that would be), the space, why the others stayed. */
 export function pruneReport(result: PruneResult, olderThanDays: number, home: string): string {

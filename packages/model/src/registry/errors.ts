@@ -20,6 +20,11 @@ export type RegistryErrorCode =
   | 'REGISTRY_DECIDED'
   /** The version's artifact was removed by prune: its record stays, nothing can load or approve it. */
   | 'REGISTRY_PRUNED'
+  /**
+   * A write found no room (a full disk, a used-up quota): the message names the file, the room the write needs and the
+   * room there is. Nothing was changed.
+   */
+  | 'REGISTRY_NO_SPACE'
   /** A registry whose champion follows something else (on AWS: the deployer, on each approval) refuses a call it cannot honour. */
   | 'REGISTRY_NOT_SUPPORTED';
 

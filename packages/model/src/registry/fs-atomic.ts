@@ -3,6 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { namingFile } from '../write-errors.js';
 import { RegistryError } from './errors.js';
 import { processAlive } from './process-alive.js';
 
@@ -85,7 +86,8 @@ export function writeFileAtomicSync(file: string, data: string): void {
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw error;
+    // A write's error names no file (`ENOSPC: no space left on device, write`): the file it was for.
+    throw namingFile(error, file);
   }
 }
 
@@ -107,8 +109,8 @@ export async function writeFileAtomicChunks(file: string, chunks: Iterable<strin
     try {
       if (existing !== undefined) await handle.chmod(existing);
       // writeFile on a handle writes all of the chunk at the handle's position. Its errors name no file: given here.
-      for await (const chunk of chunks) await handle.writeFile(chunk).catch((error: unknown) => Promise.reject(withPath(error, file)));
-      await handle.sync().catch((error: unknown) => Promise.reject(withPath(error, file)));
+      for await (const chunk of chunks) await handle.writeFile(chunk).catch((error: unknown) => Promise.reject(namingFile(error, file)));
+      await handle.sync().catch((error: unknown) => Promise.reject(namingFile(error, file)));
     } finally {
       await handle.close();
     }
@@ -141,19 +143,6 @@ export async function removeAbandonedTemps(file: string): Promise<void> {
     const pid = Number(m[2]);
     if (pid !== process.pid && !processAlive(pid)) await rm(path.join(path.dirname(file), name), { force: true }).catch(() => undefined);
   }
-}
-
-/**
- * A system error of a write on a file handle, which names no file (`ENOSPC: no space left on device, write`), with the
- * file it was for: on a full disk, the operator learns which file system to free.
- */
-function withPath(error: unknown, file: string): unknown {
-  const e = error as NodeJS.ErrnoException;
-  if (e instanceof Error && typeof e.code === 'string' && e.path === undefined) {
-    e.path = file;
-    e.message = `${e.message} (writing ${file})`;
-  }
-  return error;
 }
 
 /** Copies a directory tree file by file, fsyncing each (a symbolic link is refused); `afterFile` is a test hook to crash half-way. */

@@ -36,7 +36,7 @@ describe('LocalModelRegistry', () => {
     await createLocalRegistry({ home }).register(artifact('m-first'));
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const failing = createLocalRegistry({ home, hooks: { beforeIndexWrite: () => Promise.reject(full) } });
-    await expect(failing.register(artifact('m-second'))).rejects.toBe(full);
+    await expect(failing.register(artifact('m-second'))).rejects.toMatchObject({ code: 'REGISTRY_NO_SPACE', cause: full });
     expect(readdirSync(path.join(home, 'models'))).toEqual(['m-first']);
     expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['m-first']);
   });

@@ -10,12 +10,14 @@ import { RegistryError } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
-import { withFileLock, type HeldLock, type LockOptions } from './lock.js';
+import { holderRecord, withFileLock, type HeldLock, type LockOptions } from './lock.js';
+import { copyNoSpaceError, indexNoSpaceError, pruneNoSpaceError, type IndexWrite } from './no-space.js';
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
-import { directoryBytes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
+import { directoryBytes, fileSizes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
 import { rollbackChampion } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
+import { namingFile, outOfRoom } from '../write-errors.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -113,9 +115,11 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
-/** Test hooks: let a test kill the process at a chosen point of a write. */
+/** Test hooks: let a test kill the process at a chosen point of a write, or fail it there as a full disk would. */
 export interface RegistryHooks {
   afterCopyFile?: (relative: string) => void | Promise<void>;
+  /** Runs just before the writer's record goes into its new lock file. */
+  beforeLockWrite?: () => void | Promise<void>;
   beforeIndexWrite?: () => void | Promise<void>;
 }
 
@@ -222,8 +226,29 @@ export class LocalModelRegistry implements ModelRegistry {
    * change. Then nothing is written (`REGISTRY_LOCK_LOST`).
    */
   private async writeIndex(index: RegistryIndex, lock: HeldLock): Promise<void> {
-    await this.options.hooks?.beforeIndexWrite?.();
-    await writeFileAtomic(this.indexFile, `${JSON.stringify(index, null, 2)}\n`, { beforeRename: () => lock.check() });
+    try {
+      await this.options.hooks?.beforeIndexWrite?.();
+      await writeFileAtomic(this.indexFile, indexText(index), { beforeRename: () => lock.check() });
+    } catch (error) {
+      throw namingFile(error, this.indexFile);
+    }
+  }
+
+  /**
+   * `REGISTRY_NO_SPACE` for a write of the lock file or the index that found no room (the file, the room needed and
+   * free, what to do; for a prune, why it records before it frees); undefined for any other error.
+   */
+  private async noSpace(error: unknown, indexBytes: number | undefined, pruning?: () => Promise<number>): Promise<RegistryError | undefined> {
+    const file = (error as NodeJS.ErrnoException).path;
+    if (!outOfRoom(error) || file === undefined || path.dirname(path.resolve(file)) !== this.home) return undefined;
+    const write = await this.indexWrite(file, indexBytes);
+    return pruning === undefined ? indexNoSpaceError(error, write) : pruneNoSpaceError(error, write, await pruning());
+  }
+
+  /** The files an index write makes, by size: the new index's when known, else the old one's (or an empty one's). */
+  private async indexWrite(file: string, indexBytes: number | undefined): Promise<IndexWrite> {
+    const old = await stat(this.indexFile).then((info) => info.size, () => Buffer.byteLength(indexText({ schemaVersion: 1, champion: null, versions: [] })));
+    return { home: this.home, file, lockBytes: Buffer.byteLength(holderRecord()), indexBytes: indexBytes ?? old, indexExact: indexBytes !== undefined };
   }
 
   /**
@@ -232,25 +257,36 @@ export class LocalModelRegistry implements ModelRegistry {
    * champion or recorded gate also moves aside a model killed mid-registration, rather than leaving it in models/
    * until the next registration.
    */
-  private async update<T>(fn: (index: RegistryIndex, lock: HeldLock) => Promise<T> | T, onIndexWriteFailed?: () => Promise<void>): Promise<T> {
+  private async update<T>(
+    fn: (index: RegistryIndex, lock: HeldLock) => Promise<T> | T,
+    options: { onIndexWriteFailed?: () => Promise<void>; pruning?: () => Promise<number> } = {},
+  ): Promise<T> {
     await makeDirectory(this.home);
-    return withFileLock(
-      this.lockFile,
-      async (lock) => {
-        const index = await this.readIndex();
-        await this.collectGarbage(index);
-        const result = await fn(index, lock);
-        try {
-          await this.writeIndex(index, lock);
-        } catch (error) {
-          // Still under the lock: no other writer has seen what `fn` placed unlisted.
-          await onIndexWriteFailed?.();
-          throw error;
-        }
-        return result;
-      },
-      this.options.lock,
-    );
+    let indexBytes: number | undefined;
+    try {
+      return await withFileLock(
+        this.lockFile,
+        async (lock) => {
+          const index = await this.readIndex();
+          await this.collectGarbage(index);
+          const result = await fn(index, lock);
+          try {
+            await this.writeIndex(index, lock);
+          } catch (error) {
+            indexBytes = Buffer.byteLength(indexText(index));
+            // Still under the lock: no other writer has seen what `fn` placed unlisted.
+            await options.onIndexWriteFailed?.();
+            throw error;
+          }
+          return result;
+        },
+        this.options.lock,
+        { beforeHolderWrite: this.options.hooks?.beforeLockWrite },
+      );
+    } catch (error) {
+      // Said once the lock is given back: what it took no longer counts against the room there is.
+      throw (await this.noSpace(error, indexBytes, options.pruning)) ?? error;
+    }
   }
 
   private indexMissing(models: readonly string[]): RegistryError {
@@ -319,7 +355,14 @@ export class LocalModelRegistry implements ModelRegistry {
       if (placed !== undefined) await rm(placed, { recursive: true, force: true }).catch(() => undefined);
     };
     try {
-      await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile);
+      await copyDirDurable(artifactDir, staging, this.options.hooks?.afterCopyFile).catch(async (error: unknown) => {
+        if (!outOfRoom(error)) throw error;
+        // Removed first: the room it took is free again, and the message says what there is.
+        await rm(staging, { recursive: true, force: true });
+        const { dest, path: at } = error as NodeJS.ErrnoException & { dest?: string };
+        const write = await this.indexWrite(dest ?? at ?? staging, undefined);
+        throw await copyNoSpaceError(error, { ...write, modelsDir: this.modelsDir, modelFiles: await fileSizes(artifactDir) });
+      });
       const { head, manifestSha256 } = await readCopiedManifest(staging, artifactDir);
       return await this.update(async (index, lock) => {
         if (index.versions.some((v) => v.id === head.modelId)) {
@@ -350,7 +393,7 @@ export class LocalModelRegistry implements ModelRegistry {
         };
         index.versions.push(version);
         return version;
-      }, takeBackOut);
+      }, { onIndexWriteFailed: takeBackOut });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -470,13 +513,18 @@ export class LocalModelRegistry implements ModelRegistry {
     // registry in use is not locked for nothing). The candidates are chosen again under the lock.
     const seen = pruneCandidates(await this.sharedIndex(), cutoff);
     if (options.dryRun || seen.prune.length === 0) return outcome(await measure(seen.prune), seen.kept, options.dryRun === true);
-    const { pruned, kept } = await this.update(async (index) => {
-      const { prune, kept } = pruneCandidates(index, cutoff);
-      const measured = await measure(prune);
-      const at = this.now();
-      for (const v of prune) v.prunedAt = at;
-      return { pruned: measured, kept };
-    });
+    // On a full disk the record fails: its error says how much it would have freed, to weigh against what it needs.
+    const pruning = async () => (await measure(seen.prune)).reduce((sum, v) => sum + v.bytes, 0);
+    const { pruned, kept } = await this.update(
+      async (index) => {
+        const { prune, kept } = pruneCandidates(index, cutoff);
+        const measured = await measure(prune);
+        const at = this.now();
+        for (const v of prune) v.prunedAt = at;
+        return { pruned: measured, kept };
+      },
+      { pruning },
+    );
     for (const v of pruned) await rm(path.join(this.modelsDir, v.id), { recursive: true, force: true });
     return outcome(pruned, kept, false);
   }
@@ -547,6 +595,11 @@ export class LocalModelRegistry implements ModelRegistry {
     if (version.manifestSha256 !== undefined) await checkManifest(dir, id, version.manifestSha256);
     return dir;
   }
+}
+
+/** registry.json's text: what every index write writes. */
+function indexText(index: RegistryIndex): string {
+  return `${JSON.stringify(index, null, 2)}\n`;
 }
 
 /** `by` and `note` of a decision where given (an empty one is none). */

@@ -19,6 +19,17 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 const past = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 
 describe('withFileLock', () => {
+  it('names the lock file when its holder cannot write its record (a full disk: Node names no file), and leaves no lock', async () => {
+    const home = dir();
+    const file = path.join(home, 'registry.lock');
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    let ran = false;
+    const taking = withFileLock(file, async () => void (ran = true), {}, { beforeHolderWrite: () => Promise.reject(full) });
+    await expect(taking).rejects.toMatchObject({ code: 'ENOSPC', path: file, message: `ENOSPC: no space left on device, write (writing ${file})` });
+    expect(ran).toBe(false);
+    expect(readdirSync(home)).toEqual([]);
+  });
+
   it('takes over the lock of a dead holder and of a holder that crashed before or while writing its pid', async () => {
     for (const content of [JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }), '', '{"pid": 12']) {
       const home = dir();

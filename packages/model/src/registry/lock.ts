@@ -1,5 +1,6 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { namingFile } from '../write-errors.js';
 import { RegistryError } from './errors.js';
 import { PID_NAMESPACE, pidsComparable, PROCESS_STARTED, recordedProcessAlive } from './process-alive.js';
 
@@ -153,9 +154,25 @@ export interface LockDeps {
   sleep: (ms: number) => Promise<void>;
   /** Default: its pid (and start time) asked on this host and PID namespace; undefined (judged by age) elsewhere. */
   holderAlive?: HolderAlive;
+  /** Test hook: runs just before the holder writes its record into the new lock file (a test fails it as a full disk would). */
+  beforeHolderWrite?: () => void | Promise<void>;
 }
 
 const defaultDeps: LockDeps = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * What a holder writes into its lock file: who holds it, for a waiting writer to judge whether it lives and for a timeout
+ * to name. Its size is part of the room a registry write needs.
+ */
+export function holderRecord(): string {
+  return JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }),
+    ...(PROCESS_STARTED === undefined ? {} : { started: PROCESS_STARTED }),
+    at: new Date().toISOString(),
+  });
+}
 
 /** The lock as its holder sees it while `fn` runs. */
 export interface HeldLock {
@@ -189,7 +206,8 @@ async function checkStillHeld(file: string, ino: number, staleMs: number): Promi
  * another's); and at the end the lock is removed only if it still is its own: a holder that was taken for
  * dead does not remove its successor's.
  */
-export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}, deps: LockDeps = defaultDeps): Promise<T> {
+export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}, given: Partial<LockDeps> = {}): Promise<T> {
+  const deps: LockDeps = { ...defaultDeps, ...given };
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 120_000;
   const heartbeatMs = options.heartbeatMs ?? staleMs / 4;
@@ -217,15 +235,13 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
   try {
     ino = (await held.stat()).ino;
     const mine = ino;
-    await held.writeFile(
-      JSON.stringify({
-        pid: process.pid,
-        host: hostname(),
-        ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }),
-        ...(PROCESS_STARTED === undefined ? {} : { started: PROCESS_STARTED }),
-        at: new Date().toISOString(),
-      }),
-    );
+    // On a full disk the file is created (an inode) and its first write fails: the error then names the lock file.
+    try {
+      await deps.beforeHolderWrite?.();
+      await held.writeFile(holderRecord());
+    } catch (error) {
+      throw namingFile(error, file);
+    }
     if (heartbeatMs > 0) {
       beat = setInterval(() => {
         const now = new Date();

@@ -63,14 +63,19 @@ export function pruneCandidates(
   return { prune: prune.sort((a, b) => a.version - b.version), kept };
 }
 
-/** Bytes of the files under `dir` (0 when it is gone). */
-export async function directoryBytes(dir: string): Promise<number> {
+/** The size of each file under `dir` (none when it is gone). */
+export async function fileSizes(dir: string): Promise<number[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  let total = 0;
+  const sizes: number[] = [];
   for (const entry of entries) {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += await directoryBytes(file);
-    else total += (await stat(file).catch(() => ({ size: 0 }))).size;
+    if (entry.isDirectory()) sizes.push(...(await fileSizes(file)));
+    else sizes.push((await stat(file).catch(() => ({ size: 0 }))).size);
   }
-  return total;
+  return sizes;
+}
+
+/** Bytes of the files under `dir` (0 when it is gone). */
+export async function directoryBytes(dir: string): Promise<number> {
+  return (await fileSizes(dir)).reduce((sum, size) => sum + size, 0);
 }

@@ -28,6 +28,7 @@ import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
 import { labelCounts, skippedLabelWarnings } from '../data/renamed-labels.js';
 import { DatasetError, readProblem } from '../errors.js';
+import { notKeptWarning, reasonOf, runRecordWriteError, scratchWriteError } from './write-failures.js';
 
 export interface TrainFromConfigOptions {
   /** A parsed config or its JSON value (parsed here). */
@@ -318,15 +319,15 @@ function dirtyFlag(): { gitDirty?: boolean } {
   return dirty === undefined ? {} : { gitDirty: dirty };
 }
 
-/** Copies a staged artifact into `<run dir>/model`; the folder, or undefined when it could not be copied (said by the caller's error). */
-async function keepUnregistered(staged: string, runDir: string): Promise<string | undefined> {
+/** Copies a staged artifact into `<run dir>/model`; the folder, or why it could not be copied (nothing of it left). */
+async function keepUnregistered(staged: string, runDir: string): Promise<string | { notKept: unknown }> {
   const target = path.join(runDir, 'model');
   try {
     await cp(staged, target, { recursive: true, errorOnExist: true, force: false });
     return target;
-  } catch {
+  } catch (error) {
     await rm(target, { recursive: true, force: true }).catch(() => undefined);
-    return undefined;
+    return { notKept: error };
   }
 }
 
@@ -359,6 +360,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   }
   // Files that no one delimiter reads (--data with ",", --test-data with ";") are said so, each with its own, before any is read.
   await checkOneDelimiter([...dataPaths.map((file) => ({ file, flag: '--data' })), ...(options.testDataPath ? [{ file: options.testDataPath, flag: '--test-data' }] : [])], config);
+  // The temporary folder the model is made in, before the run is recorded: one that takes no folder records no run.
+  const tmp = await scratchDir().catch(async (error: unknown) => Promise.reject(await scratchWriteError(error, os.tmpdir(), os.tmpdir())));
   const tracker = await RunTracker.start(options.home, {
     runId: newId('run'),
     gitCommit: gitCommit(),
@@ -368,8 +371,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     dataPaths,
     ...(options.testDataPath ? { testDataPath: path.resolve(options.testDataPath) } : {}),
     ...(options.note ? { note: options.note } : {}),
+  }).catch(async (error: unknown) => {
+    await rm(tmp, { recursive: true, force: true });
+    throw error;
   });
-  const tmp = await scratchDir();
   const signal = options.signal;
   let registered = false;
   /** The staged artifact, once it is complete and measured. */
@@ -490,7 +495,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     for (const warning of untrainedLabelWarnings(taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
 
     signal?.throwIfAborted();
-    const epochWrites: Promise<void>[] = [];
     const started = performance.now();
     const model = await trainNgramBag({
       train: toExamples(split.train, trainInputs, tasks),
@@ -499,13 +503,13 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       params,
       onProgress,
       onEpoch: (report) => {
-        epochWrites.push(tracker.epoch(report));
+        // Recorded at once; a record that cannot be written stops the training here.
+        tracker.epoch(report);
         options.onEpoch?.(report, formatEpochLine(report));
       },
       ...(signal ? { signal } : {}),
     });
     const trainingSeconds = (performance.now() - started) / 1000;
-    await Promise.all(epochWrites);
     const targets = taskTargets(tasks, params.targetPrecision);
     for (const warning of fewAnsweredWarnings(model.calibration, split.valid, targets)) log?.warn?.(warning);
     for (const warning of unreachedPrecisionWarnings(model.calibration, split.valid, targets)) log?.warn?.(warning);
@@ -597,14 +601,20 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const artifactDir = await registry.artifactDir(version.id);
     await tracker.finish({ artifactDir });
     return { modelId, runId: tracker.runId, metrics, metricsSplit, artifactDir, version, taxonomy, counts, trainingSeconds, bestEpoch: model.bestEpoch, bestValidF1, averagedEpochs, ...(taskEpochs ? { taskEpochs } : {}), ...(operating ? { operating } : {}) };
-  } catch (error) {
-    if (signal?.aborted && error === signal.reason) await tracker.interrupt();
+  } catch (caught) {
+    // A write the file system refused, said with whose folder it is (TMPDIR's, MAILROUTE_HOME's) and what to do.
+    const error = await runRecordWriteError(await scratchWriteError(caught, tmp), tracker.dir, options.home);
+    // The record says so where it can still be written; on a full disk it may not be, and the error said is the cause.
+    const unrecorded = (recordError: unknown) => log?.warn?.(`the run's record could not say so (${reasonOf(recordError)}): runs list shows the run as interrupted`);
+    if (signal?.aborted && caught === signal.reason) await tracker.interrupt().catch(unrecorded);
     else {
       // A model trained and measured but not registered (the registry's lock held too long, a full disk) is kept
       // beside its run, to register later, rather than removed with the scratch folder after minutes of training.
-      const keptIn = trained !== undefined && !registered ? await keepUnregistered(trained, tracker.dir) : undefined;
-      if (keptIn !== undefined) log?.warn?.(`the trained model was not registered; it is kept in ${keptIn}: \`mailroute registry add ${keptIn}\` registers it`);
-      await tracker.fail(error, { modelRegistered: registered });
+      if (trained !== undefined && !registered) {
+        const kept = await keepUnregistered(trained, tracker.dir);
+        log?.warn?.(typeof kept === 'string' ? `the trained model was not registered; it is kept in ${kept}: \`mailroute registry add ${kept}\` registers it` : await notKeptWarning(kept.notKept, tracker.dir, options.home, trained));
+      }
+      await tracker.fail(error, { modelRegistered: registered }).catch(unrecorded);
     }
     throw error;
   } finally {

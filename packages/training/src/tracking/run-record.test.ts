@@ -7,6 +7,9 @@ import { scratchDir } from '../pipeline/train-from-config.js';
 import { processAlive } from '@mailroute/model';
 import { gitCommit, gitDirty, listRuns, readRun, RUN_STALE_MS, RunTracker } from './run-record.js';
 
+/** `text` as a regular expression matches it. */
+const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The pid of a process that has ended. */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
@@ -104,8 +107,25 @@ describe('run records', () => {
     rmSync(file);
     mkdirSync(path.join(file, 'x'), { recursive: true });
     const epoch = { epoch: 1, loss: 0.5, learningRate: 0.1, valLoss: null, perTask: {}, meanF1: null, seconds: 1, samplesPerSecond: 10 };
-    await expect(tracker.epoch(epoch)).rejects.toThrow();
+    expect(() => tracker.epoch(epoch)).toThrow();
     expect(readdirSync(tracker.dir).sort()).toEqual(['epochs.jsonl', 'run.json']);
+  });
+
+  it('leaves no run folder without its record when the first record cannot be written (a full disk), and says what to do', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const file = path.join(home, 'runs', 'run-full', 'run.json');
+    // As writeFileAtomic fails on a full disk: the folder was made (it takes no room), its first file cannot be written.
+    const full = Object.assign(new Error(`ENOSPC: no space left on device, write (writing ${file})`), { code: 'ENOSPC', syscall: 'write', path: file });
+    const starting = RunTracker.start(home, { runId: 'run-full', gitCommit: null, config: {}, dataPaths: [] }, { writeRecord: () => Promise.reject(full) });
+    await expect(starting).rejects.toMatchObject({
+      code: 'TRAINING_WRITE_FAILED',
+      cause: full,
+      message: expect.stringMatching(
+        new RegExp(`^cannot write ${esc(file)}: the disk is full \\(ENOSPC\\); training records its run in ${esc(path.dirname(file))}, then registers the model in ${esc(path.join(home, 'models'))}: free space on the file system of ${esc(home)} \\([\\d.]+ [kMGT]?B free now\\), then train again$`),
+      ),
+    });
+    expect(readdirSync(path.join(home, 'runs'))).toEqual([]);
+    expect(await listRuns(home)).toEqual([]);
   });
 
   it('keeps the first line of a failed run\'s error, masked: it may quote a cell of the export', async () => {

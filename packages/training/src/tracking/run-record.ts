@@ -6,12 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
+  checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, namingFile, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
 } from '@mailroute/model';
 import { z } from 'zod';
 import { maskedText } from '../data/quoted-cell.js';
 import { RunNotFoundError, RunRecordError } from '../errors.js';
 import { byCodeUnits } from '../text-order.js';
+import { runRecordWriteError } from '../pipeline/write-failures.js';
 
 const TaskEpochSchema = z.object({ accuracy: z.number(), precision: z.number(), recall: z.number(), f1: z.number() });
 
@@ -165,22 +166,39 @@ export function runsDir(home: string): string {
   return path.join(home, 'runs');
 }
 
+/** How a run's record is written (default: atomically); a test passes a writer that fails as a full disk does. */
+export interface RunTrackerDeps {
+  writeRecord?: (file: string, text: string) => Promise<void>;
+}
+
 /** Writes `<home>/runs/<runId>/run.json` (atomically, after every change) and `epochs.jsonl`. */
 export class RunTracker {
   readonly dir: string;
   private record: RunRecord;
+  private readonly writeRecord: (file: string, text: string) => Promise<void>;
 
-  private constructor(home: string, record: RunRecord) {
+  private constructor(home: string, record: RunRecord, deps: RunTrackerDeps) {
     this.dir = path.join(runsDir(home), record.runId);
     this.record = record;
+    this.writeRecord = deps.writeRecord ?? ((file, text) => writeFileAtomic(file, text));
   }
 
-  static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }): Promise<RunTracker> {
-    const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() });
+  /**
+   * Makes the run's folder and its first record. One that cannot be written (a full disk: the folder takes no room,
+   * its first file does) leaves no folder without a record behind, and is said with what to do.
+   */
+  static async start(home: string, init: Omit<RunRecord, 'status' | 'epochs' | 'startedAt'> & { startedAt?: string }, deps: RunTrackerDeps = {}): Promise<RunTracker> {
+    const tracker = new RunTracker(home, { ...init, status: 'running', pid: process.pid, host: os.hostname(), ...(PID_NAMESPACE === '' ? {} : { pidNamespace: PID_NAMESPACE }), epochs: [], startedAt: init.startedAt ?? new Date().toISOString() }, deps);
     // What killed runs left: no later write of their own run.json will come to remove it.
     await removeAbandonedRunTemps(home);
-    await makeDirectory(tracker.dir);
-    await tracker.save();
+    const existed = await stat(tracker.dir).then(() => true, () => false);
+    try {
+      await makeDirectory(tracker.dir);
+      await tracker.save();
+    } catch (error) {
+      if (!existed) await rm(tracker.dir, { recursive: true, force: true }).catch(() => undefined);
+      throw await runRecordWriteError(error, tracker.dir, home);
+    }
     return tracker;
   }
 
@@ -189,7 +207,7 @@ export class RunTracker {
   }
 
   private save(): Promise<void> {
-    return writeFileAtomic(path.join(this.dir, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
+    return this.writeRecord(path.join(this.dir, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
   }
 
   async update(patch: Partial<RunRecord>): Promise<void> {
@@ -200,10 +218,18 @@ export class RunTracker {
   /**
    * Records an epoch at once, in epochs.jsonl and run.json. Written synchronously: the epoch is on disk
    * when it ends, before the next one starts (training yields only between epochs) or the process is killed.
+   * A write that fails throws here, in the training loop, which stops: a run that cannot be recorded (a full disk)
+   * is not trained on for minutes, and its error is not left to a promise no one awaits yet (which ended the process).
    */
-  async epoch(epoch: EpochRecord): Promise<void> {
+  epoch(epoch: EpochRecord): void {
+    const epochs = path.join(this.dir, 'epochs.jsonl');
+    try {
+      appendFileSync(epochs, `${JSON.stringify(epoch)}\n`);
+    } catch (error) {
+      throw namingFile(error, epochs);
+    }
+    // Kept once in epochs.jsonl: a failed run's record then holds the epochs that file holds.
     this.record.epochs.push(epoch);
-    appendFileSync(path.join(this.dir, 'epochs.jsonl'), `${JSON.stringify(epoch)}\n`);
     // Through a temp file named as every atomic write's, which the runs listing removes if a kill leaves it.
     writeFileAtomicSync(path.join(this.dir, 'run.json'), `${JSON.stringify(this.record, null, 2)}\n`);
   }
