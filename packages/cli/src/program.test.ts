@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,10 +96,21 @@ describe("Commander's own errors", () => {
   }, 60_000);
 });
 
+/** What git says of the checkout this test runs from: `<commit>` or `<commit>-dirty`; undefined outside one. */
+function checkoutCommit(): string | undefined {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: path.dirname(bin), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  try {
+    return `${git('rev-parse', 'HEAD').slice(0, 12)}${git('status', '--porcelain', '--untracked-files=no') === '' ? '' : '-dirty'}`;
+  } catch {
+    return undefined;
+  }
+}
+
 describe('mailroute --version', () => {
-  it("prints the CLI package's version (what a backup records as the mailroute that made it)", async () => {
+  it("prints the CLI package's version and the commit of the checkout it runs from, as git says it (what a backup records as the mailroute that made it)", async () => {
     const { code, stdout } = await runCli(['--version']);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe(cliPackage.version);
+    const commit = checkoutCommit();
+    expect(stdout).toBe(commit === undefined ? `${cliPackage.version}\n` : `${cliPackage.version} (commit ${commit})\n`);
   });
 });

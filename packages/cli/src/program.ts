@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import cliPackage from '../package.json' with { type: 'json' };
+import { buildVersion, versionText } from './build-version.js';
 import type { RegisterCommand } from './commands/index.js';
 import { formatError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
@@ -19,7 +19,9 @@ export function buildProgramOf(
 ): Command {
   const program = new Command('mailroute')
     .description(description)
-    .version(cliPackage.version)
+    // Commander's .version() takes the text when the program is made: asking git for the commit then would cost every
+    // command two git calls. Said only when asked, as .version() says it (stdout, exit code 0).
+    .option('-V, --version', 'output the version number')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride()
@@ -42,6 +44,11 @@ export function buildProgramOf(
         'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
       ].join('\n'),
     );
+  program.on('option:version', () => {
+    const text = versionText(buildVersion());
+    ctx.stdout.write(`${text}\n`);
+    throw new CommanderError(0, 'commander.version', text);
+  });
   // Before the subcommands are made, which inherit it: `(required)` in front of a required option's help.
   markRequiredOptions(program);
   for (const register of commands) register(program, ctx);

@@ -7,6 +7,7 @@ import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { createSqliteStore, DB_FILE, sqliteSnapshotFacts, type PredictionRecord } from '@mailroute/serving';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoChampionFolder, filesUnder, runCli } from '../test-support.js';
+import { buildVersion, commitText } from '../build-version.js';
 import { BackupManifestSchema, type BackupManifest } from './backup.js';
 
 const folder = demoChampionFolder('mailroute-cli-backup-', 10);
@@ -92,12 +93,19 @@ describe('mailroute backup', () => {
 
     const manifest: BackupManifest = BackupManifestSchema.parse(JSON.parse(readFileSync(path.join(out, 'backup.json'), 'utf8')));
     expect(manifest).toMatchObject({ home, mailrouteVersion: '0.1.0', database: { rows: { predictions: 30, feedback: 12 } }, registry: { champion: folder.champion.id, models: [folder.champion.id] } });
+    // Which build made it: the commit of the checkout the tests run from (none when they run outside one).
+    const build = commitText(buildVersion());
+    expect(manifest.mailrouteCommit).toBe(build);
+    // A backup of a mailroute from before the commit was recorded is still read.
+    const { mailrouteCommit: _recorded, ...older } = manifest;
+    expect(BackupManifestSchema.parse(older)).not.toHaveProperty('mailrouteCommit');
     expect(manifest.files.map((f) => f.path)).toEqual([...wanted, DB_FILE].sort());
     for (const f of manifest.files) expect({ path: f.path, bytes: f.bytes, sha256: f.sha256 }).toEqual({ path: f.path, bytes: statSync(path.join(out, f.path)).size, sha256: sha256(path.join(out, f.path)) });
 
     const verified = await run(['backup', '--verify', 'backups/first']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`match the sizes and sha256 of backup.json\n  mailroute.db: integrity_check ok; 30 predictions and 12 feedback, as recorded\n`);
+    expect(verified.stdout).toContain(` by mailroute 0.1.0${build === undefined ? '' : ` (commit ${build})`}\n`);
 
     // --json prints the manifest.
     const json = await run(['backup', '--out', 'backups/second', '--json']);

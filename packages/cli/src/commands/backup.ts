@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { processAlive, REGISTRY_LOCK_FILE, RegistryIndexSchema, withFileLock } from '@mailroute/model';
 import { API_KEYS_FILE, DB_FILE, snapshotSqlite, sqliteSnapshotFacts, type SqliteSnapshotFacts } from '@mailroute/serving';
 import { z } from 'zod';
+import { buildVersion, commitText } from '../build-version.js';
 import type { CliContext } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
@@ -49,6 +50,11 @@ export const BackupManifestSchema = z.looseObject({
   createdAt: z.string(),
   durationMs: z.number(),
   mailrouteVersion: z.string(),
+  /**
+   * The git commit of the mailroute that made it (the full hash, `-dirty` when its tracked files had changed):
+   * absent when it ran outside a git checkout, and in backups of a mailroute from before it was recorded.
+   */
+  mailrouteCommit: z.string().optional(),
   host: z.string(),
   /** The MAILROUTE_HOME backed up, as an absolute path. */
   home: z.string(),
@@ -73,6 +79,8 @@ export interface BackupOptions {
   /** The API key file the server reads (absolute); `named`: given by --api-keys or MAILROUTE_API_KEYS_FILE, so it must exist. */
   apiKeys: { file: string; named: boolean };
   version: string;
+  /** The commit of the mailroute that makes the backup, as backup.json records it; none outside a git checkout. */
+  commit?: string;
   /** Aborted by Ctrl-C: the backup stops at its next file. */
   signal?: AbortSignal;
   /** What an operator should know that does not stop the backup (a model folder the index lists that is gone). */
@@ -437,6 +445,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
       createdAt: new Date(started).toISOString(),
       durationMs: 0,
       mailrouteVersion: options.version,
+      ...(options.commit === undefined ? {} : { mailrouteCommit: options.commit }),
       host: hostname(),
       home,
       database,
@@ -637,9 +646,16 @@ export function verifyReport(result: VerifyResult): string {
   return [
     `backup ${result.dir} is whole: ${plural(result.files, 'file')} (${formatBytes(result.bytes)}) match the sizes and sha256 of ${MANIFEST_FILE}`,
     db === null ? `  no database in it (the home had no ${DB_FILE})` : `  ${DB_FILE}: integrity_check ok; ${plural(db.rows.predictions, 'prediction')} and ${db.rows.feedback} feedback, as recorded`,
-    `  made ${manifest.createdAt} of ${manifest.home} on ${manifest.host} by mailroute ${manifest.mailrouteVersion}`,
+    `  made ${manifest.createdAt} of ${manifest.home} on ${manifest.host} by mailroute ${manifest.mailrouteVersion}${manifest.mailrouteCommit === undefined ? '' : ` (commit ${manifest.mailrouteCommit})`}`,
     '',
   ].join('\n');
+}
+
+/** The mailroute that makes a backup, as backup.json records it. */
+function builtBy(): { version: string; commit?: string } {
+  const build = buildVersion();
+  const commit = commitText(build);
+  return { version: build.version, ...(commit === undefined ? {} : { commit }) };
 }
 
 interface BackupFlags {
@@ -704,7 +720,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
           home,
           out,
           apiKeys,
-          version: program.version() ?? 'unknown',
+          ...builtBy(),
           signal: interrupt.signal,
           note: (message) => ctx.stderr.write(safeLines(`note: ${message}\n`)),
           progress: (title) => createProgress(ctx, title),
