@@ -17,6 +17,19 @@ describe('createProgress', () => {
     expect([undefined, '', 'false', '0'].map(drawn)).toEqual([true, true, true, true]);
   });
 
+  it('writes plain lines, no bar, on a terminal that cannot redraw in place (TERM=dumb: a screen reader would read each redraw)', () => {
+    const written = (term: string) => {
+      const err = captureStream();
+      Object.assign(err.stream, { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+      const progress = createProgress(createContext({ env: { TERM: term }, stdout: captureStream().stream, stderr: err.stream }), 'predict');
+      progress.update(5, 10);
+      progress.stop();
+      return err.text();
+    };
+    expect(written('dumb')).toBe('predict: 50% (5/10)\n');
+    expect(written('xterm-256color')).toContain('[');
+  });
+
   it('in a terminal, clears the bar line before other output so lines do not run into the bar', () => {
     const err = captureStream();
     Object.assign(err.stream, { isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });

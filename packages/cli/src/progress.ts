@@ -140,8 +140,16 @@ function terminalBar(ctx: CliContext, title: string): Progress {
   };
 }
 
+/**
+ * Whether the terminal cannot redraw a line in place (`TERM=dumb`: an editor's shell buffer, a terminal set up for a
+ * screen reader, which would read every redraw aloud): plain lines then, as in a log.
+ */
+export function dumbTerminal(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.TERM?.trim() === 'dumb';
+}
+
 export function createProgress(ctx: CliContext, title: string): Progress {
-  if (ctx.stderr.isTTY && !inCi(ctx.env)) return terminalBar(ctx, title);
+  if (ctx.stderr.isTTY && !inCi(ctx.env) && !dumbTerminal(ctx.env)) return terminalBar(ctx, title);
   let lastDecile = -1;
   return {
     update: (done, total, label = '') => {
