@@ -145,6 +145,12 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(item.get.responses), path).toContain('400');
       expect(item.get.responses.default.description, path).toMatch(/400 \(a request the server cannot read/);
     }
+    // What each front door does with a dot segment and with chunk extensions over the limit, as a client meets it:
+    // the Node server resolves `..` (only the Lambda refuses it), and closes such a connection without a 413.
+    const described = doc.paths['/v1/model'].get.responses.default.description as string;
+    expect(described).toContain('behind the AWS Lambda also a path with a . or .. segment, which the Node server resolves instead');
+    expect(described).toContain("A chunked body whose chunk extensions are over the server's limit has its connection closed, unanswered");
+    expect(described).not.toContain('413');
   });
 
   it('lists only the operations, the scheme and the front door answers its options say', async () => {

@@ -15,11 +15,11 @@ export function problem(description: string, more: Record<string, { description:
 }
 
 /** A request refused before any route reads it, on every path. */
-const UNREADABLE = 'a request the server cannot read: malformed HTTP, a path with a backslash or a . or .. segment, a Host header that is no host name';
+const UNREADABLE = 'a request the server cannot read: malformed HTTP, a path with a backslash, a Host header that is no host name; behind the AWS Lambda also a path with a . or .. segment, which the Node server resolves instead (`/v1/../healthz` is /healthz)';
 
 /** What any route may answer besides its listed statuses (no such path or id, a request the server cannot read). */
 const otherErrors = problem(
-  `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 413 (chunk extensions over the server's limit), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here`,
+  `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here. A chunked body whose chunk extensions are over the server's limit has its connection closed, unanswered`,
 );
 
 /** Either way of sending a key (the schemes are registered in docs.ts). */
