@@ -60,6 +60,16 @@ describe('refused requests', () => {
     expect(warned.at(-1)?.suppressed).toBeUndefined();
   });
 
+  it("count the server's own 503s apart from a caller's 4xx: bad requests in a loop do not hide a timeout", () => {
+    const { warned, logger } = keptLogger();
+    const refused = createRefusalLog(logger, { now: () => 0 });
+    for (let i = 0; i < REFUSALS_LOGGED_PER_MINUTE + 5; i++) refused({ requestId: `b${i}`, method: 'GET', route: 'unmatched', status: 404, code: 'NOT_FOUND' });
+    refused({ requestId: 't', method: 'GET', route: '/v1/quality', status: 503, code: 'REQUEST_TIMEOUT' });
+    expect(warned).toHaveLength(REFUSALS_LOGGED_PER_MINUTE + 1);
+    expect(warned.at(-1)).toMatchObject({ requestId: 't', status: 503, code: 'REQUEST_TIMEOUT' });
+    expect(warned.at(-1)?.suppressed).toBeUndefined();
+  });
+
   it('are counted per caller: a flood without a key hides no key\'s refusal, and a key\'s 403 on an admin route is always logged', async () => {
     const now = 1_000_000;
     const { warned, logger } = keptLogger();

@@ -41,14 +41,17 @@ function alwaysLogged(refusal: Refusal): boolean {
  * A warn line per refused request (4xx, and 503 with Retry-After): what an operator needs to find the CRM key that is
  * throttled or refused, and the address it came from, never the body. At most REFUSALS_LOGGED_PER_MINUTE lines a
  * minute per caller (a key's id, or `anonymous` for requests without a valid key), so a flood of requests without a key
- * cannot hide a key's refusals; the first line of a caller after a minute that dropped some of its own says how many
+ * cannot hide a key's refusals, and apart for the server's own 503s of a caller, so its 4xx cannot hide that the server
+ * turned it away (overloaded, timed out); the first line of a caller after a minute that dropped some of its own says how many
  * (`suppressed`). A valid key's 403 on an admin route is always logged (`alwaysLogged`).
  */
 export function createRefusalLog(logger: Logger, clock: Clock): (refusal: Refusal) => void {
   const minutes = new Map<string, { windowStart: number; logged: number; suppressed: number }>();
   return (refusal) => {
     const now = clock.now();
-    let caller = refusal.keyId ?? 'anonymous';
+    // The server's own 503s (overloaded, timed out, an endpoint throttled) count apart from the caller's 4xx: a client
+    // sending bad requests in a loop must not hide that the server turned requests away.
+    let caller = `${refusal.keyId ?? 'anonymous'}${refusal.status >= 500 ? ' 5xx' : ''}`;
     // Callers are this server's keys and `anonymous`; ids without end (a gateway's clients) are bounded all the same:
     // callers whose minute has ended are forgotten, and while the map stays full new ones share one minute.
     if (!minutes.has(caller) && minutes.size >= TRACKED_CALLERS) {
