@@ -124,7 +124,7 @@ function reasonOf(error: unknown): string {
 }
 
 /** Free bytes on the file system of `dir`, when known. */
-function freeBytes(dir: string): number | undefined {
+export function freeBytes(dir: string): number | undefined {
   try {
     const fs = statfsSync(dir);
     return fs.bavail * fs.bsize;

@@ -1,10 +1,10 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
-import { dataVersion, upgradeStore, UpgradeFailure, type UpgradeReport } from './sqlite-migration.js';
+import { dataVersion, freeBytes, upgradeStore, UpgradeFailure, type UpgradeReport } from './sqlite-migration.js';
 import { createInlineWrites, createThreadWrites, nothing, sqliteWriteProblem, type FileWatch, type PruneCounts, type WriteOutcome } from './sqlite-write-transport.js';
 import { failingDetail, recoveredDetail, type WritesRecovered } from './write-health.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore, StoreHealth } from './types.js';
@@ -281,14 +281,7 @@ function openFacts(file: string): OpenFacts {
       notWritable.push({ path: target, code, ...stat });
     }
   }
-  let freeBytes: number | undefined;
-  try {
-    const fs = statfsSync(dir);
-    freeBytes = fs.bavail * fs.bsize;
-  } catch {
-    // Unknown.
-  }
-  return { notWritable, freeBytes, uid: process.getuid?.() };
+  return { notWritable, freeBytes: freeBytes(dir), uid: process.getuid?.() };
 }
 
 /**
