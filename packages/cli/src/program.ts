@@ -36,6 +36,7 @@ export function buildProgramOf(
         '  MAILROUTE_API_KEYS_FILE  the API key file of serve and start (as --api-keys)',
         '  MAILROUTE_MAX_CONNECTIONS  the open client connections serve and start take at most (as --max-connections)',
         "  MAILROUTE_TIME_ZONE  the time zone of the CRM's times sent without one, for serve and start (as --time-zone)",
+        '  MAILROUTE_ACCESS_LOG=1  serve and start log a line per request and give every answer an id (as --access-log)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
         '  SAGEMAKER_BIND_TO_PORT  in SageMaker container mode, the port (set by SageMaker; wins over PORT)',
         '  MAILROUTE_MODEL_ID  with a model directory, the model id its manifest must name (set on registered SageMaker models)',

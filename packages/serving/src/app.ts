@@ -10,7 +10,8 @@ import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution 
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem, type ProblemWithHeaders } from './http/problem.js';
-import { createRefusalLog, requestIdOf, type Refusal } from './http/refusal-log.js';
+import { createFailureLog } from './http/failure-log.js';
+import { createRefusalLog, requestIdOf, usableRequestId, type Refusal } from './http/refusal-log.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
 import { createServingMetrics, type ServingMetrics } from './metrics/serving-metrics.js';
@@ -56,6 +57,11 @@ export interface AppOptions {
   timeZone?: string;
   /** How /openapi.json describes the API where a front door changes what clients reach (the AWS Lambda's API Gateway); default: as served here. */
   apiDocument?: ApiDocumentOptions;
+  /**
+   * Log one `request` line (info) per answer: its request id, method, route, status, milliseconds and key id; every
+   * answer then carries an `x-request-id` (the caller's, or a new one). Off by default: the classify path pays nothing.
+   */
+  accessLog?: boolean;
 }
 
 export interface ServingApp {
@@ -120,9 +126,11 @@ export function createApp(options: AppOptions): ServingApp {
   ctx.source.onEvent((event) => {
     if (event.kind === 'loaded') {
       metrics.setModel(event.modelId, event.tasks);
+      metrics.modelLoadFailing.set({}, 0);
       if (event.previousModelId !== undefined && event.previousModelId !== event.modelId) metrics.reloads.inc({ result: 'success' });
     } else if (event.kind === 'load_failed') {
       metrics.reloads.inc({ result: 'failure' });
+      metrics.modelLoadFailing.set({}, 1);
     } else if (event.kind === 'registry_unreadable') {
       // No model failed to load: an alert on failed loads must not fire for a registry.json being replaced.
       metrics.registryReadFailures.inc();
@@ -146,11 +154,14 @@ export function createApp(options: AppOptions): ServingApp {
   // Methods per route path, read from the app's routes once they are all registered (first request).
   let methodsByPath: Map<string, string[]> | undefined;
   const refused = createRefusalLog(ctx.logger, clock);
+  const failed = createFailureLog(ctx.logger, clock);
   /**
    * A problem answer, with an `x-request-id` (the caller's own, or a new one) that its log line carries too; a refusal
-   * (4xx, a 503 with Retry-After) is logged, rate-limited, with the key's id and the problem's `reason`. Only error answers get an id: the classify path pays nothing.
+   * (4xx, a 503 with Retry-After) is logged, rate-limited, with the key's id and the problem's `reason`. Other answers carry
+   * the caller's usable id, or the access log's (`echoRequestId`).
    */
-  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdOf(c.req.header('x-request-id'), randomUUID), route = routeOf(c)): Response => {
+  const problemResponse = (c: Context<AppEnv>, { body, headers }: ProblemWithHeaders, requestId = requestIdFor(c), route = routeOf(c)): Response => {
+    metrics.problems.inc({ route, code: body.code });
     if (isRefusal(body.status, headers)) {
       const keyId = (c.get('principal') as Principal | undefined)?.keyId;
       const clientAddress = clientAddressOf(c);
@@ -183,8 +194,11 @@ export function createApp(options: AppOptions): ServingApp {
     return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${methods.join(', ')}, not ${method}.`, allow)), undefined, path);
   };
 
+  const accessLog = options.accessLog === true;
   app.use('*', async (c, next) => {
     const started = performance.now();
+    // With the access log, every answer's id is made first, so the problem answer, its log lines and the access line share it.
+    if (accessLog) c.set('requestId', requestIdOf(c.req.header('x-request-id'), randomUUID));
     // Before any guard, so a GET to a POST route is a 405, not a 415 for its missing body.
     const answered = otherMethod(c);
     if (answered) c.res = answered;
@@ -192,15 +206,21 @@ export function createApp(options: AppOptions): ServingApp {
     // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
     const route = answered ? c.req.path : routeOf(c);
     secureHeaders(c, route);
-    const labels = { route, method: c.req.method, status: String(c.res.status) };
-    metrics.requests.inc(labels);
+    const status = c.res.status;
+    metrics.requests.inc({ route, method: c.req.method, status: String(status) });
+    const ms = performance.now() - started;
     // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
-    metrics.observeLatency(route, c.res.status, (performance.now() - started) / 1000);
+    metrics.observeLatency(route, status, ms / 1000);
+    echoRequestId(c);
+    if (accessLog) {
+      const keyId = (c.get('principal') as Principal | undefined)?.keyId;
+      ctx.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(ms * 10) / 10, ...(keyId === undefined ? {} : { keyId }) });
+    }
   });
 
   app.onError((error, c) => {
     const problem = toProblem(error);
-    const requestId = requestIdOf(c.req.header('x-request-id'), randomUUID);
+    const requestId = requestIdFor(c);
     // A fault here or behind the server (every 5xx without Retry-After: INTERNAL, a store that cannot be read or
     // written, an endpoint the API may not invoke, a failed endpoint) is logged at error level: the answer says
     // only what failed. Refusals (4xx, 503s with Retry-After: the rate-limited `request refused` line) and a failed
@@ -210,7 +230,7 @@ export function createApp(options: AppOptions): ServingApp {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
       // only, and the problem's `reason`; never a stack, nor the request body.
       const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
-      ctx.logger.error('request failed', { requestId, route: c.req.routePath, code, ...reasonOf(problem.body, error), error: describeError(error), ...cause });
+      failed({ requestId, route: c.req.routePath, code, ...reasonOf(problem.body, error), error: describeError(error), ...cause });
     }
     return problemResponse(c, problem, requestId);
   });
@@ -236,6 +256,21 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/** The request's id: the one the access log made, else the caller's usable `x-request-id`, else a new one. */
+function requestIdFor(c: Context<AppEnv>): string {
+  return c.get('requestId') ?? requestIdOf(c.req.header('x-request-id'), randomUUID);
+}
+
+/**
+ * An answer that has no `x-request-id` (not a problem answer) gets the access log's id, or the caller's own when it
+ * sent a usable one, so a CRM can match a slow or wrong 200 to its request; without either it gets none.
+ */
+function echoRequestId(c: Context<AppEnv>): void {
+  if (c.res.headers.has('x-request-id')) return;
+  const id = c.get('requestId') ?? usableRequestId(c.req.header('x-request-id'));
+  if (id !== undefined) c.res.headers.set('x-request-id', id);
 }
 
 /** Answers a browser or proxy may keep (no caller's data in them): the docs page and the API document. */

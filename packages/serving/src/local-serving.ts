@@ -51,6 +51,8 @@ export interface LocalServingOptions {
   piiPatterns?: readonly RedactPattern[];
   /** The IANA time zone of the CRM's times sent without one (feedback's closedAt); default UTC. */
   timeZone?: string;
+  /** One `request` log line per answer, and an `x-request-id` on every answer (`--access-log`); default off. */
+  accessLog?: boolean;
   /** Seconds between champion checks (0: no polling). */
   pollSeconds?: number;
   logger?: Logger;
@@ -196,7 +198,7 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
     : noStore;
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.
   const limits = keep ? { ...options.limits, feedbackRetentionDays: options.retentionDays ?? DEFAULT_RETENTION_DAYS } : options.limits;
-  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: storedTextMasking(options), timeZone: options.timeZone, trainingDistribution, metrics });
+  const serving = createApp({ classifierSource: source, registry, store, auth, limits, logger, storeText: storedTextMasking(options), timeZone: options.timeZone, trainingDistribution, metrics, accessLog: options.accessLog });
   if (registry && (options.pollSeconds ?? 5) > 0) source.startPolling((options.pollSeconds ?? 5) * 1000);
   return serving;
 }

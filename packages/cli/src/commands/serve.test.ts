@@ -253,6 +253,24 @@ describe('mailroute serve', () => {
     expect(await app.stop()).toBe(0);
   }, 60_000);
 
+  it('logs a line per request and gives every answer an id with --access-log or MAILROUTE_ACCESS_LOG, and neither without', async () => {
+    for (const [flags, env, logged] of [[['--access-log'], {}, true], [[], { MAILROUTE_ACCESS_LOG: 'yes' }, true], [[], {}, false]] as const) {
+      const app = await launch(['serve', '--port', '0', '--home', home, '--poll-seconds', '0', ...flags], env);
+      const res = await fetch(`${app.url}/healthz`);
+      expect(res.status).toBe(200);
+      const id = res.headers.get('x-request-id');
+      const line = `${app.stdout()}${app.stderr()}`.split('\n').find((l) => l.includes('"message":"request"'));
+      if (logged) {
+        expect(id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'info', requestId: id, method: 'GET', route: '/healthz', status: 200 });
+      } else {
+        expect(id).toBeNull();
+        expect(line).toBeUndefined();
+      }
+      expect(await app.stop()).toBe(0);
+    }
+  }, 60_000);
+
   it('refuses a named key file that is not there instead of serving without auth', async () => {
     const missing = path.join(root, 'typo-keys.json');
     const res = await run(['serve', '--port', '0', '--home', home, '--api-keys', missing]);

@@ -64,6 +64,7 @@ export interface ServeFlags {
   rotate?: boolean;
   rateLimit?: RateLimit | null;
   timeZone?: string;
+  accessLog?: boolean;
 }
 
 function scopeList(value: string): Scope[] {
@@ -126,7 +127,8 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
       `days predictions (and their stored text) and feedback are kept in the database (default 400; 0: for ever)${sagemaker ? '; --sagemaker keeps no database' : ''}`,
       wholeNumberOption('--retention-days', 0, 100_000),
     )
-    .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt and an email's receivedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)");
+    .option('--time-zone <zone>', "IANA time zone of the CRM's times sent without one, as feedback's closedAt and an email's receivedAt (2026-12-04 14:03, or a date alone), e.g. Europe/Berlin (env MAILROUTE_TIME_ZONE; default UTC)")
+    .option('--access-log', 'log one JSON line per request (request id, method, route, status, ms, key id) and give every answer an x-request-id (env MAILROUTE_ACCESS_LOG=1; default off)');
 }
 
 /** `--time-zone` or MAILROUTE_TIME_ZONE, checked: a misspelt zone would refuse every feedback at its first request. */
@@ -298,6 +300,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       storeText: flags.storeText === true,
       piiPatterns,
       timeZone: timeZoneSetting(ctx, flags),
+      accessLog: flags.accessLog === true || envYesNo(ctx, 'MAILROUTE_ACCESS_LOG'),
       pollSeconds: flags.pollSeconds,
       modelThreads: flags.modelThreads,
       inlineEmails: flags.inlineEmails,

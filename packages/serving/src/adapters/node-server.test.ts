@@ -175,6 +175,11 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
       const metrics = await (await fetch(`${own.server.url}/metrics`)).text();
       expect(metrics).toContain('mailroute_model_reloads_total{result="failure"} 1');
       expect(metrics).toContain('mailroute_model_info{model_id="m1"} 1');
+      // Up while the wanted model is not the one served, not just at the failure's moment; down once a model loads.
+      expect(metrics).toMatch(/^mailroute_model_load_failing 1$/m);
+      await addModel(own.home, 'm4');
+      expect((await fetch(`${own.server.url}/v1/admin/reload`, { method: 'POST' })).status).toBe(200);
+      expect(await (await fetch(`${own.server.url}/metrics`)).text()).toMatch(/^mailroute_model_load_failing 0$/m);
     } finally {
       await own.server.close();
     }

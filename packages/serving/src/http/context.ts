@@ -16,7 +16,7 @@ export interface AppEnv {
    * `timedOut`: the caller was answered REQUEST_TIMEOUT (503, or 408 for a body that did not all arrive); work still running should not record results.
    * `jsonBody`: a JSON body as parsed, before validation (own `__proto__` keys, which zod's output drops, included).
    */
-  Variables: { principal: Principal; timedOut?: boolean; jsonBody?: unknown };
+  Variables: { principal: Principal; timedOut?: boolean; jsonBody?: unknown; requestId?: string };
 }
 
 export type ServingHono = OpenAPIHono<AppEnv>;

@@ -80,5 +80,10 @@ const CALLER_ID = /^[\x21-\x2b\x2d-\x7e]{1,128}$/;
 
 /** The caller's own request id when it is one, else a new one. */
 export function requestIdOf(sent: string | undefined, newId: () => string): string {
-  return sent !== undefined && CALLER_ID.test(sent) ? sent : newId();
+  return usableRequestId(sent) ?? newId();
+}
+
+/** The caller's own request id when it is one a server may echo and log (CALLER_ID); else undefined. */
+export function usableRequestId(sent: string | undefined): string | undefined {
+  return sent !== undefined && CALLER_ID.test(sent) ? sent : undefined;
 }

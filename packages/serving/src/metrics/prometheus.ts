@@ -119,6 +119,25 @@ export class Histogram implements Metric {
   }
 }
 
+/**
+ * A gauge or counter read when the page is rendered (process memory, CPU): nothing is kept between scrapes. A value
+ * that cannot be read (`undefined`) leaves the series out, not at 0.
+ */
+export class Collected implements Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'gauge' | 'counter',
+    private readonly read: () => number | undefined,
+  ) {}
+  render(): string[] {
+    const value = this.read();
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    if (value !== undefined && Number.isFinite(value)) lines.push(`${this.name} ${formatNumber(value)}`);
+    return lines;
+  }
+}
+
 export class MetricsRegistry {
   private readonly metrics: Metric[] = [];
   register<T extends Metric>(metric: T): T {

@@ -16,9 +16,30 @@ describe('serving metrics', () => {
     expect(text).toMatch(/^mailroute_inflight_requests 0$/m);
     expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="exited"\} 0$/m);
     expect(text).toMatch(/^mailroute_model_thread_failures_total\{event="replacement_failed"\} 0$/m);
+    expect(text).toMatch(/^mailroute_model_load_failing 0$/m);
+    expect(text).toMatch(/^mailroute_feedback_total\{matched="true"\} 0$/m);
+    expect(text).toMatch(/^mailroute_feedback_total\{matched="false"\} 0$/m);
     // The first event counts from 0.
     metrics.reloads.inc({ result: 'failure' });
     expect(metrics.registry.render()).toMatch(/^mailroute_model_reloads_total\{result="failure"\} 1$/m);
+  });
+
+  it('exports the process series under their usual names, read at each scrape', () => {
+    const metrics = createServingMetrics();
+    const value = (text: string, name: string): number => {
+      const m = new RegExp(`^# TYPE ${name} (counter|gauge)\\n${name} (\\S+)$`, 'm').exec(text);
+      expect(m, name).not.toBeNull();
+      return Number(m![2]);
+    };
+    const first = metrics.registry.render();
+    expect(value(first, 'process_resident_memory_bytes')).toBeGreaterThan(1024 * 1024);
+    expect(value(first, 'nodejs_heap_used_bytes')).toBeGreaterThan(0);
+    expect(Math.abs(value(first, 'process_start_time_seconds') - (Date.now() / 1000 - process.uptime()))).toBeLessThan(2);
+    if (process.platform === 'linux') expect(value(first, 'process_open_fds')).toBeGreaterThan(2);
+    const cpu = value(first, 'process_cpu_seconds_total');
+    const until = performance.now() + 30;
+    while (performance.now() < until); // spend CPU the next scrape must see
+    expect(value(metrics.registry.render(), 'process_cpu_seconds_total')).toBeGreaterThan(cpu);
   });
 
   it('starts each task\'s abstentions at 0 when a model is set, and those of a new model\'s tasks on a swap, keeping the counts so far', () => {

@@ -1,10 +1,20 @@
 import { RouteSchema, type EmailPrediction } from '@mailroute/model';
 import { AUTOMATED_KINDS } from '@mailroute/preprocess';
 import { THREAD_FAILURE_EVENTS } from '../model/thread-health.js';
+import { registerProcessMetrics } from './process-metrics.js';
 import { Counter, Gauge, Histogram, labelKey, MetricsRegistry } from './prometheus.js';
 
 /** Latency buckets in seconds: the service aims at single-digit milliseconds. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * Buckets of `mailroute_feedback_delay_seconds`, from a prediction to its case's close: five minutes to ninety days,
+ * as a service desk closes cases within hours or days.
+ */
+const FEEDBACK_DELAY_BUCKETS = [300, 900, 3600, 4 * 3600, 12 * 3600, 86_400, 2 * 86_400, 4 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400, 90 * 86_400];
+
+/** The `matched` of `mailroute_feedback_total`: the feedback named an email with a prediction stored here, or not (yet). */
+export const FEEDBACK_MATCHED = ['true', 'false'] as const;
 
 /** The `result` of `mailroute_model_reloads_total`: a model loaded, or one that failed to load (a registry that could not be read is neither: `mailroute_registry_read_failures_total`). */
 export const RELOAD_RESULTS = ['success', 'failure'] as const;
@@ -42,6 +52,18 @@ export interface ServingMetrics {
   untrainedLanguages: Counter;
   modelInfo: Gauge;
   reloads: Counter;
+  /**
+   * 1 while the newest model the server tried to load failed and an older one (or none) serves; 0 once a model
+   * loads. A failed load is not retried on every poll, so `increase(mailroute_model_reloads_total{result="failure"})`
+   * fires once: this stays up while the served model is not the one wanted.
+   */
+  modelLoadFailing: Gauge;
+  /** Every problem answer by route and its stable `code` (which of the 503s, 400s, ...: the status alone does not say). */
+  problems: Counter;
+  /** Feedback recorded (202), by whether it matched a stored prediction. */
+  feedback: Counter;
+  /** From a prediction to the close of its case (the feedback's closedAt), for feedback that matched one. */
+  feedbackDelay: Histogram;
   /** Reads of the registry that failed (a poll or a reload that found no champion to compare): no model load was tried. */
   registryReadFailures: Counter;
   inFlight: Gauge;
@@ -71,6 +93,16 @@ export function createServingMetrics(): ServingMetrics {
     new Counter('mailroute_untrained_language_emails_total', 'Emails classified whose detected language the model was not trained on (its manifest\'s training.languages), by language: their labels are unreliable.'),
   );
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result: success (another model loaded), failure (a model failed to load).'));
+  const modelLoadFailing = registry.register(
+    new Gauge('mailroute_model_load_failing', '1 while the newest model the server tried to load failed (an older model, or none, is served); 0 once a model loads.'),
+  );
+  modelLoadFailing.set({}, 0);
+  const problems = registry.register(new Counter('mailroute_problem_responses_total', 'Problem (error) answers by route and stable code, e.g. OVERLOADED, STORE_UNAVAILABLE, REQUEST_INVALID.'));
+  const feedback = registry.register(new Counter('mailroute_feedback_total', 'Feedback recorded (answered 202), by whether it matched a prediction stored here (matched="false": none of that email yet).'));
+  for (const matched of FEEDBACK_MATCHED) feedback.inc({ matched }, 0);
+  const feedbackDelay = registry.register(
+    new Histogram('mailroute_feedback_delay_seconds', 'Time from a prediction to the close of its case (feedback closedAt), for feedback that matched a prediction.', FEEDBACK_DELAY_BUCKETS),
+  );
   const registryReadFailures = registry.register(
     new Counter('mailroute_registry_read_failures_total', 'Registry reads that failed (registry.json unreadable): the loaded model keeps serving, no model load was tried.'),
   );
@@ -97,6 +129,7 @@ export function createServingMetrics(): ServingMetrics {
     new Counter('mailroute_model_thread_failures_total', 'Model threads that exited while serving (exited) and replacements that failed to load (replacement_failed).'),
   );
   for (const event of THREAD_FAILURE_EVENTS) modelThreadFailures.inc({ event }, 0);
+  registerProcessMetrics(registry);
   // Series keys by task and label, made once: recordPredictions runs for every email.
   const predictionKeys = new Map<string, Map<string, string>>();
   const predictionKey = (task: string, label: string): string => {
@@ -121,6 +154,10 @@ export function createServingMetrics(): ServingMetrics {
     untrainedLanguages,
     modelInfo,
     reloads,
+    modelLoadFailing,
+    problems,
+    feedback,
+    feedbackDelay,
     registryReadFailures,
     inFlight,
     rejected,

@@ -205,6 +205,18 @@ function lostPredictionsNote(ctx: AppContext): string {
 }
 
 /** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
+/**
+ * Feedback answered 202 in `mailroute_feedback_total`, by whether it matched a stored prediction, and, when it did, the
+ * time from that prediction to the case's close in `mailroute_feedback_delay_seconds` (a close before the prediction,
+ * a CRM clock behind the server's, is left out of the histogram).
+ */
+function countFeedback(ctx: AppContext, prediction: PredictionRecord | undefined, closedAt: string): void {
+  ctx.metrics.feedback.inc({ matched: prediction ? 'true' : 'false' });
+  if (!prediction) return;
+  const seconds = (Date.parse(closedAt) - Date.parse(prediction.createdAt)) / 1000;
+  if (seconds >= 0) ctx.metrics.feedbackDelay.observe({}, seconds);
+}
+
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
 }
@@ -307,6 +319,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       const recordedTasks = status === 'recorded' ? Object.keys(labels) : [];
       // Fields it does not read are named, as /v1/classify names them: a misspelt `predictionID` beside emailId would otherwise go unseen.
       const unread = feedbackIgnoredWarning(raw);
+      countFeedback(ctx, prediction, closedAt);
       if (prediction) {
         // Kept as any feedback, but the caller should know it scores nothing: no person wrote the email.
         const automated = prediction.automated === undefined ? undefined : `Email "${emailId.slice(0, 80)}" was answered as automated mail (${prediction.automated}): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.`;
