@@ -182,7 +182,7 @@ describe('POST /v1/classify', () => {
     expect(logged).toEqual([
       {
         message: 'request failed',
-        fields: { requestId: res.headers.get('x-request-id'), route: '/v1/quality', code: 'STORE_FAILED', error: 'StoreError: SQLite read failed.', cause: 'Error: SQLITE_CORRUPT: database disk image is malformed' },
+        fields: { requestId: res.headers.get('x-request-id'), method: 'GET', route: '/v1/quality', status: 500, code: 'STORE_FAILED', error: 'StoreError: SQLite read failed.', cause: 'Error: SQLITE_CORRUPT: database disk image is malformed' },
       },
     ]);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

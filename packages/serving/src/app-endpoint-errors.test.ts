@@ -50,7 +50,9 @@ describe('endpoint failures through the app', () => {
         'request failed',
         {
           requestId: res.headers.get('x-request-id'),
+          method: 'POST',
           route: '/v1/classify',
+          status: 500,
           code: 'ENDPOINT_ACCESS_DENIED',
           error: `AccessDenied: ${denied.message}`,
           cause: `AccessDeniedException: User: ${ACCOUNT_ARN} is not authorized to perform: sagemaker:InvokeEndpoint`,

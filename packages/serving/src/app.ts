@@ -230,7 +230,7 @@ export function createApp(options: AppOptions): ServingApp {
       // The error and its cause (e.g. the SDK error behind a failed endpoint call) by name and message
       // only, and the problem's `reason`; never a stack, nor the request body.
       const cause = error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {};
-      failed({ requestId, route: c.req.routePath, code, ...reasonOf(problem.body, error), error: describeError(error), ...cause });
+      failed({ requestId, method: c.req.method, route: c.req.routePath, status: problem.body.status, code, ...reasonOf(problem.body, error), error: describeError(error), ...cause });
     }
     return problemResponse(c, problem, requestId);
   });
