@@ -158,7 +158,7 @@ describe('evaluatePredictions', () => {
     const dropped: PredictionLine[] = [...lines, { truth: { queue: 'loans' }, prediction: { area: { label: 'retail' } } }, { truth: { queue: 'cards' }, prediction: { area: { label: 'retail' } } }];
     const r = evaluatePredictions(dropped);
     expect(r.tasks[0].skipped.noPrediction).toBe(2);
-    const warning = '2 lines with a queue label have no queue prediction and are left out of its figures';
+    const warning = '2 lines with a label of task queue have no prediction of it and are left out of its figures';
     expect(modelCardMarkdown(r)).toContain(warning);
     expect(evaluationHtml(r, [])).toContain(`<p class="warning" role="note"><b>Warning:</b> ${warning}`);
     // In metrics.json (and so at the head of every report form) too, with the count per task: not only n falling.
@@ -195,7 +195,7 @@ describe('evaluatePredictions', () => {
 
   it('says how many lines have a label but no prediction when a task is never predicted', () => {
     const never = lines.map((l) => ({ ...l, truth: { ...l.truth, t2: 'x' } }));
-    expect(() => evaluatePredictions(never)).toThrow('task t2: no line has both a truth label and a prediction (4 lines have a t2 label, none a t2 prediction)');
+    expect(() => evaluatePredictions(never)).toThrow('task t2: no line has both a truth label and a prediction (4 lines have a label of it, none a prediction of it)');
   });
 
   it('shows no precision where a threshold routes nothing, and says how many emails a precision point rests on', () => {
@@ -228,10 +228,11 @@ describe('evaluatePredictions', () => {
     const card = modelCardMarkdown(r, { warnings: ['the data is the model\'s training data'] });
     expect(card).toContain('- **queue**: answers 60.0% (6 of 10) at precision 100.0%; abstains on the other 4. Only 6 answered: a rough estimate.');
     // Without the routing, the task that names the queue, unnamed; with it, in the model's own task names.
-    expect(card).toContain('An email goes to manual triage when the task that names its queue abstains (or predicts `other`); the other tasks only flag their abstention.');
+    // No task has the catch-all `other` here: none is said to predict it.
+    expect(card).toContain('An email goes to manual triage when the task that names its queue abstains; the other tasks only flag their abstention.');
     const routed = modelCardMarkdown(evaluatePredictions(lines, { routing: { queueTask: 'queue', abstainTasks: ['queue', 'topic'] } }));
-    expect(routed).toContain('An email goes to manual triage when its `queue` task, the one that names its queue, abstains (or predicts `other`), or when `topic` abstains; the other tasks only flag their abstention.');
-    expect(routed).toContain('when its `queue` task, the one that names its queue, is below its confidence threshold (or predicts `other`), or when `topic` abstains;');
+    expect(routed).toContain('An email goes to manual triage when its `queue` task, the one that names its queue, abstains, or when `topic` abstains; the other tasks only flag their abstention.');
+    expect(routed).toContain('when its `queue` task, the one that names its queue, is below its confidence threshold, or when `topic` abstains;');
     expect(card.split('\n').slice(0, 3)).toEqual(['# Model card: unnamed model', '', "**Warning: the data is the model's training data**"]);
   });
 
@@ -549,10 +550,11 @@ describe('evaluatePredictions', () => {
     expect(evaluationMarkdown(r)).not.toContain('0.0313');
   });
 
-  it('escapes HTML in labels and meta values in Markdown', () => {
+  it('escapes HTML in labels and meta values in Markdown, leaving a plain & as it is', () => {
     const md = evaluationMarkdown(evaluatePredictions([{ truth: { queue: '<b>cards</b>' }, prediction: { queue: { label: 'A & B' } }, meta: { bank: '<i>x</i>' } }]));
     expect(md).toContain('&lt;b&gt;cards&lt;/b&gt;');
-    expect(md).toContain('A &amp; B');
+    expect(md).toContain('| A & B |');
+    expect(md).not.toContain('&amp;');
     expect(md).not.toMatch(/<b>|<i>/);
   });
 
@@ -594,7 +596,7 @@ describe('emails without a label of a task, and slices', () => {
     );
     const r = evaluatePredictions(lines);
     // The lines do not say why a truth is null: the reasons are listed, none claimed.
-    const note = '7 of the 120 emails have no queue label and are not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a queue for them all the same.';
+    const note = '7 of the 120 emails have no queue label and are not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a label of task queue for them all the same.';
     expect(r.tasks[0].metrics.n).toBe(113);
     expect(evaluationText(r)).toContain(`Note: ${note}`);
     expect(evaluationMarkdown(r)).toContain(`**Note:** ${note}`);

@@ -313,7 +313,7 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
   const { rows, noTruth, noPrediction } = taskRows(lines, task);
   if (rows.length === 0) {
     const labelled = lines.length - noTruth;
-    throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction (${labelled} line${labelled === 1 ? ' has' : 's have'} a ${task} label, none a ${task} prediction)`);
+    throw new MetricInputError(`task ${task}: no line has both a truth label and a prediction (${labelled} line${labelled === 1 ? ' has' : 's have'} a label of it, none a prediction of it)`);
   }
   const truth = rows.map((r) => r.truth);
   const predicted = rows.map((r) => r.predicted);

@@ -7,13 +7,28 @@
 const MARKDOWN_FORMATTING = /[|*~`[\]]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu;
 
 /**
- * Labels and values come from data: HTML in them is shown, not rendered, a `|` does not split the cell (nor does a
- * `\` before it, which would escape the escape), `*`, `_`, `~`, backticks and brackets do not format (`x|*em*` is
- * not italic, `[a](b)` no link), and no line break (`\r` is one in Markdown, as `\n` is) or other control character
- * ends the row or the line: they become blanks. Every value from the data put into Markdown goes through it or `codeSpan`.
+ * An `&` that Markdown would read as the start of an entity or character reference (`&lt;`, `&amp;`, `&#228;`,
+ * `&#xE4;`): only such an `&` needs escaping; a plain one (`Hausrat & Haftpflicht`) is text as it stands.
+ */
+const ENTITY_AMPERSAND = /&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[Xx][0-9A-Fa-f]{1,6});)/g;
+
+/**
+ * Labels and values come from data: HTML in them is shown, not rendered (`<` and `>` as `&lt;` and `&gt;`), a `|`
+ * does not split the cell (nor does a `\` before it, which would escape the escape), `*`, `_`, `~`, backticks and
+ * brackets do not format (`x|*em*` is not italic, `[a](b)` no link), text that reads as an entity stays literal
+ * (`&lt;` as `\&lt;`; a plain `&` is left as it is), and no line break (`\r` is one in Markdown, as `\n` is) or
+ * other control character ends the row or the line: they become blanks. Every value from the data put into
+ * Markdown goes through it or `codeSpan`.
  */
 export const cell = (s: string): string =>
-  blankControls(s.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(MARKDOWN_FORMATTING, '\\$&'));
+  blankControls(
+    s
+      .replace(/\\/g, '\\\\')
+      .replace(ENTITY_AMPERSAND, '\\&')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(MARKDOWN_FORMATTING, '\\$&'),
+  );
 
 /** Line breaks and other control characters (C0, DEL, C1, the line and paragraph separators) as blanks. */
 // eslint-disable-next-line no-control-regex -- control characters are what is replaced

@@ -37,8 +37,30 @@ describe('modelCardMarkdown', () => {
     });
     const card = modelCardMarkdown(evaluatePredictions(lines));
     const sentence = card.split('\n').find((l) => l.includes('By bank: macro-F1'));
-    expect(sentence).toMatch(/on the emails without a bank \(n=20\) against 1\.0000 on `Nordbank`/);
+    // `with no`, not `without a`: no article that a key's name (`Eingangskanal`, `Anliegen`) would have to agree with.
+    expect(sentence).toMatch(/on the emails with no bank \(n=20\) against 1\.0000 on `Nordbank`/);
     expect(sentence).not.toContain('(missing)');
+  });
+
+  it("names the model's own tasks and the one that routes, and the catch-all `other` only where that task has it", () => {
+    // A second institution's tasks and labels: no `other` among them (its CRM's catch-all is not aliased into it).
+    const tasks = { Produkt: ['Hausrat & Haftpflicht', 'Kfz'], Anliegen: ['Schaden melden', 'Vertrag/Änderung'], Dringlichkeit: ['hoch', 'normal'], Kanal: ['E-Mail', 'Brief'] };
+    const lines: PredictionLine[] = Array.from({ length: 8 }, (_, i) => {
+      const truth = Object.fromEntries(Object.entries(tasks).map(([task, labels]) => [task, labels[i % 2]]));
+      return { truth, prediction: Object.fromEntries(Object.entries(truth).map(([task, label]) => [task, { label, confidence: 0.9 }])) };
+    });
+    const routing = { queueTask: 'Produkt' };
+    const card = modelCardMarkdown(evaluatePredictions(lines, { routing }));
+    const use = card.slice(card.indexOf('## Intended use'), card.indexOf('## Data'));
+    expect(use).toContain('predicts one label for each of its 4 tasks (`Produkt`, `Anliegen`, `Dringlichkeit`, `Kanal`) so the CRM can file each email in the right queue.');
+    expect(use).toContain('An email goes to manual triage when its `Produkt` task, the one that names its queue, is below its confidence threshold; the other tasks only flag their abstention.');
+    expect(card).not.toMatch(/business area|`other`/);
+    // With `other` among the routing task's labels, its prediction is said to go to manual triage too.
+    const withOther = lines.map((line, i) => (i === 0 ? { ...line, truth: { ...line.truth, Produkt: 'other' } } : line));
+    expect(modelCardMarkdown(evaluatePredictions(withOther, { routing }))).toContain('its `Produkt` task, the one that names its queue, is below its confidence threshold (or predicts `other`);');
+    // `other` in a task that does not route sends nothing to manual triage.
+    const otherElsewhere = lines.map((line, i) => (i === 0 ? { ...line, truth: { ...line.truth, Kanal: 'other' } } : line));
+    expect(modelCardMarkdown(evaluatePredictions(otherElsewhere, { routing }))).not.toContain('(or predicts `other`)');
   });
 
   it("says how much of training's test split was worded as its training rows, and past half what that means for its figures", () => {

@@ -1,6 +1,5 @@
 import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { MISSING_META_VALUE, targetFor, taskTargetPrecision, type EvaluationReport, type TargetPrecision, type TaskReport } from './evaluate.js';
-import type { ReportRouting } from './coverage-words.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
 import { provenanceLines, registryStatusLine, type ModelProvenance } from './model-card-provenance.js';
@@ -110,7 +109,7 @@ function weaknesses(t: TaskReport, minSlice: number): string[] {
     const best = big.reduce((a, b) => (b.macroF1 > a.macroF1 ? b : a));
     if (best.macroF1 - worst.macroF1 >= 0.05) {
       // Emails with no value are not one more value: said in words, not as the table's `(missing)`.
-      const on = (value: string) => (value === MISSING_META_VALUE ? `the emails without a ${cell(s.key)}` : code(value));
+      const on = (value: string) => (value === MISSING_META_VALUE ? `the emails with no ${cell(s.key)}` : code(value));
       out.push(`By ${cell(s.key)}: macro-F1 ${f(worst.macroF1)} on ${on(worst.value)} (n=${worst.n}) against ${f(best.macroF1)} on ${on(best.value)} (${SLICE_NOTE}).`);
     }
   }
@@ -210,11 +209,26 @@ function labelChangeLines(changes: NonNullable<TrainingFacts['labelChanges']>[st
  * the config's `routing.queueTask`, and the `abstainTasks` whose abstention also sends it there); `below`:
  * how a task falls short (`abstains`, `is below its confidence threshold`).
  */
-function triageRule(routing: ReportRouting | undefined, below: string): string {
-  if (routing === undefined) return `An email goes to manual triage when the task that names its queue ${below} (or predicts \`other\`); the other tasks only flag their abstention.`;
+function triageRule(report: Pick<EvaluationReport, 'routing' | 'tasks'>, below: string): string {
+  const routing = report.routing;
+  // `other` only where the task that routes has it (unknown which: where a task has it): a model without it has no catch-all.
+  const routes = routing === undefined ? report.tasks : report.tasks.filter((t) => t.task === routing.queueTask);
+  const other = routes.some((t) => t.metrics.labels.includes(CATCH_ALL_LABEL)) ? ` (or predicts \`${CATCH_ALL_LABEL}\`)` : '';
+  if (routing === undefined) return `An email goes to manual triage when the task that names its queue ${below}${other}; the other tasks only flag their abstention.`;
   const also = (routing.abstainTasks ?? []).filter((t) => t !== routing.queueTask);
   const others = also.length > 0 ? `, or when ${also.map(code).join(' or ')} abstains` : '';
-  return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below} (or predicts \`other\`)${others}; the other tasks only flag their abstention.`;
+  return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below}${other}${others}; the other tasks only flag their abstention.`;
+}
+
+/**
+ * What the model predicts, in its own task names (those measured, and the one that routes mail if it is not):
+ * `one label for each of its 4 tasks (\`Produkt\`, ...)`.
+ */
+function predictsWhat(report: Pick<EvaluationReport, 'routing' | 'tasks'>): string {
+  const tasks = [...new Set([...report.tasks.map((t) => t.task), ...(report.routing ? [report.routing.queueTask] : [])])];
+  if (tasks.length === 0) return 'one label per task';
+  const named = tasks.map(code).join(', ');
+  return tasks.length === 1 ? `one label, of its task ${named},` : `one label for each of its ${tasks.length} tasks (${named})`;
 }
 
 /** A model card in Markdown: intended use, data, labels, metrics, known weaknesses, from an evaluation report. */
@@ -227,7 +241,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   lines.push(
     '## Intended use',
     '',
-    `Routes a bank's or broker's incoming customer emails: predicts one label per task (e.g. business area, queue, topic) so the CRM can file each email in the right queue. ${triageRule(report.routing, 'is below its confidence threshold')} It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.`,
+    `Routes a bank's or broker's incoming customer emails: predicts ${predictsWhat(report)} so the CRM can file each email in the right queue. ${triageRule(report, 'is below its confidence threshold')} It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.`,
     '',
     '## Data',
     '',
@@ -269,7 +283,7 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     lines.push(
       '## Where the model answers',
       '',
-      `At the model's own thresholds (chosen on its validation split for ${chosenFor}), on these emails. Below its threshold a task abstains. ${triageRule(report.routing, 'abstains')}`,
+      `At the model's own thresholds (chosen on its validation split for ${chosenFor}), on these emails. Below its threshold a task abstains. ${triageRule(report, 'abstains')}`,
       '',
     );
     operating.forEach((t, i) => {

@@ -33,7 +33,7 @@ export function shownConfusedPairs(t: TaskReport): { heading: string; pairs: Tas
 export function leftOutWarning(t: TaskReport): string | undefined {
   const n = t.skipped.noPrediction;
   if (n === 0) return undefined;
-  return `${n} line${n === 1 ? '' : 's'} with a ${t.task} label ${n === 1 ? 'has' : 'have'} no ${t.task} prediction and ${n === 1 ? 'is' : 'are'} left out of its figures: the model or pipeline dropped ${n === 1 ? 'it' : 'them'}.`;
+  return `${n} line${n === 1 ? '' : 's'} with a label of task ${t.task} ${n === 1 ? 'has' : 'have'} no prediction of it and ${n === 1 ? 'is' : 'are'} left out of its figures: the model or pipeline dropped ${n === 1 ? 'it' : 'them'}.`;
 }
 
 /**
@@ -45,7 +45,7 @@ export function leftOutWarning(t: TaskReport): string | undefined {
 export function unlabelledNote(t: TaskReport, total: number): string | undefined {
   const n = t.skipped.noTruth;
   if (n === 0) return undefined;
-  return `${n} of the ${total} emails ${n === 1 ? 'has' : 'have'} no ${t.task} label and ${n === 1 ? 'is' : 'are'} not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a ${t.task} for ${n === 1 ? 'it' : 'them'} all the same.`;
+  return `${n} of the ${total} emails ${n === 1 ? 'has' : 'have'} no ${t.task} label and ${n === 1 ? 'is' : 'are'} not in its figures (a truth left blank in the prediction lines: blank in the data, a label the config retires, or one the model does not know, which predicting warns of); the model predicts a label of task ${t.task} for ${n === 1 ? 'it' : 'them'} all the same.`;
 }
 
 /**
@@ -89,14 +89,14 @@ export function absentLabelsNote(t: TaskReport): string | undefined {
 }
 
 /**
- * `of the 368 emails with a queue label` when some emails have none (`skipped.noTruth`): the notes on labels no test
+ * `of the 368 emails with a label of task queue` when some emails have none (`skipped.noTruth`): the notes on labels no test
  * email has count the model's answers among the emails with the task's label only, not among those without one (the
  * prediction lines give them labels too); undefined when every email has one.
  */
 function labelledAmong(t: TaskReport): string | undefined {
   if (t.skipped.noTruth === 0) return undefined;
   const labelled = t.metrics.n + t.skipped.noPrediction;
-  return `of the ${labelled} email${labelled === 1 ? '' : 's'} with a ${t.task} label`;
+  return `of the ${labelled} email${labelled === 1 ? '' : 's'} with a label of task ${t.task}`;
 }
 
 /**

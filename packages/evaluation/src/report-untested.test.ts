@@ -35,8 +35,8 @@ describe('labels the model knows that no test email has and it never gave', () =
     // 3 emails without a queue label (a retired label's, masked), given `tax` and `loans`: not in the figures.
     const unlabelled: PredictionLine[] = ['tax', 'tax', 'loans'].map((label, i) => ({ id: `u${i}`, truth: { queue: null }, prediction: { queue: { label, scores: scores(label), confidence: 0.8, abstained: false } } }));
     const text = evaluationText(report(unlabelled));
-    expect(text).toContain('Note: 2 labels of the model have no test email and the model gave them to none of the 20 emails with a queue label, so they are untested: fees, tax.');
-    expect(text).toContain('No test email has the label loans, yet the model gave it to 1 of the 20 emails with a queue label, wrongly each time');
+    expect(text).toContain('Note: 2 labels of the model have no test email and the model gave them to none of the 20 emails with a label of task queue, so they are untested: fees, tax.');
+    expect(text).toContain('No test email has the label loans, yet the model gave it to 1 of the 20 emails with a label of task queue, wrongly each time');
     // Every email with a label: said as before.
     expect(evaluationText(r)).toContain('No test email has the label loans, yet the model gave it to 1 email, wrongly each time');
   });

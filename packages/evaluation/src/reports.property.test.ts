@@ -63,14 +63,17 @@ type Case = {
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * A line of Markdown as its inline markup reads it: the text outside code spans, escapes (`\|`) left out, where
- * markup from the data would act; and whether a code span is left open. Inside a code span a backslash is text.
+ * A line of Markdown as its inline markup reads it: the text outside code spans, escapes (`\|`) left out (or each
+ * read as `escaped`, so that text on its two sides is not read as one), where markup from the data would act; and
+ * whether a code span is left open. Inside a code span a backslash is text.
  */
-function bare(line: string): { text: string; open: boolean } {
+function bare(line: string, escaped = ''): { text: string; open: boolean } {
   let text = '';
   for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\' && /[!-/:-@[-`{-~]/.test(line[i + 1] ?? '')) i++;
-    else if (line[i] === '`') {
+    if (line[i] === '\\' && /[!-/:-@[-`{-~]/.test(line[i + 1] ?? '')) {
+      i++;
+      text += escaped;
+    } else if (line[i] === '`') {
       const end = line.indexOf('`', i + 1);
       if (end < 0) return { text, open: true };
       i = end;
@@ -90,6 +93,8 @@ function expectSafeMarkdown(form: string, md: string): void {
     // A backtick that no other pairs with would open a code span over the rest of the line.
     expect(open, `${form}: an unpaired backtick: ${line}`).toBe(false);
     expect(text, `${form}: markup from the data: ${line}`).not.toMatch(/<\/?zz/);
+    // The data's `&amp;` stays that text (`\&amp;`), and a plain `&` needs no entity: no `&amp;` outside a code span.
+    expect(bare(line, '\u0001').text, `${form}: an entity read from the data, or a plain & as one: ${line}`).not.toContain('&amp;');
   }
   // Every row of a table has the cells of its header.
   let cells: number | undefined;

@@ -161,6 +161,16 @@ describe('config mistakes', () => {
     expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rar: 'drop' }] })).toThrow(/tasks\.0: unknown key "rar" \(did you mean "rare"\?\)/);
   });
 
+  it("refuses a rare that is no action, saying that a CRM's own catch-all is aliased into other", () => {
+    // The catch-all is always `other`: a CRM's `Sonstiges` is mapped into it, not named as `rare`.
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rare: 'Sonstiges' }] })).toThrow(
+      'training config: tasks.0.rare: "Sonstiges": expected "other" (labels under minCount merge into the catch-all label "other", whose mail goes to manual triage) or "drop" (they are masked). ' +
+        'The catch-all label is always "other": if "Sonstiges" is your CRM\'s own catch-all label, alias it into "other" to send its mail to manual triage ("aliases": { "Sonstiges": "other" })',
+    );
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rare: 'Other' }] })).toThrow(/tasks\.0\.rare: "Other": did you mean "other"\? expected "other" \(.*\) or "drop" \(they are masked\)$/);
+    expect(() => parseTrainingConfig({ ...ok, tasks: [{ name: 'queue', rare: 3 }] })).toThrow(/tasks\.0\.rare: expected "other" \(.*\) or "drop" \(they are masked\)$/);
+  });
+
   it('refuses validShare 0 before any data is read: training needs a validation split', () => {
     const split = { kind: 'stratified', on: 'queue', testShare: 0.2, validShare: 0 };
     expect(() => parseTrainingConfig({ ...ok, split })).toThrow(

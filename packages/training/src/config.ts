@@ -4,7 +4,7 @@ import { DEFAULT_MAX_TEXT_CHARS, followAliases } from '@mailroute/model';
 import { isTimeZone } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { readProblem, TrainingConfigError } from './errors.js';
-import { choicesHint, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, unknownKindMessage, type KeyLevel } from './config-errors.js';
+import { choicesHint, closestName, configPath, jsonErrorPlace, protoKeyMessages, repeatedAliasMessages, requiredKeyMessage, unknownKeyMessage, unknownKindMessage, type KeyLevel } from './config-errors.js';
 import { NgramBagParamsSchema, precisionTarget, type NgramBagParams } from './ngram-bag/params.js';
 import { OTHER_LABEL, readLabel } from './taxonomy.js';
 import { decodeUtf8, isUtf16 } from './utf8.js';
@@ -30,6 +30,19 @@ function taskNameMessage(input: unknown): string {
   const suggestion = ascii === '' ? '' : /^[A-Za-z]/.test(ascii) ? ascii : `t_${ascii}`;
   const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
   return `"${shown}": ${rule}${suggestion === '' ? '' : ` (such as "${suggestion}")`}`;
+}
+
+/**
+ * A `rare` that is neither action: what each does, and, for a label (`"Sonstiges"`: a CRM's own catch-all), that the
+ * catch-all is always `other`, so that label is aliased into it.
+ */
+function rareMessage(input: unknown): string {
+  const actions = `expected "${OTHER_LABEL}" (labels under minCount merge into the catch-all label "${OTHER_LABEL}", whose mail goes to manual triage) or "drop" (they are masked)`;
+  if (typeof input !== 'string' || input.trim() === '') return actions;
+  const shown = input.length > 60 ? `${input.slice(0, 60)}…` : input;
+  const guess = closestName(input, [OTHER_LABEL, 'drop']);
+  if (guess !== undefined) return `${JSON.stringify(shown)}: did you mean "${guess}"? ${actions}`;
+  return `${JSON.stringify(shown)}: ${actions}. The catch-all label is always "${OTHER_LABEL}": if ${JSON.stringify(shown)} is your CRM's own catch-all label, alias it into "${OTHER_LABEL}" to send its mail to manual triage ("aliases": { ${JSON.stringify(shown)}: "${OTHER_LABEL}" })`;
 }
 
 /**
@@ -62,7 +75,7 @@ export const TaskConfigSchema = z.strictObject({
   retired: z.array(label).default([]),
   /** Labels with fewer examples than this are merged into `other` or dropped (masked), per `rare`. */
   minCount: z.number().int().min(1).default(1),
-  rare: z.enum(['other', 'drop']).default('other'),
+  rare: z.enum(['other', 'drop'], { error: (issue) => rareMessage(issue.input) }).default('other'),
   /**
    * The precision this task's abstention threshold aims for on the validation split, when it differs from the run's
    * (the top-level `targetPrecision`, or `model.targetPrecision`): e.g. 0.95 for the task that routes mail, while a

@@ -192,7 +192,7 @@ describe('mailroute evaluate', () => {
     writeFileSync(path.join(dir, 'unpredicted.jsonl'), formatPredictionLines(ided.map((l) => ({ ...l, truth: { ...l.truth, t2: 'x' } }))));
     const refused = await run(['evaluate', '--predictions', 'unpredicted.jsonl', '--out', 'unpredicted', '--no-png']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('[METRIC_INPUT_INVALID] unpredicted.jsonl: task t2: no line has both a truth label and a prediction (40 lines have a t2 label, none a t2 prediction)');
+    expect(refused.stderr).toContain('[METRIC_INPUT_INVALID] unpredicted.jsonl: task t2: no line has both a truth label and a prediction (40 lines have a label of it, none a prediction of it)');
   });
 
   it('creates no output folder when it fails before writing', async () => {

@@ -432,6 +432,12 @@ describe('calibration', () => {
     expect(loose).toMatchObject({ threshold: 0, thresholdReached: true, validPrecision: 0.7, validCoverage: 1 });
     expect(strict.threshold).toBeGreaterThan(run.threshold);
     expect(run.threshold).toBeGreaterThan(loose.threshold);
+    // Right on 7 of the 10, whatever the confidence: the accuracy that tells a task learnt well from one not learnt.
+    expect(loose.validAccuracy).toBe(0.7);
+    // Every row right, by far: its temperature goes to the low end of the range, and its accuracy says why.
+    const separated = calibrate([gold.map((y) => (y === 0 ? Float64Array.of(1, 0) : Float64Array.of(0, 1)))], valid, [specs[1]], 0.8);
+    expect(separated.run).toMatchObject({ validAccuracy: 1 });
+    expect(separated.run.temperature).toBeLessThanOrEqual(0.0505);
   });
 
   it('cuts below the last confidence that keeps the target precision, and falls back sensibly', async () => {

@@ -37,6 +37,11 @@ export interface TaskCalibration {
   thresholdReached: boolean;
   validPrecision: number;
   validCoverage: number;
+  /**
+   * The share of the labelled validation rows the task gets right (its answer, whatever its confidence); 0 without
+   * one. A task learnt almost perfectly fits a temperature at the low end of its range, as a failed one may.
+   */
+  validAccuracy: number;
 }
 
 export interface TrainedNgramBag {
@@ -581,6 +586,7 @@ export function calibrate(logits: Float64Array[][], valid: readonly EncodedExamp
       thresholdReached: choice.reached,
       validPrecision: choice.precision,
       validCoverage: choice.coverage,
+      validAccuracy: labelled.length === 0 ? 0 : correct.filter(Boolean).length / labelled.length,
     };
   });
   return result;

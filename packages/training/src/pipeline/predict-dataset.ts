@@ -205,7 +205,7 @@ function retiredTruthWarnings(classifier: Classifier, taxonomy: Dataset['taxonom
     if (total === 0) return [];
     return [
       `${report.task}: ${total} row(s) carry ${sorted.length === 1 ? 'a label' : 'labels'} ${config} retires (${shown}): masked, as training masks them, so their truth is ` +
-        `blank in the prediction lines and they are left out of its metrics; the model predicts a ${report.task} for them all the same`,
+        `blank in the prediction lines and they are left out of its metrics; the model predicts a label of task ${report.task} for them all the same`,
     ];
   });
 }

@@ -37,6 +37,16 @@ export function routingTaskOf(config: Pick<TrainingConfig, 'routing' | 'tasks'>)
 }
 
 /**
+ * A config of several tasks without `routing`: its model routes mail by its first task (the manifest's default), and
+ * nothing in the config says so. Said once, naming that task, so a config whose queue task is not first is noticed
+ * before mail is routed by the wrong labels; undefined with `routing` set, or with one task (it routes by it).
+ */
+export function unsetRoutingWarning(config: Pick<TrainingConfig, 'routing' | 'tasks'>): string | undefined {
+  if (config.routing !== undefined || config.tasks.length < 2) return undefined;
+  return `routing.queueTask is not set: emails are routed by the first task, "${config.tasks[0].name}"; set routing.queueTask to choose`;
+}
+
+/**
  * The rows of the data whose label in the routing task is a retired one, or one under minCount that was dropped
  * (`rare: "drop"`), per label; undefined when none is. Such rows are masked for that task: the model learns no queue
  * for that mail and its threshold is chosen without it.

@@ -33,7 +33,7 @@ describe('truths under a label the config retires (an export from before a split
     const lines = await predictDataset({ model: modelId, dataPath: test, home, labels: 'required', onWarning: (m) => warnings.push(m) });
     expect(lines.map((l) => l.truth.queue)).toEqual(['cards', null, null, 'payments']);
     expect(warnings).toContain(
-      `queue: 2 row(s) carry a label model ${modelId}'s training config retires (payments_transfers x2): masked, as training masks them, so their truth is blank in the prediction lines and they are left out of its metrics; the model predicts a queue for them all the same`,
+      `queue: 2 row(s) carry a label model ${modelId}'s training config retires (payments_transfers x2): masked, as training masks them, so their truth is blank in the prediction lines and they are left out of its metrics; the model predicts a label of task queue for them all the same`,
     );
     // Read with a config given (--config), that one is named.
     const given: string[] = [];

@@ -272,6 +272,17 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(calibrationWarnings({ queue: { temperature: 0.05 } }, ['queue'], { valid, test: [] })[0]).toMatch(/\(0\.05\): its scores on the validation split are far less sure/);
   });
 
+  it('says nothing of a temperature at the low end for a task learnt almost perfectly, and warns of it for a task learnt poorly', () => {
+    const row = (Kanal: string | null) => ({ labels: { Kanal } }) as unknown as Parameters<typeof calibrationWarnings>[2]['valid'][number];
+    const valid = Array.from({ length: 40 }, () => row('E-Mail'));
+    // Right on 99.7% or all of its validation rows: its confident, right scores are sharpened to the end of the range.
+    expect(calibrationWarnings({ Kanal: { temperature: 0.05, validAccuracy: 1 } }, ['Kanal'], { valid, test: [] })).toEqual([]);
+    expect(calibrationWarnings({ Kanal: { temperature: 0.05, validAccuracy: 0.997 } }, ['Kanal'], { valid, test: [] })).toEqual([]);
+    // Right on few: the warning stands, as it does at the high end whatever the accuracy.
+    expect(calibrationWarnings({ Kanal: { temperature: 0.05, validAccuracy: 0.4 } }, ['Kanal'], { valid, test: [] })[0]).toMatch(/^Kanal: its calibration temperature is at the end of its range \(0\.05\)/);
+    expect(calibrationWarnings({ Kanal: { temperature: 20, validAccuracy: 1 } }, ['Kanal'], { valid, test: [] })[0]).toMatch(/^Kanal: its calibration temperature is at the end of its range \(20\.00\)/);
+  });
+
   it("says what the load noted and warned of: times in a change of daylight saving time, literal \\n in the text", async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const data = path.join(tmp, 'train.csv');

@@ -8,7 +8,7 @@ import {
 import { targetFor, type TargetPrecision } from '@mailroute/evaluation';
 import { parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { dedupeKeyText, dedupeText, loadDataset, maskedNotInModel, type DatasetRow } from '../data/dataset.js';
-import { retiredRoutingRows, retiredRoutingWarnings } from './retired-routing.js';
+import { retiredRoutingRows, retiredRoutingWarnings, routingTaskOf, unsetRoutingWarning } from './retired-routing.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/split.js';
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
@@ -23,7 +23,7 @@ import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.j
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
 import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
-import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
+import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
 import { labelCounts, skippedLabelWarnings } from '../data/renamed-labels.js';
@@ -149,17 +149,23 @@ export function unreachedPrecisionWarnings(calibration: Record<string, { thresho
 /** Labelled rows under which a task's calibration or test figures are said to rest on too few. */
 const FEW_ROWS = 20;
 
+/** Validation accuracy from which a temperature at the low end of its range is that of a task learnt almost perfectly. */
+const SEPARATED_ACCURACY = 0.99;
+
 /**
  * Tasks whose calibration hit the end of its range (temperature 20 or 0.05): scores far more (or less) sure than the
- * answers are right, as a diverging run or a task the model did not learn leaves them; and tasks with few labelled
- * validation or test rows, whose temperature and threshold, or test figures (which the registered mean includes),
- * rest on those few; a task with none in the test rows is said not to be measured, nor in the registered mean.
+ * answers are right, as a diverging run or a task the model did not learn leaves them; not a task at 0.05 that gets
+ * SEPARATED_ACCURACY of its validation rows right (`validAccuracy`): its confident, right scores are sharpened to the
+ * end of the range, and nothing is wrong. And tasks with few labelled validation or test rows, whose temperature and
+ * threshold, or test figures (which the registered mean includes), rest on those few; a task with none in the test
+ * rows is said not to be measured, nor in the registered mean.
  */
-export function calibrationWarnings(calibration: Record<string, { temperature: number }>, tasks: readonly string[], rows: { valid: readonly DatasetRow[]; test: readonly DatasetRow[] }): string[] {
+export function calibrationWarnings(calibration: Record<string, { temperature: number; validAccuracy?: number }>, tasks: readonly string[], rows: { valid: readonly DatasetRow[]; test: readonly DatasetRow[] }): string[] {
   const out: string[] = [];
   for (const task of tasks) {
     const t = calibration[task]?.temperature;
-    if (t !== undefined && (t >= 19.9 || t <= 0.0505)) {
+    const separated = t !== undefined && t < 1 && (calibration[task]?.validAccuracy ?? 0) >= SEPARATED_ACCURACY;
+    if (t !== undefined && (t >= 19.9 || t <= 0.0505) && !separated) {
       out.push(`${task}: its calibration temperature is at the end of its range (${t.toFixed(2)}): its scores on the validation split are ${t > 1 ? 'far surer' : 'far less sure'} than its answers are right, as a diverging training or a task the model did not learn leaves them; its confidences and abstention threshold mean little: check its test figures (a learning rate or l2 too large?)`);
     }
     const valid = labelledCount(rows.valid, task);
@@ -385,6 +391,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     options.onProgress?.(done, total, label);
   };
   try {
+    // Without `routing`, the first task routes mail: said before anything else, as the default is easily missed.
+    const unsetRouting = unsetRoutingWarning(config);
+    if (unsetRouting) log?.warn?.(unsetRouting);
     const read = { ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...(options.job ? { job: true } : {}) };
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
@@ -493,6 +502,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     if (nearWarning) log?.warn?.(nearWarning);
     for (const warning of checkTrainable(taxonomy, { ...counts, distinctTexts: split.distinctTexts })) log?.warn?.(warning);
     for (const warning of untrainedLabelWarnings(taxonomy, { train: split.train, valid: split.valid, test: testRows }, config.split.kind)) log?.warn?.(warning);
+    // Queues the model barely learnt, whose mail it routes all the same.
+    const fewRouting = fewRoutingRowsWarning(taxonomy, split.train, routingTaskOf(config));
+    if (fewRouting) log?.warn?.(fewRouting);
 
     signal?.throwIfAborted();
     const started = performance.now();

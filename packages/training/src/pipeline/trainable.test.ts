@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskTaxonomyReport } from '../taxonomy.js';
-import { checkTrainable, untrainedLabelWarnings } from './trainable.js';
+import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 
 const task = (name: string, labels: string[], rare: Record<string, number> = {}): TaskTaxonomyReport => ({
   task: name,
@@ -70,5 +70,28 @@ describe('untrainedLabelWarnings', () => {
 
   it('says nothing when every label trains', () => {
     expect(untrainedLabelWarnings([task('queue', ['a', 'b'])], { train: [...rows('a', 3), ...rows('b', 1)], valid: rows('b', 1), test: [] }, 'time')).toEqual([]);
+  });
+});
+
+describe('fewRoutingRowsWarning', () => {
+  const rows = (Produkt: string, n: number) => Array.from({ length: n }, () => ({ labels: { Produkt, Kanal: 'Brief' } }));
+  const labels = ['Hausrat & Haftpflicht', 'Kfz', 'Leben/Rente', 'Rechtsschutz', 'other'];
+  const train = [...rows('Hausrat & Haftpflicht', 3), ...rows('Kfz', 40), ...rows('Leben/Rente', 1), ...rows('Rechtsschutz', 5), ...rows('other', 2)];
+
+  it('names the labels of the task that routes mail with 1 to 4 training rows, and what that means', () => {
+    expect(fewRoutingRowsWarning([task('Produkt', labels), task('Kanal', ['Brief'])], train, 'Produkt')).toBe(
+      'Produkt routes mail, and its label(s) Hausrat & Haftpflicht (3), Leben/Rente (1) have fewer than 5 training rows: the model barely learns them and too few rows test them, ' +
+        'yet mail it gives them is routed to their queues as confidently as any other; add examples, or raise its minCount to merge such labels into "other" (manual triage)',
+    );
+    // Merged into nothing with rare "drop": only more examples help.
+    expect(fewRoutingRowsWarning([{ ...task('Produkt', labels), rareAction: 'drop' }], train, 'Produkt')).toMatch(/; add examples$/);
+  });
+
+  it('says nothing of a task that does not route mail, of `other` (manual triage anyway), nor of labels with 5 rows or none', () => {
+    // Kanal's `Fax` has 1 training row, but Kanal routes nothing.
+    const kanal = [...rows('Kfz', 10), { labels: { Produkt: 'Kfz', Kanal: 'Fax' } }];
+    expect(fewRoutingRowsWarning([task('Produkt', ['Kfz']), task('Kanal', ['Brief', 'Fax'])], kanal, 'Produkt')).toBeUndefined();
+    expect(fewRoutingRowsWarning([task('Produkt', ['Kfz', 'Rechtsschutz', 'other', 'neu'])], train, 'Produkt')).toBeUndefined();
+    expect(fewRoutingRowsWarning([task('Produkt', labels)], train, undefined)).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
+import { shownCell } from '../data/quoted-cell.js';
 import { DatasetError } from '../errors.js';
-import type { TaskTaxonomyReport } from '../taxonomy.js';
+import { OTHER_LABEL, type TaskTaxonomyReport } from '../taxonomy.js';
 
 /** Fewer rows than this in the split that measures the model: its metrics are called rough. */
 export const FEW_EVALUATION_ROWS = 50;
@@ -66,4 +67,24 @@ export function untrainedLabelWarnings(taxonomy: readonly TaskTaxonomyReport[], 
     const shown = untrained.map((label) => `${label} (${valid.get(label) ?? 0} validation, ${test.get(label) ?? 0} test rows)`).join(', ');
     return [`${report.task}: no training row has the label(s) ${shown}: the model cannot learn them, and their test rows count as misses; ${why}`];
   });
+}
+
+/** Training rows under which a label of the task that routes mail is said to be barely learnt and hardly tested. */
+export const FEW_ROUTING_ROWS = 5;
+
+/**
+ * One warning for the task that routes mail (`task`) when labels of it (not `other`, whose mail goes to manual
+ * triage anyway) have 1 to FEW_ROUTING_ROWS - 1 training rows: the model barely learns them, their validation rows
+ * are too few to test them, yet mail predicted as one is routed to its queue as any other is (the task's threshold
+ * is one for all its labels). Labels with none are `untrainedLabelWarnings`'.
+ */
+export function fewRoutingRowsWarning(taxonomy: readonly TaskTaxonomyReport[], train: LabelledRows, task: string | undefined): string | undefined {
+  const report = taxonomy.find((t) => t.task === task);
+  if (task === undefined || report === undefined) return undefined;
+  const counts = labelCounts(train, task);
+  const few = report.labels.filter((label) => label !== OTHER_LABEL && (counts.get(label) ?? 0) > 0 && (counts.get(label) ?? 0) < FEW_ROUTING_ROWS);
+  if (few.length === 0) return undefined;
+  const shown = few.map((label) => `${shownCell(label)} (${counts.get(label)})`).join(', ');
+  const merge = report.rareAction === 'other' ? `, or raise its minCount to merge such labels into "${OTHER_LABEL}" (manual triage)` : '';
+  return `${task} routes mail, and its label(s) ${shown} have fewer than ${FEW_ROUTING_ROWS} training rows: the model barely learns them and too few rows test them, yet mail it gives them is routed to their queues as confidently as any other; add examples${merge}`;
 }
