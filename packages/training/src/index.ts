@@ -21,7 +21,7 @@ export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type Train
 export { alignToTaxonomy, labelsSpokenOf, tasksReadWith, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';
 export { retiredRoutingRows, retiredRoutingRowsOf, retiredRoutingWarnings, routingTaskOf, type RetiredRoutingRows } from './pipeline/retired-routing.js';
 export { predictDataset, predictDatasetChunks, predictDatasetLines, preparePrediction, resolveModelDir, modelTrainingConfig, PREDICTION_CHUNK, type PredictDatasetOptions, type PreparedPrediction } from './pipeline/predict-dataset.js';
-export { ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
+export { DEMO_CHAMPION_APPROVED_BY, ensureDemoChampion, type EnsureDemoChampionOptions } from './pipeline/demo-champion.js';
 export { headlineFromProbs, measuredTasks, predictProbs, type OnProgress } from './pipeline/evaluate-split.js';
 export { operatingPointText, type OperatingPoint } from './pipeline/operating-points.js';
 export { feedbackFileChunks, newFeedbackFileTally, readConfirmedLabel, type FeedbackFileOptions, type FeedbackFileTally } from './feedback/case-file.js';

@@ -45,7 +45,7 @@ describe('evaluate --model: the model card says where the model comes from', () 
     const approved = await registry.get(champion.id);
     const championRun = await readRun(home, approved.runId as string);
     const card = await cardOf('champion', 'champion');
-    expect(card).toContain(`: **Approved** by \`ensureDemoChampion\` at ${approved.statusChangedAt} (version ${approved.version}, registered ${approved.createdAt}); **the champion**. The status can change`);
+    expect(card).toContain(`: **Approved** by \`mailroute start\` at ${approved.statusChangedAt} (version ${approved.version}, registered ${approved.createdAt}); **the champion**. The status can change`);
     expect(card).toContain(`\n- Training run: \`${championRun.runId}\``);
     expect(card).toContain(`\n${codeLine(championRun)}`);
 

@@ -6,7 +6,7 @@ import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
-import { approveAnotherHint, deciderName } from './registry.js';
+import { approveAnotherHint, championHistoryText, deciderName } from './registry.js';
 
 
 function run(argv: string[], home: string) {
@@ -629,6 +629,11 @@ describe('mailroute registry', () => {
     expect(table[5]).toMatch(/\s+m-b\s+registry champion\s+tester\s+-$/);
     expect(table[6]).toMatch(/\s+m-a\s+rollback \(reject of m-b\)\s+carl\s+misroutes claims$/);
     expect(table.at(-2)).toMatch(/^by: --by, else the OS account the command ran as \(not a verified identity/);
+    expect(table.at(-2)).not.toContain('npm start');
+    // The demo champion of `npm start` is approved by that command, and the line under the table says what it is.
+    const demo = championHistoryText([{ id: 'm-demo', at: '2026-12-06T18:37:26.000Z', via: 'approve', by: 'mailroute start', note: 'demo model (synthetic data)' }], 'm-demo', true).split('\n');
+    expect(demo[2]).toMatch(/\s+m-demo\s+approve\s+mailroute start\s+demo model \(synthetic data\)$/);
+    expect(demo.at(-2)).toMatch(/home\); mailroute start: the demo model that `npm start` trained and approved on an empty registry$/);
     // Without an id, --by and --note have nothing to go with.
     expect((await run(['registry', 'champion', '--note', 'x'], home)).code).toBe(2);
     // The last champion rejected with none to roll back to: said under the table.

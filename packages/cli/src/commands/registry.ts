@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
 import { createLocalRegistry, decidedBy, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
-import { formatTable } from '@mailroute/training';
+import { DEMO_CHAMPION_APPROVED_BY, formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
@@ -297,7 +297,10 @@ export function championHistoryText(changes: readonly ChampionChange[], champion
   }
   if (!complete) lines.push('note: this registry was made by a mailroute from before it kept its champions: champions before the first line are not listed\n');
   // `by` is an OS account name, which anyone can set: said where it is read as who decided.
-  if (changes.some((c) => c.by !== undefined)) lines.push('by: --by, else the OS account the command ran as (not a verified identity; registry.json can be edited by anyone who can write the home)\n');
+  if (changes.some((c) => c.by !== undefined)) {
+    const demo = changes.some((c) => c.by === DEMO_CHAMPION_APPROVED_BY) ? `; ${DEMO_CHAMPION_APPROVED_BY}: the demo model that \`npm start\` trained and approved on an empty registry` : '';
+    lines.push(`by: --by, else the OS account the command ran as (not a verified identity; registry.json can be edited by anyone who can write the home)${demo}\n`);
+  }
   return lines.join('');
 }
 

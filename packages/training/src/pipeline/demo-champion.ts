@@ -37,6 +37,12 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions, dep
   });
 }
 
+/**
+ * Who approved the demo model, as `registry history`, `registry show` and the model card say it: the command
+ * that trains it (`npm start`), not an OS account (`--by`'s default), as no person decided.
+ */
+export const DEMO_CHAMPION_APPROVED_BY = 'mailroute start';
+
 /** The lock file of a demo bootstrap in a home. */
 const BOOTSTRAP_LOCK = 'demo-bootstrap.lock';
 /** How long another start waits for a training of the demo model (seconds, on a loaded machine). */
@@ -66,9 +72,9 @@ async function bootstrap(registry: ModelRegistry, options: EnsureDemoChampionOpt
     onProgress: options.onProgress,
     logger: options.logger,
     registry,
-    note: 'demo model trained on synthetic data by ensureDemoChampion',
+    note: `demo model trained on synthetic data by ${DEMO_CHAMPION_APPROVED_BY}`,
   });
-  const approved = await registry.approve(result.modelId, { by: 'ensureDemoChampion', note: 'demo model (synthetic data)' });
+  const approved = await registry.approve(result.modelId, { by: DEMO_CHAMPION_APPROVED_BY, note: 'demo model (synthetic data)' });
   options.logger?.info?.(`demo model ${approved.id} approved as champion`, { metrics: result.metrics });
   return approved;
 }

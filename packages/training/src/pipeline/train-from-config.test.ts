@@ -627,6 +627,10 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(first.status).toBe('Approved');
     const registry = createLocalRegistry({ home });
     expect((await registry.champion())?.id).toBe(first.id);
+    // Approved and noted by the command a user ran (`registry history`, `runs show`), not by a function's name.
+    expect(first.statusChangedBy).toBe('mailroute start');
+    expect(await registry.championChanges()).toEqual([expect.objectContaining({ id: first.id, via: 'approve', by: 'mailroute start', note: 'demo model (synthetic data)' })]);
+    expect((await readRun(home, first.runId as string)).note).toBe('demo model trained on synthetic data by mailroute start');
     const again = await ensureDemoChampion({ home, rows: 500 });
     expect(again.id).toBe(first.id);
     expect(await registry.list()).toHaveLength(1);
