@@ -32,8 +32,11 @@ import { timeOrderedId } from './store/time-ordered-id.js';
 import type { PredictionStore } from './store/types.js';
 
 export interface AppOptions {
+  /** Where the served model comes from: the registry's champion (`createLocalModelSource`), or one classifier (`createStaticClassifierSource`); the app releases it on `close()`. */
   classifierSource: ClassifierSource;
+  /** Predictions and feedback: `createSqliteStore`, or `noStore()` to keep none. */
   store: PredictionStore;
+  /** API keys and scopes (`loadAuth`, `createApiKeyAuth`), or `createNoAuth()` behind a caller's own. */
   auth: Auth;
   registry?: ModelRegistry;
   /**
@@ -87,12 +90,16 @@ async function defaultParseEml(raw: Uint8Array): Promise<EmlEmail> {
  */
 export const maskPii = maskStoredText;
 
-/** Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. */
 /** The route a request matched, for metrics and logs (`unmatched` for none: never the path a caller made up). */
 function routeOf(c: Context<AppEnv>): string {
   return c.req.routePath === '/*' || c.req.routePath === '*' ? 'unmatched' : c.req.routePath;
 }
 
+/**
+ * Builds the Hono app from its dependencies; adapters (Node, Lambda, SageMaker) only run it. A classifier source
+ * serves nothing until its first `reload()` (`createStaticClassifierSource(c)` too): until then classify answers 503
+ * `MODEL_NOT_READY`. Inside another Hono app, mount it with `mount('/prefix', serving.app.fetch)`, not `route()`.
+ */
 export function createApp(options: AppOptions): ServingApp {
   if (options.timeZone !== undefined && !isTimeZone(options.timeZone)) {
     throw new RangeError(`not a time zone this runtime knows: ${JSON.stringify(options.timeZone)} (an IANA name such as "Europe/Berlin" or "UTC")`);
