@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isBlank } from './blank.js';
 import { composeDiacritics } from './compose.js';
 import type { Email } from './email.js';
-import { CleanOptionsError, InputTooLargeError } from './errors.js';
+import { CleanInputError, CleanOptionsError, InputTooLargeError } from './errors.js';
 import { bodyIsHtml } from './html-body.js';
 import { htmlPlaceholder, writersText } from './eml-text.js';
 import { splitInlineSeparators } from './forward-marker.js';
@@ -406,12 +406,25 @@ function mask(text: string, redact: boolean | RedactOptions): RedactResult {
   return redact === false || text === '' ? { text, redactions: [] } : redactPlain(text, redact === true ? {} : redact);
 }
 
+/** Refuses what is not an email (`CleanInputError`) before any work: a JavaScript caller's `null`, or a `body` of 42. */
+function checkEmailShape(email: unknown): void {
+  if (typeof email !== 'object' || email === null || Array.isArray(email)) {
+    throw new CleanInputError(`an email is an object with subject, body or html, not ${email === null ? 'null' : Array.isArray(email) ? 'an array' : typeof email}`);
+  }
+  const fields = email as Record<string, unknown>;
+  for (const field of ['subject', 'body', 'html'] as const) {
+    const value = fields[field];
+    if (value !== undefined && typeof value !== 'string') throw new CleanInputError(`email.${field} must be a string, not ${value === null ? 'null' : typeof value}`);
+  }
+}
+
 /**
  * Turns an email into the customer's new text: HTML (the `html` field, or a body that is HTML: `markupOf`) to text, quoted replies and forwards removed, and for
  * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
- * and the language detected. Throws only `InputTooLargeError` and `CleanOptionsError`.
+ * and the language detected. Throws only `InputTooLargeError`, `CleanOptionsError` and `CleanInputError` (not an email).
  */
 export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResult {
+  checkEmailShape(email);
   const scope = options.scope ?? 'visible';
   if (scope !== 'quotes' && scope !== 'visible') throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;

@@ -10,6 +10,18 @@ export class InputTooLargeError extends Error {
   }
 }
 
+/**
+ * An email that is not one: not an object, or a text field (`subject`, `body`, `html`) that is not a string. A
+ * library caller's mistake, said by the field, where it would otherwise be a TypeError from deep in the cleaning.
+ */
+export class CleanInputError extends TypeError {
+  readonly code = 'PREPROCESS_INPUT_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CleanInputError';
+  }
+}
+
 /** A raw RFC 822 message that the MIME parser could not read. */
 export class EmlParseError extends Error {
   readonly code = 'PREPROCESS_EML_INVALID';

@@ -57,6 +57,6 @@ export { senderNames } from './sender-names.js';
 export { normaliseSubject } from './subject.js';
 export { automatedKind, AUTOMATED_KINDS, type AutomatedKind } from './automated.js';
 export { parseReceivedTime, isReceivedTime, isTimeZone, localTimeOffsets, namesTimeZone, resolveLocalTime, zonedWallTime, DATE_TIME_FORMS } from './received-time.js';
-export { InputTooLargeError, EmlParseError, CleanOptionsError } from './errors.js';
+export { InputTooLargeError, EmlParseError, CleanOptionsError, CleanInputError } from './errors.js';
 export * from './featurize/index.js';
 export { CleanInputLineSchema, CleanOutputLineSchema, type CleanInputLine, type CleanOutputLine } from './batch.js';
