@@ -43,6 +43,24 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions, dep
  */
 export const DEMO_CHAMPION_APPROVED_BY = 'mailroute start';
 
+/** The registration note of the demo model, by which a later start knows its own; and its approval's note. */
+const DEMO_REGISTRATION_NOTE = `demo model trained on synthetic data by ${DEMO_CHAMPION_APPROVED_BY}`;
+/** The note of demo models registered before the approver was named `mailroute start`. */
+const EARLIER_DEMO_REGISTRATION_NOTE = 'demo model trained on synthetic data by ensureDemoChampion';
+const DEMO_APPROVAL_NOTE = 'demo model (synthetic data)';
+
+/**
+ * The demo model of a start that stopped between its two writes (registered, not yet approved): the registry's one
+ * version, waiting for approval with no decision ever made on it, registered with the demo's note. Any other registry
+ * with versions but no champion holds a team's models, which the demo never stands in for.
+ */
+function interruptedDemo(versions: readonly ModelVersion[]): ModelVersion | undefined {
+  if (versions.length !== 1) return undefined;
+  const [only] = versions;
+  const undecided = only.status === 'PendingManualApproval' && (only.history ?? []).every((h) => h.status === 'PendingManualApproval');
+  return undecided && (only.note === DEMO_REGISTRATION_NOTE || only.note === EARLIER_DEMO_REGISTRATION_NOTE) ? only : undefined;
+}
+
 /** The lock file of a demo bootstrap in a home. */
 const BOOTSTRAP_LOCK = 'demo-bootstrap.lock';
 /** How long another start waits for a training of the demo model (seconds, on a loaded machine). */
@@ -57,6 +75,14 @@ async function bootstrap(registry: ModelRegistry, options: EnsureDemoChampionOpt
   // The demo bootstraps an empty registry only: with versions but no champion (none approved yet, or the
   // champion rejected), approving a synthetic model would serve it in place of the team's decision.
   const versions = await registry.list();
+  const interrupted = interruptedDemo(versions);
+  if (interrupted) {
+    // A start stopped between registering its demo model and approving it (two writes: Ctrl-C, a kill, a crash)
+    // left it waiting for approval in an otherwise empty registry: that start's own decision is completed.
+    const approved = await registry.approve(interrupted.id, { by: DEMO_CHAMPION_APPROVED_BY, note: `${DEMO_APPROVAL_NOTE}, approved by the next start: the one that trained it stopped before approving it` });
+    options.logger?.info?.(`demo model ${approved.id}, registered by a start that stopped before approving it, approved as champion`);
+    return approved;
+  }
   if (versions.length > 0) {
     // Worded as serve says it for the same registry, with the same code.
     throw noChampionError(options.home, versions, 'point MAILROUTE_HOME (start --home) at an empty folder to train and serve the demo model', 'There is no model to serve');
@@ -72,9 +98,9 @@ async function bootstrap(registry: ModelRegistry, options: EnsureDemoChampionOpt
     onProgress: options.onProgress,
     logger: options.logger,
     registry,
-    note: `demo model trained on synthetic data by ${DEMO_CHAMPION_APPROVED_BY}`,
+    note: DEMO_REGISTRATION_NOTE,
   });
-  const approved = await registry.approve(result.modelId, { by: DEMO_CHAMPION_APPROVED_BY, note: 'demo model (synthetic data)' });
+  const approved = await registry.approve(result.modelId, { by: DEMO_CHAMPION_APPROVED_BY, note: DEMO_APPROVAL_NOTE });
   options.logger?.info?.(`demo model ${approved.id} approved as champion`, { metrics: result.metrics });
   return approved;
 }
