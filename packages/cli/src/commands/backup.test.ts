@@ -211,6 +211,19 @@ describe('mailroute backup', () => {
     expect((await run(['backup', '--verify', 'full'])).stderr).toMatch(/^mailroute: \[BACKUP_NOT_A_BACKUP\] .*full has no backup\.json/);
   });
 
+  it('removes the unfinished folders that killed backups left beside it, of any name, and leaves a live one\'s', async () => {
+    const own = mkdtempSync(path.join(dir, 'killed-'));
+    await servedStore(own, 3, 1);
+    // A dead process's (a pid above Linux's pid_max), named by the date as cron backups are, and a live one's (this process).
+    const dead = ['.2026-12-01-0300.partial-4194399-0a1b2c3d', '.2026-12-02-0300.partial-4194398-deadbeef'];
+    const live = `.2026-12-03-0300.partial-${process.pid}-12345678`;
+    for (const name of [...dead, live]) mkdirSync(path.join(own, name, 'models'), { recursive: true });
+    const made = await runCli(['backup', '--home', own, '--out', path.join(own, '2026-12-06-0300')], { env: { CI: 'true' }, cwd: own });
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(`note: removed 2 unfinished backup folders of backups that were stopped (their process is gone): ${[...dead].sort().join(', ')}`);
+    expect(readdirSync(own).filter((name) => name.includes('.partial-'))).toEqual([live]);
+  });
+
   it('leaves nothing when it fails half-way: no folder under the name, no unfinished one beside it', async () => {
     const own = mkdtempSync(path.join(dir, 'broken-'));
     await servedStore(own, 5, 1);

@@ -104,14 +104,23 @@ function partialFolder(out: string): string {
   return path.join(path.dirname(out), `.${path.basename(out)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Removes the unfinished folders of backups to `out` whose process is gone (killed, a crash); one still being written is left. */
-async function removeAbandoned(out: string): Promise<void> {
-  const prefix = `.${path.basename(out)}.partial-`;
+/** The name of an unfinished backup folder (`partialFolder`), any backup's: its process id is the first group. */
+const PARTIAL_NAME = /^\..+\.partial-(\d+)-[0-9a-f]{8}$/;
+
+/**
+ * Removes the unfinished folders of backups beside `out` whose process is gone (killed, a crash), each a copy of the
+ * database and models; one still being written is left. Any backup's, not only one to `out`: backups named by the
+ * date never reuse a name, and each killed one would stay. Returns the names removed.
+ */
+async function removeAbandoned(out: string): Promise<string[]> {
+  const removed: string[] = [];
   for (const name of await readdir(path.dirname(out)).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(path.join(path.dirname(out), name), { recursive: true, force: true });
+    const pid = Number(PARTIAL_NAME.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    await rm(path.join(path.dirname(out), name), { recursive: true, force: true });
+    removed.push(name);
   }
+  return removed.sort();
 }
 
 /** A folder of the backup: mode 0700 whatever the umask (mkdir's mode is masked by it, chmod's is not). */
@@ -395,7 +404,8 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
     throw new BackupError('BACKUP_HOME_EMPTY', `${home} holds no mailroute data (no ${DB_FILE}, registry.json, models/, runs/ or ${API_KEYS_FILE}): set MAILROUTE_HOME (or --home) to the folder the server runs with`);
   }
 
-  await removeAbandoned(out);
+  const abandoned = await removeAbandoned(out);
+  if (abandoned.length > 0) note(`removed ${plural(abandoned.length, 'unfinished backup folder')} of backups that were stopped (their process is gone): ${abandoned.join(', ')}`);
   const root = partialFolder(out);
   const made = new Set<string>([root]);
   await makeFolder(root);
@@ -584,7 +594,7 @@ export async function verifyBackup(dir: string): Promise<VerifyResult> {
     throw new BackupError(
       'BACKUP_NOT_A_BACKUP',
       code === 'ENOENT'
-        ? `${dir} has no ${MANIFEST_FILE}: not a mailroute backup (an unfinished one is never under its name, and is removed when it fails)`
+        ? `${dir} has no ${MANIFEST_FILE}: not a mailroute backup (an unfinished one is never under its name: it is removed when it fails, or by the next backup beside it when its process was killed)`
         : `${path.join(dir, MANIFEST_FILE)} cannot be read: ${errorCodeInWords(code ?? 'error')}`,
     );
   }
