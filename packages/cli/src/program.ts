@@ -176,7 +176,7 @@ function nestedHelp(program: Command, argv: string[]): string[] {
 
 /**
  * A command that only groups others, given alone (`mailroute`, `mailroute feedback`, whose subcommands each need
- * an --out), as `<it> --help`: its help on stdout, exit code 0, as `registry` and `runs` alone list theirs.
+ * an --out, or forget its email ids), as `<it> --help`: its help on stdout, exit code 0, as `registry` and `runs` alone list theirs.
  * Commander printed the help on stderr with exit code 2, as a usage error. A group with a default subcommand or
  * an action of its own is left to it, and so are words after the group (`feedback expotr`: an unknown command).
  */

@@ -9,6 +9,7 @@ import { prepareOutput, refuseStandardOutput } from '../output-path.js';
 import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
+import { registerFeedbackForget } from './feedback-forget.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
 import { caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { newExportWatch, unreadLabelWarnings, watchCases, type ExportWatch } from './feedback-unread.js';
@@ -91,6 +92,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       await writeStdout(ctx.stdout, `wrote ${tally.written} confirmed case${tally.written === 1 ? '' : 's'} to ${flags.out} (columns of ${from}${read})\n`);
     });
   registerFeedbackPredictions(feedback, ctx);
+  registerFeedbackForget(feedback, ctx);
 }
 
 /** The tasks of a model by its registry id (or directory), with its training config's aliases; undefined when its artifact is not at hand (pruned, another home's). */
