@@ -213,7 +213,9 @@ export function createApp(options: AppOptions): ServingApp {
     // OPTIONS and a refused method are counted under their route (the path is a route's, or it would have no answer here).
     const route = answered ? c.req.path : routeOf(c);
     secureHeaders(c, route);
-    const status = c.res.status;
+    // A client that closed its connection before the answer (a CRM's timeout shorter than the server's) is counted
+    // and logged as 499, as proxies count it, not as the 200 it never received.
+    const status = clientGone(c) ? CLIENT_CLOSED : c.res.status;
     metrics.requests.inc({ route, method: c.req.method, status: String(status) });
     const ms = performance.now() - started;
     // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
@@ -263,6 +265,15 @@ export function createApp(options: AppOptions): ServingApp {
       await ctx.store.close();
     },
   };
+}
+
+/** The status a request whose client went away before its answer is counted and logged with (nginx's). */
+const CLIENT_CLOSED = 499;
+
+/** Whether the client of a request the Node server runs closed its connection before the answer; false elsewhere (Lambda, `app.request`). */
+function clientGone(c: Context<AppEnv>): boolean {
+  const env = c.env as { incoming?: { socket?: { destroyed?: boolean } | null }; outgoing?: { destroyed?: boolean } } | undefined;
+  return env?.outgoing?.destroyed === true || env?.incoming?.socket?.destroyed === true;
 }
 
 /** The request's id: the one the access log made, else the caller's usable `x-request-id`, else a new one. */
