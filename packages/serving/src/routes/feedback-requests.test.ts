@@ -19,6 +19,17 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('says of an unmatched feedback that closed before the stored one that the stored one is kept, not that it was recorded', async () => {
+    const { app } = await build();
+    const send = (queue: string, at: string) => json(app.request('/v1/feedback', jsonRequest({ emailId: 'nope-1', labels: { queue }, closedAt: at })));
+    const first = await send('billing', `${closedDay}T12:00:00Z`);
+    expect(first).toMatchObject({ status: 'recorded', matched: false });
+    expect(first.warnings[0]).toMatch(/^No prediction of email "nope-1" is stored here: the feedback is recorded, and counts once a prediction of that email is \(check the emailId/);
+    const late = await send('technical', `${closedDay}T11:00:00Z`);
+    expect(late).toMatchObject({ status: 'superseded', matched: false });
+    expect(late.warnings[0]).toMatch(/^No prediction of email "nope-1" is stored here: the feedback stored for it, which closed later, is kept \(check the emailId/);
+  });
+
   it('POST /v1/classify and /invocations warn about query parameters, which they do not read (?id= is the .eml route\'s)', async () => {
     const { app } = await build();
     const body = { emails: [{ id: 'crm-1', body: 'invoice please' }] };

@@ -230,7 +230,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       path: '/v1/feedback',
       operationId: 'recordFeedback',
       tags: ['feedback'],
-      summary: 'Record the labels a person confirmed at case close (idempotent per email, merged per task: a later closedAt sets the tasks it names, the others keep their labels)',
+      summary: 'Record the labels a person confirmed at case close (idempotent per email, merged per task: a later closedAt sets the tasks it names, the others keep their labels; of two with the same closedAt the last to arrive wins, so a correction carries a later closedAt than what it corrects)',
       security: API_KEY_SECURITY,
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
@@ -327,7 +327,9 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
         return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...said, ...skipped, recordedTasks }, 202);
       }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
-      const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: the feedback is recorded, and counts once a prediction of that email is (check the emailId if one should be${lostPredictionsNote(ctx)}).`;
+      // Superseded: nothing was recorded (the stored feedback closed later), so the warning does not say it was.
+      const kept = status === 'superseded' ? 'the feedback stored for it, which closed later, is kept' : 'the feedback is recorded, and counts once a prediction of that email is';
+      const unmatched = `No prediction of email "${emailId.slice(0, 80)}" is stored here: ${kept} (check the emailId if one should be${lostPredictionsNote(ctx)}).`;
       return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, ...cleared, read.warning, unread]), ...skipped, recordedTasks }, 202);
     },
   );
