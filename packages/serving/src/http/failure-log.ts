@@ -1,4 +1,5 @@
 import type { Clock, Logger } from './logger.js';
+import { takeMinuteLine, type Minute } from './minute-budget.js';
 
 /**
  * `request failed` lines logged a minute at most per route and code: a store that is gone fails every probe of
@@ -16,22 +17,9 @@ export interface Failure extends Record<string, unknown> {
  * after a minute that dropped some says how many (`suppressed`). Routes and codes are the app's own, so the keys are few.
  */
 export function createFailureLog(logger: Logger, clock: Clock): (failure: Failure) => void {
-  const minutes = new Map<string, { windowStart: number; logged: number; suppressed: number }>();
+  const minutes = new Map<string, Minute>();
   return (failure) => {
-    const now = clock.now();
-    const key = `${failure.route} ${failure.code}`;
-    let minute = minutes.get(key);
-    if (minute === undefined) minutes.set(key, (minute = { windowStart: now, logged: 0, suppressed: 0 }));
-    if (now - minute.windowStart >= 60_000) {
-      minute.windowStart = now;
-      minute.logged = 0;
-    }
-    if (minute.logged >= FAILURES_LOGGED_PER_MINUTE) {
-      minute.suppressed += 1;
-      return;
-    }
-    minute.logged += 1;
-    logger.error('request failed', { ...failure, ...(minute.suppressed > 0 ? { suppressed: minute.suppressed } : {}) });
-    minute.suppressed = 0;
+    const dropped = takeMinuteLine(minutes, `${failure.route} ${failure.code}`, clock.now(), FAILURES_LOGGED_PER_MINUTE);
+    if (dropped !== undefined) logger.error('request failed', { ...failure, ...(dropped > 0 ? { suppressed: dropped } : {}) });
   };
 }

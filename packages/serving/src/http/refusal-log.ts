@@ -1,4 +1,5 @@
 import type { Clock, Logger } from './logger.js';
+import { takeMinuteLine, type Minute } from './minute-budget.js';
 
 /**
  * Refusals logged a minute at most per caller (an API key's id, or every request without a valid key together): a
@@ -46,7 +47,7 @@ function alwaysLogged(refusal: Refusal): boolean {
  * (`suppressed`). A valid key's 403 on an admin route is always logged (`alwaysLogged`).
  */
 export function createRefusalLog(logger: Logger, clock: Clock): (refusal: Refusal) => void {
-  const minutes = new Map<string, { windowStart: number; logged: number; suppressed: number }>();
+  const minutes = new Map<string, Minute>();
   return (refusal) => {
     const now = clock.now();
     // The server's own 503s (overloaded, timed out, an endpoint throttled) count apart from the caller's 4xx: a client
@@ -58,20 +59,8 @@ export function createRefusalLog(logger: Logger, clock: Clock): (refusal: Refusa
       for (const [id, m] of minutes) if (now - m.windowStart >= 60_000 && m.suppressed === 0) minutes.delete(id);
       if (minutes.size >= TRACKED_CALLERS) caller = OVERFLOW;
     }
-    let minute = minutes.get(caller);
-    if (minute === undefined) minutes.set(caller, (minute = { windowStart: now, logged: 0, suppressed: 0 }));
-    if (now - minute.windowStart >= 60_000) {
-      minute.windowStart = now;
-      minute.logged = 0;
-    }
-    const always = alwaysLogged(refusal);
-    if (minute.logged >= REFUSALS_LOGGED_PER_MINUTE && !always) {
-      minute.suppressed += 1;
-      return;
-    }
-    if (!always) minute.logged += 1;
-    logger.warn('request refused', { ...refusal, ...(minute.suppressed > 0 ? { suppressed: minute.suppressed } : {}) });
-    minute.suppressed = 0;
+    const dropped = takeMinuteLine(minutes, caller, now, REFUSALS_LOGGED_PER_MINUTE, alwaysLogged(refusal));
+    if (dropped !== undefined) logger.warn('request refused', { ...refusal, ...(dropped > 0 ? { suppressed: dropped } : {}) });
   };
 }
 
