@@ -175,8 +175,16 @@ describe('mailroute feedback forget', () => {
     await refused([], 'give the email ids to forget: --email-id <id> (repeat it), or --ids-file <file> (one a line)');
     await refused(['--email-id', '  '], '--email-id is empty: give an email id');
     await refused(['--email-id', 'x'.repeat(201)], `--email-id "${'x'.repeat(40)}...": an email id has at most 200 characters (the server refuses longer ones, so the store holds none), this one 201`);
+    expect((await run(['feedback', 'forget', '--email-id', 'x'.repeat(201)], home)).stderr).not.toMatch(/this one 201: /);
     writeFileSync(path.join(cwd, 'long.txt'), `a\n${'y'.repeat(250)}\n`);
     await refused(['--ids-file', 'long.txt'], '--ids-file long.txt line 2: an email id has at most 200 characters');
+    // A file saved as Windows "Unicode" (UTF-16) or in another encoding would erase nothing while naming each garbled id `no records`.
+    writeFileSync(path.join(cwd, 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${FORGOTTEN[0]}\r\n`, 'utf16le')]));
+    await refused(['--ids-file', 'utf16.txt'], '--ids-file utf16.txt is UTF-16 text (Windows "Unicode"): save it as UTF-8, one email id a line');
+    writeFileSync(path.join(cwd, 'utf16-no-bom.txt'), Buffer.from(`${FORGOTTEN[0]}\n`, 'utf16le'));
+    await refused(['--ids-file', 'utf16-no-bom.txt'], '--ids-file utf16-no-bom.txt holds NUL characters');
+    writeFileSync(path.join(cwd, 'latin1.txt'), Buffer.from('Kunde-M\xfcller\n', 'latin1'));
+    await refused(['--ids-file', 'latin1.txt'], '--ids-file latin1.txt is not UTF-8 text');
     writeFileSync(path.join(cwd, 'blank.txt'), '\n  \n');
     await refused(['--ids-file', 'blank.txt'], '--ids-file blank.txt holds no email id');
     await refused(['--email-id', FORGOTTEN[0], '--dynamodb-table', 'mailroute-prod-feedback'], `--dynamodb-table: feedback forget erases only the home's mailroute.db, not the AWS stack's DynamoDB table; delete the emails' items there with the AWS CLI or console: each email's feedback item (pk "EMAIL#<email id>", sk "FEEDBACK")`);

@@ -30,9 +30,27 @@ export const DYNAMODB_NOT_SUPPORTED =
 function checkedId(raw: string, where: string): string {
   const id = raw.trim();
   if (id.length > MAX_EMAIL_ID_CHARS) {
-    throw new UsageError(`${where}: an email id has at most ${MAX_EMAIL_ID_CHARS} characters (the server refuses longer ones, so the store holds none), this one ${id.length}: ${JSON.stringify(`${id.slice(0, 40)}...`)}`);
+    throw new UsageError(`${where}: an email id has at most ${MAX_EMAIL_ID_CHARS} characters (the server refuses longer ones, so the store holds none), this one ${id.length}`);
   }
   return id;
+}
+
+/**
+ * The ids file's text, UTF-8 (a BOM dropped). Anything else is refused, not read as garbage ids that match nothing: a
+ * file saved as Windows "Unicode" (UTF-16) would have erased no record and said so only as `no records` for each id.
+ */
+function utf8Text(bytes: Buffer, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new UsageError(`--ids-file ${file} is UTF-16 text (Windows "Unicode"): save it as UTF-8, one email id a line`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`--ids-file ${file} is not UTF-8 text: save it as UTF-8, one email id a line`);
+  }
+  if (text.includes('\0')) throw new UsageError(`--ids-file ${file} holds NUL characters, which no email id has (UTF-16 without its BOM?): save it as UTF-8, one email id a line`);
+  return text.replace(/^\uFEFF/, '');
 }
 
 /** The ids of `--email-id` and `--ids-file` (one a line, blank lines ignored), in the order given. */
@@ -44,12 +62,13 @@ async function idsToForget(ctx: CliContext, flags: ForgetFlags): Promise<string[
     ids.push(id);
   }
   if (flags.idsFile !== undefined) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = (await readFile(path.resolve(ctx.cwd, flags.idsFile), 'utf8')).replace(/^\uFEFF/, '');
+      bytes = await readFile(path.resolve(ctx.cwd, flags.idsFile));
     } catch (cause) {
       throw new Error(`cannot read --ids-file ${flags.idsFile}: ${readProblem(cause)}`, { cause });
     }
+    const text = utf8Text(bytes, flags.idsFile);
     text.split(/\r?\n/).forEach((line, i) => {
       const id = checkedId(line, `--ids-file ${flags.idsFile} line ${i + 1}`);
       if (id !== '') ids.push(id);
@@ -68,7 +87,9 @@ const records = (e: { predictions: number; feedback: number }) => (e.predictions
 function erasedLine(report: EraseReport): string | undefined {
   const c = report.checkpoint;
   if (c === undefined) return undefined;
-  if (!c.wal) return 'the deleted content was overwritten with zeros in the file (secure_delete; the file is in rollback-journal mode: no WAL)';
+  const none = report.totals.predictions + report.totals.feedback === 0;
+  if (!c.wal) return none ? 'nothing to delete' : 'the deleted content was overwritten with zeros in the file (secure_delete; the file is in rollback-journal mode: no WAL)';
+  if (c.complete && none) return `nothing to delete; the WAL was checkpointed and cut to 0 bytes (wal_checkpoint(TRUNCATE)): content deleted before (a run the checkpoint did not complete) is no longer in ${DB_FILE}-wal`;
   if (c.complete) return `the deleted content was overwritten with zeros (secure_delete) and the WAL checkpointed and cut to 0 bytes (wal_checkpoint(TRUNCATE)): none of it is left in ${DB_FILE} or ${DB_FILE}-wal`;
   return (
     `NOT YET ERASED FROM THE WAL: the records are deleted, but the checkpoint could not complete (${plural(c.tries, 'try', 'tries')}): a reader holds an older snapshot (the running server, a backup, a sqlite3 shell), ` +
