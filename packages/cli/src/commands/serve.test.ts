@@ -294,17 +294,17 @@ describe('mailroute serve', () => {
     expect(container.stderr).toBe('mailroute: [MODEL_LOAD_FAILED] There is no model in /opt/ml/model: no such directory (give the directory of a model artifact).\n');
   }, 60_000);
 
-  it('takes MAILROUTE_SAGEMAKER as 1, true or yes (any case), 0, false or no, and refuses any other value (exit 2)', async () => {
+  it('takes MAILROUTE_SAGEMAKER as 1, true, yes or on (any case), 0, false, no or off, and refuses any other value (exit 2)', async () => {
     const mode = (value: string) => listenAddress(createContext({ cwd: root, env: { MAILROUTE_SAGEMAKER: value } }), {});
-    for (const on of ['1', 'true', 'TRUE', 'Yes', ' yes ']) expect([on, mode(on)]).toEqual([on, expect.objectContaining({ sagemaker: true, host: '0.0.0.0' })]);
-    for (const off of ['0', 'false', 'No', '', ' ']) expect([off, mode(off)]).toEqual([off, expect.objectContaining({ sagemaker: false, host: '127.0.0.1' })]);
+    for (const on of ['1', 'true', 'TRUE', 'Yes', ' yes ', 'On']) expect([on, mode(on)]).toEqual([on, expect.objectContaining({ sagemaker: true, host: '0.0.0.0' })]);
+    for (const off of ['0', 'false', 'No', '', ' ', 'OFF']) expect([off, mode(off)]).toEqual([off, expect.objectContaining({ sagemaker: false, host: '127.0.0.1' })]);
     // `true` is the container's mode: its model directory is read (none here), not the registry's champion.
     const empty = path.join(root, 'sagemaker-true');
     const container = await run(['serve', '--port', '0', '--home', empty], { MAILROUTE_SAGEMAKER: 'true', SM_MODEL_DIR: path.join(empty, 'model'), HOST: '127.0.0.1' });
     expect([container.code, container.stderr]).toEqual([1, expect.stringContaining(`[MODEL_LOAD_FAILED] There is no model in ${path.join(empty, 'model')}`)]);
     // Any other value is refused before any work, naming the values taken.
-    const bad = await run(['serve', '--port', '0', '--home', empty], { MAILROUTE_SAGEMAKER: 'on' });
-    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('MAILROUTE_SAGEMAKER takes 1, true, yes (on) or 0, false, no (off), in any case, not "on"')]);
+    const bad = await run(['serve', '--port', '0', '--home', empty], { MAILROUTE_SAGEMAKER: 'maybe' });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('MAILROUTE_SAGEMAKER is on with 1, true, yes or on, off with 0, false, no or off (in any case), not "maybe"')]);
   }, 60_000);
 
   it('reads and writes --api-keys relative to the command\'s folder, as --home', async () => {

@@ -168,8 +168,8 @@ function envInteger(ctx: CliContext, variable: string, min: number, max: number)
 }
 
 /** The values of a yes/no environment variable, in any case (surrounding blanks aside). */
-const ENV_YES = ['1', 'true', 'yes'];
-const ENV_NO = ['0', 'false', 'no'];
+const ENV_YES = ['1', 'true', 'yes', 'on'];
+const ENV_NO = ['0', 'false', 'no', 'off'];
 
 /**
  * A yes/no environment variable: true for 1, true or yes, false for 0, false or no, or when unset or blank; any
@@ -181,7 +181,8 @@ export function envYesNo(ctx: CliContext, variable: string): boolean {
   const value = raw.trim().toLowerCase();
   if (ENV_YES.includes(value)) return true;
   if (ENV_NO.includes(value)) return false;
-  throw new UsageError(`${variable} takes ${ENV_YES.join(', ')} (on) or ${ENV_NO.join(', ')} (off), in any case, not ${JSON.stringify(raw.slice(0, 40))}`);
+  const either = (words: string[]) => `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  throw new UsageError(`${variable} is on with ${either(ENV_YES)}, off with ${either(ENV_NO)} (in any case), not ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
 /** Where the server will listen, from the flags and the environment; a bad PORT or MAILROUTE_SAGEMAKER is a usage error. */
