@@ -18,13 +18,13 @@ export function clientErrorProblem(code: string | undefined): Problem {
 }
 
 /** A whole HTTP/1.1 answer carrying `body`, for a socket that has no request object to answer through. */
-export function rawProblemResponse(body: Problem): string {
+export function rawProblemResponse(body: Problem, requestId: string = randomUUID()): string {
   const json = JSON.stringify(body);
   return [
     `HTTP/1.1 ${body.status} ${body.title}`,
     `content-type: ${PROBLEM_CONTENT_TYPE}`,
     `content-length: ${Buffer.byteLength(json)}`,
-    `x-request-id: ${randomUUID()}`,
+    `x-request-id: ${requestId}`,
     'connection: close',
     '',
     json,
@@ -39,7 +39,7 @@ export function rawProblemResponse(body: Problem): string {
  * One answering an earlier, whole request (`answering`) gets that answer, with `Connection: close`, and is closed
  * then: a second answer there would be read as the first one's.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, answering?: ServerResponse): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, answering?: ServerResponse, onAnswer?: (body: Problem, requestId: string) => void): void {
   // Answered already (the parser may report the same bytes again): the socket goes once that is sent.
   if (socket.writableEnded) return;
   // A request whose body did not all come (a client gone half-way through a chunked upload) is cut off with its socket.
@@ -54,5 +54,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, 
     answering.once('close', () => socket.destroy());
     return;
   }
-  socket.end(rawProblemResponse(clientErrorProblem(error.code)), () => socket.destroy());
+  const body = clientErrorProblem(error.code);
+  const requestId = randomUUID();
+  onAnswer?.(body, requestId);
+  socket.end(rawProblemResponse(body, requestId), () => socket.destroy());
 }

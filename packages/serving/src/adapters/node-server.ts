@@ -6,8 +6,8 @@ import type { Duplex } from 'node:stream';
 import { getRequestListener } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
-import { silentLogger, type Logger } from '../http/logger.js';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../http/problem.js';
+import { describeError, silentLogger, type Logger } from '../http/logger.js';
+import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from '../http/problem.js';
 import { requestIdOf } from '../http/refusal-log.js';
 import { answerClientError } from './client-error.js';
 import { unreadableRequestProblem } from './unreadable-request.js';
@@ -91,14 +91,36 @@ function loopbackOnlyResponse(why: string, requestId: string): Response {
   return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
 }
 
+/** The route the metrics and logs name an answer this adapter gives before the app by: no route of the app's was read. */
+const UNREAD_ROUTE = 'unread_request';
+
+/**
+ * An answer this adapter gives itself, before the app reads the request (Node could not parse it; no fetch Request
+ * could be made of it): counted in `/metrics` as the app's answers are, under the route `unread_request` and the method
+ * `unknown` (none was read), and logged as they are: a refusal in the rate-limited `request refused` line, a fault
+ * as `request failed`, each with the id its answer carries.
+ */
+function recordOwnAnswer(serving: ServingApp, body: Problem, requestId: string, clientAddress?: string, error?: unknown): void {
+  const { metrics, logger } = serving.context;
+  const method = 'unknown';
+  metrics.requests.inc({ route: UNREAD_ROUTE, method, status: String(body.status) });
+  metrics.problems.inc({ route: UNREAD_ROUTE, code: body.code });
+  if (body.status < 500) serving.refused({ requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(clientAddress === undefined ? {} : { clientAddress }) });
+  else logger.error('request failed', { requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(error === undefined ? {} : { error: describeError(error) }) });
+}
+
 /**
  * The answer when no fetch Request can be made of a request (@hono/node-server's RequestError: a backslash in its
  * path, a Host header that is no host name), or when the app's fetch throws before it answers: problem+json as every
- * other error, not the adapter's bare empty 400 or 500.
+ * other error, not the adapter's bare empty 400 or 500, counted and logged (`recordOwnAnswer`).
  */
-function unanswerable(error: unknown): Response {
-  const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
-  return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': randomUUID(), 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
+function unanswerable(serving: ServingApp): (error: unknown) => Response {
+  return (error) => {
+    const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
+    const requestId = randomUUID();
+    recordOwnAnswer(serving, body, requestId, undefined, error);
+    return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
+  };
 }
 
 /** A bind failure said in terms of what to do about it; other errors pass unchanged. */
@@ -169,7 +191,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const headersTimeout = Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS);
   const serverOptions = { headersTimeout, requestTimeout: 2 * headersTimeout, connectionsCheckingInterval: HEADERS_CHECK_MS };
   // @hono/node-server's listener on Node's server, as its serve() sets them up, with the error handler serve() does not pass on.
-  const listener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable });
+  const listener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable(serving) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer(serverOptions, listener).listen(options.port, options.host, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
@@ -200,7 +222,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   });
   // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
   const answering = (socket: Duplex) => [...unanswered].find((response) => response.socket === socket);
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, answering(socket)));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, answering(socket), (body, requestId) => recordOwnAnswer(serving, body, requestId, (socket as net.Socket).remoteAddress)),
+  );
   server.maxConnections = maxConnections;
   let dropped = 0;
   let droppedLoggedAt = -Infinity;
