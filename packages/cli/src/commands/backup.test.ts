@@ -8,7 +8,7 @@ import { createSqliteStore, DB_FILE, sqliteSnapshotFacts, type PredictionRecord 
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoChampionFolder, filesUnder, runCli } from '../test-support.js';
 import { buildVersion, commitText } from '../build-version.js';
-import { BackupManifestSchema, type BackupManifest } from './backup.js';
+import { BACKUP_HOST_TAG, BackupManifestSchema, type BackupManifest } from './backup.js';
 
 const folder = demoChampionFolder('mailroute-cli-backup-', 10);
 const { dir, home } = folder;
@@ -214,14 +214,16 @@ describe('mailroute backup', () => {
   it('removes the unfinished folders that killed backups left beside it, of any name, and leaves a live one\'s', async () => {
     const own = mkdtempSync(path.join(dir, 'killed-'));
     await servedStore(own, 3, 1);
-    // A dead process's (a pid above Linux's pid_max), named by the date as cron backups are, and a live one's (this process).
-    const dead = ['.2026-12-01-0300.partial-4194399-0a1b2c3d', '.2026-12-02-0300.partial-4194398-deadbeef'];
-    const live = `.2026-12-03-0300.partial-${process.pid}-12345678`;
-    for (const name of [...dead, live]) mkdirSync(path.join(own, name, 'models'), { recursive: true });
+    // Dead processes' of this host (a pid above Linux's pid_max), named by the date as cron backups are; a live one's
+    // (this process); another host's or container's (its process cannot be seen from here); one of an older mailroute
+    // without a tag, under another name (whose host is unknown).
+    const dead = [`.2026-12-01-0300.partial-4194399-0a1b2c3d.${BACKUP_HOST_TAG}`, `.2026-12-02-0300.partial-4194398-deadbeef.${BACKUP_HOST_TAG}`];
+    const kept = [`.2026-12-03-0300.partial-${process.pid}-12345678.${BACKUP_HOST_TAG}`, '.2026-12-04-0300.partial-4194397-00000000.ffffffff', '.2026-12-05-0300.partial-4194396-11111111'];
+    for (const name of [...dead, ...kept]) mkdirSync(path.join(own, name, 'models'), { recursive: true });
     const made = await runCli(['backup', '--home', own, '--out', path.join(own, '2026-12-06-0300')], { env: { CI: 'true' }, cwd: own });
     expect(made.code).toBe(0);
     expect(made.stderr).toContain(`note: removed 2 unfinished backup folders of backups that were stopped (their process is gone): ${[...dead].sort().join(', ')}`);
-    expect(readdirSync(own).filter((name) => name.includes('.partial-'))).toEqual([live]);
+    expect(readdirSync(own).filter((name) => name.includes('.partial-')).sort()).toEqual([...kept].sort());
   });
 
   it('leaves nothing when it fails half-way: no folder under the name, no unfinished one beside it', async () => {

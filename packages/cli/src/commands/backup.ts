@@ -4,7 +4,7 @@ import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } fro
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { processAlive, REGISTRY_LOCK_FILE, RegistryIndexSchema, withFileLock } from '@mailroute/model';
+import { PID_NAMESPACE, processAlive, REGISTRY_LOCK_FILE, RegistryIndexSchema, withFileLock } from '@mailroute/model';
 import { API_KEYS_FILE, DB_FILE, snapshotSqlite, sqliteSnapshotFacts, type SqliteSnapshotFacts } from '@mailroute/serving';
 import { z } from 'zod';
 import { buildVersion, commitText } from '../build-version.js';
@@ -99,24 +99,37 @@ const isDirectory = (file: string) => stat(file).then(
   () => false,
 );
 
+/**
+ * This host and its process-id namespace (a container has its own), 8 hex digits, in an unfinished backup's name: its
+ * process id says whether it still runs only where the ids are this host's, so a backup another machine or container
+ * writes into a shared folder is never taken for a killed one.
+ */
+export const BACKUP_HOST_TAG = createHash('sha256').update(`${hostname()}\n${PID_NAMESPACE}`).digest('hex').slice(0, 8);
+
 /** `out`'s unfinished sibling: hidden, and named so no one takes it for a backup (it has no backup.json until the end either). */
 function partialFolder(out: string): string {
-  return path.join(path.dirname(out), `.${path.basename(out)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(path.dirname(out), `.${path.basename(out)}.partial-${process.pid}-${randomBytes(4).toString('hex')}.${BACKUP_HOST_TAG}`);
 }
 
-/** The name of an unfinished backup folder (`partialFolder`), any backup's: its process id is the first group. */
-const PARTIAL_NAME = /^\..+\.partial-(\d+)-[0-9a-f]{8}$/;
+/** The name of an unfinished backup folder (`partialFolder`): the backup's name, its process id, and its host's tag (none before the tag was added). */
+const PARTIAL_NAME = /^\.(.+)\.partial-(\d+)-[0-9a-f]{8}(?:\.([0-9a-f]{8}))?$/;
 
 /**
  * Removes the unfinished folders of backups beside `out` whose process is gone (killed, a crash), each a copy of the
- * database and models; one still being written is left. Any backup's, not only one to `out`: backups named by the
- * date never reuse a name, and each killed one would stay. Returns the names removed.
+ * database and models; one still being written is left. Any backup's made on this host (its tag), not only one to
+ * `out`: backups named by the date never reuse a name, and each killed one would stay. Another host's or container's
+ * (another tag) is left, as its process cannot be seen from here; one without a tag only when it is `out`'s. Returns
+ * the names removed.
  */
 async function removeAbandoned(out: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(path.dirname(out)).catch(() => [] as string[])) {
-    const pid = Number(PARTIAL_NAME.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    const match = PARTIAL_NAME.exec(name);
+    if (match === null) continue;
+    const [, backup, pidText, tag] = match;
+    const pid = Number(pidText);
+    const ours = tag === BACKUP_HOST_TAG || (tag === undefined && backup === path.basename(out));
+    if (!ours || !Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
     await rm(path.join(path.dirname(out), name), { recursive: true, force: true });
     removed.push(name);
   }
