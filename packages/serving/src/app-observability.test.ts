@@ -34,6 +34,8 @@ describe('request ids', () => {
     expect(sent.headers.get('x-request-id')).toBe('crm-4711');
     const none = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }));
     expect(none.headers.get('x-request-id')).toBeNull();
+    // Not on the answers a cache may keep, which would give one caller's id to others.
+    for (const cacheable of ['/docs', '/openapi.json']) expect((await app.request(cacheable, { headers: { 'x-request-id': 'crm-4711' } })).headers.get('x-request-id'), cacheable).toBeNull();
     // One that is not safe to echo (a comma, as two joined ids have) is not echoed on a 200.
     const unusable = await app.request('/healthz', { headers: { 'x-request-id': 'a,b' } });
     expect(unusable.status).toBe(200);

@@ -220,7 +220,7 @@ export function createApp(options: AppOptions): ServingApp {
     const ms = performance.now() - started;
     // By status class too: the 1 ms refusals of an overloaded server (503, 429, 401) would pull the p99 of what it served down.
     metrics.observeLatency(route, status, ms / 1000);
-    echoRequestId(c);
+    if (!CACHEABLE_ROUTES.has(route)) echoRequestId(c);
     if (accessLog) {
       const keyId = (c.get('principal') as Principal | undefined)?.keyId;
       ctx.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, route, status, ms: Math.round(ms * 10) / 10, ...(keyId === undefined ? {} : { keyId }) });
@@ -283,7 +283,8 @@ function requestIdFor(c: Context<AppEnv>): string {
 
 /**
  * An answer that has no `x-request-id` (not a problem answer) gets the access log's id, or the caller's own when it
- * sent a usable one, so a CRM can match a slow or wrong 200 to its request; without either it gets none.
+ * sent a usable one, so a CRM can match a slow or wrong 200 to its request; without either it gets none. Not the
+ * answers a cache may keep (the docs page, the API document): a shared cache would give one caller's id to all.
  */
 function echoRequestId(c: Context<AppEnv>): void {
   if (c.res.headers.has('x-request-id')) return;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { MAX_EMAIL_ID_CHARS } from '@mailroute/preprocess';
 import { DB_FILE, eraseEmailRecords, storeCopiesBeside, type EraseReport } from '@mailroute/serving';
-import { readProblem } from '@mailroute/training';
+import { decodeUtf8, isUtf16, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { safeJson, safeLines } from '../terminal-text.js';
@@ -40,15 +40,10 @@ function checkedId(raw: string, where: string): string {
  * file saved as Windows "Unicode" (UTF-16) would have erased no record and said so only as `no records` for each id.
  */
 function utf8Text(bytes: Buffer, file: string): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new UsageError(`--ids-file ${file} is UTF-16 text (Windows "Unicode"): save it as UTF-8, one email id a line`);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`--ids-file ${file} is not UTF-8 text: save it as UTF-8, one email id a line`);
-  }
+  if (isUtf16(bytes)) throw new UsageError(`--ids-file ${file} is UTF-16 text (Windows "Unicode"): save it as UTF-8, one email id a line`);
+  const decoded = decodeUtf8(bytes);
+  if ('badLine' in decoded) throw new UsageError(`--ids-file ${file} is not UTF-8 text (line ${decoded.badLine}): save it as UTF-8, one email id a line`);
+  const { text } = decoded;
   if (text.includes('\0')) throw new UsageError(`--ids-file ${file} holds NUL characters, which no email id has (UTF-16 without its BOM?): save it as UTF-8, one email id a line`);
   return text.replace(/^\uFEFF/, '');
 }

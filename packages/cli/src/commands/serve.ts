@@ -172,8 +172,8 @@ const ENV_YES = ['1', 'true', 'yes', 'on'];
 const ENV_NO = ['0', 'false', 'no', 'off'];
 
 /**
- * A yes/no environment variable: true for 1, true or yes, false for 0, false or no, or when unset or blank; any
- * other value is a usage error naming those (`on` or `Y` read as no would start the server in the wrong mode).
+ * A yes/no environment variable: true for 1, true, yes or on, false for 0, false, no or off, or when unset or blank;
+ * any other value is a usage error naming those (`Y` or `enabled` read as no would start the server in the wrong mode).
  */
 export function envYesNo(ctx: CliContext, variable: string): boolean {
   const raw = envSetting(ctx, variable);

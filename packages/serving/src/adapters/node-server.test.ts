@@ -571,6 +571,7 @@ describe('a server without API keys', () => {
       expect(metrics).toContain('mailroute_http_requests_total{method="GET",route="not_loopback",status="403"} 1');
       expect(metrics).toContain('mailroute_http_requests_total{method="POST",route="not_loopback",status="403"} 2');
       expect(metrics).toContain('mailroute_rejected_requests_total{reason="not_loopback"} 3');
+      expect(metrics).toContain('mailroute_problem_responses_total{code="FORBIDDEN",route="not_loopback"} 3');
       expect(metrics).toContain('mailroute_http_request_duration_seconds_count{route="not_loopback",status_class="4xx"} 3');
       // Like every other error answer: the caller's x-request-id back, and a `request refused` line with it.
       const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {

@@ -170,6 +170,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         // web page trying, shows in /metrics.
         metrics.requests.inc({ route: 'not_loopback', method: request.method, status: '403' });
         metrics.rejected.inc({ reason: 'not_loopback' });
+        metrics.problems.inc({ route: 'not_loopback', code: 'FORBIDDEN' });
         const sent = env.incoming.headers['x-request-id'];
         const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
         // Logged with the app's own refusals, under their one rate limit.

@@ -23,5 +23,5 @@ export function registerProcessMetrics(registry: MetricsRegistry): void {
   registry.register(new Collected('process_resident_memory_bytes', 'Resident memory of the process, in bytes.', 'gauge', () => process.memoryUsage.rss()));
   registry.register(new Collected('process_start_time_seconds', 'When the process started, in seconds since the Unix epoch.', 'gauge', () => startSeconds));
   registry.register(new Collected('process_open_fds', 'Open file descriptors (Linux only; absent elsewhere).', 'gauge', openFds));
-  registry.register(new Collected('nodejs_heap_used_bytes', 'JavaScript heap in use on the request thread, in bytes.', 'gauge', () => process.memoryUsage().heapUsed));
+  registry.register(new Collected('nodejs_heap_size_used_bytes', 'JavaScript heap in use on the request thread, in bytes.', 'gauge', () => process.memoryUsage().heapUsed));
 }

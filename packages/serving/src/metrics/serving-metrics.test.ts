@@ -33,7 +33,7 @@ describe('serving metrics', () => {
     };
     const first = metrics.registry.render();
     expect(value(first, 'process_resident_memory_bytes')).toBeGreaterThan(1024 * 1024);
-    expect(value(first, 'nodejs_heap_used_bytes')).toBeGreaterThan(0);
+    expect(value(first, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
     expect(Math.abs(value(first, 'process_start_time_seconds') - (Date.now() / 1000 - process.uptime()))).toBeLessThan(2);
     if (process.platform === 'linux') expect(value(first, 'process_open_fds')).toBeGreaterThan(2);
     const cpu = value(first, 'process_cpu_seconds_total');

@@ -204,7 +204,6 @@ function lostPredictionsNote(ctx: AppContext): string {
   return `; or its prediction was not stored: since it started, this server answered ${predictions} it then failed to store (its disk full, read-only or failing: prediction_write_failed in its log, mailroute_store_write_failures_total)`;
 }
 
-/** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 /**
  * Feedback answered 202 in `mailroute_feedback_total`, by whether it matched a stored prediction, and, when it did, the
  * time from that prediction to the case's close in `mailroute_feedback_delay_seconds` (a close before the prediction,
@@ -217,6 +216,7 @@ function countFeedback(ctx: AppContext, prediction: PredictionRecord | undefined
   if (seconds >= 0) ctx.metrics.feedbackDelay.observe({}, seconds);
 }
 
+/** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
 }
