@@ -91,7 +91,8 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     const big = JSON.stringify({ emails: [{ body: 'x'.repeat(1_100_000) }] });
     const declared = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
     expect(declared.status).toBe(413);
-    expect((await json(declared)).code).toBe('PAYLOAD_TOO_LARGE');
+    // The limit and the size as numbers too, for a CRM that splits its batch to fit without reading the detail.
+    expect(await json(declared)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 1024 * 1024, sizeBytes: Buffer.byteLength(big) });
     const bytes = new TextEncoder().encode(big);
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -101,7 +102,9 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     });
     const streamed = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunked, duplex: 'half' } as RequestInit);
     expect(streamed.status).toBe(413);
-    expect((await json(streamed)).code).toBe('PAYLOAD_TOO_LARGE');
+    const streamedProblem = await json(streamed);
+    expect(streamedProblem).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 1024 * 1024 });
+    expect(streamedProblem.sizeBytes).toBeUndefined();
     const ok = await post(`${server.url}/v1/classify`, { emails: [{ body: 'Bitte den Sparplan ändern.' }] });
     expect(ok.status).toBe(200);
   }, 30_000);

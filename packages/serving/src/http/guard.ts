@@ -179,7 +179,7 @@ function bodyLimiter(ctx: AppContext, kind: BodyKind) {
   const max = ctx.limits.maxBodyBytes;
   const tooLarge = (size?: number): never => {
     ctx.metrics.rejected.inc({ reason: 'body_size' });
-    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, kind, ctx.limits.bodyLimitSetting));
+    throw new PayloadTooLargeError(bodyTooLargeMessage(max, size, kind, ctx.limits.bodyLimitSetting), { limitBytes: max, ...(size === undefined ? {} : { sizeBytes: size }) });
   };
   const counted = bodyLimit({ maxSize: max, onError: () => tooLarge() });
   return (c: Context<AppEnv>, next: Next): Promise<void> => {

@@ -29,6 +29,8 @@ export const ProblemSchema = z
       }),
     endpoint: z.string().optional().openapi({ description: 'ENDPOINT_NOT_IN_SERVICE and ENDPOINT_ACCESS_DENIED (behind the AWS Lambda): the name of the SageMaker endpoint' }),
     permission: z.string().optional().openapi({ description: 'ENDPOINT_ACCESS_DENIED: the IAM permission the API lacks on the endpoint', example: 'sagemaker:InvokeEndpoint' }),
+    limitBytes: z.number().int().optional().openapi({ description: 'PAYLOAD_TOO_LARGE: the body limit in bytes, so a client can split a batch to fit without reading the detail', example: 1048576 }),
+    sizeBytes: z.number().int().optional().openapi({ description: 'PAYLOAD_TOO_LARGE: the body\'s size in bytes, when its Content-Length said it (a chunked body is refused once it passes the limit)', example: 1141953 }),
   })
   .openapi('Problem');
 
