@@ -10,7 +10,7 @@ import type { AppContext, AppEnv, ModelTasks, ServingHono, TrainingDistribution 
 import { LimitsSchema, type LimitsInput } from './http/limits.js';
 import { describeError, silentLogger, systemClock, type Clock, type Logger } from './http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem, type ProblemWithHeaders } from './http/problem.js';
-import { createFailureLog } from './http/failure-log.js';
+import { createFailureLog, type Failure } from './http/failure-log.js';
 import { createRefusalLog, requestIdOf, usableRequestId, type Refusal } from './http/refusal-log.js';
 import { classifyUnreadHint, feedbackUnreadHint } from './http/schemas.js';
 import { schemaMismatchDetail } from './http/validation-detail.js';
@@ -72,6 +72,8 @@ export interface ServingApp {
   context: AppContext;
   /** The `request refused` log, rate-limited: also for refusals an adapter answers before the app. */
   refused: (refusal: Refusal) => void;
+  /** The `request failed` log, rate-limited per route and code: also for faults an adapter answers before the app. */
+  failed: (failure: Failure) => void;
   /** Waits for in-flight requests to the model, releases it and closes the store. */
   close(): Promise<void>;
 }
@@ -260,6 +262,7 @@ export function createApp(options: AppOptions): ServingApp {
     app,
     context: ctx,
     refused,
+    failed,
     async close() {
       await ctx.source.close();
       await ctx.store.close();

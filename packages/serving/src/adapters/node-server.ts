@@ -98,15 +98,15 @@ const UNREAD_ROUTE = 'unread_request';
  * An answer this adapter gives itself, before the app reads the request (Node could not parse it; no fetch Request
  * could be made of it): counted in `/metrics` as the app's answers are, under the route `unread_request` and the method
  * `unknown` (none was read), and logged as they are: a refusal in the rate-limited `request refused` line, a fault
- * as `request failed`, each with the id its answer carries.
+ * in the rate-limited `request failed` line, each with the id its answer carries.
  */
 function recordOwnAnswer(serving: ServingApp, body: Problem, requestId: string, clientAddress?: string, error?: unknown): void {
-  const { metrics, logger } = serving.context;
+  const { metrics } = serving.context;
   const method = 'unknown';
   metrics.requests.inc({ route: UNREAD_ROUTE, method, status: String(body.status) });
   metrics.problems.inc({ route: UNREAD_ROUTE, code: body.code });
   if (body.status < 500) serving.refused({ requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(clientAddress === undefined ? {} : { clientAddress }) });
-  else logger.error('request failed', { requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(error === undefined ? {} : { error: describeError(error) }) });
+  else serving.failed({ requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(error === undefined ? {} : { error: describeError(error) }) });
 }
 
 /**

@@ -46,4 +46,24 @@ describe('answers the Node server gives before the app reads the request', () =>
       await server.close();
     }
   });
+
+  it('log a fault before the app answers (its fetch throwing) as request failed, rate-limited as the app\'s are', async () => {
+    const failures: Array<Record<string, unknown>> = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (message: string, fields?: Record<string, unknown>) => void (message === 'request failed' && failures.push(fields ?? {})) };
+    const serving = await buildTestApp({ logger });
+    serving.app.fetch = () => {
+      throw new Error('fetch broke');
+    };
+    const server = await startNodeServer({ serving, host: '127.0.0.1', port: 0 });
+    try {
+      const answers = [];
+      for (let i = 0; i < 12; i++) answers.push(await raw(server.port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+      expect(answers.every((a) => a.startsWith('HTTP/1.1 500 '))).toBe(true);
+      // At most 10 a minute for the route and code, each with the id its answer carries.
+      expect(failures).toHaveLength(10);
+      expect(failures[0]).toMatchObject({ requestId: requestIdOf(answers[0]), route: 'unread_request', method: 'unknown', status: 500, code: 'INTERNAL', error: 'Error: fetch broke' });
+    } finally {
+      await server.close();
+    }
+  });
 });
