@@ -20,12 +20,19 @@ describe('a client that closes its connection before the answer', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       socket.destroy();
       // A client that waits gets its 200, counted as such.
-      const waited = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.all}`, 'content-type': 'application/json' }, body });
+      const waited = await fetch(`${server.url}/v1/classify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.all}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ emails: [{ id: 'waited-1', body: 'invoice please' }] }),
+      });
       expect(waited.status).toBe(200);
       const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${KEYS.all}` } })).text();
       expect(metrics).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="499"} 1');
       expect(metrics).toContain('mailroute_http_requests_total{method="POST",route="/v1/classify",status="200"} 1');
       expect(lines.filter((l) => l.message === 'request' && l.fields?.route === '/v1/classify').map((l) => l.fields?.status).sort()).toEqual([200, 499]);
+      // The predictions of the classify whose client went away are not kept (the serving README says so).
+      const stored = await serving.context.store.listPairs({ since: '2000-01-01T00:00:00Z' });
+      expect(stored.map((p) => p.prediction.emailId)).toEqual(['waited-1']);
     } finally {
       await server.close();
     }
