@@ -11,6 +11,7 @@ import { buildVersion, commitText } from '../build-version.js';
 import type { CliContext } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
+import { plural } from '../plural.js';
 import { OutputPathError, prepareOutput, refuseStandardOutput } from '../output-path.js';
 import { createProgress, type Progress } from '../progress.js';
 import { twoStepInterrupt } from '../interrupt.js';
@@ -534,8 +535,6 @@ async function homeToBackUp(ctx: CliContext, given: string | undefined): Promise
   if (!info.isDirectory()) throw new BackupError('BACKUP_HOME_NOT_FOUND', `${given === undefined ? 'MAILROUTE_HOME=' : '--home '}${home} is a file, not a folder: point it at the folder the server runs with`);
   return home;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What `backup` prints: each part with its size, and how to check it. */
 export function backupReport(manifest: BackupManifest, out: string): string {

@@ -6,6 +6,7 @@ import { DB_FILE, eraseEmailRecords, storeCopiesBeside, type EraseReport } from 
 import { decodeUtf8, isUtf16, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { plural } from '../plural.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 import { writeStdout } from '../write-output.js';
 
@@ -75,7 +76,6 @@ async function idsToForget(ctx: CliContext, flags: ForgetFlags): Promise<string[
   return ids;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const records = (e: { predictions: number; feedback: number }) => (e.predictions + e.feedback === 0 ? 'no records' : `${plural(e.predictions, 'prediction')}, ${e.feedback} feedback`);
 
 /** What the command could and could not take out of the database file's bytes, in one line. */

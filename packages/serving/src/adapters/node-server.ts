@@ -7,7 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { ServingApp } from '../app.js';
 import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
-import { PROBLEM_CONTENT_TYPE, toProblem, type Problem } from '../http/problem.js';
+import { PROBLEM_CONTENT_TYPE, toProblem, type Problem, type ProblemWithHeaders } from '../http/problem.js';
 import { requestIdOf } from '../http/refusal-log.js';
 import { answerClientError } from './client-error.js';
 import { unreadableRequestProblem } from './unreadable-request.js';
@@ -84,29 +84,34 @@ export function notFromLoopback(headers: IncomingHttpHeaders): string | undefine
 const OWN_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
 
 /** The 403 for a request `notFromLoopback` refused, as problem+json with an `x-request-id` like every other error. */
-function loopbackOnlyResponse(why: string, requestId: string): Response {
-  const { body, headers } = toProblem(
-    new ForbiddenError(`This server runs without API keys, for clients on this machine only, and ${why}: call it at 127.0.0.1 or localhost, or configure API keys.`),
-  );
+function loopbackOnlyResponse({ body, headers }: ProblemWithHeaders, requestId: string): Response {
   return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
 }
 
 /** The route the metrics and logs name an answer this adapter gives before the app by: no route of the app's was read. */
 const UNREAD_ROUTE = 'unread_request';
 
+/** Where an answer this adapter gives itself is counted: by default no route's nor method (none was read). */
+interface OwnAnswerAt {
+  route: string;
+  method: string;
+}
+const UNREAD: OwnAnswerAt = { route: UNREAD_ROUTE, method: 'unknown' };
+
 /**
  * An answer this adapter gives itself, before the app reads the request (Node could not parse it; no fetch Request
- * could be made of it): counted in `/metrics` as the app's answers are, under the route `unread_request` and the method
- * `unknown` (none was read), and logged as they are: a refusal in the rate-limited `request refused` line, a fault
- * in the rate-limited `request failed` line, each with the id its answer carries.
+ * could be made of it; a server without keys refusing another machine's request): counted in `/metrics` as the app's
+ * answers are (under the route `unread_request` and the method `unknown` when none was read), and logged as they are:
+ * a refusal in the rate-limited `request refused` line, a fault in the rate-limited `request failed` line, each with
+ * the id its answer carries.
  */
-function recordOwnAnswer(serving: ServingApp, body: Problem, requestId: string, clientAddress?: string, error?: unknown): void {
+function recordOwnAnswer(serving: ServingApp, at: OwnAnswerAt, body: Problem, requestId: string, clientAddress?: string, error?: unknown): void {
   const { metrics } = serving.context;
-  const method = 'unknown';
-  metrics.requests.inc({ route: UNREAD_ROUTE, method, status: String(body.status) });
-  metrics.problems.inc({ route: UNREAD_ROUTE, code: body.code });
-  if (body.status < 500) serving.refused({ requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(clientAddress === undefined ? {} : { clientAddress }) });
-  else serving.failed({ requestId, method, route: UNREAD_ROUTE, status: body.status, code: body.code, ...(error === undefined ? {} : { error: describeError(error) }) });
+  const { route, method } = at;
+  metrics.requests.inc({ route, method, status: String(body.status) });
+  metrics.problems.inc({ route, code: body.code });
+  if (body.status < 500) serving.refused({ requestId, method, route, status: body.status, code: body.code, ...(clientAddress === undefined ? {} : { clientAddress }) });
+  else serving.failed({ requestId, method, route, status: body.status, code: body.code, ...(error === undefined ? {} : { error: describeError(error) }) });
 }
 
 /**
@@ -118,7 +123,7 @@ function unanswerable(serving: ServingApp): (error: unknown) => Response {
   return (error) => {
     const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
     const requestId = randomUUID();
-    recordOwnAnswer(serving, body, requestId, undefined, error);
+    recordOwnAnswer(serving, UNREAD, body, requestId, undefined, error);
     return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
   };
 }
@@ -168,15 +173,13 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         const started = performance.now();
         // Answered before the app (and its metrics middleware): counted here, so a CRM calling by host name, or a
         // web page trying, shows in /metrics.
-        metrics.requests.inc({ route: 'not_loopback', method: request.method, status: '403' });
-        metrics.rejected.inc({ reason: 'not_loopback' });
-        metrics.problems.inc({ route: 'not_loopback', code: 'FORBIDDEN' });
+        const problem = toProblem(new ForbiddenError(`This server runs without API keys, for clients on this machine only, and ${why}: call it at 127.0.0.1 or localhost, or configure API keys.`));
         const sent = env.incoming.headers['x-request-id'];
         const requestId = requestIdOf(typeof sent === 'string' ? sent : undefined, randomUUID);
         // Logged with the app's own refusals, under their one rate limit.
-        const clientAddress = env.incoming.socket?.remoteAddress;
-        serving.refused({ requestId, method: request.method, route: 'not_loopback', status: 403, code: 'FORBIDDEN', ...(clientAddress === undefined ? {} : { clientAddress }) });
-        const refused = loopbackOnlyResponse(why, requestId);
+        recordOwnAnswer(serving, { route: 'not_loopback', method: request.method }, problem.body, requestId, env.incoming.socket?.remoteAddress);
+        metrics.rejected.inc({ reason: 'not_loopback' });
+        const refused = loopbackOnlyResponse(problem, requestId);
         // In the latency histogram too, as every request the app answers is: its counts match the requests' then.
         metrics.observeLatency('not_loopback', 403, (performance.now() - started) / 1000);
         return refused;
@@ -224,7 +227,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
   const answering = (socket: Duplex) => [...unanswered].find((response) => response.socket === socket);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
-    answerClientError(error, socket, answering(socket), (body, requestId) => recordOwnAnswer(serving, body, requestId, (socket as net.Socket).remoteAddress)),
+    answerClientError(error, socket, answering(socket), (body, requestId) => recordOwnAnswer(serving, UNREAD, body, requestId, (socket as net.Socket).remoteAddress)),
   );
   server.maxConnections = maxConnections;
   let dropped = 0;

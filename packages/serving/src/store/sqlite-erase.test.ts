@@ -5,7 +5,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../errors.js';
-import { eraseEmailRecords, storeCopiesBeside } from './sqlite-erase.js';
+import { eraseEmailRecords } from './sqlite-erase.js';
+import { storeCopiesBeside } from './sqlite-migration.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 import { predictionFixture } from './store-contract.js';
 

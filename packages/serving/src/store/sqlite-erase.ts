@@ -1,5 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { dataVersion } from './sqlite-migration.js';
@@ -137,21 +136,4 @@ function cannotErase(file: string, error: unknown, dryRun: boolean, committed: b
   const message = error instanceof Error ? error.message : String(error);
   const rolledBack = dryRun ? '' : committed ? ' The records were deleted (committed), but their old content may remain in the -wal file until a later checkpoint: run the command again with the same ids.' : ' Nothing was deleted.';
   return new StoreError(`Cannot ${what} ${file}${hint} (${message}).${rolledBack}`, {}, { cause: error });
-}
-
-/**
- * The copies of the database a server kept beside it when it upgraded the data version (`mailroute.db.v3-backup`,
- * `-backup-2` ...: see sqlite-migration.ts): they hold the records as they were, which an erasure does not touch.
- */
-export function storeCopiesBeside(file: string): string[] {
-  const base = path.basename(file);
-  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.v\\d+-backup(-\\d+)?$`);
-  try {
-    return readdirSync(path.dirname(file))
-      .filter((name) => pattern.test(name))
-      .sort()
-      .map((name) => path.join(path.dirname(file), name));
-  } catch {
-    return [];
-  }
 }

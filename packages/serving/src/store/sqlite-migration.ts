@@ -1,4 +1,4 @@
-import { closeSync, openSync, rmSync, statfsSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
@@ -103,10 +103,36 @@ function holdsRecords(db: Database.Database, tables: readonly string[]): boolean
 /** Copies of one data version kept beside the file at most (`.v3-backup`, then `.v3-backup-2` ...): none is overwritten. */
 const MAX_COPIES = 100;
 
+/** The name of the `n`th copy of data version `version` of `file`: `mailroute.db.v3-backup`, `mailroute.db.v3-backup-2` ... */
+function copyName(file: string, version: number, n: number): string {
+  return `${file}.v${version}-backup${n === 1 ? '' : `-${n}`}`;
+}
+
+/** A name `copyName` gives a copy of the file named `base`. */
+function isCopyName(name: string, base: string): boolean {
+  return name.startsWith(`${base}.v`) && /^\d+-backup(?:-\d+)?$/.test(name.slice(base.length + 2));
+}
+
+/**
+ * The copies of the database a server kept beside it when it upgraded the data version (`copyName`), sorted: they
+ * hold the records as they were, which an erasure does not touch. None when the folder cannot be read.
+ */
+export function storeCopiesBeside(file: string): string[] {
+  const base = path.basename(file);
+  try {
+    return readdirSync(path.dirname(file))
+      .filter((name) => isCopyName(name, base))
+      .sort()
+      .map((name) => path.join(path.dirname(file), name));
+  } catch {
+    return [];
+  }
+}
+
 /** Makes the copy's file, empty and mode 0600 (it holds what the store holds), under the first free name. */
 function newCopyFile(file: string, version: number): string {
   for (let n = 1; n <= MAX_COPIES; n++) {
-    const copy = `${file}.v${version}-backup${n === 1 ? '' : `-${n}`}`;
+    const copy = copyName(file, version, n);
     try {
       closeSync(openSync(copy, 'wx', 0o600));
       return copy;

@@ -164,8 +164,8 @@ export function calibrationWarnings(calibration: Record<string, { temperature: n
   const out: string[] = [];
   for (const task of tasks) {
     const t = calibration[task]?.temperature;
-    const separated = t !== undefined && t < 1 && (calibration[task]?.validAccuracy ?? 0) >= SEPARATED_ACCURACY;
-    if (t !== undefined && (t >= 19.9 || t <= 0.0505) && !separated) {
+    const separated = (calibration[task]?.validAccuracy ?? 0) >= SEPARATED_ACCURACY;
+    if (t !== undefined && (t >= 19.9 || (t <= 0.0505 && !separated))) {
       out.push(`${task}: its calibration temperature is at the end of its range (${t.toFixed(2)}): its scores on the validation split are ${t > 1 ? 'far surer' : 'far less sure'} than its answers are right, as a diverging training or a task the model did not learn leaves them; its confidences and abstention threshold mean little: check its test figures (a learning rate or l2 too large?)`);
     }
     const valid = labelledCount(rows.valid, task);
