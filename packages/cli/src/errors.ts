@@ -24,6 +24,20 @@ export class InterruptedError extends Error {
 }
 
 /**
+ * A command that did part of its work and could not finish the rest (`feedback forget`: the records deleted, their
+ * content not yet out of the WAL): what it did is on stdout, this message (what is left, and what to do) on
+ * stderr, exit code 3, so that a script does not take it for done.
+ */
+export class IncompleteError extends Error {
+  readonly code = 'INCOMPLETE';
+  readonly exitCode = 3;
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompleteError';
+  }
+}
+
+/**
  * For a command group whose default subcommand is `list`: words after the group name that are no
  * subcommand reach `list` as arguments; name them as an unknown command instead of "too many arguments".
  * When `list` itself was named (`registry list extra`), the words are arguments it does not take.

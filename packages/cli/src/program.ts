@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { buildVersion, versionText } from './build-version.js';
 import type { RegisterCommand } from './commands/index.js';
-import { formatError, InterruptedError, UsageError } from './errors.js';
+import { formatError, IncompleteError, InterruptedError, UsageError } from './errors.js';
 import type { CliContext } from './context.js';
 import { markRequiredOptions } from './required-help.js';
 import { safeLines } from './terminal-text.js';
@@ -208,7 +208,7 @@ function allCommands(command: Command): Command[] {
 }
 
 /**
- * Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error, 130 interrupted. Only the entry's caller exits.
+ * Runs the program and returns the exit code: 0 ok, 1 failure, 2 usage error, 3 done in part, 130 interrupted. Only the entry's caller exits.
  * `hint` names what Commander reported tersely: when it says a required option is missing while an unknown
  * one was given (`train --dta x`: a typo of the one it misses), the unknown option is said instead.
  */
@@ -263,6 +263,10 @@ export async function runProgram(program: Command, argv: string[], ctx: CliConte
     if (error instanceof StdoutClosedError) return 0;
     if (error instanceof InterruptedError) {
       ctx.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof IncompleteError) {
+      ctx.stderr.write(safeLines(`mailroute: ${error.message}\n`));
       return error.exitCode;
     }
     if (error instanceof UsageError) {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { createSqliteStore, DB_FILE, sqliteSnapshotFacts, type PredictionStore } from '@mailroute/serving';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
+import { NOT_YET_ERASED } from './feedback-forget.js';
 
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-forget-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -144,16 +145,24 @@ describe('mailroute feedback forget', () => {
       reader.prepare('BEGIN').run();
       reader.prepare('SELECT count(*) FROM predictions').get();
       const held = await run(['feedback', 'forget', '--email-id', FORGOTTEN[0]], home);
+      // --json says the same: the script reads the exit code, or checkpoint.complete.
+      const heldJson = await run(['feedback', 'forget', '--email-id', FORGOTTEN[1], '--json'], home);
       reader.prepare('COMMIT').run();
       reader.close();
-      expect(held.code, held.stderr).toBe(0);
+      // Not done: exit code 3, what is left said on stderr, so that a script does not take the erasure for done.
+      expect(held.code, held.stderr).toBe(3);
+      expect(held.stderr).toBe(`mailroute: ${NOT_YET_ERASED}\n`);
+      expect(heldJson.code, heldJson.stderr).toBe(3);
+      expect(heldJson.stderr).toBe(`mailroute: ${NOT_YET_ERASED}\n`);
+      expect(JSON.parse(heldJson.stdout)).toMatchObject({ totals: { predictions: 2, feedback: 1 }, checkpoint: { wal: true, complete: false, tries: 3 } });
       expect(held.stdout).toContain('  crm-forget-0001  2 predictions, 1 feedback\n');
       expect(held.stdout).toContain('NOT YET ERASED FROM THE WAL: the records are deleted, but the checkpoint could not complete (3 tries): a reader holds an older snapshot');
       expect(held.stdout).toContain('run this command again with the same ids');
       // The reader gone, the server idle: the file and its WAL keep nothing of either id.
       const forgot = await run(['feedback', 'forget', '--email-id', ...FORGOTTEN], home);
       expect(forgot.code, forgot.stderr).toBe(0);
-      expect(forgot.stdout).toContain('none of it is left in mailroute.db or mailroute.db-wal');
+      // Both were deleted above: the run finds no records and completes the checkpoint the others could not.
+      expect(forgot.stdout).toContain('nothing to delete; the WAL was checkpointed and cut to 0 bytes (wal_checkpoint(TRUNCATE)): content deleted before (a run the checkpoint did not complete) is no longer in mailroute.db-wal');
       for (const id of FORGOTTEN) expect(bytesHold(file, id), id).toBe(false);
       // The server's writes go on.
       await fill(store, ['crm-after-0001']);

@@ -5,7 +5,7 @@ import { MAX_EMAIL_ID_CHARS } from '@mailroute/preprocess';
 import { DB_FILE, eraseEmailRecords, storeCopiesBeside, type EraseReport } from '@mailroute/serving';
 import { decodeUtf8, isUtf16, readProblem } from '@mailroute/training';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { IncompleteError, UsageError } from '../errors.js';
 import { plural } from '../plural.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 import { writeStdout } from '../write-output.js';
@@ -92,6 +92,9 @@ function erasedLine(report: EraseReport): string | undefined {
   );
 }
 
+/** Said on stderr (exit code 3) when the checkpoint could not complete. */
+export const NOT_YET_ERASED = `not yet erased: the records are deleted, but their content may remain in ${DB_FILE}-wal until a checkpoint completes (a reader held an older snapshot); run the same command again once the server is idle, or stopped`;
+
 /** Where else these emails' data may be, which the command does not touch. */
 function notTouched(file: string): string[] {
   const copies = storeCopiesBeside(file).map((f) => path.basename(f));
@@ -155,8 +158,10 @@ export function registerFeedbackForget(feedback: Command, ctx: CliContext): void
           notTouched: touched,
         };
         await writeStdout(ctx.stdout, `${safeJson(json)}\n`);
-        return;
+      } else {
+        await writeStdout(ctx.stdout, safeLines(`${textReport(report, report.emails.length, touched)}\n`));
       }
-      await writeStdout(ctx.stdout, safeLines(`${textReport(report, report.emails.length, touched)}\n`));
+      // The deletes are committed, but not every byte of them is gone: an erasure request is not done yet.
+      if (report.checkpoint?.complete === false) throw new IncompleteError(NOT_YET_ERASED);
     });
 }
