@@ -9,7 +9,7 @@
  *   (odd rounds constant first), medians over rounds; then one more round in which `--model-threads 0` and the
  *   app without the model are paired with a constant run of their own. Requests cycle through 2,000 demo emails
  *   (single-email requests) or 20 batches of 100 of them, the constant route's the same.
- * The model is real: the demo champion trained by `ensureDemoChampion` into a temporary home.
+ * The model is real: the demo champion trained by `ensureDemoChampion` into a temporary home; each server starts with an empty store.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -112,7 +112,17 @@ function cpuUsed(before: CpuSnapshot, after: CpuSnapshot): { total: number; requ
   return { total: after.total - before.total, request, busiestOther };
 }
 
+/**
+ * Removes the store a server child of an earlier round filled, so that every mailroute server starts from an empty
+ * one: a round fills it with about 300,000 predictions (1 GB by the fourth round, years of mail at a bank's rate),
+ * and the writer thread's cost per email rose by half with it (10 to 16 µs), a drift the alternating order does not cancel.
+ */
+async function emptyStore(home: string): Promise<void> {
+  for (const db of ['mailroute.db', 'app-only.db']) for (const suffix of ['', '-wal', '-shm']) await rm(path.join(home, db + suffix), { force: true });
+}
+
 async function startChild(mode: 'mailroute' | 'constant' | 'app', home: string, modelThreads?: number): Promise<Child> {
+  await emptyStore(home);
   const args = ['--import', 'tsx', path.resolve('bench/serving-child.ts'), mode, home, ...(modelThreads === undefined ? [] : [String(modelThreads)])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -299,7 +309,7 @@ export async function run(): Promise<SectionResult> {
       tables: [table],
       notes: [
         `Model: ${champion.id}, the demo champion (ngram-bag, onnxruntime-node, 1 intra-op thread), trained in this run on synthetic demo data; request emails are demo rows: each connection cycles through 2,000 of them one per request, or through 20 batches of 100; the constant route gets the same bodies.`,
-        'The mailroute server runs as `mailroute serve` does: batches of up to 32 emails (all the single-email traffic, merged per event-loop turn) scored on the request thread, bigger ones on a model worker thread (the `--model-threads 0` rows score every batch on the request thread), predictions committed to SQLite (WAL, writer thread) within 5 ms of their answer, many requests in one transaction (`--prediction-buffer-ms`), feedback before its answer; the constant route does no work.',
+        'The mailroute server runs as `mailroute serve` does: batches of up to 32 emails (all the single-email traffic, merged per event-loop turn) scored on the request thread, bigger ones on a model worker thread (the `--model-threads 0` rows score every batch on the request thread), predictions committed to SQLite (WAL, writer thread) within 5 ms of their answer, many requests in one transaction (`--prediction-buffer-ms`), feedback before its answer; each server starts with an empty store; the constant route does no work.',
         `The app without the model (the same app, store and answers, a classifier that answers a constant: no cleaning, featurizing or ONNX), round ${extra}: ${Math.round(appOnly.reqPerSec)} req/s single (${((appOnly.reqPerSec / paired.constant.reqPerSec) * 100).toFixed(1)}% of the constant route in the same round, one run each)${appOnly.cpuUsPerEmail === null ? '' : `, ${Math.round(appOnly.cpuUsPerEmail)} µs of server CPU per email`}; the rest of mailroute's cost per email is the model's.`,
         `Model on the request thread (--model-threads 0), round ${extra}: ${Math.round(onRequestThread.single.reqPerSec)} req/s single (${((onRequestThread.single.reqPerSec / paired.constant.reqPerSec) * 100).toFixed(1)}% of the constant route in the same round), ${Math.round(onRequestThread.batch.emailsPerSec)} emails/s in batches of 100 (${((onRequestThread.batch.emailsPerSec / paired.constantBatch.emailsPerSec) * 100).toFixed(1)}% of the constant route's with the same bodies); one run each.`,
         "Server CPU per email counts all the server's threads (from /proc): what one email costs, less swayed than req/s by other work on the machine. Of it, the request thread's (HTTP, validation, answers) and the busiest other thread's (in batches of 100 the model thread: cleaning, featurizing, ONNX); one thread cannot pass 1e6 / its µs per email emails per second, whatever the machine's other cores do.",
