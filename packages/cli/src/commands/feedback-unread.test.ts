@@ -24,24 +24,27 @@ const championConfig = {
 /**
  * A store of a server with --store-text: 3 cases confirmed custody_transfers on the newer model's predictions, 2 read
  * by the champion's config (one under the retired paper_statements); one closed on a prediction kept without text,
- * and one whose feedback never matched a prediction (an email never classified here).
+ * one on a prediction kept with an empty text (an email without text), and one whose feedback never matched a
+ * prediction (an email never classified here).
  */
 beforeAll(async () => {
   const at = new Date(Date.now() - 3_600_000).toISOString();
   const closedAt = new Date(Date.now() - 60_000).toISOString();
   const store = createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline' });
   try {
-    const cases: Array<[string, Record<string, string>, boolean]> = [
-      ['c-1', { queue: 'custody_transfers', topic: 'depotuebertrag' }, true],
-      ['c-2', { queue: 'custody_transfers' }, true],
-      ['c-3', { queue: 'custody_transfers', topic: 'depotuebertrag' }, true],
-      ['c-4', { queue: 'payments_transfers', topic: 'sepa_transfer' }, true],
-      ['c-5', { queue: 'payments_transfers', topic: 'paper_statements' }, true],
-      ['c-6', { queue: 'payments_transfers' }, false],
+    const depot = 'Bitte übertragen Sie mein Depot.';
+    const cases: Array<[string, Record<string, string>, string | undefined]> = [
+      ['c-1', { queue: 'custody_transfers', topic: 'depotuebertrag' }, depot],
+      ['c-2', { queue: 'custody_transfers' }, depot],
+      ['c-3', { queue: 'custody_transfers', topic: 'depotuebertrag' }, depot],
+      ['c-4', { queue: 'payments_transfers', topic: 'sepa_transfer' }, depot],
+      ['c-5', { queue: 'payments_transfers', topic: 'paper_statements' }, depot],
+      ['c-6', { queue: 'payments_transfers' }, undefined],
+      ['c-7', { queue: 'payments_transfers' }, ''],
     ];
-    for (const [id, labels, withText] of cases) {
+    for (const [id, labels, text] of cases) {
       await store.savePredictions([
-        { predictionId: `p-${id}`, emailId: id, modelId: 'ngram-bag-newer', createdAt: at, labels: { queue: 'custody_transfers' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'custody_transfers', latencyMs: 1, ...(withText ? { text: 'Bitte übertragen Sie mein Depot.' } : {}) },
+        { predictionId: `p-${id}`, emailId: id, modelId: 'ngram-bag-newer', createdAt: at, labels: { queue: 'custody_transfers' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'custody_transfers', latencyMs: 1, ...(text === undefined ? {} : { text }) },
       ]);
       await store.saveFeedback({ emailId: id, labels, closedAt, receivedAt: closedAt });
     }
@@ -101,13 +104,15 @@ describe('mailroute feedback export of labels the training config cannot read', 
 describe('the reasons the feedback commands give for a case left out', () => {
   it('tells a prediction kept without text from no prediction kept, and says the latter alike in export and predictions', async () => {
     const exported = await run(['feedback', 'export', '--out', 'reasons.csv', '--config', 'champ-cfg.json']);
-    expect(exported.stderr).toContain("note: 1 of 7 confirmed cases have a prediction kept without the email's text (the server ran without --store-text) and are left out: --labels-only writes");
+    expect(exported.stderr).toContain("note: 1 of 8 confirmed cases have a prediction kept without the email's text (the server ran without --store-text) and are left out: --labels-only writes");
+    // An email without text, kept by a server with --store-text, is not said to come from a server without it.
+    expect(exported.stderr).toContain("note: 1 of 8 confirmed cases have a prediction kept with the email's text, which is empty (the email had no subject or body text, or none left once cleaned), and are left out: --labels-only writes");
     const noPrediction =
       "no prediction of the email is kept: it was never classified here (its feedback was answered matched: false: another instance's email, or a mistyped emailId), its prediction was not stored (answered while the store could not write: a full, read-only or failing disk; the server's mailroute_store_write_failures_total counts those), or it is gone after the store's retention";
-    expect(exported.stderr).toContain(`note: 1 of 7 confirmed cases have no text to write and are left out: ${noPrediction}; --labels-only writes`);
+    expect(exported.stderr).toContain(`note: 1 of 8 confirmed cases have no text to write and are left out: ${noPrediction}; --labels-only writes`);
     expect(exported.stderr).not.toContain('no stored text');
     const lines = await run(['feedback', 'predictions', '--out', 'live.jsonl']);
     expect(lines.code, lines.stderr).toBe(0);
-    expect(lines.stderr).toContain(`note: 1 of 7 confirmed cases are left out: ${noPrediction}\n`);
+    expect(lines.stderr).toContain(`note: 1 of 8 confirmed cases are left out: ${noPrediction}\n`);
   });
 });

@@ -8,13 +8,15 @@ const LISTED = 3;
 export interface ExportWatch {
   /** Left out for want of text: their prediction is kept, without text. */
   predictionWithoutText: number;
+  /** Left out for want of text: their prediction is kept with the email's text, which is empty (no subject or body text). */
+  emptyText: number;
   /** Left out for want of text: no prediction of theirs is kept (feedback-source's NO_PREDICTION_WHY). */
   noPrediction: number;
   /** Per task, label and predicting model: the confirmed labels of the cases written. */
   labels: Map<string, { task: string; label: string; modelId: string | undefined; rows: number }>;
 }
 
-export const newExportWatch = (): ExportWatch => ({ predictionWithoutText: 0, noPrediction: 0, labels: new Map() });
+export const newExportWatch = (): ExportWatch => ({ predictionWithoutText: 0, emptyText: 0, noPrediction: 0, labels: new Map() });
 
 /**
  * The cases as they are read, each seen first: as the export sorts them (automated mail left out; without
@@ -25,7 +27,8 @@ export function watchCases(cases: Iterable<ConfirmedCase> | AsyncIterable<Confir
     if (c.automated !== undefined) return;
     if (!labelsOnly && (c.text === undefined || c.text.trim() === '')) {
       if (c.predictionId === undefined) watch.noPrediction++;
-      else watch.predictionWithoutText++;
+      else if (c.text === undefined) watch.predictionWithoutText++;
+      else watch.emptyText++;
       return;
     }
     for (const [task, label] of Object.entries(c.labels)) {

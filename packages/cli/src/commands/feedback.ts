@@ -121,6 +121,7 @@ function exportNotes({ all, automated, otherTasks, renamed }: FeedbackFileTally,
     const why = local ? 'the server ran without --store-text' : "the stack's API Lambda keeps none without mailroute:feedback.storeText: true";
     notes.push(`${watch.predictionWithoutText} of ${all} confirmed cases have a prediction kept without the email's text (${why}) and are left out: ${labelsOnly}`);
   }
+  if (watch.emptyText > 0) notes.push(`${watch.emptyText} of ${all} confirmed cases have a prediction kept with the email's text, which is empty (the email had no subject or body text, or none left once cleaned), and are left out: ${labelsOnly}`);
   if (watch.noPrediction > 0) notes.push(`${watch.noPrediction} of ${all} confirmed cases have no text to write and are left out: ${NO_PREDICTION_WHY}; ${labelsOnly}`);
   if (renamed.size > 0) {
     notes.push(
