@@ -121,8 +121,12 @@ describe('mailroute registry', () => {
     expect(swapped.stdout).toBe(
       'model-b (version 2, Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it), from model-a; to go back: `mailroute registry champion model-a`\n',
     );
-    // Never compared with the champion it replaces: said, with the command that compares them.
-    expect(swapped.stderr).toBe('note: model-b was not compared with model-a, the champion it replaces (it has no gate on record); `mailroute compare --challenger model-b --champion model-a --data <a test file>` compares them\n');
+    // Never compared with the champion it replaces: said, with the command that compares them; and that the one it
+    // replaces stays Approved, next in line should model-b be rejected (a rollback this way would return to it).
+    expect(swapped.stderr).toBe(
+      'note: model-b was not compared with model-a, the champion it replaces (it has no gate on record); `mailroute compare --challenger model-b --champion model-a --data <a test file>` compares them\n' +
+        'note: model-a stays Approved: rejecting model-b later would make it champion again; `mailroute registry reject model-a --note <why>` if it must not serve again\n',
+    );
     expect((await run(['registry', 'reject', 'model-b', '--note', 'worse on complaints'], home)).stdout).toBe(
       'model-b: Rejected; it was the champion: the champion is now model-a (version 1, the last champion before it still Approved); servers using this registry switch to it at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it); `mailroute registry approve model-b --force --note <why>` undoes this\n',
     );
@@ -318,7 +322,8 @@ describe('mailroute registry', () => {
     const reg = createLocalRegistry({ home });
     for (const id of ['m-a', 'm-b', 'm-c', 'm-d']) await reg.register(artifact(id));
     await run(['registry', 'approve', 'm-a'], home);
-    await run(['registry', 'approve', 'm-b'], home);
+    // The way back it names is a reject, which rolls back and keeps a later rollback from returning to m-b (below).
+    expect((await run(['registry', 'approve', 'm-b'], home)).stdout).toMatch(/; to go back: `mailroute registry reject m-b --note <why>` \(m-a is champion again, m-b Rejected\)\n$/);
     await reg.recordGate('m-c', { pass: false, champion: 'm-b', failed: ['queue: macro-F1 drop'], thresholds: {}, at: '2026-12-01T09:00:00.000Z' });
     expect((await run(['registry', 'approve', 'm-c', '--no-promote', '--force', '--note', 'hotfix'], home)).code).toBe(0);
     await run(['registry', 'champion', 'm-a'], home);
@@ -471,7 +476,8 @@ describe('mailroute registry', () => {
     // `registry champion <id>` gives the same command as approve: the two share the data hash and the split.
     await reg.approve('m-d', { promote: false });
     const swapped = await run(['registry', 'champion', 'm-d'], home);
-    expect(swapped.stderr).toBe('note: m-d was not compared with m-c, the champion it replaces (it has no gate on record); `mailroute compare --challenger m-d --champion m-c --data <file> --split test` compares them\n');
+    // Its first line (the next says that m-c stays Approved, as tested above).
+    expect(swapped.stderr.split('\n')[0]).toBe('note: m-d was not compared with m-c, the champion it replaces (it has no gate on record); `mailroute compare --challenger m-d --champion m-c --data <file> --split test` compares them');
   });
 
   it('suggests a test file neither model was trained on, not --split test, when the champion was trained on other data', async () => {

@@ -27,14 +27,20 @@ export function approveAnotherHint(versions: readonly ModelVersion[]): string {
 const NEXT_POLL = 'at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it)';
 
 /**
- * What an approval or a change of champion sets off, for the person who made it: that nothing served changes
- * when the champion is the one it was; else that servers on this registry switch at their next poll, and how
- * to go back; for a version approved without becoming champion, how to make it one.
+ * What an approval (`by: 'approve'`) or a change of champion (`'champion'`) sets off, for the person who made it: that
+ * nothing served changes when the champion is the one it was; else that servers on this registry switch at their next
+ * poll, and how to go back; for a version approved without becoming champion, how to make it one. After an approval
+ * the way back is to reject it: that hands back to the champion before and keeps a later rollback from landing on it
+ * (made champion again instead, it would stay Approved, the next in line when the champion after it is rejected).
  */
-export function whatFollows(id: string, championBefore: string | undefined, championNow: string | undefined): string {
+export function whatFollows(id: string, championBefore: string | undefined, championNow: string | undefined, by: 'approve' | 'champion'): string {
   if (championNow !== id) return `; ${championNow ? `${championNow} stays the champion` : 'not the champion'} (\`mailroute registry champion ${id}\` makes it champion)`;
   if (championBefore === id) return '; it was the champion already: nothing served changes';
-  const back = championBefore ? `; to go back: \`mailroute registry champion ${championBefore}\`` : '';
+  const back = !championBefore
+    ? ''
+    : by === 'approve'
+      ? `; to go back: \`mailroute registry reject ${id} --note <why>\` (${championBefore} is champion again, ${id} Rejected)`
+      : `; to go back: \`mailroute registry champion ${championBefore}\``;
   return `; servers using this registry switch to it ${NEXT_POLL}${championBefore ? `, from ${championBefore}` : ''}${back}`;
 }
 
@@ -425,7 +431,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       // Approving an Approved version again records nothing (the first approval stays the decision on record): say so, as its --by and --note are not kept.
       const already = before?.status === 'Approved' ? ` (it was already Approved${decidedBy(before) ? ` ${decidedBy(before)}` : ''}: that approval stays on record, this one is not added to its history)` : '';
       const championNow = await reg.champion();
-      ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id)}\n`));
+      ctx.stdout.write(safeLines(`${v.id}: ${v.status}${flags.promote ? ', champion' : ''}${already}${whatFollows(v.id, championBefore?.id, championNow?.id, 'approve')}\n`));
       // Judged as the version stood before this approval: its gate is stale only if it was still awaiting a decision.
       ctx.stderr.write(safeLines(gateNotice({ ...v, status: before?.status ?? v.status }, championBefore?.id, championBefore, championNow?.id === v.id)));
       if (championBefore && championNow) ctx.stderr.write(safeLines(await routeChange(reg, championBefore.id, championNow.id)));
@@ -476,7 +482,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       if (id !== undefined) await reg.setChampion(id, { by: deciderName(flags.by, ctx.env), note: flags.note });
       const champion = await reg.champion();
       // Asked to set one: what follows (nothing served changes when it was the champion already); asked only to show: the champion.
-      const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id) : '';
+      const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id, 'champion') : '';
       ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${follows}\n` : 'no champion\n'));
       // Made champion now over a failed gate on record: said, as approve says it (nothing is refused: it is Approved).
       if (champion && id !== undefined && before?.id !== champion.id && champion.gate && !champion.gate.pass) ctx.stderr.write(safeLines(newChampionGateNotice(champion)));
@@ -486,6 +492,12 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ctx.stderr.write(safeLines(`note: ${champion.id} was not compared with ${before.id}, the champion it replaces (${gate}); \`${compareCommand(champion, before, before.id)}\` compares them\n`));
       }
       if (champion && before && id !== undefined) ctx.stderr.write(safeLines(await routeChange(reg, before.id, champion.id)));
+      // A rollback this way leaves the champion it replaces Approved: the one a later reject of this champion hands back to.
+      if (champion && before && before.id !== champion.id && before.status === 'Approved') {
+        ctx.stderr.write(
+          safeLines(`note: ${before.id} stays Approved: rejecting ${champion.id} later would make it champion again; \`mailroute registry reject ${before.id} --note <why>\` if it must not serve again\n`),
+        );
+      }
     });
 
   cmd
