@@ -24,8 +24,8 @@ export const PROBLEM_CODES = [
   'MODEL_LOAD_FAILED',
   'STORE_FAILED',
   // The store locked, throttled or conflicting after its retries, its disk full, read-only or failing (503,
-  // Retry-After), or its SQLite file deleted or its writer thread ended (503 without Retry-After: only a restart
-  // helps); the SQLite store's say which in `reason` (STORE_UNAVAILABLE_REASONS).
+  // Retry-After), or its SQLite file deleted, damaged or its writer thread ended (503 without Retry-After: only an
+  // operator helps); the SQLite store's say which in `reason` (STORE_UNAVAILABLE_REASONS).
   'STORE_UNAVAILABLE',
   // A server run without a store (the SageMaker container): /v1/feedback and /v1/quality have nothing to read (404).
   'PREDICTIONS_NOT_KEPT',
@@ -50,10 +50,10 @@ export const ENDPOINT_UNAVAILABLE_REASONS = ['ENDPOINT_THROTTLED', 'ENDPOINT_BUS
 /**
  * The `reason` member of a 503 `STORE_UNAVAILABLE` of the SQLite store (and of `/readyz` while it cannot take
  * writes): locked by another connection, its disk full, its file system read-only, an I/O error, its file deleted
- * or replaced, its writer thread ended. A client may retry after Retry-After; an operator's alert can tell them
+ * or replaced, its writer thread ended, its file damaged (SQLite: "database disk image is malformed"). A client may retry after Retry-After; an operator's alert can tell them
  * apart. The OpenAPI document's `Problem.reason` enum holds them with the endpoint's.
  */
-export const STORE_UNAVAILABLE_REASONS = ['STORE_LOCKED', 'STORE_DISK_FULL', 'STORE_READ_ONLY', 'STORE_IO_ERROR', 'STORE_FILE_LOST', 'STORE_WRITER_LOST'] as const;
+export const STORE_UNAVAILABLE_REASONS = ['STORE_LOCKED', 'STORE_DISK_FULL', 'STORE_READ_ONLY', 'STORE_IO_ERROR', 'STORE_FILE_LOST', 'STORE_WRITER_LOST', 'STORE_CORRUPT'] as const;
 export type StoreUnavailableReason = (typeof STORE_UNAVAILABLE_REASONS)[number];
 
 /** Failures of starting a server (its configuration, its address): raised to the CLI or the runtime, never answered. */

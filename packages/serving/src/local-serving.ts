@@ -13,7 +13,7 @@ import { createServingMetrics } from './metrics/serving-metrics.js';
 import { createLocalModelSource, manifestModelId } from './model/local-model.js';
 import { noStore } from './store/no-store.js';
 import { createSqliteStore, DEFAULT_RETENTION_DAYS } from './store/sqlite-store.js';
-import { sqliteWriteProblem, type SqliteWriteProblem } from './store/sqlite-write-transport.js';
+import { sqliteWriteProblem, type SqliteWriteProblem, type StoreLostKind } from './store/sqlite-write-transport.js';
 import { createWriteFailureLog } from './write-failure-log.js';
 
 export const DB_FILE = 'mailroute.db';
@@ -88,6 +88,9 @@ async function checkModelId(modelDir: string | undefined, expected: string, logg
   );
 }
 
+/** The log event of each way the store is lost until a restart. */
+const LOST_EVENT: Record<StoreLostKind, string> = { 'file-gone': 'store_file_lost', 'writer-gone': 'store_writer_lost', corrupt: 'store_corrupt' };
+
 /** Why SQLite failed, in the words of the log: what an operator looks at first. */
 const LOST_BECAUSE: Record<SqliteWriteProblem, string> = {
   locked: 'the SQLite database was locked by another connection (a backup or a sqlite3 shell?) past the busy timeout',
@@ -96,6 +99,7 @@ const LOST_BECAUSE: Record<SqliteWriteProblem, string> = {
   io: 'the disk failed to read or write the SQLite database (an I/O error, or its file system remounted read-only after disk errors: check the disk and the system log)',
   'file-gone': 'the SQLite database file was deleted or replaced while the server ran (restart the server to create a new one)',
   'writer-gone': 'the SQLite writer thread ended (restart the server)',
+  corrupt: 'the SQLite database file is damaged (restore it from a backup, without the -wal and -shm files beside it, and restart the server)',
 };
 
 /**
@@ -191,9 +195,9 @@ export async function createLocalServing(options: LocalServingOptions): Promise<
         onPruned: (report) =>
           logger.info('retention prune deleted old records', { predictions: report.predictions, feedback: report.feedback, before: report.before, durationMs: Math.round(report.durationMs) }),
         onPruneError: (error, before) => logger.error('prune_failed', { detail: pruneFailedDetail(error, before), cause: String(error.cause) }),
-        // The database file deleted (or replaced) under the server, or the writer thread ended: said once; every write
-        // is refused from then on.
-        onLost: (problem, kind) => logger.error(kind === 'file-gone' ? 'store_file_lost' : 'store_writer_lost', { detail: problem }),
+        // The database file deleted (or replaced) under the server, found damaged, or the writer thread ended: said once;
+        // every write (and read) is refused from then on, and the server is not ready.
+        onLost: (problem, kind) => logger.error(LOST_EVENT[kind], { detail: problem }),
       })
     : noStore;
   // Feedback that closed before the store's retention would be pruned at once: the feedback route refuses it.

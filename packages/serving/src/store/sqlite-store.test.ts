@@ -592,7 +592,7 @@ describe('createSqliteStore', () => {
     );
     // A damaged file is no permission or disk problem, whatever the file system says.
     expect(openFailureMessage(file, sqlite('SQLITE_NOTADB', 'file is not a database'), { notWritable: [{ path: file, code: 'EACCES' }] })).toBe(
-      'Cannot open the SQLite store at /srv/mailroute/mailroute.db: SqliteError: file is not a database',
+      'Cannot open the SQLite store at /srv/mailroute/mailroute.db: it is damaged, or no SQLite database (SQLite: file is not a database). Restore it from a backup (mailroute backup), deleting any mailroute.db-wal and -shm beside it first, or move the three files aside to start with an empty store; then start the server again.',
     );
   });
 

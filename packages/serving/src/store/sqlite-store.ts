@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
 import { dataVersion, freeBytes, upgradeStore, UpgradeFailure, type UpgradeReport } from './sqlite-migration.js';
-import { createInlineWrites, createThreadWrites, nothing, sqliteWriteProblem, type FileWatch, type PruneCounts, type WriteOutcome } from './sqlite-write-transport.js';
+import { failureOf } from './sqlite-write-errors.js';
+import { createInlineWrites, createThreadWrites, nothing, sqliteWriteProblem, type FileWatch, type PruneCounts, type StoreLostKind, type WriteOutcome } from './sqlite-write-transport.js';
 import { failingDetail, recoveredDetail, type WritesRecovered } from './write-health.js';
 import type { FeedbackPair, FeedbackRecord, PredictionRecord, PredictionStore, StoreHealth } from './types.js';
 import { windowBounds } from './pair-window.js';
@@ -43,12 +44,12 @@ export interface SqliteStoreOptions {
    */
   onPruneError?: (error: StoreError | StoreUnavailableError, before: string) => void;
   /**
-   * Told once when the database file is found deleted or replaced while the store is open (`file-gone`), or its
-   * writer thread ends (`writer-gone`: a fault in it, or out of memory) (default: written to stderr): from then on
-   * every write fails (503 STORE_UNAVAILABLE) and `health()` is not ready, until a restart; a deleted file fails
-   * reads too.
+   * Told once when the database file is found deleted or replaced while the store is open (`file-gone`), its
+   * writer thread ends (`writer-gone`: a fault in it, or out of memory), or a write or read finds the file damaged
+   * (`corrupt`: SQLITE_CORRUPT, SQLITE_NOTADB) (default: written to stderr): from then on every write fails (503
+   * STORE_UNAVAILABLE) and `health()` is not ready, until a restart; a deleted or damaged file fails reads too.
    */
-  onLost?: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
+  onLost?: (problem: string, kind: StoreLostKind) => void;
   /**
    * Told once when writes start failing for a read-only file system or a failing disk (SQLITE_READONLY,
    * SQLITE_IOERR) (default: written to stderr): each write fails (503 STORE_UNAVAILABLE, Retry-After) and `health()`
@@ -308,7 +309,12 @@ export function openFailureMessage(file: string, error: unknown, facts: OpenFact
   const dir = path.dirname(file);
   const code = (error as { code?: unknown } | null)?.code;
   const problem = sqliteWriteProblem(error) ?? (code === 'EACCES' || code === 'EPERM' ? 'read-only' : code === 'ENOSPC' ? 'full' : undefined);
-  // Only for the failures that can come of them: a damaged file (SQLITE_NOTADB) is no permission problem.
+  // A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is no permission or disk problem, whatever the file system says.
+  if (problem === 'corrupt') {
+    const said = error instanceof Error ? error.message : String(error);
+    return `${start}: it is damaged, or no SQLite database (SQLite: ${said}). Restore it from a backup (mailroute backup), deleting any ${path.basename(file)}-wal and -shm beside it first, or move the three files aside to start with an empty store; then start the server again.`;
+  }
+  // Only for the failures that can come of them.
   if (problem === undefined && code !== 'SQLITE_CANTOPEN') return `${start}: ${String(error)}`;
   const readOnlyFs = facts.notWritable.find((f) => f.code === 'EROFS');
   if (readOnlyFs !== undefined || code === 'EROFS') {
@@ -429,7 +435,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     try {
       return fn();
     } catch (error) {
-      throw error instanceof StoreError ? error : new StoreError('SQLite read failed.', {}, { cause: error });
+      if (error instanceof StoreError) throw error;
+      // A damaged file loses the store as a write finding it would: 503 STORE_CORRUPT from now on, and not ready.
+      writes.markIfCorrupt(failureOf(error));
+      throw writes.lost() ?? new StoreError('SQLite read failed.', {}, { cause: error });
     }
   };
   /**

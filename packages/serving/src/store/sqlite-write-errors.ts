@@ -8,7 +8,7 @@ export const WRITER_GONE_CODE = 'MAILROUTE_STORE_WRITER_GONE';
 export type Failure = { message: string; code?: string };
 
 /** Why SQLite failed a write, from its error's code and message: what the log and the answer say of it. */
-export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone' | 'writer-gone';
+export type SqliteWriteProblem = 'locked' | 'full' | 'read-only' | 'io' | 'file-gone' | 'writer-gone' | 'corrupt';
 
 /** What kind of failure `error` (a write's error, or its cause) is; undefined for another (a duplicate id, a bad record). */
 export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefined {
@@ -22,6 +22,7 @@ export function sqliteWriteProblem(error: unknown): SqliteWriteProblem | undefin
   if (code === 'SQLITE_FULL' || /\bENOSPC\b|database or disk is full/.test(message)) return 'full';
   if (code.startsWith('SQLITE_READONLY') || /\bEROFS\b|attempt to write a readonly database/.test(message)) return 'read-only';
   if (code.startsWith('SQLITE_IOERR') || /\bEIO\b|disk I\/O error/.test(message)) return 'io';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || /database disk image is malformed|file is not a database/.test(message)) return 'corrupt';
   return undefined;
 }
 
@@ -33,7 +34,21 @@ export const UNAVAILABLE_REASON: Record<SqliteWriteProblem, StoreUnavailableReas
   io: 'STORE_IO_ERROR',
   'file-gone': 'STORE_FILE_LOST',
   'writer-gone': 'STORE_WRITER_LOST',
+  corrupt: 'STORE_CORRUPT',
 };
+
+/**
+ * What the log, `/readyz` and every write and read say once SQLite found the file `file` damaged: nothing repairs it
+ * while the server runs. The likeliest cause named first: a restore that left the old home's -wal beside the restored
+ * file, which SQLite then replayed onto it.
+ */
+export function corruptStoreMessage(file: string, sqliteMessage: string): string {
+  return (
+    `The SQLite store ${file} is damaged (SQLite: ${sqliteMessage}): no prediction or feedback can be stored or read until it is replaced. ` +
+    `Stop the server; restore the file from a backup (mailroute backup), deleting any ${file}-wal and ${file}-shm first (a -wal left from before a restore is replayed onto the restored file and damages it), ` +
+    'or move the three files aside to start with an empty store; then start the server again.'
+  );
+}
 
 /**
  * What an operator does of a read-only or failing disk. An ext4 file system remounted read-only after disk errors
@@ -56,7 +71,7 @@ const RETRY_MESSAGE: Partial<Record<SqliteWriteProblem, string>> = {
  * The error of a failed write: 503 STORE_UNAVAILABLE with Retry-After when another connection kept the database
  * locked past the busy timeout, the disk is full, or its file system is read-only or failing (nothing was stored;
  * the write goes through once the disk takes it); 503 STORE_UNAVAILABLE without Retry-After when the database file
- * was deleted under the server or the writer thread ended (no write is taken until it restarts); each with its
+ * was deleted under the server or is damaged, or the writer thread ended (no write is taken until it restarts); each with its
  * `reason`. Else (a duplicate id, a bad record) 500 STORE_FAILED.
  */
 export function writeFailed(failure: Failure | string): StoreError | StoreUnavailableError {
@@ -65,7 +80,7 @@ export function writeFailed(failure: Failure | string): StoreError | StoreUnavai
   const problem = sqliteWriteProblem(cause);
   if (problem === undefined) return new StoreError('SQLite write failed.', {}, { cause });
   const reason = UNAVAILABLE_REASON[problem];
-  if (problem === 'file-gone' || problem === 'writer-gone') return new StoreUnavailableError(message, { cause, untilRestart: true, reason });
+  if (problem === 'file-gone' || problem === 'writer-gone' || problem === 'corrupt') return new StoreUnavailableError(message, { cause, untilRestart: true, reason });
   return new StoreUnavailableError(RETRY_MESSAGE[problem] ?? message, { cause, reason });
 }
 

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { StoreError, StoreUnavailableError } from '../errors.js';
 import { checkPredictionRecords, createPredictionPacker, type PredictionPack } from './prediction-pack.mjs';
 import { FILE_GONE_CODE, fileGoneProblem } from './sqlite-file-identity.mjs';
-import { failureOf, WRITER_GONE_CODE, writeFailed, type Failure } from './sqlite-write-errors.js';
+import { corruptStoreMessage, failureOf, sqliteWriteProblem, WRITER_GONE_CODE, writeFailed, type Failure } from './sqlite-write-errors.js';
 import { createGroupWriter, QUEUED_ID as QUEUED, wroteChange, type WriteMessage } from './sqlite-writes.mjs';
 import type { ReplacedFeedback } from './types.js';
 import { createWriteHealth, type Failing, type WriteHealth, type WriteHealthOptions } from './write-health.js';
@@ -39,12 +39,14 @@ export interface WriteTransport {
   /** Resolves once every write made before the call has committed or failed. */
   settled(): Promise<void>;
   /**
-   * The error every write (and read) fails with once the database file was found deleted or replaced; undefined
-   * while it was not.
+   * The error every write (and read) fails with once the database file was found deleted, replaced or damaged, or the
+   * writer thread ended; undefined while none of these happened.
    */
   lost(): StoreUnavailableError | undefined;
   /** Looks now whether the database file was deleted or replaced (a store with no file to watch: nothing). */
   checkFile(): void;
+  /** A read failed with `failure`: when SQLite found the file damaged, the store is lost as for a write (`lost()`). */
+  markIfCorrupt(failure: Failure): void;
   /**
    * Why writes fail now, its file system read-only or its disk failing, and since when; undefined when the last
    * such failure was followed by a write that committed (or there was none). The store is not ready meanwhile.
@@ -60,21 +62,34 @@ export interface FileWatch {
   opened: string;
   /**
    * Told once, when the store can take no more writes until a restart: the file found deleted or replaced
-   * (`file-gone`), or the writer thread ended (`writer-gone`).
+   * (`file-gone`), the writer thread ended (`writer-gone`), or SQLite found the file damaged (`corrupt`).
    */
-  onLost: (problem: string, kind: 'file-gone' | 'writer-gone') => void;
+  onLost: (problem: string, kind: StoreLostKind) => void;
 }
+
+/** How a store is lost until a restart. */
+export type StoreLostKind = 'file-gone' | 'writer-gone' | 'corrupt';
+
+/** SQLite's code of a damaged file, for the lost store's failure (`sqliteWriteProblem` reads it as `corrupt`). */
+const CORRUPT_CODE = 'SQLITE_CORRUPT';
 
 /** Whether the watched file is lost; once it is, for good (the connections stay on the deleted file). */
 function lostFile(watch: FileWatch | undefined) {
   let problem: Failure | undefined;
-  const mark = (found: string, code: typeof FILE_GONE_CODE | typeof WRITER_GONE_CODE = FILE_GONE_CODE) => {
+  const mark = (found: string, code: typeof FILE_GONE_CODE | typeof WRITER_GONE_CODE | typeof CORRUPT_CODE = FILE_GONE_CODE) => {
     if (problem !== undefined) return;
     problem = { message: found, code };
-    watch?.onLost(found, code === FILE_GONE_CODE ? 'file-gone' : 'writer-gone');
+    watch?.onLost(found, code === FILE_GONE_CODE ? 'file-gone' : code === CORRUPT_CODE ? 'corrupt' : 'writer-gone');
   };
   return {
     mark,
+    /**
+     * Marks the store lost when `failure` (a write's or a read's) is SQLite finding the file damaged: nothing repairs it
+     * while the server runs, and every write would fail (its answered predictions lost) while `/readyz` said ready.
+     */
+    markIfCorrupt(failure: Failure) {
+      if (sqliteWriteProblem(failure) === 'corrupt') mark(corruptStoreMessage(watch?.file ?? 'the database', failure.message), CORRUPT_CODE);
+    },
     /** Why no write can commit, with its code; undefined while writes can. */
     failure: () => problem,
     error: () => (problem === undefined ? undefined : (writeFailed(problem) as StoreUnavailableError)),
@@ -210,7 +225,9 @@ export function createInlineWrites(db: Database.Database, buffer: BufferOptions,
     db,
     (m, error) => {
       if (error !== undefined && (error as { code?: unknown }).code === FILE_GONE_CODE) lost.mark(error.message);
-      w.settle(m.id, error && failureOf(error), recordsOf(m), outcomeOf(m));
+      if (error !== undefined) lost.markIfCorrupt(failureOf(error));
+      // A failure once the store is lost is said as its loss (the damaged file's words, not SQLite's alone).
+      w.settle(m.id, error && (lost.failure() ?? failureOf(error)), recordsOf(m), outcomeOf(m));
       if (error === undefined && wroteChange(m)) health.wrote();
     },
     undefined,
@@ -242,6 +259,7 @@ export function createInlineWrites(db: Database.Database, buffer: BufferOptions,
     settled: async () => writer.flush(),
     lost: lost.error,
     checkFile: lost.check,
+    markIfCorrupt: lost.markIfCorrupt,
     failing: health.failing,
     close: async () => {
       health.close();
@@ -318,7 +336,8 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
       for (const p of m.pruned) w.settle(p.id, undefined, 0, { pruned: { predictions: p.predictions, feedback: p.feedback } });
       for (const f of m.failed) {
         if (f.code === FILE_GONE_CODE) lost.mark(f.message);
-        w.settle(f.id, f, f.records);
+        lost.markIfCorrupt(f);
+        w.settle(f.id, lost.failure() ?? f, f.records);
       }
       // After the failures: a group that wrote after them found the disk taking writes again.
       if (m.wrote) health.wrote();
@@ -402,6 +421,7 @@ export function createThreadWrites(file: string, synchronous: string, buffer: Bu
     settled: () => (w.size === 0 || broken ? Promise.resolve() : write((id) => ({ id, kind: 'barrier' })).then(nothing, nothing)),
     lost: lost.error,
     checkFile: lost.check,
+    markIfCorrupt: lost.markIfCorrupt,
     failing: health.failing,
     // Resolves once both threads have closed their connections: the last connection to close deletes the
     // WAL and shared-memory files, so nothing touches the folder after this (a caller may remove it).
