@@ -51,5 +51,5 @@ export { createLambdaHandler, type LambdaHandler } from './adapters/lambda.js';
 export * from './errors.js';
 export { createLocalModelSource, trainingDistributionOf, type LocalModelSource, type LocalModelSourceOptions } from './model/local-model.js';
 export { createLocalServing, loadAuth, DB_FILE, API_KEYS_FILE, type LocalServingOptions } from './local-serving.js';
-export { addApiKey, revokeApiKey, readKeyFile, createKeyFileAuth, KEY_FILE_CHECK_MS, type KeyFileAuth } from './auth/key-file.js';
+export { addApiKey, revokeApiKey, readKeyFile, checkKeyFilePermissions, createKeyFileAuth, KEY_FILE_CHECK_MS, type KeyFileAuth } from './auth/key-file.js';
 export { createLabelNamer, type LabelNamer } from './quality/label-names.js';

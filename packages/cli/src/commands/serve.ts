@@ -4,10 +4,12 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
 import { isTimeZone } from '@mailroute/preprocess';
+import { formatTable } from '@mailroute/training';
 import {
   addApiKey,
   revokeApiKey,
   readKeyFile,
+  checkKeyFilePermissions,
   KEY_FILE_CHECK_MS,
   API_KEYS_FILE,
   DB_FILE,
@@ -33,6 +35,7 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { plainDecimal, wholeNumber, wholeNumberOption } from '../numbers.js';
 import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
+import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 import { printBanner } from './serve-banner.js';
 
 /** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
@@ -60,6 +63,8 @@ export interface ServeFlags {
   sagemaker?: boolean;
   newKey?: string;
   revokeKey?: string;
+  listKeys?: boolean;
+  json?: boolean;
   scopes?: Scope[];
   rotate?: boolean;
   rateLimit?: RateLimit | null;
@@ -382,18 +387,30 @@ async function withWayBack(error: Error, home: string): Promise<Error> {
 const KEY_OPTIONS = new Set(['newKey', 'home', 'apiKeys', 'scopes', 'rotate', 'rateLimit']);
 /** The options that --revoke-key reads: where the key file is. */
 const REVOKE_OPTIONS = new Set(['revokeKey', 'home', 'apiKeys']);
+/** The options that --list-keys reads: where the key file is, and how to print it. */
+const LIST_OPTIONS = new Set(['listKeys', 'home', 'apiKeys', 'json']);
 
 /**
- * Server options given with --new-key or --revoke-key, which change the key file and exit: they would be dropped
- * without a word (and go unchecked).
+ * Server options given with --new-key, --revoke-key or --list-keys, which act on the key file and exit: they would be
+ * dropped without a word (and go unchecked).
  */
-function refuseServerOptions(command: Command, revoke = false): void {
-  const read = revoke ? REVOKE_OPTIONS : KEY_OPTIONS;
+function refuseServerOptions(command: Command, action: 'new' | 'revoke' | 'list' = 'new'): void {
+  const read = action === 'revoke' ? REVOKE_OPTIONS : action === 'list' ? LIST_OPTIONS : KEY_OPTIONS;
   const given = command.options.filter((o) => !read.has(o.attributeName()) && command.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long);
   if (given.length === 0) return;
   const them = given.length === 1 ? 'it' : 'them';
-  const doing = revoke ? `--revoke-key, which removes an API key and exits without serving: start the server with ${them} on its own` : `--new-key, which makes an API key and exits without serving: make the key, then start the server with ${them}`;
+  const doing = {
+    new: `--new-key, which makes an API key and exits without serving: make the key, then start the server with ${them}`,
+    revoke: `--revoke-key, which removes an API key and exits without serving: start the server with ${them} on its own`,
+    list: `--list-keys, which lists the API keys and exits without serving: list them, then run ${them} on ${given.length === 1 ? 'its' : 'their'} own`,
+  }[action];
   throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'does' : 'do'} not go with ${doing}`);
+}
+
+/** The key file --new-key, --revoke-key and --list-keys act on: --api-keys, MAILROUTE_API_KEYS_FILE, or <home>/api-keys.json. */
+function keyFileOf(ctx: CliContext, flags: ServeFlags): { home: string; file: string } {
+  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
+  return { home, file: namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE) };
 }
 
 /** Seconds a running server takes at most to read a changed key file (at a request that presents a key). */
@@ -402,9 +419,8 @@ const KEY_FILE_CHECK_SECONDS = KEY_FILE_CHECK_MS / 1000;
 /** `--revoke-key <id>`: the key taken out of the key file (written whole, as --new-key writes it); running servers stop accepting it. */
 function revokeKey(ctx: CliContext, flags: ServeFlags & { revokeKey: string }, command: Command): void {
   if (flags.newKey !== undefined) throw new UsageError('--revoke-key does not go with --new-key: revoke a key, or make one (--new-key <id> --rotate gives an id a new key, the old one stops working)');
-  refuseServerOptions(command, true);
-  const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-  const file = namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE);
+  refuseServerOptions(command, 'revoke');
+  const { home, file } = keyFileOf(ctx, flags);
   if (!existsSync(file)) throw new UsageError(`there is no key file ${file}, so no API key "${flags.revokeKey}" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)`);
   let entry: ReturnType<typeof revokeApiKey>;
   try {
@@ -426,6 +442,36 @@ function revokeKey(ctx: CliContext, flags: ServeFlags & { revokeKey: string }, c
   );
 }
 
+/**
+ * `--list-keys`: the keys of the key file (id, scopes, rate limit), as a table or JSON (`--json`), never their
+ * hashes; the file is only read. One that others may write is listed with the warning of why a server refuses it.
+ */
+function listKeys(ctx: CliContext, flags: ServeFlags, command: Command): void {
+  refuseServerOptions(command, 'list');
+  const { file } = keyFileOf(ctx, flags);
+  if (!existsSync(file)) {
+    throw new UsageError(`there is no key file ${file}, so no API keys to list (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE; create a key in it with mailroute serve --new-key <id>)`);
+  }
+  const { keys } = readKeyFile(file);
+  try {
+    checkKeyFilePermissions(file);
+  } catch (error) {
+    if (!(error instanceof ServingConfigError)) throw error;
+    ctx.stderr.write(safeLines(`warning: ${error.message} Until then a server refuses it at start, and at its next check of a changed file.\n`));
+  }
+  if (flags.json) {
+    ctx.stdout.write(`${safeJson({ file, keys: keys.map((k) => ({ id: k.id, scopes: k.scopes, rateLimit: k.rateLimit ?? null })) })}\n`);
+    return;
+  }
+  if (keys.length === 0) {
+    ctx.stderr.write(safeLines(`${file} holds no API keys: a running server that reads it refuses every key; add one with mailroute serve --new-key <id>.\n`));
+    return;
+  }
+  const rows = keys.map((k) => [k.id, k.scopes.join(', '), k.rateLimit ? `${k.rateLimit.perSecond}/s, bursts of ${k.rateLimit.burst}` : 'none'].map(safeValue));
+  ctx.stdout.write(`${formatTable(['id', 'scopes', 'rate limit'], rows)}\n`);
+  ctx.stderr.write(safeLines(`${keys.length} API key${keys.length === 1 ? '' : 's'} in ${file} (only their sha256 is stored; no creation time is kept).\n`));
+}
+
 export function registerServe(program: Command, ctx: CliContext): void {
   addServeOptions(program.command('serve').description('Serve the champion model over HTTP (Node server; SageMaker container with --sagemaker)'), { sagemaker: true })
     .option('--model-dir <dir>', 'serve this artifact directory instead of the registry champion (with MAILROUTE_MODEL_ID set, as on a registered SageMaker model, its manifest must name that model or serve refuses to start)')
@@ -434,10 +480,17 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--revoke-key <id>', `remove the API key with this id from the key file, and exit; running servers stop accepting it within ${KEY_FILE_CHECK_SECONDS} seconds`)
+    .option('--list-keys', 'list the API keys of the key file (id, scopes, rate limit; never their hashes), and exit')
+    .option('--json', 'with --list-keys: print the keys as JSON')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin,metrics; default classify,feedback, or the rotated key\'s own; metrics alone: /metrics and /v1/model, for Prometheus)', scopeList)
-    .option('--rotate', 'with --new-key: replace the key of an id that exists (the old key stops working; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)')
+    .option(
+      '--rotate',
+      `with --new-key: replace the key of an id that exists (the old key stops working, and the new one starts, at a running server's next check of the key file, within ${KEY_FILE_CHECK_SECONDS} seconds: for a switch without refusals make a key with a second id, switch to it, then --revoke-key the old one; its scopes, unless --scopes, and rate limit, unless --rate-limit, stay)`,
+    )
     .option('--rate-limit <rate>', 'with --new-key: requests per second for the key, with an optional burst (20, 20/50; default burst: the rate rounded up, at least 1), or off; 429 with Retry-After beyond it; counted per scope (classify and feedback each get the limit)', rateLimitArg)
     .action(async (flags: ServeFlags, command: Command) => {
+      if (flags.listKeys === true) return listKeys(ctx, flags, command);
+      if (flags.json === true) throw new UsageError('--json goes only with --list-keys (the keys listed as JSON)');
       if (flags.revokeKey !== undefined) return revokeKey(ctx, { ...flags, revokeKey: flags.revokeKey }, command);
       // Key options without a key to make would be dropped without a word.
       const keyOnly = [flags.scopes && '--scopes', flags.rotate && '--rotate', flags.rateLimit !== undefined && '--rate-limit'].filter(Boolean);
@@ -447,8 +500,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (!/^\S.{0,99}$/u.test(flags.newKey) || /\s$/u.test(flags.newKey)) {
           throw new UsageError(`--new-key needs an id of 1 to 100 characters without leading or trailing blanks (e.g. crm-prod), not "${flags.newKey.slice(0, 40)}${flags.newKey.length > 40 ? '…' : ''}"`);
         }
-        const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-        const file = namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE);
+        const { file } = keyFileOf(ctx, flags);
+        // A file others may write is refused as serve refuses it, before anything else is said of it, and left as it is.
+        checkKeyFilePermissions(file);
         const old = readKeyFile(file).keys.find((k) => k.id === flags.newKey);
         if (old && flags.rotate !== true) {
           throw new UsageError(`API key "${flags.newKey}" already exists in ${file}; add --rotate to replace it (the old key stops working), or pick another id`);
@@ -459,7 +513,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const limit = flags.rateLimit === undefined ? old?.rateLimit : (flags.rateLimit ?? undefined);
         const limitNote = limit ? `, ${limit.perSecond}/s with bursts of ${limit.burst}` : '';
         ctx.stdout.write(`${key}\n`);
-        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}${limitNote}) stored hashed in ${file}; it is shown only now. A running server that reads this file with keys in it takes it within ${KEY_FILE_CHECK_SECONDS} seconds; one started without keys (auth off) needs a restart to turn auth on.\n`);
+        // No overlap: the old key goes, and the new one comes, at the same check of the file.
+        const rotateNote = old
+          ? ` The old key of "${flags.newKey}" stops working, and this one starts, when a running server next checks the key file (within ${KEY_FILE_CHECK_SECONDS} seconds): a caller that switches to it at once may get 401s until then. To switch without refusals, make a key with a second id (mailroute serve --new-key ${flags.newKey}-2), switch the CRM to it, then revoke the old id (mailroute serve --revoke-key ${flags.newKey}).`
+          : '';
+        ctx.stderr.write(`API key "${flags.newKey}" (${scopes.join(', ')}${limitNote}) stored hashed in ${file}; it is shown only now. A running server that reads this file with keys in it takes it within ${KEY_FILE_CHECK_SECONDS} seconds; one started without keys (auth off) needs a restart to turn auth on.${rotateNote}\n`);
         return;
       }
       const logger = lineLogger(ctx);

@@ -26,7 +26,18 @@ export const ApiKeyEntrySchema = z.object({
 });
 export type ApiKeyEntry = z.infer<typeof ApiKeyEntrySchema>;
 
-export const ApiKeyFileSchema = z.object({ keys: z.array(ApiKeyEntrySchema) });
+/**
+ * The key file. Each id once: with an id twice, the first entry was the one that counted (its scopes), whichever a
+ * reader meant, and `--revoke-key` took both out.
+ */
+export const ApiKeyFileSchema = z.object({ keys: z.array(ApiKeyEntrySchema) }).superRefine(({ keys }, ctx) => {
+  const first = new Map<string, number>();
+  keys.forEach(({ id }, i) => {
+    const seen = first.get(id);
+    if (seen === undefined) first.set(id, i);
+    else ctx.addIssue({ code: 'custom', path: ['keys', i, 'id'], message: `${JSON.stringify(id)} is the id of keys.${seen} too: each key needs an id of its own (remove one of them, or give it another id)` });
+  });
+});
 export type ApiKeyFile = z.infer<typeof ApiKeyFileSchema>;
 
 /** Who is calling. `anonymous` only when auth is off (loopback). */

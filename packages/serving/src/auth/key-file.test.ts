@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestApp, json, jsonRequest } from '../test-support/harness.js';
 import { invoiceEmail } from '../test-support/route-helpers.js';
 import { createApiKeyAuth, hashApiKey } from './api-keys.js';
-import { addApiKey, createKeyFileAuth, KEY_FILE_CHECK_MS, readKeyFile, revokeApiKey } from './key-file.js';
+import { addApiKey, checkKeyFilePermissions, createKeyFileAuth, KEY_FILE_CHECK_MS, readKeyFile, revokeApiKey } from './key-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +57,34 @@ describe('API key file', () => {
     expect(() => revokeApiKey(file, 'crm')).toThrow('There is no API key "crm" in ' + file + ' to revoke: its keys are scraper.');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+  it('refuses a file with an id twice, naming it, as the other malformed files (it was the first entry that counted)', () => {
+    const file = path.join(dir, 'twice.json');
+    const entry = (scopes: string[]) => ({ id: 'admin-ops', sha256: hashApiKey(`mr_${scopes.join()}`), scopes });
+    const text = JSON.stringify({ keys: [entry(['classify']), { id: 'crm', sha256: hashApiKey('mr_crm'), scopes: ['classify'] }, entry(['admin'])] });
+    writeFileSync(file, text);
+    const said = `API key file ${file}: keys.2.id: "admin-ops" is the id of keys.0 too: each key needs an id of its own (remove one of them, or give it another id)`;
+    expect(() => readKeyFile(file)).toThrow(said);
+    expect(() => readKeyFile(file)).toThrow(expect.objectContaining({ code: 'SERVING_CONFIG_INVALID' }));
+    // Neither added to nor revoked from (revoking took both entries out): the file is left as it was.
+    expect(() => addApiKey(file, 'other', ['classify'])).toThrow(said);
+    expect(() => addApiKey(file, 'admin-ops', ['classify'], { rotate: true })).toThrow(said);
+    expect(() => revokeApiKey(file, 'admin-ops')).toThrow(said);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it.skipIf(process.platform === 'win32')('neither adds to nor revokes from a key file others may write, as serve refuses it, and leaves it as it was', () => {
+    const file = path.join(dir, 'loose.json');
+    addApiKey(file, 'crm', ['classify']);
+    chmodSync(file, 0o666);
+    const text = readFileSync(file, 'utf8');
+    const said = `API key file ${file} can be written by its group and every user (mode 666)`;
+    expect(() => checkKeyFilePermissions(file)).toThrow(said);
+    expect(() => addApiKey(file, 'other', ['classify'])).toThrow(said);
+    expect(() => addApiKey(file, 'crm', ['classify'], { rotate: true })).toThrow(said);
+    expect(() => revokeApiKey(file, 'crm')).toThrow(said);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(statSync(file).mode & 0o777).toBe(0o666);
+  });
 });
 
 describe('a running app on a key file', () => {
@@ -96,6 +124,22 @@ describe('a running app on a key file', () => {
     } finally {
       await serving.close();
     }
+  });
+
+  it('keeps the keys read before when the file changes to one with an id twice, and says so once', () => {
+    const file = path.join(dir, 'reload-twice.json');
+    const crm = addApiKey(file, 'crm', ['classify']);
+    let now = 0;
+    const errors: Array<Record<string, unknown> | undefined> = [];
+    const auth = createKeyFileAuth(file, { clock: { now: () => now }, logger: { info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f) } });
+    const { keys } = readKeyFile(file);
+    writeFileSync(file, JSON.stringify({ keys: [...keys, { ...keys[0], scopes: ['admin'] }] }));
+    for (let i = 0; i < 2; i++) {
+      now += KEY_FILE_CHECK_MS;
+      expect([...(auth.authenticate(crm)?.scopes ?? [])]).toEqual(['classify']);
+    }
+    expect(auth.keyCount).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ file, keys: 1, error: expect.stringContaining('keys.1.id: "crm" is the id of keys.0 too') })]);
   });
 
   it('looks at the file at most every few seconds, and a key file others may write is not taken', () => {

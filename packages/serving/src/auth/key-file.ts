@@ -49,9 +49,12 @@ export function checkKeyFilePermissions(file: string, platform: NodeJS.Platform 
 /**
  * Creates a key, stores only its sha256 in the key file and returns the key: the one moment it exists
  * in clear. An id already in the file is refused unless `rotate` (the old key then stops working; its
- * rate limit is kept unless `rateLimit` is given: null removes it).
+ * rate limit is kept unless `rateLimit` is given: null removes it). A file others may write is refused, as a
+ * server refuses it (`checkKeyFilePermissions`), and left as it is: rewritten mode 600, it would be taken with
+ * whatever keys they added.
  */
 export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean; rateLimit?: RateLimit | null } = {}): string {
+  checkKeyFilePermissions(file);
   const current = readKeyFile(file);
   const old = current.keys.find((k) => k.id === id);
   if (old && !options.rotate) {
@@ -67,9 +70,11 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
 
 /**
  * Takes the key `id` out of the key file (a new file renamed over it, as `addApiKey` writes it) and returns its entry:
- * a running server stops accepting it at its next check of the file (`createKeyFileAuth`). An id not in the file is refused.
+ * a running server stops accepting it at its next check of the file (`createKeyFileAuth`). An id not in the file is
+ * refused, and so is a file others may write (`checkKeyFilePermissions`), as `addApiKey` refuses it.
  */
 export function revokeApiKey(file: string, id: string): ApiKeyEntry & { keysLeft: number } {
+  checkKeyFilePermissions(file);
   const current = readKeyFile(file);
   const entry = current.keys.find((k) => k.id === id);
   if (entry === undefined) {
