@@ -146,6 +146,11 @@ describe('mailroute backup', () => {
       expect(copied.feedback).toBe(copied.predictions - 1500);
       expect(made.stdout).toContain(`${copied.predictions} predictions, ${copied.feedback} feedback`);
       expect(made.stdout).toMatch(/\n {2}registry\.json +- {2}none in the home: no model registered there\n/);
+      // No key file in the home: what is known, not a guess that the server runs without keys (it may read --api-keys <file>).
+      expect(made.stdout).toMatch(
+        /\n {2}api-keys\.json +- {2}none in the home \(a server started with --api-keys <file> keeps its keys in that file, which this backup does not hold: back it up with --api-keys <file>\)\n/,
+      );
+      expect(made.stdout).not.toContain('runs without API keys');
     } finally {
       writer.kill();
     }

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PID_NAMESPACE, processAlive, REGISTRY_LOCK_FILE, RegistryIndexSchema, withFileLock } from '@mailroute/model';
-import { API_KEYS_FILE, DB_FILE, snapshotSqlite, sqliteSnapshotFacts, type SqliteSnapshotFacts } from '@mailroute/serving';
+import { API_KEYS_FILE, DB_FILE, snapshotSqlite, sqliteSnapshotFacts, STORE_SCHEMA_VERSION, type SqliteSnapshotFacts } from '@mailroute/serving';
 import { z } from 'zod';
 import { buildVersion, commitText } from '../build-version.js';
 import type { CliContext } from '../context.js';
@@ -22,6 +22,8 @@ import { namedKeyFile } from './serve.js';
 
 /** What a backup holds besides the files it copied: their sizes and sha256, and what a restore can be checked against. */
 export const MANIFEST_FILE = 'backup.json';
+/** backup.json's `formatVersion`: the one this mailroute writes and reads; a higher one is a newer mailroute's. */
+export const BACKUP_FORMAT_VERSION = 1;
 /** How long the backup waits for a registry write (a `train` registering, an approval) to finish. */
 const LOCK_WAIT_MS = 120_000;
 /** Copies of fewer bytes than this in one stage (models, runs) report no progress: a few MB take well under a second. */
@@ -31,7 +33,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** A failure of `backup` (exit code 1): the code says which. */
 export class BackupError extends Error {
   constructor(
-    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_VERIFY_FAILED',
+    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_FORMAT_TOO_NEW' | 'BACKUP_VERIFY_FAILED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -46,7 +48,7 @@ export type BackupFile = z.infer<typeof BackupFileSchema>;
 /** `backup.json`. Paths are relative to the backup folder, with `/`; `files` lists every file but backup.json itself. */
 export const BackupManifestSchema = z.looseObject({
   format: z.literal('mailroute-backup'),
-  formatVersion: z.literal(1),
+  formatVersion: z.literal(BACKUP_FORMAT_VERSION),
   /** When the backup started (the database's snapshot was taken just after). */
   createdAt: z.string(),
   durationMs: z.number(),
@@ -67,7 +69,10 @@ export const BackupManifestSchema = z.looseObject({
   registry: z.object({ versions: z.number().int(), champion: z.string().nullable(), models: z.array(z.string()) }).nullable(),
   /** The run folders copied (null: no runs/). */
   runs: z.array(z.string()).nullable(),
-  /** `from`: where the server reads the key file (restore it there); null: there was none. */
+  /**
+   * `from`: where the server read the key file on the host backed up (restore it into the new home, or where the new
+   * server's --api-keys names); null: the home held no api-keys.json and no other key file was named.
+   */
   apiKeys: z.object({ file: z.literal(API_KEYS_FILE), from: z.string() }).nullable(),
   files: z.array(BackupFileSchema),
 });
@@ -465,7 +470,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const manifest: BackupManifest = {
       format: 'mailroute-backup',
-      formatVersion: 1,
+      formatVersion: BACKUP_FORMAT_VERSION,
       createdAt: new Date(started).toISOString(),
       durationMs: 0,
       mailrouteVersion: options.version,
@@ -559,7 +564,11 @@ export function backupReport(manifest: BackupManifest, out: string): string {
     const runs = sum('runs');
     rows.push(['runs/', formatBytes(bytes(runs)), `${plural(manifest.runs.length, 'run')}, ${plural(runs.length, 'file')}`]);
   }
-  rows.push(manifest.apiKeys === null ? [API_KEYS_FILE, '-', 'none: the server runs without API keys'] : [API_KEYS_FILE, formatBytes(bytes(sum(API_KEYS_FILE))), `from ${manifest.apiKeys.from}`]);
+  rows.push(
+    manifest.apiKeys === null
+      ? [API_KEYS_FILE, '-', 'none in the home (a server started with --api-keys <file> keeps its keys in that file, which this backup does not hold: back it up with --api-keys <file>)']
+      : [API_KEYS_FILE, formatBytes(bytes(sum(API_KEYS_FILE))), `from ${manifest.apiKeys.from}`],
+  );
   rows.push([MANIFEST_FILE, '', 'sizes and sha256 of the files above, row counts']);
   const width = Math.max(...rows.map((r) => r[0].length));
   const sizeWidth = Math.max(...rows.map((r) => r[1].length));
@@ -594,7 +603,7 @@ async function filesIn(dir: string, rel = ''): Promise<string[]> {
   return found;
 }
 
-/** Checks a backup against its backup.json: every file's size and sha256, no file more, and the database's integrity and row counts. */
+/** Checks a backup against its backup.json: every file's size and sha256, no file more, and the database's integrity, data version and row counts. */
 export async function verifyBackup(dir: string): Promise<VerifyResult> {
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) throw new BackupError('BACKUP_NOT_FOUND', `${dir} ${info === undefined ? 'does not exist' : 'is not a folder'}: name the folder mailroute backup --out wrote`);
@@ -610,12 +619,21 @@ export async function verifyBackup(dir: string): Promise<VerifyResult> {
         : `${path.join(dir, MANIFEST_FILE)} cannot be read: ${errorCodeInWords(code ?? 'error')}`,
     );
   }
-  let parsed: ReturnType<typeof BackupManifestSchema.safeParse>;
+  let json: unknown;
   try {
-    parsed = BackupManifestSchema.safeParse(JSON.parse(text));
+    json = JSON.parse(text);
   } catch (error) {
     throw new BackupError('BACKUP_NOT_A_BACKUP', `${path.join(dir, MANIFEST_FILE)}: not JSON (${(error as Error).message})`);
   }
+  // A newer mailroute's format: said so, not taken for no backup at all.
+  const { format, formatVersion, mailrouteVersion } = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (format === 'mailroute-backup' && typeof formatVersion === 'number' && formatVersion > BACKUP_FORMAT_VERSION) {
+    throw new BackupError(
+      'BACKUP_FORMAT_TOO_NEW',
+      `${path.join(dir, MANIFEST_FILE)}: made by a newer mailroute (${typeof mailrouteVersion === 'string' ? `${mailrouteVersion}; ` : ''}backup format version ${formatVersion}, this one reads ${BACKUP_FORMAT_VERSION}): verify and restore it with that version or later`,
+    );
+  }
+  const parsed = BackupManifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new BackupError('BACKUP_NOT_A_BACKUP', `${path.join(dir, MANIFEST_FILE)}: not a mailroute backup manifest (${issue?.path.join('.') || '(root)'}: ${issue?.message})`);
@@ -651,6 +669,12 @@ export async function verifyBackup(dir: string): Promise<VerifyResult> {
   if (db !== null && listed.has(DB_FILE) && !problems.some((p) => p.startsWith(`${DB_FILE}:`))) {
     try {
       const facts = checkDatabase(path.join(dir, DB_FILE), DB_FILE);
+      if (facts.userVersion !== db.userVersion) problems.push(`${DB_FILE}: data version ${facts.userVersion}, backup.json says ${db.userVersion}`);
+      if (facts.userVersion > STORE_SCHEMA_VERSION) {
+        problems.push(`${DB_FILE}: data version ${facts.userVersion}, made by a newer mailroute (this one reads up to ${STORE_SCHEMA_VERSION}): restore it with that version or later`);
+      } else if (facts.userVersion < STORE_SCHEMA_VERSION) {
+        notes.push(`${DB_FILE} has data version ${facts.userVersion}, older than this mailroute's ${STORE_SCHEMA_VERSION}: serve brings it up to date on open, keeping a copy of it as it was`);
+      }
       if (facts.rows.predictions !== db.rows.predictions || facts.rows.feedback !== db.rows.feedback) {
         problems.push(`${DB_FILE}: ${facts.rows.predictions} predictions and ${facts.rows.feedback} feedback, backup.json says ${db.rows.predictions} and ${db.rows.feedback}`);
       }
@@ -696,7 +720,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       `Back up MAILROUTE_HOME while mailroute serve runs: ${DB_FILE} (one SQLite snapshot), the registry (registry.json, models/, under its lock), runs/ and the API key file, into a new folder (mode 0700, files 0600) with ${MANIFEST_FILE} (sizes, sha256, row counts); --verify checks one`,
     )
     .option('--out <dir>', 'the backup folder to create; it must not exist, or be empty (a failed backup leaves nothing there)')
-    .option('--verify <dir>', `check a backup instead: every file against ${MANIFEST_FILE}'s size and sha256, and the database's integrity_check and row counts`)
+    .option('--verify <dir>', `check a backup instead: every file against ${MANIFEST_FILE}'s size and sha256, and the database's integrity_check, data version and row counts`)
     .option('--home <dir>', 'the home to back up (env MAILROUTE_HOME)')
     .option('--api-keys <file>', `the API key file the server reads (env MAILROUTE_API_KEYS_FILE; default <home>/${API_KEYS_FILE}), saved as ${API_KEYS_FILE}`)
     .option('--json', `print ${MANIFEST_FILE} (with --verify: the check's result) as JSON`)
