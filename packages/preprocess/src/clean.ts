@@ -341,6 +341,16 @@ function chooseMarkup(email: Pick<Email, 'body' | 'html'>): ParsedMarkup | undef
   return html === undefined || visible ? fromBody : parsed(html);
 }
 
+/**
+ * Whether cleaning certainly leaves the `html` part unread, without parsing anything: the body is plain text with
+ * visible characters, and not a placeholder that sends the reader to the HTML (`chooseMarkup`'s first rules). False
+ * when it may be read (a body that is HTML may have no visible text, and the HTML is read then).
+ */
+export function htmlPartUnread(email: Pick<Email, 'body' | 'html'>): boolean {
+  const body = email.body ?? '';
+  return VISIBLE.test(body) && !htmlPlaceholder(body) && !bodyIsHtml(body);
+}
+
 /** The markup cleaning reads the email's text from (`chooseMarkup`), or undefined when its body is plain text. */
 export function markupOf(email: Pick<Email, 'body' | 'html'>): string | undefined {
   return chooseMarkup(email)?.markup;

@@ -8,6 +8,7 @@ export {
   RemovedPartSchema,
   DEFAULT_MAX_INPUT_CHARS,
   markupOf,
+  htmlPartUnread,
   type CleanResult,
   type CleanScope,
   type CleanOptions,
