@@ -182,6 +182,34 @@ describe('createClassifierSource', () => {
     await source.close();
   });
 
+  it('logs who approved the champion it loads, when, why and its gate, and warns of one approved over a failed gate', async () => {
+    let champion: Record<string, unknown> = { id: 'm1', statusChangedBy: 'anna', statusChangedAt: '2026-12-01T09:00:00.000Z', statusNote: 'beats m0', gate: { pass: true } };
+    const registry = { champion: async () => champion, artifactDir: async (id: string) => `/models/${id}` } as unknown as Parameters<typeof registryTarget>[0];
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const logger = {
+      info: (event: string, fields?: Record<string, unknown>) => void lines.push(['info', event, fields]),
+      warn: (event: string, fields?: Record<string, unknown>) => void lines.push(['warn', event, fields]),
+      error: () => undefined,
+    };
+    const source = createClassifierSource({ resolve: registryTarget(registry), load: async (t) => createFakeClassifier({ modelId: t.id }), verify: async () => undefined, logger });
+    await source.reload();
+    expect(lines).toEqual([['info', 'model loaded', { modelId: 'm1', previousModelId: undefined, approvedBy: 'anna', approvedAt: '2026-12-01T09:00:00.000Z', approvalNote: 'beats m0', gate: 'passed' }]]);
+    lines.length = 0;
+    champion = { id: 'm2', statusChangedBy: 'bob', statusChangedAt: '2026-12-02T09:00:00.000Z', statusNote: 'hotfix', gate: { pass: false } };
+    await source.reload();
+    const approval = { approvedBy: 'bob', approvedAt: '2026-12-02T09:00:00.000Z', approvalNote: 'hotfix', gate: 'failed' };
+    expect(lines).toEqual([
+      ['info', 'model loaded', { modelId: 'm2', previousModelId: 'm1', ...approval }],
+      ['warn', 'the model loaded was approved over its failed gate (registry approve --force): watch its live quality', { modelId: 'm2', ...approval }],
+    ]);
+    lines.length = 0;
+    // Never compared: said as such, without a warning.
+    champion = { id: 'm3' };
+    await source.reload();
+    expect(lines).toEqual([['info', 'model loaded', { modelId: 'm3', previousModelId: 'm2', gate: 'none' }]]);
+    await source.close();
+  });
+
   it('says a registry.json that cannot be read at the first load with the registry\'s code, not as a model that failed to load', async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'mailroute-source-registry-'));
     try {

@@ -10,6 +10,20 @@ export interface ModelTarget {
   dir: string;
   /** Why the target cannot be loaded, found while resolving it (e.g. a tampered artifact): a failed load of `id`. */
   unusable?: unknown;
+  /** What the registry says of its approval (a registry's champion), for the log line of its load. */
+  approval?: ChampionApproval;
+}
+
+/**
+ * Who approved the champion, when and why, and its gate (`mailroute compare`) as it stood: `failed` for one approved
+ * with --force over a failed gate, `none` for one never compared. An on-call reader of the log sees at the swap
+ * what was decided, not only which model now serves.
+ */
+export interface ChampionApproval {
+  approvedBy?: string;
+  approvedAt?: string;
+  approvalNote?: string;
+  gate: 'passed' | 'failed' | 'none';
 }
 
 /** A borrowed classifier: call `release()` when the request is done with it. */
@@ -249,7 +263,11 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     if (replaced) reloads += 1;
     lastReloadError = undefined;
     failedTargetId = undefined;
-    logger.info('model loaded', { modelId: next.modelId, previousModelId });
+    const approval = target?.approval;
+    logger.info('model loaded', { modelId: next.modelId, previousModelId, ...approval });
+    if (approval?.gate === 'failed') {
+      logger.warn('the model loaded was approved over its failed gate (registry approve --force): watch its live quality', { modelId: next.modelId, ...approval });
+    }
     emit({ kind: 'loaded', modelId: next.modelId, previousModelId, tasks: next.tasks.map((t) => t.name) });
     if (old) {
       old.retired = true;
@@ -347,10 +365,16 @@ export function registryTarget(registry: ModelRegistry): () => Promise<ModelTarg
   return async () => {
     const champion = await registry.champion();
     if (!champion) return undefined;
+    const approval: ChampionApproval = {
+      ...(champion.statusChangedBy === undefined ? {} : { approvedBy: champion.statusChangedBy }),
+      ...(champion.statusChangedAt === undefined ? {} : { approvedAt: champion.statusChangedAt }),
+      ...(champion.statusNote === undefined ? {} : { approvalNote: champion.statusNote }),
+      gate: champion.gate === undefined ? 'none' : champion.gate.pass ? 'passed' : 'failed',
+    };
     // An artifact the registry refuses (a manifest changed since registration) is this champion's failed
     // load: reported once and not retried every poll, like a model onnxruntime cannot load.
     return registry.artifactDir(champion.id).then(
-      (dir) => ({ id: champion.id, dir }),
+      (dir) => ({ id: champion.id, dir, approval }),
       (unusable: unknown) => ({ id: champion.id, dir: '', unusable }),
     );
   };
