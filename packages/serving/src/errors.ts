@@ -50,8 +50,9 @@ export const ENDPOINT_UNAVAILABLE_REASONS = ['ENDPOINT_THROTTLED', 'ENDPOINT_BUS
 /**
  * The `reason` member of a 503 `STORE_UNAVAILABLE` of the SQLite store (and of `/readyz` while it cannot take
  * writes): locked by another connection, its disk full, its file system read-only, an I/O error, its file deleted
- * or replaced, its writer thread ended, its file damaged (SQLite: "database disk image is malformed"). A client may retry after Retry-After; an operator's alert can tell them
- * apart. The OpenAPI document's `Problem.reason` enum holds them with the endpoint's.
+ * or replaced, its writer thread ended, its file damaged (SQLite: "database disk image is malformed"). A client may
+ * retry after Retry-After; an operator's alert can tell them apart. The OpenAPI document's `Problem.reason` enum
+ * holds them with the endpoint's.
  */
 export const STORE_UNAVAILABLE_REASONS = ['STORE_LOCKED', 'STORE_DISK_FULL', 'STORE_READ_ONLY', 'STORE_IO_ERROR', 'STORE_FILE_LOST', 'STORE_WRITER_LOST', 'STORE_CORRUPT'] as const;
 export type StoreUnavailableReason = (typeof STORE_UNAVAILABLE_REASONS)[number];

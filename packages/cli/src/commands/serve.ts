@@ -35,6 +35,7 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { plainDecimal, wholeNumber, wholeNumberOption } from '../numbers.js';
 import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
+import { plural } from '../plural.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 import { printBanner } from './serve-banner.js';
 
@@ -469,7 +470,7 @@ function listKeys(ctx: CliContext, flags: ServeFlags, command: Command): void {
   }
   const rows = keys.map((k) => [k.id, k.scopes.join(', '), k.rateLimit ? `${k.rateLimit.perSecond}/s, bursts of ${k.rateLimit.burst}` : 'none'].map(safeValue));
   ctx.stdout.write(`${formatTable(['id', 'scopes', 'rate limit'], rows)}\n`);
-  ctx.stderr.write(safeLines(`${keys.length} API key${keys.length === 1 ? '' : 's'} in ${file} (only their sha256 is stored; no creation time is kept).\n`));
+  ctx.stderr.write(safeLines(`${plural(keys.length, 'API key')} in ${file} (only their sha256 is stored; no creation time is kept).\n`));
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {

@@ -88,7 +88,7 @@ function lostFile(watch: FileWatch | undefined) {
      * while the server runs, and every write would fail (its answered predictions lost) while `/readyz` said ready.
      */
     markIfCorrupt(failure: Failure) {
-      if (sqliteWriteProblem(failure) === 'corrupt') mark(corruptStoreMessage(watch?.file ?? 'the database', failure.message), CORRUPT_CODE);
+      if (sqliteWriteProblem(failure) === 'corrupt') mark(corruptStoreMessage(watch?.file ?? 'mailroute.db', failure.message), CORRUPT_CODE);
     },
     /** Why no write can commit, with its code; undefined while writes can. */
     failure: () => problem,
