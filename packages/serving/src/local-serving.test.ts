@@ -158,7 +158,7 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="auto_reply"\} 2$/m);
         expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="delivery_failure"\} 1$/m);
         // Their labels are not counted as the customers' mail's; the store keeps their kind, and live quality counts them apart.
-        const labelCounts = [...metrics.matchAll(/^mailroute_predictions_total\{label="[^"]+",task="queue"\} (\d+)$/gm)].map((m) => Number(m[1]));
+        const labelCounts = [...metrics.matchAll(/^mailroute_predictions_total\{label="[^"]+",model_id="[^"]+",task="queue"\} (\d+)$/gm)].map((m) => Number(m[1]));
         expect(labelCounts.reduce((a, b) => a + b, 0)).toBe(1);
         expect(await serving.context.store.getPrediction(bounced.predictionId)).toMatchObject({ automated: 'delivery_failure', queue: 'manual_triage' });
         const closed = await serving.app.request('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailId: 'subject', labels: { queue: 'kyc' }, closedAt: new Date().toISOString() }) });

@@ -48,14 +48,32 @@ describe('serving metrics', () => {
     expect(metrics.registry.render()).not.toMatch(/^mailroute_abstentions_total/m);
     metrics.setModel('m1', ['queue', 'topic']);
     let text = metrics.registry.render();
-    expect(text).toMatch(/^mailroute_abstentions_total\{task="queue"\} 0$/m);
-    expect(text).toMatch(/^mailroute_abstentions_total\{task="topic"\} 0$/m);
-    metrics.abstentions.inc({ task: 'queue' });
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m1",task="queue"\} 0$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m1",task="topic"\} 0$/m);
+    metrics.abstentions.inc({ task: 'queue', model_id: 'm1' });
     metrics.setModel('m2', ['queue', 'business_area']);
     text = metrics.registry.render();
-    expect(text).toMatch(/^mailroute_abstentions_total\{task="queue"\} 1$/m);
-    expect(text).toMatch(/^mailroute_abstentions_total\{task="business_area"\} 0$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m1",task="queue"\} 1$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m2",task="queue"\} 0$/m);
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m2",task="business_area"\} 0$/m);
     expect(text).toMatch(/^mailroute_model_info\{model_id="m2"\} 1$/m);
+  });
+
+  it('counts the labels and abstentions of each model apart (a swap, a rollback), automated mail by its route alone', () => {
+    const metrics = createServingMetrics();
+    const prediction = (modelId: string, label: string, abstained: boolean, automated?: 'auto_reply') => ({
+      modelId,
+      tasks: { queue: { label, confidence: 0.9, top: [{ label, score: 0.9 }], abstained } },
+      route: { queue: label, reason: 'confident' as const },
+      ...(automated === undefined ? {} : { automated }),
+    });
+    metrics.recordPredictions([prediction('m1', 'payments', false), prediction('m1', 'payments', true), prediction('m2', 'payments', false), prediction('m2', 'loans', false, 'auto_reply')]);
+    const text = metrics.registry.render();
+    expect(text).toMatch(/^mailroute_predictions_total\{label="payments",model_id="m1",task="queue"\} 2$/m);
+    expect(text).toMatch(/^mailroute_predictions_total\{label="payments",model_id="m2",task="queue"\} 1$/m);
+    expect(text).not.toMatch(/label="loans"/);
+    expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m1",task="queue"\} 1$/m);
+    expect(text).not.toMatch(/^mailroute_abstentions_total\{model_id="m2"/m);
   });
 
   it('keeps latency by route and status class (bounded: 1xx to 5xx), so refusals do not pull the served requests\' quantiles down', () => {

@@ -83,8 +83,8 @@ export function createServingMetrics(): ServingMetrics {
   const latency = registry.register(
     new Histogram('mailroute_http_request_duration_seconds', 'HTTP request latency by route and status class (2xx: served; 4xx, 5xx: refused or failed).', LATENCY_BUCKETS),
   );
-  const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task and label (automated emails aside).'));
-  const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold (automated emails aside).'));
+  const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task, label and the model that predicted them (model_id; automated emails aside).'));
+  const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold, by task and model (model_id; automated emails aside).'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
   const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'));
   const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
@@ -130,13 +130,15 @@ export function createServingMetrics(): ServingMetrics {
   );
   for (const event of THREAD_FAILURE_EVENTS) modelThreadFailures.inc({ event }, 0);
   registerProcessMetrics(registry);
-  // Series keys by task and label, made once: recordPredictions runs for every email.
+  // Series keys by model, task and label, made once: recordPredictions runs for every email. By model, so that the
+  // labels and abstentions of two models (across a swap, a rollback) can be told apart.
   const predictionKeys = new Map<string, Map<string, string>>();
-  const predictionKey = (task: string, label: string): string => {
-    let byLabel = predictionKeys.get(task);
-    if (!byLabel) predictionKeys.set(task, (byLabel = new Map()));
+  const predictionKey = (modelId: string, task: string, label: string): string => {
+    const at = `${modelId}\u0000${task}`;
+    let byLabel = predictionKeys.get(at);
+    if (!byLabel) predictionKeys.set(at, (byLabel = new Map()));
     let key = byLabel.get(label);
-    if (key === undefined) byLabel.set(label, (key = labelKey({ task, label })));
+    if (key === undefined) byLabel.set(label, (key = labelKey({ task, label, model_id: modelId })));
     return key;
   };
   return {
@@ -168,8 +170,8 @@ export function createServingMetrics(): ServingMetrics {
         // An automated email's labels (an auto-reply's, a bounce's) say nothing of the customers' mail: its route alone is counted.
         if (p.automated === undefined) for (const task in p.tasks) {
           const t = p.tasks[task];
-          predictions.incKey(predictionKey(task, t.label));
-          if (t.abstained) abstentions.inc({ task });
+          predictions.incKey(predictionKey(p.modelId, task, t.label));
+          if (t.abstained) abstentions.inc({ task, model_id: p.modelId });
         }
         if (p.truncated) truncations.inc();
         const routeKey = routeKeys.get(p.route.reason);
@@ -182,7 +184,7 @@ export function createServingMetrics(): ServingMetrics {
       modelInfo.reset();
       if (modelId !== undefined) modelInfo.set({ model_id: modelId }, 1);
       // 0 from the model's start, as the other counters an alert watches: a task's first abstention would show no increase().
-      for (const task of tasks) abstentions.inc({ task }, 0);
+      if (modelId !== undefined) for (const task of tasks) abstentions.inc({ task, model_id: modelId }, 0);
     },
   };
 }

@@ -135,7 +135,7 @@ describe('operations routes', () => {
       expect((await app.request(path, authed(KEYS.classify, { method: 'HEAD' }))).status, path).toBe(200);
       expect((await app.request(path, { method: 'HEAD' })).status, path).toBe(401);
     }
-    expect(await (await app.request('/metrics', authed(KEYS.classify))).text()).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
+    expect(await (await app.request('/metrics', authed(KEYS.classify))).text()).toContain('mailroute_predictions_total{label="billing",model_id="fake-1",task="queue"} 1');
     // The health checks, the document and its page stay open, and OPTIONS needs no key anywhere.
     for (const path of ['/healthz', '/readyz', '/ping', '/openapi.json', '/docs']) expect((await app.request(path)).status, path).toBe(200);
     expect((await app.request('/metrics', { method: 'OPTIONS' })).status).toBe(204);
@@ -195,8 +195,8 @@ describe('operations routes', () => {
     const { app } = await build();
     // Each task of the served model has its abstentions from 0 before the first email (a series first seen at 1 shows no increase()).
     const before = await (await app.request('/metrics', authed())).text();
-    expect(before).toContain('mailroute_abstentions_total{task="queue"} 0');
-    expect(before).toContain('mailroute_abstentions_total{task="topic"} 0');
+    expect(before).toContain('mailroute_abstentions_total{model_id="fake-1",task="queue"} 0');
+    expect(before).toContain('mailroute_abstentions_total{model_id="fake-1",task="topic"} 0');
     const started = performance.now();
     await classify(app, [{ body: 'invoice' }, { body: 'hello' }]);
     const tookSeconds = (performance.now() - started) / 1000;
@@ -209,8 +209,8 @@ describe('operations routes', () => {
     const sum = Number(/^mailroute_http_request_duration_seconds_sum\{route="\/v1\/classify",status_class="2xx"\} (\S+)$/m.exec(text)?.[1]);
     expect(sum).toBeGreaterThan(0);
     expect(sum).toBeLessThanOrEqual(tookSeconds);
-    expect(text).toContain('mailroute_predictions_total{label="billing",task="queue"} 1');
-    expect(text).toContain('mailroute_abstentions_total{task="queue"} 1');
+    expect(text).toContain('mailroute_predictions_total{label="billing",model_id="fake-1",task="queue"} 1');
+    expect(text).toContain('mailroute_abstentions_total{model_id="fake-1",task="queue"} 1');
     expect(text).toContain('mailroute_model_info{model_id="fake-1"} 1');
   });
 
@@ -244,7 +244,9 @@ describe('operations routes', () => {
     champion = 'm2';
     await source.reload();
     const text = await (await app.request('/metrics', authed())).text();
-    expect(text).toContain('mailroute_abstentions_total{task="business_area"} 0');
+    expect(text).toContain('mailroute_abstentions_total{model_id="m2",task="business_area"} 0');
+    // The model before keeps its own series: the two models' counts are told apart.
+    expect(text).toContain('mailroute_abstentions_total{model_id="m1",task="queue"} 0');
     expect(text).toContain('mailroute_model_info{model_id="m2"} 1');
   });
 
