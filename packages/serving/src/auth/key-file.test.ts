@@ -10,6 +10,14 @@ import { addApiKey, checkKeyFilePermissions, createKeyFileAuth, KEY_FILE_CHECK_M
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The auth of a key file on a clock the test moves (`advance`), and the fields of the error lines it logs. */
+function watchedAuth(file: string) {
+  let now = 0;
+  const errors: Array<Record<string, unknown> | undefined> = [];
+  const auth = createKeyFileAuth(file, { clock: { now: () => now }, logger: { info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f) } });
+  return { auth, errors, advance: (ms: number) => void (now += ms) };
+}
+
 describe('API key file', () => {
   it('stores only the hash; the returned key authenticates with its scopes; the same id is replaced only when rotated', () => {
     const file = path.join(dir, 'api-keys.json');
@@ -129,13 +137,11 @@ describe('a running app on a key file', () => {
   it('keeps the keys read before when the file changes to one with an id twice, and says so once', () => {
     const file = path.join(dir, 'reload-twice.json');
     const crm = addApiKey(file, 'crm', ['classify']);
-    let now = 0;
-    const errors: Array<Record<string, unknown> | undefined> = [];
-    const auth = createKeyFileAuth(file, { clock: { now: () => now }, logger: { info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f) } });
+    const { auth, errors, advance } = watchedAuth(file);
     const { keys } = readKeyFile(file);
     writeFileSync(file, JSON.stringify({ keys: [...keys, { ...keys[0], scopes: ['admin'] }] }));
     for (let i = 0; i < 2; i++) {
-      now += KEY_FILE_CHECK_MS;
+      advance(KEY_FILE_CHECK_MS);
       expect([...(auth.authenticate(crm)?.scopes ?? [])]).toEqual(['classify']);
     }
     expect(auth.keyCount).toBe(1);
@@ -145,19 +151,17 @@ describe('a running app on a key file', () => {
   it('looks at the file at most every few seconds, and a key file others may write is not taken', () => {
     const file = path.join(dir, 'checked.json');
     const crm = addApiKey(file, 'crm', ['classify']);
-    let now = 0;
-    const errors: Array<Record<string, unknown> | undefined> = [];
-    const auth = createKeyFileAuth(file, { clock: { now: () => now }, logger: { info: () => undefined, warn: () => undefined, error: (_m, f) => void errors.push(f) } });
+    const { auth, errors, advance } = watchedAuth(file);
     expect(auth.keyCount).toBe(1);
     revokeApiKey(file, 'crm');
-    now += KEY_FILE_CHECK_MS - 1;
+    advance(KEY_FILE_CHECK_MS - 1);
     expect(auth.authenticate(crm)?.keyId).toBe('crm');
-    now += 1;
+    advance(1);
     expect(auth.authenticate(crm)).toBeUndefined();
     if (process.platform === 'win32') return;
     const back = addApiKey(file, 'crm', ['classify']);
     chmodSync(file, 0o666);
-    now += KEY_FILE_CHECK_MS;
+    advance(KEY_FILE_CHECK_MS);
     expect(auth.authenticate(back)).toBeUndefined();
     expect(errors).toEqual([expect.objectContaining({ error: expect.stringContaining('can be written by its group and every user') })]);
   });
