@@ -153,8 +153,8 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         const bounced = ((await bounce.json()) as { predictions: { predictionId: string }[] }).predictions[0];
         expect(bounced).toMatchObject({ route: { reason: 'automated' }, automated: 'delivery_failure' });
         const metrics = await (await serving.app.request('/metrics')).text();
-        expect(metrics).toMatch(/^mailroute_routes_total\{reason="automated"\} 3$/m);
-        expect(metrics).toMatch(/^mailroute_routes_total\{reason="no_queue"\} 0$/m);
+        expect(metrics).toMatch(/^mailroute_routes_total\{model_id="[^"]+",reason="automated"\} 3$/m);
+        expect(metrics).toMatch(/^mailroute_routes_total\{model_id="[^"]+",reason="no_queue"\} 0$/m);
         expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="auto_reply"\} 2$/m);
         expect(metrics).toMatch(/^mailroute_automated_emails_total\{kind="delivery_failure"\} 1$/m);
         // Their labels are not counted as the customers' mail's; the store keeps their kind, and live quality counts them apart.

@@ -9,7 +9,6 @@ describe('serving metrics', () => {
     expect(text).toMatch(/^mailroute_model_reloads_total\{result="success"\} 0$/m);
     for (const reason of REJECTION_REASONS) expect(text).toMatch(new RegExp(`^mailroute_rejected_requests_total\\{reason="${reason}"\\} 0$`, 'm'));
     expect(text).toMatch(/^mailroute_truncated_emails_total 0$/m);
-    for (const reason of ['confident', 'low_confidence', 'no_queue', 'automated']) expect(text).toMatch(new RegExp(`^mailroute_routes_total\\{reason="${reason}"\\} 0$`, 'm'));
     for (const kind of ['auto_reply', 'delivery_failure']) expect(text).toMatch(new RegExp(`^mailroute_automated_emails_total\\{kind="${kind}"\\} 0$`, 'm'));
     expect(text).toMatch(/^mailroute_store_write_failures_total 0$/m);
     expect(text).toMatch(/^mailroute_registry_read_failures_total 0$/m);
@@ -59,6 +58,18 @@ describe('serving metrics', () => {
     expect(text).toMatch(/^mailroute_model_info\{model_id="m2"\} 1$/m);
   });
 
+  it('starts every route reason of each model at 0 when the model is set (none before a model), keeping the counts so far', () => {
+    const metrics = createServingMetrics();
+    expect(metrics.registry.render()).not.toMatch(/^mailroute_routes_total/m);
+    metrics.setModel('m1', ['queue']);
+    for (const reason of ['confident', 'low_confidence', 'no_queue', 'automated']) expect(metrics.registry.render()).toMatch(new RegExp(`^mailroute_routes_total\\{model_id="m1",reason="${reason}"\\} 0$`, 'm'));
+    metrics.recordPredictions([{ modelId: 'm1', tasks: {}, route: { queue: 'manual_triage', reason: 'low_confidence' } }]);
+    metrics.setModel('m2', ['queue']);
+    const text = metrics.registry.render();
+    expect(text).toMatch(/^mailroute_routes_total\{model_id="m1",reason="low_confidence"\} 1$/m);
+    expect(text).toMatch(/^mailroute_routes_total\{model_id="m2",reason="low_confidence"\} 0$/m);
+  });
+
   it('counts the labels and abstentions of each model apart (a swap, a rollback), automated mail by its route alone', () => {
     const metrics = createServingMetrics();
     const prediction = (modelId: string, label: string, abstained: boolean, automated?: 'auto_reply') => ({
@@ -74,6 +85,9 @@ describe('serving metrics', () => {
     expect(text).not.toMatch(/label="loans"/);
     expect(text).toMatch(/^mailroute_abstentions_total\{model_id="m1",task="queue"\} 1$/m);
     expect(text).not.toMatch(/^mailroute_abstentions_total\{model_id="m2"/m);
+    // The routes of each model apart too: the share a new model sends to manual triage against the old one's.
+    expect(text).toMatch(/^mailroute_routes_total\{model_id="m1",reason="confident"\} 2$/m);
+    expect(text).toMatch(/^mailroute_routes_total\{model_id="m2",reason="confident"\} 2$/m);
   });
 
   it('keeps latency by route and status class (bounded: 1xx to 5xx), so refusals do not pull the served requests\' quantiles down', () => {

@@ -33,6 +33,9 @@ export function statusClass(status: number): (typeof STATUS_CLASSES)[number] {
  * The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at
  * once (of the server's, or of one key's share), a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
  */
+/** The reasons a route may give (`RouteSchema`): each model's series of `mailroute_routes_total` start at 0 for all. */
+const ROUTE_REASONS: readonly string[] = RouteSchema.shape.reason.options;
+
 export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'concurrency_per_key', 'timeout', 'not_loopback'] as const;
 
 export interface ServingMetrics {
@@ -86,7 +89,9 @@ export function createServingMetrics(): ServingMetrics {
   const predictions = registry.register(new Counter('mailroute_predictions_total', 'Predicted labels by task, label and the model that predicted them (model_id; automated emails aside).'));
   const abstentions = registry.register(new Counter('mailroute_abstentions_total', 'Task predictions under the threshold, by task and model (model_id; automated emails aside).'));
   const truncations = registry.register(new Counter('mailroute_truncated_emails_total', 'Emails cut before classification: over the text limit, or more clean text than the model reads.'));
-  const routes = registry.register(new Counter('mailroute_routes_total', 'Emails by the reason of their route: confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'));
+  const routes = registry.register(
+    new Counter('mailroute_routes_total', 'Emails by the reason of their route and the model that routed them (model_id): confident (to a queue), low_confidence and no_queue (manual triage), automated (manual triage or the routing\'s queue for the kind).'),
+  );
   const automated = registry.register(new Counter('mailroute_automated_emails_total', 'Emails answered as automated, by kind: auto_reply (out-of-office, read receipts, delay notices), delivery_failure (bounces).'));
   const modelInfo = registry.register(new Gauge('mailroute_model_info', 'The model being served (value 1).'));
   const untrainedLanguages = registry.register(
@@ -117,8 +122,13 @@ export function createServingMetrics(): ServingMetrics {
   for (const reason of REJECTION_REASONS) rejected.inc({ reason }, 0);
   truncations.inc({}, 0);
   registryReadFailures.inc({}, 0);
-  const routeKeys = new Map(RouteSchema.shape.reason.options.map((reason) => [reason as string, labelKey({ reason })]));
-  for (const key of routeKeys.values()) routes.incKey(key, 0);
+  // Route series keys by model and reason, made once per model: recordPredictions runs for every email.
+  const routeKeys = new Map<string, Map<string, string>>();
+  const routeKeysOf = (modelId: string): Map<string, string> => {
+    let keys = routeKeys.get(modelId);
+    if (!keys) routeKeys.set(modelId, (keys = new Map(ROUTE_REASONS.map((reason) => [reason, labelKey({ reason, model_id: modelId })]))));
+    return keys;
+  };
   const automatedKeys = new Map(AUTOMATED_KINDS.map((kind) => [kind as string, labelKey({ kind })]));
   for (const key of automatedKeys.values()) automated.incKey(key, 0);
   const storeWriteFailures = registry.register(
@@ -174,7 +184,7 @@ export function createServingMetrics(): ServingMetrics {
           if (t.abstained) abstentions.inc({ task, model_id: p.modelId });
         }
         if (p.truncated) truncations.inc();
-        const routeKey = routeKeys.get(p.route.reason);
+        const routeKey = routeKeysOf(p.modelId).get(p.route.reason);
         if (routeKey !== undefined) routes.incKey(routeKey);
         const automatedKey = p.automated === undefined ? undefined : automatedKeys.get(p.automated);
         if (automatedKey !== undefined) automated.incKey(automatedKey);
@@ -185,6 +195,8 @@ export function createServingMetrics(): ServingMetrics {
       if (modelId !== undefined) modelInfo.set({ model_id: modelId }, 1);
       // 0 from the model's start, as the other counters an alert watches: a task's first abstention would show no increase().
       if (modelId !== undefined) for (const task of tasks) abstentions.inc({ task, model_id: modelId }, 0);
+      // Its routes too: the share a new model sends to manual triage is watched from its first email.
+      if (modelId !== undefined) for (const key of routeKeysOf(modelId).values()) routes.incKey(key, 0);
     },
   };
 }
