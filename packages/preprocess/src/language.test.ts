@@ -20,6 +20,11 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Merhaba, hesabımı kapatmak istiyorum.')).toBe('tr');
   });
 
+  it("reads a German price list's `je` (per) as German, not French: a newsletter of `Je Order 3,90` lines", () => {
+    expect(detectLanguage('NEWSLETTER DEZEMBER\nJe Order 3,90\nJe Sparplan 0,99\nJe Depot 0,00')).toBe('de');
+    expect(detectLanguage('Je vous remercie, je voudrais un relevé.')).toBe('fr');
+  });
+
   it('says und when there is no evidence, and never throws', () => {
     expect(detectLanguage('')).toBe('und');
     expect(detectLanguage('12345 !!!')).toBe('und');
