@@ -25,28 +25,48 @@ describe('mailroute serve --list-keys', () => {
     const hashes: string[] = JSON.parse(await readFile(file, 'utf8')).keys.map((k: { sha256: string }) => k.sha256);
     const listed = await run(['serve', '--home', keyHome, '--list-keys']);
     expect(listed.code).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
     expect(listed.stdout).toBe(
       [
-        'id          scopes              rate limit',
-        '----------  ------------------  ------------------',
-        'crm         classify, feedback  20/s, bursts of 50',
-        'prometheus  metrics             none',
+        'id          scopes              rate limit          created',
+        '----------  ------------------  ------------------  ------------------',
+        `crm         classify, feedback  20/s, bursts of 50  ${today} (today)`,
+        `prometheus  metrics             none                ${today} (today)`,
         '',
       ].join('\n'),
     );
-    expect(listed.stderr).toBe(`2 API keys in ${file} (only their sha256 is stored; no creation time is kept).\n`);
+    expect(listed.stderr).toBe(`2 API keys in ${file} (only their sha256 is stored).\n`);
     const json = await run(['serve', '--api-keys', file, '--list-keys', '--json']);
     expect(json.code).toBe(0);
+    const created = JSON.parse(await readFile(file, 'utf8')).keys.map((k: { createdAt: string }) => k.createdAt);
+    expect(created.every((at: string) => Math.abs(Date.parse(at) - Date.now()) < 60_000)).toBe(true);
     expect(JSON.parse(json.stdout)).toEqual({
       file,
       keys: [
-        { id: 'crm', scopes: ['classify', 'feedback'], rateLimit: { perSecond: 20, burst: 50 } },
-        { id: 'prometheus', scopes: ['metrics'], rateLimit: null },
+        { id: 'crm', scopes: ['classify', 'feedback'], rateLimit: { perSecond: 20, burst: 50 }, createdAt: created[0] },
+        { id: 'prometheus', scopes: ['metrics'], rateLimit: null, createdAt: created[1] },
       ],
     });
     for (const res of [listed, json]) for (const hash of hashes) expect(`${res.stdout}${res.stderr}`).not.toContain(hash.slice(0, 16));
     // The file is only read.
     expect(JSON.parse(await readFile(file, 'utf8')).keys.map((k: { sha256: string }) => k.sha256)).toEqual(hashes);
+  });
+
+  it('says how old each key is, and unknown for a key made before the file kept it', async () => {
+    const file = path.join(root, 'aged.json');
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000 - 60_000).toISOString();
+    const keys = [
+      { id: 'old', sha256: hashApiKey('a'), scopes: ['classify'] },
+      { id: 'crm', sha256: hashApiKey('b'), scopes: ['classify'], createdAt: at(97) },
+      { id: 'ops', sha256: hashApiKey('c'), scopes: ['admin'], createdAt: at(1) },
+    ];
+    await writeFile(file, JSON.stringify({ keys }), { mode: 0o600 });
+    const listed = await run(['serve', '--api-keys', file, '--list-keys']);
+    expect(listed.code).toBe(0);
+    const created = listed.stdout.split('\n').slice(2, 5).map((line) => line.split(/ {2,}/).at(-1));
+    expect(created).toEqual(['unknown', `${at(97).slice(0, 10)} (97 days ago)`, `${at(1).slice(0, 10)} (yesterday)`]);
+    expect(listed.stderr).toBe(`3 API keys in ${file} (only their sha256 is stored). A key created \`unknown\` was made before the key file kept when a key was made.\n`);
+    expect(JSON.parse((await run(['serve', '--api-keys', file, '--list-keys', '--json'])).stdout).keys[0]).toEqual({ id: 'old', scopes: ['classify'], rateLimit: null, createdAt: null });
   });
 
   it('refuses the options it does not read, as --new-key and --revoke-key do, and --json without it', async () => {

@@ -461,16 +461,27 @@ function listKeys(ctx: CliContext, flags: ServeFlags, command: Command): void {
     ctx.stderr.write(safeLines(`warning: ${error.message} Until then a server refuses it at start, and at its next check of a changed file.\n`));
   }
   if (flags.json) {
-    ctx.stdout.write(`${safeJson({ file, keys: keys.map((k) => ({ id: k.id, scopes: k.scopes, rateLimit: k.rateLimit ?? null })) })}\n`);
+    ctx.stdout.write(`${safeJson({ file, keys: keys.map((k) => ({ id: k.id, scopes: k.scopes, rateLimit: k.rateLimit ?? null, createdAt: k.createdAt ?? null })) })}\n`);
     return;
   }
   if (keys.length === 0) {
     ctx.stderr.write(safeLines(`${file} holds no API keys: a running server that reads it refuses every key; add one with mailroute serve --new-key <id>.\n`));
     return;
   }
-  const rows = keys.map((k) => [k.id, k.scopes.join(', '), k.rateLimit ? `${k.rateLimit.perSecond}/s, bursts of ${k.rateLimit.burst}` : 'none'].map(safeValue));
-  ctx.stdout.write(`${formatTable(['id', 'scopes', 'rate limit'], rows)}\n`);
-  ctx.stderr.write(safeLines(`${plural(keys.length, 'API key')} in ${file} (only their sha256 is stored; no creation time is kept).\n`));
+  const now = Date.now();
+  const rows = keys.map((k) => [k.id, k.scopes.join(', '), k.rateLimit ? `${k.rateLimit.perSecond}/s, bursts of ${k.rateLimit.burst}` : 'none', keyAge(k.createdAt, now)].map(safeValue));
+  ctx.stdout.write(`${formatTable(['id', 'scopes', 'rate limit', 'created'], rows)}\n`);
+  const note = keys.some((k) => k.createdAt === undefined) ? ' A key created `unknown` was made before the key file kept when a key was made.' : '';
+  ctx.stderr.write(safeLines(`${plural(keys.length, 'API key')} in ${file} (only their sha256 is stored).${note}\n`));
+}
+
+/** When a key was made, in UTC, and how long ago in whole days: `2026-12-07 (today)`, `2026-09-01 (97 days ago)`; `unknown` for a key made before it was kept. */
+export function keyAge(createdAt: string | undefined, now: number): string {
+  if (createdAt === undefined) return 'unknown';
+  const at = Date.parse(createdAt);
+  const days = Math.floor((now - at) / 86_400_000);
+  const ago = days <= 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`;
+  return `${new Date(at).toISOString().slice(0, 10)} (${ago})`;
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -481,7 +492,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sagemaker', 'SageMaker container mode: 0.0.0.0:8080, model from /opt/ml/model (env MAILROUTE_SAGEMAKER=1)'))
     .option('--new-key <id>', 'create an API key with this id (1 to 100 characters, no leading or trailing blanks) in the key file, print it once, and exit')
     .option('--revoke-key <id>', `remove the API key with this id from the key file, and exit; running servers stop accepting it within ${KEY_FILE_CHECK_SECONDS} seconds`)
-    .option('--list-keys', 'list the API keys of the key file (id, scopes, rate limit; never their hashes), and exit')
+    .option('--list-keys', 'list the API keys of the key file (id, scopes, rate limit, when made; never their hashes), and exit')
     .option('--json', 'with --list-keys: print the keys as JSON')
     .option('--scopes <list>', 'scopes of --new-key (classify,feedback,admin,metrics; default classify,feedback, or the rotated key\'s own; metrics alone: /metrics and /v1/model, for Prometheus)', scopeList)
     .option(

@@ -23,6 +23,11 @@ export const ApiKeyEntrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex sha256 digest'),
   scopes: z.array(z.enum(SCOPES)).min(1),
   rateLimit: RateLimitSchema.optional(),
+  /**
+   * When this key was made (`--new-key`, or `--rotate`: a rotated key is a new key), so that a key's age can be seen
+   * (`--list-keys`) for a rotation policy; absent on keys made before it was kept.
+   */
+  createdAt: z.string().datetime({ offset: true }).optional(),
 });
 export type ApiKeyEntry = z.infer<typeof ApiKeyEntrySchema>;
 

@@ -35,6 +35,22 @@ describe('API key file', () => {
     expect(auth.authenticate(`${second}x`)).toBeUndefined();
   });
 
+  it('keeps when each key was made, a rotated key its own new time; a file of keys without one is read as before', () => {
+    const file = path.join(dir, 'dated.json');
+    addApiKey(file, 'crm', ['classify'], { now: new Date('2026-03-01T08:00:00Z') });
+    addApiKey(file, 'ops', ['admin'], { now: new Date('2026-04-01T08:00:00Z') });
+    addApiKey(file, 'crm', ['classify'], { rotate: true, now: new Date('2026-09-01T08:00:00Z') });
+    expect(readKeyFile(file).keys.map((k) => [k.id, k.createdAt])).toEqual([
+      ['ops', '2026-04-01T08:00:00.000Z'],
+      ['crm', '2026-09-01T08:00:00.000Z'],
+    ]);
+    const old = path.join(dir, 'undated.json');
+    writeFileSync(old, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('k'), scopes: ['classify'] }] }));
+    expect(readKeyFile(old).keys[0].createdAt).toBeUndefined();
+    writeFileSync(old, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('k'), scopes: ['classify'], createdAt: 'last spring' }] }));
+    expect(() => readKeyFile(old)).toThrow(expect.objectContaining({ code: 'SERVING_CONFIG_INVALID' }));
+  });
+
   it('rejects a malformed file with a coded error', () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ keys: [{ id: 'x', sha256: 'plaintext-key', scopes: ['classify'] }] }));

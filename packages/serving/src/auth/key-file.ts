@@ -51,9 +51,9 @@ export function checkKeyFilePermissions(file: string, platform: NodeJS.Platform 
  * in clear. An id already in the file is refused unless `rotate` (the old key then stops working; its
  * rate limit is kept unless `rateLimit` is given: null removes it). A file others may write is refused, as a
  * server refuses it (`checkKeyFilePermissions`), and left as it is: rewritten mode 600, it would be taken with
- * whatever keys they added.
+ * whatever keys they added. The entry keeps when the key was made (`createdAt`: `now`, default the clock's time).
  */
-export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean; rateLimit?: RateLimit | null } = {}): string {
+export function addApiKey(file: string, id: string, scopes: readonly Scope[], options: { rotate?: boolean; rateLimit?: RateLimit | null; now?: Date } = {}): string {
   checkKeyFilePermissions(file);
   const current = readKeyFile(file);
   const old = current.keys.find((k) => k.id === id);
@@ -63,7 +63,7 @@ export function addApiKey(file: string, id: string, scopes: readonly Scope[], op
   const key = generateApiKey();
   // A rate limit given replaces the old one (null: none); else a rotated key keeps its own.
   const rateLimit = options.rateLimit === undefined ? old?.rateLimit : (options.rateLimit ?? undefined);
-  const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(rateLimit ? { rateLimit } : {}) };
+  const entry = { id, sha256: hashApiKey(key), scopes: [...scopes], ...(rateLimit ? { rateLimit } : {}), createdAt: (options.now ?? new Date()).toISOString() };
   writeKeyFile(file, { keys: [...current.keys.filter((k) => k.id !== id), entry] });
   return key;
 }
