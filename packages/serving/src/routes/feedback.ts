@@ -6,6 +6,7 @@ import { guardBodyRoute } from '../http/guard.js';
 import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
 import { schemaMismatchDetail } from '../http/validation-detail.js';
 import { requireKeptPredictions } from '../store/no-store.js';
+import { timeOfOrderedId } from '../store/time-ordered-id.js';
 import type { PredictionRecord, ReplacedFeedback } from '../store/types.js';
 import { readClosedAt } from './closed-at.js';
 import { tasksOfModel } from './model-taxonomy.js';
@@ -274,10 +275,15 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       if (!classifier) throw new ModelNotReadyError('No model is loaded, so labels cannot be checked yet.');
       let prediction: PredictionRecord | undefined;
       if (body.predictionId !== undefined) {
-        prediction = await ctx.store.getPrediction(body.predictionId);
+        const found = await findPrediction(ctx, body.predictionId);
+        prediction = found.prediction;
         if (!prediction) {
+          const recent =
+            found.madeMsAgo === undefined
+              ? ''
+              : ` It was made ${found.madeMsAgo} ms ago and was looked for until ${LOOK_AGAIN_MS.reduce((a, b) => a + b, 0)} ms after this request came: if another server sharing this store answered it, that server has not stored it yet (a server under heavy load, or its prediction buffer), or was stopped before it could (kill -9): retry in a few seconds.`;
           throw new NotFoundError(
-            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full, read-only or failing disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.`,
+            `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full, read-only or failing disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.${recent}`,
           );
         }
         if (body.emailId !== undefined && body.emailId !== prediction.emailId) {
@@ -333,4 +339,29 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       return c.json({ emailId, status, matched: false, ...warningsOf([unmatched, ...cleared, read.warning, unread]), ...skipped, recordedTasks }, 202);
     },
   );
+}
+
+/** How long after its id was made (a UUIDv7's time) a prediction that is not found is looked for again. */
+const RECENT_PREDICTION_MS = 2_000;
+/** The pauses between looks for a recent prediction not found: 630 ms in all. */
+const LOOK_AGAIN_MS = [10, 20, 40, 80, 160, 320];
+
+/**
+ * The prediction of `id`. One made in the last seconds and not found yet is looked for again a few times: servers
+ * that share one SQLite store each commit their predictions shortly after the answer (`--prediction-buffer-ms`), so
+ * feedback sent to one server for what another answered a moment ago would miss it (this server waits only for its
+ * own queued writes). `madeMsAgo`: for a recent id still not found, how long ago it was made.
+ */
+async function findPrediction(ctx: AppContext, id: string): Promise<{ prediction?: PredictionRecord; madeMsAgo?: number }> {
+  let prediction = await ctx.store.getPrediction(id);
+  const made = timeOfOrderedId(id);
+  const age = made === undefined ? undefined : ctx.clock.now() - made;
+  // An id from a clock far off (or another form) is not waited for: nothing says it is still being stored.
+  if (prediction || age === undefined || age < -RECENT_PREDICTION_MS || age > RECENT_PREDICTION_MS) return { prediction };
+  for (const ms of LOOK_AGAIN_MS) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    prediction = await ctx.store.getPrediction(id);
+    if (prediction) return { prediction };
+  }
+  return { madeMsAgo: Math.max(0, Math.round(age)) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { timeOrderedId } from './time-ordered-id.js';
+import { timeOfOrderedId, timeOrderedId } from './time-ordered-id.js';
 
 describe('timeOrderedId', () => {
   it('is a valid version-7 UUID carrying the millisecond it was made in', () => {
@@ -16,5 +16,13 @@ describe('timeOrderedId', () => {
     const ids = [...Array.from({ length: 5000 }, () => timeOrderedId(base)), timeOrderedId(base - 10), timeOrderedId(base + 5000)];
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('gives back the time a version-7 id was made in, and nothing for an id of another form', () => {
+    const at = Date.UTC(2026, 11, 7, 1, 2, 3, 456);
+    expect(timeOfOrderedId(timeOrderedId(at))).toBe(at);
+    expect(timeOfOrderedId(timeOrderedId(at).toUpperCase())).toBe(at);
+    expect(timeOfOrderedId('0193a1f0-0000-4000-8000-000000000000')).toBeUndefined();
+    expect(timeOfOrderedId('not-an-id')).toBeUndefined();
   });
 });

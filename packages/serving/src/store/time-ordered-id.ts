@@ -45,3 +45,9 @@ export function timeOrderedId(now: number = Date.now()): string {
   poolAt += 8;
   return `${msPrefix}${hex(counter, 3)}-${variant}-${random}`;
 }
+
+/** A UUID version 7's time, in Unix milliseconds (its first 48 bits); undefined for an id of another form. */
+export function timeOfOrderedId(id: string): number | undefined {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return Number.parseInt(`${id.slice(0, 8)}${id.slice(9, 13)}`, 16);
+}
