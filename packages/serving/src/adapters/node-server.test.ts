@@ -250,6 +250,29 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
   }, 30_000);
 });
 
+describe('a second signal during the drain', () => {
+  it('stops at once, logging the drain abandoned with the requests in flight; after the drain no handler is left', async () => {
+    let finish = (): void => undefined;
+    const draining: RunningServer = { host: '127.0.0.1', port: 1, url: 'http://127.0.0.1:1', authEnabled: false, close: () => new Promise<void>((resolve) => (finish = resolve)), inFlight: () => 3 };
+    const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];
+    const logger = { info: (m: string, f?: Record<string, unknown>) => void lines.push(['info', m, f]), warn: () => undefined, error: (m: string, f?: Record<string, unknown>) => void lines.push(['error', m, f]) };
+    const signals = new EventEmitter();
+    const abandoned: string[] = [];
+    const done = closeOnSignals(draining, signals, logger, (signal) => abandoned.push(signal));
+    signals.emit('SIGTERM');
+    expect(abandoned).toEqual([]);
+    signals.emit('SIGINT');
+    expect(abandoned).toEqual(['SIGINT']);
+    expect(lines).toEqual([
+      ['info', 'shutting down', { signal: 'SIGTERM' }],
+      ['error', 'drain abandoned', { signal: 'SIGINT', inFlightRequests: 3 }],
+    ]);
+    finish();
+    expect(await done).toBe('SIGTERM');
+    expect(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
 describe('shutdown with a stalled client', () => {
   it('cuts a connection that never finishes its request once the request timeout and the grace are over', async () => {
     const serving = await createLocalServing({ home: path.join(root, 'stalled'), modelDir: path.join(root, 'artifacts', 'm1'), limits: { requestTimeoutMs: 300 } });

@@ -44,6 +44,8 @@ export interface RunningServer {
   authEnabled: boolean;
   /** Stops accepting, lets in-flight requests finish, then releases the model and closes the store. */
   close(): Promise<void>;
+  /** The classify and feedback requests being handled now (optional: a stand-in server in tests has none). */
+  inFlight?(): number;
 }
 
 export function isLoopback(host: string): boolean {
@@ -249,6 +251,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     port: address.port,
     url,
     authEnabled: serving.context.auth.enabled,
+    inFlight: () => serving.context.inFlight.count,
     close() {
       closing ??= (async () => {
         draining = true;
@@ -293,23 +296,45 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
 }
 
 /**
- * Closes the server gracefully on SIGTERM or SIGINT (once) and resolves when it has stopped.
- * `signals` is injectable for tests; the CLI passes the process.
+ * Closes the server gracefully on SIGTERM or SIGINT and resolves when it has stopped. A second signal during that
+ * drain (an impatient operator, a second Ctrl-C) stops it at once: `drain abandoned` is logged (error level, with the
+ * requests still in flight: they get no answer, and predictions answered in the last milliseconds may not be
+ * committed, as after kill -9), then `abandon` runs, by default the signal's own action on the process (exit status
+ * 128 + its number). `signals` and `abandon` are injectable for tests; the CLI passes the process.
  */
-export function closeOnSignals(server: RunningServer, signals: EventEmitter, logger: Logger = silentLogger): Promise<string> {
+export function closeOnSignals(server: RunningServer, signals: EventEmitter, logger: Logger = silentLogger, abandon: (signal: string) => void = raiseAgain): Promise<string> {
   return new Promise((resolve) => {
     const onSignal = (name: string) => {
+      const onSecond = (second: string) => {
+        logger.error('drain abandoned', { signal: second, ...(server.inFlight ? { inFlightRequests: server.inFlight() } : {}) });
+        abandon(second);
+      };
+      const secondTerm = () => onSecond('SIGTERM');
+      const secondInt = () => onSecond('SIGINT');
+      // On before the first handlers come off: a signal without listeners has its watcher closed, and a second
+      // signal read in the same turn as the first was dropped with it (kill -TERM twice, 20 ms apart).
+      signals.once('SIGTERM', secondTerm);
+      signals.once('SIGINT', secondInt);
       signals.off('SIGTERM', onTerm);
       signals.off('SIGINT', onInt);
       logger.info('shutting down', { signal: name });
-      server.close().then(
-        () => resolve(name),
-        () => resolve(name),
-      );
+      const stopped = () => {
+        signals.off('SIGTERM', secondTerm);
+        signals.off('SIGINT', secondInt);
+        resolve(name);
+      };
+      server.close().then(stopped, stopped);
     };
     const onTerm = () => onSignal('SIGTERM');
     const onInt = () => onSignal('SIGINT');
-    signals.once('SIGTERM', onTerm);
-    signals.once('SIGINT', onInt);
+    // `on`, taken off in onSignal: `once` would leave the signal without a listener, its watcher closed, before onSignal runs.
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onInt);
   });
+}
+
+/** A signal's own action on this process, its handlers gone: the exit status a supervisor expects (143 for SIGTERM). */
+function raiseAgain(signal: string): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 }
