@@ -84,6 +84,12 @@ export interface KeyedRule {
   compound?: RegExp;
   /** Whether the value matched is one, given the last word of its keyword (`Depot 514000` names a WKN, not a depot). */
   accepts?: (value: string, word: string) => boolean;
+  /**
+   * Whose the number is may stand between its keyword and the value (OWNER_PHRASE: `Steuer-ID mein Mann: …`), also
+   * before each later value of its list: `before` is the keyword, its tail and that phrase, read only in a text that
+   * `stem` finds something in.
+   */
+  owned?: { stem: RegExp; before: RegExp };
 }
 
 /** An ISIN (`DE0005140008`, `US0378331005`): two letters, nine letters or digits, a check digit. */
@@ -159,6 +165,26 @@ const FR_IT_ACCOUNT = String.raw`(?<![a-zà-ÿ])(?:${FR_IT_NUMBER}|identifiant|c
 /** The last words of FR_IT_ACCOUNT's keywords. */
 const FR_IT_ACCOUNT_WORDS = 'client clients cliente clienti compte comptes conto conti contrat contrats contratto contratti police polices polizza polizze dépôt dépôts depot depots deposito depositi portefeuille portefeuilles portafoglio portafogli mandat mandato numéro numéros numero n° n.';
 
+/**
+ * The keywords of a person's tax id: `Steuer-ID`, `Steuer-IdNr.`, `Steuer-Ident-Nr.`, `Steuer-Identifikationsnummer`,
+ * `Steuer-Identifikations-Nr.`, `Identifikations-Nr.`, `Identifikationsnummer`, `IdNr.`, `Steuernummer`, `St.-Nr.`,
+ * `steuerliche ID`, `tax ID`, `tax reference`, `TIN`, `UTR`; also in the plural (`Steuer-IDs`, `Steuernummern`).
+ */
+const TAX_KEYWORDS = String.raw`(?:\bsteuer[- ]?id(?:(?:ent(?:ifikations)?)?[- ]?(?:nummern?|nr\.?)|s)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummern?|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:ids?|numbers?|identification numbers?|reference)|\btin|\butr|identifikations(?:nummern?|-?nr\.?)|\bid-?nr\.?)`;
+/** What a text with a tax-id keyword holds (any case): only such a text is read for an owner between keyword and value (OWNER_PHRASE). */
+const TAX_STEM = /steuer|tax|ident|id-?nr|\btin\b|\butr\b/i;
+/**
+ * Whose a number is, said between its keyword and its value: a possessive or a preposition (`ich`, `mein`, `meine`,
+ * `unsere`, `für`, `von`, `my`, `our`, `for`), a spouse, partner or child (`Ehemann`, `Frau`, `wife`), or a name's
+ * possessive (`wife's`, `Anna's`), then up to two more words (`mein Mann`, `für meinen Sohn`, `my husband's`), maybe a
+ * colon: `Steuer-IDs: ich 12 345 678 901, mein Mann 98 765 432 109`, `Steuer-ID mein Mann: 98765432109`. Bounded:
+ * every quantifier has a limit, and words, blanks and the colon do not overlap.
+ */
+const OWNER = String.raw`(?:ich|mein|meine|meiner|meines|meinem|meinen|unser|unsere|unserer|unseres|unserem|unseren|sein|seine|seiner|seines|ihr|ihre|ihrer|ihres|für|fuer|von|vom|des|der|mann|frau|ehemann|ehefrau|ehepartner|ehepartnerin|partner|partnerin|sohn|tochter|kind|kinder|my|mine|our|ours|his|her|hers|their|for|of|husband|wife|spouse|son|daughter|\p{L}{1,20}['’]s)`;
+const OWNER_PHRASE = String.raw`(?<![\p{L}\p{N}])${OWNER}(?:[ \t]{1,3}[\p{L}'’]{1,20}){0,2}(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
+/** OWNER_PHRASE at one place: between the values of a list after one keyword (`…, mein Mann 98 765 432 109`). */
+const OWNER_AT = new RegExp(OWNER_PHRASE, 'iuy');
+
 export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'ACCOUNT',
@@ -191,12 +217,14 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'TAX_ID',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} identifikationsnummer idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer steuer-ids steuerids identifikationsnummern steuer-identifikationsnummern steueridentifikationsnummern steuernummern steuer-nummern identnummern`,
+      `${NUMBER_ENDS} identifikationsnummer identifikationsnr identifikationsnr. idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer steuer-ids steuerids identifikationsnummern steuer-identifikationsnummern steueridentifikationsnummern steuernummern steuer-nummern identnummern`,
     ),
     // Also in the plural, before a list (`Steuer-IDs: … (ich), … (meine Frau)`, `Tax IDs`), and `Steuer-Identifikations-Nr.`.
-    before: new RegExp(String.raw`(?:\bsteuer[- ]?id(?:entifikations(?:nummern?|-?nr\.?)|entnummern?|s)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummern?|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:ids?|numbers?|identification numbers?|reference)|\btin|\butr|identifikationsnummern?|\bid-?nr\.?)` + KEY_TAIL, 'i'),
-    value: /\d(?:[ /-]?\d){7,12}\b/y,
+    before: new RegExp(TAX_KEYWORDS + KEY_TAIL, 'i'),
+    // Also in groups split by dots, four groups or more (`12.345.678.901`; a date's three stay); not an amount.
+    value: new RegExp(String.raw`(?:\d{1,4}(?:\.\d{2,4}){3,5}(?![.,]?\d)|\d(?:[ /-]?\d){7,12}\b)${NOT_AMOUNT}`, 'iy'),
     listed: true,
+    owned: { stem: TAX_STEM, before: new RegExp(String.raw`(?:${TAX_KEYWORDS})${KEY_TAIL_BODY}${OWNER_PHRASE}$`, 'iu') },
   },
   // A VAT id (`USt-IdNr. DE123456789`, `VAT no. GB123456789`): a sole trader's names the person. Also a Swiss business
   // id (UID, `CHE-123.456.789`) after `UID`, `MWST(-Nr.)`, French `TVA`/`IDE`, Italian `IVA`/`IDI` (`numéro de TVA`,
@@ -213,13 +241,14 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     letters: true,
   },
   // An IBAN after its keyword that the IBAN detector leaves (a digit short or too many: a typo), whole: its bank
-  // code and account number are the customer's all the same (`IBAN: DE89 3704 0044 0532 0130 0`).
+  // code and account number are the customer's all the same (`IBAN: DE89 3704 0044 0532 0130 0`). Its groups split as
+  // the IBAN detector's may be (IBAN_GAP): by up to eight blanks or tabs, or by a dash, dot, slash, underscore or comma.
   {
     type: 'IBAN',
     detector: 'iban',
     words: wordSet('iban iban-nr. iban-nummer'),
     before: new RegExp(String.raw`\biban(?:[- ]?(?:nummer|nr\.?))?` + KEY_TAIL, 'i'),
-    value: /[A-Z]{2}\d{2}(?: ?[0-9A-Z]{4}){2,7}(?: ?[0-9A-Z]{1,3})?(?![0-9A-Za-z])/y,
+    value: /[A-Z]{2}\d{2}(?:(?:[ \t]{1,8}|[./_,-])?[0-9A-Z]{4}){2,7}(?:(?:[ \t]{1,8}|[./_,-])?[0-9A-Z]{1,3})?(?![0-9A-Za-z])/y,
     letters: true,
   },
   // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
@@ -469,9 +498,10 @@ export function keywordBefore(text: string, at: number): string {
 
 /**
  * Where a value may start: three digits or more, digits that go on after a separator (`12 345 678`, `12.03.1980`) or
- * after letters (`12AB34CD56`), or a day before a month name.
+ * after letters (`12AB34CD56`), an IBAN's check digits before a group split off by an underscore, a comma or blanks
+ * (`DE89_3704_…`, `DE89    3704 …`), or a day before a month name.
  */
-const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{1,2}(?=${ORDINAL}? (?:${MONTH}))`;
+const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{2}(?<=[a-z]{2}\d{2})(?=(?:[_,]|[ \t]{2,8})[0-9a-z])|\d{1,2}(?=${ORDINAL}? (?:${MONTH}))`;
 const VALUE_START = new RegExp(DIGIT_STARTS, 'giu');
 /**
  * VALUE_START with a month name before a day and year too (`March 3, 1980`). Only for a text with a birth keyword (MAY_NAME_BIRTH): a value that may start
@@ -509,6 +539,8 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
   const born = BIRTHDATE_RULE !== undefined && rules.includes(BIRTHDATE_RULE) ? BIRTHDATE_RULE : undefined;
   // Whether the text says `geboren` at all: asked once, at the first number that no keyword names (a scan of every text costs more).
   let saysBorn: boolean | undefined;
+  // The rules whose keyword may stand before an owner and then the value (`owned`), and whose keyword the text may hold: asked once, at the first number no keyword names.
+  let owning: readonly KeyedRule[] | undefined;
   const starts = born && MAY_NAME_BIRTH.test(text) ? VALUE_OR_MONTH_START : VALUE_START;
   starts.lastIndex = starts === VALUE_START ? from : 0;
   for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
@@ -525,7 +557,9 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     const keyed = isKeyword(word) || (p < i && isKeyword(lettered));
     const found = keyed
       ? ruleAt(text, rules, i, word, p, lettered)
-      : (qualifiedAt(text, rules, i) ?? (born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined));
+      : (qualifiedAt(text, rules, i) ??
+        ownedAt(text, (owning ??= rules.filter((r) => r.owned?.stem.test(text) === true)), i) ??
+        (born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined));
     if (found) {
       hits.push(found);
       const more = listedAfter(text, found, rules);
@@ -574,6 +608,20 @@ function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit 
   return undefined;
 }
 
+/** Characters before a value that a keyword, its tail and an owner (OWNER_PHRASE) may take. */
+const OWNED_WINDOW = 160;
+
+/** The value at `i` of the first of `rules` (each `owned`) whose keyword stands before it with an owner between (`Steuer-ID mein Mann: `). */
+function ownedAt(text: string, rules: readonly KeyedRule[], i: number): Hit | undefined {
+  for (const rule of rules) {
+    rule.value.lastIndex = i;
+    const m = rule.value.exec(text);
+    if (m === null || rule.owned === undefined || !rule.owned.before.test(text.slice(Math.max(0, i - OWNED_WINDOW), i))) continue;
+    return { type: rule.type, start: i, end: i + m[0].length, placeholder: `[${rule.type}]` };
+  }
+  return undefined;
+}
+
 /** Between the values of a list after one keyword: a remark in brackets (`(meine)`), then `,`, `;`, `/`, `&`, `und`, `and`, `oder`, `or`, `sowie`. */
 const LIST_JOIN = /[ \t]{0,3}(?:\([^()\n]{1,30}\)[ \t]{0,3})?(?:[,;/&]|(?:und|and|oder|or|sowie)(?=[ \t]))[ \t]{0,3}/iy;
 /** Digits a value after the first of a list needs: fewer read as a postal code (`Konto 12345678, 10115 Berlin`) or a count. */
@@ -593,10 +641,18 @@ function shortListed(text: string, rule: KeyedRule, value: string, digits: strin
   return LIST_END.test(text) || nextListed(text, end) >= 0;
 }
 
-/** Where the next value of a list starts after `end`: after a join (LIST_JOIN), at a digit; -1 when none does. */
-function nextListed(text: string, end: number): number {
+/**
+ * Where the next value of a list starts after `end`: after a join (LIST_JOIN), at a digit; -1 when none does. `owned`:
+ * an owner may stand between the join and the value (`…, mein Mann 98 765 432 109`).
+ */
+function nextListed(text: string, end: number, owned = false): number {
   LIST_JOIN.lastIndex = end;
-  return LIST_JOIN.test(text) && isDigit(text.charCodeAt(LIST_JOIN.lastIndex)) ? LIST_JOIN.lastIndex : -1;
+  if (!LIST_JOIN.test(text)) return -1;
+  const at = LIST_JOIN.lastIndex;
+  if (isDigit(text.charCodeAt(at))) return at;
+  if (!owned) return -1;
+  OWNER_AT.lastIndex = at;
+  return OWNER_AT.test(text) && isDigit(text.charCodeAt(OWNER_AT.lastIndex)) ? OWNER_AT.lastIndex : -1;
 }
 
 /**
@@ -609,7 +665,8 @@ function listedAfter(text: string, first: Hit, rules: readonly KeyedRule[]): Hit
   const more: Hit[] = [];
   let word: string | undefined;
   let end = first.end;
-  for (let at = nextListed(text, end); at >= 0; at = nextListed(text, end)) {
+  const owned = rule.owned !== undefined;
+  for (let at = nextListed(text, end, owned); at >= 0; at = nextListed(text, end, owned)) {
     rule.value.lastIndex = at;
     const m = rule.value.exec(text);
     if (m === null) break;

@@ -165,19 +165,31 @@ export function cardHits(text: string, from: number): Hit[] {
       }
     }
   }
-  const dotted = dottedCardHits(text, from);
-  return dotted.length === 0 ? hits : [...hits, ...dotted].sort((a, b) => a.start - b.start);
+  const separated = separatedCardHits(text, from);
+  return separated.length === 0 ? hits : [...hits, ...separated].sort((a, b) => a.start - b.start);
 }
 
 /**
- * A card number in four groups of four split by dots (`4111.1111.1111.1111`), as some write it: no amount, date or
- * address is written so. Still a card by its issuer's range and Luhn, and not named as another number.
+ * A card number written with other separators between its groups, the same one each time, as some write it: four
+ * groups of four (`4111.1111.1111.1111`, `4111/1111/1111/1111`, `4111_1111_…`, `4111,1111,…`; a 19-digit card with a
+ * fifth of one to three, Amex's 4-6-5), or split by runs of four to eight blanks (a tab read as one: `blankTabs`), as
+ * Outlook writes `&nbsp;&nbsp;&nbsp;&nbsp;`. No amount, date, version or address is written so: a comma then a blank,
+ * as in a list of amounts (`1.000, 2.000, 3.000 Euro`), splits no card. Not run on into more groups, nor after a digit
+ * or one of those separators. Still a card by its issuer's range, length and Luhn, and not named as another number; an
+ * expiry glued on after it goes into its mask (`4111/1111/1111/1111/1227`).
  */
-const DOTTED_CARD_RE = /(?<![\d.,])\d{4}(?:\.\d{4}){3}(?![.,]?\d)/g;
+const SEPARATED_CARD_RE = new RegExp(
+  String.raw`\d{4}(?<![\d.,/_]\d{4})([./_,]| {4,8})(?:\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{6}\1\d{5})(?!\d|[.,_]\d|\1(?!${EXPIRY})\d)`,
+  'g',
+);
+/** The separators SEPARATED_CARD_RE allows, for the checks that know blanks only. */
+const OTHER_SEPARATORS = /[./_,]| {4,8}/g;
 
-function dottedCardHits(text: string, from: number): Hit[] {
-  if (!text.includes('.', from)) return [];
-  return allMatches(DOTTED_CARD_RE, text, from)
-    .filter((m) => isCardNumber(m[0].replace(/\./g, ' ')) && !namedNotCard(text, m.index, m[0]))
-    .map((m) => ({ type: 'CARD', start: m.index, end: m.index + m[0].length, placeholder: '[CARD]' }));
+function separatedCardHits(text: string, from: number): Hit[] {
+  return allMatches(SEPARATED_CARD_RE, text, from)
+    .filter((m) => {
+      const written = m[0].replace(OTHER_SEPARATORS, ' ');
+      return isCardNumber(written) && !namedNotCard(text, m.index, written);
+    })
+    .map((m) => ({ type: 'CARD', start: m.index, end: withExpiry(text, m.index + m[0].length), placeholder: '[CARD]' }));
 }

@@ -23,11 +23,21 @@ export function isValidIban(compact: string): boolean {
 // Every quantifier is bounded and the alternatives are disjoint (but IBAN_RE's last, tried only when the others fail),
 // so matching stays linear.
 /**
- * Between the groups of an IBAN: one to three blanks (HTML and aligned forms double them; a tab is read as a blank,
- * `blankTabs`), a dash, a dot or a line break.
+ * Between the groups of an IBAN: one to eight blanks (HTML and aligned forms double them, Outlook's `&nbsp;` runs come
+ * as four; a tab is read as a blank, `blankTabs`), a dash, a dot, a slash, an underscore, a comma or a line break. A
+ * slash, an underscore, a comma or four blanks or more (WIDE_GAP) need a valid checksum (ibanLength).
  */
-const IBAN_GAP = String.raw`(?:[\n.-]| {1,3})`;
+const IBAN_GAP = String.raw`(?:[\n./_,-]| {1,8})`;
+/** The gaps IBAN_GAP allows that a candidate passes with only if its checksum is valid: none writes a mistyped IBAN so often. */
+const WIDE_GAP = /[/_,]| {4}/;
+/** Every character of IBAN_GAP, to take them out of a candidate. */
+const IBAN_GAPS = /[ \n./_,-]/g;
 const IBAN_CHAR = '[A-Za-z0-9]';
+/**
+ * Where a candidate ends: not inside a word (`\b`), or where its last digit meets the letters of a word glued on after
+ * it (`DE89370400440532013000Danke`), which ibanLength takes off again, with a valid checksum only.
+ */
+const IBAN_END = String.raw`(?:\b|(?<=\d)(?=[A-Za-z]))`;
 // IBANs as they are written: in one piece, maybe wrapped onto the next line anywhere (`DE89370400440532\n013000`), or
 // in groups of four or of three split by IBAN_GAP (`DE89 3704 0044 ...`, `de89-3704-...`, `DE89.3704.0044...`,
 // `DE89  3704  0044 ...`, `DE89 370 400 440 ...`, wrapped after a group), maybe with a blank after a country in
@@ -41,11 +51,11 @@ const IBAN_CHAR = '[A-Za-z0-9]';
 const IBAN_START = String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}`;
 const UNEVEN_GROUPS = String.raw`(?:${IBAN_GAP}(?![A-Z]{2}\d{2})[0-9A-Z]{1,30}){1,10}`;
 const IBAN_RE = new RegExp(
-  String.raw`${IBAN_START}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))\b`,
+  String.raw`${IBAN_START}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))${IBAN_END}`,
   'g',
 );
 /** The uneven groups at one place: where an evenly grouped match was no IBAN, its groups may go on unevenly (`DE89 3704 0044 0532 013000`). */
-const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}\b`, 'y');
+const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}${IBAN_END}`, 'y');
 /**
  * IBAN lengths of the countries a German or Swiss bank's customers write most: a number of exactly this
  * shape is masked even when its checksum fails (a typo in an IBAN is still the customer's account).
@@ -82,7 +92,11 @@ function nearCountryShape(compact: string): boolean {
   return (NEAR_BBAN_SHAPES[country] ?? DIGITS).test(bban) && (bban.slice(4).match(LETTERS)?.length ?? 0) <= NEAR_MAX_LETTERS;
 }
 
-const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n' || c === '.';
+const isIbanGap = (c: string | undefined) => c === ' ' || c === '-' || c === '\n' || c === '.' || c === '/' || c === '_' || c === ',';
+const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+/** Letters alone: a word glued on after an IBAN (`Danke` of `DE89370400440532013000Danke`). */
+const GLUED_WORD = /^[A-Za-z]+$/;
 
 /**
  * IBANs: in upper case with a valid checksum, as always; in lower case, or mistyped (checksum failing),
@@ -97,12 +111,12 @@ export function ibanHits(text: string, from: number): Hit[] {
   let lookedAgain = false;
   IBAN_RE.lastIndex = from;
   for (let m = IBAN_RE.exec(text); m !== null; m = IBAN_RE.exec(text)) {
-    let found = ibanLength(m[0], m[1] === undefined);
+    let found = ibanLength(m[0], m[1] === undefined, isAsciiLetter(text[m.index + m[0].length]));
     if ((found === undefined || found.rank === NEAR) && m[1] === undefined) {
       // Even groups that are no IBAN, or only a mistyped one, may go on unevenly (`DE89 3704 0044 0532 013000`, `… 05⏎32 0130 00`).
       UNEVEN_IBAN_AT.lastIndex = m.index;
       const uneven = UNEVEN_IBAN_AT.exec(text);
-      const more = uneven === null ? undefined : ibanLength(uneven[0], false);
+      const more = uneven === null ? undefined : ibanLength(uneven[0], false, isAsciiLetter(text[m.index + uneven[0].length]));
       if (more !== undefined && (found === undefined || more.rank > found.rank)) found = more;
     }
     if (found === undefined) {
@@ -123,7 +137,7 @@ export function ibanHits(text: string, from: number): Hit[] {
 }
 
 /** A group that starts as an IBAN of IBAN_LENGTHS does, in capitals, after a gap (`… DE89`). */
-const COUNTRY_GROUP = /[ \n.-]([A-Z]{2})\d{2}/g;
+const COUNTRY_GROUP = /[ \n./_,-]([A-Z]{2})\d{2}/g;
 
 /** Where in a candidate that is no IBAN a group starts as one of a known country does (COUNTRY_GROUP); 0 if none. */
 function nextCountryStart(raw: string): number {
@@ -141,9 +155,12 @@ const NEAR = 1;
  * How much of an IBAN_RE match, from its start, is an IBAN, and how sure (`rank`); undefined if none. Of its country's
  * shape, with a valid checksum or not; `even` groups also in capitals with a valid checksum, of any country. Else a
  * character or two short or too long for its country (nearCountryShape): the longest such part, so that a mistyped
- * IBAN is masked with its last group.
+ * IBAN is masked with its last group. A part with a slash, an underscore, a comma or four blanks between its groups
+ * (WIDE_GAP) only with a valid checksum; one with a word glued on after its last digit (`DE89370400440532013000Danke`;
+ * `letterAfter`: the text goes on after the match with a letter) only with a valid checksum and its country's shape,
+ * and the word stays.
  */
-function ibanLength(raw: string, even: boolean): { end: number; rank: number } | undefined {
+function ibanLength(raw: string, even: boolean, letterAfter: boolean): { end: number; rank: number } | undefined {
   // The match may run into a following code; shorten at group boundaries until it is an IBAN. One of its country's
   // length goes first: a longer part may pass mod-97 by chance with the first groups of a card number after it
   // (`AT61 1904 3002 3457 3201 4010 0000 5377 0012`).
@@ -153,13 +170,16 @@ function ibanLength(raw: string, even: boolean): { end: number; rank: number } |
   for (let end = raw.length; end >= 15; end -= 1) {
     if (isIbanGap(raw[end - 1])) continue;
     const next = raw[end];
-    if (next !== undefined && !isIbanGap(next)) continue;
+    const glued = next === undefined ? letterAfter : !isIbanGap(next);
+    if (glued && !(next === undefined || (isDigit(raw[end - 1]) && GLUED_WORD.test(raw.slice(end))))) continue;
     const written = raw.slice(0, end);
-    const compact = written.replace(/[ \n.-]/g, '').toUpperCase();
+    const compact = written.replace(IBAN_GAPS, '').toUpperCase();
     const shape = hasCountryShape(compact);
     const passes = isValidIban(compact);
     if (passes && shape) return { end, rank: VALID_AND_SHAPED };
+    if (glued) continue;
     if (passes && valid === undefined && even && written === written.toUpperCase()) valid = end;
+    else if (WIDE_GAP.test(written)) continue;
     else if (shaped === undefined && shape) shaped = end;
     else if (!shape && near === undefined && nearCountryShape(compact)) near = end;
   }
