@@ -5,7 +5,8 @@
  *   stays, the name becomes `[NAME]`;
  * - a name greeted without a title, before the greeting's comma (`Hallo Anna,`, `Dear John Smith,`, `Sehr geehrte Anna Schmidt,`; in lower case
  *   after a greeting that opens its line: `hallo markus,`);
- * - a name the writer gives (`mein Name ist Anna Schneider`, `ich heiße`, `my name is`, `Name:`) or signs
+ * - a name the writer gives (`mein Name ist Anna Schneider`, `Mein Name lautet`, `ich heiße`, `my name is`, `Name:`,
+ *   `Ich, Anna Schneider, widerrufe …`), a relative's (`meine Tochter Lena Schmitt`, `unsere Tochter`), or one signed
  *   with after a closing (`Viele Grüße, Anna`, `Best regards\nJohn Smith`), alone on the rest of its line, or of two
  *   words or more on the next line before a separator (`Anna Schmidt | Tel. …`);
  * - the display name in a quoted or forwarded header (`Von: Erika Mustermann <…>`, `To: Jane <…>`).
@@ -78,13 +79,21 @@ const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 const GREETING = String.raw`(?:[Ss]ehr geehrte[rs]?|[Hh]allo|[Hh]ello|[Hh]i|[Hh]ey|[Ll]iebe|[Ll]ieber|[Dd]ear|[Mm]oin|[Ss]ervus|[Gg]rüezi|[Gg]uten (?:[Tt]ag|[Mm]orgen|[Aa]bend)|[Bb]onjour|[Bb]onsoir|[Ss]alut|[Cc]h(?:er|ère)s?|[Bb]uongiorno|[Bb]uonasera|[Ss]alve|[Cc]iao|Car[oai]|[Gg]entil(?:e|i|issim[oa])|[Ee]gregi[oa])`;
 /**
  * A relative the writer names (`my husband Thomas Becker`, `my late father, Karl-Heinz Brandt`, `meine Tochter Lena
- * Schmitt`, `das Konto meiner Mutter Gertrud Krüger`, `meinem verstorbenen Vater Andrzej Kowalski`): the name after it is
+ * Schmitt`, `das Konto meiner Mutter Gertrud Krüger`, `meinem verstorbenen Vater Andrzej Kowalski`, `für meinen Sohn
+ * Paul Schmitt`): the name after it is
  * a person's as surely as one a writer introduces themself with. Written from the letter after `m` (`y husband`,
  * `eine Tochter`, `einer Mutter`), as the scan's other cues are, so that `My` and `Meine` need no second spelling. In
  * French and Italian too (`ma mère Monique Favre`, `mon père`, `mia madre Maria Rossi`, `mio padre`).
  * Not `Frau` or `Herr` alone, which are titles and cue a name of their own (`meine Frau Schmidt`).
  */
-const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|mother|father|partner|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|ein(?:e[rms]?)? (?:verstorbene[nr]? )?(?:Ehemann(?:e?s)?|Ehefrau|Mann(?:e?s)?|Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Partnerin|Partners?|Lebensgefährtin|Lebensgefährten?|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?|Schwiegermutter|Schwiegervaters?)|eine verstorbene Frau|a (?:défunte )?(?:mère|femme|fille|sœur|soeur|grand-mère|conjointe|compagne|tante|belle-mère|petite-fille)|on (?:défunt |feu )?(?:père|mari|fils|frère|grand-père|époux|épouse|conjoint|compagnon|oncle|beau-père|petit-fils)|ia (?:defunta )?(?:madre|moglie|figlia|sorella|nonna|zia|compagna|suocera)|io (?:defunto )?(?:padre|marito|figlio|fratello|nonno|zio|compagno|suocero)),?`;
+const RELATIVE_CUE = String.raw`(?:y (?:late )?(?:husband|wife|son|daughter|mother|father|partner|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|ein(?:e[nrms]?)? (?:verstorbene[nr]? )?(?:Ehemann(?:e?s)?|Ehefrau|Mann(?:e?s)?|Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Partnerin|Partners?|Lebensgefährtin|Lebensgefährten?|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?|Schwiegermutter|Schwiegervaters?)|eine verstorbene Frau|a (?:défunte )?(?:mère|femme|fille|sœur|soeur|grand-mère|conjointe|compagne|tante|belle-mère|petite-fille)|on (?:défunt |feu )?(?:père|mari|fils|frère|grand-père|époux|épouse|conjoint|compagnon|oncle|beau-père|petit-fils)|ia (?:defunta )?(?:madre|moglie|figlia|sorella|nonna|zia|compagna|suocera)|io (?:defunto )?(?:padre|marito|figlio|fratello|nonno|zio|compagno|suocero)),?`;
+/**
+ * A relative of the writer's family (`Unsere Tochter Lena Schmitt`, `für unseren Sohn Paul`, `our daughter Emily
+ * Smith`), as RELATIVE_CUE from the letter after `U` or `O` (`nsere Tochter`, `ur daughter`): kin only, not a partner
+ * or `Mann`, which a firm has too (`unser Partner Beispiel`, `unser Mann in Frankfurt`); `unsere Bank`,
+ * `unsere Tochtergesellschaft` name no relative.
+ */
+const OUR_RELATIVE_CUE = String.raw`(?:ur (?:late )?(?:son|daughter|mother|father|brother|sister|grandmother|grandfather|grandson|granddaughter|mum|mom|dad|uncle|aunt)|nser(?:e[nmrs]?)? (?:verstorbene[nr]? )?(?:Sohn(?:e?s)?|Tochter|Mutter|Vaters?|Bruders?|Schwester|Großmutter|Großvaters?|Oma|Opas?|Enkelin|Enkels?|Tante|Onkels?)),?`;
 /**
  * The relatives after whom one capitalised word is a given name (`Meine Tochter Emma soll …`, `my son Paul`), from the
  * letter after `m` as RELATIVE_CUE: in German only at a sentence's `Mein`/`Meine`, where the word after the relative
@@ -114,7 +123,7 @@ const FR_IT_CLOSING_CUE = String.raw`ordialement|[Ss]alutations|ien à (?:vous|t
 // One cheap scan finds the cues (a title, a naming phrase, a closing, a greeting, a header); the full
 // pattern then runs only where a cue is, anchored there. Scanning with the full patterns, or with a
 // lookbehind, costs several times more on every text, and most texts hold no cue.
-const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|${RELATIVE_CUE}|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person|${FR_IT_GIVEN_CUE})|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|esten Dank|est|ishes|${FR_IT_CLOSING_CUE}|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
+const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his is|ch bin|I'm|I’m|I am|er ist|behalf of|${RELATIVE_CUE}|${OUR_RELATIVE_CUE}|[Ii]ch,(?<![A-Za-zÄÖÜäöüß][Ii]ch,)|ICH,|I,|gez\.|Kontoinhaber|Depotinhaber|Karteninhaber|Inhaber|Bevollmächtigte|Vorname|Nachname|Cardholder|Card holder|Ansprechpartner|Empfänger|Zahlungsempfänger|Begünstigte|Account holder|Beneficiary|Payee|Contact person|${FR_IT_GIVEN_CUE})|(Grü(?:ß|ss)en?|Gruß|Gru(?:ss|essen?)|egards|incerely|aithfully|ruly|ochachtungsvoll|Tschüs|Ciao|Bis dann|Bis bald|Mfg|mfg|heers|hanks|hank you|ielen Dank|anke|MfG|LG|VG|esten Dank|est|ishes|${FR_IT_CLOSING_CUE}|GRÜ(?:ß|SS)EN?|GRU(?:ß|SS|ESSEN?)|EGARDS|INCERELY|HANKS|ANKE|MFG|${SIG_DASHES})|(${GREETING})|((?:Von|From|An|To|Cc|CC|Absender|Sender):)`, 'g');
 /**
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
@@ -132,7 +141,7 @@ const FR_IT_FIELD = String.raw`Titulaire(?: du compte| de la carte)?|Titolare(?:
  * The name ends before the label of a field after it on the same line (`Vorname: Lisa Nachname: Schmitz`).
  */
 const GIVEN = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name ist|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN}|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person|${FR_IT_FIELD}):)[ \t]{1,40}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:(?:Vor|Nach|Geburts)?[Nn]ame|Nom|Prénom|Nome|Cognome)):)`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )Name (?:ist|lautet)|(?<=${BEFORE}[Mm]y )name is|${BEFORE}[Nn]ame:|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN}|${BEFORE}gez\.|${BEFORE}(?:(?:Kontoi|Depoti|Karteni|I)nhaber(?:in|\(in\))?|Bevollmächtigte(?:[rn]|\(r\))?|Vorname|Nachname|Card[ ]?holder|Ansprechpartner(?:in)?|(?:Zahlungs)?[Ee]mpfänger(?:in)?|Begünstigte[rn]?|Account holder|Beneficiary|Payee|Contact person|${FR_IT_FIELD}):)[ \t]{1,40}(${nameWords(3)})${END_OF_WORD}(?!(?<=[ \t](?:(?:Vor|Nach|Geburts)?[Nn]ame|Nom|Prénom|Nome|Cognome)):)`,
   'uy',
 );
 /**
@@ -152,7 +161,7 @@ const LOWER_WORD = String.raw`\p{Ll}{2,30}(?:-\p{Ll}{2,30})?`;
  * end, `und`, `and`), so that more of a sentence is not taken for it.
  */
 const GIVEN_LOWER = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]ein )[Nn]ame ist|(?<=${BEFORE}[Mm]y )name is|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN})[ \t]{1,3}(${LOWER_WORD}(?:[ \t]${LOWER_WORD}){1,2})(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]{1,3}(?:und|and|et|e)[ \t])`,
+  String.raw`(?:(?<=${BEFORE}[Mm]ein )[Nn]ame (?:ist|lautet)|(?<=${BEFORE}[Mm]y )name is|(?<=${BEFORE}[Ii]ch )heiße|${FR_IT_GIVEN})[ \t]{1,3}(${LOWER_WORD}(?:[ \t]${LOWER_WORD}){1,2})(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]{1,3}(?:und|and|et|e)[ \t])`,
   'uy',
 );
 
@@ -161,7 +170,22 @@ const GIVEN_LOWER = new RegExp(
  * ist`, `on behalf of`), then a name of two or three words (group 1): one word is too often no name (`Ich bin Kunde`).
  */
 const INTRODUCED = new RegExp(
-  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of|(?<=${BEFORE}[Mm])(?:${RELATIVE_CUE}))[ \t]{1,3}(${nameWordRun(2, 3)})${END_OF_WORD}`,
+  String.raw`(?:(?<=${BEFORE}[Mm]y )name's|(?<=${BEFORE}[Tt])his is|(?<=${BEFORE}[Ii])ch bin|${BEFORE}I(?:'m|’m| am)|(?<=${BEFORE}[Hh]i)er ist|(?<=${BEFORE}on )behalf of)[ \t]{1,3}(${nameWordRun(2, 3)})${END_OF_WORD}`,
+  'uy',
+);
+/** At a relative (RELATIVE_CUE, OUR_RELATIVE_CUE), then a name of two or three words (group 1), as INTRODUCED. */
+const RELATED = new RegExp(
+  String.raw`(?:(?<=${BEFORE}[Mm])(?:${RELATIVE_CUE})|(?<=${BEFORE}[OoUu])(?:${OUR_RELATIVE_CUE}))[ \t]{1,3}(${nameWordRun(2, 3)})${END_OF_WORD}`,
+  'uy',
+);
+/**
+ * At a first-person pronoun opening a sentence or line and its comma, a name of two or three words between commas
+ * (group 1), as a writer names themself in a declaration: `Ich, Erika Musterfrau, widerrufe …`, `I, John Smith, hereby
+ * …`, `Sehr geehrte Damen und Herren,\nich, Erika Musterfrau, …`. Words in lower case are none (`Ich, als Kunde seit
+ * 2010, …`, `I, too, …`).
+ */
+const FIRST_PERSON = new RegExp(
+  String.raw`(?<=(?:^|[\n.!?:;])[ \t>"'„“”‚‘»«(]{0,8})(?:Ich|ich|ICH|I),[ \t]{1,3}(${nameWordRun(2, 3)})(?=[ \t]{0,3},)`,
   'uy',
 );
 /**
@@ -249,8 +273,11 @@ const SIGNED_PAIR = new RegExp(
   String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${NAME_WORD})([ \t]{1,3}(?:und|and|&|u\.)[ \t]{1,3})(${nameWords(2)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
-/** At a closing, then on the next line a name written surname first, as a list has it: `Müller, Thomas` (group 1). */
-const SIGNED_REVERSED = new RegExp(String.raw`${CLOSING}${CLOSING_BREAK}${SIGNER}(${WORD},[ \t]{1,3}${WORD}(?:[ \t]${WORD})?)(?=[ \t]*(?:\r?\n|$))`, 'uy');
+/**
+ * At a closing, then on the next line a name written surname first, as a list has it: `Müller, Thomas`, also in
+ * capitals (`MÜLLER, Thomas`, `MÜLLER, THOMAS`) (group 1).
+ */
+const SIGNED_REVERSED = new RegExp(String.raw`${CLOSING}${CLOSING_BREAK}${SIGNER}(${NAME_WORD},[ \t]{1,3}${NAME_WORD}(?:[ \t]${NAME_WORD})?)(?=[ \t]*(?:\r?\n|$))`, 'uy');
 
 /** A title alone on its line, then the name alone on the next, as an address block has it: `Herrn\nThomas Müller` (group 1). */
 const TITLED_LINE = new RegExp(
@@ -402,7 +429,7 @@ function cuedNameHits(text: string): Hit[] {
     const greeting = cue[4] !== undefined || greetsFirst;
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : greeting ? GREETED : SIGNED, text, at);
     if (m === null && cue[1] !== undefined) m = titledLine(text, at);
-    if (m === null && cue[2] !== undefined) m = introduced(text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at);
+    if (m === null && cue[2] !== undefined) m = introduced(INTRODUCED, text, at) ?? introduced(RELATED, text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at) ?? firstPerson(text, at);
     if (m === null && greeting) m = greetedLowerCase(text, at);
     // `Servus` greets, and closes too below the text's first line (`…\nServus\nThomas`): then it is read as a closing.
     const closing = (cue[3] !== undefined && !greetsFirst) || (m === null && informal && at >= firstLineEnd);
@@ -450,8 +477,8 @@ function cuedNameHits(text: string): Hit[] {
     if (cue[1] === undefined && isAllCaps(name) && !/[ \t]/.test(name) && text.slice(at, hit.start).includes('\n')) continue;
     // `Viele Grüße\nBerlin, Germany`, `Mit freundlichen Grüßen\nMünchen`: where the writer is, not who.
     if (closing && isPlaceLine(restOfLine(text, hit.start, 'none'))) continue;
-    // `Danke!` then `Viele Grüße` then the name: the second closing is no name; it is a cue of its own.
-    if (closing && isClosingPhrase(text.slice(hit.start, hit.end))) {
+    // `Danke!` then `Viele Grüße` (or `Hochachtungsvoll`) then the name: the second closing is no name; it is a cue of its own.
+    if (closing && isClosingPhrase(name)) {
       NAME_CUE.lastIndex = hit.start;
       continue;
     }
@@ -507,10 +534,13 @@ function signedShort(text: string, at: number): RegExpExecArray | null {
   return FIRM_AFTER_LG.has(words[0].toLowerCase()) || namesFirm(text, words, m.index + m[0].length) ? null : m;
 }
 
-/** SIGNED_REVERSED's match at `at`, unless a word of it names no one or starts a sentence (`Danke\nAlso, Thomas`). */
+/**
+ * SIGNED_REVERSED's match at `at`, unless a word of it names no one or starts a sentence (`Danke\nAlso, Thomas`), also
+ * in capitals (`Viele Grüße\nOK, Thomas`, `ETF, DAX`).
+ */
 function signedReversed(text: string, at: number): RegExpExecArray | null {
   const m = stickyAt(SIGNED_REVERSED, text, at);
-  return m === null || namesNoOne(m[1]) ? null : m;
+  return m === null || namesNoOne(m[1]) || m[1].split(/[ \t,]+/u).some(isCapsNotName) ? null : m;
 }
 
 /** SIGNED_PAIR's two names at `at` (`Anna` and `Peter Schmidt`), the first not looked for elsewhere, as a given name alone. */
@@ -625,15 +655,44 @@ function fieldLine(text: string, at: number): RegExpExecArray | null {
 }
 
 /**
- * INTRODUCED's match at `at`, unless a word of it starts sentences or names no one (`Ich bin Neukunde Ihrer Bank`), or
- * it opens with a title, whose own cue takes the name after it (`meinem Vater Herrn Brandt`: the title stays), or with
- * a noun of time (`Ich bin Anfang Juni …`, `Mein Mann Ende Mai …`).
+ * The match at `at` of INTRODUCED or RELATED (`re`), unless a word of it starts sentences or names no one (`Ich bin
+ * Neukunde Ihrer Bank`), or it opens with a title, whose own cue takes the name after it (`meinem Vater Herrn Brandt`:
+ * the title stays), or with a noun of time (`Ich bin Anfang Juni …`, `Mein Mann Ende Mai …`); after a relative, not a
+ * security (`für unseren Sohn Apple Aktien`: see `namesSecurity`).
  */
-function introduced(text: string, at: number): RegExpExecArray | null {
-  const m = stickyAt(INTRODUCED, text, at);
+function introduced(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(re, text, at);
   const words = m ? lowerWords(m[1]) : [];
   if (m === null || TITLE_WORDS.has(words[0]) || TIME_NOUNS.has(words[0])) return null;
-  return words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w)) ? null : m;
+  if (words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w))) return null;
+  // After a relative, what one buys or saves for them (`für unseren Sohn Apple Aktien`, `meiner Tochter MSCI World ETF`).
+  return re === RELATED && namesSecurity(m[1]) ? null : m;
+}
+
+/**
+ * Words of securities, accounts and who holds them (`Apple Aktien`, `Deka Fonds`, `Tesla Shares`, `Apple Aktionär`), in
+ * lower case: a cued name holding one, or a hyphened part of one (`Apple-Aktien`), names none.
+ */
+const SECURITY_WORDS = new Set(
+  'aktie aktien anleihe anleihen fonds etf etfs zertifikat zertifikate wertpapier wertpapiere sparplan depot konto share shares stock stocks bond bonds fund funds aktionär aktionärin aktionäre anleger anlegerin shareholder shareholders investor'.split(' '),
+);
+
+/** Whether a cued name's words hold a security's word (SECURITY_WORDS) or a word in capitals that names no one (`MSCI World ETF`). */
+function namesSecurity(name: string): boolean {
+  return name.split(/[ \t]+/u).some((w) => isCapsNotName(w) || w.toLowerCase().split('-').some((part) => SECURITY_WORDS.has(part)));
+}
+
+/**
+ * FIRST_PERSON's match at `at`, unless a word of it starts sentences, names no one, is prose, a job's or a noun's (`Ich,
+ * Ihre Kundin, …`, `I, The Undersigned, …`, `Ich, Inhaber Des Kontos, …`), or it opens with a title, whose own cue takes
+ * the name after it (`Ich, Frau Erika Musterfrau, …`: the title stays).
+ */
+function firstPerson(text: string, at: number): RegExpExecArray | null {
+  const m = stickyAt(FIRST_PERSON, text, at);
+  const words = m ? lowerWords(m[1]) : [];
+  if (m === null || TITLE_WORDS.has(words[0]) || TIME_NOUNS.has(words[0])) return null;
+  const noName = (w: string) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w) || NOT_GIVEN_WORDS.has(w) || NOUN_ENDING.test(w);
+  return words.some(noName) || m[1].split(/[ \t]+/u).some((w) => isJobWord(w)) || namesSecurity(m[1]) ? null : m;
 }
 
 /**
