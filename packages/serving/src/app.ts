@@ -143,6 +143,8 @@ export function createApp(options: AppOptions): ServingApp {
     } else if (event.kind === 'registry_unreadable') {
       // No model failed to load: an alert on failed loads must not fire for a registry.json being replaced.
       metrics.registryReadFailures.inc();
+    } else if (event.kind === 'champion_missing') {
+      metrics.championMissing.set({}, event.missing ? 1 : 0);
     }
   });
 

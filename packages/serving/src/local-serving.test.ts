@@ -368,6 +368,7 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
       const reload = async () => (await serving.app.request('/v1/admin/reload', { method: 'POST' })).json() as Promise<{ modelId: string; changed: boolean; note?: string }>;
       try {
         expect((await served()).modelId).toBe('m-new');
+        expect(await (await serving.app.request('/metrics')).text()).toMatch(/^mailroute_champion_missing 0$/m);
         await registry.reject('m-new', { note: 'misroutes complaints' });
         expect(await reload()).toMatchObject({ changed: true, modelId: 'm-old' });
         expect((await served()).modelId).toBe('m-old');
@@ -379,6 +380,9 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         }
         expect(await served()).toMatchObject({ modelId: 'm-old', registry: { status: 'Rejected' } });
         expect(warnings.filter((w) => w.includes('no champion'))).toHaveLength(1); // said once, not every poll
+        // An alert can see it: a model no longer approved serves on.
+        const missing = async () => /^mailroute_champion_missing (\d)$/m.exec(await (await serving.app.request('/metrics')).text())?.[1];
+        expect(await missing()).toBe('1');
         // A champion onnxruntime cannot load: the public answer names the file, not the server's paths.
         const broken = path.join(dir, 'm-broken');
         await writeFixtureModel(broken, 'm-broken');
@@ -395,6 +399,8 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
         expect(problem.detail).toContain('m-broken');
         expect(problem.detail).not.toContain(dir);
         expect((await served()).modelId).toBe('m-old');
+        // A champion again (even one that failed to load): no longer missing.
+        expect(await missing()).toBe('0');
       } finally {
         await serving.close();
       }

@@ -139,7 +139,7 @@ describe('mailroute registry', () => {
     expect(unexplained.stderr).toContain('rejecting model-a, the champion, takes it out of service (servers roll back at their next poll): add --note <why>');
     expect((await createLocalRegistry({ home }).get('model-a')).status).toBe('Approved');
     expect((await run(['registry', 'reject', 'model-a', '--note', 'drifted'], home)).stdout).toBe(
-      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now; servers using this registry find none at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it) and keep the model they have loaded until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force --note <why>`, or train a new one; `mailroute registry approve model-a --force --note <why>` undoes this\n',
+      'model-a: Rejected; it was the champion: no other version is Approved, so there is no champion now; servers using this registry find none at their next poll (every 5 s by default; `mailroute serve --poll-seconds` sets it) and keep the model they have loaded until you approve another: every other version is Rejected, so approve one again with `mailroute registry approve <id> --force --note <why>`, or train a new one (a server started or restarted before then refuses to start: it has no champion to serve); `mailroute registry approve model-a --force --note <why>` undoes this\n',
     );
     // Rejected already: nothing changes, no second entry in its history, and the answer says so.
     const rejectedAgain = await run(['registry', 'reject', 'model-a', '--by', 'carl'], home);

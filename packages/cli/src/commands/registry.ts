@@ -92,7 +92,7 @@ export function rejectOutcome(
     ? `${historyKept ? 'no earlier champion is Approved' : NO_HISTORY}, and ${failed.join(', ')} ${failed.length > 1 ? 'are' : 'is'} Approved but failed ${failed.length > 1 ? 'their gates' : 'its gate'}, so there is no champion now`
     : 'no other version is Approved, so there is no champion now';
   const until = failed.length > 0 ? `you make one champion (\`mailroute registry champion ${failed[0]}\`) or ${approveAnotherHint(others)}` : `you ${approveAnotherHint(others)}`;
-  return { stdout: `${id}: Rejected; it was the champion: ${none}; servers using this registry find none ${NEXT_POLL} and keep the model they have loaded until ${until}; ${undo}\n`, stderr: '' };
+  return { stdout: `${id}: Rejected; it was the champion: ${none}; servers using this registry find none ${NEXT_POLL} and keep the model they have loaded until ${until} (a server started or restarted before then refuses to start: it has no champion to serve); ${undo}\n`, stderr: '' };
 }
 
 /** Said of a registry without champion history (a rollback cannot know which version served before). */

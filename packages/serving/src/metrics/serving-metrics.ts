@@ -69,6 +69,8 @@ export interface ServingMetrics {
   feedbackDelay: Histogram;
   /** Reads of the registry that failed (a poll or a reload that found no champion to compare): no model load was tried. */
   registryReadFailures: Counter;
+  /** 1 while the registry names no champion and the model loaded before serves on, no longer approved. */
+  championMissing: Gauge;
   inFlight: Gauge;
   rejected: Counter;
   /** Prediction records that failed to commit after their answer had gone (queued writes). */
@@ -111,6 +113,10 @@ export function createServingMetrics(): ServingMetrics {
   const registryReadFailures = registry.register(
     new Counter('mailroute_registry_read_failures_total', 'Registry reads that failed (registry.json unreadable): the loaded model keeps serving, no model load was tried.'),
   );
+  const championMissing = registry.register(
+    new Gauge('mailroute_champion_missing', '1 while the registry names no champion (rejected with no other Approved version): the model loaded before serves on, no longer approved; 0 otherwise.'),
+  );
+  championMissing.set({}, 0);
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
   // 0 from the start, not absent until the first guarded request (an alert on it would see no data).
   inFlight.set({}, 0);
@@ -171,6 +177,7 @@ export function createServingMetrics(): ServingMetrics {
     feedback,
     feedbackDelay,
     registryReadFailures,
+    championMissing,
     inFlight,
     rejected,
     storeWriteFailures,

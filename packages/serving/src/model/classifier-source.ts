@@ -93,6 +93,11 @@ export type SourceEvent =
   | { kind: 'load_failed'; modelId?: string; message: string }
   /** The registry could not be read (each poll or reload while it lasts): no model load was tried. */
   | { kind: 'registry_unreadable'; message: string }
+  /**
+   * The registry named no champion while a model served (`missing`: it was rejected with no other Approved version;
+   * the loaded model, no longer approved, serves on), or names one again (`missing: false`); said when it changes.
+   */
+  | { kind: 'champion_missing'; missing: boolean; modelId?: string }
   | { kind: 'released'; modelId: string };
 
 interface Slot {
@@ -202,10 +207,14 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (target === undefined) {
         if (slot === undefined) throw new NoChampionError('There is no model to serve (no champion in the registry).');
         // Said once, not every poll: serving the last model beats answering nothing.
-        if (!championMissing) logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
+        if (!championMissing) {
+          logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
+          emit({ kind: 'champion_missing', missing: true, modelId: previousModelId });
+        }
         championMissing = true;
         return { changed: false, modelId: previousModelId, previousModelId, noChampion: true };
       }
+      if (championMissing) emit({ kind: 'champion_missing', missing: false });
       championMissing = false;
       if (!force && slot !== undefined && target.id === previousModelId) {
         return { changed: false, modelId: previousModelId, previousModelId };
