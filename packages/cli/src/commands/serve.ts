@@ -476,7 +476,7 @@ function listKeys(ctx: CliContext, flags: ServeFlags, command: Command): void {
 }
 
 /** When a key was made, in UTC, and how long ago in whole days: `2026-12-07 (today)`, `2026-09-01 (97 days ago)`; `unknown` for a key made before it was kept. */
-export function keyAge(createdAt: string | undefined, now: number): string {
+function keyAge(createdAt: string | undefined, now: number): string {
   if (createdAt === undefined) return 'unknown';
   const at = Date.parse(createdAt);
   const days = Math.floor((now - at) / 86_400_000);

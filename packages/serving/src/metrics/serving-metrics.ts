@@ -29,13 +29,14 @@ export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 export function statusClass(status: number): (typeof STATUS_CLASSES)[number] {
   return STATUS_CLASSES[Math.floor(status / 100) - 1] ?? '5xx';
 }
+
+/** The reasons a route may give (`RouteSchema`): each model's series of `mailroute_routes_total` start at 0 for all. */
+const ROUTE_REASONS: readonly string[] = RouteSchema.shape.reason.options;
+
 /**
  * The `reason` of `mailroute_rejected_requests_total`: a key's rate limit, a body over the limit, too many requests at
  * once (of the server's, or of one key's share), a body that stopped arriving, a request from another machine to a server without keys (Host or Origin).
  */
-/** The reasons a route may give (`RouteSchema`): each model's series of `mailroute_routes_total` start at 0 for all. */
-const ROUTE_REASONS: readonly string[] = RouteSchema.shape.reason.options;
-
 export const REJECTION_REASONS = ['rate_limit', 'body_size', 'concurrency', 'concurrency_per_key', 'timeout', 'not_loopback'] as const;
 
 export interface ServingMetrics {
