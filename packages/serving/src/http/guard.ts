@@ -258,6 +258,15 @@ function admitter(ctx: AppContext, scope: Scope) {
 }
 
 /**
+ * The caller will never see this answer: it got 503 REQUEST_TIMEOUT (or 408), or (on Node) it closed the connection
+ * first (its own timeout). Work still running for it should stop, and record nothing (a classify's predictions are
+ * neither stored nor counted).
+ */
+export function callerGone(c: Context<AppEnv>): boolean {
+  return c.get('timedOut') === true || nodeStreams(c)?.outgoing.destroyed === true;
+}
+
+/**
  * Awaits `work` until the request deadline, then answers REQUEST_TIMEOUT (503), or 408 while the request's body
  * is still arriving: the connection is then closed, and `release` (which must be safe to call twice) gives the
  * request's slot back once it is, the work going on without it.

@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
-import { guardBodyRoute } from '../http/guard.js';
+import { callerGone, guardBodyRoute } from '../http/guard.js';
 import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
 import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
@@ -19,14 +18,6 @@ export function acceptsJson(accept: string): boolean {
     if (q !== undefined && Number(q.slice(2)) === 0) return false;
     return type === 'application/json' || type === 'application/*' || type === '*/*';
   });
-}
-
-/**
- * The caller will never see this answer: it got 503 REQUEST_TIMEOUT, or (on Node) it closed the connection
- * first (its own timeout). Its predictions are then neither stored nor counted.
- */
-function callerGone(c: Context<AppEnv>): boolean {
-  return c.get('timedOut') === true || (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing?.destroyed === true;
 }
 
 /** Said when a raw email has neither a Message-ID nor `?id=`. */

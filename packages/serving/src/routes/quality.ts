@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { isNearId } from '@mailroute/model';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
-import { requireScope, withinDeadline } from '../http/guard.js';
+import { callerGone, requireScope, withinDeadline } from '../http/guard.js';
 import { requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, needsPreviousWindow, type TaskInfo } from '../quality/live-quality.js';
@@ -166,14 +166,20 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const since = new Date(end - span).toISOString();
       const max = ctx.limits.qualityMaxPredictions;
       // One more than is measured, to tell a window of exactly `max` predictions from a bigger one.
-      const listed = await ctx.store.listPairs({ since, until, limit: max + 1 });
+      // A caller gone (its answer timed out: a year's window of a big store) stops the reads and the work, which
+      // would hold its slot, and the request thread, for seconds more; nobody reads the answer then.
+      const cancelled = () => callerGone(c);
+      const abandoned = () => c.body(null, 503) as never;
+      const listed = await ctx.store.listPairs({ since, until, limit: max + 1, cancelled });
+      if (cancelled()) return abandoned();
       let read = listed.length > max ? listed.slice(0, max) : listed;
       // A window of more predictions than one answer reads: the newest are measured, and with them every one
       // whose case was closed (the feedback is what accuracy and F1 are made of, and it comes late).
       const truncated = listed.length > max;
       const sampledSince = truncated ? read.reduce((min, p) => (p.prediction.createdAt < min ? p.prediction.createdAt : min), until) : null;
       if (truncated) {
-        const judged = await ctx.store.listPairs({ since, until, limit: max, judgedOnly: true });
+        const judged = await ctx.store.listPairs({ since, until, limit: max, judgedOnly: true, cancelled });
+        if (cancelled()) return abandoned();
         read = read.concat(await notIn(read, judged));
       }
       const pairs = measured(read);
@@ -182,7 +188,8 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       const tasks = await tasksOf(served, pairs, scope);
       // The window before is only the drift reference of a task without training shares: the served model has them
       // for every task, and reading (up to `max`) predictions it would not use took a third of the answer's time.
-      const previous = needsPreviousWindow(tasks, training) ? measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max })) : [];
+      const previous = needsPreviousWindow(tasks, training) ? measured(await ctx.store.listPairs({ since: new Date(end - 2 * span).toISOString(), until: since, limit: max, cancelled })) : [];
+      if (cancelled()) return abandoned();
       const taxonomies = await taxonomiesOf(ctx, served, await modelIdsOf(pairs, previous));
       // Each step over the pairs gives the event loop turns: at 100,000 predictions, computed in one block, they
       // held every other request (classify too) for most of a second.

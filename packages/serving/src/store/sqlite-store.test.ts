@@ -82,6 +82,12 @@ describe('createSqliteStore', () => {
       expect(pairs.filter((p) => p.feedback !== undefined)).toHaveLength(450);
       expect((await store.listPairs({ ...window, limit: 2001 })).map((p) => p.prediction.predictionId)).toEqual(expected.slice(0, 2001));
       expect(await store.listPairs({ ...window, judgedOnly: true })).toHaveLength(450);
+      // A caller gone after the first page (its answer timed out) reads no more pages, plain or judged.
+      let asked = 0;
+      const goneAfterFirst = () => ++asked >= 1;
+      expect(await store.listPairs({ ...window, cancelled: goneAfterFirst })).toHaveLength(2000);
+      expect(asked).toBe(1);
+      expect(await store.listPairs({ ...window, judgedOnly: true, cancelled: () => true })).toEqual([]);
     } finally {
       await store.close();
     }

@@ -503,13 +503,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     pruner.unref();
   }
   const predictionsMessage = (records: readonly PredictionRecord[]) => (id: number) => ({ id, kind: 'predictions' as const, records });
-  /** Adds the pairs of [since, until) to `pairs`, newest first, in pages, until it holds `limit`. */
-  const readPages = async (pages: (typeof windowPages)['LEFT'], since: string, until: string, limit: number, pairs: FeedbackPair[]) => {
+  /** Adds the pairs of [since, until) to `pairs`, newest first, in pages, until it holds `limit` or the caller is gone (`cancelled`). */
+  const readPages = async (pages: (typeof windowPages)['LEFT'], since: string, until: string, limit: number, pairs: FeedbackPair[], cancelled?: () => boolean) => {
     let last: { lastAt: string; lastId: string } | undefined;
     while (pairs.length < limit) {
       const params = { since, until, limit: Math.min(PAIRS_PAGE, limit - pairs.length) };
-      // Each page after the first waits a turn of the event loop, for the requests that came meanwhile.
+      // Each page after the first waits a turn of the event loop, for the requests that came meanwhile; a caller
+      // gone by then (its answer timed out) reads no more: a year's window kept reading for seconds, its slot taken.
       if (last) await nextTurn();
+      if (last && cancelled?.()) return;
       const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as Record<string, unknown>[]);
       for (const row of rows) pairs.push(toPair(row));
       if (rows.length < params.limit) return;
@@ -561,16 +563,17 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const { since, until } = windowBounds(window);
       const pairs: FeedbackPair[] = [];
       if (!window.judgedOnly) {
-        await readPages(windowPages.LEFT, since, until, limit, pairs);
+        await readPages(windowPages.LEFT, since, until, limit, pairs, window.cancelled);
         return pairs;
       }
       // Spans [start, end): the next ends where this one starts, so a time shared by predictions either side of a
       // span's start is read once, in the span it starts.
       for (let end = until; pairs.length < limit; ) {
         if (end !== until) await nextTurn();
+        if (window.cancelled?.()) break;
         const bound = end;
         const start = await read(() => (spanStart.get({ since, until: bound, skip: judgedSpan }) as { created_at: string } | undefined)?.created_at);
-        await readPages(windowPages.INNER, start ?? since, bound, limit, pairs);
+        await readPages(windowPages.INNER, start ?? since, bound, limit, pairs, window.cancelled);
         if (start === undefined) break;
         end = start;
       }

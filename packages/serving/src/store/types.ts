@@ -75,6 +75,11 @@ export interface PairWindow {
   until?: string;
   limit?: number;
   judgedOnly?: boolean;
+  /**
+   * Asked between pages: true once the caller is gone (its answer timed out), which ends the read with the pairs read
+   * so far, nobody reading them. A store that reads in one go (or whose reads are bounded otherwise) may not ask.
+   */
+  cancelled?: () => boolean;
 }
 
 export interface FeedbackPair {
