@@ -105,13 +105,13 @@ const DEPOT_NOUNS = new Set(['depot', 'depots', 'wertpapierdepot']);
 const DEPOT_MIN_DIGITS = 7;
 /**
  * Nouns that name an account without `-nummer`, `Nr.` or `No.` (`Konto 48321`, `Mandat 439112559`, `compte 48321`, `conto
- * 48321`): a round number after
+ * 48321`, `Bausparvertrag 12345678`): a round number after
  * one is an amount. Five digits and more are kept as the rule's value, since short account numbers occur (`Rechnungsfrage
  * zu Konto 48321`, `Account 12345`).
  */
 const BARE_NOUNS = new Set([
   ...DEPOT_NOUNS,
-  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c compte comptes conto conti'.split(' '),
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c compte comptes conto conti bausparvertrag'.split(' '),
 ]);
 /** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
 const ROUND = /^[1-9]\d{0,2}0{2,}$/;
@@ -190,7 +190,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference ${FR_IT_ACCOUNT_WORDS}`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference bausparvertrag krankenversichertennummer krankenversichertennr krankenversichertennr. versichertennummer versichertennr versichertennr. kvnr kvnr. lebensversicherungsnummer lebensversicherungsnr lebensversicherungsnr. ${FR_IT_ACCOUNT_WORDS}`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
@@ -199,9 +199,12 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // The account and depot nouns have no `\b` before them: any compound ending in one is one (ACCOUNT_COMPOUND says
       // which words are keywords). An account noun, up to three words, then its number word: `Mein Depot (Nr. …)`, `mein
       // Konto mit der Nummer …`. A contract's and a savings plan's number in any compound (`Sparvertragsnummer`,
-      // `Sparplan-Nr.`), the short forms `KNr.`, `Kd.-Nr.`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), and a customer
-      // reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
+      // `Sparplan-Nr.`), the short forms `KNr.`, `Kd.-Nr.`, `Kd Nr`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), a
+      // customer reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
+      // A building savings contract (`Bausparvertrag 12345678`: a bare noun, a round number after it is its sum), a health
+      // insurance number (`Krankenversichertennummer A123456789`, `Versichertennummer`, `KV-Nummer`, `KVNr.`: a letter then
+      // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`).
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
     // Not with a decimal fraction after it: `Depot 12345,67` is an amount. Up to six letters and a dash before the
@@ -265,18 +268,19 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   {
     type: 'BIRTHDATE',
     detector: 'ids',
-    // The abbreviations of forms and CRMs (`Geb.-Dat.`, `Geb. Datum`, `Geburtsdat.`), `geb. den`, and a format hint
-    // after the keyword (`Geburtsdatum (TT.MM.JJJJ):`, whose last word is `tt.mm.jjjj`, or `yyyy` in `(DD/MM/YYYY)`).
+    // The abbreviations of forms and CRMs (`Geb.-Dat.`, `Geb. Datum`, `Geburtsdat.`), `geb. den`, `geb` without its dot
+    // (`geb 1.2.1980`), and a format hint after the keyword (`Geburtsdatum (TT.MM.JJJJ):`, whose last word is
+    // `tt.mm.jjjj`, or `yyyy` in `(DD/MM/YYYY)`).
     words: new Set([
-      ...'geb.-datum geb.datum geb.-dat. geb.dat. geb.-dat geb.dat dat. datum geb. geburtsdatum geburtsdat. geburtstag geboren born birth birthday dob dob. d.o.b. d.o.b'.split(' '),
-      ...['geboren am', 'geb. am', 'geburtstag am', 'born on', 'geb. den', 'geboren den'],
+      ...'geb.-datum geb.datum geb.-dat. geb.dat. geb.-dat geb.dat dat. datum geb. geb geburtsdatum geburtsdat. geburtstag geboren born birth birthday dob dob. d.o.b. d.o.b'.split(' '),
+      ...['geboren am', 'geb. am', 'geb am', 'geburtstag am', 'born on', 'geb. den', 'geb den', 'geboren den'],
       // French and Italian: `date de naissance`, `data di nascita`, `né(e) le`, `nato/a il` (wordBefore reads `né le`, `nato il`).
       ...'naissance nascita'.split(' '),
       ...['né le', 'née le', 'nés le', 'nées le', 'nato il', 'nata il', 'nati il', 'nate il'],
       ...'tt.mm.jjjj tt.mm.jj dd.mm.yyyy dd.mm.yy mm.dd.yyyy jjjj yyyy jj yy'.split(' '),
     ]),
     before: new RegExp(
-      String.raw`(?:\bgeboren(?: am| den)?|\bgeb\.(?: ?-? ?dat(?:um|\.)| am| den)?|\bgeburtsdat(?:um|\.)|\bgeburtstag(?: am)?|\bbirthday|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?|\bnaissance|\bnascita|(?<![a-zà-ÿ])née?s?(?:\(e\))? le|\bnat[oaie](?:\/[ai]|\([ai]\))? il)` +
+      String.raw`(?:\bgeboren(?: am| den)?|\bgeb\.(?: ?-? ?dat(?:um|\.)| am| den)?|\bgeb(?: am| den)?|\bgeburtsdat(?:um|\.)|\bgeburtstag(?: am)?|\bbirthday|\bdate of birth|\bd\.?o\.?b\.?|\bborn(?: on)?|\bnaissance|\bnascita|(?<![a-zà-ÿ])née?s?(?:\(e\))? le|\bnat[oaie](?:\/[ai]|\([ai]\))? il)` +
         String.raw`(?: ?\((?:tt|dd|mm)[./-]?(?:tt|dd|mm)[./-]?(?:jj|yy){1,2}\))?` +
         KEY_TAIL,
       'i',
@@ -348,7 +352,7 @@ const isKeyword = (word: string) => endsKeyword(word, KEY_LAST_WORDS) || ACCOUNT
  * `am`, `on`, `den`, `le` and `il` end a keyword only after these (`geboren am`, `born on`, `geb. den`, `né le`, `nata
  * il`): dates in prose stay cheap.
  */
-const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geburtstag', 'born', 'né', 'née', 'nés', 'nées', 'nato', 'nata', 'nati', 'nate']);
+const BEFORE_AM_ON = new Set(['geboren', 'geb.', 'geb', 'geburtstag', 'born', 'né', 'née', 'nés', 'nées', 'nato', 'nata', 'nati', 'nate']);
 /** Words after which the keyword is the word before and this one (`geboren am`, `born on`, `geb. den`, `né le`, `nato il`). */
 const AM_ON = new Set(['am', 'on', 'den', 'le', 'il']);
 /** `né(e)`, `nato/a`, `nato(a)` before `le` or `il`, whose last word (wordStart) is the ending after the bracket or slash. */
@@ -528,6 +532,22 @@ function bornBefore(text: string, at: number, rule: KeyedRule): Hit | undefined 
 }
 
 /**
+ * The birth date at `at` after the genealogical star for `born` (`(*01.02.1980)`, `* 01.02.1980 in Köln`), if any: the star
+ * right before the date or one blank before it, standing alone, at the start of the text or of a line, or after a blank
+ * or `(`. Not a footnote's or bold text's star (`*) gilt ab 01.02.2026`, `**Wichtig** 01.02.2026`, `Preis* 01.02.2026`).
+ */
+function starredBirth(text: string, at: number, rule: KeyedRule): Hit | undefined {
+  let star = at - 1;
+  if (star > 0 && (text.charCodeAt(star) === 32 || text.charCodeAt(star) === 9)) star -= 1;
+  if (star < 0 || text.charCodeAt(star) !== 42) return undefined;
+  const c = star === 0 ? 32 : text.charCodeAt(star - 1);
+  if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 40) return undefined;
+  rule.value.lastIndex = at;
+  const m = rule.value.exec(text);
+  return m === null ? undefined : { type: rule.type, start: at, end: at + m[0].length, placeholder: `[${rule.type}]` };
+}
+
+/**
  * Numbers named by a keyword. Driven by the digits: only where a number that could be a value starts
  * (three digits or more, or a date) is the word before it looked up, and only after a keyword's last
  * word are the rules tried, so prose with times, counts and amounts costs little more than a scan. `from`: where the
@@ -557,7 +577,8 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
     const keyed = isKeyword(word) || (p < i && isKeyword(lettered));
     const found = keyed
       ? ruleAt(text, rules, i, word, p, lettered)
-      : (qualifiedAt(text, rules, i) ??
+      : ((born ? starredBirth(text, i, born) : undefined) ??
+        qualifiedAt(text, rules, i) ??
         ownedAt(text, (owning ??= rules.filter((r) => r.owned?.stem.test(text) === true)), i) ??
         (born && (saysBorn ??= text.includes('geboren')) ? bornBefore(text, i, born) : undefined));
     if (found) {

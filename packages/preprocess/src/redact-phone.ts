@@ -6,9 +6,10 @@ import { allMatches, type Hit } from './redact-hit.js';
 
 // A leading `(` belongs to the number (`(030) 123 4567`); a national number starts with a 0 and at least
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
-// is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one to three
-// blanks (HTML and aligned forms double them: `0171  1234567`), one other character or ` / `.
-const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?: {1,3}|[./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+// is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one to eight
+// blanks (HTML and aligned forms double them: `0171  1234567`; Outlook's `&nbsp;&nbsp;&nbsp;&nbsp;` arrives as four:
+// `0171    1234567`; a tab counts as one, `blankTabs`), one other character or ` / `.
+const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?: {1,8}|[./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
 /** A currency or a unit after a number (`EUR`, `€`, `%`, `Stück`, `shares`): the number is an amount or a quantity. */
 const UNIT = String.raw`${CURRENCY}|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
 /**
@@ -30,10 +31,10 @@ const US_PHONE_RE = new RegExp(
 const QUANTITY_AFTER = new RegExp(String.raw`^ [1-9]\d{0,3}[ \t]?(?:${UNIT})(?![ \t]?\d)`, 'i');
 /** After a number, a decimal, time or date part (`,00`, `:30`, `.1990`): the number is an amount, a time or a date. */
 const AMOUNT_AFTER = /^[.,:]\d/;
-/** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`). */
-const LEADING_GROUP = /\d{1,3}(?:\.| {1,3})$/;
+/** The digits before a phone-shaped match and the separator after them (`1.` of `1.000.000.000`), blanks as PHONE_RE splits groups. */
+const LEADING_GROUP = /\d{1,3}(?:\.| {1,8})$/;
 /** A number grouped in thousands by dots or blanks (`1.000.000.000`, `5 000 000 000`): an amount, not a phone. */
-const THOUSANDS = /^\d{1,3}(\.| {1,3})\d{3}(?:\1\d{3})*$/;
+const THOUSANDS = /^\d{1,3}(\.| {1,8})\d{3}(?:\1\d{3})*$/;
 /**
  * An area code, a dash between blanks, then the number (`030 - 123 456 78`, `089 – 1234567`), as German letterheads
  * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay. An en dash is read
@@ -88,6 +89,18 @@ const ID_BEFORE = /(?<![\p{L}\p{N}])(?:[\p{L}]{1,30}-)?(?:ID|Id|id)[ \t]{0,3}[:#
  */
 export const namedNotPhone = (text: string, at: number) => NOT_PHONE_KEYWORDS.has(keywordBefore(text, at)) || ID_BEFORE.test(text.slice(Math.max(0, at - 40), at));
 
+/**
+ * An IBAN's country code, check digits and groups (in any case, as the IBAN detector reads them), each run split by four
+ * to eight blanks, right before a number: its later groups (`DE89    3704    0044    0532    0130    01`), which the IBAN
+ * detector takes with a valid checksum only and otherwise leaves, are no phone number though runs of blanks may split
+ * one (`0171    1234567`).
+ */
+const IBAN_HEAD_BEFORE = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: {4,8}[0-9A-Z]{4}){0,7} {4,8}$/iu;
+/** Characters before a number that IBAN_HEAD_BEFORE may take. */
+const IBAN_HEAD_WINDOW = 100;
+/** Whether the number at `at` follows four blanks or more: only then may an IBAN's head stand before it (IBAN_HEAD_BEFORE). */
+const afterBlankRun = (text: string, at: number) => at >= 4 && text.startsWith('    ', at - 4);
+
 /** A digit and a decimal mark right before a number: its fraction (`0.00123456 BTC`), not a phone. */
 const DECIMAL_BEFORE = /\d[.,]$/;
 
@@ -141,7 +154,8 @@ function secondPhoneAt(text: string, start: number, end: number, further = true,
   for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 32 && digits >= min && phoneStartsAt(text, i + 1, further)) return i + 1;
+    // Only at the last blank of a run: no number starts at a blank (`0171    1234567` asks once, not four times).
+    else if (c === 32 && digits >= min && text.charCodeAt(i + 1) !== 32 && phoneStartsAt(text, i + 1, further)) return i + 1;
   }
   return -1;
 }
@@ -159,7 +173,8 @@ function endBeforeAmount(text: string, start: number, end: number, min = PHONE_D
   for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += 1;
-    else if (c === 32 && digits >= min) {
+    else if (c === 32 && digits >= min && text.charCodeAt(i + 1) !== 32) {
+      // The last blank of a run (the span ends with a digit): no date or month starts at a blank.
       const after = text.slice(i + 1, i + 12);
       if (DATE_FIRST.test(after) || MONTH_YEAR_FIRST.test(after)) return i;
       last = i;
@@ -234,8 +249,9 @@ export function phoneHits(text: string, from: number): Hit[] {
       continue;
     }
     if (digits.length < PHONE_DIGITS.min || digits.length > PHONE_DIGITS.max || DATE_LIKE.test(written)) continue;
+    if (afterBlankRun(text, m.index) && IBAN_HEAD_BEFORE.test(text.slice(Math.max(0, m.index - IBAN_HEAD_WINDOW), m.index))) continue;
     // `1.000.000.000 EUR`: the groups after the first of an amount in thousands start with a 0 as a number does.
-    const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 6), m.index)) : null;
+    const lead = written[0] === '0' ? LEADING_GROUP.exec(text.slice(Math.max(0, m.index - 11), m.index)) : null;
     if (lead && THOUSANDS.test(lead[0] + written)) continue;
     // `(` only with its `)`: `(030) 123` keeps both inside the mask, a `(` whose `)` comes after the number stays
     // outside (`(0171 2345678)`, `(+49 (0)171 2345678)`).
