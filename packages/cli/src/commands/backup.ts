@@ -26,7 +26,10 @@ export const MANIFEST_FILE = 'backup.json';
 export const BACKUP_FORMAT_VERSION = 1;
 /** How long the backup waits for a registry write (a `train` registering, an approval) to finish. */
 const LOCK_WAIT_MS = 120_000;
-/** Copies of fewer bytes than this in one stage (models, runs) report no progress: a few MB take well under a second. */
+/**
+ * Copies of fewer bytes than this in one stage (models, runs), a database smaller than this (its copy, check and
+ * sha256), and a backup's files of fewer bytes to verify, report no progress: a few MB take well under a second.
+ */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -164,18 +167,23 @@ async function syncFolder(dir: string): Promise<void> {
   }
 }
 
-/** The sha256 and size of a file, read in chunks. With `sync`, the file is fsynced too (a file SQLite wrote). */
-async function hashFile(file: string, sync = false): Promise<{ bytes: number; sha256: string }> {
+/**
+ * The sha256 and size of a file, read in chunks. With `sync`, the file is fsynced too (a file SQLite wrote).
+ * `onBytes`: told the bytes read so far after each chunk; `signal`: stops it between chunks.
+ */
+async function hashFile(file: string, sync = false, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<{ bytes: number; sha256: string }> {
   const handle = await open(file, sync ? 'r+' : 'r');
   try {
     const hash = createHash('sha256');
     const buffer = Buffer.alloc(CHUNK_BYTES);
     let bytes = 0;
     for (;;) {
+      signal?.throwIfAborted();
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
       bytes += bytesRead;
+      onBytes?.(bytes);
     }
     if (sync) await handle.sync();
     return { bytes, sha256: hash.digest('hex') };
@@ -280,31 +288,53 @@ async function copyPlanned(root: string, planned: readonly PlannedFile[], title:
  * The database, through SQLite: `VACUUM INTO` on a read-only connection reads one snapshot in one read transaction,
  * the WAL's commits included, while the server goes on writing (WAL readers never block its writer, nor it them).
  * Not `.backup`/`db.backup()`, which start over whenever another connection commits. The copy is checked
- * (integrity_check) and counted; it is in rollback-journal mode, so reading it leaves no -wal beside it.
+ * (integrity_check) and counted; it is in rollback-journal mode, so reading it leaves no -wal beside it. `progress`:
+ * a stage each for the copy and the check, each one step (SQLite says nothing while they run).
  */
-async function copyDatabase(source: string, target: string): Promise<{ userVersion: number; rows: { predictions: number; feedback: number } }> {
+async function copyDatabase(source: string, target: string, progress?: (title: string) => Progress, signal?: AbortSignal): Promise<{ userVersion: number; rows: { predictions: number; feedback: number } }> {
   // Created first with mode 0600: SQLite keeps an existing empty file's mode (its own new file would be 0644 less the umask).
   await writeNewFile(target, async () => undefined);
+  // One step: `VACUUM INTO` holds this thread until the copy is whole, and says nothing while it runs.
+  const copying = progress?.('backup database copy');
   try {
+    copying?.update(0, 1);
     snapshotSqlite(source, target);
+    copying?.update(1, 1);
   } catch (error) {
     throw new BackupError('BACKUP_DATABASE_INVALID', `${source}: cannot copy it through SQLite (${(error as Error).message})`, { cause: error });
+  } finally {
+    copying?.stop();
   }
-  return checkDatabase(target, source);
+  // A Ctrl-C during the copy, heard once it is done, stops the backup before the copy is read.
+  signal?.throwIfAborted();
+  return checkDatabase(target, source, progress?.('backup database integrity_check'));
 }
 
-/** integrity_check, the data version and the row counts of a database file (a backup's copy); `shown` names it in errors. */
-function checkDatabase(file: string, shown: string): { userVersion: number; rows: { predictions: number; feedback: number } } {
+/**
+ * integrity_check, the data version and the row counts of a database file (a backup's copy); `shown` names it in
+ * errors. `progress`: the check as one step (SQLite says nothing while it runs), begun and then done.
+ */
+function checkDatabase(file: string, shown: string, progress?: Progress): { userVersion: number; rows: { predictions: number; feedback: number } } {
   let facts: SqliteSnapshotFacts;
   try {
+    progress?.update(0, 1);
     facts = sqliteSnapshotFacts(file);
+    progress?.update(1, 1);
   } catch (error) {
     throw new BackupError('BACKUP_DATABASE_INVALID', `${shown}: not a mailroute database SQLite can read (${(error as Error).message})`, { cause: error });
+  } finally {
+    progress?.stop();
   }
   const check = facts.integrity;
   if (check.length !== 1 || check[0] !== 'ok') throw new BackupError('BACKUP_DATABASE_INVALID', `${shown}: SQLite's integrity_check failed: ${check.slice(0, 3).join('; ')}`);
   return { userVersion: facts.userVersion, rows: facts.rows };
 }
+
+/** The bytes of a file, 0 when there is none. */
+const sizeOf = (file: string) => stat(file).then(
+  (info) => info.size,
+  () => 0,
+);
 
 /** The registry's index, checked as the registry checks it; `shown` names the file in errors. */
 function parseIndex(text: string, shown: string): { versions: number; champion: string | null; models: string[] } {
@@ -437,8 +467,17 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
     if (hasDb) {
       options.signal?.throwIfAborted();
       const target = path.join(root, DB_FILE);
-      const facts = await copyDatabase(dbFile, target);
-      files.push({ path: DB_FILE, ...(await hashFile(target, true)) });
+      // Its progress by the database's size, its WAL's commits included.
+      const progress = (await sizeOf(dbFile)) + (await sizeOf(`${dbFile}-wal`)) >= PROGRESS_BYTES ? options.progress : undefined;
+      const facts = await copyDatabase(dbFile, target, progress, options.signal);
+      options.signal?.throwIfAborted();
+      const hashing = progress?.('backup database sha256');
+      try {
+        const size = hashing === undefined ? 0 : await sizeOf(target);
+        files.push({ path: DB_FILE, ...(await hashFile(target, true, hashing && ((n) => hashing.update(n, size)), options.signal)) });
+      } finally {
+        hashing?.stop();
+      }
       database = { file: DB_FILE, ...facts };
     }
     const registry = await copyRegistry(home, root, options, made, note);
@@ -603,8 +642,12 @@ async function filesIn(dir: string, rel = ''): Promise<string[]> {
   return found;
 }
 
-/** Checks a backup against its backup.json: every file's size and sha256, no file more, and the database's integrity, data version and row counts. */
-export async function verifyBackup(dir: string): Promise<VerifyResult> {
+/**
+ * Checks a backup against its backup.json: every file's size and sha256, no file more, and the database's integrity,
+ * data version and row counts. `progress`: a stage for the files' reading (their bytes, as backup.json gives them) and
+ * one for the database's check (one step), each of PROGRESS_BYTES or more.
+ */
+export async function verifyBackup(dir: string, options: { progress?: (title: string) => Progress } = {}): Promise<VerifyResult> {
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) throw new BackupError('BACKUP_NOT_FOUND', `${dir} ${info === undefined ? 'does not exist' : 'is not a folder'}: name the folder mailroute backup --out wrote`);
   let text: string;
@@ -643,24 +686,31 @@ export async function verifyBackup(dir: string): Promise<VerifyResult> {
   const notes: string[] = [];
   const listed = new Set<string>();
   let bytes = 0;
-  for (const file of manifest.files) {
-    listed.add(file.path);
-    const parts = file.path.split('/');
-    if (parts.some((p) => p === '' || p === '.' || p === '..') || path.isAbsolute(file.path)) {
-      problems.push(`${file.path}: not a path inside the backup`);
-      continue;
+  const toRead = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+  const reading = toRead >= PROGRESS_BYTES ? options.progress?.('backup verify sha256') : undefined;
+  try {
+    for (const file of manifest.files) {
+      listed.add(file.path);
+      const parts = file.path.split('/');
+      if (parts.some((p) => p === '' || p === '.' || p === '..') || path.isAbsolute(file.path)) {
+        problems.push(`${file.path}: not a path inside the backup`);
+        continue;
+      }
+      const full = path.join(dir, ...parts);
+      const at = await stat(full).catch(() => undefined);
+      if (at === undefined || !at.isFile()) {
+        problems.push(`${file.path}: missing`);
+        continue;
+      }
+      if ((at.mode & 0o077) !== 0) notes.push(`${file.path} has mode ${(at.mode & 0o777).toString(8)}: other users may read it (chmod 600)`);
+      const before = bytes;
+      const found = await hashFile(full, false, reading && ((n) => reading.update(Math.min(before + n, toRead), toRead)));
+      bytes += found.bytes;
+      if (found.bytes !== file.bytes) problems.push(`${file.path}: ${found.bytes} bytes, backup.json says ${file.bytes}`);
+      else if (found.sha256 !== file.sha256) problems.push(`${file.path}: its sha256 differs from backup.json's (changed since the backup)`);
     }
-    const full = path.join(dir, ...parts);
-    const at = await stat(full).catch(() => undefined);
-    if (at === undefined || !at.isFile()) {
-      problems.push(`${file.path}: missing`);
-      continue;
-    }
-    if ((at.mode & 0o077) !== 0) notes.push(`${file.path} has mode ${(at.mode & 0o777).toString(8)}: other users may read it (chmod 600)`);
-    const found = await hashFile(full);
-    bytes += found.bytes;
-    if (found.bytes !== file.bytes) problems.push(`${file.path}: ${found.bytes} bytes, backup.json says ${file.bytes}`);
-    else if (found.sha256 !== file.sha256) problems.push(`${file.path}: its sha256 differs from backup.json's (changed since the backup)`);
+  } finally {
+    reading?.stop();
   }
   for (const name of (await filesIn(dir)).sort()) {
     if (name !== MANIFEST_FILE && !listed.has(name)) problems.push(`${name}: not listed in backup.json`);
@@ -668,7 +718,8 @@ export async function verifyBackup(dir: string): Promise<VerifyResult> {
   const db = manifest.database;
   if (db !== null && listed.has(DB_FILE) && !problems.some((p) => p.startsWith(`${DB_FILE}:`))) {
     try {
-      const facts = checkDatabase(path.join(dir, DB_FILE), DB_FILE);
+      const file = path.join(dir, DB_FILE);
+      const facts = checkDatabase(file, DB_FILE, (await sizeOf(file)) >= PROGRESS_BYTES ? options.progress?.('backup verify integrity_check') : undefined);
       if (facts.userVersion !== db.userVersion) problems.push(`${DB_FILE}: data version ${facts.userVersion}, backup.json says ${db.userVersion}`);
       if (facts.userVersion > STORE_SCHEMA_VERSION) {
         problems.push(`${DB_FILE}: data version ${facts.userVersion}, made by a newer mailroute (this one reads up to ${STORE_SCHEMA_VERSION}): restore it with that version or later`);
@@ -732,7 +783,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
         }
         refuseStandardOutput(flags.verify, 'dir', '--verify');
         const dir = path.resolve(ctx.cwd, flags.verify);
-        const result = await verifyBackup(dir);
+        const result = await verifyBackup(dir, { progress: (title) => createProgress(ctx, title) });
         for (const n of result.notes) ctx.stderr.write(safeLines(`note: ${n}\n`));
         if (flags.json) await writeStdout(ctx.stdout, `${safeJson({ ok: result.ok, problems: result.problems, notes: result.notes, files: result.files, bytes: result.bytes, manifest: result.manifest })}\n`);
         if (!result.ok) {

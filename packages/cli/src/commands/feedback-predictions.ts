@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { checkOutput, prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
-import { caseSource, casesWithoutText, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
+import { caseProgress, caseSource, casesWithoutText, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { timeOption } from '../time-option.js';
 
 /** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
@@ -188,32 +188,38 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       // Checked before any case is read (a scan of the stack's table takes long and is paid for), made once they are.
       await checkOutput(ctx.cwd, flags.out, 'file');
       // The local file is read twice, a case at a time; the table once (a scan), its cases held without their text.
-      let cases: () => Iterable<ConfirmedCase>;
-      if (source.local) cases = () => source.cases(window);
+      // A large window's two reads show their progress on stderr, as one.
+      const progress = caseProgress(ctx, 'feedback predictions', 2);
+      let cases: (pass: number) => Iterable<ConfirmedCase>;
+      if (source.local) cases = (pass) => source.cases(window, progress.pass(pass));
       else {
         const all = await casesWithoutText(source, window);
         cases = () => all;
       }
       // evaluate reports on one model's predictions: with several in the window, the person picks one.
       const models = newTally();
-      for (const c of cases()) count(c, models);
-      if (model?.unregistered && !models.byModel.has(model.id)) {
-        const seen = [...models.byModel.keys()];
-        const near = seen.filter((id) => isNearId(id, model.id));
-        throw new UsageError(`--model ${model.id}: no such model in the registry, and no case of this window was judged on its predictions${near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(' or ')}?)` : ''}; models of this window: ${seen.length > 0 ? counted(models.byModel) : 'none'}`);
-      }
       let named = model;
-      if (named === undefined) {
-        if (models.byModel.size > 1) throw new UsageError(`the cases of this window were judged on predictions of ${models.byModel.size} models: ${counted(models.byModel)}; pass --model <id> (one model's lines make one report)`);
-        const [only] = models.byModel.keys();
-        if (only !== undefined) named = only === champion?.id ? champion : await modelOf(ctx, only);
-      }
-      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
       const tally = newTally();
-      // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
-      // Each case's month in the zone the window was read in, so the months and --since/--until agree.
-      const lines = linesOf(cases(), named?.id, lineNames(named, champion?.tasks, tally), tally, timeZone);
-      await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
+      try {
+        for (const c of cases(0)) count(c, models);
+        if (model?.unregistered && !models.byModel.has(model.id)) {
+          const seen = [...models.byModel.keys()];
+          const near = seen.filter((id) => isNearId(id, model.id));
+          throw new UsageError(`--model ${model.id}: no such model in the registry, and no case of this window was judged on its predictions${near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(' or ')}?)` : ''}; models of this window: ${seen.length > 0 ? counted(models.byModel) : 'none'}`);
+        }
+        if (named === undefined) {
+          if (models.byModel.size > 1) throw new UsageError(`the cases of this window were judged on predictions of ${models.byModel.size} models: ${counted(models.byModel)}; pass --model <id> (one model's lines make one report)`);
+          const [only] = models.byModel.keys();
+          if (only !== undefined) named = only === champion?.id ? champion : await modelOf(ctx, only);
+        }
+        const out = await prepareOutput(ctx.cwd, flags.out, 'file');
+        // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
+        // Each case's month in the zone the window was read in, so the months and --since/--until agree.
+        const lines = linesOf(cases(1), named?.id, lineNames(named, champion?.tasks, tally), tally, timeZone);
+        await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
+      } finally {
+        progress.stop();
+      }
       const written = named === undefined ? 0 : (tally.byModel.get(named.id) ?? 0) - tally.noTruth;
       if (tally.cases === 0) ctx.stderr.write('note: no case closed in this window: the file is empty\n');
       if (tally.noPrediction > 0) ctx.stderr.write(`note: ${tally.noPrediction} of ${tally.cases} confirmed cases are left out: ${NO_PREDICTION_WHY}\n`);

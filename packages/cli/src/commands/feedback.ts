@@ -11,7 +11,7 @@ import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { registerFeedbackForget } from './feedback-forget.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
-import { caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
+import { caseProgress, caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { newExportWatch, unreadLabelWarnings, watchCases, type ExportWatch } from './feedback-unread.js';
 import { timeOption } from '../time-option.js';
 
@@ -69,7 +69,10 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       const format = outputFormat(flags.out, config);
       const source = caseSource(ctx, flags.dynamodbTable);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');
-      const cases = source.cases({ ...(since ? { since } : {}), ...(until ? { until } : {}) });
+      const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
+      // A large window's reading shows its progress on stderr (a server run without --store-text has every case read to write none).
+      const progress = caseProgress(ctx, 'feedback export');
+      const cases = source.local ? source.cases(window, progress.pass(0)) : source.cases(window);
       const tally = newFeedbackFileTally();
       // Masked again as this version masks (a server of an older version stored what its masking left), by the --pii-patterns too.
       const mask = (text: string) => maskPii(text, [], patterns);
@@ -85,7 +88,11 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       };
       const labelsOnly = flags.labelsOnly === true;
       const watch = newExportWatch();
-      await writeOutputFile(out, feedbackFileChunks(watchCases(cases, labelsOnly, watch), config, { format, labelsOnly, mask, tally, modelTasks }), `--out ${flags.out}`, { mode: 0o600 });
+      try {
+        await writeOutputFile(out, feedbackFileChunks(watchCases(cases, labelsOnly, watch), config, { format, labelsOnly, mask, tally, modelTasks }), `--out ${flags.out}`, { mode: 0o600 });
+      } finally {
+        progress.stop();
+      }
       for (const note of exportNotes(tally, watch, source.local)) ctx.stderr.write(`note: ${note}\n`);
       for (const warning of await unreadLabelWarnings(watch, config, from, flags.config, modelTasks)) ctx.stderr.write(`warning: ${warning}\n`);
       const read = flags.dynamodbTable === undefined ? '' : `; read from ${source.shown}`;

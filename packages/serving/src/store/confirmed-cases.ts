@@ -48,14 +48,20 @@ const OLDEST_READ = 2;
 const OPEN_SINCE = '0000';
 const OPEN_UNTIL = '9999';
 
+/** The cases the window holds (each feedback pairs with one prediction at most: the query's rows). */
+const countQuery = 'SELECT count(*) AS n FROM feedback f WHERE f.closed_at >= @since AND f.closed_at < @until';
+
 /**
  * The confirmed cases of a local store's database file (`<MAILROUTE_HOME>/mailroute.db`) whose case closed in
  * [since, until) (bounds as instants; absent: open), oldest first, one at a time as they are iterated: a store
  * keeps 400 days of cases, texts and all. The file is checked at once (no such file, another data version: refused
  * here), and opened when the iteration starts, until it ends. Read-only, beside a running server: it sees what was
  * committed when the iteration starts.
+ *
+ * `onProgress`: told the window's count of cases once the iteration starts (`0` of them done; a count by the
+ * closed_at index, in the read transaction the cases are read in, so it is theirs), then after each case is taken.
  */
-export function iterateConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}): Generator<ConfirmedCase> {
+export function iterateConfirmedCases(file: string, window: { since?: Date; until?: Date } = {}, onProgress?: (done: number, total: number) => void): Generator<ConfirmedCase> {
   if (!existsSync(file)) throw new StoreError(`No database at ${file}: no server has recorded predictions or feedback under this home yet (mailroute serve and npm start write it).`);
   const checked = openChecked(file);
   const version = checked.pragma('user_version', { simple: true }) as number;
@@ -65,7 +71,20 @@ export function iterateConfirmedCases(file: string, window: { since?: Date; unti
   return (function* cases(): Generator<ConfirmedCase> {
     const db = openChecked(file);
     try {
-      for (const row of db.prepare(query(version)).iterate(bounds)) yield toCase(row);
+      if (onProgress === undefined) {
+        for (const row of db.prepare(query(version)).iterate(bounds)) yield toCase(row);
+        return;
+      }
+      // In one read transaction: the count is of the rows then read, while a server goes on writing.
+      db.exec('BEGIN');
+      const total = (db.prepare(countQuery).get(bounds) as { n: number }).n;
+      onProgress(0, total);
+      let done = 0;
+      for (const row of db.prepare(query(version)).iterate(bounds)) {
+        yield toCase(row);
+        onProgress(++done, total);
+      }
+      db.exec('COMMIT');
     } catch (error) {
       throw cannotRead(file, error);
     } finally {
