@@ -294,20 +294,27 @@ async function copyPlanned(root: string, planned: readonly PlannedFile[], title:
 async function copyDatabase(source: string, target: string, progress?: (title: string) => Progress, signal?: AbortSignal): Promise<{ userVersion: number; rows: { predictions: number; feedback: number } }> {
   // Created first with mode 0600: SQLite keeps an existing empty file's mode (its own new file would be 0644 less the umask).
   await writeNewFile(target, async () => undefined);
-  // One step: `VACUUM INTO` holds this thread until the copy is whole, and says nothing while it runs.
-  const copying = progress?.('backup database copy');
   try {
-    copying?.update(0, 1);
-    snapshotSqlite(source, target);
-    copying?.update(1, 1);
+    // `VACUUM INTO` holds this thread until the copy is whole, and says nothing while it runs.
+    oneStep(progress?.('backup database copy'), () => snapshotSqlite(source, target));
   } catch (error) {
     throw new BackupError('BACKUP_DATABASE_INVALID', `${source}: cannot copy it through SQLite (${(error as Error).message})`, { cause: error });
-  } finally {
-    copying?.stop();
   }
   // A Ctrl-C during the copy, heard once it is done, stops the backup before the copy is read.
   signal?.throwIfAborted();
   return checkDatabase(target, source, progress?.('backup database integrity_check'));
+}
+
+/** Work that says nothing while it runs, shown as one step of `progress` (if any): begun, then done. */
+function oneStep<T>(progress: Progress | undefined, run: () => T): T {
+  try {
+    progress?.update(0, 1);
+    const result = run();
+    progress?.update(1, 1);
+    return result;
+  } finally {
+    progress?.stop();
+  }
 }
 
 /**
@@ -317,13 +324,9 @@ async function copyDatabase(source: string, target: string, progress?: (title: s
 function checkDatabase(file: string, shown: string, progress?: Progress): { userVersion: number; rows: { predictions: number; feedback: number } } {
   let facts: SqliteSnapshotFacts;
   try {
-    progress?.update(0, 1);
-    facts = sqliteSnapshotFacts(file);
-    progress?.update(1, 1);
+    facts = oneStep(progress, () => sqliteSnapshotFacts(file));
   } catch (error) {
     throw new BackupError('BACKUP_DATABASE_INVALID', `${shown}: not a mailroute database SQLite can read (${(error as Error).message})`, { cause: error });
-  } finally {
-    progress?.stop();
   }
   const check = facts.integrity;
   if (check.length !== 1 || check[0] !== 'ok') throw new BackupError('BACKUP_DATABASE_INVALID', `${shown}: SQLite's integrity_check failed: ${check.slice(0, 3).join('; ')}`);

@@ -281,7 +281,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
           const recent =
             found.madeMsAgo === undefined
               ? ''
-              : ` It was made ${found.madeMsAgo} ms ago and was looked for until ${LOOK_AGAIN_MS.reduce((a, b) => a + b, 0)} ms after this request came: if another server sharing this store answered it, that server has not stored it yet (a server under heavy load, or its prediction buffer), or was stopped before it could (kill -9): retry in a few seconds.`;
+              : ` It was made ${found.madeMsAgo} ms ago and was looked for until ${LOOKED_FOR_MS} ms after this request came: if another server sharing this store answered it, that server has not stored it yet (a server under heavy load, or its prediction buffer), or was stopped before it could (kill -9): retry in a few seconds.`;
           throw new NotFoundError(
             `No prediction has predictionId ${body.predictionId} here (an old one may have been deleted by the server's retention, and one answered while its store failed, a full, read-only or failing disk, was never stored): send the predictionId /v1/classify answered for the email, or send only its emailId, which is recorded even before a prediction of it is stored.${recent}`,
           );
@@ -345,6 +345,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
 const RECENT_PREDICTION_MS = 2_000;
 /** The pauses between looks for a recent prediction not found: 630 ms in all. */
 const LOOK_AGAIN_MS = [10, 20, 40, 80, 160, 320];
+const LOOKED_FOR_MS = LOOK_AGAIN_MS.reduce((a, b) => a + b, 0);
 
 /**
  * The prediction of `id`. One made in the last seconds and not found yet is looked for again a few times: servers
