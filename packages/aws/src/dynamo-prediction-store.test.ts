@@ -253,6 +253,25 @@ describe('DynamoPredictionStore', () => {
     expect(newest.map((p) => p.prediction.predictionId)).toEqual(['j8', 'j7', 'j6']);
   });
 
+  it('ends a read whose caller is gone (cancelled) before its next query, judged-only or not, backfilled or not', async () => {
+    await store.savePredictions(Array.from({ length: 9 }, (_, i) => record(`c${i}`, `g${i}`, `2026-11-0${1 + (i % 3)}T1${i}:00:00.000Z`)));
+    for (const i of [8, 7, 2, 1]) await store.saveFeedback({ emailId: `g${i}`, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });
+    const window = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-04T00:00:00.000Z' };
+    for (const [judgedOnly, backfilled] of [[false, false], [true, false], [true, true]]) {
+      // Backfilled, a judged-only read queries the judged-by-day index instead of the whole window.
+      if (backfilled) await store.backfillJudgedIndex(window.since);
+      ddb.resetHistory();
+      const whole = await store.listPairs({ ...window, judgedOnly });
+      const queries = ddb.commandCalls(QueryCommand).length;
+      expect(queries).toBeGreaterThan(2);
+      ddb.resetHistory();
+      // Gone once the first query has been sent.
+      await store.listPairs({ ...window, judgedOnly, cancelled: () => ddb.commandCalls(QueryCommand).length > 0 });
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+      expect(whole.length).toBe(judgedOnly ? 4 : 9);
+    }
+  });
+
   it('hands a judged-only window out a page at a time (judgedPairPages), as listPairs reads it whole', async () => {
     await store.savePredictions(Array.from({ length: 9 }, (_, i) => record(`j${i}`, `f${i}`, `2026-11-01T1${i}:00:00.000Z`)));
     for (const i of [8, 7, 2]) await store.saveFeedback({ emailId: `f${i}`, labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-02T09:00:00.000Z' });

@@ -81,7 +81,8 @@ export class DynamoPredictionStore implements PredictionStore {
     const limit = window.limit ?? Number.POSITIVE_INFINITY;
     if (window.judgedOnly) return this.judgedPairs(window, limit);
     const predictions: PredictionRecord[] = [];
-    const left = () => limit - predictions.length;
+    // A caller gone (its answer timed out) wants no more: the read ends before its next query.
+    const left = () => (window.cancelled?.() ? 0 : limit - predictions.length);
     for await (const page of predictionPages(this.table, window, L.byDayIndex, left)) predictions.push(...page.slice(0, left()));
     return withFeedback(this.table, predictions);
   }
@@ -89,7 +90,7 @@ export class DynamoPredictionStore implements PredictionStore {
   /** The newest `limit` predictions of the window whose email has feedback, with it. */
   private async judgedPairs(window: PairWindow, limit: number): Promise<FeedbackPair[]> {
     const pairs: FeedbackPair[] = [];
-    const left = () => limit - pairs.length;
+    const left = () => (window.cancelled?.() ? 0 : limit - pairs.length);
     for await (const page of this.judgedPages(window, left)) {
       for (const pair of page) if (pairs.length < limit) pairs.push(pair);
       if (pairs.length >= limit) break;
@@ -111,7 +112,9 @@ export class DynamoPredictionStore implements PredictionStore {
         remedy: 'run the judged-index backfill (packages/aws/README.md)',
       });
     }
-    const pages = covered ? predictionPages(this.table, window, L.judgedByDayIndex, left) : predictionPages(this.table, window, L.byDayIndex, () => Number.POSITIVE_INFINITY);
+    // Read whole, the window's other predictions are read too: only a caller gone (left() at 0) ends it early.
+    const whole = () => (left() <= 0 ? 0 : Number.POSITIVE_INFINITY);
+    const pages = covered ? predictionPages(this.table, window, L.judgedByDayIndex, left) : predictionPages(this.table, window, L.byDayIndex, whole);
     for await (const page of pages) {
       const judged = (await withFeedback(this.table, page)).filter((pair) => pair.feedback);
       if (judged.length > 0) yield judged;
