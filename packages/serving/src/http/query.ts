@@ -63,6 +63,27 @@ export function requireDecodableQuery(...names: string[]): MiddlewareHandler<App
   };
 }
 
+/** Query parameters that ask for a window by its dates or days, which /v1/quality cannot measure. */
+const WINDOW_PARAMS = ['from', 'to', 'since', 'until', 'start', 'end', 'days', 'date', 'period', 'window'];
+
+/**
+ * Refuses (400) a request naming its window by dates or days (`?from=2026-12-01&to=2026-12-07`, `?days=30`): measured
+ * with the default window instead, and only a warning saying so, a dashboard would show last week's figures as those of
+ * the range it asked for. `hint`: what the route reads instead.
+ */
+export function refuseWindowParams(hint: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const url = c.req.url;
+    const given = url.includes('?') ? [...new Set(new URL(url).searchParams.keys())].filter((name) => WINDOW_PARAMS.includes(name.toLowerCase())) : [];
+    if (given.length > 0) {
+      const names = given.map((name) => `?${name}=`).join(', ');
+      const message = `${names} ${given.length === 1 ? 'is' : 'are'} not read here: ${hint}`;
+      throw new ValidationError(`The query parameter${given.length === 1 ? '' : 's'} ${message}.`, given.map((name) => ({ path: [name], message, code: 'unrecognized_keys' })));
+    }
+    await next();
+  };
+}
+
 /**
  * A warning naming the query parameters of `url` that the route does not read (`emailId`, `Id`), each with the
  * one it was probably meant as, and the ones it reads; undefined when there are none. Without it, a CRM that

@@ -37,6 +37,20 @@ describe('GET /v1/quality', () => {
     expect((await json(app.request('/v1/quality?hours=24', authed()))).warnings).toBeUndefined();
   });
 
+  it('refuses a window named by dates or days (400), which it would otherwise answer with the default window', async () => {
+    const { app } = await build();
+    const res = await app.request('/v1/quality?from=2026-12-01&To=2026-12-07&model=all', authed());
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await json(res);
+    expect(problem.code).toBe('REQUEST_INVALID');
+    expect(problem.issues.map((i: { path: string[] }) => i.path[0])).toEqual(['from', 'To']);
+    expect(problem.detail).toMatch(/^The query parameters \?from=, \?To= are not read here: \/v1\/quality measures the predictions of the last \?hours= hours, ending now \(\?hours=720 for 30 days/);
+    for (const query of ['days=30', 'since=2026-12-01', 'until=2026-12-07T00:00:00Z']) expect((await app.request(`/v1/quality?${query}`, authed())).status, query).toBe(400);
+    // Other unread parameters still only warn.
+    expect((await app.request('/v1/quality?hour=24', authed())).status).toBe(200);
+  });
+
   it('says a body sent with the GET is not read, as its parameters go in the query', async () => {
     const { app } = await build();
     // As a GET with a body reaches the app (Request objects refuse to build one): its headers say it has one.

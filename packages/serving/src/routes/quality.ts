@@ -3,7 +3,7 @@ import { isNearId } from '@mailroute/model';
 import { OverloadedError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { callerGone, requireScope, withinDeadline } from '../http/guard.js';
-import { requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
+import { refuseWindowParams, requireDecodableQuery, unreadBodyWarning, unreadQueryWarning } from '../http/query.js';
 import { QualityQuerySchema, QualityResponseSchema } from '../http/schemas.js';
 import { computeLiveQualityInTurns, needsPreviousWindow, type TaskInfo } from '../quality/live-quality.js';
 import { forEachInTurns } from '../quality/turns.js';
@@ -67,6 +67,10 @@ async function notIn(pairs: readonly FeedbackPair[], extra: readonly FeedbackPai
 /** Said to a GET /v1/quality that sent a body: its parameters go in the query. */
 const UNREAD_BODY_WARNING = 'The request body was not read: /v1/quality reads only its query parameters, ?hours= and ?model= (/v1/quality?hours=24).';
 
+/** What to use instead of a window named by dates (?from=, ?since=) or days (?days=). */
+const WINDOW_HINT =
+  '/v1/quality measures the predictions of the last ?hours= hours, ending now (?hours=720 for 30 days, at most 8784); for the cases closed in a window of dates, `mailroute feedback predictions --since ... --until ... --out f.jsonl` then `mailroute evaluate --predictions f.jsonl` report them from the store';
+
 /** Models named at most in the warning about a model without predictions. */
 const MODELS_NAMED = 10;
 
@@ -118,6 +122,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
     await next();
   });
   app.use('/v1/quality', requireDecodableQuery('model'));
+  app.use('/v1/quality', refuseWindowParams(WINDOW_HINT));
   let computing = 0;
   app.use('/v1/quality', async (c, next) => {
     if (computing >= QUALITY_MAX_CONCURRENT) {
