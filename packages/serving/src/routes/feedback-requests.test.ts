@@ -19,6 +19,21 @@ describe('POST /v1/feedback', () => {
     expect(pairs[0].feedback?.labels).toEqual({ queue: 'billing', topic: 'invoice' });
   });
 
+  it('warns when the case closed before its email was received (beyond the 5 minutes of clock skew), and records it as sent', async () => {
+    // The email's receivedAt is kept with its text (--store-text).
+    const { app, context } = await build({ storeText: true });
+    const received = `${closedDay}T10:00:00+01:00`;
+    await classify(app, [{ id: 'early-1', body: 'invoice please', receivedAt: received }]);
+    const early = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'early-1', labels: { queue: 'billing' }, closedAt: `${closedDay}T08:00:00Z` })));
+    expect(early).toMatchObject({ status: 'recorded', matched: true });
+    expect(early.warnings).toEqual([`closedAt ${closedDay}T08:00:00.000Z is before the email was received (its receivedAt ${closedDay}T09:00:00.000Z, as /v1/classify got it): the feedback is recorded as sent, but check the dates and time zone the CRM sends.`]);
+    expect((await context.store.listPairs({ since: '2000-01-01T00:00:00Z' }))[0].feedback?.closedAt).toBe(`${closedDay}T08:00:00.000Z`);
+    // Within the skew, or after it: no warning.
+    for (const at of [`${closedDay}T08:56:00Z`, `${closedDay}T12:00:00Z`]) {
+      expect((await json(app.request('/v1/feedback', jsonRequest({ emailId: 'early-1', labels: { queue: 'billing' }, closedAt: at })))).warnings, at).toBeUndefined();
+    }
+  });
+
   it('says of an unmatched feedback that closed before the stored one that the stored one is kept, not that it was recorded', async () => {
     const { app } = await build();
     const send = (queue: string, at: string) => json(app.request('/v1/feedback', jsonRequest({ emailId: 'nope-1', labels: { queue }, closedAt: at })));

@@ -217,6 +217,17 @@ function countFeedback(ctx: AppContext, prediction: PredictionRecord | undefined
   if (seconds >= 0) ctx.metrics.feedbackDelay.observe({}, seconds);
 }
 
+/**
+ * A warning when the case closed before its email was received (the `receivedAt` the CRM sent with it, kept by a
+ * server with `--store-text`, beyond the clock skew allowed): recorded as sent, but a case cannot close before its email came, so a date or zone is wrong
+ * (a date sent in another field, day and month swapped, a local time read in another zone).
+ */
+function closedBeforeReceived(prediction: PredictionRecord, closedAt: string): string | undefined {
+  const received = prediction.receivedAt === undefined ? Number.NaN : Date.parse(prediction.receivedAt);
+  if (!(Date.parse(closedAt) < received - CLOCK_SKEW_MS)) return undefined;
+  return `closedAt ${closedAt} is before the email was received (its receivedAt ${new Date(received).toISOString()}, as /v1/classify got it): the feedback is recorded as sent, but check the dates and time zone the CRM sends.`;
+}
+
 /** `1 day`, `400 days`: a retention as the refusal of a too old feedback says it. */
 function daysText(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
@@ -329,7 +340,7 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       if (prediction) {
         // Kept as any feedback, but the caller should know it scores nothing: no person wrote the email.
         const automated = prediction.automated === undefined ? undefined : `Email "${emailId.slice(0, 80)}" was answered as automated mail (${prediction.automated}): the feedback is recorded, but /v1/quality and the feedback export leave automated mail out.`;
-        const said = warningsOf([automated, ...cleared, read.warning, unread]);
+        const said = warningsOf([automated, closedBeforeReceived(prediction, closedAt), ...cleared, read.warning, unread]);
         return c.json({ emailId, predictionId: prediction.predictionId, status, matched: true, ...said, ...skipped, recordedTasks }, 202);
       }
       // Kept (the prediction may be another instance's, or older than a restore), but the caller is told: a typo in emailId would otherwise go unseen.
