@@ -79,7 +79,7 @@ describe('POST /v1/classify', () => {
     const say = async (receivedAt: unknown) => (await json(app.request('/v1/classify', jsonRequest({ emails: [{ subject: 'invoice', receivedAt }] })))).warnings[0];
     // The messages a refusal gave: epoch milliseconds and Unix seconds are said as the ISO string to send.
     expect(await say(1796549400000)).toBe(
-      'receivedAt 1796549400000 of emails[0] was not read and was left out: a date-time is a string (ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100; without a zone, UTC)), not a number: as epoch milliseconds, 1796549400000 is "2026-12-06T09:30:00.000Z". The email was classified without it (receivedAt is not read to classify).',
+      'receivedAt 1796549400000 of emails[0] was not read and was left out: a date-time is a string (ISO 8601 (2025-11-03, 2025-11-03T10:15:00Z, 2025-11-03T10:15:00+01:00; without a zone, in the server\'s --time-zone, else UTC) or an RFC 2822 Date header (Mon, 3 Nov 2025 10:15:00 +0100; without a zone, in the server\'s --time-zone, else UTC)), not a number: as epoch milliseconds, 1796549400000 is "2026-12-06T09:30:00.000Z". The email was classified without it (receivedAt is not read to classify).',
     );
     expect(await say(1796549400)).toContain('1796549400 looks like Unix seconds, which is "2026-12-06T09:30:00.000Z"');
     expect(await say('')).toContain('a date-time is empty: leave receivedAt out, or send null, when there is none');

@@ -2,7 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { ENDPOINT_UNAVAILABLE_REASONS, PROBLEM_CODES, STORE_UNAVAILABLE_REASONS, ValidationError } from '../errors.js';
 import { schemaMismatchDetail } from './validation-detail.js';
-import { DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
+import { DATE_TIME_FORMS as TRAINING_DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
+
+/**
+ * The date-time forms the server reads: the training data's (`DATE_TIME_FORMS`), where a time without a zone is
+ * read in the server's time zone when it has one (`--time-zone`), not always as UTC as in training data.
+ */
+const DATE_TIME_FORMS = TRAINING_DATE_TIME_FORMS.replaceAll('without a zone, UTC', "without a zone, in the server's --time-zone, else UTC");
 
 export const ProblemSchema = z
   .object({
