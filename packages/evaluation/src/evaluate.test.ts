@@ -607,6 +607,31 @@ describe('emails without a label of a task, and slices', () => {
   });
 });
 
+describe('slices by time', () => {
+  it('lists a slice whose values are periods (closedMonth: 2026-11) in time order, the lines without one last; any other slice by count', () => {
+    // Months of 40, 30, 20 and 10 emails, out of time order by count; a bank slice beside them, and 5 lines without a month.
+    const months = ['2026-11', '2026-12', '2026-03', '2026-10'];
+    const base = syntheticPredictionLines({ n: 105, seed: 6, tasks: { queue: ['payments', 'cards', 'loans'] } });
+    const lines = base.map((l, i) => {
+      const month = i < 40 ? months[0] : i < 70 ? months[1] : i < 90 ? months[2] : i < 100 ? months[3] : undefined;
+      return { ...l, meta: { ...(month === undefined ? {} : { closedMonth: month }), bank: i % 3 === 0 ? 'A' : i % 3 === 1 ? 'B' : 'C' } };
+    });
+    const [task] = evaluatePredictions(lines).tasks;
+    const values = (key: string) => task.slices.find((s) => s.key === key)?.values.map((v) => `${v.value} ${v.n}`);
+    expect(values('closedMonth')).toEqual(['2026-03 20', '2026-10 10', '2026-11 40', '2026-12 30', '(missing) 5']);
+    expect(values('bank')).toEqual(['A 35', 'B 35', 'C 35']);
+    // The report's table follows.
+    const md = evaluationMarkdown(evaluatePredictions(lines));
+    const table = md.slice(md.indexOf('By closedMonth'));
+    expect(table.indexOf('| 2026-03 |')).toBeLessThan(table.indexOf('| 2026-10 |'));
+    expect(table.indexOf('| 2026-10 |')).toBeLessThan(table.indexOf('| 2026-11 |'));
+    expect(table.indexOf('| 2026-11 |')).toBeLessThan(table.indexOf('| 2026-12 |'));
+    // Values of mixed forms (a month and a day) are no time slice: by count.
+    const mixed = lines.map((l, i) => (i === 0 ? { ...l, meta: { ...l.meta, closedMonth: '2026-11-01' } } : l));
+    expect(evaluatePredictions(mixed).tasks[0].slices.find((s) => s.key === 'closedMonth')?.values[0].value).toBe('2026-11');
+  });
+});
+
 describe('withoutAutomatedMail', () => {
   it('leaves out the lines marked automated, saying how many; none marked, the same lines and no warning', () => {
     const lines = syntheticPredictionLines({ n: 10, seed: 3, tasks: { queue: ['a', 'b'] } });

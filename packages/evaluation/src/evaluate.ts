@@ -213,8 +213,24 @@ function slicesOf(rows: ReadonlyArray<{ line: PredictionLine; truth: string; pre
         return { value, n: m.n, accuracy: m.accuracy, macroF1: m.macro.f1, weightedF1: m.weighted.f1 };
       })
       .sort((a, b) => b.n - a.n || (a.value < b.value ? -1 : 1));
-    return { key, values };
+    return { key, values: inTimeOrder(values) ?? values };
   });
+}
+
+/** A period's value: a year, month, day, quarter or ISO week (`2026`, `2026-11`, `2026-11-03`, `2026-Q4`, `2026-W45`). */
+const PERIOD = /^\d{4}(?:-(?:\d{2}(?:-\d{2})?|Q[1-4]|W\d{2}))?$/;
+
+/**
+ * A slice by time (`closedMonth`: every value a period of one form, `2026-11`) in time order, the lines without one
+ * last: a reader follows months along, and by count 2026-11, 2026-12, 2026-03 hides a trend. Undefined for any other
+ * slice, which stays in its order (most examples first).
+ */
+function inTimeOrder<T extends { value: string }>(values: readonly T[]): T[] | undefined {
+  const periods = values.filter((v) => v.value !== MISSING_META_VALUE);
+  const form = (value: string) => value.replace(/\d/g, '0');
+  if (periods.length < 2 || !periods.every((v) => PERIOD.test(v.value) && form(v.value) === form(periods[0].value))) return undefined;
+  const missing = values.filter((v) => v.value === MISSING_META_VALUE);
+  return [...periods].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).concat(missing);
 }
 
 function operatingPoint(routed: number, right: number, n: number, threshold: number | undefined): NonNullable<TaskReport['operating']> {
