@@ -204,7 +204,7 @@ describe('mailroute', () => {
     expect((await run(['start', '--model-dir', 'm'])).stderr).toContain("unknown option '--model-dir' (it is an option of mailroute serve, not of start;");
     // An option of several commands: the one most like start (serve, whose server options it shares) is named first, and its help.
     expect((await run(['start', '--pii-patterns', 'p.json'])).stderr).toBe(
-      "mailroute: unknown option '--pii-patterns' (it is an option of mailroute serve, clean, feedback export, not of start; see mailroute serve --help)\n(run with --help for usage)\n",
+      "mailroute: unknown option '--pii-patterns' (it is an option of mailroute serve, feedback export, clean, not of start; see mailroute serve --help)\n(run with --help for usage)\n",
     );
     expect((await run(['registry', 'list', '--by', 'me'])).stderr).toContain("unknown option '--by' (it is an option of mailroute registry approve, registry reject, registry champion, not of registry list;");
     // An option of the SageMaker container bundle's own train (the training job), which no command here has: said so (README, "AWS").

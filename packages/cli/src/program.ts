@@ -35,7 +35,7 @@ export function buildProgramOf(
         '  PORT, HOST       the address of serve and start (as --port, --host)',
         '  MAILROUTE_API_KEYS_FILE  the API key file of serve and start (as --api-keys)',
         '  MAILROUTE_MAX_CONNECTIONS  the open client connections serve and start take at most (as --max-connections)',
-        "  MAILROUTE_TIME_ZONE  the time zone of the CRM's times sent without one, for serve and start (as --time-zone)",
+        "  MAILROUTE_TIME_ZONE  the time zone of the CRM's times sent without one, for serve and start (as --time-zone); feedback export and predictions read --since/--until in it when the training config names none",
         '  MAILROUTE_ACCESS_LOG=1  serve and start log a line per request and give every answer an id (as --access-log)',
         '  MAILROUTE_SAGEMAKER=1, SM_MODEL_DIR  serve as a SageMaker container (as --sagemaker), its model directory',
         '  SAGEMAKER_BIND_TO_PORT  in SageMaker container mode, the port (set by SageMaker; wins over PORT)',

@@ -145,6 +145,35 @@ describe('mailroute feedback predictions', () => {
     expect((await two.run(['feedback', 'predictions', '--out', 'live.csv'])).stderr).toContain('prediction lines are JSONL: name the file .jsonl');
   }, 60_000);
 
+  it("reads the window and each case's month in --time-zone (the server's), else MAILROUTE_TIME_ZONE when the model's config names none, and says so", async () => {
+    // A case closed at midnight in Berlin on 1 December, which a Berlin server stores as 23:00 UTC on 30 November.
+    const zoned = copyOfHome('zoned');
+    const store = createSqliteStore({ file: path.join(zoned.home, DB_FILE), writer: 'inline' });
+    try {
+      const at = '2026-11-30T23:00:00.000Z';
+      await store.savePredictions([{ predictionId: 'p-z', emailId: 'e-z', modelId: folder.champion.id, createdAt: at, labels: { queue: 'complaints' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'complaints', latencyMs: 1 }]);
+      await store.saveFeedback({ emailId: 'e-z', predictionId: 'p-z', labels: { queue: 'complaints' }, closedAt: at, receivedAt: at });
+    } finally {
+      await store.close();
+    }
+    const window = ['--since', '2026-12-01', '--until', '2026-12-02'];
+    const linesIn = (file: string) => readFileSync(path.join(zoned.dir, file), 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as PredictionLine);
+    const berlin = await zoned.run(['feedback', 'predictions', '--out', 'berlin.jsonl', ...window, '--time-zone', 'Europe/Berlin']);
+    expect(berlin.code, berlin.stderr).toBe(0);
+    expect(berlin.stderr.split('\n')[0]).toBe('cases closed in [2026-11-30T23:00:00.000Z, 2026-12-01T23:00:00.000Z) (Europe/Berlin, from --time-zone)');
+    expect(linesIn('berlin.jsonl').map((l) => [l.id, l.meta?.closedMonth])).toEqual([['e-z', '2026-12']]);
+    // Read in UTC it was November: outside the window, said so.
+    const utc = await zoned.run(['feedback', 'predictions', '--out', 'utc.jsonl', ...window]);
+    expect(utc.stderr.split('\n')[0]).toBe('cases closed in [2026-12-01T00:00:00.000Z, 2026-12-02T00:00:00.000Z) (UTC, by default)');
+    expect(linesIn('utc.jsonl')).toEqual([]);
+    // Without a window, the months alone are read in the zone: said when it is not UTC by default.
+    const run = (argv: string[], env: Record<string, string>) => runCli(argv, { env: { CI: 'true', MAILROUTE_HOME: zoned.home, ...env }, cwd: zoned.dir });
+    const all = await run(['feedback', 'predictions', '--out', 'all.jsonl'], { MAILROUTE_TIME_ZONE: 'Europe/Berlin' });
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr.split('\n')[0]).toBe('cases closed at any time (Europe/Berlin, from MAILROUTE_TIME_ZONE)');
+    expect(linesIn('all.jsonl').find((l) => l.id === 'e-z')?.meta?.closedMonth).toBe('2026-12');
+  }, 60_000);
+
   it("writes both sides in the champion's names, as /v1/quality: a label the champion renamed counts for an older model's prediction", () => {
     const older = { id: 'm-old', tasks: [{ name: 'topic', labels: ['sparplan', 'depot'] }] };
     const champion = [{ name: 'topic', labels: ['savings_plan', 'depot', 'crypto'], aliases: { sparplan: 'savings_plan' } }];

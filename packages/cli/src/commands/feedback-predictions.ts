@@ -10,7 +10,7 @@ import { checkOutput, prepareOutput } from '../output-path.js';
 import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { caseProgress, caseSource, casesWithoutText, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
-import { timeOption } from '../time-option.js';
+import { timeOption, windowLine, windowTimeZone } from '../time-option.js';
 
 /** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
 export interface LineNames {
@@ -160,6 +160,7 @@ interface PredictionsFlags {
   until?: string;
   model?: string;
   dynamodbTable?: string;
+  timeZone?: string;
 }
 
 /** `mailroute feedback predictions`: the confirmed cases as prediction lines, to report live quality with `evaluate`. */
@@ -170,19 +171,25 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       'Write the confirmed cases as prediction lines (JSONL): the prediction each person judged, with the labels they confirmed as truth; `mailroute evaluate --predictions <file> --out <dir>` then reports live quality (confusion matrices, per-label F1, calibration, slices by month and bank)',
     )
     .requiredOption('--out <file>', 'the prediction lines to write (.jsonl)')
-    .option('--since <time>', "cases closed at or after this ISO date or time; without a zone, in the model's training config timeZone, else UTC (default: every case the store keeps)")
+    .option('--since <time>', 'cases closed at or after this ISO date or time; without a zone, in --time-zone (default: every case the store keeps)')
     .option('--until <time>', 'cases closed before this ISO date or time, as --since (default: none left out)')
+    .option('--time-zone <zone>', "IANA time zone of --since and --until without a zone and of each case's closedMonth, e.g. Europe/Berlin, as the server's --time-zone (default: the model's training config timeZone, else env MAILROUTE_TIME_ZONE, else UTC)")
     .option('--model <id|champion|dir>', 'only the cases judged on predictions of this model (default: all, when one model made them)')
     .option('--dynamodb-table <name>', DYNAMODB_TABLE_HELP)
     .action(async (flags: PredictionsFlags) => {
       if (!/\.(jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: prediction lines are JSONL: name the file .jsonl`);
       const model = flags.model === undefined ? undefined : await modelOf(ctx, flags.model);
       const champion = flags.model === 'champion' ? model : await modelOf(ctx, 'champion').catch(() => undefined);
-      // Local times read in the model's zone: the one named, else the champion's (as feedback export reads them), else UTC.
-      const timeZone = model?.timeZone ?? champion?.timeZone;
-      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, timeZone);
-      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, timeZone);
+      // Local times read in --time-zone, else the model's zone: the one named, else the champion's (as feedback export
+      // reads them), else MAILROUTE_TIME_ZONE (the server's), else UTC.
+      const configZone = model?.timeZone === undefined ? (champion?.timeZone === undefined ? undefined : champion) : model;
+      const zone = windowTimeZone(ctx, flags.timeZone, { zone: configZone?.timeZone, from: `the training config of ${configZone?.id ?? 'the model'}` });
+      const timeZone = zone.zone;
+      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, timeZone, zone.from);
+      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, timeZone, zone.from);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
+      // The window as read, in UTC, and the zone it and the months were read in (said when either depends on a zone).
+      if (since !== undefined || until !== undefined || timeZone !== undefined) ctx.stderr.write(`${windowLine(since, until, zone)}\n`);
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const source = caseSource(ctx, flags.dynamodbTable);
       // Checked before any case is read (a scan of the stack's table takes long and is paid for), made once they are.

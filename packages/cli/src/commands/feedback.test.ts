@@ -182,6 +182,37 @@ describe('mailroute feedback export', () => {
     expect((await run(['feedback', 'export', '--out', 'x.csv', '--config', DEMO_CONFIG_PATH, '--since', '2026-12-01', '--until', '2026-11-01'])).stderr).toContain('is not before --until');
   });
 
+  it("reads --since and --until in --time-zone, else the config's timeZone, else the server's MAILROUTE_TIME_ZONE, else UTC, and says the window it read", async () => {
+    const own = path.join(cwd, 'zoned-home');
+    const store = createSqliteStore({ file: path.join(own, DB_FILE), writer: 'inline' });
+    try {
+      // Closed at midnight in Berlin on 1 December (a Berlin server stores it as 23:00 UTC on 30 November), and at noon before.
+      await store.saveFeedback({ emailId: 'z-dec', labels: { queue: 'kyc' }, closedAt: '2026-11-30T23:00:00.000Z', receivedAt: '2026-11-30T22:00:00.000Z' });
+      await store.saveFeedback({ emailId: 'z-nov', labels: { queue: 'kyc' }, closedAt: '2026-11-30T11:00:00.000Z', receivedAt: '2026-11-30T10:00:00.000Z' });
+    } finally {
+      await store.close();
+    }
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue', labels: ['kyc', 'payments'] }] };
+    writeFileSync(path.join(cwd, 'zoned.json'), JSON.stringify(config));
+    writeFileSync(path.join(cwd, 'zoned-utc.json'), JSON.stringify({ ...config, timeZone: 'UTC' }));
+    const exportOf = async (extra: string[], env: Record<string, string> = {}) => {
+      const argv = ['feedback', 'export', '--out', 'zoned.csv', '--labels-only', '--since', '2026-12-01', '--until', '2026-12-07', ...extra];
+      const result = await runCli(argv, { env: { CI: 'true', ...env }, cwd, home: own });
+      expect(result.code, result.stderr).toBe(0);
+      const ids = readFileSync(path.join(cwd, 'zoned.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',')[0]);
+      return { ids, line: result.stderr.split('\n')[0] };
+    };
+    expect(await exportOf(['--config', 'zoned.json', '--time-zone', 'Europe/Berlin'])).toEqual({ ids: ['z-dec'], line: 'cases closed in [2026-11-30T23:00:00.000Z, 2026-12-06T23:00:00.000Z) (Europe/Berlin, from --time-zone)' });
+    // The server's zone, when the config names none.
+    expect(await exportOf(['--config', 'zoned.json'], { MAILROUTE_TIME_ZONE: 'Europe/Berlin' })).toEqual({ ids: ['z-dec'], line: 'cases closed in [2026-11-30T23:00:00.000Z, 2026-12-06T23:00:00.000Z) (Europe/Berlin, from MAILROUTE_TIME_ZONE)' });
+    // The config's zone wins over the environment's, as before; --time-zone over both.
+    expect(await exportOf(['--config', 'zoned-utc.json'], { MAILROUTE_TIME_ZONE: 'Europe/Berlin' })).toEqual({ ids: [], line: 'cases closed in [2026-12-01T00:00:00.000Z, 2026-12-07T00:00:00.000Z) (UTC, from the timeZone of zoned-utc.json)' });
+    expect((await exportOf(['--config', 'zoned-utc.json', '--time-zone', 'Europe/Berlin'])).ids).toEqual(['z-dec']);
+    expect(await exportOf(['--config', 'zoned.json'])).toEqual({ ids: [], line: 'cases closed in [2026-12-01T00:00:00.000Z, 2026-12-07T00:00:00.000Z) (UTC, by default)' });
+    const misspelt = await runCli(['feedback', 'export', '--out', 'zoned.csv', '--config', 'zoned.json', '--time-zone', 'Europe/Berln'], { env: { CI: 'true' }, cwd, home: own });
+    expect([misspelt.code, misspelt.stderr.split('\n')[0]]).toEqual([2, 'mailroute: --time-zone "Europe/Berln" is not a time zone this runtime knows: give an IANA name such as Europe/Berlin or UTC']);
+  });
+
   it("reads --since and --until as the API reads times, UTC without a zone or in the config's timeZone, and refuses days that do not exist", () => {
     expect(timeOption('--since', '2026-11-01').toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(timeOption('--since', '2026-11-01T08:30').toISOString()).toBe('2026-11-01T08:30:00.000Z');
@@ -189,7 +220,7 @@ describe('mailroute feedback export', () => {
     expect(timeOption('--since', '2026-11-01 08:30+0100').toISOString()).toBe('2026-11-01T07:30:00.000Z');
     // A Berlin month: from its midnight, not from 01:00.
     expect(timeOption('--since', '2026-11-01', 'Europe/Berlin').toISOString()).toBe('2026-10-31T23:00:00.000Z');
-    expect(() => timeOption('--until', '2026-10-25 02:30', 'Europe/Berlin')).toThrow(/skipped or happens twice at a change of daylight saving time; give its offset/);
+    expect(() => timeOption('--until', '2026-10-25 02:30', 'Europe/Berlin')).toThrow(/happens twice \(the clocks go back then\): give its offset, 2026-10-25T02:30:00\+02:00 \(the first\) or 2026-10-25T02:30:00\+01:00/);
     for (const bad of ['2026-02-30', '2026-02-30T08:00Z', '2026-13-01', '1.11.2026', 'yesterday', '2026-11-01T25:00']) expect(() => timeOption('--since', bad)).toThrow(/not a date or time/);
   });
 });

@@ -13,7 +13,7 @@ import { registerFeedbackForget } from './feedback-forget.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
 import { caseProgress, caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { newExportWatch, unreadLabelWarnings, watchCases, type ExportWatch } from './feedback-unread.js';
-import { timeOption } from '../time-option.js';
+import { timeOption, windowLine, windowTimeZone } from '../time-option.js';
 
 /** CSV or JSONL by --out's name; refused where the config reads every file as the other. */
 function outputFormat(out: string, config: TrainingConfig): 'csv' | 'jsonl' {
@@ -42,6 +42,7 @@ interface ExportFlags {
   labelsOnly?: boolean;
   piiPatterns?: string;
   dynamodbTable?: string;
+  timeZone?: string;
 }
 
 /** `mailroute feedback export`: the cases people closed, as the retraining data of next month. */
@@ -51,8 +52,9 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .command('export')
     .description("Write the confirmed cases in a training config's columns, as it reads files (CSV with its delimiter, or JSONL), to train next month's model on (mailroute train --config cfg.json --data cases.csv)")
     .requiredOption('--out <file>', 'the file to write: .csv, or .jsonl / .ndjson')
-    .option('--since <time>', "cases closed at or after this ISO date or time; without a zone, in the training config's timeZone, else UTC (default: every case the store keeps)")
+    .option('--since <time>', 'cases closed at or after this ISO date or time; without a zone, in --time-zone (default: every case the store keeps)')
     .option('--until <time>', "cases closed before this ISO date or time, as --since (default: none left out)")
+    .option('--time-zone <zone>', "IANA time zone of --since and --until without a zone, e.g. Europe/Berlin, as the server's --time-zone (default: the training config's timeZone, else env MAILROUTE_TIME_ZONE, else UTC)")
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
     .option('--model <id|champion|dir>', 'model whose stored training config to follow (default: champion)')
     .option('--labels-only', "every case (automated mail aside), with or without stored text: the email id, the labels and the store's facts, to join to a CRM export by email id")
@@ -63,9 +65,12 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       if (flags.piiPatterns !== undefined && flags.labelsOnly === true) throw new UsageError('--pii-patterns does not go with --labels-only: it masks text, and --labels-only writes none');
       const patterns = flags.piiPatterns === undefined ? [] : await readPiiPatterns(ctx, flags.piiPatterns);
       const { config, from } = await configFor(ctx, flags);
-      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, config.timeZone);
-      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, config.timeZone);
+      const zone = windowTimeZone(ctx, flags.timeZone, { zone: config.timeZone, from });
+      const since = flags.since === undefined ? undefined : timeOption('--since', flags.since, zone.zone, zone.from);
+      const until = flags.until === undefined ? undefined : timeOption('--until', flags.until, zone.zone, zone.from);
       if (since !== undefined && until !== undefined && since.getTime() >= until.getTime()) throw new UsageError(`--since ${flags.since} is not before --until ${flags.until}: no case closed in between`);
+      // The window as read, in UTC, and the zone it was read in: a window read in another zone than the server's is hours off.
+      if (since !== undefined || until !== undefined) ctx.stderr.write(`${windowLine(since, until, zone)}\n`);
       const format = outputFormat(flags.out, config);
       const source = caseSource(ctx, flags.dynamodbTable);
       const out = await prepareOutput(ctx.cwd, flags.out, 'file');

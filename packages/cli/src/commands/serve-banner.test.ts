@@ -2,15 +2,16 @@ import { PassThrough } from 'node:stream';
 import type { RunningServer } from '@mailroute/serving';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../context.js';
-import { textDatabase } from './serve.js';
+import { textDatabase, timeZoneSetting } from './serve.js';
 import { printBanner, type StoredTextBanner } from './serve-banner.js';
+import type { TimeZoneSetting } from '../time-option.js';
 
-function banner(textDb?: StoredTextBanner, { authEnabled = true, sagemaker = false } = {}): string {
+function banner(textDb?: StoredTextBanner, { authEnabled = true, sagemaker = false, timeZone = undefined as TimeZoneSetting | undefined } = {}): string {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   const server: RunningServer = { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080', authEnabled, close: async () => {} };
-  printBanner(createContext({ stdout, env: {}, cwd: '/srv' }), server, textDb, sagemaker);
+  printBanner(createContext({ stdout, env: {}, cwd: '/srv' }), server, textDb, sagemaker, timeZone);
   return out;
 }
 
@@ -40,5 +41,15 @@ describe('printBanner', () => {
     ]);
     expect(lines[2]).toBe(lines.find((l) => l.startsWith('text: ')));
     expect(banner(undefined, { authEnabled: false, sagemaker: true })).not.toContain('text:');
+  });
+
+  it("says the zone the CRM's times without one are read in, and where it was set: --time-zone, MAILROUTE_TIME_ZONE, or UTC by default", () => {
+    const zoneLine = (flags: { timeZone?: string }, env: Record<string, string> = {}) =>
+      banner(undefined, { timeZone: timeZoneSetting(createContext({ env, cwd: '/srv' }), flags) })
+        .split('\n')
+        .filter((l) => l.startsWith('time zone: '));
+    expect(zoneLine({ timeZone: 'Europe/Berlin' }, { MAILROUTE_TIME_ZONE: 'Asia/Tokyo' })).toEqual(["time zone: Europe/Berlin (--time-zone): the CRM's times sent without one (receivedAt, closedAt) are read in it"]);
+    expect(zoneLine({}, { MAILROUTE_TIME_ZONE: 'Asia/Tokyo' })).toEqual(["time zone: Asia/Tokyo (MAILROUTE_TIME_ZONE): the CRM's times sent without one (receivedAt, closedAt) are read in it"]);
+    expect(zoneLine({})).toEqual(["time zone: UTC (by default; --time-zone or MAILROUTE_TIME_ZONE sets another): the CRM's times sent without one (receivedAt, closedAt) are read in it"]);
   });
 });

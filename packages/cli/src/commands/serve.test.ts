@@ -94,8 +94,10 @@ describe('mailroute serve', () => {
     const keysFile = path.join(root, 'keys.json');
     const prometheus = { id: 'prometheus', sha256: hashApiKey('mr_scraper'), scopes: ['metrics'] };
     await writeFile(keysFile, JSON.stringify({ keys: [{ id: 'crm', sha256: hashApiKey('mr_secret'), scopes: ['classify'] }, prometheus] }));
-    const app = await launch(['serve', '--port', '0', '--home', home, '--api-keys', keysFile]);
+    const app = await launch(['serve', '--port', '0', '--home', home, '--api-keys', keysFile], { MAILROUTE_TIME_ZONE: 'Europe/Berlin' });
     expect(app.stdout()).toContain('auth: API keys required');
+    // The zone the CRM's times without one are read in, and where it was set.
+    expect(app.stdout()).toContain("\ntime zone: Europe/Berlin (MAILROUTE_TIME_ZONE): the CRM's times sent without one (receivedAt, closedAt) are read in it\n");
     const send = (key?: string) =>
       fetch(`${app.url}/v1/classify`, {
         method: 'POST',

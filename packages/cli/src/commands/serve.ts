@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
-import { isTimeZone } from '@mailroute/preprocess';
 import { formatTable } from '@mailroute/training';
 import {
   addApiKey,
@@ -37,6 +36,7 @@ import { plainDecimal, wholeNumber, wholeNumberOption } from '../numbers.js';
 import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { plural } from '../plural.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
+import { serveTimeZone, type TimeZoneSetting } from '../time-option.js';
 import { printBanner } from './serve-banner.js';
 
 /** Where SIGTERM/SIGINT come from; tests swap in their own emitter (injection, not module mocking). */
@@ -137,14 +137,12 @@ export function addServeOptions(command: Command, { sagemaker }: { sagemaker: bo
     .option('--access-log', 'log one JSON line per request (request id, method, route, status, ms, key id) and give every answer an x-request-id (env MAILROUTE_ACCESS_LOG=1; default off)');
 }
 
-/** `--time-zone` or MAILROUTE_TIME_ZONE, checked: a misspelt zone would refuse every feedback at its first request. */
-function timeZoneSetting(ctx: CliContext, flags: ServeFlags): string | undefined {
-  const zone = flags.timeZone ?? envSetting(ctx, 'MAILROUTE_TIME_ZONE');
-  if (zone !== undefined && !isTimeZone(zone)) {
-    const from = flags.timeZone === undefined ? 'MAILROUTE_TIME_ZONE' : '--time-zone';
-    throw new UsageError(`${from} ${JSON.stringify(zone)} is not a time zone this runtime knows: give an IANA name such as Europe/Berlin or UTC`);
-  }
-  return zone;
+/**
+ * `--time-zone` or MAILROUTE_TIME_ZONE, checked (a misspelt zone would refuse every feedback at its first request),
+ * with where it came from, for the banner.
+ */
+export function timeZoneSetting(ctx: CliContext, flags: ServeFlags): TimeZoneSetting {
+  return serveTimeZone(ctx, flags.timeZone);
 }
 
 /**
@@ -306,7 +304,7 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
       limits,
       storeText: flags.storeText === true,
       piiPatterns,
-      timeZone: timeZoneSetting(ctx, flags),
+      timeZone: timeZoneSetting(ctx, flags).zone,
       accessLog: flags.accessLog === true || envYesNo(ctx, 'MAILROUTE_ACCESS_LOG'),
       pollSeconds: flags.pollSeconds,
       modelThreads: flags.modelThreads,
@@ -534,7 +532,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, flags, logger);
-      printBanner(ctx, server, flags.storeText === true ? { database: textDatabase(ctx, flags), patternsFile: flags.piiPatterns } : undefined, listenAddress(ctx, flags).sagemaker);
+      printBanner(ctx, server, flags.storeText === true ? { database: textDatabase(ctx, flags), patternsFile: flags.piiPatterns } : undefined, listenAddress(ctx, flags).sagemaker, timeZoneSetting(ctx, flags));
       await closeOnSignals(server, shutdownSignals.emitter, logger);
     });
 }

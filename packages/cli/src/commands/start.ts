@@ -5,7 +5,7 @@ import { ensureDemoChampion } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { stagedProgress } from '../progress.js';
 import { printBanner } from './serve-banner.js';
-import { addServeOptions, checkServeSettings, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, type ServeFlags } from './serve.js';
+import { addServeOptions, checkServeSettings, lineLogger, refuseUnsafeListen, shutdownSignals, startFromFlags, timeZoneSetting, type ServeFlags } from './serve.js';
 import { safeLines } from '../terminal-text.js';
 
 /**
@@ -29,7 +29,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
       ctx.stderr.write(`champion model: ${champion.id}\n`);
       const logger = lineLogger(ctx);
       const server = await startFromFlags(ctx, { ...flags, home }, logger);
-      printBanner(ctx, server);
+      printBanner(ctx, server, undefined, false, timeZoneSetting(ctx, flags));
       await closeOnSignals(server, shutdownSignals.emitter, logger);
     },
   );
