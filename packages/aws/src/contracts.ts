@@ -99,6 +99,8 @@ export const DEPLOYER_ENV = {
   securityGroupIds: 'MAILROUTE_SECURITY_GROUP_IDS',
   kmsKeyArn: 'MAILROUTE_KMS_KEY_ARN',
   rollbackAlarmNames: 'MAILROUTE_ROLLBACK_ALARMS',
+  /** The stack's tags (environment, service, cost-centre) as a JSON object: put on every model, config and endpoint it creates. */
+  resourceTags: 'MAILROUTE_RESOURCE_TAGS',
 } as const;
 
 /** Environment variable names of the quality reporter Lambda. */

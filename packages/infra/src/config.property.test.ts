@@ -17,17 +17,17 @@ import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
 const PATHS: readonly string[][] = [
   ...CONFIG_KEYS.map((key) => [key]),
   ...['cidr', 'azCount'].map((k) => ['network', k]),
-  ...['imageTag', 'instanceType', 'initialInstanceCount', 'minInstances', 'maxInstances', 'invocationsPerInstance', 'bootstrapModelKey', 'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'monthlyRequests'].map((k) => ['serving', k]),
+  ...['imageTag', 'instanceType', 'initialInstanceCount', 'minInstances', 'maxInstances', 'invocationsPerInstance', 'bootstrapModelKey', 'lambdaMemoryMb', 'lambdaTimeoutSeconds', 'lambdaReservedConcurrency', 'monthlyRequests'].map((k) => ['serving', k]),
   ...['issuer', 'allowedClientIds', 'throttleRatePerSecond', 'throttleBurst', 'maxBodyBytes'].map((k) => ['api', k]),
-  ...['instanceType', 'hoursPerMonth'].map((k) => ['training', k]),
+  ...['instanceType', 'hoursPerMonth', 'maxRuntimeSeconds'].map((k) => ['training', k]),
   ...['enabled', 'dataPrefix', 'configPrefix', 'schedule', 'timezone', 'target', 'exportFeedback'].map((k) => ['retraining', k]),
   ['retraining', 'target', 'kind'],
   ['retraining', 'target', 'pipelineName'],
   ['retraining', 'target', 'functionArn'],
-  ...['alarmEmail', 'logRetentionDays', 'p99LatencyMs', 'minLiveMacroF1'].map((k) => ['monitoring', k]),
+  ...['alarmEmail', 'logRetentionDays', 'p99LatencyMs', 'minLiveMacroF1', 'apiP99LatencyMs', 'feedbackStoppedDays'].map((k) => ['monitoring', k]),
   ['feedback', 'ttlDays'],
   ['feedback', 'storeText'],
-  ...['noncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays', 'accessLogDays'].map((k) => ['artifacts', k]),
+  ...['noncurrentVersionDays', 'modelsNoncurrentVersionDays', 'abortMultipartDays', 'dataInfrequentAccessDays', 'accessLogDays'].map((k) => ['artifacts', k]),
   ['servng'],
   ['serving', 'minInstance'],
 ];
@@ -101,6 +101,9 @@ describe('parseStackConfig (properties)', () => {
         for (const spec of alarmSpecs(config, NAMES)) {
           expect(Number.isFinite(spec.threshold), spec.name).toBe(true);
           expect(spec.name).not.toMatch(/undefined|NaN/);
+          // What PutMetricAlarm takes: at most 7 days of periods (1 day where a period is under an hour).
+          expect(spec.period * spec.evaluationPeriods, spec.name).toBeLessThanOrEqual(spec.period < 3600 ? 86_400 : 604_800);
+          expect(Number.isInteger(spec.evaluationPeriods) && spec.datapointsToAlarm <= spec.evaluationPeriods, spec.name).toBe(true);
         }
         // The stack exports the estimate: a finite sum, or an error naming the key of an unpriced region or type.
         try {

@@ -68,17 +68,76 @@ describe('parseStackConfig', () => {
     expect(() => parseStackConfig({ ...minimal, feedback: { storeText: 'yes' } })).toThrow(/mailroute:feedback.storeText/);
   });
 
-  it("keeps the artifact bucket's access logs artifacts.accessLogDays days: 400 by default, 1 to 3653, prod at least 365", () => {
+  it("keeps the artifact bucket's access logs artifacts.accessLogDays days: dev as its other logs, prod 400 by default, 1 to 3653, prod at least 365", () => {
     const days = (accessLogDays: unknown, environment: 'dev' | 'prod' = 'dev') => {
       const base: StackConfigInput = environment === 'dev' ? minimal : { ...minimal, environment, serving: { imageTag: '1.0.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } };
       return parseStackConfig({ ...base, artifacts: { accessLogDays } }).artifacts.accessLogDays;
     };
-    expect(parseStackConfig(minimal).artifacts.accessLogDays).toBe(400);
+    // Unset: dev keeps them as long as its other logs (monitoring.logRetentionDays), prod 400 days.
+    expect(parseStackConfig(minimal).artifacts.accessLogDays).toBe(30);
+    expect(parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 14 } }).artifacts.accessLogDays).toBe(14);
+    expect(days(undefined, 'prod')).toBe(400);
+    expect(loadStackConfigFile('dev').artifacts.accessLogDays).toBe(loadStackConfigFile('dev').monitoring.logRetentionDays);
+    expect(loadStackConfigFile('prod').artifacts.accessLogDays).toBe(400);
     for (const d of [1, '30', 3653]) expect(days(d)).toBe(Number(d));
     for (const d of [0, -1, 1.5, 3654, 'a year']) expect(() => days(d), String(d)).toThrow(/^invalid stack config:\n {2}mailroute:artifacts.accessLogDays: /);
     expect(() => days(3654)).toThrow(/at most 3653/);
     expect(days(365, 'prod')).toBe(365);
     expect(() => days(90, 'prod')).toThrow(/mailroute:artifacts.accessLogDays: prod keeps the artifact bucket's access logs at least 365 days \(got 90\)/);
+  });
+
+  const prodBase: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } };
+
+  it("keeps old versions under models/ (the registry's audit trail) artifacts.modelsNoncurrentVersionDays: prod seven years by default, at least 365", () => {
+    const models = (modelsNoncurrentVersionDays: unknown, base: StackConfigInput = prodBase) =>
+      parseStackConfig({ ...base, artifacts: { modelsNoncurrentVersionDays } as StackConfigInput['artifacts'] }).artifacts.modelsNoncurrentVersionDays;
+    expect(models(undefined)).toBe(2557);
+    expect(loadStackConfigFile('prod').artifacts.modelsNoncurrentVersionDays).toBe(2557);
+    expect(models(365)).toBe(365);
+    expect(models('3653')).toBe(3653);
+    expect(() => models(90)).toThrow(/mailroute:artifacts.modelsNoncurrentVersionDays: prod keeps replaced and deleted objects under models\/ at least 365 days \(got 90\): the champion pointer and history and the decision records there are the registry's audit trail/);
+    // Dev: as the other prefixes' old versions (noncurrentVersionDays), any whole number of days.
+    expect(models(undefined, minimal)).toBe(90);
+    expect(parseStackConfig({ ...minimal, artifacts: { noncurrentVersionDays: 30 } }).artifacts.modelsNoncurrentVersionDays).toBe(30);
+    expect(models(1, minimal)).toBe(1);
+    for (const d of [0, 1.5, 'long']) expect(() => models(d, minimal), String(d)).toThrow(/^invalid stack config:\n {2}mailroute:artifacts.modelsNoncurrentVersionDays: /);
+  });
+
+  it('waits monitoring.feedbackStoppedDays days without a live feedback count before alarming: dev 7, prod 2 by default, 1 to 7', () => {
+    const stopped = (feedbackStoppedDays: unknown, base: StackConfigInput = prodBase) =>
+      parseStackConfig({ ...base, monitoring: { ...base.monitoring, feedbackStoppedDays } as StackConfigInput['monitoring'] }).monitoring.feedbackStoppedDays;
+    expect(stopped(undefined)).toBe(2);
+    expect(stopped(undefined, minimal)).toBe(7);
+    expect(stopped('3')).toBe(3);
+    expect(() => stopped(8)).toThrow(/mailroute:monitoring.feedbackStoppedDays: at most 7: a CloudWatch alarm of daily periods evaluates at most seven days/);
+    for (const d of [0, 1.5, -1]) expect(() => stopped(d), String(d)).toThrow(/^invalid stack config:\n {2}mailroute:monitoring.feedbackStoppedDays: /);
+  });
+
+  it("takes the HTTP API's p99 latency alarm in ms (monitoring.apiP99LatencyMs): 2000 by default, at most API Gateway's 30 s", () => {
+    const api = (apiP99LatencyMs: unknown) => parseStackConfig({ ...minimal, monitoring: { alarmEmail: 'ops@example.com', apiP99LatencyMs } as StackConfigInput['monitoring'] }).monitoring.apiP99LatencyMs;
+    expect(api(undefined)).toBe(2000);
+    expect(api('1500')).toBe(1500);
+    expect(api(30_000)).toBe(30_000);
+    expect(() => api(30_001)).toThrow(/mailroute:monitoring.apiP99LatencyMs: at most 30000 \(30 s, the longest API Gateway lets an HTTP API request run\)/);
+    expect(() => api(0)).toThrow(/mailroute:monitoring.apiP99LatencyMs/);
+  });
+
+  it("caps a retraining job's run time (training.maxRuntimeSeconds): 7200 by default, 60 s to SageMaker's 28 days", () => {
+    const runtime = (maxRuntimeSeconds: unknown) => parseStackConfig({ ...minimal, training: { maxRuntimeSeconds } as StackConfigInput['training'] }).training.maxRuntimeSeconds;
+    expect(runtime(undefined)).toBe(7200);
+    expect(runtime('3600')).toBe(3600);
+    expect(runtime(2_419_200)).toBe(2_419_200);
+    expect(() => runtime(2_419_201)).toThrow(/mailroute:training.maxRuntimeSeconds: at most 2419200 \(28 days/);
+    for (const s of [0, 59, 90.5]) expect(() => runtime(s), String(s)).toThrow(/mailroute:training.maxRuntimeSeconds/);
+  });
+
+  it("reserves no concurrency for the API Lambda unless serving.lambdaReservedConcurrency says so (a whole number, at least 1)", () => {
+    const reserved = (lambdaReservedConcurrency: unknown) =>
+      parseStackConfig({ ...minimal, serving: { imageTag: '0.1.0', lambdaReservedConcurrency } as StackConfigInput['serving'] }).serving.lambdaReservedConcurrency;
+    expect(reserved(undefined)).toBeUndefined();
+    for (const stack of ['dev', 'prod'] as const) expect(loadStackConfigFile(stack).serving.lambdaReservedConcurrency).toBeUndefined();
+    expect(reserved('50')).toBe(50);
+    for (const n of [0, -1, 2.5]) expect(() => reserved(n), String(n)).toThrow(/mailroute:serving.lambdaReservedConcurrency/);
   });
 
   it('requires a versioned serving image tag (the ECR repository is IMMUTABLE)', () => {
@@ -422,6 +481,14 @@ describe('validateScheduleExpression', () => {
     expect(validateScheduleExpression('at(2027-13-01T03:00:00)')).toMatch(/names no date and time/);
     expect(validateScheduleExpression('at(2027-01-01T24:00:00)')).toMatch(/names no date and time/);
     expect(validateScheduleExpression('at(2028-02-29T23:59:59)')).toBeUndefined();
+  });
+  it('refuses an enabled schedule that would never run or would skip months, and takes it disabled', () => {
+    const retraining = (schedule: string, enabled = true) => () => parseStackConfig({ ...minimal, retraining: { enabled, schedule } });
+    expect(retraining('cron(0 3 30 2 ? *)')).toThrow('mailroute:retraining.schedule: cron day-of-month "30" does not occur in FEB: the schedule would never run; use L (the last day of each month), or a day from 1 to 28, which every month has (or set retraining.enabled: false)');
+    expect(retraining('cron(0 3 31 * ? *)')).toThrow(/skip those months/);
+    expect(retraining('at(2020-01-01T03:00:00)')).toThrow(/in Europe\/Berlin \(2020-01-01T02:00:00.000Z\) is past: the schedule would never run \(or set retraining.enabled: false\)/);
+    expect(parseStackConfig({ ...minimal, retraining: { enabled: false, schedule: 'at(2020-01-01T03:00:00)' } }).retraining.schedule).toBe('at(2020-01-01T03:00:00)');
+    expect(parseStackConfig({ ...minimal, retraining: { enabled: true, schedule: 'cron(0 3 L * ? *)' } }).retraining.schedule).toBe('cron(0 3 L * ? *)');
   });
   it('refuses a retraining time zone Scheduler does not know', () => {
     expect(() => parseStackConfig({ ...minimal, retraining: { timezone: 'Europe/Berlim' } })).toThrow('mailroute:retraining.timezone: not an IANA time zone (such as Europe/Berlin or UTC): Europe/Berlim');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { scheduleTimingProblem } from './schedule-timing.js';
 import { createsRetrainingPipeline, exportsFeedback, retrainingScheduleDescription, SCHEDULE_DESCRIPTION_MAX, timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { issueLines, missingKeyMessage } from './config-keys.js';
+import { DEFAULT_MAX_RUNTIME_SECONDS } from './retraining-pipeline.js';
 import { knownTimeZone, LAMBDA_DEFAULT_MAX_BODY_BYTES, LAMBDA_MAX_BODY_BYTES, oauthScopeProblem, sameTokenScopeProblem, TOKEN_SCOPE_KEYS, type TokenScopeKey } from '@mailroute/aws/contracts';
 
 /** Retention periods CloudWatch Logs accepts. */
@@ -99,6 +101,26 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
  */
 export const PROD_MIN_LOG_RETENTION_DAYS = 365;
 
+/**
+ * How long prod keeps a replaced or deleted object under `models/` (its noncurrent versions): the champion pointer,
+ * the champion history and the decision records there are the registry's audit trail, which the bucket's versioning
+ * makes one (packages/aws/README.md, *Audit trail*). Seven years by default; never under a year, as prod's other audit
+ * logs (PROD_MIN_LOG_RETENTION_DAYS).
+ */
+export const PROD_MODELS_NONCURRENT_VERSION_DAYS = 2557;
+
+/** S3 server access logs of a prod stack by default: a year and a month, over its floor of a year. */
+export const PROD_ACCESS_LOG_DAYS = 400;
+
+/**
+ * Days without a live feedback count before the feedback alarm fires, by default: the reporter publishes once a day,
+ * so prod tolerates one missed report (whose own errors alarm pages); dev, where feedback is test traffic, a week.
+ */
+export const FEEDBACK_STOPPED_DAYS = { dev: 7, prod: 2 } as const;
+
+/** The longest `monitoring.feedbackStoppedDays`: a daily alarm evaluates at most 7 periods (CloudWatch's 7 days). */
+export const MAX_FEEDBACK_STOPPED_DAYS = 7;
+
 type InstanceCounts = { initialInstanceCount: number; minInstances: number; maxInstances: number };
 
 /**
@@ -133,6 +155,34 @@ export function cidrProblem(cidr: string, azCount: number): string | undefined {
 
 const CidrBlock = z.string().regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, 'a CIDR block such as 10.40.0.0/16');
 const AzCount = configNumber(z.number().int().min(2).max(3));
+
+/** What the schema leaves unset where the default depends on the environment (see withEnvironmentDefaults). */
+interface EnvironmentDefaulted {
+  environment: 'dev' | 'prod';
+  monitoring: { logRetentionDays: number; feedbackStoppedDays?: number };
+  artifacts: { noncurrentVersionDays: number; modelsNoncurrentVersionDays?: number; accessLogDays?: number };
+}
+
+/**
+ * The defaults that differ by environment, filled in where the stack sets none: dev keeps its S3 access logs as long
+ * as its other logs and the models' old versions as long as other objects', prod keeps them PROD_ACCESS_LOG_DAYS and
+ * PROD_MODELS_NONCURRENT_VERSION_DAYS (audit trails); the feedback-stopped alarm waits FEEDBACK_STOPPED_DAYS.
+ */
+export function withEnvironmentDefaults<C extends EnvironmentDefaulted>(
+  config: C,
+): C & { monitoring: C['monitoring'] & { feedbackStoppedDays: number }; artifacts: C['artifacts'] & { modelsNoncurrentVersionDays: number; accessLogDays: number } } {
+  const prod = config.environment === 'prod';
+  const { monitoring, artifacts } = config;
+  return {
+    ...config,
+    monitoring: { ...monitoring, feedbackStoppedDays: monitoring.feedbackStoppedDays ?? FEEDBACK_STOPPED_DAYS[config.environment] },
+    artifacts: {
+      ...artifacts,
+      modelsNoncurrentVersionDays: artifacts.modelsNoncurrentVersionDays ?? (prod ? PROD_MODELS_NONCURRENT_VERSION_DAYS : artifacts.noncurrentVersionDays),
+      accessLogDays: artifacts.accessLogDays ?? (prod ? PROD_ACCESS_LOG_DAYS : monitoring.logRetentionDays),
+    },
+  };
+}
 
 /** One stack's configuration (`Pulumi.<stack>.yaml`, namespace `mailroute`), parsed once at the edge. */
 export const StackConfigSchema = z
@@ -199,6 +249,12 @@ export const StackConfigSchema = z
          * assume (`/v1/quality` caps its reads to answer within it); less cuts such answers off early.
          */
         lambdaTimeoutSeconds: configNumber(z.number().int().min(1).max(29)).default(29),
+        /**
+         * The API Lambda's reserved concurrency; unset (the default): none, the function shares the account's pool.
+         * A reservation is taken from every other function of the account (Lambda keeps 100 unreserved), and it caps
+         * the API too (over it, invocations are throttled): set it only where the account's quota leaves room.
+         */
+        lambdaReservedConcurrency: configNumber(z.number().int().min(1)).optional(),
         /** Expected API requests per month, for the cost estimate. */
         monthlyRequests: configNumber(z.number().int().min(0)).default(1_000_000),
       },
@@ -238,6 +294,12 @@ export const StackConfigSchema = z
          * at a time (an unbounded number made the exported estimate Infinity, which JSON, and so Pulumi's state, cannot hold).
          */
         hoursPerMonth: configNumber(z.number().min(0).max(744, 'at most 744, the hours of a 31-day month: the retraining runs one job at a time')).default(2),
+        /**
+         * The longest a retraining job may run, in seconds: the pipeline's MaxRuntimeSeconds default and the cap its
+         * role's IAM puts on CreateTrainingJob (sagemaker:MaxRuntimeInSeconds), so no run costs more than this many
+         * seconds of `instanceType`. At most 28 days, SageMaker's longest.
+         */
+        maxRuntimeSeconds: configNumber(z.number().int().min(60).max(2_419_200, 'at most 2419200 (28 days, the longest SageMaker lets a training job run)')).default(DEFAULT_MAX_RUNTIME_SECONDS),
       })
       .prefault({}),
     retraining: z
@@ -284,6 +346,19 @@ export const StackConfigSchema = z
        * threshold in microseconds was Infinity, which PutMetricAlarm cannot take.
        */
       p99LatencyMs: configNumber(z.number().positive().max(60_000, 'at most 60000 (60 s, the longest a SageMaker real-time invocation runs): a higher p99 alarm could never fire')).default(500),
+      /**
+       * The HTTP API's p99 latency alarm, in ms: what the CRM waits for, the Lambda, the endpoint and DynamoDB together.
+       * 2 s by default: the endpoint's 500 ms and the rest, with room for a cold start now and then. At most 30000: API
+       * Gateway ends a request at 30 s, so a higher alarm could never fire.
+       */
+      apiP99LatencyMs: configNumber(z.number().positive().max(30_000, 'at most 30000 (30 s, the longest API Gateway lets an HTTP API request run): a higher p99 alarm could never fire')).default(2000),
+      /**
+       * Days in a row without a live feedback count (the quality reporter's `LiveFeedbackCount`) before the
+       * feedback-stopped alarm fires. Unset: FEEDBACK_STOPPED_DAYS of the environment (dev 7, prod 2).
+       */
+      feedbackStoppedDays: configNumber(
+        z.number().int().min(1).max(MAX_FEEDBACK_STOPPED_DAYS, `at most ${MAX_FEEDBACK_STOPPED_DAYS}: a CloudWatch alarm of daily periods evaluates at most seven days`),
+      ).optional(),
       /** Alarm when live macro F1 (from CRM feedback) of any task falls under this: the floor of every task. */
       minLiveMacroF1: configNumber(z.number().min(0).max(1)).default(0.7),
       /**
@@ -327,7 +402,14 @@ export const StackConfigSchema = z
       .prefault({}),
     artifacts: z
       .strictObject({
+        /** Days a replaced or deleted object is kept (its noncurrent versions) under data/, reports/ and training-output/. */
         noncurrentVersionDays: configNumber(z.number().int().min(1)).default(90),
+        /**
+         * Days a replaced or deleted object under models/ is kept: the registry's audit trail (champion pointer and
+         * history, decision and gate records) and the registered models' files. Unset: dev as `noncurrentVersionDays`,
+         * prod PROD_MODELS_NONCURRENT_VERSION_DAYS (seven years); prod at least PROD_MIN_LOG_RETENTION_DAYS.
+         */
+        modelsNoncurrentVersionDays: configNumber(z.number().int().min(1)).optional(),
         /** Uploads abandoned half-way are removed after this many days. */
         abortMultipartDays: configNumber(z.number().int().min(1)).default(7),
         /** Training data snapshots move to infrequent access after this many days. */
@@ -335,8 +417,9 @@ export const StackConfigSchema = z
         /**
          * Days the bucket's S3 server access logs (who read or wrote which object) are kept in the stack's log bucket:
          * prod at least PROD_MIN_LOG_RETENTION_DAYS, like its other audit logs; at most ten years, CloudWatch Logs' longest.
+         * Unset: dev as long as its other logs (`monitoring.logRetentionDays`), prod PROD_ACCESS_LOG_DAYS (400).
          */
-        accessLogDays: configNumber(z.number().int().min(1).max(3653, 'at most 3653 (ten years, the longest retention the stack gives any log)')).default(400),
+        accessLogDays: configNumber(z.number().int().min(1).max(3653, 'at most 3653 (ten years, the longest retention the stack gives any log)')).optional(),
       })
       .prefault({}),
   })
@@ -362,11 +445,19 @@ export const StackConfigSchema = z
           message: `prod keeps its logs at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${config.monitoring.logRetentionDays}): its API access, Lambda, endpoint and VPC flow logs are an audit trail, kept a year`,
         });
       }
-      if (config.artifacts.accessLogDays < PROD_MIN_LOG_RETENTION_DAYS) {
+      if (config.artifacts.accessLogDays !== undefined && config.artifacts.accessLogDays < PROD_MIN_LOG_RETENTION_DAYS) {
         ctx.addIssue({
           code: 'custom',
           path: ['artifacts', 'accessLogDays'],
           message: `prod keeps the artifact bucket's access logs at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${config.artifacts.accessLogDays}): they are the audit trail of who read or wrote which object, kept a year`,
+        });
+      }
+      const modelsDays = config.artifacts.modelsNoncurrentVersionDays;
+      if (modelsDays !== undefined && modelsDays < PROD_MIN_LOG_RETENTION_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['artifacts', 'modelsNoncurrentVersionDays'],
+          message: `prod keeps replaced and deleted objects under models/ at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${modelsDays}): the champion pointer and history and the decision records there are the registry's audit trail, which versioning keeps (default ${PROD_MODELS_NONCURRENT_VERSION_DAYS}, seven years)`,
         });
       }
       if (/^ml\.t\d/.test(config.serving.instanceType)) {
@@ -387,7 +478,13 @@ export const StackConfigSchema = z
     }
     const scheduleProblem = validateScheduleExpression(config.retraining.schedule);
     if (scheduleProblem) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: scheduleProblem });
-  });
+    // An enabled schedule that Scheduler takes but that never starts a run (a past at(), 30 February) or skips months
+    // (day 31): a retraining that never starts never fails either, so no alarm would tell. Judged at `pulumi up`.
+    const { enabled, schedule, timezone } = config.retraining;
+    const timing = enabled && !scheduleProblem && !timezoneProblem(timezone) ? scheduleTimingProblem(schedule, timezone, new Date()) : undefined;
+    if (timing) ctx.addIssue({ code: 'custom', path: ['retraining', 'schedule'], message: `${timing} (or set retraining.enabled: false)` });
+  })
+  .transform(withEnvironmentDefaults);
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { estimateMonthlyCost, HOURS_PER_MONTH, PRICE_LIST } from './cost.js';
+import { dynamoWriteUnitsPerRequest, estimateMonthlyCost, HOURS_PER_MONTH, PRICE_LIST } from './cost.js';
 import { loadStackConfigFile } from './testing/stack-files.js';
 import { parseStackConfig } from './config.js';
 import { MINIMAL_CONFIG } from './testing/minimal-config.js';
@@ -23,13 +23,27 @@ describe('estimateMonthlyCost', () => {
     expect(endpoints.quantity).toBe(7 * 2 * HOURS_PER_MONTH);
   });
 
+  it('prices the DynamoDB writes as the store makes them: transactions, whole items in three indexes, the judged mark', () => {
+    // Without kept text (a prediction of 1 write unit): the prediction's transactional put (2) and its by-email and
+    // by-day copies (1 each); its feedback's transactional put (2) and the mark of the prediction, a transactional
+    // update (2) rewriting the by-email and by-day copies (1 each) and adding the judged-by-day one (1).
+    expect(dynamoWriteUnitsPerRequest(false)).toBe(2 + 1 + 1 + (2 + (2 + 1 + 1 + 1)));
+    expect(dynamoWriteUnitsPerRequest(false)).toBe(11);
+    // With kept text every prediction write is of a 3-unit item; the feedback item stays under 1 KB.
+    expect(dynamoWriteUnitsPerRequest(true)).toBe(3 * 4 + 2 + 3 * 5);
+    const prod = loadStackConfigFile('prod');
+    const writes = estimateMonthlyCost(prod).lines.find((l) => l.item.startsWith('DynamoDB writes'))!;
+    expect(writes.quantity).toBeCloseTo((prod.serving.monthlyRequests * 11) / 1e6, 9);
+    expect(writes.monthlyUsd).toBeCloseTo(16.5 * PRICE_LIST.regions['eu-central-1'].dynamoPerMillionWrites, 9);
+  });
+
   it('prices the writes and storage of kept email text (feedback.storeText)', () => {
     const prod = loadStackConfigFile('prod');
     const line = (estimate: ReturnType<typeof estimateMonthlyCost>, item: string) => estimate.lines.find((l) => l.item.startsWith(item))!;
     const without = estimateMonthlyCost(prod);
     const kept = estimateMonthlyCost({ ...prod, feedback: { ...prod.feedback, storeText: true } });
     expect(line(kept, 'DynamoDB writes').item).toBe('DynamoDB writes (with kept text)');
-    expect(line(kept, 'DynamoDB writes').quantity).toBeCloseTo(line(without, 'DynamoDB writes').quantity * 2, 6);
+    expect(line(kept, 'DynamoDB writes').quantity).toBeCloseTo((line(without, 'DynamoDB writes').quantity * 29) / 11, 6);
     expect(line(kept, 'DynamoDB storage').quantity).toBeCloseTo(line(without, 'DynamoDB storage').quantity * 5, 6);
     expect(kept.totalUsd).toBeGreaterThan(without.totalUsd);
   });

@@ -73,12 +73,38 @@ export interface UsageAssumptions {
 export const DEFAULT_USAGE: UsageAssumptions = { lambdaMsPerRequest: 60, storageGb: 50, tableGb: 5, logsGbPerMonth: 5, imagesGb: 5, accessLogGbPerMonth: 0.1 };
 
 /**
- * What `feedback.storeText` multiplies: a prediction item of about 3 KB with 2 KB of kept text (a cleaned subject and
- * body) against 0.6 KB without, written whole to the table and to the indexes that project whole items: 3 write units
- * a copy instead of 1, and about 5 times the storage.
+ * The prediction item's size in DynamoDB write units (1 KB each, rounded up): about 0.6 KB without kept text (1 unit),
+ * about 3 KB with `feedback.storeText` (2 KB of a cleaned subject and body: 3 units). Its storage grows about 5 times.
  */
-export const STORED_TEXT_WRITE_FACTOR = 3;
+export const PREDICTION_ITEM_WRITE_UNITS = { plain: 1, withText: 3 } as const;
 export const STORED_TEXT_STORAGE_FACTOR = 5;
+
+/**
+ * DynamoDB write units one API request costs (on demand), as packages/aws writes them. A write unit is 1 KB of the
+ * item written (an update: the larger of the item before and after it); a write in a transaction costs two; a global
+ * secondary index that projects the item (all three here project ALL) writes its copy at one unit a KB whenever the
+ * item enters it or an attribute it holds changes. With `p` the prediction item's units (PREDICTION_ITEM_WRITE_UNITS):
+ *
+ * - the prediction (writePredictions, dynamo-store-writes.ts): a Put in a transaction, 2p, and its copies in
+ *   `by-email` and `by-day`, p each: 4p;
+ * - its feedback, taken as one a request (one feedback per email, each email classified once: the most there is):
+ *   the feedback item's Put or merge (under 1 KB, in no index) in a transaction, 2, and in the same transaction
+ *   (JudgedIndex.write, dynamo-judged-index.ts) the mark of each prediction of its email (one): an Update in a
+ *   transaction, 2p, which copies the by-day keys into `judged-by-day` (its copy, p) and changes attributes
+ *   `by-email` and `by-day` project (their copies rewritten, p each): 2 + 5p.
+ *
+ * Without kept text (p = 1) 4 + 7 = 11 units a request, with it (p = 3) 12 + 17 = 29. Left out: the rare retries of a
+ * transaction that met a conflict, a feedback that corrects an earlier one (a second merge and marks), and the judged
+ * index's record, written once per Lambda instance.
+ */
+export function dynamoWriteUnitsPerRequest(storeText: boolean): number {
+  const p = storeText ? PREDICTION_ITEM_WRITE_UNITS.withText : PREDICTION_ITEM_WRITE_UNITS.plain;
+  const TRANSACTION = 2;
+  const prediction = TRANSACTION * p + 2 * p;
+  const feedbackItem = TRANSACTION * 1;
+  const mark = TRANSACTION * p + 3 * p;
+  return prediction + feedbackItem + mark;
+}
 
 export interface CostLine {
   item: string;
@@ -127,9 +153,9 @@ export function estimateMonthlyCost(
     line('Lambda compute (arm64)', (requests * usage.lambdaMsPerRequest * config.serving.lambdaMemoryMb) / 1000 / 1024, 'GB-seconds', prices.lambdaPerGbSecondArm),
     line('Lambda requests', requests / 1e6, 'million requests', prices.lambdaPerMillionRequests),
     line('HTTP API requests', requests / 1e6, 'million requests', prices.httpApiPerMillionRequests),
-    // One prediction write per request; feedback roughly one per email; listPairs reads are small. Kept text makes
-    // each prediction item several write units and several times the storage.
-    line(`DynamoDB writes${storeText ? ' (with kept text)' : ''}`, (requests * (storeText ? 1 + STORED_TEXT_WRITE_FACTOR : 2)) / 1e6, 'million write units', prices.dynamoPerMillionWrites),
+    // A prediction and its feedback per request, in transactions, each copied into the indexes (dynamoWriteUnitsPerRequest);
+    // listPairs reads are small. Kept text makes each prediction item several write units and several times the storage.
+    line(`DynamoDB writes${storeText ? ' (with kept text)' : ''}`, (requests * dynamoWriteUnitsPerRequest(storeText)) / 1e6, 'million write units', prices.dynamoPerMillionWrites),
     line('DynamoDB reads', requests / 1e6, 'million read units', prices.dynamoPerMillionReads),
     line('DynamoDB storage + PITR', usage.tableGb * (storeText ? STORED_TEXT_STORAGE_FACTOR : 1), 'GB-months', prices.dynamoStoragePerGbMonth + prices.dynamoPitrPerGbMonth),
     line('S3 artifacts', usage.storageGb, 'GB-months', prices.s3StandardPerGbMonth),

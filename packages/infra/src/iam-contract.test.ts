@@ -79,6 +79,41 @@ function missingKeyIsNoSuchKey(policy: PolicyDocument, bucketArn: string): boole
   );
 }
 
+/** The condition keys of one request, as IAM evaluates them: a list for a multivalued key, absent when the request has none. */
+type RequestContext = Record<string, string | number | string[]>;
+
+/**
+ * Whether an Allow statement grants `action` on `arn` for a request with `context`: the conditions the stack's policies
+ * use (StringEquals, ForAllValues:StringEquals, NumericLessThanEquals, Null), each operator's keys all holding; any other
+ * operator counts as not holding, so a test cannot pass on a condition this does not know.
+ */
+function allowsRequest(policy: PolicyDocument, action: string, arn: string, context: RequestContext): boolean {
+  const holds = (operator: string, key: string, expected: string | string[] | boolean): boolean => {
+    const wanted = [expected].flat().map(String);
+    const value = context[key];
+    const values = value === undefined ? [] : [value].flat().map(String);
+    switch (operator) {
+      case 'Null':
+        return (values.length === 0) === (wanted[0] === 'true');
+      case 'StringEquals':
+        return values.length > 0 && values.some((v) => wanted.includes(v));
+      case 'ForAllValues:StringEquals':
+        return values.every((v) => wanted.includes(v));
+      case 'NumericLessThanEquals':
+        return values.length === 1 && Number(values[0]) <= Number(wanted[0]);
+      default:
+        return false;
+    }
+  };
+  return policy.Statement.some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      [s.Action].flat().includes(action) &&
+      [s.Resource ?? []].flat().some((p) => matches(p, arn)) &&
+      Object.entries(s.Condition ?? {}).every(([operator, keys]) => Object.entries(keys).every(([key, expected]) => holds(operator, key, expected))),
+  );
+}
+
 function allowed(policy: PolicyDocument): Set<string> {
   return new Set(policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 }
@@ -93,6 +128,8 @@ function missingActions(commands: readonly string[], policy: PolicyDocument): st
 }
 
 const common = { kmsKeyArn: 'arn:key', logGroupArn: 'arn:lg', tableArn: 'arn:table', artifactBucketArn: 'arn:aws:s3:::b', modelsPrefix: 'models/' };
+/** What a retraining run may cost (training.instanceType and training.maxRuntimeSeconds of a stack). */
+const costCap = { trainingInstanceTypes: ['ml.m5.xlarge'], maxRuntimeSeconds: 7200 };
 // The champion pointer (models/champion.json) is missing on a fresh stack; s3-objects.ts (under
 // champion-tasks.ts) reads it as absent on NoSuchKey.
 
@@ -188,7 +225,7 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
   });
 
   it("retraining pipeline: runs its own training jobs as the execution role and invokes only the register Lambda", () => {
-    const input = { accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', kmsKeyArn: 'arn:key' };
+    const input = { accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', kmsKeyArn: 'arn:key', ...costCap };
     const policy = retrainingPipelinePolicy(input);
     // SageMaker names a pipeline's jobs pipelines-<execution id>-<step>-<suffix>.
     const job = 'arn:aws:sagemaker:eu-central-1:2:training-job/pipelines-a1b2c3d4e5f6-train-k1lrlzzx5x';
@@ -200,9 +237,33 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     expect([...allowed(policy)].filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
+  it("retraining pipeline: creates a training job only on the configured instance type and for at most maxRuntimeSeconds", () => {
+    const policy = retrainingPipelinePolicy({ accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:r', kmsKeyArn: 'arn:key', ...costCap });
+    const job = 'arn:aws:sagemaker:eu-central-1:2:training-job/pipelines-a1b2c3d4e5f6-train-k1lrlzzx5x';
+    // CreateTrainingJob's request as IAM sees it: the instance types it names, its StoppingCondition's run time.
+    const create = (context: RequestContext) => allowsRequest(policy, 'sagemaker:CreateTrainingJob', job, context);
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.m5.xlarge'], 'sagemaker:MaxRuntimeInSeconds': 7200 })).toBe(true);
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.m5.xlarge'], 'sagemaker:MaxRuntimeInSeconds': 600 })).toBe(true);
+    // A run started by hand with another InstanceType or a longer MaxRuntimeSeconds is refused: what a run costs is capped.
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.p4d.24xlarge'], 'sagemaker:MaxRuntimeInSeconds': 7200 })).toBe(false);
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.m5.xlarge', 'ml.g5.48xlarge'], 'sagemaker:MaxRuntimeInSeconds': 7200 })).toBe(false);
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.m5.xlarge'], 'sagemaker:MaxRuntimeInSeconds': 7201 })).toBe(false);
+    // ForAllValues holds for a request that names no type: the Null condition refuses that too.
+    expect(create({ 'sagemaker:MaxRuntimeInSeconds': 7200 })).toBe(false);
+    expect(create({ 'sagemaker:InstanceTypes': ['ml.m5.xlarge'] })).toBe(false);
+    // Watching, stopping and tagging the pipeline's jobs carry no such keys and stay unconditional.
+    for (const action of ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags']) expect(allowsRequest(policy, action, job, {}), action).toBe(true);
+    // The condition keys as AWS's Service Authorization Reference names them, with their operators.
+    expect(policy.Statement.find((x) => [x.Action].flat().includes('sagemaker:CreateTrainingJob'))?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'sagemaker:InstanceTypes': ['ml.m5.xlarge'] },
+      Null: { 'sagemaker:InstanceTypes': 'false' },
+      NumericLessThanEquals: { 'sagemaker:MaxRuntimeInSeconds': '7200' },
+    });
+  });
+
   it('retraining pipeline with the feedback export: invokes the register and feedback-export Lambdas, no other', () => {
     const exporter = 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-export-feedback';
-    const policy = retrainingPipelinePolicy({ accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', feedbackExportFunctionArn: exporter, kmsKeyArn: 'arn:key' });
+    const policy = retrainingPipelinePolicy({ accountId: '2', region: 'eu-central-1', sagemakerRoleArn: 'arn:aws:iam::2:role/sm', registerFunctionArn: 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-register', feedbackExportFunctionArn: exporter, kmsKeyArn: 'arn:key', ...costCap });
     expect(allowsOn(policy, 'lambda:InvokeFunction', exporter)).toBe(true);
     expect(allowsOn(policy, 'lambda:InvokeFunction', 'arn:aws:lambda:eu-central-1:2:function:mailroute-prod-api')).toBe(false);
   });

@@ -13,6 +13,11 @@ import { doc, logsTo, passRoleToSageMaker, readOptionalObjects, tableAndIndexes,
  * SageMaker use the stack key for the job's volume (a grant for the AWS resource only), and invokes the
  * register Lambda for the Register step (and the feedback-export Lambda for ExportFeedback). It never reads or
  * writes the bucket itself.
+ *
+ * What a run may cost is capped here, not by the pipeline's parameters, which a run started by hand overrides: a
+ * job only on the configured instance types (`sagemaker:InstanceTypes`, every type the request names; present, as
+ * ForAllValues holds for a request that names none) and for at most `maxRuntimeSeconds`
+ * (`sagemaker:MaxRuntimeInSeconds` of its StoppingCondition). Anything else is AccessDenied, and the run fails.
  */
 export function retrainingPipelinePolicy(input: {
   accountId: string;
@@ -22,15 +27,31 @@ export function retrainingPipelinePolicy(input: {
   /** The ExportFeedback step's Lambda, where the stack keeps the emails' text (feedback.storeText). */
   feedbackExportFunctionArn?: string;
   kmsKeyArn: string;
+  /** The instance types a training job may run on (`training.instanceType`). */
+  trainingInstanceTypes: readonly string[];
+  /** The longest StoppingCondition.MaxRuntimeInSeconds a job may ask for (`training.maxRuntimeSeconds`). */
+  maxRuntimeSeconds: number;
 }): PolicyDocument {
   const sm = `arn:aws:sagemaker:${input.region}:${input.accountId}`;
   const steps = [input.registerFunctionArn, ...(input.feedbackExportFunctionArn === undefined ? [] : [input.feedbackExportFunctionArn])];
+  const jobs = `${sm}:training-job/pipelines-*`;
   return doc(
+    {
+      Sid: 'CreatePipelineTrainingJobsWithinCostCap',
+      Effect: 'Allow',
+      Action: 'sagemaker:CreateTrainingJob',
+      Resource: jobs,
+      Condition: {
+        'ForAllValues:StringEquals': { 'sagemaker:InstanceTypes': [...input.trainingInstanceTypes] },
+        Null: { 'sagemaker:InstanceTypes': 'false' },
+        NumericLessThanEquals: { 'sagemaker:MaxRuntimeInSeconds': String(input.maxRuntimeSeconds) },
+      },
+    },
     {
       Sid: 'RunPipelineTrainingJobs',
       Effect: 'Allow',
-      Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
-      Resource: `${sm}:training-job/pipelines-*`,
+      Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+      Resource: jobs,
     },
     passRoleToSageMaker(input.sagemakerRoleArn),
     { Sid: 'InvokeLambdaSteps', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: steps.length === 1 ? steps[0] : steps },

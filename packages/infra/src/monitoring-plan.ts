@@ -47,7 +47,7 @@ export function alarmSpecs(
 ): AlarmSpec[] {
   const m = config.monitoring;
   const endpoint = { EndpointName: names.endpointName, VariantName: names.variantName };
-  const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching' as const, rollback: false };
+  const base = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching' as AlarmSpec['treatMissingData'], rollback: false };
   const spec = (s: Omit<AlarmSpec, 'name' | keyof typeof base> & Partial<typeof base>): AlarmSpec => ({
     ...base,
     ...s,
@@ -74,7 +74,7 @@ export function alarmSpecs(
    * Live macro F1 (what the quality reporter Lambda publishes from CRM feedback, daily) under `threshold`: of the worst
    * task (the minimum over the {Environment} series), or of one task (`Task` in `dimensions`). Too little feedback is
    * not a quality drop: the reporter then publishes nothing for the task, and the dashboard's feedback volume widget
-   * (feedbackVolumeWidget) shows the count falling or its gap.
+   * (feedbackVolumeWidget) shows the count falling or its gap; no count at all for days is the feedback-stopped alarm's.
    */
   const quality = (key: string, description: string, dimensions: Record<string, string>, threshold: number) =>
     spec({
@@ -132,6 +132,40 @@ export function alarmSpecs(
       statistic: 'Sum',
       threshold: 0,
       comparisonOperator: 'GreaterThanThreshold',
+    }),
+    // What the CRM waits for (API Gateway to its answer: the Lambda, the endpoint, DynamoDB), in ms. Fifteen minutes
+    // over it, not one: at a few requests a minute the p99 is the slowest one, a cold start now and then.
+    spec({
+      key: 'api-p99-latency',
+      description: `HTTP API latency p99 over ${m.apiP99LatencyMs} ms (what the CRM waits for)`,
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensions: { ApiId: names.apiId, Stage: names.stage },
+      extendedStatistic: 'p99',
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      threshold: m.apiP99LatencyMs,
+      comparisonOperator: 'GreaterThanThreshold',
+    }),
+    // The live-quality alarms take a day without a figure as OK: were the CRM to stop posting feedback, they would stay
+    // OK for good. The reporter publishes the feedback count with every figure (at least 30 confirmed cases of a task
+    // in its 30-day window); none for `feedbackStoppedDays` days in a row is missing data, and missing data breaches.
+    // The count is of that window, so it goes missing once every task's judged cases there fell under 30: after a stop,
+    // when the window has drained (up to 30 days at a steady volume), and then `feedbackStoppedDays` more.
+    spec({
+      key: 'live-feedback-stopped',
+      description: `No live feedback count for ${m.feedbackStoppedDays} day(s): the CRM's feedback stopped (or is too little to measure), or the quality reporter measures no model`,
+      namespace: QUALITY_METRIC.namespace,
+      metricName: QUALITY_METRIC.feedbackCount,
+      dimensions: { Environment: config.environment },
+      statistic: 'Maximum',
+      period: 86_400,
+      evaluationPeriods: m.feedbackStoppedDays,
+      datapointsToAlarm: m.feedbackStoppedDays,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
     }),
     quality('live-quality', `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`, {}, m.minLiveMacroF1),
     // A stricter floor for a task: its own series (the reporter publishes each task under {Environment, Task} too).

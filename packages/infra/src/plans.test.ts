@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { carveSubnets, privateSubnetPlan, vpcEndpointPlan } from './network-plan.js';
-import { accessLogBucketPolicy, accessLogLifecycleRules, approvalEventPattern, artifactLifecycleRules, endpointScaling, failedEndpointPattern, sagemakerPrefixes } from './storage-plan.js';
+import { ARTIFACT_PREFIXES, accessLogBucketPolicy, accessLogLifecycleRules, approvalEventPattern, artifactLifecycleRules, endpointScaling, failedEndpointPattern, sagemakerPrefixes } from './storage-plan.js';
 import { alarmSpecs, dashboardBody } from './monitoring-plan.js';
 import { QUALITY_METRIC } from '@mailroute/aws/contracts';
 import { physicalName, standardTags } from './naming.js';
 import { apiLambdaPolicy, deployerLambdaPolicy, kmsKeyPolicy, qualityReporterPolicy, sagemakerExecutionPolicy, schedulerTargetPolicy, serviceTrustPolicy, tlsOnlyBucketPolicy } from './iam-documents.js';
 import { parseStackConfig } from './config.js';
 import { ecrLifecyclePolicy } from './components/training.js';
+import { MINIMAL_CONFIG } from './testing/minimal-config.js';
 
 const config = parseStackConfig({
   environment: 'prod',
@@ -48,8 +49,35 @@ describe('network plan', () => {
 describe('storage and deployment plans', () => {
   it('expires noncurrent versions and scratch, moves old data to IA', () => {
     const rules = artifactLifecycleRules(config);
-    expect(rules.find((r) => r.id === 'expire-noncurrent-versions')?.noncurrentVersionExpiration?.noncurrentDays).toBe(90);
+    expect(rules.find((r) => r.id === 'expire-noncurrent-versions-data')).toMatchObject({ filter: { prefix: 'data/' }, noncurrentVersionExpiration: { noncurrentDays: 90 } });
     expect(rules.find((r) => r.id === 'training-data-to-infrequent-access')?.filter).toEqual({ prefix: 'data/' });
+  });
+
+  /** The days S3 keeps a noncurrent version of `key`: where rules overlap, the shortest expiry applies; none: kept. */
+  const noncurrentDaysOf = (rules: ReturnType<typeof artifactLifecycleRules>, key: string) => {
+    const days = rules.flatMap((r) => {
+      const prefix = (r.filter as { prefix?: string }).prefix ?? '';
+      const expiry = (r as { noncurrentVersionExpiration?: { noncurrentDays: number } }).noncurrentVersionExpiration;
+      return key.startsWith(prefix) && expiry ? [expiry.noncurrentDays] : [];
+    });
+    return days.length === 0 ? undefined : Math.min(...days);
+  };
+
+  it("keeps old versions of the registry's audit trail under models/ years in prod, not the other prefixes' 90 days", () => {
+    const rules = artifactLifecycleRules(config);
+    // Prod's default: seven years. The champion pointer, its history and the decision records are rewritten or
+    // deleted only by a person or the registry; their earlier versions are the trail.
+    for (const key of ['models/champion.json', 'models/champion-history.json', 'models/m-7.decision.1.json', 'models/m-7/manifest.json']) expect(noncurrentDaysOf(rules, key), key).toBe(2557);
+    for (const key of ['data/retraining/exports/crm.csv', 'reports/r.json', 'training-output/retrain/j/output/model/x']) expect(noncurrentDaysOf(rules, key), key).toBe(90);
+    // The replaced feedback file still goes after a day (its rule overlaps data/'s, and the shorter wins).
+    expect(noncurrentDaysOf(artifactLifecycleRules({ ...config }), 'data/retraining/exports/mailroute-feedback/confirmed-cases.csv')).toBe(1);
+    // No bucket-wide noncurrent rule, which would cut models/ to its days; a prefix added later gets a rule of its own.
+    expect(rules.filter((r) => 'noncurrentVersionExpiration' in r && !(r.filter as { prefix?: string }).prefix)).toEqual([]);
+    expect(rules.filter((r) => r.id.startsWith('expire-noncurrent-versions-')).map((r) => (r.filter as { prefix?: string }).prefix)).toEqual(Object.values(ARTIFACT_PREFIXES));
+    // Set by the stack: dev's default is the other prefixes' days.
+    expect(noncurrentDaysOf(artifactLifecycleRules({ artifacts: { ...config.artifacts, modelsNoncurrentVersionDays: 3653 } }), 'models/champion.json')).toBe(3653);
+    const dev = parseStackConfig({ ...MINIMAL_CONFIG, artifacts: { noncurrentVersionDays: 30 } });
+    expect(noncurrentDaysOf(artifactLifecycleRules(dev), 'models/champion.json')).toBe(30);
   });
 
   it('keeps a replaced or deleted feedback file a day, whether or not the stack keeps the emails\' text now', () => {
@@ -61,7 +89,7 @@ describe('storage and deployment plans', () => {
     });
   });
 
-  it('expires the artifact bucket\'s access logs after artifacts.accessLogDays (default 400)', () => {
+  it('expires the artifact bucket\'s access logs after artifacts.accessLogDays (prod\'s default 400)', () => {
     expect(accessLogLifecycleRules(config)).toEqual([{ id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: 400 } }]);
     expect(accessLogLifecycleRules({ artifacts: { ...config.artifacts, accessLogDays: 2557 } })[0].expiration).toEqual({ days: 2557 });
   });
@@ -119,8 +147,11 @@ describe('storage and deployment plans', () => {
 
 describe('monitoring plan', () => {
   const specs = alarmSpecs(config, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
-  it('has the ten alarms, p99 in microseconds, quality as a floor, one failed deployment, report or retraining enough to page', () => {
-    expect(specs.map((s) => s.key)).toEqual(['endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'quality-lambda-errors', 'deploy-dlq-messages', 'retrain-dlq-messages', 'api-5xx', 'live-quality']);
+  it('has the twelve alarms, p99 in microseconds, quality as a floor, one failed deployment, report or retraining enough to page', () => {
+    expect(specs.map((s) => s.key)).toEqual([
+      'endpoint-5xx', 'endpoint-p99-latency', 'api-lambda-errors', 'api-lambda-throttles', 'deployer-lambda-errors', 'quality-lambda-errors', 'deploy-dlq-messages',
+      'retrain-dlq-messages', 'api-5xx', 'api-p99-latency', 'live-feedback-stopped', 'live-quality',
+    ]);
     expect(specs.find((s) => s.key === 'retrain-dlq-messages')?.dimensions).toEqual({ QueueName: 'mailroute-prod-retrain-dlq' });
     expect(specs.find((s) => s.key === 'quality-lambda-errors')).toMatchObject({ dimensions: { FunctionName: 'mailroute-prod-quality' }, datapointsToAlarm: 1 });
     expect(specs.find((s) => s.key === 'deployer-lambda-errors')).toMatchObject({ evaluationPeriods: 1, datapointsToAlarm: 1 });
@@ -133,6 +164,58 @@ describe('monitoring plan', () => {
     expect(quality.threshold).toBeCloseTo(0.7, 10);
     expect(specs.filter((s) => s.rollback).map((s) => s.name)).toEqual(['mailroute-prod-endpoint-5xx', 'mailroute-prod-endpoint-p99-latency']);
   });
+  it('alarms when no feedback count comes for feedbackStoppedDays days (missing data breaches), where live quality stays OK', () => {
+    const stopped = specs.find((s) => s.key === 'live-feedback-stopped')!;
+    // The count the reporter publishes beside each figure, of any task: none for two daily periods (prod's default) pages.
+    expect(stopped).toMatchObject({
+      name: 'mailroute-prod-live-feedback-stopped',
+      namespace: QUALITY_METRIC.namespace,
+      metricName: QUALITY_METRIC.feedbackCount,
+      dimensions: { Environment: 'prod' },
+      period: 86_400,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+      rollback: false,
+    });
+    // A day the reporter published any count is not breaching: it publishes none under 30 cases.
+    expect(stopped.threshold).toBe(1);
+    // The quality alarms themselves take a day without a figure as OK, which is why this one is there.
+    expect(specs.find((s) => s.key === 'live-quality')?.treatMissingData).toBe('notBreaching');
+    const days = (feedbackStoppedDays?: number, environment: 'dev' | 'prod' = 'prod') => {
+      const parsed = parseStackConfig({ ...MINIMAL_CONFIG, environment, serving: { imageTag: '1.0.0', minInstances: 2 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365, feedbackStoppedDays } });
+      return alarmSpecs(parsed, { endpointName: 'ep', variantName: 'v', apiFunctionName: 'a', deployerFunctionName: 'd', apiId: 'i', stage: 's' }).find((s) => s.key === 'live-feedback-stopped')!;
+    };
+    expect(days(undefined, 'dev')).toMatchObject({ evaluationPeriods: 7, datapointsToAlarm: 7, dimensions: { Environment: 'dev' } });
+    expect(days(4)).toMatchObject({ evaluationPeriods: 4, datapointsToAlarm: 4 });
+    // CloudWatch evaluates at most 7 days of periods.
+    expect(days(7).period * days(7).evaluationPeriods).toBeLessThanOrEqual(7 * 86_400);
+  });
+
+  it('alarms on the p99 latency the CRM sees at the HTTP API, over monitoring.apiP99LatencyMs (2 s by default) for 15 minutes', () => {
+    const api = specs.find((s) => s.key === 'api-p99-latency')!;
+    expect(api).toMatchObject({
+      name: 'mailroute-prod-api-p99-latency',
+      namespace: 'AWS/ApiGateway',
+      metricName: 'Latency',
+      dimensions: { ApiId: 'abc', Stage: '$default' },
+      extendedStatistic: 'p99',
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      // Not the model's alone (the Lambda, DynamoDB): it does not roll a deployment back.
+      rollback: false,
+    });
+    // API Gateway's Latency is in milliseconds, unlike SageMaker's ModelLatency.
+    expect(api.threshold).toBe(2000);
+    expect(api.statistic).toBeUndefined();
+    const slower = { ...config, monitoring: { ...config.monitoring, apiP99LatencyMs: 5000 } };
+    expect(alarmSpecs(slower, { endpointName: 'ep', variantName: 'v', apiFunctionName: 'a', deployerFunctionName: 'd', apiId: 'i', stage: 's' }).find((s) => s.key === 'api-p99-latency')?.threshold).toBe(5000);
+  });
+
   it('gives a task with a stricter floor an alarm of its own, on its own series', () => {
     const strict = { ...config, monitoring: { ...config.monitoring, minLiveMacroF1ByTask: { queue: 0.8, business_area: 0.75 } } };
     const all = alarmSpecs(strict, { endpointName: 'ep', variantName: 'AllTraffic', apiFunctionName: 'api', deployerFunctionName: 'dep', apiId: 'abc', stage: '$default' });
@@ -146,12 +229,12 @@ describe('monitoring plan', () => {
 
   it('draws one widget per alarm and the feedback volume', () => {
     const body = JSON.parse(dashboardBody('eu-central-1', 'prod', specs)) as { widgets: { x: number; y: number; properties: { metrics: string[][] } }[] };
-    expect(body.widgets).toHaveLength(11);
+    expect(body.widgets).toHaveLength(13);
     expect(body.widgets[0].properties.metrics[0]).toEqual(['AWS/SageMaker', 'Invocation5XXErrors', 'EndpointName', 'ep', 'VariantName', 'AllTraffic']);
     // The count the quality reporter publishes beside the macro F1 (its EMF record), for the stack's environment.
     const volume = body.widgets.find((w) => w.properties.metrics[0][1] === QUALITY_METRIC.feedbackCount);
     expect(volume?.properties.metrics[0]).toEqual([QUALITY_METRIC.namespace, 'LiveFeedbackCount', 'Environment', 'prod']);
-    expect(new Set(body.widgets.map((w) => `${w.x},${w.y}`)).size).toBe(11);
+    expect(new Set(body.widgets.map((w) => `${w.x},${w.y}`)).size).toBe(13);
   });
 });
 

@@ -53,6 +53,13 @@ describe('retrainingPipelineDefinition: the shape SageMaker takes', () => {
     expect(definition.Steps.map((s: { Name: string; Type: string }) => [s.Name, s.Type])).toEqual([['Train', 'Training'], ['Register', 'Lambda']]);
   });
 
+  it("defaults MaxRuntimeSeconds to training.maxRuntimeSeconds, the most the pipeline's role lets a job ask for", () => {
+    const prod = loadStackConfigFile('prod');
+    const shorter = definitionOf(input({ config: { ...prod, training: { ...prod.training, maxRuntimeSeconds: 1800 } } }));
+    expect(shorter.Parameters.find((p: { Name: string }) => p.Name === 'MaxRuntimeSeconds')?.DefaultValue).toBe(1800);
+    expect(shorter.Parameters.find((p: { Name: string }) => p.Name === 'InstanceType')?.DefaultValue).toBe(prod.training.instanceType);
+  });
+
   it("gives the Train step CreateTrainingJob's request, member for member, less the name the pipeline sets", () => {
     expect(shapeProblems(train.Arguments, 'CreateTrainingJobRequest', 'Train', ['TrainingJobName'])).toEqual([]);
     // The check finds what SageMaker would refuse.

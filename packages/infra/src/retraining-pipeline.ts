@@ -29,7 +29,7 @@ export const RETRAIN_STEPS = { exportFeedback: 'ExportFeedback', train: 'Train',
 /** Where training jobs write (under `training-output/`, which expires after 30 days: the registry keeps what counts). */
 export const RETRAIN_OUTPUT_PREFIX = `${ARTIFACT_PREFIXES.trainingOutput}retrain/`;
 
-/** The pipeline's default limit on one training job's run time. */
+/** The default of `training.maxRuntimeSeconds`: one training job's longest run, the pipeline's default and its role's cap. */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 7200;
 /** The job's storage volume: exports and the model are megabytes; this is the smallest size worth naming. */
 const VOLUME_SIZE_GB = 30;
@@ -141,7 +141,7 @@ export function retrainingPipelineDefinition(input: RetrainingPipelineInput): Pi
         InstanceCount: 1,
         InstanceType: parameter(P.instanceType),
         VolumeSizeInGB: VOLUME_SIZE_GB,
-        // The key is chosen by the configured type: an InstanceType given at start must have the same kind of storage.
+        // The key is chosen by the configured type, the only one the pipeline's role may start a job on.
         ...(hasInstanceStorage(config.training.instanceType) ? {} : { VolumeKmsKeyId: input.kmsKeyArn }),
       },
       StoppingCondition: { MaxRuntimeInSeconds: parameter(P.maxRuntimeSeconds) },
@@ -171,7 +171,8 @@ export function retrainingPipelineDefinition(input: RetrainingPipelineInput): Pi
       { Name: P.trainingDataUri, Type: 'String', DefaultValue: s3(config.retraining.dataPrefix) },
       { Name: P.configUri, Type: 'String', DefaultValue: s3(config.retraining.configPrefix) },
       { Name: P.instanceType, Type: 'String', DefaultValue: config.training.instanceType },
-      { Name: P.maxRuntimeSeconds, Type: 'Integer', DefaultValue: DEFAULT_MAX_RUNTIME_SECONDS },
+      // Its default is the most the pipeline's role may ask for (retrainingPipelinePolicy): a run may ask for less.
+      { Name: P.maxRuntimeSeconds, Type: 'Integer', DefaultValue: config.training.maxRuntimeSeconds },
     ],
     Steps: exportFeedback === undefined ? [train, register] : [exportFeedback, train, register],
   };

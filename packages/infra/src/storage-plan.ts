@@ -10,7 +10,14 @@ export const ARTIFACT_PREFIXES = {
   trainingOutput: 'training-output/',
 } as const;
 
-/** Lifecycle rules of the artifact bucket (input shape of aws.s3.BucketLifecycleConfiguration). */
+/**
+ * Lifecycle rules of the artifact bucket (input shape of aws.s3.BucketLifecycleConfiguration). A replaced or deleted
+ * object (a noncurrent version) is kept `noncurrentVersionDays` under each prefix but `models/`, and
+ * `modelsNoncurrentVersionDays` there: the champion pointer, the champion history and the decision records under
+ * `models/` are the registry's audit trail, which only versioning keeps from being rewritten unseen. One rule per
+ * prefix, none for the whole bucket: where rules overlap S3 applies the shorter expiry, so a bucket-wide rule would
+ * expire `models/` too. An object outside the prefixes (nothing the stack writes) keeps its old versions.
+ */
 export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & Partial<Pick<StackConfig, 'retraining'>>) {
   const a = config.artifacts;
   // The feedback file the pipeline replaces each run holds customers' masked text: a replaced (or deleted) one is kept a
@@ -20,14 +27,15 @@ export function artifactLifecycleRules(config: Pick<StackConfig, 'artifacts'> & 
     config.retraining !== undefined
       ? [{ id: 'expire-replaced-feedback-files', status: 'Enabled', filter: { prefix: `${config.retraining.dataPrefix}${FEEDBACK_EXPORT_STEP.file}` }, noncurrentVersionExpiration: { noncurrentDays: 1 } }]
       : [];
+  const noncurrent = Object.entries(ARTIFACT_PREFIXES).map(([key, prefix]) => ({
+    id: `expire-noncurrent-versions-${prefix.slice(0, -1)}`,
+    status: 'Enabled',
+    filter: { prefix },
+    noncurrentVersionExpiration: { noncurrentDays: key === 'models' ? a.modelsNoncurrentVersionDays : a.noncurrentVersionDays },
+  }));
   return [
     ...feedbackFile,
-    {
-      id: 'expire-noncurrent-versions',
-      status: 'Enabled',
-      filter: {},
-      noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionDays },
-    },
+    ...noncurrent,
     {
       id: 'abort-incomplete-uploads',
       status: 'Enabled',

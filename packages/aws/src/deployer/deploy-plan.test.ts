@@ -34,6 +34,40 @@ describe('planDeployment', () => {
     ]);
   });
 
+  it("tags the model, endpoint config and a new endpoint with the stack's tags (environment, cost-centre) and its own", () => {
+    const resourceTags = { environment: 'prod', service: 'mailroute', 'cost-centre': 'cc-customer-service' };
+    const expected = [
+      { Key: 'environment', Value: 'prod' },
+      { Key: 'service', Value: 'mailroute' },
+      { Key: 'cost-centre', Value: 'cc-customer-service' },
+      { Key: 'mailroute:model-package', Value: pkg.arn },
+    ];
+    const created = planDeployment({ event, pkg, current: undefined, config: { ...config, resourceTags }, now });
+    if (created.action !== 'deploy' || created.endpoint.kind !== 'create') throw new Error('expected a new endpoint');
+    for (const tags of [created.createModel.Tags, created.createEndpointConfig.Tags, created.endpoint.input.Tags]) expect(tags).toEqual(expected);
+    const updated = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config: { ...config, resourceTags }, now });
+    if (updated.action !== 'deploy') throw new Error('expected a deployment');
+    expect(updated.createModel.Tags).toEqual(expected);
+    expect(updated.createEndpointConfig.Tags).toEqual(expected);
+    // Without the stack's tags (a deployer run outside the stack): its own two, as before.
+    const bare = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config, now });
+    if (bare.action !== 'deploy') throw new Error('expected a deployment');
+    expect(bare.createModel.Tags).toEqual([{ Key: 'mailroute:model-package', Value: pkg.arn }, { Key: 'service', Value: 'mailroute' }]);
+  });
+
+  it("refuses stack tags AWS or the deployer's own would not take", () => {
+    const plan = (resourceTags: Record<string, string>) => () => planDeployment({ event, pkg, current: undefined, config: { ...config, resourceTags }, now });
+    // planDeployment's own parse throws zod's error (the deployer reads its environment first, which names the variable).
+    expect(plan({ 'aws:cloudformation:stack-name': 'x' })).toThrow(/aws:cloudformation:stack-name.*a tag key may not start with aws:/);
+    expect(plan({ 'mailroute:model-package': 'x' })).toThrow(/the deployer sets this tag itself/);
+    expect(plan({ service: 'other' })).toThrow(/the service tag is mailroute/);
+    expect(plan({ 'cost-centre': 'cc<1>' })).toThrow(/cost-centre.*a tag value takes letters, digits/);
+    expect(plan({ ['k'.repeat(129)]: 'v' })).toThrow(/a tag key is 1 to 128 characters/);
+    expect(plan({ note: 'v'.repeat(257) })).toThrow(/a tag value is at most 256 characters/);
+    expect(plan(Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, 'v'])))).toThrow(/49 tags: at most 48/);
+    expect(plan(Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`t${i}`, 'v'])))).not.toThrow();
+  });
+
   it('leaves KmsKeyId out on instance types with local NVMe storage, for which CreateEndpointConfig refuses one', () => {
     for (const instanceType of ['ml.g4dn.xlarge', 'ml.g5.2xlarge', 'ml.c5d.large', 'ml.m5d.large', 'ml.r5d.large']) {
       const plan = planDeployment({ event, pkg, current: { status: 'InService', endpointConfigName: 'old' }, config: { ...config, instanceType }, now });

@@ -24,6 +24,42 @@ export const ModelPackageStateChangeSchema = z.object({
 });
 export type ModelPackageStateChange = z.infer<typeof ModelPackageStateChangeSchema>;
 
+/** The tags the deployer itself puts on what it creates: the package deployed, and the service (as the stack's). */
+export const DEPLOYER_OWN_TAG_KEYS = ['mailroute:model-package', 'service'] as const;
+
+/** SageMaker takes at most 50 tags a resource; the deployer's own are two of them. */
+const MAX_RESOURCE_TAGS = 50 - DEPLOYER_OWN_TAG_KEYS.length;
+
+/** What AWS takes in a tag key or value: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * The stack's tags (environment, service, cost-centre), which the deployer puts on every model, endpoint config and
+ * endpoint it creates beside its own (DEPLOYER_OWN_TAG_KEYS): a key of 1 to 128 characters, not `aws:...` (AWS keeps
+ * those), a value of at most 256, both in the characters AWS takes; at most 48, so that the deployer's own two fit
+ * SageMaker's 50. `mailroute:model-package` is the deployer's to set; `service`, where given, must be `mailroute`.
+ * Checked with the other settings: a bad value fails the deployer with AWS_CONFIG_INVALID naming the variable before any
+ * SageMaker call, not with SageMaker's ValidationException after a model was created.
+ */
+export const ResourceTagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const problem = (key: string, value: string): string | undefined => {
+    if (key.length < 1 || key.length > 128) return 'a tag key is 1 to 128 characters';
+    if (!TAG_TEXT.test(key)) return 'a tag key takes letters, digits, spaces and _ . : / = + - @ only';
+    if (/^aws:/i.test(key)) return 'a tag key may not start with aws: (AWS reserves it)';
+    if (key === 'mailroute:model-package') return 'the deployer sets this tag itself';
+    if (key === 'service' && value !== 'mailroute') return 'the service tag is mailroute (the deployer sets it so)';
+    if (value.length > 256) return 'a tag value is at most 256 characters';
+    if (!TAG_TEXT.test(value)) return 'a tag value takes letters, digits, spaces and _ . : / = + - @ only';
+    return undefined;
+  };
+  for (const [key, value] of Object.entries(tags)) {
+    const why = problem(key, value);
+    if (why) ctx.addIssue({ code: 'custom', path: [key], message: `tag ${JSON.stringify(key.slice(0, 130))}: ${why}` });
+  }
+  const count = Object.keys(tags).filter((key) => !(DEPLOYER_OWN_TAG_KEYS as readonly string[]).includes(key)).length;
+  if (count > MAX_RESOURCE_TAGS) ctx.addIssue({ code: 'custom', message: `${count} tags: at most ${MAX_RESOURCE_TAGS}, as SageMaker takes 50 a resource and two are the deployer's own` });
+});
+
 /** The deployer Lambda's settings (from its environment, see deployer-handler.ts). */
 export const DeployerConfigSchema = z.object({
   endpointName: z.string().min(1).max(63),
@@ -37,6 +73,8 @@ export const DeployerConfigSchema = z.object({
   kmsKeyArn: z.string().optional(),
   /** CloudWatch alarms that roll the update back while traffic shifts. */
   rollbackAlarmNames: z.array(z.string()).default([]),
+  /** The stack's tags, on everything it creates (ResourceTagsSchema); none beside its own when unset. */
+  resourceTags: ResourceTagsSchema.default({}),
   /**
    * Share of capacity that gets traffic first (canary), then waits this long before the rest. SageMaker allows
    * a canary of at most half the instances, so a fleet of one shifts all at once and bakes as long instead.
@@ -199,10 +237,9 @@ export function planPackageDeployment(input: { pkg: ApprovedPackage; current: Cu
   if (servedVersion(current?.endpointConfigName) === pkg.version) {
     return { action: 'skip', reason: `endpoint ${config.endpointName} already serves version ${pkg.version} (${current?.endpointConfigName})` };
   }
-  const tags = [
-    { Key: 'mailroute:model-package', Value: pkg.arn },
-    { Key: 'service', Value: 'mailroute' },
-  ];
+  // The stack's tags (environment, cost-centre ...), as on every resource the stack creates, then the deployer's own.
+  const own: Record<(typeof DEPLOYER_OWN_TAG_KEYS)[number], string> = { 'mailroute:model-package': pkg.arn, service: 'mailroute' };
+  const tags = Object.entries({ ...config.resourceTags, ...own }).map(([Key, Value]) => ({ Key, Value }));
   const createModel: CreateModelCommandInput = {
     ModelName: name,
     ExecutionRoleArn: config.executionRoleArn,

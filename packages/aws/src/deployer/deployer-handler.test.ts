@@ -363,6 +363,18 @@ describe('deployerConfigFromEnv', () => {
   it('names the missing variable', () => {
     expect(() => deployerConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringContaining('MAILROUTE_ENDPOINT_NAME') }));
   });
+
+  it("reads the stack's tags from MAILROUTE_RESOURCE_TAGS (a JSON object; unset or blank: none) and names it when they are bad", () => {
+    const tags = { environment: 'dev', service: 'mailroute', 'cost-centre': 'cc-ml-platform' };
+    expect(DEPLOYER_ENV.resourceTags).toBe('MAILROUTE_RESOURCE_TAGS');
+    expect(deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.resourceTags]: JSON.stringify(tags) }).resourceTags).toEqual(tags);
+    expect(deployerConfigFromEnv(env).resourceTags).toEqual({});
+    expect(deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.resourceTags]: '' }).resourceTags).toEqual({});
+    const refused = (value: string) => () => deployerConfigFromEnv({ ...env, [DEPLOYER_ENV.resourceTags]: value });
+    for (const value of ['environment=dev', '["dev"]', 'null', '"dev"']) expect(refused(value), value).toThrow(/deployer environment invalid at MAILROUTE_RESOURCE_TAGS: not a JSON object of tag keys and values/);
+    expect(refused('{"environment":1}')).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID', message: expect.stringMatching(/^deployer environment invalid at MAILROUTE_RESOURCE_TAGS: /) }));
+    expect(refused('{"aws:x":"1"}')).toThrow(/at MAILROUTE_RESOURCE_TAGS: tag "aws:x": a tag key may not start with aws:/);
+  });
 });
 
 describe('createDeployerHandlerFromEnv', () => {

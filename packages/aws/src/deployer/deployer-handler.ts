@@ -18,6 +18,7 @@ import {
   eventNotToDeploy,
   ModelPackageStateChangeSchema,
   planDeployment,
+  ResourceTagsSchema,
   planPackageDeployment,
   servedVersion,
   type ApprovedPackage,
@@ -36,12 +37,29 @@ const WITHDRAWN = new Set(['Rejected', 'PendingManualApproval']);
 const list = (value: string | undefined) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 const listFromEnv = (min: number) => z.string().optional().transform(list).pipe(z.array(z.string()).min(min));
 
-/** The deployer's settings as its environment spells them: a count in digits, lists comma-separated. */
+/** A JSON object in a variable (unset: `{}`); text that is no JSON object is an issue of its own. */
+const jsonObjectFromEnv = z
+  .string()
+  .optional()
+  .transform((text, ctx): unknown => {
+    if (text === undefined) return {};
+    try {
+      const value: unknown = JSON.parse(text);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+    } catch {
+      // Said below, as for any value that is no object.
+    }
+    ctx.addIssue({ code: 'custom', message: `not a JSON object of tag keys and values, such as {"environment":"prod","cost-centre":"cc-1"}: ${text.slice(0, 80)}` });
+    return z.NEVER;
+  });
+
+/** The deployer's settings as its environment spells them: a count in digits, lists comma-separated, the tags as JSON. */
 const DeployerEnvSchema = DeployerConfigSchema.extend({
   initialInstanceCount: z.coerce.number().int().min(1).default(1),
   subnetIds: listFromEnv(1),
   securityGroupIds: listFromEnv(1),
   rollbackAlarmNames: listFromEnv(0),
+  resourceTags: jsonObjectFromEnv.pipe(ResourceTagsSchema),
 });
 
 export function deployerConfigFromEnv(env: Record<string, string | undefined>): DeployerConfig {

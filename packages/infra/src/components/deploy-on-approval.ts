@@ -3,10 +3,31 @@ import * as aws from '@pulumi/aws';
 import { deployerLambdaPolicy, ruleToQueuePolicy } from '../iam-documents.js';
 import { DEPLOYER_LAMBDA_ENV } from '../lambda-env.js';
 import { approvalEventPattern, failedEndpointPattern } from '../storage-plan.js';
-import { physicalName } from '../naming.js';
+import { physicalName, REQUIRED_TAG_KEYS } from '../naming.js';
 import { deployDeadLetterQueueName } from '../monitoring-plan.js';
 import { createVpcLambda, type LambdaPlacement } from './vpc-lambda.js';
 import { alarmArn, deadLetterQueue, tagsWith, type StackContext } from './common.js';
+
+/** The deployer's timeout: the longest Lambda allows. */
+export const DEPLOYER_TIMEOUT_SECONDS = 900;
+
+/** One deployment at a time (see the deployer's function below). */
+export const DEPLOYER_RESERVED_CONCURRENCY = 1;
+
+/**
+ * How long an approval waits in the deployer's asynchronous queue (throttled behind another deployment, or between
+ * retries of a failed one) before it goes to the dead-letter queue: Lambda's longest, 6 hours, room for the deployment
+ * before it (up to 15 minutes an invocation, three invocations) many times over.
+ */
+export const DEPLOYER_MAX_EVENT_AGE_SECONDS = 21_600;
+
+/**
+ * The tags the deployer puts on the models, endpoint configs and endpoints it creates (MAILROUTE_RESOURCE_TAGS): the
+ * stack's required ones (environment, service, cost-centre), not `managed-by: pulumi`, as Pulumi does not manage them.
+ */
+export function deployerResourceTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(REQUIRED_TAG_KEYS.map((key) => [key, tags[key]]));
+}
 
 export interface DeployOnApprovalArgs extends LambdaPlacement {
   endpointName: pulumi.Input<string>;
@@ -42,7 +63,11 @@ export class DeployOnApproval extends pulumi.ComponentResource {
         memoryMb: 256,
         // The longest Lambda allows: an approval that meets another rollout (20 minutes or more) waits it
         // out, polling, for up to about 14 minutes an invocation, and Lambda's 2 retries extend that.
-        timeoutSeconds: 900,
+        timeoutSeconds: DEPLOYER_TIMEOUT_SECONDS,
+        // One deployment at a time: a second approval's invocation is throttled while the first runs, and Lambda keeps
+        // it in the function's asynchronous queue, retrying it (throttles are not among the 2 retries of a failed
+        // deployment) until it runs or is older than the queue's maximum event age, when it goes to the dead-letter queue.
+        reservedConcurrency: DEPLOYER_RESERVED_CONCURRENCY,
         environment: {
           [DEPLOYER_LAMBDA_ENV.endpointName]: ctx.endpointName,
           [DEPLOYER_LAMBDA_ENV.modelPackageGroupName]: ctx.modelPackageGroupName,
@@ -53,6 +78,8 @@ export class DeployOnApproval extends pulumi.ComponentResource {
           [DEPLOYER_LAMBDA_ENV.securityGroupIds]: ctx.securityGroupId,
           [DEPLOYER_LAMBDA_ENV.kmsKeyArn]: ctx.kmsKeyArn,
           [DEPLOYER_LAMBDA_ENV.rollbackAlarmNames]: ctx.rollbackAlarmNames.join(','),
+          // The models, configs and endpoints it creates carry the stack's tags, as what Pulumi creates does.
+          [DEPLOYER_LAMBDA_ENV.resourceTags]: JSON.stringify(deployerResourceTags(ctx.tags)),
         },
         policy: (logGroupArn) =>
           pulumi
@@ -103,10 +130,11 @@ export class DeployOnApproval extends pulumi.ComponentResource {
     // EventBridge invokes the deployer asynchronously: its retry policy and DLQ above cover delivery only.
     // A deployment that fails (a bad package, an endpoint still Updating after the deployer waited the
     // invocation out) is retried by Lambda and then sent to the same queue, whose alarm pages; nothing is
-    // dropped silently.
+    // dropped silently. An approval throttled behind another deployment (reserved concurrency 1) waits in the
+    // queue up to the maximum event age, then goes there too.
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
-      { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, destinationConfig: { onFailure: { destination: dlq.arn } } },
+      { functionName: fn.name, maximumRetryAttempts: 2, maximumEventAgeInSeconds: DEPLOYER_MAX_EVENT_AGE_SECONDS, destinationConfig: { onFailure: { destination: dlq.arn } } },
       { parent: this },
     );
     new aws.lambda.Permission(

@@ -38,3 +38,16 @@ describe('PublicApi access log', () => {
     for (const [field, variable] of Object.entries(format)) expect(variable, field).toMatch(/^\$context\.[A-Za-z_.]+$/);
   }, 120_000);
 });
+
+describe('PublicApi reserved concurrency (mailroute:serving.lambdaReservedConcurrency)', () => {
+  it('reserves what the stack sets for the API Lambda, and none when unset', async () => {
+    const dev = loadStackConfigFile('dev');
+    const config = parseStackConfig({ ...dev, serving: { ...dev.serving, lambdaReservedConcurrency: 40 } }, 'dev');
+    const { graph } = await runMocked(config, (rootOpts) => createProgram(config, { lambdaDistDir: '/opt/mailroute/dist' }, rootOpts).outputs);
+    const fn = (name: string) => graph.find((r) => r.type === T.lambda && r.name === name)?.inputs as { reservedConcurrentExecutions?: number };
+    expect(fn('api-handler-function').reservedConcurrentExecutions).toBe(40);
+    // The deployer keeps its one; the others reserve none.
+    expect(fn('deploy-on-approval-deployer-function').reservedConcurrentExecutions).toBe(1);
+    expect(fn('quality-reporter-function').reservedConcurrentExecutions).toBeUndefined();
+  }, 120_000);
+});

@@ -40,6 +40,8 @@ export class PublicApi extends pulumi.ComponentResource {
         description: 'mailroute HTTP API (Hono app, Lambda adapter)',
         memoryMb: config.serving.lambdaMemoryMb,
         timeoutSeconds: config.serving.lambdaTimeoutSeconds,
+        // Unset by default: a reservation comes out of every other function's share of the account's quota.
+        reservedConcurrency: config.serving.lambdaReservedConcurrency,
         environment: {
           [API_LAMBDA_ENV.endpointName]: ctx.endpointName,
           [API_LAMBDA_ENV.tableName]: ctx.tableName,

@@ -133,7 +133,19 @@ export class RetrainingPipeline extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi.all([ctx.executionRoleArn, register.fn.arn, exporterArn, ctx.kmsKeyArn]).apply(([sagemakerRoleArn, registerFunctionArn, feedbackExportFunctionArn, kmsKeyArn]) =>
-          JSON.stringify(retrainingPipelinePolicy({ accountId: config.accountId, region: config.region, sagemakerRoleArn, registerFunctionArn, feedbackExportFunctionArn, kmsKeyArn })),
+          JSON.stringify(
+            retrainingPipelinePolicy({
+              accountId: config.accountId,
+              region: config.region,
+              sagemakerRoleArn,
+              registerFunctionArn,
+              feedbackExportFunctionArn,
+              kmsKeyArn,
+              // What a run may cost: the configured type and run time only, whatever a run started by hand asks for.
+              trainingInstanceTypes: [config.training.instanceType],
+              maxRuntimeSeconds: config.training.maxRuntimeSeconds,
+            }),
+          ),
         ),
       },
       { parent: this },

@@ -24,6 +24,8 @@ export interface VpcLambdaArgs {
   timeoutSeconds: number;
   /** Its `/tmp` in MB (512 to 10240); Lambda's default 512 when unset. */
   ephemeralStorageMb?: number;
+  /** Concurrent instances reserved for it (and its cap); unset: none reserved, the account's shared pool. */
+  reservedConcurrency?: number;
   /** The role policy, from the function's log group ARN (and whatever else the caller closes over). */
   policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
 }
@@ -56,6 +58,7 @@ export function createVpcLambda(name: string, ctx: StackContext & LambdaPlacemen
       memorySize: args.memoryMb,
       timeout: args.timeoutSeconds,
       ...(args.ephemeralStorageMb === undefined ? {} : { ephemeralStorage: { size: args.ephemeralStorageMb } }),
+      ...(args.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: args.reservedConcurrency }),
       kmsKeyArn: ctx.kmsKeyArn,
       environment: { variables: args.environment },
       vpcConfig: { subnetIds: ctx.subnetIds, securityGroupIds: [ctx.securityGroupId] },

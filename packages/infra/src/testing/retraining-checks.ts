@@ -30,7 +30,7 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
     TrainingDataUri: `s3://${bucket}/data/retraining/exports/`,
     ConfigUri: `s3://${bucket}/data/retraining/config/`,
     InstanceType: config.training.instanceType,
-    MaxRuntimeSeconds: 7200,
+    MaxRuntimeSeconds: config.training.maxRuntimeSeconds,
   });
   const [train, register] = definition.Steps;
   const args = train.Arguments as Inputs;
@@ -59,6 +59,13 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   expect(JSON.parse(inputs(T.role, 'retraining-pipeline-role').assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'sagemaker.amazonaws.com' });
   const pipelinePolicy = policyStatements(inputs(T.rolePolicy, 'retraining-pipeline-policy').policy);
   expect(pipelinePolicy.find((s) => s.Sid === 'PassExecutionRoleToSageMaker')?.Resource).toBe(mockArn('training-role'));
+  // What a run may cost: jobs on the configured type only, for at most the configured run time (the parameters' defaults).
+  expect(config.training.maxRuntimeSeconds).toBe(7200);
+  expect(pipelinePolicy.find((s) => [s.Action].flat().includes('sagemaker:CreateTrainingJob'))?.Condition).toEqual({
+    'ForAllValues:StringEquals': { 'sagemaker:InstanceTypes': [config.training.instanceType] },
+    Null: { 'sagemaker:InstanceTypes': 'false' },
+    NumericLessThanEquals: { 'sagemaker:MaxRuntimeInSeconds': '7200' },
+  });
   expect(pipelinePolicy.find((s) => s.Sid === 'InvokeLambdaSteps')?.Resource).toBe(mockArn('retraining-pipeline-register-function'));
   // The committed stacks keep no email text (feedback.storeText): no ExportFeedback step, no feedback-export Lambda.
   expect(config.feedback.storeText).toBe(false);

@@ -85,7 +85,12 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const deny = policyStatements(inputs(T.bucketPolicy, 'artifacts-tls-only').policy)[0];
       expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
       const lifecycle = inputs(T.bucketLifecycle, 'artifacts-lifecycle');
-      expect(lifecycle.rules.map((r: { id: string }) => r.id)).toContain('expire-noncurrent-versions');
+      // Old versions expire by prefix: models/ (the registry's audit trail) keeps them modelsNoncurrentVersionDays.
+      const noncurrent = (id: string) => lifecycle.rules.find((r: { id: string }) => r.id === id)?.noncurrentVersionExpiration.noncurrentDays;
+      expect(noncurrent('expire-noncurrent-versions-models')).toBe(config.artifacts.modelsNoncurrentVersionDays);
+      expect(noncurrent('expire-noncurrent-versions-data')).toBe(config.artifacts.noncurrentVersionDays);
+      expect(config.artifacts.modelsNoncurrentVersionDays).toBe(stack === 'prod' ? 2557 : config.artifacts.noncurrentVersionDays);
+      expect(lifecycle.rules.filter((r: { filter: { prefix?: string }; noncurrentVersionExpiration?: unknown }) => r.noncurrentVersionExpiration && !r.filter.prefix)).toEqual([]);
     });
 
     it('ArtifactStorage: server access logs to a private SSE-S3 log bucket that only S3 log delivery for this bucket writes', () => {
@@ -262,6 +267,13 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(env[DEPLOYER_LAMBDA_ENV.instanceType]).toBe(config.serving.instanceType);
       expect(env[DEPLOYER_LAMBDA_ENV.rollbackAlarmNames]).toBe(`mailroute-${stack}-endpoint-5xx,mailroute-${stack}-endpoint-p99-latency`);
       expect(env[DEPLOYER_LAMBDA_ENV.subnetIds].split(',')).toHaveLength(config.network.azCount);
+      // What it creates carries the stack's tags, as everything Pulumi creates does (not managed-by: Pulumi does not manage it).
+      expect(JSON.parse(env[DEPLOYER_LAMBDA_ENV.resourceTags])).toEqual({ environment: stack, service: 'mailroute', 'cost-centre': config.costCentre });
+      // One deployment at a time; a second approval waits in the async queue (hours, not the one hour before).
+      expect(inputs(T.lambda, 'deploy-on-approval-deployer-function').reservedConcurrentExecutions).toBe(1);
+      expect(asyncConfig).toMatchObject({ maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21_600 });
+      // The API Lambda reserves none unless serving.lambdaReservedConcurrency says so (neither committed stack does).
+      expect(inputs(T.lambda, 'api-handler-function').reservedConcurrentExecutions).toBeUndefined();
     });
 
     it('Retraining: the configured schedule against the pipeline the stack creates, off until exports are in place', () => {
@@ -301,10 +313,25 @@ export function stackSuite(stack: 'dev' | 'prod') {
       expect(inputs(T.lambda, 'api-handler-function').ephemeralStorage).toBeUndefined();
     });
 
-    it('Monitoring: ten alarms (and one per task given a stricter live-quality floor) to the encrypted topic, email subscription, dashboard, log retention', () => {
+    it('Monitoring: twelve alarms (and one per task given a stricter live-quality floor) to the encrypted topic, email subscription, dashboard, log retention', () => {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
       const byTask = Object.keys(config.monitoring.minLiveMacroF1ByTask);
-      expect(alarms).toHaveLength(10 + byTask.length);
+      expect(alarms).toHaveLength(12 + byTask.length);
+      // The latency the CRM sees, on the stack's own API and stage; and feedback that stopped coming, missing data breaching.
+      expect(alarms.find((a) => a.name === 'monitoring-api-p99-latency')?.inputs).toMatchObject({
+        namespace: 'AWS/ApiGateway',
+        metricName: 'Latency',
+        extendedStatistic: 'p99',
+        dimensions: { ApiId: 'api-api-id', Stage: '$default' },
+        threshold: config.monitoring.apiP99LatencyMs,
+      });
+      expect(alarms.find((a) => a.name === 'monitoring-live-feedback-stopped')?.inputs).toMatchObject({
+        metricName: 'LiveFeedbackCount',
+        dimensions: { Environment: stack },
+        period: 86_400,
+        evaluationPeriods: stack === 'prod' ? 2 : 7,
+        treatMissingData: 'breaching',
+      });
       // Pulumi.prod.yaml gives the queue a floor of its own: its alarm reads the task's own series.
       for (const task of byTask) expect(alarms.find((a) => a.name === `monitoring-live-quality-${task}`)?.inputs.dimensions, task).toEqual({ Environment: stack, Task: task });
       // The quality reporter's errors alarm watches the function the stack really creates.
@@ -315,7 +342,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const api5xx = alarms.find((a) => a.name === 'monitoring-api-5xx')!;
       expect(api5xx.inputs.dimensions).toEqual({ ApiId: 'api-api-id', Stage: '$default' });
       expect(all(T.logGroup).every((g) => g.inputs.retentionInDays === config.monitoring.logRetentionDays)).toBe(true);
-      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(11 + byTask.length);
+      expect(JSON.parse(inputs('aws:cloudwatch/dashboard:Dashboard').dashboardBody).widgets).toHaveLength(13 + byTask.length);
       expect(byTask).toEqual(stack === 'prod' ? ['queue'] : []);
     });
 
