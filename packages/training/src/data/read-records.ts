@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
 import { jsonErrorOffset } from '../config-errors.js';
 import { DatasetError, readProblem } from '../errors.js';
-import { decodeUtf8, isGzip, isUtf16 } from '../utf8.js';
+import { decodeUtf8, isGzip, isUtf16, utf16WithoutBom } from '../utf8.js';
 
 /** One record of an export, with where it came from, so every error can name file, line and column. */
 export interface SourceRecord {
@@ -160,6 +160,10 @@ function decode(file: string, bytes: Buffer, encoding: FileEncoding, hints: Hint
   // A compressed export: said as such, not as a Latin-1 file.
   if (isGzip(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: a gzip-compressed file, not CSV or JSONL text: decompress it first (gunzip -k ${path.basename(file)})`);
   if (isUtf16(bytes)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (it starts with a UTF-16 byte-order mark): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
+  // Without its mark, UTF-16 would read as text with a NUL in every other place (all ASCII is valid UTF-8), or, with
+  // a letter beyond ASCII, as a file that is not UTF-8, whose hint (Windows-1252) reads `i\0d\0` as well.
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) throw new DatasetError('DATASET_FILE_INVALID', `${file}: UTF-16 text (${utf16 === 'le' ? 'little' : 'big'}-endian, without a byte-order mark: every other byte is NUL): save or export it as UTF-8 (e.g. "CSV UTF-8")`);
   // A file that is valid UTF-8 is UTF-8 (Windows-1252 text with non-ASCII bytes almost never is: "Ã¼" for "ü"),
   // e.g. a newer export read with the config of a model trained on a Latin-1 one: not turned into mojibake.
   if (encoding === 'windows-1252') return isUtf8(bytes) ? new TextDecoder('utf-8').decode(bytes) : windows1252Lines(bytes);
@@ -356,7 +360,8 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
   let blankRecords = 0;
   // A row that ran on and stopped inside a later row's quoted value: the records read after it, up to the one that
   // holds that value's closing quote (the last of them), are its rest; read as rows, they mixed cells.
-  let rest: { of: number; last: number } | undefined;
+  // Or the rest of a quoted value that a quote not doubled cut short (`stray`): its row ended at that line's end.
+  let rest: { of: number; last: number; stray?: boolean } | undefined;
   const fits = (n: number) => n === header.length || (n >= named && n < header.length);
   const ranInto = (r: number): void => {
     if (lastLine(parsed[r].raw, starts[r]) === starts[r] || !endsInOpenValue(parsed[r].raw, delimiter)) return;
@@ -369,6 +374,10 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
   const headerNames = new Set(header.filter((h) => h !== ''));
   for (let r = 1; r < parsed.length; r++) {
     const { record } = parsed[r];
+    if (rest?.stray === true && r <= rest.last) {
+      problems.push({ line: starts[r], problem: `${file}:${starts[r]}: the rest of the quoted value on line ${rest.of}, not a row (a quote there not doubled ended that row early): fix that row` });
+      continue;
+    }
     if (rest !== undefined && r <= rest.last) {
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: the rest of a quoted value that the row on line ${rest.of} ran into (a quote there not closed, or not doubled): fix that row` });
       continue;
@@ -391,6 +400,17 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
         problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${record.length} fields, the header has ${header.length}, as the other header on line ${otherHeader.line} has (two exports joined?)` });
         continue;
       }
+      // A quote not doubled in a quoted value over several lines (`"Er sagte "nein" dazu` and `und mehr Text",tax` on
+      // the next line): read leniently, it made the value unquoted, so the row ended at the line end, too few fields,
+      // and the value's other lines read as rows. Said as the quote, as on one line, not as two field counts.
+      const strayAt = strayQuote(parsed[r].raw, delimiter);
+      const strayLast = strayAt >= 0 ? strayRest(parsed, r, delimiter, fits) : undefined;
+      if (strayLast !== undefined) {
+        const end = lastLine(parsed[strayLast].raw, starts[strayLast]);
+        problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${strayLine(parsed[r].raw, starts[r], strayAt)} is not doubled (write "" for a quote in a quoted value), which ended the row there: the rest of the value is on ${end > starts[r + 1] ? `lines ${starts[r + 1]} to ${end}` : `line ${end}`}.` });
+        rest = { of: starts[r], last: strayLast, stray: true };
+        continue;
+      }
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
       const end = lastLine(parsed[r].raw, starts[r]);
@@ -409,8 +429,7 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
     const strayAt = strayQuote(parsed[r].raw, delimiter);
     if (strayAt >= 0) {
       const { raw } = parsed[r];
-      const lead = raw.length - raw.replace(/^\n+/, '').length;
-      const line = starts[r] + occurrences(raw.slice(lead, strayAt), '\n');
+      const line = strayLine(raw, starts[r], strayAt);
       const end = lastLine(raw, starts[r]);
       const ranOn = end > starts[r] ? ` Read on, the row would run to line ${end}, taking in any rows up to there.` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: a quote inside a quoted value on line ${line} is not doubled (write "" for a quote in a quoted value).${ranOn}` });
@@ -582,6 +601,47 @@ function isOneRow(parsed: readonly CsvInfoRecord[], from: number, last: number, 
   } catch {
     return false;
   }
+}
+
+/** The line of a record's raw text (starting on line `start`, blank lines before it not counted) that `at` is on. */
+function strayLine(raw: string, start: number, at: number): number {
+  const lead = raw.length - raw.replace(/^\n+/, '').length;
+  return start + occurrences(raw.slice(lead, at), '\n');
+}
+
+/** How many quotes not doubled `strayRest` doubles to read a row: more, and the lines are not one row's. */
+const MAX_STRAY_QUOTES = 20;
+
+/**
+ * The last record of the rest of a quoted value that a quote not doubled in record `r` cut short: read leniently, the
+ * quote made the value unquoted and the row ended at its line end, so the value's further lines, up to its closing
+ * quote, were read as records of their own. Found as the first record within MAX_REST_RECORDS after which `r`'s text
+ * and theirs, each quote not doubled doubled, read as one whole row that `fits`. Undefined when there is none: the
+ * row's field count is then its problem.
+ */
+function strayRest(parsed: readonly CsvInfoRecord[], r: number, delimiter: string, fits: (fields: number) => boolean): number | undefined {
+  let text = parsed[r].raw;
+  for (let k = r + 1; k < Math.min(parsed.length, r + 1 + MAX_REST_RECORDS); k++) {
+    text += parsed[k].raw;
+    // Only a quote closes the value: a record without one is more of it.
+    if (!parsed[k].raw.includes('"')) continue;
+    let repaired = text;
+    let doubled = 0;
+    for (let at = strayQuote(repaired, delimiter); at >= 0; at = strayQuote(repaired, delimiter)) {
+      if (++doubled > MAX_STRAY_QUOTES) return undefined;
+      repaired = `${repaired.slice(0, at)}"${repaired.slice(at)}`;
+    }
+    let rows: string[][];
+    try {
+      rows = parse(repaired, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as string[][];
+    } catch (cause) {
+      // Still open at the end of these records: the value goes on.
+      if ((cause as Error & { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') continue;
+      return undefined;
+    }
+    return rows.length === 1 && fits(rows[0].length) ? k : undefined;
+  }
+  return undefined;
 }
 
 /** The line a record's raw text ends on, given the line it starts on (blank lines before it and its line end not counted). */
