@@ -2,6 +2,7 @@ import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
 import { HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
+import { LoopTurns } from './turns.js';
 import { TrainerInputError, TrainingDivergedError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';
@@ -201,21 +202,25 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   // Each text is hashed once; with IDF, each run weighs the counted bags with the table of its own training rows.
   // Hashing the n-grams of 100,000 emails takes seconds: reported, as a stage of its own.
   const rows = input.train.length + input.valid.length;
-  const counted = (before: number) => (done: number) => input.onProgress?.(before + done, rows, 'featurize');
-  const trainBags = countExamples(input.train, featurizer.params, counted(0));
-  const validBags = countExamples(input.valid, featurizer.params, counted(input.train.length));
+  // The event loop gets a turn every few tens of milliseconds of it (a Ctrl-C is heard), and the signal is checked.
+  const featurizing = new LoopTurns(rows, { signal: input.signal, onProgress: input.onProgress, label: 'featurize', always: true });
+  const trainBags = await countStoppably(input.train, featurizer.params, featurizing, 0);
+  const validBags = await countStoppably(input.valid, featurizer.params, featurizing, input.train.length);
   const dfTrain = params.idf ? documentFrequencies(trainBags, params.buckets) : undefined;
-  const encodeRun = (train: readonly TrainExample[], valid: readonly TrainExample[], bags: { train: CountedBag[]; valid: CountedBag[] }, df: Float64Array | undefined) => {
-    const idf = df ? idfTable(df, train.length) : undefined;
-    return { train: encodeExamples(train, bags.train, tasks, featurizer.params, idf), valid: encodeExamples(valid, bags.valid, tasks, featurizer.params, idf), idf };
-  };
-  const firstRun = encodeRun(input.train, input.valid, { train: trainBags, valid: validBags }, dfTrain);
   const refitting = params.refit && input.valid.length > 0;
+  // Weighing the bags and packing the table the rows use, before the first epoch: on 600,000 rows, a minute, so
+  // reported (`prepare`) once it takes a while, with turns for the event loop as above.
+  const preparing = new LoopTurns(rows * (refitting && dfTrain ? 2 : 1) + 2 * rows, { signal: input.signal, onProgress: input.onProgress, label: 'prepare' });
+  const encodeRun = async (train: readonly TrainExample[], valid: readonly TrainExample[], bags: { train: CountedBag[]; valid: CountedBag[] }, df: Float64Array | undefined) => {
+    const idf = df ? idfTable(df, train.length) : undefined;
+    return { train: await encodeStoppably(train, bags.train, tasks, featurizer.params, idf, preparing), valid: await encodeStoppably(valid, bags.valid, tasks, featurizer.params, idf, preparing), idf };
+  };
+  const firstRun = await encodeRun(input.train, input.valid, { train: trainBags, valid: validBags }, dfTrain);
   // With IDF the refit's table counts the validation rows too; without, the encoded rows are reused.
   const all = !refitting
     ? undefined
     : dfTrain
-      ? encodeRun([...input.train, ...input.valid], [], { train: [...trainBags, ...validBags], valid: [] }, addCounts(dfTrain, documentFrequencies(validBags, params.buckets)))
+      ? await encodeRun([...input.train, ...input.valid], [], { train: [...trainBags, ...validBags], valid: [] }, addCounts(dfTrain, documentFrequencies(validBags, params.buckets)))
       : { train: [...firstRun.train, ...firstRun.valid], valid: [], idf: undefined };
   const members: { first: Fitted; weights: NgramBagWeights; refit?: Fitted }[] = [];
   for (let m = 0; m < params.ensemble; m++) {
@@ -223,7 +228,7 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
     const data = { tasks, params: m === 0 ? params : { ...params, seed: params.seed + 1000 * m }, featurizer };
     // The refit reads the same texts: it reuses the compact table, the renumbered ids and the initial rows.
     const cache: FitCache | undefined = all ? { mapped: new WeakMap(), initial: [] } : undefined;
-    const first = await fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress, signal: input.signal }, undefined, cache);
+    const first = await fit({ ...data, ...firstRun }, m === 0 ? input : { onProgress: input.onProgress, signal: input.signal }, undefined, cache, m === 0 ? preparing : undefined);
     if (!all) {
       members.push({ first, weights: first.weights() });
       continue;
@@ -242,6 +247,26 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
   if (!refit) return model;
   const { idf } = refit.model;
   return { ...model, ...(idf ? { idf } : {}), refit: { rows: refit.model.counts.train }, validLogitsBeforeRefit: ensembleLogits ?? first.validLogits };
+}
+
+/** `countExamples`, with a turn for the event loop when `turns` says so (units `before + i + 1`). */
+async function countStoppably(examples: readonly TrainExample[], featurizer: FeaturizerSpec['params'], turns: LoopTurns, before: number): Promise<CountedBag[]> {
+  const bags: CountedBag[] = new Array(examples.length);
+  for (let i = 0; i < examples.length; i++) {
+    bags[i] = countExamples([examples[i]], featurizer)[0];
+    if (turns.due(before + i + 1)) await turns.turn();
+  }
+  return bags;
+}
+
+/** `encodeExamples`, with a turn for the event loop when `turns` says so (it counts on from its last unit). */
+async function encodeStoppably(examples: readonly TrainExample[], bags: readonly CountedBag[], tasks: readonly TaskSpec[], featurizer: FeaturizerSpec['params'], idf: Float32Array | undefined, turns: LoopTurns): Promise<EncodedExample[]> {
+  const out: EncodedExample[] = new Array(examples.length);
+  for (let i = 0; i < examples.length; i++) {
+    out[i] = encodeExamples([examples[i]], [bags[i]], tasks, featurizer, idf)[0];
+    if (turns.due()) await turns.turn();
+  }
+  return out;
 }
 
 function addCounts(a: Float64Array, b: Float64Array): Float64Array {
@@ -289,12 +314,20 @@ interface Fitted {
   validLogits: Float64Array[][];
 }
 
-async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress' | 'signal'>, plan?: PartPlan[], cache?: FitCache): Promise<Fitted> {
+async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'onProgress' | 'signal'>, plan?: PartPlan[], cache?: FitCache, preparing?: LoopTurns): Promise<Fitted> {
   const { tasks, params, featurizer, idf } = data;
+  // The steps before the first epoch, each a turn for the event loop after it (a Ctrl-C is heard, the signal checked).
+  const turns = preparing ?? new LoopTurns(2 * (data.train.length + data.valid.length), { signal: input.signal, onProgress: input.onProgress, label: 'prepare' });
+  const stepDone = async (units: number) => {
+    turns.advance(units);
+    await turns.turn();
+  };
   const compact = cache?.compact ?? compactRows(params.buckets, data.train, data.valid);
   if (cache) cache.compact = compact;
+  await stepDone(data.train.length + data.valid.length);
   const train = remapExamples(data.train, compact, cache?.mapped);
   const valid = remapExamples(data.valid, compact, cache?.mapped);
+  await stepDone(data.train.length + data.valid.length);
   const prng = createPrng(params.seed);
   const groups = params.mode === 'multi-task' ? [tasks.map((_, t) => t)] : tasks.map((_, t) => [t]);
   const labelled = labelledTasks(valid, tasks.length);
@@ -312,6 +345,7 @@ async function fit(data: FitData, input: Pick<TrainNgramBagInput, 'onEpoch' | 'o
     const scored = group.filter((t) => labelled[t]);
     return { state, order, rows, best: part, bestScore: -Infinity, bestEpoch: 0, lastEpoch: 0, stopAfter, averaging, scored, stale: 0, done: false, recent: [], averaged: 0, usedAverage: false };
   });
+  await turns.turn();
 
   const history: EpochReport[] = [];
   // The epochs this run goes through, for its progress: a refit runs those the first run kept, not the configured number.

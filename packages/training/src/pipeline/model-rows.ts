@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
 import { automatedKind, readsText, type TextReadParams } from '@mailroute/preprocess';
 import { dedupeKeyText, dedupeText, uncomposedDedupeText, type DatasetRow } from '../data/dataset.js';
+import { LoopTurns } from '../ngram-bag/turns.js';
 import type { OnProgress } from './evaluate-split.js';
 
 /**
@@ -40,27 +41,48 @@ export interface ModelRows {
  * the model's featurizer params, which decide whether a row has text the model reads.
  */
 export function prepareModelRows(all: readonly DatasetRow[], featurizer: TextReadParams, onProgress?: OnProgress): ModelRows {
-  const out: ModelRows = { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], automated: 0, automatedAt: [], at: new Map() };
+  const out = emptyModelRows();
   const step = Math.max(1, Math.floor(all.length / 20));
   for (let i = 0; i < all.length; i++) {
-    const row = all[i];
-    // Automated rows are left out before cleaning; the others when no text the model reads is left.
-    const input = automatedKind(row.email) === undefined ? prepareModelInput(row.email) : undefined;
-    if (input === undefined) {
-      out.automated += 1;
-      if (out.automatedAt.length < 5) out.automatedAt.push(`${row.file}:${row.line}`);
-    } else if (!readsText(input.text, featurizer)) {
-      out.noText += 1;
-      if (out.noTextAt.length < 5) out.noTextAt.push(`${row.file}:${row.line}`);
-    } else {
-      out.at.set(row, out.rows.length);
-      out.rows.push(row);
-      out.inputs.push(input);
-      out.keys.push(dedupeKeyText(input.text));
-    }
+    cleanRow(out, all[i], featurizer);
     if ((i + 1) % step === 0 || i + 1 === all.length) onProgress?.(i + 1, all.length, 'clean');
   }
   return out;
+}
+
+/**
+ * `prepareModelRows` for a long run: the event loop gets a turn every few tens of milliseconds of cleaning, so a
+ * Ctrl-C is heard while 200,000 rows are cleaned (a minute), and `signal` is checked then (rejects with its reason).
+ */
+export async function prepareModelRowsStoppably(all: readonly DatasetRow[], featurizer: TextReadParams, onProgress?: OnProgress, signal?: AbortSignal): Promise<ModelRows> {
+  const out = emptyModelRows();
+  const turns = new LoopTurns(all.length, { signal, onProgress, label: 'clean', always: true });
+  for (let i = 0; i < all.length; i++) {
+    cleanRow(out, all[i], featurizer);
+    if (turns.due(i + 1)) await turns.turn();
+  }
+  return out;
+}
+
+function emptyModelRows(): ModelRows {
+  return { rows: [], inputs: [], keys: [], noText: 0, noTextAt: [], automated: 0, automatedAt: [], at: new Map() };
+}
+
+function cleanRow(out: ModelRows, row: DatasetRow, featurizer: TextReadParams): void {
+  // Automated rows are left out before cleaning; the others when no text the model reads is left.
+  const input = automatedKind(row.email) === undefined ? prepareModelInput(row.email) : undefined;
+  if (input === undefined) {
+    out.automated += 1;
+    if (out.automatedAt.length < 5) out.automatedAt.push(`${row.file}:${row.line}`);
+  } else if (!readsText(input.text, featurizer)) {
+    out.noText += 1;
+    if (out.noTextAt.length < 5) out.noTextAt.push(`${row.file}:${row.line}`);
+  } else {
+    out.at.set(row, out.rows.length);
+    out.rows.push(row);
+    out.inputs.push(input);
+    out.keys.push(dedupeKeyText(input.text));
+  }
 }
 
 /** The model inputs of some of the rows (each row is found by identity). */

@@ -326,7 +326,7 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };
   // The rows as training read them before its split (minCount over the rows that train: the split task's labels stratify it).
-  const { prepared } = rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, manifest.featurizer.params);
+  const { prepared } = await rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, manifest.featurizer.params);
   const test = splitDataset(prepared.rows, config.split, { keys: prepared.keys }).test;
   const expected = manifest.training?.testRowsFingerprint;
   if (typeof expected === 'string' && rowsFingerprint(test, { named: namedHashes(manifest), uncomposed: match === 'uncomposed' }) !== expected) {

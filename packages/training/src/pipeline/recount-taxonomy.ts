@@ -3,15 +3,16 @@ import type { TaskConfig } from '../config.js';
 import type { DatasetRow } from '../data/dataset.js';
 import { finaliseTaskLabels, type TaskTaxonomyReport } from '../taxonomy.js';
 import type { OnProgress } from './evaluate-split.js';
-import { prepareModelRows, type ModelRows } from './model-rows.js';
+import { prepareModelRowsStoppably, type ModelRows } from './model-rows.js';
 
 /**
  * The rows that train: each cleaned once (`prepareModelRows`: automated mail and rows with no text the model reads left
  * out), then each task's minCount applied again over them (`recountTaxonomy`). Training and `--split test` read the
  * data this one way, so the split they make of it is the same.
  */
-export function rowsThatTrain(rows: readonly DatasetRow[], taxonomy: readonly TaskTaxonomyReport[], tasks: readonly TaskConfig[], featurizer: TextReadParams, onProgress?: OnProgress): { prepared: ModelRows; taxonomy: TaskTaxonomyReport[] } {
-  const prepared = prepareModelRows(rows, featurizer, onProgress);
+export async function rowsThatTrain(rows: readonly DatasetRow[], taxonomy: readonly TaskTaxonomyReport[], tasks: readonly TaskConfig[], featurizer: TextReadParams, onProgress?: OnProgress, signal?: AbortSignal): Promise<{ prepared: ModelRows; taxonomy: TaskTaxonomyReport[] }> {
+  // Cleaning 200,000 rows takes a minute: the event loop gets turns (a Ctrl-C is heard), and `signal` stops it.
+  const prepared = await prepareModelRowsStoppably(rows, featurizer, onProgress, signal);
   return { prepared, taxonomy: recountTaxonomy(tasks, taxonomy, prepared.rows, prepared.automated + prepared.noText) };
 }
 

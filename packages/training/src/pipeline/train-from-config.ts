@@ -23,6 +23,7 @@ import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.j
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
 import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
+import { LoopTurns } from '../ngram-bag/turns.js';
 import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
@@ -242,6 +243,20 @@ export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgre
 }
 
 /**
+ * `prepareInputs` for a long run (a big test file): the event loop gets a turn every few tens of milliseconds, so a
+ * Ctrl-C is heard, and `signal` is checked then; progress (`clean`) only once it takes a while.
+ */
+async function prepareInputsStoppably(rows: readonly DatasetRow[], onProgress?: OnProgress, signal?: AbortSignal): Promise<ModelInput[]> {
+  const out: ModelInput[] = new Array(rows.length);
+  const turns = new LoopTurns(rows.length, { signal, onProgress, label: 'clean-test' });
+  for (let i = 0; i < rows.length; i++) {
+    out[i] = prepareModelInput(rows[i].email);
+    if (turns.due(i + 1)) await turns.turn();
+  }
+  return out;
+}
+
+/**
  * A scratch directory for this run's staged artifact, named by this process; scratch left by runs whose
  * process is gone (Ctrl-C or kill during training: no cleanup ran) is removed first. Scratch this user may not
  * remove (another user's, on a shared machine's /tmp) is left to its owner: it never stops this run.
@@ -426,7 +441,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing; minCount then counts the rows that train.
-    const { prepared, taxonomy } = rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, params, onProgress);
+    const { prepared, taxonomy } = await rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, params, onProgress, signal);
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
     if (prepared.automated > 0) {
       log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
@@ -461,7 +476,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       // A test row without a label in any task has no truth to measure: left out, as a training row is, and said.
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
-      testInputs = prepareInputs(testRows);
+      testInputs = await prepareInputsStoppably(testRows, onProgress, signal);
       await tracker.update({ testDataHash: test.dataHash });
     } else testInputs = inputsOf(prepared, testRows);
     // An external test file may repeat training texts as the model reads them (every prepared row trains
