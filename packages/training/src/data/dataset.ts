@@ -14,6 +14,7 @@ import { quotedCell } from './quoted-cell.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
+import { LoopTurns } from '../loop-turns.js';
 import { lookalikeWarning } from './label-lookalikes.js';
 import { countNearKeys, nearKeyWarnings, nearMissKeys, unreadTextHint, type NearKeyTally } from './unread-keys.js';
 import { labelCounts, likelyRenamed, renamedLabelHint, withLikelierGuess, type RenamedLabel, type UnknownLabels } from './renamed-labels.js';
@@ -392,8 +393,13 @@ export interface LoadOptions {
   configFile?: string;
   /** Keep rows whose labels are all masked (prediction needs every row; training does not). */
   keepUnlabelled?: boolean;
-  /** Reading each file, in characters parsed (label `read`, or `read <file name>` for several files). */
+  /**
+   * Reading each file, in characters parsed (label `read`, or `read <file name>` for several files); then, where they
+   * take over a second, checking its records (`check`) and keying the rows (`dedupe`).
+   */
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Checked between records (every 50 ms): an abort (a Ctrl-C) ends the read with its reason. */
+  signal?: AbortSignal;
   /**
    * Emails to predict: a file needs one of the configured text columns only; label and other columns it
    * lacks read as empty (labels masked, ids from file and line).
@@ -510,7 +516,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
       if (lacking) lackingLabelColumns.push({ file, ...lacking });
     }
     const columns = configuredColumns(fileConfig);
+    // Checking 600,000 records takes seconds: reported once it takes a while, with turns for the event loop (a Ctrl-C is heard).
+    const checking = new LoopTurns(source.records.length, { signal: options.signal, onProgress: options.onProgress, label: 'check' });
     for (const record of source.records) {
+      if (checking.due()) await checking.turn();
       countNearKeys(nearKeys, file, nearMissKeys(record, columns));
       const rowProblems: string[] = [];
       const row = readRow(record, fileConfig, rowProblems, tally, needsTime);
@@ -590,13 +599,17 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Per row, the labels read as another than the file's cell (an alias, a rare label merged into `other`): the
   // warning of a text labelled two ways quotes the cell as written.
   const written = new Map<DatasetRow, Record<string, WrittenLabel>>();
-  pending.forEach((p, i) => {
+  // Each row's text made the key of its repeats and hashed: seconds on 600,000 rows, reported and stoppable as above.
+  const keying = new LoopTurns(pending.length, { signal: options.signal, onProgress: options.onProgress, label: 'dedupe' });
+  for (let i = 0; i < pending.length; i++) {
+    if (keying.due()) await keying.turn();
+    const p = pending[i];
     const labels: Record<string, string | null> = {};
     config.tasks.forEach((task, t) => (labels[task.name] = finalLabels[t][i]));
     if (!options.keepUnlabelled && Object.values(labels).every((l) => l === null)) {
       unlabelled++;
       if (unlabelledAt.length < MAX_LISTED) unlabelledAt.push(`${p.record.file}:${p.record.line}`);
-      return;
+      continue;
     }
     const e = p.email;
     const text = dedupeText(e);
@@ -609,7 +622,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     }
     hashRow(hash, namedHash, row, text);
     decomposed ||= hasDecomposedText(e);
-  });
+  }
   if (rows.length === 0) {
     throw new DatasetError('DATASET_EMPTY', noUsableRowsMessage({ files, read, blankRecords, badRows: badRowPlaces.length, problems, unlabelled, unlabelledAt }), problems);
   }

@@ -2,7 +2,7 @@ import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
 import { HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
 import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
-import { LoopTurns } from './turns.js';
+import { LoopTurns } from '../loop-turns.js';
 import { TrainerInputError, TrainingDivergedError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
 import { meanLogits, mergeMembers } from './ensemble.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { prepareModelInput, type ModelInput } from '@mailroute/model';
 import { automatedKind, readsText, type TextReadParams } from '@mailroute/preprocess';
 import { dedupeKeyText, dedupeText, uncomposedDedupeText, type DatasetRow } from '../data/dataset.js';
-import { LoopTurns } from '../ngram-bag/turns.js';
+import { LoopTurns } from '../loop-turns.js';
 import type { OnProgress } from './evaluate-split.js';
 
 /**

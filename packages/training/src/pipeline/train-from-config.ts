@@ -23,7 +23,7 @@ import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.j
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
 import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
-import { LoopTurns } from '../ngram-bag/turns.js';
+import { LoopTurns } from '../loop-turns.js';
 import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
@@ -415,7 +415,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const supersedingFile = options.supersedingDataPath === undefined ? undefined : path.resolve(options.supersedingDataPath);
     const superseding = supersedingFile === undefined ? {} : { supersedingFile };
     // A time split places each row by its received time: under skip, a row without one is a bad row.
-    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding });
+    const dataset = await loadDataset(dataPaths, config, { ...read, needsTime: config.split.kind === 'time', ...reading, ...superseding, ...(signal ? { signal } : {}) });
     // What the load read in a way worth saying (times in a change of daylight saving time), and what it likely misread.
     for (const note of dataset.notes) log?.info?.(note);
     for (const warning of dataset.warnings) log?.warn?.(warning);
