@@ -24,6 +24,7 @@ import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-spl
 import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
 import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
 import { LoopTurns } from '../loop-turns.js';
+import { exportHeapWarning } from './memory-estimate.js';
 import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
 import { rowCountsLine, type TestFileCounts } from './row-counts.js';
@@ -409,6 +410,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Without `routing`, the first task routes mail: said before anything else, as the default is easily missed.
     const unsetRouting = unsetRoutingWarning(config);
     if (unsetRouting) log?.warn?.(unsetRouting);
+    // A big export may outgrow the heap only after minutes of reading: said first, with the way round it.
+    const heap = exportHeapWarning(dataPaths);
+    if (heap) log?.warn?.(heap);
     const read = { ...(options.configFile === undefined ? {} : { configFile: options.configFile }), ...(options.job ? { job: true } : {}) };
     // Reading reports progress without the stop points: an error thrown inside the CSV parser would read as a bad file.
     const reading = options.onProgress && { onProgress: options.onProgress };
