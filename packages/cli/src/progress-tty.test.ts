@@ -150,6 +150,14 @@ describe('progress bar on a terminal', () => {
     ]);
   });
 
+  it('draws the bar 80 columns wide on a terminal that reports 0 columns (docker run -t, script without a size)', async () => {
+    const { ctx, raw } = terminal(0);
+    const progress = createProgress(ctx, 'train clean');
+    progress.update(25, 100);
+    progress.stop();
+    expect(raw()).toContain(`\rtrain clean [${'█'.repeat(10)}${'░'.repeat(30)}] 25% 25/100`);
+  });
+
   it('redraws the bar below a line written while it runs, without waiting for the next update, in one row cut to the width', async () => {
     const { ctx, screen, raw } = terminal(60);
     const progress = createProgress(ctx, 'predict read');

@@ -104,7 +104,8 @@ function terminalBar(ctx: CliContext, title: string): Progress {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (state === undefined) return;
-    const line = fitted(barLine(title, state.done, state.total, state.label), Math.max(1, (stream.columns ?? 80) - 1));
+    // A terminal that reports 0 columns (`docker run -t`, `script` without a size) is taken as 80 wide, not 1.
+    const line = fitted(barLine(title, state.done, state.total, state.label), Math.max(1, (stream.columns || 80) - 1));
     if (line === shown) return;
     // The first draw hides the cursor, which would blink on the bar; stop shows it again.
     stream.write(`${shown === undefined && lastDraw === 0 ? '\x1b[?25l' : ''}\r${line}\x1b[K`);
