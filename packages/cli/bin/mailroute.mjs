@@ -4,6 +4,10 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Nothing mailroute writes (the registry, its models, runs, outputs) is writable by every user of the machine, whatever
+// the umask (000 in some containers and CI runners would let anyone swap the champion model); group access stays the
+// umask's. process.umask() without an argument is deprecated: set, then set again with what it returned.
+process.umask(process.umask(0o002) | 0o002);
 const { flushed, main, streamErrorHandler } = await import('../src/main.ts');
 // `mailroute ... | head` closes the pipe early: stop quietly. Another failure of stdout (a full disk) is said in words, exit code 1.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', streamErrorHandler(stream === process.stdout ? 'standard output' : 'standard error'));
