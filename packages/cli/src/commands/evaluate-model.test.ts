@@ -331,6 +331,11 @@ describe('evaluate and compare with a model', () => {
     expect(mistakes).toMatch(/\n- `demo-\d{6}`, confidence 0\.\d{3}: \S/);
     expect(mistakes).not.toMatch(/\bDE\d{2}(?: ?\d{4}){4} ?\d{2}\b|@[a-z0-9-]+\.[a-z]{2,}/i);
     expect(readFileSync(path.join(dir, 'near-ev/report.md'), 'utf8')).toContain('[mistakes.md](mistakes.md)');
+    // The same folder reused for a report without examples keeps no earlier run's mistakes.md (another model's emails).
+    const again = await run(['evaluate', '--predictions', path.join(dir, 'near-ev/predictions.jsonl'), '--out', 'near-ev', '--no-png']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'near-ev/mistakes.md'))).toBe(false);
+    expect(existsSync(path.join(dir, 'near-ev/predictions.jsonl'))).toBe(true);
     const refused = await run(['evaluate', '--predictions', path.join(dir, 'near-ev/predictions.jsonl'), '--out', 'no-text', '--examples', '2']);
     expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('--examples goes with --model and --data: prediction lines hold no email text')]);
     writeFileSync(path.join(dir, 'lenient-near.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));

@@ -446,7 +446,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
           const tasks = report.tasks.length;
           const mistakes = examples !== undefined && rows !== undefined && manifest !== undefined ? mistakesFile(report, lines, rows, manifest, examples) : undefined;
-          await writeStaged(ctx, flags.out, readFromThere ? [] : ['predictions.jsonl'], async (dir, signal) => {
+          // An earlier run's mistakes.md (masked customer mail, another model's) goes too when this one writes none.
+          await writeStaged(ctx, flags.out, [EXAMPLES_FILE, ...(readFromThere ? [] : ['predictions.jsonl'])], async (dir, signal) => {
             if (flags.model !== undefined) {
               // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
               // In chunks, as predict writes them: one string of every line can pass V8's string limit.
