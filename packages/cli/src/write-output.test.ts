@@ -7,11 +7,12 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { createContext } from './context.js';
+import { formatError } from './errors.js';
 import { buildProgramOf, runProgram } from './program.js';
 import { main } from './main.js';
 import { writeStaged } from './staged-output.js';
 import { captureStream } from './test-support.js';
-import { errorCodeInWords, logLines, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
+import { errorCodeInWords, FileAccessError, logLines, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-write-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -193,6 +194,10 @@ describe('a system error no command put in words', () => {
     // One that may come of a read is not said to be a write.
     const missing = Object.assign(new Error("ENOENT: no such file or directory, open '/x/cfg.json'"), { code: 'ENOENT', syscall: 'open', path: '/x/cfg.json' });
     expect((systemErrorInWords(missing) as Error).message).toBe('/x/cfg.json: no such file or folder (ENOENT)');
+    expect(systemErrorInWords(missing)).toBeInstanceOf(FileAccessError);
+    // A loop of symbolic links met reading (`registry list`) is no write failure either.
+    const loop = Object.assign(new Error("ELOOP: too many symbolic links encountered, open '/x/loopA/registry.json'"), { code: 'ELOOP', syscall: 'open', path: '/x/loopA/registry.json' });
+    expect(formatError(systemErrorInWords(loop))).toBe('[FILE_ACCESS_FAILED] /x/loopA/registry.json: a loop of symbolic links (ELOOP)');
     // A folder to be made where a file stands: said so, not a bare EEXIST.
     const folder = Object.assign(new Error("EEXIST: file already exists, mkdir '/x/notes.txt'"), { code: 'EEXIST', syscall: 'mkdir', path: '/x/notes.txt' });
     expect((systemErrorInWords(folder) as Error).message).toBe('/x/notes.txt: a file stands where a folder is needed (EEXIST)');

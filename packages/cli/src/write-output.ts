@@ -25,6 +25,18 @@ export class OutputWriteError extends Error {
 }
 
 /**
+ * A file system error met while reading or looking up a file (not found, permission denied, a loop of symbolic
+ * links), which no command put in words: exit code 1, one line naming the file and why. Not said to be a write.
+ */
+export class FileAccessError extends Error {
+  readonly code = 'FILE_ACCESS_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FileAccessError';
+  }
+}
+
+/**
  * Standard output was closed by its reader (`mailroute clean --out - | head -1`): the command stops quietly,
  * with no message, as other command-line programs do; what it did not write was not wanted.
  */
@@ -45,12 +57,13 @@ export function outputWriteError(what: string, error: unknown): unknown {
 
 /**
  * A system error no command put in words (a full disk under MAILROUTE_HOME while train registers its model): the
- * file it was about and why, as OutputWriteError, not Node's `ENOSPC: no space left on device, copyfile '/tmp/…' -> '…'`.
+ * file it was about and why, as OutputWriteError, not Node's `ENOSPC: no space left on device, copyfile '/tmp/…' -> '…'`;
+ * one that may come of a read (ENOENT, EACCES, ELOOP on an open or a stat) as FileAccessError, not said to be a write.
  * Any other error as it is.
  */
 export function systemErrorInWords(error: unknown): unknown {
   const code = systemCode(error);
-  if (code === undefined || error instanceof OutputWriteError) return error;
+  if (code === undefined || error instanceof OutputWriteError || error instanceof FileAccessError) return error;
   const { path: at, dest, syscall } = error as NodeJS.ErrnoException & { dest?: string };
   const file = dest ?? at;
   if (file === undefined) return error;
@@ -58,7 +71,7 @@ export function systemErrorInWords(error: unknown): unknown {
   const writing = ['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS'].includes(code) || syscall === 'write';
   // A folder to be made where a file is (`serve --new-key x --home notes.txt`) was said as a bare "EEXIST".
   const why = code === 'EEXIST' && syscall === 'mkdir' ? `a file stands where a folder is needed (${code})` : errorCodeInWords(code);
-  return new OutputWriteError(`${writing ? 'cannot write ' : ''}${file}: ${why}`, { cause: error });
+  return writing ? new OutputWriteError(`cannot write ${file}: ${why}`, { cause: error }) : new FileAccessError(`${file}: ${why}`, { cause: error });
 }
 
 /** Errors of standard output already said by `writeStdout`'s caller: the stream's own 'error' event is then not said again. */

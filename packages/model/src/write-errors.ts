@@ -22,6 +22,7 @@ const WORDS: Record<string, string> = {
   EPIPE: 'the pipe was closed by the program reading it',
   EMFILE: 'too many open files',
   ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'the path is too long for the file system (a name over 255 bytes, or a path over 4096): choose a shorter folder',
 };
 
 /** `ENOSPC` as `the disk is full (ENOSPC)`; an unknown code as itself. */

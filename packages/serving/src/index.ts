@@ -37,7 +37,7 @@ export {
   type SourceEvent,
 } from './model/classifier-source.js';
 export { verifyClassifier } from './model/verify.js';
-export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { createSqliteStore, readFailureMessage, type SqliteStoreOptions } from './store/sqlite-store.js';
 export { snapshotSqlite, sqliteSnapshotFacts, type SqliteSnapshotFacts } from './store/sqlite-snapshot.js';
 export { noStore } from './store/no-store.js';
 export { iterateConfirmedCases, readConfirmedCases, type ConfirmedCase } from './store/confirmed-cases.js';

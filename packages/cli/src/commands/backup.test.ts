@@ -216,6 +216,20 @@ describe('mailroute backup', () => {
     expect((await run(['backup', '--verify', 'full'])).stderr).toMatch(/^mailroute: \[BACKUP_NOT_A_BACKUP\] .*full has no backup\.json/);
   });
 
+  it('says a database whose path is too long for SQLite so (BACKUP_DATABASE_UNREADABLE), not that it is damaged', async () => {
+    const own = mkdtempSync(path.join(dir, 'long-'));
+    await servedStore(own, 1, 0);
+    // A path the file system takes (each name under 255 bytes) that SQLite does not (over 512 bytes with -journal).
+    let long = own;
+    while (long.length < 520) long = path.join(long, 'h'.repeat(100));
+    mkdirSync(long, { recursive: true });
+    cpSync(path.join(own, DB_FILE), path.join(long, DB_FILE));
+    const made = await runCli(['backup', '--home', long, '--out', path.join(own, 'snap')], { env: { CI: 'true' }, cwd: own });
+    expect(made.code).toBe(1);
+    expect(made.stderr).toMatch(/^mailroute: \[BACKUP_DATABASE_UNREADABLE\] Cannot back up the SQLite store at .*mailroute\.db: its path is too long for SQLite \(\d+ bytes; .*Set MAILROUTE_HOME \(or --home\) to a folder with a shorter path/);
+    expect(existsSync(path.join(own, 'snap'))).toBe(false);
+  });
+
   it('removes the unfinished folders that killed backups left beside it, of any name, and leaves a live one\'s', async () => {
     const own = mkdtempSync(path.join(dir, 'killed-'));
     await servedStore(own, 3, 1);
@@ -242,7 +256,7 @@ describe('mailroute backup', () => {
     const out = path.join(own, 'out');
     const failed = await runCli(['backup', '--home', own, '--out', out], { env: { CI: 'true' }, cwd: own });
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toBe(`mailroute: [OUTPUT_WRITE_FAILED] ${path.join(own, 'runs', 'run-b', 'run.json')}: no such file or folder (ENOENT)\n`);
+    expect(failed.stderr).toBe(`mailroute: [FILE_ACCESS_FAILED] ${path.join(own, 'runs', 'run-b', 'run.json')}: no such file or folder (ENOENT)\n`);
     expect(existsSync(out)).toBe(false);
     expect(partials(out)).toEqual([]);
     // The home as it was (SQLite's read-only connection may leave an empty -wal and its -shm, as any reader does).

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PID_NAMESPACE, processAlive, REGISTRY_LOCK_FILE, RegistryIndexSchema, withFileLock } from '@mailroute/model';
-import { API_KEYS_FILE, DB_FILE, snapshotSqlite, sqliteSnapshotFacts, STORE_SCHEMA_VERSION, type SqliteSnapshotFacts } from '@mailroute/serving';
+import { API_KEYS_FILE, DB_FILE, readFailureMessage, snapshotSqlite, sqliteSnapshotFacts, STORE_SCHEMA_VERSION, type SqliteSnapshotFacts } from '@mailroute/serving';
 import { z } from 'zod';
 import { buildVersion, commitText } from '../build-version.js';
 import type { CliContext } from '../context.js';
@@ -36,7 +36,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** A failure of `backup` (exit code 1): the code says which. */
 export class BackupError extends Error {
   constructor(
-    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_FORMAT_TOO_NEW' | 'BACKUP_VERIFY_FAILED',
+    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_DATABASE_UNREADABLE' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_FORMAT_TOO_NEW' | 'BACKUP_VERIFY_FAILED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -298,6 +298,9 @@ async function copyDatabase(source: string, target: string, progress?: (title: s
     // `VACUUM INTO` holds this thread until the copy is whole, and says nothing while it runs.
     oneStep(progress?.('backup database copy'), () => snapshotSqlite(source, target));
   } catch (error) {
+    // A database this user may not read (another user's home), or whose path SQLite cannot open, is not damaged.
+    const unreadable = readFailureMessage(source, error, `Cannot back up the SQLite store at ${source}`);
+    if (unreadable !== undefined) throw new BackupError('BACKUP_DATABASE_UNREADABLE', unreadable, { cause: error });
     throw new BackupError('BACKUP_DATABASE_INVALID', `${source}: cannot copy it through SQLite (${(error as Error).message})`, { cause: error });
   }
   // A Ctrl-C during the copy, heard once it is done, stops the backup before the copy is read.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,5 +112,29 @@ describe('readConfirmedCases', () => {
       ['e-2', 'p-2'],
     ]);
     expect(cases.some((c) => 'automated' in c)).toBe(false);
+  });
+
+  it('says a database whose path is too long for SQLite so, and what to do, not SQLite\'s bare "unable to open database file"', async () => {
+    const file = path.join(dir, 'short.db');
+    const store = createSqliteStore({ file, writer: 'inline' });
+    await store.close();
+    let long = dir;
+    while (long.length < 520) long = path.join(long, 'f'.repeat(100));
+    mkdirSync(long, { recursive: true });
+    copyFileSync(file, path.join(long, 'mailroute.db'));
+    expect(() => readConfirmedCases(path.join(long, 'mailroute.db'))).toThrow(/^Cannot read the feedback in .*mailroute\.db: its path is too long for SQLite \(\d+ bytes; .*Set MAILROUTE_HOME \(or --home\) to a folder with a shorter path/);
+  });
+
+  // Root reads any file: this runs as another user only.
+  it.runIf(process.getuid?.() !== 0)("says a database this user may not read so (another user's home), with the user's id and the file's mode", async () => {
+    const file = path.join(dir, 'private.db');
+    const store = createSqliteStore({ file, writer: 'inline' });
+    await store.close();
+    chmodSync(file, 0o000);
+    try {
+      expect(() => readConfirmedCases(file)).toThrow(/^Cannot read the feedback in .*private\.db: this user \(uid \d+\) may not read .*private\.db \(mode 0000, owner uid \d+\)/);
+    } finally {
+      chmodSync(file, 0o600);
+    }
   });
 });

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { ConfirmedCase } from '@mailroute/model';
 import { StoreError } from '../errors.js';
-import { STORE_SCHEMA_VERSION, storedAttachmentNames } from './sqlite-store.js';
+import { readFailureMessage, STORE_SCHEMA_VERSION, storedAttachmentNames } from './sqlite-store.js';
 
 export type { ConfirmedCase };
 
@@ -93,8 +93,15 @@ export function iterateConfirmedCases(file: string, window: { since?: Date; unti
   })();
 }
 
+/**
+ * The failure to read `file` as StoreError: a file this user may not read (another user's home) or a path too long
+ * for SQLite said as the server says it, with the user's id, each file's mode and owner, and what to do.
+ */
 function cannotRead(file: string, error: unknown): StoreError {
-  return error instanceof StoreError ? error : new StoreError(`Cannot read the feedback in ${file}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+  if (error instanceof StoreError) return error;
+  const start = `Cannot read the feedback in ${file}`;
+  const message = readFailureMessage(file, error, start) ?? `${start}: ${error instanceof Error ? error.message : String(error)}`;
+  return new StoreError(message, {}, { cause: error });
 }
 
 /** The file opened read-only, if this version reads its data: a file of another is refused, not misread (times compared as text). */

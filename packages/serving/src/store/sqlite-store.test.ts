@@ -600,6 +600,11 @@ describe('createSqliteStore', () => {
     expect(openFailureMessage(file, sqlite('SQLITE_NOTADB', 'file is not a database'), { notWritable: [{ path: file, code: 'EACCES' }] })).toBe(
       'Cannot open the SQLite store at /srv/mailroute/mailroute.db: it is damaged, or no SQLite database (SQLite: file is not a database). Restore it from a backup (mailroute backup), deleting any mailroute.db-wal and -shm beside it first, or move the three files aside to start with an empty store; then start the server again.',
     );
+    // A path longer than SQLite opens (SQLITE_MAX_PATHNAME, 512 bytes with -journal added): SQLite says only "unable to open database file".
+    const long = `/srv/${'m'.repeat(500)}/mailroute.db`;
+    expect(openFailureMessage(long, sqlite('SQLITE_CANTOPEN', 'unable to open database file'), { notWritable: [] })).toBe(
+      `Cannot open the SQLite store at ${long}: its path is too long for SQLite (518 bytes; SQLite opens no file whose path, with -journal added, is over 512 bytes). Set MAILROUTE_HOME (or --home) to a folder with a shorter path, moving the home's files there; then start the server again.`,
+    );
   });
 
   it.each(['thread', 'inline'] as const)('reports a retention prune that deleted records: how many of each, and its time; nothing for one that deleted none (writes %s)', async (writer) => {

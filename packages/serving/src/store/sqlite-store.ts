@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -263,12 +263,20 @@ export interface OpenFacts {
 
 /** Looks at the store's files after a failed open: which this process may not write, and the free space. */
 function openFacts(file: string): OpenFacts {
+  return { notWritable: deniedFiles(file, 'write'), freeBytes: freeBytes(path.dirname(file)), uid: process.getuid?.() };
+}
+
+/**
+ * The store's files (its folder, the database, its -wal and -shm files) this process may not write (`write`), or
+ * may not read (`read`: the folder not searchable, a file not readable), each with the error code, mode and owner.
+ */
+function deniedFiles(file: string, access: 'write' | 'read'): OpenFacts['notWritable'] {
   const dir = path.dirname(file);
   const notWritable: OpenFacts['notWritable'] = [];
   for (const target of [dir, file, `${file}-wal`, `${file}-shm`]) {
     if (target !== dir && !existsSync(target)) continue;
     try {
-      accessSync(target, constants.W_OK);
+      accessSync(target, access === 'write' ? constants.W_OK : target === dir ? constants.X_OK : constants.R_OK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
       if (code === 'ENOENT') continue;
@@ -282,7 +290,49 @@ function openFacts(file: string): OpenFacts {
       notWritable.push({ path: target, code, ...stat });
     }
   }
-  return { notWritable, freeBytes: freeBytes(dir), uid: process.getuid?.() };
+  return notWritable;
+}
+
+/** SQLite's longest file path (SQLITE_MAX_PATHNAME), in bytes, which the path of the database's `-journal` must not pass. */
+const SQLITE_MAX_PATHNAME = 512;
+
+/**
+ * Why SQLite cannot open `file` for its path's length, or undefined: a path longer than SQLite takes fails as
+ * "unable to open database file" (and leaves an empty file of that name behind), though the file system takes it.
+ */
+function pathTooLong(file: string): string | undefined {
+  let full = path.resolve(file);
+  try {
+    full = path.join(realpathSync(path.dirname(full)), path.basename(full));
+  } catch {
+    // Its folder not there (or not readable): the path as given.
+  }
+  const bytes = Buffer.byteLength(full);
+  if (bytes + '-journal'.length <= SQLITE_MAX_PATHNAME) return undefined;
+  return `its path is too long for SQLite (${bytes} bytes; SQLite opens no file whose path, with -journal added, is over ${SQLITE_MAX_PATHNAME} bytes). Set MAILROUTE_HOME (or --home) to a folder with a shorter path, moving the home's files there`;
+}
+
+/**
+ * Why the store at `file` cannot be opened to be read (`mailroute backup`, `feedback export`), and what to do, told
+ * as openFailureMessage tells the server's: the files this process may not read (its folder, the database, its -wal
+ * and -shm files), with this user's id and each file's mode and owner; or its path, too long for SQLite. Undefined
+ * when neither is so (a damaged file, say): the caller says SQLite's error as it is. `start` begins the message.
+ */
+export function readFailureMessage(file: string, error: unknown, start = `Cannot read the SQLite store at ${file}`): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== 'SQLITE_CANTOPEN' && code !== 'SQLITE_READONLY_CANTINIT' && code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'EACCES' && code !== 'EPERM') return undefined;
+  const denied = deniedFiles(file, 'read').filter((f) => f.code === 'EACCES' || f.code === 'EPERM');
+  if (denied.length > 0) {
+    const uid = process.getuid?.();
+    const user = uid === undefined ? 'this user' : `this user (uid ${uid})`;
+    const described = denied.map((f) => `${f.path}${f.mode === undefined ? '' : ` (mode ${f.mode}, owner uid ${f.uid})`}`).join(', ');
+    return (
+      `${start}: ${user} may not read ${described} (SQLite: ${error instanceof Error ? error.message : String(error)}). ` +
+      `Run this as the user that owns the home (the server's), or give this user read access to the database, its -wal and -shm files and their folder (e.g. chmod g+r ${file}* with this user in its group).`
+    );
+  }
+  const long = code === 'SQLITE_CANTOPEN' ? pathTooLong(file) : undefined;
+  return long === undefined ? undefined : `${start}: ${long}.`;
 }
 
 /**
@@ -316,6 +366,8 @@ export function openFailureMessage(file: string, error: unknown, facts: OpenFact
   }
   // Only for the failures that can come of them.
   if (problem === undefined && code !== 'SQLITE_CANTOPEN') return `${start}: ${String(error)}`;
+  const long = code === 'SQLITE_CANTOPEN' ? pathTooLong(file) : undefined;
+  if (long !== undefined) return `${start}: ${long}; then start the server again.`;
   const readOnlyFs = facts.notWritable.find((f) => f.code === 'EROFS');
   if (readOnlyFs !== undefined || code === 'EROFS') {
     return (

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,21 @@ describe('run records', () => {
     });
     expect(readdirSync(path.join(home, 'runs'))).toEqual([]);
     expect(await listRuns(home)).toEqual([]);
+  });
+
+  it('lists no runs only when runs/ is not there: one that cannot be read (a loop of links, a file) is said, not listed as empty', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    try {
+      expect(await listRuns(home)).toEqual([]);
+      symlinkSync('runs-b', path.join(home, 'runs'));
+      symlinkSync('runs', path.join(home, 'runs-b'));
+      await expect(listRuns(home)).rejects.toMatchObject({ code: 'ELOOP', path: path.join(home, 'runs') });
+      rmSync(path.join(home, 'runs'));
+      writeFileSync(path.join(home, 'runs'), 'not a folder');
+      await expect(listRuns(home)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('keeps the first line of a failed run\'s error, masked: it may quote a cell of the export', async () => {

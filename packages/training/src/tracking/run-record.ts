@@ -372,7 +372,11 @@ export async function listRuns(home: string, options: { onDamaged?: (error: RunR
   // A home that is a file is said so, as the registry says it, not listed as a home without runs.
   checkHomeDirectory(home);
   await removeAbandonedRunTemps(home);
-  const ids = await readdir(runsDir(home)).catch(() => [] as string[]);
+  // Only a runs/ folder not made yet means no runs: one that cannot be read (EACCES, a loop of links) is said, not listed as empty.
+  const ids = await readdir(runsDir(home)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
   const runs: RunRecord[] = [];
   const registered = registeredOnce(home);
   for (const id of ids) {
