@@ -1,6 +1,6 @@
 import { htmlToText } from '@mailroute/preprocess';
 import { describe, expect, it } from 'vitest';
-import { markupCut, truncateEmail } from './classify-core.js';
+import { CUT_IN_TURNS_CHARS, markupCut, truncateEmail, truncateEmailInTurns } from './classify-core.js';
 
 /** `visible` of markup whose text grows as `shape` says, counting the passes over it. */
 function counted(shape: (end: number) => number) {
@@ -65,5 +65,25 @@ describe('truncateEmail', () => {
     // A body that only points at the HTML (a placeholder) sends the reader there: cut as before.
     const placeholder = { body: 'Diese Nachricht ist im HTML-Format. Bitte verwenden Sie ein E-Mail-Programm, das HTML darstellen kann.', html: newsletter };
     expect(truncateEmail(placeholder, 20_000).truncated).toBe(true);
+  });
+
+  it('cuts long markup in turns of the event loop, one pass over the markup at a time, to the same cut', async () => {
+    // Text only after 600 KB of nested table markup (a fuzz trial's input held the server 1.2-2.4 s in one go).
+    const html = `${'<table><tr><td>'.repeat(40_000)}${'Wort '.repeat(6_000)}</table>`;
+    expect(html.length).toBeGreaterThan(CUT_IN_TURNS_CHARS);
+    let ticks = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      ticks += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const inTurns = await truncateEmailInTurns({ html }, 20_000);
+    running = false;
+    // Other work ran between the passes (at least one turn each), and the cut is the one made in one go.
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    expect(inTurns).toEqual(truncateEmail({ html }, 20_000));
+    expect(inTurns.truncated).toBe(true);
   });
 });
