@@ -48,6 +48,9 @@ describe('a request Node cannot parse, on a real server', () => {
     expect(status).toBe('HTTP/1.1 400 Bad Request');
     expect(headers).toContain('content-type: application/problem+json');
     expect(headers).toContain('connection: close');
+    // The headers every answer of the app carries.
+    expect(headers).toContain('x-content-type-options: nosniff');
+    expect(headers).toContain('cache-control: no-store');
     // An id as every error answer has, though no request could be read to take the caller's from.
     expect(headers).toMatch(/^x-request-id: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/m);
     expect(body).toMatchObject({ status: 400, code: 'REQUEST_INVALID', title: 'Bad Request' });

@@ -25,6 +25,9 @@ export function rawProblemResponse(body: Problem, requestId: string = randomUUID
     `content-type: ${PROBLEM_CONTENT_TYPE}`,
     `content-length: ${Buffer.byteLength(json)}`,
     `x-request-id: ${requestId}`,
+    // As on every answer of the app (app.ts, secureHeaders).
+    'x-content-type-options: nosniff',
+    'cache-control: no-store',
     'connection: close',
     '',
     json,
