@@ -26,6 +26,10 @@ describe('auth and limits', () => {
     const wrong = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, 'mr_wrong'));
     expect(wrong.status).toBe(401);
     expect((await json(wrong)).detail).toBe("The API key is not valid: it is none of this server's keys (a rotated or revoked key stops working); ask the server's operator for a valid one.");
+    // A valid key in two Authorization headers, as Node joins them: said as the header sent twice, not as a wrong key.
+    const twice = await app.request('/v1/classify', jsonRequest({ emails: [invoiceEmail] }, `${KEYS.all}, Bearer ${KEYS.all}`));
+    expect(twice.status).toBe(401);
+    expect((await json(twice)).detail).toMatch(/^The Authorization header was sent more than once/);
     const basic = await app.request('/v1/classify', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${KEYS.all}` }, body: '{}' });
     expect((await json(basic)).detail).toBe('The Authorization scheme must be Bearer, not Basic (Authorization: Bearer <key>).');
     const longType = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': `text/${'x'.repeat(5000)}` }, body: '{}' }));

@@ -27,8 +27,16 @@ function authorize(ctx: AppContext, c: Context<AppEnv>, scope: Scope | undefined
     const authorization = c.req.header('authorization');
     const first = key === undefined && authorization ? /^\S+/.exec(authorization.trim())?.[0].slice(0, 20) : undefined;
     const scheme = first !== undefined && first.toLowerCase() !== 'bearer' ? first : undefined;
+    // Two Authorization headers reach the app joined by a comma (`Bearer k, Bearer k`): no key reads so.
+    const repeated = authorization !== undefined && /,\s*bearer\s/i.test(authorization);
     throw new UnauthenticatedError(
-      scheme ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).` : key === undefined ? 'An API key is required (Authorization: Bearer <key>).' : 'The API key is not valid: it is none of this server\'s keys (a rotated or revoked key stops working); ask the server\'s operator for a valid one.',
+      scheme
+        ? `The Authorization scheme must be Bearer, not ${scheme} (Authorization: Bearer <key>).`
+        : key === undefined
+          ? 'An API key is required (Authorization: Bearer <key>).'
+          : repeated
+            ? 'The Authorization header was sent more than once (the server reads the copies joined by commas, which is no key): send it once (Authorization: Bearer <key>).'
+            : 'The API key is not valid: it is none of this server\'s keys (a rotated or revoked key stops working); ask the server\'s operator for a valid one.',
     );
   }
   // Set before the scope and rate checks: a refusal's log line names the key (never the key itself).
