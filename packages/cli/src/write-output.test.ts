@@ -170,13 +170,17 @@ describe('logLines (train\'s epoch lines)', () => {
     expect(exits).toEqual([]);
   });
 
-  it('another failure (a full disk) is left to the stream\'s listener: exit code 1', async () => {
-    const { stream, exits } = closingStdout(0, 'ENOSPC');
+  it('another failure (a full disk) ends the log too, not the process: `failed` holds it, for the command to say once its work is done', async () => {
+    const { stream, written, exits } = closingStdout(1, 'ENOSPC');
     const log = logLines(stream);
     await log.write('epoch 1\n');
+    await log.write('epoch 2\n');
+    await log.write('epoch 3\n');
     await turn();
     expect(log.closed).toBe(false);
-    expect(exits).toEqual([1]);
+    expect((log.failed as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC');
+    expect(written).toEqual(['epoch 1\n']);
+    expect(exits).toEqual([]);
   });
 });
 

@@ -114,21 +114,24 @@ export async function flushed(stream: NodeJS.WritableStream): Promise<void> {
 /**
  * Lines of a log on standard output whose command's product lies elsewhere (`train` registers a model): a reader
  * that closes the pipe early (`mailroute train … | head -3`) ends the log, not the work. Later lines are dropped;
- * `closed` says so, for the command to repeat on stderr what mattered. Other write failures are left to the
- * stream's 'error' listener.
+ * `closed` says so, for the command to repeat on stderr what mattered. Any other failure to write (a full disk,
+ * `> /dev/full`) ends the log too, not the work: `failed` holds it, for the command to fail with once its product is
+ * made, saying so (the process ended in the middle of the training, which was then recorded as interrupted).
  */
-export function logLines(stream: NodeJS.WritableStream): { write(text: string): Promise<void>; readonly closed: boolean } {
+export function logLines(stream: NodeJS.WritableStream): { write(text: string): Promise<void>; readonly closed: boolean; readonly failed: Error | undefined } {
   let closed = false;
+  let failed: Error | undefined;
   return {
     /** Resolves once the line is written or dropped (never rejects), so that `closed` then covers this line too. */
     write(text) {
-      if (closed) return Promise.resolve();
+      if (closed || failed) return Promise.resolve();
       return new Promise((resolve) => {
-        // The callback runs before the stream's 'error' event: marked as reported, the closed pipe ends nothing.
+        // The callback runs before the stream's 'error' event: marked as reported, the failure ends nothing.
         stream.write(text, (error?: Error | null) => {
-          if (error && systemCode(error) === 'EPIPE') {
+          if (error) {
             reported.add(error);
-            closed = true;
+            if (systemCode(error) === 'EPIPE') closed = true;
+            else failed = error;
           }
           resolve();
         });
@@ -136,6 +139,9 @@ export function logLines(stream: NodeJS.WritableStream): { write(text: string): 
     },
     get closed() {
       return closed;
+    },
+    get failed() {
+      return failed;
     },
   };
 }

@@ -95,6 +95,23 @@ describe('mailroute train, Ctrl-C and a closed standard output', () => {
     expect((await run(['registry', 'list'])).stdout).toContain(id);
   }, TRAINING_TIMEOUT_MS);
 
+  it('goes on when standard output fails (a full disk): registers the model, then fails with exit code 1 saying so, the run finished', async () => {
+    const { cwd, home, signals, run } = await setup(3);
+    const err = captureStream();
+    const exits: number[] = [];
+    // > /dev/full: every write fails.
+    const out = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC', syscall: 'write' })) });
+    out.on('error', streamErrorHandler('standard output', err.stream, (code) => exits.push(code)));
+    const ctx = createContext({ env: { CI: 'true' }, cwd, home, signals, stderr: err.stream, stdout: out });
+    const code = await main(['train', '--config', 'cfg.json', '--data', 'demo.csv'], ctx);
+    expect(code, err.text()).toBe(1);
+    expect(exits).toEqual([]);
+    const id = /cannot write standard output: the disk is full \(ENOSPC\); the training went on: registered (\S+) \(version 1, PendingManualApproval\)/.exec(err.text())?.[1];
+    expect(id, err.text()).toBeDefined();
+    expect((await run(['registry', 'list'])).stdout).toContain(id);
+    expect(JSON.parse((await run(['runs', 'list', '--json'])).stdout)[0]).toMatchObject({ status: 'finished', modelId: id });
+  }, TRAINING_TIMEOUT_MS);
+
   it('predict stops at a Ctrl-C while it writes, exits 130 and leaves --out as it was, no temporary file beside it', async () => {
     const { cwd, home, signals, run } = await setup(2);
     expect((await run(['train', '--config', 'cfg.json', '--data', 'demo.csv'])).code).toBe(0);

@@ -9,7 +9,7 @@ import { readOptions, type ReadFlags } from './evaluate.js';
 import { trainResultLines } from './train-result.js';
 import { safeLines } from '../terminal-text.js';
 import { twoStepInterrupt } from '../interrupt.js';
-import { logLines } from '../write-output.js';
+import { logLines, outputWriteError } from '../write-output.js';
 
 interface TrainFlags extends ReadFlags {
   config?: string;
@@ -95,6 +95,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);
         if (out.closed) ctx.stderr.write(`standard output was closed before the end (its reader quit, as \`| head\` does); the training went on: ${registered}`);
+        // Standard output failed (a full disk): the log ended there, the training did not; said as the failure it is.
+        if (out.failed) throw trainedThough(out.failed, registered);
       } catch (error) {
         // Without --config the columns looked for are the demo data's: say so, rather than blame the export.
         if (!flags.config && error instanceof DatasetError && error.reason === 'lacks-columns') {
@@ -106,4 +108,11 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         progress.stop();
       }
     });
+}
+
+/** A failure to write the epoch lines, said with what the training did all the same: exit code 1, the model registered. */
+function trainedThough(error: Error, registered: string): unknown {
+  const failure = outputWriteError('standard output', error);
+  if (failure instanceof Error) failure.message = `${failure.message}; the training went on: ${registered.trim()}`;
+  return failure;
 }
