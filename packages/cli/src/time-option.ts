@@ -36,9 +36,9 @@ export function serveTimeZone(ctx: CliContext, option: string | undefined): Time
  * config's timeZone (`config.zone`, set in `config.from`), else MAILROUTE_TIME_ZONE (the server's), else UTC.
  */
 export function windowTimeZone(ctx: CliContext, option: string | undefined, config: { zone?: string; from: string }): TimeZoneSetting {
-  if (option !== undefined) return { zone: checkedTimeZone(option, '--time-zone'), from: '--time-zone' };
-  if (config.zone !== undefined) return { zone: config.zone, from: `the timeZone of ${config.from}` };
-  return envTimeZone(ctx) ?? { from: 'default' };
+  // The config's zone comes between the option and the environment; else as serve reads it.
+  if (option === undefined && config.zone !== undefined) return { zone: config.zone, from: `the timeZone of ${config.from}` };
+  return serveTimeZone(ctx, option);
 }
 
 /**
