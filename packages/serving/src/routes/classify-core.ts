@@ -166,9 +166,7 @@ function withCuts(email: Email, cuts: ReadonlyArray<{ field: Overlong['field']; 
  * email itself is never changed).
  */
 export function truncateEmail(email: Email, max: number): { email: Email; truncated: boolean } {
-  const fields = overlongFields(email, max);
-  if (fields === undefined) return { email, truncated: false };
-  return withCuts(email, fields.map((f) => ({ ...f, keep: f.html ? htmlChars(f.value, max) : max })));
+  return cutAtOnce(email, overlongFields(email, max), max);
 }
 
 /** Markup longer than this is cut by `truncateEmailInTurns` (a pass over it takes some milliseconds or more). */
@@ -181,23 +179,40 @@ export const CUT_IN_TURNS_CHARS = 64 * 1024;
  * 1.2-2.4 s in one go.
  */
 export async function truncateEmailInTurns(email: Email, max: number): Promise<{ email: Email; truncated: boolean }> {
-  const fields = overlongFields(email, max);
+  return cutInTurns(email, overlongFields(email, max), max);
+}
+
+/** `email` with `fields` (its `overlongFields`) cut to `max`, each search over its markup in one go. */
+function cutAtOnce(email: Email, fields: Overlong[] | undefined, max: number): { email: Email; truncated: boolean } {
+  if (fields === undefined) return { email, truncated: false };
+  return withCuts(email, fields.map((f) => ({ ...f, keep: f.html ? htmlChars(f.value, max) : max })));
+}
+
+/** `cutAtOnce`, each pass over the markup after a turn of the event loop. */
+async function cutInTurns(email: Email, fields: Overlong[] | undefined, max: number): Promise<{ email: Email; truncated: boolean }> {
   if (fields === undefined) return { email, truncated: false };
   const cuts = [];
   for (const f of fields) cuts.push({ ...f, keep: f.html ? await htmlCharsInTurns(f.value, max) : max });
   return withCuts(email, cuts);
 }
 
-/** Whether `truncateEmailInTurns` should cut `email`: an HTML field (or body) over both `max` and CUT_IN_TURNS_CHARS. */
-function cutsLongMarkup(email: Email, max: number): boolean {
-  return overlongFields(email, max)?.some((f) => f.html && f.value.length > CUT_IN_TURNS_CHARS) === true;
+/** Whether fields to cut hold an HTML field (or body) over CUT_IN_TURNS_CHARS: cut in turns. */
+function hasLongMarkup(fields: Overlong[] | undefined): boolean {
+  return fields?.some((f) => f.html && f.value.length > CUT_IN_TURNS_CHARS) === true;
 }
 
-/** Each email cut to `max` (`truncateEmail`), those with long markup to cut in turns (`truncateEmailInTurns`). */
-async function truncateInTurns(emails: readonly Email[], max: number): Promise<Array<{ email: Email; truncated: boolean }>> {
-  const out = [];
-  for (const e of emails) out.push(cutsLongMarkup(e, max) ? await truncateEmailInTurns(e, max) : truncateEmail(e, max));
-  return out;
+/**
+ * Each email cut to `max`, its fields to cut found once: at once, without a wait, where none has long markup (nearly
+ * every request: the single-email path stays as fast); else those with long markup in turns.
+ */
+function truncateEmails(emails: readonly Email[], max: number): Array<{ email: Email; truncated: boolean }> | Promise<Array<{ email: Email; truncated: boolean }>> {
+  const fields = emails.map((e) => overlongFields(e, max));
+  if (!fields.some(hasLongMarkup)) return emails.map((e, i) => cutAtOnce(e, fields[i], max));
+  return (async () => {
+    const out = [];
+    for (let i = 0; i < emails.length; i++) out.push(hasLongMarkup(fields[i]) ? await cutInTurns(emails[i], fields[i], max) : cutAtOnce(emails[i], fields[i], max));
+    return out;
+  })();
 }
 
 // What `--store-text` keeps of an email's text is made where its model input is (`predictKeeping`, model/stored-text.ts).
@@ -344,9 +359,8 @@ export async function classifyEmails(
     if (fixed.surrogates) (repaired ??= []).push(i);
     return fixed.email;
   });
-  const max = ctx.limits.maxTextChars;
-  // Without a wait where no email has long markup to cut (nearly every request): the single-email path stays as fast.
-  const prepared = emails.some((e) => cutsLongMarkup(e, max)) ? await truncateInTurns(emails, max) : emails.map((e) => truncateEmail(e, max));
+  const cutting = truncateEmails(emails, ctx.limits.maxTextChars);
+  const prepared = Array.isArray(cutting) ? cutting : await cutting;
   const lease = ctx.source.acquire();
   try {
     const started = performance.now();

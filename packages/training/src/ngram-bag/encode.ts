@@ -33,23 +33,26 @@ export function countExamples(examples: readonly TrainExample[], featurizer: Has
  * `idf` when the featurizer params ask for it, and the labels checked.
  */
 export function encodeExamples(examples: readonly TrainExample[], bags: readonly CountedBag[], tasks: readonly TaskSpec[], featurizer: HashedNgramsParams, idf?: Float32Array): EncodedExample[] {
-  return examples.map((example, e) => {
-    const { ids, weights } = weighCountedBag(bags[e], featurizer, idf);
-    const labels = new Int32Array(tasks.length);
-    tasks.forEach((task, t) => {
-      const y = example.labels[task.name];
-      if (y === null || y === undefined) {
-        labels[t] = -1;
-        return;
-      }
-      // Checked before the Int32Array stores it, which would turn NaN into 0, 1.7 into 1 and 2^32 + 1 into 1.
-      if (!Number.isInteger(y) || y < 0 || y >= task.labels.length) {
-        throw new TrainerInputError(`label index ${y} out of range for task ${task.name} (an integer from 0 to ${task.labels.length - 1})`);
-      }
-      labels[t] = y;
-    });
-    return { ids, weights, labels };
+  return examples.map((example, e) => encodeExample(example, bags[e], tasks, featurizer, idf));
+}
+
+/** One example of `encodeExamples`: its counted bag weighed, its labels checked. */
+export function encodeExample(example: TrainExample, bag: CountedBag, tasks: readonly TaskSpec[], featurizer: HashedNgramsParams, idf?: Float32Array): EncodedExample {
+  const { ids, weights } = weighCountedBag(bag, featurizer, idf);
+  const labels = new Int32Array(tasks.length);
+  tasks.forEach((task, t) => {
+    const y = example.labels[task.name];
+    if (y === null || y === undefined) {
+      labels[t] = -1;
+      return;
+    }
+    // Checked before the Int32Array stores it, which would turn NaN into 0, 1.7 into 1 and 2^32 + 1 into 1.
+    if (!Number.isInteger(y) || y < 0 || y >= task.labels.length) {
+      throw new TrainerInputError(`label index ${y} out of range for task ${task.name} (an integer from 0 to ${task.labels.length - 1})`);
+    }
+    labels[t] = y;
   });
+  return { ids, weights, labels };
 }
 
 /** Per bucket, the number of bags that hold it (an id in two groups of one bag counts once). */

@@ -1,7 +1,7 @@
 import type { NgramBagPart, NgramBagWeights } from '@mailroute/model';
-import { HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
+import { featurizeCounted, HashedNgramsParamsSchema, type CountedBag, type FeaturizerSpec } from '@mailroute/preprocess';
 import { chooseThreshold, fitTemperature } from './calibrate.js';
-import { classWeightsFor, countExamples, documentFrequencies, encodeExamples, idfTable, type TaskSpec, type TrainExample } from './encode.js';
+import { classWeightsFor, documentFrequencies, encodeExample, idfTable, type TaskSpec, type TrainExample } from './encode.js';
 import { LoopTurns } from '../loop-turns.js';
 import { TrainerInputError, TrainingDivergedError } from './errors.js';
 import { copyPartInto, foldIntoAverage, touchedRows } from './average.js';
@@ -253,7 +253,7 @@ export async function trainNgramBag(input: TrainNgramBagInput): Promise<TrainedN
 async function countStoppably(examples: readonly TrainExample[], featurizer: FeaturizerSpec['params'], turns: LoopTurns, before: number): Promise<CountedBag[]> {
   const bags: CountedBag[] = new Array(examples.length);
   for (let i = 0; i < examples.length; i++) {
-    bags[i] = countExamples([examples[i]], featurizer)[0];
+    bags[i] = featurizeCounted(examples[i].text, examples[i].meta, featurizer);
     if (turns.due(before + i + 1)) await turns.turn();
   }
   return bags;
@@ -263,7 +263,7 @@ async function countStoppably(examples: readonly TrainExample[], featurizer: Fea
 async function encodeStoppably(examples: readonly TrainExample[], bags: readonly CountedBag[], tasks: readonly TaskSpec[], featurizer: FeaturizerSpec['params'], idf: Float32Array | undefined, turns: LoopTurns): Promise<EncodedExample[]> {
   const out: EncodedExample[] = new Array(examples.length);
   for (let i = 0; i < examples.length; i++) {
-    out[i] = encodeExamples([examples[i]], [bags[i]], tasks, featurizer, idf)[0];
+    out[i] = encodeExample(examples[i], bags[i], tasks, featurizer, idf);
     if (turns.due()) await turns.turn();
   }
   return out;
