@@ -78,6 +78,50 @@ describe('a request Node cannot parse, on a real server', () => {
     expect(answer).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining("before the JSON is complete: send all of it (a Content-Length counts the body's UTF-8 bytes, not its characters)") });
   });
 
+  it('answers a chunked body whose chunk size is not hexadecimal, where it closed the connection without a word', async () => {
+    const head = 'POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    for (const body of ['zz\r\n{}\r\n0\r\n\r\n', '2\r\n{}\r\nzz\r\n']) {
+      const { status, headers, body: answer } = lastAnswer(await rawExchange([head, body], false));
+      expect(status).toBe('HTTP/1.1 400 Bad Request');
+      expect(headers).toContain('connection: close');
+      expect(answer).toMatchObject({ code: 'REQUEST_INVALID', detail: expect.stringContaining('chunked encoding') });
+    }
+  });
+
+  it('answers chunk extensions over the limit 413, after the head was read', async () => {
+    const head = 'POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const { status, body } = lastAnswer(await rawExchange([head, `2;${'x'.repeat(20_000)}\r\n{}\r\n0\r\n\r\n`], false));
+    expect(status).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('refuses a body sent with a transfer coding besides chunked (415), which it read as its coded bytes', async () => {
+    const head = 'POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n';
+    const { status, body } = lastAnswer(await rawExchange([head, '2\r\n{}\r\n0\r\n\r\n'], true));
+    expect(status).toBe('HTTP/1.1 415 Unsupported Media Type');
+    expect(body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', detail: expect.stringContaining('Transfer-Encoding gzip, chunked is not supported') });
+  });
+
+  it('answers an HTTP/1.1 request without a Host header with a problem document, where Node answered an empty 400', async () => {
+    const { status, headers, body } = lastAnswer(await rawExchange(['GET /healthz HTTP/1.1\r\n\r\n'], false));
+    expect(status).toBe('HTTP/1.1 400 Bad Request');
+    expect(headers).toContain('content-type: application/problem+json');
+    expect(headers).toContain('x-content-type-options: nosniff');
+    expect(headers).toContain('connection: close');
+    expect(body).toMatchObject({ status: 400, code: 'REQUEST_INVALID', detail: expect.stringContaining('Host header') });
+    // HTTP/1.0 needs none.
+    expect((await rawExchange(['GET /healthz HTTP/1.0\r\n\r\n'], false)).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('answers an Expect other than 100-continue 417 with a problem document, where Node answered an empty one', async () => {
+    const raw = await rawExchange(['POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'], false);
+    const { status, headers, body } = lastAnswer(raw);
+    expect(status).toBe('HTTP/1.1 417 Expectation Failed');
+    expect(headers).toContain('content-type: application/problem+json');
+    expect(headers).toMatch(/^x-request-id: [0-9a-f-]{36}$/m);
+    expect(body).toMatchObject({ status: 417, code: 'REQUEST_INVALID', title: 'Expectation Failed', detail: expect.stringContaining('Expect: 200-ok') });
+  });
+
   it('still serves well-formed requests', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });

@@ -9,7 +9,7 @@ import { ForbiddenError, ListenError, ServingConfigError } from '../errors.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
 import { PROBLEM_CONTENT_TYPE, toProblem, type Problem, type ProblemWithHeaders } from '../http/problem.js';
 import { requestIdOf } from '../http/refusal-log.js';
-import { answerClientError } from './client-error.js';
+import { answerClientError, expectationProblem, OWN_HEADERS, respondWithProblem, unservableRequestProblem } from './client-error.js';
 import { unreadableRequestProblem } from './unreadable-request.js';
 
 export interface NodeServerOptions {
@@ -82,12 +82,9 @@ export function notFromLoopback(headers: IncomingHttpHeaders): string | undefine
   return undefined;
 }
 
-/** The headers the app gives every answer (`secureHeaders` in app.ts), on the answers this adapter makes itself. */
-const OWN_ANSWER_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
-
 /** The 403 for a request `notFromLoopback` refused, as problem+json with an `x-request-id` like every other error. */
 function loopbackOnlyResponse({ body, headers }: ProblemWithHeaders, requestId: string): Response {
-  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
+  return new Response(JSON.stringify(body), { status: body.status, headers: { ...headers, 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_HEADERS } });
 }
 
 /** The route the metrics and logs name an answer this adapter gives before the app by: no route of the app's was read. */
@@ -126,7 +123,7 @@ function unanswerable(serving: ServingApp): (error: unknown) => Response {
     const body = error instanceof Error && error.name === 'RequestError' ? unreadableRequestProblem(error.message) : toProblem(error).body;
     const requestId = randomUUID();
     recordOwnAnswer(serving, UNREAD, body, requestId, undefined, error);
-    return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_ANSWER_HEADERS } });
+    return new Response(JSON.stringify(body), { status: body.status, headers: { 'x-request-id': requestId, 'content-type': PROBLEM_CONTENT_TYPE, ...OWN_HEADERS } });
   };
 }
 
@@ -195,9 +192,20 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   // without reading it, and its trickled bytes then held the connection for Node's default 300 s: a thousand of them,
   // no key needed, took every connection --max-connections allows, and the CRM was refused.
   const headersTimeout = Math.min(serving.context.limits.requestTimeoutMs, NODE_HEADERS_TIMEOUT_MS);
-  const serverOptions = { headersTimeout, requestTimeout: 2 * headersTimeout, connectionsCheckingInterval: HEADERS_CHECK_MS };
+  // Node's own answer to an HTTP/1.1 request without a Host header is an empty 400: the listener answers it instead.
+  const serverOptions = { headersTimeout, requestTimeout: 2 * headersTimeout, connectionsCheckingInterval: HEADERS_CHECK_MS, requireHostHeader: false };
   // @hono/node-server's listener on Node's server, as its serve() sets them up, with the error handler serve() does not pass on.
-  const listener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable(serving) });
+  const appListener = getRequestListener(fetch, { hostname: options.host, errorHandler: unanswerable(serving) });
+  const refuse = (request: IncomingMessage, response: ServerResponse, body: Problem) => {
+    const requestId = randomUUID();
+    recordOwnAnswer(serving, { route: UNREAD_ROUTE, method: request.method ?? 'unknown' }, body, requestId, request.socket.remoteAddress);
+    respondWithProblem(response, body, requestId);
+  };
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
+    const refused = unservableRequestProblem(request);
+    if (refused === undefined) return appListener(request, response);
+    refuse(request, response, refused);
+  };
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer(serverOptions, listener).listen(options.port, options.host, () => resolve(s));
     s.once('error', (error) => reject(listenError(error, options.host, options.port)));
@@ -226,6 +234,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     });
     server.emit('request', request, response);
   });
+  // Expect other than 100-continue: answered as every error is, where Node's own answer was an empty 417.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => refuse(request, response, expectationProblem(request.headers.expect)));
   // Looked through only on a client error, which is rare: no bookkeeping per request beyond `unanswered`.
   const answering = (socket: Duplex) => [...unanswered].find((response) => response.socket === socket);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>

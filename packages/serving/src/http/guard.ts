@@ -114,6 +114,11 @@ function checkContentType(c: Context<AppEnv>, type: string): string {
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
     throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`);
   }
+  // Node undoes only the chunked coding: a body sent `Transfer-Encoding: gzip, chunked` was read as its compressed bytes.
+  const transfer = c.req.header('transfer-encoding');
+  if (transfer !== undefined && transfer.trim().toLowerCase() !== 'chunked') {
+    throw new UnsupportedMediaTypeError(`Transfer-Encoding ${transfer.slice(0, 40)} is not supported: send the body uncompressed, with Content-Length or Transfer-Encoding: chunked alone.`);
+  }
   return declared;
 }
 

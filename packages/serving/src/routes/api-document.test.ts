@@ -145,12 +145,13 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(item.get.responses), path).toContain('400');
       expect(item.get.responses.default.description, path).toMatch(/400 \(a request the server cannot read/);
     }
-    // What each front door does with a dot segment and with chunk extensions over the limit, as a client meets it:
-    // the Node server resolves `..` (only the Lambda refuses it), and closes such a connection without a 413.
+    // What each front door does with a dot segment, as a client meets it: the Node server resolves `..` (only the
+    // Lambda refuses it); and what the Node server answers before any route (client-error.test.ts).
     const described = doc.paths['/v1/model'].get.responses.default.description as string;
     expect(described).toContain('behind the AWS Lambda also a path with a . or .. segment, which the Node server resolves instead');
-    expect(described).toContain("A chunked body whose chunk extensions are over the server's limit has its connection closed, unanswered");
-    expect(described).not.toContain('413');
+    expect(described).toContain("413 (a chunked body's chunk extensions over the server's limit)");
+    expect(described).toContain('417 (an Expect header other than 100-continue)');
+    expect(described).toContain('an HTTP/1.1 request without a Host header');
   });
 
   it('lists only the operations, the scheme and the front door answers its options say', async () => {

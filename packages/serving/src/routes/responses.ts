@@ -15,11 +15,11 @@ export function problem(description: string, more: Record<string, { description:
 }
 
 /** A request refused before any route reads it, on every path. */
-const UNREADABLE = 'a request the server cannot read: malformed HTTP, a path with a backslash, a Host header that is no host name; behind the AWS Lambda also a path with a . or .. segment, which the Node server resolves instead (`/v1/../healthz` is /healthz)';
+const UNREADABLE = 'a request the server cannot read: malformed HTTP (a chunked body\'s framing too), an HTTP/1.1 request without a Host header, a path with a backslash, a Host header that is no host name; behind the AWS Lambda also a path with a . or .. segment, which the Node server resolves instead (`/v1/../healthz` is /healthz)';
 
 /** What any route may answer besides its listed statuses (no such path or id, a request the server cannot read). */
 const otherErrors = problem(
-  `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here. A chunked body whose chunk extensions are over the server's limit has its connection closed, unanswered`,
+  `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 413 (a chunked body's chunk extensions over the server's limit), 417 (an Expect header other than 100-continue), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here`,
 );
 
 /** Either way of sending a key (the schemes are registered in docs.ts). */
@@ -47,7 +47,7 @@ export const errorResponses = {
   ...noBodyErrorResponses,
   408: problem('The body did not all arrive within the request timeout (`REQUEST_TIMEOUT`, with Connection: close)'),
   413: problem('Body over the limit (`PAYLOAD_TOO_LARGE`)'),
-  415: problem('Wrong Content-Type, a compressed body (Content-Encoding), or a JSON body that is not UTF-8'),
+  415: problem('Wrong Content-Type, a compressed body (Content-Encoding, or a Transfer-Encoding other than chunked), or a JSON body that is not UTF-8'),
 } as const;
 
 /** ... and those of a route that scores emails: behind the AWS Lambda, the SageMaker endpoint can fail it. */
@@ -62,7 +62,7 @@ export const emlErrorResponses = {
   400: problem(
     'Invalid request (zod issue paths in `issues`): an empty body (issue code `empty`); one that is JSON (post it to /v1/classify), one with no header lines, over max(20,000, bytes/64) lines or over 256 KiB of headers (issue code `invalid_eml`, the detail says which); an invalid `?id=`',
   ),
-  415: problem('Content-Type other than message/rfc822, or a compressed body (Content-Encoding)'),
+  415: problem('Content-Type other than message/rfc822, or a compressed body (Content-Encoding, or a Transfer-Encoding other than chunked)'),
 } as const;
 
 /**
