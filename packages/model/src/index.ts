@@ -1,6 +1,6 @@
 export * from './prediction.js';
 export * from './contracts.js';
-export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, taxonomyLabels, type ClassifierTask } from './task-labels.js';
+export { classifierTasks, currentLabel, followAliases, normalizeLabel, renamesOf, taxonomyLabels, withSharedColumnLabels, type ClassifierTask } from './task-labels.js';
 export * from './ngram-bag/index.js';
 export { ArtifactError, ArtifactWriteError, ClassifierOptionsError, ClassifierReleasedError, OnnxRuntimeUnavailableError, PredictInputError, type ArtifactErrorCode } from './errors.js';
 export {

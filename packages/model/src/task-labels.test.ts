@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HashedNgramsParamsSchema } from '@mailroute/preprocess';
 import { MANIFEST_SCHEMA_VERSION, ManifestSchema, ManifestTaskSchema } from './manifest.js';
-import { classifierTasks, currentLabel, normalizeLabel, renamesOf } from './task-labels.js';
+import { classifierTasks, currentLabel, normalizeLabel, renamesOf, withSharedColumnLabels } from './task-labels.js';
 
 const tasks = [
   { name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], temperature: 1, threshold: 0.5 },
@@ -15,6 +15,40 @@ describe('classifierTasks', () => {
     expect(queue).toEqual({ name: 'queue', labels: ['onboarding_kyc', 'payments_transfers'], aliases: trainingConfig.tasks[0].aliases });
     expect(topic).toEqual({ name: 'topic', labels: ['login_2fa'], retired: ['paper_statements'] });
     expect(['kyc', 'transfers', 'onboarding_kyc', 'unknown'].map((l) => currentLabel(queue, l))).toEqual(['onboarding_kyc', 'payments_transfers', 'onboarding_kyc', 'unknown']);
+  });
+
+  it('names the other tasks that read the same column (a queue over intents), and none for a column of its own', () => {
+    const trainingConfig = {
+      columns: {},
+      tasks: [
+        { name: 'intent', column: 'category' },
+        { name: 'queue', column: 'category', aliases: { card_arrival: 'card_issues' } },
+        { name: 'topic', column: 'topic' },
+      ],
+    };
+    const manifestTasks = [
+      { name: 'intent', labels: ['card_arrival'] },
+      { name: 'queue', labels: ['card_issues'] },
+      { name: 'topic', labels: ['login'] },
+    ];
+    const [intent, queue, topic] = classifierTasks({ tasks: manifestTasks, trainingConfig });
+    expect(intent.columnSharedWith).toEqual(['queue']);
+    expect(queue.columnSharedWith).toEqual(['intent']);
+    expect(topic).toEqual({ name: 'topic', labels: ['login'] });
+    // Without a stored config, nothing is known of columns.
+    expect(classifierTasks({ tasks: manifestTasks }).some((t) => t.columnSharedWith)).toBe(false);
+  });
+
+  it("fills a task the feedback does not name with the label of a task on its column, never over one it names", () => {
+    const tasks = [
+      { name: 'intent', columnSharedWith: ['queue'] },
+      { name: 'queue', columnSharedWith: ['intent'] },
+      { name: 'topic' },
+    ];
+    expect(withSharedColumnLabels(tasks, { intent: 'card_arrival', topic: 'login' })).toEqual({ intent: 'card_arrival', queue: 'card_arrival', topic: 'login' });
+    expect(withSharedColumnLabels(tasks, { intent: 'card_arrival', queue: 'fees' })).toEqual({ intent: 'card_arrival', queue: 'fees' });
+    const labels = { topic: 'login' };
+    expect(withSharedColumnLabels(tasks, labels)).toBe(labels);
   });
 
   it('has no aliases without a training config, and stops at a loop', () => {

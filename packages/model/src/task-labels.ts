@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATCH_ALL_LABEL } from './routing.js';
+import { nullRecord } from './records.js';
 
 /** A task as serving sees it: its ordered labels, and old label names that map onto them. */
 export interface ClassifierTask {
@@ -22,6 +23,12 @@ export interface ClassifierTask {
    * live quality scores it as a class the model never predicts. None for a model whose manifest keeps neither.
    */
   withoutOutput?: readonly string[];
+  /**
+   * The model's other tasks that read the same column of the training data (a coarse task over a fine one's labels,
+   * through its aliases: a queue over intents): a label confirmed for one of them is this task's too, read through
+   * this task's aliases (`withSharedColumnLabels`). Absent when no other task reads its column.
+   */
+  columnSharedWith?: readonly string[];
 }
 
 /**
@@ -42,6 +49,7 @@ const StoredTasksSchema = z
           aliases: z.record(z.string(), z.string()).optional(),
           retired: z.array(z.string()).optional(),
           labels: z.array(z.string()).optional().catch(undefined),
+          column: z.string().optional().catch(undefined),
         })
         .loose(),
     ),
@@ -62,6 +70,8 @@ export function classifierTasks(manifest: {
 }): ClassifierTask[] {
   const stored = StoredTasksSchema.safeParse(manifest.trainingConfig);
   const configured = new Map(stored.success ? stored.data.tasks.map((t) => [t.name, t]) : []);
+  const readers = (column: string | undefined, name: string) =>
+    column === undefined ? [] : manifest.tasks.filter((t) => t.name !== name && configured.get(t.name)?.column === column).map((t) => t.name);
   return manifest.tasks.map((task) => {
     const own = configured.get(task.name);
     // In NFC as the manifest's labels: a config stored before labels were normalised may hold them decomposed.
@@ -74,6 +84,7 @@ export function classifierTasks(manifest: {
     for (const label of merged) aliases[label] = CATCH_ALL_LABEL;
     // Of the taxonomy, what has no output: not a renamed (or merged) name, nor a retired one.
     const taxonomy = [...(own?.labels ?? []), ...stringsOf(task.droppedAsRare)].map(normalizeLabel);
+    const sharing = readers(own?.column, task.name);
     const withoutOutput = [...new Set(taxonomy)].filter((label) => label !== '' && !labels.includes(label) && !Object.hasOwn(aliases, label) && !retired.includes(label));
     return {
       name: task.name,
@@ -82,8 +93,27 @@ export function classifierTasks(manifest: {
       ...(retired.length > 0 ? { retired } : {}),
       ...(merged.length > 0 ? { mergedIntoOther: merged } : {}),
       ...(withoutOutput.length > 0 ? { withoutOutput } : {}),
+      ...(sharing.length > 0 ? { columnSharedWith: sharing } : {}),
     };
   });
+}
+
+/**
+ * Confirmed labels (feedback) with, for each task of `tasks` they name no label of, the label confirmed for a task
+ * that reads the same column (`columnSharedWith`, the first named): the CRM that closes a case with its intent has
+ * confirmed the queue an intent maps to as well. `labels` itself when nothing is added. The label is added as sent:
+ * the task's aliases read it when it is scored, as they read that column in training.
+ */
+export function withSharedColumnLabels(tasks: readonly Pick<ClassifierTask, 'name' | 'columnSharedWith'>[], labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  let out: Record<string, string> | undefined;
+  for (const task of tasks) {
+    if (task.columnSharedWith === undefined || Object.hasOwn(labels, task.name)) continue;
+    const source = task.columnSharedWith.find((name) => Object.hasOwn(labels, name));
+    if (source === undefined) continue;
+    out ??= Object.assign(nullRecord<string>(), labels);
+    out[task.name] = labels[source];
+  }
+  return out ?? labels;
 }
 
 /**

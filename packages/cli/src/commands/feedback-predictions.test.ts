@@ -190,6 +190,19 @@ describe('mailroute feedback predictions', () => {
     expect(lineNames({ id: 'm-gone' }, undefined, newTally()).truth('topic', 'anything')).toBe('anything');
   });
 
+  it("gives a queue over the intent column the queue its confirmed intent maps to, as /v1/quality scores it", () => {
+    const intent = { name: 'intent', labels: ['card_arrival', 'exchange_rate'], columnSharedWith: ['queue'] };
+    const queue = { name: 'queue', labels: ['card_issues', 'other'], aliases: { card_arrival: 'card_issues' }, columnSharedWith: ['intent'] };
+    const tally = newTally();
+    const names = lineNames({ id: 'm-1', tasks: [intent, queue] }, undefined, tally);
+    const predicted = { labels: { intent: 'card_arrival', queue: 'card_issues' }, confidences: {}, abstained: {} };
+    const at = '2026-11-01T00:00:00.000Z';
+    expect(caseLine({ emailId: 'e-1', labels: { intent: 'card_arrival' }, closedAt: at, modelId: 'm-1', predicted }, names).truth).toEqual({ intent: 'card_arrival', queue: 'card_issues' });
+    // An intent the queue's names do not read: no queue truth, and not counted as a label without a name.
+    expect(caseLine({ emailId: 'e-2', labels: { intent: 'exchange_rate' }, closedAt: at, modelId: 'm-1', predicted }, names).truth).toEqual({ intent: 'exchange_rate', queue: null });
+    expect(tally.unnamed.size).toBe(0);
+  });
+
   it('makes a line of a case: a task the person did not name is null in truth, the bank and month are slices', () => {
     const renamed = caseLine(
       { emailId: 'e-2', labels: { queue: 'kyc' }, closedAt: '2026-11-01T00:00:00.000Z', predicted: { labels: { queue: 'onboarding' }, confidences: { queue: 0.8 }, abstained: { queue: false } } },

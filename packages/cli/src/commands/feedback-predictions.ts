@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { predictionLineChunks, type PredictionLine } from '@mailroute/evaluation';
-import { classifierTasks, isNearId, readManifest, type ClassifierTask } from '@mailroute/model';
+import { classifierTasks, isNearId, readManifest, withSharedColumnLabels, type ClassifierTask } from '@mailroute/model';
 import { zonedWallTime } from '@mailroute/preprocess';
 import { createLabelNamer, type ConfirmedCase } from '@mailroute/serving';
 import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
@@ -14,8 +14,11 @@ import { timeOption, windowLine, windowTimeZone } from '../time-option.js';
 
 /** Labels under the names the lines are written in: a confirmed label (null: no name for it), and a predicted one. */
 export interface LineNames {
-  truth(task: string, label: string): string | null;
+  /** `derived`: the label was not confirmed for this task but for one reading its column (`withSharedColumnLabels`). */
+  truth(task: string, label: string, derived?: boolean): string | null;
   predicted(task: string, label: string): string;
+  /** The confirmed labels with those of tasks over another's column filled in; as stored without the model's tasks. */
+  confirmed?(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
 }
 
 const AS_STORED: LineNames = { truth: (_task, label) => label, predicted: (_task, label) => label };
@@ -39,6 +42,7 @@ export function closedMonth(closedAt: string, timeZone?: string): string {
 export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCase['predicted']> }, names: LineNames = AS_STORED, timeZone?: string): PredictionLine {
   const p = c.predicted;
   const tasks = Object.keys(p.labels);
+  const labels = names.confirmed?.(c.labels) ?? c.labels;
   const prediction = (task: string) => {
     const confidence = p.confidences[task];
     return { label: names.predicted(task, p.labels[task]), ...(typeof confidence === 'number' ? { confidence } : {}), abstained: p.abstained[task] === true };
@@ -46,7 +50,7 @@ export function caseLine(c: ConfirmedCase & { predicted: NonNullable<ConfirmedCa
   return {
     id: c.emailId,
     ...(c.modelId === undefined ? {} : { modelId: c.modelId }),
-    truth: Object.fromEntries(tasks.map((t) => [t, Object.hasOwn(c.labels, t) ? names.truth(t, c.labels[t]) : null])),
+    truth: Object.fromEntries(tasks.map((t) => [t, Object.hasOwn(labels, t) ? names.truth(t, labels[t], !Object.hasOwn(c.labels, t)) : null])),
     prediction: Object.fromEntries(tasks.map((t) => [t, prediction(t)])),
     meta: { closedMonth: closedMonth(c.closedAt, timeZone), ...(c.bank === undefined ? {} : { bank: c.bank }) },
   };
@@ -138,13 +142,16 @@ export function lineNames(model: KnownModel | undefined, served: readonly Classi
   const names = served ?? model?.tasks;
   if (model === undefined || names === undefined) return AS_STORED;
   const namer = createLabelNamer(new Map(model.tasks ? [[model.id, model.tasks]] : []), names);
+  const own = model.tasks ?? names;
   return {
-    truth(task, label) {
+    truth(task, label, derived) {
       const name = namer.truth(model.id, task, label);
-      if (name === null) tally.unnamed.set(`${task}: ${label}`, (tally.unnamed.get(`${task}: ${label}`) ?? 0) + 1);
+      // One taken from another task's label that this task's names do not read: no truth, and nothing unnamed.
+      if (name === null && !derived) tally.unnamed.set(`${task}: ${label}`, (tally.unnamed.get(`${task}: ${label}`) ?? 0) + 1);
       return name;
     },
     predicted: (task, label) => namer.predicted(task, label),
+    confirmed: (labels) => withSharedColumnLabels(own, labels),
   };
 }
 

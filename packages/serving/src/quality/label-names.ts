@@ -1,7 +1,7 @@
 import { currentLabel, normalizeLabel, taxonomyLabels, type ClassifierTask } from '@mailroute/model';
 
 /** A task measured, as the served model has it: its labels and its renames and merges (`aliases`). */
-export type ServedTask = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
+export type ServedTask = Pick<ClassifierTask, 'name' | 'labels' | 'aliases' | 'columnSharedWith'>;
 
 /** The models' tasks by model id: the names each prediction was made in. */
 export type Taxonomies = ReadonlyMap<string, readonly ClassifierTask[]>;

@@ -263,6 +263,49 @@ describe('computeLiveQuality', () => {
   });
 });
 
+describe('computeLiveQuality with a task over another task\'s column (a queue over intents)', () => {
+  // As classifierTasks reads them from a training config whose queue task reads the intent column through aliases.
+  const intent: ClassifierTask = { name: 'intent', labels: ['card_arrival', 'terminate_account', 'exchange_rate'], columnSharedWith: ['queue'] };
+  const queue: ClassifierTask = {
+    name: 'queue',
+    labels: ['card_issues', 'account', 'other'],
+    aliases: { card_arrival: 'card_issues', terminate_account: 'account' },
+    columnSharedWith: ['intent'],
+  };
+  const at = '2026-11-01T00:00:00.000Z';
+  const pair = (id: string, predicted: { intent: string; queue: string }, labels: Record<string, string>): FeedbackPair => ({
+    prediction: { predictionId: id, emailId: id, modelId: 'm', createdAt: at, labels: predicted, confidences: { intent: 0.9, queue: 0.9 }, abstained: {}, queue: predicted.queue, latencyMs: 1 },
+    feedback: { emailId: id, labels, closedAt: at, receivedAt: at },
+  });
+
+  it("scores the queue of a case closed with its intent only, read through the queue's aliases", () => {
+    const pairs = [
+      // Routed right and wrong; the CRM confirms the intent alone.
+      pair('a', { intent: 'card_arrival', queue: 'card_issues' }, { intent: 'card_arrival' }),
+      pair('b', { intent: 'card_arrival', queue: 'card_issues' }, { intent: 'terminate_account' }),
+      // A queue confirmed as well is the queue's truth, whatever the intent maps to.
+      pair('c', { intent: 'terminate_account', queue: 'account' }, { intent: 'terminate_account', queue: 'card_issues' }),
+      // An intent the queue's names do not read (no alias, not a queue): no truth for the queue, not an unmappable one.
+      pair('d', { intent: 'exchange_rate', queue: 'other' }, { intent: 'exchange_rate' }),
+    ];
+    const quality = computeLiveQuality({ pairs, tasks: [intent, queue], taxonomies: new Map([['m', [intent, queue]]]), window: { since: 'a', until: 'b' }, scorer });
+    expect(quality.tasks.queue).toMatchObject({ withFeedback: 3, unmappable: 0 });
+    expect(quality.tasks.queue.accuracy).toBeCloseTo(1 / 3, 9);
+    expect(quality.tasks.intent).toMatchObject({ withFeedback: 4 });
+    expect(quality.tasks.intent.accuracy).toBeCloseTo(3 / 4, 9);
+    // Unchanged at close: a (both right) only; b's derived queue and c's confirmed queue changed, d's intent kept.
+    expect(quality.unchangedShare).toBeCloseTo(2 / 4, 9);
+  });
+
+  it('derives nothing for tasks that read columns of their own', () => {
+    const own = (task: ClassifierTask): ClassifierTask => ({ name: task.name, labels: task.labels, ...(task.aliases ? { aliases: task.aliases } : {}) });
+    const pairs = [pair('a', { intent: 'card_arrival', queue: 'account' }, { intent: 'card_arrival' })];
+    const tasks = [own(intent), own(queue)];
+    const quality = computeLiveQuality({ pairs, tasks, taxonomies: new Map([['m', tasks]]), window: { since: 'a', until: 'b' }, scorer });
+    expect(quality.tasks.queue.withFeedback).toBe(0);
+  });
+});
+
 describe('computeLiveQuality with a task or label named as an Object member', () => {
   // Names come from the CRM: a label `constructor` or `toString` (and a task `constructor`) is one like any other.
   const labels = ['toString', 'constructor', 'billing'];

@@ -1,4 +1,4 @@
-import { MANUAL_TRIAGE, nullRecord, ownValue, type ClassifierTask } from '@mailroute/model';
+import { MANUAL_TRIAGE, nullRecord, ownValue, withSharedColumnLabels, type ClassifierTask } from '@mailroute/model';
 import type { FeedbackPair, PredictionRecord } from '../store/types.js';
 import { createLabelNamer, type LabelNamer, type Taxonomies } from './label-names.js';
 import { countsRecord, newTally, tallyPrediction, taskQuality } from './task-tally.js';
@@ -10,7 +10,7 @@ export { CONFIDENCE_BANDS, needsPreviousWindow } from './task-tally.js';
  * A task to measure. Its `aliases` (the served model's renames and merges) apply to the predictions of a
  * model whose own taxonomy is not known; the others are compared under their own model's names.
  */
-export type TaskInfo = Pick<ClassifierTask, 'name' | 'labels' | 'aliases'>;
+export type TaskInfo = Pick<ClassifierTask, 'name' | 'labels' | 'aliases' | 'columnSharedWith'>;
 
 /** Accuracy and macro-F1 of one task; injected so the evaluation package's metrics can be used. */
 export type TaskScorer = (truth: readonly string[], predicted: readonly string[], labels: readonly string[]) => { accuracy: number; macroF1: number };
@@ -172,15 +172,20 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
       let kept = 0;
       let onPredicted = false;
       let same = true;
-      for (const task of Object.keys(feedback.labels)) {
-        const sent = feedback.labels[task];
+      // A task the feedback names no label of has the one of a task reading the same training column (a queue over intents).
+      const labels = withSharedColumnLabels(input.taxonomies?.get(prediction.modelId) ?? tasks, feedback.labels);
+      for (const task of Object.keys(labels)) {
+        const sent = labels[task];
         // A task not measured: kept as sent.
         const truth = measured.has(task) ? names.truth(prediction.modelId, task, sent) : sent;
-        truths.set(task, truth);
         if (truth === null) {
+          // One taken from another task's label that this task's names do not read: no truth, rather than a wrong one.
+          if (!Object.hasOwn(feedback.labels, task)) continue;
+          truths.set(task, truth);
           unmappable[task] = (ownValue(unmappable, task) ?? 0) + 1;
           continue;
         }
+        truths.set(task, truth);
         kept++;
         const label = predictedLabel(prediction, task, measured, names);
         if (label === undefined) continue;
