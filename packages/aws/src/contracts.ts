@@ -133,10 +133,12 @@ export const DYNAMO_TABLE_LAYOUT = {
 export const DYNAMO_TABLE_INDEXES = [DYNAMO_TABLE_LAYOUT.byEmailIndex, DYNAMO_TABLE_LAYOUT.byDayIndex, DYNAMO_TABLE_LAYOUT.judgedByDayIndex] as const;
 
 /**
- * The metrics the quality reporter publishes: `name` (macro F1), which the "live-quality" alarm watches, and
- * `feedbackCount` (the confirmed cases it was measured on), which the dashboard's feedback volume widget draws.
+ * The metrics the quality reporter publishes: `name` (macro F1), which the "live-quality" alarm watches,
+ * `feedbackCount` (the confirmed cases it was measured on), which the dashboard's feedback volume widget draws, and
+ * `recentFeedback` (the cases closed in the day before each run, 0 too, once a model is measured), which the
+ * "live-feedback-stopped" alarm watches.
  */
-export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1', feedbackCount: 'LiveFeedbackCount' } as const;
+export const QUALITY_METRIC = { namespace: 'Mailroute/Quality', name: 'LiveMacroF1', feedbackCount: 'LiveFeedbackCount', recentFeedback: 'LiveFeedbackLastDay' } as const;
 
 /**
  * The retraining job's container contract (a SageMaker training job): the retraining pipeline's Train step

@@ -353,8 +353,8 @@ export const StackConfigSchema = z
        */
       apiP99LatencyMs: configNumber(z.number().positive().max(30_000, 'at most 30000 (30 s, the longest API Gateway lets an HTTP API request run): a higher p99 alarm could never fire')).default(2000),
       /**
-       * Days in a row without a live feedback count (the quality reporter's `LiveFeedbackCount`) before the
-       * feedback-stopped alarm fires. Unset: FEEDBACK_STOPPED_DAYS of the environment (dev 7, prod 2).
+       * Days in a row without a case closed (the quality reporter's daily `LiveFeedbackLastDay`, once a model serves)
+       * before the feedback-stopped alarm fires. Unset: FEEDBACK_STOPPED_DAYS of the environment (dev 7, prod 2).
        */
       feedbackStoppedDays: configNumber(
         z.number().int().min(1).max(MAX_FEEDBACK_STOPPED_DAYS, `at most ${MAX_FEEDBACK_STOPPED_DAYS}: a CloudWatch alarm of daily periods evaluates at most seven days`),

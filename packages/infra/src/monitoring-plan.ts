@@ -149,15 +149,14 @@ export function alarmSpecs(
       comparisonOperator: 'GreaterThanThreshold',
     }),
     // The live-quality alarms take a day without a figure as OK: were the CRM to stop posting feedback, they would stay
-    // OK for good. The reporter publishes the feedback count with every figure (at least 30 confirmed cases of a task
-    // in its 30-day window); none for `feedbackStoppedDays` days in a row is missing data, and missing data breaches.
-    // The count is of that window, so it goes missing once every task's judged cases there fell under 30: after a stop,
-    // when the window has drained (up to 30 days at a steady volume), and then `feedbackStoppedDays` more.
+    // OK for good. Once a model serves, the reporter publishes every day the cases closed in the day before its run, 0
+    // too; `feedbackStoppedDays` days in a row under 1 page. Missing data is not breaching: a stack the CRM does not call
+    // yet, or one the bootstrap model serves, publishes nothing, and a reporter that fails has an alarm of its own.
     spec({
       key: 'live-feedback-stopped',
-      description: `No live feedback count for ${m.feedbackStoppedDays} day(s): the CRM's feedback stopped (or is too little to measure), or the quality reporter measures no model`,
+      description: `No CRM feedback for ${m.feedbackStoppedDays} day(s) in a row while a model serves: the CRM's feedback stopped`,
       namespace: QUALITY_METRIC.namespace,
-      metricName: QUALITY_METRIC.feedbackCount,
+      metricName: QUALITY_METRIC.recentFeedback,
       dimensions: { Environment: config.environment },
       statistic: 'Maximum',
       period: 86_400,
@@ -165,7 +164,7 @@ export function alarmSpecs(
       datapointsToAlarm: m.feedbackStoppedDays,
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
-      treatMissingData: 'breaching',
+      treatMissingData: 'notBreaching',
     }),
     quality('live-quality', `Live macro F1 from CRM feedback under ${m.minLiveMacroF1}`, {}, m.minLiveMacroF1),
     // A stricter floor for a task: its own series (the reporter publishes each task under {Environment, Task} too).

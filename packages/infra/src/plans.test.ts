@@ -164,22 +164,22 @@ describe('monitoring plan', () => {
     expect(quality.threshold).toBeCloseTo(0.7, 10);
     expect(specs.filter((s) => s.rollback).map((s) => s.name)).toEqual(['mailroute-prod-endpoint-5xx', 'mailroute-prod-endpoint-p99-latency']);
   });
-  it('alarms when no feedback count comes for feedbackStoppedDays days (missing data breaches), where live quality stays OK', () => {
+  it('alarms when no feedback was closed for feedbackStoppedDays days while a model serves, where live quality stays OK', () => {
     const stopped = specs.find((s) => s.key === 'live-feedback-stopped')!;
-    // The count the reporter publishes beside each figure, of any task: none for two daily periods (prod's default) pages.
+    // The cases closed in the day before each daily run (0 too): under 1 for two daily periods (prod's default) pages.
     expect(stopped).toMatchObject({
       name: 'mailroute-prod-live-feedback-stopped',
       namespace: QUALITY_METRIC.namespace,
-      metricName: QUALITY_METRIC.feedbackCount,
+      metricName: 'LiveFeedbackLastDay',
       dimensions: { Environment: 'prod' },
       period: 86_400,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
       comparisonOperator: 'LessThanThreshold',
-      treatMissingData: 'breaching',
+      // Nothing published (no model serves yet: a new stack) is no alarm; the reporter's failures alarm of their own.
+      treatMissingData: 'notBreaching',
       rollback: false,
     });
-    // A day the reporter published any count is not breaching: it publishes none under 30 cases.
     expect(stopped.threshold).toBe(1);
     // The quality alarms themselves take a day without a figure as OK, which is why this one is there.
     expect(specs.find((s) => s.key === 'live-quality')?.treatMissingData).toBe('notBreaching');

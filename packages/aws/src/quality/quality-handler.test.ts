@@ -68,8 +68,10 @@ describe('quality Lambda on a fresh stack (before the first approval)', () => {
     await predictionsOf('ngram-bag-1');
     const lines: string[] = [];
     const result = await createQualityReporterHandlerFromEnv(env, (l) => lines.push(l), { s3, dynamo })();
-    expect(result).toEqual({ published: 1, withFeedback: 1 });
-    expect(lines).toHaveLength(1);
+    // Its figure, and the feedback of the day before (the case closed an hour ago), which the feedback-stopped alarm watches.
+    expect(result).toEqual({ published: 1, withFeedback: 1, closedLastDay: 1 });
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1])).toMatchObject({ Environment: env.MAILROUTE_ENVIRONMENT, LiveFeedbackLastDay: 1 });
   });
 
   it('logs that the judged-by-day index does not cover the window yet (the read is slow: run the backfill)', async () => {

@@ -60,7 +60,7 @@ describe('quality reporter', () => {
     expect(result).toEqual(wholeResult);
     expect(result.withFeedback).toBe(4);
     const f1 = (l: string) => (JSON.parse(l) as Record<string, number>)[QUALITY_METRIC.name];
-    expect(lines.map(f1)).toHaveLength(1);
+    expect(lines.filter((l) => f1(l) !== undefined)).toHaveLength(1);
     expect(f1(lines[0])).toBeCloseTo(f1(expected[0]), 12);
     expect(f1(lines[0])).toBeCloseTo((0.8 + 2 / 3) / 2, 12);
   });
@@ -71,7 +71,7 @@ describe('quality reporter', () => {
     const lines: string[] = [];
     const store = storeWith(pairs);
     const result = await createQualityReporter({ store, tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
-    expect(result).toEqual({ published: 1, withFeedback: 4 });
+    expect(result).toEqual({ published: 1, withFeedback: 4, closedLastDay: 0 });
     // The newest prediction names the model measured; then the judged predictions alone are read.
     const window = { since: '2026-10-30T03:00:00.000Z', until: '2026-11-29T03:00:00.000Z' };
     expect(store.windows).toEqual([{ ...window, limit: 1 }, { ...window, judgedOnly: true }]);
@@ -81,6 +81,32 @@ describe('quality reporter', () => {
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);
   });
 
+  it('publishes the cases closed in the day before each run, of any model and 0 too, once a model serves; nothing for an empty window', async () => {
+    const at = (i: number, closedAt: string, modelId = 'm'): FeedbackPair => {
+      const p = pair(i, 'cards', 'cards');
+      return { prediction: { ...p.prediction, modelId }, feedback: { ...p.feedback!, closedAt } };
+    };
+    // now is 2026-11-29T03:00Z: closed 02:00 and (another model's) 2026-11-28T04:00 count; 2026-11-28T02:59 does not.
+    const pairs = [at(1, '2026-11-29T02:00:00.000Z'), at(2, '2026-11-28T04:00:00.000Z', 'older'), at(3, '2026-11-28T02:59:00.000Z'), pair(4, 'cards')];
+    const lines: string[] = [];
+    const result = await createQualityReporter({ store: storeWith(pairs), tasks, environment: 'dev', windowDays: 30, minFeedback: 30, write: (l) => lines.push(l), now })();
+    // Under minFeedback no figure is published: the feedback of the day is, all the same.
+    expect(result).toMatchObject({ published: 0, closedLastDay: 2 });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      {
+        _aws: { Timestamp: now().getTime(), CloudWatchMetrics: [{ Namespace: 'Mailroute/Quality', Dimensions: [['Environment']], Metrics: [{ Name: 'LiveFeedbackLastDay', Unit: 'Count' }] }] },
+        Environment: 'dev',
+        LiveFeedbackLastDay: 2,
+      },
+    ]);
+    const none: string[] = [];
+    expect(await createQualityReporter({ store: storeWith([pair(5, 'cards')]), tasks, environment: 'dev', windowDays: 30, minFeedback: 1, write: (l) => none.push(l), now })()).toMatchObject({ closedLastDay: 0 });
+    expect(JSON.parse(none[0])).toMatchObject({ LiveFeedbackLastDay: 0 });
+    const empty: string[] = [];
+    expect(await createQualityReporter({ store: storeWith([]), tasks, environment: 'dev', windowDays: 30, minFeedback: 1, write: (l) => empty.push(l), now })()).not.toHaveProperty('closedLastDay');
+    expect(empty).toEqual([]);
+  });
+
   it('leaves automated mail a person closed with labels out of the published figures', async () => {
     const judged = [pair(1, 'cards', 'cards'), pair(2, 'cards', 'cards'), pair(3, 'payments', 'payments'), pair(4, 'payments', 'cards')];
     // An out-of-office reply closed as `cards`: the model's `payments` for it would count as wrong.
@@ -88,7 +114,7 @@ describe('quality reporter', () => {
     outOfOffice.prediction = { ...outOfOffice.prediction, queue: 'manual_triage', automated: 'auto_reply' };
     const lines: string[] = [];
     const result = await createQualityReporter({ store: storeWith([...judged, outOfOffice]), tasks, environment: 'prod', windowDays: 30, minFeedback: 3, write: (l) => lines.push(l), now })();
-    expect(result).toEqual({ published: 1, withFeedback: 4 });
+    expect(result).toEqual({ published: 1, withFeedback: 4, closedLastDay: 0 });
     const record = JSON.parse(lines[0]) as Record<string, number>;
     expect(record.LiveFeedbackCount).toBe(4);
     expect(record[QUALITY_METRIC.name]).toBeCloseTo((0.8 + 2 / 3) / 2, 6);

@@ -40,6 +40,21 @@ export function qualityMetricRecords(quality: LiveQuality, environment: string, 
   return records;
 }
 
+/**
+ * The EMF record of the feedback that came in the day before `now` (cases closed then, of any model): published at every
+ * run that measures a model, 0 too, so the alarm on it fires a few days after the CRM stops sending feedback.
+ */
+export function recentFeedbackRecord(environment: string, now: Date, closedLastDay: number): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [{ Namespace: QUALITY_METRIC.namespace, Dimensions: [['Environment']], Metrics: [{ Name: QUALITY_METRIC.recentFeedback, Unit: 'Count' }] }],
+    },
+    Environment: environment,
+    [QUALITY_METRIC.recentFeedback]: closedLastDay,
+  };
+}
+
 /** What `tasks` answers when there is no model to measure yet (the bootstrap model serves, nothing was approved). */
 export interface NothingToMeasure {
   nothingToMeasure: string;
@@ -71,7 +86,7 @@ export interface QualityReporterDeps {
 
 /** The daily quality reporter: live macro F1 per task from CRM feedback, as EMF metric lines. */
 export function createQualityReporter(deps: QualityReporterDeps) {
-  return async (): Promise<{ published: number; withFeedback: number; nothingToMeasure?: string }> => {
+  return async (): Promise<{ published: number; withFeedback: number; closedLastDay?: number; nothingToMeasure?: string }> => {
     const now = deps.now?.() ?? new Date();
     const window = { since: new Date(now.getTime() - deps.windowDays * 86_400_000).toISOString(), until: now.toISOString() };
     // The model serving now (that of the newest prediction) is the one measured: after a swap or a
@@ -80,7 +95,8 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const serving = newest?.prediction.modelId;
     // What is published (macro F1, accuracy, feedback counts) is made of judged predictions alone: only
     // those are read (DynamoDB: the judged-by-day index, not the whole window).
-    const pairs = await servingModelsJudged(deps.store, window, serving);
+    const dayBefore = new Date(now.getTime() - 86_400_000).toISOString();
+    const { pairs, closedLastDay } = await servingModelsJudged(deps.store, window, serving, dayBefore);
     const tasks = await deps.tasks(serving === undefined ? [] : [serving]);
     // No metric line: the alarm sees no data (not a failure), and the Lambda logs the result with its reason.
     if ('nothingToMeasure' in tasks) return { published: 0, withFeedback: 0, nothingToMeasure: `nothing to measure yet: ${tasks.nothingToMeasure}` };
@@ -90,7 +106,9 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const quality = computeLiveQuality({ pairs, tasks, window, scorer: macroF1Scorer, taxonomies });
     const records = qualityMetricRecords(quality, deps.environment, now, deps.minFeedback);
     for (const record of records) deps.write(JSON.stringify(record));
-    return { published: records.length, withFeedback: quality.withFeedback };
+    // A window with no prediction has no model serving: nothing said (a stack the CRM does not call yet is no alarm).
+    if (serving !== undefined) deps.write(JSON.stringify(recentFeedbackRecord(deps.environment, now, closedLastDay)));
+    return { published: records.length, withFeedback: quality.withFeedback, ...(serving === undefined ? {} : { closedLastDay }) };
   };
 }
 
@@ -104,14 +122,22 @@ const NONE: Readonly<Record<string, never>> = Object.freeze({});
  * Other models' pairs are dropped as they come. One slim pair per judged prediction is still held: live quality
  * keeps one prediction per email (the one its feedback names) across the whole window.
  */
-async function servingModelsJudged(store: PredictionStore & JudgedPairPages, window: { since: string; until: string }, serving: string | undefined): Promise<FeedbackPair[]> {
+async function servingModelsJudged(
+  store: PredictionStore & JudgedPairPages,
+  window: { since: string; until: string },
+  serving: string | undefined,
+  dayBefore: string,
+): Promise<{ pairs: FeedbackPair[]; closedLastDay: number }> {
   const pages: AsyncIterable<FeedbackPair[]> | FeedbackPair[][] = store.judgedPairPages?.(window) ?? [await store.listPairs({ ...window, judgedOnly: true })];
   const strings = new Map<string, string>();
   const shared = (value: string) => strings.get(value) ?? (strings.set(value, value), value);
   const sharedLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([task, label]) => [shared(task), shared(label)]));
   const out: FeedbackPair[] = [];
+  let closedLastDay = 0;
   for await (const page of pages) {
     for (const { prediction: p, feedback: f } of page) {
+      // Feedback of any model counts as feedback coming: the CRM sends it whichever model classified the email.
+      if (f !== undefined && Date.parse(f.closedAt) >= Date.parse(dayBefore)) closedLastDay++;
       if (serving !== undefined && p.modelId !== serving) continue;
       out.push({
         // `automated` kept: live quality leaves automated mail out of the published figures (and counts it apart).
@@ -120,5 +146,5 @@ async function servingModelsJudged(store: PredictionStore & JudgedPairPages, win
       });
     }
   }
-  return out;
+  return { pairs: out, closedLastDay };
 }

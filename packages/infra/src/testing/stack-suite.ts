@@ -317,7 +317,7 @@ export function stackSuite(stack: 'dev' | 'prod') {
       const alarms = all('aws:cloudwatch/metricAlarm:MetricAlarm');
       const byTask = Object.keys(config.monitoring.minLiveMacroF1ByTask);
       expect(alarms).toHaveLength(12 + byTask.length);
-      // The latency the CRM sees, on the stack's own API and stage; and feedback that stopped coming, missing data breaching.
+      // The latency the CRM sees, on the stack's own API and stage; and feedback that stopped coming while a model serves.
       expect(alarms.find((a) => a.name === 'monitoring-api-p99-latency')?.inputs).toMatchObject({
         namespace: 'AWS/ApiGateway',
         metricName: 'Latency',
@@ -326,11 +326,11 @@ export function stackSuite(stack: 'dev' | 'prod') {
         threshold: config.monitoring.apiP99LatencyMs,
       });
       expect(alarms.find((a) => a.name === 'monitoring-live-feedback-stopped')?.inputs).toMatchObject({
-        metricName: 'LiveFeedbackCount',
+        metricName: 'LiveFeedbackLastDay',
         dimensions: { Environment: stack },
         period: 86_400,
         evaluationPeriods: stack === 'prod' ? 2 : 7,
-        treatMissingData: 'breaching',
+        treatMissingData: 'notBreaching',
       });
       // Pulumi.prod.yaml gives the queue a floor of its own: its alarm reads the task's own series.
       for (const task of byTask) expect(alarms.find((a) => a.name === `monitoring-live-quality-${task}`)?.inputs.dimensions, task).toEqual({ Environment: stack, Task: task });
