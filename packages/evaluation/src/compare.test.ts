@@ -276,6 +276,24 @@ describe('gate', () => {
     expect(strict.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual(['mean macro-F1 does not drop']);
   });
 
+  it('judges one gated task by its own limit alone: the mean of one task is that task, not held to the stricter mean limit too', () => {
+    // The challenger gets 6 of the champion's right queue answers wrong: a queue drop between the mean limit and the per-task one.
+    const right = strong.flatMap((l, i) => (l.prediction.queue.label === l.truth.queue ? [i] : [])).slice(0, 6);
+    const slip = strong.map((l, i) => (right.includes(i) ? { ...l, prediction: { ...l.prediction, queue: { label: l.truth.queue === 'cards' ? 'loans' : 'cards' } } } : l));
+    const c = comparePredictions(slip, strong, { bootstrap: { resamples: 50 } });
+    const drop = -(c.tasks.find((t) => t.task === 'queue')?.macroF1.delta ?? 0) * 100;
+    const policy = { maxMacroF1DropPoints: drop + 0.05, maxMeanMacroF1DropPoints: drop - 0.05 };
+    const one = applyGate(c, { ...policy, tasks: ['queue'] });
+    expect(one.checks.map((x) => [x.name, x.pass])).toEqual([[`queue: macro-F1 drop ≤ ${policy.maxMacroF1DropPoints} pts`, true]]);
+    expect(one.pass).toBe(true);
+    // Over its limit, the one check fails it; a strict mean policy adds nothing with one task.
+    expect(applyGate(c, { maxMacroF1DropPoints: drop - 0.05, tasks: ['queue'] }).pass).toBe(false);
+    expect(applyGate(c, { maxMeanMacroF1DropPoints: 0, tasks: ['queue'] }).checks.some((x) => x.name.startsWith('mean'))).toBe(false);
+    // With two tasks gated, the mean is checked: the queue's drop halved by area's unchanged figure.
+    const two = applyGate(c, { ...policy, maxMeanMacroF1DropPoints: drop / 2 - 0.05 });
+    expect(two.checks.find((x) => x.name.startsWith('mean'))).toMatchObject({ name: `mean macro-F1 drop ≤ ${drop / 2 - 0.05} pts`, pass: false });
+  });
+
   it('allows a drop within the policy and no more', () => {
     const drop = -Math.min(...worse.tasks.map((t) => t.macroF1.delta)) * 100;
     expect(applyGate(worse, { maxMacroF1DropPoints: drop + 0.01, meanMacroF1MustNotDrop: false }).pass).toBe(true);
@@ -346,7 +364,8 @@ describe('gate', () => {
     const c = comparePredictions(challenger, champion, { bootstrap: { resamples: 20, seed: 1 } });
     expect(c.tasks[0].champion.macroF1).toBeCloseTo(0.90625, 12);
     const gate = applyGate(c, { maxAccuracyDropPoints: 1 });
-    expect(gate.checks.map((x) => x.detail.split(' (')[0])).toEqual(['0.9062 → 1.0000', '0.9062 → 1.0000', '0.9062 → 1.0000']);
+    // Macro-F1 and accuracy (one task gated: no mean check beside them).
+    expect(gate.checks.map((x) => x.detail.split(' (')[0])).toEqual(['0.9062 → 1.0000', '0.9062 → 1.0000']);
     const md = comparisonMarkdown(c, gate);
     expect(md).toContain('| queue | 64 | 0.9062 | 1.0000 |');
     expect(md).not.toContain('0.9063');

@@ -63,6 +63,26 @@ describe('modelCardMarkdown', () => {
     expect(modelCardMarkdown(evaluatePredictions(otherElsewhere, { routing }))).not.toContain('(or predicts `other`)');
   });
 
+  it('says the other tasks only flag their abstention only when the model has tasks that do not route', () => {
+    const line = (i: number, tasks: readonly string[]): PredictionLine => ({
+      truth: Object.fromEntries(tasks.map((t) => [t, i % 2 === 0 ? 'a' : 'b'])),
+      prediction: Object.fromEntries(tasks.map((t) => [t, { label: 'a', confidence: 0.9, abstained: i % 3 === 0 }])),
+    });
+    const report = (tasks: readonly string[], routing?: { queueTask: string; abstainTasks?: string[] }) =>
+      modelCardMarkdown(evaluatePredictions(Array.from({ length: 12 }, (_, i) => line(i, tasks)), routing === undefined ? {} : { routing }));
+    const flag = 'the other tasks only flag their abstention';
+    // One task (a single-task intent model), with or without its routing known: no other tasks.
+    expect(report(['intent'])).toContain('An email goes to manual triage when the task that names its queue is below its confidence threshold. It is an aid');
+    expect(report(['intent'])).not.toContain(flag);
+    expect(report(['intent'], { queueTask: 'intent' })).toContain('An email goes to manual triage when its `intent` task, the one that names its queue, abstains.');
+    expect(report(['intent'], { queueTask: 'intent' })).not.toContain(flag);
+    // Every other task's abstention sends mail to triage too: none only flags it.
+    expect(report(['queue', 'topic'], { queueTask: 'queue', abstainTasks: ['topic'] })).not.toContain(flag);
+    // Two tasks, one routing: the other only flags.
+    expect(report(['queue', 'topic'])).toContain(`abstains; ${flag}.`);
+    expect(report(['queue', 'topic'], { queueTask: 'queue' })).toContain(`the one that names its queue, abstains; ${flag}.`);
+  });
+
   it("says how much of training's test split was worded as its training rows, and past half what that means for its figures", () => {
     const report = evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]);
     const line = (near: number, judged: number) => modelCardMarkdown(report, { training: { testNearDuplicates: { near, judged } } }).split('\n').find((l) => l.startsWith('- Near-duplicates:'));

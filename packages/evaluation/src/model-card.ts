@@ -214,10 +214,13 @@ function triageRule(report: Pick<EvaluationReport, 'routing' | 'tasks'>, below: 
   // `other` only where the task that routes has it (unknown which: where a task has it): a model without it has no catch-all.
   const routes = routing === undefined ? report.tasks : report.tasks.filter((t) => t.task === routing.queueTask);
   const other = routes.some((t) => t.metrics.labels.includes(CATCH_ALL_LABEL)) ? ` (or predicts \`${CATCH_ALL_LABEL}\`)` : '';
-  if (routing === undefined) return `An email goes to manual triage when the task that names its queue ${below}${other}; the other tasks only flag their abstention.`;
+  // The clause on the other tasks only where the model has some that do not route (a single-task model has none).
+  const flagOnly = '; the other tasks only flag their abstention';
+  if (routing === undefined) return `An email goes to manual triage when the task that names its queue ${below}${other}${report.tasks.length > 1 ? flagOnly : ''}.`;
   const also = (routing.abstainTasks ?? []).filter((t) => t !== routing.queueTask);
   const others = also.length > 0 ? `, or when ${also.map(code).join(' or ')} abstains` : '';
-  return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below}${other}${others}; the other tasks only flag their abstention.`;
+  const rest = report.tasks.some((t) => t.task !== routing.queueTask && !also.includes(t.task));
+  return `An email goes to manual triage when its ${code(routing.queueTask)} task, the one that names its queue, ${below}${other}${others}${rest ? flagOnly : ''}.`;
 }
 
 /**

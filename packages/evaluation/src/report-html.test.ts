@@ -3,7 +3,7 @@ import { EvaluationReportSchema, evaluatePredictions, type TargetPrecision } fro
 import { evaluationReportJsonSchema } from './json-schema.js';
 import type { PredictionLine } from './prediction-line.js';
 import { reportPictures } from './pictures.js';
-import { evaluationHtml } from './report-html.js';
+import { evaluationHtml, imbalanceClause } from './report-html.js';
 import { evaluationMarkdown, evaluationText } from './report-text.js';
 import { modelCardMarkdown } from './model-card.js';
 
@@ -23,6 +23,24 @@ describe('evaluationHtml', () => {
     expect(html).toContain('an email it gives <code>other</code>, the catch-all of rare queues');
     expect(html).not.toContain('`');
     expect(evaluationMarkdown(report)).toContain('2 predicted `other`, which has no queue.');
+  });
+
+  it('calls the mail imbalanced in the headline only when some task\'s labels are skewed (largest support 2x the smallest or more)', () => {
+    // counts[label] emails of each label, every one right.
+    const lines = (counts: Record<string, number>, task = 'intent'): PredictionLine[] =>
+      Object.entries(counts).flatMap(([label, n]) => Array.from({ length: n }, () => ({ truth: { [task]: label }, prediction: { [task]: { label } } })));
+    const headline = (page: string) => page.slice(page.indexOf('<p class="headline">'), page.indexOf('</p>', page.indexOf('<p class="headline">')));
+    // Banking77's test set: 40 of each label.
+    const balanced = evaluatePredictions(lines({ card_arrival: 40, card_linking: 40, atm_support: 40 }));
+    expect(headline(evaluationHtml(balanced, []))).toContain('Macro-F1 (the mean of the per-label F1) leads: it weighs every label alike, however many emails it has.');
+    expect(headline(evaluationHtml(balanced, []))).not.toContain('imbalanced');
+    // Under 2x (40 and 21): not skewed; 2x or more: skewed, with the figures.
+    expect(imbalanceClause(evaluatePredictions(lines({ a: 40, b: 21 })))).toBe('it weighs every label alike, however many emails it has');
+    const skewed = evaluatePredictions(lines({ payments: 120, cards: 40, loans: 12 }));
+    expect(headline(evaluationHtml(skewed, []))).toContain('leads: the mail is imbalanced (120 emails of the largest label, 12 of the smallest), so accuracy alone flatters the big queues.');
+    // Several tasks: the most skewed named; a label only predicted (no truth) does not count as a small one.
+    const two = evaluatePredictions([...lines({ a: 10, b: 10 }, 'topic').map((l, i) => ({ ...l, truth: { ...l.truth, queue: i < 15 ? 'x' : 'y' }, prediction: { ...l.prediction, queue: { label: i === 0 ? 'z' : i < 15 ? 'x' : 'y' } } }))]);
+    expect(imbalanceClause(two)).toBe('the mail is imbalanced (in queue, 15 emails of its largest label, 5 of its smallest), so accuracy alone flatters the big queues');
   });
 
   it('says in every report form, at the task and in the summary, when a task falls short of the precision its threshold was chosen for', () => {

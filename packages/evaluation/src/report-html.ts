@@ -111,6 +111,29 @@ function taskSection(report: EvaluationReport, t: TaskReport, pictures: readonly
   return parts.join('\n');
 }
 
+/** Imbalanced: in some task, the label with the most emails has at least this many times the emails of the one with fewest. */
+const IMBALANCE_RATIO = 2;
+
+/**
+ * Why macro-F1 leads, as the headline says it: `the mail is imbalanced (…), so accuracy alone flatters the big queues`
+ * when some task's labels are skewed (the largest label's support IMBALANCE_RATIO times the smallest's or more, over
+ * the labels with a truth: a label only predicted has none), else that it weighs every label alike (a test set with
+ * as many emails of each label, where accuracy flatters none).
+ */
+export function imbalanceClause(report: Pick<EvaluationReport, 'tasks'>): string {
+  const skewed = report.tasks
+    .map((t) => {
+      const supports = t.metrics.perClass.map((c) => c.support).filter((n) => n > 0);
+      return { task: t.task, most: Math.max(...supports), fewest: Math.min(...supports) };
+    })
+    .filter((x) => Number.isFinite(x.most) && x.most >= IMBALANCE_RATIO * x.fewest)
+    .sort((a, b) => b.most / b.fewest - a.most / a.fewest);
+  if (skewed.length === 0) return 'it weighs every label alike, however many emails it has';
+  const [top] = skewed;
+  const where = report.tasks.length > 1 ? ` (in ${top.task}, ${top.most} emails of its largest label, ${top.fewest} of its smallest)` : ` (${top.most} emails of the largest label, ${top.fewest} of the smallest)`;
+  return `the mail is imbalanced${where}, so accuracy alone flatters the big queues`;
+}
+
 /** One self-contained HTML page (styles and SVG pictures inline, no scripts, no external assets). */
 export function evaluationHtml(report: EvaluationReport, pictures: readonly Picture[], options: { examples?: boolean } = {}): string {
   const title = `Evaluation${report.modelId ? ` of ${report.modelId}` : ''}${report.dataset ? ` on ${report.dataset}` : ''}`;
@@ -144,7 +167,7 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
 <h1>${esc(title)}</h1>
 ${(report.warnings ?? []).map((w) => `<p class="warning" role="note"><b>Warning:</b> ${esc(w)}</p>`).join('\n')}
 ${renamed === undefined ? '' : `<p class="caption" data-renamed-labels><b>Note:</b> ${esc(renamed)}</p>`}
-<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${timeHtml(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: the mail is imbalanced, so accuracy alone flatters the big queues. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
+<p class="headline">${report.lines} emails${report.createdAt ? `, evaluated ${timeHtml(report.createdAt)}` : ''}. All tasks right on <b data-metric="exact_match">${pct(report.exactMatch)}</b> of those with a label. Macro-F1 (the mean of the per-label F1) leads: ${esc(imbalanceClause(report))}. What each figure means: <a href="#reading">How to read these figures</a>, at the end.</p>
 <h2 id="summary">Summary</h2>
 ${summary}
 ${report.tasks.map((t) => taskSection(report, t, pictures, options.examples)).join('\n')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choicesHint, unknownKeyMessage } from './config-errors.js';
+import { choicesHint, labelChoicesHint, unknownKeyMessage } from './config-errors.js';
 import { likelyRenamed, renamedLabelHint } from './data/renamed-labels.js';
 
 describe('choicesHint', () => {
@@ -24,6 +24,12 @@ describe('choicesHint', () => {
     expect(choicesHint('Queue_13', many, 'labels')).toBe('(did you mean "queue_13"? 13 labels)');
     expect(choicesHint('zzz', many, 'labels')).toBe('(13 labels)');
     expect(choicesHint('zzz', many.slice(0, 12), 'labels')).toBe(`(labels: ${many.slice(0, 12).join(', ')})`);
+  });
+
+  it('names a longer label whose start a data label mistypes, and none two labels start alike', () => {
+    const task = { labels: ['transfer_not_received_by_recipient', 'transfer_timing', 'card_payment_fee_charged', 'card_payment_not_recognised'], aliases: {}, retired: [] };
+    expect(labelChoicesHint('transfer_not_recieved', task)).toBe(`(did you mean "transfer_not_received_by_recipient"? labels: ${task.labels.join(', ')})`);
+    expect(labelChoicesHint('card_paymnt', task)).toBe(`(labels: ${task.labels.join(', ')})`);
   });
 });
 

@@ -84,9 +84,12 @@ function wholeNumber(value: string, names: readonly string[]): string | undefine
   return whole !== undefined && names.includes(whole) ? whole : undefined;
 }
 
-/** The name `value` probably means: a close one (a typo, another case), the only one it abbreviates, or `1` for `1.0`. */
+/**
+ * The name `value` probably means: a close one (a typo, another case), the only one it abbreviates, or mistypes the
+ * start of (`closestKey`'s `prefixes`: `transfer_not_recieved` for `transfer_not_received_by_recipient`), or `1` for `1.0`.
+ */
 export function closestName(value: string, names: readonly string[]): string | undefined {
-  return wholeNumber(value, names) ?? closestKey(value, names) ?? onlyStartingWith(value, names);
+  return wholeNumber(value, names) ?? closestKey(value, names, { prefixes: true }) ?? onlyStartingWith(value, names);
 }
 
 /** At most this many names are listed in a hint; more are counted. */

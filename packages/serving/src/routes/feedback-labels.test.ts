@@ -188,6 +188,19 @@ describe('POST /v1/feedback', () => {
     expect(long.detail).toBe(`Nothing to record: "${'q'.repeat(80)}…": not one of the model's tasks (queue, topic).`);
   });
 
+  it('names a longer label whose start a label mistypes (many labels, as a 77-intent model has), and none that several start alike', async () => {
+    const fake = createFakeClassifier();
+    const more = ['transfer_not_received_by_recipient', 'transfer_timing', 'transfer_fee_charged', 'card_payment_fee_charged', 'card_payment_not_recognised'];
+    const classifier = Object.assign(fake, { tasks: fake.tasks.map((t) => (t.name === 'queue' ? { ...t, labels: [...t.labels, ...more] } : t)) });
+    const { app } = await build({ classifier });
+    const typo = await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'transfer_not_recieved' }, closedAt })));
+    expect(typo).toMatchObject({ status: 422, detail: 'Label "transfer_not_recieved" is not in the taxonomy of task "queue" (did you mean transfer_not_received_by_recipient?).' });
+    expect(typo.validLabels.queue).toEqual(expect.arrayContaining(more));
+    // The start of two labels alike, and a label far from any: no guess.
+    expect((await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'card_payment' }, closedAt })))).detail).toBe('Label "card_payment" is not in the taxonomy of task "queue".');
+    expect((await json(app.request('/v1/feedback', jsonRequest({ emailId: 'm', labels: { queue: 'mortgage_question' }, closedAt })))).detail).toBe('Label "mortgage_question" is not in the taxonomy of task "queue".');
+  });
+
   it('leaves out a retired label and records the others; 422 when every label is retired', async () => {
     const fake = createFakeClassifier();
     const classifier = Object.assign(fake, { tasks: fake.tasks.map((t) => (t.name === 'topic' ? { ...t, retired: ['paper_statements'] } : t)) });

@@ -30,7 +30,8 @@ function quoted(name: string): string {
 function labelHint(task: ClassifierTask, label: string): string {
   const labels = taxonomyLabels(task);
   const oldNames = Object.keys(task.aliases ?? {}).filter((old) => labels.includes(currentLabel(task, old)));
-  const guess = closestKey(label, [...labels, ...oldNames]);
+  // A label may be the mistyped start of a longer one (`transfer_not_recieved`: `transfer_not_received_by_recipient`).
+  const guess = closestKey(label, [...labels, ...oldNames], { prefixes: true });
   if (guess === undefined) return '';
   if (labels.includes(guess)) return ` (did you mean ${guess}?)`;
   return mergedAsRare(task, guess) ? ` (did you mean ${guess}, merged into ${CATCH_ALL_LABEL} in training?)` : ` (did you mean ${guess}, an old name of ${currentLabel(task, guess)}?)`;

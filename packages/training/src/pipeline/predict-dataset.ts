@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, repeatedIdsText, SEEN_IN_TRAINING, type PredictionLine } from '@mailroute/evaluation';
-import { ArtifactError, Classifier, createLocalRegistry, currentLabel, decodeSeenTexts, followAliases, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
+import { ArtifactError, Classifier, closestKey, createLocalRegistry, currentLabel, decodeSeenTexts, followAliases, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind, type Email } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
 import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
@@ -263,7 +263,20 @@ function aliasHint(task: string, label: string, known: readonly string[], rows: 
   const candidates = guess === undefined && emptied.length > 0 ? ` (its labels no row here has: ${emptied.slice(0, 5).join(', ')}${emptied.length > 5 ? ', …' : ''})` : '';
   const alias = `"aliases": {${JSON.stringify(guess ?? '<its label>')}: ${aliasKey(label)}} in task ${task}`;
   const where = configFile === undefined ? 'pass --config <a training config whose aliases rename that label to it (the newer taxonomy\'s config)>, e.g. with' : `add to ${configFile}`;
-  return `if ${quotedCell(label)} is the new name of one of the model's labels${candidates}, ${where} ${alias}`;
+  return `${typoHint(label, known, counts, guess)}if ${quotedCell(label)} is the new name of one of the model's labels${candidates}, ${where} ${alias}`;
+}
+
+/**
+ * `did you mean "card_arrival", a label of the model's (34 rows here)? If those cells mistype it, correct them in the
+ * data; `: the model's label closest to `label` by the spelling rule of the labels' "did you mean" (`closestKey`: a few
+ * edits, or the mistyped start of a longer label), when there is one and it is not already the rename guessed (`renamed`).
+ * A task that lists no labels reads any cell, so a typo in the data is first found here; empty when no label is close.
+ */
+function typoHint(label: string, known: readonly string[], counts: ReadonlyMap<string, number>, renamed: string | undefined): string {
+  const near = closestKey(label, known, { prefixes: true });
+  if (near === undefined || near === renamed) return '';
+  const rows = counts.get(near) ?? 0;
+  return `did you mean ${JSON.stringify(near)}, a label of the model's${rows > 0 ? ` (${rows} row${rows === 1 ? '' : 's'} here)` : ''}? If those cells mistype it, correct them in the data; `;
 }
 
 /** A data label in an alias to copy: as JSON when its quote shows it as written (`quotedAsWritten`), else a placeholder, not the cell unmasked. */

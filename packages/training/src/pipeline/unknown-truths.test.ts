@@ -54,6 +54,16 @@ describe('truths under a label the model does not know (a newer export)', () => 
     expect(warnings.join('\n')).not.toContain('0171');
   }, 60_000);
 
+  it('name the model\'s label a truth mistypes (did you mean), which a task without a list of labels reads as any other cell', async () => {
+    const test = path.join(dir, 'typo.csv');
+    writeFileSync(test, ['id,body,queue', '1,Karte gesperrt PIN,cards', '2,Rechnung Zahlung,billing', '3,Rechnung Lastschrift,biling', '4,Rechnung offen,biling', '5,Bewerbung Gehalt,hr'].join('\n'));
+    const warnings: string[] = [];
+    await predictDataset({ model: modelId, dataPath: test, home, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toContain(
+      `queue: 2 row(s) whose truth is a label model ${modelId} does not know (biling x2) are left out of its metrics (their truth is null in the prediction lines); did you mean "billing", a label of the model's (1 row here)? If those cells mistype it, correct them in the data; if "biling" is the new name of one of the model's labels, pass --config <a training config whose aliases rename that label to it (the newer taxonomy's config)>, e.g. with "aliases": {"<its label>": "biling"} in task queue`,
+    );
+  }, 60_000);
+
   it('list the labels it may be the new name of when several have no row, and say nothing for a file without labels', async () => {
     const test = path.join(dir, 'only-new.csv');
     writeFileSync(test, csv(['cards', 'Zahlungsverkehr']));
