@@ -52,6 +52,34 @@ describe('registry: what the figures and the gate leave out', () => {
     expect((await run(['registry', 'list'], home)).stdout).toContain(': version 3 on other emails than the champion, so those figures do not compare;');
   });
 
+  it('tells versions tested on one file apart by its emails, not by their training data, and marks means over other tasks', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-same-file-'));
+    const reg = createLocalRegistry({ home });
+    /** A model tested on test.csv, whose emails hash to `emails` (absent: a model from before the hash was recorded). */
+    const tested = (id: string, tasks: string[], dataHash: string, metrics: Record<string, number>, emails?: string) =>
+      writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id), id, {
+        tasks,
+        extra: { routing: { queueTask: 'intent' }, dataHash, metrics, training: { testedOn: 'external-file', testFile: 'test.csv', ...(emails ? { testTextsHash: emails } : {}) } },
+      });
+    // Two task sets on one training file: two data hashes (they cover every task's labels), one test file's emails.
+    await reg.register(tested('m-intent', ['intent'], 'data-1', { 'intent.macro_f1': 0.9152, mean_macro_f1: 0.9152 }, 'e'));
+    await reg.register(tested('m-both', ['intent', 'queue'], 'data-2', { 'intent.macro_f1': 0.9115, 'queue.macro_f1': 0.9563, mean_macro_f1: 0.9339 }, 'e'));
+    const list = (await run(['registry', 'list'], home)).stdout;
+    expect(list).not.toContain('other emails');
+    expect(list).toMatch(/m-both\s.*\s0\.9339 \[1\]\s/);
+    expect(list).toMatch(/m-intent\s.*\s0\.9152 \[2\]\s/);
+    expect(list).toContain("mean macro-F1 [n]: the versions' means are over other tasks ([1] intent, queue; [2] intent) and do not compare; `mailroute compare` gives each task's own\n");
+    // Other emails in a file of the same name: said; a model from before the hash: by its data hash, as before.
+    await reg.register(tested('m-other', ['intent'], 'data-1', { 'intent.macro_f1': 0.9, mean_macro_f1: 0.9 }, 'f'));
+    expect((await run(['registry', 'list'], home)).stdout).toContain(': versions 2, 1 on other emails than version 3, so those figures do not compare;');
+    const older = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-same-file-'));
+    await createLocalRegistry({ home: older }).register(tested('m-old', ['intent'], 'data-1', { 'intent.macro_f1': 0.91, mean_macro_f1: 0.91 }));
+    await createLocalRegistry({ home: older }).register(tested('m-new', ['intent'], 'data-2', { 'intent.macro_f1': 0.91, mean_macro_f1: 0.91 }, 'e'));
+    const olderList = (await run(['registry', 'list'], older)).stdout;
+    expect(olderList).toContain(': version 1 on other emails than version 2, so those figures do not compare;');
+    expect(olderList).not.toContain('[n]');
+  });
+
   it('names the tasks the gate did not check in approve and show, with a warning for one compare found clearly worse', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-ungated-'));
     const reg = createLocalRegistry({ home });

@@ -24,18 +24,56 @@ export function partialMeanMark(v: Pick<ModelVersion, 'tasks' | 'metrics'>): str
 }
 
 /**
- * Under `registry list`, when versions' means were measured on different rows (other data, by its hash, or another
- * split or test file): that those figures do not compare, and what does. Empty when every listed mean is on the same rows.
+ * The hash of the emails a version's figures were measured on, from its manifest: its test file's without their labels
+ * (`training.testTextsHash`), else its held-out rows' fingerprint; undefined for a model trained before either was
+ * recorded, or whose manifest cannot be read (a pruned artifact).
  */
-export function otherRowsLegend(versions: readonly Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'>[], champion?: string): string {
+export async function testRowsHashOf(artifactDir: string | undefined): Promise<string | undefined> {
+  if (artifactDir === undefined) return undefined;
+  try {
+    const training = (JSON.parse(await readFile(path.join(artifactDir, MANIFEST_FILE), 'utf8')) as { training?: Record<string, unknown> }).training;
+    const hash = training?.testTextsHash ?? training?.testRowsFingerprint;
+    return typeof hash === 'string' ? hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Under `registry list`, when versions' means were measured on different rows: that those figures do not compare, and
+ * what does. Different rows: other emails by `testRowsHash` (see testRowsHashOf) where both versions have it, whatever
+ * their tasks; else other data (by its hash, which covers every task's labels) or another split or test file. Empty
+ * when every listed mean is on the same rows.
+ */
+export function otherRowsLegend(versions: readonly (Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'> & { testRowsHash?: string })[], champion?: string): string {
   const key = (v: Pick<ModelVersion, 'dataHash' | 'measuredOn'>) => `${v.dataHash} ${v.measuredOn ?? ''}`;
+  const same = (v: (typeof versions)[number], w: (typeof versions)[number]) => (v.testRowsHash !== undefined && w.testRowsHash !== undefined ? v.testRowsHash === w.testRowsHash : key(v) === key(w));
   const measured = versions.filter((v) => v.metrics.mean_macro_f1 !== undefined);
-  if (new Set(measured.map(key)).size < 2) return '';
   // Those measured on other emails than the champion (with none, than the newest version): named by their number.
   const reference = measured.find((v) => v.id === champion) ?? measured[0];
-  const others = measured.filter((v) => key(v) !== key(reference)).map((v) => String(v.version));
+  const others = measured.filter((v) => !same(v, reference)).map((v) => String(v.version));
+  if (others.length === 0) return '';
   const against = reference.id === champion ? 'the champion' : `version ${reference.version}`;
   return `mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails: version${others.length === 1 ? '' : 's'} ${others.join(', ')} on other emails than ${against}, so those figures do not compare; \`mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>\` measures two on the same emails\n`;
+}
+
+/**
+ * When the listed versions' means are over other sets of tasks (in any order), which do not compare: per version, its
+ * set's mark for the mean macro-F1 cell (` [1]`; blank for one with no mean), and the legend naming each set. No marks
+ * and no legend when every listed mean is over the same tasks.
+ */
+export function taskSetMarks(versions: readonly Pick<ModelVersion, 'tasks' | 'metrics'>[]): { marks: string[]; legend: string } {
+  const keyOf = (tasks: readonly string[]) => JSON.stringify([...tasks].sort());
+  const keys: string[] = [];
+  const named: string[] = [];
+  for (const v of versions) {
+    if (v.metrics.mean_macro_f1 === undefined || keys.includes(keyOf(v.tasks))) continue;
+    keys.push(keyOf(v.tasks));
+    named.push(`[${keys.length}] ${v.tasks.join(', ')}`);
+  }
+  if (keys.length < 2) return { marks: versions.map(() => ''), legend: '' };
+  const marks = versions.map((v) => (v.metrics.mean_macro_f1 === undefined ? '' : ` [${keys.indexOf(keyOf(v.tasks)) + 1}]`));
+  return { marks, legend: `mean macro-F1 [n]: the versions' means are over other tasks (${named.join('; ')}) and do not compare; \`mailroute compare\` gives each task's own\n` };
 }
 
 /** Under `registry list`, when a mean is marked: what the mark means, and which tasks each such version left unmeasured. */

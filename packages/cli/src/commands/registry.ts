@@ -8,7 +8,7 @@ import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand, UsageError } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
-import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning } from './registry-notes.js';
+import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsHashOf } from './registry-notes.js';
 import { routeChangeNoticeOf } from './route-change.js';
 
 /**
@@ -310,7 +310,8 @@ export function championHistoryText(changes: readonly ChampionChange[], champion
   return lines.join('');
 }
 
-function row(v: ModelVersion, champion: string | undefined): string[] {
+/** A version's row of `registry list`; `taskSet`: its mean's mark when the listed means are over other tasks (taskSetMarks). */
+function row(v: ModelVersion, champion: string | undefined, taskSet = ''): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
     String(v.version),
@@ -319,8 +320,8 @@ function row(v: ModelVersion, champion: string | undefined): string[] {
     gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
-    // Rounded as the reports and the gate round it (Python's %f, ties to even); marked when over some tasks only.
-    f1 === undefined ? '-' : `${pyFixed(f1, 4)}${partialMeanMark(v)}`,
+    // Rounded as the reports and the gate round it (Python's %f, ties to even); marked when over some tasks only, or over other tasks than others listed.
+    f1 === undefined ? '-' : `${pyFixed(f1, 4)}${partialMeanMark(v)}${taskSet}`,
     v.measuredOn ?? '-',
     // Held-out splits of other data are other rows: the hash tells two versions' figures apart.
     v.dataHash.slice(0, 12),
@@ -358,11 +359,15 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         return;
       }
       const header = ['version', 'id', 'status', 'gate', 'created (UTC)', 'tasks', 'mean macro-F1', 'measured on', 'data'];
-      ctx.stdout.write(`${formatTable(header, versions.map((v) => row(v, champion?.id).map(safeValue)))}\n`);
+      const taskSets = taskSetMarks(versions);
+      ctx.stdout.write(`${formatTable(header, versions.map((v, i) => row(v, champion?.id, taskSets.marks[i]).map(safeValue)))}\n`);
       if (versions.some((v) => gateStanding(v, champion?.id) === 'stale')) ctx.stdout.write(STALE_LEGEND);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
-      ctx.stdout.write(otherRowsLegend(versions, champion?.id));
+      ctx.stdout.write(safeLines(taskSets.legend));
+      // The emails each version was measured on, from its manifest: two tested on one file compare whatever their tasks.
+      const testRows = await Promise.all(versions.map((v) => reg.artifactDir(v.id).then(testRowsHashOf, () => undefined)));
+      ctx.stdout.write(otherRowsLegend(versions.map((v, i) => ({ ...v, testRowsHash: testRows[i] })), champion?.id));
     });
 
   cmd

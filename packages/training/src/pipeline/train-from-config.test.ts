@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { writeDemoData } from '../demo/generate.js';
 import { listRuns, readRun } from '../tracking/run-record.js';
-import { measuredOn } from '../tracking/format.js';
+import { compareRunRows, measuredOn } from '../tracking/format.js';
 import { ensureDemoChampion } from './demo-champion.js';
 import { predictDataset, predictDatasetLines } from './predict-dataset.js';
-import { calibrationWarnings, fewAnsweredWarnings, trainFromConfig, unreachedPrecisionWarnings } from './train-from-config.js';
+import { calibrationWarnings, fewAnsweredWarnings, testRowsHashes, trainFromConfig, unreachedPrecisionWarnings } from './train-from-config.js';
 import { parseTrainingConfig } from '../config.js';
 import { loadDataset } from '../data/dataset.js';
 import { createRandom } from '../random.js';
@@ -368,6 +368,50 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(result.counts.test).toBe(20);
     expect(warnings).toContainEqual(expect.stringMatching(/^queue: 10 test row\(s\) whose truth is a label the model does not learn \(c x10\) are left out of its test metrics/));
   }, 240_000);
+
+  it('records the test file\'s emails and each task\'s truths, so runs of other tasks on one file compare task by task', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const words: Record<string, string[]> = { a: ['card', 'blocked', 'pin'], b: ['loan', 'rate', 'credit'] };
+    const row = (i: number, label: string) => `${words[label][i % 3]} ${words[label][(i + 1) % 3]} number ${i},${label}`;
+    const data = path.join(tmp, 'train.csv');
+    const holdout = path.join(tmp, 'test.csv');
+    writeFileSync(data, ['body,category', ...Array.from({ length: 80 }, (_, i) => row(i, i % 2 ? 'a' : 'b'))].join('\n'));
+    writeFileSync(holdout, ['body,category', ...Array.from({ length: 20 }, (_, i) => row(1000 + i, i % 2 ? 'a' : 'b'))].join('\n'));
+    const home = path.join(tmp, 'home');
+    const model = { epochs: 2, buckets: 2 ** 12, dim: 8 };
+    const intent = { name: 'intent', column: 'category' };
+    const one = await trainFromConfig({ config: { columns: { body: 'body' }, tasks: [intent], model }, dataPath: data, testDataPath: holdout, home });
+    const queue = { name: 'queue', column: 'category', aliases: { a: 'cards', b: 'loans' } };
+    const two = await trainFromConfig({ config: { columns: { body: 'body' }, tasks: [intent, queue], routing: { queueTask: 'intent' }, model }, dataPath: data, testDataPath: holdout, home });
+    const [a, b] = await Promise.all([readRun(home, one.runId), readRun(home, two.runId)]);
+    expect(a.testDataHash).not.toBe(b.testDataHash);
+    expect(b.testTextsHash).toBe(a.testTextsHash);
+    expect(b.testTruthHashes?.intent).toBe(a.testTruthHashes?.intent);
+    expect(Object.keys(b.testTruthHashes ?? {})).toEqual(['intent', 'queue']);
+    const manifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest(two.artifactDir).training.testTextsHash).toBe(a.testTextsHash);
+    expect(manifest(one.artifactDir).training.testTextsHash).toBe(a.testTextsHash);
+    const rows = compareRunRows(a, b);
+    expect(rows.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other tasks (see the tasks row)');
+    expect(rows.find((r) => r[0] === 'intent.macro_f1')?.[3]).toMatch(/pts$/);
+  }, 240_000);
+
+  it('hashes test rows in any order: the emails without labels, and per task the emails with its truth', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const file = path.join(tmp, 'test.csv');
+    writeFileSync(file, ['body,intent,queue', 'card blocked,card,cards', 'loan rate,loan,loans', 'pin lost,card,'].join('\n'));
+    const config = parseTrainingConfig({ columns: { body: 'body' }, tasks: [{ name: 'intent' }, { name: 'queue' }] });
+    const { rows } = await loadDataset(file, config);
+    const hashes = testRowsHashes(rows, ['intent', 'queue']);
+    expect(testRowsHashes([...rows].reverse(), ['intent', 'queue'])).toEqual(hashes);
+    const relabel = (task: string, label: string | null) => rows.map((r, i) => (i === 2 ? { ...r, labels: { ...r.labels, [task]: label } } : r));
+    // Another queue truth: the emails and the intents are the same.
+    const queue = testRowsHashes(relabel('queue', 'cards'), ['intent', 'queue']);
+    expect([queue.testTextsHash, queue.testTruthHashes.intent]).toEqual([hashes.testTextsHash, hashes.testTruthHashes.intent]);
+    expect(queue.testTruthHashes.queue).not.toBe(hashes.testTruthHashes.queue);
+    expect(testRowsHashes(relabel('intent', 'loan'), ['intent']).testTruthHashes.intent).not.toBe(hashes.testTruthHashes.intent);
+    expect(testRowsHashes(rows.slice(0, 2), ['intent']).testTextsHash).not.toBe(hashes.testTextsHash);
+  });
 
   it('warns when --test-data truths a model with other never met count as other, but not of labels it merged into other', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { access, constants, cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -212,6 +213,20 @@ function toExamples(rows: readonly DatasetRow[], inputs: readonly ModelInput[], 
     });
     return { text: inputs[r].text, meta: inputs[r].meta, labels };
   });
+}
+
+/**
+ * What tells two runs measured on a test file apart: `testTextsHash`, of its rows' emails without their labels (id unless
+ * made from the file's name, text, bank, received time, attachment names, as the data hash reads them), and per task
+ * `testTruthHashes`, of the rows with its label, each email with that label. In any order: two runs whose hashes agree
+ * measured on the same emails (and a task against the same truths), whatever other tasks each had.
+ */
+export function testRowsHashes(rows: readonly DatasetRow[], tasks: readonly string[]): { testTextsHash: string; testTruthHashes: Record<string, string> } {
+  const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  const hashOf = (digests: string[]) => createHash('sha256').update(digests.sort().join('\n')).digest('hex');
+  const emails = rows.map((row) => [row.placeId ? null : row.email.id, dedupeText(row.email), row.email.bank ?? null, row.email.receivedAt ?? null, row.email.attachmentNames ?? null]);
+  const truths = (task: string) => rows.flatMap((row, i) => (row.labels[task] === null || row.labels[task] === undefined ? [] : [digest([...emails[i], row.labels[task]])]));
+  return { testTextsHash: hashOf(emails.map(digest)), testTruthHashes: Object.fromEntries(tasks.map((task) => [task, hashOf(truths(task))])) };
 }
 
 /** Label counts per task over the training rows: serving measures live drift against them. */
@@ -469,6 +484,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     let testInputs: ModelInput[];
     // The test file's rows are counted as the training data's are: read, bad (onBadRow skip), without a label.
     let testCounts: TestFileCounts | undefined;
+    // A test file's emails and each task's truths, hashed: runs of other tasks on the same file compare task by task.
+    let testHashes: ReturnType<typeof testRowsHashes> | undefined;
     if (options.testDataPath) {
       const fixedLabels = Object.fromEntries(tasks.map((t) => [t.name, t.labels]));
       const test = await loadDataset(options.testDataPath, config, { fixedLabels, maskedLabels: dropped, ...read });
@@ -481,7 +498,8 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       if (test.unlabelled > 0) log?.warn?.(leftOutWarning(test.unlabelled, test.unlabelledAt, 'of the test file, no label in any task (nothing to measure it against)'));
       testCounts = { testRead: test.read, testBadRows: test.badRows, testBadRowProblems: test.skipped.length, testUnlabelled: test.unlabelled, testBlankRecords: test.blankRecords };
       testInputs = await prepareInputsStoppably(testRows, onProgress, signal);
-      await tracker.update({ testDataHash: test.dataHash });
+      testHashes = testRowsHashes(testRows, tasks.map((t) => t.name));
+      await tracker.update({ testDataHash: test.dataHash, ...testHashes });
     } else testInputs = inputsOf(prepared, testRows);
     // An external test file may repeat training texts as the model reads them (every prepared row trains
     // then): counted, so the test figure can be judged. Held-out rows cannot: the split keeps them apart.
@@ -606,7 +624,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     const supersedingAt = supersedingFile === undefined ? -1 : dataPaths.indexOf(supersedingFile);
     const merged = supersedingAt < 0 ? {} : { supersedingFileIndex: supersedingAt };
     // `dataHashOf: 'rows'`: the data hash and the fingerprint leave out ids made from file names (older models kept them).
-    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...heldOut, ...nearDuplicates, ...merged, ...(retiredRouting ? { retiredRoutingRows: retiredRouting } : {}) };
+    const training = { ...manifest.training, dataHashOf: 'rows', labelDistribution: labelDistribution(split.train, tasks), testedOn, ...testFile, ...(testHashes ? { testTextsHash: testHashes.testTextsHash } : {}), ...heldOut, ...nearDuplicates, ...merged, ...(retiredRouting ? { retiredRoutingRows: retiredRouting } : {}) };
     await writeFileAtomic(manifestFile, `${JSON.stringify({ ...manifest, training, metrics: { ...metrics, split: metricsSplit } }, null, 2)}\n`);
 
     // The last point to stop at: from here the run completes, so a model is never left registered to an interrupted run.

@@ -196,6 +196,47 @@ describe('compareRunRows', () => {
     expect(compareRunRows({ ...held(0), testRowsFingerprint: 'f' }, { ...held(0), testRowsFingerprint: 'g' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
   });
 
+  it('compares runs of other tasks on one test file task by task, where each task\'s truths are the same', () => {
+    const run = (runId: string, tasks: string[], dataHash: string, truths: Record<string, string>, metrics: Record<string, number>): RunRecord => ({
+      runId, status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: { tasks: tasks.map((name) => ({ name })) }, dataPaths: [], epochs: [],
+      metricsSplit: 'test', testDataPath: '/data/banking77/test.csv', testDataHash: `file-${dataHash}`, dataHash, testTextsHash: 'emails', testTruthHashes: truths, metrics,
+    });
+    // One task, and the same file read with a second task: the file's hash (over every task's labels) and the data hash differ.
+    const a = run('a', ['intent'], 'x', { intent: 'i' }, { 'intent.macro_f1': 0.9152, mean_macro_f1: 0.9152 });
+    const b = run('b', ['intent', 'queue'], 'y', { intent: 'i', queue: 'q' }, { 'intent.macro_f1': 0.9115, 'queue.macro_f1': 0.9563, mean_macro_f1: 0.9339 });
+    const rows = compareRunRows(a, b);
+    expect(rows.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other tasks (see the tasks row)');
+    expect(rows.find((r) => r[0] === 'intent.macro_f1')).toEqual(['intent.macro_f1', '0.9152', '0.9115', '-0.37 pts']);
+    expect(rows.find((r) => r[0] === 'mean_macro_f1')?.[3]).toBe('');
+    expect(compareRuns(a, b).metrics['intent.macro_f1'].delta).toBe(-0.0037);
+    // Other truths of a task (the file relabelled, or read through other aliases): its figures get no b - a.
+    const relabelled = compareRunRows(a, { ...b, testTruthHashes: { intent: 'i2', queue: 'q' } });
+    expect(relabelled.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other tasks (see the tasks row); other truths of intent (no b - a shown)');
+    expect(relabelled.find((r) => r[0] === 'intent.macro_f1')?.[3]).toBe('');
+    const sameTasks = compareRunRows(b, { ...b, runId: 'c', testTruthHashes: { intent: 'i', queue: 'q2' } });
+    expect(sameTasks.find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows; other truths of queue (no b - a shown)');
+    expect(sameTasks.find((r) => r[0] === 'intent.macro_f1')?.[3]).toBe('+0.00 pts');
+    expect(sameTasks.find((r) => r[0] === 'mean_macro_f1')?.[3]).toBe('');
+    // Other emails: no b - a at all.
+    expect(compareRunRows(a, { ...b, testTextsHash: 'other' }).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
+    // A run from before the emails' hash (either side): by the file's hash, as before.
+    const older = (r: RunRecord): RunRecord => ({ ...r, testTextsHash: undefined, testTruthHashes: undefined });
+    expect(compareRunRows(older(a), b).find((r) => r[0] === 'metrics on')?.[3]).toMatch(/^different rows/);
+    expect(compareRunRows(older(a), older({ ...b, testDataHash: 'file-x' })).find((r) => r[0] === 'metrics on')?.[3]).toBe('same rows, other tasks (see the tasks row)');
+  });
+
+  it('marks the mean macro-F1 of runs list when the listed runs\' means are over other tasks', () => {
+    const run = (runId: string, tasks: string[], mean?: number): RunRecord => ({
+      runId, status: 'finished', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: { tasks: tasks.map((name) => ({ name })) }, dataPaths: [], epochs: [], ...(mean === undefined ? {} : { metrics: { mean_macro_f1: mean } }),
+    });
+    const runs = [run('b', ['intent', 'queue'], 0.9339), run('a', ['intent'], 0.9152), run('c', ['queue', 'intent'], 0.93), run('failed', ['topic'])];
+    expect(runListRows(runs).map((r) => r[4])).toEqual(['0.9339 [1]', '0.9152 [2]', '0.9300 [1]', '-']);
+    expect(formatRunList(runs).split('\n').pop()).toBe("mean macro-F1 [n]: the runs' means are over other tasks ([1] intent, queue; [2] intent) and do not compare; runs compare gives each task's own");
+    // The same tasks (a run with no mean aside): no mark, no legend.
+    expect(runListRows([runs[0], runs[2], runs[3]]).map((r) => r[4])).toEqual(['0.9339', '0.9300', '-']);
+    expect(formatRunList([runs[0], runs[2], runs[3]])).not.toContain('[n]');
+  });
+
   it('claims nothing about data or rows that neither run has (two failed runs), and says which one has metrics', () => {
     const failed: RunRecord = { runId: 'a', status: 'failed', startedAt: '2026-01-01T00:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], error: 'bad rows' };
     const both = compareRunRows(failed, { ...failed, runId: 'b' });

@@ -115,10 +115,27 @@ function sameRows(a: RunRecord, b: RunRecord): boolean {
   // The same test file is the same rows, however many of them each run's training data also held.
   if (measuredOn(a, { seen: false }) !== measuredOn(b, { seen: false })) return false;
   // Test files: by their content, not their name (two `test.csv` of different exports); unknown without both hashes.
+  // Their emails alone where both runs recorded them (the file's hash covers every task's labels: another task changes it).
+  if (a.testDataPath !== undefined && a.testTextsHash !== undefined && b.testTextsHash !== undefined) return a.testTextsHash === b.testTextsHash;
   if (a.testDataPath !== undefined) return a.testDataHash !== undefined && a.testDataHash === b.testDataHash;
   // Held-out rows: by which rows they were (the data hash also covers the labels, which a renamed queue changes).
   if (a.testRowsFingerprint !== undefined && b.testRowsFingerprint !== undefined) return sameHash(a, b, 'testRowsFingerprint', 'namedTestRowsFingerprint');
   return sameHash(a, b, 'dataHash', 'namedDataHash');
+}
+
+/**
+ * Whether two runs measured on the same rows measured `task` against the same truths: by each task's hash where both
+ * recorded them (a test file's); else yes, as rows were told the same by hashes that cover every label, or by the
+ * held-out rows (the tasks and labels rows say what changed).
+ */
+function sameTruths(a: RunRecord, b: RunRecord, task: string): boolean {
+  if (a.testTruthHashes === undefined || b.testTruthHashes === undefined) return true;
+  return a.testTruthHashes[task] !== undefined && a.testTruthHashes[task] === b.testTruthHashes[task];
+}
+
+/** The tasks of both runs whose truths differ (see sameTruths). */
+function otherTruths(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): string[] {
+  return tasks.a.filter((t) => tasks.b.includes(t) && !sameTruths(a, b, t));
 }
 
 /**
@@ -150,6 +167,12 @@ function rowsVerdict(a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; 
   if (!hasMetrics(a) && !hasMetrics(b)) return '';
   if (!hasMetrics(a) || !hasMetrics(b)) return `only ${hasMetrics(a) ? 'a' : 'b'} has metrics`;
   if (!sameRows(a, b)) return 'different rows: the metrics below do not compare (no b - a shown)';
+  // The same test file's emails: each task both have compares where its truths are the same.
+  if (a.testTruthHashes !== undefined && b.testTruthHashes !== undefined) {
+    const rows = sameTasks(tasks.a, tasks.b) ? 'same rows' : 'same rows, other tasks (see the tasks row)';
+    const other = otherTruths(a, b, tasks);
+    return other.length === 0 ? rows : `${rows}; other truths of ${other.join(', ')} (no b - a shown)`;
+  }
   if (sameHash(a, b, 'dataHash', 'namedDataHash')) return 'same rows';
   // The data hash covers every task's labels: another set of tasks changes it with no label renamed.
   return sameTasks(tasks.a, tasks.b) ? 'same rows, other labels (a taxonomy change)' : 'same rows, other tasks (see the tasks row)';
@@ -211,19 +234,40 @@ function paramsColumn(runs: readonly RunRecord[]): string[] {
 }
 
 /**
+ * When the listed runs' means are over other sets of tasks (in any order), which do not compare: per run, its set's
+ * mark for the mean macro-F1 cell (` [1]`; blank for a run with no mean), and the legend naming each set. No marks and
+ * no legend when every listed mean is over the same tasks.
+ */
+function taskSetMarks(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell): { marks: string[]; legend: string } {
+  const sets = runs.map((r) => (r.metrics?.mean_macro_f1 === undefined ? undefined : taskNames(r)));
+  const keyOf = (set: readonly string[]) => JSON.stringify([...set].sort());
+  const keys: string[] = [];
+  const named: string[] = [];
+  for (const set of sets) {
+    if (set === undefined || keys.includes(keyOf(set))) continue;
+    keys.push(keyOf(set));
+    named.push(`[${keys.length}] ${set.map(show).join(', ') || '-'}`);
+  }
+  if (keys.length < 2) return { marks: runs.map(() => ''), legend: '' };
+  const marks = sets.map((set) => (set === undefined ? '' : ` [${keys.indexOf(keyOf(set)) + 1}]`));
+  return { marks, legend: `mean macro-F1 [n]: the runs' means are over other tasks (${named.join('; ')}) and do not compare; runs compare gives each task's own` };
+}
+
+/**
  * Rows of `runs list`: id, status, started, model, its registry standing (with `standing`: the model's status in the
- * registry, as `registry list` shows it), mean macro-F1, the size of its model.onnx (blank where not recorded), measured on, data hash, the params that tell the run apart
+ * registry, as `registry list` shows it), mean macro-F1 (marked when the listed means are over other tasks: see taskSetMarks), the size of its model.onnx (blank where not recorded), measured on, data hash, the params that tell the run apart
  * from the others listed (see paramsColumn), note, and why a failed run failed.
  */
 export function runListRows(runs: readonly RunRecord[], standing?: ReadonlyMap<string, string>): string[][] {
   const params = paramsColumn(runs);
+  const { marks } = taskSetMarks(runs);
   return runs.map((r, i) => [
     r.runId,
     r.status,
     utcTime(r.startedAt),
     r.modelId ?? '-',
     ...(standing ? [(r.modelId === undefined ? undefined : standing.get(r.modelId)) ?? '-'] : []),
-    score(r.metrics?.mean_macro_f1),
+    `${score(r.metrics?.mean_macro_f1)}${marks[i]}`,
     // Blank, not n/a, for a run with no model (failed) or from before sizes were recorded: the column may be left out.
     r.artifactBytes?.['model.onnx'] === undefined ? '' : sizeText(r.artifactBytes['model.onnx']),
     measuredOn(r),
@@ -246,7 +290,8 @@ export function formatRunList(runs: readonly RunRecord[], show: (cell: string) =
   const optional = new Set([header.indexOf('model.onnx'), header.length - 3, header.length - 1]);
   const kept = header.map((_, i) => !optional.has(i) || rows.some((row) => row[i] !== ''));
   const keep = (cells: readonly string[]) => cells.filter((_, i) => kept[i]);
-  return formatTable(keep(header), rows.map(keep));
+  const { legend } = taskSetMarks(runs, show);
+  return `${formatTable(keep(header), rows.map(keep))}${legend === '' ? '' : `\n${legend}`}`;
 }
 
 /** Each task's final labels, as a run's taxonomy report recorded them. */
@@ -494,11 +539,14 @@ const countKeys = (a: RunRecord, b: RunRecord): string[] => [...new Set([...Obje
 const metricKeys = (a: RunRecord, b: RunRecord): string[] => [...new Set([...Object.keys(a.metrics ?? {}), ...Object.keys(b.metrics ?? {})])].sort();
 
 /**
- * Whether b - a of a metric is shown: only of metrics measured on the same rows (the `metrics on` row says so), and
- * not of the means over tasks of runs that trained other tasks (the tasks row says so).
+ * Whether b - a of a metric is shown: only of metrics measured on the same rows (the `metrics on` row says so), not
+ * of the means over tasks of runs that trained other tasks (the tasks row says so), and of a task's (`intent.macro_f1`)
+ * or a mean only where the truths are the same.
  */
-function metricCompares(key: string, comparable: boolean, tasksAlike: boolean): boolean {
-  return comparable && (tasksAlike || !key.startsWith('mean_'));
+function metricCompares(key: string, a: RunRecord, b: RunRecord, tasks: { a: readonly string[]; b: readonly string[] }): boolean {
+  if (!sameRows(a, b)) return false;
+  if (key.startsWith('mean_')) return sameTasks(tasks.a, tasks.b) && otherTruths(a, b, tasks).length === 0;
+  return !key.includes('.') || sameTruths(a, b, key.slice(0, key.indexOf('.')));
 }
 
 /**
@@ -546,9 +594,7 @@ export function compareRunRows(a: RunRecord, b: RunRecord): string[][] {
     else numeric(`count ${key}`, x, y, 'count');
   }
   if (equalCounts > 0) rows.push([`count (${equalCounts} equal)`, '', '', 'not shown (runs compare --json has each)']);
-  const comparable = sameRows(a, b);
-  const tasksAlike = sameTasks(tasksA, tasksB);
-  for (const key of metricKeys(a, b)) numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), metricCompares(key, comparable, tasksAlike));
+  for (const key of metricKeys(a, b)) numeric(key, a.metrics?.[key], b.metrics?.[key], metricKind(key), metricCompares(key, a, b, tasks));
   return rows;
 }
 
@@ -684,7 +730,7 @@ export function compareRuns(a: RunRecord, b: RunRecord): RunComparison {
     modelOnnxBytes: figure(artifactSizes(a).onnx, artifactSizes(b).onnx),
     artifactBytes: figure(artifactSizes(a).all, artifactSizes(b).all),
     counts: Object.fromEntries(countKeys(a, b).map((key) => [key, figure(a.counts?.[key], b.counts?.[key])])),
-    metrics: Object.fromEntries(metricKeys(a, b).map((key) => [key, { kind: metricKind(key), ...figure(a.metrics?.[key], b.metrics?.[key], metricCompares(key, comparable, tasksAlike)) }])),
+    metrics: Object.fromEntries(metricKeys(a, b).map((key) => [key, { kind: metricKind(key), ...figure(a.metrics?.[key], b.metrics?.[key], metricCompares(key, a, b, tasks)) }])),
   };
 }
 

@@ -53,6 +53,12 @@ export const RunRecordSchema = z.object({
   note: z.string().optional(),
   /** sha256 of the test file's rows (as `dataHash`): two files of one name are told apart. */
   testDataHash: z.string().optional(),
+  /**
+   * The test file's emails without their labels, in any order, and per task the emails with that task's truth (see
+   * `testRowsHashes`): runs of other tasks on the same file compare task by task. Absent in runs from before them.
+   */
+  testTextsHash: z.string().optional(),
+  testTruthHashes: z.record(z.string(), z.string()).optional(),
   /** sha256 over the data's rows and final labels: a renamed label changes it too. */
   dataHash: z.string().optional(),
   /** Which rows were held out (ids and text, not labels): two runs measured on the same emails. */
