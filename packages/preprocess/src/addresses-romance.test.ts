@@ -59,6 +59,20 @@ describe('French, Italian and Swiss street addresses', () => {
     expect(masked('Turnmatte 3, 6300 Zug')).toBe('[ADDRESS]');
   });
 
+  it('masks a French street with its number before the type and the town after it, the postal code no house number', () => {
+    expect(masked('12 rue du Rhône, 1204 Genève')).toBe('[ADDRESS]');
+    expect(masked('Neue Adresse: 12 rue du Rhône, 1204 Genève.')).toBe('Neue Adresse: [ADDRESS].');
+    expect(masked('Rue du Rhône 12, 1204 Genève')).toBe('[ADDRESS]');
+  });
+
+  it('masks a street without a street type before its postal code and a known town (`Graben 21, 1010 Wien`)', () => {
+    expect(masked('Graben 21, 1010 Wien')).toBe('[ADDRESS]');
+    expect(masked('Neue Adresse: Spalenberg 12, 4051 Basel.')).toBe('Neue Adresse: [ADDRESS].');
+    expect(masked('Meine Adresse: Graben 21\n1010 Wien')).toBe('Meine Adresse: [ADDRESS]');
+    // No known town, an amount or a count after the number: no address.
+    kept(['Seite 21, 5000 Euro', 'Kapitel 3, 1200 Aktien', 'Graben 21, 1010 Dorfhausen', 'Position 3, 12000 Stück']);
+  });
+
   it('masks the postal code and town before a street in the same phrase', () => {
     expect(masked('Ich wohne neu in 8400 Winterthur an der Technikumstrasse 9a.')).toBe('Ich wohne neu in [ADDRESS].');
     expect(masked('Adresse: 75002 Paris, 15 rue de la Paix')).toBe('Adresse: [ADDRESS]');

@@ -8,6 +8,7 @@
  */
 import { BEFORE, END_OF_WORD, stickyAt, WORD } from './names.js';
 import { YEAR } from './patterns.js';
+import { isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
 
 /**
@@ -89,6 +90,33 @@ function prepositionStreetHits(text: string): Hit[] {
       POSTAL_CUE.lastIndex = Math.max(POSTAL_CUE.lastIndex, done);
       break;
     }
+  }
+  return hits;
+}
+
+/**
+ * A street without a street type, as Vienna and Basel name many (`Graben 21, 1010 Wien`, `Spalenberg 12, 4051 Basel`):
+ * one capitalised word and a house number, then a comma or line break, ending where its postal code starts
+ * (BARE_STREET_TOWN). Read in a window before each postal code, so the scan stays linear.
+ */
+const BARE_STREET_BEFORE = /(?<![\p{L}\p{N}.-])\p{Lu}\p{Ll}{2,30}(?:-\p{Lu}\p{Ll}{1,30})?[ \t]\d{1,3}[a-z]?(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:(?:CH|A|D)-)?$/u;
+/** A postal code and a town (group 1) after BARE_STREET_BEFORE: taken only for a town `isPlaceLine` knows (`Wien`, `Basel`). */
+const BARE_STREET_TOWN = /\d{4,5}[ \t]{1,3}(\p{Lu}[\p{L}-]{1,40}(?:[ \t](?:am|an der|im|ob der)[ \t]\p{Lu}[\p{L}-]{1,40})?)(?![\p{L}\p{N}])/uy;
+/** How far before its postal code such a street may start. */
+const BARE_STREET_LOOKBACK = 48;
+
+/** Streets without a street type before a postal code and a known town (BARE_STREET_BEFORE), in text order. */
+function bareStreetHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  POSTAL_CUE.lastIndex = 0;
+  for (let cue = POSTAL_CUE.exec(text); cue !== null; cue = POSTAL_CUE.exec(text)) {
+    const street = BARE_STREET_BEFORE.exec(text.slice(Math.max(0, cue.index - BARE_STREET_LOOKBACK), cue.index));
+    if (street === null) continue;
+    const town = stickyAt(BARE_STREET_TOWN, text, cue.index);
+    if (town === null || !isPlaceLine(town[1])) continue;
+    const end = cue.index + town[0].length;
+    hits.push({ type: 'ADDRESS', start: cue.index - street[0].length, end, placeholder: '[ADDRESS]' });
+    POSTAL_CUE.lastIndex = Math.max(POSTAL_CUE.lastIndex, end);
   }
   return hits;
 }
@@ -234,10 +262,13 @@ function romanceStreetHits(text: string): Hit[] {
     if (at > 0 && LETTER_OR_DIGIT.test(text[at - 1])) continue;
     let start = at;
     let street = stickyAt(ROMANCE_STREET, text, at);
-    if (street === null) {
-      const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, at - 16), at));
-      street = number === null ? null : stickyAt(ROMANCE_STREET_AFTER_NUMBER, text, at);
-      if (street !== null) start = at - number![0].length;
+    const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, at - 16), at));
+    const after = number === null ? null : stickyAt(ROMANCE_STREET_AFTER_NUMBER, text, at);
+    // `12 rue du Rhône, 1204 Genève`: with a number before the type and the town after the name, the postal code is no
+    // house number (ROMANCE_STREET read `rue du Rhône, 1204` and left the number and town out).
+    if (after !== null && (street === null || (after[3] !== undefined && after[0].length >= street[0].length))) {
+      street = after;
+      start = at - number![0].length;
     }
     if (street === null) continue;
     const withTown = withTownBefore(text, start);
@@ -310,7 +341,7 @@ function poBoxHits(text: string): Hit[] {
  * (`withTownBefore`), in text order, hits that overlap joined.
  */
 export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text), ...romanceStreetHits(text)];
+  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text), ...romanceStreetHits(text), ...bareStreetHits(text)];
   GERMAN_CUE.lastIndex = 0;
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);

@@ -99,6 +99,38 @@ describe('forwardedText', () => {
     expect(forwardedText(email, cleanEmail(email), false)).toBe('Kundennummer: 4711\nOffener Betrag: 89,90 EUR\nFällig am: 01.12.2025\n\nSehr geehrte Damen und Herren,\nbitte zahlen Sie umgehend.');
   });
 
+  it("gives the message under Lotus Notes' forward line, German and English, with a cover note or none, whatever the subject", () => {
+    const de = '----- Weitergeleitet von Petra Lang/PBM am 05.03.2026 10:12 -----\n\nVon:\tErnst Vogel <ernst.vogel@web.de>\nAn:\tservice@pb.de\nDatum:\t05.03.2026 09:58\nBetreff:\tBeschwerde\n\nIch warte seit drei Wochen auf meine neue Girocard.';
+    const en = '----- Forwarded by Petra Lang/PBM on 03/05/2026 10:12 AM -----\n\nFrom:\tErnst Vogel <ernst.vogel@web.de>\nTo:\tservice@pb.de\nDate:\t03/05/2026 09:58 AM\nSubject:\tComplaint\n\nI have been waiting three weeks for my new debit card.';
+    for (const [body, message] of [
+      [de, 'Ich warte seit drei Wochen auf meine neue Girocard.'],
+      [en, 'I have been waiting three weeks for my new debit card.'],
+    ]) {
+      for (const subject of ['WG: Beschwerde', 'Beschwerde']) {
+        // No note: the line and the header block go, the message is the text.
+        expect(cleanEmail({ subject, body }).text, body).toBe(message);
+        const email = { subject, body: `Zur Info\n\n${body}` };
+        const cleaned = cleanEmail(email);
+        expect(cleaned.text).toBe('Zur Info');
+        expect(forwardedText(email, cleaned)).toBe(message);
+      }
+    }
+  });
+
+  it('ends a header block at its first line that is no field (GMX, WEB.DE: the text right under `Betreff:`)', () => {
+    const message = 'Ich warte seit drei Wochen auf meine neue Girocard.';
+    const gmx = `Gesendet: Donnerstag, 05. März 2026 um 09:58 Uhr\nVon: "Ernst Vogel" <ernst.vogel@web.de>\nAn: service@pb.de\nBetreff: Beschwerde\n${message}`;
+    expect(cleanEmail({ subject: 'WG: Beschwerde', body: gmx }).text).toBe(message);
+    const email = { subject: 'WG: Beschwerde', body: `Zur Info\n\n-------- Weitergeleitete Nachricht --------\n${gmx}` };
+    const cleaned = cleanEmail(email);
+    expect(cleaned.text).toBe('Zur Info');
+    expect(forwardedText(email, cleaned)).toBe(message);
+    // Fields of any key and values wrapped onto the next line stay in the block.
+    const block =
+      'Von: Human Resources\n<hr-really-long-automated-address@humanresources.example>\nAn: service@pb.de; kundenservice@pb.de;\nbeschwerde@pb.de\nWichtigkeit: Hoch\nBetreff: AW: AW: Ihre Beschwerde vom 03.03.2026 über die Lieferung der neuen\nGirocard\n';
+    expect(forwardedBody(`-----Original Message-----\n${block}${message}`)).toBe(message);
+  });
+
   it('takes off separator lines, the header block and > markers', () => {
     expect(forwardedBody('> Begin forwarded message:\n>\n> From: A <a@example.com>\n> Subject: X\n>\n> Body line')).toBe('Body line');
   });

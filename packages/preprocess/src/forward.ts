@@ -6,6 +6,7 @@ import { isBlank } from './blank.js';
 import { cleanEmail, type CleanResult } from './clean.js';
 import type { Email } from './email.js';
 import { isBareForwardLine, opensBareForward } from './forward-marker.js';
+import { wrapsHeaderValue } from './quotes.js';
 import type { RedactOptions } from './redact.js';
 import { isReplyHeader, splitKindOf, stripMarkers } from './patterns.js';
 
@@ -17,6 +18,8 @@ const SEPARATOR = /^[-_=*#~\s]{3,}$/;
 /** A header line of the forwarded message: `Von: ...`, `Gesendet: ...`, `**Subject:** ...` (known keys only). */
 const HEADER_LINE =
   /^\W{0,4}(?:von|from|an|to|cc|bcc|betreff|subject|datum|date|gesendet|sent|reply-to|antwort an|absender|sender|de|à|objet|envoyé|da|a|oggetto|inviato|van|aan|onderwerp|verzonden|begin forwarded message|anfang der weitergeleiteten nachricht)\W{0,4}:/iu;
+/** A field of a header block, known key or not (`Cc:`, `Wichtigkeit: Hoch`, `**Anlagen:** ...`): a short key and its colon. */
+const FIELD_LINE = /^\W{0,4}\p{L}[\p{L} .'-]{0,30}\W{0,4}[:：]/u;
 /** Forwarded messages longer than this are read from their start only: cleaning them again must stay cheap. */
 const MAX_FORWARDED_CHARS = 20_000;
 
@@ -129,7 +132,11 @@ export function forwardedBody(quoted: string): string {
   for (let round = 0; round < 3; round += 1) {
     while (i < lines.length && opensForward(lines[i])) i += 1;
     if (i >= lines.length || !HEADER_LINE.test(lines[i])) break;
-    while (i < lines.length && !isBlank(lines[i])) i += 1;
+    // The block ends at its blank line, or at the first line that is no field nor a wrapped value (GMX and WEB.DE
+    // write the message's text right under `Betreff:`).
+    for (i += 1; i < lines.length && !isBlank(lines[i]); i += 1) {
+      if (!FIELD_LINE.test(lines[i]) && !wrapsHeaderValue(lines[i - 1], lines[i])) break;
+    }
   }
   return lines.slice(i).join('\n');
 }

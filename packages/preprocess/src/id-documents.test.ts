@@ -10,6 +10,10 @@ describe('identity documents and social security numbers (ids detector)', () => 
     expect(masked('Die Ausweisnummer ist T22000129.')).toBe('Die Ausweisnummer ist [ID_DOCUMENT].');
     expect(masked('Passport no. 533380006 attached')).toBe('Passport no. [ID_DOCUMENT] attached');
     expect(masked('ID card number: ab1234567')).toBe('ID card number: [ID_DOCUMENT]');
+    // The Swiss `Identitätskarte`.
+    expect(masked('Identitätskarte S1234567')).toBe('Identitätskarte [ID_DOCUMENT]');
+    expect(masked('Identitätskarte Nr. S1234567 liegt bei')).toBe('Identitätskarte Nr. [ID_DOCUMENT] liegt bei');
+    expect(masked('Meine Identitätskarte ist abgelaufen.')).toBe('Meine Identitätskarte ist abgelaufen.');
   });
 
   it('takes the ways people write them: Nr. after the word, a colon after lautet, brackets, genitive, compounds, ß', () => {

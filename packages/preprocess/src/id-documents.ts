@@ -18,7 +18,7 @@ const NUMBER_WORD = String.raw`(?:[- ]?(?:nummer|nr\.?|no\.?|number|id|#|n°|n\.
 // The keywords are written an alternative a word, each starting with its letter (an optional prefix such as
 // `(?:kinder)?` spelt out before the word without it, in the order the engine tries them), so that KEY_WORD can group
 // them by that letter.
-const DOCUMENT_KEY = String.raw`kinderreisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|reisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|personalausweis(?:es)?${NUMBER_WORD}|dienstausweis(?:es)?${NUMBER_WORD}|kinderausweis(?:es)?${NUMBER_WORD}|ausweis(?:es)?${NUMBER_WORD}|passport${NUMBER_WORD}|id[- ]?(?:card|karte)${NUMBER_WORD}|identity card${NUMBER_WORD}|perso${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)|passeports?${NUMBER_WORD}|passaport[oi]${NUMBER_WORD}|carte d['’]identit[eé]${NUMBER_WORD}|carta d(?:['’]|i )identit[aà]${NUMBER_WORD}`;
+const DOCUMENT_KEY = String.raw`kinderreisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|reisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|personalausweis(?:es)?${NUMBER_WORD}|dienstausweis(?:es)?${NUMBER_WORD}|kinderausweis(?:es)?${NUMBER_WORD}|ausweis(?:es)?${NUMBER_WORD}|passport${NUMBER_WORD}|id[- ]?(?:card|karte)${NUMBER_WORD}|identity card${NUMBER_WORD}|identit(?:ä|ae)tskarte${NUMBER_WORD}|perso${NUMBER_WORD}|pa(?:ss|ß)[- ]?(?:nummer|nr\.?)|passeports?${NUMBER_WORD}|passaport[oi]${NUMBER_WORD}|carte d['’]identit[eé]${NUMBER_WORD}|carta d(?:['’]|i )identit[aà]${NUMBER_WORD}`;
 /**
  * `Führerschein`, `Fuehrerschein`, `driving licence`, `driver's license`, `drivers license`, `permis de conduire`,
  * `patente (di guida)`; not `DL`, which names too much else.

@@ -28,14 +28,39 @@ describe('inline answers and wrapped quoted lines', () => {
     expect(text({ body: 'Bitte stornieren.\n\nAm 03.12.2026 schrieb Service <s@bank.example>:\n> Ihre Order wird ausgeführt am\nmorgen früh.\n> Gruß' })).toBe('Bitte stornieren.');
   });
 
+  it('keeps answers typed between the `>` lines under an Outlook separator and header block, which go', () => {
+    const outlook =
+      '-----Ursprüngliche Nachricht-----\nVon: Service <service@bank.de>\nGesendet: Donnerstag, 5. März 2026 09:00\nAn: jan@posteo.de\nBetreff: Fragen\n\n';
+    const answers = '> Wohin soll das Restguthaben überwiesen werden?\nAuf DE89 3704 0044 0532 0130 00 bitte.\n> Sollen wir die Girocard einziehen?\nJa.';
+    const cleaned = cleanEmail({ body: `Hallo,\n\nsiehe unten.\n\n${outlook}${answers}` }, { redact: false });
+    expect(cleaned.text).toBe(`Hallo,\n\nsiehe unten.\n\n${answers}`);
+    expect(cleaned.quoted).toContain('Betreff: Fragen');
+    expect(text({ body: `${outlook}${answers}` })).toBe(answers);
+    expect(text({ body: cleaned.text })).toBe(cleaned.text);
+    // `>` lines alone under the block are no answers: the block and they go.
+    expect(text({ body: `Bitte so erledigen.\n\n${outlook}> Wohin soll das Restguthaben?\n> Gruß` })).toBe('Bitte so erledigen.');
+  });
+
+  it('drops a reply header with nothing of the writer\'s above it, however many answers follow; under their text it stays', () => {
+    const header = 'Am Di., 3. März 2026 um 16:20 Uhr schrieb Service <s@bank.de>:\n';
+    const one = '> Wohin soll das Restguthaben überwiesen werden?\nAuf mein Girokonto.';
+    const two = `${one}\n> Sollen wir die Girocard einziehen?\nJa.`;
+    expect(text({ body: `${header}${one}` })).toBe('Auf mein Girokonto.');
+    expect(text({ body: `${header}${two}` })).toBe(two);
+    expect(text({ body: `Hallo,\n\n${header}${two}` })).toBe(`Hallo,\n\n${two}`);
+    expect(text({ body: `Meine Antworten:\n\n${header}${two}` })).toBe(`Meine Antworten:\n\n${two}`);
+    expect(text({ body: `Siehe unten.\n${header}${two}` })).toBe(`Siehe unten.\n${header}${two}`);
+  });
+
   it("cuts an older thread under inline answers, and keeps an answer of contact lines under its question", () => {
     const answers = 'Antworten unten.\n\nAm 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Haben Sie die Überweisung selbst beauftragt?\nNein.\n> Sollen wir die Karte sperren?\nJa, bitte.';
     const older = '\n\n-----Original Message-----\nFrom: Jonas Berger <j.berger@mail.example>\nSent: Monday, December 1, 2026 09:00\nTo: service@musterbank.example\nSubject: Abbuchung\n\nGuten Tag, ich sehe eine Abbuchung.';
     const cleaned = cleanEmail({ body: answers + older }, { redact: false });
     expect(cleaned.text).toBe(answers);
     expect(cleaned.quoted).toContain('Guten Tag, ich sehe eine Abbuchung.');
-    const contact = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Sollen wir Ihre Anschrift ändern?\n\nJa, ab 01.01.2027.\n\n> Unter welcher Telefonnummer erreichen wir Sie?\n\nTel. 0171 1234567\nE-Mail: j.berger@mail.example';
-    expect(text({ body: contact })).toBe(contact);
+    // The reply header on top, with no text of the writer's above it, goes as it goes above a single answer.
+    const contact = '> Sollen wir Ihre Anschrift ändern?\n\nJa, ab 01.01.2027.\n\n> Unter welcher Telefonnummer erreichen wir Sie?\n\nTel. 0171 1234567\nE-Mail: j.berger@mail.example';
+    expect(text({ body: `Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n${contact}` })).toBe(contact);
   });
 
   it("reads GMX's and WEB.DE's <div name=\"quote\"> as a quote: the answer under it is the writer's text", () => {
@@ -102,8 +127,9 @@ describe('the limits of those rules (review of the first version)', () => {
   });
 
   it("cuts the writer's signature under a quoted closing, and keeps contact lines that answer a quoted question", () => {
-    const inline = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n> Sollen wir die Karte sperren?\nJa, sofort.\n> Mit freundlichen Grüßen\n> Ihr Kundenservice';
-    expect(text({ body: `${inline}\n\nJonas Berger\nMusterweg 5, 50667 Köln\nTel. 0171 1234567\nE-Mail: j.berger@mail.example` })).toBe(inline);
+    const inline = '> Sollen wir die Karte sperren?\nJa, sofort.\n> Mit freundlichen Grüßen\n> Ihr Kundenservice';
+    const header = 'Am 03.12.2026 um 10:15 schrieb Musterbank Kundenservice <service@musterbank.example>:\n';
+    expect(text({ body: `${header}${inline}\n\nJonas Berger\nMusterweg 5, 50667 Köln\nTel. 0171 1234567\nE-Mail: j.berger@mail.example` })).toBe(inline);
   });
 
   it("announces nothing where the note names the bank's answers, and finds the writer's announcements in other words", () => {

@@ -123,3 +123,57 @@ describe('keyed numbers on long inputs', () => {
     expect(redactPii(fill(`Kundennummer:${' '.repeat(40)}1234567890 `)).redactions.length).toBeGreaterThan(10_000);
   }, 30_000);
 });
+
+describe('keywords and values a mail-quality review found unmasked', () => {
+  it("masks a mandate's, a portfolio's, a Swiss partner or master number and an insurance claim's", () => {
+    expectMasked([
+      ['Mandatsnummer 1234567', 'Mandatsnummer [ACCOUNT]'],
+      ['Mandat-Nr. 1234567', 'Mandat-Nr. [ACCOUNT]'],
+      ['Mandats-Nr. 1234567', 'Mandats-Nr. [ACCOUNT]'],
+      ['Portfolio-Nr. 1234567', 'Portfolio-Nr. [ACCOUNT]'],
+      ['Portfolionummer: 1234567', 'Portfolionummer: [ACCOUNT]'],
+      ['Partnernummer 1234567', 'Partnernummer [ACCOUNT]'],
+      ['Stammnummer 1234567', 'Stammnummer [ACCOUNT]'],
+      // Its leading 0 made it a phone number.
+      ['Schadennummer 01234567', 'Schadennummer [ACCOUNT]'],
+      ['Schaden-Nr. 01234567', 'Schaden-Nr. [ACCOUNT]'],
+    ]);
+    expectKept(['Das Mandat läuft seit 2019.', 'Mandat 2500000 Volumen', 'Der Schaden beträgt 12345 EUR.']);
+  });
+
+  it('masks digits grouped in thousands after a number keyword, and a Swiss account with its suffix', () => {
+    expectMasked([
+      ['Kundennummer 12.345.678', 'Kundennummer [ACCOUNT]'],
+      ["Konto-Nr. 12'345'678", 'Konto-Nr. [ACCOUNT]'],
+      ['Kundennummern 12.345.678 und 23.456.789', 'Kundennummern [ACCOUNT] und [ACCOUNT]'],
+      ['Konto-Nr. 235-123456.01C', 'Konto-Nr. [ACCOUNT]'],
+      ['Konto 0235-00123456.01A', 'Konto [ACCOUNT]'],
+    ]);
+    // Amounts stay: decimals, a Swiss amount's `.–`, one or two groups, and any grouped digits after a bare noun.
+    expectKept([
+      'Konto 1.000,00 EUR überwiesen',
+      "Auf Konto 1'250'000.– eingegangen",
+      "Konto 1'234'567.– eingegangen",
+      "Konto 1'234'567.50 eingegangen",
+      'Konto 1.234.567 Guthaben',
+      "Konto 12'345'678",
+      'Kundennummer 12.03.1980',
+      'Konto 12.345,67',
+      'Depot DE0005140008 und WKN 514000',
+      'Bestellnummer 1.234.567',
+    ]);
+  });
+
+  it('masks a birth date whose keyword has whose or what for after it, a WhatsApp number and a card code with words between', () => {
+    expectMasked([
+      ['Date of birth for verification: 12.03.1980', 'Date of birth for verification: [BIRTHDATE]'],
+      ['Geburtsdatum Ehemann: 12.03.1980', 'Geburtsdatum Ehemann: [BIRTHDATE]'],
+      ['Geburtsdatum zwecks Legitimation: 12.03.1980', 'Geburtsdatum zwecks Legitimation: [BIRTHDATE]'],
+      ['Mein Geburtsdatum, falls nötig: 12.03.1980', 'Mein Geburtsdatum, falls nötig: [BIRTHDATE]'],
+      ['WhatsApp: 4917123456789', 'WhatsApp: [PHONE]'],
+      ['Die Prüfziffer auf der Rückseite ist 987', 'Die Prüfziffer auf der Rückseite ist [CVV]'],
+    ]);
+    // After a comma only a birth date's keyword: the words before a colon there say nothing of an account.
+    expectKept(['Konto, Stand heute: 12345', 'Depot, Wert aktuell: 1234567', 'Auftrag vom 12.03.2024, Depot 514000']);
+  });
+});

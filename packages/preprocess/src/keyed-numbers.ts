@@ -121,10 +121,12 @@ const ROUND = /^[1-9]\d{0,2}0{2,}$/;
  * `Kinderdepot`) names an account as the listed words do, and so does one that ends in its number
  * (`Gemeinschaftskontonummer`), a customer's master number (`Kundenstammnummer`), a contract's or a savings plan's
  * (`Sparvertragsnummer`, `Bausparvertragsnr.`, `Sparplannummer`), a customer reference's (`Kundenreferenznummer`) and
- * the common typo `Kundenummer`.
+ * the common typo `Kundenummer`; a mandate's, a portfolio's, a Swiss bank's partner or master number and an insurance
+ * claim's (`Mandatsnummer`, `Portfolionummer`, `Partnernummer`, `Stammnummer`, `Schadennummer`: its leading 0 made it a
+ * phone number).
  * Not `Skonto`, a cash discount.
  */
-const ACCOUNT_COMPOUND = /^(?!skonto)\p{L}{2,40}(?:konto|depot)s?$|(?:konto|depot|kunden|kundenstamm|vertrags?|sparplan|kundenreferenz)(?:nummern?|nr\.?)$|^kunden?numm?er$/u;
+const ACCOUNT_COMPOUND = /^(?!skonto)\p{L}{2,40}(?:konto|depot)s?$|(?:konto|depot|kunden|kundenstamm|vertrags?|sparplan|kundenreferenz)(?:nummern?|nr\.?)$|^(?:mandats?|portfolio|partner|stamm|schadens?)(?:nummern?|nr\.?)$|^kunden?numm?er$/u;
 /** Compounds of a bare noun: they end in one (`Gemeinschaftskonto`), so a round number after them is an amount too. */
 const BARE_COMPOUND = /(?:konto|depot)s?$/;
 const DEPOT_COMPOUND = /depots?$/;
@@ -144,8 +146,26 @@ function isAccountValue(value: string, word: string): boolean {
   if (digits.length < ACCOUNT_MIN_DIGITS) return false;
   const noun = word.slice(lastDash(word) + 1);
   if (!BARE_NOUNS.has(noun) && !BARE_COMPOUND.test(noun)) return true;
-  return !ROUND.test(digits) && (!(DEPOT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
+  // Digits grouped in thousands after a bare noun are an amount as often (`Konto 1.234.567 Guthaben`): only after a
+  // number's own keyword (`Kundennummer 12.345.678`, `Konto-Nr. 12'345'678`) are they one.
+  return !THOUSANDS.test(value) && !ROUND.test(digits) && (!(DEPOT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
 }
+
+/**
+ * A Swiss bank's account number: branch, dash, number, a dot and a two-digit suffix, maybe a letter (`0235-00123456.01A`,
+ * `235-123456.01C`). Its dot made the rest no value (`Konto 0235-00123456.01A` gave `[PHONE].01A`).
+ */
+const SWISS_ACCOUNT = String.raw`\d{3,4}-\d{5,8}\.\d{2}[A-Z]?(?![0-9A-Za-z])`;
+/**
+ * Digits grouped in thousands by `.` or `'`, three groups or more, as Swiss and German writing groups long numbers
+ * (`Kundennummer 12.345.678`, `Konto-Nr. 12'345'678`). Not with decimals or a Swiss amount's `.–` after it (`1'234'567.50`,
+ * `1'234'567.–`), nor one or two groups (`1.000`, `12.345`: amounts); after a bare noun none (isAccountValue: `Konto
+ * 1.234.567 Guthaben` is an amount).
+ */
+const GROUPED_DIGITS = String.raw`\d{1,3}([.'’])\d{3}(?:\1\d{3}){1,3}(?![.,'’]?\d|[.,][-–—])`;
+
+/** A value with a thousands' `.` or `'` (GROUPED_DIGITS). */
+const THOUSANDS = /\d[.'’]\d{3}(?:[.'’]|$)/;
 
 /** A rule's `words`, given as one string split by blanks. */
 const wordSet = (list: string) => new Set(list.split(' '));
@@ -204,13 +224,15 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // A building savings contract (`Bausparvertrag 12345678`: a bare noun, a round number after it is its sum), a health
       // insurance number (`Krankenversichertennummer A123456789`, `Versichertennummer`, `KV-Nummer`, `KVNr.`: a letter then
       // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`).
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
+    // A Swiss bank's account with its branch, number and suffix (SWISS_ACCOUNT: `0235-00123456.01A`), digits grouped in
+    // thousands (GROUPED_DIGITS: `12.345.678`, `12'345'678`).
     // Not with a decimal fraction after it: `Depot 12345,67` is an amount. Up to six letters and a dash before the
     // digits (`ABCD1234567`, `CUST-00012345`, `V-2024-001234`), letters among them before a digit, and one at the end
     // (`12AB34CD56`, `1234567X`), groups split by a blank, `-` or `/` (`123/456/789`); isAccountValue counts the digits.
-    value: new RegExp(String.raw`(?:[A-Z]{1,6}-?)?\d(?:[ /-]?\d|[A-Z](?=[A-Z]{0,3}\d)){4,29}(?:[A-Z](?![A-Z]))?\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
+    value: new RegExp(String.raw`(?:${SWISS_ACCOUNT}|${GROUPED_DIGITS}|(?:[A-Z]{1,6}-?)?\d(?:[ /-]?\d|[A-Z](?=[A-Z]{0,3}\d)){4,29}(?:[A-Z](?![A-Z]))?\b(?![.,]\d))${NOT_AMOUNT}`, 'iy'),
     letters: true,
     listed: true,
     compound: ACCOUNT_COMPOUND,
@@ -309,10 +331,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'PHONE',
     detector: 'phone',
     words: wordSet(
-      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr. natel natelnummer natelnr natelnr. tél tél. téléphone telefono cellulare`,
+      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr. natel natelnummer natelnr natelnr. whatsapp tél tél. téléphone telefono cellulare`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare)` + KEY_TAIL_BODY + String.raw`\(?$`,
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bwhatsapp|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
     value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
@@ -505,7 +527,7 @@ export function keywordBefore(text: string, at: number): string {
  * after letters (`12AB34CD56`), an IBAN's check digits before a group split off by an underscore, a comma or blanks
  * (`DE89_3704_…`, `DE89    3704 …`), or a day before a month name.
  */
-const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ -]\d|[a-z]{1,4}\d)|\d{2}(?<=[a-z]{2}\d{2})(?=(?:[_,]|[ \t]{2,8})[0-9a-z])|\d{1,2}(?=${ORDINAL}? (?:${MONTH}))`;
+const DIGIT_STARTS = String.raw`\d{3,}|\d{1,2}(?=[./ '’-]\d|[a-z]{1,4}\d)|\d{2}(?<=[a-z]{2}\d{2})(?=(?:[_,]|[ \t]{2,8})[0-9a-z])|\d{1,2}(?=${ORDINAL}? (?:${MONTH}))`;
 const VALUE_START = new RegExp(DIGIT_STARTS, 'giu');
 /**
  * VALUE_START with a month name before a day and year too (`March 3, 1980`). Only for a text with a birth keyword (MAY_NAME_BIRTH): a value that may start
@@ -593,15 +615,17 @@ export function keyedHits(text: string, rules: readonly KeyedRule[] = KEYED_RULE
 
 /** Words that say whose a number is or what it is for, between its keyword and a colon: `Steuer-ID meiner Frau: `. */
 export const QUALIFYING =
-  'für|fuer|von|vom|bei|beim|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|of|for|my|his|her|our|de|du|pour|mon|ma|mes|di|del|della|mio|mia';
+  'für|fuer|von|vom|bei|beim|auf|zwecks|meiner|meines|meinem|meine|seiner|seines|ihrer|ihres|unserer|unseres|des|der|zum|zur|ehemann|ehefrau|ehepartners?|ehepartnerin|mann|frau|sohn|tochter|kind|of|for|on|my|his|her|our|husband|wife|spouse|son|daughter|de|du|pour|mon|ma|mes|di|del|della|mio|mia';
 /**
  * A keyword (group 1), then a qualifying word and up to three more words on the line, then a colon or a linking word
  * (`lautet`, `ist`, `war`, ...), before a value: `Steuer-ID für den Freistellungsauftrag: `, `Depotnummer bei Ihnen: `, `Steuer-ID meiner Frau lautet `.
- * Only after such a word, so that a colon after other words (`Depot Wert aktuell: 250000`) names no number.
+ * Only after such a word, so that a colon after other words (`Depot Wert aktuell: 250000`) names no number; after a
+ * comma instead (group 2: `Mein Geburtsdatum, falls nötig: 12.03.1980`) only a birth date's keyword, whose value is a
+ * date (`Konto, Stand heute: 12345` is an amount).
  */
 const QUALIFIED = new RegExp(
-  String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})[ \t]{1,3}(?:${QUALIFYING})(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}(?:[ \t]?:|[ \t]{1,3}(?:${LINKS})[ \t]?:?)[ \t]{0,40}$`,
-  'iu',
+  String.raw`(?<![\p{L}\p{N}.-])(\p{L}[\p{L}.-]{0,39})(?:[ \t]{1,3}(?:${QUALIFYING})|(,))(?:[ \t]{1,3}\p{L}[\p{L}.-]{0,29}){0,3}(?:[ \t]?:|[ \t]{1,3}(?:${LINKS})[ \t]?:?)[ \t]{0,40}$`,
+  'giu',
 );
 /** A linking word (maybe with a colon) right before a value: a qualified keyword may stand before it. */
 const SAID_BEFORE = new RegExp(String.raw`(?:^|[ \t])(?:${LINKS})[ \t]?:?$`, 'i');
@@ -616,14 +640,20 @@ function qualifiedAt(text: string, rules: readonly KeyedRule[], i: number): Hit 
   // A colon, or a linking word's last letter (the text asked only then: most numbers have neither).
   if (last !== 58 && !((isAsciiLetter(last) || last >= 0xc0) && SAID_BEFORE.test(text.slice(Math.max(0, c - 9), c)))) return undefined;
   const window = text.slice(Math.max(0, i - QUALIFIED_WINDOW), i);
-  const m = QUALIFIED.exec(window);
+  // The first match whose word is a keyword: a word before it may open the phrase too (`Date of birth for verification:`
+  // matches at `Date`, then at `birth`). The window is short, so the matches tried are few.
+  let m: RegExpExecArray | null;
+  let word = '';
+  for (QUALIFIED.lastIndex = 0; (m = QUALIFIED.exec(window)) !== null; QUALIFIED.lastIndex = m.index + 1) {
+    word = m[1].toLowerCase();
+    if (isKeyword(word)) break;
+  }
   if (m === null) return undefined;
-  const word = m[1].toLowerCase();
-  if (!isKeyword(word)) return undefined;
   // The keyword as if the colon followed it.
   const before = `${window.slice(0, m.index + m[1].length)}: `;
+  const comma = m[2] !== undefined;
   for (const rule of rules) {
-    const found = namesRule(word, rule) ? keyedAt(text, i, rule, word, before) : undefined;
+    const found = namesRule(word, rule) && (!comma || rule === BIRTHDATE_RULE) ? keyedAt(text, i, rule, word, before) : undefined;
     if (found) return found;
   }
   return undefined;

@@ -99,3 +99,24 @@ describe('names born with, and families signing', () => {
     expect(masked('Bitte an Krüger zahlen.\n\nViele Grüße\nFamilie Krüger')).toBe('Bitte an [NAME] zahlen.\n\nViele Grüße\nFamilie [NAME]');
   });
 });
+
+describe('the noun of a request after a cued name', () => {
+  it('ends the name before it, so the topic word stays and is not looked for elsewhere as a name', () => {
+    expect(masked('Bitte meiner Tochter Anna Schmidt Vollmacht erteilen.')).toBe('Bitte meiner Tochter [NAME] Vollmacht erteilen.');
+    expect(masked('Bitte Herrn Meier Kontoauszüge zusenden. Die Kontoauszüge fehlen seit Mai.')).toBe('Bitte Herrn [NAME] Kontoauszüge zusenden. Die Kontoauszüge fehlen seit Mai.');
+    expect(masked('Mein Vater Karl Huber Testament liegt bei.')).toBe('Mein Vater [NAME] Testament liegt bei.');
+    expect(masked('Bitte Frau Dr. Weber Zugang zum Depot geben.')).toBe('Bitte Frau Dr. [NAME] Zugang zum Depot geben.');
+    expect(masked('Mein Name ist Anna Schmidt Vollmacht liegt bei.')).toBe('Mein Name ist [NAME] Vollmacht liegt bei.');
+    expect(masked('Bitte meiner Tochter Anna Vollmacht erteilen.')).toBe('Bitte meiner Tochter [NAME] Vollmacht erteilen.');
+  });
+
+  it('still masks a name that a noun word once made no name, and a name of three words', () => {
+    expect(masked('Bitte meiner Tochter Anna Schmidt Konto eröffnen.')).toBe('Bitte meiner Tochter [NAME] Konto eröffnen.');
+    expect(masked('Ich bin Peter Müller Kunde seit 2010.')).toBe('Ich bin [NAME] Kunde seit 2010.');
+    expect(masked('Bitte meiner Tochter Anna Maria Schmidt die Karte senden.')).toBe('Bitte meiner Tochter [NAME] die Karte senden.');
+    expect(masked('Mein Vater Karl Heinz Huber ist verstorben.')).toBe('Mein Vater [NAME] ist verstorben.');
+    expect(masked('Bitte Herrn Hans Hartung anrufen.')).toBe('Bitte Herrn [NAME] anrufen.');
+    // A title before a noun alone: masked as before (the cue's own checks decide).
+    expect(masked('Bitte Herrn Karte anrufen.')).toBe('Bitte Herrn [NAME] anrufen.');
+  });
+});

@@ -428,6 +428,8 @@ function cuedNameHits(text: string): Hit[] {
     if (greetsFirst && !cue[0].startsWith('Ciao')) continue;
     const greeting = cue[4] !== undefined || greetsFirst;
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : greeting ? GREETED : SIGNED, text, at);
+    // `Bitte Herrn Meier Kontoauszüge zusenden`: the noun after a title's or a field's name is the request's, not the name's.
+    if (cue[1] !== undefined || cue[2] !== undefined) m = withoutNounAfter(m, 1);
     if (m === null && cue[1] !== undefined) m = titledLine(text, at);
     if (m === null && cue[2] !== undefined) m = introduced(INTRODUCED, text, at) ?? introduced(RELATED, text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at) ?? firstPerson(text, at);
     if (m === null && greeting) m = greetedLowerCase(text, at);
@@ -661,12 +663,54 @@ function fieldLine(text: string, at: number): RegExpExecArray | null {
  * security (`für unseren Sohn Apple Aktien`: see `namesSecurity`).
  */
 function introduced(re: RegExp, text: string, at: number): RegExpExecArray | null {
-  const m = stickyAt(re, text, at);
+  // `meiner Tochter Anna Schmidt Vollmacht erteilen`: the noun after the name is the request's. After a relative one
+  // word is left a name (`meiner Tochter Anna Vollmacht`), after `Ich bin` two (`Ich bin Kunde` names no one).
+  const m = withoutNounAfter(stickyAt(re, text, at), re === RELATED ? 1 : 2);
   const words = m ? lowerWords(m[1]) : [];
   if (m === null || TITLE_WORDS.has(words[0]) || TIME_NOUNS.has(words[0])) return null;
   if (words.some((w) => SENTENCE_STARTERS.has(w) || NOT_NAME_WORDS.has(w) || PROSE_WORDS.has(w))) return null;
   // After a relative, what one buys or saves for them (`für unseren Sohn Apple Aktien`, `meiner Tochter MSCI World ETF`).
   return re === RELATED && namesSecurity(m[1]) ? null : m;
+}
+
+/**
+ * Nouns of a request that a capitalised name runs into (`Bitte meiner Tochter Anna Schmidt Vollmacht erteilen`, `Bitte
+ * Herrn Meier Kontoauszüge zusenden`, `Mein Vater Karl Huber Testament liegt bei`, `Ich bin Peter Müller Kunde seit
+ * 2010`), in lower case: no name's last word. Whole words, and the ends of compounds (OBJECT_NOUN_END: `Kontovollmacht`,
+ * `Depotauszüge`, `Kreditkarte`), none of them a surname's.
+ */
+const OBJECT_NOUNS = new Set(
+  [
+    'vollmacht vollmachten testament testaments erbschein erbscheins nachlass unterlagen dokument dokumente kopie kopien zugang zugriff zugangsdaten einsicht auskunft informationen geld kredit darlehen sparbuch überweisung überweisungen auszahlung unterschrift schlüssel bescheinigung bescheinigungen bescheid nachricht rückruf termin kunde kundin',
+    'power statements statement documents access card account customer money',
+  ]
+    .join(' ')
+    .split(' '),
+);
+const OBJECT_NOUN_END = /(?:vollmachte?n?|auszug|auszüge|auszügen|karten?|konto|konten|depots?|vertrag|verträge|urkunden?)$/u;
+
+/** Whether a word of a cued name is a request's noun (OBJECT_NOUNS, OBJECT_NOUN_END), written capitalised or in capitals. */
+function isObjectNoun(word: string): boolean {
+  const w = word.toLowerCase();
+  return OBJECT_NOUNS.has(w) || OBJECT_NOUN_END.test(w);
+}
+
+/**
+ * A cued name's match (group 1 ends it) less the request's nouns at its end (`Anna Schmidt Vollmacht` → `Anna Schmidt`);
+ * null when fewer than `min` words are left. A match of nouns only stays as it is, for the cue's own checks.
+ */
+function withoutNounAfter(m: RegExpExecArray | null, min: number): RegExpExecArray | null {
+  if (m === null) return null;
+  let name = m[1];
+  for (let last = name.search(/[ \t][^ \t]*$/u); last > 0 && isObjectNoun(name.slice(last + 1)); last = name.search(/[ \t][^ \t]*$/u)) {
+    name = name.slice(0, last).trimEnd();
+  }
+  if (name.length === m[1].length) return m;
+  if (name.split(/[ \t]+/u).length < min) return null;
+  const cut = m[1].length - name.length;
+  m[0] = m[0].slice(0, m[0].length - cut);
+  m[1] = name;
+  return m;
 }
 
 /**

@@ -225,6 +225,16 @@ export function speaksToReader(header: string): boolean {
   return !header.includes('@') && TO_READER.test(header);
 }
 
+/**
+ * Whether a line has a reply header's shape, whatever its words (`Sie schrieben mir am 3.11.2025:`, `am 3.11.2025
+ * schrieb Ihr Berater:`): where `isReplyHeader` finds none, the writer's own attribution of what they quote.
+ */
+export function mayBeAttribution(line: string): boolean {
+  if (line.length > MAX_LINE) return false;
+  const l = stripMarkers(line.trim());
+  return l.length >= 6 && l.length <= 330 && (l.endsWith(':') || l.endsWith('：')) && mayBeReplyHeader(l) && headerShape(l);
+}
+
 /** The reply-header rules on a trimmed line without markers, of 6 to 330 characters (`isReplyHeader` gates them). */
 export function replyHeaderRules(l: string): boolean {
   // The prose test last: few lines have a header's shape, and it is the costlier test.
@@ -311,6 +321,9 @@ export const SPLIT_PHRASES = [
   'opprinnelig melding',
   'mensagem original',
   'alkuperäinen viesti',
+  // Samsung's mail app (`-------- Originalnachricht --------`) and Zimbra's (`----- Ursprüngliche Mail -----`).
+  'originalnachricht',
+  'ursprüngliche mail',
   'reply above this line',
   'antworten sie über dieser zeile',
   'schreiben sie über dieser zeile',
@@ -319,6 +332,8 @@ export const FORWARD_PHRASES = [
   'forwarded message',
   'forwarded message follows',
   'weitergeleitete nachricht',
+  // Zimbra's `----- Weitergeleitete Mail -----`.
+  'weitergeleitete mail',
   'message transféré',
   'message transfere',
   'mensaje reenviado',
@@ -341,11 +356,12 @@ export const FORWARD_LINE_PHRASES = [
 const FORWARD_LINES = new RegExp(`^(?:${FORWARD_LINE_PHRASES.join('|')})\\s?:?$`, 'i');
 
 /**
- * Words (ASCII, lower case) one of which every phrase above holds. The phrases are matched after `*` and `_`
- * (FORWARD_LINES) or blanks (the others) are taken out and the line is lower-cased, none of which splits a
- * word of letters: a line that holds none of these words then names no separator (tests check both).
+ * Words (lower case, no blank in them) one of which every phrase above holds, and Lotus Notes' forward line
+ * (NOTES_FORWARD). The phrases are matched after `*` and `_` (FORWARD_LINES) or blanks (the others) are taken out and
+ * the line is lower-cased, none of which splits a word of letters: a line that holds none of these words then names no
+ * separator (tests check both).
  */
-export const SPLIT_WORDS = ['origin', 'nachricht', 'mess', 'mens', 'bericht', 'meddel', 'wiadomo', 'melding', 'viesti', 'line', 'zeile'];
+export const SPLIT_WORDS = ['origin', 'nachricht', 'mess', 'mens', 'bericht', 'meddel', 'wiadomo', 'melding', 'viesti', 'line', 'zeile', 'weitergeleitet', 'ursprüngliche', 'forwarded'];
 const SPLIT_WORD = new RegExp(SPLIT_WORDS.join('|'));
 
 export type SplitKind = 'splitter' | 'forward';
@@ -409,6 +425,8 @@ export function splitKindOf(raw: string): SplitKind | undefined {
   if (SPLIT_PHRASES.includes(inner)) return 'splitter';
   // Drawn as a rule and naming the message answered with its date: `--- Ihre Nachricht vom 02.02.2026 ---`.
   if (RULE_START.test(raw) && DATED_SPLIT.test(inner)) return 'splitter';
+  // Lotus Notes (HCL Domino): `----- Weitergeleitet von Petra Lang/PBM am 05.03.2026 10:12 -----`.
+  if (RULE_START.test(raw) && NOTES_FORWARD.test(inner)) return 'forward';
   return undefined;
 }
 
@@ -417,6 +435,14 @@ const REPLY_MARKER = /^(?:(?:please )?type your reply above this line|(?:bitte )
 const RULE_START = /^[-=_*#~]{2,}/;
 /** `ihre nachricht vom 02.02.2026 (um 10:15)`, `your message of 2 feb 2026`, `your message dated 2026-02-02`: inside a rule only. */
 const DATED_SPLIT = /^(?:ihre|deine|eure|your) (?:nachricht|e-?mail|message|mail) (?:vom|from|of|dated) (?:\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.? [a-zäö]{3,9}\.? \d{4}|[a-z]{3,9} \d{1,2},? \d{4})(?:,? (?:um|at) \d{1,2}[:.]\d{2}(?: uhr)?)?$/;
+
+/**
+ * Lotus Notes' forward line inside its rule, lower-cased: who forwarded it (`petra lang/pbm`, a few words of at most
+ * 60 characters), then its date and time: `weitergeleitet von petra lang/pbm am 05.03.2026 10:12`, `forwarded by petra
+ * lang/pbm on 03/05/2026 10:12 am`. Each part of it is bounded and split by a fixed word: no backtracking to speak of.
+ */
+const NOTES_FORWARD =
+  /^(?:weitergeleitet von|forwarded by) [^ ].{0,60}? (?:am|on) \d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:,? \d{1,2}[:.]\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?| uhr)?)?$/;
 
 // Header keys of a quoted message's header block, per language; "from" keys may open a block.
 const FROM_KEYS = new Set(['from', 'von', 'de', 'van', 'od', 'fra', 'från', 'da', 'lähettäjä', 'от', 'від', 'feladó', 'expéditeur', 'absender', 'afzender', 'remitente']);

@@ -224,6 +224,17 @@ describe("the customer's own account of what the bank wrote", () => {
     expect(quotes(text)).toBe(text);
   });
 
+  it('keeps the `>` lines the customer quotes between such an attribution and more of their own text', () => {
+    for (const line of ['Sie schrieben mir am 3.11.2025:', 'You wrote to me on 3 Nov 2025:', 'am 18.10. schrieb ich Ihnen bereits:']) {
+      const text = `Hallo,\n\n${line}\n> Ihre neue Karte kommt bis 10.11.\n\nSie ist bis heute nicht gekommen!`;
+      expect(quotes(text), line).toBe(text);
+      expect(visible(text), line).toBe(text);
+    }
+    // With nothing of theirs under it, or under a line that is no attribution, the `>` lines go as before.
+    expect(quotes('Hallo,\n\nSie schrieben mir am 3.11.2025:\n> Ihre neue Karte kommt bis 10.11.')).toBe('Hallo,\n\nSie schrieben mir am 3.11.2025:');
+    expect(quotes('Meine Karte fehlt.\n> Ihre neue Karte kommt bis 10.11.\n\nSie ist bis heute nicht gekommen!')).toBe('Meine Karte fehlt.\nSie ist bis heute nicht gekommen!');
+  });
+
   it('still cuts a reply header: with an address, or with `>` lines under it', () => {
     for (const header of [
       'Am 03.11.2025 um 10:15 schrieb Kundenservice <service@bank.example>:\n\nSehr geehrter Kunde,',
@@ -256,5 +267,23 @@ describe('reply headers with a masked address', () => {
       expect(markLines(text.split('\n')).join(' '), text).toBe(marks);
       expect(markLines(masked.split('\n')).join(' '), masked).toBe(marks);
     }
+  });
+});
+
+describe('separator lines of other mail programs', () => {
+  const headers = 'Von: Ernst Vogel <ernst.vogel@web.de>\nAn: service@bank.example\nDatum: 05.03.26 09:58 (GMT+01:00)\nBetreff: Beschwerde\n\nIch warte seit drei Wochen auf meine Girocard.';
+
+  it("cuts Zimbra's and Samsung's separators with the message under them", () => {
+    for (const line of ['----- Weitergeleitete Mail -----', '----- Ursprüngliche Mail -----', '-------- Originalnachricht --------']) {
+      expect(quotes(`Zur Info\n\n${line}\n${headers}`), line).toBe('Zur Info');
+    }
+  });
+
+  it("cuts Lotus Notes' forward line, German and English, and reads no sentence about a forward as one", () => {
+    for (const line of ['----- Weitergeleitet von Petra Lang/PBM am 05.03.2026 10:12 -----', '----- Forwarded by Petra Lang/PBM on 03/05/2026 10:12 AM -----']) {
+      expect(quotes(`Zur Info\n\n${line}\n\n${headers}`), line).toBe('Zur Info');
+      expect(markLines([line])).toEqual(['forward']);
+    }
+    expect(markLines(['----- Weitergeleitet von Petra, bitte prüfen -----'])).toEqual(['text']);
   });
 });

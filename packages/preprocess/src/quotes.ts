@@ -1,6 +1,6 @@
 import { isBlank } from './blank.js';
 import { opensBareForward, textThenRule } from './forward-marker.js';
-import { DATE_KEYS, hasAddress, headerKey, isReplyHeader, isStatementRow, lineFacts, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
+import { DATE_KEYS, hasAddress, headerKey, isReplyHeader, isStatementRow, lineFacts, mayBeAttribution, mayStartHeader, QUOTE_MARK, speaksToReader, splitterKind } from './patterns.js';
 import { isDeviceLine, isGreetingLine, isSignOff, opensWithGreeting, type DeviceTest } from './signature.js';
 import { STARTS_LOWER } from './letter-case.js';
 
@@ -52,8 +52,9 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
       addressed = addressed || hasAddress(line);
       end = j + 1;
       blanks = 0;
-    } else if (blanks === 0 && end === j && !/[:：]/.test(line.slice(0, 25))) {
-      // A wrapped header value (a long To: list or subject) continues the previous key.
+    } else if (blanks === 0 && end === j && !/[:：]/.test(line.slice(0, 25)) && wrapsHeaderValue(lines[j - 1], lines[j])) {
+      // A wrapped header value (a long To: list or subject) continues the previous key; any other line ends the block
+      // (GMX and WEB.DE write the message's text right under `Betreff:`).
       addressed = addressed || hasAddress(line);
       end = j + 1;
     } else break;
@@ -62,6 +63,27 @@ function headerBlockLength(lines: readonly string[], i: number, facts: number, m
   if (keys.length < 2 || !(hasFrom || dated) || !(dated || addressed)) return 0;
   // Without an address the block must not sit among other fields: `Amount: EUR 500\nDate: 03/11/2025\nSubject: Rent` is a form.
   return addressed || !(isOtherField(lines[i - 1]) || isOtherField(lines[end])) ? end - i : 0;
+}
+
+/** The width mailers wrap lines at is 72 to 78 characters: a line this long that a word would take past 72 was wrapped. */
+const WRAPPED_LENGTH = 60;
+const WRAP_WIDTH = 72;
+
+/**
+ * Whether `line`, right under the header line (or wrapped value) `above`, carries on its value: folded (it opens
+ * with a blank), an address in `<>` opening it, after a comma or semicolon of an address list, or as the rest of a line long enough to have been
+ * wrapped (60 characters or more, the line's first word taking it past 72). Not a short `Betreff: Beschwerde` with
+ * the message's text right under it.
+ */
+export function wrapsHeaderValue(above: string, line: string): boolean {
+  const c0 = line.charCodeAt(0);
+  // Folded, or the address of a `From: Human Resources` wrapped onto a line of its own (`<hr@example.com>`).
+  if (c0 === 32 || c0 === 9 || c0 === 60) return true;
+  const a = above.trimEnd();
+  const end = a[a.length - 1];
+  if (end === ',' || end === ';') return true;
+  const word = /^\S*/.exec(line)?.[0].length ?? 0;
+  return a.length >= WRAPPED_LENGTH && a.length + 1 + word > WRAP_WIDTH;
 }
 
 /** A `Key: value` line whose key is no header key (`Amount: EUR 500`, `Betrag: 2.000 EUR`). */
@@ -194,10 +216,6 @@ export interface QuoteSplit {
   marks: readonly LineMark[];
 }
 
-/** The width mailers wrap lines at is 72 to 78 characters: a line this long that a word would take past 72 was wrapped. */
-const WRAPPED_LENGTH = 60;
-const WRAP_WIDTH = 72;
-
 /**
  * Whether `line` is the rest of the quoted line `above` that the mailer wrapped. Not under a question or a line
  * ending in `!`, `:` or `;`: that is an inline answer (`> Sollen wir Ihre Karte sperren?` / `ja, bitte sofort`). A
@@ -221,6 +239,12 @@ function continuesWrapped(above: string, line: string, below: string | undefined
 const STARTS_QUOTE = new Set<LineMark>(['header', 'splitter', 'forward', 'block']);
 const RULE_LINE = /^[-_=*~]{3,}$/;
 
+/** Index of the first line from `i` on that is no separator, header block or blank line. */
+function afterOpening(marks: readonly LineMark[], i: number): number {
+  while (i < marks.length && (marks[i] === 'splitter' || marks[i] === 'block' || marks[i] === 'empty')) i += 1;
+  return i;
+}
+
 /**
  * Text between two quoted runs after a reply began, an inline (interleaved) reply: where it ends, at the first
  * separator, forward, header block or reply header after that (an older thread under the answers), else the
@@ -233,7 +257,15 @@ function inlineReplyEnd(marks: readonly LineMark[]): number {
     if (m === 'empty') continue;
     if (STARTS_QUOTE.has(m)) {
       if (state === 3) return i;
-      // A reply header may open the quote that the answers interleave; anything else that starts a quote ends it.
+      // A reply header may open the quote that the answers interleave, and so may a separator and header block
+      // (Outlook's `-----Ursprüngliche Nachricht-----`, `Von:` ...) with the `>` lines right under them; anything else
+      // that starts a quote ends it.
+      if (m === 'splitter' || m === 'block') {
+        const j = afterOpening(marks, i);
+        if (j === marks.length || marks[j] !== 'quote') return -1;
+        i = j - 1;
+        continue;
+      }
       if (m !== 'header') return -1;
     }
     if (m === 'quote') {
@@ -333,6 +365,54 @@ class KeptAndQuoted {
 }
 
 /**
+ * Where the `>` block that starts at line `i` ends (its blank lines under it with it) when it stands between an
+ * attribution the writer's text keeps (`Sie schrieben mir am 3.11.2025:`, `Your colleague wrote to me:`: a line
+ * marked text that has a reply header's shape, `mayBeAttribution`) and more text of theirs: the customer quotes the
+ * bank to answer it (`Sie ist bis heute nicht gekommen!`). Else `i`.
+ */
+function citedBetweenText(lines: readonly string[], marks: readonly LineMark[], i: number): number {
+  let p = i - 1;
+  while (p >= 0 && marks[p] === 'empty') p -= 1;
+  if (p < 0 || marks[p] !== 'text' || !mayBeAttribution(lines[p])) return i;
+  let j = i;
+  while (j < lines.length && (marks[j] === 'quote' || marks[j] === 'empty')) j += 1;
+  return j < lines.length && marks[j] === 'text' ? j : i;
+}
+
+/**
+ * The split of an inline reply (`inlineReplyEnd`, the answers ending at `end`): the answers stay whole, with the
+ * questions they answer; an older thread under them goes. Of what opens the quote they interleave, a separator and
+ * header block go, and a reply header with no text of the writer's above it (or only a greeting or an introduction,
+ * `introducesQuote`), as at the top of a bottom-posted reply; under the writer's text a reply header stays, as other
+ * parsers keep it.
+ */
+function splitInline(lines: readonly string[], marks: readonly LineMark[], end: number): QuoteSplit {
+  let opened = false;
+  for (let k = 0; k < end && !opened; k += 1) opened = marks[k] === 'splitter' || marks[k] === 'block' || marks[k] === 'header';
+  if (!opened && end === lines.length) return { kept: lines, quoted: [], marks };
+  const split = new KeptAndQuoted();
+  const { kept, quoted } = split;
+  let textAbove = false;
+  for (let k = 0; k < end; k += 1) {
+    const m = marks[k];
+    if (m === 'splitter' || m === 'block' || (m === 'header' && (!textAbove || split.introducedByKept()))) {
+      split.moveRules();
+      quoted.push(lines[k]);
+      // The blank lines under it go with it, when a blank line above parts it from the text.
+      if (kept.length === 0 || isBlank(kept[kept.length - 1])) {
+        while (k + 1 < end && marks[k + 1] === 'empty') quoted.push(lines[++k]);
+      }
+      continue;
+    }
+    if (m === 'text') textAbove = true;
+    kept.push(lines[k]);
+  }
+  if (end < lines.length) split.moveRules();
+  for (let k = end; k < lines.length; k += 1) quoted.push(lines[k]);
+  return { kept, quoted, marks };
+}
+
+/**
  * Splits lines into the new text and the quoted part.
  * - A reply header, separator or header block ends the new text when new text stands above it, unless a
  *   `>` block follows it directly: then only that block goes and the text after it stays (bottom posting).
@@ -347,16 +427,7 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
   if (marks.every((m) => m === 'text' || m === 'empty')) return { kept: lines, quoted: [], marks };
   let inlineEnd = inlineReplyEnd(marks);
   if (inlineEnd >= 0 && marks[inlineEnd] === 'forward' && options.forwards === false) inlineEnd = lines.length;
-  if (inlineEnd >= 0) {
-    // The answers stay whole, with the questions they answer (and the reply header, as other parsers keep it); an
-    // older thread under them goes.
-    if (inlineEnd === lines.length) return { kept: lines, quoted: [], marks };
-    const kept = lines.slice(0, inlineEnd);
-    const quoted: string[] = [];
-    moveTrailingRules(kept, quoted);
-    for (let k = inlineEnd; k < lines.length; k += 1) quoted.push(lines[k]);
-    return { kept, quoted, marks };
-  }
+  if (inlineEnd >= 0) return splitInline(lines, marks, inlineEnd);
   const split = new KeptAndQuoted();
   const { kept, quoted } = split;
   let seenText = false;
@@ -392,6 +463,13 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       break;
     }
     if (mark === 'quote') {
+      const after = citedBetweenText(lines, marks, i);
+      if (after > i) {
+        // The writer quotes to say something about it: the `>` block stays with their text.
+        for (let k = i; k < after; k += 1) kept.push(lines[k]);
+        i = after - 1;
+        continue;
+      }
       quoted.push(lines[i]);
       // Blank lines between a quoted block and the text under it go with the quote.
       let j = i + 1;

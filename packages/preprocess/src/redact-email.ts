@@ -58,18 +58,23 @@ export function emailHits(text: string): Hit[] {
 const OBFUSCATED_AT = /[([{]at[)\]}]/i;
 /** A dot written in brackets: `(dot)`, `[dot]`, `(punkt)`, `[.]`, `(.)`. */
 const BRACKETED_DOT = String.raw`[ \t]?[([{](?:dot|punkt|\.)[)\]}][ \t]?`;
+/** Top-level domains an address spelled out in words may end with: a known one, so that prose (`at home dot`) stays. */
+const SPELLED_TLDS = 'com|net|org|info|biz|de|at|ch|li|lu|nl|be|fr|it|es|uk|eu|io|us|ca|au|pl|dk|se|no|fi|pt|cz|ie';
 /**
- * `max.mustermann(at)example.de`, `anna [at] example [dot] com`, `max[at]example[.]de`: the local part, the `at`, the
- * domain with `.` or a bracketed dot.
+ * A dot between blanks before a known top-level domain (`gmx . de`), as an address with a bracketed `at` has it
+ * (`hans.meier (at) gmx . de`): prose after a bracketed `at` (`(at) home . Then`) ends with no such domain.
+ */
+const SPACED_DOT = String.raw`[ \t]\.[ \t](?=(?:${SPELLED_TLDS})(?![\w-]))`;
+/**
+ * `max.mustermann(at)example.de`, `anna [at] example [dot] com`, `max[at]example[.]de`, `hans.meier (at) gmx . de`: the
+ * local part, the `at`, the domain with `.`, a bracketed dot, or a dot between blanks before its top-level domain.
  */
 const OBFUSCATED_EMAIL = new RegExp(
-  String.raw`(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|${BRACKETED_DOT})[A-Za-z0-9-]{1,63}){0,4}?(?:\.|${BRACKETED_DOT})[A-Za-z]{2,24}(?![\w-])`,
+  String.raw`(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|${BRACKETED_DOT})[A-Za-z0-9-]{1,63}){0,4}?(?:\.|${BRACKETED_DOT}|${SPACED_DOT})[A-Za-z]{2,24}(?![\w-])`,
   'gi',
 );
 /** ` dot ` or ` punkt ` between words: where an address spelled out in words may be. */
 const SPELLED_DOT = /[ \t](?:dot|punkt)[ \t]/i;
-/** Top-level domains an address spelled out in words may end with: a known one, so that prose (`at home dot`) stays. */
-const SPELLED_TLDS = 'com|net|org|info|biz|de|at|ch|li|lu|nl|be|fr|it|es|uk|eu|io|us|ca|au|pl|dk|se|no|fi|pt|cz|ie';
 /** Words after ` at ` that start prose, not a domain (`invested at the dot com peak`). */
 const NOT_DOMAIN = 'the|a|an|this|that|my|our|your|his|her|their|its|der|die|das|dem|den|des|ein|eine|einem|einer|meiner|meinem|unserer|unserem';
 /**

@@ -205,6 +205,9 @@ describe('redactPii', () => {
     expect(redactPii('Bitte an anna@bäckerei-müller.de oder jörg.müller@example.de, Grüße an zoë@café.fr.').text).toBe('Bitte an [EMAIL] oder [EMAIL], Grüße an [EMAIL].');
     expect(redactPii('Bitte an max.mustermann(at)example.de oder anna [at] example [dot] com, nicht a@b.de').text).toBe('Bitte an [EMAIL] oder [EMAIL], nicht [EMAIL]');
     expect(redactPii('max[at]example[.]de, max (at) example (punkt) de, anna [at] example (.) com').text).toBe('[EMAIL], [EMAIL], [EMAIL]');
+    // A dot between blanks before a known top-level domain, after a bracketed `at`; not prose after one.
+    expect(redactPii('Mail: hans.meier (at) gmx . de bitte').text).toBe('Mail: [EMAIL] bitte');
+    expect(redactPii('max(at)home . Then we go').text).toBe('max(at)home . Then we go');
     expect(redactPii('Schreiben Sie an max.mustermann at example dot com oder max dot mustermann at example punkt de.').text).toBe('Schreiben Sie an [EMAIL] oder [EMAIL].');
     expect(redactPii('anna at mail dot example dot co dot uk, MAX AT EXAMPLE DOT COM').text).toBe('[EMAIL], [EMAIL]');
     // Spelled out: not `at` before a real dot, an article after `at`, or no known top-level domain after the last `dot`.

@@ -473,6 +473,51 @@ describe('signatures, device lines, disclaimers and footers', () => {
       expect(r.removed.map((p) => p.kind)).toEqual([kind]);
     }
   });
+
+  it("cuts a firm's privacy notice with its link, and the signature above it; not a customer's sentence about data protection", () => {
+    const signed = 'bitte Konto eröffnen.\n\nMit freundlichen Grüßen\nSandra Böhm\nTel.: 0711 / 78 90 12';
+    for (const notice of [
+      'Informationen zum Datenschutz finden Sie unter www.boehm-logistik.de/datenschutz',
+      'Hinweise zum Datenschutz: https://www.boehm-logistik.de/datenschutz',
+      'Unsere Datenschutzhinweise nach Art. 13 DSGVO finden Sie hier: https://www.boehm-logistik.de/datenschutz',
+      'Information on data protection: https://www.example.com/privacy',
+    ]) {
+      const r = visible(`${signed}\n\n${notice}`);
+      expect(r.text, notice).toBe('bitte Konto eröffnen.');
+      expect(r.removed.map((p) => p.kind)).toEqual(['footer', 'signature']);
+    }
+    for (const own of [
+      'Hier ist der Datenschutzbeauftragte bereits informiert.',
+      'Zum Datenschutz: Meine Daten bitte nach Art. 17 DSGVO löschen, siehe www.example.com/formular',
+      'Der Datenschutz Ihrer App ist mangelhaft, siehe https://www.example.com/test. Ich erwarte eine Antwort.',
+    ]) {
+      const text = `Mein Vater ist am 3. März verstorben.\n\n${own}`;
+      expect(visible(text).text, own).toBe(text);
+    }
+  });
+
+  it('looks past a short last paragraph with a long line for the closing and signature above it, and keeps that paragraph', () => {
+    const signed = 'bitte Konto eröffnen.\n\nMit freundlichen Grüßen\nSandra Böhm\nTel.: 0711 / 78 90 12';
+    for (const tail of [
+      'Besuchen Sie uns auf der BAU 2027 in München, Halle B2, Stand 310, wir freuen uns auf Sie.',
+      'Kontonummer 1234567, bitte bis Freitag eröffnen, da sonst die Frist für die Förderung abläuft.',
+    ]) {
+      const r = visible(`${signed}\n\n${tail}`);
+      expect(r.text, tail).toBe(`bitte Konto eröffnen.\n\n${tail}`);
+      expect(r.signature).toBe('Mit freundlichen Grüßen\nSandra Böhm\nTel.: 0711 / 78 90 12');
+    }
+    // The name no longer reaches the model's text; with names masked the paragraph is as it was.
+    const named = cleanEmail({ body: `${signed}\n\nBesuchen Sie uns auf der BAU 2027 in München, Halle B2, Stand 310.` }, { redact: { names: true } });
+    expect(named.text).toBe('bitte Konto eröffnen.\n\nBesuchen Sie uns auf der BAU 2027 in München, Halle B2, Stand 310.');
+    // Not past a long paragraph (four lines), nor to a closing without a line under it, nor to thanks before a question.
+    for (const text of [
+      `${signed}\n\nZeile eins eines langen Absatzes\nZeile zwei\nZeile drei\nZeile vier, die länger ist als jede Zeile einer Signatur es wäre.`,
+      'bitte Konto eröffnen.\n\nViele Grüße\n\nIch habe noch eine Frage: wie lange dauert die Kontoeröffnung bei Ihnen normalerweise?',
+      'Call me, please.\n\nThanks in advance,\nsome long text here which does not look like a signature at all',
+    ]) {
+      expect(visible(text).text, text).toBe(text);
+    }
+  });
 });
 
 /** Lines that start like sign-offs: any case, punctuation and blanks after, a name, markers around. */

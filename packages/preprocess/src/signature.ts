@@ -291,7 +291,7 @@ const DISCLAIMER_WORD =
 /** The sender writing about themselves: boilerplate is impersonal. */
 const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
-  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|(?:avast|avg)\b[^\n]{0,60}auf viren (?:ge|über)prüft|checked for viruses by (?:avast|avg)\b/i;
+  /mailing list|mailman|listinfo|unsubscribe|abmelden|abbestellen|newsletter|follow us|folgen sie uns|view (?:this e-?mail )?in (?:your )?browser|im browser (?:anzeigen|ansehen|öffnen)|privacy policy|datenschutzerklärung|impressum|you are receiving this|sie erhalten diese|manage (?:your )?(?:email )?preferences|www\.(?:avast|avg)\.com|(?:avast|avg)\b[^\n]{0,60}auf viren (?:ge|über)prüft|checked for viruses by (?:avast|avg)\b|datenschutz|privacy (?:notice|statement|information)|data protection/i;
 const RULE = /^[-_=*~#.\s]{3,}$/;
 /**
  * The words of a footer that asks to spare paper (`Bitte denken Sie an die Umwelt, bevor Sie diese E-Mail ausdrucken.`,
@@ -360,6 +360,13 @@ const REQUEST_START = /^\W{0,3}(?:bitte|please|pls|kindly|könnten sie|können s
  */
 const WEAK_FOOTER = /^(?:unsubscribe|abmelden|abbestellen|newsletter|privacy policy|datenschutzerklärung|impressum)$/i;
 const FOOTER_CONTEXT = /https?:|www\.|\||click|klicken|\bhier\b|\bhere\b|©/i;
+/**
+ * A firm's privacy notice (`Informationen zum Datenschutz finden Sie unter www…`, `Hinweise zum Datenschutz: https://…`,
+ * `Unsere Datenschutzhinweise nach Art. 13 DSGVO finden Sie hier: https://…`): the word counts only with a link, not
+ * with `hier` alone, which a customer's own sentence about data protection may say.
+ */
+const PRIVACY_FOOTER = /^(?:datenschutz|privacy (?:notice|statement|information)|data protection)$/i;
+const LINK = /https?:\/\/|www\./i;
 
 /** What a trailing paragraph's first lines read like: a disclaimer, a footer, or neither. */
 function legalKind(text: string): RemovedKind | undefined {
@@ -387,6 +394,7 @@ function legalKind(text: string): RemovedKind | undefined {
   if (words.size >= 3) return 'disclaimer';
   const footer = text.match(FOOTER)?.[0];
   if (footer === undefined) return undefined;
+  if (PRIVACY_FOOTER.test(footer)) return LINK.test(text) ? 'footer' : undefined;
   return !WEAK_FOOTER.test(footer) || FOOTER_CONTEXT.test(text) ? 'footer' : undefined;
 }
 
@@ -679,6 +687,47 @@ function stackedClosingsStart(lines: readonly string[], start: number): number {
   return first;
 }
 
+/** The most lines of a last paragraph that `removeSignature` looks past for the closing above it, and its most characters. */
+const TAIL_MAX_LINES = 3;
+const TAIL_MAX_CHARS = 300;
+
+/**
+ * The delimiter and the closing among the last lines up to `last` (`removeSignature`), and the long line that ended
+ * the scan (-1 for none).
+ */
+function scanForSignature(lines: readonly string[], last: number): { delimiter: number; signOff: number; longAt: number } {
+  let delimiter = -1;
+  let signOff = -1;
+  for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
+    const line = lines[i];
+    if (isDelimiterAt(lines, i)) delimiter = i;
+    // Thanks that end the text are the message's last words, no closing: a closing above them is looked for.
+    else if (signOff < 0 && !(i === last && isThanks(line)) && isClosingAt(lines, i, last)) signOff = i;
+    if (isLongLine(line)) return { delimiter, signOff, longAt: i };
+  }
+  return { delimiter, signOff, longAt: -1 };
+}
+
+/**
+ * The last line above the last paragraph, when that paragraph is short (at most TAIL_MAX_LINES lines and
+ * TAIL_MAX_CHARS characters), holds the long line `longAt` that ended the scan, and stands under a blank line; else -1.
+ * Such a paragraph (`Besuchen Sie uns auf der BAU 2027 in München, Halle B2, Stand 310.`) hid the closing and
+ * signature above it; it stays, only the signature goes.
+ */
+function blockAboveTail(lines: readonly string[], last: number, longAt: number): number {
+  let first = last;
+  let chars = lines[last].length;
+  while (first > 0 && !isBlank(lines[first - 1])) {
+    first -= 1;
+    chars += lines[first].length;
+    if (last - first >= TAIL_MAX_LINES || chars > TAIL_MAX_CHARS) return -1;
+  }
+  if (longAt < first || chars > TAIL_MAX_CHARS) return -1;
+  let above = first - 1;
+  while (above > 0 && isBlank(lines[above])) above -= 1;
+  return above > 0 && !isBlank(lines[above]) ? above : -1;
+}
+
 /**
  * Finds the signature in the last lines: a `-- ` delimiter (the highest one wins), else the lowest sign-off line
  * (`Viele Grüße`, `Best regards, Anna`) followed only by short lines, else a final `-Name` line.
@@ -688,14 +737,18 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   const lines = input;
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last -= 1;
-  let delimiter = -1;
-  let signOff = -1;
-  for (let i = last; i > 0 && last - i <= SIG_MAX_LINES; i -= 1) {
-    const line = lines[i];
-    if (isDelimiterAt(lines, i)) delimiter = i;
-    // Thanks that end the text are the message's last words, no closing: a closing above them is looked for.
-    else if (signOff < 0 && !(i === last && isThanks(line)) && isClosingAt(lines, i, last)) signOff = i;
-    if (isLongLine(line)) break;
+  const scan = scanForSignature(lines, last);
+  let { delimiter, signOff } = scan;
+  // Where the signature's block ends: `last`, or the line above a short last paragraph that stopped the scan.
+  let sigLast = last;
+  if (delimiter < 0 && signOff < 0 && scan.longAt >= 0) {
+    const blockLast = blockAboveTail(lines, last, scan.longAt);
+    if (blockLast >= 0) {
+      const again = scanForSignature(lines, blockLast);
+      const found = again.delimiter >= 0 ? again.delimiter : again.signOff;
+      // Only a closing (or delimiter) with lines of its own under it: `Mit freundlichen Grüßen\nSandra Böhm\nTel.: …`.
+      if (found >= 0 && found < blockLast) [delimiter, signOff, sigLast] = [again.delimiter, again.signOff, blockLast];
+    }
   }
   let start = delimiter >= 0 ? delimiter : signOff;
   if (start < 0 && last > 0 && DASH_NAME.test(lines[last].trim()) && !isListItemAbove(lines, last)) start = last;
@@ -706,12 +759,12 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   if (!above.some((l) => l.trim() !== '')) return { lines, removed: [] };
   // A postscript under the signature is the sender's text again: it stays, and so does a sentence under a
   // closing and name (`Mit freundlichen Grüßen\nAnna Schmidt\nBitte bestätigen Sie mir die Kündigung.`).
-  let end = last + 1;
+  let end = sigLast + 1;
   // Whether a blank line stands between the closing's block and line k: a paragraph of its own (`isAddedLine`). Not
   // one between the closing and the name (`Mit freundlichen Grüßen\n\nAnna Schmidt`), as in a letter.
   let block = false;
   let below = false;
-  for (let k = start + 1; k <= last; k += 1) {
+  for (let k = start + 1; k <= sigLast; k += 1) {
     if (isBlank(lines[k])) {
       below = block;
       continue;
@@ -724,7 +777,9 @@ export function removeSignature(input: readonly string[]): TailRemoval {
     }
   }
   // A sentence right under the closing (`Thanks,\nAlso, can you send ...?`): no signature, the text goes on.
-  if (start === signOff && end < last + 1 && !POSTSCRIPT.test(lines[end]) && lines.slice(start + 1, end).every(isBlank)) return { lines, removed: [] };
+  if (start === signOff && end < sigLast + 1 && !POSTSCRIPT.test(lines[end]) && lines.slice(start + 1, end).every(isBlank)) return { lines, removed: [] };
+  // The last paragraph the scan looked past stays, with the blank lines above the signature (not those under it too).
+  if (end === sigLast + 1) while (end <= last && isBlank(lines[end])) end += 1;
   const signature = lines.slice(start, end).join('\n').trim();
   const kept = end > last ? above : [...above, ...lines.slice(end, last + 1)];
   return { lines: kept, removed: [{ kind: 'signature', text: signature }], signature };
