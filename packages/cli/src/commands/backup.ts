@@ -36,7 +36,7 @@ const CHUNK_BYTES = 1024 * 1024;
 /** A failure of `backup` (exit code 1): the code says which. */
 export class BackupError extends Error {
   constructor(
-    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_DATABASE_UNREADABLE' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_FORMAT_TOO_NEW' | 'BACKUP_VERIFY_FAILED',
+    readonly code: 'BACKUP_HOME_NOT_FOUND' | 'BACKUP_HOME_EMPTY' | 'BACKUP_KEY_FILE_NOT_FOUND' | 'BACKUP_DATABASE_INVALID' | 'BACKUP_DATABASE_UNREADABLE' | 'BACKUP_REGISTRY_INVALID' | 'BACKUP_MODEL_DAMAGED' | 'BACKUP_NOT_FOUND' | 'BACKUP_NOT_A_BACKUP' | 'BACKUP_FORMAT_TOO_NEW' | 'BACKUP_VERIFY_FAILED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -342,8 +342,15 @@ const sizeOf = (file: string) => stat(file).then(
   () => 0,
 );
 
+/** What the backup checks a registered version's copy against: its status, the champion or not, its manifest's sha256 as registered. */
+interface IndexedModel {
+  status: string;
+  champion: boolean;
+  manifestSha256?: string;
+}
+
 /** The registry's index, checked as the registry checks it; `shown` names the file in errors. */
-function parseIndex(text: string, shown: string): { versions: number; champion: string | null; models: string[] } {
+function parseIndex(text: string, shown: string): { versions: number; champion: string | null; models: string[]; indexed: Map<string, IndexedModel> } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -357,7 +364,51 @@ function parseIndex(text: string, shown: string): { versions: number; champion: 
   }
   const { versions, champion } = parsed.data;
   // A pruned version keeps its record, not its folder (prune removes the folder after marking it, outside the lock).
-  return { versions: versions.length, champion, models: versions.filter((v) => v.prunedAt === undefined).map((v) => v.id) };
+  const kept = versions.filter((v) => v.prunedAt === undefined);
+  const indexed = new Map(kept.map((v) => [v.id, { status: v.status, champion: v.id === champion, ...(v.manifestSha256 === undefined ? {} : { manifestSha256: v.manifestSha256 }) }]));
+  return { versions: versions.length, champion, models: kept.map((v) => v.id), indexed };
+}
+
+/** A version a restore must be able to serve (the champion, an Approved one a rollback or `registry champion` may go to). */
+const mustServe = (v: IndexedModel | undefined): boolean => v !== undefined && (v.champion || v.status === 'Approved');
+
+/** What a version is, as the backup says it: `the champion`, `Approved`, `Rejected`, ... */
+const standing = (v: IndexedModel | undefined): string => (v === undefined ? 'not in registry.json' : v.champion ? 'the champion' : v.status);
+
+/** How a version is named in what the backup says: `<id> (the champion)`, `<id> (Approved)`. */
+const described = (id: string, v: IndexedModel | undefined): string => `${id} (${standing(v)})`;
+
+/**
+ * What is wrong with a model folder's files against its manifest.json, as the registry checks a version before it
+ * serves (`registry champion`, a server's load): manifest.json there and, when registry.json records its sha256, the
+ * one registered; every file it lists (`files`) there with that sha256. `hashes`: the sha256 of each file in the
+ * folder, by name (what the backup hashed as it copied it, or `--verify` as it read it); `manifest`: manifest.json's
+ * text. An empty list when the folder is whole.
+ */
+export function modelFolderProblems(hashes: ReadonlyMap<string, string>, manifest: string | undefined, registeredSha256?: string): string[] {
+  const own = hashes.get('manifest.json');
+  if (own === undefined || manifest === undefined) return ['manifest.json is missing'];
+  const problems: string[] = [];
+  if (registeredSha256 !== undefined && own !== registeredSha256) problems.push('manifest.json was changed after registration (its sha256 is not the one registry.json records)');
+  let files: unknown;
+  try {
+    files = (JSON.parse(manifest) as { files?: unknown }).files;
+  } catch (error) {
+    return [...problems, `manifest.json is not JSON (${(error as Error).message})`];
+  }
+  if (files === null || typeof files !== 'object' || Array.isArray(files)) return [...problems, 'manifest.json lists no file sha256s (`files`)'];
+  for (const [name, expected] of Object.entries(files as Record<string, unknown>)) {
+    const found = hashes.get(name);
+    if (found === undefined) problems.push(`${name} is missing (manifest.json lists it)`);
+    else if (found !== expected) problems.push(`${name} does not match its sha256 in manifest.json (changed since registration)`);
+  }
+  return problems;
+}
+
+/** The sha256 of each file of `models/<id>/` among `files` (paths relative to the backup), by name; files in subfolders are left out. */
+function folderHashes(id: string, files: readonly { path: string; sha256: string }[]): Map<string, string> {
+  const prefix = `models/${id}/`;
+  return new Map(files.filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes('/')).map((f) => [f.path.slice(prefix.length), f.sha256]));
 }
 
 /** Copies one model folder; undefined when it went away meanwhile (pruned, moved aside), its partial copy removed. */
@@ -405,7 +456,7 @@ async function copyRegistry(home: string, root: string, options: BackupOptions, 
     path.join(home, REGISTRY_LOCK_FILE),
     async () => {
       const files: BackupFile[] = [];
-      let summary: { versions: number; champion: string | null; models: string[] };
+      let summary: { versions: number; champion: string | null; models: string[]; indexed?: Map<string, IndexedModel> };
       if (await exists(indexFile)) {
         files.push(...(await copyPlanned(root, [{ from: indexFile, to: 'registry.json', bytes: 0 }], 'backup registry', options, made)));
         // The copy is read, not the file: what the backup lists is what it holds.
@@ -422,21 +473,44 @@ async function copyRegistry(home: string, root: string, options: BackupOptions, 
         copied.delete(id);
       }
       const models: string[] = [];
+      // Versions a restore could not serve: the champion or an Approved version whose folder is gone or not as its manifest says.
+      const damaged: string[] = [];
       for (const id of summary.models) {
+        const v = summary.indexed?.get(id);
         const files = copied.get(id) ?? ((await isDirectory(path.join(modelsDir, id))) ? await copyModel(root, modelsDir, id, options, made, note) : undefined);
         if (files === undefined) {
-          note(`models/${id} is missing though registry.json lists it (not pruned): not in the backup`);
+          if (mustServe(v)) damaged.push(`${described(id, v)}: its folder ${path.join(modelsDir, id)} is missing`);
+          else note(`models/${id} is missing though registry.json lists it (not pruned): not in the backup`);
           continue;
         }
         copied.set(id, files);
         models.push(id);
+        // Checked against its manifest with the sha256 the copy computed; the manifest read from the copy.
+        const manifest = await readFile(path.join(root, 'models', id, 'manifest.json'), 'utf8').catch(() => undefined);
+        const problems = modelFolderProblems(folderHashes(id, files), manifest, v?.manifestSha256);
+        if (problems.length === 0) continue;
+        if (mustServe(v)) damaged.push(`${described(id, v)}: ${problems.join('; ')} in ${path.join(modelsDir, id)}`);
+        else note(`models/${id} (${standing(v)}) is not whole: ${problems.join('; ')}; backed up as it is (\`registry approve\` and \`registry champion\` refuse it until its folder is whole again)`);
       }
+      if (damaged.length > 0) throw damagedModelsError(damaged, options.out);
       for (const id of models) files.push(...(copied.get(id) ?? []));
       const aside = (await readdir(modelsDir).catch(() => [] as string[])).filter((name) => name.startsWith('.unlisted-'));
       if (aside.length > 0) note(`models/ holds ${aside.length} folder(s) the registry moved aside (${aside.slice(0, 2).join(', ')}${aside.length > 2 ? ', ...' : ''}): not backed up; copy them by hand if they are needed`);
       return { summary: { versions: summary.versions, champion: summary.champion, models }, files };
     },
     { timeoutMs: LOCK_WAIT_MS, heldBy: 'the registry is being written by another mailroute command (a train registering, an approval, a prune) for longer than the backup waits' },
+  );
+}
+
+/** BACKUP_MODEL_DAMAGED: versions a restore of this backup could not serve, each with what is wrong, and what to do. */
+function damagedModelsError(damaged: readonly string[], out: string): BackupError {
+  const named = damaged.slice(0, 3).join('; ') + (damaged.length > 3 ? `; and ${damaged.length - 3} more` : '');
+  return new BackupError(
+    'BACKUP_MODEL_DAMAGED',
+    `${plural(damaged.length, 'model')} the registry may serve ${damaged.length > 1 ? 'are' : 'is'} not whole: ${named}. No server could load ${damaged.length > 1 ? 'them' : 'it'} from a restore of this backup. ` +
+      `Copy an intact copy of ${damaged.length > 1 ? 'each folder' : 'the folder'} back where it is named (an earlier backup's models/<id>: \`mailroute backup --verify <backup>\` checks it), ` +
+      'or, if the version must not serve, reject it (`mailroute registry reject <id> --note <why>`; for the champion this rolls back to an earlier one); then back up again. ' +
+      `Nothing was written to ${out}`,
   );
 }
 
@@ -635,6 +709,10 @@ export interface VerifyResult {
   files: number;
   bytes: number;
   manifest: BackupManifest;
+  /** The model folders whose files match their manifest.json. */
+  models: number;
+  /** Of `problems`, those of a model the registry may serve (the champion, an Approved one) against its manifest.json, or missing. */
+  modelProblems: number;
 }
 
 /** The files under `dir`, relative with `/`. */
@@ -691,6 +769,8 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
   const problems: string[] = [];
   const notes: string[] = [];
   const listed = new Set<string>();
+  // The sha256 of each file as read, to check each model's files against its manifest.json.
+  const read: { path: string; sha256: string }[] = [];
   let bytes = 0;
   const toRead = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
   const reading = toRead >= PROGRESS_BYTES ? options.progress?.('backup verify sha256') : undefined;
@@ -712,6 +792,7 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
       const before = bytes;
       const found = await hashFile(full, false, reading && ((n) => reading.update(Math.min(before + n, toRead), toRead)));
       bytes += found.bytes;
+      read.push({ path: file.path, sha256: found.sha256 });
       if (found.bytes !== file.bytes) problems.push(`${file.path}: ${found.bytes} bytes, backup.json says ${file.bytes}`);
       else if (found.sha256 !== file.sha256) problems.push(`${file.path}: its sha256 differs from backup.json's (changed since the backup)`);
     }
@@ -721,6 +802,9 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
   for (const name of (await filesIn(dir)).sort()) {
     if (name !== MANIFEST_FILE && !listed.has(name)) problems.push(`${name}: not listed in backup.json`);
   }
+  const before = problems.length;
+  const models = await checkModelFolders(dir, manifest, read, problems, notes);
+  const modelProblems = problems.length - before;
   const db = manifest.database;
   if (db !== null && listed.has(DB_FILE) && !problems.some((p) => p.startsWith(`${DB_FILE}:`))) {
     try {
@@ -739,7 +823,42 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
       problems.push((error as Error).message);
     }
   } else if (db !== null && !listed.has(DB_FILE)) problems.push(`backup.json names a database but lists no ${DB_FILE}`);
-  return { dir, ok: problems.length === 0, problems, notes, files: manifest.files.length, bytes, manifest };
+  return { dir, ok: problems.length === 0, problems, notes, files: manifest.files.length, bytes, manifest, models, modelProblems };
+}
+
+/**
+ * Checks each model folder of a backup against its manifest.json (`modelFolderProblems`), with the sha256 of its files
+ * as `verifyBackup` read them (`read`), and that the champion and every Approved version registry.json lists (not
+ * pruned) is in it: a backup whose files all match backup.json may still hold a champion no server can load (copied
+ * so). What is wrong with those goes to `problems`; with a Rejected or pending version, to `notes`. A folder with a
+ * file that does not match backup.json is left out: that problem is said already. Returns how many folders matched.
+ */
+async function checkModelFolders(dir: string, manifest: BackupManifest, read: readonly { path: string; sha256: string }[], problems: string[], notes: string[]): Promise<number> {
+  const registry = manifest.registry;
+  if (registry === null) return 0;
+  let indexed: Map<string, IndexedModel> | undefined;
+  if (read.some((f) => f.path === 'registry.json')) {
+    try {
+      indexed = parseIndex(await readFile(path.join(dir, 'registry.json'), 'utf8'), 'registry.json').indexed;
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  const held = new Set(registry.models);
+  for (const [id, v] of indexed ?? []) {
+    if (!held.has(id) && mustServe(v)) problems.push(`models/${id}: not in the backup, though registry.json lists it as ${standing(v)} (its folder was missing when the backup was made): a restore could not serve it`);
+  }
+  let whole = 0;
+  for (const id of registry.models) {
+    if (problems.some((p) => p.startsWith(`models/${id}/`))) continue;
+    const v = indexed?.get(id);
+    const text = await readFile(path.join(dir, 'models', id, 'manifest.json'), 'utf8').catch(() => undefined);
+    const found = modelFolderProblems(folderHashes(id, read), text, v?.manifestSha256);
+    if (found.length === 0) whole++;
+    else if (mustServe(v)) problems.push(`models/${id} (${standing(v)}): ${found.join('; ')}: a restore could not serve it`);
+    else notes.push(`models/${id} (${standing(v)}) is not whole: ${found.join('; ')}`);
+  }
+  return whole;
 }
 
 /** What `backup --verify` prints when the backup is whole. */
@@ -749,6 +868,7 @@ export function verifyReport(result: VerifyResult): string {
   return [
     `backup ${result.dir} is whole: ${plural(result.files, 'file')} (${formatBytes(result.bytes)}) match the sizes and sha256 of ${MANIFEST_FILE}`,
     db === null ? `  no database in it (the home had no ${DB_FILE})` : `  ${DB_FILE}: integrity_check ok; ${plural(db.rows.predictions, 'prediction')} and ${db.rows.feedback} feedback, as recorded`,
+    ...(manifest.registry === null || manifest.registry.models.length === 0 ? [] : [`  models/: ${result.models} of ${plural(manifest.registry.models.length, 'model folder')} match their manifest.json (every file it lists, with its sha256)`]),
     `  made ${manifest.createdAt} of ${manifest.home} on ${manifest.host} by mailroute ${manifest.mailrouteVersion}${manifest.mailrouteCommit === undefined ? '' : ` (commit ${manifest.mailrouteCommit})`}`,
     '',
   ].join('\n');
@@ -777,7 +897,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       `Back up MAILROUTE_HOME while mailroute serve runs: ${DB_FILE} (one SQLite snapshot), the registry (registry.json, models/, under its lock), runs/ and the API key file, into a new folder (mode 0700, files 0600) with ${MANIFEST_FILE} (sizes, sha256, row counts); --verify checks one`,
     )
     .option('--out <dir>', 'the backup folder to create; it must not exist, or be empty (a failed backup leaves nothing there)')
-    .option('--verify <dir>', `check a backup instead: every file against ${MANIFEST_FILE}'s size and sha256, and the database's integrity_check, data version and row counts`)
+    .option('--verify <dir>', `check a backup instead: every file against ${MANIFEST_FILE}'s size and sha256, each model folder against its manifest.json, and the database's integrity_check, data version and row counts`)
     .option('--home <dir>', 'the home to back up (env MAILROUTE_HOME)')
     .option('--api-keys <file>', `the API key file the server reads (env MAILROUTE_API_KEYS_FILE; default <home>/${API_KEYS_FILE}), saved as ${API_KEYS_FILE}`)
     .option('--json', `print ${MANIFEST_FILE} (with --verify: the check's result) as JSON`)
@@ -793,7 +913,9 @@ export function registerBackup(program: Command, ctx: CliContext): void {
         for (const n of result.notes) ctx.stderr.write(safeLines(`note: ${n}\n`));
         if (flags.json) await writeStdout(ctx.stdout, `${safeJson({ ok: result.ok, problems: result.problems, notes: result.notes, files: result.files, bytes: result.bytes, manifest: result.manifest })}\n`);
         if (!result.ok) {
-          if (!flags.json) await writeStdout(ctx.stdout, safeLines(`backup ${dir} does not match its ${MANIFEST_FILE}:\n${result.problems.map((p) => `  ${p}\n`).join('')}`));
+          // Its files may all match backup.json and a model still not be whole (copied so): said as such.
+          const heading = result.modelProblems === result.problems.length ? `holds ${plural(result.modelProblems, 'model')} the registry may serve that ${result.modelProblems > 1 ? 'are' : 'is'} not whole (its files match ${MANIFEST_FILE})` : `does not match its ${MANIFEST_FILE}`;
+          if (!flags.json) await writeStdout(ctx.stdout, safeLines(`backup ${dir} ${heading}:\n${result.problems.map((p) => `  ${p}\n`).join('')}`));
           const shown = result.problems.slice(0, 2).join('; ');
           throw new BackupError('BACKUP_VERIFY_FAILED', `${dir}: ${plural(result.problems.length, 'problem')}: ${shown}${result.problems.length > 2 ? `; and ${result.problems.length - 2} more` : ''}`);
         }

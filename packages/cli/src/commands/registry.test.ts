@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
@@ -362,6 +362,46 @@ describe('mailroute registry', () => {
     const fallback = await run(['registry', 'reject', 'm-c', '--note', 'worse'], home);
     expect(fallback.stdout).toMatch(/the champion is now m-d \(version 4, no earlier champion is Approved: the newest Approved version whose gate did not fail\)/);
     expect(fallback.stderr).toContain('warning: m-d, the champion now, has no gate result on record');
+  });
+
+  it('rolls back past an earlier champion whose folder was moved away, saying so; refuses the reject when none is intact, changing nothing; list marks what is gone', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-rollback-gone-'));
+    const reg = createLocalRegistry({ home });
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.register(artifact(id));
+    for (const id of ['m-a', 'm-b', 'm-c']) await reg.approve(id);
+    const moved = (id: string) => renameSync(path.join(home, 'models', id), path.join(home, `moved-${id}`));
+    const back = (id: string) => renameSync(path.join(home, `moved-${id}`), path.join(home, 'models', id));
+    moved('m-b');
+    const onnxOfA = readFileSync(path.join(home, 'models', 'm-a', 'model.onnx'));
+    rmSync(path.join(home, 'models', 'm-a', 'model.onnx'));
+
+    // The list says what is gone, without hashing anything.
+    const list = await run(['registry', 'list'], home);
+    expect(list.stdout).toMatch(/\n2 +m-b +Approved \(missing\) /);
+    expect(list.stdout).toMatch(/\n1 +m-a +Approved \(missing\) /);
+    expect(list.stdout).toMatch(/\n3 +m-c \* +Approved {2}/);
+    expect(list.stdout).toContain(`status (missing): files of its artifact are gone from ${path.join(home, 'models')}/<id> (m-b: its folder is missing; m-a: model.onnx is missing); no server can load it and a rollback passes over it`);
+    const json = JSON.parse((await run(['registry', 'list', '--json'], home)).stdout) as { versions: (ModelVersion & { artifactMissing?: string })[] };
+    expect(json.versions.map((v) => [v.id, v.artifactMissing])).toEqual([['m-c', undefined], ['m-b', 'its folder is missing'], ['m-a', 'model.onnx is missing']]);
+
+    // Neither earlier champion is intact: refused, exit code 1, the champion stays, registry.json as it was.
+    const index = readFileSync(path.join(home, 'registry.json'), 'utf8');
+    const refused = await run(['registry', 'reject', 'champion', '--note', 'incident'], home);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^mailroute: \[REGISTRY_NO_ROLLBACK\] model "m-c" is the champion and was not rejected: no version a rollback could go back to has an intact artifact \(model "m-b": its folder .* is missing \(moved or deleted\) \[REGISTRY_ARTIFACT_TAMPERED\]; model "m-a": model\.onnx is missing in .*\); nothing changed: "m-c" stays the champion/);
+    expect(readFileSync(path.join(home, 'registry.json'), 'utf8')).toBe(index);
+    expect((await run(['registry', 'champion'], home)).stdout).toMatch(/^m-c /);
+
+    // m-a's model.onnx put back: the rollback passes over m-b, says so, and goes to m-a.
+    writeFileSync(path.join(home, 'models', 'm-a', 'model.onnx'), onnxOfA);
+    const rolled = await run(['registry', 'reject', 'champion', '--note', 'incident'], home);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.stdout).toMatch(/^m-c: Rejected; it was the champion: the champion is now m-a \(version 1, the last champion before it still Approved, passing over m-b: its artifact is not intact\); servers using this registry switch to it/);
+    expect(rolled.stderr).toContain(`warning: the rollback passed over m-b (version 2): its folder ${path.join(home, 'models', 'm-b')} is missing (moved or deleted)\n`);
+    expect(rolled.stderr).toContain(`note: to have m-b serve instead, copy an intact copy of its folder back to ${path.join(home, 'models', 'm-b')} (a backup's models/m-b: \`mailroute backup --verify <backup>\` checks it), then \`mailroute registry champion m-b\`\n`);
+    back('m-b');
+    expect((await run(['registry', 'list'], home)).stdout).not.toContain('(missing)');
   });
 
   it('says so when a registry from before champion history loses its champion: the fallback is not known to have served before', async () => {

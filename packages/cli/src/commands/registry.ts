@@ -1,4 +1,6 @@
+import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
 import { createLocalRegistry, decidedBy, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
@@ -59,6 +61,7 @@ export function rejectOutcome(
   history: readonly string[],
   versions: readonly ModelVersion[],
   historyKept = true,
+  skipped: readonly RollbackSkipped[] = [],
 ): { stdout: string; stderr: string } {
   const id = before.id;
   // A pruned version has no artifact left to approve: no undo to offer.
@@ -80,9 +83,10 @@ export function rejectOutcome(
         ? 'no earlier champion is Approved: the newest Approved version whose gate did not fail'
         : `${NO_HISTORY}: the newest Approved version whose gate did not fail`;
     const unknown = previous || historyKept ? '' : `warning: ${championNow.id} was not chosen as the version that served before ${id} (${NO_HISTORY}); if another Approved version should serve, \`mailroute registry champion <id>\` makes it champion\n`;
+    const passedOver = skipped.length === 0 ? '' : `, passing over ${skipped.map((k) => k.id).join(', ')}: ${skipped.length > 1 ? 'their artifacts are' : 'its artifact is'} not intact`;
     return {
-      stdout: `${id}: Rejected; it was the champion: the champion is now ${championNow.id} (version ${championNow.version}, ${why}); servers using this registry switch to it ${NEXT_POLL}; ${undo}\n`,
-      stderr: unknown + newChampionGateNotice(championNow, history),
+      stdout: `${id}: Rejected; it was the champion: the champion is now ${championNow.id} (version ${championNow.version}, ${why}${passedOver}); servers using this registry switch to it ${NEXT_POLL}; ${undo}\n`,
+      stderr: rollbackSkippedNotice(skipped) + unknown + newChampionGateNotice(championNow, history),
     };
   }
   // Approved versions whose gate failed are not put in service unasked: name them, and how to make one champion.
@@ -93,6 +97,30 @@ export function rejectOutcome(
     : 'no other version is Approved, so there is no champion now';
   const until = failed.length > 0 ? `you make one champion (\`mailroute registry champion ${failed[0]}\`) or ${approveAnotherHint(others)}` : `you ${approveAnotherHint(others)}`;
   return { stdout: `${id}: Rejected; it was the champion: ${none}; servers using this registry find none ${NEXT_POLL} and keep the model they have loaded until ${until} (a server started or restarted before then refuses to start: it has no champion to serve); ${undo}\n`, stderr: '' };
+}
+
+/** A version a rollback passed over (`LocalModelRegistry.reject`'s `onRollbackSkipped`): its artifact failed the check `registry champion` makes. */
+export interface RollbackSkipped {
+  id: string;
+  version: number;
+  /** Its folder (`<home>/models/<id>`), where an intact copy goes back. */
+  dir: string;
+  reason: string;
+}
+
+/**
+ * A warning for each version a rollback passed over, with what is wrong with its artifact, and how to have it back: its
+ * folder copied back whole, then `registry champion` (which checks it) makes it champion if it should serve.
+ */
+function rollbackSkippedNotice(skipped: readonly RollbackSkipped[]): string {
+  if (skipped.length === 0) return '';
+  const lines = skipped.map((k) => `warning: the rollback passed over ${k.id} (version ${k.version}): ${k.reason.replace(`model "${k.id}": `, '')}\n`);
+  const [first] = skipped;
+  const restore =
+    skipped.length === 1
+      ? `to have ${first.id} serve instead, copy an intact copy of its folder back to ${first.dir} (a backup's models/${first.id}`
+      : `to have one of them serve instead, copy an intact copy of its folder back to ${path.dirname(first.dir)}/<id> (a backup's models/<id>`;
+  return `${lines.join('')}note: ${restore}: \`mailroute backup --verify <backup>\` checks it), then \`mailroute registry champion ${skipped.length === 1 ? first.id : '<id>'}\`\n`;
 }
 
 /** Said of a registry without champion history (a rollback cannot know which version served before). */
@@ -311,12 +339,12 @@ export function championHistoryText(changes: readonly ChampionChange[], champion
 }
 
 /** A version's row of `registry list`; `taskSet`: its mean's mark when the listed means are over other tasks (taskSetMarks). */
-function row(v: ModelVersion, champion: string | undefined, taskSet = ''): string[] {
+function row(v: ModelVersion, champion: string | undefined, taskSet = '', missing?: string): string[] {
   const f1 = v.metrics.mean_macro_f1;
   return [
     String(v.version),
     v.id === champion ? `${v.id} *` : v.id,
-    v.prunedAt === undefined ? v.status : `${v.status} (pruned)`,
+    v.prunedAt !== undefined ? `${v.status} (pruned)` : missing !== undefined ? `${v.status} (missing)` : v.status,
     gateCell(v, champion),
     v.createdAt.slice(0, 19).replace('T', ' '),
     v.tasks.join(','),
@@ -326,6 +354,42 @@ function row(v: ModelVersion, champion: string | undefined, taskSet = ''): strin
     // Held-out splits of other data are other rows: the hash tells two versions' figures apart.
     v.dataHash.slice(0, 12),
   ];
+}
+
+/**
+ * What is gone of a registered version's artifact (`dir`: `<home>/models/<id>`), looked at without reading the model
+ * files (`registry list` stays fast): its folder, its manifest.json, or a file the manifest lists (`model.onnx`);
+ * undefined when each is there. A file present but changed is not seen here (`registry champion <id>` hashes them).
+ */
+export async function artifactGone(dir: string): Promise<string | undefined> {
+  if (!(await stat(dir).then((info) => info.isDirectory(), () => false))) return 'its folder is missing';
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, 'manifest.json'), 'utf8');
+  } catch {
+    return 'manifest.json is missing';
+  }
+  let files: unknown;
+  try {
+    files = (JSON.parse(text) as { files?: unknown }).files;
+  } catch {
+    return undefined; // there, but not JSON: a change, which the checks that hash say
+  }
+  if (files === null || typeof files !== 'object') return undefined;
+  const absent: string[] = [];
+  for (const name of Object.keys(files)) {
+    // Names are plain file names (the manifest schema's); one that is not is the hashing checks' to refuse.
+    if (name.includes('/') || name.startsWith('.')) continue;
+    if (!(await stat(path.join(dir, name)).then((info) => info.isFile(), () => false))) absent.push(name);
+  }
+  return absent.length === 0 ? undefined : `${absent.join(', ')} ${absent.length > 1 ? 'are' : 'is'} missing`;
+}
+
+/** Under the list, when a version shows `(missing)`: what it means and what to do. */
+function missingLegend(home: string, missing: readonly { id: string; gone: string }[]): string {
+  const named = missing.slice(0, 3).map((m) => `${m.id}: ${m.gone}`).join('; ');
+  const more = missing.length > 3 ? `; and ${missing.length - 3} more` : '';
+  return `status (missing): files of its artifact are gone from ${path.join(home, 'models')}/<id> (${named}${more}); no server can load it and a rollback passes over it: copy an intact copy of its folder back (a backup's models/<id>; \`mailroute backup --verify <backup>\` checks it)\n`;
 }
 
 /**
@@ -343,15 +407,17 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('list', { isDefault: true })
-    .description('Registered versions, newest first (* marks the champion; a gate that compare measured with warnings shows `(warned)`, e.g. `PASS (warned)`)')
+    .description('Registered versions, newest first (* marks the champion; a gate that compare measured with warnings shows `(warned)`, e.g. `PASS (warned)`; a status `(missing)`: model files are gone)')
     .option('--json', 'print JSON')
     .allowExcessArguments()
     .action(async (flags: { json?: boolean }, list: Command) => {
       refuseUnknownSubcommand(cmd, list.args);
       const reg = registry();
       const [versions, champion] = await Promise.all([reg.list(), reg.champion()]);
+      // What is gone of each artifact not pruned (stat and the manifest only: no file is hashed).
+      const gone = await Promise.all(versions.map((v) => (v.prunedAt === undefined ? artifactGone(path.join(ctx.home, 'models', v.id)) : undefined)));
       if (flags.json) {
-        print({ champion: champion?.id ?? null, versions });
+        print({ champion: champion?.id ?? null, versions: versions.map((v, i) => (gone[i] === undefined ? v : { ...v, artifactMissing: gone[i] })) });
         return;
       }
       if (versions.length === 0) {
@@ -360,7 +426,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       }
       const header = ['version', 'id', 'status', 'gate', 'created (UTC)', 'tasks', 'mean macro-F1', 'measured on', 'data'];
       const taskSets = taskSetMarks(versions);
-      ctx.stdout.write(`${formatTable(header, versions.map((v, i) => row(v, champion?.id, taskSets.marks[i]).map(safeValue)))}\n`);
+      ctx.stdout.write(`${formatTable(header, versions.map((v, i) => row(v, champion?.id, taskSets.marks[i], gone[i]).map(safeValue)))}\n`);
+      const missing = versions.flatMap((v, i) => (gone[i] === undefined ? [] : [{ id: v.id, gone: gone[i] }]));
+      if (missing.length > 0) ctx.stdout.write(safeLines(missingLegend(ctx.home, missing)));
       if (versions.some((v) => gateStanding(v, champion?.id) === 'stale')) ctx.stdout.write(STALE_LEGEND);
       if (versions.some(gateWarned)) ctx.stdout.write(WARNED_LEGEND);
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
@@ -454,7 +522,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
   cmd
     .command('reject <id>')
     .description(
-      'Reject a version (`champion`: the champion; a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any; servers switch at their next poll); rejecting a Rejected version changes nothing',
+      'Reject a version (`champion`: the champion; a rejected champion hands over to the latest earlier champion that is still Approved, else to the newest Approved version whose gate did not fail, if any, passing over one whose model files are not intact (refused, changing nothing, when none is); servers switch at their next poll); rejecting a Rejected version changes nothing',
     )
     .option('--by <name>', 'who rejects (default: $USER, else the OS account name; not a verified identity)')
     .option('--note <text>', 'why (required to reject the champion)')
@@ -466,9 +534,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       if (championBefore?.id === id && !hasNote(flags.note)) {
         throw new UsageError(`rejecting ${id}, the champion, takes it out of service (servers roll back at their next poll): add --note <why> (it is kept with the rejection and the change of champion)`);
       }
-      await reg.reject(id, { by: deciderName(flags.by, ctx.env), note: flags.note });
+      let skipped: RollbackSkipped[] = [];
+      await reg.reject(id, { by: deciderName(flags.by, ctx.env), note: flags.note, onRollbackSkipped: (passed) => (skipped = passed) });
       const [championNow, history, versions] = await Promise.all([reg.champion(), reg.championHistory(), reg.list()]);
-      const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept);
+      const { stdout, stderr } = rejectOutcome(before, championBefore?.id, championNow, history, versions, historyKept, skipped);
       ctx.stdout.write(safeLines(stdout));
       ctx.stderr.write(safeLines(stderr));
       if (championBefore && championNow) ctx.stderr.write(safeLines(await routeChange(reg, championBefore.id, championNow.id)));

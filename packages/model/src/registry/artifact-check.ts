@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { checkArtifactFiles, sha256 } from '../artifact.js';
@@ -7,8 +7,14 @@ import { ManifestFilesSchema, ManifestSchema, MAX_MODEL_ID_LENGTH, type Manifest
 import { RegistryError } from './errors.js';
 import { ManifestTestFactsSchema } from './measured-on.js';
 
-/** What to do with an artifact changed after registration. */
-const RESTORE_ADVICE = 'restore the artifact from a backup, or register an intact copy as a new version (mailroute registry add <dir>)';
+/**
+ * What to do with a registered artifact that is missing or changed (`dir`: its folder, `<home>/models/<id>` in the
+ * local registry): put an intact copy of the folder back where the registry reads it. Not `registry add` of a copy: a
+ * version's id is its manifest's model id, and an id is never registered twice (REGISTRY_DUPLICATE).
+ */
+export function restoreAdvice(dir: string, id: string): string {
+  return `copy an intact copy of its folder back to ${dir} (a backup's models/${id}: \`mailroute backup --verify <backup>\` checks it), then run the command again`;
+}
 
 /** A registered model's id: the name of its directory under models/, so a plain name (no `/`, no leading `.`). */
 export const ModelIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ - only');
@@ -146,24 +152,28 @@ async function registeredManifest(dir: string, id: string): Promise<Buffer> {
   try {
     return await readFile(path.join(dir, 'manifest.json'));
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); ${RESTORE_ADVICE}`, { cause });
+    // The whole folder gone (moved away by hand, a disk restored without it) is said as such, not as its manifest alone.
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !(await stat(dir).then((info) => info.isDirectory(), () => false))) {
+      throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its folder ${dir} is missing (moved or deleted); ${restoreAdvice(dir, id)}`, { cause });
+    }
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json cannot be read (${firstLine(cause)}); ${restoreAdvice(dir, id)}`, { cause });
   }
 }
 
 /** Refuses manifest bytes that are not the ones registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
-function checkManifestBytes(bytes: Buffer, id: string, expected: string): void {
+function checkManifestBytes(bytes: Buffer, id: string, expected: string, dir: string): void {
   const actual = sha256(bytes);
   if (actual !== expected) {
     throw new RegistryError(
       'REGISTRY_ARTIFACT_TAMPERED',
-      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; ${RESTORE_ADVICE}`,
+      `model "${id}": manifest.json was changed after registration (sha256 ${actual.slice(0, 12)}..., registered ${expected.slice(0, 12)}...): labels, thresholds or temperatures may no longer be the trained ones; ${restoreAdvice(dir, id)}`,
     );
   }
 }
 
 /** Refuses an artifact whose manifest.json is not the one registered (sha256), with `REGISTRY_ARTIFACT_TAMPERED`. */
 export async function checkManifest(dir: string, id: string, expected: string): Promise<void> {
-  checkManifestBytes(await registeredManifest(dir, id), id, expected);
+  checkManifestBytes(await registeredManifest(dir, id), id, expected, dir);
 }
 
 /**
@@ -174,7 +184,7 @@ export async function checkManifest(dir: string, id: string, expected: string): 
  */
 export async function checkRegisteredArtifact(dir: string, id: string, manifestSha256: string | undefined, options: { loadable?: boolean } = {}): Promise<void> {
   const bytes = await registeredManifest(dir, id);
-  if (manifestSha256 !== undefined) checkManifestBytes(bytes, id, manifestSha256);
+  if (manifestSha256 !== undefined) checkManifestBytes(bytes, id, manifestSha256, dir);
   if (options.loadable) {
     let unloadable: string | undefined;
     try {
@@ -193,7 +203,7 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
   try {
     files = listedFiles(bytes);
   } catch (cause) {
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); ${RESTORE_ADVICE}`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": its manifest.json lists no valid file hashes (${firstLine(cause)}); ${restoreAdvice(dir, id)}`, { cause });
   }
   try {
     await checkArtifactFiles(dir, files);
@@ -201,6 +211,6 @@ export async function checkRegisteredArtifact(dir: string, id: string, manifestS
     if (!(cause instanceof ArtifactError)) throw cause;
     const [name = 'a file'] = Object.keys(files).filter((f) => cause.message.startsWith(`${f} `));
     const what = cause.code === 'ARTIFACT_MISSING' ? 'is missing' : 'was changed after registration (its sha256 is not the manifest\'s)';
-    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; ${RESTORE_ADVICE}`, { cause });
+    throw new RegistryError('REGISTRY_ARTIFACT_TAMPERED', `model "${id}": ${name} ${what} in ${dir}; ${restoreAdvice(dir, id)}`, { cause });
   }
 }

@@ -18,6 +18,12 @@ export type RegistryErrorCode =
    * (`recordGate` keeps one only on a version awaiting its decision).
    */
   | 'REGISTRY_DECIDED'
+  /**
+   * Rejecting the champion would roll back to an earlier version, but every version it could go back to has an artifact
+   * that fails the check `setChampion` makes (a folder moved away, a file changed): nothing was changed, the champion
+   * stays, rather than naming a champion no server can load.
+   */
+  | 'REGISTRY_NO_ROLLBACK'
   /** The version's artifact was removed by prune: its record stays, nothing can load or approve it. */
   | 'REGISTRY_PRUNED'
   /**

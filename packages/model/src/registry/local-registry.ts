@@ -5,8 +5,8 @@ import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChangeOptions } from '../contracts.js';
-import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest } from './artifact-check.js';
-import { RegistryError } from './errors.js';
+import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest, restoreAdvice } from './artifact-check.js';
+import { RegistryError, type RegistryErrorCode } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, writeFileAtomic } from './fs-atomic.js';
@@ -15,7 +15,7 @@ import { copyNoSpaceError, indexNoSpaceError, pruneNoSpaceError, type IndexWrite
 import { measuredOnOfManifest } from './measured-on.js';
 import { processAlive } from './process-alive.js';
 import { directoryBytes, fileSizes, pruneCandidates, statusSince, type PruneOptions, type PruneResult, type PrunedVersion } from './prune.js';
-import { rollbackChampion } from './rollback.js';
+import { rollbackCandidates } from './rollback.js';
 import { isNearId } from '../edit-distance.js';
 import { namingFile, outOfRoom } from '../write-errors.js';
 
@@ -448,20 +448,64 @@ export class LocalModelRegistry implements ModelRegistry {
     });
   }
 
-  async reject(id: string, options: StatusChangeOptions = {}): Promise<ModelVersion> {
-    return this.update((index) => {
+  /**
+   * Rejects a version. Rejecting the champion rolls back (`rollbackCandidates`: the last earlier champion still
+   * Approved, else the newest Approved version whose gate did not fail) to the first candidate whose artifact passes the
+   * check `setChampion` makes (every file present, with the sha256 its manifest gives; the manifest the one registered
+   * and one a server can load): a candidate whose folder was moved away or whose files changed is passed over, and
+   * `onRollbackSkipped` is told which and why. When there are candidates and none passes, nothing changes
+   * (`REGISTRY_NO_ROLLBACK`): the champion stays, rather than a champion no server can load being named.
+   */
+  async reject(id: string, options: RejectOptions = {}): Promise<ModelVersion> {
+    let skipped: RollbackSkip[] = [];
+    const rejected = await this.update(async (index) => {
       const v = this.find(index, id);
       // Rejected already: that decision stays the one on record, and nothing else changes.
       if (v.status === 'Rejected') return { ...v };
-      this.recordStatus(v, 'Rejected', options);
-      // A rejected model cannot stay champion: the previous champion still Approved takes over (a
-      // rollback), else the newest Approved version whose gate did not fail, else none.
+      // A rejected model cannot stay champion: the previous champion still Approved takes over (a rollback), else the
+      // newest Approved version whose gate did not fail, else none; each only with an intact artifact.
+      let next: ModelVersion | undefined;
       if (index.champion === id) {
-        const next = rollbackChampion(index.versions, (index.championHistory ?? []).map((c) => c.id), id);
-        this.makeChampion(index, next?.id ?? null, { via: 'rollback', ...decider(options) });
+        ({ next, skipped } = await this.rollbackTarget(index, id));
+        if (next === undefined && skipped.length > 0) throw this.noRollbackError(id, skipped);
       }
+      this.recordStatus(v, 'Rejected', options);
+      if (index.champion === id) this.makeChampion(index, next?.id ?? null, { via: 'rollback', ...decider(options) });
       return { ...v };
     });
+    if (skipped.length > 0) options.onRollbackSkipped?.(structuredClone(skipped));
+    return rejected;
+  }
+
+  /** The first of `rollbackCandidates` whose artifact passes `checkArtifact`'s check, and those passed over before it, with why. */
+  private async rollbackTarget(index: RegistryIndex, rejected: string): Promise<{ next?: ModelVersion; skipped: RollbackSkip[] }> {
+    const skipped: RollbackSkip[] = [];
+    for (const candidate of rollbackCandidates(index.versions, (index.championHistory ?? []).map((c) => c.id), rejected)) {
+      const dir = path.join(this.modelsDir, candidate.id);
+      try {
+        if (candidate.prunedAt !== undefined) throw this.prunedError(candidate);
+        await checkRegisteredArtifact(dir, candidate.id, candidate.manifestSha256, { loadable: true });
+        return { next: candidate, skipped };
+      } catch (error) {
+        if (!(error instanceof RegistryError)) throw error;
+        // What is wrong, without the advice each error gives: the refusal gives it once.
+        const reason = error.message.replace(`; ${restoreAdvice(dir, candidate.id)}`, '');
+        skipped.push({ id: candidate.id, version: candidate.version, dir, code: error.code, reason });
+      }
+    }
+    return { skipped };
+  }
+
+  private noRollbackError(id: string, skipped: readonly RollbackSkip[]): RegistryError {
+    const named = skipped.slice(0, MAX_SKIPPED_NAMED).map((s) => `${s.reason} [${s.code}]`);
+    const more = skipped.length > MAX_SKIPPED_NAMED ? `; and ${skipped.length - MAX_SKIPPED_NAMED} more` : '';
+    const first = skipped[0];
+    return new RegistryError(
+      'REGISTRY_NO_ROLLBACK',
+      `model "${id}" is the champion and was not rejected: no version a rollback could go back to has an intact artifact (${named.join('; ')}${more}); ` +
+        `nothing changed: "${id}" stays the champion, and servers keep serving it. Restore one first: ${restoreAdvice(path.join(this.modelsDir, first.id), first.id)}; ` +
+        'or make another Approved version champion (`mailroute registry champion <id>`, which checks its artifact) or approve one, then reject again',
+    );
   }
 
   /**
@@ -596,6 +640,22 @@ export class LocalModelRegistry implements ModelRegistry {
     return dir;
   }
 }
+
+/** Candidates a refused rollback names at most: the rest are counted. */
+const MAX_SKIPPED_NAMED = 3;
+
+/** A version a rollback passed over: its artifact failed the check `setChampion` makes (`reason`, without the advice). */
+export interface RollbackSkip {
+  id: string;
+  version: number;
+  /** Its folder, where an intact copy goes back. */
+  dir: string;
+  code: RegistryErrorCode;
+  reason: string;
+}
+
+/** What `reject` takes: `onRollbackSkipped` is told, once the rejection is written, the versions its rollback passed over. */
+export type RejectOptions = StatusChangeOptions & { onRollbackSkipped?: (skipped: RollbackSkip[]) => void };
 
 /** registry.json's text: what every index write writes. */
 function indexText(index: RegistryIndex): string {
