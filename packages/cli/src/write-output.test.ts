@@ -145,6 +145,19 @@ describe('streamErrorHandler (bin/mailroute.mjs)', () => {
     expect(err.text()).toBe('mailroute: [OUTPUT_WRITE_FAILED] cannot write standard output: the disk is full (ENOSPC)\n');
     expect(exits).toEqual([0, 1]);
   });
+
+  it('lets the command go on when standard error is closed (a log whose reader quit): nothing said, no exit', () => {
+    const err = captureStream();
+    const exits: number[] = [];
+    const handler = streamErrorHandler('standard error', err.stream, (code) => exits.push(code));
+    handler(systemError('EPIPE'));
+    expect(err.text()).toBe('');
+    expect(exits).toEqual([]);
+    // Another failure of standard error (a full disk) still ends the process, exit code 1, with nothing said on it.
+    handler(systemError('ENOSPC'));
+    expect(err.text()).toBe('');
+    expect(exits).toEqual([1]);
+  });
 });
 
 describe('logLines (train\'s epoch lines)', () => {

@@ -213,13 +213,16 @@ function syncTarget(file: string): string {
 
 /**
  * The 'error' listener of the process's stdout and stderr (bin/mailroute.mjs), for writes no command waited
- * for (a table printed): a closed pipe ends the process quietly with the exit code so far; any other failure
- * is said on stderr in one line, exit code 1. One `writeStdout` reported is left to the command.
+ * for (a table printed): a closed pipe of standard output ends the process quietly with the exit code so far; any
+ * other failure is said on stderr in one line, exit code 1. One `writeStdout` reported is left to the command.
+ * Standard error is a log (progress, warnings, the error line): its reader going away (`2>&1 | head -1`) ends the
+ * log, not the work. Its later lines are dropped (the stream is destroyed), and the command goes on to its own end
+ * and exit code: a gate that fails still exits 1, a prediction is still written, a model still registered.
  */
 export function streamErrorHandler(what: string, stderr: NodeJS.WritableStream = process.stderr, exit: (code: number) => void = (code) => process.exit(code)): (error: Error) => void {
   return (error) => {
     if (alreadyReported(error)) return;
-    if (systemCode(error) === 'EPIPE') return exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    if (systemCode(error) === 'EPIPE') return what === 'standard error' ? undefined : exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     // Nothing can be said where standard error itself failed.
     if (what !== 'standard error') stderr.write(`mailroute: ${formatError(outputWriteError(what, error))}\n`);
     exit(1);

@@ -83,11 +83,32 @@ describe('mailroute serve --list-keys', () => {
   });
 
   it('says when there is no key file, when it holds no keys, and when it is not valid, as the other key options say', async () => {
+    // The home's key file not made yet: no keys (a server there runs without auth, loopback only), exit code 0.
     const missingHome = path.join(root, 'no-file');
+    const keyFile = path.join(missingHome, 'api-keys.json');
     const missing = await run(['serve', '--home', missingHome, '--list-keys']);
-    expect(missing.code).toBe(2);
-    expect(missing.stdout).toBe('');
-    expect(missing.stderr).toContain(`there is no key file ${path.join(missingHome, 'api-keys.json')}, so no API keys to list (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE`);
+    expect([missing.code, missing.stdout]).toEqual([0, '']);
+    expect(missing.stderr).toBe(`no API keys: there is no key file ${keyFile}, so a server started on this home serves without auth, to this machine only; create a key with mailroute serve --new-key <id>.\n`);
+    const missingJson = await run(['serve', '--home', missingHome, '--list-keys', '--json']);
+    expect([missingJson.code, JSON.parse(missingJson.stdout), missingJson.stderr]).toEqual([0, { file: keyFile, keys: [] }, '']);
+    // Listing made nothing.
+    await expect(stat(missingHome)).rejects.toThrow();
+    // A key file named (--api-keys, MAILROUTE_API_KEYS_FILE) that is not there is likely mistyped: not found, exit code 1.
+    const namedFile = path.join(root, 'no-such-keys.json');
+    for (const res of [await run(['serve', '--api-keys', namedFile, '--list-keys', '--json']), await run(['serve', '--list-keys'], { MAILROUTE_API_KEYS_FILE: namedFile })]) {
+      expect([res.code, res.stdout, res.stderr]).toEqual([
+        1,
+        '',
+        `mailroute: [API_KEY_NOT_FOUND] there is no key file ${namedFile}, so no API keys to list (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE; create a key in it with mailroute serve --new-key <id>)\n`,
+      ]);
+    }
+    // A home that is a file is said so, naming --home as it was given, not as a key file that is not there.
+    const aFile = path.join(root, 'home-file');
+    await writeFile(aFile, 'not a folder');
+    const homeFile = await run(['serve', '--home', aFile, '--list-keys', '--json']);
+    expect([homeFile.code, homeFile.stdout, homeFile.stderr]).toEqual([1, '', `mailroute: [REGISTRY_HOME_NOT_DIRECTORY] --home ${aFile} is a file, not a directory: point --home at a directory, or move the file away\n`]);
+    const envFile = await run(['serve', '--list-keys'], { MAILROUTE_HOME: aFile });
+    expect(envFile.stderr).toBe(`mailroute: [REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${aFile} is a file, not a directory: point MAILROUTE_HOME (or --home) at a directory, or move the file away\n`);
     const empty = path.join(root, 'empty.json');
     await writeFile(empty, JSON.stringify({ keys: [] }), { mode: 0o600 });
     const none = await run(['serve', '--api-keys', empty, '--list-keys']);

@@ -135,9 +135,9 @@ describe('mailroute serve', () => {
       `API key "crm" (classify, feedback) revoked: removed from ${file} (1 key left). A running server that reads this file stops accepting it within 5 seconds (it logs "api keys reloaded"); no restart needed.\n`,
     );
     expect(JSON.parse(await readFile(file, 'utf8')).keys.map((k: { id: string }) => k.id)).toEqual(['prometheus']);
+    // An id not in the file is not found (exit code 1, as `registry show <no such id>`), not a usage error.
     const again = await run(['serve', '--home', keyHome, '--revoke-key', 'crm']);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain(`there is no API key "crm" in ${file} to revoke: its keys are prometheus`);
+    expect([again.code, again.stdout, again.stderr]).toEqual([1, '', `mailroute: [API_KEY_NOT_FOUND] there is no API key "crm" in ${file} to revoke: its keys are prometheus\n`]);
     // Options it does not read are refused, not dropped; the file is left as it was.
     for (const extra of [['--port', '1234'], ['--scopes', 'classify'], ['--new-key', 'x']]) {
       const res = await run(['serve', '--home', keyHome, '--revoke-key', 'prometheus', ...extra]);
@@ -148,8 +148,10 @@ describe('mailroute serve', () => {
     expect(last.code).toBe(0);
     expect(last.stderr).toContain('it holds no keys now: a running server refuses every key until one is added');
     const none = await run(['serve', '--home', path.join(root, 'no-keys'), '--revoke-key', 'crm']);
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('there is no key file');
+    expect([none.code, none.stderr]).toEqual([
+      1,
+      `mailroute: [API_KEY_NOT_FOUND] there is no key file ${path.join(root, 'no-keys', 'api-keys.json')}, so no API key "crm" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)\n`,
+    ]);
   });
 
   it('takes --max-concurrent-per-key up to --max-concurrent, and not with --sagemaker (no keys)', async () => {
@@ -438,19 +440,59 @@ describe('mailroute serve', () => {
     // A file that changed after registration: the model is fine, its copy is not. Restoring it comes first; rejecting
     // the only Approved version would leave nothing to serve (REGISTRY_NOT_APPROVED at the next start), and is said so.
     const restore = `The champion ${modelId} does not load: its files are not the ones registered (a sha256 that does not match, or a file missing, means it changed after registration: a disk fault, an edit, a copy cut short). Restore ${path.join(damaged, 'models', modelId)} from a backup and start again; without one, `;
-    expect(res.stderr).toContain(`${restore}no other version is Approved, so rejecting it (mailroute registry reject ${modelId}) leaves no model to serve: first train and approve another (mailroute train, then mailroute registry approve <id>), then start again.`);
-    // Another version, pending: approving it is the way; once Approved, making it champion is.
-    const otherSource = path.join(root, 'other-model');
-    await cp(path.join(home, 'models', modelId), otherSource, { recursive: true });
-    const manifestFile = path.join(otherSource, 'manifest.json');
-    await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await readFile(manifestFile, 'utf8')), modelId: 'other-model-1' }));
-    await registry.register(otherSource);
+    // Rejecting the champion needs --note: the command named is one that runs.
+    const reject = `mailroute registry reject ${modelId} --note "<why>"`;
+    expect(res.stderr).toContain(`${restore}no other version would take over (mailroute registry history shows the earlier champions), so rejecting it (${reject}) leaves no model to serve: first train and approve another (mailroute train, then mailroute registry approve <id>), then start again.`);
+    // Another version, pending: approving it is the way.
+    const copy = async (id: string) => {
+      const source = path.join(root, id);
+      await cp(path.join(home, 'models', modelId), source, { recursive: true });
+      const manifestFile = path.join(source, 'manifest.json');
+      await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await readFile(manifestFile, 'utf8')), modelId: id }));
+      await registry.register(source);
+    };
+    await copy('other-model-1');
     const pending = await run(['serve', '--port', '0', '--home', damaged]);
-    expect(pending.stderr).toContain(`${restore}no other version is Approved, so rejecting it (mailroute registry reject ${modelId}) leaves no model to serve: first approve another (mailroute registry approve other-model-1, which makes it the champion), then start again.`);
+    expect(pending.stderr).toContain(`${restore}no other version would take over (mailroute registry history shows the earlier champions), so rejecting it (${reject}) leaves no model to serve: first approve another (mailroute registry approve other-model-1, which makes it the champion), then start again.`);
+    // Approved but never champion: what a rejection would make champion, not offered as a way back.
     await registry.approve('other-model-1', { by: 'tester', promote: false });
     const approved = await run(['serve', '--port', '0', '--home', damaged]);
-    expect(approved.stderr).toContain(`${restore}make another Approved version the champion (mailroute registry champion other-model-1), or reject this one (mailroute registry reject ${modelId}), then start again.`);
+    expect(approved.stderr).toContain(`${restore}no earlier champion is Approved (mailroute registry history shows the earlier champions); rejecting this one (${reject}) makes other-model-1 champion, an Approved version that has not served before: check it first (mailroute registry show other-model-1), then start again.`);
+    // A previous champion (other-model-1 served before the damaged one was made champion again), and a newer Approved
+    // version that never served: the way back is the previous champion, as a rejection rolls back to it.
+    const onnx = path.join(damaged, 'models', modelId, 'model.onnx');
+    await cp(path.join(home, 'models', modelId, 'model.onnx'), onnx);
+    await registry.setChampion('other-model-1', { by: 'tester' });
+    await registry.setChampion(modelId, { by: 'tester' });
+    await writeFile(onnx, 'not a model');
+    await copy('other-model-2');
+    await registry.approve('other-model-2', { by: 'tester', promote: false });
+    const back = await run(['serve', '--port', '0', '--home', damaged]);
+    expect(back.code).toBe(1);
+    expect(back.stderr).toContain(
+      `${restore}roll back to the previous champion other-model-1: reject this one (${reject}, which makes other-model-1 champion again), or make other-model-1 champion and keep this one Approved (mailroute registry champion other-model-1 --note "<why>"), then start again.`,
+    );
+    // The command named runs, and does what it says.
+    const rejected = await run(['registry', 'reject', modelId, '--note', 'damaged artifact'], { MAILROUTE_HOME: damaged });
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect((await registry.champion())?.id).toBe('other-model-1');
   }, 60_000);
+
+  it('names --home in the advice on a home that is a file only where the command takes it, and as given', async () => {
+    const file = path.join(root, 'home-is-a-file');
+    await writeFile(file, 'not a folder');
+    const byOption = await run(['serve', '--port', '0', '--home', file]);
+    expect([byOption.code, byOption.stderr]).toEqual([1, `mailroute: [REGISTRY_HOME_NOT_DIRECTORY] --home ${file} is a file, not a directory: point --home at a directory, or move the file away\n`]);
+    const byEnv = await run(['serve', '--port', '0'], { MAILROUTE_HOME: file });
+    expect([byEnv.code, byEnv.stderr]).toEqual([1, `mailroute: [REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${file} is a file, not a directory: point MAILROUTE_HOME (or --home) at a directory, or move the file away\n`]);
+    const started = await run(['start', '--port', '0', '--home', path.join(file, 'sub')]);
+    expect(started.stderr).toBe(`mailroute: [REGISTRY_HOME_NOT_DIRECTORY] --home ${path.join(file, 'sub')} lies under a file, not a directory (${file}): point --home at a directory, or move the file away\n`);
+    // registry and runs take no --home: not told to give one.
+    for (const argv of [['registry', 'list'], ['runs', 'list']]) {
+      const res = await run(argv, { MAILROUTE_HOME: file });
+      expect([res.code, res.stderr], argv.join(' ')).toEqual([1, `mailroute: [REGISTRY_HOME_NOT_DIRECTORY] MAILROUTE_HOME=${file} is a file, not a directory: point MAILROUTE_HOME at a directory, or move the file away\n`]);
+    }
+  });
 
   it('logs JSON lines whose own keys no field can overwrite', () => {
     const err = captureStream();

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLocalRegistry, noChampionMessage } from '@mailroute/model';
+import { checkHomeDirectory, createLocalRegistry, noChampionMessage, rollbackChampion } from '@mailroute/model';
 import { formatTable } from '@mailroute/training';
 import {
   addApiKey,
@@ -230,8 +230,17 @@ function checkPerKeyShare(flags: ServeFlags): void {
   }
 }
 
-/** The settings a server reads that can be wrong before anything is loaded: MAILROUTE_MAX_CONNECTIONS and a named key file. */
+/**
+ * Refuses a home that is a file (or lies under one, or is a broken link) in the words of how it was named: `--home <dir>`
+ * when given, else `MAILROUTE_HOME=<dir>` with `(or --home)`, as serve and start take --home.
+ */
+function checkServeHome(home: string, flags: Pick<ServeFlags, 'home'>): void {
+  checkHomeDirectory(home, { option: '--home', given: Boolean(flags.home) });
+}
+
+/** The settings a server reads that can be wrong before anything is loaded: MAILROUTE_MAX_CONNECTIONS, the home and a named key file. */
 export function checkServeSettings(ctx: CliContext, flags: ServeFlags): void {
+  checkServeHome(listenAddress(ctx, flags).home, flags);
   timeZoneSetting(ctx, flags);
   checkPerKeyShare(flags);
   if (flags.maxConnections === undefined) envInteger(ctx, 'MAILROUTE_MAX_CONNECTIONS', 1, 1_000_000);
@@ -294,6 +303,9 @@ export async function startFromFlags(ctx: CliContext, flags: ServeFlags, logger:
   // SageMaker's runtime signs InvokeEndpoint with IAM and passes no API key on: a key required here would
   // refuse every invocation, so a container reads none, not even a key file left in its home.
   if (sagemaker && apiKeysFile !== undefined) throw new UsageError('--api-keys (MAILROUTE_API_KEYS_FILE) does not go with --sagemaker: SageMaker invokes the container without API keys (IAM authorizes InvokeEndpoint)');
+  // The home is read unless a SageMaker container serves a model directory (createLocalServing's own check, said here
+  // with --home, which this command takes).
+  if (!sagemaker || modelDir === undefined) checkServeHome(home, flags);
   let serving: Awaited<ReturnType<typeof createLocalServing>>;
   try {
     serving = await createLocalServing({
@@ -359,22 +371,28 @@ const CHANGED_ARTIFACT_CODES = ['ARTIFACT_HASH_MISMATCH', 'ARTIFACT_MISSING', 'R
 /**
  * A champion that does not load (a tampered or damaged artifact) keeps the server from starting: the error gets the
  * way back to a model that serves. A file changed or missing since registration is restored from a backup first (the
- * model is fine, its copy is not); then, or for a model that does not load for another reason, the newest other Approved
- * version made champion, or the champion rejected, said as what it leaves: with no other Approved version, rejecting it
- * leaves no champion at all (REGISTRY_NOT_APPROVED at the next start), so the way to one is named too.
+ * model is fine, its copy is not); then, or for a model that does not load for another reason, the champion rejected
+ * (`--note <why>`, which rejecting the champion needs), said as what it leaves, the version the registry then makes
+ * champion: the previous champion (the latest earlier one in the champion history still Approved), which served
+ * before, or else an Approved version that never served, said so (not offered as a way back); with neither, rejecting
+ * it leaves no champion at all (REGISTRY_NOT_APPROVED at the next start), so the way to one is named too.
  */
 async function withWayBack(error: Error, home: string): Promise<Error> {
   const registry = createLocalRegistry({ home });
   const champion = await registry.champion().catch(() => undefined);
   if (champion === undefined) return error;
-  const versions = await registry.list().catch(() => []);
-  const newest = (status: string) => versions.filter((v) => v.status === status && v.id !== champion.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-  const other = newest('Approved');
-  const pending = newest('PendingManualApproval');
-  const reject = `mailroute registry reject ${champion.id}`;
-  const elsewhere = other
-    ? `make another Approved version the champion (mailroute registry champion ${other.id}), or reject this one (${reject}), then start again`
-    : `no other version is Approved, so rejecting it (${reject}) leaves no model to serve: first ${pending ? `approve another (mailroute registry approve ${pending.id}, which makes it the champion)` : 'train and approve another (mailroute train, then mailroute registry approve <id>)'}, then start again`;
+  const [versions, history] = await Promise.all([registry.list().catch(() => []), registry.championHistory().catch((): string[] => [])]);
+  // The one `registry reject` makes champion (its artifact aside), as the registry picks it.
+  const next = rollbackChampion(versions, history, champion.id);
+  const pending = versions.filter((v) => v.status === 'PendingManualApproval').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const why = '--note "<why>"';
+  const reject = `mailroute registry reject ${champion.id} ${why}`;
+  const elsewhere =
+    next !== undefined && history.includes(next.id)
+      ? `roll back to the previous champion ${next.id}: reject this one (${reject}, which makes ${next.id} champion again), or make ${next.id} champion and keep this one Approved (mailroute registry champion ${next.id} ${why}), then start again`
+      : next !== undefined
+        ? `no earlier champion is Approved (mailroute registry history shows the earlier champions); rejecting this one (${reject}) makes ${next.id} champion, an Approved version that has not served before: check it first (mailroute registry show ${next.id}), then start again`
+        : `no other version would take over (mailroute registry history shows the earlier champions), so rejecting it (${reject}) leaves no model to serve: first ${pending ? `approve another (mailroute registry approve ${pending.id}, which makes it the champion)` : 'train and approve another (mailroute train, then mailroute registry approve <id>)'}, then start again`;
   const changed = CHANGED_ARTIFACT_CODES.some((code) => causeWithCode(error, code) !== undefined);
   const way = changed
     ? `its files are not the ones registered (a sha256 that does not match, or a file missing, means it changed after registration: a disk fault, an edit, a copy cut short). Restore ${path.join(home, 'models', champion.id)} from a backup and start again; without one, ${elsewhere}.`
@@ -409,7 +427,19 @@ function refuseServerOptions(command: Command, action: 'new' | 'revoke' | 'list'
 /** The key file --new-key, --revoke-key and --list-keys act on: --api-keys, MAILROUTE_API_KEYS_FILE, or <home>/api-keys.json. */
 function keyFileOf(ctx: CliContext, flags: ServeFlags): { home: string; file: string } {
   const home = flags.home ? path.resolve(ctx.cwd, flags.home) : ctx.home;
-  return { home, file: namedKeyFile(ctx, flags) ?? path.join(home, API_KEYS_FILE) };
+  const named = namedKeyFile(ctx, flags);
+  // The home's key file: a home that is a file is said so, not as a key file that is not there.
+  if (named === undefined) checkServeHome(home, flags);
+  return { home, file: named ?? path.join(home, API_KEYS_FILE) };
+}
+
+/** An API key (or the key file) named that is not there: exit code 1, as a registry id that is not there is, not a usage error. */
+export class KeyNotFoundError extends Error {
+  readonly code = 'API_KEY_NOT_FOUND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyNotFoundError';
+  }
 }
 
 /** Seconds a running server takes at most to read a changed key file (at a request that presents a key). */
@@ -420,14 +450,14 @@ function revokeKey(ctx: CliContext, flags: ServeFlags & { revokeKey: string }, c
   if (flags.newKey !== undefined) throw new UsageError('--revoke-key does not go with --new-key: revoke a key, or make one (--new-key <id> --rotate gives an id a new key, the old one stops working)');
   refuseServerOptions(command, 'revoke');
   const { home, file } = keyFileOf(ctx, flags);
-  if (!existsSync(file)) throw new UsageError(`there is no key file ${file}, so no API key "${flags.revokeKey}" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)`);
+  if (!existsSync(file)) throw new KeyNotFoundError(`there is no key file ${file}, so no API key "${flags.revokeKey}" to revoke (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE)`);
   let entry: ReturnType<typeof revokeApiKey>;
   try {
     entry = revokeApiKey(file, flags.revokeKey);
   } catch (error) {
-    // No such key (it names the file's keys): a usage error, said as the CLI's others are.
+    // No such key (it names the file's keys): not found, exit code 1, in the CLI's words.
     if (error instanceof ServingConfigError && error.extra.keyId === flags.revokeKey) {
-      throw new UsageError(`t${error.message.slice(1).replace(/\.$/, '')}`);
+      throw new KeyNotFoundError(`t${error.message.slice(1).replace(/\.$/, '')}`);
     }
     throw error;
   }
@@ -449,7 +479,17 @@ function listKeys(ctx: CliContext, flags: ServeFlags, command: Command): void {
   refuseServerOptions(command, 'list');
   const { file } = keyFileOf(ctx, flags);
   if (!existsSync(file)) {
-    throw new UsageError(`there is no key file ${file}, so no API keys to list (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE; create a key in it with mailroute serve --new-key <id>)`);
+    // A key file named (--api-keys, MAILROUTE_API_KEYS_FILE) that is not there is likely mistyped, and a server refuses it.
+    if (namedKeyFile(ctx, flags) !== undefined) {
+      throw new KeyNotFoundError(`there is no key file ${file}, so no API keys to list (name the key file with --api-keys or MAILROUTE_API_KEYS_FILE; create a key in it with mailroute serve --new-key <id>)`);
+    }
+    // The home's own not made yet: no keys, as a server started on this home reads it (no auth, to this machine only).
+    if (flags.json) {
+      ctx.stdout.write(`${safeJson({ file, keys: [] })}\n`);
+      return;
+    }
+    ctx.stderr.write(safeLines(`no API keys: there is no key file ${file}, so a server started on this home serves without auth, to this machine only; create a key with mailroute serve --new-key <id>.\n`));
+    return;
   }
   const { keys } = readKeyFile(file);
   try {

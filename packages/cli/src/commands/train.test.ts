@@ -161,6 +161,23 @@ describe('mailroute train / predict / runs', () => {
     expect(unknown.stderr).toContain('[REGISTRY_NOT_FOUND]');
   });
 
+  it('refuses a --data or --test-data that is not there or is a folder before a run is recorded (none left failed in runs list)', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
+    expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '60', '--seed', '4'], cwd)).code).toBe(0);
+    const cases: [string[], string][] = [
+      [['--data', 'missing.csv'], `${path.join(cwd, 'missing.csv')}: cannot read (no such file)`],
+      [['--data', 'demo.csv', 'missing.csv'], `${path.join(cwd, 'missing.csv')}: cannot read (no such file)`],
+      [['--data', '.'], `${cwd}: cannot read (a directory, not a file)`],
+      [['--data', 'demo.csv', '--test-data', '.'], `${cwd}: cannot read (a directory, not a file)`],
+      [['--data', 'demo.csv', '--test-data', 'missing.csv'], `${path.join(cwd, 'missing.csv')}: cannot read (no such file)`],
+    ];
+    for (const [argv, said] of cases) {
+      const res = await run(['train', ...argv], cwd);
+      expect([res.code, res.stderr.trimEnd().split('\n').at(-1)], argv.join(' ')).toEqual([1, `mailroute: [DATASET_FILE_INVALID] ${said}`]);
+    }
+    expect((await run(['runs', 'list'], cwd)).stdout).toBe(`no runs in ${path.join(cwd, '.mailroute')}\n`);
+  });
+
   it('says to add the alias for a renamed label to the --config given, naming it; without one, to write a config', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-train-'));
     expect((await run(['demo-data', '--out', 'demo.csv', '--rows', '200', '--seed', '9'], cwd)).code).toBe(0);

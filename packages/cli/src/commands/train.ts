@@ -43,6 +43,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .action(async (flags: TrainFlags) => {
       // A bad --delimiter is a usage error, before the config or any data is read.
       const read = readOptions(flags);
+      // So is an empty MAILROUTE_HOME, before anything is said or read.
+      const home = ctx.home;
       const configFile = flags.config ? path.resolve(ctx.cwd, flags.config) : DEMO_CONFIG_PATH;
       if (!flags.config) ctx.stderr.write(`no --config: using the demo config (${path.relative(ctx.cwd, DEMO_CONFIG_PATH)})\n`);
       // The flags override the config's values; the run and the model keep the config as used.
@@ -76,7 +78,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
           ...(flags.config ? { configFile: flags.config } : {}),
           dataPath: flags.data.map((d) => path.resolve(ctx.cwd, d)),
           ...(flags.testData ? { testDataPath: path.resolve(ctx.cwd, flags.testData) } : {}),
-          home: ctx.home,
+          home,
           onProgress: progress.update,
           onEpoch: (_report, line) => {
             progress.clearLine();

@@ -490,10 +490,29 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');
     const config = await loadDemoConfig();
-    await expect(trainFromConfig({ config, dataPath: path.join(tmp, 'missing.csv'), home })).rejects.toMatchObject({ code: 'DATASET_FILE_INVALID' });
+    const bad = path.join(tmp, 'bad.csv');
+    writeFileSync(bad, 'id,subject,body,html,from,bank,receivedAt,business_area,queue,topic\n1,Hallo,Text,,,,,brokerage,no_such_queue,sparplan\n');
+    await expect(trainFromConfig({ config, dataPath: bad, home })).rejects.toMatchObject({ code: 'DATASET_ROW_INVALID' });
     const [run] = await listRuns(home);
     expect(run.status).toBe('failed');
-    expect(run.error).toContain('missing.csv');
+    expect(run.error).toContain('bad.csv:2');
+  });
+
+  it('refuses a data file that is not there or is a folder before a run is recorded, as one it cannot read', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const config = await loadDemoConfig();
+    const data = path.join(tmp, 'demo.csv');
+    await writeDemoData(data, { rows: 50, seed: 2 });
+    const cases: [string[], string | undefined, string][] = [
+      [[path.join(tmp, 'missing.csv')], undefined, `${path.join(tmp, 'missing.csv')}: cannot read (no such file)`],
+      [[data, tmp], undefined, `${tmp}: cannot read (a directory, not a file)`],
+      [[data], tmp, `${tmp}: cannot read (a directory, not a file)`],
+    ];
+    for (const [dataPath, testDataPath, message] of cases) {
+      await expect(trainFromConfig({ config, dataPath, ...(testDataPath ? { testDataPath } : {}), home })).rejects.toMatchObject({ code: 'DATASET_FILE_INVALID', message });
+    }
+    expect(await listRuns(home)).toEqual([]);
   });
 
   it('refuses data too small to train, before training, and registers nothing', async () => {

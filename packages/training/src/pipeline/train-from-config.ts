@@ -368,6 +368,16 @@ async function keepUnregistered(staged: string, runDir: string): Promise<string 
   }
 }
 
+/** Refuses a file that is not there, is a folder, or cannot be read: `DATASET_FILE_INVALID`, `<file>: cannot read (<why>)`. */
+async function checkReadableFile(file: string): Promise<void> {
+  try {
+    if ((await stat(file)).isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${file}'`), { code: 'EISDIR' });
+    await access(file, constants.R_OK);
+  } catch (cause) {
+    throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${readProblem(cause)})`, [], { cause });
+  }
+}
+
 /**
  * How long a trained model waits for the registry's lock (the registry commands wait 15 s): a training of
  * minutes is not thrown away because an approval or another registration held the lock a little longer.
@@ -389,12 +399,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   // A registry that cannot take the model fails now, not after the training (its index is read first).
   const registry = options.registry ?? createLocalRegistry({ home: options.home, lock: { timeoutMs: REGISTER_WAIT_MS } });
   await registry.list();
-  // So does a test file that cannot be read, before the training data is read and a run recorded.
-  if (options.testDataPath) {
-    await access(options.testDataPath, constants.R_OK).catch((cause: Error) => {
-      throw new DatasetError('DATASET_FILE_INVALID', `${options.testDataPath}: cannot read (${readProblem(cause)})`, [], { cause });
-    });
-  }
+  // So does a data or test file that is not there, is a folder or cannot be read, before any is read and a run recorded
+  // (a run recorded for it stayed in `runs list` as failed, one a try), said as reading it says it.
+  // The test file first, as before: it is the one named last, and the one most often mistyped.
+  for (const file of [...(options.testDataPath ? [options.testDataPath] : []), ...dataPaths]) await checkReadableFile(file);
   // Files that no one delimiter reads (--data with ",", --test-data with ";") are said so, each with its own, before any is read.
   await checkOneDelimiter([...dataPaths.map((file) => ({ file, flag: '--data' })), ...(options.testDataPath ? [{ file: options.testDataPath, flag: '--test-data' }] : [])], config);
   // The temporary folder the model is made in, before the run is recorded: one that takes no folder records no run.
