@@ -95,8 +95,7 @@ export function createQualityReporter(deps: QualityReporterDeps) {
     const serving = newest?.prediction.modelId;
     // What is published (macro F1, accuracy, feedback counts) is made of judged predictions alone: only
     // those are read (DynamoDB: the judged-by-day index, not the whole window).
-    const dayBefore = new Date(now.getTime() - 86_400_000).toISOString();
-    const { pairs, closedLastDay } = await servingModelsJudged(deps.store, window, serving, dayBefore);
+    const { pairs, closedLastDay } = await servingModelsJudged(deps.store, window, serving, now.getTime() - 86_400_000);
     const tasks = await deps.tasks(serving === undefined ? [] : [serving]);
     // No metric line: the alarm sees no data (not a failure), and the Lambda logs the result with its reason.
     if ('nothingToMeasure' in tasks) return { published: 0, withFeedback: 0, nothingToMeasure: `nothing to measure yet: ${tasks.nothingToMeasure}` };
@@ -126,7 +125,8 @@ async function servingModelsJudged(
   store: PredictionStore & JudgedPairPages,
   window: { since: string; until: string },
   serving: string | undefined,
-  dayBefore: string,
+  /** From when (ms) a case closed counts in `closedLastDay`. */
+  dayBefore: number,
 ): Promise<{ pairs: FeedbackPair[]; closedLastDay: number }> {
   const pages: AsyncIterable<FeedbackPair[]> | FeedbackPair[][] = store.judgedPairPages?.(window) ?? [await store.listPairs({ ...window, judgedOnly: true })];
   const strings = new Map<string, string>();
@@ -137,7 +137,7 @@ async function servingModelsJudged(
   for await (const page of pages) {
     for (const { prediction: p, feedback: f } of page) {
       // Feedback of any model counts as feedback coming: the CRM sends it whichever model classified the email.
-      if (f !== undefined && Date.parse(f.closedAt) >= Date.parse(dayBefore)) closedLastDay++;
+      if (f !== undefined && Date.parse(f.closedAt) >= dayBefore) closedLastDay++;
       if (serving !== undefined && p.modelId !== serving) continue;
       out.push({
         // `automated` kept: live quality leaves automated mail out of the published figures (and counts it apart).

@@ -178,14 +178,13 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
         const sent = labels[task];
         // A task not measured: kept as sent.
         const truth = measured.has(task) ? names.truth(prediction.modelId, task, sent) : sent;
+        // One taken from another task's label that this task's names do not read: no truth, rather than a wrong one.
+        if (truth === null && !Object.hasOwn(feedback.labels, task)) continue;
+        truths.set(task, truth);
         if (truth === null) {
-          // One taken from another task's label that this task's names do not read: no truth, rather than a wrong one.
-          if (!Object.hasOwn(feedback.labels, task)) continue;
-          truths.set(task, truth);
           unmappable[task] = (ownValue(unmappable, task) ?? 0) + 1;
           continue;
         }
-        truths.set(task, truth);
         kept++;
         const label = predictedLabel(prediction, task, measured, names);
         if (label === undefined) continue;
