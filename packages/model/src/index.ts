@@ -36,7 +36,7 @@ export { describeNoChampion, noChampionError, noChampionMessage } from './regist
 export { GateRecordSchema, gateStanding, failedChecksLine, decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
 export { checkHomeDirectory, homeFolder } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';
-export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, REGISTRY_LOCK_FILE, RegistryIndexSchema, type ChampionChange, type ChampionVia, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks } from './registry/local-registry.js';
+export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, REGISTRY_LOCK_FILE, RegistryIndexSchema, type ChampionChange, type ChampionVia, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks, type RollbackSkip } from './registry/local-registry.js';
 export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
 export { withFileLock, type HeldLock, type LockOptions } from './registry/lock.js';

@@ -15,7 +15,7 @@ export { prepareModelRows, type ModelRows } from './pipeline/model-rows.js';
 export { generateDemoRows, demoRowsToCsv, demoDataText, writeDemoData, DEMO_COLUMNS, DEMO_DEFAULT_ROWS, DEMO_DEFAULT_SEED, type DemoRow, type DemoOptions } from './demo/generate.js';
 export { DEMO_CONFIG_PATH, loadDemoConfig } from './demo/demo-config.js';
 export { RunTracker, RunRecordSchema, EpochRecordSchema, readRun, readRunOf, listRuns, runOfModelFolder, recordLateRegistration, runsDir, newId, gitCommit, gitDirty, maskedErrorText, type RunRecord, type EpochRecord } from './tracking/run-record.js';
-export { formatEpochLine, formatFinalLine, formatRunList, runListRows, compareRunRows, compareRuns, formatTable, RUN_COMPARE_UNITS, type RunComparison } from './tracking/format.js';
+export { formatEpochLine, formatFinalLine, formatRunList, meanTaskSets, runListRows, compareRunRows, compareRuns, formatTable, RUN_COMPARE_UNITS, type RunComparison } from './tracking/format.js';
 export { formatRunSummary } from './tracking/run-summary.js';
 export { trainFromConfig, prepareInputs, type TrainFromConfigOptions, type TrainFromConfigResult } from './pipeline/train-from-config.js';
 export { alignToTaxonomy, labelsSpokenOf, tasksReadWith, type TaxonomyAlignment } from './pipeline/align-taxonomy.js';

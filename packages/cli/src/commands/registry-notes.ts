@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { registeredNearDuplicateWarning, UNGATED_WORSE } from '@mailroute/evaluation';
 import { MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
-import { measuredTasks } from '@mailroute/training';
+import { meanTaskSets, measuredTasks } from '@mailroute/training';
 import { testNearDuplicatesOf } from './training-facts.js';
 
 /**
@@ -63,17 +63,8 @@ export function otherRowsLegend(versions: readonly (Pick<ModelVersion, 'id' | 'v
  * and no legend when every listed mean is over the same tasks.
  */
 export function taskSetMarks(versions: readonly Pick<ModelVersion, 'tasks' | 'metrics'>[]): { marks: string[]; legend: string } {
-  const keyOf = (tasks: readonly string[]) => JSON.stringify([...tasks].sort());
-  const keys: string[] = [];
-  const named: string[] = [];
-  for (const v of versions) {
-    if (v.metrics.mean_macro_f1 === undefined || keys.includes(keyOf(v.tasks))) continue;
-    keys.push(keyOf(v.tasks));
-    named.push(`[${keys.length}] ${v.tasks.join(', ')}`);
-  }
-  if (keys.length < 2) return { marks: versions.map(() => ''), legend: '' };
-  const marks = versions.map((v) => (v.metrics.mean_macro_f1 === undefined ? '' : ` [${keys.indexOf(keyOf(v.tasks)) + 1}]`));
-  return { marks, legend: `mean macro-F1 [n]: the versions' means are over other tasks (${named.join('; ')}) and do not compare; \`mailroute compare\` gives each task's own\n` };
+  const { marks, named } = meanTaskSets(versions.map((v) => (v.metrics.mean_macro_f1 === undefined ? undefined : v.tasks)));
+  return { marks, legend: named === '' ? '' : `mean macro-F1 [n]: the versions' means are over other tasks (${named}) and do not compare; \`mailroute compare\` gives each task's own\n` };
 }
 
 /** Under `registry list`, when a mean is marked: what the mark means, and which tasks each such version left unmeasured. */

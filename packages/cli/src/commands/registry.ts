@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { pyFixed } from '@mailroute/evaluation';
-import { createLocalRegistry, decidedBy, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, decidedBy, failedChecksLine, gateStanding, heldOutTestRows, noChampionError, RegistryError, type ChampionChange, type GateStanding, type ModelVersion, type RollbackSkip } from '@mailroute/model';
 import { DEMO_CHAMPION_APPROVED_BY, formatTable } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { registerPrune } from './registry-prune.js';
@@ -100,13 +100,7 @@ export function rejectOutcome(
 }
 
 /** A version a rollback passed over (`LocalModelRegistry.reject`'s `onRollbackSkipped`): its artifact failed the check `registry champion` makes. */
-export interface RollbackSkipped {
-  id: string;
-  version: number;
-  /** Its folder (`<home>/models/<id>`), where an intact copy goes back. */
-  dir: string;
-  reason: string;
-}
+export type RollbackSkipped = Pick<RollbackSkip, 'id' | 'version' | 'dir' | 'reason'>;
 
 /**
  * A warning for each version a rollback passed over, with what is wrong with its artifact, and how to have it back: its

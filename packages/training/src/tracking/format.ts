@@ -234,12 +234,12 @@ function paramsColumn(runs: readonly RunRecord[]): string[] {
 }
 
 /**
- * When the listed runs' means are over other sets of tasks (in any order), which do not compare: per run, its set's
- * mark for the mean macro-F1 cell (` [1]`; blank for a run with no mean), and the legend naming each set. No marks and
- * no legend when every listed mean is over the same tasks.
+ * When listed means are over other sets of tasks (in any order), which do not compare: per entry, its set's mark for
+ * the mean macro-F1 cell (` [1]`; blank for an entry with no mean: `undefined`), and `named`, each set with its mark
+ * (`[1] intent, queue; [2] intent`). No marks and `named` empty when every listed mean is over the same tasks.
+ * `runs list` and `registry list` say it each in a legend of their own.
  */
-function taskSetMarks(runs: readonly RunRecord[], show: (cell: string) => string = (cell) => cell): { marks: string[]; legend: string } {
-  const sets = runs.map((r) => (r.metrics?.mean_macro_f1 === undefined ? undefined : taskNames(r)));
+export function meanTaskSets(sets: readonly (readonly string[] | undefined)[], show: (cell: string) => string = (cell) => cell): { marks: string[]; named: string } {
   const keyOf = (set: readonly string[]) => JSON.stringify([...set].sort());
   const keys: string[] = [];
   const named: string[] = [];
@@ -248,9 +248,14 @@ function taskSetMarks(runs: readonly RunRecord[], show: (cell: string) => string
     keys.push(keyOf(set));
     named.push(`[${keys.length}] ${set.map(show).join(', ') || '-'}`);
   }
-  if (keys.length < 2) return { marks: runs.map(() => ''), legend: '' };
-  const marks = sets.map((set) => (set === undefined ? '' : ` [${keys.indexOf(keyOf(set)) + 1}]`));
-  return { marks, legend: `mean macro-F1 [n]: the runs' means are over other tasks (${named.join('; ')}) and do not compare; runs compare gives each task's own` };
+  if (keys.length < 2) return { marks: sets.map(() => ''), named: '' };
+  return { marks: sets.map((set) => (set === undefined ? '' : ` [${keys.indexOf(keyOf(set)) + 1}]`)), named: named.join('; ') };
+}
+
+/** `meanTaskSets` of runs, with the legend `runs list` prints under its table ('' when the means compare). */
+function taskSetMarks(runs: readonly RunRecord[], show?: (cell: string) => string): { marks: string[]; legend: string } {
+  const { marks, named } = meanTaskSets(runs.map((r) => (r.metrics?.mean_macro_f1 === undefined ? undefined : taskNames(r))), show);
+  return { marks, legend: named === '' ? '' : `mean macro-F1 [n]: the runs' means are over other tasks (${named}) and do not compare; runs compare gives each task's own` };
 }
 
 /**
