@@ -16,13 +16,14 @@ import type { Hit } from './redact.js';
  * the engine scans that way several times faster, and GERMAN_STREET then checks the case.
  */
 const GERMAN_CUE = /(?:stra(?:ß|ss)e|str\.|weg|allee|platz|gasse|damm|ring|ufer|quai|rain|halde|matte?)[ \t]?\d/gi;
-/** An English street type (`Baker Street`, `Downing St.`; `Baker St`, `Elm Grove`: see NEEDS_TOWN). */
-const ENGLISH_CUE = /(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Terrace|Crescent|Lane|Drive|Way|Close|Court|Place|Square|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle)(?![a-zß-ÿ])/g;
+/** An English street type (`Baker Street`, `Downing St.`, `Victoria Quays`; `Baker St`, `Elm Grove`: see NEEDS_TOWN). */
+const ENGLISH_CUE = /(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Terrace|Crescent|Lane|Drive|Way|Close|Court|Place|Square|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle|Quays?|Wharf|Parade|Vale|View|Yard|Croft|Chase)(?![a-zß-ÿ])/g;
 /**
  * A street type abbreviated without its dot (`St`, `Rd`, `Ave`, `Blvd`), or a word that names other things too
- * (`Elm Grove`, `Central Park`, `Notting Hill`): a street only with the town and postcode after it.
+ * (`Elm Grove`, `Central Park`, `Notting Hill`, `Easter Parade`, `Sea View`): a street only with the town and postcode
+ * after it.
  */
-const NEEDS_TOWN = /^(?:St|Rd|Ave|Blvd|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle)$/;
+const NEEDS_TOWN = /^(?:St|Rd|Ave|Blvd|Grove|Gardens|Mews|Row|Hill|Park|Green|Rise|Walk|Parkway|Circle|Parade|Vale|View|Yard|Croft|Chase)$/;
 /** A town capitalised or in capitals (`Berlin`, `BERLIN`, `FRANKFURT AM MAIN`). */
 const TOWN_WORD = String.raw`(?:${WORD}|\p{Lu}[\p{Lu}-]{1,40})`;
 /**
@@ -129,16 +130,86 @@ const ENGLISH_NUMBER = /(?<![\p{L}\p{N}])\d{1,5}([A-Za-z])?[ \t](?:(?:St\.|\p{Lu
 
 /** A British postcode (`SW1A 2AA`, `NW1 6XE`). */
 const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}`;
+/** An Irish Eircode (`P31 KX62`, `D06 F2X8`, `D6W XY12`): a routing key and four letters or digits of its alphabet. */
+const EIRCODE = String.raw`(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}`;
+/**
+ * A place of an English address line: a town, a district or a county of one to three words, an Irish county after `Co.`
+ * or `County` (`Harrogate`, `North Yorkshire`, `Co. Cork`).
+ */
+const ENGLISH_PLACE = String.raw`(?:(?:Co\.?|County)[ \t])?${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}`;
+/** Between the places of an address and before its postcode: a comma or a line break. */
+const PLACE_BREAK = String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})`;
 
 /**
- * After an English street: the town and a British postcode (`, London SW1A 2AA`) or a US state and ZIP code
- * (`, Springfield, IL 62704`), or the postcode alone; or, after a blank, a British postcode and the town when it
- * ends the line or sentence (`12 Baker Street NW1 6XE London.`).
+ * After an English street: up to three places and a British postcode or Irish Eircode (`, London SW1A 2AA`, `,
+ * Harrogate, North Yorkshire, HG1 4RT`, `, Southsea, Portsmouth PO4 0JT`, `, Ballincollig, Co. Cork, P31 KX62`), or a US
+ * state and ZIP code (`, Springfield, IL 62704`), or the postcode alone; or, after a blank, a British postcode and the
+ * town when it ends the line or sentence (`12 Baker Street NW1 6XE London.`).
  */
 const ENGLISH_TOWN = new RegExp(
-  String.raw`(?:(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})(?:${TOWN_WORD}(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3}))?(?:${UK_POSTCODE}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)|[ \t]{1,3}${UK_POSTCODE}(?:[ \t]{1,3}${TOWN_WORD}(?=[ \t]{0,3}(?:[.,;!?\r\n]|$)))?)${END_OF_WORD}`,
+  String.raw`(?:${PLACE_BREAK}(?:${ENGLISH_PLACE}${PLACE_BREAK}){0,2}(?:${ENGLISH_PLACE}(?:${PLACE_BREAK}|[ \t]{1,3}))?(?:${UK_POSTCODE}|${EIRCODE}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)|[ \t]{1,3}${UK_POSTCODE}(?:[ \t]{1,3}${TOWN_WORD}(?=[ \t]{0,3}(?:[.,;!?\r\n]|$)))?)${END_OF_WORD}`,
   'uy',
 );
+
+/**
+ * A flat, apartment or unit before an English street's house number (`Flat 3, 27 Albert Road`, `Apartment 4B 12 Baker
+ * Street`): part of the address, masked with it.
+ */
+const FLAT_BEFORE = /(?<![\p{L}\p{N}])(?:Flat|FLAT|Apartment|Apt\.?|Unit|Suite)[ \t]{1,3}(?:\d{1,4}[A-Za-z]?|[A-Z])(?:,[ \t]{0,3}|[ \t]{1,3}|[ \t]{0,3}\r?\n[ \t]{0,3})$/u;
+
+/** Where an English street found at `start` starts with the flat before it (FLAT_BEFORE), or `start`. */
+function withFlatBefore(text: string, start: number): number {
+  const flat = FLAT_BEFORE.exec(text.slice(Math.max(0, start - 24), start));
+  return flat === null ? start : start - flat[0].length;
+}
+
+/**
+ * A British postcode, or an Irish Eircode (group 1), standing alone: where POSTCODE_KEYWORD_BEFORE or
+ * TOWN_BEFORE_POSTCODE may take it. By its shape alone it is not taken, as `M1`, `SW1` name products too.
+ */
+const POSTCODE_SCAN = /(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|((?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?[0-9AC-FHKNPRTV-Y]{4}))(?![A-Za-z0-9])/g;
+/** A postcode's keyword and what joins it to the postcode: `my postcode is BS8 1TH`, `postcode: BS8 1TH`, `Post code - BS8 1TH`. */
+const POSTCODE_KEYWORD_BEFORE = /(?<![\p{L}\p{N}])(?:post[ \t-]?code|postal[ \t]code)(?:[ \t]{0,3}[:=][ \t]{0,3}|[ \t]{1,3}-[ \t]{1,3}|[ \t]{1,3}(?:is|was|is now|will be|has changed to|changed to)(?:[ \t]{0,3}:)?[ \t]{1,3}|[ \t]{1,3})$/iu;
+/**
+ * A town right before a British postcode, at the start of a line or after a comma, `|`, a dash, a colon or `in` (`Thanks!
+ * - Ravi Patel, Leicester LE2 1XL`, `Address: Leicester LE2 1XL`), maybe with its county after a comma (`Harrogate, North
+ * Yorkshire, HG1 4RT`, by its form: COUNTY). Group 1: its first word, checked against CODE_LABELS.
+ */
+const TOWN_BEFORE_POSTCODE = new RegExp(
+  String.raw`(?:^|[,|(:]|[ \t]-|[ \t](?:in|at))[ \t]{0,3}((?:(?:Co\.?|County)[ \t])?${TOWN_WORD})(?:[ \t]${TOWN_WORD}){0,2}(?:,[ \t]{0,3}(?:(?:North|South|East|West|Greater|Co\.?|County)[ \t]${TOWN_WORD}|\p{Lu}\p{Ll}{1,20}shire))?(?:,[ \t]{0,3}|[ \t]{1,3})$`,
+  'u',
+);
+/** Words before a code that label it (`Order X12 3AB`, `Ref AB1 2CD`), no town. */
+const CODE_LABELS = new Set('Order Ref Reference Code Model Item Product Part Serial Version Class Type Flight Seat Ticket Case'.split(' '));
+/** After a postcode that ends an address line: the end of the line or sentence. */
+const LINE_END_AFTER = /[ \t]{0,3}(?:[.,;!?)]|\r?\n|$)/y;
+/** How far before a postcode its keyword or town may start. */
+const POSTCODE_LOOKBACK = 80;
+
+/**
+ * British postcodes (and Irish Eircodes) outside a street's address: after a postcode keyword (`my postcode is BS8
+ * 1TH`: the postcode, the keyword stays), or with the town before them where they end an address line (`, Leicester LE2
+ * 1XL`: town and postcode). Not by shape alone.
+ */
+function postcodeHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  POSTCODE_SCAN.lastIndex = 0;
+  for (let m = POSTCODE_SCAN.exec(text); m !== null; m = POSTCODE_SCAN.exec(text)) {
+    const end = m.index + m[0].length;
+    const from = Math.max(0, m.index - POSTCODE_LOOKBACK);
+    const before = text.slice(from, m.index);
+    if (POSTCODE_KEYWORD_BEFORE.test(before)) {
+      hits.push({ type: 'ADDRESS', start: m.index, end, placeholder: '[ADDRESS]' });
+      continue;
+    }
+    if (m[1] !== undefined) continue;
+    const town = TOWN_BEFORE_POSTCODE.exec(before.slice(before.lastIndexOf('\n') + 1));
+    if (town === null || CODE_LABELS.has(town[1]) || stickyAt(LINE_END_AFTER, text, end) === null) continue;
+    const start = m.index - town[0].length + town[0].indexOf(town[1]);
+    hits.push({ type: 'ADDRESS', start, end, placeholder: '[ADDRESS]' });
+  }
+  return hits;
+}
 
 const LETTER_OR_HYPHEN = /[\p{L}-]/u;
 const AMOUNT_LETTER = /[kmx]/i;
@@ -341,7 +412,7 @@ function poBoxHits(text: string): Hit[] {
  * (`withTownBefore`), in text order, hits that overlap joined.
  */
 export function addressHits(text: string): Hit[] {
-  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text), ...romanceStreetHits(text), ...bareStreetHits(text)];
+  const hits: Hit[] = [...prepositionStreetHits(text), ...poBoxHits(text), ...romanceStreetHits(text), ...bareStreetHits(text), ...postcodeHits(text)];
   GERMAN_CUE.lastIndex = 0;
   for (let cue = GERMAN_CUE.exec(text); cue !== null; cue = GERMAN_CUE.exec(text)) {
     const start = streetStart(text, cue.index);
@@ -367,7 +438,7 @@ export function addressHits(text: string): Hit[] {
     // and postcode follow (`12k Elm Road, London SW1A 2AA`).
     if (number[1] !== undefined && AMOUNT_LETTER.test(number[1]) && town === null) continue;
     if (town === null && NEEDS_TOWN.test(cue[0])) continue;
-    const hit: Hit = { type: 'ADDRESS', start: from + number.index, end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' };
+    const hit: Hit = { type: 'ADDRESS', start: withFlatBefore(text, from + number.index), end: end + (town?.[0].length ?? 0), placeholder: '[ADDRESS]' };
     // A street type inside the name of the street before it (`Evergreen Terrace Road`): the longer street.
     const last = hits[hits.length - 1];
     if (last !== undefined && last.start === hit.start && last.end < hit.end) last.end = hit.end;

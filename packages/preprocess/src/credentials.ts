@@ -14,18 +14,51 @@
  *   (`Kennwort: sommerwind`), or after `ist`/`is` with eight letters or more, unless it says something about the secret
  *   (`Passwort: vergessen`, `my password is compromised`);
  * - a year 20xx after `PIN` or `TAN` and blanks, then a word about it (`TAN 2025 abgelaufen`), is no PIN;
+ * - the answers UK banks ask for as secrets: `memorable word`, `memorable information`, `security answer`, a mother's
+ *   maiden name (`my memorable word is lighthouse`, `mother's maiden name: Hargreaves`), any word of three letters or
+ *   more that ends its clause;
+ * - a new secret after `to` where the sentence says it was changed (`I've reset my password to Summer2025!!`, `PIN
+ *   changed to 4711`);
+ * - a card's security code as `[CVV]` (`CSC 771`, `CV2 number: 771`, `the 3 digit code on the back is 771`), which the
+ *   `ids` detector's keywords (`CVV`, `security code`) miss;
  * - the values in the query of a web address that a secret or the customer is in (`https://bank.example/reset?token=8f3a…&user=hmueller`).
  */
 import type { Hit } from './redact.js';
 import { QUALIFYING } from './keyed-numbers.js';
+import { YEAR } from './patterns.js';
 
 const NOT_LETTER_BEFORE = String.raw`(?<![\p{L}\p{N}])`;
 /**
+ * A secret set anew, as English says it (`password has been reset to Summer2025!`, `PIN changed to 4711`, `I've reset
+ * my password to …`): `to`, maybe after the verb; where the verb is not in it, `credentialHits` looks for it before the
+ * keyword (CHANGED_BEFORE), so that `my password to the app` and `send my PIN to me` name no value.
+ */
+const CHANGED_TO = String.raw`[ \t]{1,3}(?:(?:(?:has|have|had|was|is)[ \t]{1,3}(?:been[ \t]{1,3}|now[ \t]{1,3})?)?(?:reset|changed|set|updated)[ \t]{1,3})?to[ \t]{1,3}`;
+/** A join that ends with CHANGED_TO's `to`. */
+const TO_JOIN = /[ \t]to[ \t]{1,3}$/;
+/** CHANGED_TO with its verb in the join (`… changed to `). */
+const VERB_IN_JOIN = /(?:reset|changed|set|updated)[ \t]{1,3}to[ \t]{1,3}$/;
+/**
+ * A verb of change right before the keyword, maybe with up to three words that say whose the secret is (`I've reset my
+ * `, `I changed the online banking `): a `to` after the keyword then names the new secret (`I've reset my password to
+ * Summer2025!!`).
+ */
+const CHANGED_BEFORE = /(?<![\p{L}\p{N}])(?:reset|changed?|changing|set|setting|updated?|updating)[ \t]{1,3}(?:\p{L}[\p{L}'’-]{0,20}[ \t]{1,3}){0,3}$/iu;
+/** How far before a keyword CHANGED_BEFORE looks. */
+const CHANGED_LOOKBACK = 60;
+/**
+ * A dash between blanks, as a form or list writes a value (`Mother's maiden name - Hargreaves`): a link for an answer's
+ * keyword only (ANSWER_KEYWORD), as a subject reads `Passwort - Zurücksetzen`.
+ */
+const DASH = String.raw`[ \t]{1,3}[-–][ \t]{1,3}`;
+const DASH_JOIN = /[ \t][-–][ \t]{1,3}$/;
+/**
  * What links a keyword to its value: `:` or `=` (after blanks lining values up in a column: `PIN:         4711`), or
  * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, French `est`, `était`, Italian `è`, `era`, maybe with `jetzt`, `nun`,
- * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `).
+ * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `); `to` after a change
+ * (CHANGED_TO); a dash after an answer's keyword (DASH).
  */
-const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
+const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|${CHANGED_TO}|${DASH}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
 /**
  * Words between a keyword and its link that say whose the secret is or what it is for (`Passwort für das Online-Banking
  * ist`, `PIN meiner Kreditkarte lautet`, `PIN für die Karte:`): a qualifying word and up to three more; or a remark in
@@ -41,10 +74,19 @@ const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|pus
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
 const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /**
+ * Words of the answers UK banks ask for as secrets (`memorable word`, `memorable information`, `security answer`), and a
+ * mother's maiden name, the security question's answer (`my mother's maiden name is Hargreaves`; a maiden name alone,
+ * `my maiden name was Smith`, is a name, for the `names` detector). Their value is any word that ends its clause
+ * (ANSWER_KEYWORD).
+ */
+const ANSWER_WORD = String.raw`[Mm]emorable[ \t](?:[Ww]ord|[Ii]nformation|[Ii]nfo|[Dd]ata|[Aa]nswer|[Pp]hrase|[Nn]ame|[Pp]lace|[Dd]ate)|[Ss]ecurity[ \t](?:[Aa]nswer|[Ww]ord|[Pp]hrase)|[Ss]ecret[ \t](?:[Aa]nswer|[Ww]ord)|(?<=[Mm](?:other|um|om)(?:['’]s|s)?[ \t])[Mm]aiden[ \t][Nn]ame`;
+/** A keyword that is one of ANSWER_WORD: a plain word of three letters or more is its value after `is` too (`my memorable word is lighthouse`). */
+const ANSWER_KEYWORD = /^(?:[Mm]emorable|[Ss]ecurity|[Ss]ecret|[Mm]aiden)[ \t]/;
+/**
  * Words of a password or login: its value is a word. French and Italian: `mot de passe`, `identifiant`, `nom
  * d'utilisateur`, `nome utente` (`password` is theirs too).
  */
-const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:[Mm]ot[- ]de[- ]passe|[Ii]dentifiant|[Nn]om d['’]utilisateur|[Nn]ome utente|[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
+const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:${ANSWER_WORD}|[Mm]ot[- ]de[- ]passe|[Ii]dentifiant|[Nn]om d['’]utilisateur|[Nn]ome utente|[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
 /** At a keyword (group 1: a PIN or TAN; group 3: a password, login or one-time code), then the join (group 2 or 4). */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])(${JOIN})|(${SECRET_WORD})(?![\p{L}\p{N}-])(${JOIN})`, 'uy');
 /** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
@@ -73,6 +115,8 @@ const TRAILING_MARKS = /[!?]+$/;
 const NOT_VALUE_WORDS = new Set(
   [
     'vergessen falsch abgelaufen gesperrt ungültig geändert ändern zurücksetzen neu nicht funktioniert geht unbekannt fehlt forgotten forgot wrong expired locked blocked invalid incorrect changed change reset new not missing unknown kompromittiert deaktiviert zurückgesetzt veraltet identisch freigeschaltet entsperrt aktiviert aktualisiert abgelehnt unsicher compromised deactivated outdated identical insecure activated unlocked updated rejected',
+    // English words that say how an answer is (`my memorable word is correct`), which any word may be.
+    'correct right accepted recognised recognized working required needed lost fine different same something anything nothing blank empty unchanged',
     // French and Italian.
     'oublié oubliée oublie perdu perdue bloqué bloquée expiré expirée invalide incorrecte faux fausse erroné erronée changé changée modifié modifiée réinitialisé réinitialisée nouveau nouvelle inconnu inconnue dimenticato dimenticata perso persa bloccato bloccata scaduto scaduta errato errata sbagliato sbagliata cambiato cambiata modificato modificata nuovo nuova sconosciuto sconosciuta',
   ]
@@ -86,7 +130,7 @@ const NOT_VALUE_WORDS = new Set(
  * letter share one branch (`P(?:IN|in|ass…)`): the scan then tries fewer branches at each character, 15% faster.
  */
 const KEYWORD_START =
-  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|[Cc]onfirmation|[Oo]ne-time|[Mm]ot[- ]de[- ]p|[Ii]dentifiant|[Nn]om(?:e utente| d['’]u)/g;
+  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|C(?:VV|VC|V2|SC|VN|onfirmation)|c(?:v[vc]|sc|onfirmation)|[Oo]ne-time|[Mm](?:ot[- ]de[- ]p|emorable[ \t]|aiden[ \t][Nn]ame)|[Ss]ec(?:urity|ret)[ \t][AaWwPp]|back[ \t:]|digit[ \t]|[Ii]dentifiant|[Nn]om(?:e utente| d['’]u)/g;
 
 /** The `[CREDENTIAL]` spans of a text: the value after each keyword, in text order. */
 export function credentialHits(text: string): Hit[] {
@@ -95,15 +139,25 @@ export function credentialHits(text: string): Hit[] {
   for (let k = KEYWORD_START.exec(text); k !== null; k = KEYWORD_START.exec(text)) {
     CUE.lastIndex = k.index;
     const m = CUE.exec(text);
-    if (m === null) continue;
+    if (m === null) {
+      const code = cardCodeAt(text, k.index);
+      if (code !== undefined) {
+        hits.push(code);
+        KEYWORD_START.lastIndex = code.end;
+      }
+      continue;
+    }
     const at = m.index + m[0].length;
     const keyword = m[1] ?? m[3];
     const join = m[2] ?? m[4];
     const kind: JoinKind = join.trim() === '' ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
     // `PW` is also other words' short form (`PW 2024`, `150 PW`): a password only after `:` or `=`.
     if ((keyword === 'PW' || keyword === 'pw') && kind !== 'strong') continue;
+    if (DASH_JOIN.test(join) && !ANSWER_KEYWORD.test(keyword)) continue;
+    // `to` names a new secret only where the sentence says it was changed (`I've reset my password to …`).
+    if (TO_JOIN.test(join) && !VERB_IN_JOIN.test(join) && !CHANGED_BEFORE.test(text.slice(Math.max(0, m.index - CHANGED_LOOKBACK), m.index))) continue;
     // A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
-    const end = m[1] !== undefined ? pinEnd(text, at, kind === 'blanks') : secretEnd(text, at, kind, CODE_KEYWORD.test(keyword));
+    const end = m[1] !== undefined ? pinEnd(text, at, kind === 'blanks') : secretEnd(text, at, kind, CODE_KEYWORD.test(keyword), ANSWER_KEYWORD.test(keyword));
     if (end === undefined) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;
@@ -202,11 +256,11 @@ const SLASH = /[ \t]{0,3}\/[ \t]{0,3}/y;
 
 /**
  * Where the secret at `at` ends, joined to its keyword as `join` says; `code`: the keyword is a one-time code's, whose
- * value holds a digit. A second secret after a slash is masked with it where it reads as one wherever it stands
+ * value holds a digit; `answer`: the keyword is an answer's (ANSWER_KEYWORD). A second secret after a slash is masked with it where it reads as one wherever it stands
  * (`max1985 / Geheim123`, not `Geheim123 / bitte ändern`).
  */
-function secretEnd(text: string, at: number, join: JoinKind, code: boolean): number | undefined {
-  const end = wordSecretEnd(text, at, join);
+function secretEnd(text: string, at: number, join: JoinKind, code: boolean, answer: boolean): number | undefined {
+  const end = answer ? answerEnd(text, at, join) : wordSecretEnd(text, at, join);
   if (end === undefined || (code && !DIGIT.test(text.slice(at, end)))) return undefined;
   SLASH.lastIndex = end;
   return SLASH.test(text) ? (wordSecretEnd(text, SLASH.lastIndex, 'blanks') ?? end) : end;
@@ -216,7 +270,7 @@ function secretEnd(text: string, at: number, join: JoinKind, code: boolean): num
  * Where the one secret at `at` ends. A plain word is one after a strong join, or after `ist`/`is` when it is long
  * (SAID_MIN_LETTERS: `my password is correcthorsebattery`), and only where it ends its clause and is no word about the secret.
  */
-function wordSecretEnd(text: string, at: number, join: JoinKind): number | undefined {
+function wordSecretEnd(text: string, at: number, join: JoinKind, saidMinLetters = SAID_MIN_LETTERS): number | undefined {
   QUOTED_VALUE.lastIndex = at;
   if (QUOTED_VALUE.test(text)) return QUOTED_VALUE.lastIndex;
   WORD_VALUE.lastIndex = at;
@@ -228,8 +282,90 @@ function wordSecretEnd(text: string, at: number, join: JoinKind): number | undef
   const bare = word.replace(TRAILING_MARKS, '');
   if (bare.length < 3) return undefined;
   if (SECRET_LIKE.test(bare)) return end;
-  const said = join === 'said' && bare.length >= SAID_MIN_LETTERS;
+  const said = join === 'said' && bare.length >= saidMinLetters;
   if ((join !== 'strong' && !said) || NOT_VALUE_WORDS.has(bare.toLowerCase())) return undefined;
   CLAUSE_END.lastIndex = at + m[0].length;
   return word.length < m[0].length || CLAUSE_END.test(text) ? end : undefined;
+}
+
+/**
+ * Two or three capitalised words that end their clause after an answer's keyword: a surname or place of more than one
+ * word (`mother's maiden name is Van Dyke.`, `memorable place is New York`).
+ */
+const ANSWER_WORDS = /\p{Lu}[\p{L}'’-]{1,30}(?:[ \t]\p{Lu}[\p{L}'’-]{1,30}){1,2}/uy;
+/** The end of a clause or sentence after ANSWER_WORDS (`… Van Dyke.`, `… New York, and …`). */
+const ANSWER_END = /[ \t]*(?:[.,;:!?(]|\r?\n|$)/y;
+/** Letters a plain word after `is` needs to be an answer (`my memorable word is owl`): any word but one about the answer. */
+const ANSWER_MIN_LETTERS = 3;
+
+/**
+ * Where the answer at `at` ends (ANSWER_KEYWORD): a word as a secret's (wordSecretEnd), any of three letters or more after
+ * `is` too, or two or three capitalised words ending their clause (ANSWER_WORDS), after a link (not blanks alone).
+ */
+function answerEnd(text: string, at: number, join: JoinKind): number | undefined {
+  if (join !== 'blanks') {
+    ANSWER_WORDS.lastIndex = at;
+    if (ANSWER_WORDS.test(text)) {
+      const end = ANSWER_WORDS.lastIndex;
+      ANSWER_END.lastIndex = end;
+      if (ANSWER_END.test(text)) return end;
+    }
+  }
+  return wordSecretEnd(text, at, join, ANSWER_MIN_LETTERS);
+}
+
+/**
+ * A card's security code by its abbreviation (`CSC 771`, `CV2 number: 771`, `CVV number is 771`, `cvc: 771`), maybe
+ * with `number`, `code` or `no.` after it, then `:`, `=`, `#`, `is` or blanks, and three or four digits (group 1). The
+ * `ids` detector's CVV rule knows `CVV`, `CVC` and `security code` before the value only.
+ */
+const CARD_CODE_ABBREVIATION = /(?:CVV2?|CVC2?|CV2|CSC|CVN|cvv2?|cvc2?|csc)(?:[ \t](?:[Nn]umber|[Cc]ode|[Nn]o\.|#))?(?![\p{L}\p{N}])(?:[ \t]{0,3}[:=#][ \t]{0,3}|[ \t]{1,3}(?:is|was)(?:[ \t]{0,3}:)?[ \t]{1,3}|([ \t]{1,3}))(\d{3,4})(?![\p{L}\p{N}]|[.,/-]\d)/uy;
+/**
+ * The code as a customer describes it, at `back` or `digit` (`the 3 digit code on the back is 771`, `the last 3 digits on
+ * the back of my card are 771`, `three-digit code: 771`): after `on the back` (of the card), or after `digit code` /
+ * `digit number`, then `is`, `are` or `:`, and three or four digits (group 1). CARD_CODE_PHRASE_BEFORE checks the words
+ * before.
+ */
+const CARD_CODE_PHRASE = /(?:back(?:[ \t]of[ \t](?:my|the|your|his|her|our)[ \t](?:(?:debit|credit|bank)[ \t])?card)?|digit[ \t](?:security[ \t])?(?:code|number))(?:[ \t]{1,3}(?:is|are|was|were)(?:[ \t]{0,3}:)?[ \t]{1,3}|[ \t]{0,3}[:=][ \t]{0,3})(\d{3,4})(?![\p{L}\p{N}]|[.,/-]\d)/uy;
+/**
+ * Before CARD_CODE_PHRASE: a code, number or digits `on the` back (`code on the back`, `digits on the back`), or three
+ * (`3`, `three`) before `digit code` (a six-digit code is a one-time code's, a four-digit one a PIN's).
+ */
+const CARD_CODE_PHRASE_BEFORE = /(?:(?:code|number|numbers|digits|CVV|CVC|CSC)[ \t]{1,3}on[ \t]{1,3}the[ \t]{1,3}|(?<![\p{L}\p{N}])(?:3|three)[ \t-])$/iu;
+
+/**
+ * A card's security code at a keyword's start `at` (`CSC 771`, `the 3 digit code on the back is 771`), as `[CVV]`, the
+ * type the `ids` detector's CVV rule gives it; undefined if none. Joined by blanks alone, four digits that read as a year
+ * are none (`CSC 2024 annual report`).
+ */
+function cardCodeAt(text: string, at: number): Hit | undefined {
+  CARD_CODE_ABBREVIATION.lastIndex = at;
+  const abbreviation = CARD_CODE_ABBREVIATION.exec(text);
+  if (abbreviation !== null) {
+    if (abbreviation[1] !== undefined && (YEAR.test(abbreviation[2]) || countAfter(text, CARD_CODE_ABBREVIATION.lastIndex))) return undefined;
+    return cardCodeHit(CARD_CODE_ABBREVIATION.lastIndex, abbreviation[2]);
+  }
+  CARD_CODE_PHRASE.lastIndex = at;
+  const phrase = CARD_CODE_PHRASE.exec(text);
+  if (phrase === null || !CARD_CODE_PHRASE_BEFORE.test(text.slice(Math.max(0, at - 24), at))) return undefined;
+  return cardCodeHit(CARD_CODE_PHRASE.lastIndex, phrase[1]);
+}
+
+/**
+ * A lower-case word after a number that makes it a count (`CSC 365 days`, `CSC 200 employees`): CSC names firms and
+ * service centres too. Words that may follow a code are no such word (`CSC 771 and expiry 12/27`).
+ */
+const WORD_AFTER = /[ \t]{1,3}(\p{Ll}{2,20})(?![\p{L}\p{N}])/uy;
+const CODE_FOLLOWERS = new Set('and exp expiry expires expiring valid please thanks thank on'.split(' '));
+
+/** Whether a lower-case word after the number ending at `end` makes it a count (WORD_AFTER). */
+function countAfter(text: string, end: number): boolean {
+  WORD_AFTER.lastIndex = end;
+  const word = WORD_AFTER.exec(text);
+  return word !== null && !CODE_FOLLOWERS.has(word[1]);
+}
+
+/** The `[CVV]` hit of a code ending at `end`. */
+function cardCodeHit(end: number, code: string): Hit {
+  return { type: 'CVV', start: end - code.length, end, placeholder: '[CVV]' };
 }

@@ -1,14 +1,18 @@
 /**
  * Identity documents and social security numbers that a keyword names, for `redactPii`'s `ids` detector:
  * passport, identity card and driving licence numbers (`[ID_DOCUMENT]`) and German, US, UK, Austrian and Swiss
- * social security numbers (`[SOCIAL_SECURITY]`), their keywords in German, English, French and Italian. The keyword
+ * social security numbers (`[SOCIAL_SECURITY]`), their keywords in German, English, French and Italian; also UK
+ * National Insurance numbers after `national insurance` or `NI number`, Irish PPS numbers after `PPS`/`PPSN` (both
+ * `[SOCIAL_SECURITY]`) and an Eircode after its keyword (`[ADDRESS]`), whose values uk-ie-ids.ts gives. The keyword
  * stays; only the value is masked. One case-insensitive scan for the keywords (no `u` flag: it made the scan about 15
- * times slower), then the value right after one. Swiss AHV numbers without a keyword are swiss-ids.ts'.
+ * times slower), then the value right after one. Swiss AHV numbers without a keyword are swiss-ids.ts', UK and Irish
+ * numbers by their shape and after `NINO` or `NI` (in capitals) uk-ie-ids.ts'.
  */
 import { byFirstLetter } from './alternation.js';
 import { CURRENCY } from './keyed-numbers.js';
 import type { Hit } from './redact.js';
 import { YEAR } from './patterns.js';
+import { EIRCODE_VALUE, NINO_VALUE, PPS_VALUE } from './uk-ie-ids.js';
 
 /**
  * `Nr.`, `No.`, `Nummer`, `number`, `#` or `ID` after a document's word (`Reisepass Nr.`, `Ausweis-ID`), and French and
@@ -24,17 +28,32 @@ const DOCUMENT_KEY = String.raw`kinderreisepa(?:ss|ß)(?:es)?${NUMBER_WORD}|reis
  * `patente (di guida)`; not `DL`, which names too much else.
  */
 const LICENCE_KEY = String.raw`f(?:ü|ue)hrerscheins?${NUMBER_WORD}|driv(?:ing|ers?|er['’]s) licen[cs]e${NUMBER_WORD}|permis de conduire${NUMBER_WORD}|patente(?: di guida)?${NUMBER_WORD}`;
-const SOCIAL_KEY = String.raw`sozialversicherungs-?(?:nummer|nr\.?)(?: ?\((?:ahv|avs)\))?|rentenversicherungs-?(?:nummer|nr\.?)|sv[- ]?(?:nummer|nr\.?)|rv[- ]?(?:nummer|nr\.?)|social security(?: (?:number|no\.?|#))?|ssn|national insurance (?:number|no\.?)|ni (?:number|no\.?)|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?|number|no\.?))?|avs(?:[- ]?(?:nummer|nr\.?|number|no\.?|n°))?`;
+const SOCIAL_KEY = String.raw`sozialversicherungs-?(?:nummer|nr\.?)(?: ?\((?:ahv|avs)\))?|rentenversicherungs-?(?:nummer|nr\.?)|sv[- ]?(?:nummer|nr\.?)|rv[- ]?(?:nummer|nr\.?)|social security(?: (?:numbers?|no\.?|#))?|ssns?|ahv(?:n13)?(?:[- ]?(?:nummer|nr\.?|number|no\.?))?|avs(?:[- ]?(?:nummer|nr\.?|number|no\.?|n°))?`;
 /**
- * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`,
- * `#`, `(`, `ist`, `lautet`, `is`, `est`, `è` or `era` (with or without a colon after it) and blanks.
+ * UK and Irish keywords, each with its own value (KINDS): a National Insurance number's (`national insurance (number)`,
+ * `NI number`, `NI no.`), whose suffix may be left out; a PPS number's (`PPS`, `PPSN`, `PPS No.`, `PPS number`,
+ * `personal public service number (PPSN)`); an Eircode's (`Eircode`, `Eir code`). In this one scan, which every text
+ * pays for already: a scan of their own for them cost 3% of masking. `NINO` and `NI` alone, in capitals only, are
+ * uk-ie-ids.ts'.
  */
-const KEY = new RegExp(String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICENCE_KEY})|(${SOCIAL_KEY}))(?![a-zäöüßàéè])\s?[:#(]?\s{0,3}(?:(?:ist|lautet|is|est|è|era)\s{0,3}:?\s{0,3})?`, 'gi');
+const NINO_KEY = String.raw`national insurance(?: (?:numbers?|no\.?|#))?|ni (?:numbers?|no\.?|#)`;
+const PPS_KEY = String.raw`ppsn?${NUMBER_WORD}|personal public service(?: (?:numbers?|no\.?))?(?: \(ppsn?\))?`;
+const EIRCODE_KEY = String.raw`eir ?codes?`;
+/**
+ * A keyword (not inside a longer word, but `Kinderreisepass` and `Dienstausweis` are keywords), then `:`, `#`, `(`,
+ * `=` or a dash between blanks (`NI number - JT 48 29 17 B`), and a linking word, present or past (`ist`, `lautet`,
+ * `war`, `is`, `are`, `was`, `were`, `est`, `était`, `è`, `era`: `his NI number was ZX 11 22 33 A`, as after an
+ * account's keyword), with or without a colon after it, and blanks.
+ */
+const KEY = new RegExp(
+  String.raw`(?<![a-zäöüß])(?:(${DOCUMENT_KEY})|(${LICENCE_KEY})|(${SOCIAL_KEY})|(${NINO_KEY})|(${PPS_KEY})|(${EIRCODE_KEY}))(?![a-zäöüßàéè])(?:\s?[:#(=]|\s-(?=\s))?\s{0,3}(?:(?:ist|lautete|lautet|waren|war|is|are|was|were|est|était|etait|è|era)\s{0,3}:?\s{0,3})?`,
+  'gi',
+);
 /**
  * Any keyword of KEY, anywhere: where it finds none, KEY finds none either (each of its matches starts with one).
  * Grouped by first letter, it is a fraction of KEY's scan, and almost no text names a document.
  */
-const KEY_WORD = new RegExp(byFirstLetter([DOCUMENT_KEY, LICENCE_KEY, SOCIAL_KEY]), 'i');
+const KEY_WORD = new RegExp(byFirstLetter([DOCUMENT_KEY, LICENCE_KEY, SOCIAL_KEY, NINO_KEY, PPS_KEY, EIRCODE_KEY]), 'i');
 /** An amount or a value after the number: `Ausweis 150000 EUR`, `Reisepass ist 1000000 wert` stay. */
 const AMOUNT_WORD = String.raw`[ \t]?(?:${CURRENCY}|wert\b|worth\b)`;
 const NOT_AFTER = `(?!${AMOUNT_WORD})`;
@@ -127,7 +146,17 @@ const KINDS = [
   { type: 'ID_DOCUMENT', value: DOCUMENT_VALUE },
   { type: 'ID_DOCUMENT', value: LICENCE_VALUE },
   { type: 'SOCIAL_SECURITY', value: SOCIAL_VALUE },
+  { type: 'SOCIAL_SECURITY', value: NINO_VALUE },
+  { type: 'SOCIAL_SECURITY', value: PPS_VALUE },
+  { type: 'ADDRESS', value: EIRCODE_VALUE },
 ] as const;
+
+/** Which of KEY's keyword groups (1 to KINDS.length) matched, as an index of KINDS. */
+function kindOf(m: RegExpExecArray): number {
+  let g = 1;
+  while (g < KINDS.length && m[g] === undefined) g += 1;
+  return g - 1;
+}
 
 function digitCount(s: string): number {
   let n = 0;
@@ -141,10 +170,10 @@ export function documentHits(text: string): Hit[] {
   KEY.lastIndex = 0;
   for (let m = KEY.exec(text); m !== null; m = KEY.exec(text)) {
     const at = m.index + m[0].length;
-    const { type, value } = KINDS[m[1] !== undefined ? 0 : m[2] !== undefined ? 1 : 2];
+    const { type, value } = KINDS[kindOf(m)];
     // A driving licence number in groups (`B072 RRE2 I55`) first: its first group alone may pass as a number (`D1234 5678`).
     let spaced = m[2] !== undefined ? spacedLicenceEnd(text, at) : -1;
-    if (spaced < 0 && m[3] === undefined && NUMBER_NAMED.test(m[0])) spaced = spacedDigitsEnd(text, at);
+    if (spaced < 0 && (m[1] !== undefined || m[2] !== undefined) && NUMBER_NAMED.test(m[0])) spaced = spacedDigitsEnd(text, at);
     if (spaced > 0) {
       hits.push({ type, start: at, end: spaced, placeholder: `[${type}]` });
       KEY.lastIndex = spaced;

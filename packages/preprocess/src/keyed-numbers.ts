@@ -41,8 +41,11 @@ const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \
  * here, in redact.ts and in id-documents.ts, which each add their own words.
  */
 export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
-/** Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`, `compte 25000 francs`). */
-const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|francs?\b|franchi\b|stück\b|stk\b|shares?\b|aktien\b|prozent\b|percent\b))`;
+/**
+ * Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`, `compte 25000
+ * francs`, a fund's accumulation class `Acc 10432 units`).
+ */
+const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|francs?\b|franchi\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))`;
 
 /** Not a time after a number (`Rückruf unter 069 123456 10 Uhr`): its digits are no part of the phone number. */
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
@@ -100,9 +103,16 @@ export function isIsin(value: string): boolean {
   return ISIN.test(value) && passesLuhn(value.toUpperCase().replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55)));
 }
 
+/**
+ * UK tax wrappers a broker keeps as accounts (`ISA 88120034`, `GIA 88120035`, `SIPP 1234567`, `JISA …`): an account
+ * number has seven digits or more, so fewer are an amount or an allowance (`ISA 20000`, `ISA 15750`), as after a depot.
+ */
+const UK_WRAPPER_NOUNS = ['isa', 'isas', 'gia', 'sipp', 'sipps', 'jisa'];
 /** Depot nouns: a depot number has seven to ten digits, so six after one are a WKN (`im Depot 514000`), five an amount. */
 const DEPOT_NOUNS = new Set(['depot', 'depots', 'wertpapierdepot']);
 const DEPOT_MIN_DIGITS = 7;
+/** Nouns after which an account number has DEPOT_MIN_DIGITS digits or more: depots and UK tax wrappers. */
+const SEVEN_DIGIT_NOUNS = new Set([...DEPOT_NOUNS, ...UK_WRAPPER_NOUNS]);
 /**
  * Nouns that name an account without `-nummer`, `Nr.` or `No.` (`Konto 48321`, `Mandat 439112559`, `compte 48321`, `conto
  * 48321`, `Bausparvertrag 12345678`): a round number after
@@ -111,7 +121,8 @@ const DEPOT_MIN_DIGITS = 7;
  */
 const BARE_NOUNS = new Set([
   ...DEPOT_NOUNS,
-  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. c compte comptes conto conti bausparvertrag'.split(' '),
+  ...'konto kontos kto kto. verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat account acct acct. acc acc. c compte comptes conto conti bausparvertrag'.split(' '),
+  ...UK_WRAPPER_NOUNS,
 ]);
 /** A round number, at most three digits then zeros (`15000`, `12500`, `2500000`): after a bare noun an amount (`Mandat 2500000 Volumen`). */
 const ROUND = /^[1-9]\d{0,2}0{2,}$/;
@@ -135,20 +146,30 @@ const DEPOT_COMPOUND = /depots?$/;
 const ACCOUNT_MIN_DIGITS = 5;
 /** A date written with slashes (`12/2025`, `01/02/2025`): after `Konto` a statement's month, not the account's number. */
 const SLASHED_DATE = /^\d{1,2}\/(?:\d{1,2}\/)?\d{2,4}$/;
+/** A year, `/` or `-`, and the next year in two or four digits (`2024/25`, `2024-2025`), as UK tax years are written. */
+const YEAR_PAIR = /^((?:19|20)\d{2})[/-](\d{2}|\d{4})$/;
+
+/** Whether `value` is a tax year (YEAR_PAIR, the second year the next): `ISA 2024/25` names an allowance, not an account. */
+function isTaxYear(value: string): boolean {
+  const m = YEAR_PAIR.exec(value);
+  if (m === null) return false;
+  const next = Number(m[1]) + 1;
+  return Number(m[2]) === (m[2].length === 2 ? next % 100 : next);
+}
 
 /**
- * Whether an ACCOUNT value is one: never an ISIN or a date written with slashes, of five digits or more; after a bare
- * noun (BARE_NOUNS) not round, and after a depot noun of seven digits or more.
+ * Whether an ACCOUNT value is one: never an ISIN, a date written with slashes or a tax year (`2024/25`), of five digits or
+ * more; after a bare noun (BARE_NOUNS) not round, and after a depot noun or a UK tax wrapper of seven digits or more.
  */
 function isAccountValue(value: string, word: string): boolean {
-  if (isIsin(value) || SLASHED_DATE.test(value)) return false;
+  if (isIsin(value) || SLASHED_DATE.test(value) || isTaxYear(value)) return false;
   const digits = value.replace(/\D/g, '');
   if (digits.length < ACCOUNT_MIN_DIGITS) return false;
   const noun = word.slice(lastDash(word) + 1);
   if (!BARE_NOUNS.has(noun) && !BARE_COMPOUND.test(noun)) return true;
   // Digits grouped in thousands after a bare noun are an amount as often (`Konto 1.234.567 Guthaben`): only after a
   // number's own keyword (`Kundennummer 12.345.678`, `Konto-Nr. 12'345'678`) are they one.
-  return !THOUSANDS.test(value) && !ROUND.test(digits) && (!(DEPOT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
+  return !THOUSANDS.test(value) && !ROUND.test(digits) && (!(SEVEN_DIGIT_NOUNS.has(noun) || DEPOT_COMPOUND.test(noun)) || digits.length >= DEPOT_MIN_DIGITS);
 }
 
 /**
@@ -188,11 +209,19 @@ const FR_IT_ACCOUNT_WORDS = 'client clients cliente clienti compte comptes conto
 /**
  * The keywords of a person's tax id: `Steuer-ID`, `Steuer-IdNr.`, `Steuer-Ident-Nr.`, `Steuer-Identifikationsnummer`,
  * `Steuer-Identifikations-Nr.`, `Identifikations-Nr.`, `Identifikationsnummer`, `IdNr.`, `Steuernummer`, `St.-Nr.`,
- * `steuerliche ID`, `tax ID`, `tax reference`, `TIN`, `UTR`; also in the plural (`Steuer-IDs`, `Steuernummern`).
+ * `steuerliche ID`, `tax ID`, `tax reference`, `TIN`, the UK's `UTR` and `(Unique) Taxpayer Reference`, the US `ITIN`
+ * (`ITIN 912-78-4567`); also in the plural (`Steuer-IDs`, `Steuernummern`).
  */
-const TAX_KEYWORDS = String.raw`(?:\bsteuer[- ]?id(?:(?:ent(?:ifikations)?)?[- ]?(?:nummern?|nr\.?)|s)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummern?|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:ids?|numbers?|identification numbers?|reference)|\btin|\butr|identifikations(?:nummern?|-?nr\.?)|\bid-?nr\.?)`;
+const TAX_KEYWORDS = String.raw`(?:\bsteuer[- ]?id(?:(?:ent(?:ifikations)?)?[- ]?(?:nummern?|nr\.?)|s)?|\bsteuerliche (?:id|identifikationsnummer)|\bsteuer[- ]?(?:nummern?|nr\.?)|\bst\.?-?nr\.?|\btax[- ](?:ids?|numbers?|identification numbers?|reference)|\b(?:unique )?taxpayer reference(?: numbers?| no\.?)?|\bi?tin|\butr|identifikations(?:nummern?|-?nr\.?)|\bid-?nr\.?)`;
+/**
+ * An Irish PPS number, Ireland's tax id, after a tax-id keyword (`Tax ID: 8765432S`): seven digits, a check letter
+ * (`A`-`W`) and maybe a second letter (`1234567FA`), in one: the rule's value is read in any case, and a blank before
+ * the letters would take a word (`Tax ID 1234567 is`). Its check letter is not asked: a mistyped number is still the
+ * customer's. After the PPS keywords, uk-ie-ids.ts reads it.
+ */
+const IE_PPS_VALUE = String.raw`\d{7}[A-W][A-Z]?(?![0-9A-Za-z])`;
 /** What a text with a tax-id keyword holds (any case): only such a text is read for an owner between keyword and value (OWNER_PHRASE). */
-const TAX_STEM = /steuer|tax|ident|id-?nr|\btin\b|\butr\b/i;
+const TAX_STEM = /steuer|tax|ident|id-?nr|\bi?tin\b|\butr\b/i;
 /**
  * Whose a number is, said between its keyword and its value: a possessive or a preposition (`ich`, `mein`, `meine`,
  * `unsere`, `für`, `von`, `my`, `our`, `for`), a spouse, partner or child (`Ehemann`, `Frau`, `wife`), or a name's
@@ -210,7 +239,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference bausparvertrag krankenversichertennummer krankenversichertennr krankenversichertennr. versichertennummer versichertennr versichertennr. kvnr kvnr. lebensversicherungsnummer lebensversicherungsnr lebensversicherungsnr. ${FR_IT_ACCOUNT_WORDS}`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference bausparvertrag krankenversichertennummer krankenversichertennr krankenversichertennr. versichertennummer versichertennr versichertennr. kvnr kvnr. lebensversicherungsnummer lebensversicherungsnr lebensversicherungsnr. acc acc. ${FR_IT_ACCOUNT_WORDS}`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
@@ -223,8 +252,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // customer reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
       // A building savings contract (`Bausparvertrag 12345678`: a bare noun, a round number after it is its sum), a health
       // insurance number (`Krankenversichertennummer A123456789`, `Versichertennummer`, `KV-Nummer`, `KVNr.`: a letter then
-      // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`).
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.? no\.?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
+      // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`). A bare
+      // `acc` as UK customers shorten `account` (`sort code 20-45-87 acc 41236587`, `Acc: 41236587`; a bare noun, so a
+      // fund's accumulation class keeps its round sums and units: `Equity Acc 250000`, `Acc 10432 units`).
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.?(?: no\.?)?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
     // A Swiss bank's account with its branch, number and suffix (SWISS_ACCOUNT: `0235-00123456.01A`), digits grouped in
@@ -238,16 +269,27 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     compound: ACCOUNT_COMPOUND,
     accepts: isAccountValue,
   },
+  // A UK tax wrapper's account (`ISA 88120034 and GIA 88120035`, `SIPP 1234567`): in capitals only, as `Isa` is a
+  // name; seven digits or more and not round (UK_WRAPPER_NOUNS), not a tax year (`ISA 2024/25`).
+  {
+    type: 'ACCOUNT',
+    detector: 'ids',
+    words: wordSet(UK_WRAPPER_NOUNS.join(' ')),
+    before: new RegExp(String.raw`\b(?:ISA|GIA|SIPP|JISA)s?` + KEY_TAIL),
+    value: new RegExp(String.raw`\d(?:[ -]?\d){6,15}\b(?![.,]\d)${NOT_AMOUNT}`, 'iy'),
+    accepts: isAccountValue,
+  },
   {
     type: 'TAX_ID',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} identifikationsnummer identifikationsnr identifikationsnr. idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin utr reference identnummer steuer-ids steuerids identifikationsnummern steuer-identifikationsnummern steueridentifikationsnummern steuernummern steuer-nummern identnummern`,
+      `${NUMBER_ENDS} identifikationsnummer identifikationsnr identifikationsnr. idnr idnr. id-nr. steuer-id steuerid steuer-identifikationsnummer steueridentifikationsnummer steuernummer steuer-nummer steuernr steuernr. st.-nr. st.nr. stnr stnr. st-nr. tin itin utr reference identnummer steuer-ids steuerids identifikationsnummern steuer-identifikationsnummern steueridentifikationsnummern steuernummern steuer-nummern identnummern`,
     ),
     // Also in the plural, before a list (`Steuer-IDs: … (ich), … (meine Frau)`, `Tax IDs`), and `Steuer-Identifikations-Nr.`.
     before: new RegExp(TAX_KEYWORDS + KEY_TAIL, 'i'),
-    // Also in groups split by dots, four groups or more (`12.345.678.901`; a date's three stay); not an amount.
-    value: new RegExp(String.raw`(?:\d{1,4}(?:\.\d{2,4}){3,5}(?![.,]?\d)|\d(?:[ /-]?\d){7,12}\b)${NOT_AMOUNT}`, 'iy'),
+    // Also in groups split by dots, four groups or more (`12.345.678.901`; a date's three stay); not an amount. Also an
+    // Irish PPS number (IE_PPS_VALUE: `Tax ID: 8765432S`), Ireland's tax id.
+    value: new RegExp(String.raw`(?:\d{1,4}(?:\.\d{2,4}){3,5}(?![.,]?\d)|\d(?:[ /-]?\d){7,12}\b|${IE_PPS_VALUE})${NOT_AMOUNT}`, 'iy'),
     listed: true,
     owned: { stem: TAX_STEM, before: new RegExp(String.raw`(?:${TAX_KEYWORDS})${KEY_TAIL_BODY}${OWNER_PHRASE}$`, 'iu') },
   },
@@ -276,10 +318,12 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     value: /[A-Z]{2}\d{2}(?:(?:[ \t]{1,8}|[./_,-])?[0-9A-Z]{4}){2,7}(?:(?:[ \t]{1,8}|[./_,-])?[0-9A-Z]{1,3})?(?![0-9A-Za-z])/y,
     letters: true,
   },
-  // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`): with the account
-  // number it names the account as an IBAN does.
+  // A German bank code (BLZ: `370 400 44`, `37040044`) or a UK sort code (`20-00-00`, `200000`, `20/00/00`): with the
+  // account number it names the account as an IBAN does. After a bare `sort` (`the sort is 20-45-87`) only in its
+  // three groups, as a sort code is written: a bare `sort` and six digits in one may be anything.
   { type: 'BANK_CODE', detector: 'ids', words: wordSet('blz blz. bankleitzahl'), before: new RegExp(String.raw`(?:\bblz\.?|\bbankleitzahl)` + KEY_TAIL, 'i'), value: /\d{3}[ -]?\d{3}[ -]?\d{2}\b/y },
-  { type: 'BANK_CODE', detector: 'ids', words: wordSet('code sortcode'), before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ -]?)\d{2}\1\d{2}\b/y },
+  { type: 'BANK_CODE', detector: 'ids', words: wordSet('code sortcode'), before: new RegExp(String.raw`\bsort[- ]?code` + KEY_TAIL, 'i'), value: /\d{2}([ /-]?)\d{2}\1\d{2}\b(?![/-]\d)/y },
+  { type: 'BANK_CODE', detector: 'ids', words: wordSet('sort'), before: new RegExp(String.raw`\bsort` + KEY_TAIL, 'i'), value: /\d{2}([ /-])\d{2}\1\d{2}\b(?![/-]\d)/y },
   {
     type: 'CVV',
     detector: 'ids',
@@ -338,6 +382,28 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       'i',
     ),
     value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
+  },
+  // Last, as their keywords end in a word many others share (`roll number`, `routing number`): tried after the others
+  // have taken what is theirs (`account number …`), they cost a number that another keyword names nothing.
+  // A building society's roll number, which its account needs beside the sort code and account number: digits, maybe
+  // letters before them and a suffix after a dash, slash or dot (`roll number 12345678-ABC`, `roll no. R1234567/8`).
+  {
+    type: 'ACCOUNT',
+    detector: 'ids',
+    words: wordSet(`${NUMBER_ENDS} roll-no roll-no. rollno rollno.`),
+    before: new RegExp(String.raw`\broll[- ]?(?:numbers?|no\.?)` + KEY_TAIL, 'i'),
+    value: /(?:[A-Z]{1,4}[/-]?)?\d(?:[ /.-]?\d){4,15}(?:[/.-]?[A-Z0-9]{1,4})?(?![0-9A-Za-z]|[/.-][0-9A-Za-z])/iy,
+    letters: true,
+    accepts: isAccountValue,
+  },
+  // A US bank's routing number (ABA routing transit number, nine digits: `ABA 121000358`, `routing number 021000021`),
+  // which names the bank as a sort code does; its leading 0 made it a phone number.
+  {
+    type: 'BANK_CODE',
+    detector: 'ids',
+    words: wordSet(`${NUMBER_ENDS} aba routing rtn`),
+    before: new RegExp(String.raw`(?:\baba(?:[ /-]routing)?|\brouting(?: transit)?|\brtn)(?: (?:numbers?|no\.?|#))?` + KEY_TAIL, 'i'),
+    value: /\d{9}(?![0-9]|[.,/-]\d)/y,
   },
 ];
 /** Characters before a value that its keyword may take (the longest keyword and its tail, a column's blanks too, fit). */

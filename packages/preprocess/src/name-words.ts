@@ -178,6 +178,17 @@ export function isRoleWord(word: string): boolean {
   return GREETED_ROLE_ENDING.test(word);
 }
 
+/**
+ * The last words of a team's or a desk's name (`Pensions Team`, `Client Services`, `Private Client Desk`, `Payments
+ * Department`), in lower case: what the words before them name is which team, not a person.
+ */
+const DESK_ENDING = /^(?:team|teams|desk|services|service|support|department|dept|office|helpdesk|hotline|abteilung|\p{Ll}{0,30}team)$/u;
+
+/** Whether a word (in lower case) ends a team's or a desk's name (DESK_ENDING). */
+export function isDeskWord(word: string): boolean {
+  return DESK_ENDING.test(word);
+}
+
 /** Whether a word greeted in lower case names no one by GREETED_NOT_NAMES or a role's ending. */
 export function isGreetedNotName(word: string): boolean {
   return GREETED_NOT_NAMES.has(word) || GREETED_ROLE_ENDING.test(word);

@@ -457,8 +457,9 @@ describe('names and addresses in redactPii', () => {
       ['An der Alster 5a, 20099 Hamburg', '[ADDRESS]'],
       ['Unter den Linden 77, 10117 Berlin und Im Winkel 4, 50667 Köln', '[ADDRESS] und [ADDRESS]'],
       ['Am Hauptplatz 3, 10115 Berlin', '[ADDRESS]'],
-      // A British postcode or a US state and ZIP code after an English street, with the town before it.
-      ['Flat 2, 10 Downing Street, London SW1A 2AA', 'Flat 2, [ADDRESS]'],
+      // A British postcode or a US state and ZIP code after an English street, with the town before it; a flat's number
+      // before the house number is part of the address.
+      ['Flat 2, 10 Downing Street, London SW1A 2AA', '[ADDRESS]'],
       ['12 Baker Street\nLondon\nNW1 6XE', '[ADDRESS]'],
       ['742 Evergreen Terrace Road, Springfield, IL 62704', '[ADDRESS]'],
       // Terrace, Crescent, Boulevard; St, Rd, Ave and Blvd without a dot only with the town and postcode after them.

@@ -16,7 +16,7 @@
  */
 import { composeDiacritics } from './compose.js';
 import { plainSpaces } from './spaces.js';
-import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
+import { capsTrimmed, inBankPhraseAt, isAllCaps, isCapsNotName, isClosingPhrase, isDeskWord, isGreetedNotName, isRoleWord, LEGAL_FORMS, NOT_GIVEN_WORDS, NOT_NAME_WORDS, TITLE_WORDS } from './name-words.js';
 import { inIntroducedListAt } from './introduced-list.js';
 import { isJobLine, isJobWord, isPlaceLine } from './place-words.js';
 import type { Hit } from './redact.js';
@@ -28,8 +28,11 @@ const PART = String.raw`\p{Lu}(?:['’]\p{Lu}|\p{Ll}{1,2}\p{Lu})?\p{Ll}{1,30}`;
 export const WORD = String.raw`(?!(?:Dr|Prof|Ing|Mag)\.)${PART}(?:-${PART})?`;
 /** `MÜLLER`, `O'NEILL`, `WEIß` (`ß` has no capital in common use): two letters or more, in capitals. */
 const CAPS_PART = String.raw`\p{Lu}(?:['’]\p{Lu})?[\p{Lu}ß]{1,30}`;
-/** A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`. */
-const NAME_WORD = String.raw`(?:${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_PART})?)`;
+/**
+ * A name word capitalised or in capitals (`ANNA SCHMIDT`, `Jean DUPONT`); never `DR.` or `PROF.`, nor `Dr`, `Prof` or
+ * `Mx` before a blank, titles without their dot (`Dr Mehta`), whose own cue (TITLE) takes the name after them.
+ */
+const NAME_WORD = String.raw`(?:(?!(?:Dr|Prof|Mx)[ \t])${WORD}|(?!(?:DR|PROF)\.)${CAPS_PART}(?:-${CAPS_PART})?)`;
 /**
  * The particles of family names (`Anna von der Heide`, `JAN VAN DER BERG`, `Marco della Valle`): in lower case or in
  * capitals; capitalised only those that open no German or English sentence (`Luca Di Stefano`, `Jean De Montmollin`,
@@ -43,18 +46,21 @@ const PARTICLE = `(?:${[...PARTICLE_WORDS, ...PARTICLE_WORDS.map((w) => w.toUppe
  * given names before the first (`J. R. R. Tolkien`) and of middle names before a later one (`John A. Doe`, `Hans P.
  * Müller`: the initial counts with the word after it).
  */
-const nameWordRun = (min: number, max: number) =>
-  String.raw`${INITIALS}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t]${MIDDLE_INITIALS}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){${min - 1},${max - 1}}`;
+const nameWordRun = (min: number, max: number, initials = INITIALS) =>
+  String.raw`${initials}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}(?:[ \t]${MIDDLE_INITIALS}(?:${PARTICLE}[ \t]){0,2}${NAME_WORD}){${min - 1},${max - 1}}`;
 /**
  * One to `n` name words (`nameWordRun`); a surname after a particle belongs to the name past `n` words (`Friedrich
  * Wilhelm von Hohenstein`).
  */
-const nameWords = (n: number) => String.raw`${nameWordRun(1, n)}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
+const nameWords = (n: number, initials = INITIALS) => String.raw`${nameWordRun(1, n, initials)}(?:[ \t](?:${PARTICLE}[ \t]){1,2}${NAME_WORD})?`;
 /**
  * First names written as their initials (`A. Schmidt`, `J. R. R. Tolkien`), also glued to the name (`A.Schmidt`,
- * `T.Müller`): up to three.
+ * `T.Müller`), or without a dot before a blank, as British writing has them (`J Thornton`, `G Pryce`): up to three.
+ * Without a dot not `A` or `I`, which are English words (`Hi A Team,`, `Hello I Need Help,`); after a title they are
+ * initials too (TITLED_INITIALS: `Mr A Smith`).
  */
-const INITIALS = String.raw`(?:\p{Lu}\.[ \t]{0,2}){0,3}`;
+const INITIALS = String.raw`(?:\p{Lu}\.[ \t]{0,2}|(?![AI][ \t])\p{Lu}[ \t](?=\p{Lu})){0,3}`;
+const TITLED_INITIALS = String.raw`(?:\p{Lu}\.[ \t]{0,2}|\p{Lu}[ \t](?=\p{Lu})){0,3}`;
 /** Middle names written as their initials, between a given name and the next word (`John A. Doe`): up to two. */
 const MIDDLE_INITIALS = String.raw`(?:\p{Lu}\.[ \t]{1,2}){0,2}`;
 export const END_OF_WORD = String.raw`(?![\p{L}\p{N}])`;
@@ -65,9 +71,10 @@ export const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
  * Titles, also in capitals where they cannot be mistaken (`HERR`, `FRAU`, `MRS.`; not `MS`, often Microsoft), and
  * the German engineer's and economist's degrees (`Dipl.-Ing.`, `Dipl.-Kfm.`); French and Italian ones (`Madame`, `Mme`,
  * `Monsieur`, `M.`, `Mlle`, `Signora`, `Sig.`, `Sig.ra`, `Dott.ssa`), `M.` not before a degree's abbreviation (`M. Sc.`).
- * No `\p{…}` here: NAME_CUE, which holds it, has no `u` flag.
+ * `Dr`, `Prof` and `Mx` also without a dot before a blank, as British writing has them (`Dear Dr Mehta,`), not as a
+ * word's start (`Dresden`, `Profil`). No `\p{…}` here: NAME_CUE, which holds it, has no `u` flag.
  */
-const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.|Madame|Mme\.?|Monsieur|Mademoiselle|Mlle\.?|M\.(?![ \t]?(?:Sc|Eng|Ed|Phil|Litt|A|B)\.)|Signora|Signorina|Signor|Sig\.(?:ra|na)?|Dott\.(?:ssa)?|Avv\.|MADAME|MONSIEUR|SIGNORA|SIGNOR)`;
+const TITLE = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Mrs?\.?|Ms\.?|Mx(?:\.|(?=[ \t]))|Miss|Dr(?:\.|(?=[ \t]))|Prof(?:\.|(?=[ \t]))|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|HERRN?|FRAU|MRS?\.|MS\.|Madame|Mme\.?|Monsieur|Mademoiselle|Mlle\.?|M\.(?![ \t]?(?:Sc|Eng|Ed|Phil|Litt|A|B)\.)|Signora|Signorina|Signor|Sig\.(?:ra|na)?|Dott\.(?:ssa)?|Avv\.|MADAME|MONSIEUR|SIGNORA|SIGNOR)`;
 /** The signature separator, `-- ` alone on its line: a signature's name follows it as it follows a closing. */
 const SIG_DASHES = String.raw`(?<=^|\n)--(?=[ \t]?\r?\n)`;
 /**
@@ -128,9 +135,9 @@ const NAME_CUE = new RegExp(String.raw`(${TITLE})|(name's|Name|name|heiße|his i
  * Academic titles and their faculties after the first title (`Frau Prof. Dr. med.`, `Herr Dr. Dr. h.c. mult.`, `Herr Ing.`, `Frau Mag.`, `Herr
  * Dipl.-Ing.`). `Ing.` and `Mag.` only here: alone they may end a sentence about the bank (`Kunde bei der Ing.`).
  */
-const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr\.|Prof\.|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.|h\.[ \t]?c\.|mult\.)){0,5}`;
-/** At a title: the title, then the name (group 1). */
-const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2)})${END_OF_WORD}`, 'uy');
+const MORE_TITLES = String.raw`(?:[ \t]{1,3}(?:Dr(?:\.|(?=[ \t]))|Prof(?:\.|(?=[ \t]))|DR\.|PROF\.|Ing\.|Mag\.|Dipl\.-(?:Ing|Kfm|Kffr|Vw)\.|med\.|phil\.|jur\.|rer\.[ \t]?nat\.|h\.[ \t]?c\.|mult\.)){0,5}`;
+/** At a title: the title, then the name (group 1), its initials with or without dots (`Mr G Pryce`, `Mr A Smith`). */
+const TITLED = new RegExp(String.raw`${BEFORE}${TITLE}${MORE_TITLES}[ \t]{1,3}(${nameWords(2, TITLED_INITIALS)})${END_OF_WORD}`, 'uy');
 /** The French and Italian phrases a writer gives a name with: `Je m'appelle`, `Mi chiamo`, `Mon nom est`, `Il mio nome è`. */
 const FR_IT_GIVEN = String.raw`(?<=${BEFORE}[Jj]e m['’])appelle|(?<=${BEFORE}[Mm]i )chiamo|(?<=${BEFORE}[Mm]on )nom est|(?<=${BEFORE}[Mm]io )nome è`;
 /** French and Italian fields that name a person, before their colon (`Titulaire du compte`, `Titolare del conto`, `Cognome`). */
@@ -212,6 +219,11 @@ const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(
  * Lugano`), then the line breaks (blank lines allowed) before the signature.
  */
 const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from|de|depuis|da|dalla|dal)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
+/**
+ * Between a closing and the name signed after it: its comma, a dash on the same line (`Thanks! - Ravi Patel`, `Cheers
+ * – Anna`), or the line breaks of CLOSING_BREAK.
+ */
+const SIGN_AFTER = String.raw`(?:,[ \t]{1,3}|[,!.]?[ \t]{1,3}[-–—][ \t]{1,3}|${CLOSING_BREAK})`;
 /** A family signing (`Viele Grüße\nFam. Krüger`, `Familie Krüger`): the word stays, the surname after it is a name. */
 const FAMILY = String.raw`(?:Fam\.|Familie(?=[ \t]))`;
 /**
@@ -222,14 +234,14 @@ const FAMILY = String.raw`(?:Fam\.|Familie(?=[ \t]))`;
 const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3}|${FAMILY}[ \t]{0,3})?`;
 /** A name born with after a signed name, ending its line (`Nicole Braun, geb. Schulte`): `withMaidenNames` masks it. */
 const MAIDEN_ENDS_LINE = String.raw`,?[ \t]{1,3}(?:geb\.|geborene|née)[ \t]{1,3}${NAME_WORD}[ \t]*(?:\r?\n|$)`;
-const SIGNED = new RegExp(String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$)|${MAIDEN_ENDS_LINE})`, 'uy');
+const SIGNED = new RegExp(String.raw`${CLOSING}${SIGN_AFTER}${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$)|${MAIDEN_ENDS_LINE})`, 'uy');
 /**
  * At a closing, then after its comma or on the next line a name of two or three words with more after a separator
  * (group 1): `Grüße, Peter Schneider, Tel. 0171 …`, `Anna Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
  * comma is too often a sentence's first (`Danke` then `Also, ich …`).
  */
 const SIGNED_THEN_MORE = new RegExp(
-  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${nameWordRun(2, 3)})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
+  String.raw`${CLOSING}${SIGN_AFTER}${SIGNER}(${nameWordRun(2, 3)})(?=[ \t]*(?:[,|·•–—]|[-/][ \t]))`,
   'uy',
 );
 
@@ -270,7 +282,7 @@ const AFTER_SENTENCE = /[.!?][ \t]{1,3}$/;
  * (group 2), the second name ending the line (group 3).
  */
 const SIGNED_PAIR = new RegExp(
-  String.raw`${CLOSING}(?:,[ \t]{1,3}|${CLOSING_BREAK})${SIGNER}(${NAME_WORD})([ \t]{1,3}(?:und|and|&|u\.)[ \t]{1,3})(${nameWords(2)})(?=[ \t]*(?:\r?\n|$))`,
+  String.raw`${CLOSING}${SIGN_AFTER}${SIGNER}(${NAME_WORD})([ \t]{1,3}(?:und|and|&|u\.)[ \t]{1,3})(${nameWords(2)})(?=[ \t]*(?:\r?\n|$))`,
   'uy',
 );
 /**
@@ -452,8 +464,9 @@ function cuedNameHits(text: string): Hit[] {
     if (m === null) continue;
     const words = m[1].split(/[ \t]+/u);
     // `Vielen Dank, Frau Müller`, `Hallo Herr Meier,`: the title's own cue takes the name, and the title stays; so does
-    // a title's after another (`Madame Monsieur Dupont`).
-    if ((closing || greeting || cue[1] !== undefined) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
+    // a title's after another (`Madame Monsieur Dupont`), and a field's where TITLED reads one (`Account name: Mr G
+    // Pryce`, `Payee: Dr Anil Mehta`; a field's value of a title TITLED does not know is masked as it was).
+    if ((closing || greeting || cue[1] !== undefined || (cue[2] !== undefined && titledAt(text, m))) && TITLE_WORDS.has(words[0].toLowerCase())) continue;
     // `Ansprechpartner: Kundenservice Team`: a field or greeting naming a desk names no one.
     if ((cue[2] !== undefined || greeting) && words.every((w) => NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
     // `Sehr geehrtes Support-Team,`, `Sehr geehrter Kundendienst,`, `Hallo Team der Depotabteilung,`: a greeted desk;
@@ -498,6 +511,11 @@ function cuedNameHits(text: string): Hit[] {
     }
   }
   return addressedNameHits(text, hits);
+}
+
+/** Whether TITLED reads a title and a name where the name of a cue's match `m` (group 1) starts. */
+function titledAt(text: string, m: RegExpExecArray): boolean {
+  return stickyAt(TITLED, text, m.index + m[0].length - m[1].length) !== null;
 }
 
 /** The most of a line that `restOfLine` reads: a place line is short, and a megabyte line is not read for each cue on it. */
@@ -611,10 +629,18 @@ function startsLine(text: string, at: number): boolean {
 
 /**
  * Whom a greeting addresses that is no name, capitalised or not, besides NOT_NAME_WORDS and the roles (`Hallo Welt,`,
- * `Hello World,`, `Hallo Du,`, `Dear Friends,`, `Hallo Admin,`, `Hallo Filiale,`). Not kin or pet names (`Hallo
+ * `Hello World,`, `Hallo Du,`, `Dear Friends,`, `Hallo Admin,`, `Hallo Filiale,`), and a firm's departments as British
+ * customers greet them (`Dear Compliance,`, `Hi Pensions,`, `Dear Payments Team,`). Not kin or pet names (`Hallo
  * Schatz,`): capitalised, they are surnames as often.
  */
-const GREETED_NO_ONE = new Set('welt world du sie ihr euch you ya nochmals erneut freunde friend friends leser readers nachbarn neighbours neighbors admin filiale'.split(' '));
+const GREETED_NO_ONE = new Set(
+  [
+    'welt world du sie ihr euch you ya nochmals erneut freunde friend friends leser readers nachbarn neighbours neighbors admin filiale',
+    'compliance pensions payments accounts operations billing complaints settlements dealing custody onboarding',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /**
  * GREETED_LOWER's match at `at`, only for a greeting that opens its line (`ich sage hallo zurück,` greets no one), and
@@ -636,7 +662,9 @@ function greetsDesk(words: readonly string[]): boolean {
   const named = words.filter((w) => !PARTICLES.has(w));
   // Not the lower-case greeting's list (`hallo kollege,`, `hallo schatz,`): capitalised, `Kollege Schatz` is a name.
   const noName = (part: string) => NOT_NAME_WORDS.has(part) || isRoleWord(part) || GREETED_NO_ONE.has(part);
-  return named.length > 0 && named.every((w) => w.toLowerCase().split('-').every(noName));
+  if (named.length === 0) return false;
+  // `Hi Pensions Team,`, `Dear Private Client Desk,`: words before a team's or desk's word name which team it is.
+  return named.every((w) => w.toLowerCase().split('-').every(noName)) || (named.length > 1 && isDeskWord(named[named.length - 1].toLowerCase()));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
@@ -781,10 +809,17 @@ interface SignScan {
 }
 
 /**
+ * What masking leaves of a number or an address (`[PHONE]`, `[EMAIL]`, `[ACCOUNT]`): stored text masks names in a
+ * text whose numbers are masked already (`Thanks, Tom Baker, [EMAIL]`), and they still make the line a signature's.
+ */
+const MASKED = /\[[A-Z][A-Z0-9_]{1,30}\]/y;
+
+/**
  * After a comma, a signature line goes on with an address, a number or an email address (`Anna Schmidt, Berliner Allee
- * 3`): whether a digit or `@` comes before the line ends. The first such character (or line break) found from a place
- * is remembered in `scan` (one per text): the next closing on the same line reads it again, not the rest of the line (a
- * line of 60,000 `Gruß, Max Muster,` took a minute when each read its whole rest).
+ * 3`), or what masking left of one (MASKED): whether a digit, `@` or such a placeholder comes before the line ends.
+ * The first such character (or line break) found from a place is remembered in `scan` (one per text): the next
+ * closing on the same line reads it again, not the rest of the line (a line of 60,000 `Gruß, Max Muster,` took a
+ * minute when each read its whole rest).
  */
 function signatureRestOnLine(text: string, from: number, scan: SignScan): boolean {
   if (!(from >= scan.from && from <= scan.at)) {
@@ -792,6 +827,7 @@ function signatureRestOnLine(text: string, from: number, scan: SignScan): boolea
     for (; at < text.length; at += 1) {
       const c = text.charCodeAt(at);
       if (c === 10 || c === 13 || c === 64 || (c >= 48 && c <= 57)) break;
+      if (c === 91 && stickyAt(MASKED, text, at) !== null) break;
     }
     scan.from = from;
     scan.at = at;
@@ -801,15 +837,18 @@ function signatureRestOnLine(text: string, from: number, scan: SignScan): boolea
 
 /**
  * SIGNED_THEN_MORE's match at `at`, unless it reads as a sentence: a word of it names no one (`Ihre Kundin, Frau
- * Meier`), its first word starts sentences (`Die Überweisung, die …`), or after a comma the line holds no digit
- * or `@` (`Mein Anliegen, bitte …`), names no place (`Anna Schmidt, Berlin`, `Anna Schmidt, London, UK`) and no job
- * or firm after a name (`Anna Schmidt, Filialleiterin bei Beispiel GmbH`; see `jobAfterName`).
+ * Meier`), its first word starts sentences (`Die Überweisung, die …`), a legal form makes it a firm's (`Apple Inc`),
+ * or after a comma the line holds no digit, `@` or placeholder (`Mein Anliegen, bitte …`), names no place (`Anna
+ * Schmidt, Berlin`, `Anna Schmidt, London, UK`) and no job or firm after a name (`Anna Schmidt, Filialleiterin bei
+ * Beispiel GmbH`; see `jobAfterName`).
  */
 function signedThenMore(text: string, at: number, scan: SignScan): RegExpExecArray | null {
   const m = stickyAt(SIGNED_THEN_MORE, text, at);
   if (m === null) return null;
   const words = lowerWords(m[1]);
   if (SENTENCE_STARTERS.has(words[0]) || words.some((w) => NOT_NAME_WORDS.has(w))) return null;
+  // `Many thanks - Apple Inc, 5 shares`: a firm, which a legal form says.
+  if (namesFirm(text, m[1].split(/[ \t]+/u), m.index + m[0].length)) return null;
   let i = m.index + m[0].length;
   while (i < text.length && /\s/.test(text[i])) i += 1;
   if (text[i] !== ',' || signatureRestOnLine(text, i + 1, scan)) return m;
@@ -985,17 +1024,28 @@ function isEchoCase(written: string): boolean {
  */
 function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] {
   const names = new Set<string>();
+  // The words looked for alone: surnames (a name's last word, or a title's one) and given names (see `partOfName`).
+  const surnames = new Set<string>();
+  const givens = new Set<string>();
+  const add = (echo: string) => {
+    names.add(echo);
+    if (!echo.includes(' ')) surnames.add(echo);
+  };
   // A name right after its title (`Frau` then `Schmidt`) has its surname looked for too.
   for (const h of hits) {
     if (h.echo === false) continue;
     const before = text.slice(Math.max(0, h.start - 40), h.start);
-    for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(before) || FAMILY_BEFORE.test(before))) names.add(echo);
+    for (const echo of echoesOf(text.slice(h.start, h.end), TITLE_BEFORE.test(before) || FAMILY_BEFORE.test(before))) add(echo);
   }
-  for (const name of known) for (const echo of echoesOf(name)) names.add(echo);
+  for (const name of known) for (const echo of echoesOf(name)) add(echo);
   if (names.size === 0 || names.size > MAX_ECHOED_NAMES) return hits;
   // Then the given names alone, while there is room: after the whole names, which win where both start.
   const given = [...hits.filter((h) => h.echo !== false).map((h) => text.slice(h.start, h.end)), ...known].map(givenNameOf);
-  for (const name of given) if (name !== undefined && names.size < MAX_ECHOED_NAMES) names.add(name);
+  for (const name of given) {
+    if (name === undefined || names.has(name) || names.size >= MAX_ECHOED_NAMES) continue;
+    names.add(name);
+    givens.add(name);
+  }
   // Searched in lower case, where each character keeps its place in `text` (`folded` keeps the length).
   const lower = folded(text);
   const taken = new Set(hits.map((h) => h.start));
@@ -1011,10 +1061,14 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         if (written !== name && !isEchoCase(written)) continue;
         // `Farah Diba` signed, then `ING DIBA`: the bank's name, not her.
         if (isAllCaps(written) && inBankPhraseAt(text, at, end)) continue;
-        // `Thomas Bayer` signed, then `50 Bayer-Aktien`: a company's securities, what the email is about.
-        if (!name.includes(' ') && SECURITY_AFTER.test(text.slice(end, end + 16))) continue;
+        // `Thomas Bayer` signed, then `50 Bayer-Aktien`: a company's securities, what the email is about; so is a
+        // firm's or a fund's name the word is part of (`Marks & Spencer (MKS)`, `Baillie Gifford American fund`).
+        if (!name.includes(' ') && (SECURITY_AFTER.test(text.slice(end, end + 16)) || inFirmName(text, end, givens.has(name)))) continue;
         // `Karl` of `Karl-Heinz`, `Brandt` of `Müller-Brandt`: the whole hyphenated name, not a part of it.
-        const [start, stop] = hyphenatedName(text, at, end);
+        let [start, stop] = hyphenatedName(text, at, end);
+        // `Mary Doyle` where `Doyle` is known, `Rebecca Holt` where `Rebecca` is: the rest of the person's name.
+        if (surnames.has(name)) start -= partBefore(text, start, stop);
+        else if (givens.has(name)) stop += partAfter(text, start, stop);
         taken.add(at);
         taken.add(start);
         out.push({ type: 'NAME', start, end: stop, placeholder: '[NAME]' });
@@ -1023,6 +1077,72 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
   }
   // Longer spans first at one start, so the whole name wins over its last word where both match.
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/**
+ * After a surname found again, the rest of a firm's or a fund's name it is part of: capitalised words (or `&`, `and`),
+ * then a fund's, a security's or a firm's word or a ticker in brackets (`Gifford American fund`, `Marks and Spencer
+ * shares`, `Marks & Spencer Group plc`, `Smith Global Trust`, `Marks & Spencer (MKS)`). Case-sensitive: with the `i`
+ * flag `\p{Lu}` would take any letter.
+ */
+const FIRM_RUN_AFTER =
+  /^(?:[ \t]{1,3}(?:&|and|\p{Lu}[\p{L}'’.]{0,30})){0,4}?[ \t]{1,3}(?:(?:[Ff]unds?|FUNDS?|[Tt]rust|TRUST|ETFs?|OEIC|SICAV|[Ss]hares?|[Ss]tocks?|[Bb]onds?|[Aa]ktien?|[Ff]onds|plc|PLC|Ltd|LTD|Inc|AG|Group|Holdings)(?![\p{L}\p{N}])|\(\p{Lu}{2,5}(?:\.\p{Lu}{1,2})?\))/u;
+/** After a surname, `&` and a capitalised word that is no title: a firm's name (`Marks & Spencer`), not `Smith & Mrs Jones`. */
+const AMPERSAND_FIRM = new RegExp(String.raw`^[ \t]{1,3}&[ \t]{1,3}(?!${TITLE}[ \t])\p{Lu}`, 'u');
+
+/**
+ * Whether a word found again at `end` of `text` is part of a firm's or a fund's name (FIRM_RUN_AFTER; for a surname,
+ * not a `given` name, also AMPERSAND_FIRM: `Peter & Anna Schmidt` names two people).
+ */
+function inFirmName(text: string, end: number, given: boolean): boolean {
+  const after = text.slice(end, end + 170);
+  return FIRM_RUN_AFTER.test(after) || (!given && AMPERSAND_FIRM.test(after));
+}
+
+/**
+ * Where a name of a line of its own, as a signature or a list writes it, ends: the line's end, or a comma, a bar, a
+ * bracket or a dash before more of the line (`Mary Doyle\nTel …`, `Rebecca Holt (née Stone)`, `Mary Doyle, Cork`).
+ */
+const NAME_LINE_END = String.raw`[ \t]{0,3}(?:\r?\n|$|[,|(]|[-–—][ \t])`;
+/** A capitalised word or an initial right before a surname found again (`Mary ` of `Mary Doyle`, `G ` of `G Pryce`). */
+const PART_BEFORE = /(?<![\p{L}\p{N}'’.-])(\p{Lu}\p{Ll}{1,30}(?:-\p{Lu}\p{Ll}{1,30})?|\p{Lu}\.|(?![AI])\p{Lu})[ \t]$/u;
+const NAME_LINE_ENDS = new RegExp(String.raw`^${NAME_LINE_END}`, 'u');
+/** A capitalised word right after a given name found again, where a name of a line ends (`Holt` of `Rebecca Holt (née Stone)`). */
+const PART_AFTER = new RegExp(String.raw`^[ \t](\p{Lu}\p{Ll}{1,30}(?:-\p{Lu}\p{Ll}{1,30})?)(?=${NAME_LINE_END})`, 'u');
+const GREETING_WORD = new RegExp(String.raw`^${GREETING}$`);
+
+/**
+ * Whether a capitalised word next to a known name part can be the rest of the person's name: not a word that names no
+ * one, starts sentences, greets or closes, is a title, prose, a role, a job, a noun, a security's word or a word that is
+ * also a given name (`Dear Doyle`, `Thanks Doyle`, `Mr Doyle`, `Familie Doyle`, `Konto Doyle`, `Will Doyle`).
+ */
+function partOfName(word: string): boolean {
+  const w = word.toLowerCase();
+  if (w.length === 1 || (w.length === 2 && w.endsWith('.'))) return true;
+  const noName =
+    TITLE_WORDS.has(w) || NOT_NAME_WORDS.has(w) || SENTENCE_STARTERS.has(w) || PROSE_WORDS.has(w) || NOT_GIVEN_WORDS.has(w) || GREETED_NO_ONE.has(w) || WORD_GIVEN_NAMES.has(w);
+  return !noName && !isRoleWord(w) && !isJobWord(word) && !NOUN_ENDING.test(w) && !isObjectNoun(word) && !SECURITY_WORDS.has(w) && !CLOSING_WORD.test(word) && !GREETING_WORD.test(word);
+}
+
+/**
+ * How many characters before a surname found again (`start` to `end`) are the rest of the person's name: a capitalised
+ * word or an initial right before it (`Mary Doyle`, `G Pryce`, where `Doyle`, `Pryce` are known), that `partOfName`
+ * allows, the two a name of a line of its own (opening it, and ending at NAME_LINE_END): mid-sentence, and in a file's
+ * name, a noun stands there as often (`Ausweis Mueller.pdf`, `Konto Doyle`).
+ */
+function partBefore(text: string, start: number, end: number): number {
+  if (!NAME_LINE_ENDS.test(text.slice(end, end + 8))) return 0;
+  const m = PART_BEFORE.exec(text.slice(Math.max(0, start - 64), start));
+  return m !== null && startsLine(text, start - m[0].length) && partOfName(m[1]) ? m[0].length : 0;
+}
+
+/**
+ * How many characters after a given name found again (at `start` to `end`) are its surname: a capitalised word after
+ * it (PART_AFTER, `partOfName`), the two a name of a line of its own, as `partBefore` (`Rebecca Holt (née Stone)`).
+ */
+function partAfter(text: string, start: number, end: number): number {
+  const m = startsLine(text, start) ? PART_AFTER.exec(text.slice(end, end + 64)) : null;
+  return m !== null && partOfName(m[1]) ? m[0].length : 0;
 }
 
 /** Capitalised parts joined to a name by a hyphen after it (`-Heinz` of `Karl-Heinz`) and before it (`Müller-` of `Müller-Brandt`). */

@@ -14,6 +14,7 @@ import { ibanHits, keptIbans } from './redact-iban.js';
 import { beforeSecondPhone, phoneHits } from './redact-phone.js';
 import { plainSpaces } from './spaces.js';
 import { swissIdHits } from './swiss-ids.js';
+import { ukIeIdHits } from './uk-ie-ids.js';
 import { walletHits } from './wallets.js';
 
 export type { Hit } from './redact-hit.js';
@@ -44,7 +45,9 @@ export const RedactOptionsSchema = z.object({
    * Also crypto wallet addresses (Bitcoin, Ethereum) without a keyword, as `[ACCOUNT]`, Swiss AHV/AVS numbers by their
    * shape and check digit (`756.1234.5678.97`), as `[SOCIAL_SECURITY]`, Swiss business ids with their VAT suffix
    * (`CHE-123.456.789 MWST`), as `[TAX_ID]`, and by their shape and check character Italian tax codes (codice fiscale),
-   * as `[TAX_ID]`, and French social security numbers (NIR), as `[SOCIAL_SECURITY]`.
+   * as `[TAX_ID]`, and French social security numbers (NIR), as `[SOCIAL_SECURITY]`. UK National Insurance numbers by
+   * their shape and Irish PPS numbers after their keyword, as `[SOCIAL_SECURITY]`, an Eircode after its keyword, as
+   * `[ADDRESS]`, and a UK sort code with its account number (`20 45 87 41236587`), as `[BANK_CODE]` and `[ACCOUNT]`.
    */
   ids: z.boolean().default(true),
   /**
@@ -274,7 +277,8 @@ function foldedForms(text: string): string {
  * secrets and logins a keyword names (`credentials`); numbers a keyword names (`ids`, and card and phone numbers after
  * their keyword with `card` and `phone`); identity documents and social security numbers (`ids`); Swiss AHV numbers
  * and suffixed business ids by their shape (`ids`); Italian tax codes and French social security numbers by their shape
- * (`ids`); phone numbers; and,
+ * (`ids`); UK and Irish numbers (`ids`: National Insurance numbers by their shape, PPS numbers and Eircodes after their
+ * keyword, a sort code with its account number); phone numbers; and,
  * when asked (`names`), street addresses and marked names. Where hits overlap, the earlier detector wins (over a user
  * pattern's match, a later hit keeps what is left of it). Letters written decomposed come back composed
  * (`composeDiacritics`), no-break spaces as spaces and soft hyphens and zero-width characters gone (`plainSpaces`);
@@ -346,6 +350,9 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
     o.ids && digits ? swissIdHits(others) : [],
     // Italian tax codes and French social security numbers by their shape and check character, likewise.
     o.ids && digits ? frItIdHits(others, from) : [],
+    // UK National Insurance numbers by their shape, NINOs, Irish PPS numbers and Eircodes after their keywords, and a UK
+    // sort code with its account number: after the keyed ones too (`Tax ID: 8765432S` is a `[TAX_ID]`), before phones.
+    o.ids && digits ? ukIeIdHits(others, from) : [],
     o.phone && digits ? phoneHits(blanked === numbers ? others : withoutSpans(blanked, taken), from) : [],
     // Addresses before names: a name that runs into the street after it (`Herr MEYER Musterstraße 12`) ends before it.
     addresses,
