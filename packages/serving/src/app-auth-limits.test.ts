@@ -53,10 +53,16 @@ describe('auth and limits', () => {
     const spaced = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json ; charset = utf-8' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(spaced.status).toBe(200);
     expect((await json(spaced)).predictions[0].route.queue).toBe('billing');
-    // An empty parameter, which the body validator would refuse with a bare "Unsupported Media Type", is refused with a way out.
-    const empty = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json;' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
-    expect(empty.status).toBe(415);
-    expect((await json(empty)).detail).toMatch(/^Content-Type must be written application\/json or application\/json; charset=utf-8/);
+    // Empty parameters (RFC 9110 allows them; the body validator does not) are read as JSON.
+    for (const type of ['application/json;', 'application/json; ', 'application/json;;charset=utf-8', 'application/json; charset=utf-8;']) {
+      const empty = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+      expect(empty.status, type).toBe(200);
+      expect((await json(empty)).predictions[0].route.queue, type).toBe('billing');
+    }
+    // A parameter without a value, which the body validator would refuse with a bare "Unsupported Media Type", is refused with a way out.
+    const valueless = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json; foo' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
+    expect(valueless.status).toBe(415);
+    expect((await json(valueless)).detail).toMatch(/^Content-Type must be written application\/json or application\/json; charset=utf-8 \(each parameter as name=value\)/);
     const gzip = await app.request('/v1/classify', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: JSON.stringify({ emails: [invoiceEmail] }) }));
     expect(gzip.status).toBe(415);
     expect((await json(gzip)).detail).toContain('Content-Encoding gzip is not supported');

@@ -33,7 +33,13 @@ describe('OPTIONS', () => {
     const res = await app.request('/v1/classify');
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST, OPTIONS');
-    expect(await json(res)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST', 'OPTIONS'], detail: '/v1/classify takes POST, not GET.' });
+    expect(await json(res)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', allow: ['POST', 'OPTIONS'], detail: '/v1/classify takes POST, OPTIONS, not GET.' });
+    // The detail names the methods Allow names, on a GET route too (HEAD and OPTIONS included).
+    for (const [path, method] of [['/v1/model', 'DELETE'], ['/v1/quality', 'POST'], ['/v1/feedback', 'PUT']]) {
+      const refused = await app.request(path, { method });
+      expect(refused.status, path).toBe(405);
+      expect((await json(refused)).detail, path).toBe(`${path} takes ${refused.headers.get('allow')}, not ${method}.`);
+    }
   });
 
   it('gets the same answer from the Node server', async () => {

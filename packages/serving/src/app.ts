@@ -202,7 +202,8 @@ export function createApp(options: AppOptions): ServingApp {
     const allow = [...methods, 'OPTIONS'];
     if (method === 'OPTIONS') return c.body(null, 204, { allow: allow.join(', ') });
     // Named by its path, a route's (no route matched the method, so routeOf would say `unmatched`), as the metrics name it.
-    return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${methods.join(', ')}, not ${method}.`, allow)), undefined, path);
+    // The detail lists what Allow lists, OPTIONS included: a client reading either learns the same methods.
+    return problemResponse(c, toProblem(new MethodNotAllowedError(`${path} takes ${allow.join(', ')}, not ${method}.`, allow)), undefined, path);
   };
 
   const accessLog = options.accessLog === true;

@@ -144,7 +144,7 @@ describe('createLambdaHandler', () => {
       const res = await handler(apiGatewayV2Event(method, '/v1/classify', { emails: [] }), lambdaContext);
       expect([method, res.statusCode, res.headers?.['content-type']]).toEqual([method, 405, 'application/problem+json']);
       expect(res.headers?.allow).toBe('POST, OPTIONS');
-      expect(JSON.parse(res.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', detail: `/v1/classify takes POST, not ${method}.` });
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED', detail: `/v1/classify takes POST, OPTIONS, not ${method}.` });
     }
     const elsewhere = await handler(apiGatewayV2Event('TRACE', '/v1/nothing'), lambdaContext);
     expect([elsewhere.statusCode, JSON.parse(elsewhere.body).code]).toEqual([404, 'NOT_FOUND']);

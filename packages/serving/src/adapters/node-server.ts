@@ -77,7 +77,8 @@ function hostOfOrigin(origin: string): string {
  */
 export function notFromLoopback(headers: IncomingHttpHeaders): string | undefined {
   const { host, origin } = headers;
-  if (host !== undefined && !isLoopback(hostOfHeader(host))) return `its Host header names ${host.slice(0, 80)}`;
+  // An empty Host (`Host:` with no value) names no host at all: said so, not as "names " and nothing.
+  if (host !== undefined && !isLoopback(hostOfHeader(host))) return host.trim() === '' ? 'its Host header is empty' : `its Host header names ${host.slice(0, 80)}`;
   if (origin !== undefined && !isLoopback(hostOfOrigin(origin))) return `it comes from the web page of ${origin.slice(0, 80)}`;
   return undefined;
 }

@@ -102,11 +102,12 @@ function checkContentType(c: Context<AppEnv>, type: string): string {
     throw new UnsupportedMediaTypeError(`Content-Type must be ${type}${shown ? `, not ${shown}` : ''}.`);
   }
   // The route's validator reads JSON only under this exact form (no space before ';'): a form RFC 9110
-  // allows (`application/json ; charset=utf-8`) is rewritten to it; an empty parameter is refused.
+  // allows (`application/json ; charset=utf-8`, an empty parameter: `application/json;`) is rewritten to it; a
+  // parameter without a value (`application/json; foo`), which RFC 9110 does not allow, is refused.
   if (declared === 'application/json' && !JSON_CONTENT_TYPE.test(header)) {
     const compact = compactJsonContentType(header);
     if (compact === undefined) {
-      throw new UnsupportedMediaTypeError('Content-Type must be written application/json or application/json; charset=utf-8 (no empty parameter).');
+      throw new UnsupportedMediaTypeError('Content-Type must be written application/json or application/json; charset=utf-8 (each parameter as name=value).');
     }
     c.req.raw.headers.set('content-type', compact);
   }
@@ -173,11 +174,12 @@ function charsetsOf(header: string): string[] {
 const JSON_CONTENT_TYPE = /^application\/json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 /**
- * `header` (a JSON media type) without the blanks around its `;`s and `=`s (RFC 9110's OWS), in the form
- * the body validator accepts; undefined when a parameter is empty or has no value (`application/json;`).
+ * `header` (a JSON media type) without the blanks around its `;`s and `=`s (RFC 9110's OWS) and without empty
+ * parameters (`application/json;`, which RFC 9110's `*( OWS ";" OWS [ parameter ] )` allows), in the form the body
+ * validator accepts; undefined when a parameter has no value or an empty one (`application/json; foo`, `; foo=`).
  */
 export function compactJsonContentType(header: string): string | undefined {
-  const params = paramsOf(header);
+  const params = paramsOf(header).filter((p) => p.name !== '' || p.value !== undefined);
   if (params.some((p) => !p.value || !/^[a-zA-Z0-9-]+$/.test(p.name))) return undefined;
   const compact = [header.split(';')[0].trim(), ...params.map((p) => `${p.name}=${p.value}`)].join('; ');
   return JSON_CONTENT_TYPE.test(compact) ? compact : undefined;

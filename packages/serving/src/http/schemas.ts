@@ -76,11 +76,11 @@ export function dateTimeSchema(what: string) {
     .transform((text, ctx) => {
       const trimmed = text.trim();
       if (!Number.isNaN(parseReceivedTime(trimmed))) return trimmed;
-      ctx.addIssue({ code: 'custom', message: `Invalid date-time: use ${DATE_TIME_FORMS}` });
+      ctx.addIssue({ code: 'custom', message: invalidDateTime(trimmed) });
       return z.NEVER;
     })
     .openapi({
-      description: `${what}: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it (one a change of daylight saving time repeats as its first occurrence, one it skips moved forward by the gap, each with a warning), else as UTC with a warning. Normalised to ISO 8601 UTC.`,
+      description: `${what}: ${DATE_TIME_FORMS}, with a UTC offset of at most 14 hours (one over it, such as +15:00, is no time zone's: 400); where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it (one a change of daylight saving time repeats as its first occurrence, one it skips moved forward by the gap, each with a warning), else as UTC with a warning. Normalised to ISO 8601 UTC.`,
       example: TIME_EXAMPLE,
     });
 }
@@ -98,6 +98,9 @@ function numericId(issue: { input?: unknown }): string | undefined {
 /** A UTF-16 surrogate without its pair (in u-mode a lone one is a code point of its own, category Cs). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** An id's pattern in /openapi.json: a character that is not whitespace, as the server refuses an id of blanks alone. */
+export const NOT_BLANK = String.raw`\S`;
+
 /**
  * An id that joins records (an email id, a model id): 1 to 200 characters of well-formed Unicode, its surrounding
  * whitespace trimmed (`param`: the name of the query parameter it is, said when one is sent twice). A lone
@@ -112,7 +115,17 @@ export function idSchema({ param }: { param?: string } = {}) {
     .trim()
     .min(1, { message: param === undefined ? 'an id is empty: leave it out, or send null, when there is none' : `${param} is empty: give a value, or leave the parameter out` })
     .max(MAX_EMAIL_ID_CHARS, { error: (issue) => `an id has at most ${MAX_EMAIL_ID_CHARS} characters: this one has ${String(issue.input).length}` })
-    .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' });
+    .refine((id) => !LONE_SURROGATE.test(id), { message: 'an id must be valid Unicode: this one holds a lone UTF-16 surrogate (an escape such as \\udc00 without its pair), which cannot be stored' })
+    // Documented only (validation is above): JSON Schema's \S is ECMAScript's, the complement of what trim() strips.
+    .openapi({ pattern: NOT_BLANK });
+}
+
+/**
+ * A rule across fields, "at least one of `names`, null counting as absent", as JSON Schema says it (an object's
+ * `anyOf`): each branch requires one of them as a string. For /openapi.json; a refinement checks it.
+ */
+export function oneOfPresent(names: readonly string[]): Array<{ required: string[]; properties: Record<string, { type: 'string' }> }> {
+  return names.map((name) => ({ required: [name], properties: { [name]: { type: 'string' } } }));
 }
 
 /** The longest receivedAt read: a date-time in any form training reads is shorter. */
@@ -125,8 +138,30 @@ const MAX_TIME_CHARS = 100;
  * The common ISO form costs one regex test (isReceivedTime), as before.
  */
 function readableReceivedAt(value: unknown): unknown {
-  if (typeof value === 'string') return value.length <= MAX_TIME_CHARS && isReceivedTime(value) ? value : undefined;
+  if (typeof value === 'string') return value.length <= MAX_TIME_CHARS && isReceivedTime(value) && !FAST_FAR_OFFSET.test(value) ? value : undefined;
   return typeof value === 'number' ? undefined : value;
+}
+
+/**
+ * isReceivedTime's one-regex path takes any offset Date.parse reads, up to +23:59; parseReceivedTime (training's reader,
+ * and closedAt's) refuses one over 14 hours, which no zone has. Of the strings isReceivedTime takes, only that path's
+ * can end so: this test leaves out exactly those, so receivedAt reads the offsets closedAt reads.
+ */
+const FAST_FAR_OFFSET = /[+-](?:1[5-9]|2[0-3]):\d\d$/;
+
+/** A UTC offset over 14 hours at the end of a time (`+15:00`, `-2300`, `+23`): RFC 3339's syntax, but no zone's offset. */
+const FAR_OFFSET = /(?<=\d)\s?[+-](?:1[5-9]|2[0-3])(?::?[0-5]\d)?$/;
+
+/** The offset over 14 hours that alone keeps `text` from being read as a time (`+15:00`), else undefined. */
+function farOffset(text: string): string | undefined {
+  const match = FAR_OFFSET.exec(text);
+  return match && !Number.isNaN(parseReceivedTime(`${text.slice(0, match.index)}Z`)) ? match[0].trim() : undefined;
+}
+
+/** The refusal of a date-time that cannot be read, naming an offset over 14 hours when that alone is why. */
+function invalidDateTime(text: string): string {
+  const offset = farOffset(text);
+  return `Invalid date-time: ${offset === undefined ? '' : `the offset ${offset} is more than 14 hours from UTC, which no time zone is; `}use ${DATE_TIME_FORMS}`;
 }
 
 /** Why a receivedAt that `readableReceivedAt` left out was not read, and what to send instead. */
@@ -134,7 +169,7 @@ function unreadReceivedAtReason(value: string | number): string {
   if (typeof value === 'number') return numericTime({ input: value }) ?? `a date-time is a string: use ${DATE_TIME_FORMS}`;
   if (value.trim() === '') return 'a date-time is empty: leave receivedAt out, or send null, when there is none';
   if (value.length > MAX_TIME_CHARS) return `a date-time has at most ${MAX_TIME_CHARS} characters: this one has ${value.length}; use ${DATE_TIME_FORMS}`;
-  return `Invalid date-time: use ${DATE_TIME_FORMS}`;
+  return invalidDateTime(value.trim());
 }
 
 /** receivedAt values said one by one in warnings at most; the rest are counted in one more. */
@@ -175,11 +210,15 @@ export const RequestEmailSchema = z
     // Checked in the forms training reads, not rewritten here (the classifier does not read it): the common ISO form by
     // one regex test (isReceivedTime), others by parseReceivedTime. A transform to ISO UTC cost about a tenth of single-email throughput.
     // Only what --store-text keeps is rewritten, and only a time without a zone (storedReceivedAt in classify-core).
-    // One it cannot read is left out (readableReceivedAt), and requestEmails says so: it fails no batch.
+    // One it cannot read is left out (readableReceivedAt), and requestEmails says so: it fails no batch. Unlike the
+    // fields the classifier reads (from, bank, autoSubmitted: 400 for a wrong type or length), as it reads none of it.
+    // The document says so: a string of any length or a number is taken (the type given here replaces the generated
+    // one, which would say string only, up to MAX_TIME_CHARS); a boolean, an object or an array is refused.
     receivedAt: z
-      .preprocess(readableReceivedAt, z.string().max(MAX_TIME_CHARS).nullish())
+      .preprocess(readableReceivedAt, z.string().nullish())
       .openapi({
-        description: `When the email arrived: ${DATE_TIME_FORMS}; where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it instead, a local time that a change of daylight saving time repeats as its first occurrence (the earlier offset) and one it skips moved forward by the gap (2026-03-29T02:30 in Europe/Berlin is 03:30+02:00). Not read to classify; a server that keeps text (--store-text) keeps a time without a zone as that instant in ISO 8601 UTC, and one with a zone as sent. One that cannot be read (another form such as 06.12.2026 09:30, an empty string, a number such as epoch milliseconds) is left out of the email, with a warning that names the email, what was sent, why it was not read and the form to send; the email is classified`,
+        type: ['string', 'number', 'null'],
+        description: `When the email arrived: ${DATE_TIME_FORMS}, with a UTC offset of at most 14 hours (as closedAt); where the server has a time zone (--time-zone, MAILROUTE_TIME_ZONE), a time without a zone and a date alone are read in it instead, a local time that a change of daylight saving time repeats as its first occurrence (the earlier offset) and one it skips moved forward by the gap (2026-03-29T02:30 in Europe/Berlin is 03:30+02:00). Not read to classify; a server that keeps text (--store-text) keeps a time without a zone as that instant in ISO 8601 UTC, and one with a zone as sent. One that cannot be read is left out of the email, with a warning that names the email, what was sent, why it was not read and the form to send, and the email is classified: a string in another form (06.12.2026 09:30), an empty one, one over ${MAX_TIME_CHARS} characters, one with an offset over 14 hours (+15:00); and a number (epoch milliseconds, or Unix seconds: the warning gives the ISO 8601 string it would be). null is absent; a boolean, an object or an array gets 400`,
         example: TIME_EXAMPLE,
       }),
     autoSubmitted: EmailSchema.shape.autoSubmitted
@@ -205,6 +244,8 @@ export const RequestEmailSchema = z
   .refine((e) => e.subject != null || e.body != null || e.html != null, {
     message: 'An email needs subject, body or html: this one has none of them (null counts as absent)',
   })
+  // The refinement above, said in the document (zod's refinements are not): the generator adds it to the object's own.
+  .openapi({ anyOf: oneOfPresent(['subject', 'body', 'html']) })
   .openapi('Email');
 type RequestEmail = z.infer<typeof RequestEmailSchema>;
 
@@ -468,6 +509,7 @@ export const FeedbackRequestSchema = z
     message: 'predictionId or emailId is required',
     path: ['predictionId'],
   })
+  .openapi({ anyOf: oneOfPresent(['predictionId', 'emailId']) })
   // "At least one task label" is checked by the route: zod's output leaves out a task named __proto__, which is
   // a label sent (refused as an unknown task, 422), not none.
   .openapi('FeedbackRequest', {
@@ -581,6 +623,13 @@ const hoursSchema = z
     return hours;
   });
 
+/**
+ * The hours `hoursSchema` takes, as the document's pattern (a query parameter is text, so JSON Schema's minimum and
+ * maximum would not apply): a plain decimal number over 0 (0.5, 00.25) and at most MAX_QUALITY_HOURS, 8784.
+ * `quality.test.ts` checks that it takes what the route takes.
+ */
+const HOURS_PATTERN = String.raw`^(?:0+\.\d*[1-9]\d*|0*(?:[1-9]\d{0,2}|[1-7]\d{3}|8[0-6]\d{2}|87[0-7]\d|878[0-3])(?:\.\d+)?|0*8784(?:\.0+)?)$`;
+
 export const QualityQuerySchema = z.object({
   /** Window length in hours, ending now (default 168 = 7 days). */
   hours: hoursSchema
@@ -588,11 +637,11 @@ export const QualityQuerySchema = z.object({
     .transform((hours) => hours ?? 168)
     .openapi({
       type: 'string',
-      pattern: String.raw`^\d+(\.\d+)?$`,
+      pattern: HOURS_PATTERN,
       default: '168',
       param: { name: 'hours', in: 'query' },
       description:
-        'Window length in hours, ending now (default 168 = 7 days, at most 366 days): a plain decimal number (24, 1.5). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted',
+        `Window length in hours, ending now (default 168 = 7 days): a plain decimal number (24, 1.5), more than 0 and at most ${MAX_QUALITY_HOURS} (366 days). The window selects predictions by when they were made, not by closedAt: each email predicted in it is measured with its feedback, whenever the case closed (so the newest hours have the least feedback yet); a case closed in the window on an email predicted before it is not counted`,
     }),
   /** Whose predictions to measure: a model id, or `all`; default the model served now (a window can span a model swap). */
   model: idSchema({ param: 'model' }).optional().openapi({ param: { name: 'model', in: 'query' }, description: 'a model id, or all; default: the model served now' }),

@@ -7,7 +7,7 @@ import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails 
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
 import { NotAcceptableError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyEmails } from './classify-core.js';
-import { API_KEY_SECURITY, classifyErrorResponses, emlErrorResponses, errorResponses, problem } from './responses.js';
+import { apiKeySecurity, classifyErrorResponses, emlErrorResponses, errorResponses, problem } from './responses.js';
 
 /** Whether an Accept header takes JSON: application/json, application/ or any type (or a blank header), with any q but 0. */
 export function acceptsJson(accept: string): boolean {
@@ -77,7 +77,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       operationId: 'classifyEmails',
       tags: ['classify'],
       summary: `Classify 1 to ${ctx.limits.maxBatch} emails`,
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('classify'),
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: { 200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } }, ...classifyErrorResponses },
     }),
@@ -99,7 +99,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       operationId: 'invokeSageMaker',
       tags: ['classify'],
       summary: 'SageMaker inference contract (same as /v1/classify)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('classify'),
       request: { body: { content: { 'application/json': { schema: Request } }, required: true } },
       responses: {
         200: { description: 'Predictions in input order', content: { 'application/json': { schema: ClassifyResponseSchema } } },
@@ -119,7 +119,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
       operationId: 'classifyEml',
       tags: ['classify'],
       summary: 'Classify one raw RFC 822 email (its id: ?id=, else its Message-ID without angle brackets)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('classify'),
       request: {
         query: z.object({
           id: idSchema({ param: 'id' })

@@ -58,6 +58,10 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
 }).catch((e) => { statusLine.textContent = 'Could not load /openapi.json: ' + e; }).finally(() => { list.removeAttribute('aria-busy'); });
 </script></body></html>`;
 
+/** What the scopes in an operation's security requirement mean, said by each key scheme. */
+const SCOPES_SAID =
+  "An operation's security requirement names the scope its key needs (classify, feedback, admin); one that names none takes a key of any scope. A server run without API keys needs none (it answers clients on its own machine only)";
+
 /**
  * /openapi.json, made at each request as of the app's clock (its date-time examples are recent), shaped by `options`
  * where a front door stands in front of the app (`AppOptions.apiDocument`), and /docs.
@@ -67,13 +71,13 @@ export function registerDocsRoutes(app: ServingHono, ctx: AppContext, options?: 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer <key>`',
+    description: `An API key: \`Authorization: Bearer <key>\`. ${SCOPES_SAID}`,
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyHeader', {
     type: 'apiKey',
     in: 'header',
     name: 'x-api-key',
-    description: 'The same API key, for clients that cannot set an Authorization header',
+    description: `The same API key, for clients that cannot set an Authorization header. ${SCOPES_SAID}`,
   });
   app.get('/docs', (c) => c.html(DOCS_HTML, 200, { 'content-security-policy': DOCS_POLICY }));
   // Both are plain routes (the document is generated, the page is fixed): listed here so the document is whole.

@@ -10,7 +10,7 @@ import { timeOfOrderedId } from '../store/time-ordered-id.js';
 import type { PredictionRecord, ReplacedFeedback } from '../store/types.js';
 import { readClosedAt } from './closed-at.js';
 import { tasksOfModel } from './model-taxonomy.js';
-import { API_KEY_SECURITY, errorResponses, problem } from './responses.js';
+import { apiKeySecurity, feedbackErrorResponses, problem } from './responses.js';
 
 /** How far a CRM's clock may run ahead of this server's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -244,13 +244,13 @@ export function registerFeedbackRoutes(app: ServingHono, ctx: AppContext): void 
       operationId: 'recordFeedback',
       tags: ['feedback'],
       summary: 'Record the labels a person confirmed at case close (idempotent per email, merged per task: a later closedAt sets the tasks it names, the others keep their labels; of two with the same closedAt the last to arrive wins, so a correction carries a later closedAt than what it corrects)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('feedback'),
       request: { body: { content: { 'application/json': { schema: FeedbackRequestSchema } }, required: true } },
       responses: {
         202: { description: 'Recorded durably', content: { 'application/json': { schema: FeedbackResponseSchema } } },
         404: problem('Unknown predictionId (`NOT_FOUND`); on a server that keeps no predictions (the SageMaker container), `PREDICTIONS_NOT_KEPT`'),
         422: problem('Label outside the taxonomy (`LABEL_NOT_IN_TAXONOMY`; the valid labels in `validLabels`)'),
-        ...errorResponses,
+        ...feedbackErrorResponses,
       },
     }),
     async (c) => {

@@ -356,7 +356,7 @@ describe('operations routes', () => {
     expect(doc.components.schemas.ClassifyRequest.properties.emails.maxItems).toBe(17);
     // Both ways of sending a key, as schemes client generators understand.
     expect(doc.components.securitySchemes.apiKeyHeader).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
-    expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+    expect(doc.paths['/v1/classify'].post.security).toEqual([{ apiKey: ['classify'] }, { apiKeyHeader: ['classify'] }]);
     // A 405 body's `allow` is in the schema; routes without a body do not promise 413 or 415.
     expect(doc.components.schemas.Problem.properties.allow).toEqual(expect.objectContaining({ type: 'array' }));
     expect(Object.keys(doc.paths['/v1/classify'].post.responses)).toEqual(expect.arrayContaining(['413', '415']));

@@ -10,7 +10,7 @@ import { HealthSchema, ModelInfoSchema, ReloadResponseSchema } from '../http/sch
 import { SHUTTING_DOWN, withoutPaths } from '../model/classifier-source.js';
 import { classifierHealth } from '../model/thread-health.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/prometheus.js';
-import { API_KEY_SECURITY, keyedReadErrorResponses, noBodyErrorResponses, publicErrorResponses } from './responses.js';
+import { apiKeySecurity, keyedReadErrorResponses, noBodyErrorResponses, publicErrorResponses } from './responses.js';
 
 /** Said to a reload that sent a body: the route reads only `?force=`. */
 const UNREAD_RELOAD_BODY_WARNING = 'The request body was not read: /v1/admin/reload reads only its query parameter ?force= (POST /v1/admin/reload?force=true reloads even an unchanged champion).';
@@ -71,7 +71,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       operationId: 'getModel',
       tags: ['operations'],
       summary: 'The model being served and the last reload (on a server with API keys, a key of any scope is needed)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity(),
       responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...keyedReadErrorResponses },
     }),
     async (c) => {
@@ -114,7 +114,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       tags: ['operations'],
       summary:
         'Prometheus metrics: requests, latency histogram, predictions per label, abstentions, model version, in-flight requests (on a server with API keys, a key of any scope is needed: Prometheus sends it with authorization.credentials)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity(),
       responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } }, ...keyedReadErrorResponses },
     }),
     (c) => c.text(ctx.metrics.registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }),
@@ -128,7 +128,7 @@ export function registerOpsRoutes(app: ServingHono, ctx: AppContext): void {
       operationId: 'reloadModel',
       tags: ['operations'],
       summary: 'Load the champion now (force: reload even if unchanged)',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('admin'),
       request: { query: z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'true: load the champion even when it is the model served, or when it failed to load before (default false)' }) }) },
       responses: { 200: { description: 'Reloaded or unchanged', content: { 'application/json': { schema: ReloadResponseSchema } } }, ...noBodyErrorResponses },
     }),

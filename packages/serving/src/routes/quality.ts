@@ -11,7 +11,7 @@ import { requireKeptPredictions } from '../store/no-store.js';
 import type { FeedbackPair } from '../store/types.js';
 import type { EmailClassifier } from '@mailroute/model';
 import { taxonomiesOf } from './model-taxonomy.js';
-import { API_KEY_SECURITY, noBodyErrorResponses, problem } from './responses.js';
+import { apiKeySecurity, noBodyErrorResponses, problem } from './responses.js';
 
 /**
  * The tasks to measure: the served model's when it is the one measured, else the task names found in the
@@ -147,7 +147,7 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
       operationId: 'getQuality',
       tags: ['feedback'],
       summary: 'Live quality from feedback: accuracy, macro-F1, unchanged share, coverage, confidence bands, drift',
-      security: API_KEY_SECURITY,
+      security: apiKeySecurity('feedback'),
       request: { query: QualityQuerySchema },
       responses: {
         200: { description: 'Live quality', content: { 'application/json': { schema: QualityResponseSchema } } },

@@ -1,3 +1,4 @@
+import type { Scope } from '../auth/api-keys.js';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem.js';
 import { ProblemSchema } from '../http/schemas.js';
 
@@ -22,8 +23,14 @@ const otherErrors = problem(
   `Any other error, as application/problem+json with a stable \`code\`: 400 (${UNREADABLE}), 404 (no such path, or no such prediction), 408 (the request's headers or body did not arrive in time), 413 (a chunked body's chunk extensions over the server's limit), 417 (an Expect header other than 100-continue), 431 (headers too large), 500 (\`INTERNAL\`), 503 behind the AWS Lambda while the app cannot be built yet (\`NOT_READY\`, with Retry-After); and those of the route listed here`,
 );
 
-/** Either way of sending a key (the schemes are registered in docs.ts). */
-export const API_KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }, { apiKeyHeader: [] }];
+/**
+ * Either way of sending a key (the schemes are registered in docs.ts), naming the scope the key needs (OpenAPI 3.1 lets
+ * a scheme that is not OAuth list roles); none for a route any key reaches (/v1/model, /metrics).
+ */
+export function apiKeySecurity(scope?: Scope): Record<string, string[]>[] {
+  const scopes = scope === undefined ? [] : [scope];
+  return [{ apiKey: scopes }, { apiKeyHeader: [...scopes] }];
+}
 
 /** The problem responses every guarded route can give, for the OpenAPI document. */
 export const noBodyErrorResponses = {
@@ -48,6 +55,18 @@ export const errorResponses = {
   408: problem('The body did not all arrive within the request timeout (`REQUEST_TIMEOUT`, with Connection: close)'),
   413: problem('Body over the limit (`PAYLOAD_TOO_LARGE`)'),
   415: problem('Wrong Content-Type, a compressed body (Content-Encoding, or a Transfer-Encoding other than chunked), or a JSON body that is not UTF-8'),
+} as const;
+
+/**
+ * ... and those of /v1/feedback, whose 503 `REQUEST_TIMEOUT` can come after the feedback was stored: the handler is not
+ * stopped at the deadline (a person's labels are kept rather than lost), so a CRM must be told a retry is safe.
+ */
+export const feedbackErrorResponses = {
+  ...errorResponses,
+  503: problem(
+    `${noBodyErrorResponses[503].description}. A feedback answered \`REQUEST_TIMEOUT\` may already be recorded, or be recorded just after the answer: its work goes on past the deadline. Sending the same feedback again is safe: feedback is idempotent per email (the same labels and closedAt store the same record again, answered 202; superseded if a feedback of that email that closed later is stored by then). The other 503s (\`OVERLOADED\`, \`MODEL_NOT_READY\`, \`STORE_UNAVAILABLE\`) recorded nothing`,
+    retryAfterHeader,
+  ),
 } as const;
 
 /** ... and those of a route that scores emails: behind the AWS Lambda, the SageMaker endpoint can fail it. */
