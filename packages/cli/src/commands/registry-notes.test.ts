@@ -80,6 +80,37 @@ describe('registry: what the figures and the gate leave out', () => {
     expect(olderList).not.toContain('[n]');
   });
 
+  it('marks a version on the same held-out emails under another taxonomy, naming the tasks, and not one under the same', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-other-taxonomy-'));
+    const reg = createLocalRegistry({ home });
+    /** A model of queue and topic measured on the held-out rows `fp`, whose topic has `topics` (a config may rename into them). */
+    const heldOut = (id: string, dataHash: string, topics: string[], aliases: Record<string, string> = {}, tasks = ['queue', 'topic']) =>
+      writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), id), id, {
+        tasks,
+        extra: {
+          tasks: tasks.map((name) => ({ name, labels: name === 'topic' ? topics : ['payments', 'other'], temperature: 1, threshold: 0.5 })),
+          dataHash,
+          metrics: all,
+          training: { testedOn: 'held-out-split', testRowsFingerprint: 'fp' },
+          trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: 0.2 }, tasks: tasks.map((name) => ({ name, ...(name === 'topic' ? { aliases } : {}) })) },
+        },
+      });
+    await reg.register(heldOut('m-champ', 'data-1', ['festgeld', 'tagesgeld', 'login']));
+    await reg.approve('m-champ');
+    // Trained again on the same data: the same emails and truths, no legend.
+    await reg.register(heldOut('m-again', 'data-1', ['login', 'festgeld', 'tagesgeld']));
+    expect((await run(['registry', 'list'], home)).stdout).not.toContain('do not compare');
+    // The same emails, topic coarser (two labels merged by an alias): its data hash differs, its held-out rows do not.
+    await reg.register(heldOut('m-coarse', 'data-2', ['zinsprodukte', 'login'], { festgeld: 'zinsprodukte', tagesgeld: 'zinsprodukte' }));
+    // The same labels reached through an alias are another taxonomy too (other rows carry the label).
+    await reg.register(heldOut('m-alias', 'data-3', ['festgeld', 'tagesgeld', 'login'], { fixed: 'festgeld' }));
+    // A task more, the shared ones as the champion's: marked by its task set only ([n]), as before.
+    await reg.register(heldOut('m-more', 'data-4', ['festgeld', 'tagesgeld', 'login'], {}, ['queue', 'topic', 'urgency']));
+    const list = (await run(['registry', 'list'], home)).stdout;
+    expect(list).toContain(': versions 4, 3 on the same emails as the champion under another taxonomy (topic), so those figures do not compare;');
+    expect(list).not.toMatch(/versions? [\d, ]*\b5\b[\d, ]* on/);
+  });
+
   it('names the tasks the gate did not check in approve and show, with a warning for one compare found clearly worse', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-ungated-'));
     const reg = createLocalRegistry({ home });

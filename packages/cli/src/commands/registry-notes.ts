@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { registeredNearDuplicateWarning, UNGATED_WORSE } from '@mailroute/evaluation';
-import { MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
+import { classifierTasks, MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
+import { z } from 'zod';
 import { meanTaskSets, measuredTasks } from '@mailroute/training';
 import { testNearDuplicatesOf } from './training-facts.js';
 
@@ -24,37 +25,95 @@ export function partialMeanMark(v: Pick<ModelVersion, 'tasks' | 'metrics'>): str
 }
 
 /**
- * The hash of the emails a version's figures were measured on, from its manifest: its test file's without their labels
- * (`training.testTextsHash`), else its held-out rows' fingerprint; undefined for a model trained before either was
- * recorded, or whose manifest cannot be read (a pruned artifact).
+ * What a version's figures were measured on, from its manifest: `emails`, the hash of its test file's emails without
+ * their labels (`training.testTextsHash`), else of its held-out rows' (`training.testRowsFingerprint`, ids and text, not
+ * labels); `truths`, per task, how its taxonomy reads a label (its labels, renames and retired labels; see
+ * `truthsOf`), which decides what those emails' truths are.
  */
-export async function testRowsHashOf(artifactDir: string | undefined): Promise<string | undefined> {
+export interface TestRowsRecord {
+  emails: string;
+  truths: Record<string, string>;
+}
+
+/** A manifest's tasks as `truthsOf` reads them: their names and labels, and the labels training merged into `other`. */
+const StoredTasksSchema = z.array(z.looseObject({ name: z.string(), labels: z.array(z.string()), mergedIntoOther: z.array(z.string()).optional().catch(undefined) }));
+
+/** A record's entries sorted by key, so that two configs listing the same aliases in another order read alike. */
+const sortedEntries = (record: Readonly<Record<string, string>> | undefined): Array<[string, string]> => Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * Per task, its taxonomy as one string: the labels the model has (in any order), its config's renames and merges
+ * (`aliases`, with labels merged into `other` for being rare) and retired labels. Two versions whose task reads alike
+ * score the same emails against the same truths; one with other labels (a coarser taxonomy, a label merged into
+ * `other`) or other renames does not, though its held-out rows are the same emails.
+ */
+function truthsOf(manifest: Parameters<typeof classifierTasks>[0]): Record<string, string> {
+  return Object.fromEntries(
+    classifierTasks(manifest).map((task) => [task.name, JSON.stringify([[...task.labels].sort(), sortedEntries(task.aliases), [...(task.retired ?? [])].sort()])]),
+  );
+}
+
+/**
+ * What a version's figures were measured on (`TestRowsRecord`), from its manifest; undefined for a model trained before
+ * the emails were recorded, or whose manifest cannot be read (a pruned artifact): `registry list` then tells them apart
+ * by their data hash, which covers every task's final labels.
+ */
+export async function testRowsHashOf(artifactDir: string | undefined): Promise<TestRowsRecord | undefined> {
   if (artifactDir === undefined) return undefined;
   try {
-    const training = (JSON.parse(await readFile(path.join(artifactDir, MANIFEST_FILE), 'utf8')) as { training?: Record<string, unknown> }).training;
+    // Read as before, without the manifest's schema: only these fields are read (the registry checked the rest).
+    const manifest = JSON.parse(await readFile(path.join(artifactDir, MANIFEST_FILE), 'utf8')) as { training?: Record<string, unknown>; tasks?: unknown; trainingConfig?: unknown };
+    const training = manifest.training;
     const hash = training?.testTextsHash ?? training?.testRowsFingerprint;
-    return typeof hash === 'string' ? hash : undefined;
+    if (typeof hash !== 'string') return undefined;
+    const tasks = StoredTasksSchema.safeParse(manifest.tasks);
+    return { emails: hash, truths: tasks.success ? truthsOf({ tasks: tasks.data, trainingConfig: manifest.trainingConfig }) : {} };
   } catch {
     return undefined;
   }
 }
 
+type ListedVersion = Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'> & { testRowsHash?: TestRowsRecord };
+
+/** The tasks both versions have whose truths differ (`truthsOf`), in `v`'s order. */
+function otherTruths(v: TestRowsRecord, w: TestRowsRecord): string[] {
+  return Object.keys(v.truths).filter((task) => Object.hasOwn(w.truths, task) && v.truths[task] !== w.truths[task]);
+}
+
 /**
- * Under `registry list`, when versions' means were measured on different rows: that those figures do not compare, and
- * what does. Different rows: other emails by `testRowsHash` (see testRowsHashOf) where both versions have it, whatever
- * their tasks; else other data (by its hash, which covers every task's labels) or another split or test file. Empty
- * when every listed mean is on the same rows.
+ * Under `registry list`, when versions' means were measured on different rows or against other truths: that those
+ * figures do not compare, and what does. Different rows: other emails by `testRowsHash` (see testRowsHashOf) where both
+ * versions have it, whatever their tasks; else other data (by its hash, which covers every task's labels) or another
+ * split or test file. Other truths: the same emails read through another taxonomy of a task both have (a coarser one, a
+ * label merged into `other`): its macro-F1 is over other classes. Empty when every listed mean is on the same rows
+ * and truths.
  */
-export function otherRowsLegend(versions: readonly (Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'> & { testRowsHash?: string })[], champion?: string): string {
+export function otherRowsLegend(versions: readonly ListedVersion[], champion?: string): string {
   const key = (v: Pick<ModelVersion, 'dataHash' | 'measuredOn'>) => `${v.dataHash} ${v.measuredOn ?? ''}`;
-  const same = (v: (typeof versions)[number], w: (typeof versions)[number]) => (v.testRowsHash !== undefined && w.testRowsHash !== undefined ? v.testRowsHash === w.testRowsHash : key(v) === key(w));
   const measured = versions.filter((v) => v.metrics.mean_macro_f1 !== undefined);
   // Those measured on other emails than the champion (with none, than the newest version): named by their number.
   const reference = measured.find((v) => v.id === champion) ?? measured[0];
-  const others = measured.filter((v) => !same(v, reference)).map((v) => String(v.version));
-  if (others.length === 0) return '';
+  const otherEmails: string[] = [];
+  const otherTaxonomy: Array<{ version: string; tasks: string[] }> = [];
+  for (const v of measured) {
+    const [mine, theirs] = [v.testRowsHash, reference.testRowsHash];
+    if (mine === undefined || theirs === undefined) {
+      if (key(v) !== key(reference)) otherEmails.push(String(v.version));
+    } else if (mine.emails !== theirs.emails) otherEmails.push(String(v.version));
+    else {
+      const tasks = otherTruths(mine, theirs);
+      if (tasks.length > 0) otherTaxonomy.push({ version: String(v.version), tasks });
+    }
+  }
+  if (otherEmails.length === 0 && otherTaxonomy.length === 0) return '';
   const against = reference.id === champion ? 'the champion' : `version ${reference.version}`;
-  return `mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails: version${others.length === 1 ? '' : 's'} ${others.join(', ')} on other emails than ${against}, so those figures do not compare; \`mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>\` measures two on the same emails\n`;
+  const versionsText = (numbers: readonly string[]) => `version${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}`;
+  const parts = otherEmails.length === 0 ? [] : [`${versionsText(otherEmails)} on other emails than ${against}`];
+  if (otherTaxonomy.length > 0) {
+    const tasks = [...new Set(otherTaxonomy.flatMap((o) => o.tasks))];
+    parts.push(`${versionsText(otherTaxonomy.map((o) => o.version))} on the same emails as ${against} under another taxonomy (${tasks.join(', ')})`);
+  }
+  return `mean macro-F1 of versions with other data or measured on other rows (the data and measured on columns) was measured on different emails or labels: ${parts.join(', ')}, so those figures do not compare; \`mailroute compare --challenger <id> --champion <id> --data <a test file neither was trained on>\` measures two on the same emails\n`;
 }
 
 /**

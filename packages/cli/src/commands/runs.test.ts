@@ -21,7 +21,48 @@ async function failedRuns(cwd: string): Promise<string[]> {
   return readdirSync(path.join(cwd, '.mailroute', 'runs')).sort();
 }
 
+/** `records` (demo-data's JSONL lines) as a CSV of `columns` (each cell quoted), a column renamed by `rename` (`{ topic: 'topic_name' }`). */
+function csvOf(records: Array<Record<string, unknown>>, columns: string[], rename: Record<string, string> = {}): string {
+  const cell = (value: unknown) => `"${String(value ?? '').replace(/"/g, '""')}"`;
+  return `${[columns.map((c) => rename[c] ?? c).map(cell).join(','), ...records.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
+}
+
 describe('mailroute runs', () => {
+  it("keeps a training's warnings with its run (runs show, --json); refuses an export whose label column is renamed before a run is recorded", async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-warned-'));
+    expect((await run(['demo-data', '--out', 'demo.jsonl', '--rows', '1000', '--seed', '5'], cwd)).code).toBe(0);
+    const records = readFileSync(path.join(cwd, 'demo.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const columns = Object.keys(records[0]);
+    writeFileSync(path.join(cwd, 'new.csv'), csvOf(records.slice(0, 700), columns));
+    // An export from before the topic task: no topic column at all (its rows train the other tasks).
+    writeFileSync(path.join(cwd, 'older.csv'), csvOf(records.slice(700), columns.filter((c) => c !== 'topic')));
+    const trained = await run(['train', '--data', 'older.csv', 'new.csv'], cwd);
+    expect(trained.code).toBe(0);
+    const said = 'older.csv has no column "topic" (another file has it: a task added since this export?): its rows train the other tasks, that task masked as for empty cells';
+    expect(trained.stderr).toContain(`warning: ${said}`);
+    const modelId = /registered (\S+)/.exec(trained.stdout)?.[1] ?? '';
+    const record = JSON.parse((await run(['runs', 'show', modelId, '--json'], cwd)).stdout);
+    expect(record.warnings).toContain(said);
+    // Every warning the terminal showed, in its order.
+    const shownWarnings = trained.stderr.split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.slice('warning: '.length));
+    expect(record.warnings).toEqual(shownWarnings);
+    const shown = (await run(['runs', 'show', modelId], cwd)).stdout;
+    expect(shown).toContain(`\nwarnings (${shownWarnings.length}, as training said them)\n`);
+    expect(shown).toContain(`\n- ${said}\n`);
+
+    // The same export with the column renamed (topic_name): refused as one file would be, naming the file that has it.
+    writeFileSync(path.join(cwd, 'old.csv'), csvOf(records.slice(700), columns, { topic: 'topic_name' }));
+    const runsBefore = readdirSync(path.join(cwd, '.mailroute', 'runs')).length;
+    const refused = await run(['train', '--data', 'old.csv', 'new.csv'], cwd);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${path.join(cwd, 'old.csv')}:1: header lacks column(s) "topic" (did you mean "topic_name"?) (has `);
+    expect(refused.stderr).toContain('; another file of this run (new.csv) has "topic": "topic_name" of old.csv is likely that column renamed, not a task added since this export');
+    expect(refused.stdout).not.toContain('registered');
+    // No failed run left behind, nothing registered.
+    expect(readdirSync(path.join(cwd, '.mailroute', 'runs'))).toHaveLength(runsBefore);
+    expect((await createLocalRegistry({ home: path.join(cwd, '.mailroute') }).list()).map((v) => v.id)).toEqual([modelId]);
+  }, 60_000);
+
   it('prints the notes, errors and paths of run records with their control characters escaped; the files keep them', async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-runs-'));
     const [a, b] = await failedRuns(cwd);

@@ -87,8 +87,8 @@ export function registerRuns(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <run>')
-    .description('One run: its ids, code, data, row counts, the params not at their defaults, each epoch and the figures measured; <run> is a run id, or a model id or `champion` for the run that trained it')
-    .option('--json', 'print the full run record (config, data hash, counts, epochs, metrics, artifact files) as JSON')
+    .description('One run: its ids, code, data, row counts, the params not at their defaults, each epoch, the figures measured and the warnings training said; <run> is a run id, or a model id or `champion` for the run that trained it')
+    .option('--json', 'print the full run record (config, data hash, counts, epochs, metrics, artifact files, warnings) as JSON')
     .action(async (runId: string, flags: { json?: boolean }) => {
       const run = await runOf(ctx.home, runId);
       ctx.stdout.write(flags.json ? `${safeJson(run)}\n` : `${formatRunSummary(run, safeValue)}\n`);

@@ -1,4 +1,4 @@
-import { didYouMean } from '@mailroute/model';
+import { closestKey } from '@mailroute/model';
 
 /** About how much of a header a message quotes. */
 const MAX_CHARS = 300;
@@ -47,12 +47,20 @@ function wordsColumn(name: string, columns: readonly string[]): string | undefin
 }
 
 /**
- * ` (did you mean "queue"?)` for a configured column the header lacks: a close name (a typo, another case, a space
- * more), else the one column that has a word more or less (`wordsColumn`); '' when none is clearly meant.
+ * The column of `columns` a configured column the header lacks is likely meant by: a close name (a typo, another case, a
+ * space more), else the one column that has a word more or less (`wordsColumn`); undefined when none is clearly meant.
  */
+export function closeColumn(name: string, columns: readonly string[]): string | undefined {
+  return closestKey(name, columns) ?? wordsColumn(name, columns);
+}
+
+/** ` (did you mean "queue"?)` for a configured column the header lacks (`closeColumn`); '' when none is clearly meant. */
 export function columnGuess(name: string, columns: readonly string[]): string {
-  const typo = didYouMean(name, columns, '"');
-  if (typo !== '') return typo;
-  const column = wordsColumn(name, columns);
+  const column = closeColumn(name, columns);
   return column === undefined ? '' : ` (did you mean "${column}"?)`;
+}
+
+/** What a file lacks, as its error says it: `column(s) "queue" (did you mean "queue_name"?) (has id, queue_name)`. */
+export function lacksColumnsText(missing: readonly string[], columns: readonly string[]): string {
+  return `column(s) ${missing.map((m) => `"${m}"${columnGuess(m, columns)}`).join(', ')} (has ${columnList(columns)})`;
 }

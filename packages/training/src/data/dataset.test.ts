@@ -339,6 +339,30 @@ describe('loadDataset', () => {
     await expect(loadDataset([noTime, recent], cfg())).rejects.toThrow(/no-time\.csv:1: header lacks column\(s\) "receivedAt"/);
   });
 
+  it('refuses an export of several whose label column another file has is there under a close name (renamed), CSV and JSONL alike', async () => {
+    const recent = file('recent.csv', `${header}2,Karte,Login geht nicht,2026-03-04T10:00:00Z,support,login\n`);
+    const renamed = file('renamed.csv', 'id,subject,body,receivedAt,queue,topic_name\n1,Steuer,Bitte FSA ändern,2026-01-02T10:00:00Z,tax,fsa\n');
+    const error = (await loadDataset([renamed, recent], cfg()).catch((e: unknown) => e)) as DatasetError;
+    expect(error).toBeInstanceOf(DatasetError);
+    expect(error).toMatchObject({ code: 'DATASET_FILE_INVALID', reason: 'lacks-columns' });
+    // The single file's error, then the file that has the column and what to do.
+    const alone = (await loadDataset(renamed, cfg()).catch((e: unknown) => e)) as DatasetError;
+    expect(alone.message).toBe(`${renamed}:1: header lacks column(s) "topic" (did you mean "topic_name"?) (has id, subject, body, receivedAt, queue, topic_name)`);
+    expect(error.message).toBe(
+      `${alone.message}; another file of this run (recent.csv) has "topic": "topic_name" of renamed.csv is likely that column renamed, not a task added since this export, so the file is refused rather than trained with "topic" masked on its rows. Rename "topic_name" to "topic" in renamed.csv; if it is another column, rename or drop it there, and its rows train with "topic" masked`,
+    );
+    // JSONL keys alike (`no line has`).
+    const lines = file('renamed.jsonl', '{"id":"3","subject":"s","body":"b","receivedAt":"2026-01-05T10:00:00Z","queue":"tax","Topic":"fsa"}\n');
+    await expect(loadDataset([lines, recent], cfg())).rejects.toThrow(/renamed\.jsonl: no line has column\(s\) "topic" \(did you mean "Topic"\?\) .*; another file of this run \(recent\.csv\) has "topic": "Topic" of renamed\.jsonl is likely/);
+    // No close name: a task added since, read with it masked; nor is a column the config reads for another task taken for one.
+    const added = file('added.csv', 'id,subject,body,receivedAt,queue,notes\n1,Steuer,Bitte FSA ändern,2026-01-02T10:00:00Z,tax,x\n');
+    expect((await loadDataset([added, recent], cfg())).lackingLabelColumns).toEqual([{ file: added, columns: ['topic'] }]);
+    const twoTasks = cfg({ tasks: [{ name: 'queue' }, { name: 'topic' }, { name: 'sub_topic' }] });
+    const withSub = file('with-sub.csv', 'id,subject,body,receivedAt,queue,topic,sub_topic\n2,Karte,Login geht nicht,2026-03-04T10:00:00Z,support,login,pin\n');
+    const subOnly = file('sub-only.csv', 'id,subject,body,receivedAt,queue,sub_topic\n1,Steuer,Bitte FSA ändern,2026-01-02T10:00:00Z,tax,fsa\n');
+    expect((await loadDataset([subOnly, withSub], twoTasks)).lackingLabelColumns).toEqual([{ file: subOnly, columns: ['topic'] }]);
+  });
+
   it('names a missing header column and reads JSONL with line numbers', async () => {
     const p = file('nohead.csv', 'id,subject,body\n1,a,b\n');
     await expect(loadDataset(p, cfg())).rejects.toThrow(/nohead\.csv:1: header lacks column\(s\) "receivedAt", "queue", "topic"/);

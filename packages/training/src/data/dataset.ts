@@ -7,7 +7,8 @@ import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
 import { finaliseTaskLabels, OTHER_LABEL, resolveLabel, type TaskTaxonomyReport } from '../taxonomy.js';
 import { badRowsMessage } from './bad-rows-message.js';
-import { columnGuess, columnList } from './column-list.js';
+import { columnGuess, columnList, lacksColumnsText } from './column-list.js';
+import { findRenamedLabelColumn, renamedLabelColumnError } from './renamed-label-column.js';
 import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { quotedCell } from './quoted-cell.js';
@@ -359,8 +360,7 @@ function checkColumns(present: ReturnType<typeof presentIn>, config: TrainingCon
     const partly = other ?? otherDelimiterFor(present.source, (columns) => wanted.some((w) => columns.includes(w)));
     // Names match exactly: the header's "Betreff" for a configured "betreff" is guessed, case and typos alike, and
     // the one column with a word more or less ("type" for "ticket_type").
-    const named = missing.map((m) => `"${m}"${columnGuess(m, present.columns)}`);
-    const error = lacksError(present, `column(s) ${named.join(', ')} (has ${columnList(present.columns)})`, partly?.hint ?? present.hint, other?.delimiter);
+    const error = lacksError(present, lacksColumnsText(missing, present.columns), partly?.hint ?? present.hint, other?.delimiter);
     if (labelColumnsMayLack && missing.every((m) => labelColumns.has(m))) return { columns: missing, error };
     throw error;
   }
@@ -542,6 +542,10 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // A label column no file has is misspelt, not added since: refused as a single file's would be.
   const inNone = lackingLabelColumns.find((l) => l.columns.some((column) => !seenColumns.has(column)));
   if (inNone) throw inNone.error;
+  // So is one another file has, where this file has a column of a close name: renamed in this export (`queue_name`).
+  const renamedColumn = findRenamedLabelColumn(fileColumns, configuredColumns(config), config.tasks.map(taskColumn));
+  const renamedIn = renamedColumn && lackingLabelColumns.find((l) => l.file === renamedColumn.file);
+  if (renamedColumn && renamedIn) throw renamedLabelColumnError(renamedColumn, renamedIn.error.message);
   const renamed = likelyRenamed(unknownLabels, (task) => config.tasks.find((t) => t.name === task)?.labels ?? []);
   const hints = hintsFor(options);
   if (problems.length > 0 && config.onBadRow === 'fail') {

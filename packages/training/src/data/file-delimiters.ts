@@ -50,6 +50,22 @@ function fitsHeader(config: TrainingConfig, wanted: WantedColumns): (names: read
  * whose first line `sep=` names its own delimiter, one that cannot be read.
  */
 export async function headerDelimiters(file: string, config: TrainingConfig, wanted: WantedColumns = 'all'): Promise<string[] | undefined> {
+  const header = await headerLine(file, config);
+  if (header === undefined) return undefined;
+  const fits = fitsHeader(config, wanted);
+  const fitting: string[] = [];
+  for (const delimiter of new Set([config.delimiter, ...COMMON_DELIMITERS])) {
+    const names = headerNames(header, delimiter);
+    if (names !== undefined && fits(names)) fitting.push(delimiter);
+  }
+  return fitting;
+}
+
+/**
+ * A CSV file's first line, for its header; undefined for a JSONL file, a CSV whose first line `sep=` names its own
+ * delimiter, and one that cannot be read (each said where it is read).
+ */
+async function headerLine(file: string, config: TrainingConfig): Promise<string | undefined> {
   if (formatOf(config, file) !== 'csv') return undefined;
   const bytes = await firstBytes(file);
   if (bytes === undefined) return undefined;
@@ -57,19 +73,27 @@ export async function headerDelimiters(file: string, config: TrainingConfig, wan
   const text = normaliseLineEnds(config.encoding === 'windows-1252' ? decodeWindows1252(bytes) : bytes.toString('utf8')).replace(/^\uFEFF/, '');
   if (/^"?sep=/.test(text)) return undefined;
   // Blank lines before the header are skipped, as the reading skips them.
-  const header = text.replace(/^\n+/, '').split('\n', 1)[0];
-  const fits = fitsHeader(config, wanted);
-  const fitting: string[] = [];
-  for (const delimiter of new Set([config.delimiter, ...COMMON_DELIMITERS])) {
-    try {
-      const [columns = []] = parse(header, { delimiter, relax_column_count: true, relax_quotes: true, to_line: 1 }) as string[][];
-      const names = columns.map((c) => c.trim().normalize('NFC'));
-      if (fits(names)) fitting.push(delimiter);
-    } catch {
-      // A header that does not parse with this delimiter is not split by it.
-    }
+  return text.replace(/^\n+/, '').split('\n', 1)[0];
+}
+
+/** A header line's column names split by `delimiter`, as the reading names them; undefined when it does not parse so. */
+function headerNames(header: string, delimiter: string): string[] | undefined {
+  try {
+    const [columns = []] = parse(header, { delimiter, relax_column_count: true, relax_quotes: true, to_line: 1 }) as string[][];
+    return columns.map((c) => c.trim().normalize('NFC'));
+  } catch {
+    // A header that does not parse with this delimiter is not split by it.
+    return undefined;
   }
-  return fitting;
+}
+
+/**
+ * A CSV file's column names as the configured delimiter splits its header, read from its first bytes only (before a run
+ * is recorded); undefined where `headerLine` gives no line, or it does not parse.
+ */
+export async function headerColumns(file: string, config: TrainingConfig): Promise<string[] | undefined> {
+  const header = await headerLine(file, config);
+  return header === undefined ? undefined : headerNames(header, config.delimiter);
 }
 
 const shown = (delimiter: string): string => (delimiter === '\t' ? 'tab' : `"${delimiter}"`);

@@ -515,6 +515,30 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     expect(await listRuns(home)).toEqual([]);
   });
 
+  it('keeps every warning it said in the run record; refuses a label column renamed in one of the exports before a run is recorded', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
+    const home = path.join(tmp, 'home');
+    const data = writeRandomTopicData(tmp);
+    const config = { columns: { id: 'id', body: 'body' }, tasks: [{ name: 'queue' }, { name: 'topic' }], model: { epochs: 2, buckets: 2 ** 12, dim: 8 } };
+    // An export from before the topic task: a warning, its rows trained with topic masked, and kept with the run.
+    const older = path.join(tmp, 'older.csv');
+    writeFileSync(older, 'id,body,queue\n1000,Karte gesperrt PIN Nummer 1000,cards\n1001,Kredit Zins Rate Nummer 1001,loans\n');
+    const warnings: string[] = [];
+    const result = await trainFromConfig({ config, dataPath: [older, data], home, logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toContain('older.csv has no column "topic" (another file has it: a task added since this export?): its rows train the other tasks, that task masked as for empty cells');
+    expect((await readRun(home, result.runId)).warnings).toEqual(warnings);
+    // The same export with the column renamed: refused by its header, no run recorded, nothing registered.
+    const renamed = path.join(tmp, 'renamed.csv');
+    writeFileSync(renamed, 'id,body,queue,topic_label\n1000,Karte gesperrt PIN Nummer 1000,cards,x\n');
+    await expect(trainFromConfig({ config, dataPath: [renamed, data], home })).rejects.toMatchObject({
+      code: 'DATASET_FILE_INVALID',
+      message: expect.stringMatching(/renamed\.csv:1: header lacks column\(s\) "topic" \(did you mean "topic_label"\?\) \(has id, body, queue, topic_label\); another file of this run \(train\.csv\) has "topic"/),
+    });
+    expect((await listRuns(home)).map((r) => r.runId)).toEqual([result.runId]);
+    expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual([result.modelId]);
+    rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
+
   it('refuses data too small to train, before training, and registers nothing', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'mailroute-e2e-'));
     const home = path.join(tmp, 'home');

@@ -15,6 +15,7 @@ import { implausibleTimeWarning, splitDataset, timeTieWarning } from '../data/sp
 import { renamedOverTimeWarnings } from '../data/renamed-over-time.js';
 import { labelTally } from '../data/quoted-cell.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
+import { checkRenamedLabelColumns } from '../data/label-column-headers.js';
 import { countNearDuplicates, nearDuplicateWarning } from '../data/near-duplicates.js';
 import { withoutExactCopies } from '../data/duplicate-rows.js';
 import { exportNgramBag, NgramBagParamsSchema, trainNgramBag, type EpochReport, type TaskSpec, type TrainExample } from '../ngram-bag/index.js';
@@ -395,7 +396,6 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   // The config's check already refused bad parameters; this fills in the defaults.
   const params = NgramBagParamsSchema.parse({ targetPrecision: config.targetPrecision, ...config.model });
   const dataPaths = (typeof options.dataPath === 'string' ? [options.dataPath] : [...options.dataPath]).map((p) => path.resolve(p));
-  const log = options.logger;
   // A registry that cannot take the model fails now, not after the training (its index is read first).
   const registry = options.registry ?? createLocalRegistry({ home: options.home, lock: { timeoutMs: REGISTER_WAIT_MS } });
   await registry.list();
@@ -405,6 +405,9 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
   for (const file of [...(options.testDataPath ? [options.testDataPath] : []), ...dataPaths]) await checkReadableFile(file);
   // Files that no one delimiter reads (--data with ",", --test-data with ";") are said so, each with its own, before any is read.
   await checkOneDelimiter([...dataPaths.map((file) => ({ file, flag: '--data' })), ...(options.testDataPath ? [{ file: options.testDataPath, flag: '--test-data' }] : [])], config);
+  // A label column one export lacks and another has, where it has a column of a close name (`queue_name`): renamed in
+  // that export, refused as a single file's would be, by the headers and before a run is recorded.
+  await checkRenamedLabelColumns(dataPaths, config);
   // The temporary folder the model is made in, before the run is recorded: one that takes no folder records no run.
   const tmp = await scratchDir().catch(async (error: unknown) => Promise.reject(await scratchWriteError(error, os.tmpdir(), os.tmpdir())));
   const tracker = await RunTracker.start(options.home, {
@@ -420,6 +423,14 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     await rm(tmp, { recursive: true, force: true });
     throw error;
   });
+  // Every warning the run says is kept in its record too (`runs show`): whoever approves its model reads them there.
+  const log: ModelLogger = {
+    info: (message, fields) => options.logger?.info?.(message, fields),
+    warn: (message, fields) => {
+      tracker.warn(message);
+      options.logger?.warn?.(message, fields);
+    },
+  };
   const signal = options.signal;
   let registered = false;
   /** The staged artifact, once it is complete and measured. */

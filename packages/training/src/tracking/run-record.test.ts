@@ -150,6 +150,24 @@ describe('run records', () => {
     expect((await readRun(home, 'run-failed')).error).toBe('export.csv:16, column receivedAt: not a date/time: "Gruß, Herr [NAME], IBAN [IBAN]"');
   });
 
+  it("keeps the run's warnings in order, masked, with its next write; a record from before them reads without", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
+    const run = await RunTracker.start(home, { runId: 'run-warned', gitCommit: null, config: {}, dataPaths: [] });
+    run.warn('old.csv has no column "topic" (another file has it: a task added since this export?)');
+    run.warn('queue: label "Max Weber <max.weber@example.com>" is not in the queue taxonomy');
+    await run.update({ dataHash: 'h' });
+    const warnings = ['old.csv has no column "topic" (another file has it: a task added since this export?)', 'queue: label "[NAME] <[EMAIL]>" is not in the queue taxonomy'];
+    expect((await readRun(home, 'run-warned')).warnings).toEqual(warnings);
+    run.warn('topic: its threshold reaches the target precision on only 3 validation emails');
+    await run.finish({});
+    expect((await readRun(home, 'run-warned')).warnings).toEqual([...warnings, 'topic: its threshold reaches the target precision on only 3 validation emails']);
+    // A run.json written before warnings were kept has no such key, and reads as before.
+    const older = path.join(home, 'runs', 'run-older');
+    mkdirSync(older);
+    writeFileSync(path.join(older, 'run.json'), JSON.stringify({ runId: 'run-older', status: 'finished', startedAt: '2026-12-01T09:00:00.000Z', gitCommit: null, config: {}, dataPaths: [], epochs: [] }));
+    expect((await readRun(home, 'run-older')).warnings).toBeUndefined();
+  });
+
   it('names a damaged record instead of calling the run missing, and lists the others', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-runs-'));
     await RunTracker.start(home, { runId: 'run-ok', gitCommit: null, config: {}, dataPaths: [] });

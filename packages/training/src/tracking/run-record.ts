@@ -101,6 +101,11 @@ export const RunRecordSchema = z.object({
   registeredLaterAt: z.string().optional(),
   trainingSeconds: z.number().optional(),
   error: z.string().optional(),
+  /**
+   * The warnings the run said (reading the data, the taxonomy, the split, the thresholds), in order, masked as `error` is:
+   * kept for whoever approves its model later. Absent in runs from before they were kept.
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
@@ -248,6 +253,14 @@ export class RunTracker {
   async finish(patch: Partial<RunRecord>): Promise<RunRecord> {
     await this.update({ ...patch, ...this.finishedFields(), status: 'finished' });
     return this.record;
+  }
+
+  /**
+   * Keeps a warning the run said (masked as `fail` masks its error: it may quote a cell of the export), written with the
+   * record's next write: every step of a run ends in one (an update, an epoch, finish, fail or interrupt).
+   */
+  warn(message: string): void {
+    this.record.warnings = [...(this.record.warnings ?? []), maskedErrorText(message)];
   }
 
   /** Stopped on request before it finished (Ctrl-C): it keeps its epochs and has no model. */

@@ -80,5 +80,22 @@ describe('formatRunSummary (runs show)', () => {
     ]);
     expect(text).not.toContain('epochs (');
     expect(text).not.toContain('metrics on');
+    expect(text).not.toContain('warnings (');
+  });
+
+  it('lists the warnings training said, after the figures, each through `show`; a run from before them lists none', () => {
+    const warned: RunRecord = { ...record, warnings: ['old.csv has no column "topic" (another file has it: a task added since this export?)', 'queue: label "a\x1b" unknown'] };
+    const text = formatRunSummary(warned, (cell) => cell.replace('\x1b', '\\x1b'));
+    expect(text).toContain(
+      [
+        'warnings (2, as training said them)',
+        '- old.csv has no column "topic" (another file has it: a task added since this export?)',
+        '- queue: label "a\\x1b" unknown',
+        '',
+        'runs show --json has the whole record (config, taxonomy, artifact files).',
+      ].join('\n'),
+    );
+    expect(text.indexOf('warnings (')).toBeGreaterThan(text.indexOf('metrics on'));
+    expect(formatRunSummary(record)).not.toContain('warnings (');
   });
 });

@@ -74,7 +74,7 @@ function metricsTable(metrics: Record<string, number>): string {
 
 /**
  * `runs show`: a run as an engineer reads it: its ids, times, code, data, row counts, the params not at their
- * defaults, each epoch, the kept epoch and the figures measured; `runs show --json` has the whole record (the config,
+ * defaults, each epoch, the kept epoch, the figures measured and the warnings training said; `runs show --json` has the whole record (the config,
  * the taxonomy, the artifact's files). `show`: how a value from the record is shown (the CLI escapes control characters).
  */
 export function formatRunSummary(r: RunRecord, show: (cell: string) => string = (cell) => cell): string {
@@ -109,6 +109,8 @@ export function formatRunSummary(r: RunRecord, show: (cell: string) => string = 
   const out = [lines.map(([label, value]) => `${label.padEnd(width)}  ${show(value)}`).join('\n')];
   if (r.epochs.length > 0) out.push(`epochs (validation figures)\n${epochTable(r.epochs.map((e) => ({ ...e, perTask: Object.fromEntries(Object.entries(e.perTask).map(([t, m]) => [show(t), m])) })))}`);
   if (hasMetrics(r)) out.push(`metrics on ${show(measuredOn(r))}\n${metricsTable(Object.fromEntries(Object.entries(r.metrics ?? {}).map(([k, v]) => [show(k), v])))}`);
+  // What training warned of, for whoever approves the model later (runs from before they were kept have none).
+  if (r.warnings !== undefined && r.warnings.length > 0) out.push(`warnings (${r.warnings.length}, as training said them)\n${r.warnings.map((w) => `- ${show(w)}`).join('\n')}`);
   out.push('runs show --json has the whole record (config, taxonomy, artifact files).');
   return out.join('\n\n');
 }
