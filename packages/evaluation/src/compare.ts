@@ -22,13 +22,29 @@ export type BootstrapOptions = z.infer<typeof BootstrapOptionsSchema>;
 
 export const IntervalSchema = z.object({ delta: z.number(), lo: z.number(), hi: z.number() });
 
+/**
+ * Why the challenger cannot predict a queue the champion routes mail to (`lostLabels` of comparePredictions), when its
+ * training config did not retire it or alias it away on purpose: no training row had it (`no-examples`, a thin month's
+ * export); it had fewer rows than the task's minCount and was merged into `other` (`merged-into-other`) or dropped
+ * (`dropped-as-rare`); or it is not among the challenger's labels at all (`not-trained`: its data and config never
+ * had it). Either way its mail now goes to manual triage or to another queue.
+ */
+export const LostLabelReasonSchema = z.enum(['no-examples', 'merged-into-other', 'dropped-as-rare', 'not-trained']);
+export type LostLabelReason = z.infer<typeof LostLabelReasonSchema>;
+
 /** A label only one model's taxonomy has (see `oneSidedLabels`). */
 export const OneSidedLabelSchema = z.object({
   label: z.string(),
-  /** The emails here labelled with it: left out of the task's figures. */
+  /** The emails here labelled with it: left out of the task's figures (but for a `lost` one: kept in them). */
   emails: z.number().int(),
-  /** The emails compared that the model knowing it predicted it for: counted as wrong. */
+  /** The emails compared that the model knowing it predicted it for: counted as wrong (but for a `lost` one: right where it is the truth). */
   predicted: z.number().int(),
+  /**
+   * On the champion's side: a queue the challenger lost (see LostLabelReasonSchema), not one it gave up on purpose. Its
+   * emails stay in the task's figures and the label in both macro-F1s, each email counted wrong for the challenger,
+   * which cannot route it right; the gate fails on it. Absent for a label one taxonomy has by design.
+   */
+  lost: LostLabelReasonSchema.optional(),
 });
 export type OneSidedLabel = z.infer<typeof OneSidedLabelSchema>;
 
@@ -79,7 +95,10 @@ export const TaskComparisonSchema = z.object({
    * scored on common ground: those labels are left out of both macro-F1s, as `unscoredLabels` are, and the emails
    * labelled with one of them are left out of the task's figures (`n`, accuracy, McNemar, the intervals, `answered`,
    * `labels`), so that neither model is scored on what the other cannot know; such a label predicted for an email
-   * compared counts as wrong. Absent when there are none (taxonomies that agree, or are not known).
+   * compared counts as wrong. Absent when there are none (taxonomies that agree, or are not known). A queue the
+   * challenger lost (`lostLabels` of comparePredictions) is listed on the champion's side with `lost`, even with no
+   * email, and is scored instead: leaving its emails out would compare the two on the mail the challenger can still
+   * route, and a thin month's model would pass without a word of the queue it no longer has.
    */
   oneSidedLabels: z.object({ challenger: z.array(OneSidedLabelSchema), champion: z.array(OneSidedLabelSchema) }).optional(),
   /**
@@ -310,6 +329,9 @@ export type ComparedRouting = Partial<Record<'challenger' | 'champion', ReportRo
 /** Each model's labels per task, under the names its lines are scored in (see `taxonomies` of comparePredictions). */
 export type ComparedTaxonomies = Partial<Record<'challenger' | 'champion', Readonly<Record<string, readonly string[]>>>>;
 
+/** Per task, the labels of the champion's the challenger lost, with why (see `lostLabels` of comparePredictions). */
+export type LostLabels = Readonly<Record<string, Readonly<Record<string, LostLabelReason>>>>;
+
 /**
  * The labels of a task only one model's taxonomy has, with the side that has each; empty when either taxonomy is not
  * known or they agree, and when no email is labelled with a label both know (nothing would be left to compare: the
@@ -336,9 +358,13 @@ function compareTask(
   boot: BootstrapOptions,
   routing: ComparedRouting = {},
   taxonomies: ComparedTaxonomies = {},
+  lostReasons: Readonly<Record<string, LostLabelReason>> = {},
 ): { comparison?: TaskComparison; missing?: MissingPredictions; disjoint?: DisjointLabels } {
-  // Labels only one model knows: their emails are left out, and the labels out of both macro-F1s (`oneSidedLabels`).
+  // Labels only one model knows: their emails are left out, and the labels out of both macro-F1s (`oneSidedLabels`);
+  // but not the queues the challenger lost, whose emails it cannot route right: scored, so that they count against it.
+  const lost = new Set(Object.keys(lostReasons));
   const oneSided = oneSidedOf(pairs, task, taxonomies);
+  for (const label of lost) oneSided.delete(label);
   const leftOut = new Map<string, number>();
   const truth: string[] = [];
   const a: string[] = [];
@@ -401,9 +427,10 @@ function compareTask(
   const truthLabels = new Set(truth);
   // Labels a model predicted that no email compared has and the other does not know, as its lines show it; those of one
   // model's taxonomy (its manifest's) are `oneSidedLabels`, said with their emails.
-  const unknownTo = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l) && !oneSided.has(l)).sort();
+  const unknownTo = (predicted: readonly string[], other: ReadonlySet<string>) => [...new Set(predicted)].filter((l) => !truthLabels.has(l) && !other.has(l) && !oneSided.has(l) && !lost.has(l)).sort();
   const unscored = { challenger: unknownTo(a, known.champion), champion: unknownTo(b, known.challenger) };
-  const skip = new Set([...unscored.challenger, ...unscored.champion, ...oneSided.keys()]);
+  // A lost queue no email here has is not scored (as any one-sided label): there is no email of it to get wrong.
+  const skip = new Set([...unscored.challenger, ...unscored.champion, ...oneSided.keys(), ...[...lost].filter((l) => !truthLabels.has(l))]);
   // One label set for both: averaged over each model's own, a label one of them gave to a single email (and no email
   // has) cost that model alone a whole label's F1, though both got the same emails right.
   const scored = uniqueLabels(truth, a, b).filter((l) => !skip.has(l));
@@ -430,7 +457,7 @@ function compareTask(
     mcnemar: mcnemar(right, wrong),
     ...(says.challenger === truth.length && says.champion === truth.length ? { answered: answeredFigures(answered, answeredRight, truth.length) } : {}),
     ...(unscored.challenger.length + unscored.champion.length > 0 ? { unscoredLabels: unscored } : {}),
-    ...oneSidedLabels(oneSided, leftOut, { challenger: a, champion: b }),
+    ...oneSidedLabels(oneSided, leftOut, { challenger: a, champion: b }, lostOf(lostReasons, truth, b)),
     ...(scored.some((l) => !truthLabels.has(l)) ? { absentLabels: scored.filter((l) => !truthLabels.has(l)) } : {}),
   };
   const disjoint = disjointLabels(task, new Set(truth), known);
@@ -445,6 +472,7 @@ function oneSidedLabels(
   oneSided: ReadonlyMap<string, 'challenger' | 'champion'>,
   leftOut: ReadonlyMap<string, number>,
   predicted: Record<'challenger' | 'champion', readonly string[]>,
+  lost: readonly OneSidedLabel[] = [],
 ): Pick<TaskComparison, 'oneSidedLabels'> {
   const side = (role: 'challenger' | 'champion') =>
     [...oneSided.keys()]
@@ -452,8 +480,23 @@ function oneSidedLabels(
       .sort()
       .map((label) => ({ label, emails: leftOut.get(label) ?? 0, predicted: predicted[role].filter((l) => l === label).length }))
       .filter((l) => l.emails > 0 || l.predicted > 0);
-  const out = { challenger: side('challenger'), champion: side('champion') };
+  // A lost queue is listed even when no email has it and the champion never gave it: the gate fails on it all the same.
+  const champion = [...side('champion'), ...lost].sort((x, y) => (x.label < y.label ? -1 : x.label > y.label ? 1 : 0));
+  const out = { challenger: side('challenger'), champion };
   return out.challenger.length + out.champion.length > 0 ? { oneSidedLabels: out } : {};
+}
+
+/**
+ * The `oneSidedLabels` entries of the queues the challenger lost: the emails compared whose truth each is (kept in the
+ * figures) and how many of them the champion (`champion`: its predictions) gave it to.
+ */
+function lostOf(reasons: Readonly<Record<string, LostLabelReason>>, truth: readonly string[], champion: readonly string[]): OneSidedLabel[] {
+  return Object.entries(reasons).map(([label, lost]) => ({
+    label,
+    emails: truth.filter((t) => t === label).length,
+    predicted: champion.filter((l) => l === label).length,
+    lost,
+  }));
 }
 
 /**
@@ -639,6 +682,13 @@ export function comparePredictions(
      * labels one alone knows are left out of both macro-F1s and their emails out of the task's figures (`oneSidedLabels`).
      */
     taxonomies?: ComparedTaxonomies;
+    /**
+     * Per task (the one that routes mail, as `mailroute compare --data` gives it), the labels the champion predicts and
+     * routes mail to that the challenger cannot predict, and had not retired or aliased away on purpose, with why
+     * (`{ queue: { advisory: 'no-examples' } }`): their emails stay in the figures, counted wrong for the challenger, and
+     * `oneSidedLabels` names them with `lost`; `applyGate` fails on them.
+     */
+    lostLabels?: LostLabels;
   } = {},
 ): Comparison {
   const boot = BootstrapOptionsSchema.parse(options.bootstrap ?? {});
@@ -656,7 +706,7 @@ export function comparePredictions(
       missing.push(oneModel);
       return;
     }
-    const c = compareTask(pairs, task, boot, options.routing, options.taxonomies);
+    const c = compareTask(pairs, task, boot, options.routing, options.taxonomies, options.lostLabels !== undefined && Object.hasOwn(options.lostLabels, task) ? options.lostLabels[task] : undefined);
     if (c.comparison) out.push(c.comparison);
     if (c.missing) missing.push(c.missing);
     if (c.disjoint) disjoint.push(c.disjoint);

@@ -1,6 +1,6 @@
 import { didYouMean, type GateRecord } from '@mailroute/model';
 import { z } from 'zod';
-import { clearDifference, type Comparison, type DisjointLabels, type UnmeasuredTask } from './compare.js';
+import { clearDifference, type Comparison, type DisjointLabels, type LostLabelReason, type OneSidedLabel, type TaskComparison, type UnmeasuredTask } from './compare.js';
 import { GatePolicyError } from './errors.js';
 import { pyFixed } from './python-format.js';
 import { headUnits } from './text-cut.js';
@@ -73,6 +73,31 @@ export function unmeasuredDetail(u: UnmeasuredTask): string {
   return `predicted by ${by}, but no email in the data has a label for ${u.task}, so nothing says whether the challenger got worse at it; label it in the data, or leave it out of the policy's "tasks"`;
 }
 
+/** Why the challenger lost a queue, in a few words (see LostLabelReasonSchema): `no training row had it`. */
+export const LOST_LABEL_BECAUSE: Readonly<Record<LostLabelReason, string>> = {
+  'no-examples': 'no training row had it',
+  'merged-into-other': 'merged into "other" under its minCount',
+  'dropped-as-rare': 'dropped under its minCount',
+  'not-trained': 'not among its labels',
+};
+
+/** The name of the check a lost queue fails (`queue: every queue of the champion's still predicted`). */
+const lostCheckName = (task: string): string => `${task}: every queue of the champion's still predicted`;
+
+/**
+ * What the gate says of the queues the challenger lost (`oneSidedLabels` with `lost`), the facts first as the registry
+ * keeps a failed check cut to 160 characters: `the challenger cannot predict advisory (23 test emails; no training row
+ * had it), which the champion routes mail to: …`.
+ */
+export function lostLabelsDetail(lost: readonly Pick<OneSidedLabel, 'label' | 'emails' | 'lost'>[]): string {
+  const named = lost.map((l) => `${l.label} (${l.emails} test email${l.emails === 1 ? '' : 's'}; ${l.lost === undefined ? '' : LOST_LABEL_BECAUSE[l.lost]})`).join(', ');
+  const one = lost.length === 1;
+  return `the challenger cannot predict ${named}, which the champion routes mail to: those emails count as wrong for it; a queue dropped on purpose is retired, or aliased to "other", in its training config${one ? '' : ' (each of them)'}`;
+}
+
+/** A task's queues the challenger lost (`oneSidedLabels.champion` with `lost`); none when it lost none. */
+const lostIn = (t: Pick<TaskComparison, 'oneSidedLabels'>): OneSidedLabel[] => (t.oneSidedLabels?.champion ?? []).filter((l) => l.lost !== undefined);
+
 /**
  * When one model predicts none of a task's labelled emails and the other all of them, the task sets differ (a task the
  * challenger adds, or drops): said, with the way to gate the tasks both have.
@@ -104,6 +129,13 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
   for (const u of comparison.unmeasured ?? []) {
     if (policy.tasks && !policy.tasks.includes(u.task)) continue;
     checks.push({ name: `${u.task}: measured on the data`, pass: false, detail: unmeasuredDetail(u) });
+  }
+  // A queue the champion routes to that the challenger can no longer predict (no training rows, merged into `other`):
+  // its emails count against the challenger in the figures, and it fails here too, whatever the figures, as approving
+  // the challenger sends that mail to manual triage or another queue. Retired or aliased away on purpose, it is no loss.
+  for (const t of tasks) {
+    const lost = lostIn(t);
+    if (lost.length > 0) checks.push({ name: lostCheckName(t.task), pass: false, detail: lostLabelsDetail(lost) });
   }
   for (const wanted of policy.tasks ?? []) {
     const accounted = [...(comparison.missing ?? []), ...(comparison.unmeasured ?? [])].some((m) => m.task === wanted);
@@ -139,7 +171,7 @@ export function applyGate(comparison: Comparison, policyInput: Partial<GatePolic
       detail: `${f4(champ)} → ${f4(chall)} (${pts(chall - champ)})`,
     });
   }
-  const warnings = ungatedWorseWarnings(comparison, policy);
+  const warnings = [...ungatedWorseWarnings(comparison, policy), ...ungatedLostWarnings(comparison, policy)];
   return { pass: checks.every((c) => c.pass), policy, checks, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
@@ -161,6 +193,16 @@ export function ungatedWorseWarnings(comparison: Pick<Comparison, 'tasks' | 'dis
       const d = t.macroF1;
       return `${t.task}: ${UNGATED_WORSE} (the policy's tasks are ${gated.join(', ')}), yet the challenger is worse at it, ${pts(d.delta)} of macro-F1 (${f4(t.champion.macroF1)} → ${f4(t.challenger.macroF1)}; ${level} interval ${pts(d.lo)} to ${pts(d.hi)}, McNemar p ${t.mcnemar.pValue.toPrecision(3)}): unlikely to be chance`;
     });
+}
+
+/**
+ * Tasks the policy's `tasks` leave out of the gate in which the challenger lost a queue the champion routes to: not a
+ * failed check (the policy chose the tasks), but never passed in silence. None when the policy gates every task.
+ */
+function ungatedLostWarnings(comparison: Pick<Comparison, 'tasks'>, policy: Pick<GatePolicy, 'tasks'>): string[] {
+  const gated = policy.tasks;
+  if (gated === undefined) return [];
+  return comparison.tasks.filter((t) => !gated.includes(t.task) && lostIn(t).length > 0).map((t) => `${t.task}: ${UNGATED_WORSE} (the policy's tasks are ${gated.join(', ')}), yet ${lostLabelsDetail(lostIn(t))}`);
 }
 
 /** A failed check in the registry's short form: `name: detail`, cut to `max` characters. */

@@ -92,6 +92,7 @@ export {
   BootstrapOptionsSchema,
   DisjointLabelsSchema,
   UnmeasuredTaskSchema,
+  LostLabelReasonSchema,
   repeatedIdsText,
   type Comparison,
   type DisjointLabels,
@@ -99,11 +100,13 @@ export {
   type TaskComparison,
   type BootstrapOptions,
   type ComparedRouting,
+  type LostLabelReason,
+  type LostLabels,
 } from './compare.js';
 export { LabelComparisonSchema, type LabelComparison } from './compare-labels.js';
 export { EXAMPLES_FILE, exampleExcerpt, MAX_EXAMPLES_PER_PAIR, mistakeExamplesMarkdown } from './mistake-examples.js';
 export { worseLabels } from './compare-labels-text.js';
-export { applyGate, disjointDetail, unmeasuredDetail, ungatedWorseWarnings, UNGATED_WORSE, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
+export { applyGate, disjointDetail, LOST_LABEL_BECAUSE, lostLabelsDetail, unmeasuredDetail, ungatedWorseWarnings, UNGATED_WORSE, gateRecord, parseGatePolicy, GatePolicySchema, GateResultSchema, type GatePolicy, type GateResult } from './gate.js';
 export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from './stats.js';
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { codeSpan } from './markdown.js';

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Comparison } from '@mailroute/evaluation';
+import type { Comparison, TaskComparison } from '@mailroute/evaluation';
 import type { Manifest } from '@mailroute/model';
 import { demoRowsToCsv, generateDemoRows, loadDemoConfig, type DemoRow } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,26 @@ describe('the labels each model knows, as compare scores them', () => {
       "queue: payments, which only the challenger knows, is left out of both models' macro-F1: no email compared is labelled with it; the challenger predicted it for 2 of the 9 emails compared, which count as wrong",
     ]);
     expect(oneSidedLabelWarnings({ tasks: [{ task: 'queue', n: 9 }] }, { text: 'x' })).toEqual([]);
+  });
+
+  it('says a queue the challenger lost is scored against it, not left out, and what to do about it', () => {
+    const lost = (champion: NonNullable<TaskComparison['oneSidedLabels']>['champion']) => ({ tasks: [{ task: 'queue', n: 600, oneSidedLabels: { challenger: [], champion } }] });
+    const read = { role: 'challenger' as const, text: "the challenger's training config" };
+    expect(oneSidedLabelWarnings(lost([{ label: 'advisory', emails: 23, predicted: 21, lost: 'no-examples' }]), read)).toEqual([
+      'queue: the challenger cannot predict advisory (no training row had it), which the champion routes mail to: the 23 emails labelled advisory stay in the queue comparison, each counted wrong for the challenger (it cannot route them right), and the label in both models\' macro-F1; the champion predicted it for 21 of the 600 emails compared; the gate fails on it: train with rows of it (or a lower minCount), or, if the queue is gone on purpose, retire it or alias it to "other" in the challenger\'s training config',
+    ]);
+    // Two, one no email here has, beside a label only the champion knows by design (said as before).
+    const two = lost([
+      { label: 'advisory', emails: 23, predicted: 21, lost: 'merged-into-other' },
+      { label: 'crypto', emails: 0, predicted: 0, lost: 'no-examples' },
+      { label: 'payments_transfers', emails: 0, predicted: 3 },
+    ]);
+    expect(oneSidedLabelWarnings(two, read)).toEqual([
+      expect.stringMatching(
+        /^queue: the challenger cannot predict advisory \(merged into "other" under its minCount\) or crypto \(no training row had it\), which the champion routes mail to: the 23 emails labelled advisory stay in the queue comparison, each counted wrong for the challenger \(it cannot route them right\), and those labels in both models' macro-F1; the champion predicted them for 21 of the 600 emails compared; the gate fails on them: .*if they are gone on purpose/,
+      ),
+      expect.stringMatching(/^queue: payments_transfers, which only the champion knows, is left out of both models' macro-F1/),
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
-import type { PredictionLine, TaskComparison } from '@mailroute/evaluation';
+import { LOST_LABEL_BECAUSE, type LostLabels, type PredictionLine, type TaskComparison } from '@mailroute/evaluation';
 import { classifierTasks, readManifest, type ClassifierTask, type Manifest } from '@mailroute/model';
 import { alignToTaxonomy, labelsSpokenOf, modelTrainingConfig, retiredRoutingRowsOf, retiredRoutingWarnings, tasksReadWith, type TrainingConfig } from '@mailroute/training';
+import { keepingLost } from './compare-lost-queues.js';
 
 export type Role = 'challenger' | 'champion';
 
@@ -68,18 +69,20 @@ export interface ReadModel {
  * Each model's labels per task under the names its predictions are scored in: the newer model's through the aliases
  * of the config its rows were read with; the older's likewise, then put into the newer's taxonomy as its predictions
  * are (`alignToTaxonomy`: aliases followed, a label the newer lacks `other` when it has that catch-all). Where the
- * two differ, compare scores both on the labels both know (`oneSidedLabels`).
+ * two differ, compare scores both on the labels both know (`oneSidedLabels`). The queues the challenger lost (`lost`)
+ * stay the older champion's own, as its predictions do (`keepingLost`).
  */
-export function scoredTaxonomies(sides: Record<Role, ReadModel>, older: Role): Record<Role, Record<string, string[]>> {
+export function scoredTaxonomies(sides: Record<Role, ReadModel>, older: Role, lost?: LostLabels): Record<Role, Record<string, string[]>> {
   const newer: Role = older === 'challenger' ? 'champion' : 'challenger';
   const read = (role: Role) => tasksReadWith(sides[role].tasks, sides[role].config);
   const reference = read(newer);
+  const into = older === 'champion' ? keepingLost(reference, lost) : reference;
   const out: Record<Role, Record<string, string[]>> = { challenger: {}, champion: {} };
   for (const task of reference) out[newer][task.name] = [...task.labels];
   for (const task of read(older)) {
     // One line per label, aligned as the older model's lines are: the label each becomes.
     const lines: PredictionLine[] = task.labels.map((label) => ({ truth: {}, prediction: { [task.name]: { label } } }));
-    const aligned = alignToTaxonomy(lines, [], reference).lines.map((l) => l.prediction[task.name].label);
+    const aligned = alignToTaxonomy(lines, [], into).lines.map((l) => l.prediction[task.name].label);
     out[older][task.name] = [...new Set(aligned)];
   }
   return out;
@@ -96,14 +99,18 @@ export interface TruthsReadWith {
  * left out of the task's comparison; a label only it knows that no email compared is labelled with (a label the
  * config the labels were read with does not know is renamed by its aliases or masked as retired, so a file's rows can
  * carry it and none be compared); how many of the emails compared it predicted such labels for (counted as wrong).
- * Both macro-F1s leave those labels out.
+ * Both macro-F1s leave those labels out. A queue the challenger lost (`lost`: the champion routes mail to it, the
+ * challenger cannot predict it) is said apart (`lostQueueWarning`): its emails are scored, not left out.
  */
 export function oneSidedLabelWarnings(comparison: { tasks: readonly Pick<TaskComparison, 'task' | 'n' | 'oneSidedLabels'>[] }, readWith: TruthsReadWith): string[] {
   const out: string[] = [];
   const list = (labels: readonly string[]) => (labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`);
   for (const t of comparison.tasks) {
     for (const role of ['challenger', 'champion'] as const) {
-      const labels = t.oneSidedLabels?.[role] ?? [];
+      const all = t.oneSidedLabels?.[role] ?? [];
+      const lost = all.filter((l) => l.lost !== undefined);
+      if (lost.length > 0) out.push(lostQueueWarning(t, lost, list));
+      const labels = all.filter((l) => l.lost === undefined);
       if (labels.length === 0) continue;
       const labelled = labels.filter((l) => l.emails > 0);
       const unlabelled = labels.filter((l) => l.emails === 0).map((l) => l.label);
@@ -131,4 +138,28 @@ export function oneSidedLabelWarnings(comparison: { tasks: readonly Pick<TaskCom
     }
   }
   return out;
+}
+
+/**
+ * The summary's warning of the queues the challenger lost (`oneSidedLabels.champion` with `lost`), with why each was
+ * lost, what the figures did with their emails (scored, each wrong for the challenger) and what to do: `queue: the
+ * challenger cannot predict advisory (no training row had it), which the champion routes mail to: the 23 emails …`.
+ */
+function lostQueueWarning(
+  t: Pick<TaskComparison, 'task' | 'n'>,
+  lost: NonNullable<TaskComparison['oneSidedLabels']>['champion'],
+  list: (labels: readonly string[]) => string,
+): string {
+  const one = lost.length === 1;
+  const [it, them] = one ? ['it', 'the label'] : ['them', 'those labels'];
+  const named = list(lost.map((l) => `${l.label} (${l.lost === undefined ? '' : LOST_LABEL_BECAUSE[l.lost]})`));
+  const labelled = lost.filter((l) => l.emails > 0);
+  const emails = labelled.reduce((n, l) => n + l.emails, 0);
+  const counted =
+    emails === 0
+      ? `no email here is labelled with ${it}, so the figures do not show the loss`
+      : `the ${emails === 1 ? 'email' : `${emails} emails`} labelled ${labelled.length === 1 ? labelled[0].label : list(labelled.map((l) => `${l.label} (${l.emails})`))} stay in the ${t.task} comparison, each counted wrong for the challenger (it cannot route them right), and ${them} in both models' macro-F1`;
+  const predicted = lost.reduce((n, l) => n + l.predicted, 0);
+  const champion = predicted > 0 ? `; the champion predicted ${it} for ${predicted} of the ${t.n} emails compared` : '';
+  return `${t.task}: the challenger cannot predict ${named}, which the champion routes mail to: ${counted}${champion}; the gate fails on ${it}: train with rows of ${it} (or a lower minCount), or, if ${one ? 'the queue is' : 'they are'} gone on purpose, retire ${it} or alias ${it} to "other" in the challenger's training config`;
 }

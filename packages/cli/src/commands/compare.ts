@@ -21,6 +21,7 @@ import {
   repeatedIdsText,
   type GatePolicy,
   type GateResult,
+  type LostLabels,
   type PredictionLine,
   seenInTrainingWarning,
   withoutAutomatedPairs,
@@ -38,6 +39,7 @@ import { createProgress } from '../progress.js';
 import { addReadFlags, appendCiSummary, modelLabel, modelRef, parseIntFlag, parseSplitFlag, prepareWithModel, readOptions, readPredictionFile, type ReadFlags, type ReadOptions } from './evaluate.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 import { manifestOf, oneSidedLabelWarnings, scoredTaxonomies, taxonomyOrder, trainingWarningsOf, type Role, type TruthsReadWith } from './compare-taxonomy.js';
+import { keepingLost, lostLabelsOf, withLostTruths } from './compare-lost-queues.js';
 import { targetPrecisionsOf } from './training-facts.js';
 
 interface CompareFlags extends ReadFlags {
@@ -188,17 +190,22 @@ async function predictBoth(
       if (options.split) checkSameTestRows(challenger, champion);
       const lines = { challenger: await challenger.run(), champion: await champion.run() };
       const sides = { challenger, champion };
+      // Queues the champion routes to that the challenger lost (no training rows, merged into `other`): scored, not left
+      // out, under the names the champion's lines carry.
+      const lost = lostLabelsOf(manifests, champion.config);
       // Both are scored on the newer model's labels, under the names of the config its rows were read with: a label
-      // renamed or merged since the older model was trained counts as its new name.
-      const aligned = alignToTaxonomy(lines[older], lines[newer], tasksReadWith(sides[newer].tasks, sides[newer].config));
+      // renamed or merged since the older model was trained counts as its new name (a queue the challenger lost, as it is).
+      const reference = tasksReadWith(sides[newer].tasks, sides[newer].config);
+      const aligned = alignToTaxonomy(lines[older], lines[newer], older === 'champion' ? keepingLost(reference, lost) : reference);
       // Renamed as the older model's rows were read (the newer's config), then labels the newer lacks mapped to other.
       // Said in the summary (stdout, gate.md), where the older model's figures it explains are.
       const renamed = [...sides[older].renamedLabels.map((change) => ({ change })), ...Object.entries(aligned.renamed).map(([change, n]) => ({ change, n }))];
-      const both = { ...lines, [older]: aligned.lines };
+      // An email of a lost queue keeps it as its truth, which the challenger's reading made blank or `other`.
+      const both = withLostTruths({ ...lines, [older]: aligned.lines }, lines.champion, lost);
       // Each model's labels in those names, from its manifest: where they differ, both are scored on the labels both know.
-      const taxonomies = scoredTaxonomies(sides, older);
+      const taxonomies = scoredTaxonomies(sides, older, lost);
       const readWith: TruthsReadWith = options.configFile !== undefined ? { text: `the --config given (${options.configFile})` } : { role: newer, text: `the ${newer}'s training config` };
-      return { challenger: both.challenger, champion: both.champion, renamed, older, warnings: sideWarnings(said), taxonomies, readWith };
+      return { challenger: both.challenger, champion: both.champion, renamed, older, warnings: sideWarnings(said), taxonomies, readWith, ...(lost ? { lost } : {}) };
     } finally {
       await champion.release();
     }
@@ -262,6 +269,8 @@ interface Compared {
   older?: Role;
   /** Each model's labels per task, under the names its lines are scored in (models given with --data only). */
   taxonomies?: Record<Role, Record<string, string[]>>;
+  /** The queues the champion routes to that the challenger lost, with why (models given with --data only; see `lostLabelsOf`). */
+  lost?: LostLabels;
   /** The config the rows' truth labels were read with (the newer model's, or --config). */
   readWith?: TruthsReadWith;
   warnings: string[];
@@ -639,14 +648,14 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           data !== undefined && pair !== undefined
             ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read, signal: interrupt.signal })
             : await readBothFiles(ctx, flags.challenger, flags.champion, interrupt.signal);
-        const { renamed, older, warnings, self, taxonomies, readWith } = both;
+        const { renamed, older, warnings, self, taxonomies, readWith, lost } = both;
         const { challenger, champion } = personalMail(ctx, both);
         const progress = createProgress(ctx, 'compare');
         let comparison;
         try {
           // Each model's routing, so that the per-label figures count the mail each routes to a queue, as its own report does.
           const routing = pair ? { challenger: pair.manifests.challenger?.routing, champion: pair.manifests.champion?.routing } : undefined;
-          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}), ...(taxonomies ? { taxonomies } : {}) });
+          comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}), ...(taxonomies ? { taxonomies } : {}), ...(lost ? { lostLabels: lost } : {}) });
         } finally {
           progress.stop();
         }

@@ -11,7 +11,7 @@ import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand, UsageError } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
 import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsHashOf } from './registry-notes.js';
-import { routeChangeNoticeOf } from './route-change.js';
+import { lostQueuesOf, lostQueuesText, QueuesLostError, routeChangeNoticeOf } from './route-change.js';
 
 /**
  * How to get a champion back when none is left: approve a pending version, or, when every other is
@@ -242,6 +242,23 @@ function gateStandingNotice(v: ModelVersion, standing: GateStanding, championBef
   return '';
 }
 
+/**
+ * Before `approve` makes `id` the champion in place of `championId`: the queues the champion routes mail to that it
+ * cannot predict (`lostQueues`: no training rows, merged into `other` under minCount; not those its config retired or
+ * aliased away). Refused unless --force (`QueuesLostError`; with --note, kept with the approval, which says which queues); with it, said
+ * on stderr before the approval. Returns the note to approve with.
+ */
+async function checkLostQueues(ctx: CliContext, reg: ReturnType<typeof createLocalRegistry>, championId: string, id: string, flags: { note?: string; force?: boolean }): Promise<string | undefined> {
+  const dir = (v: string) => reg.artifactDir(v).catch(() => undefined);
+  const lost = await lostQueuesOf({ dir: await dir(championId) }, { dir: await dir(id) });
+  if (lost.length === 0) return flags.note;
+  const said = lostQueuesText(championId, id, lost);
+  if (flags.force !== true) throw new QueuesLostError(`${said}; add --force --note <why> to approve it anyway, or --no-promote to approve it without making it champion`);
+  if (!hasNote(flags.note)) throw new UsageError(`approve --force of ${id}: ${said}; add --note <why> (it is kept with the approval)`);
+  ctx.stderr.write(safeLines(`warning: ${said}; approving it with --force\n`));
+  return `${flags.note}; approved with force though it no longer routes mail to ${lost.map((q) => q.label).join(', ')} (which ${championId} routes to)`;
+}
+
 /** `routeChangeNoticeOf` for two registry versions: what a change of champion does to the queue names the CRM gets. */
 function routeChange(reg: ReturnType<typeof createLocalRegistry>, beforeId: string, afterId: string): Promise<string> {
   const dir = (id: string) => reg.artifactDir(id).catch(() => undefined);
@@ -468,11 +485,11 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('approve <id>')
-    .description('Approve a version (`champion`: the champion, whose approval stays as it was); it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
+    .description('Approve a version (`champion`: the champion, whose approval stays as it was); it becomes the champion unless --no-promote. Refused when its last gate (`mailroute compare`) failed, or when it cannot predict a queue the champion routes mail to (no training rows, merged into `other` under minCount; not one its config retired or aliased away), unless --force; a version already Approved is only made champion (its first approval stays on record; its gate is not checked again)')
     .option('--by <name>', 'who approves (default: $USER, else the OS account name; not a verified identity)')
     .option('--note <text>', 'why (required with --force over a failed gate or a rejection)')
     .option('--no-promote', 'approve without making it champion')
-    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), or whose last gate failed (the approval\'s note says so); needs --note')
+    .option('--force', 'approve a version that was rejected (undoes that decision; both stay in its history), whose last gate failed, or that cannot predict a queue the champion routes mail to (the approval\'s note says so); needs --note')
     .action(async (ref: string, flags: { by?: string; note?: string; promote: boolean; force?: boolean }) => {
       const reg = registry();
       const id = await versionId(reg, ref, ctx.home, 'approve a version by its id');
@@ -481,8 +498,10 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const noteNeeded = flags.force === true && before !== undefined && !hasNote(flags.note) ? forceNoteNeeded(before) : undefined;
       if (noteNeeded !== undefined) throw new UsageError(noteNeeded);
       const championBefore = await reg.champion();
+      // Queues the champion routes to that this version cannot predict: said, and refused without --force, before anything changes.
+      const note = flags.promote && championBefore !== undefined && championBefore.id !== id ? await checkLostQueues(ctx, reg, championBefore.id, id, flags) : flags.note;
       const v = await reg
-        .approve(id, { by: deciderName(flags.by, ctx.env), note: flags.note, promote: flags.promote, force: flags.force === true })
+        .approve(id, { by: deciderName(flags.by, ctx.env), note, promote: flags.promote, force: flags.force === true })
         .catch((error: unknown) => {
           // The registry says "pass force"; on the command line that is a flag, with the reason.
           if (error instanceof RegistryError && error.code === 'REGISTRY_REJECTED') throw new RegistryError(error.code, error.message.replace(/pass force\b.*$/, 'add --force --note <why> to approve it anyway'));

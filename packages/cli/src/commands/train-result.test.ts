@@ -1,6 +1,6 @@
 import type { TrainFromConfigResult } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
-import { trainResultLines } from './train-result.js';
+import { routingLabelWarnings, trainResultLines } from './train-result.js';
 
 /** A training's result with these per-task metrics (the rest as a run gives it; unread here). */
 function result(metrics: Record<string, number>): TrainFromConfigResult {
@@ -45,5 +45,26 @@ describe('trainResultLines', () => {
     expect(trainResultLines({ ...base, operating }, 'test split').operating).toBe(
       "at each task's threshold, test split: business_area answers 79.9% (629 of 787) at precision 88.1% (threshold 0.656; target 90.0%: 1.9 points short); queue routes 98.6% (790 of 801) at precision 92.9% (threshold 0.518; target 95.0%: 2.1 points short)",
     );
+  });
+});
+
+describe('routingLabelWarnings', () => {
+  /** A taxonomy report of the queue task (the rest as training gives it; unread here). */
+  const queue = (report: { absent?: string[]; rare?: Record<string, number>; rareAction?: 'other' | 'drop' }) =>
+    [{ task: 'business_area', absent: ['savings'], rare: {}, rareAction: 'other' }, { task: 'queue', absent: [], rare: {}, rareAction: 'other', ...report }] as unknown as TrainFromConfigResult['taxonomy'];
+  const config = { routing: { queueTask: 'queue' }, tasks: [{ name: 'business_area' }, { name: 'queue', minCount: 240 }] } as unknown as Parameters<typeof routingLabelWarnings>[1];
+
+  it('warns of a queue of the routing task with no training row, as loud as a retired one', () => {
+    expect(routingLabelWarnings(queue({ absent: ['advisory'] }), config)).toEqual([
+      'queue is the task that routes mail, and no training row has its label "advisory": the model cannot predict that queue, so such mail will go to other queues or to manual triage; add rows of it, or, if the queue is gone on purpose, retire it or alias it to "other" in the config (compare fails the gate of a challenger that lost a queue the champion routes to, and registry approve refuses it without --force)',
+    ]);
+  });
+
+  it('warns of one merged into other under minCount, not of one dropped (said already) nor of other tasks', () => {
+    expect(routingLabelWarnings(queue({ rare: { advisory: 199 } }), config)).toEqual([
+      'queue is the task that routes mail, and its label "advisory" had 199 training row(s), under its minCount of 240, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task\'s minCount (or add rows) to keep it, or alias it to "other" if that is meant (compare fails the gate of a challenger that lost a queue the champion routes to, and registry approve refuses it without --force)',
+    ]);
+    expect(routingLabelWarnings(queue({ rare: { advisory: 199 }, rareAction: 'drop' }), config)).toEqual([]);
+    expect(routingLabelWarnings(queue({}), config)).toEqual([]);
   });
 });

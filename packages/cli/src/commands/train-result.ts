@@ -1,5 +1,5 @@
 import { pyFixed } from '@mailroute/evaluation';
-import { formatFinalLine, measuredTasks, operatingPointText, type TrainFromConfigResult } from '@mailroute/training';
+import { formatFinalLine, measuredTasks, operatingPointText, routingTaskOf, type TrainFromConfigResult, type TrainingConfig } from '@mailroute/training';
 
 /**
  * What a finished training prints: `final`, for stdout and metric regexes (SageMaker's), the kept weights'
@@ -37,4 +37,30 @@ function keptLine(result: TrainFromConfigResult, tasks: readonly string[]): stri
   });
   const f1 = result.bestValidF1 === null ? 'there is no validation F1' : `eval_f1 ${pyFixed(result.bestValidF1, 4)} is the mean of each task's own best on the validation rows, not any one epoch's`;
   return `single-task: each task kept its own weights (${each.join('; ')}): ${f1}; compare it with a multi-task run on the test figures`;
+}
+
+/** What a lost queue costs, as the warnings of `routingLabelWarnings` end. */
+const LOST_QUEUE_COST = 'compare fails the gate of a challenger that lost a queue the champion routes to, and registry approve refuses it without --force';
+
+/**
+ * Warnings for the labels of the task that routes mail that the model cannot predict though the config kept them: a
+ * queue no training row had (the taxonomy line's `no examples`, a thin month's export) and one under minCount merged
+ * into `other`. Each was only a word in the taxonomy line, where a retired queue gets a warning; its mail now goes to
+ * other queues or to manual triage. One dropped under minCount (`rare: "drop"`) is warned of by training already.
+ * Example: `queue is the task that routes mail, and no training row has its label "advisory": …`.
+ */
+export function routingLabelWarnings(taxonomy: TrainFromConfigResult['taxonomy'], config: Pick<TrainingConfig, 'routing' | 'tasks'>): string[] {
+  const task = routingTaskOf(config);
+  const report = taxonomy.find((t) => t.task === task);
+  if (task === undefined || report === undefined) return [];
+  const minCount = config.tasks.find((t) => t.name === task)?.minCount;
+  const absent = report.absent.map(
+    (label) =>
+      `${task} is the task that routes mail, and no training row has its label ${JSON.stringify(label)}: the model cannot predict that queue, so such mail will go to other queues or to manual triage; add rows of it, or, if the queue is gone on purpose, retire it or alias it to "other" in the config (${LOST_QUEUE_COST})`,
+  );
+  const merged = report.rareAction !== 'other' ? [] : Object.entries(report.rare).map(
+    ([label, rows]) =>
+      `${task} is the task that routes mail, and its label ${JSON.stringify(label)} had ${rows} training row(s), under its minCount${minCount === undefined ? '' : ` of ${minCount}`}, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task's minCount (or add rows) to keep it, or alias it to "other" if that is meant (${LOST_QUEUE_COST})`,
+  );
+  return [...absent, ...merged];
 }

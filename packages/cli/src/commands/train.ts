@@ -6,7 +6,7 @@ import { InterruptedError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
 import { readOptions, type ReadFlags } from './evaluate.js';
-import { trainResultLines } from './train-result.js';
+import { routingLabelWarnings, trainResultLines } from './train-result.js';
 import { safeLines } from '../terminal-text.js';
 import { twoStepInterrupt } from '../interrupt.js';
 import { logLines, outputWriteError } from '../write-output.js';
@@ -93,6 +93,8 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const lines = trainResultLines(result, measuredOn);
         void out.write(safeLines(`${lines.final}\n`));
         ctx.stderr.write(safeLines(`${lines.kept ? `${lines.kept}\n` : ''}${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        // A queue the model cannot predict though the config kept it (no rows, merged into `other`): said last, where it is read.
+        for (const warning of routingLabelWarnings(result.taxonomy, config)) ctx.stderr.write(safeLines(`warning: ${warning}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
         const registered = `registered ${result.modelId} (version ${result.version.version}, ${result.version.status})\n`;
         await out.write(registered);
