@@ -58,7 +58,7 @@ function truthsOf(manifest: Parameters<typeof classifierTasks>[0]): Record<strin
  * the emails were recorded, or whose manifest cannot be read (a pruned artifact): `registry list` then tells them apart
  * by their data hash, which covers every task's final labels.
  */
-export async function testRowsHashOf(artifactDir: string | undefined): Promise<TestRowsRecord | undefined> {
+export async function testRowsOf(artifactDir: string | undefined): Promise<TestRowsRecord | undefined> {
   if (artifactDir === undefined) return undefined;
   try {
     // Read as before, without the manifest's schema: only these fields are read (the registry checked the rest).
@@ -73,7 +73,7 @@ export async function testRowsHashOf(artifactDir: string | undefined): Promise<T
   }
 }
 
-type ListedVersion = Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'> & { testRowsHash?: TestRowsRecord };
+type ListedVersion = Pick<ModelVersion, 'id' | 'version' | 'dataHash' | 'measuredOn' | 'metrics'> & { testRows?: TestRowsRecord };
 
 /** The tasks both versions have whose truths differ (`truthsOf`), in `v`'s order. */
 function otherTruths(v: TestRowsRecord, w: TestRowsRecord): string[] {
@@ -82,7 +82,7 @@ function otherTruths(v: TestRowsRecord, w: TestRowsRecord): string[] {
 
 /**
  * Under `registry list`, when versions' means were measured on different rows or against other truths: that those
- * figures do not compare, and what does. Different rows: other emails by `testRowsHash` (see testRowsHashOf) where both
+ * figures do not compare, and what does. Different rows: other emails by `testRows` (see testRowsOf) where both
  * versions have it, whatever their tasks; else other data (by its hash, which covers every task's labels) or another
  * split or test file. Other truths: the same emails read through another taxonomy of a task both have (a coarser one, a
  * label merged into `other`): its macro-F1 is over other classes. Empty when every listed mean is on the same rows
@@ -96,7 +96,7 @@ export function otherRowsLegend(versions: readonly ListedVersion[], champion?: s
   const otherEmails: string[] = [];
   const otherTaxonomy: Array<{ version: string; tasks: string[] }> = [];
   for (const v of measured) {
-    const [mine, theirs] = [v.testRowsHash, reference.testRowsHash];
+    const [mine, theirs] = [v.testRows, reference.testRows];
     if (mine === undefined || theirs === undefined) {
       if (key(v) !== key(reference)) otherEmails.push(String(v.version));
     } else if (mine.emails !== theirs.emails) otherEmails.push(String(v.version));

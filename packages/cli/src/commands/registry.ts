@@ -10,7 +10,7 @@ import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand, UsageError } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
-import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsHashOf } from './registry-notes.js';
+import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsOf } from './registry-notes.js';
 import { lostQueuesOf, lostQueuesText, QueuesLostError, routeChangeNoticeOf } from './route-change.js';
 
 /**
@@ -445,8 +445,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       ctx.stdout.write(safeLines(partialMeanLegend(versions)));
       ctx.stdout.write(safeLines(taskSets.legend));
       // The emails each version was measured on, from its manifest: two tested on one file compare whatever their tasks.
-      const testRows = await Promise.all(versions.map((v) => reg.artifactDir(v.id).then(testRowsHashOf, () => undefined)));
-      ctx.stdout.write(otherRowsLegend(versions.map((v, i) => ({ ...v, testRowsHash: testRows[i] })), champion?.id));
+      const testRows = await Promise.all(versions.map((v) => reg.artifactDir(v.id).then(testRowsOf, () => undefined)));
+      ctx.stdout.write(otherRowsLegend(versions.map((v, i) => ({ ...v, testRows: testRows[i] })), champion?.id));
     });
 
   cmd
