@@ -62,7 +62,7 @@ describe('routingLabelWarnings', () => {
 
   it('warns of one merged into other under minCount, not of one dropped (said already) nor of other tasks', () => {
     expect(routingLabelWarnings(queue({ rare: { advisory: 199 } }), config)).toEqual([
-      'queue is the task that routes mail, and its label "advisory" had 199 training row(s), under its minCount of 240, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task\'s minCount (or add rows) to keep it, or alias it to "other" if that is meant (compare fails the gate of a challenger that lost a queue the champion routes to, and registry approve refuses it without --force)',
+      'queue is the task that routes mail, and its label "advisory" had 199 row(s) in the data (test rows included: minCount counts before the split), under its minCount of 240, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task\'s minCount (or add rows) to keep it, or alias it to "other" if that is meant (compare fails the gate of a challenger that lost a queue the champion routes to, and registry approve refuses it without --force)',
     ]);
     expect(routingLabelWarnings(queue({ rare: { advisory: 199 }, rareAction: 'drop' }), config)).toEqual([]);
     expect(routingLabelWarnings(queue({}), config)).toEqual([]);

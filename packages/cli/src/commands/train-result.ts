@@ -60,7 +60,7 @@ export function routingLabelWarnings(taxonomy: TrainFromConfigResult['taxonomy']
   );
   const merged = report.rareAction !== 'other' ? [] : Object.entries(report.rare).map(
     ([label, rows]) =>
-      `${task} is the task that routes mail, and its label ${JSON.stringify(label)} had ${rows} training row(s), under its minCount${minCount === undefined ? '' : ` of ${minCount}`}, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task's minCount (or add rows) to keep it, or alias it to "other" if that is meant (${LOST_QUEUE_COST})`,
+      `${task} is the task that routes mail, and its label ${JSON.stringify(label)} had ${rows} row(s) in the data (test rows included: minCount counts before the split), under its minCount${minCount === undefined ? '' : ` of ${minCount}`}, and was merged into "other": the model cannot predict that queue, so such mail will go to manual triage; lower the task's minCount (or add rows) to keep it, or alias it to "other" if that is meant (${LOST_QUEUE_COST})`,
   );
   return [...absent, ...merged];
 }
