@@ -16,6 +16,7 @@ import {
 import type { AppContext, AppEnv } from './context.js';
 import { bodyTooLargeMessage, maxConcurrentPerKey, type BodyKind } from './limits.js';
 import { malformedJsonError } from './malformed-json.js';
+import { sentValue } from './quoted-value.js';
 import { slowRequestMessage, slowRequestRetryAfterSeconds, stalledBody, stalledBodyMessage } from './request-timeout.js';
 import { describeNonUtf8 } from './utf8.js';
 
@@ -94,11 +95,11 @@ function checkContentType(c: Context<AppEnv>, type: string): string {
   // Every charset parameter counts, its whole value (`charset=" latin1"`, `charset=utf-8 latin1`).
   const charset = declared === 'application/json' ? charsetsOf(header).find((c) => !UTF8_CHARSETS.has(c)) : undefined;
   if (charset !== undefined) {
-    throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${charset.slice(0, 40) || 'an empty charset'}: send the body as UTF-8 (charset=utf-8 or none).`);
+    throw new UnsupportedMediaTypeError(`JSON must be UTF-8, not ${sentValue(charset, 40, '') || 'an empty charset'}: send the body as UTF-8 (charset=utf-8 or none).`);
   }
   if (declared !== type) {
-    // The declared type is echoed cut short: a header can be kilobytes long.
-    const shown = declared.length > 80 ? `${declared.slice(0, 80)}…` : declared;
+    // The declared type is echoed masked and cut short: a header can be kilobytes long.
+    const shown = sentValue(declared, 80);
     throw new UnsupportedMediaTypeError(`Content-Type must be ${type}${shown ? `, not ${shown}` : ''}.`);
   }
   // The route's validator reads JSON only under this exact form (no space before ';'): a form RFC 9110
@@ -113,12 +114,12 @@ function checkContentType(c: Context<AppEnv>, type: string): string {
   }
   const encoding = c.req.header('content-encoding');
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') {
-    throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed.`);
+    throw new UnsupportedMediaTypeError(`Content-Encoding ${sentValue(encoding, 40, '')} is not supported: send the body uncompressed.`);
   }
   // Node undoes only the chunked coding: a body sent `Transfer-Encoding: gzip, chunked` was read as its compressed bytes.
   const transfer = c.req.header('transfer-encoding');
   if (transfer !== undefined && transfer.trim().toLowerCase() !== 'chunked') {
-    throw new UnsupportedMediaTypeError(`Transfer-Encoding ${transfer.slice(0, 40)} is not supported: send the body uncompressed, with Content-Length or Transfer-Encoding: chunked alone.`);
+    throw new UnsupportedMediaTypeError(`Transfer-Encoding ${sentValue(transfer, 40, '')} is not supported: send the body uncompressed, with Content-Length or Transfer-Encoding: chunked alone.`);
   }
   return declared;
 }

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { didYouMean, EmailPredictionSchema, MANUAL_TRIAGE, MODEL_STATUSES, normalizeLabel, RouteSchema, TaskPredictionSchema } from '@mailroute/model';
 import { ENDPOINT_UNAVAILABLE_REASONS, PROBLEM_CODES, STORE_UNAVAILABLE_REASONS, ValidationError } from '../errors.js';
+import { sentValue } from './quoted-value.js';
 import { schemaMismatchDetail } from './validation-detail.js';
 import { DATE_TIME_FORMS as TRAINING_DATE_TIME_FORMS, EmailSchema, isReceivedTime, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL_ID_CHARS, parseReceivedTime, type Email } from '@mailroute/preprocess';
 
@@ -183,7 +184,7 @@ function unreadReceivedAtWarnings(at: readonly number[], sent: readonly (string 
   const name = (i: number) => `emails[${i}]${emails[i].id === undefined ? '' : ` (id ${JSON.stringify(emails[i].id.slice(0, 80))})`}`;
   const warnings = at.slice(0, MAX_UNREAD_TIMES_SHOWN).map((i, n) => {
     const value = sent[n];
-    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(sentValue(value, 40));
     return `receivedAt ${shown} of ${name(i)} was not read and was left out: ${unreadReceivedAtReason(value)}. The email was classified without it (receivedAt is not read to classify).`;
   });
   if (at.length > MAX_UNREAD_TIMES_SHOWN) {
@@ -269,13 +270,13 @@ function toEmail(email: RequestEmail, ignored: Set<string>): Email {
 /** The names CRMs give an email's id. */
 const OTHER_ID_NAME = /^(?:e-?mail|message|msg|case|ticket|crm)[_-]?id$/i;
 
-/** A field name that is not read, cut short, with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
+/** A field name that is not read, masked and cut short (`sentValue`), with the known one it was probably meant as (`subjekt (did you mean subject?)`). */
 function describeIgnored(name: string, known: Iterable<string>): string {
-  if (name.length > 40) return `${name.slice(0, 40)}…`;
+  if (name.length > 40) return sentValue(name, 40);
   const names = [...known];
   const near = didYouMean(name, names);
   // An id under the CRM's own name for it (`emailId`, `messageId`, `email_id`): too far from `id` for the spelling check.
-  return `${name}${near === '' && names.includes('id') && OTHER_ID_NAME.test(name) ? ' (did you mean id?)' : near}`;
+  return `${sentValue(name, 40)}${near === '' && names.includes('id') && OTHER_ID_NAME.test(name) ? ' (did you mean id?)' : near}`;
 }
 
 /** Names listed in a warning at most. */
@@ -616,7 +617,7 @@ const hoursSchema = z
       return z.NEVER;
     };
     if (text === '') return say('hours is empty: give the window in hours, a plain decimal number such as 24 or 1.5 (or leave hours out for 168)');
-    if (!/^\d+(\.\d+)?$/.test(text)) return say(`hours must be a plain decimal number of hours, such as 24 or 1.5, not "${text.slice(0, 20)}"`);
+    if (!/^\d+(\.\d+)?$/.test(text)) return say(`hours must be a plain decimal number of hours, such as 24 or 1.5, not "${sentValue(text, 20, '')}"`);
     const hours = Number(text);
     if (hours === 0) return say('hours must be more than 0');
     if (hours > MAX_QUALITY_HOURS) return say(`hours must be at most ${MAX_QUALITY_HOURS} (366 days)`);

@@ -1,19 +1,36 @@
 import type { IssuePath } from '../errors.js';
+import { sentValue } from './quoted-value.js';
+
+/** Characters of a key of the request (a task or metadata name) that a detail shows at most. */
+const KEY_CHARS = 80;
 
 /** `emails[0].id`; '' for the body itself. */
 function pathText(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
+/** The path with its keys masked (`labels.Herr [NAME]`), and the message with each key it quotes masked alike (`metadata.Herr [NAME] is an object`). */
+function maskedKeys(issue: IssuePath): { path: (string | number)[]; message: string } {
+  let message = issue.message;
+  const path = issue.path.map((p) => {
+    if (typeof p === 'number') return p;
+    const shown = sentValue(p, KEY_CHARS);
+    if (shown !== p) message = message.replaceAll(p, shown);
+    return shown;
+  });
+  return { path, message };
+}
+
 /** One issue in words: its path, then its message (the path left out when the message starts with its name already). */
 function issueText(issue: IssuePath): string {
+  const masked = maskedKeys(issue);
   // Lower-cased after the detail's colon (`Send at least one email` reads on as `send at least one email`; `UTF-8` stays).
-  const message = issue.message.replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
-  if (issue.path.length === 0) return message;
-  const last = String(issue.path[issue.path.length - 1]);
+  const message = masked.message.replace(/\.$/, '').replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+  if (masked.path.length === 0) return message;
+  const last = String(masked.path[masked.path.length - 1]);
   // zod's default for a member that is absent: `Invalid input: expected string, received undefined`.
-  if (issue.code === 'invalid_type' && / received undefined$/.test(message)) return `${pathText(issue.path)} is required`;
-  return message.startsWith(`${last} `) ? message : `${pathText(issue.path)}: ${message}`;
+  if (issue.code === 'invalid_type' && / received undefined$/.test(message)) return `${pathText(masked.path)} is required`;
+  return message.startsWith(`${last} `) ? message : `${pathText(masked.path)}: ${message}`;
 }
 
 /**

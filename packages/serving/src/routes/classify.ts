@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppContext, AppEnv, ServingHono } from '../http/context.js';
 import { callerGone, guardBodyRoute } from '../http/guard.js';
+import { sentValue } from '../http/quoted-value.js';
 import { requireDecodableQuery, unreadQueryWarning } from '../http/query.js';
 import { classifyRequestSchema, ClassifyResponseSchema, idSchema, requestEmails } from '../http/schemas.js';
 import { EmlParseError, InputTooLargeError, MAX_EMAIL_ID_CHARS, startsWithHeader, type Email } from '@mailroute/preprocess';
@@ -89,7 +90,7 @@ export function registerClassifyRoutes(app: ServingHono, ctx: AppContext): void 
     '/invocations',
     guardBodyRoute(ctx, 'classify', 'application/json', (c) => {
       const accept = c.req.header('accept');
-      if (accept !== undefined && !acceptsJson(accept)) throw new NotAcceptableError(`/invocations answers application/json only, not ${accept.slice(0, 80)}.`);
+      if (accept !== undefined && !acceptsJson(accept)) throw new NotAcceptableError(`/invocations answers application/json only, not ${sentValue(accept, 80, '')}.`);
     }),
   );
   app.openapi(

@@ -3,6 +3,7 @@ import { CATCH_ALL_LABEL, closestKey, currentLabel, didYouMean, followAliases, n
 import { ModelNotReadyError, NotFoundError, UnknownLabelError, ValidationError } from '../errors.js';
 import type { AppContext, ServingHono } from '../http/context.js';
 import { guardBodyRoute } from '../http/guard.js';
+import { sentValue } from '../http/quoted-value.js';
 import { feedbackIgnoredWarning, FeedbackRequestSchema, FeedbackResponseSchema, feedbackUnreadHint, withProtoKey } from '../http/schemas.js';
 import { schemaMismatchDetail } from '../http/validation-detail.js';
 import { requireKeptPredictions } from '../store/no-store.js';
@@ -18,9 +19,14 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_ZONE_AHEAD_MS = 14 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** A name from the request, cut short to be quoted in an answer. */
+/** A name of the model's (a task, a label it has), cut short to be quoted in an answer as sent. */
 function quoted(name: string): string {
   return `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}"`;
+}
+
+/** A task or label the model does not have, masked and cut short to be quoted in an answer (`sentValue`). */
+function quotedSent(name: string): string {
+  return `"${sentValue(name, 80)}"`;
 }
 
 /**
@@ -68,7 +74,7 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
     const names = tasks.map((t) => t.name);
     const near = didYouMean(name, names);
     if (near === '') return 'unknown-task';
-    return new UnknownLabelError(`Task ${quoted(name)} is not one of the model's tasks${near}; its tasks are ${names.join(', ')}.`, {
+    return new UnknownLabelError(`Task ${quotedSent(name)} is not one of the model's tasks${near}; its tasks are ${names.join(', ')}.`, {
       validLabels: Object.fromEntries(tasks.map((t) => [t.name, [...taxonomyLabels(t)]])),
     });
   }
@@ -76,7 +82,7 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
   if (task.retired?.includes(label) || task.retired?.includes(renamed)) return 'retired';
   // A label the model has no output for is in the taxonomy all the same: recorded, so that training can learn it.
   if (!taxonomyLabels(task).includes(renamed)) {
-    return new UnknownLabelError(`Label ${quoted(label)} is not in the taxonomy of task "${name}"${labelHint(task, label)}.`, { validLabels: { [name]: [...taxonomyLabels(task)] } });
+    return new UnknownLabelError(`Label ${quotedSent(label)} is not in the taxonomy of task "${name}"${labelHint(task, label)}.`, { validLabels: { [name]: [...taxonomyLabels(task)] } });
   }
   return 'accepted';
 }
@@ -84,16 +90,20 @@ function judgeLabel(tasks: readonly ClassifierTask[], name: string, label: strin
 /** Ignored tasks named in a detail at most: the rest are counted. */
 const MAX_IGNORED_NAMED = 5;
 
-/** `"urgency": why; "tone": why and 3 more`: the first ignored tasks with why, so a detail stays short however many were sent. */
-function ignoredText(ignored: Record<string, string>): string {
+/**
+ * `"urgency": why; "tone": why and 3 more`: the first ignored tasks with why, so a detail stays short however many were
+ * sent; a task of `served` as sent, any other masked.
+ */
+function ignoredText(served: readonly ClassifierTask[], ignored: Record<string, string>): string {
   const entries = Object.entries(ignored);
-  const named = entries.slice(0, MAX_IGNORED_NAMED).map(([task, why]) => `${quoted(task)}: ${why}`).join('; ');
+  const shown = (task: string) => (served.some((t) => t.name === task) ? quoted(task) : quotedSent(task));
+  const named = entries.slice(0, MAX_IGNORED_NAMED).map(([task, why]) => `${shown(task)}: ${why}`).join('; ');
   return entries.length > MAX_IGNORED_NAMED ? `${named} and ${entries.length - MAX_IGNORED_NAMED} more` : named;
 }
 
 /** The 422 of a feedback with nothing left to record, naming what was left out and why. */
 function nothingToRecord(served: readonly ClassifierTask[], ignored: Record<string, string>): UnknownLabelError {
-  return new UnknownLabelError(`Nothing to record: ${ignoredText(ignored)}.`, {
+  return new UnknownLabelError(`Nothing to record: ${ignoredText(served, ignored)}.`, {
     validLabels: Object.fromEntries(served.map((t) => [t.name, [...taxonomyLabels(t)]])),
   });
 }
