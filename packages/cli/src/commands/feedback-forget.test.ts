@@ -71,9 +71,12 @@ describe('mailroute feedback forget', () => {
     expect(forgot.stdout).toContain(`forgot 3 email ids in ${file} (one transaction):\n`);
     expect(forgot.stdout).toContain(`\n  crm-forget-0001  2 predictions, 1 feedback\n  crm-never-seen   no records\n  crm-forget-0002  2 predictions, 1 feedback\n  total            4 predictions, 2 feedback deleted\n`);
     expect(forgot.stdout).toContain('overwritten with zeros (secure_delete) and the WAL checkpointed and cut to 0 bytes (wal_checkpoint(TRUNCATE)): none of it is left in mailroute.db or mailroute.db-wal\n');
-    for (const where of ['backups made by mailroute backup', 'feedback export and feedback predictions', 'the CRM exports used as training data', 'runs keep no copy of the rows', 'models already trained on these emails: a model is not unlearned']) {
+    for (const where of ['backups made by mailroute backup', 'feedback export and feedback predictions', 'the CRM exports used as training data', 'models already trained on these emails: a model is not unlearned']) {
       expect(forgot.stdout).toContain(where);
     }
+    // A run's record names email ids in its warnings and keeps label cells: said, not denied.
+    expect(forgot.stdout).toContain('the records of training runs (<home>/runs/<run>/run.json; delete a run\'s folder to remove it): no row is copied whole, but their warnings may name CRM email ids');
+    expect(forgot.stdout).not.toContain('keep no copy');
     expect(stored(file)).toEqual({ predictions: [KEPT[0], KEPT[0], KEPT[1], KEPT[1]], feedback: KEPT, check: 'ok' });
     for (const id of FORGOTTEN) expect(bytesHold(file, id), id).toBe(false);
 

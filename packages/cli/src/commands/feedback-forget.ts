@@ -102,7 +102,9 @@ function notTouched(file: string): string[] {
     `backups made by mailroute backup: each holds a ${DB_FILE} of its own, as it was (delete or re-make them; a restore brings the records back)`,
     ...(copies.length === 0 ? [] : [`the copies the server kept beside ${DB_FILE} when it upgraded the data version: ${copies.join(', ')} (delete them once not needed)`]),
     'files written by mailroute feedback export and feedback predictions (and by predict and evaluate: prediction lines, reports with examples)',
-    "the CRM exports used as training data (train's --data files; runs keep no copy of the rows, but mailroute runs show <run> names the files each run read)",
+    "the CRM exports used as training data (train's --data files; mailroute runs show <run> names the files each run read)",
+    // A run's record copies no row whole, but what it does keep of rows is said, not denied.
+    "the records of training runs (<home>/runs/<run>/run.json; delete a run's folder to remove it): no row is copied whole, but their warnings may name CRM email ids (of ids or texts repeated in the data) and rows by file and line, and quote the start of a text or a cell, masked, at most 40 characters; their taxonomy keeps the label cells as written in the data",
     'models already trained on these emails: a model is not unlearned; train one on data without the rows, and approve it',
     `the AWS stack's DynamoDB table, if the emails went through it (packages/cli/README.md, "feedback forget", says which items to delete there)`,
   ];

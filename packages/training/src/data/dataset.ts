@@ -12,6 +12,7 @@ import { findRenamedLabelColumn, renamedLabelColumnError } from './renamed-label
 import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js';
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { quotedCell } from './quoted-cell.js';
+import { createPersonalLabelCheck, personalLabelProblem } from './personal-label.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
@@ -237,6 +238,13 @@ interface RowTally {
   shiftedTimes: ShiftedTimes;
   /** Per task, each label cell as read, bad rows' too: an alias or retired label no cell reaches is warned of. */
   seenLabels: SeenLabels;
+  /** What personal data a label cell holds (`createPersonalLabelCheck`), each distinct label masked once a load. */
+  personalData: (label: string) => string | undefined;
+  /**
+   * Tasks whose labels a trained model fixes (`fixedLabels`): a cell it does not know becomes `other` or masked, named
+   * only masked in a warning, never a label name; so a cell holding personal data is no bad row there (predict goes on).
+   */
+  fixedTasks: ReadonlySet<string>;
 }
 
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], tally: RowTally, needsTime = false): PendingRow | undefined {
@@ -297,6 +305,12 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     if (resolved.kind === 'unknown') problems.push(`${cellLocation(record, column)}: label ${quotedCell(resolved.label)} is not in the ${task.name} taxonomy ${labelChoicesHint(resolved.label, task)}`);
     else if (resolved.kind === 'unholdable') problems.push(`${cellLocation(record, column)}: label ${quotedCell(resolved.label)} cannot be a label (no JavaScript record can hold it): rename it in the export`);
     else if (resolved.kind === 'alias-cycle') problems.push(`${cellLocation(record, column)}: aliases of ${quotedCell(resolved.label)} form a cycle`);
+    else if (resolved.kind === 'label' && resolved.renamedFrom === undefined && task.labels === undefined && !tally.fixedTasks.has(task.name)) {
+      // Without `labels` the cell itself becomes a label name, kept as written in the manifest and the run's record: one
+      // holding personal data is a bad row, as a label outside `labels` is. (A name the config gives, an alias's, is its own.)
+      const found = tally.personalData(resolved.label);
+      if (found !== undefined) problems.push(personalLabelProblem(cellLocation(record, column), quotedCell(resolved.label), found));
+    }
     raw.push({
       label: resolved.kind === 'label' ? resolved.label : null,
       renamedFrom: resolved.kind === 'label' ? resolved.renamedFrom : undefined,
@@ -483,7 +497,13 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
   // Rows, not problems: a row with a bad label and a bad date is one bad row, one place.
   const badRowPlaces: string[] = [];
   const unknownLabels: UnknownLabels = Object.create(null) as UnknownLabels;
-  const tally: RowTally = { unknownLabels, shiftedTimes: noShiftedTimes(), seenLabels: new Map() };
+  const tally: RowTally = {
+    unknownLabels,
+    shiftedTimes: noShiftedTimes(),
+    seenLabels: new Map(),
+    personalData: createPersonalLabelCheck(),
+    fixedTasks: new Set(config.tasks.flatMap((task) => (ownValue(options.fixedLabels, task.name) === undefined ? [] : [task.name]))),
+  };
   // Rows whose text holds the two characters `\n`, counted only where the config reads them as they are.
   let literalNewlineRows = 0;
   let read = 0;
