@@ -1,5 +1,6 @@
 import type { LabelComparison } from './compare-labels.js';
 import type { Comparison, TaskComparison } from './compare.js';
+import { LOST_LABEL_BECAUSE, lostIn } from './gate.js';
 import { compareCodePoints } from './labels.js';
 import { cell, codeSpan } from './markdown.js';
 import { pyFixed } from './python-format.js';
@@ -48,16 +49,26 @@ export function notableDrop(l: LabelComparison): boolean {
   return l.f1Delta <= -NOTABLE_DROP_POINTS / 100 + EPSILON && l.support >= NOTABLE_SUPPORT && apart;
 }
 
+const lowerF1 = (l: LabelComparison): boolean => l.f1Delta < -EPSILON;
+
 /**
- * The labels the challenger does worse on (a lower F1, or more of the emails it answers with the label wrong), worst
- * first (the largest drop of F1, then the most more wrong), and those the summary shows: the LABEL_DROPS_SHOWN first,
- * every notable drop (`notableDrop`) and every label with EMAILS_APART_MIN or more more wrong, LABEL_ROWS_MAX at most.
+ * The labels the challenger does worse on, worst first, and those the summary shows. Worse: a label it lost (`lost`:
+ * the champion's queues it cannot predict, first, whatever their F1: the champion's figures on them say what is lost),
+ * a lower F1, or EMAILS_APART_MIN or more more of the emails it answers with the label wrong; a higher F1 with one
+ * email more wrong is no worse (one email is noise). Then by the largest drop of F1 and the most more wrong. Shown:
+ * the lost labels, the LABEL_DROPS_SHOWN largest drops (drops only: a label that got better is none), every notable
+ * drop (`notableDrop`) and every label with EMAILS_APART_MIN or more more wrong, LABEL_ROWS_MAX at most.
  */
-export function worseLabels(labels: readonly LabelComparison[]): { worse: LabelComparison[]; shown: LabelComparison[] } {
+export function worseLabels(labels: readonly LabelComparison[], lost: ReadonlySet<string> = new Set()): { worse: LabelComparison[]; shown: LabelComparison[] } {
+  const isLost = (l: LabelComparison) => lost.has(l.label);
   const worse = labels
-    .filter((l) => l.f1Delta < -EPSILON || moreWrong(l) > 0)
-    .sort((x, y) => x.f1Delta - y.f1Delta || moreWrong(y) - moreWrong(x) || y.support - x.support || compareCodePoints(x.label, y.label));
-  const shown = worse.filter((l, i) => i < LABEL_DROPS_SHOWN || notableDrop(l) || manyMoreWrong(l)).slice(0, LABEL_ROWS_MAX);
+    .filter((l) => isLost(l) || lowerF1(l) || manyMoreWrong(l))
+    .sort(
+      (x, y) =>
+        Number(isLost(y)) - Number(isLost(x)) || x.f1Delta - y.f1Delta || moreWrong(y) - moreWrong(x) || y.support - x.support || compareCodePoints(x.label, y.label),
+    );
+  const largest = new Set(worse.filter((l) => !isLost(l) && lowerF1(l)).slice(0, LABEL_DROPS_SHOWN));
+  const shown = worse.filter((l) => isLost(l) || largest.has(l) || notableDrop(l) || manyMoreWrong(l)).slice(0, LABEL_ROWS_MAX);
   return { worse, shown };
 }
 
@@ -91,39 +102,64 @@ function answeredColumns(t: TaskComparison): { head: string; cells: (l: LabelCom
   return { head: '', cells: () => '', basis: top('') };
 }
 
+/** A task's labels the challenger lost (`lostIn`), by name, with why. */
+function lostLabelsOf(t: TaskComparison): Map<string, string> {
+  return new Map(lostIn(t).map((l) => [l.label, l.lost === undefined ? '' : LOST_LABEL_BECAUSE[l.lost]]));
+}
+
+/**
+ * What the rows beyond the drops of F1 are, said in the line over the table so that its counts add up to the rows: the
+ * lost labels (first), and those with a higher F1 or the same shown for EMAILS_APART_MIN or more more wrong.
+ */
+function otherRowsClause(t: TaskComparison, shown: readonly LabelComparison[], lost: ReadonlyMap<string, string>, routed: boolean): string {
+  const parts: string[] = [];
+  const lostShown = shown.filter((l) => lost.has(l.label)).length;
+  const noEmail = [...lost.keys()].filter((label) => !(t.labels ?? []).some((l) => l.label === label));
+  if (lostShown > 0) parts.push(`the challenger cannot predict ${plural(lostShown, routed ? 'queue' : 'label')} ${routed ? 'the champion routes mail to' : 'the champion gives'} (lost: first below, with the champion's figures on ${lostShown === 1 ? 'it' : 'them'})`);
+  if (noEmail.length > 0) parts.push(`${lostShown > 0 ? 'nor' : 'the challenger cannot predict'} ${noEmail.map(codeSpan).join(', ')} (lost; no email here has ${noEmail.length === 1 ? 'it' : 'them'})`);
+  const notLower = shown.filter((l) => !lost.has(l.label) && !lowerF1(l)).length;
+  if (notLower > 0) parts.push(`shown too: ${plural(notLower, 'label')} whose F1 is not lower, with at least ${EMAILS_APART_MIN} more emails ${routed ? 'misrouted to' : 'answered wrongly with'} ${notLower === 1 ? 'it' : 'each'}`);
+  return parts.map((p) => `; ${p}`).join('');
+}
+
 /** One task's part: its table of the labels the challenger does worse on, or a line saying there are none. */
 function taskLabelChanges(t: TaskComparison): string[] {
   const labels = t.labels ?? [];
-  const { worse, shown } = worseLabels(labels);
+  const lost = lostLabelsOf(t);
+  const { worse, shown } = worseLabels(labels, new Set(lost.keys()));
   const columns = answeredColumns(t);
   const routed = labels[0]?.routed !== undefined;
   const answered = labels[0]?.answered !== undefined;
   const name = codeSpan(t.task);
-  if (worse.length === 0) {
-    const wrong = routed ? ', and no queue gets more misrouted mail' : answered ? ', and none more emails answered wrongly' : '';
-    return ['', `${name}: no label has a lower F1 with the challenger${wrong}.`];
-  }
-  const lower = labels.filter((l) => l.f1Delta < -EPSILON).length;
-  const higher = labels.filter((l) => l.f1Delta > EPSILON).length;
   const moreWrongOn = labels.filter((l) => moreWrong(l) > 0).length;
   const manyMoreOn = labels.filter(manyMoreWrong).length;
+  if (worse.length === 0) {
+    // Only a label's one email more wrong, if any: no row (one email is noise), but not said to be none.
+    const one = moreWrongOn === 0 ? '' : `; ${plural(moreWrongOn, routed ? 'queue' : 'label')} ${routed ? `get${moreWrongOn === 1 ? 's' : ''} 1 email more misrouted` : `${moreWrongOn === 1 ? 'has' : 'have'} 1 email more answered wrongly`}${moreWrongOn === 1 ? '' : ' each'}, a difference one email makes`;
+    const wrong = moreWrongOn > 0 ? one : routed ? ', and no queue gets more misrouted mail' : answered ? ', and none more emails answered wrongly' : '';
+    return ['', `${name}: no label has a lower F1 with the challenger${wrong}${otherRowsClause(t, shown, lost, routed)}.`];
+  }
+  const lower = labels.filter(lowerF1).length;
+  const higher = labels.filter((l) => l.f1Delta > EPSILON).length;
   const of = lower === labels.length && lower > 1 ? `all ${lower} of its labels` : `${lower} of its ${plural(labels.length, 'label')}`;
   // How many of them by EMAILS_APART_MIN emails or more, when not all: most are one email.
   const many = manyMoreOn === moreWrongOn ? '' : `, by ${EMAILS_APART_MIN} emails or more ${routed ? 'to' : 'with'} ${manyMoreOn === 0 ? 'none' : manyMoreOn}`;
   const wrong = moreWrongOn === 0 ? '' : routed ? `; more mail misrouted to ${plural(moreWrongOn, 'queue')}${many}` : `; more emails answered wrongly with ${plural(moreWrongOn, 'label')}${many}`;
+  const cellOf = (l: LabelComparison) => (lost.has(l.label) ? `${cell(l.label)} (lost: ${cell(lost.get(l.label) ?? '')})` : cell(l.label));
   const lines = [
     '',
-    `${name}: F1 lower on ${of}, higher on ${higher === 0 ? 'none' : higher}${wrong}. Worst first:`,
+    `${name}: F1 lower on ${of}, higher on ${higher === 0 ? 'none' : higher}${wrong}${otherRowsClause(t, shown, lost, routed)}. Worst first:`,
     '',
     columns.basis,
     '',
     `| label | emails | F1 (top label): champion | F1 (top label): challenger | Δ F1 | Δ right |${columns.head}`,
     `| --- | ---: | ---: | ---: | ---: | ---: |${columns.head ? ' ---: | ---: |' : ''}`,
   ];
-  for (const l of shown) lines.push(`| ${cell(l.label)} | ${l.support} | ${f(l.champion.f1)} | ${f(l.challenger.f1)} | ${signedPts(l.f1Delta)} | ${signed(rightDelta(l))} |${columns.cells(l)}`);
+  for (const l of shown) lines.push(`| ${cellOf(l)} | ${l.support} | ${f(l.champion.f1)} | ${f(l.challenger.f1)} | ${signedPts(l.f1Delta)} | ${signed(rightDelta(l))} |${columns.cells(l)}`);
   const left = worse.length - shown.length;
-  // Not shown: a drop no larger than the shown ones' (they are the largest), or no drop and 1 email more wrong.
-  if (left > 0) lines.push('', `${plural(left, 'more label')} the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`).`);
+  // Not shown: below LABEL_ROWS_MAX, drops outside the largest and not notable; past it, any label the rows left out.
+  const which = shown.length === LABEL_ROWS_MAX ? `past the ${LABEL_ROWS_MAX} rows shown` : `${left === 1 ? 'a' : 'each a'} lower F1 outside the ${LABEL_DROPS_SHOWN} largest drops and no notable one`;
+  if (left > 0) lines.push('', `${plural(left, 'more label')} the challenger does worse on, ${which}, ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`).`);
   if (!worse.some(notableDrop)) lines.push('', `No label's F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more with ${EMAILS_APART_MIN} emails or more fewer right or more wrong.`);
   return lines;
 }
@@ -139,10 +175,11 @@ export function labelChangesMarkdown(comparison: Pick<Comparison, 'tasks'>, skip
   if (tasks.length === 0) return [];
   const parts = tasks.flatMap(taskLabelChanges);
   // No table: each task's line says it all, with nothing to read with care.
-  if (tasks.every((t) => worseLabels(t.labels ?? []).worse.length === 0)) return parts;
+  if (tasks.every((t) => worseLabels(t.labels ?? [], new Set(lostLabelsOf(t).keys())).worse.length === 0)) return parts;
+  const lost = tasks.some((t) => lostIn(t).length > 0) ? 'any label it lost (cannot predict), first; ' : '';
   return [
     '',
-    `Labels the challenger does worse on, per task: the ${LABEL_DROPS_SHOWN} largest drops of F1; any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, with at least ${EMAILS_APART_MIN} emails fewer right or more wrong; and any label it answers at least ${EMAILS_APART_MIN} more emails wrongly with (or, for the task that routes mail, misroutes to). emails: the test emails that have the label. comparison.json (\`tasks[].labels\`) has every label.`,
+    `Labels the challenger does worse on, per task: ${lost}the ${LABEL_DROPS_SHOWN} largest drops of F1; any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, with at least ${EMAILS_APART_MIN} emails fewer right or more wrong; and any label it answers at least ${EMAILS_APART_MIN} more emails wrongly with (or, for the task that routes mail, misroutes to). emails: the test emails that have the label. comparison.json (\`tasks[].labels\`) has every label.`,
     ...parts,
   ];
 }

@@ -157,15 +157,16 @@ describe('the summary of the labels the challenger does worse on', () => {
     expect(shown.map((l) => l.label)).toEqual(['small7', 'small6', 'small5', 'small4', 'small3', 'big', 'misrouted']);
     const t = { ...compareQueue(challenger), task: 'queue', labels };
     const md = labelChangesMarkdown({ tasks: [t] });
-    expect(md).toContain('`queue`: F1 lower on 10 of its 12 labels, higher on 2; more mail misrouted to 1 queue. Worst first:');
+    // The rows add up to the line over them: the drops, and the one whose F1 is higher shown for its 2 more misrouted.
+    expect(md).toContain('`queue`: F1 lower on 10 of its 12 labels, higher on 2; more mail misrouted to 1 queue; shown too: 1 label whose F1 is not lower, with at least 2 more emails misrouted to it. Worst first:');
     expect(md).toContain('| big | 40 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 40 | 1 of 40 |');
     expect(md).toContain('| misrouted | 40 | 0.9000 | 0.9200 | +2.00 | 0 | 1 of 40 | 3 of 40 |');
-    expect(md).toContain('4 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
+    expect(md).toContain('4 more labels the challenger does worse on, each a lower F1 outside the 5 largest drops and no notable one, are in comparison.json (`tasks[].labels`).');
     expect(md.join('\n')).not.toContain("No label's F1 fell by 5 points");
     // Never more than LABEL_ROWS_MAX rows, however many labels dropped notably (Banking77's 77).
     const many = Array.from({ length: 77 }, (_, i) => label(`intent${String(i).padStart(2, '0')}`, 20, 40));
     expect(worseLabels(many).shown).toHaveLength(LABEL_ROWS_MAX);
-    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels the challenger does worse on, past the 12 rows shown, are in comparison.json (`tasks[].labels`).');
   });
 
   it('pulls in a drop or more wrong answers beyond the 5 largest drops only when 2 emails or more make it, and says each row in emails', () => {
@@ -179,16 +180,69 @@ describe('the summary of the labels the challenger does worse on', () => {
     ];
     const { worse, shown } = worseLabels(labels);
     expect(worse.map((l) => l.label)).toContain('one-email');
+    // A higher F1 with one email more misrouted is no worse: one email is noise.
+    expect(worse.map((l) => l.label)).not.toContain('one-more-wrong');
     expect(shown.map((l) => l.label)).toEqual(['large4', 'large3', 'large2', 'large1', 'large0', 'two-more-wrong', 'two-fewer-right', 'two-more-misrouted']);
     const md = labelChangesMarkdown({ tasks: [{ ...compareQueue(challenger), labels }] });
-    expect(md).toContain('`queue`: F1 lower on 8 of its 10 labels, higher on 2; more mail misrouted to 4 queues, by 2 emails or more to 2. Worst first:');
+    expect(md).toContain('`queue`: F1 lower on 8 of its 10 labels, higher on 2; more mail misrouted to 4 queues, by 2 emails or more to 2; shown too: 1 label whose F1 is not lower, with at least 2 more emails misrouted to it. Worst first:');
     expect(md).toContain('| two-fewer-right | 16 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 16 | 1 of 16 |');
     expect(md).toContain('| two-more-misrouted | 40 | 0.9000 | 0.9100 | +1.00 | +1 | 1 of 40 | 3 of 40 |');
-    expect(md).toContain('2 more labels the challenger does worse on, each with a smaller drop of F1 or 1 more email wrong, are in comparison.json (`tasks[].labels`).');
+    expect(md).toContain('1 more label the challenger does worse on, a lower F1 outside the 5 largest drops and no notable one, is in comparison.json (`tasks[].labels`).');
     // The one-email drop is no notable drop, yet among the 5 largest it is shown, with the 1 email it is.
     const top = labelChangesMarkdown({ tasks: [{ ...compareQueue(challenger), labels: [label('risk_profile', 6.25, 16, 1, 1)] }] });
     expect(top).toContain('| risk_profile | 16 | 0.9000 | 0.8375 | -6.25 | -1 | 1 of 16 | 2 of 16 |');
     expect(top).toContain("No label's F1 fell by 5 points or more on 10 emails or more with 2 emails or more fewer right or more wrong.");
+  });
+
+  it('shows no label whose F1 got better for one email more misrouted, and its line counts what its rows are', () => {
+    // The lead's review: 4 queues lower; Returns higher (+3.53) with 1 email more misrouted, once shown as a 5th "drop".
+    const labels = [label('tech', 5.64, 400), label('outages', 4.63, 34), label('product', 4.26, 200), label('sales', 3.18, 39), label('returns', -3.53, 70, 1, 0)];
+    const t = { ...compareQueue(challenger), labels };
+    expect(worseLabels(labels).shown.map((l) => l.label)).toEqual(['tech', 'outages', 'product', 'sales']);
+    const md = labelChangesMarkdown({ tasks: [t] });
+    expect(md).toContain('`queue`: F1 lower on 4 of its 5 labels, higher on 1; more mail misrouted to 1 queue, by 2 emails or more to none. Worst first:');
+    const rows = md.filter((l) => l.startsWith('| ') && !l.startsWith('| label') && !l.startsWith('| ---'));
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(['| tech', '| outages', '| product', '| sales']);
+    expect(md.join('\n')).not.toContain('| returns |');
+    // Every label's F1 higher or the same, one of them with 1 email more misrouted: no table, and not said to be none.
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: [label('returns', -3.53, 70, 1, 0), label('tax', -1, 70)] }] })).toEqual([
+      '',
+      '`queue`: no label has a lower F1 with the challenger; 1 queue gets 1 email more misrouted, a difference one email makes.',
+    ]);
+  });
+
+  it("shows a queue the challenger lost first, with the champion's figures on it, whatever its F1, and counts it in the line over the table", () => {
+    // The lead's review: General Inquiry merged into `other` under the challenger's minCount; the champion got none of its 14 right either.
+    const lost = { ...label('General Inquiry', 0, 14, 0, 0), champion: { precision: 0, recall: 0, f1: 0, predicted: 9, right: 0 }, challenger: { precision: 0, recall: 0, f1: 0, predicted: 0, right: 0 } };
+    const labels = [label('tech', 5.64, 400), lost, label('returns', -3.53, 70, 1, 0)];
+    const oneSidedLabels = { challenger: [], champion: [{ label: 'General Inquiry', emails: 14, predicted: 9, lost: 'merged-into-other' as const }] };
+    const t = { ...compareQueue(challenger), labels, oneSidedLabels };
+    expect(worseLabels(labels).worse.map((l) => l.label)).toEqual(['tech']);
+    expect(worseLabels(labels, new Set(['General Inquiry'])).shown.map((l) => l.label)).toEqual(['General Inquiry', 'tech']);
+    const md = labelChangesMarkdown({ tasks: [t] });
+    expect(md[1]).toMatch(/^Labels the challenger does worse on, per task: any label it lost \(cannot predict\), first; the 5 largest drops of F1;/);
+    expect(md).toContain(
+      "`queue`: F1 lower on 1 of its 3 labels, higher on 1; more mail misrouted to 1 queue, by 2 emails or more to none; the challenger cannot predict 1 queue the champion routes mail to (lost: first below, with the champion's figures on it). Worst first:",
+    );
+    expect(md.filter((l) => l.startsWith('| ') && !l.startsWith('| label') && !l.startsWith('| ---'))).toEqual([
+      '| General Inquiry (lost: merged into "other" under its minCount) | 14 | 0.0000 | 0.0000 | +0.00 | 0 | 1 of 14 | 1 of 14 |',
+      '| tech | 400 | 0.9000 | 0.8436 | -5.64 | -2 | 1 of 400 | 1 of 400 |',
+    ]);
+    // Lost with no email here: named, with no row (no figures to give); alone, with no table.
+    const none = { ...t, labels: [label('returns', -3.53, 70)], oneSidedLabels: { challenger: [], champion: [{ label: 'advisory', emails: 0, predicted: 0, lost: 'no-examples' as const }] } };
+    expect(labelChangesMarkdown({ tasks: [none] })).toEqual(['', '`queue`: no label has a lower F1 with the challenger, and no queue gets more misrouted mail; the challenger cannot predict `advisory` (lost; no email here has it).']);
+  });
+
+  it('shows a lost queue the champion routed right with both figures, in the summary of a comparison that lost it', () => {
+    // The champion routes 3 emails of `c` right; the challenger cannot predict it (no training row had it) and sends them to `other`.
+    const truth = ['a', 'b', 'c', 'c', 'c', 'a', 'b', 'a'];
+    const lines = (predicted: readonly string[]): PredictionLine[] => predicted.map((p, i) => ({ id: `c${i}`, truth: { queue: truth[i] }, prediction: { queue: { label: p, abstained: false } } }));
+    const routing = { challenger: { queueTask: 'queue' }, champion: { queueTask: 'queue' } };
+    const taxonomies = { challenger: { queue: ['a', 'b', 'other'] }, champion: { queue: ['a', 'b', 'c', 'other'] } };
+    const c = comparePredictions(lines(truth.map((x) => (x === 'c' ? 'other' : x))), lines(truth), { bootstrap: { resamples: 20, seed: 1 }, routing, taxonomies, lostLabels: { queue: { c: 'no-examples' } } });
+    const md = comparisonMarkdown(c, applyGate(c));
+    expect(md).toContain('| c (lost: no training row had it) | 3 | 1.0000 | 0.0000 | -100.00 | -3 | 0 of 3 | 0 of 0 |');
+    expect(md.indexOf('| c (lost')).toBeGreaterThan(md.indexOf("every queue of the champion's still predicted"));
   });
 
   it('escapes labels from the data, and says nothing of tasks whose figures do not compare', () => {

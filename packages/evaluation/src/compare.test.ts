@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeredDropWarnings, belowTargetWarnings, comparePredictions } from './compare.js';
+import { answeredDropWarnings, belowTargetWarnings, clearAccuracyDifference, clearAccuracyText, clearDifference, comparePredictions } from './compare.js';
 import { ComparisonError, GatePolicyError } from './errors.js';
 import { applyGate, gateRecord, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
@@ -340,6 +340,40 @@ describe('gate', () => {
     const sameMd = comparisonMarkdown(same, applyGate(same));
     expect(sameMd).toContain('- queue: no difference: both models have the same macro-F1 on these 600 emails, and the 95% interval is +0.00 to +0.00.');
     expect(sameMd).not.toContain('may be chance');
+  });
+
+  it("says an accuracy difference that is unlikely to be chance, as the table's Δ accuracy and McNemar columns give it, where macro-F1's may be chance", () => {
+    // The lead's review (queue, 1167 emails): macro-F1 -0.11 [-2.45, +2.47], accuracy -2.74 [-4.97, -0.51], McNemar 67/99 p 0.0161.
+    const queue = {
+      macroF1: { delta: -0.0011, lo: -0.0245, hi: 0.0247 },
+      accuracy: { delta: -0.027420736932305012, lo: -0.049700085689802914, hi: -0.005141388174807198 },
+      mcnemar: { b: 67, c: 99, statistic: 5.789, pValue: 0.016125323387267892, method: 'chi2-corrected' as const },
+    };
+    expect(clearDifference(queue)).toBeUndefined();
+    expect(clearAccuracyDifference(queue)).toBe('worse');
+    expect(clearAccuracyText(queue)).toBe('accuracy clearly lower: -2.74 points [-4.97, -0.51], 32 more emails wrong (McNemar 67/99, p 0.0161)');
+    // type: +4.28 [+2.05, +6.60], 121/71, p 0.000406.
+    const type = { accuracy: { delta: 0.0428, lo: 0.0205, hi: 0.066 }, mcnemar: { b: 121, c: 71, statistic: 12.5, pValue: 0.000406, method: 'chi2-corrected' as const } };
+    expect(clearAccuracyText(type)).toBe('accuracy clearly higher: +4.28 points [+2.05, +6.60], 50 more emails right (McNemar 121/71, p 0.000406)');
+    // An interval that spans 0, or too few emails apart for McNemar: may be chance, nothing said.
+    expect(clearAccuracyText({ ...queue, accuracy: { delta: -0.0043, lo: -0.03, hi: 0.018 } })).toBeUndefined();
+    expect(clearAccuracyText({ ...queue, mcnemar: { b: 0, c: 4, statistic: 4, pValue: 0.125, method: 'exact' } })).toBeUndefined();
+    // On the synthetic pair: a weaker challenger is clearly worse on accuracy too, and the figures are the comparison's own.
+    const q = worse.tasks.find((t) => t.task === 'queue');
+    if (!q) throw new Error('no queue task');
+    expect(clearAccuracyText(q)).toContain(`accuracy clearly lower: ${(q.accuracy.delta * 100).toFixed(2)} points [`);
+    expect(clearAccuracyText(q)).toContain(`${q.mcnemar.c - q.mcnemar.b} more emails wrong (McNemar ${q.mcnemar.b}/${q.mcnemar.c}, p `);
+    // The summary's verdict says it, not "no clear difference", and says macro-F1's is within chance.
+    const t = { ...q, n: 1167, ...queue };
+    expect(differenceSentence(t, '95%')).toBe(
+      'queue: accuracy clearly lower: -2.74 points [-4.97, -0.51], 32 more emails wrong (McNemar 67/99, p 0.0161); macro-F1 difference within chance: -0.11 points of macro-F1, the 95% interval (-2.45 to +2.47) spans 0.',
+    );
+    // Both clear the same way: said once, by macro-F1; macro-F1 clearly better while accuracy clearly lower: both said.
+    expect(differenceSentence(q, '95%')).not.toContain('accuracy');
+    const mixed = { ...t, macroF1: { delta: 0.03, lo: 0.01, hi: 0.05 } };
+    expect(differenceSentence(mixed, '95%')).toBe(
+      'queue: the challenger is better, +3.00 points of macro-F1; the whole 95% interval (+1.00 to +5.00) is above 0, so unlikely to be chance; yet accuracy clearly lower: -2.74 points [-4.97, -0.51], 32 more emails wrong (McNemar 67/99, p 0.0161).',
+    );
   });
 
   it('heads the summary columns by role, with the ids said once above the table', () => {

@@ -1,4 +1,4 @@
-import { CATCH_ALL_LABEL, ownValue } from '@mailroute/model';
+import { CATCH_ALL_LABEL, ownValue, trainedLanguages, TRAINED_LANGUAGE_ROWS, TRAINED_LANGUAGE_SHARE } from '@mailroute/model';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
@@ -8,6 +8,7 @@ import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, top
 import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
 import { bootstrapScores } from './compare.js';
 import { percentile } from './stats.js';
+import { pyFixed } from './python-format.js';
 
 export const ConfusedPairSchema = z.object({
   truth: z.string(),
@@ -76,6 +77,52 @@ export const TaskReportSchema = z.object({
 });
 export type TaskReport = z.infer<typeof TaskReportSchema>;
 
+/** The meta key of a line's language: `mailroute predict` records there the language cleaning detected in the email's text. */
+export const LANGUAGE_META = 'language';
+
+/**
+ * The languages mailroute's detector tells apart (`detectLanguage` of @mailroute/preprocess, which exports no list):
+ * mail in any other (Portuguese, say) is counted under the nearest of them, or as `und` when the text tells too little.
+ */
+export const DETECTED_LANGUAGES: readonly string[] = ['de', 'en', 'fr', 'es', 'nl', 'it', 'pl', 'tr'];
+
+/** The detector's answer for a text that tells too little: no language, so never one a model is "not trained on" (as serving). */
+export const UNDETERMINED_LANGUAGE = 'und';
+
+/**
+ * Mail in languages the model was not trained on is warned of from this share of the emails on: about a point or
+ * more of every average then comes from mail the model cannot read. Fewer are marked in the By language tables only.
+ */
+export const UNTRAINED_LANGUAGE_WARN_SHARE = 0.05;
+
+/**
+ * The languages of the emails (`meta.language`, as predicting detected them from each email's text: not a column of
+ * the data) against those the model was trained on (its manifest's `training.languages`, the rule serving warns by).
+ */
+export const LanguagesSchema = z.object({
+  /** The meta key the languages were read from (`language`), the By language tables' key. */
+  key: z.string(),
+  /** The languages the detector tells apart; mail in another is counted under the nearest of them, or as `und`. */
+  detectable: z.array(z.string()),
+  /** Emails per language, most first (every line with a language, with a truth label or not). */
+  emails: z.record(z.string(), z.number().int()),
+  /** The model's training emails per language (its manifest's `training.languages`); absent when not known. */
+  trainingEmails: z.record(z.string(), z.number()).optional(),
+  /**
+   * The languages the model was trained on: at least 1% and 10 of its training emails each, `und` never, as serving
+   * decides which email to warn of (`trainedLanguages`). Absent when not known.
+   */
+  trainedOn: z.array(z.string()).optional(),
+  /** The emails in languages the model was not trained on (`und` is none), per language, most first; with `trainedOn`. */
+  untrained: z.array(z.object({ language: z.string(), n: z.number().int(), share: z.number(), trainingEmails: z.number() })).optional(),
+  /**
+   * Each task's figures on the emails in the languages the model was trained on alone (with `untrained` emails only):
+   * how it does on the mail it was made for.
+   */
+  trainedOnly: z.array(z.object({ task: z.string(), n: z.number().int(), accuracy: z.number(), macroF1: z.number() })).optional(),
+});
+export type Languages = z.infer<typeof LanguagesSchema>;
+
 export const EvaluationReportSchema = z.object({
   schemaVersion: z.literal(1),
   modelId: z.string().optional(),
@@ -106,6 +153,8 @@ export const EvaluationReportSchema = z.object({
    * model trained before a rename, read with the newer config), scored under the new names. Absent when none are.
    */
   renamedLabels: z.array(z.string()).optional(),
+  /** The emails' languages, as detected from their text, and those the model was trained on; absent when no line has one. */
+  languages: LanguagesSchema.optional(),
 });
 export type EvaluationReport = z.infer<typeof EvaluationReportSchema>;
 
@@ -160,6 +209,11 @@ export interface EvaluateOptions {
   retired?: Readonly<Record<string, readonly string[]>>;
   /** `task: old -> new`: the model's labels scored under the names of the config the data was read with; kept in the report. */
   renamedLabels?: readonly string[];
+  /**
+   * The model's training emails per language (its manifest's `training.languages`): the reports mark the languages it
+   * was not trained on and warn when a notable share of the emails is in them.
+   */
+  trainingLanguages?: Readonly<Record<string, number>>;
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -439,6 +493,71 @@ function checkTargets(target: TargetPrecision | undefined): void {
   }
 }
 
+/** Emails per language (`meta.language`), most first; empty when no line has one. */
+function languageCounts(lines: readonly PredictionLine[]): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const language = line.meta?.[LANGUAGE_META];
+    if (typeof language === 'string') counts.set(language, (counts.get(language) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+/**
+ * The emails' languages against the model's training languages (`LanguagesSchema`): undefined when no line has a
+ * language. Without the training counts, or with none that qualifies, nothing is marked untrained (as serving warns of none).
+ */
+function languagesOf(lines: readonly PredictionLine[], tasks: readonly string[], options: EvaluateOptions): Languages | undefined {
+  const counts = languageCounts(lines);
+  if (counts.length === 0) return undefined;
+  const training = options.trainingLanguages;
+  const base: Languages = { key: LANGUAGE_META, detectable: [...DETECTED_LANGUAGES], emails: Object.fromEntries(counts), ...(training ? { trainingEmails: { ...training } } : {}) };
+  const trainedOn = training ? trainedLanguages(training) : undefined;
+  if (trainedOn === undefined) return base;
+  const untrained = counts
+    .filter(([language]) => language !== UNDETERMINED_LANGUAGE && !trainedOn.includes(language))
+    .map(([language, n]) => ({ language, n, share: n / lines.length, trainingEmails: ownValue(training, language) ?? 0 }));
+  if (untrained.length === 0) return { ...base, trainedOn, untrained };
+  const others = new Set(untrained.map((u) => u.language));
+  const kept = lines.filter((l) => !others.has(String(l.meta?.[LANGUAGE_META])));
+  const trainedOnly = tasks.flatMap((task) => {
+    const { rows } = taskRows(kept, task);
+    if (rows.length === 0) return [];
+    const m = computeTaskMetrics(rows.map((r) => r.truth), rows.map((r) => r.predicted), { unscored: ownValue(options.retired, task) ?? [] });
+    return [{ task, n: m.n, accuracy: m.accuracy, macroF1: m.macro.f1 }];
+  });
+  return { ...base, trainedOn, untrained, trainedOnly };
+}
+
+/** `a, b and c`. */
+const andList = (xs: readonly string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
+// Rounded as the reports round figures (Python's %f): 0.2584 here reads as in report.md.
+const fixed4 = (x: number): string => pyFixed(x, 4);
+
+/**
+ * The warning for a notable share (`UNTRAINED_LANGUAGE_WARN_SHARE`) of the emails in languages the model was not
+ * trained on, naming them with their counts, shares and training emails, and the figures without them; undefined below it.
+ */
+export function untrainedLanguagesWarning(languages: Languages | undefined, total: number): string | undefined {
+  const untrained = languages?.untrained ?? [];
+  const n = untrained.reduce((sum, u) => sum + u.n, 0);
+  if (n === 0 || total === 0 || n / total < UNTRAINED_LANGUAGE_WARN_SHARE) return undefined;
+  const each = untrained.map((u) => `${u.language} ${u.n} (${percent(u.share)}, ${count(u.trainingEmails, 'training email')})`).join(', ');
+  const known = andList(languages?.trainedOn ?? []);
+  const alone = languages?.trainedOnly ?? [];
+  // One count for every task where each has as many emails (the usual case), else each its own.
+  const same = alone.every((t) => t.n === alone[0].n);
+  const figures = alone.map((t) => `${t.task} accuracy ${fixed4(t.accuracy)}, macro-F1 ${fixed4(t.macroF1)}${same ? '' : ` (${count(t.n, 'email')})`}`).join('; ');
+  const without = alone.length === 0 ? '' : ` Without them${same ? ` (the other ${count(alone[0].n, 'email')} with a label)` : ''}: ${figures}.`;
+  return (
+    `${n} of the ${total} emails (${percent(n / total)}) are in languages the model had few or no training emails of: ${each}. ` +
+    `The model was trained on ${known} (each at least ${TRAINED_LANGUAGE_SHARE * 100}% and ${TRAINED_LANGUAGE_ROWS} of its training emails, the rule serving warns of other mail by); ` +
+    `the figures here count these emails too, and figures on them say little of its quality on ${known} mail.${without} ` +
+    `Languages are detected from each email's text, not read from the data: the detector knows ${andList(DETECTED_LANGUAGES)}, and mail in another language (Portuguese, say) counts as the nearest of these or as ${UNDETERMINED_LANGUAGE}.`
+  );
+}
+
 /** Every metric of every task from prediction lines: the content of `metrics.json` and of the reports. */
 export function evaluatePredictions(lines: readonly PredictionLine[], options: EvaluateOptions = {}): EvaluationReport {
   const tasks = options.tasks ? [...options.tasks] : tasksOf(lines);
@@ -458,7 +577,9 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     reports.push(evaluateTask(lines, task, options, sliceKeys));
   });
   options.onProgress?.(tasks.length, tasks.length);
-  const warnings = [...(options.warnings ?? []), ...linesWarnings(lines, options.tasks ? undefined : tasks, reports)];
+  const languages = languagesOf(lines, tasks, options);
+  const untrained = untrainedLanguagesWarning(languages, lines.length);
+  const warnings = [...(options.warnings ?? []), ...linesWarnings(lines, options.tasks ? undefined : tasks, reports), ...(untrained === undefined ? [] : [untrained])];
   let scored = 0;
   let allRight = 0;
   for (const line of lines) {
@@ -480,6 +601,7 @@ export function evaluatePredictions(lines: readonly PredictionLine[], options: E
     // Given per task, each task's report carries its own instead.
     ...(typeof options.targetPrecision === 'number' ? { targetPrecision: options.targetPrecision } : {}),
     ...(options.renamedLabels && options.renamedLabels.length > 0 ? { renamedLabels: [...options.renamedLabels] } : {}),
+    ...(languages ? { languages } : {}),
   };
 }
 

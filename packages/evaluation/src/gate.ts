@@ -96,7 +96,7 @@ export function lostLabelsDetail(lost: readonly Pick<OneSidedLabel, 'label' | 'e
 }
 
 /** A task's queues the challenger lost (`oneSidedLabels.champion` with `lost`); none when it lost none. */
-const lostIn = (t: Pick<TaskComparison, 'oneSidedLabels'>): OneSidedLabel[] => (t.oneSidedLabels?.champion ?? []).filter((l) => l.lost !== undefined);
+export const lostIn = (t: Pick<TaskComparison, 'oneSidedLabels'>): OneSidedLabel[] => (t.oneSidedLabels?.champion ?? []).filter((l) => l.lost !== undefined);
 
 /**
  * When one model predicts none of a task's labelled emails and the other all of them, the task sets differ (a task the

@@ -1,5 +1,6 @@
 import type { ModelStatus } from '@mailroute/model';
 import { cell, codeSpan as code } from './markdown.js';
+import { headUnits } from './text-cut.js';
 
 /**
  * The model's registry record as read when the card was written: its status changes after (an approval, a
@@ -37,7 +38,71 @@ export interface ModelProvenance {
   gitCommit?: string | null;
   /** Whether that checkout had uncommitted changes to tracked files when the run started; absent: not recorded. */
   gitDirty?: boolean;
+  /**
+   * What the training run read, from its record: the names of its data files (no folders: a path on the trainer's
+   * machine says nothing elsewhere) and its config's `description`; absent: no run record read.
+   */
+  trainingData?: { files: readonly string[]; description?: string };
   registry: RegistryStanding | { unread: UnreadStanding };
+}
+
+/** What the card knows a model was trained on: the training files' names and the training config's description. */
+export interface TrainedOn {
+  files: readonly string[];
+  description?: string;
+}
+
+/** The description's length the Data section gives; the rest is in the training config. */
+const DESCRIPTION_SHOWN = 600;
+/** The description's first sentence the intended use quotes, at most this long. */
+const DESCRIPTION_HEAD = 160;
+
+/** `s` cut to `max` characters at a blank, with `…`, when longer. */
+function cut(s: string, max: number): string {
+  const t = s.trim();
+  if (t.length <= max) return t;
+  const head = headUnits(t, max - 1);
+  const blank = head.lastIndexOf(' ');
+  return `${(blank > max / 2 ? head.slice(0, blank) : head).trimEnd()}…`;
+}
+
+/**
+ * What the model was trained on, as far as it is recorded: the manifest's description of its training config
+ * (`description`), else the run record's, and the run's data files. Nothing known: no files, no description.
+ */
+export function trainedOn(provenance: Pick<ModelProvenance, 'trainingData'> | undefined, description?: string): TrainedOn {
+  const said = [description, provenance?.trainingData?.description].find((d) => d !== undefined && d.trim() !== '');
+  return { files: provenance?.trainingData?.files ?? [], ...(said === undefined ? {} : { description: said }) };
+}
+
+/**
+ * The intended use's sentences on the mail the model suits, from what it was trained on (its config's description,
+ * its first sentence quoted; its data files), not from what mailroute is made for: a model trained on other mail
+ * (support tickets, a public data set) must not read as one for a bank's customer emails. `modelId`: for the command.
+ */
+export function suitedMailSentences(on: TrainedOn, modelId = '<id>'): string {
+  const suits = `It suits mail like its training data: mailroute is made to route a bank's or broker's customer emails, but this model routes those only as well as its training data lets it, so measure it on mail like yours (${code(`mailroute evaluate --model ${modelId} --data <file>`)}) before it routes any.`;
+  const files = on.files.map(code).join(', ');
+  if (on.description !== undefined) {
+    const first = on.description.trim().split(/(?<=[.;])\s/)[0].replace(/[.;]$/, '');
+    const where = files === '' ? '' : ' (its files are under Data)';
+    return `What it was trained on, in its training config's description: “${cell(cut(first, DESCRIPTION_HEAD))}”${where}. ${suits}`;
+  }
+  if (files !== '') return `It was trained on ${files} (its training run's data files; its training config has no description). ${suits}`;
+  return `What it was trained on is not recorded here (no training config's description or data files were read): the figures below say how it does on the test set under Data. ${suits}`;
+}
+
+/** The Data section's lines on what the model was trained on: its files and its config's description (cut), each only when known. */
+export function trainedOnLines(on: TrainedOn): string[] {
+  const out: string[] = [];
+  if (on.files.length > 0) out.push(`- Training data files: ${on.files.map(code).join(', ')} (as its training run read them).`);
+  if (on.description !== undefined) {
+    const shown = cut(on.description, DESCRIPTION_SHOWN);
+    const rest = shown !== on.description.trim() ? ' (cut: the whole is the `description` of the training config in its manifest.json)' : '';
+    // Its own full stop is the line's.
+    out.push(`- Training config's description: ${cell(shown).replace(/\.$/, '')}${rest}.`);
+  }
+  return out;
 }
 
 const UNREAD: Record<UnreadStanding, string> = {

@@ -96,6 +96,43 @@ describe('modelCardMarkdown', () => {
     expect(line(0, 0)).toBeUndefined();
   });
 
+  describe('the intended use: the mail the model was trained on, not the mail mailroute is made for', () => {
+    const report = { ...evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]), modelId: 'm-1' };
+    const use = (card: string) => card.slice(card.indexOf('## Intended use'), card.indexOf('## Data'));
+    const registry = { unread: 'directory' } as const;
+    // A support-ticket model's long description (as bench configs write them): its first sentence quoted, the rest cut in Data.
+    const description = `Synthetic multilingual support tickets (v4 + v5 files), three tasks; stratified 80/20 on queue. ${'Model params: the trainer defaults. '.repeat(30)}`;
+    const files = ['tickets-v4.csv', 'tickets-v5.csv'];
+
+    it("claims no bank's or broker's mail: says what the training config describes and where its files are", () => {
+      const card = modelCardMarkdown(report, { provenance: { registry, trainingData: { files, description } } });
+      expect(use(card)).not.toMatch(/Routes a bank's|customer emails:/);
+      expect(use(card)).toContain('Routes incoming emails: predicts one label, of its task `queue`, so the CRM can file each email in the right queue.');
+      expect(use(card)).toContain("What it was trained on, in its training config's description: “Synthetic multilingual support tickets (v4 + v5 files), three tasks” (its files are under Data).");
+      // The bank is what mailroute is for, said as such, with the way to measure the model on one's own mail.
+      expect(use(card)).toContain("It suits mail like its training data: mailroute is made to route a bank's or broker's customer emails, but this model routes those only as well as its training data lets it, so measure it on mail like yours (`mailroute evaluate --model m-1 --data <file>`) before it routes any.");
+      const data = card.split('\n');
+      expect(data).toContain('- Training data files: `tickets-v4.csv`, `tickets-v5.csv` (as its training run read them).');
+      const said = data.find((l) => l.startsWith("- Training config's description: Synthetic multilingual support tickets (v4 + v5 files), three tasks; stratified"));
+      // Cut at a blank near 600 characters, and said to be cut.
+      expect(said).toMatch(/ Model params: the trainer… \(cut: the whole is the `description` of the training config in its manifest\.json\)\.$/);
+      expect(said?.length).toBeLessThan(720);
+    });
+
+    it("prefers the manifest's description, says the files alone when there is none, and says when nothing is recorded", () => {
+      const manifest = modelCardMarkdown(report, { training: { description: 'Support desk export, March.' }, provenance: { registry, trainingData: { files, description } } });
+      expect(use(manifest)).toContain('description: “Support desk export, March”');
+      expect(manifest).toContain("- Training config's description: Support desk export, March.\n");
+      const filesOnly = modelCardMarkdown(report, { provenance: { registry, trainingData: { files: ['a*b.csv'] } } });
+      expect(use(filesOnly)).toContain("It was trained on `a*b.csv` (its training run's data files; its training config has no description).");
+      const none = modelCardMarkdown(report);
+      expect(use(none)).toContain('What it was trained on is not recorded here (no training config\'s description or data files were read)');
+      expect(none).not.toMatch(/Training data files|Training config's description/);
+      // A description is the config author's text: shown as text, not Markdown.
+      expect(use(modelCardMarkdown(report, { training: { description: '<b>x</b> *y*' } }))).toContain('“&lt;b&gt;x&lt;/b&gt; \\*y\\*”');
+    });
+  });
+
   describe('where the model comes from: its training run, the commit and its registry status', () => {
     const report = { ...evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]), modelId: 'ngram-bag-20261129-101500-ab12cd' };
     const commit = '6dd2b3c0e1a5f4b2c9d8e7f6a5b4c3d2e1f0a9b8';

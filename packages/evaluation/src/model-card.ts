@@ -2,7 +2,7 @@ import { CATCH_ALL_LABEL } from '@mailroute/model';
 import { MISSING_META_VALUE, targetFor, taskTargetPrecision, type EvaluationReport, type TargetPrecision, type TaskReport } from './evaluate.js';
 import { pyFixed } from './python-format.js';
 import { cell, codeSpan as code } from './markdown.js';
-import { provenanceLines, registryStatusLine, type ModelProvenance } from './model-card-provenance.js';
+import { provenanceLines, registryStatusLine, suitedMailSentences, trainedOn, trainedOnLines, type ModelProvenance } from './model-card-provenance.js';
 import { absentLabelsNote, leftOutWarning, operatingSentence, renamedLabelsNote, shortOfTarget, SLICE_NOTE, thresholdText, unscoredLabelsNote } from './report-text.js';
 
 /** What the model's manifest records of its training, for the model card's Data section. */
@@ -28,6 +28,8 @@ export interface TrainingFacts {
   labelChanges?: Record<string, { mergedIntoOther?: readonly string[]; retired?: readonly string[]; renamed?: Readonly<Record<string, string>> }>;
   /** sha256 of the training config stored in manifest.json, as compact JSON. */
   configSha256?: string;
+  /** The training config's `description` stored in manifest.json: what the model was trained on, in its author's words. */
+  description?: string;
   /**
    * Of the test rows training held out (or its test file), those long enough to judge (`judged`) and those whose
    * word 5-grams were 60% or more in the training rows (`near`): the same sentences with other names or amounts.
@@ -241,16 +243,19 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
   const lines = [`# Model card: ${cell(report.modelId ?? 'unnamed model')}`, ''];
   for (const w of new Set([...(report.warnings ?? []), ...(options.warnings ?? [])])) lines.push(`**Warning: ${cell(w)}**`, '');
   if (options.provenance) lines.push(registryStatusLine(options.provenance, report.modelId), '');
+  // What the model suits is what it was trained on, as recorded: not the bank mail mailroute is made for.
+  const on = trainedOn(options.provenance, options.training?.description);
   lines.push(
     '## Intended use',
     '',
-    `Routes a bank's or broker's incoming customer emails: predicts ${predictsWhat(report)} so the CRM can file each email in the right queue. ${triageRule(report, 'is below its confidence threshold')} It is an aid to routing, not a decision about a customer: it must not be used to decide on credit, complaints or fraud, and people handle every email it routes.`,
+    `Routes incoming emails: predicts ${predictsWhat(report)} so the CRM can file each email in the right queue. ${suitedMailSentences(on, report.modelId)} ${triageRule(report, 'is below its confidence threshold')} It is an aid to routing, not a decision about the sender: it must not be used to decide what an email asks for (at a bank: credit, complaints or fraud), and people handle every email it routes.`,
     '',
     '## Data',
     '',
     `- Test set: ${cell(report.dataset ?? 'not named')}, ${report.lines} emails${report.createdAt ? `, evaluated ${report.createdAt}` : ''}.`,
   );
   if (options.trainingData) lines.push(`- Training data: ${cell(options.trainingData)}.`);
+  lines.push(...trainedOnLines(on));
   if (options.provenance) lines.push(...provenanceLines(options.provenance));
   lines.push(...trainingLines(options.training));
   const widest = [...report.tasks].sort((a, b) => b.metrics.n - a.metrics.n)[0];

@@ -5,7 +5,7 @@ import { NONE, pictureFinding, pictureNumbers } from './picture-findings.js';
 import type { Picture } from './pictures.js';
 import { figure, STYLE, table, timeHtml } from './report-html-parts.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, byQueueRows, calibrationSentence, eceHead, EXAMPLES_FILE, EXAMPLES_LINE, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
+  absentLabelsNote, BY_QUEUE_HEADING, languageSliceNote, languageTrainingCell, TRAINING_EMAILS_HEAD, byQueueRows, calibrationSentence, eceHead, EXAMPLES_FILE, EXAMPLES_LINE, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -101,10 +101,23 @@ function taskSection(report: EvaluationReport, t: TaskReport, pictures: readonly
     parts.push(table({ text: `${t.task}: the threshold that reaches each target precision`, visible: true }, ['target precision', `threshold (least confident email ${w.verb})`, `${w.verb} automatically (emails; rough: under 20)`], targets, [true, true, true]));
   }
   for (const s of t.slices) {
+    const language = report.languages?.key === s.key ? report.languages : undefined;
+    // The language's training emails, the untrained marked as weak labels are: only where the model's counts are known.
+    const training = language?.trainingEmails !== undefined;
+    const trainingCell = (value: string): string[] => {
+      const c = language ? languageTrainingCell(language, value) : undefined;
+      return c === undefined ? [] : [c.untrained ? `<span class="weak" data-untrained-language>&#9888; ${esc(c.text)}</span>` : esc(c.text)];
+    };
     parts.push(
       `<h3>By ${esc(s.key)}</h3>`,
+      language ? `<p class="caption" data-languages><b>Note:</b> ${esc(languageSliceNote(language))}</p>` : '',
       `<p class="caption">${esc(SLICE_NOTE.charAt(0).toUpperCase() + SLICE_NOTE.slice(1))}.</p>`,
-      table(named(`by ${s.key}`), ['value', 'examples', 'accuracy', 'macro-F1', 'weighted F1'], s.values.map((v) => [esc(v.value), String(v.n), f(v.accuracy), f(v.macroF1), f(v.weightedF1)]), [false, true, true, true, true]),
+      table(
+        named(`by ${s.key}`),
+        ['value', 'examples', 'accuracy', 'macro-F1', 'weighted F1', ...(training ? [TRAINING_EMAILS_HEAD] : [])],
+        s.values.map((v) => [esc(v.value), String(v.n), f(v.accuracy), f(v.macroF1), f(v.weightedF1), ...trainingCell(v.value)]),
+        [false, true, true, true, true, true],
+      ),
     );
   }
   parts.push('</section>');

@@ -1,8 +1,9 @@
+import { TRAINED_LANGUAGE_ROWS, TRAINED_LANGUAGE_SHARE } from '@mailroute/model';
 import { classificationReportText } from './classification-report.js';
 import { NONE, pictureFinding } from './picture-findings.js';
 import { pictureBases, type Picture } from './pictures.js';
-import { taskTargetPrecision, type EvaluationReport, type TaskReport } from './evaluate.js';
-import { clearDifference, type Comparison, type TaskComparison } from './compare.js';
+import { MISSING_META_VALUE, taskTargetPrecision, UNDETERMINED_LANGUAGE, type EvaluationReport, type Languages, type TaskReport } from './evaluate.js';
+import { clearAccuracyDifference, clearAccuracyText, clearDifference, type Comparison, type TaskComparison } from './compare.js';
 import { labelChangesMarkdown } from './compare-labels-text.js';
 import { coverageWords, type ReportRouting } from './coverage-words.js';
 import { disjointDetail, type GateResult } from './gate.js';
@@ -61,6 +62,42 @@ export function renamedLabelsNote(report: Pick<EvaluationReport, 'renamedLabels'
 
 /** Said above each slice table: a slice's macro-F1 counts a label given there that none of its emails has. */
 export const SLICE_NOTE = "each value's macro-F1 is over the labels its emails have or were given: one the model gave there that none of them has counts at F1 0, as scikit-learn counts it; one the config retires is left out";
+
+/** The rule serving decides the languages a model was trained on by (`trainedLanguages`), in words. */
+const TRAINED_SHARE_AND_ROWS = `${TRAINED_LANGUAGE_SHARE * 100}% and ${TRAINED_LANGUAGE_ROWS} of its training emails`;
+
+/** `a, b and c`. */
+const andList = (xs: readonly string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * Said with each By language table (`report.languages`): the languages are detected from each email's text, not read
+ * from the data, by a detector that knows a few; and which the model was trained on, the rows of others being marked.
+ */
+export function languageSliceNote(languages: Languages): string {
+  const detected = `Languages are detected from each email's text when it is predicted (as mailroute predict records them), not read from a column of the data: the detector knows ${andList(languages.detectable)}, and counts mail in any other language (Portuguese, say) under the nearest of these, or as ${UNDETERMINED_LANGUAGE} when the text tells too little.`;
+  if (languages.trainedOn === undefined) {
+    const why = languages.trainingEmails === undefined ? 'not known here (the model was not at hand, or its manifest records none)' : `none with at least ${TRAINED_SHARE_AND_ROWS}`;
+    return `${detected} The languages the model was trained on: ${why}, so no row is marked as untrained.`;
+  }
+  return `${detected} The model was trained on ${andList(languages.trainedOn)} (at least ${TRAINED_SHARE_AND_ROWS} each); a row marked untrained is in a language it had few or no training emails of: its figures say little of the model's quality on the languages it was trained on.`;
+}
+
+/** The head of the By language tables' column of the model's training emails per language. */
+export const TRAINING_EMAILS_HEAD = "model's training emails";
+
+/**
+ * A By language row's training cell (`TRAINING_EMAILS_HEAD`): the model's training emails in that language, and
+ * whether it counts as untrained; undefined when the training counts are not known (no such column then).
+ */
+export function languageTrainingCell(languages: Languages, value: string): { text: string; untrained: boolean } | undefined {
+  const training = languages.trainingEmails;
+  if (training === undefined) return undefined;
+  if (value === MISSING_META_VALUE) return { text: NONE, untrained: false };
+  const n = Object.hasOwn(training, value) ? training[value] : 0;
+  if (value === UNDETERMINED_LANGUAGE) return { text: `${n} (no language detected)`, untrained: false };
+  const untrained = languages.untrained?.some((u) => u.language === value) ?? false;
+  return { text: untrained ? `${n}: untrained${n > 0 ? ', too few' : ''}` : String(n), untrained };
+}
 
 /**
  * Labels no test email has that the model predicted anyway (absent without scores otherwise): each gets F1 0,
@@ -370,7 +407,7 @@ function taskSummaryTable(report: EvaluationReport): string[] {
   return [head, `| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |${operating ? ' --- |' : ''}`, ...rows];
 }
 
-function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY, examples = false): string[] {
+function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: number, target: number | undefined, maxClasses = Number.POSITIVE_INFINITY, examples = false, languages?: Languages): string[] {
   const lines = [`## ${cell(t.task)}`, ''];
   const m = t.metrics;
   const interval = macroF1IntervalText(t);
@@ -424,8 +461,15 @@ function taskMarkdown(t: TaskReport, routing: ReportRouting | undefined, total: 
     lines.push('');
   }
   for (const s of t.slices) {
-    lines.push(`By ${cell(s.key)} (${SLICE_NOTE}):`, '', '| value | examples | accuracy | macro-F1 |', '| --- | ---: | ---: | ---: |');
-    for (const v of s.values) lines.push(`| ${cell(v.value)} | ${v.n} | ${f(v.accuracy)} | ${f(v.macroF1)} |`);
+    const language = languages?.key === s.key ? languages : undefined;
+    if (language) lines.push(`**Note:** ${cell(languageSliceNote(language))}`, '');
+    const training = language?.trainingEmails !== undefined ? language : undefined;
+    lines.push(`By ${cell(s.key)} (${SLICE_NOTE}):`, '', `| value | examples | accuracy | macro-F1 |${training ? ` ${TRAINING_EMAILS_HEAD} |` : ''}`, `| --- | ---: | ---: | ---: |${training ? ' ---: |' : ''}`);
+    for (const v of s.values) {
+      const trained = training ? languageTrainingCell(training, v.value) : undefined;
+      const extra = trained === undefined ? '' : ` ${trained.untrained ? `**${cell(trained.text)}**` : cell(trained.text)} |`;
+      lines.push(`| ${cell(v.value)} | ${v.n} | ${f(v.accuracy)} | ${f(v.macroF1)} |${extra}`);
+    }
     lines.push('');
   }
   return lines;
@@ -472,7 +516,7 @@ export function evaluationMarkdown(report: EvaluationReport, options: { maxClass
   lines.push(...taskSummaryTable(report), '');
   const bases = options.pictures === undefined ? undefined : pictureBases(report);
   for (const t of report.tasks) {
-    lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses, options.examples));
+    lines.push(...taskMarkdown(t, report.routing, report.lines, taskTargetPrecision(report, t), options.maxClasses, options.examples, report.languages));
     const base = bases?.get(t.task);
     if (base !== undefined) lines.push(...pictureLinks(report, t, `pictures/${base}`, options.pictures ?? 'png'));
   }
@@ -498,12 +542,19 @@ export function shortNames(a: string, b: string, max = 16): [string, string] {
 /**
  * One task's macro-F1 difference in plain words: better or worse when the whole interval lies on one side of 0
  * (unlikely to be chance, unless McNemar's test on the emails the two tell apart says it may be), else no clear
- * difference (it may be chance on this many emails).
+ * difference (it may be chance on this many emails). An accuracy difference unlikely to be chance (`clearAccuracyText`)
+ * is said too, first where macro-F1's may be chance, unless macro-F1 says the same: a task whose accuracy fell beyond
+ * chance must not read as no difference.
  */
 export function differenceSentence(t: TaskComparison, level: string): string {
   const d = t.macroF1;
   const span = `${signedPts(d.lo)} to ${signedPts(d.hi)}`;
   const by = `${signedPts(d.delta)} points of macro-F1`;
+  const accuracy = clearAccuracyDifference(t) === clearDifference(t) ? undefined : clearAccuracyText(t);
+  if (accuracy !== undefined && !(d.lo > 0 || d.hi < 0)) {
+    return `${cell(t.task)}: ${accuracy}; macro-F1 difference within chance: ${by}, the ${level} interval (${span}) spans 0.`;
+  }
+  const also = accuracy === undefined ? '' : `; yet ${accuracy}`;
   // The same figure, and in every resample the interval rests on: nothing to call chance.
   if (d.delta === 0 && d.lo === 0 && d.hi === 0) {
     return `${cell(t.task)}: no difference: both models have the same macro-F1 on these ${t.n} emails, and the ${level} interval is ${span}.`;
@@ -514,7 +565,7 @@ export function differenceSentence(t: TaskComparison, level: string): string {
     // A few emails that one model gets right and the other wrong can put a bootstrap interval on one side: McNemar says when.
     const { b, c, pValue } = t.mcnemar;
     if (clearDifference(t) === undefined) return `${lead}, but only ${b + c} email(s) tell the two apart (McNemar ${b}/${c}, p ${pValue.toFixed(3)}), so it may yet be chance.`;
-    return `${lead}, so unlikely to be chance.`;
+    return `${lead}, so unlikely to be chance${also}.`;
   }
   return `${cell(t.task)}: no clear difference, ${by}; the ${level} interval (${span}) spans 0, so on these ${t.n} emails the difference may be chance.`;
 }

@@ -6,10 +6,10 @@ import { writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { cardProvenance, givenDirectory } from './card-provenance.js';
 
-/** A run record as training writes it, with the commit given (null: outside a git checkout). */
-function writeRun(home: string, runId: string, git: { gitCommit: string | null; gitDirty?: boolean }): void {
+/** A run record as training writes it, with the commit given (null: outside a git checkout), and its config and data files. */
+function writeRun(home: string, runId: string, git: { gitCommit: string | null; gitDirty?: boolean }, read: { config?: unknown; dataPaths?: string[] } = {}): void {
   mkdirSync(path.join(home, 'runs', runId), { recursive: true });
-  const record = { runId, status: 'finished', startedAt: '2026-12-01T08:00:00.000Z', ...git, config: {}, dataPaths: [], epochs: [] };
+  const record = { runId, status: 'finished', startedAt: '2026-12-01T08:00:00.000Z', ...git, config: read.config ?? {}, dataPaths: read.dataPaths ?? [], epochs: [] };
   writeFileSync(path.join(home, 'runs', runId, 'run.json'), JSON.stringify(record));
 }
 
@@ -47,6 +47,19 @@ describe('cardProvenance', () => {
     const added = await cardProvenance(home, { modelId: 'model-d' }, now);
     expect(['runId' in added, 'gitCommit' in added, 'status' in added.registry]).toEqual([false, false, true]);
     expect(await cardProvenance(home, { modelId: 'not-there' }, now)).toEqual({ registry: { unread: 'not-registered' } });
+  });
+
+  it("reads what the run trained on: its data files by name (no folders) and its config's description, when it records them", async () => {
+    const read = { config: { description: 'Helpdesk tickets, 2026 Q1', format: 'csv' }, dataPaths: ['/data/exports/tickets-q1.csv', 'rel/tickets-q2.csv'] };
+    writeRun(home, 'run-g', { gitCommit: 'g'.repeat(40) }, read);
+    await registry.register(writeLoadableArtifact(path.join(home, 'staged-g'), 'model-g'), { runId: 'run-g' });
+    expect((await cardProvenance(home, { modelId: 'model-g' }, now)).trainingData).toEqual({ files: ['tickets-q1.csv', 'tickets-q2.csv'], description: 'Helpdesk tickets, 2026 Q1' });
+    // A run that kept its model in its folder, given as a directory: the same.
+    writeRun(home, 'run-h', { gitCommit: null }, { config: { description: '  ' }, dataPaths: ['x/y.jsonl'] });
+    const kept = writeLoadableArtifact(path.join(home, 'runs', 'run-h', 'model'), 'model-h');
+    expect((await cardProvenance(home, { modelId: 'model-h', directory: kept }, now)).trainingData).toEqual({ files: ['y.jsonl'] });
+    // Neither recorded (model-a's run): nothing said, nothing made up.
+    expect(await cardProvenance(home, { modelId: 'model-a' }, now)).not.toHaveProperty('trainingData');
   });
 
   it('reads no registry status for a directory; its run only when the directory is the model a run kept (runs/<run>/model)', async () => {

@@ -7,14 +7,14 @@ import { readRun, runOfModelFolder, type RunRecord } from '@mailroute/training';
 /**
  * What the model card says of where a model evaluated with `--model` comes from: named by its registry id or
  * `champion`, the registry's version (status, who decided and when, whether it is the champion, its training
- * run) and that run's record (the commit); given as a directory, only the run whose folder keeps it
+ * run) and that run's record (the commit, the data files' names, the config's description); given as a directory, only the run whose folder keeps it
  * (`runs/<run>/model`: a model the registry could not take). The registry and the run records are read, not the
  * manifest, which records neither. Nothing is guessed: a fact not found is left out, and the card says so.
  */
 export async function cardProvenance(home: string, model: { modelId: string; directory?: string }, now = new Date().toISOString()): Promise<ModelProvenance> {
   if (model.directory !== undefined) {
     const run = await runOfModelFolder(home, model.directory);
-    return { ...(run === undefined ? {} : { runId: run.runId, ...commitOf(run) }), registry: { unread: 'directory' } };
+    return { ...(run === undefined ? {} : { runId: run.runId, ...commitOf(run), ...trainingDataOf(run) }), registry: { unread: 'directory' } };
   }
   const registry = createLocalRegistry({ home });
   let version: ModelVersion;
@@ -27,7 +27,24 @@ export async function cardProvenance(home: string, model: { modelId: string; dir
   }
   const champion = await registry.champion();
   const run = version.runId === undefined ? undefined : await readRun(home, version.runId).catch(() => undefined);
-  return { ...(version.runId === undefined ? {} : { runId: version.runId }), ...(run === undefined ? {} : commitOf(run)), registry: standingOf(version, champion?.id === version.id, now) };
+  return {
+    ...(version.runId === undefined ? {} : { runId: version.runId }),
+    ...(run === undefined ? {} : { ...commitOf(run), ...trainingDataOf(run) }),
+    registry: standingOf(version, champion?.id === version.id, now),
+  };
+}
+
+/**
+ * What the run record says the model was trained on: its data files by name (a folder on the trainer's machine says
+ * nothing where the card is read) and its config's `description`; nothing when it records neither.
+ */
+function trainingDataOf(run: RunRecord): Pick<ModelProvenance, 'trainingData'> {
+  const config = run.config;
+  const said = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).description : undefined;
+  const description = typeof said === 'string' && said.trim() !== '' ? said : undefined;
+  const files = run.dataPaths.map((p) => path.basename(p));
+  if (files.length === 0 && description === undefined) return {};
+  return { trainingData: { files, ...(description === undefined ? {} : { description }) } };
 }
 
 /** The run record's commit (null outside git) and whether its checkout had changes, as far as it records them. */

@@ -35,6 +35,7 @@ import { createProgress, stagedProgress } from '../progress.js';
 import { heldOutNearDuplicateWarning, targetPrecisionsOf, trainingFactsOf } from './training-facts.js';
 import { cardProvenance, givenDirectory } from './card-provenance.js';
 import { mistakesFile } from './evaluate-examples.js';
+import { registeredTrainingLanguages, trainingLanguagesOf } from './evaluate-languages.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -357,6 +358,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         let rows: { ids: readonly string[]; emails: readonly Email[] } | undefined;
         /** The model card's training run, commit and registry status: with --model, read from the registry and the run records. */
         let provenance: ModelProvenance = { registry: { unread: 'prediction-lines' } };
+        /** The model's training emails per language (its manifest's): the reports mark and warn of mail in the others. */
+        let trainingLanguages: Record<string, number> | undefined;
         if (flags.model !== undefined && flags.data !== undefined) {
           // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
           const checkModelId = (actual: string) => {
@@ -365,6 +368,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           const predicted = await predictWithModel(ctx, flags.model, flags.data, { configFile: flags.config, split, title: 'predict', warnings, read, checkModelId, signal: interrupt.signal });
           lines = predicted.lines;
           manifest = predicted.manifest;
+          trainingLanguages = trainingLanguagesOf(manifest);
           taxonomy = { renamedLabels: predicted.renamedLabels, retired: predicted.retired };
           rows = { ids: predicted.ids, emails: predicted.emails };
           dataset = flags.name ?? `${flags.data.map((d) => path.basename(d)).join(' + ')}${split ? ' (held-out test split)' : ''}`;
@@ -392,6 +396,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             warnings.push(warning);
           }
           if (written.length === 1) modelId ??= written[0];
+          // The model that wrote the lines, where this home registers it: its training languages, as with --model.
+          if (written.length === 1) trainingLanguages = await registeredTrainingLanguages(ctx.home, written[0]);
           // Lines predict marked as of emails the model trained on: the report of the file alone says so too.
           const seen = seenInTrainingWarning(lines);
           if (seen) {
