@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -128,5 +128,33 @@ describe('writeStaged', () => {
     expect(existsSync(path.join(dir, 'new'))).toBe(false);
     await writeStaged(context().ctx, 'new/deeper', [], newReport(() => {}));
     expect(listing(path.join(dir, 'new/deeper'))).toEqual(['a.txt', 'b.txt', 'pics', path.join('pics', '2.svg')]);
+  });
+
+  it('makes the files named owner-only 0600 whatever the umask, in a hidden folder only the owner reads; the others by the umask', async () => {
+    const modeOf = (file: string) => statSync(file).mode & 0o777;
+    for (const umask of [0o000, 0o022]) {
+      const name = `private-${umask.toString(8)}`;
+      const out = earlierReport(name);
+      // An earlier run's mistakes.md left open to others is replaced by one of the owner's alone.
+      writeFileSync(path.join(out, 'mistakes.md'), 'old');
+      chmodSync(path.join(out, 'mistakes.md'), 0o644);
+      const before = process.umask(umask);
+      try {
+        let hidden = -1;
+        await writeStaged(context().ctx, name, [], async (d) => {
+          hidden = modeOf(d);
+          // Written as writeEvaluationReport writes its files: node's default mode, less the umask.
+          await writeFile(path.join(d, 'mistakes.md'), 'masked mail');
+          await writeFile(path.join(d, 'report.md'), 'figures');
+        }, [], undefined, { ownerOnly: ['mistakes.md', 'predictions.jsonl'] });
+        expect(hidden & 0o077, `umask ${umask.toString(8)}: hidden folder ${hidden.toString(8)}`).toBe(0);
+        expect([modeOf(path.join(out, 'mistakes.md')), modeOf(path.join(out, 'report.md'))], `umask ${umask.toString(8)}`).toEqual([0o600, 0o666 & ~umask]);
+        expect(readFileSync(path.join(out, 'mistakes.md'), 'utf8')).toBe('masked mail');
+        // predictions.jsonl, named but not written this time: nothing made.
+        expect(existsSync(path.join(out, 'predictions.jsonl'))).toBe(false);
+      } finally {
+        process.umask(before);
+      }
+    }
   });
 });

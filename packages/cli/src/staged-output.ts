@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliContext } from './context.js';
@@ -7,7 +7,7 @@ import { processAlive } from '@mailroute/model';
 import { InterruptedError, UsageError } from './errors.js';
 import { twoStepInterrupt, type TwoStepInterrupt } from './interrupt.js';
 import { prepareOutput, realPath } from './output-path.js';
-import { outputWriteError } from './write-output.js';
+import { OWNER_ONLY, outputWriteError } from './write-output.js';
 
 /** The hidden folder a report is written in before it is swapped into `--out`. */
 const PARTIAL_PREFIX = '.mailroute-partial-';
@@ -28,6 +28,9 @@ const OLD = '.old';
  * refused before anything is moved (links followed), rather than the input deleted with the old report.
  * `commandInterrupt`: the command's own, listening since it started (evaluate reads and predicts first): used instead of
  * one for the write alone (two would each answer a Ctrl-C), its second Ctrl-C removing the hidden folder too.
+ * `ownerOnly`: the names of the files with email text or per-email labels (`predictions.jsonl`, `mistakes.md`), made
+ * OWNER_ONLY (0600) whatever the umask and whoever wrote them, before they are moved in. The hidden folder is the
+ * owner's alone (0700), so no other user reads one in the moment between its writing and that chmod.
  */
 export async function writeStaged(
   ctx: CliContext,
@@ -36,6 +39,7 @@ export async function writeStaged(
   write: (dir: string, signal: AbortSignal) => Promise<void>,
   inputs: readonly string[] = [],
   commandInterrupt?: TwoStepInterrupt,
+  options: { ownerOnly?: readonly string[] } = {},
 ): Promise<void> {
   const full = path.resolve(ctx.cwd, out);
   // The folders below this one are created for the run, and removed again when it fails.
@@ -57,12 +61,13 @@ export async function writeStaged(
   const interrupt = commandInterrupt ?? stagedInterrupt(ctx, out);
   const forget = interrupt.alsoAgain(cleanUp);
   try {
-    mkdirSync(partial);
+    mkdirSync(partial, { mode: 0o700 });
     try {
       // A Ctrl-C that came before (the command's, while it read and predicted): nothing is written.
       interrupt.signal.throwIfAborted();
       await write(partial, interrupt.signal);
       interrupt.signal.throwIfAborted();
+      ownerOnlyFiles(partial, options.ownerOnly ?? []);
       await refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
       swapIn(partial, full, alsoRemove);
     } catch (error) {
@@ -88,6 +93,14 @@ export function stagedInterrupt(ctx: CliContext, out: string): TwoStepInterrupt 
     quitting: `quitting now; ${out} is as it was`,
     reason: new InterruptedError(`interrupted: nothing was written to ${out}; it is as it was`),
   });
+}
+
+/** Makes the files of `dir` named in `names` OWNER_ONLY (chmod is not masked by the umask); a name not written, or no plain file, is passed over. */
+function ownerOnlyFiles(dir: string, names: readonly string[]): void {
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (lstatSync(file, { throwIfNoEntry: false })?.isFile()) chmodSync(file, OWNER_ONLY);
+  }
 }
 
 /** Throws when an entry of `dir` that the swap replaces or removes is one of the files read, or a folder holding one. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,7 +12,7 @@ import { buildProgramOf, runProgram } from './program.js';
 import { main } from './main.js';
 import { writeStaged } from './staged-output.js';
 import { captureStream } from './test-support.js';
-import { errorCodeInWords, FileAccessError, logLines, OutputWriteError, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
+import { errorCodeInWords, FileAccessError, logLines, OutputWriteError, OWNER_ONLY, streamErrorHandler, systemErrorInWords, writeOutputFile, writeStdout } from './write-output.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-write-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,6 +107,32 @@ describe('a write that fails after the work', () => {
     symlinkSync(kept, link);
     await writeOutputFile(link, ['via link\n'], '--out to-private.csv');
     expect([readFileSync(kept, 'utf8'), statSync(kept).mode & 0o777]).toEqual(['via link\n', 0o600]);
+  });
+
+  it('writeOutputFile with OWNER_ONLY gives 0600 whatever the umask, also to a file it replaces that others could read', async () => {
+    const modeOf = (file: string) => statSync(file).mode & 0o777;
+    for (const umask of [0o000, 0o022]) {
+      const before = process.umask(umask);
+      try {
+        const fresh = path.join(dir, `owner-${umask.toString(8)}.jsonl`);
+        await writeOutputFile(fresh, ['{}\n'], '--out owner.jsonl', { mode: OWNER_ONLY });
+        expect(modeOf(fresh), `umask ${umask.toString(8)}`).toBe(0o600);
+        // An older mailroute's output (the umask's 0644), replaced: owner-only now, through a link too.
+        const old = path.join(dir, `older-${umask.toString(8)}.jsonl`);
+        writeFileSync(old, 'old\n');
+        chmodSync(old, 0o644);
+        const link = path.join(dir, `to-older-${umask.toString(8)}.jsonl`);
+        symlinkSync(old, link);
+        await writeOutputFile(link, ['new\n'], '--out to-older.jsonl', { mode: OWNER_ONLY });
+        expect([readFileSync(old, 'utf8'), modeOf(old), lstatSync(link).isSymbolicLink()]).toEqual(['new\n', 0o600, true]);
+        // Without a mode (demo-data's invented emails): by the umask.
+        const plain = path.join(dir, `plain-${umask.toString(8)}.csv`);
+        await writeOutputFile(plain, ['x\n'], '--out plain.csv');
+        expect(modeOf(plain)).toBe(0o666 & ~umask);
+      } finally {
+        process.umask(before);
+      }
+    }
   });
 
   it('writeOutputFile writes through a link, to the file it names (made if new), and leaves the link a link', async () => {

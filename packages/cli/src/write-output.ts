@@ -155,17 +155,24 @@ async function atomicTarget(file: string, exists: boolean): Promise<string> {
 }
 
 /**
+ * The mode of every file the CLI writes with email text, email ids with their labels, or keys (predict's, clean's and
+ * feedback's `--out`, evaluate's predictions.jsonl and mistakes.md), whatever the umask: the README's Conventions.
+ */
+export const OWNER_ONLY = 0o600;
+
+/**
  * Writes the chunks to `file`: a regular file (or a new one) through a temporary file renamed into place,
  * so that no reader sees half of it (through a symbolic link, the file it points to); a device or a named pipe (`/dev/stdout`, `/dev/null`) directly, as renaming
  * over it would replace it with a plain file. `shown` names the file in the message (`--out preds.jsonl`).
- * A file replaced keeps its mode (an owner-only file is not opened to others); `mode` is a new file's.
+ * A file replaced keeps its mode (an owner-only file is not opened to others). With `mode` (OWNER_ONLY), a new file
+ * gets it whatever the umask, and a file replaced keeps no bit outside it: an older mailroute's 0644 becomes 0600.
  */
 export async function writeOutputFile(file: string, chunks: Iterable<string> | AsyncIterable<string>, shown: string, options: { mode?: number } = {}): Promise<void> {
   try {
     // stat follows links as open does: /dev/stdout is the pipe or terminal behind it, not the link's own target text.
     const kind = await stat(file).catch(() => undefined);
     if (kind === undefined || kind.isFile()) {
-      // A file replaced keeps its mode; a new one gets `mode` (default: as any new file, by the umask).
+      // A file replaced keeps its mode, within `mode`; a new one gets `mode` (default: as any new file, by the umask).
       await writeFileAtomicChunks(await atomicTarget(file, kind !== undefined), chunks, options);
       return;
     }

@@ -22,7 +22,7 @@ import { PII_PATTERNS_HELP, readPiiPatterns } from '../pii-patterns.js';
 import { UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { safeLines, safeValue } from '../terminal-text.js';
-import { writeOutputFile, writeStdout } from '../write-output.js';
+import { OWNER_ONLY, writeOutputFile, writeStdout } from '../write-output.js';
 
 /** The input file cannot be read at all (missing, a directory, unreadable). */
 export class CleanInputError extends Error {
@@ -307,7 +307,8 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   }
   // Written before the summary below: a failure (a full disk, a closed pipe) is the command's error, not a "wrote" line.
   if (outPath === undefined) await toReader(1);
-  else await writeOutputFile(outPath, [`${pending.join('\n')}\n`], `--out ${flags.out}`);
+  // Email text (masked or, with --no-redact, as written): the owner's alone, whatever the umask.
+  else await writeOutputFile(outPath, [`${pending.join('\n')}\n`], `--out ${flags.out}`, { mode: OWNER_ONLY });
   const some = (ids: readonly string[]) => `${ids.slice(0, 5).map(safeValue).join(', ')}${ids.length > 5 ? `, and ${ids.length - 5} more` : ''}`;
   if (empty.length > 0) ctx.stderr.write(`warning: nothing is left after cleaning in ${empty.length} email(s) (empty, markup only or all quote): ${some(empty)}\n`);
   if (repeated.size > 0) ctx.stderr.write(`warning: ${repeated.size} id(s) occur more than once, so the output lines cannot be told apart by id: ${some([...repeated])}\n`);

@@ -28,6 +28,7 @@ import type { CliContext } from '../context.js';
 import { untilAborted } from '../interrupt.js';
 import { checkOutput, realPath } from '../output-path.js';
 import { stagedInterrupt, writeStaged } from '../staged-output.js';
+import { OWNER_ONLY } from '../write-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
@@ -431,6 +432,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             ...(manifest && targetPrecisionsOf(manifest) !== undefined ? { targetPrecision: targetPrecisionsOf(manifest) } : {}),
             // Kept in report.md and the model card, not only said on the terminal; a retired label the model still gives is no class of the average.
             ...(taxonomy ?? {}),
+            ...(trainingLanguages ? { trainingLanguages } : {}),
             createdAt: new Date().toISOString(),
             bins,
             topK,
@@ -452,12 +454,14 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
           const readFromThere = flags.predictions !== undefined && (await realPath(path.resolve(ctx.cwd, flags.predictions))) === (await realPath(predictionsFile));
           const tasks = report.tasks.length;
           const mistakes = examples !== undefined && rows !== undefined && manifest !== undefined ? mistakesFile(report, lines, rows, manifest, examples) : undefined;
-          // An earlier run's mistakes.md (masked customer mail, another model's) goes too when this one writes none.
+          // An earlier run's mistakes.md (masked customer mail, another model's) goes too when this one writes none. It
+          // and predictions.jsonl (email text, ids with their labels) are the owner's alone whatever the umask; the
+          // report's figures follow the umask.
           await writeStaged(ctx, flags.out, [EXAMPLES_FILE, ...(readFromThere ? [] : ['predictions.jsonl'])], async (dir, signal) => {
             if (flags.model !== undefined) {
               // Keep the predictions: `mailroute compare` and later evaluations can reuse them.
               // In chunks, as predict writes them: one string of every line can pass V8's string limit.
-              await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(predictedLines, undefined, { parsed: true }), signal));
+              await writeFileAtomicChunks(path.join(dir, 'predictions.jsonl'), untilAborted(predictionLineChunks(predictedLines, undefined, { parsed: true }), signal), { mode: OWNER_ONLY });
               extraFiles += 1;
             }
             files = await writeEvaluationReport(dir, report, {
@@ -468,7 +472,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
               onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
               signal,
             });
-          }, inputs, interrupt);
+          }, inputs, interrupt, { ownerOnly: [EXAMPLES_FILE, 'predictions.jsonl'] });
         } finally {
           progress.stop();
         }

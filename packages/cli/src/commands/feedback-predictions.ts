@@ -7,7 +7,7 @@ import { modelTrainingConfig, resolveModelDir } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { checkOutput, prepareOutput } from '../output-path.js';
-import { writeOutputFile, writeStdout } from '../write-output.js';
+import { OWNER_ONLY, writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { caseProgress, caseSource, casesWithoutText, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { timeOption, windowLine, windowTimeZone } from '../time-option.js';
@@ -230,7 +230,8 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
         // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
         // Each case's month in the zone the window was read in, so the months and --since/--until agree.
         const lines = linesOf(cases(1), named?.id, lineNames(named, champion?.tasks, tally), tally, timeZone);
-        await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`);
+        // Email ids with the labels served and confirmed: the owner's alone, whatever the umask (as feedback export's file).
+        await writeOutputFile(out, predictionLineChunks(lines, undefined, { parsed: true }), `--out ${flags.out}`, { mode: OWNER_ONLY });
       } finally {
         progress.stop();
       }

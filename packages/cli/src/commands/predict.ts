@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { twoStepInterrupt } from '../interrupt.js';
 import { prepareOutput } from '../output-path.js';
-import { removeOwnTempFiles, writeOutputFile, writeStdout } from '../write-output.js';
+import { OWNER_ONLY, removeOwnTempFiles, writeOutputFile, writeStdout } from '../write-output.js';
 import { addReadFlags, modelRef, parseSplitFlag, readOptions, type ReadFlags } from './evaluate.js';
 import { formatSeconds } from '../format-seconds.js';
 import { stagedProgress } from '../progress.js';
@@ -66,8 +66,8 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         };
         const rows = await predictDatasetChunks(options, async ({ rows, chunks }) => {
           // Never a half-written file, never one big string. The lines came out of the line schema as predicting built
-          // them: not checked again.
-          await writeOutputFile(out, jsonl(chunks), `--out ${flags.out}`);
+          // them: not checked again. Email ids with their labels (and truths): the owner's alone, whatever the umask.
+          await writeOutputFile(out, jsonl(chunks), `--out ${flags.out}`, { mode: OWNER_ONLY });
           return rows;
         });
         progress.stop();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os, { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,36 @@ describe('writeFileAtomicChunks', () => {
     for (const name of [dead, older, ...kept]) writeFileSync(path.join(dir, name), 'half');
     await writeFileAtomicChunks(file, ['new\n']);
     expect(readdirSync(dir).sort()).toEqual([...kept, 'preds.jsonl'].sort());
+  });
+
+  it('gives a file written with mode 0o600 that mode whatever the umask, and narrows a file it replaces to it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-atomic-'));
+    const modeOf = (file: string) => statSync(file).mode & 0o777;
+    for (const umask of [0o000, 0o022, 0o077]) {
+      const before = process.umask(umask);
+      try {
+        const fresh = path.join(dir, `fresh-${umask.toString(8)}.jsonl`);
+        await writeFileAtomicChunks(fresh, ['{}\n'], { mode: 0o600 });
+        expect(modeOf(fresh), `umask ${umask.toString(8)}`).toBe(0o600);
+        // One an older write left open to others (0644, 0666) is made owner-only; one narrower still (0400) stays so.
+        for (const old of [0o644, 0o666, 0o400]) {
+          const replaced = path.join(dir, `replaced-${umask.toString(8)}-${old.toString(8)}.jsonl`);
+          writeFileSync(replaced, 'old\n');
+          chmodSync(replaced, old);
+          await writeFileAtomicChunks(replaced, ['new\n'], { mode: 0o600 });
+          expect([readFileSync(replaced, 'utf8'), modeOf(replaced)], `umask ${umask.toString(8)}, was ${old.toString(8)}`).toEqual(['new\n', old & 0o600]);
+        }
+        // Without a mode: a new file by the umask, a file replaced keeping its own.
+        const plain = path.join(dir, `plain-${umask.toString(8)}.json`);
+        await writeFileAtomicChunks(plain, ['{}\n']);
+        expect(modeOf(plain)).toBe(0o666 & ~umask);
+        chmodSync(plain, 0o640);
+        await writeFileAtomicChunks(plain, ['{}\n']);
+        expect(modeOf(plain)).toBe(0o640);
+      } finally {
+        process.umask(before);
+      }
+    }
   });
 });
 

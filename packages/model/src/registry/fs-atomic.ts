@@ -53,7 +53,11 @@ const exists = (p: string): Promise<boolean> =>
 
 /** What happens between the temp file's last byte and its rename over the file; a throw leaves the file as it was. */
 export interface AtomicWriteOptions {
-  /** The mode of a file created anew (less the umask); a file replaced keeps its own. */
+  /**
+   * The most a file may be opened to (0o600: email text, labels, keys): a new file gets it whatever the umask, and a
+   * file replaced keeps its own mode less any bit outside it (one an older write left 0644 is made 0600). Without it,
+   * a new file gets the umask's mode and a file replaced keeps its own.
+   */
   mode?: number;
   /**
    * Called once the temp file is written and synced, just before the rename: a writer checks here that it may still
@@ -94,20 +98,24 @@ export function writeFileAtomicSync(file: string, data: string): void {
 /**
  * `writeFileAtomic` for output made piece by piece (prediction lines): each chunk goes to the temp file as
  * it comes, so the whole never sits in memory as one string. A chunk that fails leaves the old file as it
- * was and no temp file. The file keeps the mode of the one it replaces; a new one is created with `mode`.
+ * was and no temp file. The file keeps the mode of the one it replaces, within `mode` when given; a new one gets
+ * `mode` whatever the umask, else the umask's.
  */
 export async function writeFileAtomicChunks(file: string, chunks: Iterable<string> | AsyncIterable<string>, options: AtomicWriteOptions = {}): Promise<void> {
   await removeAbandonedTemps(file);
   const tmp = atomicTempFile(file);
-  // A file replaced keeps its mode (an owner-only file stays owner-only); a new one gets `mode` (less the umask).
+  // A file replaced keeps its mode (an owner-only file stays owner-only), less what `mode` does not allow.
   const existing = await stat(file).then(
     (s) => s.mode & 0o7777,
     () => undefined,
   );
-  const handle = await open(tmp, 'w', options.mode ?? 0o666);
+  const { mode } = options;
+  // open's mode is masked by the umask, chmod's is not: `mode` is set by chmod, so a umask cannot widen or narrow it.
+  const wanted = mode === undefined ? existing : (existing ?? mode) & mode;
+  const handle = await open(tmp, 'w', mode ?? 0o666);
   try {
     try {
-      if (existing !== undefined) await handle.chmod(existing);
+      if (wanted !== undefined) await handle.chmod(wanted);
       // writeFile on a handle writes all of the chunk at the handle's position. Its errors name no file: given here.
       for await (const chunk of chunks) await handle.writeFile(chunk).catch((error: unknown) => Promise.reject(namingFile(error, file)));
       await handle.sync().catch((error: unknown) => Promise.reject(namingFile(error, file)));
