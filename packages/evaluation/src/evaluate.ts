@@ -1,4 +1,5 @@
 import { CATCH_ALL_LABEL, ownValue, trainedLanguages, TRAINED_LANGUAGE_ROWS, TRAINED_LANGUAGE_SHARE } from '@mailroute/model';
+import { DETECTED_LANGUAGES } from '@mailroute/preprocess';
 import { z } from 'zod';
 import type { ReportRouting } from './coverage-words.js';
 import { MetricInputError } from './errors.js';
@@ -80,11 +81,6 @@ export type TaskReport = z.infer<typeof TaskReportSchema>;
 /** The meta key of a line's language: `mailroute predict` records there the language cleaning detected in the email's text. */
 export const LANGUAGE_META = 'language';
 
-/**
- * The languages mailroute's detector tells apart (`detectLanguage` of @mailroute/preprocess, which exports no list):
- * mail in any other (Portuguese, say) is counted under the nearest of them, or as `und` when the text tells too little.
- */
-export const DETECTED_LANGUAGES: readonly string[] = ['de', 'en', 'fr', 'es', 'nl', 'it', 'pl', 'tr'];
 
 /** The detector's answer for a text that tells too little: no language, so never one a model is "not trained on" (as serving). */
 export const UNDETERMINED_LANGUAGE = 'und';

@@ -38,6 +38,7 @@ export { subjectlessWarning, UTF8_AS_LATIN_WARNING } from './eml.js';
 export { c1AsWindows1252, decodeWindows1252 } from './windows-1252.js';
 export { htmlToText, htmlToTextParts, type HtmlText } from './html.js';
 export { bodyIsHtml } from './html-body.js';
+export { maskedStart } from './masked-quote.js';
 export {
   redactPii,
   isValidIban,
@@ -51,7 +52,7 @@ export {
   type RedactResult,
 } from './redact.js';
 export { parsePiiPatterns, MAX_PII_PATTERNS, MAX_PII_PATTERN_CHARS } from './pii-patterns.js';
-export { detectLanguage } from './language.js';
+export { DETECTED_LANGUAGES, detectLanguage } from './language.js';
 export { namesFound } from './names.js';
 export { composeDiacritics } from './compose.js';
 export { senderNames } from './sender-names.js';

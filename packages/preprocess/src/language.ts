@@ -14,6 +14,8 @@ const STOP_WORDS: Record<string, string> = {
 };
 
 const LANGS = Object.keys(STOP_WORDS);
+/** The languages `detectLanguage` tells apart, in its order; mail in another is counted as the nearest of them, or `und`. */
+export const DETECTED_LANGUAGES: readonly string[] = LANGS;
 const DE = LANGS.indexOf('de');
 /** Each stop word's languages as indices into LANGS, in the order of STOP_WORDS. */
 const LEXICON = new Map<string, number[]>();

@@ -139,16 +139,9 @@ const MAX_TIME_CHARS = 100;
  * The common ISO form costs one regex test (isReceivedTime), as before.
  */
 function readableReceivedAt(value: unknown): unknown {
-  if (typeof value === 'string') return value.length <= MAX_TIME_CHARS && isReceivedTime(value) && !FAST_FAR_OFFSET.test(value) ? value : undefined;
+  if (typeof value === 'string') return value.length <= MAX_TIME_CHARS && isReceivedTime(value) ? value : undefined;
   return typeof value === 'number' ? undefined : value;
 }
-
-/**
- * isReceivedTime's one-regex path takes any offset Date.parse reads, up to +23:59; parseReceivedTime (training's reader,
- * and closedAt's) refuses one over 14 hours, which no zone has. Of the strings isReceivedTime takes, only that path's
- * can end so: this test leaves out exactly those, so receivedAt reads the offsets closedAt reads.
- */
-const FAST_FAR_OFFSET = /[+-](?:1[5-9]|2[0-3]):\d\d$/;
 
 /** A UTC offset over 14 hours at the end of a time (`+15:00`, `-2300`, `+23`): RFC 3339's syntax, but no zone's offset. */
 const FAR_OFFSET = /(?<=\d)\s?[+-](?:1[5-9]|2[0-3])(?::?[0-5]\d)?$/;

@@ -13,16 +13,10 @@
  * masked, and only its start. What the masking does not recognise (a name no cue marks, a number no keyword names)
  * stays as it is, as in a failed run's record.
  */
-import { redactPii } from '@mailroute/preprocess';
+import { maskedStart, redactPii } from '@mailroute/preprocess';
 
 /** Characters of a cell a message quotes at most. */
 export const QUOTED_CHARS = 40;
-
-/**
- * Characters of a long cell that are masked for its quote: a body in a label column, on every row of a big export,
- * is not masked whole for 40 characters of it (unless its start masks to little: see `shownCell`).
- */
-const MASKED_CHARS = 1000;
 
 /** Text masked as `mailroute clean` masks it, names too: a failed run's error, the SageMaker job's failure, a quoted cell. */
 export function maskedText(text: string): string {
@@ -33,16 +27,8 @@ const fold = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** `value` as a message shows it, without quotes: masked, blanks folded, cut to QUOTED_CHARS (`...` after). */
 export function shownCell(value: string): string {
-  const long = value.length > MASKED_CHARS;
-  let shown = fold(maskedText(long ? value.slice(0, MASKED_CHARS) : value));
-  // The start of a long cell masked to little (blanks, or masks taking long spans): what the cut at MASKED_CHARS split
-  // may then stand among the characters shown, unmasked. Masked whole.
-  if (long && shown.length < 4 * QUOTED_CHARS) shown = fold(maskedText(value));
-  if (shown.length <= QUOTED_CHARS) return shown;
-  // Not between the two halves of a surrogate pair (an emoji).
-  const end = /[\uD800-\uDBFF]/.test(shown.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
-  // Nor inside a placeholder: `[IBAN]`, not `[I...`.
-  return `${shown.slice(0, end).replace(/\[[A-Z_]*$/, '').trimEnd()}...`;
+  const { text, cut } = maskedStart(value, QUOTED_CHARS, fold);
+  return cut ? `${text.trimEnd()}...` : text;
 }
 
 /** `value` as a message quotes it: `shownCell` in JSON quotes (a quote or backslash in it escaped). */
