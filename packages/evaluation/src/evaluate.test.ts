@@ -551,6 +551,29 @@ describe('evaluatePredictions', () => {
     expect(evaluationMarkdown(r)).not.toContain('0.0313');
   });
 
+  it("gives each task's majority baseline, as scikit-learn's DummyClassifier(strategy='most_frequent') scores it, in every report form", () => {
+    const line = (truth: string, label: string): PredictionLine => ({ truth: { queue: truth }, prediction: { queue: { label } } });
+    // 5 b, 3 a, 2 c: always b is right on 5 of 10; F1 of b = 2*5/(10+5), a and c 0, macro over the 3 labels.
+    const lines = ['b', 'b', 'b', 'b', 'b', 'a', 'a', 'a', 'c', 'c'].map((t) => line(t, 'a'));
+    const r = evaluatePredictions(lines);
+    const b = r.tasks[0].majority;
+    expect(b?.label).toBe('b');
+    expect(b?.count).toBe(5);
+    expect(b?.accuracy).toBeCloseTo(0.5, 12);
+    expect(b?.macroF1).toBeCloseTo(10 / 15 / 3, 12);
+    expect(EvaluationReportSchema.parse(r)).toEqual(r);
+    const said = 'answering every email with its most common label, b (5 of 10), would score accuracy 0.5000 and macro-F1 0.2222';
+    expect(evaluationMarkdown(r)).toContain(`Baseline: ${said}.`);
+    expect(evaluationText(r)).toContain(`baseline: ${said}`);
+    expect(evaluationHtml(r, [])).toContain(`<p class="caption" data-majority="queue"><b>Baseline:</b> ${said}.</p>`);
+    // A tie goes to the first label in sorted order; a label of the model that no email has counts in the macro average.
+    const tied = evaluatePredictions(['b', 'b', 'a', 'a', 'c'].map((t) => line(t, 'c')), { labels: { queue: ['a', 'b', 'c', 'd'] } });
+    expect(tied.tasks[0].majority?.label).toBe('a');
+    expect(tied.tasks[0].majority?.macroF1).toBeCloseTo(4 / 7 / 4, 12);
+    // A label from the data is escaped in Markdown as the tables escape it.
+    expect(evaluationMarkdown(evaluatePredictions([line('<b>x</b>', 'y')]))).toContain('label, &lt;b&gt;x&lt;/b&gt; (1 of 1)');
+  });
+
   it('escapes HTML in labels and meta values in Markdown, leaving a plain & as it is', () => {
     const md = evaluationMarkdown(evaluatePredictions([{ truth: { queue: '<b>cards</b>' }, prediction: { queue: { label: 'A & B' } }, meta: { bank: '<i>x</i>' } }]));
     expect(md).toContain('&lt;b&gt;cards&lt;/b&gt;');

@@ -6,7 +6,7 @@ import { MetricInputError } from './errors.js';
 import { uniqueLabels } from './labels.js';
 import { AUTOMATED_MAIL, confidenceOf, predictedTasksOf, repeatedIds, SEEN_IN_TRAINING, tasksOf, type PredictionLine } from './prediction-line.js';
 import { calibration, CalibrationSchema, coverageCurve, CoverageCurveSchema, topKAccuracy } from './scores.js';
-import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics } from './task-metrics.js';
+import { computeTaskMetrics, TaskMetricsSchema, type TaskMetrics, type TaskMetricsOptions } from './task-metrics.js';
 import { bootstrapScores } from './compare.js';
 import { percentile } from './stats.js';
 import { pyFixed } from './python-format.js';
@@ -45,6 +45,12 @@ export const TaskReportSchema = z.object({
    * the emails): how much the figure would move on another draw of as many emails.
    */
   macroF1Interval: z.object({ lo: z.number(), hi: z.number(), level: z.number(), resamples: z.number().int() }).optional(),
+  /**
+   * The floor the figures stand on: what always answering the task's most common true label on these emails scores
+   * (`label`, which `count` of them have; a tie goes to the first label in sorted order), as scikit-learn's
+   * `DummyClassifier(strategy="most_frequent")` would, its macro-F1 averaged over the labels the model's figure is.
+   */
+  majority: z.object({ label: z.string(), count: z.number().int(), accuracy: z.number(), macroF1: z.number() }).optional(),
   /**
    * The precision this task's abstention threshold was chosen for, when the targets were given per task (a task's own
    * `targetPrecision` in the training config): the reports say when it falls short of it. Absent: the report's
@@ -427,8 +433,22 @@ function evaluateTask(lines: readonly PredictionLine[], task: string, options: E
     ...(scored.size > 0 ? { untested } : {}),
     ...(operating ? { operating } : {}),
     macroF1Interval: macroF1Interval(truth, predicted, labels, metrics.unscored),
+    majority: majorityBaseline(truth, { ...(labels ? { labels } : {}), unscored }),
     ...(target !== undefined ? { targetPrecision: target } : {}),
   };
+}
+
+/** What always answering the most common true label scores (`TaskReport.majority`), over the labels `options` name. */
+function majorityBaseline(truth: readonly string[], options: TaskMetricsOptions): NonNullable<TaskReport['majority']> {
+  const counts = new Map<string, number>();
+  for (const label of truth) counts.set(label, (counts.get(label) ?? 0) + 1);
+  let label = '';
+  let count = 0;
+  for (const [l, c] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (c > count) [label, count] = [l, c];
+  }
+  const metrics = computeTaskMetrics(truth, truth.map(() => label), options);
+  return { label, count, accuracy: metrics.accuracy, macroF1: metrics.macro.f1 };
 }
 
 /** Email draws one task's macro-F1 interval may take at most: 1,000 resamples of up to 20,000 emails, fewer beyond. */

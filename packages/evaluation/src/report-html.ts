@@ -5,7 +5,7 @@ import { NONE, pictureFinding, pictureNumbers } from './picture-findings.js';
 import type { Picture } from './pictures.js';
 import { figure, STYLE, table, timeHtml } from './report-html-parts.js';
 import {
-  absentLabelsNote, BY_QUEUE_HEADING, languageSliceNote, languageTrainingCell, TRAINING_EMAILS_HEAD, byQueueRows, calibrationSentence, eceHead, EXAMPLES_FILE, EXAMPLES_LINE, hasOperating, leftOutWarning, macroF1IntervalText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
+  absentLabelsNote, BY_QUEUE_HEADING, languageSliceNote, languageTrainingCell, TRAINING_EMAILS_HEAD, byQueueRows, calibrationSentence, eceHead, EXAMPLES_FILE, EXAMPLES_LINE, hasOperating, leftOutWarning, macroF1IntervalText, majorityText, operatingCell, operatingSentence, readingGuide, routedPrecision, shortOfTarget, shortOfTargetWarned, shownConfusedPairs, SLICE_NOTE, thresholdText, unlabelledNote, unscoredLabelsNote, untestedLabelsNote, renamedLabelsNote,
 } from './report-text.js';
 import { esc, htmlCodeSpans } from './svg-common.js';
 import { pyFixed } from './python-format.js';
@@ -44,6 +44,8 @@ function taskSection(report: EvaluationReport, t: TaskReport, pictures: readonly
     const warned = shortOfTargetWarned(t, target);
     parts.push(`<p class="${warned ? 'warning" role="note' : 'caption'}" data-short-of-target="${esc(t.task)}"><b>Below its target:</b> ${esc(short)}</p>`);
   }
+  const majority = majorityText(t);
+  if (majority) parts.push(`<p class="caption" data-majority="${esc(t.task)}"><b>Baseline:</b> ${esc(majority)}.</p>`);
   const queues = byQueueRows(t);
   if (queues.length > 0) {
     parts.push(`<h3>${esc(BY_QUEUE_HEADING)}</h3>`, table(named('routed automatically, by queue'), ['queue', 'routed', 'misrouted', 'precision'], queues.map(([q, ...rest]) => [esc(q), ...rest]), [false, true, true, true]));
