@@ -659,7 +659,7 @@ export const QualityResponseSchema = z
     /** Emails the measured model predicted in the window (an email predicted twice counts once: by the prediction its feedback names, else its latest). */
     predictions: z.number().int().openapi({ description: 'Emails the measured model predicted in the window (each once: by the prediction its feedback names, else its latest), automated ones aside' }),
     withFeedback: z.number().int().openapi({ description: 'Of those, emails whose case was closed with confirmed labels on that prediction: a feedback judges the prediction it names (by predictionId, or the newest when sent by emailId), not another prediction of the email (an older or newer one, another model\'s)' }),
-    unchangedShare: z.number().nullable().openapi({ description: 'Of the emails whose feedback confirms a label of a task their prediction made, the share whose every such label is the predicted one; null when there are none' }),
+    unchangedShare: z.number().nullable().openapi({ description: 'Over all tasks, not per task: of the emails whose feedback confirms a label of a task their prediction made, the share (0 to 1) whose every such label is the predicted one, read from the feedback as it stands at case close (a label accepted, then corrected, counts as changed; an email confirmed on one task is judged on that task alone); null when there are none' }),
     routedShare: z.number().nullable().openapi({ description: "Share of the window's emails routed to a queue automatically, not to manual_triage (low confidence, or a predicted other): the evaluation report's routed share of the task that routes mail; a task's coverage counts a predicted other as answered. Null without predictions" }),
     tasks: z.record(
       z.string(),
@@ -667,7 +667,7 @@ export const QualityResponseSchema = z
         predictions: z.number().int().openapi({ description: 'Emails with a prediction of this task' }),
         withFeedback: z.number().int().openapi({ description: 'Of those, emails with a confirmed label of this task (scored)' }),
         unmappable: z.number().int().openapi({ description: 'Feedback labels with no name in the taxonomy of the model that made the prediction (renamed away, merged or retired since): not scored' }),
-        accuracy: z.number().nullable().openapi({ description: 'Share of the scored emails whose predicted label was confirmed, abstentions included; null without feedback' }),
+        accuracy: z.number().nullable().openapi({ description: 'Share (0 to 1) of the scored emails whose predicted label was confirmed; an email the task abstained on (sent to manual triage when it is the routing task) is scored by the label it predicted all the same; null without feedback' }),
         macroF1: z.number().nullable().openapi({ description: 'Mean F1 over the labels confirmed or predicted among the scored emails (scikit-learn macro average); null without feedback' }),
         coverage: z.number().nullable().openapi({ description: "Share of the predictions of this task that did not abstain (confidence at or over the task's threshold; an email with no text always abstains); null without predictions" }),
         bands: z.array(BandSchema).openapi({ description: 'Predictions and accuracy by confidence of the predicted label' }),
