@@ -14,6 +14,14 @@ describe('timeOption at a change of daylight saving time', () => {
     expect(timeOption('--since', '2026-12-01', 'Europe/Berlin').toISOString()).toBe('2026-11-30T23:00:00.000Z');
   });
 
+  it('reads a month alone as the first instant of its first day, so --since 2026-11 --until 2026-12 is November', () => {
+    expect(timeOption('--since', '2026-11', 'Europe/Berlin').toISOString()).toBe('2026-10-31T23:00:00.000Z');
+    expect(timeOption('--until', ' 2026-12 ', 'Europe/Berlin').toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    expect(timeOption('--since', '2026-01').toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    // Not a month: refused, saying the forms it takes.
+    expect(() => timeOption('--since', '2026-13')).toThrow(/--since 2026-13: not a date or time \(ISO 8601: 2026-11-01, 2026-11-01T08:00:00Z, or a month, 2026-11/);
+  });
+
   it('refuses a date-time the clocks skip or show twice, naming the offsets to choose from and where the zone was set', () => {
     expect(() => timeOption('--until', '2026-10-25 02:30', 'Europe/Berlin', '--time-zone')).toThrow(
       '--until 2026-10-25 02:30: in Europe/Berlin (--time-zone) this local time happens twice (the clocks go back then): give its offset, 2026-10-25T02:30:00+02:00 (the first) or 2026-10-25T02:30:00+01:00 (the second)',

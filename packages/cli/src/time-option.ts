@@ -61,14 +61,19 @@ export function windowLine(since: Date | undefined, until: Date | undefined, set
 /** A date alone (`2026-09-06`), ISO 8601's: the day's first instant, wherever the clocks start it. */
 const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A month alone (`2026-11`, ISO 8601's year and month): the first instant of its first day. */
+const MONTH_ALONE = /^\d{4}-(?:0[1-9]|1[0-2])$/;
+
 /**
  * A time as the API and training read one (ISO 8601, also `2026-11-01 08:00` and `+0100`, or a Date header's form);
  * without a zone, in `timeZone` (set in `from`: `--time-zone`, the training config's), else UTC. A date alone is the
- * first instant of that day there: its midnight, or where the clocks skip midnight (America/Santiago on 2026-09-06),
+ * first instant of that day there (a month alone, `2026-11`, that of its first day): its midnight, or where the clocks skip midnight (America/Santiago on 2026-09-06),
  * the time they jump to. A date-time the clocks skip or show twice is refused, with the offsets to choose from.
  */
 export function timeOption(flag: string, value: string, timeZone?: string, from = "the training config's timeZone"): Date {
-  const text = value.trim();
+  const trimmed = value.trim();
+  // A month alone (`2026-11`) is its first day: `--since 2026-11 --until 2026-12` is November.
+  const text = MONTH_ALONE.test(trimmed) ? `${trimmed}-01` : trimmed;
   const ms = parseReceivedTime(text, timeZone);
   if (!Number.isNaN(ms)) return new Date(ms);
   if (timeZone !== undefined && !Number.isNaN(parseReceivedTime(text))) {
@@ -91,5 +96,5 @@ export function timeOption(flag: string, value: string, timeZone?: string, from 
     throw new UsageError(`${flag} ${value}: ${where} this local time is skipped or happens twice at a change of daylight saving time: give its offset`);
   }
   const zone = timeZone === undefined ? 'UTC (--time-zone names another)' : `${timeZone} (${from})`;
-  throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, or 2026-11-01T08:00:00Z; without a zone, in ${zone})`);
+  throw new UsageError(`${flag} ${value}: not a date or time (ISO 8601: 2026-11-01, 2026-11-01T08:00:00Z, or a month, 2026-11, from its first day; without a zone, in ${zone})`);
 }

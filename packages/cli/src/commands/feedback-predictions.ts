@@ -178,7 +178,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       'Write the confirmed cases as prediction lines (JSONL): the prediction each person judged, with the labels they confirmed as truth; `mailroute evaluate --predictions <file> --out <dir>` then reports live quality (confusion matrices, per-label F1, calibration, slices by month and bank)',
     )
     .requiredOption('--out <file>', 'the prediction lines to write (.jsonl)')
-    .option('--since <time>', 'cases closed at or after this ISO date or time; without a zone, in --time-zone (default: every case the store keeps)')
+    .option('--since <time>', 'cases closed at or after this ISO date or time, or from the first day of a month (2026-11); without a zone, in --time-zone (default: every case the store keeps)')
     .option('--until <time>', 'cases closed before this ISO date or time, as --since (default: none left out)')
     .option('--time-zone <zone>', "IANA time zone of --since and --until without a zone and of each case's closedMonth, e.g. Europe/Berlin, as the server's --time-zone (default: the model's training config timeZone, else env MAILROUTE_TIME_ZONE, else UTC)")
     .option('--model <id|champion|dir>', 'only the cases judged on predictions of this model (default: all, when one model made them)')

@@ -52,7 +52,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     .command('export')
     .description("Write the confirmed cases in a training config's columns, as it reads files (CSV with its delimiter, or JSONL), to train next month's model on (mailroute train --config cfg.json --data cases.csv)")
     .requiredOption('--out <file>', 'the file to write: .csv, or .jsonl / .ndjson')
-    .option('--since <time>', 'cases closed at or after this ISO date or time; without a zone, in --time-zone (default: every case the store keeps)')
+    .option('--since <time>', 'cases closed at or after this ISO date or time, or from the first day of a month (2026-11); without a zone, in --time-zone (default: every case the store keeps)')
     .option('--until <time>', "cases closed before this ISO date or time, as --since (default: none left out)")
     .option('--time-zone <zone>', "IANA time zone of --since and --until without a zone, e.g. Europe/Berlin, as the server's --time-zone (default: the training config's timeZone, else env MAILROUTE_TIME_ZONE, else UTC)")
     .option('--config <file>', "training config whose columns and tasks the file's header follows (default: the one stored in --model)")
