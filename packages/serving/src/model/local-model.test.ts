@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Classifier } from '@mailroute/model';
+import { Classifier, createLocalRegistry } from '@mailroute/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClassifier } from '../test-support/fake-classifier.js';
 import { FIXTURE_EMAILS, writeFixtureModel } from '../test-support/fixture-model.js';
@@ -88,4 +88,24 @@ describe('createLocalModelSource with model threads and inline small batches', (
       await source.close();
     }
   }, 30_000);
+});
+
+describe('createLocalModelSource training shares', () => {
+  it("gives a registered model's training shares from its registry manifest without loading it; an unknown id has none", async () => {
+    const home = path.join(root, 'home-shares');
+    await writeFixtureModel(path.join(root, 'm2'), 'm2');
+    const registry = createLocalRegistry({ home });
+    const { id } = await registry.register(path.join(root, 'm2'));
+    const { source, trainingDistribution } = createLocalModelSource({ registry, threads: 0 });
+    try {
+      // The fixture's manifest counts 30 payments and 70 kyc.
+      const shares = await trainingDistribution(id);
+      expect(shares?.queue.payments).toBeCloseTo(0.3, 12);
+      expect(shares?.queue.kyc).toBeCloseTo(0.7, 12);
+      expect(source.current()).toBeUndefined();
+      expect(await trainingDistribution('no-such-model')).toBeUndefined();
+    } finally {
+      await source.close();
+    }
+  });
 });

@@ -173,6 +173,22 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   const source = createClassifierSource({ resolve, load, logger });
   return {
     source,
-    trainingDistribution: async (modelId) => distributions.get(modelId),
+    // A model this process never loaded (`/v1/quality?model=<an earlier champion>`): its registry manifest, read once.
+    trainingDistribution: async (modelId) => {
+      if (distributions.has(modelId) || !registry) return distributions.get(modelId);
+      const shares = await registryDistribution(registry, modelId);
+      distributions.set(modelId, shares);
+      return shares;
+    },
   };
+}
+
+/** The training label shares in the registry's copy of a model's manifest; undefined for a model or manifest it cannot read. */
+async function registryDistribution(registry: ModelRegistry, modelId: string): Promise<Record<string, Record<string, number>> | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(await registry.artifactDir(modelId), MANIFEST_FILE), 'utf8')) as Pick<Manifest, 'metrics' | 'training'>;
+    return trainingDistributionOf(manifest);
+  } catch {
+    return undefined;
+  }
 }

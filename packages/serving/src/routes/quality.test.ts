@@ -173,6 +173,28 @@ describe('GET /v1/quality', () => {
     expect(all).toMatchObject({ modelId: 'all', predictions: 3, withFeedback: 1 });
   });
 
+  it("measures another model's drift against that model's own training shares (model=<id>), and all models' against none", async () => {
+    const asked: string[] = [];
+    const trainingDistribution = async (modelId: string) => {
+      asked.push(modelId);
+      return modelId === 'old-model' ? { queue: { billing: 0.5, technical: 0.5 } } : undefined;
+    };
+    const { app, context } = await build({ trainingDistribution });
+    const createdAt = new Date(Date.now() - 60_000).toISOString();
+    const old = (i: number) => ({ predictionId: `old-${i}`, emailId: `old-${i}`, modelId: 'old-model', createdAt, labels: { queue: 'billing' }, confidences: { queue: 0.9 }, abstained: { queue: false }, queue: 'billing', latencyMs: 1 });
+    await context.store.savePredictions(Array.from({ length: 40 }, (_, i) => old(i)));
+    const before = await json(app.request('/v1/quality?hours=1&model=old-model', authed()));
+    expect(before.tasks.queue.drift).toMatchObject({ reference: 'training', predicted: { billing: 1 } });
+    expect(before.tasks.queue.drift.expected).toEqual({ billing: 0.5, technical: 0.5 });
+    expect(before.tasks.queue.drift.psi).toBeGreaterThan(0.25);
+    const all = await json(app.request('/v1/quality?hours=1&model=all', authed()));
+    expect(all.tasks.queue.drift.reference).not.toBe('training');
+    // A model with no predictions in the window (a typo) is not looked up.
+    await json(app.request('/v1/quality?hours=1&model=old-modle', authed()));
+    expect(asked).not.toContain('old-modle');
+    expect(asked).not.toContain('all');
+  });
+
   it('says a model id with no predictions in the window (a typo, one never served) has none, naming the models that do', async () => {
     const { app, context } = await build();
     await classify(app, [{ id: 'new-1', body: 'invoice' }]);

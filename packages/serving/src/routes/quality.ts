@@ -188,8 +188,10 @@ export function registerQualityRoutes(app: ServingHono, ctx: AppContext): void {
         read = read.concat(await notIn(read, judged));
       }
       const pairs = measured(read);
-      // The training distribution is the served model's: drift against it means something for its own predictions only.
-      const training = scope === servedId && ctx.trainingDistribution ? await ctx.trainingDistribution(scope) : undefined;
+      // The training distribution of the model measured (the served one, or `model=<id>`'s, looked up only when it made
+      // predictions here: a typo costs no read): drift against it means something for its own predictions only, so
+      // `model=all`, several models' predictions, has none.
+      const training = scope !== ALL && (scope === servedId || pairs.length > 0) && ctx.trainingDistribution ? await ctx.trainingDistribution(scope) : undefined;
       const tasks = await tasksOf(served, pairs, scope);
       // The window before is only the drift reference of a task without training shares: the served model has them
       // for every task, and reading (up to `max`) predictions it would not use took a third of the answer's time.
