@@ -21,7 +21,7 @@ describe('mailroute', () => {
     expect(stdout).toContain('Usage: mailroute');
     expect(stdout).toContain('train');
     expect(stdout).toMatch(/MAILROUTE_HOME +where the registry/);
-    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.');
+    expect(stdout).toContain('Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 3 done in part (feedback forget), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.');
   });
 
   it('marks the required options "(required)" in each command\'s help, as the reference does, and no other', async () => {

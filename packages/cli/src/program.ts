@@ -42,7 +42,7 @@ export function buildProgramOf(
         '  MAILROUTE_MODEL_ID  with a model directory, the model id its manifest must name (set on registered SageMaker models)',
         "  MAILROUTE_SAGEMAKER_ROOT  the SageMaker training job's folder (default /opt/ml), read by the container's `train`",
         '',
-        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
+        'Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error, 3 done in part (feedback forget), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.',
       ].join('\n'),
     );
   program.on('option:version', () => {

@@ -159,7 +159,7 @@ function taskLabelChanges(t: TaskComparison): string[] {
   const left = worse.length - shown.length;
   // Not shown: below LABEL_ROWS_MAX, drops outside the largest and not notable; past it, any label the rows left out.
   const which = shown.length === LABEL_ROWS_MAX ? `past the ${LABEL_ROWS_MAX} rows shown` : `${left === 1 ? 'a' : 'each a'} lower F1 outside the ${LABEL_DROPS_SHOWN} largest drops and no notable one`;
-  if (left > 0) lines.push('', `${plural(left, 'more label')} the challenger does worse on, ${which}, ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`).`);
+  if (left > 0) lines.push('', `${plural(left, 'more label')} the challenger does worse on, ${which}, ${left === 1 ? 'is' : 'are'} in comparison.json (\`tasks[].labels\`; written with --out).`);
   if (!worse.some(notableDrop)) lines.push('', `No label's F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more with ${EMAILS_APART_MIN} emails or more fewer right or more wrong.`);
   return lines;
 }
@@ -179,7 +179,7 @@ export function labelChangesMarkdown(comparison: Pick<Comparison, 'tasks'>, skip
   const lost = tasks.some((t) => lostIn(t).length > 0) ? 'any label it lost (cannot predict), first; ' : '';
   return [
     '',
-    `Labels the challenger does worse on, per task: ${lost}the ${LABEL_DROPS_SHOWN} largest drops of F1; any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, with at least ${EMAILS_APART_MIN} emails fewer right or more wrong; and any label it answers at least ${EMAILS_APART_MIN} more emails wrongly with (or, for the task that routes mail, misroutes to). emails: the test emails that have the label. comparison.json (\`tasks[].labels\`) has every label.`,
+    `Labels the challenger does worse on, per task: ${lost}the ${LABEL_DROPS_SHOWN} largest drops of F1; any label whose F1 fell by ${NOTABLE_DROP_POINTS} points or more on ${NOTABLE_SUPPORT} emails or more, with at least ${EMAILS_APART_MIN} emails fewer right or more wrong; and any label it answers at least ${EMAILS_APART_MIN} more emails wrongly with (or, for the task that routes mail, misroutes to). emails: the test emails that have the label. comparison.json (\`tasks[].labels\`; written with --out) has every label.`,
     ...parts,
   ];
 }

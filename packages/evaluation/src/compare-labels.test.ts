@@ -113,7 +113,7 @@ describe('the summary of the labels the challenger does worse on', () => {
       '',
       "No label's F1 fell by 5 points or more on 10 emails or more with 2 emails or more fewer right or more wrong.",
     ]);
-    expect(lines[1]).toMatch(/^Labels the challenger does worse on, per task: the 5 largest drops of F1; .* comparison\.json \(`tasks\[\]\.labels`\) has every label\.$/);
+    expect(lines[1]).toMatch(/^Labels the challenger does worse on, per task: the 5 largest drops of F1; .* comparison\.json \(`tasks\[\]\.labels`; written with --out\) has every label\.$/);
     // The caution is where it is read, right above each table: not a long paragraph over all of them.
     expect(lines[1].split(' ').length).toBeLessThan(80);
     expect(lines[1]).not.toContain('chance');
@@ -161,12 +161,12 @@ describe('the summary of the labels the challenger does worse on', () => {
     expect(md).toContain('`queue`: F1 lower on 10 of its 12 labels, higher on 2; more mail misrouted to 1 queue; shown too: 1 label whose F1 is not lower, with at least 2 more emails misrouted to it. Worst first:');
     expect(md).toContain('| big | 40 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 40 | 1 of 40 |');
     expect(md).toContain('| misrouted | 40 | 0.9000 | 0.9200 | +2.00 | 0 | 1 of 40 | 3 of 40 |');
-    expect(md).toContain('4 more labels the challenger does worse on, each a lower F1 outside the 5 largest drops and no notable one, are in comparison.json (`tasks[].labels`).');
+    expect(md).toContain('4 more labels the challenger does worse on, each a lower F1 outside the 5 largest drops and no notable one, are in comparison.json (`tasks[].labels`; written with --out).');
     expect(md.join('\n')).not.toContain("No label's F1 fell by 5 points");
     // Never more than LABEL_ROWS_MAX rows, however many labels dropped notably (Banking77's 77).
     const many = Array.from({ length: 77 }, (_, i) => label(`intent${String(i).padStart(2, '0')}`, 20, 40));
     expect(worseLabels(many).shown).toHaveLength(LABEL_ROWS_MAX);
-    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels the challenger does worse on, past the 12 rows shown, are in comparison.json (`tasks[].labels`).');
+    expect(labelChangesMarkdown({ tasks: [{ ...t, labels: many }] })).toContain('65 more labels the challenger does worse on, past the 12 rows shown, are in comparison.json (`tasks[].labels`; written with --out).');
   });
 
   it('pulls in a drop or more wrong answers beyond the 5 largest drops only when 2 emails or more make it, and says each row in emails', () => {
@@ -187,7 +187,7 @@ describe('the summary of the labels the challenger does worse on', () => {
     expect(md).toContain('`queue`: F1 lower on 8 of its 10 labels, higher on 2; more mail misrouted to 4 queues, by 2 emails or more to 2; shown too: 1 label whose F1 is not lower, with at least 2 more emails misrouted to it. Worst first:');
     expect(md).toContain('| two-fewer-right | 16 | 0.9000 | 0.8400 | -6.00 | -2 | 1 of 16 | 1 of 16 |');
     expect(md).toContain('| two-more-misrouted | 40 | 0.9000 | 0.9100 | +1.00 | +1 | 1 of 40 | 3 of 40 |');
-    expect(md).toContain('1 more label the challenger does worse on, a lower F1 outside the 5 largest drops and no notable one, is in comparison.json (`tasks[].labels`).');
+    expect(md).toContain('1 more label the challenger does worse on, a lower F1 outside the 5 largest drops and no notable one, is in comparison.json (`tasks[].labels`; written with --out).');
     // The one-email drop is no notable drop, yet among the 5 largest it is shown, with the 1 email it is.
     const top = labelChangesMarkdown({ tasks: [{ ...compareQueue(challenger), labels: [label('risk_profile', 6.25, 16, 1, 1)] }] });
     expect(top).toContain('| risk_profile | 16 | 0.9000 | 0.8375 | -6.25 | -1 | 1 of 16 | 2 of 16 |');
