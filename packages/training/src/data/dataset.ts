@@ -13,6 +13,7 @@ import { hasLiteralNewline, literalNewlinesWarning } from './literal-newlines.js
 import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes } from './local-times.js';
 import { quotedCell } from './quoted-cell.js';
 import { createPersonalLabelCheck, personalLabelProblem } from './personal-label.js';
+import { countPlaceholder, placeholderLabel, placeholderWarnings, type PlaceholderCounts } from './placeholder-labels.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
@@ -245,6 +246,8 @@ interface RowTally {
    * only masked in a warning, never a label name; so a cell holding personal data is no bad row there (predict goes on).
    */
   fixedTasks: ReadonlySet<string>;
+  /** Label cells holding a placeholder for no value (`placeholderLabel`), per task: read as empty, then warned of. */
+  placeholders: PlaceholderCounts;
 }
 
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], tally: RowTally, needsTime = false): PendingRow | undefined {
@@ -292,7 +295,10 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   for (const task of config.tasks) {
     const column = taskColumn(task);
     // A JSONL value that is no label (`true`, an object) is reported above: not also as a label outside the taxonomy.
-    const resolved = record.badValue?.(column, 'label') === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
+    // A placeholder (`nan`, `NULL`, `#N/A`) is no label either: read as an empty cell, counted for the warning.
+    const placeholder = placeholderLabel(task, record.get(column));
+    if (placeholder !== undefined) countPlaceholder(tally.placeholders, task.name, placeholder);
+    const resolved = record.badValue?.(column, 'label') === undefined && placeholder === undefined ? resolveLabel(task, record.get(column)) : ({ kind: 'missing' } as const);
     // The cell as read, before its aliases (an alias's old name, a retired label, a label or one outside the taxonomy).
     countSeenLabel(tally.seenLabels, task.name, resolved.kind === 'missing' ? undefined : resolved.kind === 'label' ? (resolved.renamedFrom ?? resolved.label) : resolved.label);
     if (resolved.kind === 'unknown') {
@@ -503,6 +509,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     seenLabels: new Map(),
     personalData: createPersonalLabelCheck(),
     fixedTasks: new Set(config.tasks.flatMap((task) => (ownValue(options.fixedLabels, task.name) === undefined ? [] : [task.name]))),
+    placeholders: new Map(),
   };
   // Rows whose text holds the two characters `\n`, counted only where the config reads them as they are.
   let literalNewlineRows = 0;
@@ -684,7 +691,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     superseded,
     notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
     // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.
-    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...unused, ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
+    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...placeholderWarnings(tally.placeholders), ...unused, ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
   };
 }
 
