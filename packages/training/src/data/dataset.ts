@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { composeDiacritics, EmailSchema, type Email } from '@mailroute/preprocess';
+import { composeDiacritics, DEFAULT_MAX_INPUT_CHARS, EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
@@ -276,6 +276,11 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
   }
+  const tooLong = oversizedText(email);
+  if (tooLong !== undefined) {
+    const column = (email.html?.length ?? 0) > (email.body?.length ?? 0) ? c.html : c.body;
+    problems.push(`${column === undefined ? `${record.file}:${record.line}` : cellLocation(record, column)}: ${tooLong}`);
+  }
   if (!email.subject?.trim() && !email.body?.trim() && !email.html?.trim()) {
     const mapped = [c.subject, c.body, c.html].filter((column) => column !== undefined);
     // The text may be under a key spelt otherwise (`Body`) or in a column the config does not map (`html_body`).
@@ -326,6 +331,16 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     });
   }
   return problems.length === before ? { record, email: parsed.success ? parsed.data : email, raw, placeId: !id } : undefined;
+}
+
+/**
+ * Why a row's text is more than cleaning reads (body and HTML together over `DEFAULT_MAX_INPUT_CHARS`, as `cleanEmail`
+ * counts them): a bad row named by its cell, not a failure of the whole run once cleaning meets it.
+ */
+function oversizedText(email: Email): string | undefined {
+  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
+  if (size <= DEFAULT_MAX_INPUT_CHARS) return undefined;
+  return `the text has ${size.toLocaleString('en-US')} characters (body and html together), over the ${DEFAULT_MAX_INPUT_CHARS.toLocaleString('en-US')} cleaning reads (an image or attachment pasted in as text?): cut it in the export, or leave the row out (onBadRow "skip", --on-bad-row skip)`;
 }
 
 /** The columns a file has: its CSV header, or the keys its JSONL lines have (none known for an empty file). */
