@@ -86,13 +86,13 @@ describe('modelCardMarkdown', () => {
   it("says how much of training's test split was worded as its training rows, and past half what that means for its figures", () => {
     const report = evaluatePredictions([{ truth: { queue: 'tax' }, prediction: { queue: { label: 'tax', confidence: 0.9 } } }]);
     const line = (near: number, judged: number) => modelCardMarkdown(report, { training: { testNearDuplicates: { near, judged } } }).split('\n').find((l) => l.startsWith('- Near-duplicates:'));
-    expect(line(425, 799)).toBe("- Near-duplicates: 425 of the 799 test rows training judged (53.2%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings). **Figures measured on that split (`train`'s, and this report's with `--split test`) likely overstate how the model does on mail worded anew**: measure on later mail or an independent file.");
+    expect(line(425, 799)).toBe("- Near-duplicates: 425 of the 799 test rows long enough to judge (53.2%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings). **Figures measured on that split (`train`'s, and this report's with `--split test`) likely overstate how the model does on mail worded anew**: measure on later mail or an independent file.");
     // The same, as the warning that heads a report measured on that split (report.md, report.html, metrics.json): past half only.
     expect(testNearDuplicateWarning({ near: 694, judged: 799 })).toBe(
-      '694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): the figures of this report, measured on that test split, likely overstate how the model does on mail worded anew; measure it on later mail or an independent file',
+      '694 of the 799 test rows long enough to judge (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): the figures of this report, measured on that test split, likely overstate how the model does on mail worded anew; measure it on later mail or an independent file',
     );
     expect([testNearDuplicateWarning({ near: 4, judged: 430 }), testNearDuplicateWarning({ near: 0, judged: 0 }), testNearDuplicateWarning(undefined)]).toEqual([undefined, undefined, undefined]);
-    expect(line(4, 430)).toBe('- Near-duplicates: 4 of the 430 test rows training judged (0.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings).');
+    expect(line(4, 430)).toBe('- Near-duplicates: 4 of the 430 test rows long enough to judge (0.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings).');
     expect(line(0, 0)).toBeUndefined();
   });
 

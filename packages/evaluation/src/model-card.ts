@@ -155,12 +155,12 @@ function nearDuplicateLine(near: TrainingFacts['testNearDuplicates']): string | 
   return near.near / near.judged < NEAR_DUPLICATE_SHARE ? fact : `${fact} **Figures measured on that split (\`train\`'s, and this report's with \`--split test\`) likely overstate how the model does on mail worded anew**: measure on later mail or an independent file.`;
 }
 
-/** Past this share of the test rows training judged, the figures measured on its test split are said to overstate. */
+/** Past this share of the test rows long enough to judge, the figures measured on its test split are said to overstate. */
 const NEAR_DUPLICATE_SHARE = 0.5;
 
-/** `694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (...)`. */
+/** `694 of the 799 test rows long enough to judge (86.9%) share 60% or more of their word 5-grams with training rows (...)`. */
 function nearDuplicateFact(near: { near: number; judged: number }): string {
-  return `${near.near.toLocaleString('en-US')} of the ${near.judged.toLocaleString('en-US')} test rows training judged (${pct(near.near / near.judged)}) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings)`;
+  return `${near.near.toLocaleString('en-US')} of the ${near.judged.toLocaleString('en-US')} test rows long enough to judge (${pct(near.near / near.judged)}) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings)`;
 }
 
 /**
@@ -173,7 +173,7 @@ export function testNearDuplicateWarning(near: TrainingFacts['testNearDuplicates
   return `${nearDuplicateFact(near)}: the figures of this report, measured on that test split, likely overstate how the model does on mail worded anew; measure it on later mail or an independent file`;
 }
 
-/** Whether half or more of the test rows training judged were near-duplicates of its training rows. */
+/** Whether half or more of the test rows long enough to judge were near-duplicates of its training rows. */
 function manyNearDuplicates(near: TrainingFacts['testNearDuplicates']): near is NonNullable<TrainingFacts['testNearDuplicates']> {
   return near !== undefined && near.judged > 0 && near.near / near.judged >= NEAR_DUPLICATE_SHARE;
 }

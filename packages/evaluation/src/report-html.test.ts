@@ -52,11 +52,13 @@ describe('evaluationHtml', () => {
     const short = 'Its target precision is 90.0%: 15.0 points short on these emails, within what chance explains on 4 answered (two standard errors: 30.0 points).';
     expect(html).toContain(`<p class="caption" data-short-of-target="queue"><b>Below its target:</b> ${short}</p>`);
     expect(html).toContain('<th scope="col">answered at own threshold (precision)</th>');
-    expect(html).toContain('<span class="weak">&#9888; 57.1% at 75.0%, under its 90.0% target</span>');
+    // The summary says it is within chance, without the warning sign the beyond-chance shortfall below gets.
+    expect(html).toContain('<td class="n">57.1% at 75.0%, under its 90.0% target (within chance)</td>');
+    expect(html).not.toContain('&#9888; 57.1%');
     const md = evaluationMarkdown(report);
     expect(md).toContain(`**Note: below its target.** ${short}`);
     expect(md).not.toContain('Warning: below its target');
-    expect(md).toMatch(/\| queue \| 7 \| .* \| 57\.1% at 75\.0%, under its 90\.0% target \|/);
+    expect(md).toMatch(/\| queue \| 7 \| .* \| 57\.1% at 75\.0%, under its 90\.0% target \(within chance\) \|/);
     // Plain text: one sentence after its `Note:` (no second capital after a colon).
     expect(evaluationText(report)).toContain('Note: below its target precision of 90.0% by 15.0 points on these emails, within what chance explains on 4 answered (two standard errors: 30.0 points).');
     expect(evaluationText(report)).not.toMatch(/: Its target/);

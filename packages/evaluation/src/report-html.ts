@@ -156,7 +156,8 @@ export function evaluationHtml(report: EvaluationReport, pictures: readonly Pict
   const atThreshold = (t: TaskReport) => {
     const target = taskTargetPrecision(report, t);
     const text = esc(operatingCell(t, target));
-    return shortOfTarget(t, target) === undefined ? text : `<span class="weak">&#9888; ${text}</span>`;
+    // The warning sign only where the shortfall is beyond chance, as the task's section warns (else notes) it.
+    return !shortOfTargetWarned(t, target) ? text : `<span class="weak">&#9888; ${text}</span>`;
   };
   const summary = table(
     { text: "Summary: each task's figures" },

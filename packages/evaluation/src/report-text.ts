@@ -210,13 +210,15 @@ export function shortOfTargetWarned(t: TaskReport, target: number | undefined): 
 
 /**
  * The operating point as the summary tables show it: `80.8% at 90.8%`, and `, under its 95.0% target` when it falls
- * short; `none` without one (a word: a screen reader says nothing of a dash).
+ * short by more than chance explains (`shortOfTargetWarned`), `, under its 95.0% target (within chance)` when by less;
+ * `none` without one (a word: a screen reader says nothing of a dash).
  */
 export function operatingCell(t: TaskReport, target: number | undefined): string {
   const o = t.operating;
   if (!o) return NONE;
   const at = o.precision === null ? '' : ` at ${pct(o.precision)}`;
-  return `${pct(o.coverage)}${at}${shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target`}`;
+  const short = shortOfTarget(t, target) === undefined ? '' : `, under its ${pct(target ?? 0)} target${shortOfTargetWarned(t, target) ? '' : ' (within chance)'}`;
+  return `${pct(o.coverage)}${at}${short}`;
 }
 
 /** `95% interval 0.7850 to 0.8390`: the bootstrap interval of a task's macro-F1 on these emails; undefined without one. */
@@ -314,7 +316,8 @@ function guide(ks: readonly number[], bins: number, queueTask: string | undefine
  * it does on the task that routes mail, by its name; a report without routing (a predictions file) says of no task that it routes.
  */
 function thresholdMeaning(queueTask: string | undefined): string {
-  const trade = 'A higher threshold answers fewer emails, as a rule a larger share of them right';
+  const trade =
+    "The model's own threshold was chosen when it was trained, on its validation split (rows held out from training), as the one that reached its target precision there; on other emails, these included, its precision can fall short of that target: the reports say by how much, and whether more than chance explains. A higher threshold answers fewer emails, as a rule a larger share of them right";
   if (queueTask === undefined) {
     return `below its threshold a task abstains: its answer is shown but not acted on. Coverage: the share of emails a task answers without abstaining. ${trade} (precision of answered): the precision-vs-coverage chart and its table show the trade.`;
   }

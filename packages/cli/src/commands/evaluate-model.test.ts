@@ -257,7 +257,7 @@ describe('evaluate and compare with a model', () => {
     writeFileSync(manifestOf(copy), JSON.stringify({ ...manifest, training: { ...manifest.training, testNearDuplicates: near } }));
     const held = await run(['evaluate', '--model', copy, '--data', 'demo.csv', '--split', 'test', '--out', 'held', '--no-png']);
     expect(held.code, held.stderr).toBe(0);
-    const caveat = `${near.near} of the ${near.judged} test rows training judged`;
+    const caveat = `${near.near} of the ${near.judged} test rows long enough to judge`;
     const overstate = 'the figures of this report, measured on that test split, likely overstate how the model does on mail worded anew';
     expect(held.stderr).toContain(`warning: ${caveat}`);
     // Near the top: under the title, before the first task's section.

@@ -140,14 +140,14 @@ describe('registry: what the figures and the gate leave out', () => {
     const reg = createLocalRegistry({ home });
     await reg.register(artifact('m-near', all, { near: 694, judged: 799 }));
     await reg.register(artifact('m-few', all, { near: 100, judged: 799 }));
-    const said = '694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): its registered figures, measured on those test rows, likely overstate';
+    const said = '694 of the 799 test rows long enough to judge (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): its registered figures, measured on those test rows, likely overstate';
     expect(JSON.parse((await run(['registry', 'show', 'm-near'], home)).stdout).figuresWarning).toContain(said);
     expect((await run(['registry', 'approve', 'm-near'], home)).stderr).toContain(`warning: m-near: ${said}`);
     expect(JSON.parse((await run(['registry', 'show', 'm-few'], home)).stdout).figuresWarning).toBeUndefined();
     expect((await run(['registry', 'approve', 'm-few', '--no-promote'], home)).stderr).not.toContain('overstate');
     // A gate whose warnings hold the same count (compare said it of the split) says it once, among them.
     await reg.register(artifact('m-gated', all, { near: 694, judged: 799 }));
-    const caveat = 'challenger: 694 of the 799 test rows training judged (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): the figures of this report likely overstate';
+    const caveat = 'challenger: 694 of the 799 test rows long enough to judge (86.9%) share 60% or more of their word 5-grams with training rows (the same sentences with other names, amounts or greetings): the figures of this report likely overstate';
     await reg.recordGate('m-gated', { pass: true, champion: 'm-near', failed: [], thresholds: {}, at: '2026-12-01T09:00:00.000Z', warnings: [caveat] });
     const gated = (await run(['registry', 'approve', 'm-gated', '--no-promote'], home)).stderr;
     expect(gated).toContain(caveat);
