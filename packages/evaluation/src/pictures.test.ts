@@ -140,6 +140,13 @@ describe('pictures', () => {
     // The first place (right, below) would sit right under a point 17 px below: the next is taken.
     expect(placeLabel(100, 100, 30, [], bounds, [{ x: 100, y: 100 }, { x: 120, y: 118 }])).toEqual({ x: 107, y: 92, anchor: 'start' });
     expect(placeLabel(100, 100, 30, [], bounds)).toEqual({ x: 107, y: 117, anchor: 'start' });
+    // QA: `t=0.7` under-left of its point sat right under the t=0.8 point (31 px left of it, 13 px up): its edge is
+    // nearer its own point, its middle nearer the other's. With byMiddle no place is left here: named under the chart.
+    const crowded = [{ x: 100, y: 100 }, { x: 69, y: 87 }];
+    const taken = [{ x0: 105, y0: 80, x1: 160, y1: 125 }];
+    expect(placeLabel(100, 100, 40, taken, bounds, crowded)).toEqual({ x: 93, y: 117, anchor: 'end' });
+    expect(placeLabel(100, 100, 40, taken, bounds, crowded, true)).toBeUndefined();
+    expect(placeLabel(100, 100, 40, taken, bounds, [{ x: 100, y: 100 }], true)).toEqual({ x: 93, y: 117, anchor: 'end' });
   });
 
   it('keeps the legend inside the picture for a matrix of two labels', () => {

@@ -135,8 +135,8 @@ function distanceTo(box: Box, x: number, y: number): number {
 /**
  * A place for a label of `width` next to its point (cx, cy): the first of a few positions around it that
  * stays inside `bounds`, clear of every box in `taken` (other labels, the points themselves, a target line),
- * and no nearer any of the `others` points than its own (a label closer to another point reads as that
- * point's). Undefined when none is: the caller says which points went unlabelled, as a label moved further
+ * and no nearer any of the `others` points than its own, by its edge (and, `byMiddle`, by its middle: a label
+ * closer to another point reads as that point's). Undefined when none is: the caller says which points went unlabelled, as a label moved further
  * off reads as another point's.
  */
 export function placeLabel(
@@ -146,6 +146,7 @@ export function placeLabel(
   taken: readonly Box[],
   bounds: Box,
   others: ReadonlyArray<{ x: number; y: number }> = [],
+  byMiddle = false,
 ): { x: number; y: number; anchor: 'start' | 'end' } | undefined {
   const candidates: Array<[number, number, 'start' | 'end']> = [
     [cx + 7, cy + 17, 'start'],
@@ -161,6 +162,14 @@ export function placeLabel(
     if (taken.some((t) => overlaps(t, box))) continue;
     const own = distanceTo(box, cx, cy);
     if (others.some((p) => (p.x !== cx || p.y !== cy) && distanceTo(box, p.x, p.y) < own)) continue;
+    // A short label (`byMiddle`) may not have its middle nearer another point either: `t=0.7` under-left of its point
+    // and right under another's reads as the other's. (A long one's middle is far from its point wherever it goes.)
+    if (byMiddle) {
+      const mx = (box.x0 + box.x1) / 2;
+      const my = (box.y0 + box.y1) / 2;
+      const ownMiddle = Math.hypot(mx - cx, my - cy);
+      if (others.some((p) => (p.x !== cx || p.y !== cy) && Math.hypot(mx - p.x, my - p.y) < ownMiddle)) continue;
+    }
     return { x, y, anchor };
   }
   return undefined;
@@ -231,9 +240,9 @@ export function coverageCurveSvg(
   const taken: Box[] = shown.map((g) => dot(X(g.coverage), Y(g.precision), 5));
   // A label on the dashed target line hides it: the line is kept clear.
   if (target !== undefined && !empty) taken.push({ x0: frame.x, x1: frame.x + frame.w, y0: Y(target) - 1, y1: Y(target) + 1 });
-  const label = (cx: number, cy: number, text: string, colour: string): boolean => {
+  const label = (cx: number, cy: number, text: string, colour: string, byMiddle = false): boolean => {
     const w = textWidth(text, 12, true);
-    const at = placeLabel(cx, cy, w, taken, bounds, points);
+    const at = placeLabel(cx, cy, w, taken, bounds, points, byMiddle);
     if (!at) return false;
     taken.push({ x0: at.anchor === 'start' ? at.x : at.x - w, x1: at.anchor === 'start' ? at.x + w : at.x, y0: at.y - 12, y1: at.y + 3 });
     parts.push(`<text x="${r2(at.x)}" y="${r2(at.y)}" font-size="12" font-weight="bold" text-anchor="${at.anchor}" fill="${colour}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(text)}</text>`);
@@ -255,7 +264,7 @@ export function coverageCurveSvg(
   const unlabelled: string[] = [];
   for (const g of shown) {
     const text = `t=${g.thresholds.map(thresholdText).join(', ')}`;
-    if (!label(X(g.coverage), Y(g.precision), text, '#a04000')) unlabelled.push(text);
+    if (!label(X(g.coverage), Y(g.precision), text, '#a04000', true)) unlabelled.push(text);
   }
   // Under the axes: the key to the markers, and the points whose label found no room beside them.
   let y = frame.y + frame.h + 66;
