@@ -42,6 +42,11 @@ describe('bad rows message', () => {
     // Over half: the config the rows are read with is named.
     expect(badRowsMessage({ rows: 6, read: 10, problems, hints: 'config', configFile: 'crm.json' })).toMatch(/\(6 of the 10 rows read are bad, so leaving them out would keep 4: the config does not fit this export; fix crm\.json \(or the export\)\)$/);
     expect(badRowsMessage({ rows: 5, read: 10, problems, hints: 'config' })).toContain('--on-bad-row skip');
+    // Rows whose field count is not their own header's: no config setting reads them, so the export is what to fix.
+    const counts = [2, 3].map((line) => `a.csv:${line}: 13 fields, the header has 11 (the last 2 are empty: a delimiter at the end of the line, which the header line lacks?)`);
+    expect(badRowsMessage({ rows: 2, read: 2, problems: counts, hints: 'config', configFile: 'crm.json' })).toMatch(
+      /\(all 2 rows read are bad, so leaving them out would leave no row: the rows do not match the file's own header line, which no config setting changes; fix the export \(or its header\)\)$/,
+    );
   });
 
   it('groups the rows of each shared hint, labels of another language included, and leaves a parenthesis inside a value alone', () => {

@@ -39,11 +39,16 @@ function skipHow(hints: Hints): string {
   return `set "onBadRow": "skip" in the config${hints === 'job' ? '' : ' or pass --on-bad-row skip'} to train without them`;
 }
 
+/** A CSV row's problem of its field count against its header's (`export.csv:2: 13 fields, the header has 11 (...)`). */
+const FIELD_COUNT = /:\d+: \d+ fields?, the header has \d+ \(/;
+
 /** Most rows are bad: the config reads the export otherwise than it is written (a date order, labels of another language). */
 function configMisfits(bad: BadRows): string {
   const left = bad.read - bad.rows;
   const share = bad.rows === bad.read ? `all ${bad.read} rows read are bad` : `${bad.rows} of the ${bad.read} rows read are bad`;
   const skipped = `leaving them out would ${left === 0 ? 'leave no row' : `keep ${left}`}`;
+  // Rows of another number of fields than the file's own header: no setting of the config reads them otherwise.
+  if (bad.problems.every((p) => FIELD_COUNT.test(p))) return `${share}, so ${skipped}: the rows do not match the file's own header line, which no config setting changes; fix the export (or its header)`;
   if (bad.hints === 'flags') {
     const how = bad.configFile === undefined ? 'pass --config with a training config that reads it' : `fix ${bad.configFile}`;
     return `${share}, so ${skipped}: the config they are read with does not fit this export; ${how}, or fix the export`;

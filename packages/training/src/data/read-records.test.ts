@@ -120,6 +120,10 @@ describe('CSV line numbers', () => {
       expect.stringMatching(/trailing\.csv:3: 5 fields, the header has 3 \(the last 2 are empty: a delimiter/),
       expect.stringMatching(/trailing\.csv:4: 4 fields, the header has 3 \(an unquoted delimiter in a value\?\)$/),
     ]);
+    // QA: a well-quoted value over several lines in such a row was said to run on "inside a quoted value (a quote not closed?)".
+    const multiline = await readSourceFile(file('trailing-multiline.csv', 'id,body,queue\n1,"Hallo,\nbitte Depot übertragen.\nGrüße",orders,,\n'), 'csv');
+    expect(multiline.problems?.map((p) => p.problem)).toEqual(['trailing-multiline.csv:2: 5 fields, the header has 3 (the last 2 are empty: a delimiter at the end of the line, which the header line lacks?)'].map((m) => expect.stringContaining(m)));
+    expect(multiline.problems?.[0].problem).not.toContain('runs on');
   });
 
   it('reads doubled quotes, quotes closing a value at a line end, and a bare quote in an unquoted value as before', async () => {

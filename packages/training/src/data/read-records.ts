@@ -414,7 +414,9 @@ function parseCsv(file: string, fileText: string, configured: string, hints: Hin
       // A row cut off inside a quoted value (`1,Subject,"Hallo`) runs on into the rows after it: say so, not only
       // the field count, whose usual causes would not explain the rows that went with it.
       const end = lastLine(parsed[r].raw, starts[r]);
-      const ranOn = end > starts[r] ? `; the row runs on to line ${end} inside a quoted value (a quote not closed, or not doubled?), taking in any rows up to there` : '';
+      // A row whose only extra fields are empty ones at its end (`...,tax,,`) ended where its quoted values closed:
+      // its line breaks are a value's own, not a quote left open.
+      const ranOn = end > starts[r] && !emptyFieldsPast(record, header.length) ? `; the row runs on to line ${end} inside a quoted value (a quote not closed, or not doubled?), taking in any rows up to there` : '';
       problems.push({ line: starts[r], problem: `${file}:${starts[r]}: ${fieldCount(record, header.length)}${ranOn}` });
       ranInto(r);
       continue;
@@ -656,12 +658,15 @@ function occurrences(text: string, ch: string): number {
   return n;
 }
 
+/** Whether a row has more fields than the header, all empty: it ends with a delimiter that the header line does not (an exporter's habit). */
+function emptyFieldsPast(record: readonly string[], header: number): boolean {
+  return record.length > header && record.slice(header).every((value) => value.trim() === '');
+}
+
 /** `3 fields, the header has 4`, with the usual cause. */
 function fieldCount(record: readonly string[], header: number): string {
   const n = record.length;
-  // Empty fields past the header's end: the row ends with a delimiter that the header line does not (an exporter's habit).
-  const trailing = n > header && record.slice(header).every((value) => value.trim() === '');
-  const cause = trailing
+  const cause = emptyFieldsPast(record, header)
     ? `the last ${n - header === 1 ? 'is' : `${n - header} are`} empty: a delimiter at the end of the line, which the header line lacks?`
     : n > header ? 'an unquoted delimiter in a value?' : 'a line break in an unquoted value, or a missing delimiter?';
   return `${n} field${n === 1 ? '' : 's'}, the header has ${header} (${cause})`;
