@@ -14,6 +14,7 @@ import { noShiftedTimes, readReceivedTime, shiftedTimesNote, type ShiftedTimes }
 import { quotedCell } from './quoted-cell.js';
 import { createPersonalLabelCheck, personalLabelProblem } from './personal-label.js';
 import { countPlaceholder, placeholderLabel, placeholderWarnings, type PlaceholderCounts } from './placeholder-labels.js';
+import { doubleEncodedWarning, looksDoubleEncoded, type DoubleEncodedRows } from './double-encoded.js';
 import { noUsableRowsMessage } from './no-usable-rows.js';
 import { dateHint, missingDay } from './date-hint.js';
 import { duplicateRowWarnings, type WrittenLabel } from './duplicate-rows.js';
@@ -248,6 +249,8 @@ interface RowTally {
   fixedTasks: ReadonlySet<string>;
   /** Label cells holding a placeholder for no value (`placeholderLabel`), per task: read as empty, then warned of. */
   placeholders: PlaceholderCounts;
+  /** Rows whose text reads as encoded twice (`looksDoubleEncoded`), warned of. */
+  doubleEncoded: DoubleEncodedRows;
 }
 
 function readRow(record: SourceRecord, config: TrainingConfig, problems: string[], tally: RowTally, needsTime = false): PendingRow | undefined {
@@ -275,6 +278,10 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
     else email.receivedAt = new Date(t).toISOString();
   } else if (needsTime && c.receivedAt !== undefined) {
     problems.push(`${cellLocation(record, c.receivedAt)}: no received time (a time split needs every row's: fill it in, or use a stratified split)`);
+  }
+  if (looksDoubleEncoded(email)) {
+    tally.doubleEncoded.rows += 1;
+    if (tally.doubleEncoded.at.length < MAX_LISTED) tally.doubleEncoded.at.push(`${record.file}:${record.line}`);
   }
   const tooLong = oversizedText(email);
   if (tooLong !== undefined) {
@@ -525,6 +532,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     personalData: createPersonalLabelCheck(),
     fixedTasks: new Set(config.tasks.flatMap((task) => (ownValue(options.fixedLabels, task.name) === undefined ? [] : [task.name]))),
     placeholders: new Map(),
+    doubleEncoded: { rows: 0, at: [] },
   };
   // Rows whose text holds the two characters `\n`, counted only where the config reads them as they are.
   let literalNewlineRows = 0;
@@ -706,7 +714,7 @@ export async function loadDataset(paths: string | readonly string[], config: Tra
     superseded,
     notes: [shiftedTimesNote(tally.shiftedTimes, config.timeZone)].filter((line) => line !== undefined),
     // Lookalike labels before the taxonomy lines, which say the rarer spellings merged into `other`.
-    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), ...placeholderWarnings(tally.placeholders), ...unused, ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
+    warnings: [...nearKeyWarnings(nearKeys), literalNewlinesWarning(literalNewlineRows, read, hints, options.configFile), doubleEncodedWarning(tally.doubleEncoded, read), ...placeholderWarnings(tally.placeholders), ...unused, ...lookalikeWarnings, ...duplicates].filter((line) => line !== undefined),
   };
 }
 
