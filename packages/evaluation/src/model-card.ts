@@ -275,10 +275,18 @@ export function modelCardMarkdown(report: EvaluationReport, options: ModelCardOp
     const changes = options.training?.labelChanges?.[t.task];
     if (changes) lines.push(...labelChangeLines(changes, t.task === report.routing?.queueTask));
   }
-  lines.push('', '## Metrics', '', '| task | examples | accuracy | macro-F1 | weighted F1 | ECE |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  // The baseline: always the task's most common label, the floor the figures stand on (`TaskReport.majority`).
+  lines.push(
+    '',
+    '## Metrics',
+    '',
+    '| task | examples | accuracy | macro-F1 | weighted F1 | ECE | baseline accuracy / macro-F1 (always its most common label) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const t of report.tasks) {
     const m = t.metrics;
-    lines.push(`| ${cell(t.task)} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} |`);
+    const baseline = t.majority === undefined ? '–' : `${f(t.majority.accuracy)} / ${f(t.majority.macroF1)}`;
+    lines.push(`| ${cell(t.task)} | ${m.n} | ${f(m.accuracy)} | ${f(m.macro.f1)} | ${f(m.weighted.f1)} | ${t.calibration ? f(t.calibration.ece) : '–'} | ${baseline} |`);
   }
   lines.push('', `All tasks right on ${pct(report.exactMatch)} of the emails with a label.`, '');
   const operating = report.tasks.filter((t) => t.operating);
