@@ -117,4 +117,20 @@ describe('the docs page', () => {
     expect(ops.innerHTML).toContain('<code>force</code> (query, one of true, false)');
     expect(ops.innerHTML).toContain('<code>id</code> (query)');
   });
+  it('says the scope each operation needs, and gives every schema a heading of its own, listed and linked from where it is named', async () => {
+    const { ops, doc } = await renderedDocs();
+    const section = (name: string) => [...ops.innerHTML.matchAll(/<section class="op">([\s\S]*?)<\/section>/g)].map((m) => m[1]).find((s) => textOf(/<h2>.*?<\/h2>/.exec(s)?.[0] ?? '') === name) ?? '';
+    expect(section('POST /v1/classify')).toContain('<p>Needs an API key with the scope <code>classify</code>.</p>');
+    expect(section('POST /v1/feedback')).toContain('<p>Needs an API key with the scope <code>feedback</code>.</p>');
+    expect(section('GET /healthz')).not.toContain('Needs an API key');
+    const names = Object.keys((doc.components as { schemas: Record<string, unknown> }).schemas);
+    expect(names.length).toBeGreaterThan(3);
+    const schemas = ops.innerHTML.slice(ops.innerHTML.indexOf('<h2>Schemas</h2>'));
+    expect([...schemas.matchAll(/<h3>([^<]*)<\/h3>/g)].map((m) => m[1])).toEqual(names);
+    for (const n of names) expect(schemas).toContain(`<li><a href="#schema-${n}">${n}</a></li>`);
+    // A $ref in an operation's request body links to the schema's section.
+    const ref = /<a href="#(schema-[^"]+)">#\/components\/schemas\/[^<]+<\/a>/.exec(section('POST /v1/classify'));
+    expect(ref).not.toBeNull();
+    expect(schemas).toContain(`<section id="${ref?.[1]}">`);
+  });
 });

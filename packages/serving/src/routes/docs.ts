@@ -31,6 +31,10 @@ details summary{cursor:pointer;color:#57606a}
 <p id="status" role="status" aria-live="polite">Loading…</p><div id="ops" aria-busy="true"></div></main>
 <script>
 const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
+const anchor = (name) => 'schema-' + String(name).replace(/[^A-Za-z0-9_-]/g, '_');
+// A schema named in escaped JSON ("$ref": "#/components/schemas/Email") links to its section below.
+const linked = (html) => html.replace(/#\\/components\\/schemas\\/([A-Za-z0-9_.-]+)/g, (ref, name) => '<a href="#' + anchor(name) + '">' + ref + '</a>');
+const scopesOf = (op) => [...new Set((op.security || []).flatMap((s) => Object.values(s).flat()))];
 const list = document.getElementById('ops');
 const statusLine = document.getElementById('status');
 fetch('openapi.json').then((r) => r.json()).then((doc) => {
@@ -44,15 +48,20 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
         + (p.schema && p.schema.default !== undefined ? ', default ' + esc(typeof p.schema.default === 'string' ? p.schema.default : JSON.stringify(p.schema.default)) : '')
         + (p.schema && p.schema.enum ? ', one of ' + esc(p.schema.enum.join(', ')) : '') + ')'
         + (p.description ? ': ' + esc(p.description) : '') + '</li>').join('');
+      const scopes = scopesOf(op);
+      const key = (op.security || []).length === 0 ? '' : '<p>Needs an API key' + (scopes.length > 0 ? ' with the scope ' + scopes.map((x) => '<code>' + esc(x) + '</code>').join(' or ') : '') + '.</p>';
       out.push('<section class="op"><h2><span class="m ' + esc(method) + '">' + esc(method.toUpperCase()) + '</span> <code>' + esc(path) + '</code></h2>'
-        + '<p>' + esc(op.summary || '') + '</p>'
+        + '<p>' + esc(op.summary || '') + '</p>' + key
         + (params ? '<p>Parameters:</p><ul>' + params + '</ul>' : '')
-        + (body ? '<details><summary>request body<span class="vh"> of ' + name + '</span></summary><pre>' + esc(body) + '</pre></details>' : '')
+        + (body ? '<details><summary>request body<span class="vh"> of ' + name + '</span></summary><pre>' + linked(esc(body)) + '</pre></details>' : '')
         + '<details><summary>responses<span class="vh"> of ' + name + '</span></summary><pre>' + esc(res) + '</pre></details></section>');
     }
   }
   const count = out.length;
-  out.push('<section><h2>Schemas</h2><pre>' + esc(JSON.stringify((doc.components || {}).schemas || {}, null, 2)) + '</pre></section>');
+  // One heading per schema (a screen reader jumps between them), listed first, each linked from where it is named.
+  const schemas = Object.entries((doc.components || {}).schemas || {});
+  out.push('<section><h2>Schemas</h2><ul>' + schemas.map(([n]) => '<li><a href="#' + anchor(n) + '">' + esc(n) + '</a></li>').join('') + '</ul>'
+    + schemas.map(([n, schema]) => '<section id="' + anchor(n) + '"><h3>' + esc(n) + '</h3><pre>' + linked(esc(JSON.stringify(schema, null, 2))) + '</pre></section>').join('') + '</section>');
   list.innerHTML = out.join('');
   statusLine.textContent = 'Loaded ' + count + ' operations.';
 }).catch((e) => { statusLine.textContent = 'Could not load /openapi.json: ' + e; }).finally(() => { list.removeAttribute('aria-busy'); });
