@@ -1,5 +1,4 @@
 import type { TaskConfig } from '../config.js';
-import { readLabel } from '../taxonomy.js';
 
 /**
  * What exports write for a cell that holds nothing: pandas (`nan`, `NaN`, `<NA>`, `NaT`), SQL dumps (`NULL`, `null`,
@@ -15,7 +14,8 @@ const PLACEHOLDERS: ReadonlySet<string> = new Set(['nan', 'NaN', 'NAN', '<NA>', 
  */
 export function placeholderLabel(task: Pick<TaskConfig, 'labels' | 'retired' | 'aliases'>, cell: string | null | undefined): string | undefined {
   if (cell === null || cell === undefined) return undefined;
-  const value = readLabel(cell);
+  // Every placeholder is ASCII: the cell trimmed is enough to tell one (a label pays no normalising for it).
+  const value = cell.trim();
   if (!PLACEHOLDERS.has(value)) return undefined;
   if (task.labels?.includes(value) || task.retired.includes(value) || Object.hasOwn(task.aliases, value)) return undefined;
   return value;
