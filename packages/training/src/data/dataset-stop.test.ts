@@ -8,7 +8,8 @@ const { file } = tempFiles('mailroute-dataset-stop-');
 const config = parseTrainingConfig({ columns: { id: 'id', subject: 'subject', body: 'body' }, tasks: [{ name: 'queue', labels: ['payments', 'tax'] }], split: { kind: 'stratified', on: 'queue' } });
 
 describe('loadDataset stopped', () => {
-  it('hears an abort (a Ctrl-C) while its records are checked, after the file is read', async () => {
+  // Two loads of 40,000 rows: 3 s on a machine other work shares, over vitest's 5 s default when it is busier.
+  it('hears an abort (a Ctrl-C) while its records are checked, after the file is read', { timeout: 20_000 }, async () => {
     // Enough rows that checking them takes well over the 50 ms between the event loop's turns.
     const rows = Array.from({ length: 40_000 }, (_, i) => `${i},Betreff ${i},Bitte die Überweisung Nummer ${i} prüfen,${i % 2 ? 'tax' : 'payments'}`);
     const csv = file('many.csv', `id,subject,body,queue\n${rows.join('\n')}\n`);
