@@ -221,6 +221,14 @@ describe('IAM contract: the SDK commands each Lambda sends are allowed by its ro
     expect(allowsOn(policy, 's3:GetObject', `${bucketArn}/training-output/other/model.bin`)).toBe(false);
     expect(allowsOn(policy, 's3:PutObject', `${bucketArn}/training-output/retrain/x`)).toBe(false);
     expect(allowsOn(policy, 'sagemaker:CreateModelPackage', `${sm}:model-package/other/1`)).toBe(false);
+    // Only as awaiting approval: a package created Approved would deploy with no person deciding.
+    const create = (status?: string) => allowsRequest(policy, 'sagemaker:CreateModelPackage', `${sm}:model-package-group/g`, status === undefined ? {} : { 'sagemaker:ModelApprovalStatus': status });
+    expect([create('PendingManualApproval'), create('Approved'), create('Rejected'), create()]).toEqual([true, false, false, false]);
+    // Its own model folder, not the champion pointer, its history or the records beside them, which approvals write.
+    for (const key of ['models/champion.json', 'models/champion-history.json', 'models/ngram-bag-20260301-abc.gate.json']) {
+      expect(allowsOn(policy, 's3:PutObject', `${bucketArn}/${key}`), key).toBe(false);
+      expect(allowsOn(policy, 's3:DeleteObject', `${bucketArn}/${key}`), key).toBe(false);
+    }
     expect(missingActions(['UpdateModelPackageCommand'], policy)).toEqual(['UpdateModelPackageCommand needs sagemaker:UpdateModelPackage']);
   });
 

@@ -89,14 +89,20 @@ export function registerLambdaPolicy(input: {
     // The listing also lets a missing manifest read back as NoSuchKey (see readOptionalObjects).
     ...readOptionalObjects('ReadModels', bucket, input.modelsPrefix),
     { Sid: 'ReadTrainingOutput', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucket}/${input.trainingOutputPrefix}*` },
-    { Sid: 'WriteModels', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/${input.modelsPrefix}*` },
+    // A model's own folder only (`models/<id>/...`): not the champion pointer, its history or the gate and decision
+    // records beside them (`models/champion.json`, ...), which approvals write.
+    { Sid: 'WriteModels', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/${input.modelsPrefix}*/*` },
     useKey(input.kmsKeyArn),
     {
+      // Registered only as awaiting a person's approval: a package created Approved would be deployed by the deployer
+      // with no one deciding, so IAM refuses one, whatever the code asks (sagemaker:ModelApprovalStatus of the request).
       Sid: 'RegisterModelPackages',
       Effect: 'Allow',
-      Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage'],
+      Action: 'sagemaker:CreateModelPackage',
       Resource: [`${sm}:model-package/${input.modelPackageGroupName}/*`, `${sm}:model-package-group/${input.modelPackageGroupName}`],
+      Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } },
     },
+    { Sid: 'DescribeModelPackages', Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: `${sm}:model-package/${input.modelPackageGroupName}/*` },
     // The duplicate check and the search after a failed create list the group; List actions take no resource.
     { Sid: 'ListGroupPackages', Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' },
     logsTo([input.logGroupArn]),

@@ -87,7 +87,9 @@ export function expectRetrainingPipeline(graph: readonly RecordedResource[], con
   });
   const registerPolicy = policyStatements(inputs(T.rolePolicy, 'retraining-pipeline-register-policy').policy);
   const bucketArn = mockArn('artifacts-bucket');
-  expect(registerPolicy.find((s) => s.Sid === 'WriteModels')?.Resource).toBe(`${bucketArn}/models/*`);
+  // A model's own folder (models/<id>/...), not models/champion.json and the records beside it.
+  expect(registerPolicy.find((s) => s.Sid === 'WriteModels')?.Resource).toBe(`${bucketArn}/models/*/*`);
+  expect(registerPolicy.find((s) => s.Sid === 'RegisterModelPackages')?.Condition).toEqual({ StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } });
   expect(registerPolicy.find((s) => s.Sid === 'ReadTrainingOutput')?.Resource).toBe(`${bucketArn}/training-output/retrain/*`);
   expect(inputs(T.logGroup, 'retraining-pipeline-register-logs').name).toBe(`/aws/lambda/mailroute-${stack}-register`);
 }
