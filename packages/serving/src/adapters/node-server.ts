@@ -53,6 +53,9 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
+/** Headers a reverse proxy adds to what it relays (nginx, HAProxy, Apache, Envoy, cloud load balancers), lower-cased as Node gives them. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'] as const;
+
 /** The host of a Host header (`127.0.0.1:8080`, `[::1]:8080`, `localhost`), without its port. */
 function hostOfHeader(host: string): string {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
@@ -77,6 +80,10 @@ function hostOfOrigin(origin: string): string {
  */
 export function notFromLoopback(headers: IncomingHttpHeaders): string | undefined {
   const { host, origin } = headers;
+  // A reverse proxy on this machine (nginx's proxy_pass to 127.0.0.1 sends a loopback Host) relays every client of
+  // the network: what it adds to the request says so, and such a request is no local client's.
+  const relayed = PROXY_HEADERS.find((name) => headers[name] !== undefined);
+  if (relayed !== undefined) return `it came through a proxy (its ${relayed} header), which relays clients of other machines`;
   // An empty Host (`Host:` with no value) names no host at all: said so, not as "names " and nothing.
   if (host !== undefined && !isLoopback(hostOfHeader(host))) return host.trim() === '' ? 'its Host header is empty' : `its Host header names ${host.slice(0, 80)}`;
   if (origin !== undefined && !isLoopback(hostOfOrigin(origin))) return `it comes from the web page of ${origin.slice(0, 80)}`;
