@@ -2,6 +2,7 @@
  * Serving errors: one small class per failure with a stable `code` and the HTTP status it maps to.
  * `app.onError` turns any of them into `application/problem+json` in one place.
  */
+import { maskedIssues } from './http/validation-detail.js';
 /**
  * The `code` of every problem document the HTTP API answers with, here and behind the AWS Lambda: the one
  * list the OpenAPI document's `Problem.code` enum is made from, and the type of every `ServingError`'s code.
@@ -82,7 +83,8 @@ export class ValidationError extends ServingError {
   readonly code = 'REQUEST_INVALID';
   readonly status = 400;
   constructor(message: string, issues: IssuePath[]) {
-    super(message, { issues });
+    // A key of the request an issue's message quotes is masked, as in the detail: CRMs and proxies log error bodies.
+    super(message, { issues: maskedIssues(issues) });
   }
 }
 

@@ -21,6 +21,14 @@ function maskedKeys(issue: IssuePath): { path: (string | number)[]; message: str
   return { path, message };
 }
 
+/**
+ * The issues as a problem's `issues` gives them: each message with the keys of its path masked as the detail masks them
+ * (`metadata.Kunde [NAME] is an object`), the path as sent (a client matches it to its request).
+ */
+export function maskedIssues(issues: readonly IssuePath[]): IssuePath[] {
+  return issues.map((issue) => ({ ...issue, message: maskedKeys(issue).message }));
+}
+
 /** One issue in words: its path, then its message (the path left out when the message starts with its name already). */
 function issueText(issue: IssuePath): string {
   const masked = maskedKeys(issue);

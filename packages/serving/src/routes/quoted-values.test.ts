@@ -45,6 +45,19 @@ describe('values quoted back to the client', () => {
     expect(none.detail).toBe('Nothing to record: "Frau [NAME] [PHONE]": not one of the model\'s tasks (queue, topic).');
   });
 
+  it("masks a key of the request in each issue's message as in the detail, the issue's path kept as sent (QA: issues[].message repeated an IBAN the detail masked)", async () => {
+    const { app } = await build();
+    const key = `Kunde Reinhold Spargelmann IBAN ${IBAN.replaceAll(' ', '')}`;
+    const res = await app.request('/v1/classify', jsonRequest({ emails: [{ id: 'm1', subject: 'x', metadata: { [key]: { x: 1 } } }] }));
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.issues[0].path).toEqual(['emails', 0, 'metadata', key]);
+    const masked = 'metadata.Kunde Reinhold Spargelmann IBAN [IBAN] is an object';
+    expect(body.issues[0].message).toBe(`metadata values must be a string, number, boolean or null; ${masked}`);
+    expect(body.detail).toContain(masked);
+    expect(JSON.stringify(body.issues[0].message)).not.toContain('DE21');
+  });
+
   it('masks unknown field names and query parameters in warnings and in a 400 detail', async () => {
     const { app } = await build();
     const email = { id: 'crm-10', body: 'invoice', 'Herr Reinhold Spargelmann': 'x' };
