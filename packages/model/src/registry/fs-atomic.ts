@@ -30,20 +30,28 @@ export async function fsyncDir(dir: string): Promise<void> {
  * read-only file system (or without permission), as if a parent were missing. Then the first missing folder is made
  * alone, which fails with the real cause (EROFS, EACCES).
  */
-export async function makeDirectory(dir: string, make: typeof mkdir = mkdir): Promise<void> {
+export async function makeDirectory(dir: string, make: typeof mkdir = mkdir, mode?: number): Promise<void> {
+  // `mode`: what the folders made get (a home: 0o700); one that exists keeps its own.
+  const options = mode === undefined ? {} : { mode };
   try {
-    await make(dir, { recursive: true });
+    await make(dir, { recursive: true, ...options });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     let first = path.resolve(dir);
     while (path.dirname(first) !== first && !(await exists(path.dirname(first)))) first = path.dirname(first);
     // Fails with the real cause; where it does not (a parent made meanwhile), the whole path is tried again.
-    await make(first).catch((cause: NodeJS.ErrnoException) => {
+    await make(first, options).catch((cause: NodeJS.ErrnoException) => {
       if (cause.code !== 'EEXIST') throw cause;
     });
-    await make(dir, { recursive: true });
+    await make(dir, { recursive: true, ...options });
   }
 }
+
+/**
+ * The mode of a home mailroute makes (`MAILROUTE_HOME`): its owner's alone, whatever the umask. It holds the models
+ * (and a filter of their training texts), runs, predictions and feedback; a home that exists keeps its own mode.
+ */
+export const HOME_MODE = 0o700;
 
 const exists = (p: string): Promise<boolean> =>
   stat(p).then(

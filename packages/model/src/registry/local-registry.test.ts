@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,22 @@ function visibleModels(home: string): string[] {
 }
 
 describe('LocalModelRegistry', () => {
+  it.skipIf(process.platform === 'win32')("makes a new home its owner's alone (0700) whatever the umask, and leaves the mode of one that exists (QA: registry files 0644 under a 0755 home)", async () => {
+    const root = tmp();
+    const old = process.umask(0o022);
+    try {
+      const home = path.join(root, 'new', 'home');
+      await createLocalRegistry({ home }).register(artifact('m-home'));
+      expect(statSync(home).mode & 0o777).toBe(0o700);
+      const existing = path.join(root, 'existing');
+      mkdirSync(existing, { mode: 0o755 });
+      await createLocalRegistry({ home: existing }).register(artifact('m-home-2'));
+      expect(statSync(existing).mode & 0o777).toBe(0o755);
+    } finally {
+      process.umask(old);
+    }
+  });
+
   it('takes a model back out of models/ when the index write fails after it was moved there (a full disk)', async () => {
     const home = tmp();
     await createLocalRegistry({ home }).register(artifact('m-first'));

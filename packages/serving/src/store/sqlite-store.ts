@@ -412,7 +412,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let identity: string | undefined;
   try {
     if (options.file !== ':memory:') {
-      mkdirSync(path.dirname(options.file), { recursive: true });
+      // A folder made for the database (a new home) is its owner's alone, as the registry makes a home.
+      mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
       createOwnerOnly(options.file);
       refuseUnwritable(options.file);
     }
