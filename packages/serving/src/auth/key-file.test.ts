@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,33 @@ describe('API key file', () => {
     expect(() => revokeApiKey(file, 'crm')).toThrow(said);
     expect(readFileSync(file, 'utf8')).toBe(text);
     expect(statSync(file).mode & 0o777).toBe(0o666);
+  });
+});
+
+describe('who else could change a key file', () => {
+  it.skipIf(process.platform === 'win32')("refuses one another account owns (not root), and one in a folder every user may write that is not sticky (QA: a 0600 file owned by nobody was taken)", () => {
+    const file = path.join(dir, 'owned.json');
+    addApiKey(file, 'crm', ['classify']);
+    // Root's own files are fine for anyone: run as root (a container), the file is given to another account first.
+    if (process.getuid?.() === 0) chownSync(file, 4242, 4242);
+    const owner = statSync(file).uid;
+    const mine = process.getuid?.() ?? owner;
+    // As a server of another account reads it: refused.
+    expect(() => checkKeyFilePermissions(file, 'linux', owner + 1)).toThrow(`API key file ${file} is owned by another account (uid ${owner}; this server runs as uid ${owner + 1})`);
+    expect(() => checkKeyFilePermissions(file, 'linux', owner)).not.toThrow();
+    const open = path.join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    const inOpen = path.join(open, 'keys.json');
+    addApiKey(path.join(dir, 'moved.json'), 'crm', ['classify']);
+    writeFileSync(inOpen, readFileSync(path.join(dir, 'moved.json')), { mode: 0o600 });
+    expect(() => checkKeyFilePermissions(inOpen, 'linux', mine)).toThrow(`API key file ${inOpen} is in a folder every user can write (mode 777)`);
+    // Sticky (as /tmp is): only the file's owner may replace it there.
+    chmodSync(open, 0o1777);
+    expect(() => checkKeyFilePermissions(inOpen, 'linux', mine)).not.toThrow();
+    // A folder its group may write (a private group per user, umask 002) is left alone.
+    chmodSync(open, 0o775);
+    expect(() => checkKeyFilePermissions(inOpen, 'linux', mine)).not.toThrow();
   });
 });
 

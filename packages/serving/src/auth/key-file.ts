@@ -35,10 +35,28 @@ export function readKeyFile(file: string): ApiKeyFile {
  * nothing on Windows (`platform` win32): not checked there. A file that is not there, or is no file, is left to
  * the reading to say.
  */
-export function checkKeyFilePermissions(file: string, platform: NodeJS.Platform = process.platform): void {
+export function checkKeyFilePermissions(file: string, platform: NodeJS.Platform = process.platform, uid: number | undefined = process.getuid?.()): void {
   if (platform === 'win32') return;
   const stat = statSync(file, { throwIfNoEntry: false });
-  if (stat === undefined || !stat.isFile() || (stat.mode & 0o022) === 0) return;
+  if (stat === undefined || !stat.isFile()) return;
+  // Owned by another account (not root, whose files only root changes): that account could add a key of its own.
+  if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) {
+    throw new ServingConfigError(
+      `API key file ${file} is owned by another account (uid ${stat.uid}; this server runs as uid ${uid}), which could add a key of its own: make it this account's (chown) or root's, writable by its owner only (chmod 600 ${file}), and check that it holds only your keys.`,
+      { file },
+    );
+  }
+  // In a folder every user may write (but a sticky one, such as /tmp, where only its owner may replace it): anyone could
+  // put another file in its place. (A folder its group may write is left alone: with a private group per user, the usual
+  // umask 002 makes every folder so.)
+  const folder = statSync(path.dirname(file), { throwIfNoEntry: false });
+  if (folder !== undefined && (folder.mode & 0o002) !== 0 && (folder.mode & 0o1000) === 0) {
+    throw new ServingConfigError(
+      `API key file ${file} is in a folder every user can write (mode ${(folder.mode & 0o777).toString(8)}), so anyone could replace it with a file holding a key of their own: keep it in a folder only its owner writes (chmod 700 ${path.dirname(file)}).`,
+      { file },
+    );
+  }
+  if ((stat.mode & 0o022) === 0) return;
   const who = [stat.mode & 0o020 && 'its group', stat.mode & 0o002 && 'every user'].filter(Boolean).join(' and ');
   throw new ServingConfigError(
     `API key file ${file} can be written by ${who} (mode ${(stat.mode & 0o777).toString(8)}), who could add a key of their own: make it writable by its owner only (chmod 600 ${file}), and check that it holds only your keys.`,
