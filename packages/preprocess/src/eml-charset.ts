@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 /**
  * Text parts that declare no charset are decoded as UTF-8 by the MIME parser, so a raw 8-bit body written
  * in Windows-1252 or Latin-1 (old mailers and scanners send `Content-Transfer-Encoding: 8bit` with no
@@ -38,6 +39,34 @@ export interface TextWalk {
   damaged: number;
   latinAsUtf8: number;
   utf8AsLatin: number;
+  /** Text parts whose body is base64 though their Content-Transfer-Encoding says otherwise, or nothing (`unlabelledBase64`). */
+  unlabelledBase64: number;
+}
+
+/** A line of base64 as mail writes it: the alphabet, padding only at its end. */
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Whether a text part's body, sent as 7bit, 8bit or quoted-printable (or with no Content-Transfer-Encoding), is in
+ * fact base64, as a mislabelling gateway or script sends it: every line base64, the lines but the last of one length
+ * (as encoders wrap them), at least 24 characters in all and a multiple of 4, both cases of letters, and its bytes
+ * text (UTF-8 without control characters, or nine in ten of them printable ASCII). Read as sent, the blob would be the email's text, its personal data unmasked.
+ */
+export function unlabelledBase64(body: string): boolean {
+  const lines = body.split(/\r?\n/).map((line) => line.trim());
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  while (lines.length > 0 && lines[0] === '') lines.shift();
+  const joined = lines.join('');
+  if (joined.length < 24 || joined.length % 4 !== 0 || !lines.every((line) => BASE64_LINE.test(line))) return false;
+  if (lines.slice(0, -1).some((line) => line.length !== lines[0].length || line.endsWith('='))) return false;
+  // Base64 of text mixes cases; a reference number or a word in capitals does not.
+  if (!/[a-z]/.test(joined) || !/[A-Z]/.test(joined)) return false;
+  const bytes = Buffer.from(joined, 'base64');
+  if (isUtf8(bytes)) return !bytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f);
+  // Not UTF-8 (Latin-1 text): mostly ASCII letters, digits and punctuation, as German or English text is.
+  let ascii = 0;
+  for (const b of bytes) if ((b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d) ascii += 1;
+  return ascii * 10 >= bytes.length * 9;
 }
 
 /** A header block's text, where it starts in the message, where its lines end, and a line end for a field added there. */
@@ -153,8 +182,15 @@ export function textPartEdits(s: string, block: Block, bodyStart: number, end: n
   // A part of a multipart (or of a forward) with a file name is a file, whatever its disposition says.
   if (depth > 0 && named && (textType === 'text/plain' || textType === 'text/html')) attachmentEdit(block, out);
   else if (continuation || (walk.textInline && !named)) inlineEdit(text, start, out);
-  const encoding = transferEncoding(text);
+  let encoding = transferEncoding(text);
   if (encoding === 'base64' && /[^A-Za-z0-9+/=\s]/.test(s.slice(bodyStart, end))) walk.damaged += 1;
+  // Base64 sent under another label (or none) is decoded as base64: its Content-Transfer-Encoding said so, or added.
+  if (encoding !== 'base64' && !named && unlabelledBase64(s.slice(bodyStart, end))) {
+    const cte = header(text, 'content-transfer-encoding');
+    out.push(cte ? { at: start + cte.start, remove: cte.end - cte.start, text: ' base64' } : { at: headEnd, text: `Content-Transfer-Encoding: base64${eol}` });
+    encoding = 'base64';
+    walk.unlabelledBase64 += 1;
+  }
   // The Content-Type's edits, made in its text as it stands, or as written again or added (then written whole).
   const field = repaired ?? (contentType ? text.slice(contentType.start, contentType.end) : ' text/plain');
   const { edits: fieldEdits, latinAsUtf8, utf8AsLatin } = charsetEdits(s.slice(bodyStart, end), encoding, field);

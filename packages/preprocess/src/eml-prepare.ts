@@ -207,19 +207,20 @@ function entityEdits(s: string, start: number, end: number, depth: number, out: 
  * text is such a part). `unsplit`: how many multipart entities have a boundary neither named (and used) nor found.
  * `damaged`: how many text parts sent as base64 hold characters that base64 has not. `guessed`: how many header
  * blocks were not ended by an empty line. `latinAsUtf8`: how many Latin charset labels (of parts, or of encoded
- * words) were read as UTF-8; `utf8AsLatin`: how many UTF-8 labels as Windows-1252.
+ * words) were read as UTF-8; `utf8AsLatin`: how many UTF-8 labels as Windows-1252. `unlabelledBase64`: how many text
+ * parts were base64 under another Content-Transfer-Encoding (or none), read as base64.
  * `dates`: the Date header of each attached message read inline, in the order of the message; `forwards`, the fields
  * that name each (`namingMessage`), as many as `MAX_ATTACHMENT_NAMES`.
  */
 export function prepareForParser(
   raw: Uint8Array,
   { textInline = false } = {},
-): { bytes: Uint8Array; unsplit: number; damaged: number; guessed: number; latinAsUtf8: number; utf8AsLatin: number; dates: string[]; forwards: string[] } {
+): { bytes: Uint8Array; unsplit: number; damaged: number; guessed: number; latinAsUtf8: number; utf8AsLatin: number; unlabelledBase64: number; dates: string[]; forwards: string[] } {
   const s = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
   const edits: Edit[] = [];
-  const walk: Walk = { textInline, unsplit: 0, damaged: 0, guessed: 0, latinAsUtf8: 0, utf8AsLatin: 0, dates: [], forwards: [] };
+  const walk: Walk = { textInline, unsplit: 0, damaged: 0, guessed: 0, latinAsUtf8: 0, utf8AsLatin: 0, unlabelledBase64: 0, dates: [], forwards: [] };
   entityEdits(s, 0, s.length, 0, edits, walk);
-  const { unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, dates, forwards } = walk;
+  const { unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, unlabelledBase64, dates, forwards } = walk;
   const bytes = edits.length === 0 ? raw : Buffer.from(applyEdits(s, edits, 0, s.length), 'latin1');
-  return { bytes, unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, dates, forwards };
+  return { bytes, unsplit, damaged, guessed, latinAsUtf8, utf8AsLatin, unlabelledBase64, dates, forwards };
 }

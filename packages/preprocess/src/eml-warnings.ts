@@ -22,6 +22,9 @@ export const UTF8_AS_LATIN_WARNING =
 /** Said when a text part sent as base64 holds characters that base64 has not. */
 export const DAMAGED_BASE64_WARNING =
   'The message has a text part sent as base64 that holds characters base64 has not (the message was damaged on its way, or its encoding is mislabelled): its text was decoded as far as it could be and may be garbled.';
+/** Said when a text part's body was base64 though its Content-Transfer-Encoding said otherwise (or nothing): read as base64. */
+export const UNLABELLED_BASE64_WARNING =
+  'The message has a text part whose body is base64 though its Content-Transfer-Encoding says otherwise (or nothing, as a mislabelling gateway or script sends it): it was decoded as base64 and read as text.';
 /** Said when the only text of a message is a text part sent as an attachment with a file name. */
 export const TEXT_ATTACHMENT_WARNING =
   'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';

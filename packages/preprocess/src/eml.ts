@@ -16,6 +16,7 @@ import {
   GUESSED_BODY_START_WARNING,
   LATIN_AS_UTF8_WARNING,
   noTextWarning,
+  UNLABELLED_BASE64_WARNING,
   reportWarning,
   subjectlessWarning,
   UNSPLIT_MULTIPART_WARNING,
@@ -42,6 +43,7 @@ export {
   CALENDAR_WITHOUT_TEXT_WARNING,
   DAMAGED_BASE64_WARNING,
   ENCRYPTED_WARNING,
+  UNLABELLED_BASE64_WARNING,
   GUESSED_BODY_START_WARNING,
   LATIN_AS_UTF8_WARNING,
   OTHER_CONTENT_WARNING,
@@ -280,6 +282,7 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (read.guessed > 0) warnings.push(GUESSED_BODY_START_WARNING);
   if (read.unsplit > 0) warnings.push(UNSPLIT_MULTIPART_WARNING);
   if (read.damaged > 0) warnings.push(DAMAGED_BASE64_WARNING);
+  if (read.unlabelledBase64 > 0) warnings.push(UNLABELLED_BASE64_WARNING);
   if (read.latinAsUtf8 > 0) warnings.push(LATIN_AS_UTF8_WARNING);
   if (read.utf8AsLatin > 0) warnings.push(UTF8_AS_LATIN_WARNING);
   let body = bodyOf(parsed);
