@@ -2,13 +2,20 @@
  * A multipart entity whose Content-Type names no boundary (`Content-Type: multipart/mixed` alone, as some
  * scripts and gateways write it) has parts the MIME parser cannot find: it read nothing of its body. Its
  * boundary can be read off its body when that body has the form only a multipart has: a delimiter line
- * `--X` (after an optional preamble) and, further on, the closing line `--X--`.
+ * `--X` (after an optional preamble) and, further on, the closing line `--X--`, or, when it was never closed, a
+ * part's header field (`Content-Type:`) on the line right under it.
  */
 
 /** A delimiter line: `--`, then a boundary (RFC 2046: 1 to 70 characters, not ending in a blank), then blanks (and the CRs of its line end). */
 const DELIMITER = /^--([^\s"][^\r\n"]{0,68}[^\s"]|[^\s"])[ \t]*\r*$/;
 
-/** The boundary the body s[start, end) uses, or undefined when it has no delimiter line closed further on. */
+/** A MIME part's header field, opening the line after a delimiter line. */
+const PART_FIELD = /^content-(?:type|transfer-encoding|disposition)[ \t]*:/i;
+
+/**
+ * The boundary the body s[start, end) uses, or undefined when it has no delimiter line closed further on, or followed
+ * at once by a part's header field (`Content-Type:`).
+ */
 export function unstatedBoundary(s: string, start: number, end: number): string | undefined {
   for (let at = start; at < end; ) {
     const eol = s.indexOf('\n', at);
@@ -16,7 +23,10 @@ export function unstatedBoundary(s: string, start: number, end: number): string 
     const match = s.startsWith('--', at) ? DELIMITER.exec(s.slice(at, lineEnd)) : null;
     if (match) {
       // Searched within the body only: from each of thousands of parts, a search to the message's end was quadratic.
-      return s.slice(lineEnd, end).includes(`\n--${match[1]}--`) ? match[1] : undefined;
+      if (s.slice(lineEnd, end).includes(`\n--${match[1]}--`)) return match[1];
+      // Never closed (a script's mail cut short of its closing line): a part's header field right under the line
+      // says it is one all the same, where a text's own `--Max` line is followed by text.
+      return PART_FIELD.test(s.slice(lineEnd + 1, Math.min(end, lineEnd + 200))) ? match[1] : undefined;
     }
     if (eol === -1) return undefined;
     at = eol + 1;

@@ -494,7 +494,11 @@ describe('parseEml', () => {
     const found = await parseEml(raw(['This is a multi-part message in MIME format.', '--XYZ', 'Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.', '--XYZ--']));
     expect(found.body?.trim()).toBe('Bitte schließen Sie mein Depot.');
     expect(found.warnings).toBeUndefined();
-    for (const body of [['--XYZ', 'Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.'], ['Bitte schließen Sie mein Depot.', '-- ', 'Erika']]) {
+    // Never closed, but a part's header field under the delimiter line (QA: a script's mail lost its text): read all the same.
+    const unclosed = await parseEml(raw(['--XYZ', 'Content-Type: text/plain', '', 'Bitte schließen Sie mein Depot.']));
+    expect(unclosed.body?.trim()).toBe('Bitte schließen Sie mein Depot.');
+    expect(unclosed.warnings).toBeUndefined();
+    for (const body of [['--XYZ', '', 'Bitte schließen Sie mein Depot.'], ['Bitte schließen Sie mein Depot.', '-- ', 'Erika'], ['Bitte schließen Sie mein Depot.', '--Erika', 'Tel. 030 1234567']]) {
       const unsplit = await parseEml(raw(body));
       expect(unsplit.subject).toBe('Depot');
       expect(unsplit.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
@@ -592,6 +596,9 @@ describe('parseEml of mislabelled MIME', () => {
     }
     const unsplit = await parseEml(raw('b8', [DEPOT]));
     expect(unsplit.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
+    // The one used is never closed (a line cut short of its name, `--b9` for `b99`, and no closing line): read all the same.
+    const cut = await parseEml(raw('b99', parts.slice(0, -1)));
+    expect(cut.body?.trim()).toBe(DEPOT);
   });
 
   it('reads the HTML beside a text part of invisible characters only', async () => {

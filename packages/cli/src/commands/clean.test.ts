@@ -207,7 +207,7 @@ describe('mailroute clean', () => {
 
   it('says on standard error what of an .eml file the parser could not read (a multipart with no boundary to be found)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
-    writeFileSync(path.join(dir, 'unsplit.eml'), ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Bitte schließen', ''].join('\r\n'));
+    writeFileSync(path.join(dir, 'unsplit.eml'), ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', '', 'Bitte schließen', ''].join('\r\n'));
     const r = await run(['clean', '--in', 'unsplit.eml', '--out', 'out.jsonl'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`warning: unsplit.eml: ${UNSPLIT_MULTIPART_WARNING}`);
@@ -215,7 +215,7 @@ describe('mailroute clean', () => {
 
   it('says the same of an eml line of a JSONL batch, with its line number', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mailroute-clean-'));
-    const unsplit = ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Bitte schließen', ''].join('\r\n');
+    const unsplit = ['Subject: Depot', 'Content-Type: multipart/mixed', '', '--b', '', 'Bitte schließen', ''].join('\r\n');
     writeFileSync(path.join(dir, 'in.jsonl'), [JSON.stringify({ id: 'a', format: 'text', input: 'Hallo' }), JSON.stringify({ id: 'b', format: 'eml', input: unsplit })].join('\n'));
     const r = await run(['clean', '--in', 'in.jsonl', '--out', 'out.jsonl'], dir);
     expect(r.code).toBe(0);

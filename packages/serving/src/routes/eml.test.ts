@@ -119,7 +119,8 @@ describe('SageMaker contract and .eml', () => {
 
   it('POST /v1/classify/eml says in a warning what of the message the parser could not read (a multipart with no boundary to be found)', async () => {
     const { app } = await build();
-    const eml = ['From: kim@example.org', 'Subject: invoice', 'Message-ID: <u1@x>', 'Content-Type: multipart/mixed', '', '--b', 'Content-Type: text/plain', '', 'Where is my invoice?', ''].join('\r\n');
+    // A `--b` line neither closed nor followed by a part's header field is no boundary to split at.
+    const eml = ['From: kim@example.org', 'Subject: invoice', 'Message-ID: <u1@x>', 'Content-Type: multipart/mixed', '', '--b', '', 'Where is my invoice?', ''].join('\r\n');
     const answer = await json(await app.request('/v1/classify/eml', authed(KEYS.all, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: eml })));
     expect(answer.predictions[0].id).toBe('u1@x');
     expect(answer.warnings).toEqual([UNSPLIT_MULTIPART_WARNING]);
