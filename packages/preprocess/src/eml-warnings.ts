@@ -25,6 +25,9 @@ export const DAMAGED_BASE64_WARNING =
 /** Said when a text part's body was base64 though its Content-Transfer-Encoding said otherwise (or nothing): read as base64. */
 export const UNLABELLED_BASE64_WARNING =
   'The message has a text part whose body is base64 though its Content-Transfer-Encoding says otherwise (or nothing, as a mislabelling gateway or script sends it): it was decoded as base64 and read as text.';
+/** Said when the Message-ID holds control or invisible characters, and so is not taken as the email's id. */
+export const UNUSABLE_MESSAGE_ID_WARNING =
+  "The message's Message-ID holds control or invisible characters (an escape, a line break, a bidi mark), which no mail server writes: it was not taken as the email's id.";
 /** Said when the only text of a message is a text part sent as an attachment with a file name. */
 export const TEXT_ATTACHMENT_WARNING =
   'The message has no body text, only a text part sent as an attachment with a file name, and attachments are not read: only the subject was.';

@@ -17,6 +17,7 @@ import {
   LATIN_AS_UTF8_WARNING,
   noTextWarning,
   UNLABELLED_BASE64_WARNING,
+  UNUSABLE_MESSAGE_ID_WARNING,
   reportWarning,
   subjectlessWarning,
   UNSPLIT_MULTIPART_WARNING,
@@ -44,6 +45,7 @@ export {
   DAMAGED_BASE64_WARNING,
   ENCRYPTED_WARNING,
   UNLABELLED_BASE64_WARNING,
+  UNUSABLE_MESSAGE_ID_WARNING,
   GUESSED_BODY_START_WARNING,
   LATIN_AS_UTF8_WARNING,
   OTHER_CONTENT_WARNING,
@@ -135,6 +137,9 @@ function byteSize(content: ArrayBuffer | Uint8Array | string): number {
  * allows `<a1@bank.example> (added by the gateway)`, and feedback quoting a1@bank.example must join); the
  * value as written when it has no brackets.
  */
+/** Control and format (invisible) characters: C0, DEL, C1, bidi marks and overrides, zero-width characters. */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}]/u;
+
 function messageIdOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const bracketed = /<([^<>]*)>/.exec(value);
@@ -305,7 +310,13 @@ export async function parseEml(raw: string | Uint8Array, options: { maxInputChar
   if (date === undefined && typeof dateHeader === 'string' && dateHeader.trim() !== '') warnings.push(unreadDateWarning(dateHeader));
   // The Message-ID (without its angle brackets) names the email, e.g. in feedback by emailId. Whole: one
   // longer than an email id may be (MAX_EMAIL_ID_CHARS) is for the caller to refuse or replace, not to cut.
-  const messageId = messageIdOf(parsed.messageId);
+  let messageId = messageIdOf(parsed.messageId);
+  // Control and invisible characters (an ESC, a line break, a right-to-left mark) are in no id a mail server makes, and
+  // a sender could put them there for a terminal or a spreadsheet that shows the id later: not taken as the id.
+  if (messageId !== undefined && UNSHOWABLE.test(messageId)) {
+    warnings.push(UNUSABLE_MESSAGE_ID_WARNING);
+    messageId = undefined;
+  }
   const autoSubmitted = autoSubmittedOf(parsed.headers, deliveryActions(parsed.attachments));
   const attachmentNames = await attachedFileNames(parsed, read.forwards);
   return {
