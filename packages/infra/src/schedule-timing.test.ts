@@ -19,6 +19,10 @@ describe('scheduleTimingProblem', () => {
     // 29 February alone: in leap years only (2028), or never where the years named have none.
     expect(problem('cron(0 3 29 2 ? *)')).toMatch(/skip that month/);
     expect(problem('cron(0 3 29 2 ? 2027)')).toMatch(/would never run/);
+    // The fifth of a weekday: most months have four (QA: MON#5 passed the check).
+    expect(problem('cron(0 3 ? * MON#5 *)')).toBe('cron day-of-week "MON#5": most months have no fifth MON, so the schedule would skip them without a word; use #1 to #4 (the first to fourth of it), which every month has');
+    expect(problem('cron(0 3 ? 2 2#5 *)')).toMatch(/^cron day-of-week "2#5": most months have no fifth 2/);
+    expect(problem('cron(0 3 ? * MON#4 *)')).toBeUndefined();
   });
 
   it('refuses years all past, in the schedule\'s zone', () => {

@@ -1,6 +1,7 @@
 /**
  * Schedules that Scheduler takes but that never start the retraining, or skip some months without a word: a cron
- * day that no month named has (`cron(0 3 30 2 ? *)`), one that some of them lack (`31`), years all past, an `at()`
+ * day that no month named has (`cron(0 3 30 2 ? *)`), one that some of them lack (`31`, the fifth of a weekday:
+ * `MON#5`), years all past, an `at()`
  * time already past or one that the schedule's time zone skips at a change of daylight saving time. A retraining
  * that never starts never fails either, so no alarm would tell. Run on an expression `validateScheduleExpression`
  * took.
@@ -46,7 +47,10 @@ function listed(months: readonly number[]): string {
 }
 
 function cronProblem(fields: readonly string[], timeZone: string, now: Date): string | undefined {
-  const [, , dayField, monthField, , yearField] = fields;
+  const [, , dayField, monthField, weekdayField, yearField] = fields;
+  // The fifth of a weekday (`MON#5`): most months have four, so most months would pass without a run.
+  const fifth = /(?:^|,)([^,#]+)#5(?:,|$)/.exec(weekdayField ?? '');
+  if (fifth) return `cron day-of-week "${weekdayField}": most months have no fifth ${fifth[1]}, so the schedule would skip them without a word; use #1 to #4 (the first to fourth of it), which every month has`;
   const years = fieldValues(yearField, 1970, 2199);
   const thisYear = new Date(now.getTime() + zoneOffset(timeZone, now.getTime())).getUTCFullYear();
   if (years !== undefined && Math.max(...years) < thisYear) return `cron year "${yearField}": every year it names is past (it is ${thisYear} in ${timeZone}), so the schedule would never run`;
