@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
+import { PROD_MIN_FEEDBACK_TTL_DAYS, PROD_MIN_LOG_RETENTION_DAYS, parseStackConfig, rawConfigFrom, type StackConfigInput } from './config.js';
 import { timezoneProblem, validateScheduleExpression } from './schedule.js';
 import { loadStackConfigFile, rawStackConfigFile } from './testing/stack-files.js';
 import { MINIMAL_CONFIG as minimal } from './testing/minimal-config.js';
@@ -217,6 +217,16 @@ describe('parseStackConfig', () => {
     expect(retention('prod')).toThrow(/mailroute:monitoring.logRetentionDays: prod keeps its logs at least 365 days \(got 30\)/);
     for (const days of [365, 400, 731, 3653]) expect(retention('prod', days)().monitoring.logRetentionDays).toBe(days);
     for (const days of [1, 14, 90]) expect(retention('dev', days)().monitoring.logRetentionDays).toBe(days);
+  });
+
+  it('keeps prod predictions and feedback at least 31 days, what the live-quality report reads; dev takes any (QA: ttlDays 1 passed in prod)', () => {
+    const prod: StackConfigInput = { ...minimal, environment: 'prod', serving: { imageTag: '1.0.0', minInstances: 2, maxInstances: 4 }, monitoring: { alarmEmail: 'ops@example.com', logRetentionDays: 365 } };
+    const ttl = (environment: 'dev' | 'prod', ttlDays: number) => () => parseStackConfig({ ...(environment === 'prod' ? prod : minimal), feedback: { ttlDays } }, environment);
+    expect(PROD_MIN_FEEDBACK_TTL_DAYS).toBe(31);
+    expect(ttl('prod', 1)).toThrow(/mailroute:feedback\.ttlDays: prod keeps predictions and feedback at least 31 days \(got 1\): the daily live-quality report measures the last 30 days/);
+    expect(ttl('prod', 20)).toThrow(/got 20/);
+    for (const days of [31, 400]) expect(ttl('prod', days)().feedback.ttlDays).toBe(days);
+    for (const days of [1, 20]) expect(ttl('dev', days)().feedback.ttlDays).toBe(days);
   });
 
   it('refuses a key it does not know instead of deploying the default in its place', () => {

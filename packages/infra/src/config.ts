@@ -100,6 +100,8 @@ const RetrainingTargetSchema = z.discriminatedUnion('kind', [
  * endpoint and VPC flow logs, what PCI DSS 10.5.1 asks of audit logs; dev keeps any retention CloudWatch takes.
  */
 export const PROD_MIN_LOG_RETENTION_DAYS = 365;
+/** The least time to live of prod's predictions and feedback: the live-quality report's 30-day window, and a day. */
+export const PROD_MIN_FEEDBACK_TTL_DAYS = 31;
 
 /**
  * How long prod keeps a replaced or deleted object under `models/` (its noncurrent versions): the champion pointer,
@@ -458,6 +460,15 @@ export const StackConfigSchema = z
           code: 'custom',
           path: ['artifacts', 'modelsNoncurrentVersionDays'],
           message: `prod keeps replaced and deleted objects under models/ at least ${PROD_MIN_LOG_RETENTION_DAYS} days (got ${modelsDays}): the champion pointer and history and the decision records there are the registry's audit trail, which versioning keeps (default ${PROD_MODELS_NONCURRENT_VERSION_DAYS}, seven years)`,
+        });
+      }
+      // The daily quality report measures the last 30 days of feedback, and the feedback-stopped alarm its last day:
+      // a table that forgets sooner starves both, and neither alarms on missing data.
+      if (config.feedback.ttlDays < PROD_MIN_FEEDBACK_TTL_DAYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['feedback', 'ttlDays'],
+          message: `prod keeps predictions and feedback at least ${PROD_MIN_FEEDBACK_TTL_DAYS} days (got ${config.feedback.ttlDays}): the daily live-quality report measures the last 30 days of feedback, and a shorter time to live leaves it, and its alarms, without data and quiet`,
         });
       }
       if (/^ml\.t\d/.test(config.serving.instanceType)) {
