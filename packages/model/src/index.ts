@@ -41,5 +41,5 @@ export { RegistryError, type RegistryErrorCode } from './registry/errors.js';
 export type { PruneOptions, PruneResult, PrunedVersion } from './registry/prune.js';
 export { withFileLock, type HeldLock, type LockOptions } from './registry/lock.js';
 export { PID_NAMESPACE, pidsComparable, processAlive } from './registry/process-alive.js';
-export { atomicTempFile, writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, HOME_MODE, makeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';
+export { atomicTempFile, writeFileAtomic, writeFileAtomicChunks, writeFileAtomicSync, removeAbandonedTemps, copyDirDurable, HOME_MODE, makeDirectory, makeHomeDirectory, type AtomicWriteOptions } from './registry/fs-atomic.js';
 export { bytesOnDisk, errorCodeInWords, formatBytes, freeSpace, namingFile, outOfRoom, roomNeeded, systemCode, type FreeSpace } from './write-errors.js';

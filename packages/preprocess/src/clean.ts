@@ -428,6 +428,11 @@ function checkEmailShape(email: unknown): void {
   }
 }
 
+/** The characters of an email that `cleanEmail` holds against its `maxInputChars`: body and HTML together. */
+export function cleaningInputChars(email: Pick<Email, 'body' | 'html'>): number {
+  return (email.body?.length ?? 0) + (email.html?.length ?? 0);
+}
+
 /**
  * Turns an email into the customer's new text: HTML (the `html` field, or a body that is HTML: `markupOf`) to text, quoted replies and forwards removed, and for
  * scope `visible` (default) also signature, device lines, disclaimers and footers; then PII masked (default on)
@@ -438,7 +443,7 @@ export function cleanEmail(email: Email, options: CleanOptions = {}): CleanResul
   const scope = options.scope ?? 'visible';
   if (scope !== 'quotes' && scope !== 'visible') throw new CleanOptionsError(`unknown scope ${String(options.scope)}`);
   const limit = options.maxInputChars ?? DEFAULT_MAX_INPUT_CHARS;
-  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
+  const size = cleaningInputChars(email);
   if (size > limit) throw new InputTooLargeError(size, limit);
 
   const removed: RemovedPart[] = [];

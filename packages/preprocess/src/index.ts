@@ -2,6 +2,7 @@ export { EmailSchema, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_NAMES, MAX_EMAIL
 export { attachmentWords, MAX_ATTACHMENT_WORDS, spacedAttachmentName } from './attachment-words.js';
 export {
   cleanEmail,
+  cleaningInputChars,
   cleanText,
   CleanResultSchema,
   CleanScopeSchema,

@@ -53,6 +53,11 @@ export async function makeDirectory(dir: string, make: typeof mkdir = mkdir, mod
  */
 export const HOME_MODE = 0o700;
 
+/** Makes `home` (and the folders above it) mode `HOME_MODE` where it is not there yet: what every writer of a home calls first. */
+export function makeHomeDirectory(home: string, make: typeof mkdir = mkdir): Promise<void> {
+  return makeDirectory(home, make, HOME_MODE);
+}
+
 const exists = (p: string): Promise<boolean> =>
   stat(p).then(
     () => true,

@@ -9,7 +9,7 @@ import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHea
 import { RegistryError, type RegistryErrorCode } from './errors.js';
 import { checkHomeDirectory } from './home.js';
 import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
-import { copyDirDurable, fsyncDir, HOME_MODE, makeDirectory, writeFileAtomic } from './fs-atomic.js';
+import { copyDirDurable, fsyncDir, makeDirectory, makeHomeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { holderRecord, withFileLock, type HeldLock, type LockOptions } from './lock.js';
 import { copyNoSpaceError, indexNoSpaceError, pruneNoSpaceError, type IndexWrite } from './no-space.js';
 import { measuredOnOfManifest } from './measured-on.js';
@@ -261,7 +261,7 @@ export class LocalModelRegistry implements ModelRegistry {
     fn: (index: RegistryIndex, lock: HeldLock) => Promise<T> | T,
     options: { onIndexWriteFailed?: () => Promise<void>; pruning?: () => Promise<number> } = {},
   ): Promise<T> {
-    await makeDirectory(this.home, undefined, HOME_MODE);
+    await makeHomeDirectory(this.home);
     let indexBytes: number | undefined;
     try {
       return await withFileLock(
@@ -346,8 +346,8 @@ export class LocalModelRegistry implements ModelRegistry {
     const source = parseManifestHead(await readFile(path.join(artifactDir, 'manifest.json')).catch((cause: unknown) => {
       throw new RegistryError('REGISTRY_ARTIFACT_INVALID', `${artifactDir}: no valid manifest.json (${manifestReadProblem(cause)})`, { cause });
     }), artifactDir);
-    // The home first, so that one made here is made its owner's alone (HOME_MODE), not by the models folder's mkdir -p.
-    await makeDirectory(this.home, undefined, HOME_MODE);
+    // The home first, so that one made here is made its owner's alone (makeHomeDirectory), not by the models folder's mkdir -p.
+    await makeHomeDirectory(this.home);
     await makeDirectory(this.modelsDir);
     const staging = path.join(this.modelsDir, `.staging-${source.modelId}-${process.pid}-${randomBytes(4).toString('hex')}.${STAGING_HOST}`);
     // Where the model was moved to for the index to list it: taken back out, under the lock, if the index write then

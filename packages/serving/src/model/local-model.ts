@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Classifier, inputFingerprintNote, MANIFEST_FILE, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
+import { Classifier, inputFingerprintNote, MANIFEST_FILE, readManifest, type EmailClassifier, type Manifest, type ModelRegistry } from '@mailroute/model';
 import type { Email } from '@mailroute/preprocess';
 import { z } from 'zod';
 import { ModelLoadError } from '../errors.js';
@@ -186,8 +186,7 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
 /** The training label shares in the registry's copy of a model's manifest; undefined for a model or manifest it cannot read. */
 async function registryDistribution(registry: ModelRegistry, modelId: string): Promise<Record<string, Record<string, number>> | undefined> {
   try {
-    const manifest = JSON.parse(await readFile(path.join(await registry.artifactDir(modelId), MANIFEST_FILE), 'utf8')) as Pick<Manifest, 'metrics' | 'training'>;
-    return trainingDistributionOf(manifest);
+    return trainingDistributionOf(await readManifest(await registry.artifactDir(modelId)));
   } catch {
     return undefined;
   }

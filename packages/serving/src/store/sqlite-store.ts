@@ -2,6 +2,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, real
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { HOME_MODE } from '@mailroute/model';
 import { StoreError, StoreUnavailableError } from '../errors.js';
 import { fileIdentity } from './sqlite-file-identity.mjs';
 import { dataVersion, freeBytes, upgradeStore, UpgradeFailure, type UpgradeReport } from './sqlite-migration.js';
@@ -413,7 +414,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   try {
     if (options.file !== ':memory:') {
       // A folder made for the database (a new home) is its owner's alone, as the registry makes a home.
-      mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+      mkdirSync(path.dirname(options.file), { recursive: true, mode: HOME_MODE });
       createOwnerOnly(options.file);
       refuseUnwritable(options.file);
     }

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { composeDiacritics, DEFAULT_MAX_INPUT_CHARS, EmailSchema, type Email } from '@mailroute/preprocess';
+import { cleaningInputChars, composeDiacritics, DEFAULT_MAX_INPUT_CHARS, EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
@@ -345,7 +345,7 @@ function readRow(record: SourceRecord, config: TrainingConfig, problems: string[
  * counts them): a bad row named by its cell, not a failure of the whole run once cleaning meets it.
  */
 function oversizedText(email: Email): string | undefined {
-  const size = (email.body?.length ?? 0) + (email.html?.length ?? 0);
+  const size = cleaningInputChars(email);
   if (size <= DEFAULT_MAX_INPUT_CHARS) return undefined;
   return `the text has ${size.toLocaleString('en-US')} characters (body and html together), over the ${DEFAULT_MAX_INPUT_CHARS.toLocaleString('en-US')} cleaning reads (an image or attachment pasted in as text?): cut it in the export, or leave the row out (onBadRow "skip", --on-bad-row skip)`;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { createLocalRegistry, HOME_MODE, makeDirectory, noChampionError, withFileLock, type ModelLogger, type ModelRegistry, type ModelVersion } from '@mailroute/model';
+import { createLocalRegistry, makeHomeDirectory, noChampionError, withFileLock, type ModelLogger, type ModelRegistry, type ModelVersion } from '@mailroute/model';
 import { loadDemoConfig } from '../demo/demo-config.js';
 import { DEMO_DEFAULT_ROWS, writeDemoData } from '../demo/generate.js';
 import { trainFromConfig } from './train-from-config.js';
@@ -29,8 +29,8 @@ export async function ensureDemoChampion(options: EnsureDemoChampionOptions, dep
   if (current) return current;
   // Several `mailroute start` on one empty home (a script starting servers at once) each trained and approved a
   // model of their own: one trains, under a lock of the home's, while the others wait and then serve its model.
-  // makeDirectory, not mkdir: Node 20's recursive mkdir says a home on a read-only file system is missing (ENOENT).
-  await makeDirectory(options.home, deps.mkdir, HOME_MODE);
+  // makeHomeDirectory (makeDirectory), not mkdir: Node 20's recursive mkdir says a home on a read-only file system is missing (ENOENT).
+  await makeHomeDirectory(options.home, deps.mkdir);
   return withFileLock(path.join(options.home, BOOTSTRAP_LOCK), () => bootstrap(registry, options), {
     timeoutMs: BOOTSTRAP_WAIT_MS,
     heldBy: `another mailroute start is still training the demo model in this home after ${BOOTSTRAP_WAIT_MS / 60_000} minutes`,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  checkHomeDirectory, createLocalRegistry, HOME_MODE, isNearId, makeDirectory, namingFile, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
+  checkHomeDirectory, createLocalRegistry, isNearId, makeDirectory, makeHomeDirectory, namingFile, PID_NAMESPACE, pidsComparable, processAlive, removeAbandonedTemps, writeFileAtomic, writeFileAtomicSync,
 } from '@mailroute/model';
 import { z } from 'zod';
 import { maskedText } from '../data/quoted-cell.js';
@@ -204,8 +204,8 @@ export class RunTracker {
     await removeAbandonedRunTemps(home);
     const existed = await stat(tracker.dir).then(() => true, () => false);
     try {
-      // The home first: one a first training makes is its owner's alone (HOME_MODE), as the registry makes it.
-      await makeDirectory(home, undefined, HOME_MODE);
+      // The home first: one a first training makes is its owner's alone, as the registry makes it.
+      await makeHomeDirectory(home);
       await makeDirectory(tracker.dir);
       await tracker.save();
     } catch (error) {
