@@ -54,7 +54,7 @@ const SMALLEST = 0.75;
  * as its description) and its numbers as a table, collapsed under it. It shrinks to the width it has down to 3/4 of
  * its size, then scrolls sideways in its box.
  */
-export function figure(p: Picture | undefined, finding: string | undefined, numbers: PictureNumbers | undefined): string {
+export function figure(p: Pick<Picture, 'name' | 'title' | 'svg'> | undefined, finding: string | undefined, numbers: PictureNumbers | undefined): string {
   if (!p) return '';
   const id = `finding-${esc(p.name)}`;
   const width = Number(/^<svg [^>]*?width="(\d+(?:\.\d+)?)"/.exec(p.svg)?.[1] ?? 0);

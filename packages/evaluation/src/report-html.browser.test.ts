@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparisonHtml } from './compare-html.js';
+import { comparePredictions } from './compare.js';
 import { evaluatePredictions } from './evaluate.js';
+import { applyGate } from './gate.js';
+import { comparisonMarkdown } from './report-text.js';
 import { evaluationHtml } from './report-html.js';
 import { reportPictures } from './pictures.js';
 import { syntheticPredictionLines } from './synthetic.js';
@@ -104,6 +108,44 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     // A picture shrinks to 3/4 of its size at most (legible), then its box scrolls.
     const picture = await page.$eval('figure.pic', (f) => ({ box: f.getBoundingClientRect().width, svg: f.querySelector('svg')?.getBoundingClientRect().width ?? 0 }));
     expect(picture.svg).toBeGreaterThan(picture.box);
+    await page.close();
+  }, 60_000);
+
+  it("shows gate.html offline on a phone: no sideways page, the picture drawn, each table's task names whole", async () => {
+    const tasks = { business_area: ['brokerage', 'savings', 'wealth_management'], queue: ['payments_transfers', 'onboarding_kyc', 'securities_transfers', 'complaints'] };
+    const champion = syntheticPredictionLines({ n: 300, seed: 8, tasks, skill: 0.85 });
+    const challenger = syntheticPredictionLines({ n: 300, seed: 9, tasks, skill: 0.8 }).map((l, i) => ({ ...l, id: champion[i].id, truth: champion[i].truth }));
+    const comparison = comparePredictions(challenger, champion, { bootstrap: { resamples: 100, seed: 1 } });
+    const gate = applyGate(comparison);
+    const names = { challenger: 'ngram-bag-20261207-160437-644b5a', champion: 'ngram-bag-20261207-160409-57741b' };
+    const file = path.join(dir, 'gate.html');
+    writeFileSync(file, comparisonHtml(comparisonMarkdown(comparison, gate, names), comparison, gate, 'synthetic'));
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${file}`);
+    expect(await page.title()).toBe(`Gate: ${gate.pass ? 'PASS' : 'FAIL'} — ${names.challenger} vs ${names.champion}`);
+    const widths = await page.$eval('html', (e) => ({ page: e.scrollWidth, view: e.ownerDocument.defaultView?.innerWidth ?? 0 }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    expect(await page.$eval('figure.pic svg', (s) => s.getBoundingClientRect().width)).toBeGreaterThan(200);
+    // Each table's first column: one line per task or label name (a word without blanks), not `busi / ness / _are / a`.
+    const lines = await page.$$eval('div.scroll > table tbody td:first-child', (cells) =>
+      cells
+        .filter((td) => !/\s/.test(td.textContent ?? ''))
+        .map((td) => {
+          const range = td.ownerDocument.createRange();
+          range.selectNodeContents(td);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }),
+    );
+    expect(lines.length).toBeGreaterThan(4);
+    expect(new Set(lines)).toEqual(new Set([1]));
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 

@@ -42,12 +42,17 @@ describe('mailroute compare', () => {
     expect(readFileSync(path.join(dir, 'cmp/gate.md'), 'utf8')).toBe(stdout);
     const saved = JSON.parse(readFileSync(path.join(dir, 'cmp/comparison.json'), 'utf8')) as { gate: { pass: boolean } };
     expect(saved.gate.pass).toBe(true);
+    // gate.md as a page, with the picture of each task's change against the gate.
+    const html = readFileSync(path.join(dir, 'cmp/gate.html'), 'utf8');
+    expect(html).toContain('<title>Gate: PASS — strong.jsonl vs weak.jsonl</title>');
+    expect(html).toContain('data-picture="macro-f1-change"');
+    expect(html).toMatch(/<desc>challenger strong\.jsonl · champion weak\.jsonl · 400 emails · \d{4}-\d{2}-\d{2}<\/desc>/);
   });
 
-  it('leaves the earlier comparison.json and gate.md together when Ctrl-C comes while writing the new ones', async () => {
+  it('leaves the earlier comparison.json, gate.md and gate.html together when Ctrl-C comes while writing the new ones', async () => {
     expect((await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '20', '--out', 'cmp-kept'])).code).toBe(0);
     writeFileSync(path.join(dir, 'cmp-kept/notes.txt'), 'mine');
-    const files = () => ['comparison.json', 'gate.md', 'notes.txt'].map((f) => readFileSync(path.join(dir, 'cmp-kept', f), 'utf8'));
+    const files = () => ['comparison.json', 'gate.md', 'notes.txt', 'gate.html'].map((f) => readFileSync(path.join(dir, 'cmp-kept', f), 'utf8'));
     const before = files();
     // Ctrl-C as soon as it is listened for: the new (failing) gate's files are being written then.
     const signals = new EventEmitter();
@@ -58,11 +63,12 @@ describe('mailroute compare', () => {
     const res = await runCli(swapped, { env: { CI: 'true' }, cwd: dir, signals, exit: () => {} });
     expect(res.code, res.stderr).toBe(130);
     expect(files()).toEqual(before);
-    expect(readdirSync(path.join(dir, 'cmp-kept')).sort()).toEqual(['comparison.json', 'gate.md', 'notes.txt']);
+    expect(readdirSync(path.join(dir, 'cmp-kept')).sort()).toEqual(['comparison.json', 'gate.html', 'gate.md', 'notes.txt']);
     // Not interrupted, both are replaced and the user's file stays.
     expect((await run(swapped)).code).toBe(1);
     expect(files()[1]).toContain('# Gate: FAIL');
     expect(files()[2]).toBe('mine');
+    expect(files()[3]).toContain('<title>Gate: FAIL');
   });
 
   it('refuses --out - before comparing: no gate printed or summarised that the exit code then contradicts', async () => {

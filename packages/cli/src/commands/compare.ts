@@ -10,6 +10,7 @@ import {
   ComparisonError,
   comparePredictions,
   codeSpan,
+  comparisonHtml,
   comparisonMarkdown,
   GateFailedError,
   GatePolicyError,
@@ -601,7 +602,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'training config to read --data with for both models (default: the stored config of the model with the newer taxonomy, usually the challenger, for both; with --split test, each model\'s own)');
   addReadFlags(command)
     .option('--policy <file>', 'gate policy JSON (default: $MAILROUTE_HOME/gate.json, else 0.5 pts max macro-F1 drop per task and 0.25 pts for the mean over the tasks)')
-    .option('--out <dir>', 'write comparison.json and gate.md here (headed, as the summary is, by what predicting warned of: rows a model was trained on)')
+    .option('--out <dir>', "write comparison.json, gate.md and gate.html (gate.md as a page, with a picture of each task's change against the gate) here (headed, as the summary is, by what predicting warned of: rows a model was trained on)")
     .option('--resamples <n>', `paired-bootstrap resamples, 10 to ${MAX_RESAMPLES}`, '1000')
     .option('--seed <n>', `bootstrap seed, 0 to ${MAX_SEED}`, '20261129')
     .option('--no-record', "keep the gate's outcome off the challenger's registry version (a trial look); without it the outcome is kept only when --champion is the registry's champion")
@@ -703,11 +704,15 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         await appendCiSummary(ctx, markdown);
         if (out !== undefined && flags.out !== undefined) {
           const policyFile = source === 'default policy' ? null : source;
-          // Both files, or (on a failure or Ctrl-C) neither: not a new comparison.json beside an old gate.md.
+          // All three files, or (on a failure or Ctrl-C) none: not a new comparison.json beside an old gate.md.
           await writeStaged(ctx, flags.out, [], async (dir, signal) => {
             await writeFile(path.join(dir, 'comparison.json'), `${JSON.stringify({ challenger: names.challenger, champion: names.champion, policyFile, warnings, comparison, gate }, null, 2)}\n`);
             signal.throwIfAborted();
             await writeFile(path.join(dir, 'gate.md'), markdown);
+            signal.throwIfAborted();
+            // The picture's foot says what it shows, so that one copied into a ticket still does.
+            const footer = `challenger ${names.challenger ?? 'challenger'} · champion ${names.champion ?? 'champion'} · ${comparison.n} emails · ${new Date().toISOString().slice(0, 10)}`;
+            await writeFile(path.join(dir, 'gate.html'), comparisonHtml(markdown, comparison, gate, footer));
           }, inputs, interrupt);
         }
         if (!gate.pass) {
