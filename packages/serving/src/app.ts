@@ -140,6 +140,8 @@ export function createApp(options: AppOptions): ServingApp {
     } else if (event.kind === 'load_failed') {
       metrics.reloads.inc({ result: 'failure' });
       metrics.modelLoadFailing.set({}, 1);
+    } else if (event.kind === 'load_failure_over') {
+      metrics.modelLoadFailing.set({}, 0);
     } else if (event.kind === 'registry_unreadable') {
       // No model failed to load: an alert on failed loads must not fire for a registry.json being replaced.
       metrics.registryReadFailures.inc();

@@ -188,6 +188,33 @@ describe('Node server on an ephemeral loopback port, real ONNX model', () => {
     }
   }, 30_000);
 
+  it('clears the load failure once the failed champion is rolled back to the model served, and not for a forced reload of the served model that fails', async () => {
+    const own = await ownRegistryServer('rolled-back');
+    try {
+      const registry = createLocalRegistry({ home: own.home });
+      const id = await addModel(own.home, 'm5-broken', false);
+      await registry.approve(id);
+      await writeFile(path.join(await registry.artifactDir(id), 'model.onnx'), 'not an onnx file');
+      expect((await fetch(`${own.server.url}/v1/admin/reload`, { method: 'POST' })).status).toBe(500);
+      const failing = async () => /^mailroute_model_load_failing (\d)$/m.exec(await (await fetch(`${own.server.url}/metrics`)).text())?.[1];
+      expect(await failing()).toBe('1');
+      // The rollback the error suggests: the champion is m1 again, the model served, so nothing loads.
+      await registry.reject(id, { note: 'broken artifact' });
+      const reload = await json(fetch(`${own.server.url}/v1/admin/reload`, { method: 'POST' }));
+      expect(reload.changed).toBe(false);
+      expect(await failing()).toBe('0');
+      expect((await json(fetch(`${own.server.url}/v1/model`))).lastReloadError).toBeNull();
+      // The served model's own files broken: a forced reload fails and stays failing, though it serves on.
+      await writeFile(path.join(await registry.artifactDir('m1'), 'model.onnx'), 'not an onnx file');
+      expect((await fetch(`${own.server.url}/v1/admin/reload?force=true`, { method: 'POST' })).status).toBe(500);
+      expect((await fetch(`${own.server.url}/v1/admin/reload`, { method: 'POST' })).status).toBe(200);
+      expect(await failing()).toBe('1');
+      expect((await json(fetch(`${own.server.url}/v1/model`))).lastReloadError.modelId).toBe('m1');
+    } finally {
+      await own.server.close();
+    }
+  }, 30_000);
+
   it('measures drift against the training distribution recorded in the manifest', async () => {
     // Enough predictions for a drift figure (30 for two labels) of its own, not however many the earlier tests
     // made (the hot-swap stream's count depends on the machine's speed); they are committed in groups a few

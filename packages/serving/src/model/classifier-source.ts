@@ -98,6 +98,11 @@ export type SourceEvent =
    * the loaded model, no longer approved, serves on), or names one again (`missing: false`); said when it changes.
    */
   | { kind: 'champion_missing'; missing: boolean; modelId?: string }
+  /**
+   * The model that failed to load is no longer the champion, and the champion is the model served (a rollback with
+   * `registry reject`, or `registry champion <served id>`): the failure is over without a load.
+   */
+  | { kind: 'load_failure_over'; modelId: string; failedModelId: string }
   | { kind: 'released'; modelId: string };
 
 interface Slot {
@@ -217,6 +222,15 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (championMissing) emit({ kind: 'champion_missing', missing: false });
       championMissing = false;
       if (!force && slot !== undefined && target.id === previousModelId) {
+        // A champion that failed to load and was rolled back from: the model served is the one wanted again. Not a
+        // failed forced reload of the model served itself (its files no longer load): that stays until one loads.
+        if (failedTargetId !== undefined && failedTargetId !== previousModelId) {
+          const failedModelId = failedTargetId;
+          failedTargetId = undefined;
+          lastReloadError = undefined;
+          logger.info('the champion is the model served again: the failed load is no longer wanted', { modelId: previousModelId, failedModelId });
+          emit({ kind: 'load_failure_over', modelId: previousModelId, failedModelId });
+        }
         return { changed: false, modelId: previousModelId, previousModelId };
       }
       // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
