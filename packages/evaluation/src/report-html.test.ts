@@ -21,6 +21,8 @@ describe('evaluationHtml', () => {
     expect(html).toContain('2 predicted <code>other</code>, which has no queue.');
     // The reading guide names it too.
     expect(html).toContain('an email it gives <code>other</code>, the catch-all of rare queues');
+    // Where the threshold came from, true of a refit model too (trained again on the validation rows it was chosen on).
+    expect(html).toContain('a model trained again on them as well, <code>refit</code>, keeps the threshold of that first run, now on rows it has learnt');
     expect(html).not.toContain('`');
     expect(evaluationMarkdown(report)).toContain('2 predicted `other`, which has no queue.');
   });

@@ -317,7 +317,7 @@ function guide(ks: readonly number[], bins: number, queueTask: string | undefine
  */
 function thresholdMeaning(queueTask: string | undefined): string {
   const trade =
-    "The model's own threshold was chosen when it was trained, on its validation split (rows held out from training), as the one that reached its target precision there; on other emails, these included, its precision can fall short of that target: the reports say by how much, and whether more than chance explains. A higher threshold answers fewer emails, as a rule a larger share of them right";
+    "The model's own threshold was chosen when it was trained, on its validation split (rows held out from its training run; a model trained again on them as well, `refit`, keeps the threshold of that first run, now on rows it has learnt), as the one that reached its target precision there; on other emails, these included, its precision can fall short of that target: the reports say by how much, and whether more than chance explains. A higher threshold answers fewer emails, as a rule a larger share of them right";
   if (queueTask === undefined) {
     return `below its threshold a task abstains: its answer is shown but not acted on. Coverage: the share of emails a task answers without abstaining. ${trade} (precision of answered): the precision-vs-coverage chart and its table show the trade.`;
   }
