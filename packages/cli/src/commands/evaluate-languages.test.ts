@@ -71,6 +71,17 @@ describe('evaluate: mail in languages the model was not trained on', () => {
     expect(report.warnings?.some((w) => w.includes('languages the model had few or no training emails of')) ?? false).toBe(false);
   });
 
+  it("gives a file of a registered model's predictions that model's operating points: its thresholds, its routing (`other` routes nowhere) and targets", async () => {
+    expect((await run(['evaluate', '--model', 'champion', '--data', 'test.csv', '--out', 'op-model', '--no-png'])).code).toBe(0);
+    const again = await run(['evaluate', '--predictions', 'op-model/predictions.jsonl', '--out', 'op-lines', '--no-png']);
+    expect(again.code, again.stderr).toBe(0);
+    const read = (folder: string) => EvaluationReportSchema.parse(JSON.parse(readFileSync(path.join(dir, folder, 'metrics.json'), 'utf8')));
+    const [byModel, byLines] = [read('op-model'), read('op-lines')];
+    expect(byModel.routing?.queueTask).toBe('queue');
+    for (const field of ['routing', 'targetPrecision'] as const) expect(byLines[field], field).toEqual(byModel[field]);
+    for (const t of byModel.tasks) expect(byLines.tasks.find((x) => x.task === t.task)?.operating, t.task).toEqual(t.operating);
+  });
+
   it('reads the training languages only as counts, and looks up only registry ids of this home', async () => {
     expect(trainingLanguagesOf({ training: { languages: { en: 20, de: 9, x: 'many' } } })).toEqual({ en: 20, de: 9 });
     expect(trainingLanguagesOf({ training: { languages: ['en'] } })).toBeUndefined();

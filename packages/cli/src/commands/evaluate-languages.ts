@@ -14,17 +14,23 @@ export function trainingLanguagesOf(manifest: Pick<Manifest, 'training'>): Recor
 }
 
 /**
- * With `--predictions`: the training languages of the registered model the lines name (`modelId`), when this home has
- * it; undefined otherwise (another home's model, a directory's, or none named). Never throws: without them the
- * reports mark no language as untrained, and say so.
+ * With `--predictions`: the manifest of the registered model the lines name (`modelId`), when this home has it;
+ * undefined otherwise (another home's model, a directory's, or none named). Never throws: without it the reports say
+ * what the lines alone say (no routing task, no target precision, no language marked untrained).
  */
-export async function registeredTrainingLanguages(home: string, modelId: string | undefined): Promise<Record<string, number> | undefined> {
+export async function registeredManifest(home: string, modelId: string | undefined): Promise<Manifest | undefined> {
   // A registry id, never a path or `champion`: the lines may have been written by any model.
   if (modelId === undefined || modelId === 'champion' || !/^[\w.-]+$/.test(modelId) || modelId.startsWith('.')) return undefined;
   try {
     const manifest = await readManifest(await resolveModelDir(modelId, home));
-    return manifest.modelId === modelId ? trainingLanguagesOf(manifest) : undefined;
+    return manifest.modelId === modelId ? manifest : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** With `--predictions`: the training languages of the registered model the lines name (`registeredManifest`), if any. */
+export async function registeredTrainingLanguages(home: string, modelId: string | undefined): Promise<Record<string, number> | undefined> {
+  const manifest = await registeredManifest(home, modelId);
+  return manifest && trainingLanguagesOf(manifest);
 }

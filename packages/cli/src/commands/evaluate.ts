@@ -15,6 +15,7 @@ import {
   PredictionFileError,
   pyFixed,
   writeEvaluationReport,
+  type EvaluateOptions,
   type EvaluationReport,
   type ModelProvenance,
   type PredictionLine,
@@ -36,7 +37,7 @@ import { createProgress, stagedProgress } from '../progress.js';
 import { heldOutNearDuplicateWarning, targetPrecisionsOf, trainingFactsOf } from './training-facts.js';
 import { cardProvenance, givenDirectory } from './card-provenance.js';
 import { mistakesFile } from './evaluate-examples.js';
-import { registeredTrainingLanguages, trainingLanguagesOf } from './evaluate-languages.js';
+import { registeredManifest, trainingLanguagesOf } from './evaluate-languages.js';
 import { safeLines, safeValue } from '../terminal-text.js';
 
 /**
@@ -236,6 +237,17 @@ export async function predictWithModel(
 }
 
 /**
+ * What a model says of its operating points: each task's threshold, its routing (which task routes mail, so that the
+ * reports say `routed` of it alone and `other` routes nowhere) and what each threshold was chosen for (its own target,
+ * else the run's: the reports say when a task falls short of it on these emails). None without a model.
+ */
+function operatingOptions(manifest: Manifest | undefined): Pick<EvaluateOptions, 'thresholds' | 'routing' | 'targetPrecision'> {
+  if (manifest === undefined) return {};
+  const targetPrecision = targetPrecisionsOf(manifest);
+  return { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing, ...(targetPrecision === undefined ? {} : { targetPrecision }) };
+}
+
+/**
  * Per task, the labels a training config retires: a model trained before still predicts them, and evaluate leaves
  * them out of macro-F1 (no email can have one), as compare leaves out a label only one model knows.
  */
@@ -361,6 +373,8 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
         let provenance: ModelProvenance = { registry: { unread: 'prediction-lines' } };
         /** The model's training emails per language (its manifest's): the reports mark and warn of mail in the others. */
         let trainingLanguages: Record<string, number> | undefined;
+        /** With --predictions: the manifest of the registered model the lines name, for its thresholds, routing and targets. */
+        let registered: Manifest | undefined;
         if (flags.model !== undefined && flags.data !== undefined) {
           // As with --predictions: the report of a model does not carry another model's id (its kept predictions name the model).
           const checkModelId = (actual: string) => {
@@ -397,8 +411,12 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             warnings.push(warning);
           }
           if (written.length === 1) modelId ??= written[0];
-          // The model that wrote the lines, where this home registers it: its training languages, as with --model.
-          if (written.length === 1) trainingLanguages = await registeredTrainingLanguages(ctx.home, written[0]);
+          // The model that wrote the lines, where this home registers it: its training languages, and its routing and
+          // targets for the operating points (`other` routes nowhere, a shortfall is warned of), as with --model.
+          if (written.length === 1) {
+            registered = await registeredManifest(ctx.home, written[0]);
+            trainingLanguages = registered && trainingLanguagesOf(registered);
+          }
           // Lines predict marked as of emails the model trained on: the report of the file alone says so too.
           const seen = seenInTrainingWarning(lines);
           if (seen) {
@@ -427,9 +445,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
             dataset,
             ...(modelId !== undefined ? { modelId } : {}),
             // With the model at hand, its routing says which task routes mail: the reports say `routed` of that task alone.
-            ...(manifest ? { thresholds: Object.fromEntries(manifest.tasks.map((t) => [t.name, t.threshold])), routing: manifest.routing } : {}),
-            // What each task's threshold was chosen for (its own target, else the run's): the reports say when a task falls short of it on these emails.
-            ...(manifest && targetPrecisionsOf(manifest) !== undefined ? { targetPrecision: targetPrecisionsOf(manifest) } : {}),
+            ...operatingOptions(manifest ?? registered),
             // Kept in report.md and the model card, not only said on the terminal; a retired label the model still gives is no class of the average.
             ...(taxonomy ?? {}),
             ...(trainingLanguages ? { trainingLanguages } : {}),
