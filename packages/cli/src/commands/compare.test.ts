@@ -98,6 +98,15 @@ describe('mailroute compare', () => {
     expect(stderr).toContain('[GATE_FAILED] gate failed:');
   });
 
+  it('passes a gate that passed though the job summary cannot be written, warning of it (exit 1 is the failed gate alone)', async () => {
+    const summary = path.join(dir, 'no-such-folder', 'summary.md');
+    const { code, stdout, stderr } = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '50', '--out', 'cmp-summary'], { GITHUB_STEP_SUMMARY: summary });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('# Gate: PASS');
+    expect(stderr).toContain(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${summary}: no such file or folder (ENOENT)); the command's outcome and files stand`);
+    expect(readFileSync(path.join(dir, 'cmp-summary/gate.md'), 'utf8')).toBe(stdout);
+  });
+
   it('reads a policy file and rejects an unknown key', async () => {
     writeFileSync(path.join(dir, 'lenient.json'), JSON.stringify({ maxMacroF1DropPoints: 100, meanMacroF1MustNotDrop: false }));
     const lenient = await run(['compare', '--challenger', 'weak.jsonl', '--champion', 'strong.jsonl', '--resamples', '100', '--policy', 'lenient.json']);

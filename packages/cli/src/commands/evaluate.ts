@@ -29,7 +29,7 @@ import type { CliContext } from '../context.js';
 import { untilAborted } from '../interrupt.js';
 import { checkOutput, realPath } from '../output-path.js';
 import { stagedInterrupt, writeStaged } from '../staged-output.js';
-import { OWNER_ONLY } from '../write-output.js';
+import { errorCodeInWords, OWNER_ONLY, systemCode } from '../write-output.js';
 import { UsageError } from '../errors.js';
 import { wholeNumber } from '../numbers.js';
 import { requiredInHelp } from '../required-help.js';
@@ -84,10 +84,21 @@ function looksLikeCsv(file: string, firstLine: string): boolean {
   return /\.(csv|tsv)(\.gz)?$/i.test(file) || /[,;\t]/.test(text);
 }
 
-/** In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. */
+/**
+ * In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. A summary
+ * that cannot be written is warned of and changes nothing else: the command's exit code says its own outcome (a gate
+ * that passed must not read as one that failed), and its report stands.
+ */
 export async function appendCiSummary(ctx: CliContext, markdown: string): Promise<void> {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
-  if (file) await appendFile(file, `${markdown}\n`);
+  if (!file) return;
+  try {
+    await appendFile(file, `${markdown}\n`);
+  } catch (error) {
+    const code = systemCode(error);
+    const why = code === undefined ? (error instanceof Error ? error.message : String(error)) : errorCodeInWords(code);
+    ctx.stderr.write(safeLines(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${file}: ${why}); the command's outcome and files stand\n`));
+  }
 }
 
 /** A `--model` value as the libraries take it: a path (it holds a separator or starts with `.`) made absolute, else a registry id or `champion`. */
