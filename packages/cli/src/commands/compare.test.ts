@@ -178,6 +178,17 @@ describe('mailroute compare', () => {
     const rejected = afterGate({ version: { ...pending, status: 'Rejected' }, recorded: false }, names, false, []);
     expect(rejected).toContain('It is Rejected already, so `ngram-bag-0` stays; `mailroute registry approve ngram-bag-1` refuses it, and `mailroute registry approve ngram-bag-1 --force --note <why>` would undo the rejection');
     expect(rejected).not.toContain('now that this failure is on record');
+    // Compared with a model that is not the registry's champion: reject keeps the registry's champion, not that model.
+    const look = afterGate({ version: { ...pending, status: 'Approved' }, recorded: false, registryChampion: 'ngram-bag-9' }, names, false, []);
+    expect(look).toContain('`mailroute registry reject ngram-bag-1` keeps `ngram-bag-9`, the registry\'s champion.');
+    expect(afterGate({ version: { ...pending, status: 'Rejected' }, recorded: false, registryChampion: null }, names, false, [])).toContain('It is Rejected already, so the registry stays without a champion;');
+    // The challenger serves already: approve changes nothing, and reject (which needs a note) rolls the registry back.
+    for (const pass of [true, false]) {
+      const serving = afterGate({ version: { ...pending, status: 'Approved' }, recorded: false, registryChampion: 'ngram-bag-1' }, names, pass, []);
+      expect(serving).toContain("Next: `ngram-bag-1` is the registry's champion already, so approving it changes nothing.");
+      expect(serving).toContain('`mailroute registry reject ngram-bag-1 --note <why>` takes it out of service: the champion before it serves again if still Approved');
+      expect(serving).not.toContain('keeps `ngram-bag-0`');
+    }
   });
 
   it("keeps the gate only when the champion side is the registry's champion, or not at all with --no-record, and says why", () => {
@@ -270,6 +281,12 @@ describe('mailroute compare', () => {
     expect(trial.code, trial.stderr).toBe(0);
     expect(trial.stdout).toContain('\nNot recorded: --no-record was given, so the gate on record for `m-6`');
     expect((await registry.get('m-6')).gate).toEqual(gate);
+    // m-6 the champion now, compared with the older m-1: no advice to reject it "keeping m-1", nor to approve it again.
+    await registry.approve('m-6');
+    const serving = await compare('m1.jsonl');
+    expect(serving.code).toBe(1);
+    expect(serving.stdout).toContain("\nNext: `m-6` is the registry's champion already, so approving it changes nothing. If this outcome means it should not serve, `mailroute registry reject m-6 --note <why>` takes it out of service");
+    expect(serving.stdout).not.toContain('keeps `m-1`');
     rmSync(home, { recursive: true, force: true });
   });
 

@@ -446,12 +446,13 @@ async function recordOnChallenger(
   );
   const why = notRecordedReason(version.id, names.champion, champion, record, version);
   // A decided version keeps its Next line (what approve and reject do for it now), with why nothing was kept.
-  if (why !== undefined) return version.status === 'PendingManualApproval' ? { notRecorded: why } : { challenger: { version, recorded: false }, notRecorded: why };
+  const known = champion === undefined ? {} : { registryChampion: champion };
+  if (why !== undefined) return version.status === 'PendingManualApproval' ? { notRecorded: why } : { challenger: { version, recorded: false, ...known }, notRecorded: why };
   try {
-    return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true } };
+    return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, ...known } };
   } catch (error) {
     ctx.stderr.write(gateNotRecordedWarning(version.id, gate.pass, formatError(error)));
-    return { challenger: { version, recorded: false } };
+    return { challenger: { version, recorded: false, ...known } };
   }
 }
 
@@ -511,6 +512,11 @@ function decidedReason(challenger: string, decided: Pick<ModelVersion, 'status' 
 export interface ChallengerVersion {
   version: ModelVersion;
   recorded: boolean;
+  /**
+   * The registry's champion when compared (null: none; absent: not known, taken to be the model compared with): what
+   * `registry reject <challenger>` leaves serving, and whether the challenger serves already.
+   */
+  registryChampion?: string | null;
 }
 
 /**
@@ -520,7 +526,7 @@ export interface ChallengerVersion {
  */
 function afterFailedGate(challenger: ChallengerVersion, comparedWith: string, registry: (verb: string, flag?: string) => string): string {
   const { version, recorded } = challenger;
-  const onReject = rejectLeaves(comparedWith);
+  const onReject = rejectLeaves(challenger, comparedWith);
   const head = 'Next: the gate failed (the checks marked FAIL), and a person decides.';
   const serves = '(servers using this registry switch to it at their next poll)';
   if (version.status === 'Approved') {
@@ -528,17 +534,31 @@ function afterFailedGate(challenger: ChallengerVersion, comparedWith: string, re
     return `${head} ${registry('reject')} ${onReject}. It is Approved already, so this outcome is not recorded and ${registry('approve')} does not check it: it makes the challenger the champion all the same ${serves}.`;
   }
   if (version.status === 'Rejected') {
-    return `${head} It is Rejected already, so ${codeSpan(comparedWith)} stays; ${registry('approve')} refuses it, and ${registry('approve', ' --force --note <why>')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
+    const champion = challenger.registryChampion === undefined ? comparedWith : challenger.registryChampion;
+    const stays = champion === null ? 'the registry stays without a champion' : `${codeSpan(champion)} stays`;
+    return `${head} It is Rejected already, so ${stays}; ${registry('approve')} refuses it, and ${registry('approve', ' --force --note <why>')} would undo the rejection and make the challenger the champion all the same ${serves}.`;
   }
   return `${head} ${registry('reject')} ${onReject}; ${recorded ? `${registry('approve')} refuses it now that this failure is on record, and ` : ''}${registry('approve', recorded ? ' --force --note <why>' : '')} would make the challenger the champion all the same ${serves}.`;
 }
 
 /**
- * What `registry reject <challenger>` leaves: the model compared against, which is the registry's champion (a gate is
- * recorded only against it, or against a champion the registry could not say).
+ * What `registry reject <challenger>` leaves: the registry's champion, which is the model compared against when the
+ * gate was recorded (or when the registry could not say), another when the comparison was a look at an older model.
  */
-function rejectLeaves(comparedWith: string): string {
-  return `keeps ${codeSpan(comparedWith)}`;
+function rejectLeaves(challenger: ChallengerVersion, comparedWith: string): string {
+  const champion = challenger.registryChampion === undefined ? comparedWith : challenger.registryChampion;
+  if (champion === null) return 'leaves the registry without a champion, as it is now';
+  return `keeps ${codeSpan(champion)}${champion === comparedWith ? '' : ", the registry's champion"}`;
+}
+
+/**
+ * The Next line for a challenger that is the registry's champion already (compared with an older or another model):
+ * approving it changes nothing; rejecting it takes it out of service, and the registry rolls back.
+ */
+function championAlready(id: string, pass: boolean): string {
+  const reject = codeSpan(`mailroute registry reject ${id} --note <why>`);
+  const act = pass ? `If it should not serve all the same, ${reject}` : `If this outcome means it should not serve, ${reject}`;
+  return `Next: ${codeSpan(id)} is the registry's champion already, so approving it changes nothing. ${act} takes it out of service: the champion before it serves again if still Approved (else the newest Approved version whose gate did not fail; \`mailroute registry history\` lists the changes), at the servers' next poll.`;
 }
 
 /**
@@ -565,7 +585,9 @@ export function afterGate(
       `Labels: the ${older}'s predictions are scored in the ${newer}, so its figures here can differ from its own evaluation report: ${shown.join(', ')}${renamed.length > 8 ? `, and ${renamed.length - 8} more` : ''}.`,
     );
   }
-  if (challenger) {
+  if (challenger && challenger.registryChampion === challenger.version.id) {
+    lines.push(championAlready(challenger.version.id, pass));
+  } else if (challenger) {
     const { version } = challenger;
     const registry = (verb: string, flag = '') => codeSpan(`mailroute registry ${verb} ${version.id}${flag}`);
     // A decided version's gate stays the one its decision was made on: this outcome is not recorded on it.
@@ -578,7 +600,7 @@ export function afterGate(
     const head = warned === 0 ? 'Next: the gate passed, and a person decides.' : `Next: the gate passed with ${warned === 1 ? 'a warning' : `${warned} warnings`} above, and a person decides: read ${warned === 1 ? 'it' : 'them'} before approving.`;
     lines.push(
       pass
-        ? `${head} ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(names.champion)}.${status}`
+        ? `${head} ${registry('approve')} makes the challenger the champion (servers using this registry switch to it at their next poll); ${registry('reject')} ${rejectLeaves(challenger, names.champion)}.${status}`
         : afterFailedGate(challenger, names.champion, registry),
     );
   }
