@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -49,6 +49,25 @@ async function clean(out: string, stdout: Writable) {
   const code = await main(['clean', '--in', batch, '--out', out], ctx);
   return { code, stderr: err.text() };
 }
+
+describe('--out naming a pipe whose reader quits', () => {
+  it('stops quietly with exit 0, as --out - does, where --out /dev/stdout | head -1 failed with EPIPE', async () => {
+    const fifo = path.join(dir, 'reader-quits.fifo');
+    const made = spawnSync('mkfifo', [fifo]);
+    expect(made.status).toBe(0);
+    // A reader that takes a few bytes and quits, as head does; the batch is long enough to outlast the pipe's buffer.
+    const reader = spawn('head', ['-c', '10', fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const readerExited = new Promise((resolve) => reader.once('exit', resolve));
+    const many = path.join(dir, 'many.jsonl');
+    writeFileSync(many, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `e${i}`, format: 'text', input: `Hallo, bitte senden Sie mir den Kontoauszug Nummer ${i} für mein Depot.` })).join('\n') + '\n');
+    const err = captureStream();
+    const ctx = createContext({ env: { CI: 'true' }, cwd: dir, stdout: new Writable({ write: (_c, _e, done) => done() }), stderr: err.stream });
+    const code = await main(['clean', '--in', many, '--out', fifo], ctx);
+    await readerExited;
+    expect(err.text()).not.toContain('OUTPUT_WRITE_FAILED');
+    expect(code).toBe(0);
+  }, 30_000);
+});
 
 describe('errorCodeInWords', () => {
   it('says a code in words and keeps the code; an unknown code is itself', () => {

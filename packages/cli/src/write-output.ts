@@ -37,8 +37,8 @@ export class FileAccessError extends Error {
 }
 
 /**
- * Standard output was closed by its reader (`mailroute clean --out - | head -1`): the command stops quietly,
- * with no message, as other command-line programs do; what it did not write was not wanted.
+ * Standard output (or a pipe `--out` names, `/dev/stdout`) was closed by its reader (`mailroute clean --out - | head -1`):
+ * the command stops quietly, with no message, as other command-line programs do; what it did not write was not wanted.
  */
 export class StdoutClosedError extends Error {
   readonly code = 'STDOUT_CLOSED';
@@ -183,6 +183,9 @@ export async function writeOutputFile(file: string, chunks: Iterable<string> | A
       await handle.close();
     }
   } catch (error) {
+    // A pipe whose reader quit (`--out /dev/stdout | head -1`, a named pipe): what was not written was not wanted, as
+    // with `--out -`: a quiet stop, not a failure that a script's `set -o pipefail` reads as one.
+    if (systemCode(error) === 'EPIPE') throw new StdoutClosedError({ cause: error });
     throw outputWriteError(shown, error);
   }
 }
