@@ -87,9 +87,22 @@ describe('mailroute registry', () => {
     expect(JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout)).toEqual(told);
   });
 
+  it('says on stderr when the home does not exist, where it reads as an empty registry (a typo in a cron job)', async () => {
+    const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-')), 'no-such-home');
+    for (const argv of [['registry', 'list'], ['registry', 'champion']]) {
+      const res = await run(argv, missing);
+      expect(res.code, argv.join(' ')).toBe(0);
+      expect(res.stderr, argv.join(' ')).toContain(`warning: the home ${missing} does not exist: no registry is there (MAILROUTE_HOME names the home; a typo in the path?)`);
+    }
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
-    expect((await run(['registry', 'list'], home)).stdout).toContain('no models registered');
+    const empty = await run(['registry', 'list'], home);
+    expect(empty.stdout).toContain('no models registered');
+    // An empty home that exists: nothing to warn of.
+    expect(empty.stderr).toBe('');
     const reg = createLocalRegistry({ home });
     await reg.register(artifact('model-a'));
     await reg.register(artifact('model-b'));

@@ -17,6 +17,16 @@ import { lostQueuesOf, lostQueuesText, QueuesLostError, routeChangeNoticeOf } fr
  * How to get a champion back when none is left: approve a pending version, or, when every other is
  * Rejected, approve one again with --force (plain approve refuses it), or train a new one.
  */
+/**
+ * A home that does not exist reads as an empty registry: said on stderr, so that a typo in a cron job's MAILROUTE_HOME
+ * is seen, not taken for a registry with no models (the answer on stdout stays what it is for an empty one).
+ */
+async function warnIfNoHome(ctx: CliContext): Promise<void> {
+  const info = await stat(ctx.home).catch(() => undefined);
+  if (info?.isDirectory()) return;
+  ctx.stderr.write(safeLines(`warning: the home ${ctx.home} ${info === undefined ? 'does not exist' : 'is not a folder'}: no registry is there (MAILROUTE_HOME names the home; a typo in the path?)\n`));
+}
+
 export function approveAnotherHint(versions: readonly ModelVersion[]): string {
   // A pruned version has no artifact left to approve.
   const others = versions.filter((v) => v.prunedAt === undefined);
@@ -432,6 +442,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         return;
       }
       if (versions.length === 0) {
+        await warnIfNoHome(ctx);
         ctx.stdout.write(`no models registered in ${safeValue(ctx.home)}\n`);
         return;
       }
@@ -568,6 +579,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const before = await reg.champion();
       if (id !== undefined) await reg.setChampion(id, { by: deciderName(flags.by, ctx.env), note: flags.note });
       const champion = await reg.champion();
+      if (champion === undefined && id === undefined) await warnIfNoHome(ctx);
       // Asked to set one: what follows (nothing served changes when it was the champion already); asked only to show: the champion.
       const follows = champion && id !== undefined ? whatFollows(champion.id, before?.id, champion.id, 'champion') : '';
       ctx.stdout.write(safeLines(champion ? `${champion.id} (version ${champion.version}, ${champion.status})${follows}\n` : 'no champion\n'));
