@@ -246,16 +246,17 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // a phone number before (the leading 0), which the model then read as the word `phone`.
       //
       // The account and depot nouns have no `\b` before them: any compound ending in one is one (ACCOUNT_COMPOUND says
-      // which words are keywords). An account noun, up to three words, then its number word: `Mein Depot (Nr. …)`, `mein
-      // Konto mit der Nummer …`. A contract's and a savings plan's number in any compound (`Sparvertragsnummer`,
-      // `Sparplan-Nr.`), the short forms `KNr.`, `Kd.-Nr.`, `Kd Nr`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), a
-      // customer reference (`Kundenreferenz`, `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
+      // which words are keywords). An account's, a contract's or a savings plan's noun, up to three words, then its number
+      // word: `Mein Depot (Nr. …)`, `mein Konto mit der Nummer …`, `mein Vertrag (Nr. …)`, `Sparplan (Nr. …)`. A contract's
+      // and a savings plan's number in any compound (`Sparvertragsnummer`, `Sparplan-Nr.`), the short forms `KNr.`,
+      // `Kd.-Nr.`, `Kd Nr`, `Knd.-Nr.` and `Ref.-Nr.` (as `Referenznummer`), a customer reference (`Kundenreferenz`,
+      // `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
       // A building savings contract (`Bausparvertrag 12345678`: a bare noun, a round number after it is its sum), a health
       // insurance number (`Krankenversichertennummer A123456789`, `Versichertennummer`, `KV-Nummer`, `KVNr.`: a letter then
       // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`). A bare
       // `acc` as UK customers shorten `account` (`sort code 20-45-87 acc 41236587`, `Acc: 41236587`; a bare noun, so a
       // fund's accumulation class keeps its round sums and units: `Equity Acc 250000`, `Acc 10432 units`).
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.?(?: no\.?)?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.?(?: no\.?)?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?|vertrags?|sparplans?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
     // A Swiss bank's account with its branch, number and suffix (SWISS_ACCOUNT: `0235-00123456.01A`), digits grouped in
@@ -370,7 +371,8 @@ export const KEYED_RULES: readonly KeyedRule[] = [
   // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
   // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date); before them an
   // area code that closes a bracket (`(0 69) 12 34 56`) or a country code with a trunk 0 (`0049 (0)151 23456789`).
-  // Separators stay single: a count, a year or a remark after ` - `, ` / ` or ` (` is no part of the number.
+  // Separators stay single, but for a slash with a blank on one side (`0157/ 344 98 221`, `0157 /34498221`, as people
+  // type it): a count, a year or a remark after ` - `, ` / ` or ` (` is no part of the number.
   {
     type: 'PHONE',
     detector: 'phone',
@@ -381,7 +383,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bwhatsapp|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare)` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
-    value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:[ /-]?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
+    value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:(?:[ -]|\/ ?| \/)?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),
   },
   // Last, as their keywords end in a word many others share (`roll number`, `routing number`): tried after the others
   // have taken what is theirs (`account number …`), they cost a number that another keyword names nothing.

@@ -218,7 +218,7 @@ const CLOSING = String.raw`(?:${BEFORE}Gr(?:ü(?:ß|ss)en?|uß|u(?:ss|essen?))|(
  * After a closing: where it was written from (`Herzliche Grüße aus Berlin`, `Salutations de Genève`, `Saluti da
  * Lugano`), then the line breaks (blank lines allowed) before the signature.
  */
-const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from|de|depuis|da|dalla|dal)[ \t]{1,3}${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
+const CLOSING_BREAK = String.raw`(?:[ \t]{1,3}(?:aus|from|de|depuis|da|dalla|dal)[ \t]{1,3}(?:(?:dem|der|den)[ \t]{1,3})?${WORD}(?:[ \t](?:am|an der|im|ob der)[ \t]${WORD}|[ \t]${WORD})?)?[,!.]?[ \t]{0,8}(?:\r?\n[ \t]{0,8}){1,3}`;
 /**
  * Between a closing and the name signed after it: its comma, a dash on the same line (`Thanks! - Ravi Patel`, `Cheers
  * – Anna`), or the line breaks of CLOSING_BREAK.
@@ -442,6 +442,10 @@ function cuedNameHits(text: string): Hit[] {
     let m = stickyAt(cue[1] !== undefined ? TITLED : cue[2] !== undefined ? GIVEN : greeting ? GREETED : SIGNED, text, at);
     // `Bitte Herrn Meier Kontoauszüge zusenden`: the noun after a title's or a field's name is the request's, not the name's.
     if (cue[1] !== undefined || cue[2] !== undefined) m = withoutNounAfter(m, 1);
+    // `kann meine Frau Zugriff auf das Konto bekommen?`: after `meine Frau` (a wife, not a title) a request's noun, no
+    // surname; read as one, the word would be masked wherever it stands (`Der [NAME] soll ab Montag gelten`). A title
+    // alone before such a word still names someone (`Bitte Herrn Karte anrufen`).
+    if (cue[1] !== undefined && m !== null && POSSESSIVE_BEFORE.test(text.slice(Math.max(0, at - 12), at)) && m[1].split(/[ \t]+/u).every(isObjectNoun)) m = null;
     if (m === null && cue[1] !== undefined) m = titledLine(text, at);
     if (m === null && cue[2] !== undefined) m = introduced(INTRODUCED, text, at) ?? introduced(RELATED, text, at) ?? givenLowerCase(text, at) ?? fieldLine(text, at) ?? relativeAlone(text, at) ?? firstPerson(text, at);
     if (m === null && greeting) m = greetedLowerCase(text, at);
@@ -664,7 +668,9 @@ function greetsDesk(words: readonly string[]): boolean {
   const noName = (part: string) => NOT_NAME_WORDS.has(part) || isRoleWord(part) || GREETED_NO_ONE.has(part);
   if (named.length === 0) return false;
   // `Hi Pensions Team,`, `Dear Private Client Desk,`: words before a team's or desk's word name which team it is.
-  return named.every((w) => w.toLowerCase().split('-').every(noName)) || (named.length > 1 && isDeskWord(named[named.length - 1].toLowerCase()));
+  // `Hallo Wertpapier-Team,`: a team's word ending a compound names which team too.
+  const lastParts = named[named.length - 1].toLowerCase().split('-');
+  return named.every((w) => w.toLowerCase().split('-').every(noName)) || (named.length > 1 && isDeskWord(lastParts.join('-'))) || (lastParts.length > 1 && isDeskWord(lastParts[lastParts.length - 1]));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
@@ -701,6 +707,9 @@ function introduced(re: RegExp, text: string, at: number): RegExpExecArray | nul
   return re === RELATED && namesSecurity(m[1]) ? null : m;
 }
 
+/** A possessive right before a title's word (`meine Frau`, `meiner Frau`, `Ihr Mann`): the word names a relative, not a title. */
+const POSSESSIVE_BEFORE = /(?<![\p{L}])(?:mein|dein|sein|ihr|unser|euer|eur)(?:e[mnrs]?)?[ \t]{1,3}$/iu;
+
 /**
  * Nouns of a request that a capitalised name runs into (`Bitte meiner Tochter Anna Schmidt Vollmacht erteilen`, `Bitte
  * Herrn Meier Kontoauszüge zusenden`, `Mein Vater Karl Huber Testament liegt bei`, `Ich bin Peter Müller Kunde seit
@@ -724,12 +733,15 @@ function isObjectNoun(word: string): boolean {
 }
 
 /**
- * A cued name's match (group 1 ends it) less the request's nouns at its end (`Anna Schmidt Vollmacht` → `Anna Schmidt`);
- * null when fewer than `min` words are left. A match of nouns only stays as it is, for the cue's own checks.
+ * A cued name's match (group 1 ends it) less the request's nouns at its end (`Anna Schmidt Vollmacht` → `Anna Schmidt`)
+ * and a next field's label before its colon; null when fewer than `min` words are left. A match of nouns only stays as
+ * it is, for the cue's own checks.
  */
 function withoutNounAfter(m: RegExpExecArray | null, min: number): RegExpExecArray | null {
   if (m === null) return null;
   let name = m[1];
+  // `Nachname: Möllenkamp Geburtsdatum: 30.09.1961`, a form run onto one line: the word before a colon labels the next field.
+  if (/^[ \t]{0,3}:/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 4))) name = name.replace(/[ \t]+[^ \t]+$/u, '');
   for (let last = name.search(/[ \t][^ \t]*$/u); last > 0 && isObjectNoun(name.slice(last + 1)); last = name.search(/[ \t][^ \t]*$/u)) {
     name = name.slice(0, last).trimEnd();
   }

@@ -8,8 +8,9 @@ import { allMatches, type Hit } from './redact-hit.js';
 // two more digits (an area code: `030`, `069`, `0171`; not `01/2024`), and not after digits and a `-` or `/`, where it
 // is a later group of another number (`Rechnung 2026/01234567`, `Order 123-0456-7890`); groups split by one to eight
 // blanks (HTML and aligned forms double them: `0171  1234567`; Outlook's `&nbsp;&nbsp;&nbsp;&nbsp;` arrives as four:
-// `0171    1234567`; a tab counts as one, `blankTabs`), one other character or ` / `.
-const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?: {1,8}|[./-]| \/ )?\(?\d\)?){4,15}\d\b/g;
+// `0171    1234567`; a tab counts as one, `blankTabs`), one other character, or a slash with blanks on one side or both
+// (` / `, `030/ 1234567`, `030 /1234567`).
+const PHONE_RE = /\(?(?:\+\d|(?<!\d[/-])\b0\d{2}\)?)(?:(?: {1,8}|[./-]| \/ |\/ | \/)?\(?\d\)?){4,15}\d\b/g;
 /** A currency or a unit after a number (`EUR`, `€`, `%`, `Stück`, `shares`): the number is an amount or a quantity. */
 const UNIT = String.raw`${CURRENCY}|dollars?\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|anteile\b|prozent\b|percent\b`;
 /**
@@ -37,18 +38,19 @@ const LEADING_GROUP = /\d{1,3}(?:\.| {1,8})$/;
 const THOUSANDS = /^\d{1,3}(\.| {1,8})\d{3}(?:\1\d{3})*$/;
 /**
  * An area code, a dash between blanks, then the number (`030 - 123 456 78`, `089 – 1234567`), as German letterheads
- * wrote it: six digits or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay. An en dash is read
- * as `-` before the detectors run (`hyphenated`).
+ * wrote it, also after a country code (`+49 160 - 9988 7766`, `+49 (0)30 - 1234 5678`, `0049 30 - 1234567`): six digits
+ * or more after the dash, so that lists (`Konten 0815 - 0816 - 0817`) stay. An en dash is read as `-` before the
+ * detectors run (`hyphenated`).
  */
-const DASHED_AREA_PHONE_RE = /(?<![\w.,/-])0\d{2,5} - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
+const DASHED_AREA_PHONE_RE = /(?<![\w.,/+-])(?:0\d{2,5}|(?:\+|00)[1-9]\d{0,2} (?:\(0\) ?)?[1-9]\d{1,4}) - \d(?:[ /.]?\d){5,10}(?![\w]|[.,-]\d)/g;
 /**
  * A national number whose 0 stands apart from the area code (`0 30 12 34 56 78`, `0 30 / 12 34 56 78`, `0 89 12345678`,
- * `0 40 / 123 456`, `(0 30) 1234567`), as PHONE_RE, which needs the 0 and the next two digits together, does not read
+ * `0 40 / 123 456`, `(0 30) 1234567`, `(0 62 21) 48 77 32`: a bracketed area code in pairs, as DIN 5008 once wrote it), as PHONE_RE, which needs the 0 and the next two digits together, does not read
  * it: a lone 0, an area code of two to four digits not starting with 0, then the number in one to four groups. Not
  * after a digit and a blank or a word, and not before more of a number (`, 0 30 12 34 56 78 90` is a row of figures):
  * rows of counts and amounts stay. Checked for 8-12 digits and for what follows in `phoneHits`.
  */
-const SPLIT_AREA_PHONE_RE = /(?<![\w.,/+-]|\d )(?:\(0 [1-9]\d{1,3}\) ?|0 [1-9]\d{1,3}(?: ?\/ ?| ))[1-9]\d{1,7}(?: \d{2,4}){0,3}(?![\w]|[.,:/-]\d| ?\d)/g;
+const SPLIT_AREA_PHONE_RE = /(?<![\w.,/+-]|\d )(?:\(0 [1-9]\d(?: ?\d){0,2}\) ?|0 [1-9]\d{1,3}(?: ?\/ ?| ))[1-9]\d{1,7}(?: \d{2,4}){0,3}(?![\w]|[.,:/-]\d| ?\d)/g;
 /** The fewest and most digits of a number of SPLIT_AREA_PHONE_RE: a German national number has 10 or 11, a few older ones fewer. */
 const SPLIT_AREA_DIGITS = { min: 8, max: 12 };
 /**

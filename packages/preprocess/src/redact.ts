@@ -3,6 +3,7 @@ import { addressHits } from './addresses.js';
 import { composeDiacritics } from './compose.js';
 import { credentialHits } from './credentials.js';
 import { CleanOptionsError } from './errors.js';
+import { germanSocialHits } from './de-social-security.js';
 import { frItIdHits } from './fr-it-ids.js';
 import { documentHits } from './id-documents.js';
 import { KEYED_RULES, keyedHits, type KeyedRule } from './keyed-numbers.js';
@@ -344,6 +345,9 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
     o.email ? emailHits(text) : [],
     o.ids && digits ? walletHits(text, from) : [],
     credentials,
+    // German social security numbers by their shape, before the keyed numbers: after `Versicherungsnummer` (a policy's
+    // keyword too) the account reading took its digits and left the letter and serial.
+    o.ids && digits ? germanSocialHits(others, from) : [],
     digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
     // AHV numbers and suffixed UIDs by their shape alone: after the keyed ones, so that a keyword's own type wins.
