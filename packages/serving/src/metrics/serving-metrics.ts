@@ -102,7 +102,7 @@ export function createServingMetrics(): ServingMetrics {
   );
   const reloads = registry.register(new Counter('mailroute_model_reloads_total', 'Model reloads by result: success (another model loaded), failure (a model failed to load).'));
   const modelLoadFailing = registry.register(
-    new Gauge('mailroute_model_load_failing', '1 while the last model load failed and is still wanted: a champion that did not load (an older model, or none, is served) or a forced reload of the model served (its files no longer load); 0 once a model loads or the champion is the model served again.'),
+    new Gauge('mailroute_model_load_failing', '1 while the last model load failed and is still wanted: a champion that did not load (an older model, or none, is served) or a forced reload of the model served (its files no longer load); 0 once a model loads, or the model that failed is no longer the champion and no other is to load.'),
   );
   modelLoadFailing.set({}, 0);
   const problems = registry.register(new Counter('mailroute_problem_responses_total', 'Problem (error) answers by route and stable code, e.g. OVERLOADED, STORE_UNAVAILABLE, REQUEST_INVALID.'));

@@ -142,6 +142,26 @@ describe('createClassifierSource', () => {
     await source.close();
   });
 
+  it('clears a failed load once its model is no longer the champion: rolled back to the model served, or to none', async () => {
+    for (const after of ['m1', undefined]) {
+      let champion: string | undefined = 'm1';
+      const reg = registryLike('m1');
+      const events: SourceEvent[] = [];
+      const source = createClassifierSource({ ...reg, resolve: async () => (champion === undefined ? undefined : { id: champion, dir: `/models/${champion}` }) });
+      source.onEvent((e) => events.push(e));
+      await source.reload();
+      champion = 'bad';
+      reg.breakModel('bad');
+      await expect(source.reload()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+      champion = after;
+      await source.reload();
+      expect(source.status().lastReloadError, String(after)).toBeUndefined();
+      expect(events.filter((e) => e.kind === 'load_failure_over'), String(after)).toEqual([{ kind: 'load_failure_over', modelId: 'm1', failedModelId: 'bad' }]);
+      expect(source.current()?.modelId).toBe('m1');
+      await source.close();
+    }
+  });
+
   it('leaves a failed first load to its caller: thrown, not also logged', async () => {
     const reg = registryLike('bad');
     reg.breakModel('bad');

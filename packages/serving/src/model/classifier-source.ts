@@ -200,6 +200,15 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     }
   }
 
+  /** The model that failed to load is no longer wanted (rolled back from, or rejected): its failure is cleared and said. */
+  function failureOver(servedModelId: string): void {
+    const failedModelId = failedTargetId as string;
+    failedTargetId = undefined;
+    lastReloadError = undefined;
+    logger.info('the failed load is no longer wanted: its model is not the champion now', { modelId: servedModelId, failedModelId });
+    emit({ kind: 'load_failure_over', modelId: servedModelId, failedModelId });
+  }
+
   async function doReload(force: boolean): Promise<ReloadOutcome> {
     const previousModelId = slot?.classifier.modelId;
     let target: ModelTarget | undefined;
@@ -211,6 +220,9 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       registryReadable();
       if (target === undefined) {
         if (slot === undefined) throw new NoChampionError('There is no model to serve (no champion in the registry).');
+        // The champion that failed to load was rejected, and no other is wanted: its failure is over (the missing
+        // champion is said below, and by its own gauge).
+        if (failedTargetId !== undefined && failedTargetId !== previousModelId) failureOver(previousModelId as string);
         // Said once, not every poll: serving the last model beats answering nothing.
         if (!championMissing) {
           logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
@@ -224,13 +236,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (!force && slot !== undefined && target.id === previousModelId) {
         // A champion that failed to load and was rolled back from: the model served is the one wanted again. Not a
         // failed forced reload of the model served itself (its files no longer load): that stays until one loads.
-        if (failedTargetId !== undefined && failedTargetId !== previousModelId) {
-          const failedModelId = failedTargetId;
-          failedTargetId = undefined;
-          lastReloadError = undefined;
-          logger.info('the champion is the model served again: the failed load is no longer wanted', { modelId: previousModelId, failedModelId });
-          emit({ kind: 'load_failure_over', modelId: previousModelId, failedModelId });
-        }
+        if (failedTargetId !== undefined && failedTargetId !== previousModelId) failureOver(previousModelId);
         return { changed: false, modelId: previousModelId, previousModelId };
       }
       // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
