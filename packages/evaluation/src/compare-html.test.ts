@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonChartFinding, comparisonChartSvg, comparisonHtml, taskVerdict } from './compare-html.js';
+import { comparisonChartFinding, comparisonChartSvg, comparisonHtml, otherFailedChecks, taskVerdict } from './compare-html.js';
 import { comparePredictions } from './compare.js';
 import { applyGate, parseGatePolicy } from './gate.js';
 import type { PredictionLine } from './prediction-line.js';
@@ -54,7 +54,7 @@ describe('gate.html', () => {
     const mean = (comparison.tasks[0].macroF1.delta + comparison.tasks[1].macroF1.delta) / 2;
     expect((dots[2].x - zero) / (dots[queue].x - zero)).toBeCloseTo(mean / comparison.tasks[queue].macroF1.delta, 1);
     expect(dots[2].colour).toBe('#a50f15');
-    expect(comparisonChartFinding(comparison, gate)).toMatch(/queue −\d+\.\d\d points \(95% interval −[\d.]+ to −[\d.]+, wholly below 0\): fails \(it may drop 0\.5 points at most\)/);
+    expect(comparisonChartFinding(comparison, gate)).toMatch(/queue -\d+\.\d\d points \(95% interval -[\d.]+ to -[\d.]+, wholly below 0\): fails \(it may drop 0\.5 points at most\)/);
   });
 
   it('leaves a task the policy does not gate grey and without a limit mark, and draws no mean for one gated task', () => {
@@ -66,9 +66,23 @@ describe('gate.html', () => {
     expect(comparisonChartFinding(comparison, onlyArea)).toContain(': not gated');
   });
 
-  it("renders gate.md as a page with the picture after the first table, and shows markup from the data as text", () => {
+  it("draws a task by its macro-F1 check, and says beside it and in the caption that another of its checks failed", () => {
+    // The challenger leaves 5 emails' area unpredicted: area fails that check, though its macro-F1 is within its limit.
+    const gaps = mixed.map((l, i) => (i < 5 ? { ...l, prediction: { queue: l.prediction.queue } } : l));
+    const c = comparePredictions(gaps, strong, { bootstrap: { resamples: 100, seed: 2 } });
+    const g = applyGate(c, parseGatePolicy({ tasks: ['area'] }));
+    expect(g.checks.find((x) => x.name === 'area: every labelled email predicted by both models')?.pass).toBe(false);
+    expect(taskVerdict(g, 'area')).toBe('pass');
+    expect(otherFailedChecks(g, 'area')).toEqual(['every labelled email predicted by both models']);
+    const svg = comparisonChartSvg(c, g);
+    expect(positions(svg).dots[c.tasks.findIndex((t) => t.task === 'area')].colour).toBe('#1f5fa8');
+    expect(svg).toContain('FAILS another check');
+    expect(comparisonChartFinding(c, g)).toContain('within its limit; the task fails another check all the same: every labelled email predicted by both models');
+  });
+
+  it("renders gate.md as a page with the picture after the first table, and shows markup from the data as text", async () => {
     const markdown = comparisonMarkdown(comparison, gate, { challenger: 'm<script>alert(1)</script>', champion: 'champ' });
-    const html = comparisonHtml(markdown, comparison, gate, 'challenger x · champion y · 500 emails');
+    const html = await comparisonHtml(markdown, comparison, gate, 'challenger x · champion y · 500 emails');
     expect(html).toContain('Content-Security-Policy');
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('m&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -4,7 +4,7 @@
  * task's change in macro-F1 and its interval against the gate's limit, which the eye takes in faster than the table.
  */
 
-import { Marked } from 'marked';
+import type { Marked } from 'marked';
 import type { Comparison } from './compare.js';
 import type { GateResult } from './gate.js';
 import type { PictureNumbers } from './picture-findings.js';
@@ -16,15 +16,33 @@ const FAIL = '#a50f15';
 const PASS = '#1f5fa8';
 const UNGATED = '#767676';
 
-/** How the gate judged a task: any of its checks failed, all passed, or the policy's `tasks` leave it out. */
+/**
+ * How the gate judged a task's macro-F1, what the picture shows: its drop within the limit, past it, or a task the
+ * policy's `tasks` leave out.
+ */
 export type TaskVerdict = 'fail' | 'pass' | 'ungated';
 
+/** The name of a task's macro-F1 check, as applyGate makes it. */
+const macroCheckOf = (task: string) => (name: string) => name.startsWith(`${task}: macro-F1 drop`);
+
 export function taskVerdict(gate: GateResult, task: string): TaskVerdict {
-  if (gate.policy.tasks !== undefined && !gate.policy.tasks.includes(task)) return 'ungated';
-  return gate.checks.some((c) => c.name.startsWith(`${task}: `) && !c.pass) ? 'fail' : 'pass';
+  const check = gate.checks.find((c) => macroCheckOf(task)(c.name));
+  if (check === undefined) return 'ungated';
+  return check.pass ? 'pass' : 'fail';
 }
 
-const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)}`;
+/**
+ * The task's other checks that failed (every email predicted, a queue lost, labels in common, an accuracy limit): what
+ * the picture does not draw, said beside the task's row and in the caption, so that a dot within its limit is not
+ * read as a pass of the task.
+ */
+export function otherFailedChecks(gate: GateResult, task: string): string[] {
+  const macro = macroCheckOf(task);
+  return gate.checks.filter((c) => !c.pass && c.name.startsWith(`${task}: `) && !macro(c.name)).map((c) => c.name.slice(task.length + 2));
+}
+
+/** Points with their sign, as gate.md writes them (`-0.86`, `+0.43`): a search of the page finds the picture's figures. */
+const points = (x: number): string => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(2)}`;
 
 /** A step of 1, 2 or 5 times a power of ten that cuts `span` into about five parts. */
 function niceStep(span: number): number {
@@ -46,6 +64,8 @@ interface ChartRow {
   verdict: TaskVerdict;
   /** The most the gate lets it drop, in points; absent for a row it does not judge. */
   limit?: number;
+  /** The task's other checks that failed (otherFailedChecks). */
+  others: string[];
 }
 
 /** The mean check's row, when the gate made one (two or more gated tasks). */
@@ -54,13 +74,14 @@ function meanRow(comparison: Pick<Comparison, 'tasks'>, gate: GateResult): Chart
   const gated = comparison.tasks.filter((t) => taskVerdict(gate, t.task) !== 'ungated');
   if (check === undefined || gated.length < 2) return undefined;
   const delta = gated.reduce((sum, t) => sum + t.challenger.macroF1 - t.champion.macroF1, 0) / gated.length;
-  return { label: 'mean of the gated tasks', delta, verdict: check.pass ? 'pass' : 'fail', limit: gate.policy.maxMeanMacroF1DropPoints };
+  return { label: 'mean of the gated tasks', delta, verdict: check.pass ? 'pass' : 'fail', limit: gate.policy.maxMeanMacroF1DropPoints, others: [] };
 }
 
 function chartRows(comparison: Pick<Comparison, 'tasks'>, gate: GateResult): ChartRow[] {
   const rows: ChartRow[] = comparison.tasks.map((t) => {
     const verdict = taskVerdict(gate, t.task);
-    return { label: t.task, delta: t.macroF1.delta, interval: { lo: t.macroF1.lo, hi: t.macroF1.hi }, verdict, ...(verdict === 'ungated' ? {} : { limit: gate.policy.maxMacroF1DropPoints }) };
+    const others = otherFailedChecks(gate, t.task);
+    return { label: t.task, delta: t.macroF1.delta, interval: { lo: t.macroF1.lo, hi: t.macroF1.hi }, verdict, ...(verdict === 'ungated' ? {} : { limit: gate.policy.maxMacroF1DropPoints }), others };
   });
   const mean = meanRow(comparison, gate);
   return mean === undefined ? rows : [...rows, mean];
@@ -107,7 +128,9 @@ export function comparisonChartSvg(comparison: Pick<Comparison, 'tasks' | 'boots
     if (r.interval) parts.push(`<line x1="${r2(x(r.interval.lo * 100))}" y1="${y}" x2="${r2(x(r.interval.hi * 100))}" y2="${y}" stroke="${colour}" stroke-width="2.5"/>`);
     parts.push(`<circle cx="${r2(x(r.delta * 100))}" cy="${y}" r="5.5" fill="${colour}"/>`);
     const value = `${points(r.delta)}${r.interval ? ` [${points(r.interval.lo)}, ${points(r.interval.hi)}]` : ''} ${VERDICT_WORD[r.verdict]}`;
-    parts.push(`<text x="${r2(x0 + plot + 14)}" y="${y + 4}" font-size="13" fill="${colour}"${r.verdict === 'fail' ? ' font-weight="bold"' : ''}>${esc(value)}</text>`);
+    parts.push(`<text x="${r2(x0 + plot + 14)}" y="${y + 4}" font-size="13" fill="${colour}"${r.verdict === 'fail' ? ' font-weight="bold"' : ''}>${esc(fitText(value, valueWidth, 13))}</text>`);
+    // Another check of the task failed: said under its figures, in the failing colour, as the dot cannot show it.
+    if (r.others.length > 0) parts.push(`<text x="${r2(x0 + plot + 14)}" y="${y + 17}" font-size="11" fill="${FAIL}" font-weight="bold">${esc(fitText(`FAILS ${r.others.length === 1 ? 'another check' : `${r.others.length} other checks`}`, valueWidth, 11))}</text>`);
   });
   return svgDocument(WIDTH, bottom + 44, parts.join(''), `Change in macro-F1 per task, challenger minus champion`, footer);
 }
@@ -118,8 +141,9 @@ export function comparisonChartFinding(comparison: Pick<Comparison, 'tasks' | 'b
   const said = (r: ChartRow) => {
     const spans = r.interval && r.interval.lo <= 0 && r.interval.hi >= 0;
     const interval = r.interval ? ` (${level} interval ${points(r.interval.lo)} to ${points(r.interval.hi)}${spans ? ', which spans 0' : r.interval.hi < 0 ? ', wholly below 0' : ', wholly above 0'})` : '';
-    const judged = r.verdict === 'ungated' ? 'not gated' : r.verdict === 'fail' ? `fails (it may drop ${r.limit} points at most)` : 'passes';
-    return `${r.label} ${points(r.delta)} points${interval}: ${judged}`;
+    const judged = r.verdict === 'ungated' ? 'not gated' : r.verdict === 'fail' ? `fails (it may drop ${r.limit} points at most)` : 'within its limit';
+    const others = r.others.length === 0 ? '' : `; the task fails another check all the same: ${r.others.join('; ')}`;
+    return `${r.label} ${points(r.delta)} points${interval}: ${judged}${others}`;
   };
   return `Change in macro-F1, challenger minus champion: ${chartRows(comparison, gate).map(said).join('; ')}.`;
 }
@@ -128,19 +152,21 @@ function chartNumbers(comparison: Pick<Comparison, 'tasks' | 'bootstrap'>, gate:
   const level = `${Math.round(comparison.bootstrap.confidence * 100)}%`;
   return {
     caption: 'Each row of the picture: change in macro-F1 (points), its interval, the most it may drop and the gate',
-    headers: ['task', 'Δ macro-F1 (points)', `${level} interval: low`, `${level} interval: high`, 'most drop allowed (points)', 'gate'],
-    rows: chartRows(comparison, gate).map((r) => [r.label, points(r.delta), r.interval ? points(r.interval.lo) : '–', r.interval ? points(r.interval.hi) : '–', r.limit === undefined ? '–' : String(r.limit), VERDICT_WORD[r.verdict]]),
-    numeric: [false, true, true, true, true, false],
+    headers: ['task', 'Δ macro-F1 (points)', `${level} interval: low`, `${level} interval: high`, 'most drop allowed (points)', 'macro-F1 check', 'other checks failed'],
+    rows: chartRows(comparison, gate).map((r) => [r.label, points(r.delta), r.interval ? points(r.interval.lo) : '–', r.interval ? points(r.interval.hi) : '–', r.limit === undefined ? '–' : String(r.limit), VERDICT_WORD[r.verdict], r.others.join('; ') || '–']),
+    numeric: [false, true, true, true, true, false, false],
   };
 }
 
-/** Markdown rendered with GitHub's tables; HTML in it shown as text, not rendered (the Markdown escapes the data's, this is a second guard). */
-const markdownToHtml = new Marked({
-  gfm: true,
-  renderer: {
-    html: ({ text }) => esc(text),
-  },
-});
+/**
+ * Markdown rendered with GitHub's tables; HTML in it shown as text, not rendered (the Markdown escapes the data's, this
+ * is a second guard). Loaded when a page is made: what imports this package to score (serving) does not load it.
+ */
+let renderer: Promise<Marked> | undefined;
+function markdownRenderer(): Promise<Marked> {
+  renderer ??= import('marked').then(({ Marked }) => new Marked({ gfm: true, renderer: { html: ({ text }) => esc(text) } }));
+  return renderer;
+}
 
 /** Every table in a box of its own that scrolls sideways on a narrow screen (focusable, named), as report.html's. */
 function scrollingTables(html: string): string {
@@ -157,8 +183,8 @@ td:first-child{min-width:14ch;overflow-wrap:break-word}td[align=right],th[align=
  * The page: gate.md (`markdown`, as comparisonMarkdown and the compare command make it) rendered, the picture of the
  * changes after its first table. `footer`: what the picture was measured on, at its foot.
  */
-export function comparisonHtml(markdown: string, comparison: Pick<Comparison, 'tasks' | 'bootstrap'>, gate: GateResult, footer?: string): string {
-  const body = scrollingTables(markdownToHtml.parse(markdown, { async: false }));
+export async function comparisonHtml(markdown: string, comparison: Pick<Comparison, 'tasks' | 'bootstrap'>, gate: GateResult, footer?: string): Promise<string> {
+  const body = scrollingTables((await markdownRenderer()).parse(markdown, { async: false }));
   // The first heading's text, as the Markdown renderer escaped it (no tags: a code span's own are dropped).
   const title = /<h1>(.*?)<\/h1>/.exec(body)?.[1].replace(/<[^>]*>/g, '') ?? `Gate: ${gate.pass ? 'PASS' : 'FAIL'}`;
   const picture =
@@ -177,7 +203,7 @@ export function comparisonHtml(markdown: string, comparison: Pick<Comparison, 't
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${title}</title><style>${STYLE}${GATE_STYLE}</style></head>
-<body><main class="${verdictClass}-page">
+<body><main>
 ${page.replace(/^<h1>/, `<h1 class="${verdictClass}">`)}
 </main></body></html>
 `;

@@ -111,7 +111,7 @@ export { MAX_SEED, mcnemar, seededRandom, percentile, type McNemarResult } from 
 export { evaluationText, evaluationMarkdown, comparisonMarkdown } from './report-text.js';
 export { codeSpan } from './markdown.js';
 export { evaluationHtml } from './report-html.js';
-export { comparisonChartFinding, comparisonChartSvg, comparisonHtml, taskVerdict, type TaskVerdict } from './compare-html.js';
+export { comparisonChartFinding, comparisonChartSvg, comparisonHtml, otherFailedChecks, taskVerdict, type TaskVerdict } from './compare-html.js';
 export { modelCardMarkdown, registeredNearDuplicateWarning, testNearDuplicateWarning, type ModelCardOptions, type TrainingFacts } from './model-card.js';
 export { type ModelProvenance, type RegistryStanding, type UnreadStanding } from './model-card-provenance.js';
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';

@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
     const gate = applyGate(comparison);
     const names = { challenger: 'ngram-bag-20261207-160437-644b5a', champion: 'ngram-bag-20261207-160409-57741b' };
     const file = path.join(dir, 'gate.html');
-    writeFileSync(file, comparisonHtml(comparisonMarkdown(comparison, gate, names), comparison, gate, 'synthetic'));
+    writeFileSync(file, await comparisonHtml(comparisonMarkdown(comparison, gate, names), comparison, gate, 'synthetic'));
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     const requests: string[] = [];
     const errors: string[] = [];

@@ -103,7 +103,7 @@ describe('mailroute compare', () => {
     const { code, stdout, stderr } = await run(['compare', '--challenger', 'strong.jsonl', '--champion', 'weak.jsonl', '--resamples', '50', '--out', 'cmp-summary'], { GITHUB_STEP_SUMMARY: summary });
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('# Gate: PASS');
-    expect(stderr).toContain(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${summary}: no such file or folder (ENOENT)); the command's outcome and files stand`);
+    expect(stderr).toContain(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${summary}: no such file or folder (ENOENT)); the command's outcome stands`);
     expect(readFileSync(path.join(dir, 'cmp-summary/gate.md'), 'utf8')).toBe(stdout);
   });
 
@@ -186,7 +186,8 @@ describe('mailroute compare', () => {
     for (const pass of [true, false]) {
       const serving = afterGate({ version: { ...pending, status: 'Approved' }, recorded: false, registryChampion: 'ngram-bag-1' }, names, pass, []);
       expect(serving).toContain("Next: `ngram-bag-1` is the registry's champion already, so approving it changes nothing.");
-      expect(serving).toContain('`mailroute registry reject ngram-bag-1 --note <why>` takes it out of service: the champion before it serves again if still Approved');
+      expect(serving).toContain('`mailroute registry reject ngram-bag-1 --note <why>` takes it out of the registry\'s service: the champion before it becomes the champion again if still Approved');
+      expect(serving).toContain('with no such version there is no champion, and servers keep `ngram-bag-1` until another is approved.');
       expect(serving).not.toContain('keeps `ngram-bag-0`');
     }
   });
@@ -285,7 +286,7 @@ describe('mailroute compare', () => {
     await registry.approve('m-6');
     const serving = await compare('m1.jsonl');
     expect(serving.code).toBe(1);
-    expect(serving.stdout).toContain("\nNext: `m-6` is the registry's champion already, so approving it changes nothing. If this outcome means it should not serve, `mailroute registry reject m-6 --note <why>` takes it out of service");
+    expect(serving.stdout).toContain("\nNext: `m-6` is the registry's champion already, so approving it changes nothing. If this outcome means it should not serve, `mailroute registry reject m-6 --note <why>` takes it out of the registry's service");
     expect(serving.stdout).not.toContain('keeps `m-1`');
     rmSync(home, { recursive: true, force: true });
   });

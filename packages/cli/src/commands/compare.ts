@@ -558,7 +558,7 @@ function rejectLeaves(challenger: ChallengerVersion, comparedWith: string): stri
 function championAlready(id: string, pass: boolean): string {
   const reject = codeSpan(`mailroute registry reject ${id} --note <why>`);
   const act = pass ? `If it should not serve all the same, ${reject}` : `If this outcome means it should not serve, ${reject}`;
-  return `Next: ${codeSpan(id)} is the registry's champion already, so approving it changes nothing. ${act} takes it out of service: the champion before it serves again if still Approved (else the newest Approved version whose gate did not fail; \`mailroute registry history\` lists the changes), at the servers' next poll.`;
+  return `Next: ${codeSpan(id)} is the registry's champion already, so approving it changes nothing. ${act} takes it out of the registry's service: the champion before it becomes the champion again if still Approved (else the newest Approved version whose gate did not fail; \`mailroute registry history\` lists the changes), which servers load at their next poll; with no such version there is no champion, and servers keep ${codeSpan(id)} until another is approved.`;
 }
 
 /**
@@ -733,8 +733,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
             await writeFile(path.join(dir, 'gate.md'), markdown);
             signal.throwIfAborted();
             // The picture's foot says what it shows, so that one copied into a ticket still does.
-            const footer = `challenger ${names.challenger ?? 'challenger'} · champion ${names.champion ?? 'champion'} · ${comparison.n} emails · ${new Date().toISOString().slice(0, 10)}`;
-            await writeFile(path.join(dir, 'gate.html'), comparisonHtml(markdown, comparison, gate, footer));
+            const footer = `challenger ${names.challenger} · champion ${names.champion} · ${comparison.n} email${comparison.n === 1 ? '' : 's'} · ${new Date().toISOString().slice(0, 10)}`;
+            await writeFile(path.join(dir, 'gate.html'), await comparisonHtml(markdown, comparison, gate, footer));
           }, inputs, interrupt);
         }
         if (!gate.pass) {

@@ -87,7 +87,7 @@ function looksLikeCsv(file: string, firstLine: string): boolean {
 /**
  * In GitHub Actions, appends Markdown to the job summary (`GITHUB_STEP_SUMMARY`); elsewhere does nothing. A summary
  * that cannot be written is warned of and changes nothing else: the command's exit code says its own outcome (a gate
- * that passed must not read as one that failed), and its report stands.
+ * that passed must not read as one that failed).
  */
 export async function appendCiSummary(ctx: CliContext, markdown: string): Promise<void> {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
@@ -97,7 +97,7 @@ export async function appendCiSummary(ctx: CliContext, markdown: string): Promis
   } catch (error) {
     const code = systemCode(error);
     const why = code === undefined ? (error instanceof Error ? error.message : String(error)) : errorCodeInWords(code);
-    ctx.stderr.write(safeLines(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${file}: ${why}); the command's outcome and files stand\n`));
+    ctx.stderr.write(safeLines(`warning: the job summary was not written (GITHUB_STEP_SUMMARY=${file}: ${why}); the command's outcome stands\n`));
   }
 }
 

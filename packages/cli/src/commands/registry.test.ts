@@ -89,10 +89,10 @@ describe('mailroute registry', () => {
 
   it('says on stderr when the home does not exist, where it reads as an empty registry (a typo in a cron job)', async () => {
     const missing = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-')), 'no-such-home');
-    for (const argv of [['registry', 'list'], ['registry', 'champion']]) {
-      const res = await run(argv, missing);
+    for (const argv of [['registry', 'list'], ['registry', 'list', '--json'], ['registry', 'champion'], ['registry', 'history', '--json'], ['runs', 'list', '--json']]) {
+      const res = await runCli(argv, { env: { USER: 'tester', MAILROUTE_HOME: missing }, cwd: path.dirname(missing), home: missing });
       expect(res.code, argv.join(' ')).toBe(0);
-      expect(res.stderr, argv.join(' ')).toContain(`warning: the home ${missing} does not exist: no registry is there (MAILROUTE_HOME names the home; a typo in the path?)`);
+      expect(res.stderr, argv.join(' ')).toContain(`warning: MAILROUTE_HOME=${missing} does not exist: there is no registry there`);
     }
     expect(existsSync(missing)).toBe(false);
   });

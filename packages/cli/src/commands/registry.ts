@@ -17,16 +17,6 @@ import { lostQueuesOf, lostQueuesText, QueuesLostError, routeChangeNoticeOf } fr
  * How to get a champion back when none is left: approve a pending version, or, when every other is
  * Rejected, approve one again with --force (plain approve refuses it), or train a new one.
  */
-/**
- * A home that does not exist reads as an empty registry: said on stderr, so that a typo in a cron job's MAILROUTE_HOME
- * is seen, not taken for a registry with no models (the answer on stdout stays what it is for an empty one).
- */
-async function warnIfNoHome(ctx: CliContext): Promise<void> {
-  const info = await stat(ctx.home).catch(() => undefined);
-  if (info?.isDirectory()) return;
-  ctx.stderr.write(safeLines(`warning: the home ${ctx.home} ${info === undefined ? 'does not exist' : 'is not a folder'}: no registry is there (MAILROUTE_HOME names the home; a typo in the path?)\n`));
-}
-
 export function approveAnotherHint(versions: readonly ModelVersion[]): string {
   // A pruned version has no artifact left to approve.
   const others = versions.filter((v) => v.prunedAt === undefined);
@@ -417,6 +407,17 @@ function missingLegend(home: string, missing: readonly { id: string; gone: strin
  * `mailroute registry list|show|approve|reject|champion|history|add|prune`: the local registry under MAILROUTE_HOME. What versions
  * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
  */
+/**
+ * A home that does not exist reads as an empty registry: said on stderr, so that a typo in a cron job's MAILROUTE_HOME
+ * is seen, not taken for a registry with no models (the answer on stdout stays what it is for an empty one). A home
+ * that is a file fails before this, as the registry reads it (`REGISTRY_HOME_NOT_DIRECTORY`).
+ */
+export async function warnIfNoHome(ctx: CliContext): Promise<void> {
+  if (await stat(ctx.home).then(() => true, () => false)) return;
+  const named = ctx.env.MAILROUTE_HOME?.trim() ? `MAILROUTE_HOME=${ctx.home}` : `the home ${ctx.home} (MAILROUTE_HOME is unset: the default .mailroute of the folder the command runs in)`;
+  ctx.stderr.write(safeLines(`warning: ${named} does not exist: there is no registry there\n`));
+}
+
 export function registerRegistry(program: Command, ctx: CliContext): void {
   const registry = () => createLocalRegistry({ home: ctx.home });
   const print = (v: unknown): void => {
@@ -437,12 +438,12 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const [versions, champion] = await Promise.all([reg.list(), reg.champion()]);
       // What is gone of each artifact not pruned (stat and the manifest only: no file is hashed).
       const gone = await Promise.all(versions.map((v) => (v.prunedAt === undefined ? artifactGone(path.join(ctx.home, 'models', v.id)) : undefined)));
+      if (versions.length === 0) await warnIfNoHome(ctx);
       if (flags.json) {
         print({ champion: champion?.id ?? null, versions: versions.map((v, i) => (gone[i] === undefined ? v : { ...v, artifactMissing: gone[i] })) });
         return;
       }
       if (versions.length === 0) {
-        await warnIfNoHome(ctx);
         ctx.stdout.write(`no models registered in ${safeValue(ctx.home)}\n`);
         return;
       }
@@ -606,6 +607,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
     .action(async (flags: { json?: boolean }) => {
       const reg = registry();
       const [changes, champion, complete] = await Promise.all([reg.championChanges(), reg.champion(), reg.championHistoryComplete()]);
+      if (changes.length === 0) await warnIfNoHome(ctx);
       if (flags.json) {
         print({ champion: champion?.id ?? null, complete, history: changes });
         return;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createLocalRegistry, isNearId, noChampionError } from '@mailroute/model';
 import { compareRunRows, compareRuns, formatRunList, formatRunSummary, formatTable, listRuns, readRunOf, RUN_COMPARE_UNITS, RunNotFoundError, runsDir, type RunRecord } from '@mailroute/training';
+import { warnIfNoHome } from './registry.js';
 import type { CliContext } from '../context.js';
 import { refuseUnknownSubcommand } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
@@ -73,6 +74,7 @@ export function registerRuns(program: Command, ctx: CliContext): void {
       refuseUnknownSubcommand(cmd, list.args);
       const all = await listRuns(ctx.home, { onDamaged: (error) => ctx.stderr.write(safeLines(`warning: ${error.message}; not listed\n`)) });
       const runs = flags.limit === undefined ? all : all.slice(0, flags.limit);
+      if (all.length === 0) await warnIfNoHome(ctx);
       if (flags.json) {
         ctx.stdout.write(`${safeJson(runs)}\n`);
         return;
