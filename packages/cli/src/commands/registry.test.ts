@@ -97,6 +97,15 @@ describe('mailroute registry', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('takes --json on registry show, whose output is JSON anyway, as scripts pass it to every command', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
+    await createLocalRegistry({ home }).register(artifact('model-json'));
+    const [plain, json] = [await run(['registry', 'show', 'model-json'], home), await run(['registry', 'show', 'model-json', '--json'], home)];
+    expect([plain.code, json.code], json.stderr).toEqual([0, 0]);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(plain.stdout));
+    expect(JSON.parse(json.stdout).id).toBe('model-json');
+  });
+
   it('lists, shows, approves (champion), rejects and sets the champion', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-'));
     const empty = await run(['registry', 'list'], home);

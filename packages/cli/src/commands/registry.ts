@@ -463,7 +463,9 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version)')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version), as JSON')
+    // Its output is JSON always: --json is taken, as by the other commands a script passes it to.
+    .option('--json', 'print JSON (what it prints anyway)')
     .action(async (ref: string) => {
       const reg = registry();
       const id = await versionId(reg, ref, ctx.home, 'show a version by its id');
