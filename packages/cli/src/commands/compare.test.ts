@@ -275,6 +275,12 @@ describe('mailroute compare', () => {
     expect(look.stdout).toContain('# Gate: FAIL');
     expect(look.stdout).toContain("\nNot recorded: `m-1` is not the registry's champion (`m-5` is): a comparison with another model is a look");
     expect(look.stdout).not.toContain('Next:');
+    // Files of registered models are compared with the models' routing, as with --data: the queue's table counts mail misrouted.
+    const answering = (lines: PredictionLine[]) => lines.map((l) => ({ ...l, prediction: Object.fromEntries(Object.entries(l.prediction).map(([t, p]) => [t, { ...p, abstained: (p.confidence ?? 1) < 0.3 }])) }));
+    file('m6-answering.jsonl', answering(weak), 'm-6');
+    file('m1-answering.jsonl', answering(strong), 'm-1');
+    const routed = await runCli(['compare', '--challenger', 'm6-answering.jsonl', '--champion', 'm1-answering.jsonl', '--resamples', '20', '--no-record'], { env: { CI: 'true' }, cwd: home, home });
+    expect(routed.stdout).toContain('misrouted to it (at threshold): champion');
     expect(readFileSync(path.join(home, 'look', 'gate.md'), 'utf8')).toBe(look.stdout);
     expect((await registry.get('m-6')).gate).toEqual(gate);
     // Against the champion with --no-record: measured and printed, not kept (a gate kept anew would have another time).

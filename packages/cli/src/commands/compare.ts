@@ -42,6 +42,7 @@ import { safeLines, safeValue } from '../terminal-text.js';
 import { manifestOf, oneSidedLabelWarnings, scoredTaxonomies, taxonomyOrder, trainingWarningsOf, type Role, type TruthsReadWith } from './compare-taxonomy.js';
 import { keepingLost, lostLabelsOf, withLostTruths } from './compare-lost-queues.js';
 import { targetPrecisionsOf } from './training-facts.js';
+import { registeredManifest } from './evaluate-languages.js';
 
 interface CompareFlags extends ReadFlags {
   challenger?: string;
@@ -122,6 +123,12 @@ async function checkModelPair(ctx: CliContext, models: { challenger: string; cha
   }
   const routingTask = a && b && a.routing.queueTask === b.routing.queueTask ? a.routing.queueTask : undefined;
   return { manifests, ...(routingTask !== undefined ? { routingTask } : {}) };
+}
+
+/** The task both manifests route mail by, when both are known and agree. */
+function sharedRoutingTask(manifests: { challenger?: Manifest; champion?: Manifest }): string | undefined {
+  const { challenger, champion } = manifests;
+  return challenger && champion && challenger.routing.queueTask === champion.routing.queueTask ? challenger.routing.queueTask : undefined;
 }
 
 /** A manifest's routing in words: `routes by queue (manual triage when queue or topic abstains)`. */
@@ -666,18 +673,28 @@ export function registerCompare(program: Command, ctx: CliContext): void {
             });
       try {
         const pair = data !== undefined ? await checkModelPair(ctx, { challenger: flags.challenger, champion: flags.champion }) : undefined;
-        const routingTask = pair?.routingTask;
         const both =
           data !== undefined && pair !== undefined
             ? await predictBoth(ctx, { challenger: flags.challenger, champion: flags.champion }, pair.manifests, data, { configFile: flags.config, split, read, signal: interrupt.signal })
             : await readBothFiles(ctx, flags.challenger, flags.champion, interrupt.signal);
         const { renamed, older, warnings, self, taxonomies, readWith, lost } = both;
         const { challenger, champion } = personalMail(ctx, both);
+        // Models by their id; prediction files by the model their lines name, else by the file's name.
+        const name = async (ref: string, lines: readonly PredictionLine[]) => {
+          if (flags.data !== undefined) return modelLabel(ctx, ref);
+          const ids = modelIdsOf(lines);
+          return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
+        };
+        const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
+        // The models' manifests: read with --data, else those of the registry versions the files' lines name (as
+        // `evaluate --predictions` reads them), so that files and models compare alike.
+        const manifests = pair?.manifests ?? { challenger: await registeredManifest(ctx.home, names.challenger), champion: await registeredManifest(ctx.home, names.champion) };
+        const routingTask = pair?.routingTask ?? sharedRoutingTask(manifests);
         const progress = createProgress(ctx, 'compare');
         let comparison;
         try {
           // Each model's routing, so that the per-label figures count the mail each routes to a queue, as its own report does.
-          const routing = pair ? { challenger: pair.manifests.challenger?.routing, champion: pair.manifests.champion?.routing } : undefined;
+          const routing = manifests.challenger || manifests.champion ? { challenger: manifests.challenger?.routing, champion: manifests.champion?.routing } : undefined;
           comparison = comparePredictions(challenger, champion, { bootstrap: { resamples, seed }, onProgress: progress.update, ...(routing ? { routing } : {}), ...(taxonomies ? { taxonomies } : {}), ...(lost ? { lostLabels: lost } : {}) });
         } finally {
           progress.stop();
@@ -694,13 +711,6 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         // answered share: warned of too. And a task the policy leaves out of the gate, at which the challenger is
         // clearly worse: the gate's own warning.
         warnings.unshift(...answeredDropWarnings(comparison), ...answeredPrecisionWarnings(comparison, routingTask), ...(gate.warnings ?? []));
-        // Models by their id; prediction files by the model their lines name, else by the file's name.
-        const name = async (ref: string, lines: readonly PredictionLine[]) => {
-          if (flags.data !== undefined) return modelLabel(ctx, ref);
-          const ids = modelIdsOf(lines);
-          return ids.length === 1 && lines.every((l) => l.modelId !== undefined) ? ids[0] : path.basename(ref);
-        };
-        const names = { challenger: await name(flags.challenger, challenger), champion: await name(flags.champion, champion) };
         // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
         const challengerModel = await challengerManifest(ctx, pair, names.challenger);
         const trained = trainingWarningsOf(challengerModel, 'challenger');
