@@ -141,13 +141,19 @@ const ENGLISH_PLACE = String.raw`(?:(?:Co\.?|County)[ \t])?${TOWN_WORD}(?:[ \t]$
 const PLACE_BREAK = String.raw`(?:,[ \t]{0,3}|[ \t]{0,3}\r?\n[ \t]{0,3})`;
 
 /**
+ * A flat, apartment, unit or suite after a street (`2417 Maple Avenue, Apt 5C, Evanston, IL 60201`, `… Suite 200`,
+ * `… #12`, `12 Baker Street, Flat 3, London …`), before the town: part of the address, masked with it.
+ */
+const UNIT_AFTER = String.raw`(?:(?:,[ \t]{0,3}|[ \t]{1,3})(?:Apt\.?|Apartment|Flat|FLAT|Unit|Suite|Ste\.?|#)[ \t]{0,3}(?:\d{1,5}[A-Za-z]?|[A-Z]))?`;
+
+/**
  * After an English street: up to three places and a British postcode or Irish Eircode (`, London SW1A 2AA`, `,
  * Harrogate, North Yorkshire, HG1 4RT`, `, Southsea, Portsmouth PO4 0JT`, `, Ballincollig, Co. Cork, P31 KX62`), or a US
  * state and ZIP code (`, Springfield, IL 62704`), or the postcode alone; or, after a blank, a British postcode and the
  * town when it ends the line or sentence (`12 Baker Street NW1 6XE London.`).
  */
 const ENGLISH_TOWN = new RegExp(
-  String.raw`(?:${PLACE_BREAK}(?:${ENGLISH_PLACE}${PLACE_BREAK}){0,2}(?:${ENGLISH_PLACE}(?:${PLACE_BREAK}|[ \t]{1,3}))?(?:${UK_POSTCODE}|${EIRCODE}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)|[ \t]{1,3}${UK_POSTCODE}(?:[ \t]{1,3}${TOWN_WORD}(?=[ \t]{0,3}(?:[.,;!?\r\n]|$)))?)${END_OF_WORD}`,
+  String.raw`${UNIT_AFTER}(?:${PLACE_BREAK}(?:${ENGLISH_PLACE}${PLACE_BREAK}){0,2}(?:${ENGLISH_PLACE}(?:${PLACE_BREAK}|[ \t]{1,3}))?(?:${UK_POSTCODE}|${EIRCODE}|[A-Z]{2}[ \t]\d{5}(?:-\d{4})?)|[ \t]{1,3}${UK_POSTCODE}(?:[ \t]{1,3}${TOWN_WORD}(?=[ \t]{0,3}(?:[.,;!?\r\n]|$)))?)${END_OF_WORD}`,
   'uy',
 );
 

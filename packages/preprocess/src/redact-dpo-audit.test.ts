@@ -81,3 +81,11 @@ describe('names', () => {
     expect(masked('Vorname: Hans-Jürgen Nachname: Möllenkamp Geburtsdatum: 30.09.1961')).toBe('Vorname: [NAME] Nachname: [NAME] Geburtsdatum: [BIRTHDATE]');
   });
 });
+
+describe('addresses', () => {
+  it('masks a US street with its apartment, town, state and ZIP code, not the street alone', () => {
+    expect(masked('New address: 2417 Maple Avenue, Apt 5C, Evanston, IL 60201.')).toBe('New address: [ADDRESS].');
+    expect(masked('New address: 2417 Maple Avenue Suite 200, Evanston, IL 60201.')).toBe('New address: [ADDRESS].');
+    expect(masked('12 Baker Street, Flat 3, London SW1A 2AA')).toBe('[ADDRESS]');
+  });
+});
