@@ -11,7 +11,7 @@ import type { PictureNumbers } from './picture-findings.js';
 import { figure, STYLE } from './report-html-parts.js';
 import { esc, fitText, r2, svgDocument, textWidth } from './svg-common.js';
 
-/** Where the picture's colours come from: red for a task that fails the gate, blue for one that passes, grey for one it leaves out. */
+/** The picture's colours: red for a row whose macro-F1 check fails, blue for one whose check passes, grey for a task the gate leaves out. */
 const FAIL = '#a50f15';
 const PASS = '#1f5fa8';
 const UNGATED = '#767676';
@@ -196,8 +196,9 @@ export async function comparisonHtml(markdown: string, comparison: Pick<Comparis
           chartNumbers(comparison, gate),
         );
   // After the first table (each task's figures), or at the end when there is none.
-  const at = body.indexOf('</table></div>');
-  const page = at < 0 ? `${body}${picture}` : `${body.slice(0, at + 14)}${picture}${body.slice(at + 14)}`;
+  const tableEnd = '</table></div>';
+  const at = body.indexOf(tableEnd);
+  const page = at < 0 ? `${body}${picture}` : `${body.slice(0, at + tableEnd.length)}${picture}${body.slice(at + tableEnd.length)}`;
   const verdictClass = gate.pass ? 'verdict-pass' : 'verdict-fail';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -669,8 +669,9 @@ function greetsDesk(words: readonly string[]): boolean {
   if (named.length === 0) return false;
   // `Hi Pensions Team,`, `Dear Private Client Desk,`: words before a team's or desk's word name which team it is.
   // `Hallo Wertpapier-Team,`: a team's word ending a compound names which team too.
-  const lastParts = named[named.length - 1].toLowerCase().split('-');
-  return named.every((w) => w.toLowerCase().split('-').every(noName)) || (named.length > 1 && isDeskWord(lastParts.join('-'))) || (lastParts.length > 1 && isDeskWord(lastParts[lastParts.length - 1]));
+  const last = named[named.length - 1].toLowerCase();
+  const compoundEnd = last.includes('-') ? last.slice(last.lastIndexOf('-') + 1) : undefined;
+  return named.every((w) => w.toLowerCase().split('-').every(noName)) || (named.length > 1 && isDeskWord(last)) || (compoundEnd !== undefined && isDeskWord(compoundEnd));
 }
 
 /** Words that head a table's columns (`Name Betrag Datum`, `Name Vorname Geburtsdatum`): a row of them names no one. */
@@ -707,7 +708,7 @@ function introduced(re: RegExp, text: string, at: number): RegExpExecArray | nul
   return re === RELATED && namesSecurity(m[1]) ? null : m;
 }
 
-/** A possessive right before a title's word (`meine Frau`, `meiner Frau`, `Ihr Mann`): the word names a relative, not a title. */
+/** A possessive right before a title's word (`meine Frau`, `meiner Frau`, `Ihre Frau`): the word names a relative, not a title. */
 const POSSESSIVE_BEFORE = /(?<![\p{L}])(?:mein|dein|sein|ihr|unser|euer|eur)(?:e[mnrs]?)?[ \t]{1,3}$/iu;
 
 /**
