@@ -5,7 +5,7 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient, SageMakerRuntimeServiceE
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { API_ENV, lambdaRequestTimeoutMs } from '../contracts.js';
-import { apiConfigFromEnv, createApiLambdaHandler } from './api-handler.js';
+import { apiConfigFromEnv, createApiLambdaHandler, defaultAwsServingDeps, SDK_TIMEOUTS } from './api-handler.js';
 import { ManifestCache } from './champion-tasks.js';
 import { crmToken, gatewayEvent, lambdaContext, s3Body } from '../test-support/gateway-event.js';
 
@@ -382,5 +382,24 @@ describe('API Lambda wired with the AWS adapters', () => {
     expect(() => apiConfigFromEnv({})).toThrow(expect.objectContaining({ code: 'AWS_CONFIG_INVALID' }));
     const handler = createApiLambdaHandler({}, { s3, runtime, dynamo });
     await expect(handler(event('GET', '/v1/model'), context)).rejects.toMatchObject({ code: 'AWS_CONFIG_INVALID' });
+  });
+});
+
+describe("the API Lambda's SDK clients", () => {
+  it('limit each attempt of a call (the SDK sets no limit: a hung endpoint held the invocation until Lambda ended it)', async () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION ??= 'eu-central-1';
+    try {
+      const deps = defaultAwsServingDeps();
+      const configOf = (client: { config: { requestHandler: unknown } }) => (client.config.requestHandler as { configProvider: Promise<{ requestTimeout?: number; connectionTimeout?: number }> }).configProvider;
+      expect(await configOf(deps.runtime)).toMatchObject(SDK_TIMEOUTS.sagemaker);
+      expect(await configOf(deps.s3)).toMatchObject(SDK_TIMEOUTS.s3);
+      // The document client sends through the DynamoDB client it wraps.
+      expect(await configOf((deps.dynamo as unknown as { config: { requestHandler: unknown } }))).toMatchObject(SDK_TIMEOUTS.dynamodb);
+      // One attempt of the endpoint call ends well inside the request timeout (at most 29 s), so the SDK can retry it.
+      expect(SDK_TIMEOUTS.sagemaker.requestTimeout).toBeLessThan(lambdaRequestTimeoutMs(29));
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+    }
   });
 });

@@ -68,12 +68,23 @@ export interface AwsServingDeps {
   logger?: Logger;
 }
 
-/** SDK clients for the Lambda's region (from the Lambda environment), created once per container. */
+/**
+ * How long one attempt of an SDK call may take, connecting and answering: the SDK sets no limit, so a call that hangs
+ * (an endpoint or a connection that never answers) held the invocation until Lambda ended it and API Gateway answered
+ * its own plain 5xx. An endpoint scores a batch in well under a second; its 3 attempts stay within the request timeout.
+ */
+export const SDK_TIMEOUTS = {
+  sagemaker: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  s3: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+  dynamodb: { connectionTimeout: 3_000, requestTimeout: 5_000 },
+} as const;
+
+/** SDK clients for the Lambda's region (from the Lambda environment), created once per container, each with SDK_TIMEOUTS. */
 export function defaultAwsServingDeps(logger?: Logger): AwsServingDeps {
   return {
-    s3: new S3Client({}),
-    runtime: new SageMakerRuntimeClient({}),
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    s3: new S3Client({ requestHandler: SDK_TIMEOUTS.s3 }),
+    runtime: new SageMakerRuntimeClient({ requestHandler: SDK_TIMEOUTS.sagemaker }),
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: SDK_TIMEOUTS.dynamodb }), { marshallOptions: { removeUndefinedValues: true } }),
     logger,
   };
 }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import type { Logger } from '../http/logger.js';
 import { buildTestApp, KEYS } from '../test-support/harness.js';
+import { ServingError } from '../errors.js';
 import { createLambdaHandler } from './lambda.js';
 
 /** An API Gateway HTTP API (payload format 2.0) event, as AWS documents it. */
@@ -253,6 +254,37 @@ describe('createLambdaHandler', () => {
     expect(first.headers).toMatchObject({ 'content-type': 'application/problem+json', 'retry-after': '5' });
     expect(JSON.parse(first.body)).toMatchObject({ code: 'NOT_READY' });
     expect((await flaky(apiGatewayV2Event('GET', '/healthz'), lambdaContext)).statusCode).toBe(200);
+  });
+
+  it('answers NOT_READY before the invocation runs out when the build hangs, and serves once the build is done', async () => {
+    let built: (app: typeof serving) => void = () => undefined;
+    const slow = createLambdaHandler(() => new Promise((resolve) => (built = resolve)));
+    // Lambda's context says how long the invocation has left: the build is awaited that long, less a margin to answer.
+    const context = { ...lambdaContext, getRemainingTimeInMillis: () => 1_600 } as unknown as LambdaContext;
+    const started = Date.now();
+    const first = await slow(apiGatewayV2Event('GET', '/healthz'), context);
+    expect(first.statusCode).toBe(503);
+    expect(JSON.parse(first.body)).toMatchObject({ code: 'NOT_READY' });
+    expect(Date.now() - started).toBeLessThan(1_600);
+    // The build went on: it is not started again, and the next request is served when it is done.
+    built(serving);
+    expect((await slow(apiGatewayV2Event('GET', '/healthz'), context)).statusCode).toBe(200);
+  });
+
+  it("answers an endpoint's own problem met by the build's canary call, as a warm instance would, not NOT_READY", async () => {
+    class AccessDenied extends ServingError {
+      readonly code = 'ENDPOINT_ACCESS_DENIED';
+      readonly status = 500;
+    }
+    class NotInService extends ServingError {
+      readonly code = 'ENDPOINT_NOT_IN_SERVICE';
+      readonly status = 503;
+      readonly retryAfterSeconds = 30;
+    }
+    const denied = await createLambdaHandler(async () => Promise.reject(new AccessDenied('The API may not call the model endpoint mailroute-prod.', { endpoint: 'mailroute-prod' })))(apiGatewayV2Event('GET', '/healthz'), lambdaContext);
+    expect([denied.statusCode, JSON.parse(denied.body).code]).toEqual([500, 'ENDPOINT_ACCESS_DENIED']);
+    const gone = await createLambdaHandler(async () => Promise.reject(new NotInService('The model endpoint mailroute-prod is not in service.')))(apiGatewayV2Event('GET', '/healthz'), lambdaContext);
+    expect([gone.statusCode, JSON.parse(gone.body).code, gone.headers?.['retry-after']]).toEqual([503, 'ENDPOINT_NOT_IN_SERVICE', '30']);
   });
 
   it('fails the invocation for a configuration fault, which no retry can mend', async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { handle, type LambdaEvent, type LambdaContext, type APIGatewayProxyResult } from 'hono/aws-lambda';
 import type { ServingApp } from '../app.js';
 import { describeError, silentLogger, type Logger } from '../http/logger.js';
-import { problem, PROBLEM_CONTENT_TYPE, type Problem } from '../http/problem.js';
+import { problem, PROBLEM_CONTENT_TYPE, toProblem, type Problem } from '../http/problem.js';
+import { ServingError } from '../errors.js';
 import { requestIdOf } from '../http/refusal-log.js';
 import { BACKSLASH_IN_PATH, DOT_SEGMENT_IN_PATH, unreadableRequestProblem } from './unreadable-request.js';
 
@@ -133,6 +134,46 @@ function notReady(requestId: string): APIGatewayProxyResult {
   return problemResult(problem(503, 'NOT_READY', 'The service is starting or cannot reach its model yet; retry shortly.'), requestId, { 'retry-after': '5' });
 }
 
+/**
+ * Endpoint problems the build's canary call meets that say more than "retry shortly": answered as an instance already
+ * serving answers them (a role that may not call the endpoint: 500, which no retry mends and the function's alarms see;
+ * an endpoint deleted or not in service: 503 with its own Retry-After), not as NOT_READY.
+ */
+const ENDPOINT_PROBLEMS: ReadonlySet<string> = new Set(['ENDPOINT_ACCESS_DENIED', 'ENDPOINT_NOT_IN_SERVICE']);
+
+/** The answer to a request that found the app not built: the endpoint's own problem (ENDPOINT_PROBLEMS), else NOT_READY. */
+function notBuilt(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (!(error instanceof ServingError) || !ENDPOINT_PROBLEMS.has(error.code)) return notReady(requestId);
+  const { body, headers } = toProblem(error);
+  return problemResult(body, requestId, headers);
+}
+
+/** Time kept for answering when the build is cut short by the function's own deadline: the answer, its log line. */
+const ANSWER_MARGIN_MS = 1_500;
+
+/** The build (`ready`) awaited no longer than the function has left, less ANSWER_MARGIN_MS; a build past it is BuildTimeout. */
+async function withinDeadline<T>(ready: Promise<T>, context: LambdaContext): Promise<T> {
+  const remaining = (context as { getRemainingTimeInMillis?: () => number }).getRemainingTimeInMillis?.();
+  if (remaining === undefined) return ready;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BuildTimeout(remaining)), Math.max(0, remaining - ANSWER_MARGIN_MS));
+  });
+  try {
+    return await Promise.race([ready, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The build outlasted the invocation's time: the request is answered NOT_READY while the build goes on for the next one. */
+class BuildTimeout extends Error {
+  constructor(remainingMs: number) {
+    super(`the app was not built within the ${remainingMs} ms the invocation had left; it goes on building for the next request`);
+    this.name = 'BuildTimeout';
+  }
+}
+
 /** The answer to an event that is not an HTTP API's of payload format 2.0: the function is wired wrong, a fault no retry mends. */
 const NOT_AN_HTTP_API_EVENT = problem(500, 'INTERNAL', 'The service is misconfigured: its gateway hands it requests it does not read.');
 
@@ -192,11 +233,13 @@ export function createLambdaHandler(serving: ServingApp | (() => Promise<Serving
     });
     let handler: LambdaHandler;
     try {
-      handler = await ready;
+      // A build that hangs (S3 or the endpoint not answering) must not outlast the invocation: Lambda would end it
+      // and API Gateway answer its own plain 5xx; the request is answered NOT_READY in time and the build goes on.
+      handler = await withinDeadline(ready, context);
     } catch (error) {
       if (isConfigFault(error)) throw error;
       logger.error('app not ready', { requestId, error: describeError(error), cause: (error as { cause?: { name?: string } }).cause?.name });
-      return notReady(requestId);
+      return notBuilt(error, requestId);
     }
     const unservable = unservablePath(event);
     if (unservable !== undefined) {
