@@ -88,7 +88,9 @@ export class JudgedIndex {
     while (first.length > 0 || left.length > 0) {
       const marks = left.slice(0, TRANSACTION_LIMIT - first.length);
       const items = [...first, ...marks.map((k) => this.mark(k))];
-      const failed = await transactWithRetry(() => this.options.client.send(new TransactWriteCommand({ TransactItems: items })), `a feedback's ${marks.length} judged mark(s)`);
+      // Said as what is written: the feedback itself with its marks (nothing of it was written if this fails), or marks alone.
+      const what = first.length > 0 ? `the feedback${marks.length > 0 ? ` and ${marks.length} judged mark(s) of its predictions` : ''} (the feedback was not recorded)` : `${marks.length} judged mark(s) of a feedback's predictions`;
+      const failed = await transactWithRetry(() => this.options.client.send(new TransactWriteCommand({ TransactItems: items })), what);
       if (!failed) {
         first = [];
         left = left.slice(marks.length);

@@ -301,6 +301,9 @@ describe('DynamoPredictionStore', () => {
     expect((await store.getPrediction('p7'))?.emailId).toBe('e7');
     ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'throttled', $metadata: {}, CancellationReasons: [{ Code: 'ThrottlingError' }] }));
     await expect(store.savePredictions([record('p8', 'e8', '2026-11-01T10:00:00.000Z')])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    // A feedback throttled at every try: said as the feedback not recorded, not as the write of "0 judged mark(s)".
+    const feedback = { emailId: 'e-throttled', labels: { queue: 'cards' }, closedAt: '2026-11-05T00:00:00.000Z', receivedAt: '2026-11-01T09:00:00.000Z' };
+    await expect(store.saveFeedback(feedback)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('the write of the feedback (the feedback was not recorded) 5 times') });
     // Any other cancellation (an item too large) is a store failure with its cause, not called a duplicate.
     ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'too big', $metadata: {}, CancellationReasons: [{ Code: 'ValidationError' }] }));
     const failed = await store.savePredictions([record('p9', 'e9', '2026-11-01T10:00:00.000Z')]).catch((e: unknown) => e as { code: string; cause: unknown });

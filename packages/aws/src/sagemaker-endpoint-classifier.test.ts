@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -131,6 +132,21 @@ describe('SageMakerEndpointClassifier', () => {
     expect(toProblem(endpointError('ep', named('ModelError', { OriginalStatusCode: 500 }))).body).toMatchObject({ status: 502, code: 'ENDPOINT_FAILED', detail: 'The model container failed the request (500).' });
     expect(toProblem(endpointError('ep', named('ValidationError'))).body).toMatchObject({ status: 500, code: 'INTERNAL' }); // not about the endpoint's state: a request sent wrong here
     expect(toProblem(new EndpointResponseError('endpoint returned an empty body')).body).toMatchObject({ status: 502, code: 'SAGEMAKER_RESPONSE_INVALID' });
+  });
+
+  it("answers a 5xx the SDK cannot name (an empty body, a gateway's HTML page) as the endpoint busy, to retry, not as a fault here", async () => {
+    // The real client, its answer scripted where the network would be: the SDK reads the status and the body itself.
+    const answering = (status: number, body: string, contentType: string) => ({
+      handle: async () => ({ response: Object.assign(Object.create(null) as object, { statusCode: status, headers: { 'content-type': contentType }, body: Readable.from([Buffer.from(body)]) }) }),
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    });
+    for (const [status, body, type] of [[500, '', 'application/json'], [504, '', 'application/json'], [502, '<html><body>502 Bad Gateway</body></html>', 'text/html']] as const) {
+      const real = new SageMakerRuntimeClient({ region: 'eu-central-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, requestHandler: answering(status, body, type) as never });
+      const classifier = new SageMakerEndpointClassifier({ client: real, endpointName: 'e', tasks: [] });
+      const failure = await classifier.predict([{ body: 'x' }]).then(() => undefined, (error: unknown) => error);
+      expect(toProblem(failure), `${status} ${type}`).toMatchObject({ body: { status: 503, code: 'ENDPOINT_UNAVAILABLE', reason: 'ENDPOINT_BUSY' }, headers: { 'retry-after': '1' } });
+    }
   });
 
   it('answers each InvokeEndpoint failure with a problem a CRM and an operator can tell apart, never quoting the SDK message', async () => {

@@ -196,7 +196,8 @@ const NOT_IN_SERVICE = /\bnot found\b|\bnot in ?service\b|\bInService\b|\bout of
  * What a failed InvokeEndpoint means for the caller, as the API answers it: retry shortly (503
  * ENDPOINT_UNAVAILABLE, its `reason` saying why: throttled or busy), retry in minutes (503
  * ENDPOINT_NOT_IN_SERVICE: the endpoint is not there or not in service), the model failed (502
- * ENDPOINT_FAILED), the API may not call the endpoint (500 ENDPOINT_ACCESS_DENIED), or a fault here (500). No
+ * ENDPOINT_FAILED), the API may not call the endpoint (500 ENDPOINT_ACCESS_DENIED), a 5xx of the service the SDK could not
+ * name (503 ENDPOINT_UNAVAILABLE, busy), or a fault here (500). No
  * detail quotes the SDK's message (an ARN, an account, the container's output): the cause is kept for the log.
  */
 export function endpointError(endpointName: string, cause: unknown): Error {
@@ -214,7 +215,17 @@ export function endpointError(endpointName: string, cause: unknown): Error {
     if (status === 503) return new EndpointUnavailableError(`The model container is overloaded (${status}); retry shortly.`, 'ENDPOINT_BUSY', { cause });
     return new EndpointFailedError(`The model container failed the request${status === undefined ? '' : ` (${status})`}.`, {}, { cause });
   }
+  // A 5xx the SDK could not name (`Unknown` for an empty body, `SyntaxError` for a gateway's HTML page: a 502 or 504 of
+  // the service's front): a fault on AWS's side that the SDK retried as one, said as such, with Retry-After.
+  if (serverFault(cause)) return new EndpointUnavailableError(`The model endpoint's service failed the request (${name || 'an unnamed server error'}); retry shortly.`, 'ENDPOINT_BUSY', { cause });
   return new EndpointInvocationError(`InvokeEndpoint ${endpointName} failed: ${name || 'error'}`, { cause });
+}
+
+/** Whether an SDK error is a server fault: the SDK's `$fault`, or the HTTP status of the answer it failed to read. */
+function serverFault(cause: unknown): boolean {
+  const e = cause as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; $response?: { statusCode?: unknown } };
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  return e.$fault === 'server' || (typeof status === 'number' && status >= 500);
 }
 
 /** The action an AccessDeniedException names ("is not authorized to perform: sagemaker:InvokeEndpoint on ..."), else InvokeEndpoint's. */
