@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,9 @@ describe.skipIf(!hasFullDevice)('standard output on a full disk (skipped where t
     const cleaned = await toFullDisk(['clean', '--in', 'in.jsonl', '--out', '-']);
     expect(cleaned.code).toBe(1);
     expect(cleaned.stderr.split('\n').filter((l) => l.startsWith('mailroute:')).map((l) => `${l}\n`)).toEqual([said]);
-    // A listing printed without waiting: its failure is said by the stream's listener, once.
+    // A listing printed without waiting: its failure is said by the stream's listener, once (of a home that exists, which
+    // is not warned of).
+    mkdirSync(path.join(dir, 'home'), { recursive: true });
     const listed = await toFullDisk(['registry', 'list']);
     expect(listed).toEqual({ code: 1, stderr: said });
   }, 60_000);

@@ -741,8 +741,12 @@ function isObjectNoun(word: string): boolean {
 function withoutNounAfter(m: RegExpExecArray | null, min: number): RegExpExecArray | null {
   if (m === null) return null;
   let name = m[1];
-  // `Nachname: Möllenkamp Geburtsdatum: 30.09.1961`, a form run onto one line: the word before a colon labels the next field.
-  if (/^[ \t]{0,3}:/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 4))) name = name.replace(/[ \t]+[^ \t]+$/u, '');
+  // `Nachname: Möllenkamp Geburtsdatum: 30.09.1961`, a form run onto one line: a field's word before a colon labels the
+  // next field (a surname before a colon stays: `Konto von Herrn Max Spargelmann: DE89 …`).
+  const lastWord = /[ \t]+([^ \t]+)$/u.exec(name)?.[1];
+  if (lastWord !== undefined && COLUMN_WORDS.has(lastWord.toLowerCase()) && /^[ \t]{0,3}:/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 4))) {
+    name = name.slice(0, name.length - lastWord.length).trimEnd();
+  }
   for (let last = name.search(/[ \t][^ \t]*$/u); last > 0 && isObjectNoun(name.slice(last + 1)); last = name.search(/[ \t][^ \t]*$/u)) {
     name = name.slice(0, last).trimEnd();
   }

@@ -79,6 +79,8 @@ describe('names', () => {
 
   it("keeps the next field's label of a form run onto one line", () => {
     expect(masked('Vorname: Hans-Jürgen Nachname: Möllenkamp Geburtsdatum: 30.09.1961')).toBe('Vorname: [NAME] Nachname: [NAME] Geburtsdatum: [BIRTHDATE]');
+    // A surname before a colon is no field's label: the whole name is masked.
+    expect(masked('Konto von Herrn Max Spargelmann: DE89 3704 0044 0532 0130 00')).toBe('Konto von Herrn [NAME]: [IBAN]');
   });
 });
 
