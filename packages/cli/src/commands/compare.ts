@@ -223,18 +223,6 @@ async function predictBoth(
 }
 
 /**
- * The challenger's manifest: the model's given with --data (read by `checkModelPair`), else that of the registry
- * version its prediction lines name; undefined when there is none (a file of no registered model).
- */
-async function challengerManifest(ctx: CliContext, pair: ModelPair | undefined, name: string): Promise<Manifest | undefined> {
-  if (pair !== undefined) return pair.manifests.challenger;
-  const dir = await createLocalRegistry({ home: ctx.home })
-    .artifactDir(name)
-    .catch(() => undefined);
-  return dir === undefined ? undefined : manifestOf(dir);
-}
-
-/**
  * Compare joins the two models' predictions by id: rows of --data that repeat an id (the same export given
  * twice) cannot be joined, and were found only after both models had predicted every row, blamed on the
  * champion. Refused as the rows are read, naming the rows by file and line.
@@ -712,7 +700,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         // clearly worse: the gate's own warning.
         warnings.unshift(...answeredDropWarnings(comparison), ...answeredPrecisionWarnings(comparison, routingTask), ...(gate.warnings ?? []));
         // What the challenger's training warned of and its manifest keeps (a retired queue whose mail is routed elsewhere): kept with the gate, which approve repeats.
-        const challengerModel = await challengerManifest(ctx, pair, names.challenger);
+        const challengerModel = manifests.challenger;
         const trained = trainingWarningsOf(challengerModel, 'challenger');
         for (const w of trained) ctx.stderr.write(safeLines(`warning: ${w}\n`));
         warnings.push(...trained);

@@ -5,7 +5,12 @@ import { detectLanguage } from '@mailroute/preprocess';
 import { demoRowsToCsv, generateDemoRows } from '@mailroute/training';
 import { describe, expect, it } from 'vitest';
 import { demoChampionFolder } from '../test-support.js';
-import { registeredTrainingLanguages, trainingLanguagesOf } from './evaluate-languages.js';
+import { registeredManifest, trainingLanguagesOf } from './evaluate-languages.js';
+
+const registeredTrainingLanguages = async (home: string, id: string | undefined) => {
+  const manifest = await registeredManifest(home, id);
+  return manifest && trainingLanguagesOf(manifest);
+};
 
 // A demo champion (trained on German and English mail) evaluated on mail of which a fifth is Spanish.
 const { dir, home, champion, run } = demoChampionFolder('mailroute-cli-languages-', 10);

@@ -28,9 +28,3 @@ export async function registeredManifest(home: string, modelId: string | undefin
     return undefined;
   }
 }
-
-/** With `--predictions`: the training languages of the registered model the lines name (`registeredManifest`), if any. */
-export async function registeredTrainingLanguages(home: string, modelId: string | undefined): Promise<Record<string, number> | undefined> {
-  const manifest = await registeredManifest(home, modelId);
-  return manifest && trainingLanguagesOf(manifest);
-}

@@ -404,10 +404,6 @@ function missingLegend(home: string, missing: readonly { id: string; gone: strin
 }
 
 /**
- * `mailroute registry list|show|approve|reject|champion|history|add|prune`: the local registry under MAILROUTE_HOME. What versions
- * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
- */
-/**
  * A home that does not exist reads as an empty registry: said on stderr, so that a typo in a cron job's MAILROUTE_HOME
  * is seen, not taken for a registry with no models (the answer on stdout stays what it is for an empty one). A home
  * that is a file fails before this, as the registry reads it (`REGISTRY_HOME_NOT_DIRECTORY`).
@@ -418,6 +414,10 @@ export async function warnIfNoHome(ctx: CliContext): Promise<void> {
   ctx.stderr.write(safeLines(`warning: ${named} does not exist: there is no registry there\n`));
 }
 
+/**
+ * `mailroute registry list|show|approve|reject|champion|history|add|prune`: the local registry under MAILROUTE_HOME. What versions
+ * hold (notes and names of approvals and rejections, ids, tasks, file names) is printed with control characters escaped.
+ */
 export function registerRegistry(program: Command, ctx: CliContext): void {
   const registry = () => createLocalRegistry({ home: ctx.home });
   const print = (v: unknown): void => {

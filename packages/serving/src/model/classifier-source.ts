@@ -99,8 +99,8 @@ export type SourceEvent =
    */
   | { kind: 'champion_missing'; missing: boolean; modelId?: string }
   /**
-   * The model that failed to load is no longer the champion, and the champion is the model served (a rollback with
-   * `registry reject`, or `registry champion <served id>`): the failure is over without a load.
+   * The model that failed to load is no longer the champion, and the champion is the model served or there is none (a
+   * rollback with `registry reject`, or `registry champion <served id>`): the failure is over without a load.
    */
   | { kind: 'load_failure_over'; modelId: string; failedModelId: string }
   | { kind: 'released'; modelId: string };
@@ -200,9 +200,13 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     }
   }
 
-  /** The model that failed to load is no longer wanted (rolled back from, or rejected): its failure is cleared and said. */
-  function failureOver(servedModelId: string): void {
-    const failedModelId = failedTargetId as string;
+  /**
+   * Called where the registry wants no other model than the one served (its champion, or none): a failed load of
+   * another model is no longer wanted, so it is cleared and said. A failed forced reload of the served model stays.
+   */
+  function failureOverBesides(servedModelId: string | undefined): void {
+    if (failedTargetId === undefined || servedModelId === undefined || failedTargetId === servedModelId) return;
+    const failedModelId = failedTargetId;
     failedTargetId = undefined;
     lastReloadError = undefined;
     logger.info('the failed load is no longer wanted: its model is not the champion now', { modelId: servedModelId, failedModelId });
@@ -222,7 +226,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
         if (slot === undefined) throw new NoChampionError('There is no model to serve (no champion in the registry).');
         // The champion that failed to load was rejected, and no other is wanted: its failure is over (the missing
         // champion is said below, and by its own gauge).
-        if (failedTargetId !== undefined && failedTargetId !== previousModelId) failureOver(previousModelId as string);
+        failureOverBesides(previousModelId);
         // Said once, not every poll: serving the last model beats answering nothing.
         if (!championMissing) {
           logger.warn('the registry has no champion now; the loaded model keeps serving until another is approved', { modelId: previousModelId });
@@ -236,7 +240,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
       if (!force && slot !== undefined && target.id === previousModelId) {
         // A champion that failed to load and was rolled back from: the model served is the one wanted again. Not a
         // failed forced reload of the model served itself (its files no longer load): that stays until one loads.
-        if (failedTargetId !== undefined && failedTargetId !== previousModelId) failureOver(previousModelId);
+        failureOverBesides(previousModelId);
         return { changed: false, modelId: previousModelId, previousModelId };
       }
       // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
