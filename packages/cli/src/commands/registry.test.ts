@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatPredictionLines, syntheticPredictionLines, type PredictionLine } from '@mailroute/evaluation';
 import { createLocalRegistry, type ModelVersion } from '@mailroute/model';
-import { writeLoadableArtifact } from '@mailroute/model/testing';
+import { writeFixture, writeLoadableArtifact } from '@mailroute/model/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 import { approveAnotherHint, championHistoryText, deciderName } from './registry.js';
@@ -17,6 +17,15 @@ function run(argv: string[], home: string) {
 function artifact(id: string, testedOn?: 'held-out-split' | 'validation-split' | 'external-file', dataHash = 'h', tasks = ['queue']): string {
   const tested = testedOn ? { training: { testedOn, ...(testedOn === 'external-file' ? { testFile: 'te.csv' } : {}) }, trainingConfig: { split: { kind: 'stratified', seed: 0, testShare: testedOn === 'held-out-split' ? 0.2 : 0, validShare: 0.1 } } } : {};
   return writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id), id, { tasks, extra: { dataHash, metrics: { mean_macro_f1: 0.8 }, ...tested } });
+}
+
+/** A model onnxruntime loads (the classifier's test fixture) under the id `id`, as `registry add` takes it. */
+async function servableArtifact(id: string): Promise<string> {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-art-')), id);
+  await writeFixture(dir, 0);
+  const manifest = path.join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), modelId: id, metrics: { mean_macro_f1: 0.8 } }));
+  return dir;
 }
 
 describe('mailroute registry', () => {
@@ -35,16 +44,25 @@ describe('mailroute registry', () => {
 
   it('add registers an artifact directory made elsewhere, checked against its manifest, as PendingManualApproval', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-add-'));
-    const dir = artifact('model-cloud');
+    const dir = await servableArtifact('model-cloud');
     const added = await runCli(['registry', 'add', path.relative(home, dir), '--note', 'from the SageMaker job'], { env: { USER: 'tester' }, cwd: home, home });
     expect([added.code, added.stdout, added.stderr]).toEqual([0, 'registered model-cloud (version 1, PendingManualApproval)\n', '']);
     expect(await createLocalRegistry({ home }).get('model-cloud')).toMatchObject({ status: 'PendingManualApproval', note: 'from the SageMaker job' });
     // Twice: refused, the first stays.
     expect(await run(['registry', 'add', dir], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('[REGISTRY_DUPLICATE]') });
     // A file changed since its manifest was written: refused, nothing registered.
-    const tampered = artifact('model-tampered');
+    const tampered = await servableArtifact('model-tampered');
     writeFileSync(path.join(tampered, 'model.onnx'), 'y');
     expect(await run(['registry', 'add', tampered], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('[REGISTRY_ARTIFACT_INVALID]') });
+    // Files as their manifest lists them, but no model onnxruntime runs: refused before it is registered, where a
+    // server would fail to load it once approved.
+    expect(await run(['registry', 'add', artifact('model-not-onnx')], home)).toMatchObject({ code: 1, stderr: expect.stringMatching(/\[ARTIFACT_ONNX_MISMATCH\] model\.onnx in .*model-not-onnx is not an ONNX model/) });
+    const narrow = await servableArtifact('model-other-labels');
+    const narrowManifest = path.join(narrow, 'manifest.json');
+    const wide = JSON.parse(readFileSync(narrowManifest, 'utf8'));
+    wide.tasks[0].labels.push('complaints');
+    writeFileSync(narrowManifest, JSON.stringify(wide));
+    expect(await run(['registry', 'add', narrow], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('the manifest has 3 labels') });
     expect(await run(['registry', 'add', path.join(home, 'nowhere')], home)).toMatchObject({ code: 1, stderr: expect.stringContaining('no valid manifest.json (there is none: a model artifact is a folder of manifest.json and the files it lists)') });
     expect((await createLocalRegistry({ home }).list()).map((v) => v.id)).toEqual(['model-cloud']);
   });
@@ -53,7 +71,7 @@ describe('mailroute registry', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-kept-'));
     const runDir = path.join(home, 'runs', 'run-20261204-100000-abcdef');
     mkdirSync(runDir, { recursive: true });
-    cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
+    cpSync(await servableArtifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
     const failed = { runId: 'run-20261204-100000-abcdef', status: 'failed', startedAt: '2026-12-04T10:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: { mean_macro_f1: 0.8 }, error: '[REGISTRY_LOCK_TIMEOUT] the registry lock is held' };
     writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(failed));
     const added = await run(['registry', 'add', path.join(runDir, 'model')], home);
@@ -71,7 +89,8 @@ describe('mailroute registry', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-reg-kept-again-'));
     const runDir = path.join(home, 'runs', 'run-20261204-110000-abcdef');
     mkdirSync(runDir, { recursive: true });
-    cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
+    const kept = await servableArtifact('model-kept');
+    cpSync(kept, path.join(runDir, 'model'), { recursive: true });
     writeFileSync(path.join(runDir, 'run.json'), JSON.stringify({ runId: 'run-20261204-110000-abcdef', status: 'failed', startedAt: '2026-12-04T11:00:00Z', gitCommit: null, config: {}, dataPaths: [], epochs: [], metrics: {}, error: '[REGISTRY_LOCK_TIMEOUT] the registry lock is held' }));
     // The first add registered the model and stopped there (its run not yet told, its kept copy still there).
     await createLocalRegistry({ home }).register(path.join(runDir, 'model'), { runId: 'run-20261204-110000-abcdef' });
@@ -81,7 +100,7 @@ describe('mailroute registry', () => {
     const told = JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout);
     expect(told).toMatchObject({ status: 'finished', modelId: 'model-kept' });
     // Stopped later still, after the run was told and before the kept copy went: that copy goes, the run stays as told.
-    cpSync(artifact('model-kept'), path.join(runDir, 'model'), { recursive: true });
+    cpSync(kept, path.join(runDir, 'model'), { recursive: true });
     const last = await run(['registry', 'add', path.join(runDir, 'model')], home);
     expect([last.code, existsSync(path.join(runDir, 'model'))], last.stderr).toEqual([0, false]);
     expect(JSON.parse((await run(['runs', 'show', 'model-kept', '--json'], home)).stdout)).toEqual(told);
