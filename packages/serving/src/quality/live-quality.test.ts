@@ -82,7 +82,13 @@ function referenceQuality(input: LiveQualityInput & { tasks: readonly Classifier
       return { band: `${lo.toFixed(1)}-${Math.min(hi, 1).toFixed(1)}`, predictions: inBand.length, withFeedback: j.length, accuracy: j.length > 0 ? correct / j.length : null };
     });
     const counts = countsOf(preds.map((p) => p.prediction), task.name);
-    const trainingShares = input.training?.[task.name];
+    // Training shares under the served names, as the predictions are: labels renamed or merged since, summed.
+    const ownShares = input.training?.[task.name];
+    const trainingShares = ownShares && Object.entries(ownShares).reduce<Record<string, number>>((acc, [l, share]) => {
+      const name = currentLabel({ ...task, labels: [] }, l);
+      acc[name] = (acc[name] ?? 0) + share;
+      return acc;
+    }, {});
     const previousCounts = previous.length > 0 ? countsOf(previous, task.name) : undefined;
     const minPredictions = minDriftPredictions(new Set([...task.labels, ...Object.keys(counts)]).size);
     const previousTotal = Object.values(previousCounts ?? {}).reduce((a, b) => a + b, 0);
@@ -197,7 +203,8 @@ describe('computeLiveQuality', () => {
       const n = 50 + Math.floor(random() * 400);
       const pairs = randomPairs(random, n, Math.ceil(n * 0.7), 0);
       const previous = seed % 3 === 0 ? undefined : randomPairs(random, seed % 3 === 1 ? n : 5, n, n);
-      const training = seed % 2 === 0 ? { queue: { kyc: 0.5, cards: 0.2, tax: 0.2, other: 0.1 } } : undefined;
+      // Training shares in the served names, or (seeds 4 and 8) an earlier model's, renamed and merged since.
+      const training: LiveQualityInput['training'] = seed % 4 === 0 ? { queue: { kyc: 0.3, payments: 0.2, cards: 0.2, tax_documents: 0.2, inheritance: 0.1 } } : seed % 2 === 0 ? { queue: { kyc: 0.5, cards: 0.2, tax: 0.2, other: 0.1 } } : undefined;
       // Tasks as the route passes them: the served model's, or names only (another model measured).
       const tasks = seed % 4 === 3 ? v2.map((t) => ({ name: t.name, labels: [], ...(t.aliases ? { aliases: t.aliases } : {}) })) : v2;
       const input = { pairs, previous, training, tasks, taxonomies: seed === 5 ? undefined : TAXONOMIES, window: { since: 'a', until: 'b' }, scorer };
@@ -228,6 +235,19 @@ describe('computeLiveQuality', () => {
     const previous = referenceDedupe(input.previous).length;
     // Dedupe, the pass over the emails, the previous window's dedupe and counts, then a turn before each task.
     expect(turns).toBe(between(n) + between(expected.predictions + expected.automated) + between(n) + between(previous) + v2.length);
+  });
+
+  it("measures an earlier model's drift in the served names: a queue renamed since is no drift of an unchanged model", () => {
+    // The earlier model v1 predicted payments and kyc in its training shares; the served v2 calls payments kyc now.
+    const tasks: ClassifierTask[] = [{ name: 'queue', labels: ['kyc', 'cards'], aliases: { payments: 'cards' } }];
+    const pairs = Array.from({ length: 200 }, (_, i): FeedbackPair => ({
+      prediction: { predictionId: `p${i}`, emailId: `e${i}`, modelId: 'v1', createdAt: '2026-11-01T00:00:00.000Z', labels: { queue: i % 4 === 0 ? 'kyc' : 'payments' }, confidences: { queue: 0.9 }, abstained: {}, queue: 'q', latencyMs: 1 },
+    }));
+    const quality = computeLiveQuality({ pairs, tasks, training: { queue: { payments: 0.75, kyc: 0.25 } }, taxonomies: new Map([['v1', [{ name: 'queue', labels: ['payments', 'kyc'] }]]]), window: { since: 'a', until: 'b' }, scorer });
+    const { drift } = quality.tasks.queue;
+    expect({ ...drift.predicted }).toEqual({ cards: 0.75, kyc: 0.25 });
+    expect({ ...drift.expected }).toEqual({ cards: 0.75, kyc: 0.25 });
+    expect(drift.psi ?? NaN).toBeLessThan(1e-9);
   });
 
   it('puts a confidence on a band edge in the band it starts', () => {

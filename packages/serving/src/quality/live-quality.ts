@@ -116,6 +116,26 @@ function predictedLabel(prediction: PredictionRecord, task: string, measured: Re
   return raw !== undefined && measured.has(task) ? names.predicted(task, raw) : raw;
 }
 
+/**
+ * The measured model's training shares under the served names, as its predictions are counted: after a rename
+ * (`technical_support` to `it_support`), an earlier model's (`?model=<id>`) were compared in its own names against
+ * predictions in the served ones, each side with a label the other lacked, a drift of its whole share (PSI 1.5 for
+ * one renamed queue of an unchanged model). Labels that became one (a merge) are summed.
+ */
+function trainingUnderServedNames(training: LiveQualityInput['training'], names: LabelNamer): LiveQualityInput['training'] {
+  if (training === undefined) return undefined;
+  const out = nullRecord<Record<string, number>>();
+  for (const [task, shares] of Object.entries(training)) {
+    const renamed = nullRecord<number>();
+    for (const [label, share] of Object.entries(shares)) {
+      const name = names.predicted(task, label);
+      renamed[name] = (ownValue(renamed, name) ?? 0) + share;
+    }
+    out[task] = renamed;
+  }
+  return out;
+}
+
 /** Predicted label counts per task (served names) of the previous window, the drift reference without training shares. */
 function* previousCounts(pairs: readonly FeedbackPair[], tasks: readonly TaskInfo[], names: LabelNamer): Generator<void, Record<string, number>[]> {
   const counts = tasks.map(() => new Map<string, number>());
@@ -206,10 +226,11 @@ function* liveQualitySteps(input: LiveQualityInput): Generator<void, LiveQuality
   const previous = input.previous ? yield* dedupePairs(input.previous) : [];
   const previousByTask = previous.length > 0 ? yield* previousCounts(previous, tasks, names) : undefined;
   const out = nullRecord<TaskQuality>();
+  const reference = { scorer: input.scorer, training: trainingUnderServedNames(input.training, names) };
   for (let t = 0; t < tasks.length; t++) {
     // Each task's scorer run is a turn of its own.
     yield;
-    out[tasks[t].name] = taskQuality(tasks[t], tallies[t], ownValue(unmappable, tasks[t].name) ?? 0, input, previousByTask?.[t]);
+    out[tasks[t].name] = taskQuality(tasks[t], tallies[t], ownValue(unmappable, tasks[t].name) ?? 0, reference, previousByTask?.[t]);
   }
   const measuredEmails = pairs.length - automated;
   return {
