@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import path from 'node:path';
 import { followAliases, nullRecord, ownValue } from '@mailroute/model';
-import { cleaningInputChars, composeDiacritics, DEFAULT_MAX_INPUT_CHARS, EmailSchema, type Email } from '@mailroute/preprocess';
+import { automatedKind, cleaningInputChars, composeDiacritics, DEFAULT_MAX_INPUT_CHARS, EmailSchema, type Email } from '@mailroute/preprocess';
 import { formatOf, taskColumn, type TrainingConfig } from '../config.js';
 import { labelChoicesHint } from '../config-errors.js';
 import { DatasetError, TrainingConfigError } from '../errors.js';
@@ -149,13 +149,24 @@ export function dedupeKeyOf(text: string): string {
 }
 
 /**
+ * The sender, where it decides what training does with the row: a mail system's address makes it automated mail,
+ * which training leaves out (`mailer-daemon@` for a customer's address changed the model, not the data hash).
+ * Elsewhere the sender decides nothing, and the hash of such data is as it was before senders were hashed.
+ */
+function decidingSender(email: Email): string[] {
+  if (email.from === undefined) return [];
+  const kind = automatedKind(email);
+  return kind !== undefined && automatedKind({ ...email, from: undefined }) !== kind ? [`from:${email.from}`] : [];
+}
+
+/**
  * Adds a row to the data hash and the named one. The text, not its digest, as the data hash has always been made:
- * models trained before recorded it so. Attachment names only where a row has them: the hash of data without them is
- * as it was before they were read.
+ * models trained before recorded it so. Attachment names only where a row has them, and the sender only where it
+ * makes the row automated: the hash of data without them is as it was before they were read.
  */
 function hashRow(hash: Hash, namedHash: Hash, row: DatasetRow, text: string): void {
   const e = row.email;
-  const fields = [text, e.bank ?? null, e.receivedAt ?? null, row.labels, ...(e.attachmentNames ? [e.attachmentNames] : [])];
+  const fields = [text, e.bank ?? null, e.receivedAt ?? null, row.labels, ...(e.attachmentNames ? [e.attachmentNames] : []), ...decidingSender(e)];
   hash.update(`${JSON.stringify([row.placeId ? null : e.id, ...fields])}\n`);
   namedHash.update(`${JSON.stringify([e.id, ...fields])}\n`);
 }
