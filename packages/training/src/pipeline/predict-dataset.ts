@@ -4,7 +4,7 @@ import { AUTOMATED_MAIL, manySeenInTraining, PredictionLineSchema, repeatedIds, 
 import { ArtifactError, Classifier, closestKey, createLocalRegistry, currentLabel, decodeSeenTexts, followAliases, noChampionError, nullRecord, ownValue, prepareModelInput, SEEN_TEXTS_FILE, type ClassifierTask, type Manifest, type ModelInput, type ModelRegistry } from '@mailroute/model';
 import { automatedKind, type Email } from '@mailroute/preprocess';
 import { formatOf, parseTrainingConfig, type TrainingConfig } from '../config.js';
-import { dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
+import { dedupeKeyText, dedupeText, loadDataset, maskedNotInModel, uncomposedDedupeText, type Dataset, type DatasetRow } from '../data/dataset.js';
 import { rowsThatTrain } from './recount-taxonomy.js';
 import { checkOneDelimiter } from '../data/file-delimiters.js';
 import { labelTally, quotedAsWritten, quotedCell } from '../data/quoted-cell.js';
@@ -12,7 +12,7 @@ import { splitDataset } from '../data/split.js';
 import { OTHER_LABEL } from '../taxonomy.js';
 import { DatasetError, SplitError, TrainingConfigError } from '../errors.js';
 import { predictProbs, type OnProgress } from './evaluate-split.js';
-import { inputsOf, rowsFingerprint } from './model-rows.js';
+import { inputsOf, prepareInputsStoppably, rowsFingerprint } from './model-rows.js';
 import { badRowsWarning } from './bad-rows.js';
 import { missingTextColumnWarnings } from './missing-text-columns.js';
 import { labelCounts, skippedLabelWarnings, withLikelierGuess } from '../data/renamed-labels.js';
@@ -128,22 +128,28 @@ async function isTrainingData(classifier: Classifier, paths: string[], config: T
 /** Per row, whether its text is one the model was trained or validated on (its seen-texts filter), and the filter's false-positive rate. */
 interface SeenFlags {
   flags: boolean[];
+  /** The chance that a row whose text the model never saw is flagged (each row is looked up by two texts). */
   falsePositiveRate: number;
+  /** The rows' model input, made to look up the text the model read of each: scored from it, not cleaned again. */
+  inputs: ModelInput[];
 }
 
 /** The rows' seen flags, by the artifact's seen-texts filter; undefined for a model without one. */
-async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly DatasetRow[]): Promise<SeenFlags | undefined> {
+async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly DatasetRow[], signal?: AbortSignal): Promise<SeenFlags | undefined> {
   if (!(SEEN_TEXTS_FILE in classifier.manifest.files)) return undefined;
   const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
   if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
+  const inputs = await prepareInputsStoppably(rows, undefined, signal);
   // The filter holds the texts (their dedupe text), not the rows' digests of them: made again one row at a time. A
-  // model trained before decomposed letters were composed holds such a text as it was written: looked up so too.
-  const has = (row: DatasetRow) => {
-    if (filter.has(dedupeText(row.email))) return true;
+  // model trained before decomposed letters were composed holds such a text as it was written: looked up so too. And
+  // the text the model read of the row, as its split grouped rows by (models trained since hold it): a training email
+  // sent again under another signature or quoted reply.
+  const has = (row: DatasetRow, i: number) => {
+    if (filter.has(dedupeText(row.email)) || filter.has(dedupeKeyText(inputs[i].text))) return true;
     const uncomposed = uncomposedDedupeText(row.email);
     return uncomposed !== undefined && filter.has(uncomposed);
   };
-  return { flags: rows.map(has), falsePositiveRate: filter.falsePositiveRate };
+  return { flags: rows.map(has), falsePositiveRate: 1 - (1 - filter.falsePositiveRate) ** 2, inputs };
 }
 
 /**
@@ -491,7 +497,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     // Rows whose text the model was trained or validated on: marked on their lines (meta.seenInTraining), so that an
     // evaluation or a comparison of the lines alone (evaluate --predictions, compare on files) can say so too. Held-out
     // rows (--split test) never are.
-    const seenFlags = options.split === undefined ? await seenFlagsOf(classifier, dir, rows) : undefined;
+    const seenFlags = options.split === undefined ? await seenFlagsOf(classifier, dir, rows, options.signal) : undefined;
     // Said when the lines carry truths to score: always with labels required, and with optional ones when any row has one.
     const scored = options.labels === 'required' || rows.some((r) => Object.values(r.labels).some((l) => l !== null && l !== undefined));
     if (options.onWarning && scored && options.split === undefined) {
@@ -505,7 +511,7 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
       }
       options.signal?.throwIfAborted();
     }
-    const scorer = rowScorer(classifier, rows, inputs, names, seenFlags?.flags);
+    const scorer = rowScorer(classifier, rows, inputs ?? seenFlags?.inputs, names, seenFlags?.flags);
     return {
       modelId: classifier.modelId,
       rows: rows.length,

@@ -24,8 +24,7 @@ import { formatEpochLine } from '../tracking/format.js';
 import { gitCommit, gitDirty, newId, RunTracker } from '../tracking/run-record.js';
 import { headlineFromProbs, predictProbs, type OnProgress } from './evaluate-split.js';
 import { operatingPoints, shortBeyondChance, shortOfTargetWarning, type OperatingPoint } from './operating-points.js';
-import { inputsOf, rowsFingerprint, type SplitKey } from './model-rows.js';
-import { LoopTurns } from '../loop-turns.js';
+import { inputsOf, prepareInputsStoppably, rowsFingerprint, type SplitKey } from './model-rows.js';
 import { exportHeapWarning } from './memory-estimate.js';
 import { checkTrainable, fewRoutingRowsWarning, untrainedLabelWarnings } from './trainable.js';
 import { badRowsWarning, repeatedIdsWarning } from './bad-rows.js';
@@ -260,20 +259,6 @@ export function prepareInputs(rows: readonly DatasetRow[], onProgress?: OnProgre
 }
 
 /**
- * `prepareInputs` for a long run (a big test file): the event loop gets a turn every few tens of milliseconds, so a
- * Ctrl-C is heard, and `signal` is checked then; progress (`clean`) only once it takes a while.
- */
-async function prepareInputsStoppably(rows: readonly DatasetRow[], onProgress?: OnProgress, signal?: AbortSignal): Promise<ModelInput[]> {
-  const out: ModelInput[] = new Array(rows.length);
-  const turns = new LoopTurns(rows.length, { signal, onProgress, label: 'clean-test' });
-  for (let i = 0; i < rows.length; i++) {
-    out[i] = prepareModelInput(rows[i].email);
-    if (turns.due(i + 1)) await turns.turn();
-  }
-  return out;
-}
-
-/**
  * A scratch directory for this run's staged artifact, named by this process; scratch left by runs whose
  * process is gone (Ctrl-C or kill during training: no cleanup ran) is removed first. Scratch this user may not
  * remove (another user's, on a shared machine's /tmp) is left to its owner: it never stops this run.
@@ -317,9 +302,11 @@ function notLearntWarnings(
 
 /**
  * The rows' dedupe texts, once each, for the seen-texts filter: made from the emails as the filter is written (the rows
- * keep only their digests), not held through the training.
+ * keep only their digests), not held through the training; and the texts the model read of them (`inputs`), as the
+ * split groups rows by: an email sent again under another signature, greeting line or quoted reply is the same text
+ * to the model, and an evaluation on it is flagged as one on a training email.
  */
-function seenTextsOf(rows: readonly DatasetRow[]): Iterable<string> {
+function seenTextsOf(rows: readonly DatasetRow[], inputs: readonly ModelInput[]): Iterable<string> {
   return {
     *[Symbol.iterator]() {
       const done = new Set<string>();
@@ -328,6 +315,7 @@ function seenTextsOf(rows: readonly DatasetRow[]): Iterable<string> {
         done.add(row.dedupeKey);
         yield dedupeText(row.email);
       }
+      for (const input of inputs) yield dedupeKeyText(input.text);
     },
   };
 }
@@ -531,7 +519,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     // Test rows that are the training rows' sentences with other names or amounts: their figures flatter the model.
     const near = countNearDuplicates([...trainInputs, ...validInputs].map((input) => input.text), testInputs.map((input) => input.text));
     // The texts as exported, kept in the artifact (seen-texts.bloom) so that evaluating on them is noticed.
-    const seen = seenTextsOf([...split.train, ...split.valid]);
+    const seen = seenTextsOf([...split.train, ...split.valid], [...trainInputs, ...validInputs]);
     const counts = {
       read: dataset.read,
       rows: prepared.rows.length,
