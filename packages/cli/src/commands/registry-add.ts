@@ -24,7 +24,7 @@ async function registeredAlready(registry: LocalModelRegistry, folder: string, e
  * than the manifest's labels and buckets): registered, approved and made champion, it would fail every server's load.
  * Hashes and the manifest itself are the registry's to check and say, as before.
  */
-async function checkRuns(folder: string): Promise<void> {
+async function checkLoads(folder: string): Promise<void> {
   let classifier: Classifier;
   try {
     classifier = await Classifier.load(folder);
@@ -52,7 +52,7 @@ export function registerAdd(registry: Command, ctx: CliContext): void {
       const folder = path.resolve(ctx.cwd, dir);
       // A model a train kept beside its run: registered as that run's, and the run says so.
       const run = await runOfModelFolder(ctx.home, folder);
-      await checkRuns(folder);
+      await checkLoads(folder);
       const registry = createLocalRegistry({ home: ctx.home });
       const registering = registry.register(folder, { ...(flags.note === undefined ? {} : { note: flags.note }), ...(run ? { runId: run.runId } : {}) });
       // An add of a kept model that stopped after registering it (before its run was told, or before the kept copy

@@ -303,7 +303,7 @@ function notLearntWarnings(
 /**
  * The rows' dedupe texts, once each, for the seen-texts filter: made from the emails as the filter is written (the rows
  * keep only their digests), not held through the training; and the texts the model read of them (`inputs`), as the
- * split groups rows by: an email sent again under another signature, greeting line or quoted reply is the same text
+ * split groups rows by: an email sent again under `AW:`, another signature or a quoted reply is the same text
  * to the model, and an evaluation on it is flagged as one on a training email.
  */
 function seenTextsOf(rows: readonly DatasetRow[], inputs: readonly ModelInput[]): Iterable<string> {
