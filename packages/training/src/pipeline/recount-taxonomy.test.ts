@@ -34,4 +34,21 @@ describe('minCount over the rows that train', () => {
     expect(held.map((line) => line.truth.queue)).toContain('other');
     expect(held.every((line) => line.truth.queue !== 'c')).toBe(true);
   }, 120_000);
+
+  it('leaves out a row whose only label the recount dropped as rare, as one read without a label: it trains nothing', async () => {
+    const data = path.join(dir, 'drop.csv');
+    // e: 3 rows read (minCount 3), one an auto-reply: 2 train, under minCount, and "rare": "drop" takes the label away.
+    const rows = [...Array.from({ length: 30 }, (_, i) => row(i % 2 ? 'a' : 'b')), row('c'), row('c'), autoReply('c')];
+    writeFileSync(data, ['id,subject,body,queue', ...rows].join('\n'));
+    const config = { columns: { id: 'id', subject: 'subject', body: 'body' }, tasks: [{ name: 'queue', labels: ['a', 'b', 'c'], minCount: 3, rare: 'drop' }], model: { epochs: 1, buckets: 2 ** 12, dim: 8 } };
+    const warnings: string[] = [];
+    const trained = await trainFromConfig({ config, dataPath: data, home: path.join(dir, 'home-drop'), logger: { info: () => undefined, warn: (m) => warnings.push(m) } });
+    expect(trained.taxonomy[0].labels).toEqual(['a', 'b']);
+    // 33 read: 30 used, 1 automated, 2 without a label left; the splits hold the 30.
+    expect([trained.counts.rows, trained.counts.automated, trained.counts.unlabelled]).toEqual([30, 1, 2]);
+    expect(trained.counts.train + trained.counts.valid + trained.counts.test).toBe(30);
+    expect(warnings).toContainEqual(expect.stringMatching(/^2 row\(s\) left out: no label left in any task once minCount was applied again .*drop\.csv:32, .*drop\.csv:33$/));
+    // --split test finds the rows it held out, read the same way.
+    expect(await predictDataset({ model: trained.modelId, dataPath: data, home: path.join(dir, 'home-drop'), split: 'test' })).toHaveLength(trained.counts.test);
+  }, 120_000);
 });

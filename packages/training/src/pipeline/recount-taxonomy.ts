@@ -10,10 +10,42 @@ import { prepareModelRowsStoppably, type ModelRows } from './model-rows.js';
  * out), then each task's minCount applied again over them (`recountTaxonomy`). Training and `--split test` read the
  * data this one way, so the split they make of it is the same.
  */
-export async function rowsThatTrain(rows: readonly DatasetRow[], taxonomy: readonly TaskTaxonomyReport[], tasks: readonly TaskConfig[], featurizer: TextReadParams, onProgress?: OnProgress, signal?: AbortSignal): Promise<{ prepared: ModelRows; taxonomy: TaskTaxonomyReport[] }> {
+export async function rowsThatTrain(rows: readonly DatasetRow[], taxonomy: readonly TaskTaxonomyReport[], tasks: readonly TaskConfig[], featurizer: TextReadParams, onProgress?: OnProgress, signal?: AbortSignal): Promise<RowsThatTrain> {
   // Cleaning 200,000 rows takes a minute: the event loop gets turns (a Ctrl-C is heard), and `signal` stops it.
-  const prepared = await prepareModelRowsStoppably(rows, featurizer, onProgress, signal);
-  return { prepared, taxonomy: recountTaxonomy(tasks, taxonomy, prepared.rows, prepared.automated + prepared.noText) };
+  const cleaned = await prepareModelRowsStoppably(rows, featurizer, onProgress, signal);
+  const recounted = recountTaxonomy(tasks, taxonomy, cleaned.rows, cleaned.automated + cleaned.noText);
+  return { ...withoutUnlabelled(cleaned), taxonomy: recounted };
+}
+
+export interface RowsThatTrain {
+  prepared: ModelRows;
+  taxonomy: TaskTaxonomyReport[];
+  /** Rows left with no label in any task once minCount was applied again (a label dropped as rare then): they train nothing. */
+  unlabelled: number;
+  /** Where the first of them are (`file:line`), at most 5. */
+  unlabelledAt: string[];
+}
+
+/**
+ * The rows with a label left in some task: one whose only labels the recount dropped as rare trains nothing, and was
+ * counted among the rows used, put in a split, and its n-grams into the model's tables and IDF.
+ */
+function withoutUnlabelled(prepared: ModelRows): Pick<RowsThatTrain, 'prepared' | 'unlabelled' | 'unlabelledAt'> {
+  const labelled = (row: DatasetRow) => Object.values(row.labels).some((label) => label !== null && label !== undefined);
+  if (prepared.rows.every(labelled)) return { prepared, unlabelled: 0, unlabelledAt: [] };
+  const kept: ModelRows = { ...prepared, rows: [], inputs: [], keys: [], at: new Map() };
+  const unlabelledAt: string[] = [];
+  prepared.rows.forEach((row, i) => {
+    if (!labelled(row)) {
+      if (unlabelledAt.length < 5) unlabelledAt.push(`${row.file}:${row.line}`);
+      return;
+    }
+    kept.at.set(row, kept.rows.length);
+    kept.rows.push(row);
+    kept.inputs.push(prepared.inputs[i]);
+    kept.keys.push(prepared.keys[i]);
+  });
+  return { prepared: kept, unlabelled: prepared.rows.length - kept.rows.length, unlabelledAt };
 }
 
 /**

@@ -467,7 +467,10 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
     }
     // Every row is cleaned once: the text the model reads decides which rows are duplicates (one side of
     // the split each), and a row with no text left trains nothing; minCount then counts the rows that train.
-    const { prepared, taxonomy } = await rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, params, onProgress, signal);
+    const { prepared, taxonomy, unlabelled: recountUnlabelled, unlabelledAt: recountUnlabelledAt } = await rowsThatTrain(dataset.rows, dataset.taxonomy, config.tasks, params, onProgress, signal);
+    if (recountUnlabelled > 0) {
+      log?.warn?.(leftOutWarning(recountUnlabelled, recountUnlabelledAt, 'no label left in any task once minCount was applied again to the rows that train (a label dropped as rare then)'));
+    }
     if (prepared.noText > 0) log?.warn?.(leftOutWarning(prepared.noText, prepared.noTextAt, 'no text the model reads after cleaning (markup, a quoted reply or a signature only; or only emoji, punctuation, zero-width characters: served, such an email is noText)'));
     if (prepared.automated > 0) {
       log?.warn?.(leftOutWarning(prepared.automated, prepared.automatedAt, 'automated: an auto-reply or a bounce by its subject or sender (served, such an email is routed as automated, not by the model)'));
@@ -530,7 +533,7 @@ export async function trainFromConfig(options: TrainFromConfigOptions): Promise<
       test: testRows.length,
       badRows: dataset.badRows,
       badRowProblems: dataset.skipped.length,
-      unlabelled: dataset.unlabelled,
+      unlabelled: dataset.unlabelled + recountUnlabelled,
       ...(dataset.superseded.rows > 0 ? { superseded: dataset.superseded.rows } : {}),
       blankRecords: dataset.blankRecords,
       duplicateGroups: split.duplicateGroups,
