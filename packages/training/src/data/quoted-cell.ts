@@ -8,7 +8,7 @@
  * masks text: IBANs, card, phone and account numbers, email and street addresses, and names a cue marks), its blanks
  * folded to one space, and cut to QUOTED_CHARS characters (`...` after), masked before it is cut, as an IBAN cut short
  * is no IBAN to the masking. A label that is plainly one (`tax_documnt`, `Card Arrival`: short, and nothing in it the
- * masking takes) comes out as written, so its typo is seen and an alias can be copied from it (`quotedAsWritten`);
+ * masking takes) comes out as written, its blanks too, so its typo is seen and an alias can be copied from it (`quotedAsWritten`);
  * anything else (a phone number, `Herr Müller`, a sentence a column shift put in the label column) is quoted only
  * masked, and only its start. What the masking does not recognise (a name no cue marks, a number no keyword names)
  * stays as it is, as in a failed run's record.
@@ -31,14 +31,18 @@ export function shownCell(value: string): string {
   return cut ? `${text.trimEnd()}...` : text;
 }
 
-/** `value` as a message quotes it: `shownCell` in JSON quotes (a quote or backslash in it escaped). */
+/**
+ * `value` as a message quotes it, in JSON quotes (a quote, backslash, tab or line break in it escaped): as written when
+ * it is plainly a label (`quotedAsWritten`), blanks and all, so `"Technical  Support"` (two spaces) is not shown as the
+ * taxonomy's `"Technical Support"` that it is refused as not being; else `shownCell`.
+ */
 export function quotedCell(value: string): string {
-  return JSON.stringify(shownCell(value));
+  return JSON.stringify(quotedAsWritten(value) ? value : shownCell(value));
 }
 
-/** Whether `shownCell` shows `value` as written: short, one space between words, and nothing in it masked. */
+/** Whether `quotedCell` quotes `value` as written: short, and nothing in it masked. */
 export function quotedAsWritten(value: string): boolean {
-  return shownCell(value) === value;
+  return value.length <= QUOTED_CHARS && maskedText(value) === value;
 }
 
 /**

@@ -28,6 +28,14 @@ describe('renamed labels', () => {
     );
   });
 
+  it('quotes a label that differs from a taxonomy label in its blanks as written, and its alias maps it', () => {
+    const found = likelyRenamed({ queue: { 'Technical  Support': 23 } }, () => ['Technical Support', 'Billing']);
+    const [warning] = skippedLabelWarnings(found, [], 'not trained on');
+    expect(warning).toMatch(/^queue: all 23 rows labelled "Technical {2}Support" were skipped/);
+    expect(warning).toContain('e.g. "aliases": {"Technical  Support": "Technical Support"} in task queue');
+    expect(renamedLabelHint(found)).toMatch(/^label "Technical {2}Support" of queue is on 23 rows/);
+  });
+
   it('quotes a label that is no plain label masked and cut, and gives its alias a placeholder, not the cell', () => {
     const found = likelyRenamed({ queue: { 'Kunde Anna Schmidt Tel 0171 2345678': 7, 'Sehr geehrte Frau Schmidt, bitte buchen Sie zurück': 6 } }, labels);
     const [first, second] = skippedLabelWarnings(found, [], 'not predicted or scored');
