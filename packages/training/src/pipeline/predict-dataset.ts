@@ -337,10 +337,10 @@ async function heldOutRows(classifier: Classifier, paths: string[], config: Trai
   const match = hashMatch(dataset, manifest);
   if (match === undefined) {
     // Several files are read one after another, so the same files in another order are other data too.
-    const order = paths.length > 1 ? ', or the same files in another order: give them in the order of training (`mailroute runs show` of the model\'s run lists them)' : '';
+    const order = paths.length > 1 ? ', or the same files in another order: give them in the order of training' : '';
     // Older models hashed the ids made from the file's name, so a renamed file was other data to them.
     const renamed = namedHashes(manifest) && config.columns.id === undefined ? ', or renamed: this model, trained by an older mailroute, counts the file\'s name, so give it its name of training' : '';
-    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data${order}${renamed}, or the same read differently by this version of mailroute); ${NOT_TRAINING_DATA_HINT}`);
+    throw new DatasetError('DATASET_MISMATCH', `--split test: ${paths.join(', ')} is not the data model ${modelId} was trained on (data hash ${dataHash.slice(0, 12)}, the model's ${manifest.dataHash.slice(0, 12)}: other data${order}${renamed}, or the same read differently by this version of mailroute; \`mailroute runs show ${modelId}\` lists the files it was trained on, in their order); ${NOT_TRAINING_DATA_HINT}`);
   }
   // Models that record it were split by the clean text (rows without text left out); older ones by the raw text.
   if (manifest.training?.splitKey !== 'clean-text') return { rows: splitDataset(dataset.rows, config.split).test };

@@ -134,7 +134,7 @@ describe('trainFromConfig -> registry -> predictDataset', () => {
     }
     expect(result.operating?.find((p) => p.task === 'queue')?.routes).toBe(true);
     // Two files where it trained on one: other data, and the message says their order counts too.
-    await expect(predictDataset({ model: result.modelId, dataPath: [data, data], home, split: 'test' })).rejects.toThrow(/other data, or the same files in another order: give them in the order of training/);
+    await expect(predictDataset({ model: result.modelId, dataPath: [data, data], home, split: 'test' })).rejects.toThrow(/other data, or the same files in another order: give them in the order of training.*; `mailroute runs show \S+` lists the files it was trained on, in their order\)/);
     // The same model by its artifact directory.
     const byDir = await predictDataset({ model: result.artifactDir, dataPath: data, home });
     expect(byDir[3].prediction.topic.label).toBe(predictions[3].prediction.topic.label);
