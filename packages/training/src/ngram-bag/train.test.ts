@@ -171,6 +171,18 @@ describe('trainNgramBag', () => {
     expect(progress.at(-1)).toBe('refit 1/3');
   });
 
+  it('gives the event loop turns within an epoch too, and stops in the epoch in which its signal is aborted', async () => {
+    const controller = new AbortController();
+    const epochs: number[] = [];
+    // The epochs' bar starts before the first epoch: aborted from the event loop once that epoch is under way.
+    const onProgress = (done: number, _t: number, label?: string) => {
+      if (done === 0 && label?.startsWith('epoch')) setImmediate(() => controller.abort(new Error('stop')));
+    };
+    const training = trainNgramBag({ train: rows(60), valid: rows(6), tasks, params: { ...small, epochs: 5 }, onEpoch: (e) => epochs.push(e.epoch), onProgress, signal: controller.signal, turnMs: 0 });
+    await expect(training).rejects.toThrow('stop');
+    expect(epochs).toEqual([]);
+  });
+
   it('counts a refit\'s progress in the epochs it runs (those the first run kept), not the configured number', async () => {
     const labels: string[] = [];
     await trainNgramBag({ train: rows(30), valid: rows(6), tasks, params: { ...small, epochs: 40, patience: 1, refit: true }, onProgress: (_d, _t, label) => labels.push(label ?? '') });
