@@ -67,11 +67,11 @@ export async function prepareModelRowsStoppably(all: readonly DatasetRow[], feat
 /**
  * Each row's model input (a big test file's, or the rows an evaluation looks up in a model's seen-texts filter) for a
  * long run: the event loop gets a turn every few tens of milliseconds, so a Ctrl-C is heard, and `signal` is checked
- * then; progress (`clean-test`) only once it takes a while.
+ * then; progress (`label`, default `clean-test`) only once it takes a while.
  */
-export async function prepareInputsStoppably(rows: readonly DatasetRow[], onProgress?: OnProgress, signal?: AbortSignal): Promise<ModelInput[]> {
+export async function prepareInputsStoppably(rows: readonly DatasetRow[], onProgress?: OnProgress, signal?: AbortSignal, label = 'clean-test'): Promise<ModelInput[]> {
   const out: ModelInput[] = new Array(rows.length);
-  const turns = new LoopTurns(rows.length, { signal, onProgress, label: 'clean-test' });
+  const turns = new LoopTurns(rows.length, { signal, onProgress, label });
   for (let i = 0; i < rows.length; i++) {
     out[i] = prepareModelInput(rows[i].email);
     if (turns.due(i + 1)) await turns.turn();

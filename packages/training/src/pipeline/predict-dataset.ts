@@ -116,9 +116,10 @@ function supersedingRead(manifest: Manifest, paths: readonly string[]): { supers
 }
 
 /** Whether these files are the data the model was trained on, read as its training read them. */
-async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig): Promise<boolean> {
+async function isTrainingData(classifier: Classifier, paths: string[], config: TrainingConfig, onProgress?: OnProgress): Promise<boolean> {
   try {
-    const dataset = await loadDataset(paths, config, { needsTime: config.split.kind === 'time', ...supersedingRead(classifier.manifest, paths) });
+    // Read again (seconds for a big export): its progress is reported as the first read's.
+    const dataset = await loadDataset(paths, config, { needsTime: config.split.kind === 'time', ...supersedingRead(classifier.manifest, paths), ...(onProgress ? { onProgress } : {}) });
     return hashMatch(dataset, classifier.manifest) !== undefined;
   } catch {
     return false;
@@ -135,11 +136,12 @@ interface SeenFlags {
 }
 
 /** The rows' seen flags, by the artifact's seen-texts filter; undefined for a model without one. */
-async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly DatasetRow[], signal?: AbortSignal): Promise<SeenFlags | undefined> {
+async function seenFlagsOf(classifier: Classifier, dir: string, rows: readonly DatasetRow[], signal?: AbortSignal, onProgress?: OnProgress): Promise<SeenFlags | undefined> {
   if (!(SEEN_TEXTS_FILE in classifier.manifest.files)) return undefined;
   const filter = decodeSeenTexts(await readFile(path.join(dir, SEEN_TEXTS_FILE)));
   if (typeof filter === 'string') throw new ArtifactError('ARTIFACT_MANIFEST_INVALID', `${filter} in ${dir}`);
-  const inputs = await prepareInputsStoppably(rows, undefined, signal);
+  // Seconds for 100,000 rows: a bar of its own, not the finished bar of the read left on the screen.
+  const inputs = await prepareInputsStoppably(rows, onProgress, signal, 'clean');
   // The filter holds the texts (their dedupe text), not the rows' digests of them: made again one row at a time. A
   // model trained before decomposed letters were composed holds such a text as it was written: looked up so too. And
   // the text the model read of the row, as its split grouped rows by (models trained since hold it): a training email
@@ -497,12 +499,12 @@ export async function preparePrediction(options: Omit<PredictDatasetOptions, 'on
     // Rows whose text the model was trained or validated on: marked on their lines (meta.seenInTraining), so that an
     // evaluation or a comparison of the lines alone (evaluate --predictions, compare on files) can say so too. Held-out
     // rows (--split test) never are.
-    const seenFlags = options.split === undefined ? await seenFlagsOf(classifier, dir, rows, options.signal) : undefined;
+    const seenFlags = options.split === undefined ? await seenFlagsOf(classifier, dir, rows, options.signal, options.onReadProgress) : undefined;
     // Said when the lines carry truths to score: always with labels required, and with optional ones when any row has one.
     const scored = options.labels === 'required' || rows.some((r) => Object.values(r.labels).some((l) => l !== null && l !== undefined));
     if (options.onWarning && scored && options.split === undefined) {
       // Reads the files again, hashing them.
-      if (!fewSeen(seenFlags, config) && (await isTrainingData(classifier, paths, config))) {
+      if (!fewSeen(seenFlags, config) && (await isTrainingData(classifier, paths, config, options.onReadProgress))) {
         const held = classifier.manifest.training?.testedOn === 'held-out-split' ? '; add --split test to measure it on the rows it held out' : '';
         options.onWarning(`these are the rows model ${classifier.modelId} was trained on (same data hash): its metrics on them flatter it${held}`);
       } else {
