@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { formatOf, type TrainingConfig } from '../config.js';
 import { DatasetError } from '../errors.js';
 import { configuredColumns, TEXT_COLUMNS } from './dataset.js';
-import { COMMON_DELIMITERS, decodeWindows1252, normaliseLineEnds } from './read-records.js';
+import { COMMON_DELIMITERS, decodeWindows1252, isSpecialFile, normaliseLineEnds } from './read-records.js';
 
 /** The bytes read of each file to find its header: far more than any header line. */
 const HEADER_BYTES = 64 * 1024;
@@ -15,6 +15,8 @@ export interface FlaggedFile {
 }
 
 async function firstBytes(file: string): Promise<Buffer | undefined> {
+  // A pipe's first bytes are gone once read here: its reading refuses it (`isSpecialFile`), before it blocks.
+  if (await isSpecialFile(file)) return undefined;
   try {
     const handle = await open(file, 'r');
     try {

@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { decodeWindows1252 } from '@mailroute/preprocess';
@@ -182,6 +182,19 @@ export function normaliseLineEnds(text: string): string {
   return text.replace(/\r\n?/g, '\n');
 }
 
+/** Why a data file that is no regular file is refused (`isSpecialFile`). */
+export const SPECIAL_FILE_PROBLEM =
+  'not a regular file but a named pipe, a device or a socket: a data file is read more than once (its header, then the whole of it), which a pipe gives only once and a device may never end; save the data to a file first';
+
+/**
+ * Whether `file` is there and no regular file or folder: a named pipe (`<(...)`), a device (`/dev/zero`), a socket. Read
+ * as an export, a pipe hung the second read (its first bytes taken by the first) and /dev/zero filled the memory.
+ */
+export async function isSpecialFile(file: string): Promise<boolean> {
+  const info = await stat(file).catch(() => undefined);
+  return info !== undefined && !info.isFile() && !info.isDirectory();
+}
+
 /**
  * `hints`: how the hints say to read the file otherwise: `config` (keys of the training config) or `flags`
  * (the flags of predict, evaluate and compare, which read with a trained model's own config).
@@ -195,6 +208,7 @@ export async function readSourceFile(
   /** Characters of the file parsed so far, of all of them: a 100 MB export takes seconds. */
   onRead?: (done: number, total: number) => void,
 ): Promise<SourceFile> {
+  if (await isSpecialFile(file)) throw new DatasetError('DATASET_FILE_INVALID', `${file}: cannot read (${SPECIAL_FILE_PROBLEM})`);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
