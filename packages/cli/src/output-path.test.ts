@@ -22,6 +22,37 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (argv: string[]) => runCli(argv, { cwd: dir, home: path.join(dir, 'home') });
 
+describe("--out in the registry's home", () => {
+  // The home's records, by every command that writes --out: a mistyped path replaced the registry's index or a model's manifest.
+  const home = () => path.join(dir, 'home');
+  const cases: Array<[string, (h: string) => string[]]> = [
+    ['clean into registry.json', (h) => ['clean', '--in', 'in.jsonl', '--out', path.join(h, 'registry.json')]],
+    ['predict into a model folder', (h) => ['predict', '--model', './no-model', '--data', 'export.csv', '--out', path.join(h, 'models', 'm1', 'manifest.json')]],
+    ['evaluate into a model folder', (h) => ['evaluate', '--predictions', 'preds.jsonl', '--out', path.join(h, 'models', 'm1')]],
+    ['compare into runs/', (h) => ['compare', '--challenger', 'preds.jsonl', '--champion', 'other.jsonl', '--resamples', '10', '--out', path.join(h, 'runs', 'r')]],
+    ['demo-data into runs/, through a link to the home', () => ['demo-data', '--out', path.join(dir, 'home-link', 'runs', 'demo.csv')]],
+  ];
+  it.each(cases)('is a usage error (exit code 2) for %s, and the home is left as it was', async (_name, argv) => {
+    mkdirSync(path.join(home(), 'models', 'm1'), { recursive: true });
+    writeFileSync(path.join(home(), 'registry.json'), '{"versions":[]}');
+    writeFileSync(path.join(home(), 'models', 'm1', 'manifest.json'), '{}');
+    rmSync(path.join(dir, 'home-link'), { force: true });
+    symlinkSync(home(), path.join(dir, 'home-link'));
+    const { code, stderr } = await run(argv(home()));
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/^mailroute: --out \S+ is (in )?\S+, which the registry's home keeps \(MAILROUTE_HOME /);
+    expect(readFileSync(path.join(home(), 'registry.json'), 'utf8')).toBe('{"versions":[]}');
+    expect(readFileSync(path.join(home(), 'models', 'm1', 'manifest.json'), 'utf8')).toBe('{}');
+    expect(() => lstatSync(path.join(home(), 'runs'))).toThrow();
+    expect(() => lstatSync(path.join(home(), 'mailroute.db'))).toThrow();
+  });
+
+  it('takes an --out elsewhere in the home (the demo data beside the registry)', async () => {
+    const { code, stderr } = await run(['demo-data', '--rows', '20', '--out', path.join(home(), 'demo.csv')]);
+    expect(code, stderr).toBe(0);
+  });
+});
+
 describe('--out that names an input file', () => {
   // Every command that takes --out and reads files: the input would be overwritten (or cannot become a folder).
   const cases: Array<[string, string[]]> = [

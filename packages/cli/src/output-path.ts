@@ -76,8 +76,8 @@ async function missingFolders(folder: string): Promise<{ missing: string[]; near
  * leaves no empty folder behind. It creates the folder with `prepareOutput` when it writes. The folder's
  * nearest existing parent must be a folder that takes a new file (one is created there and removed).
  */
-export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
-  const full = await checkTarget(cwd, out, want, flag, inputs);
+export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = [], home?: string): Promise<string> {
+  const full = await checkTarget(cwd, out, want, flag, inputs, home);
   const { nearest, kind } = await missingFolders(want === 'dir' ? full : path.dirname(full));
   if (kind === 'file') throw folderError(flag, out, 'ENOTDIR');
   if (kind === 'dir') await probeFolder(nearest, (error) => folderError(flag, out, (error as NodeJS.ErrnoException).code));
@@ -88,10 +88,11 @@ export async function checkOutput(cwd: string, out: string, want: 'file' | 'dir'
  * Makes sure `--out` can be written as a `file` (its folder is created) or a `dir` (created), and
  * returns its absolute path. A file is created in the folder and removed, to see that it takes one. `flag`
  * names the option in the message. `inputs`: files the command reads; an `--out` that is one of them is
- * refused (it would be overwritten with the command's output).
+ * refused (it would be overwritten with the command's output). `home`: the registry's home, whose records an `--out`
+ * may not be in (`refuseHomeRecords`).
  */
-export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = []): Promise<string> {
-  const full = await checkTarget(cwd, out, want, flag, inputs);
+export async function prepareOutput(cwd: string, out: string, want: 'file' | 'dir', flag = '--out', inputs: readonly string[] = [], home?: string): Promise<string> {
+  const full = await checkTarget(cwd, out, want, flag, inputs, home);
   const folder = want === 'dir' ? full : path.dirname(full);
   // One folder at a time: mkdir's `recursive` never returns for a folder under /proc (Node 20 retries its ENOENT).
   const { missing, kind } = await missingFolders(folder);
@@ -107,6 +108,28 @@ export async function prepareOutput(cwd: string, out: string, want: 'file' | 'di
   return full;
 }
 
+/** What the home keeps that an output written there would replace or mix with: the registry, models, runs, prediction store. */
+const HOME_RECORDS = ['registry.json', 'models', 'runs', 'mailroute.db', 'mailroute.db-wal', 'mailroute.db-shm'];
+
+/**
+ * Refuses an `--out` that is, or is inside, one of the home's records (`HOME_RECORDS`), links followed: a mistyped path
+ * (`--out $MAILROUTE_HOME/registry.json`) replaced the registry's index, or the manifest of the model the command read.
+ * A usage error (exit code 2), said before any work.
+ */
+async function refuseHomeRecords(home: string, full: string, flag: string, out: string): Promise<void> {
+  const realHome = await realPath(path.resolve(home));
+  // A path not there yet is read through the links of the folders it has (a link to the home, then runs/new.csv).
+  let existing = full;
+  while ((await kindOf(existing)) === 'none' && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const target = path.join(await realPath(existing), path.relative(existing, full));
+  for (const record of HOME_RECORDS) {
+    const kept = path.join(realHome, record);
+    if (target === kept || target.startsWith(`${kept}${path.sep}`)) {
+      throw new UsageError(`${flag} ${out} is ${target === kept ? '' : 'in '}${kept}, which the registry's home keeps (MAILROUTE_HOME ${home}): writing there would replace what it holds; choose a path outside its ${HOME_RECORDS.slice(0, 3).join(', ')} and prediction store`);
+    }
+  }
+}
+
 /**
  * Refuses `--out -`: standard output to `mailroute clean` only; elsewhere it would quietly make a file or folder
  * called "-". A usage error, said before any other check of the name (such as its extension).
@@ -119,10 +142,11 @@ export function refuseStandardOutput(out: string, want: 'file' | 'dir', flag = '
  * The checks of `--out` itself: not `-`, not an input, not a file where a directory is wanted or the reverse.
  * The first two are about the arguments alone: usage errors (exit code 2), as a wrong flag is.
  */
-async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag: string, inputs: readonly string[]): Promise<string> {
+async function checkTarget(cwd: string, out: string, want: 'file' | 'dir', flag: string, inputs: readonly string[], home?: string): Promise<string> {
   refuseStandardOutput(out, want, flag);
   const full = path.resolve(cwd, out);
   const target = await realPath(full);
+  if (home !== undefined) await refuseHomeRecords(home, full, flag, out);
   for (const input of inputs) {
     if ((await realPath(path.resolve(cwd, input))) === target) throw new UsageError(`${flag} ${out} is also an input file; it would be overwritten: choose another ${flag}`);
   }

@@ -45,7 +45,7 @@ export async function writeStaged(
   // The folders below this one are created for the run, and removed again when it fails.
   let existing = full;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  await prepareOutput(ctx.cwd, out, 'dir');
+  await prepareOutput(ctx.cwd, out, 'dir', '--out', [], ctx.home);
   removeAbandoned(full);
   const partial = path.join(full, `${PARTIAL_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   const cleanUp = () => {

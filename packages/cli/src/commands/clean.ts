@@ -180,7 +180,7 @@ export async function runClean(flags: CleanFlags, ctx: CliContext): Promise<{ wr
   }
   // `--out -`: the lines go to standard output (the messages stay on standard error).
   const toStdout = flags.out === '-';
-  const outPath = toStdout ? undefined : await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in]);
+  const outPath = toStdout ? undefined : await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [flags.in], ctx.home);
   /** Lines kept, and those not written yet: every one for a file (written whole at the end), a few for standard output. */
   let kept = 0;
   let pending: string[] = [];

@@ -648,7 +648,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // file); created only when the files are written, so a compare that fails before leaves no empty folder.
       // An --out that is an input file is refused as such; --challenger and --champion are files only without --data.
       const inputs = [...(data ?? [flags.challenger, flags.champion]), flags.config, flags.policy].filter((f) => f !== undefined);
-      const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs) : undefined;
+      const out = flags.out !== undefined ? await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs, ctx.home) : undefined;
       // Ctrl-C from here on (reading, predicting, the bootstrap, writing) stops at the next step, exit code 130: no gate
       // is recorded and --out is left as it was; a second quits at once.
       const interrupt =

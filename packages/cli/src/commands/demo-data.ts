@@ -26,7 +26,7 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
       const seed = flags.seed === undefined ? DEMO_DEFAULT_SEED : wholeNumber('--seed', flags.seed, 0, MAX_SEED);
       refuseStandardOutput(flags.out, 'file');
       if (!/\.(csv|jsonl|ndjson)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .csv, .jsonl or .ndjson (it picks the format, as training reads it)`);
-      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [], ctx.home);
       const { text, rows: n } = demoDataText(out, { rows, seed });
       await writeOutputFile(out, [text], `--out ${flags.out}`);
       await writeStdout(ctx.stdout, `wrote ${n} synthetic ${n === 1 ? 'email' : 'emails'} to ${flags.out} (seed ${seed})\n`);

@@ -360,7 +360,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
       // Checked now, created only to write the report: a run that fails on its input leaves no empty folder.
       // An --out that is an input file (the predictions, say) is refused, naming it as such.
       const inputs = [flags.predictions, ...(flags.data ?? []), flags.config].filter((f) => f !== undefined);
-      const out = await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs);
+      const out = await checkOutput(ctx.cwd, flags.out, 'dir', '--out', inputs, ctx.home);
       // Ctrl-C from here on (reading, predicting, scoring, writing) stops at the next step, exit code 130, leaving
       // --out as it was; a second quits at once.
       const interrupt = stagedInterrupt(ctx, flags.out);

@@ -200,7 +200,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
       const source = caseSource(ctx, flags.dynamodbTable);
       // Checked before any case is read (a scan of the stack's table takes long and is paid for), made once they are.
-      await checkOutput(ctx.cwd, flags.out, 'file');
+      await checkOutput(ctx.cwd, flags.out, 'file', '--out', [], ctx.home);
       // The local file is read twice, a case at a time; the table once (a scan), its cases held without their text.
       // A large window's two reads show their progress on stderr, as one.
       const progress = caseProgress(ctx, 'feedback predictions', 2);
@@ -226,7 +226,7 @@ export function registerFeedbackPredictions(feedback: Command, ctx: CliContext):
           const [only] = models.byModel.keys();
           if (only !== undefined) named = only === champion?.id ? champion : await modelOf(ctx, only);
         }
-        const out = await prepareOutput(ctx.cwd, flags.out, 'file');
+        const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [], ctx.home);
         // Filtered by the model even when it was the only one: a server may record cases of another between the two reads.
         // Each case's month in the zone the window was read in, so the months and --since/--until agree.
         const lines = linesOf(cases(1), named?.id, lineNames(named, champion?.tasks, tally), tally, timeZone);

@@ -73,7 +73,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
       if (since !== undefined || until !== undefined) ctx.stderr.write(`${windowLine(since, until, zone)}\n`);
       const format = outputFormat(flags.out, config);
       const source = caseSource(ctx, flags.dynamodbTable);
-      const out = await prepareOutput(ctx.cwd, flags.out, 'file');
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [], ctx.home);
       const window = { ...(since ? { since } : {}), ...(until ? { until } : {}) };
       // A large window's reading shows its progress on stderr (a server run without --store-text has every case read to write none).
       const progress = caseProgress(ctx, 'feedback export');

@@ -36,7 +36,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       const config = flags.config ? await loadTrainingConfig(path.resolve(ctx.cwd, flags.config)) : undefined;
       const model = modelRef(ctx, flags.model);
       const split = parseSplitFlag(flags.split);
-      const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [...flags.data, ...(flags.config ? [flags.config] : [])]);
+      const out = await prepareOutput(ctx.cwd, flags.out, 'file', '--out', [...flags.data, ...(flags.config ? [flags.config] : [])], ctx.home);
       const progress = stagedProgress(ctx, 'predict');
       const started = performance.now();
       // The rows are read, then cleaned, predicted and written a chunk (PREDICTION_CHUNK rows) at a time into a temporary
