@@ -7,6 +7,7 @@ import { processAlive } from '@mailroute/model';
 import { InterruptedError, UsageError } from './errors.js';
 import { twoStepInterrupt, type TwoStepInterrupt } from './interrupt.js';
 import { prepareOutput, realPath } from './output-path.js';
+import { safeValue } from './terminal-text.js';
 import { OWNER_ONLY, outputWriteError } from './write-output.js';
 
 /** The hidden folder a report is written in before it is swapped into `--out`. */
@@ -31,6 +32,8 @@ const OLD = '.old';
  * `ownerOnly`: the names of the files with email text or per-email labels (`predictions.jsonl`, `mistakes.md`), made
  * OWNER_ONLY (0600) whatever the umask and whoever wrote them, before they are moved in. The hidden folder is the
  * owner's alone (0700), so no other user reads one in the moment between its writing and that chmod.
+ * `earlierFiles`: per folder the run writes (`pictures`), the names of the files an earlier run wrote there: a folder
+ * that holds any other file is not replaced (`refuseReplacingOthers`), a usage error.
  */
 export async function writeStaged(
   ctx: CliContext,
@@ -39,7 +42,7 @@ export async function writeStaged(
   write: (dir: string, signal: AbortSignal) => Promise<void>,
   inputs: readonly string[] = [],
   commandInterrupt?: TwoStepInterrupt,
-  options: { ownerOnly?: readonly string[] } = {},
+  options: { ownerOnly?: readonly string[]; earlierFiles?: Readonly<Record<string, RegExp>> } = {},
 ): Promise<void> {
   const full = path.resolve(ctx.cwd, out);
   // The folders below this one are created for the run, and removed again when it fails.
@@ -69,6 +72,7 @@ export async function writeStaged(
       interrupt.signal.throwIfAborted();
       ownerOnlyFiles(partial, options.ownerOnly ?? []);
       await refuseReplacingInputs(partial, full, alsoRemove, inputs.map((file) => path.resolve(ctx.cwd, file)), out);
+      refuseReplacingOthers(partial, full, options.earlierFiles ?? {}, out);
       swapIn(partial, full, alsoRemove);
     } catch (error) {
       cleanUp();
@@ -114,6 +118,23 @@ async function refuseReplacingInputs(partial: string, dir: string, alsoRemove: r
     if (held !== undefined) {
       throw new UsageError(`--out ${out}: its ${name} would be replaced, and that is (or holds) ${held}, which this command reads: move that file elsewhere or choose another --out; nothing was written`);
     }
+  }
+}
+
+/**
+ * Throws when a folder of `dir` that the swap replaces whole (a report's `pictures/`) holds a file no earlier run of the
+ * command wrote there (`earlier` tells those by name): a user's own `pictures/`, or a picture put into a report's, was
+ * deleted with it.
+ */
+function refuseReplacingOthers(partial: string, dir: string, earlier: Readonly<Record<string, RegExp>>, out: string): void {
+  for (const name of readdirSync(partial)) {
+    const pattern = Object.hasOwn(earlier, name) ? earlier[name] : undefined;
+    const folder = path.join(dir, name);
+    if (pattern === undefined || !lstatSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const others = readdirSync(folder).filter((file) => !pattern.test(file));
+    if (others.length === 0) continue;
+    const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? `, and ${others.length - 3} more` : '');
+    throw new UsageError(`--out ${out}: its ${name}/ would be replaced whole, and it holds files no earlier report wrote (${safeValue(shown)}): move them elsewhere or choose another --out; nothing was written`);
   }
 }
 

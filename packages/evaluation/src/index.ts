@@ -117,7 +117,7 @@ export { type ModelProvenance, type RegistryStanding, type UnreadStanding } from
 export { confusionHeatmapSvg, supportOrder, type HeatmapOptions } from './svg-confusion.js';
 export { reliabilityDiagramSvg, coverageCurveSvg } from './svg-charts.js';
 export { coverageWords, type CoverageWords, type ReportRouting } from './coverage-words.js';
-export { reportPictures, slug, type Picture } from './pictures.js';
+export { REPORT_PICTURE_FILE, reportPictures, slug, type Picture } from './pictures.js';
 export { svgToPng } from './png.js';
 export { writeEvaluationReport, type WriteReportOptions } from './write-report.js';
 export { syntheticPredictionLines, type SyntheticOptions } from './synthetic.js';

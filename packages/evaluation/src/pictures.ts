@@ -3,6 +3,9 @@ import { taskTargetPrecision, type EvaluationReport } from './evaluate.js';
 import { coverageCurveSvg, reliabilityDiagramSvg } from './svg-charts.js';
 import { confusionHeatmapSvg } from './svg-confusion.js';
 
+/** The name of a file a report writes in its pictures/ folder (`<task>-<kind>.svg` or `.png`): what an earlier report left there. */
+export const REPORT_PICTURE_FILE = /^.+-(?:confusion|reliability|coverage)\.(?:svg|png)$/;
+
 export interface Picture {
   task: string;
   kind: 'confusion' | 'reliability' | 'coverage';

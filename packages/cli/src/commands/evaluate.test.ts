@@ -51,6 +51,14 @@ describe('mailroute evaluate', () => {
     const refused = await run(['evaluate', '--predictions', 'report/pictures/preds.jsonl', '--out', 'report', '--no-png']);
     expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('its pictures would be replaced, and that is (or holds)')]);
     expect(existsSync(path.join(dir, 'report/pictures/preds.jsonl'))).toBe(true);
+    // A file of the user's in pictures/ (no report wrote it) is not deleted with the folder: refused, nothing written.
+    rmSync(path.join(dir, 'report/pictures/preds.jsonl'));
+    writeFileSync(path.join(dir, 'report/pictures/holiday.jpg'), 'jpeg');
+    const mine = await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'report', '--no-png']);
+    expect([mine.code, mine.stderr]).toEqual([2, expect.stringContaining('its pictures/ would be replaced whole, and it holds files no earlier report wrote (holiday.jpg)')]);
+    expect(readFileSync(path.join(dir, 'report/pictures/holiday.jpg'), 'utf8')).toBe('jpeg');
+    rmSync(path.join(dir, 'report/pictures/holiday.jpg'));
+    expect((await run(['evaluate', '--predictions', 'preds.jsonl', '--out', 'report', '--no-png'])).code).toBe(0);
   });
 
   it('prints the figures rounded as the reports round them: 29 of 32 right is 0.9062 in the terminal and in report.md', async () => {

@@ -14,6 +14,7 @@ import {
   predictionLineChunks,
   PredictionFileError,
   pyFixed,
+  REPORT_PICTURE_FILE,
   writeEvaluationReport,
   type EvaluateOptions,
   type EvaluationReport,
@@ -499,7 +500,7 @@ export function registerEvaluate(program: Command, ctx: CliContext): void {
               onProgress: (done, all, label) => progress.update(tasks + Math.floor((done / all) * tasks), tasks * 2, label),
               signal,
             });
-          }, inputs, interrupt, { ownerOnly: [EXAMPLES_FILE, 'predictions.jsonl'] });
+          }, inputs, interrupt, { ownerOnly: [EXAMPLES_FILE, 'predictions.jsonl'], earlierFiles: { pictures: REPORT_PICTURE_FILE } });
         } finally {
           progress.stop();
         }
