@@ -1,6 +1,6 @@
 import { committingWriter, waitFor } from '../committing-writer.js';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalRegistry, withFileLock } from '@mailroute/model';
 import { writeLoadableArtifact } from '@mailroute/model/testing';
@@ -122,6 +122,13 @@ describe('mailroute backup', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toMatch(/^mailroute: \[BACKUP_VERIFY_FAILED\] .*: 2 problems: models\/.*\/model\.onnx: its sha256 differs from backup\.json's .*; stray\.txt: not listed in backup\.json\n$/);
     expect(tampered.stdout).toContain('does not match its backup.json:\n');
+
+    // A listed file moved out and a link to it left in its place: the same bytes, but the backup holds no copy of them.
+    const second = path.join(dir, 'backups', 'second');
+    renameSync(path.join(second, 'registry.json'), path.join(dir, 'registry-elsewhere.json'));
+    symlinkSync(path.join(dir, 'registry-elsewhere.json'), path.join(second, 'registry.json'));
+    const linked = await run(['backup', '--verify', second]);
+    expect([linked.code, linked.stderr]).toEqual([1, expect.stringContaining(`registry.json: a link (to ${path.join(dir, 'registry-elsewhere.json')}), not the file itself`)]);
   });
 
   it('takes one snapshot while another process keeps committing: every commit before it is in, and nothing half', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -783,7 +783,12 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
         continue;
       }
       const full = path.join(dir, ...parts);
-      const at = await stat(full).catch(() => undefined);
+      // Not followed: a link to a file elsewhere passed as whole, and the backup held only the link.
+      const at = await lstat(full).catch(() => undefined);
+      if (at?.isSymbolicLink() === true) {
+        problems.push(`${file.path}: a link (to ${await readlink(full).catch(() => '?')}), not the file itself: the backup must hold its files`);
+        continue;
+      }
       if (at === undefined || !at.isFile()) {
         problems.push(`${file.path}: missing`);
         continue;
