@@ -27,6 +27,16 @@ export async function realPath(p: string): Promise<string> {
   return realpath(p).catch(() => p);
 }
 
+/**
+ * `realPath` of a path that may not be there yet: read through the links of the folders it has (a link to the home,
+ * then `runs/new.csv` under it), the rest as given.
+ */
+export async function realPathOfNew(full: string): Promise<string> {
+  let existing = full;
+  while ((await kindOf(existing)) === 'none' && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  return path.join(await realPath(existing), path.relative(existing, full));
+}
+
 /** A file system error's code in words, for a person. */
 function why(code: string | undefined): string {
   if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file stands where a folder is needed';
@@ -118,10 +128,7 @@ const HOME_RECORDS = ['registry.json', 'models', 'runs', 'mailroute.db', 'mailro
  */
 async function refuseHomeRecords(home: string, full: string, flag: string, out: string): Promise<void> {
   const realHome = await realPath(path.resolve(home));
-  // A path not there yet is read through the links of the folders it has (a link to the home, then runs/new.csv).
-  let existing = full;
-  while ((await kindOf(existing)) === 'none' && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  const target = path.join(await realPath(existing), path.relative(existing, full));
+  const target = await realPathOfNew(full);
   for (const record of HOME_RECORDS) {
     const kept = path.join(realHome, record);
     if (target === kept || target.startsWith(`${kept}${path.sep}`)) {

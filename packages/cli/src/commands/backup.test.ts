@@ -220,6 +220,13 @@ describe('mailroute backup', () => {
     const inside = await run(['backup', '--out', path.join(home, 'models', 'b')]);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain(`is in ${path.join(home, 'models')}, which the backup copies: choose a folder outside it`);
+    // Through a link to the home, the folder not there yet: the same place.
+    symlinkSync(home, path.join(dir, 'home-link'));
+    const linked = await run(['backup', '--out', path.join(dir, 'home-link', 'models', 'zz')]);
+    expect([linked.code, linked.stderr]).toEqual([2, expect.stringContaining(`which the backup copies: choose a folder outside it`)]);
+    expect(existsSync(path.join(home, 'models', 'zz'))).toBe(false);
+    // A link to a non-empty folder is that folder: not empty, not "not a folder".
+    expect((await run(['backup', '--out', 'home-link'])).stderr).toContain('--out home-link exists and is not empty');
     expect((await run(['backup', '--verify', 'full'])).stderr).toMatch(/^mailroute: \[BACKUP_NOT_A_BACKUP\] .*full has no backup\.json/);
   });
 

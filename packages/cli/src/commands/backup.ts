@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { plural } from '../plural.js';
-import { OutputPathError, prepareOutput, refuseStandardOutput } from '../output-path.js';
+import { OutputPathError, prepareOutput, realPathOfNew, refuseStandardOutput } from '../output-path.js';
 import { createProgress, type Progress } from '../progress.js';
 import { twoStepInterrupt } from '../interrupt.js';
 import { safeJson, safeLines } from '../terminal-text.js';
@@ -626,15 +626,16 @@ export async function createBackup(options: BackupOptions): Promise<BackupManife
 async function prepareBackupFolder(cwd: string, out: string, home: string): Promise<string> {
   refuseStandardOutput(out, 'dir');
   const full = path.resolve(cwd, out);
-  const info = await lstat(full).catch(() => undefined);
+  // A link to a folder is that folder (written through), not "not a folder".
+  const info = await stat(full).catch(() => lstat(full).catch(() => undefined));
   if (info !== undefined) {
     if (!info.isDirectory()) throw new OutputPathError(`--out ${out} exists and is not a folder: name a new folder for the backup`);
     if ((await readdir(full)).length > 0) {
       throw new OutputPathError(`--out ${out} exists and is not empty: a backup goes into a new (or empty) folder, such as --out ${path.join(path.dirname(out), `mailroute-${new Date().toISOString().slice(0, 10)}`)}`);
     }
   }
-  const real = async (p: string) => realpath(p).catch(() => p);
-  const [target, realHome] = [await real(full), await real(home)];
+  // Links followed, in folders not there yet too: a link to the home, then models/b, is the home's models/b.
+  const [target, realHome] = [await realPathOfNew(full), await realPathOfNew(path.resolve(home))];
   // Elsewhere in the home is fine (the backup copies only its database, registry, runs and key file).
   for (const inside of [realHome, path.join(realHome, 'models'), path.join(realHome, 'runs')]) {
     const within = target.startsWith(`${inside}${path.sep}`);
