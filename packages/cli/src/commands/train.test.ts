@@ -38,7 +38,7 @@ describe('mailroute train / predict / runs', () => {
     expect(id).toBeDefined();
     expect(trained.stderr).toContain('queue: 9 labels');
     // Tenths from a second up, two significant digits below: never `training 0.0 s`.
-    expect(trained.stderr).toMatch(/\ntraining (?:[1-9]\d*\.\d|0\.0*[1-9]\d) s, run run-/);
+    expect(trained.stderr).toMatch(/\ntraining (?:[1-9]\d*\.\d|0\.0*[1-9]\d) s \(the whole run (?:[1-9]\d*\.\d|0\.0*[1-9]\d) s: reading, cleaning, measuring and registering too\), run run-/);
     expect(trained.stderr).toMatch(/train clean: 100% /);
     expect(trained.stderr).toMatch(/train epoch: \d+% /);
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DatasetError, DEMO_CONFIG_PATH, loadTrainingConfig, trainFromConfig } from '@mailroute/training';
@@ -41,6 +42,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     )
     .option('--delimiter <char>', 'CSV field delimiter of --data and --test-data, one character or `tab` (default: the config\'s "delimiter", usually ","; a file whose first line is Excel\'s sep=; is split by the one it names)')
     .action(async (flags: TrainFlags) => {
+      const commandStarted = performance.now();
       // A bad --delimiter is a usage error, before the config or any data is read.
       const read = readOptions(flags);
       // So is an empty MAILROUTE_HOME, before anything is said or read.
@@ -92,7 +94,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         const measuredOn = flags.testData ? `test file ${path.basename(flags.testData)}` : `${result.metricsSplit} split`;
         const lines = trainResultLines(result, measuredOn);
         void out.write(safeLines(`${lines.final}\n`));
-        ctx.stderr.write(safeLines(`${lines.kept ? `${lines.kept}\n` : ''}${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s, run ${result.runId}\n`));
+        ctx.stderr.write(safeLines(`${lines.kept ? `${lines.kept}\n` : ''}${lines.measured}\n${lines.operating ? `${lines.operating}\n` : ''}training ${formatSeconds(result.trainingSeconds)} s (the whole run ${formatSeconds((performance.now() - commandStarted) / 1000)} s: reading, cleaning, measuring and registering too), run ${result.runId}\n`));
         // A queue the model cannot predict though the config kept it (no rows, merged into `other`): said last, where it is read.
         for (const warning of routingLabelWarnings(result.taxonomy, config)) ctx.stderr.write(safeLines(`warning: ${warning}\n`));
         if (interrupt.signal.aborted) ctx.stderr.write('Ctrl-C came while the model was being registered: the run completed\n');
