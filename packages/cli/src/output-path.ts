@@ -129,12 +129,15 @@ const HOME_RECORDS = ['registry.json', 'models', 'runs', 'mailroute.db', 'mailro
 async function refuseHomeRecords(home: string, full: string, flag: string, out: string): Promise<void> {
   const realHome = await realPath(path.resolve(home));
   const target = await realPathOfNew(full);
-  for (const record of HOME_RECORDS) {
-    const kept = path.join(realHome, record);
-    if (target === kept || target.startsWith(`${kept}${path.sep}`)) {
-      throw new UsageError(`${flag} ${out} is ${target === kept ? '' : 'in '}${kept}, which the registry's home keeps (MAILROUTE_HOME ${home}): writing there would replace what it holds; choose a path outside its ${HOME_RECORDS.slice(0, 3).join(', ')} and prediction store`);
-    }
+  const kept = placeOf(target, HOME_RECORDS.map((record) => path.join(realHome, record)));
+  if (kept !== undefined) {
+    throw new UsageError(`${flag} ${out} is ${target === kept ? '' : 'in '}${kept}, which the registry's home keeps (MAILROUTE_HOME ${home}): writing there would replace what it holds; choose a path outside its ${HOME_RECORDS.slice(0, 3).join(', ')} and prediction store`);
   }
+}
+
+/** The first of `places` that `target` is, or is inside (paths as `realPathOfNew` gives them); undefined for none. */
+export function placeOf(target: string, places: readonly string[]): string | undefined {
+  return places.find((place) => target === place || target.startsWith(`${place}${path.sep}`));
 }
 
 /**

@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { formatSeconds } from '../format-seconds.js';
 import { plural } from '../plural.js';
-import { OutputPathError, prepareOutput, realPathOfNew, refuseStandardOutput } from '../output-path.js';
+import { OutputPathError, placeOf, prepareOutput, realPathOfNew, refuseStandardOutput } from '../output-path.js';
 import { createProgress, type Progress } from '../progress.js';
 import { twoStepInterrupt } from '../interrupt.js';
 import { safeJson, safeLines } from '../terminal-text.js';
@@ -637,10 +637,8 @@ async function prepareBackupFolder(cwd: string, out: string, home: string): Prom
   // Links followed, in folders not there yet too: a link to the home, then models/b, is the home's models/b.
   const [target, realHome] = [await realPathOfNew(full), await realPathOfNew(path.resolve(home))];
   // Elsewhere in the home is fine (the backup copies only its database, registry, runs and key file).
-  for (const inside of [realHome, path.join(realHome, 'models'), path.join(realHome, 'runs')]) {
-    const within = target.startsWith(`${inside}${path.sep}`);
-    if (target === inside || (within && inside !== realHome)) throw new UsageError(`--out ${out} is ${target === inside ? '' : 'in '}${inside}, which the backup copies: choose a folder outside it`);
-  }
+  const inside = target === realHome ? realHome : placeOf(target, [path.join(realHome, 'models'), path.join(realHome, 'runs')]);
+  if (inside !== undefined) throw new UsageError(`--out ${out} is ${target === inside ? '' : 'in '}${inside}, which the backup copies: choose a folder outside it`);
   // Its parent is made (and probed) as other commands make --out's folder; said of --out as given.
   const parent = path.dirname(out);
   await prepareOutput(cwd, parent, 'dir').catch((error: unknown) => {
