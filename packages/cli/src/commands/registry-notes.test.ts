@@ -135,6 +135,29 @@ describe('registry: what the figures and the gate leave out', () => {
     expect(JSON.parse((await run(['registry', 'show', 'm-c'], home)).stdout).gateUncheckedTasks).toBeUndefined();
   });
 
+  it('shows per task the threshold, temperature and target precision a version is approved with', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-abstain-'));
+    const reg = createLocalRegistry({ home });
+    const tasks = [
+      { name: 'queue', labels: ['payments', 'other'], temperature: 1.25, threshold: 0.61 },
+      { name: 'topic', labels: ['payments', 'other'], temperature: 0.8, threshold: 0.35 },
+    ];
+    // The queue's own target wins over the run's; the topic's is the run's (the config's model.targetPrecision).
+    const trainingConfig = { tasks: [{ name: 'queue', targetPrecision: 0.95 }, { name: 'topic' }], model: { targetPrecision: 0.85 }, targetPrecision: 0.9 };
+    const dir = writeLoadableArtifact(path.join(mkdtempSync(path.join(os.tmpdir(), 'mailroute-notes-')), 'm-t'), 'm-t', {
+      tasks: ['queue', 'topic'],
+      extra: { tasks, routing: { queueTask: 'queue' }, metrics: all, trainingConfig },
+    });
+    await reg.register(dir);
+    const shown = JSON.parse((await run(['registry', 'show', 'm-t'], home)).stdout);
+    expect(shown.abstention).toEqual({ queue: { threshold: 0.61, temperature: 1.25, targetPrecision: 0.95 }, topic: { threshold: 0.35, temperature: 0.8, targetPrecision: 0.85 } });
+    // A pruned version has no manifest left to read: nothing is made up.
+    await reg.reject('m-t', { by: 'tester' });
+    await run(['registry', 'prune', '--older-than', '0'], home);
+    const pruned = JSON.parse((await run(['registry', 'show', 'm-t'], home)).stdout);
+    expect(pruned.abstention).toBeUndefined();
+  });
+
   it('says in show and approve that figures measured on test rows mostly worded as training rows likely overstate', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'mailroute-cli-near-'));
     const reg = createLocalRegistry({ home });

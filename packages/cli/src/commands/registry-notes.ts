@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { registeredNearDuplicateWarning, UNGATED_WORSE } from '@mailroute/evaluation';
-import { classifierTasks, MANIFEST_FILE, type ModelVersion } from '@mailroute/model';
+import { classifierTasks, MANIFEST_FILE, readManifest, type ModelVersion } from '@mailroute/model';
 import { z } from 'zod';
 import { meanTaskSets, measuredTasks } from '@mailroute/training';
-import { testNearDuplicatesOf } from './training-facts.js';
+import { targetPrecisionsOf, testNearDuplicatesOf } from './training-facts.js';
 
 /**
  * The tasks a version's mean macro-F1 is over, and those it leaves out (no test row had their label, so training
@@ -174,4 +174,29 @@ export async function registeredFiguresWarning(artifactDir: string | null | unde
   // Only the count is read (as the model card reads it): a manifest the registry took is not refused here for another field.
   const near = testNearDuplicatesOf(manifest);
   return near === undefined ? undefined : registeredNearDuplicateWarning(near);
+}
+
+/** Per task, how the model abstains: the calibrated confidence under which it does, the softmax temperature, and the precision the threshold was chosen for (when its records say). */
+export interface TaskAbstention {
+  threshold: number;
+  temperature: number;
+  targetPrecision?: number;
+}
+
+/**
+ * Per task, the thresholds a service lead approves with a version (the manifest's, as serving applies them), and the
+ * precision each was chosen for; undefined when the manifest cannot be read (a pruned or tampered artifact).
+ */
+export async function abstentionOf(artifactDir: string | null | undefined): Promise<Record<string, TaskAbstention> | undefined> {
+  if (artifactDir === null || artifactDir === undefined) return undefined;
+  const manifest = await readManifest(artifactDir).catch(() => undefined);
+  if (manifest === undefined) return undefined;
+  const targets = targetPrecisionsOf(manifest);
+  const targetOf = (task: string): number | undefined => (typeof targets === 'number' ? targets : targets?.[task]);
+  return Object.fromEntries(
+    manifest.tasks.map((t) => {
+      const target = targetOf(t.name);
+      return [t.name, { threshold: t.threshold, temperature: t.temperature, ...(target === undefined ? {} : { targetPrecision: target }) }];
+    }),
+  );
 }

@@ -10,7 +10,7 @@ import { registerPrune } from './registry-prune.js';
 import { registerAdd } from './registry-add.js';
 import { refuseUnknownSubcommand, UsageError } from '../errors.js';
 import { safeJson, safeLines, safeValue } from '../terminal-text.js';
-import { gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsOf } from './registry-notes.js';
+import { abstentionOf, gateUncheckedNotice, gateUncheckedTasks, partialMean, partialMeanLegend, partialMeanMark, otherRowsLegend, registeredFiguresWarning, taskSetMarks, testRowsOf } from './registry-notes.js';
 import { lostQueuesOf, lostQueuesText, QueuesLostError, routeChangeNoticeOf } from './route-change.js';
 
 /**
@@ -463,7 +463,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
 
   cmd
     .command('show <id>')
-    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version), as JSON')
+    .description('One version (`champion`: the champion) with its artifact directory, the history of its status and its last gate from compare (`gateStale`: true when it passed against a model that is not (or no longer) the champion and the version is not Approved: awaiting its decision, or Rejected; never for the champion or an Approved version) and, per task, its abstention (`threshold`: the calibrated confidence under which it abstains, which sends the mail to manual triage for the tasks of the routing\'s abstainTasks (the queue task by default); `temperature`; `targetPrecision`: what the threshold was chosen for on the validation split), as JSON')
     // Its output is JSON always: --json is taken, as by the other commands a script passes it to.
     .option('--json', 'print JSON (what it prints anyway)')
     .action(async (ref: string) => {
@@ -485,7 +485,8 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
       const partial = partialMean(version);
       const mean = partial === undefined ? {} : { meanMacroF1Tasks: partial.covers, notMeasured: partial.notMeasured };
       const unchecked = gateUncheckedTasks(version);
-      const figuresWarning = await registeredFiguresWarning('artifactDir' in artifact ? artifact.artifactDir : undefined);
+      const dir = 'artifactDir' in artifact ? artifact.artifactDir : undefined;
+      const [figuresWarning, abstention] = await Promise.all([registeredFiguresWarning(dir), abstentionOf(dir)]);
       print({
         ...version,
         champion: champion?.id === id,
@@ -493,6 +494,7 @@ export function registerRegistry(program: Command, ctx: CliContext): void {
         ...mean,
         ...(unchecked.length > 0 ? { gateUncheckedTasks: unchecked } : {}),
         ...(figuresWarning !== undefined ? { figuresWarning } : {}),
+        ...(abstention !== undefined ? { abstention } : {}),
         ...artifact,
       });
     });
