@@ -180,6 +180,26 @@ describe('progress bar on a terminal', () => {
     expect(raw().endsWith('\x1b[?25h\n')).toBe(true);
   });
 
+  it('gives the time left at the rate the stage has run, from its fourth second on and until it is done', () => {
+    const { ctx, screen } = terminal(100);
+    let clock = 1_000_000;
+    const progress = createProgress(ctx, 'predict', () => clock);
+    progress.update(10, 1000);
+    expect(screen.text()).toEqual([`predict [${'░'.repeat(40)}] 1% 10/1000`]);
+    // 250 of 1,000 in 5 s: 750 more take 15 s.
+    clock += 5000;
+    progress.update(250, 1000, 'rows');
+    expect(screen.text()).toEqual([`predict [${'█'.repeat(10)}${'░'.repeat(30)}] 25% 250/1000 ETA 15s rows`]);
+    // 500 in 200 s: 200 s more.
+    clock += 195_000;
+    progress.update(500, 1000);
+    expect(screen.text()[0]).toMatch(/ 50% 500\/1000 ETA 3m20s$/);
+    clock += 1000;
+    progress.update(1000, 1000);
+    progress.stop();
+    expect(screen.text()).toEqual([`predict [${'█'.repeat(40)}] 100% 1000/1000`]);
+  });
+
   it('ends a bar on its own line at stop, and a stop with no bar drawn writes nothing', () => {
     const { ctx, screen, raw } = terminal(60);
     const progress = createProgress(ctx, 'clean');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContext } from './context.js';
-import { createProgress, stagedProgress } from './progress.js';
+import { createProgress, etaOf, formatEta, stagedProgress } from './progress.js';
 import { captureStream } from './test-support.js';
 
 describe('createProgress', () => {
@@ -102,5 +102,18 @@ describe('createProgress', () => {
       'train refit: 100% (3/3)',
       'evaluate: 100% (2/2) queue',
     ]);
+  });
+});
+
+describe('time left', () => {
+  it('writes seconds, minutes with seconds, hours with minutes', () => {
+    expect([formatEta(400), formatEta(45_000), formatEta(185_000), formatEta(3_720_000)]).toEqual(['1s', '45s', '3m05s', '1h02m']);
+  });
+
+  it('gives none in the first three seconds, before the first unit and once the stage is done', () => {
+    expect(etaOf(2999, 50, 100)).toBeUndefined();
+    expect(etaOf(10_000, 0, 100)).toBeUndefined();
+    expect(etaOf(10_000, 100, 100)).toBeUndefined();
+    expect(etaOf(10_000, 25, 100)).toBe('ETA 30s');
   });
 });

@@ -75,11 +75,33 @@ function fitted(text: string, width: number): string {
   return out;
 }
 
-/** The bar's line: `title [████░░░░] 40% 4/10 label`, as cli-progress's shades_classic preset drew it. */
-function barLine(title: string, done: number, total: number, label: string): string {
+/** How long a stage runs before its bar gives a time left: the first seconds' rate says little (reading starts, caches fill). */
+const ETA_AFTER_MS = 3000;
+
+/** A time left for a person: `45s`, `3m05s`, `1h02m`. */
+export function formatEta(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * The time left of a stage at the rate it has run since it started: none before ETA_AFTER_MS, before the first unit
+ * is done, or once it is over.
+ */
+export function etaOf(elapsedMs: number, done: number, total: number): string | undefined {
+  if (elapsedMs < ETA_AFTER_MS || done <= 0 || done >= total) return undefined;
+  return `ETA ${formatEta((elapsedMs * (total - done)) / done)}`;
+}
+
+/** The bar's line: `title [████░░░░] 40% 4/10 ETA 12s label`, as cli-progress's shades_classic preset drew it. */
+function barLine(title: string, done: number, total: number, label: string, eta: string | undefined): string {
   const share = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
   const filled = Math.round(share * BAR_SIZE);
-  return `${title} [${'\u2588'.repeat(filled)}${'\u2591'.repeat(BAR_SIZE - filled)}] ${Math.floor(share * 100)}% ${done}/${total} ${label}`.trimEnd();
+  const head = `${title} [${'\u2588'.repeat(filled)}${'\u2591'.repeat(BAR_SIZE - filled)}] ${Math.floor(share * 100)}% ${done}/${total}`;
+  return [head, eta, label].filter((part) => part !== undefined && part !== '').join(' ').trimEnd();
 }
 
 /**
@@ -90,8 +112,9 @@ function barLine(title: string, done: number, total: number, label: string): str
  * update or, failing one, once the writer's turn is over. The bar itself is cut to the width: one row, so that
  * a carriage return takes the cursor back to its start.
  */
-function terminalBar(ctx: CliContext, title: string): Progress {
+function terminalBar(ctx: CliContext, title: string, now: () => number): Progress {
   const stream = ctx.stderr as NodeJS.WritableStream & { columns?: number };
+  const startedAt = now();
   let state: { done: number; total: number; label: string } | undefined;
   // What the bar's row shows now: undefined when it is not drawn (never yet, or cleared for a line).
   let shown: string | undefined;
@@ -105,12 +128,13 @@ function terminalBar(ctx: CliContext, title: string): Progress {
     timer = undefined;
     if (state === undefined) return;
     // A terminal that reports 0 columns (`docker run -t`, `script` without a size) is taken as 80 wide, not 1.
-    const line = fitted(barLine(title, state.done, state.total, state.label), Math.max(1, (stream.columns || 80) - 1));
+    const eta = etaOf(now() - startedAt, state.done, state.total);
+    const line = fitted(barLine(title, state.done, state.total, state.label, eta), Math.max(1, (stream.columns || 80) - 1));
     if (line === shown) return;
     // The first draw hides the cursor, which would blink on the bar; stop shows it again.
     stream.write(`${shown === undefined && lastDraw === 0 ? '\x1b[?25l' : ''}\r${line}\x1b[K`);
     shown = line;
-    lastDraw = Date.now();
+    lastDraw = now();
   };
 
   return {
@@ -118,8 +142,8 @@ function terminalBar(ctx: CliContext, title: string): Progress {
       if (stopped) return;
       state = { done, total, label: shownLabel(title, label, done, total) };
       // At most 10 redraws a second; the last state of a burst is drawn when it ends, or at stop.
-      if (shown === undefined || done >= total || Date.now() - lastDraw >= REDRAW_MS) draw();
-      else timer ??= setTimeout(draw, REDRAW_MS - (Date.now() - lastDraw)).unref();
+      if (shown === undefined || done >= total || now() - lastDraw >= REDRAW_MS) draw();
+      else timer ??= setTimeout(draw, REDRAW_MS - (now() - lastDraw)).unref();
     },
     stop: () => {
       if (stopped || state === undefined) return;
@@ -149,8 +173,9 @@ export function dumbTerminal(env: Readonly<Record<string, string | undefined>>):
   return env.TERM?.trim() === 'dumb';
 }
 
-export function createProgress(ctx: CliContext, title: string): Progress {
-  if (ctx.stderr.isTTY && !inCi(ctx.env) && !dumbTerminal(ctx.env)) return terminalBar(ctx, title);
+/** `now`: the clock a bar's time left is measured with (tests pass their own). */
+export function createProgress(ctx: CliContext, title: string, now: () => number = Date.now): Progress {
+  if (ctx.stderr.isTTY && !inCi(ctx.env) && !dumbTerminal(ctx.env)) return terminalBar(ctx, title, now);
   let lastDecile = -1;
   return {
     update: (done, total, label = '') => {
