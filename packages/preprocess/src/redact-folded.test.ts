@@ -23,6 +23,19 @@ describe('redactPii on full-width forms, ideographic spaces and Arabic-Indic dig
     ]);
   });
 
+  it('masks an address with the small at sign or an East Asian full stop, and an IBAN whose country code has a Greek or Cyrillic look-alike', () => {
+    expectMasked([
+      ['Mail: max.mustermann\ufe6bexample.de', 'Mail: [EMAIL]'],
+      ['Mail: max.mustermann@example\u3002de bitte', 'Mail: [EMAIL] bitte'],
+      ['Mail: max.mustermann@example\uff61de', 'Mail: [EMAIL]'],
+      ['IBAN: D\u039589 3704 0044 0532 0130 00', 'IBAN: [IBAN]'],
+      ['IBAN: D\u041589 3704 0044 0532 0130 00', 'IBAN: [IBAN]'],
+      ['IBAN: \u0392\u039571 0961 2345 6789', 'IBAN: [IBAN]'],
+    ]);
+    // Greek and Cyrillic words stay as they are: only capitals right before a number are read as Latin.
+    expectKept(['Ελληνικά ΑΒΓ κείμενο 12', 'Счёт КАРТА 2025 года']);
+  });
+
   it('masks IBANs, phone numbers (a full-width plus too) and email addresses (a full-width at sign too)', () => {
     expectMasked([
       ['IBAN ＤＥ８９ ３７０４ ００４４ ０５３２ ０１３０ ００ danke', 'IBAN [IBAN] danke'],

@@ -248,28 +248,49 @@ function claimedHits(text: string, groups: readonly (readonly Hit[])[], userGrou
 /**
  * Compatibility forms that the detectors read as the ASCII characters they stand for: full-width ASCII U+FF01-U+FF5E
  * (`４１１１ １１１１ …`, `＋４９`, `max＠beispiel.de`, `ＤＥ８９`), the ideographic space U+3000 between groups
- * (`4111\u30001111 …`), and Arabic-Indic and Extended Arabic-Indic digits U+0660-U+0669 and U+06F0-U+06F9 (`٤١١١`, `۴۱۱۱`).
- * Each is one UTF-16 unit, as the ASCII character is.
+ * (`4111\u30001111 …`), Arabic-Indic and Extended Arabic-Indic digits U+0660-U+0669 and U+06F0-U+06F9 (`٤١١١`, `۴۱۱۱`),
+ * the small commercial at U+FE6B (`max﹫example.de`) and the full stops of East Asian scripts, U+3002, U+FE52 and U+FF61
+ * (`max@example。de`). Each is one UTF-16 unit, as the ASCII character is.
  */
-const FOLDED_CHARS = '\\u0660-\\u0669\\u06f0-\\u06f9\\u3000\\uff01-\\uff5e';
+const FOLDED_CHARS = '\\u0660-\\u0669\\u06f0-\\u06f9\\u3000\\u3002\\ufe52\\ufe6b\\uff01-\\uff5e\\uff61';
 const FOLDED = new RegExp(`[${FOLDED_CHARS}]`);
 const FOLDED_ALL = new RegExp(`[${FOLDED_CHARS}]`, 'g');
+/** The forms of FOLDED_CHARS outside the full-width block and the digits, as ASCII. */
+const FOLDED_SIGNS: Readonly<Record<string, string>> = { '\u3000': ' ', '\u3002': '.', '\ufe52': '.', '\ufe6b': '@', '\uff61': '.' };
 
 /** The ASCII character a compatibility form of FOLDED_CHARS stands for. */
 function asciiOf(c: string): string {
+  const sign = FOLDED_SIGNS[c];
+  if (sign !== undefined) return sign;
   const code = c.charCodeAt(0);
   if (code >= 0xff01) return String.fromCharCode(code - 0xfee0);
-  if (code === 0x3000) return ' ';
   return String.fromCharCode(48 + code - (code >= 0x06f0 ? 0x06f0 : 0x0660));
 }
 
 /**
- * `text` with its compatibility forms (FOLDED_CHARS) as ASCII, for the detectors, which know only ASCII digits, `+`, `@`
- * and blanks: a card number in full-width digits stayed as it was. One character for one, so that the offsets found
- * in it hold in `text`, which keeps its characters as written outside the masks. A text without one is as it is.
+ * Greek and Cyrillic capitals that look as Latin ones do (`Ε`, `Е` for `E`), as ASCII: in an IBAN's country code
+ * (`DΕ89 3704 …`) the Greek E made the detectors see no IBAN, and its digits were masked in part as a phone number.
+ */
+const LOOKALIKE_CAPITALS: Readonly<Record<string, string>> = {
+  '\u0391': 'A', '\u0392': 'B', '\u0395': 'E', '\u0396': 'Z', '\u0397': 'H', '\u0399': 'I', '\u039a': 'K', '\u039c': 'M',
+  '\u039d': 'N', '\u039f': 'O', '\u03a1': 'P', '\u03a4': 'T', '\u03a5': 'Y', '\u03a7': 'X', '\u0405': 'S', '\u0406': 'I',
+  '\u0408': 'J', '\u0410': 'A', '\u0412': 'B', '\u0415': 'E', '\u041a': 'K', '\u041c': 'M', '\u041d': 'H', '\u041e': 'O',
+  '\u0420': 'P', '\u0421': 'C', '\u0422': 'T', '\u0425': 'X',
+};
+const LOOKALIKE_CLASS = '\\u0391\\u0392\\u0395-\\u0397\\u0399\\u039a\\u039c\\u039d\\u039f\\u03a1\\u03a4\\u03a5\\u03a7\\u0405\\u0406\\u0408\\u0410\\u0412\\u0415\\u041a\\u041c-\\u041e\\u0420-\\u0422\\u0425';
+const LOOKALIKE = new RegExp(`[${LOOKALIKE_CLASS}]`);
+/** A look-alike capital in the letters right before a number (`DΕ89`, `ΒΕ71`): a code, where it is read as Latin; in words it stays. */
+const LOOKALIKE_IN_CODE = new RegExp(`[${LOOKALIKE_CLASS}](?=[A-Z${LOOKALIKE_CLASS}]?\\d)`, 'g');
+
+/**
+ * `text` with its compatibility forms (FOLDED_CHARS) as ASCII, and look-alike capitals before a number as Latin, for
+ * the detectors, which know only ASCII digits, letters, `+`, `@` and blanks: a card number in full-width digits stayed
+ * as it was. One character for one, so that the offsets found in it hold in `text`, which keeps its characters as
+ * written outside the masks. A text without one is as it is.
  */
 function foldedForms(text: string): string {
-  return FOLDED.test(text) ? text.replace(FOLDED_ALL, asciiOf) : text;
+  const folded = FOLDED.test(text) ? text.replace(FOLDED_ALL, asciiOf) : text;
+  return LOOKALIKE.test(folded) ? folded.replace(LOOKALIKE_IN_CODE, (c) => LOOKALIKE_CAPITALS[c] ?? c) : folded;
 }
 
 /**
