@@ -120,3 +120,18 @@ describe('the noun of a request after a cued name', () => {
     expect(masked('Bitte Herrn Karte anrufen.')).toBe('Bitte Herrn [NAME] anrufen.');
   });
 });
+
+describe('a surname that is also a word of dates or money, found again alone', () => {
+  it('keeps the month, day, season or currency the request is about, and masks the person where a cue names them', () => {
+    expect(masked('Sehr geehrter Herr Mai,\nbitte die Rate im Mai aussetzen.')).toBe('Sehr geehrter Herr [NAME],\nbitte die Rate im Mai aussetzen.');
+    expect(masked('Sehr geehrter Herr August,\nbitte ab August 500 EUR sparen.')).toBe('Sehr geehrter Herr [NAME],\nbitte ab August 500 EUR sparen.');
+    expect(masked('Sehr geehrter Herr Franken,\nbitte 1000 Franken überweisen.')).toBe('Sehr geehrter Herr [NAME],\nbitte 1000 Franken überweisen.');
+    expect(masked('Dear Mr Friday,\nplease call me on Friday.')).toBe('Dear Mr [NAME],\nplease call me on Friday.');
+    expect(masked('Sehr geehrte Frau Winter,\nim Winter bin ich weg.\nGrüße an Frau Winter')).toBe('Sehr geehrte Frau [NAME],\nim Winter bin ich weg.\nGrüße an Frau [NAME]');
+  });
+
+  it('still masks other surnames found again alone, after a number too (a file name)', () => {
+    expect(masked('Sehr geehrter Herr Müller,\nich habe mit Müller telefoniert.')).toBe('Sehr geehrter Herr [NAME],\nich habe mit [NAME] telefoniert.');
+    expect(masked('Sehr geehrte Frau Weber,\nanbei Kontoauszug 2026 Weber.pdf')).toBe('Sehr geehrte Frau [NAME],\nanbei Kontoauszug 2026 [NAME].pdf');
+  });
+});

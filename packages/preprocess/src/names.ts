@@ -948,6 +948,22 @@ const FAMILY_BEFORE = new RegExp(String.raw`${BEFORE}${FAMILY}[ \t]{0,3}$`, 'u')
 /** After a surname, what makes it a company's (`Bayer-Aktien`, `Apple shares`, `Linde plc`): not looked for there as the writer's name. */
 const SECURITY_AFTER = /^(?:-?(?:aktien?|anleihen?|papiere?|fonds|zertifikate?|titel)(?!\p{L})|[ \t](?:aktien?|anleihen?|shares?|stocks?|bonds?|plc|ag|se|inc|corp|ltd|n\.v\.)(?!\p{L}))/iu;
 
+/**
+ * Surnames that are also the words of dates and money (`Mai`, `August`, `Freitag`, `Winter`, `Franken`, `Pfund`), in lower
+ * case: found again alone, they are that word (`im Mai`, `ab August`, `1000 Franken`), not the person greeted.
+ */
+const TIME_OR_MONEY_WORDS = new Set(
+  [
+    'januar jänner februar märz maerz april mai juni juli august september oktober november dezember',
+    'january february march may june july october december',
+    'montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag monday tuesday wednesday thursday friday saturday sunday',
+    'frühling fruehling sommer herbst winter spring summer autumn fall',
+    'euro franken pfund mark dollar pound pounds krone kronen yen rand lira rubel rente pension cash',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
 /** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
 const MAX_ECHOED_NAMES = 20;
 
@@ -1081,6 +1097,8 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         // `Thomas Bayer` signed, then `50 Bayer-Aktien`: a company's securities, what the email is about; so is a
         // firm's or a fund's name the word is part of (`Marks & Spencer (MKS)`, `Baillie Gifford American fund`).
         if (!name.includes(' ') && (SECURITY_AFTER.test(text.slice(end, end + 16)) || inFirmName(text, end, givens.has(name)))) continue;
+        // `Herr Mai` greeted, then `im Mai`, `1000 Franken`: the word of a month, a day or a currency, not the person.
+        if (!name.includes(' ') && TIME_OR_MONEY_WORDS.has(folded(written))) continue;
         // `Karl` of `Karl-Heinz`, `Brandt` of `Müller-Brandt`: the whole hyphenated name, not a part of it.
         let [start, stop] = hyphenatedName(text, at, end);
         // `Mary Doyle` where `Doyle` is known, `Rebecca Holt` where `Rebecca` is: the rest of the person's name.
