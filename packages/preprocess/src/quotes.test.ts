@@ -249,6 +249,15 @@ describe("the customer's own account of what the bank wrote", () => {
   });
 });
 
+describe("the customer's own lines that start with > and a number (greater than)", () => {
+  it('keeps them between lines of their text, and cuts > lines set apart by a blank line as quoted', () => {
+    const own = 'Hallo,\nfolgende Umsätze bitte prüfen:\n> 500 EUR am 03.03. an Amazon\n>1000 EUR am 04.03.\nBeide habe ich nicht veranlasst!';
+    expect(quotes(own)).toBe(own);
+    expect(quotes('Bitte prüfen.\n\n> 500 EUR am 03.03. an Amazon\n> Ihr Kundenservice')).toBe('Bitte prüfen.');
+    expect(quotes('Bitte prüfen.\n> 500 EUR am 03.03. an Amazon\n> Ihr Kundenservice\nDanke')).toBe('Bitte prüfen.\nDanke');
+  });
+});
+
 describe('reply headers with a masked address', () => {
   it('marks a masked address (`[EMAIL]`) as it marks the address: cleaning its own output reads it alike', () => {
     for (const [text, marks] of [

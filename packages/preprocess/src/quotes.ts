@@ -379,6 +379,22 @@ function citedBetweenText(lines: readonly string[], marks: readonly LineMark[], 
   return j < lines.length && marks[j] === 'text' ? j : i;
 }
 
+/** A `>` line that compares an amount or a count (`> 500 EUR am 03.03.`, `>1000 Stück`): greater than, not a quote mark. */
+const GREATER_THAN_NUMBER = /^>[ \t]?\d/;
+
+/**
+ * Where the `>` lines that start at line `i` end when each is a number after `>` and they stand right between lines of
+ * the writer's text, with no blank line on either side (`folgende Umsätze bitte prüfen:` / `> 500 EUR am 03.03. an
+ * Amazon` / `Beide habe ich nicht veranlasst!`): the writer's own lines, which a mailer's quote never is, set apart by a
+ * blank line or opened by a reply header. Else `i`.
+ */
+function comparedBetweenText(lines: readonly string[], marks: readonly LineMark[], i: number): number {
+  if (i === 0 || marks[i - 1] !== 'text') return i;
+  let j = i;
+  while (j < lines.length && marks[j] === 'quote' && GREATER_THAN_NUMBER.test(lines[j])) j += 1;
+  return j > i && j < lines.length && marks[j] === 'text' ? j : i;
+}
+
 /**
  * The split of an inline reply (`inlineReplyEnd`, the answers ending at `end`): the answers stay whole, with the
  * questions they answer; an older thread under them goes. Of what opens the quote they interleave, a separator and
@@ -463,7 +479,7 @@ export function splitQuotes(lines: readonly string[], options: { forwards?: bool
       break;
     }
     if (mark === 'quote') {
-      const after = citedBetweenText(lines, marks, i);
+      const after = Math.max(citedBetweenText(lines, marks, i), comparedBetweenText(lines, marks, i));
       if (after > i) {
         // The writer quotes to say something about it: the `>` block stays with their text.
         for (let k = i; k < after; k += 1) kept.push(lines[k]);
