@@ -22,7 +22,7 @@ import type { ClassifierSource } from './model/classifier-source.js';
 import type { TaskScorer } from './quality/live-quality.js';
 import { evaluationScorer } from './quality/scorer.js';
 import { registerClassifyRoutes } from './routes/classify.js';
-import type { ApiDocumentOptions } from './routes/api-document.js';
+import { CACHEABLE_ROUTES, type ApiDocumentOptions } from './routes/api-document.js';
 import { registerDocsRoutes } from './routes/docs.js';
 export { docsContentSecurityPolicy } from './routes/docs.js';
 import { registerFeedbackRoutes } from './routes/feedback.js';
@@ -300,8 +300,6 @@ function echoRequestId(c: Context<AppEnv>): void {
   if (id !== undefined) c.res.headers.set('x-request-id', id);
 }
 
-/** Answers a browser or proxy may keep (no caller's data in them): the docs page and the API document. */
-const CACHEABLE_ROUTES: ReadonlySet<string> = new Set(['/docs', '/openapi.json']);
 
 /**
  * The headers of every answer: `X-Content-Type-Options: nosniff` (a browser never reads a JSON answer, or a caller's

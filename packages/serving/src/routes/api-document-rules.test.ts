@@ -128,6 +128,24 @@ describe('the OpenAPI document says the rules the server checks, so a request it
     expect(doc.components.securitySchemes.apiKey.description).toContain("An operation's security requirement names the scope its key needs");
   });
 
+  it('declares the x-request-id a successful answer echoes, on every GET operation that echoes it and on none that does not', async () => {
+    const { app } = await build();
+    const doc = await json(app.request('/openapi.json'));
+    const declared: Record<string, boolean> = {};
+    for (const [path, item] of Object.entries<Loose>(doc.paths)) {
+      for (const [method, op] of Object.entries<Loose>(item)) {
+        const ok = Object.entries<Loose>(op.responses).filter(([status]) => status.startsWith('2'));
+        expect(ok.length, `${method} ${path}`).toBeGreaterThan(0);
+        declared[`${method} ${path}`] = ok.every(([, response]) => response.headers?.['x-request-id'] !== undefined);
+        if (method !== 'get') continue;
+        const res = await app.request(path, authed(KEYS.all, { headers: { 'x-request-id': 'crm-4711' } }));
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('x-request-id') === 'crm-4711', path).toBe(declared[`${method} ${path}`]);
+      }
+    }
+    expect(declared).toMatchObject({ 'post /v1/classify': true, 'post /v1/feedback': true, 'get /v1/model': true, 'get /openapi.json': false, 'get /docs': false });
+  });
+
   it('says on /v1/feedback that a timed-out feedback may be recorded, and that sending it again is safe, as it is', async () => {
     const store = createSqliteStore({ file: ':memory:' });
     // A commit slower than the request timeout, this once.

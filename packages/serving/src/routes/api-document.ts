@@ -119,6 +119,26 @@ function addFrontDoorErrors(doc: Document, { mediaType, schemaName, schema, answ
   }
 }
 
+/** Answers a browser or proxy may keep (no caller's data in them): the docs page and the API document. */
+export const CACHEABLE_ROUTES: ReadonlySet<string> = new Set(['/docs', '/openapi.json']);
+
+/** The id a successful answer carries (`echoRequestId` in app.ts), as a response header of the document. */
+const SUCCESS_REQUEST_ID = {
+  description:
+    "The caller's own x-request-id when it sent a usable one (1-128 visible ASCII characters, no comma); on every answer when the server logs each request (`--access-log`: a new one when the caller sent none) and behind the AWS Lambda (API Gateway's request id when the caller sent none); else absent",
+  schema: { type: 'string' },
+};
+
+/** The request id header on every successful answer but those a shared cache may keep (`uncached`: false for them). */
+function addSuccessRequestIds(doc: Document, uncached: (path: string) => boolean): void {
+  for (const { path, op } of operationsOf(doc)) {
+    if (!uncached(path)) continue;
+    for (const [status, response] of Object.entries(op.responses)) {
+      if (status.startsWith('2')) response.headers = { 'x-request-id': SUCCESS_REQUEST_ID, ...(response.headers as Record<string, unknown> | undefined) };
+    }
+  }
+}
+
 /**
  * The OpenAPI 3.1 document of `app`'s routes, as of `now` (the examples of date-times are the day before it), shaped
  * by `options` for a front door in front of the app.
@@ -136,6 +156,7 @@ export function buildApiDocument(app: ServingHono, now: number, options: ApiDocu
   });
   const doc = structuredClone(generated) as unknown as Document;
   withRecentTimes(doc, recentTimeExample(now));
+  addSuccessRequestIds(doc, (path) => !CACHEABLE_ROUTES.has(path));
   if (options.lists) keepOperations(doc, options.lists);
   if (options.security) requireScheme(doc, options.security);
   if (options.frontDoorErrors) addFrontDoorErrors(doc, options.frontDoorErrors);
