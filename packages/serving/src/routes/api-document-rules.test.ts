@@ -126,6 +126,8 @@ describe('the OpenAPI document says the rules the server checks, so a request it
       expect(res.status === 403, `${operation}: ${res.status}`).toBe(needs !== undefined && needs.length > 0 && !needs.includes('classify'));
     }
     expect(doc.components.securitySchemes.apiKey.description).toContain("An operation's security requirement names the scope its key needs");
+    // The fourth scope, which names no operation of its own, is said too.
+    expect(doc.components.securitySchemes.apiKeyHeader.description).toContain('scope metrics: /metrics and /v1/model only');
   });
 
   it('declares the x-request-id a successful answer echoes, on every GET operation that echoes it and on none that does not', async () => {

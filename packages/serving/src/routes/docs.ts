@@ -69,7 +69,7 @@ fetch('openapi.json').then((r) => r.json()).then((doc) => {
 
 /** What the scopes in an operation's security requirement mean, said by each key scheme. */
 const SCOPES_SAID =
-  "An operation's security requirement names the scope its key needs (classify, feedback, admin); one that names none takes a key of any scope. A server run without API keys needs none (it answers clients on its own machine only)";
+  "An operation's security requirement names the scope its key needs (classify, feedback, admin); one that names none takes a key of any scope, a metrics key too (scope metrics: /metrics and /v1/model only, for a Prometheus scraper that must not classify). A server run without API keys needs none (it answers clients on its own machine only)";
 
 /**
  * /openapi.json, made at each request as of the app's clock (its date-time examples are recent), shaped by `options`
