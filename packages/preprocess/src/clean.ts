@@ -50,9 +50,11 @@ export interface CleanOptions {
   maxInputChars?: number;
 }
 
-// The characters that make normalising needed (U+0300-U+036F: letters to compose; `\r`; the characters `plainSpaces`
-// changes, from its own list): most emails have none.
-const NORMALISED_CHAR = new RegExp(`[\\u0300-\\u036f\\r${UNPLAIN_CHARS}]`);
+// The characters that make normalising needed (U+0300-U+036F: letters to compose; `\r` and the Unicode line breaks
+// NEL, LS and PS; the characters `plainSpaces` changes, from its own list): most emails have none.
+const NORMALISED_CHAR = new RegExp(`[\\u0300-\\u036f\\r\\u0085\\u2028\\u2029${UNPLAIN_CHARS}]`);
+/** Line breaks other than LF: CRLF and CR, and the next line, line and paragraph separators (U+0085, U+2028, U+2029) some editors and CRMs write. */
+const OTHER_BREAK = /\r\n?|[\u0085\u2028\u2029]/g;
 /**
  * Those of NORMALISED_CHAR up to U+00FF, read off the class itself. A text with no character above U+00FF (most:
  * German and English mail is Latin-1) is searched for each of them alone, which costs a fraction of the class's scan.
@@ -100,14 +102,14 @@ function normalisedLines(text: string, lines?: readonly string[]): readonly stri
     const split = lines ?? text.split('\n');
     if (!blankBeforeBreak(split)) return split;
   }
-  let t = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  let t = text.replace(OTHER_BREAK, '\n');
   t = composeDiacritics(plainSpaces(t));
   const split = t.split('\n');
   if (/\s\n|\s$/.test(t)) for (let i = 0; i < split.length; i += 1) split[i] = split[i].trimEnd();
   return split;
 }
 
-/** CRLF and CR to LF, no-break spaces to spaces, soft hyphens and zero-width characters gone (`plainSpaces`), decomposed letters composed (`composeDiacritics`), trailing blanks cut. */
+/** CRLF, CR and the Unicode line breaks (U+0085, U+2028, U+2029) to LF, no-break spaces to spaces, soft hyphens and zero-width characters gone (`plainSpaces`), decomposed letters composed (`composeDiacritics`), trailing blanks cut. */
 export function normaliseText(text: string): string {
   return needsNormalising(text) ? normalisedLines(text).join('\n') : text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanEmail } from './clean.js';
+import { cleanEmail, normaliseText } from './clean.js';
 import { redactPii } from './redact.js';
 import { plainSpaces } from './spaces.js';
 
@@ -76,5 +76,13 @@ describe('redactPii on text with no-break spaces and zero-width characters', () 
 
   it('masks as cleanEmail does', () => {
     expect(redactPii(body, { names: true }).text).toBe(cleanEmail({ body: `Hallo,\n\nbitte ändern.\n\n${body}` }, { scope: 'quotes', redact: { names: true } }).text.split('\n\n').at(-1));
+  });
+});
+
+describe('the Unicode line breaks (NEL U+0085, LS U+2028, PS U+2029)', () => {
+  it('are read as line breaks, so a sign-off after one is cut and the words on either side stay apart', () => {
+    expect(cleanEmail({ subject: 'x', body: 'Bitte Karte sperren\u2029Gruß\u0085Anna Beispiel' }).text).toBe('Bitte Karte sperren');
+    expect(cleanEmail({ subject: 'x', body: 'Bitte Karte sperren\u2028\u2028Mit freundlichen Grüßen\u2028Anna Beispiel' }).text).toBe('Bitte Karte sperren');
+    expect(normaliseText('eins\u2028zwei\u0085drei\r\nvier')).toBe('eins\nzwei\ndrei\nvier');
   });
 });
