@@ -41,6 +41,7 @@ export { createSqliteStore, readFailureMessage, type SqliteStoreOptions } from '
 export { snapshotSqlite, sqliteSnapshotFacts, type SqliteSnapshotFacts } from './store/sqlite-snapshot.js';
 export { noStore } from './store/no-store.js';
 export { iterateConfirmedCases, readConfirmedCases, type ConfirmedCase } from './store/confirmed-cases.js';
+export { lookupCase, LOOKUP_MAX_PREDICTIONS, type StoredCase } from './store/case-lookup.js';
 export { STORE_SCHEMA_VERSION, storeCopiesBeside } from './store/sqlite-migration.js';
 export { eraseEmailRecords, type EraseCheckpoint, type EraseOptions, type EraseReport, type ErasedEmail } from './store/sqlite-erase.js';
 export { computeLiveQuality, computeLiveQualityInTurns, type LiveQuality, type TaskInfo, type TaskScorer } from './quality/live-quality.js';

@@ -11,6 +11,7 @@ import { writeOutputFile, writeStdout } from '../write-output.js';
 import { modelRef } from './evaluate.js';
 import { registerFeedbackForget } from './feedback-forget.js';
 import { registerFeedbackPredictions } from './feedback-predictions.js';
+import { registerFeedbackShow } from './feedback-show.js';
 import { caseProgress, caseSource, DYNAMODB_TABLE_HELP, NO_PREDICTION_WHY } from './feedback-source.js';
 import { newExportWatch, unreadLabelWarnings, watchCases, type ExportWatch } from './feedback-unread.js';
 import { timeOption, windowLine, windowTimeZone } from '../time-option.js';
@@ -105,6 +106,7 @@ export function registerFeedback(program: Command, ctx: CliContext): void {
     });
   registerFeedbackPredictions(feedback, ctx);
   registerFeedbackForget(feedback, ctx);
+  registerFeedbackShow(feedback, ctx);
 }
 
 /** The tasks of a model by its registry id (or directory), with its training config's aliases; undefined when its artifact is not at hand (pruned, another home's). */

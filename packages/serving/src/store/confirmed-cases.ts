@@ -97,7 +97,7 @@ export function iterateConfirmedCases(file: string, window: { since?: Date; unti
  * The failure to read `file` as StoreError: a file this user may not read (another user's home) or a path too long
  * for SQLite said as the server says it, with the user's id, each file's mode and owner, and what to do.
  */
-function cannotRead(file: string, error: unknown): StoreError {
+export function cannotRead(file: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   const start = `Cannot read the feedback in ${file}`;
   const message = readFailureMessage(file, error, start) ?? `${start}: ${error instanceof Error ? error.message : String(error)}`;
@@ -105,7 +105,7 @@ function cannotRead(file: string, error: unknown): StoreError {
 }
 
 /** The file opened read-only, if this version reads its data: a file of another is refused, not misread (times compared as text). */
-function openChecked(file: string): Database.Database {
+export function openChecked(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });

@@ -145,7 +145,8 @@ function attachmentNames(row: Record<string, unknown>): { attachmentNames?: stri
   return storedAttachmentNames(row.attachment_names === undefined ? null : column(row, 'attachment_names', isStringOrNull, 'text or null'));
 }
 
-function toPrediction(row: Record<string, unknown>): PredictionRecord {
+/** A row of the predictions table as a record (also read by `lookupCase`). */
+export function toPrediction(row: Record<string, unknown>): PredictionRecord {
   const text = column(row, 'text', isStringOrNull, 'text or null');
   return {
     predictionId: column(row, 'prediction_id', isString, 'text'),
@@ -165,7 +166,8 @@ function toPrediction(row: Record<string, unknown>): PredictionRecord {
   };
 }
 
-function toFeedback(row: Record<string, unknown>): FeedbackRecord {
+/** A row of the feedback table as a record (also read by `lookupCase`). */
+export function toFeedback(row: Record<string, unknown>): FeedbackRecord {
   const predictionId = column(row, 'prediction_id', isStringOrNull, 'text or null');
   return {
     emailId: column(row, 'email_id', isString, 'text'),
