@@ -16,6 +16,7 @@ import {
   gateDecidedError,
   gateFailedError,
   gateOverrideNote,
+  rejectionOverrideNote,
   GateRecordSchema,
   RegistryError,
   sha256,
@@ -371,6 +372,8 @@ export class S3SageMakerRegistry implements ModelRegistry {
       return this.withRecords(version);
     }
     const champion = await this.currentChampion();
+    // Undoing a rejection, said first, as the override of a failed gate (SageMaker's 256 characters of note).
+    if (current.status === 'Rejected') options = { ...options, note: [rejectionOverrideNote(current), options.note].filter(Boolean).join('; ') };
     if (current.gate && !current.gate.pass) {
       if (!options.force) throw gateFailedError(id, current.gate);
       // The override comes first (the local registry puts it after the person's note): SageMaker keeps the note

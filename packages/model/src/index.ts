@@ -33,7 +33,7 @@ export { assemblePredictions, Classifier, type AssembledEmail, taskPrediction, t
 export { describeMeasuredOn, heldOutTestRows, ManifestTestFactsSchema, measuredOnOfManifest, type MeasuredOnFacts } from './registry/measured-on.js';
 export { rollbackChampion } from './registry/rollback.js';
 export { describeNoChampion, noChampionError, noChampionMessage } from './registry/no-champion.js';
-export { GateRecordSchema, gateStanding, failedChecksLine, decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
+export { GateRecordSchema, gateStanding, failedChecksLine, decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, rejectionOverrideNote, type GateRecord, type GateStanding } from './registry/gate-record.js';
 export { checkHomeDirectory, homeFolder } from './registry/home.js';
 export { checkArtifactToRegister, checkRegisteredArtifact } from './registry/artifact-check.js';
 export { checkManifest, LocalModelRegistry, createLocalRegistry, ModelVersionSchema, REGISTRY_LOCK_FILE, RegistryIndexSchema, type ChampionChange, type ChampionVia, type RegistryIndex, type LocalRegistryOptions, type RegistryHooks, type RollbackSkip } from './registry/local-registry.js';

@@ -84,6 +84,15 @@ export function decidedBy(version: { statusChangedAt?: string; statusChangedBy?:
   return [version.statusChangedBy && `by ${name(version.statusChangedBy)}`, version.statusChangedAt && `at ${version.statusChangedAt}`].filter(Boolean).join(' ');
 }
 
+/**
+ * What the decision's note says when `approve` with force undoes a rejection: who rejected it and when (their note
+ * stays in the history's Rejected entry), so the approval says on its own that it overrode a decision.
+ */
+export function rejectionOverrideNote(version: { statusChangedAt?: string; statusChangedBy?: string }): string {
+  const who = decidedBy(version);
+  return `approved with force over a rejection${who ? ` ${who}` : ''}`;
+}
+
 /** What the decision's note says when `approve` with force overrides a failed gate. */
 export function gateOverrideNote(gate: GateRecord): string {
   return `approved with force over a failed gate (${gateLine(gate)})`;

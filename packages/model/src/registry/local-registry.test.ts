@@ -162,12 +162,13 @@ describe('LocalModelRegistry', () => {
     expect((await reg.get('m-r')).status).toBe('Rejected');
     expect(await reg.champion()).toBeUndefined();
     const forced = await reg.approve('m-r', { by: 'carol', force: true });
-    expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain' });
-    expect(forced.statusNote).toBeUndefined();
+    // The approval's note says it undid a rejection, and whose, with no note of the person's given.
+    const undone = 'approved with force over a rejection by bob at 2026-11-30T08:02:00.000Z';
+    expect(forced).toMatchObject({ status: 'Approved', statusChangedBy: 'carol', note: 'monthly retrain', statusNote: undone });
     expect((await reg.get('m-r')).history).toEqual([
       { status: 'PendingManualApproval', at: '2026-11-30T08:01:00.000Z' },
       { status: 'Rejected', at: '2026-11-30T08:02:00.000Z', by: 'bob', note: 'queue too weak' },
-      { status: 'Approved', at: '2026-11-30T08:03:00.000Z', by: 'carol' },
+      { status: 'Approved', at: '2026-11-30T08:03:00.000Z', by: 'carol', note: undone },
     ]);
     expect((await reg.champion())?.id).toBe('m-r');
   });
@@ -254,7 +255,7 @@ describe('LocalModelRegistry', () => {
     const old = createLocalRegistry({ home });
     expect((await old.championChanges()).map((c) => Object.keys(c))).toEqual(Array(5).fill(['id', 'at']));
     await old.approve('m-b', { force: true, by: 'ed', note: 'fixed' });
-    expect((await old.championChanges()).at(-1)).toMatchObject({ id: 'm-b', via: 'approve', by: 'ed', note: 'fixed' });
+    expect((await old.championChanges()).at(-1)).toMatchObject({ id: 'm-b', via: 'approve', by: 'ed', note: expect.stringMatching(/^fixed; approved with force over a rejection by dora at /) });
     // No history at all (older still): the champion then, with no time, is the first change known.
     const { championHistory: _, ...older } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify(older));

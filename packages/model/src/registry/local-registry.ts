@@ -8,7 +8,7 @@ import { MODEL_STATUSES, type ModelRegistry, type ModelVersion, type StatusChang
 import { checkManifest, checkRegisteredArtifact, ModelIdSchema, parseManifestHead, readCopiedManifest, restoreAdvice } from './artifact-check.js';
 import { RegistryError, type RegistryErrorCode } from './errors.js';
 import { checkHomeDirectory } from './home.js';
-import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, type GateRecord } from './gate-record.js';
+import { decidedBy, gateDecidedError, gateFailedError, gateOverrideNote, GateRecordSchema, rejectionOverrideNote, type GateRecord } from './gate-record.js';
 import { copyDirDurable, fsyncDir, makeDirectory, makeHomeDirectory, writeFileAtomic } from './fs-atomic.js';
 import { holderRecord, withFileLock, type HeldLock, type LockOptions } from './lock.js';
 import { copyNoSpaceError, indexNoSpaceError, pruneNoSpaceError, type IndexWrite } from './no-space.js';
@@ -423,6 +423,8 @@ export class LocalModelRegistry implements ModelRegistry {
       // approval (who, when, why, a failed gate it overrode) stays the decision on record, and with no
       // decision made the gate is not checked again.
       if (v.status !== 'Approved') {
+        // Undoing a rejection is part of the decision too: its note says whose, beside the person's.
+        if (v.status === 'Rejected') options = { ...options, note: [options.note, rejectionOverrideNote(v)].filter(Boolean).join('; ') };
         if (v.gate && !v.gate.pass) {
           if (!options.force) throw gateFailedError(v.id, v.gate);
           // Overriding a measured failure is part of the decision: its note says so, beside the person's.
