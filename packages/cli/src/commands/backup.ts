@@ -146,7 +146,7 @@ async function removeAbandoned(out: string): Promise<string[]> {
 }
 
 /** A folder of the backup: mode 0700 whatever the umask (mkdir's mode is masked by it, chmod's is not). */
-async function makeFolder(dir: string): Promise<void> {
+export async function makeFolder(dir: string): Promise<void> {
   await mkdir(dir, { mode: 0o700 });
   const handle = await open(dir, 'r');
   try {
@@ -156,7 +156,7 @@ async function makeFolder(dir: string): Promise<void> {
   }
 }
 
-async function syncFolder(dir: string): Promise<void> {
+export async function syncFolder(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
@@ -205,7 +205,7 @@ async function writeNewFile(file: string, fill: (handle: import('node:fs/promise
 }
 
 /** Copies `from` to the new file `to` (mode 0600), hashing what it writes. */
-async function copyHashed(from: string, to: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ bytes: number; sha256: string }> {
+export async function copyHashed(from: string, to: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ bytes: number; sha256: string }> {
   const source = await open(from, 'r');
   const hash = createHash('sha256');
   let bytes = 0;

@@ -12,6 +12,7 @@ import { registerDemoData } from './demo-data.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerBackup } from './backup.js';
+import { registerRestore } from './restore.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -29,4 +30,5 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerFeedback,
   registerBackup,
+  registerRestore,
 ];

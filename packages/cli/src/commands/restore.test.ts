@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteStore, DB_FILE, sqliteSnapshotFacts } from '@mailroute/serving';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoChampionFolder, filesUnder, runCli } from '../test-support.js';
+
+const folder = demoChampionFolder('mailroute-cli-restore-', 10);
+const { dir, home } = folder;
+const run = (argv: string[], at = home) => runCli(argv, { env: { CI: 'true' }, cwd: dir, home: at });
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const mode = (file: string) => statSync(file).mode & 0o777;
+
+let umask: number;
+beforeEach(() => {
+  umask = process.umask(0o022);
+});
+afterEach(() => void process.umask(umask));
+
+beforeAll(async () => {
+  const store = createSqliteStore({ file: path.join(home, DB_FILE), writer: 'inline', bufferMs: 0 });
+  const now = new Date().toISOString();
+  await store.savePredictions(
+    Array.from({ length: 8 }, (_, i) => ({ predictionId: `p-${i}`, emailId: `e-${i}`, modelId: 'm', createdAt: now, labels: { queue: 'payments_transfers' }, confidences: { queue: 0.8 }, abstained: { queue: false }, queue: 'payments_transfers', latencyMs: 1 })),
+  );
+  await store.saveFeedback({ emailId: 'e-1', labels: { queue: 'tax_documents' }, closedAt: now, receivedAt: now });
+  await store.close();
+  expect((await run(['serve', '--home', home, '--new-key', 'crm'])).code).toBe(0);
+  expect((await run(['backup', '--out', 'bk'])).code).toBe(0);
+});
+
+describe('mailroute restore', () => {
+  it('restores a backup into a new home: every file as backed up, folders 0700 and files 0600, the same champion and rows', async () => {
+    const target = path.join(dir, 'restored');
+    const restored = await run(['restore', 'bk', '--home', target]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(`restored ${path.join(dir, 'bk')}`);
+    expect(restored.stdout).toContain('mailroute.db: 8 predictions and 1 feedback');
+    expect(restored.stdout).toContain('the server requires keys from its next start');
+    const files = (await filesUnder(path.join(dir, 'bk'))).filter((f) => f !== 'backup.json');
+    expect(await filesUnder(target)).toEqual(files);
+    for (const f of files) {
+      expect(sha256(path.join(target, f)), f).toBe(sha256(path.join(dir, 'bk', f)));
+      expect(mode(path.join(target, f)), f).toBe(0o600);
+    }
+    expect([mode(target), mode(path.join(target, 'models'))]).toEqual([0o700, 0o700]);
+    expect(sqliteSnapshotFacts(path.join(target, DB_FILE)).rows).toEqual({ predictions: 8, feedback: 1 });
+    const champion = (at: string) => run(['registry', 'show', 'champion'], at).then((r) => JSON.parse(r.stdout).id as string);
+    expect(await champion(target)).toBe(await champion(home));
+    // No staging folder is left, and nothing was moved aside: the home was new.
+    expect(readdirSync(target).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses a home that holds records without --replace; with it, moves them aside and keeps other files', async () => {
+    const target = path.join(dir, 'twice');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    writeFileSync(path.join(target, 'notes.txt'), 'mine');
+    const before = sha256(path.join(target, 'registry.json'));
+    const refused = await run(['restore', 'bk', '--home', target]);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining(`${target} holds records (mailroute.db, registry.json, models, runs, api-keys.json): add --replace`)]);
+    const replaced = await run(['restore', 'bk', '--home', target, '--replace']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const aside = readdirSync(target).filter((name) => name.startsWith('.before-restore-'));
+    expect(aside).toHaveLength(1);
+    expect(readdirSync(path.join(target, aside[0])).sort()).toEqual(['api-keys.json', 'mailroute.db', 'models', 'registry.json', 'runs']);
+    expect(sha256(path.join(target, aside[0], 'registry.json'))).toBe(before);
+    expect(readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(replaced.stdout).toContain(`the home's records before it: ${path.join(target, aside[0])}`);
+  });
+
+  it('refuses while a process holds the home database open, and a backup that is not whole, changing nothing', async () => {
+    const target = path.join(dir, 'busy');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    const held = new Database(path.join(target, DB_FILE));
+    held.pragma('journal_mode = WAL');
+    held.prepare('SELECT count(*) FROM predictions').get();
+    try {
+      const busy = await run(['restore', 'bk', '--home', target, '--replace']);
+      expect([busy.code, busy.stderr]).toEqual([1, expect.stringContaining('[RESTORE_HOME_IN_USE] a process holds')]);
+      expect(readdirSync(target).filter((name) => name.startsWith('.'))).toEqual([]);
+    } finally {
+      held.close();
+    }
+    const tampered = path.join(dir, 'bk-tampered');
+    expect((await run(['backup', '--out', 'bk-tampered'])).code).toBe(0);
+    writeFileSync(path.join(tampered, 'registry.json'), `${readFileSync(path.join(tampered, 'registry.json'), 'utf8')} `);
+    const refused = await run(['restore', 'bk-tampered', '--home', path.join(dir, 'never')]);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('[BACKUP_VERIFY_FAILED]')]);
+    expect(refused.stderr).toContain('nothing was restored');
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
+  });
+});
