@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteStore, DB_FILE, sqliteSnapshotFacts } from '@mailroute/serving';
@@ -88,6 +88,17 @@ describe('mailroute restore', () => {
     const refused = await run(['restore', 'bk-tampered', '--home', path.join(dir, 'never')]);
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('[BACKUP_VERIFY_FAILED]')]);
     expect(refused.stderr).toContain('nothing was restored');
+    expect(existsSync(path.join(dir, 'never'))).toBe(false);
+    // A backup.json that lists a file no backup holds, at the top (whole as listed): it would land on a file of the home.
+    const stray = path.join(dir, 'bk-stray');
+    cpSync(path.join(dir, 'bk'), stray, { recursive: true });
+    writeFileSync(path.join(stray, 'notes.txt'), 'x');
+    const manifest = JSON.parse(readFileSync(path.join(stray, 'backup.json'), 'utf8'));
+    manifest.files.push({ path: 'notes.txt', bytes: 1, sha256: sha256(path.join(stray, 'notes.txt')) });
+    writeFileSync(path.join(stray, 'backup.json'), JSON.stringify(manifest));
+    expect((await run(['backup', '--verify', 'bk-stray'])).code).toBe(0);
+    const strays = await run(['restore', 'bk-stray', '--home', path.join(dir, 'never')]);
+    expect([strays.code, strays.stderr]).toEqual([1, expect.stringContaining('lists "notes.txt", which no mailroute backup holds')]);
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 });

@@ -15,8 +15,10 @@ import { writeStdout } from '../write-output.js';
 import { BackupError, copyHashed, makeFolder, MANIFEST_FILE, syncFolder, verifyBackup, type BackupManifest } from './backup.js';
 import { namedKeyFile } from './serve.js';
 
-/** What a home holds that a restore replaces: the records a backup holds. */
-const HOME_RECORDS = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, 'registry.json', 'models', 'runs', API_KEYS_FILE];
+/** What a backup holds at its top (backup.json aside): the home's records. */
+const BACKED_UP = [DB_FILE, 'registry.json', 'models', 'runs', API_KEYS_FILE];
+/** What a home holds that a restore replaces: the records a backup holds, and the database's WAL and shared memory, never kept beside a restored file. */
+const HOME_RECORDS = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, ...BACKED_UP.slice(1)];
 
 /** A failure of `restore` (exit code 1). */
 export class RestoreError extends Error {
@@ -152,6 +154,11 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         throw new BackupError('BACKUP_VERIFY_FAILED', `${backup} is not whole, so nothing was restored: ${plural(result.problems.length, 'problem')}: ${shown}${result.problems.length > 2 ? `; and ${result.problems.length - 2} more` : ''} (mailroute backup --verify ${given} lists them)`);
       }
       const { manifest } = result;
+      // What a backup holds at its top: the home's records. Another name would be put into the home over a file of the same name.
+      const strays = [...new Set(filesToCopy(manifest).map((f) => f.path.split('/')[0]))].filter((name) => !BACKED_UP.includes(name));
+      if (strays.length > 0) {
+        throw new BackupError('BACKUP_NOT_A_BACKUP', `${backup}: ${MANIFEST_FILE} lists ${strays.map((n) => JSON.stringify(n)).join(', ')}, which no mailroute backup holds (it holds ${BACKED_UP.join(', ')}): nothing was restored`);
+      }
       if (manifest.database !== null && manifest.database.userVersion > STORE_SCHEMA_VERSION) {
         throw new RestoreError('RESTORE_DATABASE_TOO_NEW', `the backup's ${DB_FILE} is of a newer mailroute (data version ${manifest.database.userVersion}; this one reads up to ${STORE_SCHEMA_VERSION}): restore it with that version or later`);
       }
