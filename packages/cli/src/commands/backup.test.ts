@@ -123,6 +123,22 @@ describe('mailroute backup', () => {
     expect(tampered.stderr).toMatch(/^mailroute: \[BACKUP_VERIFY_FAILED\] .*: 2 problems: models\/.*\/model\.onnx: its sha256 differs from backup\.json's .*; stray\.txt: not listed in backup\.json\n$/);
     expect(tampered.stdout).toContain('does not match its backup.json:\n');
 
+    // A changed database: whether SQLite still reads it whole is said, for whoever has no other backup.
+    const third = path.join(dir, 'backups', 'third');
+    expect((await run(['backup', '--out', 'backups/third'])).code).toBe(0);
+    cpSync(third, `${third}-damaged`, { recursive: true });
+    const db = readFileSync(path.join(third, DB_FILE));
+    // The last page's last bytes (free space in so small a file), then the header's page size.
+    db.write('zzzz', db.length - 8);
+    writeFileSync(path.join(third, DB_FILE), db);
+    const readable = await run(['backup', '--verify', third]);
+    expect([readable.code, readable.stderr]).toEqual([1, expect.stringContaining('note: mailroute.db is not as backed up, but SQLite reads it whole (integrity_check ok): 30 predictions and 12 feedback, backup.json recorded 30 and 12')]);
+    const damaged = readFileSync(path.join(`${third}-damaged`, DB_FILE));
+    damaged.write('zzzzzzzz', 100);
+    writeFileSync(path.join(`${third}-damaged`, DB_FILE), damaged);
+    const broken = await run(['backup', '--verify', `${third}-damaged`]);
+    expect([broken.code, broken.stderr]).toEqual([1, expect.stringContaining('note: mailroute.db is not as backed up, and is damaged: ')]);
+
     // A listed file moved out and a link to it left in its place: the same bytes, but the backup holds no copy of them.
     const second = path.join(dir, 'backups', 'second');
     renameSync(path.join(second, 'registry.json'), path.join(dir, 'registry-elsewhere.json'));

@@ -336,6 +336,19 @@ function checkDatabase(file: string, shown: string, progress?: Progress): { user
   return { userVersion: facts.userVersion, rows: facts.rows };
 }
 
+/**
+ * Whether a database that no longer matches backup.json is still one SQLite reads whole, for the person who has no
+ * other backup: its integrity_check and rows against those recorded, or what SQLite finds wrong.
+ */
+function changedDatabaseNote(file: string, recorded: { predictions: number; feedback: number }): string {
+  try {
+    const facts = checkDatabase(file, DB_FILE);
+    return `${DB_FILE} is not as backed up, but SQLite reads it whole (integrity_check ok): ${plural(facts.rows.predictions, 'prediction')} and ${facts.rows.feedback} feedback, backup.json recorded ${recorded.predictions} and ${recorded.feedback}; with no other backup, a copy of it may still be worth restoring by hand`;
+  } catch (error) {
+    return `${DB_FILE} is not as backed up, and is damaged: ${(error as Error).message.replace(`${DB_FILE}: `, '')}`;
+  }
+}
+
 /** The bytes of a file, 0 when there is none. */
 const sizeOf = (file: string) => stat(file).then(
   (info) => info.size,
@@ -827,6 +840,7 @@ export async function verifyBackup(dir: string, options: { progress?: (title: st
       problems.push((error as Error).message);
     }
   } else if (db !== null && !listed.has(DB_FILE)) problems.push(`backup.json names a database but lists no ${DB_FILE}`);
+  else if (db !== null && read.some((f) => f.path === DB_FILE)) notes.push(changedDatabaseNote(path.join(dir, DB_FILE), db.rows));
   return { dir, ok: problems.length === 0, problems, notes, files: manifest.files.length, bytes, manifest, models, modelProblems };
 }
 
