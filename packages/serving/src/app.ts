@@ -147,6 +147,8 @@ export function createApp(options: AppOptions): ServingApp {
       metrics.registryReadFailures.inc();
     } else if (event.kind === 'champion_missing') {
       metrics.championMissing.set({}, event.missing ? 1 : 0);
+    } else if (event.kind === 'champion_files') {
+      metrics.championFilesBroken.set({}, event.broken ? 1 : 0);
     }
   });
 

@@ -352,6 +352,35 @@ describe('createLocalServing', { timeout: 60_000 }, () => {
     }
   });
 
+  it("says in /metrics while the served champion's files are gone from the registry, and serves on", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-files-gone-'));
+    try {
+      const home = path.join(dir, 'home');
+      const registry = createLocalRegistry({ home });
+      await writeFixtureModel(path.join(dir, 'm1'), 'm1');
+      await registry.approve((await registry.register(path.join(dir, 'm1'))).id);
+      const serving = await createLocalServing({ home, pollSeconds: 0 });
+      const gauge = async () => /^mailroute_champion_files_broken (\d)$/m.exec(await (await serving.app.request('/metrics')).text())?.[1];
+      const reload = () => serving.app.request('/v1/admin/reload', { method: 'POST' });
+      try {
+        expect(await gauge()).toBe('0');
+        const onnx = path.join(home, 'models', 'm1', 'model.onnx');
+        const bytes = await readFile(onnx);
+        await rm(onnx);
+        expect((await reload()).status).toBe(200);
+        expect(await gauge()).toBe('1');
+        expect((await serving.app.request('/readyz')).status).toBe(200);
+        await writeFile(onnx, bytes);
+        expect((await reload()).status).toBe(200);
+        expect(await gauge()).toBe('0');
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back to the previous Approved model when the champion is rejected, and keeps the last one serving when none is left', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroute-rollback-'));
     try {

@@ -72,6 +72,7 @@ export interface ServingMetrics {
   registryReadFailures: Counter;
   /** 1 while the registry names no champion and the model loaded before serves on, no longer approved. */
   championMissing: Gauge;
+  championFilesBroken: Gauge;
   inFlight: Gauge;
   rejected: Counter;
   /** Prediction records that failed to commit after their answer had gone (queued writes). */
@@ -118,6 +119,13 @@ export function createServingMetrics(): ServingMetrics {
     new Gauge('mailroute_champion_missing', '1 while the registry names no champion (rejected with no other Approved version): the model loaded before serves on, no longer approved; 0 otherwise.'),
   );
   championMissing.set({}, 0);
+  const championFilesBroken = registry.register(
+    new Gauge(
+      'mailroute_champion_files_broken',
+      "1 while the served champion's files in the registry no longer load (its folder deleted, a file missing or changed): it serves on from memory, but a restart or a new server would fail to load it; 0 otherwise.",
+    ),
+  );
+  championFilesBroken.set({}, 0);
   const inFlight = registry.register(new Gauge('mailroute_inflight_requests', 'Requests being handled now.'));
   // 0 from the start, not absent until the first guarded request (an alert on it would see no data).
   inFlight.set({}, 0);
@@ -179,6 +187,7 @@ export function createServingMetrics(): ServingMetrics {
     feedbackDelay,
     registryReadFailures,
     championMissing,
+    championFilesBroken,
     inFlight,
     rejected,
     storeWriteFailures,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalRegistry } from '@mailroute/model';
@@ -396,5 +396,33 @@ describe('createClassifierSource', () => {
     expect([...seen].sort()).toEqual(['m1', 'm2', 'm3', 'm4']);
     await source.close();
     expect(reg.loaded.every((c) => c.released)).toBe(true);
+  });
+});
+
+describe("the served champion's files in the registry", () => {
+  it('says once when a file of the model served is gone (a restart would fail), and once when it is back; the model serves on', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'mailroute-files-'));
+    const dir = path.join(root, 'm1');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ files: { 'model.onnx': 'a'.repeat(64) } }));
+    await writeFile(path.join(dir, 'model.onnx'), 'onnx');
+    const registry = { champion: async () => ({ id: 'm1' }), artifactDir: async () => dir } as unknown as Parameters<typeof registryTarget>[0];
+    const lines: Array<[string, string]> = [];
+    const logger = { info: (e: string) => void lines.push(['info', e]), warn: (e: string) => void lines.push(['warn', e]), error: (e: string) => void lines.push(['error', e]) };
+    const source = createClassifierSource({ resolve: registryTarget(registry, { checkFiles: true }), load: async (t) => createFakeClassifier({ modelId: t.id }), verify: async () => undefined, logger });
+    const events: SourceEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    await source.reload();
+    await rm(path.join(dir, 'model.onnx'));
+    for (let i = 0; i < 3; i++) expect(await source.reload()).toMatchObject({ changed: false, modelId: 'm1' });
+    expect(lines.filter(([level]) => level === 'error').map(([, e]) => e)).toEqual([expect.stringContaining("the served champion's files in the registry no longer load")]);
+    expect(events.filter((e) => e.kind === 'champion_files')).toEqual([{ kind: 'champion_files', broken: true, modelId: 'm1', message: expect.stringContaining('model.onnx is missing from m1') }]);
+    expect(source.current()?.modelId).toBe('m1');
+    await writeFile(path.join(dir, 'model.onnx'), 'onnx');
+    await source.reload();
+    expect(events.filter((e) => e.kind === 'champion_files').map((e) => (e as { broken: boolean }).broken)).toEqual([true, false]);
+    expect(lines.at(-1)).toEqual(['info', "the served champion's files in the registry load again"]);
+    await source.close();
+    await rm(root, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,6 @@
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { RegistryError, type EmailClassifier, type ModelRegistry } from '@mailroute/model';
+import { MANIFEST_FILE, RegistryError, type EmailClassifier, type ModelRegistry } from '@mailroute/model';
 import { ModelLoadError, ModelNotReadyError, NoChampionError } from '../errors.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../http/logger.js';
 import { verifyClassifier } from './verify.js';
@@ -103,6 +104,12 @@ export type SourceEvent =
    * rollback with `registry reject`, or `registry champion <served id>`): the failure is over without a load.
    */
   | { kind: 'load_failure_over'; modelId: string; failedModelId: string }
+  /**
+   * The served champion's files in the registry no longer load (`broken`: a folder deleted or a file changed under it):
+   * this server serves on from memory, but a restart or another server would fail to load it; or they load again
+   * (`broken: false`). Said when it changes.
+   */
+  | { kind: 'champion_files'; broken: boolean; modelId: string; message?: string }
   | { kind: 'released'; modelId: string };
 
 interface Slot {
@@ -141,6 +148,8 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
   /** Since when the registry cannot be read, how many reads failed, and when that was last logged. */
   let unreadable: { since: number; failedReads: number; loggedAt: number | undefined } | undefined;
   let failedTargetId: string | undefined;
+  /** The served champion's files were found broken in the registry (said once until they are whole again). */
+  let servedFilesBroken = false;
   /** The last poll found no champion (warned once until one is back). */
   let championMissing = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -213,6 +222,24 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     emit({ kind: 'load_failure_over', modelId: servedModelId, failedModelId });
   }
 
+  /**
+   * Whether the served champion's files, as the registry resolved them, still load: said once when they no longer do
+   * (a server restarted now would fail to load the model it serves), and once when they are whole again.
+   */
+  function servedFiles(target: ModelTarget): void {
+    const broken = target.unusable !== undefined;
+    if (broken === servedFilesBroken) return;
+    servedFilesBroken = broken;
+    if (broken) {
+      const message = withoutPaths(target.unusable instanceof Error ? target.unusable.message : String(target.unusable), target.dir || undefined);
+      logger.error("the served champion's files in the registry no longer load: this server serves it from memory, but a restart or a new server would fail to load it; put its folder back (mailroute restore, or models/<id> from a backup)", { modelId: target.id, error: message });
+      emit({ kind: 'champion_files', broken: true, modelId: target.id, message });
+    } else {
+      logger.info("the served champion's files in the registry load again", { modelId: target.id });
+      emit({ kind: 'champion_files', broken: false, modelId: target.id });
+    }
+  }
+
   async function doReload(force: boolean): Promise<ReloadOutcome> {
     const previousModelId = slot?.classifier.modelId;
     let target: ModelTarget | undefined;
@@ -241,6 +268,7 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
         // A champion that failed to load and was rolled back from: the model served is the one wanted again. Not a
         // failed forced reload of the model served itself (its files no longer load): that stays until one loads.
         failureOverBesides(previousModelId);
+        servedFiles(target);
         return { changed: false, modelId: previousModelId, previousModelId };
       }
       // A champion that failed stays failed (artifacts do not change under an id): not retried, and not
@@ -298,6 +326,11 @@ export function createClassifierSource(options: ClassifierSourceOptions): Classi
     failedTargetId = undefined;
     const approval = target?.approval;
     logger.info('model loaded', { modelId: next.modelId, previousModelId, ...approval });
+    // A model loaded from its files: what was said of the files of the one before is over.
+    if (servedFilesBroken) {
+      servedFilesBroken = false;
+      emit({ kind: 'champion_files', broken: false, modelId: next.modelId });
+    }
     if (approval?.gate === 'failed') {
       logger.warn('the model loaded was approved over its failed gate (registry approve --force): watch its live quality', { modelId: next.modelId, ...approval });
     }
@@ -393,8 +426,29 @@ export function withoutPaths(message: string, dir?: string): string {
   return named.replace(/(?<![^\s'"`(=:/])(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`]+(?: [^\s\\/:'"`]+){0,7})+[\\/]([^\s\\/:'"`]+)/g, '$1');
 }
 
-/** Serves the registry's champion. */
-export function registryTarget(registry: ModelRegistry): () => Promise<ModelTarget | undefined> {
+/**
+ * The first file the artifact's manifest lists that is not in its folder (`model.onnx` deleted under a served model),
+ * said; undefined when every one is there. Only looked for, not hashed: the load hashes them.
+ */
+async function missingFile(dir: string): Promise<string | undefined> {
+  let files: string[];
+  try {
+    const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as { files?: Record<string, string> };
+    files = Object.keys(manifest.files ?? {});
+  } catch (error) {
+    return `${MANIFEST_FILE} cannot be read in ${dir}: ${(error as Error).message}`;
+  }
+  for (const name of files) {
+    if (!(await stat(path.join(dir, name)).then((info) => info.isFile(), () => false))) return `${name} is missing from ${dir}`;
+  }
+  return undefined;
+}
+
+/**
+ * Serves the registry's champion. `checkFiles`: each resolve also looks for every file the champion's manifest lists
+ * (`missingFile`), so that a file deleted under the model served is said (a local registry's folders).
+ */
+export function registryTarget(registry: ModelRegistry, options: { checkFiles?: boolean } = {}): () => Promise<ModelTarget | undefined> {
   return async () => {
     const champion = await registry.champion();
     if (!champion) return undefined;
@@ -407,7 +461,10 @@ export function registryTarget(registry: ModelRegistry): () => Promise<ModelTarg
     // An artifact the registry refuses (a manifest changed since registration) is this champion's failed
     // load: reported once and not retried every poll, like a model onnxruntime cannot load.
     return registry.artifactDir(champion.id).then(
-      (dir) => ({ id: champion.id, dir, approval }),
+      async (dir) => {
+        const missing = options.checkFiles === true ? await missingFile(dir) : undefined;
+        return missing === undefined ? { id: champion.id, dir, approval } : { id: champion.id, dir, approval, unusable: new Error(missing) };
+      },
       (unusable: unknown) => ({ id: champion.id, dir: '', unusable }),
     );
   };

@@ -141,7 +141,7 @@ export function createLocalModelSource(options: LocalModelSourceOptions): LocalM
   const distributions = new Map<string, Record<string, Record<string, number>> | undefined>();
   const { registry, modelDir } = options;
   let resolve: () => Promise<ModelTarget | undefined>;
-  if (registry) resolve = registryTarget(registry);
+  if (registry) resolve = registryTarget(registry, { checkFiles: true });
   else if (modelDir) resolve = async () => ({ id: await manifestModelId(modelDir), dir: modelDir });
   else throw new Error('createLocalModelSource needs a registry or a modelDir');
   const load = async (target: ModelTarget): Promise<EmailClassifier> => {
