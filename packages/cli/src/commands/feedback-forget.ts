@@ -100,6 +100,7 @@ function notTouched(file: string): string[] {
   const copies = storeCopiesBeside(file).map((f) => path.basename(f));
   return [
     `backups made by mailroute backup: each holds a ${DB_FILE} of its own, as it was (delete or re-make them; a restore brings the records back)`,
+    `the home's records a mailroute restore moved aside, each with its ${DB_FILE} (<home>/.before-restore-*/: delete them once the restored server serves)`,
     ...(copies.length === 0 ? [] : [`the copies the server kept beside ${DB_FILE} when it upgraded the data version: ${copies.join(', ')} (delete them once not needed)`]),
     'files written by mailroute feedback export and feedback predictions (and by predict and evaluate: prediction lines, reports with examples)',
     "the CRM exports used as training data (train's --data files; mailroute runs show <run> names the files each run read)",

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { REGISTRY_LOCK_FILE, withFileLock } from '@mailroute/model';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteStore, DB_FILE, sqliteSnapshotFacts } from '@mailroute/serving';
@@ -100,5 +101,31 @@ describe('mailroute restore', () => {
     const strays = await run(['restore', 'bk-stray', '--home', path.join(dir, 'never')]);
     expect([strays.code, strays.stderr]).toEqual([1, expect.stringContaining('lists "notes.txt", which no mailroute backup holds')]);
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
+  });
+
+  it('refuses a backup inside the home and a home inside the backup, and waits for no other writer of the registry', async () => {
+    const target = path.join(dir, 'overlap');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    cpSync(path.join(dir, 'bk'), path.join(target, 'runs', 'bk'), { recursive: true });
+    const inside = await run(['restore', path.join(target, 'runs', 'bk'), '--home', target, '--replace']);
+    expect([inside.code, inside.stderr]).toEqual([2, expect.stringContaining('is inside the home')]);
+    const around = await run(['restore', 'bk', '--home', path.join(dir, 'bk', 'home')]);
+    expect([around.code, around.stderr]).toEqual([2, expect.stringContaining('is inside the backup')]);
+    expect((await run(['backup', '--verify', 'bk'])).code).toBe(0);
+    // A train registering, or another restore, holds the registry lock: this one does not go on beside it.
+    const held = await withFileLock(path.join(target, REGISTRY_LOCK_FILE), () => run(['restore', 'bk', '--home', target, '--replace']));
+    expect([held.code, held.stderr]).toEqual([1, expect.stringContaining("registry lock (a train registering, a registry command, or another restore)")]);
+    expect(readdirSync(target).filter((name) => name.startsWith('.before-restore-'))).toEqual([]);
+  });
+
+  it('removes the staging folder a killed restore left in the home, and says so', async () => {
+    const target = path.join(dir, 'killed');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    // Process id 2147483646 runs nowhere: the restore that staged there was killed.
+    mkdirSync(path.join(target, '.restoring-2147483646-0a1b2c3d', 'models'), { recursive: true });
+    const again = await run(['restore', 'bk', '--home', target, '--replace']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('.restoring-2147483646-0a1b2c3d, left by a restore that was killed');
+    expect(readdirSync(target).filter((name) => name.startsWith('.restoring-'))).toEqual([]);
   });
 });

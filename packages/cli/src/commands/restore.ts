@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { lstat, mkdir, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { chown, lstat, mkdir, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import Database from 'better-sqlite3';
+import { processAlive, REGISTRY_LOCK_FILE, withFileLock } from '@mailroute/model';
 import { API_KEYS_FILE, DB_FILE, STORE_SCHEMA_VERSION } from '@mailroute/serving';
 import type { CliContext } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
@@ -81,15 +82,16 @@ function filesToCopy(manifest: BackupManifest): BackupManifest['files'] {
 }
 
 /**
- * Puts the staged records in place of the home's: those the home holds (`records`) are moved into `aside` first, then
- * each top-level entry of `staging` into the home. On a failure, what was moved goes back, and the error is thrown.
+ * Puts the staged records in place of the home's: those the home holds (`records`) are moved into `aside` (a folder
+ * made for them) first, then each top-level entry of `staging` into the home. On a failure, what was moved goes back,
+ * and the error is thrown.
  */
-async function swapIn(home: string, staging: string, records: readonly string[], aside: string): Promise<void> {
+async function swapIn(home: string, staging: string, records: readonly string[], aside: string | undefined): Promise<void> {
   const movedAside: string[] = [];
   const placed: string[] = [];
   try {
-    if (records.length > 0) await makeFolder(aside);
     for (const name of records) {
+      if (aside === undefined) break;
       await rename(path.join(home, name), path.join(aside, name));
       movedAside.push(name);
     }
@@ -99,8 +101,9 @@ async function swapIn(home: string, staging: string, records: readonly string[],
     }
   } catch (error) {
     for (const name of placed) await rename(path.join(home, name), path.join(staging, name)).catch(() => undefined);
-    for (const name of movedAside) await rename(path.join(aside, name), path.join(home, name)).catch(() => undefined);
-    await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    for (const name of movedAside) if (aside !== undefined) await rename(path.join(aside, name), path.join(home, name)).catch(() => undefined);
+    // Only the folder made for this restore, and only once it is empty again.
+    if (aside !== undefined) await rmdir(aside).catch(() => undefined);
     throw error;
   }
 }
@@ -135,6 +138,105 @@ async function copyInto(backup: string, staging: string, files: BackupManifest['
   }
 }
 
+/** The real path of `file`, or `file` itself where it is not there. */
+const realOrSame = (file: string) => realpath(file).catch(() => file);
+
+/** Whether `inner` is `outer` or inside it (real paths). */
+function within(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Refuses a backup inside the home (its records would be moved aside, the backup with them, into the folder the
+ * report says to delete) and a home inside the backup (the restored files would spoil the backup's own check).
+ */
+async function refuseOverlap(backup: string, home: string): Promise<void> {
+  const [b, h] = await Promise.all([realOrSame(backup), realOrSame(home)]);
+  if (within(b, h)) throw new UsageError(`the backup ${backup} is inside the home ${home}: move it out of the home first (a restore moves the home's records aside, and a backup among them with them)`);
+  if (within(h, b)) throw new UsageError(`the home ${home} is inside the backup ${backup}: restore into a home outside the backup folder`);
+}
+
+/** Refuses while a process holds the home's database open. */
+function refuseInUse(home: string): void {
+  if (databaseInUse(path.join(home, DB_FILE))) {
+    throw new RestoreError('RESTORE_HOME_IN_USE', `a process holds ${path.join(home, DB_FILE)} open (a running mailroute serve, or a backup or export reading it): stop it, then restore; nothing was changed`);
+  }
+}
+
+/** A restore's staging folder in the home: `.restoring-<pid>-<hex>`. */
+const STAGING = /^\.restoring-(\d+)-[0-9a-f]{8}$/;
+
+/** Removes the staging folders of restores whose process is gone (killed: SIGKILL, a closed terminal), each said. */
+async function removeAbandonedStaging(home: string, said: (name: string) => void): Promise<void> {
+  for (const name of await readdir(home).catch(() => [] as string[])) {
+    const pid = STAGING.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    await rm(path.join(home, name), { recursive: true, force: true });
+    said(name);
+  }
+}
+
+/**
+ * Copies the backup into a staging folder in the home (each record then put in place by a rename on one file system),
+ * checks again that no process holds the database, and swaps the records in. Returns where the home's records went,
+ * when it had any. A Ctrl-C during the copy stops it, the home unchanged; during the swap (a moment of renames) it
+ * finishes.
+ */
+async function restoreUnderLock(ctx: CliContext, backup: string, home: string, manifest: BackupManifest): Promise<string | undefined> {
+  const staging = path.join(home, `.restoring-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let swapping = false;
+  const interrupt = twoStepInterrupt(ctx, {
+    stopping: (signal) => (swapping ? `the restored records are being put in place: it finishes in a moment (${signal} again quits at once, leaving the home half restored; its records before it are in ${home}/.before-restore-*)` : `stopping (${signal} again quits at once); the home is not changed`),
+    quitting: 'quitting now',
+    again: () => {
+      if (!swapping) rmSync(staging, { recursive: true, force: true });
+    },
+    reason: new InterruptedError(`interrupted: nothing was restored into ${home}`),
+  });
+  try {
+    await makeFolder(staging);
+    await copyInto(backup, staging, filesToCopy(manifest), ctx, interrupt.signal);
+    interrupt.signal.throwIfAborted();
+    // A server started while the files were copied (a supervisor restarting it) would write on into the moved database.
+    refuseInUse(home);
+    await chownLikeHome(home, staging);
+    // Read again under the lock: what the home holds now is what is moved aside.
+    const records = await recordsIn(home);
+    swapping = true;
+    const aside = records.length > 0 ? await asideFolder(home) : undefined;
+    await swapIn(home, staging, records, aside);
+    await syncFolder(home);
+    return aside;
+  } catch (error) {
+    if (interrupt.signal.aborted && !swapping) throw interrupt.signal.reason;
+    throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    interrupt.release();
+  }
+}
+
+/** A new folder for the home's records, named by the time and made here (never one that was there). */
+async function asideFolder(home: string): Promise<string> {
+  const dir = path.join(home, `.before-restore-${stamp(new Date())}-${randomBytes(3).toString('hex')}`);
+  await makeFolder(dir);
+  return dir;
+}
+
+/**
+ * Run as root into a home another user owns (the server's user), the restored files are given to that user, as the
+ * home's own files were: root's files of mode 0600 are ones the server cannot read.
+ */
+async function chownLikeHome(home: string, staging: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const owner = await stat(home);
+  if (owner.uid === 0) return;
+  const entries = await readdir(staging, { recursive: true });
+  await chown(staging, owner.uid, owner.gid);
+  for (const entry of entries) await chown(path.join(staging, entry), owner.uid, owner.gid);
+}
+
 /** `mailroute restore <backup>`: a backup made by `mailroute backup`, checked, into the home, the home's records before it kept aside. */
 export function registerRestore(program: Command, ctx: CliContext): void {
   program
@@ -163,44 +265,27 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         throw new RestoreError('RESTORE_DATABASE_TOO_NEW', `the backup's ${DB_FILE} is of a newer mailroute (data version ${manifest.database.userVersion}; this one reads up to ${STORE_SCHEMA_VERSION}): restore it with that version or later`);
       }
       const home = await homeTarget(path.resolve(ctx.cwd, flags.home ?? ctx.home));
+      await refuseOverlap(backup, home);
       const records = await recordsIn(home);
       if (records.length > 0 && flags.replace !== true) {
         throw new UsageError(`${home} holds records (${records.join(', ')}): add --replace to restore over them (they are moved aside into ${home}/.before-restore-<time>/, not deleted), or restore into an empty home (--home)`);
       }
-      if (databaseInUse(path.join(home, DB_FILE))) {
-        throw new RestoreError('RESTORE_HOME_IN_USE', `a process holds ${path.join(home, DB_FILE)} open (a running mailroute serve, or a backup or export reading it): stop it, then restore; nothing was changed`);
-      }
+      refuseInUse(home);
       if (!existsSync(home)) {
         await mkdir(path.dirname(home), { recursive: true });
         await makeFolder(home);
       }
-      // Staged inside the home, so that each record is put in place by a rename on one file system.
-      const staging = path.join(home, `.restoring-${process.pid}-${randomBytes(4).toString('hex')}`);
-      const aside = path.join(home, `.before-restore-${stamp(new Date())}`);
-      const interrupt = twoStepInterrupt(ctx, {
-        stopping: (signal) => `stopping (${signal} again quits at once); the home is not changed`,
-        quitting: 'quitting now; the home is not changed',
-        again: () => rmSync(staging, { recursive: true, force: true }),
-        reason: new InterruptedError(`interrupted: nothing was restored into ${home}`),
+      await removeAbandonedStaging(home, (name) => ctx.stderr.write(safeLines(`note: removed ${path.join(home, name)}, left by a restore that was killed\n`)));
+      // Under the registry's lock: no train, approve or other restore writes the home meanwhile.
+      const aside = await withFileLock(path.join(home, REGISTRY_LOCK_FILE), () => restoreUnderLock(ctx, backup, home, manifest), {
+        timeoutMs: 2_000,
+        heldBy: `another command holds ${home}'s registry lock (a train registering, a registry command, or another restore): wait for it, then restore`,
       });
-      try {
-        await makeFolder(staging);
-        await copyInto(backup, staging, filesToCopy(manifest), ctx, interrupt.signal);
-        interrupt.signal.throwIfAborted();
-        await swapIn(home, staging, records, aside);
-        await syncFolder(home);
-      } catch (error) {
-        if (interrupt.signal.aborted) throw interrupt.signal.reason;
-        throw error;
-      } finally {
-        await rm(staging, { recursive: true, force: true });
-        interrupt.release();
-      }
       const keysNamed = namedKeyFile(ctx, {});
-      if (manifest.apiKeys !== null && keysNamed !== undefined && keysNamed !== path.join(home, API_KEYS_FILE)) {
+      if (manifest.apiKeys !== null && keysNamed !== undefined && (await realOrSame(keysNamed)) !== (await realOrSame(path.join(home, API_KEYS_FILE)))) {
         ctx.stderr.write(safeLines(`note: the server reads its keys from ${keysNamed} (MAILROUTE_API_KEYS_FILE), not ${path.join(home, API_KEYS_FILE)}, where the backup's key file was restored: copy it there (mode 0600) before the server starts\n`));
       }
-      const report = restoreReport(manifest, backup, home, records.length > 0 ? aside : undefined);
+      const report = restoreReport(manifest, backup, home, aside);
       await writeStdout(ctx.stdout, flags.json ? `${safeJson(report)}\n` : safeLines(restoreText(report)));
     });
 }
