@@ -130,6 +130,12 @@ describe('a surname that is also a word of dates or money, found again alone', (
     expect(masked('Sehr geehrte Frau Winter,\nim Winter bin ich weg.\nGrüße an Frau Winter')).toBe('Sehr geehrte Frau [NAME],\nim Winter bin ich weg.\nGrüße an Frau [NAME]');
   });
 
+  it('masks such a word where it names the person: not after a date word or a number, nor before a number', () => {
+    expect(masked('Sehr geehrter Herr Winter,\nHerr Winter hat angerufen. Winter meinte, es eilt.')).toBe('Sehr geehrter Herr [NAME],\nHerr [NAME] hat angerufen. [NAME] meinte, es eilt.');
+    expect(masked('Bitte an Frau Mai weiterleiten. Mai hat die Unterlagen.')).toBe('Bitte an Frau [NAME] weiterleiten. [NAME] hat die Unterlagen.');
+    expect(masked('Sehr geehrte Frau Mai,\ndie Rate bitte ab 1. Mai 2026 aussetzen.')).toBe('Sehr geehrte Frau [NAME],\ndie Rate bitte ab 1. Mai 2026 aussetzen.');
+  });
+
   it('still masks other surnames found again alone, after a number too (a file name)', () => {
     expect(masked('Sehr geehrter Herr Müller,\nich habe mit Müller telefoniert.')).toBe('Sehr geehrter Herr [NAME],\nich habe mit [NAME] telefoniert.');
     expect(masked('Sehr geehrte Frau Weber,\nanbei Kontoauszug 2026 Weber.pdf')).toBe('Sehr geehrte Frau [NAME],\nanbei Kontoauszug 2026 [NAME].pdf');

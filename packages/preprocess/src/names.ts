@@ -964,6 +964,16 @@ const TIME_OR_MONEY_WORDS = new Set(
     .split(' '),
 );
 
+/** Words before a month, a day or a season (`im Mai`, `ab August`, `am Freitag`, `in June`, `next Friday`), or a number (`15. Mai`, `1000 Franken`). */
+const DATE_OR_MONEY_BEFORE = /(?:(?:^|[^\p{L}])(?:im|am|ab|bis|seit|in|zum|vom|um|bis zum|anfang|ende|mitte|nächsten|naechsten|letzten|diesen|jeden|kommenden|vergangenen|on|by|until|from|since|next|last|this|every|early|late|mid|of)|\d\.?)[ \t]+$/iu;
+/** A number after the word (`Mai 2026`, `August 15`). */
+const NUMBER_AFTER = /^[ \t]+\d/u;
+
+/** Whether the word at `start` to `end` stands where a date or an amount does: after such a word or a number, or before a number. */
+function dateOrMoneyAt(text: string, start: number, end: number): boolean {
+  return DATE_OR_MONEY_BEFORE.test(text.slice(Math.max(0, start - 24), start)) || NUMBER_AFTER.test(text.slice(end, end + 4));
+}
+
 /** Distinct names looked for at most: beyond that a text is a list or an attack, and the cost would grow with names × length. */
 const MAX_ECHOED_NAMES = 20;
 
@@ -1098,7 +1108,7 @@ function withEchoes(text: string, hits: Hit[], known: readonly string[]): Hit[] 
         // firm's or a fund's name the word is part of (`Marks & Spencer (MKS)`, `Baillie Gifford American fund`).
         if (!name.includes(' ') && (SECURITY_AFTER.test(text.slice(end, end + 16)) || inFirmName(text, end, givens.has(name)))) continue;
         // `Herr Mai` greeted, then `im Mai`, `1000 Franken`: the word of a month, a day or a currency, not the person.
-        if (!name.includes(' ') && TIME_OR_MONEY_WORDS.has(folded(written))) continue;
+        if (!name.includes(' ') && TIME_OR_MONEY_WORDS.has(folded(written)) && dateOrMoneyAt(text, at, end)) continue;
         // `Karl` of `Karl-Heinz`, `Brandt` of `Müller-Brandt`: the whole hyphenated name, not a part of it.
         let [start, stop] = hyphenatedName(text, at, end);
         // `Mary Doyle` where `Doyle` is known, `Rebecca Holt` where `Rebecca` is: the rest of the person's name.
