@@ -65,7 +65,7 @@ describe('mailroute registry prune', () => {
   });
 
   it("says it keeps the last champion, rejected with nothing to roll back to, as the one servers keep serving", () => {
-    const result = { dryRun: false, pruned: [], bytes: 0, kept: { champion: 0, lastChampion: 1, approved: 0, recent: 0, prunedBefore: 0 }, unlisted: [] };
+    const result = { dryRun: false, pruned: [], bytes: 0, kept: { champion: 0, lastChampion: 1, approved: 0, formerChampion: 0, recent: 0, prunedBefore: 0 }, unlisted: [] };
     expect(pruneReport(result, 30, '/srv/home')).toBe('nothing to prune\nkept: the last champion (the registry has none since it was rejected: servers keep serving it)\n');
   });
 

@@ -10,8 +10,8 @@ export { formatBytes };
 
 /** What `registry prune` prints: each version removed (or that would be), the space, why the others stayed. */
 export function pruneReport(result: PruneResult, olderThanDays: number, home: string): string {
-  const { champion, lastChampion, approved, recent, prunedBefore } = result.kept;
-  if (result.pruned.length === 0 && champion + lastChampion + approved + recent + prunedBefore === 0) return `nothing to prune: no models registered in ${home}\n`;
+  const { champion, lastChampion, approved, formerChampion, recent, prunedBefore } = result.kept;
+  if (result.pruned.length === 0 && champion + lastChampion + approved + formerChampion + recent + prunedBefore === 0) return `nothing to prune: no models registered in ${home}\n`;
   const verb = result.dryRun ? 'would remove' : 'removed';
   const lines = result.pruned.map((v) => `  ${v.id} (version ${v.version}, ${v.status} since ${v.since.slice(0, 10)}, ${formatBytes(v.bytes)})`);
   const age = olderThanDays === 0 ? '' : ` for ${olderThanDays} days or more`;
@@ -23,6 +23,7 @@ export function pruneReport(result: PruneResult, olderThanDays: number, home: st
     champion > 0 ? 'the champion' : '',
     lastChampion > 0 ? 'the last champion (the registry has none since it was rejected: servers keep serving it)' : '',
     approved > 0 ? `${approved} Approved (what a rollback goes back to)` : '',
+    formerChampion > 0 ? `${formerChampion} Rejected that served as champion (their predictions are in the store; an audit reads their thresholds)` : '',
     recent > 0 ? `${recent} Rejected or awaiting approval for less than ${olderThanDays} days` : '',
     prunedBefore > 0 ? `${prunedBefore} pruned before` : '',
   ].filter(Boolean);
@@ -41,7 +42,7 @@ export function registerPrune(registry: Command, ctx: CliContext): void {
   registry
     .command('prune')
     .description(
-      'Remove the artifacts of versions no server or rollback needs: Rejected, or awaiting approval, for --older-than days (never the champion, never an Approved version); their records stay in the registry',
+      'Remove the artifacts of versions no server or rollback needs: Rejected, or awaiting approval, for --older-than days (never the champion, never an Approved version, never one that served as champion); their records stay in the registry',
     )
     .option('--older-than <days>', 'only versions Rejected or registered (awaiting approval) at least this many days ago; 0: all of them', wholeNumberOption('--older-than', 0, 36500), 30)
     .option('--dry-run', 'say what would be removed, remove nothing')

@@ -61,7 +61,7 @@ describe('LocalModelRegistry.prune', () => {
     expect(result.bytes).toBe(dry.bytes);
     expect(result.bytes).toBe(result.pruned[0].bytes + result.pruned[1].bytes);
     // The rejection 5 days ago and the registration 5 days ago are recent; the rejection's age counts, not the registration's.
-    expect(result.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, recent: 2, prunedBefore: 0 });
+    expect(result.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, formerChampion: 0, recent: 2, prunedBefore: 0 });
     expect(existsSync(path.join(models, 'm-rejected'))).toBe(false);
     expect(existsSync(path.join(models, 'm-old-pending'))).toBe(false);
     for (const id of ['m-champion', 'm-approved', 'm-late-rejected', 'm-new-pending']) expect(existsSync(path.join(models, id))).toBe(true);
@@ -71,7 +71,7 @@ describe('LocalModelRegistry.prune', () => {
 
     const again = await registry.prune({ olderThanDays: 0 });
     expect(again.pruned.map((v) => v.id)).toEqual(['m-late-rejected', 'm-new-pending']);
-    expect(again.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, recent: 0, prunedBefore: 2 });
+    expect(again.kept).toEqual({ champion: 1, lastChampion: 0, approved: 1, formerChampion: 0, recent: 0, prunedBefore: 2 });
     expect((await registry.champion())?.id).toBe('m-champion');
   });
 
@@ -114,6 +114,22 @@ describe('LocalModelRegistry.prune', () => {
     expect(await createLocalRegistry({ home }).champion()).toBeUndefined();
   });
 
+  it('keeps the artifact of a version that served as champion and was rejected since: its predictions are stored, its thresholds audited', async () => {
+    const home = tmp();
+    const { registry, at } = clockedRegistry(home);
+    at(0);
+    for (const id of ['m-first', 'm-served', 'm-never']) await registry.register(await fixture(id));
+    await registry.approve('m-first');
+    await registry.approve('m-served');
+    await registry.reject('m-served', { note: 'misroutes complaints' });
+    await registry.reject('m-never');
+    at(60);
+    const result = await registry.prune({ olderThanDays: 30 });
+    expect(result.pruned.map((v) => v.id)).toEqual(['m-never']);
+    expect(result.kept).toMatchObject({ champion: 1, formerChampion: 1 });
+    expect(existsSync(path.join(home, 'models', 'm-served'))).toBe(true);
+  });
+
   it('keeps the artifact of a champion rejected with nothing to roll back to: servers keep serving it', async () => {
     const home = tmp();
     const { registry, at } = clockedRegistry(home);
@@ -127,10 +143,11 @@ describe('LocalModelRegistry.prune', () => {
     expect(result.pruned).toEqual([]);
     expect(result.kept).toMatchObject({ champion: 0, lastChampion: 1 });
     expect(existsSync(path.join(home, 'models', 'm-only'))).toBe(true);
-    // Once another is champion, it goes as any old Rejected version.
+    // Once another is champion, it is kept still: it served, as any former champion.
     await registry.register(await fixture('m-next'));
     await registry.approve('m-next');
-    expect((await registry.prune({ olderThanDays: 30 })).pruned.map((v) => v.id)).toEqual(['m-only']);
+    const later = await registry.prune({ olderThanDays: 30 });
+    expect([later.pruned, later.kept.formerChampion]).toEqual([[], 1]);
   });
 
   it('finishes a prune stopped after its index write at the next write, and never removes what was moved aside', async () => {

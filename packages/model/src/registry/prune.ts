@@ -29,7 +29,8 @@ export interface PruneResult {
   bytes: number;
   /** Why the other versions stayed. */
   /** `lastChampion`: with no champion (it was rejected with nothing to roll back to), the last one, which servers keep serving. */
-  kept: { champion: number; lastChampion: number; approved: number; recent: number; prunedBefore: number };
+  /** `formerChampion`: Rejected versions that served as champion once: their predictions are in the store, and an audit reads their thresholds. */
+  kept: { champion: number; lastChampion: number; approved: number; formerChampion: number; recent: number; prunedBefore: number };
   /** Directories `models/.unlisted-*`: artifacts the registry moved aside (no index entry listed them), never removed by prune. */
   unlisted: string[];
 }
@@ -42,7 +43,8 @@ export function statusSince(v: ModelVersion): string {
 /**
  * The versions prune removes the artifacts of, oldest first: Rejected ones and ones still awaiting approval whose
  * status is older than `cutoffMs`. Never the champion (a server loads it; with none, the last one, which servers keep),
- * never an Approved version (a rollback goes back to one), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
+ * never an Approved version (a rollback goes back to one), never one that served as champion (rejected since: its
+ * predictions are in the store, and its thresholds are read in an audit), never one pruned already. A time that does not read as one (a hand edit) keeps its version.
  */
 export function pruneCandidates(
   index: { versions: readonly ModelVersion[]; champion: string | null; championHistory?: ReadonlyArray<{ id: string }> },
@@ -50,13 +52,15 @@ export function pruneCandidates(
 ): { prune: ModelVersion[]; kept: PruneResult['kept'] } {
   const { versions, champion } = index;
   const lastChampion = index.championHistory?.at(-1)?.id;
-  const kept = { champion: 0, lastChampion: 0, approved: 0, recent: 0, prunedBefore: 0 };
+  const served = new Set((index.championHistory ?? []).map((change) => change.id));
+  const kept = { champion: 0, lastChampion: 0, approved: 0, formerChampion: 0, recent: 0, prunedBefore: 0 };
   const prune: ModelVersion[] = [];
   for (const v of versions) {
     if (v.prunedAt !== undefined) kept.prunedBefore++;
     else if (v.id === champion) kept.champion++;
     else if (champion === null && v.id === lastChampion) kept.lastChampion++;
     else if (v.status === 'Approved') kept.approved++;
+    else if (served.has(v.id)) kept.formerChampion++;
     else if (Date.parse(statusSince(v)) <= cutoffMs) prune.push(v);
     else kept.recent++;
   }
