@@ -226,10 +226,10 @@ function shortList(lines: readonly string[], max: number, what: string): string[
  * the failed checks (short), the policy's thresholds, the time, and what the comparison warned of (short;
  * rows a model was trained on), so that a gate measured on data that flatters a model says so where it is judged.
  */
-export function gateRecord(gate: GateResult, champion: string, at: Date, warnings: readonly string[] = []): GateRecord {
+export function gateRecord(gate: GateResult, champion: string, at: Date, warnings: readonly string[] = [], data?: GateRecord['data']): GateRecord {
   const kept = shortList(gate.checks.filter((c) => !c.pass).map((c) => `${c.name}: ${c.detail}`), MAX_CHECK, 'checks');
   const thresholds = Object.fromEntries(Object.entries(gate.policy).filter(([, v]) => v !== undefined)) as GateRecord['thresholds'];
   // The gate's own warnings (a task it leaves out, clearly worse) with the caller's, each once.
   const said = shortList([...new Set([...warnings, ...(gate.warnings ?? [])])], MAX_WARNING, 'warnings');
-  return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString(), ...(said.length > 0 ? { warnings: said } : {}) };
+  return { pass: gate.pass, champion, failed: kept, thresholds, at: at.toISOString(), ...(said.length > 0 ? { warnings: said } : {}), ...(data === undefined ? {} : { data }) };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -269,6 +270,9 @@ describe('mailroute compare', () => {
     expect(counted.code, counted.stderr).toBe(0);
     const gate = (await registry.get('m-6')).gate;
     expect(gate).toMatchObject({ pass: true, champion: 'm-5' });
+    // What it was measured on is kept with it: the two files, their bytes' sha256, the emails compared.
+    const bytes = Buffer.concat(['m6.jsonl', 'm5.jsonl'].map((f) => readFileSync(path.join(home, f))));
+    expect(gate?.data).toEqual({ files: ['m6.jsonl', 'm5.jsonl'], sha256: createHash('sha256').update(bytes).digest('hex'), emails: weak.length });
     // A look at the older baseline fails: not recorded (it would have replaced the pass, and blocked an approval), and said so.
     const look = await compare('m1.jsonl', '--out', 'look');
     expect(look.code).toBe(1);

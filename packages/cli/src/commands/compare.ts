@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -27,7 +28,7 @@ import {
   seenInTrainingWarning,
   withoutAutomatedPairs,
 } from '@mailroute/evaluation';
-import { abstainingTasks, createLocalRegistry, decidedBy, type Manifest, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
+import { abstainingTasks, createLocalRegistry, decidedBy, type GateRecord, type Manifest, type ModelVersion, type RoutingPolicy } from '@mailroute/model';
 import { alignToTaxonomy, tasksReadWith, jsonErrorPlace, readProblem, resolveModelDir, taskColumn, type SplitConfig, type TaskConfig, type TrainingConfig } from '@mailroute/training';
 import type { CliContext } from '../context.js';
 import { checkOutput } from '../output-path.js';
@@ -424,12 +425,23 @@ function personalMail(ctx: CliContext, both: Compared): Pick<Compared, 'challeng
  * with `--no-record` either; `notRecorded` then says why. A failure to keep it (the registry locked too long) is said
  * on stderr and does not undo the comparison. Nothing for a challenger that is no registry version.
  */
+/** What a gate was measured on, as the registry keeps it with the gate: the files as given, the sha256 of their bytes in order, the split, the emails. */
+async function measuredOn(ctx: CliContext, files: readonly string[], split: 'test' | undefined, emails: number): Promise<GateRecord['data']> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const stream = createReadStream(path.resolve(ctx.cwd, file));
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+  }
+  return { files: [...files], sha256: hash.digest('hex'), ...(split === undefined ? {} : { split }), emails };
+}
+
 async function recordOnChallenger(
   ctx: CliContext,
   names: { challenger: string; champion: string },
   gate: GateResult,
   warnings: readonly string[],
   record: boolean,
+  data?: () => Promise<GateRecord['data']>,
 ): Promise<{ challenger?: ChallengerVersion; notRecorded?: string }> {
   const registry = createLocalRegistry({ home: ctx.home });
   const version = await registry.get(names.challenger).catch(() => undefined);
@@ -444,7 +456,8 @@ async function recordOnChallenger(
   const known = champion === undefined ? {} : { registryChampion: champion };
   if (why !== undefined) return version.status === 'PendingManualApproval' ? { notRecorded: why } : { challenger: { version, recorded: false, ...known }, notRecorded: why };
   try {
-    return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings)), recorded: true, ...known } };
+    const measured = await data?.().catch(() => undefined);
+    return { challenger: { version: await registry.recordGate(version.id, gateRecord(gate, names.champion, new Date(), warnings, measured)), recorded: true, ...known } };
   } catch (error) {
     ctx.stderr.write(gateNotRecordedWarning(version.id, gate.pass, formatError(error)));
     return { challenger: { version, recorded: false, ...known } };
@@ -714,7 +727,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         // sides are one model's: a gate of a model against itself says nothing, and approve would take it as one.
         // A Ctrl-C that came while the bootstrap ran: no gate is recorded.
         interrupt.signal.throwIfAborted();
-        const kept = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings, flags.record) : {};
+        const measured = () => measuredOn(ctx, data ?? [flags.challenger, flags.champion].filter((f): f is string => f !== undefined), data === undefined ? undefined : split, challenger.length);
+        const kept = self === undefined ? await recordOnChallenger(ctx, names, gate, warnings, flags.record, measured) : {};
         const challengerVersion = kept.challenger;
         const why = self === undefined ? kept.notRecorded : `${self}, so the comparison shows no difference between models and no gate is kept in the registry.`;
         const notRecorded = why === undefined ? '' : `\nNot recorded: ${why}\n`;

@@ -23,6 +23,13 @@ export const GateRecordSchema = z.looseObject({
    * optional field, so records with and without it read alike (`schemaVersion` stays 1).
    */
   warnings: z.array(z.string()).optional(),
+  /**
+   * What the gate was measured on: the files as given (`--data`, or the two prediction files), the sha256 of their bytes
+   * in that order, `--split test` when only the models' held-out rows were read, and the emails compared. Absent on
+   * gates recorded before it was kept. An audit reads it beside each decision's copy of the gate: a pass measured on
+   * other emails than the model's held-out rows or an independent file shows as such.
+   */
+  data: z.object({ files: z.array(z.string()), sha256: z.string(), split: z.literal('test').optional(), emails: z.number().int().nonnegative() }).optional(),
 });
 export type GateRecord = z.infer<typeof GateRecordSchema>;
 
