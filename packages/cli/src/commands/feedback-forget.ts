@@ -9,6 +9,8 @@ import { IncompleteError, UsageError } from '../errors.js';
 import { plural } from '../plural.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 import { writeStdout } from '../write-output.js';
+import { ERASURE_LOG, recordErasure } from './erasure-log.js';
+import { deciderName } from './registry.js';
 
 interface ForgetFlags {
   emailId?: string[];
@@ -99,7 +101,7 @@ export const NOT_YET_ERASED = `not yet erased: the records are deleted, but thei
 function notTouched(file: string): string[] {
   const copies = storeCopiesBeside(file).map((f) => path.basename(f));
   return [
-    `backups made by mailroute backup: each holds a ${DB_FILE} of its own, as it was (delete or re-make them; a restore brings the records back)`,
+    `backups made by mailroute backup: each holds a ${DB_FILE} of its own, as it was (delete or re-make them; mailroute restore into this home erases these emails again, by its ${ERASURE_LOG}, a copy restored by hand brings them back)`,
     `the home's records a mailroute restore moved aside, each with its ${DB_FILE} (<home>/.before-restore-*/: delete them once the restored server serves)`,
     ...(copies.length === 0 ? [] : [`the copies the server kept beside ${DB_FILE} when it upgraded the data version: ${copies.join(', ')} (delete them once not needed)`]),
     'files written by mailroute feedback export and feedback predictions (and by predict and evaluate: prediction lines, reports with examples)',
@@ -148,6 +150,15 @@ export function registerFeedbackForget(feedback: Command, ctx: CliContext): void
       const home = flags.home === undefined ? ctx.home : path.resolve(ctx.cwd, flags.home);
       const file = path.join(home, DB_FILE);
       const report = await eraseEmailRecords(file, ids, { dryRun: flags.dryRun === true });
+      // The evidence that the request was carried out, and what a restore of an older backup erases again.
+      let logged: string | undefined;
+      let notLogged: string | undefined;
+      if (!report.dryRun) {
+        logged = await recordErasure(home, { at: new Date(), by: deciderName(undefined, ctx.env), emailIds: ids, ...report.totals }).catch((error: unknown) => {
+          notLogged = `the records are deleted, but the erasure could not be recorded in ${path.join(home, ERASURE_LOG)} (${(error as Error).message}): a restore of an older backup will not erase them again by itself; keep this output as the evidence`;
+          return undefined;
+        });
+      }
       const touched = notTouched(file);
       if (flags.json) {
         const json = {
@@ -158,12 +169,15 @@ export function registerFeedbackForget(feedback: Command, ctx: CliContext): void
           secureDelete: !report.dryRun,
           checkpoint: report.checkpoint ?? null,
           erased: erasedLine(report) ?? null,
+          erasureLog: logged ?? null,
           notTouched: touched,
         };
         await writeStdout(ctx.stdout, `${safeJson(json)}\n`);
       } else {
-        await writeStdout(ctx.stdout, safeLines(`${textReport(report, report.emails.length, touched)}\n`));
+        const recorded = logged === undefined ? '' : `recorded in ${logged} (the email ids as sha256): a restore of an older backup erases these emails again\n`;
+        await writeStdout(ctx.stdout, safeLines(`${textReport(report, report.emails.length, touched)}\n${recorded}`));
       }
+      if (notLogged !== undefined) throw new IncompleteError(notLogged);
       // The deletes are committed, but not every byte of them is gone: an erasure request is not done yet.
       if (report.checkpoint?.complete === false) throw new IncompleteError(NOT_YET_ERASED);
     });

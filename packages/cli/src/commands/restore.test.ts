@@ -12,6 +12,7 @@ const { dir, home } = folder;
 const run = (argv: string[], at = home) => runCli(argv, { env: { CI: 'true' }, cwd: dir, home: at });
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const mode = (file: string) => statSync(file).mode & 0o777;
+const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
 let umask: number;
 beforeEach(() => {
@@ -127,5 +128,26 @@ describe('mailroute restore', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('.restoring-2147483646-0a1b2c3d, left by a restore that was killed');
     expect(readdirSync(target).filter((name) => name.startsWith('.restoring-'))).toEqual([]);
+  });
+
+  it('erases again the emails of erasure requests carried out since the backup was made, and keeps the evidence', async () => {
+    const target = path.join(dir, 'erased');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    const forgot = await run(['feedback', 'forget', '--email-id', 'e-1', '--email-id', 'e-2', '--home', target]);
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(forgot.stdout).toContain(`recorded in ${path.join(target, 'erasures.jsonl')} (the email ids as sha256)`);
+    const log = readFileSync(path.join(target, 'erasures.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log).toEqual([{ at: expect.any(String), by: expect.any(String), emailIds: [sha256Of('e-1'), sha256Of('e-2')].sort(), predictions: 2, feedback: 1 }]);
+    expect(mode(path.join(target, 'erasures.jsonl'))).toBe(0o600);
+    // The backup is older: restored over the home, its e-1 and e-2 are erased again before the files are put in place.
+    const restored = await run(['restore', 'bk', '--home', target, '--replace']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain('erased again: 1 erasure request recorded in erasures.jsonl since the backup was made: 2 emails found, 2 predictions and 1 feedback deleted');
+    expect(sqliteSnapshotFacts(path.join(target, DB_FILE)).rows).toEqual({ predictions: 6, feedback: 0 });
+    const db = new Database(path.join(target, DB_FILE), { readonly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM predictions WHERE email_id IN ('e-1', 'e-2')").get()).toEqual({ n: 0 });
+    db.close();
+    // The log stays in the home, as the evidence.
+    expect(readFileSync(path.join(target, 'erasures.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 });

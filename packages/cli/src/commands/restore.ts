@@ -13,6 +13,7 @@ import { plural } from '../plural.js';
 import { createProgress } from '../progress.js';
 import { safeJson, safeLines } from '../terminal-text.js';
 import { writeStdout } from '../write-output.js';
+import { applyErasuresSince, ERASURE_LOG, readErasures } from './erasure-log.js';
 import { BackupError, copyHashed, makeFolder, MANIFEST_FILE, syncFolder, verifyBackup, type BackupManifest } from './backup.js';
 import { namedKeyFile } from './serve.js';
 
@@ -183,7 +184,8 @@ async function removeAbandonedStaging(home: string, said: (name: string) => void
  * when it had any. A Ctrl-C during the copy stops it, the home unchanged; during the swap (a moment of renames) it
  * finishes.
  */
-async function restoreUnderLock(ctx: CliContext, backup: string, home: string, manifest: BackupManifest): Promise<string | undefined> {
+async function restoreUnderLock(ctx: CliContext, backup: string, home: string, manifest: BackupManifest): Promise<{ aside?: string; reapplied: Reapplied }> {
+  let reapplied: Reapplied = { requests: 0, emails: 0, predictions: 0, feedback: 0, unread: 0 };
   const staging = path.join(home, `.restoring-${process.pid}-${randomBytes(4).toString('hex')}`);
   let swapping = false;
   const interrupt = twoStepInterrupt(ctx, {
@@ -198,6 +200,8 @@ async function restoreUnderLock(ctx: CliContext, backup: string, home: string, m
     await makeFolder(staging);
     await copyInto(backup, staging, filesToCopy(manifest), ctx, interrupt.signal);
     interrupt.signal.throwIfAborted();
+    // Erasures carried out since the backup was made: its database holds their records, which must not come back.
+    reapplied = await reapplyErasures(home, staging, manifest);
     // A server started while the files were copied (a supervisor restarting it) would write on into the moved database.
     refuseInUse(home);
     await chownLikeHome(home, staging);
@@ -207,7 +211,7 @@ async function restoreUnderLock(ctx: CliContext, backup: string, home: string, m
     const aside = records.length > 0 ? await asideFolder(home) : undefined;
     await swapIn(home, staging, records, aside);
     await syncFolder(home);
-    return aside;
+    return { ...(aside === undefined ? {} : { aside }), reapplied };
   } catch (error) {
     if (interrupt.signal.aborted && !swapping) throw interrupt.signal.reason;
     throw error;
@@ -215,6 +219,15 @@ async function restoreUnderLock(ctx: CliContext, backup: string, home: string, m
     await rm(staging, { recursive: true, force: true });
     interrupt.release();
   }
+}
+
+type Reapplied = Awaited<ReturnType<typeof applyErasuresSince>> & { unread: number };
+
+/** The home's erasure log applied to the staged database: the erasures recorded after the backup was made. */
+async function reapplyErasures(home: string, staging: string, manifest: BackupManifest): Promise<Reapplied> {
+  const { erasures, unread } = await readErasures(home);
+  if (manifest.database === null) return { requests: 0, emails: 0, predictions: 0, feedback: 0, unread };
+  return { ...(await applyErasuresSince(path.join(staging, DB_FILE), erasures, manifest.createdAt)), unread };
 }
 
 /** A new folder for the home's records, named by the time and made here (never one that was there). */
@@ -277,7 +290,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       }
       await removeAbandonedStaging(home, (name) => ctx.stderr.write(safeLines(`note: removed ${path.join(home, name)}, left by a restore that was killed\n`)));
       // Under the registry's lock: no train, approve or other restore writes the home meanwhile.
-      const aside = await withFileLock(path.join(home, REGISTRY_LOCK_FILE), () => restoreUnderLock(ctx, backup, home, manifest), {
+      const { aside, reapplied } = await withFileLock(path.join(home, REGISTRY_LOCK_FILE), () => restoreUnderLock(ctx, backup, home, manifest), {
         timeoutMs: 2_000,
         heldBy: `another command holds ${home}'s registry lock (a train registering, a registry command, or another restore): wait for it, then restore`,
       });
@@ -285,7 +298,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
       if (manifest.apiKeys !== null && keysNamed !== undefined && (await realOrSame(keysNamed)) !== (await realOrSame(path.join(home, API_KEYS_FILE)))) {
         ctx.stderr.write(safeLines(`note: the server reads its keys from ${keysNamed} (MAILROUTE_API_KEYS_FILE), not ${path.join(home, API_KEYS_FILE)}, where the backup's key file was restored: copy it there (mode 0600) before the server starts\n`));
       }
-      const report = restoreReport(manifest, backup, home, aside);
+      const report = { ...restoreReport(manifest, backup, home, aside), erasuresApplied: reapplied };
       await writeStdout(ctx.stdout, flags.json ? `${safeJson(report)}\n` : safeLines(restoreText(report)));
     });
 }
@@ -321,12 +334,15 @@ function restoreReport(manifest: BackupManifest, backup: string, home: string, a
 }
 
 /** What the terminal shows: what came back, where the old home went, and what to do before the server takes traffic. */
-function restoreText(r: RestoreReport): string {
+function restoreText(r: RestoreReport & { erasuresApplied: Reapplied }): string {
   const db = r.database;
+  const e = r.erasuresApplied;
   return [
     `restored ${r.backup} (made ${r.madeAt} of ${r.madeOf}) into ${r.home}: ${plural(r.files, 'file')}, each matching its sha256`,
     db === null ? `  no ${DB_FILE} in the backup: the server starts with an empty store` : `  ${DB_FILE}: ${plural(db.rows.predictions, 'prediction')} and ${db.rows.feedback} feedback (data version ${db.userVersion})`,
     `  registry: ${plural(r.versions, 'version')}, champion ${r.champion ?? '(none)'}; runs: ${r.runs}`,
+    ...(e.requests === 0 ? [] : [`  erased again: ${plural(e.requests, 'erasure request')} recorded in ${ERASURE_LOG} since the backup was made: ${plural(e.emails, 'email')} found, ${plural(e.predictions, 'prediction')} and ${e.feedback} feedback deleted`]),
+    ...(e.unread === 0 ? [] : [`  warning: ${plural(e.unread, 'line')} of ${ERASURE_LOG} could not be read: the erasures they record were not applied again; check the file`]),
     ...(r.movedAside === null ? [] : [`  the home's records before it: ${r.movedAside} (delete it once the restored server serves)`]),
     ...(r.apiKeys
       ? [
