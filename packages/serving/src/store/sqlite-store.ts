@@ -185,6 +185,32 @@ const PAIRS_PAGE = 2_000;
 const JUDGED_SPAN = 20_000;
 
 
+/** A row of the window's query (`raw`, in the order of its SELECT) as the object `toPair` reads: no text or attachment names, as listPairs gives none. */
+function windowRow(r: readonly unknown[]): Record<string, unknown> {
+  return {
+    prediction_id: r[0],
+    email_id: r[1],
+    model_id: r[2],
+    created_at: r[3],
+    labels: r[4],
+    confidences: r[5],
+    abstained: r[6],
+    queue: r[7],
+    latency_ms: r[8],
+    text: null,
+    attachment_names: null,
+    bank: r[9],
+    received_at: r[10],
+    automated: r[11],
+    f_email_id: r[12],
+    f_prediction_id: r[13],
+    f_labels: r[14],
+    f_closed_at: r[15],
+    f_received_at: r[16],
+    f_key_id: r[17],
+  };
+}
+
 function toPair(row: Record<string, unknown>): FeedbackPair {
   const prediction = toPrediction(row);
   if (row.f_email_id === null || row.f_email_id === undefined) return { prediction };
@@ -465,15 +491,19 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // A window is read in pages, newest first, each page after the last row of the one before (keyset: created_at,
   // then prediction_id), so that between pages the thread answers other requests: 100,000 predictions read at once
   // held every request up for seconds. Without the text and attachment names (listPairs' contract): the text doubled the read's time.
+  // Read as arrays (`raw`) and made objects here, in the order of the SELECT (`windowRow`): better-sqlite3 builds each
+  // row's object through V8's API, twice the time of the page's read (100,000 rows: 1.4 s against 0.7 s).
   const windowQuery = (join: 'LEFT' | 'INNER', after: boolean) =>
-    db.prepare(
-      `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, NULL AS text, NULL AS attachment_names, p.bank, p.received_at, p.automated,
+    db
+      .prepare(
+        `SELECT p.prediction_id, p.email_id, p.model_id, p.created_at, p.labels, p.confidences, p.abstained, p.queue, p.latency_ms, p.bank, p.received_at, p.automated,
               f.email_id AS f_email_id, f.prediction_id AS f_prediction_id, f.labels AS f_labels,
               f.closed_at AS f_closed_at, f.received_at AS f_received_at, f.key_id AS f_key_id
        FROM predictions p ${join} JOIN feedback f ON f.email_id = p.email_id
        WHERE p.created_at >= @since AND ${after ? 'p.created_at <= @lastAt AND NOT (p.created_at = @lastAt AND p.prediction_id >= @lastId)' : 'p.created_at < @until'}
        ORDER BY p.created_at DESC, p.prediction_id DESC LIMIT @limit`,
-    );
+      )
+      .raw(true);
   const windowPages = {
     LEFT: { first: windowQuery('LEFT', false), next: windowQuery('LEFT', true) },
     INNER: { first: windowQuery('INNER', false), next: windowQuery('INNER', true) },
@@ -568,11 +598,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       // gone by then (its answer timed out) reads no more: a year's window kept reading for seconds, its slot taken.
       if (last) await nextTurn();
       if (last && cancelled?.()) return;
-      const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as Record<string, unknown>[]);
-      for (const row of rows) pairs.push(toPair(row));
+      const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as unknown[][]);
+      for (const row of rows) pairs.push(toPair(windowRow(row)));
       if (rows.length < params.limit) return;
       const end = rows[rows.length - 1];
-      last = { lastAt: String(end.created_at), lastId: String(end.prediction_id) };
+      last = { lastAt: String(end[3]), lastId: String(end[0]) };
     }
   };
   return {
