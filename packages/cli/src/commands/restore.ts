@@ -91,10 +91,11 @@ async function swapIn(home: string, staging: string, records: readonly string[],
   const movedAside: string[] = [];
   const placed: string[] = [];
   try {
-    for (const name of records) {
-      if (aside === undefined) break;
-      await rename(path.join(home, name), path.join(aside, name));
-      movedAside.push(name);
+    if (aside !== undefined) {
+      for (const name of records) {
+        await rename(path.join(home, name), path.join(aside, name));
+        movedAside.push(name);
+      }
     }
     for (const name of await readdir(staging)) {
       await rename(path.join(staging, name), path.join(home, name));
@@ -102,9 +103,11 @@ async function swapIn(home: string, staging: string, records: readonly string[],
     }
   } catch (error) {
     for (const name of placed) await rename(path.join(home, name), path.join(staging, name)).catch(() => undefined);
-    for (const name of movedAside) if (aside !== undefined) await rename(path.join(aside, name), path.join(home, name)).catch(() => undefined);
-    // Only the folder made for this restore, and only once it is empty again.
-    if (aside !== undefined) await rmdir(aside).catch(() => undefined);
+    if (aside !== undefined) {
+      for (const name of movedAside) await rename(path.join(aside, name), path.join(home, name)).catch(() => undefined);
+      // Only the folder made for this restore, and only once it is empty again.
+      await rmdir(aside).catch(() => undefined);
+    }
     throw error;
   }
 }
