@@ -155,6 +155,8 @@ async function adversarial(): Promise<{ table: Table; figures: Figure[] }> {
     'one 1 MB line of ">"': { body: '>'.repeat(mb) },
     'one 1 MB line of digits and spaces': { body: '1 '.repeat(mb / 2) },
     'one 1 MB line of "a@"': { body: 'a@'.repeat(mb / 2) },
+    // Found by a fuzzing trial (session 74): every group a candidate IBAN, each shortened group by group.
+    'one 1 MB line of "DE89 3704 " (an IBAN\'s first groups, over and over)': { body: 'DE89 3704 '.repeat(Math.floor(mb / 10)) },
     '1 MB of "On x wrote" lines': { body: 'On Monday someone wrote something\n'.repeat(Math.floor(mb / 34)) },
     '1 MB of "Von：" header-key lines': { body: 'Von：\n'.repeat(Math.floor(mb / 7)) },
     'deeply nested HTML (100,000 divs)': { html: `${'<div>'.repeat(100_000)}text${'</div>'.repeat(100_000)}` },
