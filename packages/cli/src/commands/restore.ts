@@ -16,6 +16,7 @@ import { writeStdout } from '../write-output.js';
 import { applyErasuresSince, ERASURE_LOG, readErasures } from './erasure-log.js';
 import { BackupError, copyHashed, makeFolder, MANIFEST_FILE, syncFolder, verifyBackup, type BackupManifest } from './backup.js';
 import { namedKeyFile } from './serve.js';
+import { placeOf, realPathOfNew } from '../output-path.js';
 
 /** What a backup holds at its top (backup.json aside): the home's records. */
 const BACKED_UP = [DB_FILE, 'registry.json', 'models', 'runs', API_KEYS_FILE];
@@ -142,23 +143,14 @@ async function copyInto(backup: string, staging: string, files: BackupManifest['
   }
 }
 
-/** The real path of `file`, or `file` itself where it is not there. */
-const realOrSame = (file: string) => realpath(file).catch(() => file);
-
-/** Whether `inner` is `outer` or inside it (real paths). */
-function within(inner: string, outer: string): boolean {
-  const rel = path.relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * Refuses a backup inside the home (its records would be moved aside, the backup with them, into the folder the
  * report says to delete) and a home inside the backup (the restored files would spoil the backup's own check).
  */
 async function refuseOverlap(backup: string, home: string): Promise<void> {
-  const [b, h] = await Promise.all([realOrSame(backup), realOrSame(home)]);
-  if (within(b, h)) throw new UsageError(`the backup ${backup} is inside the home ${home}: move it out of the home first (a restore moves the home's records aside, and a backup among them with them)`);
-  if (within(h, b)) throw new UsageError(`the home ${home} is inside the backup ${backup}: restore into a home outside the backup folder`);
+  const [b, h] = await Promise.all([realPathOfNew(backup), realPathOfNew(home)]);
+  if (placeOf(b, [h]) !== undefined) throw new UsageError(`the backup ${backup} is inside the home ${home}: move it out of the home first (a restore moves the home's records aside, and a backup among them with them)`);
+  if (placeOf(h, [b]) !== undefined) throw new UsageError(`the home ${home} is inside the backup ${backup}: restore into a home outside the backup folder`);
 }
 
 /** Refuses while a process holds the home's database open. */
@@ -298,7 +290,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         heldBy: `another command holds ${home}'s registry lock (a train registering, a registry command, or another restore): wait for it, then restore`,
       });
       const keysNamed = namedKeyFile(ctx, {});
-      if (manifest.apiKeys !== null && keysNamed !== undefined && (await realOrSame(keysNamed)) !== (await realOrSame(path.join(home, API_KEYS_FILE)))) {
+      if (manifest.apiKeys !== null && keysNamed !== undefined && (await realPathOfNew(keysNamed)) !== (await realPathOfNew(path.join(home, API_KEYS_FILE)))) {
         ctx.stderr.write(safeLines(`note: the server reads its keys from ${keysNamed} (MAILROUTE_API_KEYS_FILE), not ${path.join(home, API_KEYS_FILE)}, where the backup's key file was restored: copy it there (mode 0600) before the server starts\n`));
       }
       const report = { ...restoreReport(manifest, backup, home, aside), erasuresApplied: reapplied };
