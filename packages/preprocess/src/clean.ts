@@ -15,7 +15,7 @@ import { RedactionSchema, redactPlain, type RedactOptions, type RedactResult } f
 import { deviceLineMemo, removeDeviceLines, removeLegalTail, removeSignature, type DeviceTest, type TailRemoval } from './signature.js';
 import { normaliseSubject } from './subject.js';
 import { headerKey } from './patterns.js';
-import { plainSpaces, UNPLAIN_CHARS, VISIBLE } from './spaces.js';
+import { CONTROL_OR_C1, plainSpaces, UNPLAIN_CHARS, VISIBLE } from './spaces.js';
 
 export const CleanScopeSchema = z.enum(['quotes', 'visible']);
 /** `quotes`: quoted and forwarded content only; `visible`: also signature, device lines, disclaimers, footers. */
@@ -57,9 +57,10 @@ const NORMALISED_CHAR = new RegExp(`[\\u0300-\\u036f\\r\\u0085\\u2028\\u2029${UN
 const OTHER_BREAK = /\r\n?|[\u0085\u2028\u2029]/g;
 /**
  * Those of NORMALISED_CHAR up to U+00FF, read off the class itself. A text with no character above U+00FF (most:
- * German and English mail is Latin-1) is searched for each of them alone, which costs a fraction of the class's scan.
+ * German and English mail is Latin-1) is searched for each of them alone, which costs a fraction of the class's scan;
+ * the control characters among them, for one class of their own (`CONTROL_OR_C1`).
  */
-const NORMALISED_LATIN1 = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter((c) => NORMALISED_CHAR.test(c));
+const NORMALISED_LATIN1 = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c)).filter((c) => NORMALISED_CHAR.test(c) && !CONTROL_OR_C1.test(c));
 const ABOVE_LATIN1 = /[^\0-\xff]/;
 /** A blank before a line break: its line ends in a blank that normalising cuts. */
 const BLANK_BEFORE_BREAK = /[ \t\f\v]\n/;
@@ -71,7 +72,8 @@ const MAX_PASSES = 4;
 function hasNormalisedChar(text: string): boolean {
   if (ABOVE_LATIN1.test(text)) return NORMALISED_CHAR.test(text);
   for (const c of NORMALISED_LATIN1) if (text.includes(c)) return true;
-  return false;
+  // The control characters, some sixty, in one scan rather than one each.
+  return CONTROL_OR_C1.test(text);
 }
 
 /** Whether the text ends in a blank other than a line break, which normalising cuts. */

@@ -36,6 +36,7 @@ export function emailHits(text: string): Hit[] {
     while (s > lastEnd && localEnd - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s -= 1;
     // A dot or an apostrophe opens no address: `'max@example.de'` is quoted.
     while (s < localEnd && (text[s] === '.' || text[s] === "'")) s += 1;
+    if (s === localEnd && gapBefore === 0) s = quotedLocalStart(text, localEnd, lastEnd);
     let e = domainStart;
     while (e < text.length && e - domainStart < 254 && isDomainChar(text.charCodeAt(e))) e += 1;
     while (e > domainStart && (text[e - 1] === '.' || text[e - 1] === '-')) e -= 1;
@@ -54,8 +55,22 @@ export function emailHits(text: string): Hit[] {
   return more.length === 0 ? hits : [...hits, ...more].sort((a, b) => a.start - b.start);
 }
 
-/** `(at)`, `[at]` or `{at}` written for '@', as people do to keep an address from spam robots. */
-const OBFUSCATED_AT = /[([{]at[)\]}]/i;
+/**
+ * Where a local part in quotation marks starts (`"max mustermann"@example.com`, RFC 5322's quoted string: blanks and
+ * other characters an address cannot hold otherwise) that ends at `localEnd`; `localEnd` when there is none. On one
+ * line, at most 64 characters, not before `lastEnd`.
+ */
+function quotedLocalStart(text: string, localEnd: number, lastEnd: number): number {
+  if (text.charCodeAt(localEnd - 1) !== 34) return localEnd;
+  const open = text.lastIndexOf('"', localEnd - 2);
+  if (open < lastEnd || localEnd - open > 66 || localEnd - open < 3) return localEnd;
+  return text.slice(open + 1, localEnd - 1).includes('\n') ? localEnd : open;
+}
+
+/** `at` or the German `ät` (read as the same word) in brackets. */
+const BRACKETED_AT = String.raw`[([{][aä]t[)\]}]`;
+/** `(at)`, `[at]` or `{at}` written for '@' (or `(ät)`), as people do to keep an address from spam robots. */
+const OBFUSCATED_AT = new RegExp(BRACKETED_AT, 'i');
 /** A dot written in brackets: `(dot)`, `[dot]`, `(punkt)`, `[.]`, `(.)`. */
 const BRACKETED_DOT = String.raw`[ \t]?[([{](?:dot|punkt|\.)[)\]}][ \t]?`;
 /** Top-level domains an address spelled out in words may end with: a known one, so that prose (`at home dot`) stays. */
@@ -67,10 +82,11 @@ const SPELLED_TLDS = 'com|net|org|info|biz|de|at|ch|li|lu|nl|be|fr|it|es|uk|eu|i
 const SPACED_DOT = String.raw`[ \t]\.[ \t](?=(?:${SPELLED_TLDS})(?![\w-]))`;
 /**
  * `max.mustermann(at)example.de`, `anna [at] example [dot] com`, `max[at]example[.]de`, `hans.meier (at) gmx . de`: the
- * local part, the `at`, the domain with `.`, a bracketed dot, or a dot between blanks before its top-level domain.
+ * local part (its dots maybe bracketed too, at most two: `max [dot] mustermann [at] …`), the `at`, the domain with `.`,
+ * a bracketed dot, or a dot between blanks before its top-level domain.
  */
 const OBFUSCATED_EMAIL = new RegExp(
-  String.raw`(?<![\w.+-])[\w.%+-]{1,64}[ \t]?[([{]at[)\]}][ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|${BRACKETED_DOT})[A-Za-z0-9-]{1,63}){0,4}?(?:\.|${BRACKETED_DOT}|${SPACED_DOT})[A-Za-z]{2,24}(?![\w-])`,
+  String.raw`(?<![\w.+-])(?:[\w%+-]{1,64}${BRACKETED_DOT}){0,2}[\w.%+-]{1,64}[ \t]?${BRACKETED_AT}[ \t]?[A-Za-z0-9-]{1,63}(?:(?:\.|${BRACKETED_DOT})[A-Za-z0-9-]{1,63}){0,4}?(?:\.|${BRACKETED_DOT}|${SPACED_DOT})[A-Za-z]{2,24}(?![\w-])`,
   'gi',
 );
 /** ` dot ` or ` punkt ` between words: where an address spelled out in words may be. */
@@ -96,13 +112,13 @@ const SPELLED_TLD = new RegExp(String.raw`\.(?:${WRITTEN_TLDS})$`, 'i');
 /** ` at ` between words: where an address with `at` written for '@' may be. */
 const SPELLED_AT = /[ \t]at[ \t]/i;
 /** OBFUSCATED_AT, SPELLED_DOT or SPELLED_AT, in one scan: most texts hold none of them, and three scans cost more. */
-export const WRITTEN_OUT = /[([{]at[)\]}]|[ \t](?:dot|punkt|at)[ \t]/i;
+export const WRITTEN_OUT = /[([{][aä]t[)\]}]|[ \t](?:dot|punkt|at)[ \t]/i;
 /**
- * `at` written for '@' before a domain written with its dots (`anna.schmidt at gmx.de`): the local part (group 1) and a
- * domain with a known top-level domain, not a web site (`www.`).
+ * `at` written for '@' before a domain written with its dots (`anna.schmidt at gmx.de`; the last maybe between blanks:
+ * `anna.schmidt at gmx . de`): the local part (group 1) and a domain with a known top-level domain, not a web site (`www.`).
  */
 const SPELLED_AT_EMAIL = new RegExp(
-  String.raw`(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63})[ \t]{1,3}at[ \t]{1,3}(?!www\.)([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,3}\.(?:${WRITTEN_TLDS}))(?![\w-]|\.[A-Za-z0-9])`,
+  String.raw`(?<![\w.%+-])([A-Za-z][\w.%+-]{0,63})[ \t]{1,3}at[ \t]{1,3}(?!www\.)([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,3}(?:\.|[ \t]\.[ \t])(?:${WRITTEN_TLDS}))(?![\w-]|\.[A-Za-z0-9])`,
   'gi',
 );
 /** A local part that reads as an address's, not a word of prose: a dot, `_`, `-`, `+` or a digit after its first letter (`anna.schmidt`, `max1985`). */
@@ -133,9 +149,12 @@ function isPlainLocal(text: string, m: RegExpExecArray): boolean {
   return m[1].length >= 2 && /^[A-Za-z]+$/.test(m[1]) && !PROSE_BEFORE_AT.has(m[1].toLowerCase()) && !/['’]/.test(text.charAt(m.index - 1));
 }
 
+/** A dot between blanks, as SPELLED_AT_EMAIL's domain may end (`gmx . de`). */
+const SPACED_DOTS = /[ \t]\.[ \t]/g;
+
 /** Whether a plain local part (`isPlainLocal`) is an address's: before a mail provider's domain (`anna at gmx.de`) or after ADDRESS_CUE. */
 function isPlainAddress(text: string, m: RegExpExecArray): boolean {
-  return isPlainLocal(text, m) && (MAIL_PROVIDER_DOMAIN.test(m[2]) || ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 48), m.index)));
+  return isPlainLocal(text, m) && (MAIL_PROVIDER_DOMAIN.test(m[2].replace(SPACED_DOTS, '.')) || ADDRESS_CUE.test(text.slice(Math.max(0, m.index - 48), m.index)));
 }
 
 /**

@@ -50,10 +50,19 @@ const IBAN_END = String.raw`(?:\b|(?<=\d)(?=[A-Za-z]))`;
 // `AB12 UND DE89 …`), which the scan would then pass.
 const IBAN_START = String.raw`\b(?:[A-Za-z]{2}|[A-Z]{2} )\d{2}`;
 const UNEVEN_GROUPS = String.raw`(?:${IBAN_GAP}(?![A-Z]{2}\d{2})[0-9A-Z]{1,30}){1,10}`;
-const IBAN_RE = new RegExp(
-  String.raw`${IBAN_START}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))${IBAN_END}`,
-  'g',
-);
+/** IBANs as written, from `start` (the country and check digits) on: the forms of the comment above. */
+const ibanPattern = (start: string) =>
+  new RegExp(
+    String.raw`${start}(?:${IBAN_CHAR}{4,29}\n${IBAN_CHAR}{1,29}|${IBAN_CHAR}{11,30}|(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(?:${IBAN_GAP}${IBAN_CHAR}{3}){3,10}(?:${IBAN_GAP}${IBAN_CHAR}{1,3})?|${IBAN_CHAR}{2}(?:${IBAN_GAP}${IBAN_CHAR}{4}){2,7}(?:${IBAN_GAP}${IBAN_CHAR}{1,4})?|(${UNEVEN_GROUPS}))${IBAN_END}`,
+    'g',
+  );
+const IBAN_RE = ibanPattern(IBAN_START);
+/**
+ * An IBAN in capitals run into the word before it, as text copied from a PDF form joins a field's label and its value
+ * (`IBANDE89370400440532013000`, `KontonummerDE89 3704 0044 0532 0130 00`): IBAN_START needs a word's start. Taken
+ * only with a valid checksum and its country's shape (`gluedIbanHits`): a product code or a word of capitals seldom passes both.
+ */
+const GLUED_IBAN_RE = ibanPattern(String.raw`(?<=[A-Za-zÄÖÜäöüß])[A-Z]{2}\d{2}`);
 /** The uneven groups at one place: where an evenly grouped match was no IBAN, its groups may go on unevenly (`DE89 3704 0044 0532 013000`). */
 const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}${IBAN_END}`, 'y');
 /**
@@ -132,6 +141,22 @@ export function ibanHits(text: string, from: number): Hit[] {
     hits.push({ type: 'IBAN', start: m.index, end, placeholder: '[IBAN]' });
     // What it ran into may be the next IBAN (`AT61 1904 3002 3457 3201 DE89 3704 …`, a line each).
     IBAN_RE.lastIndex = end;
+  }
+  const glued = gluedIbanHits(text, from, hits);
+  return glued.length === 0 ? hits : [...hits, ...glued].sort((a, b) => a.start - b.start);
+}
+
+/** IBANs run into the word before them (GLUED_IBAN_RE), of their country's shape with a valid checksum, where `found` has none. */
+function gluedIbanHits(text: string, from: number, found: readonly Hit[]): Hit[] {
+  const hits: Hit[] = [];
+  GLUED_IBAN_RE.lastIndex = from;
+  for (let m = GLUED_IBAN_RE.exec(text); m !== null; m = GLUED_IBAN_RE.exec(text)) {
+    const sure = ibanLength(m[0], m[1] === undefined, isAsciiLetter(text[m.index + m[0].length]));
+    if (sure?.rank !== VALID_AND_SHAPED) continue;
+    const start = m.index;
+    const end = start + sure.end;
+    if (!found.some((h) => h.start < end && start < h.end)) hits.push({ type: 'IBAN', start, end, placeholder: '[IBAN]' });
+    GLUED_IBAN_RE.lastIndex = end;
   }
   return hits;
 }

@@ -20,18 +20,43 @@ const WIDE_SPACE_CHARS = '\\u00a0\\u2002-\\u200a\\u202f';
  * that a word or a number they split reads as one. Also `ᐧ` U+1427, a Canadian syllabic that mail add-ons leave
  * alone on a line under the text (the reply fixtures' discourse `delimiters` case): it would stay as its last line.
  */
-const INVISIBLE_CHARS = '\\u034f\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\u1427';
+const FORMAT_CHARS = '\\u034f\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2069\\ufeff\\u1427';
+/**
+ * The control characters other than tab and the line breaks: U+0000-U+0008, U+000E-U+001F and DEL. A CRM export or
+ * a broken converter leaves them in text (a NUL after every letter of text that was UTF-16); between a keyword and
+ * its number (`Passwort\u0000: Geheim123!`, `PIN\u00001234`) they hid the secret from masking. Also invisible: gone.
+ */
+const CONTROL_CHARS = '\\u0000-\\u0008\\u000e-\\u001f\\u007f';
+const INVISIBLE_CHARS = FORMAT_CHARS + CONTROL_CHARS;
+/**
+ * The C1 control characters but NEL (U+0085, a line break to `cleanEmail`): never written on purpose, but found where
+ * Windows-1252 text was read as Latin-1, which puts its euro sign, quotation marks and dashes there
+ * (`100\u0080`, `\u0084Depot\u0093`). Read as Windows-1252 (`C1_AS_WINDOWS_1252`); the five it leaves undefined go.
+ */
+const C1_CHARS = '\\u0080-\\u0084\\u0086-\\u009f';
+/** Windows-1252's characters for U+0080-U+009F, in order; an empty string where it defines none (and for NEL, never read). */
+const C1_AS_WINDOWS_1252 = [...'€', '', ...'‚ƒ„…†‡ˆ‰Š‹Œ', '', 'Ž', '', '', ...'‘’“”•–—˜™š›œ', '', ...'žŸ'];
 /** The characters `plainSpaces` changes, for a character class: a scan for them decides whether it has work. */
-export const UNPLAIN_CHARS = INVISIBLE_CHARS + WIDE_SPACE_CHARS;
+export const UNPLAIN_CHARS = INVISIBLE_CHARS + WIDE_SPACE_CHARS + C1_CHARS;
 
 const WIDE_SPACES = new RegExp(`[${WIDE_SPACE_CHARS}]`, 'g');
 const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'g');
+const C1 = new RegExp(`[${C1_CHARS}]`, 'g');
+/** A control character `plainSpaces` drops or reads as Windows-1252: few texts have one, and a scan finds it at once. */
+export const CONTROL_OR_C1 = new RegExp(`[${CONTROL_CHARS}${C1_CHARS}]`);
 /** A character that is drawn: neither a blank (what `trim()` removes) nor an invisible one. */
 export const VISIBLE = new RegExp(`[^\\s${INVISIBLE_CHARS}]`);
 /** Either of them, found in one scan: most texts have none. */
 const ANY = new RegExp(`[${UNPLAIN_CHARS}]`);
 
-/** `text` with no-break spaces as spaces and invisible characters gone; a text with neither as it is (the same string). */
+/**
+ * `text` with no-break spaces as spaces, invisible and control characters gone and C1 controls read as Windows-1252;
+ * a text with none of them as it is (the same string).
+ */
 export function plainSpaces(text: string): string {
-  return ANY.test(text) ? text.replace(WIDE_SPACES, ' ').replace(INVISIBLE, '') : text;
+  if (!ANY.test(text)) return text;
+  return text
+    .replace(WIDE_SPACES, ' ')
+    .replace(INVISIBLE, '')
+    .replace(C1, (c) => C1_AS_WINDOWS_1252[c.charCodeAt(0) - 0x80]);
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { cleanEmail } from './clean.js';
+import { expectKept, expectMasked } from './redact-expect.js';
+import { plainSpaces } from './spaces.js';
+
+// Forms a fuzzing trial found masking left as written: control characters between a keyword and its value, an IBAN
+// run into the word before it, and addresses with a quoted local part, `(ät)`, bracketed dots in the local part or a
+// spaced dot after a spelled `at`. Each with the ordinary text beside it that must stay.
+
+describe('control characters', () => {
+  it('drops C0 controls and DEL, keeps tab and line breaks, and reads C1 controls as Windows-1252', () => {
+    expect(plainSpaces('P\u0000I\u0000N\u0000 \u00001\u00002\u0001\u001f\u007f')).toBe('PIN 12');
+    expect(plainSpaces('a\tb\nc\rd\fe\vf')).toBe('a\tb\nc\rd\fe\vf');
+    expect(plainSpaces('100\u0080, \u0084Depot\u0093, don\u0092t \u0096 ok\u0081')).toBe('100€, „Depot“, don’t – ok');
+  });
+
+  it('masks a secret or a number that a control character parted from its keyword', () => {
+    expectMasked([
+      ['Mein Passwort\u0000: Geheim123!', 'Mein Passwort: [CREDENTIAL]'],
+      ['PIN\u0000: 4711', 'PIN: [CREDENTIAL]'],
+      ['Tel\u0007 0171 2345678', 'Tel [PHONE]'],
+    ]);
+    expect(cleanEmail({ body: 'Mein Passwort\u0000: Geheim123!\nDanke' }).text).toBe('Mein Passwort: [CREDENTIAL]\nDanke');
+  });
+
+  it('gives the model one word where a control character split it, in body and subject, and reads text of controls alone as empty', () => {
+    const r = cleanEmail({ subject: 'Frei\u0000stellungs\u0001auftrag', body: 'Mein Frei\u0000stellungsauftrag fehlt.\u0000' });
+    expect(r.text).toBe('Mein Freistellungsauftrag fehlt.');
+    expect(r.subject).toBe('Freistellungsauftrag');
+    expect(cleanEmail({ body: '\u0000\u0000\u0000' }).text).toBe('');
+  });
+});
+
+describe('IBANs run into the word before them', () => {
+  it('masks one with a valid checksum and its country\u2019s shape, in one piece or grouped; the word stays', () => {
+    expectMasked([
+      ['IBANDE89370400440532013000', 'IBAN[IBAN]'],
+      ['KontonummerDE89 3704 0044 0532 0130 00 danke', 'Kontonummer[IBAN] danke'],
+      ['xxDE89370400440532013000Danke', 'xx[IBAN]Danke'],
+      ['KontoAT611904300234573201 und DE89370400440532013000', 'Konto[IBAN] und [IBAN]'],
+    ]);
+  });
+
+  it('leaves a glued code with a failing checksum, of no country shape, or an ISIN', () => {
+    expectKept(['IBANDE89370400440532013001', 'MusterAG12345678901234567', 'ISINDE0005190003', 'ArtikelDE12345', 'TypAB12CD34EF56GH78']);
+  });
+});
+
+describe('addresses written to keep them from robots', () => {
+  it('masks a quoted local part whole, on one line; not quoted words before a bare `@`', () => {
+    expectMasked([
+      ['Mail: "max mustermann"@example.com', 'Mail: [EMAIL]'],
+      ['Zitat "ok" und "max"@example.com', 'Zitat "ok" und [EMAIL]'],
+    ]);
+    expectKept(['Er sagte "hallo"@home', 'Er sagte "hallo\nwelt"@example', '""@example.com']);
+  });
+
+  it('reads `(ät)` and `[ät]` as `(at)`', () => {
+    expectMasked([
+      ['max.mustermann(ät)web.de', '[EMAIL]'],
+      ['Bitte an max.mustermann [ät] web [punkt] de', 'Bitte an [EMAIL]'],
+    ]);
+    expectKept(['Preis [ät] 5 Euro', 'Gerät (ät) Hause']);
+  });
+
+  it('masks a local part with bracketed dots whole', () => {
+    expectMasked([['max [dot] mustermann [at] gmail [dot] com', '[EMAIL]']]);
+  });
+
+  it('masks a spelled `at` before a domain whose last dot stands between blanks; not prose so written', () => {
+    expectMasked([
+      ['max.mustermann at web . de', '[EMAIL]'],
+      ['Schreiben Sie an anna at firma . de', 'Schreiben Sie an [EMAIL]'],
+      ['anna at gmx . de', '[EMAIL]'],
+    ]);
+    expectKept(['we met at home . de', 'look at example . com', 'Anna at bank . de']);
+  });
+});
