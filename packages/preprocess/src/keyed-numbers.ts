@@ -28,6 +28,12 @@ const REMARK = String.raw`[^()\n\d:]{1,24}`;
 const KEY_TAIL_BODY = String.raw`(?:[ \t]{0,3}\(${REMARK}\))?\)?(?:${GAP}[:#=(]|\s?-(?=\s))?${GAP}(?:(?:${LINKS})(?:\s{0,3}:|\s)\s{0,3}(?:(?:der|die|das|the|le|il)\s{1,3})?)?`;
 const KEY_TAIL = `${KEY_TAIL_BODY}$`;
 /**
+ * Words that ask for a call or a message at a number, where no keyword names it (`call me at 212 555 0147`, `text us on
+ * …`, `reach me at …`, `erreichbar unter …`, `rufen Sie mich bitte unter … an`): the phone keywords' (`cell`, `at`, `on`
+ * and `unter` stand in their words for it).
+ */
+const CALL_ME = String.raw`\b(?:(?:call|text|reach|ring|phone)(?: me| us)?(?: back)? (?:at|on)|erreichbar(?: bin ich| sind wir)? unter|(?:ruf|rufen|ruft)(?: sie| du)? (?:mich|uns)(?: bitte)?(?: an)? unter)`;
+/**
  * The first three letters of German, English, French and Italian month names (`10. August 1990`, `3 Mär 1985`, `1er
  * février 1960`, `3 giugno 1985`).
  */
@@ -43,9 +49,10 @@ const MONTH_FIRST = String.raw`(?:${MONTH})\p{L}*\.? \d{1,2}(?:st|nd|rd|th)?,? \
 export const CURRENCY = String.raw`€|\$|%|eur\b|euro|usd\b|chf\b|gbp\b`;
 /**
  * Not an amount or a quantity after a number (`Konto 25000 Euro`, `Depot 12500 Stück`, `Handy 100 000 EUR`, `compte 25000
- * francs`, a fund's accumulation class `Acc 10432 units`).
+ * francs`, a fund's accumulation class `Acc 10432 units`). A currency or unit with a number of its own after it is that
+ * number's (`Tel. 0049 151 0065997 EUR 1,00`: the phone number's last group was left for the amount's).
  */
-const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|francs?\b|franchi\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b))`;
+const NOT_AMOUNT = String.raw`(?![ \t]?(?:${CURRENCY}|dollars?\b|pfund\b|franken\b|francs?\b|franchi\b|stück\b|stk\b|shares?\b|units?\b|aktien\b|prozent\b|percent\b)(?![ \t]?\d))`;
 
 /** Not a time after a number (`Rückruf unter 069 123456 10 Uhr`): its digits are no part of the phone number. */
 const NOT_TIME = String.raw`(?![ \t]?(?:uhr\b|h\b|:\d|a\.?m\.?|p\.?m\.?))`;
@@ -368,8 +375,8 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:numbers?|no\.?))` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}(?:${CARD_EXPIRY})?${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
-  // A phone number a keyword names, also a local one without an area code (`Tel. 123 456 789`, `Rufnummer 123 456
-  // 78`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date); before them an
+  // A phone number a keyword (or words asking for a call: CALL_ME) names, also a local one without an area code
+  // (`Tel. 123 456 789`, `Rufnummer 123 456 78`, `call me at 212 555 0147`): 6 to 15 digits split by single blanks, `/` or `-`, not by dots (`Tel. 12.03.2025` is a date); before them an
   // area code that closes a bracket (`(0 69) 12 34 56`) or a country code with a trunk 0 (`0049 (0)151 23456789`).
   // Separators stay single, but for a slash with a blank on one side (`0157/ 344 98 221`, `0157 /34498221`, as people
   // type it): a count, a year or a remark after ` - `, ` / ` or ` (` is no part of the number.
@@ -377,10 +384,10 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'PHONE',
     detector: 'phone',
     words: wordSet(
-      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr. natel natelnummer natelnr natelnr. whatsapp tél tél. téléphone telefono cellulare`,
+      `${NUMBER_ENDS} tel tel. telnr telnr. telefon telefonnummer telefonnr telefonnr. rufnummer handy handynummer handynr handynr. mobil mobilnummer mobilnr mobilnr. mobiltelefon mobile phone telephone fax faxnummer faxnr faxnr. natel natelnummer natelnr natelnr. whatsapp tél tél. téléphone telefono cellulare cell cellphone at on unter`,
     ),
     before: new RegExp(
-      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bwhatsapp|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare)` + KEY_TAIL_BODY + String.raw`\(?$`,
+      String.raw`(?:\b(?:tel(?:efon)?\.?|rufnummer|handy|mobil(?:telefon)?|fax|natel)(?:[- ]?(?:nummer|nr\.?))?|\b(?:mobile|(?:tele)?phone)(?: numbers?| no\.?)?|\bwhatsapp|\bt[eé]l[eé]phone|\btél\.?|\btelefono|\bcellulare|\bcell(?: ?phone)?(?: numbers?| no\.?)?|${CALL_ME})` + KEY_TAIL_BODY + String.raw`\(?$`,
       'i',
     ),
     value: new RegExp(String.raw`(?:\d[\d ]{0,4}\) ?|\d{2,4} ?\(0\) ?)?\d(?:(?:[ -]|\/ ?| \/)?\d){5,14}${WHOLE_NUMBER}${NOT_AMOUNT}${NOT_TIME}`, 'iy'),

@@ -76,3 +76,31 @@ describe('addresses written to keep them from robots', () => {
     expectKept(['we met at home . de', 'look at example . com', 'Anna at bank . de']);
   });
 });
+
+describe('phone numbers that words asking for a call name', () => {
+  it('masks a number after `call me at`, `text us on`, `cell`, `erreichbar unter` or `rufen Sie mich unter`, grouped as written', () => {
+    expectMasked([
+      ['Call me at 212 555 0147', 'Call me at [PHONE]'],
+      ['text us on 212 555 0147, thanks', 'text us on [PHONE], thanks'],
+      ['My cell is 212 555 0147.', 'My cell is [PHONE].'],
+      ['Ich bin erreichbar unter 123 456 789', 'Ich bin erreichbar unter [PHONE]'],
+      ['rufen Sie mich bitte unter 0171 2345678 an', 'rufen Sie mich bitte unter [PHONE] an'],
+    ]);
+  });
+
+  it('ends a number a keyword names before a month or a date after it, which a slash once joined to it, and keeps its last group before a currency that an amount follows', () => {
+    expectMasked([
+      ['Tel. 069-1643967 1/1990', 'Tel. [PHONE] 1/1990'],
+      ['Tel. 123 456 12/2025', 'Tel. [PHONE] 12/2025'],
+      ['Erreichbar unter 069-1643967 01.2026 bitte', 'Erreichbar unter [PHONE] 01.2026 bitte'],
+      ['Tel. 0157/ 344 98 221', 'Tel. [PHONE]'],
+      ['Tel. 0049 151 0065997 EUR 1,00', 'Tel. [PHONE] EUR 1,00'],
+      ['Handy 0171 2345678 € 20', 'Handy [PHONE] € 20'],
+    ]);
+    expectKept(['Handy 100 000 EUR', 'Konto 25000 Euro']);
+  });
+
+  it('leaves times, addresses, dates, amounts and counts after `at`, `on` and `unter`', () => {
+    expectKept(['Call me at 10 30 tomorrow', 'I met him at 212 Main Street', 'on 12 03 2025 we met', 'sold at 250 000 EUR', 'Kauf unter 100 000 Euro', 'Position on 123456 shares', 'the cell at 12345678']);
+  });
+});

@@ -202,10 +202,19 @@ function endWithinLength(text: string, start: number, end: number): number {
   return digits > PHONE_DIGITS.max && cut >= 0 ? cut : end;
 }
 
-/** A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits finds. */
-export function beforeSecondPhone(text: string, hit: Hit): Hit {
-  const second = hit.type === 'PHONE' ? secondPhoneAt(text, hit.start, hit.end) : -1;
-  return second < 0 ? hit : { ...hit, end: withoutTrailingBlanks(text, hit.start, second - 1) };
+/** The fewest digits of a number a keyword names as a phone's (`Tel. 123 456`): before a date or a month after it, it ends. */
+const KEYED_PHONE_MIN_DIGITS = 6;
+
+/**
+ * A PHONE hit of the keyed rule, ended before a second number in it (`Tel. 030 1234567 0170 1234567`), which phoneHits
+ * finds, or before a date or a month after a blank (`Erreichbar unter 069-1643967 1/1990`: the keyed value reads a
+ * slash as a separator, as in `0171/2345678`).
+ */
+export function beforeNextNumber(text: string, hit: Hit): Hit {
+  if (hit.type !== 'PHONE') return hit;
+  const second = secondPhoneAt(text, hit.start, hit.end);
+  const end = Math.min(second < 0 ? hit.end : second - 1, endBeforeAmount(text, hit.start, hit.end, KEYED_PHONE_MIN_DIGITS));
+  return end === hit.end ? hit : { ...hit, end: withoutTrailingBlanks(text, hit.start, end) };
 }
 
 /**

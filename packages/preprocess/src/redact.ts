@@ -12,7 +12,7 @@ import { cardHits } from './redact-card.js';
 import { emailHits, WRITTEN_OUT } from './redact-email.js';
 import type { Hit } from './redact-hit.js';
 import { ibanHits, keptIbans } from './redact-iban.js';
-import { beforeSecondPhone, phoneHits } from './redact-phone.js';
+import { beforeNextNumber, phoneHits } from './redact-phone.js';
 import { plainSpaces } from './spaces.js';
 import { swissIdHits } from './swiss-ids.js';
 import { ukIeIdHits } from './uk-ie-ids.js';
@@ -369,7 +369,7 @@ export function redactPlain(input: string, options: RedactOptions = {}): RedactR
     // German social security numbers by their shape, before the keyed numbers: after `Versicherungsnummer` (a policy's
     // keyword too) the account reading took its digits and left the letter and serial.
     o.ids && digits ? germanSocialHits(others, from) : [],
-    digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeSecondPhone(others, h)) : [],
+    digits && (o.ids || o.card || o.phone || o.iban) ? keyedHits(others, keyedRulesOn(o), from).map((h) => beforeNextNumber(others, h)) : [],
     o.ids && digits ? documentHits(others) : [],
     // AHV numbers and suffixed UIDs by their shape alone: after the keyed ones, so that a keyword's own type wins.
     o.ids && digits ? swissIdHits(others) : [],
