@@ -1,3 +1,5 @@
+import { CP1252 } from './windows-1252.js';
+
 /**
  * Spaces and invisible characters as the rules read them. Mail clients and CRMs put no-break spaces between the
  * groups of a phone number or an IBAN and between a first and a last name (`Anna\u00a0Schmidt`), and soft hyphens
@@ -24,18 +26,17 @@ const FORMAT_CHARS = '\\u034f\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060
 /**
  * The control characters other than tab and the line breaks: U+0000-U+0008, U+000E-U+001F and DEL. A CRM export or
  * a broken converter leaves them in text (a NUL after every letter of text that was UTF-16); between a keyword and
- * its number (`Passwort\u0000: Geheim123!`, `PIN\u00001234`) they hid the secret from masking. Also invisible: gone.
+ * its number (`Passwort\u0000: Geheim123!`, `PIN\u00001234`) they hid the secret from masking. Also the five C1 codes
+ * Windows-1252 leaves undefined (U+0081, U+008D, U+008F, U+0090, U+009D). Invisible: gone.
  */
-const CONTROL_CHARS = '\\u0000-\\u0008\\u000e-\\u001f\\u007f';
+const CONTROL_CHARS = '\\u0000-\\u0008\\u000e-\\u001f\\u007f\\u0081\\u008d\\u008f\\u0090\\u009d';
 const INVISIBLE_CHARS = FORMAT_CHARS + CONTROL_CHARS;
 /**
- * The C1 control characters but NEL (U+0085, a line break to `cleanEmail`): never written on purpose, but found where
- * Windows-1252 text was read as Latin-1, which puts its euro sign, quotation marks and dashes there
- * (`100\u0080`, `\u0084Depot\u0093`). Read as Windows-1252 (`C1_AS_WINDOWS_1252`); the five it leaves undefined go.
+ * The other C1 control characters but NEL (U+0085, a line break to `cleanEmail`): never written on purpose, but found
+ * where Windows-1252 text was read as Latin-1, which puts its euro sign, quotation marks and dashes there
+ * (`100\u0080`, `\u0084Depot\u0093`). Read as Windows-1252 (`CP1252`).
  */
 const C1_CHARS = '\\u0080-\\u0084\\u0086-\\u009f';
-/** Windows-1252's characters for U+0080-U+009F, in order; an empty string where it defines none (and for NEL, never read). */
-const C1_AS_WINDOWS_1252 = [...'€', '', ...'‚ƒ„…†‡ˆ‰Š‹Œ', '', 'Ž', '', '', ...'‘’“”•–—˜™š›œ', '', ...'žŸ'];
 /** The characters `plainSpaces` changes, for a character class: a scan for them decides whether it has work. */
 export const UNPLAIN_CHARS = INVISIBLE_CHARS + WIDE_SPACE_CHARS + C1_CHARS;
 
@@ -58,5 +59,5 @@ export function plainSpaces(text: string): string {
   return text
     .replace(WIDE_SPACES, ' ')
     .replace(INVISIBLE, '')
-    .replace(C1, (c) => C1_AS_WINDOWS_1252[c.charCodeAt(0) - 0x80]);
+    .replace(C1, (c) => CP1252[c.charCodeAt(0) - 0x80]);
 }
