@@ -40,9 +40,12 @@ export function quotedCell(value: string): string {
   return JSON.stringify(quotedAsWritten(value) ? value : shownCell(value));
 }
 
-/** Whether `quotedCell` quotes `value` as written: short, and nothing in it masked. */
+/**
+ * Whether `quotedCell` quotes `value` as written: short, and nothing in it masked (the masking's own normalising, a
+ * control character or a no-break space read as nothing or a space, is no reason to hide how the cell is written).
+ */
 export function quotedAsWritten(value: string): boolean {
-  return value.length <= QUOTED_CHARS && maskedText(value) === value;
+  return value.length <= QUOTED_CHARS && redactPii(value, { names: true }).redactions.length === 0;
 }
 
 /**
