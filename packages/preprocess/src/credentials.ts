@@ -23,6 +23,7 @@
  *   `ids` detector's keywords (`CVV`, `security code`) miss;
  * - the values in the query of a web address that a secret or the customer is in (`https://bank.example/reset?token=8f3a…&user=hmueller`).
  */
+import { cryptoSecretAt } from './crypto-secrets.js';
 import type { Hit } from './redact.js';
 import { QUALIFYING } from './keyed-numbers.js';
 import { YEAR } from './patterns.js';
@@ -53,18 +54,24 @@ const CHANGED_LOOKBACK = 60;
 const DASH = String.raw`[ \t]{1,3}[-–][ \t]{1,3}`;
 const DASH_JOIN = /[ \t][-–][ \t]{1,3}$/;
 /**
+ * A colon's value on the next line, maybe after one blank line (`PIN:⏎⏎4711`, `Meine PIN lautet:⏎4711`, as a form or a
+ * letter is copied): read as after blanks alone (`credentialHits`), so a word there is a secret only where it reads as
+ * one wherever it stands (`Passwort:⏎Sonne2024!`, not `Passwort:⏎Hallo,`).
+ */
+const NEXT_LINE = String.raw`[ \t]{0,3}\n(?:[ \t]{0,3}\n)?[ \t]{0,3}`;
+/**
  * What links a keyword to its value: `:` or `=` (after blanks lining values up in a column: `PIN:         4711`), or
  * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, French `est`, `était`, Italian `è`, `era`, maybe with `jetzt`, `nun`,
  * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `); `to` after a change
  * (CHANGED_TO); a dash after an answer's keyword (DASH).
  */
-const LINK = String.raw`[ \t]{0,40}[:=][ \t]{0,40}|${CHANGED_TO}|${DASH}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:[ \t]{0,3}|[ \t]{1,3})`;
+const LINK = String.raw`[ \t]{0,40}[:=](?:${NEXT_LINE}|[ \t]{0,40})|${CHANGED_TO}|${DASH}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:(?:${NEXT_LINE}|[ \t]{0,3})|[ \t]{1,3})`;
 /**
  * Words between a keyword and its link that say whose the secret is or what it is for (`Passwort für das Online-Banking
  * ist`, `PIN meiner Kreditkarte lautet`, `PIN für die Karte:`): a qualifying word and up to three more; or a remark in
  * brackets (`Passwort (neu): `). Only before a link, never before blanks alone (`PIN für die Karte 4711` reads as prose).
  */
-const QUALIFIER = String.raw`[ \t]{1,3}(?:\([^()\n:=]{1,24}\)|(?:${QUALIFYING}|zu|im|fürs|to|on)(?:[ \t]{1,3}[\p{L}\p{N}][\p{L}\p{N}.-]{0,29}){0,3})`;
+const QUALIFIER = String.raw`[ \t]{1,3}(?:\([^()\n:=]{1,24}\)|(?:${QUALIFYING}|zu|im|fürs|to|on|aus)(?:[ \t]{1,3}[\p{L}\p{N}][\p{L}\p{N}.-]{0,29}){0,3})`;
 /** The keyword, then what joins it to its value: a link, maybe after a qualifier, or blanks alone. */
 const JOIN = String.raw`(?:(?:${QUALIFIER})?(?:${LINK})|[ \t]{1,40})`;
 /** A link that names a value (`:`, `=`, `lautet`); any other but blanks is `ist`, `is`, `war` or `was` (`my password is …`). */
@@ -72,23 +79,26 @@ const STRONG_JOIN = /[:=]|lautete?[ \t]/;
 /** Words of a PIN or TAN: its value is digits. */
 const PIN_WORD = String.raw`(?<=^|[^\p{L}\p{N}]|${NOT_LETTER_BEFORE}(?:m|sms|push|chip|photo|app))(?:PIN|TAN|Pin|Tan|pin)(?:[- ]?(?:Nummer|nummer|Nr\.|Code|code|number|no\.))?|${NOT_LETTER_BEFORE}(?:Geheimzahl|Geheimnummer)`;
 /** Words of a one-time code (`Verifizierungscode: 839201`, `OTP 839201`, `Aktivierungscode: X7K9-P2M4`): its value is a word, as a password's. */
-const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal)-?[Cc]ode|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
+const ONE_TIME_CODE = String.raw`(?:SMS-?|[Vv]erifizierungs|[Bb]estätigungs|[Aa]ktivierungs|[Ff]reischalt|[Ee]inmal|[Ss]icherheits|[Zz]ugangs)-?[Cc]ode|[Cc]ode[ \t]aus[ \t]der[ \t](?:SMS|App|E-Mail)|OTP|(?:SMS|[Vv]erification|[Cc]onfirmation|[Aa]ctivation|[Oo]ne-time) [Cc]ode`;
 /**
  * Words of the answers UK banks ask for as secrets (`memorable word`, `memorable information`, `security answer`), and a
  * mother's maiden name, the security question's answer (`my mother's maiden name is Hargreaves`; a maiden name alone,
  * `my maiden name was Smith`, is a name, for the `names` detector). Their value is any word that ends its clause
  * (ANSWER_KEYWORD).
  */
-const ANSWER_WORD = String.raw`[Mm]emorable[ \t](?:[Ww]ord|[Ii]nformation|[Ii]nfo|[Dd]ata|[Aa]nswer|[Pp]hrase|[Nn]ame|[Pp]lace|[Dd]ate)|[Ss]ecurity[ \t](?:[Aa]nswer|[Ww]ord|[Pp]hrase)|[Ss]ecret[ \t](?:[Aa]nswer|[Ww]ord)|(?<=[Mm](?:other|um|om)(?:['’]s|s)?[ \t])[Mm]aiden[ \t][Nn]ame`;
+const ANSWER_WORD = String.raw`[Mm]emorable[ \t](?:[Ww]ord|[Ii]nformation|[Ii]nfo|[Dd]ata|[Aa]nswer|[Pp]hrase|[Nn]ame|[Pp]lace|[Dd]ate)|[Ss]ecurity[ \t](?:[Aa]nswer|[Ww]ord|[Pp]hrase)|[Ss]ecret[ \t](?:[Aa]nswer|[Ww]ord)|(?<=[Mm](?:other|um|om)(?:['’]s|s)?[ \t])[Mm]aiden[ \t][Nn]ame|[Mm]ädchenname[ \t](?:meiner|der|Ihrer)[ \t]Mutter|[Ss]icherheitsantwort|[Aa]ntwort[ \t]auf[ \t](?:die|meine)[ \t]Sicherheitsfrage`;
 /** A keyword that is one of ANSWER_WORD: a plain word of three letters or more is its value after `is` too (`my memorable word is lighthouse`). */
-const ANSWER_KEYWORD = /^(?:[Mm]emorable|[Ss]ecurity|[Ss]ecret|[Mm]aiden)[ \t]/;
+const ANSWER_KEYWORD = /^(?:(?:[Mm]emorable|[Ss]ecurity|[Ss]ecret|[Mm]aiden|[Mm]ädchenname|[Aa]ntwort)[ \t]|[Ss]icherheitsantwort$)/;
 /**
  * Words of a password or login: its value is a word. French and Italian: `mot de passe`, `identifiant`, `nom
  * d'utilisateur`, `nome utente` (`password` is theirs too).
  */
-const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:${ANSWER_WORD}|[Mm]ot[- ]de[- ]passe|[Ii]dentifiant|[Nn]om d['’]utilisateur|[Nn]ome utente|[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
+const SECRET_WORD = String.raw`(?:[Pp]asswor[dt]|[Kk]ennwort|[Pp]asscode|[Pp]assphrase|${NOT_LETTER_BEFORE}(?:${ANSWER_WORD}|[Mm]ot[- ]de[- ]passe|[Ii]dentifiant|[Nn]om d['’]utilisateur|[Nn]ome utente|[Pp]asswd|PWD?|pw|[Ll]ogin(?:[- ]?(?:ID|Id|id|[Nn]ame|[Kk]ennung))?|[Bb]enutzer(?:name|kennung|-?ID)|[Aa]nmelde-?(?:name|kennung)|[Ll]egitimations-?(?:ID|[Nn]ummer)|[Zz]ugangs(?:nummer|kennung|daten)|[Aa]nmeldedaten|[Nn]utzer-?(?:ID|Id|[Nn]ame|[Kk]ennung)|[Kk]unden-?[Kk]ennung|(?:VR-)?Net[Kk]ey|[Tt]eilnehmer-?(?:[Nn]ummer|[Kk]ennung)|[Vv]erfüger-?(?:[Nn]ummer|[Kk]ennung)|[Bb]enutzer(?=[ \t]{0,3}:)|(?:[Oo]nline-?[Bb]anking[- ])?[Kk]ennung|[Uu]ser ?(?:[Nn]ame|ID|[Ii]d)|${ONE_TIME_CODE}))`;
 /** At a keyword (group 1: a PIN or TAN; group 3: a password, login or one-time code), then the join (group 2 or 4). */
 const CUE = new RegExp(String.raw`(${PIN_WORD})(?![\p{L}\p{N}-])(${JOIN})|(${SECRET_WORD})(?![\p{L}\p{N}-])(${JOIN})`, 'uy');
+/** A keyword that names a card's security code as well as a one-time code: its value of three or four digits is a card's (CARD_CODE_DIGITS). */
+const CARD_OR_CODE = /^[Ss]icherheits-?[Cc]ode$/;
+const CARD_CODE_DIGITS = /^\d{3,4}$/;
 /** A keyword that is a one-time code's: its value holds a digit (`OTP SMS nicht erhalten` names none). */
 const CODE_KEYWORD = new RegExp(String.raw`^(?:${ONE_TIME_CODE})$`);
 /** A PIN or TAN: 4-8 digits, not the start of a longer number, date or amount. */
@@ -130,7 +140,7 @@ const NOT_VALUE_WORDS = new Set(
  * letter share one branch (`P(?:IN|in|ass…)`): the scan then tries fewer branches at each character, 15% faster.
  */
 const KEYWORD_START =
-  /P(?:IN|in|ass[wcp]|W)|p(?:in|ass[wcp]|w)|SMS[- ]?[Cc]ode|T(?:AN|an)|[Gg]eheim|[Kk]ennw|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs)|[Aa](?:nmelde|ktivierungs|ctivation)|[Zz]ugangs|[Uu]ser ?[NnIi]|[Vv]erifi|[Ff]reischalt|[Ee]inmal|OTP|C(?:VV|VC|V2|SC|VN|onfirmation)|c(?:v[vc]|sc|onfirmation)|[Oo]ne-time|[Mm](?:ot[- ]de[- ]p|emorable[ \t]|aiden[ \t][Nn]ame)|[Ss]ec(?:urity|ret)[ \t][AaWwPp]|back[ \t:]|digit[ \t]|[Ii]dentifiant|[Nn]om(?:e utente| d['’]u)/g;
+  /P(?:IN|in|ass[wcp]|W|rivat)|p(?:in|ass[wcp]|w|rivat)|SMS[- ]?[Cc]ode|T(?:AN|an|eilnehmer)|[Gg]eheim|[Kk](?:enn[wu]|unden-?[Kk])|[Ll](?:ogin|egitim)|[Bb](?:enutzer|estätigungs|ackup[- ])|[Aa](?:nmelde|ktivierungs|ctivation|ntwort[ \t]auf)|[Zz]ugangs|N(?:utzer|et[Kk]ey)|[Uu]ser ?[NnIi]|[Vv]er(?:ifi|füger)|[Ff]reischalt|[Ee]inmal|OTP|C(?:VV|VC|V2|SC|VN|onfirmation|ode[ \t]aus)|c(?:v[vc]|sc|onfirmation|ode[ \t]aus)|[Oo]n(?:e-time|line-?[Bb]anking[- ][Kk])|[Mm](?:ot[- ]de[- ]p|emorable[ \t]|aiden[ \t][Nn]ame|ädchenname|nemonic)|[Ss](?:ec(?:urity|ret)[ \t][AaWwPp]|icherheits[ac]|eed)|[Rr]ecovery|[Ww]iederherstellungs|back[ \t:]|digit[ \t]|[Ii]dentifiant|[Nn]om(?:e utente| d['’]u)/g;
 
 /** The `[CREDENTIAL]` spans of a text: the value after each keyword, in text order. */
 export function credentialHits(text: string): Hit[] {
@@ -140,17 +150,17 @@ export function credentialHits(text: string): Hit[] {
     CUE.lastIndex = k.index;
     const m = CUE.exec(text);
     if (m === null) {
-      const code = cardCodeAt(text, k.index);
-      if (code !== undefined) {
-        hits.push(code);
-        KEYWORD_START.lastIndex = code.end;
+      const other = cardCodeAt(text, k.index) ?? cryptoSecretAt(text, k.index);
+      if (other !== undefined) {
+        hits.push(other);
+        KEYWORD_START.lastIndex = other.end;
       }
       continue;
     }
     const at = m.index + m[0].length;
     const keyword = m[1] ?? m[3];
     const join = m[2] ?? m[4];
-    const kind: JoinKind = join.trim() === '' ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
+    const kind: JoinKind = join.trim() === '' || join.includes('\n') ? 'blanks' : STRONG_JOIN.test(join) ? 'strong' : 'said';
     // `PW` is also other words' short form (`PW 2024`, `150 PW`): a password only after `:` or `=`.
     if ((keyword === 'PW' || keyword === 'pw') && kind !== 'strong') continue;
     if (DASH_JOIN.test(join) && !ANSWER_KEYWORD.test(keyword)) continue;
@@ -159,6 +169,8 @@ export function credentialHits(text: string): Hit[] {
     // A PIN joined by blanks alone may be a year (`PIN 2024 geändert`).
     const end = m[1] !== undefined ? pinEnd(text, at, kind === 'blanks') : secretEnd(text, at, kind, CODE_KEYWORD.test(keyword), ANSWER_KEYWORD.test(keyword));
     if (end === undefined) continue;
+    // `Sicherheitscode` also names a card's: three or four digits after it are that, the `ids` detector's `[CVV]`.
+    if (CARD_OR_CODE.test(keyword) && CARD_CODE_DIGITS.test(text.slice(at, end))) continue;
     hits.push({ type: 'CREDENTIAL', start: at, end, placeholder: '[CREDENTIAL]' });
     KEYWORD_START.lastIndex = end;
   }

@@ -246,7 +246,7 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     type: 'ACCOUNT',
     detector: 'ids',
     words: wordSet(
-      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference bausparvertrag krankenversichertennummer krankenversichertennr krankenversichertennr. versichertennummer versichertennr versichertennr. kvnr kvnr. lebensversicherungsnummer lebensversicherungsnr lebensversicherungsnr. acc acc. ${FR_IT_ACCOUNT_WORDS}`,
+      `${NUMBER_ENDS} mandatsreferenz kreditvertrag darlehensvertrag kreditvertragsnummer darlehensvertragsnummer kreditnummer darlehensnummer kredit-nr kredit-nr. darlehens-nr darlehens-nr. acct acct. c kto kto. ktonr ktonr. kto.nr kto.nr. nummern kundennummer kontonummer depotnummer vertragsnummer referenznummer mitgliedsnummer kundennummern kontonummern depotnummern vertragsnummern kd.-nr. kd.nr. kdnr kdnr. kd-nr. kd-nr kundennr kundennr. kontonr kontonr. depotnr depotnr. vertragsnr vertragsnr. referenznr referenznr. mitgliedsnr mitgliedsnr. depot depots konto kontos account wertpapierdepot verrechnungskonto girokonto tagesgeldkonto festgeldkonto sparkonto referenzkonto mandat mandate vermögensverwaltungsmandat mandantennummer mandantennr mandantennr. versicherungsnummer versicherungsnr versicherungsnr. policennummer kundenstammnummer kundenstammnr kundenstammnr. kundenummer kundennumer kundenumer knr knr. kndnr kndnr. refnr refnr. kundenreferenz reference bausparvertrag krankenversichertennummer krankenversichertennr krankenversichertennr. versichertennummer versichertennr versichertennr. kvnr kvnr. lebensversicherungsnummer lebensversicherungsnr lebensversicherungsnr. acc acc. sparbuch sparbuchnummer sparbuchnr sparbuchnr. krankenkassennummer krankenkassennr krankenkassennr. krankenversicherungsnummer krankenversicherungsnr krankenversicherungsnr. versicherungsscheinnummer versicherungsscheinnr versicherungsscheinnr. ${FR_IT_ACCOUNT_WORDS}`,
     ),
     before: new RegExp(
       // A loan's or a direct debit's reference (`Kreditvertrag 0045678901`, `Darlehen Nr. …`, `Mandatsreferenz …`): read as
@@ -260,10 +260,12 @@ export const KEYED_RULES: readonly KeyedRule[] = [
       // `customer reference`); a bare `Referenz` or `Ref.` as often names a payment's.
       // A building savings contract (`Bausparvertrag 12345678`: a bare noun, a round number after it is its sum), a health
       // insurance number (`Krankenversichertennummer A123456789`, `Versichertennummer`, `KV-Nummer`, `KVNr.`: a letter then
-      // nine digits) and a life insurance's (`Lebensversicherung Nr.`, `Lebensversicherungsnummer`, `LV-Nr.`). A bare
+      // nine digits; also `Krankenkassennummer`, `Krankenversicherungsnummer`), a life insurance's (`Lebensversicherung Nr.`,
+      // `Lebensversicherungsnummer`, `LV-Nr.`), a policy's (`Versicherungsschein-Nr.`) and an Austrian savings book's
+      // (`Sparbuch Nr. 1234567890`). A bare
       // `acc` as UK customers shorten `account` (`sort code 20-45-87 acc 41236587`, `Acc: 41236587`; a bare noun, so a
       // fund's accumulation class keeps its round sums and units: `Equity Acc 250000`, `Acc 10432 units`).
-      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.?(?: no\.?)?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?|vertrags?|sparplans?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
+      String.raw`(?:\bmandatsreferenz|\b(?:kredit|darlehens?)[- ]?(?:vertrag(?:s[- ]?(?:nummer|nr\.?))?|nummer|nr\.?)|(?:\b(?:kunden(?:stamm)?|mandanten|mandats?|portfolio|partner|stamm|schadens?|versicherungs|polic(?:e|en)|referenz|mitglieds)|konto|depot|vertrags?|sparplan|kundenreferenz)[- ]?(?:nummern?|nr\.?|ids?)|\bkunden?numm?er|\bk(?:n?d)?\.?-?nr\.?|\bkn?d\.? nr\.?|\bbausparvertrag|\b(?:kranken)?versicherten[- ]?(?:nummer|nr\.?)|\bkv[- ]?(?:nummer|nr\.?)|\blebensversicherung(?:s[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))|\blv[- ]?(?:nummer|nr\.?)|\bsparbuch(?:[- ]?(?:nummer|nr\.?)| (?:nummer|nr\.?))?|\bkranken(?:kassen|versicherungs)[- ]?(?:nummer|nr\.?)|\bversicherungsschein[- ]?(?:nummer|nr\.?)|\bref\.?-?nr\.?|\bkto\.?(?:-? ?nr\.?)?|\b(?:account|customer|client|contract|depot|membership|reference|portfolio|policy|loan|(?:savings )?plan) (?:numbers?|no\.?|ids?)|\bkundenreferenz|\b(?:customer|client|account) reference|\bacct\.?(?: no\.?)?|\bacc\.?(?: no\.?)?|\ba\/c(?: no\.?)?|(?:kontos?|depots?|accounts?|vertrags?|sparplans?)(?:[ \t]{1,3}[a-zäöüß]{1,20}){0,3}[ \t]{1,3}\(?(?:nummer|nr\.?|numbers?|no\.?)|(?:depots?|kontos?)|\baccount|\b(?:vermögensverwaltungs)?mandat|\bmandate|${FR_IT_ACCOUNT})` + KEY_TAIL,
       'i',
     ),
     // A Swiss bank's account with its branch, number and suffix (SWISS_ACCOUNT: `0235-00123456.01A`), digits grouped in
@@ -366,13 +368,14 @@ export const KEYED_RULES: readonly KeyedRule[] = [
     ),
   },
   // A card number a keyword names, 12 to 19 digits in any grouping, masked even where it fails Luhn (a mistyped card
-  // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`; with its
+  // number is still the customer's card): `Kartennummer 412 345 678 901`, `card no. 1234 5678 9012 3456`, `Kreditkarte
+  // 4111 1111 1111 1112`, `Meine Karte: 4111 1111 1111 111`; with its
   // expiry glued on (`Kartennummer 1234 5678 9012 3456/1227`).
   {
     type: 'CARD',
     detector: 'card',
-    words: wordSet(`${NUMBER_ENDS} kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer`),
-    before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:credit |debit )?card (?:numbers?|no\.?))` + KEY_TAIL, 'i'),
+    words: wordSet(`${NUMBER_ENDS} kartennummer kartennr kartennr. kreditkartennummer debitkartennummer girokartennummer bankkartennummer karte kreditkarte debitkarte girokarte visakarte`),
+    before: new RegExp(String.raw`(?:\b(?:kredit|debit|giro|bank|ec-?)?karten-?(?:nummer|nr\.?)|\b(?:kredit|debit|giro|visa)?karte|\b(?:credit |debit )?card (?:numbers?|no\.?))` + KEY_TAIL, 'i'),
     value: new RegExp(String.raw`\d(?:[ -]?\d){11,18}(?:${CARD_EXPIRY})?${WHOLE_NUMBER}${NOT_AMOUNT}`, 'iy'),
   },
   // A phone number a keyword (or words asking for a call: CALL_ME) names, also a local one without an area code

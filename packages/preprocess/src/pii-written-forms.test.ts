@@ -104,3 +104,61 @@ describe('phone numbers that words asking for a call name', () => {
     expectKept(['Call me at 10 30 tomorrow', 'I met him at 212 Main Street', 'on 12 03 2025 we met', 'sold at 250 000 EUR', 'Kauf unter 100 000 Euro', 'Position on 123456 shares', 'the cell at 12345678']);
   });
 });
+
+// Found by a data-protection audit of realistic customer emails (each case beside ordinary text that must stay).
+describe('a crypto wallet\u2019s recovery phrase and private key', () => {
+  const phrase = 'witch collapse practice feed shame open despair creek road again ice least';
+
+  it('masks the phrase after its keyword, on the line or the next, numbered or not; the keyword stays', () => {
+    expectMasked([
+      [`Seed-Phrase: ${phrase}`, 'Seed-Phrase: [CREDENTIAL]'],
+      [`Meine Wiederherstellungsphrase lautet: ${phrase}`, 'Meine Wiederherstellungsphrase lautet: [CREDENTIAL]'],
+      [`My seed phrase is:\n${phrase}\nPlease help`, 'My seed phrase is:\n[CREDENTIAL]\nPlease help'],
+      [`Die Seed Phrase meiner Ledger Wallet ist\n${phrase.split(' ').map((w, i) => `${i + 1}. ${w}`).join(' ')}`, 'Die Seed Phrase meiner Ledger Wallet ist\n[CREDENTIAL]'],
+      ['Mein Private Key: 5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ', 'Mein Private Key: [CREDENTIAL]'],
+    ]);
+  });
+
+  it('leaves the keyword used as a word, and fewer than twelve words', () => {
+    expectKept(['Ich habe meine Seed-Phrase verloren, was nun?', 'Private key: not shared here', 'Seed phrase: witch collapse practice feed shame']);
+  });
+});
+
+describe('secrets and logins in more phrasings', () => {
+  it('masks a PIN or password on the line after its colon (one blank line between at most), but not words of a sentence there', () => {
+    expectMasked([
+      ['Meine PIN lautet:\n4711', 'Meine PIN lautet:\n[CREDENTIAL]'],
+      ['PIN:\n\n4711', 'PIN:\n\n[CREDENTIAL]'],
+      ['Passwort:\n\nSonne2024!', 'Passwort:\n\n[CREDENTIAL]'],
+    ]);
+    expectKept(['Passwort:\nHallo, ich habe es vergessen', 'Kennwort:\n\nHerzlichen Dank', 'PIN:\n\n\n4711']);
+  });
+
+  it('masks one-time codes, online-banking logins and German security answers after their keywords', () => {
+    expectMasked([
+      ['Ihr Sicherheitscode lautet 482913', 'Ihr Sicherheitscode lautet [CREDENTIAL]'],
+      ['Der Bestätigungscode aus der SMS ist 482913.', 'Der Bestätigungscode aus der SMS ist [CREDENTIAL].'],
+      ['Code aus der App: 482913', 'Code aus der App: [CREDENTIAL]'],
+      ['Nutzer-ID: AS4711', 'Nutzer-ID: [CREDENTIAL]'],
+      ['Kundenkennung AS4711', 'Kundenkennung [CREDENTIAL]'],
+      ['Benutzer: anna_s', 'Benutzer: [CREDENTIAL]'],
+      ['VR-NetKey: 12345678', 'VR-NetKey: [CREDENTIAL]'],
+      ['Teilnehmernummer 123456789, Verfügernummer 1234567890', 'Teilnehmernummer [CREDENTIAL], Verfügernummer [CREDENTIAL]'],
+      ['Online-Banking Kennung 9876543210', 'Online-Banking Kennung [CREDENTIAL]'],
+      ['Mädchenname meiner Mutter: Kowalski', 'Mädchenname meiner Mutter: [CREDENTIAL]'],
+      ['Antwort auf die Sicherheitsfrage: Bello', 'Antwort auf die Sicherheitsfrage: [CREDENTIAL]'],
+    ]);
+    expectKept(['Der Benutzer ist gesperrt', 'Die Kennung des Auftrags ist unbekannt', 'Code aus der App funktioniert nicht', 'Sicherheitscode nicht erhalten']);
+  });
+
+  it('masks an Austrian savings book, health insurance and policy numbers, and a card number after `Kreditkarte` or `Karte` even failing Luhn', () => {
+    expectMasked([
+      ['Sparbuch Nr. 1234567890', 'Sparbuch Nr. [ACCOUNT]'],
+      ['Krankenkassennummer A123456780', 'Krankenkassennummer [ACCOUNT]'],
+      ['Meine Krankenversicherungsnummer A123456780', 'Meine Krankenversicherungsnummer [ACCOUNT]'],
+      ['Kreditkarte 4111 1111 1111 1112', 'Kreditkarte [CARD]'],
+      ['Meine Karte: 4111 1111 1111 111', 'Meine Karte: [CARD]'],
+    ]);
+    expectKept(['Karte 2 von 3', 'Karte seit 2019 gesperrt', 'Kreditkarte 5000 Euro Limit', 'Sparbuch mit 1500 Euro', 'Karte 1234 5678 bestellt']);
+  });
+});

@@ -61,8 +61,9 @@ const IBAN_RE = ibanPattern(IBAN_START);
  * An IBAN in capitals run into the word before it, as text copied from a PDF form joins a field's label and its value
  * (`IBANDE89370400440532013000`, `KontonummerDE89 3704 0044 0532 0130 00`): IBAN_START needs a word's start. Taken
  * only with a valid checksum and its country's shape (`gluedIbanHits`): a product code or a word of capitals seldom passes both.
+ * The letter before is looked for after the first capital: most characters of a text are none, and fail at once.
  */
-const GLUED_IBAN_RE = ibanPattern(String.raw`(?<=[A-Za-zÄÖÜäöüß])[A-Z]{2}\d{2}`);
+const GLUED_IBAN_RE = ibanPattern(String.raw`[A-Z](?<=[A-Za-zÄÖÜäöüß][A-Z])[A-Z]\d{2}`);
 /** The uneven groups at one place: where an evenly grouped match was no IBAN, its groups may go on unevenly (`DE89 3704 0044 0532 013000`). */
 const UNEVEN_IBAN_AT = new RegExp(String.raw`${IBAN_START}${UNEVEN_GROUPS}${IBAN_END}`, 'y');
 /**

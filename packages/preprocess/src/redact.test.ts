@@ -353,9 +353,10 @@ describe('redactPii', () => {
       ['Tel. 123 456 789, Telefonnummer: 123 456 78, Tel.-Nr. 123 456 789, Fax-Nr. 123-4567', 'Tel. [PHONE], Telefonnummer: [PHONE], Tel.-Nr. [PHONE], Fax-Nr. [PHONE]'],
       ['Rufnummer 123 456 78, Handy 0171 234 567 8, phone no. 555 1234, Mobile: 07700 900 123', 'Rufnummer [PHONE], Handy [PHONE], phone no. [PHONE], Mobile: [PHONE]'],
       ['Kartennummer 412 345 678 901, Kreditkartennummer: 4111 1111 1111 1112, card no. 1234 5678 9012 3456', 'Kartennummer [CARD], Kreditkartennummer: [CARD], card no. [CARD]'],
+      ['Karte 4111 1111 1111 1112', 'Karte [CARD]'],
     ]);
     // Too few digits, a date, a time, an amount (whole: not its first groups), or a longer word than the keyword.
-    expectKept(['Telefon 2 mal', 'Tel. 12.03.2025 um 10:15', 'Handy 100 000 EUR', 'Tel. 800-555-1234%', 'phone 2024', 'Telefonat 123456', 'Kartennummer endet auf 1234', 'Karte 4111 1111 1111 1112']);
+    expectKept(['Telefon 2 mal', 'Tel. 12.03.2025 um 10:15', 'Handy 100 000 EUR', 'Tel. 800-555-1234%', 'phone 2024', 'Telefonat 123456', 'Kartennummer endet auf 1234', 'Kartenzahl 4111 1111 1111 1112']);
     // They go with their own detector, not with `ids`.
     expect(redactPii('Tel. 123 456 789, Kartennummer 412 345 678 901', { ids: false }).text).toBe('Tel. [PHONE], Kartennummer [CARD]');
     expect(redactPii('Tel. 123 456 789, Kartennummer 412 345 678 901', { phone: false, card: false }).text).toBe('Tel. 123 456 789, Kartennummer 412 345 678 901');
