@@ -151,6 +151,11 @@ describe('signatures, device lines, disclaimers and footers', () => {
     for (const request of ['Betrifft auch das Tagesgeldkonto.', 'Same for the second card.', 'auch die Kreditkarte sperren', 'wichtig: auch die Kreditkarte sperren', 'Rückruf erbeten unter 0171 2345678', 'Eilt!']) {
       expect(visible(`${above}${request}`).text, request).toBe(`Bitte Karte sperren.\n\n${request}`);
     }
+    // Under a closing and a name alone, a line ending with `.`, `!` or `?` is the customer's, words of prose or not.
+    for (const request of ['Nur die Hälfte.', 'Sonst Beschwerde bei der BaFin.', 'Betrifft Order 88123.', 'Gültig bis Ende der Woche.']) {
+      expect(visible(`${above}${request}`).text, request).toBe(`Bitte Karte sperren.\n\n${request}`);
+    }
+    for (const sig of ['Anna Schmidt, M.Sc.', 'Geschäftsführer.', 'Sitz der Gesellschaft: Frankfurt am Main.']) expect(visible(`${above}${sig}`).text, sig).toBe('Bitte Karte sperren.');
     for (const text of ['Bitte das Depot schließen.\n--\nUnd den Restbetrag auf das Girokonto überweisen.', 'Bitte Konto sperren.\n--\nauch die Kreditkarte sperren']) {
       expect(visible(text).text, text).toBe(text);
     }

@@ -528,11 +528,19 @@ const LABELLED = /^\p{Lu}[\p{L} .-]{0,24}:\s/u;
  * makes no contact line there, as under a bare `--`; an address, a link, a `Tel.`, a firm or a label do, and a
  * closing (`Thanks in advance` under the contact lines) is the signature's too.
  */
-function isAddedLine(t: string): boolean {
+function isAddedLine(t: string, underNameOnly: boolean): boolean {
   if (isSentence(t, CONTACT_KEY)) return true;
   if (CONTACT_KEY.test(t) || FIRM.test(t) || LABELLED.test(t) || isSignOff(t)) return false;
-  return t.endsWith('!') || (hasWords(t, 3) && proseWords(t));
+  return t.endsWith('!') || (hasWords(t, 3) && proseWords(t)) || (underNameOnly && hasWords(t, 2) && ENDED_WORD.test(t));
 }
+
+/**
+ * A line ending its last word of three letters or more with `.`, `!` or `?` (not an abbreviation: `M.Sc.`). Under a
+ * closing and a name alone, as a customer signs, a paragraph of such a line is theirs even without a verb or lower-case
+ * words (`Nur die Hälfte.`, `Sonst Beschwerde bei der BaFin.`, `Betrifft Order 88123.`): no title, firm or slogan
+ * stands under a bare name.
+ */
+const ENDED_WORD = /[\p{L}\d]{3,}[.!?]$/u;
 
 /**
  * A closing paragraph of short lines (name, company, phone, address, web) with at least two contact
@@ -764,14 +772,17 @@ export function removeSignature(input: readonly string[]): TailRemoval {
   // one between the closing and the name (`Mit freundlichen Grüßen\n\nAnna Schmidt`), as in a letter.
   let block = false;
   let below = false;
+  // The lines of the closing's block, the closing's own included (before the first blank line under it).
+  let blockLines = 1;
   for (let k = start + 1; k <= sigLast; k += 1) {
     if (isBlank(lines[k])) {
       below = block;
       continue;
     }
     block = true;
+    if (!below) blockLines += 1;
     const t = lines[k].trim();
-    if (POSTSCRIPT.test(lines[k]) || (start === signOff && (below ? isAddedLine(t) : isSentence(t)))) {
+    if (POSTSCRIPT.test(lines[k]) || (start === signOff && (below ? isAddedLine(t, blockLines <= 2) : isSentence(t)))) {
       end = k;
       break;
     }
