@@ -674,7 +674,7 @@ function isDelimiterAt(lines: readonly string[], i: number): boolean {
   while (next < lines.length && lines[next].trim() === '') next += 1;
   // A number alone makes no contact line here: a request under the rule names the account it is about (`Bitte lösen
   // Sie mein Depot 1234567890 auf.`). An address, a link or a `Tel.` key still do.
-  return next >= lines.length || !isAddedLine(lines[next].trim());
+  return next >= lines.length || !isAddedLine(lines[next].trim(), false);
 }
 
 /**
