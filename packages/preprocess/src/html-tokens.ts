@@ -3,11 +3,11 @@ import { decodeHTML } from 'entities';
 /**
  * What the tokenizer reports. Text comes as a range of the source (`decode`: whether it holds entities to
  * decode), so that the common run of blanks between two tags costs no copy; opening tags come with
- * their raw attribute source.
+ * their raw attribute source and where the source goes on after them (`after`).
  */
 export interface HtmlHandler {
   text(start: number, end: number, decode: boolean): void;
-  open(name: string, attrs: string, selfClosing: boolean): void;
+  open(name: string, attrs: string, selfClosing: boolean, after: number): void;
   close(name: string): void;
 }
 
@@ -155,7 +155,7 @@ export function tokenizeHtml(html: string, h: HtmlHandler): void {
       continue;
     }
     const selfClosing = html.charCodeAt(end - 1) === 47 && end - 1 >= nameEnd;
-    h.open(name, end > nameEnd ? html.slice(nameEnd, end) : '', selfClosing);
+    h.open(name, end > nameEnd ? html.slice(nameEnd, end) : '', selfClosing, i);
     const decodeRaw = RAW_TEXT.get(name);
     if (decodeRaw !== undefined && !selfClosing) {
       const stop = rawTextEnd(html, name, i);

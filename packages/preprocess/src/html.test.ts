@@ -22,6 +22,15 @@ describe('htmlToText', () => {
     expect(htmlToTextParts('<p>New</p><div id="OLK_SRC_BODY_SECTION"><b>From:</b> X</div><p>Old</p>').text).toBe('New');
   });
 
+  it("keeps what the writer typed under the quote inside Gmail's quote container, whose attribution is marked; an older container without a marked attribution stays a quote whole", () => {
+    const attribution = '<div dir="ltr" class="gmail_attr">Am Mo., 3. Nov. 2025 um 10:15 Uhr schrieb FinBroker:</div>';
+    const answered = htmlToTextParts(`Hallo,<br>danke.<div class="gmail_quote">${attribution}<blockquote class="gmail_quote">1. Ihre Steuer-ID?<br>2. Ihr Beruf?</blockquote><div>1. 12345678901</div><div>2. Ingenieur</div></div>`);
+    expect(answered).toEqual({ text: 'Hallo,\ndanke.\n1. 12345678901\n2. Ingenieur', quoted: 'Am Mo., 3. Nov. 2025 um 10:15 Uhr schrieb FinBroker:\n\n1. Ihre Steuer-ID?\n2. Ihr Beruf?' });
+    const container = htmlToTextParts(`<div>Neu</div><div class="gmail_quote gmail_quote_container">${attribution}<blockquote class="gmail_quote">Alt</blockquote></div>`);
+    expect(container).toEqual({ text: 'Neu', quoted: 'Am Mo., 3. Nov. 2025 um 10:15 Uhr schrieb FinBroker:\n\nAlt' });
+    expect(htmlToTextParts('<div>Neu</div><div class="gmail_quote">Am Mo schrieb X:<br><blockquote class="gmail_quote">Alt</blockquote>Mehr alt</div>')).toEqual({ text: 'Neu', quoted: 'Am Mo schrieb X:\n\nAlt\n\nMehr alt' });
+  });
+
   it("keeps text the writer indented (Gmail's and Apple Mail's blockquote with no border); a quote's blockquote stays a quote", () => {
     const gmail = '<div>Bitte stornieren Sie diese Überweisung:</div><blockquote style="margin:0 0 0 40px;border:none;padding:0px"><div>Empfänger: Beispiel GmbH</div></blockquote><div>Danke!</div>';
     expect(htmlToTextParts(gmail)).toEqual({ text: 'Bitte stornieren Sie diese Überweisung:\n\nEmpfänger: Beispiel GmbH\n\nDanke!', quoted: '' });

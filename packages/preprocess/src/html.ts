@@ -43,7 +43,7 @@ function classes(a: Attribs): string[] {
   return a.class ? a.class.toLowerCase().split(/\s+/) : [];
 }
 
-const QUOTE_CLASSES = ['gmail_quote', 'gmail_extra', 'yahoo_quoted', 'moz-cite-prefix', 'protonmail_quote', 'zmail_extra', 'x_gmail_quote', 'gmail_quote_container'];
+const QUOTE_CLASSES = ['gmail_quote', 'gmail_attr', 'gmail_extra', 'yahoo_quoted', 'moz-cite-prefix', 'protonmail_quote', 'zmail_extra', 'x_gmail_quote', 'gmail_quote_container'];
 
 /** A style with no border (`border:none`, `border: 0`) and no left border put back after it. */
 const NO_BORDER = /(?:^|;)\s*border\s*:\s*(?:none|0(?:px)?)\s*(?:;|$)/i;
@@ -59,13 +59,33 @@ function isIndentation(a: Attribs): boolean {
   return (a.type ?? '').toLowerCase() !== 'cite' && !classes(a).some((c) => QUOTE_CLASSES.includes(c));
 }
 
-/** A quoted element that may sit between new text (inline replies): drop it alone. */
-function isQuoteElement(tag: string, a: Attribs): boolean {
+/** How far after Gmail's quote container its attribution is looked for (`<div dir="ltr" class="gmail_attr">` comes first). */
+const ATTRIBUTION_LOOKAHEAD = 400;
+const BLOCKQUOTE_TAG = /<blockquote/i;
+
+/** Whether Gmail's marked attribution (`class="gmail_attr"`) opens the source after `at`, before any blockquote. */
+function attributionMarkedAfter(html: string, at: number): boolean {
+  const ahead = html.slice(at, at + ATTRIBUTION_LOOKAHEAD);
+  const attribution = ahead.indexOf('gmail_attr');
+  if (attribution < 0) return false;
+  const quote = ahead.search(BLOCKQUOTE_TAG);
+  return quote < 0 || attribution < quote;
+}
+
+/**
+ * A quoted element that may sit between new text (inline replies): drop it alone. `markedAttribution`: whether a
+ * container of Gmail's opens with its attribution marked (`attributionMarkedAfter`).
+ */
+function isQuoteElement(tag: string, a: Attribs, markedAttribution: () => boolean): boolean {
   // Any blockquote but typed indentation: mail clients quote with it; a message that is nothing but a blockquote is kept by the caller.
   if (tag === 'blockquote') return !isIndentation(a);
   // GMX and WEB.DE quote in `<div name="quote">` (only a div: a span so named holds no quote).
   if (tag === 'div' && (a.name ?? '').toLowerCase() === 'quote') return true;
   const cls = classes(a);
+  // Gmail's `<div class="gmail_quote">` holds the attribution (`gmail_attr`) and the quote (its blockquote); text the
+  // writer typed under the quote lands in it too, after the blockquote (answers under the bank's questions): the
+  // container is no quote itself where its attribution is marked, as Gmail has marked it since 2018.
+  if (tag === 'div' && cls.includes('gmail_quote') && markedAttribution()) return false;
   return QUOTE_CLASSES.some((c) => cls.includes(c));
 }
 
@@ -78,7 +98,7 @@ function isCutElement(a: Attribs): boolean {
   return cls.includes('outlookmessageheader') || cls.includes('divrplyfwdmsg');
 }
 
-const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader/i;
+const MAY_MARK_QUOTE = /quote|extra|cite|rplyfwd|olk_src|messageheader|gmail_attr/i;
 
 // An open element on the stack: its tag name, and its state as bits (no object per element).
 /** Inside a quoted part. */
@@ -204,7 +224,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
         return;
       }
     },
-    open(tag, attrSrc, selfClosing) {
+    open(tag, attrSrc, selfClosing, after) {
       if (tag === 'body') {
         // A second <body> opens nothing (as a browser merges it into the first): 100,000 of them made every later
         // one search a stack as deep.
@@ -233,7 +253,7 @@ export function htmlParts(html: string, options: { detectQuotes?: boolean } = {}
           // Attributes are parsed only when they may name a quote marker: most tags carry styles only.
           const attrs = (attrSrc.length >= 4 && MAY_MARK_QUOTE.test(attrSrc)) || (tag === 'blockquote' && attrSrc.length >= 6) ? parseAttrs(attrSrc) : undefined;
           if (attrs !== undefined && !cut && isCutElement(attrs)) cut = true;
-          if (attrs !== undefined ? isQuoteElement(tag, attrs) : tag === 'blockquote') state |= IN_QUOTE;
+          if (attrs !== undefined ? isQuoteElement(tag, attrs, () => attributionMarkedAfter(html, after)) : tag === 'blockquote') state |= IN_QUOTE;
           if (tag === 'hr' && (state & IN_QUOTE) === 0 && !cut) hrMarks.push(text.parts.length);
         }
         const out = stack.sink((state & IN_QUOTE) !== 0);
