@@ -172,6 +172,20 @@ describe('signatures, device lines, disclaimers and footers', () => {
     }
   });
 
+  it('cuts an Austrian or Swiss firm\u2019s signature by its register line (Firmenbuch, Handelsgericht, UID), as a German one by HRB and USt-IdNr.', () => {
+    const request = 'Sehr geehrte Damen und Herren,\n\nbitte senden Sie mir die Depotübersicht.';
+    for (const sig of [
+      'Mit freundlichen Grüßen\nMax Muster\nMuster Beratung GmbH\nRingstraße 1, 1010 Wien\nFirmenbuchnummer: FN 123456a, Firmenbuchgericht: Handelsgericht Wien',
+      'Mit freundlichen Grüßen\nMax Muster\nMuster Beratung GmbH\nRingstraße 1, 1010 Wien\nFN 123456a | UID: ATU12345678',
+      'Freundliche Grüsse\nBeat Meier\nMeier Treuhand AG | Bahnhofstrasse 10 | 8001 Zürich | UID CHE-123.456.789 MWST',
+    ]) {
+      expect(visible(`${request}\n\n${sig}`).text, sig).toBe(request);
+    }
+    // A customer's own sentence with one such word stays.
+    const own = `${request}\n\nMeine UID lautet ATU12345678, bitte auf der Rechnung angeben.`;
+    expect(visible(own).text).toBe(own);
+  });
+
   it('cuts a footer, disclaimer or contact block under a one-line message that opens with a greeting: it is no bare greeting', () => {
     for (const [message, tail] of [
       ['Hallo, bitte senden Sie mir die Jahressteuerbescheinigung 2025 zu.', 'Diese E-Mail enthält vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.'],

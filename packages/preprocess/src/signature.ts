@@ -284,10 +284,12 @@ const DISCLAIMER_HEADING = /^[\W_]*(?:disclaimer|haftungsausschluss|rechtlicher 
 /**
  * Words of disclaimers and company footers that a customer may write too ("irrtümlich überwiesen",
  * "please treat this as confidential", "Beschwerde bei der BaFin", "Beschluss vom Amtsgericht"): an
- * impersonal paragraph needs one with words about this very message, or three different ones, to count.
+ * impersonal paragraph needs one with words about this very message, or three different ones, to count. Also an
+ * Austrian firm's register (`Firmenbuchnummer: FN 123456a`, `Handelsgericht Wien`, `UID: ATU12345678`) and a Swiss
+ * one's (`UID CHE-123.456.789 MWST`).
  */
 const DISCLAIMER_WORD =
-  /confidential|disclaimer|haftungsausschluss|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
+  /confidential|disclaimer|haftungsausschluss|vertraulich|irrtümlich|unbefugt|unerlaubt|bafin|amtsgericht|handelsregister|\bhrb\b|registergericht|geschäftsführer|vorstand:|ust-?id|firmenbuch|handelsgericht|\bfn \d{4,6} ?[a-z]\b|\buid\b|\bche-\d{3}\.\d{3}\.\d{3}\b|\bmwst\b|\batu\d{8}\b|riservat|destinatari|confidentiel|destinataire|confidencial|vertrouwelijk|geadresseerde|poufn|adresat/gi;
 /** The sender writing about themselves: boilerplate is impersonal. */
 const FIRST_PERSON = /\b(?:ich|mein|meine|meinen|meinem|meiner|meines|mir|mich|my|me)\b|\bI(?:'m|'ve|'d| am| have| was| would| will)\b/i;
 const FOOTER =
