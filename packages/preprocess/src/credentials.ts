@@ -62,10 +62,11 @@ const NEXT_LINE = String.raw`[ \t]{0,3}\n(?:[ \t]{0,3}\n)?[ \t]{0,3}`;
 /**
  * What links a keyword to its value: `:` or `=` (after blanks lining values up in a column: `PIN:         4711`), or
  * `ist`, `is`, `war`, `was`, `lautet`, `lautete`, French `est`, `était`, Italian `è`, `era`, maybe with `jetzt`, `nun`,
- * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `); `to` after a change
+ * `neu`, `maintenant` or `ora` after it (`ist jetzt …`), also with a colon (`lautet: `, `ist: `) or an article (`Die neue
+ * PIN ist die 4711.`); `to` after a change
  * (CHANGED_TO); a dash after an answer's keyword (DASH).
  */
-const LINK = String.raw`[ \t]{0,40}[:=](?:${NEXT_LINE}|[ \t]{0,40})|${CHANGED_TO}|${DASH}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:(?:${NEXT_LINE}|[ \t]{0,3})|[ \t]{1,3})`;
+const LINK = String.raw`[ \t]{0,40}[:=](?:${NEXT_LINE}|[ \t]{0,40})|${CHANGED_TO}|${DASH}|[ \t]{1,3}(?:ist|is|war|was|lautet|lautete|est|était|è|era)(?:[ \t]{1,3}(?:jetzt|nun|neu|now|maintenant|ora|adesso))?(?:[ \t]{0,3}:(?:${NEXT_LINE}|[ \t]{0,3})|[ \t]{1,3}(?:(?:die|der|das)[ \t]{1,3})?)`;
 /**
  * Words between a keyword and its link that say whose the secret is or what it is for (`Passwort für das Online-Banking
  * ist`, `PIN meiner Kreditkarte lautet`, `PIN für die Karte:`): a qualifying word and up to three more; or a remark in

@@ -85,7 +85,10 @@ describe('phone numbers that words asking for a call name', () => {
       ['My cell is 212 555 0147.', 'My cell is [PHONE].'],
       ['Ich bin erreichbar unter 123 456 789', 'Ich bin erreichbar unter [PHONE]'],
       ['rufen Sie mich bitte unter 0171 2345678 an', 'rufen Sie mich bitte unter [PHONE] an'],
+      ['Sie erreichen mich tagsüber unter 01 5123456.', 'Sie erreichen mich tagsüber unter [PHONE].'],
+      ['erreichbar: 01 234 56 78 (Wien)', 'erreichbar: [PHONE] (Wien)'],
     ]);
+    expectKept(['Ich bin ab 10 Uhr erreichbar', 'erreichbar bis 31.12.2026']);
   });
 
   it('ends a number a keyword names before a month or a date after it, which a slash once joined to it, and keeps its last group before a currency that an amount follows', () => {
@@ -147,6 +150,7 @@ describe('secrets and logins in more phrasings', () => {
       ['Online-Banking Kennung 9876543210', 'Online-Banking Kennung [CREDENTIAL]'],
       ['Mädchenname meiner Mutter: Kowalski', 'Mädchenname meiner Mutter: [CREDENTIAL]'],
       ['Antwort auf die Sicherheitsfrage: Bello', 'Antwort auf die Sicherheitsfrage: [CREDENTIAL]'],
+      ['Die neue PIN ist die 4711.', 'Die neue PIN ist die [CREDENTIAL].'],
     ]);
     expectKept(['Der Benutzer ist gesperrt', 'Die Kennung des Auftrags ist unbekannt', 'Code aus der App funktioniert nicht', 'Sicherheitscode nicht erhalten']);
   });
@@ -154,6 +158,7 @@ describe('secrets and logins in more phrasings', () => {
   it('masks an Austrian savings book, health insurance and policy numbers, and a card number after `Kreditkarte` or `Karte` even failing Luhn', () => {
     expectMasked([
       ['Sparbuch Nr. 1234567890', 'Sparbuch Nr. [ACCOUNT]'],
+      ['Meine Kontoverbindung: 532013000 / 37040044', 'Meine Kontoverbindung: [ACCOUNT] / [ACCOUNT]'],
       ['Krankenkassennummer A123456780', 'Krankenkassennummer [ACCOUNT]'],
       ['Meine Krankenversicherungsnummer A123456780', 'Meine Krankenversicherungsnummer [ACCOUNT]'],
       ['Kreditkarte 4111 1111 1111 1112', 'Kreditkarte [CARD]'],
