@@ -554,6 +554,17 @@ describe('names partly masked before (QA)', () => {
     expect(masked('Danke, Ihre Überweisung kam an.\n-----Original Message-----')).toBe('Danke, Ihre Überweisung kam an.\n-----Original Message-----');
   });
 
+  it('masks a name signed with an Austrian title before it or a degree after it; the title and degree stay', () => {
+    expect(masked('Liebe Grüße\nMag. Sabine Huber')).toBe('Liebe Grüße\nMag. [NAME]');
+    expect(masked('Liebe Grüße\nMag.a Sabine Huber')).toBe('Liebe Grüße\nMag.a [NAME]');
+    expect(masked('Mit freundlichen Grüßen\nIng. Johann Gruber')).toBe('Mit freundlichen Grüßen\nIng. [NAME]');
+    expect(masked('Mit freundlichen Grüßen\nMMag. Dr. Johann Gruber')).toBe('Mit freundlichen Grüßen\nMMag. Dr. [NAME]');
+    expect(masked('Mit freundlichen Grüßen\nJohann Gruber, MBA')).toBe('Mit freundlichen Grüßen\n[NAME], MBA');
+    expect(masked('Mit freundlichen Grüßen\nSabine Huber MSc')).toBe('Mit freundlichen Grüßen\n[NAME] MSc');
+    // Not a sentence about the bank that ends with its name.
+    expect(masked('Ich bin Kunde bei der Ing.\nMit freundlichen Grüßen')).toBe('Ich bin Kunde bei der Ing.\nMit freundlichen Grüßen');
+  });
+
   it('keeps the title after a greeting and takes no generic address for a name', () => {
     expect(masked('Hallo Herr Meier,\nbitte um Rückruf.')).toBe('Hallo Herr [NAME],\nbitte um Rückruf.');
     expect(masked('Dear Mr Smith,')).toBe('Dear Mr [NAME],');

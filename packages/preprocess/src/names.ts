@@ -227,14 +227,23 @@ const SIGN_AFTER = String.raw`(?:,[ \t]{1,3}|[,!.]?[ \t]{1,3}[-–—][ \t]{1,3}
 /** A family signing (`Viele Grüße\nFam. Krüger`, `Familie Krüger`): the word stays, the surname after it is a name. */
 const FAMILY = String.raw`(?:Fam\.|Familie(?=[ \t]))`;
 /**
+ * Academic titles before a signed name, kept: Austrian ones that TITLE leaves out, as they may end a sentence about
+ * a bank (`Mag.`, `Mag.a`, `MMag.`, `Ing.`, `DI`; `Liebe Grüße\nMag. Sabine Huber`), maybe with `Dr.` after them.
+ */
+const SIGNED_TITLES = String.raw`(?:(?:M?Mag\.(?:a(?![\p{L}])\.?)?|Ing\.|DI(?=[ \t])|Dipl\.-Ing\.)[ \t]{1,3}(?:Dr\.[ \t]{1,3})?)?`;
+/**
  * Before a signed name, kept: who signs for whom (`i.A.`, `i.V.`, `ppa.`, `gez.`), the closing's `Ihr`, `Ihre`, the
  * role a customer signs with (`Ihr Kunde`, `Ihre Kundin`), on the name's line or the line above it, or a family's
  * `Fam.`, `Familie`.
  */
-const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3}|${FAMILY}[ \t]{0,3})?`;
+const SIGNER = String.raw`(?:(?:Ihr[ \t]{1,3}Kunde|Ihre[ \t]{1,3}Kundin)(?:[ \t]{1,3}|[ \t]{0,8}\r?\n[ \t]{0,8})|(?:[iI]\.[ \t]?A\.|[iI]\.[ \t]?V\.|[Pp]pa\.|[Gg]ez\.|Ihr|Ihre|Dein|Deine|Euer|Eure)[ \t]{1,3}|${FAMILY}[ \t]{0,3})?${SIGNED_TITLES}`;
+/**
+ * Degrees after a signed name, ending its line, kept (`Johann Gruber, MBA`, `Sabine Huber MSc`, `Anna Berger, LL.M.`).
+ */
+const POST_NOMINALS = String.raw`(?:,?[ \t]{1,3}(?:MBA|MSc|M\.Sc\.|BSc|B\.Sc\.|BA|MA|M\.A\.|LL\.M\.|LL\.B\.|PhD|Ph\.D\.|CFA|CFP|CIIA|MAS|EMBA|CPA|CEFA)){1,3}`;
 /** A name born with after a signed name, ending its line (`Nicole Braun, geb. Schulte`): `withMaidenNames` masks it. */
 const MAIDEN_ENDS_LINE = String.raw`,?[ \t]{1,3}(?:geb\.|geborene|née)[ \t]{1,3}${NAME_WORD}[ \t]*(?:\r?\n|$)`;
-const SIGNED = new RegExp(String.raw`${CLOSING}${SIGN_AFTER}${SIGNER}(${nameWords(3)})(?=[ \t]*(?:\r?\n|$)|${MAIDEN_ENDS_LINE})`, 'uy');
+const SIGNED = new RegExp(String.raw`${CLOSING}${SIGN_AFTER}${SIGNER}(${nameWords(3)})(?=(?:${POST_NOMINALS})?[ \t]*(?:\r?\n|$)|${MAIDEN_ENDS_LINE})`, 'uy');
 /**
  * At a closing, then after its comma or on the next line a name of two or three words with more after a separator
  * (group 1): `Grüße, Peter Schneider, Tel. 0171 …`, `Anna Schmidt | Tel. 0211 …`, `Anna Schmidt, Berliner Allee 3, …`, `John Smith - Customer since 2010`. One word before a
