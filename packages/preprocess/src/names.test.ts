@@ -395,8 +395,8 @@ describe('names and addresses in redactPii', () => {
     expect(masked('Musterweg 4 in 2025 Umzug geplant')).toBe('[ADDRESS] in 2025 Umzug geplant');
     expect(masked('Bitte an Berliner Allee 3 schicken.')).toBe('Bitte an [ADDRESS] schicken.');
     expect(masked('Please send it to 221 Baker Street or 10 Downing St. today')).toBe('Please send it to [ADDRESS] or [ADDRESS] today');
-    // A signature's postal code and town on the line under the street.
-    expect(masked('Anna Schmidt\nMusterstraße 12\n10115 Berlin\nTel. 030')).toBe('Anna Schmidt\n[ADDRESS]\nTel. 030');
+    // A signature's postal code and town on the line under the street; the name alone on the line above is the addressee.
+    expect(masked('Anna Schmidt\nMusterstraße 12\n10115 Berlin\nTel. 030')).toBe('[NAME]\n[ADDRESS]\nTel. 030');
     // A name that runs into the street after it keeps its own words; the whole address is still masked.
     for (const [text, expected] of [
       ['Herr MEYER Musterstraße 12, 10115 Berlin', 'Herr [NAME] [ADDRESS]'],
@@ -412,6 +412,17 @@ describe('names and addresses in redactPii', () => {
     ]) expect(masked(text)).toBe(expected);
     // `Postfach` is also an email account's mailbox: a short number or a year without a town after it is no PO box.
     for (const text of ['Im Postfach 3 neue Mails', 'Postfach 2025', 'Mein Postfach ist voll', 'Postfachnummer 1234']) expect(masked(text)).toBe(text);
+  });
+
+  it('masks the addressee on the line right above a street address: two or three name words alone, not a label or a firm', () => {
+    expect(masked('Lieferadresse:\nAnna Schmidt\nGartenweg 3\n12345 Musterstadt')).toBe('Lieferadresse:\n[NAME]\n[ADDRESS]');
+    expect(masked('Bitte senden an\nJörg van der Berg\nHauptstraße 5\n10115 Berlin')).toBe('Bitte senden an\n[NAME]\n[ADDRESS]');
+    for (const label of ['Neue Anschrift', 'Muster GmbH', 'Meine Lieferadresse', 'Kundenservice Team']) {
+      expect(masked(`${label}\nGartenweg 3\n12345 Musterstadt`), label).toBe(`${label}\n[ADDRESS]`);
+    }
+    // A long line above is not read back.
+    const long = `${'Wort '.repeat(40)}Anna Schmidt\nGartenweg 3\n12345 Musterstadt`;
+    expect(masked(long)).toBe(`${'Wort '.repeat(40)}Anna Schmidt\n[ADDRESS]`);
   });
 
   it('reads a season or month with a year as a date, not as a street and house number', () => {

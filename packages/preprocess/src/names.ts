@@ -385,7 +385,7 @@ export function namesFound(input: string): string[] {
  * the street's words are not looked for elsewhere as a name.
  */
 export function nameHits(text: string, known: readonly string[] = [], addresses: readonly Hit[] = []): Hit[] {
-  const hits = addresses.length === 0 ? cuedNameHits(text) : beforeAddresses(text, cuedNameHits(text), addresses);
+  const hits = addresses.length === 0 ? cuedNameHits(text) : withAddressees(text, beforeAddresses(text, cuedNameHits(text), addresses), addresses);
   return hits.length === 0 && known.length === 0 ? hits : withMaidenNames(text, withEchoes(text, hits, known));
 }
 
@@ -422,6 +422,45 @@ function beforeAddresses(text: string, hits: readonly Hit[], addresses: readonly
   return out;
 }
 const LETTER_AT_END = /\p{L}$/u;
+
+/** A line of two or three name words alone (`Anna Schmidt`, `Jörg van der Berg`): the addressee above a street's line. */
+const ADDRESSEE_LINE = new RegExp(String.raw`[ \t]*(${nameWordRun(2, 3)})[ \t]*`, 'uy');
+/** Words such a line holds that name no one: the label above an address (`Neue Anschrift`, `Meine Lieferadresse`). */
+const ADDRESS_LABEL_WORDS = new Set('neue neuer alte alter meine mein unsere unser ihre anschrift adresse lieferadresse rechnungsadresse postanschrift wohnanschrift hausanschrift absender empfänger empfaenger kontoinhaber kontoinhaberin firma postfach new old my our address delivery billing postal home'.split(' '));
+
+/**
+ * `hits` with the addressee of each of `addresses` that starts a line: the line right above it when it holds two or
+ * three name words alone and nothing else (`Lieferadresse:⏎Anna Schmidt⏎Gartenweg 3⏎12345 Musterstadt`), not a
+ * label, a firm (`Muster GmbH`) or words that name no one. Both lists are in text order.
+ */
+function withAddressees(text: string, hits: Hit[], addresses: readonly Hit[]): Hit[] {
+  const found: Hit[] = [];
+  let j = 0;
+  for (const address of addresses) {
+    const lineStart = lineStartBefore(text, address.start);
+    if (lineStart < 2 || text.slice(lineStart, address.start).trim() !== '') continue;
+    const above = lineStartBefore(text, lineStart - 1);
+    if (above < 0) continue;
+    const m = stickyAt(ADDRESSEE_LINE, text, above);
+    if (m === null || above + m[0].length !== lineStart - 1) continue;
+    const words = m[1].split(/[ \t]+/);
+    if (words.some((w) => LEGAL_FORMS.has(w) || ADDRESS_LABEL_WORDS.has(w.toLowerCase()) || NOT_NAME_WORDS.has(w.toLowerCase()))) continue;
+    const hit = nameHit(m);
+    if (hit === undefined) continue;
+    while (j < hits.length && hits[j].end <= hit.start) j++;
+    if (j >= hits.length || hits[j].start >= hit.end) found.push(hit);
+  }
+  return found.length === 0 ? hits : [...hits, ...found].sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/** The longest line an addressee's is read from: a name line is short, and a long line is not searched back. */
+const ADDRESSEE_LINE_CHARS = 120;
+
+/** Where the line holding `at` starts (after the line break before it), looking back at most ADDRESSEE_LINE_CHARS; -1 if further. */
+function lineStartBefore(text: string, at: number): number {
+  for (let i = at - 1; i >= 0 && at - i <= ADDRESSEE_LINE_CHARS; i -= 1) if (text.charCodeAt(i) === 10) return i + 1;
+  return at <= ADDRESSEE_LINE_CHARS ? 0 : -1;
+}
 
 function cuedNameHits(text: string): Hit[] {
   const hits: Hit[] = [];
