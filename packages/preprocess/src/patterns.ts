@@ -50,6 +50,8 @@ const VERB = String.raw`(?:wrote|writes|sent|has written|schrieb|geschrieben|a �
 const HEADER_INTRO = new RegExp(String.raw`^${INTRO}[\s,].{0,300}${VERB}.{0,150}[:：]$`, 'iu');
 /** `<name> <addr> wrote:` without an intro word: needs a date, a time or an address to count. */
 const HEADER_BARE = new RegExp(String.raw`^.{0,250}[\s>"')]${VERB}.{0,150}[:：]$`, 'iu');
+/** `Zitat von <name> <address>:` (Horde webmail), `Quoting …:`, `Citation de …:`, `Citazione di …:`. */
+const QUOTING = /^(?:zitat von|quoting|citation de|citazione di)\s.{1,200}[:：]$/i;
 /** `---- John Smith wrote ----` (Android) and `---- On ... wrote ----` (Zoho): a verb between dashes. */
 const HEADER_DASHED = new RegExp(String.raw`^-{2,}.{0,250}\s${VERB}\s?-{2,}$`, 'iu');
 /** `2014-03-20 8:48 GMT+01:00 Name <a@b.c>:`, `26.06.2014, 14:41, "Name" <a@b.c>:`: a date first, then an address. */
@@ -264,6 +266,8 @@ function headerShape(l: string): boolean {
     return (dateFirst || HEADER_START.test(l)) && hasAddress(l) && l.includes('<') && TIME.test(rest) && maskedLine(l).length < 200;
   }
   if (HEADER_INTRO.test(l)) return true;
+  // Horde's and IMP's attribution, which has no verb: `Zitat von Max Muster <max@example.de>:`, with its address.
+  if (QUOTING.test(l) && hasAddress(l)) return true;
   // `<date> <name> <address>:`; an address alone in a note (`03.11.2025 E-Mail an service@bank.example:`) is not enough.
   if (dateFirst && ANGLE_ADDRESS.test(l)) return true;
   // `2014-03-20 8:48 Max Mustermann:`; not `03.11.2025 10:15 your hotline told me:`, a customer's own line.

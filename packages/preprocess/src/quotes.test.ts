@@ -11,6 +11,12 @@ describe('quoted replies in plain text', () => {
     expect(quotes('Danke, passt so.\n\nAm 03.06.2026 um 09:43 schrieb Kundenservice <service@example.com>:\n> Guten Tag')).toBe('Danke, passt so.');
   });
 
+  it("cuts at Horde's attribution without a verb (`Zitat von <name> <address>:`, `Quoting …:`), with its address only", () => {
+    expect(quotes('Ja, bitte so machen.\n\nZitat von FinBroker <service@finbroker.example>:\n\nSehr geehrter Herr Frank, bitte bestätigen Sie die AGB.')).toBe('Ja, bitte so machen.');
+    expect(quotes('Yes, please.\n\nQuoting John Doe <john@example.com>:\n\n> Please confirm.')).toBe('Yes, please.');
+    expect(quotes('Zitat von Goethe:\nMehr Licht!\nDas gefällt mir.')).toBe('Zitat von Goethe:\nMehr Licht!\nDas gefällt mir.');
+  });
+
   it('cuts at a German reply header wrapped over two lines', () => {
     expect(quotes('Bitte stornieren.\n\nAm 03.06.2026 um 09:43 schrieb Kundenservice\n<service@example.com>:\n> Guten Tag')).toBe('Bitte stornieren.');
   });
