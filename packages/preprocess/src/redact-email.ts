@@ -62,10 +62,15 @@ export function emailHits(text: string): Hit[] {
  */
 function quotedLocalStart(text: string, localEnd: number, lastEnd: number): number {
   if (text.charCodeAt(localEnd - 1) !== 34) return localEnd;
-  const open = text.lastIndexOf('"', localEnd - 2);
-  if (open < lastEnd || localEnd - open > 66 || localEnd - open < 3) return localEnd;
-  return text.slice(open + 1, localEnd - 1).includes('\n') ? localEnd : open;
+  // Only the 64 characters before the closing quote are read: a quote further back opens no local part.
+  const from = Math.max(lastEnd, localEnd - QUOTED_LOCAL_CHARS - 2);
+  const inside = text.slice(from, localEnd - 1);
+  const open = inside.lastIndexOf('"');
+  if (open < 0 || open === inside.length - 1 || inside.includes('\n', open)) return localEnd;
+  return from + open;
 }
+/** The longest local part in quotation marks, as RFC 5321 bounds a local part. */
+const QUOTED_LOCAL_CHARS = 64;
 
 /** `at` or the German `ät` (read as the same word) in brackets. */
 const BRACKETED_AT = String.raw`[([{][aä]t[)\]}]`;

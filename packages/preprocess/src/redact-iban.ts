@@ -150,13 +150,16 @@ export function ibanHits(text: string, from: number): Hit[] {
 /** IBANs run into the word before them (GLUED_IBAN_RE), of their country's shape with a valid checksum, where `found` has none. */
 function gluedIbanHits(text: string, from: number, found: readonly Hit[]): Hit[] {
   const hits: Hit[] = [];
+  // `found` is in text order, as the matches: one pass tells which of them a match would overlap.
+  let j = 0;
   GLUED_IBAN_RE.lastIndex = from;
   for (let m = GLUED_IBAN_RE.exec(text); m !== null; m = GLUED_IBAN_RE.exec(text)) {
     const sure = ibanLength(m[0], m[1] === undefined, isAsciiLetter(text[m.index + m[0].length]));
     if (sure?.rank !== VALID_AND_SHAPED) continue;
     const start = m.index;
     const end = start + sure.end;
-    if (!found.some((h) => h.start < end && start < h.end)) hits.push({ type: 'IBAN', start, end, placeholder: '[IBAN]' });
+    while (j < found.length && found[j].end <= start) j++;
+    if (j >= found.length || found[j].start >= end) hits.push({ type: 'IBAN', start, end, placeholder: '[IBAN]' });
     GLUED_IBAN_RE.lastIndex = end;
   }
   return hits;
