@@ -565,6 +565,15 @@ describe('names partly masked before (QA)', () => {
     expect(masked('Danke, Ihre Überweisung kam an.\n-----Original Message-----')).toBe('Danke, Ihre Überweisung kam an.\n-----Original Message-----');
   });
 
+  it('masks a field\u2019s name written surname first, the given name after the comma too; not a place, a desk or prose there', () => {
+    expect(masked('Kontoinhaber: Schmidt, Anna')).toBe('Kontoinhaber: [NAME], [NAME]');
+    expect(masked('Kontoinhaberin: Schmidt, Anna-Lena')).toBe('Kontoinhaberin: [NAME], [NAME]');
+    expect(masked('Name: Huber, Sabine (Privat)')).toBe('Name: [NAME], [NAME] (Privat)');
+    expect(masked('Kontoinhaber: Schmidt, bitte prüfen')).toBe('Kontoinhaber: [NAME], bitte prüfen');
+    expect(masked('Empfänger: Allianz, Deutschland')).toBe('Empfänger: [NAME], Deutschland');
+    expect(masked('Name: Huber, Team')).toBe('Name: [NAME], Team');
+  });
+
   it('masks a name signed with an Austrian title before it or a degree after it; the title and degree stay', () => {
     expect(masked('Liebe Grüße\nMag. Sabine Huber')).toBe('Liebe Grüße\nMag. [NAME]');
     expect(masked('Liebe Grüße\nMag.a Sabine Huber')).toBe('Liebe Grüße\nMag.a [NAME]');

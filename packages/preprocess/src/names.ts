@@ -555,6 +555,12 @@ function cuedNameHits(text: string): Hit[] {
     if (thenMore || reversed || (cue[2] !== undefined && PAYEE.test(m[0]))) hit.echo = false;
     hits.push(hit);
     NAME_CUE.lastIndex = m.index + m[0].length;
+    // A field's name written surname first (`Kontoinhaber: Schmidt, Anna`): the given name after the comma too.
+    const given = cue[2] !== undefined ? givenNameAfter(text, hit.end) : undefined;
+    if (given !== undefined) {
+      hits.push(given);
+      NAME_CUE.lastIndex = given.end;
+    }
     // `Best regards\nJohn Smith\nJane Smith (joint account holder)`: a second signer on the next line.
     const next = closing && !thenMore ? nextSigner(text, hit) : undefined;
     if (next !== undefined) {
@@ -563,6 +569,18 @@ function cuedNameHits(text: string): Hit[] {
     }
   }
   return addressedNameHits(text, hits);
+}
+
+/** A comma and one name word ending its line or before `;`, `(` or `<` (group 1): a given name after the surname. */
+const GIVEN_AFTER_SURNAME = new RegExp(String.raw`,[ \t]{1,3}(${NAME_WORD})(?=[ \t]*(?:\r?\n|$|[;(<]))`, 'uy');
+
+/** The given name after a field's surname at `end` (`Schmidt, Anna`, `Huber, Sabine (Privat)`), not echoed elsewhere; undefined if none. */
+function givenNameAfter(text: string, end: number): Hit | undefined {
+  const m = stickyAt(GIVEN_AFTER_SURNAME, text, end);
+  // Not a place (`Empfänger: Allianz, Deutschland`, `Name: Huber, München`).
+  if (m === null || NOT_NAME_WORDS.has(m[1].toLowerCase()) || TITLE_WORDS.has(m[1].toLowerCase()) || isPlaceLine(m[1])) return undefined;
+  const hit = nameHit(m);
+  return hit === undefined ? undefined : { ...hit, echo: false };
 }
 
 /** Whether TITLED reads a title and a name where the name of a cue's match `m` (group 1) starts. */
