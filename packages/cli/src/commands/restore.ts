@@ -180,7 +180,6 @@ async function removeAbandonedStaging(home: string, said: (name: string) => void
  * finishes.
  */
 async function restoreUnderLock(ctx: CliContext, backup: string, home: string, manifest: BackupManifest): Promise<{ aside?: string; reapplied: Reapplied }> {
-  let reapplied: Reapplied = { requests: 0, emails: 0, predictions: 0, feedback: 0, unread: 0 };
   const staging = path.join(home, `.restoring-${process.pid}-${randomBytes(4).toString('hex')}`);
   let swapping = false;
   const interrupt = twoStepInterrupt(ctx, {
@@ -196,7 +195,7 @@ async function restoreUnderLock(ctx: CliContext, backup: string, home: string, m
     await copyInto(backup, staging, filesToCopy(manifest), ctx, interrupt.signal);
     interrupt.signal.throwIfAborted();
     // Erasures carried out since the backup was made: its database holds their records, which must not come back.
-    reapplied = await reapplyErasures(home, staging, manifest);
+    const reapplied = await reapplyErasures(home, staging, manifest);
     // A server started while the files were copied (a supervisor restarting it) would write on into the moved database.
     refuseInUse(home);
     await chownLikeHome(home, staging);

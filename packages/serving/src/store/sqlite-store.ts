@@ -601,8 +601,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       const rows = await read(() => (last ? pages.next.all({ ...params, ...last }) : pages.first.all(params)) as unknown[][]);
       for (const row of rows) pairs.push(toPair(windowRow(row)));
       if (rows.length < params.limit) return;
-      const end = rows[rows.length - 1];
-      last = { lastAt: String(end[3]), lastId: String(end[0]) };
+      // The page's last row is the pair just added: the next page starts after its prediction.
+      const { createdAt, predictionId } = pairs[pairs.length - 1].prediction;
+      last = { lastAt: createdAt, lastId: predictionId };
     }
   };
   return {
