@@ -42,9 +42,16 @@ export async function recordErasure(home: string, erasure: { at: Date; by?: stri
   return file;
 }
 
-/** The home's erasures (none when it has no log); a line that does not read as one is counted, not taken. */
+/**
+ * The home's erasures (none when it has no log); a line that does not read as one is counted, not taken. A log that is
+ * there but cannot be read is an error: taken for none, a restore would bring the erased emails back.
+ */
 export async function readErasures(home: string): Promise<{ erasures: Erasure[]; unread: number }> {
-  const text = await readFile(path.join(home, ERASURE_LOG), 'utf8').catch(() => '');
+  const file = path.join(home, ERASURE_LOG);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw new Error(`cannot read ${file} (${error.code ?? error.message}), the record of the erasures carried out in this home: fix it before restoring, or the emails it names would come back`);
+  });
   const erasures: Erasure[] = [];
   let unread = 0;
   for (const line of text.split('\n')) {

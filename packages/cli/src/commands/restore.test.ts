@@ -150,4 +150,17 @@ describe('mailroute restore', () => {
     // The log stays in the home, as the evidence.
     expect(readFileSync(path.join(target, 'erasures.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
+
+  it('refuses, changing nothing, where the home has an erasure log it cannot read', async () => {
+    const target = path.join(dir, 'log-unreadable');
+    expect((await run(['restore', 'bk', '--home', target])).code).toBe(0);
+    const before = sha256(path.join(target, DB_FILE));
+    // A folder where the log should be: readable by no one, root included.
+    mkdirSync(path.join(target, 'erasures.jsonl'));
+    const refused = await run(['restore', 'bk', '--home', target, '--replace']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`cannot read ${path.join(target, 'erasures.jsonl')} (EISDIR)`);
+    expect(sha256(path.join(target, DB_FILE))).toBe(before);
+    expect(readdirSync(target).filter((name) => name.startsWith('.before-restore-') || name.startsWith('.restoring-'))).toEqual([]);
+  });
 });
